@@ -1,0 +1,75 @@
+//! Engine benchmarks: decode, and the full verify (parse + key selection + signature + every
+//! claim check) of a typical token for HS256, RS256 (2048), ES256 and EdDSA.
+//!
+//! `cargo bench --bench engine`; ops/s = 1 / the reported time.
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+
+use std::hint::black_box;
+use std::path::Path;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use serde_json::json;
+use tokenbench::core::keys::{self, Key, SecretEncoding};
+use tokenbench::core::sign::sign;
+use tokenbench::core::token::{JsonObject, parse};
+use tokenbench::core::verify::{Policy, verify};
+
+const NOW: f64 = 1_700_000_000.0;
+
+fn asset(name: &str) -> Key {
+    keys::load_file(&Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/keys").join(name)).unwrap().remove(0)
+}
+
+fn typical_claims() -> JsonObject {
+    let v = json!({
+        "iss": "https://issuer.example.com/", "sub": "user-8c2f41", "aud": "api.example.com",
+        "iat": 1_699_999_900, "nbf": 1_699_999_900, "exp": 1_700_003_500, "jti": "2f1c9a7e-0c55-4d1b-9c1e-7b6f5a1d2e3f",
+        "scope": "read:orders write:orders", "email": "user@example.com", "email_verified": true
+    });
+    v.as_object().unwrap().clone()
+}
+
+fn bench(c: &mut Criterion) {
+    let header: JsonObject = json!({"typ": "JWT", "kid": "bench-key"}).as_object().unwrap().clone();
+    let policy = Policy {
+        issuer: Some("https://issuer.example.com/".into()),
+        audience: Some("api.example.com".into()),
+        leeway: 30,
+        ..Policy::default()
+    };
+    let secret = keys::load_secret(&[42u8; 32], SecretEncoding::Raw, "bench").unwrap();
+    let cases = [
+        ("HS256", secret.clone(), secret),
+        ("RS256", asset("rsa2048-pkcs8.pem"), asset("rsa2048-spki.pem")),
+        ("ES256", asset("ec-p256-pkcs8.pem"), asset("ec-p256-spki.pem")),
+        ("EdDSA", asset("ed25519-pkcs8.pem"), asset("ed25519-spki.pem")),
+    ];
+
+    let mut group = c.benchmark_group("engine");
+    group.throughput(Throughput::Elements(1));
+    let hs = sign(&header, &typical_claims(), "HS256", &cases[0].1).unwrap();
+    group.bench_function("decode", |b| b.iter(|| parse(black_box(&hs)).unwrap()));
+    for (alg, signer, verifier) in cases {
+        let mut verifier = verifier;
+        verifier.kid = Some("bench-key".into());
+        let token = sign(&header, &typical_claims(), alg, &signer).unwrap();
+        let keys = vec![verifier];
+        assert!(verify(&parse(&token).unwrap(), &keys, &policy, NOW).valid);
+        group.bench_function(format!("verify_{alg}"), |b| {
+            b.iter(|| {
+                let t = parse(black_box(&token)).unwrap();
+                let v = verify(&t, black_box(&keys), &policy, NOW);
+                assert!(v.valid);
+                v
+            });
+        });
+    }
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(30).measurement_time(std::time::Duration::from_secs(3)).warm_up_time(std::time::Duration::from_secs(1));
+    targets = bench
+}
+criterion_main!(benches);

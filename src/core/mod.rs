@@ -1,0 +1,9 @@
+//! Everything that is not drawing. No egui import ever: the CLI, the GUI and the tests all
+//! drive the same engine.
+
+pub mod clock;
+pub mod error;
+pub mod keys;
+pub mod sign;
+pub mod token;
+pub mod verify;

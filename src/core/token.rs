@@ -1,0 +1,723 @@
+//! Token parsing: compact JWS and JWE, the JWS JSON serialization, strict base64url,
+//! byte spans of every segment (for colouring) and typed access to registered claims.
+//!
+//! Parsing never verifies anything: it tells what the token *says*. [`crate::core::verify`]
+//! judges whether to believe it.
+
+use std::fmt;
+use std::ops::Range;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde_json::{Map, Value};
+
+use crate::core::error::{Error, Result};
+
+/// The largest input accepted, in bytes (10 MiB).
+pub const MAX_TOKEN_BYTES: usize = 10 * 1024 * 1024;
+
+/// `serde_json` refuses nesting deeper than this (its recursion limit), which keeps hostile
+/// 1000-deep JSON from exhausting the stack.
+pub const MAX_JSON_DEPTH: usize = 128;
+
+/// A JSON object as it appears in the token, keys in token order.
+pub type JsonObject = Map<String, Value>;
+
+/// One segment (part) of a token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Part {
+    /// JOSE header (JWS or JWE protected header).
+    Header,
+    /// JWS payload (the claims of a JWT).
+    Payload,
+    /// JWS signature.
+    Signature,
+    /// JWE encrypted key.
+    EncryptedKey,
+    /// JWE initialization vector.
+    Iv,
+    /// JWE ciphertext.
+    Ciphertext,
+    /// JWE authentication tag.
+    Tag,
+}
+
+impl Part {
+    /// Human name of the segment.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Header => "header",
+            Self::Payload => "payload",
+            Self::Signature => "signature",
+            Self::EncryptedKey => "encrypted key",
+            Self::Iv => "initialization vector",
+            Self::Ciphertext => "ciphertext",
+            Self::Tag => "authentication tag",
+        }
+    }
+}
+
+impl fmt::Display for Part {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Where a segment sits in [`Token::text`], in bytes; the GUI colours these ranges.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Span {
+    /// Which segment.
+    pub part: Part,
+    /// Byte range within the cleaned token text.
+    pub range: Range<usize>,
+}
+
+/// How the token is serialized.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Serialization {
+    /// `header.payload.signature` (or the five JWE segments). The only form a JWT may take.
+    Compact,
+    /// JWS JSON with a single `signature` member (RFC 7515 §7.2.2).
+    JsonFlattened,
+    /// JWS JSON with a `signatures` array (RFC 7515 §7.2.1).
+    JsonGeneral,
+}
+
+/// What kind of JOSE object the token is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Kind {
+    /// Signed (JWS); a JWT in the usual sense.
+    Jws,
+    /// Encrypted (JWE); only its header can be read without the key.
+    Jwe,
+}
+
+/// One signature of a JWS (compact tokens have exactly one).
+#[derive(Debug, Clone)]
+pub struct JwsSignature {
+    /// The protected header as base64url, exactly as in the token.
+    pub protected_b64: String,
+    /// The protected header, keys in token order.
+    pub header: JsonObject,
+    /// The unprotected `header` member of the JSON serialization, if any.
+    pub unprotected: Option<JsonObject>,
+    /// The signature as base64url, exactly as in the token.
+    pub signature_b64: String,
+    /// The decoded signature bytes.
+    pub signature: Vec<u8>,
+    /// The exact bytes the signature covers (RFC 7515 §5.2 step 8).
+    pub signing_input: Vec<u8>,
+}
+
+impl JwsSignature {
+    /// The `alg` header parameter, if it is a string.
+    #[must_use]
+    pub fn alg(&self) -> Option<&str> {
+        self.header.get("alg").and_then(Value::as_str)
+    }
+
+    /// The `kid` header parameter, if it is a string.
+    #[must_use]
+    pub fn kid(&self) -> Option<&str> {
+        self.header.get("kid").and_then(Value::as_str)
+    }
+}
+
+/// The parts of a compact JWE after its header: lengths only, since they are encrypted.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct JweParts {
+    /// Length in bytes of the encrypted key.
+    pub encrypted_key_len: usize,
+    /// Length in bytes of the IV.
+    pub iv_len: usize,
+    /// Length in bytes of the ciphertext.
+    pub ciphertext_len: usize,
+    /// Length in bytes of the authentication tag.
+    pub tag_len: usize,
+}
+
+/// A parsed token.
+#[derive(Debug, Clone)]
+pub struct Token {
+    /// The token text after input hygiene (trimmed, `Bearer` removed); spans index into it.
+    pub text: String,
+    /// Byte offset of `text` within the input as given, so editors can map spans back.
+    pub offset_in_input: usize,
+    /// JWS or JWE.
+    pub kind: Kind,
+    /// Compact or one of the JSON forms.
+    pub serialization: Serialization,
+    /// JWE: its protected header. JWS: the first signature's protected header.
+    pub header: JsonObject,
+    /// JWS signatures (empty for JWE).
+    pub signatures: Vec<JwsSignature>,
+    /// The payload as base64url, exactly as in the token (JWS only).
+    pub payload_b64: String,
+    /// The decoded payload bytes (JWS only).
+    pub payload: Vec<u8>,
+    /// The claims, when the payload is a JSON object.
+    pub claims: Option<JsonObject>,
+    /// Why `claims` is `None` for a JWS (not UTF-8, not JSON, JSON but not an object…).
+    pub payload_note: Option<String>,
+    /// JWE: the lengths of the encrypted parts.
+    pub jwe: Option<JweParts>,
+    /// Byte spans of every segment within `text` (compact serialization only).
+    pub spans: Vec<Span>,
+}
+
+impl Token {
+    /// The `alg` of the (first) header, if it is a string.
+    #[must_use]
+    pub fn alg(&self) -> Option<&str> {
+        self.header.get("alg").and_then(Value::as_str)
+    }
+
+    /// The `kid` of the (first) header, if it is a string.
+    #[must_use]
+    pub fn kid(&self) -> Option<&str> {
+        self.header.get("kid").and_then(Value::as_str)
+    }
+
+    /// The payload as text when it is UTF-8.
+    #[must_use]
+    pub fn payload_text(&self) -> Option<&str> {
+        std::str::from_utf8(&self.payload).ok()
+    }
+}
+
+/// Strips what people paste around a token: whitespace and newlines, a whole
+/// `Authorization:` header line, a `Bearer` scheme, and one pair of surrounding quotes.
+///
+/// Returns the cleaned text and its byte offset in `raw`.
+#[must_use]
+pub fn clean_input(raw: &str) -> (&str, usize) {
+    let mut s = raw.trim();
+    if let Some(rest) = strip_prefix_ignore_case(s, "authorization:") {
+        s = rest.trim_start();
+    }
+    if let Some(rest) = strip_prefix_ignore_case(s, "bearer") {
+        // Only a scheme when followed by whitespace: "bearer" alone is not a token anyway.
+        if rest.is_empty() || rest.starts_with(char::is_whitespace) {
+            s = rest.trim_start();
+        }
+    }
+    if s.len() >= 2 && s.starts_with('"') && s.ends_with('"') {
+        s = s[1..s.len() - 1].trim();
+    }
+    let offset = s.as_ptr() as usize - raw.as_ptr() as usize;
+    (s, offset)
+}
+
+fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = s.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix).then(|| &s[prefix.len()..])
+}
+
+/// Parses a token in any supported form. See the module docs for what is accepted.
+///
+/// # Errors
+/// [`Error`] naming the segment and byte offset when the input is not a token.
+pub fn parse(raw: &str) -> Result<Token> {
+    if raw.len() > MAX_TOKEN_BYTES {
+        return Err(Error::TooLarge { size: raw.len(), limit: MAX_TOKEN_BYTES });
+    }
+    let (text, offset) = clean_input(raw);
+    if text.is_empty() {
+        return Err(Error::Empty);
+    }
+    let mut token = if text.starts_with('{') { parse_json_serialization(text)? } else { parse_compact(text)? };
+    token.offset_in_input = offset;
+    Ok(token)
+}
+
+fn parse_compact(text: &str) -> Result<Token> {
+    let dots: Vec<usize> = text.match_indices('.').map(|(i, _)| i).collect();
+    let mut bounds = Vec::with_capacity(dots.len() + 2);
+    bounds.push(0);
+    bounds.extend(dots.iter().map(|d| d + 1));
+    let segment = |i: usize| -> Range<usize> {
+        let start = bounds[i];
+        let end = dots.get(i).copied().unwrap_or(text.len());
+        start..end
+    };
+    match dots.len() + 1 {
+        3 => parse_compact_jws(text, [segment(0), segment(1), segment(2)]),
+        5 => parse_compact_jwe(text, &[segment(0), segment(1), segment(2), segment(3), segment(4)]),
+        found => Err(Error::SegmentCount { found }),
+    }
+}
+
+fn parse_compact_jws(text: &str, seg: [Range<usize>; 3]) -> Result<Token> {
+    let [h, p, s] = seg;
+    let header = decode_object(text, h.clone(), Part::Header)?;
+    // RFC 7797: with "b64": false the payload travels unencoded.
+    let unencoded = header.get("b64") == Some(&Value::Bool(false));
+    let payload =
+        if unencoded { text[p.clone()].as_bytes().to_vec() } else { b64_decode(text, p.clone(), Part::Payload)? };
+    let signature = b64_decode(text, s.clone(), Part::Signature)?;
+    let (claims, payload_note) = claims_of(&payload);
+    let spans = vec![
+        Span { part: Part::Header, range: h.clone() },
+        Span { part: Part::Payload, range: p.clone() },
+        Span { part: Part::Signature, range: s.clone() },
+    ];
+    let sig = JwsSignature {
+        protected_b64: text[h.clone()].to_owned(),
+        header: header.clone(),
+        unprotected: None,
+        signature_b64: text[s].to_owned(),
+        signature,
+        signing_input: text.as_bytes()[h.start..p.end].to_vec(),
+    };
+    Ok(Token {
+        text: text.to_owned(),
+        offset_in_input: 0,
+        kind: Kind::Jws,
+        serialization: Serialization::Compact,
+        header,
+        signatures: vec![sig],
+        payload_b64: text[p].to_owned(),
+        payload,
+        claims,
+        payload_note,
+        jwe: None,
+        spans,
+    })
+}
+
+fn parse_compact_jwe(text: &str, seg: &[Range<usize>; 5]) -> Result<Token> {
+    let header = decode_object(text, seg[0].clone(), Part::Header)?;
+    let parts = [Part::Header, Part::EncryptedKey, Part::Iv, Part::Ciphertext, Part::Tag];
+    let mut lens = [0usize; 5];
+    for (i, part) in parts.iter().enumerate().skip(1) {
+        // Validate the encoding of every part so a damaged token is reported precisely.
+        lens[i] = b64_decode(text, seg[i].clone(), *part)?.len();
+    }
+    let spans = parts.iter().zip(seg.iter()).map(|(p, r)| Span { part: *p, range: r.clone() }).collect();
+    Ok(Token {
+        text: text.to_owned(),
+        offset_in_input: 0,
+        kind: Kind::Jwe,
+        serialization: Serialization::Compact,
+        header,
+        signatures: Vec::new(),
+        payload_b64: String::new(),
+        payload: Vec::new(),
+        claims: None,
+        payload_note: Some("the content is encrypted (JWE) and cannot be read without the key".into()),
+        jwe: Some(JweParts { encrypted_key_len: lens[1], iv_len: lens[2], ciphertext_len: lens[3], tag_len: lens[4] }),
+        spans,
+    })
+}
+
+fn parse_json_serialization(text: &str) -> Result<Token> {
+    let value: Value = parse_json(text.as_bytes(), Part::Header)?;
+    let Value::Object(obj) = value else {
+        return Err(Error::JsonSerialization("the top level is not an object".into()));
+    };
+    if obj.contains_key("ciphertext") {
+        return parse_json_jwe(text, &obj);
+    }
+    let payload_b64 = obj
+        .get("payload")
+        .and_then(Value::as_str)
+        .ok_or_else(|| Error::JsonSerialization("missing string member \"payload\"".into()))?
+        .to_owned();
+    let payload = b64_decode_str(&payload_b64, Part::Payload)?;
+    let (serialization, entries): (Serialization, Vec<&JsonObject>) =
+        match (obj.get("signatures"), obj.get("signature")) {
+            (Some(Value::Array(list)), None) => {
+                let entries = list
+                    .iter()
+                    .map(|v| {
+                        v.as_object().ok_or_else(|| {
+                            Error::JsonSerialization("each \"signatures\" entry must be an object".into())
+                        })
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                if entries.is_empty() {
+                    return Err(Error::JsonSerialization("\"signatures\" is empty".into()));
+                }
+                (Serialization::JsonGeneral, entries)
+            }
+            (None, Some(Value::String(_))) => (Serialization::JsonFlattened, vec![&obj]),
+            _ => {
+                return Err(Error::JsonSerialization(
+                    "needs either a \"signatures\" array or a \"signature\" string (RFC 7515 §7.2)".into(),
+                ));
+            }
+        };
+    let mut signatures = Vec::with_capacity(entries.len());
+    for entry in entries {
+        let protected_b64 = entry.get("protected").and_then(Value::as_str).unwrap_or("").to_owned();
+        let header = if protected_b64.is_empty() {
+            JsonObject::new()
+        } else {
+            let bytes = b64_decode_str(&protected_b64, Part::Header)?;
+            as_object(parse_json(&bytes, Part::Header)?, Part::Header)?
+        };
+        let unprotected = match entry.get("header") {
+            None => None,
+            Some(Value::Object(m)) => Some(m.clone()),
+            Some(_) => return Err(Error::JsonSerialization("\"header\" must be an object".into())),
+        };
+        let signature_b64 = entry
+            .get("signature")
+            .and_then(Value::as_str)
+            .ok_or_else(|| Error::JsonSerialization("a signature entry lacks \"signature\"".into()))?
+            .to_owned();
+        let signature = b64_decode_str(&signature_b64, Part::Signature)?;
+        let signing_input = format!("{protected_b64}.{payload_b64}").into_bytes();
+        signatures.push(JwsSignature { protected_b64, header, unprotected, signature_b64, signature, signing_input });
+    }
+    let (claims, payload_note) = claims_of(&payload);
+    Ok(Token {
+        text: text.to_owned(),
+        offset_in_input: 0,
+        kind: Kind::Jws,
+        serialization,
+        header: signatures[0].header.clone(),
+        signatures,
+        payload_b64,
+        payload,
+        claims,
+        payload_note,
+        jwe: None,
+        spans: Vec::new(),
+    })
+}
+
+fn parse_json_jwe(text: &str, obj: &JsonObject) -> Result<Token> {
+    let protected = obj.get("protected").and_then(Value::as_str).unwrap_or("");
+    let header = if protected.is_empty() {
+        JsonObject::new()
+    } else {
+        as_object(parse_json(&b64_decode_str(protected, Part::Header)?, Part::Header)?, Part::Header)?
+    };
+    let len_of = |name: &str, part: Part| -> Result<usize> {
+        obj.get(name).and_then(Value::as_str).map_or(Ok(0), |s| Ok(b64_decode_str(s, part)?.len()))
+    };
+    let serialization =
+        if obj.contains_key("recipients") { Serialization::JsonGeneral } else { Serialization::JsonFlattened };
+    Ok(Token {
+        text: text.to_owned(),
+        offset_in_input: 0,
+        kind: Kind::Jwe,
+        serialization,
+        header,
+        signatures: Vec::new(),
+        payload_b64: String::new(),
+        payload: Vec::new(),
+        claims: None,
+        payload_note: Some("the content is encrypted (JWE) and cannot be read without the key".into()),
+        jwe: Some(JweParts {
+            encrypted_key_len: len_of("encrypted_key", Part::EncryptedKey)?,
+            iv_len: len_of("iv", Part::Iv)?,
+            ciphertext_len: len_of("ciphertext", Part::Ciphertext)?,
+            tag_len: len_of("tag", Part::Tag)?,
+        }),
+        spans: Vec::new(),
+    })
+}
+
+/// Decides whether a payload is a JWT claims set, and if not, says why.
+fn claims_of(payload: &[u8]) -> (Option<JsonObject>, Option<String>) {
+    let Ok(text) = std::str::from_utf8(payload) else {
+        return (None, Some(format!("the payload is {} bytes of binary data, not JSON claims", payload.len())));
+    };
+    if !text.trim_start().starts_with('{') {
+        return (None, Some("the payload is not a JSON object, so it carries no JWT claims".into()));
+    }
+    match parse_json(payload, Part::Payload) {
+        Ok(Value::Object(map)) => (Some(map), None),
+        Ok(other) => (None, Some(format!("the payload is JSON {} , not a claims object", json_type(&other)))),
+        Err(e) => (None, Some(e.to_string())),
+    }
+}
+
+fn decode_object(text: &str, range: Range<usize>, part: Part) -> Result<JsonObject> {
+    if range.is_empty() {
+        return Err(Error::EmptySegment { part });
+    }
+    let bytes = b64_decode(text, range, part)?;
+    as_object(parse_json(&bytes, part)?, part)
+}
+
+fn as_object(value: Value, part: Part) -> Result<JsonObject> {
+    match value {
+        Value::Object(m) => Ok(m),
+        other => Err(Error::NotAnObject { part, found: json_type(&other) }),
+    }
+}
+
+/// Parses JSON, turning `serde_json`'s recursion-limit error into [`Error::TooDeep`].
+fn parse_json(bytes: &[u8], part: Part) -> Result<Value> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        let msg = e.to_string();
+        if msg.contains("recursion limit") {
+            Error::TooDeep { part, limit: MAX_JSON_DEPTH }
+        } else {
+            Error::Json { part, reason: msg }
+        }
+    })
+}
+
+/// Strict base64url of the segment at `range` of `text`; errors carry offsets within `text`.
+fn b64_decode(text: &str, range: Range<usize>, part: Part) -> Result<Vec<u8>> {
+    decode_b64url(&text[range.clone()]).map_err(|(at, reason)| Error::Base64 { part, offset: range.start + at, reason })
+}
+
+fn b64_decode_str(s: &str, part: Part) -> Result<Vec<u8>> {
+    decode_b64url(s).map_err(|(offset, reason)| Error::Base64 { part, offset, reason })
+}
+
+/// Strict base64url without padding (RFC 7515 §2). On failure: (offset within `s`, reason).
+///
+/// # Errors
+/// The offset of the first offending byte and what is wrong with it.
+pub fn decode_b64url(s: &str) -> std::result::Result<Vec<u8>, (usize, String)> {
+    use base64::DecodeError;
+    URL_SAFE_NO_PAD.decode(s).map_err(|e| match e {
+        DecodeError::InvalidByte(at, b) => (at, describe_bad_byte(b)),
+        DecodeError::InvalidLength(len) => (
+            len,
+            format!(
+                "{len} characters cannot be base64 (a length of 4n+1 is impossible; a character is missing or extra)"
+            ),
+        ),
+        DecodeError::InvalidLastSymbol(at, b) => {
+            (at, format!("last character {:?} has non-zero unused bits (not the canonical encoding)", char::from(b)))
+        }
+        DecodeError::InvalidPadding => {
+            (s.find('=').unwrap_or(s.len()), "'=' padding is not allowed in base64url (RFC 7515 §2)".into())
+        }
+    })
+}
+
+fn describe_bad_byte(b: u8) -> String {
+    match b {
+        b'=' => "'=' padding is not allowed in base64url (RFC 7515 §2)".into(),
+        b'+' | b'/' => format!("{:?} belongs to standard base64; base64url uses '-' and '_'", char::from(b)),
+        b' ' | b'\t' | b'\r' | b'\n' => "whitespace inside a segment".into(),
+        32..=126 => format!("{:?} is not a base64url character (A-Z a-z 0-9 - _)", char::from(b)),
+        _ => format!("byte 0x{b:02x} is not a base64url character (A-Z a-z 0-9 - _)"),
+    }
+}
+
+/// Encodes bytes as base64url without padding.
+#[must_use]
+pub fn encode_b64url(bytes: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// The JSON type name of a value, for messages.
+#[must_use]
+pub fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// A registered claim present with the wrong JSON type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimTypeError {
+    /// The claim name.
+    pub claim: String,
+    /// What RFC 7519 requires.
+    pub expected: &'static str,
+    /// What the token has.
+    pub found: &'static str,
+}
+
+impl fmt::Display for ClaimTypeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "\"{}\" must be {}, but the token has {}", self.claim, self.expected, self.found)
+    }
+}
+
+/// A NumericDate claim (`exp`, `nbf`, `iat`): seconds since the epoch, possibly fractional
+/// (RFC 7519 §2). `Ok(None)` when absent; an error when present with another type.
+///
+/// # Errors
+/// [`ClaimTypeError`] when the claim is not a JSON number.
+pub fn numeric_date(claims: &JsonObject, name: &str) -> std::result::Result<Option<f64>, ClaimTypeError> {
+    match claims.get(name) {
+        None => Ok(None),
+        Some(Value::Number(n)) => n.as_f64().filter(|f| f.is_finite()).map(Some).ok_or_else(|| ClaimTypeError {
+            claim: name.into(),
+            expected: "a finite NumericDate",
+            found: "an out-of-range number",
+        }),
+        Some(other) => Err(ClaimTypeError {
+            claim: name.into(),
+            expected: "a NumericDate (a JSON number of seconds since 1970)",
+            found: json_type(other),
+        }),
+    }
+}
+
+/// A StringOrURI claim (`iss`, `sub`, `jti`…).
+///
+/// # Errors
+/// [`ClaimTypeError`] when the claim is not a JSON string.
+pub fn string_claim<'a>(claims: &'a JsonObject, name: &str) -> std::result::Result<Option<&'a str>, ClaimTypeError> {
+    match claims.get(name) {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(other) => Err(ClaimTypeError { claim: name.into(), expected: "a string", found: json_type(other) }),
+    }
+}
+
+/// The `aud` claim: one string or an array of strings (RFC 7519 §4.1.3).
+///
+/// # Errors
+/// [`ClaimTypeError`] for any other type, or an array holding a non-string.
+pub fn audiences(claims: &JsonObject) -> std::result::Result<Option<Vec<&str>>, ClaimTypeError> {
+    let wrong = |found| ClaimTypeError { claim: "aud".into(), expected: "a string or an array of strings", found };
+    match claims.get("aud") {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(vec![s.as_str()])),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|v| v.as_str().ok_or_else(|| wrong("an array holding a non-string")))
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map(Some),
+        Some(other) => Err(wrong(json_type(other))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const JWT_IO: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiYWRtaW4iOnRydWUsImlhdCI6MTUxNjIzOTAyMn0.KMUFsIDTnFmyG3nMiGM6H9FNFUROf3wh7SmqJp-QV30";
+
+    #[test]
+    fn parses_compact_jws_in_token_order() {
+        let t = parse(JWT_IO).unwrap();
+        assert_eq!(t.kind, Kind::Jws);
+        assert_eq!(t.alg(), Some("HS256"));
+        let claims = t.claims.unwrap();
+        let keys: Vec<&str> = claims.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["sub", "name", "admin", "iat"]);
+        assert_eq!(t.spans.len(), 3);
+        assert_eq!(&t.text[t.spans[2].range.clone()], "KMUFsIDTnFmyG3nMiGM6H9FNFUROf3wh7SmqJp-QV30");
+        assert_eq!(t.signatures[0].signature.len(), 32);
+    }
+
+    #[test]
+    fn accepts_bearer_and_authorization_header() {
+        let line = format!("  Authorization: Bearer {JWT_IO}\r\n");
+        let t = parse(&line).unwrap();
+        assert_eq!(t.text, JWT_IO);
+        assert_eq!(&line[t.offset_in_input..t.offset_in_input + 5], "eyJhb");
+        assert_eq!(parse(&format!("bearer\t{JWT_IO}")).unwrap().text, JWT_IO);
+        assert_eq!(parse(&format!("\"{JWT_IO}\"")).unwrap().text, JWT_IO);
+    }
+
+    #[test]
+    fn base64_errors_name_segment_and_offset() {
+        let bad = JWT_IO.replacen("eyJzdWIi", "eyJz+WIi", 1);
+        let err = parse(&bad).unwrap_err();
+        match err {
+            Error::Base64 { part, offset, ref reason } => {
+                assert_eq!(part, Part::Payload);
+                assert_eq!(&bad[offset..=offset], "+");
+                assert!(reason.contains("base64url"), "{reason}");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        let padded = format!("{JWT_IO}=");
+        assert!(matches!(parse(&padded), Err(Error::Base64 { part: Part::Signature, .. })));
+    }
+
+    #[test]
+    fn rejects_non_canonical_trailing_bits() {
+        // "AB" decodes to one byte only if the unused 4 bits are zero; 'B' leaves a 1 bit.
+        assert!(decode_b64url("AB").is_err());
+        assert_eq!(decode_b64url("AA").unwrap(), vec![0]);
+    }
+
+    #[test]
+    fn segment_count_errors() {
+        assert_eq!(parse("abc.def").unwrap_err(), Error::SegmentCount { found: 2 });
+        assert_eq!(parse("   ").unwrap_err(), Error::Empty);
+        assert_eq!(parse("Bearer   ").unwrap_err(), Error::Empty);
+    }
+
+    #[test]
+    fn deep_json_is_an_error_not_a_crash() {
+        let deep = format!("{}1{}", "[".repeat(1000), "]".repeat(1000));
+        let header = encode_b64url(format!("{{\"alg\":\"HS256\",\"x\":{deep}}}").as_bytes());
+        let err = parse(&format!("{header}.e30.AA")).unwrap_err();
+        assert_eq!(err, Error::TooDeep { part: Part::Header, limit: MAX_JSON_DEPTH });
+    }
+
+    #[test]
+    fn header_must_be_an_object() {
+        let h = encode_b64url(b"[1,2]");
+        assert_eq!(
+            parse(&format!("{h}.e30.AA")).unwrap_err(),
+            Error::NotAnObject { part: Part::Header, found: "an array" }
+        );
+        let h = encode_b64url(b"{not json");
+        assert!(matches!(parse(&format!("{h}.e30.AA")), Err(Error::Json { part: Part::Header, .. })));
+    }
+
+    #[test]
+    fn non_json_payload_is_kept_with_a_note() {
+        let t = parse("eyJhbGciOiJIUzI1NiJ9.Zm9v.AA").unwrap();
+        assert!(t.claims.is_none());
+        assert_eq!(t.payload, b"foo");
+        assert!(t.payload_note.unwrap().contains("not a JSON object"));
+    }
+
+    #[test]
+    fn jwe_header_is_decoded_and_rest_reported() {
+        let h = encode_b64url(br#"{"alg":"RSA-OAEP","enc":"A256GCM"}"#);
+        let t = parse(&format!("{h}.AAAA.AAAAAAAAAAAAAAAA.AAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA")).unwrap();
+        assert_eq!(t.kind, Kind::Jwe);
+        assert_eq!(t.header["enc"], "A256GCM");
+        let parts = t.jwe.unwrap();
+        assert_eq!((parts.encrypted_key_len, parts.iv_len, parts.tag_len), (3, 12, 16));
+        assert_eq!(t.spans.len(), 5);
+    }
+
+    #[test]
+    fn too_large_is_refused() {
+        let big = "a".repeat(MAX_TOKEN_BYTES + 1);
+        assert!(matches!(parse(&big), Err(Error::TooLarge { .. })));
+    }
+
+    #[test]
+    fn claim_types_are_strict() {
+        let claims: JsonObject =
+            serde_json::from_str(r#"{"exp":"1700000000","nbf":1.5,"aud":["a",2],"iss":"x"}"#).unwrap();
+        assert!(numeric_date(&claims, "exp").is_err());
+        assert_eq!(numeric_date(&claims, "nbf").unwrap(), Some(1.5));
+        assert_eq!(numeric_date(&claims, "iat").unwrap(), None);
+        assert!(audiences(&claims).is_err());
+        assert_eq!(string_claim(&claims, "iss").unwrap(), Some("x"));
+    }
+
+    #[test]
+    fn json_serialization_general_and_flattened() {
+        let general = r#"{"payload":"Zm9v","signatures":[{"protected":"eyJhbGciOiJIUzI1NiJ9","header":{"kid":"k"},"signature":"AA"}]}"#;
+        let t = parse(general).unwrap();
+        assert_eq!(t.serialization, Serialization::JsonGeneral);
+        assert_eq!(t.signatures[0].signing_input, b"eyJhbGciOiJIUzI1NiJ9.Zm9v");
+        assert_eq!(t.signatures[0].unprotected.as_ref().unwrap()["kid"], "k");
+        let flat = r#"{"payload":"Zm9v","protected":"eyJhbGciOiJIUzI1NiJ9","signature":"AA"}"#;
+        assert_eq!(parse(flat).unwrap().serialization, Serialization::JsonFlattened);
+        assert!(matches!(parse(r#"{"payload":"Zm9v"}"#), Err(Error::JsonSerialization(_))));
+    }
+}

@@ -1,0 +1,14 @@
+//! Entry point: parse the command line; no subcommand opens the desktop window.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use tokenbench::cli::{self, Cli};
+
+fn main() -> ExitCode {
+    let args = Cli::parse();
+    match args.command {
+        Some(command) => cli::run(command),
+        None => tokenbench::ui::run(),
+    }
+}
