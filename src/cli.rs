@@ -183,15 +183,15 @@ pub fn decoded_json(token: &Token, now: f64) -> Value {
     let mut obj = serde_json::Map::new();
     obj.insert("type".into(), json!(token.kind));
     obj.insert("serialization".into(), json!(token.serialization));
-    obj.insert("header".into(), Value::Object(token.header.clone()));
+    obj.insert("header".into(), Value::Object(token.header().clone()));
     if token.kind == Kind::Jwe {
         obj.insert("encrypted".into(), json!(token.jwe));
-        obj.insert("note".into(), json!(token.payload_note));
+        obj.insert("note".into(), json!(token.payload_note()));
         return Value::Object(obj);
     }
-    obj.insert("claims".into(), token.claims.clone().map_or(Value::Null, Value::Object));
+    obj.insert("claims".into(), token.claims().cloned().map_or(Value::Null, Value::Object));
     obj.insert("payload".into(), json!(token.payload_b64));
-    if let Some(note) = &token.payload_note {
+    if let Some(note) = token.payload_note() {
         obj.insert("payload_note".into(), json!(note));
         if let Some(text) = token.payload_text() {
             obj.insert("payload_text".into(), json!(text));
@@ -206,7 +206,7 @@ pub fn decoded_json(token: &Token, now: f64) -> Value {
             .collect();
         obj.insert("signatures".into(), Value::Array(sigs));
     }
-    if let Some(claims) = &token.claims {
+    if let Some(claims) = token.claims() {
         obj.insert("times".into(), times_json(claims, now));
     }
     Value::Object(obj)
@@ -251,13 +251,13 @@ fn decoded_text(token: &Token, now: f64) -> String {
     };
     let _ = write!(s, "{kind}, {form} serialization, alg {}\n\n", token.alg().unwrap_or("(none given)"));
     s.push_str("Header\n");
-    s.push_str(&pretty(&Value::Object(token.header.clone())));
+    s.push_str(&pretty(&Value::Object(token.header().clone())));
     s.push_str("\n\n");
     if let Some(jwe) = &token.jwe {
         let _ = write!(
             s,
             "Encrypted content\n  {}\n  encrypted key {} bytes, IV {} bytes, ciphertext {} bytes, tag {} bytes\n",
-            token.payload_note.as_deref().unwrap_or(""),
+            token.payload_note().unwrap_or(""),
             jwe.encrypted_key_len,
             jwe.iv_len,
             jwe.ciphertext_len,
@@ -265,16 +265,17 @@ fn decoded_text(token: &Token, now: f64) -> String {
         );
         return s;
     }
-    if let Some(claims) = &token.claims {
+    if let Some(claims) = token.claims() {
         s.push_str("Claims\n");
         s.push_str(&claims_with_times(claims, now));
     } else {
         {
             let _ = writeln!(s, "Payload ({} bytes)", token.payload.len());
-            let _ = writeln!(s, "  {}", token.payload_note.as_deref().unwrap_or(""));
+            let _ = writeln!(s, "  {}", token.payload_note().unwrap_or(""));
             match token.payload_text() {
                 Some(text) => {
-                    let _ = write!(s, "  {text}");
+                    // Token content is attacker-controlled: never let it drive the terminal.
+                    let _ = write!(s, "  {}", escape_controls(text));
                 }
                 None => {
                     let _ = write!(s, "  base64url: {}", token.payload_b64);
@@ -291,6 +292,19 @@ fn decoded_text(token: &Token, now: f64) -> String {
         }
     }
     s
+}
+
+/// Escapes control characters (ANSI escape sequences, carriage returns…) except newlines.
+fn escape_controls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() && c != '\n' {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn load_keys(args: &VerifyArgs) -> Result<Vec<Key>, Error> {
@@ -328,13 +342,30 @@ fn verify_cmd(args: &VerifyArgs) -> Result<u8, Error> {
     let now = args.at.unwrap_or_else(system_now);
     let v = verify::verify(&token, &keys, &policy, now);
     if args.json {
-        let mut text = serde_json::to_string_pretty(&v).unwrap_or_default();
+        let mut text = serde_json::to_string_pretty(&verification_json(&v, &keys)).unwrap_or_default();
         text.push('\n');
         out(&text);
     } else {
         out(&verification_text(&v, &keys));
     }
     Ok(u8::from(!v.valid))
+}
+
+/// The `verify --json` object: the verification, each attempt naming its key.
+#[must_use]
+pub fn verification_json(v: &Verification, keys: &[Key]) -> Value {
+    let mut value = serde_json::to_value(v).unwrap_or(Value::Null);
+    if let Some(Value::Array(attempts)) = value.get_mut("attempts") {
+        for a in attempts.iter_mut() {
+            let key = a.get("index").and_then(Value::as_u64).and_then(|i| keys.get(usize::try_from(i).ok()?));
+            if let (Some(obj), Some(key)) = (a.as_object_mut(), key) {
+                obj.insert("label".into(), json!(key.label()));
+                obj.insert("kind".into(), json!(key.material.describe()));
+                obj.insert("thumbprint".into(), json!(key.thumbprint));
+            }
+        }
+    }
+    value
 }
 
 fn colour(code: &str, text: &str) -> String {
@@ -362,7 +393,8 @@ pub fn verification_text(v: &Verification, keys: &[Key]) -> String {
             Outcome::Skipped => "skipped ",
             Outcome::Rejected => "rejected",
         };
-        let _ = writeln!(s, "  [{mark}] #{} {} ({}): {}", a.index + 1, a.label, a.kind, a.reason);
+        let key = &keys[a.index];
+        let _ = writeln!(s, "  [{mark}] #{} {} ({}): {}", a.index + 1, key.label(), key.material.describe(), a.reason);
     }
     let _ = writeln!(s, "\nChecks at {} (leeway {} s)", format_utc(v.now), v.leeway);
     for c in &v.checks {

@@ -121,6 +121,16 @@ fn token_from_stdin_and_file_and_bearer() {
 }
 
 #[test]
+fn decode_never_prints_raw_control_characters() {
+    let t = format!("{}.{}.AAAA", encode_b64url(br#"{"alg":"HS256"}"#), encode_b64url(b"hi\x1b[2J\rthere"));
+    let o = run(&["decode", &t]);
+    assert_eq!(code(&o), 0);
+    let out = stdout(&o);
+    assert!(!out.contains('\x1b') && !out.contains('\r'), "{out:?}");
+    assert!(out.contains("hi\\u{1b}[2J\\rthere"), "{out}");
+}
+
+#[test]
 fn decode_malformed_exits_2_with_a_precise_message() {
     let o = run(&["decode", "eyJhbGciOiJIUzI1NiJ9.e30=.AAAA"]);
     assert_eq!(code(&o), 2);

@@ -13,7 +13,9 @@ use base64::engine::DecodePaddingMode;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use der::asn1::{ObjectIdentifier, OctetStringRef, UintRef};
 use der::{Decode, Encode};
-use jsonwebtoken::DecodingKey;
+use std::sync::{Arc, OnceLock};
+
+use aws_lc_rs::signature::{self as lc, ParsedPublicKey};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
@@ -278,8 +280,94 @@ pub struct Key {
     pub thumbprint: String,
     /// Lints: weak sizes, odd exponents, contradictory metadata…
     pub warnings: Vec<String>,
-    /// Ready-to-use verification key for jsonwebtoken (None for P-521, done with RustCrypto).
-    pub(crate) decoding: Option<DecodingKey>,
+    /// Verification keys parsed once per algorithm on first use, shared by clones.
+    verifiers: Arc<[OnceLock<std::result::Result<Verifier, String>>; VERIFIER_SLOTS]>,
+}
+
+/// The algorithms with a cached verifier, in slot order.
+const VERIFIER_ALGS: [&str; 13] = [
+    "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA",
+];
+const VERIFIER_SLOTS: usize = VERIFIER_ALGS.len();
+
+/// A public key (or HMAC key) ready to verify one algorithm.
+#[derive(Clone)]
+pub(crate) enum Verifier {
+    /// RSA, ECDSA P-256/P-384 and Ed25519 through aws-lc-rs, parsed once.
+    Parsed(ParsedPublicKey),
+    /// HMAC through aws-lc-rs.
+    Hmac(Box<aws_lc_rs::hmac::Key>),
+    /// ECDSA P-521 (ES512) through RustCrypto `p521`.
+    P521(Box<p521::ecdsa::VerifyingKey>),
+}
+
+impl Verifier {
+    /// Checks `signature` over `message`.
+    pub(crate) fn verify(&self, message: &[u8], signature: &[u8]) -> bool {
+        match self {
+            Self::Parsed(key) => key.verify_sig(message, signature).is_ok(),
+            Self::Hmac(key) => aws_lc_rs::hmac::verify(key, message, signature).is_ok(),
+            Self::P521(vk) => {
+                use p521::ecdsa::signature::Verifier as _;
+                p521::ecdsa::Signature::from_slice(signature).is_ok_and(|sig| vk.verify(message, &sig).is_ok())
+            }
+        }
+    }
+}
+
+fn build_verifier(material: &KeyMaterial, alg: &str) -> std::result::Result<Verifier, String> {
+    let rejected = |e: aws_lc_rs::error::KeyRejected| format!("the key cannot be used for {alg}: {e}");
+    match material {
+        KeyMaterial::Oct { k } => {
+            let algorithm = match alg {
+                "HS256" => aws_lc_rs::hmac::HMAC_SHA256,
+                "HS384" => aws_lc_rs::hmac::HMAC_SHA384,
+                _ => aws_lc_rs::hmac::HMAC_SHA512,
+            };
+            Ok(Verifier::Hmac(Box::new(aws_lc_rs::hmac::Key::new(algorithm, k))))
+        }
+        KeyMaterial::Rsa { n, e } => {
+            // Keys under 2048 bits verify with aws-lc's legacy parameters; the key carries a
+            // warning. aws-lc has no legacy RS384 or PSS for them.
+            let weak = bit_len(n) < 2048;
+            let params: &'static lc::RsaParameters = match (alg, weak) {
+                ("RS256", false) => &lc::RSA_PKCS1_2048_8192_SHA256,
+                ("RS384", false) => &lc::RSA_PKCS1_2048_8192_SHA384,
+                ("RS512", false) => &lc::RSA_PKCS1_2048_8192_SHA512,
+                ("PS256", false) => &lc::RSA_PSS_2048_8192_SHA256,
+                ("PS384", false) => &lc::RSA_PSS_2048_8192_SHA384,
+                ("PS512", false) => &lc::RSA_PSS_2048_8192_SHA512,
+                ("RS256", true) => &lc::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY,
+                ("RS512", true) => &lc::RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY,
+                _ => return Err(format!("{alg} is not available for an RSA key of {} bits", bit_len(n))),
+            };
+            let der = pkcs1::RsaPublicKey {
+                modulus: uint(n, "").map_err(|e| e.to_string())?,
+                public_exponent: uint(e, "").map_err(|e| e.to_string())?,
+            }
+            .to_der()
+            .map_err(|e| e.to_string())?;
+            ParsedPublicKey::new(params, der).map(Verifier::Parsed).map_err(rejected)
+        }
+        KeyMaterial::Ec { curve, x, y } => {
+            let mut point = Vec::with_capacity(1 + x.len() + y.len());
+            point.push(0x04);
+            point.extend_from_slice(x);
+            point.extend_from_slice(y);
+            match curve {
+                Curve::P256 => {
+                    ParsedPublicKey::new(&lc::ECDSA_P256_SHA256_FIXED, point).map(Verifier::Parsed).map_err(rejected)
+                }
+                Curve::P384 => {
+                    ParsedPublicKey::new(&lc::ECDSA_P384_SHA384_FIXED, point).map(Verifier::Parsed).map_err(rejected)
+                }
+                Curve::P521 => p521::ecdsa::VerifyingKey::from_sec1_bytes(&point)
+                    .map(|vk| Verifier::P521(Box::new(vk)))
+                    .map_err(|_| "the P-521 key is not valid".to_owned()),
+            }
+        }
+        KeyMaterial::Ed25519 { x } => ParsedPublicKey::new(&lc::ED25519, x).map(Verifier::Parsed).map_err(rejected),
+    }
 }
 
 impl fmt::Debug for Key {
@@ -300,19 +388,6 @@ impl Key {
     /// verification key.
     #[must_use]
     pub fn new(material: KeyMaterial, private: Option<PrivateMaterial>, source: &str, format: &str) -> Self {
-        let decoding = match &material {
-            KeyMaterial::Rsa { n, e } => Some(DecodingKey::from_rsa_raw_components(n, e)),
-            KeyMaterial::Ec { curve: Curve::P521, .. } => None,
-            KeyMaterial::Ec { x, y, .. } => {
-                let mut point = Vec::with_capacity(1 + x.len() + y.len());
-                point.push(0x04);
-                point.extend_from_slice(x);
-                point.extend_from_slice(y);
-                Some(DecodingKey::from_ec_der(&point))
-            }
-            KeyMaterial::Ed25519 { x } => Some(DecodingKey::from_ed_der(x)),
-            KeyMaterial::Oct { k } => Some(DecodingKey::from_secret(k)),
-        };
         let mut key = Self {
             source: source.to_owned(),
             format: format.to_owned(),
@@ -325,10 +400,20 @@ impl Key {
             private,
             certificate: None,
             warnings: Vec::new(),
-            decoding,
+            verifiers: Arc::new(std::array::from_fn(|_| OnceLock::new())),
         };
         key.warnings = intrinsic_warnings(&key.material);
         key
+    }
+
+    /// The verifier for `alg` (`Ed25519` shares `EdDSA`'s), parsed on first use.
+    pub(crate) fn verifier(&self, alg: &str) -> std::result::Result<&Verifier, String> {
+        let alg = if alg == "Ed25519" { "EdDSA" } else { alg };
+        let slot = VERIFIER_ALGS
+            .iter()
+            .position(|a| *a == alg)
+            .ok_or_else(|| format!("{alg} is not a supported algorithm"))?;
+        self.verifiers[slot].get_or_init(|| build_verifier(&self.material, alg)).as_ref().map_err(Clone::clone)
     }
 
     /// A short name for lists: the kid if any, else the source.

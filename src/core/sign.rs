@@ -111,7 +111,7 @@ mod tests {
             let token = sign(&header, &claims, alg, &k).unwrap();
             let parsed = parse(&token).unwrap();
             assert_eq!(parsed.alg(), Some(alg));
-            let order: Vec<&String> = parsed.claims.as_ref().unwrap().keys().collect();
+            let order: Vec<&String> = parsed.claims().unwrap().keys().collect();
             assert_eq!(order, ["sub", "z", "a"], "claim order kept");
             let v = verify(&parsed, &[k], &Policy::default(), 0.0);
             assert!(v.valid, "{alg}: {}", v.summary());

@@ -4,8 +4,10 @@
 //! Parsing never verifies anything: it tells what the token *says*. [`crate::core::verify`]
 //! judges whether to believe it.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -151,18 +153,17 @@ pub struct Token {
     pub kind: Kind,
     /// Compact or one of the JSON forms.
     pub serialization: Serialization,
-    /// JWE: its protected header. JWS: the first signature's protected header.
-    pub header: JsonObject,
+    /// JWE: its protected header (JWS headers live in `signatures`; see [`Token::header`]).
+    pub jwe_header: JsonObject,
     /// JWS signatures (empty for JWE).
     pub signatures: Vec<JwsSignature>,
     /// The payload as base64url, exactly as in the token (JWS only).
     pub payload_b64: String,
     /// The decoded payload bytes (JWS only).
     pub payload: Vec<u8>,
-    /// The claims, when the payload is a JSON object.
-    pub claims: Option<JsonObject>,
-    /// Why `claims` is `None` for a JWS (not UTF-8, not JSON, JSON but not an object…).
-    pub payload_note: Option<String>,
+    /// The claims map, built on first use (see [`Token::claims`]); the error says why the
+    /// payload carries no claims. Verification does not need the whole map.
+    claims: OnceLock<std::result::Result<JsonObject, String>>,
     /// JWE: the lengths of the encrypted parts.
     pub jwe: Option<JweParts>,
     /// Byte spans of every segment within `text` (compact serialization only).
@@ -170,16 +171,49 @@ pub struct Token {
 }
 
 impl Token {
+    /// The protected header: the JWE header, or the first JWS signature's.
+    #[must_use]
+    pub fn header(&self) -> &JsonObject {
+        self.signatures.first().map_or(&self.jwe_header, |s| &s.header)
+    }
+
     /// The `alg` of the (first) header, if it is a string.
     #[must_use]
     pub fn alg(&self) -> Option<&str> {
-        self.header.get("alg").and_then(Value::as_str)
+        self.header().get("alg").and_then(Value::as_str)
     }
 
     /// The `kid` of the (first) header, if it is a string.
     #[must_use]
     pub fn kid(&self) -> Option<&str> {
-        self.header.get("kid").and_then(Value::as_str)
+        self.header().get("kid").and_then(Value::as_str)
+    }
+
+    /// The claims, when the payload is a JSON object (parsed in token order on first call).
+    #[must_use]
+    pub fn claims(&self) -> Option<&JsonObject> {
+        self.claims_result().as_ref().ok()
+    }
+
+    /// Why the token carries no claims (binary payload, not JSON, encrypted…), if it does not.
+    #[must_use]
+    pub fn payload_note(&self) -> Option<&str> {
+        self.claims_result().as_ref().err().map(String::as_str)
+    }
+
+    fn claims_result(&self) -> &std::result::Result<JsonObject, String> {
+        self.claims.get_or_init(|| claims_of(&self.payload))
+    }
+
+    /// The claims named in `wanted`, for verification: the full map when it was already built,
+    /// else only those members, read without building the rest.
+    #[must_use]
+    pub fn claims_named(&self, wanted: &[&str]) -> Option<ClaimsView<'_>> {
+        match self.claims.get() {
+            Some(built) => built.as_ref().ok().map(ClaimsView::Full),
+            None if self.kind == Kind::Jwe => None,
+            None => select_claims(&self.payload, wanted).map(ClaimsView::Selected),
+        }
     }
 
     /// The payload as text when it is UTF-8.
@@ -259,7 +293,6 @@ fn parse_compact_jws(text: &str, seg: [Range<usize>; 3]) -> Result<Token> {
     let payload =
         if unencoded { text[p.clone()].as_bytes().to_vec() } else { b64_decode(text, p.clone(), Part::Payload)? };
     let signature = b64_decode(text, s.clone(), Part::Signature)?;
-    let (claims, payload_note) = claims_of(&payload);
     let spans = vec![
         Span { part: Part::Header, range: h.clone() },
         Span { part: Part::Payload, range: p.clone() },
@@ -267,7 +300,7 @@ fn parse_compact_jws(text: &str, seg: [Range<usize>; 3]) -> Result<Token> {
     ];
     let sig = JwsSignature {
         protected_b64: text[h.clone()].to_owned(),
-        header: header.clone(),
+        header,
         unprotected: None,
         signature_b64: text[s].to_owned(),
         signature,
@@ -278,12 +311,11 @@ fn parse_compact_jws(text: &str, seg: [Range<usize>; 3]) -> Result<Token> {
         offset_in_input: 0,
         kind: Kind::Jws,
         serialization: Serialization::Compact,
-        header,
+        jwe_header: JsonObject::new(),
         signatures: vec![sig],
         payload_b64: text[p].to_owned(),
         payload,
-        claims,
-        payload_note,
+        claims: OnceLock::new(),
         jwe: None,
         spans,
     })
@@ -303,12 +335,11 @@ fn parse_compact_jwe(text: &str, seg: &[Range<usize>; 5]) -> Result<Token> {
         offset_in_input: 0,
         kind: Kind::Jwe,
         serialization: Serialization::Compact,
-        header,
+        jwe_header: header,
         signatures: Vec::new(),
         payload_b64: String::new(),
         payload: Vec::new(),
-        claims: None,
-        payload_note: Some("the content is encrypted (JWE) and cannot be read without the key".into()),
+        claims: OnceLock::from(Err(ENCRYPTED_NOTE.to_owned())),
         jwe: Some(JweParts { encrypted_key_len: lens[1], iv_len: lens[2], ciphertext_len: lens[3], tag_len: lens[4] }),
         spans,
     })
@@ -374,18 +405,16 @@ fn parse_json_serialization(text: &str) -> Result<Token> {
         let signing_input = format!("{protected_b64}.{payload_b64}").into_bytes();
         signatures.push(JwsSignature { protected_b64, header, unprotected, signature_b64, signature, signing_input });
     }
-    let (claims, payload_note) = claims_of(&payload);
     Ok(Token {
         text: text.to_owned(),
         offset_in_input: 0,
         kind: Kind::Jws,
         serialization,
-        header: signatures[0].header.clone(),
+        jwe_header: JsonObject::new(),
         signatures,
         payload_b64,
         payload,
-        claims,
-        payload_note,
+        claims: OnceLock::new(),
         jwe: None,
         spans: Vec::new(),
     })
@@ -408,12 +437,11 @@ fn parse_json_jwe(text: &str, obj: &JsonObject) -> Result<Token> {
         offset_in_input: 0,
         kind: Kind::Jwe,
         serialization,
-        header,
+        jwe_header: header,
         signatures: Vec::new(),
         payload_b64: String::new(),
         payload: Vec::new(),
-        claims: None,
-        payload_note: Some("the content is encrypted (JWE) and cannot be read without the key".into()),
+        claims: OnceLock::from(Err(ENCRYPTED_NOTE.to_owned())),
         jwe: Some(JweParts {
             encrypted_key_len: len_of("encrypted_key", Part::EncryptedKey)?,
             iv_len: len_of("iv", Part::Iv)?,
@@ -424,19 +452,127 @@ fn parse_json_jwe(text: &str, obj: &JsonObject) -> Result<Token> {
     })
 }
 
-/// Decides whether a payload is a JWT claims set, and if not, says why.
-fn claims_of(payload: &[u8]) -> (Option<JsonObject>, Option<String>) {
+const ENCRYPTED_NOTE: &str = "the content is encrypted (JWE) and cannot be read without the key";
+
+/// The payload as a JSON object, if it starts like one; otherwise why it carries no claims.
+fn object_text(payload: &[u8]) -> std::result::Result<&str, String> {
     let Ok(text) = std::str::from_utf8(payload) else {
-        return (None, Some(format!("the payload is {} bytes of binary data, not JSON claims", payload.len())));
+        return Err(format!("the payload is {} bytes of binary data, not JSON claims", payload.len()));
     };
-    if !text.trim_start().starts_with('{') {
-        return (None, Some("the payload is not a JSON object, so it carries no JWT claims".into()));
+    if text.trim_start().starts_with('{') {
+        Ok(text)
+    } else {
+        Err("the payload is not a JSON object, so it carries no JWT claims".into())
     }
+}
+
+/// Decides whether a payload is a JWT claims set, and if not, says why.
+fn claims_of(payload: &[u8]) -> std::result::Result<JsonObject, String> {
+    object_text(payload)?;
     match parse_json(payload, Part::Payload) {
-        Ok(Value::Object(map)) => (Some(map), None),
-        Ok(other) => (None, Some(format!("the payload is JSON {} , not a claims object", json_type(&other)))),
-        Err(e) => (None, Some(e.to_string())),
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(other) => Err(format!("the payload is JSON {}, not a claims object", json_type(&other))),
+        Err(e) => Err(e.to_string()),
     }
+}
+
+/// Read access to claims by name, from the full map or from the selection verification reads.
+pub trait Claims {
+    /// The value of the claim `name`, if present.
+    fn claim(&self, name: &str) -> Option<&Value>;
+}
+
+impl Claims for JsonObject {
+    fn claim(&self, name: &str) -> Option<&Value> {
+        self.get(name)
+    }
+}
+
+/// Some members of a claims payload, names borrowed from it, in payload order.
+#[derive(Debug, Clone)]
+pub struct SelectedClaims<'a>(Vec<(Cow<'a, str>, Value)>);
+
+impl Claims for SelectedClaims<'_> {
+    fn claim(&self, name: &str) -> Option<&Value> {
+        // A repeated name keeps its last value, as the full parse does (RFC 7519 §4).
+        self.0.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v)
+    }
+}
+
+/// The claims verification judges: the full map when it was built, else a selection.
+#[derive(Debug, Clone)]
+pub enum ClaimsView<'a> {
+    /// The token's full claims map.
+    Full(&'a JsonObject),
+    /// Only the members asked for.
+    Selected(SelectedClaims<'a>),
+}
+
+impl Claims for ClaimsView<'_> {
+    fn claim(&self, name: &str) -> Option<&Value> {
+        match self {
+            Self::Full(m) => m.claim(name),
+            Self::Selected(s) => s.claim(name),
+        }
+    }
+}
+
+/// Reads only the members named in `wanted` from a claims payload, skipping every other value
+/// without building it. `None` when the payload is not a JSON object.
+fn select_claims<'a>(payload: &'a [u8], wanted: &[&str]) -> Option<SelectedClaims<'a>> {
+    use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+
+    /// A member name, borrowed from the input unless it has escapes.
+    struct Name<'de>(Cow<'de, str>);
+    impl<'de> serde::Deserialize<'de> for Name<'de> {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Name<'de>;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("a member name")
+                }
+                fn visit_borrowed_str<E>(self, v: &'de str) -> std::result::Result<Name<'de>, E> {
+                    Ok(Name(Cow::Borrowed(v)))
+                }
+                fn visit_str<E>(self, v: &str) -> std::result::Result<Name<'de>, E> {
+                    Ok(Name(Cow::Owned(v.to_owned())))
+                }
+            }
+            d.deserialize_str(V)
+        }
+    }
+
+    struct Select<'w>(&'w [&'w str]);
+    impl<'de> Visitor<'de> for Select<'_> {
+        type Value = SelectedClaims<'de>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Self::Value, A::Error> {
+            let mut out = Vec::with_capacity(self.0.len());
+            while let Some(Name(name)) = map.next_key()? {
+                if self.0.contains(&name.as_ref()) {
+                    out.push((name, map.next_value::<Value>()?));
+                } else {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            Ok(SelectedClaims(out))
+        }
+    }
+    impl<'de> DeserializeSeed<'de> for Select<'_> {
+        type Value = SelectedClaims<'de>;
+        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<Self::Value, D::Error> {
+            d.deserialize_map(self)
+        }
+    }
+
+    let text = object_text(payload).ok()?;
+    let mut de = serde_json::Deserializer::from_str(text);
+    let selected = Select(wanted).deserialize(&mut de).ok()?;
+    de.end().ok()?;
+    Some(selected)
 }
 
 fn decode_object(text: &str, range: Range<usize>, part: Part) -> Result<JsonObject> {
@@ -549,8 +685,8 @@ impl fmt::Display for ClaimTypeError {
 ///
 /// # Errors
 /// [`ClaimTypeError`] when the claim is not a JSON number.
-pub fn numeric_date(claims: &JsonObject, name: &str) -> std::result::Result<Option<f64>, ClaimTypeError> {
-    match claims.get(name) {
+pub fn numeric_date<C: Claims + ?Sized>(claims: &C, name: &str) -> std::result::Result<Option<f64>, ClaimTypeError> {
+    match claims.claim(name) {
         None => Ok(None),
         Some(Value::Number(n)) => n.as_f64().filter(|f| f.is_finite()).map(Some).ok_or_else(|| ClaimTypeError {
             claim: name.into(),
@@ -569,8 +705,11 @@ pub fn numeric_date(claims: &JsonObject, name: &str) -> std::result::Result<Opti
 ///
 /// # Errors
 /// [`ClaimTypeError`] when the claim is not a JSON string.
-pub fn string_claim<'a>(claims: &'a JsonObject, name: &str) -> std::result::Result<Option<&'a str>, ClaimTypeError> {
-    match claims.get(name) {
+pub fn string_claim<'a, C: Claims + ?Sized>(
+    claims: &'a C,
+    name: &str,
+) -> std::result::Result<Option<&'a str>, ClaimTypeError> {
+    match claims.claim(name) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
         Some(other) => Err(ClaimTypeError { claim: name.into(), expected: "a string", found: json_type(other) }),
@@ -581,9 +720,9 @@ pub fn string_claim<'a>(claims: &'a JsonObject, name: &str) -> std::result::Resu
 ///
 /// # Errors
 /// [`ClaimTypeError`] for any other type, or an array holding a non-string.
-pub fn audiences(claims: &JsonObject) -> std::result::Result<Option<Vec<&str>>, ClaimTypeError> {
+pub fn audiences<C: Claims + ?Sized>(claims: &C) -> std::result::Result<Option<Vec<&str>>, ClaimTypeError> {
     let wrong = |found| ClaimTypeError { claim: "aud".into(), expected: "a string or an array of strings", found };
-    match claims.get("aud") {
+    match claims.claim("aud") {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(vec![s.as_str()])),
         Some(Value::Array(items)) => items
@@ -606,7 +745,7 @@ mod tests {
         let t = parse(JWT_IO).unwrap();
         assert_eq!(t.kind, Kind::Jws);
         assert_eq!(t.alg(), Some("HS256"));
-        let claims = t.claims.unwrap();
+        let claims = t.claims().unwrap();
         let keys: Vec<&str> = claims.keys().map(String::as_str).collect();
         assert_eq!(keys, ["sub", "name", "admin", "iat"]);
         assert_eq!(t.spans.len(), 3);
@@ -676,9 +815,9 @@ mod tests {
     #[test]
     fn non_json_payload_is_kept_with_a_note() {
         let t = parse("eyJhbGciOiJIUzI1NiJ9.Zm9v.AA").unwrap();
-        assert!(t.claims.is_none());
+        assert!(t.claims().is_none());
         assert_eq!(t.payload, b"foo");
-        assert!(t.payload_note.unwrap().contains("not a JSON object"));
+        assert!(t.payload_note().unwrap().contains("not a JSON object"));
     }
 
     #[test]
@@ -686,10 +825,37 @@ mod tests {
         let h = encode_b64url(br#"{"alg":"RSA-OAEP","enc":"A256GCM"}"#);
         let t = parse(&format!("{h}.AAAA.AAAAAAAAAAAAAAAA.AAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA")).unwrap();
         assert_eq!(t.kind, Kind::Jwe);
-        assert_eq!(t.header["enc"], "A256GCM");
+        assert_eq!(t.header()["enc"], "A256GCM");
         let parts = t.jwe.unwrap();
         assert_eq!((parts.encrypted_key_len, parts.iv_len, parts.tag_len), (3, 12, 16));
         assert_eq!(t.spans.len(), 5);
+    }
+
+    #[test]
+    fn selective_claims_agree_with_the_full_parse() {
+        let payload = br#"{"name":"x","\u0065xp":5,"nested":{"exp":1},"exp":7,"aud":["a"],"big":[1,2,3]}"#;
+        let picked = select_claims(payload, &["exp", "aud", "iss"]).unwrap();
+        let full = claims_of(payload).unwrap();
+        assert_eq!(picked.0.len(), 3, "only wanted top-level members: {picked:?}");
+        assert_eq!(picked.claim("exp"), full.claim("exp"), "escaped duplicate name: the last value wins in both");
+        assert_eq!(picked.claim("exp").unwrap(), 7);
+        assert_eq!(picked.claim("aud"), full.claim("aud"));
+        assert!(picked.claim("iss").is_none());
+        assert!(select_claims(b"[1]", &["exp"]).is_none());
+        assert!(select_claims(br#"{"exp":1} trailing"#, &["exp"]).is_none());
+        assert!(select_claims(br#"{"exp":1,"x":}"#, &["exp"]).is_none());
+        assert!(select_claims(&[0xff, 0xfe], &["exp"]).is_none());
+    }
+
+    #[test]
+    fn claims_named_uses_the_built_map_when_there_is_one() {
+        let t = parse(JWT_IO).unwrap();
+        let before = t.claims_named(&["iat"]).unwrap();
+        assert!(matches!(before, ClaimsView::Selected(ref s) if s.0.len() == 1));
+        assert!(t.claims().is_some());
+        let after = t.claims_named(&["iat"]).unwrap();
+        assert!(matches!(after, ClaimsView::Full(_)));
+        assert_eq!(after.claim("iat"), before.claim("iat"));
     }
 
     #[test]

@@ -5,14 +5,17 @@
 //! every warning. `valid` is true only when the signature verifies with a loaded key and no
 //! check failed.
 
-use std::str::FromStr;
+use std::borrow::Cow;
 
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::core::clock::{UnixSeconds, format_relative, format_utc};
-use crate::core::keys::{Curve, Key, KeyMaterial, kty_for_alg};
-use crate::core::token::{self, JsonObject, JwsSignature, Kind, Serialization, Token};
+use crate::core::keys::{Key, KeyMaterial, kty_for_alg};
+use crate::core::token::{self, Claims, JsonObject, JwsSignature, Kind, Serialization, Token};
+
+/// The registered claims the checks judge.
+const REGISTERED: [&str; 7] = ["exp", "nbf", "iat", "iss", "aud", "sub", "jti"];
 
 /// Every signature algorithm the verifier implements.
 pub const SUPPORTED_ALGORITHMS: [&str; 14] = [
@@ -105,21 +108,16 @@ pub enum Outcome {
     Rejected,
 }
 
-/// One loaded key and what happened with it.
+/// One loaded key and what happened with it. The key itself (label, kind, thumbprint) is
+/// `keys[index]` of the list that was verified against.
 #[derive(Debug, Clone, Serialize)]
 pub struct KeyAttempt {
     /// Index in the key list.
     pub index: usize,
-    /// The key's label (kid and source).
-    pub label: String,
-    /// "RSA 2048", "EC P-256"…
-    pub kind: String,
-    /// RFC 7638 thumbprint.
-    pub thumbprint: String,
     /// What happened.
     pub outcome: Outcome,
     /// Why, in words.
-    pub reason: String,
+    pub reason: Cow<'static, str>,
 }
 
 /// Result of one check.
@@ -136,15 +134,61 @@ pub enum CheckStatus {
     NotChecked,
 }
 
+/// Why a check came out as it did. Times are kept as numbers and formatted only when shown:
+/// rendering three dates costs more than verifying an HMAC.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reason {
+    /// Plain text.
+    Text(Cow<'static, str>),
+    /// `"{prefix} {UTC time} ({relative to now})"`.
+    Time {
+        /// What happens at `at` ("expires", "valid since"…).
+        prefix: &'static str,
+        /// The instant, Unix seconds.
+        at: UnixSeconds,
+        /// The verification instant, for the relative part.
+        now: UnixSeconds,
+    },
+}
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Text(t) => f.write_str(t),
+            Self::Time { prefix, at, now } => {
+                write!(f, "{prefix} {} ({})", format_utc(*at), format_relative(*at, *now))
+            }
+        }
+    }
+}
+
+impl Serialize for Reason {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl From<String> for Reason {
+    fn from(s: String) -> Self {
+        Self::Text(Cow::Owned(s))
+    }
+}
+
+impl From<&'static str> for Reason {
+    fn from(s: &'static str) -> Self {
+        Self::Text(Cow::Borrowed(s))
+    }
+}
+
 /// One claim or header check.
 #[derive(Debug, Clone, Serialize)]
 pub struct Check {
     /// What was checked: a claim name or a header parameter.
-    pub name: String,
+    pub name: Cow<'static, str>,
     /// The status.
     pub status: CheckStatus,
     /// A human reason.
-    pub reason: String,
+    pub reason: Reason,
     /// The specification section behind the rule.
     pub rfc: &'static str,
 }
@@ -186,8 +230,8 @@ impl Verification {
         if self.signature != SignatureVerdict::Valid {
             return format!("INVALID: {}", self.signature_reason);
         }
-        let failed: Vec<&str> =
-            self.checks.iter().filter(|c| c.status == CheckStatus::Failed).map(|c| c.reason.as_str()).collect();
+        let failed: Vec<String> =
+            self.checks.iter().filter(|c| c.status == CheckStatus::Failed).map(|c| c.reason.to_string()).collect();
         format!("INVALID: {}", failed.join("; "))
     }
 
@@ -201,7 +245,7 @@ impl Verification {
 #[must_use]
 pub fn verify(token: &Token, keys: &[Key], policy: &Policy, now: UnixSeconds) -> Verification {
     let mut warnings = Vec::new();
-    let mut checks = Vec::new();
+    let mut checks = Vec::with_capacity(12);
 
     let sig_result = if token.kind == Kind::Jwe {
         SigResult::verdict(
@@ -230,8 +274,16 @@ pub fn verify(token: &Token, keys: &[Key], policy: &Policy, now: UnixSeconds) ->
 
     let alg = token.alg().map(str::to_owned);
     header_checks(token, policy, alg.as_deref(), &mut checks, &mut warnings);
-    if let Some(claims) = &token.claims {
-        claim_checks(claims, policy, now, &mut checks);
+    // Only the claims the checks read are extracted; the display map is not needed here.
+    let extended: Vec<&str>;
+    let wanted: &[&str] = if policy.required_claims.is_empty() {
+        &REGISTERED
+    } else {
+        extended = REGISTERED.iter().copied().chain(policy.required_claims.iter().map(String::as_str)).collect();
+        &extended
+    };
+    if let Some(claims) = token.claims_named(wanted) {
+        claim_checks(&claims, policy, now, &mut checks);
     } else {
         no_claims_checks(token, policy, &mut checks, &mut warnings);
     }
@@ -275,15 +327,8 @@ impl SigResult {
     }
 }
 
-fn attempt(index: usize, key: &Key, outcome: Outcome, reason: String) -> KeyAttempt {
-    KeyAttempt {
-        index,
-        label: key.label(),
-        kind: key.material.describe(),
-        thumbprint: key.thumbprint.clone(),
-        outcome,
-        reason,
-    }
+fn attempt(index: usize, outcome: Outcome, reason: impl Into<Cow<'static, str>>) -> KeyAttempt {
+    KeyAttempt { index, outcome, reason: reason.into() }
 }
 
 /// Encryption algorithms (RFC 7518 §4, §5): a key restricted to one of them never verifies.
@@ -386,42 +431,33 @@ fn check_signature(sig: &JwsSignature, keys: &[Key]) -> SigResult {
 
     let token_kid = sig.kid().or_else(|| sig.unprotected.as_ref().and_then(|u| u.get("kid")).and_then(Value::as_str));
     let compatible = |k: &Key| k.material.algorithms().contains(&alg);
-    let kid_matches: Vec<usize> = keys
-        .iter()
-        .enumerate()
-        .filter(|(_, k)| compatible(k) && token_kid.is_some() && k.kid.as_deref() == token_kid)
-        .map(|(i, _)| i)
-        .collect();
+    let selected_by_kid = |k: &Key| compatible(k) && token_kid.is_some() && k.kid.as_deref() == token_kid;
     let selection = match token_kid {
         None => Selection::NoKid,
-        Some(_) if kid_matches.is_empty() => Selection::KidFallback,
+        Some(_) if !keys.iter().any(selected_by_kid) => Selection::KidFallback,
         Some(_) => Selection::Kid,
     };
     let mut result = SigResult::verdict(SignatureVerdict::NoMatchingKey, "");
     result.selection = Some(selection);
+    result.attempts.reserve_exact(keys.len());
 
     let mut tried = 0usize;
     for (i, key) in keys.iter().enumerate() {
         if result.matched.is_some() {
-            result.attempts.push(attempt(i, key, Outcome::Skipped, "not needed: an earlier key verified".into()));
+            result.attempts.push(attempt(i, Outcome::Skipped, "not needed: an earlier key verified"));
             continue;
         }
         if !compatible(key) {
             let reason = incompatibility(key, alg);
-            result.attempts.push(attempt(i, key, Outcome::Skipped, reason));
+            result.attempts.push(attempt(i, Outcome::Skipped, reason));
             continue;
         }
-        if selection == Selection::Kid && !kid_matches.contains(&i) {
-            result.attempts.push(attempt(
-                i,
-                key,
-                Outcome::Skipped,
-                format!("its kid is not {:?}", token_kid.unwrap_or("")),
-            ));
+        if selection == Selection::Kid && !selected_by_kid(key) {
+            result.attempts.push(attempt(i, Outcome::Skipped, format!("its kid is not {:?}", token_kid.unwrap_or(""))));
             continue;
         }
         if let Some(why) = rejection(key, alg) {
-            result.attempts.push(attempt(i, key, Outcome::Rejected, why));
+            result.attempts.push(attempt(i, Outcome::Rejected, why));
             continue;
         }
         tried += 1;
@@ -429,25 +465,20 @@ fn check_signature(sig: &JwsSignature, keys: &[Key]) -> SigResult {
             Ok(()) => {
                 result.matched = Some(i);
                 let how = match selection {
-                    Selection::Kid => "selected by kid",
-                    Selection::NoKid => "the token has no kid",
-                    Selection::KidFallback => "its kid did not match",
+                    Selection::Kid => "verifies the signature (selected by kid)",
+                    Selection::NoKid => "verifies the signature (the token has no kid)",
+                    Selection::KidFallback => "verifies the signature (its kid did not match)",
                 };
-                result.attempts.push(attempt(
-                    i,
-                    key,
-                    Outcome::Verified,
-                    format!("verifies the {alg} signature ({how})"),
-                ));
+                result.attempts.push(attempt(i, Outcome::Verified, how));
                 result.warnings.extend(usage_warnings(key, alg));
             }
-            Err(why) => result.attempts.push(attempt(i, key, Outcome::WrongSignature, why)),
+            Err(why) => result.attempts.push(attempt(i, Outcome::WrongSignature, why)),
         }
     }
 
     if let Some(i) = result.matched {
         result.verdict = SignatureVerdict::Valid;
-        result.reason = format!("{alg} signature verified with {} ({})", keys[i].label(), keys[i].material.describe());
+        result.reason = format!("{alg} signature verified with key #{}", i + 1);
         if selection == Selection::KidFallback {
             result.warnings.push(format!(
                 "no loaded key has kid {:?}: the kid did not select the key, every compatible key was tried",
@@ -539,30 +570,11 @@ fn verify_with(alg: &str, key: &Key, sig: &JwsSignature) -> Result<(), String> {
             ));
         }
     }
-    if let (KeyMaterial::Ec { curve: Curve::P521, x, y }, "ES512") = (&key.material, alg) {
-        return verify_es512(x, y, &sig.signing_input, &sig.signature);
+    if key.verifier(alg)?.verify(&sig.signing_input, &sig.signature) {
+        Ok(())
+    } else {
+        Err("the signature does not match this key".into())
     }
-    // jsonwebtoken knows the fully specified name `Ed25519` as `EdDSA`.
-    let jwt_alg = if alg == "Ed25519" { "EdDSA" } else { alg };
-    let algorithm = jsonwebtoken::Algorithm::from_str(jwt_alg).map_err(|_| format!("{alg} is not available"))?;
-    let decoding = key.decoding.as_ref().ok_or_else(|| format!("{} cannot verify {alg}", key.material.describe()))?;
-    match jsonwebtoken::crypto::verify(&sig.signature_b64, &sig.signing_input, decoding, algorithm) {
-        Ok(true) => Ok(()),
-        Ok(false) => Err("the signature does not match this key".into()),
-        Err(e) => Err(format!("the signature does not match this key ({e})")),
-    }
-}
-
-fn verify_es512(x: &[u8], y: &[u8], message: &[u8], signature: &[u8]) -> Result<(), String> {
-    use p521::ecdsa::signature::Verifier;
-    let mut point = Vec::with_capacity(133);
-    point.push(0x04);
-    point.extend_from_slice(x);
-    point.extend_from_slice(y);
-    let vk = p521::ecdsa::VerifyingKey::from_sec1_bytes(&point).map_err(|_| "the P-521 key is not valid".to_owned())?;
-    let sig = p521::ecdsa::Signature::from_slice(signature)
-        .map_err(|_| "r or s is zero or not below the group order".to_owned())?;
-    vk.verify(message, &sig).map_err(|_| "the signature does not match this key".to_owned())
 }
 
 /// RFC 7515 §4.1.11: every `crit` entry must be understood; we understand `b64` (RFC 7797).
@@ -590,8 +602,17 @@ fn crit_problem(header: &JsonObject) -> Option<String> {
     None
 }
 
-fn check(name: &str, status: CheckStatus, reason: impl Into<String>, rfc: &'static str) -> Check {
-    Check { name: name.to_owned(), status, reason: reason.into(), rfc }
+fn check(
+    name: impl Into<Cow<'static, str>>,
+    status: CheckStatus,
+    reason: impl Into<Reason>,
+    rfc: &'static str,
+) -> Check {
+    Check { name: name.into(), status, reason: reason.into(), rfc }
+}
+
+fn at(prefix: &'static str, at: UnixSeconds, now: UnixSeconds) -> Reason {
+    Reason::Time { prefix, at, now }
 }
 
 fn header_checks(
@@ -614,12 +635,7 @@ fn header_checks(
         && !alg.eq_ignore_ascii_case("none")
     {
         if policy.algorithms.is_empty() {
-            checks.push(check(
-                "alg",
-                CheckStatus::NotChecked,
-                format!("{alg}; no allowed-algorithm list is set"),
-                "RFC 8725 §3.1",
-            ));
+            checks.push(check("alg", CheckStatus::NotChecked, "no allowed-algorithm list is set", "RFC 8725 §3.1"));
         } else if policy.algorithms.iter().any(|a| a == alg) {
             checks.push(check("alg", CheckStatus::Passed, format!("{alg} is allowed"), "RFC 8725 §3.1"));
         } else {
@@ -631,7 +647,7 @@ fn header_checks(
             ));
         }
     }
-    let typ = token.header.get("typ");
+    let typ = token.header().get("typ");
     match (&policy.typ, typ) {
         (Some(want), Some(Value::String(have))) => {
             let norm = |s: &str| s.to_ascii_lowercase().trim_start_matches("application/").to_owned();
@@ -663,7 +679,7 @@ fn header_checks(
         (None, _) => {}
     }
     for (param, what) in [("jku", "a key URL"), ("x5u", "a certificate URL"), ("jwk", "an embedded key")] {
-        if token.header.contains_key(param) {
+        if token.header().contains_key(param) {
             warnings.push(format!(
                 "the header carries \"{param}\" ({what}); it was ignored: trusting keys named by the token itself \
                  lets anyone sign (RFC 8725 §3.10)"
@@ -674,12 +690,12 @@ fn header_checks(
 
 fn no_claims_checks(token: &Token, policy: &Policy, checks: &mut Vec<Check>, warnings: &mut Vec<String>) {
     if token.kind == Kind::Jws {
-        let note = token.payload_note.clone().unwrap_or_default();
+        let note = token.payload_note().unwrap_or_default();
         warnings.push(format!("{note}; only the signature was checked"));
     }
     for name in &policy.required_claims {
         checks.push(check(
-            name,
+            name.clone(),
             CheckStatus::Failed,
             format!("required claim \"{name}\" is absent: the token has no claims"),
             "RFC 7519 §4",
@@ -703,74 +719,46 @@ fn no_claims_checks(token: &Token, policy: &Policy, checks: &mut Vec<Check>, war
     }
 }
 
-fn time_phrase(t: f64, now: f64) -> String {
-    format!("{} ({})", format_utc(t), format_relative(t, now))
-}
-
 #[allow(clippy::too_many_lines)]
-fn claim_checks(claims: &JsonObject, policy: &Policy, now: UnixSeconds, checks: &mut Vec<Check>) {
+fn claim_checks(claims: &impl Claims, policy: &Policy, now: UnixSeconds, checks: &mut Vec<Check>) {
     #[allow(clippy::cast_precision_loss)]
     let leeway = policy.leeway as f64;
     let required = |name: &str| policy.required_claims.iter().any(|r| r == name);
-    let absent = |name: &str, rfc: &'static str, what: &str| {
+    let absent = |name: &'static str, rfc: &'static str, what: &'static str| {
         if required(name) {
             check(name, CheckStatus::Failed, format!("required claim \"{name}\" is absent"), rfc)
         } else {
-            check(name, CheckStatus::Absent, format!("no \"{name}\": {what}"), rfc)
+            check(name, CheckStatus::Absent, what, rfc)
         }
     };
 
     let exp = token::numeric_date(claims, "exp");
     match &exp {
         Err(e) => checks.push(check("exp", CheckStatus::Failed, e.to_string(), "RFC 7519 §4.1.4")),
-        Ok(None) => checks.push(absent("exp", "RFC 7519 §4.1.4", "the token never expires")),
-        Ok(Some(t)) if now >= t + leeway => checks.push(check(
-            "exp",
-            CheckStatus::Failed,
-            format!("expired {}", time_phrase(*t, now)),
-            "RFC 7519 §4.1.4",
-        )),
-        Ok(Some(t)) => checks.push(check(
-            "exp",
-            CheckStatus::Passed,
-            format!("expires {}", time_phrase(*t, now)),
-            "RFC 7519 §4.1.4",
-        )),
+        Ok(None) => checks.push(absent("exp", "RFC 7519 §4.1.4", "no \"exp\": the token never expires")),
+        Ok(Some(t)) if now >= t + leeway => {
+            checks.push(check("exp", CheckStatus::Failed, at("expired", *t, now), "RFC 7519 §4.1.4"));
+        }
+        Ok(Some(t)) => checks.push(check("exp", CheckStatus::Passed, at("expires", *t, now), "RFC 7519 §4.1.4")),
     }
 
     match token::numeric_date(claims, "nbf") {
         Err(e) => checks.push(check("nbf", CheckStatus::Failed, e.to_string(), "RFC 7519 §4.1.5")),
-        Ok(None) => checks.push(absent("nbf", "RFC 7519 §4.1.5", "usable from issuance")),
-        Ok(Some(t)) if now + leeway < t => checks.push(check(
-            "nbf",
-            CheckStatus::Failed,
-            format!("not valid before {}", time_phrase(t, now)),
-            "RFC 7519 §4.1.5",
-        )),
-        Ok(Some(t)) => checks.push(check(
-            "nbf",
-            CheckStatus::Passed,
-            format!("valid since {}", time_phrase(t, now)),
-            "RFC 7519 §4.1.5",
-        )),
+        Ok(None) => checks.push(absent("nbf", "RFC 7519 §4.1.5", "no \"nbf\": usable from issuance")),
+        Ok(Some(t)) if now + leeway < t => {
+            checks.push(check("nbf", CheckStatus::Failed, at("not valid before", t, now), "RFC 7519 §4.1.5"));
+        }
+        Ok(Some(t)) => checks.push(check("nbf", CheckStatus::Passed, at("valid since", t, now), "RFC 7519 §4.1.5")),
     }
 
     let iat = token::numeric_date(claims, "iat");
     match &iat {
         Err(e) => checks.push(check("iat", CheckStatus::Failed, e.to_string(), "RFC 7519 §4.1.6")),
-        Ok(None) => checks.push(absent("iat", "RFC 7519 §4.1.6", "issue time unknown")),
-        Ok(Some(t)) if now + leeway < *t => checks.push(check(
-            "iat",
-            CheckStatus::Failed,
-            format!("issued in the future, {}", time_phrase(*t, now)),
-            "RFC 7519 §4.1.6",
-        )),
-        Ok(Some(t)) => checks.push(check(
-            "iat",
-            CheckStatus::Passed,
-            format!("issued {}", time_phrase(*t, now)),
-            "RFC 7519 §4.1.6",
-        )),
+        Ok(None) => checks.push(absent("iat", "RFC 7519 §4.1.6", "no \"iat\": issue time unknown")),
+        Ok(Some(t)) if now + leeway < *t => {
+            checks.push(check("iat", CheckStatus::Failed, at("issued in the future,", *t, now), "RFC 7519 §4.1.6"));
+        }
+        Ok(Some(t)) => checks.push(check("iat", CheckStatus::Passed, at("issued", *t, now), "RFC 7519 §4.1.6")),
     }
 
     if let Some(max) = policy.max_lifetime {
@@ -823,7 +811,7 @@ fn claim_checks(claims: &JsonObject, policy: &Policy, now: UnixSeconds, checks: 
             format!("issuer is {have:?}; no expected issuer was given, so anyone's token would pass"),
             "RFC 7519 §4.1.1",
         )),
-        (Ok(None), None) => checks.push(absent("iss", "RFC 7519 §4.1.1", "issuer not stated")),
+        (Ok(None), None) => checks.push(absent("iss", "RFC 7519 §4.1.1", "no \"iss\": issuer not stated")),
     }
 
     match (token::audiences(claims), &policy.audience) {
@@ -848,7 +836,7 @@ fn claim_checks(claims: &JsonObject, policy: &Policy, now: UnixSeconds, checks: 
             ),
             "RFC 7519 §4.1.3",
         )),
-        (Ok(None), None) => checks.push(absent("aud", "RFC 7519 §4.1.3", "not restricted to an audience")),
+        (Ok(None), None) => checks.push(absent("aud", "RFC 7519 §4.1.3", "no \"aud\": not restricted to an audience")),
     }
 
     for (name, rfc) in [("sub", "RFC 7519 §4.1.2"), ("jti", "RFC 7519 §4.1.7")] {
@@ -861,16 +849,16 @@ fn claim_checks(claims: &JsonObject, policy: &Policy, now: UnixSeconds, checks: 
         if ["exp", "nbf", "iat", "iss", "aud"].contains(&name.as_str()) {
             continue; // judged above, with their absence turned into a failure
         }
-        if claims.contains_key(name) {
+        if claims.claim(name).is_some() {
             checks.push(check(
-                name,
+                name.clone(),
                 CheckStatus::Passed,
                 format!("required claim \"{name}\" is present"),
                 "RFC 7519 §4",
             ));
         } else {
             checks.push(check(
-                name,
+                name.clone(),
                 CheckStatus::Failed,
                 format!("required claim \"{name}\" is absent"),
                 "RFC 7519 §4",
@@ -902,7 +890,7 @@ mod tests {
         assert_eq!(exp.status, CheckStatus::Absent);
         let iat = v.checks.iter().find(|c| c.name == "iat").unwrap();
         assert_eq!(iat.status, CheckStatus::Passed);
-        assert!(iat.reason.contains("2018-01-18 01:30:22 UTC"), "{}", iat.reason);
+        assert!(iat.reason.to_string().contains("2018-01-18 01:30:22 UTC"), "{}", iat.reason);
     }
 
     #[test]
@@ -944,7 +932,7 @@ mod tests {
         };
         let v = verify(&parse(JWT_IO).unwrap(), &[secret()], &policy, 1_700_000_000.0);
         assert!(!v.valid);
-        let failed: Vec<&str> = v.failed_checks().map(|c| c.name.as_str()).collect();
+        let failed: Vec<&str> = v.failed_checks().map(|c| c.name.as_ref()).collect();
         assert_eq!(failed, ["alg", "exp", "iss", "aud"]);
         assert!(v.checks.iter().any(|c| c.name == "name" && c.status == CheckStatus::Passed));
     }

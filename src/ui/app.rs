@@ -88,8 +88,8 @@ impl eframe::App for TokenbenchApp {
 
 fn decoded_view(ui: &mut egui::Ui, t: &Token) {
     ui.strong("Header");
-    ui.monospace(serde_json::to_string_pretty(&t.header).unwrap_or_default());
-    if let Some(claims) = &t.claims {
+    ui.monospace(serde_json::to_string_pretty(t.header()).unwrap_or_default());
+    if let Some(claims) = t.claims() {
         ui.strong("Claims");
         ui.monospace(serde_json::to_string_pretty(claims).unwrap_or_default());
         let now = system_now();
@@ -98,7 +98,7 @@ fn decoded_view(ui: &mut egui::Ui, t: &Token) {
                 ui.label(format!("{name}: {} ({})", format_utc(v), format_relative(v, now)));
             }
         }
-    } else if let Some(note) = &t.payload_note {
+    } else if let Some(note) = t.payload_note() {
         ui.strong("Payload");
         ui.label(note);
     }
@@ -116,7 +116,7 @@ mod tests {
     fn set_token_decodes_and_clear_resets() {
         let mut s = AppState::default();
         s.handle(Action::SetToken("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.AAAA".into()));
-        assert!(matches!(&s.decoded, Some(Ok(t)) if t.claims.as_ref().unwrap()["sub"] == "x"));
+        assert!(matches!(&s.decoded, Some(Ok(t)) if t.claims().unwrap()["sub"] == "x"));
         s.handle(Action::SetToken("not.a".into()));
         assert!(matches!(s.decoded, Some(Err(_))));
         s.handle(Action::Clear);
