@@ -96,6 +96,17 @@ fn bench(c: &mut Criterion) {
             });
         });
     }
+    // jwt.io's example token (4 claims, no kid), for comparison on a well-known input.
+    let jwtio = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiYWRtaW4iOnRydWUsImlhdCI6MTUxNjIzOTAyMn0.KMUFsIDTnFmyG3nMiGM6H9FNFUROf3wh7SmqJp-QV30";
+    let jwtio_key =
+        vec![keys::load_secret(b"a-string-secret-at-least-256-bits-long", SecretEncoding::Utf8, "jwt.io").unwrap()];
+    group.bench_function("verify_HS256_jwtio_example", |b| {
+        b.iter(|| {
+            let v = verify(&parse(black_box(jwtio)).unwrap(), &jwtio_key, &Policy::default(), NOW);
+            assert!(v.valid);
+            v
+        });
+    });
     group.finish();
 }
 

@@ -119,13 +119,13 @@ impl JwsSignature {
     /// The `alg` header parameter, if it is a string.
     #[must_use]
     pub fn alg(&self) -> Option<&str> {
-        self.header.get("alg").and_then(Value::as_str)
+        self.header.claim("alg").and_then(Value::as_str)
     }
 
     /// The `kid` header parameter, if it is a string.
     #[must_use]
     pub fn kid(&self) -> Option<&str> {
-        self.header.get("kid").and_then(Value::as_str)
+        self.header.claim("kid").and_then(Value::as_str)
     }
 }
 
@@ -180,13 +180,13 @@ impl Token {
     /// The `alg` of the (first) header, if it is a string.
     #[must_use]
     pub fn alg(&self) -> Option<&str> {
-        self.header().get("alg").and_then(Value::as_str)
+        self.header().claim("alg").and_then(Value::as_str)
     }
 
     /// The `kid` of the (first) header, if it is a string.
     #[must_use]
     pub fn kid(&self) -> Option<&str> {
-        self.header().get("kid").and_then(Value::as_str)
+        self.header().claim("kid").and_then(Value::as_str)
     }
 
     /// The claims, when the payload is a JSON object (parsed in token order on first call).
@@ -289,7 +289,7 @@ fn parse_compact_jws(text: &str, seg: [Range<usize>; 3]) -> Result<Token> {
     let [h, p, s] = seg;
     let header = decode_object(text, h.clone(), Part::Header)?;
     // RFC 7797: with "b64": false the payload travels unencoded.
-    let unencoded = header.get("b64") == Some(&Value::Bool(false));
+    let unencoded = header.claim("b64") == Some(&Value::Bool(false));
     let payload =
         if unencoded { text[p.clone()].as_bytes().to_vec() } else { b64_decode(text, p.clone(), Part::Payload)? };
     let signature = b64_decode(text, s.clone(), Part::Signature)?;
@@ -484,7 +484,8 @@ pub trait Claims {
 
 impl Claims for JsonObject {
     fn claim(&self, name: &str) -> Option<&Value> {
-        self.get(name)
+        // Headers and claim sets are small: comparing a few names beats hashing one.
+        if self.len() <= 16 { self.iter().find(|(k, _)| k.as_str() == name).map(|(_, v)| v) } else { self.get(name) }
     }
 }
 

@@ -140,6 +140,15 @@ pub enum CheckStatus {
 pub enum Reason {
     /// Plain text.
     Text(Cow<'static, str>),
+    /// `{prefix}"{value}"{suffix}`, the value quoted and escaped when shown.
+    Quoted {
+        /// Text before the value.
+        prefix: &'static str,
+        /// The value, from the token or the policy.
+        value: String,
+        /// Text after the value.
+        suffix: &'static str,
+    },
     /// `"{prefix} {UTC time} ({relative to now})"`.
     Time {
         /// What happens at `at` ("expires", "valid since"…).
@@ -155,6 +164,7 @@ impl std::fmt::Display for Reason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Text(t) => f.write_str(t),
+            Self::Quoted { prefix, value, suffix } => write!(f, "{prefix}{value:?}{suffix}"),
             Self::Time { prefix, at, now } => {
                 write!(f, "{prefix} {} ({})", format_utc(*at), format_relative(*at, *now))
             }
@@ -387,7 +397,7 @@ fn hash_bits(alg: &str) -> u32 {
 
 /// The header's `alg` when it can be verified at all; otherwise the verdict that says why not.
 fn usable_alg(sig: &JwsSignature) -> Result<&str, SigResult> {
-    let alg = match sig.header.get("alg") {
+    let alg = match sig.header.claim("alg") {
         Some(Value::String(a)) => a.as_str(),
         Some(other) => {
             return Err(SigResult::verdict(
@@ -579,7 +589,7 @@ fn verify_with(alg: &str, key: &Key, sig: &JwsSignature) -> Result<(), String> {
 
 /// RFC 7515 §4.1.11: every `crit` entry must be understood; we understand `b64` (RFC 7797).
 fn crit_problem(header: &JsonObject) -> Option<String> {
-    let crit = header.get("crit")?;
+    let crit = header.claim("crit")?;
     let Value::Array(items) = crit else {
         return Some("\"crit\" must be an array of header parameter names (RFC 7515 §4.1.11)".into());
     };
@@ -595,7 +605,7 @@ fn crit_problem(header: &JsonObject) -> Option<String> {
                 "\"crit\" lists {name:?}, an extension this verifier does not understand, so it must reject the token (RFC 7515 §4.1.11)"
             ));
         }
-        if !header.contains_key(name) {
+        if header.claim(name).is_none() {
             return Some(format!("\"crit\" lists {name:?} but the header lacks it (RFC 7515 §4.1.11)"));
         }
     }
@@ -609,6 +619,10 @@ fn check(
     rfc: &'static str,
 ) -> Check {
     Check { name: name.into(), status, reason: reason.into(), rfc }
+}
+
+fn quoted(prefix: &'static str, value: &str, suffix: &'static str) -> Reason {
+    Reason::Quoted { prefix, value: value.to_owned(), suffix }
 }
 
 fn at(prefix: &'static str, at: UnixSeconds, now: UnixSeconds) -> Reason {
@@ -647,7 +661,7 @@ fn header_checks(
             ));
         }
     }
-    let typ = token.header().get("typ");
+    let typ = token.header().claim("typ");
     match (&policy.typ, typ) {
         (Some(want), Some(Value::String(have))) => {
             let norm = |s: &str| s.to_ascii_lowercase().trim_start_matches("application/").to_owned();
@@ -679,7 +693,7 @@ fn header_checks(
         (None, _) => {}
     }
     for (param, what) in [("jku", "a key URL"), ("x5u", "a certificate URL"), ("jwk", "an embedded key")] {
-        if token.header().contains_key(param) {
+        if token.header().claim(param).is_some() {
             warnings.push(format!(
                 "the header carries \"{param}\" ({what}); it was ignored: trusting keys named by the token itself \
                  lets anyone sign (RFC 8725 §3.10)"
@@ -794,7 +808,7 @@ fn claim_checks(claims: &impl Claims, policy: &Policy, now: UnixSeconds, checks:
     match (token::string_claim(claims, "iss"), &policy.issuer) {
         (Err(e), _) => checks.push(check("iss", CheckStatus::Failed, e.to_string(), "RFC 7519 §4.1.1")),
         (Ok(Some(have)), Some(want)) if have == want => {
-            checks.push(check("iss", CheckStatus::Passed, format!("issuer is {have:?}"), "RFC 7519 §4.1.1"));
+            checks.push(check("iss", CheckStatus::Passed, quoted("issuer is ", have, ""), "RFC 7519 §4.1.1"));
         }
         (Ok(Some(have)), Some(want)) => checks.push(check(
             "iss",
@@ -817,7 +831,7 @@ fn claim_checks(claims: &impl Claims, policy: &Policy, now: UnixSeconds, checks:
     match (token::audiences(claims), &policy.audience) {
         (Err(e), _) => checks.push(check("aud", CheckStatus::Failed, e.to_string(), "RFC 7519 §4.1.3")),
         (Ok(Some(list)), Some(want)) if list.iter().any(|a| a == want) => {
-            checks.push(check("aud", CheckStatus::Passed, format!("audience includes {want:?}"), "RFC 7519 §4.1.3"));
+            checks.push(check("aud", CheckStatus::Passed, quoted("audience includes ", want, ""), "RFC 7519 §4.1.3"));
         }
         (Ok(Some(list)), Some(want)) => checks.push(check(
             "aud",
