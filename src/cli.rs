@@ -190,7 +190,7 @@ pub fn decoded_json(token: &Token, now: f64) -> Value {
         return Value::Object(obj);
     }
     obj.insert("claims".into(), token.claims().cloned().map_or(Value::Null, Value::Object));
-    obj.insert("payload".into(), json!(token.payload_b64));
+    obj.insert("payload".into(), json!(token.payload_b64()));
     if let Some(note) = token.payload_note() {
         obj.insert("payload_note".into(), json!(note));
         if let Some(text) = token.payload_text() {
@@ -278,7 +278,7 @@ fn decoded_text(token: &Token, now: f64) -> String {
                     let _ = write!(s, "  {}", escape_controls(text));
                 }
                 None => {
-                    let _ = write!(s, "  base64url: {}", token.payload_b64);
+                    let _ = write!(s, "  base64url: {}", token.payload_b64());
                 }
             }
         }

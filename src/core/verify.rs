@@ -397,7 +397,7 @@ fn hash_bits(alg: &str) -> u32 {
 
 /// The header's `alg` when it can be verified at all; otherwise the verdict that says why not.
 fn usable_alg(sig: &JwsSignature) -> Result<&str, SigResult> {
-    let alg = match sig.header.claim("alg") {
+    let alg = match token::member(&sig.header, "alg") {
         Some(Value::String(a)) => a.as_str(),
         Some(other) => {
             return Err(SigResult::verdict(
@@ -589,7 +589,7 @@ fn verify_with(alg: &str, key: &Key, sig: &JwsSignature) -> Result<(), String> {
 
 /// RFC 7515 §4.1.11: every `crit` entry must be understood; we understand `b64` (RFC 7797).
 fn crit_problem(header: &JsonObject) -> Option<String> {
-    let crit = header.claim("crit")?;
+    let crit = token::member(header, "crit")?;
     let Value::Array(items) = crit else {
         return Some("\"crit\" must be an array of header parameter names (RFC 7515 §4.1.11)".into());
     };
@@ -605,7 +605,7 @@ fn crit_problem(header: &JsonObject) -> Option<String> {
                 "\"crit\" lists {name:?}, an extension this verifier does not understand, so it must reject the token (RFC 7515 §4.1.11)"
             ));
         }
-        if header.claim(name).is_none() {
+        if token::member(header, name).is_none() {
             return Some(format!("\"crit\" lists {name:?} but the header lacks it (RFC 7515 §4.1.11)"));
         }
     }
@@ -661,7 +661,7 @@ fn header_checks(
             ));
         }
     }
-    let typ = token.header().claim("typ");
+    let typ = token::member(token.header(), "typ");
     match (&policy.typ, typ) {
         (Some(want), Some(Value::String(have))) => {
             let norm = |s: &str| s.to_ascii_lowercase().trim_start_matches("application/").to_owned();
@@ -693,7 +693,7 @@ fn header_checks(
         (None, _) => {}
     }
     for (param, what) in [("jku", "a key URL"), ("x5u", "a certificate URL"), ("jwk", "an embedded key")] {
-        if token.header().claim(param).is_some() {
+        if token::member(token.header(), param).is_some() {
             warnings.push(format!(
                 "the header carries \"{param}\" ({what}); it was ignored: trusting keys named by the token itself \
                  lets anyone sign (RFC 8725 §3.10)"
