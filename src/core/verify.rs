@@ -511,13 +511,18 @@ fn check_signature(sig: &JwsSignature, keys: &[Key]) -> SigResult {
         } else {
             format!("none of the {} loaded key(s) can verify {alg}", keys.len())
         };
-        if alg.starts_with("HS") && keys.iter().any(|k| !matches!(k.material, KeyMaterial::Oct { .. })) {
-            result.warnings.push(format!(
-                "algorithm confusion: the token asks for {alg} (HMAC) while the loaded keys are public keys; a \
-                 verifier that used a public key as the HMAC secret would accept a forgery (RFC 8725 §2.1). Public \
-                 keys are never used as secrets here"
-            ));
-        }
+    }
+    // An HMAC token aimed at a public key (by kid, or because only public keys are loaded) is the
+    // classic algorithm-confusion forgery.
+    let is_public = |k: &Key| !matches!(k.material, KeyMaterial::Oct { .. });
+    let aimed_at_public = keys.iter().any(|k| is_public(k) && token_kid.is_some() && k.kid.as_deref() == token_kid);
+    let only_public = !keys.is_empty() && keys.iter().all(is_public);
+    if alg.starts_with("HS") && result.matched.is_none() && (aimed_at_public || only_public) {
+        result.warnings.push(format!(
+            "algorithm confusion: the token asks for {alg} (HMAC) but names or targets a public key; a verifier \
+             that used the public key as the HMAC secret would accept this forgery (RFC 8725 §2.1). Public keys are \
+             never used as secrets here"
+        ));
     }
     result
 }
@@ -949,6 +954,23 @@ mod tests {
         let failed: Vec<&str> = v.failed_checks().map(|c| c.name.as_ref()).collect();
         assert_eq!(failed, ["alg", "exp", "iss", "aud"]);
         assert!(v.checks.iter().any(|c| c.name == "name" && c.status == CheckStatus::Passed));
+    }
+
+    #[test]
+    fn hmac_token_naming_a_public_key_is_called_algorithm_confusion() {
+        let pem = std::fs::read(format!("{}/assets/keys/rsa2048-spki.pem", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        let mut rsa = crate::core::keys::load(&pem, "rsa").unwrap().remove(0);
+        rsa.kid = Some("k1".into());
+        let forged_with = load_secret(&pem, SecretEncoding::Raw, "pem as secret").unwrap();
+        let header: JsonObject = serde_json::from_str(r#"{"kid":"k1"}"#).unwrap();
+        let claims: JsonObject = serde_json::from_str(r#"{"sub":"admin"}"#).unwrap();
+        let forged = crate::core::sign::sign(&header, &claims, "HS256", &forged_with).unwrap();
+        // Even with an unrelated HMAC secret loaded, the kid points at the RSA key.
+        let v = verify(&parse(&forged).unwrap(), &[rsa, secret()], &Policy::default(), 0.0);
+        assert!(!v.valid);
+        assert!(v.warnings.iter().any(|w| w.contains("algorithm confusion")), "{:?}", v.warnings);
+        assert_eq!(v.attempts[0].outcome, Outcome::Skipped);
+        assert!(v.attempts[0].reason.contains("never used as an HMAC secret"), "{}", v.attempts[0].reason);
     }
 
     #[test]
