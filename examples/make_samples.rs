@@ -9,7 +9,10 @@ use tokenbench::core::sign::sign;
 use tokenbench::core::token::{JsonObject, encode_b64url};
 
 fn obj(v: serde_json::Value) -> JsonObject {
-    v.as_object().unwrap().clone()
+    match v {
+        serde_json::Value::Object(m) => m,
+        other => panic!("not an object: {other}"),
+    }
 }
 
 fn main() {

@@ -11,7 +11,11 @@ pub const CLAIMS: &[(&str, &str, &str)] = &[
     ("iat", "Issued at: when the token was created", "RFC 7519 §4.1.6"),
     ("jti", "JWT ID: unique id, used to detect replay and to revoke one token", "RFC 7519 §4.1.7"),
     ("azp", "Authorized party: the client the ID token was issued to", "OpenID Connect Core §2"),
-    ("nonce", "Value from the authentication request, binds the ID token to the client session", "OpenID Connect Core §2"),
+    (
+        "nonce",
+        "Value from the authentication request, binds the ID token to the client session",
+        "OpenID Connect Core §2",
+    ),
     ("auth_time", "When the user actually authenticated", "OpenID Connect Core §2"),
     ("acr", "Authentication context class reference: how strongly the user authenticated", "OpenID Connect Core §2"),
     ("amr", "Authentication methods used (pwd, otp, mfa…)", "OpenID Connect Core §2, RFC 8176"),

@@ -1,110 +1,223 @@
-//! The app state and its window. Every state change goes through [`AppState::handle`], so the
-//! tests drive the same transitions the buttons do.
+//! The window: a menu bar, the keys on the left, the verdict on the right, the token and its
+//! decoding (or the signing editor) in the middle, the clock in the status line. Panels emit
+//! [`Command`]s; they are applied through [`AppState::handle`] at the end of the frame.
 
-use crate::core::clock::{format_relative, format_utc, system_now};
-use crate::core::error::Error;
-use crate::core::token::{self, Token};
+use crate::core::clock::ClockMode;
+use crate::core::verify::Policy;
+use crate::ui::decode::DecodePanel;
+use crate::ui::keys::KeysPanel;
+use crate::ui::platform::{NativePlatform, Platform};
+use crate::ui::state::{AppState, Command, SAMPLES, ThemePreference};
+use crate::ui::{clock, sign, theme, verify};
 
-/// Everything that changes the app's state.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Action {
-    /// Replace the token text (typing, paste, drop) and decode it.
-    SetToken(String),
-    /// Empty the token input.
-    Clear,
+/// Where persisted settings live in eframe's storage.
+const SETTINGS_KEY: &str = "tokenbench-settings";
+
+/// The centre of the window shows one of these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum Tab {
+    /// The token editor and decoded view.
+    #[default]
+    Decode,
+    /// The signing editor.
+    Sign,
 }
 
-/// The state shared by every panel.
-#[derive(Debug, Default)]
-pub struct AppState {
-    /// The token text as the user typed it.
-    pub input: String,
-    /// The decoding of `input`, when it is not empty.
-    pub decoded: Option<Result<Token, Error>>,
-}
-
-impl AppState {
-    /// Applies one action.
-    pub fn handle(&mut self, action: Action) {
-        match action {
-            Action::SetToken(text) => {
-                self.decoded = if text.trim().is_empty() { None } else { Some(token::parse(&text)) };
-                self.input = text;
-            }
-            Action::Clear => {
-                self.input.clear();
-                self.decoded = None;
-            }
-        }
-    }
+/// What survives a restart: preferences only. Keys, secrets, tokens and history are never
+/// written (see [`TokenbenchApp::save`]).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// The verification policy.
+    pub policy: Policy,
+    /// Theme preference.
+    pub theme: ThemePreference,
+    /// The open tab.
+    pub tab: Tab,
+    /// The decoder's view options.
+    pub decode: DecodePanel,
 }
 
 /// The eframe application.
-#[derive(Debug, Default)]
 pub struct TokenbenchApp {
-    /// The state.
+    /// All state that crosses panels.
     pub state: AppState,
+    /// Clipboard and dialogs.
+    pub platform: Box<dyn Platform>,
+    /// The open tab.
+    pub tab: Tab,
+    decode: DecodePanel,
+    keys: KeysPanel,
+    applied_theme: Option<ThemePreference>,
+}
+
+impl std::fmt::Debug for TokenbenchApp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenbenchApp").field("state", &self.state).field("tab", &self.tab).finish_non_exhaustive()
+    }
+}
+
+impl Default for TokenbenchApp {
+    fn default() -> Self {
+        Self::with_platform(Box::new(NativePlatform::default()), Settings::default())
+    }
+}
+
+impl TokenbenchApp {
+    /// An app using `platform` for OS services, starting from `settings`.
+    #[must_use]
+    pub fn with_platform(platform: Box<dyn Platform>, settings: Settings) -> Self {
+        let mut state = AppState::default();
+        state.policy = settings.policy;
+        state.theme = settings.theme;
+        Self {
+            state,
+            platform,
+            tab: settings.tab,
+            decode: settings.decode,
+            keys: KeysPanel::default(),
+            applied_theme: None,
+        }
+    }
+
+    /// The app as eframe creates it: settings restored from storage when there are any.
+    #[must_use]
+    pub fn new(cc: &eframe::CreationContext<'_>) -> Self {
+        let settings: Settings = cc.storage.and_then(|s| eframe::get_value(s, SETTINGS_KEY)).unwrap_or_default();
+        Self::with_platform(Box::new(NativePlatform::default()), settings)
+    }
+
+    /// The settings that would be persisted now.
+    #[must_use]
+    pub fn settings(&self) -> Settings {
+        Settings {
+            policy: self.state.policy.clone(),
+            theme: self.state.theme,
+            tab: self.tab,
+            decode: self.decode.clone(),
+        }
+    }
+
+    /// Applies commands through the single state transition function.
+    pub fn apply(&mut self, commands: Vec<Command>) {
+        for command in commands {
+            if command == Command::EditThisToken {
+                self.tab = Tab::Sign;
+            }
+            if command == Command::UseSignedToken {
+                self.tab = Tab::Decode;
+            }
+            self.state.handle(command, self.platform.as_mut());
+        }
+    }
+
+    /// Keyboard shortcuts, pastes outside text fields, and dropped files.
+    fn input_commands(ctx: &egui::Context, out: &mut Vec<Command>) {
+        let editing = ctx.memory(|m| m.focused().is_some());
+        ctx.input(|i| {
+            for event in &i.events {
+                match event {
+                    // With no text field focused, Ctrl+V anywhere pastes the token.
+                    egui::Event::Paste(text) if !editing => out.push(Command::SetToken(text.clone())),
+                    egui::Event::Key { key, pressed: true, modifiers, .. } if modifiers.command => match key {
+                        egui::Key::O => out.push(Command::OpenTokenFile),
+                        egui::Key::S => out.push(Command::SaveToken),
+                        egui::Key::Enter => out.push(Command::Verify),
+                        _ => {}
+                    },
+                    _ => {}
+                }
+            }
+            if !i.raw.dropped_files.is_empty() {
+                let paths = i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).collect();
+                out.push(Command::Dropped { paths, texts: Vec::new() });
+            }
+        });
+    }
+
+    fn menu_bar(&mut self, ui: &mut egui::Ui, out: &mut Vec<Command>) {
+        egui::MenuBar::new().ui(ui, |ui| {
+            ui.menu_button("File", |ui| {
+                if ui.button("Open token… (Ctrl+O)").clicked() {
+                    out.push(Command::OpenTokenFile);
+                }
+                if ui.button("Paste token (Ctrl+V)").clicked() {
+                    out.push(Command::PasteToken);
+                }
+                if ui.button("Save token… (Ctrl+S)").clicked() {
+                    out.push(Command::SaveToken);
+                }
+                if ui.button("Add key files…").clicked() {
+                    out.push(Command::AddKeyFiles);
+                }
+            });
+            ui.menu_button("Samples", |ui| {
+                for (i, (title, _)) in SAMPLES.iter().enumerate() {
+                    if ui.button(*title).clicked() {
+                        out.push(Command::LoadSample(i));
+                    }
+                }
+                ui.separator();
+                if ui.button("Load the sample keys").clicked() {
+                    out.push(Command::LoadSampleKeys);
+                }
+            });
+            ui.menu_button("View", |ui| {
+                for (pref, label) in [
+                    (ThemePreference::System, "Follow the system theme"),
+                    (ThemePreference::Light, "Light theme"),
+                    (ThemePreference::Dark, "Dark theme"),
+                ] {
+                    if ui.radio(self.state.theme == pref, label).clicked() {
+                        out.push(Command::SetTheme(pref));
+                    }
+                }
+            });
+            ui.separator();
+            ui.selectable_value(&mut self.tab, Tab::Decode, "Decode");
+            ui.selectable_value(&mut self.tab, Tab::Sign, "Sign");
+        });
+    }
 }
 
 impl eframe::App for TokenbenchApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        let mut actions = Vec::new();
-        egui::Panel::top("top").show(ui, |ui| {
-            ui.horizontal(|ui| {
-                ui.heading("Token Workbench");
-                if ui.button("Clear").clicked() {
-                    actions.push(Action::Clear);
-                }
-            });
-        });
-        egui::CentralPanel::default().show(ui, |ui| {
-            ui.label("Token (paste a JWT, a Bearer header or a JWS JSON object)");
-            let mut text = self.state.input.clone();
-            let response = ui.add(
-                egui::TextEdit::multiline(&mut text)
-                    .desired_rows(4)
-                    .desired_width(f32::INFINITY)
-                    .font(egui::TextStyle::Monospace),
-            );
-            if response.changed() {
-                actions.push(Action::SetToken(text));
-            }
-            ui.separator();
-            egui::ScrollArea::vertical().show(ui, |ui| match &self.state.decoded {
-                None => {
-                    ui.label("Paste a token above to decode it.");
-                }
-                Some(Err(e)) => {
-                    ui.colored_label(ui.visuals().error_fg_color, e.to_string());
-                }
-                Some(Ok(t)) => decoded_view(ui, t),
-            });
-        });
-        for action in actions {
-            self.state.handle(action);
+        let ctx = ui.ctx().clone();
+        if self.applied_theme != Some(self.state.theme) {
+            theme::apply(&ctx, self.state.theme);
+            self.applied_theme = Some(self.state.theme);
         }
-    }
-}
+        self.state.tick();
+        let mut out = Vec::new();
+        Self::input_commands(&ctx, &mut out);
 
-fn decoded_view(ui: &mut egui::Ui, t: &Token) {
-    ui.strong("Header");
-    ui.monospace(serde_json::to_string_pretty(t.header()).unwrap_or_default());
-    if let Some(claims) = t.claims() {
-        ui.strong("Claims");
-        ui.monospace(serde_json::to_string_pretty(claims).unwrap_or_default());
-        let now = system_now();
-        for name in ["exp", "nbf", "iat"] {
-            if let Ok(Some(v)) = token::numeric_date(claims, name) {
-                ui.label(format!("{name}: {} ({})", format_utc(v), format_relative(v, now)));
+        egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui, &mut out));
+        egui::Panel::bottom("status").show(ui, |ui| clock::ui(ui, &self.state, &mut out));
+        egui::Panel::left("keys").resizable(true).default_size(300.0).show(ui, |ui| {
+            egui::ScrollArea::vertical().id_salt("keys-scroll").show(ui, |ui| self.keys.ui(ui, &self.state, &mut out));
+        });
+        egui::Panel::right("verify").resizable(true).default_size(360.0).show(ui, |ui| {
+            verify::ui(ui, &self.state, &mut out);
+        });
+        egui::CentralPanel::default().show(ui, |ui| match self.tab {
+            Tab::Decode => self.decode.ui(ui, &self.state, &mut out),
+            Tab::Sign => {
+                egui::ScrollArea::vertical().id_salt("sign-scroll").show(ui, |ui| sign::ui(ui, &self.state, &mut out));
             }
+        });
+
+        self.apply(out);
+        // An idle window asks for nothing; a moving clock repaints once per simulated second.
+        if let ClockMode::Running { speed } = self.state.clock.mode() {
+            ctx.request_repaint_after(std::time::Duration::from_secs_f64((1.0 / speed).max(0.05)));
+        } else if self.state.clock.mode() == ClockMode::Real && self.state.verification.is_some() {
+            ctx.request_repaint_after(std::time::Duration::from_secs(1));
         }
-    } else if let Some(note) = t.payload_note() {
-        ui.strong("Payload");
-        ui.label(note);
     }
-    if let Some(sig) = t.signatures.first() {
-        ui.strong(format!("Signature ({} bytes)", sig.signature.len()));
-        ui.monospace(&sig.signature_b64);
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        // Preferences only: never keys, secrets or tokens.
+        eframe::set_value(storage, SETTINGS_KEY, &self.settings());
     }
 }
 
@@ -113,13 +226,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn set_token_decodes_and_clear_resets() {
-        let mut s = AppState::default();
-        s.handle(Action::SetToken("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.AAAA".into()));
-        assert!(matches!(&s.decoded, Some(Ok(t)) if t.claims().unwrap()["sub"] == "x"));
-        s.handle(Action::SetToken("not.a".into()));
-        assert!(matches!(s.decoded, Some(Err(_))));
-        s.handle(Action::Clear);
-        assert!(s.decoded.is_none() && s.input.is_empty());
+    fn settings_never_hold_secrets() {
+        let mut app =
+            TokenbenchApp::with_platform(Box::new(crate::ui::platform::FakePlatform::default()), Settings::default());
+        app.apply(vec![
+            Command::AddSecret {
+                text: "hunter2-super-secret".into(),
+                encoding: crate::core::keys::SecretEncoding::Utf8,
+            },
+            Command::LoadSample(0),
+        ]);
+        let saved = ron_like(&app.settings());
+        assert!(!saved.contains("hunter2"), "{saved}");
+        assert!(!saved.contains(SAMPLES[0].1.trim()), "no token in settings");
+    }
+
+    fn ron_like(s: &Settings) -> String {
+        serde_json::to_string(s).unwrap()
     }
 }

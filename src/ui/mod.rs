@@ -1,20 +1,35 @@
-//! The desktop app (egui/eframe). Drawing only: every decision is made by [`crate::core`].
+//! The desktop app (egui/eframe). Drawing only: every decision is made by [`crate::core`], every
+//! state change goes through [`state::AppState::handle`].
 
 pub mod app;
+pub mod clock;
+pub mod decode;
+pub mod keys;
+pub mod platform;
+pub mod sign;
+pub mod state;
+pub mod theme;
+pub mod verify;
+pub mod widgets;
 
 use std::process::ExitCode;
+
+/// The window icon (also installed by `assets/tokenbench.desktop`).
+const ICON_PNG: &[u8] = include_bytes!("../../icons/tokenbench-256.png");
 
 /// Opens the Token Workbench window and runs until it is closed.
 #[must_use]
 pub fn run() -> ExitCode {
-    let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title("Token Workbench")
-            .with_inner_size([1100.0, 720.0])
-            .with_min_inner_size([640.0, 400.0]),
-        ..Default::default()
-    };
-    match eframe::run_native("Token Workbench", options, Box::new(|_cc| Ok(Box::new(app::TokenbenchApp::default())))) {
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("Token Workbench")
+        .with_app_id("tokenbench")
+        .with_inner_size([1280.0, 800.0])
+        .with_min_inner_size([800.0, 480.0]);
+    if let Ok(icon) = eframe::icon_data::from_png_bytes(ICON_PNG) {
+        viewport = viewport.with_icon(icon);
+    }
+    let options = eframe::NativeOptions { viewport, ..Default::default() };
+    match eframe::run_native("Token Workbench", options, Box::new(|cc| Ok(Box::new(app::TokenbenchApp::new(cc))))) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("tokenbench: cannot open the window: {e}");

@@ -1,0 +1,226 @@
+//! The token editor and the decoded view: segments coloured alike in both, errors pointing at
+//! the segment and position, header and claims as a tree or raw JSON, copy buttons.
+
+use std::sync::Arc;
+
+use egui::text::{LayoutJob, TextFormat};
+use egui::{Color32, FontId, RichText, Ui};
+use serde_json::Value;
+
+use crate::core::clock::UnixSeconds;
+use crate::core::error::Error;
+use crate::core::token::{self, Kind, Part, Token};
+use crate::ui::state::{AppState, Command};
+use crate::ui::theme::part_colour;
+use crate::ui::widgets::{Vocabulary, copy_button, json_tree};
+
+/// The decode panel's own view state.
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DecodePanel {
+    /// Show raw pretty JSON instead of trees.
+    pub raw_json: bool,
+}
+
+/// Colours the token text by segment; text outside the token (a `Bearer ` prefix…) stays plain.
+#[must_use]
+pub fn coloured_job(text: &str, dark: bool, font: &FontId, wrap_width: f32, plain: Color32) -> LayoutJob {
+    let mut job = LayoutJob::default();
+    job.wrap.max_width = wrap_width;
+    job.wrap.break_anywhere = true;
+    let (clean, start) = token::clean_input(text);
+    let fmt = |color| TextFormat { font_id: font.clone(), color, ..TextFormat::default() };
+    if clean.starts_with('{') || clean.is_empty() {
+        job.append(text, 0.0, fmt(plain));
+        return job;
+    }
+    job.append(&text[..start], 0.0, fmt(plain));
+    let parts: &[Part] = match clean.matches('.').count() {
+        4 => &[Part::Header, Part::EncryptedKey, Part::Iv, Part::Ciphertext, Part::Tag],
+        _ => &[Part::Header, Part::Payload, Part::Signature],
+    };
+    for (i, segment) in clean.split('.').enumerate() {
+        if i > 0 {
+            job.append(".", 0.0, fmt(plain));
+        }
+        let colour = parts.get(i).map_or(plain, |p| part_colour(*p, dark));
+        job.append(segment, 0.0, fmt(colour));
+    }
+    job.append(&text[start + clean.len()..], 0.0, fmt(plain));
+    job
+}
+
+/// "…eyJh[?]bGci…": a few characters either side of a byte offset of the cleaned token.
+#[must_use]
+pub fn error_snippet(clean: &str, offset: usize) -> String {
+    let at = (0..=offset.min(clean.len())).rev().find(|i| clean.is_char_boundary(*i)).unwrap_or(0);
+    let before: String = clean[..at].chars().rev().take(12).collect::<Vec<_>>().into_iter().rev().collect();
+    let mut rest = clean[at..].chars();
+    let bad = rest.next().map_or_else(|| "<end>".to_owned(), |c| c.escape_debug().to_string());
+    let after: String = rest.take(12).collect();
+    format!("…{before}[{bad}]{after}…")
+}
+
+impl DecodePanel {
+    /// Draws the token editor and what it decodes to.
+    pub fn ui(&mut self, ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
+        ui.horizontal(|ui| {
+            ui.heading("Token");
+            if ui.button("Paste").on_hover_text("Paste a token from the clipboard (Ctrl+V)").clicked() {
+                out.push(Command::PasteToken);
+            }
+            if ui.button("Open…").on_hover_text("Open a file holding a token (Ctrl+O)").clicked() {
+                out.push(Command::OpenTokenFile);
+            }
+            if ui.button("Clear").clicked() {
+                out.push(Command::ClearToken);
+            }
+            if state.parsed().is_some()
+                && ui.button("Edit this token").on_hover_text("Copy it into the Sign tab").clicked()
+            {
+                out.push(Command::EditThisToken);
+            }
+        });
+        let dark = ui.visuals().dark_mode;
+        let plain = ui.visuals().text_color();
+        let mut text = state.input.clone();
+        let mut layouter = |ui: &Ui, buf: &dyn egui::TextBuffer, wrap_width: f32| -> Arc<egui::Galley> {
+            let font = egui::TextStyle::Monospace.resolve(ui.style());
+            ui.painter().layout_job(coloured_job(buf.as_str(), dark, &font, wrap_width, plain))
+        };
+        let edit = egui::TextEdit::multiline(&mut text)
+            .hint_text("Paste a JWT, an Authorization header or a JWS JSON object")
+            .desired_rows(4)
+            .desired_width(f32::INFINITY)
+            .layouter(&mut layouter);
+        let response =
+            egui::ScrollArea::vertical().id_salt("token-input").max_height(160.0).show(ui, |ui| ui.add(edit)).inner;
+        let response = response.on_hover_text("Token input");
+        if response.changed() {
+            out.push(Command::SetToken(text));
+        }
+        ui.add_space(6.0);
+        match &state.token {
+            None => {
+                ui.label("Paste a token above, drop a file on the window, or pick one from Samples.");
+            }
+            Some(Err(e)) => error_view(ui, e, &state.input),
+            Some(Ok(t)) => self.decoded(ui, t, state.clock.now(), out),
+        }
+    }
+
+    fn decoded(&mut self, ui: &mut Ui, t: &Token, now: UnixSeconds, out: &mut Vec<Command>) {
+        let dark = ui.visuals().dark_mode;
+        ui.horizontal(|ui| {
+            let form = match (t.kind, t.serialization) {
+                (Kind::Jwe, _) => "JWE (encrypted)",
+                (Kind::Jws, token::Serialization::Compact) => "JWS, compact",
+                (Kind::Jws, token::Serialization::JsonFlattened) => "JWS, flattened JSON",
+                (Kind::Jws, token::Serialization::JsonGeneral) => "JWS, general JSON",
+            };
+            ui.label(RichText::new(form).strong());
+            ui.checkbox(&mut self.raw_json, "Raw JSON");
+        });
+        egui::ScrollArea::vertical().id_salt("decoded").auto_shrink([false, false]).show(ui, |ui| {
+            section(ui, "Header", part_colour(Part::Header, dark), |ui| {
+                ui.horizontal(|ui| {
+                    copy_button(ui, "Copy JSON", &pretty(t.header()), out);
+                    if let Some(sig) = t.signatures.first() {
+                        copy_button(ui, "Copy segment", sig.protected_b64(), out);
+                    }
+                });
+                if self.raw_json {
+                    ui.monospace(pretty(t.header()));
+                } else {
+                    json_tree(ui, "header", t.header(), Vocabulary::Header, now, out);
+                }
+            });
+            if let Some(jwe) = &t.jwe {
+                section(ui, "Encrypted content", part_colour(Part::Ciphertext, dark), |ui| {
+                    ui.label("This token is encrypted (JWE). Its content can only be read with the recipient's private key; only the header above is visible.");
+                    ui.monospace(format!(
+                        "encrypted key {} B · IV {} B · ciphertext {} B · tag {} B",
+                        jwe.encrypted_key_len, jwe.iv_len, jwe.ciphertext_len, jwe.tag_len
+                    ));
+                });
+                return;
+            }
+            section(ui, "Payload", part_colour(Part::Payload, dark), |ui| {
+                ui.horizontal(|ui| {
+                    if let Some(c) = t.claims() {
+                        copy_button(ui, "Copy JSON", &pretty(c), out);
+                    }
+                    copy_button(ui, "Copy segment", t.payload_b64(), out);
+                });
+                match t.claims() {
+                    Some(c) if self.raw_json => {
+                        ui.monospace(pretty(c));
+                    }
+                    Some(c) => json_tree(ui, "claims", c, Vocabulary::Claims, now, out),
+                    None => {
+                        ui.label(t.payload_note().unwrap_or(""));
+                        if let Some(text) = t.payload_text() {
+                            ui.monospace(text.chars().take(10_000).collect::<String>());
+                        }
+                    }
+                }
+            });
+            for (i, sig) in t.signatures.iter().enumerate() {
+                let title = if t.signatures.len() > 1 { format!("Signature {}", i + 1) } else { "Signature".to_owned() };
+                section(ui, &title, part_colour(Part::Signature, dark), |ui| {
+                    ui.horizontal(|ui| {
+                        ui.label(format!("{} bytes", sig.signature.len()));
+                        copy_button(ui, "Copy segment", &sig.signature_b64, out);
+                    });
+                    ui.add(egui::Label::new(RichText::new(&sig.signature_b64).monospace()).wrap());
+                    if let Some(u) = &sig.unprotected {
+                        ui.label("Unprotected header (not covered by the signature):");
+                        ui.monospace(pretty(u));
+                    }
+                });
+            }
+        });
+    }
+}
+
+fn section(ui: &mut Ui, title: &str, colour: Color32, body: impl FnOnce(&mut Ui)) {
+    egui::CollapsingHeader::new(RichText::new(title).color(colour).strong())
+        .id_salt(title)
+        .default_open(true)
+        .show(ui, body);
+}
+
+fn pretty(obj: &serde_json::Map<String, Value>) -> String {
+    serde_json::to_string_pretty(obj).unwrap_or_default()
+}
+
+fn error_view(ui: &mut Ui, e: &Error, input: &str) {
+    let colour = ui.visuals().error_fg_color;
+    ui.label(RichText::new("Not a token").color(colour).strong());
+    ui.label(RichText::new(e.to_string()).color(colour));
+    if let Error::Base64 { offset, .. } = e {
+        let (clean, _) = token::clean_input(input);
+        ui.monospace(error_snippet(clean, *offset));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colours_follow_segments() {
+        let job = coloured_job("Bearer aaa.bbb.ccc", true, &FontId::monospace(12.0), 100.0, Color32::WHITE);
+        let texts: Vec<&str> =
+            job.sections.iter().map(|s| &job.text[s.byte_range.start.0..s.byte_range.end.0]).collect();
+        assert_eq!(texts, ["Bearer ", "aaa", ".", "bbb", ".", "ccc", ""]);
+        assert_eq!(job.sections[1].format.color, part_colour(Part::Header, true));
+        assert_eq!(job.sections[5].format.color, part_colour(Part::Signature, true));
+    }
+
+    #[test]
+    fn snippets_point_at_the_bad_character() {
+        assert_eq!(error_snippet("abc?def", 3), "…abc[?]def…");
+        assert_eq!(error_snippet("ab", 2), "…ab[<end>]…");
+        assert_eq!(error_snippet("é?", 1), "…[é]?…");
+    }
+}

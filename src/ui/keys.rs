@@ -1,0 +1,114 @@
+//! The key list: add keys from files, pasted text or secrets; see kind, size, kid, thumbprint,
+//! source and warnings; remove them; copy the public JWK.
+
+use egui::{RichText, Ui};
+use serde_json::Value;
+
+use crate::core::keys::SecretEncoding;
+use crate::ui::state::{AppState, Command};
+use crate::ui::theme::verdict_colour;
+use crate::ui::widgets::copy_button;
+
+/// The keys panel's own input buffers (never persisted: they may hold secrets).
+#[derive(Debug, Default)]
+pub struct KeysPanel {
+    /// Pasted PEM / JWK / JWKS text.
+    pub pasted: String,
+    /// An HMAC secret being typed.
+    pub secret: String,
+    /// How to read `secret`.
+    pub encoding: Option<SecretEncoding>,
+    /// Show the secret while typing.
+    pub show_secret: bool,
+}
+
+impl KeysPanel {
+    /// Draws the panel.
+    pub fn ui(&mut self, ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
+        ui.heading("Keys");
+        ui.horizontal_wrapped(|ui| {
+            if ui.button("Add key files…").on_hover_text("PEM, DER, X.509 certificates, JWK or JWKS").clicked() {
+                out.push(Command::AddKeyFiles);
+            }
+            if ui.button("Sample keys").on_hover_text("The keys that verify the sample tokens").clicked() {
+                out.push(Command::LoadSampleKeys);
+            }
+        });
+        egui::CollapsingHeader::new("Paste a key (PEM, JWK, JWKS)").id_salt("paste-key").show(ui, |ui| {
+            let label = ui.label("Key text");
+            ui.add(
+                egui::TextEdit::multiline(&mut self.pasted)
+                    .hint_text("-----BEGIN PUBLIC KEY-----… or {\"kty\":…}")
+                    .desired_rows(3)
+                    .desired_width(f32::INFINITY)
+                    .font(egui::TextStyle::Monospace),
+            )
+            .labelled_by(label.id);
+            if ui.add_enabled(!self.pasted.trim().is_empty(), egui::Button::new("Add pasted key")).clicked() {
+                out.push(Command::AddKeyText(std::mem::take(&mut self.pasted)));
+            }
+        });
+        egui::CollapsingHeader::new("HMAC secret").id_salt("secret").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                let label = ui.label("Secret");
+                ui.add(
+                    egui::TextEdit::singleline(&mut self.secret)
+                        .password(!self.show_secret)
+                        .hint_text("HMAC secret")
+                        .desired_width(160.0),
+                )
+                .labelled_by(label.id);
+                ui.checkbox(&mut self.show_secret, "Show");
+            });
+            let encoding = self.encoding.get_or_insert(SecretEncoding::Utf8);
+            ui.horizontal(|ui| {
+                ui.label("Read as");
+                ui.selectable_value(encoding, SecretEncoding::Utf8, "Text");
+                ui.selectable_value(encoding, SecretEncoding::Base64, "Base64");
+                ui.selectable_value(encoding, SecretEncoding::Hex, "Hex");
+            });
+            if ui.add_enabled(!self.secret.is_empty(), egui::Button::new("Add secret")).clicked() {
+                let encoding = *encoding;
+                out.push(Command::AddSecret { text: std::mem::take(&mut self.secret), encoding });
+            }
+        });
+        ui.separator();
+        if state.keys.is_empty() {
+            ui.label("No keys yet. Secrets and private keys stay in memory only.");
+        }
+        let dark = ui.visuals().dark_mode;
+        for (i, key) in state.keys.keys().iter().enumerate() {
+            egui::Frame::group(ui.style()).show(ui, |ui| {
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(RichText::new(format!("#{} {}", i + 1, key.material.describe())).strong());
+                    if key.private.is_some() {
+                        ui.label(RichText::new("private").small()).on_hover_text("Holds a private key (memory only)");
+                    }
+                    if ui.small_button("Remove").clicked() {
+                        out.push(Command::RemoveKey(i));
+                    }
+                });
+                if let Some(kid) = &key.kid {
+                    ui.label(format!("kid: {kid}"));
+                }
+                ui.label(RichText::new(format!("{} · {}", key.source, key.format)).small());
+                ui.horizontal(|ui| {
+                    ui.label(
+                        RichText::new(format!("thumbprint {}…", &key.thumbprint[..12.min(key.thumbprint.len())]))
+                            .small()
+                            .monospace(),
+                    )
+                    .on_hover_text(format!("RFC 7638 SHA-256 thumbprint: {}", key.thumbprint));
+                    copy_button(ui, "Copy thumbprint", &key.thumbprint, out);
+                    if !key.is_secret() || key.private.is_some() {
+                        let jwk = serde_json::to_string_pretty(&Value::Object(key.public_jwk())).unwrap_or_default();
+                        copy_button(ui, "Copy public JWK", &jwk, out);
+                    }
+                });
+                for w in &key.warnings {
+                    ui.label(RichText::new(format!("Warning: {w}")).color(verdict_colour(None, dark)).small());
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,142 @@
+//! Small widgets shared by the panels: copy buttons and a collapsible JSON tree with claim
+//! descriptions and human times.
+
+use egui::{RichText, Ui};
+use serde_json::Value;
+
+use crate::core::clock::{UnixSeconds, format_local, format_relative, format_utc};
+use crate::core::docs;
+use crate::ui::state::Command;
+
+/// A small "Copy" button that emits a copy command.
+pub fn copy_button(ui: &mut Ui, label: &str, text: &str, out: &mut Vec<Command>) {
+    if ui.small_button(label).on_hover_text("Copy to the clipboard").clicked() {
+        out.push(Command::Copy(text.to_owned()));
+    }
+}
+
+/// Which descriptions to show on hover.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Vocabulary {
+    /// JOSE header parameters.
+    Header,
+    /// JWT / OpenID Connect claims.
+    Claims,
+}
+
+/// Objects with more members than this are shown as flat virtualised rows.
+const FLAT_ABOVE: usize = 200;
+
+/// A JSON object as a collapsible tree: one row per member, nested values foldable, a
+/// description on hover for known names, human times beside NumericDates, a copy button each.
+pub fn json_tree(
+    ui: &mut Ui,
+    id: &str,
+    obj: &serde_json::Map<String, Value>,
+    vocab: Vocabulary,
+    now: UnixSeconds,
+    out: &mut Vec<Command>,
+) {
+    if obj.len() > FLAT_ABOVE {
+        flat_rows(ui, id, obj, vocab, now, out);
+        return;
+    }
+    for (k, v) in obj {
+        member_row(ui, id, k, v, vocab, now, out);
+    }
+}
+
+fn flat_rows(
+    ui: &mut Ui,
+    id: &str,
+    obj: &serde_json::Map<String, Value>,
+    vocab: Vocabulary,
+    now: UnixSeconds,
+    out: &mut Vec<Command>,
+) {
+    let row_height = ui.text_style_height(&egui::TextStyle::Monospace) + 4.0;
+    egui::ScrollArea::vertical().id_salt(format!("{id}-flat")).max_height(360.0).show_rows(
+        ui,
+        row_height,
+        obj.len(),
+        |ui, range| {
+            for (k, v) in obj.iter().skip(range.start).take(range.len()) {
+                ui.horizontal(|ui| {
+                    name_label(ui, k, vocab);
+                    let text = compact(v, 120);
+                    ui.monospace(text);
+                    copy_button(ui, "Copy", &value_text(v), out);
+                    time_note(ui, k, v, vocab, now);
+                });
+            }
+        },
+    );
+}
+
+fn member_row(ui: &mut Ui, id: &str, k: &str, v: &Value, vocab: Vocabulary, now: UnixSeconds, out: &mut Vec<Command>) {
+    match v {
+        Value::Object(map) if !map.is_empty() => {
+            egui::CollapsingHeader::new(RichText::new(format!("{k}: {{{}}}", map.len())).monospace())
+                .id_salt(format!("{id}/{k}"))
+                .default_open(map.len() <= 12)
+                .show(ui, |ui| {
+                    for (ck, cv) in map {
+                        member_row(ui, &format!("{id}/{k}"), ck, cv, Vocabulary::Claims, now, out);
+                    }
+                });
+        }
+        Value::Array(items) if !items.is_empty() && items.iter().any(|i| i.is_object() || i.is_array()) => {
+            egui::CollapsingHeader::new(RichText::new(format!("{k}: [{}]", items.len())).monospace())
+                .id_salt(format!("{id}/{k}"))
+                .default_open(items.len() <= 12)
+                .show(ui, |ui| {
+                    for (i, item) in items.iter().enumerate() {
+                        member_row(ui, &format!("{id}/{k}"), &i.to_string(), item, Vocabulary::Claims, now, out);
+                    }
+                });
+        }
+        _ => {
+            ui.horizontal_wrapped(|ui| {
+                name_label(ui, k, vocab);
+                ui.monospace(compact(v, 4000));
+                copy_button(ui, "Copy", &value_text(v), out);
+                time_note(ui, k, v, vocab, now);
+            });
+        }
+    }
+}
+
+fn name_label(ui: &mut Ui, name: &str, vocab: Vocabulary) {
+    let known = match vocab {
+        Vocabulary::Header => docs::header(name),
+        Vocabulary::Claims => docs::claim(name),
+    };
+    let label = ui.label(RichText::new(format!("{name}:")).monospace().strong());
+    if let Some((desc, spec)) = known {
+        label.on_hover_text(format!("{desc} ({spec})"));
+    }
+}
+
+fn time_note(ui: &mut Ui, name: &str, v: &Value, vocab: Vocabulary, now: UnixSeconds) {
+    let is_date = vocab == Vocabulary::Claims && matches!(name, "exp" | "nbf" | "iat" | "auth_time" | "updated_at");
+    if let (true, Some(t)) = (is_date, v.as_f64()) {
+        ui.label(RichText::new(format!("{} · {}", format_utc(t), format_relative(t, now))).weak())
+            .on_hover_text(format!("local time: {}", format_local(t)));
+    }
+}
+
+/// The value as it would be copied: strings without quotes, everything else as JSON.
+#[must_use]
+pub fn value_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// One-line JSON, shortened to `max` characters.
+#[must_use]
+pub fn compact(v: &Value, max: usize) -> String {
+    let s = v.to_string();
+    if s.chars().count() > max { format!("{}…", s.chars().take(max).collect::<String>()) } else { s }
+}

@@ -1,0 +1,156 @@
+//! The app used as a person would, headless (`egui_kittest`, no GPU): paste, read claims, load a
+//! key through the file interface, see the verdict, edit, re-sign, verify, tamper.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::missing_panics_doc)]
+
+use std::path::PathBuf;
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use tokenbench::ui::app::{Settings, Tab, TokenbenchApp};
+use tokenbench::ui::platform::FakePlatform;
+use tokenbench::ui::state::SAMPLES;
+
+fn asset(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/keys").join(name)
+}
+
+fn app_with(platform: FakePlatform) -> Harness<'static, TokenbenchApp> {
+    Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(move |_cc| TokenbenchApp::with_platform(Box::new(platform), Settings::default()))
+}
+
+fn verdict_is(h: &Harness<'_, TokenbenchApp>, headline: &str) -> bool {
+    h.query_by_label(headline).is_some()
+}
+
+#[test]
+fn paste_read_claims_load_key_verify_edit_resign() {
+    let id_token = SAMPLES[0].1.trim().to_owned();
+    let mut platform =
+        FakePlatform { clipboard: format!("Authorization: Bearer {id_token}"), ..FakePlatform::default() };
+    platform.picks.push_back(vec![asset("rsa2048-spki.pem")]);
+    let mut h = app_with(platform);
+    h.run();
+
+    // Paste through the app's paste action, read the decoded claims.
+    h.get_by_label("Paste").click();
+    h.run();
+    assert!(h.query_by_label_contains("Jane Doe").is_some(), "the name claim is shown");
+    assert!(h.query_by_label_contains("email_verified").is_some());
+    assert!(verdict_is(&h, "NO MATCHING KEY"));
+
+    // Load a key through the file interface: the verdict turns valid.
+    h.get_by_label("Add key files…").click();
+    h.run();
+    assert!(verdict_is(&h, "VALID"), "valid with the RSA key");
+
+    // Edit the token: it lands in the Sign tab, claim order kept.
+    h.get_by_label("Edit this token").click();
+    h.run();
+    assert_eq!(h.state().tab, Tab::Sign);
+    let claims = h.state().state.sign.claims_text.clone();
+    assert!(claims.find("\"iss\"").unwrap() < claims.find("\"exp\"").unwrap());
+
+    // An RSA public key cannot sign; add a secret and re-sign with HS256.
+    h.get_by_label("HMAC secret").click();
+    h.run();
+    h.get_by_label("Show").click();
+    h.run();
+    h.get_by_label("Secret").focus();
+    h.run();
+    h.get_by_label("Secret").type_text("0123456789abcdef0123456789abcdef");
+    h.run();
+    h.get_by_label("Add secret").click();
+    h.run();
+    // Edit a claim in the editor, and push exp a day ahead with its button.
+    h.get_by_label("Claims JSON").set_text_value_accesskit(&claims.replace("Jane Doe", "Mallory"));
+    h.run();
+    assert!(h.state().state.sign.claims_text.contains("Mallory"));
+    h.get_by_label("exp +1 day").click();
+    h.run();
+    h.get_by_label("Algorithm").click();
+    h.run();
+    h.get_by_label("HS256").click();
+    h.run();
+    // Adding a secret made it the signing key (public keys cannot sign).
+    let key = h.state().state.sign.key.unwrap();
+    assert_eq!(h.state().state.keys.keys()[key].source, "secret (text)");
+    h.get_by_label("Sign token").click();
+    h.run();
+    let signed = h.state().state.sign.output.clone().unwrap().unwrap();
+    h.get_by_label("Decode and verify it").click();
+    h.run();
+    assert_eq!(h.state().tab, Tab::Decode);
+    assert!(h.query_by_label_contains("Mallory").is_some());
+    assert!(verdict_is(&h, "VALID"), "re-signed token verifies with the secret");
+    assert_eq!(h.state().state.input, signed);
+
+    // Tamper with the payload: invalid.
+    let mut parts: Vec<String> = signed.split('.').map(str::to_owned).collect();
+    parts[1] = tokenbench::core::token::encode_b64url(br#"{"sub":"root"}"#);
+    h.state_mut().apply(vec![tokenbench::ui::state::Command::SetToken(parts.join("."))]);
+    h.run();
+    assert!(verdict_is(&h, "INVALID SIGNATURE"));
+}
+
+#[test]
+fn samples_menu_and_alg_none_and_confusion() {
+    let mut h = app_with(FakePlatform::default());
+    h.run();
+    h.get_by_label("Samples").click();
+    h.run();
+    h.get_by_label("Load the sample keys").click();
+    h.run();
+    h.get_by_label("Samples").click();
+    h.run();
+    h.get_by_label("Unsecured token (alg none)").click();
+    h.run();
+    assert!(verdict_is(&h, "NEVER VALID: alg none"));
+    h.get_by_label("Samples").click();
+    h.run();
+    h.get_by_label("Algorithm-confusion forgery (HS256 vs RSA key)").click();
+    h.run();
+    assert!(h.query_all_by_label_contains("algorithm confusion").next().is_some(), "the attack is named");
+    h.get_by_label("Samples").click();
+    h.run();
+    h.get_by_label("Encrypted token (JWE)").click();
+    h.run();
+    assert!(verdict_is(&h, "ENCRYPTED (JWE)"));
+    assert!(h.query_by_label_contains("content can only be read").is_some());
+}
+
+#[test]
+fn the_clock_rejudges_expiry() {
+    let mut h = app_with(FakePlatform::default());
+    h.state_mut()
+        .apply(vec![tokenbench::ui::state::Command::LoadSampleKeys, tokenbench::ui::state::Command::LoadSample(0)]);
+    h.run();
+    assert!(verdict_is(&h, "VALID"));
+    // Jump ten years ahead, one day at a time would take long: set the clock past exp.
+    h.state_mut().apply(vec![tokenbench::ui::state::Command::Clock(tokenbench::ui::state::ClockCommand::Set(
+        2_082_758_400.0 - 3600.0,
+    ))]);
+    h.run();
+    assert!(verdict_is(&h, "VALID"));
+    h.get_by_label("+1 h").click();
+    h.run();
+    assert!(verdict_is(&h, "INVALID: claims"), "expired once the clock passes exp");
+    h.get_by_label("Back to now").click();
+    h.run();
+    assert!(verdict_is(&h, "VALID"));
+}
+
+#[test]
+fn malformed_input_points_at_the_problem() {
+    let mut h = app_with(FakePlatform {
+        clipboard: "eyJhbGciOiJIUzI1NiJ9.eyJzdWIi?In0.AAAA".into(),
+        ..FakePlatform::default()
+    });
+    h.run();
+    h.get_by_label("Paste").click();
+    h.run();
+    assert!(h.query_by_label("Not a token").is_some());
+    assert!(h.query_by_label_contains("payload segment").is_some());
+    assert!(h.query_by_label_contains("[?]").is_some(), "a snippet marks the bad character");
+}
