@@ -23,10 +23,26 @@ fn asset(name: &str) -> Key {
 fn typical_claims() -> JsonObject {
     let v = json!({
         "iss": "https://issuer.example.com/", "sub": "user-8c2f41", "aud": "api.example.com",
-        "iat": 1_699_999_900, "nbf": 1_699_999_900, "exp": 1_700_003_500, "jti": "2f1c9a7e-0c55-4d1b-9c1e-7b6f5a1d2e3f",
+        "iat": 1_699_999_900, "nbf": 1_699_999_900, "exp": 2_082_758_400, "jti": "2f1c9a7e-0c55-4d1b-9c1e-7b6f5a1d2e3f",
         "scope": "read:orders write:orders", "email": "user@example.com", "email_verified": true
     });
     v.as_object().unwrap().clone()
+}
+
+/// The claims a jsonwebtoken user would declare for the typical token.
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+struct PeerClaims {
+    iss: String,
+    sub: String,
+    aud: String,
+    iat: u64,
+    nbf: u64,
+    exp: u64,
+    jti: String,
+    scope: String,
+    email: String,
+    email_verified: bool,
 }
 
 /// The jsonwebtoken key a peer would build once from the same material.
@@ -86,6 +102,17 @@ fn bench(c: &mut Criterion) {
                         .unwrap()
                 );
             });
+        });
+        // The peer, on the same token in the same run: jsonwebtoken::decode (aws-lc backend) with
+        // typed claims and the same iss/aud/leeway validation, exp/nbf against the system clock.
+        let mut validation = jsonwebtoken::Validation::new(jwt_alg);
+        validation.set_issuer(&["https://issuer.example.com/"]);
+        validation.set_audience(&["api.example.com"]);
+        validation.validate_nbf = true;
+        validation.leeway = 30;
+        assert!(jsonwebtoken::decode::<PeerClaims>(&token, &decoding, &validation).is_ok());
+        group.bench_function(format!("peer_jsonwebtoken_decode_{alg}"), |b| {
+            b.iter(|| jsonwebtoken::decode::<PeerClaims>(black_box(&token), &decoding, &validation).unwrap());
         });
         group.bench_function(format!("verify_{alg}"), |b| {
             b.iter(|| {
