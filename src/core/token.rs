@@ -769,8 +769,8 @@ fn canonical_tail(s: &str) -> bool {
         _ => return false,
     };
     match s.len() % 4 {
-        2 => value & 0x0f == 0,
-        3 => value & 0x03 == 0,
+        2 => value.trailing_zeros() >= 4,
+        3 => value.trailing_zeros() >= 2,
         _ => true,
     }
 }
@@ -964,7 +964,7 @@ mod tests {
                 .map(|i| {
                     let r = x.rotate_left(u32::try_from(i).unwrap() * 5);
                     // Mostly valid characters, sometimes an invalid one.
-                    let n = if r % 17 == 0 { alphabet.len() } else { 64 };
+                    let n = if r.is_multiple_of(17) { alphabet.len() } else { 64 };
                     char::from(alphabet[usize::try_from(r % n as u64).unwrap()])
                 })
                 .collect();
