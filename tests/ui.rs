@@ -154,3 +154,26 @@ fn malformed_input_points_at_the_problem() {
     assert!(h.query_by_label_contains("payload segment").is_some());
     assert!(h.query_by_label_contains("[?]").is_some(), "a snippet marks the bad character");
 }
+
+#[test]
+fn generate_a_key_and_export_it() {
+    let mut h = app_with(FakePlatform::default());
+    h.run();
+    h.get_by_label("Generate a key").click();
+    h.run();
+    h.get_by_label("Generate Ed25519").click();
+    for _ in 0..200 {
+        h.step();
+        if !h.state().state.keys.is_empty() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    h.run();
+    assert_eq!(h.state().state.keys.keys()[0].material.describe(), "Ed25519");
+    h.get_by_label("Export").click();
+    h.run();
+    h.get_by_label("Copy public JWK").click();
+    h.run();
+    assert!(h.query_by_label_contains("copied the public key").is_some());
+}

@@ -1,8 +1,11 @@
-//! Encoding and signing compact JWS tokens with a key from the store.
+//! Encoding and signing compact JWS tokens with a key from the store; generating keys and
+//! exporting them as PEM, JWK or JWKS.
 //!
 //! Header and claims are serialized in the order given (`serde_json` with `preserve_order`), so
 //! "edit this token" keeps the claim order. jsonwebtoken signs everything it supports;
-//! ES512 uses the RustCrypto `p521` crate.
+//! ES512 uses the RustCrypto `p521` crate. Generation uses RustCrypto with the OS RNG, then
+//! goes through the key store's own parser, so a generated key is exactly what loading it would
+//! give.
 
 use std::str::FromStr;
 
@@ -10,7 +13,7 @@ use jsonwebtoken::EncodingKey;
 use serde_json::Value;
 
 use crate::core::error::{Error, Result};
-use crate::core::keys::{Curve, Key, KeyMaterial, PrivateMaterial};
+use crate::core::keys::{self, Curve, Key, KeyMaterial, PrivateMaterial, SecretEncoding};
 use crate::core::token::{JsonObject, encode_b64url};
 use crate::core::verify::SUPPORTED_ALGORITHMS;
 
@@ -74,6 +77,224 @@ fn sign_es512(d: &[u8], input: &[u8]) -> Result<String> {
     Ok(encode_b64url(&sig.to_bytes()))
 }
 
+/// A key to generate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeySpec {
+    /// RSA with this many modulus bits (2048, 3072, 4096).
+    Rsa(usize),
+    /// EC on a NIST curve.
+    Ec(Curve),
+    /// Ed25519.
+    Ed25519,
+    /// An HMAC secret of this many bits (256, 384, 512).
+    Hmac(usize),
+}
+
+impl KeySpec {
+    /// Everything the Generate menu offers.
+    pub const ALL: [Self; 10] = [
+        Self::Rsa(2048),
+        Self::Rsa(3072),
+        Self::Rsa(4096),
+        Self::Ec(Curve::P256),
+        Self::Ec(Curve::P384),
+        Self::Ec(Curve::P521),
+        Self::Ed25519,
+        Self::Hmac(256),
+        Self::Hmac(384),
+        Self::Hmac(512),
+    ];
+
+    /// "RSA 2048", "EC P-256", "Ed25519", "HMAC 256-bit".
+    #[must_use]
+    pub fn label(self) -> String {
+        match self {
+            Self::Rsa(bits) => format!("RSA {bits}"),
+            Self::Ec(c) => format!("EC {}", c.name()),
+            Self::Ed25519 => "Ed25519".into(),
+            Self::Hmac(bits) => format!("HMAC {bits}-bit"),
+        }
+    }
+}
+
+/// Generates a fresh key (private part included, memory only) with the OS random generator.
+///
+/// # Errors
+/// When the OS has no randomness or the size is not offered.
+pub fn generate(spec: KeySpec) -> Result<Key> {
+    use p256::elliptic_curve::Generate;
+    use pkcs8::EncodePrivateKey;
+    let source = format!("generated {}", spec.label());
+    let rng_error = |e: &dyn std::fmt::Display| Error::Sign(format!("no randomness from the OS: {e}"));
+    let mut rng = rand_core::UnwrapErr(getrandom::SysRng);
+    let der = match spec {
+        KeySpec::Rsa(bits @ (2048 | 3072 | 4096)) => {
+            use rsa::pkcs1::EncodeRsaPrivateKey;
+            let key = rsa::PrivateKey::new(&mut getrandom::SysRng, bits).map_err(|e| rng_error(&e))?;
+            Ok(key.to_pkcs1_der().map_err(|e| Error::Sign(e.to_string()))?.as_bytes().to_vec())
+        }
+        KeySpec::Ec(Curve::P256) => {
+            p256::SecretKey::generate_from_rng(&mut rng).to_pkcs8_der().map(|d| d.as_bytes().to_vec())
+        }
+        KeySpec::Ec(Curve::P384) => {
+            p384::SecretKey::generate_from_rng(&mut rng).to_pkcs8_der().map(|d| d.as_bytes().to_vec())
+        }
+        KeySpec::Ec(Curve::P521) => {
+            p521::SecretKey::generate_from_rng(&mut rng).to_pkcs8_der().map(|d| d.as_bytes().to_vec())
+        }
+        KeySpec::Ed25519 => {
+            let mut seed = [0u8; 32];
+            getrandom::fill(&mut seed).map_err(|e| rng_error(&e))?;
+            ed25519_dalek::SigningKey::from_bytes(&seed).to_pkcs8_der().map(|d| d.as_bytes().to_vec())
+        }
+        KeySpec::Hmac(bits @ (256 | 384 | 512)) => {
+            let mut secret = vec![0u8; bits / 8];
+            getrandom::fill(&mut secret).map_err(|e| rng_error(&e))?;
+            let mut key = keys::load_secret(&secret, SecretEncoding::Raw, &source)?;
+            key.format = "generated".into();
+            return Ok(key);
+        }
+        other => return Err(Error::Sign(format!("{} is not offered", other.label()))),
+    }
+    .map_err(|e| Error::Sign(format!("cannot encode the new key: {e}")))?;
+    let mut key = keys::load(&der, &source)?.remove(0);
+    key.format = "generated".into();
+    Ok(key)
+}
+
+/// How to write a key out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// PEM: SPKI `PUBLIC KEY`, or PKCS#8 `PRIVATE KEY`.
+    Pem,
+    /// One JWK.
+    Jwk,
+    /// A JWKS holding the one key.
+    Jwks,
+}
+
+const OID_RSA: der::asn1::ObjectIdentifier = der::asn1::ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+const OID_EC: der::asn1::ObjectIdentifier = der::asn1::ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
+const OID_ED25519: der::asn1::ObjectIdentifier = der::asn1::ObjectIdentifier::new_unwrap("1.3.101.112");
+
+fn curve_oid(c: Curve) -> der::asn1::ObjectIdentifier {
+    der::asn1::ObjectIdentifier::new_unwrap(match c {
+        Curve::P256 => "1.2.840.10045.3.1.7",
+        Curve::P384 => "1.3.132.0.34",
+        Curve::P521 => "1.3.132.0.35",
+    })
+}
+
+/// Exports a key. `private` asks for the private part (an error when the key has none); an HMAC
+/// secret is always private and has no PEM form.
+///
+/// # Errors
+/// When the key cannot be written in that form.
+pub fn export(key: &Key, format: ExportFormat, private: bool) -> Result<String> {
+    let is_oct = matches!(key.material, KeyMaterial::Oct { .. });
+    if is_oct && !private {
+        return Err(Error::Sign("an HMAC secret has no public part: export it as a private JWK".into()));
+    }
+    if private && !is_oct && key.private.is_none() {
+        return Err(Error::Sign(format!("{} holds no private key", key.label())));
+    }
+    match format {
+        ExportFormat::Pem if is_oct => Err(Error::Sign("an HMAC secret has no PEM form: export it as a JWK".into())),
+        ExportFormat::Pem => {
+            let (label, der) =
+                if private { ("PRIVATE KEY", private_pkcs8(key)?) } else { ("PUBLIC KEY", spki_der(key)?) };
+            der::pem::encode_string(label, der::pem::LineEnding::LF, &der).map_err(|e| Error::Sign(e.to_string()))
+        }
+        ExportFormat::Jwk | ExportFormat::Jwks => {
+            let mut jwk = key.public_jwk();
+            if private {
+                add_private_members(key, &mut jwk)?;
+            } else if is_oct {
+                jwk.remove("k");
+            }
+            let value = if format == ExportFormat::Jwk {
+                Value::Object(jwk)
+            } else {
+                serde_json::json!({ "keys": [Value::Object(jwk)] })
+            };
+            serde_json::to_string_pretty(&value).map_err(|e| Error::Sign(e.to_string()))
+        }
+    }
+}
+
+fn spki_der(key: &Key) -> Result<Vec<u8>> {
+    use der::Encode;
+    let enc = |e: der::Error| Error::Sign(format!("cannot encode the public key: {e}"));
+    let (oid, params, bits) = match &key.material {
+        KeyMaterial::Rsa { n, e } => {
+            let pk = rsa::pkcs1::RsaPublicKey {
+                modulus: der::asn1::UintRef::new(n).map_err(enc)?,
+                public_exponent: der::asn1::UintRef::new(e).map_err(enc)?,
+            };
+            (OID_RSA, Some(der::asn1::Any::from(der::asn1::AnyRef::NULL)), pk.to_der().map_err(enc)?)
+        }
+        KeyMaterial::Ec { curve, x, y } => {
+            let mut point = vec![0x04];
+            point.extend_from_slice(x);
+            point.extend_from_slice(y);
+            (OID_EC, Some(der::asn1::Any::encode_from(&curve_oid(*curve)).map_err(enc)?), point)
+        }
+        KeyMaterial::Ed25519 { x } => (OID_ED25519, None, x.to_vec()),
+        KeyMaterial::Oct { .. } => return Err(Error::Sign("an HMAC secret has no public key".into())),
+    };
+    spki::SubjectPublicKeyInfoOwned {
+        algorithm: spki::AlgorithmIdentifierOwned { oid, parameters: params },
+        subject_public_key: der::asn1::BitString::from_bytes(&bits).map_err(enc)?,
+    }
+    .to_der()
+    .map_err(enc)
+}
+
+fn private_pkcs8(key: &Key) -> Result<Vec<u8>> {
+    use der::Encode;
+    match &key.private {
+        Some(PrivateMaterial::RsaPkcs1(pkcs1)) => {
+            let info = pkcs8::PrivateKeyInfoRef {
+                algorithm: spki::AlgorithmIdentifierRef { oid: OID_RSA, parameters: Some(der::asn1::AnyRef::NULL) },
+                private_key: der::asn1::OctetStringRef::new(pkcs1).map_err(|e| Error::Sign(e.to_string()))?,
+                public_key: None,
+            };
+            info.to_der().map_err(|e| Error::Sign(e.to_string()))
+        }
+        Some(PrivateMaterial::Ec { pkcs8, .. } | PrivateMaterial::Ed25519 { pkcs8, .. }) => Ok(pkcs8.clone()),
+        None => Err(Error::Sign(format!("{} holds no private key", key.label()))),
+    }
+}
+
+fn add_private_members(key: &Key, jwk: &mut JsonObject) -> Result<()> {
+    use der::Decode;
+    match (&key.material, &key.private) {
+        (KeyMaterial::Oct { .. }, _) => {} // `k` is already there
+        (_, Some(PrivateMaterial::RsaPkcs1(der))) => {
+            let sk = rsa::pkcs1::RsaPrivateKey::<der::asn1::UintRef<'_>>::from_der(der)
+                .map_err(|e| Error::Sign(format!("the RSA private key is damaged: {e}")))?;
+            for (name, v) in [
+                ("d", sk.private_exponent),
+                ("p", sk.prime1),
+                ("q", sk.prime2),
+                ("dp", sk.exponent1),
+                ("dq", sk.exponent2),
+                ("qi", sk.coefficient),
+            ] {
+                jwk.insert(name.into(), Value::String(encode_b64url(v.as_bytes())));
+            }
+        }
+        (_, Some(PrivateMaterial::Ec { d, .. })) => {
+            jwk.insert("d".into(), Value::String(encode_b64url(d)));
+        }
+        (_, Some(PrivateMaterial::Ed25519 { seed, .. })) => {
+            jwk.insert("d".into(), Value::String(encode_b64url(seed)));
+        }
+        (_, None) => return Err(Error::Sign(format!("{} holds no private key", key.label()))),
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,6 +337,62 @@ mod tests {
             let v = verify(&parsed, &[k], &Policy::default(), 0.0);
             assert!(v.valid, "{alg}: {}", v.summary());
         }
+    }
+
+    #[test]
+    fn generated_keys_sign_and_export_round_trips() {
+        // RSA 2048 only here: larger sizes take seconds and run in the UI's background thread.
+        let specs = [
+            KeySpec::Rsa(2048),
+            KeySpec::Ec(Curve::P256),
+            KeySpec::Ec(Curve::P384),
+            KeySpec::Ec(Curve::P521),
+            KeySpec::Ed25519,
+            KeySpec::Hmac(256),
+            KeySpec::Hmac(512),
+        ];
+        for spec in specs {
+            let key = generate(spec).unwrap();
+            assert!(key.is_secret(), "{spec:?}");
+            let alg = key.material.algorithms()[0];
+            let token = sign(&JsonObject::new(), &obj(r#"{"sub":"x"}"#), alg, &key).unwrap();
+            let parsed = parse(&token).unwrap();
+            if matches!(spec, KeySpec::Hmac(_)) {
+                let jwk = load(export(&key, ExportFormat::Jwk, true).unwrap().as_bytes(), "jwk").unwrap().remove(0);
+                assert_eq!(jwk.material, key.material);
+                assert!(export(&key, ExportFormat::Pem, true).is_err());
+                assert!(export(&key, ExportFormat::Jwk, false).is_err(), "a secret never exports as public");
+            } else {
+                for format in [ExportFormat::Pem, ExportFormat::Jwk, ExportFormat::Jwks] {
+                    // The public export verifies; the private export reloads to the same key and signs.
+                    let public = load(export(&key, format, false).unwrap().as_bytes(), "public").unwrap().remove(0);
+                    assert_eq!(public.material, key.material, "{spec:?} {format:?}");
+                    assert!(public.private.is_none());
+                    assert!(verify(&parsed, &[public], &Policy::default(), 0.0).valid, "{spec:?} {format:?}");
+                    let private = load(export(&key, format, true).unwrap().as_bytes(), "private").unwrap().remove(0);
+                    assert_eq!(private.thumbprint, key.thumbprint);
+                    let again = sign(&JsonObject::new(), &obj("{}"), alg, &private).unwrap();
+                    assert!(verify(&parse(&again).unwrap(), std::slice::from_ref(&key), &Policy::default(), 0.0).valid);
+                }
+            }
+        }
+        let a = generate(KeySpec::Hmac(256)).unwrap();
+        let b = generate(KeySpec::Hmac(256)).unwrap();
+        assert_ne!(a.thumbprint, b.thumbprint, "fresh randomness");
+    }
+
+    #[test]
+    fn exports_match_openssl_forms() {
+        // The SPKI PEM we write for a loaded key is byte-identical to OpenSSL's.
+        for name in ["rsa2048-spki.pem", "ec-p384-spki.pem", "ed25519-spki.pem"] {
+            let k = key(name);
+            let ours = export(&k, ExportFormat::Pem, false).unwrap();
+            let theirs = std::fs::read_to_string(format!("{}/assets/keys/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+            assert_eq!(ours.trim(), theirs.trim(), "{name}");
+        }
+        let pkcs8 = export(&key("ec-p256-sec1.pem"), ExportFormat::Pem, true).unwrap();
+        assert!(pkcs8.starts_with("-----BEGIN PRIVATE KEY-----"));
+        assert!(export(&key("rsa2048-spki.pem"), ExportFormat::Jwk, true).is_err());
     }
 
     #[test]

@@ -2,9 +2,9 @@
 //! source and warnings; remove them; copy the public JWK.
 
 use egui::{RichText, Ui};
-use serde_json::Value;
 
 use crate::core::keys::SecretEncoding;
+use crate::core::sign::{ExportFormat, KeySpec};
 use crate::ui::state::{AppState, Command};
 use crate::ui::theme::verdict_colour;
 use crate::ui::widgets::copy_button;
@@ -20,6 +20,33 @@ pub struct KeysPanel {
     pub encoding: Option<SecretEncoding>,
     /// Show the secret while typing.
     pub show_secret: bool,
+}
+
+/// Copy or save the key as PEM, JWK or JWKS, public or private.
+fn export_menu(ui: &mut Ui, index: usize, key: &crate::core::keys::Key, out: &mut Vec<Command>) {
+    let secret_only = matches!(key.material, crate::core::keys::KeyMaterial::Oct { .. });
+    let mut sides = Vec::new();
+    if !secret_only {
+        sides.push((false, "public"));
+    }
+    if key.is_secret() {
+        sides.push((true, if secret_only { "secret" } else { "private" }));
+    }
+    for (private, side) in sides {
+        for (format, name) in [(ExportFormat::Pem, "PEM"), (ExportFormat::Jwk, "JWK"), (ExportFormat::Jwks, "JWKS")] {
+            if secret_only && format == ExportFormat::Pem {
+                continue;
+            }
+            ui.horizontal(|ui| {
+                if ui.button(format!("Copy {side} {name}")).clicked() {
+                    out.push(Command::ExportKey { index, format, private, save: false });
+                }
+                if ui.button(format!("Save {side} {name}…")).clicked() {
+                    out.push(Command::ExportKey { index, format, private, save: true });
+                }
+            });
+        }
+    }
 }
 
 impl KeysPanel {
@@ -72,6 +99,21 @@ impl KeysPanel {
                 out.push(Command::AddSecret { text: std::mem::take(&mut self.secret), encoding });
             }
         });
+        egui::CollapsingHeader::new("Generate a key").id_salt("generate").show(ui, |ui| {
+            ui.horizontal_wrapped(|ui| {
+                for spec in KeySpec::ALL {
+                    if ui.button(format!("Generate {}", spec.label())).clicked() {
+                        out.push(Command::GenerateKey(spec));
+                    }
+                }
+            });
+        });
+        for (spec, _) in &state.generating {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label(format!("Generating {}…", spec.label()));
+            });
+        }
         ui.separator();
         if state.keys.is_empty() {
             ui.label("No keys yet. Secrets and private keys stay in memory only.");
@@ -100,10 +142,7 @@ impl KeysPanel {
                     )
                     .on_hover_text(format!("RFC 7638 SHA-256 thumbprint: {}", key.thumbprint));
                     copy_button(ui, "Copy thumbprint", &key.thumbprint, out);
-                    if !key.is_secret() || key.private.is_some() {
-                        let jwk = serde_json::to_string_pretty(&Value::Object(key.public_jwk())).unwrap_or_default();
-                        copy_button(ui, "Copy public JWK", &jwk, out);
-                    }
+                    ui.menu_button("Export", |ui| export_menu(ui, i, key, out));
                 });
                 for w in &key.warnings {
                     ui.label(RichText::new(format!("Warning: {w}")).color(verdict_colour(None, dark)).small());

@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::core::clock::Clock;
 use crate::core::error::Error;
 use crate::core::keys::{self, KeyStore, SecretEncoding};
-use crate::core::sign;
+use crate::core::sign::{self, ExportFormat, KeySpec};
 use crate::core::token::{self, JsonObject, Token};
 use crate::core::verify::{self, Policy, Verification};
 use crate::ui::platform::Platform;
@@ -102,6 +102,19 @@ pub enum Command {
     },
     /// Remove key `i`.
     RemoveKey(usize),
+    /// Generate a key in the background; it joins the list when ready.
+    GenerateKey(KeySpec),
+    /// Export key `index` to the clipboard, or to a file chosen by the user.
+    ExportKey {
+        /// Which key.
+        index: usize,
+        /// PEM, JWK or JWKS.
+        format: ExportFormat,
+        /// The private part (an error when there is none).
+        private: bool,
+        /// Save to a file instead of copying.
+        save: bool,
+    },
     /// Replace the verification policy.
     SetPolicy(Policy),
     /// Re-run verification now (Ctrl+Enter).
@@ -222,6 +235,8 @@ pub struct AppState {
     pub theme: ThemePreference,
     /// The last status message.
     pub message: Option<(Level, String)>,
+    /// Keys being generated in the background: what, and where the result will arrive.
+    pub generating: Vec<(KeySpec, std::sync::mpsc::Receiver<crate::core::error::Result<keys::Key>>)>,
     /// The simulated second the verdict was computed at (to re-judge as time moves).
     verified_at: Option<i64>,
 }
@@ -273,6 +288,17 @@ impl AppState {
                 self.add_keys(keys::load_secret(text.as_bytes(), encoding, label).map(|k| vec![k]));
             }
             Command::RemoveKey(i) => self.remove_key(i),
+            Command::GenerateKey(spec) => {
+                let (tx, rx) = std::sync::mpsc::channel();
+                // RSA 4096 takes seconds: never on the UI thread.
+                std::thread::spawn(move || {
+                    let _ = tx.send(sign::generate(spec));
+                });
+                self.generating.push((spec, rx));
+            }
+            Command::ExportKey { index, format, private, save } => {
+                self.export_key(index, format, private, save, platform);
+            }
             Command::SetPolicy(policy) => {
                 self.policy = policy;
                 self.reverify();
@@ -311,9 +337,21 @@ impl AppState {
         }
     }
 
-    /// Re-judges the token when the simulated clock has moved to another second. Called each
-    /// frame; cheap when nothing changed.
+    /// Collects finished background work and re-judges the token when the simulated clock has
+    /// moved to another second. Called each frame; cheap when nothing changed.
     pub fn tick(&mut self) {
+        let mut finished = Vec::new();
+        self.generating.retain(|(_, rx)| match rx.try_recv() {
+            Ok(result) => {
+                finished.push(result);
+                false
+            }
+            Err(std::sync::mpsc::TryRecvError::Empty) => true,
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => false,
+        });
+        for result in finished {
+            self.add_keys(result.map(|k| vec![k]));
+        }
         #[allow(clippy::cast_possible_truncation)]
         let second = self.clock.now().floor() as i64;
         if self.verified_at != Some(second) && self.verification.is_some() {
@@ -347,6 +385,39 @@ impl AppState {
                 other => other,
             };
             self.reverify();
+        }
+    }
+
+    fn export_key(
+        &mut self,
+        index: usize,
+        format: ExportFormat,
+        private: bool,
+        save: bool,
+        platform: &mut dyn Platform,
+    ) {
+        let Some(key) = self.keys.keys().get(index) else { return };
+        let text = match sign::export(key, format, private) {
+            Ok(t) => t,
+            Err(e) => return self.error(e.to_string()),
+        };
+        if !save {
+            return match platform.write_clipboard(&text) {
+                Ok(()) => self.info(format!("copied the {} key", if private { "private" } else { "public" })),
+                Err(e) => self.error(e),
+            };
+        }
+        let name = match (format, private) {
+            (ExportFormat::Pem, true) => "private-key.pem",
+            (ExportFormat::Pem, false) => "public-key.pem",
+            (ExportFormat::Jwk, _) => "key.jwk.json",
+            (ExportFormat::Jwks, _) => "jwks.json",
+        };
+        if let Some(path) = platform.save_file("Save the key", name) {
+            match std::fs::write(&path, text) {
+                Ok(()) => self.info(format!("saved {}", path.display())),
+                Err(e) => self.error(format!("cannot save {}: {e}", path.display())),
+            }
         }
     }
 
@@ -569,6 +640,32 @@ mod tests {
         );
         assert_eq!(s.keys.len(), 1);
         assert_eq!(s.parsed().unwrap().alg(), Some("ES256"));
+    }
+
+    #[test]
+    fn generate_in_the_background_then_export_and_save() {
+        let mut s = AppState::default();
+        let dir = std::env::temp_dir().join(format!("tokenbench-state-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut p = FakePlatform { save_to: Some(dir.join("pub.pem")), ..FakePlatform::default() };
+        s.handle(Command::GenerateKey(KeySpec::Ec(crate::core::keys::Curve::P256)), &mut p);
+        s.handle(Command::GenerateKey(KeySpec::Hmac(256)), &mut p);
+        let start = std::time::Instant::now();
+        while !s.generating.is_empty() && start.elapsed().as_secs() < 30 {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+            s.tick();
+        }
+        assert_eq!(s.keys.len(), 2);
+        let ec = s.keys.keys().iter().position(|k| k.source == "generated EC P-256").unwrap();
+        s.handle(Command::ExportKey { index: ec, format: ExportFormat::Jwk, private: false, save: false }, &mut p);
+        assert!(p.clipboard.contains("\"crv\": \"P-256\"") && !p.clipboard.contains("\"d\""), "{}", p.clipboard);
+        s.handle(Command::ExportKey { index: ec, format: ExportFormat::Pem, private: false, save: true }, &mut p);
+        let saved = std::fs::read_to_string(dir.join("pub.pem")).unwrap();
+        assert!(saved.starts_with("-----BEGIN PUBLIC KEY-----"));
+        assert_eq!(keys::load(saved.as_bytes(), "x").unwrap()[0].thumbprint, s.keys.keys()[ec].thumbprint);
+        let secret = 1 - ec;
+        s.handle(Command::ExportKey { index: secret, format: ExportFormat::Pem, private: true, save: false }, &mut p);
+        assert_eq!(s.message.as_ref().unwrap().0, Level::Error, "a secret has no PEM form");
     }
 
     #[test]
