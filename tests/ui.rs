@@ -177,3 +177,44 @@ fn generate_a_key_and_export_it() {
     h.run();
     assert!(h.query_by_label_contains("copied the public key").is_some());
 }
+
+#[test]
+fn fetch_a_jwks_from_a_local_server_then_verify() {
+    use std::io::{Read as _, Write as _};
+    // A JWKS with the sample RSA key, served once on 127.0.0.1.
+    let pem = std::fs::read(asset("rsa2048-spki.pem")).unwrap();
+    let mut jwk = tokenbench::core::keys::load(&pem, "k").unwrap()[0].public_jwk();
+    jwk.insert("kid".into(), "sample-rsa-2048".into());
+    let body = serde_json::json!({ "keys": [jwk] }).to_string();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/jwks.json", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        if let Ok((mut s, _)) = listener.accept() {
+            let mut buf = [0u8; 2048];
+            let _ = s.read(&mut buf);
+            let _ = write!(s, "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
+        }
+    });
+
+    let mut h = app_with(FakePlatform::default());
+    h.state_mut().apply(vec![tokenbench::ui::state::Command::LoadSample(0)]);
+    h.run();
+    assert!(verdict_is(&h, "NO MATCHING KEY"));
+    h.get_by_label("Fetch keys from a URL").click();
+    h.run();
+    h.get_by_label("URL").focus();
+    h.run();
+    h.get_by_label("URL").type_text(&url);
+    h.run();
+    h.get_by_label("Fetch keys").click();
+    for _ in 0..500 {
+        h.step();
+        if !h.state().state.keys.is_empty() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    h.run();
+    assert!(verdict_is(&h, "VALID"), "the fetched key verifies, selected by kid");
+    assert!(h.query_by_label_contains("fetched 1 key(s)").is_some());
+}

@@ -208,7 +208,7 @@ impl eframe::App for TokenbenchApp {
 
         self.apply(out);
         // An idle window asks for nothing; a moving clock repaints once per simulated second.
-        if !self.state.generating.is_empty() {
+        if !self.state.generating.is_empty() || !self.state.fetching.is_empty() {
             ctx.request_repaint_after(std::time::Duration::from_millis(100));
         } else if let ClockMode::Running { speed } = self.state.clock.mode() {
             ctx.request_repaint_after(std::time::Duration::from_secs_f64((1.0 / speed).max(0.05)));

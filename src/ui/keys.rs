@@ -20,6 +20,8 @@ pub struct KeysPanel {
     pub encoding: Option<SecretEncoding>,
     /// Show the secret while typing.
     pub show_secret: bool,
+    /// A JWKS, discovery document or issuer URL.
+    pub url: String,
 }
 
 /// Copy or save the key as PEM, JWK or JWKS, public or private.
@@ -50,17 +52,8 @@ fn export_menu(ui: &mut Ui, index: usize, key: &crate::core::keys::Key, out: &mu
 }
 
 impl KeysPanel {
-    /// Draws the panel.
-    pub fn ui(&mut self, ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
-        ui.heading("Keys");
-        ui.horizontal_wrapped(|ui| {
-            if ui.button("Add key files…").on_hover_text("PEM, DER, X.509 certificates, JWK or JWKS").clicked() {
-                out.push(Command::AddKeyFiles);
-            }
-            if ui.button("Sample keys").on_hover_text("The keys that verify the sample tokens").clicked() {
-                out.push(Command::LoadSampleKeys);
-            }
-        });
+    /// The ways to add keys: paste, secret, fetch, generate.
+    fn add_keys(&mut self, ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
         egui::CollapsingHeader::new("Paste a key (PEM, JWK, JWKS)").id_salt("paste-key").show(ui, |ui| {
             let label = ui.label("Key text");
             ui.add(
@@ -99,6 +92,23 @@ impl KeysPanel {
                 out.push(Command::AddSecret { text: std::mem::take(&mut self.secret), encoding });
             }
         });
+        egui::CollapsingHeader::new("Fetch keys from a URL").id_salt("fetch").show(ui, |ui| {
+            ui.label("A JWKS URL, an OpenID discovery document, or an issuer. Fetched only when you press the button; a token's own jku/x5u is never followed.");
+            ui.horizontal(|ui| {
+                let label = ui.label("URL");
+                ui.add(egui::TextEdit::singleline(&mut self.url).hint_text("https://issuer.example.com").desired_width(200.0))
+                    .labelled_by(label.id);
+            });
+            if ui.add_enabled(!self.url.trim().is_empty(), egui::Button::new("Fetch keys")).clicked() {
+                out.push(Command::FetchKeys(self.url.trim().to_owned()));
+            }
+        });
+        for (url, _) in &state.fetching {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label(format!("Fetching {url}…"));
+            });
+        }
         egui::CollapsingHeader::new("Generate a key").id_salt("generate").show(ui, |ui| {
             ui.horizontal_wrapped(|ui| {
                 for spec in KeySpec::ALL {
@@ -114,40 +124,59 @@ impl KeysPanel {
                 ui.label(format!("Generating {}…", spec.label()));
             });
         }
+    }
+
+    /// Draws the panel.
+    pub fn ui(&mut self, ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
+        ui.heading("Keys");
+        ui.horizontal_wrapped(|ui| {
+            if ui.button("Add key files…").on_hover_text("PEM, DER, X.509 certificates, JWK or JWKS").clicked() {
+                out.push(Command::AddKeyFiles);
+            }
+            if ui.button("Sample keys").on_hover_text("The keys that verify the sample tokens").clicked() {
+                out.push(Command::LoadSampleKeys);
+            }
+        });
+        self.add_keys(ui, state, out);
         ui.separator();
-        if state.keys.is_empty() {
-            ui.label("No keys yet. Secrets and private keys stay in memory only.");
-        }
-        let dark = ui.visuals().dark_mode;
-        for (i, key) in state.keys.keys().iter().enumerate() {
-            egui::Frame::group(ui.style()).show(ui, |ui| {
-                ui.horizontal_wrapped(|ui| {
-                    ui.label(RichText::new(format!("#{} {}", i + 1, key.material.describe())).strong());
-                    if key.private.is_some() {
-                        ui.label(RichText::new("private").small()).on_hover_text("Holds a private key (memory only)");
-                    }
-                    if ui.small_button("Remove").clicked() {
-                        out.push(Command::RemoveKey(i));
-                    }
-                });
-                if let Some(kid) = &key.kid {
-                    ui.label(format!("kid: {kid}"));
+        key_list(ui, state, out);
+    }
+}
+
+/// The loaded keys: kind, kid, source, thumbprint, warnings; remove and export.
+fn key_list(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
+    if state.keys.is_empty() {
+        ui.label("No keys yet. Secrets and private keys stay in memory only.");
+    }
+    let dark = ui.visuals().dark_mode;
+    for (i, key) in state.keys.keys().iter().enumerate() {
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(RichText::new(format!("#{} {}", i + 1, key.material.describe())).strong());
+                if key.private.is_some() {
+                    ui.label(RichText::new("private").small()).on_hover_text("Holds a private key (memory only)");
                 }
-                ui.label(RichText::new(format!("{} · {}", key.source, key.format)).small());
-                ui.horizontal(|ui| {
-                    ui.label(
-                        RichText::new(format!("thumbprint {}…", &key.thumbprint[..12.min(key.thumbprint.len())]))
-                            .small()
-                            .monospace(),
-                    )
-                    .on_hover_text(format!("RFC 7638 SHA-256 thumbprint: {}", key.thumbprint));
-                    copy_button(ui, "Copy thumbprint", &key.thumbprint, out);
-                    ui.menu_button("Export", |ui| export_menu(ui, i, key, out));
-                });
-                for w in &key.warnings {
-                    ui.label(RichText::new(format!("Warning: {w}")).color(verdict_colour(None, dark)).small());
+                if ui.small_button("Remove").clicked() {
+                    out.push(Command::RemoveKey(i));
                 }
             });
-        }
+            if let Some(kid) = &key.kid {
+                ui.label(format!("kid: {kid}"));
+            }
+            ui.label(RichText::new(format!("{} · {}", key.source, key.format)).small());
+            ui.horizontal(|ui| {
+                ui.label(
+                    RichText::new(format!("thumbprint {}…", &key.thumbprint[..12.min(key.thumbprint.len())]))
+                        .small()
+                        .monospace(),
+                )
+                .on_hover_text(format!("RFC 7638 SHA-256 thumbprint: {}", key.thumbprint));
+                copy_button(ui, "Copy thumbprint", &key.thumbprint, out);
+                ui.menu_button("Export", |ui| export_menu(ui, i, key, out));
+            });
+            for w in &key.warnings {
+                ui.label(RichText::new(format!("Warning: {w}")).color(verdict_colour(None, dark)).small());
+            }
+        });
     }
 }

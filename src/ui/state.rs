@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use crate::core::clock::Clock;
 use crate::core::error::Error;
+use crate::core::fetch;
 use crate::core::keys::{self, KeyStore, SecretEncoding};
 use crate::core::sign::{self, ExportFormat, KeySpec};
 use crate::core::token::{self, JsonObject, Token};
@@ -102,6 +103,8 @@ pub enum Command {
     },
     /// Remove key `i`.
     RemoveKey(usize),
+    /// Fetch keys from a JWKS URL, a discovery document or an issuer URL, in the background.
+    FetchKeys(String),
     /// Generate a key in the background; it joins the list when ready.
     GenerateKey(KeySpec),
     /// Export key `index` to the clipboard, or to a file chosen by the user.
@@ -237,6 +240,8 @@ pub struct AppState {
     pub message: Option<(Level, String)>,
     /// Keys being generated in the background: what, and where the result will arrive.
     pub generating: Vec<(KeySpec, std::sync::mpsc::Receiver<crate::core::error::Result<keys::Key>>)>,
+    /// Key fetches under way: the URL, and where the result will arrive.
+    pub fetching: Vec<(String, std::sync::mpsc::Receiver<crate::core::error::Result<fetch::Fetched>>)>,
     /// The simulated second the verdict was computed at (to re-judge as time moves).
     verified_at: Option<i64>,
 }
@@ -288,6 +293,15 @@ impl AppState {
                 self.add_keys(keys::load_secret(text.as_bytes(), encoding, label).map(|k| vec![k]));
             }
             Command::RemoveKey(i) => self.remove_key(i),
+            Command::FetchKeys(url) => {
+                let (tx, rx) = std::sync::mpsc::channel();
+                let target = url.clone();
+                // Network waits never block the window; the fetch has its own deadline.
+                std::thread::spawn(move || {
+                    let _ = tx.send(fetch::fetch_keys(&target, fetch::DEFAULT_TIMEOUT));
+                });
+                self.fetching.push((url, rx));
+            }
             Command::GenerateKey(spec) => {
                 let (tx, rx) = std::sync::mpsc::channel();
                 // RSA 4096 takes seconds: never on the UI thread.
@@ -351,6 +365,26 @@ impl AppState {
         });
         for result in finished {
             self.add_keys(result.map(|k| vec![k]));
+        }
+        let mut fetched = Vec::new();
+        self.fetching.retain(|(_, rx)| match rx.try_recv() {
+            Ok(result) => {
+                fetched.push(result);
+                false
+            }
+            Err(std::sync::mpsc::TryRecvError::Empty) => true,
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => false,
+        });
+        for result in fetched {
+            match result {
+                Ok(f) => {
+                    let n = f.keys.len();
+                    self.add_keys(Ok(f.keys));
+                    let issuer = f.issuer.map_or_else(String::new, |i| format!("; the issuer is {i}"));
+                    self.info(format!("fetched {n} key(s) from {}{issuer}", f.jwks_url));
+                }
+                Err(e) => self.error(e.to_string()),
+            }
         }
         #[allow(clippy::cast_possible_truncation)]
         let second = self.clock.now().floor() as i64;
