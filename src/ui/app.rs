@@ -135,6 +135,26 @@ impl TokenbenchApp {
         });
     }
 
+    /// When the window must wake up by itself, if ever. An idle window with nothing loaded, or
+    /// with a paused clock, asks for nothing; in real time a shown token is re-judged at each
+    /// minute (relative times and the status clock have minute resolution); a running clock
+    /// repaints once per simulated second; background work is polled.
+    #[must_use]
+    pub fn next_repaint(&self) -> Option<std::time::Duration> {
+        use std::time::Duration;
+        if !self.state.generating.is_empty() || !self.state.fetching.is_empty() {
+            return Some(Duration::from_millis(100));
+        }
+        match self.state.clock.mode() {
+            ClockMode::Running { speed } => Some(Duration::from_secs_f64((1.0 / speed).max(0.05))),
+            ClockMode::Real if self.state.verification.is_some() => {
+                let now = self.state.clock.now();
+                Some(Duration::from_secs_f64((60.0 - now.rem_euclid(60.0)).max(0.5)))
+            }
+            ClockMode::Real | ClockMode::Paused => None,
+        }
+    }
+
     fn menu_bar(&mut self, ui: &mut egui::Ui, out: &mut Vec<Command>) {
         egui::MenuBar::new().ui(ui, |ui| {
             ui.menu_button("File", |ui| {
@@ -207,13 +227,8 @@ impl eframe::App for TokenbenchApp {
         });
 
         self.apply(out);
-        // An idle window asks for nothing; a moving clock repaints once per simulated second.
-        if !self.state.generating.is_empty() || !self.state.fetching.is_empty() {
-            ctx.request_repaint_after(std::time::Duration::from_millis(100));
-        } else if let ClockMode::Running { speed } = self.state.clock.mode() {
-            ctx.request_repaint_after(std::time::Duration::from_secs_f64((1.0 / speed).max(0.05)));
-        } else if self.state.clock.mode() == ClockMode::Real && self.state.verification.is_some() {
-            ctx.request_repaint_after(std::time::Duration::from_secs(1));
+        if let Some(after) = self.next_repaint() {
+            ctx.request_repaint_after(after);
         }
     }
 

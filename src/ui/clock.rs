@@ -17,7 +17,10 @@ pub fn ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
             ClockMode::Paused => "paused".to_owned(),
             ClockMode::Running { speed } => format!("running x{speed:.0}"),
         };
-        ui.label(RichText::new(format!("Clock {} ({mode})", format_utc(state.clock.now()))).monospace())
+        let now = format_utc(state.clock.now());
+        // Real time repaints once a minute when idle, so it shows minutes only.
+        let shown = if state.clock.mode() == ClockMode::Real { format!("{} UTC", &now[..16]) } else { now };
+        ui.label(RichText::new(format!("Clock {shown} ({mode})")).monospace())
             .on_hover_text("Every panel judges exp, nbf and iat against this clock");
         if matches!(state.clock.mode(), ClockMode::Paused) {
             if ui.small_button("Run").clicked() {

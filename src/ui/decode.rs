@@ -14,6 +14,22 @@ use crate::ui::state::{AppState, Command};
 use crate::ui::theme::part_colour;
 use crate::ui::widgets::{Vocabulary, copy_button, json_tree};
 
+/// Above this size the token is shown as a coloured preview, not a live editor: laying out a
+/// megabyte of glyphs every frame would freeze the window.
+pub const LARGE_INPUT: usize = 64 * 1024;
+
+/// Raw JSON views are cut at this many bytes (the tree view is virtualised instead).
+const RAW_JSON_LIMIT: usize = 64 * 1024;
+
+/// The head and tail of a large token with the middle elided.
+#[must_use]
+pub fn preview(text: &str) -> String {
+    let cut = |at: usize| (0..=at.min(text.len())).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+    let head = cut(3000);
+    let tail = cut(text.len().saturating_sub(1000)).max(head);
+    format!("{} … [{} bytes not shown] … {}", &text[..head], tail - head, &text[tail..])
+}
+
 /// The decode panel's own view state.
 #[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DecodePanel {
@@ -82,6 +98,22 @@ impl DecodePanel {
         });
         let dark = ui.visuals().dark_mode;
         let plain = ui.visuals().text_color();
+        if state.input.len() > LARGE_INPUT {
+            large_input(ui, state, dark, plain, out);
+        } else {
+            Self::editor(ui, state, dark, plain, out);
+        }
+        ui.add_space(6.0);
+        match &state.token {
+            None => {
+                ui.label("Paste a token above, drop a file on the window, or pick one from Samples.");
+            }
+            Some(Err(e)) => error_view(ui, e, &state.input),
+            Some(Ok(t)) => self.decoded(ui, t, state.clock.now(), out),
+        }
+    }
+
+    fn editor(ui: &mut Ui, state: &AppState, dark: bool, plain: Color32, out: &mut Vec<Command>) {
         let mut text = state.input.clone();
         let mut layouter = |ui: &Ui, buf: &dyn egui::TextBuffer, wrap_width: f32| -> Arc<egui::Galley> {
             let font = egui::TextStyle::Monospace.resolve(ui.style());
@@ -97,14 +129,6 @@ impl DecodePanel {
         let response = response.on_hover_text("Token input");
         if response.changed() {
             out.push(Command::SetToken(text));
-        }
-        ui.add_space(6.0);
-        match &state.token {
-            None => {
-                ui.label("Paste a token above, drop a file on the window, or pick one from Samples.");
-            }
-            Some(Err(e)) => error_view(ui, e, &state.input),
-            Some(Ok(t)) => self.decoded(ui, t, state.clock.now(), out),
         }
     }
 
@@ -129,7 +153,7 @@ impl DecodePanel {
                     }
                 });
                 if self.raw_json {
-                    ui.monospace(pretty(t.header()));
+                    raw(ui, &pretty(t.header()));
                 } else {
                     json_tree(ui, "header", t.header(), Vocabulary::Header, now, out);
                 }
@@ -152,9 +176,7 @@ impl DecodePanel {
                     copy_button(ui, "Copy segment", t.payload_b64(), out);
                 });
                 match t.claims() {
-                    Some(c) if self.raw_json => {
-                        ui.monospace(pretty(c));
-                    }
+                    Some(c) if self.raw_json => raw(ui, &pretty(c)),
                     Some(c) => json_tree(ui, "claims", c, Vocabulary::Claims, now, out),
                     None => {
                         ui.label(t.payload_note().unwrap_or(""));
@@ -180,6 +202,29 @@ impl DecodePanel {
             }
         });
     }
+}
+
+/// A large token: a coloured, read-only preview of its ends, with its size.
+fn large_input(ui: &mut Ui, state: &AppState, dark: bool, plain: Color32, out: &mut Vec<Command>) {
+    ui.label(format!(
+        "A large token ({:.1} MB): shown as a preview; the decoded view below is complete.",
+        state.input.len() as f64 / 1_048_576.0
+    ));
+    let font = egui::TextStyle::Monospace.resolve(ui.style());
+    let job = coloured_job(&preview(&state.input), dark, &font, ui.available_width(), plain);
+    egui::ScrollArea::vertical().id_salt("token-preview").max_height(160.0).show(ui, |ui| ui.label(job));
+    copy_button(ui, "Copy the whole token", &state.input, out);
+}
+
+/// Pretty JSON, cut at [`RAW_JSON_LIMIT`] bytes.
+fn raw(ui: &mut Ui, json: &str) {
+    if json.len() <= RAW_JSON_LIMIT {
+        ui.monospace(json);
+        return;
+    }
+    let cut = (0..=RAW_JSON_LIMIT).rev().find(|i| json.is_char_boundary(*i)).unwrap_or(0);
+    ui.monospace(&json[..cut]);
+    ui.label(format!("… {} more bytes; switch off Raw JSON for the full tree, or copy the JSON.", json.len() - cut));
 }
 
 fn section(ui: &mut Ui, title: &str, colour: Color32, body: impl FnOnce(&mut Ui)) {
@@ -215,6 +260,16 @@ mod tests {
         assert_eq!(texts, ["Bearer ", "aaa", ".", "bbb", ".", "ccc", ""]);
         assert_eq!(job.sections[1].format.color, part_colour(Part::Header, true));
         assert_eq!(job.sections[5].format.color, part_colour(Part::Signature, true));
+    }
+
+    #[test]
+    fn large_tokens_are_previewed_by_their_ends() {
+        let big = format!("{}.{}.{}", "h".repeat(100), "p".repeat(200_000), "s".repeat(50));
+        let p = preview(&big);
+        assert!(p.len() < 4200, "{}", p.len());
+        assert!(p.starts_with("hhhh") && p.ends_with("ssss"));
+        assert!(p.contains("bytes not shown"));
+        assert_eq!(preview("ab"), "ab … [0 bytes not shown] … ");
     }
 
     #[test]

@@ -1,0 +1,83 @@
+//! Headless UI benchmarks (`egui_kittest`, no GPU): frame CPU time of the decode view, paste to
+//! decoded for a typical and a 1 MB token, a 10,000-claim token, and whether an idle window asks
+//! for repaints. `cargo bench --bench ui`.
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use serde_json::{Map, Value, json};
+use tokenbench::core::keys::{self, SecretEncoding};
+use tokenbench::core::sign::sign;
+use tokenbench::ui::app::{Settings, TokenbenchApp};
+use tokenbench::ui::platform::FakePlatform;
+use tokenbench::ui::state::{Command, SAMPLES};
+
+fn harness() -> Harness<'static, TokenbenchApp> {
+    Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(|_cc| TokenbenchApp::with_platform(Box::new(FakePlatform::default()), Settings::default()))
+}
+
+fn hs256(claims: &Map<String, Value>) -> String {
+    let key = keys::load_secret(&[5u8; 32], SecretEncoding::Raw, "k").unwrap();
+    sign(&Map::new(), claims, "HS256", &key).unwrap()
+}
+
+/// Time from the paste command to the end of the first frame that shows the result.
+fn paste_to_decoded(token: &str, label: &str) -> Duration {
+    let mut best = Duration::MAX;
+    for _ in 0..5 {
+        let mut h = harness();
+        h.run();
+        let start = Instant::now();
+        h.state_mut().apply(vec![Command::SetToken(token.to_owned())]);
+        h.step();
+        let took = start.elapsed();
+        assert!(h.query_by_label_contains(label).is_some(), "{label} shown after one frame");
+        best = best.min(took);
+    }
+    best
+}
+
+fn bench(c: &mut Criterion) {
+    let typical = SAMPLES[0].1.trim().to_owned();
+    let mut big_claims = Map::new();
+    big_claims.insert("sub".into(), json!("big"));
+    big_claims.insert("blob".into(), json!("x".repeat(750 * 1024)));
+    let one_mb = hs256(&big_claims);
+    let wide: Map<String, Value> = (0..10_000).map(|i| (format!("claim{i:05}"), json!(i))).collect();
+    let wide_token = hs256(&wide);
+
+    let mut group = c.benchmark_group("ui");
+    group.sample_size(30).measurement_time(Duration::from_secs(4));
+    for (name, token) in [("typical", &typical), ("1MB", &one_mb), ("10k_claims", &wide_token)] {
+        let mut h = harness();
+        h.state_mut().apply(vec![Command::LoadSampleKeys, Command::SetToken(token.clone())]);
+        h.run();
+        group.bench_function(format!("frame_decode_{name}"), |b| b.iter(|| h.step()));
+    }
+    group.finish();
+
+    println!("paste-to-decoded, typical token ({} B): {:?}", typical.len(), paste_to_decoded(&typical, "Jane Doe"));
+    println!("paste-to-decoded, 1 MB token ({} B): {:?}", one_mb.len(), paste_to_decoded(&one_mb, "big"));
+
+    let mut h = harness();
+    h.run();
+    let idle_empty = h.state().next_repaint();
+    h.state_mut().apply(vec![Command::SetToken(typical.clone())]);
+    h.run();
+    let idle_token = h.state().next_repaint();
+    h.state_mut().apply(vec![Command::Clock(tokenbench::ui::state::ClockCommand::Pause)]);
+    h.run();
+    let idle_paused = h.state().next_repaint();
+    println!(
+        "idle window asks for a repaint: empty {idle_empty:?}, token shown in real time {idle_token:?}, paused {idle_paused:?}"
+    );
+    assert!(idle_empty.is_none() && idle_paused.is_none());
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
