@@ -36,6 +36,8 @@ pub struct Settings {
     pub tab: Tab,
     /// The decoder's view options.
     pub decode: DecodePanel,
+    /// Whether to keep a token history (the history itself is never saved).
+    pub history_enabled: bool,
 }
 
 /// The eframe application.
@@ -70,6 +72,7 @@ impl TokenbenchApp {
         let mut state = AppState::default();
         state.policy = settings.policy;
         state.theme = settings.theme;
+        state.history_enabled = settings.history_enabled;
         Self {
             state,
             platform,
@@ -95,6 +98,7 @@ impl TokenbenchApp {
             theme: self.state.theme,
             tab: self.tab,
             decode: self.decode.clone(),
+            history_enabled: self.state.history_enabled,
         }
     }
 
@@ -182,6 +186,21 @@ impl TokenbenchApp {
                     out.push(Command::LoadSampleKeys);
                 }
             });
+            ui.menu_button("History", |ui| {
+                let mut on = self.state.history_enabled;
+                if ui.checkbox(&mut on, "Keep a history of tokens (memory only)").changed() {
+                    out.push(Command::SetHistory(on));
+                }
+                if self.state.history_enabled && self.state.history.is_empty() {
+                    ui.label("Decoded tokens will appear here.");
+                }
+                for (i, t) in self.state.history.iter().enumerate() {
+                    let short: String = t.chars().take(24).collect();
+                    if ui.button(format!("{}. {short}… ({} chars)", i + 1, t.len())).clicked() {
+                        out.push(Command::SetToken(t.clone()));
+                    }
+                }
+            });
             ui.menu_button("View", |ui| {
                 for (pref, label) in [
                     (ThemePreference::System, "Follow the system theme"),
@@ -253,9 +272,12 @@ mod tests {
             },
             Command::LoadSample(0),
         ]);
+        app.apply(vec![Command::SetHistory(true), Command::LoadSample(1)]);
+        assert_eq!(app.state.history.len(), 1);
         let saved = ron_like(&app.settings());
         assert!(!saved.contains("hunter2"), "{saved}");
-        assert!(!saved.contains(SAMPLES[0].1.trim()), "no token in settings");
+        assert!(!saved.contains(SAMPLES[0].1.trim()) && !saved.contains(SAMPLES[1].1.trim()), "no token in settings");
+        assert!(saved.contains("\"history_enabled\":true"), "the preference is kept: {saved}");
     }
 
     fn ron_like(s: &Settings) -> String {

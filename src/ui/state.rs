@@ -37,6 +37,9 @@ pub const SAMPLE_KEYS: [(&str, &str); 4] = [
     ("jwt.io secret", "a-string-secret-at-least-256-bits-long"),
 ];
 
+/// How many tokens the opt-in history keeps.
+pub const HISTORY_LEN: usize = 30;
+
 /// Changes to the simulated clock.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum ClockCommand {
@@ -151,6 +154,8 @@ pub enum Command {
     SaveToken,
     /// Change the theme.
     SetTheme(ThemePreference),
+    /// Keep (or stop keeping and forget) a history of decoded tokens, in memory only.
+    SetHistory(bool),
     /// Forget the status message.
     DismissMessage,
 }
@@ -238,6 +243,10 @@ pub struct AppState {
     pub theme: ThemePreference,
     /// The last status message.
     pub message: Option<(Level, String)>,
+    /// Whether decoded tokens are remembered (opt-in).
+    pub history_enabled: bool,
+    /// Recently decoded tokens, newest first; memory only, never persisted.
+    pub history: Vec<String>,
     /// Keys being generated in the background: what, and where the result will arrive.
     pub generating: Vec<(KeySpec, std::sync::mpsc::Receiver<crate::core::error::Result<keys::Key>>)>,
     /// Key fetches under way: the URL, and where the result will arrive.
@@ -294,22 +303,12 @@ impl AppState {
             }
             Command::RemoveKey(i) => self.remove_key(i),
             Command::FetchKeys(url) => {
-                let (tx, rx) = std::sync::mpsc::channel();
-                let target = url.clone();
                 // Network waits never block the window; the fetch has its own deadline.
-                std::thread::spawn(move || {
-                    let _ = tx.send(fetch::fetch_keys(&target, fetch::DEFAULT_TIMEOUT));
-                });
-                self.fetching.push((url, rx));
+                let target = url.clone();
+                self.fetching.push((url, in_background(move || fetch::fetch_keys(&target, fetch::DEFAULT_TIMEOUT))));
             }
-            Command::GenerateKey(spec) => {
-                let (tx, rx) = std::sync::mpsc::channel();
-                // RSA 4096 takes seconds: never on the UI thread.
-                std::thread::spawn(move || {
-                    let _ = tx.send(sign::generate(spec));
-                });
-                self.generating.push((spec, rx));
-            }
+            // RSA 4096 takes seconds: never on the UI thread.
+            Command::GenerateKey(spec) => self.generating.push((spec, in_background(move || sign::generate(spec)))),
             Command::ExportKey { index, format, private, save } => {
                 self.export_key(index, format, private, save, platform);
             }
@@ -347,6 +346,12 @@ impl AppState {
             },
             Command::SaveToken => self.save_token(platform),
             Command::SetTheme(t) => self.theme = t,
+            Command::SetHistory(on) => {
+                self.history_enabled = on;
+                if !on {
+                    self.history.clear();
+                }
+            }
             Command::DismissMessage => self.message = None,
         }
     }
@@ -476,6 +481,14 @@ impl AppState {
 
     fn set_token(&mut self, text: String) {
         self.token = if text.trim().is_empty() { None } else { Some(token::parse(&text)) };
+        if self.history_enabled
+            && let Some(Ok(t)) = &self.token
+        {
+            let clean = t.text.clone();
+            self.history.retain(|h| *h != clean);
+            self.history.insert(0, clean);
+            self.history.truncate(HISTORY_LEN);
+        }
         self.input = text;
         self.reverify();
     }
@@ -574,6 +587,16 @@ impl AppState {
         })();
         self.sign.output = Some(result.map_err(|e: String| e));
     }
+}
+
+/// Runs `work` on its own thread; the receiver gets its result.
+fn in_background<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> std::sync::mpsc::Receiver<T> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        // The receiver may be gone if the app closed meanwhile.
+        let _ = tx.send(work());
+    });
+    rx
 }
 
 fn file_name(path: &Path) -> String {
@@ -700,6 +723,22 @@ mod tests {
         let secret = 1 - ec;
         s.handle(Command::ExportKey { index: secret, format: ExportFormat::Pem, private: true, save: false }, &mut p);
         assert_eq!(s.message.as_ref().unwrap().0, Level::Error, "a secret has no PEM form");
+    }
+
+    #[test]
+    fn history_is_opt_in_deduplicated_and_forgotten() {
+        let mut s = AppState::default();
+        let mut p = FakePlatform::default();
+        s.handle(Command::LoadSample(0), &mut p);
+        assert!(s.history.is_empty(), "off by default");
+        s.handle(Command::SetHistory(true), &mut p);
+        s.handle(Command::LoadSample(0), &mut p);
+        s.handle(Command::LoadSample(1), &mut p);
+        s.handle(Command::SetToken(format!("Bearer {}", SAMPLES[0].1.trim())), &mut p);
+        s.handle(Command::SetToken("not a token".into()), &mut p);
+        assert_eq!(s.history, [SAMPLES[0].1.trim(), SAMPLES[1].1.trim()]);
+        s.handle(Command::SetHistory(false), &mut p);
+        assert!(s.history.is_empty());
     }
 
     #[test]

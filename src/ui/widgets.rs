@@ -98,7 +98,7 @@ fn member_row(ui: &mut Ui, id: &str, k: &str, v: &Value, vocab: Vocabulary, now:
         _ => {
             ui.horizontal_wrapped(|ui| {
                 name_label(ui, k, vocab);
-                ui.monospace(compact(v, 4000));
+                ui.monospace(compact(v, 1000));
                 copy_button(ui, "Copy", &value_text(v), out);
                 time_note(ui, k, v, vocab, now);
             });
