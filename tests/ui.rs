@@ -30,6 +30,8 @@ fn paste_read_claims_load_key_verify_edit_resign() {
     let mut platform =
         FakePlatform { clipboard: format!("Authorization: Bearer {id_token}"), ..FakePlatform::default() };
     platform.picks.push_back(vec![asset("rsa2048-spki.pem")]);
+    let saved_to = std::env::temp_dir().join(format!("tokenbench-ui-{}.jwt", std::process::id()));
+    platform.save_to = Some(saved_to.clone());
     let mut h = app_with(platform);
     h.run();
 
@@ -79,6 +81,9 @@ fn paste_read_claims_load_key_verify_edit_resign() {
     h.get_by_label("Sign token").click();
     h.run();
     let signed = h.state().state.sign.output.clone().unwrap().unwrap();
+    h.get_by_label("Save token…").click();
+    h.run();
+    assert_eq!(std::fs::read_to_string(&saved_to).unwrap().trim(), signed, "saved through the file interface");
     h.get_by_label("Decode and verify it").click();
     h.run();
     assert_eq!(h.state().tab, Tab::Decode);

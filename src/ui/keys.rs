@@ -159,6 +159,16 @@ fn key_list(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
                 if ui.small_button("Remove").clicked() {
                     out.push(Command::RemoveKey(i));
                 }
+                if key.is_secret() {
+                    let chosen = state.sign.key == Some(i);
+                    if ui
+                        .selectable_label(chosen, "Use to sign")
+                        .on_hover_text("The key the Sign tab signs with")
+                        .clicked()
+                    {
+                        out.push(Command::SetSignKey(Some(i)));
+                    }
+                }
             });
             if let Some(kid) = &key.kid {
                 ui.label(format!("kid: {kid}"));

@@ -64,6 +64,9 @@ pub fn ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
             ui.add(egui::Label::new(RichText::new(token).monospace()).wrap());
             ui.horizontal(|ui| {
                 copy_button(ui, "Copy token", token, out);
+                if ui.button("Save token…").clicked() {
+                    out.push(Command::SaveSigned);
+                }
                 if ui.button("Decode and verify it").clicked() {
                     out.push(Command::UseSignedToken);
                 }

@@ -152,6 +152,8 @@ pub enum Command {
     Copy(String),
     /// Save the current token to a file chosen by the user.
     SaveToken,
+    /// Save the last signed token to a file chosen by the user.
+    SaveSigned,
     /// Change the theme.
     SetTheme(ThemePreference),
     /// Keep (or stop keeping and forget) a history of decoded tokens, in memory only.
@@ -327,24 +329,23 @@ impl AppState {
                 }
                 self.reverify();
             }
-            Command::EditThisToken => self.edit_this_token(),
-            Command::SetSignHeader(t) => self.sign.header_text = t,
-            Command::SetSignClaims(t) => self.sign.claims_text = t,
-            Command::SetSignAlg(a) => self.sign.alg = a,
-            Command::SetSignKey(k) => self.sign.key = k,
-            Command::SetTimeClaim { claim, offset } => self.set_time_claim(claim, offset),
-            Command::Sign => self.sign_now(),
-            Command::UseSignedToken => {
-                if let Some(Ok(t)) = &self.sign.output {
-                    let t = t.clone();
-                    self.set_token(t);
-                }
-            }
+            sign_command @ (Command::EditThisToken
+            | Command::SetSignHeader(_)
+            | Command::SetSignClaims(_)
+            | Command::SetSignAlg(_)
+            | Command::SetSignKey(_)
+            | Command::SetTimeClaim { .. }
+            | Command::Sign
+            | Command::UseSignedToken
+            | Command::SaveSigned) => self.handle_sign(sign_command, platform),
             Command::Copy(text) => match platform.write_clipboard(&text) {
                 Ok(()) => self.info(format!("copied {} characters", text.chars().count())),
                 Err(e) => self.error(e),
             },
-            Command::SaveToken => self.save_token(platform),
+            Command::SaveToken => {
+                let text = self.input.trim().to_owned();
+                self.save_text(platform, &text);
+            }
             Command::SetTheme(t) => self.theme = t,
             Command::SetHistory(on) => {
                 self.history_enabled = on;
@@ -404,6 +405,33 @@ impl AppState {
         self.token.as_ref().and_then(|r| r.as_ref().ok())
     }
 
+    /// The signing editor's commands.
+    fn handle_sign(&mut self, command: Command, platform: &mut dyn Platform) {
+        match command {
+            Command::EditThisToken => self.edit_this_token(),
+            Command::SetSignHeader(t) => self.sign.header_text = t,
+            Command::SetSignClaims(t) => self.sign.claims_text = t,
+            Command::SetSignAlg(a) => self.sign.alg = a,
+            Command::SetSignKey(k) => self.sign.key = k,
+            Command::SetTimeClaim { claim, offset } => self.set_time_claim(claim, offset),
+            Command::Sign => self.sign_now(),
+            Command::UseSignedToken => {
+                if let Some(Ok(t)) = &self.sign.output {
+                    let t = t.clone();
+                    self.set_token(t);
+                }
+            }
+            Command::SaveSigned => {
+                let text = match &self.sign.output {
+                    Some(Ok(t)) => t.clone(),
+                    _ => String::new(),
+                };
+                self.save_text(platform, &text);
+            }
+            _ => {}
+        }
+    }
+
     fn load_sample_keys(&mut self) {
         for (name, text) in SAMPLE_KEYS {
             let loaded = if text.starts_with("-----") {
@@ -460,11 +488,11 @@ impl AppState {
         }
     }
 
-    fn save_token(&mut self, platform: &mut dyn Platform) {
-        if self.input.trim().is_empty() {
+    fn save_text(&mut self, platform: &mut dyn Platform, token: &str) {
+        if token.is_empty() {
             self.error("there is no token to save".into());
         } else if let Some(path) = platform.save_file("Save the token", "token.jwt") {
-            match std::fs::write(&path, format!("{}\n", self.input.trim())) {
+            match std::fs::write(&path, format!("{token}\n")) {
                 Ok(()) => self.info(format!("saved {}", path.display())),
                 Err(e) => self.error(format!("cannot save {}: {e}", path.display())),
             }

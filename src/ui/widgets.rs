@@ -120,8 +120,10 @@ fn name_label(ui: &mut Ui, name: &str, vocab: Vocabulary) {
 fn time_note(ui: &mut Ui, name: &str, v: &Value, vocab: Vocabulary, now: UnixSeconds) {
     let is_date = vocab == Vocabulary::Claims && matches!(name, "exp" | "nbf" | "iat" | "auth_time" | "updated_at");
     if let (true, Some(t)) = (is_date, v.as_f64()) {
-        ui.label(RichText::new(format!("{} · {}", format_utc(t), format_relative(t, now))).weak())
-            .on_hover_text(format!("local time: {}", format_local(t)));
+        ui.label(
+            RichText::new(format!("{} · {} · {}", format_utc(t), format_local(t), format_relative(t, now))).weak(),
+        )
+        .on_hover_text("UTC · local time · relative to the simulated clock");
     }
 }
 
