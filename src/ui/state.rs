@@ -360,28 +360,10 @@ impl AppState {
     /// Collects finished background work and re-judges the token when the simulated clock has
     /// moved to another second. Called each frame; cheap when nothing changed.
     pub fn tick(&mut self) {
-        let mut finished = Vec::new();
-        self.generating.retain(|(_, rx)| match rx.try_recv() {
-            Ok(result) => {
-                finished.push(result);
-                false
-            }
-            Err(std::sync::mpsc::TryRecvError::Empty) => true,
-            Err(std::sync::mpsc::TryRecvError::Disconnected) => false,
-        });
-        for result in finished {
+        for result in finished(&mut self.generating) {
             self.add_keys(result.map(|k| vec![k]));
         }
-        let mut fetched = Vec::new();
-        self.fetching.retain(|(_, rx)| match rx.try_recv() {
-            Ok(result) => {
-                fetched.push(result);
-                false
-            }
-            Err(std::sync::mpsc::TryRecvError::Empty) => true,
-            Err(std::sync::mpsc::TryRecvError::Disconnected) => false,
-        });
-        for result in fetched {
+        for result in finished(&mut self.fetching) {
             match result {
                 Ok(f) => {
                     let n = f.keys.len();
@@ -615,6 +597,21 @@ impl AppState {
         })();
         self.sign.output = Some(result.map_err(|e: String| e));
     }
+}
+
+/// Takes the results that have arrived out of a list of background jobs, dropping those jobs
+/// (and any whose thread died without answering).
+fn finished<K, T>(jobs: &mut Vec<(K, std::sync::mpsc::Receiver<T>)>) -> Vec<T> {
+    let mut done = Vec::new();
+    jobs.retain(|(_, rx)| match rx.try_recv() {
+        Ok(result) => {
+            done.push(result);
+            false
+        }
+        Err(std::sync::mpsc::TryRecvError::Empty) => true,
+        Err(std::sync::mpsc::TryRecvError::Disconnected) => false,
+    });
+    done
 }
 
 /// Runs `work` on its own thread; the receiver gets its result.
