@@ -223,3 +223,30 @@ fn fetch_a_jwks_from_a_local_server_then_verify() {
     assert!(verdict_is(&h, "VALID"), "the fetched key verifies, selected by kid");
     assert!(h.query_by_label_contains("fetched 1 key(s)").is_some());
 }
+
+#[test]
+fn keyboard_shortcuts_open_paste_verify_save() {
+    let sample = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/samples/03-jwt-io-hs256.jwt");
+    let saved_to = std::env::temp_dir().join(format!("tokenbench-keys-{}.jwt", std::process::id()));
+    let mut platform = FakePlatform { save_to: Some(saved_to.clone()), ..FakePlatform::default() };
+    platform.picks.push_back(vec![sample.clone()]);
+    let mut h = app_with(platform);
+    h.run();
+    // Ctrl+O opens a token file through the file interface.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::O);
+    h.run();
+    assert!(h.query_by_label_contains("John Doe").is_some());
+    // Ctrl+S saves it.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    h.run();
+    assert_eq!(std::fs::read_to_string(&saved_to).unwrap().trim(), std::fs::read_to_string(&sample).unwrap().trim());
+    // Ctrl+V with no text field focused replaces the token.
+    h.event(egui::Event::Paste(SAMPLES[3].1.trim().to_owned()));
+    h.run();
+    assert!(h.query_by_label_contains("device-7").is_some());
+    // Ctrl+Enter re-verifies (after keys were added without a verify in between).
+    h.state_mut().state.keys.extend(tokenbench::core::keys::load_file(&asset("ed25519-spki.pem")).unwrap());
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
+    h.run();
+    assert!(verdict_is(&h, "VALID"));
+}
