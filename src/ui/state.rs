@@ -415,14 +415,18 @@ impl AppState {
     }
 
     fn load_sample_keys(&mut self) {
-        for (name, text) in SAMPLE_KEYS {
-            let loaded = if text.starts_with("-----") {
-                keys::load(text.as_bytes(), name)
-            } else {
-                keys::load_secret(text.as_bytes(), SecretEncoding::Utf8, name).map(|k| vec![k])
-            };
-            self.add_keys(loaded);
-        }
+        let loaded: crate::core::error::Result<Vec<keys::Key>> = SAMPLE_KEYS
+            .iter()
+            .map(|(name, text)| {
+                if text.starts_with("-----") {
+                    keys::load(text.as_bytes(), name)
+                } else {
+                    keys::load_secret(text.as_bytes(), SecretEncoding::Utf8, name).map(|k| vec![k])
+                }
+            })
+            .collect::<crate::core::error::Result<Vec<_>>>()
+            .map(|sets| sets.into_iter().flatten().collect());
+        self.add_keys(loaded);
     }
 
     fn remove_key(&mut self, i: usize) {
@@ -665,6 +669,7 @@ mod tests {
         let mut s = AppState::default();
         let mut p = FakePlatform::default();
         s.handle(Command::LoadSampleKeys, &mut p);
+        assert_eq!(s.message.as_ref().unwrap().1, "added 4 keys");
         s.handle(Command::LoadSample(0), &mut p);
         assert!(s.verification.as_ref().unwrap().valid);
         s.handle(Command::Clock(ClockCommand::Set(2_082_758_400.0)), &mut p);
