@@ -24,9 +24,8 @@ const RAW_JSON_LIMIT: usize = 64 * 1024;
 /// The head and tail of a large token with the middle elided.
 #[must_use]
 pub fn preview(text: &str) -> String {
-    let cut = |at: usize| (0..=at.min(text.len())).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
-    let head = cut(3000);
-    let tail = cut(text.len().saturating_sub(1000)).max(head);
+    let head = text.floor_char_boundary(3000);
+    let tail = text.floor_char_boundary(text.len().saturating_sub(1000)).max(head);
     format!("{} … [{} bytes not shown] … {}", &text[..head], tail - head, &text[tail..])
 }
 
@@ -68,7 +67,7 @@ pub fn coloured_job(text: &str, dark: bool, font: &FontId, wrap_width: f32, plai
 /// "…eyJh[?]bGci…": a few characters either side of a byte offset of the cleaned token.
 #[must_use]
 pub fn error_snippet(clean: &str, offset: usize) -> String {
-    let at = (0..=offset.min(clean.len())).rev().find(|i| clean.is_char_boundary(*i)).unwrap_or(0);
+    let at = clean.floor_char_boundary(offset);
     let before: String = clean[..at].chars().rev().take(12).collect::<Vec<_>>().into_iter().rev().collect();
     let mut rest = clean[at..].chars();
     let bad = rest.next().map_or_else(|| "<end>".to_owned(), |c| c.escape_debug().to_string());
@@ -222,7 +221,7 @@ fn raw(ui: &mut Ui, json: &str) {
         ui.monospace(json);
         return;
     }
-    let cut = (0..=RAW_JSON_LIMIT).rev().find(|i| json.is_char_boundary(*i)).unwrap_or(0);
+    let cut = json.floor_char_boundary(RAW_JSON_LIMIT);
     ui.monospace(&json[..cut]);
     ui.label(format!("… {} more bytes; switch off Raw JSON for the full tree, or copy the JSON.", json.len() - cut));
 }
