@@ -22,15 +22,15 @@ use sha2::{Digest, Sha256};
 use crate::core::error::{Error, Result};
 use crate::core::token::{decode_b64url, encode_b64url};
 
-const OID_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+pub(crate) const OID_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
 const OID_RSA_PSS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10");
-const OID_EC: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
+pub(crate) const OID_EC: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
 const OID_P256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
 const OID_P384: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
 const OID_P521: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.35");
 const OID_SECP256K1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.10");
 const OID_X25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.110");
-const OID_ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
+pub(crate) const OID_ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
 const OID_ED448: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.113");
 
 /// A NIST curve usable with ECDSA in JOSE.
@@ -78,14 +78,24 @@ impl Curve {
         }
     }
 
-    fn from_oid(oid: ObjectIdentifier) -> std::result::Result<Self, String> {
-        match oid {
-            o if o == OID_P256 => Ok(Self::P256),
-            o if o == OID_P384 => Ok(Self::P384),
-            o if o == OID_P521 => Ok(Self::P521),
-            o if o == OID_SECP256K1 => Err("curve secp256k1 (ES256K) is not supported".into()),
-            o => Err(format!("unsupported elliptic curve (OID {o})")),
+    /// The named-curve OID (RFC 5480 §2.1.1.1).
+    #[must_use]
+    pub fn oid(self) -> ObjectIdentifier {
+        match self {
+            Self::P256 => OID_P256,
+            Self::P384 => OID_P384,
+            Self::P521 => OID_P521,
         }
+    }
+
+    fn from_oid(oid: ObjectIdentifier) -> std::result::Result<Self, String> {
+        if let Some(curve) = [Self::P256, Self::P384, Self::P521].into_iter().find(|c| c.oid() == oid) {
+            return Ok(curve);
+        }
+        if oid == OID_SECP256K1 {
+            return Err("curve secp256k1 (ES256K) is not supported".into());
+        }
+        Err(format!("unsupported elliptic curve (OID {oid})"))
     }
 
     fn from_jwk(crv: &str) -> std::result::Result<Self, String> {

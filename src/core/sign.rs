@@ -13,7 +13,7 @@ use jsonwebtoken::EncodingKey;
 use serde_json::Value;
 
 use crate::core::error::{Error, Result};
-use crate::core::keys::{self, Curve, Key, KeyMaterial, PrivateMaterial, SecretEncoding};
+use crate::core::keys::{self, Curve, Key, KeyMaterial, OID_EC, OID_ED25519, OID_RSA, PrivateMaterial, SecretEncoding};
 use crate::core::token::{JsonObject, encode_b64url};
 use crate::core::verify::SUPPORTED_ALGORITHMS;
 
@@ -173,18 +173,6 @@ pub enum ExportFormat {
     Jwks,
 }
 
-const OID_RSA: der::asn1::ObjectIdentifier = der::asn1::ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
-const OID_EC: der::asn1::ObjectIdentifier = der::asn1::ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
-const OID_ED25519: der::asn1::ObjectIdentifier = der::asn1::ObjectIdentifier::new_unwrap("1.3.101.112");
-
-fn curve_oid(c: Curve) -> der::asn1::ObjectIdentifier {
-    der::asn1::ObjectIdentifier::new_unwrap(match c {
-        Curve::P256 => "1.2.840.10045.3.1.7",
-        Curve::P384 => "1.3.132.0.34",
-        Curve::P521 => "1.3.132.0.35",
-    })
-}
-
 /// Exports a key. `private` asks for the private part (an error when the key has none); an HMAC
 /// secret is always private and has no PEM form.
 ///
@@ -237,7 +225,7 @@ fn spki_der(key: &Key) -> Result<Vec<u8>> {
             let mut point = vec![0x04];
             point.extend_from_slice(x);
             point.extend_from_slice(y);
-            (OID_EC, Some(der::asn1::Any::encode_from(&curve_oid(*curve)).map_err(enc)?), point)
+            (OID_EC, Some(der::asn1::Any::encode_from(&curve.oid()).map_err(enc)?), point)
         }
         KeyMaterial::Ed25519 { x } => (OID_ED25519, None, x.to_vec()),
         KeyMaterial::Oct { .. } => return Err(Error::Sign("an HMAC secret has no public key".into())),
