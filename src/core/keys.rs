@@ -294,11 +294,8 @@ pub struct Key {
     verifiers: Arc<[OnceLock<std::result::Result<Verifier, String>>; VERIFIER_SLOTS]>,
 }
 
-/// The algorithms with a cached verifier, in slot order.
-const VERIFIER_ALGS: [&str; 13] = [
-    "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA",
-];
-const VERIFIER_SLOTS: usize = VERIFIER_ALGS.len();
+/// One cached verifier per supported algorithm (`Ed25519` uses `EdDSA`'s slot).
+const VERIFIER_SLOTS: usize = SUPPORTED_ALGORITHMS.len();
 
 /// A public key (or HMAC key) ready to verify one algorithm.
 #[derive(Clone)]
@@ -419,7 +416,7 @@ impl Key {
     /// The verifier for `alg` (`Ed25519` shares `EdDSA`'s), parsed on first use.
     pub(crate) fn verifier(&self, alg: &str) -> std::result::Result<&Verifier, String> {
         let alg = if alg == "Ed25519" { "EdDSA" } else { alg };
-        let slot = VERIFIER_ALGS
+        let slot = SUPPORTED_ALGORITHMS
             .iter()
             .position(|a| *a == alg)
             .ok_or_else(|| format!("{alg} is not a supported algorithm"))?;
@@ -1112,29 +1109,25 @@ fn rsa_private_from_jwk(
     Ok(PrivateMaterial::RsaPkcs1(der))
 }
 
-/// Every registered JWS `alg` this engine knows, with the key type it needs.
-const JWS_ALGS: [(&str, &str); 15] = [
-    ("HS256", "oct"),
-    ("HS384", "oct"),
-    ("HS512", "oct"),
-    ("RS256", "RSA"),
-    ("RS384", "RSA"),
-    ("RS512", "RSA"),
-    ("PS256", "RSA"),
-    ("PS384", "RSA"),
-    ("PS512", "RSA"),
-    ("ES256", "EC"),
-    ("ES384", "EC"),
-    ("ES512", "EC"),
-    ("EdDSA", "OKP"),
-    ("Ed25519", "OKP"),
-    ("none", ""),
+/// Every signature algorithm the engine implements, in the order menus show them.
+pub const SUPPORTED_ALGORITHMS: [&str; 14] = [
+    "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512",
+    "EdDSA", "Ed25519",
 ];
 
-/// The key type (`kty`) a JWS algorithm needs, if the algorithm is a known signature algorithm.
+/// The key type (`kty`) a JWS algorithm needs, if the algorithm is a supported signature
+/// algorithm (`none` and unknown names have none).
 #[must_use]
 pub fn kty_for_alg(alg: &str) -> Option<&'static str> {
-    JWS_ALGS.iter().find(|(a, _)| *a == alg).map(|(_, k)| *k).filter(|k| !k.is_empty())
+    if !SUPPORTED_ALGORITHMS.contains(&alg) {
+        return None;
+    }
+    Some(match alg.get(..2) {
+        Some("HS") => "oct",
+        Some("RS" | "PS") => "RSA",
+        Some("ES") => "EC",
+        _ => "OKP",
+    })
 }
 
 fn metadata_warnings(key: &Key) -> Vec<String> {
@@ -1449,6 +1442,25 @@ mod tests {
         assert!(keys.iter().all(|k| k.warnings.iter().any(|w| w.contains("same kid"))));
         let pem_and_secret = load(&asset("rsa2048-pkcs1.pem"), "x").unwrap();
         assert_eq!(pem_and_secret.len(), 1);
+    }
+
+    #[test]
+    fn key_type_of_each_algorithm() {
+        let expect = [
+            ("HS384", "oct"),
+            ("RS512", "RSA"),
+            ("PS256", "RSA"),
+            ("ES512", "EC"),
+            ("EdDSA", "OKP"),
+            ("Ed25519", "OKP"),
+        ];
+        for (alg, kty) in expect {
+            assert_eq!(kty_for_alg(alg), Some(kty), "{alg}");
+        }
+        for not_a_signature in ["none", "RSA1_5", "A256GCM", "ES521", "HS1024", ""] {
+            assert_eq!(kty_for_alg(not_a_signature), None, "{not_a_signature}");
+        }
+        assert!(SUPPORTED_ALGORITHMS.iter().all(|a| kty_for_alg(a).is_some()));
     }
 
     #[test]

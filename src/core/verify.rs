@@ -11,17 +11,12 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::core::clock::{UnixSeconds, format_relative, format_utc};
+pub use crate::core::keys::SUPPORTED_ALGORITHMS;
 use crate::core::keys::{Key, KeyMaterial, kty_for_alg};
 use crate::core::token::{self, Claims, JsonObject, JwsSignature, Kind, Serialization, Token};
 
 /// The registered claims the checks judge.
 const REGISTERED: [&str; 7] = ["exp", "nbf", "iat", "iss", "aud", "sub", "jti"];
-
-/// Every signature algorithm the verifier implements.
-pub const SUPPORTED_ALGORITHMS: [&str; 14] = [
-    "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512",
-    "EdDSA", "Ed25519",
-];
 
 /// What the user expects of a token. The default checks time claims when present and
 /// nothing else: checks without an expectation are reported as "not checked".
