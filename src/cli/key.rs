@@ -1,0 +1,72 @@
+//! `tokenbench key inspect`: what the key store sees in a file.
+
+use std::fmt::Write as _;
+
+use serde_json::{Value, json};
+
+use super::out;
+use crate::core::clock::format_utc;
+use crate::core::error::Error;
+use crate::core::keys::{self, Key};
+
+/// The `key inspect --json` description of one key.
+#[must_use]
+pub fn key_json(key: &Key) -> Value {
+    json!({
+        "source": key.source,
+        "format": key.format,
+        "kind": key.material.describe(),
+        "kty": key.material.kty(),
+        "private": key.private.is_some(),
+        "kid": key.kid,
+        "alg": key.alg,
+        "use": key.key_use,
+        "key_ops": key.key_ops,
+        "thumbprint": key.thumbprint,
+        "algorithms": key.material.algorithms(),
+        "certificate": key.certificate,
+        "warnings": key.warnings,
+        "public_jwk": if matches!(key.material, keys::KeyMaterial::Oct { .. }) { Value::Null } else { Value::Object(key.public_jwk()) },
+    })
+}
+
+pub(super) fn inspect(path: &std::path::Path, as_json: bool) -> Result<u8, Error> {
+    let keys = keys::load_file(path)?;
+    if as_json {
+        let list: Vec<Value> = keys.iter().map(key_json).collect();
+        let mut text = serde_json::to_string_pretty(&Value::Array(list)).unwrap_or_default();
+        text.push('\n');
+        out(&text);
+        return Ok(0);
+    }
+    let mut s = String::new();
+    for key in &keys {
+        let _ = writeln!(s, "{}: {}", key.source, key.format);
+        let _ = writeln!(s, "  kind        {}", key.material.describe());
+        let private = if key.private.is_some() { "yes (held in memory only)" } else { "no" };
+        let _ = writeln!(s, "  private     {private}");
+        for (label, value) in [("kid", &key.kid), ("alg", &key.alg), ("use", &key.key_use)] {
+            if let Some(v) = value {
+                let _ = writeln!(s, "  {label:<11} {v}");
+            }
+        }
+        if let Some(ops) = &key.key_ops {
+            let _ = writeln!(s, "  key_ops     {}", ops.join(", "));
+        }
+        let _ = writeln!(s, "  thumbprint  {} (RFC 7638, SHA-256)", key.thumbprint);
+        let _ = writeln!(s, "  verifies    {}", key.material.algorithms().join(" "));
+        if let Some(cert) = &key.certificate {
+            let _ = writeln!(s, "  subject     {}\n  issuer      {}", cert.subject, cert.issuer);
+            #[allow(clippy::cast_precision_loss)]
+            let (from, to) = (cert.not_before as f64, cert.not_after as f64);
+            let _ =
+                writeln!(s, "  valid       {} to {}\n  serial      {}", format_utc(from), format_utc(to), cert.serial);
+        }
+        for w in &key.warnings {
+            let _ = writeln!(s, "  warning     {w}");
+        }
+        s.push('\n');
+    }
+    out(&s);
+    Ok(0)
+}

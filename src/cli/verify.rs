@@ -1,0 +1,163 @@
+//! `tokenbench verify`: signature and claims against keys, a policy and a clock.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use clap::Args;
+use serde_json::{Value, json};
+
+use super::{colour, out, read_token_arg};
+use crate::core::clock::{format_utc, system_now};
+use crate::core::error::Error;
+use crate::core::keys::{self, Key, SecretEncoding};
+use crate::core::token;
+use crate::core::verify::{self, CheckStatus, Outcome, Policy, Verification};
+
+/// Arguments of `tokenbench verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// A key file (PEM, DER, X.509 certificate, JWK or JWKS); repeat for several.
+    #[arg(long = "key", value_name = "FILE")]
+    pub keys: Vec<PathBuf>,
+    /// An HMAC secret as UTF-8 text.
+    #[arg(long, value_name = "TEXT")]
+    pub secret: Option<String>,
+    /// An HMAC secret in base64 or base64url.
+    #[arg(long, value_name = "B64")]
+    pub secret_base64: Option<String>,
+    /// An HMAC secret as the raw bytes of a file.
+    #[arg(long, value_name = "FILE")]
+    pub secret_file: Option<PathBuf>,
+    /// Judge time claims at this instant (Unix seconds); default: now.
+    #[arg(long, value_name = "UNIX_SECONDS", allow_negative_numbers = true)]
+    pub at: Option<f64>,
+    /// Clock skew tolerated on exp, nbf and iat.
+    #[arg(long, value_name = "SECONDS", default_value_t = 0)]
+    pub leeway: u64,
+    /// Expected issuer (`iss`).
+    #[arg(long, value_name = "ISS")]
+    pub iss: Option<String>,
+    /// Expected audience (must be in `aud`).
+    #[arg(long, value_name = "AUD")]
+    pub aud: Option<String>,
+    /// An allowed algorithm; repeat for several (default: all supported).
+    #[arg(long = "alg", value_name = "ALG")]
+    pub algs: Vec<String>,
+    /// Expected header `typ` (e.g. JWT, at+jwt).
+    #[arg(long, value_name = "TYP")]
+    pub typ: Option<String>,
+    /// A claim that must be present; repeat for several.
+    #[arg(long = "require", value_name = "CLAIM")]
+    pub required: Vec<String>,
+    /// Longest accepted lifetime (exp - iat) in seconds.
+    #[arg(long, value_name = "SECONDS")]
+    pub max_lifetime: Option<u64>,
+    /// Accept the JWS JSON serialization (a JWT is always compact).
+    #[arg(long)]
+    pub allow_json_serialization: bool,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// The token, `-` for stdin, or `@FILE`.
+    pub token: String,
+}
+
+fn load_keys(args: &VerifyArgs) -> Result<Vec<Key>, Error> {
+    let mut keys = Vec::new();
+    for path in &args.keys {
+        keys.extend(keys::load_file(path)?);
+    }
+    if let Some(text) = &args.secret {
+        keys.push(keys::load_secret(text.as_bytes(), SecretEncoding::Utf8, "--secret")?);
+    }
+    if let Some(b64) = &args.secret_base64 {
+        keys.push(keys::load_secret(b64.as_bytes(), SecretEncoding::Base64, "--secret-base64")?);
+    }
+    if let Some(path) = &args.secret_file {
+        let bytes =
+            std::fs::read(path).map_err(|e| Error::Io { path: path.display().to_string(), reason: e.to_string() })?;
+        keys.push(keys::load_secret(&bytes, SecretEncoding::Raw, &path.display().to_string())?);
+    }
+    Ok(keys)
+}
+
+pub(super) fn verify_cmd(args: &VerifyArgs) -> Result<u8, Error> {
+    let token = token::parse(&read_token_arg(&args.token)?)?;
+    let keys = load_keys(args)?;
+    let policy = Policy {
+        leeway: args.leeway,
+        required_claims: args.required.clone(),
+        issuer: args.iss.clone(),
+        audience: args.aud.clone(),
+        typ: args.typ.clone(),
+        algorithms: args.algs.clone(),
+        max_lifetime: args.max_lifetime,
+        allow_json_serialization: args.allow_json_serialization,
+    };
+    let now = args.at.unwrap_or_else(system_now);
+    let v = verify::verify(&token, &keys, &policy, now);
+    if args.json {
+        let mut text = serde_json::to_string_pretty(&verification_json(&v, &keys)).unwrap_or_default();
+        text.push('\n');
+        out(&text);
+    } else {
+        out(&verification_text(&v, &keys));
+    }
+    Ok(u8::from(!v.valid))
+}
+
+/// The `verify --json` object: the verification, each attempt naming its key.
+#[must_use]
+pub fn verification_json(v: &Verification, keys: &[Key]) -> Value {
+    let mut value = serde_json::to_value(v).unwrap_or(Value::Null);
+    if let Some(Value::Array(attempts)) = value.get_mut("attempts") {
+        for a in attempts.iter_mut() {
+            let key = a.get("index").and_then(Value::as_u64).and_then(|i| keys.get(usize::try_from(i).ok()?));
+            if let (Some(obj), Some(key)) = (a.as_object_mut(), key) {
+                obj.insert("label".into(), json!(key.label()));
+                obj.insert("kind".into(), json!(key.material.describe()));
+                obj.insert("thumbprint".into(), json!(key.thumbprint));
+            }
+        }
+    }
+    value
+}
+
+/// The human report of a verification.
+#[must_use]
+pub fn verification_text(v: &Verification, keys: &[Key]) -> String {
+    let mut s = String::new();
+    let banner = if v.valid { colour("1;32", &v.summary()) } else { colour("1;31", &v.summary()) };
+    s.push_str(&banner);
+    s.push_str("\n\nKeys\n");
+    if v.attempts.is_empty() {
+        s.push_str(if keys.is_empty() { "  (no key loaded)\n" } else { "  (not tried)\n" });
+    }
+    for a in &v.attempts {
+        let mark = match a.outcome {
+            Outcome::Verified => "verified",
+            Outcome::WrongSignature => "no match",
+            Outcome::Skipped => "skipped ",
+            Outcome::Rejected => "rejected",
+        };
+        let key = &keys[a.index];
+        let _ = writeln!(s, "  [{mark}] #{} {} ({}): {}", a.index + 1, key.label(), key.material.describe(), a.reason);
+    }
+    let _ = writeln!(s, "\nChecks at {} (leeway {} s)", format_utc(v.now), v.leeway);
+    for c in &v.checks {
+        let mark = match c.status {
+            CheckStatus::Passed => colour("32", "pass"),
+            CheckStatus::Failed => colour("31", "FAIL"),
+            CheckStatus::Absent => "absent".to_owned(),
+            CheckStatus::NotChecked => "not checked".to_owned(),
+        };
+        let _ = writeln!(s, "  [{mark}] {}: {} ({})", c.name, c.reason, c.rfc);
+    }
+    if !v.warnings.is_empty() {
+        s.push_str("\nWarnings\n");
+        for w in &v.warnings {
+            let _ = writeln!(s, "  - {w}");
+        }
+    }
+    s
+}
