@@ -50,7 +50,7 @@ fn paste_read_claims_load_key_verify_edit_resign() {
     // Edit the token: it lands in the Sign tab, claim order kept.
     h.get_by_label("Edit this token").click();
     h.run();
-    assert_eq!(h.state().tab, Tab::Sign);
+    assert_eq!(h.state().state.tab, Tab::Sign);
     let claims = h.state().state.sign.claims_text.clone();
     assert!(claims.find("\"iss\"").unwrap() < claims.find("\"exp\"").unwrap());
 
@@ -86,7 +86,7 @@ fn paste_read_claims_load_key_verify_edit_resign() {
     assert_eq!(std::fs::read_to_string(&saved_to).unwrap().trim(), signed, "saved through the file interface");
     h.get_by_label("Decode and verify it").click();
     h.run();
-    assert_eq!(h.state().tab, Tab::Decode);
+    assert_eq!(h.state().state.tab, Tab::Decode);
     assert!(h.query_by_label_contains("Mallory").is_some());
     assert!(verdict_is(&h, "VALID"), "re-signed token verifies with the secret");
     assert_eq!(h.state().state.input, signed);

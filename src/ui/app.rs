@@ -7,21 +7,12 @@ use crate::core::verify::Policy;
 use crate::ui::decode::DecodePanel;
 use crate::ui::keys::KeysPanel;
 use crate::ui::platform::{NativePlatform, Platform};
+pub use crate::ui::state::Tab;
 use crate::ui::state::{AppState, Command, SAMPLES, ThemePreference};
 use crate::ui::{clock, sign, theme, verify};
 
 /// Where persisted settings live in eframe's storage.
 const SETTINGS_KEY: &str = "tokenbench-settings";
-
-/// The centre of the window shows one of these.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-pub enum Tab {
-    /// The token editor and decoded view.
-    #[default]
-    Decode,
-    /// The signing editor.
-    Sign,
-}
 
 /// What survives a restart: preferences only. Keys, secrets, tokens and history are never
 /// written (see [`TokenbenchApp::save`]).
@@ -46,8 +37,6 @@ pub struct TokenbenchApp {
     pub state: AppState,
     /// Clipboard and dialogs.
     pub platform: Box<dyn Platform>,
-    /// The open tab.
-    pub tab: Tab,
     decode: DecodePanel,
     keys: KeysPanel,
     applied_theme: Option<ThemePreference>,
@@ -55,7 +44,7 @@ pub struct TokenbenchApp {
 
 impl std::fmt::Debug for TokenbenchApp {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TokenbenchApp").field("state", &self.state).field("tab", &self.tab).finish_non_exhaustive()
+        f.debug_struct("TokenbenchApp").field("state", &self.state).finish_non_exhaustive()
     }
 }
 
@@ -73,14 +62,8 @@ impl TokenbenchApp {
         state.policy = settings.policy;
         state.theme = settings.theme;
         state.history_enabled = settings.history_enabled;
-        Self {
-            state,
-            platform,
-            tab: settings.tab,
-            decode: settings.decode,
-            keys: KeysPanel::default(),
-            applied_theme: None,
-        }
+        state.tab = settings.tab;
+        Self { state, platform, decode: settings.decode, keys: KeysPanel::default(), applied_theme: None }
     }
 
     /// The app as eframe creates it: settings restored from storage when there are any.
@@ -96,7 +79,7 @@ impl TokenbenchApp {
         Settings {
             policy: self.state.policy.clone(),
             theme: self.state.theme,
-            tab: self.tab,
+            tab: self.state.tab,
             decode: self.decode.clone(),
             history_enabled: self.state.history_enabled,
         }
@@ -105,12 +88,6 @@ impl TokenbenchApp {
     /// Applies commands through the single state transition function.
     pub fn apply(&mut self, commands: Vec<Command>) {
         for command in commands {
-            if command == Command::EditThisToken {
-                self.tab = Tab::Sign;
-            }
-            if command == Command::UseSignedToken {
-                self.tab = Tab::Decode;
-            }
             self.state.handle(command, self.platform.as_mut());
         }
     }
@@ -213,8 +190,11 @@ impl TokenbenchApp {
                 }
             });
             ui.separator();
-            ui.selectable_value(&mut self.tab, Tab::Decode, "Decode");
-            ui.selectable_value(&mut self.tab, Tab::Sign, "Sign");
+            for tab in Tab::ALL {
+                if ui.selectable_label(self.state.tab == tab, tab.label()).on_hover_text(tab.caption()).clicked() {
+                    out.push(Command::SelectTab(tab));
+                }
+            }
         });
     }
 }
@@ -238,7 +218,7 @@ impl eframe::App for TokenbenchApp {
         egui::Panel::right("verify").resizable(true).default_size(360.0).show(ui, |ui| {
             verify::ui(ui, &self.state, &mut out);
         });
-        egui::CentralPanel::default().show(ui, |ui| match self.tab {
+        egui::CentralPanel::default().show(ui, |ui| match self.state.tab {
             Tab::Decode => self.decode.ui(ui, &self.state, &mut out),
             Tab::Sign => {
                 egui::ScrollArea::vertical().id_salt("sign-scroll").show(ui, |ui| sign::ui(ui, &self.state, &mut out));

@@ -55,6 +55,40 @@ pub enum ClockCommand {
     BackToNow,
 }
 
+/// What the centre of the window shows. Adding a tab is one variant here, its entry in
+/// [`Tab::ALL`], [`Tab::label`] and [`Tab::caption`], and one arm where `app.rs` draws it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum Tab {
+    /// The token editor and decoded view.
+    #[default]
+    Decode,
+    /// The signing editor.
+    Sign,
+}
+
+impl Tab {
+    /// Every tab, in the order of the tab bar.
+    pub const ALL: [Tab; 2] = [Tab::Decode, Tab::Sign];
+
+    /// The tab's name in the tab bar.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Tab::Decode => "Decode",
+            Tab::Sign => "Sign",
+        }
+    }
+
+    /// One line on what the tab is for.
+    #[must_use]
+    pub fn caption(self) -> &'static str {
+        match self {
+            Tab::Decode => "Paste or open a token and read its header and claims",
+            Tab::Sign => "Edit a token's header and claims and sign them with a loaded key",
+        }
+    }
+}
+
 /// Light, dark or as the system says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum ThemePreference {
@@ -127,7 +161,9 @@ pub enum Command {
     Verify,
     /// Change the simulated clock.
     Clock(ClockCommand),
-    /// Copy the decoded token into the signing editor, claim order kept.
+    /// Show another tab.
+    SelectTab(Tab),
+    /// Copy the decoded token into the signing editor, claim order kept (opens the Sign tab).
     EditThisToken,
     /// Replace the signing editor's header JSON.
     SetSignHeader(String),
@@ -146,7 +182,7 @@ pub enum Command {
     },
     /// Sign the editor's header and claims.
     Sign,
-    /// Send the signed token to the decoder (and so to verification).
+    /// Send the signed token to the decoder (and so to verification; opens the Decode tab).
     UseSignedToken,
     /// Copy text to the clipboard.
     Copy(String),
@@ -243,6 +279,8 @@ pub struct AppState {
     pub sign: SignState,
     /// The theme preference.
     pub theme: ThemePreference,
+    /// The tab the centre of the window shows.
+    pub tab: Tab,
     /// The last status message.
     pub message: Option<(Level, String)>,
     /// Whether decoded tokens are remembered (opt-in).
@@ -347,6 +385,7 @@ impl AppState {
                 self.save_text(platform, &text);
             }
             Command::SetTheme(t) => self.theme = t,
+            Command::SelectTab(t) => self.tab = t,
             Command::SetHistory(on) => {
                 self.history_enabled = on;
                 if !on {
@@ -390,7 +429,10 @@ impl AppState {
     /// The signing editor's commands.
     fn handle_sign(&mut self, command: Command, platform: &mut dyn Platform) {
         match command {
-            Command::EditThisToken => self.edit_this_token(),
+            Command::EditThisToken => {
+                self.edit_this_token();
+                self.tab = Tab::Sign;
+            }
             Command::SetSignHeader(t) => self.sign.header_text = t,
             Command::SetSignClaims(t) => self.sign.claims_text = t,
             Command::SetSignAlg(a) => self.sign.alg = a,
@@ -401,6 +443,7 @@ impl AppState {
                 if let Some(Ok(t)) = &self.sign.output {
                     let t = t.clone();
                     self.set_token(t);
+                    self.tab = Tab::Decode;
                 }
             }
             Command::SaveSigned => {
