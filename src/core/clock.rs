@@ -92,8 +92,7 @@ impl Clock {
     }
 
     fn from_source(source: Source) -> Self {
-        let mut clock =
-            Self { mode: ClockMode::Real, base: 0.0, anchor: Instant::now(), anchor_injected: 0.0, source };
+        let mut clock = Self { mode: ClockMode::Real, base: 0.0, anchor: Instant::now(), anchor_injected: 0.0, source };
         clock.base = clock.real_now();
         clock.anchor_injected = clock.base;
         clock
@@ -208,14 +207,7 @@ impl TimeClaims {
     pub fn verdict_instants(&self, leeway: u64) -> [Option<UnixSeconds>; 6] {
         #[allow(clippy::cast_precision_loss)]
         let l = leeway as f64;
-        [
-            self.exp.map(|t| t + l),
-            self.nbf.map(|t| t - l),
-            self.iat.map(|t| t - l),
-            self.exp,
-            self.nbf,
-            self.iat,
-        ]
+        [self.exp.map(|t| t + l), self.nbf.map(|t| t - l), self.iat.map(|t| t - l), self.exp, self.nbf, self.iat]
     }
 }
 

@@ -1314,6 +1314,11 @@ impl KeyStore {
         (index < self.keys.len()).then(|| self.keys.remove(index))
     }
 
+    /// The key at `index`, to change its user-facing metadata (a name).
+    pub fn get_mut(&mut self, index: usize) -> Option<&mut Key> {
+        self.keys.get_mut(index)
+    }
+
     /// All keys.
     #[must_use]
     pub fn keys(&self) -> &[Key] {

@@ -87,11 +87,11 @@ pub fn set_header_member(header: &mut JsonObject, name: &str, value: Value) {
     }
 }
 
-/// Why signing `header` with `key` would give a token that does not verify by its `kid`, if it
-/// would: the header names another key, so a verifier selecting keys by kid picks the wrong one.
+/// Why signing `header` with a key known by `want` (see [`kid_for`]) would give a token that
+/// does not verify by its `kid`, if it would: the header names another key, so a verifier
+/// selecting keys by kid picks the wrong one.
 #[must_use]
-pub fn kid_warning(header: &JsonObject, key: &Key) -> Option<String> {
-    let want = kid_for(key);
+pub fn kid_warning(header: &JsonObject, want: &str) -> Option<String> {
     match header.get("kid") {
         Some(Value::String(kid)) if *kid == want => None,
         Some(Value::String(kid)) => Some(format!(
@@ -489,9 +489,10 @@ mod tests {
     #[test]
     fn kid_and_jwe_warnings_before_signing() {
         let ec = key("ec-p256-pkcs8.pem");
-        assert!(kid_warning(&obj(r#"{"kid":"sample-rsa-2048"}"#), &ec).unwrap().contains("wrong key"));
-        assert_eq!(kid_warning(&obj(&format!(r#"{{"kid":"{}"}}"#, ec.thumbprint)), &ec), None);
-        assert_eq!(kid_warning(&obj("{}"), &ec), None);
+        let want = kid_for(&ec);
+        assert!(kid_warning(&obj(r#"{"kid":"sample-rsa-2048"}"#), &want).unwrap().contains("wrong key"));
+        assert_eq!(kid_warning(&obj(&format!(r#"{{"kid":"{}"}}"#, ec.thumbprint)), &want), None);
+        assert_eq!(kid_warning(&obj("{}"), &want), None);
         assert!(jws_header_problem(&obj(r#"{"alg":"RSA1_5","enc":"A128CBC-HS256"}"#)).unwrap().contains("JWE"));
         assert_eq!(jws_header_problem(&obj(r#"{"alg":"HS256"}"#)), None);
     }
