@@ -9,6 +9,6 @@ fn main() -> ExitCode {
     let args = Cli::parse();
     match args.command {
         Some(command) => cli::run(command),
-        None => tokenbench::ui::run(),
+        None => cli::open::open_file(args.file.as_deref()),
     }
 }

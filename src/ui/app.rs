@@ -157,7 +157,7 @@ impl TokenbenchApp {
 
     /// How visible the status message is now (1 to 0 as it fades), dismissing it once faded;
     /// and when to look again.
-    fn message_fade(&mut self, time: f64, out: &mut Vec<Command>) -> (f32, Option<Duration>) {
+    fn message_fade(&mut self, time: f64) -> (f32, Option<Duration>) {
         let Some((level, _)) = &self.state.message else {
             self.message_since = None;
             return (1.0, None);
@@ -173,8 +173,10 @@ impl TokenbenchApp {
         let hold = MESSAGE_HOLD[usize::from(*level == Level::Error)];
         let elapsed = time - since;
         if elapsed >= hold + MESSAGE_FADE {
-            out.push(Command::DismissMessage);
-            return (0.0, None);
+            // Gone before this frame draws the status line.
+            self.apply(vec![Command::DismissMessage]);
+            self.message_since = None;
+            return (1.0, None);
         }
         if elapsed < hold {
             return (1.0, Some(Duration::from_secs_f64(hold - elapsed)));
@@ -258,7 +260,7 @@ impl eframe::App for TokenbenchApp {
         self.state.tick();
         let mut out = Vec::new();
         Self::input_commands(&ctx, &mut out);
-        let (message_alpha, message_wake) = self.message_fade(ctx.input(|i| i.time), &mut out);
+        let (message_alpha, message_wake) = self.message_fade(ctx.input(|i| i.time));
 
         // Side panels keep their width whatever they show; at the 800 px minimum the centre keeps
         // about 300 px.

@@ -116,7 +116,7 @@ pub fn error_snippet(clean: &str, offset: usize) -> String {
 impl DecodePanel {
     /// Draws the token editor and what it decodes to.
     pub fn ui(&mut self, ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.heading("Token");
             if ui.button("Paste").on_hover_text("Paste a token from the clipboard (Ctrl+V)").clicked() {
                 out.push(Command::PasteToken);

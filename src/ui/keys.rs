@@ -88,7 +88,7 @@ impl KeysPanel {
                 ui.checkbox(&mut self.show_secret, "Show");
             });
             let encoding = self.encoding.get_or_insert(SecretEncoding::Utf8);
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 ui.label("Read as");
                 ui.selectable_value(encoding, SecretEncoding::Utf8, "Text");
                 ui.selectable_value(encoding, SecretEncoding::Base64, "Base64");
