@@ -25,8 +25,8 @@ fn window(args: &[&str]) -> Harness<'static, TokenbenchApp> {
         Some(Cli_::Open(open)) => startup_commands(&open),
         other => panic!("not `open`: {other:?}"),
     };
-    let mut settings = Settings::default();
-    settings.tab = Tab::Sign; // a restored tab does not hide the verdict
+    // A restored tab does not hide the verdict.
+    let settings = Settings { tab: Tab::Sign, ..Settings::default() };
     let mut h = Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_eframe(move |_cc| {
         let mut app = TokenbenchApp::with_platform(Box::new(FakePlatform::default()), settings);
         app.apply(startup);
