@@ -608,3 +608,25 @@ fn history_rows_say_what_each_token_is() {
             .is_some()
     );
 }
+
+#[test]
+fn a_key_that_cannot_sign_the_tokens_algorithm_says_so_and_offers_its_own() {
+    let mut h = app_with(FakePlatform::default());
+    h.state_mut().apply(vec![
+        Command::LoadKeyFiles(vec![asset("ec-p256-pkcs8.pem")]),
+        Command::LoadKeyFiles(vec![asset("../keys/sample-jwks.json")]),
+        Command::LoadSample(0),
+    ]);
+    h.run();
+    h.get_by_label("Edit this token").click();
+    h.run();
+    assert!(h.query_by_label("an EC P-256 key cannot sign RS256; it signs ES256").is_some(), "said before signing");
+    h.get_by_label("Sign with ES256 instead").click();
+    h.run();
+    assert_eq!(h.state().state.sign.header().unwrap()["kid"], "sample-p256", "the published kid of this key");
+    h.get_by_label("Sign token").click();
+    h.run();
+    h.get_by_label("Decode and verify it").click();
+    h.run();
+    assert!(verdict_is(&h, "VALID"));
+}

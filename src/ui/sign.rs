@@ -192,6 +192,13 @@ impl SignState {
         out
     }
 
+    /// The algorithm the chosen key signs with, when it cannot sign the current one.
+    #[must_use]
+    pub fn suggested_alg(&self, keys: &KeyStore) -> Option<&'static str> {
+        let key = self.chosen(keys).filter(|k| k.is_secret())?;
+        (!key.material.algorithms().contains(&self.alg.as_str())).then(|| sign::default_alg(key))
+    }
+
     /// Signs the editor's header and claims with the chosen key.
     pub fn sign(&mut self, keys: &KeyStore) {
         self.write_kid(keys);
@@ -292,6 +299,11 @@ pub fn ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     let warn = crate::ui::theme::palette(ui.visuals().dark_mode).warn;
     for p in &problems {
         ui.label(RichText::new(p).color(warn));
+    }
+    if let Some(alg) = s.suggested_alg(&state.keys)
+        && ui.button(format!("Sign with {alg} instead")).clicked()
+    {
+        out.push(Command::SetSignAlg(alg.to_owned()));
     }
     if ui.button(RichText::new("Sign token").strong()).clicked() {
         out.push(Command::Sign);
