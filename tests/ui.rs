@@ -310,28 +310,38 @@ fn a_valid_token_turns_invalid_at_exp_with_no_input() {
 
 #[test]
 fn the_verdict_area_orders_folds_and_counts_warnings_once() {
-    // An expired token signed with a 48-bit secret, and ten more keys than needed.
+    // An expired token signed with a 48-bit secret, among 13 keys.
     let secret = b"secret";
     let token = hs256(r#"{"kid":"nowhere"}"#, r#"{"sub":"x","exp":1000}"#, secret);
     let mut h = sized(FakePlatform::default(), 1280.0, 800.0);
     let mut commands = vec![Command::LoadSampleKeys];
-    for f in ["ec-p384-spki.pem", "ec-p521-spki.pem", "ed25519-spki.pem", "rsa2048-cert.pem", "ec-p256-spki.pem"] {
+    for f in [
+        "ec-p384-spki.pem",
+        "ec-p521-spki.pem",
+        "ed25519-spki.pem",
+        "rsa2048-cert.pem",
+        "ec-p256-spki.pem",
+        "ec-p256-sec1.pem",
+        "ed25519-pkcs8.pem",
+        "rsa2048-pkcs8.pem",
+    ] {
         commands.push(Command::LoadKeyFiles(vec![asset(f)]));
     }
     commands.push(Command::AddSecret { text: "736563726574".into(), encoding: SecretEncoding::Hex });
     commands.push(Command::SetToken(token));
     h.state_mut().apply(commands);
     h.run();
+    assert_eq!(h.state().state.keys.len(), 13);
     let v = h.state().state.verification.clone().unwrap();
     let skipped = v.attempts.iter().filter(|a| a.outcome == tokenbench::core::verify::Outcome::Skipped).count();
-    assert_eq!(skipped, 8, "{:?}", v.attempts);
+    assert_eq!(skipped, 11, "{:?}", v.attempts);
     let y = |label: &str| h.get_by_label_contains(label).rect().min.y;
     let order = [
         y("INVALID: claims"),
         y("Failed checks (1)"),
         y("Warnings (2)"),
         y("Checks (leeway 0 s)"),
-        y("8 keys skipped"),
+        y("11 keys skipped"),
     ];
     assert!(order.windows(2).all(|w| w[0] < w[1]), "banner, failed, warnings, checks, keys: {order:?}");
     // Every part is on screen at 1280x800, within the panel, above the status line.
@@ -343,7 +353,7 @@ fn the_verdict_area_orders_folds_and_counts_warnings_once() {
     assert_eq!(h.query_all_by_label_contains("Warning: HMAC secret is 48 bits").count(), 1, "the key card");
     // Folded keys open on demand.
     assert!(h.query_by_label_contains("its kid is not").is_none() || skipped == 0);
-    h.get_by_label("8 keys skipped").click();
+    h.get_by_label("11 keys skipped").click();
     h.run();
     assert!(h.query_all_by_label_contains("never used as an HMAC secret").count() >= 1);
 

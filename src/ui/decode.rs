@@ -403,6 +403,16 @@ mod tests {
     }
 
     #[test]
+    fn the_bad_character_is_found_in_the_input_as_typed() {
+        let mut s = AppState::default();
+        let mut p = crate::ui::platform::FakePlatform::default();
+        let typed = "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIi?In0.AAAA";
+        s.handle(Command::SetToken(typed.into()), &mut p);
+        let at = bad_char_offset(&s).unwrap();
+        assert_eq!(&typed[at..=at], "?");
+    }
+
+    #[test]
     fn snippets_point_at_the_bad_character() {
         assert_eq!(error_snippet("abc?def", 3), "…abc[?]def…");
         assert_eq!(error_snippet("ab", 2), "…ab[<end>]…");
