@@ -6,7 +6,8 @@
 
 use egui::{Align, Layout, RichText, Ui};
 
-use crate::core::clock::{ClockMode, format_utc};
+use crate::core::clock::{ClockMode, TimeClaims, UnixSeconds, format_utc};
+use crate::core::token::{self, Token};
 use crate::ui::state::{AppState, ClockCommand, Command, Level};
 
 const SPEEDS: [(f64, &str); 5] = [(1.0, "x1"), (10.0, "x10"), (60.0, "x60"), (600.0, "x600"), (3600.0, "x3600")];
@@ -16,6 +17,28 @@ const JUMPS: [(f64, &str); 5] =
 const CLOCK_CHARS: usize = 40;
 /// The least room a message gets on a one-row status line.
 const MESSAGE_MIN: f32 = 220.0;
+
+/// What in the current token is shown relative to the clock: its time claims (which decide the
+/// verdict) and every NumericDate the decoded view renders as "in 7 s" / "3 min ago".
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShownTimes {
+    /// `exp`, `nbf`, `iat`.
+    pub claims: TimeClaims,
+    /// Every instant shown relative to now.
+    pub relative: Vec<UnixSeconds>,
+}
+
+impl ShownTimes {
+    /// What `t` shows relative to the clock.
+    #[must_use]
+    pub fn of(t: &Token) -> Self {
+        let Some(c) = t.claims() else { return Self::default() };
+        let date = |name: &str| token::numeric_date(c, name).ok().flatten();
+        let claims = TimeClaims { exp: date("exp"), nbf: date("nbf"), iat: date("iat") };
+        let relative = crate::ui::widgets::DATE_CLAIMS.iter().filter_map(|n| date(n)).collect();
+        Self { claims, relative }
+    }
+}
 
 /// The clock as the status line shows it: minutes in real time (the window wakes each minute),
 /// seconds when simulated.

@@ -4,13 +4,15 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::core::clock::{self, Clock, TimeClaims, UnixSeconds, format_utc};
+use crate::core::clock::{self, Clock, TimeClaims, UnixSeconds};
 use crate::core::error::Error;
 use crate::core::fetch;
 use crate::core::keys::{self, KeyStore, SecretEncoding};
 use crate::core::sign::{self, ExportFormat, KeySpec};
 use crate::core::token::{self, Token};
 use crate::core::verify::{self, Policy, Verification};
+pub use crate::ui::clock::ShownTimes;
+pub use crate::ui::history::HistoryEntry;
 use crate::ui::platform::Platform;
 pub use crate::ui::sign::SignState;
 
@@ -227,61 +229,6 @@ pub enum Level {
     Info,
     /// Something could not be done.
     Error,
-}
-
-/// A remembered token and what it was: one line of the History menu.
-#[derive(Debug, Clone, PartialEq)]
-pub struct HistoryEntry {
-    /// The token text (cleaned).
-    pub token: String,
-    /// `RS256 · iss https://id.example.com/ · sub 248289761001 · exp 2036-01-01`.
-    pub summary: String,
-    /// The verdict's title when it was last shown ("VALID", "INVALID: claims"…).
-    pub verdict: String,
-}
-
-impl HistoryEntry {
-    fn new(t: &Token) -> Self {
-        let mut parts = vec![t.alg().unwrap_or("no alg").to_owned()];
-        if let Some(c) = t.claims() {
-            for name in ["iss", "sub"] {
-                if let Ok(Some(v)) = token::string_claim(c, name) {
-                    parts.push(format!("{name} {}", shorten(v, 32)));
-                }
-            }
-            match token::numeric_date(c, "exp") {
-                Ok(Some(exp)) => parts.push(format!("exp {}", &format_utc(exp)[..10.min(format_utc(exp).len())])),
-                _ => parts.push("no exp".into()),
-            }
-        } else if t.kind == token::Kind::Jwe {
-            parts.push("encrypted".into());
-        }
-        Self { token: t.text.clone(), summary: parts.join(" · "), verdict: String::new() }
-    }
-}
-
-fn shorten(s: &str, max: usize) -> String {
-    if s.chars().count() > max { format!("{}…", s.chars().take(max).collect::<String>()) } else { s.to_owned() }
-}
-
-/// What in the current token is shown relative to the clock: its time claims (which decide the
-/// verdict) and every NumericDate the decoded view renders as "in 7 s" / "3 min ago".
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ShownTimes {
-    /// `exp`, `nbf`, `iat`.
-    pub claims: TimeClaims,
-    /// Every instant shown relative to now.
-    pub relative: Vec<UnixSeconds>,
-}
-
-impl ShownTimes {
-    fn of(t: &Token) -> Self {
-        let Some(c) = t.claims() else { return Self::default() };
-        let date = |name: &str| token::numeric_date(c, name).ok().flatten();
-        let claims = TimeClaims { exp: date("exp"), nbf: date("nbf"), iat: date("iat") };
-        let relative = crate::ui::widgets::DATE_CLAIMS.iter().filter_map(|n| date(n)).collect();
-        Self { claims, relative }
-    }
 }
 
 /// The state shared by every panel.
