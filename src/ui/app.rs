@@ -263,14 +263,14 @@ impl eframe::App for TokenbenchApp {
         let (message_alpha, message_wake) = self.message_fade(ctx.input(|i| i.time));
 
         // Side panels keep their width whatever they show; at the 800 px minimum the centre keeps
-        // about 300 px.
+        // about 360 px.
         let width = ui.max_rect().width();
         egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui, &mut out));
         egui::Panel::bottom("status").show(ui, |ui| clock::ui(ui, &self.state, message_alpha, &mut out));
         egui::Panel::left("keys")
             .resizable(true)
-            .default_size((width * 0.23).clamp(220.0, 320.0))
-            .size_range(200.0..=(width * 0.32).max(220.0))
+            .default_size((width * 0.22).clamp(190.0, 320.0))
+            .size_range(180.0..=(width * 0.32).max(200.0))
             .show(ui, |ui| {
                 egui::ScrollArea::vertical()
                     .id_salt("keys-scroll")
@@ -279,8 +279,8 @@ impl eframe::App for TokenbenchApp {
             });
         egui::Panel::right("verify")
             .resizable(true)
-            .default_size((width * 0.28).clamp(250.0, 380.0))
-            .size_range(230.0..=(width * 0.4).max(250.0))
+            .default_size((width * 0.26).clamp(210.0, 380.0))
+            .size_range(200.0..=(width * 0.4).max(220.0))
             .show(ui, |ui| self.verify.ui(ui, &self.state, &mut out));
         egui::CentralPanel::default().show(ui, |ui| match self.state.tab {
             Tab::Decode => self.decode.ui(ui, &self.state, &mut out),
