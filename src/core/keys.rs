@@ -1314,7 +1314,7 @@ impl KeyStore {
         (index < self.keys.len()).then(|| self.keys.remove(index))
     }
 
-    /// The key at `index`, to change its user-facing metadata (a name).
+    /// The key at `index`, to change its metadata (a name; a kid the window sets when signing).
     pub fn get_mut(&mut self, index: usize) -> Option<&mut Key> {
         self.keys.get_mut(index)
     }
