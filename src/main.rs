@@ -1,4 +1,5 @@
-//! Entry point: parse the command line; no subcommand opens the desktop window.
+//! Entry point: parse the command line; no subcommand opens the desktop window (on a token file
+//! when a path is the only argument, as a file manager passes it).
 
 use std::process::ExitCode;
 
