@@ -1,4 +1,6 @@
-//! Regenerates `assets/samples/*.jwt` from the sample keys: `cargo run --example make_samples`.
+//! Regenerates `assets/samples/*.jwt` from the sample keys, and `assets/keys/sample-jwks.json`
+//! (their public keys with the kids the samples name): `cargo run --example make_samples`.
+//! ES256 signatures are randomised, so the expired sample's signature changes on each run.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::Path;
@@ -46,7 +48,8 @@ fn main() {
 
     // EdDSA, no expiry.
     let ed = obj(json!({"iss": "https://edge.example.org", "sub": "device-7", "iat": 1_767_225_600}));
-    write("04-eddsa.jwt", &sign(&obj(json!({"typ": "JWT"})), &ed, "EdDSA", &key("ed25519-pkcs8.pem")).unwrap());
+    let h = obj(json!({"typ": "JWT", "kid": "sample-ed25519"}));
+    write("04-eddsa.jwt", &sign(&h, &ed, "EdDSA", &key("ed25519-pkcs8.pem")).unwrap());
 
     // An unsecured token: alg none, which is never valid.
     let none = format!(
@@ -68,5 +71,22 @@ fn main() {
         "07-jwe-rfc7516.jwt",
         "eyJhbGciOiJSU0ExXzUiLCJlbmMiOiJBMTI4Q0JDLUhTMjU2In0.UGhIOguC7IuEvf_NPVaXsGMoLOmwvc1GyqlIKOK1nN94nHPoltGRhWhw7Zx0-kFm1NJn8LE9XShH59_i8J0PH5ZZyNfGy2xGdULU7sHNF6Gp2vPLgNZ__deLKxGHZ7PcHALUzoOegEI-8E66jX2E4zyJKx-YxzZIItRzC5hlRirb6Y5Cl_p-ko3YvkkysZIFNPccxRU7qve1WYPxqbb2Yw8kZqa2rMWI5ng8OtvzlV7elprCbuPhcCdZ6XDP0_F8rkXds2vE4X-ncOIM8hAYHHi29NX0mcKiRaD0-D-ljQTP-cFPgwCp6X-nZZd9OHBv-B3oWh2TbqmScqXMR4gp_A.AxY8DCtDaGlsbGljb3RoZQ.KDlTtXchhZTGufMYmOYGS4HffxPSUrfmqCHXaI9wOGY.9hH0vgRfYgPnAHOd8stkvw",
     );
-    println!("wrote {}", out.display());
+    // The public keys as a JWKS a server would publish: each with the kid the samples use.
+    let jwks: Vec<serde_json::Value> = [
+        ("rsa2048-spki.pem", "sample-rsa-2048", "RS256"),
+        ("ec-p256-spki.pem", "sample-p256", "ES256"),
+        ("ed25519-spki.pem", "sample-ed25519", "EdDSA"),
+    ]
+    .into_iter()
+    .map(|(file, kid, alg)| {
+        let mut jwk = key(file).public_jwk();
+        jwk.insert("kid".into(), json!(kid));
+        jwk.insert("alg".into(), json!(alg));
+        jwk.insert("use".into(), json!("sig"));
+        serde_json::Value::Object(jwk)
+    })
+    .collect();
+    let text = serde_json::to_string_pretty(&json!({ "keys": jwks })).unwrap();
+    std::fs::write(root.join("assets/keys/sample-jwks.json"), format!("{text}\n")).unwrap();
+    println!("wrote {} and assets/keys/sample-jwks.json", out.display());
 }

@@ -1,23 +1,52 @@
 //! The app used as a person would, headless (`egui_kittest`, no GPU): paste, read claims, load a
-//! key through the file interface, see the verdict, edit, re-sign, verify, tamper.
+//! key through the file interface, see the verdict, edit, re-sign, verify, tamper; and the
+//! workbench's trust: a verdict that flips at `exp` with no input, a verdict area where nothing
+//! hides, a policy editor reachable at the minimum window size, round trips that verify, a
+//! status line that never moves.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::missing_panics_doc)]
 
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
+use tokenbench::core::clock::Clock;
+use tokenbench::core::keys::SecretEncoding;
 use tokenbench::ui::app::{Settings, Tab, TokenbenchApp};
 use tokenbench::ui::platform::FakePlatform;
-use tokenbench::ui::state::SAMPLES;
+use tokenbench::ui::state::{ClockCommand, Command, SAMPLES};
 
 fn asset(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/keys").join(name)
 }
 
 fn app_with(platform: FakePlatform) -> Harness<'static, TokenbenchApp> {
+    sized(platform, 1400.0, 900.0)
+}
+
+fn sized(platform: FakePlatform, width: f32, height: f32) -> Harness<'static, TokenbenchApp> {
     Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
+        .with_size(egui::vec2(width, height))
         .build_eframe(move |_cc| TokenbenchApp::with_platform(Box::new(platform), Settings::default()))
+}
+
+/// A real-time clock whose "now" the test sets.
+fn injected_clock(at: f64) -> (Arc<Mutex<f64>>, Clock) {
+    let t = Arc::new(Mutex::new(at));
+    let source = Arc::clone(&t);
+    (t, Clock::with_source(move || *source.lock().unwrap()))
+}
+
+/// An HS256 token signed with `secret`, with this header and these claims.
+fn hs256(header: &str, claims: &str, secret: &[u8]) -> String {
+    let key = tokenbench::core::keys::load_secret(secret, SecretEncoding::Raw, "t").unwrap();
+    tokenbench::core::sign::sign(
+        &serde_json::from_str(header).unwrap(),
+        &serde_json::from_str(claims).unwrap(),
+        "HS256",
+        &key,
+    )
+    .unwrap()
 }
 
 fn verdict_is(h: &Harness<'_, TokenbenchApp>, headline: &str) -> bool {
@@ -42,10 +71,11 @@ fn paste_read_claims_load_key_verify_edit_resign() {
     assert!(h.query_by_label_contains("email_verified").is_some());
     assert!(verdict_is(&h, "NO MATCHING KEY"));
 
-    // Load a key through the file interface: the verdict turns valid.
+    // Load a key through the file interface: the verdict turns valid, amber: the PEM key has no
+    // kid, so the token's kid selected nothing and every compatible key was tried.
     h.get_by_label("Add key files…").click();
     h.run();
-    assert!(verdict_is(&h, "VALID"), "valid with the RSA key");
+    assert!(verdict_is(&h, "VALID, 1 warning"), "valid with the RSA key");
 
     // Edit the token: it lands in the Sign tab, claim order kept.
     h.get_by_label("Edit this token").click();
@@ -221,7 +251,7 @@ fn fetch_a_jwks_from_a_local_server_then_verify() {
     }
     h.run();
     assert!(verdict_is(&h, "VALID"), "the fetched key verifies, selected by kid");
-    assert!(h.query_by_label_contains("fetched 1 key(s)").is_some());
+    assert!(h.query_by_label_contains("fetched 1 key from").is_some());
 }
 
 #[test]
@@ -247,6 +277,366 @@ fn keyboard_shortcuts_open_paste_verify_save() {
     // Ctrl+Enter re-verifies (after keys were added without a verify in between).
     h.state_mut().state.keys.extend(tokenbench::core::keys::load_file(&asset("ed25519-spki.pem")).unwrap());
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
+    h.run();
+    assert!(verdict_is(&h, "VALID, 1 warning"), "valid; the PEM key lacks the token's kid");
+}
+
+#[test]
+fn a_valid_token_turns_invalid_at_exp_with_no_input() {
+    const EXP: f64 = 2_082_758_400.0; // the ID token sample's exp
+    let (now, clock) = injected_clock(EXP - 3.5);
+    let mut h = app_with(FakePlatform::default());
+    h.state_mut().state.clock = clock;
+    h.state_mut().apply(vec![Command::LoadSampleKeys, Command::LoadSample(0)]);
+    h.run();
+    assert!(verdict_is(&h, "VALID"));
+    assert!(h.query_by_label_contains("exp: expires 2036-01-01 00:00:00 UTC (in 3 s)").is_some());
+    // Sleep as the window would: exactly as long as it asks, then draw one frame, no input.
+    let mut wakes = 0;
+    while verdict_is(&h, "VALID") {
+        let wait = h.state().next_repaint().expect("a shown token in real time must wake up");
+        assert!(wait.as_secs_f64() <= 1.0, "the countdown ticks each second, asked {wait:?}");
+        *now.lock().unwrap() += wait.as_secs_f64();
+        h.step();
+        wakes += 1;
+        assert!(wakes < 10, "no flip after {wakes} wake-ups");
+    }
+    let flipped_at = *now.lock().unwrap();
+    assert!(flipped_at > EXP && flipped_at < EXP + 0.05, "flipped {:.3} s after exp", flipped_at - EXP);
+    assert!(verdict_is(&h, "INVALID: claims"));
+    assert!(h.query_by_label_contains("exp: expired 2036-01-01 00:00:00 UTC (now)").is_some());
+    assert_eq!(wakes, 4, "one wake per shown second: in 3 s, in 2 s, in 1 s, now");
+}
+
+#[test]
+fn the_verdict_area_orders_folds_and_counts_warnings_once() {
+    // An expired token signed with a 48-bit secret, among 13 keys.
+    let secret = b"secret";
+    let token = hs256(r#"{"kid":"nowhere"}"#, r#"{"sub":"x","exp":1000}"#, secret);
+    let mut h = sized(FakePlatform::default(), 1280.0, 800.0);
+    let mut commands = vec![Command::LoadSampleKeys];
+    for f in [
+        "ec-p384-spki.pem",
+        "ec-p521-spki.pem",
+        "ed25519-spki.pem",
+        "rsa2048-cert.pem",
+        "ec-p256-spki.pem",
+        "ec-p256-sec1.pem",
+        "ed25519-pkcs8.pem",
+        "rsa2048-pkcs8.pem",
+    ] {
+        commands.push(Command::LoadKeyFiles(vec![asset(f)]));
+    }
+    commands.push(Command::AddSecret { text: "736563726574".into(), encoding: SecretEncoding::Hex });
+    commands.push(Command::SetToken(token));
+    h.state_mut().apply(commands);
+    h.run();
+    assert_eq!(h.state().state.keys.len(), 13);
+    let v = h.state().state.verification.clone().unwrap();
+    let skipped = v.attempts.iter().filter(|a| a.outcome == tokenbench::core::verify::Outcome::Skipped).count();
+    assert_eq!(skipped, 11, "{:?}", v.attempts);
+    let y = |label: &str| h.get_by_label_contains(label).rect().min.y;
+    let order = [
+        y("INVALID: claims"),
+        y("Failed checks (1)"),
+        y("Warnings (2)"),
+        y("Checks (leeway 0 s)"),
+        y("11 keys skipped"),
+    ];
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "banner, failed, warnings, checks, keys: {order:?}");
+    // Every part is on screen at 1280x800, within the panel, above the status line.
+    let status_top = h.get_by_label("Back to now").rect().min.y;
+    assert!(order.iter().all(|y| *y < status_top), "{order:?} vs status at {status_top}");
+    // The short secret is reported once in the verdict (the key card keeps its own lint).
+    assert_eq!(h.query_all_by_label_contains("shorter than the 256 bits").count(), 1);
+    assert_eq!(h.query_all_by_label_contains("(hex): HMAC secret is 48 bits").count(), 0);
+    assert_eq!(h.query_all_by_label_contains("Warning: HMAC secret is 48 bits").count(), 1, "the key card");
+    // Folded keys open on demand.
+    assert!(h.query_by_label_contains("its kid is not").is_none() || skipped == 0);
+    h.get_by_label("11 keys skipped").click();
+    h.run();
+    assert!(h.query_all_by_label_contains("never used as an HMAC secret").count() >= 1);
+
+    // VALID with warnings is amber and says how many.
+    let valid = hs256(r#"{"kid":"nowhere"}"#, r#"{"sub":"x"}"#, secret);
+    h.state_mut().apply(vec![Command::SetToken(valid)]);
+    h.run();
+    assert!(verdict_is(&h, "VALID, 2 warnings"));
+    let v = h.state().state.verification.clone().unwrap();
+    assert_eq!(tokenbench::ui::verify::tone(&v), tokenbench::ui::theme::Tone::Warn);
+}
+
+#[test]
+fn the_verdict_scrolls_back_to_the_top_for_a_new_token_and_says_when_it_was_judged() {
+    let mut h = sized(FakePlatform::default(), 800.0, 480.0);
+    h.state_mut().apply(vec![Command::TryExample(1)]);
+    h.run();
+    let top = h.get_by_label("INVALID: claims").rect().min.y;
+    for _ in 0..4 {
+        h.get_by_label_contains("Checks (leeway").scroll_down();
+        h.run();
+    }
+    assert!(h.get_by_label("INVALID: claims").rect().min.y < top - 50.0, "scrolled down");
+    h.state_mut().apply(vec![Command::LoadSample(5)]);
+    h.run();
+    let again = h.get_by_label("FORGERY: algorithm confusion").rect().min.y;
+    assert!((again - top).abs() < 1.0, "back at the top: {again} vs {top}");
+    assert!(h.query_by_label_contains("(simulated)").is_none(), "real time says nothing");
+    h.state_mut().apply(vec![Command::Clock(ClockCommand::Set(1_800_000_000.0))]);
+    h.run();
+    assert!(h.query_by_label("judged at 2027-01-15 08:00:00 UTC (simulated)").is_some());
+}
+
+#[test]
+fn the_policy_editor_is_reachable_at_800_by_480() {
+    let mut h = sized(FakePlatform::default(), 800.0, 480.0);
+    h.state_mut().apply(vec![Command::TryExample(0)]);
+    h.run();
+    h.get_by_label("Policy: default (time claims only)").click();
+    h.run();
+    let status_top = h.get_by_label_contains("real time").rect().min.y;
+    for label in ["ES384", "Ed25519", "Reset policy"] {
+        h.get_by_label(label).scroll_to_me();
+        h.run();
+        let r = h.get_by_label(label).rect();
+        assert!(r.min.y >= 0.0 && r.max.y <= status_top, "{label} at {r:?}, status line at {status_top}");
+    }
+    h.get_by_label("ES384").scroll_to_me();
+    h.run();
+    h.get_by_label("ES384").click();
+    h.run();
+    assert_eq!(h.state().state.policy.algorithms, ["ES384"]);
+    assert!(h.query_by_label("Policy: ES384").is_some(), "the header summarises the policy");
+    h.get_by_label("Reset policy").scroll_to_me();
+    h.run();
+    h.get_by_label("Reset policy").click();
+    h.run();
+    assert_eq!(h.state().state.policy, tokenbench::core::verify::Policy::default());
+}
+
+#[test]
+fn required_claims_are_parsed_when_committed_not_while_typing() {
+    let mut h = app_with(FakePlatform::default());
+    h.state_mut().apply(vec![Command::TryExample(0)]);
+    h.run();
+    h.get_by_label("Policy: default (time claims only)").click();
+    h.run();
+    h.get_by_label("Required").focus();
+    h.run();
+    h.get_by_label("Required").type_text("exp, sub, ");
+    h.run();
+    h.get_by_label("Required").type_text("jti");
+    h.run();
+    assert_eq!(h.get_by_label("Required").value().as_deref(), Some("exp, sub, jti"), "typed as typed");
+    assert!(h.state().state.policy.required_claims.is_empty(), "not applied while typing");
+    h.key_press(egui::Key::Enter);
+    h.run();
+    assert_eq!(h.state().state.policy.required_claims, ["exp", "sub", "jti"]);
+    assert!(verdict_is(&h, "INVALID: claims"), "the ID token has no jti");
+    assert!(h.query_by_label("Policy: 3 required claims").is_some());
+}
+
+#[test]
+fn edit_then_sign_with_another_key_verifies() {
+    let mut h = app_with(FakePlatform::default());
+    h.state_mut().apply(vec![Command::TryExample(0), Command::LoadKeyFiles(vec![asset("ec-p384-pkcs8.pem")])]);
+    h.run();
+    h.get_by_label("Edit this token").click();
+    h.run();
+    assert_eq!(h.state().state.tab, Tab::Sign);
+    // "Use to sign" on the EC key: ES384 is chosen, and the header follows.
+    h.get_all_by_label("Use to sign").last().unwrap().click();
+    h.run();
+    assert_eq!(h.state().state.sign.alg, "ES384");
+    assert_eq!(h.get_by_label("Algorithm").value().as_deref(), Some("ES384"), "the dropdown shows it");
+    let header = h.state().state.sign.header().unwrap();
+    assert_eq!(header["alg"], "ES384");
+    assert_ne!(header["kid"], "sample-rsa-2048", "the old kid is gone");
+    assert!(h.query_by_label_contains("cannot sign").is_none(), "no problem shown before signing");
+    h.get_by_label("Sign token").click();
+    h.run();
+    h.get_by_label("Decode and verify it").click();
+    h.run();
+    assert!(verdict_is(&h, "VALID"), "selected by kid, verified, no warning");
+}
+
+#[test]
+fn a_jwe_is_not_offered_for_re_signing() {
+    let mut h = app_with(FakePlatform::default());
+    h.state_mut().apply(vec![Command::LoadSample(6)]);
+    h.run();
+    let edit = h.get_by_label("Edit this token");
+    assert!(edit.accesskit_node().is_disabled());
+    edit.click();
+    h.run();
+    assert_eq!(h.state().state.tab, Tab::Decode);
+    assert!(verdict_is(&h, "ENCRYPTED (JWE)"));
+}
+
+#[test]
+fn the_status_line_never_moves() {
+    let mut h = sized(FakePlatform::default(), 1280.0, 800.0);
+    h.run();
+    let at = |h: &Harness<'_, TokenbenchApp>, label: &str| h.get_by_label(label).rect();
+    let before: Vec<egui::Rect> =
+        ["x1", "x3600", "+5 min", "+1 day", "Back to now"].iter().map(|l| at(&h, l)).collect();
+    let token_heading = at(&h, "Token");
+    assert!((before[0].center().y - before[4].center().y).abs() < 1.0, "one row at 1280 px");
+    for command in [
+        Command::Clock(ClockCommand::Run(3600.0)),
+        Command::Clock(ClockCommand::Pause),
+        Command::AddKeyText("certainly not a key, and a long message to go with it ".repeat(8)),
+        Command::Clock(ClockCommand::Shift(86_400.0 * 400.0)),
+    ] {
+        h.state_mut().apply(vec![command]);
+        h.run();
+        let now: Vec<egui::Rect> =
+            ["x1", "x3600", "+5 min", "+1 day", "Back to now"].iter().map(|l| at(&h, l)).collect();
+        assert_eq!(now, before, "buttons moved");
+        assert_eq!(at(&h, "Token"), token_heading, "the panels did not resize");
+    }
+    // A click on "+5 min" lands on "+5 min" while running.
+    h.state_mut().apply(vec![Command::Clock(ClockCommand::Set(1_000_000.0))]);
+    h.get_by_label("+5 min").click();
+    h.run();
+    assert!((h.state().state.clock.now() - 1_000_300.0).abs() < 1.0);
+}
+
+#[test]
+fn status_messages_fade_and_the_hover_shows_them_whole() {
+    let mut h = app_with(FakePlatform::default());
+    h.state_mut().apply(vec![Command::LoadSampleKeys]);
+    h.run();
+    assert!(h.query_by_label("added 4 keys").is_some());
+    // kittest advances egui's clock a quarter second per step.
+    h.run_steps(24);
+    assert!(h.state().state.message.is_none(), "gone after a few seconds");
+    assert!(h.query_by_label("added 4 keys").is_none());
+}
+
+#[test]
+fn the_keys_panel_keeps_its_width() {
+    let mut h = sized(FakePlatform::default(), 1280.0, 800.0);
+    h.run();
+    let x = h.get_by_label("Token").rect().min.x;
+    h.state_mut().apply(vec![
+        Command::LoadSampleKeys,
+        Command::LoadKeyFiles(vec![asset("rsa2048-cert.pem"), asset("rsa1024-pkcs8.pem")]),
+    ]);
+    h.run();
+    let after = h.get_by_label("Token").rect().min.x;
+    assert!((after - x).abs() < 0.5, "the centre moved from {x} to {after}");
+}
+
+#[test]
+fn enter_adds_a_typed_secret_and_keys_can_be_renamed() {
+    let mut h = app_with(FakePlatform::default());
+    h.run();
+    h.get_by_label("HMAC secret").click();
+    h.run();
+    h.get_by_label("Secret").focus();
+    h.run();
+    h.get_by_label("Secret").type_text("an adequately long secret for HS256!!");
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.run();
+    assert_eq!(h.state().state.keys.len(), 1);
+    h.get_by_label("Rename").click();
+    h.run();
+    h.get_by_label("Name").focus();
+    h.run();
+    h.get_by_label("Name").type_text("staging");
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.run();
+    assert_eq!(h.state().state.keys.keys()[0].name.as_deref(), Some("staging"));
+    assert!(h.query_by_label("staging").is_some());
+}
+
+#[test]
+fn a_fetch_error_shows_beside_the_fetch_button() {
+    // A port nothing listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut h = app_with(FakePlatform::default());
+    h.run();
+    h.get_by_label("Fetch keys from a URL").click();
+    h.run();
+    h.get_by_label("URL").focus();
+    h.run();
+    h.get_by_label("URL").type_text(&format!("http://127.0.0.1:{port}/jwks.json"));
+    h.run();
+    h.get_by_label("Fetch keys").click();
+    for _ in 0..500 {
+        h.step();
+        if h.state().state.fetching.is_empty() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    h.run();
+    let error = h.state().state.fetch_error.clone().expect("the fetch failed");
+    let button = h.get_by_label("Fetch keys").rect();
+    let shown = h.get_all_by_label(&error).find(|n| n.rect().min.x < 400.0).expect("in the keys panel").rect();
+    assert!((shown.min.y - button.min.y).abs() < 60.0, "beside the button: {shown:?} vs {button:?}");
+}
+
+#[test]
+fn the_first_screen_explains_and_offers_three_examples_and_the_labs() {
+    let mut h = app_with(FakePlatform::default());
+    h.run();
+    assert!(h.query_by_label("Encoded is not encrypted.").is_some());
+    for part in ["header", "payload", "signature"] {
+        assert!(h.query_all_by_label(part).next().is_some(), "{part}");
+    }
+    for tab in Tab::ALL {
+        assert!(h.query_all_by_label(tab.label()).next().is_some(), "the {} tab is visible", tab.label());
+    }
+    for (button, verdict) in [
+        ("A valid token", "VALID"),
+        ("An expired token", "INVALID: claims"),
+        ("A forged token", "FORGERY: algorithm confusion"),
+    ] {
+        h.state_mut().apply(vec![Command::ClearToken]);
+        h.run();
+        h.get_by_label(button).click();
+        h.run();
+        assert!(verdict_is(&h, verdict), "{button}");
+    }
+    assert!(h.query_by_label_contains("It was made by using the public key as the HMAC secret").is_some());
+}
+
+#[test]
+fn history_rows_say_what_each_token_is() {
+    let mut h = app_with(FakePlatform::default());
+    h.state_mut().apply(vec![Command::SetHistory(true), Command::TryExample(0), Command::LoadSample(2)]);
+    h.run();
+    h.get_by_label("History").click();
+    h.run();
+    assert!(h.query_by_label("1. HS256 · sub 1234567890 · no exp · VALID").is_some());
+    assert!(
+        h.query_by_label("2. RS256 · iss https://id.example.com/ · sub 248289761001 · exp 2036-01-01 · VALID")
+            .is_some()
+    );
+}
+
+#[test]
+fn a_key_that_cannot_sign_the_tokens_algorithm_says_so_and_offers_its_own() {
+    let mut h = app_with(FakePlatform::default());
+    h.state_mut().apply(vec![
+        Command::LoadKeyFiles(vec![asset("ec-p256-pkcs8.pem")]),
+        Command::LoadKeyFiles(vec![asset("../keys/sample-jwks.json")]),
+        Command::LoadSample(0),
+    ]);
+    h.run();
+    h.get_by_label("Edit this token").click();
+    h.run();
+    assert!(h.query_by_label("an EC P-256 key cannot sign RS256; it signs ES256").is_some(), "said before signing");
+    h.get_by_label("Sign with ES256 instead").click();
+    h.run();
+    assert_eq!(h.state().state.sign.header().unwrap()["kid"], "sample-p256", "the published kid of this key");
+    h.get_by_label("Sign token").click();
+    h.run();
+    h.get_by_label("Decode and verify it").click();
     h.run();
     assert!(verdict_is(&h, "VALID"));
 }

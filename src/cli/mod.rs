@@ -7,6 +7,7 @@
 
 mod decode;
 mod key;
+pub mod open;
 mod verify;
 
 use std::io::{IsTerminal, Read, Write};
@@ -24,11 +25,14 @@ pub use verify::{VerifyArgs, verification_json, verification_text};
 
 /// Token Workbench: decode, verify and study JWTs. With no subcommand, opens the desktop app.
 #[derive(Debug, Parser)]
-#[command(name = "tokenbench", version, about, long_about = None)]
+#[command(name = "tokenbench", version, about, long_about = None, args_conflicts_with_subcommands = true)]
 pub struct Cli {
     /// What to do; omit to open the desktop window.
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// A token file (e.g. token.jwt) to open in the window, as a file manager passes it.
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
 }
 
 /// The subcommands.
@@ -44,6 +48,8 @@ pub enum Command {
     },
     /// Verify a token's signature and claims; exit 0 valid, 1 invalid, 2 unusable input.
     Verify(Box<VerifyArgs>),
+    /// Open the window with these keys and this token loaded, on the verdict.
+    Open(Box<open::OpenArgs>),
     /// Work with keys.
     Key {
         /// The key subcommand.
@@ -72,6 +78,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Decode { json, token } => decode::decode(&token, json),
         Command::Verify(args) => verify::verify_cmd(&args),
         Command::Key { command: KeyCommand::Inspect { json, file } } => key::inspect(&file, json),
+        Command::Open(args) => return open::open(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

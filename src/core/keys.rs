@@ -272,6 +272,8 @@ pub struct Key {
     pub source: String,
     /// The container and structure it was read from, e.g. "PEM PKCS#8 private key".
     pub format: String,
+    /// A name the user gave the key (shown instead of `source`).
+    pub name: Option<String>,
     /// `kid`, from a JWK (or set by the user).
     pub kid: Option<String>,
     /// `alg` from a JWK.
@@ -398,6 +400,7 @@ impl Key {
         let mut key = Self {
             source: source.to_owned(),
             format: format.to_owned(),
+            name: None,
             kid: None,
             alg: None,
             key_use: None,
@@ -423,12 +426,13 @@ impl Key {
         self.verifiers[slot].get_or_init(|| build_verifier(&self.material, alg)).as_ref().map_err(Clone::clone)
     }
 
-    /// A short name for lists: the kid if any, else the source.
+    /// A short name for lists: the kid if any, with the user's name for the key or its source.
     #[must_use]
     pub fn label(&self) -> String {
+        let name = self.name.as_deref().unwrap_or(&self.source);
         match &self.kid {
-            Some(kid) => format!("kid {kid:?} ({})", self.source),
-            None => self.source.clone(),
+            Some(kid) => format!("kid {kid:?} ({name})"),
+            None => name.to_owned(),
         }
     }
 
@@ -1308,6 +1312,11 @@ impl KeyStore {
     /// Removes the key at `index`, if there is one.
     pub fn remove(&mut self, index: usize) -> Option<Key> {
         (index < self.keys.len()).then(|| self.keys.remove(index))
+    }
+
+    /// The key at `index`, to change its metadata (a name; a kid the window sets when signing).
+    pub fn get_mut(&mut self, index: usize) -> Option<&mut Key> {
+        self.keys.get_mut(index)
     }
 
     /// All keys.

@@ -2,7 +2,9 @@
 //! exporting them as PEM, JWK or JWKS.
 //!
 //! Header and claims are serialized in the order given (`serde_json` with `preserve_order`), so
-//! "edit this token" keeps the claim order. jsonwebtoken signs everything it supports;
+//! "edit this token" keeps the claim order. A key's `kid` is its own, else its RFC 7638
+//! thumbprint ([`kid_for`]); generated keys carry it, and JWK exports carry `kid`, `alg` and
+//! `use`, so an exported JWKS can be published as it is. jsonwebtoken signs everything it supports;
 //! ES512 uses the RustCrypto `p521` crate. Generation uses RustCrypto with the OS RNG, then
 //! goes through the key store's own parser, so a generated key is exactly what loading it would
 //! give.
@@ -36,21 +38,80 @@ pub fn sign_payload(header: &JsonObject, payload: &[u8], alg: &str, key: &Key) -
         return Err(Error::Sign(format!("{alg:?} is not a supported signature algorithm")));
     }
     if !key.material.algorithms().contains(&alg) {
-        return Err(Error::Sign(format!("a {} key cannot sign {alg}", key.material.describe())));
+        return Err(Error::Sign(format!(
+            "{} cannot sign {alg}; it signs {}",
+            a_key(key),
+            key.material.algorithms().join(", ")
+        )));
     }
     let mut header = header.clone();
-    if let Some(slot) = header.get_mut("alg") {
-        *slot = Value::String(alg.to_owned());
-    } else {
-        let mut with_alg = JsonObject::new();
-        with_alg.insert("alg".into(), Value::String(alg.to_owned()));
-        with_alg.extend(header);
-        header = with_alg;
-    }
+    set_header_member(&mut header, "alg", Value::String(alg.to_owned()));
     let header_json = serde_json::to_vec(&header).map_err(|e| Error::Sign(e.to_string()))?;
     let signing_input = format!("{}.{}", encode_b64url(&header_json), encode_b64url(payload));
     let signature = signature_b64(signing_input.as_bytes(), alg, key)?;
     Ok(format!("{signing_input}.{signature}"))
+}
+
+/// "an RSA 2048 key", "an EC P-256 key", "an HMAC secret": every kind starts with a vowel sound.
+#[must_use]
+pub fn a_key(key: &Key) -> String {
+    match key.material {
+        KeyMaterial::Oct { .. } => "an HMAC secret".into(),
+        _ => format!("an {} key", key.material.describe()),
+    }
+}
+
+/// The `kid` a token signed with `key` should carry: the key's own, else its RFC 7638 thumbprint
+/// (which anyone holding the public key can recompute).
+#[must_use]
+pub fn kid_for(key: &Key) -> String {
+    key.kid.clone().unwrap_or_else(|| key.thumbprint.clone())
+}
+
+/// The algorithm to sign with `key` when nothing else is said: the key's own `alg` when it can
+/// sign with it, else the first it supports (RS256, ES256/384/512, EdDSA, HS256).
+#[must_use]
+pub fn default_alg(key: &Key) -> &'static str {
+    let algs = key.material.algorithms();
+    key.alg.as_deref().and_then(|a| algs.iter().find(|x| **x == a)).copied().unwrap_or(algs[0])
+}
+
+/// Sets a header member: in place when present; otherwise `alg` goes first and anything else
+/// right after `alg` (so `kid` sits beside it, as issuers write it).
+pub fn set_header_member(header: &mut JsonObject, name: &str, value: Value) {
+    if let Some(slot) = header.get_mut(name) {
+        *slot = value;
+    } else {
+        let at = if name == "alg" { 0 } else { header.keys().position(|k| k == "alg").map_or(header.len(), |i| i + 1) };
+        header.shift_insert(at, name.to_owned(), value);
+    }
+}
+
+/// Why signing `header` with a key known by `want` (see [`kid_for`]) would give a token that
+/// does not verify by its `kid`, if it would: the header names another key, so a verifier
+/// selecting keys by kid picks the wrong one.
+#[must_use]
+pub fn kid_warning(header: &JsonObject, want: &str) -> Option<String> {
+    match header.get("kid") {
+        Some(Value::String(kid)) if *kid == want => None,
+        Some(Value::String(kid)) => Some(format!(
+            "the header's kid {kid:?} is not the signing key's ({want:?}): a verifier that selects keys by kid \
+             will try the wrong key and reject the token"
+        )),
+        Some(_) => Some("the header's kid is not a string (RFC 7515 §4.1.4)".into()),
+        None => None,
+    }
+}
+
+/// Why `header` cannot be signed as a JWS, if it cannot: a JWE header (it has `enc`) describes
+/// an encrypted token, and a signature would not encrypt anything.
+#[must_use]
+pub fn jws_header_problem(header: &JsonObject) -> Option<String> {
+    header.contains_key("enc").then(|| {
+        "the header has \"enc\": it describes an encrypted token (JWE), which is decrypted, not re-signed; \
+         remove \"enc\" to sign a JWS"
+            .to_owned()
+    })
 }
 
 fn signature_b64(input: &[u8], alg: &str, key: &Key) -> Result<String> {
@@ -152,14 +213,22 @@ pub fn generate(spec: KeySpec) -> Result<Key> {
             getrandom::fill(&mut secret).map_err(|e| rng_error(&e))?;
             let mut key = keys::load_secret(&secret, SecretEncoding::Raw, &source)?;
             key.format = "generated".into();
-            return Ok(key);
+            return Ok(publishable(key));
         }
         other => return Err(Error::Sign(format!("{} is not offered", other.label()))),
     }
     .map_err(|e| Error::Sign(format!("cannot encode the new key: {e}")))?;
     let mut key = keys::load(&der, &source)?.remove(0);
     key.format = "generated".into();
-    Ok(key)
+    Ok(publishable(key))
+}
+
+/// A new key's metadata: kid = its thumbprint, its default algorithm, `use: sig`.
+fn publishable(mut key: Key) -> Key {
+    key.kid = Some(key.thumbprint.clone());
+    key.alg = Some(default_alg(&key).to_owned());
+    key.key_use = Some("sig".into());
+    key
 }
 
 /// How to write a key out.
@@ -195,6 +264,12 @@ pub fn export(key: &Key, format: ExportFormat, private: bool) -> Result<String> 
         }
         ExportFormat::Jwk | ExportFormat::Jwks => {
             let mut jwk = key.public_jwk();
+            // What a JWKS consumer selects and restricts keys by (RFC 7517 §4): kid, alg, use.
+            for (name, value) in [("kid", kid_for(key)), ("alg", default_alg(key).to_owned()), ("use", "sig".into())] {
+                if !jwk.contains_key(name) {
+                    jwk.insert(name.into(), Value::String(value));
+                }
+            }
             if private {
                 add_private_members(key, &mut jwk)?;
             } else if is_oct {
@@ -382,5 +457,69 @@ mod tests {
         assert!(err.to_string().contains("cannot sign HS256"), "{err}");
         let err = sign(&JsonObject::new(), &JsonObject::new(), "none", &key("rsa2048-pkcs8.pem")).unwrap_err();
         assert!(err.to_string().contains("not a supported"), "{err}");
+    }
+
+    #[test]
+    fn kid_and_alg_come_from_the_key() {
+        let mut ec = key("ec-p256-pkcs8.pem");
+        assert_eq!(kid_for(&ec), ec.thumbprint, "no kid: the RFC 7638 thumbprint");
+        assert_eq!(default_alg(&ec), "ES256");
+        ec.kid = Some("mine".into());
+        assert_eq!(kid_for(&ec), "mine");
+        let mut rsa = key("rsa2048-pkcs8.pem");
+        assert_eq!(default_alg(&rsa), "RS256");
+        rsa.alg = Some("PS384".into());
+        assert_eq!(default_alg(&rsa), "PS384", "the key's own alg wins when it can sign it");
+        rsa.alg = Some("ES256".into());
+        assert_eq!(default_alg(&rsa), "RS256", "an alg the key cannot sign is ignored");
+        let err = sign(&JsonObject::new(), &JsonObject::new(), "HS256", &ec).unwrap_err();
+        assert_eq!(err.to_string(), "cannot sign: an EC P-256 key cannot sign HS256; it signs ES256");
+    }
+
+    #[test]
+    fn header_members_keep_their_place_and_kid_sits_beside_alg() {
+        let mut h = obj(r#"{"typ":"JWT","x":1}"#);
+        set_header_member(&mut h, "alg", "ES256".into());
+        set_header_member(&mut h, "kid", "k".into());
+        assert_eq!(h.keys().collect::<Vec<_>>(), ["alg", "kid", "typ", "x"]);
+        set_header_member(&mut h, "alg", "RS256".into());
+        assert_eq!(serde_json::to_string(&h).unwrap(), r#"{"alg":"RS256","kid":"k","typ":"JWT","x":1}"#);
+    }
+
+    #[test]
+    fn kid_and_jwe_warnings_before_signing() {
+        let ec = key("ec-p256-pkcs8.pem");
+        let want = kid_for(&ec);
+        assert!(kid_warning(&obj(r#"{"kid":"sample-rsa-2048"}"#), &want).unwrap().contains("wrong key"));
+        assert_eq!(kid_warning(&obj(&format!(r#"{{"kid":"{}"}}"#, ec.thumbprint)), &want), None);
+        assert_eq!(kid_warning(&obj("{}"), &want), None);
+        assert!(jws_header_problem(&obj(r#"{"alg":"RSA1_5","enc":"A128CBC-HS256"}"#)).unwrap().contains("JWE"));
+        assert_eq!(jws_header_problem(&obj(r#"{"alg":"HS256"}"#)), None);
+    }
+
+    #[test]
+    fn generated_keys_and_exports_are_publishable() {
+        let k = generate(KeySpec::Ec(Curve::P256)).unwrap();
+        assert_eq!(k.kid.as_deref(), Some(k.thumbprint.as_str()));
+        assert_eq!((k.alg.as_deref(), k.key_use.as_deref()), (Some("ES256"), Some("sig")));
+        // A loaded key without metadata exports with kid (thumbprint), alg and use.
+        let loaded = key("ed25519-pkcs8.pem");
+        let jwks: Value = serde_json::from_str(&export(&loaded, ExportFormat::Jwks, false).unwrap()).unwrap();
+        let jwk = &jwks["keys"][0];
+        assert_eq!(jwk["kid"], loaded.thumbprint.as_str());
+        assert_eq!((jwk["alg"].as_str(), jwk["use"].as_str()), (Some("EdDSA"), Some("sig")));
+        // Published as is, it verifies a token signed with the key, selected by kid.
+        let mut header = JsonObject::new();
+        set_header_member(&mut header, "kid", kid_for(&loaded).into());
+        let token = sign(&header, &obj(r#"{"sub":"x"}"#), "EdDSA", &loaded).unwrap();
+        let published = load(jwks.to_string().as_bytes(), "jwks").unwrap();
+        let v = verify(&parse(&token).unwrap(), &published, &Policy::default(), 0.0);
+        assert!(v.valid, "{}", v.summary());
+        assert_eq!(v.selection, Some(crate::core::verify::Selection::Kid));
+        // A key's own metadata is kept.
+        let mut named = loaded.clone();
+        named.kid = Some("edge-1".into());
+        let jwk: Value = serde_json::from_str(&export(&named, ExportFormat::Jwk, false).unwrap()).unwrap();
+        assert_eq!(jwk["kid"], "edge-1");
     }
 }

@@ -1,15 +1,25 @@
-//! The window: a menu bar, the keys on the left, the verdict on the right, the token and its
-//! decoding (or the signing editor) in the middle, the clock in the status line. Panels emit
-//! [`Command`]s; they are applied through [`AppState::handle`] at the end of the frame.
+//! The window: a menu bar with the tabs, the keys on the left, the verdict on the right, the
+//! token and its decoding (or the signing editor, or a lab) in the middle, the clock and the
+//! last message in the status line. Panels emit [`Command`]s; they are applied through
+//! [`AppState::handle`] at the end of the frame. The window sleeps until the next instant
+//! anything shown changes ([`TokenbenchApp::next_repaint`]).
 
-use crate::core::clock::ClockMode;
+use std::time::Duration;
+
+use crate::core::clock::{self as core_clock, ClockMode};
 use crate::core::verify::Policy;
 use crate::ui::decode::DecodePanel;
 use crate::ui::keys::KeysPanel;
 use crate::ui::platform::{NativePlatform, Platform};
 pub use crate::ui::state::Tab;
-use crate::ui::state::{AppState, Command, SAMPLES, ThemePreference};
-use crate::ui::{clock, sign, theme, verify};
+use crate::ui::state::{AppState, Command, Level, SAMPLES, ThemePreference};
+use crate::ui::verify::VerifyPanel;
+use crate::ui::{clock, sign, theme};
+
+/// How long a status message stays before it fades: information, then errors.
+const MESSAGE_HOLD: [f64; 2] = [4.0, 8.0];
+/// How long the fade lasts.
+const MESSAGE_FADE: f64 = 1.0;
 
 /// Where persisted settings live in eframe's storage.
 const SETTINGS_KEY: &str = "tokenbench-settings";
@@ -39,7 +49,10 @@ pub struct TokenbenchApp {
     pub platform: Box<dyn Platform>,
     decode: DecodePanel,
     keys: KeysPanel,
+    verify: VerifyPanel,
     applied_theme: Option<ThemePreference>,
+    /// The status message being shown and when it appeared (egui time).
+    message_since: Option<(u64, f64)>,
 }
 
 impl std::fmt::Debug for TokenbenchApp {
@@ -63,7 +76,15 @@ impl TokenbenchApp {
         state.theme = settings.theme;
         state.history_enabled = settings.history_enabled;
         state.tab = settings.tab;
-        Self { state, platform, decode: settings.decode, keys: KeysPanel::default(), applied_theme: None }
+        Self {
+            state,
+            platform,
+            decode: settings.decode,
+            keys: KeysPanel::default(),
+            verify: VerifyPanel::default(),
+            applied_theme: None,
+            message_since: None,
+        }
     }
 
     /// The app as eframe creates it: settings restored from storage when there are any.
@@ -116,24 +137,53 @@ impl TokenbenchApp {
         });
     }
 
-    /// When the window must wake up by itself, if ever. An idle window with nothing loaded, or
-    /// with a paused clock, asks for nothing; in real time a shown token is re-judged at each
-    /// minute (relative times and the status clock have minute resolution); a running clock
-    /// repaints once per simulated second; background work is polled.
+    /// When the window must wake up by itself, if ever: just after the next instant at which
+    /// anything shown changes (a verdict flips at `exp`, `nbf` or `iat` with the leeway, a
+    /// relative time ticks, the status clock turns a minute, or a second when simulated), scaled
+    /// by the clock's speed; never with the clock paused; every 100 ms while background work runs.
     #[must_use]
-    pub fn next_repaint(&self) -> Option<std::time::Duration> {
-        use std::time::Duration;
+    pub fn next_repaint(&self) -> Option<Duration> {
         if !self.state.generating.is_empty() || !self.state.fetching.is_empty() {
             return Some(Duration::from_millis(100));
         }
-        match self.state.clock.mode() {
-            ClockMode::Running { speed } => Some(Duration::from_secs_f64((1.0 / speed).max(0.05))),
-            ClockMode::Real if self.state.verification.is_some() => {
-                let now = self.state.clock.now();
-                Some(Duration::from_secs_f64((60.0 - now.rem_euclid(60.0)).max(0.5)))
+        let mode = self.state.clock.mode();
+        let clock_step = match mode {
+            ClockMode::Real => Some(60.0),
+            ClockMode::Running { .. } => Some(1.0),
+            ClockMode::Paused => None,
+        };
+        core_clock::wake_after(mode, self.state.clock.now(), self.state.next_change(clock_step))
+    }
+
+    /// How visible the status message is now (1 to 0 as it fades), dismissing it once faded;
+    /// and when to look again.
+    fn message_fade(&mut self, time: f64) -> (f32, Option<Duration>) {
+        let Some((level, _)) = &self.state.message else {
+            self.message_since = None;
+            return (1.0, None);
+        };
+        let serial = self.state.message_serial;
+        let since = match self.message_since {
+            Some((s, t)) if s == serial => t,
+            _ => {
+                self.message_since = Some((serial, time));
+                time
             }
-            ClockMode::Real | ClockMode::Paused => None,
+        };
+        let hold = MESSAGE_HOLD[usize::from(*level == Level::Error)];
+        let elapsed = time - since;
+        if elapsed >= hold + MESSAGE_FADE {
+            // Gone before this frame draws the status line.
+            self.apply(vec![Command::DismissMessage]);
+            self.message_since = None;
+            return (1.0, None);
         }
+        if elapsed < hold {
+            return (1.0, Some(Duration::from_secs_f64(hold - elapsed)));
+        }
+        #[allow(clippy::cast_possible_truncation)]
+        let alpha = (1.0 - (elapsed - hold) / MESSAGE_FADE) as f32;
+        (alpha, Some(Duration::from_millis(33)))
     }
 
     fn menu_bar(&mut self, ui: &mut egui::Ui, out: &mut Vec<Command>) {
@@ -171,10 +221,11 @@ impl TokenbenchApp {
                 if self.state.history_enabled && self.state.history.is_empty() {
                     ui.label("Decoded tokens will appear here.");
                 }
-                for (i, t) in self.state.history.iter().enumerate() {
-                    let short: String = t.chars().take(24).collect();
-                    if ui.button(format!("{}. {short}… ({} chars)", i + 1, t.len())).clicked() {
-                        out.push(Command::SetToken(t.clone()));
+                for (i, entry) in self.state.history.iter().enumerate() {
+                    let verdict =
+                        if entry.verdict.is_empty() { String::new() } else { format!(" · {}", entry.verdict) };
+                    if ui.button(format!("{}. {}{verdict}", i + 1, entry.summary)).clicked() {
+                        out.push(Command::SetToken(entry.token.clone()));
                     }
                 }
             });
@@ -209,15 +260,28 @@ impl eframe::App for TokenbenchApp {
         self.state.tick();
         let mut out = Vec::new();
         Self::input_commands(&ctx, &mut out);
+        let (message_alpha, message_wake) = self.message_fade(ctx.input(|i| i.time));
 
+        // Side panels keep their width whatever they show; at the 800 px minimum the centre keeps
+        // about 360 px.
+        let width = ui.max_rect().width();
         egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui, &mut out));
-        egui::Panel::bottom("status").show(ui, |ui| clock::ui(ui, &self.state, &mut out));
-        egui::Panel::left("keys").resizable(true).default_size(300.0).show(ui, |ui| {
-            egui::ScrollArea::vertical().id_salt("keys-scroll").show(ui, |ui| self.keys.ui(ui, &self.state, &mut out));
-        });
-        egui::Panel::right("verify").resizable(true).default_size(360.0).show(ui, |ui| {
-            verify::ui(ui, &self.state, &mut out);
-        });
+        egui::Panel::bottom("status").show(ui, |ui| clock::ui(ui, &self.state, message_alpha, &mut out));
+        egui::Panel::left("keys")
+            .resizable(true)
+            .default_size((width * 0.22).clamp(190.0, 320.0))
+            .size_range(180.0..=(width * 0.32).max(200.0))
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical()
+                    .id_salt("keys-scroll")
+                    .auto_shrink([false, false])
+                    .show(ui, |ui| self.keys.ui(ui, &self.state, &mut out));
+            });
+        egui::Panel::right("verify")
+            .resizable(true)
+            .default_size((width * 0.26).clamp(210.0, 380.0))
+            .size_range(200.0..=(width * 0.4).max(220.0))
+            .show(ui, |ui| self.verify.ui(ui, &self.state, &mut out));
         egui::CentralPanel::default().show(ui, |ui| match self.state.tab {
             Tab::Decode => self.decode.ui(ui, &self.state, &mut out),
             Tab::Sign => {
@@ -226,7 +290,8 @@ impl eframe::App for TokenbenchApp {
         });
 
         self.apply(out);
-        if let Some(after) = self.next_repaint() {
+        let wake = [self.next_repaint(), message_wake].into_iter().flatten().min();
+        if let Some(after) = wake {
             ctx.request_repaint_after(after);
         }
     }

@@ -1,5 +1,8 @@
-//! The token editor and the decoded view: segments coloured alike in both, errors pointing at
-//! the segment and position, header and claims as a tree or raw JSON, copy buttons.
+//! The token editor and the decoded view: segments coloured alike in both (five for a JWE), the
+//! bad character of a malformed token marked in the editor itself, header and claims as a tree
+//! or raw JSON, copy buttons. With no token, a first screen for someone who has never seen a
+//! JWT: what its three parts are, that encoded is not encrypted, three examples to try, and the
+//! labs.
 
 use std::sync::Arc;
 
@@ -10,8 +13,8 @@ use serde_json::Value;
 use crate::core::clock::UnixSeconds;
 use crate::core::error::Error;
 use crate::core::token::{self, Kind, Part, Token};
-use crate::ui::state::{AppState, Command};
-use crate::ui::theme::part_colour;
+use crate::ui::state::{AppState, Command, EXAMPLES, Tab};
+use crate::ui::theme::{palette, part_colour};
 use crate::ui::widgets::{Vocabulary, copy_button, json_tree};
 
 /// Above this size the token is shown as a coloured preview, not a live editor: laying out a
@@ -37,31 +40,66 @@ pub struct DecodePanel {
 }
 
 /// Colours the token text by segment; text outside the token (a `Bearer ` prefix…) stays plain.
+/// `bad` is the byte offset (in `text`) of a character to mark as the error.
 #[must_use]
-pub fn coloured_job(text: &str, dark: bool, font: &FontId, wrap_width: f32, plain: Color32) -> LayoutJob {
+pub fn coloured_job(
+    text: &str,
+    dark: bool,
+    font: &FontId,
+    wrap_width: f32,
+    plain: Color32,
+    bad: Option<usize>,
+) -> LayoutJob {
     let mut job = LayoutJob::default();
     job.wrap.max_width = wrap_width;
     job.wrap.break_anywhere = true;
     let (clean, start) = token::clean_input(text);
-    let fmt = |color| TextFormat { font_id: font.clone(), color, ..TextFormat::default() };
+    let bad = bad.filter(|b| text.is_char_boundary(*b) && *b < text.len()).map(|b| {
+        let len = text[b..].chars().next().map_or(1, char::len_utf8);
+        b..b + len
+    });
+    let p = palette(dark);
+    let mut append = |range: std::ops::Range<usize>, color: Color32| {
+        let fmt = |color, background| TextFormat { font_id: font.clone(), color, background, ..TextFormat::default() };
+        match &bad {
+            Some(b) if b.start >= range.start && b.end <= range.end => {
+                job.append(&text[range.start..b.start], 0.0, fmt(color, Color32::TRANSPARENT));
+                job.append(&text[b.clone()], 0.0, fmt(p.on_fill, p.bad_fill));
+                job.append(&text[b.end..range.end], 0.0, fmt(color, Color32::TRANSPARENT));
+            }
+            _ => job.append(&text[range], 0.0, fmt(color, Color32::TRANSPARENT)),
+        }
+    };
     if clean.starts_with('{') || clean.is_empty() {
-        job.append(text, 0.0, fmt(plain));
+        append(0..text.len(), plain);
         return job;
     }
-    job.append(&text[..start], 0.0, fmt(plain));
+    append(0..start, plain);
     let parts: &[Part] = match clean.matches('.').count() {
         4 => &[Part::Header, Part::EncryptedKey, Part::Iv, Part::Ciphertext, Part::Tag],
         _ => &[Part::Header, Part::Payload, Part::Signature],
     };
+    let mut at = start;
     for (i, segment) in clean.split('.').enumerate() {
         if i > 0 {
-            job.append(".", 0.0, fmt(plain));
+            append(at..at + 1, plain);
+            at += 1;
         }
         let colour = parts.get(i).map_or(plain, |p| part_colour(*p, dark));
-        job.append(segment, 0.0, fmt(colour));
+        append(at..at + segment.len(), colour);
+        at += segment.len();
     }
-    job.append(&text[start + clean.len()..], 0.0, fmt(plain));
+    append(at..text.len(), plain);
     job
+}
+
+/// Where, in the input as typed, the decoder found a bad character (for marking it).
+#[must_use]
+pub fn bad_char_offset(state: &AppState) -> Option<usize> {
+    match &state.token {
+        Some(Err(Error::Base64 { offset, .. })) => Some(token::clean_input(&state.input).1 + offset),
+        _ => None,
+    }
 }
 
 /// "…eyJh[?]bGci…": a few characters either side of a byte offset of the cleaned token.
@@ -78,7 +116,7 @@ pub fn error_snippet(clean: &str, offset: usize) -> String {
 impl DecodePanel {
     /// Draws the token editor and what it decodes to.
     pub fn ui(&mut self, ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.heading("Token");
             if ui.button("Paste").on_hover_text("Paste a token from the clipboard (Ctrl+V)").clicked() {
                 out.push(Command::PasteToken);
@@ -89,10 +127,21 @@ impl DecodePanel {
             if ui.button("Clear").clicked() {
                 out.push(Command::ClearToken);
             }
-            if state.parsed().is_some()
-                && ui.button("Edit this token").on_hover_text("Copy it into the Sign tab").clicked()
-            {
-                out.push(Command::EditThisToken);
+            if let Some(t) = state.parsed() {
+                let jwe = t.kind == Kind::Jwe;
+                let hover = if jwe {
+                    "An encrypted token (JWE) cannot be re-signed as a JWS: its content is unreadable"
+                } else {
+                    "Copy its header and claims into the Sign tab"
+                };
+                if ui
+                    .add_enabled(!jwe, egui::Button::new("Edit this token"))
+                    .on_hover_text(hover)
+                    .on_disabled_hover_text(hover)
+                    .clicked()
+                {
+                    out.push(Command::EditThisToken);
+                }
             }
         });
         let dark = ui.visuals().dark_mode;
@@ -105,7 +154,7 @@ impl DecodePanel {
         ui.add_space(6.0);
         match &state.token {
             None => {
-                ui.label("Paste a token above, drop a file on the window, or pick one from Samples.");
+                egui::ScrollArea::vertical().id_salt("welcome").show(ui, |ui| welcome(ui, out));
             }
             Some(Err(e)) => error_view(ui, e, &state.input),
             Some(Ok(t)) => self.decoded(ui, t, state.clock.now(), out),
@@ -114,9 +163,12 @@ impl DecodePanel {
 
     fn editor(ui: &mut Ui, state: &AppState, dark: bool, plain: Color32, out: &mut Vec<Command>) {
         let mut text = state.input.clone();
+        let bad = bad_char_offset(state);
         let mut layouter = |ui: &Ui, buf: &dyn egui::TextBuffer, wrap_width: f32| -> Arc<egui::Galley> {
             let font = egui::TextStyle::Monospace.resolve(ui.style());
-            ui.painter().layout_job(coloured_job(buf.as_str(), dark, &font, wrap_width, plain))
+            // The mark belongs to the text it was found in, not to what is being typed.
+            let bad = bad.filter(|_| buf.as_str() == state.input);
+            ui.painter().layout_job(coloured_job(buf.as_str(), dark, &font, wrap_width, plain, bad))
         };
         let edit = egui::TextEdit::multiline(&mut text)
             .hint_text("Paste a JWT, an Authorization header or a JWS JSON object")
@@ -210,7 +262,7 @@ fn large_input(ui: &mut Ui, state: &AppState, dark: bool, plain: Color32, out: &
         state.input.len() as f64 / 1_048_576.0
     ));
     let font = egui::TextStyle::Monospace.resolve(ui.style());
-    let job = coloured_job(&preview(&state.input), dark, &font, ui.available_width(), plain);
+    let job = coloured_job(&preview(&state.input), dark, &font, ui.available_width(), plain, None);
     egui::ScrollArea::vertical().id_salt("token-preview").max_height(160.0).show(ui, |ui| ui.label(job));
     copy_button(ui, "Copy the whole token", &state.input, out);
 }
@@ -237,9 +289,64 @@ fn pretty(obj: &serde_json::Map<String, Value>) -> String {
     serde_json::to_string_pretty(obj).unwrap_or_default()
 }
 
+/// The first screen: what a JWT is, three examples, the labs.
+fn welcome(ui: &mut Ui, out: &mut Vec<Command>) {
+    let dark = ui.visuals().dark_mode;
+    ui.heading("New to JWTs? Start here");
+    ui.horizontal_wrapped(|ui| {
+        ui.label("A JWT is three base64url parts joined by dots:");
+        for (i, part) in [Part::Header, Part::Payload, Part::Signature].into_iter().enumerate() {
+            if i > 0 {
+                ui.monospace(".");
+            }
+            ui.label(RichText::new(part.name()).monospace().strong().color(part_colour(part, dark)));
+        }
+    });
+    for (part, what) in [
+        (Part::Header, "says how it was signed: the algorithm (alg) and which key (kid)."),
+        (
+            Part::Payload,
+            "holds the claims: who it is about (sub), who issued it (iss), for whom (aud), until when (exp).",
+        ),
+        (Part::Signature, "proves the issuer signed header and payload; only the issuer's key verifies it."),
+    ] {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new(part.name()).strong().color(part_colour(part, dark)));
+            ui.label(what);
+        });
+    }
+    ui.add_space(4.0);
+    ui.label(RichText::new("Encoded is not encrypted.").strong());
+    ui.label("Anyone holding a JWT can read its claims, as this window does: never put secrets in one. The signature stops changes, not reading.");
+    ui.add_space(8.0);
+    ui.label(RichText::new("Try one (the keys that verify them are loaded with it):").strong());
+    ui.horizontal_wrapped(|ui| {
+        for (label, sample) in EXAMPLES {
+            if ui.button(label).clicked() {
+                out.push(Command::TryExample(sample));
+            }
+        }
+    });
+    ui.label("Or paste a token above, drop a file on the window, or pick one from Samples.");
+    let labs: Vec<Tab> = Tab::ALL.into_iter().filter(|t| *t != Tab::Decode).collect();
+    if !labs.is_empty() {
+        ui.add_space(8.0);
+        ui.label(RichText::new("Then explore:").strong());
+        for tab in labs {
+            ui.horizontal_wrapped(|ui| {
+                if ui.button(tab.label()).clicked() {
+                    out.push(Command::SelectTab(tab));
+                }
+                ui.label(tab.caption());
+            });
+        }
+    }
+}
+
 fn error_view(ui: &mut Ui, e: &Error, input: &str) {
     let colour = ui.visuals().error_fg_color;
-    ui.label(RichText::new("Not a token").color(colour).strong());
+    let heading = if matches!(e, Error::Io { .. }) { "Could not open the token" } else { "Not a token" };
+    ui.label(RichText::new(heading).color(colour).strong());
     ui.label(RichText::new(e.to_string()).color(colour));
     if let Error::Base64 { offset, .. } = e {
         let (clean, _) = token::clean_input(input);
@@ -253,12 +360,36 @@ mod tests {
 
     #[test]
     fn colours_follow_segments() {
-        let job = coloured_job("Bearer aaa.bbb.ccc", true, &FontId::monospace(12.0), 100.0, Color32::WHITE);
+        let job = coloured_job("Bearer aaa.bbb.ccc", true, &FontId::monospace(12.0), 100.0, Color32::WHITE, None);
         let texts: Vec<&str> =
             job.sections.iter().map(|s| &job.text[s.byte_range.start.0..s.byte_range.end.0]).collect();
         assert_eq!(texts, ["Bearer ", "aaa", ".", "bbb", ".", "ccc", ""]);
         assert_eq!(job.sections[1].format.color, part_colour(Part::Header, true));
         assert_eq!(job.sections[5].format.color, part_colour(Part::Signature, true));
+    }
+
+    #[test]
+    fn a_jwe_gets_five_colours_and_a_bad_character_is_marked() {
+        let job = coloured_job("a.b.c.d.e", false, &FontId::monospace(12.0), 100.0, Color32::BLACK, None);
+        let colours: std::collections::HashSet<Color32> = job
+            .sections
+            .iter()
+            .filter(|s| {
+                let text = &job.text[s.byte_range.start.0..s.byte_range.end.0];
+                text.len() == 1 && text != "."
+            })
+            .map(|s| s.format.color)
+            .collect();
+        assert_eq!(colours.len(), 5);
+        // The "?" at byte 5 of "aaa.b?b.ccc" gets the error background, alone.
+        let job = coloured_job("aaa.b?b.ccc", true, &FontId::monospace(12.0), 100.0, Color32::WHITE, Some(5));
+        let marked: Vec<&str> = job
+            .sections
+            .iter()
+            .filter(|s| s.format.background == palette(true).bad_fill)
+            .map(|s| &job.text[s.byte_range.start.0..s.byte_range.end.0])
+            .collect();
+        assert_eq!(marked, ["?"]);
     }
 
     #[test]
@@ -269,6 +400,16 @@ mod tests {
         assert!(p.starts_with("hhhh") && p.ends_with("ssss"));
         assert!(p.contains("bytes not shown"));
         assert_eq!(preview("ab"), "ab … [0 bytes not shown] … ");
+    }
+
+    #[test]
+    fn the_bad_character_is_found_in_the_input_as_typed() {
+        let mut s = AppState::default();
+        let mut p = crate::ui::platform::FakePlatform::default();
+        let typed = "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIi?In0.AAAA";
+        s.handle(Command::SetToken(typed.into()), &mut p);
+        let at = bad_char_offset(&s).unwrap();
+        assert_eq!(&typed[at..=at], "?");
     }
 
     #[test]

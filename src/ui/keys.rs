@@ -1,12 +1,14 @@
-//! The key list: add keys from files, pasted text or secrets; see kind, size, kid, thumbprint,
-//! source and warnings; remove them; copy the public JWK.
+//! The key list: add keys from files, pasted text, secrets, URLs or the generator; see kind,
+//! size, kid, thumbprint, source and warnings; rename, remove and export them. Keys that could
+//! not be loaded are shown where they would be, with the reason. Everything wraps to the
+//! panel's width, so adding a key never widens the panel.
 
 use egui::{RichText, Ui};
 
 use crate::core::keys::SecretEncoding;
 use crate::core::sign::{ExportFormat, KeySpec};
 use crate::ui::state::{AppState, Command};
-use crate::ui::theme::verdict_colour;
+use crate::ui::theme::palette;
 use crate::ui::widgets::copy_button;
 
 /// The keys panel's own input buffers (never persisted: they may hold secrets).
@@ -22,6 +24,8 @@ pub struct KeysPanel {
     pub show_secret: bool,
     /// A JWKS, discovery document or issuer URL.
     pub url: String,
+    /// The key being renamed and the name as typed.
+    pub renaming: Option<(usize, String)>,
 }
 
 /// Copy or save the key as PEM, JWK or JWKS, public or private.
@@ -39,7 +43,7 @@ fn export_menu(ui: &mut Ui, index: usize, key: &crate::core::keys::Key, out: &mu
             if secret_only && format == ExportFormat::Pem {
                 continue;
             }
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 if ui.button(format!("Copy {side} {name}")).clicked() {
                     out.push(Command::ExportKey { index, format, private, save: false });
                 }
@@ -69,46 +73,53 @@ impl KeysPanel {
             }
         });
         egui::CollapsingHeader::new("HMAC secret").id_salt("secret").show(ui, |ui| {
-            ui.horizontal(|ui| {
+            let mut entered = false;
+            ui.horizontal_wrapped(|ui| {
                 let label = ui.label("Secret");
-                ui.add(
-                    egui::TextEdit::singleline(&mut self.secret)
-                        .password(!self.show_secret)
-                        .hint_text("HMAC secret")
-                        .desired_width(160.0),
-                )
-                .labelled_by(label.id);
+                let response = ui
+                    .add(
+                        egui::TextEdit::singleline(&mut self.secret)
+                            .password(!self.show_secret)
+                            .hint_text("HMAC secret, then Enter")
+                            .desired_width(160.0),
+                    )
+                    .labelled_by(label.id);
+                entered = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                 ui.checkbox(&mut self.show_secret, "Show");
             });
             let encoding = self.encoding.get_or_insert(SecretEncoding::Utf8);
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 ui.label("Read as");
                 ui.selectable_value(encoding, SecretEncoding::Utf8, "Text");
                 ui.selectable_value(encoding, SecretEncoding::Base64, "Base64");
                 ui.selectable_value(encoding, SecretEncoding::Hex, "Hex");
             });
-            if ui.add_enabled(!self.secret.is_empty(), egui::Button::new("Add secret")).clicked() {
+            let add = ui.add_enabled(!self.secret.is_empty(), egui::Button::new("Add secret")).clicked();
+            if (add || entered) && !self.secret.is_empty() {
                 let encoding = *encoding;
                 out.push(Command::AddSecret { text: std::mem::take(&mut self.secret), encoding });
             }
         });
         egui::CollapsingHeader::new("Fetch keys from a URL").id_salt("fetch").show(ui, |ui| {
             ui.label("A JWKS URL, an OpenID discovery document, or an issuer. Fetched only when you press the button; a token's own jku/x5u is never followed.");
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 let label = ui.label("URL");
                 ui.add(egui::TextEdit::singleline(&mut self.url).hint_text("https://issuer.example.com").desired_width(200.0))
                     .labelled_by(label.id);
             });
-            if ui.add_enabled(!self.url.trim().is_empty(), egui::Button::new("Fetch keys")).clicked() {
-                out.push(Command::FetchKeys(self.url.trim().to_owned()));
-            }
-        });
-        for (url, _) in &state.fetching {
-            ui.horizontal(|ui| {
-                ui.spinner();
-                ui.label(format!("Fetching {url}…"));
+            ui.horizontal_wrapped(|ui| {
+                if ui.add_enabled(!self.url.trim().is_empty(), egui::Button::new("Fetch keys")).clicked() {
+                    out.push(Command::FetchKeys(self.url.trim().to_owned()));
+                }
+                for (url, _) in &state.fetching {
+                    ui.spinner();
+                    ui.label(format!("Fetching {url}…"));
+                }
+                if let Some(e) = &state.fetch_error {
+                    ui.colored_label(ui.visuals().error_fg_color, e);
+                }
             });
-        }
+        });
         egui::CollapsingHeader::new("Generate a key").id_salt("generate").show(ui, |ui| {
             ui.horizontal_wrapped(|ui| {
                 for spec in KeySpec::ALL {
@@ -119,7 +130,7 @@ impl KeysPanel {
             });
         });
         for (spec, _) in &state.generating {
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 ui.spinner();
                 ui.label(format!("Generating {}…", spec.label()));
             });
@@ -139,54 +150,109 @@ impl KeysPanel {
         });
         self.add_keys(ui, state, out);
         ui.separator();
-        key_list(ui, state, out);
+        key_errors(ui, state, out);
+        self.key_list(ui, state, out);
     }
 }
 
-/// The loaded keys: kind, kid, source, thumbprint, warnings; remove and export.
-fn key_list(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
-    if state.keys.is_empty() {
-        ui.label("No keys yet. Secrets and private keys stay in memory only.");
-    }
-    let dark = ui.visuals().dark_mode;
-    for (i, key) in state.keys.keys().iter().enumerate() {
+/// Keys that could not be loaded, where they would have been.
+fn key_errors(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
+    let colour = ui.visuals().error_fg_color;
+    for (i, e) in state.key_errors.iter().enumerate() {
         egui::Frame::group(ui.style()).show(ui, |ui| {
-            ui.horizontal_wrapped(|ui| {
-                ui.label(RichText::new(format!("#{} {}", i + 1, key.material.describe())).strong());
-                if key.private.is_some() {
-                    ui.label(RichText::new("private").small()).on_hover_text("Holds a private key (memory only)");
-                }
-                if ui.small_button("Remove").clicked() {
-                    out.push(Command::RemoveKey(i));
-                }
-                if key.is_secret() {
-                    let chosen = state.sign.key == Some(i);
-                    if ui
-                        .selectable_label(chosen, "Use to sign")
-                        .on_hover_text("The key the Sign tab signs with")
-                        .clicked()
-                    {
-                        out.push(Command::SetSignKey(Some(i)));
-                    }
-                }
-            });
-            if let Some(kid) = &key.kid {
-                ui.label(format!("kid: {kid}"));
-            }
-            ui.label(RichText::new(format!("{} · {}", key.source, key.format)).small());
-            ui.horizontal(|ui| {
-                ui.label(
-                    RichText::new(format!("thumbprint {}…", &key.thumbprint[..12.min(key.thumbprint.len())]))
-                        .small()
-                        .monospace(),
-                )
-                .on_hover_text(format!("RFC 7638 SHA-256 thumbprint: {}", key.thumbprint));
-                copy_button(ui, "Copy thumbprint", &key.thumbprint, out);
-                ui.menu_button("Export", |ui| export_menu(ui, i, key, out));
-            });
-            for w in &key.warnings {
-                ui.label(RichText::new(format!("Warning: {w}")).color(verdict_colour(None, dark)).small());
+            ui.set_width(ui.available_width());
+            ui.label(RichText::new("Could not load a key").color(colour).strong());
+            ui.add(egui::Label::new(RichText::new(e).color(colour)).wrap());
+            if ui.small_button("Dismiss").clicked() {
+                out.push(Command::DismissKeyError(i));
             }
         });
+    }
+}
+
+impl KeysPanel {
+    /// The loaded keys: kind, name, kid, source, thumbprint, warnings; rename, remove, export.
+    fn key_list(&mut self, ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
+        if state.keys.is_empty() {
+            ui.label("No keys yet. Secrets and private keys stay in memory only.");
+        }
+        let warn = palette(ui.visuals().dark_mode).warn;
+        for (i, key) in state.keys.keys().iter().enumerate() {
+            egui::Frame::group(ui.style()).show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(RichText::new(format!("#{} {}", i + 1, key.material.describe())).strong());
+                    if key.private.is_some() {
+                        ui.label("private").on_hover_text("Holds a private key (memory only)");
+                    }
+                    if ui.small_button("Remove").clicked() {
+                        out.push(Command::RemoveKey(i));
+                    }
+                    if ui.small_button("Rename").on_hover_text("Give the key a name of your own").clicked() {
+                        self.renaming = Some((i, key.name.clone().unwrap_or_default()));
+                    }
+                    if key.is_secret() {
+                        let chosen = state.sign.key == Some(i);
+                        if ui
+                            .selectable_label(chosen, "Use to sign")
+                            .on_hover_text("The key the Sign tab signs with (its algorithm and kid follow)")
+                            .clicked()
+                        {
+                            out.push(Command::SetSignKey(Some(i)));
+                        }
+                    }
+                });
+                self.rename_row(ui, i, out);
+                if let Some(name) = &key.name {
+                    ui.add(egui::Label::new(RichText::new(name).strong()).wrap());
+                }
+                if let Some(kid) = &key.kid {
+                    ui.add(egui::Label::new(format!("kid: {kid}")).wrap());
+                }
+                ui.add(egui::Label::new(format!("{} · {}", key.source, key.format)).wrap());
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(
+                        RichText::new(format!("thumbprint {}…", &key.thumbprint[..12.min(key.thumbprint.len())]))
+                            .monospace(),
+                    )
+                    .on_hover_text(format!("RFC 7638 SHA-256 thumbprint: {}", key.thumbprint));
+                    copy_button(ui, "Copy thumbprint", &key.thumbprint, out);
+                    ui.menu_button("Export", |ui| export_menu(ui, i, key, out));
+                });
+                for w in &key.warnings {
+                    ui.add(egui::Label::new(RichText::new(format!("Warning: {w}")).color(warn)).wrap());
+                }
+            });
+        }
+    }
+
+    /// The name field of the key being renamed: Enter or "Save name" applies, Esc cancels.
+    fn rename_row(&mut self, ui: &mut Ui, i: usize, out: &mut Vec<Command>) {
+        let Some((index, name)) = &mut self.renaming else { return };
+        if *index != i {
+            return;
+        }
+        let mut done = None;
+        ui.horizontal_wrapped(|ui| {
+            let label = ui.label("Name");
+            let response = ui
+                .add(egui::TextEdit::singleline(name).hint_text("e.g. staging signing key").desired_width(150.0))
+                .labelled_by(label.id);
+            let entered = response.lost_focus() && ui.input(|inp| inp.key_pressed(egui::Key::Enter));
+            if ui.small_button("Save name").clicked() || entered {
+                done = Some(true);
+            }
+            if ui.small_button("Cancel").clicked() || ui.input(|inp| inp.key_pressed(egui::Key::Escape)) {
+                done = Some(false);
+            }
+        });
+        match done {
+            Some(true) => {
+                out.push(Command::RenameKey { index: i, name: std::mem::take(name) });
+                self.renaming = None;
+            }
+            Some(false) => self.renaming = None,
+            None => {}
+        }
     }
 }

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod clock;
 pub mod decode;
+pub mod history;
 pub mod keys;
 pub mod platform;
 pub mod sign;
@@ -20,6 +21,13 @@ const ICON_PNG: &[u8] = include_bytes!("../../icons/tokenbench-256.png");
 /// Opens the Token Workbench window and runs until it is closed.
 #[must_use]
 pub fn run() -> ExitCode {
+    run_with(Vec::new())
+}
+
+/// Opens the window with `startup` applied first (keys and a token from the command line), on
+/// the Decode tab when it loads a token; runs until it is closed.
+#[must_use]
+pub fn run_with(startup: Vec<state::Command>) -> ExitCode {
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("Token Workbench")
         .with_app_id("tokenbench")
@@ -29,7 +37,12 @@ pub fn run() -> ExitCode {
         viewport = viewport.with_icon(icon);
     }
     let options = eframe::NativeOptions { viewport, ..Default::default() };
-    match eframe::run_native("Token Workbench", options, Box::new(|cc| Ok(Box::new(app::TokenbenchApp::new(cc))))) {
+    let creator = move |cc: &eframe::CreationContext<'_>| -> Result<Box<dyn eframe::App>, _> {
+        let mut app = app::TokenbenchApp::new(cc);
+        app.apply(startup);
+        Ok(Box::new(app))
+    };
+    match eframe::run_native("Token Workbench", options, Box::new(creator)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("tokenbench: cannot open the window: {e}");

@@ -1,13 +1,247 @@
-//! Encode and re-sign: header and claims JSON with validation, time buttons, algorithm and key,
-//! the resulting token with copy and "decode it".
+//! Encode and re-sign: the signing editor's state ([`SignState`]: header and claims as typed,
+//! the algorithm, the key) and its view. The header and the Algorithm dropdown are one truth:
+//! choosing an algorithm rewrites the header's `alg`, typing `alg` in the header moves the
+//! dropdown; choosing a key picks an algorithm it can sign and (unless unticked) writes its
+//! `kid`, so a re-signed token verifies by kid. A JWE is never offered for re-signing.
 
 use egui::{RichText, Ui};
+use serde_json::Value;
 
+use crate::core::keys::{Key, KeyStore};
+use crate::core::sign;
+use crate::core::token::{self, JsonObject, Kind, Token};
 use crate::core::verify::SUPPORTED_ALGORITHMS;
 use crate::ui::state::{AppState, Command};
 use crate::ui::widgets::copy_button;
 
 const OFFSETS: [(&str, i64); 5] = [("now", 0), ("+5 min", 300), ("+15 min", 900), ("+1 h", 3600), ("+1 day", 86_400)];
+
+/// The signing editor.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SignState {
+    /// Header JSON as typed.
+    pub header_text: String,
+    /// Claims JSON as typed.
+    pub claims_text: String,
+    /// The algorithm: the header's `alg` (kept in sync both ways).
+    pub alg: String,
+    /// The chosen key (index in the key list).
+    pub key: Option<usize>,
+    /// Write the signing key's kid (its own, else its thumbprint) into the header.
+    pub kid_from_key: bool,
+    /// The last signing result.
+    pub output: Option<Result<String, String>>,
+}
+
+impl Default for SignState {
+    fn default() -> Self {
+        Self {
+            header_text: "{\n  \"alg\": \"HS256\",\n  \"typ\": \"JWT\"\n}".into(),
+            claims_text: "{\n  \"sub\": \"user-1\"\n}".into(),
+            alg: "HS256".into(),
+            key: None,
+            kid_from_key: true,
+            output: None,
+        }
+    }
+}
+
+impl SignState {
+    /// The header as JSON, or what is wrong with it.
+    ///
+    /// # Errors
+    /// When the text is not a JSON object.
+    pub fn header(&self) -> Result<JsonObject, String> {
+        parse_object(&self.header_text, "header")
+    }
+
+    /// The claims as JSON, or what is wrong with them.
+    ///
+    /// # Errors
+    /// When the text is not a JSON object.
+    pub fn claims(&self) -> Result<JsonObject, String> {
+        parse_object(&self.claims_text, "claims")
+    }
+
+    /// Copies a decoded token in, claim order kept. A JWE cannot be re-signed as a JWS.
+    ///
+    /// # Errors
+    /// When the token is a JWE.
+    pub fn edit(&mut self, t: &Token, keys: &KeyStore) -> Result<(), String> {
+        if t.kind == Kind::Jwe {
+            return Err("an encrypted token (JWE) cannot be re-signed as a JWS: its content is unreadable".into());
+        }
+        self.header_text = serde_json::to_string_pretty(t.header()).unwrap_or_default();
+        self.claims_text = match t.claims() {
+            Some(c) => serde_json::to_string_pretty(c).unwrap_or_default(),
+            None => "{}".into(),
+        };
+        self.sync_alg_from_header();
+        self.write_kid(keys);
+        self.output = None;
+        Ok(())
+    }
+
+    /// The header as typed; its `alg` moves the dropdown.
+    pub fn set_header(&mut self, text: String) {
+        self.header_text = text;
+        self.sync_alg_from_header();
+    }
+
+    fn sync_alg_from_header(&mut self) {
+        if let Ok(h) = self.header()
+            && let Some(Value::String(alg)) = h.get("alg")
+        {
+            alg.clone_into(&mut self.alg);
+        }
+    }
+
+    /// The dropdown's choice; it is written into the header's `alg`.
+    pub fn set_alg(&mut self, alg: &str) {
+        alg.clone_into(&mut self.alg);
+        self.edit_header(|h| sign::set_header_member(h, "alg", Value::String(alg.to_owned())));
+    }
+
+    /// Chooses the signing key: an algorithm it can sign replaces one it cannot, and its kid
+    /// goes into the header.
+    pub fn choose_key(&mut self, index: Option<usize>, keys: &KeyStore) {
+        self.key = index;
+        let Some(key) = self.chosen(keys) else { return };
+        if !key.material.algorithms().contains(&self.alg.as_str()) {
+            let alg = sign::default_alg(key);
+            self.set_alg(alg);
+        }
+        self.write_kid(keys);
+    }
+
+    /// Whether signing writes the key's kid into the header.
+    pub fn set_kid_from_key(&mut self, on: bool, keys: &KeyStore) {
+        self.kid_from_key = on;
+        self.write_kid(keys);
+    }
+
+    fn chosen<'k>(&self, keys: &'k KeyStore) -> Option<&'k Key> {
+        self.key.and_then(|i| keys.keys().get(i))
+    }
+
+    fn write_kid(&mut self, keys: &KeyStore) {
+        if !self.kid_from_key {
+            return;
+        }
+        if let Some(kid) = self.key.and_then(|i| signing_kid(keys, i)) {
+            self.edit_header(|h| sign::set_header_member(h, "kid", Value::String(kid)));
+        }
+    }
+
+    /// Applies `change` to the header when it parses (a header being typed is left alone).
+    fn edit_header(&mut self, change: impl FnOnce(&mut JsonObject)) {
+        if let Ok(mut h) = self.header() {
+            change(&mut h);
+            self.header_text = serde_json::to_string_pretty(&h).unwrap_or_default();
+        }
+    }
+
+    /// Sets a time claim to `now + offset`.
+    ///
+    /// # Errors
+    /// When the claims are not a JSON object.
+    pub fn set_time_claim(&mut self, claim: &str, offset: i64, now: f64) -> Result<(), String> {
+        let mut claims = self.claims()?;
+        #[allow(clippy::cast_possible_truncation)]
+        let at = now.floor() as i64 + offset;
+        if let Some(slot) = claims.get_mut(claim) {
+            *slot = Value::from(at);
+        } else {
+            claims.insert(claim.to_owned(), Value::from(at));
+        }
+        self.claims_text = serde_json::to_string_pretty(&claims).unwrap_or_default();
+        Ok(())
+    }
+
+    /// What stops signing, or what the result would get wrong, before the user presses Sign.
+    #[must_use]
+    pub fn problems(&self, keys: &KeyStore) -> Vec<String> {
+        let mut out = Vec::new();
+        let header = self.header().ok();
+        if let Some(p) = header.as_ref().and_then(sign::jws_header_problem) {
+            out.push(p);
+        }
+        if !SUPPORTED_ALGORITHMS.contains(&self.alg.as_str()) {
+            out.push(format!("{:?} is not a JWS signature algorithm: choose one in Algorithm", self.alg));
+        }
+        match self.chosen(keys) {
+            None if keys.keys().iter().any(Key::is_secret) => out.push("choose a key to sign with".into()),
+            None => out.push("load or generate a private key or an HMAC secret to sign with".into()),
+            Some(key) if !key.is_secret() => {
+                out.push(format!("{} holds only a public key: it cannot sign", key.label()));
+            }
+            Some(key) if !key.material.algorithms().contains(&self.alg.as_str()) => out.push(format!(
+                "{} cannot sign {}; it signs {}",
+                sign::a_key(key),
+                self.alg,
+                key.material.algorithms().join(", ")
+            )),
+            Some(_) if !self.kid_from_key => {
+                let want = self.key.and_then(|i| signing_kid(keys, i)).unwrap_or_default();
+                if let Some(w) = header.as_ref().and_then(|h| sign::kid_warning(h, &want)) {
+                    out.push(w);
+                }
+            }
+            Some(_) => {}
+        }
+        out
+    }
+
+    /// The algorithm the chosen key signs with, when it cannot sign the current one.
+    #[must_use]
+    pub fn suggested_alg(&self, keys: &KeyStore) -> Option<&'static str> {
+        let key = self.chosen(keys).filter(|k| k.is_secret())?;
+        (!key.material.algorithms().contains(&self.alg.as_str())).then(|| sign::default_alg(key))
+    }
+
+    /// Signs the editor's header and claims with the chosen key.
+    pub fn sign(&mut self, keys: &KeyStore) {
+        self.write_kid(keys);
+        let result = (|| {
+            let header = self.header()?;
+            let claims = self.claims()?;
+            if let Some(p) = sign::jws_header_problem(&header) {
+                return Err(p);
+            }
+            let index = self.key.ok_or("choose a key to sign with")?;
+            let key = keys.keys().get(index).ok_or("the chosen key was removed")?;
+            sign::sign(&header, &claims, &self.alg, key).map_err(|e| e.to_string())
+        })();
+        self.output = Some(result);
+    }
+
+    /// Keeps the key choice pointing at the same key after key `removed` left the list.
+    pub fn key_removed(&mut self, removed: usize) {
+        self.key = match self.key {
+            Some(k) if k == removed => None,
+            Some(k) if k > removed => Some(k - 1),
+            other => other,
+        };
+    }
+}
+
+/// The kid a token signed with key `index` should carry: the key's own; else the kid of a loaded
+/// key with the same thumbprint (a private key's published public half); else its thumbprint
+/// (see [`sign::kid_for`]).
+#[must_use]
+pub fn signing_kid(keys: &KeyStore, index: usize) -> Option<String> {
+    let key = keys.keys().get(index)?;
+    let twin = || keys.keys().iter().find(|k| k.thumbprint == key.thumbprint && k.kid.is_some())?.kid.clone();
+    Some(key.kid.clone().or_else(twin).unwrap_or_else(|| sign::kid_for(key)))
+}
+
+fn parse_object(text: &str, what: &str) -> Result<JsonObject, String> {
+    match serde_json::from_str::<Value>(text) {
+        Ok(Value::Object(m)) => Ok(m),
+        Ok(other) => Err(format!("the {what} must be a JSON object, not {}", token::json_type(&other))),
+        Err(e) => Err(format!("the {what} is not valid JSON: {e}")),
+    }
+}
 
 /// Draws the signing editor.
 pub fn ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
@@ -17,7 +251,7 @@ pub fn ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     json_editor(ui, "Header", &s.header_text, s.header().err(), out, Command::SetSignHeader);
     json_editor(ui, "Claims", &s.claims_text, s.claims().err(), out, Command::SetSignClaims);
     for claim in ["iat", "nbf", "exp"] {
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new(claim).monospace().strong());
             for (label, offset) in OFFSETS {
                 if ui
@@ -30,28 +264,47 @@ pub fn ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
             }
         });
     }
-    ui.horizontal(|ui| {
-        egui::ComboBox::new("sign-alg", "Algorithm").selected_text(&s.alg).show_ui(ui, |ui| {
+    ui.horizontal_wrapped(|ui| {
+        let shown = if SUPPORTED_ALGORITHMS.contains(&s.alg.as_str()) {
+            s.alg.clone()
+        } else {
+            format!("{} (not a JWS algorithm)", s.alg)
+        };
+        egui::ComboBox::new("sign-alg", "Algorithm").selected_text(shown).show_ui(ui, |ui| {
             for alg in SUPPORTED_ALGORITHMS {
                 if ui.selectable_label(s.alg == alg, alg).clicked() {
                     out.push(Command::SetSignAlg(alg.to_owned()));
                 }
             }
         });
-        let current = s
-            .key
-            .and_then(|i| state.keys.keys().get(i))
-            .map_or_else(|| "choose…".to_owned(), crate::core::keys::Key::label);
+        let current = s.key.and_then(|i| state.keys.keys().get(i)).map_or_else(|| "choose…".to_owned(), Key::label);
         egui::ComboBox::new("sign-key", "Signing key").selected_text(current).show_ui(ui, |ui| {
             for (i, key) in state.keys.keys().iter().enumerate() {
-                let usable = key.material.algorithms().contains(&s.alg.as_str()) && key.is_secret();
                 let text = format!("#{} {} ({})", i + 1, key.label(), key.material.describe());
-                if ui.add_enabled(usable, egui::Button::selectable(s.key == Some(i), text)).clicked() {
+                if ui.add_enabled(key.is_secret(), egui::Button::selectable(s.key == Some(i), text)).clicked() {
                     out.push(Command::SetSignKey(Some(i)));
                 }
             }
         });
     });
+    let mut kid = s.kid_from_key;
+    if ui
+        .checkbox(&mut kid, "Set kid from the signing key")
+        .on_hover_text("Its own kid, else its RFC 7638 thumbprint: verifiers select keys by kid")
+        .changed()
+    {
+        out.push(Command::SetSignKidFromKey(kid));
+    }
+    let problems = s.problems(&state.keys);
+    let warn = crate::ui::theme::palette(ui.visuals().dark_mode).warn;
+    for p in &problems {
+        ui.label(RichText::new(p).color(warn));
+    }
+    if let Some(alg) = s.suggested_alg(&state.keys)
+        && ui.button(format!("Sign with {alg} instead")).clicked()
+    {
+        out.push(Command::SetSignAlg(alg.to_owned()));
+    }
     if ui.button(RichText::new("Sign token").strong()).clicked() {
         out.push(Command::Sign);
     }
@@ -62,7 +315,7 @@ pub fn ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
         }
         Some(Ok(token)) => {
             ui.add(egui::Label::new(RichText::new(token).monospace()).wrap());
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 copy_button(ui, "Copy token", token, out);
                 if ui.button("Save token…").clicked() {
                     out.push(Command::SaveSigned);

@@ -4,16 +4,17 @@
 
 use std::path::{Path, PathBuf};
 
-use serde_json::Value;
-
-use crate::core::clock::Clock;
+use crate::core::clock::{self, Clock, TimeClaims, UnixSeconds};
 use crate::core::error::Error;
 use crate::core::fetch;
 use crate::core::keys::{self, KeyStore, SecretEncoding};
 use crate::core::sign::{self, ExportFormat, KeySpec};
-use crate::core::token::{self, JsonObject, Token};
+use crate::core::token::{self, Token};
 use crate::core::verify::{self, Policy, Verification};
+pub use crate::ui::clock::ShownTimes;
+pub use crate::ui::history::HistoryEntry;
 use crate::ui::platform::Platform;
+pub use crate::ui::sign::SignState;
 
 /// The sample tokens of the Samples menu: (title, token).
 pub const SAMPLES: [(&str, &str); 7] = [
@@ -29,13 +30,19 @@ pub const SAMPLES: [(&str, &str); 7] = [
     ("Encrypted token (JWE)", include_str!("../../assets/samples/07-jwe-rfc7516.jwt")),
 ];
 
-/// The keys that verify the samples, loadable from the Samples menu.
-pub const SAMPLE_KEYS: [(&str, &str); 4] = [
-    ("rsa2048-spki.pem", include_str!("../../assets/keys/rsa2048-spki.pem")),
-    ("ec-p256-spki.pem", include_str!("../../assets/keys/ec-p256-spki.pem")),
-    ("ed25519-spki.pem", include_str!("../../assets/keys/ed25519-spki.pem")),
+/// The keys that verify the samples, loadable from the Samples menu: the public keys as a JWKS
+/// with the kids the samples name, and jwt.io's secret.
+pub const SAMPLE_KEYS: [(&str, &str); 2] = [
+    ("sample-jwks.json", include_str!("../../assets/keys/sample-jwks.json")),
     ("jwt.io secret", "a-string-secret-at-least-256-bits-long"),
 ];
+
+/// The first screen's examples, indices into [`SAMPLES`]: a valid token, an expired one, a
+/// forgery.
+pub const EXAMPLES: [(&str, usize); 3] = [("A valid token", 0), ("An expired token", 1), ("A forged token", 5)];
+
+/// How many key-loading errors the key list keeps.
+const KEY_ERRORS_KEPT: usize = 5;
 
 /// How many tokens the opt-in history keeps.
 pub const HISTORY_LEN: usize = 30;
@@ -114,6 +121,10 @@ pub enum Command {
     LoadTokenFile(PathBuf),
     /// Load sample `i` of [`SAMPLES`].
     LoadSample(usize),
+    /// Load sample `i` with the keys that verify it (the first screen's examples).
+    TryExample(usize),
+    /// Show an error where the token would be (a token that could not be read at all).
+    TokenError(Error),
     /// Load the keys that verify the samples.
     LoadSampleKeys,
     /// Empty the token input.
@@ -138,8 +149,19 @@ pub enum Command {
         /// How to read it.
         encoding: SecretEncoding,
     },
+    /// Add an HMAC secret: the raw bytes of a file.
+    LoadSecretFile(PathBuf),
     /// Remove key `i`.
     RemoveKey(usize),
+    /// Give key `index` a name (empty: back to its source).
+    RenameKey {
+        /// Which key.
+        index: usize,
+        /// The new name.
+        name: String,
+    },
+    /// Forget key-loading error `i`.
+    DismissKeyError(usize),
     /// Fetch keys from a JWKS URL, a discovery document or an issuer URL, in the background.
     FetchKeys(String),
     /// Generate a key in the background; it joins the list when ready.
@@ -173,6 +195,8 @@ pub enum Command {
     SetSignAlg(String),
     /// Choose the signing key.
     SetSignKey(Option<usize>),
+    /// Write the signing key's kid into the header (or stop doing so).
+    SetSignKidFromKey(bool),
     /// Set a time claim to the simulated now plus an offset in seconds.
     SetTimeClaim {
         /// `iat`, `nbf` or `exp`.
@@ -207,59 +231,6 @@ pub enum Level {
     Error,
 }
 
-/// The signing editor.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SignState {
-    /// Header JSON as typed.
-    pub header_text: String,
-    /// Claims JSON as typed.
-    pub claims_text: String,
-    /// The chosen algorithm.
-    pub alg: String,
-    /// The chosen key (index in the key list).
-    pub key: Option<usize>,
-    /// The last signing result.
-    pub output: Option<Result<String, String>>,
-}
-
-impl Default for SignState {
-    fn default() -> Self {
-        Self {
-            header_text: "{\n  \"typ\": \"JWT\"\n}".into(),
-            claims_text: "{\n  \"sub\": \"user-1\"\n}".into(),
-            alg: "HS256".into(),
-            key: None,
-            output: None,
-        }
-    }
-}
-
-impl SignState {
-    /// The header as JSON, or what is wrong with it.
-    ///
-    /// # Errors
-    /// When the text is not a JSON object.
-    pub fn header(&self) -> Result<JsonObject, String> {
-        parse_object(&self.header_text, "header")
-    }
-
-    /// The claims as JSON, or what is wrong with them.
-    ///
-    /// # Errors
-    /// When the text is not a JSON object.
-    pub fn claims(&self) -> Result<JsonObject, String> {
-        parse_object(&self.claims_text, "claims")
-    }
-}
-
-fn parse_object(text: &str, what: &str) -> Result<JsonObject, String> {
-    match serde_json::from_str::<Value>(text) {
-        Ok(Value::Object(m)) => Ok(m),
-        Ok(other) => Err(format!("the {what} must be a JSON object, not {}", token::json_type(&other))),
-        Err(e) => Err(format!("the {what} is not valid JSON: {e}")),
-    }
-}
-
 /// The state shared by every panel.
 #[derive(Debug, Default)]
 pub struct AppState {
@@ -283,16 +254,29 @@ pub struct AppState {
     pub tab: Tab,
     /// The last status message.
     pub message: Option<(Level, String)>,
+    /// Counts status messages, so the window can time each one's fade.
+    pub message_serial: u64,
+    /// Counts token changes, so views can reset (the verdict's scroll position).
+    pub token_serial: u64,
+    /// Keys that could not be loaded: shown in the key list until dismissed.
+    pub key_errors: Vec<String>,
+    /// Why the last fetch failed (shown beside the Fetch button).
+    pub fetch_error: Option<String>,
+    /// What of the token is shown relative to the clock.
+    pub shown_times: ShownTimes,
     /// Whether decoded tokens are remembered (opt-in).
     pub history_enabled: bool,
     /// Recently decoded tokens, newest first; memory only, never persisted.
-    pub history: Vec<String>,
+    pub history: Vec<HistoryEntry>,
+    /// The current token is `history[0]`.
+    current_in_history: bool,
     /// Keys being generated in the background: what, and where the result will arrive.
     pub generating: Vec<(KeySpec, std::sync::mpsc::Receiver<crate::core::error::Result<keys::Key>>)>,
     /// Key fetches under way: the URL, and where the result will arrive.
     pub fetching: Vec<(String, std::sync::mpsc::Receiver<crate::core::error::Result<fetch::Fetched>>)>,
-    /// The simulated second the verdict was computed at (to re-judge as time moves).
-    verified_at: Option<i64>,
+    /// The simulated instant after which the verdict must be judged again (see
+    /// [`clock::next_change`]).
+    rejudge_at: Option<UnixSeconds>,
 }
 
 impl AppState {
@@ -311,47 +295,35 @@ impl AppState {
             }
             Command::LoadTokenFile(path) => match read_text(&path) {
                 Ok(text) => self.set_token(text),
-                Err(e) => self.error(e.to_string()),
+                Err(e) => self.token_error(e),
             },
             Command::LoadSample(i) => {
                 if let Some((_, t)) = SAMPLES.get(i) {
                     self.set_token(t.trim().to_owned());
                 }
             }
+            Command::TryExample(i) => {
+                if !self.keys.keys().iter().any(|k| k.kid.as_deref() == Some("sample-rsa-2048")) {
+                    self.load_sample_keys();
+                }
+                self.tab = Tab::Decode;
+                self.handle(Command::LoadSample(i), platform);
+            }
+            Command::TokenError(e) => self.token_error(e),
             Command::LoadSampleKeys => self.load_sample_keys(),
             Command::ClearToken => self.set_token(String::new()),
             Command::Dropped { paths, texts } => self.dropped(paths, texts),
-            Command::AddKeyFiles => {
-                let paths = platform.pick_files("Add key files", true);
-                if !paths.is_empty() {
-                    self.handle(Command::LoadKeyFiles(paths), platform);
-                }
-            }
-            Command::LoadKeyFiles(paths) => {
-                for path in paths {
-                    self.add_keys(keys::load_file(&path));
-                }
-            }
-            Command::AddKeyText(text) => self.add_keys(keys::load(text.trim().as_bytes(), "pasted key")),
-            Command::AddSecret { text, encoding } => {
-                let label = match encoding {
-                    SecretEncoding::Utf8 | SecretEncoding::Raw => "secret (text)",
-                    SecretEncoding::Base64 => "secret (base64)",
-                    SecretEncoding::Hex => "secret (hex)",
-                };
-                self.add_keys(keys::load_secret(text.as_bytes(), encoding, label).map(|k| vec![k]));
-            }
-            Command::RemoveKey(i) => self.remove_key(i),
-            Command::FetchKeys(url) => {
-                // Network waits never block the window; the fetch has its own deadline.
-                let target = url.clone();
-                self.fetching.push((url, in_background(move || fetch::fetch_keys(&target, fetch::DEFAULT_TIMEOUT))));
-            }
-            // RSA 4096 takes seconds: never on the UI thread.
-            Command::GenerateKey(spec) => self.generating.push((spec, in_background(move || sign::generate(spec)))),
-            Command::ExportKey { index, format, private, save } => {
-                self.export_key(index, format, private, save, platform);
-            }
+            key_command @ (Command::AddKeyFiles
+            | Command::LoadKeyFiles(_)
+            | Command::LoadSecretFile(_)
+            | Command::AddKeyText(_)
+            | Command::AddSecret { .. }
+            | Command::RemoveKey(_)
+            | Command::RenameKey { .. }
+            | Command::DismissKeyError(_)
+            | Command::FetchKeys(_)
+            | Command::GenerateKey(_)
+            | Command::ExportKey { .. }) => self.handle_keys(key_command, platform),
             Command::SetPolicy(policy) => {
                 self.policy = policy;
                 self.reverify();
@@ -372,6 +344,7 @@ impl AppState {
             | Command::SetSignClaims(_)
             | Command::SetSignAlg(_)
             | Command::SetSignKey(_)
+            | Command::SetSignKidFromKey(_)
             | Command::SetTimeClaim { .. }
             | Command::Sign
             | Command::UseSignedToken
@@ -390,14 +363,16 @@ impl AppState {
                 self.history_enabled = on;
                 if !on {
                     self.history.clear();
+                    self.current_in_history = false;
                 }
             }
             Command::DismissMessage => self.message = None,
         }
     }
 
-    /// Collects finished background work and re-judges the token when the simulated clock has
-    /// moved to another second. Called each frame; cheap when nothing changed.
+    /// Collects finished background work and re-judges the token once the clock has passed the
+    /// next instant at which anything the verdict shows changes. Called each frame; cheap when
+    /// nothing changed.
     pub fn tick(&mut self) {
         for result in finished(&mut self.generating) {
             self.add_keys(result.map(|k| vec![k]));
@@ -408,16 +383,31 @@ impl AppState {
                     let n = f.keys.len();
                     self.add_keys(Ok(f.keys));
                     let issuer = f.issuer.map_or_else(String::new, |i| format!("; the issuer is {i}"));
-                    self.info(format!("fetched {n} key(s) from {}{issuer}", f.jwks_url));
+                    self.info(format!("fetched {n} key{} from {}{issuer}", plural(n), f.jwks_url));
                 }
-                Err(e) => self.error(e.to_string()),
+                Err(e) => {
+                    self.fetch_error = Some(e.to_string());
+                    self.error(e.to_string());
+                }
             }
         }
-        #[allow(clippy::cast_possible_truncation)]
-        let second = self.clock.now().floor() as i64;
-        if self.verified_at != Some(second) && self.verification.is_some() {
+        if let Some(at) = self.rejudge_at
+            && self.clock.now() > at
+        {
             self.reverify();
         }
+    }
+
+    /// The next simulated instant at which the window shows something else: a verdict flips, a
+    /// relative time ticks, or the status clock (shown to `clock_step` seconds) turns over.
+    #[must_use]
+    pub fn next_change(&self, clock_step: Option<f64>) -> Option<UnixSeconds> {
+        let (claims, relative) = if self.token.is_some() {
+            (self.shown_times.claims, self.shown_times.relative.as_slice())
+        } else {
+            (TimeClaims::default(), &[][..])
+        };
+        clock::next_change(&claims, self.policy.leeway, relative, clock_step, self.clock.now())
     }
 
     /// The parsed token, when the input is one.
@@ -426,19 +416,100 @@ impl AppState {
         self.token.as_ref().and_then(|r| r.as_ref().ok())
     }
 
+    /// The key list's commands.
+    fn handle_keys(&mut self, command: Command, platform: &mut dyn Platform) {
+        match command {
+            Command::AddKeyFiles => {
+                let paths = platform.pick_files("Add key files", true);
+                if !paths.is_empty() {
+                    self.handle(Command::LoadKeyFiles(paths), platform);
+                }
+            }
+            Command::LoadKeyFiles(paths) => {
+                for path in paths {
+                    self.add_keys(keys::load_file(&path));
+                }
+            }
+            Command::LoadSecretFile(path) => {
+                let label = file_name(&path);
+                let loaded = std::fs::read(&path)
+                    .map_err(|e| Error::Io { path: path.display().to_string(), reason: e.to_string() })
+                    .and_then(|bytes| keys::load_secret(&bytes, SecretEncoding::Raw, &label));
+                self.add_keys(loaded.map(|k| vec![k]));
+            }
+            Command::AddKeyText(text) => self.add_keys(keys::load(text.trim().as_bytes(), "pasted key")),
+            Command::AddSecret { text, encoding } => {
+                let label = match encoding {
+                    SecretEncoding::Utf8 | SecretEncoding::Raw => "secret (text)",
+                    SecretEncoding::Base64 => "secret (base64)",
+                    SecretEncoding::Hex => "secret (hex)",
+                };
+                self.add_keys(keys::load_secret(text.as_bytes(), encoding, label).map(|k| vec![k]));
+            }
+            Command::RemoveKey(i) => self.remove_key(i),
+            Command::RenameKey { index, name } => {
+                if let Some(key) = self.keys.get_mut(index) {
+                    let name = name.trim();
+                    key.name = (!name.is_empty()).then(|| name.to_owned());
+                    self.reverify();
+                }
+            }
+            Command::DismissKeyError(i) if i < self.key_errors.len() => {
+                self.key_errors.remove(i);
+            }
+            Command::FetchKeys(url) => {
+                // Network waits never block the window; the fetch has its own deadline.
+                self.fetch_error = None;
+                let target = url.clone();
+                self.fetching.push((url, in_background(move || fetch::fetch_keys(&target, fetch::DEFAULT_TIMEOUT))));
+            }
+            // RSA 4096 takes seconds: never on the UI thread.
+            Command::GenerateKey(spec) => self.generating.push((spec, in_background(move || sign::generate(spec)))),
+            Command::ExportKey { index, format, private, save } => {
+                self.export_key(index, format, private, save, platform);
+            }
+            _ => {}
+        }
+    }
+
     /// The signing editor's commands.
     fn handle_sign(&mut self, command: Command, platform: &mut dyn Platform) {
         match command {
             Command::EditThisToken => {
-                self.edit_this_token();
-                self.tab = Tab::Sign;
+                let Some(t) = self.token.as_ref().and_then(|r| r.as_ref().ok()) else {
+                    return self.error("decode a token first".into());
+                };
+                match self.sign.edit(t, &self.keys) {
+                    Ok(()) => {
+                        self.tab = Tab::Sign;
+                        self.info("the token is in the signing editor".into());
+                    }
+                    Err(e) => self.error(e),
+                }
             }
-            Command::SetSignHeader(t) => self.sign.header_text = t,
+            Command::SetSignHeader(t) => self.sign.set_header(t),
             Command::SetSignClaims(t) => self.sign.claims_text = t,
-            Command::SetSignAlg(a) => self.sign.alg = a,
-            Command::SetSignKey(k) => self.sign.key = k,
-            Command::SetTimeClaim { claim, offset } => self.set_time_claim(claim, offset),
-            Command::Sign => self.sign_now(),
+            Command::SetSignAlg(a) => self.sign.set_alg(&a),
+            Command::SetSignKey(k) => self.sign.choose_key(k, &self.keys),
+            Command::SetSignKidFromKey(on) => self.sign.set_kid_from_key(on, &self.keys),
+            Command::SetTimeClaim { claim, offset } => {
+                if let Err(e) = self.sign.set_time_claim(claim, offset, self.clock.now()) {
+                    self.error(e);
+                }
+            }
+            Command::Sign => {
+                self.sign.sign(&self.keys);
+                // A key known by its thumbprint now carries it as its kid, so the verifier
+                // selects it by the kid the new token names.
+                if let (true, Some(Ok(_)), Some(i)) = (self.sign.kid_from_key, &self.sign.output, self.sign.key)
+                    && let Some(kid) = crate::ui::sign::signing_kid(&self.keys, i)
+                    && let Some(key) = self.keys.get_mut(i)
+                    && key.kid.is_none()
+                    && kid == key.thumbprint
+                {
+                    key.kid = Some(kid);
+                }
+            }
             Command::UseSignedToken => {
                 if let Some(Ok(t)) = &self.sign.output {
                     let t = t.clone();
@@ -461,7 +532,7 @@ impl AppState {
         let loaded: crate::core::error::Result<Vec<keys::Key>> = SAMPLE_KEYS
             .iter()
             .map(|(name, text)| {
-                if text.starts_with("-----") {
+                if text.starts_with("-----") || text.starts_with('{') {
                     keys::load(text.as_bytes(), name)
                 } else {
                     keys::load_secret(text.as_bytes(), SecretEncoding::Utf8, name).map(|k| vec![k])
@@ -475,11 +546,7 @@ impl AppState {
     fn remove_key(&mut self, i: usize) {
         if self.keys.remove(i).is_some() {
             // Keep the signing choice pointing at the same key, or at none if it was removed.
-            self.sign.key = match self.sign.key {
-                Some(k) if k == i => None,
-                Some(k) if k > i => Some(k - 1),
-                other => other,
-            };
+            self.sign.key_removed(i);
             self.reverify();
         }
     }
@@ -530,23 +597,39 @@ impl AppState {
 
     fn info(&mut self, text: String) {
         self.message = Some((Level::Info, text));
+        self.message_serial += 1;
     }
 
     fn error(&mut self, text: String) {
         self.message = Some((Level::Error, text));
+        self.message_serial += 1;
     }
 
     fn set_token(&mut self, text: String) {
         self.token = if text.trim().is_empty() { None } else { Some(token::parse(&text)) };
+        self.current_in_history = false;
         if self.history_enabled
             && let Some(Ok(t)) = &self.token
         {
-            let clean = t.text.clone();
-            self.history.retain(|h| *h != clean);
-            self.history.insert(0, clean);
+            let entry = HistoryEntry::new(t);
+            self.history.retain(|h| h.token != entry.token);
+            self.history.insert(0, entry);
             self.history.truncate(HISTORY_LEN);
+            self.current_in_history = true;
         }
+        self.shown_times = self.parsed().map(ShownTimes::of).unwrap_or_default();
         self.input = text;
+        self.token_serial += 1;
+        self.reverify();
+    }
+
+    /// A token that could not be read: the error takes the token's place.
+    fn token_error(&mut self, e: Error) {
+        self.input.clear();
+        self.token = Some(Err(e));
+        self.shown_times = ShownTimes::default();
+        self.current_in_history = false;
+        self.token_serial += 1;
         self.reverify();
     }
 
@@ -556,13 +639,20 @@ impl AppState {
                 let n = new.len();
                 let first_new = self.keys.len();
                 self.keys.extend(new);
-                if self.sign.key.is_none() {
-                    self.sign.key = (first_new..self.keys.len()).find(|&i| self.keys.keys()[i].is_secret());
+                if self.sign.key.is_none()
+                    && let Some(i) = (first_new..self.keys.len()).find(|&i| self.keys.keys()[i].is_secret())
+                {
+                    self.sign.choose_key(Some(i), &self.keys);
                 }
-                self.info(format!("added {n} key{}", if n == 1 { "" } else { "s" }));
+                self.info(format!("added {n} key{}", plural(n)));
                 self.reverify();
             }
-            Err(e) => self.error(e.to_string()),
+            Err(e) => {
+                // Shown where the key would be, until dismissed.
+                self.key_errors.insert(0, e.to_string());
+                self.key_errors.truncate(KEY_ERRORS_KEPT);
+                self.error(e.to_string());
+            }
         }
     }
 
@@ -590,60 +680,21 @@ impl AppState {
 
     fn reverify(&mut self) {
         let now = self.clock.now();
-        #[allow(clippy::cast_possible_truncation)]
-        let second = now.floor() as i64;
-        self.verified_at = Some(second);
         self.verification = self.parsed().map(|t| verify::verify(t, self.keys.keys(), &self.policy, now));
-    }
-
-    fn edit_this_token(&mut self) {
-        let Some(t) = self.parsed() else {
-            self.error("decode a token first".into());
-            return;
-        };
-        let header = serde_json::to_string_pretty(t.header()).unwrap_or_default();
-        let claims = match t.claims() {
-            Some(c) => serde_json::to_string_pretty(c).unwrap_or_default(),
-            None => "{}".into(),
-        };
-        let alg = t.alg().filter(|a| verify::SUPPORTED_ALGORITHMS.contains(a)).map(str::to_owned);
-        self.sign.header_text = header;
-        self.sign.claims_text = claims;
-        if let Some(alg) = alg {
-            self.sign.alg = alg;
+        // The verdict (and the relative times in its checks) holds until the next change.
+        self.rejudge_at = self.verification.as_ref().and_then(|_| {
+            clock::next_change(&self.shown_times.claims, self.policy.leeway, &self.shown_times.relative, None, now)
+        });
+        if self.current_in_history
+            && let (Some(v), Some(entry)) = (&self.verification, self.history.first_mut())
+        {
+            entry.verdict = crate::ui::verify::title(v);
         }
-        self.sign.output = None;
-        self.info("the token is in the signing editor".into());
     }
+}
 
-    fn set_time_claim(&mut self, claim: &'static str, offset: i64) {
-        let mut claims = match self.sign.claims() {
-            Ok(c) => c,
-            Err(e) => {
-                self.error(e);
-                return;
-            }
-        };
-        #[allow(clippy::cast_possible_truncation)]
-        let at = self.clock.now().floor() as i64 + offset;
-        if let Some(slot) = claims.get_mut(claim) {
-            *slot = Value::from(at);
-        } else {
-            claims.insert(claim.to_owned(), Value::from(at));
-        }
-        self.sign.claims_text = serde_json::to_string_pretty(&claims).unwrap_or_default();
-    }
-
-    fn sign_now(&mut self) {
-        let result = (|| {
-            let header = self.sign.header()?;
-            let claims = self.sign.claims()?;
-            let index = self.sign.key.ok_or("choose a key to sign with")?;
-            let key = self.keys.keys().get(index).ok_or("the chosen key was removed")?;
-            sign::sign(&header, &claims, &self.sign.alg, key).map_err(|e| e.to_string())
-        })();
-        self.sign.output = Some(result.map_err(|e: String| e));
-    }
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }
 
 /// Takes the results that have arrived out of a list of background jobs, dropping those jobs
@@ -752,7 +803,15 @@ mod tests {
         s.handle(Command::AddKeyText("not a key".into()), &mut p);
         assert_eq!(s.message.as_ref().unwrap().0, Level::Error);
         s.handle(Command::LoadTokenFile(PathBuf::from("/nonexistent")), &mut p);
-        assert!(s.message.as_ref().unwrap().1.contains("/nonexistent"));
+        assert!(
+            matches!(&s.token, Some(Err(e)) if e.to_string().contains("/nonexistent")),
+            "shown where the token would be"
+        );
+        s.handle(Command::LoadKeyFiles(vec![PathBuf::from("/nonexistent-key.pem")]), &mut p);
+        assert!(s.key_errors[0].contains("/nonexistent-key.pem"), "shown where the key would be: {:?}", s.key_errors);
+        assert_eq!(s.key_errors.len(), 2, "the pasted text's error too");
+        s.handle(Command::DismissKeyError(0), &mut p);
+        assert_eq!(s.key_errors.len(), 1);
         s.handle(Command::SetSignClaims("[1]".into()), &mut p);
         s.handle(Command::Sign, &mut p);
         assert!(matches!(&s.sign.output, Some(Err(e)) if e.contains("JSON object")));
@@ -809,7 +868,14 @@ mod tests {
         s.handle(Command::LoadSample(1), &mut p);
         s.handle(Command::SetToken(format!("Bearer {}", SAMPLES[0].1.trim())), &mut p);
         s.handle(Command::SetToken("not a token".into()), &mut p);
-        assert_eq!(s.history, [SAMPLES[0].1.trim(), SAMPLES[1].1.trim()]);
+        let tokens: Vec<&str> = s.history.iter().map(|h| h.token.as_str()).collect();
+        assert_eq!(tokens, [SAMPLES[0].1.trim(), SAMPLES[1].1.trim()]);
+        // Each row says what the token is, not its first characters.
+        assert_eq!(s.history[0].summary, "RS256 · iss https://id.example.com/ · sub 248289761001 · exp 2036-01-01");
+        assert_eq!(s.history[0].verdict, "NO MATCHING KEY");
+        s.handle(Command::LoadSample(0), &mut p);
+        s.handle(Command::LoadSampleKeys, &mut p);
+        assert_eq!(s.history[0].verdict, "VALID", "the current token's row follows its verdict");
         s.handle(Command::SetHistory(false), &mut p);
         assert!(s.history.is_empty());
     }
@@ -824,5 +890,150 @@ mod tests {
         assert_eq!(s.sign.key, Some(secret - 1));
         s.handle(Command::RemoveKey(secret - 1), &mut p);
         assert_eq!(s.sign.key, None);
+    }
+
+    /// A clock whose real time the test sets.
+    fn injected(at: f64) -> (std::sync::Arc<std::sync::Mutex<f64>>, Clock) {
+        let t = std::sync::Arc::new(std::sync::Mutex::new(at));
+        let source = std::sync::Arc::clone(&t);
+        (t, Clock::with_source(move || *source.lock().unwrap()))
+    }
+
+    #[test]
+    fn the_verdict_flips_at_exp_without_any_command() {
+        let (t, clock) = injected(2_082_758_400.0 - 0.5);
+        let mut s = AppState { clock, ..AppState::default() };
+        let mut p = FakePlatform::default();
+        s.handle(Command::LoadSampleKeys, &mut p);
+        s.handle(Command::LoadSample(0), &mut p);
+        assert!(s.verification.as_ref().unwrap().valid);
+        *t.lock().unwrap() = 2_082_758_400.0 + 0.01;
+        s.tick();
+        assert!(!s.verification.as_ref().unwrap().valid, "tick re-judges once exp has passed");
+    }
+
+    #[test]
+    fn re_signing_with_another_key_verifies_by_kid() {
+        let mut s = AppState::default();
+        let mut p = FakePlatform::default();
+        s.handle(Command::LoadSampleKeys, &mut p);
+        s.handle(Command::LoadSample(0), &mut p); // RS256, kid sample-rsa-2048
+        s.handle(Command::EditThisToken, &mut p);
+        assert_eq!(s.tab, Tab::Sign);
+        // Another key: a P-384 private key. "Use to sign" picks ES384 and its kid (thumbprint).
+        s.handle(Command::LoadKeyFiles(vec![asset("ec-p384-pkcs8.pem")]), &mut p);
+        let ec = s.keys.len() - 1;
+        s.handle(Command::SetSignKey(Some(ec)), &mut p);
+        assert_eq!(s.sign.alg, "ES384");
+        let header = s.sign.header().unwrap();
+        assert_eq!(header["alg"], "ES384", "the header follows the dropdown");
+        assert_eq!(header["kid"], s.keys.keys()[ec].thumbprint.as_str());
+        s.handle(Command::Sign, &mut p);
+        s.handle(Command::UseSignedToken, &mut p);
+        let v = s.verification.as_ref().unwrap();
+        assert!(v.valid, "{}", v.summary());
+        assert_eq!(v.matched_key, Some(ec));
+        assert_eq!(v.selection, Some(verify::Selection::Kid));
+        assert!(v.warnings.is_empty(), "{:?}", v.warnings);
+        // The sample P-256 private key signs with the kid its published public half has.
+        s.handle(Command::LoadKeyFiles(vec![asset("ec-p256-pkcs8.pem")]), &mut p);
+        s.handle(Command::SetSignKey(Some(s.keys.len() - 1)), &mut p);
+        assert_eq!(s.sign.header().unwrap()["kid"], "sample-p256");
+        s.handle(Command::Sign, &mut p);
+        s.handle(Command::UseSignedToken, &mut p);
+        let v = s.verification.as_ref().unwrap();
+        assert!(v.valid && v.selection == Some(verify::Selection::Kid) && v.warnings.is_empty(), "{v:?}");
+    }
+
+    #[test]
+    fn a_kept_kid_is_warned_about_before_signing() {
+        let mut s = AppState::default();
+        let mut p = FakePlatform::default();
+        s.handle(Command::LoadSampleKeys, &mut p);
+        s.handle(Command::LoadSample(0), &mut p);
+        s.handle(Command::SetSignKidFromKey(false), &mut p);
+        s.handle(Command::EditThisToken, &mut p);
+        s.handle(
+            Command::AddSecret { text: "0123456789abcdef0123456789abcdef".into(), encoding: SecretEncoding::Utf8 },
+            &mut p,
+        );
+        let secret = s.keys.len() - 1;
+        s.handle(Command::SetSignKey(Some(secret)), &mut p);
+        assert_eq!(s.sign.alg, "HS256");
+        let problems = s.sign.problems(&s.keys);
+        assert!(problems.iter().any(|w| w.contains("sample-rsa-2048") && w.contains("wrong key")), "{problems:?}");
+        s.handle(Command::SetSignKidFromKey(true), &mut p);
+        assert!(s.sign.problems(&s.keys).is_empty(), "{:?}", s.sign.problems(&s.keys));
+    }
+
+    #[test]
+    fn header_and_dropdown_stay_in_sync_and_a_jwe_is_not_re_signed() {
+        let mut s = AppState::default();
+        let mut p = FakePlatform::default();
+        s.handle(Command::SetSignHeader("{\"alg\": \"PS384\", \"typ\": \"JWT\"}".into()), &mut p);
+        assert_eq!(s.sign.alg, "PS384");
+        s.handle(Command::SetSignAlg("ES512".into()), &mut p);
+        assert_eq!(s.sign.header().unwrap()["alg"], "ES512");
+        s.handle(Command::LoadSample(6), &mut p); // the JWE
+        let before = s.sign.clone();
+        s.handle(Command::EditThisToken, &mut p);
+        assert_eq!(s.sign, before, "the editor is untouched");
+        assert_eq!(s.tab, Tab::Decode);
+        assert!(s.message.as_ref().unwrap().1.contains("cannot be re-signed"));
+        // A JWE header typed by hand is refused at signing, not signed as RS256.
+        s.handle(Command::SetSignHeader("{\"alg\": \"RSA1_5\", \"enc\": \"A128CBC-HS256\"}".into()), &mut p);
+        assert_eq!(s.sign.alg, "RSA1_5");
+        s.handle(Command::Sign, &mut p);
+        assert!(matches!(&s.sign.output, Some(Err(e)) if e.contains("JWE")), "{:?}", s.sign.output);
+    }
+
+    #[test]
+    fn use_to_sign_picks_the_keys_algorithm() {
+        let mut s = AppState::default();
+        let mut p = FakePlatform::default();
+        s.handle(
+            Command::AddSecret { text: "0123456789abcdef0123456789abcdef".into(), encoding: SecretEncoding::Utf8 },
+            &mut p,
+        );
+        assert_eq!(s.sign.alg, "HS256");
+        for (file, alg) in
+            [("ec-p384-pkcs8.pem", "ES384"), ("ed25519-pkcs8.pem", "EdDSA"), ("rsa2048-pkcs8.pem", "RS256")]
+        {
+            s.handle(Command::LoadKeyFiles(vec![asset(file)]), &mut p);
+            s.handle(Command::SetSignKey(Some(s.keys.len() - 1)), &mut p);
+            assert_eq!(s.sign.alg, alg, "{file}");
+            s.handle(Command::Sign, &mut p);
+            assert!(matches!(s.sign.output, Some(Ok(_))), "{file}: {:?}", s.sign.output);
+        }
+        // A compatible choice is kept: PS256 stays PS256 with the RSA key.
+        s.handle(Command::SetSignAlg("PS256".into()), &mut p);
+        s.handle(Command::SetSignKey(Some(s.keys.len() - 1)), &mut p);
+        assert_eq!(s.sign.alg, "PS256");
+    }
+
+    #[test]
+    fn the_forgery_sample_is_named_with_the_sample_keys() {
+        let mut s = AppState::default();
+        let mut p = FakePlatform::default();
+        s.handle(Command::TryExample(5), &mut p);
+        let v = s.verification.as_ref().unwrap();
+        assert_eq!(crate::ui::verify::title(v), "FORGERY: algorithm confusion");
+        s.handle(Command::TryExample(0), &mut p);
+        assert_eq!(s.keys.len(), 4, "the sample keys are loaded once");
+        let v = s.verification.as_ref().unwrap();
+        assert_eq!(crate::ui::verify::title(v), "VALID", "selected by kid, no warning: {:?}", v.warnings);
+        s.handle(Command::TryExample(1), &mut p);
+        assert_eq!(crate::ui::verify::title(s.verification.as_ref().unwrap()), "INVALID: claims");
+    }
+
+    #[test]
+    fn keys_can_be_renamed() {
+        let mut s = AppState::default();
+        let mut p = FakePlatform::default();
+        s.handle(Command::LoadKeyFiles(vec![asset("ec-p256-spki.pem")]), &mut p);
+        s.handle(Command::RenameKey { index: 0, name: "  staging API  ".into() }, &mut p);
+        assert_eq!(s.keys.keys()[0].label(), "staging API");
+        s.handle(Command::RenameKey { index: 0, name: String::new() }, &mut p);
+        assert_eq!(s.keys.keys()[0].label(), "ec-p256-spki.pem");
     }
 }

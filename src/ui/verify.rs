@@ -1,13 +1,18 @@
-//! The verdict: a banner that cannot be misread, each key tried and why, each check with its
-//! reason and RFC section, warnings; and the policy editor.
+//! The verdict and the policy, in one scroll area that nothing can hide: the policy (collapsed
+//! to a one-line summary), a banner that cannot be misread, then failed checks, warnings, the
+//! other checks, and each key tried and why (skipped keys folded). The scroll position starts
+//! at the top for each new token. Policy text fields apply on Enter or when they lose focus,
+//! so typing is never rewritten under the cursor.
 
 use egui::{RichText, Ui};
 
-use crate::core::verify::{Outcome, Policy, SUPPORTED_ALGORITHMS, SignatureVerdict, Verification};
+use crate::core::clock::{ClockMode, format_utc};
+use crate::core::verify::{CheckStatus, Outcome, Policy, SUPPORTED_ALGORITHMS, SignatureVerdict, Verification};
 use crate::ui::state::{AppState, Command};
-use crate::ui::theme::{check_mark, signature_good, verdict_colour};
+use crate::ui::theme::{Tone, check_mark, palette};
 
-/// The banner's headline for a verification.
+/// The banner's headline for a verification's signature verdict (before warnings and forgery
+/// detection; see [`title`]).
 #[must_use]
 pub fn headline(v: &Verification) -> &'static str {
     match v.signature {
@@ -22,149 +27,360 @@ pub fn headline(v: &Verification) -> &'static str {
     }
 }
 
-/// Draws the verdict and the policy editor.
-pub fn ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
-    ui.heading("Verify");
-    let dark = ui.visuals().dark_mode;
-    match &state.verification {
-        None => {
-            ui.label("Decode a token to see whether it verifies.");
-        }
-        Some(v) => verdict(ui, v, state, dark),
+/// The verifier's algorithm-confusion warning, when the token is that forgery: an HMAC token
+/// aimed at a public key.
+#[must_use]
+pub fn forgery(v: &Verification) -> Option<&str> {
+    if v.valid {
+        return None;
     }
-    ui.separator();
-    policy_editor(ui, &state.policy, out);
+    v.warnings.iter().map(String::as_str).find(|w| w.starts_with("algorithm confusion"))
 }
 
-fn verdict(ui: &mut Ui, v: &Verification, state: &AppState, dark: bool) {
-    let good = if v.valid { Some(true) } else { signature_good(v.signature).and(Some(false)).or(Some(false)) };
-    let good = if v.signature == SignatureVerdict::NoMatchingKey || v.signature == SignatureVerdict::Encrypted {
-        None
-    } else {
-        good
-    };
-    egui::Frame::new().fill(verdict_colour(good, dark)).inner_margin(10.0).corner_radius(6.0).show(ui, |ui| {
-        ui.set_width(ui.available_width());
-        ui.label(RichText::new(headline(v)).size(22.0).strong().color(egui::Color32::WHITE));
-        ui.label(RichText::new(v.summary()).color(egui::Color32::WHITE));
-    });
-    egui::ScrollArea::vertical().id_salt("verdict").max_height(ui.available_height() * 0.6).show(ui, |ui| {
-        ui.label(RichText::new("Keys").strong());
-        if v.attempts.is_empty() {
-            ui.label(if state.keys.is_empty() { "No key loaded." } else { "Not tried." });
+/// The warnings worth showing, each once. A short HMAC secret is reported both as a lint of the
+/// key and for this use of it; the second says more, so the first goes.
+#[must_use]
+pub fn shown_warnings(v: &Verification) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::with_capacity(v.warnings.len());
+    for w in &v.warnings {
+        if !out.contains(&w.as_str()) {
+            out.push(w);
         }
-        for a in &v.attempts {
-            let (mark, good) = match a.outcome {
-                Outcome::Verified => ("verified", Some(true)),
-                Outcome::WrongSignature => ("no match", Some(false)),
-                Outcome::Skipped => ("skipped", None),
-                Outcome::Rejected => ("rejected", Some(false)),
-            };
-            let key = &state.keys.keys()[a.index];
-            ui.horizontal_wrapped(|ui| {
-                ui.label(RichText::new(mark).color(verdict_colour(good, dark)).strong());
-                ui.label(format!("#{} {} ({}): {}", a.index + 1, key.label(), key.material.describe(), a.reason));
-            });
+    }
+    if out.iter().any(|w| w.starts_with("the HMAC secret is ")) {
+        out.retain(|w| !w.contains(": HMAC secret is "));
+    }
+    out
+}
+
+/// The banner's title: "VALID", "VALID, 2 warnings", "FORGERY: algorithm confusion", or the
+/// signature verdict's [`headline`].
+#[must_use]
+pub fn title(v: &Verification) -> String {
+    if forgery(v).is_some() {
+        return "FORGERY: algorithm confusion".into();
+    }
+    let n = shown_warnings(v).len();
+    match (v.valid, n) {
+        (true, 0) => "VALID".into(),
+        (true, 1) => "VALID, 1 warning".into(),
+        (true, n) => format!("VALID, {n} warnings"),
+        _ => headline(v).into(),
+    }
+}
+
+/// The banner's tone: green only when valid without warnings; amber when valid with warnings,
+/// without a key or encrypted; red otherwise.
+#[must_use]
+pub fn tone(v: &Verification) -> Tone {
+    match v.signature {
+        _ if v.valid && shown_warnings(v).is_empty() => Tone::Good,
+        _ if v.valid => Tone::Warn,
+        SignatureVerdict::NoMatchingKey | SignatureVerdict::Encrypted if forgery(v).is_none() => Tone::Warn,
+        _ => Tone::Bad,
+    }
+}
+
+/// "Policy: iss, aud, 3 algorithms", or what the default checks.
+#[must_use]
+pub fn policy_summary(p: &Policy) -> String {
+    let mut parts = Vec::new();
+    if p.issuer.is_some() {
+        parts.push("iss".to_owned());
+    }
+    if p.audience.is_some() {
+        parts.push("aud".to_owned());
+    }
+    if p.typ.is_some() {
+        parts.push("typ".to_owned());
+    }
+    match p.required_claims.len() {
+        0 => {}
+        1 => parts.push(format!("requires {}", p.required_claims[0])),
+        n => parts.push(format!("{n} required claims")),
+    }
+    if p.leeway > 0 {
+        parts.push(format!("leeway {} s", p.leeway));
+    }
+    if let Some(max) = p.max_lifetime {
+        parts.push(format!("max lifetime {}", crate::core::clock::human_duration(std::time::Duration::from_secs(max))));
+    }
+    match p.algorithms.len() {
+        0 => {}
+        1 => parts.push(p.algorithms[0].clone()),
+        n => parts.push(format!("{n} algorithms")),
+    }
+    if p.allow_json_serialization {
+        parts.push("JWS JSON".to_owned());
+    }
+    if parts.is_empty() { "Policy: default (time claims only)".into() } else { format!("Policy: {}", parts.join(", ")) }
+}
+
+/// The verify panel's own view state: policy fields as typed, and the token the scroll position
+/// belongs to.
+#[derive(Debug, Default)]
+pub struct VerifyPanel {
+    issuer: String,
+    audience: String,
+    typ: String,
+    required: String,
+    /// The policy the fields were last filled from.
+    synced: Option<Policy>,
+    /// The token serial the scroll position belongs to.
+    scrolled_for: Option<u64>,
+}
+
+impl VerifyPanel {
+    /// Draws the verdict and the policy editor.
+    pub fn ui(&mut self, ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
+        ui.heading("Verify");
+        let mut area = egui::ScrollArea::vertical().id_salt("verdict").auto_shrink([false, false]);
+        if self.scrolled_for != Some(state.token_serial) {
+            area = area.vertical_scroll_offset(0.0);
+            self.scrolled_for = Some(state.token_serial);
         }
-        ui.add_space(4.0);
-        ui.label(RichText::new(format!("Checks (leeway {} s)", v.leeway)).strong());
-        for c in &v.checks {
-            let (mark, good) = check_mark(c.status);
-            ui.horizontal_wrapped(|ui| {
-                ui.label(RichText::new(mark).color(verdict_colour(good, dark)).strong());
-                ui.label(format!("{}: {}", c.name, c.reason)).on_hover_text(c.rfc);
-            });
-        }
-        if !v.warnings.is_empty() {
+        area.show(ui, |ui| {
+            self.policy_editor(ui, &state.policy, out);
             ui.add_space(4.0);
-            ui.label(RichText::new("Warnings").strong());
-            for w in &v.warnings {
-                ui.label(RichText::new(format!("Warning: {w}")).color(verdict_colour(None, dark)));
+            match &state.verification {
+                None => {
+                    ui.label("Decode a token to see whether it verifies.");
+                }
+                Some(v) => verdict(ui, v, state),
             }
-        }
-    });
-}
-
-/// A labelled text field for an optional policy value; returns whether it changed.
-fn text_option(ui: &mut Ui, label: &str, value: &mut Option<String>, hint: &str) -> bool {
-    let mut text = value.clone().unwrap_or_default();
-    let changed = ui
-        .horizontal(|ui| {
-            let label = ui.label(label);
-            ui.add(egui::TextEdit::singleline(&mut text).hint_text(hint).desired_width(170.0))
-                .labelled_by(label.id)
-                .changed()
-        })
-        .inner;
-    if changed {
-        *value = (!text.trim().is_empty()).then(|| text.trim().to_owned());
+        });
     }
-    changed
-}
 
-fn policy_editor(ui: &mut Ui, policy: &Policy, out: &mut Vec<Command>) {
-    egui::CollapsingHeader::new(RichText::new("Policy").strong()).id_salt("policy").default_open(false).show(
-        ui,
-        |ui| {
-            let mut p = policy.clone();
-            let mut changed = false;
-            changed |= text_option(ui, "Issuer", &mut p.issuer, "expected iss (not checked when empty)");
-            changed |= text_option(ui, "Audience", &mut p.audience, "expected aud (not checked when empty)");
-            changed |= text_option(ui, "typ", &mut p.typ, "e.g. JWT or at+jwt");
-            let mut required = p.required_claims.join(", ");
-            ui.horizontal(|ui| {
-                ui.label("Required");
-                if ui
-                    .add(egui::TextEdit::singleline(&mut required).hint_text("exp, sub").desired_width(170.0))
-                    .changed()
-                {
-                    p.required_claims =
-                        required.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect();
-                    changed = true;
-                }
-            });
-            ui.horizontal(|ui| {
-                ui.label("Leeway (s)");
-                changed |= ui
-                    .add(egui::DragValue::new(&mut p.leeway).range(0..=86_400))
-                    .on_hover_text("Leeway in seconds")
-                    .changed();
-            });
-            ui.horizontal(|ui| {
-                let mut limit = p.max_lifetime.is_some();
-                if ui.checkbox(&mut limit, "Max lifetime (s)").changed() {
-                    p.max_lifetime = limit.then_some(3600);
-                    changed = true;
-                }
-                if let Some(max) = &mut p.max_lifetime {
+    fn sync(&mut self, p: &Policy) {
+        if self.synced.as_ref() == Some(p) {
+            return;
+        }
+        self.issuer = p.issuer.clone().unwrap_or_default();
+        self.audience = p.audience.clone().unwrap_or_default();
+        self.typ = p.typ.clone().unwrap_or_default();
+        self.required = p.required_claims.join(", ");
+        self.synced = Some(p.clone());
+    }
+
+    fn policy_editor(&mut self, ui: &mut Ui, policy: &Policy, out: &mut Vec<Command>) {
+        self.sync(policy);
+        egui::CollapsingHeader::new(RichText::new(policy_summary(policy)).strong())
+            .id_salt("policy")
+            .default_open(false)
+            .show(ui, |ui| {
+                let mut p = policy.clone();
+                let mut changed = false;
+                ui.label(RichText::new("Text fields apply on Enter or when you leave them.").weak());
+                changed |= text_field(ui, "Issuer", &mut self.issuer, "expected iss (not checked when empty)", |t| {
+                    p.issuer = non_empty(t);
+                });
+                changed |=
+                    text_field(ui, "Audience", &mut self.audience, "expected aud (not checked when empty)", |t| {
+                        p.audience = non_empty(t);
+                    });
+                changed |= text_field(ui, "typ", &mut self.typ, "e.g. JWT or at+jwt", |t| p.typ = non_empty(t));
+                changed |= text_field(ui, "Required", &mut self.required, "claims, e.g. exp, sub", |t| {
+                    p.required_claims = parse_claim_list(t);
+                });
+                ui.horizontal(|ui| {
+                    ui.label("Leeway (s)");
                     changed |= ui
-                        .add(egui::DragValue::new(max).range(1..=31_536_000))
-                        .on_hover_text("Maximum lifetime in seconds")
+                        .add(egui::DragValue::new(&mut p.leeway).range(0..=86_400))
+                        .on_hover_text("Leeway in seconds")
                         .changed();
-                }
-            });
-            changed |= ui.checkbox(&mut p.allow_json_serialization, "Accept JWS JSON serialization").changed();
-            ui.label("Allowed algorithms (none ticked: all)");
-            ui.horizontal_wrapped(|ui| {
-                for alg in SUPPORTED_ALGORITHMS {
-                    let mut on = p.algorithms.iter().any(|a| a == alg);
-                    if ui.checkbox(&mut on, alg).changed() {
-                        if on {
-                            p.algorithms.push(alg.to_owned());
-                        } else {
-                            p.algorithms.retain(|a| a != alg);
-                        }
+                });
+                ui.horizontal(|ui| {
+                    let mut limit = p.max_lifetime.is_some();
+                    if ui.checkbox(&mut limit, "Max lifetime (s)").changed() {
+                        p.max_lifetime = limit.then_some(3600);
                         changed = true;
                     }
+                    if let Some(max) = &mut p.max_lifetime {
+                        changed |= ui
+                            .add(egui::DragValue::new(max).range(1..=31_536_000))
+                            .on_hover_text("Maximum lifetime in seconds")
+                            .changed();
+                    }
+                });
+                changed |= ui.checkbox(&mut p.allow_json_serialization, "Accept JWS JSON serialization").changed();
+                ui.label("Allowed algorithms (none ticked: all)");
+                ui.horizontal_wrapped(|ui| {
+                    for alg in SUPPORTED_ALGORITHMS {
+                        let mut on = p.algorithms.iter().any(|a| a == alg);
+                        if ui.checkbox(&mut on, alg).changed() {
+                            if on {
+                                p.algorithms.push(alg.to_owned());
+                            } else {
+                                p.algorithms.retain(|a| a != alg);
+                            }
+                            changed = true;
+                        }
+                    }
+                });
+                if ui.button("Reset policy").clicked() {
+                    p = Policy::default();
+                    changed = true;
+                }
+                if changed {
+                    out.push(Command::SetPolicy(p));
                 }
             });
-            if ui.button("Reset policy").clicked() {
-                p = Policy::default();
-                changed = true;
+    }
+}
+
+fn non_empty(t: &str) -> Option<String> {
+    let t = t.trim();
+    (!t.is_empty()).then(|| t.to_owned())
+}
+
+/// `exp, sub` or `exp sub` → `exp` and `sub`, each once.
+#[must_use]
+pub fn parse_claim_list(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for name in text.split(|c: char| c == ',' || c.is_whitespace()).filter(|s| !s.is_empty()) {
+        if !out.iter().any(|n| n == name) {
+            out.push(name.to_owned());
+        }
+    }
+    out
+}
+
+/// A labelled text field that applies `commit` when it loses focus (Enter included); returns
+/// whether it did. A field with unapplied text says so.
+fn text_field(ui: &mut Ui, label: &str, buf: &mut String, hint: &str, commit: impl FnOnce(&str)) -> bool {
+    ui.horizontal(|ui| {
+        let label = ui.label(label);
+        let response = ui
+            .add(egui::TextEdit::singleline(buf).hint_text(hint).desired_width(ui.available_width().min(220.0)))
+            .labelled_by(label.id);
+        if response.lost_focus() {
+            commit(buf);
+            true
+        } else {
+            if response.has_focus() && response.changed() {
+                response.on_hover_text("Press Enter to apply");
             }
-            if changed {
-                out.push(Command::SetPolicy(p));
+            false
+        }
+    })
+    .inner
+}
+
+fn section(ui: &mut Ui, text: String) {
+    ui.add_space(6.0);
+    ui.label(RichText::new(text).strong());
+}
+
+fn marked(ui: &mut Ui, mark: &str, tone: Tone, text: String) -> egui::Response {
+    let colour = palette(ui.visuals().dark_mode).text(tone).unwrap_or_else(|| ui.visuals().text_color());
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new(mark).color(colour).strong());
+        ui.label(text)
+    })
+    .inner
+}
+
+fn banner(ui: &mut Ui, v: &Verification, state: &AppState) {
+    let p = palette(ui.visuals().dark_mode);
+    let tone = tone(v);
+    let heading = title(v);
+    let detail = if forgery(v).is_some() {
+        let alg = v.alg.as_deref().unwrap_or("HMAC");
+        let kid = state.parsed().and_then(crate::core::token::Token::kid);
+        let aimed = kid.map_or_else(|| "a public key".to_owned(), |k| format!("the public key {k:?}"));
+        format!(
+            "This token asks for {alg}, an HMAC, but names {aimed}. It was made by using the public key as the HMAC \
+             secret: anyone can, since the key is public. A verifier that accepted a public key as a secret would \
+             take it as genuine; this one never does (RFC 8725 §2.1)."
+        )
+    } else if v.valid {
+        format!("{}; every check passed", v.signature_reason)
+    } else {
+        v.summary().trim_start_matches("INVALID: ").to_owned()
+    };
+    egui::Frame::new().fill(p.fill(tone)).inner_margin(10.0).corner_radius(6.0).show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        ui.label(RichText::new(heading).size(22.0).strong().color(p.on_fill));
+        ui.label(RichText::new(detail).color(p.on_fill));
+        if state.clock.mode() != ClockMode::Real {
+            ui.label(RichText::new(format!("judged at {} (simulated)", format_utc(v.now))).color(p.on_fill));
+        }
+    });
+}
+
+fn verdict(ui: &mut Ui, v: &Verification, state: &AppState) {
+    banner(ui, v, state);
+    let failed: Vec<_> = v.failed_checks().collect();
+    if !failed.is_empty() {
+        section(ui, format!("Failed checks ({})", failed.len()));
+        for c in &failed {
+            marked(ui, "FAIL", Tone::Bad, format!("{}: {}", c.name, c.reason)).on_hover_text(c.rfc);
+        }
+    }
+    let warnings = shown_warnings(v);
+    if !warnings.is_empty() {
+        section(ui, format!("Warnings ({})", warnings.len()));
+        for w in warnings {
+            marked(ui, "warning", Tone::Warn, w.to_owned());
+        }
+    }
+    section(ui, format!("Checks (leeway {} s)", v.leeway));
+    for c in v.checks.iter().filter(|c| c.status != CheckStatus::Failed) {
+        let (mark, tone) = check_mark(c.status);
+        marked(ui, mark, tone, format!("{}: {}", c.name, c.reason)).on_hover_text(c.rfc);
+    }
+    section(ui, "Keys".into());
+    if v.attempts.is_empty() {
+        ui.label(if state.keys.is_empty() { "No key loaded." } else { "Not tried." });
+    }
+    let attempt = |ui: &mut Ui, a: &crate::core::verify::KeyAttempt| {
+        let (mark, tone) = match a.outcome {
+            Outcome::Verified => ("verified", Tone::Good),
+            Outcome::WrongSignature => ("no match", Tone::Bad),
+            Outcome::Skipped => ("skipped", Tone::Neutral),
+            Outcome::Rejected => ("rejected", Tone::Bad),
+        };
+        if let Some(key) = state.keys.keys().get(a.index) {
+            let text = format!("#{} {} ({}): {}", a.index + 1, key.label(), key.material.describe(), a.reason);
+            marked(ui, mark, tone, text);
+        }
+    };
+    for a in v.attempts.iter().filter(|a| a.outcome != Outcome::Skipped) {
+        attempt(ui, a);
+    }
+    let skipped = v.attempts.iter().filter(|a| a.outcome == Outcome::Skipped).count();
+    if skipped > 0 {
+        let label = if skipped == 1 { "1 key skipped".to_owned() } else { format!("{skipped} keys skipped") };
+        egui::CollapsingHeader::new(label).id_salt("skipped-keys").default_open(false).show(ui, |ui| {
+            for a in v.attempts.iter().filter(|a| a.outcome == Outcome::Skipped) {
+                attempt(ui, a);
             }
-        },
-    );
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn required_claims_parse_from_commas_or_spaces_once_each() {
+        assert_eq!(parse_claim_list("exp, sub"), ["exp", "sub"]);
+        assert_eq!(parse_claim_list(" exp sub,,exp "), ["exp", "sub"]);
+        assert!(parse_claim_list(" , ").is_empty());
+    }
+
+    #[test]
+    fn the_policy_summary_names_what_is_set() {
+        assert_eq!(policy_summary(&Policy::default()), "Policy: default (time claims only)");
+        let p = Policy {
+            issuer: Some("https://id".into()),
+            audience: Some("api".into()),
+            algorithms: vec!["RS256".into(), "ES256".into(), "EdDSA".into()],
+            ..Policy::default()
+        };
+        assert_eq!(policy_summary(&p), "Policy: iss, aud, 3 algorithms");
+        let p = Policy { required_claims: vec!["exp".into()], leeway: 30, ..Policy::default() };
+        assert_eq!(policy_summary(&p), "Policy: requires exp, leeway 30 s");
+    }
 }

@@ -24,6 +24,10 @@ pub enum Vocabulary {
     Claims,
 }
 
+/// The top-level claims shown as times (UTC, local, relative). Nested members are not
+/// NumericDates by any specification, so a nested "exp" is shown as the number it is.
+pub const DATE_CLAIMS: [&str; 5] = ["exp", "nbf", "iat", "auth_time", "updated_at"];
+
 /// Objects with more members than this are shown as flat virtualised rows.
 const FLAT_ABOVE: usize = 200;
 
@@ -42,7 +46,7 @@ pub fn json_tree(
         return;
     }
     for (k, v) in obj {
-        member_row(ui, id, k, v, vocab, now, out);
+        member_row(ui, id, k, v, vocab, false, now, out);
     }
 }
 
@@ -66,14 +70,24 @@ fn flat_rows(
                     let text = compact(v, 120);
                     ui.monospace(text);
                     copy_button(ui, "Copy", &value_text(v), out);
-                    time_note(ui, k, v, vocab, now);
+                    time_note(ui, k, v, vocab, false, now);
                 });
             }
         },
     );
 }
 
-fn member_row(ui: &mut Ui, id: &str, k: &str, v: &Value, vocab: Vocabulary, now: UnixSeconds, out: &mut Vec<Command>) {
+#[allow(clippy::too_many_arguments)]
+fn member_row(
+    ui: &mut Ui,
+    id: &str,
+    k: &str,
+    v: &Value,
+    vocab: Vocabulary,
+    nested: bool,
+    now: UnixSeconds,
+    out: &mut Vec<Command>,
+) {
     match v {
         Value::Object(map) if !map.is_empty() => {
             egui::CollapsingHeader::new(RichText::new(format!("{k}: {{{}}}", map.len())).monospace())
@@ -81,7 +95,7 @@ fn member_row(ui: &mut Ui, id: &str, k: &str, v: &Value, vocab: Vocabulary, now:
                 .default_open(map.len() <= 12)
                 .show(ui, |ui| {
                     for (ck, cv) in map {
-                        member_row(ui, &format!("{id}/{k}"), ck, cv, Vocabulary::Claims, now, out);
+                        member_row(ui, &format!("{id}/{k}"), ck, cv, Vocabulary::Claims, true, now, out);
                     }
                 });
         }
@@ -91,7 +105,7 @@ fn member_row(ui: &mut Ui, id: &str, k: &str, v: &Value, vocab: Vocabulary, now:
                 .default_open(items.len() <= 12)
                 .show(ui, |ui| {
                     for (i, item) in items.iter().enumerate() {
-                        member_row(ui, &format!("{id}/{k}"), &i.to_string(), item, Vocabulary::Claims, now, out);
+                        member_row(ui, &format!("{id}/{k}"), &i.to_string(), item, Vocabulary::Claims, true, now, out);
                     }
                 });
         }
@@ -100,7 +114,7 @@ fn member_row(ui: &mut Ui, id: &str, k: &str, v: &Value, vocab: Vocabulary, now:
                 name_label(ui, k, vocab);
                 ui.monospace(compact(v, 1000));
                 copy_button(ui, "Copy", &value_text(v), out);
-                time_note(ui, k, v, vocab, now);
+                time_note(ui, k, v, vocab, nested, now);
             });
         }
     }
@@ -117,8 +131,8 @@ fn name_label(ui: &mut Ui, name: &str, vocab: Vocabulary) {
     }
 }
 
-fn time_note(ui: &mut Ui, name: &str, v: &Value, vocab: Vocabulary, now: UnixSeconds) {
-    let is_date = vocab == Vocabulary::Claims && matches!(name, "exp" | "nbf" | "iat" | "auth_time" | "updated_at");
+fn time_note(ui: &mut Ui, name: &str, v: &Value, vocab: Vocabulary, nested: bool, now: UnixSeconds) {
+    let is_date = vocab == Vocabulary::Claims && !nested && DATE_CLAIMS.contains(&name);
     if let (true, Some(t)) = (is_date, v.as_f64()) {
         ui.label(
             RichText::new(format!("{} · {} · {}", format_utc(t), format_local(t), format_relative(t, now))).weak(),

@@ -1,0 +1,108 @@
+//! `tokenbench open` and `tokenbench FILE.jwt`: the argument forms, and the window they open
+//! (headless, through the same startup commands): keys and token loaded, on the verdict; bad
+//! input shown where the token or the key would be. And the desktop entry that makes "Open with
+//! Token Workbench" work from a file manager.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use std::path::{Path, PathBuf};
+
+use clap::Parser;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use tokenbench::cli::open::{OpenArgs, startup_commands};
+use tokenbench::cli::{Cli, Command as Cli_};
+use tokenbench::ui::app::{Settings, Tab, TokenbenchApp};
+use tokenbench::ui::platform::FakePlatform;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The window as `tokenbench open …` builds it, with the CLI's own argument parsing.
+fn window(args: &[&str]) -> Harness<'static, TokenbenchApp> {
+    let cli = Cli::try_parse_from(std::iter::once("tokenbench").chain(args.iter().copied())).unwrap();
+    let startup = match cli.command {
+        Some(Cli_::Open(open)) => startup_commands(&open),
+        other => panic!("not `open`: {other:?}"),
+    };
+    // A restored tab does not hide the verdict.
+    let settings = Settings { tab: Tab::Sign, ..Settings::default() };
+    let mut h = Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_eframe(move |_cc| {
+        let mut app = TokenbenchApp::with_platform(Box::new(FakePlatform::default()), settings);
+        app.apply(startup);
+        app
+    });
+    h.run();
+    h
+}
+
+fn path(rel: &str) -> String {
+    root().join(rel).display().to_string()
+}
+
+#[test]
+fn open_lands_on_the_verdict_with_keys_and_token_loaded() {
+    let token = format!("@{}", path("assets/samples/01-oidc-id-token-rs256.jwt"));
+    let h = window(&["open", &token, "--key", &path("assets/keys/sample-jwks.json")]);
+    assert_eq!(h.state().state.tab, Tab::Decode);
+    assert_eq!(h.state().state.keys.len(), 3);
+    assert!(h.query_by_label("VALID").is_some());
+    assert!(h.query_by_label_contains("Jane Doe").is_some());
+}
+
+#[test]
+fn open_takes_secrets_and_a_plain_path() {
+    let h = window(&[
+        "open",
+        &path("assets/samples/03-jwt-io-hs256.jwt"),
+        "--secret",
+        "a-string-secret-at-least-256-bits-long",
+    ]);
+    assert!(h.query_by_label("VALID").is_some(), "a plain path is opened as a file");
+    let h = window(&[
+        "open",
+        &path("assets/samples/03-jwt-io-hs256.jwt"),
+        "--secret-base64",
+        "YS1zdHJpbmctc2VjcmV0LWF0LWxlYXN0LTI1Ni1iaXRzLWxvbmc",
+        "--secret-file",
+        &path("assets/keys/hs256-secret.bin"),
+    ]);
+    assert_eq!(h.state().state.keys.len(), 2);
+    assert!(h.query_by_label("VALID").is_some());
+}
+
+#[test]
+fn bad_input_opens_the_window_with_the_error_in_place() {
+    let h = window(&["open", "@/nonexistent/token.jwt", "--key", "/nonexistent/key.pem", "--key", &path("Cargo.toml")]);
+    assert!(h.query_by_label("Could not open the token").is_some());
+    assert!(h.query_by_label_contains("/nonexistent/token.jwt").is_some());
+    assert_eq!(h.query_all_by_label("Could not load a key").count(), 2, "both keys, where keys are listed");
+    assert!(h.query_by_label_contains("/nonexistent/key.pem").is_some());
+    let h = window(&["open", "not.a.token!"]);
+    assert!(h.query_by_label("Not a token").is_some());
+}
+
+#[test]
+fn a_bare_path_opens_the_window_and_subcommands_still_parse() {
+    let cli = Cli::try_parse_from(["tokenbench", "some.jwt"]).unwrap();
+    assert!(cli.command.is_none());
+    assert_eq!(cli.file, Some(PathBuf::from("some.jwt")));
+    let cli = Cli::try_parse_from(["tokenbench", "decode", "x.y.z"]).unwrap();
+    assert!(matches!(cli.command, Some(Cli_::Decode { .. })) && cli.file.is_none());
+    let cli = Cli::try_parse_from(["tokenbench"]).unwrap();
+    assert!(cli.command.is_none() && cli.file.is_none());
+    assert!(Cli::try_parse_from(["tokenbench", "a.jwt", "b.jwt"]).is_err());
+    let open = OpenArgs::default();
+    assert!(startup_commands(&open).is_empty(), "open with nothing is the plain window");
+}
+
+#[test]
+fn the_desktop_entry_opens_jwt_files() {
+    let entry = std::fs::read_to_string(root().join("assets/tokenbench.desktop")).unwrap();
+    let exec = entry.lines().find_map(|l| l.strip_prefix("Exec=")).unwrap();
+    assert_eq!(exec, "tokenbench %f", "the file manager passes the file as the bare path");
+    let mime = entry.lines().find_map(|l| l.strip_prefix("MimeType=")).unwrap();
+    assert!(mime.split(';').any(|m| m == "application/jwt"), "{mime}");
+    let types = std::fs::read_to_string(root().join("assets/tokenbench-mime.xml")).unwrap();
+    assert!(types.contains(r#"<mime-type type="application/jwt">"#) && types.contains(r#"<glob pattern="*.jwt"/>"#));
+}
