@@ -5,6 +5,7 @@
 //! argument tree, the dispatcher and what every subcommand shares (reading TOKEN, writing to
 //! the terminal safely).
 
+mod advise;
 mod decode;
 mod key;
 mod verify;
@@ -18,6 +19,7 @@ use clap::{Parser, Subcommand};
 use crate::core::error::Error;
 use crate::core::token;
 
+pub use advise::{AdviseArgs, advice_text};
 pub use decode::decoded_json;
 pub use key::key_json;
 pub use verify::{VerifyArgs, verification_json, verification_text};
@@ -50,6 +52,8 @@ pub enum Command {
         #[command(subcommand)]
         command: KeyCommand,
     },
+    /// Sessions, JWT or hybrid: the decision rule over a team's answers (exit 0; 2 for an unknown value).
+    Advise(AdviseArgs),
 }
 
 /// `tokenbench key …`.
@@ -72,6 +76,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Decode { json, token } => decode::decode(&token, json),
         Command::Verify(args) => verify::verify_cmd(&args),
         Command::Key { command: KeyCommand::Inspect { json, file } } => key::inspect(&file, json),
+        Command::Advise(args) => Ok(advise::advise_cmd(&args)),
     };
     match result {
         Ok(code) => ExitCode::from(code),
