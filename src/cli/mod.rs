@@ -5,6 +5,7 @@
 //! argument tree, the dispatcher and what every subcommand shares (reading TOKEN, writing to
 //! the terminal safely).
 
+mod advise;
 mod decode;
 mod key;
 pub mod open;
@@ -19,6 +20,7 @@ use clap::{Parser, Subcommand};
 use crate::core::error::Error;
 use crate::core::token;
 
+pub use advise::{AdviseArgs, advice_text};
 pub use decode::decoded_json;
 pub use key::key_json;
 pub use verify::{VerifyArgs, verification_json, verification_text};
@@ -56,6 +58,8 @@ pub enum Command {
         #[command(subcommand)]
         command: KeyCommand,
     },
+    /// Sessions, JWT or hybrid: the decision rule over a team's answers (exit 0; 2 for an unknown value).
+    Advise(AdviseArgs),
 }
 
 /// `tokenbench key …`.
@@ -79,6 +83,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Verify(args) => verify::verify_cmd(&args),
         Command::Key { command: KeyCommand::Inspect { json, file } } => key::inspect(&file, json),
         Command::Open(args) => return open::open(&args),
+        Command::Advise(args) => Ok(advise::advise_cmd(&args)),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -1,6 +1,7 @@
 //! Everything that is not drawing. No egui import ever: the CLI, the GUI and the tests all
 //! drive the same engine.
 
+pub mod advise;
 pub mod clock;
 pub mod docs;
 pub mod error;
