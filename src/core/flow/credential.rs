@@ -115,10 +115,7 @@ impl Source {
                 "your token's claims, signed RS256 with the bundled demo key (no loaded key verifies or signs them)"
                     .into()
             }
-            Self::Typical => format!(
-                "a typical OIDC access token ({TYPICAL_TOKEN_BYTES} bytes, RS256, 2048-bit demo key): load a token \
-                 and key to use yours"
-            ),
+            Self::Typical => "a typical OIDC access token (2048-bit demo key)".into(),
         }
     }
 }
@@ -214,6 +211,33 @@ pub struct Measured {
     /// Whether the credential verifies as valid at the measuring instant (an expired token
     /// costs the same to check, but a server would refuse it).
     pub valid: bool,
+}
+
+/// What a run's totals cost with the measured operations and a network latency.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Estimate {
+    /// CPU: verifications, in-process lookups, signatures.
+    pub cpu: Duration,
+    /// Waiting on the network: one round trip per remote lookup, two more per new store
+    /// connection (TCP and TLS 1.3 handshakes).
+    pub network: Duration,
+}
+
+impl Measured {
+    /// The cost of `totals` with these measurements and a store round trip of `latency_ms`.
+    #[must_use]
+    pub fn estimate(&self, totals: &crate::core::flow::Totals, latency_ms: f64) -> Estimate {
+        let times = |d: Duration, n: u64| d.as_secs_f64() * n as f64;
+        let cpu = times(self.verify, totals.signature_verifications)
+            + times(self.lookup, totals.store_lookups)
+            + self.sign.map_or(0.0, |s| times(s, totals.tokens_signed));
+        let round_trips = totals.remote_lookups as f64 + 2.0 * totals.store_connections as f64;
+        let network = round_trips * latency_ms.max(0.0) / 1000.0;
+        Estimate {
+            cpu: Duration::try_from_secs_f64(cpu).unwrap_or(Duration::MAX),
+            network: Duration::try_from_secs_f64(network).unwrap_or(Duration::MAX),
+        }
+    }
 }
 
 /// Runs `op` in batches for about `budget` and returns the median time of one run. The clock

@@ -423,7 +423,7 @@ const PREFLIGHT_CACHED: u8 = 4;
 const MINTED: u8 = 8;
 
 /// The simulation: a topology, its users and the running totals.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Flow {
     cfg: Config,
     /// Per user: state bits.
@@ -451,6 +451,19 @@ pub struct Flow {
     cross_site_due: Option<u32>,
     fail_pending: bool,
     logout_pending: bool,
+}
+
+impl std::fmt::Debug for Flow {
+    // The per-user arrays can hold millions of entries: never print them.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Flow")
+            .field("cfg", &self.cfg)
+            .field("alive", &self.alive_list)
+            .field("next_login", &self.next_login)
+            .field("next_request", &self.next_request)
+            .field("totals", &self.totals)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Flow {

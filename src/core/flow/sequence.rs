@@ -150,6 +150,24 @@ fn msg(from: Actor, to: Actor, label: Label, emphasis: Emphasis) -> Message {
     Message { from, to, label, emphasis }
 }
 
+/// The most messages any event of `cfg` can have: a view sizes its diagram by it, so the
+/// diagram does not jump from event to event.
+#[must_use]
+pub fn max_messages(cfg: &Config) -> usize {
+    let m = cfg.services as usize;
+    let checked = usize::from(cfg.revocation != Revocation::None && cfg.mode == Mode::Jwt);
+    let request = match cfg.mode {
+        // request, forward, lookup, answer, 3 per service, response
+        Mode::Session => 5 + 3 * m,
+        // request, forward, verify, [lookup, answer], per service: call, verify, [lookup, answer], response
+        Mode::Jwt => 4 + 2 * checked + m * (2 + 2 * checked),
+        // request, forward, lookup, answer, mint, 2 per service, response
+        Mode::Hybrid => 6 + 2 * m,
+    };
+    // Login: at most 6 (session with replication and a native app); logout 5; cross-site 7.
+    request.max(7)
+}
+
 /// The messages of one played event, in order.
 #[must_use]
 pub fn messages(cfg: &Config, step: &Step) -> Vec<Message> {

@@ -299,6 +299,7 @@ proptest::proptest! {
         while let Some(step) = f.step() {
             played += 1;
             let msgs = sequence::messages(&c, &step);
+            proptest::prop_assert!(msgs.len() <= sequence::max_messages(&c), "{step:?}: {} > max", msgs.len());
             lookups += msgs.iter().filter(|m| m.emphasis == Emphasis::Lookup).count() as u64;
             verifications += msgs.iter().filter(|m| m.emphasis == Emphasis::Verify).count() as u64;
             replications += msgs.iter().map(|m| match m.label { Label::Replicate(n) => u64::from(n), Label::ServerUp(n) => n, _ => 0 }).sum::<u64>();
@@ -509,4 +510,26 @@ fn measuring_uses_the_real_verifier() {
     assert!(m.verify > std::time::Duration::ZERO && m.lookup > std::time::Duration::ZERO);
     assert!(m.sign.is_some(), "the demo key can sign");
     assert!(m.verify > m.lookup, "an RSA verification costs more than a hash lookup");
+}
+
+#[test]
+fn the_estimate_multiplies_measured_costs_by_the_counts() {
+    use std::time::Duration;
+    let m = credential::Measured {
+        verify: Duration::from_micros(20),
+        sign: Some(Duration::from_micros(500)),
+        lookup: Duration::from_nanos(100),
+        valid: true,
+    };
+    let t = Totals {
+        signature_verifications: 1_000,
+        store_lookups: 10_000,
+        remote_lookups: 4_000,
+        tokens_signed: 10,
+        store_connections: 100,
+        ..Totals::default()
+    };
+    let e = m.estimate(&t, 0.5);
+    assert_eq!(e.cpu, Duration::from_millis(20 + 1 + 5));
+    assert_eq!(e.network, Duration::from_millis(2_000 + 100));
 }
