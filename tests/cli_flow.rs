@@ -262,3 +262,56 @@ fn zero_requests_is_a_valid_run() {
     let v = json(&["--mode", "session", "--store", "replicated", "--servers", "3", "--users", "4", "--requests", "0"]);
     assert_eq!(figures(&v), [0, 34, 0, 0, 0, 0, 8], "logins still replicate");
 }
+
+#[test]
+fn the_gui_lanes_and_the_cli_give_the_same_numbers() {
+    use tokenbench::ui::flows::{FlowCommand, FlowsLab, Scenario, SessionVariant};
+    let mut lab = FlowsLab::default();
+    let mut handle = |lab: &mut FlowsLab, c: FlowCommand| lab.handle(c, None, &[], 1_700_000_000.0);
+    handle(&mut lab, FlowCommand::UseLoaded);
+    handle(&mut lab, FlowCommand::Users(37));
+    handle(&mut lab, FlowCommand::Requests(1_001));
+    let mut compared = 0;
+    let setups: [(Scenario, Option<SessionVariant>); 7] = [
+        (Scenario::Scalability, Some(SessionVariant::Sticky)),
+        (Scenario::Scalability, Some(SessionVariant::Shared)),
+        (Scenario::Scalability, Some(SessionVariant::Replicated)),
+        (Scenario::Failover, None),
+        (Scenario::Overhead, None),
+        (Scenario::Microservices, None),
+        (Scenario::Hybrid, None),
+    ];
+    for (scenario, variant) in setups {
+        handle(&mut lab, FlowCommand::Scenario(scenario));
+        handle(&mut lab, FlowCommand::Servers(5));
+        if let Some(v) = variant {
+            handle(&mut lab, FlowCommand::Variant(v));
+        }
+        // Animate a little, as the view does, then play the rest at once.
+        for _ in 0..50 {
+            handle(&mut lab, FlowCommand::Step);
+        }
+        handle(&mut lab, FlowCommand::RunToEnd);
+        for lane in 0..2 {
+            let args = lab.cli_args(lane).unwrap_or_else(|e| panic!("{scenario:?} lane {lane}: {e}"));
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let v = json(&args);
+            let t = lab.lanes[lane].flow.totals();
+            let gui = [
+                t.requests,
+                lab.lanes[lane].cfg.bytes_per_request() as u64,
+                t.store_lookups,
+                t.signature_verifications,
+                t.failed_requests,
+                t.sessions_lost,
+                t.replication_messages,
+            ];
+            assert_eq!(figures(&v), gui, "{scenario:?} {variant:?} lane {lane}: {args:?}");
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, 14);
+    // A lane changed by a click has no CLI equivalent, and says so.
+    handle(&mut lab, FlowCommand::Kill(2));
+    assert!(lab.cli_args(0).is_err());
+}

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use egui::{RichText, Ui};
-use egui_plot::{Bar, BarChart, Legend, Line, Plot};
+use egui_plot::{Bar, BarChart, Legend, Line, LineStyle, Plot};
 
 use super::diagram;
 use super::{
@@ -421,6 +421,10 @@ fn sweep_plot(ui: &mut Ui, lab: &FlowsLab) {
         );
         return;
     };
+    let lookup = diagram::emphasis_colour(sequence::Emphasis::Lookup, ui);
+    let replication = diagram::emphasis_colour(sequence::Emphasis::Replication, ui);
+    let failure = diagram::emphasis_colour(sequence::Emphasis::Failure, ui);
+    let verify = diagram::emphasis_colour(sequence::Emphasis::Verify, ui);
     let series = |f: fn(&SweepPoint) -> u64| -> Vec<[f64; 2]> {
         points.iter().map(|p| [f64::from(p.servers), f(p) as f64]).collect()
     };
@@ -434,10 +438,29 @@ fn sweep_plot(ui: &mut Ui, lab: &FlowsLab) {
         .include_y(0.0)
         .x_axis_label("servers")
         .show(ui, |plot| {
-            plot.line(Line::new("shared store: network round trips", series(|p| p.shared_round_trips)));
-            plot.line(Line::new("replicated: replication messages", series(|p| p.replication_messages)));
-            plot.line(Line::new("sticky: sessions lost when server 0 dies", series(|p| p.sticky_sessions_lost)));
-            plot.line(Line::new("JWT: verifications (local CPU)", series(|p| p.jwt_verifications)));
+            let width = 2.0;
+            plot.line(
+                Line::new("shared store: network round trips", series(|p| p.shared_round_trips))
+                    .color(lookup)
+                    .width(width),
+            );
+            plot.line(
+                Line::new("replicated: replication messages", series(|p| p.replication_messages))
+                    .color(replication)
+                    .width(width),
+            );
+            plot.line(
+                Line::new("sticky: sessions lost when server 0 dies", series(|p| p.sticky_sessions_lost))
+                    .color(failure)
+                    .width(width),
+            );
+            // Often equal to the shared store's round trips (one per request each): dashed so both show.
+            plot.line(
+                Line::new("JWT: verifications (local CPU)", series(|p| p.jwt_verifications))
+                    .color(verify)
+                    .width(width)
+                    .style(LineStyle::dashed_loose()),
+            );
         });
 }
 
