@@ -267,7 +267,7 @@ fn zero_requests_is_a_valid_run() {
 fn the_gui_lanes_and_the_cli_give_the_same_numbers() {
     use tokenbench::ui::flows::{FlowCommand, FlowsLab, Scenario, SessionVariant};
     let mut lab = FlowsLab::default();
-    let mut handle = |lab: &mut FlowsLab, c: FlowCommand| lab.handle(c, None, &[], 1_700_000_000.0);
+    let handle = |lab: &mut FlowsLab, c: FlowCommand| lab.handle(c, None, &[], 1_700_000_000.0);
     handle(&mut lab, FlowCommand::UseLoaded);
     handle(&mut lab, FlowCommand::Users(37));
     handle(&mut lab, FlowCommand::Requests(1_001));

@@ -132,7 +132,7 @@ fn controls_row(ui: &mut Ui, lab: &FlowsLab, out: &mut Vec<Command>) {
             if ui.button("Pause lanes").clicked() {
                 emit(out, FlowCommand::Pause);
             }
-        } else if ui.button("Play").on_hover_text("Animate the events, message by message").clicked() {
+        } else if ui.button("Play lanes").on_hover_text("Animate the events, message by message").clicked() {
             emit(out, FlowCommand::Play);
         }
         if ui.button("Step").on_hover_text("Show the next event whole").clicked() {
@@ -344,7 +344,7 @@ fn totals(ui: &mut Ui, lab: &FlowsLab, index: usize) {
     if let Some(measured) = &lab.measured {
         let cost = measured.estimate(t, lab.params.store_latency_ms);
         let per_request = |d: Duration| (requests > 0).then(|| micros(d.div_f64(requests as f64)));
-        row(ui, "CPU time (measured)", duration(cost.cpu), per_request(cost.cpu));
+        row(ui, "CPU incl. logins", duration(cost.cpu), per_request(cost.cpu));
         row(ui, "network wait", duration(cost.network), per_request(cost.network));
     }
     row(ui, "revocation takes effect", delay(lab.revocation_delay(index)), None);
