@@ -357,11 +357,33 @@ impl Lane {
     }
 }
 
+/// The token as the diagram's labels show it: whole up to 16 KiB, else its ends around the
+/// number of bytes left out (a label is built per message; a megabyte each would stall).
+fn shown_token(token: &str) -> std::borrow::Cow<'_, str> {
+    const WHOLE: usize = 16 * 1024;
+    if token.len() <= WHOLE {
+        return token.into();
+    }
+    let head = token.floor_char_boundary(6000);
+    let tail = token.floor_char_boundary(token.len() - 2000);
+    format!("{}…[{} bytes not shown]…{}", &token[..head], tail - head, &token[tail..]).into()
+}
+
 /// A fingerprint of the loaded token and keys: the lab rebuilds its JWT when it changes.
 #[must_use]
 pub fn loaded_fingerprint(token: Option<&Token>, keys: &[Key]) -> u64 {
+    /// Tokens up to this size are hashed whole each frame; above it, their length and ends.
+    const WHOLE: usize = 64 * 1024;
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    token.map(|t| t.text.as_str()).hash(&mut h);
+    if let Some(t) = token.map(|t| t.text.as_bytes()) {
+        t.len().hash(&mut h);
+        if t.len() <= WHOLE {
+            t.hash(&mut h);
+        } else {
+            t[..4096].hash(&mut h);
+            t[t.len() - 4096..].hash(&mut h);
+        }
+    }
     for k in keys {
         k.thumbprint.hash(&mut h);
         k.private.is_some().hash(&mut h);
@@ -625,8 +647,8 @@ impl FlowsLab {
             return;
         };
         let (token, jti, alg) = match &self.credential {
-            Some(c) => (c.token.as_str(), c.jti.as_str(), c.alg.as_str()),
-            None => ("<token>", "<jti>", "RS256"),
+            Some(c) => (shown_token(&c.token), c.jti.as_str(), c.alg.as_str()),
+            None => ("<token>".into(), "<jti>", "RS256"),
         };
         let cfg = self.lanes[lane].cfg;
         let user = match step {
@@ -635,7 +657,7 @@ impl FlowsLab {
             Step::CrossSite(c) => c.user,
             Step::ServerDied { .. } | Step::ServerAdded { .. } => 0,
         };
-        let cx = LabelContext { cfg: &cfg, user, token, jti, alg };
+        let cx = LabelContext { cfg: &cfg, user, token: &token, jti, alg };
         let drawn = sequence::messages(&cfg, &step)
             .into_iter()
             .map(|message| Drawn { text: message.label.text(&cx), message })
@@ -804,6 +826,19 @@ mod tests {
     #[test]
     fn parameters_are_editable_and_restart_the_lanes() {
         let mut h = app();
+        // Through the widgets themselves: the number fields are labelled by their names.
+        fn field<'a>(h: &'a Harness<'_, TokenbenchApp>, name: &'a str) -> egui_kittest::Node<'a> {
+            h.query_all_by_label(name).find(|n| n.accesskit_node().role() == egui::accesskit::Role::SpinButton).unwrap()
+        }
+        field(&h, "Users").set_value_accesskit(30.0);
+        h.run();
+        field(&h, "Requests").set_value_accesskit(90.0);
+        h.run();
+        field(&h, "Fan-out").increment_accesskit();
+        h.run();
+        let p = h.state().state.flows.params;
+        assert_eq!((p.users, p.requests, p.services), (30, 90, 1));
+        assert_eq!(h.state().state.flows.lanes[0].cfg.users, 30, "the lanes restarted with the new values");
         h.state_mut().apply(vec![Command::Flow(FlowCommand::Servers(50)), Command::Flow(FlowCommand::Users(1000))]);
         h.run();
         assert!(h.query_by_label("Kill server 49").is_some(), "50 servers in the strip");
@@ -856,5 +891,28 @@ mod tests {
         ]);
         h.run();
         assert_eq!(metric(&h, "after logout accepted"), [0, 0]);
+    }
+
+    #[test]
+    fn a_one_megabyte_token_is_carried_but_labelled_by_its_ends() {
+        use crate::core::keys::{self, SecretEncoding};
+        let key = keys::load_secret(&[7u8; 32], SecretEncoding::Raw, "k").unwrap();
+        let mut claims = credential::typical_claims(1_700_000_000);
+        claims.insert("blob".into(), "x".repeat(750 * 1024).into());
+        let big = crate::core::sign::sign(&crate::core::token::JsonObject::new(), &claims, "HS256", &key).unwrap();
+        let parsed = crate::core::token::parse(&big).unwrap();
+        let mut lab = FlowsLab::default();
+        let started = std::time::Instant::now();
+        lab.handle(FlowCommand::UseLoaded, Some(&parsed), std::slice::from_ref(&key), 1_700_000_100.0);
+        lab.handle(FlowCommand::Scenario(Scenario::Microservices), Some(&parsed), std::slice::from_ref(&key), 0.0);
+        assert!(started.elapsed() < Duration::from_secs(5), "measuring a huge token stays short");
+        assert_eq!(lab.lanes[1].cfg.bytes_per_request(), 22 + big.len(), "the model counts every byte");
+        for _ in 0..14 {
+            lab.handle(FlowCommand::Step, None, &[], 0.0);
+        }
+        let (step, drawn) = lab.lanes[1].shown.as_ref().unwrap();
+        assert!(matches!(step, Step::Request(_)), "{step:?}");
+        assert!(drawn.iter().all(|d| d.text.len() < 20_000), "labels show the token's ends only");
+        assert!(drawn.iter().any(|d| d.text.contains("bytes not shown")));
     }
 }

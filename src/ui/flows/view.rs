@@ -74,7 +74,8 @@ fn number<T: egui::emath::Numeric>(
 ) -> Option<T> {
     let label = ui.label(name);
     let mut v = value;
-    let speed = if range.end().to_f64() > 1000.0 { 1.0 + value.to_f64() / 50.0 } else { 0.1 };
+    // Whole numbers move by at least one per step, so arrow keys and accessibility increments work.
+    let speed = if T::INTEGRAL { 1.0 + value.to_f64() / 50.0 } else { 0.1 };
     let r = ui.add(egui::DragValue::new(&mut v).range(range).speed(speed)).labelled_by(label.id).on_hover_text(hint);
     (r.changed() && v != value).then_some(v)
 }
