@@ -823,13 +823,15 @@ mod tests {
         assert!(played >= 1, "the animation advanced while playing");
     }
 
+    /// The number field labelled `name` (its label is a separate node with the same text).
+    fn field<'a>(h: &'a Harness<'_, TokenbenchApp>, name: &'a str) -> egui_kittest::Node<'a> {
+        h.query_all_by_label(name).find(|n| n.accesskit_node().role() == egui::accesskit::Role::SpinButton).unwrap()
+    }
+
     #[test]
     fn parameters_are_editable_and_restart_the_lanes() {
         let mut h = app();
-        // Through the widgets themselves: the number fields are labelled by their names.
-        fn field<'a>(h: &'a Harness<'_, TokenbenchApp>, name: &'a str) -> egui_kittest::Node<'a> {
-            h.query_all_by_label(name).find(|n| n.accesskit_node().role() == egui::accesskit::Role::SpinButton).unwrap()
-        }
+        // Through the widgets themselves.
         field(&h, "Users").set_value_accesskit(30.0);
         h.run();
         field(&h, "Requests").set_value_accesskit(90.0);
