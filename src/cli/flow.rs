@@ -248,23 +248,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_json_has_exactly_the_contract_keys_in_order() {
+    fn elapsed_ms_is_rounded_to_microseconds_and_counts_are_the_models() {
+        // The key list itself is tested through the binary (tests/cli_flow.rs).
         let t = crate::core::flow::simulate(&Config { requests: 3, ..Config::default() }).unwrap();
         let v = flow_json(&t, 34, 1.234_56);
-        let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
-        assert_eq!(
-            keys,
-            [
-                "requests",
-                "bytes_per_request",
-                "store_lookups",
-                "signature_verifications",
-                "failed_requests",
-                "sessions_lost",
-                "replication_messages",
-                "elapsed_ms"
-            ]
-        );
         assert_eq!(v["elapsed_ms"], 1.235);
+        assert_eq!((v["requests"].as_u64(), v["store_lookups"].as_u64()), (Some(3), Some(3)));
     }
 }

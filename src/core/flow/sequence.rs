@@ -259,6 +259,16 @@ fn revocation_check(by: Actor, outcome: Outcome, out: &mut Vec<Message>) {
     out.push(msg(Actor::Store, by, answer.0, answer.1));
 }
 
+/// A request with the cookie reaches server `s`, which looks the session up; returns the answer.
+fn edge_lookup(s: Actor, outcome: Outcome, out: &mut Vec<Message>) -> (Label, Emphasis) {
+    out.push(msg(Actor::Client, Actor::Balancer, Label::RequestCookie, Emphasis::Plain));
+    out.push(msg(Actor::Balancer, s, Label::Forward, Emphasis::Plain));
+    let answer = session_answer(outcome);
+    out.push(msg(s, Actor::Store, Label::SessionLookup, Emphasis::Lookup));
+    out.push(msg(Actor::Store, s, answer.0, answer.1));
+    answer
+}
+
 fn request(cfg: &Config, r: &RequestStep, out: &mut Vec<Message>) {
     use Actor::{Balancer, Client as C, Server, Service};
     use Emphasis::{Lookup, Plain, Verify};
@@ -266,11 +276,7 @@ fn request(cfg: &Config, r: &RequestStep, out: &mut Vec<Message>) {
     let services = (0..cfg.services).map(Service);
     match cfg.mode {
         Mode::Session => {
-            out.push(msg(C, Balancer, Label::RequestCookie, Plain));
-            out.push(msg(Balancer, s, Label::Forward, Plain));
-            let answer = session_answer(r.outcome);
-            out.push(msg(s, Actor::Store, Label::SessionLookup, Lookup));
-            out.push(msg(Actor::Store, s, answer.0, answer.1));
+            let answer = edge_lookup(s, r.outcome, out);
             // Each service receives the cookie and looks the session up itself.
             for svc in services {
                 out.push(msg(s, svc, Label::ServiceCookie, Plain));
@@ -296,11 +302,7 @@ fn request(cfg: &Config, r: &RequestStep, out: &mut Vec<Message>) {
             }
         }
         Mode::Hybrid => {
-            out.push(msg(C, Balancer, Label::RequestCookie, Plain));
-            out.push(msg(Balancer, s, Label::Forward, Plain));
-            let answer = session_answer(r.outcome);
-            out.push(msg(s, Actor::Store, Label::SessionLookup, Lookup));
-            out.push(msg(Actor::Store, s, answer.0, answer.1));
+            edge_lookup(s, r.outcome, out);
             if r.outcome.served() {
                 if r.minted {
                     out.push(msg(s, s, Label::MintInternal, Emphasis::Sign));

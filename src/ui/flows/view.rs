@@ -391,13 +391,7 @@ fn chart(ui: &mut Ui, lab: &FlowsLab) {
             BarChart::new(l.title(), bars).color(part_colour(if i == 0 { Part::Header } else { Part::Signature }, dark))
         })
         .collect();
-    Plot::new("flows-totals")
-        .height(170.0)
-        .legend(Legend::default())
-        .allow_zoom(false)
-        .allow_drag(false)
-        .allow_scroll(false)
-        .allow_boxed_zoom(false)
+    still_plot("flows-totals")
         .show_grid([false, true])
         .include_y(0.0)
         .x_axis_formatter(|mark, _| {
@@ -410,6 +404,20 @@ fn chart(ui: &mut Ui, lab: &FlowsLab) {
             }
         });
 }
+
+/// A plot that does not pan or zoom (the page scrolls under the wheel), with a legend.
+fn still_plot(id: &str) -> Plot<'_> {
+    Plot::new(id)
+        .height(170.0)
+        .legend(Legend::default())
+        .allow_zoom(false)
+        .allow_drag(false)
+        .allow_scroll(false)
+        .allow_boxed_zoom(false)
+}
+
+/// A sweep line: its name, what it plots, its colour.
+type SweepLine = (&'static str, fn(&SweepPoint) -> u64, egui::Color32);
 
 fn sweep_plot(ui: &mut Ui, lab: &FlowsLab) {
     ui.label(RichText::new("What each design pays as servers are added (the model, 1 to 50 servers)").strong());
@@ -429,40 +437,19 @@ fn sweep_plot(ui: &mut Ui, lab: &FlowsLab) {
     let series = |f: fn(&SweepPoint) -> u64| -> Vec<[f64; 2]> {
         points.iter().map(|p| [f64::from(p.servers), f(p) as f64]).collect()
     };
-    Plot::new("flows-sweep")
-        .height(170.0)
-        .legend(Legend::default())
-        .allow_zoom(false)
-        .allow_drag(false)
-        .allow_scroll(false)
-        .allow_boxed_zoom(false)
-        .include_y(0.0)
-        .x_axis_label("servers")
-        .show(ui, |plot| {
-            let width = 2.0;
-            plot.line(
-                Line::new("shared store: network round trips", series(|p| p.shared_round_trips))
-                    .color(lookup)
-                    .width(width),
-            );
-            plot.line(
-                Line::new("replicated: replication messages", series(|p| p.replication_messages))
-                    .color(replication)
-                    .width(width),
-            );
-            plot.line(
-                Line::new("sticky: sessions lost when server 0 dies", series(|p| p.sticky_sessions_lost))
-                    .color(failure)
-                    .width(width),
-            );
-            // Often equal to the shared store's round trips (one per request each): dashed so both show.
-            plot.line(
-                Line::new("JWT: verifications (local CPU)", series(|p| p.jwt_verifications))
-                    .color(verify)
-                    .width(width)
-                    .style(LineStyle::dashed_loose()),
-            );
-        });
+    still_plot("flows-sweep").include_y(0.0).x_axis_label("servers").show(ui, |plot| {
+        let lines: [SweepLine; 4] = [
+            ("shared store: network round trips", |p| p.shared_round_trips, lookup),
+            ("replicated: replication messages", |p| p.replication_messages, replication),
+            ("sticky: sessions lost when server 0 dies", |p| p.sticky_sessions_lost, failure),
+            ("JWT: verifications (local CPU)", |p| p.jwt_verifications, verify),
+        ];
+        for (i, (name, value, colour)) in lines.into_iter().enumerate() {
+            let line = Line::new(name, series(value)).color(colour).width(2.0);
+            // JWT verifications often equal the shared store's round trips: dashed so both show.
+            plot.line(if i == 3 { line.style(LineStyle::dashed_loose()) } else { line });
+        }
+    });
 }
 
 fn cli_lines(ui: &mut Ui, lab: &FlowsLab, out: &mut Vec<Command>) {
