@@ -53,8 +53,12 @@ pub const SET_COOKIE_ATTRIBUTES: &str = "; HttpOnly; Secure; SameSite=Lax";
 pub const HYBRID_INTERNAL_TOKEN_LIFETIME: f64 = 60.0;
 /// The most servers a topology may have (servers are indexed by `u16` per user).
 pub const MAX_SERVERS: u32 = 65_535;
-/// The most users a run may have (two bytes of state each, plus two for the login server).
+/// The most users a run may have (one byte of state each, plus two for the login server).
 pub const MAX_USERS: u32 = 100_000_000;
+/// The most services a request may fan out to.
+pub const MAX_SERVICES: u32 = 1_000;
+/// The most requests a run may have (hours of simulation; keeps every count inside `u64`).
+pub const MAX_REQUESTS: u64 = 1_000_000_000_000;
 
 /// Where authentication state lives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
@@ -232,6 +236,12 @@ impl Config {
         if self.users > MAX_USERS {
             return Err(FlowError::TooManyUsers(self.users));
         }
+        if self.services > MAX_SERVICES {
+            return Err(FlowError::TooManyServices(self.services));
+        }
+        if self.requests > MAX_REQUESTS {
+            return Err(FlowError::TooManyRequests(self.requests));
+        }
         if self.fail_server_at.is_some() && self.servers < 2 {
             return Err(FlowError::FailWithOneServer);
         }
@@ -259,6 +269,12 @@ pub enum FlowError {
     /// U above [`MAX_USERS`].
     #[error("--users {0} is more than the {MAX_USERS} users the model supports")]
     TooManyUsers(u32),
+    /// M above [`MAX_SERVICES`].
+    #[error("--services {0} is more than the {MAX_SERVICES} services the model supports")]
+    TooManyServices(u32),
+    /// R above [`MAX_REQUESTS`].
+    #[error("--requests {0} is more than the {MAX_REQUESTS} requests the model supports")]
+    TooManyRequests(u64),
     /// A failure with a single server would leave nowhere to route.
     #[error("--fail-server-at needs at least 2 servers: with one, no server would be left to serve")]
     FailWithOneServer,
@@ -712,7 +728,8 @@ impl Flow {
                 } else {
                     Outcome::SessionMissing
                 };
-                self.totals.service_bytes += u64::from(m) * COOKIE_LINE_BYTES as u64;
+                self.totals.service_bytes =
+                    self.totals.service_bytes.saturating_add(u64::from(m) * COOKIE_LINE_BYTES as u64);
                 (outcome, 1 + m, if shared { 1 + m } else { m }, 0)
             }
             Mode::Jwt => {
@@ -722,7 +739,8 @@ impl Flow {
                     (true, Revocation::None) => Outcome::AcceptedAfterLogout,
                     (true, _) => Outcome::RejectedAfterLogout,
                 };
-                self.totals.service_bytes += u64::from(m) * self.cfg.bytes_per_request() as u64;
+                self.totals.service_bytes =
+                    self.totals.service_bytes.saturating_add(u64::from(m) * self.cfg.bytes_per_request() as u64);
                 (outcome, lookups, lookups, 1 + m)
             }
             Mode::Hybrid => {
@@ -733,7 +751,10 @@ impl Flow {
                         self.totals.tokens_signed += 1;
                         minted = true;
                     }
-                    self.totals.service_bytes += u64::from(m) * (BEARER_PREFIX.len() + self.cfg.token_bytes) as u64;
+                    self.totals.service_bytes = self
+                        .totals
+                        .service_bytes
+                        .saturating_add(u64::from(m) * (BEARER_PREFIX.len() + self.cfg.token_bytes) as u64);
                     (Outcome::Ok, 1, remote, m)
                 } else if logged_out {
                     (Outcome::RejectedAfterLogout, 1, remote, 0)
@@ -743,7 +764,7 @@ impl Flow {
             }
         };
         self.totals.requests += 1;
-        self.totals.client_bytes += self.cfg.bytes_per_request() as u64;
+        self.totals.client_bytes = self.totals.client_bytes.saturating_add(self.cfg.bytes_per_request() as u64);
         self.totals.store_lookups += u64::from(lookups);
         self.totals.remote_lookups += u64::from(remote);
         self.totals.signature_verifications += u64::from(verifications);
@@ -790,7 +811,7 @@ impl Flow {
                     (false, true) => Outcome::RejectedAfterLogout,
                     (false, false) => Outcome::SessionMissing,
                 };
-                self.totals.client_bytes += COOKIE_LINE_BYTES as u64;
+                self.totals.client_bytes = self.totals.client_bytes.saturating_add(COOKIE_LINE_BYTES as u64);
                 CrossSiteStep { user, preflight: false, credential_sent: true, outcome, lookups: 1, verifications: 0 }
             }
             Mode::Jwt => {
@@ -807,7 +828,7 @@ impl Flow {
                     (true, Revocation::None) => Outcome::AcceptedAfterLogout,
                     (true, _) => Outcome::RejectedAfterLogout,
                 };
-                self.totals.client_bytes += self.cfg.bytes_per_request() as u64;
+                self.totals.client_bytes = self.totals.client_bytes.saturating_add(self.cfg.bytes_per_request() as u64);
                 CrossSiteStep { user, preflight, credential_sent: true, outcome, lookups, verifications: 1 }
             }
         };

@@ -440,6 +440,11 @@ fn invalid_configs_are_refused_with_a_reason() {
         Flow::new(Config { servers: MAX_SERVERS + 1, ..ok }).unwrap_err(),
         FlowError::TooManyServers(MAX_SERVERS + 1)
     );
+    assert_eq!(
+        Flow::new(Config { services: MAX_SERVICES + 1, ..ok }).unwrap_err(),
+        FlowError::TooManyServices(MAX_SERVICES + 1)
+    );
+    assert_eq!(Flow::new(Config { requests: u64::MAX, ..ok }).unwrap_err(), FlowError::TooManyRequests(u64::MAX));
     assert!(FlowError::FailWithOneServer.to_string().contains("--fail-server-at"));
 }
 
