@@ -549,7 +549,8 @@ impl FlowsLab {
                 self.show(i, Some(step));
             }
         }
-        self.progress = 0.0;
+        // Animated when playing; shown whole when paused (nothing would advance it).
+        self.progress = if self.playing { 0.0 } else { self.shown_len() };
     }
 
     /// Starts both lanes over with the current scenario and parameters.
@@ -775,6 +776,8 @@ mod tests {
         assert_eq!(metric(&h, "sessions lost"), [on_1, 0]);
         assert!(h.query_by_label("Server 1 is down").is_some());
         assert_eq!(h.query_all_by_label_contains("Server 1 died").count(), 2, "shown in both lanes");
+        let lab = &h.state().state.flows;
+        assert!(lab.progress >= 1.0, "paused: the event is drawn whole, not waiting for an animation");
         // Play the rest: the session lane fails requests, the JWT lane none.
         h.get_by_label("Run to end").click();
         h.run();

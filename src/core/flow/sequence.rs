@@ -221,7 +221,9 @@ pub fn messages(cfg: &Config, step: &Step) -> Vec<Message> {
             }
         }
         Step::ServerDied { server, sessions_lost } => {
-            out.push(msg(Server(server), Server(server), Label::ServerDown(sessions_lost), Failure));
+            // Red only when something died with it.
+            let e = if sessions_lost > 0 { Failure } else { Plain };
+            out.push(msg(Server(server), Server(server), Label::ServerDown(sessions_lost), e));
         }
         Step::ServerAdded { server, sessions_copied } => {
             let e = if sessions_copied > 0 { Replication } else { Plain };
@@ -456,7 +458,8 @@ impl Label {
             }
             Self::PreflightOk => "204  Access-Control-Allow-Headers: Authorization".into(),
             Self::CrossSiteBearer => format!("GET https://api.partner.example/v1/me  {}", bearer_line(cx.token)),
-            Self::ServerDown(n) => format!("server dies; {n} session{} in its memory lost", plural(n)),
+            Self::ServerDown(0) => "dies; no session state on it: nothing lost".into(),
+            Self::ServerDown(n) => format!("dies; {n} session{} lost with it", plural(n)),
             Self::ServerUp(0) => "server joins".into(),
             Self::ServerUp(n) => format!("server joins; {n} session{} copied to it", plural(n)),
         }
