@@ -6,7 +6,7 @@
 //! the terminal safely).
 
 mod decode;
-pub mod flow;
+mod flow;
 mod key;
 mod simulate;
 mod verify;
@@ -21,6 +21,7 @@ use crate::core::error::Error;
 use crate::core::token;
 
 pub use decode::decoded_json;
+pub use flow::{FlowArgs, flow_json};
 pub use key::key_json;
 pub use simulate::SimulateCommand;
 pub use verify::{VerifyArgs, verification_json, verification_text};
