@@ -1,7 +1,7 @@
 //! Headless UI benchmarks (`egui_kittest`, no GPU): frame CPU time of the decode view, paste to
-//! decoded for a typical and a 1 MB token, a 10,000-claim token, and when an idle window wakes
-//! up (the status clock's next minute; a token's next relative-time tick; never when paused).
-//! `cargo bench --bench ui`.
+//! decoded for a typical and a 1 MB token, a 10,000-claim token, the flows lab animating 50
+//! servers, and when an idle window wakes up (the status clock's next minute; a token's next
+//! relative-time tick; never when paused). `cargo bench --bench ui`.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::{Duration, Instant};
@@ -13,6 +13,7 @@ use serde_json::{Map, Value, json};
 use tokenbench::core::keys::{self, SecretEncoding};
 use tokenbench::core::sign::sign;
 use tokenbench::ui::app::{Settings, TokenbenchApp};
+use tokenbench::ui::flows::{FlowCommand, Scenario};
 use tokenbench::ui::platform::FakePlatform;
 use tokenbench::ui::state::{Command, SAMPLES};
 
@@ -60,6 +61,26 @@ fn bench(c: &mut Criterion) {
         h.run();
         group.bench_function(format!("frame_decode_{name}"), |b| b.iter(|| h.step()));
     }
+    // The flows lab animating 50 servers with a fan-out of 4 (the largest diagrams): target 2 ms.
+    let mut h = harness();
+    h.state_mut().apply(
+        [
+            Command::SelectTab(tokenbench::ui::app::Tab::Flows),
+            Command::Flow(FlowCommand::Scenario(Scenario::Microservices)),
+            Command::Flow(FlowCommand::Servers(50)),
+            Command::Flow(FlowCommand::Users(1000)),
+            Command::Flow(FlowCommand::Requests(1_000_000)),
+            Command::Flow(FlowCommand::Speed(40.0)),
+        ]
+        .into(),
+    );
+    // The first frame builds and measures the lanes' JWT (and restarts the lanes); then play.
+    h.step();
+    h.state_mut().apply(vec![Command::Flow(FlowCommand::Play)]);
+    h.step();
+    assert!(h.state().state.flows.playing);
+    group.bench_function("frame_flows_50_servers_playing", |b| b.iter(|| h.step()));
+    assert!(h.state().state.flows.playing, "still animating after the measurement");
     group.finish();
 
     println!("paste-to-decoded, typical token ({} B): {:?}", typical.len(), paste_to_decoded(&typical, "Jane Doe"));

@@ -7,8 +7,10 @@
 
 mod advise;
 mod decode;
+mod flow;
 mod key;
 pub mod open;
+mod simulate;
 mod verify;
 
 use std::io::{IsTerminal, Read, Write};
@@ -22,7 +24,9 @@ use crate::core::token;
 
 pub use advise::{AdviseArgs, advice_text};
 pub use decode::decoded_json;
+pub use flow::{FlowArgs, flow_json};
 pub use key::key_json;
+pub use simulate::SimulateCommand;
 pub use verify::{VerifyArgs, verification_json, verification_text};
 
 /// Token Workbench: decode, verify and study JWTs. With no subcommand, opens the desktop app.
@@ -60,6 +64,12 @@ pub enum Command {
     },
     /// Sessions, JWT or hybrid: the decision rule over a team's answers (exit 0; 2 for an unknown value).
     Advise(AdviseArgs),
+    /// Run a lab's model (request flows) and print its figures.
+    Simulate {
+        /// The simulation.
+        #[command(subcommand)]
+        command: SimulateCommand,
+    },
 }
 
 /// `tokenbench key …`.
@@ -84,6 +94,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Key { command: KeyCommand::Inspect { json, file } } => key::inspect(&file, json),
         Command::Open(args) => return open::open(&args),
         Command::Advise(args) => Ok(advise::advise_cmd(&args)),
+        Command::Simulate { command } => simulate::run(&command),
     };
     match result {
         Ok(code) => ExitCode::from(code),

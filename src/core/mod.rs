@@ -6,6 +6,7 @@ pub mod clock;
 pub mod docs;
 pub mod error;
 pub mod fetch;
+pub mod flow;
 pub mod keys;
 pub mod sign;
 pub mod token;

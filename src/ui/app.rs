@@ -14,7 +14,7 @@ use crate::ui::platform::{NativePlatform, Platform};
 pub use crate::ui::state::Tab;
 use crate::ui::state::{AppState, Command, Level, SAMPLES, ThemePreference};
 use crate::ui::verify::VerifyPanel;
-use crate::ui::{clock, sign, theme};
+use crate::ui::{clock, flows, sign, theme};
 
 /// How long a status message stays before it fades: information, then errors.
 const MESSAGE_HOLD: [f64; 2] = [4.0, 8.0];
@@ -267,26 +267,29 @@ impl eframe::App for TokenbenchApp {
         let width = ui.max_rect().width();
         egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui, &mut out));
         egui::Panel::bottom("status").show(ui, |ui| clock::ui(ui, &self.state, message_alpha, &mut out));
-        egui::Panel::left("keys")
-            .resizable(true)
-            .default_size((width * 0.22).clamp(190.0, 320.0))
-            .size_range(180.0..=(width * 0.32).max(200.0))
-            .show(ui, |ui| {
-                egui::ScrollArea::vertical()
-                    .id_salt("keys-scroll")
-                    .auto_shrink([false, false])
-                    .show(ui, |ui| self.keys.ui(ui, &self.state, &mut out));
-            });
-        egui::Panel::right("verify")
-            .resizable(true)
-            .default_size((width * 0.26).clamp(210.0, 380.0))
-            .size_range(200.0..=(width * 0.4).max(220.0))
-            .show(ui, |ui| self.verify.ui(ui, &self.state, &mut out));
+        if self.state.tab.side_panels() {
+            egui::Panel::left("keys")
+                .resizable(true)
+                .default_size((width * 0.22).clamp(190.0, 320.0))
+                .size_range(180.0..=(width * 0.32).max(200.0))
+                .show(ui, |ui| {
+                    egui::ScrollArea::vertical()
+                        .id_salt("keys-scroll")
+                        .auto_shrink([false, false])
+                        .show(ui, |ui| self.keys.ui(ui, &self.state, &mut out));
+                });
+            egui::Panel::right("verify")
+                .resizable(true)
+                .default_size((width * 0.26).clamp(210.0, 380.0))
+                .size_range(200.0..=(width * 0.4).max(220.0))
+                .show(ui, |ui| self.verify.ui(ui, &self.state, &mut out));
+        }
         egui::CentralPanel::default().show(ui, |ui| match self.state.tab {
             Tab::Decode => self.decode.ui(ui, &self.state, &mut out),
             Tab::Sign => {
                 egui::ScrollArea::vertical().id_salt("sign-scroll").show(ui, |ui| sign::ui(ui, &self.state, &mut out));
             }
+            Tab::Flows => flows::ui(ui, &self.state, &mut out),
         });
 
         self.apply(out);

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod clock;
 pub mod decode;
+pub mod flows;
 pub mod history;
 pub mod keys;
 pub mod platform;

@@ -71,11 +71,13 @@ pub enum Tab {
     Decode,
     /// The signing editor.
     Sign,
+    /// The request-flows lab: session vs JWT lanes.
+    Flows,
 }
 
 impl Tab {
     /// Every tab, in the order of the tab bar.
-    pub const ALL: [Tab; 2] = [Tab::Decode, Tab::Sign];
+    pub const ALL: [Tab; 3] = [Tab::Decode, Tab::Sign, Tab::Flows];
 
     /// The tab's name in the tab bar.
     #[must_use]
@@ -83,6 +85,7 @@ impl Tab {
         match self {
             Tab::Decode => "Decode",
             Tab::Sign => "Sign",
+            Tab::Flows => "Flows",
         }
     }
 
@@ -92,7 +95,14 @@ impl Tab {
         match self {
             Tab::Decode => "Paste or open a token and read its header and claims",
             Tab::Sign => "Edit a token's header and claims and sign them with a loaded key",
+            Tab::Flows => "Session vs JWT request flows side by side, animated and measured with your token",
         }
+    }
+
+    /// Whether the keys and verdict panels frame the tab; a lab takes the whole width.
+    #[must_use]
+    pub fn side_panels(self) -> bool {
+        !matches!(self, Tab::Flows)
     }
 }
 
@@ -220,6 +230,8 @@ pub enum Command {
     SetHistory(bool),
     /// Forget the status message.
     DismissMessage,
+    /// A request-flows lab command.
+    Flow(crate::ui::flows::FlowCommand),
 }
 
 /// How loud a status message is.
@@ -252,6 +264,8 @@ pub struct AppState {
     pub theme: ThemePreference,
     /// The tab the centre of the window shows.
     pub tab: Tab,
+    /// The request-flows lab.
+    pub flows: crate::ui::flows::FlowsLab,
     /// The last status message.
     pub message: Option<(Level, String)>,
     /// Counts status messages, so the window can time each one's fade.
@@ -367,6 +381,10 @@ impl AppState {
                 }
             }
             Command::DismissMessage => self.message = None,
+            Command::Flow(c) => {
+                let token = self.token.as_ref().and_then(|r| r.as_ref().ok());
+                self.flows.handle(c, token, self.keys.keys(), self.clock.now());
+            }
         }
     }
 

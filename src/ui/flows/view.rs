@@ -1,0 +1,469 @@
+//! The flows lab's view: the scenario bar and captions, parameters, play controls, the server
+//! strip, the two lanes (sequence diagram, event line, totals), the bar chart of totals, the
+//! scalability sweep and the equivalent CLI commands. Draws [`FlowsLab`]; changes nothing itself.
+
+use std::time::Duration;
+
+use egui::{RichText, Ui};
+use egui_plot::{Bar, BarChart, Legend, Line, LineStyle, Plot};
+
+use super::diagram;
+use super::{
+    FlowCommand, FlowsLab, Lane, MAX_REQUESTS, MAX_SERVICES, MAX_START_SERVERS, MAX_USERS, SPEEDS, SWEEP_LIMIT,
+    Scenario, SessionVariant, SweepPoint,
+};
+use crate::core::flow::sequence;
+use crate::core::flow::{Outcome, Revocation, Step, Store, Totals};
+use crate::core::token::Part;
+use crate::ui::state::{AppState, Command};
+use crate::ui::theme::part_colour;
+
+fn emit(out: &mut Vec<Command>, c: FlowCommand) {
+    out.push(Command::Flow(c));
+}
+
+/// Draws the lab.
+pub fn ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
+    let lab = &state.flows;
+    if !lab.is_current(state.parsed(), state.keys.keys()) {
+        emit(out, FlowCommand::UseLoaded);
+    }
+    egui::ScrollArea::vertical().id_salt("flows-scroll").auto_shrink([false, false]).show(ui, |ui| {
+        scenario_bar(ui, lab, out);
+        params_row(ui, lab, out);
+        controls_row(ui, lab, out);
+        servers_row(ui, lab, out);
+        credential_line(ui, lab);
+        ui.add_space(4.0);
+        lanes(ui, lab);
+        ui.add_space(6.0);
+        chart(ui, lab);
+        if lab.scenario == Scenario::Scalability {
+            sweep_plot(ui, lab);
+        }
+        cli_lines(ui, lab, out);
+    });
+    if lab.playing {
+        let dt = ui.input(|i| i.stable_dt);
+        emit(out, FlowCommand::Advance(dt));
+        ui.ctx().request_repaint();
+    }
+}
+
+fn scenario_bar(ui: &mut Ui, lab: &FlowsLab, out: &mut Vec<Command>) {
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new("Scenario").strong());
+        for s in Scenario::ALL {
+            if ui.selectable_label(lab.scenario == s, s.label()).on_hover_text(s.caption()[0]).clicked() {
+                emit(out, FlowCommand::Scenario(s));
+            }
+        }
+    });
+    for line in lab.scenario.caption() {
+        ui.label(RichText::new(line).weak());
+    }
+}
+
+/// A labelled drag value that emits a command when changed.
+fn number<T: egui::emath::Numeric>(
+    ui: &mut Ui,
+    name: &str,
+    value: T,
+    range: std::ops::RangeInclusive<T>,
+    hint: &str,
+) -> Option<T> {
+    let label = ui.label(name);
+    let mut v = value;
+    // Whole numbers move by at least one per step, so arrow keys and accessibility increments work.
+    let speed = if T::INTEGRAL { 1.0 + value.to_f64() / 50.0 } else { 0.1 };
+    let r = ui.add(egui::DragValue::new(&mut v).range(range).speed(speed)).labelled_by(label.id).on_hover_text(hint);
+    (r.changed() && v != value).then_some(v)
+}
+
+fn params_row(ui: &mut Ui, lab: &FlowsLab, out: &mut Vec<Command>) {
+    let p = lab.params;
+    ui.horizontal_wrapped(|ui| {
+        let min_servers = if lab.scenario == Scenario::Failover { 2 } else { 1 };
+        if let Some(v) =
+            number(ui, "Servers", p.servers, min_servers..=MAX_START_SERVERS, "App servers at the start (N)")
+        {
+            emit(out, FlowCommand::Servers(v));
+        }
+        if let Some(v) = number(ui, "Users", p.users, 1..=MAX_USERS, "Users, all logged in first (U)") {
+            emit(out, FlowCommand::Users(v));
+        }
+        if let Some(v) = number(ui, "Requests", p.requests, 1..=MAX_REQUESTS, "Requests after the logins (R)") {
+            emit(out, FlowCommand::Requests(v));
+        }
+        if let Some(v) = number(ui, "Fan-out", p.services, 0..=MAX_SERVICES, "Services each request calls (M)") {
+            emit(out, FlowCommand::Services(v));
+        }
+        if let Some(v) =
+            number(ui, "Store latency (ms)", p.store_latency_ms, 0.0..=1000.0, "Network round trip to a remote store")
+        {
+            emit(out, FlowCommand::StoreLatency(v));
+        }
+        match lab.scenario {
+            Scenario::Scalability => {
+                ui.separator();
+                ui.label("Session lane:");
+                for v in SessionVariant::ALL {
+                    if ui.radio(lab.variant == v, v.label()).clicked() {
+                        emit(out, FlowCommand::Variant(v));
+                    }
+                }
+            }
+            Scenario::Revocation => {
+                ui.separator();
+                ui.label("JWT check:");
+                for r in Revocation::ALL {
+                    if ui.radio(lab.revocation == *r, r.name()).clicked() {
+                        emit(out, FlowCommand::JwtRevocation(*r));
+                    }
+                }
+            }
+            _ => {}
+        }
+    });
+}
+
+fn controls_row(ui: &mut Ui, lab: &FlowsLab, out: &mut Vec<Command>) {
+    ui.horizontal_wrapped(|ui| {
+        if lab.playing {
+            if ui.button("Pause lanes").clicked() {
+                emit(out, FlowCommand::Pause);
+            }
+        } else if ui.button("Play lanes").on_hover_text("Animate the events, message by message").clicked() {
+            emit(out, FlowCommand::Play);
+        }
+        if ui.button("Step").on_hover_text("Show the next event whole").clicked() {
+            emit(out, FlowCommand::Step);
+        }
+        for (speed, label) in SPEEDS {
+            if ui.selectable_label((lab.speed - speed).abs() < f32::EPSILON, label).clicked() {
+                emit(out, FlowCommand::Speed(speed));
+            }
+        }
+        if ui.button("Run to end").on_hover_text("Play every remaining event at once").clicked() {
+            emit(out, FlowCommand::RunToEnd);
+        }
+        if ui.button("Restart").clicked() {
+            emit(out, FlowCommand::Restart);
+        }
+        let f = &lab.lanes[0].flow;
+        let total = u64::from(f.config().users) + f.requests_done() + f.events_left();
+        let done = u64::from(f.logins_done()) + f.requests_done();
+        ui.label(
+            RichText::new(format!(
+                "logins {}/{} · requests {}/{}",
+                f.logins_done(),
+                f.config().users,
+                f.requests_done(),
+                f.config().requests
+            ))
+            .monospace(),
+        )
+        .on_hover_text(format!("{done} of about {total} events played"));
+    });
+    if let Some(m) = &lab.message {
+        ui.colored_label(ui.visuals().error_fg_color, m);
+    }
+}
+
+fn servers_row(ui: &mut Ui, lab: &FlowsLab, out: &mut Vec<Command>) {
+    let server_of = |l: &Lane| match l.shown.as_ref().map(|(s, _)| *s) {
+        Some(Step::Login { server, .. } | Step::Logout { server, .. }) => Some(server),
+        Some(Step::Request(r)) => Some(r.server),
+        _ => None,
+    };
+    let highlight = diagram::Highlight { left: server_of(&lab.lanes[0]), right: server_of(&lab.lanes[1]) };
+    let local = lab.lanes.iter().find(|l| l.cfg.has_sessions() && l.cfg.store == Store::Local).map(|l| &l.flow);
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new("Servers").strong()).on_hover_text("Click a server to kill it in both lanes");
+        if ui.small_button("Add a server").clicked() {
+            emit(out, FlowCommand::AddServer);
+        }
+        let alive = lab.lanes[0].flow.alive_servers().len();
+        ui.label(RichText::new(format!("{alive} up of {}", lab.lanes[0].flow.server_count())).weak());
+        if let Some(s) = diagram::servers(ui, &lab.lanes[0].flow, local, highlight) {
+            emit(out, FlowCommand::Kill(s));
+        }
+    });
+}
+
+fn micros(d: Duration) -> String {
+    let us = d.as_secs_f64() * 1e6;
+    if us >= 1000.0 {
+        format!("{:.2} ms", us / 1000.0)
+    } else if us >= 1.0 {
+        format!("{us:.1} µs")
+    } else {
+        format!("{:.0} ns", us * 1000.0)
+    }
+}
+
+fn credential_line(ui: &mut Ui, lab: &FlowsLab) {
+    let Some(c) = &lab.credential else {
+        ui.label(RichText::new("Measuring the JWT…").weak());
+        return;
+    };
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new("JWT:").strong());
+        ui.label(format!("{}, {} bytes, {}", c.source.describe(), c.len(), c.alg))
+            .on_hover_text("Load a token and its key (Decode tab) and the lanes carry yours");
+        if let Some(m) = &lab.measured {
+            let sign = m.sign.map_or_else(|| "sign: no private key".to_owned(), |s| format!("sign {}", micros(s)));
+            ui.label(RichText::new(format!(
+                "· measured here: verify {} · {sign} · store lookup {}",
+                micros(m.verify),
+                micros(m.lookup)
+            )))
+            .on_hover_text(
+                "Measured in this run: the real verifier (signature and every claim check) with the key, one \
+                 signature with it, one lookup in an in-process HashMap of the run's session ids",
+            );
+            if !m.valid {
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    "(this token does not verify now: a server would refuse it)",
+                );
+            }
+        }
+    });
+}
+
+fn lanes(ui: &mut Ui, lab: &FlowsLab) {
+    // Sized for the largest event either lane can show, so nothing moves as events change.
+    let rows = lab.lanes.iter().map(|l| sequence::max_messages(&l.cfg)).max().unwrap_or(7);
+    if ui.available_width() >= 760.0 {
+        ui.columns(2, |cols| {
+            for (i, col) in cols.iter_mut().enumerate() {
+                lane(col, lab, i, rows);
+            }
+        });
+    } else {
+        for i in 0..2 {
+            lane(ui, lab, i, rows);
+        }
+    }
+}
+
+fn event_title(step: Option<&Step>, lab: &FlowsLab) -> String {
+    let Some(step) = step else {
+        return if lab.finished() { "Finished: every event played".into() } else { "Press Play or Step".into() };
+    };
+    match *step {
+        Step::Login { user, server, .. } => format!("Login of user {user}, served by server {server}"),
+        Step::Request(r) => {
+            let outcome = match r.outcome {
+                Outcome::Ok => "200 OK",
+                Outcome::SessionMissing => "401: the session is not there",
+                Outcome::RejectedAfterLogout => "401 after logout, as it should",
+                Outcome::AcceptedAfterLogout => "200 OK after logout: still valid",
+                Outcome::CookieNotSent => "401: no cookie",
+            };
+            format!("Request #{} by user {} to server {}: {outcome}", r.index, r.user, r.server)
+        }
+        Step::CrossSite(c) if c.outcome.served() => format!("Cross-site call by user {}: served", c.user),
+        Step::CrossSite(c) => format!("Cross-site call by user {}: refused", c.user),
+        Step::Logout { user, .. } => format!("User {user} logs out"),
+        Step::ServerDied { server, sessions_lost } => format!("Server {server} died: {sessions_lost} sessions lost"),
+        Step::ServerAdded { server, sessions_copied } => {
+            format!("Server {server} joined ({sessions_copied} sessions copied)")
+        }
+    }
+}
+
+fn lane(ui: &mut Ui, lab: &FlowsLab, i: usize, rows: usize) {
+    let l = &lab.lanes[i];
+    let colour = part_colour(if i == 0 { Part::Header } else { Part::Signature }, ui.visuals().dark_mode);
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        let step = l.shown.as_ref().map(|(s, _)| s);
+        let failed =
+            l.shown.as_ref().is_some_and(|(_, m)| m.iter().any(|d| d.message.emphasis == sequence::Emphasis::Failure));
+        let event = event_title(step, lab);
+        let event_colour = if failed { ui.visuals().error_fg_color } else { ui.visuals().text_color() };
+        // One line each, cut to fit: a wrapping line would move the diagram as events change.
+        ui.add(egui::Label::new(RichText::new(l.title()).strong().color(colour)).truncate());
+        ui.add(egui::Label::new(RichText::new(event).color(event_colour)).truncate());
+        let messages = l.shown.as_ref().map_or(&[][..], |(_, m)| m.as_slice());
+        diagram::sequence(ui, ui.scope_id().with(("flows-lane", i)), &l.cfg, messages, lab.progress, rows);
+        totals(ui, lab, i);
+    });
+}
+
+fn kb(bytes: u64) -> String {
+    if bytes >= 10_000_000 {
+        format!("{:.1} MB", bytes as f64 / 1e6)
+    } else if bytes >= 10_000 {
+        format!("{:.1} kB", bytes as f64 / 1e3)
+    } else {
+        format!("{bytes} B")
+    }
+}
+
+fn duration(d: Duration) -> String {
+    let s = d.as_secs_f64();
+    if s >= 1.0 { format!("{s:.2} s") } else { micros(d) }
+}
+
+fn delay(seconds: f64) -> String {
+    if seconds <= 0.0 {
+        "at the next request".into()
+    } else {
+        let d = crate::core::clock::human_duration(Duration::from_secs_f64(seconds));
+        format!("after up to {d}")
+    }
+}
+
+/// One row of a lane's totals: the name, the total, and per request when it means something.
+fn row(ui: &mut Ui, name: &str, total: impl std::fmt::Display, per_request: Option<String>) {
+    let per = per_request.map_or_else(String::new, |p| format!("  ({p}/request)"));
+    ui.label(RichText::new(format!("{name:<24} {total}{per}")).monospace());
+}
+
+fn totals(ui: &mut Ui, lab: &FlowsLab, index: usize) {
+    ui.spacing_mut().item_spacing.y = 0.0;
+    let lane = &lab.lanes[index];
+    let t: &Totals = lane.flow.totals();
+    let cfg = &lane.cfg;
+    let requests = t.requests;
+    let per = |n: u64| (requests > 0).then(|| format!("{:.2}", n as f64 / requests as f64));
+    row(ui, "requests", requests, None);
+    row(ui, "failed requests", t.failed_requests, None);
+    row(ui, "store lookups", t.store_lookups, per(t.store_lookups));
+    row(ui, "lookups over the network", t.remote_lookups, None);
+    row(ui, "signature verifications", t.signature_verifications, per(t.signature_verifications));
+    row(ui, "sessions lost", t.sessions_lost, None);
+    row(ui, "replication messages", t.replication_messages, None);
+    row(ui, "bytes per request", cfg.bytes_per_request(), None);
+    row(ui, "credential bytes sent", kb(t.client_bytes), None);
+    if cfg.services > 0 {
+        row(ui, "bytes to services", kb(t.service_bytes), None);
+    }
+    row(ui, "tokens signed", t.tokens_signed, None);
+    if let Some(measured) = &lab.measured {
+        let cost = measured.estimate(t, lab.params.store_latency_ms);
+        let per_request = |d: Duration| (requests > 0).then(|| micros(d.div_f64(requests as f64)));
+        row(ui, "CPU incl. logins", duration(cost.cpu), per_request(cost.cpu));
+        row(ui, "network wait", duration(cost.network), per_request(cost.network));
+    }
+    row(ui, "revocation takes effect", delay(lab.revocation_delay(index)), None);
+    if cfg.logout.is_some() {
+        row(ui, "after logout refused", t.rejected_after_logout, None);
+        row(ui, "after logout accepted", t.accepted_after_logout, None);
+    }
+    if cfg.cross_site_every > 0 {
+        row(ui, "cross-site calls", t.cross_site_calls, None);
+        row(ui, "cross-site failed", t.cross_site_failed, None);
+        row(ui, "CORS preflights", t.preflights, None);
+    }
+    if cfg.serverless {
+        row(ui, "store connections opened", t.store_connections, None);
+    }
+}
+
+fn chart(ui: &mut Ui, lab: &FlowsLab) {
+    const CATEGORIES: [&str; 6] = ["lookups", "verifications", "replication", "failed", "sessions lost", "kB sent"];
+    ui.label(RichText::new("Totals so far").strong());
+    let values = |t: &Totals| {
+        [
+            t.store_lookups as f64,
+            t.signature_verifications as f64,
+            t.replication_messages as f64,
+            (t.failed_requests + t.cross_site_failed) as f64,
+            t.sessions_lost as f64,
+            t.client_bytes as f64 / 1000.0,
+        ]
+    };
+    let dark = ui.visuals().dark_mode;
+    let charts: Vec<BarChart> = lab
+        .lanes
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let offset = if i == 0 { -0.2 } else { 0.2 };
+            let bars = values(l.flow.totals())
+                .iter()
+                .enumerate()
+                .map(|(k, v)| Bar::new(k as f64 + offset, *v).width(0.38).name(CATEGORIES[k]))
+                .collect();
+            BarChart::new(l.title(), bars).color(part_colour(if i == 0 { Part::Header } else { Part::Signature }, dark))
+        })
+        .collect();
+    still_plot("flows-totals")
+        .show_grid([false, true])
+        .include_y(0.0)
+        .x_axis_formatter(|mark, _| {
+            let nearest = CATEGORIES.iter().enumerate().find(|(k, _)| (mark.value - *k as f64).abs() < 1e-6);
+            nearest.map_or_else(String::new, |(_, name)| (*name).to_owned())
+        })
+        .show(ui, |plot| {
+            for c in charts {
+                plot.bar_chart(c);
+            }
+        });
+}
+
+/// A plot that does not pan or zoom (the page scrolls under the wheel), with a legend.
+fn still_plot(id: &str) -> Plot<'_> {
+    Plot::new(id)
+        .height(170.0)
+        .legend(Legend::default())
+        .allow_zoom(false)
+        .allow_drag(false)
+        .allow_scroll(false)
+        .allow_boxed_zoom(false)
+}
+
+/// A sweep line: its name, what it plots, its colour.
+type SweepLine = (&'static str, fn(&SweepPoint) -> u64, egui::Color32);
+
+fn sweep_plot(ui: &mut Ui, lab: &FlowsLab) {
+    ui.label(RichText::new("What each design pays as servers are added (the model, 1 to 50 servers)").strong());
+    let Some(points) = &lab.sweep else {
+        ui.label(
+            RichText::new(format!(
+                "The sweep runs when users + requests stay under {SWEEP_LIMIT}; the CLI sweeps any size."
+            ))
+            .weak(),
+        );
+        return;
+    };
+    let lookup = diagram::emphasis_colour(sequence::Emphasis::Lookup, ui);
+    let replication = diagram::emphasis_colour(sequence::Emphasis::Replication, ui);
+    let failure = diagram::emphasis_colour(sequence::Emphasis::Failure, ui);
+    let verify = diagram::emphasis_colour(sequence::Emphasis::Verify, ui);
+    let series = |f: fn(&SweepPoint) -> u64| -> Vec<[f64; 2]> {
+        points.iter().map(|p| [f64::from(p.servers), f(p) as f64]).collect()
+    };
+    still_plot("flows-sweep").include_y(0.0).x_axis_label("servers").show(ui, |plot| {
+        let lines: [SweepLine; 4] = [
+            ("shared store: network round trips", |p| p.shared_round_trips, lookup),
+            ("replicated: replication messages", |p| p.replication_messages, replication),
+            ("sticky: sessions lost when server 0 dies", |p| p.sticky_sessions_lost, failure),
+            ("JWT: verifications (local CPU)", |p| p.jwt_verifications, verify),
+        ];
+        for (i, (name, value, colour)) in lines.into_iter().enumerate() {
+            let line = Line::new(name, series(value)).color(colour).width(2.0);
+            // JWT verifications often equal the shared store's round trips: dashed so both show.
+            plot.line(if i == 3 { line.style(LineStyle::dashed_loose()) } else { line });
+        }
+    });
+}
+
+fn cli_lines(ui: &mut Ui, lab: &FlowsLab, out: &mut Vec<Command>) {
+    ui.label(RichText::new("The same numbers from the command line").strong());
+    for i in 0..2 {
+        ui.horizontal_wrapped(|ui| match lab.cli_args(i) {
+            Ok(args) => {
+                let line = format!("tokenbench simulate flow {}", args.join(" "));
+                ui.label(RichText::new(&line).monospace().small());
+                crate::ui::widgets::copy_button(ui, "Copy", &line, out);
+            }
+            Err(why) => {
+                ui.label(RichText::new(format!("{}: no CLI equivalent ({why})", lab.lanes[i].title())).weak());
+            }
+        });
+    }
+}
