@@ -6,6 +6,7 @@ pub mod docs;
 pub mod error;
 pub mod fetch;
 pub mod keys;
+pub mod revoke;
 pub mod sign;
 pub mod token;
 pub mod verify;
