@@ -8,5 +8,6 @@ pub mod fetch;
 pub mod keys;
 pub mod revoke;
 pub mod sign;
+pub mod timeline;
 pub mod token;
 pub mod verify;
