@@ -7,6 +7,7 @@
 
 mod decode;
 mod key;
+mod simulate;
 mod verify;
 
 use std::io::{IsTerminal, Read, Write};
@@ -20,6 +21,7 @@ use crate::core::token;
 
 pub use decode::decoded_json;
 pub use key::key_json;
+pub use simulate::{RevocationArgs, SimulateCommand, revocation_json, scale_json};
 pub use verify::{VerifyArgs, verification_json, verification_text};
 
 /// Token Workbench: decode, verify and study JWTs. With no subcommand, opens the desktop app.
@@ -50,6 +52,12 @@ pub enum Command {
         #[command(subcommand)]
         command: KeyCommand,
     },
+    /// Run a lab's model: revocation strategies on one clock.
+    Simulate {
+        /// The simulation.
+        #[command(subcommand)]
+        command: SimulateCommand,
+    },
 }
 
 /// `tokenbench key …`.
@@ -72,6 +80,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Decode { json, token } => decode::decode(&token, json),
         Command::Verify(args) => verify::verify_cmd(&args),
         Command::Key { command: KeyCommand::Inspect { json, file } } => key::inspect(&file, json),
+        Command::Simulate { command } => simulate::run(command),
     };
     match result {
         Ok(code) => ExitCode::from(code),
