@@ -187,7 +187,7 @@ fn scenario_from_stdin_and_at_scale() {
     let o = child.wait_with_output().unwrap();
     assert_eq!(o.status.code(), Some(0));
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(v["strategies"][1]["exposure_seconds"], 2400);
+    assert_eq!(v["strategies"][1]["exposure_seconds"], 2580);
     let scale = &v["scale"];
     assert_eq!(scale["inputs"]["users"], 1000);
     let entries: Vec<f64> =
@@ -207,7 +207,7 @@ fn bad_scenario_files_exit_2_naming_the_member() {
     let cases = [
         (SAMPLES[0].1.replace("\"token_ttl\": 3600", "\"token_ttl\": \"1h\""), "token_ttl: must be a number"),
         (SAMPLES[0].1.replace("\"kind\": \"logout\"", "\"kind\": \"logoff\""), "event.kind"),
-        (SAMPLES[0].1.replace("\"at\": 1700001200", "\"at\": 1\n"), "event.at"),
+        (SAMPLES[0].1.replace("\"at\": 1700001020", "\"at\": 1\n"), "event.at"),
         (SAMPLES[0].1.replace("\"leeway\"", "\"leway\""), "leway: unknown member"),
         ("not json".to_owned(), "not valid JSON"),
     ];

@@ -9,7 +9,7 @@ use crate::ui::keys::KeysPanel;
 use crate::ui::platform::{NativePlatform, Platform};
 pub use crate::ui::state::Tab;
 use crate::ui::state::{AppState, Command, SAMPLES, ThemePreference};
-use crate::ui::{clock, sign, theme, verify};
+use crate::ui::{clock, revocation, sign, theme, verify};
 
 /// Where persisted settings live in eframe's storage.
 const SETTINGS_KEY: &str = "tokenbench-settings";
@@ -128,6 +128,12 @@ impl TokenbenchApp {
         }
         match self.state.clock.mode() {
             ClockMode::Running { speed } => Some(Duration::from_secs_f64((1.0 / speed).max(0.05))),
+            // The lab in real time: when its next status change is due, and each minute.
+            ClockMode::Real if self.state.tab == Tab::Revocation => {
+                let now = self.state.clock.now();
+                let minute = Duration::from_secs_f64((60.0 - now.rem_euclid(60.0)).max(0.5));
+                Some(self.state.revocation.next_change_in(now).map_or(minute, |d| d.min(minute)))
+            }
             ClockMode::Real if self.state.verification.is_some() => {
                 let now = self.state.clock.now();
                 Some(Duration::from_secs_f64((60.0 - now.rem_euclid(60.0)).max(0.5)))
@@ -212,17 +218,22 @@ impl eframe::App for TokenbenchApp {
 
         egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui, &mut out));
         egui::Panel::bottom("status").show(ui, |ui| clock::ui(ui, &self.state, &mut out));
-        egui::Panel::left("keys").resizable(true).default_size(300.0).show(ui, |ui| {
-            egui::ScrollArea::vertical().id_salt("keys-scroll").show(ui, |ui| self.keys.ui(ui, &self.state, &mut out));
-        });
-        egui::Panel::right("verify").resizable(true).default_size(360.0).show(ui, |ui| {
-            verify::ui(ui, &self.state, &mut out);
-        });
+        if self.state.tab.shows_token_panels() {
+            egui::Panel::left("keys").resizable(true).default_size(300.0).show(ui, |ui| {
+                egui::ScrollArea::vertical()
+                    .id_salt("keys-scroll")
+                    .show(ui, |ui| self.keys.ui(ui, &self.state, &mut out));
+            });
+            egui::Panel::right("verify").resizable(true).default_size(360.0).show(ui, |ui| {
+                verify::ui(ui, &self.state, &mut out);
+            });
+        }
         egui::CentralPanel::default().show(ui, |ui| match self.state.tab {
             Tab::Decode => self.decode.ui(ui, &self.state, &mut out),
             Tab::Sign => {
                 egui::ScrollArea::vertical().id_salt("sign-scroll").show(ui, |ui| sign::ui(ui, &self.state, &mut out));
             }
+            Tab::Revocation => revocation::ui(ui, &self.state, &mut out),
         });
 
         self.apply(out);

@@ -108,7 +108,10 @@ impl DecodePanel {
                 ui.label("Paste a token above, drop a file on the window, or pick one from Samples.");
             }
             Some(Err(e)) => error_view(ui, e, &state.input),
-            Some(Ok(t)) => self.decoded(ui, t, state.clock.now(), out),
+            Some(Ok(t)) => {
+                crate::ui::timeline::token_ui(ui, state, out);
+                self.decoded(ui, t, state.clock.now(), out);
+            }
         }
     }
 

@@ -6,9 +6,11 @@ pub mod clock;
 pub mod decode;
 pub mod keys;
 pub mod platform;
+pub mod revocation;
 pub mod sign;
 pub mod state;
 pub mod theme;
+pub mod timeline;
 pub mod verify;
 pub mod widgets;
 

@@ -14,6 +14,7 @@ use crate::core::sign::{self, ExportFormat, KeySpec};
 use crate::core::token::{self, JsonObject, Token};
 use crate::core::verify::{self, Policy, Verification};
 use crate::ui::platform::Platform;
+use crate::ui::revocation::{LabContext, RevocationCommand, RevocationLab};
 
 /// The sample tokens of the Samples menu: (title, token).
 pub const SAMPLES: [(&str, &str); 7] = [
@@ -64,11 +65,13 @@ pub enum Tab {
     Decode,
     /// The signing editor.
     Sign,
+    /// The revocation lab.
+    Revocation,
 }
 
 impl Tab {
     /// Every tab, in the order of the tab bar.
-    pub const ALL: [Tab; 2] = [Tab::Decode, Tab::Sign];
+    pub const ALL: [Tab; 3] = [Tab::Decode, Tab::Sign, Tab::Revocation];
 
     /// The tab's name in the tab bar.
     #[must_use]
@@ -76,6 +79,7 @@ impl Tab {
         match self {
             Tab::Decode => "Decode",
             Tab::Sign => "Sign",
+            Tab::Revocation => "Revocation lab",
         }
     }
 
@@ -85,7 +89,14 @@ impl Tab {
         match self {
             Tab::Decode => "Paste or open a token and read its header and claims",
             Tab::Sign => "Edit a token's header and claims and sign them with a loaded key",
+            Tab::Revocation => "Revoke a login at a chosen instant and watch five strategies react on one clock",
         }
+    }
+
+    /// Whether the keys and verdict panels frame this tab (the labs use the whole width).
+    #[must_use]
+    pub fn shows_token_panels(self) -> bool {
+        matches!(self, Tab::Decode | Tab::Sign)
     }
 }
 
@@ -196,6 +207,8 @@ pub enum Command {
     SetHistory(bool),
     /// Forget the status message.
     DismissMessage,
+    /// A revocation-lab change.
+    Revocation(RevocationCommand),
 }
 
 /// How loud a status message is.
@@ -291,6 +304,8 @@ pub struct AppState {
     pub generating: Vec<(KeySpec, std::sync::mpsc::Receiver<crate::core::error::Result<keys::Key>>)>,
     /// Key fetches under way: the URL, and where the result will arrive.
     pub fetching: Vec<(String, std::sync::mpsc::Receiver<crate::core::error::Result<fetch::Fetched>>)>,
+    /// The revocation lab.
+    pub revocation: RevocationLab,
     /// The simulated second the verdict was computed at (to re-judge as time moves).
     verified_at: Option<i64>,
 }
@@ -393,6 +408,16 @@ impl AppState {
                 }
             }
             Command::DismissMessage => self.message = None,
+            Command::Revocation(c) => self.handle_revocation(c, platform),
+        }
+    }
+
+    /// The revocation lab's commands, delegated to the lab with what it may read.
+    fn handle_revocation(&mut self, command: RevocationCommand, platform: &mut dyn Platform) {
+        let token = self.token.as_ref().and_then(|r| r.as_ref().ok());
+        let cx = LabContext { now: self.clock.now(), token, platform };
+        if let Some(message) = self.revocation.handle(command, cx) {
+            self.message = Some(message);
         }
     }
 

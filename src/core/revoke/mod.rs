@@ -646,7 +646,7 @@ fn revoked(t: &Times, strategy: Strategy, kind: EventKind) -> Outcome {
     }
     o.user_after = match kind {
         EventKind::Logout => "logged out".into(),
-        EventKind::AccountSuspended if e < natural => "suspended: refused, cannot sign in again".into(),
+        EventKind::AccountSuspended if e < natural => "suspended, cannot sign in again".into(),
         _ => "expired".into(),
     };
 
@@ -663,9 +663,9 @@ fn revoked(t: &Times, strategy: Strategy, kind: EventKind) -> Outcome {
         o.subject_before = "has stolen nothing yet".into();
     }
     o.subject_after = match (strategy, o.server_action.is_some()) {
-        (Strategy::Session, true) => "refused: the session was deleted".into(),
-        (Strategy::JwtDenylist, true) => "refused: its jti is on the denylist".into(),
-        (Strategy::JwtVersion, true) => "refused: its version is stale".into(),
+        (Strategy::Session, true) => "the session was deleted".into(),
+        (Strategy::JwtDenylist, true) => "its jti is on the denylist".into(),
+        (Strategy::JwtVersion, true) => "its version is stale".into(),
         (Strategy::JwtRefresh, true) => "expired; the revoked refresh token cannot renew it".into(),
         _ => "expired".into(),
     };
@@ -739,7 +739,7 @@ fn key_rotated(t: &Times, strategy: Strategy) -> Outcome {
         return o;
     }
     let cred = strategy.credential();
-    let retired = "refused: signed with the retired key";
+    let retired = "signed with the retired key";
     o.server_action = Some((e, "old key removed from the verification keys".into()));
     o.subject.extend(span(t.login, e.min(natural), format!("{cred} signed with the old key")));
     o.subject_after = retired.into();
@@ -798,12 +798,12 @@ fn refresh_reuse(t: &Times, strategy: Strategy) -> Outcome {
     let family_end = t.family_end();
     let mut o = base(strategy, e, t);
     o.records.extend(login_records(strategy, t.login, family_end));
-    o.subject_after = "refused: the refresh token was rejected".into();
+    o.subject_after = "its refresh token was rejected".into();
     if t.stolen >= family_end || e >= family_end {
         // Expired before it could be used: refused as expired, not as a reuse.
         o.chain.push(t.user_chain(FOREVER, None));
         o.user.extend(span(t.login, natural, "access tokens"));
-        o.subject_after = "refused: the refresh token had expired".into();
+        o.subject_after = "the refresh token had expired".into();
         o.summary = "The stolen refresh token had expired when the attacker presented it.".into();
         return o;
     }

@@ -3,7 +3,7 @@
 //! The format (every time in Unix seconds, every duration in seconds, whole numbers):
 //! ```json
 //! {
-//!   "name": "Logout 20 minutes after login",          // optional
+//!   "name": "Logout 17 minutes after login",          // optional
 //!   "description": "What the scenario shows",          // optional
 //!   "login_at": 1700000000,
 //!   "token_ttl": 3600,        // jwt lifetime; refresh-token lifetime from login
@@ -12,7 +12,7 @@
 //!   "event": {
 //!     "kind": "logout",       // logout | password-change | account-suspended |
 //!                             // token-stolen | key-rotated | refresh-reuse
-//!     "at": 1700001200,       // the event (the revocation), >= login_at
+//!     "at": 1700001020,       // the event (the revocation), >= login_at
 //!     "stolen_at": 1700000600 // token-stolen and refresh-reuse only; login_at <= it <= at;
 //!                             // default login_at
 //!   },
@@ -31,6 +31,7 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use super::{MAX_TIME, ScaleInputs, Seconds};
+use crate::core::timeline::TokenTimeline;
 
 /// The sample scenarios shipped in `assets/scenarios/`: (file name, JSON).
 pub const SAMPLES: [(&str, &str); 7] = [
@@ -212,20 +213,20 @@ fn err(field: &str, message: impl Into<String>) -> ScenarioError {
 }
 
 impl Scenario {
-    /// The lab's starting point: a logout 20 minutes into a one-hour login with five-minute
+    /// The lab's starting point: a logout 17 minutes into a one-hour login with five-minute
     /// access tokens.
     #[must_use]
     pub fn example(login_at: Seconds) -> Self {
         Self {
-            name: "Logout 20 minutes after login".into(),
+            name: "Logout 17 minutes after login".into(),
             description: "One user signs in for an hour (five-minute access tokens for jwt-refresh) and logs out \
-                          after 20 minutes: how long does a copy of what they held keep working?"
+                          after 17 minutes: how long does a copy of what they held keep working?"
                 .into(),
             login_at,
             token_ttl: 3600,
             access_ttl: 300,
             leeway: 0,
-            event: Event { kind: EventKind::Logout, at: login_at + 1200, stolen_at: None },
+            event: Event { kind: EventKind::Logout, at: login_at + 1020, stolen_at: None },
             scale: Some(ScaleInputs::default()),
         }
     }
@@ -234,6 +235,50 @@ impl Scenario {
     #[must_use]
     pub fn stolen_at(&self) -> Seconds {
         self.event.stolen_at.unwrap_or(self.login_at)
+    }
+
+    /// This scenario on the user's own tokens: the login at the access token's `nbf` (or
+    /// `iat`), access-ttl its lifetime and token-ttl the refresh token's lifetime from that
+    /// login; with no refresh token, one token whose lifetime is token-ttl (access-ttl kept
+    /// when it fits). The event keeps its offset from the login when it still falls within.
+    ///
+    /// # Errors
+    /// A token without both a start (`nbf` or `iat`) and an `exp`, or lifetimes that no
+    /// scenario can hold (not positive, the refresh token ending before the access token).
+    pub fn with_tokens(&self, access: &TokenTimeline, refresh: Option<&TokenTimeline>) -> Result<Self, String> {
+        let (start, exp) =
+            access.lifetime().ok_or("the token needs an exp and an iat or nbf to set the scenario's lifetimes")?;
+        #[allow(clippy::cast_possible_truncation)]
+        let whole = |t: f64| t.round().clamp(-(MAX_TIME as f64), MAX_TIME as f64) as Seconds;
+        let login_at = whole(start);
+        let lifetime = whole(exp) - login_at;
+        if lifetime < 1 {
+            return Err(format!("the token's lifetime (exp - nbf/iat) is {lifetime} s: it is never valid"));
+        }
+        let mut next = self.clone();
+        next.login_at = login_at;
+        if let Some(r) = refresh {
+            let r_exp = r.exp.ok_or("the refresh token has no exp: set token-ttl by hand")?;
+            let ttl = whole(r_exp) - login_at;
+            if ttl < lifetime {
+                return Err(format!(
+                    "the refresh token ends {ttl} s after the login, before the access token ({lifetime} s): an \
+                     access token never outlives its refresh token"
+                ));
+            }
+            next.access_ttl = lifetime;
+            next.token_ttl = ttl;
+        } else {
+            next.token_ttl = lifetime;
+            next.access_ttl = self.access_ttl.min(lifetime);
+        }
+        let offset = self.event.at - self.login_at;
+        next.event.at = login_at + if offset < next.token_ttl { offset } else { next.token_ttl / 3 };
+        next.event.stolen_at = self.event.stolen_at.map(|s| (login_at + (s - self.login_at)).min(next.event.at));
+        next.name = if refresh.is_some() { "Your access and refresh tokens".into() } else { "Your token".into() };
+        next.description = "Lifetimes taken from the tokens you loaded.".into();
+        next.validate().map_err(|e| e.to_string())?;
+        Ok(next)
     }
 
     /// Checks every rule of the format.
