@@ -1,6 +1,6 @@
 //! Headless UI benchmarks (`egui_kittest`, no GPU): frame CPU time of the decode view, paste to
-//! decoded for a typical and a 1 MB token, a 10,000-claim token, and whether an idle window asks
-//! for repaints. `cargo bench --bench ui`.
+//! decoded for a typical and a 1 MB token, a 10,000-claim token, the revocation lab, and whether
+//! an idle window asks for repaints. `cargo bench --bench ui`.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::{Duration, Instant};
@@ -13,7 +13,8 @@ use tokenbench::core::keys::{self, SecretEncoding};
 use tokenbench::core::sign::sign;
 use tokenbench::ui::app::{Settings, TokenbenchApp};
 use tokenbench::ui::platform::FakePlatform;
-use tokenbench::ui::state::{Command, SAMPLES};
+use tokenbench::ui::revocation::RevocationCommand;
+use tokenbench::ui::state::{ClockCommand, Command, SAMPLES};
 
 fn harness() -> Harness<'static, TokenbenchApp> {
     Harness::builder()
@@ -59,6 +60,20 @@ fn bench(c: &mut Criterion) {
         h.run();
         group.bench_function(format!("frame_decode_{name}"), |b| b.iter(|| h.step()));
     }
+    // The revocation lab: table, timeline with chains, at-scale table and plot, on a paused and
+    // on a running clock.
+    for (name, clock) in [("paused", ClockCommand::Pause), ("running", ClockCommand::Run(60.0))] {
+        let mut h = harness();
+        h.state_mut().apply(vec![
+            Command::SelectTab(tokenbench::ui::state::Tab::Revocation),
+            Command::Revocation(RevocationCommand::LoadSample(6)),
+            Command::Clock(ClockCommand::Set(1_700_001_100.0)),
+            Command::Clock(clock),
+        ]);
+        h.run_steps(3);
+        assert!(h.query_by_label("Make it happen now").is_some());
+        group.bench_function(format!("frame_revocation_lab_{name}"), |b| b.iter(|| h.step()));
+    }
     group.finish();
 
     println!("paste-to-decoded, typical token ({} B): {:?}", typical.len(), paste_to_decoded(&typical, "Jane Doe"));
@@ -70,13 +85,16 @@ fn bench(c: &mut Criterion) {
     h.state_mut().apply(vec![Command::SetToken(typical.clone())]);
     h.run();
     let idle_token = h.state().next_repaint();
-    h.state_mut().apply(vec![Command::Clock(tokenbench::ui::state::ClockCommand::Pause)]);
+    h.state_mut().apply(vec![Command::Clock(ClockCommand::Pause)]);
     h.run();
     let idle_paused = h.state().next_repaint();
+    h.state_mut().apply(vec![Command::SelectTab(tokenbench::ui::state::Tab::Revocation)]);
+    h.run();
+    let idle_lab_paused = h.state().next_repaint();
     println!(
-        "idle window asks for a repaint: empty {idle_empty:?}, token shown in real time {idle_token:?}, paused {idle_paused:?}"
+        "idle window asks for a repaint: empty {idle_empty:?}, token shown in real time {idle_token:?}, paused {idle_paused:?}, revocation lab paused {idle_lab_paused:?}"
     );
-    assert!(idle_empty.is_none() && idle_paused.is_none());
+    assert!(idle_empty.is_none() && idle_paused.is_none() && idle_lab_paused.is_none());
 }
 
 criterion_group!(benches, bench);

@@ -326,6 +326,17 @@ fn controls(ui: &mut Ui, lab: &RevocationLab, state: &AppState, now: UnixSeconds
     let at = s.event.at as f64;
     let when = if now < at { "The event is" } else { "The event happened" };
     ui.weak(format!("{when} {} ({}).", format_relative(at, now), format_utc(at)));
+    let (lo, hi) = default_view(lab.simulation());
+    if now < lo || now > hi {
+        let dark = ui.visuals().dark_mode;
+        ui.label(
+            RichText::new(
+                "The clock is outside this scenario: press \"Replay from login\", or \"Start at the clock's time\" to \
+                 move the scenario to it.",
+            )
+            .color(verdict_colour(None, dark)),
+        );
+    }
     egui::CollapsingHeader::new("Use your own tokens")
         .id_salt("own-tokens")
         .show(ui, |ui| own_tokens(ui, lab, state, out));
@@ -614,15 +625,26 @@ struct Frame {
     view: (f64, f64),
 }
 
+/// A lane's full height around `y`.
+fn band(y: f64) -> (f64, f64) {
+    (y - 0.34, y + 0.34)
+}
+
 /// The part of `[a, b)` before `now` solid, after it faded: what has happened, and what the
 /// model predicts.
-fn span_rects(plot_ui: &mut PlotUi<'_>, name: &str, (a, b): (f64, f64), y: f64, fill: Color32, frame: Frame) {
+fn span_rects(
+    plot_ui: &mut PlotUi<'_>,
+    name: &str,
+    (a, b): (f64, f64),
+    (y0, y1): (f64, f64),
+    fill: Color32,
+    frame: Frame,
+) {
     let Frame { now, view } = frame;
     let (a, b) = (a.max(view.0), b.min(view.1));
     if a >= b {
         return;
     }
-    let (y0, y1) = (y - 0.34, y + 0.34);
     if now > a {
         plot_ui.polygon(rect(name, a, b.min(now), y0, y1, fill));
     }
@@ -672,15 +694,22 @@ fn timeline(ui: &mut Ui, lab: &RevocationLab, now: UnixSeconds, out: &mut Vec<Co
             match lane {
                 Lane::User(strategy) => {
                     for span in &sim.outcome(*strategy).user {
-                        span_rects(plot_ui, &span.what, (span.from as f64, end(span.until)), y, palette.user, frame);
+                        span_rects(
+                            plot_ui,
+                            &span.what,
+                            (span.from as f64, end(span.until)),
+                            band(y),
+                            palette.user,
+                            frame,
+                        );
                     }
                 }
                 Lane::Subject(strategy) => {
                     let outcome = sim.outcome(*strategy);
                     for span in &outcome.subject {
                         let (a, b) = (span.from as f64, end(span.until));
-                        span_rects(plot_ui, &span.what, (a, b.min(event)), y, palette.held, frame);
-                        span_rects(plot_ui, "exposure", (a.max(event), b), y, palette.exposure, frame);
+                        span_rects(plot_ui, &span.what, (a, b.min(event)), band(y), palette.held, frame);
+                        span_rects(plot_ui, "exposure", (a.max(event), b), band(y), palette.exposure, frame);
                     }
                     if let Some((at, what)) = &outcome.server_action {
                         plot_ui.points(
@@ -709,7 +738,7 @@ fn timeline(ui: &mut Ui, lab: &RevocationLab, now: UnixSeconds, out: &mut Vec<Co
                 VLine::new("stolen", stolen).color(palette.attacker).style(LineStyle::dashed_loose()).width(1.5),
             );
             plot_ui.text(
-                Text::new("stolen-label", PlotPoint::new(stolen, top), RichText::new("stolen").strong())
+                Text::new("stolen-label", PlotPoint::new(stolen, top - 0.4), RichText::new("stolen").strong())
                     .color(palette.attacker)
                     .anchor(egui::Align2::RIGHT_CENTER)
                     .allow_hover(false),
@@ -749,7 +778,7 @@ fn chain_lane(
         if tokens.len() > MAX_DRAWN_TOKENS {
             let (a, b) = (tokens[0].issued as f64, tokens[tokens.len() - 1].exp as f64);
             let colour = if refresh { palette.refresh[0] } else { palette.access[0] };
-            span_rects(plot_ui, "many tokens", (a, b), y, colour, frame);
+            span_rects(plot_ui, "many tokens", (a, b), band(y), colour, frame);
             plot_ui.text(
                 Text::new(
                     "many-label",
@@ -761,6 +790,14 @@ fn chain_lane(
             );
             continue;
         }
+        // With an attacker's chain in the same lane, the user's tokens take the lower half and
+        // the attacker's the upper half, so overlapping tokens both show.
+        let shared = o.chain.iter().any(|r| r.holder == Holder::Other);
+        let rows = match (shared, run.holder) {
+            (false, _) => band(y),
+            (true, Holder::User) => (y - 0.34, y - 0.02),
+            (true, Holder::Other) => (y + 0.02, y + 0.34),
+        };
         for tok in tokens {
             let parity = usize::from(tok.number % 2 == 1);
             let attacker = tok.holder == Holder::Other;
@@ -774,17 +811,21 @@ fn chain_lane(
                 (false, true) => palette.refresh[parity],
                 (false, false) => palette.access[parity],
             };
-            span_rects(plot_ui, &label, (a, b), y, colour, frame);
+            span_rects(plot_ui, &label, (a, b), rows, colour, frame);
             if !refresh && tok.rejected_from > tok.exp {
                 let tail = (tok.exp as f64, tok.rejected_from as f64);
-                span_rects(plot_ui, "leeway", tail, y, palette.leeway, frame);
+                span_rects(plot_ui, "leeway", tail, rows, palette.leeway, frame);
             }
             if (b - a) * px_per_second > 34.0 {
                 let centre = f64::midpoint(a.max(view.0), b.min(view.1));
                 plot_ui.text(
-                    Text::new(label.clone(), PlotPoint::new(centre, y), RichText::new(label).small())
-                        .color(Color32::WHITE)
-                        .allow_hover(false),
+                    Text::new(
+                        label.clone(),
+                        PlotPoint::new(centre, f64::midpoint(rows.0, rows.1)),
+                        RichText::new(label).small(),
+                    )
+                    .color(Color32::WHITE)
+                    .allow_hover(false),
                 );
             }
         }
