@@ -749,7 +749,8 @@ fn timeline(ui: &mut Ui, lab: &RevocationLab, now: UnixSeconds, out: &mut Vec<Co
         "Green: the user is accepted. Blue-grey: the event's subject holds an accepted credential before the event; \
          red: it is still accepted after the event (the exposure). Faded: what the model predicts after the clock's \
          time. Diamonds: what the server did. The access-token chain shows each renewal (amber tails: leeway), the \
-         refresh-token chain each rotation (purple: the attacker's). Drag the now line to move the clock.",
+         refresh-token chain each rotation inside the refresh token's lifetime (outlined; purple: the attacker's). \
+         Drag the now line to move the clock.",
     );
 }
 
@@ -773,6 +774,22 @@ fn chain_lane(
 ) {
     let view = frame.view;
     let o = sim.outcome(Strategy::JwtRefresh);
+    if refresh {
+        // Each family's whole lifetime (login to login + token-ttl), outlined: the refresh
+        // token's own lifetime, whatever became of its generations.
+        for run in o.chain.iter().filter(|r| r.first_number == 0 && r.holder == Holder::User) {
+            let (a, b) = ((run.first_issue as f64).max(view.0), (run.family_end as f64).min(view.1));
+            if a < b {
+                let (y0, y1) = band(y);
+                let outline =
+                    egui_plot::Polygon::new("refresh-token lifetime", vec![[a, y0], [b, y0], [b, y1], [a, y1]])
+                        .fill_color(Color32::TRANSPARENT)
+                        .stroke(egui::Stroke::new(1.0, palette.refresh[1]))
+                        .allow_hover(false);
+                plot_ui.polygon(outline);
+            }
+        }
+    }
     for run in &o.chain {
         let tokens: Vec<AccessToken> = run.tokens_between(view.0, view.1, MAX_DRAWN_TOKENS + 1);
         if tokens.len() > MAX_DRAWN_TOKENS {
