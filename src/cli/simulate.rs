@@ -30,7 +30,7 @@ pub enum SimulateCommand {
 #[derive(Debug, Args)]
 #[allow(clippy::struct_excessive_bools)]
 pub struct RevocationArgs {
-    /// Lifetime of a jwt and of the refresh token, seconds.
+    /// Lifetime of the session, of the jwt strategies' token and of the refresh token, seconds.
     #[arg(long, value_name = "S", allow_negative_numbers = true, required_unless_present = "scenario")]
     pub token_ttl: Option<i64>,
     /// Lifetime of a jwt-refresh access token, seconds (at most token-ttl).
