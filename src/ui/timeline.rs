@@ -322,6 +322,17 @@ fn ui_text_colour(dark: bool) -> Color32 {
     if dark { Color32::from_gray(220) } else { Color32::from_gray(30) }
 }
 
+/// Presses at `from`, moves `dx` points right and releases: a drag, one frame per step.
+#[cfg(test)]
+pub(crate) fn drag_by<S>(h: &mut egui_kittest::Harness<'_, S>, from: Pos2, dx: f32) {
+    h.drag_at(from);
+    h.run();
+    h.hover_at(from + egui::vec2(dx, 0.0));
+    h.run();
+    h.drop_at(from + egui::vec2(dx, 0.0));
+    h.run();
+}
+
 #[cfg(test)]
 mod tests {
     use egui_kittest::Harness;
@@ -392,12 +403,7 @@ mod tests {
         let frame_width = PlotMemory::load(&ctx, token_plot_id()).unwrap().transform().frame().width();
         let seconds_per_point = bounds.width() / f64::from(frame_width);
 
-        h.drag_at(at);
-        h.run();
-        h.hover_at(at + egui::vec2(100.0, 0.0));
-        h.run();
-        h.drop_at(at + egui::vec2(100.0, 0.0));
-        h.run();
+        drag_by(&mut h, at, 100.0);
         let moved = h.state().state.clock.now() - start;
         assert!((moved - 100.0 * seconds_per_point).abs() <= seconds_per_point + 1.0, "moved {moved} s");
         assert_eq!(h.state().state.clock.mode(), crate::core::clock::ClockMode::Paused);
@@ -411,12 +417,7 @@ mod tests {
         let before = plot_bounds(&ctx, token_plot_id()).unwrap();
         let frame = PlotMemory::load(&ctx, token_plot_id()).unwrap().transform().frame().to_owned();
         let away = Pos2::new(frame.left() + 20.0, frame.center().y);
-        h.drag_at(away);
-        h.run();
-        h.hover_at(away + egui::vec2(60.0, 0.0));
-        h.run();
-        h.drop_at(away + egui::vec2(60.0, 0.0));
-        h.run();
+        drag_by(&mut h, away, 60.0);
         assert!((h.state().state.clock.now() - after).abs() < f64::EPSILON, "the clock did not move");
         let panned = plot_bounds(&ctx, token_plot_id()).unwrap();
         assert!(panned.min()[0] < before.min()[0], "dragging right shows earlier times");

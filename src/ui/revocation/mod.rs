@@ -328,6 +328,15 @@ mod tests {
         h
     }
 
+    /// Loads the logout sample and sets the clock `offset` seconds after its login; the login.
+    fn logout_sample_at(h: &mut Harness<'_, TokenbenchApp>, offset: Seconds) -> Seconds {
+        h.state_mut().apply(vec![Command::Revocation(RevocationCommand::LoadSample(0))]);
+        let login = h.state().state.revocation.scenario().login_at;
+        #[allow(clippy::cast_precision_loss)]
+        h.state_mut().apply(vec![Command::Clock(ClockCommand::Set((login + offset) as f64))]);
+        login
+    }
+
     /// A cell's text: its own, or its labels' (a wrapping cell is a container).
     fn text(node: &egui_kittest::Node<'_>) -> String {
         node.accesskit_node().value().unwrap_or_else(|| {
@@ -354,10 +363,7 @@ mod tests {
     #[test]
     fn revoke_in_the_lab_and_read_each_row() {
         let mut h = lab_app(egui::vec2(1400.0, 1000.0));
-        h.state_mut().apply(vec![Command::Revocation(RevocationCommand::LoadSample(0))]);
-        let login = h.state().state.revocation.scenario().login_at;
-        #[allow(clippy::cast_precision_loss)]
-        h.state_mut().apply(vec![Command::Clock(ClockCommand::Set((login + 1000) as f64))]);
+        let login = logout_sample_at(&mut h, 1000);
         h.run();
         // Before the event everyone is accepted.
         for s in Strategy::ALL {
@@ -421,10 +427,7 @@ mod tests {
     #[test]
     fn every_event_changes_the_rows() {
         let mut h = lab_app(egui::vec2(1400.0, 1000.0));
-        h.state_mut().apply(vec![Command::Revocation(RevocationCommand::LoadSample(0))]);
-        let login = h.state().state.revocation.scenario().login_at;
-        #[allow(clippy::cast_precision_loss)]
-        h.state_mut().apply(vec![Command::Clock(ClockCommand::Set((login + 1300) as f64))]);
+        logout_sample_at(&mut h, 1300);
         for kind in EventKind::ALL {
             h.state_mut().apply(vec![Command::Revocation(RevocationCommand::SetEvent(kind))]);
             h.run();
@@ -444,19 +447,12 @@ mod tests {
     #[test]
     fn drag_now_on_the_lab_timeline() {
         let mut h = lab_app(egui::vec2(1400.0, 1000.0));
-        h.state_mut().apply(vec![Command::Revocation(RevocationCommand::LoadSample(0))]);
-        let login = h.state().state.revocation.scenario().login_at;
+        let login = logout_sample_at(&mut h, 600);
         #[allow(clippy::cast_precision_loss)]
         let start = (login + 600) as f64;
-        h.state_mut().apply(vec![Command::Clock(ClockCommand::Set(start))]);
         h.run();
         let at = crate::ui::timeline::now_line_position(&h.ctx, lab_plot_id(), start).unwrap();
-        h.drag_at(at);
-        h.run();
-        h.hover_at(at + egui::vec2(200.0, 0.0));
-        h.run();
-        h.drop_at(at + egui::vec2(200.0, 0.0));
-        h.run();
+        crate::ui::timeline::drag_by(&mut h, at, 200.0);
         let now = h.state().state.clock.now();
         assert!(now > start + 600.0, "the clock moved forward, to {now}");
         let r = row(&h, Strategy::Session);

@@ -27,23 +27,14 @@ pub(super) fn table_time(t: Seconds, login: Seconds) -> String {
     }
 }
 
-/// The user's status, naming the access token for jwt-refresh.
-fn user_status(o: &Outcome, now: UnixSeconds) -> Status {
-    let mut status = o.user_status(now);
+/// A holder's status at `now`, naming the access token for jwt-refresh.
+fn status_of(o: &Outcome, now: UnixSeconds, holder: Holder) -> Status {
+    let mut status = if holder == Holder::User { o.user_status(now) } else { o.subject_status(now) };
     if status.accepted
-        && let Some(tok) = o.access_token_at(now, Holder::User)
+        && let Some(tok) = o.access_token_at(now, holder)
     {
-        status.reason = format!("access token #{} (exp {})", tok.number, table_time(tok.exp, o.login_at));
-    }
-    status
-}
-
-fn subject_status(o: &Outcome, now: UnixSeconds) -> Status {
-    let mut status = o.subject_status(now);
-    if status.accepted
-        && let Some(tok) = o.access_token_at(now, Holder::Other)
-    {
-        status.reason = format!("attacker's access token #{} (exp {})", tok.number, table_time(tok.exp, o.login_at));
+        let whose = if holder == Holder::User { "" } else { "attacker's " };
+        status.reason = format!("{whose}access token #{} (exp {})", tok.number, table_time(tok.exp, o.login_at));
     }
     status
 }
@@ -70,8 +61,8 @@ pub(super) fn table(ui: &mut Ui, lab: &RevocationLab, now: UnixSeconds) {
             ui.end_row();
             for o in &sim.outcomes {
                 ui.label(RichText::new(o.strategy.name()).monospace().strong()).on_hover_text(o.strategy.caption());
-                status_label(ui, &user_status(o, now), dark);
-                status_label(ui, &subject_status(o, now), dark);
+                status_label(ui, &status_of(o, now, Holder::User), dark);
+                status_label(ui, &status_of(o, now, Holder::Other), dark);
                 ui.label(table_time(o.accepted_until, o.login_at)).on_hover_text(format!(
                     "{} ({}), {} after the login",
                     format_utc(o.accepted_until as f64),
