@@ -6,7 +6,7 @@ use egui::{RichText, Ui};
 use super::lanes::default_view;
 use super::{RevocationCommand, RevocationLab, lab_cmd};
 use crate::core::clock::{UnixSeconds, format_relative, format_utc};
-use crate::core::revoke::{EventKind, SAMPLES, Scenario, Seconds, duration_text};
+use crate::core::revoke::{EventKind, MAX_TIME, SAMPLES, Scenario, Seconds, duration_text};
 use crate::core::timeline::TokenTimeline;
 use crate::ui::state::{AppState, ClockCommand, Command};
 use crate::ui::theme::verdict_colour;
@@ -90,7 +90,7 @@ fn event_row(ui: &mut Ui, s: &Scenario, out: &mut Vec<Command>) {
             .response
             .on_hover_text("What happens at the event's instant");
         ui.label("at login +");
-        if let Some(v) = seconds_field(ui, "The event, after the login", s.event.at - s.login_at, 0..=s.token_ttl * 4) {
+        if let Some(v) = seconds_field(ui, "The event, after the login", s.event.at - s.login_at, 0..=2 * MAX_TIME) {
             out.push(lab_cmd(RevocationCommand::SetEventOffset(v)));
         }
         ui.weak(format!("({})", duration_text(s.event.at - s.login_at)));
@@ -110,7 +110,7 @@ fn event_row(ui: &mut Ui, s: &Scenario, out: &mut Vec<Command>) {
 fn lifetimes_row(ui: &mut Ui, s: &Scenario, out: &mut Vec<Command>) {
     ui.horizontal_wrapped(|ui| {
         ui.label("token-ttl");
-        if let Some(v) = seconds_field(ui, "token-ttl", s.token_ttl, 1..=31_536_000) {
+        if let Some(v) = seconds_field(ui, "token-ttl", s.token_ttl, 1..=MAX_TIME) {
             out.push(lab_cmd(RevocationCommand::SetTokenTtl(v)));
         }
         ui.label("access-ttl");
@@ -118,7 +118,7 @@ fn lifetimes_row(ui: &mut Ui, s: &Scenario, out: &mut Vec<Command>) {
             out.push(lab_cmd(RevocationCommand::SetAccessTtl(v)));
         }
         ui.label("leeway");
-        if let Some(v) = seconds_field(ui, "leeway", s.leeway, 0..=3600) {
+        if let Some(v) = seconds_field(ui, "leeway", s.leeway, 0..=MAX_TIME) {
             out.push(lab_cmd(RevocationCommand::SetLeeway(v)));
         }
         #[allow(clippy::cast_precision_loss)]

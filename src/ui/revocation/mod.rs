@@ -478,6 +478,38 @@ mod tests {
     }
 
     #[test]
+    fn open_and_save_scenarios_through_the_platform() {
+        let dir = std::env::temp_dir().join(format!("tokenbench-lab-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        // A scenario beyond every field's usual values: a two-year login, two hours of leeway.
+        let mut big = Scenario::from_json(SAMPLES[4].1).unwrap();
+        big.token_ttl = 63_072_000;
+        big.leeway = 7200;
+        big.event.at = big.login_at + 40_000_000;
+        std::fs::write(dir.join("big.json"), big.to_json()).unwrap();
+        std::fs::write(dir.join("bad.json"), SAMPLES[0].1.replace("\"leeway\": 0", "\"leeway\": -1")).unwrap();
+        let mut platform = FakePlatform { save_to: Some(dir.join("saved.json")), ..FakePlatform::default() };
+        platform.picks.push_back(vec![dir.join("bad.json")]);
+        platform.picks.push_back(vec![dir.join("big.json")]);
+        let mut h = Harness::builder()
+            .with_size(egui::vec2(1400.0, 1000.0))
+            .build_eframe(move |_cc| TokenbenchApp::with_platform(Box::new(platform), Settings::default()));
+        h.state_mut().apply(vec![Command::SelectTab(Tab::Revocation), Command::Clock(ClockCommand::Pause)]);
+        h.run();
+        h.get_by_label("Open scenario…").click();
+        h.run();
+        assert!(h.query_by_label_contains("bad.json: leeway: must not be negative").is_some(), "named, and refused");
+        h.get_by_label("Open scenario…").click();
+        h.run();
+        h.run();
+        assert_eq!(h.state().state.revocation.scenario(), &big, "loaded as is: no field clamps a loaded value");
+        h.get_by_label("Save scenario…").click();
+        h.run();
+        let saved = Scenario::from_json(&std::fs::read_to_string(dir.join("saved.json")).unwrap()).unwrap();
+        assert_eq!(saved, big, "what the lab saves, the CLI and the lab read back");
+    }
+
+    #[test]
     fn commands_keep_the_scenario_valid() {
         let mut lab = RevocationLab::new(Scenario::example(1_700_000_000));
         let mut platform = FakePlatform::default();

@@ -50,12 +50,12 @@ pub(super) fn at_scale_ui(ui: &mut Ui, lab: &RevocationLab, out: &mut Vec<Comman
             .changed();
         ui.label("requests/s");
         changed |= ui
-            .add(egui::DragValue::new(&mut next.requests_per_second).range(0.0..=1e9).speed(10.0))
+            .add(egui::DragValue::new(&mut next.requests_per_second).range(0.0..=f64::MAX).speed(10.0))
             .on_hover_text("Authenticated requests per second")
             .changed();
         ui.label("revocations/day");
         changed |= ui
-            .add(egui::DragValue::new(&mut next.revocations_per_day).range(0.0..=1e10).speed(100.0))
+            .add(egui::DragValue::new(&mut next.revocations_per_day).range(0.0..=f64::MAX).speed(100.0))
             .on_hover_text("Logouts, password changes, suspensions per day")
             .changed();
         if changed {
