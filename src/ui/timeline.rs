@@ -237,37 +237,55 @@ pub fn now_line_position(ctx: &egui::Context, id: Id, now: UnixSeconds) -> Optio
     Some(Pos2::new(t.position_from_point_x(now), t.frame().center().y))
 }
 
+/// The words of one token timeline: unique per window, so each control can be found by name.
+pub struct TokenPlotLabels<'a> {
+    /// Before the verdict ("At the clock's time").
+    pub verdict: &'a str,
+    /// The fit button.
+    pub fit: &'a str,
+    /// The centre-on-now button.
+    pub now: &'a str,
+}
+
 /// The decoded token's timeline, in the Decode tab: collapsible, with its verdict in words.
 pub fn token_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     let Some(token) = state.parsed() else { return };
     let Some(timeline) = TokenTimeline::from_token(token, state.policy.leeway) else { return };
     let now = state.clock.now();
+    let labels = TokenPlotLabels { verdict: "At the clock's time", fit: "Fit token", now: "Show now" };
     egui::CollapsingHeader::new(RichText::new("Timeline").strong())
         .id_salt("token-timeline")
         .default_open(true)
-        .show(ui, |ui| draw_token(ui, &timeline, now, out));
+        .show(ui, |ui| token_timeline(ui, token_plot_id(), &labels, &timeline, now, out));
 }
 
-fn draw_token(ui: &mut Ui, timeline: &TokenTimeline, now: UnixSeconds, out: &mut Vec<Command>) {
+/// One token's timeline: its verdict at `now` in words, fit and now buttons, and the plot.
+pub fn token_timeline(
+    ui: &mut Ui,
+    id: Id,
+    labels: &TokenPlotLabels<'_>,
+    timeline: &TokenTimeline,
+    now: UnixSeconds,
+    out: &mut Vec<Command>,
+) {
     let dark = ui.visuals().dark_mode;
     let phase = timeline.phase_at(now);
     let (fit, center) = ui
         .horizontal_wrapped(|ui| {
             ui.label(
-                RichText::new(format!("At the clock's time: {}", timeline.describe(now)))
+                RichText::new(format!("{}: {}", labels.verdict, timeline.describe(now)))
                     .color(phase_colour(phase, dark))
                     .strong(),
             );
             if let Some(l) = timeline.lifetime_text() {
                 ui.weak(l);
             }
-            let fit = ui.small_button("Fit token").on_hover_text("Show the token's whole lifetime").clicked();
-            let center = ui.small_button("Show now").on_hover_text("Centre the timeline on the clock's time").clicked();
+            let fit = ui.small_button(labels.fit).on_hover_text("Show the token's whole lifetime").clicked();
+            let center = ui.small_button(labels.now).on_hover_text("Centre the timeline on the clock's time").clicked();
             (fit, center)
         })
         .inner;
     // A new token (or leeway) gets a fresh view: its id carries what the view depends on.
-    let id = token_plot_id();
     let key = (timeline.iat.map(f64::to_bits), timeline.nbf.map(f64::to_bits), timeline.exp.map(f64::to_bits));
     let shown_key = id.with("shown-token");
     let changed = ui.data(|d| d.get_temp::<(Option<u64>, Option<u64>, Option<u64>)>(shown_key)) != Some(key);

@@ -8,8 +8,10 @@ use super::{RevocationCommand, RevocationLab, lab_cmd};
 use crate::core::clock::{UnixSeconds, format_relative, format_utc};
 use crate::core::revoke::{EventKind, MAX_TIME, SAMPLES, Scenario, Seconds, duration_text};
 use crate::core::timeline::TokenTimeline;
+use crate::core::token;
 use crate::ui::state::{AppState, ClockCommand, Command};
 use crate::ui::theme::verdict_colour;
+use crate::ui::timeline::{TokenPlotLabels, token_timeline};
 
 fn seconds_field(
     ui: &mut Ui,
@@ -143,10 +145,18 @@ fn own_tokens(ui: &mut Ui, lab: &RevocationLab, state: &AppState, out: &mut Vec<
         "The decoded token sets the login (its nbf or iat) and its lifetime; with a refresh token too, the decoded \
          token is the access token (access-ttl) and the refresh token's exp sets token-ttl.",
     );
-    let decoded = state.parsed().and_then(|t| TokenTimeline::from_token(t, 0)).and_then(|t| t.lifetime_text());
-    ui.weak(
-        decoded.map_or_else(|| "No decoded token with iat/nbf and exp.".to_owned(), |l| format!("Decoded token: {l}")),
-    );
+    let now = state.clock.now();
+    let leeway = u64::try_from(lab.scenario().leeway).unwrap_or(0);
+    match state.parsed().and_then(|t| TokenTimeline::from_token(t, leeway)) {
+        Some(access) => {
+            let labels =
+                TokenPlotLabels { verdict: "Decoded token", fit: "Fit the decoded token", now: "Show now (decoded)" };
+            token_timeline(ui, egui::Id::unique("lab-access-timeline"), &labels, &access, now, out);
+        }
+        None => {
+            ui.weak("No decoded token with readable claims (Decode tab).");
+        }
+    }
     if ui.button("Use the decoded token").clicked() {
         out.push(lab_cmd(RevocationCommand::UseDecodedToken));
     }
@@ -157,6 +167,12 @@ fn own_tokens(ui: &mut Ui, lab: &RevocationLab, state: &AppState, out: &mut Vec<
         .labelled_by(label.id);
     if edit.changed() {
         out.push(lab_cmd(RevocationCommand::SetRefreshToken(text)));
+    }
+    let refresh = token::parse(lab.refresh_text.trim()).ok().and_then(|t| TokenTimeline::from_token(&t, leeway));
+    if let Some(refresh) = refresh {
+        let labels =
+            TokenPlotLabels { verdict: "Refresh token", fit: "Fit the refresh token", now: "Show now (refresh)" };
+        token_timeline(ui, egui::Id::unique("lab-refresh-timeline"), &labels, &refresh, now, out);
     }
     if ui.button("Use the decoded token and this refresh token").clicked() {
         out.push(lab_cmd(RevocationCommand::UseTokenPair));
