@@ -65,8 +65,13 @@ fn time_steps(input: &GridInput) -> [f64; 3] {
 /// An axis label for a tick at `t`: the date for day steps and midnights, else the time.
 #[must_use]
 pub fn tick_label(t: UnixSeconds, step: f64) -> String {
+    // Year steps are 365.25 days: a tick hours before New Year is that new year.
+    let (t, year) = if step >= 31_536_000.0 { (t + 43_200.0, true) } else { (t, false) };
     #[allow(clippy::cast_possible_truncation)]
     let Some(d) = Utc.timestamp_opt(t.round() as i64, 0).single() else { return String::new() };
+    if year {
+        return d.format("%Y").to_string();
+    }
     let midnight = t.rem_euclid(86_400.0) < 0.5;
     let format = if step >= 86_400.0 || midnight {
         "%Y-%m-%d"
@@ -377,6 +382,7 @@ mod tests {
         assert_eq!(tick_label(1_700_000_000.0, 60.0), "22:13");
         assert_eq!(tick_label(1_700_000_000.0, 1.0), "22:13:20");
         assert_eq!(tick_label(1_699_920_000.0, 3600.0), "2023-11-14", "midnight shows the date");
+        assert_eq!(tick_label(1_861_920_000.0 - 21_600.0, 31_557_600.0), "2029", "a year tick on 2028-12-31 18:00");
         let steps = time_steps(&GridInput { bounds: (0.0, 1.0), base_step_size: 40.0 });
         assert_eq!(steps.map(f64::to_bits), [60.0, 300.0, 1800.0].map(f64::to_bits));
     }
