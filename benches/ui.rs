@@ -1,7 +1,7 @@
 //! Headless UI benchmarks (`egui_kittest`, no GPU): frame CPU time of the decode view, paste to
-//! decoded for a typical and a 1 MB token, a 10,000-claim token, the flows lab animating 50
-//! servers, and when an idle window wakes up (the status clock's next minute; a token's next
-//! relative-time tick; never when paused). `cargo bench --bench ui`.
+//! decoded for a typical and a 1 MB token, a 10,000-claim token, the revocation lab, the flows
+//! lab animating 50 servers, and when an idle window wakes up (the status clock's next minute; a
+//! token's next relative-time tick; never when paused). `cargo bench --bench ui`.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::{Duration, Instant};
@@ -15,7 +15,8 @@ use tokenbench::core::sign::sign;
 use tokenbench::ui::app::{Settings, TokenbenchApp};
 use tokenbench::ui::flows::{FlowCommand, Scenario};
 use tokenbench::ui::platform::FakePlatform;
-use tokenbench::ui::state::{Command, SAMPLES};
+use tokenbench::ui::revocation::RevocationCommand;
+use tokenbench::ui::state::{ClockCommand, Command, SAMPLES};
 
 fn harness() -> Harness<'static, TokenbenchApp> {
     Harness::builder()
@@ -81,6 +82,20 @@ fn bench(c: &mut Criterion) {
     assert!(h.state().state.flows.playing);
     group.bench_function("frame_flows_50_servers_playing", |b| b.iter(|| h.step()));
     assert!(h.state().state.flows.playing, "still animating after the measurement");
+    // The revocation lab: table, timeline with chains, at-scale table and plot, on a paused and
+    // on a running clock.
+    for (name, clock) in [("paused", ClockCommand::Pause), ("running", ClockCommand::Run(60.0))] {
+        let mut h = harness();
+        h.state_mut().apply(vec![
+            Command::SelectTab(tokenbench::ui::state::Tab::Revocation),
+            Command::Revocation(RevocationCommand::LoadSample(6)),
+            Command::Clock(ClockCommand::Set(1_700_001_100.0)),
+            Command::Clock(clock),
+        ]);
+        h.run_steps(3);
+        assert!(h.query_by_label("Make it happen now").is_some());
+        group.bench_function(format!("frame_revocation_lab_{name}"), |b| b.iter(|| h.step()));
+    }
     group.finish();
 
     println!("paste-to-decoded, typical token ({} B): {:?}", typical.len(), paste_to_decoded(&typical, "Jane Doe"));
@@ -92,16 +107,20 @@ fn bench(c: &mut Criterion) {
     h.state_mut().apply(vec![Command::SetToken(typical.clone())]);
     h.run();
     let idle_token = h.state().next_repaint();
-    h.state_mut().apply(vec![Command::Clock(tokenbench::ui::state::ClockCommand::Pause)]);
+    h.state_mut().apply(vec![Command::Clock(ClockCommand::Pause)]);
     h.run();
     let idle_paused = h.state().next_repaint();
+    h.state_mut().apply(vec![Command::SelectTab(tokenbench::ui::state::Tab::Revocation)]);
+    h.run();
+    let idle_lab_paused = h.state().next_repaint();
     println!(
-        "idle window asks for a repaint: empty {idle_empty:?}, token shown in real time {idle_token:?}, paused {idle_paused:?}"
+        "idle window asks for a repaint: empty {idle_empty:?}, token shown in real time {idle_token:?}, paused {idle_paused:?}, revocation lab paused {idle_lab_paused:?}"
     );
     let minute = Duration::from_secs_f64(60.1);
     assert!(idle_empty.is_some_and(|d| d <= minute), "the status clock shows minutes");
     assert!(idle_token.is_some_and(|d| d <= minute));
     assert!(idle_paused.is_none(), "a paused clock changes nothing");
+    assert!(idle_lab_paused.is_none(), "the lab on a paused clock changes nothing");
 }
 
 criterion_group!(benches, bench);

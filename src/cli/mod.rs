@@ -26,7 +26,7 @@ pub use advise::{AdviseArgs, advice_text};
 pub use decode::decoded_json;
 pub use flow::{FlowArgs, flow_json};
 pub use key::key_json;
-pub use simulate::SimulateCommand;
+pub use simulate::{RevocationArgs, SimulateCommand, revocation_json, scale_json};
 pub use verify::{VerifyArgs, verification_json, verification_text};
 
 /// Token Workbench: decode, verify and study JWTs. With no subcommand, opens the desktop app.
@@ -64,7 +64,7 @@ pub enum Command {
     },
     /// Sessions, JWT or hybrid: the decision rule over a team's answers (exit 0; 2 for an unknown value).
     Advise(AdviseArgs),
-    /// Run a lab's model (request flows) and print its figures.
+    /// Run a lab's model (revocation strategies on one clock, request flows) and print its figures.
     Simulate {
         /// The simulation.
         #[command(subcommand)]
@@ -94,7 +94,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Key { command: KeyCommand::Inspect { json, file } } => key::inspect(&file, json),
         Command::Open(args) => return open::open(&args),
         Command::Advise(args) => Ok(advise::advise_cmd(&args)),
-        Command::Simulate { command } => simulate::run(&command),
+        Command::Simulate { command } => simulate::run(command),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -8,6 +8,8 @@ pub mod error;
 pub mod fetch;
 pub mod flow;
 pub mod keys;
+pub mod revoke;
 pub mod sign;
+pub mod timeline;
 pub mod token;
 pub mod verify;

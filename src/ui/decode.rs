@@ -157,7 +157,10 @@ impl DecodePanel {
                 egui::ScrollArea::vertical().id_salt("welcome").show(ui, |ui| welcome(ui, out));
             }
             Some(Err(e)) => error_view(ui, e, &state.input),
-            Some(Ok(t)) => self.decoded(ui, t, state.clock.now(), out),
+            Some(Ok(t)) => {
+                crate::ui::timeline::token_ui(ui, state, out);
+                self.decoded(ui, t, state.clock.now(), out);
+            }
         }
     }
 

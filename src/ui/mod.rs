@@ -8,9 +8,11 @@ pub mod flows;
 pub mod history;
 pub mod keys;
 pub mod platform;
+pub mod revocation;
 pub mod sign;
 pub mod state;
 pub mod theme;
+pub mod timeline;
 pub mod verify;
 pub mod widgets;
 

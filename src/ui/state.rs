@@ -14,6 +14,7 @@ use crate::core::verify::{self, Policy, Verification};
 pub use crate::ui::clock::ShownTimes;
 pub use crate::ui::history::HistoryEntry;
 use crate::ui::platform::Platform;
+use crate::ui::revocation::{LabContext, RevocationCommand, RevocationLab};
 pub use crate::ui::sign::SignState;
 
 /// The sample tokens of the Samples menu: (title, token).
@@ -71,13 +72,15 @@ pub enum Tab {
     Decode,
     /// The signing editor.
     Sign,
+    /// The revocation lab.
+    Revocation,
     /// The request-flows lab: session vs JWT lanes.
     Flows,
 }
 
 impl Tab {
     /// Every tab, in the order of the tab bar.
-    pub const ALL: [Tab; 3] = [Tab::Decode, Tab::Sign, Tab::Flows];
+    pub const ALL: [Tab; 4] = [Tab::Decode, Tab::Sign, Tab::Revocation, Tab::Flows];
 
     /// The tab's name in the tab bar.
     #[must_use]
@@ -85,6 +88,7 @@ impl Tab {
         match self {
             Tab::Decode => "Decode",
             Tab::Sign => "Sign",
+            Tab::Revocation => "Revocation lab",
             Tab::Flows => "Flows",
         }
     }
@@ -95,6 +99,7 @@ impl Tab {
         match self {
             Tab::Decode => "Paste or open a token and read its header and claims",
             Tab::Sign => "Edit a token's header and claims and sign them with a loaded key",
+            Tab::Revocation => "Revoke a login at a chosen instant and watch five strategies react on one clock",
             Tab::Flows => "Session vs JWT request flows side by side, animated and measured with your token",
         }
     }
@@ -102,7 +107,7 @@ impl Tab {
     /// Whether the keys and verdict panels frame the tab; a lab takes the whole width.
     #[must_use]
     pub fn side_panels(self) -> bool {
-        !matches!(self, Tab::Flows)
+        matches!(self, Tab::Decode | Tab::Sign)
     }
 }
 
@@ -232,6 +237,8 @@ pub enum Command {
     DismissMessage,
     /// A request-flows lab command.
     Flow(crate::ui::flows::FlowCommand),
+    /// A revocation-lab change.
+    Revocation(RevocationCommand),
 }
 
 /// How loud a status message is.
@@ -291,6 +298,8 @@ pub struct AppState {
     /// The simulated instant after which the verdict must be judged again (see
     /// [`clock::next_change`]).
     rejudge_at: Option<UnixSeconds>,
+    /// The revocation lab.
+    pub revocation: RevocationLab,
 }
 
 impl AppState {
@@ -385,6 +394,17 @@ impl AppState {
                 let token = self.token.as_ref().and_then(|r| r.as_ref().ok());
                 self.flows.handle(c, token, self.keys.keys(), self.clock.now());
             }
+            Command::Revocation(c) => self.handle_revocation(c, platform),
+        }
+    }
+
+    /// The revocation lab's commands, delegated to the lab with what it may read.
+    fn handle_revocation(&mut self, command: RevocationCommand, platform: &mut dyn Platform) {
+        let token = self.token.as_ref().and_then(|r| r.as_ref().ok());
+        let cx = LabContext { now: self.clock.now(), token, platform };
+        if let Some((level, text)) = self.revocation.handle(command, cx) {
+            self.message = Some((level, text));
+            self.message_serial += 1;
         }
     }
 
@@ -425,7 +445,14 @@ impl AppState {
         } else {
             (TimeClaims::default(), &[][..])
         };
-        clock::next_change(&claims, self.policy.leeway, relative, clock_step, self.clock.now())
+        let now = self.clock.now();
+        let shown = clock::next_change(&claims, self.policy.leeway, relative, clock_step, now);
+        // The revocation lab's rows change at its own instants (expiries, renewals, the event).
+        let lab = if self.tab == Tab::Revocation { self.revocation.next_change_at(now) } else { None };
+        match (shown, lab) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     /// The parsed token, when the input is one.

@@ -90,6 +90,18 @@ impl Palette {
     }
 }
 
+/// A verdict's text colour (also for plot marks): good (`Some(true)`), bad (`Some(false)`) or
+/// look-at-this (`None`). The palette's text tones, so text drawn with it meets WCAG AA.
+#[must_use]
+pub fn verdict_colour(good: Option<bool>, dark: bool) -> Color32 {
+    let p = palette(dark);
+    match good {
+        Some(true) => p.good,
+        Some(false) => p.bad,
+        None => p.warn,
+    }
+}
+
 /// egui's visuals for the theme, with text colours that meet WCAG AA on every panel.
 #[must_use]
 pub fn visuals(dark: bool) -> Visuals {

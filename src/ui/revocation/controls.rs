@@ -1,0 +1,180 @@
+//! The lab's controls: the scenario, the event and its instant, the lifetimes, the clock
+//! shortcuts, and the user's own tokens.
+
+use egui::{RichText, Ui};
+
+use super::lanes::default_view;
+use super::{RevocationCommand, RevocationLab, lab_cmd};
+use crate::core::clock::{UnixSeconds, format_relative, format_utc};
+use crate::core::revoke::{EventKind, MAX_TIME, SAMPLES, Scenario, Seconds, duration_text};
+use crate::core::timeline::TokenTimeline;
+use crate::core::token;
+use crate::ui::state::{AppState, ClockCommand, Command};
+use crate::ui::theme::verdict_colour;
+use crate::ui::timeline::{TokenPlotLabels, token_timeline};
+
+fn seconds_field(
+    ui: &mut Ui,
+    label: &str,
+    value: Seconds,
+    range: std::ops::RangeInclusive<Seconds>,
+) -> Option<Seconds> {
+    let mut v = value;
+    let response = ui
+        .add(egui::DragValue::new(&mut v).range(range).suffix(" s").speed(1.0))
+        .on_hover_text(format!("{label}: {} ({value} s)", duration_text(value)));
+    response.changed().then_some(v)
+}
+
+pub(super) fn controls(ui: &mut Ui, lab: &RevocationLab, state: &AppState, now: UnixSeconds, out: &mut Vec<Command>) {
+    let s = lab.scenario();
+    scenario_row(ui, s, out);
+    event_row(ui, s, out);
+    lifetimes_row(ui, s, out);
+    ui.label(RichText::new(s.event.kind.caption()).italics());
+    #[allow(clippy::cast_precision_loss)]
+    let at = s.event.at as f64;
+    let when = if now < at { "The event is" } else { "The event happened" };
+    ui.weak(format!("{when} {} ({}).", format_relative(at, now), format_utc(at)));
+    let (lo, hi) = default_view(lab.simulation());
+    if now < lo || now > hi {
+        let dark = ui.visuals().dark_mode;
+        ui.label(
+            RichText::new(
+                "The clock is outside this scenario: press \"Replay from login\", or \"Start at the clock's time\" to \
+                 move the scenario to it.",
+            )
+            .color(verdict_colour(None, dark)),
+        );
+    }
+    egui::CollapsingHeader::new("Use your own tokens")
+        .id_salt("own-tokens")
+        .show(ui, |ui| own_tokens(ui, lab, state, out));
+}
+
+fn scenario_row(ui: &mut Ui, s: &Scenario, out: &mut Vec<Command>) {
+    ui.horizontal_wrapped(|ui| {
+        ui.label("Scenario");
+        egui::ComboBox::from_id_salt("scenario-samples")
+            .selected_text(if s.name.is_empty() { "(custom)" } else { s.name.as_str() })
+            .width(260.0)
+            .show_ui(ui, |ui| {
+                for (i, (_, text)) in SAMPLES.iter().enumerate() {
+                    let name = Scenario::from_json(text).map(|x| x.name).unwrap_or_default();
+                    if ui.selectable_label(s.name == name, name).clicked() {
+                        out.push(lab_cmd(RevocationCommand::LoadSample(i)));
+                    }
+                }
+            })
+            .response
+            .on_hover_text("Sample scenarios (assets/scenarios)");
+        if ui.button("Open scenario…").on_hover_text("Load a scenario JSON file").clicked() {
+            out.push(lab_cmd(RevocationCommand::OpenScenario));
+        }
+        if ui.button("Save scenario…").on_hover_text("Save this scenario as JSON, for the CLI").clicked() {
+            out.push(lab_cmd(RevocationCommand::SaveScenario));
+        }
+    });
+}
+
+fn event_row(ui: &mut Ui, s: &Scenario, out: &mut Vec<Command>) {
+    ui.horizontal_wrapped(|ui| {
+        ui.label("Event");
+        egui::ComboBox::from_id_salt("event-kind")
+            .selected_text(s.event.kind.title())
+            .show_ui(ui, |ui| {
+                for kind in EventKind::ALL {
+                    if ui.selectable_label(s.event.kind == kind, kind.title()).clicked() {
+                        out.push(lab_cmd(RevocationCommand::SetEvent(kind)));
+                    }
+                }
+            })
+            .response
+            .on_hover_text("What happens at the event's instant");
+        ui.label("at login +");
+        if let Some(v) = seconds_field(ui, "The event, after the login", s.event.at - s.login_at, 0..=2 * MAX_TIME) {
+            out.push(lab_cmd(RevocationCommand::SetEventOffset(v)));
+        }
+        ui.weak(format!("({})", duration_text(s.event.at - s.login_at)));
+        if ui.button("Make it happen now").on_hover_text("Move the event to the clock's time").clicked() {
+            out.push(lab_cmd(RevocationCommand::EventNow));
+        }
+        if s.event.kind.has_theft() {
+            ui.label("stolen at login +");
+            let stolen = s.stolen_at() - s.login_at;
+            if let Some(v) = seconds_field(ui, "The theft, after the login", stolen, 0..=s.event.at - s.login_at) {
+                out.push(lab_cmd(RevocationCommand::SetStolenOffset(v)));
+            }
+        }
+    });
+}
+
+fn lifetimes_row(ui: &mut Ui, s: &Scenario, out: &mut Vec<Command>) {
+    ui.horizontal_wrapped(|ui| {
+        ui.label("token-ttl");
+        if let Some(v) = seconds_field(ui, "token-ttl", s.token_ttl, 1..=MAX_TIME) {
+            out.push(lab_cmd(RevocationCommand::SetTokenTtl(v)));
+        }
+        ui.label("access-ttl");
+        if let Some(v) = seconds_field(ui, "access-ttl", s.access_ttl, 1..=s.token_ttl) {
+            out.push(lab_cmd(RevocationCommand::SetAccessTtl(v)));
+        }
+        ui.label("leeway");
+        if let Some(v) = seconds_field(ui, "leeway", s.leeway, 0..=MAX_TIME) {
+            out.push(lab_cmd(RevocationCommand::SetLeeway(v)));
+        }
+        #[allow(clippy::cast_precision_loss)]
+        let login = s.login_at as f64;
+        ui.label(format!("login {}", format_utc(login)));
+        if ui.button("Start at the clock's time").on_hover_text("Move the login to the clock's time").clicked() {
+            out.push(lab_cmd(RevocationCommand::StartNow));
+        }
+        if ui
+            .button("Replay from login")
+            .on_hover_text("Set the clock to a minute before the login and run it x60")
+            .clicked()
+        {
+            out.push(Command::Clock(ClockCommand::Set(login - 60.0)));
+            out.push(Command::Clock(ClockCommand::Run(60.0)));
+        }
+    });
+}
+
+fn own_tokens(ui: &mut Ui, lab: &RevocationLab, state: &AppState, out: &mut Vec<Command>) {
+    ui.label(
+        "The decoded token sets the login (its nbf or iat) and its lifetime; with a refresh token too, the decoded \
+         token is the access token (access-ttl) and the refresh token's exp sets token-ttl.",
+    );
+    let now = state.clock.now();
+    let leeway = u64::try_from(lab.scenario().leeway).unwrap_or(0);
+    match state.parsed().and_then(|t| TokenTimeline::from_token(t, leeway)) {
+        Some(access) => {
+            let labels =
+                TokenPlotLabels { verdict: "Decoded token", fit: "Fit the decoded token", now: "Show now (decoded)" };
+            token_timeline(ui, egui::Id::unique("lab-access-timeline"), &labels, &access, now, out);
+        }
+        None => {
+            ui.weak("No decoded token with readable claims (Decode tab).");
+        }
+    }
+    if ui.button("Use the decoded token").clicked() {
+        out.push(lab_cmd(RevocationCommand::UseDecodedToken));
+    }
+    let mut text = lab.refresh_text.clone();
+    let label = ui.label("Refresh token (a JWT)");
+    let edit = ui
+        .add(egui::TextEdit::singleline(&mut text).hint_text("eyJ… with an exp").desired_width(f32::INFINITY))
+        .labelled_by(label.id);
+    if edit.changed() {
+        out.push(lab_cmd(RevocationCommand::SetRefreshToken(text)));
+    }
+    let refresh = token::parse(lab.refresh_text.trim()).ok().and_then(|t| TokenTimeline::from_token(&t, leeway));
+    if let Some(refresh) = refresh {
+        let labels =
+            TokenPlotLabels { verdict: "Refresh token", fit: "Fit the refresh token", now: "Show now (refresh)" };
+        token_timeline(ui, egui::Id::unique("lab-refresh-timeline"), &labels, &refresh, now, out);
+    }
+    if ui.button("Use the decoded token and this refresh token").clicked() {
+        out.push(lab_cmd(RevocationCommand::UseTokenPair));
+    }
+}

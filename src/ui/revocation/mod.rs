@@ -1,0 +1,580 @@
+//! The revocation lab: one login, one event, five strategies side by side on the workbench's
+//! clock. A table says, at the clock's time, whether the user and the event's subject (the
+//! copy, the thief, the suspended user…) are accepted, until when the revoked credential is
+//! still accepted, what the server keeps and what each request costs; a timeline shows the
+//! same over time with the access and refresh chains; the at-scale view shows the steady
+//! state for a population. Every figure comes from [`crate::core::revoke`], the model behind
+//! `tokenbench simulate revocation`.
+
+mod controls;
+mod lanes;
+mod scale;
+mod table;
+
+use std::path::PathBuf;
+
+use egui::{RichText, Ui};
+
+use crate::core::clock::{UnixSeconds, system_now};
+use crate::core::revoke::{
+    EventKind, SAMPLES, ScaleInputs, ScaleRow, ScaleSeries, Scenario, Seconds, Simulation, at_scale,
+    series_against_token_ttl, simulate,
+};
+use crate::core::timeline::TokenTimeline;
+use crate::core::token::{self, Token};
+use crate::ui::platform::Platform;
+use crate::ui::state::{AppState, Command, Level};
+
+/// What the at-scale plot shows on its y axis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ScaleMeasure {
+    /// Records kept.
+    #[default]
+    Entries,
+    /// Their bytes.
+    Bytes,
+}
+
+/// Changes to the lab. The lab never holds a scenario that cannot be simulated: a change that
+/// would break a rule is adjusted (access-ttl follows token-ttl down) or refused with a message.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RevocationCommand {
+    /// Choose the event.
+    SetEvent(EventKind),
+    /// token-ttl, seconds (access-ttl follows it down).
+    SetTokenTtl(Seconds),
+    /// access-ttl, seconds (at most token-ttl).
+    SetAccessTtl(Seconds),
+    /// Leeway, seconds.
+    SetLeeway(Seconds),
+    /// The event this many seconds after the login.
+    SetEventOffset(Seconds),
+    /// The theft this many seconds after the login (theft events).
+    SetStolenOffset(Seconds),
+    /// The event happens at the clock's time.
+    EventNow,
+    /// The whole scenario moves so that the login is at the clock's time.
+    StartNow,
+    /// Load sample `i` of [`SAMPLES`].
+    LoadSample(usize),
+    /// Ask for a scenario file.
+    OpenScenario,
+    /// Load a scenario file.
+    LoadScenarioFile(PathBuf),
+    /// Save the scenario to a file chosen by the user.
+    SaveScenario,
+    /// Take the lifetimes from the decoded token.
+    UseDecodedToken,
+    /// The refresh token's text, as typed.
+    SetRefreshToken(String),
+    /// Take the lifetimes from the decoded token (access) and the refresh token typed.
+    UseTokenPair,
+    /// The at-scale inputs.
+    SetScale(ScaleInputs),
+    /// What the at-scale plot shows.
+    SetScaleMeasure(ScaleMeasure),
+}
+
+/// What the lab may read of the rest of the app while it handles a command.
+pub struct LabContext<'a> {
+    /// The clock's time.
+    pub now: UnixSeconds,
+    /// The decoded token, if any.
+    pub token: Option<&'a Token>,
+    /// Dialogs.
+    pub platform: &'a mut dyn Platform,
+}
+
+/// The lab's state: a valid scenario and everything computed from it.
+#[derive(Debug, Clone)]
+pub struct RevocationLab {
+    scenario: Scenario,
+    sim: Simulation,
+    scale: Vec<ScaleRow>,
+    series: Vec<ScaleSeries>,
+    /// The refresh token text of the "your own tokens" section.
+    pub refresh_text: String,
+    /// What the at-scale plot shows.
+    pub scale_measure: ScaleMeasure,
+}
+
+impl Default for RevocationLab {
+    /// The example scenario, its login at the start of the current minute.
+    fn default() -> Self {
+        #[allow(clippy::cast_possible_truncation)]
+        let minute = (system_now() / 60.0).floor() as Seconds * 60;
+        Self::new(Scenario::example(minute))
+    }
+}
+
+impl RevocationLab {
+    /// A lab on `scenario`, which must be valid.
+    #[must_use]
+    pub fn new(scenario: Scenario) -> Self {
+        let sim = simulate(&scenario);
+        let scale = at_scale(&scenario);
+        let series = series_against_token_ttl(&scenario, 48);
+        Self { scenario, sim, scale, series, refresh_text: String::new(), scale_measure: ScaleMeasure::default() }
+    }
+
+    /// The scenario simulated.
+    #[must_use]
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// The five outcomes.
+    #[must_use]
+    pub fn simulation(&self) -> &Simulation {
+        &self.sim
+    }
+
+    /// The at-scale rows.
+    #[must_use]
+    pub fn scale_rows(&self) -> &[ScaleRow] {
+        &self.scale
+    }
+
+    /// How long until something the lab shows changes, when the clock follows real time.
+    #[must_use]
+    pub fn next_change_in(&self, now: UnixSeconds) -> Option<std::time::Duration> {
+        let next = self.next_change_at(now)?;
+        Some(std::time::Duration::from_secs_f64((next - now).max(0.05)))
+    }
+
+    /// The next instant after `now` at which a row of the table changes, if any.
+    #[must_use]
+    pub fn next_change_at(&self, now: UnixSeconds) -> Option<UnixSeconds> {
+        self.sim.next_change_after(now).map(|t| t as UnixSeconds)
+    }
+
+    fn set(&mut self, scenario: Scenario) -> Option<(Level, String)> {
+        match scenario.validate() {
+            Ok(()) => {
+                let (refresh, measure) = (std::mem::take(&mut self.refresh_text), self.scale_measure);
+                *self = Self { refresh_text: refresh, scale_measure: measure, ..Self::new(scenario) };
+                None
+            }
+            Err(e) => Some((Level::Error, format!("the scenario cannot be simulated: {e}"))),
+        }
+    }
+
+    /// Applies one command; a status message when there is something to say.
+    pub fn handle(&mut self, command: RevocationCommand, cx: LabContext<'_>) -> Option<(Level, String)> {
+        let mut s = self.scenario.clone();
+        #[allow(clippy::cast_possible_truncation)]
+        let now = cx.now.floor() as Seconds;
+        match command {
+            RevocationCommand::SetEvent(kind) => {
+                s.event.kind = kind;
+                if !kind.has_theft() {
+                    s.event.stolen_at = None;
+                }
+            }
+            RevocationCommand::SetTokenTtl(ttl) => {
+                s.token_ttl = ttl.max(1);
+                s.access_ttl = s.access_ttl.min(s.token_ttl);
+            }
+            RevocationCommand::SetAccessTtl(a) => s.access_ttl = a.clamp(1, s.token_ttl),
+            RevocationCommand::SetLeeway(w) => s.leeway = w.max(0),
+            RevocationCommand::SetEventOffset(offset) => {
+                s.event.at = s.login_at + offset.max(0);
+                s.event.stolen_at = s.event.stolen_at.map(|t| t.min(s.event.at));
+            }
+            RevocationCommand::SetStolenOffset(offset) => {
+                if !s.event.kind.has_theft() {
+                    return Some((Level::Error, format!("a {} has no theft time", s.event.kind.title())));
+                }
+                s.event.stolen_at = Some((s.login_at + offset.max(0)).min(s.event.at));
+            }
+            RevocationCommand::EventNow => {
+                if now < s.login_at {
+                    return Some((
+                        Level::Error,
+                        "the clock is before the login: move it, or start the scenario at the clock's time".into(),
+                    ));
+                }
+                s.event.at = now;
+                s.event.stolen_at = s.event.stolen_at.map(|t| t.min(now));
+            }
+            RevocationCommand::StartNow => {
+                let shift = now - s.login_at;
+                s.login_at = now;
+                s.event.at += shift;
+                s.event.stolen_at = s.event.stolen_at.map(|t| t + shift);
+            }
+            RevocationCommand::LoadSample(i) => {
+                let (file, text) = SAMPLES.get(i)?;
+                match Scenario::from_json(text) {
+                    Ok(loaded) => s = loaded,
+                    Err(e) => return Some((Level::Error, format!("{file}: {e}"))),
+                }
+            }
+            RevocationCommand::OpenScenario => {
+                let path = cx.platform.pick_files("Open a scenario", false).into_iter().next()?;
+                return self.handle(RevocationCommand::LoadScenarioFile(path), cx);
+            }
+            RevocationCommand::LoadScenarioFile(path) => match read_scenario(&path) {
+                Ok(loaded) => {
+                    let message = format!("loaded the scenario {}", path.display());
+                    return self.set(loaded).or(Some((Level::Info, message)));
+                }
+                Err(e) => return Some((Level::Error, e)),
+            },
+            RevocationCommand::SaveScenario => {
+                let path = cx.platform.save_file("Save the scenario", "scenario.json")?;
+                return Some(match std::fs::write(&path, s.to_json()) {
+                    Ok(()) => (Level::Info, format!("saved {}", path.display())),
+                    Err(e) => (Level::Error, format!("cannot save {}: {e}", path.display())),
+                });
+            }
+            RevocationCommand::UseDecodedToken => return self.use_tokens(cx.token, false),
+            RevocationCommand::UseTokenPair => return self.use_tokens(cx.token, true),
+            RevocationCommand::SetRefreshToken(text) => {
+                self.refresh_text = text;
+                return None;
+            }
+            RevocationCommand::SetScale(inputs) => s.scale = Some(inputs),
+            RevocationCommand::SetScaleMeasure(m) => {
+                self.scale_measure = m;
+                return None;
+            }
+        }
+        self.set(s)
+    }
+}
+
+impl RevocationLab {
+    /// The scenario on the decoded token's lifetimes (and the refresh token's, for a pair).
+    fn use_tokens(&mut self, decoded: Option<&Token>, pair: bool) -> Option<(Level, String)> {
+        let Some(access) = decoded.and_then(|t| TokenTimeline::from_token(t, 0)) else {
+            return Some((Level::Error, "decode a token with readable claims first (Decode tab)".into()));
+        };
+        let refresh = if pair {
+            let parsed = token::parse(self.refresh_text.trim());
+            match parsed.as_ref().map(|t| TokenTimeline::from_token(t, 0)) {
+                Ok(Some(r)) => Some(r),
+                Ok(None) => return Some((Level::Error, "the refresh token has no readable claims".into())),
+                Err(e) => return Some((Level::Error, format!("the refresh token: {e}"))),
+            }
+        } else {
+            None
+        };
+        let next = match self.scenario.with_tokens(&access, refresh.as_ref()) {
+            Ok(next) => next,
+            Err(e) => return Some((Level::Error, e)),
+        };
+        let what = if pair { "your access and refresh tokens" } else { "the decoded token" };
+        self.set(next).or(Some((Level::Info, format!("the lab now runs on the lifetimes of {what}"))))
+    }
+}
+
+fn read_scenario(path: &std::path::Path) -> Result<Scenario, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let text = String::from_utf8(bytes).map_err(|_| format!("{}: the file is not UTF-8 text", path.display()))?;
+    Scenario::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// A lab command as an app command.
+pub(super) fn lab_cmd(command: RevocationCommand) -> Command {
+    Command::Revocation(command)
+}
+
+/// The plot id of the lab's timeline.
+#[must_use]
+pub fn lab_plot_id() -> egui::Id {
+    egui::Id::unique("revocation-timeline-plot")
+}
+
+/// Draws the lab.
+pub fn ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
+    let lab = &state.revocation;
+    let now = state.clock.now();
+    egui::ScrollArea::vertical().id_salt("revocation-scroll").auto_shrink([false, false]).show(ui, |ui| {
+        ui.heading("Revocation lab");
+        ui.label(
+            "One user signs in, one event happens, and five ways of keeping someone signed in react on the \
+             workbench's clock. The same model answers `tokenbench simulate revocation`.",
+        );
+        ui.add_space(4.0);
+        controls::controls(ui, lab, state, now, out);
+        ui.add_space(6.0);
+        table::table(ui, lab, now);
+        ui.add_space(6.0);
+        lanes::timeline(ui, lab, now, out);
+        ui.add_space(6.0);
+        table::trades(ui, lab);
+        ui.add_space(6.0);
+        egui::CollapsingHeader::new(RichText::new("At scale").strong())
+            .id_salt("at-scale")
+            .default_open(true)
+            .show(ui, |ui| scale::at_scale_ui(ui, lab, out));
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::{NodeT, Queryable};
+
+    use super::scale::count;
+    use super::table::table_time;
+    use super::*;
+    use crate::core::revoke::{Strategy, duration_text};
+    use crate::ui::app::{Settings, TokenbenchApp};
+    use crate::ui::platform::FakePlatform;
+    use crate::ui::state::ClockCommand;
+    use crate::ui::state::Tab;
+
+    fn lab_app(size: egui::Vec2) -> Harness<'static, TokenbenchApp> {
+        let mut h = Harness::builder()
+            .with_size(size)
+            .build_eframe(|_cc| TokenbenchApp::with_platform(Box::new(FakePlatform::default()), Settings::default()));
+        h.state_mut().apply(vec![Command::SelectTab(Tab::Revocation), Command::Clock(ClockCommand::Pause)]);
+        h
+    }
+
+    /// Loads the logout sample and sets the clock `offset` seconds after its login; the login.
+    fn logout_sample_at(h: &mut Harness<'_, TokenbenchApp>, offset: Seconds) -> Seconds {
+        h.state_mut().apply(vec![Command::Revocation(RevocationCommand::LoadSample(0))]);
+        let login = h.state().state.revocation.scenario().login_at;
+        #[allow(clippy::cast_precision_loss)]
+        h.state_mut().apply(vec![Command::Clock(ClockCommand::Set((login + offset) as f64))]);
+        login
+    }
+
+    /// A cell's text: its own, or its labels' (a wrapping cell is a container).
+    fn text(node: &egui_kittest::Node<'_>) -> String {
+        node.accesskit_node().value().unwrap_or_else(|| {
+            node.children_recursive()
+                .filter(|c| c.accesskit_node().role() == egui::accesskit::Role::Label)
+                .filter_map(|c| c.accesskit_node().value())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+    }
+
+    /// The texts of the main table's row for `strategy`, after its name.
+    fn row(h: &Harness<'_, TokenbenchApp>, strategy: Strategy) -> Vec<String> {
+        let name = h.query_all_by_label(strategy.name()).next().expect("the strategy's row");
+        let parent = name.parent().unwrap();
+        let cells: Vec<String> = parent.children().map(|c| text(&c)).collect();
+        let at = cells
+            .iter()
+            .position(|c| c == strategy.name())
+            .unwrap_or_else(|| panic!("{cells:?} {:?}", parent.accesskit_node().role()));
+        cells[at + 1..at + 8].to_vec()
+    }
+
+    #[test]
+    fn revoke_in_the_lab_and_read_each_row() {
+        let mut h = lab_app(egui::vec2(1400.0, 1000.0));
+        let login = logout_sample_at(&mut h, 1000);
+        h.run();
+        // Before the event everyone is accepted.
+        for s in Strategy::ALL {
+            let r = row(&h, s);
+            assert!(r[0].starts_with("accepted"), "{s:?} user: {r:?}");
+        }
+        // Revoke at the clock's time (+1000 s): the button moves the event there.
+        h.get_by_label("Make it happen now").click();
+        h.run();
+        assert_eq!(h.state().state.revocation.scenario().event.at, login + 1000);
+        let expect = [
+            ("refused: logged out", "refused: the session was deleted", "0 s", "0", "1", "1"),
+            ("refused: logged out", "accepted: the old token", "43 min 20 s", "0", "0", "0"),
+            ("refused: logged out", "accepted: the old access token", "3 min 20 s", "0", "0", "1"),
+            ("refused: logged out", "refused: its jti is on the denylist", "0 s", "1 (", "1", "1"),
+            ("refused: logged out", "refused: its version is stale", "0 s", "1 (", "1", "1"),
+        ];
+        for (s, (user, subject, exposure, records, lookups, max)) in Strategy::ALL.into_iter().zip(expect) {
+            let r = row(&h, s);
+            assert_eq!(r[0], user, "{s:?}");
+            assert_eq!(r[1], subject, "{s:?}");
+            assert_eq!(r[3], exposure, "{s:?}");
+            assert!(r[4].starts_with(records), "{s:?}: {}", r[4]);
+            assert_eq!((r[5].as_str(), r[6].as_str()), (lookups, max), "{s:?}");
+        }
+        assert_eq!(row(&h, Strategy::JwtRefresh)[2], table_time(login + 1200, login));
+        // Run the clock past the jwt-refresh access token's exp: its row flips.
+        #[allow(clippy::cast_precision_loss)]
+        h.state_mut().apply(vec![Command::Clock(ClockCommand::Set((login + 1200) as f64))]);
+        h.run();
+        assert!(row(&h, Strategy::JwtRefresh)[1].starts_with("refused: expired"));
+        assert!(row(&h, Strategy::Jwt)[1].starts_with("accepted"));
+    }
+
+    #[test]
+    fn the_gui_and_the_cli_give_the_same_numbers() {
+        let mut h = lab_app(egui::vec2(1400.0, 1000.0));
+        for (i, (file, text)) in SAMPLES.iter().enumerate() {
+            h.state_mut().apply(vec![Command::Revocation(RevocationCommand::LoadSample(i))]);
+            h.run();
+            let scenario = Scenario::from_json(text).unwrap();
+            let cli = crate::cli::revocation_json(&simulate(&scenario));
+            for (k, s) in Strategy::ALL.into_iter().enumerate() {
+                let c = &cli["strategies"][k];
+                let r = row(&h, s);
+                assert_eq!(r[2], table_time(c["accepted_until"].as_i64().unwrap(), scenario.login_at), "{file} {s:?}");
+                assert_eq!(r[3], duration_text(c["exposure_seconds"].as_i64().unwrap()), "{file} {s:?}");
+                assert_eq!(r[5], c["lookups_per_request"].to_string());
+                assert_eq!(r[6], c["server_state_entries"].to_string());
+            }
+            let scale = crate::cli::scale_json(&scenario);
+            for (k, r) in h.state().state.revocation.scale_rows().iter().enumerate() {
+                assert_eq!(r.entries.to_bits(), scale["strategies"][k]["entries"].as_f64().unwrap().to_bits());
+                assert_eq!(r.bytes.to_bits(), scale["strategies"][k]["bytes"].as_f64().unwrap().to_bits());
+                let shown = h.query_all_by_label(&count(r.entries)).count();
+                assert!(shown > 0, "{} records shown", count(r.entries));
+            }
+        }
+    }
+
+    #[test]
+    fn every_event_changes_the_rows() {
+        let mut h = lab_app(egui::vec2(1400.0, 1000.0));
+        logout_sample_at(&mut h, 1300);
+        for kind in EventKind::ALL {
+            h.state_mut().apply(vec![Command::Revocation(RevocationCommand::SetEvent(kind))]);
+            h.run();
+            assert!(h.query_by_label_contains(kind.subject()).is_some(), "the subject column is named for {kind:?}");
+            let user = row(&h, Strategy::Session)[0].clone();
+            match kind {
+                EventKind::PasswordChange | EventKind::TokenStolen => assert!(user.contains("new session"), "{user}"),
+                EventKind::KeyRotated | EventKind::RefreshReuse => assert!(user.starts_with("accepted: session")),
+                EventKind::Logout => assert_eq!(user, "refused: logged out"),
+                EventKind::AccountSuspended => assert!(user.starts_with("refused: suspended")),
+            }
+            h.state_mut().apply(vec![Command::Revocation(RevocationCommand::SetEvent(EventKind::Logout))]);
+            h.run();
+        }
+    }
+
+    #[test]
+    fn drag_now_on_the_lab_timeline() {
+        let mut h = lab_app(egui::vec2(1400.0, 1000.0));
+        let login = logout_sample_at(&mut h, 600);
+        #[allow(clippy::cast_precision_loss)]
+        let start = (login + 600) as f64;
+        h.run();
+        let at = crate::ui::timeline::now_line_position(&h.ctx, lab_plot_id(), start).unwrap();
+        crate::ui::timeline::drag_by(&mut h, at, 200.0);
+        let now = h.state().state.clock.now();
+        assert!(now > start + 600.0, "the clock moved forward, to {now}");
+        let r = row(&h, Strategy::Session);
+        assert_eq!(r[0].starts_with("accepted"), now < (login + 1020) as f64, "the row follows the clock: {r:?}");
+    }
+
+    #[test]
+    fn no_repaint_while_paused_and_the_lab_fits_the_smallest_window() {
+        let mut h = lab_app(egui::vec2(800.0, 480.0));
+        h.state_mut().apply(vec![Command::Revocation(RevocationCommand::LoadSample(5))]);
+        assert!(h.try_run().is_ok(), "the lab settles: nothing asks for frames by itself");
+        assert_eq!(h.state().next_repaint(), None, "a paused clock asks for no repaint");
+        // Reachable at 800x480: the controls and, by scrolling, the at-scale table.
+        assert!(h.query_by_label("Make it happen now").is_some());
+        assert!(h.query_by_label("Grows with").is_some());
+        // A running clock repaints; real time repaints when the next change is due.
+        h.state_mut().apply(vec![Command::Clock(ClockCommand::Run(60.0))]);
+        assert!(h.state().next_repaint().is_some());
+        h.state_mut()
+            .apply(vec![Command::Clock(ClockCommand::BackToNow), Command::Revocation(RevocationCommand::StartNow)]);
+        let wait = h.state().next_repaint().unwrap();
+        assert!(wait <= std::time::Duration::from_mins(1), "{wait:?}");
+    }
+
+    #[test]
+    fn open_and_save_scenarios_through_the_platform() {
+        let dir = std::env::temp_dir().join(format!("tokenbench-lab-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        // A scenario beyond every field's usual values: a two-year login, two hours of leeway.
+        let mut big = Scenario::from_json(SAMPLES[4].1).unwrap();
+        big.token_ttl = 63_072_000;
+        big.leeway = 7200;
+        big.event.at = big.login_at + 40_000_000;
+        std::fs::write(dir.join("big.json"), big.to_json()).unwrap();
+        std::fs::write(dir.join("bad.json"), SAMPLES[0].1.replace("\"leeway\": 0", "\"leeway\": -1")).unwrap();
+        let mut platform = FakePlatform { save_to: Some(dir.join("saved.json")), ..FakePlatform::default() };
+        platform.picks.push_back(vec![dir.join("bad.json")]);
+        platform.picks.push_back(vec![dir.join("big.json")]);
+        let mut h = Harness::builder()
+            .with_size(egui::vec2(1400.0, 1000.0))
+            .build_eframe(move |_cc| TokenbenchApp::with_platform(Box::new(platform), Settings::default()));
+        h.state_mut().apply(vec![Command::SelectTab(Tab::Revocation), Command::Clock(ClockCommand::Pause)]);
+        h.run();
+        h.get_by_label("Open scenario…").click();
+        h.run();
+        assert!(h.query_by_label_contains("bad.json: leeway: must not be negative").is_some(), "named, and refused");
+        h.get_by_label("Open scenario…").click();
+        h.run();
+        h.run();
+        assert_eq!(h.state().state.revocation.scenario(), &big, "loaded as is: no field clamps a loaded value");
+        h.get_by_label("Save scenario…").click();
+        h.run();
+        let saved = Scenario::from_json(&std::fs::read_to_string(dir.join("saved.json")).unwrap()).unwrap();
+        assert_eq!(saved, big, "what the lab saves, the CLI and the lab read back");
+    }
+
+    #[test]
+    fn commands_keep_the_scenario_valid() {
+        let mut lab = RevocationLab::new(Scenario::example(1_700_000_000));
+        let mut platform = FakePlatform::default();
+        let mut run = |lab: &mut RevocationLab, c: RevocationCommand, now: f64| {
+            lab.handle(c, LabContext { now, token: None, platform: &mut platform })
+        };
+        assert!(run(&mut lab, RevocationCommand::SetTokenTtl(120), 0.0).is_none());
+        assert_eq!((lab.scenario().token_ttl, lab.scenario().access_ttl), (120, 120), "access-ttl follows down");
+        run(&mut lab, RevocationCommand::SetAccessTtl(500), 0.0);
+        assert_eq!(lab.scenario().access_ttl, 120);
+        run(&mut lab, RevocationCommand::SetEvent(EventKind::TokenStolen), 0.0);
+        run(&mut lab, RevocationCommand::SetStolenOffset(99_999), 0.0);
+        assert_eq!(lab.scenario().event.stolen_at, Some(lab.scenario().event.at), "a theft is never after the event");
+        let m = run(&mut lab, RevocationCommand::EventNow, 1_600_000_000.0).unwrap();
+        assert_eq!(m.0, Level::Error);
+        run(&mut lab, RevocationCommand::StartNow, 1_800_000_000.5);
+        assert_eq!(lab.scenario().login_at, 1_800_000_000);
+        assert_eq!(lab.scenario().event.at, 1_800_001_020, "the event keeps its offset");
+        lab.scenario().validate().unwrap();
+        let m = run(&mut lab, RevocationCommand::UseDecodedToken, 0.0).unwrap();
+        assert!(m.1.contains("decode a token"));
+        run(&mut lab, RevocationCommand::SetRefreshToken("garbage".into()), 0.0);
+        assert_eq!(lab.refresh_text, "garbage");
+    }
+
+    #[test]
+    fn own_tokens_set_the_lifetimes() {
+        use crate::core::keys::{SecretEncoding, load_secret};
+        use crate::core::sign::sign;
+        let key = load_secret(&[7u8; 32], SecretEncoding::Raw, "k").unwrap();
+        let claims = |iat: i64, exp: i64| {
+            let serde_json::Value::Object(m) = serde_json::json!({"sub": "u", "iat": iat, "exp": exp}) else {
+                unreachable!()
+            };
+            m
+        };
+        let access = sign(&serde_json::Map::new(), &claims(1_700_000_000, 1_700_000_900), "HS256", &key).unwrap();
+        let refresh = sign(&serde_json::Map::new(), &claims(1_700_000_000, 1_700_086_400), "HS256", &key).unwrap();
+        let mut h = lab_app(egui::vec2(1400.0, 1000.0));
+        h.state_mut().apply(vec![Command::SetToken(access), Command::SelectTab(Tab::Revocation)]);
+        h.run();
+        h.get_by_label("Use your own tokens").click();
+        h.run();
+        assert!(h.query_by_label_contains("Decoded token: expired").is_some(), "its timeline is shown in the lab");
+        h.get_by_label("Use the decoded token").click();
+        h.run();
+        let s = h.state().state.revocation.scenario().clone();
+        assert_eq!((s.login_at, s.token_ttl), (1_700_000_000, 900));
+        h.get_by_label("Refresh token (a JWT)").focus();
+        h.run();
+        h.get_by_label("Refresh token (a JWT)").type_text(&refresh);
+        h.run();
+        assert!(h.query_by_label_contains("Refresh token: expired").is_some(), "and the refresh token's");
+        h.get_by_label("Use the decoded token and this refresh token").click();
+        h.run();
+        let s = h.state().state.revocation.scenario().clone();
+        assert_eq!((s.login_at, s.access_ttl, s.token_ttl), (1_700_000_000, 900, 86_400));
+        assert!(
+            h.query_by_label_contains("the lab now runs on the lifetimes of your access and refresh tokens").is_some()
+        );
+    }
+}

@@ -1,0 +1,148 @@
+//! The lab's at-scale view: the population's inputs, the steady state per strategy, and server
+//! state against token-ttl.
+
+use egui::{RichText, Ui};
+use egui_plot::{Corner, GridMark, Legend, Line, LineStyle, Plot, VLine};
+
+use super::{RevocationCommand, RevocationLab, ScaleMeasure, lab_cmd};
+use crate::core::revoke::duration_text;
+use crate::ui::state::Command;
+
+pub(super) fn count(x: f64) -> String {
+    if x >= 1e9 {
+        format!("{:.2} G", x / 1e9)
+    } else if x >= 1e6 {
+        format!("{:.2} M", x / 1e6)
+    } else if x >= 1e4 {
+        format!("{:.1} k", x / 1e3)
+    } else if (x - x.round()).abs() < 1e-9 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.2}")
+    }
+}
+
+pub(super) fn bytes(x: f64) -> String {
+    if x >= 1024.0 * 1024.0 * 1024.0 {
+        format!("{:.2} GiB", x / (1024.0 * 1024.0 * 1024.0))
+    } else if x >= 1024.0 * 1024.0 {
+        format!("{:.2} MiB", x / (1024.0 * 1024.0))
+    } else if x >= 1024.0 {
+        format!("{:.1} KiB", x / 1024.0)
+    } else {
+        format!("{x:.0} B")
+    }
+}
+
+pub(super) fn at_scale_ui(ui: &mut Ui, lab: &RevocationLab, out: &mut Vec<Command>) {
+    let s = lab.scenario();
+    let inputs = s.scale.unwrap_or_default();
+    ui.horizontal_wrapped(|ui| {
+        let mut next = inputs;
+        let mut changed = false;
+        ui.label("users");
+        changed |=
+            ui.add(egui::DragValue::new(&mut next.users).speed(1000.0)).on_hover_text("Registered users").changed();
+        ui.label("signed in");
+        changed |= ui
+            .add(egui::DragValue::new(&mut next.active_users).range(0..=next.users).speed(100.0))
+            .on_hover_text("Users signed in at any moment")
+            .changed();
+        ui.label("requests/s");
+        changed |= ui
+            .add(egui::DragValue::new(&mut next.requests_per_second).range(0.0..=f64::MAX).speed(10.0))
+            .on_hover_text("Authenticated requests per second")
+            .changed();
+        ui.label("revocations/day");
+        changed |= ui
+            .add(egui::DragValue::new(&mut next.revocations_per_day).range(0.0..=f64::MAX).speed(100.0))
+            .on_hover_text("Logouts, password changes, suspensions per day")
+            .changed();
+        if changed {
+            next.active_users = next.active_users.min(next.users);
+            out.push(lab_cmd(RevocationCommand::SetScale(next)));
+        }
+    });
+    ui.weak(format!(
+        "Steady state for token-ttl {} and access-ttl {}: sessions and refresh families = signed-in users, denylist = \
+         revocations x token-ttl (each entry kept until its token's exp), version counters = users.",
+        duration_text(s.token_ttl),
+        duration_text(s.access_ttl)
+    ));
+    egui::Grid::new("scale-table").striped(true).num_columns(5).spacing([14.0, 4.0]).show(ui, |ui| {
+        for title in ["Strategy ", "Records", "Bytes", "Lookups/s", "Grows with"] {
+            ui.label(RichText::new(title).strong());
+        }
+        ui.end_row();
+        for r in lab.scale_rows() {
+            ui.label(RichText::new(format!("{} ", r.strategy.name())).monospace());
+            ui.label(count(r.entries)).on_hover_text(format!("{} records", r.entries));
+            ui.label(bytes(r.bytes)).on_hover_text(format!("{} bytes", r.bytes));
+            ui.label(count(r.lookups_per_second)).on_hover_text(format!("{} lookups per second", r.lookups_per_second));
+            ui.label(r.grows_with);
+            ui.end_row();
+        }
+    });
+    scale_plot(ui, lab, out);
+}
+
+/// Records or bytes of every strategy against token-ttl, on a log scale.
+fn scale_plot(ui: &mut Ui, lab: &RevocationLab, out: &mut Vec<Command>) {
+    let s = lab.scenario();
+    ui.horizontal(|ui| {
+        ui.label("Plot");
+        for (m, label) in [(ScaleMeasure::Entries, "records"), (ScaleMeasure::Bytes, "bytes")] {
+            if ui.radio(lab.scale_measure == m, label).clicked() {
+                out.push(lab_cmd(RevocationCommand::SetScaleMeasure(m)));
+            }
+        }
+        ui.label("against token-ttl");
+    });
+    let measure = lab.scale_measure;
+    let column = if measure == ScaleMeasure::Bytes { 2 } else { 1 };
+    #[allow(clippy::cast_precision_loss)]
+    let current = s.token_ttl as f64 / 3600.0;
+    // A log scale: a million version counters and a few hundred denylist entries on one plot.
+    let lines: Vec<(&'static str, Vec<[f64; 2]>)> = lab
+        .series
+        .iter()
+        .filter(|series| series.points.iter().any(|p| p[column] > 0.0))
+        .map(|series| {
+            let points = series.points.iter().map(|p| [p[0] / 3600.0, p[column].max(1e-3).log10()]).collect();
+            (series.strategy.name(), points)
+        })
+        .collect();
+    let (lo, hi) = lines
+        .iter()
+        .flat_map(|(_, points)| points.iter().map(|p| p[1]))
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), y| (lo.min(y), hi.max(y)));
+    let (lo, hi) = if lo.is_finite() { (lo.floor() - 0.5, hi.ceil() + 1.5) } else { (0.0, 1.0) };
+    Plot::new("scale-plot")
+        .height(220.0)
+        .legend(Legend::default().position(Corner::LeftTop))
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .allow_boxed_zoom(false)
+        .x_axis_label("token-ttl (hours)")
+        .y_axis_label(if measure == ScaleMeasure::Bytes { "bytes (log)" } else { "records (log)" })
+        .y_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 1.0, 1.0]))
+        .y_axis_formatter(move |mark: GridMark, _| {
+            let v = 10f64.powf(mark.value);
+            if measure == ScaleMeasure::Bytes { bytes(v) } else { count(v) }
+        })
+        .default_y_bounds(lo, hi)
+        .show(ui, |plot_ui| {
+            for (name, points) in lines {
+                plot_ui.line(Line::new(name, points).width(2.0));
+            }
+            plot_ui.vline(VLine::new("this scenario's token-ttl", current).style(LineStyle::dashed_loose()));
+        })
+        .response
+        .on_hover_text("Server state against token-ttl");
+    ui.weak(
+        "Log scale. Only the denylist grows with token-ttl; sessions and refresh families follow the signed-in users \
+         (their record lines overlap), version counters all users; jwt stores nothing and is not drawn. Lookups per \
+         request: session, jwt-denylist and jwt-version 1, jwt and jwt-refresh 0 (jwt-refresh pays one per renewal).",
+    );
+}

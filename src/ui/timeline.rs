@@ -1,0 +1,470 @@
+//! Time plots: the decoded token's timeline (iat, nbf, exp, the leeway bands and the verdict
+//! along the axis) and the shared machinery of every plot over the simulated clock: a time
+//! axis, zoom and pan, and a "now" line the user drags to move the clock.
+//!
+//! The view only draws [`crate::core::timeline::TokenTimeline`]; dragging "now" emits
+//! `Command::Clock(ClockCommand::Set(t))` like any other clock control.
+
+use chrono::{TimeZone, Utc};
+use egui::{Color32, CursorIcon, Id, Pos2, RichText, Stroke, Ui};
+use egui_plot::{
+    GridInput, GridMark, HoverPosition, Plot, PlotBounds, PlotMemory, PlotPoint, PlotUi, Polygon, Text, VLine,
+};
+
+use crate::core::clock::{UnixSeconds, format_utc};
+use crate::core::timeline::{Phase, TokenTimeline};
+use crate::ui::state::{AppState, ClockCommand, Command};
+use crate::ui::theme::verdict_colour;
+
+/// How close (in points) to the now line a press must be to grab it.
+pub const GRAB_DISTANCE: f32 = 8.0;
+
+/// The plot id of the decoded token's timeline.
+#[must_use]
+pub fn token_plot_id() -> Id {
+    Id::unique("token-timeline-plot")
+}
+
+/// Axis steps, seconds: each a "round" duration, so ticks fall on whole minutes, hours, days.
+const STEPS: [f64; 22] = [
+    1.0,
+    2.0,
+    5.0,
+    10.0,
+    15.0,
+    30.0,
+    60.0,
+    120.0,
+    300.0,
+    600.0,
+    900.0,
+    1800.0,
+    3600.0,
+    7200.0,
+    10_800.0,
+    21_600.0,
+    43_200.0,
+    86_400.0,
+    172_800.0,
+    604_800.0,
+    2_592_000.0,
+    31_557_600.0,
+];
+
+fn step_at_least(x: f64) -> f64 {
+    STEPS.iter().copied().find(|s| *s >= x).unwrap_or_else(|| (x / 31_557_600.0).ceil() * 31_557_600.0)
+}
+
+/// Grid lines at round durations (three strengths), for a Unix-seconds axis.
+fn time_steps(input: &GridInput) -> [f64; 3] {
+    let small = step_at_least(input.base_step_size.max(1.0));
+    let medium = step_at_least(small * 4.0);
+    [small, medium, step_at_least(medium * 4.0)]
+}
+
+/// An axis label for a tick at `t`: the date for day steps and midnights, else the time.
+#[must_use]
+pub fn tick_label(t: UnixSeconds, step: f64) -> String {
+    // Year steps are 365.25 days: a tick hours before New Year is that new year.
+    let (t, year) = if step >= 31_536_000.0 { (t + 43_200.0, true) } else { (t, false) };
+    #[allow(clippy::cast_possible_truncation)]
+    let Some(d) = Utc.timestamp_opt(t.round() as i64, 0).single() else { return String::new() };
+    if year {
+        return d.format("%Y").to_string();
+    }
+    let midnight = t.rem_euclid(86_400.0) < 0.5;
+    let format = if step >= 86_400.0 || midnight {
+        "%Y-%m-%d"
+    } else if step >= 60.0 {
+        "%H:%M"
+    } else {
+        "%H:%M:%S"
+    };
+    d.format(format).to_string()
+}
+
+/// The colour of a verdict along the axis.
+#[must_use]
+pub fn phase_colour(phase: Phase, dark: bool) -> Color32 {
+    match phase {
+        Phase::Valid => verdict_colour(Some(true), dark),
+        Phase::Expired => verdict_colour(Some(false), dark),
+        Phase::NotYetValid => verdict_colour(None, dark),
+        Phase::Never => Color32::from_gray(if dark { 110 } else { 140 }),
+    }
+}
+
+/// A filled rectangle `[x0, x1] x [y0, y1]` in plot coordinates.
+#[must_use]
+pub fn rect(name: &str, x0: f64, x1: f64, y0: f64, y1: f64, fill: Color32) -> Polygon<'static> {
+    Polygon::new(name.to_owned(), vec![[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
+        .fill_color(fill)
+        .stroke(Stroke::NONE)
+        .allow_hover(false)
+}
+
+/// What a time plot is asked to show this frame.
+pub struct TimePlot<'l> {
+    /// The plot's id (its zoom and pan are remembered under it).
+    pub id: Id,
+    /// The clock's time: the now line.
+    pub now: UnixSeconds,
+    /// The x range shown first and on "fit".
+    pub default_view: (UnixSeconds, UnixSeconds),
+    /// Forget zoom and pan: back to `default_view`.
+    pub fit: bool,
+    /// Centre the view on now, keeping its width.
+    pub center_now: bool,
+    /// Height in points.
+    pub height: f32,
+    /// The y range (lanes are laid out by the caller).
+    pub y: (f64, f64),
+    /// Names of the lanes on the y axis (empty: no y axis).
+    pub lanes: &'l [(f64, String)],
+    /// What the plot is, for screen readers and on hover.
+    pub description: &'l str,
+}
+
+/// Draws a time plot: `build` adds the content (it gets the x range to fill), then the now
+/// line is drawn on top. Pressing within [`GRAB_DISTANCE`] of the now line and dragging moves
+/// the clock; dragging elsewhere pans, Ctrl+wheel zooms, a double click fits.
+pub fn time_plot(
+    ui: &mut Ui,
+    spec: &TimePlot<'_>,
+    out: &mut Vec<Command>,
+    build: impl FnOnce(&mut PlotUi<'_>, (f64, f64)),
+) {
+    let id = spec.id;
+    let now = spec.now;
+    let dragging_id = id.with("dragging-now");
+    let mut dragging = ui.data(|d| d.get_temp::<bool>(dragging_id)).unwrap_or(false);
+    let (pressed, origin, down, hover) = ui.input(|i| {
+        (i.pointer.primary_pressed(), i.pointer.press_origin(), i.pointer.primary_down(), i.pointer.hover_pos())
+    });
+    // Last frame's transform says where the now line was on screen.
+    let memory = PlotMemory::load(ui.ctx(), id);
+    let near_now = |pos: Pos2| {
+        memory.as_ref().is_some_and(|m| {
+            let t = m.transform();
+            t.frame().contains(pos) && (t.position_from_point_x(now) - pos.x).abs() <= GRAB_DISTANCE
+        })
+    };
+    if pressed {
+        dragging = origin.is_some_and(near_now);
+    } else if !down {
+        dragging = false;
+    }
+    if dragging || hover.is_some_and(near_now) {
+        ui.ctx().set_cursor_icon(CursorIcon::ResizeHorizontal);
+    }
+
+    let (lo, hi) = spec.default_view;
+    let lanes = spec.lanes;
+    let mut plot = Plot::new(id)
+        .id(id)
+        .height(spec.height)
+        .default_x_bounds(lo, hi.max(lo + 1.0))
+        .default_y_bounds(spec.y.0, spec.y.1)
+        .allow_drag([!dragging, false])
+        .allow_zoom([true, false])
+        .allow_scroll([true, false])
+        .allow_axis_zoom_drag([true, false])
+        .allow_boxed_zoom(false)
+        .show_grid([true, false])
+        .x_grid_spacer(egui_plot::uniform_grid_spacer(|input| time_steps(&input)))
+        .x_axis_formatter(|mark: GridMark, _| tick_label(mark.value, mark.step_size))
+        .label_formatter(|pos: &HoverPosition<'_>| {
+            Some(match pos {
+                HoverPosition::NearDataPoint { plot_name, position, .. } => {
+                    format!("{plot_name}\n{}", format_utc(position.x))
+                }
+                HoverPosition::Elsewhere { position } => format_utc(position.x),
+            })
+        })
+        .show_axes([true, !lanes.is_empty()]);
+    if lanes.is_empty() {
+        plot = plot.show_y(false);
+    } else {
+        plot = plot
+            .y_grid_spacer(move |_| lanes.iter().map(|(y, _)| GridMark { value: *y, step_size: 1.0 }).collect())
+            .y_axis_formatter(move |mark: GridMark, _| {
+                lanes.iter().find(|(y, _)| (y - mark.value).abs() < 1e-6).map(|(_, n)| n.clone()).unwrap_or_default()
+            })
+            .y_axis_min_width(4.0)
+            .show_y(false);
+    }
+    if spec.fit {
+        plot = plot.reset();
+    }
+    let center_now = spec.center_now;
+    let now_colour = ui.visuals().strong_text_color();
+    let response = plot.show(ui, |plot_ui| {
+        let bounds = plot_ui.plot_bounds();
+        let width = if bounds.is_valid_x() { bounds.width() } else { hi - lo };
+        if center_now {
+            plot_ui.set_plot_bounds_x(now - width / 2.0..=now + width / 2.0);
+        }
+        let (min, max) = if bounds.is_valid_x() { (bounds.min()[0], bounds.max()[0]) } else { (lo, hi) };
+        // A margin either side so panning by a screen never shows an undrawn edge.
+        build(plot_ui, (min - (max - min), max + (max - min)));
+        plot_ui.vline(VLine::new("now", now).color(now_colour).width(2.5).allow_hover(false));
+        let top = if bounds.is_valid_y() { bounds.max()[1] } else { spec.y.1 };
+        plot_ui.text(
+            Text::new("now-label", PlotPoint::new(now, top), RichText::new(" now ").strong())
+                .anchor(egui::Align2::LEFT_TOP)
+                .color(now_colour)
+                .allow_hover(false),
+        );
+        plot_ui.pointer_coordinate()
+    });
+    let _ = response.response.on_hover_text(spec.description);
+    if dragging && let Some(p) = response.inner {
+        let t = p.x.round();
+        if (t - now.round()).abs() >= 1.0 {
+            out.push(Command::Clock(ClockCommand::Set(t)));
+            // The command is applied after this frame: show its effect at once.
+            ui.ctx().request_repaint();
+        }
+    }
+    ui.data_mut(|d| d.insert_temp(dragging_id, dragging));
+}
+
+/// The bounds a time plot shows now (after this frame), if it has been drawn.
+#[must_use]
+pub fn plot_bounds(ctx: &egui::Context, id: Id) -> Option<PlotBounds> {
+    PlotMemory::load(ctx, id).map(|m| *m.bounds())
+}
+
+/// Where the now line of a drawn time plot is on screen (for tests and tools).
+#[must_use]
+pub fn now_line_position(ctx: &egui::Context, id: Id, now: UnixSeconds) -> Option<Pos2> {
+    let t = PlotMemory::load(ctx, id)?.transform();
+    Some(Pos2::new(t.position_from_point_x(now), t.frame().center().y))
+}
+
+/// The words of one token timeline: unique per window, so each control can be found by name.
+pub struct TokenPlotLabels<'a> {
+    /// Before the verdict ("At the clock's time").
+    pub verdict: &'a str,
+    /// The fit button.
+    pub fit: &'a str,
+    /// The centre-on-now button.
+    pub now: &'a str,
+}
+
+/// The decoded token's timeline, in the Decode tab: collapsible, with its verdict in words.
+pub fn token_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
+    let Some(token) = state.parsed() else { return };
+    let Some(timeline) = TokenTimeline::from_token(token, state.policy.leeway) else { return };
+    let now = state.clock.now();
+    let labels = TokenPlotLabels { verdict: "At the clock's time", fit: "Fit token", now: "Show now" };
+    egui::CollapsingHeader::new(RichText::new("Timeline").strong())
+        .id_salt("token-timeline")
+        .default_open(true)
+        .show(ui, |ui| token_timeline(ui, token_plot_id(), &labels, &timeline, now, out));
+}
+
+/// One token's timeline: its verdict at `now` in words, fit and now buttons, and the plot.
+pub fn token_timeline(
+    ui: &mut Ui,
+    id: Id,
+    labels: &TokenPlotLabels<'_>,
+    timeline: &TokenTimeline,
+    now: UnixSeconds,
+    out: &mut Vec<Command>,
+) {
+    let dark = ui.visuals().dark_mode;
+    let phase = timeline.phase_at(now);
+    let (fit, center) = ui
+        .horizontal_wrapped(|ui| {
+            ui.label(
+                RichText::new(format!("{}: {}", labels.verdict, timeline.describe(now)))
+                    .color(phase_colour(phase, dark))
+                    .strong(),
+            );
+            if let Some(l) = timeline.lifetime_text() {
+                ui.weak(l);
+            }
+            let fit = ui.small_button(labels.fit).on_hover_text("Show the token's whole lifetime").clicked();
+            let center = ui.small_button(labels.now).on_hover_text("Centre the timeline on the clock's time").clicked();
+            (fit, center)
+        })
+        .inner;
+    // A new token (or leeway) gets a fresh view: its id carries what the view depends on.
+    let key = (timeline.iat.map(f64::to_bits), timeline.nbf.map(f64::to_bits), timeline.exp.map(f64::to_bits));
+    let shown_key = id.with("shown-token");
+    let changed = ui.data(|d| d.get_temp::<(Option<u64>, Option<u64>, Option<u64>)>(shown_key)) != Some(key);
+    ui.data_mut(|d| d.insert_temp(shown_key, key));
+    let spec = TimePlot {
+        id,
+        now,
+        default_view: timeline.default_view(now),
+        fit: fit || changed,
+        center_now: center,
+        height: 104.0,
+        y: (-0.15, 1.9),
+        lanes: &[],
+        description: "Token timeline: drag the now line to move the clock",
+    };
+    time_plot(ui, &spec, out, |plot_ui, (from, to)| {
+        for span in timeline.spans(from, to) {
+            let fill = phase_colour(span.phase, dark).gamma_multiply(0.75);
+            plot_ui.polygon(rect(span.phase.label(), span.from, span.to, 0.0, 1.0, fill));
+        }
+        let amber = verdict_colour(None, dark);
+        for (a, b, what) in timeline.leeway_bands() {
+            plot_ui.polygon(rect(what, a, b, 1.05, 1.3, amber.gamma_multiply(0.8)));
+        }
+        let text = ui_text_colour(dark);
+        // Claims at the same instant (iat = nbf, typically) share one line and one label.
+        let mut marks: Vec<(f64, Vec<&str>)> = Vec::new();
+        for mark in timeline.marks() {
+            match marks.iter_mut().find(|(at, _)| at.to_bits() == mark.at.to_bits()) {
+                Some((_, names)) => names.push(mark.name),
+                None => marks.push((mark.at, vec![mark.name])),
+            }
+        }
+        for (at, names) in marks {
+            let label = names.join(" = ");
+            plot_ui.vline(VLine::new(label.clone(), at).color(text.gamma_multiply(0.6)).width(1.0).allow_hover(false));
+            plot_ui.text(
+                Text::new(label.clone(), PlotPoint::new(at, 1.55), RichText::new(label).monospace())
+                    .color(text)
+                    .allow_hover(false),
+            );
+        }
+    });
+    ui.weak(
+        "Green: every time check passes; amber: not yet valid (before nbf/iat); red: expired (from exp). The thin \
+         amber bands are the leeway. Drag the now line to move the clock; scroll or drag to pan, Ctrl+scroll to \
+         zoom, double-click to fit.",
+    );
+}
+
+fn ui_text_colour(dark: bool) -> Color32 {
+    if dark { Color32::from_gray(220) } else { Color32::from_gray(30) }
+}
+
+/// Presses at `from`, moves `dx` points right and releases: a drag, one frame per step.
+#[cfg(test)]
+pub(crate) fn drag_by<S>(h: &mut egui_kittest::Harness<'_, S>, from: Pos2, dx: f32) {
+    h.drag_at(from);
+    h.run();
+    h.hover_at(from + egui::vec2(dx, 0.0));
+    h.run();
+    h.drop_at(from + egui::vec2(dx, 0.0));
+    h.run();
+}
+
+#[cfg(test)]
+mod tests {
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable;
+
+    use super::*;
+    use crate::ui::app::{Settings, TokenbenchApp};
+    use crate::ui::platform::FakePlatform;
+    use crate::ui::state::SAMPLES;
+
+    fn app() -> Harness<'static, TokenbenchApp> {
+        Harness::builder()
+            .with_size(egui::vec2(1400.0, 900.0))
+            .build_eframe(|_cc| TokenbenchApp::with_platform(Box::new(FakePlatform::default()), Settings::default()))
+    }
+
+    /// The sample ES256 token: iat = nbf 1717200000, exp an hour later.
+    fn expired_sample() -> (i64, i64) {
+        (1_717_200_000, 1_717_203_600)
+    }
+
+    #[test]
+    fn ticks_fall_on_round_times() {
+        assert_eq!(tick_label(1_700_000_000.0, 60.0), "22:13");
+        assert_eq!(tick_label(1_700_000_000.0, 1.0), "22:13:20");
+        assert_eq!(tick_label(1_699_920_000.0, 3600.0), "2023-11-14", "midnight shows the date");
+        assert_eq!(tick_label(1_861_920_000.0 - 21_600.0, 31_557_600.0), "2029", "a year tick on 2028-12-31 18:00");
+        let steps = time_steps(&GridInput { bounds: (0.0, 1.0), base_step_size: 40.0 });
+        assert_eq!(steps.map(f64::to_bits), [60.0, 300.0, 1800.0].map(f64::to_bits));
+    }
+
+    #[test]
+    fn moving_the_clock_past_exp_flips_the_verdict_and_the_timeline() {
+        let mut h = app();
+        h.state_mut().apply(vec![Command::LoadSampleKeys, Command::LoadSample(1)]);
+        let (iat, exp) = expired_sample();
+        let claims = h.state().state.parsed().unwrap().claims().unwrap().clone();
+        assert_eq!((claims["iat"].as_i64(), claims["exp"].as_i64()), (Some(iat), Some(exp)), "the sample's times");
+        #[allow(clippy::cast_precision_loss)]
+        h.state_mut().apply(vec![Command::Clock(ClockCommand::Set((exp - 60) as f64))]);
+        h.run();
+        assert!(h.query_by_label("VALID").is_some(), "valid a minute before exp");
+        assert!(h.query_by_label_contains("At the clock's time: valid: expires in 1 min").is_some());
+        // The now line sits in the green span.
+        let bounds = plot_bounds(&h.ctx, token_plot_id()).unwrap();
+        #[allow(clippy::cast_precision_loss)]
+        let (iat, exp) = (iat as f64, exp as f64);
+        assert!(bounds.min()[0] < iat && bounds.max()[0] > exp, "the default view holds the lifetime");
+
+        h.get_by_label("+5 min").click();
+        h.run();
+        assert!(h.query_by_label("INVALID: claims").is_some(), "the verdict flips");
+        assert!(h.query_by_label_contains("At the clock's time: expired 4 min ago").is_some(), "the timeline flips");
+        let t = TokenTimeline::from_token(h.state().state.parsed().unwrap(), 0).unwrap();
+        assert_eq!(t.phase_at(h.state().state.clock.now()), Phase::Expired);
+    }
+
+    #[test]
+    fn dragging_now_moves_the_clock_and_dragging_elsewhere_pans() {
+        let mut h = app();
+        let (iat, exp) = expired_sample();
+        #[allow(clippy::cast_precision_loss)]
+        let start = (iat + 600) as f64;
+        h.state_mut().apply(vec![Command::LoadSample(1), Command::Clock(ClockCommand::Set(start))]);
+        h.run();
+        let ctx = h.ctx.clone();
+        let at = now_line_position(&ctx, token_plot_id(), start).unwrap();
+        let bounds = plot_bounds(&ctx, token_plot_id()).unwrap();
+        let frame_width = PlotMemory::load(&ctx, token_plot_id()).unwrap().transform().frame().width();
+        let seconds_per_point = bounds.width() / f64::from(frame_width);
+
+        drag_by(&mut h, at, 100.0);
+        let moved = h.state().state.clock.now() - start;
+        assert!((moved - 100.0 * seconds_per_point).abs() <= seconds_per_point + 1.0, "moved {moved} s");
+        assert_eq!(h.state().state.clock.mode(), crate::core::clock::ClockMode::Paused);
+        #[allow(clippy::cast_precision_loss)]
+        let after = (exp + 10) as f64;
+        h.state_mut().apply(vec![Command::Clock(ClockCommand::Set(after))]);
+        h.run();
+        assert!(h.query_by_label_contains("At the clock's time: expired").is_some());
+
+        // Far from the line a drag pans the view and leaves the clock alone.
+        let before = plot_bounds(&ctx, token_plot_id()).unwrap();
+        let frame = PlotMemory::load(&ctx, token_plot_id()).unwrap().transform().frame().to_owned();
+        let away = Pos2::new(frame.left() + 20.0, frame.center().y);
+        drag_by(&mut h, away, 60.0);
+        assert!((h.state().state.clock.now() - after).abs() < f64::EPSILON, "the clock did not move");
+        let panned = plot_bounds(&ctx, token_plot_id()).unwrap();
+        assert!(panned.min()[0] < before.min()[0], "dragging right shows earlier times");
+
+        h.get_by_label("Fit token").click();
+        h.run();
+        let fitted = plot_bounds(&ctx, token_plot_id()).unwrap();
+        let t = TokenTimeline::from_token(h.state().state.parsed().unwrap(), 0).unwrap();
+        let (lo, hi) = t.default_view(after);
+        assert!((fitted.min()[0] - lo).abs() < 1.0 && (fitted.max()[0] - hi).abs() < 1.0);
+        h.get_by_label("Show now").click();
+        h.run();
+        let centred = plot_bounds(&ctx, token_plot_id()).unwrap();
+        assert!((f64::midpoint(centred.min()[0], centred.max()[0]) - after).abs() < 1.0);
+    }
+
+    #[test]
+    fn no_timeline_without_claims() {
+        let mut h = app();
+        h.state_mut().apply(vec![Command::LoadSample(6)]);
+        h.run();
+        assert!(h.query_by_label("Timeline").is_none(), "a JWE has no readable time claims");
+        assert!(plot_bounds(&h.ctx, token_plot_id()).is_none());
+        let _ = SAMPLES;
+    }
+}

@@ -1,0 +1,228 @@
+//! The `tokenbench simulate revocation` contract: the JSON shape, every boundary the issue
+//! names, the events, scenario files, and exit codes with messages naming the flag or member.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::missing_panics_doc)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::{Value, json};
+use tokenbench::core::revoke::{SAMPLES, Scenario, simulate};
+
+const L: i64 = 1_700_000_000;
+const NAMES: [&str; 5] = ["session", "jwt", "jwt-refresh", "jwt-denylist", "jwt-version"];
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_tokenbench"));
+    c.env("NO_COLOR", "1");
+    c
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(["simulate", "revocation"]).args(args).output().unwrap()
+}
+
+fn scenario_path(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/scenarios").join(name)
+}
+
+/// `simulate revocation` with the contract's flags, as JSON.
+fn revoke(ttl: i64, access: i64, revoke_after: i64, leeway: i64) -> Value {
+    let (ttl, access, login, at, leeway) =
+        (ttl.to_string(), access.to_string(), L.to_string(), (L + revoke_after).to_string(), leeway.to_string());
+    let o = run(&[
+        "--token-ttl",
+        &ttl,
+        "--access-ttl",
+        &access,
+        "--login-at",
+        &login,
+        "--revoke-at",
+        &at,
+        "--leeway",
+        &leeway,
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+/// `accepted_until - login` per strategy, checking the shape and the invariants on the way.
+fn windows(v: &Value, revoke_after: i64) -> [i64; 5] {
+    let top = v.as_object().unwrap();
+    assert_eq!(top.keys().collect::<Vec<_>>(), ["strategies"]);
+    let list = v["strategies"].as_array().unwrap();
+    assert_eq!(list.len(), 5);
+    let mut out = [0; 5];
+    for (i, s) in list.iter().enumerate() {
+        let keys: Vec<&String> = s.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["name", "accepted_until", "exposure_seconds", "lookups_per_request", "server_state_entries"]);
+        assert_eq!(s["name"], NAMES[i]);
+        let until = s["accepted_until"].as_i64().unwrap();
+        assert_eq!(s["exposure_seconds"].as_i64().unwrap(), until - (L + revoke_after));
+        assert!(until >= L + revoke_after);
+        assert_eq!(s["lookups_per_request"], [1, 0, 0, 1, 1][i]);
+        assert_eq!(s["server_state_entries"], [1, 0, 1, 1, 1][i]);
+        out[i] = until - L;
+    }
+    out
+}
+
+/// token-ttl, access-ttl, revoke-at minus login-at, leeway.
+type Case = (i64, i64, i64, i64);
+
+#[test]
+fn every_boundary_of_the_contract() {
+    // (token-ttl, access-ttl, revoke after login, leeway) -> accepted_until - login per strategy.
+    let cases: [(Case, [i64; 5]); 11] = [
+        ((3600, 300, 0, 0), [0, 3600, 300, 0, 0]), // at login: the login happens first
+        ((3600, 300, 600, 0), [600, 3600, 600, 600, 600]), // at a renewal: it comes after
+        ((3600, 300, 599, 0), [599, 3600, 600, 599, 599]), // one second before
+        ((3600, 300, 601, 0), [601, 3600, 900, 601, 601]), // one second after
+        ((3600, 300, 3600, 0), [3600; 5]),         // everything expired: exposure 0
+        ((3600, 300, 9000, 0), [9000; 5]),         // long after
+        ((3600, 300, 600, 30), [600, 3630, 630, 600, 600]), // leeway: jwt and jwt-refresh only
+        ((3600, 300, 3600, 30), [3600, 3630, 3630, 3600, 3600]),
+        ((3600, 300, 3630, 30), [3630; 5]),
+        ((3600, 3600, 1200, 0), [1200, 3600, 3600, 1200, 1200]), // access-ttl = token-ttl
+        ((1000, 300, 950, 0), [950, 1000, 1000, 950, 950]),      // the last access token is cut
+    ];
+    for ((ttl, access, after, leeway), expected) in cases {
+        let v = revoke(ttl, access, after, leeway);
+        assert_eq!(windows(&v, after), expected, "ttl {ttl} access {access} revoke +{after} leeway {leeway}");
+    }
+}
+
+#[test]
+fn leeway_defaults_to_zero_and_text_is_a_table() {
+    let o =
+        run(&["--token-ttl", "3600", "--access-ttl", "300", "--login-at", "1700000000", "--revoke-at", "1700001000"]);
+    assert_eq!(o.status.code(), Some(0));
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(text.contains("leeway 0 s"), "{text}");
+    for (name, exposure) in NAMES.iter().zip(["0 s", "43 min 20 s", "3 min 20 s", "0 s", "0 s"]) {
+        let line = text.lines().find(|l| l.starts_with(&format!("{name} "))).unwrap();
+        assert!(line.contains(exposure), "{line}");
+    }
+    assert!(text.contains("2023-11-14 22:33:20 UTC"), "jwt-refresh's accepted until: {text}");
+}
+
+#[test]
+fn bad_flags_exit_2_naming_the_flag() {
+    let base = ["--token-ttl", "3600", "--access-ttl", "300", "--login-at", "1700000000", "--revoke-at", "1700001000"];
+    let with = |flag: &str, value: &str| {
+        let mut args: Vec<String> = base.iter().map(|s| (*s).to_owned()).collect();
+        let i = args.iter().position(|a| a == flag).unwrap();
+        args[i + 1] = value.to_owned();
+        args
+    };
+    let cases: [(Vec<String>, &str); 8] = [
+        (with("--token-ttl", "-5"), "--token-ttl: must not be negative"),
+        (with("--access-ttl", "-1"), "--access-ttl: must not be negative"),
+        (with("--access-ttl", "7200"), "--access-ttl: 7200 s is longer than --token-ttl"),
+        (with("--revoke-at", "1699999999"), "--revoke-at: 1699999999 is before the login"),
+        (with("--access-ttl", "0"), "--access-ttl: must be at least 1 second"),
+        ([base.as_slice(), &["--leeway", "-3"]].concat().iter().map(|s| (*s).to_owned()).collect(), "--leeway"),
+        (base[2..].iter().map(|s| (*s).to_owned()).collect(), "--token-ttl"),
+        (with("--token-ttl", "1.5"), "--token-ttl"),
+    ];
+    for (args, words) in cases {
+        let o = bin().args(["simulate", "revocation"]).args(&args).output().unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(words), "{args:?}: {err}");
+        assert!(o.stdout.is_empty());
+    }
+    let o = run(&[&base[..], &["--event", "reboot"]].concat());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--event: \"reboot\" is not one of logout"));
+}
+
+#[test]
+fn events_from_the_command_line() {
+    let base = ["--token-ttl", "3600", "--access-ttl", "300", "--login-at", "1700000000", "--json"];
+    let exposures = |extra: &[&str]| -> Vec<i64> {
+        let o = run(&[&base[..], extra].concat());
+        assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+        v["strategies"].as_array().unwrap().iter().map(|s| s["exposure_seconds"].as_i64().unwrap()).collect()
+    };
+    assert_eq!(exposures(&["--revoke-at", "1700002400", "--event", "key-rotated"]), [0; 5]);
+    // A replay of a rotated-away refresh token is caught; nothing else notices a copy.
+    assert_eq!(
+        exposures(&["--revoke-at", "1700001020", "--event", "refresh-reuse", "--stolen-at", "1700000120"]),
+        [2580, 2580, 0, 2580, 2580]
+    );
+    assert_eq!(
+        exposures(&["--revoke-at", "1700001020", "--event", "refresh-reuse", "--stolen-at", "1700001020"]),
+        [2580, 2580, 300, 2580, 2580]
+    );
+    let o = run(&[&base[..], &["--revoke-at", "1700001000", "--stolen-at", "1700000500"]].concat());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--stolen-at: only the token-stolen and refresh-reuse"));
+}
+
+#[test]
+fn every_sample_scenario_runs_and_matches_the_model() {
+    for (file, text) in SAMPLES {
+        let o = run(&["--scenario", scenario_path(file).to_str().unwrap(), "--json"]);
+        assert_eq!(o.status.code(), Some(0), "{file}: {}", String::from_utf8_lossy(&o.stderr));
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+        let sim = simulate(&Scenario::from_json(text).unwrap());
+        assert_eq!(v, tokenbench::cli::revocation_json(&sim), "{file}");
+        windows(&v, sim.scenario.event.at - L);
+    }
+}
+
+#[test]
+fn scenario_from_stdin_and_at_scale() {
+    let mut child = bin()
+        .args(["simulate", "revocation", "--scenario", "-", "--json", "--scale", "--users", "1000"])
+        .args(["--active-users", "100", "--requests-per-second", "50", "--revocations-per-day", "864"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(SAMPLES[0].1.as_bytes()).unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["strategies"][1]["exposure_seconds"], 2580);
+    let scale = &v["scale"];
+    assert_eq!(scale["inputs"]["users"], 1000);
+    let entries: Vec<f64> =
+        scale["strategies"].as_array().unwrap().iter().map(|s| s["entries"].as_f64().unwrap()).collect();
+    assert_eq!(entries, [100.0, 0.0, 100.0, 36.0, 1000.0], "session, jwt, refresh = active; denylist = rate x ttl");
+    assert_eq!(scale["strategies"][2]["lookups_per_second"], json!(100.0 / 300.0));
+
+    let o = run(&["--scenario", scenario_path("logout.json").to_str().unwrap(), "--scale"]);
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(text.contains("At scale: 1000000 users, 100000 signed in"), "{text}");
+}
+
+#[test]
+fn bad_scenario_files_exit_2_naming_the_member() {
+    let dir = std::env::temp_dir().join(format!("tokenbench-scenarios-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cases = [
+        (SAMPLES[0].1.replace("\"token_ttl\": 3600", "\"token_ttl\": \"1h\""), "token_ttl: must be a number"),
+        (SAMPLES[0].1.replace("\"kind\": \"logout\"", "\"kind\": \"logoff\""), "event.kind"),
+        (SAMPLES[0].1.replace("\"at\": 1700001020", "\"at\": 1\n"), "event.at"),
+        (SAMPLES[0].1.replace("\"leeway\"", "\"leway\""), "leway: unknown member"),
+        ("not json".to_owned(), "not valid JSON"),
+    ];
+    for (i, (text, words)) in cases.iter().enumerate() {
+        let path = dir.join(format!("bad-{i}.json"));
+        std::fs::write(&path, text).unwrap();
+        let o = run(&["--scenario", path.to_str().unwrap()]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains(words) && err.contains(&format!("bad-{i}.json")), "{err}");
+    }
+    let o = run(&["--scenario", "/nonexistent/scenario.json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("cannot read /nonexistent/scenario.json"));
+    // A scenario and the flags it replaces are exclusive.
+    let o = run(&["--scenario", scenario_path("logout.json").to_str().unwrap(), "--token-ttl", "5"]);
+    assert_eq!(o.status.code(), Some(2));
+}
