@@ -19,9 +19,7 @@ use std::time::Duration;
 
 use crate::core::flow::credential::{self, Credential, Measured, TYPICAL_LIFETIME, TYPICAL_TOKEN_BYTES};
 use crate::core::flow::sequence::{self, LabelContext};
-use crate::core::flow::{
-    self, Client, Config, Flow, Logout, Mode, Revocation, Step, Store, revocation_delay_from_token_lifetime,
-};
+use crate::core::flow::{self, Client, Config, Flow, Logout, Mode, Revocation, Step, Store, revocation_delay};
 use crate::core::keys::Key;
 use crate::core::token::Token;
 use diagram::Drawn;
@@ -714,7 +712,7 @@ impl FlowsLab {
     pub fn revocation_delay(&self, lane: usize) -> f64 {
         let c = self.lanes[lane].cfg;
         let lifetime = self.credential.as_ref().and_then(|c| c.lifetime).unwrap_or(TYPICAL_LIFETIME as f64);
-        revocation_delay_from_token_lifetime(c.mode, c.revocation, lifetime)
+        revocation_delay(c.mode, c.revocation, lifetime)
     }
 }
 

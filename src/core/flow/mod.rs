@@ -938,20 +938,42 @@ pub fn simulate(cfg: &Config) -> Result<Totals, FlowError> {
 }
 
 /// How long after a logout (or a revocation) the credential stops working, in seconds, in the
-/// worst case: revoked right after it was issued.
-///
-/// STAND-IN for the revocation lab's model (issue 8, `core::revoke`): until that is merged
-/// this derives the figure from the token's lifetime alone. A session or a checked JWT stops at
-/// the next request (0 s); an unchecked JWT lives until `exp`, its whole lifetime
-/// (`token_lifetime`, `exp - iat`); the hybrid edge stops at once, but the internal token
-/// already handed to services lives its own lifetime, [`HYBRID_INTERNAL_TOKEN_LIFETIME`].
+/// worst case: revoked right after it was issued. The revocation lab's model decides
+/// ([`crate::core::revoke`]): a session is `session`; an unchecked JWT is `jwt`; a JWT checked
+/// against a denylist or a version counter is `jwt-denylist` / `jwt-version`; the hybrid is
+/// `jwt-refresh` with the edge session as the refresh token and the internal token
+/// ([`HYBRID_INTERNAL_TOKEN_LIFETIME`]) as the access token, since a revoked edge session stops
+/// new internal tokens while those already handed to services live out their `exp`.
 #[must_use]
-pub fn revocation_delay_from_token_lifetime(mode: Mode, revocation: Revocation, token_lifetime: f64) -> f64 {
-    match (mode, revocation) {
-        (Mode::Session, _) | (Mode::Jwt, Revocation::Denylist | Revocation::Version) => 0.0,
-        (Mode::Jwt, Revocation::None) => token_lifetime.max(0.0),
-        (Mode::Hybrid, _) => HYBRID_INTERNAL_TOKEN_LIFETIME,
-    }
+pub fn revocation_delay(mode: Mode, revocation: Revocation, token_lifetime: f64) -> f64 {
+    use crate::core::revoke::{self, Event, EventKind, Scenario, Strategy};
+    let (strategy, token_ttl, access_ttl) = match (mode, revocation) {
+        (Mode::Session, _) => (Strategy::Session, token_lifetime, token_lifetime),
+        (Mode::Jwt, Revocation::None) => (Strategy::Jwt, token_lifetime, token_lifetime),
+        (Mode::Jwt, Revocation::Denylist) => (Strategy::JwtDenylist, token_lifetime, token_lifetime),
+        (Mode::Jwt, Revocation::Version) => (Strategy::JwtVersion, token_lifetime, token_lifetime),
+        (Mode::Hybrid, _) => {
+            let session = token_lifetime.max(HYBRID_INTERNAL_TOKEN_LIFETIME);
+            (Strategy::JwtRefresh, session, HYBRID_INTERNAL_TOKEN_LIFETIME)
+        }
+    };
+    // Whole seconds, at least one, within the model's range (a token's lifetime may be anything).
+    #[allow(clippy::cast_possible_truncation)]
+    let secs = |t: f64| {
+        if t.is_finite() { t.ceil().clamp(1.0, revoke::MAX_TIME as f64 / 4.0) as i64 } else { revoke::MAX_TIME / 4 }
+    };
+    let login_at = 1_700_000_000;
+    let scenario = Scenario {
+        name: String::new(),
+        description: String::new(),
+        login_at,
+        token_ttl: secs(token_ttl),
+        access_ttl: secs(access_ttl).min(secs(token_ttl)),
+        leeway: 0,
+        event: Event { kind: EventKind::Logout, at: login_at, stolen_at: None },
+        scale: None,
+    };
+    revoke::simulate(&scenario).outcome(strategy).exposure_seconds as f64
 }
 
 #[cfg(test)]

@@ -461,12 +461,14 @@ fn names_round_trip() {
 
 #[test]
 fn revocation_takes_effect_at_once_except_for_an_unchecked_jwt() {
-    let d = revocation_delay_from_token_lifetime;
+    let d = revocation_delay;
     assert_eq!(d(Mode::Session, Revocation::None, 900.0), 0.0);
     assert_eq!(d(Mode::Jwt, Revocation::None, 900.0), 900.0);
     assert_eq!(d(Mode::Jwt, Revocation::Denylist, 900.0), 0.0);
     assert_eq!(d(Mode::Jwt, Revocation::Version, 3600.0), 0.0);
     assert_eq!(d(Mode::Hybrid, Revocation::None, 900.0), HYBRID_INTERNAL_TOKEN_LIFETIME);
+    assert_eq!(d(Mode::Jwt, Revocation::None, 899.2), 900.0, "whole seconds, as the revocation model counts");
+    assert_eq!(d(Mode::Jwt, Revocation::None, f64::INFINITY), (crate::core::revoke::MAX_TIME / 4) as f64);
 }
 
 #[test]
