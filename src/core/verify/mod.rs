@@ -1,0 +1,429 @@
+//! Signature and claims verification against an injected clock and a [`Policy`].
+//!
+//! One [`Verification`] says everything the GUI and the CLI show: the signature verdict, which
+//! key matched and why every other key did not, every claim check with its RFC section, and
+//! every warning. `valid` is true only when the signature verifies with a loaded key and no
+//! check failed.
+
+mod claims;
+mod header;
+mod signature;
+
+use std::borrow::Cow;
+
+use serde::Serialize;
+
+use self::signature::SigResult;
+use crate::core::clock::{UnixSeconds, format_relative, format_utc};
+use crate::core::keys::Key;
+pub use crate::core::keys::SUPPORTED_ALGORITHMS;
+use crate::core::token::{Kind, Token};
+
+/// The registered claims the checks judge.
+const REGISTERED: [&str; 7] = ["exp", "nbf", "iat", "iss", "aud", "sub", "jti"];
+
+/// What the user expects of a token. The default checks time claims when present and
+/// nothing else: checks without an expectation are reported as "not checked".
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct Policy {
+    /// Clock skew tolerated on `exp`, `nbf` and `iat`, in seconds.
+    pub leeway: u64,
+    /// Claims that must be present.
+    pub required_claims: Vec<String>,
+    /// Expected `iss`.
+    pub issuer: Option<String>,
+    /// Expected audience: must appear in `aud`.
+    pub audience: Option<String>,
+    /// Expected header `typ` (compared case-insensitively, `application/` optional).
+    pub typ: Option<String>,
+    /// Allowed algorithms; empty means every supported one.
+    pub algorithms: Vec<String>,
+    /// Longest accepted `exp - iat`, in seconds.
+    pub max_lifetime: Option<u64>,
+    /// Accept the JWS JSON serialization (a JWT must be compact, RFC 7519 §1).
+    pub allow_json_serialization: bool,
+}
+
+/// The signature verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignatureVerdict {
+    /// A loaded key verifies the signature.
+    Valid,
+    /// Keys were tried and none verifies the signature.
+    Invalid,
+    /// No loaded key can verify this algorithm (or every candidate was rejected).
+    NoMatchingKey,
+    /// The algorithm is unknown to the verifier.
+    UnsupportedAlgorithm,
+    /// `alg: none`: an unsecured JWS, never valid.
+    AlgNone,
+    /// The header makes verification impossible (no `alg`, unknown `crit`…).
+    Malformed,
+    /// A JWE: signatures do not apply, the content is encrypted.
+    Encrypted,
+}
+
+impl SignatureVerdict {
+    /// A short phrase for banners.
+    #[must_use]
+    pub fn phrase(self) -> &'static str {
+        match self {
+            Self::Valid => "signature valid",
+            Self::Invalid => "signature invalid",
+            Self::NoMatchingKey => "no matching key",
+            Self::UnsupportedAlgorithm => "unsupported algorithm",
+            Self::AlgNone => "unsecured (alg none)",
+            Self::Malformed => "malformed header",
+            Self::Encrypted => "encrypted (JWE)",
+        }
+    }
+}
+
+/// How the matched key was chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Selection {
+    /// The token's `kid` equals the key's.
+    Kid,
+    /// The token has no `kid`: every compatible key was tried.
+    NoKid,
+    /// The token's `kid` matched no key: every compatible key was tried.
+    KidFallback,
+}
+
+/// What happened with one loaded key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// This key verifies the signature.
+    Verified,
+    /// Tried; the signature does not verify with it.
+    WrongSignature,
+    /// Not tried: incompatible with the algorithm or not selected by kid.
+    Skipped,
+    /// Not tried: the key's own metadata forbids this use.
+    Rejected,
+}
+
+/// One loaded key and what happened with it. The key itself (label, kind, thumbprint) is
+/// `keys[index]` of the list that was verified against.
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyAttempt {
+    /// Index in the key list.
+    pub index: usize,
+    /// What happened.
+    pub outcome: Outcome,
+    /// Why, in words.
+    pub reason: Cow<'static, str>,
+}
+
+/// Result of one check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckStatus {
+    /// The check passed.
+    Passed,
+    /// The check failed: the token is invalid.
+    Failed,
+    /// The claim is absent (fails only when required; then it is `Failed`).
+    Absent,
+    /// No expectation was set, so nothing was compared.
+    NotChecked,
+}
+
+/// Why a check came out as it did. Times are kept as numbers and formatted only when shown:
+/// rendering three dates costs more than verifying an HMAC.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reason {
+    /// Plain text.
+    Text(Cow<'static, str>),
+    /// `{prefix}"{value}"{suffix}`, the value quoted and escaped when shown.
+    Quoted {
+        /// Text before the value.
+        prefix: &'static str,
+        /// The value, from the token or the policy.
+        value: String,
+        /// Text after the value.
+        suffix: &'static str,
+    },
+    /// `"{prefix} {UTC time} ({relative to now})"`.
+    Time {
+        /// What happens at `at` ("expires", "valid since"…).
+        prefix: &'static str,
+        /// The instant, Unix seconds.
+        at: UnixSeconds,
+        /// The verification instant, for the relative part.
+        now: UnixSeconds,
+    },
+}
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Text(t) => f.write_str(t),
+            Self::Quoted { prefix, value, suffix } => write!(f, "{prefix}{value:?}{suffix}"),
+            Self::Time { prefix, at, now } => {
+                write!(f, "{prefix} {} ({})", format_utc(*at), format_relative(*at, *now))
+            }
+        }
+    }
+}
+
+impl Serialize for Reason {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl From<String> for Reason {
+    fn from(s: String) -> Self {
+        Self::Text(Cow::Owned(s))
+    }
+}
+
+impl From<&'static str> for Reason {
+    fn from(s: &'static str) -> Self {
+        Self::Text(Cow::Borrowed(s))
+    }
+}
+
+/// One claim or header check.
+#[derive(Debug, Clone, Serialize)]
+pub struct Check {
+    /// What was checked: a claim name or a header parameter.
+    pub name: Cow<'static, str>,
+    /// The status.
+    pub status: CheckStatus,
+    /// A human reason.
+    pub reason: Reason,
+    /// The specification section behind the rule.
+    pub rfc: &'static str,
+}
+
+/// Everything verification found.
+#[derive(Debug, Clone, Serialize)]
+pub struct Verification {
+    /// Signature valid with a loaded key and no check failed.
+    pub valid: bool,
+    /// The signature verdict.
+    pub signature: SignatureVerdict,
+    /// Why, in words.
+    pub signature_reason: String,
+    /// The token's `alg`, when it is a string.
+    pub alg: Option<String>,
+    /// Index of the key that verified the signature.
+    pub matched_key: Option<usize>,
+    /// How it was selected.
+    pub selection: Option<Selection>,
+    /// Every loaded key and what happened with it.
+    pub attempts: Vec<KeyAttempt>,
+    /// Every check.
+    pub checks: Vec<Check>,
+    /// Everything worth knowing that does not by itself invalidate the token.
+    pub warnings: Vec<String>,
+    /// The instant the time claims were judged at.
+    pub now: UnixSeconds,
+    /// The leeway applied.
+    pub leeway: u64,
+}
+
+impl Verification {
+    /// One line: "VALID: …" or "INVALID: …", naming the first reason.
+    #[must_use]
+    pub fn summary(&self) -> String {
+        if self.valid {
+            return format!("VALID: {}; every check passed", self.signature_reason);
+        }
+        if self.signature != SignatureVerdict::Valid {
+            return format!("INVALID: {}", self.signature_reason);
+        }
+        let failed: Vec<String> =
+            self.checks.iter().filter(|c| c.status == CheckStatus::Failed).map(|c| c.reason.to_string()).collect();
+        format!("INVALID: {}", failed.join("; "))
+    }
+
+    /// The checks that failed.
+    pub fn failed_checks(&self) -> impl Iterator<Item = &Check> {
+        self.checks.iter().filter(|c| c.status == CheckStatus::Failed)
+    }
+}
+
+/// Verifies `token` with `keys` under `policy`, judging time claims at `now`.
+#[must_use]
+pub fn verify(token: &Token, keys: &[Key], policy: &Policy, now: UnixSeconds) -> Verification {
+    let mut warnings = Vec::new();
+    let mut checks = Vec::with_capacity(12);
+
+    let sig_result = if token.kind == Kind::Jwe {
+        SigResult::verdict(
+            SignatureVerdict::Encrypted,
+            "the token is encrypted (JWE); it can only be decrypted, not verified, and needs the recipient's key",
+        )
+    } else {
+        // JSON serialization may carry several signatures: the first that verifies wins.
+        let mut best: Option<SigResult> = None;
+        for (i, sig) in token.signatures.iter().enumerate() {
+            let mut r = signature::check_signature(sig, keys);
+            if token.signatures.len() > 1 {
+                r.reason = format!("signature {} of {}: {}", i + 1, token.signatures.len(), r.reason);
+            }
+            let done = r.verdict == SignatureVerdict::Valid;
+            if best.is_none() || done {
+                best = Some(r);
+            }
+            if done {
+                break;
+            }
+        }
+        best.unwrap_or_else(|| SigResult::verdict(SignatureVerdict::Malformed, "the token has no signature"))
+    };
+    warnings.extend(sig_result.warnings.iter().cloned());
+
+    let alg = token.alg().map(str::to_owned);
+    header::header_checks(token, policy, alg.as_deref(), &mut checks, &mut warnings);
+    // Only the claims the checks read are extracted; the display map is not needed here.
+    let extended: Vec<&str>;
+    let wanted: &[&str] = if policy.required_claims.is_empty() {
+        &REGISTERED
+    } else {
+        extended = REGISTERED.iter().copied().chain(policy.required_claims.iter().map(String::as_str)).collect();
+        &extended
+    };
+    if let Some(claims) = token.claims_named(wanted) {
+        claims::claim_checks(&claims, policy, now, &mut checks);
+    } else {
+        claims::no_claims_checks(token, policy, &mut checks, &mut warnings);
+    }
+
+    let valid =
+        sig_result.verdict == SignatureVerdict::Valid && !checks.iter().any(|c| c.status == CheckStatus::Failed);
+    Verification {
+        valid,
+        signature: sig_result.verdict,
+        signature_reason: sig_result.reason,
+        alg,
+        matched_key: sig_result.matched,
+        selection: sig_result.selection,
+        attempts: sig_result.attempts,
+        checks,
+        warnings,
+        now,
+        leeway: policy.leeway,
+    }
+}
+
+fn check(
+    name: impl Into<Cow<'static, str>>,
+    status: CheckStatus,
+    reason: impl Into<Reason>,
+    rfc: &'static str,
+) -> Check {
+    Check { name: name.into(), status, reason: reason.into(), rfc }
+}
+
+fn quoted(prefix: &'static str, value: &str, suffix: &'static str) -> Reason {
+    Reason::Quoted { prefix, value: value.to_owned(), suffix }
+}
+
+fn at(prefix: &'static str, at: UnixSeconds, now: UnixSeconds) -> Reason {
+    Reason::Time { prefix, at, now }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::keys::{SecretEncoding, load_secret};
+    use crate::core::token::JsonObject;
+    use crate::core::token::parse;
+
+    // jwt.io's example, signed with "a-string-secret-at-least-256-bits-long".
+    const JWT_IO: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiYWRtaW4iOnRydWUsImlhdCI6MTUxNjIzOTAyMn0.KMUFsIDTnFmyG3nMiGM6H9FNFUROf3wh7SmqJp-QV30";
+
+    fn secret() -> Key {
+        load_secret(b"a-string-secret-at-least-256-bits-long", SecretEncoding::Utf8, "test").unwrap()
+    }
+
+    #[test]
+    fn valid_hs256_with_not_checked_iss_aud() {
+        let v = verify(&parse(JWT_IO).unwrap(), &[secret()], &Policy::default(), 1_700_000_000.0);
+        assert!(v.valid, "{}", v.summary());
+        assert_eq!(v.matched_key, Some(0));
+        assert_eq!(v.selection, Some(Selection::NoKid));
+        let exp = v.checks.iter().find(|c| c.name == "exp").unwrap();
+        assert_eq!(exp.status, CheckStatus::Absent);
+        let iat = v.checks.iter().find(|c| c.name == "iat").unwrap();
+        assert_eq!(iat.status, CheckStatus::Passed);
+        assert!(iat.reason.to_string().contains("2018-01-18 01:30:22 UTC"), "{}", iat.reason);
+    }
+
+    #[test]
+    fn iat_in_the_future_fails_then_leeway_allows() {
+        let token = parse(JWT_IO).unwrap();
+        let v = verify(&token, &[secret()], &Policy::default(), 1_516_239_000.0);
+        assert!(!v.valid);
+        let policy = Policy { leeway: 30, ..Policy::default() };
+        assert!(verify(&token, &[secret()], &policy, 1_516_239_000.0).valid);
+    }
+
+    #[test]
+    fn wrong_secret_is_invalid_and_says_why() {
+        let wrong = load_secret(b"another secret that is long enough!!", SecretEncoding::Utf8, "w").unwrap();
+        let v = verify(&parse(JWT_IO).unwrap(), &[wrong], &Policy::default(), 1_700_000_000.0);
+        assert_eq!(v.signature, SignatureVerdict::Invalid);
+        assert_eq!(v.attempts[0].outcome, Outcome::WrongSignature);
+        assert!(!v.valid);
+    }
+
+    #[test]
+    fn no_keys_and_alg_none() {
+        let v = verify(&parse(JWT_IO).unwrap(), &[], &Policy::default(), 0.0);
+        assert_eq!(v.signature, SignatureVerdict::NoMatchingKey);
+        let none = parse("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.").unwrap();
+        let v = verify(&none, &[secret()], &Policy::default(), 0.0);
+        assert_eq!(v.signature, SignatureVerdict::AlgNone);
+        assert!(!v.valid);
+    }
+
+    #[test]
+    fn policy_expectations_fail_when_unmet() {
+        let policy = Policy {
+            issuer: Some("https://issuer".into()),
+            audience: Some("api".into()),
+            algorithms: vec!["RS256".into()],
+            required_claims: vec!["exp".into(), "name".into()],
+            ..Policy::default()
+        };
+        let v = verify(&parse(JWT_IO).unwrap(), &[secret()], &policy, 1_700_000_000.0);
+        assert!(!v.valid);
+        let failed: Vec<&str> = v.failed_checks().map(|c| c.name.as_ref()).collect();
+        assert_eq!(failed, ["alg", "exp", "iss", "aud"]);
+        assert!(v.checks.iter().any(|c| c.name == "name" && c.status == CheckStatus::Passed));
+    }
+
+    #[test]
+    fn hmac_token_naming_a_public_key_is_called_algorithm_confusion() {
+        let pem = std::fs::read(format!("{}/assets/keys/rsa2048-spki.pem", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        let mut rsa = crate::core::keys::load(&pem, "rsa").unwrap().remove(0);
+        rsa.kid = Some("k1".into());
+        let forged_with = load_secret(&pem, SecretEncoding::Raw, "pem as secret").unwrap();
+        let header: JsonObject = serde_json::from_str(r#"{"kid":"k1"}"#).unwrap();
+        let claims: JsonObject = serde_json::from_str(r#"{"sub":"admin"}"#).unwrap();
+        let forged = crate::core::sign::sign(&header, &claims, "HS256", &forged_with).unwrap();
+        // Even with an unrelated HMAC secret loaded, the kid points at the RSA key.
+        let v = verify(&parse(&forged).unwrap(), &[rsa, secret()], &Policy::default(), 0.0);
+        assert!(!v.valid);
+        assert!(v.warnings.iter().any(|w| w.contains("algorithm confusion")), "{:?}", v.warnings);
+        assert_eq!(v.attempts[0].outcome, Outcome::Skipped);
+        assert!(v.attempts[0].reason.contains("never used as an HMAC secret"), "{}", v.attempts[0].reason);
+    }
+
+    #[test]
+    fn crit_with_unknown_extension_is_rejected() {
+        let header = crate::core::token::encode_b64url(br#"{"alg":"HS256","crit":["exp"],"exp":1}"#);
+        let v = verify(&parse(&format!("{header}.e30.AAAA")).unwrap(), &[secret()], &Policy::default(), 0.0);
+        assert_eq!(v.signature, SignatureVerdict::Malformed);
+        assert!(v.signature_reason.contains("§4.1.11"));
+    }
+}
