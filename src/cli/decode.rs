@@ -4,18 +4,17 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
-use super::{escape_controls, out, read_token_arg};
+use super::{out, out_json, read_token_arg};
 use crate::core::clock::{format_relative, format_utc, system_now};
 use crate::core::error::Error;
+use crate::core::text;
 use crate::core::token::{self, Kind, Token};
 
 pub(super) fn decode(arg: &str, as_json: bool) -> Result<u8, Error> {
     let token = token::parse(&read_token_arg(arg)?)?;
     let now = system_now();
     if as_json {
-        let mut text = serde_json::to_string_pretty(&decoded_json(&token, now)).unwrap_or_default();
-        text.push('\n');
-        out(&text);
+        out_json(&decoded_json(&token, now));
         return Ok(0);
     }
     out(&decoded_text(&token, now));
@@ -132,7 +131,7 @@ fn decoded_text(token: &Token, now: f64) -> String {
             match token.payload_text() {
                 Some(text) => {
                     // Token content is attacker-controlled: never let it drive the terminal.
-                    let _ = write!(s, "  {}", escape_controls(text));
+                    let _ = write!(s, "  {}", text::visible(text));
                 }
                 None => {
                     let _ = write!(s, "  base64url: {}", token.payload_b64());

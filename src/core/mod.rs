@@ -6,6 +6,8 @@ pub mod docs;
 pub mod error;
 pub mod fetch;
 pub mod keys;
+pub mod limits;
 pub mod sign;
+pub mod text;
 pub mod token;
 pub mod verify;

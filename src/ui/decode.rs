@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use crate::core::clock::UnixSeconds;
 use crate::core::error::Error;
+use crate::core::text;
 use crate::core::token::{self, Kind, Part, Token};
 use crate::ui::state::{AppState, Command};
 use crate::ui::theme::part_colour;
@@ -180,7 +181,7 @@ impl DecodePanel {
                     None => {
                         ui.label(t.payload_note().unwrap_or(""));
                         if let Some(text) = t.payload_text() {
-                            ui.monospace(text.chars().take(10_000).collect::<String>());
+                            ui.monospace(text::visible_lines(&text.chars().take(10_000).collect::<String>()));
                         }
                     }
                 }
@@ -217,6 +218,7 @@ fn large_input(ui: &mut Ui, state: &AppState, dark: bool, plain: Color32, out: &
 
 /// Pretty JSON, cut at [`RAW_JSON_LIMIT`] bytes.
 fn raw(ui: &mut Ui, json: &str) {
+    let json: &str = &text::json_ascii_controls(json);
     if json.len() <= RAW_JSON_LIMIT {
         ui.monospace(json);
         return;

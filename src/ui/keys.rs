@@ -171,7 +171,7 @@ fn key_list(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
                 }
             });
             if let Some(kid) = &key.kid {
-                ui.label(format!("kid: {kid}"));
+                ui.label(format!("kid: {}", crate::core::text::visible(kid)));
             }
             ui.label(RichText::new(format!("{} · {}", key.source, key.format)).small());
             ui.horizontal(|ui| {

@@ -568,7 +568,7 @@ impl AppState {
 
     fn dropped(&mut self, paths: Vec<PathBuf>, texts: Vec<String>) {
         for path in paths {
-            match std::fs::read(&path) {
+            match crate::core::limits::read_file(&path) {
                 // A file that is a key joins the keys; anything else is tried as a token.
                 Ok(bytes) => match keys::load(&bytes, &file_name(&path)) {
                     Ok(k) => self.add_keys(Ok(k)),
@@ -577,7 +577,7 @@ impl AppState {
                         Err(_) => self.error(format!("{}: neither a key nor a token", path.display())),
                     },
                 },
-                Err(e) => self.error(format!("cannot read {}: {e}", path.display())),
+                Err(e) => self.error(e.to_string()),
             }
         }
         for text in texts {
@@ -677,10 +677,7 @@ fn file_name(path: &Path) -> String {
 
 fn read_text(path: &Path) -> crate::core::error::Result<String> {
     let io = |reason: String| Error::Io { path: path.display().to_string(), reason };
-    let bytes = std::fs::read(path).map_err(|e| io(e.to_string()))?;
-    if bytes.len() > token::MAX_TOKEN_BYTES {
-        return Err(Error::TooLarge { size: bytes.len(), limit: token::MAX_TOKEN_BYTES });
-    }
+    let bytes = crate::core::limits::read_file(path)?;
     String::from_utf8(bytes).map_err(|_| io("the file is not text".into()))
 }
 
@@ -758,6 +755,25 @@ mod tests {
         assert!(matches!(&s.sign.output, Some(Err(e)) if e.contains("JSON object")));
         s.handle(Command::SaveToken, &mut p);
         assert!(s.message.as_ref().unwrap().1.contains("no token"));
+    }
+
+    #[test]
+    fn files_over_the_limit_are_refused_by_every_way_in() {
+        let mut s = AppState::default();
+        let mut p = FakePlatform::default();
+        for path in [PathBuf::from("/dev/zero"), PathBuf::from("/dev/urandom")] {
+            s.handle(Command::LoadTokenFile(path.clone()), &mut p);
+            assert!(s.message.as_ref().unwrap().1.contains("10 MiB"), "{:?}", s.message);
+            s.message = None;
+            s.handle(Command::LoadKeyFiles(vec![path.clone()]), &mut p);
+            assert!(s.message.as_ref().unwrap().1.contains("10 MiB"), "{:?}", s.message);
+            s.message = None;
+            s.handle(Command::Dropped { paths: vec![path], texts: Vec::new() }, &mut p);
+            assert!(s.message.as_ref().unwrap().1.contains("10 MiB"), "{:?}", s.message);
+        }
+        s.handle(Command::AddKeyText("A".repeat(crate::core::limits::MAX_INPUT_BYTES + 1)), &mut p);
+        assert!(s.message.as_ref().unwrap().1.contains("10 MiB"), "{:?}", s.message);
+        assert!(s.keys.is_empty() && s.token.is_none());
     }
 
     #[test]

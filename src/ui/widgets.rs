@@ -5,7 +5,7 @@ use egui::{RichText, Ui};
 use serde_json::Value;
 
 use crate::core::clock::{UnixSeconds, format_local, format_relative, format_utc};
-use crate::core::docs;
+use crate::core::{docs, text};
 use crate::ui::state::Command;
 
 /// A small "Copy" button that emits a copy command.
@@ -111,7 +111,7 @@ fn name_label(ui: &mut Ui, name: &str, vocab: Vocabulary) {
         Vocabulary::Header => docs::header(name),
         Vocabulary::Claims => docs::claim(name),
     };
-    let label = ui.label(RichText::new(format!("{name}:")).monospace().strong());
+    let label = ui.label(RichText::new(format!("{}:", text::visible(name))).monospace().strong());
     if let Some((desc, spec)) = known {
         label.on_hover_text(format!("{desc} ({spec})"));
     }
@@ -136,9 +136,10 @@ pub fn value_text(v: &Value) -> String {
     }
 }
 
-/// One-line JSON, shortened to `max` characters.
+/// One-line JSON, shortened to `max` characters, control and bidi characters shown as escapes.
 #[must_use]
 pub fn compact(v: &Value, max: usize) -> String {
-    let s = v.to_string();
-    if s.chars().count() > max { format!("{}…", s.chars().take(max).collect::<String>()) } else { s }
+    let json = v.to_string();
+    let s = text::visible(&json);
+    if s.chars().count() > max { format!("{}…", s.chars().take(max).collect::<String>()) } else { s.into_owned() }
 }

@@ -46,6 +46,7 @@ use self::material::{strip_leading_zeros, uint};
 pub use self::secret::{SecretEncoding, load_secret};
 pub(crate) use self::verifier::Verifier;
 use crate::core::error::{Error, Result};
+use crate::core::limits;
 use crate::core::token::encode_b64url;
 
 /// One key in the store.
@@ -132,9 +133,11 @@ impl Key {
     /// A short name for lists: the kid if any, else the source.
     #[must_use]
     pub fn label(&self) -> String {
+        // Debug quoting escapes the kid's controls; the source is shown the same way.
+        let source = crate::core::text::visible(&self.source);
         match &self.kid {
-            Some(kid) => format!("kid {kid:?} ({})", self.source),
-            None => self.source.clone(),
+            Some(kid) => format!("kid {kid:?} ({source})"),
+            None => source.into_owned(),
         }
     }
 
@@ -185,8 +188,7 @@ impl Key {
 /// # Errors
 /// When the file cannot be read or holds no key.
 pub fn load_file(path: &std::path::Path) -> Result<Vec<Key>> {
-    let bytes =
-        std::fs::read(path).map_err(|e| Error::Io { path: path.display().to_string(), reason: e.to_string() })?;
+    let bytes = limits::read_file(path)?;
     let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
     load(&bytes, &name)
 }
@@ -199,6 +201,9 @@ pub fn load_file(path: &std::path::Path) -> Result<Vec<Key>> {
 pub fn load(bytes: &[u8], source: &str) -> Result<Vec<Key>> {
     if bytes.is_empty() {
         return Err(Error::key(source, "empty input"));
+    }
+    if bytes.len() > limits::MAX_INPUT_BYTES {
+        return Err(Error::key(source, too_large(bytes.len())));
     }
     let text = std::str::from_utf8(bytes).ok();
     let trimmed = text.map(str::trim);
@@ -231,6 +236,11 @@ pub fn load(bytes: &[u8], source: &str) -> Result<Vec<Key>> {
     };
     lints::lint_set(&mut keys);
     Ok(keys)
+}
+
+/// The message for key input over [`limits::MAX_INPUT_BYTES`].
+pub(crate) fn too_large(size: usize) -> String {
+    format!("{size} bytes is larger than the 10 MiB limit ({} bytes) for key input", limits::MAX_INPUT_BYTES)
 }
 
 /// Every signature algorithm the engine implements, in the order menus show them.

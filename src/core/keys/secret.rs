@@ -25,6 +25,9 @@ pub enum SecretEncoding {
 /// # Errors
 /// When the secret is empty or does not decode in the chosen encoding.
 pub fn load_secret(input: &[u8], encoding: SecretEncoding, source: &str) -> Result<Key> {
+    if input.len() > crate::core::limits::MAX_INPUT_BYTES {
+        return Err(Error::key(source, super::too_large(input.len())));
+    }
     let bytes = match encoding {
         SecretEncoding::Utf8 | SecretEncoding::Raw => input.to_vec(),
         SecretEncoding::Base64 => {

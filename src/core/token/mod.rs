@@ -25,7 +25,7 @@ use self::json::{as_object, decode_object, parse_json};
 use crate::core::error::{Error, Result};
 
 /// The largest input accepted, in bytes (10 MiB).
-pub const MAX_TOKEN_BYTES: usize = 10 * 1024 * 1024;
+pub const MAX_TOKEN_BYTES: usize = crate::core::limits::MAX_INPUT_BYTES;
 
 /// `serde_json` refuses nesting deeper than this (its recursion limit), which keeps hostile
 /// 1000-deep JSON from exhausting the stack.

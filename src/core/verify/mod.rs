@@ -230,18 +230,22 @@ pub struct Verification {
 }
 
 impl Verification {
-    /// One line: "VALID: …" or "INVALID: …", naming the first reason.
+    /// One line: "VALID: …" or "INVALID: …", naming the first reason. Control and bidi
+    /// characters from the token are shown as escapes (the GUI banner and the CLI print it).
     #[must_use]
     pub fn summary(&self) -> String {
-        if self.valid {
-            return format!("VALID: {}; every check passed", self.signature_reason);
+        let line = if self.valid {
+            format!("VALID: {}; every check passed", self.signature_reason)
+        } else if self.signature != SignatureVerdict::Valid {
+            format!("INVALID: {}", self.signature_reason)
+        } else {
+            let failed: Vec<String> = self.failed_checks().map(|c| c.reason.to_string()).collect();
+            format!("INVALID: {}", failed.join("; "))
+        };
+        match crate::core::text::visible(&line) {
+            std::borrow::Cow::Borrowed(_) => line,
+            std::borrow::Cow::Owned(escaped) => escaped,
         }
-        if self.signature != SignatureVerdict::Valid {
-            return format!("INVALID: {}", self.signature_reason);
-        }
-        let failed: Vec<String> =
-            self.checks.iter().filter(|c| c.status == CheckStatus::Failed).map(|c| c.reason.to_string()).collect();
-        format!("INVALID: {}", failed.join("; "))
     }
 
     /// The checks that failed.
