@@ -632,8 +632,9 @@ fn lifetime_arithmetic_never_panics() {
 #[test]
 fn key_set_warnings_are_once_per_set() {
     let dir = temp_dir("quadratic");
-    let good: Vec<Value> =
-        (0..300).map(|i| json!({"kty": "oct", "kid": format!("g{i}"), "k": encode_b64url(&[i as u8; 32])})).collect();
+    let good: Vec<Value> = (0..300)
+        .map(|i: u32| json!({"kty": "oct", "kid": format!("g{i}"), "k": encode_b64url(&i.to_be_bytes().repeat(8))}))
+        .collect();
     let bad: Vec<Value> = (0..300).map(|i| json!({"kty": "EC", "kid": format!("b{i}"), "crv": "P-256"})).collect();
     let path = dir.join("mixed.jwks");
     let all = [good, bad].concat();
@@ -775,7 +776,7 @@ fn terminal_escapes_never_reach_the_terminal() {
     // The JSON stays exact: the escapes are JSON's own.
     assert_eq!(json_out(&o)[0]["use"], "sig\u{2066}x\u{2069}");
 
-    let claims = json!({"sub": "evil\u{9b}2J\u{202e}gnp.exe", "name": "\u{2067}x\u{2069}", "exp": 4102444800_u64});
+    let claims = json!({"sub": "evil\u{9b}2J\u{202e}gnp.exe", "name": "\u{2067}x\u{2069}", "exp": 4_102_444_800_u64});
     let t = hs256(SECRET.as_bytes(), &obj(claims));
     for args in [vec!["decode", &t], vec!["decode", "--json", &t]] {
         let o = run(&args);

@@ -28,11 +28,11 @@ pub struct VerifyArgs {
     /// An HMAC secret as the raw bytes of a file.
     #[arg(long, value_name = "FILE")]
     pub secret_file: Option<PathBuf>,
-    /// Judge time claims at this instant (Unix seconds); default: now.
-    #[arg(long, value_name = "UNIX_SECONDS", allow_negative_numbers = true)]
+    /// Judge time claims at this instant (Unix seconds, years 1 to 9999); default: now.
+    #[arg(long, value_name = "UNIX_SECONDS", value_parser = limits::parse_instant, allow_hyphen_values = true)]
     pub at: Option<f64>,
     /// Clock skew tolerated on exp, nbf and iat.
-    #[arg(long, value_name = "SECONDS", default_value_t = 0)]
+    #[arg(long, value_name = "SECONDS", default_value_t = 0, value_parser = limits::parse_duration, allow_hyphen_values = true)]
     pub leeway: u64,
     /// Expected issuer (`iss`).
     #[arg(long, value_name = "ISS")]
@@ -50,7 +50,7 @@ pub struct VerifyArgs {
     #[arg(long = "require", value_name = "CLAIM")]
     pub required: Vec<String>,
     /// Longest accepted lifetime (exp - iat) in seconds.
-    #[arg(long, value_name = "SECONDS")]
+    #[arg(long, value_name = "SECONDS", value_parser = limits::parse_duration, allow_hyphen_values = true)]
     pub max_lifetime: Option<u64>,
     /// Accept the JWS JSON serialization (a JWT is always compact).
     #[arg(long)]
@@ -116,9 +116,9 @@ fn paint(report: &str) -> String {
             painted.push_str(&colour(code, body));
             painted.push_str(&line[body.len()..]);
         } else if let Some(rest) = line.strip_prefix("  [pass]") {
-            painted.push_str(&format!("  [{}]{rest}", colour("32", "pass")));
+            let _ = write!(painted, "  [{}]{rest}", colour("32", "pass"));
         } else if let Some(rest) = line.strip_prefix("  [FAIL]") {
-            painted.push_str(&format!("  [{}]{rest}", colour("31", "FAIL")));
+            let _ = write!(painted, "  [{}]{rest}", colour("31", "FAIL"));
         } else {
             painted.push_str(line);
         }

@@ -5,6 +5,7 @@
 //! JSON without changing what the JSON means.
 
 use std::borrow::Cow;
+use std::fmt::Write as _;
 
 /// True for the characters [`visible`] escapes: every control character (C0, DEL, C1), the
 /// bidirectional formatting characters (Unicode's `Bidi_Control`), the line and paragraph
@@ -51,7 +52,9 @@ fn escape(text: &str, keep_newlines: bool) -> Cow<'_, str> {
                 '\n' => out.push_str("\\n"),
                 '\r' => out.push_str("\\r"),
                 '\t' => out.push_str("\\t"),
-                _ => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+                _ => {
+                    let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+                }
             }
         } else {
             out.push(c);
@@ -77,7 +80,7 @@ pub fn json_ascii_controls(json: &str) -> Cow<'_, str> {
         if hostile(c) {
             let mut units = [0u16; 2];
             for unit in c.encode_utf16(&mut units) {
-                out.push_str(&format!("\\u{unit:04x}"));
+                let _ = write!(out, "\\u{unit:04x}");
             }
         } else {
             out.push(c);

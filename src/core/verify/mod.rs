@@ -17,6 +17,7 @@ use self::signature::SigResult;
 use crate::core::clock::{UnixSeconds, format_relative, format_utc};
 use crate::core::keys::Key;
 pub use crate::core::keys::SUPPORTED_ALGORITHMS;
+use crate::core::limits;
 use crate::core::token::{Kind, Token};
 
 /// The registered claims the checks judge.
@@ -295,8 +296,9 @@ pub fn verify(token: &Token, keys: &[Key], policy: &Policy, now: UnixSeconds) ->
         extended = REGISTERED.iter().copied().chain(policy.required_claims.iter().map(String::as_str)).collect();
         &extended
     };
+    let usable_now = policy_checks(policy, now, &mut checks);
     if let Some(claims) = token.claims_named(wanted) {
-        claims::claim_checks(&claims, policy, now, &mut checks);
+        claims::claim_checks(&claims, policy, usable_now, &mut checks);
     } else {
         claims::no_claims_checks(token, policy, &mut checks, &mut warnings);
     }
@@ -316,6 +318,38 @@ pub fn verify(token: &Token, keys: &[Key], policy: &Policy, now: UnixSeconds) ->
         now,
         leeway: policy.leeway,
     }
+}
+
+/// The verifier trusts no number it is handed: a NaN instant makes every comparison false (an
+/// expired token would pass), and a leeway or lifetime beyond the calendar can only overflow.
+/// Each unusable value is a failed check. Returns the instant when it is usable.
+fn policy_checks(policy: &Policy, now: UnixSeconds, checks: &mut Vec<Check>) -> Option<UnixSeconds> {
+    let usable = limits::check_instant(now);
+    if let Err(why) = &usable {
+        checks.push(check(
+            "time",
+            CheckStatus::Failed,
+            format!("the verification instant is unusable: {why}"),
+            "RFC 7519 §4.1.4",
+        ));
+    }
+    if let Err(why) = limits::check_duration(policy.leeway) {
+        checks.push(check(
+            "leeway",
+            CheckStatus::Failed,
+            format!("the policy's leeway is unusable: {why}"),
+            "RFC 7519 §4.1.4",
+        ));
+    }
+    if let Some(Err(why)) = policy.max_lifetime.map(limits::check_duration) {
+        checks.push(check(
+            "lifetime",
+            CheckStatus::Failed,
+            format!("the policy's maximum lifetime is unusable: {why}"),
+            "RFC 8725 §3.10",
+        ));
+    }
+    usable.ok()
 }
 
 fn check(
