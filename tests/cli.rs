@@ -435,10 +435,9 @@ fn unreadable_claims_fail_closed_with_the_byte_where_json_breaks() {
         let claims = v["checks"].as_array().unwrap().iter().find(|c| c["name"] == "claims").unwrap();
         assert_eq!(claims["status"], "failed", "{shown}");
         let reason = claims["reason"].as_str().unwrap();
-        // The offset names the culprit's first byte, or at most one byte past it (serde_json
-        // reports where it stopped).
+        // The offset falls on the culprit (serde_json reports where it stopped reading).
         assert!(
-            [at, at + 1].iter().any(|b| reason.contains(&format!("byte {b} "))),
+            (at..=at + culprit.len()).any(|b| reason.contains(&format!("byte {b} "))),
             "{shown}: byte {at} expected in {reason}"
         );
         // The text banner says so too: this line is what the GUI banner shows.
@@ -499,21 +498,23 @@ fn each_json_signature_is_judged_with_its_own_header() {
     let o = run(&args);
     assert_eq!(code(&o), 1, "{}", stdout(&o));
     let v = json_out(&o);
-    let failed: Vec<&str> = v["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|c| c["status"] == "failed")
-        .map(|c| c["name"].as_str().unwrap())
-        .collect();
-    assert!(failed.contains(&"alg") && failed.contains(&"typ"), "{v}");
+    // The verdict is about the RS256 signature the policy accepts, which does not verify; the
+    // HS256 one is not even tried, and the report says why.
+    assert_eq!(v["signature"], "invalid", "{v}");
+    assert_eq!(v["alg"], "RS256", "{v}");
+    let warnings = v["warnings"].to_string();
+    assert!(warnings.contains("signature 2 of 2 (HS256): not verified"), "{warnings}");
+    assert!(warnings.contains("HS256 is not among the allowed algorithms"), "{warnings}");
+    assert!(v["attempts"].as_array().unwrap().iter().all(|a| a["outcome"] != "verified"), "{v}");
     // The HS256 signature alone passes when its own header satisfies the policy.
     let mut args = base.to_vec();
     args.extend(["--alg", "HS256", &token]);
     assert_eq!(code(&run(&args)), 0);
     let mut args = base.to_vec();
     args.extend(["--alg", "HS256", "--typ", "at+jwt", &token]);
-    assert_eq!(code(&run(&args)), 1);
+    let o = run(&args);
+    assert_eq!(code(&o), 1);
+    assert_eq!(json_out(&o)["signature"], "refused_by_policy");
 }
 
 #[test]

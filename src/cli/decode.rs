@@ -65,6 +65,7 @@ pub fn decoded_json(token: &Token, now: f64) -> Value {
     if let Some(claims) = token.claims() {
         obj.insert("times".into(), times_json(claims, now));
     }
+    obj.insert("warnings".into(), json!(token.warnings()));
     Value::Object(obj)
 }
 
@@ -119,6 +120,7 @@ fn decoded_text(token: &Token, now: f64) -> String {
             jwe.ciphertext_len,
             jwe.tag_len
         );
+        warnings_text(&mut s, token);
         return s;
     }
     if let Some(claims) = token.claims() {
@@ -147,5 +149,18 @@ fn decoded_text(token: &Token, now: f64) -> String {
             let _ = writeln!(s, "  unprotected header: {}", Value::Object(u.clone()));
         }
     }
+    warnings_text(&mut s, token);
     s
+}
+
+/// Duplicate members and other parse notes, one line each.
+fn warnings_text(s: &mut String, token: &Token) {
+    let warnings = token.warnings();
+    if warnings.is_empty() {
+        return;
+    }
+    s.push_str("\nWarnings\n");
+    for w in &warnings {
+        let _ = writeln!(s, "  - {}", text::visible(w));
+    }
 }

@@ -10,17 +10,18 @@ mod json;
 
 use std::fmt;
 use std::ops::Range;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use serde_json::{Map, Value};
 
 use self::base64::{b64_decode, b64_decode_str};
 pub use self::base64::{decode_b64url, encode_b64url};
 pub use self::claims::{
-    ClaimRef, ClaimTypeError, Claims, ClaimsView, LiteValue, SelectedClaims, audiences, json_type, member,
-    numeric_date, string_claim,
+    ClaimRef, ClaimTypeError, Claims, ClaimsView, LiteValue, ParsedClaims, PayloadProblem, SelectedClaims, audiences,
+    json_type, member, numeric_date, string_claim,
 };
 use self::claims::{claims_of, select_claims};
+pub use self::json::{Duplicates, MAX_DUPLICATES_SHOWN};
 use self::json::{as_object, decode_object, parse_json};
 use crate::core::error::{Error, Result};
 
@@ -118,28 +119,55 @@ pub struct JwsSignature {
     pub signature_b64: String,
     /// The decoded signature bytes.
     pub signature: Vec<u8>,
-    /// The exact bytes the signature covers (RFC 7515 §5.2 step 8): the protected header and
-    /// the payload as in the token, joined by a dot.
-    pub signing_input: Vec<u8>,
-    /// Length of the protected header part of `signing_input`.
-    protected_len: usize,
+    /// Member names the protected header repeats.
+    pub duplicates: Duplicates,
+    input: SigningInput,
+}
+
+/// What a signature covers. A compact token holds it joined; the signatures of a JWS JSON
+/// token share one payload and join it only when judged, so 44,500 signatures over a large
+/// payload never hold 44,500 copies of it.
+#[derive(Debug, Clone)]
+enum SigningInput {
+    Joined { bytes: Vec<u8>, protected_len: usize },
+    Shared { protected: String, payload: Arc<str>, joined: OnceLock<Vec<u8>> },
 }
 
 impl JwsSignature {
     /// The protected header as base64url, exactly as in the token.
     #[must_use]
     pub fn protected_b64(&self) -> &str {
-        std::str::from_utf8(&self.signing_input[..self.protected_len]).unwrap_or("")
+        match &self.input {
+            SigningInput::Joined { bytes, protected_len } => {
+                std::str::from_utf8(&bytes[..*protected_len]).unwrap_or("")
+            }
+            SigningInput::Shared { protected, .. } => protected,
+        }
     }
 
     /// The payload exactly as in the token (base64url, or raw text under RFC 7797 `b64: false`).
     #[must_use]
     pub fn payload_segment(&self) -> &str {
-        std::str::from_utf8(self.signing_input.get(self.protected_len + 1..).unwrap_or_default()).unwrap_or("")
+        match &self.input {
+            SigningInput::Joined { bytes, protected_len } => {
+                std::str::from_utf8(bytes.get(protected_len + 1..).unwrap_or_default()).unwrap_or("")
+            }
+            SigningInput::Shared { payload, .. } => payload,
+        }
     }
-}
 
-impl JwsSignature {
+    /// The exact bytes the signature covers (RFC 7515 §5.2 step 8): the protected header and
+    /// the payload as in the token, joined by a dot.
+    #[must_use]
+    pub fn signing_input(&self) -> &[u8] {
+        match &self.input {
+            SigningInput::Joined { bytes, .. } => bytes,
+            SigningInput::Shared { protected, payload, joined } => {
+                joined.get_or_init(|| [protected.as_bytes(), b".", payload.as_bytes()].concat())
+            }
+        }
+    }
+
     /// The `alg` header parameter, if it is a string.
     #[must_use]
     pub fn alg(&self) -> Option<&str> {
@@ -150,6 +178,13 @@ impl JwsSignature {
     #[must_use]
     pub fn kid(&self) -> Option<&str> {
         member(&self.header, "kid").and_then(Value::as_str)
+    }
+
+    /// A header parameter from the protected header, else from the unprotected one (RFC 7515
+    /// §7.2.1: together they are the JOSE header).
+    #[must_use]
+    pub fn param(&self, name: &str) -> Option<&Value> {
+        member(&self.header, name).or_else(|| self.unprotected.as_ref().and_then(|u| member(u, name)))
     }
 }
 
@@ -183,9 +218,11 @@ pub struct Token {
     pub signatures: Vec<JwsSignature>,
     /// The decoded payload bytes (JWS only).
     pub payload: Vec<u8>,
-    /// The claims map, built on first use (see [`Token::claims`]); the error says why the
+    /// The claims, built on first use (see [`Token::claims`]); the error says why the
     /// payload carries no claims. Verification does not need the whole map.
-    claims: OnceLock<std::result::Result<JsonObject, String>>,
+    claims: OnceLock<std::result::Result<ParsedClaims, PayloadProblem>>,
+    /// What parsing noticed about the header(s) and the JSON serialization (duplicate members).
+    notes: Vec<String>,
     /// JWE: the lengths of the encrypted parts.
     pub jwe: Option<JweParts>,
     /// Byte spans of every segment within `text` (compact serialization only).
@@ -214,28 +251,55 @@ impl Token {
     /// The claims, when the payload is a JSON object (parsed in token order on first call).
     #[must_use]
     pub fn claims(&self) -> Option<&JsonObject> {
-        self.claims_result().as_ref().ok()
+        self.claims_result().as_ref().ok().map(|c| &c.map)
     }
 
-    /// Why the token carries no claims (binary payload, not JSON, encrypted…), if it does not.
+    /// Why the token carries no claims (binary payload, not JSON, unreadable JSON, encrypted…),
+    /// if it does not.
     #[must_use]
     pub fn payload_note(&self) -> Option<&str> {
-        self.claims_result().as_ref().err().map(String::as_str)
+        self.payload_problem().map(PayloadProblem::message)
     }
 
-    fn claims_result(&self) -> &std::result::Result<JsonObject, String> {
+    /// Why the token carries no claims, if it does not.
+    #[must_use]
+    pub fn payload_problem(&self) -> Option<&PayloadProblem> {
+        self.claims_result().as_ref().err()
+    }
+
+    fn claims_result(&self) -> &std::result::Result<ParsedClaims, PayloadProblem> {
         self.claims.get_or_init(|| claims_of(&self.payload))
     }
 
     /// The claims named in `wanted`, for verification: the full map when it was already built,
-    /// else only those members, read without building the rest.
-    #[must_use]
-    pub fn claims_named(&self, wanted: &[&str]) -> Option<ClaimsView<'_>> {
+    /// else only those members, read strictly without building the rest.
+    ///
+    /// # Errors
+    /// Why the payload carries no claims, exactly as [`Token::payload_problem`] would say.
+    pub fn claims_named(&self, wanted: &[&str]) -> std::result::Result<ClaimsView<'_>, PayloadProblem> {
         match self.claims.get() {
-            Some(built) => built.as_ref().ok().map(ClaimsView::Full),
-            None if self.kind == Kind::Jwe => None,
+            Some(built) => built.as_ref().map(ClaimsView::Full).map_err(Clone::clone),
+            None if self.kind == Kind::Jwe => Err(PayloadProblem::Encrypted),
             None => select_claims(&self.payload, wanted).map(ClaimsView::Selected),
         }
+    }
+
+    /// What parsing noticed about the header(s) and the JSON serialization: duplicate member
+    /// names, whose last value is used.
+    #[must_use]
+    pub fn parse_notes(&self) -> &[String] {
+        &self.notes
+    }
+
+    /// Everything a reader of this token should be told besides its content: [`Token::parse_notes`]
+    /// and duplicate member names in the claims (the claims are read if they were not yet).
+    #[must_use]
+    pub fn warnings(&self) -> Vec<String> {
+        let mut out = self.notes.clone();
+        if let Ok(claims) = self.claims_result() {
+            out.extend(claims.duplicates.messages("claims", CLAIMS_RFC));
+        }
+        out
     }
 
     /// The payload exactly as in the token (JWS; empty for JWE).
@@ -315,7 +379,7 @@ fn parse_compact(text: &str) -> Result<Token> {
 
 fn parse_compact_jws(text: &str, seg: [Range<usize>; 3]) -> Result<Token> {
     let [h, p, s] = seg;
-    let header = decode_object(text, h.clone(), Part::Header)?;
+    let (header, duplicates) = decode_object(text, h.clone(), Part::Header)?;
     // RFC 7797: with "b64": false the payload travels unencoded.
     let unencoded = member(&header, "b64") == Some(&Value::Bool(false));
     let payload =
@@ -326,13 +390,14 @@ fn parse_compact_jws(text: &str, seg: [Range<usize>; 3]) -> Result<Token> {
         Span { part: Part::Payload, range: p.clone() },
         Span { part: Part::Signature, range: s.clone() },
     ];
+    let notes = duplicates.messages("header", HEADER_RFC);
     let sig = JwsSignature {
-        protected_len: h.len(),
         header,
         unprotected: None,
         signature_b64: text[s].to_owned(),
         signature,
-        signing_input: text.as_bytes()[h.start..p.end].to_vec(),
+        duplicates,
+        input: SigningInput::Joined { bytes: text.as_bytes()[h.start..p.end].to_vec(), protected_len: h.len() },
     };
     Ok(Token {
         text: text.to_owned(),
@@ -343,13 +408,14 @@ fn parse_compact_jws(text: &str, seg: [Range<usize>; 3]) -> Result<Token> {
         signatures: vec![sig],
         payload,
         claims: OnceLock::new(),
+        notes,
         jwe: None,
         spans,
     })
 }
 
 fn parse_compact_jwe(text: &str, seg: &[Range<usize>; 5]) -> Result<Token> {
-    let header = decode_object(text, seg[0].clone(), Part::Header)?;
+    let (header, duplicates) = decode_object(text, seg[0].clone(), Part::Header)?;
     let parts = [Part::Header, Part::EncryptedKey, Part::Iv, Part::Ciphertext, Part::Tag];
     let mut lens = [0usize; 5];
     for (i, part) in parts.iter().enumerate().skip(1) {
@@ -365,26 +431,27 @@ fn parse_compact_jwe(text: &str, seg: &[Range<usize>; 5]) -> Result<Token> {
         jwe_header: header,
         signatures: Vec::new(),
         payload: Vec::new(),
-        claims: OnceLock::from(Err(ENCRYPTED_NOTE.to_owned())),
+        claims: OnceLock::from(Err(PayloadProblem::Encrypted)),
+        notes: duplicates.messages("header", HEADER_RFC),
         jwe: Some(JweParts { encrypted_key_len: lens[1], iv_len: lens[2], ciphertext_len: lens[3], tag_len: lens[4] }),
         spans,
     })
 }
 
 fn parse_json_serialization(text: &str) -> Result<Token> {
-    let value: Value = parse_json(text.as_bytes(), Part::Header)?;
+    let (value, outer_duplicates) = parse_json(text.as_bytes(), Part::Header)?;
     let Value::Object(obj) = value else {
         return Err(Error::JsonSerialization("the top level is not an object".into()));
     };
+    let mut notes = outer_duplicates.messages("JWS JSON serialization", "RFC 7515 §7.2");
     if obj.contains_key("ciphertext") {
-        return parse_json_jwe(text, &obj);
+        return parse_json_jwe(text, &obj, notes);
     }
-    let payload_b64 = obj
+    let payload_segment: Arc<str> = obj
         .get("payload")
         .and_then(Value::as_str)
         .ok_or_else(|| Error::JsonSerialization("missing string member \"payload\"".into()))?
-        .to_owned();
-    let payload = b64_decode_str(&payload_b64, Part::Payload)?;
+        .into();
     let (serialization, entries): (Serialization, Vec<&JsonObject>) =
         match (obj.get("signatures"), obj.get("signature")) {
             (Some(Value::Array(list)), None) => {
@@ -408,15 +475,19 @@ fn parse_json_serialization(text: &str) -> Result<Token> {
                 ));
             }
         };
-    let mut signatures = Vec::with_capacity(entries.len());
-    for entry in entries {
-        let protected_b64 = entry.get("protected").and_then(Value::as_str).unwrap_or("").to_owned();
-        let header = if protected_b64.is_empty() {
-            JsonObject::new()
+    let count = entries.len();
+    let mut signatures = Vec::with_capacity(count);
+    for (i, entry) in entries.into_iter().enumerate() {
+        let protected = entry.get("protected").and_then(Value::as_str).unwrap_or("").to_owned();
+        let (header, duplicates) = if protected.is_empty() {
+            (JsonObject::new(), Duplicates::default())
         } else {
-            let bytes = b64_decode_str(&protected_b64, Part::Header)?;
-            as_object(parse_json(&bytes, Part::Header)?, Part::Header)?
+            let bytes = b64_decode_str(&protected, Part::Header)?;
+            let (value, dups) = parse_json(&bytes, Part::Header)?;
+            (as_object(value, Part::Header)?, dups)
         };
+        let place = if count > 1 { format!("header of signature {}", i + 1) } else { "header".to_owned() };
+        notes.extend(duplicates.messages(&place, HEADER_RFC));
         let unprotected = match entry.get("header") {
             None => None,
             Some(Value::Object(m)) => Some(m.clone()),
@@ -428,16 +499,27 @@ fn parse_json_serialization(text: &str) -> Result<Token> {
             .ok_or_else(|| Error::JsonSerialization("a signature entry lacks \"signature\"".into()))?
             .to_owned();
         let signature = b64_decode_str(&signature_b64, Part::Signature)?;
-        let signing_input = format!("{protected_b64}.{payload_b64}").into_bytes();
         signatures.push(JwsSignature {
-            protected_len: protected_b64.len(),
             header,
             unprotected,
             signature_b64,
             signature,
-            signing_input,
+            duplicates,
+            input: SigningInput::Shared { protected, payload: Arc::clone(&payload_segment), joined: OnceLock::new() },
         });
     }
+    // RFC 7797 §3: "b64" must be the same in every signature's header; false means the payload
+    // member is the payload itself, not its base64url.
+    let unencoded = |sig: &JwsSignature| member(&sig.header, "b64") == Some(&Value::Bool(false));
+    let first_unencoded = signatures.first().is_some_and(unencoded);
+    if signatures.iter().any(|s| unencoded(s) != first_unencoded) {
+        return Err(Error::JsonSerialization("the signatures disagree on \"b64\" (RFC 7797 §3)".into()));
+    }
+    let payload = if first_unencoded {
+        payload_segment.as_bytes().to_vec()
+    } else {
+        b64_decode_str(&payload_segment, Part::Payload)?
+    };
     Ok(Token {
         text: text.to_owned(),
         offset_in_input: 0,
@@ -447,17 +529,20 @@ fn parse_json_serialization(text: &str) -> Result<Token> {
         signatures,
         payload,
         claims: OnceLock::new(),
+        notes,
         jwe: None,
         spans: Vec::new(),
     })
 }
 
-fn parse_json_jwe(text: &str, obj: &JsonObject) -> Result<Token> {
+fn parse_json_jwe(text: &str, obj: &JsonObject, mut notes: Vec<String>) -> Result<Token> {
     let protected = obj.get("protected").and_then(Value::as_str).unwrap_or("");
     let header = if protected.is_empty() {
         JsonObject::new()
     } else {
-        as_object(parse_json(&b64_decode_str(protected, Part::Header)?, Part::Header)?, Part::Header)?
+        let (value, duplicates) = parse_json(&b64_decode_str(protected, Part::Header)?, Part::Header)?;
+        notes.extend(duplicates.messages("header", HEADER_RFC));
+        as_object(value, Part::Header)?
     };
     let len_of = |name: &str, part: Part| -> Result<usize> {
         obj.get(name).and_then(Value::as_str).map_or(Ok(0), |s| Ok(b64_decode_str(s, part)?.len()))
@@ -472,7 +557,8 @@ fn parse_json_jwe(text: &str, obj: &JsonObject) -> Result<Token> {
         jwe_header: header,
         signatures: Vec::new(),
         payload: Vec::new(),
-        claims: OnceLock::from(Err(ENCRYPTED_NOTE.to_owned())),
+        claims: OnceLock::from(Err(PayloadProblem::Encrypted)),
+        notes,
         jwe: Some(JweParts {
             encrypted_key_len: len_of("encrypted_key", Part::EncryptedKey)?,
             iv_len: len_of("iv", Part::Iv)?,
@@ -483,7 +569,11 @@ fn parse_json_jwe(text: &str, obj: &JsonObject) -> Result<Token> {
     })
 }
 
-const ENCRYPTED_NOTE: &str = "the content is encrypted (JWE) and cannot be read without the key";
+/// The rule behind header duplicate warnings.
+const HEADER_RFC: &str = "RFC 7515 §4";
+
+/// The rule behind claims duplicate warnings.
+const CLAIMS_RFC: &str = "RFC 7519 §4";
 
 #[cfg(test)]
 mod tests {
@@ -595,7 +685,7 @@ mod tests {
         let general = r#"{"payload":"Zm9v","signatures":[{"protected":"eyJhbGciOiJIUzI1NiJ9","header":{"kid":"k"},"signature":"AA"}]}"#;
         let t = parse(general).unwrap();
         assert_eq!(t.serialization, Serialization::JsonGeneral);
-        assert_eq!(t.signatures[0].signing_input, b"eyJhbGciOiJIUzI1NiJ9.Zm9v");
+        assert_eq!(t.signatures[0].signing_input(), b"eyJhbGciOiJIUzI1NiJ9.Zm9v");
         assert_eq!(t.signatures[0].unprotected.as_ref().unwrap()["kid"], "k");
         let flat = r#"{"payload":"Zm9v","protected":"eyJhbGciOiJIUzI1NiJ9","signature":"AA"}"#;
         assert_eq!(parse(flat).unwrap().serialization, Serialization::JsonFlattened);

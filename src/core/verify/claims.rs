@@ -4,7 +4,7 @@
 use super::{Check, CheckStatus, Policy, at, check, quoted};
 use crate::core::clock::{UnixSeconds, human_duration};
 use crate::core::limits::MAX_DURATION_SECONDS;
-use crate::core::token::{self, ClaimTypeError, Claims, Kind, Token};
+use crate::core::token::{self, ClaimTypeError, Claims, PayloadProblem};
 
 type DateClaim = Result<Option<f64>, ClaimTypeError>;
 
@@ -51,10 +51,36 @@ fn span(seconds: f64) -> String {
     }
 }
 
-pub(super) fn no_claims_checks(token: &Token, policy: &Policy, checks: &mut Vec<Check>, warnings: &mut Vec<String>) {
-    if token.kind == Kind::Jws {
-        let note = token.payload_note().unwrap_or_default();
-        warnings.push(format!("{note}; only the signature was checked"));
+/// The checks when the payload yields no claims. Unreadable claims fail the token (RFC 7519
+/// §7.2 step 10: fail closed, never "only the signature was checked"); so does a payload that
+/// is not a claims object under a header that says JWT. Any other JWS payload is judged by its
+/// signature alone, with a warning.
+pub(super) fn no_claims_checks(
+    problem: &PayloadProblem,
+    says_jwt: bool,
+    policy: &Policy,
+    checks: &mut Vec<Check>,
+    warnings: &mut Vec<String>,
+) {
+    match problem {
+        PayloadProblem::Unreadable { .. } => {
+            checks.push(check(
+                "claims",
+                CheckStatus::Failed,
+                format!("{problem}; claims that cannot be read are never accepted"),
+                "RFC 7519 §7.2",
+            ));
+        }
+        PayloadProblem::NotClaims(_) if says_jwt => {
+            checks.push(check(
+                "claims",
+                CheckStatus::Failed,
+                format!("{problem}, yet the header's typ says it is a JWT (RFC 7519 §7.2 step 10)"),
+                "RFC 7519 §7.2",
+            ));
+        }
+        PayloadProblem::NotClaims(_) => warnings.push(format!("{problem}; only the signature was checked")),
+        PayloadProblem::Encrypted => {}
     }
     for name in &policy.required_claims {
         checks.push(check(

@@ -18,7 +18,7 @@ use crate::core::clock::{UnixSeconds, format_relative, format_utc};
 use crate::core::keys::Key;
 pub use crate::core::keys::SUPPORTED_ALGORITHMS;
 use crate::core::limits;
-use crate::core::token::{Kind, Token};
+use crate::core::token::{self, JwsSignature, Kind, Token};
 
 /// The registered claims the checks judge.
 const REGISTERED: [&str; 7] = ["exp", "nbf", "iat", "iss", "aud", "sub", "jti"];
@@ -62,6 +62,9 @@ pub enum SignatureVerdict {
     AlgNone,
     /// The header makes verification impossible (no `alg`, unknown `crit`…).
     Malformed,
+    /// The policy refuses every signature's header (serialization, `alg`, `typ`), so no key was
+    /// tried.
+    RefusedByPolicy,
     /// A JWE: signatures do not apply, the content is encrypted.
     Encrypted,
 }
@@ -77,6 +80,7 @@ impl SignatureVerdict {
             Self::UnsupportedAlgorithm => "unsupported algorithm",
             Self::AlgNone => "unsecured (alg none)",
             Self::Malformed => "malformed header",
+            Self::RefusedByPolicy => "refused by policy",
             Self::Encrypted => "encrypted (JWE)",
         }
     }
@@ -258,36 +262,18 @@ impl Verification {
 /// Verifies `token` with `keys` under `policy`, judging time claims at `now`.
 #[must_use]
 pub fn verify(token: &Token, keys: &[Key], policy: &Policy, now: UnixSeconds) -> Verification {
-    let mut warnings = Vec::new();
+    let mut warnings = token.parse_notes().to_vec();
     let mut checks = Vec::with_capacity(12);
 
-    let sig_result = if token.kind == Kind::Jwe {
-        SigResult::verdict(
-            SignatureVerdict::Encrypted,
-            "the token is encrypted (JWE); it can only be decrypted, not verified, and needs the recipient's key",
-        )
-    } else {
-        // JSON serialization may carry several signatures: the first that verifies wins.
-        let mut best: Option<SigResult> = None;
-        for (i, sig) in token.signatures.iter().enumerate() {
-            let mut r = signature::check_signature(sig, keys);
-            if token.signatures.len() > 1 {
-                r.reason = format!("signature {} of {}: {}", i + 1, token.signatures.len(), r.reason);
-            }
-            let done = r.verdict == SignatureVerdict::Valid;
-            if best.is_none() || done {
-                best = Some(r);
-            }
-            if done {
-                break;
-            }
-        }
-        best.unwrap_or_else(|| SigResult::verdict(SignatureVerdict::Malformed, "the token has no signature"))
-    };
+    let (sig_result, shown) = judge_signatures(token, keys, policy, &mut warnings);
     warnings.extend(sig_result.warnings.iter().cloned());
+    let shown_sig = shown.and_then(|i| token.signatures.get(i));
+    let alg = match shown_sig {
+        Some(sig) => sig.alg(),
+        None => token.alg(),
+    };
+    header::header_checks(token, shown_sig, policy, &mut checks, &mut warnings);
 
-    let alg = token.alg().map(str::to_owned);
-    header::header_checks(token, policy, alg.as_deref(), &mut checks, &mut warnings);
     // Only the claims the checks read are extracted; the display map is not needed here.
     let extended: Vec<&str>;
     let wanted: &[&str] = if policy.required_claims.is_empty() {
@@ -297,10 +283,15 @@ pub fn verify(token: &Token, keys: &[Key], policy: &Policy, now: UnixSeconds) ->
         &extended
     };
     let usable_now = policy_checks(policy, now, &mut checks);
-    if let Some(claims) = token.claims_named(wanted) {
-        claims::claim_checks(&claims, policy, usable_now, &mut checks);
-    } else {
-        claims::no_claims_checks(token, policy, &mut checks, &mut warnings);
+    match token.claims_named(wanted) {
+        Ok(claims) => {
+            claims::claim_checks(&claims, policy, usable_now, &mut checks);
+            warnings.extend(claims.duplicates().messages("claims", "RFC 7519 §4"));
+        }
+        Err(problem) => {
+            let typ = shown_sig.map_or_else(|| token::member(token.header(), "typ"), |s| s.param("typ"));
+            claims::no_claims_checks(&problem, header::says_jwt(typ), policy, &mut checks, &mut warnings);
+        }
     }
 
     let valid =
@@ -309,7 +300,7 @@ pub fn verify(token: &Token, keys: &[Key], policy: &Policy, now: UnixSeconds) ->
         valid,
         signature: sig_result.verdict,
         signature_reason: sig_result.reason,
-        alg,
+        alg: alg.map(str::to_owned),
         matched_key: sig_result.matched,
         selection: sig_result.selection,
         attempts: sig_result.attempts,
@@ -317,6 +308,97 @@ pub fn verify(token: &Token, keys: &[Key], policy: &Policy, now: UnixSeconds) ->
         warnings,
         now,
         leeway: policy.leeway,
+    }
+}
+
+/// The signature verdict and which signature it is about. The policy judges each signature's
+/// header first; only those it accepts are verified, in order, until one verifies, within
+/// [`limits::MAX_KEY_ATTEMPTS`] verifications. A token with more than
+/// [`limits::MAX_SIGNATURES`] signatures is refused unverified. A lone signature the policy
+/// refuses is still verified, so the report can say whether it would have been valid (the
+/// failed header check then makes the token invalid).
+fn judge_signatures(
+    token: &Token,
+    keys: &[Key],
+    policy: &Policy,
+    warnings: &mut Vec<String>,
+) -> (SigResult, Option<usize>) {
+    if token.kind == Kind::Jwe {
+        let why = "the token is encrypted (JWE); it can only be decrypted, not verified, and needs the recipient's key";
+        return (SigResult::verdict(SignatureVerdict::Encrypted, why), None);
+    }
+    let count = token.signatures.len();
+    if count == 0 {
+        return (SigResult::verdict(SignatureVerdict::Malformed, "the token has no signature"), None);
+    }
+    if count > limits::MAX_SIGNATURES {
+        let why = format!(
+            "the JWS JSON serialization carries {count} signatures; more than {} are refused without verifying any \
+             (each may cost a millisecond)",
+            limits::MAX_SIGNATURES
+        );
+        return (SigResult::verdict(SignatureVerdict::Malformed, why), Some(0));
+    }
+    let label = |i: usize, sig: &JwsSignature| {
+        let alg = sig.alg().map_or_else(|| "no alg".to_owned(), str::to_owned);
+        if count > 1 { format!("signature {} of {count} ({alg})", i + 1) } else { format!("the signature ({alg})") }
+    };
+    let mut budget = limits::MAX_KEY_ATTEMPTS;
+    let mut first_tried: Option<(SigResult, usize)> = None;
+    let mut refused = Vec::new();
+    for (i, sig) in token.signatures.iter().enumerate() {
+        if let Some(why) = header::policy_refusal(token, sig, policy) {
+            refused.push((i, why));
+            continue;
+        }
+        let mut r = signature::check_signature(sig, keys, &mut budget);
+        if count > 1 {
+            r.reason = format!("signature {} of {count}: {}", i + 1, r.reason);
+        }
+        if r.verdict == SignatureVerdict::Valid {
+            if let Some((earlier, j)) = &first_tried {
+                warnings.push(format!("{}: {}", label(*j, &token.signatures[*j]), earlier.reason));
+            }
+            note_refused(token, &refused, &label, warnings);
+            return (r, Some(i));
+        }
+        if first_tried.is_none() {
+            first_tried = Some((r, i));
+        } else {
+            warnings.push(format!("{}: {}", label(i, sig), r.reason));
+        }
+    }
+    note_refused(token, &refused, &label, warnings);
+    if let Some((r, i)) = first_tried {
+        return (r, Some(i));
+    }
+    if count == 1 {
+        return (signature::check_signature(&token.signatures[0], keys, &mut budget), Some(0));
+    }
+    let why = format!(
+        "the policy refuses the header of every one of the {count} signatures, so none was verified ({})",
+        refused
+            .iter()
+            .map(|(i, why)| format!("{}: {why}", label(*i, &token.signatures[*i])))
+            .collect::<Vec<_>>()
+            .join("; ")
+    );
+    (SigResult::verdict(SignatureVerdict::RefusedByPolicy, why), Some(0))
+}
+
+/// Says which signatures the policy refused without verifying them (several signatures only).
+fn note_refused(
+    token: &Token,
+    refused: &[(usize, String)],
+    label: &dyn Fn(usize, &JwsSignature) -> String,
+    warnings: &mut Vec<String>,
+) {
+    if token.signatures.len() < 2 {
+        return;
+    }
+    for (i, why) in refused {
+        warnings
+            .push(format!("{}: not verified, the policy refuses its header: {why}", label(*i, &token.signatures[*i])));
     }
 }
 

@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::{KeyAttempt, Outcome, SUPPORTED_ALGORITHMS, Selection, SignatureVerdict};
 use crate::core::keys::{Key, KeyMaterial, kty_for_alg};
+use crate::core::limits::MAX_KEY_ATTEMPTS;
 use crate::core::token::{self, JsonObject, JwsSignature};
 
 pub(super) struct SigResult {
@@ -30,6 +31,8 @@ impl SigResult {
         }
     }
 }
+
+const BUDGET_SPENT: &str = "not tried: the limit of signature verifications per token was reached";
 
 fn attempt(index: usize, outcome: Outcome, reason: impl Into<Cow<'static, str>>) -> KeyAttempt {
     KeyAttempt { index, outcome, reason: reason.into() }
@@ -64,6 +67,9 @@ fn rejection(key: &Key, alg: &str) -> Option<String> {
         // declares is a downgrade and is refused; a stronger one only warns (RFC 7520's examples
         // verify PS384 with a key labelled PS256).
         if kty_for_alg(key_alg).is_some() {
+            if same_eddsa(key_alg, alg) {
+                return None;
+            }
             if scheme(key_alg) != scheme(alg) {
                 return Some(format!(
                     "the key is restricted to {key_alg:?} (RFC 7517 §4.4), a different signature scheme than {alg}"
@@ -84,9 +90,20 @@ fn scheme(alg: &str) -> &str {
     alg.get(..2).unwrap_or(alg)
 }
 
-/// The hash size in an algorithm name (`HS256` → 256); `EdDSA` has none (0).
+/// The hash size in an algorithm name (`HS256` → 256); EdDSA names have none (0): the "25519"
+/// of `Ed25519` is a curve, not a hash.
 fn hash_bits(alg: &str) -> u32 {
+    if alg.starts_with("Ed") {
+        return 0;
+    }
     alg.get(2..).and_then(|d| d.parse().ok()).unwrap_or(0)
+}
+
+/// `EdDSA` and `Ed25519` name the same scheme for an Ed25519 key (RFC 9864 makes `Ed25519` the
+/// fully specified name).
+fn same_eddsa(a: &str, b: &str) -> bool {
+    let eddsa = |x: &str| x == "EdDSA" || x == "Ed25519";
+    eddsa(a) && eddsa(b)
 }
 
 /// The header's `alg` when it can be verified at all; otherwise the verdict that says why not.
@@ -121,13 +138,48 @@ fn usable_alg(sig: &JwsSignature) -> Result<&str, SigResult> {
             format!("algorithm {alg:?} is not a JWS signature algorithm this verifier implements"),
         ));
     }
-    if let Some(problem) = crit_problem(&sig.header) {
+    if let Some(problem) =
+        unprotected_problem(sig).or_else(|| crit_problem(&sig.header)).or_else(|| b64_problem(&sig.header))
+    {
         return Err(SigResult::verdict(SignatureVerdict::Malformed, problem));
     }
     Ok(alg)
 }
 
-pub(super) fn check_signature(sig: &JwsSignature, keys: &[Key]) -> SigResult {
+/// RFC 7515 §7.2.1: the protected and unprotected headers must not share a name; `crit` must
+/// be protected (§4.1.11).
+fn unprotected_problem(sig: &JwsSignature) -> Option<String> {
+    let unprotected = sig.unprotected.as_ref()?;
+    if unprotected.contains_key("crit") {
+        return Some("\"crit\" is in the unprotected header; it must be integrity-protected (RFC 7515 §4.1.11)".into());
+    }
+    let shared = unprotected.keys().find(|k| sig.header.contains_key(k.as_str()))?;
+    Some(format!(
+        "{shared:?} is in both the protected and the unprotected header, which must be disjoint (RFC 7515 §7.2.1)"
+    ))
+}
+
+/// RFC 7797: `b64` is a boolean, and `false` (the payload signed as it is, not its base64url)
+/// changes what is signed, so it must be listed in `crit` (§6).
+fn b64_problem(header: &JsonObject) -> Option<String> {
+    match token::member(header, "b64")? {
+        Value::Bool(true) => None,
+        Value::Bool(false) => {
+            let listed =
+                token::member(header, "crit").and_then(Value::as_array).is_some_and(|c| c.iter().any(|n| n == "b64"));
+            (!listed).then(|| {
+                "\"b64\": false (an unencoded payload) is not listed in \"crit\"; RFC 7797 §6 requires it, so a \
+                 verifier that ignores \"b64\" would check other bytes: refused"
+                    .into()
+            })
+        }
+        other => Some(format!("\"b64\" must be a boolean, the header has {} (RFC 7797 §3)", token::json_type(other))),
+    }
+}
+
+/// Judges one signature with the loaded keys, running at most `budget` verifications (the
+/// budget is shared by every signature of the token and decremented here).
+pub(super) fn check_signature(sig: &JwsSignature, keys: &[Key], budget: &mut usize) -> SigResult {
     let alg = match usable_alg(sig) {
         Ok(alg) => alg,
         Err(verdict) => return verdict,
@@ -146,6 +198,7 @@ pub(super) fn check_signature(sig: &JwsSignature, keys: &[Key]) -> SigResult {
     result.attempts.reserve_exact(keys.len());
 
     let mut tried = 0usize;
+    let mut over_budget = 0usize;
     for (i, key) in keys.iter().enumerate() {
         if result.matched.is_some() {
             result.attempts.push(attempt(i, Outcome::Skipped, "not needed: an earlier key verified"));
@@ -164,6 +217,12 @@ pub(super) fn check_signature(sig: &JwsSignature, keys: &[Key]) -> SigResult {
             result.attempts.push(attempt(i, Outcome::Rejected, why));
             continue;
         }
+        if *budget == 0 {
+            over_budget += 1;
+            result.attempts.push(attempt(i, Outcome::Skipped, BUDGET_SPENT));
+            continue;
+        }
+        *budget -= 1;
         tried += 1;
         match verify_with(alg, key, sig) {
             Ok(()) => {
@@ -180,6 +239,12 @@ pub(super) fn check_signature(sig: &JwsSignature, keys: &[Key]) -> SigResult {
         }
     }
 
+    if over_budget > 0 {
+        result.warnings.push(format!(
+            "{over_budget} compatible key(s) were not tried: at most {MAX_KEY_ATTEMPTS} signature verifications run \
+             per token; give the token a kid or load fewer keys"
+        ));
+    }
     if let Some(i) = result.matched {
         result.verdict = SignatureVerdict::Valid;
         result.reason = format!("{alg} signature verified with key #{}", i + 1);
@@ -189,6 +254,13 @@ pub(super) fn check_signature(sig: &JwsSignature, keys: &[Key]) -> SigResult {
                 token_kid.unwrap_or("")
             ));
         }
+    } else if over_budget > 0 {
+        result.verdict = SignatureVerdict::NoMatchingKey;
+        result.reason = format!(
+            "{} no key verifies it, and {over_budget} compatible key(s) were not tried (at most {MAX_KEY_ATTEMPTS} \
+             verifications per token)",
+            if tried > 0 { format!("of the {tried} key(s) tried,") } else { "no key was tried:".to_owned() }
+        );
     } else if tried > 0 {
         result.verdict = SignatureVerdict::Invalid;
         result.reason = if sig.signature.is_empty() {
@@ -206,19 +278,25 @@ pub(super) fn check_signature(sig: &JwsSignature, keys: &[Key]) -> SigResult {
             format!("none of the {} loaded key(s) can verify {alg}", keys.len())
         };
     }
-    // An HMAC token aimed at a public key (by kid, or because only public keys are loaded) is the
-    // classic algorithm-confusion forgery.
+    if result.matched.is_none() {
+        result.warnings.extend(confusion_warning(alg, keys, token_kid));
+    }
+    result
+}
+
+/// An HMAC token aimed at a public key (by kid, or because only public keys are loaded) is the
+/// classic algorithm-confusion forgery.
+fn confusion_warning(alg: &str, keys: &[Key], token_kid: Option<&str>) -> Option<String> {
     let is_public = |k: &Key| !matches!(k.material, KeyMaterial::Oct { .. });
     let aimed_at_public = keys.iter().any(|k| is_public(k) && token_kid.is_some() && k.kid.as_deref() == token_kid);
     let only_public = !keys.is_empty() && keys.iter().all(is_public);
-    if alg.starts_with("HS") && result.matched.is_none() && (aimed_at_public || only_public) {
-        result.warnings.push(format!(
+    (alg.starts_with("HS") && (aimed_at_public || only_public)).then(|| {
+        format!(
             "algorithm confusion: the token asks for {alg} (HMAC) but names or targets a public key; a verifier \
              that used the public key as the HMAC secret would accept this forgery (RFC 8725 §2.1). Public keys are \
              never used as secrets here"
-        ));
-    }
-    result
+        )
+    })
 }
 
 fn incompatibility(key: &Key, alg: &str) -> String {
@@ -242,9 +320,15 @@ fn usage_warnings(key: &Key, alg: &str) -> Vec<String> {
     let mut w = Vec::new();
     if let Some(key_alg) = &key.alg
         && key_alg != alg
-        && !(key_alg == "EdDSA" && alg == "Ed25519" || key_alg == "Ed25519" && alg == "EdDSA")
     {
-        w.push(format!("the key says \"alg\": {key_alg:?} but the token uses {alg}"));
+        if same_eddsa(key_alg, alg) {
+            w.push(format!(
+                "the key says \"alg\": {key_alg:?} and the token {alg}: two names of the same scheme, Ed25519 \
+                 (RFC 9864), accepted"
+            ));
+        } else {
+            w.push(format!("the key says \"alg\": {key_alg:?} but the token uses {alg}"));
+        }
     }
     if let KeyMaterial::Oct { k } = &key.material {
         let needed = match alg {
@@ -279,7 +363,7 @@ fn verify_with(alg: &str, key: &Key, sig: &JwsSignature) -> Result<(), String> {
             ));
         }
     }
-    if key.verifier(alg)?.verify(&sig.signing_input, &sig.signature) {
+    if key.verifier(alg)?.verify(sig.signing_input(), &sig.signature) {
         Ok(())
     } else {
         Err("the signature does not match this key".into())
