@@ -39,7 +39,7 @@ pub(super) fn inspect(path: &std::path::Path, as_json: bool) -> Result<u8, Error
     }
     let mut s = String::new();
     for key in &keys {
-        let _ = writeln!(s, "{}: {}", visible(&key.source), key.format);
+        let _ = writeln!(s, "{}: {}", visible(&key.source), visible(&key.format));
         let _ = writeln!(s, "  kind        {}", key.material.describe());
         let private = if key.private.is_some() { "yes (held in memory only)" } else { "no" };
         let _ = writeln!(s, "  private     {private}");
@@ -60,6 +60,14 @@ pub(super) fn inspect(path: &std::path::Path, as_json: bool) -> Result<u8, Error
             let (from, to) = (cert.not_before as f64, cert.not_after as f64);
             let _ =
                 writeln!(s, "  valid       {} to {}\n  serial      {}", format_utc(from), format_utc(to), cert.serial);
+            if !cert.chain.is_empty() {
+                let chain: Vec<_> = cert.chain.iter().map(|c| visible(c)).collect();
+                let _ = writeln!(
+                    s,
+                    "  chain       {} (issuers up to the root; their keys are not loaded)",
+                    chain.join(" <- ")
+                );
+            }
         }
         for w in &key.warnings {
             let _ = writeln!(s, "  warning     {}", visible(w));

@@ -20,7 +20,7 @@ pub(super) fn load_pem_bundle(text: &str, source: &str) -> Result<Vec<Key>> {
     let mut keys = Vec::new();
     let mut problems = Vec::new();
     let mut rest = text;
-    let mut index = 0;
+    let mut blocks = 0;
     while let Some(start) = rest.find("-----BEGIN ") {
         let block_and_after = &rest[start..];
         let Some(label_end) = block_and_after[11..].find("-----") else {
@@ -35,24 +35,96 @@ pub(super) fn load_pem_bundle(text: &str, source: &str) -> Result<Vec<Key>> {
         };
         let block = &block_and_after[..end + end_marker.len()];
         rest = &block_and_after[end + end_marker.len()..];
-        index += 1;
-        let name = if index == 1 { source.to_owned() } else { format!("{source} (block {index})") };
+        blocks += 1;
+        let name = if blocks == 1 { source.to_owned() } else { format!("{source} (block {blocks})") };
         match load_pem_block(block, label, &name) {
             Ok(Some(key)) => keys.push(key),
             Ok(None) => {}
-            Err(e) => problems.push(e.to_string()),
+            Err(e) => {
+                problems.push(if blocks > 1 { format!("block {blocks}: {}", reason_of(e)) } else { reason_of(e) });
+            }
         }
     }
-    if keys.is_empty() {
-        let detail = if problems.is_empty() { "no key block found".to_owned() } else { problems.join("; ") };
+    let mut keys = keep_leaf_of_chain(keys);
+    let Some(first) = keys.first_mut() else {
+        let detail = if problems.is_empty() { "no key block found".to_owned() } else { summary(&problems) };
         return Err(Error::key(source, detail));
-    }
+    };
+    // Once per file, on its first key: every key repeating it made a 4,000-entry file cost
+    // 4,000 × 4,000 warnings.
     if !problems.is_empty() {
-        for key in &mut keys {
-            key.warnings.push(format!("other blocks of this file were skipped: {}", problems.join("; ")));
-        }
+        first.warnings.push(format!(
+            "{} other block(s) of this file were skipped: {}",
+            problems.len(),
+            summary(&problems)
+        ));
     }
     Ok(keys)
+}
+
+/// The reason of a key error without the source it names (the caller names it once).
+pub(super) fn reason_of(e: Error) -> String {
+    match e {
+        Error::Key { reason, .. } => reason,
+        other => other.to_string(),
+    }
+}
+
+/// The first few problems of a set, and how many more there were.
+pub(super) fn summary(problems: &[String]) -> String {
+    const SHOWN: usize = 3;
+    let shown = problems.iter().take(SHOWN).cloned().collect::<Vec<_>>().join("; ");
+    match problems.len().checked_sub(SHOWN) {
+        Some(more) if more > 0 => format!("{shown} (and {more} more)"),
+        _ => shown,
+    }
+}
+
+/// A file of certificates that form one chain (leaf, intermediates, root, in any order) yields
+/// the leaf's key only, with the rest shown as its chain: a CA's key must not verify tokens
+/// just because the CA is in the file. Unrelated certificates each keep their key, with a
+/// warning.
+fn keep_leaf_of_chain(mut keys: Vec<Key>) -> Vec<Key> {
+    let certs: Vec<usize> = (0..keys.len()).filter(|&i| keys[i].certificate.is_some()).collect();
+    if certs.len() < 2 {
+        return keys;
+    }
+    let info = |i: usize| keys[i].certificate.as_ref().map_or(("", ""), |c| (c.subject.as_str(), c.issuer.as_str()));
+    let issues_another = |i: usize| certs.iter().any(|&j| j != i && info(j).1 == info(i).0);
+    let leaves: Vec<usize> = certs.iter().copied().filter(|&i| !issues_another(i)).collect();
+    let mut chain = Vec::new();
+    if let [leaf] = leaves[..] {
+        let mut current = leaf;
+        let mut used = vec![leaf];
+        while let Some(&parent) = certs
+            .iter()
+            .find(|&&j| !used.contains(&j) && info(j).0 == info(current).1 && info(current).0 != info(current).1)
+        {
+            chain.push(parent);
+            used.push(parent);
+            current = parent;
+        }
+        if chain.len() == certs.len() - 1 {
+            let subjects: Vec<String> = chain.iter().map(|&j| info(j).0.to_owned()).collect();
+            if let Some(c) = keys[leaf].certificate.as_mut() {
+                c.chain = subjects;
+            }
+            let mut index = 0;
+            keys.retain(|_| {
+                index += 1;
+                !chain.contains(&(index - 1))
+            });
+            return keys;
+        }
+    }
+    let n = certs.len();
+    if let Some(first) = keys.first_mut() {
+        first.warnings.push(format!(
+            "this file holds {n} certificates that do not form one chain; each one's key was loaded, so a token \
+             signed by any of them verifies"
+        ));
+    }
+    keys
 }
 
 fn load_pem_block(block: &str, label: &str, source: &str) -> Result<Option<Key>> {
@@ -61,6 +133,9 @@ fn load_pem_block(block: &str, label: &str, source: &str) -> Result<Option<Key>>
             source,
             "the private key is password-protected; decrypt it first (openssl pkey -in key.pem -out plain.pem)",
         ));
+    }
+    if label == "OPENSSH PRIVATE KEY" {
+        return Err(Error::key(source, super::ssh::private_key_message(block)));
     }
     if label == "EC PARAMETERS" {
         return Ok(None);
@@ -93,13 +168,26 @@ pub(super) fn load_der(der: &[u8], source: &str, container: &str) -> Result<Vec<
         ("PKCS#1 RSA private key", from_pkcs1_private),
         ("PKCS#1 RSA public key", from_pkcs1_public),
     ];
+    // A structure that parses but holds an unusable key (a small-order Ed25519 point, an even
+    // RSA modulus…) says so; the other structures' "not a …" failures say nothing useful.
+    let mut unusable = None;
     for (what, loader) in attempts {
-        if let Ok(key) = loader(der, source, &format!("{container} {what}")) {
-            return Ok(vec![key]);
+        match loader(der, source, &format!("{container} {what}")) {
+            Ok(key) => return Ok(vec![key]),
+            Err(Error::Key { reason, .. }) if unusable.is_none() && !reason.starts_with("not a") => {
+                unusable = Some(reason);
+            }
+            Err(_) => {}
         }
     }
     if let Ok(key) = from_sec1(der, None, source, &format!("{container} SEC1 EC private key")) {
         return Ok(vec![key]);
+    }
+    if let Some(named) = named_container(der) {
+        return Err(Error::key(source, named));
+    }
+    if let Some(reason) = unusable {
+        return Err(Error::key(source, reason));
     }
     // Parse again with the most likely structure to give a precise message.
     let detail = match spki::SubjectPublicKeyInfoRef::from_der(der) {
@@ -116,6 +204,58 @@ pub(super) fn load_der(der: &[u8], source: &str, container: &str) -> Result<Vec<
             der.len()
         ),
     ))
+}
+
+/// Containers that hold keys this tool does not open, recognised by their structure so the
+/// message names them: an encrypted PKCS#8 key (RFC 5958 §3) and a PKCS#12 bundle (RFC 7292).
+fn named_container(der: &[u8]) -> Option<String> {
+    use der::Reader as _;
+    const PKCS5: &str = "1.2.840.113549.1.5.";
+    const PKCS12_PBE: &str = "1.2.840.113549.1.12.1.";
+    const PKCS7: &str = "1.2.840.113549.1.7.";
+    // EncryptedPrivateKeyInfo ::= SEQUENCE { AlgorithmIdentifier, OCTET STRING }
+    let encrypted = der::SliceReader::new(der).ok().and_then(|mut r| {
+        r.sequence(|seq| {
+            let algorithm = spki::AlgorithmIdentifierRef::decode(seq)?;
+            <&OctetStringRef>::decode(seq)?;
+            Ok::<ObjectIdentifier, der::Error>(algorithm.oid)
+        })
+        .ok()
+    });
+    if let Some(oid) = encrypted
+        && (oid.to_string().starts_with(PKCS5) || oid.to_string().starts_with(PKCS12_PBE))
+    {
+        return Some(
+            "an encrypted PKCS#8 private key (password-protected); decrypt it first: openssl pkcs8 -inform DER \
+             -in FILE -out key.pem"
+                .into(),
+        );
+    }
+    // PFX ::= SEQUENCE { version INTEGER (3), authSafe ContentInfo, macData OPTIONAL }
+    let pfx = der::SliceReader::new(der).ok().and_then(|mut r| {
+        r.sequence(|seq| {
+            let version = u8::decode(seq)?;
+            let content_type = seq.sequence(|ci| {
+                let oid = ObjectIdentifier::decode(ci)?;
+                // The rest of the ContentInfo is not needed to name the container.
+                ci.drain(ci.remaining_len())?;
+                Ok::<ObjectIdentifier, der::Error>(oid)
+            })?;
+            seq.drain(seq.remaining_len())?;
+            Ok::<(u8, ObjectIdentifier), der::Error>((version, content_type))
+        })
+        .ok()
+    });
+    if let Some((3, oid)) = pfx
+        && oid.to_string().starts_with(PKCS7)
+    {
+        return Some(
+            "a PKCS#12 (.p12/.pfx) bundle; take the certificate out of it first (openssl pkcs12 -in FILE -nokeys \
+             -out cert.pem): the certificate holds the public key"
+                .into(),
+        );
+    }
+    None
 }
 
 fn from_spki(der: &[u8], source: &str, format: &str) -> Result<Key> {
@@ -137,9 +277,7 @@ fn from_spki(der: &[u8], source: &str, format: &str) -> Result<Key> {
         ec_material_from_point(curve, bits).map_err(|e| Error::key(source, e))?
     } else if oid == OID_ED25519 {
         let x: [u8; 32] = bits.try_into().map_err(|_| Error::key(source, "an Ed25519 public key must be 32 bytes"))?;
-        ed25519_dalek::VerifyingKey::from_bytes(&x)
-            .map_err(|_| Error::key(source, "the Ed25519 public key is not a valid curve point"))?;
-        KeyMaterial::Ed25519 { x }
+        ed25519_public(x, source)?
     } else {
         return Err(Error::key(source, unsupported_oid(oid)));
     };
@@ -165,11 +303,37 @@ fn rsa_public_material(pkcs1_der: &[u8], source: &str) -> Result<KeyMaterial> {
     rsa_material(pk.modulus.as_bytes(), pk.public_exponent.as_bytes(), source)
 }
 
+/// An Ed25519 public key: a point on the curve, and not one of the eight of small order (the
+/// identity and the torsion points). With one of those, the signature R = identity, S = 0
+/// verifies every message, so such a key is refused as RSA e = 1 is.
+pub(super) fn ed25519_public(x: [u8; 32], source: &str) -> Result<KeyMaterial> {
+    let key = ed25519_dalek::VerifyingKey::from_bytes(&x)
+        .map_err(|_| Error::key(source, "the Ed25519 public key is not a valid curve point"))?;
+    if key.is_weak() {
+        return Err(Error::key(
+            source,
+            "the Ed25519 public key is a point of small order (the identity or a torsion point): with it the \
+             signature R = identity, S = 0 verifies every message, so it is refused",
+        ));
+    }
+    Ok(KeyMaterial::Ed25519 { x })
+}
+
+/// The largest RSA modulus accepted: verification cost grows with the square of the size, and
+/// no issuer uses more.
+pub const MAX_RSA_BITS: usize = 16_384;
+
 pub(super) fn rsa_material(n: &[u8], e: &[u8], source: &str) -> Result<KeyMaterial> {
     let n = strip_leading_zeros(n);
     let e = strip_leading_zeros(e);
     if n.is_empty() || bit_len(n) < 512 {
         return Err(Error::key(source, format!("RSA modulus of {} bits is not a usable key", bit_len(n))));
+    }
+    if bit_len(n) > MAX_RSA_BITS {
+        return Err(Error::key(
+            source,
+            format!("RSA keys over {MAX_RSA_BITS} bits are not supported (this modulus has {} bits)", bit_len(n)),
+        ));
     }
     if n.last().is_some_and(|b| b & 1 == 0) {
         return Err(Error::key(source, "RSA modulus is even, so it is not a product of two primes"));
@@ -311,6 +475,7 @@ fn from_certificate(der: &[u8], source: &str, format: &str) -> Result<Key> {
         not_before: secs(validity.not_before),
         not_after: secs(validity.not_after),
         serial: tbs.serial_number().as_bytes().iter().map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(":"),
+        chain: Vec::new(),
     };
     let now = chrono::Utc::now().timestamp();
     if info.not_after < now {

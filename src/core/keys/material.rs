@@ -208,6 +208,9 @@ pub struct CertificateInfo {
     pub not_after: i64,
     /// Serial number, hex.
     pub serial: String,
+    /// When the file held the certificates above this one: their subjects, from its issuer up
+    /// to the root. Their keys are not loaded.
+    pub chain: Vec<String>,
 }
 
 pub(super) fn uint<'a>(b: &'a [u8], source: &str) -> Result<UintRef<'a>> {

@@ -2,8 +2,9 @@
 //! public part of private keys, computes RFC 7638 thumbprints and lints each key.
 //!
 //! Formats: PEM and DER of SPKI, PKCS#1 (public and private), PKCS#8, SEC1 and X.509
-//! certificates; JWK and JWKS (RSA, EC, OKP, oct); HMAC secrets as text, base64/base64url, hex
-//! or raw bytes. Everything is normalised to [`KeyMaterial`] so the verifier never cares where a
+//! certificates (a chain yields its leaf); JWK and JWKS (RSA, EC, OKP, oct); OpenSSH public keys
+//! (one-line and RFC 4716); HMAC secrets as text, base64/base64url, hex or raw bytes. Encrypted
+//! PKCS#8, PKCS#12 and OpenSSH private keys are named, not guessed. Everything is normalised to [`KeyMaterial`] so the verifier never cares where a
 //! key came from. Private material stays in memory; nothing here writes to disk.
 
 /// Runs `$body` with `$m` bound to the RustCrypto crate of `$curve`.
@@ -31,6 +32,7 @@ mod jwk;
 mod lints;
 mod material;
 mod secret;
+mod ssh;
 mod thumbprint;
 mod verifier;
 
@@ -208,7 +210,9 @@ pub fn load(bytes: &[u8], source: &str) -> Result<Vec<Key>> {
     let text = std::str::from_utf8(bytes).ok();
     let trimmed = text.map(str::trim);
     let mut keys = match trimmed {
+        Some(t) if ssh::looks_like_rfc4716(t) => ssh::load_rfc4716(t, source)?,
         Some(t) if t.contains("-----BEGIN ") => formats::load_pem_bundle(t, source)?,
+        Some(t) if ssh::looks_like_openssh_public(t) => ssh::load_openssh_public(t, source)?,
         Some(t) if t.starts_with('{') => jwk::load_json(t, source)?,
         Some(t) if formats::looks_like_base64_der(t) => {
             // A PEM body without its armour, as pasted from some consoles.
@@ -219,7 +223,8 @@ pub fn load(bytes: &[u8], source: &str) -> Result<Vec<Key>> {
         Some(_) => {
             return Err(Error::key(
                 source,
-                "not a key: no PEM block, JSON (JWK/JWKS) or DER found; for an HMAC secret use the secret input",
+                "not a key: no PEM block, JSON (JWK/JWKS), OpenSSH public key or DER found; for an HMAC secret use \
+                 the secret input",
             ));
         }
         None => {
