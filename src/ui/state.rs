@@ -758,6 +758,24 @@ mod tests {
     }
 
     #[test]
+    fn unreadable_claims_turn_the_banner_invalid() {
+        let mut s = AppState::default();
+        let mut p = FakePlatform::default();
+        s.handle(
+            Command::AddSecret { text: "0123456789abcdef0123456789abcdef".into(), encoding: SecretEncoding::Utf8 },
+            &mut p,
+        );
+        let key = s.keys.keys()[0].clone();
+        let t = crate::core::sign::sign_payload(&token::JsonObject::new(), br#"{"exp":1,"score":NaN}"#, "HS256", &key)
+            .unwrap();
+        s.handle(Command::SetToken(t), &mut p);
+        let v = s.verification.as_ref().unwrap();
+        assert_eq!(v.signature, SignatureVerdict::Valid);
+        assert_eq!(crate::ui::verify::headline(v), "INVALID: claims");
+        assert!(v.summary().contains("the claims are not valid JSON at byte 17"), "{}", v.summary());
+    }
+
+    #[test]
     fn files_over_the_limit_are_refused_by_every_way_in() {
         let mut s = AppState::default();
         let mut p = FakePlatform::default();

@@ -143,3 +143,16 @@ pub fn compact(v: &Value, max: usize) -> String {
     let s = text::visible(&json);
     if s.chars().count() > max { format!("{}…", s.chars().take(max).collect::<String>()) } else { s.into_owned() }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_strings_show_control_and_bidi_characters_visibly() {
+        let shown = compact(&Value::String("evil\u{9b}2J\u{202e}gnp.exe\u{1b}]0;x".into()), 100);
+        assert!(!shown.contains(['\u{9b}', '\u{202e}', '\u{1b}']), "{shown:?}");
+        assert!(shown.contains("\\u{202e}") && shown.contains("\\u{9b}"), "{shown}");
+        assert_eq!(compact(&Value::String("café".into()), 100), "\"café\"");
+    }
+}
