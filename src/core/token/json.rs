@@ -90,30 +90,66 @@ impl fmt::Display for JsonPath<'_> {
     }
 }
 
-/// The member names of one object seen so far: a short list (objects in tokens are small),
-/// a hash set once there are many.
+/// The member names of one object seen so far, exactly, without allocating for the names
+/// tokens use. A name of up to 16 bytes is identified by its length and its first and last 8
+/// bytes (together they cover every byte), kept in a stack array, spilling to a hash set past
+/// [`FEW_NAMES`] members; longer names are also kept whole and compared in full.
 #[derive(Default)]
 pub(super) struct MemberNames<'de> {
-    few: Vec<Cow<'de, str>>,
-    many: Option<HashSet<Cow<'de, str>>>,
+    prints: [Print; FEW_NAMES],
+    len: usize,
+    spilled: Option<HashSet<Print>>,
+    long: Option<HashSet<Cow<'de, str>>>,
+}
+
+/// How many member names [`MemberNames`] keeps on the stack.
+const FEW_NAMES: usize = 16;
+
+/// Length, first 8 and last 8 bytes of a name: the whole name when it has at most 16 bytes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+struct Print {
+    len: usize,
+    head: u64,
+    tail: u64,
+}
+
+impl Print {
+    fn of(name: &str) -> Self {
+        let bytes = name.as_bytes();
+        // Eight bytes are one load; shorter names are folded byte by byte (no memcpy call).
+        let word = |part: &[u8]| match <[u8; 8]>::try_from(part) {
+            Ok(w) => u64::from_le_bytes(w),
+            Err(_) => part.iter().rev().fold(0, |acc, &b| (acc << 8) | u64::from(b)),
+        };
+        let head = word(&bytes[..bytes.len().min(8)]);
+        let tail = if bytes.len() <= 8 { head } else { word(&bytes[bytes.len() - 8..]) };
+        Self { len: bytes.len(), head, tail }
+    }
 }
 
 impl<'de> MemberNames<'de> {
-    const FEW: usize = 24;
-
     /// Adds `name`; false when it was already there.
     pub(super) fn insert(&mut self, name: Cow<'de, str>) -> bool {
-        if let Some(set) = &mut self.many {
-            return set.insert(name);
+        let print = Print::of(&name);
+        let print_seen = match &mut self.spilled {
+            Some(set) => !set.insert(print),
+            None if self.prints[..self.len].contains(&print) => true,
+            None if self.len < FEW_NAMES => {
+                self.prints[self.len] = print;
+                self.len += 1;
+                false
+            }
+            None => {
+                let mut set: HashSet<Print> = self.prints.iter().copied().collect();
+                set.insert(print);
+                self.spilled = Some(set);
+                false
+            }
+        };
+        if name.len() <= 16 {
+            return !print_seen;
         }
-        if self.few.contains(&name) {
-            return false;
-        }
-        self.few.push(name);
-        if self.few.len() > Self::FEW {
-            self.many = Some(self.few.drain(..).collect());
-        }
-        true
+        self.long.get_or_insert_with(HashSet::new).insert(name)
     }
 }
 
@@ -399,6 +435,24 @@ mod tests {
         let many: String = (0..100).map(|_| r#""k":1,"#).collect();
         let (_, dups) = parse_value(format!("{{{many}\"end\":0}}").as_bytes()).unwrap();
         assert_eq!((dups.shown.len(), dups.total), (1, 99));
+    }
+
+    #[test]
+    fn member_names_are_compared_exactly() {
+        let mut names = MemberNames::default();
+        for i in 0..100 {
+            assert!(names.insert(Cow::Owned(format!("n{i}"))), "{i}");
+            assert!(!names.insert(Cow::Owned(format!("n{}", i / 2))), "{i}");
+        }
+        // Same length, first and last 8 bytes, different middles: two names, not one.
+        let mut names = MemberNames::default();
+        assert!(names.insert(Cow::Borrowed("abcdefgh-1-ijklmnop")));
+        assert!(names.insert(Cow::Borrowed("abcdefgh-2-ijklmnop")));
+        assert!(!names.insert(Cow::Borrowed("abcdefgh-1-ijklmnop")));
+        for short in ["", "a", "exp", "email_verified", "sixteen-bytes-xx"] {
+            assert!(names.insert(Cow::Borrowed(short)), "{short}");
+            assert!(!names.insert(Cow::Owned(short.to_owned())), "{short}");
+        }
     }
 
     #[test]
