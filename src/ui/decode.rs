@@ -144,10 +144,12 @@ impl DecodePanel {
             ui.label(RichText::new(form).strong());
             ui.checkbox(&mut self.raw_json, "Raw JSON");
         });
-        for w in t.warnings() {
-            ui.label(RichText::new(format!("Warning: {}", text::visible(&w))).color(ui.visuals().warn_fg_color));
-        }
         egui::ScrollArea::vertical().id_salt("decoded").auto_shrink([false, false]).show(ui, |ui| {
+            // Duplicate members and other parse notes, scrolled with the rest (a hostile token
+            // may carry many).
+            for w in t.warnings() {
+                ui.label(RichText::new(format!("Warning: {}", text::visible(&w))).color(ui.visuals().warn_fg_color));
+            }
             section(ui, "Header", part_colour(Part::Header, dark), |ui| {
                 ui.horizontal(|ui| {
                     copy_button(ui, "Copy JSON", &pretty(t.header()), out);
