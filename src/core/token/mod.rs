@@ -681,6 +681,31 @@ mod tests {
     }
 
     #[test]
+    fn json_serialization_with_an_unencoded_payload() {
+        let protected = encode_b64url(br#"{"alg":"HS256","b64":false,"crit":["b64"]}"#);
+        let flat = format!(r#"{{"payload":"$.02","protected":"{protected}","signature":"AA"}}"#);
+        let t = parse(&flat).unwrap();
+        assert_eq!(t.payload, b"$.02");
+        assert_eq!(t.signatures[0].signing_input(), format!("{protected}.$.02").as_bytes());
+        let plain = encode_b64url(br#"{"alg":"HS256"}"#);
+        let mixed = format!(
+            r#"{{"payload":"$.02","signatures":[{{"protected":"{protected}","signature":"AA"}},{{"protected":"{plain}","signature":"AA"}}]}}"#
+        );
+        assert!(matches!(parse(&mixed), Err(Error::JsonSerialization(m)) if m.contains("b64")));
+    }
+
+    #[test]
+    fn json_signatures_share_one_payload() {
+        let payload = encode_b64url(&vec![b'x'; 100_000]);
+        let sigs: Vec<String> =
+            (0..50).map(|_| r#"{"protected":"eyJhbGciOiJIUzI1NiJ9","signature":"AA"}"#.to_owned()).collect();
+        let t = parse(&format!(r#"{{"payload":"{payload}","signatures":[{}]}}"#, sigs.join(","))).unwrap();
+        assert!(t.signatures.iter().all(|s| s.payload_segment().len() == payload.len()));
+        // Joined only when asked: one signature judged, one copy.
+        assert!(t.signatures[0].signing_input().ends_with(payload.as_bytes()));
+    }
+
+    #[test]
     fn json_serialization_general_and_flattened() {
         let general = r#"{"payload":"Zm9v","signatures":[{"protected":"eyJhbGciOiJIUzI1NiJ9","header":{"kid":"k"},"signature":"AA"}]}"#;
         let t = parse(general).unwrap();

@@ -540,6 +540,18 @@ mod tests {
     }
 
     #[test]
+    fn protected_and_unprotected_headers_must_be_disjoint() {
+        let protected = crate::core::token::encode_b64url(br#"{"alg":"HS256","kid":"a"}"#);
+        let lenient = Policy { allow_json_serialization: true, ..Policy::default() };
+        for header in [r#"{"kid":"b"}"#, r#"{"crit":["b64"]}"#] {
+            let flat = format!(r#"{{"payload":"e30","protected":"{protected}","header":{header},"signature":"AA"}}"#);
+            let v = verify(&parse(&flat).unwrap(), &[secret()], &lenient, 0.0);
+            assert_eq!(v.signature, SignatureVerdict::Malformed, "{header}");
+            assert!(v.signature_reason.contains("RFC 7515"), "{}", v.signature_reason);
+        }
+    }
+
+    #[test]
     fn crit_with_unknown_extension_is_rejected() {
         let header = crate::core::token::encode_b64url(br#"{"alg":"HS256","crit":["exp"],"exp":1}"#);
         let v = verify(&parse(&format!("{header}.e30.AAAA")).unwrap(), &[secret()], &Policy::default(), 0.0);
