@@ -68,6 +68,13 @@ fn typ_check(policy: &Policy, typ: Option<&Value>) -> Option<Check> {
 /// Why the policy refuses this signature before any key is tried: the serialization, its
 /// `alg`, its `typ`. `None` when its header satisfies the policy.
 pub(super) fn policy_refusal(token: &Token, sig: &JwsSignature, policy: &Policy) -> Option<String> {
+    // The common case, no header expectation at all, costs nothing.
+    if policy.algorithms.is_empty()
+        && policy.typ.is_none()
+        && (token.serialization == Serialization::Compact || policy.allow_json_serialization)
+    {
+        return None;
+    }
     [serialization_check(token, policy), alg_check(policy, sig.alg()), typ_check(policy, sig.param("typ"))]
         .into_iter()
         .flatten()
