@@ -376,3 +376,521 @@ fn key_inspect_reports_each_format() {
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("secret"), "{}", stderr(&o));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Hardening (issue 6): fail closed on unreadable claims, never panic, bounded cost.
+
+const SECRET: &str = "0123456789abcdef0123456789abcdef";
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+/// HS256 over exactly these header and payload bytes (no re-serialisation), with [`SECRET`].
+fn hs256_raw(header: &[u8], payload: &[u8]) -> String {
+    let input = format!("{}.{}", encode_b64url(header), encode_b64url(payload));
+    hs256_over(&input)
+}
+
+fn hs256_over(signing_input: &str) -> String {
+    let key = aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, SECRET.as_bytes());
+    let tag = aws_lc_rs::hmac::sign(&key, signing_input.as_bytes());
+    format!("{signing_input}.{}", encode_b64url(tag.as_ref()))
+}
+
+fn verify_secret(extra: &[&str], token: &str) -> Output {
+    let mut args = vec!["verify", "--at", AT, "--secret", SECRET];
+    args.extend_from_slice(extra);
+    args.push(token);
+    run(&args)
+}
+
+fn json_out(o: &Output) -> Value {
+    serde_json::from_str(&stdout(o)).unwrap_or_else(|e| panic!("{e}: {}{}", stdout(o), stderr(o)))
+}
+
+#[test]
+fn unreadable_claims_fail_closed_with_the_byte_where_json_breaks() {
+    // Each payload would be valid but for one non-standard JSON construct; exp is far in the
+    // future, so the only reason to refuse is that the claims cannot be read.
+    let cases: [(&[u8], &str); 9] = [
+        (br#"{"exp":4102444800,"score":NaN}"#, "NaN"),
+        (br#"{"exp":4102444800,"score":Infinity}"#, "Infinity"),
+        (br#"{"exp":4102444800,"name":"\ud800"}"#, "\\ud800"),
+        (br#"{"exp":4102444800,"x":1e400}"#, "1e400"),
+        (br#"{"exp":4102444800,"x":-1e400}"#, "-1e400"),
+        (br#"{"exp":4102444800,}"#, "}"),
+        (b"\xef\xbb\xbf{\"exp\":4102444800}", "\u{feff}"),
+        (br#"{"exp":4102444800} {"exp":1}"#, "{\"exp\":1}"),
+        (br#"{"exp":4102444800,"exp":1e400}"#, "1e400"),
+    ];
+    for (payload, culprit) in cases {
+        let shown = String::from_utf8_lossy(payload);
+        let at = shown.find(culprit).unwrap();
+        let t = hs256_raw(br#"{"alg":"HS256","typ":"JWT"}"#, payload);
+        let o = verify_secret(&["--json"], &t);
+        assert_eq!(code(&o), 1, "{shown}: {}", stdout(&o));
+        let v = json_out(&o);
+        assert_eq!(v["signature"], "valid", "{shown}");
+        let claims = v["checks"].as_array().unwrap().iter().find(|c| c["name"] == "claims").unwrap();
+        assert_eq!(claims["status"], "failed", "{shown}");
+        let reason = claims["reason"].as_str().unwrap();
+        // The offset falls on the culprit (serde_json reports where it stopped reading).
+        assert!(
+            (at..=at + culprit.len()).any(|b| reason.contains(&format!("byte {b} "))),
+            "{shown}: byte {at} expected in {reason}"
+        );
+        // The text banner says so too: this line is what the GUI banner shows.
+        let o = verify_secret(&[], &t);
+        assert_eq!(code(&o), 1);
+        let banner = stdout(&o).lines().next().unwrap().to_owned();
+        assert!(banner.starts_with("INVALID: the claims are not") && banner.contains("byte"), "{banner}");
+        // decode still shows the token, with the same note.
+        let o = run(&["decode", "--json", &t]);
+        assert_eq!(code(&o), 0, "{shown}");
+        assert!(json_out(&o)["payload_note"].as_str().unwrap().contains("byte"), "{shown}");
+    }
+    // A payload that is not meant as claims (prose) still verifies with a warning: a JWS may
+    // sign any bytes (RFC 7515); only JSON objects are claims.
+    let prose = hs256_raw(br#"{"alg":"HS256"}"#, b"It's a dangerous business");
+    let o = verify_secret(&[], &prose);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    assert!(stdout(&o).contains("only the signature was checked"), "{}", stdout(&o));
+    // ... unless the header says it is a JWT (RFC 7519 §7.2 step 10).
+    let o = verify_secret(&[], &hs256_raw(br#"{"alg":"HS256","typ":"JWT"}"#, b"[1,2]"));
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    assert!(stdout(&o).contains("7.2"), "{}", stdout(&o));
+}
+
+#[test]
+fn unencoded_payload_without_crit_is_invalid() {
+    // RFC 7797 §6: "b64": false changes what is signed, so it must be listed in "crit".
+    let header = br#"{"alg":"HS256","b64":false}"#;
+    let t = hs256_over(&format!("{}.$02", encode_b64url(header)));
+    let o = verify_secret(&["--json"], &t);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    let v = json_out(&o);
+    assert_eq!(v["signature"], "malformed");
+    assert!(v["signature_reason"].as_str().unwrap().contains("RFC 7797"), "{v}");
+    let with_crit = br#"{"alg":"HS256","b64":false,"crit":["b64"]}"#;
+    let t = hs256_over(&format!("{}.$02", encode_b64url(with_crit)));
+    assert_eq!(code(&verify_secret(&[], &t)), 0);
+}
+
+/// A general JWS JSON token from (protected header, signature) pairs over one payload.
+fn general_json(payload: &str, sigs: &[(String, String)]) -> String {
+    let list: Vec<Value> = sigs.iter().map(|(p, s)| json!({"protected": p, "signature": s})).collect();
+    json!({"payload": payload, "signatures": list}).to_string()
+}
+
+#[test]
+fn each_json_signature_is_judged_with_its_own_header() {
+    let payload = encode_b64url(br#"{"sub":"alice","exp":4102444800}"#);
+    let rs = encode_b64url(br#"{"alg":"RS256","typ":"at+jwt"}"#);
+    let hs = encode_b64url(br#"{"alg":"HS256"}"#);
+    let hs_sig = hs256_over(&format!("{hs}.{payload}")).rsplit('.').next().unwrap().to_owned();
+    let token = general_json(&payload, &[(rs, encode_b64url(&[7u8; 256])), (hs, hs_sig)]);
+    let rsa = asset("rsa2048-spki.pem");
+    let base = ["verify", "--json", "--at", AT, "--allow-json-serialization", "--secret", SECRET];
+    // Before: the RS256 header answered --alg and --typ while the HS256 signature verified.
+    let mut args = base.to_vec();
+    args.extend(["--key", rsa.to_str().unwrap(), "--alg", "RS256", "--typ", "at+jwt", &token]);
+    let o = run(&args);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    let v = json_out(&o);
+    // The verdict is about the RS256 signature the policy accepts, which does not verify; the
+    // HS256 one is not even tried, and the report says why.
+    assert_eq!(v["signature"], "invalid", "{v}");
+    assert_eq!(v["alg"], "RS256", "{v}");
+    let warnings = v["warnings"].to_string();
+    assert!(warnings.contains("signature 2 of 2 (HS256): not verified"), "{warnings}");
+    assert!(warnings.contains("HS256 is not among the allowed algorithms"), "{warnings}");
+    assert!(v["attempts"].as_array().unwrap().iter().all(|a| a["outcome"] != "verified"), "{v}");
+    // The HS256 signature alone passes when its own header satisfies the policy.
+    let mut args = base.to_vec();
+    args.extend(["--alg", "HS256", &token]);
+    assert_eq!(code(&run(&args)), 0);
+    let mut args = base.to_vec();
+    args.extend(["--alg", "HS256", "--typ", "at+jwt", &token]);
+    let o = run(&args);
+    assert_eq!(code(&o), 1);
+    assert_eq!(json_out(&o)["signature"], "refused_by_policy");
+}
+
+#[test]
+fn too_many_json_signatures_are_refused_before_any_is_verified() {
+    let payload = encode_b64url(br#"{"sub":"alice"}"#);
+    let es = encode_b64url(br#"{"alg":"ES512"}"#);
+    let sigs: Vec<(String, String)> = (0..40).map(|_| (es.clone(), encode_b64url(&[1u8; 132]))).collect();
+    let token = general_json(&payload, &sigs);
+    let p521 = asset("ec-p521-spki.pem");
+    let o =
+        run(&["verify", "--json", "--at", AT, "--allow-json-serialization", "--key", p521.to_str().unwrap(), &token]);
+    assert_eq!(code(&o), 1);
+    let v = json_out(&o);
+    assert_eq!(v["signature"], "malformed", "{v}");
+    assert!(v["signature_reason"].as_str().unwrap().contains("40 signatures"), "{v}");
+    assert!(v["attempts"].as_array().unwrap().iter().all(|a| a["outcome"] != "wrong_signature"), "{v}");
+    // Without --allow-json-serialization nothing is verified either: the policy refuses first.
+    let few = general_json(&payload, &sigs[..3]);
+    let o = run(&["verify", "--json", "--at", AT, "--key", p521.to_str().unwrap(), &few]);
+    assert_eq!(code(&o), 1);
+    let v = json_out(&o);
+    assert!(v["attempts"].as_array().unwrap().iter().all(|a| a["outcome"] != "wrong_signature"), "{v}");
+}
+
+/// The eight small-order points of Curve25519 in Edwards form (the identity, order 2, 4, 8).
+const SMALL_ORDER_ED25519: [&str; 8] = [
+    "0100000000000000000000000000000000000000000000000000000000000000",
+    "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+    "0000000000000000000000000000000000000000000000000000000000000000",
+    "0000000000000000000000000000000000000000000000000000000000000080",
+    "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
+    "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85",
+    "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
+    "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa",
+];
+
+fn hex(s: &str) -> Vec<u8> {
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
+}
+
+#[test]
+fn small_order_ed25519_keys_are_refused() {
+    let dir = temp_dir("small-order");
+    // R = identity, S = 0 "verifies" any message under the identity key.
+    let mut forged_sig = hex(SMALL_ORDER_ED25519[0]);
+    forged_sig.extend([0u8; 32]);
+    let forged = format!(
+        "{}.{}.{}",
+        encode_b64url(br#"{"alg":"EdDSA"}"#),
+        encode_b64url(br#"{"sub":"admin"}"#),
+        encode_b64url(&forged_sig)
+    );
+    for point in SMALL_ORDER_ED25519 {
+        let path = dir.join(format!("{point}.jwk"));
+        let jwk = json!({"kty": "OKP", "crv": "Ed25519", "x": encode_b64url(&hex(point))});
+        std::fs::write(&path, jwk.to_string()).unwrap();
+        let o = run(&["key", "inspect", path.to_str().unwrap()]);
+        assert_eq!(code(&o), 2, "{point}: {}", stdout(&o));
+        assert!(stderr(&o).contains("small order") || stderr(&o).contains("not a valid curve point"), "{}", stderr(&o));
+        let o = verify_with(&["--key", path.to_str().unwrap()], &forged);
+        assert_eq!(code(&o), 2, "{point}");
+    }
+    // The same point as an SPKI public key.
+    let mut spki = hex("302a300506032b6570032100");
+    spki.extend(hex(SMALL_ORDER_ED25519[0]));
+    let path = dir.join("identity.der");
+    std::fs::write(&path, spki).unwrap();
+    let o = run(&["key", "inspect", path.to_str().unwrap()]);
+    assert_eq!(code(&o), 2, "{}", stdout(&o));
+    assert!(stderr(&o).contains("small order"), "{}", stderr(&o));
+}
+
+#[test]
+fn non_finite_or_out_of_range_times_are_unusable_input() {
+    let t = hs256(SECRET.as_bytes(), &claims());
+    for at in ["nan", "NaN", "inf", "-inf", "infinity", "1e400", "-1e400", "1e300"] {
+        let o = run(&["verify", "--secret", SECRET, "--at", at, &t]);
+        assert_eq!(code(&o), 2, "--at {at}: {}", stdout(&o));
+        assert!(stderr(&o).contains("--at"), "--at {at}: {}", stderr(&o));
+        assert!(!stderr(&o).contains("unexpected argument"), "--at {at} read as a flag: {}", stderr(&o));
+    }
+    for (flag, value) in [
+        ("--leeway", "18446744073709551615"),
+        ("--max-lifetime", "18446744073709551615"),
+        ("--leeway", "-1"),
+        ("--max-lifetime", "nan"),
+    ] {
+        let o = run(&["verify", "--at", AT, "--secret", SECRET, flag, value, &t]);
+        assert_eq!(code(&o), 2, "{flag} {value}: {}{}", stdout(&o), stderr(&o));
+        assert!(stderr(&o).contains(flag), "{flag} {value}: {}", stderr(&o));
+    }
+    // Negative instants are fine (before 1970), and so are fractional ones.
+    assert_eq!(code(&run(&["verify", "--secret", SECRET, "--at", "-1.5", &t])), 1);
+}
+
+#[test]
+fn lifetime_arithmetic_never_panics() {
+    let unsigned =
+        |claims: &str| format!("{}.{}.", encode_b64url(br#"{"alg":"none"}"#), encode_b64url(claims.as_bytes()));
+    for claims in [
+        r#"{"iat":0,"exp":1e300}"#,
+        r#"{"iat":1e300,"exp":-1e300}"#,
+        r#"{"iat":-1.7976931348623157e308,"exp":1.7976931348623157e308}"#,
+        r#"{"iat":0,"exp":18446744073709551615}"#,
+    ] {
+        for max in ["1", "3600", "315537897599"] {
+            let o = run(&["verify", "--at", AT, "--max-lifetime", max, &unsigned(claims)]);
+            assert_eq!(code(&o), 1, "{claims} {max}: {}{}", stdout(&o), stderr(&o));
+        }
+        let signed = hs256_raw(br#"{"alg":"HS256"}"#, claims.as_bytes());
+        let o = verify_secret(&["--max-lifetime", "3600", "--leeway", "315537897599"], &signed);
+        assert!(code(&o) <= 1, "{claims}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn key_set_warnings_are_once_per_set() {
+    let dir = temp_dir("quadratic");
+    let good: Vec<Value> = (0..300)
+        .map(|i: u32| json!({"kty": "oct", "kid": format!("g{i}"), "k": encode_b64url(&i.to_be_bytes().repeat(8))}))
+        .collect();
+    let bad: Vec<Value> = (0..300).map(|i| json!({"kty": "EC", "kid": format!("b{i}"), "crv": "P-256"})).collect();
+    let path = dir.join("mixed.jwks");
+    let all = [good, bad].concat();
+    std::fs::write(&path, json!({"keys": all}).to_string()).unwrap();
+    let o = run(&["key", "inspect", "--json", path.to_str().unwrap()]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v = json_out(&o);
+    assert_eq!(v.as_array().unwrap().len(), 300);
+    let warnings: usize = v.as_array().unwrap().iter().map(|k| k["warnings"].as_array().unwrap().len()).sum();
+    assert!(warnings <= 5, "{warnings} warnings for one set");
+    assert!(v.to_string().contains("300 entries of this JWKS were unusable"), "{}", v[0]["warnings"]);
+    // The same for a PEM bundle with unusable blocks.
+    let pem = std::fs::read_to_string(asset("ec-p256-spki.pem")).unwrap();
+    let mut bundle = String::new();
+    for _ in 0..50 {
+        bundle.push_str(&pem);
+        bundle.push_str("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n");
+    }
+    let path = dir.join("bundle.pem");
+    std::fs::write(&path, bundle).unwrap();
+    let v = json_out(&run(&["key", "inspect", "--json", path.to_str().unwrap()]));
+    let warnings: usize = v.as_array().unwrap().iter().map(|k| k["warnings"].as_array().unwrap().len()).sum();
+    assert!(warnings <= 5, "{warnings} warnings for one bundle");
+}
+
+#[test]
+fn duplicate_kids_are_flagged_exactly() {
+    let dir = temp_dir("kids");
+    let mut set: Vec<Value> =
+        (0..2000).map(|i| json!({"kty": "oct", "kid": format!("k{i}"), "k": encode_b64url(&[1u8; 32])})).collect();
+    set.push(json!({"kty": "oct", "kid": "k7", "k": encode_b64url(&[2u8; 32])}));
+    let path = dir.join("kids.jwks");
+    std::fs::write(&path, json!({"keys": set}).to_string()).unwrap();
+    let v = json_out(&run(&["key", "inspect", "--json", path.to_str().unwrap()]));
+    let flagged: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|k| k["warnings"].to_string().contains("same kid"))
+        .map(|k| k["kid"].as_str().unwrap())
+        .collect();
+    assert_eq!(flagged, ["k7", "k7"]);
+}
+
+/// A sparse file of `len` bytes (no disk blocks used).
+fn sparse(dir: &Path, name: &str, len: u64) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::File::create(&path).unwrap().set_len(len).unwrap();
+    path
+}
+
+#[test]
+fn files_over_the_limit_are_refused_before_being_read() {
+    let dir = temp_dir("big-files");
+    let big = sparse(&dir, "big.bin", 11 * 1024 * 1024);
+    let big = big.to_str().unwrap();
+    let t = hs256(SECRET.as_bytes(), &claims());
+    for args in [
+        vec!["decode".to_owned(), format!("@{big}")],
+        vec!["verify".into(), "--key".into(), big.into(), t.clone()],
+        vec!["verify".into(), "--secret-file".into(), big.into(), t.clone()],
+        vec!["key".into(), "inspect".into(), big.into()],
+        // A device that never ends: read up to the limit, never to the end.
+        vec!["verify".into(), "--key".into(), "/dev/zero".into(), t.clone()],
+        vec!["verify".into(), "--secret-file".into(), "/dev/zero".into(), t.clone()],
+        vec!["decode".into(), "@/dev/zero".into()],
+    ] {
+        let o = bin().args(&args).output().unwrap();
+        assert_eq!(code(&o), 2, "{args:?}: {}", stdout(&o));
+        let err = stderr(&o);
+        assert!(err.contains("10 MiB") || err.contains("10485760"), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn weak_rsa_keys_verify_every_rsa_algorithm_with_a_warning() {
+    let key = asset("rsa1024-pkcs8.pem");
+    for alg in ["RS384", "PS256", "PS384"] {
+        let t = std::fs::read_to_string(fixture(&format!("rsa1024-{alg}.jwt"))).unwrap();
+        let o = verify_with(&["--key", key.to_str().unwrap()], t.trim());
+        assert_eq!(code(&o), 0, "{alg}: {}", stdout(&o));
+        assert!(stdout(&o).contains("1024 bits"), "{alg}: {}", stdout(&o));
+    }
+}
+
+#[test]
+fn rsa_keys_over_8192_bits_verify() {
+    let key = fixture("rsa9216.spki.pem");
+    for alg in ["RS256", "PS256"] {
+        let t = std::fs::read_to_string(fixture(&format!("rsa9216-{alg}.jwt"))).unwrap();
+        let o = verify_with(&["--key", key.to_str().unwrap()], t.trim());
+        assert_eq!(code(&o), 0, "{alg}: {}", stdout(&o));
+        // A wrong signature is still wrong.
+        let tampered = format!("{}A", &t.trim()[..t.trim().len() - 1]);
+        let tampered = if tampered == t.trim() { format!("{}B", &t.trim()[..t.trim().len() - 1]) } else { tampered };
+        assert_eq!(code(&verify_with(&["--key", key.to_str().unwrap()], &tampered)), 1);
+    }
+}
+
+#[test]
+fn a_key_labelled_ed25519_verifies_eddsa_tokens() {
+    let dir = temp_dir("ed-label");
+    let mut jwk = key("ed25519-spki.pem").public_jwk();
+    jwk.insert("alg".into(), json!("Ed25519"));
+    let path = dir.join("ed.jwk");
+    std::fs::write(&path, Value::Object(jwk).to_string()).unwrap();
+    let t = token("EdDSA", "ed25519-pkcs8.pem", None);
+    let o = verify_with(&["--key", path.to_str().unwrap()], &t);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    assert!(stdout(&o).contains("RFC 9864"), "{}", stdout(&o));
+}
+
+const HOSTILE: [char; 9] =
+    ['\u{1b}', '\u{9b}', '\u{7}', '\r', '\u{202e}', '\u{2066}', '\u{2069}', '\u{202a}', '\u{200f}'];
+
+fn assert_no_hostile(out: &str, what: &str) {
+    for c in HOSTILE {
+        assert!(!out.contains(c), "{what}: raw U+{:04X} reached the terminal: {out:?}", u32::from(c));
+    }
+}
+
+#[test]
+fn terminal_escapes_never_reach_the_terminal() {
+    let dir = temp_dir("escapes");
+    let mut jwk = key("ec-p256-spki.pem").public_jwk();
+    jwk.insert("kid".into(), json!("\u{1b}]0;pwned\u{7}\u{1b}[2Jkid\u{202e}txt.exe"));
+    jwk.insert("alg".into(), json!("\u{9b}31mES256"));
+    jwk.insert("use".into(), json!("sig\u{2066}x\u{2069}"));
+    jwk.insert("key_ops".into(), json!(["verify\r\u{200f}"]));
+    let path = dir.join("hostile.jwk");
+    std::fs::write(&path, Value::Object(jwk).to_string()).unwrap();
+    let o = run(&["key", "inspect", path.to_str().unwrap()]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_no_hostile(&stdout(&o), "key inspect");
+    assert!(stdout(&o).contains("\\u{1b}]0;pwned"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("\\u{202e}"), "{}", stdout(&o));
+    let o = run(&["key", "inspect", "--json", path.to_str().unwrap()]);
+    assert_no_hostile(&stdout(&o), "key inspect --json");
+    // The JSON stays exact: the escapes are JSON's own.
+    assert_eq!(json_out(&o)[0]["use"], "sig\u{2066}x\u{2069}");
+
+    let claims = json!({"sub": "evil\u{9b}2J\u{202e}gnp.exe", "name": "\u{2067}x\u{2069}", "exp": 4_102_444_800_u64});
+    let t = hs256(SECRET.as_bytes(), &obj(claims));
+    for args in [vec!["decode", &t], vec!["decode", "--json", &t]] {
+        let o = run(&args);
+        assert_eq!(code(&o), 0);
+        assert_no_hostile(&stdout(&o), &format!("{args:?}"));
+    }
+    assert_eq!(json_out(&run(&["decode", "--json", &t]))["claims"]["sub"], "evil\u{9b}2J\u{202e}gnp.exe");
+    let prose = hs256_raw(br#"{"alg":"HS256","kid":"a\u202eb"}"#, "tail \u{9b}\u{202e}".as_bytes());
+    let o = run(&["decode", &prose]);
+    assert_no_hostile(&stdout(&o), "decode prose");
+    assert!(stdout(&o).contains("\\u{9b}"), "{}", stdout(&o));
+    let o = run(&["verify", "--at", AT, "--key", path.to_str().unwrap(), &prose]);
+    assert_no_hostile(&stdout(&o), "verify");
+}
+
+#[test]
+fn key_formats_are_named_not_guessed() {
+    for (file, words) in [
+        ("enc-pkcs8.der", &["encrypted PKCS#8", "password"][..]),
+        ("pkcs12.p12", &["PKCS#12"][..]),
+        ("ssh-ed25519.openssh", &["OpenSSH private key", ".pub"][..]),
+        ("ssh-ed25519-encrypted.openssh", &["OpenSSH private key", "passphrase"][..]),
+    ] {
+        let o = run(&["key", "inspect", fixture(file).to_str().unwrap()]);
+        assert_eq!(code(&o), 2, "{file}");
+        for w in words {
+            assert!(stderr(&o).contains(w), "{file}: {w:?} not in {}", stderr(&o));
+        }
+        assert!(!stderr(&o).contains("damaged"), "{file}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn openssh_public_keys_verify() {
+    for (name, alg, kind) in [
+        ("ed25519", "EdDSA", "Ed25519"),
+        ("p256", "ES256", "EC P-256"),
+        ("p384", "ES384", "EC P-384"),
+        ("p521", "ES512", "EC P-521"),
+        ("rsa", "RS256", "RSA 2048"),
+    ] {
+        let signer = keys::load_file(&fixture(&format!("ssh-{name}.pkcs8.pem"))).unwrap().remove(0);
+        let t = sign(&obj(json!({"typ": "JWT"})), &claims(), alg, &signer).unwrap();
+        let mut forms = vec![format!("ssh-{name}.pub")];
+        if ["p256", "rsa"].contains(&name) {
+            forms.push(format!("ssh-{name}.rfc4716"));
+        }
+        for form in forms {
+            let path = fixture(&form);
+            let o = verify_with(&["--key", path.to_str().unwrap()], &t);
+            assert_eq!(code(&o), 0, "{form}: {}{}", stdout(&o), stderr(&o));
+            let v = json_out(&run(&["key", "inspect", "--json", path.to_str().unwrap()]));
+            assert_eq!(v[0]["kind"], kind, "{form}");
+            assert_eq!(v[0]["thumbprint"], signer.thumbprint, "{form}");
+            assert!(v[0]["format"].as_str().unwrap().contains("SSH"), "{form}: {}", v[0]["format"]);
+        }
+    }
+}
+
+#[test]
+fn a_certificate_chain_loads_the_leaf_and_shows_the_rest() {
+    let leaf_signer = keys::load_file(&fixture("chain-leaf.pkcs8.pem")).unwrap().remove(0);
+    let root_signer = keys::load_file(&fixture("chain-root.pkcs8.pem")).unwrap().remove(0);
+    let by_leaf = sign(&obj(json!({})), &claims(), "ES256", &leaf_signer).unwrap();
+    let by_root = sign(&obj(json!({})), &claims(), "ES256", &root_signer).unwrap();
+    for file in ["chain-leaf-first.pem", "chain-root-first.pem"] {
+        let path = fixture(file);
+        let v = json_out(&run(&["key", "inspect", "--json", path.to_str().unwrap()]));
+        assert_eq!(v.as_array().unwrap().len(), 1, "{file}: {v}");
+        assert!(v[0]["certificate"]["subject"].as_str().unwrap().contains("tokens.example.com"), "{file}");
+        let chain = v[0]["certificate"]["chain"].to_string();
+        assert!(chain.contains("Intermediate") && chain.contains("Root"), "{file}: {chain}");
+        assert_eq!(code(&verify_with(&["--key", path.to_str().unwrap()], &by_leaf)), 0, "{file}");
+        assert_eq!(code(&verify_with(&["--key", path.to_str().unwrap()], &by_root)), 1, "{file}");
+        let text = stdout(&run(&["key", "inspect", path.to_str().unwrap()]));
+        assert!(text.contains("chain") && text.contains("Tokenbench Test Root"), "{file}: {text}");
+    }
+}
+
+#[test]
+fn messages_name_the_file_once() {
+    let dir = temp_dir("once");
+    let path = dir.join("a.pem");
+    std::fs::write(&path, "-----BEGIN PUBLIC KEY-----\nMIIB!!!\n-----END PUBLIC KEY-----\n").unwrap();
+    let o = run(&["key", "inspect", path.to_str().unwrap()]);
+    assert_eq!(code(&o), 2);
+    assert_eq!(stderr(&o).matches("a.pem").count(), 1, "{}", stderr(&o));
+    let path = dir.join("b.jwks");
+    std::fs::write(&path, r#"{"keys":[{"kty":"EC"},{"kty":"RSA"}]}"#).unwrap();
+    let o = run(&["key", "inspect", path.to_str().unwrap()]);
+    assert_eq!(code(&o), 2);
+    assert_eq!(stderr(&o).matches("b.jwks").count(), 1, "{}", stderr(&o));
+}
+
+#[test]
+fn duplicate_members_are_reported_and_the_last_wins() {
+    let header = br#"{"alg":"HS256","typ":"JWT","typ":"JWT"}"#;
+    let payload = br#"{"sub":"alice","exp":1,"exp":4102444800,"cnf":{"jkt":"a","jkt":"b"}}"#;
+    let t = hs256_raw(header, payload);
+    let o = run(&["decode", &t]);
+    assert_eq!(code(&o), 0);
+    let out = stdout(&o);
+    for member in ["\"typ\"", "\"exp\"", "\"cnf.jkt\""] {
+        assert!(out.contains(&format!("duplicate member {member}")), "{member}: {out}");
+    }
+    let v = json_out(&run(&["decode", "--json", &t]));
+    assert_eq!(v["claims"]["exp"], 4_102_444_800_u64, "the last one wins");
+    assert_eq!(v["warnings"].as_array().unwrap().len(), 3, "{v}");
+    let o = verify_secret(&["--json"], &t);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    let warnings = json_out(&o)["warnings"].to_string();
+    assert!(warnings.contains("duplicate member \\\"exp\\\"") && warnings.contains("\\\"typ\\\""), "{warnings}");
+    // The last one wins for verification too: expired.
+    let expired = hs256_raw(br#"{"alg":"HS256"}"#, br#"{"exp":4102444800,"exp":1}"#);
+    assert_eq!(code(&verify_secret(&[], &expired)), 1);
+}

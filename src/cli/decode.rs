@@ -4,18 +4,17 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
-use super::{escape_controls, out, read_token_arg};
+use super::{out, out_json, read_token_arg};
 use crate::core::clock::{format_relative, format_utc, system_now};
 use crate::core::error::Error;
+use crate::core::text;
 use crate::core::token::{self, Kind, Token};
 
 pub(super) fn decode(arg: &str, as_json: bool) -> Result<u8, Error> {
     let token = token::parse(&read_token_arg(arg)?)?;
     let now = system_now();
     if as_json {
-        let mut text = serde_json::to_string_pretty(&decoded_json(&token, now)).unwrap_or_default();
-        text.push('\n');
-        out(&text);
+        out_json(&decoded_json(&token, now));
         return Ok(0);
     }
     out(&decoded_text(&token, now));
@@ -66,6 +65,7 @@ pub fn decoded_json(token: &Token, now: f64) -> Value {
     if let Some(claims) = token.claims() {
         obj.insert("times".into(), times_json(claims, now));
     }
+    obj.insert("warnings".into(), json!(token.warnings()));
     Value::Object(obj)
 }
 
@@ -120,6 +120,7 @@ fn decoded_text(token: &Token, now: f64) -> String {
             jwe.ciphertext_len,
             jwe.tag_len
         );
+        warnings_text(&mut s, token);
         return s;
     }
     if let Some(claims) = token.claims() {
@@ -132,7 +133,7 @@ fn decoded_text(token: &Token, now: f64) -> String {
             match token.payload_text() {
                 Some(text) => {
                     // Token content is attacker-controlled: never let it drive the terminal.
-                    let _ = write!(s, "  {}", escape_controls(text));
+                    let _ = write!(s, "  {}", text::visible(text));
                 }
                 None => {
                     let _ = write!(s, "  base64url: {}", token.payload_b64());
@@ -148,5 +149,18 @@ fn decoded_text(token: &Token, now: f64) -> String {
             let _ = writeln!(s, "  unprotected header: {}", Value::Object(u.clone()));
         }
     }
+    warnings_text(&mut s, token);
     s
+}
+
+/// Duplicate members and other parse notes, one line each.
+fn warnings_text(s: &mut String, token: &Token) {
+    let warnings = token.warnings();
+    if warnings.is_empty() {
+        return;
+    }
+    s.push_str("\nWarnings\n");
+    for w in &warnings {
+        let _ = writeln!(s, "  - {}", text::visible(w));
+    }
 }

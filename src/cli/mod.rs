@@ -20,7 +20,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::core::error::Error;
-use crate::core::token;
+use crate::core::{limits, text, token};
 
 pub use advise::{AdviseArgs, advice_text};
 pub use decode::decoded_json;
@@ -117,39 +117,42 @@ pub(crate) fn read_token_arg(arg: &str) -> Result<String, Error> {
             .map_err(|_| Error::Io { path: "-".into(), reason: "stdin is not UTF-8 text".into() });
     }
     if let Some(path) = arg.strip_prefix('@') {
-        let bytes = std::fs::read(path).map_err(|e| Error::Io { path: path.into(), reason: e.to_string() })?;
+        let bytes = limits::read_file(std::path::Path::new(path))?;
         return String::from_utf8(bytes)
             .map_err(|_| Error::Io { path: path.into(), reason: "the file is not UTF-8 text".into() });
     }
     Ok(arg.to_owned())
 }
 
-/// Writes to stdout, ignoring a closed pipe.
-fn out(text: &str) {
+/// Writes report text to stdout, ignoring a closed pipe. Token and key content is
+/// attacker-controlled: whatever control or bidi character a report still holds is shown as a
+/// visible escape here, the last gate before the terminal (the report's own line feeds stay).
+fn out(report: &str) {
+    write_stdout(&text::visible_lines(report));
+}
+
+/// Writes a JSON value, pretty, with C1 controls and bidi characters as `\uXXXX` escapes (the
+/// same JSON, safe in a terminal).
+fn out_json(value: &serde_json::Value) {
+    let mut json = serde_json::to_string_pretty(value).unwrap_or_default();
+    json.push('\n');
+    write_stdout(&text::json_ascii_controls(&json));
+}
+
+fn write_stdout(s: &str) {
     let mut stdout = std::io::stdout().lock();
     // A closed pipe (`| head`) is not an error worth a message.
-    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.write_all(s.as_bytes());
     let _ = stdout.flush();
 }
 
-/// Escapes control characters (ANSI escape sequences, carriage returns…) except newlines.
-pub(crate) fn escape_controls(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_control() && c != '\n' {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    out
+/// True when stdout is a terminal and `NO_COLOR` is unset.
+fn use_colour() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
-/// Wraps `text` in an ANSI colour when stdout is a terminal and `NO_COLOR` is unset.
-pub(crate) fn colour(code: &str, text: &str) -> String {
-    if std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
-        format!("\x1b[{code}m{text}\x1b[0m")
-    } else {
-        text.to_owned()
-    }
+/// Wraps `text` in an ANSI colour. Only for text that is already escaped: the escape
+/// sequence is ours and must not be neutralised by [`out`].
+fn colour(code: &str, text: &str) -> String {
+    format!("\x1b[{code}m{text}\x1b[0m")
 }

@@ -6,12 +6,12 @@ use std::path::PathBuf;
 use clap::Args;
 use serde_json::{Value, json};
 
-use super::{colour, out, read_token_arg};
+use super::{colour, out, out_json, read_token_arg, use_colour, write_stdout};
 use crate::core::clock::{format_utc, system_now};
 use crate::core::error::Error;
 use crate::core::keys::{self, Key, SecretEncoding};
-use crate::core::token;
 use crate::core::verify::{self, CheckStatus, Outcome, Policy, Verification};
+use crate::core::{limits, text, token};
 
 /// Arguments of `tokenbench verify`.
 #[derive(Debug, Args)]
@@ -28,11 +28,11 @@ pub struct VerifyArgs {
     /// An HMAC secret as the raw bytes of a file.
     #[arg(long, value_name = "FILE")]
     pub secret_file: Option<PathBuf>,
-    /// Judge time claims at this instant (Unix seconds); default: now.
-    #[arg(long, value_name = "UNIX_SECONDS", allow_negative_numbers = true)]
+    /// Judge time claims at this instant (Unix seconds, years 1 to 9999); default: now.
+    #[arg(long, value_name = "UNIX_SECONDS", value_parser = limits::parse_instant, allow_hyphen_values = true)]
     pub at: Option<f64>,
     /// Clock skew tolerated on exp, nbf and iat.
-    #[arg(long, value_name = "SECONDS", default_value_t = 0)]
+    #[arg(long, value_name = "SECONDS", default_value_t = 0, value_parser = limits::parse_duration, allow_hyphen_values = true)]
     pub leeway: u64,
     /// Expected issuer (`iss`).
     #[arg(long, value_name = "ISS")]
@@ -50,7 +50,7 @@ pub struct VerifyArgs {
     #[arg(long = "require", value_name = "CLAIM")]
     pub required: Vec<String>,
     /// Longest accepted lifetime (exp - iat) in seconds.
-    #[arg(long, value_name = "SECONDS")]
+    #[arg(long, value_name = "SECONDS", value_parser = limits::parse_duration, allow_hyphen_values = true)]
     pub max_lifetime: Option<u64>,
     /// Accept the JWS JSON serialization (a JWT is always compact).
     #[arg(long)]
@@ -74,8 +74,7 @@ fn load_keys(args: &VerifyArgs) -> Result<Vec<Key>, Error> {
         keys.push(keys::load_secret(b64.as_bytes(), SecretEncoding::Base64, "--secret-base64")?);
     }
     if let Some(path) = &args.secret_file {
-        let bytes =
-            std::fs::read(path).map_err(|e| Error::Io { path: path.display().to_string(), reason: e.to_string() })?;
+        let bytes = limits::read_file(path)?;
         keys.push(keys::load_secret(&bytes, SecretEncoding::Raw, &path.display().to_string())?);
     }
     Ok(keys)
@@ -97,13 +96,34 @@ pub(super) fn verify_cmd(args: &VerifyArgs) -> Result<u8, Error> {
     let now = args.at.unwrap_or_else(system_now);
     let v = verify::verify(&token, &keys, &policy, now);
     if args.json {
-        let mut text = serde_json::to_string_pretty(&verification_json(&v, &keys)).unwrap_or_default();
-        text.push('\n');
-        out(&text);
+        out_json(&verification_json(&v, &keys));
+    } else if use_colour() {
+        write_stdout(&paint(&text::visible_lines(&verification_text(&v, &keys))));
     } else {
         out(&verification_text(&v, &keys));
     }
     Ok(u8::from(!v.valid))
+}
+
+/// Colours an escaped report for a terminal: the banner green or red, each check's mark.
+/// Only lines the report itself starts are touched: escaped token text holds no line feed.
+fn paint(report: &str) -> String {
+    let mut painted = String::with_capacity(report.len() + 64);
+    for (i, line) in report.split_inclusive('\n').enumerate() {
+        if i == 0 {
+            let code = if line.starts_with("VALID") { "1;32" } else { "1;31" };
+            let body = line.trim_end_matches('\n');
+            painted.push_str(&colour(code, body));
+            painted.push_str(&line[body.len()..]);
+        } else if let Some(rest) = line.strip_prefix("  [pass]") {
+            let _ = write!(painted, "  [{}]{rest}", colour("32", "pass"));
+        } else if let Some(rest) = line.strip_prefix("  [FAIL]") {
+            let _ = write!(painted, "  [{}]{rest}", colour("31", "FAIL"));
+        } else {
+            painted.push_str(line);
+        }
+    }
+    painted
 }
 
 /// The `verify --json` object: the verification, each attempt naming its key.
@@ -127,8 +147,7 @@ pub fn verification_json(v: &Verification, keys: &[Key]) -> Value {
 #[must_use]
 pub fn verification_text(v: &Verification, keys: &[Key]) -> String {
     let mut s = String::new();
-    let banner = if v.valid { colour("1;32", &v.summary()) } else { colour("1;31", &v.summary()) };
-    s.push_str(&banner);
+    s.push_str(&text::visible(&v.summary()));
     s.push_str("\n\nKeys\n");
     if v.attempts.is_empty() {
         s.push_str(if keys.is_empty() { "  (no key loaded)\n" } else { "  (not tried)\n" });
@@ -141,22 +160,31 @@ pub fn verification_text(v: &Verification, keys: &[Key]) -> String {
             Outcome::Rejected => "rejected",
         };
         let key = &keys[a.index];
-        let _ = writeln!(s, "  [{mark}] #{} {} ({}): {}", a.index + 1, key.label(), key.material.describe(), a.reason);
+        let label = key.label();
+        let _ = writeln!(
+            s,
+            "  [{mark}] #{} {} ({}): {}",
+            a.index + 1,
+            text::visible(&label),
+            key.material.describe(),
+            text::visible(&a.reason)
+        );
     }
     let _ = writeln!(s, "\nChecks at {} (leeway {} s)", format_utc(v.now), v.leeway);
     for c in &v.checks {
         let mark = match c.status {
-            CheckStatus::Passed => colour("32", "pass"),
-            CheckStatus::Failed => colour("31", "FAIL"),
-            CheckStatus::Absent => "absent".to_owned(),
-            CheckStatus::NotChecked => "not checked".to_owned(),
+            CheckStatus::Passed => "pass",
+            CheckStatus::Failed => "FAIL",
+            CheckStatus::Absent => "absent",
+            CheckStatus::NotChecked => "not checked",
         };
-        let _ = writeln!(s, "  [{mark}] {}: {} ({})", c.name, c.reason, c.rfc);
+        let reason = c.reason.to_string();
+        let _ = writeln!(s, "  [{mark}] {}: {} ({})", text::visible(&c.name), text::visible(&reason), c.rfc);
     }
     if !v.warnings.is_empty() {
         s.push_str("\nWarnings\n");
         for w in &v.warnings {
-            let _ = writeln!(s, "  - {w}");
+            let _ = writeln!(s, "  - {}", text::visible(w));
         }
     }
     s

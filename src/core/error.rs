@@ -97,6 +97,16 @@ pub enum Error {
         reason: String,
     },
 
+    /// A file larger than [`crate::core::limits::MAX_INPUT_BYTES`]: refused before it is read
+    /// whole (a 1 GiB file, `/dev/zero`).
+    #[error("cannot read {path}: it is larger than the 10 MiB limit ({limit} bytes); refused before reading it all")]
+    FileTooLarge {
+        /// The path.
+        path: String,
+        /// The limit in bytes.
+        limit: usize,
+    },
+
     /// Signing was asked for something it cannot do (a public key, an unknown algorithm…).
     #[error("cannot sign: {0}")]
     Sign(String),

@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use crate::core::clock::UnixSeconds;
 use crate::core::error::Error;
+use crate::core::text;
 use crate::core::token::{self, Kind, Part, Token};
 use crate::ui::state::{AppState, Command, EXAMPLES, Tab};
 use crate::ui::theme::{palette, part_colour};
@@ -199,6 +200,11 @@ impl DecodePanel {
             ui.checkbox(&mut self.raw_json, "Raw JSON");
         });
         egui::ScrollArea::vertical().id_salt("decoded").auto_shrink([false, false]).show(ui, |ui| {
+            // Duplicate members and other parse notes, scrolled with the rest (a hostile token
+            // may carry many).
+            for w in t.warnings() {
+                ui.label(RichText::new(format!("Warning: {}", text::visible(&w))).color(ui.visuals().warn_fg_color));
+            }
             section(ui, "Header", part_colour(Part::Header, dark), |ui| {
                 ui.horizontal(|ui| {
                     copy_button(ui, "Copy JSON", &pretty(t.header()), out);
@@ -235,7 +241,7 @@ impl DecodePanel {
                     None => {
                         ui.label(t.payload_note().unwrap_or(""));
                         if let Some(text) = t.payload_text() {
-                            ui.monospace(text.chars().take(10_000).collect::<String>());
+                            ui.monospace(text::visible_lines(&text.chars().take(10_000).collect::<String>()));
                         }
                     }
                 }
@@ -272,6 +278,7 @@ fn large_input(ui: &mut Ui, state: &AppState, dark: bool, plain: Color32, out: &
 
 /// Pretty JSON, cut at [`RAW_JSON_LIMIT`] bytes.
 fn raw(ui: &mut Ui, json: &str) {
+    let json: &str = &text::json_ascii_controls(json);
     if json.len() <= RAW_JSON_LIMIT {
         ui.monospace(json);
         return;

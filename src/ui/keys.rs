@@ -204,12 +204,14 @@ impl KeysPanel {
                 });
                 self.rename_row(ui, i, out);
                 if let Some(name) = &key.name {
-                    ui.add(egui::Label::new(RichText::new(name).strong()).wrap());
+                    ui.add(egui::Label::new(RichText::new(crate::core::text::visible(name)).strong()).wrap());
                 }
                 if let Some(kid) = &key.kid {
-                    ui.add(egui::Label::new(format!("kid: {kid}")).wrap());
+                    ui.add(egui::Label::new(format!("kid: {}", crate::core::text::visible(kid))).wrap());
                 }
-                ui.add(egui::Label::new(format!("{} · {}", key.source, key.format)).wrap());
+                ui.add(
+                    egui::Label::new(format!("{} · {}", crate::core::text::visible(&key.source), key.format)).wrap(),
+                );
                 ui.horizontal_wrapped(|ui| {
                     ui.label(
                         RichText::new(format!("thumbprint {}…", &key.thumbprint[..12.min(key.thumbprint.len())]))

@@ -703,7 +703,7 @@ impl AppState {
 
     fn dropped(&mut self, paths: Vec<PathBuf>, texts: Vec<String>) {
         for path in paths {
-            match std::fs::read(&path) {
+            match crate::core::limits::read_file(&path) {
                 // A file that is a key joins the keys; anything else is tried as a token.
                 Ok(bytes) => match keys::load(&bytes, &file_name(&path)) {
                     Ok(k) => self.add_keys(Ok(k)),
@@ -712,7 +712,7 @@ impl AppState {
                         Err(_) => self.error(format!("{}: neither a key nor a token", path.display())),
                     },
                 },
-                Err(e) => self.error(format!("cannot read {}: {e}", path.display())),
+                Err(e) => self.error(e.to_string()),
             }
         }
         for text in texts {
@@ -773,10 +773,7 @@ fn file_name(path: &Path) -> String {
 
 fn read_text(path: &Path) -> crate::core::error::Result<String> {
     let io = |reason: String| Error::Io { path: path.display().to_string(), reason };
-    let bytes = std::fs::read(path).map_err(|e| io(e.to_string()))?;
-    if bytes.len() > token::MAX_TOKEN_BYTES {
-        return Err(Error::TooLarge { size: bytes.len(), limit: token::MAX_TOKEN_BYTES });
-    }
+    let bytes = crate::core::limits::read_file(path)?;
     String::from_utf8(bytes).map_err(|_| io("the file is not text".into()))
 }
 
@@ -862,6 +859,44 @@ mod tests {
         assert!(matches!(&s.sign.output, Some(Err(e)) if e.contains("JSON object")));
         s.handle(Command::SaveToken, &mut p);
         assert!(s.message.as_ref().unwrap().1.contains("no token"));
+    }
+
+    #[test]
+    fn unreadable_claims_turn_the_banner_invalid() {
+        let mut s = AppState::default();
+        let mut p = FakePlatform::default();
+        s.handle(
+            Command::AddSecret { text: "0123456789abcdef0123456789abcdef".into(), encoding: SecretEncoding::Utf8 },
+            &mut p,
+        );
+        let key = s.keys.keys()[0].clone();
+        let t = crate::core::sign::sign_payload(&token::JsonObject::new(), br#"{"exp":1,"score":NaN}"#, "HS256", &key)
+            .unwrap();
+        s.handle(Command::SetToken(t), &mut p);
+        let v = s.verification.as_ref().unwrap();
+        assert_eq!(v.signature, SignatureVerdict::Valid);
+        assert_eq!(crate::ui::verify::headline(v), "INVALID: claims");
+        assert!(v.summary().contains("the claims are not valid JSON at byte 17"), "{}", v.summary());
+    }
+
+    #[test]
+    fn files_over_the_limit_are_refused_by_every_way_in() {
+        let mut s = AppState::default();
+        let mut p = FakePlatform::default();
+        for path in [PathBuf::from("/dev/zero"), PathBuf::from("/dev/urandom")] {
+            s.handle(Command::LoadTokenFile(path.clone()), &mut p);
+            // A token file's error shows where the token would be.
+            let shown = s.token.as_ref().and_then(|t| t.as_ref().err()).map(ToString::to_string).unwrap_or_default();
+            assert!(shown.contains("10 MiB"), "{shown:?}");
+            s.handle(Command::LoadKeyFiles(vec![path.clone()]), &mut p);
+            assert!(s.message.as_ref().unwrap().1.contains("10 MiB"), "{:?}", s.message);
+            s.message = None;
+            s.handle(Command::Dropped { paths: vec![path], texts: Vec::new() }, &mut p);
+            assert!(s.message.as_ref().unwrap().1.contains("10 MiB"), "{:?}", s.message);
+        }
+        s.handle(Command::AddKeyText("A".repeat(crate::core::limits::MAX_INPUT_BYTES + 1)), &mut p);
+        assert!(s.message.as_ref().unwrap().1.contains("10 MiB"), "{:?}", s.message);
+        assert!(s.keys.is_empty() && s.parsed().is_none());
     }
 
     #[test]

@@ -23,6 +23,7 @@ pub fn headline(v: &Verification) -> &'static str {
         SignatureVerdict::UnsupportedAlgorithm => "UNSUPPORTED ALGORITHM",
         SignatureVerdict::AlgNone => "NEVER VALID: alg none",
         SignatureVerdict::Malformed => "INVALID HEADER",
+        SignatureVerdict::RefusedByPolicy => "REFUSED BY POLICY",
         SignatureVerdict::Encrypted => "ENCRYPTED (JWE)",
     }
 }

@@ -5,7 +5,7 @@ use egui::{RichText, Ui};
 use serde_json::Value;
 
 use crate::core::clock::{UnixSeconds, format_local, format_relative, format_utc};
-use crate::core::docs;
+use crate::core::{docs, text};
 use crate::ui::state::Command;
 
 /// A small "Copy" button that emits a copy command.
@@ -125,7 +125,7 @@ fn name_label(ui: &mut Ui, name: &str, vocab: Vocabulary) {
         Vocabulary::Header => docs::header(name),
         Vocabulary::Claims => docs::claim(name),
     };
-    let label = ui.label(RichText::new(format!("{name}:")).monospace().strong());
+    let label = ui.label(RichText::new(format!("{}:", text::visible(name))).monospace().strong());
     if let Some((desc, spec)) = known {
         label.on_hover_text(format!("{desc} ({spec})"));
     }
@@ -150,9 +150,23 @@ pub fn value_text(v: &Value) -> String {
     }
 }
 
-/// One-line JSON, shortened to `max` characters.
+/// One-line JSON, shortened to `max` characters, control and bidi characters shown as escapes.
 #[must_use]
 pub fn compact(v: &Value, max: usize) -> String {
-    let s = v.to_string();
-    if s.chars().count() > max { format!("{}…", s.chars().take(max).collect::<String>()) } else { s }
+    let json = v.to_string();
+    let s = text::visible(&json);
+    if s.chars().count() > max { format!("{}…", s.chars().take(max).collect::<String>()) } else { s.into_owned() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_strings_show_control_and_bidi_characters_visibly() {
+        let shown = compact(&Value::String("evil\u{9b}2J\u{202e}gnp.exe\u{1b}]0;x".into()), 100);
+        assert!(!shown.contains(['\u{9b}', '\u{202e}', '\u{1b}']), "{shown:?}");
+        assert!(shown.contains("\\u{202e}") && shown.contains("\\u{9b}"), "{shown}");
+        assert_eq!(compact(&Value::String("café".into()), 100), "\"café\"");
+    }
 }

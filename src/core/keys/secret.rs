@@ -1,0 +1,105 @@
+//! HMAC secrets: text, base64/base64url, hex or a file's raw bytes.
+
+use base64::Engine as _;
+use base64::engine::DecodePaddingMode;
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
+
+use super::{Key, KeyMaterial};
+use crate::core::error::{Error, Result};
+
+/// How an HMAC secret given as text should be turned into bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum SecretEncoding {
+    /// The UTF-8 bytes of the text, as typed.
+    Utf8,
+    /// Base64 or base64url, padded or not.
+    Base64,
+    /// Hexadecimal (whitespace and `0x` ignored).
+    Hex,
+    /// Raw bytes (a file's exact content).
+    Raw,
+}
+
+/// Builds an HMAC secret key.
+///
+/// # Errors
+/// When the secret is empty or does not decode in the chosen encoding.
+pub fn load_secret(input: &[u8], encoding: SecretEncoding, source: &str) -> Result<Key> {
+    if input.len() > crate::core::limits::MAX_INPUT_BYTES {
+        return Err(Error::key(source, super::too_large(input.len())));
+    }
+    let bytes = match encoding {
+        SecretEncoding::Utf8 | SecretEncoding::Raw => input.to_vec(),
+        SecretEncoding::Base64 => {
+            let text = std::str::from_utf8(input).map_err(|_| Error::key(source, "base64 secret is not text"))?;
+            decode_lenient_base64(text).map_err(|reason| Error::key(source, reason))?
+        }
+        SecretEncoding::Hex => {
+            let text = std::str::from_utf8(input).map_err(|_| Error::key(source, "hex secret is not text"))?;
+            decode_hex(text).map_err(|reason| Error::key(source, reason))?
+        }
+    };
+    if bytes.is_empty() {
+        return Err(Error::key(source, "the HMAC secret is empty; an empty key is no key"));
+    }
+    let format = match encoding {
+        SecretEncoding::Utf8 => "HMAC secret (UTF-8 text)",
+        SecretEncoding::Base64 => "HMAC secret (base64)",
+        SecretEncoding::Hex => "HMAC secret (hex)",
+        SecretEncoding::Raw => "HMAC secret (raw bytes)",
+    };
+    let mut key = Key::new(KeyMaterial::Oct { k: bytes }, None, source, format);
+    if encoding == SecretEncoding::Raw && input.last().is_some_and(|b| *b == b'\n') {
+        key.warnings.push(
+            "the secret ends with a newline, which is part of the key; if the file was written with \
+             `echo`, the signer probably used the secret without it"
+                .into(),
+        );
+    }
+    Ok(key)
+}
+
+/// Accepts standard and URL-safe base64, with or without padding, ignoring whitespace.
+pub(super) fn decode_lenient_base64(text: &str) -> std::result::Result<Vec<u8>, String> {
+    const LENIENT: GeneralPurposeConfig =
+        GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
+    let cleaned: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let url = cleaned.contains(['-', '_']);
+    let engine =
+        GeneralPurpose::new(if url { &base64::alphabet::URL_SAFE } else { &base64::alphabet::STANDARD }, LENIENT);
+    engine.decode(&cleaned).map_err(|e| format!("not valid base64: {e}"))
+}
+
+fn decode_hex(text: &str) -> std::result::Result<Vec<u8>, String> {
+    let cleaned: String =
+        text.trim().trim_start_matches("0x").chars().filter(|c| !c.is_whitespace() && *c != ':').collect();
+    if !cleaned.len().is_multiple_of(2) {
+        return Err(format!("hex has an odd number of digits ({})", cleaned.len()));
+    }
+    (0..cleaned.len())
+        .step_by(2)
+        .map(|i| {
+            u8::from_str_radix(&cleaned[i..i + 2], 16)
+                .map_err(|_| format!("{:?} at position {i} is not a hex byte", &cleaned[i..i + 2]))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_in_every_encoding() {
+        let a = load_secret(b"secret", SecretEncoding::Utf8, "t").unwrap();
+        let b = load_secret(b"c2VjcmV0", SecretEncoding::Base64, "t").unwrap();
+        let c = load_secret(b"73 65 63 72 65 74", SecretEncoding::Hex, "t").unwrap();
+        assert_eq!(a.material, b.material);
+        assert_eq!(a.material, c.material);
+        assert!(a.warnings[0].contains("48 bits"));
+        assert!(load_secret(b"", SecretEncoding::Utf8, "t").is_err());
+        assert!(load_secret(b"abc", SecretEncoding::Hex, "t").is_err());
+        let raw = load_secret(b"secret\n", SecretEncoding::Raw, "t").unwrap();
+        assert!(raw.warnings.iter().any(|w| w.contains("newline")));
+    }
+}

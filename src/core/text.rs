@@ -1,0 +1,152 @@
+//! Showing untrusted text: a token's or a key's strings reach terminals and the window, and a
+//! string may carry control characters (ESC and OSC sequences that drive a terminal, C1
+//! controls such as U+009B) or bidirectional overrides that make `exe.txt` read as `txt.exe`.
+//! [`visible`] turns each into a visible escape; [`json_ascii_controls`] does the same inside
+//! JSON without changing what the JSON means.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+/// True for the characters [`visible`] escapes: every control character (C0, DEL, C1), the
+/// bidirectional formatting characters (Unicode's `Bidi_Control`), the line and paragraph
+/// separators, and the invisible zero-width space, word joiner and byte-order mark.
+#[must_use]
+pub fn is_hostile(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061c}'                    // ARABIC LETTER MARK
+            | '\u{200b}'                  // ZERO WIDTH SPACE
+            | '\u{200e}' | '\u{200f}'     // LEFT-TO-RIGHT / RIGHT-TO-LEFT MARK
+            | '\u{2028}' | '\u{2029}'     // LINE / PARAGRAPH SEPARATOR
+            | '\u{202a}'..='\u{202e}'     // LRE RLE PDF LRO RLO
+            | '\u{2060}'                  // WORD JOINER
+            | '\u{2066}'..='\u{2069}'     // LRI RLI FSI PDI
+            | '\u{feff}' // BYTE ORDER MARK / ZERO WIDTH NO-BREAK SPACE
+        )
+}
+
+/// `text` with every [`is_hostile`] character written as a visible escape: `\n`, `\r`, `\t`
+/// and `\u{1b}`, `\u{202e}`… Text without such characters is returned as it is.
+#[must_use]
+pub fn visible(text: &str) -> Cow<'_, str> {
+    escape(text, false)
+}
+
+/// Like [`visible`] but keeps line feeds: for multi-line output whose lines are ours.
+#[must_use]
+pub fn visible_lines(text: &str) -> Cow<'_, str> {
+    escape(text, true)
+}
+
+/// The byte offset of the first character `hostile` accepts. Printable ASCII, the bulk of
+/// every token, is skipped a byte at a time without decoding characters (a 10 MB claim is
+/// scanned in milliseconds).
+fn find_hostile(text: &str, hostile: impl Fn(char) -> bool) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if (0x20..0x7f).contains(&b) {
+            i += 1;
+            continue;
+        }
+        let c = text[i..].chars().next()?;
+        if hostile(c) {
+            return Some(i);
+        }
+        i += c.len_utf8();
+    }
+    None
+}
+
+fn escape(text: &str, keep_newlines: bool) -> Cow<'_, str> {
+    let hostile = |c: char| is_hostile(c) && !(keep_newlines && c == '\n');
+    let Some(first) = find_hostile(text, hostile) else {
+        return Cow::Borrowed(text);
+    };
+    let mut out = String::with_capacity(text.len() + 16);
+    out.push_str(&text[..first]);
+    for c in text[first..].chars() {
+        if hostile(c) {
+            match c {
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                _ => {
+                    let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// JSON text with every [`is_hostile`] character that JSON leaves raw (C1 controls, bidi
+/// characters…) written as a `\uXXXX` escape. Outside strings JSON is ASCII, so this changes
+/// only how strings are spelled, never what they hold.
+#[must_use]
+pub fn json_ascii_controls(json: &str) -> Cow<'_, str> {
+    // Structural newlines of pretty-printed JSON stay; inside strings serde_json has already
+    // escaped every C0 control, so a raw '\n' here is never in a string.
+    let hostile = |c: char| is_hostile(c) && c != '\n';
+    let Some(first) = find_hostile(json, hostile) else {
+        return Cow::Borrowed(json);
+    };
+    let mut out = String::with_capacity(json.len() + 16);
+    out.push_str(&json[..first]);
+    for c in json[first..].chars() {
+        if hostile(c) {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                let _ = write!(out, "\\u{unit:04x}");
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_is_borrowed() {
+        assert!(matches!(visible("café ✓ 日本"), Cow::Borrowed(_)));
+        assert!(matches!(json_ascii_controls("{\"a\": \"é\"}\n"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn controls_and_bidi_become_visible() {
+        assert_eq!(visible("a\u{1b}]0;x\u{7}b"), "a\\u{1b}]0;x\\u{7}b");
+        assert_eq!(visible("\u{9b}31m"), "\\u{9b}31m");
+        assert_eq!(visible("exe\u{202e}txt"), "exe\\u{202e}txt");
+        assert_eq!(visible("\u{2066}x\u{2069}\u{200f}\u{feff}"), "\\u{2066}x\\u{2069}\\u{200f}\\u{feff}");
+        assert_eq!(visible("a\r\n\tb"), "a\\r\\n\\tb");
+        assert_eq!(visible_lines("a\r\nb"), "a\\r\nb");
+        for c in (0..=0x1f).chain(0x7f..=0x9f).filter_map(char::from_u32) {
+            assert!(!visible(&c.to_string()).contains(c), "U+{:04X}", u32::from(c));
+        }
+    }
+
+    #[test]
+    fn debug_quoting_already_escapes_them() {
+        // Reasons quote token values with `{:?}`; that must stay as safe as `visible`.
+        for c in ['\u{1b}', '\u{9b}', '\u{202e}', '\u{2066}', '\u{2069}', '\u{200f}', '\u{feff}', '\n'] {
+            assert!(!format!("{:?}", c.to_string()).contains(c), "U+{:04X}", u32::from(c));
+        }
+    }
+
+    #[test]
+    fn json_keeps_its_meaning() {
+        let value = serde_json::json!({"sub": "evil\u{9b}2J\u{202e}gnp", "n": "\u{2067}x\u{2069}"});
+        let text = serde_json::to_string_pretty(&value).unwrap();
+        let safe = json_ascii_controls(&text);
+        assert!(!safe.contains(['\u{9b}', '\u{202e}', '\u{2067}', '\u{2069}']), "{safe}");
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&safe).unwrap(), value);
+    }
+}

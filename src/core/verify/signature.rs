@@ -1,0 +1,396 @@
+//! The signature verdict: which `alg` the header allows, which keys are compatible and selected
+//! by `kid`, what each key's own metadata forbids, and the primitive itself.
+
+use std::borrow::Cow;
+
+use serde_json::Value;
+
+use super::{KeyAttempt, Outcome, SUPPORTED_ALGORITHMS, Selection, SignatureVerdict};
+use crate::core::keys::{Key, KeyMaterial, kty_for_alg};
+use crate::core::limits::MAX_KEY_ATTEMPTS;
+use crate::core::token::{self, JsonObject, JwsSignature};
+
+pub(super) struct SigResult {
+    pub(super) verdict: SignatureVerdict,
+    pub(super) reason: String,
+    pub(super) matched: Option<usize>,
+    pub(super) selection: Option<Selection>,
+    pub(super) attempts: Vec<KeyAttempt>,
+    pub(super) warnings: Vec<String>,
+}
+
+impl SigResult {
+    pub(super) fn verdict(verdict: SignatureVerdict, reason: impl Into<String>) -> Self {
+        Self {
+            verdict,
+            reason: reason.into(),
+            matched: None,
+            selection: None,
+            attempts: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+}
+
+const BUDGET_SPENT: &str = "not tried: the limit of signature verifications per token was reached";
+
+fn attempt(index: usize, outcome: Outcome, reason: impl Into<Cow<'static, str>>) -> KeyAttempt {
+    KeyAttempt { index, outcome, reason: reason.into() }
+}
+
+/// Encryption algorithms (RFC 7518 §4, §5): a key restricted to one of them never verifies.
+fn is_encryption_alg(alg: &str) -> bool {
+    alg.starts_with("RSA1_5")
+        || alg.starts_with("RSA-OAEP")
+        || alg.starts_with("ECDH-ES")
+        || alg.starts_with("PBES2")
+        || alg == "dir"
+        || (alg.starts_with('A') && (alg.ends_with("KW") || alg.ends_with("GCM") || alg.contains("CBC-HS")))
+}
+
+/// Why a key's own metadata forbids verifying a token signed with `alg`, if it does.
+fn rejection(key: &Key, alg: &str) -> Option<String> {
+    if key.key_use.as_deref() == Some("enc") {
+        return Some("the key is for encryption (\"use\": \"enc\"), not signatures (RFC 7517 §4.2)".into());
+    }
+    if let Some(ops) = &key.key_ops
+        && !ops.iter().any(|o| o == "verify")
+    {
+        return Some(format!("the key's \"key_ops\" {ops:?} do not include \"verify\" (RFC 7517 §4.3)"));
+    }
+    if let Some(key_alg) = &key.alg {
+        if is_encryption_alg(key_alg) {
+            return Some(format!("the key is restricted to the encryption algorithm {key_alg:?} (RFC 7517 §4.4)"));
+        }
+        // A key's alg binds the signature scheme (HMAC, PKCS#1 v1.5, PSS, ECDSA, EdDSA): one RSA
+        // key must not serve both RS* and PS*. Within the scheme a weaker hash than the key
+        // declares is a downgrade and is refused; a stronger one only warns (RFC 7520's examples
+        // verify PS384 with a key labelled PS256).
+        if kty_for_alg(key_alg).is_some() {
+            if same_eddsa(key_alg, alg) {
+                return None;
+            }
+            if scheme(key_alg) != scheme(alg) {
+                return Some(format!(
+                    "the key is restricted to {key_alg:?} (RFC 7517 §4.4), a different signature scheme than {alg}"
+                ));
+            }
+            if hash_bits(alg) < hash_bits(key_alg) {
+                return Some(format!(
+                    "the key is declared for {key_alg:?}; accepting the weaker {alg} would be a downgrade (RFC 7517 §4.4)"
+                ));
+            }
+        }
+    }
+    None
+}
+
+/// The signature scheme of an algorithm name: its two-letter family (HS, RS, PS, ES, Ed).
+fn scheme(alg: &str) -> &str {
+    alg.get(..2).unwrap_or(alg)
+}
+
+/// The hash size in an algorithm name (`HS256` → 256); EdDSA names have none (0): the "25519"
+/// of `Ed25519` is a curve, not a hash.
+fn hash_bits(alg: &str) -> u32 {
+    if alg.starts_with("Ed") {
+        return 0;
+    }
+    alg.get(2..).and_then(|d| d.parse().ok()).unwrap_or(0)
+}
+
+/// `EdDSA` and `Ed25519` name the same scheme for an Ed25519 key (RFC 9864 makes `Ed25519` the
+/// fully specified name).
+fn same_eddsa(a: &str, b: &str) -> bool {
+    let eddsa = |x: &str| x == "EdDSA" || x == "Ed25519";
+    eddsa(a) && eddsa(b)
+}
+
+/// The header's `alg` when it can be verified at all; otherwise the verdict that says why not.
+fn usable_alg(sig: &JwsSignature) -> Result<&str, SigResult> {
+    let alg = match token::member(&sig.header, "alg") {
+        Some(Value::String(a)) => a.as_str(),
+        Some(other) => {
+            return Err(SigResult::verdict(
+                SignatureVerdict::Malformed,
+                format!("\"alg\" must be a string, the header has {} (RFC 7515 §4.1.1)", token::json_type(other)),
+            ));
+        }
+        None => {
+            let only_unprotected = sig.unprotected.as_ref().is_some_and(|u| u.contains_key("alg"));
+            let why = if only_unprotected {
+                "\"alg\" is only in the unprotected header, where an attacker may change it"
+            } else {
+                "the header has no \"alg\" (RFC 7515 §4.1.1 requires it)"
+            };
+            return Err(SigResult::verdict(SignatureVerdict::Malformed, why));
+        }
+    };
+    if alg.eq_ignore_ascii_case("none") {
+        return Err(SigResult::verdict(
+            SignatureVerdict::AlgNone,
+            "\"alg\": \"none\" means the token is not signed at all; it is never accepted (RFC 8725 §3.1)",
+        ));
+    }
+    if !SUPPORTED_ALGORITHMS.contains(&alg) {
+        return Err(SigResult::verdict(
+            SignatureVerdict::UnsupportedAlgorithm,
+            format!("algorithm {alg:?} is not a JWS signature algorithm this verifier implements"),
+        ));
+    }
+    if let Some(problem) =
+        unprotected_problem(sig).or_else(|| crit_problem(&sig.header)).or_else(|| b64_problem(&sig.header))
+    {
+        return Err(SigResult::verdict(SignatureVerdict::Malformed, problem));
+    }
+    Ok(alg)
+}
+
+/// RFC 7515 §7.2.1: the protected and unprotected headers must not share a name; `crit` must
+/// be protected (§4.1.11).
+fn unprotected_problem(sig: &JwsSignature) -> Option<String> {
+    let unprotected = sig.unprotected.as_ref()?;
+    if unprotected.contains_key("crit") {
+        return Some("\"crit\" is in the unprotected header; it must be integrity-protected (RFC 7515 §4.1.11)".into());
+    }
+    let shared = unprotected.keys().find(|k| sig.header.contains_key(k.as_str()))?;
+    Some(format!(
+        "{shared:?} is in both the protected and the unprotected header, which must be disjoint (RFC 7515 §7.2.1)"
+    ))
+}
+
+/// RFC 7797: `b64` is a boolean, and `false` (the payload signed as it is, not its base64url)
+/// changes what is signed, so it must be listed in `crit` (§6).
+fn b64_problem(header: &JsonObject) -> Option<String> {
+    match token::member(header, "b64")? {
+        Value::Bool(true) => None,
+        Value::Bool(false) => {
+            let listed =
+                token::member(header, "crit").and_then(Value::as_array).is_some_and(|c| c.iter().any(|n| n == "b64"));
+            (!listed).then(|| {
+                "\"b64\": false (an unencoded payload) is not listed in \"crit\"; RFC 7797 §6 requires it, so a \
+                 verifier that ignores \"b64\" would check other bytes: refused"
+                    .into()
+            })
+        }
+        other => Some(format!("\"b64\" must be a boolean, the header has {} (RFC 7797 §3)", token::json_type(other))),
+    }
+}
+
+/// Judges one signature with the loaded keys, running at most `budget` verifications (the
+/// budget is shared by every signature of the token and decremented here).
+pub(super) fn check_signature(sig: &JwsSignature, keys: &[Key], budget: &mut usize) -> SigResult {
+    let alg = match usable_alg(sig) {
+        Ok(alg) => alg,
+        Err(verdict) => return verdict,
+    };
+
+    let token_kid = sig.kid().or_else(|| sig.unprotected.as_ref().and_then(|u| u.get("kid")).and_then(Value::as_str));
+    let compatible = |k: &Key| k.material.algorithms().contains(&alg);
+    let selected_by_kid = |k: &Key| compatible(k) && token_kid.is_some() && k.kid.as_deref() == token_kid;
+    let selection = match token_kid {
+        None => Selection::NoKid,
+        Some(_) if !keys.iter().any(selected_by_kid) => Selection::KidFallback,
+        Some(_) => Selection::Kid,
+    };
+    let mut result = SigResult::verdict(SignatureVerdict::NoMatchingKey, "");
+    result.selection = Some(selection);
+    result.attempts.reserve_exact(keys.len());
+
+    let mut tried = 0usize;
+    let mut over_budget = 0usize;
+    for (i, key) in keys.iter().enumerate() {
+        if result.matched.is_some() {
+            result.attempts.push(attempt(i, Outcome::Skipped, "not needed: an earlier key verified"));
+            continue;
+        }
+        if !compatible(key) {
+            let reason = incompatibility(key, alg);
+            result.attempts.push(attempt(i, Outcome::Skipped, reason));
+            continue;
+        }
+        if selection == Selection::Kid && !selected_by_kid(key) {
+            result.attempts.push(attempt(i, Outcome::Skipped, format!("its kid is not {:?}", token_kid.unwrap_or(""))));
+            continue;
+        }
+        if let Some(why) = rejection(key, alg) {
+            result.attempts.push(attempt(i, Outcome::Rejected, why));
+            continue;
+        }
+        if *budget == 0 {
+            over_budget += 1;
+            result.attempts.push(attempt(i, Outcome::Skipped, BUDGET_SPENT));
+            continue;
+        }
+        *budget -= 1;
+        tried += 1;
+        match verify_with(alg, key, sig) {
+            Ok(()) => {
+                result.matched = Some(i);
+                let how = match selection {
+                    Selection::Kid => "verifies the signature (selected by kid)",
+                    Selection::NoKid => "verifies the signature (the token has no kid)",
+                    Selection::KidFallback => "verifies the signature (its kid did not match)",
+                };
+                result.attempts.push(attempt(i, Outcome::Verified, how));
+                result.warnings.extend(usage_warnings(key, alg));
+            }
+            Err(why) => result.attempts.push(attempt(i, Outcome::WrongSignature, why)),
+        }
+    }
+
+    if over_budget > 0 {
+        result.warnings.push(format!(
+            "{over_budget} compatible key(s) were not tried: at most {MAX_KEY_ATTEMPTS} signature verifications run \
+             per token; give the token a kid or load fewer keys"
+        ));
+    }
+    if let Some(i) = result.matched {
+        result.verdict = SignatureVerdict::Valid;
+        result.reason = format!("{alg} signature verified with key #{}", i + 1);
+        if selection == Selection::KidFallback {
+            result.warnings.push(format!(
+                "no loaded key has kid {:?}: the kid did not select the key, every compatible key was tried",
+                token_kid.unwrap_or("")
+            ));
+        }
+    } else if over_budget > 0 {
+        result.verdict = SignatureVerdict::NoMatchingKey;
+        result.reason = format!(
+            "{} no key verifies it, and {over_budget} compatible key(s) were not tried (at most {MAX_KEY_ATTEMPTS} \
+             verifications per token)",
+            if tried > 0 { format!("of the {tried} key(s) tried,") } else { "no key was tried:".to_owned() }
+        );
+    } else if tried > 0 {
+        result.verdict = SignatureVerdict::Invalid;
+        result.reason = if sig.signature.is_empty() {
+            format!("the signature is empty; {tried} compatible key(s) cannot verify it")
+        } else {
+            format!("the {alg} signature does not verify with any of the {tried} compatible key(s)")
+        };
+    } else {
+        result.verdict = SignatureVerdict::NoMatchingKey;
+        result.reason = if keys.is_empty() {
+            format!("no key loaded: add the issuer's key to verify this {alg} token")
+        } else if result.attempts.iter().any(|a| a.outcome == Outcome::Rejected) {
+            format!("every {alg}-capable key was rejected by its own metadata (see the keys)")
+        } else {
+            format!("none of the {} loaded key(s) can verify {alg}", keys.len())
+        };
+    }
+    if result.matched.is_none() {
+        result.warnings.extend(confusion_warning(alg, keys, token_kid));
+    }
+    result
+}
+
+/// An HMAC token aimed at a public key (by kid, or because only public keys are loaded) is the
+/// classic algorithm-confusion forgery.
+fn confusion_warning(alg: &str, keys: &[Key], token_kid: Option<&str>) -> Option<String> {
+    let is_public = |k: &Key| !matches!(k.material, KeyMaterial::Oct { .. });
+    let aimed_at_public = keys.iter().any(|k| is_public(k) && token_kid.is_some() && k.kid.as_deref() == token_kid);
+    let only_public = !keys.is_empty() && keys.iter().all(is_public);
+    (alg.starts_with("HS") && (aimed_at_public || only_public)).then(|| {
+        format!(
+            "algorithm confusion: the token asks for {alg} (HMAC) but names or targets a public key; a verifier \
+             that used the public key as the HMAC secret would accept this forgery (RFC 8725 §2.1). Public keys are \
+             never used as secrets here"
+        )
+    })
+}
+
+fn incompatibility(key: &Key, alg: &str) -> String {
+    let kind = key.material.describe();
+    match (&key.material, alg.starts_with("HS")) {
+        (KeyMaterial::Oct { .. }, false) => {
+            format!("an HMAC secret cannot verify {alg}, which needs a public key")
+        }
+        (_, true) => {
+            format!("{kind} is never used as an HMAC secret for {alg} (algorithm confusion guard, RFC 8725 §2.1)")
+        }
+        (KeyMaterial::Ec { curve, .. }, _) if alg.starts_with("ES") => {
+            format!("{} keys verify {}, not {alg}", curve.name(), curve.jws_alg())
+        }
+        _ => format!("{kind} cannot verify {alg}"),
+    }
+}
+
+/// Warnings about using this key for this algorithm that do not stop verification.
+fn usage_warnings(key: &Key, alg: &str) -> Vec<String> {
+    let mut w = Vec::new();
+    if let Some(key_alg) = &key.alg
+        && key_alg != alg
+    {
+        if same_eddsa(key_alg, alg) {
+            w.push(format!(
+                "the key says \"alg\": {key_alg:?} and the token {alg}: two names of the same scheme, Ed25519 \
+                 (RFC 9864), accepted"
+            ));
+        } else {
+            w.push(format!("the key says \"alg\": {key_alg:?} but the token uses {alg}"));
+        }
+    }
+    if let KeyMaterial::Oct { k } = &key.material {
+        let needed = match alg {
+            "HS384" => 48,
+            "HS512" => 64,
+            _ => 32,
+        };
+        if k.len() < needed {
+            w.push(format!(
+                "the HMAC secret is {} bits, shorter than the {} bits of {alg}'s hash (RFC 7518 §3.2): weak, guessable",
+                k.len() * 8,
+                needed * 8
+            ));
+        }
+    }
+    w.extend(key.warnings.iter().map(|x| format!("{}: {x}", key.label())));
+    w
+}
+
+/// The verification primitive for one key.
+fn verify_with(alg: &str, key: &Key, sig: &JwsSignature) -> Result<(), String> {
+    if sig.signature.is_empty() {
+        return Err("the signature is empty".into());
+    }
+    if let KeyMaterial::Ec { curve, .. } = &key.material {
+        let expected = 2 * curve.coordinate_len();
+        if sig.signature.len() != expected {
+            let hint = if sig.signature.first() == Some(&0x30) { " (it looks DER-encoded)" } else { "" };
+            return Err(format!(
+                "{alg} signatures are raw r||s of exactly {expected} bytes (RFC 7518 §3.4); this one is {}{hint}",
+                sig.signature.len()
+            ));
+        }
+    }
+    if key.verifier(alg)?.verify(sig.signing_input(), &sig.signature) {
+        Ok(())
+    } else {
+        Err("the signature does not match this key".into())
+    }
+}
+
+/// RFC 7515 §4.1.11: every `crit` entry must be understood; we understand `b64` (RFC 7797).
+fn crit_problem(header: &JsonObject) -> Option<String> {
+    let crit = token::member(header, "crit")?;
+    let Value::Array(items) = crit else {
+        return Some("\"crit\" must be an array of header parameter names (RFC 7515 §4.1.11)".into());
+    };
+    if items.is_empty() {
+        return Some("\"crit\" must not be empty (RFC 7515 §4.1.11)".into());
+    }
+    for item in items {
+        let Some(name) = item.as_str() else {
+            return Some("\"crit\" entries must be strings (RFC 7515 §4.1.11)".into());
+        };
+        if name != "b64" {
+            return Some(format!(
+                "\"crit\" lists {name:?}, an extension this verifier does not understand, so it must reject the token (RFC 7515 §4.1.11)"
+            ));
+        }
+        if token::member(header, name).is_none() {
+            return Some(format!("\"crit\" lists {name:?} but the header lacks it (RFC 7515 §4.1.11)"));
+        }
+    }
+    None
+}
