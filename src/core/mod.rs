@@ -2,6 +2,7 @@
 //! drive the same engine.
 
 pub mod clock;
+pub mod crack;
 pub mod docs;
 pub mod error;
 pub mod fetch;

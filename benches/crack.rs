@@ -1,0 +1,214 @@
+//! Weak-secret cracking speed: candidates per second on one core (the engine alone and the whole
+//! streamed pipeline) and on all cores, for HS256/HS384/HS512 on a typical token; then, in the
+//! same run, the hardware limit the issue defines and a plain Python `hmac` loop.
+//!
+//! `CARGO_TARGET_DIR=/work/bench-target cargo bench --bench crack`
+//!
+//! The limit: `openssl speed -bytes 16384 sha256` gives SHA-256 bytes/s on one core; /64 is the
+//! compression rate; a candidate costs `ceil((L + 9) / 64) + 3` compressions for a signing input
+//! of L bytes. The summary after criterion's output prints our rates beside it.
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::cast_precision_loss)]
+
+use std::fmt::Write as _;
+use std::hint::black_box;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, Throughput, criterion_group};
+use serde_json::json;
+use tokenbench::core::crack::{self, Progress, Rules, Target};
+use tokenbench::core::keys::{self, SecretEncoding};
+use tokenbench::core::sign::sign;
+use tokenbench::core::token::{JsonObject, parse};
+
+/// The same typical token as the engine benchmark: an OIDC-style access token, 10 claims, a kid.
+fn typical_token(alg: &str) -> String {
+    let header: JsonObject = json!({"typ": "JWT", "kid": "bench-key"}).as_object().unwrap().clone();
+    let claims: JsonObject = json!({
+        "iss": "https://issuer.example.com/", "sub": "user-8c2f41", "aud": "api.example.com",
+        "iat": 1_699_999_900, "nbf": 1_699_999_900, "exp": 2_082_758_400, "jti": "2f1c9a7e-0c55-4d1b-9c1e-7b6f5a1d2e3f",
+        "scope": "read:orders write:orders", "email": "user@example.com", "email_verified": true
+    })
+    .as_object()
+    .unwrap()
+    .clone();
+    // A secret that is in no list: every candidate is tested, as in a failed crack.
+    let key = keys::load_secret(b"bench-secret-not-in-any-wordlist-3f9c", SecretEncoding::Raw, "bench").unwrap();
+    sign(&header, &claims, alg, &key).unwrap()
+}
+
+fn target(alg: &str) -> Target {
+    Target::from_token(&parse(&typical_token(alg)).unwrap()).unwrap()
+}
+
+/// Candidates like a real wordlist's: 6 to 20 bytes.
+fn candidates(n: usize) -> Vec<Vec<u8>> {
+    (0..n).map(|i| format!("candidate-{i}-{}", "x".repeat(i % 8)).into_bytes()).collect()
+}
+
+fn wordlist(n: usize) -> Vec<u8> {
+    let mut list = Vec::with_capacity(n * 20);
+    for c in candidates(n) {
+        list.extend_from_slice(&c);
+        list.push(b'\n');
+    }
+    list
+}
+
+fn bench(c: &mut Criterion) {
+    let batch = candidates(10_000);
+    let mut group = c.benchmark_group("crack");
+    group.throughput(Throughput::Elements(batch.len() as u64));
+    group.measurement_time(Duration::from_secs(4));
+    for alg in ["HS256", "HS384", "HS512"] {
+        let t = target(alg);
+        let engine = t.engine();
+        group.bench_function(format!("{alg} engine, one core"), |b| {
+            b.iter(|| {
+                let mut hits = 0u32;
+                for cand in &batch {
+                    hits += u32::from(engine.test(black_box(cand)));
+                }
+                assert_eq!(hits, 0);
+            });
+        });
+    }
+    let list = wordlist(200_000);
+    group.throughput(Throughput::Elements(200_000));
+    let t = target("HS256");
+    for threads in [1, crack::default_threads()] {
+        group.bench_function(format!("HS256 streamed wordlist, {threads} thread(s)"), |b| {
+            b.iter(|| {
+                let r = crack::crack(&t, black_box(&list[..]), Rules::NONE, threads, &Progress::default()).unwrap();
+                assert_eq!(r.candidates, 200_000);
+            });
+        });
+    }
+    group.finish();
+}
+
+/// SHA-256 bytes per second on one core, from `openssl speed -mr -bytes 16384 sha256`.
+fn openssl_sha_bytes_per_second(algo: &str) -> Option<f64> {
+    let out = Command::new("openssl").args(["speed", "-mr", "-seconds", "3", "-bytes", "16384", algo]).output().ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    // "+F:6:sha256:1974224163.50" (bytes per second for the one size asked).
+    text.lines().find_map(|l| l.strip_prefix("+F:")).and_then(|rest| rest.rsplit(':').next()?.trim().parse().ok())
+}
+
+/// Candidates per second of the engine alone on this thread, over about `secs` seconds.
+fn engine_rate(t: &Target, secs: f64) -> f64 {
+    let batch = candidates(20_000);
+    let engine = t.engine();
+    let start = Instant::now();
+    let mut n = 0u64;
+    while start.elapsed().as_secs_f64() < secs {
+        for cand in &batch {
+            black_box(engine.test(black_box(cand)));
+        }
+        n += batch.len() as u64;
+    }
+    n as f64 / start.elapsed().as_secs_f64()
+}
+
+/// Candidates per second of the whole streamed crack (a 2,000,000-line in-memory list).
+fn crack_rate(t: &Target, threads: usize) -> f64 {
+    let list = wordlist(2_000_000);
+    let r = crack::crack(t, &list[..], Rules::NONE, threads, &Progress::default()).unwrap();
+    r.rate()
+}
+
+const PYTHON: &str = r"
+import hashlib, hmac, sys, time
+msg = sys.argv[1].encode()
+sig = bytes.fromhex(sys.argv[2])
+digest = {'HS256': hashlib.sha256, 'HS384': hashlib.sha384, 'HS512': hashlib.sha512}[sys.argv[3]]
+words = [('candidate-%d-%s' % (i, 'x' * (i % 8))).encode() for i in range(200000)]
+def plain():
+    n = 0
+    for w in words:
+        if hmac.compare_digest(hmac.new(w, msg, digest).digest(), sig):
+            print('found', w)
+        n += 1
+    return n
+def oneshot():
+    n = 0
+    name = sys.argv[3].replace('HS', 'sha')
+    for w in words:
+        if hmac.compare_digest(hmac.digest(w, msg, name), sig):
+            print('found', w)
+        n += 1
+    return n
+for f in (plain, oneshot):
+    t = time.perf_counter(); n = f(); print(n / (time.perf_counter() - t))
+";
+
+/// (hmac.new loop, hmac.digest loop) candidates per second in CPython on the same token.
+fn python_rates(alg: &str) -> Option<(f64, f64)> {
+    let token = typical_token(alg);
+    let t = parse(&token).unwrap();
+    let sig = &t.signatures[0];
+    let hex: String = sig.signature.iter().fold(String::new(), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    });
+    let input = String::from_utf8(sig.signing_input.clone()).unwrap();
+    let out = Command::new("python3").args(["-c", PYTHON, &input, &hex, alg]).output().ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut rates = text.lines().filter_map(|l| l.trim().parse::<f64>().ok());
+    Some((rates.next()?, rates.next()?))
+}
+
+fn load_note() -> String {
+    std::fs::read_to_string("/proc/loadavg").map_or_else(|_| "unknown".into(), |s| s.trim().to_owned())
+}
+
+fn human(rate: f64) -> String {
+    if rate >= 1e6 { format!("{:.2}M/s", rate / 1e6) } else { format!("{:.0}k/s", rate / 1e3) }
+}
+
+/// The README table, measured now.
+fn summary() {
+    let cores = crack::default_threads();
+    println!("\n== crack summary (load average before: {}) ==", load_note());
+    let sha256 = openssl_sha_bytes_per_second("sha256");
+    let sha512 = openssl_sha_bytes_per_second("sha512");
+    println!(
+        "| alg | L (bytes) | compressions/candidate | limit per core | ours, engine, 1 core | ratio | ours, streamed, 1 thread | ours, streamed, {cores} threads | Python hmac.new | Python hmac.digest |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|");
+    for alg in ["HS256", "HS384", "HS512"] {
+        let t = target(alg);
+        let per = t.compressions_per_candidate();
+        let block = t.alg.block_len() as f64;
+        let limit = if alg == "HS256" { sha256 } else { sha512 }.map(|bps| bps / block / per as f64);
+        let engine = engine_rate(&t, 3.0);
+        let one = crack_rate(&t, 1);
+        let all = crack_rate(&t, cores);
+        let py = python_rates(alg);
+        println!(
+            "| {alg} | {} | {per} | {} | {} | {} | {} | {} | {} | {} |",
+            t.signing_input.len(),
+            limit.map_or_else(|| "openssl missing".into(), human),
+            human(engine),
+            limit.map_or_else(|| "-".into(), |l| format!("{:.2}x", engine / l)),
+            human(one),
+            human(all),
+            py.map_or_else(|| "python3 missing".into(), |p| human(p.0)),
+            py.map_or_else(|| "-".into(), |p| human(p.1)),
+        );
+    }
+    println!(
+        "openssl speed -bytes 16384: sha256 {} MB/s, sha512 {} MB/s; load average after: {}",
+        sha256.map_or_else(|| "?".into(), |b| format!("{:.0}", b / 1e6)),
+        sha512.map_or_else(|| "?".into(), |b| format!("{:.0}", b / 1e6)),
+        load_note()
+    );
+}
+
+criterion_group!(benches, bench);
+
+fn main() {
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+    summary();
+}
