@@ -1,6 +1,7 @@
 //! Everything that is not drawing. No egui import ever: the CLI, the GUI and the tests all
 //! drive the same engine.
 
+pub mod audit;
 pub mod clock;
 pub mod crack;
 pub mod docs;
