@@ -7,6 +7,7 @@ pub mod crack;
 pub mod docs;
 pub mod error;
 pub mod fetch;
+pub mod forge;
 pub mod keys;
 pub mod sign;
 pub mod token;
