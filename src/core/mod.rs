@@ -9,6 +9,7 @@ pub mod error;
 pub mod fetch;
 pub mod forge;
 pub mod keys;
+pub mod session_risk;
 pub mod sign;
 pub mod token;
 pub mod verify;
