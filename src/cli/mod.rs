@@ -5,7 +5,10 @@
 //! argument tree, the dispatcher and what every subcommand shares (reading TOKEN, writing to
 //! the terminal safely).
 
+mod audit;
+mod crack;
 mod decode;
+mod forge;
 mod key;
 mod verify;
 
@@ -18,7 +21,10 @@ use clap::{Parser, Subcommand};
 use crate::core::error::Error;
 use crate::core::token;
 
+pub use audit::{AuditArgs, findings_text};
+pub use crack::CrackArgs;
 pub use decode::decoded_json;
+pub use forge::ForgeArgs;
 pub use key::key_json;
 pub use verify::{VerifyArgs, verification_json, verification_text};
 
@@ -44,6 +50,15 @@ pub enum Command {
     },
     /// Verify a token's signature and claims; exit 0 valid, 1 invalid, 2 unusable input.
     Verify(Box<VerifyArgs>),
+    /// Security findings on a token (or a URL carrying one) or a Set-Cookie header; exit 0 when
+    /// nothing high or medium is found, 1 otherwise, 2 for unusable input.
+    Audit(Box<AuditArgs>),
+    /// Recover a weak HS256/384/512 secret from a wordlist; exit 0 and the secret when found, 1
+    /// when not, 2 for unusable input.
+    Crack(Box<CrackArgs>),
+    /// Print the token an attack would send (none, none-case, confusion, embedded-jwk, jku,
+    /// kid-traversal, psychic, tamper), built from a real one.
+    Forge(Box<ForgeArgs>),
     /// Work with keys.
     Key {
         /// The key subcommand.
@@ -72,6 +87,9 @@ pub fn run(command: Command) -> ExitCode {
         Command::Decode { json, token } => decode::decode(&token, json),
         Command::Verify(args) => verify::verify_cmd(&args),
         Command::Key { command: KeyCommand::Inspect { json, file } } => key::inspect(&file, json),
+        Command::Audit(args) => audit::audit_cmd(&args),
+        Command::Crack(args) => crack::crack_cmd(&args),
+        Command::Forge(args) => forge::forge_cmd(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
