@@ -142,7 +142,7 @@ for f in (plain, oneshot):
     t = time.perf_counter(); n = f(); print(n / (time.perf_counter() - t))
 ";
 
-/// (hmac.new loop, hmac.digest loop) candidates per second in CPython on the same token.
+/// (`hmac.new` loop, `hmac.digest` loop) candidates per second in `CPython` on the same token.
 fn python_rates(alg: &str) -> Option<(f64, f64)> {
     let token = typical_token(alg);
     let t = parse(&token).unwrap();

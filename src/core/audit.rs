@@ -121,6 +121,7 @@ pub struct UrlSource {
 /// first, then any parameter whose value parses as a token.
 #[must_use]
 pub fn token_from_url(input: &str) -> Option<(String, UrlSource)> {
+    const PREFERRED: [&str; 4] = ["access_token", "id_token", "token", "jwt"];
     let s = input.trim();
     let looks_like_url = s.contains("://") || s.starts_with('?') || s.starts_with('#') || s.starts_with('/');
     if !looks_like_url || s.contains(char::is_whitespace) {
@@ -135,10 +136,9 @@ pub fn token_from_url(input: &str) -> Option<(String, UrlSource)> {
             params.push((part, percent_decode(name), percent_decode(value)));
         }
     }
-    const PREFERRED: [&str; 4] = ["access_token", "id_token", "token", "jwt"];
     params.sort_by_key(|(_, name, _)| PREFERRED.iter().position(|p| p == name).unwrap_or(PREFERRED.len()));
     params.into_iter().find_map(|(part, parameter, value)| {
-        token::parse(&value).is_ok().then(|| (value, UrlSource { part, parameter }))
+        token::parse(&value).is_ok().then_some((value, UrlSource { part, parameter }))
     })
 }
 
@@ -450,8 +450,7 @@ fn walk_sensitive(obj: &JsonObject, path: &str, out: &mut Vec<String>) {
             && let Some(digits) = card_number(value)
         {
             out.push(format!(
-                "claim {full:?} holds a {}-digit number that passes the Luhn check (a card number?)",
-                digits
+                "claim {full:?} holds a {digits}-digit number that passes the Luhn check (a card number?)"
             ));
         }
         match value {
@@ -800,7 +799,10 @@ mod tests {
     }
 
     fn obj(v: Value) -> JsonObject {
-        v.as_object().unwrap().clone()
+        match v {
+            Value::Object(m) => m,
+            other => panic!("not an object: {other}"),
+        }
     }
 
     fn signed(header: Value, claims: Value) -> Token {

@@ -202,8 +202,7 @@ impl Attack {
     #[must_use]
     pub fn reference(self) -> &'static str {
         match self {
-            Self::None | Self::NoneCase => "RFC 8725 §2.1, §3.1",
-            Self::Confusion => "RFC 8725 §2.1, §3.1",
+            Self::None | Self::NoneCase | Self::Confusion => "RFC 8725 §2.1, §3.1",
             Self::EmbeddedJwk | Self::Jku => "RFC 8725 §3.10; RFC 7515 §4.1.2-4.1.3",
             Self::KidTraversal => "RFC 8725 §3.10; OWASP JWT Cheat Sheet",
             Self::Psychic => "CVE-2022-21449; FIPS 186-5 §6.4.2",

@@ -1,6 +1,6 @@
 //! Session risks as step-through scenarios: session fixation (a server that keeps the planted id
 //! versus one that regenerates it at login) and theft (a session cookie with or without
-//! HttpOnly / Secure / SameSite, and a bearer JWT), with how long each stolen credential stays
+//! `HttpOnly` / `Secure` / `SameSite`, and a bearer JWT), with how long each stolen credential stays
 //! useful.
 //!
 //! Deterministic: every scenario is a function of its inputs; the GUI steps through `steps`.
