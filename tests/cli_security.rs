@@ -44,7 +44,10 @@ fn key(name: &str) -> Key {
 }
 
 fn obj(v: Value) -> JsonObject {
-    v.as_object().unwrap().clone()
+    match v {
+        Value::Object(m) => m,
+        other => panic!("not an object: {other}"),
+    }
 }
 
 fn clean_claims() -> JsonObject {
