@@ -77,7 +77,7 @@ impl Attack {
         match self {
             Self::None => "alg: none",
             Self::NoneCase => "alg: nOnE (case trick)",
-            Self::Confusion => "Algorithm confusion (RS/ES → HS256)",
+            Self::Confusion => "Algorithm confusion (RS/ES to HS256)",
             Self::EmbeddedJwk => "Embedded jwk header",
             Self::Jku => "Attacker's jku URL",
             Self::KidTraversal => "kid path traversal",

@@ -9,7 +9,7 @@ use crate::ui::keys::KeysPanel;
 use crate::ui::platform::{NativePlatform, Platform};
 pub use crate::ui::state::Tab;
 use crate::ui::state::{AppState, Command, SAMPLES, ThemePreference};
-use crate::ui::{clock, sign, theme, verify};
+use crate::ui::{clock, security, sign, theme, verify};
 
 /// Where persisted settings live in eframe's storage.
 const SETTINGS_KEY: &str = "tokenbench-settings";
@@ -123,7 +123,7 @@ impl TokenbenchApp {
     #[must_use]
     pub fn next_repaint(&self) -> Option<std::time::Duration> {
         use std::time::Duration;
-        if !self.state.generating.is_empty() || !self.state.fetching.is_empty() {
+        if !self.state.generating.is_empty() || !self.state.fetching.is_empty() || self.state.security.busy() {
             return Some(Duration::from_millis(100));
         }
         match self.state.clock.mode() {
@@ -223,6 +223,7 @@ impl eframe::App for TokenbenchApp {
             Tab::Sign => {
                 egui::ScrollArea::vertical().id_salt("sign-scroll").show(ui, |ui| sign::ui(ui, &self.state, &mut out));
             }
+            Tab::Security => security::ui(ui, &self.state, &mut out),
         });
 
         self.apply(out);

@@ -6,6 +6,7 @@ pub mod clock;
 pub mod decode;
 pub mod keys;
 pub mod platform;
+pub mod security;
 pub mod sign;
 pub mod state;
 pub mod theme;

@@ -14,6 +14,7 @@ use crate::core::sign::{self, ExportFormat, KeySpec};
 use crate::core::token::{self, JsonObject, Token};
 use crate::core::verify::{self, Policy, Verification};
 use crate::ui::platform::Platform;
+use crate::ui::security::{LabContext, SecurityCommand, SecurityEffect, SecurityLab};
 
 /// The sample tokens of the Samples menu: (title, token).
 pub const SAMPLES: [(&str, &str); 7] = [
@@ -64,11 +65,13 @@ pub enum Tab {
     Decode,
     /// The signing editor.
     Sign,
+    /// The security lab: audit, weak-secret cracking, attack forgeries, session risks.
+    Security,
 }
 
 impl Tab {
     /// Every tab, in the order of the tab bar.
-    pub const ALL: [Tab; 2] = [Tab::Decode, Tab::Sign];
+    pub const ALL: [Tab; 3] = [Tab::Decode, Tab::Sign, Tab::Security];
 
     /// The tab's name in the tab bar.
     #[must_use]
@@ -76,6 +79,7 @@ impl Tab {
         match self {
             Tab::Decode => "Decode",
             Tab::Sign => "Sign",
+            Tab::Security => "Security",
         }
     }
 
@@ -85,6 +89,9 @@ impl Tab {
         match self {
             Tab::Decode => "Paste or open a token and read its header and claims",
             Tab::Sign => "Edit a token's header and claims and sign them with a loaded key",
+            Tab::Security => {
+                "Audit the token, crack a weak secret, forge attacks and see this verifier reject them, step through session attacks"
+            }
         }
     }
 }
@@ -196,6 +203,8 @@ pub enum Command {
     SetHistory(bool),
     /// Forget the status message.
     DismissMessage,
+    /// A command of the Security tab.
+    Security(SecurityCommand),
 }
 
 /// How loud a status message is.
@@ -289,6 +298,8 @@ pub struct AppState {
     pub history: Vec<String>,
     /// Keys being generated in the background: what, and where the result will arrive.
     pub generating: Vec<(KeySpec, std::sync::mpsc::Receiver<crate::core::error::Result<keys::Key>>)>,
+    /// The Security tab's lab.
+    pub security: SecurityLab,
     /// Key fetches under way: the URL, and where the result will arrive.
     pub fetching: Vec<(String, std::sync::mpsc::Receiver<crate::core::error::Result<fetch::Fetched>>)>,
     /// The simulated second the verdict was computed at (to re-judge as time moves).
@@ -393,12 +404,33 @@ impl AppState {
                 }
             }
             Command::DismissMessage => self.message = None,
+            Command::Security(c) => self.handle_security(c, platform),
+        }
+    }
+
+    /// The Security tab's commands: its lab decides, reading the token, keys, policy and clock.
+    fn handle_security(&mut self, command: SecurityCommand, platform: &mut dyn Platform) {
+        let ctx =
+            LabContext { input: &self.input, keys: self.keys.keys(), policy: &self.policy, now: self.clock.now() };
+        let effect = self.security.handle(command, ctx, platform);
+        self.security_effect(effect);
+    }
+
+    /// Applies what the Security lab asks of the app.
+    fn security_effect(&mut self, effect: Option<SecurityEffect>) {
+        match effect {
+            Some(SecurityEffect::AddKey(key)) => self.add_keys(Ok(vec![*key])),
+            Some(SecurityEffect::Message(text, true)) => self.error(text),
+            Some(SecurityEffect::Message(text, false)) => self.info(text),
+            None => {}
         }
     }
 
     /// Collects finished background work and re-judges the token when the simulated clock has
     /// moved to another second. Called each frame; cheap when nothing changed.
     pub fn tick(&mut self) {
+        let effect = self.security.tick();
+        self.security_effect(effect);
         for result in finished(&mut self.generating) {
             self.add_keys(result.map(|k| vec![k]));
         }

@@ -1,0 +1,1086 @@
+//! The Security tab: the audit of the current token (and of a session cookie), weak-secret
+//! cracking in the background with progress and cancel, the attack forgeries judged by our own
+//! verifier, and the session risks stepped through.
+//!
+//! [`SecurityLab`] is the lab's state; [`SecurityLab::handle`] is its one transition function,
+//! reached through `Command::Security`. [`ui`] only draws.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::sync::mpsc::{Receiver, TryRecvError};
+use std::time::{Duration, Instant};
+
+use egui::{Color32, RichText, Ui};
+
+use crate::core::audit::{self, Cookie, Finding, SameSite, Severity, TokenAuditOptions, human_duration};
+use crate::core::clock::UnixSeconds;
+use crate::core::crack::{self, CrackError, CrackReport, Progress, Rules, Target};
+use crate::core::forge::{self, Attack, Forged};
+use crate::core::keys::{self, Key, KeyMaterial, SecretEncoding};
+use crate::core::session_risk::{self, CookieFlags, Scenario, SessionLifetimes};
+use crate::core::sign::{self, ExportFormat};
+use crate::core::token::{self, Token};
+use crate::core::verify::{self, Policy, Verification};
+use crate::ui::platform::Platform;
+use crate::ui::state::{AppState, Command};
+use crate::ui::theme::verdict_colour;
+use crate::ui::verify::headline;
+
+/// The lab's four parts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Section {
+    /// Findings on the token and on a cookie.
+    #[default]
+    Audit,
+    /// Weak-secret cracking.
+    Crack,
+    /// Attack forgeries.
+    Forge,
+    /// Session fixation and hijacking.
+    Sessions,
+}
+
+impl Section {
+    const ALL: [Self; 4] = [Self::Audit, Self::Crack, Self::Forge, Self::Sessions];
+
+    fn label(self) -> &'static str {
+        match self {
+            Self::Audit => "Audit",
+            Self::Crack => "Crack the secret",
+            Self::Forge => "Forge attacks",
+            Self::Sessions => "Session risks",
+        }
+    }
+}
+
+/// Which session scenario is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ScenarioKind {
+    /// Session fixation.
+    #[default]
+    Fixation,
+    /// A stolen session cookie.
+    CookieTheft,
+    /// A stolen bearer JWT.
+    JwtTheft,
+}
+
+/// Everything the Security tab can ask for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SecurityCommand {
+    /// Show a part of the lab.
+    Show(Section),
+    /// Audit the current token (or the URL carrying it) with the loaded keys.
+    RunAudit,
+    /// Replace the `Set-Cookie` text.
+    SetCookieText(String),
+    /// Audit the `Set-Cookie` text.
+    AuditCookie,
+    /// Apply the crack rules (case variants, digits, years).
+    SetRules(bool),
+    /// Worker threads for the crack.
+    SetThreads(usize),
+    /// Ask for a wordlist file.
+    ChooseWordlist,
+    /// Use this wordlist file.
+    SetWordlist(Option<PathBuf>),
+    /// Start cracking the current token's secret in the background.
+    StartCrack,
+    /// Stop the running crack.
+    CancelCrack,
+    /// Add the recovered secret to the key list.
+    AddFoundSecret,
+    /// Forge an attack from the current token and judge it.
+    OpenAttack(Attack),
+    /// Claim changes applied to forgeries: `CLAIM=VALUE, CLAIM=VALUE`.
+    SetClaimChanges(String),
+    /// Show a session scenario (from its first step).
+    ShowScenario(ScenarioKind),
+    /// Whether the server regenerates the session id at login (fixation).
+    SetRegenerate(bool),
+    /// The session cookie's flags (hijacking).
+    SetCookieFlags(CookieFlags),
+    /// Server-side session timeouts in seconds: (idle, absolute).
+    SetSessionTimeouts(f64, f64),
+    /// Show steps up to this one.
+    StepTo(usize),
+}
+
+/// What the lab asks of the rest of the app.
+#[derive(Debug)]
+pub enum SecurityEffect {
+    /// Add this key to the key list.
+    AddKey(Box<Key>),
+    /// Show this status message (error when true).
+    Message(String, bool),
+}
+
+/// What the lab reads from the app when handling a command.
+#[derive(Debug, Clone, Copy)]
+pub struct LabContext<'a> {
+    /// The token input as typed (maybe a URL).
+    pub input: &'a str,
+    /// The loaded keys.
+    pub keys: &'a [Key],
+    /// The verification policy.
+    pub policy: &'a Policy,
+    /// The simulated now.
+    pub now: UnixSeconds,
+}
+
+/// A crack running in the background.
+#[derive(Debug)]
+pub struct CrackJob {
+    /// Shared counters and the cancel switch.
+    pub progress: Arc<Progress>,
+    /// When it started.
+    pub started: Instant,
+    /// Wordlist size in bytes (for the progress bar and ETA).
+    pub total_bytes: u64,
+    /// The token text attacked.
+    pub token: String,
+    /// Threads used.
+    pub threads: usize,
+    /// When cancel was pressed.
+    pub cancel_pressed: Option<Instant>,
+    rx: Receiver<Result<CrackReport, CrackError>>,
+}
+
+/// A finished crack.
+#[derive(Debug, Clone)]
+pub struct CrackOutcome {
+    /// The report, or why it failed.
+    pub result: Result<CrackReport, String>,
+    /// The token text attacked.
+    pub token: String,
+    /// Threads used.
+    pub threads: usize,
+    /// From cancel pressed to every worker stopped.
+    pub stop_latency: Option<Duration>,
+}
+
+/// One forgery with our verifier's verdict on it.
+#[derive(Debug, Clone)]
+pub struct ForgeView {
+    /// The forged token and its parts.
+    pub forged: Forged,
+    /// Our verifier's verdict with the loaded keys.
+    pub verification: Verification,
+    /// Which key the confusion attack used as the HMAC secret.
+    pub key_used: Option<String>,
+}
+
+/// The Security tab's state.
+#[derive(Debug)]
+pub struct SecurityLab {
+    /// The part shown.
+    pub section: Section,
+    /// The last token audit: the token text it judged, and its findings or why it failed.
+    pub audit: Option<(String, Result<Vec<Finding>, String>)>,
+    /// The `Set-Cookie` text.
+    pub cookie_text: String,
+    /// The last cookie audit.
+    pub cookie_audit: Option<Result<(Cookie, Vec<Finding>), String>>,
+    /// Crack rules on or off.
+    pub rules: bool,
+    /// Crack threads.
+    pub threads: usize,
+    /// The wordlist file; `None` is the bundled list.
+    pub wordlist: Option<PathBuf>,
+    /// The running crack.
+    pub job: Option<CrackJob>,
+    /// The last finished crack.
+    pub outcome: Option<CrackOutcome>,
+    /// The forgery shown, or why it could not be made.
+    pub forged: Option<(Attack, Result<ForgeView, String>)>,
+    /// Claim changes for forgeries.
+    pub claim_changes: String,
+    /// The session scenario shown.
+    pub scenario: ScenarioKind,
+    /// Fixation: does the server regenerate the id at login.
+    pub regenerate: bool,
+    /// Hijacking: the cookie's flags.
+    pub flags: CookieFlags,
+    /// Server-side idle and absolute session timeouts, seconds.
+    pub timeouts: (f64, f64),
+    /// Steps shown so far.
+    pub step: usize,
+}
+
+impl Default for SecurityLab {
+    fn default() -> Self {
+        let defaults = SessionLifetimes::default();
+        Self {
+            section: Section::Audit,
+            audit: None,
+            cookie_text: "Set-Cookie: sid=4711; Path=/".into(),
+            cookie_audit: None,
+            rules: false,
+            threads: crack::default_threads(),
+            wordlist: None,
+            job: None,
+            outcome: None,
+            forged: None,
+            claim_changes: "sub=admin".into(),
+            scenario: ScenarioKind::Fixation,
+            regenerate: false,
+            flags: CookieFlags { http_only: false, secure: false, same_site: SameSite::Unset },
+            timeouts: (defaults.idle_timeout, defaults.absolute_timeout),
+            step: 1,
+        }
+    }
+}
+
+/// The token in the input: parsed directly, or read out of a URL.
+fn current_token(input: &str) -> Result<(Token, Option<audit::UrlSource>), String> {
+    if input.trim().is_empty() {
+        return Err("no token: paste one on the Decode tab (or a URL carrying one)".into());
+    }
+    match audit::token_from_url(input) {
+        Some((text, src)) => token::parse(&text).map(|t| (t, Some(src))).map_err(|e| e.to_string()),
+        None => token::parse(input).map(|t| (t, None)).map_err(|e| e.to_string()),
+    }
+}
+
+impl SecurityLab {
+    /// True while background work runs (the window keeps repainting for the progress bar).
+    #[must_use]
+    pub fn busy(&self) -> bool {
+        self.job.is_some()
+    }
+
+    /// The secret the last crack recovered, for the token it attacked.
+    #[must_use]
+    pub fn found_secret(&self) -> Option<(&[u8], &str)> {
+        let o = self.outcome.as_ref()?;
+        let r = o.result.as_ref().ok()?;
+        r.secret.as_deref().map(|s| (s, o.token.as_str()))
+    }
+
+    /// Applies one command.
+    pub fn handle(
+        &mut self,
+        command: SecurityCommand,
+        ctx: LabContext<'_>,
+        platform: &mut dyn Platform,
+    ) -> Option<SecurityEffect> {
+        match command {
+            SecurityCommand::Show(s) => self.section = s,
+            SecurityCommand::RunAudit => self.run_audit(ctx),
+            SecurityCommand::SetCookieText(t) => self.cookie_text = t,
+            SecurityCommand::AuditCookie => self.cookie_audit = Some(audit::audit_cookie(&self.cookie_text, ctx.now)),
+            SecurityCommand::SetRules(on) => self.rules = on,
+            SecurityCommand::SetThreads(n) => self.threads = n.clamp(1, 64),
+            SecurityCommand::ChooseWordlist => {
+                if let Some(path) = platform.pick_files("Choose a wordlist", false).into_iter().next() {
+                    self.wordlist = Some(path);
+                }
+            }
+            SecurityCommand::SetWordlist(p) => self.wordlist = p,
+            SecurityCommand::StartCrack => return self.start_crack(ctx),
+            SecurityCommand::CancelCrack => {
+                if let Some(job) = &mut self.job {
+                    job.progress.cancel();
+                    job.cancel_pressed.get_or_insert_with(Instant::now);
+                }
+            }
+            SecurityCommand::AddFoundSecret => {
+                let (secret, _) = self.found_secret()?;
+                return Some(match keys::load_secret(secret, SecretEncoding::Raw, "cracked secret") {
+                    Ok(key) => SecurityEffect::AddKey(Box::new(key)),
+                    Err(e) => SecurityEffect::Message(e.to_string(), true),
+                });
+            }
+            SecurityCommand::OpenAttack(a) => self.open_attack(a, ctx),
+            SecurityCommand::SetClaimChanges(t) => self.claim_changes = t,
+            SecurityCommand::ShowScenario(s) => {
+                self.scenario = s;
+                self.step = 1;
+            }
+            SecurityCommand::SetRegenerate(on) => {
+                self.regenerate = on;
+                self.step = 1;
+            }
+            SecurityCommand::SetCookieFlags(f) => {
+                self.flags = f;
+                self.step = 1;
+            }
+            SecurityCommand::SetSessionTimeouts(idle, absolute) => {
+                self.timeouts = (idle.max(60.0), absolute.max(idle.max(60.0)));
+            }
+            SecurityCommand::StepTo(n) => self.step = n.max(1),
+        }
+        None
+    }
+
+    fn run_audit(&mut self, ctx: LabContext<'_>) {
+        let text = ctx.input.to_owned();
+        let result = current_token(ctx.input).and_then(|(t, url)| {
+            let cracked = self
+                .found_secret()
+                .filter(|(_, attacked)| *attacked == t.text)
+                .map(|(s, _)| (s.to_vec(), "recovered by the crack on this tab".to_owned()));
+            let opts = TokenAuditOptions { keys: ctx.keys, now: ctx.now, wordlist: None, url, cracked };
+            audit::audit_token(&t, &opts).map_err(|e| e.to_string())
+        });
+        self.audit = Some((text, result));
+    }
+
+    fn start_crack(&mut self, ctx: LabContext<'_>) -> Option<SecurityEffect> {
+        if self.job.is_some() {
+            return None;
+        }
+        let target = match current_token(ctx.input)
+            .and_then(|(t, _)| Target::from_token(&t).map(|x| (x, t.text)).map_err(|e| e.to_string()))
+        {
+            Ok(t) => t,
+            Err(e) => return Some(SecurityEffect::Message(e, true)),
+        };
+        let (target, token_text) = target;
+        let total_bytes = match &self.wordlist {
+            None => crack::BUNDLED_WORDLIST.len() as u64,
+            Some(p) => match std::fs::metadata(p) {
+                Ok(m) => m.len(),
+                Err(e) => return Some(SecurityEffect::Message(format!("cannot read {}: {e}", p.display()), true)),
+            },
+        };
+        let progress = Arc::new(Progress::default());
+        let (tx, rx) = std::sync::mpsc::channel();
+        let shared = Arc::clone(&progress);
+        let rules = if self.rules { Rules::ALL } else { Rules::NONE };
+        let threads = self.threads;
+        let wordlist = self.wordlist.clone();
+        std::thread::spawn(move || {
+            let result = match wordlist {
+                Some(path) => crack::crack_file(&target, &path, rules, threads, &shared),
+                None => crack::crack_bundled(&target, rules, threads, &shared),
+            };
+            // The window may have closed meanwhile.
+            let _ = tx.send(result);
+        });
+        self.outcome = None;
+        self.job = Some(CrackJob {
+            progress,
+            started: Instant::now(),
+            total_bytes,
+            token: token_text,
+            threads,
+            cancel_pressed: None,
+            rx,
+        });
+        None
+    }
+
+    /// Collects a finished crack. Called every frame.
+    pub fn tick(&mut self) -> Option<SecurityEffect> {
+        let job = self.job.as_ref()?;
+        let result = match job.rx.try_recv() {
+            Ok(r) => r.map_err(|e| e.to_string()),
+            Err(TryRecvError::Empty) => return None,
+            Err(TryRecvError::Disconnected) => Err("the crack stopped unexpectedly".into()),
+        };
+        let job = self.job.take()?;
+        let message = match &result {
+            Ok(r) => match r.secret_text() {
+                Some(s) => format!("found the secret {s:?} after {} candidates", r.candidates),
+                None if r.cancelled => format!("crack cancelled after {} candidates", r.candidates),
+                None => format!("the secret is not in the list ({} candidates)", r.candidates),
+            },
+            Err(e) => e.clone(),
+        };
+        let error = result.is_err();
+        self.outcome = Some(CrackOutcome {
+            result,
+            token: job.token,
+            threads: job.threads,
+            stop_latency: job.cancel_pressed.map(|t| t.elapsed()),
+        });
+        Some(SecurityEffect::Message(message, error))
+    }
+
+    fn open_attack(&mut self, attack: Attack, ctx: LabContext<'_>) {
+        let made = (|| {
+            let (original, _) = current_token(ctx.input)?;
+            let set = self
+                .claim_changes
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(forge::parse_set)
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| e.to_string())?;
+            // The public key an attacker downloads: the first loaded RSA/EC/OKP key, as PEM.
+            let public = ctx.keys.iter().enumerate().find(|(_, k)| !matches!(k.material, KeyMaterial::Oct { .. }));
+            let pem = public.and_then(|(_, k)| sign::export(k, ExportFormat::Pem, false).ok());
+            let key_used = public.map(|(i, k)| format!("the PEM of key #{} ({})", i + 1, k.label()));
+            if attack.needs_key() && pem.is_none() {
+                return Err("the confusion attack needs the issuer's public key: load it in the key list".to_owned());
+            }
+            let forged =
+                forge::forge(&original, attack, pem.as_deref().map(str::as_bytes), &set).map_err(|e| e.to_string())?;
+            let parsed = token::parse(&forged.token).map_err(|e| e.to_string())?;
+            let verification = verify::verify(&parsed, ctx.keys, ctx.policy, ctx.now);
+            Ok(ForgeView { forged, verification, key_used: if attack.needs_key() { key_used } else { None } })
+        })();
+        self.forged = Some((attack, made));
+    }
+
+    /// The lifetimes the session scenarios use: the server's timeouts and the current token's
+    /// remaining lifetime (`exp` - now; an hour when there is no token).
+    #[must_use]
+    pub fn lifetimes(&self, input: &str, now: UnixSeconds) -> (SessionLifetimes, String) {
+        let (jwt_remaining, source) = match current_token(input) {
+            Ok((t, _)) => match t.claims().and_then(|c| token::numeric_date(c, "exp").ok().flatten()) {
+                Some(exp) => ((exp - now).max(0.0), "the current token's exp".to_owned()),
+                None if t.claims().is_some() => (f64::INFINITY, "the current token has no exp".to_owned()),
+                None => (3600.0, "no claims in the current token: a 1 h token assumed".to_owned()),
+            },
+            Err(_) => (3600.0, "no token loaded: a 1 h token assumed".to_owned()),
+        };
+        let (idle, absolute) = self.timeouts;
+        (SessionLifetimes { idle_timeout: idle, absolute_timeout: absolute, jwt_remaining }, source)
+    }
+
+    /// The scenario shown, built from the lab's settings.
+    #[must_use]
+    pub fn current_scenario(&self, input: &str, now: UnixSeconds) -> Scenario {
+        let (l, _) = self.lifetimes(input, now);
+        match self.scenario {
+            ScenarioKind::Fixation => session_risk::fixation(self.regenerate, &l),
+            ScenarioKind::CookieTheft => session_risk::cookie_theft(self.flags, &l),
+            ScenarioKind::JwtTheft => session_risk::jwt_theft(&l),
+        }
+    }
+}
+
+/// Wraps a lab command.
+fn cmd(c: SecurityCommand) -> Command {
+    Command::Security(c)
+}
+
+/// Draws the Security tab.
+pub fn ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
+    let lab = &state.security;
+    ui.heading("Security lab");
+    ui.label("JWT's attack surface and the session's, on your own token: findings, the secret's strength, forged tokens judged by this verifier, and session attacks step by step.");
+    ui.horizontal_wrapped(|ui| {
+        for s in Section::ALL {
+            if ui.selectable_label(lab.section == s, s.label()).clicked() {
+                out.push(cmd(SecurityCommand::Show(s)));
+            }
+        }
+    });
+    ui.separator();
+    egui::ScrollArea::vertical().id_salt("security-scroll").auto_shrink([false, false]).show(ui, |ui| {
+        match lab.section {
+            Section::Audit => audit_ui(ui, state, out),
+            Section::Crack => crack_ui(ui, state, out),
+            Section::Forge => forge_ui(ui, state, out),
+            Section::Sessions => sessions_ui(ui, state, out),
+        }
+    });
+}
+
+fn severity_colour(s: Severity, dark: bool) -> Color32 {
+    match s {
+        Severity::High => verdict_colour(Some(false), dark),
+        Severity::Medium => verdict_colour(None, dark),
+        Severity::Low => {
+            if dark {
+                Color32::from_rgb(0x4f, 0xc3, 0xf7)
+            } else {
+                Color32::from_rgb(0x00, 0x6f, 0xa8)
+            }
+        }
+        Severity::Info => Color32::GRAY,
+    }
+}
+
+fn findings_list(ui: &mut Ui, findings: &[Finding]) {
+    let dark = ui.visuals().dark_mode;
+    if findings.is_empty() {
+        ui.colored_label(verdict_colour(Some(true), dark), "No findings.");
+    }
+    for f in findings {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new(f.severity.name().to_uppercase()).strong().color(severity_colour(f.severity, dark)));
+            ui.label(RichText::new(f.id).monospace().strong());
+            ui.label(&f.message);
+            ui.label(RichText::new(f.reference).weak().small());
+        });
+    }
+}
+
+fn audit_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
+    let lab = &state.security;
+    ui.label(RichText::new("Token audit").strong());
+    ui.label("Checks the token in the Decode tab (or a URL carrying one) and the loaded keys: unsigned or weakly keyed tokens, lifetimes, headers a naive verifier would follow, injection in kid, personal data in claims.");
+    ui.horizontal_wrapped(|ui| {
+        if ui.button("Run the audit").clicked() {
+            out.push(cmd(SecurityCommand::RunAudit));
+        }
+        if let Some((text, _)) = &lab.audit
+            && *text != state.input
+        {
+            ui.label(RichText::new("The token changed since: run the audit again.").italics());
+        }
+    });
+    match &lab.audit {
+        None => {
+            ui.label("Press Run the audit to judge the current token.");
+        }
+        Some((_, Err(e))) => {
+            ui.colored_label(ui.visuals().error_fg_color, e);
+        }
+        Some((_, Ok(findings))) => {
+            let verdict = if audit::any_failing(findings) {
+                "High or medium findings: `tokenbench audit` would exit 1"
+            } else {
+                "Nothing high or medium: `tokenbench audit` would exit 0"
+            };
+            ui.label(RichText::new(verdict).strong());
+            findings_list(ui, findings);
+        }
+    }
+    if let Some((secret, _)) = lab.found_secret() {
+        found_secret_row(ui, secret, out);
+    }
+    ui.add_space(8.0);
+    ui.separator();
+    ui.label(RichText::new("Session cookie audit").strong());
+    ui.label("Paste a Set-Cookie header: its flags, lifetime and the session id's entropy.");
+    let mut text = lab.cookie_text.clone();
+    let label = ui.label("Set-Cookie header");
+    if ui
+        .add(egui::TextEdit::singleline(&mut text).desired_width(f32::INFINITY).code_editor())
+        .labelled_by(label.id)
+        .changed()
+    {
+        out.push(cmd(SecurityCommand::SetCookieText(text)));
+    }
+    if ui.button("Audit the cookie").clicked() {
+        out.push(cmd(SecurityCommand::AuditCookie));
+    }
+    match &lab.cookie_audit {
+        None => {}
+        Some(Err(e)) => {
+            ui.colored_label(ui.visuals().error_fg_color, e);
+        }
+        Some(Ok((cookie, findings))) => {
+            ui.label(format!(
+                "{}: HttpOnly {}, Secure {}, SameSite {:?}, kept for {}; value of {} characters, about {:.0} bits",
+                cookie.name,
+                yes_no(cookie.http_only),
+                yes_no(cookie.secure),
+                cookie.same_site,
+                cookie.lifetime(state.clock.now()).map_or_else(|| "the browser session".into(), human_duration),
+                cookie.value.chars().count(),
+                audit::estimated_entropy_bits(&cookie.value)
+            ));
+            findings_list(ui, findings);
+        }
+    }
+}
+
+fn yes_no(b: bool) -> &'static str {
+    if b { "yes" } else { "no" }
+}
+
+fn found_secret_row(ui: &mut Ui, secret: &[u8], out: &mut Vec<Command>) {
+    let dark = ui.visuals().dark_mode;
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new("HIGH").strong().color(severity_colour(Severity::High, dark)));
+            ui.label(RichText::new("weak-secret").monospace().strong());
+            ui.label(format!(
+                "the HMAC secret is {:?}: recovered from a wordlist, so anyone can mint tokens",
+                String::from_utf8_lossy(secret)
+            ));
+            if ui.button("Add as a key").on_hover_text("Add the recovered secret to the key list").clicked() {
+                out.push(cmd(SecurityCommand::AddFoundSecret));
+            }
+        });
+    });
+}
+
+fn crack_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
+    let lab = &state.security;
+    ui.label(RichText::new("Weak-secret cracking").strong());
+    ui.label("An HS256/384/512 token can be tested offline against any number of guesses: each guess costs a few SHA compressions. Pick a wordlist and watch the rate.");
+    let target = current_token(&state.input).and_then(|(t, _)| Target::from_token(&t).map_err(|e| e.to_string()));
+    match &target {
+        Ok(t) => {
+            ui.label(format!(
+                "{}: signing input of {} bytes, {} compressions per guess (the key block, the message blocks, two outer blocks).",
+                t.alg.name(),
+                t.signing_input.len(),
+                t.compressions_per_candidate()
+            ));
+        }
+        Err(e) => {
+            ui.colored_label(ui.visuals().error_fg_color, e);
+        }
+    }
+    ui.horizontal_wrapped(|ui| {
+        ui.label("Wordlist:");
+        let name = lab.wordlist.as_ref().map_or_else(
+            || format!("bundled ({} published default secrets)", crack::BUNDLED_WORDLIST.lines().count()),
+            |p| p.display().to_string(),
+        );
+        ui.label(RichText::new(name).monospace());
+        if ui.button("Choose a wordlist…").clicked() {
+            out.push(cmd(SecurityCommand::ChooseWordlist));
+        }
+        if lab.wordlist.is_some() && ui.button("Use the bundled list").clicked() {
+            out.push(cmd(SecurityCommand::SetWordlist(None)));
+        }
+    });
+    ui.horizontal_wrapped(|ui| {
+        let mut rules = lab.rules;
+        if ui
+            .checkbox(&mut rules, "Rules: case variants, digits 0-99, years")
+            .on_hover_text(format!("Up to {} guesses per line", Rules::ALL.variants_per_line()))
+            .changed()
+        {
+            out.push(cmd(SecurityCommand::SetRules(rules)));
+        }
+        let mut threads = lab.threads;
+        let label = ui.label("Threads");
+        if ui.add(egui::DragValue::new(&mut threads).range(1..=64)).labelled_by(label.id).changed() {
+            out.push(cmd(SecurityCommand::SetThreads(threads)));
+        }
+    });
+    match &lab.job {
+        Some(job) => {
+            let done = job.progress.bytes.load(Ordering::Relaxed);
+            let n = job.progress.candidates.load(Ordering::Relaxed);
+            let elapsed = job.started.elapsed();
+            let fraction = if job.total_bytes == 0 { 0.0 } else { done as f32 / job.total_bytes as f32 };
+            let rate = n as f64 / elapsed.as_secs_f64().max(1e-3);
+            let eta = crack::eta(elapsed, done, job.total_bytes)
+                .map_or_else(|| "estimating…".to_owned(), |d| human_duration(d.as_secs_f64()));
+            ui.add(egui::ProgressBar::new(fraction.min(1.0)).show_percentage());
+            ui.label(format!("{n} guesses, {rate:.0}/s on {} thread(s); about {eta} left", job.threads));
+            if ui.button("Cancel").clicked() {
+                out.push(cmd(SecurityCommand::CancelCrack));
+            }
+        }
+        None => {
+            if ui.add_enabled(target.is_ok(), egui::Button::new("Start cracking")).clicked() {
+                out.push(cmd(SecurityCommand::StartCrack));
+            }
+        }
+    }
+    if let Some(o) = &lab.outcome {
+        match &o.result {
+            Err(e) => {
+                ui.colored_label(ui.visuals().error_fg_color, e);
+            }
+            Ok(r) => {
+                let how = format!(
+                    "{} guesses in {:.2} s: {:.0}/s on {} thread(s)",
+                    r.candidates,
+                    r.elapsed.as_secs_f64(),
+                    r.rate(),
+                    o.threads
+                );
+                match &r.secret {
+                    Some(secret) => {
+                        ui.label(format!("Found: {how}."));
+                        found_secret_row(ui, secret, out);
+                    }
+                    None if r.cancelled => {
+                        let stop = o.stop_latency.map_or_else(String::new, |d| {
+                            format!("; every worker stopped {} ms after Cancel", d.as_millis())
+                        });
+                        ui.label(format!("Cancelled: {how}{stop}."));
+                    }
+                    None => {
+                        ui.label(format!("Not found: {how}. A secret that is not in a list still falls to a bigger list or rules unless it is 256 random bits."));
+                    }
+                }
+            }
+        }
+    }
+    ui.add_space(6.0);
+    ui.label(RichText::new("Defence: an HMAC secret of at least the hash size, from a CSPRNG (openssl rand -base64 32), never a word; or an asymmetric algorithm, so verifiers hold no signing key (RFC 8725 §3.5).").italics());
+}
+
+fn forge_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
+    let lab = &state.security;
+    ui.label(RichText::new("Attack forgeries").strong());
+    ui.label("Each attack is built from the current token. The forged token is then judged by this workbench's verifier with your loaded keys and policy, beside what a vulnerable verifier would do.");
+    ui.horizontal(|ui| {
+        let label = ui.label("Claim changes");
+        let mut text = lab.claim_changes.clone();
+        if ui
+            .add(egui::TextEdit::singleline(&mut text).hint_text("sub=admin, admin=true").desired_width(f32::INFINITY))
+            .labelled_by(label.id)
+            .on_hover_text("CLAIM=VALUE, comma-separated; VALUE as JSON when it parses, else a string")
+            .changed()
+        {
+            out.push(cmd(SecurityCommand::SetClaimChanges(text)));
+        }
+    });
+    ui.horizontal_wrapped(|ui| {
+        for a in Attack::ALL {
+            let open = lab.forged.as_ref().is_some_and(|(x, _)| *x == a);
+            if ui.selectable_label(open, a.title()).clicked() {
+                out.push(cmd(SecurityCommand::OpenAttack(a)));
+            }
+        }
+    });
+    let Some((attack, view)) = &lab.forged else {
+        ui.label("Pick an attack.");
+        return;
+    };
+    ui.separator();
+    ui.label(RichText::new(attack.title()).heading());
+    ui.label(attack.how());
+    match view {
+        Err(e) => {
+            ui.colored_label(ui.visuals().error_fg_color, e);
+        }
+        Ok(v) => forge_view(ui, *attack, v, state, out),
+    }
+}
+
+fn forge_view(ui: &mut Ui, attack: Attack, v: &ForgeView, state: &AppState, out: &mut Vec<Command>) {
+    let dark = ui.visuals().dark_mode;
+    if let Some(k) = &v.key_used {
+        ui.label(format!("HMAC secret used: {k}."));
+    }
+    ui.add(egui::Label::new(RichText::new(&v.forged.token).monospace().small()).wrap());
+    ui.horizontal_wrapped(|ui| {
+        if ui.small_button("Copy forged token").clicked() {
+            out.push(Command::Copy(v.forged.token.clone()));
+        }
+        if ui.small_button("Open it in Decode").on_hover_text("Replaces the current token").clicked() {
+            out.push(Command::SetToken(v.forged.token.clone()));
+            out.push(Command::SelectTab(crate::ui::state::Tab::Decode));
+        }
+    });
+    ui.label(
+        RichText::new(format!("Header: {}", serde_json::Value::Object(v.forged.header.clone()))).monospace().small(),
+    );
+    if let Some(jwks) = &v.forged.attacker_jwks {
+        ui.label(RichText::new(format!("The attacker serves at {}: {jwks}", forge::ATTACKER_JKU)).monospace().small());
+    }
+    ui.add_space(4.0);
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        ui.label(RichText::new("A vulnerable verifier").strong().color(verdict_colour(Some(false), dark)));
+        ui.label(attack.vulnerable());
+    });
+    let ver = &v.verification;
+    let rejected = !ver.valid;
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        let verdict = if rejected { "This workbench: REJECTED" } else { "This workbench: ACCEPTED" };
+        ui.label(RichText::new(verdict).strong().color(verdict_colour(Some(rejected), dark)));
+        ui.label(format!("{} — {}", headline(ver), ver.summary()));
+        for w in &ver.warnings {
+            ui.label(RichText::new(format!("warning: {w}")).small());
+        }
+        if state.keys.is_empty() {
+            ui.label(
+                RichText::new("No key is loaded: load the original token's key to see the real verdict.").italics(),
+            );
+        }
+        ui.label(RichText::new(format!("Why: {}", attack.why_rejected())).strong());
+    });
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        ui.label(RichText::new("Defence").strong());
+        ui.label(attack.defence());
+        ui.label(RichText::new(attack.reference()).weak().small());
+    });
+}
+
+fn sessions_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
+    let lab = &state.security;
+    let now = state.clock.now();
+    ui.label(RichText::new("Session risks").strong());
+    ui.label("Sessions have a smaller attack surface than JWTs, but not none. Step through each attack; change the defences and watch the outcome change.");
+    ui.horizontal_wrapped(|ui| {
+        for (kind, label) in [
+            (ScenarioKind::Fixation, "Session fixation"),
+            (ScenarioKind::CookieTheft, "Stolen session cookie"),
+            (ScenarioKind::JwtTheft, "Stolen JWT"),
+        ] {
+            if ui.selectable_label(lab.scenario == kind, label).clicked() {
+                out.push(cmd(SecurityCommand::ShowScenario(kind)));
+            }
+        }
+    });
+    match lab.scenario {
+        ScenarioKind::Fixation => {
+            let mut on = lab.regenerate;
+            if ui.checkbox(&mut on, "The server issues a new session id at login").changed() {
+                out.push(cmd(SecurityCommand::SetRegenerate(on)));
+            }
+        }
+        ScenarioKind::CookieTheft => {
+            ui.horizontal_wrapped(|ui| {
+                let mut f = lab.flags;
+                let mut changed = ui.checkbox(&mut f.http_only, "HttpOnly").changed();
+                changed |= ui.checkbox(&mut f.secure, "Secure").changed();
+                for (s, name) in [
+                    (SameSite::Unset, "SameSite unset"),
+                    (SameSite::None, "None"),
+                    (SameSite::Lax, "Lax"),
+                    (SameSite::Strict, "Strict"),
+                ] {
+                    if ui.radio(f.same_site == s, name).clicked() {
+                        f.same_site = s;
+                        changed = true;
+                    }
+                }
+                if changed {
+                    out.push(cmd(SecurityCommand::SetCookieFlags(f)));
+                }
+            });
+        }
+        ScenarioKind::JwtTheft => {}
+    }
+    let (lifetimes, source) = lab.lifetimes(&state.input, now);
+    ui.horizontal_wrapped(|ui| {
+        let (mut idle, mut absolute) = (lab.timeouts.0 / 60.0, lab.timeouts.1 / 3600.0);
+        let l1 = ui.label("Session idle timeout (min)");
+        let a = ui.add(egui::DragValue::new(&mut idle).range(1.0..=1440.0).speed(1.0)).labelled_by(l1.id);
+        let l2 = ui.label("absolute limit (h)");
+        let b = ui.add(egui::DragValue::new(&mut absolute).range(0.1..=720.0).speed(0.1)).labelled_by(l2.id);
+        if a.changed() || b.changed() {
+            out.push(cmd(SecurityCommand::SetSessionTimeouts(idle * 60.0, absolute * 3600.0)));
+        }
+        ui.label(
+            RichText::new(format!("JWT lifetime left: {} ({source})", lifetime_text(lifetimes.jwt_remaining))).weak(),
+        );
+    });
+    let scenario = lab.current_scenario(&state.input, now);
+    ui.separator();
+    ui.label(RichText::new(&scenario.title).heading());
+    let shown = lab.step.min(scenario.steps.len());
+    let dark = ui.visuals().dark_mode;
+    for (i, s) in scenario.steps.iter().take(shown).enumerate() {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new(format!("{}.", i + 1)).monospace());
+            ui.label(RichText::new(s.actor.name()).strong());
+            let colour = s.attacker_gains.map(|gain| verdict_colour(Some(!gain), dark));
+            match colour {
+                Some(c) => ui.colored_label(c, &s.text),
+                None => ui.label(&s.text),
+            };
+        });
+    }
+    ui.horizontal_wrapped(|ui| {
+        if ui.add_enabled(shown > 1, egui::Button::new("Previous step")).clicked() {
+            out.push(cmd(SecurityCommand::StepTo(shown - 1)));
+        }
+        if ui.add_enabled(shown < scenario.steps.len(), egui::Button::new("Next step")).clicked() {
+            out.push(cmd(SecurityCommand::StepTo(shown + 1)));
+        }
+        if ui.add_enabled(shown < scenario.steps.len(), egui::Button::new("Show all steps")).clicked() {
+            out.push(cmd(SecurityCommand::StepTo(scenario.steps.len())));
+        }
+        ui.label(format!("step {shown} of {}", scenario.steps.len()));
+    });
+    if shown >= scenario.steps.len() {
+        let colour = verdict_colour(Some(!scenario.attacker_wins), dark);
+        ui.colored_label(colour, RichText::new(&scenario.verdict).strong());
+        ui.label(RichText::new(format!("Defence: {}", scenario.defence)).italics());
+    }
+    ui.add_space(6.0);
+    usefulness_chart(ui, &lifetimes);
+}
+
+fn lifetime_text(s: f64) -> String {
+    if s.is_infinite() { "forever (no exp)".into() } else { human_duration(s) }
+}
+
+/// Bars: how long a stolen session cookie and a stolen JWT stay useful.
+fn usefulness_chart(ui: &mut Ui, l: &SessionLifetimes) {
+    ui.label(RichText::new("How long a stolen credential stays useful").strong());
+    ui.label(
+        RichText::new("Computed from the lifetimes above (the revocation lab's model will refine these figures).")
+            .weak()
+            .small(),
+    );
+    let session = l.stolen_session_useful_for();
+    let jwt = l.stolen_jwt_useful_for();
+    let longest = session.max(if jwt.is_finite() { jwt } else { session * 2.0 }).max(1.0);
+    let dark = ui.visuals().dark_mode;
+    let rows = [
+        ("Session cookie, until logout", 0.0, "0 s: the server deletes it"),
+        ("Session cookie, never logged out", session, ""),
+        ("JWT, logout or not", jwt, ""),
+    ];
+    for (label, secs, note) in rows {
+        ui.horizontal(|ui| {
+            ui.add_sized([190.0, 18.0], egui::Label::new(label).truncate());
+            let width = (ui.available_width() - 130.0).max(40.0);
+            let (rect, _) = ui.allocate_exact_size(egui::vec2(width, 14.0), egui::Sense::hover());
+            let frac = if secs.is_finite() { (secs / longest).clamp(0.0, 1.0) } else { 1.0 };
+            #[allow(clippy::cast_possible_truncation)]
+            let filled = egui::Rect::from_min_size(rect.min, egui::vec2(rect.width() * frac as f32, rect.height()));
+            ui.painter().rect_filled(rect, 2.0, ui.visuals().faint_bg_color);
+            ui.painter().rect_filled(filled, 2.0, verdict_colour(Some(secs <= 0.0), dark));
+            ui.label(if note.is_empty() { lifetime_text(secs) } else { note.to_owned() });
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable;
+
+    use crate::ui::app::{Settings, Tab, TokenbenchApp};
+    use crate::ui::platform::FakePlatform;
+    use crate::ui::state::Command;
+
+    fn app(platform: FakePlatform) -> Harness<'static, TokenbenchApp> {
+        let mut h = Harness::builder()
+            .with_size(egui::vec2(1280.0, 800.0))
+            .build_eframe(move |_cc| TokenbenchApp::with_platform(Box::new(platform), Settings::default()));
+        h.run();
+        h
+    }
+
+    /// Runs frames until `done` holds (background work) or 20 s pass.
+    fn run_until(h: &mut Harness<'static, TokenbenchApp>, done: impl Fn(&TokenbenchApp) -> bool) {
+        let start = std::time::Instant::now();
+        while !done(h.state()) && start.elapsed().as_secs() < 20 {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+            h.run();
+        }
+        h.run();
+    }
+
+    fn open_security(h: &mut Harness<'static, TokenbenchApp>) {
+        h.get_by_label("Security").click();
+        h.run();
+        assert_eq!(h.state().state.tab, Tab::Security);
+    }
+
+    #[test]
+    fn run_the_audit_and_the_cookie_audit() {
+        let mut h = app(FakePlatform::default());
+        h.state_mut().apply(vec![Command::LoadSample(2)]);
+        open_security(&mut h);
+        h.get_by_label("Run the audit").click();
+        h.run();
+        assert!(h.query_by_label("weak-secret").is_some(), "the jwt.io secret is in the bundled list");
+        assert!(h.query_by_label_contains("a-string-secret-at-least-256-bits-long").is_some());
+        assert!(h.query_by_label("missing-exp").is_some());
+        assert!(h.query_by_label_contains("would exit 1").is_some());
+        h.get_by_label("Audit the cookie").click();
+        h.run();
+        assert!(h.query_by_label("session-id-low-entropy").is_some());
+        assert!(h.query_by_label("cookie-no-httponly").is_some());
+    }
+
+    #[test]
+    fn start_and_cancel_a_crack() {
+        use std::io::Write;
+        let path = std::env::temp_dir().join(format!("tokenbench-ui-crack-{}.txt", std::process::id()));
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+        for i in 0..50_000 {
+            writeln!(f, "guess-{i}").unwrap();
+        }
+        drop(f);
+        let mut platform = FakePlatform::default();
+        platform.picks.push_back(vec![path.clone()]);
+        let mut h = app(platform);
+        h.state_mut().apply(vec![Command::LoadSample(2)]);
+        open_security(&mut h);
+        h.get_by_label("Crack the secret").click();
+        h.run();
+        h.get_by_label("Choose a wordlist…").click();
+        h.run();
+        // 50,000 lines x 628 rule variants: far more than the test will wait for.
+        h.get_by_label("Rules: case variants, digits 0-99, years").click();
+        h.run();
+        h.get_by_label("Start cracking").click();
+        h.run();
+        assert!(h.state().state.security.busy());
+        run_until(&mut h, |a| {
+            a.state
+                .security
+                .job
+                .as_ref()
+                .is_some_and(|j| j.progress.candidates.load(std::sync::atomic::Ordering::Relaxed) > 1000)
+        });
+        assert!(h.query_by_label_contains("guesses,").is_some(), "progress with the rate");
+        h.get_by_label("Cancel").click();
+        h.run();
+        run_until(&mut h, |a| !a.state.security.busy());
+        let outcome = h.state().state.security.outcome.clone().unwrap();
+        let report = outcome.result.unwrap();
+        assert!(report.cancelled && report.secret.is_none());
+        assert!(outcome.stop_latency.unwrap() < std::time::Duration::from_secs(1));
+        assert!(h.query_by_label_contains("Cancelled:").is_some());
+        std::fs::remove_file(path).unwrap();
+    }
+
+    #[test]
+    fn a_found_secret_becomes_a_key_in_one_click() {
+        let mut h = app(FakePlatform::default());
+        h.state_mut().apply(vec![Command::LoadSample(2)]);
+        open_security(&mut h);
+        h.get_by_label("Crack the secret").click();
+        h.run();
+        h.get_by_label("Start cracking").click();
+        h.run();
+        run_until(&mut h, |a| !a.state.security.busy());
+        assert!(h.query_by_label_contains("Found:").is_some());
+        assert!(h.state().state.verification.as_ref().is_some_and(|v| !v.valid), "no key yet");
+        h.get_by_label("Add as a key").click();
+        h.run();
+        assert_eq!(h.state().state.keys.len(), 1);
+        assert!(h.state().state.verification.as_ref().unwrap().valid, "the recovered secret verifies the token");
+    }
+
+    #[test]
+    fn open_an_attack_and_read_its_verdict() {
+        let mut h = app(FakePlatform::default());
+        h.state_mut().apply(vec![Command::LoadSampleKeys, Command::LoadSample(0)]);
+        open_security(&mut h);
+        h.get_by_label("Forge attacks").click();
+        h.run();
+        h.get_by_label("Algorithm confusion (RS/ES to HS256)").click();
+        h.run();
+        assert!(h.query_by_label("This workbench: REJECTED").is_some());
+        assert!(h.query_by_label_contains("HMAC secret used: the PEM of key #1").is_some());
+        assert!(h.query_by_label_contains("never used as an HMAC secret").is_some(), "why");
+        assert!(h.query_by_label_contains("Bind each key to one algorithm").is_some(), "the defence");
+        for attack in crate::core::forge::Attack::ALL {
+            h.get_by_label(attack.title()).click();
+            h.run();
+            assert!(h.query_by_label("This workbench: REJECTED").is_some(), "{attack:?}");
+        }
+    }
+
+    #[test]
+    fn step_through_a_session_scenario() {
+        let mut h = app(FakePlatform::default());
+        open_security(&mut h);
+        h.get_by_label("Session risks").click();
+        h.run();
+        h.get_by_label("Show all steps").click();
+        h.run();
+        assert!(h.query_by_label_contains("The attacker is the victim until the session ends").is_some());
+        h.get_by_label("The server issues a new session id at login").click();
+        h.run();
+        assert!(h.query_by_label_contains("step 1 of").is_some(), "a change starts over");
+        h.get_by_label("Show all steps").click();
+        h.run();
+        assert!(h.query_by_label_contains("Blocked").is_some());
+        h.get_by_label("Stolen JWT").click();
+        h.run();
+        h.get_by_label("Show all steps").click();
+        h.run();
+        assert!(h.query_by_label_contains("logout does not end a JWT").is_some());
+    }
+}
