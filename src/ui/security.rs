@@ -462,17 +462,18 @@ fn cmd(c: SecurityCommand) -> Command {
 /// Draws the Security tab.
 pub fn ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     let lab = &state.security;
-    ui.heading("Security lab");
-    ui.label("JWT's attack surface and the session's, on your own token: findings, the secret's strength, forged tokens judged by this verifier, and session attacks step by step.");
-    ui.horizontal_wrapped(|ui| {
-        for s in Section::ALL {
-            if ui.selectable_label(lab.section == s, s.label()).clicked() {
-                out.push(cmd(SecurityCommand::Show(s)));
-            }
-        }
-    });
-    ui.separator();
+    // One scroll area for everything, header included: at 800x480 the centre is narrow.
     egui::ScrollArea::vertical().id_salt("security-scroll").auto_shrink([false, false]).show(ui, |ui| {
+        ui.heading("Security lab");
+        ui.label("JWT's attack surface and the session's, on your own token, each with its defence.");
+        ui.horizontal_wrapped(|ui| {
+            for s in Section::ALL {
+                if ui.selectable_label(lab.section == s, s.label()).clicked() {
+                    out.push(cmd(SecurityCommand::Show(s)));
+                }
+            }
+        });
+        ui.separator();
         match lab.section {
             Section::Audit => audit_ui(ui, state, out),
             Section::Crack => crack_ui(ui, state, out),
@@ -516,19 +517,17 @@ fn audit_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     let lab = &state.security;
     ui.label(RichText::new("Token audit").strong());
     ui.label("Checks the token in the Decode tab (or a URL carrying one) and the loaded keys: unsigned or weakly keyed tokens, lifetimes, headers a naive verifier would follow, injection in kid, personal data in claims.");
-    ui.horizontal_wrapped(|ui| {
-        if ui.button("Run the audit").clicked() {
-            out.push(cmd(SecurityCommand::RunAudit));
-        }
-        if let Some((text, _)) = &lab.audit
-            && *text != state.input
-        {
-            ui.label(RichText::new("The token changed since: run the audit again.").italics());
-        }
-    });
+    // The audit follows the token: a new token is judged as soon as this view shows it.
+    let stale = lab.audit.as_ref().is_none_or(|(text, _)| *text != state.input);
+    if stale && !state.input.trim().is_empty() {
+        out.push(cmd(SecurityCommand::RunAudit));
+    }
+    if ui.button("Run the audit").on_hover_text("Again, e.g. after loading keys or moving the clock").clicked() {
+        out.push(cmd(SecurityCommand::RunAudit));
+    }
     match &lab.audit {
         None => {
-            ui.label("Press Run the audit to judge the current token.");
+            ui.label("Paste a token on the Decode tab (or a URL carrying one) to audit it.");
         }
         Some((_, Err(e))) => {
             ui.colored_label(ui.visuals().error_fg_color, e);
@@ -899,35 +898,37 @@ fn lifetime_text(s: f64) -> String {
     if s.is_infinite() { "forever (no exp)".into() } else { human_duration(s) }
 }
 
-/// Bars: how long a stolen session cookie and a stolen JWT stay useful.
+/// Bars: how long a stolen session cookie and a stolen JWT stay useful (log scale: minutes and
+/// years share the chart).
 fn usefulness_chart(ui: &mut Ui, l: &SessionLifetimes) {
     ui.label(RichText::new("How long a stolen credential stays useful").strong());
     ui.label(
-        RichText::new("Computed from the lifetimes above (the revocation lab's model will refine these figures).")
+        RichText::new("Log scale, from the lifetimes above (the revocation lab's model will refine these figures).")
             .weak()
             .small(),
     );
     let session = l.stolen_session_useful_for();
     let jwt = l.stolen_jwt_useful_for();
-    let longest = session.max(if jwt.is_finite() { jwt } else { session * 2.0 }).max(1.0);
+    let scale = |s: f64| (1.0 + s.min(10.0 * 365.0 * 86_400.0)).log10();
+    let longest = scale(session).max(scale(jwt)).max(1.0);
     let dark = ui.visuals().dark_mode;
     let rows = [
-        ("Session cookie, until logout", 0.0, "0 s: the server deletes it"),
-        ("Session cookie, never logged out", session, ""),
-        ("JWT, logout or not", jwt, ""),
+        ("Session cookie, victim logs out", 0.0, "0 s (deleted on the server)".to_owned()),
+        ("Session cookie, never logged out", session, lifetime_text(session)),
+        ("JWT, logout or not", jwt, lifetime_text(jwt)),
     ];
-    for (label, secs, note) in rows {
-        ui.horizontal(|ui| {
-            ui.add_sized([190.0, 18.0], egui::Label::new(label).truncate());
-            let width = (ui.available_width() - 130.0).max(40.0);
-            let (rect, _) = ui.allocate_exact_size(egui::vec2(width, 14.0), egui::Sense::hover());
-            let frac = if secs.is_finite() { (secs / longest).clamp(0.0, 1.0) } else { 1.0 };
-            #[allow(clippy::cast_possible_truncation)]
-            let filled = egui::Rect::from_min_size(rect.min, egui::vec2(rect.width() * frac as f32, rect.height()));
-            ui.painter().rect_filled(rect, 2.0, ui.visuals().faint_bg_color);
-            ui.painter().rect_filled(filled, 2.0, verdict_colour(Some(secs <= 0.0), dark));
-            ui.label(if note.is_empty() { lifetime_text(secs) } else { note.to_owned() });
+    for (label, secs, text) in rows {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(label);
+            ui.label(RichText::new(text).strong());
         });
+        let (rect, _) = ui.allocate_exact_size(egui::vec2(ui.available_width(), 12.0), egui::Sense::hover());
+        #[allow(clippy::cast_possible_truncation)]
+        let frac = (scale(secs) / longest).clamp(0.0, 1.0) as f32;
+        let filled = egui::Rect::from_min_size(rect.min, egui::vec2(rect.width() * frac, rect.height()));
+        ui.painter().rect_filled(rect, 2.0, ui.visuals().faint_bg_color);
+        ui.painter().rect_filled(filled, 2.0, verdict_colour(Some(secs <= 0.0), dark));
+        ui.add_space(2.0);
     }
 }
 
