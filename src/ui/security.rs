@@ -518,8 +518,8 @@ fn audit_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     ui.label(RichText::new("Token audit").strong());
     ui.label("Checks the token in the Decode tab (or a URL carrying one) and the loaded keys: unsigned or weakly keyed tokens, lifetimes, headers a naive verifier would follow, injection in kid, personal data in claims.");
     // The audit follows the token: a new token is judged as soon as this view shows it.
-    let stale = lab.audit.as_ref().is_none_or(|(text, _)| *text != state.input);
-    if stale && !state.input.trim().is_empty() {
+    let outdated = lab.audit.as_ref().is_none_or(|(text, _)| *text != state.input);
+    if outdated && !state.input.trim().is_empty() {
         out.push(cmd(SecurityCommand::RunAudit));
     }
     if ui.button("Run the audit").on_hover_text("Again, e.g. after loading keys or moving the clock").clicked() {
