@@ -659,7 +659,8 @@ fn crack_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
             let rate = n as f64 / elapsed.as_secs_f64().max(1e-3);
             let eta = crack::eta(elapsed, done, job.total_bytes)
                 .map_or_else(|| "estimating…".to_owned(), |d| human_duration(d.as_secs_f64()));
-            ui.add(egui::ProgressBar::new(fraction.min(1.0)).show_percentage());
+            let read = format!("{:.0}% of the wordlist read", 100.0 * fraction.min(1.0));
+            ui.add(egui::ProgressBar::new(fraction.min(1.0)).text(read));
             ui.label(format!("{n} guesses, {rate:.0}/s on {} thread(s); about {eta} left", job.threads));
             if ui.button("Cancel").clicked() {
                 out.push(cmd(SecurityCommand::CancelCrack));
@@ -672,38 +673,44 @@ fn crack_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
         }
     }
     if let Some(o) = &lab.outcome {
-        match &o.result {
-            Err(e) => {
-                ui.colored_label(ui.visuals().error_fg_color, e);
-            }
-            Ok(r) => {
-                let how = format!(
-                    "{} guesses in {:.2} s: {:.0}/s on {} thread(s)",
-                    r.candidates,
-                    r.elapsed.as_secs_f64(),
-                    r.rate(),
-                    o.threads
-                );
-                match &r.secret {
-                    Some(secret) => {
-                        ui.label(format!("Found: {how}."));
-                        found_secret_row(ui, secret, out);
-                    }
-                    None if r.cancelled => {
-                        let stop = o.stop_latency.map_or_else(String::new, |d| {
-                            format!("; every worker stopped {} ms after Cancel", d.as_millis())
-                        });
-                        ui.label(format!("Cancelled: {how}{stop}."));
-                    }
-                    None => {
-                        ui.label(format!("Not found: {how}. A secret that is not in a list still falls to a bigger list or rules unless it is 256 random bits."));
-                    }
+        crack_outcome_ui(ui, o, out);
+    }
+    ui.add_space(6.0);
+    ui.label(RichText::new("Defence: an HMAC secret of at least the hash size, from a CSPRNG (openssl rand -base64 32), never a word; or an asymmetric algorithm, so verifiers hold no signing key (RFC 8725 §3.5).").italics());
+}
+
+/// How the last crack ended: found (with the one-click key), cancelled (with how fast every
+/// worker stopped) or not found.
+fn crack_outcome_ui(ui: &mut Ui, o: &CrackOutcome, out: &mut Vec<Command>) {
+    match &o.result {
+        Err(e) => {
+            ui.colored_label(ui.visuals().error_fg_color, e);
+        }
+        Ok(r) => {
+            let how = format!(
+                "{} guesses in {:.2} s: {:.0}/s on {} thread(s)",
+                r.candidates,
+                r.elapsed.as_secs_f64(),
+                r.rate(),
+                o.threads
+            );
+            match &r.secret {
+                Some(secret) => {
+                    ui.label(format!("Found: {how}."));
+                    found_secret_row(ui, secret, out);
+                }
+                None if r.cancelled => {
+                    let stop = o.stop_latency.map_or_else(String::new, |d| {
+                        format!("; every worker stopped {} ms after Cancel", d.as_millis())
+                    });
+                    ui.label(format!("Cancelled: {how}{stop}."));
+                }
+                None => {
+                    ui.label(format!("Not found: {how}. A secret that is not in a list still falls to a bigger list or rules unless it is 256 random bits."));
                 }
             }
         }
     }
-    ui.add_space(6.0);
-    ui.label(RichText::new("Defence: an HMAC secret of at least the hash size, from a CSPRNG (openssl rand -base64 32), never a word; or an asymmetric algorithm, so verifiers hold no signing key (RFC 8725 §3.5).").italics());
 }
 
 fn forge_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
