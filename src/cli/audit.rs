@@ -66,7 +66,14 @@ pub(super) fn audit_cmd(args: &AuditArgs) -> Result<u8, Error> {
         if let Some(s) = &args.secret {
             loaded.push(keys::load_secret(s.as_bytes(), SecretEncoding::Utf8, "--secret")?);
         }
-        let opts = TokenAuditOptions { keys: &loaded, now, wordlist: args.wordlist.as_deref(), url, cracked: None };
+        let opts = TokenAuditOptions {
+            keys: &loaded,
+            now,
+            wordlist: args.wordlist.as_deref(),
+            url,
+            cracked: None,
+            skip_wordlist: false,
+        };
         let f = audit::audit_token(&token, &opts)
             .map_err(|e| Error::Io { path: "--wordlist".into(), reason: e.to_string() })?;
         findings.extend(f);

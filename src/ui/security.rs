@@ -27,6 +27,10 @@ use crate::ui::state::{AppState, Command};
 use crate::ui::theme::verdict_colour;
 use crate::ui::verify::headline;
 
+/// Signing inputs longer than this are not tried against the wordlist by the audit (64 KiB: about
+/// 400,000 compressions for the bundled list, a few ms).
+const AUDIT_WORDLIST_LIMIT: usize = 64 * 1024;
+
 /// The lab's four parts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Section {
@@ -243,6 +247,21 @@ fn current_token(input: &str) -> Result<(Token, Option<audit::UrlSource>), Strin
     }
 }
 
+/// The token a frame draws from: the app's parsed token (parsed once per change, never per
+/// frame), or one read out of a URL in the input.
+fn frame_token(state: &AppState) -> Result<std::borrow::Cow<'_, Token>, String> {
+    if let Some(t) = state.parsed() {
+        return Ok(std::borrow::Cow::Borrowed(t));
+    }
+    match audit::token_from_url(&state.input) {
+        Some((text, _)) => token::parse(&text).map(std::borrow::Cow::Owned).map_err(|e| e.to_string()),
+        None => Err(match &state.token {
+            Some(Err(e)) => e.to_string(),
+            _ => "no token: paste one on the Decode tab (or a URL carrying one)".to_owned(),
+        }),
+    }
+}
+
 impl SecurityLab {
     /// True while background work runs (the window keeps repainting for the progress bar).
     #[must_use]
@@ -321,8 +340,22 @@ impl SecurityLab {
                 .found_secret()
                 .filter(|(_, attacked)| *attacked == t.text)
                 .map(|(s, _)| (s.to_vec(), "recovered by the crack on this tab".to_owned()));
-            let opts = TokenAuditOptions { keys: ctx.keys, now: ctx.now, wordlist: None, url, cracked };
-            audit::audit_token(&t, &opts).map_err(|e| e.to_string())
+            // The bundled list is tried here on the UI thread only while that stays instant.
+            let huge = t.signatures.first().is_some_and(|sig| sig.signing_input.len() > AUDIT_WORDLIST_LIMIT);
+            let opts =
+                TokenAuditOptions { keys: ctx.keys, now: ctx.now, wordlist: None, url, cracked, skip_wordlist: huge };
+            let mut findings = audit::audit_token(&t, &opts).map_err(|e| e.to_string())?;
+            if huge && t.alg().is_some_and(|a| a.starts_with("HS")) {
+                findings.push(Finding {
+                    id: "weak-secret",
+                    severity: Severity::Info,
+                    message:
+                        "not tried here: the token is too large to test the wordlist instantly; use Crack the secret"
+                            .into(),
+                    reference: "RFC 8725 §3.5",
+                });
+            }
+            Ok(findings)
         });
         self.audit = Some((text, result));
     }
@@ -429,14 +462,14 @@ impl SecurityLab {
     /// The lifetimes the session scenarios use: the server's timeouts and the current token's
     /// remaining lifetime (`exp` - now; an hour when there is no token).
     #[must_use]
-    pub fn lifetimes(&self, input: &str, now: UnixSeconds) -> (SessionLifetimes, String) {
-        let (jwt_remaining, source) = match current_token(input) {
-            Ok((t, _)) => match t.claims().and_then(|c| token::numeric_date(c, "exp").ok().flatten()) {
+    pub fn lifetimes(&self, token: Option<&Token>, now: UnixSeconds) -> (SessionLifetimes, String) {
+        let (jwt_remaining, source) = match token {
+            Some(t) => match t.claims().and_then(|c| token::numeric_date(c, "exp").ok().flatten()) {
                 Some(exp) => ((exp - now).max(0.0), "the current token's exp".to_owned()),
                 None if t.claims().is_some() => (f64::INFINITY, "the current token has no exp".to_owned()),
                 None => (3600.0, "no claims in the current token: a 1 h token assumed".to_owned()),
             },
-            Err(_) => (3600.0, "no token loaded: a 1 h token assumed".to_owned()),
+            None => (3600.0, "no token loaded: a 1 h token assumed".to_owned()),
         };
         let (idle, absolute) = self.timeouts;
         (SessionLifetimes { idle_timeout: idle, absolute_timeout: absolute, jwt_remaining }, source)
@@ -444,8 +477,8 @@ impl SecurityLab {
 
     /// The scenario shown, built from the lab's settings.
     #[must_use]
-    pub fn current_scenario(&self, input: &str, now: UnixSeconds) -> Scenario {
-        let (l, _) = self.lifetimes(input, now);
+    pub fn current_scenario(&self, token: Option<&Token>, now: UnixSeconds) -> Scenario {
+        let (l, _) = self.lifetimes(token, now);
         match self.scenario {
             ScenarioKind::Fixation => session_risk::fixation(self.regenerate, &l),
             ScenarioKind::CookieTheft => session_risk::cookie_theft(self.flags, &l),
@@ -607,7 +640,7 @@ fn crack_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     let lab = &state.security;
     ui.label(RichText::new("Weak-secret cracking").strong());
     ui.label("An HS256/384/512 token can be tested offline against any number of guesses: each guess costs a few SHA compressions. Pick a wordlist and watch the rate.");
-    let target = current_token(&state.input).and_then(|(t, _)| Target::from_token(&t).map_err(|e| e.to_string()));
+    let target = frame_token(state).and_then(|t| Target::from_token(&t).map_err(|e| e.to_string()));
     match &target {
         Ok(t) => {
             ui.label(format!(
@@ -850,7 +883,8 @@ fn sessions_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
         }
         ScenarioKind::JwtTheft => {}
     }
-    let (lifetimes, source) = lab.lifetimes(&state.input, now);
+    let token = frame_token(state).ok();
+    let (lifetimes, source) = lab.lifetimes(token.as_deref(), now);
     ui.horizontal_wrapped(|ui| {
         let (mut idle, mut absolute) = (lab.timeouts.0 / 60.0, lab.timeouts.1 / 3600.0);
         let l1 = ui.label("Session idle timeout (min)");
@@ -864,7 +898,7 @@ fn sessions_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
             RichText::new(format!("JWT lifetime left: {} ({source})", lifetime_text(lifetimes.jwt_remaining))).weak(),
         );
     });
-    let scenario = lab.current_scenario(&state.input, now);
+    let scenario = lab.current_scenario(token.as_deref(), now);
     ui.separator();
     ui.label(RichText::new(&scenario.title).heading());
     let shown = lab.step.min(scenario.steps.len());
@@ -1068,6 +1102,24 @@ mod tests {
             h.run();
             assert!(h.query_by_label("This workbench: REJECTED").is_some(), "{attack:?}");
         }
+    }
+
+    #[test]
+    fn a_huge_token_skips_the_wordlist_in_the_window() {
+        use crate::core::keys::{SecretEncoding, load_secret};
+        let key = load_secret(b"secret", SecretEncoding::Utf8, "t").unwrap();
+        let mut claims = crate::core::token::JsonObject::new();
+        claims.insert("blob".into(), "x".repeat(1 << 20).into());
+        let big = crate::core::sign::sign(&crate::core::token::JsonObject::new(), &claims, "HS256", &key).unwrap();
+        let mut state = crate::ui::state::AppState::default();
+        let mut p = FakePlatform::default();
+        state.handle(Command::SetToken(big), &mut p);
+        state.handle(Command::Security(super::SecurityCommand::RunAudit), &mut p);
+        let findings = state.security.audit.as_ref().unwrap().1.as_ref().unwrap();
+        let weak: Vec<_> = findings.iter().filter(|f| f.id == "weak-secret").collect();
+        assert_eq!(weak.len(), 1);
+        assert_eq!(weak[0].severity, crate::core::audit::Severity::Info, "{:?}", weak[0]);
+        assert!(weak[0].message.contains("use Crack the secret"));
     }
 
     #[test]
