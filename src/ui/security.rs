@@ -990,14 +990,20 @@ mod tests {
         h
     }
 
-    /// Runs frames until `done` holds (background work) or 20 s pass.
+    /// Runs frames until `done` holds (background work) or 20 s pass. While work runs the
+    /// progress text changes every frame, so frames are stepped without waiting to settle.
     fn run_until(h: &mut Harness<'static, TokenbenchApp>, done: impl Fn(&TokenbenchApp) -> bool) {
         let start = std::time::Instant::now();
         while !done(h.state()) && start.elapsed().as_secs() < 20 {
             std::thread::sleep(std::time::Duration::from_millis(10));
+            h.step();
+        }
+        // Settle (and check accessibility) once nothing runs any more.
+        if h.state().state.security.busy() {
+            h.step();
+        } else {
             h.run();
         }
-        h.run();
     }
 
     fn open_security(h: &mut Harness<'static, TokenbenchApp>) {
@@ -1045,7 +1051,7 @@ mod tests {
         h.get_by_label("Rules: case variants, digits 0-99, years").click();
         h.run();
         h.get_by_label("Start cracking").click();
-        h.run();
+        h.step();
         assert!(h.state().state.security.busy());
         run_until(&mut h, |a| {
             a.state
@@ -1056,7 +1062,7 @@ mod tests {
         });
         assert!(h.query_by_label_contains("guesses,").is_some(), "progress with the rate");
         h.get_by_label("Cancel").click();
-        h.run();
+        h.step();
         run_until(&mut h, |a| !a.state.security.busy());
         let outcome = h.state().state.security.outcome.clone().unwrap();
         let report = outcome.result.unwrap();
@@ -1074,7 +1080,7 @@ mod tests {
         h.get_by_label("Crack the secret").click();
         h.run();
         h.get_by_label("Start cracking").click();
-        h.run();
+        h.step();
         run_until(&mut h, |a| !a.state.security.busy());
         assert!(h.query_by_label_contains("Found:").is_some());
         assert!(h.state().state.verification.as_ref().is_some_and(|v| !v.valid), "no key yet");
