@@ -507,7 +507,7 @@ pub fn luhn(digits: &[u32]) -> bool {
     sum.is_multiple_of(10)
 }
 
-/// "3 days 4 h", "45 min", "12 s".
+/// "3.5 years", "3 days 4 h", "45 min", "12 s".
 #[must_use]
 pub fn human_duration(seconds: f64) -> String {
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
@@ -516,11 +516,12 @@ pub fn human_duration(seconds: f64) -> String {
         0..=119 => format!("{s} s"),
         120..=7199 => format!("{} min", s / 60),
         7200..=172_799 => format!("{} h", s / 3600),
-        _ => {
+        172_800..=63_071_999 => {
             let days = s / 86_400;
             let hours = (s % 86_400) / 3600;
             if hours == 0 { format!("{days} days") } else { format!("{days} days {hours} h") }
         }
+        _ => format!("{:.1} years", s as f64 / (365.25 * 86_400.0)),
     }
 }
 
@@ -979,6 +980,7 @@ mod tests {
         assert!(!luhn(&[4, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2]));
         assert_eq!(human_duration(90_000.0), "25 h");
         assert_eq!(human_duration(200_000.0), "2 days 7 h");
+        assert_eq!(human_duration(9.1 * 365.25 * 86_400.0), "9.1 years");
         assert_eq!(human_duration(600.0), "10 min");
     }
 }

@@ -459,11 +459,11 @@ fn sessions_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
         ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new(format!("{}.", i + 1)).monospace());
             ui.label(RichText::new(s.actor.name()).strong());
-            let colour = s.attacker_gains.map(|gain| verdict_colour(Some(!gain), dark));
-            match colour {
-                Some(c) => ui.colored_label(c, &s.text),
-                None => ui.label(&s.text),
+            let text = match s.attacker_gains {
+                Some(gain) => RichText::new(&s.text).color(verdict_colour(Some(!gain), dark)),
+                None => RichText::new(&s.text),
             };
+            ui.add(egui::Label::new(text).wrap());
         });
     }
     ui.horizontal_wrapped(|ui| {
