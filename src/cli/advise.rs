@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use clap::Args;
 
-use super::out;
+use super::{out, out_json};
 use crate::core::advise::{self, Advice, Answers, AppKind, Favours};
 
 /// Arguments of `tokenbench advise`: one flag per advisor question.
@@ -60,9 +60,7 @@ impl AdviseArgs {
 pub(super) fn advise_cmd(args: &AdviseArgs) -> u8 {
     let advice = advise::advise(&args.answers());
     if args.json {
-        let mut text = serde_json::to_string_pretty(&advice).unwrap_or_default();
-        text.push('\n');
-        out(&text);
+        out_json(&serde_json::to_value(&advice).unwrap_or_default());
     } else {
         out(&advice_text(&advice));
     }

@@ -6,8 +6,11 @@
 //! the terminal safely).
 
 mod advise;
+mod audit;
+mod crack;
 mod decode;
 mod flow;
+mod forge;
 mod key;
 pub mod open;
 mod simulate;
@@ -23,8 +26,11 @@ use crate::core::error::Error;
 use crate::core::{limits, text, token};
 
 pub use advise::{AdviseArgs, advice_text};
+pub use audit::{AuditArgs, findings_text};
+pub use crack::CrackArgs;
 pub use decode::decoded_json;
 pub use flow::{FlowArgs, flow_json};
+pub use forge::ForgeArgs;
 pub use key::key_json;
 pub use simulate::{RevocationArgs, SimulateCommand, revocation_json, scale_json};
 pub use verify::{VerifyArgs, verification_json, verification_text};
@@ -56,6 +62,15 @@ pub enum Command {
     Verify(Box<VerifyArgs>),
     /// Open the window with these keys and this token loaded, on the verdict.
     Open(Box<open::OpenArgs>),
+    /// Security findings on a token (or a URL carrying one) or a Set-Cookie header; exit 0 when
+    /// nothing high or medium is found, 1 otherwise, 2 for unusable input.
+    Audit(Box<AuditArgs>),
+    /// Recover a weak HS256/384/512 secret from a wordlist; exit 0 and the secret when found, 1
+    /// when not, 2 for unusable input.
+    Crack(Box<CrackArgs>),
+    /// Print the token an attack would send (none, none-case, confusion, embedded-jwk, jku,
+    /// kid-traversal, psychic, tamper), built from a real one.
+    Forge(Box<ForgeArgs>),
     /// Work with keys.
     Key {
         /// The key subcommand.
@@ -95,6 +110,9 @@ pub fn run(command: Command) -> ExitCode {
         Command::Open(args) => return open::open(&args),
         Command::Advise(args) => Ok(advise::advise_cmd(&args)),
         Command::Simulate { command } => simulate::run(command),
+        Command::Audit(args) => audit::audit_cmd(&args),
+        Command::Crack(args) => crack::crack_cmd(&args),
+        Command::Forge(args) => forge::forge_cmd(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -12,7 +12,7 @@ use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 
 use super::flow::{self, FlowArgs};
-use super::out;
+use super::{out, out_json};
 use crate::core::clock::format_utc;
 use crate::core::error::Error;
 use crate::core::revoke::{
@@ -117,7 +117,7 @@ fn revocation(args: &RevocationArgs) -> Result<u8, Error> {
         if args.scale {
             value["scale"] = scale_json(&scenario);
         }
-        out(&(serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"));
+        out_json(&value);
     } else {
         out(&revocation_text(&sim, args.scale));
     }

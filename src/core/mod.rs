@@ -2,14 +2,18 @@
 //! drive the same engine.
 
 pub mod advise;
+pub mod audit;
 pub mod clock;
+pub mod crack;
 pub mod docs;
 pub mod error;
 pub mod fetch;
 pub mod flow;
+pub mod forge;
 pub mod keys;
 pub mod limits;
 pub mod revoke;
+pub mod session_risk;
 pub mod sign;
 pub mod text;
 pub mod timeline;

@@ -9,6 +9,7 @@ pub mod history;
 pub mod keys;
 pub mod platform;
 pub mod revocation;
+pub mod security;
 pub mod sign;
 pub mod state;
 pub mod theme;

@@ -15,6 +15,7 @@ pub use crate::ui::clock::ShownTimes;
 pub use crate::ui::history::HistoryEntry;
 use crate::ui::platform::Platform;
 use crate::ui::revocation::{LabContext, RevocationCommand, RevocationLab};
+use crate::ui::security::{LabContext as SecurityContext, SecurityCommand, SecurityEffect, SecurityLab};
 pub use crate::ui::sign::SignState;
 
 /// The sample tokens of the Samples menu: (title, token).
@@ -76,11 +77,13 @@ pub enum Tab {
     Revocation,
     /// The request-flows lab: session vs JWT lanes.
     Flows,
+    /// The security lab: audit, weak-secret cracking, attack forgeries, session risks.
+    Security,
 }
 
 impl Tab {
     /// Every tab, in the order of the tab bar.
-    pub const ALL: [Tab; 4] = [Tab::Decode, Tab::Sign, Tab::Revocation, Tab::Flows];
+    pub const ALL: [Tab; 5] = [Tab::Decode, Tab::Sign, Tab::Revocation, Tab::Flows, Tab::Security];
 
     /// The tab's name in the tab bar.
     #[must_use]
@@ -90,6 +93,7 @@ impl Tab {
             Tab::Sign => "Sign",
             Tab::Revocation => "Revocation lab",
             Tab::Flows => "Flows",
+            Tab::Security => "Security",
         }
     }
 
@@ -101,6 +105,9 @@ impl Tab {
             Tab::Sign => "Edit a token's header and claims and sign them with a loaded key",
             Tab::Revocation => "Revoke a login at a chosen instant and watch five strategies react on one clock",
             Tab::Flows => "Session vs JWT request flows side by side, animated and measured with your token",
+            Tab::Security => {
+                "Audit the token, crack a weak secret, forge attacks and see this verifier reject them, step through session attacks"
+            }
         }
     }
 
@@ -239,6 +246,8 @@ pub enum Command {
     Flow(crate::ui::flows::FlowCommand),
     /// A revocation-lab change.
     Revocation(RevocationCommand),
+    /// A command of the Security tab.
+    Security(SecurityCommand),
 }
 
 /// How loud a status message is.
@@ -293,6 +302,8 @@ pub struct AppState {
     current_in_history: bool,
     /// Keys being generated in the background: what, and where the result will arrive.
     pub generating: Vec<(KeySpec, std::sync::mpsc::Receiver<crate::core::error::Result<keys::Key>>)>,
+    /// The Security tab's lab.
+    pub security: SecurityLab,
     /// Key fetches under way: the URL, and where the result will arrive.
     pub fetching: Vec<(String, std::sync::mpsc::Receiver<crate::core::error::Result<fetch::Fetched>>)>,
     /// The simulated instant after which the verdict must be judged again (see
@@ -395,6 +406,25 @@ impl AppState {
                 self.flows.handle(c, token, self.keys.keys(), self.clock.now());
             }
             Command::Revocation(c) => self.handle_revocation(c, platform),
+            Command::Security(c) => self.handle_security(c, platform),
+        }
+    }
+
+    /// The Security tab's commands: its lab decides, reading the token, keys, policy and clock.
+    fn handle_security(&mut self, command: SecurityCommand, platform: &mut dyn Platform) {
+        let ctx =
+            SecurityContext { input: &self.input, keys: self.keys.keys(), policy: &self.policy, now: self.clock.now() };
+        let effect = self.security.handle(command, ctx, platform);
+        self.security_effect(effect);
+    }
+
+    /// Applies what the Security lab asks of the app.
+    fn security_effect(&mut self, effect: Option<SecurityEffect>) {
+        match effect {
+            Some(SecurityEffect::AddKey(key)) => self.add_keys(Ok(vec![*key])),
+            Some(SecurityEffect::Message(text, true)) => self.error(text),
+            Some(SecurityEffect::Message(text, false)) => self.info(text),
+            None => {}
         }
     }
 
@@ -412,6 +442,8 @@ impl AppState {
     /// next instant at which anything the verdict shows changes. Called each frame; cheap when
     /// nothing changed.
     pub fn tick(&mut self) {
+        let effect = self.security.tick();
+        self.security_effect(effect);
         for result in finished(&mut self.generating) {
             self.add_keys(result.map(|k| vec![k]));
         }

@@ -1,0 +1,125 @@
+//! `tokenbench audit`: security findings on a token (or a URL carrying one), or on a session
+//! cookie. Exit 0 when nothing high or medium is found, 1 otherwise, 2 for unusable input.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use clap::Args;
+use serde_json::json;
+
+use super::{colour, out, out_json, read_token_arg, use_colour, write_stdout};
+use crate::core::audit::{self, Finding, Severity, TokenAuditOptions};
+use crate::core::clock::system_now;
+use crate::core::error::Error;
+use crate::core::keys::{self, SecretEncoding};
+use crate::core::text::visible_lines;
+use crate::core::token;
+
+/// Arguments of `tokenbench audit`.
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// A key file loaded for the token (its strength is judged too); repeat for several.
+    #[arg(long = "key", value_name = "FILE")]
+    pub keys: Vec<PathBuf>,
+    /// An HMAC secret loaded for the token, as UTF-8 text (judged for length).
+    #[arg(long, value_name = "TEXT")]
+    pub secret: Option<String>,
+    /// A wordlist to try the token's HMAC secret against, besides the bundled one.
+    #[arg(long, value_name = "FILE")]
+    pub wordlist: Option<PathBuf>,
+    /// Judge time claims (and cookie expiry) at this instant (Unix seconds); default: now.
+    #[arg(long, value_name = "UNIX_SECONDS", allow_negative_numbers = true)]
+    pub at: Option<f64>,
+    /// Judge a cookie instead of a token: 'Set-Cookie: name=value; attributes'.
+    #[arg(long, value_name = "SET_COOKIE")]
+    pub cookie: Option<String>,
+    /// Print `{"findings": [...]}` instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// The token, a URL carrying one, `-` for stdin, or `@FILE`.
+    #[arg(required_unless_present = "cookie")]
+    pub token: Option<String>,
+}
+
+pub(super) fn audit_cmd(args: &AuditArgs) -> Result<u8, Error> {
+    let now = args.at.unwrap_or_else(system_now);
+    let mut findings: Vec<Finding> = Vec::new();
+    if let Some(line) = &args.cookie {
+        match audit::audit_cookie(line, now) {
+            Ok((_, f)) => findings.extend(f),
+            Err(reason) => {
+                eprintln!("tokenbench: --cookie: {reason}");
+                return Ok(2);
+            }
+        }
+    }
+    if let Some(arg) = &args.token {
+        let input = read_token_arg(arg)?;
+        let (text, url) = match audit::token_from_url(&input) {
+            Some((t, src)) => (t, Some(src)),
+            None => (input, None),
+        };
+        let token = token::parse(&text)?;
+        let mut loaded = Vec::new();
+        for path in &args.keys {
+            loaded.extend(keys::load_file(path)?);
+        }
+        if let Some(s) = &args.secret {
+            loaded.push(keys::load_secret(s.as_bytes(), SecretEncoding::Utf8, "--secret")?);
+        }
+        let opts = TokenAuditOptions {
+            keys: &loaded,
+            now,
+            wordlist: args.wordlist.as_deref(),
+            url,
+            cracked: None,
+            skip_wordlist: false,
+        };
+        let f = audit::audit_token(&token, &opts)
+            .map_err(|e| Error::Io { path: "--wordlist".into(), reason: e.to_string() })?;
+        findings.extend(f);
+    }
+    if args.json {
+        out_json(&json!({ "findings": findings }));
+    } else if use_colour() {
+        write_stdout(&paint(&visible_lines(&findings_text(&findings))));
+    } else {
+        out(&findings_text(&findings));
+    }
+    Ok(u8::from(audit::any_failing(&findings)))
+}
+
+/// The human report: one line per finding, worst first.
+#[must_use]
+pub fn findings_text(findings: &[Finding]) -> String {
+    if findings.is_empty() {
+        return "No findings.\n".into();
+    }
+    let mut s = String::new();
+    for f in findings {
+        let tag = match f.severity {
+            Severity::High => "HIGH  ",
+            Severity::Medium => "MEDIUM",
+            Severity::Low => "LOW   ",
+            Severity::Info => "INFO  ",
+        };
+        let _ = writeln!(s, "[{tag}] {}: {} ({})", f.id, f.message, f.reference);
+    }
+    s
+}
+
+/// Colours the severity tags of an escaped report for a terminal. Only the tag at the start of
+/// each line is touched: escaped token text holds no line feed.
+fn paint(report: &str) -> String {
+    const TAGS: [(&str, &str); 3] = [("[HIGH  ]", "1;31"), ("[MEDIUM]", "33"), ("[LOW   ]", "36")];
+    let mut painted = String::with_capacity(report.len() + 64);
+    for line in report.split_inclusive('\n') {
+        match TAGS.iter().find(|(tag, _)| line.starts_with(tag)) {
+            Some((tag, code)) => {
+                let _ = write!(painted, "[{}]{}", colour(code, &tag[1..tag.len() - 1]), &line[tag.len()..]);
+            }
+            None => painted.push_str(line),
+        }
+    }
+    painted
+}

@@ -1,0 +1,986 @@
+//! The security audit: findings about a token (and the keys loaded for it), or about a session
+//! cookie, each with a stable id, a severity, one line of explanation and its reference.
+//!
+//! The ids are a contract (`tokenbench audit --json`, scripts, the GUI): see [`TOKEN_IDS`] and
+//! [`COOKIE_IDS`]. Findings come out sorted by severity, then in the order of those lists.
+
+use std::path::Path;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::core::clock::UnixSeconds;
+use crate::core::crack::{self, Progress, Rules, Target};
+use crate::core::keys::{Key, KeyMaterial};
+use crate::core::token::{self, JsonObject, Kind, Token};
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Anyone can forge or read what they should not: fix now.
+    High,
+    /// A weakness an attacker can build on.
+    Medium,
+    /// Worth fixing; limited on its own.
+    Low,
+    /// Good to know.
+    Info,
+}
+
+impl Severity {
+    /// The lowercase name, as in the JSON.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::High => "high",
+            Self::Medium => "medium",
+            Self::Low => "low",
+            Self::Info => "info",
+        }
+    }
+
+    /// True for high and medium: `tokenbench audit` exits 1 when one is found.
+    #[must_use]
+    pub fn fails(self) -> bool {
+        matches!(self, Self::High | Self::Medium)
+    }
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Stable identifier (see [`TOKEN_IDS`], [`COOKIE_IDS`]).
+    pub id: &'static str,
+    /// How serious.
+    pub severity: Severity,
+    /// One line: what was found, on this token.
+    pub message: String,
+    /// The specification or guide behind it.
+    pub reference: &'static str,
+}
+
+/// Every token finding id, in report order within a severity.
+pub const TOKEN_IDS: [&str; 14] = [
+    "alg-none",
+    "weak-secret",
+    "missing-exp",
+    "long-lifetime",
+    "header-jku",
+    "header-x5u",
+    "header-jwk",
+    "kid-injection",
+    "sensitive-claim",
+    "token-in-url",
+    "iat-in-future",
+    "missing-aud",
+    "symmetric-alg",
+    "expired",
+];
+
+/// Every cookie finding id, in report order within a severity.
+pub const COOKIE_IDS: [&str; 7] = [
+    "cookie-no-httponly",
+    "cookie-no-secure",
+    "cookie-samesite-none-insecure",
+    "cookie-no-samesite",
+    "cookie-long-lived",
+    "session-id-short",
+    "session-id-low-entropy",
+];
+
+const RFC8725_ALG: &str = "RFC 8725 §3.1";
+
+fn finding(id: &'static str, severity: Severity, message: impl Into<String>, reference: &'static str) -> Finding {
+    Finding { id, severity, message: message.into(), reference }
+}
+
+/// Sorts by severity, then by the id's place in its list.
+fn sort(findings: &mut [Finding]) {
+    let rank = |id: &str| TOKEN_IDS.iter().chain(COOKIE_IDS.iter()).position(|x| *x == id).unwrap_or(usize::MAX);
+    findings.sort_by_key(|f| (f.severity, rank(f.id)));
+}
+
+/// True when any finding makes `tokenbench audit` exit 1.
+#[must_use]
+pub fn any_failing(findings: &[Finding]) -> bool {
+    findings.iter().any(|f| f.severity.fails())
+}
+
+/// Where the token came from, when it was not pasted on its own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UrlSource {
+    /// "query" or "fragment".
+    pub part: &'static str,
+    /// The parameter name.
+    pub parameter: String,
+}
+
+/// When `input` is a URL (or a query/fragment string) carrying a JWT in a parameter, the token
+/// and where it was. Parameters named `access_token`, `id_token`, `token` or `jwt` are looked at
+/// first, then any parameter whose value parses as a token.
+#[must_use]
+pub fn token_from_url(input: &str) -> Option<(String, UrlSource)> {
+    const PREFERRED: [&str; 4] = ["access_token", "id_token", "token", "jwt"];
+    let s = input.trim();
+    let looks_like_url = s.contains("://") || s.starts_with('?') || s.starts_with('#') || s.starts_with('/');
+    if !looks_like_url || s.contains(char::is_whitespace) {
+        return None;
+    }
+    let (before_fragment, fragment) = s.split_once('#').map_or((s, ""), |(a, b)| (a, b));
+    let query = before_fragment.split_once('?').map_or("", |(_, q)| q);
+    let mut params: Vec<(&'static str, String, String)> = Vec::new();
+    for (part, text) in [("query", query), ("fragment", fragment)] {
+        for pair in text.split('&').filter(|p| !p.is_empty()) {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            params.push((part, percent_decode(name), percent_decode(value)));
+        }
+    }
+    params.sort_by_key(|(_, name, _)| PREFERRED.iter().position(|p| p == name).unwrap_or(PREFERRED.len()));
+    params.into_iter().find_map(|(part, parameter, value)| {
+        token::parse(&value).is_ok().then_some((value, UrlSource { part, parameter }))
+    })
+}
+
+/// `%XX` and `+` decoding of a query component; invalid escapes are kept as written.
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok());
+                if let Some(b) = hex {
+                    out.push(b);
+                    i += 3;
+                } else {
+                    out.push(b'%');
+                    i += 1;
+                }
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// What the token audit is given besides the token.
+#[derive(Debug, Clone, Default)]
+pub struct TokenAuditOptions<'a> {
+    /// The loaded keys (their secrets are judged too).
+    pub keys: &'a [Key],
+    /// The instant time claims are judged at.
+    pub now: UnixSeconds,
+    /// A wordlist to try besides the bundled one (streamed; any size).
+    pub wordlist: Option<&'a Path>,
+    /// Set when the token was read out of a URL.
+    pub url: Option<UrlSource>,
+    /// A secret already recovered (by a crack run in the GUI).
+    pub cracked: Option<(Vec<u8>, String)>,
+    /// Do not try wordlists (the GUI skips them for huge tokens, where each guess costs
+    /// thousands of compressions; its Crack view runs them in the background).
+    pub skip_wordlist: bool,
+}
+
+/// Audits a token.
+///
+/// # Errors
+/// When the given wordlist cannot be read.
+pub fn audit_token(token: &Token, opts: &TokenAuditOptions<'_>) -> Result<Vec<Finding>, crack::CrackError> {
+    let mut out = Vec::new();
+    let alg = token.alg().unwrap_or("");
+    if alg.eq_ignore_ascii_case("none") {
+        out.push(finding(
+            "alg-none",
+            Severity::High,
+            format!("\"alg\": {alg:?}: the token is unsigned; a verifier that honours it accepts any claims"),
+            RFC8725_ALG,
+        ));
+    }
+    weak_secret(token, opts, &mut out)?;
+    header_findings(token, &mut out);
+    if token.kind == Kind::Jws {
+        match token.claims() {
+            Some(claims) => claim_findings(claims, opts.now, &mut out),
+            None => out.push(finding(
+                "missing-exp",
+                Severity::Medium,
+                "the payload carries no JSON claims, so no expiry: it never expires",
+                "RFC 7519 §4.1.4",
+            )),
+        }
+    }
+    if let Some(src) = &opts.url {
+        out.push(finding(
+            "token-in-url",
+            Severity::Medium,
+            format!(
+                "the token travelled in the URL's {} parameter {:?}: URLs end up in browser history, server and \
+                 proxy logs and Referer headers",
+                src.part, src.parameter
+            ),
+            "RFC 6750 §2.3, OWASP JWT Cheat Sheet",
+        ));
+    }
+    if alg.starts_with("HS") {
+        out.push(finding(
+            "symmetric-alg",
+            Severity::Info,
+            format!("{alg} is symmetric: every service that can verify this token can also mint new ones"),
+            "RFC 7518 §3.2, RFC 8725 §2.1",
+        ));
+    }
+    sort(&mut out);
+    Ok(out)
+}
+
+fn weak_secret(token: &Token, opts: &TokenAuditOptions<'_>, out: &mut Vec<Finding>) -> Result<(), crack::CrackError> {
+    let alg = token.alg().unwrap_or("");
+    let needed = crack::HmacAlg::from_name(alg).map_or(32, crack::HmacAlg::mac_len);
+    for key in opts.keys {
+        if let KeyMaterial::Oct { k } = &key.material
+            && k.len() < needed
+        {
+            out.push(finding(
+                "weak-secret",
+                Severity::High,
+                format!(
+                    "the loaded secret {} is {} bits, shorter than the {} bits of the hash output: brute-forceable",
+                    key.label(),
+                    k.len() * 8,
+                    needed * 8
+                ),
+                "RFC 7518 §3.2, RFC 8725 §3.5",
+            ));
+        }
+    }
+    if let Some((secret, how)) = &opts.cracked {
+        out.push(finding(
+            "weak-secret",
+            Severity::High,
+            format!("the HMAC secret is {:?} ({how}): anyone with a wordlist can mint tokens", lossy(secret)),
+            "RFC 8725 §3.5",
+        ));
+        return Ok(());
+    }
+    if opts.skip_wordlist {
+        return Ok(());
+    }
+    let Ok(target) = Target::from_token(token) else { return Ok(()) };
+    let progress = Progress::default();
+    let bundled = crack::crack_bundled(&target, Rules::NONE, 1, &progress)?;
+    let (report, list) = match (bundled.secret.is_some(), opts.wordlist) {
+        (false, Some(path)) => {
+            (crack::crack_file(&target, path, Rules::NONE, crack::default_threads(), &progress)?, "the given wordlist")
+        }
+        _ => (bundled, "the bundled wordlist of published default secrets"),
+    };
+    if let Some(secret) = report.secret {
+        out.push(finding(
+            "weak-secret",
+            Severity::High,
+            format!(
+                "the HMAC secret is {:?}, found in {list} after {} guesses: anyone can mint tokens",
+                lossy(&secret),
+                report.candidates
+            ),
+            "RFC 8725 §3.5",
+        ));
+    }
+    Ok(())
+}
+
+fn lossy(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn header_findings(token: &Token, out: &mut Vec<Finding>) {
+    let header = token.header();
+    for (param, id, what) in [
+        ("jku", "header-jku", "a URL of keys"),
+        ("x5u", "header-x5u", "a URL of certificates"),
+        ("jwk", "header-jwk", "an embedded public key"),
+    ] {
+        if let Some(v) = token::member(header, param) {
+            let shown = match v {
+                Value::String(s) => format!(" ({s:?})"),
+                _ => String::new(),
+            };
+            out.push(finding(
+                id,
+                Severity::Medium,
+                format!(
+                    "the header names {what} via \"{param}\"{shown}: a naive verifier fetches or trusts it, so the \
+                     token chooses its own key"
+                ),
+                "RFC 8725 §3.10, RFC 7515 §4.1.2-4.1.5",
+            ));
+        }
+    }
+    if let Some(kid) = token.kid()
+        && let Some(bad) = kid_injection(kid)
+    {
+        out.push(finding(
+            "kid-injection",
+            Severity::Medium,
+            format!(
+                "\"kid\" {kid:?} contains {bad}: a verifier that uses kid in a file path, SQL query or shell command \
+                 can be steered to a key the attacker knows"
+            ),
+            "RFC 8725 §3.10, OWASP JWT Cheat Sheet",
+        ));
+    }
+}
+
+/// What in a `kid` looks like path, SQL or command injection, if anything.
+#[must_use]
+pub fn kid_injection(kid: &str) -> Option<&'static str> {
+    const PATTERNS: [(&str, &str); 10] = [
+        ("..", "\"..\" (path traversal)"),
+        ("/", "\"/\" (a path)"),
+        ("\\", "\"\\\" (a path)"),
+        ("'", "a quote (SQL injection)"),
+        ("\"", "a quote (SQL injection)"),
+        (";", "\";\" (command or SQL chaining)"),
+        ("|", "\"|\" (a shell pipe)"),
+        ("$(", "\"$(\" (shell substitution)"),
+        ("`", "a backtick (shell substitution)"),
+        ("\0", "a NUL byte (string truncation)"),
+    ];
+    PATTERNS.iter().find(|(p, _)| kid.contains(p)).map(|(_, why)| *why)
+}
+
+fn claim_findings(claims: &JsonObject, now: UnixSeconds, out: &mut Vec<Finding>) {
+    let exp = token::numeric_date(claims, "exp").ok().flatten();
+    let iat = token::numeric_date(claims, "iat").ok().flatten();
+    let nbf = token::numeric_date(claims, "nbf").ok().flatten();
+    match exp {
+        None => out.push(finding(
+            "missing-exp",
+            Severity::Medium,
+            "no \"exp\": the token never expires, so a stolen copy works forever",
+            "RFC 7519 §4.1.4, RFC 8725 §3.10",
+        )),
+        Some(exp) => {
+            if let Some((start, name)) = iat.map(|t| (t, "iat")).or(nbf.map(|t| (t, "nbf")))
+                && exp - start > 86_400.0
+            {
+                out.push(finding(
+                    "long-lifetime",
+                    Severity::Medium,
+                    format!(
+                        "exp - {name} is {}: over 24 hours of validity for a bearer token that cannot be recalled",
+                        human_duration(exp - start)
+                    ),
+                    "RFC 8725 §3.10, OWASP JWT Cheat Sheet",
+                ));
+            }
+            if exp <= now {
+                out.push(finding(
+                    "expired",
+                    Severity::Info,
+                    format!("expired {} ago (at the clock's now)", human_duration(now - exp)),
+                    "RFC 7519 §4.1.4",
+                ));
+            }
+        }
+    }
+    if let Some(iat) = iat
+        && iat > now + 60.0
+    {
+        out.push(finding(
+            "iat-in-future",
+            Severity::Low,
+            format!(
+                "\"iat\" is {} ahead of the clock: a wrong issuer clock or a forged token",
+                human_duration(iat - now)
+            ),
+            "RFC 7519 §4.1.6",
+        ));
+    }
+    if token::member(claims, "aud").is_none() {
+        out.push(finding(
+            "missing-aud",
+            Severity::Low,
+            "no \"aud\": a token issued for one service is accepted by every other that trusts the issuer",
+            "RFC 7519 §4.1.3, RFC 8725 §3.9",
+        ));
+    }
+    let mut sensitive = Vec::new();
+    walk_sensitive(claims, "", &mut sensitive);
+    for what in sensitive {
+        out.push(finding(
+            "sensitive-claim",
+            Severity::Medium,
+            format!("{what}: JWT claims are only base64url, readable by anyone who sees the token"),
+            "RFC 8725 §3.6, OWASP JWT Cheat Sheet",
+        ));
+    }
+}
+
+/// Claim names that should never travel in a readable token (compared lowercase, without
+/// `_`, `-`, spaces or dots).
+const SENSITIVE_CONTAINS: [&str; 13] = [
+    "password",
+    "passwd",
+    "secret",
+    "ssn",
+    "socialsecurity",
+    "cardnumber",
+    "creditcard",
+    "ccnumber",
+    "cvv",
+    "cvc",
+    "privatekey",
+    "apikey",
+    "iban",
+];
+const SENSITIVE_EXACT: [&str; 4] = ["pwd", "pin", "pan", "cc"];
+const TIME_CLAIMS: [&str; 5] = ["exp", "iat", "nbf", "auth_time", "updated_at"];
+
+fn walk_sensitive(obj: &JsonObject, path: &str, out: &mut Vec<String>) {
+    for (name, value) in obj {
+        let full = if path.is_empty() { name.clone() } else { format!("{path}.{name}") };
+        let norm: String = name.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase();
+        if SENSITIVE_CONTAINS.iter().any(|s| norm.contains(s)) || SENSITIVE_EXACT.contains(&norm.as_str()) {
+            out.push(format!("claim {full:?} is named like a secret or personal data"));
+        } else if !TIME_CLAIMS.contains(&name.as_str())
+            && let Some(digits) = card_number(value)
+        {
+            out.push(format!(
+                "claim {full:?} holds a {digits}-digit number that passes the Luhn check (a card number?)"
+            ));
+        }
+        match value {
+            Value::Object(inner) => walk_sensitive(inner, &full, out),
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    if let Value::Object(inner) = item {
+                        walk_sensitive(inner, &format!("{full}[{i}]"), out);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The digit count when the value is a 13-19 digit Luhn-valid number (as a number or a string
+/// of digits, spaces and dashes).
+fn card_number(value: &Value) -> Option<usize> {
+    let text = match value {
+        Value::String(s) => s.clone(),
+        Value::Number(n) if n.is_u64() => n.to_string(),
+        _ => return None,
+    };
+    if !text.chars().all(|c| c.is_ascii_digit() || c == ' ' || c == '-') {
+        return None;
+    }
+    let digits: Vec<u32> = text.chars().filter_map(|c| c.to_digit(10)).collect();
+    ((13..=19).contains(&digits.len()) && luhn(&digits)).then_some(digits.len())
+}
+
+/// The Luhn checksum (ISO/IEC 7812-1).
+#[must_use]
+pub fn luhn(digits: &[u32]) -> bool {
+    let sum: u32 = digits
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, d)| {
+            if i % 2 == 1 {
+                let x = d * 2;
+                if x > 9 { x - 9 } else { x }
+            } else {
+                *d
+            }
+        })
+        .sum();
+    sum.is_multiple_of(10)
+}
+
+/// "3.5 years", "3 days 4 h", "45 min", "12 s".
+#[must_use]
+pub fn human_duration(seconds: f64) -> String {
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let s = seconds.abs().round() as u64;
+    match s {
+        0..=119 => format!("{s} s"),
+        120..=7199 => format!("{} min", s / 60),
+        7200..=172_799 => format!("{} h", s / 3600),
+        172_800..=63_071_999 => {
+            let days = s / 86_400;
+            let hours = (s % 86_400) / 3600;
+            if hours == 0 { format!("{days} days") } else { format!("{days} days {hours} h") }
+        }
+        _ => format!("{:.1} years", s as f64 / (365.25 * 86_400.0)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cookies
+
+/// The `SameSite` attribute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub enum SameSite {
+    /// Not set (browsers default to Lax, but not all, and not for 2 minutes after setting).
+    Unset,
+    /// `SameSite=Strict`.
+    Strict,
+    /// `SameSite=Lax`.
+    Lax,
+    /// `SameSite=None`.
+    None,
+}
+
+/// A parsed `Set-Cookie` header.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Cookie {
+    /// The cookie's name.
+    pub name: String,
+    /// Its value.
+    pub value: String,
+    /// `HttpOnly`.
+    pub http_only: bool,
+    /// `Secure`.
+    pub secure: bool,
+    /// `SameSite`.
+    pub same_site: SameSite,
+    /// `Max-Age` in seconds.
+    pub max_age: Option<i64>,
+    /// `Expires`, as Unix seconds.
+    pub expires: Option<i64>,
+    /// `Domain`.
+    pub domain: Option<String>,
+    /// `Path`.
+    pub path: Option<String>,
+}
+
+impl Cookie {
+    /// Seconds the browser keeps the cookie from `now` (Max-Age wins over Expires, RFC 6265
+    /// §5.3); `None` for a session cookie (kept until the browser closes).
+    #[must_use]
+    pub fn lifetime(&self, now: UnixSeconds) -> Option<f64> {
+        #[allow(clippy::cast_precision_loss)]
+        self.max_age.map(|m| m as f64).or_else(|| self.expires.map(|e| e as f64 - now))
+    }
+}
+
+/// Parses `Set-Cookie: name=value; attributes` (the `Set-Cookie:` prefix is optional).
+///
+/// # Errors
+/// When there is no `name=value` pair.
+pub fn parse_cookie(line: &str) -> Result<Cookie, String> {
+    let mut s = line.trim();
+    if s.len() >= 11 && s[..11].eq_ignore_ascii_case("set-cookie:") {
+        s = s[11..].trim();
+    }
+    let mut parts = s.split(';');
+    let pair = parts.next().unwrap_or("").trim();
+    let Some((name, value)) = pair.split_once('=') else {
+        return Err(format!("{pair:?} is not a name=value pair; expected e.g. 'Set-Cookie: sid=...; HttpOnly'"));
+    };
+    let name = name.trim();
+    if name.is_empty() {
+        return Err("the cookie has no name before '='".into());
+    }
+    let mut cookie = Cookie {
+        name: name.to_owned(),
+        value: value.trim().trim_matches('"').to_owned(),
+        http_only: false,
+        secure: false,
+        same_site: SameSite::Unset,
+        max_age: None,
+        expires: None,
+        domain: None,
+        path: None,
+    };
+    for attr in parts {
+        let (key, val) = attr.split_once('=').map_or((attr.trim(), ""), |(k, v)| (k.trim(), v.trim()));
+        match key.to_ascii_lowercase().as_str() {
+            "httponly" => cookie.http_only = true,
+            "secure" => cookie.secure = true,
+            "samesite" => {
+                cookie.same_site = match val.to_ascii_lowercase().as_str() {
+                    "strict" => SameSite::Strict,
+                    "lax" => SameSite::Lax,
+                    "none" => SameSite::None,
+                    _ => SameSite::Unset,
+                }
+            }
+            "max-age" => cookie.max_age = val.parse().ok(),
+            "expires" => cookie.expires = parse_http_date(val),
+            "domain" => cookie.domain = Some(val.to_owned()),
+            "path" => cookie.path = Some(val.to_owned()),
+            _ => {}
+        }
+    }
+    Ok(cookie)
+}
+
+/// An HTTP date (`Wed, 21 Oct 2035 07:28:00 GMT`, or its RFC 850 form with dashes).
+fn parse_http_date(s: &str) -> Option<i64> {
+    let s = s.trim();
+    if let Ok(t) = chrono::DateTime::parse_from_rfc2822(s) {
+        return Some(t.timestamp());
+    }
+    let normalised = s.replace('-', " ");
+    for fmt in ["%A, %d %b %Y %H:%M:%S GMT", "%a, %d %b %Y %H:%M:%S GMT", "%A, %d %b %y %H:%M:%S GMT"] {
+        if let Ok(t) = chrono::NaiveDateTime::parse_from_str(&normalised, fmt) {
+            return Some(t.and_utc().timestamp());
+        }
+    }
+    None
+}
+
+/// Estimated entropy of a session identifier in bits: its length times the bits per character
+/// of the smallest usual alphabet that holds it (digits, hex, lowercase alphanumeric, base64url
+/// / alphanumeric, printable ASCII).
+#[must_use]
+pub fn estimated_entropy_bits(value: &str) -> f64 {
+    let alphabet: f64 = if value.chars().all(|c| c.is_ascii_digit()) {
+        10.0
+    } else if value.chars().all(|c| c.is_ascii_hexdigit()) && !has_both_cases(value) {
+        16.0
+    } else if value.chars().all(|c| c.is_ascii_digit() || c.is_ascii_lowercase())
+        || value.chars().all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
+    {
+        36.0
+    } else if value.chars().all(|c| c.is_ascii_alphanumeric() || "-_+/=".contains(c)) {
+        64.0
+    } else {
+        94.0
+    };
+    value.chars().count() as f64 * alphabet.log2()
+}
+
+fn has_both_cases(s: &str) -> bool {
+    s.chars().any(|c| c.is_ascii_lowercase()) && s.chars().any(|c| c.is_ascii_uppercase())
+}
+
+/// Why a session id is predictable, if it looks so: a counter or sequence, a repeated pattern,
+/// or a tiny alphabet.
+#[must_use]
+pub fn low_entropy_reason(value: &str) -> Option<String> {
+    let bytes = value.as_bytes();
+    let n = bytes.len();
+    if n == 0 {
+        return Some("it is empty".into());
+    }
+    if n <= 12 && bytes.iter().all(u8::is_ascii_digit) {
+        return Some(format!("{value:?} is a small number, like a counter or a database row id"));
+    }
+    // The longest run of consecutive characters going up or down by one ("123456", "abcdef").
+    let mut longest = 1;
+    let mut run = 1;
+    for w in bytes.windows(2) {
+        let step = i16::from(w[1]) - i16::from(w[0]);
+        if step == 1 || step == -1 {
+            run += 1;
+            longest = longest.max(run);
+        } else {
+            run = 1;
+        }
+    }
+    if n >= 4 && longest * 2 >= n {
+        return Some(format!("a run of {longest} sequential characters makes up most of it"));
+    }
+    if let Some(period) = (1..=n / 2).find(|p| n.is_multiple_of(*p) && bytes.chunks(*p).all(|c| c == &bytes[..*p])) {
+        return Some(format!("it repeats {:?} {} times", &value[..period], n / period));
+    }
+    let mut counts = std::collections::HashMap::new();
+    for b in bytes {
+        *counts.entry(b).or_insert(0usize) += 1;
+    }
+    if n >= 8 && counts.len() <= 4 {
+        return Some(format!("it uses only {} distinct characters", counts.len()));
+    }
+    if let Some((&&b, &c)) = counts.iter().max_by_key(|(_, c)| **c)
+        && n >= 8
+        && c * 2 >= n
+    {
+        return Some(format!("{:?} makes up {c} of its {n} characters", char::from(b)));
+    }
+    None
+}
+
+/// Audits a `Set-Cookie` header judged at `now`.
+///
+/// # Errors
+/// When the header is not a cookie.
+pub fn audit_cookie(line: &str, now: UnixSeconds) -> Result<(Cookie, Vec<Finding>), String> {
+    let c = parse_cookie(line)?;
+    let mut out = Vec::new();
+    let name = &c.name;
+    if !c.http_only {
+        out.push(finding(
+            "cookie-no-httponly",
+            Severity::Medium,
+            format!("{name} lacks HttpOnly: any script on the page (an XSS) can read it with document.cookie"),
+            "RFC 6265 §4.1.2.6, OWASP Session Management Cheat Sheet",
+        ));
+    }
+    if !c.secure {
+        out.push(finding(
+            "cookie-no-secure",
+            Severity::Medium,
+            format!("{name} lacks Secure: the browser also sends it over plain http://, where anyone on the network reads it"),
+            "RFC 6265 §4.1.2.5, OWASP Session Management Cheat Sheet",
+        ));
+    }
+    match c.same_site {
+        SameSite::None if !c.secure => out.push(finding(
+            "cookie-samesite-none-insecure",
+            Severity::Medium,
+            format!(
+                "{name} has SameSite=None without Secure: current browsers drop it, older ones send it on every \
+                 cross-site request over plain HTTP"
+            ),
+            "RFC 6265bis §5.4.7, OWASP",
+        )),
+        SameSite::Unset => out.push(finding(
+            "cookie-no-samesite",
+            Severity::Low,
+            format!(
+                "{name} has no SameSite: cross-site requests may carry it (CSRF), depending on the browser's default"
+            ),
+            "RFC 6265bis §8.8, OWASP CSRF Prevention Cheat Sheet",
+        )),
+        _ => {}
+    }
+    if let Some(life) = c.lifetime(now)
+        && life > 30.0 * 86_400.0
+    {
+        out.push(finding(
+            "cookie-long-lived",
+            Severity::Medium,
+            format!(
+                "{name} is kept for {}: a stolen copy stays useful that long unless the server ends the session",
+                human_duration(life)
+            ),
+            "OWASP Session Management Cheat Sheet (session expiration)",
+        ));
+    }
+    if token::parse(&c.value).is_err() {
+        let bits = estimated_entropy_bits(&c.value);
+        if bits < 128.0 {
+            out.push(finding(
+                "session-id-short",
+                Severity::Medium,
+                format!("{name}'s value has about {bits:.0} bits of entropy; a session id needs at least 128 to resist guessing"),
+                "OWASP Session Management Cheat Sheet (session ID entropy)",
+            ));
+        }
+        if let Some(why) = low_entropy_reason(&c.value) {
+            out.push(finding(
+                "session-id-low-entropy",
+                Severity::High,
+                format!("{name}'s value is predictable: {why}; an attacker can guess other users' sessions"),
+                "OWASP Session Management Cheat Sheet, CWE-330",
+            ));
+        }
+    }
+    sort(&mut out);
+    Ok((c, out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::keys::{self, SecretEncoding};
+    use crate::core::sign::sign;
+    use serde_json::json;
+
+    const NOW: f64 = 1_700_000_000.0;
+
+    fn strong() -> Key {
+        keys::load_secret(&[0x5a; 32], SecretEncoding::Raw, "strong").unwrap()
+    }
+
+    fn obj(v: Value) -> JsonObject {
+        match v {
+            Value::Object(m) => m,
+            other => panic!("not an object: {other}"),
+        }
+    }
+
+    fn signed(header: Value, claims: Value) -> Token {
+        token::parse(&sign(&obj(header), &obj(claims), "HS256", &strong()).unwrap()).unwrap()
+    }
+
+    fn clean_claims() -> Value {
+        json!({"iss": "https://issuer.example", "sub": "alice", "aud": "api", "iat": NOW - 60.0, "exp": NOW + 600.0})
+    }
+
+    fn ids(findings: &[Finding]) -> Vec<&'static str> {
+        findings.iter().map(|f| f.id).collect()
+    }
+
+    fn audit(t: &Token) -> Vec<Finding> {
+        audit_token(t, &TokenAuditOptions { now: NOW, ..TokenAuditOptions::default() }).unwrap()
+    }
+
+    #[test]
+    fn a_clean_token_has_only_the_symmetric_note() {
+        let f = audit(&signed(json!({"typ": "JWT"}), clean_claims()));
+        assert_eq!(ids(&f), ["symmetric-alg"]);
+        assert!(!any_failing(&f));
+        // An ES256 token signed the same way has no finding at all.
+        let ec = keys::load_file(
+            &std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/keys/ec-p256-pkcs8.pem"),
+        )
+        .unwrap()
+        .remove(0);
+        let t = token::parse(&sign(&obj(json!({"typ": "JWT"})), &obj(clean_claims()), "ES256", &ec).unwrap()).unwrap();
+        assert!(audit(&t).is_empty(), "{:?}", audit(&t));
+    }
+
+    #[test]
+    fn each_token_id_on_a_crafted_token() {
+        let none = token::parse(&format!(
+            "{}.{}.",
+            token::encode_b64url(br#"{"alg":"nOnE"}"#),
+            token::encode_b64url(clean_claims().to_string().as_bytes())
+        ))
+        .unwrap();
+        assert!(ids(&audit(&none)).contains(&"alg-none"));
+
+        let weak = keys::load_secret(b"changeme", SecretEncoding::Utf8, "weak").unwrap();
+        let t = token::parse(&sign(&JsonObject::new(), &obj(clean_claims()), "HS256", &weak).unwrap()).unwrap();
+        let f = audit(&t);
+        let w = f.iter().find(|f| f.id == "weak-secret").expect("found in the bundled list");
+        assert!(w.message.contains("\"changeme\""), "{}", w.message);
+        assert_eq!(w.severity, Severity::High);
+        let short = keys::load_secret(b"0123456789abcdef", SecretEncoding::Utf8, "short").unwrap();
+        let with_short = audit_token(
+            &signed(json!({}), clean_claims()),
+            &TokenAuditOptions { now: NOW, keys: &[short], ..Default::default() },
+        )
+        .unwrap();
+        assert!(with_short.iter().any(|f| f.id == "weak-secret" && f.message.contains("128 bits")), "{with_short:?}");
+
+        let cases: [(Value, Value, &str); 12] = [
+            (json!({}), json!({"aud": "a", "iat": NOW}), "missing-exp"),
+            (json!({}), json!({"aud": "a", "iat": NOW, "exp": NOW + 90_000.0}), "long-lifetime"),
+            (json!({}), json!({"aud": "a", "nbf": NOW, "exp": NOW + 90_000.0}), "long-lifetime"),
+            (json!({}), json!({"aud": "a", "iat": NOW + 61.0, "exp": NOW + 600.0}), "iat-in-future"),
+            (json!({}), json!({"iat": NOW, "exp": NOW + 60.0}), "missing-aud"),
+            (json!({"jku": "https://x.invalid/jwks"}), clean_claims(), "header-jku"),
+            (json!({"x5u": "https://x.invalid/cert"}), clean_claims(), "header-x5u"),
+            (json!({"jwk": {"kty": "oct", "k": "AA"}}), clean_claims(), "header-jwk"),
+            (json!({"kid": "../../dev/null"}), clean_claims(), "kid-injection"),
+            (json!({"kid": "k' OR '1'='1"}), clean_claims(), "kid-injection"),
+            (json!({}), json!({"aud": "a", "exp": NOW + 60.0, "user": {"Password": "x"}}), "sensitive-claim"),
+            (json!({}), json!({"aud": "a", "exp": NOW - 1.0}), "expired"),
+        ];
+        for (header, claims, id) in cases {
+            let f = audit(&signed(header.clone(), claims.clone()));
+            assert!(ids(&f).contains(&id), "{id}: {header} {claims} -> {:?}", ids(&f));
+        }
+        for kid in ["a/b", "a\\b", "a;b", "a|b", "$(id)", "`id`", "a\0b", "\"x\""] {
+            assert!(kid_injection(kid).is_some(), "{kid:?}");
+        }
+        assert!(kid_injection("2024-06-key.v2_A").is_none());
+        // A Luhn-valid card number as a string with spaces and as a number; a 13-digit
+        // millisecond timestamp in a time claim is not one.
+        let f = audit(&signed(json!({}), json!({"aud": "a", "exp": NOW + 60.0, "pay": "4111 1111 1111 1111"})));
+        assert!(ids(&f).contains(&"sensitive-claim"), "{f:?}");
+        let f = audit(&signed(json!({}), json!({"aud": "a", "exp": NOW + 60.0, "n": 4_111_111_111_111_111u64})));
+        assert!(ids(&f).contains(&"sensitive-claim"));
+        let f = audit(&signed(
+            json!({}),
+            json!({"aud": "a", "exp": NOW + 60.0, "n": 4_111_111_111_111_112u64, "auth_time": 1_700_000_000_007u64}),
+        ));
+        assert!(!ids(&f).contains(&"sensitive-claim"), "{f:?}");
+        let f = audit_token(
+            &signed(json!({}), clean_claims()),
+            &TokenAuditOptions {
+                now: NOW,
+                url: Some(UrlSource { part: "query", parameter: "access_token".into() }),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert!(ids(&f).contains(&"token-in-url"));
+    }
+
+    #[test]
+    fn findings_are_sorted_by_severity() {
+        let f = audit(&signed(json!({"jku": "https://x.invalid"}), json!({"iat": NOW + 100.0})));
+        let sev: Vec<Severity> = f.iter().map(|f| f.severity).collect();
+        let mut sorted = sev.clone();
+        sorted.sort();
+        assert_eq!(sev, sorted);
+        assert_eq!(ids(&f), ["missing-exp", "header-jku", "iat-in-future", "missing-aud", "symmetric-alg"]);
+    }
+
+    #[test]
+    fn tokens_are_found_in_urls() {
+        let t = sign(&JsonObject::new(), &obj(clean_claims()), "HS256", &strong()).unwrap();
+        let (found, src) = token_from_url(&format!("https://app.example/cb?state=xyz&access_token={t}&x=1")).unwrap();
+        assert_eq!((found.as_str(), src.part, src.parameter.as_str()), (t.as_str(), "query", "access_token"));
+        let (_, src) = token_from_url(&format!("https://app.example/cb#state=1&id_token={t}")).unwrap();
+        assert_eq!((src.part, src.parameter.as_str()), ("fragment", "id_token"));
+        let (_, src) = token_from_url(&format!("https://app.example/?session={}", t.replace('_', "%5F"))).unwrap();
+        assert_eq!(src.parameter, "session");
+        assert!(token_from_url(&t).is_none(), "a bare token is not a URL");
+        assert!(token_from_url("https://app.example/?a=b").is_none());
+        assert_eq!(percent_decode("a%2"), "a%2");
+    }
+
+    #[test]
+    fn cookie_checks() {
+        let ids_of = |line: &str| ids(&audit_cookie(line, NOW).unwrap().1);
+        let good = "Set-Cookie: __Host-sid=Qk7yX2m9V1pZ8rT4wL0nC3hJ6dF5sA2e; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=1800";
+        assert!(ids_of(good).is_empty(), "{:?}", ids_of(good));
+        assert_eq!(
+            ids_of("sid=Qk7yX2m9V1pZ8rT4wL0nC3hJ6dF5sA2e"),
+            ["cookie-no-httponly", "cookie-no-secure", "cookie-no-samesite"]
+        );
+        assert!(
+            ids_of("sid=Qk7yX2m9V1pZ8rT4wL0nC3hJ6dF5sA2e; HttpOnly; SameSite=None")
+                .contains(&"cookie-samesite-none-insecure")
+        );
+        assert!(
+            !ids_of("sid=Qk7yX2m9V1pZ8rT4wL0nC3hJ6dF5sA2e; HttpOnly; Secure; SameSite=None")
+                .contains(&"cookie-samesite-none-insecure")
+        );
+        let long = format!("{good}; Max-Age=31536000");
+        assert!(ids_of(&long).contains(&"cookie-long-lived"));
+        // Max-Age wins over Expires; Expires alone is judged against the clock.
+        assert!(ids_of("sid=Qk7yX2m9V1pZ8rT4wL0nC3hJ6dF5sA2e; Secure; HttpOnly; SameSite=Strict; Expires=Wed, 21 Oct 2099 07:28:00 GMT").contains(&"cookie-long-lived"));
+        assert!(!ids_of("sid=Qk7yX2m9V1pZ8rT4wL0nC3hJ6dF5sA2e; Secure; HttpOnly; SameSite=Strict; Expires=Wed, 15 Nov 2023 07:28:00 GMT").contains(&"cookie-long-lived"));
+        assert_eq!(ids_of("sid=9f86d081884c7d65; Secure; HttpOnly; SameSite=Lax"), ["session-id-short"]);
+        for weak in [
+            "sid=1042",
+            "sid=abcdefghijklmnopqrstuvwxyz012345",
+            "sid=abababababababababababababababab",
+            "sid=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        ] {
+            let f = ids_of(&format!("{weak}; Secure; HttpOnly; SameSite=Lax"));
+            assert!(f.contains(&"session-id-low-entropy"), "{weak}: {f:?}");
+        }
+        // A 128-bit random hex id passes both.
+        assert!(ids_of("sid=3f1a9c0e7b2d48a6915e0c7d2b4f8a13; Secure; HttpOnly; SameSite=Lax").is_empty());
+        assert!(audit_cookie("Set-Cookie: novalue", NOW).is_err());
+        assert!(audit_cookie("=x", NOW).is_err());
+    }
+
+    #[test]
+    fn luhn_and_durations() {
+        assert!(luhn(&[4, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]));
+        assert!(!luhn(&[4, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2]));
+        assert_eq!(human_duration(90_000.0), "25 h");
+        assert_eq!(human_duration(200_000.0), "2 days 7 h");
+        assert_eq!(human_duration(9.1 * 365.25 * 86_400.0), "9.1 years");
+        assert_eq!(human_duration(600.0), "10 min");
+    }
+}

@@ -1,0 +1,622 @@
+//! Weak-secret cracking: HS256/HS384/HS512 tokens tested against a wordlist, at the speed of
+//! the CPU's SHA extensions, on every core, with bounded memory and cancellation at any moment.
+//!
+//! Why it is fast. HMAC(K, m) = H((K ^ opad) || H((K ^ ipad) || m)). A generic HMAC call
+//! copies the message, allocates and re-derives everything; here, per candidate:
+//! 1. the key block `K ^ ipad` is compressed once from the IV (the inner state),
+//! 2. the signing input's whole blocks are compressed straight from the token's bytes (no copy),
+//!    then its last padded block(s), built once per token since they never change,
+//! 3. `K ^ opad` is compressed from the IV (the outer state), then the one outer block holding
+//!    the inner digest and its padding, built on the stack.
+//!
+//! That is `ceil((L + 9) / B) + 3` compressions for a signing input of L bytes and block size B,
+//! the floor for a cracker (the key pads change with every candidate, so they cannot be cached
+//! as `openssl speed -hmac` does). Compression is `sha2::block_api::compress256`/`compress512`,
+//! which dispatch at run time to SHA-NI (SHA-256) or AVX2 (SHA-512) through `cpufeatures`.
+//!
+//! Candidates are streamed from any [`Read`] in chunks of [`CHUNK_BYTES`]: each worker takes the
+//! next chunk under a lock, cut at its last newline, and tests it without allocating. Workers
+//! poll the cancel and found flags every [`POLL_COMPRESSIONS`] compressions (a few tenths of a
+//! millisecond), so cancel stops all of them at once.
+
+mod engine;
+mod stream;
+
+use std::io::Read;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+pub use engine::{Engine, Sha256Engine, Sha512Engine};
+use engine::{IV384, IV512};
+use stream::{Chunks, Worker};
+
+use crate::core::token::Token;
+
+/// The wordlist shipped with the app: commonly published default and example secrets.
+pub const BUNDLED_WORDLIST: &str = include_str!("../../../assets/wordlists/common-secrets.txt");
+
+/// Bytes read from the wordlist per chunk (per worker turn). Memory is bounded by this times the
+/// number of workers, whatever the file's size.
+pub const CHUNK_BYTES: usize = 1 << 20;
+
+/// Candidates longer than this are skipped (and counted): a line of megabytes is not a secret.
+pub const MAX_CANDIDATE_BYTES: usize = 64 * 1024;
+
+/// Workers look at the cancel and found flags after this many compressions: about 0.1 ms of work
+/// on one core with SHA-NI, a few ms in an unoptimised debug build.
+pub const POLL_COMPRESSIONS: u64 = 4096;
+
+/// Years appended by the rules (the inclusive range).
+pub const RULE_YEARS: std::ops::RangeInclusive<u16> = 1990..=2035;
+
+/// The HMAC algorithm of the token under attack.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum HmacAlg {
+    /// HMAC-SHA-256.
+    HS256,
+    /// HMAC-SHA-384.
+    HS384,
+    /// HMAC-SHA-512.
+    HS512,
+}
+
+impl HmacAlg {
+    /// From a JWS `alg` name.
+    #[must_use]
+    pub fn from_name(alg: &str) -> Option<Self> {
+        match alg {
+            "HS256" => Some(Self::HS256),
+            "HS384" => Some(Self::HS384),
+            "HS512" => Some(Self::HS512),
+            _ => None,
+        }
+    }
+
+    /// The JWS `alg` name.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::HS256 => "HS256",
+            Self::HS384 => "HS384",
+            Self::HS512 => "HS512",
+        }
+    }
+
+    /// The hash's block size in bytes.
+    #[must_use]
+    pub fn block_len(self) -> usize {
+        match self {
+            Self::HS256 => 64,
+            Self::HS384 | Self::HS512 => 128,
+        }
+    }
+
+    /// The MAC's length in bytes (RFC 7518 §3.2 wants a key at least this long).
+    #[must_use]
+    pub fn mac_len(self) -> usize {
+        match self {
+            Self::HS256 => 32,
+            Self::HS384 => 48,
+            Self::HS512 => 64,
+        }
+    }
+
+    /// Compressions per candidate for a signing input of `len` bytes: the key block, the message
+    /// blocks with their padding, the outer key block and the outer block.
+    #[must_use]
+    pub fn compressions_per_candidate(self, len: usize) -> u64 {
+        let b = self.block_len();
+        let length_field = if b == 64 { 8 } else { 16 };
+        ((len + 1 + length_field).div_ceil(b) + 3) as u64
+    }
+}
+
+/// Why a token cannot be cracked, or a wordlist not read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CrackError {
+    /// Only HMAC tokens have a secret to guess.
+    #[error("only HS256, HS384 and HS512 tokens can be cracked; this token's alg is {0}")]
+    NotHmac(String),
+    /// A JWE or a token without a signature.
+    #[error("the token has no JWS signature to test candidates against")]
+    NoSignature,
+    /// The signature has the wrong length for the algorithm.
+    #[error("an {alg} signature is {expected} bytes; this one is {found}, so no secret can produce it")]
+    SignatureLength {
+        /// The algorithm.
+        alg: &'static str,
+        /// Its MAC length.
+        expected: usize,
+        /// The token's.
+        found: usize,
+    },
+    /// The wordlist could not be read.
+    #[error("cannot read the wordlist {path}: {reason}")]
+    Wordlist {
+        /// The path.
+        path: String,
+        /// The operating system's message.
+        reason: String,
+    },
+    /// Zero threads asked for.
+    #[error("--threads must be at least 1")]
+    NoThreads,
+}
+
+/// What is attacked: the algorithm, the exact signed bytes and the MAC to reproduce.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// The algorithm.
+    pub alg: HmacAlg,
+    /// The signing input (`header.payload` exactly as in the token).
+    pub signing_input: Vec<u8>,
+    /// The MAC.
+    pub signature: Vec<u8>,
+}
+
+impl Target {
+    /// The target of a parsed token (its first signature).
+    ///
+    /// # Errors
+    /// When the token is not an HMAC JWS or its MAC has the wrong length.
+    pub fn from_token(token: &Token) -> Result<Self, CrackError> {
+        let sig = token.signatures.first().ok_or(CrackError::NoSignature)?;
+        let alg_name = sig.alg().unwrap_or("(none)");
+        let alg = HmacAlg::from_name(alg_name).ok_or_else(|| CrackError::NotHmac(alg_name.to_owned()))?;
+        Self::new(alg, sig.signing_input().to_vec(), sig.signature.clone())
+    }
+
+    /// A target from its parts.
+    ///
+    /// # Errors
+    /// When the MAC's length does not match the algorithm.
+    pub fn new(alg: HmacAlg, signing_input: Vec<u8>, signature: Vec<u8>) -> Result<Self, CrackError> {
+        if signature.len() != alg.mac_len() {
+            return Err(CrackError::SignatureLength {
+                alg: alg.name(),
+                expected: alg.mac_len(),
+                found: signature.len(),
+            });
+        }
+        Ok(Self { alg, signing_input, signature })
+    }
+
+    /// Compressions per candidate for this token.
+    #[must_use]
+    pub fn compressions_per_candidate(&self) -> u64 {
+        self.alg.compressions_per_candidate(self.signing_input.len())
+    }
+
+    /// The tester for this target: build once, share across threads.
+    #[must_use]
+    pub fn engine(&self) -> Engine<'_> {
+        match self.alg {
+            HmacAlg::HS256 => Engine::Sha256(Sha256Engine::new(&self.signing_input, &self.signature)),
+            HmacAlg::HS384 => Engine::Sha512(Sha512Engine::new(&self.signing_input, &self.signature, &IV384, 48)),
+            HmacAlg::HS512 => Engine::Sha512(Sha512Engine::new(&self.signing_input, &self.signature, &IV512, 64)),
+        }
+    }
+}
+
+/// Candidate-generation rules applied to every wordlist line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Rules {
+    /// As written, lower case, UPPER CASE and Capitalised (ASCII letters).
+    pub case_variants: bool,
+    /// Appended 0-9 and 00-99.
+    pub digits: bool,
+    /// Appended years ([`RULE_YEARS`]).
+    pub years: bool,
+}
+
+impl Rules {
+    /// No rules: every line as written.
+    pub const NONE: Self = Self { case_variants: false, digits: false, years: false };
+    /// Every rule (`--rules`).
+    pub const ALL: Self = Self { case_variants: true, digits: true, years: true };
+
+    /// Candidates made from one line, at most (duplicates among case variants are skipped).
+    #[must_use]
+    pub fn variants_per_line(self) -> u64 {
+        let cases = if self.case_variants { 4 } else { 1 };
+        let suffixes = 1
+            + if self.digits { 110 } else { 0 }
+            + if self.years { u64::from(RULE_YEARS.end() - RULE_YEARS.start() + 1) } else { 0 };
+        cases * suffixes
+    }
+}
+
+/// Live counters a running crack publishes (for a progress bar) and its cancel switch.
+#[derive(Debug, Default)]
+pub struct Progress {
+    /// Candidates tested so far.
+    pub candidates: AtomicU64,
+    /// Wordlist bytes handed to workers so far.
+    pub bytes: AtomicU64,
+    /// Set to stop every worker.
+    pub cancel: AtomicBool,
+    /// Set by the worker that found the secret.
+    pub found: AtomicBool,
+}
+
+impl Progress {
+    /// Asks every worker to stop.
+    pub fn cancel(&self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+
+    fn stop(&self) -> bool {
+        self.cancel.load(Ordering::Relaxed) || self.found.load(Ordering::Relaxed)
+    }
+}
+
+/// How a crack run ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CrackReport {
+    /// The secret, when a candidate reproduces the MAC.
+    pub secret: Option<Vec<u8>>,
+    /// Candidates tested (all workers).
+    pub candidates: u64,
+    /// Candidates tested by each worker, in worker order (its length is the thread count).
+    pub per_thread: Vec<u64>,
+    /// Wall time.
+    pub elapsed: Duration,
+    /// True when stopped by [`Progress::cancel`] before the list was exhausted.
+    pub cancelled: bool,
+    /// Lines skipped for being longer than [`MAX_CANDIDATE_BYTES`].
+    pub skipped_lines: u64,
+}
+
+impl CrackReport {
+    /// Candidates per second over the whole run.
+    #[must_use]
+    pub fn rate(&self) -> f64 {
+        let secs = self.elapsed.as_secs_f64();
+        if secs > 0.0 { self.candidates as f64 / secs } else { 0.0 }
+    }
+
+    /// The secret as text (lossy for non-UTF-8 bytes).
+    #[must_use]
+    pub fn secret_text(&self) -> Option<String> {
+        self.secret.as_ref().map(|s| String::from_utf8_lossy(s).into_owned())
+    }
+}
+
+/// Runs the crack on `threads` workers over the lines of `reader`; returns when the secret is
+/// found, the list is exhausted or [`Progress::cancel`] was called.
+///
+/// # Errors
+/// When `threads` is 0 or the reader fails.
+pub fn crack<R: Read + Send>(
+    target: &Target,
+    reader: R,
+    rules: Rules,
+    threads: usize,
+    progress: &Progress,
+) -> Result<CrackReport, CrackError> {
+    if threads == 0 {
+        return Err(CrackError::NoThreads);
+    }
+    let engine = target.engine();
+    let start = Instant::now();
+    let source = Mutex::new(Chunks::new(reader));
+    let results: Vec<(u64, u64, Option<Vec<u8>>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                let engine = &engine;
+                let source = &source;
+                scope.spawn(move || {
+                    let mut worker = Worker::new(engine, progress, rules);
+                    let mut buf = Vec::with_capacity(CHUNK_BYTES + 4096);
+                    loop {
+                        if progress.stop() {
+                            break;
+                        }
+                        let more = match source.lock() {
+                            Ok(mut s) => s.next(&mut buf, progress),
+                            Err(_) => false,
+                        };
+                        if !more || !worker.run_chunk(&buf) {
+                            break;
+                        }
+                    }
+                    if !progress.stop() {
+                        worker.drain();
+                    }
+                    worker.flush();
+                    (worker.tested, worker.skipped, worker.found)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or((0, 0, None))).collect()
+    });
+    let source = source.into_inner().map_err(|_| CrackError::Wordlist {
+        path: "wordlist".into(),
+        reason: "a worker failed while reading".into(),
+    })?;
+    if let Some(reason) = source.error {
+        return Err(CrackError::Wordlist { path: "wordlist".into(), reason });
+    }
+    let per_thread: Vec<u64> = results.iter().map(|(n, _, _)| *n).collect();
+    let skipped_in_chunks: u64 = results.iter().map(|(_, k, _)| *k).sum();
+    let secret = results.into_iter().find_map(|(_, _, s)| s);
+    let cancelled = secret.is_none() && progress.cancel.load(Ordering::Relaxed);
+    Ok(CrackReport {
+        candidates: per_thread.iter().sum(),
+        per_thread,
+        elapsed: start.elapsed(),
+        cancelled,
+        skipped_lines: source.skipped_lines + skipped_in_chunks,
+        secret,
+    })
+}
+
+/// Cracks with the bundled wordlist.
+///
+/// # Errors
+/// As [`crack`].
+pub fn crack_bundled(
+    target: &Target,
+    rules: Rules,
+    threads: usize,
+    progress: &Progress,
+) -> Result<CrackReport, CrackError> {
+    crack(target, BUNDLED_WORDLIST.as_bytes(), rules, threads, progress)
+}
+
+/// Cracks with a wordlist file of any size, streamed.
+///
+/// # Errors
+/// When the file cannot be opened or read, or as [`crack`].
+pub fn crack_file(
+    target: &Target,
+    path: &std::path::Path,
+    rules: Rules,
+    threads: usize,
+    progress: &Progress,
+) -> Result<CrackReport, CrackError> {
+    let wordlist_error =
+        |e: std::io::Error| CrackError::Wordlist { path: path.display().to_string(), reason: e.to_string() };
+    let file = std::fs::File::open(path).map_err(wordlist_error)?;
+    if file.metadata().map_err(wordlist_error)?.is_dir() {
+        return Err(CrackError::Wordlist { path: path.display().to_string(), reason: "it is a directory".into() });
+    }
+    crack(target, file, rules, threads, progress).map_err(|e| match e {
+        CrackError::Wordlist { reason, .. } => CrackError::Wordlist { path: path.display().to_string(), reason },
+        other => other,
+    })
+}
+
+/// The cores to use by default.
+#[must_use]
+pub fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
+}
+
+/// Estimated time left, from the share of the wordlist consumed so far.
+#[must_use]
+pub fn eta(elapsed: Duration, bytes_done: u64, bytes_total: u64) -> Option<Duration> {
+    if bytes_done == 0 || bytes_total == 0 || bytes_done >= bytes_total {
+        return None;
+    }
+    let left = (bytes_total - bytes_done) as f64 / bytes_done as f64;
+    Some(elapsed.mul_f64(left))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::keys::{self, SecretEncoding};
+    use crate::core::sign::sign;
+    use crate::core::token::{JsonObject, parse};
+    use serde_json::json;
+
+    fn token(alg: &str, secret: &[u8], claims: &serde_json::Value) -> Token {
+        let key = keys::load_secret(secret, SecretEncoding::Raw, "t").unwrap();
+        let claims: JsonObject = serde_json::from_value(claims.clone()).unwrap();
+        parse(&sign(&JsonObject::new(), &claims, alg, &key).unwrap()).unwrap()
+    }
+
+    fn reference_hmac(alg: HmacAlg, key: &[u8], msg: &[u8]) -> Vec<u8> {
+        let a = match alg {
+            HmacAlg::HS256 => aws_lc_rs::hmac::HMAC_SHA256,
+            HmacAlg::HS384 => aws_lc_rs::hmac::HMAC_SHA384,
+            HmacAlg::HS512 => aws_lc_rs::hmac::HMAC_SHA512,
+        };
+        aws_lc_rs::hmac::sign(&aws_lc_rs::hmac::Key::new(a, key), msg).as_ref().to_vec()
+    }
+
+    #[test]
+    fn engine_agrees_with_aws_lc_at_every_message_and_key_length() {
+        // Every tail shape (one or two padding blocks) and keys shorter, equal and longer than
+        // the block, for the three algorithms.
+        for alg in [HmacAlg::HS256, HmacAlg::HS384, HmacAlg::HS512] {
+            for len in (0..300).step_by(7).chain([55, 56, 63, 64, 111, 112, 119, 120, 127, 128]) {
+                let msg: Vec<u8> = (0..len).map(|i| u8::try_from(i % 251).unwrap()).collect();
+                for key_len in [1usize, 31, 64, 65, 127, 128, 129, 300] {
+                    let key: Vec<u8> = (0..key_len).map(|i| u8::try_from((i * 7 + 3) % 256).unwrap()).collect();
+                    let mac = reference_hmac(alg, &key, &msg);
+                    let target = Target::new(alg, msg.clone(), mac).unwrap();
+                    let engine = target.engine();
+                    assert!(engine.test(&key), "{alg:?} msg {len} key {key_len}");
+                    let mut wrong = key.clone();
+                    wrong[0] ^= 1;
+                    assert!(!engine.test(&wrong), "{alg:?} msg {len} key {key_len}");
+                    if key_len <= engine.block_len() {
+                        assert_eq!(engine.test_pair(&wrong, &key), [false, true], "{alg:?} {len} {key_len}");
+                        assert_eq!(engine.test_pair(&key, &wrong), [true, false], "{alg:?} {len} {key_len}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn compression_count_matches_the_issue_formula() {
+        assert_eq!(HmacAlg::HS256.compressions_per_candidate(55), 4);
+        assert_eq!(HmacAlg::HS256.compressions_per_candidate(56), 5);
+        assert_eq!(HmacAlg::HS256.compressions_per_candidate(150), (150usize + 9).div_ceil(64) as u64 + 3);
+        assert_eq!(HmacAlg::HS512.compressions_per_candidate(111), 4);
+        assert_eq!(HmacAlg::HS512.compressions_per_candidate(112), 5);
+    }
+
+    #[test]
+    fn finds_a_bundled_default_secret() {
+        let t = token("HS256", b"your-256-bit-secret", &json!({"sub": "1"}));
+        let report = crack_bundled(&Target::from_token(&t).unwrap(), Rules::NONE, 2, &Progress::default()).unwrap();
+        assert_eq!(report.secret.as_deref(), Some(&b"your-256-bit-secret"[..]));
+    }
+
+    #[test]
+    fn lines_are_split_on_newline_with_one_cr_removed_and_empty_lines_skipped() {
+        let t = token("HS384", b"pass word", &json!({"sub": "1"}));
+        let target = Target::from_token(&t).unwrap();
+        let list = b"\n\r\nfoo\r\r\npass word\r\n";
+        let r = crack(&target, &list[..], Rules::NONE, 1, &Progress::default()).unwrap();
+        assert_eq!(r.secret.as_deref(), Some(&b"pass word"[..]));
+        // "\r" alone becomes empty and is skipped; "foo\r" keeps its second CR.
+        assert_eq!(r.candidates, 2);
+        let t = token("HS512", b"foo\r", &json!({}));
+        let r = crack(&Target::from_token(&t).unwrap(), &list[..], Rules::NONE, 1, &Progress::default()).unwrap();
+        assert_eq!(r.secret.as_deref(), Some(&b"foo\r"[..]));
+        // No trailing newline at the end of the list.
+        let t = token("HS256", b"last", &json!({}));
+        let r = crack(&Target::from_token(&t).unwrap(), &b"a\nlast"[..], Rules::NONE, 1, &Progress::default()).unwrap();
+        assert_eq!(r.secret.as_deref(), Some(&b"last"[..]));
+    }
+
+    #[test]
+    fn rules_find_variants_and_count_them() {
+        let target = Target::from_token(&token("HS256", b"Changeme2024", &json!({}))).unwrap();
+        let none = crack(&target, &b"changeme\n"[..], Rules::NONE, 1, &Progress::default()).unwrap();
+        assert!(none.secret.is_none());
+        let all = crack(&target, &b"changeme\n"[..], Rules::ALL, 1, &Progress::default()).unwrap();
+        assert_eq!(all.secret.as_deref(), Some(&b"Changeme2024"[..]));
+        let target = Target::from_token(&token("HS256", b"zzz-not-there", &json!({}))).unwrap();
+        let r = crack(&target, &b"abc\nA1\n"[..], Rules::ALL, 1, &Progress::default()).unwrap();
+        // "abc": as written = lower, so 3 distinct cases; "A1": upper = as written, lower and
+        // capitalised "a1"/"A1" leave 2 distinct cases ("A1", "a1").
+        let per_case = 1 + 110 + u64::from(RULE_YEARS.end() - RULE_YEARS.start() + 1);
+        assert_eq!(r.candidates, per_case * (3 + 2));
+        let target = Target::from_token(&token("HS256", b"admin07", &json!({}))).unwrap();
+        let digits = Rules { digits: true, ..Rules::NONE };
+        let r = crack(&target, &b"admin\n"[..], digits, 1, &Progress::default()).unwrap();
+        assert_eq!(r.secret.as_deref(), Some(&b"admin07"[..]));
+    }
+
+    #[test]
+    fn long_lines_are_skipped_with_bounded_memory() {
+        let target = Target::from_token(&token("HS256", b"after", &json!({}))).unwrap();
+        let mut list = vec![b'x'; 3 * CHUNK_BYTES];
+        list.extend_from_slice(b"\nshort\n");
+        list.extend(vec![b'y'; MAX_CANDIDATE_BYTES + 10]);
+        list.extend_from_slice(b"\nafter\n");
+        let r = crack(&target, &list[..], Rules::NONE, 2, &Progress::default()).unwrap();
+        assert_eq!(r.secret.as_deref(), Some(&b"after"[..]));
+        assert_eq!(r.skipped_lines, 2);
+    }
+
+    #[test]
+    fn refuses_what_cannot_be_cracked() {
+        let rsa = keys::load_file(
+            &std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/keys/rsa2048-pkcs8.pem"),
+        )
+        .unwrap()
+        .remove(0);
+        let t = parse(&sign(&JsonObject::new(), &JsonObject::new(), "RS256", &rsa).unwrap()).unwrap();
+        assert_eq!(Target::from_token(&t).unwrap_err(), CrackError::NotHmac("RS256".into()));
+        let t = parse("eyJhbGciOiJIUzI1NiJ9.e30.AAAA").unwrap();
+        assert!(matches!(Target::from_token(&t), Err(CrackError::SignatureLength { .. })));
+        let target = Target::from_token(&token("HS256", b"k", &json!({}))).unwrap();
+        assert_eq!(crack(&target, &b""[..], Rules::NONE, 0, &Progress::default()).unwrap_err(), CrackError::NoThreads);
+        let missing =
+            crack_file(&target, std::path::Path::new("/nonexistent/list"), Rules::NONE, 1, &Progress::default());
+        assert!(matches!(missing, Err(CrackError::Wordlist { .. })));
+    }
+
+    fn temp_path(name: &str) -> std::path::PathBuf {
+        std::env::temp_dir().join(format!("tokenbench-crack-{}-{name}", std::process::id()))
+    }
+
+    #[test]
+    fn finds_the_last_line_of_a_million_line_file_on_every_thread() {
+        use std::io::Write;
+        let path = temp_path("million.txt");
+        let mut file = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+        for i in 0..999_999 {
+            writeln!(file, "wrong-guess-{i:07}").unwrap();
+        }
+        write!(file, "the-real-secret-at-the-end").unwrap();
+        drop(file);
+        let target = Target::from_token(&token("HS256", b"the-real-secret-at-the-end", &json!({"sub": "x"}))).unwrap();
+        for threads in [1, 3] {
+            let progress = Progress::default();
+            let r = crack_file(&target, &path, Rules::NONE, threads, &progress).unwrap();
+            assert_eq!(r.secret.as_deref(), Some(&b"the-real-secret-at-the-end"[..]), "{threads} threads");
+            assert_eq!(r.per_thread.len(), threads, "--threads is honoured");
+            assert_eq!(progress.candidates.load(Ordering::Relaxed), r.candidates);
+            if threads == 1 {
+                assert_eq!(r.candidates, 1_000_000, "every line tested once");
+            } else {
+                // The others stop mid-chunk once the last line is found.
+                assert!(r.candidates <= 1_000_000 && r.candidates > 900_000, "{}", r.candidates);
+            }
+            assert_eq!(progress.bytes.load(Ordering::Relaxed), std::fs::metadata(&path).unwrap().len());
+            if threads > 1 {
+                // 16 MB in 1 MiB chunks: every worker gets some of them.
+                assert!(r.per_thread.iter().all(|n| *n > 0), "{:?}", r.per_thread);
+            }
+        }
+        std::fs::remove_file(&path).unwrap();
+    }
+
+    /// An endless wordlist: the crack can only end by being cancelled.
+    struct Endless(u64);
+
+    impl Read for Endless {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let mut n = 0;
+            while buf.len() - n > 32 {
+                self.0 += 1;
+                let line = format!("endless-{}\n", self.0);
+                buf[n..n + line.len()].copy_from_slice(line.as_bytes());
+                n += line.len();
+            }
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn cancel_stops_every_worker_within_100_ms() {
+        for (alg, rules) in [("HS256", Rules::NONE), ("HS512", Rules::ALL)] {
+            let target = Target::from_token(&token(alg, b"never-guessed", &json!({"sub": "x"}))).unwrap();
+            let progress = Progress::default();
+            let (report, cancel_to_return) = std::thread::scope(|s| {
+                let run = s.spawn(|| {
+                    let r = crack(&target, Endless(0), rules, 2, &progress);
+                    (r, Instant::now())
+                });
+                while progress.candidates.load(Ordering::Relaxed) < 20_000 {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                let cancelled_at = Instant::now();
+                progress.cancel();
+                let (r, returned_at) = run.join().unwrap();
+                (r.unwrap(), returned_at - cancelled_at)
+            });
+            // `crack` returns only after joining every worker.
+            assert!(cancel_to_return < Duration::from_millis(100), "{alg}: {cancel_to_return:?}");
+            assert!(report.cancelled && report.secret.is_none());
+            assert_eq!(report.per_thread.len(), 2);
+            assert!(report.per_thread.iter().all(|n| *n > 0), "{:?}", report.per_thread);
+        }
+    }
+
+    #[test]
+    fn eta_from_bytes() {
+        assert_eq!(eta(Duration::from_secs(10), 25, 100), Some(Duration::from_secs(30)));
+        assert_eq!(eta(Duration::from_secs(10), 0, 100), None);
+        assert_eq!(eta(Duration::from_secs(10), 100, 100), None);
+    }
+}

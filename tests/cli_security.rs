@@ -1,0 +1,268 @@
+//! The security subcommands' contract: `audit`, `crack` and `forge` exit codes and JSON shapes,
+//! and every forged token rejected by `tokenbench verify` with the original key.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::missing_panics_doc)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::{Value, json};
+use tokenbench::core::keys::{self, Key, SecretEncoding};
+use tokenbench::core::sign::sign;
+use tokenbench::core::token::{JsonObject, encode_b64url};
+
+const AT: &str = "1700000000";
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_tokenbench"));
+    c.env("NO_COLOR", "1");
+    c
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().unwrap()
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn json_out(o: &Output) -> Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(o)))
+}
+
+fn asset(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/keys").join(name)
+}
+
+fn key(name: &str) -> Key {
+    keys::load_file(&asset(name)).unwrap().remove(0)
+}
+
+fn obj(v: Value) -> JsonObject {
+    match v {
+        Value::Object(m) => m,
+        other => panic!("not an object: {other}"),
+    }
+}
+
+fn clean_claims() -> JsonObject {
+    obj(
+        json!({"iss": "https://issuer.example", "sub": "alice", "aud": "api", "iat": 1_699_999_940, "exp": 1_700_003_540}),
+    )
+}
+
+fn hs(secret: &[u8], alg: &str, claims: &JsonObject) -> String {
+    let k = keys::load_secret(secret, SecretEncoding::Raw, "t").unwrap();
+    sign(&obj(json!({"typ": "JWT"})), claims, alg, &k).unwrap()
+}
+
+fn temp(name: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("tokenbench-cli-security-{}-{name}", std::process::id()))
+}
+
+#[test]
+fn audit_json_shape_and_exit_codes() {
+    // Clean ES256 token: no findings, exit 0.
+    let clean = sign(&obj(json!({"typ": "JWT"})), &clean_claims(), "ES256", &key("ec-p256-pkcs8.pem")).unwrap();
+    let o = run(&["audit", "--json", "--at", AT, &clean]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    assert_eq!(json_out(&o), json!({"findings": []}));
+    // A strong HS256 secret: only the info finding, still exit 0.
+    let strong = hs(&[0x42; 32], "HS256", &clean_claims());
+    let o = run(&["audit", "--json", "--at", AT, &strong]);
+    assert_eq!(code(&o), 0);
+    let f = &json_out(&o)["findings"];
+    assert_eq!(f.as_array().unwrap().len(), 1);
+    let keys: Vec<&String> = f[0].as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["id", "severity", "message", "reference"]);
+    assert_eq!((f[0]["id"].as_str(), f[0]["severity"].as_str()), (Some("symmetric-alg"), Some("info")));
+    // A default secret, no exp, read out of a URL fragment: high and medium findings, exit 1.
+    let weak = hs(b"secret", "HS256", &obj(json!({"sub": "alice", "aud": "api"})));
+    let o = run(&["audit", "--json", "--at", AT, &format!("https://app.example/cb#state=x&id_token={weak}")]);
+    assert_eq!(code(&o), 1);
+    let ids: Vec<String> =
+        json_out(&o)["findings"].as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(ids, ["weak-secret", "missing-exp", "token-in-url", "symmetric-alg"]);
+    // Only low findings (no aud): exit 0.
+    let no_aud =
+        sign(&obj(json!({})), &obj(json!({"exp": 1_700_000_600})), "ES256", &key("ec-p256-pkcs8.pem")).unwrap();
+    let o = run(&["audit", "--at", AT, &no_aud]);
+    assert_eq!(code(&o), 0);
+    assert!(stdout(&o).contains("[LOW   ] missing-aud"), "{}", stdout(&o));
+    // Unusable input: exit 2.
+    assert_eq!(code(&run(&["audit", "not.a.token"])), 2);
+    assert_eq!(code(&run(&["audit", "--key", "/nonexistent.pem", &strong])), 2);
+    assert_eq!(code(&run(&["audit", "--wordlist", "/nonexistent.txt", &strong])), 2);
+}
+
+#[test]
+fn audit_uses_the_given_wordlist_and_loaded_secrets() {
+    let t = hs(b"corp-2019-signing", "HS384", &clean_claims());
+    let list = temp("audit-list.txt");
+    std::fs::write(&list, "a\nb\ncorp-2019-signing\n").unwrap();
+    let o = run(&["audit", "--json", "--at", AT, &t]);
+    assert!(!stdout(&o).contains("weak-secret"), "not in the bundled list");
+    let o = run(&["audit", "--json", "--at", AT, "--wordlist", list.to_str().unwrap(), &t]);
+    assert_eq!(code(&o), 1);
+    assert!(stdout(&o).contains("\\\"corp-2019-signing\\\", found in the given wordlist"), "{}", stdout(&o));
+    let o = run(&["audit", "--json", "--at", AT, "--secret", "corp-2019-signing", &t]);
+    assert!(stdout(&o).contains("136 bits, shorter than the 384 bits"), "{}", stdout(&o));
+    std::fs::remove_file(list).unwrap();
+}
+
+#[test]
+fn audit_cookie_checks() {
+    let good = "Set-Cookie: __Host-sid=Qk7yX2m9V1pZ8rT4wL0nC3hJ6dF5sA2e; Path=/; Secure; HttpOnly; SameSite=Strict";
+    let o = run(&["audit", "--json", "--cookie", good]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    assert_eq!(json_out(&o), json!({"findings": []}));
+    let o = run(&["audit", "--json", "--at", AT, "--cookie", "Set-Cookie: sid=1042; SameSite=None; Max-Age=63072000"]);
+    assert_eq!(code(&o), 1);
+    let ids: Vec<String> =
+        json_out(&o)["findings"].as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(
+        ids,
+        [
+            "session-id-low-entropy",
+            "cookie-no-httponly",
+            "cookie-no-secure",
+            "cookie-samesite-none-insecure",
+            "cookie-long-lived",
+            "session-id-short"
+        ]
+    );
+    let o = run(&["audit", "--cookie", "sid=Qk7yX2m9V1pZ8rT4wL0nC3hJ6dF5sA2e; Secure; HttpOnly"]);
+    assert_eq!(code(&o), 0, "only cookie-no-samesite, which is low");
+    assert!(stdout(&o).contains("cookie-no-samesite"));
+    assert_eq!(code(&run(&["audit", "--cookie", "Set-Cookie: garbage"])), 2);
+    assert_eq!(code(&run(&["audit"])), 2, "a token or --cookie is required");
+}
+
+#[test]
+fn crack_finds_reports_and_refuses() {
+    let t = hs(b"changeme", "HS256", &clean_claims());
+    let o = run(&["crack", &t]);
+    assert_eq!(code(&o), 0);
+    assert_eq!(stdout(&o), "changeme\n");
+    let o = run(&["crack", "--json", "--threads", "1", &t]);
+    assert_eq!(code(&o), 0);
+    let v = json_out(&o);
+    let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["found", "secret", "candidates", "elapsed_ms", "candidates_per_second"]);
+    assert_eq!((v["found"].as_bool(), v["secret"].as_str()), (Some(true), Some("changeme")));
+    assert!(v["candidates"].as_u64().unwrap() >= 1);
+    // Not found: exit 1, secret null.
+    let strong = hs(&[0x42; 32], "HS512", &clean_claims());
+    let o = run(&["crack", "--json", &strong]);
+    assert_eq!(code(&o), 1);
+    let v = json_out(&o);
+    assert_eq!((v["found"].as_bool(), v["secret"].is_null()), (Some(false), true));
+    let lines = tokenbench::core::crack::BUNDLED_WORDLIST.lines().filter(|l| !l.is_empty()).count() as u64;
+    assert_eq!(v["candidates"].as_u64(), Some(lines), "every bundled line tried");
+    // Rules: "Changeme2024" from "changeme".
+    let t = hs(b"Changeme2024", "HS256", &clean_claims());
+    assert_eq!(code(&run(&["crack", &t])), 1);
+    let o = run(&["crack", "--rules", &t]);
+    assert_eq!((code(&o), stdout(&o).as_str()), (0, "Changeme2024\n"));
+    // Unusable: not an HS token, unreadable list, zero threads, not a token.
+    let rs = sign(&obj(json!({})), &clean_claims(), "RS256", &key("rsa2048-pkcs8.pem")).unwrap();
+    let o = run(&["crack", &rs]);
+    assert_eq!(code(&o), 2);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("only HS256, HS384 and HS512"));
+    assert_eq!(code(&run(&["crack", "--wordlist", "/nonexistent.txt", &t])), 2);
+    assert_eq!(code(&run(&["crack", "--threads", "0", &t])), 2);
+    assert_eq!(code(&run(&["crack", "x.y"])), 2);
+}
+
+#[test]
+fn crack_finds_the_last_line_of_a_million_line_wordlist() {
+    let path = temp("million.txt");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    for i in 0..999_999 {
+        writeln!(f, "guess{i}").unwrap();
+    }
+    writeln!(f, "needle-at-line-1000000\r").unwrap();
+    drop(f);
+    let t = hs(b"needle-at-line-1000000", "HS256", &clean_claims());
+    let o = run(&["crack", "--json", "--threads", "2", "--wordlist", path.to_str().unwrap(), &t]);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let v = json_out(&o);
+    assert_eq!(v["secret"], "needle-at-line-1000000", "the trailing CR is removed");
+    assert!(v["candidates"].as_u64().unwrap() > 900_000);
+    std::fs::remove_file(path).unwrap();
+}
+
+fn forge(args: &[&str]) -> Output {
+    run(&[&["forge"], args].concat())
+}
+
+#[test]
+fn every_forged_token_is_rejected_by_verify_with_the_original_key() {
+    let rsa_pub = asset("rsa2048-spki.pem");
+    let rs =
+        sign(&obj(json!({"typ": "JWT", "kid": "k1"})), &clean_claims(), "RS256", &key("rsa2048-pkcs8.pem")).unwrap();
+    let v = run(&["verify", "--at", AT, "--key", rsa_pub.to_str().unwrap(), &rs]);
+    assert_eq!(code(&v), 0, "the original verifies");
+    for attack in ["none", "none-case", "confusion", "embedded-jwk", "jku", "kid-traversal", "psychic", "tamper"] {
+        let o = forge(&["--attack", attack, "--key", rsa_pub.to_str().unwrap(), "--set", "sub=\"root\"", &rs]);
+        assert_eq!(code(&o), 0, "{attack}: {}", String::from_utf8_lossy(&o.stderr));
+        let forged = stdout(&o).trim().to_owned();
+        assert_eq!(forged.split('.').count(), 3, "{attack}");
+        let v = run(&["verify", "--json", "--at", AT, "--key", rsa_pub.to_str().unwrap(), &forged]);
+        assert_eq!(code(&v), 1, "{attack} must be rejected: {}", stdout(&v));
+        assert_eq!(json_out(&v)["valid"], false);
+        let d = run(&["decode", "--json", &forged]);
+        assert_eq!(json_out(&d)["claims"]["sub"], "root", "{attack}: --set applied before signing");
+    }
+}
+
+#[test]
+fn forge_json_set_values_and_missing_key() {
+    let rs = sign(&obj(json!({"typ": "JWT"})), &clean_claims(), "RS256", &key("rsa2048-pkcs8.pem")).unwrap();
+    let o = forge(&["--attack", "confusion", &rs]);
+    assert_eq!(code(&o), 2, "confusion needs --key");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--key"));
+    let o = forge(&["--json", "--attack", "jku", "--set", "admin=true", "--set", "n=42", "--set", "name=Mallory", &rs]);
+    assert_eq!(code(&o), 0);
+    let v = json_out(&o);
+    assert_eq!(v["attack"], "jku");
+    assert_eq!(v["header"]["jku"], "https://attacker.invalid/jwks.json");
+    assert_eq!(
+        (v["claims"]["admin"].clone(), v["claims"]["n"].clone(), v["claims"]["name"].clone()),
+        (json!(true), json!(42), json!("Mallory"))
+    );
+    assert_eq!(v["attacker_jwks"]["keys"][0]["kid"], v["header"]["kid"]);
+    for k in ["token", "vulnerable_verifier", "why_rejected", "defence", "reference"] {
+        assert!(v[k].is_string(), "{k}");
+    }
+    let o = forge(&["--attack", "kid-traversal", &rs]);
+    let t = stdout(&o);
+    let header = t.split('.').next().unwrap();
+    assert_eq!(header, encode_b64url(br#"{"alg":"HS256","typ":"JWT","kid":"../../../../../../dev/null"}"#));
+    assert_eq!(code(&forge(&["--attack", "bogus", &rs])), 2);
+    assert_eq!(code(&forge(&["--attack", "tamper", "--set", "novalue", &rs])), 2);
+    assert_eq!(code(&forge(&["--attack", "confusion", "--key", "/nonexistent.pem", &rs])), 2);
+}
+
+#[test]
+fn hostile_token_text_never_reaches_the_terminal_raw() {
+    // A kid carrying a terminal escape and a bidi override: the kid-injection finding quotes it.
+    let header = obj(json!({"kid": "x\u{1b}]0;pwned\u{7}\u{202e}../../etc/passwd"}));
+    let k = keys::load_secret(b"a-very-long-and-random-secret-value-0123456789", SecretEncoding::Raw, "t").unwrap();
+    let t = sign(&header, &clean_claims(), "HS256", &k).unwrap();
+    for args in [vec!["audit", "--at", AT, t.as_str()], vec!["audit", "--json", "--at", AT, t.as_str()]] {
+        let o = run(&args);
+        assert_eq!(code(&o), 1, "kid-injection is medium");
+        let text = stdout(&o);
+        assert!(!text.contains('\u{1b}') && !text.contains('\u{202e}') && !text.contains('\u{7}'), "{text:?}");
+        assert!(text.contains("kid-injection"), "{text}");
+        if args.contains(&"--json") {
+            json_out(&o);
+        }
+    }
+}
