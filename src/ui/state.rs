@@ -1103,7 +1103,7 @@ mod tests {
         let v = s.verification.as_ref().unwrap();
         assert_eq!(crate::ui::verify::title(v), "VALID", "selected by kid, no warning: {:?}", v.warnings);
         s.handle(Command::TryExample(1), &mut p);
-        assert_eq!(crate::ui::verify::title(s.verification.as_ref().unwrap()), "INVALID: claims");
+        assert_eq!(crate::ui::verify::title(s.verification.as_ref().unwrap()), "EXPIRED");
     }
 
     #[test]

@@ -407,7 +407,7 @@ mod tests {
 
         h.get_by_label("+5 min").click();
         h.run();
-        assert!(h.query_by_label("INVALID: claims").is_some(), "the verdict flips");
+        assert!(h.query_by_label("EXPIRED").is_some(), "the verdict flips");
         assert!(h.query_by_label_contains("At the clock's time: expired 4 min ago").is_some(), "the timeline flips");
         let t = TokenTimeline::from_token(h.state().state.parsed().unwrap(), 0).unwrap();
         assert_eq!(t.phase_at(h.state().state.clock.now()), Phase::Expired);

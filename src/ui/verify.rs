@@ -17,7 +17,7 @@ use crate::ui::theme::{Tone, check_mark, palette};
 pub fn headline(v: &Verification) -> &'static str {
     match v.signature {
         _ if v.valid => "VALID",
-        SignatureVerdict::Valid => "INVALID: claims",
+        SignatureVerdict::Valid => claims_headline(v),
         SignatureVerdict::Invalid => "INVALID SIGNATURE",
         SignatureVerdict::NoMatchingKey => "NO MATCHING KEY",
         SignatureVerdict::UnsupportedAlgorithm => "UNSUPPORTED ALGORITHM",
@@ -25,6 +25,20 @@ pub fn headline(v: &Verification) -> &'static str {
         SignatureVerdict::Malformed => "INVALID HEADER",
         SignatureVerdict::RefusedByPolicy => "REFUSED BY POLICY",
         SignatureVerdict::Encrypted => "ENCRYPTED (JWE)",
+    }
+}
+
+/// A good signature with failed checks, named by what failed: a refused algorithm first (it is
+/// the policy's guard), then time alone (expired, not yet valid), else the claims in general.
+fn claims_headline(v: &Verification) -> &'static str {
+    let failed: Vec<&str> = v.failed_checks().map(|c| c.name.as_ref()).collect();
+    if failed.contains(&"alg") {
+        return "ALGORITHM NOT ALLOWED";
+    }
+    match failed.as_slice() {
+        ["exp"] => "EXPIRED",
+        names if !names.is_empty() && names.iter().all(|n| *n == "nbf" || *n == "iat") => "NOT YET VALID",
+        _ => "INVALID: claims",
     }
 }
 
@@ -89,7 +103,7 @@ pub fn policy_summary(p: &Policy) -> String {
     if p.issuer.is_some() {
         parts.push("iss".to_owned());
     }
-    if p.audience.is_some() {
+    if !p.audience.is_empty() {
         parts.push("aud".to_owned());
     }
     if p.typ.is_some() {
@@ -157,7 +171,7 @@ impl VerifyPanel {
             return;
         }
         self.issuer = p.issuer.clone().unwrap_or_default();
-        self.audience = p.audience.clone().unwrap_or_default();
+        self.audience = p.audience.join(", ");
         self.typ = p.typ.clone().unwrap_or_default();
         self.required = p.required_claims.join(", ");
         self.synced = Some(p.clone());
@@ -175,10 +189,9 @@ impl VerifyPanel {
                 changed |= text_field(ui, "Issuer", &mut self.issuer, "expected iss (not checked when empty)", |t| {
                     p.issuer = non_empty(t);
                 });
-                changed |=
-                    text_field(ui, "Audience", &mut self.audience, "expected aud (not checked when empty)", |t| {
-                        p.audience = non_empty(t);
-                    });
+                changed |= text_field(ui, "Audience", &mut self.audience, "api, web: any one must be in aud", |t| {
+                    p.audience = parse_claim_list(t);
+                });
                 changed |= text_field(ui, "typ", &mut self.typ, "e.g. JWT or at+jwt", |t| p.typ = non_empty(t));
                 changed |= text_field(ui, "Required", &mut self.required, "claims, e.g. exp, sub", |t| {
                     p.required_claims = parse_claim_list(t);
@@ -234,7 +247,8 @@ fn non_empty(t: &str) -> Option<String> {
     (!t.is_empty()).then(|| t.to_owned())
 }
 
-/// `exp, sub` or `exp sub` → `exp` and `sub`, each once.
+/// `exp, sub` or `exp sub` → `exp` and `sub`, each once: the Required claims and the accepted
+/// audiences alike.
 #[must_use]
 pub fn parse_claim_list(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
@@ -365,6 +379,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_good_signature_with_failed_checks_is_named_by_what_failed() {
+        use crate::core::keys::{SecretEncoding, load_secret};
+        let key = load_secret(&[9u8; 32], SecretEncoding::Raw, "k").unwrap();
+        let judge = |claims: &str, policy: &Policy| {
+            let claims: crate::core::token::JsonObject = serde_json::from_str(claims).unwrap();
+            let t = crate::core::sign::sign(&crate::core::token::JsonObject::new(), &claims, "HS256", &key).unwrap();
+            let v = crate::core::verify::verify(
+                &crate::core::token::parse(&t).unwrap(),
+                std::slice::from_ref(&key),
+                policy,
+                1000.0,
+            );
+            headline(&v)
+        };
+        let any = Policy::default();
+        assert_eq!(judge(r#"{"exp":2000}"#, &any), "VALID");
+        assert_eq!(judge(r#"{"exp":500}"#, &any), "EXPIRED");
+        assert_eq!(judge(r#"{"nbf":5000,"exp":9000}"#, &any), "NOT YET VALID");
+        assert_eq!(judge(r#"{"iat":5000,"exp":9000}"#, &any), "NOT YET VALID");
+        let rs_only = Policy { algorithms: vec!["RS256".into()], ..Policy::default() };
+        assert_eq!(judge(r#"{"exp":500}"#, &rs_only), "ALGORITHM NOT ALLOWED", "the refused algorithm comes first");
+        let iss = Policy { issuer: Some("https://id".into()), ..Policy::default() };
+        assert_eq!(judge(r#"{"exp":500}"#, &iss), "INVALID: claims", "expired and the wrong issuer");
+    }
+
+    #[test]
     fn required_claims_parse_from_commas_or_spaces_once_each() {
         assert_eq!(parse_claim_list("exp, sub"), ["exp", "sub"]);
         assert_eq!(parse_claim_list(" exp sub,,exp "), ["exp", "sub"]);
@@ -376,7 +416,7 @@ mod tests {
         assert_eq!(policy_summary(&Policy::default()), "Policy: default (time claims only)");
         let p = Policy {
             issuer: Some("https://id".into()),
-            audience: Some("api".into()),
+            audience: vec!["api".into()],
             algorithms: vec!["RS256".into(), "ES256".into(), "EdDSA".into()],
             ..Policy::default()
         };

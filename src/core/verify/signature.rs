@@ -261,6 +261,15 @@ pub(super) fn check_signature(sig: &JwsSignature, keys: &[Key], budget: &mut usi
              verifications per token)",
             if tried > 0 { format!("of the {tried} key(s) tried,") } else { "no key was tried:".to_owned() }
         );
+    } else if tried > 0 && selection == Selection::KidFallback && !keys.iter().any(|k| k.kid.as_deref() == token_kid) {
+        // The kid names a key that is not loaded: the right key is most likely missing, not the
+        // signature broken. Say so rather than blame the keys that were tried in its place.
+        result.verdict = SignatureVerdict::NoMatchingKey;
+        result.reason = format!(
+            "no loaded key has kid {:?}; the {tried} other compatible key(s) were tried and none verifies the {alg} \
+             signature: load the key with that kid",
+            token_kid.unwrap_or("")
+        );
     } else if tried > 0 {
         result.verdict = SignatureVerdict::Invalid;
         result.reason = if sig.signature.is_empty() {
