@@ -336,13 +336,8 @@ fn the_verdict_area_orders_folds_and_counts_warnings_once() {
     let skipped = v.attempts.iter().filter(|a| a.outcome == tokenbench::core::verify::Outcome::Skipped).count();
     assert_eq!(skipped, 11, "{:?}", v.attempts);
     let y = |label: &str| h.get_by_label_contains(label).rect().min.y;
-    let order = [
-        y("EXPIRED"),
-        y("Failed checks (1)"),
-        y("Warnings (2)"),
-        y("Checks (leeway 0 s)"),
-        y("11 keys skipped"),
-    ];
+    let order =
+        [y("EXPIRED"), y("Failed checks (1)"), y("Warnings (2)"), y("Checks (leeway 0 s)"), y("11 keys skipped")];
     assert!(order.windows(2).all(|w| w[0] < w[1]), "banner, failed, warnings, checks, keys: {order:?}");
     // Every part is on screen at 1280x800, within the panel, above the status line.
     let status_top = h.get_by_label("Back to now").rect().min.y;
@@ -630,9 +625,17 @@ fn a_key_that_cannot_sign_the_tokens_algorithm_says_so_and_offers_its_own() {
     h.run();
     h.get_by_label("Edit this token").click();
     h.run();
-    assert!(h.query_by_label("an EC P-256 key cannot sign RS256; it signs ES256").is_some(), "said before signing");
-    h.get_by_label("Sign with ES256 instead").click();
+    // The EC key cannot sign RS256, so it is not preselected, and the header keeps its kid.
+    assert_eq!(h.state().state.sign.key, None);
+    assert_eq!(h.state().state.sign.header().unwrap()["kid"], "sample-rsa-2048");
+    assert!(
+        h.query_by_label_contains("no loaded key can sign RS256: load its private key").is_some(),
+        "said before signing"
+    );
+    // Choosing it anyway switches to the algorithm it signs, with its kid.
+    h.state_mut().apply(vec![Command::SetSignKey(Some(0))]);
     h.run();
+    assert_eq!(h.state().state.sign.alg, "ES256");
     assert_eq!(h.state().state.sign.header().unwrap()["kid"], "sample-p256", "the published kid of this key");
     h.get_by_label("Sign token").click();
     h.run();

@@ -533,7 +533,7 @@ impl AppState {
                 }
             }
             Command::SetSignHeader(t) => self.sign.set_header(t),
-            Command::SetSignClaims(t) => self.sign.claims_text = t,
+            Command::SetSignClaims(t) => self.sign.set_claims(t),
             Command::SetSignAlg(a) => self.sign.set_alg(&a),
             Command::SetSignKey(k) => self.sign.choose_key(k, &self.keys),
             Command::SetSignKidFromKey(on) => self.sign.set_kid_from_key(on, &self.keys),

@@ -201,7 +201,12 @@ pub(super) fn claim_checks(claims: &impl Claims, policy: &Policy, now: Option<Un
         Err(e) => checks.push(check("aud", CheckStatus::Failed, e.to_string(), "RFC 7519 §4.1.3")),
         Ok(Some(list)) if !wanted.is_empty() => match wanted.iter().find(|w| list.iter().any(|a| a == *w)) {
             Some(found) => {
-                checks.push(check("aud", CheckStatus::Passed, quoted("audience includes ", found, ""), "RFC 7519 §4.1.3"));
+                checks.push(check(
+                    "aud",
+                    CheckStatus::Passed,
+                    quoted("audience includes ", found, ""),
+                    "RFC 7519 §4.1.3",
+                ));
             }
             None => checks.push(check(
                 "aud",
