@@ -211,7 +211,12 @@ impl RevocationLab {
                 }
             }
             RevocationCommand::OpenScenario => {
-                let path = cx.platform.pick_files("Open a scenario", false).into_iter().next()?;
+                let Some(path) = cx.platform.pick_files("Open a scenario", false).into_iter().next() else {
+                    return Some(dialog_gave_nothing(
+                        cx.platform,
+                        "the CLI reads one: tokenbench simulate revocation --scenario FILE",
+                    ));
+                };
                 return self.handle(RevocationCommand::LoadScenarioFile(path), cx);
             }
             RevocationCommand::LoadScenarioFile(path) => match read_scenario(&path) {
@@ -222,7 +227,9 @@ impl RevocationLab {
                 Err(e) => return Some((Level::Error, e)),
             },
             RevocationCommand::SaveScenario => {
-                let path = cx.platform.save_file("Save the scenario", "scenario.json")?;
+                let Some(path) = cx.platform.save_file("Save the scenario", "scenario.json") else {
+                    return Some(dialog_gave_nothing(cx.platform, "the scenario cannot be saved from this window"));
+                };
                 return Some(match std::fs::write(&path, s.to_json()) {
                     Ok(()) => (Level::Info, format!("saved {}", path.display())),
                     Err(e) => (Level::Error, format!("cannot save {}: {e}", path.display())),
@@ -266,6 +273,14 @@ impl RevocationLab {
         };
         let what = if pair { "your access and refresh tokens" } else { "the decoded token" };
         self.set(next).or(Some((Level::Info, format!("the lab now runs on the lifetimes of {what}"))))
+    }
+}
+
+/// The status message for a dialog that gave nothing (cancelled, or never shown).
+fn dialog_gave_nothing(platform: &dyn Platform, instead: &str) -> (Level, String) {
+    match crate::ui::platform::nothing_picked(platform, instead) {
+        Ok(cancelled) => (Level::Info, cancelled),
+        Err(unavailable) => (Level::Error, unavailable),
     }
 }
 
