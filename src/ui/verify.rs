@@ -158,6 +158,9 @@ impl VerifyPanel {
             self.policy_editor(ui, &state.policy, out);
             ui.add_space(4.0);
             match &state.verification {
+                None if matches!(state.token, Some(Err(_))) => {
+                    ui.label("The token could not be decoded: see the error under the token.");
+                }
                 None => {
                     ui.label("Decode a token to see whether it verifies.");
                 }
@@ -402,6 +405,23 @@ mod tests {
         assert_eq!(judge(r#"{"exp":500}"#, &rs_only), "ALGORITHM NOT ALLOWED", "the refused algorithm comes first");
         let iss = Policy { issuer: Some("https://id".into()), ..Policy::default() };
         assert_eq!(judge(r#"{"exp":500}"#, &iss), "INVALID: claims", "expired and the wrong issuer");
+    }
+
+    #[test]
+    fn a_token_that_does_not_decode_is_pointed_at_not_asked_for() {
+        use egui_kittest::kittest::Queryable;
+        let mut h = egui_kittest::Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_eframe(|_cc| {
+            crate::ui::app::TokenbenchApp::with_platform(
+                Box::new(crate::ui::platform::FakePlatform::default()),
+                crate::ui::app::Settings::default(),
+            )
+        });
+        h.run();
+        assert!(h.query_by_label("Decode a token to see whether it verifies.").is_some());
+        h.state_mut().apply(vec![Command::SetToken("eyJhbGciOiJIUzI1NiJ9.e?30.AAAA".into())]);
+        h.run();
+        assert!(h.query_by_label("The token could not be decoded: see the error under the token.").is_some());
+        assert!(h.query_by_label("Decode a token to see whether it verifies.").is_none());
     }
 
     #[test]

@@ -149,9 +149,13 @@ fn own_tokens(ui: &mut Ui, lab: &RevocationLab, state: &AppState, out: &mut Vec<
     let leeway = u64::try_from(lab.scenario().leeway).unwrap_or(0);
     match state.parsed().and_then(|t| TokenTimeline::from_token(t, leeway)) {
         Some(access) => {
-            let labels =
-                TokenPlotLabels { verdict: "Decoded token", fit: "Fit the decoded token", now: "Show now (decoded)" };
-            token_timeline(ui, egui::Id::unique("lab-access-timeline"), &labels, &access, now, out);
+            let labels = TokenPlotLabels {
+                verdict: "Decoded token's time claims",
+                fit: "Fit the decoded token",
+                now: "Show now (decoded)",
+            };
+            let verdict = state.verification.as_ref().map(|v| v.valid);
+            token_timeline(ui, egui::Id::unique("lab-access-timeline"), &labels, &access, now, verdict, out);
         }
         None => {
             ui.weak("No decoded token with readable claims (Decode tab).");
@@ -170,9 +174,12 @@ fn own_tokens(ui: &mut Ui, lab: &RevocationLab, state: &AppState, out: &mut Vec<
     }
     let refresh = token::parse(lab.refresh_text.trim()).ok().and_then(|t| TokenTimeline::from_token(&t, leeway));
     if let Some(refresh) = refresh {
-        let labels =
-            TokenPlotLabels { verdict: "Refresh token", fit: "Fit the refresh token", now: "Show now (refresh)" };
-        token_timeline(ui, egui::Id::unique("lab-refresh-timeline"), &labels, &refresh, now, out);
+        let labels = TokenPlotLabels {
+            verdict: "Refresh token's time claims",
+            fit: "Fit the refresh token",
+            now: "Show now (refresh)",
+        };
+        token_timeline(ui, egui::Id::unique("lab-refresh-timeline"), &labels, &refresh, now, None, out);
     }
     if ui.button("Use the decoded token and this refresh token").clicked() {
         out.push(lab_cmd(RevocationCommand::UseTokenPair));

@@ -574,7 +574,10 @@ mod tests {
         h.run();
         h.get_by_label("Use your own tokens").click();
         h.run();
-        assert!(h.query_by_label_contains("Decoded token: expired").is_some(), "its timeline is shown in the lab");
+        assert!(
+            h.query_by_label_contains("Decoded token's time claims: expired").is_some(),
+            "its timeline is shown in the lab"
+        );
         h.get_by_label("Use the decoded token").click();
         h.run();
         let s = h.state().state.revocation.scenario().clone();
@@ -583,7 +586,7 @@ mod tests {
         h.run();
         h.get_by_label("Refresh token (a JWT)").type_text(&refresh);
         h.run();
-        assert!(h.query_by_label_contains("Refresh token: expired").is_some(), "and the refresh token's");
+        assert!(h.query_by_label_contains("Refresh token's time claims: expired").is_some(), "and the refresh token's");
         h.get_by_label("Use the decoded token and this refresh token").click();
         h.run();
         let s = h.state().state.revocation.scenario().clone();
