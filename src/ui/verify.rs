@@ -289,14 +289,30 @@ fn section(ui: &mut Ui, text: String) {
     ui.label(RichText::new(text).strong());
 }
 
+/// A coloured mark and its text as one label, wrapping from the panel's left edge (two labels in
+/// a wrapping row let a long unbreakable word hang out to the left).
 fn marked(ui: &mut Ui, mark: &str, tone: Tone, text: String) -> egui::Response {
     let colour = palette(ui.visuals().dark_mode).text(tone).unwrap_or_else(|| ui.visuals().text_color());
-    ui.horizontal_wrapped(|ui| {
-        ui.label(RichText::new(mark).color(colour).strong());
-        ui.label(text)
-    })
-    .inner
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let body = egui::TextFormat { font_id: font, color: ui.visuals().text_color(), ..Default::default() };
+    let mut job = egui::text::LayoutJob::default();
+    job.append(mark, 0.0, egui::TextFormat { color: colour, ..body.clone() });
+    job.append(&format!("  {text}"), 0.0, body);
+    ui.add(egui::Label::new(job).wrap())
 }
+
+/// At most `max` characters, the end replaced by "…" when cut.
+#[must_use]
+pub fn elide(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    if text.chars().count() <= max {
+        return text.into();
+    }
+    let cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    format!("{cut}…").into()
+}
+
+/// How many characters of a key's name the verdict shows (the whole name on hover).
+const KEY_NAME_CHARS: usize = 40;
 
 fn banner(ui: &mut Ui, v: &Verification, state: &AppState) {
     let p = palette(ui.visuals().dark_mode);
@@ -359,8 +375,18 @@ fn verdict(ui: &mut Ui, v: &Verification, state: &AppState) {
             Outcome::Rejected => ("rejected", Tone::Bad),
         };
         if let Some(key) = state.keys.keys().get(a.index) {
-            let text = format!("#{} {} ({}): {}", a.index + 1, key.label(), key.material.describe(), a.reason);
-            marked(ui, mark, tone, text);
+            let label = key.label();
+            let text = format!(
+                "#{} {} ({}): {}",
+                a.index + 1,
+                elide(&label, KEY_NAME_CHARS),
+                key.material.describe(),
+                a.reason
+            );
+            let response = marked(ui, mark, tone, text);
+            if label.chars().count() > KEY_NAME_CHARS {
+                response.on_hover_text(label);
+            }
         }
     };
     for a in v.attempts.iter().filter(|a| a.outcome != Outcome::Skipped) {
@@ -422,6 +448,36 @@ mod tests {
         h.run();
         assert!(h.query_by_label("The token could not be decoded: see the error under the token.").is_some());
         assert!(h.query_by_label("Decode a token to see whether it verifies.").is_none());
+    }
+
+    #[test]
+    fn long_key_names_are_cut_at_the_end_and_the_line_stays_in_the_panel() {
+        use egui_kittest::kittest::{NodeT, Queryable};
+        assert_eq!(elide("abcdef", 4), "abc…");
+        assert_eq!(elide("abc", 4), "abc");
+        let mut h = egui_kittest::Harness::builder().with_size(egui::vec2(800.0, 480.0)).build_eframe(|_cc| {
+            crate::ui::app::TokenbenchApp::with_platform(
+                Box::new(crate::ui::platform::FakePlatform::default()),
+                crate::ui::app::Settings::default(),
+            )
+        });
+        // A key whose kid is a 43-character thumbprint verifies the token.
+        let key = crate::core::keys::load_secret(&[5u8; 32], crate::core::keys::SecretEncoding::Raw, "k").unwrap();
+        let kid = key.thumbprint.clone();
+        let header: crate::core::token::JsonObject = serde_json::from_value(serde_json::json!({"kid": kid})).unwrap();
+        let claims: crate::core::token::JsonObject = serde_json::from_str(r#"{"exp":4102444800}"#).unwrap();
+        let token = crate::core::sign::sign(&header, &claims, "HS256", &key).unwrap();
+        let jwk = crate::core::sign::export(&key, crate::core::sign::ExportFormat::Jwk, true).unwrap();
+        let mut jwk: serde_json::Value = serde_json::from_str(&jwk).unwrap();
+        jwk["kid"] = serde_json::Value::String(kid.clone());
+        h.state_mut().apply(vec![Command::AddKeyText(jwk.to_string()), Command::SetToken(token)]);
+        h.run();
+        let line = h.get_by_label_contains("verifies the signature (selected by kid)");
+        let node = line.accesskit_node();
+        let text = node.label().or_else(|| node.value()).unwrap_or_default();
+        assert!(text.contains(&format!("kid \"{}", &kid[..30])) && text.contains('…'), "{text}");
+        let verify_left = h.get_by_label("Verify").rect().min.x;
+        assert!(line.rect().min.x >= verify_left - 1.0, "starts inside the panel: {:?}", line.rect());
     }
 
     #[test]
