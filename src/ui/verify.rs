@@ -291,7 +291,7 @@ fn section(ui: &mut Ui, text: String) {
 
 /// A coloured mark and its text as one label, wrapping from the panel's left edge (two labels in
 /// a wrapping row let a long unbreakable word hang out to the left).
-fn marked(ui: &mut Ui, mark: &str, tone: Tone, text: String) -> egui::Response {
+fn marked(ui: &mut Ui, mark: &str, tone: Tone, text: &str) -> egui::Response {
     let colour = palette(ui.visuals().dark_mode).text(tone).unwrap_or_else(|| ui.visuals().text_color());
     let font = egui::TextStyle::Body.resolve(ui.style());
     let body = egui::TextFormat { font_id: font, color: ui.visuals().text_color(), ..Default::default() };
@@ -348,20 +348,20 @@ fn verdict(ui: &mut Ui, v: &Verification, state: &AppState) {
     if !failed.is_empty() {
         section(ui, format!("Failed checks ({})", failed.len()));
         for c in &failed {
-            marked(ui, "FAIL", Tone::Bad, format!("{}: {}", c.name, c.reason)).on_hover_text(c.rfc);
+            marked(ui, "FAIL", Tone::Bad, &format!("{}: {}", c.name, c.reason)).on_hover_text(c.rfc);
         }
     }
     let warnings = shown_warnings(v);
     if !warnings.is_empty() {
         section(ui, format!("Warnings ({})", warnings.len()));
         for w in warnings {
-            marked(ui, "warning", Tone::Warn, w.to_owned());
+            marked(ui, "warning", Tone::Warn, w);
         }
     }
     section(ui, format!("Checks (leeway {} s)", v.leeway));
     for c in v.checks.iter().filter(|c| c.status != CheckStatus::Failed) {
         let (mark, tone) = check_mark(c.status);
-        marked(ui, mark, tone, format!("{}: {}", c.name, c.reason)).on_hover_text(c.rfc);
+        marked(ui, mark, tone, &format!("{}: {}", c.name, c.reason)).on_hover_text(c.rfc);
     }
     section(ui, "Keys".into());
     if v.attempts.is_empty() {
@@ -383,7 +383,7 @@ fn verdict(ui: &mut Ui, v: &Verification, state: &AppState) {
                 key.material.describe(),
                 a.reason
             );
-            let response = marked(ui, mark, tone, text);
+            let response = marked(ui, mark, tone, &text);
             if label.chars().count() > KEY_NAME_CHARS {
                 response.on_hover_text(label);
             }
