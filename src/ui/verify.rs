@@ -337,7 +337,11 @@ fn banner(ui: &mut Ui, v: &Verification, state: &AppState) {
         ui.label(RichText::new(heading).size(22.0).strong().color(p.on_fill));
         ui.label(RichText::new(detail).color(p.on_fill));
         if state.clock.mode() != ClockMode::Real {
-            ui.label(RichText::new(format!("judged at {} (simulated)", format_utc(v.now))).color(p.on_fill));
+            // The verdict is re-judged at the next instant anything in it changes, so until then
+            // it is the verdict at the clock's time: shown to the second, like the status line
+            // (a running clock repaints every simulated second).
+            let at = if state.clock.mode() == ClockMode::Paused { v.now } else { state.clock.now() };
+            ui.label(RichText::new(format!("judged at {} (simulated)", format_utc(at))).color(p.on_fill));
         }
     });
 }
@@ -478,6 +482,36 @@ mod tests {
         assert!(text.contains(&format!("kid \"{}", &kid[..30])) && text.contains('…'), "{text}");
         let verify_left = h.get_by_label("Verify").rect().min.x;
         assert!(line.rect().min.x >= verify_left - 1.0, "starts inside the panel: {:?}", line.rect());
+    }
+
+    #[test]
+    fn judged_at_follows_a_running_clock_second_by_second() {
+        use egui_kittest::kittest::Queryable;
+        let mut h = egui_kittest::Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_eframe(|_cc| {
+            crate::ui::app::TokenbenchApp::with_platform(
+                Box::new(crate::ui::platform::FakePlatform::default()),
+                crate::ui::app::Settings::default(),
+            )
+        });
+        let real = std::sync::Arc::new(std::sync::Mutex::new(1_800_000_000.0_f64));
+        let source = std::sync::Arc::clone(&real);
+        h.state_mut().state.clock = crate::core::clock::Clock::with_source(move || *source.lock().unwrap());
+        h.state_mut().apply(vec![
+            Command::TryExample(0),
+            Command::Clock(crate::ui::state::ClockCommand::Set(1_800_000_000.0)),
+            Command::Clock(crate::ui::state::ClockCommand::Run(60.0)),
+        ]);
+        h.step();
+        for real_seconds in [0.5, 1.0, 1.5] {
+            *real.lock().unwrap() = 1_800_000_000.0 + real_seconds;
+            h.step();
+            let now = h.state().state.clock.now();
+            let status = crate::core::clock::format_utc(now);
+            assert!(
+                h.query_by_label(&format!("judged at {status} (simulated)")).is_some(),
+                "the banner says {status}, as the status line does"
+            );
+        }
     }
 
     #[test]
