@@ -153,9 +153,9 @@ pub struct PlotLabels {
 }
 
 impl PlotLabels {
-    /// A label for the mark at `x` (plot units).
+    /// A label for the mark at `x` (plot units), in the body size (a plot's own text is small).
     pub fn add(&mut self, x: f64, text: RichText, colour: Color32) {
-        self.labels.push((x, text, colour));
+        self.labels.push((x, text.size(13.0), colour));
     }
 
     /// Draws the labels of the marks in view in the rows at the top of the plot.
