@@ -115,7 +115,10 @@ pub(super) fn table(ui: &mut Ui, lab: &RevocationLab, now: UnixSeconds) {
             5,
             &mut outcomes.iter().map(|o| {
                 let most = o.server_state_entries as usize;
-                RichText::new(format!("{most} ({} B)", most * o.record.as_ref().map_or(0, crate::core::revoke::Record::bytes)))
+                RichText::new(format!(
+                    "{most} ({} B)",
+                    most * o.record.as_ref().map_or(0, crate::core::revoke::Record::bytes)
+                ))
             }),
         ),
         column(6, &mut outcomes.iter().map(|o| RichText::new(o.lookups_per_request.to_string()))),
