@@ -515,6 +515,30 @@ mod tests {
     }
 
     #[test]
+    fn the_audience_field_takes_a_list_like_required() {
+        use egui_kittest::kittest::Queryable;
+        let mut h = egui_kittest::Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_eframe(|_cc| {
+            crate::ui::app::TokenbenchApp::with_platform(
+                Box::new(crate::ui::platform::FakePlatform::default()),
+                crate::ui::app::Settings::default(),
+            )
+        });
+        h.state_mut().apply(vec![Command::TryExample(0)]); // aud "s6BhdRkqt3"
+        h.run();
+        h.get_by_label("Policy: default (time claims only)").click();
+        h.run();
+        h.get_by_label("Audience").focus();
+        h.run();
+        h.get_by_label("Audience").type_text("other, s6BhdRkqt3");
+        h.key_press(egui::Key::Enter);
+        h.run();
+        assert_eq!(h.state().state.policy.audience, ["other", "s6BhdRkqt3"]);
+        let v = h.state().state.verification.clone().unwrap();
+        assert!(v.valid, "one of them is in aud: {}", v.summary());
+        assert!(h.query_by_label_contains("audience includes \"s6BhdRkqt3\"").is_some());
+    }
+
+    #[test]
     fn required_claims_parse_from_commas_or_spaces_once_each() {
         assert_eq!(parse_claim_list("exp, sub"), ["exp", "sub"]);
         assert_eq!(parse_claim_list(" exp sub,,exp "), ["exp", "sub"]);
