@@ -58,7 +58,7 @@ fn bench(c: &mut Criterion) {
     let header: JsonObject = json!({"typ": "JWT", "kid": "bench-key"}).as_object().unwrap().clone();
     let policy = Policy {
         issuer: Some("https://issuer.example.com/".into()),
-        audience: Some("api.example.com".into()),
+        audience: vec!["api.example.com".into()],
         leeway: 30,
         ..Policy::default()
     };

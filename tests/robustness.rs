@@ -99,7 +99,7 @@ fn mutated_tokens_never_panic() {
     );
     let policy = Policy {
         issuer: Some("i".into()),
-        audience: Some("a".into()),
+        audience: vec!["a".into()],
         required_claims: vec!["sub".into()],
         max_lifetime: Some(10),
         ..Policy::default()

@@ -170,7 +170,7 @@ fn the_clock_rejudges_expiry() {
     assert!(verdict_is(&h, "VALID"));
     h.get_by_label("+1 h").click();
     h.run();
-    assert!(verdict_is(&h, "INVALID: claims"), "expired once the clock passes exp");
+    assert!(verdict_is(&h, "EXPIRED"), "expired once the clock passes exp");
     h.get_by_label("Back to now").click();
     h.run();
     assert!(verdict_is(&h, "VALID"));
@@ -278,7 +278,7 @@ fn keyboard_shortcuts_open_paste_verify_save() {
     h.state_mut().state.keys.extend(tokenbench::core::keys::load_file(&asset("ed25519-spki.pem")).unwrap());
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
     h.run();
-    assert!(verdict_is(&h, "VALID, 1 warning"), "valid; the PEM key lacks the token's kid");
+    assert!(verdict_is(&h, "VALID, 2 warnings"), "valid; the PEM key lacks the token's kid, and there is no exp");
 }
 
 #[test]
@@ -303,7 +303,7 @@ fn a_valid_token_turns_invalid_at_exp_with_no_input() {
     }
     let flipped_at = *now.lock().unwrap();
     assert!(flipped_at > EXP && flipped_at < EXP + 0.05, "flipped {:.3} s after exp", flipped_at - EXP);
-    assert!(verdict_is(&h, "INVALID: claims"));
+    assert!(verdict_is(&h, "EXPIRED"));
     assert!(h.query_by_label_contains("exp: expired 2036-01-01 00:00:00 UTC (now)").is_some());
     assert_eq!(wakes, 4, "one wake per shown second: in 3 s, in 2 s, in 1 s, now");
 }
@@ -336,13 +336,8 @@ fn the_verdict_area_orders_folds_and_counts_warnings_once() {
     let skipped = v.attempts.iter().filter(|a| a.outcome == tokenbench::core::verify::Outcome::Skipped).count();
     assert_eq!(skipped, 11, "{:?}", v.attempts);
     let y = |label: &str| h.get_by_label_contains(label).rect().min.y;
-    let order = [
-        y("INVALID: claims"),
-        y("Failed checks (1)"),
-        y("Warnings (2)"),
-        y("Checks (leeway 0 s)"),
-        y("11 keys skipped"),
-    ];
+    let order =
+        [y("EXPIRED"), y("Failed checks (1)"), y("Warnings (2)"), y("Checks (leeway 0 s)"), y("11 keys skipped")];
     assert!(order.windows(2).all(|w| w[0] < w[1]), "banner, failed, warnings, checks, keys: {order:?}");
     // Every part is on screen at 1280x800, within the panel, above the status line.
     let status_top = h.get_by_label("Back to now").rect().min.y;
@@ -357,11 +352,11 @@ fn the_verdict_area_orders_folds_and_counts_warnings_once() {
     h.run();
     assert!(h.query_all_by_label_contains("never used as an HMAC secret").count() >= 1);
 
-    // VALID with warnings is amber and says how many.
+    // VALID with warnings is amber and says how many: the kid, the short secret, no exp.
     let valid = hs256(r#"{"kid":"nowhere"}"#, r#"{"sub":"x"}"#, secret);
     h.state_mut().apply(vec![Command::SetToken(valid)]);
     h.run();
-    assert!(verdict_is(&h, "VALID, 2 warnings"));
+    assert!(verdict_is(&h, "VALID, 3 warnings"));
     let v = h.state().state.verification.clone().unwrap();
     assert_eq!(tokenbench::ui::verify::tone(&v), tokenbench::ui::theme::Tone::Warn);
 }
@@ -371,12 +366,12 @@ fn the_verdict_scrolls_back_to_the_top_for_a_new_token_and_says_when_it_was_judg
     let mut h = sized(FakePlatform::default(), 800.0, 480.0);
     h.state_mut().apply(vec![Command::TryExample(1)]);
     h.run();
-    let top = h.get_by_label("INVALID: claims").rect().min.y;
+    let top = h.get_by_label("EXPIRED").rect().min.y;
     for _ in 0..4 {
         h.get_by_label_contains("Checks (leeway").scroll_down();
         h.run();
     }
-    assert!(h.get_by_label("INVALID: claims").rect().min.y < top - 50.0, "scrolled down");
+    assert!(h.get_by_label("EXPIRED").rect().min.y < top - 50.0, "scrolled down");
     h.state_mut().apply(vec![Command::LoadSample(5)]);
     h.run();
     let again = h.get_by_label("FORGERY: algorithm confusion").rect().min.y;
@@ -593,7 +588,7 @@ fn the_first_screen_explains_and_offers_three_examples_and_the_labs() {
     }
     for (button, verdict) in [
         ("A valid token", "VALID"),
-        ("An expired token", "INVALID: claims"),
+        ("An expired token", "EXPIRED"),
         ("A forged token", "FORGERY: algorithm confusion"),
     ] {
         h.state_mut().apply(vec![Command::ClearToken]);
@@ -612,7 +607,7 @@ fn history_rows_say_what_each_token_is() {
     h.run();
     h.get_by_label("History").click();
     h.run();
-    assert!(h.query_by_label("1. HS256 · sub 1234567890 · no exp · VALID").is_some());
+    assert!(h.query_by_label("1. HS256 · sub 1234567890 · no exp · VALID, 1 warning").is_some());
     assert!(
         h.query_by_label("2. RS256 · iss https://id.example.com/ · sub 248289761001 · exp 2036-01-01 · VALID")
             .is_some()
@@ -630,9 +625,17 @@ fn a_key_that_cannot_sign_the_tokens_algorithm_says_so_and_offers_its_own() {
     h.run();
     h.get_by_label("Edit this token").click();
     h.run();
-    assert!(h.query_by_label("an EC P-256 key cannot sign RS256; it signs ES256").is_some(), "said before signing");
-    h.get_by_label("Sign with ES256 instead").click();
+    // The EC key cannot sign RS256, so it is not preselected, and the header keeps its kid.
+    assert_eq!(h.state().state.sign.key, None);
+    assert_eq!(h.state().state.sign.header().unwrap()["kid"], "sample-rsa-2048");
+    assert!(
+        h.query_by_label_contains("no loaded key can sign RS256: load its private key").is_some(),
+        "said before signing"
+    );
+    // Choosing it anyway switches to the algorithm it signs, with its kid.
+    h.state_mut().apply(vec![Command::SetSignKey(Some(0))]);
     h.run();
+    assert_eq!(h.state().state.sign.alg, "ES256");
     assert_eq!(h.state().state.sign.header().unwrap()["kid"], "sample-p256", "the published kid of this key");
     h.get_by_label("Sign token").click();
     h.run();

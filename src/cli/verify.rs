@@ -37,9 +37,9 @@ pub struct VerifyArgs {
     /// Expected issuer (`iss`).
     #[arg(long, value_name = "ISS")]
     pub iss: Option<String>,
-    /// Expected audience (must be in `aud`).
-    #[arg(long, value_name = "AUD")]
-    pub aud: Option<String>,
+    /// An accepted audience; repeat for several (at least one must be in `aud`).
+    #[arg(long = "aud", value_name = "AUD")]
+    pub aud: Vec<String>,
     /// An allowed algorithm; repeat for several (default: all supported).
     #[arg(long = "alg", value_name = "ALG")]
     pub algs: Vec<String>,

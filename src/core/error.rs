@@ -38,11 +38,13 @@ pub enum Error {
     },
 
     /// A segment is not strict base64url (RFC 7515 §2: no padding, no `+` `/`, no whitespace).
-    #[error("the {part} segment is not valid base64url at byte {offset} of the token: {reason}")]
+    // Everything before the bad character is base64url or dots (ASCII): character = byte + 1.
+    #[error("the {part} segment is not valid base64url at byte {offset} (character {}) of the token: {reason}", .offset + 1)]
     Base64 {
         /// Which segment.
         part: Part,
-        /// Byte offset of the problem within the cleaned token text.
+        /// Byte offset (from 0) of the problem within the cleaned token text; shown with the
+        /// character's position (from 1) too.
         offset: usize,
         /// What is wrong there.
         reason: String,

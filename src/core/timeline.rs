@@ -31,7 +31,7 @@ impl Phase {
     pub fn label(self) -> &'static str {
         match self {
             Phase::NotYetValid => "not yet valid",
-            Phase::Valid => "valid",
+            Phase::Valid => "within lifetime",
             Phase::Expired => "expired",
             Phase::Never => "never valid",
         }
@@ -203,7 +203,8 @@ impl TokenTimeline {
         (lo - margin, hi + margin)
     }
 
-    /// One line on the verdict at `now`: "valid: expires in 14 min", "expired 3 h ago"…
+    /// One line on the time claims at `now`: "within lifetime, expires in 14 min", "expired 3 h
+    /// ago"… About time only: the signature and the rest of the policy are the verifier's.
     #[must_use]
     pub fn describe(&self, now: UnixSeconds) -> String {
         if let Some(problem) = self.problems.first() {
@@ -211,8 +212,8 @@ impl TokenTimeline {
         }
         match self.phase_at(now) {
             Phase::Valid => match self.valid_until() {
-                Some(u) => format!("valid: expires {} ({})", format_relative(u, now), format_utc(u)),
-                None => "valid: no exp, it never expires".into(),
+                Some(u) => format!("within lifetime, expires {} ({})", format_relative(u, now), format_utc(u)),
+                None => "within lifetime, no exp: never expires".into(),
             },
             Phase::NotYetValid => match self.valid_from() {
                 Some(f) => format!("not yet valid: valid {} ({})", format_relative(f, now), format_utc(f)),
@@ -295,7 +296,7 @@ mod tests {
         assert_eq!(never.spans(0.0, 4000.0).len(), 3);
         let forever = timeline(&json!({"sub": "x"}), 0);
         assert_eq!(forever.spans(0.0, 10.0), [PhaseSpan { from: 0.0, to: 10.0, phase: Phase::Valid }]);
-        assert_eq!(forever.describe(5.0), "valid: no exp, it never expires");
+        assert_eq!(forever.describe(5.0), "within lifetime, no exp: never expires");
         assert_eq!(forever.default_view(1000.0), (970.0, 1030.0));
         let broken = timeline(&json!({"exp": "tomorrow"}), 0);
         assert_eq!(broken.phase_at(0.0), Phase::Never);
@@ -315,7 +316,7 @@ mod tests {
     #[test]
     fn describes_the_verdict_at_now() {
         let t = timeline(&json!({"iat": 0, "exp": 3600}), 0);
-        assert!(t.describe(2700.0).starts_with("valid: expires in 15 min"), "{}", t.describe(2700.0));
+        assert!(t.describe(2700.0).starts_with("within lifetime, expires in 15 min"), "{}", t.describe(2700.0));
         assert!(t.describe(3600.0 + 7200.0).starts_with("expired 2 h ago"));
         assert_eq!(t.lifetime_text().unwrap(), "lives 1 h (iat to exp)");
     }

@@ -262,16 +262,17 @@ impl eframe::App for TokenbenchApp {
         Self::input_commands(&ctx, &mut out);
         let (message_alpha, message_wake) = self.message_fade(ctx.input(|i| i.time));
 
-        // Side panels keep their width whatever they show; at the 800 px minimum the centre keeps
-        // about 360 px.
+        // Side panels keep their width whatever they show, and give way when the window shrinks:
+        // each is clamped every frame to a share of the current width (a width saved at 1280 px
+        // never squeezes the centre at 800), so the centre keeps at least 45%, 360 px at 800.
         let width = ui.max_rect().width();
         egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui, &mut out));
         egui::Panel::bottom("status").show(ui, |ui| clock::ui(ui, &self.state, message_alpha, &mut out));
         if self.state.tab.side_panels() {
             egui::Panel::left("keys")
                 .resizable(true)
-                .default_size((width * 0.22).clamp(190.0, 320.0))
-                .size_range(180.0..=(width * 0.32).max(200.0))
+                .default_size((width * 0.22).clamp(170.0, 320.0))
+                .size_range(160.0..=(width * 0.25).max(170.0))
                 .show(ui, |ui| {
                     egui::ScrollArea::vertical()
                         .id_salt("keys-scroll")
@@ -280,8 +281,8 @@ impl eframe::App for TokenbenchApp {
                 });
             egui::Panel::right("verify")
                 .resizable(true)
-                .default_size((width * 0.26).clamp(210.0, 380.0))
-                .size_range(200.0..=(width * 0.4).max(220.0))
+                .default_size((width * 0.26).clamp(190.0, 380.0))
+                .size_range(180.0..=(width * 0.3).max(190.0))
                 .show(ui, |ui| self.verify.ui(ui, &self.state, &mut out));
         }
         egui::CentralPanel::default().show(ui, |ui| match self.state.tab {

@@ -33,11 +33,18 @@ pub fn preview(text: &str) -> String {
     format!("{} … [{} bytes not shown] … {}", &text[..head], tail - head, &text[tail..])
 }
 
+/// Below this height (points) the centre starts with the timeline folded, so the header and
+/// claims show without scrolling past it.
+const SHORT_WINDOW: f32 = 560.0;
+
 /// The decode panel's own view state.
 #[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DecodePanel {
     /// Show raw pretty JSON instead of trees.
     pub raw_json: bool,
+    /// The token serial the scroll position belongs to (a new token starts at the top).
+    #[serde(skip)]
+    scrolled_for: Option<u64>,
 }
 
 /// Colours the token text by segment; text outside the token (a `Bearer ` prefix…) stays plain.
@@ -115,8 +122,20 @@ pub fn error_snippet(clean: &str, offset: usize) -> String {
 }
 
 impl DecodePanel {
-    /// Draws the token editor and what it decodes to.
+    /// Draws the token editor and what it decodes to, in one scroll area: at any window size
+    /// the header and claims are reached by scrolling the column (the plot scrolls with the
+    /// page and zooms with Ctrl+wheel). A new token starts at the top.
     pub fn ui(&mut self, ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
+        let tall = ui.available_height() >= SHORT_WINDOW;
+        let mut area = egui::ScrollArea::vertical().id_salt("decode-scroll").auto_shrink([false, false]);
+        if self.scrolled_for != Some(state.token_serial) {
+            area = area.vertical_scroll_offset(0.0);
+            self.scrolled_for = Some(state.token_serial);
+        }
+        area.show(ui, |ui| self.column(ui, state, tall, out));
+    }
+
+    fn column(&mut self, ui: &mut Ui, state: &AppState, tall: bool, out: &mut Vec<Command>) {
         ui.horizontal_wrapped(|ui| {
             ui.heading("Token");
             if ui.button("Paste").on_hover_text("Paste a token from the clipboard (Ctrl+V)").clicked() {
@@ -154,12 +173,10 @@ impl DecodePanel {
         }
         ui.add_space(6.0);
         match &state.token {
-            None => {
-                egui::ScrollArea::vertical().id_salt("welcome").show(ui, |ui| welcome(ui, out));
-            }
+            None => welcome(ui, out),
             Some(Err(e)) => error_view(ui, e, &state.input),
             Some(Ok(t)) => {
-                crate::ui::timeline::token_ui(ui, state, out);
+                crate::ui::timeline::token_ui(ui, state, tall, out);
                 self.decoded(ui, t, state.clock.now(), out);
             }
         }
@@ -199,7 +216,7 @@ impl DecodePanel {
             ui.label(RichText::new(form).strong());
             ui.checkbox(&mut self.raw_json, "Raw JSON");
         });
-        egui::ScrollArea::vertical().id_salt("decoded").auto_shrink([false, false]).show(ui, |ui| {
+        ui.vertical(|ui| {
             // Duplicate members and other parse notes, scrolled with the rest (a hostile token
             // may carry many).
             for w in t.warnings() {
@@ -366,7 +383,136 @@ fn error_view(ui: &mut Ui, e: &Error, input: &str) {
 
 #[cfg(test)]
 mod tests {
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable;
+
     use super::*;
+    use crate::ui::app::{Settings, TokenbenchApp};
+    use crate::ui::platform::FakePlatform;
+    use crate::ui::timeline::{plot_bounds, token_plot_id};
+
+    fn app(w: f32, h: f32) -> Harness<'static, TokenbenchApp> {
+        Harness::builder()
+            .with_size(egui::vec2(w, h))
+            // A wheel notch scrolls smoothly over a few frames.
+            .with_max_steps(32)
+            .build_eframe(|_cc| TokenbenchApp::with_platform(Box::new(FakePlatform::default()), Settings::default()))
+    }
+
+    /// One notch of the mouse wheel (content moves up: the view goes down) at `at`.
+    fn wheel_down(h: &mut Harness<'_, TokenbenchApp>, at: egui::Pos2, points: f32) {
+        h.hover_at(at);
+        h.event(egui::Event::MouseWheel {
+            unit: egui::MouseWheelUnit::Point,
+            delta: egui::vec2(0.0, -points),
+            phase: egui::TouchPhase::Move,
+            source: egui::MouseWheelSource::Unknown,
+            modifiers: egui::Modifiers::NONE,
+        });
+        h.run();
+    }
+
+    /// The bottom of what the centre shows: above the status line.
+    fn visible_bottom(h: &Harness<'_, TokenbenchApp>) -> f32 {
+        h.get_by_label("Back to now").rect().min.y - 30.0
+    }
+
+    #[test]
+    fn at_800x480_one_scroll_reaches_the_claims_and_the_wheel_over_the_plot_scrolls_the_page() {
+        let mut h = app(800.0, 480.0);
+        h.state_mut().apply(vec![Command::TryExample(0)]);
+        h.run();
+        // A short window starts with the timeline folded: the header shows at once.
+        assert!(plot_bounds(&h.ctx, token_plot_id()).is_none(), "the timeline starts folded");
+        h.get_by_label("Timeline").click();
+        h.run();
+        let frame = egui_plot::PlotMemory::load(&h.ctx, token_plot_id()).unwrap().transform().frame().to_owned();
+        // Ctrl+wheel (a zoom to egui) over the plot zooms it.
+        let before = plot_bounds(&h.ctx, token_plot_id()).unwrap();
+        h.hover_at(frame.center());
+        h.event(egui::Event::Zoom(1.5));
+        h.run();
+        let bounds = plot_bounds(&h.ctx, token_plot_id()).unwrap();
+        assert!(bounds.width() < before.width() * 0.8, "zoomed: {} then {}", before.width(), bounds.width());
+        let paste = h.get_by_label("Paste").rect().min.y;
+        // The wheel over the plot scrolls the page and leaves the plot's view alone.
+        wheel_down(&mut h, frame.center(), 120.0);
+        assert!(h.get_by_label("Paste").rect().min.y < paste - 60.0, "the page scrolled");
+        let after = plot_bounds(&h.ctx, token_plot_id()).unwrap();
+        assert!((after.min()[0] - bounds.min()[0]).abs() < 1e-6, "the plot did not pan");
+        // The claims come into view by scrolling the same column.
+        let centre = h.get_by_label("Paste").rect().center();
+        for _ in 0..12 {
+            if h.get_by_label_contains("248289761001").rect().max.y < visible_bottom(&h) {
+                break;
+            }
+            wheel_down(&mut h, egui::pos2(centre.x, 300.0), 120.0);
+        }
+        let sub = h.get_by_label_contains("248289761001").rect();
+        assert!(sub.min.y > 30.0 && sub.max.y < visible_bottom(&h), "the claim sub is on screen: {sub:?}");
+    }
+
+    #[test]
+    fn a_new_token_starts_the_decoded_view_at_the_top() {
+        let mut h = app(800.0, 480.0);
+        h.state_mut().apply(vec![Command::TryExample(0)]);
+        h.run();
+        let top = h.get_by_label("Paste").rect().min.y;
+        let at = egui::pos2(h.get_by_label("Paste").rect().center().x, 300.0);
+        for _ in 0..3 {
+            wheel_down(&mut h, at, 120.0);
+        }
+        assert!(h.get_by_label("Paste").rect().min.y < top - 100.0, "scrolled down");
+        h.state_mut().apply(vec![Command::LoadSample(1)]);
+        h.run();
+        assert!((h.get_by_label("Paste").rect().min.y - top).abs() < 1.0, "back at the top for the new token");
+    }
+
+    #[test]
+    fn ten_thousand_claims_fill_the_width_and_the_last_one_is_reachable() {
+        let mut claims = serde_json::Map::new();
+        for i in 0..10_000 {
+            claims.insert(format!("m{i}"), Value::from(i));
+        }
+        let header = token::encode_b64url(br#"{"alg":"HS256"}"#);
+        let payload = token::encode_b64url(serde_json::to_string(&claims).unwrap().as_bytes());
+        let mut h = app(1280.0, 800.0);
+        h.state_mut().apply(vec![Command::SetToken(format!("{header}.{payload}.AAAA"))]);
+        h.run();
+        let first = h.get_by_label("m0:").rect();
+        let centre_right = h.get_by_label("Verify").rect().min.x;
+        // The wheel at the right of the centre, level with the rows, scrolls the list: it is as
+        // wide as the column.
+        let right = egui::pos2(centre_right - 40.0, first.center().y + 40.0);
+        wheel_down(&mut h, right, 300.0);
+        assert!(h.query_by_label("m0:").is_none(), "the list scrolled (its first rows left the view)");
+        // Far down, the last member shows whole, inside the list's view.
+        for _ in 0..400 {
+            if h.query_by_label("m9999:").is_some() {
+                break;
+            }
+            wheel_down(&mut h, right, 2000.0);
+        }
+        for _ in 0..3 {
+            wheel_down(&mut h, right, 2000.0);
+        }
+        let last = h.get_by_label("m9999:").rect();
+        assert!(last.max.y < visible_bottom(&h), "the last member is in view: {last:?}");
+        let copy =
+            h.get_all_by_label("Copy").map(|n| n.rect()).filter(|r| (r.center().y - last.center().y).abs() < 2.0);
+        assert_eq!(copy.count(), 1, "its Copy button too");
+    }
+
+    #[test]
+    fn the_side_panels_give_way_when_the_window_shrinks() {
+        let mut h = app(1280.0, 800.0);
+        h.state_mut().apply(vec![Command::TryExample(0)]);
+        h.run();
+        h.set_size(egui::vec2(800.0, 480.0));
+        h.run();
+        let centre = h.get_by_label("Verify").rect().min.x - h.get_by_label("Token").rect().min.x;
+        assert!(centre >= 340.0, "the centre keeps its share at 800 px: {centre}");
+    }
 
     #[test]
     fn colours_follow_segments() {

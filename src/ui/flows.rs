@@ -106,7 +106,7 @@ impl Scenario {
                 "A JWT needs only the public key on each server. The sweep below runs the model for 1 to 50 servers.",
             ],
             Scenario::Failover => [
-                "Server 0 dies halfway through (click a server to kill more). Its in-memory sessions die with it: those users' requests fail until they log in again.",
+                "Server 0 dies halfway through (click a server to kill more). Its in-memory sessions die with it: every later request of those users fails (the model, like `simulate flow`, logs no one in again).",
                 "A JWT verifies on any server, so nothing fails and nothing is lost.",
             ],
             Scenario::Revocation => [
@@ -735,14 +735,16 @@ mod tests {
         h
     }
 
-    /// The value of the metric row `name` in each lane, left then right.
+    /// The value of the metric row `name` in each lane, left then right: the cell after the
+    /// name's in the totals grid.
     fn metric(h: &Harness<'_, TokenbenchApp>, name: &str) -> Vec<u64> {
-        h.query_all_by_label_contains(name)
+        h.query_all_by_label(name)
             .filter_map(|n| {
-                let node = n.accesskit_node();
-                let text = node.label().or_else(|| node.value())?;
-                let rest = text.strip_prefix(name)?.trim_start();
-                rest.split_whitespace().next()?.parse().ok()
+                let cells: Vec<_> = n.parent()?.children().collect();
+                let at = cells.iter().position(|c| c.accesskit_node().id() == n.accesskit_node().id())?;
+                let value = cells.get(at + 1)?.accesskit_node();
+                let text = value.label().or_else(|| value.value())?;
+                text.split_whitespace().next()?.parse().ok()
             })
             .collect()
     }
@@ -784,6 +786,80 @@ mod tests {
         let t = *h.state().state.flows.lanes[0].flow.totals();
         assert_eq!(failed[0], t.failed_requests);
         assert_eq!(metric(&h, "requests")[0], h.state().state.flows.params.requests);
+    }
+
+    fn small() -> Harness<'static, TokenbenchApp> {
+        let mut h = Harness::builder()
+            .with_size(egui::vec2(800.0, 480.0))
+            .build_eframe(|_cc| TokenbenchApp::with_platform(Box::new(FakePlatform::default()), Settings::default()));
+        h.state_mut().apply(vec![Command::SelectTab(Tab::Flows)]);
+        h.run();
+        h
+    }
+
+    #[test]
+    fn at_800x480_the_controls_stay_put_the_totals_align_and_the_diagrams_show() {
+        let mut h = small();
+        let mut at = Vec::new();
+        for s in Scenario::ALL {
+            h.state_mut().apply(vec![Command::Flow(FlowCommand::Scenario(s))]);
+            h.run();
+            at.push((h.get_by_label("Step").rect().min.y, h.get_by_label("Add a server").rect().min.y));
+        }
+        assert!(at.windows(2).all(|w| w[0] == w[1]), "Play/Step and the strip at one place: {at:?}");
+        // The lanes start high enough for a whole diagram above the status line.
+        h.state_mut().apply(vec![Command::Flow(FlowCommand::Scenario(Scenario::Scalability))]);
+        h.run();
+        let lane = h.query_all_by_label_contains("Session · shared store").next().unwrap().rect();
+        let status = h.get_by_label("Back to now").rect().min.y;
+        let rows = sequence::max_messages(&h.state().state.flows.lanes[0].cfg) as f32;
+        let diagram = 2.0 * 18.0 + 34.0 + diagram::ROW_HEIGHT * rows + 8.0;
+        assert!(
+            lane.min.y + diagram <= status,
+            "the diagram fits: lane at {}, {diagram} tall, status at {status}",
+            lane.min.y
+        );
+        // Each total on one line, its value in the column beside its name.
+        h.state_mut().apply(vec![Command::Flow(FlowCommand::RunToEnd)]);
+        h.run();
+        for name in h.query_all_by_label("CPU incl. logins") {
+            let cells: Vec<_> = name.parent().unwrap().children().collect();
+            let i = cells.iter().position(|c| c.accesskit_node().id() == name.accesskit_node().id()).unwrap();
+            let value = cells[i + 1].rect();
+            assert!((value.center().y - name.rect().center().y).abs() < 1.0, "same row");
+            assert!(value.height() <= name.rect().height() + 1.0, "one line: {value:?}");
+        }
+    }
+
+    #[test]
+    fn an_added_server_holds_sessions_and_a_missing_signing_key_is_not_called_free() {
+        let mut h = app();
+        h.get_by_label("Failover").click();
+        h.run();
+        assert!(h.query_by_label_contains("logs no one in again").is_some(), "the caption says what the model does");
+        h.get_by_label("Add a server").click();
+        h.run();
+        assert!(h.query_by_label("5 up of 5 (4 at start, 1 added)").is_some());
+        assert!(field(&h, "Servers at start").value().is_some());
+        h.get_by_label("Run to end").click();
+        h.run();
+        assert!(h.state().state.flows.lanes[0].flow.sessions_on(4) > 0, "logins went to the new server too");
+        // Only public keys loaded: the JWT cannot be re-signed here, so logins are not measured.
+        h.state_mut().apply(vec![Command::LoadSampleKeys, Command::LoadSample(0), Command::RemoveKey(3)]);
+        h.run();
+        assert!(h.state().state.flows.measured.is_some_and(|m| m.sign.is_none()));
+        h.state_mut().apply(vec![Command::Flow(FlowCommand::Step)]);
+        h.run();
+        let cells: Vec<String> = h
+            .query_all_by_label("CPU incl. logins")
+            .filter_map(|n| {
+                let cells: Vec<_> = n.parent()?.children().collect();
+                let i = cells.iter().position(|c| c.accesskit_node().id() == n.accesskit_node().id())?;
+                let value = cells[i + 1].accesskit_node();
+                value.label().or_else(|| value.value())
+            })
+            .collect();
+        assert!(cells.iter().any(|c| c == "not measured (no private key)"), "{cells:?}");
     }
 
     #[test]

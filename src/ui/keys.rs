@@ -26,6 +26,11 @@ pub struct KeysPanel {
     pub url: String,
     /// The key being renamed and the name as typed.
     pub renaming: Option<(usize, String)>,
+    /// The name field was just opened: it takes the keyboard focus.
+    focus_rename: bool,
+    /// How many keys the list showed last frame: a longer list scrolls its first new key into
+    /// view.
+    shown_keys: usize,
 }
 
 /// Copy or save the key as PEM, JWK or JWKS, public or private.
@@ -60,14 +65,18 @@ impl KeysPanel {
     fn add_keys(&mut self, ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
         egui::CollapsingHeader::new("Paste a key (PEM, JWK, JWKS)").id_salt("paste-key").show(ui, |ui| {
             let label = ui.label("Key text");
-            ui.add(
-                egui::TextEdit::multiline(&mut self.pasted)
-                    .hint_text("-----BEGIN PUBLIC KEY-----… or {\"kty\":…}")
-                    .desired_rows(3)
-                    .desired_width(f32::INFINITY)
-                    .font(egui::TextStyle::Monospace),
-            )
-            .labelled_by(label.id);
+            // A pasted certificate chain is long: the box scrolls inside rather than push the
+            // key list down.
+            egui::ScrollArea::vertical().id_salt("pasted-key").max_height(120.0).show(ui, |ui| {
+                ui.add(
+                    egui::TextEdit::multiline(&mut self.pasted)
+                        .hint_text("-----BEGIN PUBLIC KEY-----… or {\"kty\":…}")
+                        .desired_rows(3)
+                        .desired_width(f32::INFINITY)
+                        .font(egui::TextStyle::Monospace),
+                )
+                .labelled_by(label.id);
+            });
             if ui.add_enabled(!self.pasted.trim().is_empty(), egui::Button::new("Add pasted key")).clicked() {
                 out.push(Command::AddKeyText(std::mem::take(&mut self.pasted)));
             }
@@ -120,6 +129,9 @@ impl KeysPanel {
                 }
             });
         });
+        // The section keeps one line for what is being made, busy or not, so the list below
+        // never moves when generation starts or ends.
+        let busy = !state.generating.is_empty();
         egui::CollapsingHeader::new("Generate a key").id_salt("generate").show(ui, |ui| {
             ui.horizontal_wrapped(|ui| {
                 for spec in KeySpec::ALL {
@@ -128,13 +140,18 @@ impl KeysPanel {
                     }
                 }
             });
-        });
-        for (spec, _) in &state.generating {
-            ui.horizontal_wrapped(|ui| {
-                ui.spinner();
-                ui.label(format!("Generating {}…", spec.label()));
+            ui.horizontal(|ui| {
+                ui.set_min_height(ui.spacing().interact_size.y);
+                if busy {
+                    ui.spinner();
+                    let what: Vec<String> = state.generating.iter().map(|(spec, _)| spec.label()).collect();
+                    ui.add(egui::Label::new(format!("Generating {}…", what.join(", "))).truncate());
+                } else {
+                    let idle = RichText::new("A new key joins the end of the list, shown when ready.").weak();
+                    ui.add(egui::Label::new(idle).truncate());
+                }
             });
-        }
+        });
     }
 
     /// Draws the panel.
@@ -177,8 +194,10 @@ impl KeysPanel {
             ui.label("No keys yet. Secrets and private keys stay in memory only.");
         }
         let warn = palette(ui.visuals().dark_mode).warn;
+        let first_new = (state.keys.len() > self.shown_keys).then_some(self.shown_keys);
+        self.shown_keys = state.keys.len();
         for (i, key) in state.keys.keys().iter().enumerate() {
-            egui::Frame::group(ui.style()).show(ui, |ui| {
+            let card = egui::Frame::group(ui.style()).show(ui, |ui| {
                 ui.set_width(ui.available_width());
                 ui.horizontal_wrapped(|ui| {
                     ui.label(RichText::new(format!("#{} {}", i + 1, key.material.describe())).strong());
@@ -190,6 +209,7 @@ impl KeysPanel {
                     }
                     if ui.small_button("Rename").on_hover_text("Give the key a name of your own").clicked() {
                         self.renaming = Some((i, key.name.clone().unwrap_or_default()));
+                        self.focus_rename = true;
                     }
                     if key.is_secret() {
                         let chosen = state.sign.key == Some(i);
@@ -225,6 +245,10 @@ impl KeysPanel {
                     ui.add(egui::Label::new(RichText::new(format!("Warning: {w}")).color(warn)).wrap());
                 }
             });
+            if first_new == Some(i) {
+                // Just added (generated, fetched, loaded): brought into view, as little as needed.
+                ui.scroll_to_rect(card.response.rect, None);
+            }
         }
     }
 
@@ -240,6 +264,9 @@ impl KeysPanel {
             let response = ui
                 .add(egui::TextEdit::singleline(name).hint_text("e.g. staging signing key").desired_width(150.0))
                 .labelled_by(label.id);
+            if std::mem::take(&mut self.focus_rename) {
+                response.request_focus();
+            }
             let entered = response.lost_focus() && ui.input(|inp| inp.key_pressed(egui::Key::Enter));
             if ui.small_button("Save name").clicked() || entered {
                 done = Some(true);
@@ -256,5 +283,64 @@ impl KeysPanel {
             Some(false) => self.renaming = None,
             None => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable;
+
+    use crate::ui::app::{Settings, TokenbenchApp};
+    use crate::ui::platform::FakePlatform;
+    use crate::ui::state::Command;
+
+    fn app() -> Harness<'static, TokenbenchApp> {
+        Harness::builder()
+            .with_size(egui::vec2(800.0, 480.0))
+            .build_eframe(|_cc| TokenbenchApp::with_platform(Box::new(FakePlatform::default()), Settings::default()))
+    }
+
+    #[test]
+    fn generating_never_moves_the_list_and_the_new_key_is_shown() {
+        let mut h = app();
+        h.state_mut().apply(vec![Command::LoadSampleKeys]);
+        h.run();
+        h.get_by_label("Generate a key").click();
+        h.run();
+        let card = h.get_by_label("kid: sample-rsa-2048").rect().min.y;
+        // A generation under way (its answer held back by the test).
+        let (tx, rx) = std::sync::mpsc::channel();
+        h.state_mut().state.generating.push((crate::core::sign::KeySpec::Rsa(4096), rx));
+        h.step();
+        h.step();
+        assert!(h.query_by_label_contains("Generating RSA 4096").is_some());
+        let during = h.get_by_label("kid: sample-rsa-2048").rect().min.y;
+        assert!((during - card).abs() < 0.5, "the list did not move: {card} then {during}");
+        let key = crate::core::keys::load_secret(&[3u8; 32], crate::core::keys::SecretEncoding::Raw, "generated")
+            .map_err(|e| e.to_string());
+        tx.send(key.map_err(crate::core::error::Error::JsonSerialization)).unwrap();
+        h.step();
+        h.run();
+        assert!(h.state().state.generating.is_empty());
+        assert_eq!(h.state().state.keys.len(), 5);
+        // The new key, last in the list, was scrolled into view above the status line.
+        let new = h.get_by_label_contains("#5 HMAC secret").rect();
+        let status = h.get_by_label("Back to now").rect().min.y;
+        assert!(new.min.y > 0.0 && new.max.y < status, "the new key is on screen: {new:?} (status at {status})");
+    }
+
+    #[test]
+    fn the_rename_field_takes_the_focus() {
+        let mut h = app();
+        h.state_mut().apply(vec![Command::LoadSampleKeys]);
+        h.run();
+        h.get_all_by_label("Rename").next().unwrap().click();
+        h.run();
+        assert!(h.get_by_label("Name").is_focused(), "type the name at once");
+        h.get_by_label("Name").type_text("prod");
+        h.key_press(egui::Key::Enter);
+        h.run();
+        assert_eq!(h.state().state.keys.keys()[0].name.as_deref(), Some("prod"));
     }
 }

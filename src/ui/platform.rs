@@ -23,12 +23,38 @@ pub trait Platform {
 
     /// Asks the user where to save (None when cancelled).
     fn save_file(&mut self, title: &str, suggested_name: &str) -> Option<PathBuf>;
+
+    /// Whether the last dialog that returned nothing could not be shown at all (no portal, no
+    /// dialog program), as opposed to being cancelled. False when it cannot be told.
+    fn last_dialog_unavailable(&self) -> bool {
+        false
+    }
+}
+
+/// A dialog that returns nothing faster than this was never on screen: no one cancels a file
+/// dialog in a fifth of a second. (rfd answers `None` both for a cancel and for a dialog it
+/// could not show, e.g. without an XDG desktop portal and without zenity.)
+const UNSEEN_DIALOG: std::time::Duration = std::time::Duration::from_millis(200);
+
+/// What to say when a dialog gave nothing: `Err` (with what to do instead) when no dialog could
+/// be shown, `Ok` when it was cancelled.
+///
+/// # Errors
+/// When the platform could not show the dialog.
+pub fn nothing_picked(platform: &dyn Platform, instead: &str) -> Result<String, String> {
+    if platform.last_dialog_unavailable() {
+        Err(format!("no file dialog is available here: {instead}"))
+    } else {
+        Ok("no file chosen".into())
+    }
 }
 
 /// The real thing: `arboard` for the clipboard, `rfd` for native dialogs.
 #[derive(Default)]
 pub struct NativePlatform {
     clipboard: Option<arboard::Clipboard>,
+    /// The last dialog came back empty before anyone could have seen it.
+    unavailable: bool,
 }
 
 impl NativePlatform {
@@ -50,12 +76,23 @@ impl Platform for NativePlatform {
     }
 
     fn pick_files(&mut self, title: &str, multiple: bool) -> Vec<PathBuf> {
+        let started = std::time::Instant::now();
         let dialog = rfd::FileDialog::new().set_title(title);
-        if multiple { dialog.pick_files().unwrap_or_default() } else { dialog.pick_file().into_iter().collect() }
+        let picked: Vec<PathBuf> =
+            if multiple { dialog.pick_files().unwrap_or_default() } else { dialog.pick_file().into_iter().collect() };
+        self.unavailable = picked.is_empty() && started.elapsed() < UNSEEN_DIALOG;
+        picked
     }
 
     fn save_file(&mut self, title: &str, suggested_name: &str) -> Option<PathBuf> {
-        rfd::FileDialog::new().set_title(title).set_file_name(suggested_name).save_file()
+        let started = std::time::Instant::now();
+        let path = rfd::FileDialog::new().set_title(title).set_file_name(suggested_name).save_file();
+        self.unavailable = path.is_none() && started.elapsed() < UNSEEN_DIALOG;
+        path
+    }
+
+    fn last_dialog_unavailable(&self) -> bool {
+        self.unavailable
     }
 }
 
@@ -70,6 +107,8 @@ pub struct FakePlatform {
     pub save_to: Option<PathBuf>,
     /// Titles of the dialogs that were asked for, in order.
     pub dialogs: Vec<String>,
+    /// Dialogs cannot be shown: every one returns nothing at once.
+    pub no_dialogs: bool,
 }
 
 impl Platform for FakePlatform {
@@ -84,11 +123,59 @@ impl Platform for FakePlatform {
 
     fn pick_files(&mut self, title: &str, _multiple: bool) -> Vec<PathBuf> {
         self.dialogs.push(title.to_owned());
+        if self.no_dialogs {
+            return Vec::new();
+        }
         self.picks.pop_front().unwrap_or_default()
     }
 
     fn save_file(&mut self, title: &str, _suggested_name: &str) -> Option<PathBuf> {
         self.dialogs.push(title.to_owned());
-        self.save_to.clone()
+        if self.no_dialogs { None } else { self.save_to.clone() }
+    }
+
+    fn last_dialog_unavailable(&self) -> bool {
+        self.no_dialogs
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::state::{AppState, Command, Level};
+
+    #[test]
+    fn a_dialog_that_cannot_be_shown_is_said_not_silently_ignored() {
+        let mut s = AppState::default();
+        let mut none = FakePlatform { no_dialogs: true, ..FakePlatform::default() };
+        let say = |s: &AppState| s.message.clone().unwrap_or((Level::Info, String::new()));
+        s.handle(Command::OpenTokenFile, &mut none);
+        assert_eq!(
+            say(&s),
+            (
+                Level::Error,
+                "no file dialog is available here: paste the token (Ctrl+V) or drop its file on the window".into()
+            )
+        );
+        s.handle(Command::AddKeyFiles, &mut none);
+        assert!(say(&s).1.contains("paste the key"), "{:?}", s.message);
+        s.handle(Command::LoadSampleKeys, &mut none);
+        s.handle(
+            Command::ExportKey { index: 0, format: crate::core::sign::ExportFormat::Jwk, private: false, save: true },
+            &mut none,
+        );
+        assert!(say(&s).1.ends_with("use Copy in the Export menu instead"), "{:?}", s.message);
+        s.handle(Command::LoadSample(0), &mut none);
+        s.handle(Command::SaveToken, &mut none);
+        assert_eq!(say(&s), (Level::Error, "no file dialog is available here: copy the token instead".into()));
+        s.handle(Command::Revocation(crate::ui::revocation::RevocationCommand::OpenScenario), &mut none);
+        assert!(say(&s).1.starts_with("no file dialog is available here"), "{:?}", s.message);
+        assert_eq!(none.dialogs.len(), 5, "each was asked for: {:?}", none.dialogs);
+        // A dialog that was shown and cancelled: said neutrally.
+        let mut cancelled = FakePlatform::default();
+        s.handle(Command::OpenTokenFile, &mut cancelled);
+        assert_eq!(say(&s), (Level::Info, "no file chosen".into()));
+        s.handle(Command::SaveToken, &mut cancelled);
+        assert_eq!(say(&s), (Level::Info, "no file chosen".into()));
     }
 }

@@ -77,6 +77,10 @@ impl SignState {
             None => "{}".into(),
         };
         self.sync_alg_from_header();
+        // The header is copied as it is. A signing key is preselected only if it can sign the
+        // token's alg (the key the kid names first); only then may its kid replace the token's.
+        let kid = t.kid();
+        self.key = best_signing_key(keys, &self.alg, kid);
         self.write_kid(keys);
         self.output = None;
         Ok(())
@@ -86,6 +90,13 @@ impl SignState {
     pub fn set_header(&mut self, text: String) {
         self.header_text = text;
         self.sync_alg_from_header();
+        self.output = None;
+    }
+
+    /// The claims as typed.
+    pub fn set_claims(&mut self, text: String) {
+        self.claims_text = text;
+        self.output = None;
     }
 
     fn sync_alg_from_header(&mut self) {
@@ -98,6 +109,7 @@ impl SignState {
 
     /// The dropdown's choice; it is written into the header's `alg`.
     pub fn set_alg(&mut self, alg: &str) {
+        self.output = None;
         alg.clone_into(&mut self.alg);
         self.edit_header(|h| sign::set_header_member(h, "alg", Value::String(alg.to_owned())));
     }
@@ -106,6 +118,7 @@ impl SignState {
     /// goes into the header.
     pub fn choose_key(&mut self, index: Option<usize>, keys: &KeyStore) {
         self.key = index;
+        self.output = None;
         let Some(key) = self.chosen(keys) else { return };
         if !key.material.algorithms().contains(&self.alg.as_str()) {
             let alg = sign::default_alg(key);
@@ -117,6 +130,7 @@ impl SignState {
     /// Whether signing writes the key's kid into the header.
     pub fn set_kid_from_key(&mut self, on: bool, keys: &KeyStore) {
         self.kid_from_key = on;
+        self.output = None;
         self.write_kid(keys);
     }
 
@@ -155,6 +169,7 @@ impl SignState {
             claims.insert(claim.to_owned(), Value::from(at));
         }
         self.claims_text = serde_json::to_string_pretty(&claims).unwrap_or_default();
+        self.output = None;
         Ok(())
     }
 
@@ -170,7 +185,11 @@ impl SignState {
             out.push(format!("{:?} is not a JWS signature algorithm: choose one in Algorithm", self.alg));
         }
         match self.chosen(keys) {
-            None if keys.keys().iter().any(Key::is_secret) => out.push("choose a key to sign with".into()),
+            None if best_signing_key(keys, &self.alg, None).is_some() => out.push("choose a key to sign with".into()),
+            None if keys.keys().iter().any(Key::is_secret) => out.push(format!(
+                "no loaded key can sign {}: load its private key, or choose another algorithm and key",
+                self.alg
+            )),
             None => out.push("load or generate a private key or an HMAC secret to sign with".into()),
             Some(key) if !key.is_secret() => {
                 out.push(format!("{} holds only a public key: it cannot sign", key.label()));
@@ -217,12 +236,28 @@ impl SignState {
 
     /// Keeps the key choice pointing at the same key after key `removed` left the list.
     pub fn key_removed(&mut self, removed: usize) {
+        if self.key == Some(removed) {
+            // The result's key is gone: what it said no longer holds.
+            self.output = None;
+        }
         self.key = match self.key {
             Some(k) if k == removed => None,
             Some(k) if k > removed => Some(k - 1),
             other => other,
         };
     }
+}
+
+/// The key to preselect for re-signing a token with `alg` and `kid`: the one whose kid it names
+/// when that key can sign `alg`; else the first key that can sign `alg`; else none (an HMAC
+/// secret is never proposed for RS256 because it happens to be loaded).
+#[must_use]
+pub fn best_signing_key(keys: &KeyStore, alg: &str, kid: Option<&str>) -> Option<usize> {
+    let can_sign = |k: &Key| k.is_secret() && k.material.algorithms().contains(&alg);
+    let list = keys.keys();
+    let named = kid
+        .and_then(|kid| (0..list.len()).find(|&i| can_sign(&list[i]) && signing_kid(keys, i).as_deref() == Some(kid)));
+    named.or_else(|| list.iter().position(can_sign))
 }
 
 /// The kid a token signed with key `index` should carry: the key's own; else the kid of a loaded
@@ -338,13 +373,170 @@ fn json_editor(
 ) {
     let label = ui.label(RichText::new(format!("{title} JSON")).strong());
     let mut buf = text.to_owned();
-    let response = ui
-        .add(egui::TextEdit::multiline(&mut buf).code_editor().desired_rows(5).desired_width(f32::INFINITY))
+    // JSON lines are never wrapped (a wrap inside a string reads as a line break in the value):
+    // a long line scrolls sideways instead.
+    let mut layouter = |ui: &Ui, buf: &dyn egui::TextBuffer, _wrap_width: f32| {
+        let font = egui::TextStyle::Monospace.resolve(ui.style());
+        let job =
+            egui::text::LayoutJob::simple(buf.as_str().to_owned(), font, ui.visuals().text_color(), f32::INFINITY);
+        ui.painter().layout_job(job)
+    };
+    let width = ui.available_width();
+    let response = egui::ScrollArea::horizontal()
+        .id_salt(("sign-json", title))
+        .show(ui, |ui| {
+            ui.add(
+                egui::TextEdit::multiline(&mut buf)
+                    .code_editor()
+                    .desired_rows(5)
+                    // As wide as the panel (less the field's margins), wider when a line is.
+                    .desired_width((width - 8.0).max(120.0))
+                    .layouter(&mut layouter),
+            )
+        })
+        .inner
         .labelled_by(label.id);
     if response.changed() {
         out.push(make(buf));
     }
     if let Some(e) = error {
         ui.colored_label(ui.visuals().error_fg_color, e);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::core::keys::SecretEncoding;
+    use crate::core::verify::{Selection, SignatureVerdict};
+    use crate::ui::platform::FakePlatform;
+    use crate::ui::state::Tab;
+
+    fn asset(name: &str) -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/keys").join(name)
+    }
+
+    #[test]
+    fn edit_copies_the_header_as_it_is_without_a_key_that_cannot_sign_it() {
+        let mut s = AppState::default();
+        let mut p = FakePlatform::default();
+        // The sample keys: public RSA/EC/Ed25519 keys and jwt.io's HMAC secret (preselected).
+        s.handle(Command::LoadSampleKeys, &mut p);
+        assert!(s.sign.key.is_some(), "the secret is preselected for signing");
+        s.handle(Command::LoadSample(0), &mut p); // RS256, kid sample-rsa-2048
+        s.handle(Command::EditThisToken, &mut p);
+        assert_eq!(s.tab, Tab::Sign);
+        let header = s.sign.header().unwrap();
+        assert_eq!(header["kid"], "sample-rsa-2048", "the kid is not rewritten");
+        assert_eq!(header["alg"], "RS256");
+        assert_eq!(s.sign.alg, "RS256");
+        assert_eq!(s.sign.key, None, "an HMAC secret cannot sign RS256: no key is preselected");
+        let problems = s.sign.problems(&s.keys);
+        assert!(problems.iter().any(|w| w.contains("no loaded key can sign RS256")), "{problems:?}");
+        assert!(!problems.iter().any(|w| w.contains("HMAC secret cannot sign")), "{problems:?}");
+        // The RSA private key that can sign RS256 (the same key as the kid's: its twin kid).
+        s.handle(Command::LoadKeyFiles(vec![asset("rsa2048-pkcs8.pem")]), &mut p);
+        s.handle(Command::LoadSample(0), &mut p);
+        s.handle(Command::EditThisToken, &mut p);
+        let rsa = s.keys.len() - 1;
+        assert_eq!(s.sign.key, Some(rsa), "the key the kid names is preselected");
+        assert_eq!(s.sign.header().unwrap()["kid"], "sample-rsa-2048", "and its kid is the token's");
+        assert!(s.sign.problems(&s.keys).is_empty(), "{:?}", s.sign.problems(&s.keys));
+        // Another RSA private key, no key by the kid: preselected because it signs RS256; then
+        // (and only then) its kid goes in.
+        let mut s = AppState::default();
+        s.handle(Command::LoadSampleKeys, &mut p);
+        s.handle(Command::LoadKeyFiles(vec![asset("rsa1024-pkcs8.pem")]), &mut p);
+        s.handle(Command::LoadSample(0), &mut p);
+        s.handle(Command::EditThisToken, &mut p);
+        let other = s.keys.len() - 1;
+        assert_eq!(s.sign.key, Some(other));
+        assert_eq!(s.sign.header().unwrap()["kid"], s.keys.keys()[other].thumbprint.as_str());
+    }
+
+    #[test]
+    fn a_long_json_line_is_not_wrapped_in_the_editor() {
+        use egui_kittest::kittest::Queryable;
+        let mut h = egui_kittest::Harness::builder().with_size(egui::vec2(800.0, 480.0)).build_eframe(|_cc| {
+            crate::ui::app::TokenbenchApp::with_platform(
+                Box::new(FakePlatform::default()),
+                crate::ui::app::Settings::default(),
+            )
+        });
+        h.state_mut().apply(vec![Command::SelectTab(Tab::Sign)]);
+        h.run();
+        let short = h.get_by_label("Claims JSON").rect().height();
+        let long = format!("{{\n  \"sub\": \"{}\"\n}}", "x".repeat(300));
+        h.state_mut().apply(vec![Command::SetSignClaims(long)]);
+        h.run();
+        let editor = h.get_by_label("Claims JSON").rect();
+        assert!((editor.height() - short).abs() < 1.0, "no wrapped rows: {} vs {short}", editor.height());
+        assert!(editor.width() > 1000.0, "the line keeps its length and scrolls sideways: {}", editor.width());
+    }
+
+    #[test]
+    fn a_stale_result_goes_when_its_inputs_change() {
+        let mut s = AppState::default();
+        let mut p = FakePlatform::default();
+        s.handle(Command::SetSignClaims("[1]".into()), &mut p);
+        s.handle(Command::Sign, &mut p);
+        assert!(matches!(&s.sign.output, Some(Err(_))), "{:?}", s.sign.output);
+        s.handle(Command::SetSignClaims("{\"sub\": \"a\"}".into()), &mut p);
+        assert_eq!(s.sign.output, None, "the claims changed");
+        s.handle(Command::Sign, &mut p);
+        assert!(matches!(&s.sign.output, Some(Err(e)) if e.contains("choose a key")), "{:?}", s.sign.output);
+        s.handle(
+            Command::AddSecret { text: "0123456789abcdef0123456789abcdef".into(), encoding: SecretEncoding::Utf8 },
+            &mut p,
+        );
+        assert_eq!(s.sign.output, None, "a key was chosen");
+        s.handle(Command::Sign, &mut p);
+        assert!(matches!(&s.sign.output, Some(Ok(_))));
+        let changes = [
+            Command::SetSignHeader("{\"alg\": \"HS256\", \"typ\": \"at+jwt\"}".into()),
+            Command::SetSignAlg("HS384".into()),
+            Command::SetSignKidFromKey(false),
+            Command::SetTimeClaim { claim: "exp", offset: 60 },
+            Command::SetSignKey(Some(0)),
+            Command::RemoveKey(0),
+        ];
+        for change in changes {
+            s.handle(Command::Sign, &mut p);
+            assert!(s.sign.output.is_some());
+            let what = format!("{change:?}");
+            s.handle(change, &mut p);
+            assert_eq!(s.sign.output, None, "{what}");
+        }
+    }
+
+    #[test]
+    fn a_removed_key_named_by_kid_is_named_in_the_verdict() {
+        // Sign with a generated RSA key (its kid goes in), decode, then remove that key: the
+        // sample RSA key is still loaded and tried, and the verdict names the missing kid.
+        let mut s = AppState::default();
+        let mut p = FakePlatform::default();
+        s.handle(Command::LoadSampleKeys, &mut p);
+        s.handle(Command::GenerateKey(crate::core::sign::KeySpec::Rsa(2048)), &mut p);
+        let start = std::time::Instant::now();
+        while !s.generating.is_empty() && start.elapsed().as_secs() < 60 {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+            s.tick();
+        }
+        let signer = s.keys.len() - 1;
+        s.handle(Command::SetSignKey(Some(signer)), &mut p);
+        assert_eq!(s.sign.alg, "RS256");
+        s.handle(Command::Sign, &mut p);
+        s.handle(Command::UseSignedToken, &mut p);
+        let v = s.verification.as_ref().unwrap();
+        assert!(v.selection == Some(Selection::Kid), "{}", v.summary());
+        let kid = s.keys.keys()[signer].kid.clone().unwrap();
+        s.handle(Command::RemoveKey(signer), &mut p);
+        let v = s.verification.as_ref().unwrap();
+        assert_eq!(v.signature, SignatureVerdict::NoMatchingKey);
+        assert_eq!(crate::ui::verify::title(v), "NO MATCHING KEY");
+        assert!(v.summary().contains(&format!("no loaded key has kid {kid:?}")), "{}", v.summary());
+        assert!(v.summary().contains("1 other compatible key(s) were tried"), "{}", v.summary());
     }
 }

@@ -322,11 +322,10 @@ impl AppState {
                 Ok(text) => self.set_token(text),
                 Err(e) => self.error(e),
             },
-            Command::OpenTokenFile => {
-                if let Some(path) = platform.pick_files("Open a token", false).into_iter().next() {
-                    self.handle(Command::LoadTokenFile(path), platform);
-                }
-            }
+            Command::OpenTokenFile => match platform.pick_files("Open a token", false).into_iter().next() {
+                Some(path) => self.handle(Command::LoadTokenFile(path), platform),
+                None => self.nothing_picked(platform, "paste the token (Ctrl+V) or drop its file on the window"),
+            },
             Command::LoadTokenFile(path) => match read_text(&path) {
                 Ok(text) => self.set_token(text),
                 Err(e) => self.token_error(e),
@@ -498,7 +497,9 @@ impl AppState {
         match command {
             Command::AddKeyFiles => {
                 let paths = platform.pick_files("Add key files", true);
-                if !paths.is_empty() {
+                if paths.is_empty() {
+                    self.nothing_picked(platform, "paste the key under \"Paste a key\" or drop its file on the window");
+                } else {
                     self.handle(Command::LoadKeyFiles(paths), platform);
                 }
             }
@@ -565,7 +566,7 @@ impl AppState {
                 }
             }
             Command::SetSignHeader(t) => self.sign.set_header(t),
-            Command::SetSignClaims(t) => self.sign.claims_text = t,
+            Command::SetSignClaims(t) => self.sign.set_claims(t),
             Command::SetSignAlg(a) => self.sign.set_alg(&a),
             Command::SetSignKey(k) => self.sign.choose_key(k, &self.keys),
             Command::SetSignKidFromKey(on) => self.sign.set_kid_from_key(on, &self.keys),
@@ -653,22 +654,35 @@ impl AppState {
             (ExportFormat::Jwk, _) => "key.jwk.json",
             (ExportFormat::Jwks, _) => "jwks.json",
         };
-        if let Some(path) = platform.save_file("Save the key", name) {
-            match std::fs::write(&path, text) {
+        match platform.save_file("Save the key", name) {
+            Some(path) => match std::fs::write(&path, text) {
                 Ok(()) => self.info(format!("saved {}", path.display())),
                 Err(e) => self.error(format!("cannot save {}: {e}", path.display())),
-            }
+            },
+            None => self.nothing_picked(platform, "use Copy in the Export menu instead"),
         }
     }
 
     fn save_text(&mut self, platform: &mut dyn Platform, token: &str) {
         if token.is_empty() {
             self.error("there is no token to save".into());
-        } else if let Some(path) = platform.save_file("Save the token", "token.jwt") {
-            match std::fs::write(&path, format!("{token}\n")) {
-                Ok(()) => self.info(format!("saved {}", path.display())),
-                Err(e) => self.error(format!("cannot save {}: {e}", path.display())),
+        } else {
+            match platform.save_file("Save the token", "token.jwt") {
+                Some(path) => match std::fs::write(&path, format!("{token}\n")) {
+                    Ok(()) => self.info(format!("saved {}", path.display())),
+                    Err(e) => self.error(format!("cannot save {}: {e}", path.display())),
+                },
+                None => self.nothing_picked(platform, "copy the token instead"),
             }
+        }
+    }
+
+    /// A dialog gave nothing: say whether it could not be shown (and what to do instead) or
+    /// was cancelled.
+    fn nothing_picked(&mut self, platform: &dyn Platform, instead: &str) {
+        match crate::ui::platform::nothing_picked(platform, instead) {
+            Ok(cancelled) => self.info(cancelled),
+            Err(unavailable) => self.error(unavailable),
         }
     }
 
@@ -1135,7 +1149,7 @@ mod tests {
         let v = s.verification.as_ref().unwrap();
         assert_eq!(crate::ui::verify::title(v), "VALID", "selected by kid, no warning: {:?}", v.warnings);
         s.handle(Command::TryExample(1), &mut p);
-        assert_eq!(crate::ui::verify::title(s.verification.as_ref().unwrap()), "INVALID: claims");
+        assert_eq!(crate::ui::verify::title(s.verification.as_ref().unwrap()), "EXPIRED");
     }
 
     #[test]

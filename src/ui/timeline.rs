@@ -103,6 +103,96 @@ pub fn rect(name: &str, x0: f64, x1: f64, y0: f64, y1: f64, fill: Color32) -> Po
         .allow_hover(false)
 }
 
+/// Height of one row of labels at the top of a time plot, points.
+pub const LABEL_ROW: f32 = 14.0;
+/// Rows of labels a time plot keeps free at its top.
+pub const LABEL_ROWS: usize = 3;
+/// Axis labels whose centre is closer than this to the plot's edge are not drawn: half of the
+/// widest tick label ("2026-11-27"), so none runs past the frame.
+const TICK_HALF_WIDTH: f32 = 36.0;
+
+/// Where each label goes: its row (0 at the top) and its left edge, in screen points.
+///
+/// Labels are placed in order, each beside its mark (right of it, or left of it near the right
+/// edge), never past the frame, on the first row where it overlaps no label placed before it
+/// (the last row when every row is taken).
+#[must_use]
+pub fn place_labels(frame: (f32, f32), rows: usize, labels: &[(f32, f32)]) -> Vec<(usize, f32)> {
+    const GAP: f32 = 4.0;
+    let (left_edge, right_edge) = (frame.0 + 2.0, frame.1 - 2.0);
+    let mut taken: Vec<Vec<(f32, f32)>> = vec![Vec::new(); rows.max(1)];
+    labels
+        .iter()
+        .map(|&(x, width)| {
+            let mut left = x + 3.0;
+            if left + width > right_edge {
+                left = x - 3.0 - width;
+            }
+            let left = left.min(right_edge - width).max(left_edge);
+            let right = left + width;
+            let free = |row: &Vec<(f32, f32)>| row.iter().all(|&(a, b)| right + GAP <= a || left >= b + GAP);
+            let row = taken.iter().position(free).unwrap_or(taken.len() - 1);
+            taken[row].push((left, right));
+            (row, left)
+        })
+        .collect()
+}
+
+/// Whether a tick at `value` is too close to an end of `range` for its label to fit inside the
+/// plot, `margin` being half a label's width in axis units.
+#[must_use]
+pub fn tick_at_edge(value: f64, range: &std::ops::RangeInclusive<f64>, margin: f64) -> bool {
+    value - range.start() < margin || range.end() - value < margin
+}
+
+/// Labels a plot's content asks for; [`time_plot`] places them in the rows at its top, beside
+/// their marks and clear of each other and of the now label.
+#[derive(Default)]
+pub struct PlotLabels {
+    labels: Vec<(f64, RichText, Color32)>,
+}
+
+impl PlotLabels {
+    /// A label for the mark at `x` (plot units), in the body size (a plot's own text is small).
+    pub fn add(&mut self, x: f64, text: RichText, colour: Color32) {
+        self.labels.push((x, text.size(13.0), colour));
+    }
+
+    /// Draws the labels of the marks in view in the rows at the top of the plot.
+    fn draw(mut self, plot_ui: &mut PlotUi<'_>) {
+        let transform = *plot_ui.transform();
+        let frame = *transform.frame();
+        self.labels.retain(|(x, _, _)| frame.x_range().contains(transform.position_from_point_x(*x)));
+        let ctx = plot_ui.ctx().clone();
+        let style = ctx.global_style();
+        let galleys: Vec<_> = self
+            .labels
+            .iter()
+            .map(|(x, text, _)| {
+                let job = egui::WidgetText::from(text.clone()).into_layout_job(
+                    &style,
+                    egui::FontSelection::Default,
+                    egui::Align::Min,
+                );
+                let width = ctx.fonts_mut(|f| f.layout_job(std::sync::Arc::unwrap_or_clone(job))).size().x;
+                (transform.position_from_point_x(*x), width)
+            })
+            .collect();
+        let placed = place_labels((frame.left(), frame.right()), LABEL_ROWS, &galleys);
+        for ((_, text, colour), (row, left)) in self.labels.into_iter().zip(placed) {
+            #[allow(clippy::cast_precision_loss)]
+            let top = frame.top() + 1.0 + row as f32 * LABEL_ROW;
+            let at = transform.value_from_position(Pos2::new(left, top));
+            plot_ui.text(
+                Text::new("label", PlotPoint::new(at.x, at.y), text)
+                    .anchor(egui::Align2::LEFT_TOP)
+                    .color(colour)
+                    .allow_hover(false),
+            );
+        }
+    }
+}
+
 /// What a time plot is asked to show this frame.
 pub struct TimePlot<'l> {
     /// The plot's id (its zoom and pan are remembered under it).
@@ -125,14 +215,15 @@ pub struct TimePlot<'l> {
     pub description: &'l str,
 }
 
-/// Draws a time plot: `build` adds the content (it gets the x range to fill), then the now
-/// line is drawn on top. Pressing within [`GRAB_DISTANCE`] of the now line and dragging moves
-/// the clock; dragging elsewhere pans, Ctrl+wheel zooms, a double click fits.
+/// Draws a time plot: `build` adds the content (it gets the x range to fill and the labels to
+/// place at the top), then the now line is drawn on top. Pressing within [`GRAB_DISTANCE`] of
+/// the now line and dragging moves the clock; dragging elsewhere pans, Ctrl+wheel zooms, a
+/// double click fits. The plain wheel is left to the page, which scrolls.
 pub fn time_plot(
     ui: &mut Ui,
     spec: &TimePlot<'_>,
     out: &mut Vec<Command>,
-    build: impl FnOnce(&mut PlotUi<'_>, (f64, f64)),
+    build: impl FnOnce(&mut PlotUi<'_>, (f64, f64), &mut PlotLabels),
 ) {
     let id = spec.id;
     let now = spec.now;
@@ -160,6 +251,11 @@ pub fn time_plot(
 
     let (lo, hi) = spec.default_view;
     let lanes = spec.lanes;
+    // Half a tick label in axis units, from last frame's scale.
+    let tick_margin = memory.as_ref().map_or(0.0, |m| {
+        let t = m.transform();
+        f64::from(TICK_HALF_WIDTH) * t.bounds().width() / f64::from(t.frame().width().max(1.0))
+    });
     let mut plot = Plot::new(id)
         .id(id)
         .height(spec.height)
@@ -167,12 +263,19 @@ pub fn time_plot(
         .default_y_bounds(spec.y.0, spec.y.1)
         .allow_drag([!dragging, false])
         .allow_zoom([true, false])
-        .allow_scroll([true, false])
+        // The wheel scrolls the page; Ctrl+wheel (a zoom to egui) zooms the plot.
+        .allow_scroll(false)
         .allow_axis_zoom_drag([true, false])
         .allow_boxed_zoom(false)
         .show_grid([true, false])
         .x_grid_spacer(egui_plot::uniform_grid_spacer(|input| time_steps(&input)))
-        .x_axis_formatter(|mark: GridMark, _| tick_label(mark.value, mark.step_size))
+        .x_axis_formatter(move |mark: GridMark, range: &std::ops::RangeInclusive<f64>| {
+            if tick_at_edge(mark.value, range, tick_margin) {
+                String::new()
+            } else {
+                tick_label(mark.value, mark.step_size)
+            }
+        })
         .label_formatter(|pos: &HoverPosition<'_>| {
             Some(match pos {
                 HoverPosition::NearDataPoint { plot_name, position, .. } => {
@@ -206,15 +309,12 @@ pub fn time_plot(
         }
         let (min, max) = if bounds.is_valid_x() { (bounds.min()[0], bounds.max()[0]) } else { (lo, hi) };
         // A margin either side so panning by a screen never shows an undrawn edge.
-        build(plot_ui, (min - (max - min), max + (max - min)));
+        let mut labels = PlotLabels::default();
+        build(plot_ui, (min - (max - min), max + (max - min)), &mut labels);
         plot_ui.vline(VLine::new("now", now).color(now_colour).width(2.5).allow_hover(false));
-        let top = if bounds.is_valid_y() { bounds.max()[1] } else { spec.y.1 };
-        plot_ui.text(
-            Text::new("now-label", PlotPoint::new(now, top), RichText::new(" now ").strong())
-                .anchor(egui::Align2::LEFT_TOP)
-                .color(now_colour)
-                .allow_hover(false),
-        );
+        // The content's labels first (they stay put), then now's, which takes a free row.
+        labels.add(now, RichText::new("now").strong(), now_colour);
+        labels.draw(plot_ui);
         plot_ui.pointer_coordinate()
     });
     let _ = response.response.on_hover_text(spec.description);
@@ -244,7 +344,7 @@ pub fn now_line_position(ctx: &egui::Context, id: Id, now: UnixSeconds) -> Optio
 
 /// The words of one token timeline: unique per window, so each control can be found by name.
 pub struct TokenPlotLabels<'a> {
-    /// Before the verdict ("At the clock's time").
+    /// Before the time claims' verdict ("Time claims at the clock's time").
     pub verdict: &'a str,
     /// The fit button.
     pub fit: &'a str,
@@ -252,36 +352,59 @@ pub struct TokenPlotLabels<'a> {
     pub now: &'a str,
 }
 
-/// The decoded token's timeline, in the Decode tab: collapsible, with its verdict in words.
-pub fn token_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
+/// The decoded token's timeline, in the Decode tab: collapsible (folded at first in a short
+/// window), with the time claims' verdict in words.
+pub fn token_ui(ui: &mut Ui, state: &AppState, tall: bool, out: &mut Vec<Command>) {
     let Some(token) = state.parsed() else { return };
     let Some(timeline) = TokenTimeline::from_token(token, state.policy.leeway) else { return };
     let now = state.clock.now();
-    let labels = TokenPlotLabels { verdict: "At the clock's time", fit: "Fit token", now: "Show now" };
+    let labels = TokenPlotLabels { verdict: "Time claims at the clock's time", fit: "Fit token", now: "Show now" };
+    let verdict = state.verification.as_ref().map(|v| v.valid);
     egui::CollapsingHeader::new(RichText::new("Timeline").strong())
         .id_salt("token-timeline")
-        .default_open(true)
-        .show(ui, |ui| token_timeline(ui, token_plot_id(), &labels, &timeline, now, out));
+        .default_open(tall)
+        .show(ui, |ui| token_timeline(ui, token_plot_id(), &labels, &timeline, now, verdict, out));
 }
 
-/// One token's timeline: its verdict at `now` in words, fit and now buttons, and the plot.
+/// The line above a token's timeline: what the time claims say at `now`, and its colour. The
+/// timeline judges time only: green only when the whole verdict (`verdict`: `Some(valid)`, or
+/// `None` when the token was not verified) is VALID; time claims that pass under another
+/// verdict say so in the plain text colour.
+#[must_use]
+pub fn time_verdict(
+    timeline: &TokenTimeline,
+    now: UnixSeconds,
+    verdict: Option<bool>,
+    dark: bool,
+) -> (String, Option<Color32>) {
+    let phase = timeline.phase_at(now);
+    let text = timeline.describe(now);
+    match (phase, verdict) {
+        (Phase::Valid, Some(false)) => (format!("{text}; the token is not valid: see Verify"), None),
+        (Phase::Valid, None) => (format!("{text} (time only: its signature is not checked here)"), None),
+        _ => (text, Some(phase_colour(phase, dark))),
+    }
+}
+
+/// One token's timeline: its time claims at `now` in words, fit and now buttons, and the plot.
 pub fn token_timeline(
     ui: &mut Ui,
     id: Id,
     labels: &TokenPlotLabels<'_>,
     timeline: &TokenTimeline,
     now: UnixSeconds,
+    verdict: Option<bool>,
     out: &mut Vec<Command>,
 ) {
     let dark = ui.visuals().dark_mode;
-    let phase = timeline.phase_at(now);
     let (fit, center) = ui
         .horizontal_wrapped(|ui| {
-            ui.label(
-                RichText::new(format!("{}: {}", labels.verdict, timeline.describe(now)))
-                    .color(phase_colour(phase, dark))
-                    .strong(),
-            );
+            let (text, colour) = time_verdict(timeline, now, verdict, dark);
+            let text = RichText::new(format!("{}: {text}", labels.verdict)).strong();
+            ui.label(match colour {
+                Some(c) => text.color(c),
+                None => text,
+            });
             if let Some(l) = timeline.lifetime_text() {
                 ui.weak(l);
             }
@@ -301,12 +424,13 @@ pub fn token_timeline(
         default_view: timeline.default_view(now),
         fit: fit || changed,
         center_now: center,
-        height: 104.0,
-        y: (-0.15, 1.9),
+        height: 128.0,
+        // The bars fill 0 to 1.3; above them, rows of labels.
+        y: (-0.15, 2.3),
         lanes: &[],
         description: "Token timeline: drag the now line to move the clock",
     };
-    time_plot(ui, &spec, out, |plot_ui, (from, to)| {
+    time_plot(ui, &spec, out, |plot_ui, (from, to), plot_labels| {
         for span in timeline.spans(from, to) {
             let fill = phase_colour(span.phase, dark).gamma_multiply(0.75);
             plot_ui.polygon(rect(span.phase.label(), span.from, span.to, 0.0, 1.0, fill));
@@ -327,17 +451,14 @@ pub fn token_timeline(
         for (at, names) in marks {
             let label = names.join(" = ");
             plot_ui.vline(VLine::new(label.clone(), at).color(text.gamma_multiply(0.6)).width(1.0).allow_hover(false));
-            plot_ui.text(
-                Text::new(label.clone(), PlotPoint::new(at, 1.55), RichText::new(label).monospace())
-                    .color(text)
-                    .allow_hover(false),
-            );
+            plot_labels.add(at, RichText::new(label).monospace(), text);
         }
     });
     ui.weak(
         "Green: every time check passes; amber: not yet valid (before nbf/iat); red: expired (from exp). The thin \
-         amber bands are the leeway. Drag the now line to move the clock; scroll or drag to pan, Ctrl+scroll to \
-         zoom, double-click to fit.",
+         amber bands are the leeway. The timeline judges the time claims only: the signature and the policy are in \
+         Verify. Drag the now line to move the clock; drag elsewhere to pan, Ctrl+scroll to zoom, double-click to \
+         fit.",
     );
 }
 
@@ -378,6 +499,60 @@ mod tests {
     }
 
     #[test]
+    fn close_labels_take_different_rows_and_stay_inside_the_plot() {
+        let frame = (100.0, 500.0);
+        // iat and nbf two minutes apart on a ten-year axis: a few points apart.
+        let placed = place_labels(frame, 3, &[(200.0, 20.0), (203.0, 20.0), (480.0, 20.0), (205.0, 24.0)]);
+        assert_eq!(placed[0], (0, 203.0), "beside its mark");
+        assert_eq!(placed[1].0, 1, "nbf under iat, not run into it");
+        assert_eq!(placed[2], (0, 457.0), "near the right edge: left of its mark, inside the frame");
+        assert_eq!(placed[3].0, 2, "now takes the next free row");
+        // A mark at the very left edge keeps its label inside.
+        let placed = place_labels(frame, 3, &[(99.0, 60.0)]);
+        assert!(placed[0].1 >= 102.0, "{placed:?}");
+        // Far apart, one row.
+        let placed = place_labels(frame, 3, &[(150.0, 30.0), (300.0, 30.0)]);
+        assert_eq!((placed[0].0, placed[1].0), (0, 0));
+        // Every row taken: the last row (never off the plot).
+        let placed = place_labels(frame, 2, &[(200.0, 40.0), (201.0, 40.0), (202.0, 40.0)]);
+        assert_eq!(placed[2].0, 1);
+    }
+
+    #[test]
+    fn tick_labels_at_the_edges_are_left_out() {
+        let range = 0.0..=1000.0;
+        assert!(tick_at_edge(10.0, &range, 40.0), "23:59:30 would run past the left edge");
+        assert!(tick_at_edge(990.0, &range, 40.0), "23:32 would be cut at the right");
+        assert!(!tick_at_edge(500.0, &range, 40.0));
+    }
+
+    #[test]
+    fn the_timeline_is_green_only_when_the_verdict_is_valid() {
+        let t = TokenTimeline { iat: Some(0.0), nbf: None, exp: None, leeway: 0.0, problems: Vec::new() };
+        let (text, colour) = time_verdict(&t, 10.0, Some(true), true);
+        assert_eq!(text, "within lifetime, no exp: never expires");
+        assert_eq!(colour, Some(phase_colour(Phase::Valid, true)));
+        let (text, colour) = time_verdict(&t, 10.0, Some(false), true);
+        assert_eq!(text, "within lifetime, no exp: never expires; the token is not valid: see Verify");
+        assert_eq!(colour, None, "not green under a red verdict");
+        let (text, colour) = time_verdict(&t, 10.0, None, true);
+        assert!(text.ends_with("(time only: its signature is not checked here)") && colour.is_none());
+        let (text, colour) = time_verdict(&t, -10.0, Some(false), true);
+        assert!(text.starts_with("not yet valid") && colour == Some(phase_colour(Phase::NotYetValid, true)));
+    }
+
+    #[test]
+    fn under_a_forgery_the_timeline_says_time_only_and_is_not_green() {
+        let mut h = app();
+        h.state_mut().apply(vec![Command::TryExample(5)]);
+        h.run();
+        assert!(h.query_by_label("FORGERY: algorithm confusion").is_some());
+        let line = "Time claims at the clock's time: within lifetime";
+        assert!(h.query_by_label_contains(line).is_some());
+        assert!(h.query_by_label_contains("the token is not valid: see Verify").is_some());
+    }
+
+    #[test]
     fn ticks_fall_on_round_times() {
         assert_eq!(tick_label(1_700_000_000.0, 60.0), "22:13");
         assert_eq!(tick_label(1_700_000_000.0, 1.0), "22:13:20");
@@ -398,7 +573,9 @@ mod tests {
         h.state_mut().apply(vec![Command::Clock(ClockCommand::Set((exp - 60) as f64))]);
         h.run();
         assert!(h.query_by_label("VALID").is_some(), "valid a minute before exp");
-        assert!(h.query_by_label_contains("At the clock's time: valid: expires in 1 min").is_some());
+        assert!(
+            h.query_by_label_contains("Time claims at the clock's time: within lifetime, expires in 1 min").is_some()
+        );
         // The now line sits in the green span.
         let bounds = plot_bounds(&h.ctx, token_plot_id()).unwrap();
         #[allow(clippy::cast_precision_loss)]
@@ -407,8 +584,11 @@ mod tests {
 
         h.get_by_label("+5 min").click();
         h.run();
-        assert!(h.query_by_label("INVALID: claims").is_some(), "the verdict flips");
-        assert!(h.query_by_label_contains("At the clock's time: expired 4 min ago").is_some(), "the timeline flips");
+        assert!(h.query_by_label("EXPIRED").is_some(), "the verdict flips");
+        assert!(
+            h.query_by_label_contains("Time claims at the clock's time: expired 4 min ago").is_some(),
+            "the timeline flips"
+        );
         let t = TokenTimeline::from_token(h.state().state.parsed().unwrap(), 0).unwrap();
         assert_eq!(t.phase_at(h.state().state.clock.now()), Phase::Expired);
     }
@@ -435,7 +615,7 @@ mod tests {
         let after = (exp + 10) as f64;
         h.state_mut().apply(vec![Command::Clock(ClockCommand::Set(after))]);
         h.run();
-        assert!(h.query_by_label_contains("At the clock's time: expired").is_some());
+        assert!(h.query_by_label_contains("Time claims at the clock's time: expired").is_some());
 
         // Far from the line a drag pans the view and leaves the clock alone.
         let before = plot_bounds(&ctx, token_plot_id()).unwrap();

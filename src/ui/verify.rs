@@ -17,7 +17,7 @@ use crate::ui::theme::{Tone, check_mark, palette};
 pub fn headline(v: &Verification) -> &'static str {
     match v.signature {
         _ if v.valid => "VALID",
-        SignatureVerdict::Valid => "INVALID: claims",
+        SignatureVerdict::Valid => claims_headline(v),
         SignatureVerdict::Invalid => "INVALID SIGNATURE",
         SignatureVerdict::NoMatchingKey => "NO MATCHING KEY",
         SignatureVerdict::UnsupportedAlgorithm => "UNSUPPORTED ALGORITHM",
@@ -25,6 +25,20 @@ pub fn headline(v: &Verification) -> &'static str {
         SignatureVerdict::Malformed => "INVALID HEADER",
         SignatureVerdict::RefusedByPolicy => "REFUSED BY POLICY",
         SignatureVerdict::Encrypted => "ENCRYPTED (JWE)",
+    }
+}
+
+/// A good signature with failed checks, named by what failed: a refused algorithm first (it is
+/// the policy's guard), then time alone (expired, not yet valid), else the claims in general.
+fn claims_headline(v: &Verification) -> &'static str {
+    let failed: Vec<&str> = v.failed_checks().map(|c| c.name.as_ref()).collect();
+    if failed.contains(&"alg") {
+        return "ALGORITHM NOT ALLOWED";
+    }
+    match failed.as_slice() {
+        ["exp"] => "EXPIRED",
+        names if !names.is_empty() && names.iter().all(|n| *n == "nbf" || *n == "iat") => "NOT YET VALID",
+        _ => "INVALID: claims",
     }
 }
 
@@ -89,7 +103,7 @@ pub fn policy_summary(p: &Policy) -> String {
     if p.issuer.is_some() {
         parts.push("iss".to_owned());
     }
-    if p.audience.is_some() {
+    if !p.audience.is_empty() {
         parts.push("aud".to_owned());
     }
     if p.typ.is_some() {
@@ -144,6 +158,9 @@ impl VerifyPanel {
             self.policy_editor(ui, &state.policy, out);
             ui.add_space(4.0);
             match &state.verification {
+                None if matches!(state.token, Some(Err(_))) => {
+                    ui.label("The token could not be decoded: see the error under the token.");
+                }
                 None => {
                     ui.label("Decode a token to see whether it verifies.");
                 }
@@ -157,7 +174,7 @@ impl VerifyPanel {
             return;
         }
         self.issuer = p.issuer.clone().unwrap_or_default();
-        self.audience = p.audience.clone().unwrap_or_default();
+        self.audience = p.audience.join(", ");
         self.typ = p.typ.clone().unwrap_or_default();
         self.required = p.required_claims.join(", ");
         self.synced = Some(p.clone());
@@ -175,10 +192,9 @@ impl VerifyPanel {
                 changed |= text_field(ui, "Issuer", &mut self.issuer, "expected iss (not checked when empty)", |t| {
                     p.issuer = non_empty(t);
                 });
-                changed |=
-                    text_field(ui, "Audience", &mut self.audience, "expected aud (not checked when empty)", |t| {
-                        p.audience = non_empty(t);
-                    });
+                changed |= text_field(ui, "Audience", &mut self.audience, "api, web: any one must be in aud", |t| {
+                    p.audience = parse_claim_list(t);
+                });
                 changed |= text_field(ui, "typ", &mut self.typ, "e.g. JWT or at+jwt", |t| p.typ = non_empty(t));
                 changed |= text_field(ui, "Required", &mut self.required, "claims, e.g. exp, sub", |t| {
                     p.required_claims = parse_claim_list(t);
@@ -234,7 +250,8 @@ fn non_empty(t: &str) -> Option<String> {
     (!t.is_empty()).then(|| t.to_owned())
 }
 
-/// `exp, sub` or `exp sub` → `exp` and `sub`, each once.
+/// `exp, sub` or `exp sub` → `exp` and `sub`, each once: the Required claims and the accepted
+/// audiences alike.
 #[must_use]
 pub fn parse_claim_list(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
@@ -272,14 +289,30 @@ fn section(ui: &mut Ui, text: String) {
     ui.label(RichText::new(text).strong());
 }
 
-fn marked(ui: &mut Ui, mark: &str, tone: Tone, text: String) -> egui::Response {
+/// A coloured mark and its text as one label, wrapping from the panel's left edge (two labels in
+/// a wrapping row let a long unbreakable word hang out to the left).
+fn marked(ui: &mut Ui, mark: &str, tone: Tone, text: &str) -> egui::Response {
     let colour = palette(ui.visuals().dark_mode).text(tone).unwrap_or_else(|| ui.visuals().text_color());
-    ui.horizontal_wrapped(|ui| {
-        ui.label(RichText::new(mark).color(colour).strong());
-        ui.label(text)
-    })
-    .inner
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let body = egui::TextFormat { font_id: font, color: ui.visuals().text_color(), ..Default::default() };
+    let mut job = egui::text::LayoutJob::default();
+    job.append(mark, 0.0, egui::TextFormat { color: colour, ..body.clone() });
+    job.append(&format!("  {text}"), 0.0, body);
+    ui.add(egui::Label::new(job).wrap())
 }
+
+/// At most `max` characters, the end replaced by "…" when cut.
+#[must_use]
+pub fn elide(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    if text.chars().count() <= max {
+        return text.into();
+    }
+    let cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    format!("{cut}…").into()
+}
+
+/// How many characters of a key's name the verdict shows (the whole name on hover).
+const KEY_NAME_CHARS: usize = 40;
 
 fn banner(ui: &mut Ui, v: &Verification, state: &AppState) {
     let p = palette(ui.visuals().dark_mode);
@@ -304,7 +337,11 @@ fn banner(ui: &mut Ui, v: &Verification, state: &AppState) {
         ui.label(RichText::new(heading).size(22.0).strong().color(p.on_fill));
         ui.label(RichText::new(detail).color(p.on_fill));
         if state.clock.mode() != ClockMode::Real {
-            ui.label(RichText::new(format!("judged at {} (simulated)", format_utc(v.now))).color(p.on_fill));
+            // The verdict is re-judged at the next instant anything in it changes, so until then
+            // it is the verdict at the clock's time: shown to the second, like the status line
+            // (a running clock repaints every simulated second).
+            let at = if state.clock.mode() == ClockMode::Paused { v.now } else { state.clock.now() };
+            ui.label(RichText::new(format!("judged at {} (simulated)", format_utc(at))).color(p.on_fill));
         }
     });
 }
@@ -315,20 +352,20 @@ fn verdict(ui: &mut Ui, v: &Verification, state: &AppState) {
     if !failed.is_empty() {
         section(ui, format!("Failed checks ({})", failed.len()));
         for c in &failed {
-            marked(ui, "FAIL", Tone::Bad, format!("{}: {}", c.name, c.reason)).on_hover_text(c.rfc);
+            marked(ui, "FAIL", Tone::Bad, &format!("{}: {}", c.name, c.reason)).on_hover_text(c.rfc);
         }
     }
     let warnings = shown_warnings(v);
     if !warnings.is_empty() {
         section(ui, format!("Warnings ({})", warnings.len()));
         for w in warnings {
-            marked(ui, "warning", Tone::Warn, w.to_owned());
+            marked(ui, "warning", Tone::Warn, w);
         }
     }
     section(ui, format!("Checks (leeway {} s)", v.leeway));
     for c in v.checks.iter().filter(|c| c.status != CheckStatus::Failed) {
         let (mark, tone) = check_mark(c.status);
-        marked(ui, mark, tone, format!("{}: {}", c.name, c.reason)).on_hover_text(c.rfc);
+        marked(ui, mark, tone, &format!("{}: {}", c.name, c.reason)).on_hover_text(c.rfc);
     }
     section(ui, "Keys".into());
     if v.attempts.is_empty() {
@@ -342,8 +379,18 @@ fn verdict(ui: &mut Ui, v: &Verification, state: &AppState) {
             Outcome::Rejected => ("rejected", Tone::Bad),
         };
         if let Some(key) = state.keys.keys().get(a.index) {
-            let text = format!("#{} {} ({}): {}", a.index + 1, key.label(), key.material.describe(), a.reason);
-            marked(ui, mark, tone, text);
+            let label = key.label();
+            let text = format!(
+                "#{} {} ({}): {}",
+                a.index + 1,
+                elide(&label, KEY_NAME_CHARS),
+                key.material.describe(),
+                a.reason
+            );
+            let response = marked(ui, mark, tone, &text);
+            if label.chars().count() > KEY_NAME_CHARS {
+                response.on_hover_text(label);
+            }
         }
     };
     for a in v.attempts.iter().filter(|a| a.outcome != Outcome::Skipped) {
@@ -365,6 +412,133 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_good_signature_with_failed_checks_is_named_by_what_failed() {
+        use crate::core::keys::{SecretEncoding, load_secret};
+        let key = load_secret(&[9u8; 32], SecretEncoding::Raw, "k").unwrap();
+        let judge = |claims: &str, policy: &Policy| {
+            let claims: crate::core::token::JsonObject = serde_json::from_str(claims).unwrap();
+            let t = crate::core::sign::sign(&crate::core::token::JsonObject::new(), &claims, "HS256", &key).unwrap();
+            let v = crate::core::verify::verify(
+                &crate::core::token::parse(&t).unwrap(),
+                std::slice::from_ref(&key),
+                policy,
+                1000.0,
+            );
+            headline(&v)
+        };
+        let any = Policy::default();
+        assert_eq!(judge(r#"{"exp":2000}"#, &any), "VALID");
+        assert_eq!(judge(r#"{"exp":500}"#, &any), "EXPIRED");
+        assert_eq!(judge(r#"{"nbf":5000,"exp":9000}"#, &any), "NOT YET VALID");
+        assert_eq!(judge(r#"{"iat":5000,"exp":9000}"#, &any), "NOT YET VALID");
+        let rs_only = Policy { algorithms: vec!["RS256".into()], ..Policy::default() };
+        assert_eq!(judge(r#"{"exp":500}"#, &rs_only), "ALGORITHM NOT ALLOWED", "the refused algorithm comes first");
+        let iss = Policy { issuer: Some("https://id".into()), ..Policy::default() };
+        assert_eq!(judge(r#"{"exp":500}"#, &iss), "INVALID: claims", "expired and the wrong issuer");
+    }
+
+    #[test]
+    fn a_token_that_does_not_decode_is_pointed_at_not_asked_for() {
+        use egui_kittest::kittest::Queryable;
+        let mut h = egui_kittest::Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_eframe(|_cc| {
+            crate::ui::app::TokenbenchApp::with_platform(
+                Box::new(crate::ui::platform::FakePlatform::default()),
+                crate::ui::app::Settings::default(),
+            )
+        });
+        h.run();
+        assert!(h.query_by_label("Decode a token to see whether it verifies.").is_some());
+        h.state_mut().apply(vec![Command::SetToken("eyJhbGciOiJIUzI1NiJ9.e?30.AAAA".into())]);
+        h.run();
+        assert!(h.query_by_label("The token could not be decoded: see the error under the token.").is_some());
+        assert!(h.query_by_label("Decode a token to see whether it verifies.").is_none());
+    }
+
+    #[test]
+    fn long_key_names_are_cut_at_the_end_and_the_line_stays_in_the_panel() {
+        use egui_kittest::kittest::{NodeT, Queryable};
+        assert_eq!(elide("abcdef", 4), "abc…");
+        assert_eq!(elide("abc", 4), "abc");
+        let mut h = egui_kittest::Harness::builder().with_size(egui::vec2(800.0, 480.0)).build_eframe(|_cc| {
+            crate::ui::app::TokenbenchApp::with_platform(
+                Box::new(crate::ui::platform::FakePlatform::default()),
+                crate::ui::app::Settings::default(),
+            )
+        });
+        // A key whose kid is a 43-character thumbprint verifies the token.
+        let key = crate::core::keys::load_secret(&[5u8; 32], crate::core::keys::SecretEncoding::Raw, "k").unwrap();
+        let kid = key.thumbprint.clone();
+        let header: crate::core::token::JsonObject = serde_json::from_value(serde_json::json!({"kid": kid})).unwrap();
+        let claims: crate::core::token::JsonObject = serde_json::from_str(r#"{"exp":4102444800}"#).unwrap();
+        let token = crate::core::sign::sign(&header, &claims, "HS256", &key).unwrap();
+        let jwk = crate::core::sign::export(&key, crate::core::sign::ExportFormat::Jwk, true).unwrap();
+        let mut jwk: serde_json::Value = serde_json::from_str(&jwk).unwrap();
+        jwk["kid"] = serde_json::Value::String(kid.clone());
+        h.state_mut().apply(vec![Command::AddKeyText(jwk.to_string()), Command::SetToken(token)]);
+        h.run();
+        let line = h.get_by_label_contains("verifies the signature (selected by kid)");
+        let node = line.accesskit_node();
+        let text = node.label().or_else(|| node.value()).unwrap_or_default();
+        assert!(text.contains(&format!("kid \"{}", &kid[..30])) && text.contains('…'), "{text}");
+        let verify_left = h.get_by_label("Verify").rect().min.x;
+        assert!(line.rect().min.x >= verify_left - 1.0, "starts inside the panel: {:?}", line.rect());
+    }
+
+    #[test]
+    fn judged_at_follows_a_running_clock_second_by_second() {
+        use egui_kittest::kittest::Queryable;
+        let mut h = egui_kittest::Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_eframe(|_cc| {
+            crate::ui::app::TokenbenchApp::with_platform(
+                Box::new(crate::ui::platform::FakePlatform::default()),
+                crate::ui::app::Settings::default(),
+            )
+        });
+        let real = std::sync::Arc::new(std::sync::Mutex::new(1_800_000_000.0_f64));
+        let source = std::sync::Arc::clone(&real);
+        h.state_mut().state.clock = crate::core::clock::Clock::with_source(move || *source.lock().unwrap());
+        h.state_mut().apply(vec![
+            Command::TryExample(0),
+            Command::Clock(crate::ui::state::ClockCommand::Set(1_800_000_000.0)),
+            Command::Clock(crate::ui::state::ClockCommand::Run(60.0)),
+        ]);
+        h.step();
+        for real_seconds in [0.5, 1.0, 1.5] {
+            *real.lock().unwrap() = 1_800_000_000.0 + real_seconds;
+            h.step();
+            let now = h.state().state.clock.now();
+            let status = crate::core::clock::format_utc(now);
+            assert!(
+                h.query_by_label(&format!("judged at {status} (simulated)")).is_some(),
+                "the banner says {status}, as the status line does"
+            );
+        }
+    }
+
+    #[test]
+    fn the_audience_field_takes_a_list_like_required() {
+        use egui_kittest::kittest::Queryable;
+        let mut h = egui_kittest::Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_eframe(|_cc| {
+            crate::ui::app::TokenbenchApp::with_platform(
+                Box::new(crate::ui::platform::FakePlatform::default()),
+                crate::ui::app::Settings::default(),
+            )
+        });
+        h.state_mut().apply(vec![Command::TryExample(0)]); // aud "s6BhdRkqt3"
+        h.run();
+        h.get_by_label("Policy: default (time claims only)").click();
+        h.run();
+        h.get_by_label("Audience").focus();
+        h.run();
+        h.get_by_label("Audience").type_text("other, s6BhdRkqt3");
+        h.key_press(egui::Key::Enter);
+        h.run();
+        assert_eq!(h.state().state.policy.audience, ["other", "s6BhdRkqt3"]);
+        let v = h.state().state.verification.clone().unwrap();
+        assert!(v.valid, "one of them is in aud: {}", v.summary());
+        assert!(h.query_by_label_contains("audience includes \"s6BhdRkqt3\"").is_some());
+    }
+
+    #[test]
     fn required_claims_parse_from_commas_or_spaces_once_each() {
         assert_eq!(parse_claim_list("exp, sub"), ["exp", "sub"]);
         assert_eq!(parse_claim_list(" exp sub,,exp "), ["exp", "sub"]);
@@ -376,7 +550,7 @@ mod tests {
         assert_eq!(policy_summary(&Policy::default()), "Policy: default (time claims only)");
         let p = Policy {
             issuer: Some("https://id".into()),
-            audience: Some("api".into()),
+            audience: vec!["api".into()],
             algorithms: vec!["RS256".into(), "ES256".into(), "EdDSA".into()],
             ..Policy::default()
         };

@@ -50,6 +50,9 @@ pub fn json_tree(
     }
 }
 
+/// A large object as virtualised rows in a list of its own: the panel's full width, most of
+/// the visible height, a scroll bar beside the rows (not over them), and rows of one fixed
+/// height, so the scroll range is exact and the last member is reachable.
 fn flat_rows(
     ui: &mut Ui,
     id: &str,
@@ -58,23 +61,40 @@ fn flat_rows(
     now: UnixSeconds,
     out: &mut Vec<Command>,
 ) {
-    let row_height = ui.text_style_height(&egui::TextStyle::Monospace) + 4.0;
-    egui::ScrollArea::vertical().id_salt(format!("{id}-flat")).max_height(360.0).show_rows(
-        ui,
-        row_height,
-        obj.len(),
-        |ui, range| {
-            for (k, v) in obj.iter().skip(range.start).take(range.len()) {
-                ui.horizontal(|ui| {
-                    name_label(ui, k, vocab);
-                    let text = compact(v, 120);
-                    ui.monospace(text);
-                    copy_button(ui, "Copy", &value_text(v), out);
-                    time_note(ui, k, v, vocab, false, now);
-                });
-            }
-        },
-    );
+    let row_height = flat_row_height(ui);
+    // Inside the centre's scroll area the clip rectangle is what is visible of it.
+    let visible = ui.clip_rect().height().min(ui.ctx().content_rect().height());
+    ui.label(RichText::new(format!("{} members (scroll the list)", obj.len())).weak());
+    ui.scope(|ui| {
+        ui.spacing_mut().scroll = egui::style::ScrollStyle::solid();
+        egui::ScrollArea::vertical()
+            .id_salt(format!("{id}-flat"))
+            .auto_shrink([false, true])
+            .max_height((visible * 0.8).max(6.0 * row_height))
+            .show_rows(ui, row_height, obj.len(), |ui, range| {
+                for (k, v) in obj.iter().skip(range.start).take(range.len()) {
+                    let (rect, _) =
+                        ui.allocate_exact_size(egui::vec2(ui.available_width(), row_height), egui::Sense::hover());
+                    let mut row = ui.new_child(
+                        egui::UiBuilder::new().max_rect(rect).layout(egui::Layout::left_to_right(egui::Align::Center)),
+                    );
+                    row.set_clip_rect(rect.intersect(ui.clip_rect()));
+                    name_label(&mut row, k, vocab);
+                    copy_button(&mut row, "Copy", &value_text(v), out);
+                    let mut text = compact(v, 120);
+                    if let Some(note) = time_text(k, v, vocab, false, now) {
+                        text = format!("{text}  {note}");
+                    }
+                    row.add(egui::Label::new(RichText::new(&text).monospace()).truncate()).on_hover_text(text);
+                }
+            });
+    });
+}
+
+/// The height of one flat row: a button's, or a monospace line's if taller.
+#[must_use]
+pub fn flat_row_height(ui: &Ui) -> f32 {
+    ui.spacing().interact_size.y.max(ui.text_style_height(&egui::TextStyle::Monospace) + 4.0)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -131,13 +151,16 @@ fn name_label(ui: &mut Ui, name: &str, vocab: Vocabulary) {
     }
 }
 
-fn time_note(ui: &mut Ui, name: &str, v: &Value, vocab: Vocabulary, nested: bool, now: UnixSeconds) {
+/// "UTC · local · relative" for a top-level NumericDate claim.
+fn time_text(name: &str, v: &Value, vocab: Vocabulary, nested: bool, now: UnixSeconds) -> Option<String> {
     let is_date = vocab == Vocabulary::Claims && !nested && DATE_CLAIMS.contains(&name);
-    if let (true, Some(t)) = (is_date, v.as_f64()) {
-        ui.label(
-            RichText::new(format!("{} · {} · {}", format_utc(t), format_local(t), format_relative(t, now))).weak(),
-        )
-        .on_hover_text("UTC · local time · relative to the simulated clock");
+    let t = v.as_f64().filter(|_| is_date)?;
+    Some(format!("{} · {} · {}", format_utc(t), format_local(t), format_relative(t, now)))
+}
+
+fn time_note(ui: &mut Ui, name: &str, v: &Value, vocab: Vocabulary, nested: bool, now: UnixSeconds) {
+    if let Some(text) = time_text(name, v, vocab, nested, now) {
+        ui.label(RichText::new(text).weak()).on_hover_text("UTC · local time · relative to the simulated clock");
     }
 }
 

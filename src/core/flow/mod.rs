@@ -8,7 +8,9 @@
 //! same per-request code, so the GUI and the CLI give the same numbers.
 //!
 //! The rules (the `simulate flow` contract):
-//! - Users `0..U-1` log in first, in order; login `u` is served by server `u mod N`. Logins are
+//! - Users `0..U-1` log in first, in order; login `u` is served by server `u mod N`, N counting
+//!   the servers in the topology when it happens (a server added by a click before the logins
+//!   takes its share; the CLI adds none, so N is `--servers`). Logins are
 //!   not requests. With a replicated store each login sends `N-1` replication messages.
 //! - Then requests `j = 0..R-1`, each by user `j mod U`. With `sticky` a request goes to the
 //!   server of its user's login (re-pinned to the lowest live server, server 1 when server 0
@@ -671,7 +673,8 @@ impl Flow {
     fn login(&mut self) -> Step {
         let user = self.next_login;
         self.next_login += 1;
-        let n = self.cfg.servers;
+        // Every server in the topology takes its share, those added by a click included.
+        let n = self.server_count().max(1);
         let by_rule = user % n;
         let server = if self.alive[by_rule as usize] { by_rule } else { self.lowest_alive() };
         // Validated: servers <= u16::MAX + 1 indices.

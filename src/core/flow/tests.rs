@@ -540,3 +540,19 @@ fn the_estimate_multiplies_measured_costs_by_the_counts() {
     assert_eq!(e.cpu, Duration::from_millis(20 + 1 + 5));
     assert_eq!(e.network, Duration::from_millis(2_000 + 100));
 }
+
+#[test]
+fn a_server_added_before_the_logins_takes_its_share_of_them() {
+    let c = Config { store: Store::Local, sticky: true, ..cfg(Mode::Session, 4, 10, 20) };
+    let mut f = Flow::new(c).unwrap();
+    assert!(matches!(f.add_server(), Ok(Step::ServerAdded { server: 4, .. })));
+    f.run();
+    // Users 4 and 9 log in on the fifth server (u mod 5), and their requests are served there.
+    assert_eq!(f.sessions_on(4), 2);
+    assert_eq!((0..5).map(|s| f.sessions_on(s)).sum::<u64>(), 10);
+    assert_eq!(f.totals().failed_requests, 0);
+    // Without the click the CLI's rule is unchanged: u mod --servers.
+    let mut g = Flow::new(c).unwrap();
+    g.run();
+    assert_eq!((0..4).map(|s| g.sessions_on(s)).collect::<Vec<_>>(), [3, 3, 2, 2]);
+}

@@ -476,6 +476,32 @@ pub fn duration_text(seconds: Seconds) -> String {
     format!("{sign}{}", parts.join(" "))
 }
 
+/// A duration in its two largest units, for tables: "330 d 23 h", "43 min 20 s", "5 min".
+#[must_use]
+pub fn duration_short(seconds: Seconds) -> String {
+    if seconds == 0 {
+        return "0 s".into();
+    }
+    let sign = if seconds < 0 { "-" } else { "" };
+    let mut left = seconds.unsigned_abs();
+    let mut parts = Vec::new();
+    for (unit, name) in [(86_400, "d"), (3600, "h"), (60, "min"), (1, "s")] {
+        let n = left / unit;
+        if n > 0 || !parts.is_empty() {
+            parts.push(format!("{n} {name}"));
+            left %= unit;
+        }
+        if parts.len() == 2 {
+            break;
+        }
+    }
+    // "5 min 0 s" says no more than "5 min".
+    if parts.len() == 2 && parts[1].starts_with("0 ") {
+        parts.pop();
+    }
+    format!("{sign}{}", parts.join(" "))
+}
+
 /// Runs every strategy on the scenario. The scenario must be valid ([`Scenario::validate`]);
 /// the CLI and the lab never simulate one that is not.
 #[must_use]

@@ -231,6 +231,23 @@ impl Scenario {
         }
     }
 
+    /// A title that says what the scenario is now: "Logout 17 min after a 1 h login (5 min
+    /// access tokens)", "Token stolen at +2 min, acted on 17 min after a 1 h login (…)".
+    #[must_use]
+    pub fn derived_name(&self) -> String {
+        let after = super::duration_short(self.event.at - self.login_at);
+        let what = if self.event.kind.has_theft() {
+            let stolen = super::duration_short(self.stolen_at() - self.login_at);
+            format!("{} at +{stolen}, acted on {after}", self.event.kind.title())
+        } else {
+            format!("{} {after}", self.event.kind.title())
+        };
+        let (ttl, access) = (super::duration_short(self.token_ttl), super::duration_short(self.access_ttl));
+        let leeway =
+            if self.leeway > 0 { format!(", {} leeway", super::duration_short(self.leeway)) } else { String::new() };
+        format!("{what} after a {ttl} login ({access} access tokens{leeway})")
+    }
+
     /// When the attacker copied the credentials: `event.stolen_at`, or the login.
     #[must_use]
     pub fn stolen_at(&self) -> Seconds {

@@ -346,6 +346,12 @@ fn durations_are_exact() {
     assert_eq!(duration_text(3600), "1 h");
     assert_eq!(duration_text(93_900), "1 day 2 h 5 min");
     assert_eq!(duration_text(-60), "-1 min");
+    assert_eq!(duration_short(28_596_789), "330 d 23 h", "the two largest units");
+    assert_eq!(duration_short(2600), "43 min 20 s");
+    assert_eq!(duration_short(300), "5 min");
+    assert_eq!(duration_short(86_400 + 59), "1 d", "no \"0 h\"");
+    assert_eq!(duration_short(0), "0 s");
+    assert_eq!(duration_short(-90), "-1 min 30 s");
 }
 
 #[test]

@@ -26,7 +26,7 @@ pub enum PayloadProblem {
     Unreadable {
         /// Byte offset within the decoded payload where reading stopped.
         offset: usize,
-        /// "the claims are not valid JSON at byte N of the payload: why".
+        /// "the claims are not valid JSON at byte N (character M) of the payload: why".
         message: String,
     },
     /// A JWE: the content is encrypted.
@@ -43,11 +43,9 @@ impl PayloadProblem {
         }
     }
 
-    fn unreadable(offset: usize, reason: &str) -> Self {
-        Self::Unreadable {
-            offset,
-            message: format!("the claims are not valid JSON at byte {offset} of the payload: {reason}"),
-        }
+    fn unreadable(input: &[u8], offset: usize, reason: &str) -> Self {
+        let at = super::json::position(input, offset);
+        Self::Unreadable { offset, message: format!("the claims are not valid JSON at {at} of the payload: {reason}") }
     }
 }
 
@@ -79,6 +77,7 @@ fn object_text(payload: &[u8]) -> Result<&str, PayloadProblem> {
         let after = first.unwrap_or(0) + 3;
         if payload[after..].iter().find(|b| !json_ws(b)) == Some(&b'{') {
             return Err(PayloadProblem::unreadable(
+                payload,
                 first.unwrap_or(0),
                 "a byte-order mark (U+FEFF) precedes the JSON; RFC 8259 §8.1 forbids it",
             ));
@@ -99,17 +98,17 @@ fn object_text(payload: &[u8]) -> Result<&str, PayloadProblem> {
         });
     }
     std::str::from_utf8(payload)
-        .map_err(|e| PayloadProblem::unreadable(e.valid_up_to(), "the bytes are not UTF-8 text"))
+        .map_err(|e| PayloadProblem::unreadable(payload, e.valid_up_to(), "the bytes are not UTF-8 text"))
 }
 
-fn unreadable(b: &JsonBreak) -> PayloadProblem {
-    PayloadProblem::unreadable(b.offset, &b.reason)
+fn unreadable(input: &[u8], b: &JsonBreak) -> PayloadProblem {
+    PayloadProblem::unreadable(input, b.offset, &b.reason)
 }
 
 /// Decides whether a payload is a JWT claims set and reads it whole, or says why not.
 pub(super) fn claims_of(payload: &[u8]) -> Result<ParsedClaims, PayloadProblem> {
     let text = object_text(payload)?;
-    match parse_value(text.as_bytes()).map_err(|b| unreadable(&b))? {
+    match parse_value(text.as_bytes()).map_err(|b| unreadable(text.as_bytes(), &b))? {
         (Value::Object(map), duplicates) => Ok(ParsedClaims { map, duplicates }),
         // Unreachable after `object_text`, kept total.
         (other, _) => {
@@ -329,7 +328,7 @@ pub(super) fn select_claims<'a>(payload: &'a [u8], wanted: &[&str]) -> Result<Se
     let members = Select(wanted, &mut duplicates)
         .deserialize(&mut de)
         .and_then(|m| de.end().map(|()| m))
-        .map_err(|e| unreadable(&JsonBreak::from_serde(&e, text.as_bytes())))?;
+        .map_err(|e| unreadable(text.as_bytes(), &JsonBreak::from_serde(&e, text.as_bytes())))?;
     Ok(SelectedClaims { members, duplicates })
 }
 

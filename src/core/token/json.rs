@@ -373,6 +373,15 @@ pub(super) fn parse_value(bytes: &[u8]) -> std::result::Result<(Value, Duplicate
     Ok((value, dups))
 }
 
+/// "byte 29 (character 30)": where a problem is, as a byte offset (from 0) and as the position
+/// of the character there (from 1), which differ past any non-ASCII text.
+#[must_use]
+pub fn position(input: &[u8], offset: usize) -> String {
+    let before = input.get(..offset).unwrap_or(input);
+    let character = String::from_utf8_lossy(before).chars().count() + 1;
+    format!("byte {offset} (character {character})")
+}
+
 /// Parses JSON, turning a depth overflow into [`Error::TooDeep`] and other problems into
 /// [`Error::Json`] naming the byte.
 pub(super) fn parse_json(bytes: &[u8], part: Part) -> Result<(Value, Duplicates)> {
@@ -380,7 +389,7 @@ pub(super) fn parse_json(bytes: &[u8], part: Part) -> Result<(Value, Duplicates)
         if b.too_deep {
             Error::TooDeep { part, limit: MAX_JSON_DEPTH }
         } else {
-            Error::Json { part, reason: format!("{} at byte {} of the decoded {part}", b.reason, b.offset) }
+            Error::Json { part, reason: format!("{} at {} of the decoded {part}", b.reason, position(bytes, b.offset)) }
         }
     })
 }
@@ -405,6 +414,15 @@ pub(super) fn as_object(value: Value, part: Part) -> Result<JsonObject> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn positions_say_the_byte_from_0_and_the_character_from_1() {
+        assert_eq!(position(b"{\"a\":x}", 5), "byte 5 (character 6)");
+        // "é" is two bytes: the byte and the character part ways after it.
+        assert_eq!(position("{\"é\":x}".as_bytes(), 6), "byte 6 (character 6)");
+        let e = crate::core::token::parse("eyJhbGciOiJIUzI1NiJ9.e?30.AAAA").unwrap_err().to_string();
+        assert!(e.contains("at byte 22 (character 23) of the token"), "{e}");
+    }
 
     #[test]
     fn builds_what_serde_json_builds() {

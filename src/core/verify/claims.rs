@@ -98,7 +98,7 @@ pub(super) fn no_claims_checks(
             "RFC 7519 §4.1.1",
         ));
     }
-    if policy.audience.is_some() {
+    if !policy.audience.is_empty() {
         checks.push(check(
             "aud",
             CheckStatus::Failed,
@@ -191,21 +191,37 @@ pub(super) fn claim_checks(claims: &impl Claims, policy: &Policy, now: Option<Un
         (Ok(None), None) => checks.push(absent("iss", "RFC 7519 §4.1.1", "no \"iss\": issuer not stated")),
     }
 
-    match (token::audiences(claims), &policy.audience) {
-        (Err(e), _) => checks.push(check("aud", CheckStatus::Failed, e.to_string(), "RFC 7519 §4.1.3")),
-        (Ok(Some(list)), Some(want)) if list.iter().any(|a| a == want) => {
-            checks.push(check("aud", CheckStatus::Passed, quoted("audience includes ", want, ""), "RFC 7519 §4.1.3"));
-        }
-        (Ok(Some(list)), Some(want)) => checks.push(check(
+    let wanted = &policy.audience;
+    // One expected audience is shown as a string, several as a list.
+    let want_text = || match wanted.as_slice() {
+        [one] => format!("{one:?}"),
+        many => format!("one of {many:?}"),
+    };
+    match token::audiences(claims) {
+        Err(e) => checks.push(check("aud", CheckStatus::Failed, e.to_string(), "RFC 7519 §4.1.3")),
+        Ok(Some(list)) if !wanted.is_empty() => match wanted.iter().find(|w| list.iter().any(|a| a == *w)) {
+            Some(found) => {
+                checks.push(check(
+                    "aud",
+                    CheckStatus::Passed,
+                    quoted("audience includes ", found, ""),
+                    "RFC 7519 §4.1.3",
+                ));
+            }
+            None => checks.push(check(
+                "aud",
+                CheckStatus::Failed,
+                format!("audience {list:?} does not include {}", want_text()),
+                "RFC 7519 §4.1.3",
+            )),
+        },
+        Ok(None) if !wanted.is_empty() => checks.push(check(
             "aud",
             CheckStatus::Failed,
-            format!("audience {list:?} does not include {want:?}"),
+            format!("no \"aud\"; expected {}", want_text()),
             "RFC 7519 §4.1.3",
         )),
-        (Ok(None), Some(want)) => {
-            checks.push(check("aud", CheckStatus::Failed, format!("no \"aud\"; expected {want:?}"), "RFC 7519 §4.1.3"));
-        }
-        (Ok(Some(list)), None) => checks.push(check(
+        Ok(Some(list)) => checks.push(check(
             "aud",
             CheckStatus::NotChecked,
             format!(
@@ -213,7 +229,7 @@ pub(super) fn claim_checks(claims: &impl Claims, policy: &Policy, now: Option<Un
             ),
             "RFC 7519 §4.1.3",
         )),
-        (Ok(None), None) => checks.push(absent("aud", "RFC 7519 §4.1.3", "no \"aud\": not restricted to an audience")),
+        Ok(None) => checks.push(absent("aud", "RFC 7519 §4.1.3", "no \"aud\": not restricted to an audience")),
     }
 
     for (name, rfc) in [("sub", "RFC 7519 §4.1.2"), ("jti", "RFC 7519 §4.1.7")] {

@@ -20,6 +20,10 @@ pub use crate::core::keys::SUPPORTED_ALGORITHMS;
 use crate::core::limits;
 use crate::core::token::{self, JwsSignature, Kind, Token};
 
+/// Said of every token whose claims have no `exp`: nothing bounds its lifetime.
+pub const NO_EXP_WARNING: &str = "no exp: this token never expires; a stolen copy stays valid until its key is \
+    retired (best practice: give every token a short exp, RFC 7519 §4.1.4)";
+
 /// The registered claims the checks judge.
 const REGISTERED: [&str; 7] = ["exp", "nbf", "iat", "iss", "aud", "sub", "jti"];
 
@@ -34,8 +38,10 @@ pub struct Policy {
     pub required_claims: Vec<String>,
     /// Expected `iss`.
     pub issuer: Option<String>,
-    /// Expected audience: must appear in `aud`.
-    pub audience: Option<String>,
+    /// Accepted audiences: when any is given, at least one must appear in `aud`. (Settings
+    /// saved when this was a single value still load.)
+    #[serde(deserialize_with = "one_or_many")]
+    pub audience: Vec<String>,
     /// Expected header `typ` (compared case-insensitively, `application/` optional).
     pub typ: Option<String>,
     /// Allowed algorithms; empty means every supported one.
@@ -44,6 +50,22 @@ pub struct Policy {
     pub max_lifetime: Option<u64>,
     /// Accept the JWS JSON serialization (a JWT must be compact, RFC 7519 §1).
     pub allow_json_serialization: bool,
+}
+
+/// `null`, `"api"` or `["api", "web"]`: a list either way.
+fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    let value: Option<OneOrMany> = serde::Deserialize::deserialize(d)?;
+    Ok(match value {
+        None => Vec::new(),
+        Some(OneOrMany::One(s)) => vec![s],
+        Some(OneOrMany::Many(v)) => v,
+    })
 }
 
 /// The signature verdict.
@@ -294,6 +316,10 @@ pub fn verify(token: &Token, keys: &[Key], policy: &Policy, now: UnixSeconds) ->
         }
     }
 
+    if checks.iter().any(|c| c.name == "exp" && c.status == CheckStatus::Absent) {
+        warnings.push(NO_EXP_WARNING.to_owned());
+    }
+
     let valid =
         sig_result.verdict == SignatureVerdict::Valid && !checks.iter().any(|c| c.status == CheckStatus::Failed);
     Verification {
@@ -473,6 +499,7 @@ mod tests {
         assert_eq!(v.selection, Some(Selection::NoKid));
         let exp = v.checks.iter().find(|c| c.name == "exp").unwrap();
         assert_eq!(exp.status, CheckStatus::Absent);
+        assert_eq!(v.warnings, [NO_EXP_WARNING], "a token that never expires is said to");
         let iat = v.checks.iter().find(|c| c.name == "iat").unwrap();
         assert_eq!(iat.status, CheckStatus::Passed);
         assert!(iat.reason.to_string().contains("2018-01-18 01:30:22 UTC"), "{}", iat.reason);
@@ -497,6 +524,60 @@ mod tests {
     }
 
     #[test]
+    fn a_kid_no_loaded_key_has_is_named_not_called_a_bad_signature() {
+        // Signed with one secret under kid "gone"; only another secret (kid "other") is loaded.
+        let signer = load_secret(b"the secret that signed this token!!", SecretEncoding::Utf8, "s").unwrap();
+        let header: JsonObject = serde_json::from_str(r#"{"kid":"gone"}"#).unwrap();
+        let claims: JsonObject = serde_json::from_str(r#"{"sub":"a","exp":4102444800}"#).unwrap();
+        let token = parse(&crate::core::sign::sign(&header, &claims, "HS256", &signer).unwrap()).unwrap();
+        let mut other = secret();
+        other.kid = Some("other".into());
+        let v = verify(&token, &[other.clone()], &Policy::default(), 0.0);
+        assert!(!v.valid);
+        assert_eq!(v.signature, SignatureVerdict::NoMatchingKey);
+        assert_eq!(v.selection, Some(Selection::KidFallback));
+        assert!(v.signature_reason.starts_with("no loaded key has kid \"gone\""), "{}", v.signature_reason);
+        assert!(v.signature_reason.contains("1 other compatible key(s) were tried"), "{}", v.signature_reason);
+        assert_eq!(v.attempts[0].outcome, Outcome::WrongSignature, "the fallback key was still tried");
+        // The key with that kid, loaded: selected by kid and valid.
+        let mut right = signer.clone();
+        right.kid = Some("gone".into());
+        let v = verify(&token, &[other.clone(), right], &Policy::default(), 0.0);
+        assert!(v.valid && v.selection == Some(Selection::Kid), "{}", v.summary());
+        // A wrong key under the token's own kid is a bad signature, as before.
+        other.kid = Some("gone".into());
+        let v = verify(&token, &[other], &Policy::default(), 0.0);
+        assert_eq!(v.signature, SignatureVerdict::Invalid);
+    }
+
+    #[test]
+    fn any_accepted_audience_passes_and_old_settings_still_load() {
+        let secret = secret();
+        let claims: JsonObject = serde_json::from_str(r#"{"aud":["web","mobile"]}"#).unwrap();
+        let token = parse(&crate::core::sign::sign(&JsonObject::new(), &claims, "HS256", &secret).unwrap()).unwrap();
+        let aud = |want: &[&str]| {
+            let policy = Policy { audience: want.iter().map(|s| (*s).to_owned()).collect(), ..Policy::default() };
+            let v = verify(&token, std::slice::from_ref(&secret), &policy, 0.0);
+            let c = v.checks.iter().find(|c| c.name == "aud").unwrap().clone();
+            (c.status, c.reason.to_string())
+        };
+        assert_eq!(aud(&["api", "mobile"]), (CheckStatus::Passed, "audience includes \"mobile\"".into()));
+        let (status, why) = aud(&["api", "admin"]);
+        assert_eq!(status, CheckStatus::Failed);
+        assert!(why.ends_with("does not include one of [\"api\", \"admin\"]"), "{why}");
+        assert_eq!(aud(&[]).0, CheckStatus::NotChecked);
+        for (json, want) in [
+            (r#"{"audience":"api"}"#, vec!["api"]),
+            (r#"{"audience":null}"#, vec![]),
+            (r#"{"audience":["a","b"]}"#, vec!["a", "b"]),
+            ("{}", vec![]),
+        ] {
+            let p: Policy = serde_json::from_str(json).unwrap();
+            assert_eq!(p.audience, want, "{json}");
+        }
+    }
+
+    #[test]
     fn no_keys_and_alg_none() {
         let v = verify(&parse(JWT_IO).unwrap(), &[], &Policy::default(), 0.0);
         assert_eq!(v.signature, SignatureVerdict::NoMatchingKey);
@@ -510,7 +591,7 @@ mod tests {
     fn policy_expectations_fail_when_unmet() {
         let policy = Policy {
             issuer: Some("https://issuer".into()),
-            audience: Some("api".into()),
+            audience: vec!["api".into()],
             algorithms: vec!["RS256".into()],
             required_claims: vec!["exp".into(), "name".into()],
             ..Policy::default()

@@ -245,6 +245,31 @@ pub(super) fn check_signature(sig: &JwsSignature, keys: &[Key], budget: &mut usi
              per token; give the token a kid or load fewer keys"
         ));
     }
+    conclude(
+        &mut result,
+        Tally { alg, keys, token_kid, selection, tried, over_budget, empty: sig.signature.is_empty() },
+    );
+    if result.matched.is_none() {
+        result.warnings.extend(confusion_warning(alg, keys, token_kid));
+    }
+    result
+}
+
+/// What trying the keys came to, for [`conclude`].
+#[derive(Clone, Copy)]
+struct Tally<'a> {
+    alg: &'a str,
+    keys: &'a [Key],
+    token_kid: Option<&'a str>,
+    selection: Selection,
+    tried: usize,
+    over_budget: usize,
+    empty: bool,
+}
+
+/// The verdict and its reason once every key has been tried (or skipped).
+fn conclude(result: &mut SigResult, t: Tally<'_>) {
+    let Tally { alg, keys, token_kid, selection, tried, over_budget, .. } = t;
     if let Some(i) = result.matched {
         result.verdict = SignatureVerdict::Valid;
         result.reason = format!("{alg} signature verified with key #{}", i + 1);
@@ -261,9 +286,22 @@ pub(super) fn check_signature(sig: &JwsSignature, keys: &[Key], budget: &mut usi
              verifications per token)",
             if tried > 0 { format!("of the {tried} key(s) tried,") } else { "no key was tried:".to_owned() }
         );
+    } else if tried > 0
+        && !t.empty
+        && selection == Selection::KidFallback
+        && !keys.iter().any(|k| k.kid.as_deref() == token_kid)
+    {
+        // The kid names a key that is not loaded: the right key is most likely missing, not the
+        // signature broken. Say so rather than blame the keys that were tried in its place.
+        result.verdict = SignatureVerdict::NoMatchingKey;
+        result.reason = format!(
+            "no loaded key has kid {:?}; the {tried} other compatible key(s) were tried and none verifies the {alg} \
+             signature: load the key with that kid",
+            token_kid.unwrap_or("")
+        );
     } else if tried > 0 {
         result.verdict = SignatureVerdict::Invalid;
-        result.reason = if sig.signature.is_empty() {
+        result.reason = if t.empty {
             format!("the signature is empty; {tried} compatible key(s) cannot verify it")
         } else {
             format!("the {alg} signature does not verify with any of the {tried} compatible key(s)")
@@ -278,10 +316,6 @@ pub(super) fn check_signature(sig: &JwsSignature, keys: &[Key], budget: &mut usi
             format!("none of the {} loaded key(s) can verify {alg}", keys.len())
         };
     }
-    if result.matched.is_none() {
-        result.warnings.extend(confusion_warning(alg, keys, token_kid));
-    }
-    result
 }
 
 /// An HMAC token aimed at a public key (by kid, or because only public keys are loaded) is the

@@ -28,11 +28,27 @@ pub fn ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     if !lab.is_current(state.parsed(), state.keys.keys()) {
         emit(out, FlowCommand::UseLoaded);
     }
+    // In a short window the captions and parameters fold, so the lanes' diagrams show whole.
+    let compact = ui.available_height() < COMPACT_BELOW;
     egui::ScrollArea::vertical().id_salt("flows-scroll").auto_shrink([false, false]).show(ui, |ui| {
+        // The scenario bar and the playback controls come first, at the same place for every
+        // scenario (what differs between scenarios, their captions and options, comes after).
         scenario_bar(ui, lab, out);
-        params_row(ui, lab, out);
         controls_row(ui, lab, out);
         servers_row(ui, lab, out);
+        if compact {
+            egui::CollapsingHeader::new("About this scenario")
+                .id_salt("flows-about")
+                .default_open(false)
+                .show(ui, |ui| captions(ui, lab));
+            egui::CollapsingHeader::new("Parameters")
+                .id_salt("flows-params")
+                .default_open(false)
+                .show(ui, |ui| params_row(ui, lab, out));
+        } else {
+            captions(ui, lab);
+            params_row(ui, lab, out);
+        }
         credential_line(ui, lab);
         ui.add_space(4.0);
         lanes(ui, lab);
@@ -50,6 +66,9 @@ pub fn ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     }
 }
 
+/// Below this height the captions and parameters start folded.
+const COMPACT_BELOW: f32 = 600.0;
+
 fn scenario_bar(ui: &mut Ui, lab: &FlowsLab, out: &mut Vec<Command>) {
     ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new("Scenario").strong());
@@ -59,6 +78,9 @@ fn scenario_bar(ui: &mut Ui, lab: &FlowsLab, out: &mut Vec<Command>) {
             }
         }
     });
+}
+
+fn captions(ui: &mut Ui, lab: &FlowsLab) {
     for line in lab.scenario.caption() {
         ui.label(RichText::new(line).weak());
     }
@@ -84,9 +106,13 @@ fn params_row(ui: &mut Ui, lab: &FlowsLab, out: &mut Vec<Command>) {
     let p = lab.params;
     ui.horizontal_wrapped(|ui| {
         let min_servers = if lab.scenario == Scenario::Failover { 2 } else { 1 };
-        if let Some(v) =
-            number(ui, "Servers", p.servers, min_servers..=MAX_START_SERVERS, "App servers at the start (N)")
-        {
+        if let Some(v) = number(
+            ui,
+            "Servers at start",
+            p.servers,
+            min_servers..=MAX_START_SERVERS,
+            "App servers when the lanes start (N); Add a server and clicks on the strip change the running topology",
+        ) {
             emit(out, FlowCommand::Servers(v));
         }
         if let Some(v) = number(ui, "Users", p.users, 1..=MAX_USERS, "Users, all logged in first (U)") {
@@ -103,27 +129,26 @@ fn params_row(ui: &mut Ui, lab: &FlowsLab, out: &mut Vec<Command>) {
         {
             emit(out, FlowCommand::StoreLatency(v));
         }
-        match lab.scenario {
-            Scenario::Scalability => {
-                ui.separator();
-                ui.label("Session lane:");
-                for v in SessionVariant::ALL {
-                    if ui.radio(lab.variant == v, v.label()).clicked() {
-                        emit(out, FlowCommand::Variant(v));
-                    }
+    });
+    // The scenario's own options on a row of their own.
+    ui.horizontal_wrapped(|ui| match lab.scenario {
+        Scenario::Scalability => {
+            ui.label("Session lane:");
+            for v in SessionVariant::ALL {
+                if ui.radio(lab.variant == v, v.label()).clicked() {
+                    emit(out, FlowCommand::Variant(v));
                 }
             }
-            Scenario::Revocation => {
-                ui.separator();
-                ui.label("JWT check:");
-                for r in Revocation::ALL {
-                    if ui.radio(lab.revocation == *r, r.name()).clicked() {
-                        emit(out, FlowCommand::JwtRevocation(*r));
-                    }
-                }
-            }
-            _ => {}
         }
+        Scenario::Revocation => {
+            ui.label("JWT check:");
+            for r in Revocation::ALL {
+                if ui.radio(lab.revocation == *r, r.name()).clicked() {
+                    emit(out, FlowCommand::JwtRevocation(*r));
+                }
+            }
+        }
+        _ => {}
     });
 }
 
@@ -183,8 +208,15 @@ fn servers_row(ui: &mut Ui, lab: &FlowsLab, out: &mut Vec<Command>) {
         if ui.small_button("Add a server").clicked() {
             emit(out, FlowCommand::AddServer);
         }
-        let alive = lab.lanes[0].flow.alive_servers().len();
-        ui.label(RichText::new(format!("{alive} up of {}", lab.lanes[0].flow.server_count())).weak());
+        let flow = &lab.lanes[0].flow;
+        let (alive, count, start) = (flow.alive_servers().len(), flow.server_count(), flow.config().servers);
+        let added = count.saturating_sub(start);
+        let text = if added > 0 {
+            format!("{alive} up of {count} ({start} at start, {added} added)")
+        } else {
+            format!("{alive} up of {count}")
+        };
+        ui.label(RichText::new(text).weak());
         if let Some(s) = diagram::servers(ui, &lab.lanes[0].flow, local, highlight) {
             emit(out, FlowCommand::Kill(s));
         }
@@ -316,51 +348,73 @@ fn delay(seconds: f64) -> String {
     }
 }
 
-/// One row of a lane's totals: the name, the total, and per request when it means something.
-fn row(ui: &mut Ui, name: &str, total: impl std::fmt::Display, per_request: Option<String>) {
-    let per = per_request.map_or_else(String::new, |p| format!("  ({p}/request)"));
-    ui.label(RichText::new(format!("{name:<24} {total}{per}")).monospace());
+/// A lane's totals: one row per figure, its name and its total (with what it is per request
+/// when that means something), in two aligned columns that never wrap. In a narrow lane the
+/// text is smaller so the longest row still fits.
+struct TotalsGrid<'u> {
+    ui: &'u mut Ui,
+    size: f32,
+}
+
+impl TotalsGrid<'_> {
+    fn row(&mut self, name: &str, total: impl std::fmt::Display, per_request: Option<String>) {
+        let per = per_request.map_or_else(String::new, |p| format!(" · {p}/req"));
+        self.ui.add(egui::Label::new(RichText::new(name).monospace().size(self.size)).extend());
+        self.ui.add(egui::Label::new(RichText::new(format!("{total}{per}")).monospace().size(self.size)).extend());
+        self.ui.end_row();
+    }
 }
 
 fn totals(ui: &mut Ui, lab: &FlowsLab, index: usize) {
-    ui.spacing_mut().item_spacing.y = 0.0;
     let lane = &lab.lanes[index];
     let t: &Totals = lane.flow.totals();
     let cfg = &lane.cfg;
     let requests = t.requests;
     let per = |n: u64| (requests > 0).then(|| format!("{:.2}", n as f64 / requests as f64));
-    row(ui, "requests", requests, None);
-    row(ui, "failed requests", t.failed_requests, None);
-    row(ui, "store lookups", t.store_lookups, per(t.store_lookups));
-    row(ui, "lookups over the network", t.remote_lookups, None);
-    row(ui, "signature verifications", t.signature_verifications, per(t.signature_verifications));
-    row(ui, "sessions lost", t.sessions_lost, None);
-    row(ui, "replication messages", t.replication_messages, None);
-    row(ui, "bytes per request", cfg.bytes_per_request(), None);
-    row(ui, "credential bytes sent", kb(t.client_bytes), None);
-    if cfg.services > 0 {
-        row(ui, "bytes to services", kb(t.service_bytes), None);
-    }
-    row(ui, "tokens signed", t.tokens_signed, None);
-    if let Some(measured) = &lab.measured {
-        let cost = measured.estimate(t, lab.params.store_latency_ms);
-        let per_request = |d: Duration| (requests > 0).then(|| micros(d.div_f64(requests as f64)));
-        row(ui, "CPU incl. logins", duration(cost.cpu), per_request(cost.cpu));
-        row(ui, "network wait", duration(cost.network), per_request(cost.network));
-    }
-    row(ui, "revocation takes effect", delay(lab.revocation_delay(index)), None);
-    if cfg.logout.is_some() {
-        row(ui, "after logout refused", t.rejected_after_logout, None);
-        row(ui, "after logout accepted", t.accepted_after_logout, None);
-    }
-    if cfg.cross_site_every > 0 {
-        row(ui, "cross-site calls", t.cross_site_calls, None);
-        row(ui, "cross-site failed", t.cross_site_failed, None);
-        row(ui, "CORS preflights", t.preflights, None);
-    }
-    if cfg.serverless {
-        row(ui, "store connections opened", t.store_connections, None);
-    }
+    let mono = egui::TextStyle::Monospace.resolve(ui.style()).size;
+    // 24 + 30 characters side by side: about 54 glyphs of 0.6 em.
+    let size = mono.min(ui.available_width() / (54.0 * 0.62)).max(9.0);
+    egui::Grid::new(("flows-totals-grid", index)).num_columns(2).spacing([10.0, 0.0]).show(ui, |ui| {
+        let mut g = TotalsGrid { ui, size };
+        g.row("requests", requests, None);
+        g.row("failed requests", t.failed_requests, None);
+        g.row("store lookups", t.store_lookups, per(t.store_lookups));
+        g.row("lookups over the network", t.remote_lookups, None);
+        g.row("signature verifications", t.signature_verifications, per(t.signature_verifications));
+        g.row("sessions lost", t.sessions_lost, None);
+        g.row("replication messages", t.replication_messages, None);
+        g.row("bytes per request", cfg.bytes_per_request(), None);
+        g.row("credential bytes sent", kb(t.client_bytes), None);
+        if cfg.services > 0 {
+            g.row("bytes to services", kb(t.service_bytes), None);
+        }
+        g.row("tokens signed", t.tokens_signed, None);
+        if let Some(measured) = &lab.measured {
+            let cost = measured.estimate(t, lab.params.store_latency_ms);
+            let per_request = |d: Duration| (requests > 0).then(|| micros(d.div_f64(requests as f64)));
+            if measured.sign.is_none() && t.tokens_signed > 0 {
+                // Signing was not measured: a total without it would read as "logins are free".
+                g.row("CPU incl. logins", "not measured (no private key)", None);
+                g.row("CPU excl. signing", duration(cost.cpu), per_request(cost.cpu));
+            } else {
+                g.row("CPU incl. logins", duration(cost.cpu), per_request(cost.cpu));
+            }
+            g.row("network wait", duration(cost.network), per_request(cost.network));
+        }
+        g.row("revocation takes effect", delay(lab.revocation_delay(index)), None);
+        if cfg.logout.is_some() {
+            g.row("after logout refused", t.rejected_after_logout, None);
+            g.row("after logout accepted", t.accepted_after_logout, None);
+        }
+        if cfg.cross_site_every > 0 {
+            g.row("cross-site calls", t.cross_site_calls, None);
+            g.row("cross-site failed", t.cross_site_failed, None);
+            g.row("CORS preflights", t.preflights, None);
+        }
+        if cfg.serverless {
+            g.row("store connections opened", t.store_connections, None);
+        }
+    });
 }
 
 fn chart(ui: &mut Ui, lab: &FlowsLab) {
@@ -458,7 +512,8 @@ fn cli_lines(ui: &mut Ui, lab: &FlowsLab, out: &mut Vec<Command>) {
         ui.horizontal_wrapped(|ui| match lab.cli_args(i) {
             Ok(args) => {
                 let line = format!("tokenbench simulate flow {}", args.join(" "));
-                ui.label(RichText::new(&line).monospace().small());
+                // Monospace at a small size (RichText::small would switch to the body font).
+                ui.label(RichText::new(&line).monospace().size(11.0));
                 crate::ui::widgets::copy_button(ui, "Copy", &line, out);
             }
             Err(why) => {

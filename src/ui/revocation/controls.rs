@@ -6,7 +6,7 @@ use egui::{RichText, Ui};
 use super::lanes::default_view;
 use super::{RevocationCommand, RevocationLab, lab_cmd};
 use crate::core::clock::{UnixSeconds, format_relative, format_utc};
-use crate::core::revoke::{EventKind, MAX_TIME, SAMPLES, Scenario, Seconds, duration_text};
+use crate::core::revoke::{EventKind, MAX_TIME, SAMPLES, Scenario, Seconds, duration_short, duration_text};
 use crate::core::timeline::TokenTimeline;
 use crate::core::token;
 use crate::ui::state::{AppState, ClockCommand, Command};
@@ -37,16 +37,17 @@ pub(super) fn controls(ui: &mut Ui, lab: &RevocationLab, state: &AppState, now: 
     let when = if now < at { "The event is" } else { "The event happened" };
     ui.weak(format!("{when} {} ({}).", format_relative(at, now), format_utc(at)));
     let (lo, hi) = default_view(lab.simulation());
-    if now < lo || now > hi {
-        let dark = ui.visuals().dark_mode;
-        ui.label(
-            RichText::new(
-                "The clock is outside this scenario: press \"Replay from login\", or \"Start at the clock's time\" to \
-                 move the scenario to it.",
-            )
-            .color(verdict_colour(None, dark)),
-        );
-    }
+    // One line whether or not the clock is outside the scenario, so the warning appearing while
+    // the now line is dragged never moves the table and the timeline under the pointer.
+    let outside = if now < lo || now > hi {
+        "The clock is outside this scenario: press \"Replay from login\", or \"Start at the clock's time\" to move \
+         the scenario to it."
+    } else {
+        ""
+    };
+    let dark = ui.visuals().dark_mode;
+    ui.add(egui::Label::new(RichText::new(outside).color(verdict_colour(None, dark))).truncate())
+        .on_hover_text(outside);
     egui::CollapsingHeader::new("Use your own tokens")
         .id_salt("own-tokens")
         .show(ui, |ui| own_tokens(ui, lab, state, out));
@@ -95,7 +96,7 @@ fn event_row(ui: &mut Ui, s: &Scenario, out: &mut Vec<Command>) {
         if let Some(v) = seconds_field(ui, "The event, after the login", s.event.at - s.login_at, 0..=2 * MAX_TIME) {
             out.push(lab_cmd(RevocationCommand::SetEventOffset(v)));
         }
-        ui.weak(format!("({})", duration_text(s.event.at - s.login_at)));
+        ui.weak(format!("({})", duration_short(s.event.at - s.login_at)));
         if ui.button("Make it happen now").on_hover_text("Move the event to the clock's time").clicked() {
             out.push(lab_cmd(RevocationCommand::EventNow));
         }
@@ -149,9 +150,13 @@ fn own_tokens(ui: &mut Ui, lab: &RevocationLab, state: &AppState, out: &mut Vec<
     let leeway = u64::try_from(lab.scenario().leeway).unwrap_or(0);
     match state.parsed().and_then(|t| TokenTimeline::from_token(t, leeway)) {
         Some(access) => {
-            let labels =
-                TokenPlotLabels { verdict: "Decoded token", fit: "Fit the decoded token", now: "Show now (decoded)" };
-            token_timeline(ui, egui::Id::unique("lab-access-timeline"), &labels, &access, now, out);
+            let labels = TokenPlotLabels {
+                verdict: "Decoded token's time claims",
+                fit: "Fit the decoded token",
+                now: "Show now (decoded)",
+            };
+            let verdict = state.verification.as_ref().map(|v| v.valid);
+            token_timeline(ui, egui::Id::unique("lab-access-timeline"), &labels, &access, now, verdict, out);
         }
         None => {
             ui.weak("No decoded token with readable claims (Decode tab).");
@@ -170,9 +175,12 @@ fn own_tokens(ui: &mut Ui, lab: &RevocationLab, state: &AppState, out: &mut Vec<
     }
     let refresh = token::parse(lab.refresh_text.trim()).ok().and_then(|t| TokenTimeline::from_token(&t, leeway));
     if let Some(refresh) = refresh {
-        let labels =
-            TokenPlotLabels { verdict: "Refresh token", fit: "Fit the refresh token", now: "Show now (refresh)" };
-        token_timeline(ui, egui::Id::unique("lab-refresh-timeline"), &labels, &refresh, now, out);
+        let labels = TokenPlotLabels {
+            verdict: "Refresh token's time claims",
+            fit: "Fit the refresh token",
+            now: "Show now (refresh)",
+        };
+        token_timeline(ui, egui::Id::unique("lab-refresh-timeline"), &labels, &refresh, now, None, out);
     }
     if ui.button("Use the decoded token and this refresh token").clicked() {
         out.push(lab_cmd(RevocationCommand::UseTokenPair));

@@ -132,19 +132,26 @@ pub(super) fn timeline(ui: &mut Ui, lab: &RevocationLab, now: UnixSeconds, out: 
     let shown_key = lab_plot_id().with("shown-scenario");
     let changed = ui.data(|d| d.get_temp::<(Seconds, Seconds)>(shown_key)) != Some(key);
     ui.data_mut(|d| d.insert_temp(shown_key, key));
+    // Lanes sit at 1..=n; above the top lane's band, room for the rows of labels.
+    let height = 320.0;
+    let lane_count = lane_list.len() as f64;
+    let label_room = f64::from(crate::ui::timeline::LABEL_ROW) * crate::ui::timeline::LABEL_ROWS as f64 + 4.0;
+    // The share of the frame (the plot less its axis) the labels need, in y units solved for.
+    let share = label_room / (f64::from(height) - 24.0);
+    let top = (lane_count + 0.36 - share * 0.4) / (1.0 - share);
     let spec = TimePlot {
         id: lab_plot_id(),
         now,
         default_view: default_view(sim),
         fit: fit || changed,
         center_now: center,
-        height: 300.0,
-        y: (0.4, lane_list.len() as f64 + 1.1),
+        height,
+        y: (0.4, top),
         lanes: &names,
         description: "Revocation timeline: drag the now line to move the clock",
     };
     let event = scenario.event.at as f64;
-    time_plot(ui, &spec, out, |plot_ui, view| {
+    time_plot(ui, &spec, out, |plot_ui, view, labels| {
         let frame = Frame { now, view };
         let px_per_second = plot_ui.transform().dpos_dvalue_x().abs();
         for (y, lane, _) in &lane_list {
@@ -182,25 +189,14 @@ pub(super) fn timeline(ui: &mut Ui, lab: &RevocationLab, now: UnixSeconds, out: 
                 Lane::RefreshChain => chain_lane(plot_ui, sim, y, frame, px_per_second, &palette, true),
             }
         }
-        let top = lane_list.len() as f64 + 0.75;
         plot_ui.vline(VLine::new("event", event).color(palette.exposure).style(LineStyle::dashed_loose()).width(1.5));
-        plot_ui.text(
-            Text::new("event-label", PlotPoint::new(event, top), RichText::new(scenario.event.kind.title()).strong())
-                .color(palette.exposure)
-                .anchor(egui::Align2::RIGHT_CENTER)
-                .allow_hover(false),
-        );
+        labels.add(event, RichText::new(scenario.event.kind.title()).strong(), palette.exposure);
         if scenario.event.kind.has_theft() {
             let stolen = scenario.stolen_at() as f64;
             plot_ui.vline(
                 VLine::new("stolen", stolen).color(palette.attacker).style(LineStyle::dashed_loose()).width(1.5),
             );
-            plot_ui.text(
-                Text::new("stolen-label", PlotPoint::new(stolen, top - 0.4), RichText::new("stolen").strong())
-                    .color(palette.attacker)
-                    .anchor(egui::Align2::RIGHT_CENTER)
-                    .allow_hover(false),
-            );
+            labels.add(stolen, RichText::new("stolen").strong(), palette.attacker);
         }
     });
     ui.weak(

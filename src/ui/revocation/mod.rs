@@ -96,6 +96,9 @@ pub struct RevocationLab {
     pub refresh_text: String,
     /// What the at-scale plot shows.
     pub scale_measure: ScaleMeasure,
+    /// The scenario's name is its own (a file's): kept through changes. Otherwise (a sample,
+    /// the example, your tokens) the name follows the scenario once it is changed.
+    named: bool,
 }
 
 impl Default for RevocationLab {
@@ -114,7 +117,15 @@ impl RevocationLab {
         let sim = simulate(&scenario);
         let scale = at_scale(&scenario);
         let series = series_against_token_ttl(&scenario, 48);
-        Self { scenario, sim, scale, series, refresh_text: String::new(), scale_measure: ScaleMeasure::default() }
+        Self {
+            scenario,
+            sim,
+            scale,
+            series,
+            refresh_text: String::new(),
+            scale_measure: ScaleMeasure::default(),
+            named: false,
+        }
     }
 
     /// The scenario simulated.
@@ -151,8 +162,9 @@ impl RevocationLab {
     fn set(&mut self, scenario: Scenario) -> Option<(Level, String)> {
         match scenario.validate() {
             Ok(()) => {
-                let (refresh, measure) = (std::mem::take(&mut self.refresh_text), self.scale_measure);
-                *self = Self { refresh_text: refresh, scale_measure: measure, ..Self::new(scenario) };
+                let (refresh, measure, named) =
+                    (std::mem::take(&mut self.refresh_text), self.scale_measure, self.named);
+                *self = Self { refresh_text: refresh, scale_measure: measure, named, ..Self::new(scenario) };
                 None
             }
             Err(e) => Some((Level::Error, format!("the scenario cannot be simulated: {e}"))),
@@ -206,23 +218,38 @@ impl RevocationLab {
             RevocationCommand::LoadSample(i) => {
                 let (file, text) = SAMPLES.get(i)?;
                 match Scenario::from_json(text) {
-                    Ok(loaded) => s = loaded,
+                    Ok(loaded) => {
+                        self.named = false;
+                        return self.set(loaded);
+                    }
                     Err(e) => return Some((Level::Error, format!("{file}: {e}"))),
                 }
             }
             RevocationCommand::OpenScenario => {
-                let path = cx.platform.pick_files("Open a scenario", false).into_iter().next()?;
+                let Some(path) = cx.platform.pick_files("Open a scenario", false).into_iter().next() else {
+                    return Some(dialog_gave_nothing(
+                        cx.platform,
+                        "the CLI reads one: tokenbench simulate revocation --scenario FILE",
+                    ));
+                };
                 return self.handle(RevocationCommand::LoadScenarioFile(path), cx);
             }
             RevocationCommand::LoadScenarioFile(path) => match read_scenario(&path) {
                 Ok(loaded) => {
                     let message = format!("loaded the scenario {}", path.display());
-                    return self.set(loaded).or(Some((Level::Info, message)));
+                    let refused = self.set(loaded);
+                    if refused.is_none() {
+                        // A file's name is the user's: it stays through changes.
+                        self.named = !self.scenario.name.is_empty();
+                    }
+                    return refused.or(Some((Level::Info, message)));
                 }
                 Err(e) => return Some((Level::Error, e)),
             },
             RevocationCommand::SaveScenario => {
-                let path = cx.platform.save_file("Save the scenario", "scenario.json")?;
+                let Some(path) = cx.platform.save_file("Save the scenario", "scenario.json") else {
+                    return Some(dialog_gave_nothing(cx.platform, "the scenario cannot be saved from this window"));
+                };
                 return Some(match std::fs::write(&path, s.to_json()) {
                     Ok(()) => (Level::Info, format!("saved {}", path.display())),
                     Err(e) => (Level::Error, format!("cannot save {}: {e}", path.display())),
@@ -240,7 +267,22 @@ impl RevocationLab {
                 return None;
             }
         }
+        self.rename(&mut s);
         self.set(s)
+    }
+
+    /// A changed scenario is no longer the sample it came from: unless it has a name of its
+    /// own (a file's), its name and description say what it is now.
+    fn rename(&self, s: &mut Scenario) {
+        let old = &self.scenario;
+        let moved = s.event.at - s.login_at != old.event.at - old.login_at
+            || s.event.kind != old.event.kind
+            || s.event.stolen_at.map(|t| t - s.login_at) != old.event.stolen_at.map(|t| t - old.login_at)
+            || (s.token_ttl, s.access_ttl, s.leeway) != (old.token_ttl, old.access_ttl, old.leeway);
+        if moved && !self.named {
+            s.name = s.derived_name();
+            s.event.kind.caption().clone_into(&mut s.description);
+        }
     }
 }
 
@@ -265,7 +307,16 @@ impl RevocationLab {
             Err(e) => return Some((Level::Error, e)),
         };
         let what = if pair { "your access and refresh tokens" } else { "the decoded token" };
+        self.named = false;
         self.set(next).or(Some((Level::Info, format!("the lab now runs on the lifetimes of {what}"))))
+    }
+}
+
+/// The status message for a dialog that gave nothing (cancelled, or never shown).
+fn dialog_gave_nothing(platform: &dyn Platform, instead: &str) -> (Level, String) {
+    match crate::ui::platform::nothing_picked(platform, instead) {
+        Ok(cancelled) => (Level::Info, cancelled),
+        Err(unavailable) => (Level::Error, unavailable),
     }
 }
 
@@ -320,7 +371,7 @@ mod tests {
     use super::scale::count;
     use super::table::table_time;
     use super::*;
-    use crate::core::revoke::{Strategy, duration_text};
+    use crate::core::revoke::{Strategy, duration_short};
     use crate::ui::app::{Settings, TokenbenchApp};
     use crate::ui::platform::FakePlatform;
     use crate::ui::state::ClockCommand;
@@ -357,7 +408,8 @@ mod tests {
     /// The texts of the main table's row for `strategy`, after its name.
     fn row(h: &Harness<'_, TokenbenchApp>, strategy: Strategy) -> Vec<String> {
         let name = h.query_all_by_label(strategy.name()).next().expect("the strategy's row");
-        let parent = name.parent().unwrap();
+        // Each cell is a fixed-size container in the grid.
+        let parent = name.parent().unwrap().parent().unwrap();
         let cells: Vec<String> = parent.children().map(|c| text(&c)).collect();
         let at = cells
             .iter()
@@ -416,7 +468,7 @@ mod tests {
                 let c = &cli["strategies"][k];
                 let r = row(&h, s);
                 assert_eq!(r[2], table_time(c["accepted_until"].as_i64().unwrap(), scenario.login_at), "{file} {s:?}");
-                assert_eq!(r[3], duration_text(c["exposure_seconds"].as_i64().unwrap()), "{file} {s:?}");
+                assert_eq!(r[3], duration_short(c["exposure_seconds"].as_i64().unwrap()), "{file} {s:?}");
                 assert_eq!(r[5], c["lookups_per_request"].to_string());
                 assert_eq!(r[6], c["server_state_entries"].to_string());
             }
@@ -424,8 +476,8 @@ mod tests {
             for (k, r) in h.state().state.revocation.scale_rows().iter().enumerate() {
                 assert_eq!(r.entries.to_bits(), scale["strategies"][k]["entries"].as_f64().unwrap().to_bits());
                 assert_eq!(r.bytes.to_bits(), scale["strategies"][k]["bytes"].as_f64().unwrap().to_bits());
-                let shown = h.query_all_by_label(&count(r.entries)).count();
-                assert!(shown > 0, "{} records shown", count(r.entries));
+                let shown = h.query_all_by_label(&count(r.entries.round())).count();
+                assert!(shown > 0, "{} records shown", count(r.entries.round()));
             }
         }
     }
@@ -516,6 +568,72 @@ mod tests {
     }
 
     #[test]
+    fn the_table_fits_800_px_with_years_long_tokens_and_rows_keep_their_height() {
+        let mut h = lab_app(egui::vec2(800.0, 480.0));
+        // The decoded sample lives ten years: exposures of hundreds of days.
+        h.state_mut().apply(vec![
+            Command::SetToken(crate::ui::state::SAMPLES[0].1.trim().to_owned()),
+            Command::Revocation(RevocationCommand::UseDecodedToken),
+        ]);
+        h.run();
+        let header = h.get_by_label("Max\nrecords").rect();
+        assert!(header.max.x <= 800.0, "the last column fits: {header:?}");
+        let line = h.get_by_label("Strategy").rect().height();
+        assert!(header.height() <= 2.0 * line + 1.0, "two lines, never a letter per line: {header:?}");
+        assert!(row(&h, Strategy::Jwt)[3].contains(" d "), "compact: {:?}", row(&h, Strategy::Jwt)[3]);
+
+        // Before, at and after the event, and outside the scenario: nothing below moves.
+        let login = logout_sample_at(&mut h, 600);
+        let mut tops = Vec::new();
+        for offset in [600, 1300, 2000, 10_000_000] {
+            #[allow(clippy::cast_precision_loss)]
+            h.state_mut().apply(vec![Command::Clock(ClockCommand::Set((login + offset) as f64))]);
+            h.run();
+            let rows: Vec<f32> =
+                Strategy::ALL.iter().map(|s| h.query_all_by_label(s.name()).next().unwrap().rect().min.y).collect();
+            let plot = egui_plot::PlotMemory::load(&h.ctx, lab_plot_id()).map(|m| m.transform().frame().top());
+            tops.push((rows, plot));
+        }
+        assert!(tops.windows(2).all(|w| w[0] == w[1]), "rows and the timeline stay put: {tops:?}");
+        assert_ne!(row(&h, Strategy::Session)[0], "", "the rows did change meanwhile");
+    }
+
+    #[test]
+    fn the_scenario_name_follows_changes_unless_it_came_from_a_file() {
+        let mut lab = RevocationLab::new(Scenario::from_json(SAMPLES[0].1).unwrap());
+        let mut platform = FakePlatform::default();
+        let mut run = |lab: &mut RevocationLab, c: RevocationCommand| {
+            lab.handle(c, LabContext { now: 0.0, token: None, platform: &mut platform })
+        };
+        let sample = lab.scenario().name.clone();
+        run(&mut lab, RevocationCommand::SetScale(ScaleInputs::default()));
+        assert_eq!(lab.scenario().name, sample, "the population is not the scenario");
+        run(&mut lab, RevocationCommand::SetEvent(EventKind::TokenStolen));
+        assert_eq!(
+            lab.scenario().name,
+            "Token stolen at +0 s, acted on 17 min after a 1 h login (5 min access tokens)",
+            "no longer {sample:?}"
+        );
+        run(&mut lab, RevocationCommand::SetAccessTtl(120));
+        assert!(lab.scenario().name.ends_with("(2 min access tokens)"), "{}", lab.scenario().name);
+        assert_eq!(lab.scenario().description, EventKind::TokenStolen.caption());
+        // A file's name is the user's: kept through changes.
+        let dir = std::env::temp_dir().join(format!("tokenbench-lab-name-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut mine = Scenario::example(1_700_000_000);
+        mine.name = "Incident 42".into();
+        std::fs::write(dir.join("mine.json"), mine.to_json()).unwrap();
+        run(&mut lab, RevocationCommand::LoadScenarioFile(dir.join("mine.json")));
+        run(&mut lab, RevocationCommand::SetAccessTtl(60));
+        assert_eq!(lab.scenario().name, "Incident 42");
+        // A sample again: its own name until changed.
+        run(&mut lab, RevocationCommand::LoadSample(0));
+        assert_eq!(lab.scenario().name, sample);
+        run(&mut lab, RevocationCommand::SetLeeway(30));
+        assert!(lab.scenario().name.ends_with(", 30 s leeway)"), "{}", lab.scenario().name);
+    }
+
+    #[test]
     fn commands_keep_the_scenario_valid() {
         let mut lab = RevocationLab::new(Scenario::example(1_700_000_000));
         let mut platform = FakePlatform::default();
@@ -559,7 +677,10 @@ mod tests {
         h.run();
         h.get_by_label("Use your own tokens").click();
         h.run();
-        assert!(h.query_by_label_contains("Decoded token: expired").is_some(), "its timeline is shown in the lab");
+        assert!(
+            h.query_by_label_contains("Decoded token's time claims: expired").is_some(),
+            "its timeline is shown in the lab"
+        );
         h.get_by_label("Use the decoded token").click();
         h.run();
         let s = h.state().state.revocation.scenario().clone();
@@ -568,7 +689,7 @@ mod tests {
         h.run();
         h.get_by_label("Refresh token (a JWT)").type_text(&refresh);
         h.run();
-        assert!(h.query_by_label_contains("Refresh token: expired").is_some(), "and the refresh token's");
+        assert!(h.query_by_label_contains("Refresh token's time claims: expired").is_some(), "and the refresh token's");
         h.get_by_label("Use the decoded token and this refresh token").click();
         h.run();
         let s = h.state().state.revocation.scenario().clone();

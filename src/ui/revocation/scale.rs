@@ -2,7 +2,7 @@
 //! state against token-ttl.
 
 use egui::{RichText, Ui};
-use egui_plot::{Corner, GridMark, Legend, Line, LineStyle, Plot, VLine};
+use egui_plot::{GridMark, Line, LineStyle, Plot, VLine};
 
 use super::{RevocationCommand, RevocationLab, ScaleMeasure, lab_cmd};
 use crate::core::revoke::duration_text;
@@ -76,7 +76,8 @@ pub(super) fn at_scale_ui(ui: &mut Ui, lab: &RevocationLab, out: &mut Vec<Comman
         ui.end_row();
         for r in lab.scale_rows() {
             ui.label(RichText::new(format!("{} ", r.strategy.name())).monospace());
-            ui.label(count(r.entries)).on_hover_text(format!("{} records", r.entries));
+            // Records are whole things: a steady-state average is shown rounded (exact on hover).
+            ui.label(count(r.entries.round())).on_hover_text(format!("{} records on average", r.entries));
             ui.label(bytes(r.bytes)).on_hover_text(format!("{} bytes", r.bytes));
             ui.label(count(r.lookups_per_second)).on_hover_text(format!("{} lookups per second", r.lookups_per_second));
             ui.label(r.grows_with);
@@ -84,6 +85,17 @@ pub(super) fn at_scale_ui(ui: &mut Ui, lab: &RevocationLab, out: &mut Vec<Comman
         }
     });
     scale_plot(ui, lab, out);
+}
+
+/// One colour per strategy in the at-scale plot and its legend.
+fn series_colour(name: &str) -> egui::Color32 {
+    match name {
+        "session" => egui::Color32::from_rgb(0x4e, 0x9a, 0xe6),
+        "jwt-refresh" => egui::Color32::from_rgb(0x43, 0xa0, 0x47),
+        "jwt-denylist" => egui::Color32::from_rgb(0xe0, 0x6c, 0x3c),
+        "jwt-version" => egui::Color32::from_rgb(0xb0, 0x5a, 0xc8),
+        _ => egui::Color32::GRAY,
+    }
 }
 
 /// Records or bytes of every strategy against token-ttl, on a log scale.
@@ -119,7 +131,6 @@ fn scale_plot(ui: &mut Ui, lab: &RevocationLab, out: &mut Vec<Command>) {
     let (lo, hi) = if lo.is_finite() { (lo.floor() - 0.5, hi.ceil() + 1.5) } else { (0.0, 1.0) };
     Plot::new("scale-plot")
         .height(220.0)
-        .legend(Legend::default().position(Corner::LeftTop))
         .allow_drag(false)
         .allow_zoom(false)
         .allow_scroll(false)
@@ -133,13 +144,23 @@ fn scale_plot(ui: &mut Ui, lab: &RevocationLab, out: &mut Vec<Command>) {
         })
         .default_y_bounds(lo, hi)
         .show(ui, |plot_ui| {
-            for (name, points) in lines {
-                plot_ui.line(Line::new(name, points).width(2.0));
+            for (name, points) in &lines {
+                plot_ui.line(Line::new(*name, points.clone()).width(2.0).color(series_colour(name)));
             }
             plot_ui.vline(VLine::new("this scenario's token-ttl", current).style(LineStyle::dashed_loose()));
         })
         .response
         .on_hover_text("Server state against token-ttl");
+    // The legend under the plot, never over its lines.
+    ui.horizontal_wrapped(|ui| {
+        for (name, _) in &lines {
+            let (swatch, _) = ui.allocate_exact_size(egui::vec2(12.0, 4.0), egui::Sense::hover());
+            ui.painter().rect_filled(swatch, 1.0, series_colour(name));
+            ui.label(RichText::new(*name).monospace());
+            ui.add_space(8.0);
+        }
+        ui.label(RichText::new("- - this scenario's token-ttl").weak());
+    });
     ui.weak(
         "Log scale. Only the denylist grows with token-ttl; sessions and refresh families follow the signed-in users \
          (their record lines overlap), version counters all users; jwt stores nothing and is not drawn. Lookups per \

@@ -1,0 +1,81 @@
+//! `tokenbench verify` after the first-user fixes: a kid no loaded key has is named as such (not
+//! blamed on the keys tried in its place), and `--aud` takes several accepted audiences.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::missing_panics_doc)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::{Value, json};
+use tokenbench::core::keys;
+use tokenbench::core::sign::sign;
+use tokenbench::core::token::JsonObject;
+
+const AT: &str = "1700000000";
+
+fn asset(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/keys").join(name)
+}
+
+fn obj(v: Value) -> JsonObject {
+    match v {
+        Value::Object(m) => m,
+        other => panic!("not an object: {other}"),
+    }
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tokenbench")).env("NO_COLOR", "1").args(args).output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// An RS256 token from the sample RSA private key, under `kid`, valid at `AT`.
+fn rs256(kid: &str) -> String {
+    let key = keys::load_file(&asset("rsa2048-pkcs8.pem")).unwrap().remove(0);
+    let claims = obj(json!({"sub": "alice", "aud": ["api", "web"], "iat": 1_699_999_940, "exp": 1_700_003_540}));
+    sign(&obj(json!({"kid": kid})), &claims, "RS256", &key).unwrap()
+}
+
+#[test]
+fn a_kid_no_loaded_key_has_is_named_with_exit_1() {
+    // The token's key is not loaded: another RSA key and an HMAC secret are.
+    let token = rs256("removed-key");
+    let other = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rsa9216.spki.pem");
+    let o = run(&["verify", "--at", AT, "--key", other.to_str().unwrap(), &token]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let first = stdout(&o).lines().next().unwrap_or_default().to_owned();
+    assert!(first.starts_with("INVALID: no loaded key has kid \"removed-key\""), "{first}");
+    assert!(first.contains("1 other compatible key(s) were tried"), "{first}");
+    let o = run(&["verify", "--json", "--at", AT, "--key", other.to_str().unwrap(), &token]);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["signature"], "no_matching_key", "{v}");
+    assert_eq!(v["selection"], "kid_fallback", "{v}");
+    assert_eq!(v["attempts"][0]["outcome"], "wrong_signature", "the other key was still tried: {v}");
+    // With the right key loaded too it is valid (the key file has no kid: found by trying).
+    let public = asset("rsa2048-spki.pem");
+    let o = run(&["verify", "--at", AT, "--key", other.to_str().unwrap(), "--key", public.to_str().unwrap(), &token]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}
+
+#[test]
+fn aud_is_repeatable_and_any_one_must_match() {
+    let token = rs256("k");
+    let public = asset("rsa2048-spki.pem");
+    let key = public.to_str().unwrap();
+    let verify = |auds: &[&str]| {
+        let mut args = vec!["verify", "--at", AT, "--key", key];
+        for a in auds {
+            args.extend(["--aud", a]);
+        }
+        args.push(&token);
+        run(&args)
+    };
+    assert_eq!(verify(&["billing", "web"]).status.code(), Some(0), "web is in aud");
+    let o = verify(&["billing", "admin"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains(r#"does not include one of ["billing", "admin"]"#), "{}", stdout(&o));
+    let o = verify(&["billing"]);
+    assert!(stdout(&o).contains(r#"does not include "billing""#), "one audience reads as before: {}", stdout(&o));
+}
