@@ -38,11 +38,21 @@ fn rs256(kid: &str) -> String {
     sign(&obj(json!({"kid": kid})), &claims, "RS256", &key).unwrap()
 }
 
+/// A JWK file of another RSA key (the 9216-bit fixture) under `kid`.
+fn other_key_with_kid(kid: &str) -> PathBuf {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rsa9216.spki.pem");
+    let mut jwk = keys::load_file(&fixture).unwrap().remove(0).public_jwk();
+    jwk.insert("kid".into(), json!(kid));
+    let path = std::env::temp_dir().join(format!("tokenbench-other-{kid}-{}.jwk", std::process::id()));
+    std::fs::write(&path, Value::Object(jwk).to_string()).unwrap();
+    path
+}
+
 #[test]
 fn a_kid_no_loaded_key_has_is_named_with_exit_1() {
-    // The token's key is not loaded: another RSA key and an HMAC secret are.
+    // The token's key is not loaded: another RSA key, under another kid, is.
     let token = rs256("removed-key");
-    let other = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rsa9216.spki.pem");
+    let other = other_key_with_kid("another-key");
     let o = run(&["verify", "--at", AT, "--key", other.to_str().unwrap(), &token]);
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
     let first = stdout(&o).lines().next().unwrap_or_default().to_owned();
@@ -53,10 +63,21 @@ fn a_kid_no_loaded_key_has_is_named_with_exit_1() {
     assert_eq!(v["signature"], "no_matching_key", "{v}");
     assert_eq!(v["selection"], "kid_fallback", "{v}");
     assert_eq!(v["attempts"][0]["outcome"], "wrong_signature", "the other key was still tried: {v}");
+
+    // A key without a kid may be the token's own key: failing with it is an invalid signature,
+    // with a warning that the kid selected nothing.
+    let kidless = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rsa9216.spki.pem");
+    let o = run(&["verify", "--json", "--at", AT, "--key", kidless.to_str().unwrap(), &token]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["signature"], "invalid", "{v}");
+    assert!(v["warnings"].to_string().contains("no loaded key has kid \\\"removed-key\\\""), "{v}");
+
     // With the right key loaded too it is valid (the key file has no kid: found by trying).
     let public = asset("rsa2048-spki.pem");
     let o = run(&["verify", "--at", AT, "--key", other.to_str().unwrap(), "--key", public.to_str().unwrap(), &token]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let _ = std::fs::remove_file(other);
 }
 
 #[test]

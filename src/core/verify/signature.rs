@@ -198,6 +198,7 @@ pub(super) fn check_signature(sig: &JwsSignature, keys: &[Key], budget: &mut usi
     result.attempts.reserve_exact(keys.len());
 
     let mut tried = 0usize;
+    let mut tried_without_kid = 0usize;
     let mut over_budget = 0usize;
     for (i, key) in keys.iter().enumerate() {
         if result.matched.is_some() {
@@ -224,6 +225,7 @@ pub(super) fn check_signature(sig: &JwsSignature, keys: &[Key], budget: &mut usi
         }
         *budget -= 1;
         tried += 1;
+        tried_without_kid += usize::from(key.kid.is_none());
         match verify_with(alg, key, sig) {
             Ok(()) => {
                 result.matched = Some(i);
@@ -247,7 +249,16 @@ pub(super) fn check_signature(sig: &JwsSignature, keys: &[Key], budget: &mut usi
     }
     conclude(
         &mut result,
-        Tally { alg, keys, token_kid, selection, tried, over_budget, empty: sig.signature.is_empty() },
+        Tally {
+            alg,
+            keys,
+            token_kid,
+            selection,
+            tried,
+            tried_without_kid,
+            over_budget,
+            empty: sig.signature.is_empty(),
+        },
     );
     if result.matched.is_none() {
         result.warnings.extend(confusion_warning(alg, keys, token_kid));
@@ -263,6 +274,8 @@ struct Tally<'a> {
     token_kid: Option<&'a str>,
     selection: Selection,
     tried: usize,
+    /// Of those tried, the keys without a kid (any of them may be the token's key).
+    tried_without_kid: usize,
     over_budget: usize,
     empty: bool,
 }
@@ -289,10 +302,13 @@ fn conclude(result: &mut SigResult, t: Tally<'_>) {
     } else if tried > 0
         && !t.empty
         && selection == Selection::KidFallback
+        && t.tried_without_kid == 0
         && !keys.iter().any(|k| k.kid.as_deref() == token_kid)
     {
-        // The kid names a key that is not loaded: the right key is most likely missing, not the
-        // signature broken. Say so rather than blame the keys that were tried in its place.
+        // The kid names a key that is not loaded and every key tried has another kid: the right
+        // key is most likely missing, not the signature broken. Say so rather than blame the
+        // keys that were tried in its place. (A key without a kid may be the token's own key:
+        // then a failure is an invalid signature.)
         result.verdict = SignatureVerdict::NoMatchingKey;
         result.reason = format!(
             "no loaded key has kid {:?}; the {tried} other compatible key(s) were tried and none verifies the {alg} \
@@ -301,6 +317,12 @@ fn conclude(result: &mut SigResult, t: Tally<'_>) {
         );
     } else if tried > 0 {
         result.verdict = SignatureVerdict::Invalid;
+        if selection == Selection::KidFallback && !t.empty {
+            result.warnings.push(format!(
+                "no loaded key has kid {:?}: the kid did not select a key, every compatible key was tried",
+                token_kid.unwrap_or("")
+            ));
+        }
         result.reason = if t.empty {
             format!("the signature is empty; {tried} compatible key(s) cannot verify it")
         } else {
