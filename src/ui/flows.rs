@@ -143,7 +143,7 @@ impl Scenario {
     /// The fan-out the scenario starts with.
     fn fan_out(self) -> u32 {
         match self {
-            Scenario::Microservices => 4,
+            Scenario::Microservices => crate::core::compare::DEFAULT_FAN_OUT,
             Scenario::Hybrid => 3,
             _ => 0,
         }
@@ -406,6 +406,8 @@ impl FlowsLab {
         let session = Config { mode: Mode::Session, ..base };
         let jwt = Config { mode: Mode::Jwt, ..base };
         let r = p.requests;
+        // The Compare tab's cross-domain and mobile rows run the same.
+        let cross_site_every = crate::core::compare::CROSS_SITE_EVERY;
         match self.scenario {
             Scenario::Scalability => {
                 let left = match self.variant {
@@ -427,10 +429,10 @@ impl FlowsLab {
                 [Config { logout, ..session }, Config { logout, revocation: self.revocation, ..jwt }]
             }
             Scenario::Overhead | Scenario::Microservices => [session, jwt],
-            Scenario::CrossDomain => [Config { cross_site_every: 3, ..session }, Config { cross_site_every: 3, ..jwt }],
+            Scenario::CrossDomain => [Config { cross_site_every, ..session }, Config { cross_site_every, ..jwt }],
             Scenario::Mobile => [
-                Config { client: Client::Mobile, cross_site_every: 3, ..session },
-                Config { client: Client::Mobile, cross_site_every: 3, ..jwt },
+                Config { client: Client::Mobile, cross_site_every, ..session },
+                Config { client: Client::Mobile, cross_site_every, ..jwt },
             ],
             Scenario::Serverless => [Config { serverless: true, ..session }, Config { serverless: true, ..jwt }],
             Scenario::Hybrid => [session, Config { mode: Mode::Hybrid, ..base }],

@@ -73,6 +73,8 @@ pub enum RevocationCommand {
     SetScale(ScaleInputs),
     /// What the at-scale plot shows.
     SetScaleMeasure(ScaleMeasure),
+    /// Open the at-scale view and scroll to it (the Compare tab's "Show me").
+    FocusAtScale,
 }
 
 /// What the lab may read of the rest of the app while it handles a command.
@@ -96,6 +98,8 @@ pub struct RevocationLab {
     pub refresh_text: String,
     /// What the at-scale plot shows.
     pub scale_measure: ScaleMeasure,
+    /// Counts requests to show the at-scale view: the view scrolls there when it changes.
+    pub scale_focus: u64,
 }
 
 impl Default for RevocationLab {
@@ -114,7 +118,15 @@ impl RevocationLab {
         let sim = simulate(&scenario);
         let scale = at_scale(&scenario);
         let series = series_against_token_ttl(&scenario, 48);
-        Self { scenario, sim, scale, series, refresh_text: String::new(), scale_measure: ScaleMeasure::default() }
+        Self {
+            scenario,
+            sim,
+            scale,
+            series,
+            refresh_text: String::new(),
+            scale_measure: ScaleMeasure::default(),
+            scale_focus: 0,
+        }
     }
 
     /// The scenario simulated.
@@ -151,8 +163,10 @@ impl RevocationLab {
     fn set(&mut self, scenario: Scenario) -> Option<(Level, String)> {
         match scenario.validate() {
             Ok(()) => {
-                let (refresh, measure) = (std::mem::take(&mut self.refresh_text), self.scale_measure);
-                *self = Self { refresh_text: refresh, scale_measure: measure, ..Self::new(scenario) };
+                let (refresh, measure, focus) =
+                    (std::mem::take(&mut self.refresh_text), self.scale_measure, self.scale_focus);
+                *self =
+                    Self { refresh_text: refresh, scale_measure: measure, scale_focus: focus, ..Self::new(scenario) };
                 None
             }
             Err(e) => Some((Level::Error, format!("the scenario cannot be simulated: {e}"))),
@@ -239,6 +253,10 @@ impl RevocationLab {
                 self.scale_measure = m;
                 return None;
             }
+            RevocationCommand::FocusAtScale => {
+                self.scale_focus += 1;
+                return None;
+            }
         }
         self.set(s)
     }
@@ -305,10 +323,18 @@ pub fn ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
         ui.add_space(6.0);
         table::trades(ui, lab);
         ui.add_space(6.0);
-        egui::CollapsingHeader::new(RichText::new("At scale").strong())
+        // Asked to show the at-scale view (Compare's "Show me"): open it and scroll to it once.
+        let seen = egui::Id::unique("at-scale-focus-seen");
+        let focus = ui.data(|d| d.get_temp::<u64>(seen)).unwrap_or(0) != lab.scale_focus;
+        let shown = egui::CollapsingHeader::new(RichText::new("At scale").strong())
             .id_salt("at-scale")
             .default_open(true)
+            .open(focus.then_some(true))
             .show(ui, |ui| scale::at_scale_ui(ui, lab, out));
+        if focus {
+            shown.header_response.scroll_to_me(Some(egui::Align::TOP));
+            ui.data_mut(|d| d.insert_temp(seen, lab.scale_focus));
+        }
     });
 }
 
