@@ -57,7 +57,7 @@ pub struct CompareArgs {
     #[arg(long, value_name = "M")]
     pub services: Option<u32>,
     /// Flows lab: round trip to a remote session store, ms (default 0.5).
-    #[arg(long, value_name = "MS")]
+    #[arg(long, value_name = "MS", allow_negative_numbers = true)]
     pub latency_ms: Option<f64>,
     /// Revocation lab at scale: users signed in at any moment (default 100000).
     #[arg(long, value_name = "N")]

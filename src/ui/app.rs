@@ -14,7 +14,7 @@ use crate::ui::platform::{NativePlatform, Platform};
 pub use crate::ui::state::Tab;
 use crate::ui::state::{AppState, Command, Level, SAMPLES, ThemePreference};
 use crate::ui::verify::VerifyPanel;
-use crate::ui::{clock, flows, revocation, security, sign, theme};
+use crate::ui::{clock, compare, flows, revocation, security, sign, theme};
 
 /// How long a status message stays before it fades: information, then errors.
 const MESSAGE_HOLD: [f64; 2] = [4.0, 8.0];
@@ -289,6 +289,7 @@ impl eframe::App for TokenbenchApp {
             Tab::Sign => {
                 egui::ScrollArea::vertical().id_salt("sign-scroll").show(ui, |ui| sign::ui(ui, &self.state, &mut out));
             }
+            Tab::Compare => compare::ui(ui, &self.state, &mut out),
             Tab::Revocation => revocation::ui(ui, &self.state, &mut out),
             Tab::Flows => flows::ui(ui, &self.state, &mut out),
             Tab::Security => security::ui(ui, &self.state, &mut out),

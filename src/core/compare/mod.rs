@@ -477,14 +477,14 @@ fn whole(x: f64) -> u64 {
     if x.is_finite() && x > 0.0 { x.round() as u64 } else { 0 }
 }
 
-/// "812 B", "8.2 MiB".
+/// "812 B", "8.20 MiB" (as the revocation lab writes them).
 #[must_use]
 pub fn bytes(x: f64) -> String {
     const K: f64 = 1024.0;
     if x >= K * K * K {
         format!("{:.2} GiB", x / (K * K * K))
     } else if x >= K * K {
-        format!("{:.1} MiB", x / (K * K))
+        format!("{:.2} MiB", x / (K * K))
     } else if x >= K {
         format!("{:.1} KiB", x / K)
     } else {
@@ -742,7 +742,7 @@ impl Cx<'_> {
                 (
                     cell(
                         format!(
-                            "`Cookie: sid=…` {cookie_bytes} B + {lookups} store lookup: {} in-process + {} round \
+                            "Cookie: sid=… {cookie_bytes} B + {lookups} store lookup: {} in-process + {} round \
                              trip = {} per request",
                             time(ns(m.lookup)),
                             ms(latency),
@@ -759,7 +759,7 @@ impl Cx<'_> {
                     ),
                     cell(
                         format!(
-                            "`Authorization: Bearer …` {bearer_bytes} B + {verifications} {alg} verification: {} \
+                            "Authorization: Bearer … {bearer_bytes} B + {verifications} {alg} verification: {} \
                              measured here",
                             time(j_ns)
                         ),
@@ -776,7 +776,7 @@ impl Cx<'_> {
             None => (
                 cell(
                     format!(
-                        "`Cookie: sid=…` {cookie_bytes} B + {lookups} store lookup ({} round trip; not measured yet)",
+                        "Cookie: sid=… {cookie_bytes} B + {lookups} store lookup ({} round trip; not measured yet)",
                         ms(latency)
                     ),
                     "flow model",
@@ -788,7 +788,7 @@ impl Cx<'_> {
                 ),
                 cell(
                     format!(
-                        "`Authorization: Bearer …` {bearer_bytes} B + {verifications} {alg} verification (not \
+                        "Authorization: Bearer … {bearer_bytes} B + {verifications} {alg} verification (not \
                          measured yet)"
                     ),
                     "flow model",

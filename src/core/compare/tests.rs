@@ -375,7 +375,7 @@ fn counts_bytes_and_times_read_well() {
     assert_eq!(count(0), "0");
     assert_eq!(count(1_234_567), "1,234,567");
     assert_eq!(bytes(812.0), "812 B");
-    assert_eq!(bytes(8.2 * 1024.0 * 1024.0), "8.2 MiB");
+    assert_eq!(bytes(8.2 * 1024.0 * 1024.0), "8.20 MiB");
     assert_eq!(time(45.0), "45 ns");
     assert_eq!(time(48_200.0), "48.2 µs");
     assert_eq!(time(1_250_000.0), "1.25 ms");
