@@ -143,7 +143,8 @@ impl TokenbenchApp {
     /// by the clock's speed; never with the clock paused; every 100 ms while background work runs.
     #[must_use]
     pub fn next_repaint(&self) -> Option<Duration> {
-        if !self.state.generating.is_empty() || !self.state.fetching.is_empty() || self.state.security.busy() {
+        let busy = self.state.security.busy() || self.state.compare.busy();
+        if !self.state.generating.is_empty() || !self.state.fetching.is_empty() || busy {
             return Some(Duration::from_millis(100));
         }
         let mode = self.state.clock.mode();

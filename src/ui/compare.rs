@@ -11,6 +11,7 @@
 //! both tabs show.
 
 use std::hash::{Hash, Hasher};
+use std::sync::mpsc::{Receiver, TryRecvError};
 
 use egui::{Align, Color32, Layout, RichText, Ui};
 
@@ -26,6 +27,10 @@ use crate::ui::revocation::{RevocationCommand, RevocationLab};
 use crate::ui::security::{Section, SecurityCommand};
 use crate::ui::state::{AppState, Command, Level, Tab};
 use crate::ui::theme::palette;
+
+/// Flow runs up to this many users plus requests are compared on the UI thread (the fourteen
+/// runs take a few milliseconds); larger ones in the background, so the window never freezes.
+pub const INLINE_EVENTS: u64 = 50_000;
 
 /// The margin inside each row's frame.
 const ROW_MARGIN: i8 = 4;
@@ -67,7 +72,7 @@ pub struct CompareContext<'a> {
 }
 
 /// The tab's state.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct CompareState {
     /// The advisor's answers.
     pub answers: Answers,
@@ -83,6 +88,8 @@ pub struct CompareState {
     pub comparison: Option<Result<Comparison, String>>,
     /// The inputs the comparison was computed from ([`fingerprint`]).
     computed_for: Option<u64>,
+    /// A comparison being computed in the background (large flow runs).
+    job: Option<Receiver<Result<Comparison, String>>>,
 }
 
 impl Default for CompareState {
@@ -96,6 +103,7 @@ impl Default for CompareState {
             focus_serial: 0,
             comparison: None,
             computed_for: None,
+            job: None,
         }
     }
 }
@@ -141,6 +149,24 @@ pub fn fingerprint(token: Option<&Token>, keys: &[Key], now: f64, flows: &FlowsL
 }
 
 impl CompareState {
+    /// True while a comparison is computed in the background.
+    #[must_use]
+    pub fn busy(&self) -> bool {
+        self.job.is_some()
+    }
+
+    /// Collects a comparison computed in the background. Called every frame.
+    pub fn tick(&mut self) {
+        let Some(rx) = &self.job else { return };
+        let result = match rx.try_recv() {
+            Ok(r) => r,
+            Err(TryRecvError::Empty) => return,
+            Err(TryRecvError::Disconnected) => Err("the comparison stopped unexpectedly".into()),
+        };
+        self.comparison = Some(result);
+        self.job = None;
+    }
+
     /// Whether the comparison was computed from these inputs.
     #[must_use]
     pub fn is_current(&self, fingerprint: u64) -> bool {
@@ -198,19 +224,44 @@ impl CompareState {
         if !flows.is_current(token, keys) {
             flows.handle(FlowCommand::UseLoaded, token, keys, now);
         }
-        self.comparison = Some(match &flows.credential {
-            Some(credential) => compare::compare(&Inputs {
+        self.computed_for = Some(fingerprint(token, keys, now, flows, lab));
+        // A newer request replaces one still running (its result is dropped).
+        self.job = None;
+        let Some(credential) = &flows.credential else {
+            let why = flows.message.clone().unwrap_or_else(|| "the Flows lab has no JWT to compare".into());
+            self.comparison = Some(Err(why));
+            return;
+        };
+        let flow = flow_settings(flows);
+        if u64::from(flow.users) + flow.requests <= INLINE_EVENTS {
+            self.comparison = Some(compare::compare(&Inputs {
                 token,
                 keys,
                 now,
                 credential,
                 measured: flows.measured.as_ref(),
-                flow: flow_settings(flows),
+                flow,
                 revocation: lab.scenario(),
-            }),
-            None => Err(flows.message.clone().unwrap_or_else(|| "the Flows lab has no JWT to compare".into())),
+            }));
+            return;
+        }
+        let (token, keys, credential) = (token.cloned(), keys.to_vec(), credential.clone());
+        let (measured, scenario) = (flows.measured, lab.scenario().clone());
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let result = compare::compare(&Inputs {
+                token: token.as_ref(),
+                keys: &keys,
+                now,
+                credential: &credential,
+                measured: measured.as_ref(),
+                flow,
+                revocation: &scenario,
+            });
+            // The window may have closed, or a newer comparison replaced this one.
+            let _ = tx.send(result);
         });
-        self.computed_for = Some(fingerprint(token, keys, now, flows, lab));
+        self.job = Some(rx);
     }
 
     /// The Markdown report on current figures.
@@ -224,6 +275,11 @@ impl CompareState {
     ) -> Result<String, String> {
         if !self.is_current(fingerprint(token, keys, now, flows, lab)) {
             self.refresh(token, keys, now, flows, lab);
+        }
+        if self.busy() {
+            return Err(
+                "the comparison is still being computed for the Flows lab's settings: try again in a moment".into()
+            );
         }
         let comparison = match &self.comparison {
             Some(Ok(c)) => c,
@@ -350,12 +406,21 @@ fn body(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     );
     match &cs.comparison {
         None => {
-            ui.label("Computing…");
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("Computing…");
+            });
         }
         Some(Err(e)) => {
             ui.colored_label(ui.visuals().error_fg_color, format!("Nothing to compare: {e}"));
         }
         Some(Ok(c)) => {
+            if cs.busy() {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label("Computing the figures for the labs' new settings (large runs: in the background)…");
+                });
+            }
             inputs_line(ui, c);
             ui.add_space(6.0);
             table(ui, c, state, out);
@@ -819,6 +884,31 @@ mod tests {
         assert!(saved.contains(token) && !saved.contains(secret));
         assert!(h.state().state.message.as_ref().unwrap().1.starts_with("saved "));
         std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn large_runs_are_compared_in_the_background() {
+        let mut h = app(egui::vec2(1280.0, 800.0));
+        h.state_mut().apply(vec![
+            Command::Flow(FlowCommand::Users(20_000)),
+            Command::Flow(FlowCommand::Requests(200_000)),
+            Command::SelectTab(Tab::Compare),
+        ]);
+        let started = std::time::Instant::now();
+        h.step();
+        h.step();
+        assert!(h.state().state.compare.busy(), "computed off the UI thread");
+        assert!(h.state().next_repaint().is_some_and(|d| d <= std::time::Duration::from_millis(100)));
+        while h.state().state.compare.busy() && started.elapsed().as_secs() < 60 {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            h.step();
+        }
+        let c = comparison(&h);
+        assert_eq!(c.flow.requests, 200_000);
+        assert_eq!(c.row(Factor::Scalability).jwt.figures["verifications"], 200_000);
+        h.run();
+        assert!(h.query_all_by_label_contains("20000 users, 200000 requests").next().is_some());
+        assert!(h.try_run().is_ok(), "idle once done");
     }
 
     #[test]

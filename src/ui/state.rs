@@ -471,6 +471,7 @@ impl AppState {
     pub fn tick(&mut self) {
         let effect = self.security.tick();
         self.security_effect(effect);
+        self.compare.tick();
         for result in finished(&mut self.generating) {
             self.add_keys(result.map(|k| vec![k]));
         }

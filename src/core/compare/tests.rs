@@ -10,10 +10,13 @@ use serde_json::{Map, Value, json};
 use super::report::{self, Report};
 use super::*;
 use crate::core::advise::{self, Answers, AppKind};
+use crate::core::audit;
 use crate::core::flow::credential;
+use crate::core::flow::{Mode, Store};
 use crate::core::keys::{self, SecretEncoding};
-use crate::core::revoke::ScaleInputs;
+use crate::core::revoke::{self, ScaleInputs, Strategy};
 use crate::core::sign;
+use crate::core::timeline::TokenTimeline;
 
 const IAT: i64 = 1_700_000_000;
 
