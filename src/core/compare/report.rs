@@ -40,7 +40,7 @@ pub struct Report<'a> {
 pub fn key_summary(k: &Key) -> String {
     let label = k.label();
     match &k.material {
-        KeyMaterial::Oct { .. } => format!("{label}: {} (the secret is not written)", k.material.describe()),
+        KeyMaterial::Oct { .. } => format!("{label}: {}; the secret is not written", k.material.describe()),
         m => {
             let part = if k.private.is_some() { "private key (its private part is not written)" } else { "public key" };
             format!("{label}: {} {part}, RFC 7638 thumbprint {}", m.describe(), k.thumbprint)
@@ -117,8 +117,8 @@ fn inputs(md: &mut String, report: &Report<'_>) {
         "- Revocation lab: {} users, {} signed in, {} requests/s, {} revocations/day; access-ttl {}, leeway {}\n",
         super::count(scale.users),
         super::count(scale.active_users),
-        scale.requests_per_second,
-        scale.revocations_per_day,
+        super::count(super::whole(scale.requests_per_second)),
+        super::count(super::whole(scale.revocations_per_day)),
         duration_text(c.access_ttl),
         duration_text(c.leeway)
     );
@@ -179,7 +179,7 @@ pub fn markdown(report: &Report<'_>) -> String {
     for row in &c.rows {
         let _ = writeln!(
             md,
-            "- {} ({}): sessions: {}; JWT: {}",
+            "- **{}**: {}. Sessions: {}. JWT: {}.",
             row.factor.title(),
             row.caption,
             line(&row.sessions.source),

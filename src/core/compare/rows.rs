@@ -7,7 +7,7 @@ use super::{CROSS_SITE_EVERY, Cell, Inputs, Myth, MythResult, Row, bytes, count,
 use crate::core::advise::Factor;
 use crate::core::audit::{Finding, Severity};
 use crate::core::flow::Totals;
-use crate::core::flow::credential::Measured;
+use crate::core::flow::credential::{Measured, Source};
 use crate::core::revoke::{self, EventKind, ScaleRow, Scenario, Strategy, duration_text};
 
 /// What a row builder reads.
@@ -211,6 +211,9 @@ impl Cx<'_> {
         let deny = self.exposure(s, Strategy::JwtDenylist);
         let lookups = Strategy::JwtDenylist.lookups_per_request();
         let lifetime = match &self.life.kind {
+            LifetimeKind::Token if self.inp.credential.source == Source::Typical => {
+                format!("the typical token's lifetime, {}", duration_text(s.token_ttl))
+            }
             LifetimeKind::Token => format!("the token's lifetime, {}", duration_text(s.token_ttl)),
             LifetimeKind::NoExp => "the token has no exp".into(),
             LifetimeKind::Lab(why) => format!("{why}: the revocation lab's token-ttl {}", duration_text(s.token_ttl)),
