@@ -17,7 +17,7 @@ use egui::{Align, Color32, Layout, RichText, Ui};
 
 use crate::core::advise::{self, Advice, Answers, AppKind, Factor, Favours, Question};
 use crate::core::compare::report::{self, Report};
-use crate::core::compare::{self, Comparison, FlowSettings, Inputs, Myth};
+use crate::core::compare::{self, Comparison, Inputs, Myth};
 use crate::core::keys::Key;
 use crate::core::revoke::EventKind;
 use crate::core::token::{self, Token};
@@ -108,26 +108,13 @@ impl Default for CompareState {
     }
 }
 
-/// The Flows lab's parameters as the comparison reads them.
-#[must_use]
-pub fn flow_settings(flows: &FlowsLab) -> FlowSettings {
-    let p = flows.params;
-    FlowSettings {
-        servers: p.servers,
-        users: p.users,
-        requests: p.requests,
-        services: p.services,
-        store_latency_ms: p.store_latency_ms,
-    }
-}
-
 /// A fingerprint of everything the comparison reads. Cheap enough for every frame: the token
 /// is hashed by [`flows::loaded_fingerprint`] (whole up to 64 KiB, else its ends).
 #[must_use]
 pub fn fingerprint(token: Option<&Token>, keys: &[Key], now: f64, flows: &FlowsLab, lab: &RevocationLab) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     flows::loaded_fingerprint(token, keys).hash(&mut h);
-    let f = flow_settings(flows);
+    let f = flows.params;
     (f.servers, f.users, f.requests, f.services, f.store_latency_ms.to_bits()).hash(&mut h);
     flows.measured.map(|m| (m.verify, m.lookup)).hash(&mut h);
     if let Some(c) = &flows.credential {
@@ -232,7 +219,7 @@ impl CompareState {
             self.comparison = Some(Err(why));
             return;
         };
-        let flow = flow_settings(flows);
+        let flow = flows.params;
         if u64::from(flow.users) + flow.requests <= INLINE_EVENTS {
             self.comparison = Some(compare::compare(&Inputs {
                 token,

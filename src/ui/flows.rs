@@ -177,26 +177,10 @@ impl SessionVariant {
     }
 }
 
-/// What the user edits.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Params {
-    /// App servers at the start.
-    pub servers: u32,
-    /// Users.
-    pub users: u32,
-    /// Requests.
-    pub requests: u64,
-    /// Services per request.
-    pub services: u32,
-    /// Network round trip to a remote store, milliseconds.
-    pub store_latency_ms: f64,
-}
-
-impl Default for Params {
-    fn default() -> Self {
-        Self { servers: 4, users: 12, requests: 240, services: 0, store_latency_ms: 0.5 }
-    }
-}
+/// What the user edits: servers, users, requests, fan-out and the store's round trip. The
+/// Compare tab's rows run the flow model with the same parameters (and `tokenbench compare` with
+/// the same defaults).
+pub use crate::core::compare::FlowSettings as Params;
 
 /// Changes to the lab.
 #[derive(Debug, Clone, Copy, PartialEq)]
