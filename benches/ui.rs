@@ -1,7 +1,8 @@
 //! Headless UI benchmarks (`egui_kittest`, no GPU): frame CPU time of the decode view, paste to
 //! decoded for a typical and a 1 MB token, a 10,000-claim token, the revocation lab, the flows
-//! lab animating 50 servers, and when an idle window wakes up (the status clock's next minute; a
-//! token's next relative-time tick; never when paused). `cargo bench --bench ui`.
+//! lab animating 50 servers, the Compare tab, and when an idle window wakes up (the status
+//! clock's next minute; a token's next relative-time tick; never when paused).
+//! `cargo bench --bench ui`.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::{Duration, Instant};
@@ -96,6 +97,19 @@ fn bench(c: &mut Criterion) {
         assert!(h.query_by_label("Make it happen now").is_some());
         group.bench_function(format!("frame_revocation_lab_{name}"), |b| b.iter(|| h.step()));
     }
+    // The Compare tab on the sample token and keys, idle (the figures computed once): target 1 ms.
+    let mut h = harness();
+    h.state_mut().apply(vec![
+        Command::LoadSampleKeys,
+        Command::LoadSample(0),
+        Command::Clock(ClockCommand::Pause),
+        Command::SelectTab(tokenbench::ui::state::Tab::Compare),
+    ]);
+    h.run();
+    assert!(h.query_by_label("Compare and decide: sessions or JWTs?").is_some());
+    assert!(h.state().state.compare.comparison.as_ref().is_some_and(Result::is_ok));
+    assert!(h.state().next_repaint().is_none(), "an idle Compare tab on a paused clock asks for no repaint");
+    group.bench_function("frame_compare", |b| b.iter(|| h.step()));
     group.finish();
 
     println!("paste-to-decoded, typical token ({} B): {:?}", typical.len(), paste_to_decoded(&typical, "Jane Doe"));

@@ -7,10 +7,10 @@ use clap::Args;
 use super::{out, out_json};
 use crate::core::advise::{self, Advice, Answers, AppKind, Favours};
 
-/// Arguments of `tokenbench advise`: one flag per advisor question.
+/// The advisor's questions as flags: `tokenbench advise` and `tokenbench compare` share them.
 #[derive(Debug, Args)]
 #[allow(clippy::struct_excessive_bools)] // one flag per yes/no question, as the advisor asks them
-pub struct AdviseArgs {
+pub struct AnswerArgs {
     /// The kind of application.
     #[arg(long, value_enum)]
     pub app: Option<AppKind>,
@@ -35,12 +35,9 @@ pub struct AdviseArgs {
     /// Per-user session data is large.
     #[arg(long)]
     pub large_session_data: bool,
-    /// Print one JSON object instead of text.
-    #[arg(long)]
-    pub json: bool,
 }
 
-impl AdviseArgs {
+impl AnswerArgs {
     /// The answers these flags give.
     #[must_use]
     pub fn answers(&self) -> Answers {
@@ -54,6 +51,25 @@ impl AdviseArgs {
             inexperienced_team: self.inexperienced_team,
             large_session_data: self.large_session_data,
         }
+    }
+}
+
+/// Arguments of `tokenbench advise`: one flag per advisor question.
+#[derive(Debug, Args)]
+pub struct AdviseArgs {
+    /// The answers.
+    #[command(flatten)]
+    pub answers: AnswerArgs,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl AdviseArgs {
+    /// The answers these flags give.
+    #[must_use]
+    pub fn answers(&self) -> Answers {
+        self.answers.answers()
     }
 }
 

@@ -7,6 +7,7 @@
 
 mod advise;
 mod audit;
+mod compare;
 mod crack;
 mod decode;
 mod flow;
@@ -27,6 +28,7 @@ use crate::core::{limits, text, token};
 
 pub use advise::{AdviseArgs, advice_text};
 pub use audit::{AuditArgs, findings_text};
+pub use compare::CompareArgs;
 pub use crack::CrackArgs;
 pub use decode::decoded_json;
 pub use flow::{FlowArgs, flow_json};
@@ -79,6 +81,9 @@ pub enum Command {
     },
     /// Sessions, JWT or hybrid: the decision rule over a team's answers (exit 0; 2 for an unknown value).
     Advise(AdviseArgs),
+    /// Sessions vs JWT side by side on your token, keys and lab settings: nine factors, three
+    /// misconceptions tested, and the advice (exit 0; 2 for unusable input).
+    Compare(Box<CompareArgs>),
     /// Run a lab's model (revocation strategies on one clock, request flows) and print its figures.
     Simulate {
         /// The simulation.
@@ -109,6 +114,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Key { command: KeyCommand::Inspect { json, file } } => key::inspect(&file, json),
         Command::Open(args) => return open::open(&args),
         Command::Advise(args) => Ok(advise::advise_cmd(&args)),
+        Command::Compare(args) => compare::compare_cmd(&args),
         Command::Simulate { command } => simulate::run(command),
         Command::Audit(args) => audit::audit_cmd(&args),
         Command::Crack(args) => crack::crack_cmd(&args),

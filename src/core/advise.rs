@@ -100,6 +100,18 @@ impl AppKind {
     pub const ALL: [AppKind; 5] =
         [AppKind::ServerRendered, AppKind::Spa, AppKind::Mobile, AppKind::Microservices, AppKind::Serverless];
 
+    /// The value of `--app`.
+    #[must_use]
+    pub fn id(self) -> &'static str {
+        match self {
+            AppKind::ServerRendered => "server-rendered",
+            AppKind::Spa => "spa",
+            AppKind::Mobile => "mobile",
+            AppKind::Microservices => "microservices",
+            AppKind::Serverless => "serverless",
+        }
+    }
+
     /// How the advisor names it.
     #[must_use]
     pub fn label(self) -> &'static str {
@@ -134,6 +146,110 @@ pub struct Answers {
     pub inexperienced_team: bool,
     /// Per-user session data is large.
     pub large_session_data: bool,
+}
+
+/// The advisor's yes/no questions, in its order (the kind of application is asked apart).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Question {
+    /// [`Answers::instant_revocation`].
+    InstantRevocation,
+    /// [`Answers::small_cluster`].
+    SmallCluster,
+    /// [`Answers::cross_domain`].
+    CrossDomain,
+    /// [`Answers::oauth`].
+    Oauth,
+    /// [`Answers::service_to_service`].
+    ServiceToService,
+    /// [`Answers::inexperienced_team`].
+    InexperiencedTeam,
+    /// [`Answers::large_session_data`].
+    LargeSessionData,
+}
+
+impl Question {
+    /// Every question, in the advisor's order.
+    pub const ALL: [Question; 7] = [
+        Question::InstantRevocation,
+        Question::SmallCluster,
+        Question::CrossDomain,
+        Question::Oauth,
+        Question::ServiceToService,
+        Question::InexperiencedTeam,
+        Question::LargeSessionData,
+    ];
+
+    /// The question as the advisor asks it.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Question::InstantRevocation => "Revoking a user must take effect at once",
+            Question::SmallCluster => "A single server or a small cluster",
+            Question::CrossDomain => "Single sign-on across domains",
+            Question::Oauth => "OAuth 2.0 or OpenID Connect is part of the system",
+            Question::ServiceToService => "Services call each other on a user's behalf",
+            Question::InexperiencedTeam => "The team is new to cryptographic protocols",
+            Question::LargeSessionData => "Per-user session data is large",
+        }
+    }
+
+    /// The `tokenbench advise` flag that answers it yes.
+    #[must_use]
+    pub fn flag(self) -> &'static str {
+        match self {
+            Question::InstantRevocation => "--instant-revocation",
+            Question::SmallCluster => "--small-cluster",
+            Question::CrossDomain => "--cross-domain",
+            Question::Oauth => "--oauth",
+            Question::ServiceToService => "--service-to-service",
+            Question::InexperiencedTeam => "--inexperienced-team",
+            Question::LargeSessionData => "--large-session-data",
+        }
+    }
+}
+
+impl Answers {
+    /// The answer to one question.
+    #[must_use]
+    pub fn get(&self, q: Question) -> bool {
+        match q {
+            Question::InstantRevocation => self.instant_revocation,
+            Question::SmallCluster => self.small_cluster,
+            Question::CrossDomain => self.cross_domain,
+            Question::Oauth => self.oauth,
+            Question::ServiceToService => self.service_to_service,
+            Question::InexperiencedTeam => self.inexperienced_team,
+            Question::LargeSessionData => self.large_session_data,
+        }
+    }
+
+    /// These answers with one question answered `on`.
+    #[must_use]
+    pub fn with(mut self, q: Question, on: bool) -> Self {
+        let field = match q {
+            Question::InstantRevocation => &mut self.instant_revocation,
+            Question::SmallCluster => &mut self.small_cluster,
+            Question::CrossDomain => &mut self.cross_domain,
+            Question::Oauth => &mut self.oauth,
+            Question::ServiceToService => &mut self.service_to_service,
+            Question::InexperiencedTeam => &mut self.inexperienced_team,
+            Question::LargeSessionData => &mut self.large_session_data,
+        };
+        *field = on;
+        self
+    }
+
+    /// The `tokenbench advise` arguments that give these answers.
+    #[must_use]
+    pub fn cli_args(&self) -> Vec<&'static str> {
+        let mut args = Vec::new();
+        if let Some(app) = self.app {
+            args.extend(["--app", app.id()]);
+        }
+        args.extend(Question::ALL.into_iter().filter(|q| self.get(*q)).map(Question::flag));
+        args
+    }
 }
 
 /// Which side a reason speaks for.
@@ -451,6 +567,24 @@ mod tests {
         let all = a.configuration.join(" ");
         for needle in ["Asymmetric", "allow-list", "iss, aud, exp", "5 to 15 minutes"] {
             assert!(all.contains(needle), "{needle}: {all}");
+        }
+    }
+
+    #[test]
+    fn questions_read_and_write_their_own_field() {
+        for q in Question::ALL {
+            let on = Answers::default().with(q, true);
+            assert!(on.get(q));
+            assert_eq!(Question::ALL.iter().filter(|o| on.get(**o)).count(), 1, "{q:?} sets one field");
+            assert_eq!(on.cli_args(), [q.flag()]);
+            assert!(!on.with(q, false).get(q));
+        }
+        let a = Answers { app: Some(AppKind::ServerRendered), oauth: true, ..Answers::default() };
+        assert_eq!(a.cli_args(), ["--app", "server-rendered", "--oauth"]);
+        for app in AppKind::ALL {
+            // The id is clap's spelling of the value.
+            use clap::ValueEnum;
+            assert_eq!(app.to_possible_value().unwrap().get_name(), app.id());
         }
     }
 

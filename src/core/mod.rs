@@ -4,6 +4,7 @@
 pub mod advise;
 pub mod audit;
 pub mod clock;
+pub mod compare;
 pub mod crack;
 pub mod docs;
 pub mod error;

@@ -14,7 +14,7 @@ use crate::ui::platform::{NativePlatform, Platform};
 pub use crate::ui::state::Tab;
 use crate::ui::state::{AppState, Command, Level, SAMPLES, ThemePreference};
 use crate::ui::verify::VerifyPanel;
-use crate::ui::{clock, flows, revocation, security, sign, theme};
+use crate::ui::{clock, compare, flows, revocation, security, sign, theme};
 
 /// How long a status message stays before it fades: information, then errors.
 const MESSAGE_HOLD: [f64; 2] = [4.0, 8.0];
@@ -143,7 +143,8 @@ impl TokenbenchApp {
     /// by the clock's speed; never with the clock paused; every 100 ms while background work runs.
     #[must_use]
     pub fn next_repaint(&self) -> Option<Duration> {
-        if !self.state.generating.is_empty() || !self.state.fetching.is_empty() || self.state.security.busy() {
+        let busy = self.state.security.busy() || self.state.compare.busy();
+        if !self.state.generating.is_empty() || !self.state.fetching.is_empty() || busy {
             return Some(Duration::from_millis(100));
         }
         let mode = self.state.clock.mode();
@@ -290,6 +291,7 @@ impl eframe::App for TokenbenchApp {
             Tab::Sign => {
                 egui::ScrollArea::vertical().id_salt("sign-scroll").show(ui, |ui| sign::ui(ui, &self.state, &mut out));
             }
+            Tab::Compare => compare::ui(ui, &self.state, &mut out),
             Tab::Revocation => revocation::ui(ui, &self.state, &mut out),
             Tab::Flows => flows::ui(ui, &self.state, &mut out),
             Tab::Security => security::ui(ui, &self.state, &mut out),

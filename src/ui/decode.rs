@@ -355,6 +355,13 @@ fn welcome(ui: &mut Ui, out: &mut Vec<Command>) {
         }
     });
     ui.label("Or paste a token above, drop a file on the window, or pick one from Samples.");
+    ui.add_space(8.0);
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new("Choosing between sessions and JWTs?").strong());
+        if ui.button("Compare them on your own numbers").clicked() {
+            out.push(Command::SelectTab(Tab::Compare));
+        }
+    });
     let labs: Vec<Tab> = Tab::ALL.into_iter().filter(|t| *t != Tab::Decode).collect();
     if !labs.is_empty() {
         ui.add_space(8.0);

@@ -143,7 +143,7 @@ impl Scenario {
     /// The fan-out the scenario starts with.
     fn fan_out(self) -> u32 {
         match self {
-            Scenario::Microservices => 4,
+            Scenario::Microservices => crate::core::compare::DEFAULT_FAN_OUT,
             Scenario::Hybrid => 3,
             _ => 0,
         }
@@ -177,26 +177,10 @@ impl SessionVariant {
     }
 }
 
-/// What the user edits.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Params {
-    /// App servers at the start.
-    pub servers: u32,
-    /// Users.
-    pub users: u32,
-    /// Requests.
-    pub requests: u64,
-    /// Services per request.
-    pub services: u32,
-    /// Network round trip to a remote store, milliseconds.
-    pub store_latency_ms: f64,
-}
-
-impl Default for Params {
-    fn default() -> Self {
-        Self { servers: 4, users: 12, requests: 240, services: 0, store_latency_ms: 0.5 }
-    }
-}
+/// What the user edits: servers, users, requests, fan-out and the store's round trip. The
+/// Compare tab's rows run the flow model with the same parameters (and `tokenbench compare` with
+/// the same defaults).
+pub use crate::core::compare::FlowSettings as Params;
 
 /// Changes to the lab.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -406,6 +390,8 @@ impl FlowsLab {
         let session = Config { mode: Mode::Session, ..base };
         let jwt = Config { mode: Mode::Jwt, ..base };
         let r = p.requests;
+        // The Compare tab's cross-domain and mobile rows run the same.
+        let cross_site_every = crate::core::compare::CROSS_SITE_EVERY;
         match self.scenario {
             Scenario::Scalability => {
                 let left = match self.variant {
@@ -427,10 +413,10 @@ impl FlowsLab {
                 [Config { logout, ..session }, Config { logout, revocation: self.revocation, ..jwt }]
             }
             Scenario::Overhead | Scenario::Microservices => [session, jwt],
-            Scenario::CrossDomain => [Config { cross_site_every: 3, ..session }, Config { cross_site_every: 3, ..jwt }],
+            Scenario::CrossDomain => [Config { cross_site_every, ..session }, Config { cross_site_every, ..jwt }],
             Scenario::Mobile => [
-                Config { client: Client::Mobile, cross_site_every: 3, ..session },
-                Config { client: Client::Mobile, cross_site_every: 3, ..jwt },
+                Config { client: Client::Mobile, cross_site_every, ..session },
+                Config { client: Client::Mobile, cross_site_every, ..jwt },
             ],
             Scenario::Serverless => [Config { serverless: true, ..session }, Config { serverless: true, ..jwt }],
             Scenario::Hybrid => [session, Config { mode: Mode::Hybrid, ..base }],

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod clock;
+pub mod compare;
 pub mod decode;
 pub mod flows;
 pub mod history;

@@ -73,6 +73,8 @@ pub enum Tab {
     Decode,
     /// The signing editor.
     Sign,
+    /// Sessions vs JWT on the user's numbers, and the advisor.
+    Compare,
     /// The revocation lab.
     Revocation,
     /// The request-flows lab: session vs JWT lanes.
@@ -83,7 +85,7 @@ pub enum Tab {
 
 impl Tab {
     /// Every tab, in the order of the tab bar.
-    pub const ALL: [Tab; 5] = [Tab::Decode, Tab::Sign, Tab::Revocation, Tab::Flows, Tab::Security];
+    pub const ALL: [Tab; 6] = [Tab::Decode, Tab::Sign, Tab::Compare, Tab::Revocation, Tab::Flows, Tab::Security];
 
     /// The tab's name in the tab bar.
     #[must_use]
@@ -91,6 +93,7 @@ impl Tab {
         match self {
             Tab::Decode => "Decode",
             Tab::Sign => "Sign",
+            Tab::Compare => "Compare",
             Tab::Revocation => "Revocation lab",
             Tab::Flows => "Flows",
             Tab::Security => "Security",
@@ -103,6 +106,9 @@ impl Tab {
         match self {
             Tab::Decode => "Paste or open a token and read its header and claims",
             Tab::Sign => "Edit a token's header and claims and sign them with a loaded key",
+            Tab::Compare => {
+                "Sessions or JWTs? Nine factors side by side on your own token and settings, three misconceptions tested, and an advisor"
+            }
             Tab::Revocation => "Revoke a login at a chosen instant and watch five strategies react on one clock",
             Tab::Flows => "Session vs JWT request flows side by side, animated and measured with your token",
             Tab::Security => {
@@ -248,6 +254,8 @@ pub enum Command {
     Revocation(RevocationCommand),
     /// A command of the Security tab.
     Security(SecurityCommand),
+    /// A command of the Compare tab.
+    Compare(crate::ui::compare::CompareCommand),
 }
 
 /// How loud a status message is.
@@ -311,6 +319,8 @@ pub struct AppState {
     rejudge_at: Option<UnixSeconds>,
     /// The revocation lab.
     pub revocation: RevocationLab,
+    /// The Compare tab.
+    pub compare: crate::ui::compare::CompareState,
 }
 
 impl AppState {
@@ -406,6 +416,23 @@ impl AppState {
             }
             Command::Revocation(c) => self.handle_revocation(c, platform),
             Command::Security(c) => self.handle_security(c, platform),
+            Command::Compare(c) => self.handle_compare(c, platform),
+        }
+    }
+
+    /// The Compare tab's commands, delegated to its state with the labs it reads.
+    fn handle_compare(&mut self, command: crate::ui::compare::CompareCommand, platform: &mut dyn Platform) {
+        let mut cx = crate::ui::compare::CompareContext {
+            token: self.token.as_ref().and_then(|r| r.as_ref().ok()),
+            keys: self.keys.keys(),
+            now: self.clock.now(),
+            flows: &mut self.flows,
+            revocation: &self.revocation,
+            platform,
+        };
+        if let Some((level, text)) = self.compare.handle(command, &mut cx) {
+            self.message = Some((level, text));
+            self.message_serial += 1;
         }
     }
 
@@ -443,6 +470,7 @@ impl AppState {
     pub fn tick(&mut self) {
         let effect = self.security.tick();
         self.security_effect(effect);
+        self.compare.tick();
         for result in finished(&mut self.generating) {
             self.add_keys(result.map(|k| vec![k]));
         }

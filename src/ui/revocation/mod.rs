@@ -73,6 +73,8 @@ pub enum RevocationCommand {
     SetScale(ScaleInputs),
     /// What the at-scale plot shows.
     SetScaleMeasure(ScaleMeasure),
+    /// Open the at-scale view and scroll to it (the Compare tab's "Show me").
+    FocusAtScale,
 }
 
 /// What the lab may read of the rest of the app while it handles a command.
@@ -99,6 +101,8 @@ pub struct RevocationLab {
     /// The scenario's name is its own (a file's): kept through changes. Otherwise (a sample,
     /// the example, your tokens) the name follows the scenario once it is changed.
     named: bool,
+    /// Counts requests to show the at-scale view: the view scrolls there when it changes.
+    pub scale_focus: u64,
 }
 
 impl Default for RevocationLab {
@@ -125,6 +129,7 @@ impl RevocationLab {
             refresh_text: String::new(),
             scale_measure: ScaleMeasure::default(),
             named: false,
+            scale_focus: 0,
         }
     }
 
@@ -162,9 +167,15 @@ impl RevocationLab {
     fn set(&mut self, scenario: Scenario) -> Option<(Level, String)> {
         match scenario.validate() {
             Ok(()) => {
-                let (refresh, measure, named) =
-                    (std::mem::take(&mut self.refresh_text), self.scale_measure, self.named);
-                *self = Self { refresh_text: refresh, scale_measure: measure, named, ..Self::new(scenario) };
+                let (refresh, measure, named, focus) =
+                    (std::mem::take(&mut self.refresh_text), self.scale_measure, self.named, self.scale_focus);
+                *self = Self {
+                    refresh_text: refresh,
+                    scale_measure: measure,
+                    named,
+                    scale_focus: focus,
+                    ..Self::new(scenario)
+                };
                 None
             }
             Err(e) => Some((Level::Error, format!("the scenario cannot be simulated: {e}"))),
@@ -266,6 +277,10 @@ impl RevocationLab {
                 self.scale_measure = m;
                 return None;
             }
+            RevocationCommand::FocusAtScale => {
+                self.scale_focus += 1;
+                return None;
+            }
         }
         self.rename(&mut s);
         self.set(s)
@@ -356,10 +371,18 @@ pub fn ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
         ui.add_space(6.0);
         table::trades(ui, lab);
         ui.add_space(6.0);
-        egui::CollapsingHeader::new(RichText::new("At scale").strong())
+        // Asked to show the at-scale view (Compare's "Show me"): open it and scroll to it once.
+        let seen = egui::Id::unique("at-scale-focus-seen");
+        let focus = ui.data(|d| d.get_temp::<u64>(seen)).unwrap_or(0) != lab.scale_focus;
+        let shown = egui::CollapsingHeader::new(RichText::new("At scale").strong())
             .id_salt("at-scale")
             .default_open(true)
+            .open(focus.then_some(true))
             .show(ui, |ui| scale::at_scale_ui(ui, lab, out));
+        if focus {
+            shown.header_response.scroll_to_me(Some(egui::Align::TOP));
+            ui.data_mut(|d| d.insert_temp(seen, lab.scale_focus));
+        }
     });
 }
 

@@ -1,0 +1,152 @@
+//! What the rows share: the token's lifetime in the revocation model, the two audits, and the
+//! flow-model runs (each run once per comparison, however many rows read it).
+
+use crate::core::audit::{self, Finding, TokenAuditOptions};
+use crate::core::flow::{self, Client, Config, Logout, Mode, Store, Totals};
+use crate::core::revoke::{Event, EventKind, Scenario};
+use crate::core::timeline::TokenTimeline;
+use crate::core::token::{self, Token};
+
+use super::{AUDIT_WORDLIST_LIMIT, CROSS_SITE_EVERY, FlowSettings, Inputs, well_set_cookie};
+
+/// Where the lifetime the revocation figures use comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum LifetimeKind {
+    /// The token's own (`exp` - `nbf`/`iat`).
+    Token,
+    /// The token has no `exp`: it never expires (the lab's token-ttl stands in for storage).
+    NoExp,
+    /// The lab's token-ttl, for this reason.
+    Lab(String),
+}
+
+/// The revocation lab's scenario on the token's lifetime, revoked right after issue: the worst
+/// case, in which the whole lifetime is exposed.
+#[derive(Debug, Clone)]
+pub(super) struct Lifetime {
+    pub(super) scenario: Scenario,
+    pub(super) kind: LifetimeKind,
+}
+
+impl Lifetime {
+    pub(super) fn of(lab: &Scenario, t: &Token) -> Self {
+        let timeline = TokenTimeline::from_token(t, 0);
+        let (scenario, kind) = match timeline {
+            None => (lab.clone(), LifetimeKind::Lab("the token's claims cannot be read".into())),
+            Some(tl) if tl.exp.is_none() => (lab.clone(), LifetimeKind::NoExp),
+            Some(tl) => match lab.with_tokens(&tl, None) {
+                Ok(s) => (s, LifetimeKind::Token),
+                Err(e) => (lab.clone(), LifetimeKind::Lab(e)),
+            },
+        };
+        let mut scenario = scenario;
+        scenario.event = Event { kind: EventKind::Logout, at: scenario.login_at, stolen_at: None };
+        Self { scenario, kind }
+    }
+
+    /// The scenario with another event at the login.
+    pub(super) fn with_event(&self, kind: EventKind) -> Scenario {
+        let mut s = self.scenario.clone();
+        s.event = Event { kind, at: s.login_at, stolen_at: None };
+        s
+    }
+}
+
+/// The audit of the token and of the well-set cookie.
+#[derive(Debug)]
+pub(super) struct Audits {
+    /// The token's findings.
+    pub(super) token: Vec<Finding>,
+    /// Which token was audited, in words.
+    pub(super) token_what: &'static str,
+    /// The well-set cookie's findings.
+    pub(super) cookie: Vec<Finding>,
+    /// The cookie audited.
+    pub(super) cookie_line: String,
+}
+
+impl Audits {
+    pub(super) fn run(inp: &Inputs<'_>, credential: &Token) -> Self {
+        // The loaded token as it is; without one, the typical token as issued (judged at its iat,
+        // so its figures do not change as the minutes pass).
+        let (t, now, token_what) = if let Some(t) = inp.token {
+            (t, inp.now, "your token")
+        } else {
+            let iat = credential.claims().and_then(|c| token::numeric_date(c, "iat").ok().flatten());
+            (credential, iat.unwrap_or(inp.now), "the typical token")
+        };
+        let huge = t.signatures.first().is_some_and(|s| s.signing_input().len() > AUDIT_WORDLIST_LIMIT);
+        let opts = TokenAuditOptions { keys: inp.keys, now, skip_wordlist: huge, ..TokenAuditOptions::default() };
+        // Without a wordlist file nothing can fail to be read.
+        let token = audit::audit_token(t, &opts).unwrap_or_default();
+        let cookie_line = well_set_cookie();
+        let cookie = audit::audit_cookie(&cookie_line, now).map(|(_, f)| f).unwrap_or_default();
+        Self { token, token_what, cookie, cookie_line }
+    }
+}
+
+/// The flow-model runs the rows share, each made once.
+#[derive(Debug)]
+pub(super) struct Runs {
+    /// The Flows lab's parameters.
+    pub(super) settings: FlowSettings,
+    /// Servers for the runs where one dies (a failure needs one left).
+    pub(super) failover_servers: u32,
+    /// The session config every run starts from.
+    pub(super) session: Config,
+    /// The JWT config every run starts from.
+    pub(super) jwt: Config,
+    /// Server 0 dies halfway: sticky local store, shared store, replicated store, JWT.
+    pub(super) failover: [Totals; 4],
+    /// A browser calls another site: session, JWT.
+    pub(super) browser: [Totals; 2],
+    /// A native app, cross-site calls included: session, JWT.
+    pub(super) mobile: [Totals; 2],
+    /// No fan-out: session, JWT.
+    pub(super) direct: [Totals; 2],
+    /// The microservices row's fan-out: session, JWT.
+    pub(super) fanned: [Totals; 2],
+    /// User 0 logs out a quarter of the way in: session, JWT without a check.
+    pub(super) logout: [Totals; 2],
+}
+
+/// Runs a config (validated up front: the settings were checked, and every change here keeps
+/// them valid).
+fn run(cfg: &Config) -> Totals {
+    flow::simulate(cfg).unwrap_or_default()
+}
+
+impl Runs {
+    pub(super) fn new(settings: FlowSettings, token_bytes: usize) -> Self {
+        let session = settings.base(token_bytes);
+        let jwt = Config { mode: Mode::Jwt, ..session };
+        let failover_servers = settings.servers.max(2);
+        let dies = Config { servers: failover_servers, fail_server_at: Some(settings.requests / 2), ..session };
+        let cross = |client: Client| {
+            let with = |c: Config| Config { client, cross_site_every: CROSS_SITE_EVERY, ..c };
+            [run(&with(session)), run(&with(jwt))]
+        };
+        let fan = |services: u32| {
+            let at = |c: Config| Config { services, requests: c.requests.max(1), ..c };
+            [run(&at(session)), run(&at(jwt))]
+        };
+        let logout = Some(Logout { user: 0, before_request: settings.requests / 4 });
+        Self {
+            settings,
+            failover_servers,
+            session,
+            jwt,
+            failover: [
+                run(&Config { store: Store::Local, sticky: true, ..dies }),
+                run(&dies),
+                run(&Config { store: Store::Replicated, ..dies }),
+                run(&Config { mode: Mode::Jwt, sticky: true, ..dies }),
+            ],
+            browser: cross(Client::Browser),
+            mobile: cross(Client::Mobile),
+            direct: fan(0),
+            fanned: fan(settings.fan_out()),
+            logout: [run(&Config { logout, ..session }), run(&Config { logout, ..jwt })],
+        }
+    }
+}

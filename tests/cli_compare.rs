@@ -1,0 +1,269 @@
+//! `tokenbench compare`: the JSON contract, the GUI and the CLI giving the same numbers for the
+//! same inputs, settings reaching their rows, no secret in any output, and exit codes.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::missing_panics_doc)]
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use serde_json::{Map, Value};
+use tokenbench::core::revoke::ScaleInputs;
+use tokenbench::ui::compare::CompareCommand;
+use tokenbench::ui::flows::FlowCommand;
+use tokenbench::ui::platform::FakePlatform;
+use tokenbench::ui::revocation::RevocationCommand;
+use tokenbench::ui::state::{AppState, ClockCommand, Command as Ui, SAMPLE_KEYS, SAMPLES};
+
+const AT: f64 = 1_800_000_000.0;
+
+fn compare(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tokenbench")).arg("compare").args(args).env("NO_COLOR", "1").output().unwrap()
+}
+
+fn compare_json(args: &[&str]) -> Value {
+    let mut all = vec!["--json"];
+    all.extend_from_slice(args);
+    let o = compare(&all);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+fn keys_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/keys/sample-jwks.json")
+}
+
+fn token_file(name: &str, token: &str) -> PathBuf {
+    let p = std::env::temp_dir().join(format!("tokenbench-cli-compare-{}-{name}", std::process::id()));
+    std::fs::write(&p, token).unwrap();
+    p
+}
+
+/// What must agree between two runs: every row's figures and texts, except what is measured in
+/// each run (`*_ns` figures, and the texts that quote them).
+fn agreed(report: &Value) -> Vec<(String, Value)> {
+    let mut out = Vec::new();
+    for row in report["rows"].as_array().unwrap() {
+        let factor = row["factor"].as_str().unwrap();
+        for side in ["sessions", "jwt"] {
+            let cell = &row[side];
+            let figures: Map<String, Value> = cell["figures"]
+                .as_object()
+                .unwrap()
+                .iter()
+                .filter(|(k, _)| !k.ends_with("_ns"))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            out.push((format!("{factor}/{side} figures"), Value::Object(figures)));
+            let measured = cell["figures"].as_object().unwrap().keys().any(|k| k.ends_with("_ns"));
+            if !measured {
+                out.push((format!("{factor}/{side} text"), cell["text"].clone()));
+            }
+        }
+    }
+    for myth in report["myths"].as_array().unwrap() {
+        out.push((format!("myth {}", myth["id"]), myth["figures"].clone()));
+    }
+    out.push(("token".into(), report["token"].clone()));
+    out
+}
+
+/// The Compare tab's figures after these commands, as the report's JSON.
+fn gui(commands: Vec<Ui>) -> Value {
+    let mut state = AppState::default();
+    let mut platform = FakePlatform::default();
+    let mut all = vec![Ui::Clock(ClockCommand::Set(AT))];
+    all.extend(commands);
+    all.push(Ui::Compare(CompareCommand::Refresh));
+    for c in all {
+        state.handle(c, &mut platform);
+    }
+    let comparison = state.compare.comparison.clone().unwrap().unwrap();
+    let advice = state.compare.advice.clone();
+    tokenbench::core::compare::report::json(&tokenbench::core::compare::report::Report {
+        comparison: &comparison,
+        answers: &state.compare.answers,
+        advice: &advice,
+        keys: state.keys.keys(),
+        now: AT,
+        token: None,
+    })
+}
+
+fn assert_same(gui: &Value, cli: &Value, what: &str) {
+    let (g, c) = (agreed(gui), agreed(cli));
+    assert_eq!(g.len(), c.len());
+    for ((name, a), (_, b)) in g.iter().zip(&c) {
+        assert_eq!(a, b, "{what}: {name}");
+    }
+}
+
+#[test]
+fn json_has_exactly_the_contract_keys() {
+    let v = compare_json(&["--at", "1800000000"]);
+    let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, ["token", "keys", "flow", "scale", "access_ttl", "leeway", "rows", "myths", "answers", "advice"]);
+    let rows = v["rows"].as_array().unwrap();
+    let factors: Vec<&str> = rows.iter().map(|r| r["factor"].as_str().unwrap()).collect();
+    assert_eq!(
+        factors,
+        [
+            "state",
+            "storage",
+            "scalability",
+            "revocation",
+            "request-overhead",
+            "cross-domain",
+            "mobile",
+            "microservices",
+            "complexity"
+        ]
+    );
+    for r in rows {
+        let keys: Vec<&str> = r.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(keys, ["factor", "title", "caption", "sessions", "jwt"]);
+        for side in ["sessions", "jwt"] {
+            let keys: Vec<&str> = r[side].as_object().unwrap().keys().map(String::as_str).collect();
+            assert_eq!(keys, ["text", "source", "figures"]);
+        }
+    }
+    let myths: Vec<&str> = v["myths"].as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap()).collect();
+    assert_eq!(myths, ["jwt-more-secure", "sessions-dont-scale", "jwt-always-modern"]);
+    assert_eq!(v["token"]["typical"], true);
+    assert_eq!(v["token"]["lifetime_seconds"], 900);
+    assert!(v["token"].get("text").is_none(), "no token unless asked");
+    assert_eq!(v["advice"]["recommendation"], "sessions");
+}
+
+#[test]
+fn the_gui_and_the_cli_give_the_same_numbers() {
+    // No token: the typical token, issued at the clock's now in both.
+    assert_same(&gui(Vec::new()), &compare_json(&["--at", "1800000000"]), "typical");
+    // The sample token with the sample keys.
+    let token = token_file("sample.jwt", SAMPLES[0].1.trim());
+    let token_arg = format!("@{}", token.display());
+    let keys = keys_path();
+    let cli = compare_json(&[
+        "--at",
+        "1800000000",
+        "--token",
+        &token_arg,
+        "--key",
+        keys.to_str().unwrap(),
+        "--secret",
+        SAMPLE_KEYS[1].1,
+    ]);
+    let g = gui(vec![Ui::LoadSampleKeys, Ui::LoadSample(0)]);
+    assert_eq!(g["token"]["typical"], false);
+    assert_same(&g, &cli, "sample token");
+    // Lab settings changed in the GUI, given as flags to the CLI.
+    let scale = ScaleInputs { active_users: 250_000, revocations_per_day: 50_000.0, ..ScaleInputs::default() };
+    let g = gui(vec![
+        Ui::LoadSampleKeys,
+        Ui::LoadSample(0),
+        Ui::Flow(FlowCommand::Servers(6)),
+        Ui::Flow(FlowCommand::Users(30)),
+        Ui::Flow(FlowCommand::Requests(900)),
+        Ui::Flow(FlowCommand::Services(3)),
+        Ui::Flow(FlowCommand::StoreLatency(2.0)),
+        Ui::Revocation(RevocationCommand::SetScale(scale)),
+        Ui::Revocation(RevocationCommand::SetLeeway(30)),
+    ]);
+    let cli = compare_json(&[
+        "--at",
+        "1800000000",
+        "--token",
+        &token_arg,
+        "--key",
+        keys.to_str().unwrap(),
+        "--secret",
+        SAMPLE_KEYS[1].1,
+        "--servers",
+        "6",
+        "--users",
+        "30",
+        "--requests",
+        "900",
+        "--services",
+        "3",
+        "--latency-ms",
+        "2",
+        "--signed-in",
+        "250000",
+        "--revocations-per-day",
+        "50000",
+        "--leeway",
+        "30",
+    ]);
+    assert_same(&g, &cli, "changed settings");
+    assert_eq!(cli["flow"]["servers"], 6);
+    assert_eq!(cli["rows"][7]["jwt"]["figures"]["fan_out"], 3);
+    assert_eq!(cli["rows"][1]["sessions"]["figures"]["entries"], 250_000);
+    std::fs::remove_file(token).ok();
+}
+
+#[test]
+fn settings_reach_their_rows() {
+    let base = compare_json(&["--at", "1800000000"]);
+    let more = compare_json(&["--at", "1800000000", "--services", "6"]);
+    let text = |v: &Value, row: usize, side: &str| v["rows"][row][side]["text"].as_str().unwrap().to_owned();
+    assert!(text(&base, 7, "sessions").starts_with("1 + 4 = 5 lookups"), "{}", text(&base, 7, "sessions"));
+    assert!(text(&more, 7, "sessions").starts_with("1 + 6 = 7 lookups"), "{}", text(&more, 7, "sessions"));
+    let leeway = compare_json(&["--at", "1800000000", "--leeway", "60"]);
+    assert_eq!(base["rows"][3]["jwt"]["figures"]["exposure_seconds"], 900);
+    assert_eq!(leeway["rows"][3]["jwt"]["figures"]["exposure_seconds"], 960);
+    // The advisor's flags give the advice the report carries.
+    let v = compare_json(&["--at", "1800000000", "--app", "mobile", "--instant-revocation"]);
+    assert_eq!(v["advice"]["recommendation"], "hybrid");
+    assert_eq!(v["answers"]["app"], "mobile");
+}
+
+#[test]
+fn no_secret_in_any_output_and_the_token_only_when_asked() {
+    let secret = "keyboard cat";
+    let key = tokenbench::core::keys::load_secret(secret.as_bytes(), tokenbench::core::keys::SecretEncoding::Utf8, "s")
+        .unwrap();
+    let claims = tokenbench::core::flow::credential::typical_claims(1_800_000_000);
+    let token = tokenbench::core::sign::sign(&Map::new(), &claims, "HS256", &key).unwrap();
+    let private = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/keys/rsa2048-pkcs8.pem");
+    let pem = std::fs::read_to_string(&private).unwrap();
+    let base = ["--at", "1800000000", "--token", &token, "--secret", secret, "--key", private.to_str().unwrap()];
+    for format in [None, Some("--markdown"), Some("--json")] {
+        for include in [false, true] {
+            let mut args = base.to_vec();
+            args.extend(format);
+            if include {
+                args.push("--include-token");
+            }
+            let o = compare(&args);
+            assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+            let out = String::from_utf8(o.stdout).unwrap();
+            assert!(!out.contains(secret), "{format:?} {include}: the secret");
+            for line in pem.lines().filter(|l| !l.starts_with("-----")) {
+                assert!(!out.contains(line), "{format:?} {include}: the private key");
+            }
+            assert_eq!(out.contains(&token), include, "{format:?}: the token only with --include-token");
+            assert_eq!(out.contains(token.split('.').nth(2).unwrap()), include, "{format:?}: not even its signature");
+        }
+    }
+    let md = String::from_utf8(compare(&[&base[..], &["--markdown"]].concat()).stdout).unwrap();
+    assert!(md.starts_with("# Sessions or JWTs"), "{md}");
+    assert!(md.contains("| **Complexity** |") && md.contains("weak-secret"), "the finding by id, not its message");
+    assert!(md.contains("HMAC secret (96 bits); the secret is not written"));
+}
+
+#[test]
+fn unusable_input_exits_2() {
+    for (args, says) in [
+        (&["--token", "not-a-token"][..], ""),
+        (&["--users", "0"][..], "--users"),
+        (&["--latency-ms", "-1"][..], "latency"),
+        (&["--signed-in", "5000000"][..], "active_users"),
+        (&["--key", "/nonexistent.pem"][..], "/nonexistent.pem"),
+        (&["--json", "--markdown"][..], "cannot be used with"),
+        (&["--app", "desktop"][..], "desktop"),
+    ] {
+        let o = compare(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+}
