@@ -196,7 +196,14 @@ impl CompareState {
                     Ok(t) => t,
                     Err(e) => return Some((Level::Error, e)),
                 };
-                let path = cx.platform.save_file("Save the comparison", REPORT_FILE)?;
+                let Some(path) = cx.platform.save_file("Save the comparison", REPORT_FILE) else {
+                    return Some(
+                        match crate::ui::platform::nothing_picked(&*cx.platform, "use Copy the report instead") {
+                            Ok(cancelled) => (Level::Info, cancelled),
+                            Err(unavailable) => (Level::Error, unavailable),
+                        },
+                    );
+                };
                 Some(match std::fs::write(&path, text) {
                     Ok(()) => (Level::Info, format!("saved {}", path.display())),
                     Err(e) => (Level::Error, format!("cannot save {}: {e}", path.display())),
@@ -871,6 +878,20 @@ mod tests {
         assert!(saved.contains(token) && !saved.contains(secret));
         assert!(h.state().state.message.as_ref().unwrap().1.starts_with("saved "));
         std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn a_save_without_a_file_dialog_says_so() {
+        let platform = FakePlatform { no_dialogs: true, ..FakePlatform::default() };
+        let mut h = Harness::builder()
+            .with_size(egui::vec2(1280.0, 800.0))
+            .build_eframe(move |_cc| TokenbenchApp::with_platform(Box::new(platform), Settings::default()));
+        h.state_mut().apply(vec![Command::SelectTab(Tab::Compare)]);
+        h.run();
+        press(&mut h, "Save the report…");
+        let (level, text) = h.state().state.message.clone().unwrap();
+        assert_eq!(level, Level::Error);
+        assert!(text.contains("no file dialog is available here: use Copy the report instead"), "{text}");
     }
 
     #[test]
