@@ -1172,6 +1172,8 @@ mod tests {
         s.handle(Command::TryExample(5), &mut p);
         let v = s.verification.as_ref().unwrap();
         assert_eq!(crate::ui::verify::title(v), "FORGERY: algorithm confusion");
+        // The RSA key has the kid the forgery names: no warning may say no key has it.
+        assert!(!v.warnings.iter().any(|w| w.starts_with("no loaded key has kid")), "{:?}", v.warnings);
         s.handle(Command::TryExample(0), &mut p);
         assert_eq!(s.keys.len(), 4, "the sample keys are loaded once");
         let v = s.verification.as_ref().unwrap();

@@ -317,7 +317,9 @@ fn conclude(result: &mut SigResult, t: Tally<'_>) {
         );
     } else if tried > 0 {
         result.verdict = SignatureVerdict::Invalid;
-        if selection == Selection::KidFallback && !t.empty {
+        // Only when no key at all has the kid: a key of another type with that kid is the
+        // algorithm-confusion case, which its own warning names.
+        if selection == Selection::KidFallback && !t.empty && !keys.iter().any(|k| k.kid.as_deref() == token_kid) {
             result.warnings.push(format!(
                 "no loaded key has kid {:?}: the kid did not select a key, every compatible key was tried",
                 token_kid.unwrap_or("")
