@@ -149,8 +149,15 @@ fn percent_decode(s: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
-            b'%' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok());
+            b'%' => {
+                // Two hex digits exactly ("%+1" is not an escape, though from_str_radix takes "+1").
+                let hex = match (
+                    bytes.get(i + 1).copied().and_then(hex_digit),
+                    bytes.get(i + 2).copied().and_then(hex_digit),
+                ) {
+                    (Some(hi), Some(lo)) => Some(hi << 4 | lo),
+                    _ => None,
+                };
                 if let Some(b) = hex {
                     out.push(b);
                     i += 3;
@@ -170,6 +177,10 @@ fn percent_decode(s: &str) -> String {
         }
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+fn hex_digit(b: u8) -> Option<u8> {
+    char::from(b).to_digit(16).and_then(|d| u8::try_from(d).ok())
 }
 
 /// What the token audit is given besides the token.
@@ -579,9 +590,12 @@ impl Cookie {
 /// # Errors
 /// When there is no `name=value` pair.
 pub fn parse_cookie(line: &str) -> Result<Cookie, String> {
+    const PREFIX: &[u8] = b"set-cookie:";
     let mut s = line.trim();
-    if s.len() >= 11 && s[..11].eq_ignore_ascii_case("set-cookie:") {
-        s = s[11..].trim();
+    // Compared as bytes: the 11th byte may fall inside a multi-byte character.
+    if s.as_bytes().get(..PREFIX.len()).is_some_and(|head| head.eq_ignore_ascii_case(PREFIX)) {
+        // The prefix is ASCII, so the byte after it starts a character.
+        s = s.get(PREFIX.len()..).unwrap_or("").trim();
     }
     let mut parts = s.split(';');
     let pair = parts.next().unwrap_or("").trim();
@@ -694,7 +708,9 @@ pub fn low_entropy_reason(value: &str) -> Option<String> {
         return Some(format!("a run of {longest} sequential characters makes up most of it"));
     }
     if let Some(period) = (1..=n / 2).find(|p| n.is_multiple_of(*p) && bytes.chunks(*p).all(|c| c == &bytes[..*p])) {
-        return Some(format!("it repeats {:?} {} times", &value[..period], n / period));
+        // A whole-string repeat starts every copy at a character boundary; lossy keeps that
+        // a fact of the text rather than an assumption a slice could panic on.
+        return Some(format!("it repeats {:?} {} times", String::from_utf8_lossy(&bytes[..period]), n / period));
     }
     let mut counts = std::collections::HashMap::new();
     for b in bytes {
@@ -982,5 +998,57 @@ mod tests {
         assert_eq!(human_duration(200_000.0), "2 days 7 h");
         assert_eq!(human_duration(9.1 * 365.25 * 86_400.0), "9.1 years");
         assert_eq!(human_duration(600.0), "10 min");
+    }
+
+    #[test]
+    fn a_multibyte_character_at_the_prefix_boundary_is_not_a_panic() {
+        // The 11th byte falls inside the euro sign: the old `s[..11]` panicked here.
+        for line in ["aaaaaaaaaa\u{20ac}=1", "Set-Cookie\u{e9}=1", "\u{20ac}\u{20ac}\u{20ac}\u{20ac}=x"] {
+            let (c, _) = audit_cookie(line, NOW).unwrap();
+            assert!(!c.name.is_empty(), "{line}");
+        }
+        let (c, _) = audit_cookie("SET-COOKIE: sid=\u{20ac}\u{20ac}", NOW).unwrap();
+        assert_eq!((c.name.as_str(), c.value.as_str()), ("sid", "\u{20ac}\u{20ac}"));
+        assert_eq!(percent_decode("%-1%+1%4"), "%-1% 1%4", "a sign is not a hex digit");
+        assert_eq!(percent_decode("%e2%82%ac%41"), "\u{20ac}A");
+    }
+
+    /// Arbitrary Unicode into a token's header (alg, kid, jku), its claim names and values.
+    fn hostile_token(alg: &str, kid: &str, name: &str, value: &str) -> Token {
+        let header = json!({"alg": alg, "kid": kid, "jku": value, "k": [kid, [name]]});
+        let claims = json!({name: value, "exp": value, "nested": [[{name: value}], value], "iat": 1});
+        let text = format!(
+            "{}.{}.{}",
+            token::encode_b64url(header.to_string().as_bytes()),
+            token::encode_b64url(claims.to_string().as_bytes()),
+            token::encode_b64url(&[7; 32])
+        );
+        token::parse(&text).unwrap()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
+
+        #[test]
+        fn arbitrary_unicode_never_panics(
+            a in "\\PC{0,24}",
+            b in proptest::prelude::any::<String>(),
+            c in "(?i:set-cookie:)?[a\u{e9}\u{20ac}\u{1f600}=; ]{0,20}",
+            alg in proptest::prop_oneof!["HS256", "none", "\\PC{0,6}"],
+        ) {
+            for line in [a.as_str(), b.as_str(), c.as_str(), &format!("Set-Cookie: {a}={b}; Expires={c}; Max-Age={a}")] {
+                let _ = audit_cookie(line, NOW);
+                let _ = token_from_url(line);
+                let _ = token_from_url(&format!("https://x.example/?{line}#{line}"));
+                let _ = low_entropy_reason(line);
+                let _ = estimated_entropy_bits(line);
+                if let Ok(t) = token::parse(line) {
+                    let _ = audit(&t);
+                }
+            }
+            let t = hostile_token(&alg, &a, &b, &c);
+            let _ = audit_token(&t, &TokenAuditOptions { now: NOW, skip_wordlist: true, ..Default::default() });
+            let _ = audit(&t);
+        }
     }
 }
