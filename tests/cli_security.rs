@@ -197,6 +197,47 @@ fn crack_finds_the_last_line_of_a_million_line_wordlist() {
     std::fs::remove_file(path).unwrap();
 }
 
+#[test]
+fn crack_reads_a_slow_pipe_and_skips_only_overlong_lines() {
+    use std::process::Stdio;
+    // The writer flushes half a line, pauses, then sends the rest: the read in between returns
+    // 9 bytes without a newline, which is not an overlong line.
+    let t = hs(b"the-real-secret-at-the-end", "HS256", &clean_claims());
+    let mut child = bin()
+        .args(["crack", "--wordlist", "/dev/stdin", &t])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"the-real-").unwrap();
+    stdin.flush().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    stdin.write_all(b"secret-at-the-end\nb\n").unwrap();
+    drop(stdin);
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(
+        (code(&o), stdout(&o).as_str()),
+        (0, "the-real-secret-at-the-end\n"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    // A sparse file: megabytes of zeros without a newline, then the secret on the last line.
+    let path = temp("sparse.txt");
+    let mut f = std::fs::File::create(&path).unwrap();
+    f.write_all(b"a\n").unwrap();
+    f.set_len(5 << 20).unwrap();
+    std::io::Seek::seek(&mut f, std::io::SeekFrom::End(0)).unwrap();
+    f.write_all(b"\nsecret-after-the-zeros").unwrap();
+    drop(f);
+    let t = hs(b"secret-after-the-zeros", "HS256", &clean_claims());
+    let o = run(&["crack", "--wordlist", path.to_str().unwrap(), &t]);
+    assert_eq!((code(&o), stdout(&o).as_str()), (0, "secret-after-the-zeros\n"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("skipped 1 line(s) longer than 65536 bytes"));
+    std::fs::remove_file(path).unwrap();
+}
+
 fn forge(args: &[&str]) -> Output {
     run(&[&["forge"], args].concat())
 }

@@ -517,6 +517,82 @@ mod tests {
         assert_eq!(r.skipped_lines, 2);
     }
 
+    /// A pipe whose writer flushes a little at a time: every read returns at most `step` bytes.
+    struct Trickle<'a> {
+        data: &'a [u8],
+        step: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.step.min(buf.len()).min(self.data.len());
+            buf[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    fn found_in(secret: &[u8], list: impl Read + Send) -> CrackReport {
+        let target = Target::from_token(&token("HS256", secret, &json!({"sub": "x"}))).unwrap();
+        crack(&target, list, Rules::NONE, 2, &Progress::default()).unwrap()
+    }
+
+    #[test]
+    fn short_reads_never_make_a_line_overlong() {
+        // The report's pipe: "the-real-" flushed, a pause, then the rest.
+        let list = b"the-real-secret-at-the-end\nb\n";
+        for step in [1, 2, 9, 4096] {
+            let r = found_in(b"the-real-secret-at-the-end", Trickle { data: list, step });
+            assert_eq!(r.secret.as_deref(), Some(&b"the-real-secret-at-the-end"[..]), "reads of {step} bytes");
+            assert_eq!(r.skipped_lines, 0);
+        }
+        // The last line without its newline, one byte at a time.
+        let r = found_in(b"last-line", Trickle { data: b"a\nb\nlast-line", step: 1 });
+        assert_eq!(r.secret.as_deref(), Some(&b"last-line"[..]));
+    }
+
+    #[test]
+    fn an_overlong_line_skips_only_itself() {
+        // The report's file: a 1 MiB line before the last line, which has no newline.
+        let mut list = b"a\n".to_vec();
+        list.extend(std::iter::repeat_n(b'x', 1 << 20));
+        list.extend_from_slice(b"\nthe-real-secret-at-the-end");
+        for step in [usize::MAX, 1000, 7] {
+            let r = found_in(b"the-real-secret-at-the-end", Trickle { data: &list, step });
+            assert_eq!(r.secret.as_deref(), Some(&b"the-real-secret-at-the-end"[..]), "reads of {step}");
+            assert_eq!(r.skipped_lines, 1, "reads of {step}");
+        }
+        // Megabytes of zeros without a newline (a sparse file), then the secret.
+        let zeros = std::io::repeat(0).take(3 * CHUNK_BYTES as u64 + 5);
+        let r = found_in(b"secret", zeros.chain(&b"\nsecret"[..]));
+        assert_eq!((r.secret.as_deref(), r.skipped_lines), (Some(&b"secret"[..]), 1));
+        // Lines of exactly the limit are candidates, one byte more is skipped, at the end too;
+        // the line after a skipped one is tested even when it starts in the same read.
+        let at_limit = vec![b'k'; MAX_CANDIDATE_BYTES];
+        let mut list = vec![b'y'; MAX_CANDIDATE_BYTES + 1];
+        list.push(b'\n');
+        list.extend_from_slice(&at_limit);
+        let r = found_in(&at_limit, Trickle { data: &list, step: 5000 });
+        assert_eq!((r.secret.is_some(), r.skipped_lines), (true, 1));
+        list.push(b'\n');
+        list.extend(vec![b'z'; MAX_CANDIDATE_BYTES + 1]);
+        let r = found_in(b"not-there", &list[..]);
+        assert_eq!((r.candidates, r.skipped_lines), (1, 2));
+    }
+
+    #[test]
+    fn the_reader_keeps_its_buffer_bounded() {
+        let data = vec![b'q'; 3 * CHUNK_BYTES];
+        let mut chunks = Chunks::new(Trickle { data: &data, step: 100_000 });
+        let mut buf = Vec::new();
+        let progress = Progress::default();
+        while chunks.next(&mut buf, &progress) {
+            assert!(buf.is_empty() || buf.ends_with(b"\n"));
+        }
+        assert!(buf.capacity() <= CHUNK_BYTES, "{}", buf.capacity());
+        assert_eq!((chunks.skipped_lines, progress.bytes.load(Ordering::Relaxed)), (1, 3 * CHUNK_BYTES as u64));
+    }
+
     #[test]
     fn refuses_what_cannot_be_cracked() {
         let rsa = keys::load_file(
@@ -571,17 +647,33 @@ mod tests {
         std::fs::remove_file(&path).unwrap();
     }
 
-    /// An endless wordlist: the crack can only end by being cancelled.
-    struct Endless(u64);
+    /// An endless wordlist: the crack can only end by being cancelled. Every read is filled
+    /// whole (a line may be cut between two reads), as a file would be.
+    struct Endless {
+        n: u64,
+        line: Vec<u8>,
+        at: usize,
+    }
+
+    impl Endless {
+        fn new() -> Self {
+            Self { n: 0, line: Vec::new(), at: 0 }
+        }
+    }
 
     impl Read for Endless {
         fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
             let mut n = 0;
-            while buf.len() - n > 32 {
-                self.0 += 1;
-                let line = format!("endless-{}\n", self.0);
-                buf[n..n + line.len()].copy_from_slice(line.as_bytes());
-                n += line.len();
+            while n < buf.len() {
+                if self.at == self.line.len() {
+                    self.n += 1;
+                    self.line = format!("endless-{}\n", self.n).into_bytes();
+                    self.at = 0;
+                }
+                let k = (self.line.len() - self.at).min(buf.len() - n);
+                buf[n..n + k].copy_from_slice(&self.line[self.at..self.at + k]);
+                self.at += k;
+                n += k;
             }
             Ok(n)
         }
@@ -594,7 +686,7 @@ mod tests {
             let progress = Progress::default();
             let (report, cancel_to_return) = std::thread::scope(|s| {
                 let run = s.spawn(|| {
-                    let r = crack(&target, Endless(0), rules, 2, &progress);
+                    let r = crack(&target, Endless::new(), rules, 2, &progress);
                     (r, Instant::now())
                 });
                 while progress.candidates.load(Ordering::Relaxed) < 20_000 {
