@@ -288,6 +288,16 @@ fn forge_json_set_values_and_missing_key() {
     assert_eq!(code(&forge(&["--attack", "bogus", &rs])), 2);
     assert_eq!(code(&forge(&["--attack", "tamper", "--set", "novalue", &rs])), 2);
     assert_eq!(code(&forge(&["--attack", "confusion", "--key", "/nonexistent.pem", &rs])), 2);
+    // Bounded like every key input: a device is refused after 10 MiB, a huge sparse file from its size.
+    let o = forge(&["--attack", "confusion", "--key", "/dev/zero", &rs]);
+    assert_eq!(code(&o), 2);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("larger than"), "{}", String::from_utf8_lossy(&o.stderr));
+    let sparse = temp("sparse.pem");
+    std::fs::File::create(&sparse).unwrap().set_len(1 << 40).unwrap();
+    let o = forge(&["--attack", "confusion", "--key", sparse.to_str().unwrap(), &rs]);
+    assert_eq!(code(&o), 2);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("larger than"));
+    std::fs::remove_file(sparse).unwrap();
 }
 
 #[test]

@@ -10,7 +10,7 @@ use serde_json::json;
 use super::{out, out_json, read_token_arg};
 use crate::core::error::Error;
 use crate::core::forge::{self, Attack};
-use crate::core::token;
+use crate::core::{limits, token};
 
 /// Arguments of `tokenbench forge`.
 #[derive(Debug, Args)]
@@ -42,9 +42,7 @@ fn attack_name(name: &str) -> Result<Attack, String> {
 pub(super) fn forge_cmd(args: &ForgeArgs) -> Result<u8, Error> {
     let token = token::parse(&read_token_arg(&args.token)?)?;
     let key_bytes = match &args.key {
-        Some(path) => Some(
-            std::fs::read(path).map_err(|e| Error::Io { path: path.display().to_string(), reason: e.to_string() })?,
-        ),
+        Some(path) => Some(limits::read_file(path)?),
         None => None,
     };
     let forged = match args
