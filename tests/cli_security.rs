@@ -176,6 +176,11 @@ fn crack_finds_reports_and_refuses() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("only HS256, HS384 and HS512"));
     assert_eq!(code(&run(&["crack", "--wordlist", "/nonexistent.txt", &t])), 2);
     assert_eq!(code(&run(&["crack", "--threads", "0", &t])), 2);
+    for many in ["257", "1000000", "18446744073709551616"] {
+        let o = run(&["crack", "--threads", many, &t]);
+        assert_eq!(code(&o), 2, "--threads {many}");
+        assert!(String::from_utf8_lossy(&o.stderr).contains("256"), "{}", String::from_utf8_lossy(&o.stderr));
+    }
     assert_eq!(code(&run(&["crack", "x.y"])), 2);
 }
 

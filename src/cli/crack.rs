@@ -22,14 +22,33 @@ pub struct CrackArgs {
     /// Also try case variants, appended digits 0-99 and appended years 1990-2035.
     #[arg(long)]
     pub rules: bool,
-    /// Worker threads (default: every core).
-    #[arg(long, value_name = "N")]
+    /// Worker threads, 1 to 256 (default: every core).
+    #[arg(long, value_name = "N", value_parser = parse_threads)]
     pub threads: Option<usize>,
     /// Print `{"found", "secret", "candidates", "elapsed_ms", "candidates_per_second"}`.
     #[arg(long)]
     pub json: bool,
     /// The token, `-` for stdin, or `@FILE`.
     pub token: String,
+}
+
+/// `--threads`: a whole number from 1 to [`crack::MAX_THREADS`].
+fn parse_threads(text: &str) -> Result<usize, String> {
+    let cores = crack::default_threads();
+    let n: usize = text.trim().parse().map_err(|_| {
+        format!(
+            "{text:?} is not a whole number of threads (1 to {}; this machine has {cores} cores)",
+            crack::MAX_THREADS
+        )
+    })?;
+    match n {
+        0 => Err("at least 1 thread is needed".into()),
+        n if n > crack::MAX_THREADS => Err(format!(
+            "{n} is more than the {} worker threads a crack runs (this machine has {cores} cores)",
+            crack::MAX_THREADS
+        )),
+        n => Ok(n),
+    }
 }
 
 /// Unusable input that is not a token or key error: said on stderr, exit 2.

@@ -47,6 +47,10 @@ pub const MAX_CANDIDATE_BYTES: usize = 64 * 1024;
 /// on one core with SHA-NI, a few ms in an unoptimised debug build.
 pub const POLL_COMPRESSIONS: u64 = 4096;
 
+/// The most worker threads a crack runs: far past any core count that helps (the work is pure
+/// computation), low enough that asking for a million cannot exhaust the system.
+pub const MAX_THREADS: usize = 256;
+
 /// Years appended by the rules (the inclusive range).
 pub const RULE_YEARS: std::ops::RangeInclusive<u16> = 1990..=2035;
 
@@ -142,6 +146,19 @@ pub enum CrackError {
     /// Zero threads asked for.
     #[error("--threads must be at least 1")]
     NoThreads,
+    /// More threads than [`MAX_THREADS`].
+    #[error("--threads {0} is more than the {MAX_THREADS} worker threads a crack runs")]
+    TooManyThreads(usize),
+    /// The system refused a worker thread; the workers already started were stopped.
+    #[error("cannot start worker thread {started} of {threads}: {reason}")]
+    Spawn {
+        /// Threads started before the failure.
+        started: usize,
+        /// Threads asked for.
+        threads: usize,
+        /// The operating system's message.
+        reason: String,
+    },
 }
 
 /// What is attacked: the algorithm, the exact signed bytes and the MAC to reproduce.
@@ -287,7 +304,8 @@ impl CrackReport {
 /// found, the list is exhausted or [`Progress::cancel`] was called.
 ///
 /// # Errors
-/// When `threads` is 0 or the reader fails.
+/// When `threads` is 0 or over [`MAX_THREADS`], a worker thread cannot be started (those
+/// started are cancelled and joined first), or the reader fails.
 pub fn crack<R: Read + Send>(
     target: &Target,
     reader: R,
@@ -295,42 +313,55 @@ pub fn crack<R: Read + Send>(
     threads: usize,
     progress: &Progress,
 ) -> Result<CrackReport, CrackError> {
+    crack_with_stacks(target, reader, rules, threads, progress, |_| None)
+}
+
+/// What one worker returns: candidates tested, lines skipped, the secret if it found it.
+type WorkerResult = (u64, u64, Option<Vec<u8>>);
+
+/// [`crack`], with each worker's stack size chosen by `stack` (the default when `None`): a way
+/// for tests to make the system refuse a thread.
+fn crack_with_stacks<R: Read + Send>(
+    target: &Target,
+    reader: R,
+    rules: Rules,
+    threads: usize,
+    progress: &Progress,
+    stack: impl Fn(usize) -> Option<usize>,
+) -> Result<CrackReport, CrackError> {
     if threads == 0 {
         return Err(CrackError::NoThreads);
+    }
+    if threads > MAX_THREADS {
+        return Err(CrackError::TooManyThreads(threads));
     }
     let engine = target.engine();
     let start = Instant::now();
     let source = Mutex::new(Chunks::new(reader));
-    let results: Vec<(u64, u64, Option<Vec<u8>>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                let engine = &engine;
-                let source = &source;
-                scope.spawn(move || {
-                    let mut worker = Worker::new(engine, progress, rules);
-                    let mut buf = Vec::with_capacity(CHUNK_BYTES + 4096);
-                    loop {
-                        if progress.stop() {
-                            break;
-                        }
-                        let more = match source.lock() {
-                            Ok(mut s) => s.next(&mut buf, progress),
-                            Err(_) => false,
-                        };
-                        if !more || !worker.run_chunk(&buf) {
-                            break;
-                        }
-                    }
-                    if !progress.stop() {
-                        worker.drain();
-                    }
-                    worker.flush();
-                    (worker.tested, worker.skipped, worker.found)
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap_or((0, 0, None))).collect()
+    let (results, refused): (Vec<WorkerResult>, Option<String>) = std::thread::scope(|scope| {
+        let mut handles = Vec::with_capacity(threads);
+        let mut refused = None;
+        for i in 0..threads {
+            let mut builder = std::thread::Builder::new();
+            if let Some(size) = stack(i) {
+                builder = builder.stack_size(size);
+            }
+            let (engine, source) = (&engine, &source);
+            match builder.spawn_scoped(scope, move || work(engine, source, progress, rules)) {
+                Ok(handle) => handles.push(handle),
+                Err(e) => {
+                    // Stop the workers already running before reporting.
+                    progress.cancel();
+                    refused = Some(e.to_string());
+                    break;
+                }
+            }
+        }
+        (handles.into_iter().map(|h| h.join().unwrap_or((0, 0, None))).collect(), refused)
     });
+    if let Some(reason) = refused {
+        return Err(CrackError::Spawn { started: results.len(), threads, reason });
+    }
     let source = source.into_inner().map_err(|_| CrackError::Wordlist {
         path: "wordlist".into(),
         reason: "a worker failed while reading".into(),
@@ -350,6 +381,29 @@ pub fn crack<R: Read + Send>(
         skipped_lines: source.skipped_lines + skipped_in_chunks,
         secret,
     })
+}
+
+/// One worker: takes chunks until the list ends, the secret is found or the crack is cancelled.
+fn work<R: Read>(engine: &Engine<'_>, source: &Mutex<Chunks<R>>, progress: &Progress, rules: Rules) -> WorkerResult {
+    let mut worker = Worker::new(engine, progress, rules);
+    let mut buf = Vec::with_capacity(CHUNK_BYTES);
+    loop {
+        if progress.stop() {
+            break;
+        }
+        let more = match source.lock() {
+            Ok(mut s) => s.next(&mut buf, progress),
+            Err(_) => false,
+        };
+        if !more || !worker.run_chunk(&buf) {
+            break;
+        }
+    }
+    if !progress.stop() {
+        worker.drain();
+    }
+    worker.flush();
+    (worker.tested, worker.skipped, worker.found)
 }
 
 /// Cracks with the bundled wordlist.
@@ -609,6 +663,23 @@ mod tests {
         let missing =
             crack_file(&target, std::path::Path::new("/nonexistent/list"), Rules::NONE, 1, &Progress::default());
         assert!(matches!(missing, Err(CrackError::Wordlist { .. })));
+    }
+
+    #[test]
+    fn thread_counts_are_bounded_and_a_refused_thread_is_an_error() {
+        let target = Target::from_token(&token("HS256", b"never-guessed", &json!({}))).unwrap();
+        let too_many = crack(&target, &b"a\n"[..], Rules::NONE, MAX_THREADS + 1, &Progress::default());
+        assert_eq!(too_many.unwrap_err(), CrackError::TooManyThreads(MAX_THREADS + 1));
+        assert!(crack(&target, &b"a\n"[..], Rules::NONE, usize::MAX, &Progress::default()).is_err());
+        // The system refuses the second worker (a 1 TiB stack): the first, already running on an
+        // endless list, is cancelled and joined, and the crack says why instead of panicking.
+        let progress = Progress::default();
+        let r = crack_with_stacks(&target, Endless::new(), Rules::NONE, 3, &progress, |i| (i == 1).then_some(1 << 40));
+        match r {
+            Err(CrackError::Spawn { started: 1, threads: 3, reason }) => assert!(!reason.is_empty()),
+            other => panic!("{other:?}"),
+        }
+        assert!(progress.cancel.load(Ordering::Relaxed));
     }
 
     fn temp_path(name: &str) -> std::path::PathBuf {
