@@ -98,6 +98,14 @@ fn audit_json_shape_and_exit_codes() {
     assert_eq!(code(&run(&["audit", "not.a.token"])), 2);
     assert_eq!(code(&run(&["audit", "--key", "/nonexistent.pem", &strong])), 2);
     assert_eq!(code(&run(&["audit", "--wordlist", "/nonexistent.txt", &strong])), 2);
+    // --at is judged as verify judges it: finite, within years 1 to 9999.
+    for bad in ["nan", "inf", "-inf", "1e300", "1e400", "-1e300", "soon"] {
+        let o = run(&["audit", "--at", bad, &strong]);
+        assert_eq!(code(&o), 2, "--at {bad}");
+        assert!(String::from_utf8_lossy(&o.stderr).contains("--at"), "{bad}");
+        assert_eq!(code(&run(&["audit", "--at", bad, "--cookie", "sid=x"])), 2, "--at {bad} --cookie");
+    }
+    assert_eq!(code(&run(&["audit", "--at", "-1.5", &strong])), 0, "1969 is a usable instant");
 }
 
 #[test]

@@ -13,7 +13,7 @@ use crate::core::clock::system_now;
 use crate::core::error::Error;
 use crate::core::keys::{self, SecretEncoding};
 use crate::core::text::visible_lines;
-use crate::core::token;
+use crate::core::{limits, token};
 
 /// Arguments of `tokenbench audit`.
 #[derive(Debug, Args)]
@@ -27,8 +27,9 @@ pub struct AuditArgs {
     /// A wordlist to try the token's HMAC secret against, besides the bundled one.
     #[arg(long, value_name = "FILE")]
     pub wordlist: Option<PathBuf>,
-    /// Judge time claims (and cookie expiry) at this instant (Unix seconds); default: now.
-    #[arg(long, value_name = "UNIX_SECONDS", allow_negative_numbers = true)]
+    /// Judge time claims (and cookie expiry) at this instant (Unix seconds, years 1 to 9999);
+    /// default: now.
+    #[arg(long, value_name = "UNIX_SECONDS", value_parser = limits::parse_instant, allow_hyphen_values = true)]
     pub at: Option<f64>,
     /// Judge a cookie instead of a token: 'Set-Cookie: name=value; attributes'.
     #[arg(long, value_name = "SET_COOKIE")]
