@@ -79,12 +79,13 @@ pub const TOKEN_IDS: [&str; 14] = [
 ];
 
 /// Every cookie finding id, in report order within a severity.
-pub const COOKIE_IDS: [&str; 7] = [
+pub const COOKIE_IDS: [&str; 8] = [
     "cookie-no-httponly",
     "cookie-no-secure",
     "cookie-samesite-none-insecure",
     "cookie-no-samesite",
     "cookie-long-lived",
+    "cookie-bad-expires",
     "session-id-short",
     "session-id-low-entropy",
 ];
@@ -565,10 +566,12 @@ pub struct Cookie {
     pub secure: bool,
     /// `SameSite`.
     pub same_site: SameSite,
-    /// `Max-Age` in seconds.
+    /// `Max-Age` in seconds (the last valid one; beyond i64 it saturates, RFC 6265 §5.2.2).
     pub max_age: Option<i64>,
-    /// `Expires`, as Unix seconds.
+    /// `Expires`, as Unix seconds (the last one that is a cookie date, RFC 6265 §5.1.1).
     pub expires: Option<i64>,
+    /// An `Expires` value that is not a cookie date: browsers ignore it.
+    pub bad_expires: Option<String>,
     /// `Domain`.
     pub domain: Option<String>,
     /// `Path`.
@@ -614,6 +617,7 @@ pub fn parse_cookie(line: &str) -> Result<Cookie, String> {
         same_site: SameSite::Unset,
         max_age: None,
         expires: None,
+        bad_expires: None,
         domain: None,
         path: None,
     };
@@ -630,8 +634,12 @@ pub fn parse_cookie(line: &str) -> Result<Cookie, String> {
                     _ => SameSite::Unset,
                 }
             }
-            "max-age" => cookie.max_age = val.parse().ok(),
-            "expires" => cookie.expires = parse_http_date(val),
+            // An invalid value is ignored: an earlier valid one stays (RFC 6265 §5.2.1-5.2.2).
+            "max-age" => cookie.max_age = parse_max_age(val).or(cookie.max_age),
+            "expires" => match parse_cookie_date(val) {
+                Some(t) => cookie.expires = Some(t),
+                None => cookie.bad_expires = Some(val.to_owned()),
+            },
             "domain" => cookie.domain = Some(val.to_owned()),
             "path" => cookie.path = Some(val.to_owned()),
             _ => {}
@@ -640,19 +648,96 @@ pub fn parse_cookie(line: &str) -> Result<Cookie, String> {
     Ok(cookie)
 }
 
-/// An HTTP date (`Wed, 21 Oct 2035 07:28:00 GMT`, or its RFC 850 form with dashes).
-fn parse_http_date(s: &str) -> Option<i64> {
-    let s = s.trim();
-    if let Ok(t) = chrono::DateTime::parse_from_rfc2822(s) {
-        return Some(t.timestamp());
+/// `Max-Age` as RFC 6265 §5.2.2 reads it: an optional `-` and digits, nothing else; a value
+/// beyond i64 saturates (a cookie kept "forever" must not read as a session cookie).
+fn parse_max_age(val: &str) -> Option<i64> {
+    let (negative, digits) = match val.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, val),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
     }
-    let normalised = s.replace('-', " ");
-    for fmt in ["%A, %d %b %Y %H:%M:%S GMT", "%a, %d %b %Y %H:%M:%S GMT", "%A, %d %b %y %H:%M:%S GMT"] {
-        if let Ok(t) = chrono::NaiveDateTime::parse_from_str(&normalised, fmt) {
-            return Some(t.and_utc().timestamp());
+    let magnitude = digits.bytes().fold(0i64, |n, d| n.saturating_mul(10).saturating_add(i64::from(d - b'0')));
+    Some(if negative { -magnitude } else { magnitude })
+}
+
+/// A cookie date as browsers read it (RFC 6265 §5.1.1): tokens split on delimiters, the first
+/// time, day of month, month and year found, two-digit years 70-99 as 19xx and 00-69 as 20xx,
+/// any zone ignored (UTC). Accepts the IMF form (`Wed, 21 Oct 2099 07:28:00 GMT`), RFC 850
+/// (`Wednesday, 21-Oct-99 07:28:00 GMT`), asctime (`Sun Nov  6 08:49:37 2094`) and the
+/// variants servers send (no comma, `UTC`, no zone). `None` when browsers would ignore it.
+#[must_use]
+pub fn parse_cookie_date(s: &str) -> Option<i64> {
+    let delimiter = |b: &u8| matches!(*b, 0x09 | 0x20..=0x2f | 0x3b..=0x40 | 0x5b..=0x60 | 0x7b..=0x7e);
+    let (mut time, mut day, mut month, mut year) = (None, None, None, None);
+    for token in s.as_bytes().split(delimiter).filter(|t| !t.is_empty()) {
+        if time.is_none()
+            && let Some(t) = hms_time(token)
+        {
+            time = Some(t);
+        } else if day.is_none()
+            && let Some(d) = leading_number(token, 1, 2)
+        {
+            day = Some(d);
+        } else if month.is_none()
+            && let Some(m) = month_of(token)
+        {
+            month = Some(m);
+        } else if year.is_none()
+            && let Some(y) = leading_number(token, 2, 4)
+        {
+            year = Some(y);
         }
     }
-    None
+    let ((hour, minute, second), day, month, year) = (time?, day?, month?, year?);
+    let year = match year {
+        70..=99 => year + 1900,
+        0..=69 => year + 2000,
+        _ => year,
+    };
+    if !(1..=31).contains(&day) || year < 1601 || hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    let date = chrono::NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?;
+    Some(date.and_hms_opt(hour, minute, second)?.and_utc().timestamp())
+}
+
+/// `min` to `max` digits at the start of `token`, followed by a non-digit or nothing (the
+/// day-of-month and year productions of RFC 6265 §5.1.1).
+fn leading_number(token: &[u8], min: usize, max: usize) -> Option<u32> {
+    let n = token.iter().take_while(|b| b.is_ascii_digit()).count();
+    if n < min || n > max {
+        return None;
+    }
+    Some(token[..n].iter().fold(0, |v, d| v * 10 + u32::from(d - b'0')))
+}
+
+/// `h:m:s`, each one or two digits, followed by a non-digit or nothing.
+fn hms_time(token: &[u8]) -> Option<(u32, u32, u32)> {
+    let mut fields = [0u32; 3];
+    let mut rest = token;
+    for (i, field) in fields.iter_mut().enumerate() {
+        let n = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+        if !(1..=2).contains(&n) {
+            return None;
+        }
+        *field = leading_number(rest, 1, 2)?;
+        rest = &rest[n..];
+        if i < 2 {
+            rest = rest.strip_prefix(b":")?;
+        }
+    }
+    Some((fields[0], fields[1], fields[2]))
+}
+
+/// The month whose three-letter name starts `token` (any case), 1 to 12.
+fn month_of(token: &[u8]) -> Option<u32> {
+    const MONTHS: [&[u8; 3]; 12] =
+        [b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug", b"sep", b"oct", b"nov", b"dec"];
+    let head = token.get(..3)?;
+    let i = MONTHS.iter().position(|m| head.eq_ignore_ascii_case(&m[..]))?;
+    u32::try_from(i + 1).ok()
 }
 
 /// Estimated entropy of a session identifier in bits: its length times the bits per character
@@ -783,6 +868,18 @@ pub fn audit_cookie(line: &str, now: UnixSeconds) -> Result<(Cookie, Vec<Finding
                 human_duration(life)
             ),
             "OWASP Session Management Cheat Sheet (session expiration)",
+        ));
+    }
+    if let Some(bad) = &c.bad_expires {
+        out.push(finding(
+            "cookie-bad-expires",
+            Severity::Low,
+            format!(
+                "{name}'s Expires={bad:?} is not a date browsers can read, so they ignore it{}: if a lifetime was \
+                 meant, it is not the one the browser applies",
+                if c.max_age.is_some() { " (Max-Age decides here)" } else { " and keep the cookie for the session" }
+            ),
+            "RFC 6265 §5.1.1, §5.2.1",
         ));
     }
     if token::parse(&c.value).is_err() {
@@ -991,6 +1088,67 @@ mod tests {
     }
 
     #[test]
+    fn every_cookie_date_form_browsers_read() {
+        let utc = |y, mo, d, h, mi, s| {
+            chrono::NaiveDate::from_ymd_opt(y, mo, d).unwrap().and_hms_opt(h, mi, s).unwrap().and_utc().timestamp()
+        };
+        for (text, expected) in [
+            ("Wed, 21 Oct 2099 07:28:00 GMT", utc(2099, 10, 21, 7, 28, 0)),
+            ("Wed, 21 Oct 2099 07:28:00 UTC", utc(2099, 10, 21, 7, 28, 0)),
+            ("Wed, 21 Oct 2099 07:28:00", utc(2099, 10, 21, 7, 28, 0)),
+            ("Wed 21 Oct 2099 07:28:00 GMT", utc(2099, 10, 21, 7, 28, 0)),
+            ("Wednesday, 21-Oct-99 07:28:00 GMT", utc(1999, 10, 21, 7, 28, 0)),
+            ("Thu, 01-Jan-60 00:00:00 GMT", utc(2060, 1, 1, 0, 0, 0)),
+            ("Sat, 01-Jan-70 00:00:00 GMT", 0),
+            ("Sun Nov  6 08:49:37 2094", utc(2094, 11, 6, 8, 49, 37)),
+            ("6 november 2094 8:9:7", utc(2094, 11, 6, 8, 9, 7)),
+            ("Wed, 21 Oct 2099 07:28:00 +0200", utc(2099, 10, 21, 7, 28, 0)),
+        ] {
+            assert_eq!(parse_cookie_date(text), Some(expected), "{text}");
+        }
+        for bad in [
+            "tomorrow",
+            "",
+            "31 Feb 2030 00:00:00",
+            "21 Oct 1600 00:00:00",
+            "21 Oct 2099 24:00:00",
+            "21 Oct 2099",
+            "\u{20ac}",
+        ] {
+            assert_eq!(parse_cookie_date(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn long_lived_cookies_are_never_read_as_session_cookies() {
+        let ids_of = |line: &str| ids(&audit_cookie(line, NOW).unwrap().1);
+        let base = "sid=Qk7yX2m9V1pZ8rT4wL0nC3hJ6dF5sA2e; Secure; HttpOnly; SameSite=Lax";
+        for attrs in [
+            "Max-Age=99999999999999999999",
+            "Max-Age=9223372036854775808",
+            "Expires=Thu, 01-Jan-60 00:00:00 GMT",
+            "Expires=Wed, 21 Oct 2099 07:28:00 UTC",
+            "Expires=Wed, 21 Oct 2099 07:28:00",
+            "Expires=Wed 21 Oct 2099 07:28:00 GMT",
+            "Expires=Sun Nov  6 08:49:37 2094",
+            "Max-Age=99999999; Max-Age=oops",
+        ] {
+            assert_eq!(ids_of(&format!("{base}; {attrs}")), ["cookie-long-lived"], "{attrs}");
+        }
+        for short in ["Expires=Wednesday, 21-Oct-99 07:28:00 GMT", "Max-Age=-99999999999999999999", "Max-Age=600"] {
+            assert!(ids_of(&format!("{base}; {short}")).is_empty(), "{short}");
+        }
+        // An Expires no browser can read is said, never silently a session cookie.
+        let f = audit_cookie(&format!("{base}; Expires=next year"), NOW).unwrap().1;
+        assert_eq!(ids(&f), ["cookie-bad-expires"]);
+        assert_eq!(f[0].severity, Severity::Low);
+        assert!(f[0].message.contains("\"next year\""), "{}", f[0].message);
+        for ignored in ["Max-Age=+5", "Max-Age=1e9", "Max-Age=-", "Max-Age="] {
+            assert_eq!(audit_cookie(&format!("{base}; {ignored}"), NOW).unwrap().0.max_age, None, "{ignored}");
+        }
+    }
+
+    #[test]
     fn luhn_and_durations() {
         assert!(luhn(&[4, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]));
         assert!(!luhn(&[4, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2]));
@@ -1042,6 +1200,7 @@ mod tests {
                 let _ = token_from_url(&format!("https://x.example/?{line}#{line}"));
                 let _ = low_entropy_reason(line);
                 let _ = estimated_entropy_bits(line);
+                let _ = parse_cookie_date(line);
                 if let Ok(t) = token::parse(line) {
                     let _ = audit(&t);
                 }
