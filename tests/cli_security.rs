@@ -171,7 +171,7 @@ fn crack_finds_reports_and_refuses() {
     let v = json_out(&o);
     assert_eq!((v["found"].as_bool(), v["secret"].is_null()), (Some(false), true));
     let lines = tokenbench::core::crack::BUNDLED_WORDLIST.lines().filter(|l| !l.is_empty()).count() as u64;
-    assert_eq!(v["candidates"].as_u64(), Some(lines), "every bundled line tried");
+    assert_eq!(v["candidates"].as_u64(), Some(lines + 1), "the empty secret, then every bundled line");
     // Rules: "Changeme2024" from "changeme".
     let t = hs(b"Changeme2024", "HS256", &clean_claims());
     assert_eq!(code(&run(&["crack", &t])), 1);

@@ -296,16 +296,18 @@ fn weak_secret(token: &Token, opts: &TokenAuditOptions<'_>, out: &mut Vec<Findin
         _ => (bundled, "the bundled wordlist of published default secrets"),
     };
     if let Some(secret) = report.secret {
-        out.push(finding(
-            "weak-secret",
-            Severity::High,
+        let message = if secret.is_empty() {
+            "the HMAC secret is EMPTY (zero bytes, tried before any wordlist): anyone can mint tokens, as the \
+             kid-traversal forgery does"
+                .to_owned()
+        } else {
             format!(
                 "the HMAC secret is {:?}, found in {list} after {} guesses: anyone can mint tokens",
                 lossy(&secret),
                 report.candidates
-            ),
-            "RFC 8725 §3.5",
-        ));
+            )
+        };
+        out.push(finding("weak-secret", Severity::High, message, "RFC 8725 §3.5"));
     }
     Ok(())
 }
@@ -1023,6 +1025,17 @@ mod tests {
         )
         .unwrap();
         assert!(ids(&f).contains(&"token-in-url"));
+    }
+
+    #[test]
+    fn the_empty_secret_of_a_kid_traversal_forgery_is_found() {
+        let original = signed(json!({}), clean_claims());
+        let forged = crate::core::forge::forge(&original, crate::core::forge::Attack::KidTraversal, None, &[]).unwrap();
+        let f = audit(&token::parse(&forged.token).unwrap());
+        let w = f.iter().find(|f| f.id == "weak-secret").expect("the empty secret is tried first");
+        assert_eq!(w.severity, Severity::High);
+        assert!(w.message.contains("EMPTY"), "{}", w.message);
+        assert!(ids(&f).contains(&"kid-injection"));
     }
 
     #[test]

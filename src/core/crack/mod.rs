@@ -337,6 +337,23 @@ fn crack_with_stacks<R: Read + Send>(
     }
     let engine = target.engine();
     let start = Instant::now();
+    // The empty secret first, whatever the list: a wordlist cannot offer it (empty lines are
+    // skipped), yet it is what a verifier reading its key from an empty file (kid traversal to
+    // /dev/null) or an unset environment variable signs with. It counts as worker 0's candidate.
+    progress.candidates.fetch_add(1, Ordering::Relaxed);
+    if engine.test(b"") {
+        progress.found.store(true, Ordering::Relaxed);
+        let mut per_thread = vec![0; threads];
+        per_thread[0] = 1;
+        return Ok(CrackReport {
+            secret: Some(Vec::new()),
+            candidates: 1,
+            per_thread,
+            elapsed: start.elapsed(),
+            cancelled: false,
+            skipped_lines: 0,
+        });
+    }
     let source = Mutex::new(Chunks::new(reader));
     let (results, refused): (Vec<WorkerResult>, Option<String>) = std::thread::scope(|scope| {
         let mut handles = Vec::with_capacity(threads);
@@ -369,7 +386,10 @@ fn crack_with_stacks<R: Read + Send>(
     if let Some(reason) = source.error {
         return Err(CrackError::Wordlist { path: "wordlist".into(), reason });
     }
-    let per_thread: Vec<u64> = results.iter().map(|(n, _, _)| *n).collect();
+    let mut per_thread: Vec<u64> = results.iter().map(|(n, _, _)| *n).collect();
+    if let Some(first) = per_thread.first_mut() {
+        *first += 1;
+    }
     let skipped_in_chunks: u64 = results.iter().map(|(_, k, _)| *k).sum();
     let secret = results.into_iter().find_map(|(_, _, s)| s);
     let cancelled = secret.is_none() && progress.cancel.load(Ordering::Relaxed);
@@ -529,8 +549,9 @@ mod tests {
         let list = b"\n\r\nfoo\r\r\npass word\r\n";
         let r = crack(&target, &list[..], Rules::NONE, 1, &Progress::default()).unwrap();
         assert_eq!(r.secret.as_deref(), Some(&b"pass word"[..]));
-        // "\r" alone becomes empty and is skipped; "foo\r" keeps its second CR.
-        assert_eq!(r.candidates, 2);
+        // The empty secret, then "foo\r\r" and "pass word": "\r" alone becomes empty and is
+        // skipped; "foo\r" keeps its second CR.
+        assert_eq!(r.candidates, 3);
         let t = token("HS512", b"foo\r", &json!({}));
         let r = crack(&Target::from_token(&t).unwrap(), &list[..], Rules::NONE, 1, &Progress::default()).unwrap();
         assert_eq!(r.secret.as_deref(), Some(&b"foo\r"[..]));
@@ -538,6 +559,33 @@ mod tests {
         let t = token("HS256", b"last", &json!({}));
         let r = crack(&Target::from_token(&t).unwrap(), &b"a\nlast"[..], Rules::NONE, 1, &Progress::default()).unwrap();
         assert_eq!(r.secret.as_deref(), Some(&b"last"[..]));
+    }
+
+    #[test]
+    fn the_empty_secret_is_tried_first() {
+        // What the kid-traversal forgery signs with: no line of any list can be empty.
+        let t = token("HS256", b"placeholder", &json!({"sub": "x"}));
+        let empty = aws_lc_rs::hmac::sign(
+            &aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, b""),
+            t.signatures[0].signing_input(),
+        );
+        let target = Target::new(HmacAlg::HS256, t.signatures[0].signing_input().to_vec(), empty.as_ref().to_vec());
+        let progress = Progress::default();
+        let r = crack(&target.unwrap(), &b"\n\n\r\n"[..], Rules::ALL, 3, &progress).unwrap();
+        assert_eq!((r.secret.as_deref(), r.candidates, r.per_thread.as_slice()), (Some(&b""[..]), 1, &[1, 0, 0][..]));
+        assert!(progress.found.load(Ordering::Relaxed));
+        for alg in ["HS384", "HS512"] {
+            let t = token(alg, b"k", &json!({}));
+            let a = if alg == "HS384" { aws_lc_rs::hmac::HMAC_SHA384 } else { aws_lc_rs::hmac::HMAC_SHA512 };
+            let mac = aws_lc_rs::hmac::sign(&aws_lc_rs::hmac::Key::new(a, b""), t.signatures[0].signing_input());
+            let target = Target::new(
+                HmacAlg::from_name(alg).unwrap(),
+                t.signatures[0].signing_input().to_vec(),
+                mac.as_ref().to_vec(),
+            )
+            .unwrap();
+            assert_eq!(crack_bundled(&target, Rules::NONE, 1, &Progress::default()).unwrap().secret, Some(Vec::new()));
+        }
     }
 
     #[test]
@@ -552,7 +600,7 @@ mod tests {
         // "abc": as written = lower, so 3 distinct cases; "A1": upper = as written, lower and
         // capitalised "a1"/"A1" leave 2 distinct cases ("A1", "a1").
         let per_case = 1 + 110 + u64::from(RULE_YEARS.end() - RULE_YEARS.start() + 1);
-        assert_eq!(r.candidates, per_case * (3 + 2));
+        assert_eq!(r.candidates, 1 + per_case * (3 + 2), "the empty secret, then the variants");
         let target = Target::from_token(&token("HS256", b"admin07", &json!({}))).unwrap();
         let digits = Rules { digits: true, ..Rules::NONE };
         let r = crack(&target, &b"admin\n"[..], digits, 1, &Progress::default()).unwrap();
@@ -631,7 +679,7 @@ mod tests {
         list.push(b'\n');
         list.extend(vec![b'z'; MAX_CANDIDATE_BYTES + 1]);
         let r = found_in(b"not-there", &list[..]);
-        assert_eq!((r.candidates, r.skipped_lines), (1, 2));
+        assert_eq!((r.candidates, r.skipped_lines), (2, 2), "the empty secret and the limit line");
     }
 
     #[test]
@@ -704,10 +752,10 @@ mod tests {
             assert_eq!(r.per_thread.len(), threads, "--threads is honoured");
             assert_eq!(progress.candidates.load(Ordering::Relaxed), r.candidates);
             if threads == 1 {
-                assert_eq!(r.candidates, 1_000_000, "every line tested once");
+                assert_eq!(r.candidates, 1_000_001, "the empty secret, then every line once");
             } else {
                 // The others stop mid-chunk once the last line is found.
-                assert!(r.candidates <= 1_000_000 && r.candidates > 900_000, "{}", r.candidates);
+                assert!(r.candidates <= 1_000_001 && r.candidates > 900_000, "{}", r.candidates);
             }
             assert_eq!(progress.bytes.load(Ordering::Relaxed), std::fs::metadata(&path).unwrap().len());
             if threads > 1 {
