@@ -161,8 +161,15 @@ fn crack_finds_reports_and_refuses() {
     assert_eq!(code(&o), 0);
     let v = json_out(&o);
     let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
-    assert_eq!(keys, ["found", "secret", "candidates", "elapsed_ms", "candidates_per_second"]);
+    assert_eq!(
+        keys,
+        ["found", "secret", "candidates", "elapsed_ms", "candidates_per_second", "secret_hex", "secret_base64url"]
+    );
     assert_eq!((v["found"].as_bool(), v["secret"].as_str()), (Some(true), Some("changeme")));
+    assert_eq!(
+        (v["secret_hex"].as_str(), v["secret_base64url"].as_str()),
+        (Some("6368616e67656d65"), Some("Y2hhbmdlbWU"))
+    );
     assert!(v["candidates"].as_u64().unwrap() >= 1);
     // Not found: exit 1, secret null.
     let strong = hs(&[0x42; 32], "HS512", &clean_claims());
@@ -170,6 +177,7 @@ fn crack_finds_reports_and_refuses() {
     assert_eq!(code(&o), 1);
     let v = json_out(&o);
     assert_eq!((v["found"].as_bool(), v["secret"].is_null()), (Some(false), true));
+    assert!(v["secret_hex"].is_null() && v["secret_base64url"].is_null());
     let lines = tokenbench::core::crack::BUNDLED_WORDLIST.lines().filter(|l| !l.is_empty()).count() as u64;
     assert_eq!(v["candidates"].as_u64(), Some(lines + 1), "the empty secret, then every bundled line");
     // Rules: "Changeme2024" from "changeme".
@@ -249,6 +257,33 @@ fn crack_reads_a_slow_pipe_and_skips_only_overlong_lines() {
     assert_eq!((code(&o), stdout(&o).as_str()), (0, "secret-after-the-zeros\n"));
     assert!(String::from_utf8_lossy(&o.stderr).contains("skipped 1 line(s) longer than 65536 bytes"));
     std::fs::remove_file(path).unwrap();
+}
+
+#[test]
+fn a_secret_that_is_not_plain_text_is_printed_in_hex_and_feeds_back() {
+    let list = temp("binary-list.txt");
+    let secrets: [&[u8]; 3] = [&[0xff, 0xe1, 0x00, b'a'], b"esc\x1b]0;x\x07", "rtl\u{202e}txt".as_bytes()];
+    std::fs::write(&list, [b"nope\n", secrets[0], b"\n", secrets[1], b"\n", secrets[2], b"\n"].concat()).unwrap();
+    for secret in secrets {
+        let t = hs(secret, "HS256", &clean_claims());
+        let o = run(&["crack", "--wordlist", list.to_str().unwrap(), &t]);
+        let hex = tokenbench::core::crack::to_hex(secret);
+        assert_eq!((code(&o), stdout(&o)), (0, format!("hex:{hex}\n")));
+        let b64 = encode_b64url(secret);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(&format!("--secret-base64 {b64}")), "{err}");
+        let o = run(&["crack", "--json", "--wordlist", list.to_str().unwrap(), &t]);
+        let v = json_out(&o);
+        assert_eq!(v["secret"], format!("hex:{hex}"));
+        assert_eq!(
+            (v["secret_hex"].as_str(), v["secret_base64url"].as_str()),
+            (Some(hex.as_str()), Some(b64.as_str()))
+        );
+        // What was printed verifies the token.
+        let o = run(&["verify", "--at", AT, "--secret-base64", v["secret_base64url"].as_str().unwrap(), &t]);
+        assert_eq!(code(&o), 0, "{}", stdout(&o));
+    }
+    std::fs::remove_file(list).unwrap();
 }
 
 fn forge(args: &[&str]) -> Output {

@@ -25,7 +25,8 @@ pub struct CrackArgs {
     /// Worker threads, 1 to 256 (default: every core).
     #[arg(long, value_name = "N", value_parser = parse_threads)]
     pub threads: Option<usize>,
-    /// Print `{"found", "secret", "candidates", "elapsed_ms", "candidates_per_second"}`.
+    /// Print `{"found", "secret", "candidates", "elapsed_ms", "candidates_per_second",
+    /// "secret_hex", "secret_base64url"}`.
     #[arg(long)]
     pub json: bool,
     /// The token, `-` for stdin, or `@FILE`.
@@ -74,6 +75,7 @@ pub(super) fn crack_cmd(args: &CrackArgs) -> Result<u8, Error> {
         Err(e) => return Ok(unusable(&e)),
     };
     let secret = report.secret_text();
+    let exact = report.secret.as_deref();
     if args.json {
         let value = json!({
             "found": secret.is_some(),
@@ -81,6 +83,8 @@ pub(super) fn crack_cmd(args: &CrackArgs) -> Result<u8, Error> {
             "candidates": report.candidates,
             "elapsed_ms": u64::try_from(report.elapsed.as_millis()).unwrap_or(u64::MAX),
             "candidates_per_second": report_rate_u64(report.rate()),
+            "secret_hex": exact.map(crack::to_hex),
+            "secret_base64url": exact.map(token::encode_b64url),
         });
         out_json(&value);
     } else {
@@ -91,12 +95,21 @@ pub(super) fn crack_cmd(args: &CrackArgs) -> Result<u8, Error> {
             report.rate(),
             if threads == 1 { "" } else { "s" }
         );
-        match &secret {
-            Some(s) => {
+        match (&secret, exact) {
+            (Some(s), Some(bytes)) => {
                 out(&format!("{}\n", visible(s)));
                 eprintln!("tokenbench: found the {} secret: {stats}", target.alg.name());
+                if bytes.is_empty() {
+                    eprintln!("tokenbench: the secret is EMPTY (zero bytes): the line above is empty");
+                } else if !crack::secret_is_text(bytes) {
+                    eprintln!(
+                        "tokenbench: the secret is not plain text, so it is shown in hex; give it back as \
+                         --secret-base64 {}",
+                        token::encode_b64url(bytes)
+                    );
+                }
             }
-            None => eprintln!("tokenbench: not found: {stats}"),
+            _ => eprintln!("tokenbench: not found: {stats}"),
         }
         if report.skipped_lines > 0 {
             eprintln!(

@@ -278,7 +278,10 @@ fn weak_secret(token: &Token, opts: &TokenAuditOptions<'_>, out: &mut Vec<Findin
         out.push(finding(
             "weak-secret",
             Severity::High,
-            format!("the HMAC secret is {:?} ({how}): anyone with a wordlist can mint tokens", lossy(secret)),
+            format!(
+                "the HMAC secret is {:?} ({how}): anyone with a wordlist can mint tokens",
+                crack::secret_display(secret)
+            ),
             "RFC 8725 §3.5",
         ));
         return Ok(());
@@ -303,17 +306,13 @@ fn weak_secret(token: &Token, opts: &TokenAuditOptions<'_>, out: &mut Vec<Findin
         } else {
             format!(
                 "the HMAC secret is {:?}, found in {list} after {} guesses: anyone can mint tokens",
-                lossy(&secret),
+                crack::secret_display(&secret),
                 report.candidates
             )
         };
         out.push(finding("weak-secret", Severity::High, message, "RFC 8725 §3.5"));
     }
     Ok(())
-}
-
-fn lossy(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 fn header_findings(token: &Token, out: &mut Vec<Finding>) {

@@ -293,11 +293,39 @@ impl CrackReport {
         if secs > 0.0 { self.candidates as f64 / secs } else { 0.0 }
     }
 
-    /// The secret as text (lossy for non-UTF-8 bytes).
+    /// The secret as [`secret_display`] shows it.
     #[must_use]
     pub fn secret_text(&self) -> Option<String> {
-        self.secret.as_ref().map(|s| String::from_utf8_lossy(s).into_owned())
+        self.secret.as_deref().map(secret_display)
     }
+}
+
+/// A recovered secret as it can be printed and typed back: the text itself when it is UTF-8
+/// without control, bidirectional or invisible characters, else `hex:` and its bytes in
+/// lowercase hex (`hex:ffe1…`; a text that itself starts with `hex:` is shown in hex too, so
+/// the form never misleads). The exact bytes are [`CrackReport::secret`].
+#[must_use]
+pub fn secret_display(secret: &[u8]) -> String {
+    match std::str::from_utf8(secret) {
+        Ok(text) if !text.starts_with("hex:") && !text.chars().any(crate::core::text::is_hostile) => text.to_owned(),
+        _ => format!("hex:{}", to_hex(secret)),
+    }
+}
+
+/// True when [`secret_display`] shows the secret's exact text (not its hex).
+#[must_use]
+pub fn secret_is_text(secret: &[u8]) -> bool {
+    !secret_display(secret).starts_with("hex:")
+}
+
+/// Lowercase hex of `bytes`.
+#[must_use]
+pub fn to_hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
 }
 
 /// Runs the crack on `threads` workers over the lines of `reader`; returns when the secret is
@@ -822,6 +850,19 @@ mod tests {
             assert_eq!(report.per_thread.len(), 2);
             assert!(report.per_thread.iter().all(|n| *n > 0), "{:?}", report.per_thread);
         }
+    }
+
+    #[test]
+    fn secrets_are_shown_as_text_only_when_text_is_safe() {
+        assert_eq!(secret_display(b"changeme"), "changeme");
+        assert_eq!(secret_display("caf\u{e9}".as_bytes()), "caf\u{e9}");
+        assert_eq!(secret_display(b""), "");
+        assert_eq!(secret_display(&[0xff, 0xe1, 0x00, b'a']), "hex:ffe10061");
+        assert_eq!(secret_display(b"a\x1b]0;x\x07"), "hex:611b5d303b7807");
+        assert_eq!(secret_display("x\u{202e}y".as_bytes()), "hex:78e280ae79");
+        assert_eq!(secret_display(b"a\nb"), "hex:610a62");
+        assert_eq!(secret_display(b"hex:41"), "hex:6865783a3431", "never mistaken for the byte 0x41");
+        assert!(secret_is_text(b"ok") && !secret_is_text(&[0xff]));
     }
 
     #[test]

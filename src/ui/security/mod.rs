@@ -179,7 +179,7 @@ fn found_secret_row(ui: &mut Ui, secret: &[u8], out: &mut Vec<Command>) {
             ui.label(RichText::new("weak-secret").monospace().strong());
             ui.label(format!(
                 "the HMAC secret is {:?}: recovered from a wordlist, so anyone can mint tokens",
-                String::from_utf8_lossy(secret)
+                crack::secret_display(secret)
             ));
             if ui.button("Add as a key").on_hover_text("Add the recovered secret to the key list").clicked() {
                 out.push(cmd(SecurityCommand::AddFoundSecret));
@@ -641,6 +641,42 @@ mod tests {
         h.run();
         assert_eq!(h.state().state.keys.len(), 1);
         assert!(h.state().state.verification.as_ref().unwrap().valid, "the recovered secret verifies the token");
+    }
+
+    #[test]
+    fn a_binary_secret_is_shown_in_hex_and_added_as_its_bytes() {
+        use crate::core::keys::{SecretEncoding, load_secret};
+        let secret = [0xff, 0xe1, 0x00, b'a'];
+        let key = load_secret(&secret, SecretEncoding::Raw, "t").unwrap();
+        let claims = serde_json::json!({"sub": "x", "exp": 4_000_000_000u64});
+        let t = crate::core::sign::sign(
+            &crate::core::token::JsonObject::new(),
+            claims.as_object().unwrap(),
+            "HS256",
+            &key,
+        )
+        .unwrap();
+        let path = std::env::temp_dir().join(format!("tokenbench-ui-binary-{}.txt", std::process::id()));
+        std::fs::write(&path, [&b"a\n"[..], &secret, b"\n"].concat()).unwrap();
+        let mut platform = FakePlatform::default();
+        platform.picks.push_back(vec![path.clone()]);
+        let mut h = app(platform);
+        h.state_mut().apply(vec![Command::SetToken(t)]);
+        open_security(&mut h);
+        h.get_by_label("Crack the secret").click();
+        h.run();
+        h.get_by_label("Choose a wordlist…").click();
+        h.run();
+        h.get_by_label("Start cracking").click();
+        h.step();
+        run_until(&mut h, |a| !a.state.security.busy());
+        assert!(h.query_all_by_label_contains("\"hex:ffe10061\"").next().is_some(), "shown in hex, never lossy");
+        h.get_by_label("Add as a key").click();
+        h.run();
+        let keys = h.state().state.keys.keys();
+        assert_eq!(keys[0].material, crate::core::keys::KeyMaterial::Oct { k: secret.to_vec() }, "the exact bytes");
+        assert!(h.state().state.verification.as_ref().unwrap().valid);
+        std::fs::remove_file(path).unwrap();
     }
 
     #[test]
