@@ -336,6 +336,16 @@ fn forge_json_set_values_and_missing_key() {
     assert_eq!(code(&forge(&["--attack", "bogus", &rs])), 2);
     assert_eq!(code(&forge(&["--attack", "tamper", "--set", "novalue", &rs])), 2);
     assert_eq!(code(&forge(&["--attack", "confusion", "--key", "/nonexistent.pem", &rs])), 2);
+    // The confusion attack with the HMAC secret file of an HS token would just re-sign it.
+    let secret_file = asset("hs256-secret.bin");
+    let t = hs(&std::fs::read(&secret_file).unwrap(), "HS256", &clean_claims());
+    let o = forge(&["--attack", "confusion", "--key", secret_file.to_str().unwrap(), &t]);
+    assert_eq!(code(&o), 2, "{}", stdout(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("keys HMAC with a public key's bytes; give the RS/ES/EdDSA"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     // Bounded like every key input: a device is refused after 10 MiB, a huge sparse file from its size.
     let o = forge(&["--attack", "confusion", "--key", "/dev/zero", &rs]);
     assert_eq!(code(&o), 2);

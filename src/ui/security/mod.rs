@@ -649,13 +649,9 @@ mod tests {
         let secret = [0xff, 0xe1, 0x00, b'a'];
         let key = load_secret(&secret, SecretEncoding::Raw, "t").unwrap();
         let claims = serde_json::json!({"sub": "x", "exp": 4_000_000_000u64});
-        let t = crate::core::sign::sign(
-            &crate::core::token::JsonObject::new(),
-            claims.as_object().unwrap(),
-            "HS256",
-            &key,
-        )
-        .unwrap();
+        let t =
+            crate::core::sign::sign(&crate::core::token::JsonObject::new(), claims.as_object().unwrap(), "HS256", &key)
+                .unwrap();
         let path = std::env::temp_dir().join(format!("tokenbench-ui-binary-{}.txt", std::process::id()));
         std::fs::write(&path, [&b"a\n"[..], &secret, b"\n"].concat()).unwrap();
         let mut platform = FakePlatform::default();
