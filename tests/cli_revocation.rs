@@ -201,6 +201,44 @@ fn scenario_from_stdin_and_at_scale() {
 }
 
 #[test]
+fn scale_inputs_beyond_the_models_ranges_exit_2_naming_the_flag() {
+    let logout = scenario_path("logout.json");
+    let base = ["--scenario", logout.to_str().unwrap(), "--json", "--scale"];
+    for (flag, value) in [
+        ("--revocations-per-day", "1e308"),
+        ("--revocations-per-day", "inf"),
+        ("--revocations-per-day", "NaN"),
+        ("--requests-per-second", "1e300"),
+        ("--requests-per-second", "-5"),
+        ("--users", "0"),
+        ("--users", "5"),
+        ("--users", "18446744073709551615"),
+    ] {
+        let o = run(&[&base[..], &[flag, value]].concat());
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{flag} {value}: {err}");
+        assert!(
+            err.contains(&format!("tokenbench: {flag}:")) || err.contains(&format!("'{flag}")),
+            "{flag} {value}: {err}"
+        );
+    }
+    // The largest inputs give finite figures, none null.
+    let o = run(&[
+        &base[..],
+        &["--users", "10000000000", "--active-users", "10000000000", "--requests-per-second", "1e9"],
+        &["--revocations-per-day", "1e10"],
+    ]
+    .concat());
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    for row in v["scale"]["strategies"].as_array().unwrap() {
+        for k in ["entries", "bytes", "lookups_per_second"] {
+            assert!(row[k].as_f64().is_some_and(f64::is_finite), "{k}: {row}");
+        }
+    }
+}
+
+#[test]
 fn bad_scenario_files_exit_2_naming_the_member() {
     let dir = std::env::temp_dir().join(format!("tokenbench-scenarios-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

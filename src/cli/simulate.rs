@@ -73,10 +73,10 @@ pub struct RevocationArgs {
     #[arg(long, value_name = "N", requires = "scale")]
     pub active_users: Option<u64>,
     /// At scale: authenticated requests per second [default: the scenario's, or 5000].
-    #[arg(long, value_name = "N", requires = "scale")]
+    #[arg(long, value_name = "N", requires = "scale", allow_hyphen_values = true)]
     pub requests_per_second: Option<f64>,
     /// At scale: revocations per day [default: the scenario's, or 20000].
-    #[arg(long, value_name = "N", requires = "scale")]
+    #[arg(long, value_name = "N", requires = "scale", allow_hyphen_values = true)]
     pub revocations_per_day: Option<f64>,
 }
 
@@ -107,6 +107,14 @@ fn revocation(args: &RevocationArgs) -> Result<u8, Error> {
         inputs.requests_per_second = args.requests_per_second.unwrap_or(inputs.requests_per_second);
         inputs.revocations_per_day = args.revocations_per_day.unwrap_or(inputs.revocations_per_day);
         if let Err(e) = inputs.validate() {
+            // Fewer users than signed-in users: the flag the user gave is the one at fault.
+            if e.field == "scale.active_users" && args.users.is_some() && args.active_users.is_none() {
+                return Ok(usage(&format!(
+                    "--users: {} is fewer than the {} signed-in users (--active-users, from the scenario or the \
+                     default)",
+                    inputs.users, inputs.active_users
+                )));
+            }
             return Ok(usage(&flag_error(&e)));
         }
         scenario.scale = Some(inputs);

@@ -437,6 +437,38 @@ fn scale_follows_the_issues_rules() {
     assert!(series[0].points.iter().all(|p| p[1] == 100.0), "sessions do not depend on token-ttl");
 }
 
+#[test]
+fn scale_inputs_stay_in_ranges_where_every_figure_is_finite() {
+    let mut s = Scenario::example(L);
+    s.token_ttl = MAX_TIME;
+    s.access_ttl = 1;
+    let largest = ScaleInputs {
+        users: MAX_SCALE_USERS,
+        active_users: MAX_SCALE_USERS,
+        requests_per_second: MAX_REQUESTS_PER_SECOND,
+        revocations_per_day: MAX_REVOCATIONS_PER_DAY,
+    };
+    assert_eq!(largest.validate(), Ok(()));
+    s.scale = Some(largest);
+    for r in at_scale(&s) {
+        assert!(r.entries.is_finite() && r.bytes.is_finite() && r.lookups_per_second.is_finite(), "{r:?}");
+    }
+    for series in series_against_token_ttl(&s, 20) {
+        assert!(series.points.iter().flatten().all(|v| v.is_finite()), "{:?}", series.strategy);
+    }
+    for (bad, field) in [
+        (ScaleInputs { revocations_per_day: 1e308, ..largest }, "scale.revocations_per_day"),
+        (ScaleInputs { revocations_per_day: f64::INFINITY, ..largest }, "scale.revocations_per_day"),
+        (ScaleInputs { requests_per_second: MAX_REQUESTS_PER_SECOND * 2.0, ..largest }, "scale.requests_per_second"),
+        (ScaleInputs { requests_per_second: f64::NAN, ..largest }, "scale.requests_per_second"),
+        (ScaleInputs { requests_per_second: -1.0, ..largest }, "scale.requests_per_second"),
+        (ScaleInputs { users: MAX_SCALE_USERS + 1, ..largest }, "scale.users"),
+        (ScaleInputs { users: 0, active_users: 0, ..largest }, "scale.users"),
+    ] {
+        assert_eq!(bad.validate().unwrap_err().field, field, "{bad:?}");
+    }
+}
+
 /// The literal reading of the contract for jwt-refresh, token by token, with no formula.
 fn refresh_accepted_until_by_enumeration(login: i64, ttl: i64, access: i64, leeway: i64, at: i64) -> i64 {
     let mut until = at;
