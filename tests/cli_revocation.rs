@@ -257,6 +257,32 @@ fn bad_scenario_files_exit_2_naming_the_member() {
         assert_eq!(o.status.code(), Some(2), "{err}");
         assert!(err.contains(words) && err.contains(&format!("bad-{i}.json")), "{err}");
     }
+    // A repeated member is an error naming it, never a silent last-wins; null is no default.
+    for (text, words) in [
+        (SAMPLES[0].1.replace("\"leeway\": 0", "\"leeway\": 0, \"leeway\": 900"), "leeway: duplicate member"),
+        (SAMPLES[0].1.replace("\"at\": 1700001020", "\"at\": 1700001020, \"at\": 1"), "event.at: duplicate member"),
+        (SAMPLES[0].1.replace("\"leeway\": 0", "\"leeway\": null"), "leeway: must be a number of seconds, found null"),
+    ] {
+        let path = dir.join("dup.json");
+        std::fs::write(&path, text).unwrap();
+        let o = run(&["--scenario", path.to_str().unwrap()]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains(words), "{err}");
+    }
+    // The --scale flags apply before the file is judged: a flag fixes what the file gets wrong.
+    let path = dir.join("few-users.json");
+    std::fs::write(&path, SAMPLES[0].1.replace("\"users\": 1000000", "\"users\": 10")).unwrap();
+    assert_eq!(run(&["--scenario", path.to_str().unwrap()]).status.code(), Some(2));
+    let o = run(&["--scenario", path.to_str().unwrap(), "--scale", "--users", "2000000"]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    // Files up to 10 MiB, like every input (2 MiB of whitespace before the scenario).
+    let path = dir.join("padded.json");
+    std::fs::write(&path, format!("{}{}", " ".repeat(2 << 20), SAMPLES[0].1)).unwrap();
+    assert_eq!(run(&["--scenario", path.to_str().unwrap()]).status.code(), Some(0));
+    let o = run(&["--scenario", "/dev/zero"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("larger than"));
     let o = run(&["--scenario", "/nonexistent/scenario.json"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("cannot read /nonexistent/scenario.json"));

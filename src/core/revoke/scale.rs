@@ -120,7 +120,7 @@ impl ScaleInputs {
             requests_per_second: rate("requests_per_second", d.requests_per_second)?,
             revocations_per_day: rate("revocations_per_day", d.revocations_per_day)?,
         };
-        inputs.validate()?;
+        // Checked with the scenario (Scenario::validate), after any override.
         Ok(inputs)
     }
 

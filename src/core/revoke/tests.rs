@@ -415,6 +415,36 @@ fn bad_files_name_the_member() {
 }
 
 #[test]
+fn repeated_and_null_members_are_errors_naming_the_member() {
+    let good = SAMPLES[0].1;
+    for (pattern, replacement, field, words) in [
+        (r#""leeway": 0"#, r#""leeway": 0, "leeway": 600"#, "leeway", "duplicate member"),
+        (r#""at": 1700001020"#, r#""at": 1700001020, "at": 1700009999"#, "event.at", "duplicate member"),
+        (r#""users": 1000000"#, r#""users": 1000000, "users": 5"#, "scale.users", "duplicate member"),
+        (r#""leeway": 0"#, r#""leeway": null"#, "leeway", "found null"),
+        (r#""at": 1700001020"#, r#""at": null"#, "event.at", "found null"),
+        (
+            r#""leeway": 0"#,
+            r#""lee\u001b]0;x\u0007\u202eway": 0"#,
+            "lee\\u{1b}]0;x\\u{7}\\u{202e}way",
+            "unknown member",
+        ),
+    ] {
+        assert!(good.contains(pattern), "{pattern}");
+        let e = Scenario::from_json(&good.replacen(pattern, replacement, 1)).unwrap_err();
+        assert_eq!(e.field, field, "{e}");
+        assert!(e.message.contains(words), "{e}");
+        assert!(!e.to_string().contains(['\u{1b}', '\u{7}', '\u{202e}']), "{e}");
+    }
+    // Rules between members wait for Scenario::validate, so overrides can come first.
+    let text = good.replacen(r#""active_users": 100000"#, r#""active_users": 2000000"#, 1);
+    let mut s = Scenario::from_json_unchecked(&text).unwrap();
+    assert_eq!(s.validate().unwrap_err().field, "scale.active_users");
+    s.scale = s.scale.map(|sc| ScaleInputs { users: 3_000_000, ..sc });
+    assert_eq!(s.validate(), Ok(()));
+}
+
+#[test]
 #[allow(clippy::float_cmp)] // exact by construction: small integers and their ratios
 fn scale_follows_the_issues_rules() {
     let mut s = Scenario::example(L);
