@@ -290,3 +290,22 @@ fn bad_scenario_files_exit_2_naming_the_member() {
     let o = run(&["--scenario", scenario_path("logout.json").to_str().unwrap(), "--token-ttl", "5"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn hostile_file_and_member_names_are_escaped_on_stderr() {
+    const HOSTILE: &str = "\u{1b}]0;pwned\u{7}\u{9b}31m\u{202e}gnp\n[HIGH  ] fake";
+    let dir = std::env::temp_dir().join(format!("tokenbench-hostile-scenario-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("s{HOSTILE}.json"));
+    let member = serde_json::to_string(HOSTILE).unwrap();
+    std::fs::write(&path, SAMPLES[0].1.replacen("\"leeway\"", &member, 1)).unwrap();
+    for p in [path.clone(), dir.join(format!("missing{HOSTILE}"))] {
+        let o = run(&["--scenario", p.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!err.contains(['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}']), "{err:?}");
+        assert_eq!(err.trim_end().lines().count(), 1, "one message, one line: {err:?}");
+        assert!(err.contains("pwned"), "{err}");
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}

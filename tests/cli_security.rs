@@ -375,3 +375,86 @@ fn hostile_token_text_never_reaches_the_terminal_raw() {
         }
     }
 }
+
+/// Every character a terminal obeys or a reader is fooled by, and a line feed followed by a
+/// fake finding.
+const HOSTILE: &str = "\u{1b}]0;pwned\u{7}\u{9b}31m\u{202e}gnp.exe\n[HIGH  ] fake-finding: trust me";
+
+/// Asserts text that reached the terminal carries none of [`HOSTILE`]'s characters raw.
+fn assert_clean(what: &str, text: &[u8]) {
+    let text = String::from_utf8_lossy(text);
+    for c in ['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}'] {
+        assert!(!text.contains(c), "{what}: U+{:04X} raw in {text:?}", u32::from(c));
+    }
+    assert!(!text.lines().any(|l| l.starts_with("[HIGH  ] fake")), "{what}: a forged line in {text:?}");
+}
+
+#[test]
+fn hostile_names_and_values_are_escaped_on_stdout_and_stderr() {
+    // The token's alg, echoed by crack's refusal.
+    let k = keys::load_secret(&[3; 32], SecretEncoding::Raw, "t").unwrap();
+    let mut header = obj(json!({"typ": "JWT"}));
+    let t = sign(&header, &clean_claims(), "HS256", &k).unwrap();
+    header.insert("alg".into(), json!(HOSTILE));
+    let parts: Vec<&str> = t.split('.').collect();
+    let evil_alg =
+        format!("{}.{}.{}", encode_b64url(serde_json::to_string(&header).unwrap().as_bytes()), parts[1], parts[2]);
+    let o = run(&["crack", &evil_alg]);
+    assert_eq!(code(&o), 2);
+    assert_clean("crack alg", &o.stderr);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("\\u{1b}]0;pwned"), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = run(&["audit", "--at", AT, &evil_alg]);
+    assert_clean("audit alg", &o.stdout);
+    // The kid (array form too) and a claim name.
+    let header = obj(json!({"kid": HOSTILE}));
+    let t = sign(&header, &obj(json!({HOSTILE: "4111 1111 1111 1111", "exp": 1_700_000_600})), "HS256", &k).unwrap();
+    for args in [vec!["audit", "--at", AT, &t], vec!["audit", "--json", "--at", AT, &t]] {
+        let o = run(&args);
+        assert_clean("audit kid", &o.stdout);
+        assert_clean("audit kid", &o.stderr);
+    }
+    // A cookie's name and value: the line feed in the name cannot start a finding line.
+    // (';' separates attributes, so the OSC sequence here ends its title with ',' instead.)
+    let h = HOSTILE.replace(';', ",");
+    let cookie = format!("Set-Cookie: sid{h}={h}; Expires={h}");
+    let o = run(&["audit", "--at", AT, "--cookie", &cookie]);
+    assert_eq!(code(&o), 1);
+    assert_clean("cookie", &o.stdout);
+    assert!(stdout(&o).lines().all(|l| l.starts_with('[')), "{}", stdout(&o));
+    let o = run(&["audit", "--cookie", HOSTILE]);
+    assert_eq!(code(&o), 2);
+    assert_clean("cookie error", &o.stderr);
+    // File names in errors.
+    let missing = format!("/nonexistent/{HOSTILE}");
+    for args in [
+        vec!["crack", "--wordlist", &missing, &t],
+        vec!["audit", "--wordlist", &missing, &t],
+        vec!["audit", "--key", &missing, &t],
+        vec!["verify", "--key", &missing, &t],
+        vec!["forge", "--attack", "confusion", "--key", &missing, &t],
+        vec!["decode", &format!("@{missing}")],
+        vec!["key", "inspect", &missing],
+    ] {
+        let o = run(&args);
+        assert_eq!(code(&o), 2, "{args:?}");
+        assert_clean(args[0], &o.stderr);
+        assert!(String::from_utf8_lossy(&o.stderr).contains("pwned"), "{args:?}: the name is shown, escaped");
+    }
+    // Clap's own errors echo the value.
+    for args in [
+        vec!["crack", "--threads", HOSTILE, &t],
+        vec!["forge", "--attack", HOSTILE, &t],
+        vec!["decode", "--bogus", HOSTILE],
+    ] {
+        let o = run(&args);
+        assert_eq!(code(&o), 2, "{args:?}");
+        assert_clean("clap", &o.stderr);
+    }
+    let o = run(&["crack", "--threads", HOSTILE, &t]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("invalid value") && err.contains("\\u{202e}"), "{err}");
+    // --help still prints as clap prints it, exit 0.
+    let o = run(&["crack", "--help"]);
+    assert_eq!(code(&o), 0);
+    assert!(stdout(&o).contains("--threads"));
+}

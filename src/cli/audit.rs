@@ -7,12 +7,12 @@ use std::path::PathBuf;
 use clap::Args;
 use serde_json::json;
 
-use super::{colour, out, out_json, read_token_arg, use_colour, write_stdout};
+use super::{colour, out, out_json, read_token_arg, say, use_colour, write_stdout};
 use crate::core::audit::{self, Finding, Severity, TokenAuditOptions};
 use crate::core::clock::system_now;
 use crate::core::error::Error;
 use crate::core::keys::{self, SecretEncoding};
-use crate::core::text::visible_lines;
+use crate::core::text::{visible, visible_lines};
 use crate::core::{limits, token};
 
 /// Arguments of `tokenbench audit`.
@@ -49,7 +49,7 @@ pub(super) fn audit_cmd(args: &AuditArgs) -> Result<u8, Error> {
         match audit::audit_cookie(line, now) {
             Ok((_, f)) => findings.extend(f),
             Err(reason) => {
-                eprintln!("tokenbench: --cookie: {reason}");
+                say(&format!("--cookie: {reason}"));
                 return Ok(2);
             }
         }
@@ -104,7 +104,9 @@ pub fn findings_text(findings: &[Finding]) -> String {
             Severity::Low => "LOW   ",
             Severity::Info => "INFO  ",
         };
-        let _ = writeln!(s, "[{tag}] {}: {} ({})", f.id, f.message, f.reference);
+        // One finding, one line: whatever a message quotes is escaped, line feeds included,
+        // so a cookie or claim name cannot start a line that looks like a finding.
+        let _ = writeln!(s, "[{tag}] {}: {} ({})", f.id, visible(&f.message), f.reference);
     }
     s
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 use serde_json::json;
 
-use super::{out, out_json, read_token_arg};
+use super::{out, out_json, read_token_arg, say};
 use crate::core::crack::{self, CrackError, Progress, Rules, Target};
 use crate::core::error::Error;
 use crate::core::text::visible;
@@ -54,7 +54,7 @@ fn parse_threads(text: &str) -> Result<usize, String> {
 
 /// Unusable input that is not a token or key error: said on stderr, exit 2.
 fn unusable(e: &CrackError) -> u8 {
-    eprintln!("tokenbench: {e}");
+    say(&e.to_string());
     2
 }
 
@@ -98,25 +98,20 @@ pub(super) fn crack_cmd(args: &CrackArgs) -> Result<u8, Error> {
         match (&secret, exact) {
             (Some(s), Some(bytes)) => {
                 out(&format!("{}\n", visible(s)));
-                eprintln!("tokenbench: found the {} secret: {stats}", target.alg.name());
+                say(&format!("found the {} secret: {stats}", target.alg.name()));
                 if bytes.is_empty() {
-                    eprintln!("tokenbench: the secret is EMPTY (zero bytes): the line above is empty");
+                    say("the secret is EMPTY (zero bytes): the line above is empty");
                 } else if !crack::secret_is_text(bytes) {
-                    eprintln!(
-                        "tokenbench: the secret is not plain text, so it is shown in hex; give it back as \
-                         --secret-base64 {}",
+                    say(&format!(
+                        "the secret is not plain text, so it is shown in hex; give it back as --secret-base64 {}",
                         token::encode_b64url(bytes)
-                    );
+                    ));
                 }
             }
-            _ => eprintln!("tokenbench: not found: {stats}"),
+            _ => say(&format!("not found: {stats}")),
         }
         if report.skipped_lines > 0 {
-            eprintln!(
-                "tokenbench: skipped {} line(s) longer than {} bytes",
-                report.skipped_lines,
-                crack::MAX_CANDIDATE_BYTES
-            );
+            say(&format!("skipped {} line(s) longer than {} bytes", report.skipped_lines, crack::MAX_CANDIDATE_BYTES));
         }
     }
     Ok(u8::from(secret.is_none()))

@@ -142,7 +142,7 @@ fn revocation(args: &RevocationArgs) -> Result<u8, Error> {
 
 /// Prints a usage error; exit code 2.
 fn usage(message: &str) -> u8 {
-    eprintln!("tokenbench: {message}");
+    super::say(message);
     2
 }
 

@@ -246,7 +246,7 @@ pub fn audit_token(token: &Token, opts: &TokenAuditOptions<'_>) -> Result<Vec<Fi
         out.push(finding(
             "symmetric-alg",
             Severity::Info,
-            format!("{alg} is symmetric: every service that can verify this token can also mint new ones"),
+            format!("{alg:?} is symmetric: every service that can verify this token can also mint new ones"),
             "RFC 7518 §3.2, RFC 8725 §2.1",
         ));
     }
@@ -826,7 +826,7 @@ pub fn audit_cookie(line: &str, now: UnixSeconds) -> Result<(Cookie, Vec<Finding
         out.push(finding(
             "cookie-no-httponly",
             Severity::Medium,
-            format!("{name} lacks HttpOnly: any script on the page (an XSS) can read it with document.cookie"),
+            format!("{name:?} lacks HttpOnly: any script on the page (an XSS) can read it with document.cookie"),
             "RFC 6265 §4.1.2.6, OWASP Session Management Cheat Sheet",
         ));
     }
@@ -834,7 +834,7 @@ pub fn audit_cookie(line: &str, now: UnixSeconds) -> Result<(Cookie, Vec<Finding
         out.push(finding(
             "cookie-no-secure",
             Severity::Medium,
-            format!("{name} lacks Secure: the browser also sends it over plain http://, where anyone on the network reads it"),
+            format!("{name:?} lacks Secure: the browser also sends it over plain http://, where anyone on the network reads it"),
             "RFC 6265 §4.1.2.5, OWASP Session Management Cheat Sheet",
         ));
     }
@@ -843,7 +843,7 @@ pub fn audit_cookie(line: &str, now: UnixSeconds) -> Result<(Cookie, Vec<Finding
             "cookie-samesite-none-insecure",
             Severity::Medium,
             format!(
-                "{name} has SameSite=None without Secure: current browsers drop it, older ones send it on every \
+                "{name:?} has SameSite=None without Secure: current browsers drop it, older ones send it on every \
                  cross-site request over plain HTTP"
             ),
             "RFC 6265bis §5.4.7, OWASP",
@@ -852,7 +852,7 @@ pub fn audit_cookie(line: &str, now: UnixSeconds) -> Result<(Cookie, Vec<Finding
             "cookie-no-samesite",
             Severity::Low,
             format!(
-                "{name} has no SameSite: cross-site requests may carry it (CSRF), depending on the browser's default"
+                "{name:?} has no SameSite: cross-site requests may carry it (CSRF), depending on the browser's default"
             ),
             "RFC 6265bis §8.8, OWASP CSRF Prevention Cheat Sheet",
         )),
@@ -865,7 +865,7 @@ pub fn audit_cookie(line: &str, now: UnixSeconds) -> Result<(Cookie, Vec<Finding
             "cookie-long-lived",
             Severity::Medium,
             format!(
-                "{name} is kept for {}: a stolen copy stays useful that long unless the server ends the session",
+                "{name:?} is kept for {}: a stolen copy stays useful that long unless the server ends the session",
                 human_duration(life)
             ),
             "OWASP Session Management Cheat Sheet (session expiration)",
@@ -876,7 +876,7 @@ pub fn audit_cookie(line: &str, now: UnixSeconds) -> Result<(Cookie, Vec<Finding
             "cookie-bad-expires",
             Severity::Low,
             format!(
-                "{name}'s Expires={bad:?} is not a date browsers can read, so they ignore it{}: if a lifetime was \
+                "{name:?}'s Expires={bad:?} is not a date browsers can read, so they ignore it{}: if a lifetime was \
                  meant, it is not the one the browser applies",
                 if c.max_age.is_some() { " (Max-Age decides here)" } else { " and keep the cookie for the session" }
             ),
@@ -889,7 +889,7 @@ pub fn audit_cookie(line: &str, now: UnixSeconds) -> Result<(Cookie, Vec<Finding
             out.push(finding(
                 "session-id-short",
                 Severity::Medium,
-                format!("{name}'s value has about {bits:.0} bits of entropy; a session id needs at least 128 to resist guessing"),
+                format!("{name:?}'s value has about {bits:.0} bits of entropy; a session id needs at least 128 to resist guessing"),
                 "OWASP Session Management Cheat Sheet (session ID entropy)",
             ));
         }
@@ -897,7 +897,7 @@ pub fn audit_cookie(line: &str, now: UnixSeconds) -> Result<(Cookie, Vec<Finding
             out.push(finding(
                 "session-id-low-entropy",
                 Severity::High,
-                format!("{name}'s value is predictable: {why}; an attacker can guess other users' sessions"),
+                format!("{name:?}'s value is predictable: {why}; an attacker can guess other users' sessions"),
                 "OWASP Session Management Cheat Sheet, CWE-330",
             ));
         }
@@ -1218,8 +1218,16 @@ mod tests {
                 }
             }
             let t = hostile_token(&alg, &a, &b, &c);
-            let _ = audit_token(&t, &TokenAuditOptions { now: NOW, skip_wordlist: true, ..Default::default() });
-            let _ = audit(&t);
+            let mut all = audit_token(&t, &TokenAuditOptions { now: NOW, skip_wordlist: true, ..Default::default() })
+                .unwrap();
+            all.extend(audit(&t));
+            if let Ok((_, f)) = audit_cookie(&format!("{a}{b}={c}; Expires={b}"), NOW) {
+                all.extend(f);
+            }
+            // Untrusted text is quoted with escapes: a finding is one line, whatever it quotes.
+            for f in &all {
+                proptest::prop_assert!(!f.message.chars().any(crate::core::text::is_hostile), "{f:?}");
+            }
         }
     }
 }

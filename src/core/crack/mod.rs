@@ -120,7 +120,7 @@ impl HmacAlg {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CrackError {
     /// Only HMAC tokens have a secret to guess.
-    #[error("only HS256, HS384 and HS512 tokens can be cracked; this token's alg is {0}")]
+    #[error("only HS256, HS384 and HS512 tokens can be cracked; this token's alg is {0:?}")]
     NotHmac(String),
     /// A JWE or a token without a signature.
     #[error("the token has no JWS signature to test candidates against")]

@@ -153,7 +153,7 @@ fn audit_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
         }
         Some(Ok((cookie, findings))) => {
             ui.label(format!(
-                "{}: HttpOnly {}, Secure {}, SameSite {:?}, kept for {}; value of {} characters, about {:.0} bits",
+                "{:?}: HttpOnly {}, Secure {}, SameSite {:?}, kept for {}; value of {} characters, about {:.0} bits",
                 cookie.name,
                 yes_no(cookie.http_only),
                 yes_no(cookie.secure),
