@@ -290,6 +290,10 @@ fn exit_2_for_unusable_arguments() {
     refused(&strs(&with(&["--token", junk.to_str().unwrap()])), "does not hold a token");
     let binary = temp("binary.jwt", &[0xff, 0xfe, 0x00, 0x01]);
     refused(&strs(&with(&["--token", binary.to_str().unwrap()])), "not UTF-8");
+    refused(
+        &["--mode", "session", "--servers", "2", "--users", "2", "--requests", "1000000000000"],
+        "--requests 1000000000000 is more than the 10000000000 requests the model runs (10^10, about a minute",
+    );
     // clap's own usage errors are exit 2 too.
     refused(&["--mode", "session", "--servers", "-1", "--users", "2", "--requests", "2"], "--servers");
     refused(&["--mode", "cookie", "--servers", "2", "--users", "2", "--requests", "2"], "--mode");
