@@ -124,6 +124,23 @@ fn audit_uses_the_given_wordlist_and_loaded_secrets() {
 }
 
 #[test]
+fn audit_judges_the_strength_of_the_keys_given() {
+    let rs = sign(&obj(json!({"typ": "JWT"})), &clean_claims(), "RS256", &key("rsa2048-pkcs8.pem")).unwrap();
+    let o = run(&["audit", "--json", "--at", AT, "--key", asset("rsa1024-pkcs8.pem").to_str().unwrap(), &rs]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    let f = &json_out(&o)["findings"][0];
+    assert_eq!((f["id"].as_str(), f["severity"].as_str()), (Some("weak-key"), Some("high")));
+    let o = run(&["audit", "--at", AT, "--key", asset("rsa2048-spki.pem").to_str().unwrap(), &rs]);
+    assert_eq!((code(&o), stdout(&o).as_str()), (0, "No findings.\n"));
+    // A secret says nothing about an RS256 token: a note, exit 0.
+    let o = run(&["audit", "--json", "--at", AT, "--secret", "short", &rs]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    let f = &json_out(&o)["findings"];
+    assert_eq!(f.as_array().unwrap().len(), 1);
+    assert_eq!((f[0]["id"].as_str(), f[0]["severity"].as_str()), (Some("key-not-used"), Some("info")));
+}
+
+#[test]
 fn audit_cookie_checks() {
     let good = "Set-Cookie: __Host-sid=Qk7yX2m9V1pZ8rT4wL0nC3hJ6dF5sA2e; Path=/; Secure; HttpOnly; SameSite=Strict";
     let o = run(&["audit", "--json", "--cookie", good]);

@@ -18,10 +18,12 @@ use crate::core::{limits, token};
 /// Arguments of `tokenbench audit`.
 #[derive(Debug, Args)]
 pub struct AuditArgs {
-    /// A key file loaded for the token (its strength is judged too); repeat for several.
+    /// A key file loaded for the token; a key that can verify the token's alg is judged for
+    /// strength as `key inspect` lints it (weak-key, key-warning); repeat for several.
     #[arg(long = "key", value_name = "FILE")]
     pub keys: Vec<PathBuf>,
-    /// An HMAC secret loaded for the token, as UTF-8 text (judged for length).
+    /// An HMAC secret loaded for the token, as UTF-8 text (judged for length when the token is
+    /// HS256/384/512; for another alg it is only named).
     #[arg(long, value_name = "TEXT")]
     pub secret: Option<String>,
     /// A wordlist to try the token's HMAC secret against, besides the bundled one.

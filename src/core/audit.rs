@@ -61,9 +61,10 @@ pub struct Finding {
 }
 
 /// Every token finding id, in report order within a severity.
-pub const TOKEN_IDS: [&str; 14] = [
+pub const TOKEN_IDS: [&str; 17] = [
     "alg-none",
     "weak-secret",
+    "weak-key",
     "missing-exp",
     "long-lifetime",
     "header-jku",
@@ -74,8 +75,10 @@ pub const TOKEN_IDS: [&str; 14] = [
     "token-in-url",
     "iat-in-future",
     "missing-aud",
+    "key-warning",
     "symmetric-alg",
     "expired",
+    "key-not-used",
 ];
 
 /// Every cookie finding id, in report order within a severity.
@@ -254,14 +257,22 @@ pub fn audit_token(token: &Token, opts: &TokenAuditOptions<'_>) -> Result<Vec<Fi
     Ok(out)
 }
 
-fn weak_secret(token: &Token, opts: &TokenAuditOptions<'_>, out: &mut Vec<Finding>) -> Result<(), crack::CrackError> {
+/// The loaded keys, judged as the key store lints them: the keys that can verify this token's
+/// alg (all of them when the alg names no key type) for strength, the others only named.
+fn key_findings(token: &Token, keys: &[Key], out: &mut Vec<Finding>) {
     let alg = token.alg().unwrap_or("");
+    let wanted = crate::core::keys::kty_for_alg(alg);
     let needed = crack::HmacAlg::from_name(alg).map_or(32, crack::HmacAlg::mac_len);
-    for key in opts.keys {
-        if let KeyMaterial::Oct { k } = &key.material
-            && k.len() < needed
-        {
-            out.push(finding(
+    let mut unused = Vec::new();
+    for key in keys {
+        if wanted.is_some_and(|kty| kty != key.material.kty()) {
+            unused.push(format!("{} ({})", key.label(), key.material.describe()));
+            continue;
+        }
+        let weaknesses = key.weaknesses();
+        match &key.material {
+            // The secret's length is judged against this alg's hash (HS512 wants 512 bits).
+            KeyMaterial::Oct { k } if k.len() < needed => out.push(finding(
                 "weak-secret",
                 Severity::High,
                 format!(
@@ -271,9 +282,50 @@ fn weak_secret(token: &Token, opts: &TokenAuditOptions<'_>, out: &mut Vec<Findin
                     needed * 8
                 ),
                 "RFC 7518 §3.2, RFC 8725 §3.5",
+            )),
+            KeyMaterial::Oct { .. } => {}
+            _ => {
+                for weakness in &weaknesses {
+                    out.push(finding(
+                        "weak-key",
+                        Severity::High,
+                        format!("the loaded key {}: {weakness}", key.label()),
+                        "RFC 7518 §3.3, RFC 8725 §3.5, CVE-2017-15361",
+                    ));
+                }
+            }
+        }
+        for warning in key.warnings.iter().filter(|w| !weaknesses.contains(w)) {
+            out.push(finding(
+                "key-warning",
+                Severity::Low,
+                format!("the loaded key {}: {}", key.label(), crate::core::text::visible(warning)),
+                "RFC 7517 §4, RFC 7518 §3",
             ));
         }
     }
+    if !unused.is_empty() {
+        let shown: Vec<&str> = unused.iter().take(4).map(String::as_str).collect();
+        let more = if unused.len() > shown.len() {
+            format!(" and {} more", unused.len() - shown.len())
+        } else {
+            String::new()
+        };
+        out.push(finding(
+            "key-not-used",
+            Severity::Info,
+            format!(
+                "not judged: {}{more}; {alg:?} is verified with a {} key, so these are not this token's keys",
+                shown.join(", "),
+                wanted.unwrap_or("different")
+            ),
+            "RFC 7518 §3.1, RFC 8725 §2.1",
+        ));
+    }
+}
+
+fn weak_secret(token: &Token, opts: &TokenAuditOptions<'_>, out: &mut Vec<Finding>) -> Result<(), crack::CrackError> {
+    key_findings(token, opts.keys, out);
     if let Some((secret, how)) = &opts.cracked {
         out.push(finding(
             "weak-secret",
@@ -1035,6 +1087,46 @@ mod tests {
         assert_eq!(w.severity, Severity::High);
         assert!(w.message.contains("EMPTY"), "{}", w.message);
         assert!(ids(&f).contains(&"kid-injection"));
+    }
+
+    #[test]
+    fn loaded_keys_are_judged_as_the_key_store_lints_them() {
+        let load = |name: &str| {
+            keys::load_file(&std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/keys").join(name))
+                .unwrap()
+                .remove(0)
+        };
+        let rsa2048 = load("rsa2048-pkcs8.pem");
+        let rs = token::parse(&sign(&obj(json!({})), &obj(clean_claims()), "RS256", &rsa2048).unwrap()).unwrap();
+        let with =
+            |keys: &[Key]| audit_token(&rs, &TokenAuditOptions { now: NOW, keys, ..Default::default() }).unwrap();
+        // RSA under 2048 bits: weak-key, high.
+        let f = with(&[load("rsa1024-pkcs8.pem")]);
+        let weak = f.iter().find(|f| f.id == "weak-key").expect("a 1024-bit key is weak");
+        assert_eq!(weak.severity, Severity::High);
+        assert!(weak.message.contains("1024 bits"), "{}", weak.message);
+        assert!(any_failing(&f));
+        // Contradictory metadata: key-warning, low.
+        let mut jwk = rsa2048.public_jwk();
+        jwk.insert("alg".into(), json!("ES256"));
+        let odd = keys::load(serde_json::to_string(&jwk).unwrap().as_bytes(), "odd.jwk").unwrap();
+        let f = with(&odd);
+        assert_eq!(ids(&f), ["key-warning"], "{f:?}");
+        assert!(f[0].message.contains("needs a EC key") && f[0].severity == Severity::Low, "{}", f[0].message);
+        // An HMAC secret, however short, says nothing about an RS256 token: a note, no weak-secret.
+        let short = keys::load_secret(b"tiny", SecretEncoding::Utf8, "--secret").unwrap();
+        let f = with(&[short.clone(), rsa2048.clone()]);
+        assert_eq!(ids(&f), ["key-not-used"], "{f:?}");
+        assert_eq!(f[0].severity, Severity::Info);
+        assert!(f[0].message.contains("--secret (HMAC secret (32 bits))"), "{}", f[0].message);
+        assert!(!any_failing(&f));
+        // The same secret on an HS256 token is weak-secret, and no key-warning repeats it.
+        let f = audit_token(
+            &signed(json!({}), clean_claims()),
+            &TokenAuditOptions { now: NOW, keys: &[short], ..Default::default() },
+        )
+        .unwrap();
+        assert_eq!(ids(&f), ["weak-secret", "symmetric-alg"], "{f:?}");
     }
 
     #[test]
