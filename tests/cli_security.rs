@@ -124,6 +124,29 @@ fn audit_uses_the_given_wordlist_and_loaded_secrets() {
 }
 
 #[test]
+fn audit_wordlists_are_checked_for_every_token_and_read_only_in_part() {
+    // A list that cannot be read is exit 2 whatever the token, not only for HS tokens.
+    let rs = sign(&obj(json!({"typ": "JWT"})), &clean_claims(), "RS256", &key("rsa2048-pkcs8.pem")).unwrap();
+    let jwe = format!(
+        "{}.AAAA.AAAAAAAAAAAAAAAA.AAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA",
+        encode_b64url(br#"{"alg":"RSA-OAEP","enc":"A256GCM"}"#)
+    );
+    for t in [rs.as_str(), jwe.as_str()] {
+        let o = run(&["audit", "--at", AT, "--wordlist", "/nonexistent/list.txt", t]);
+        assert_eq!(code(&o), 2, "{}", stdout(&o));
+        assert!(String::from_utf8_lossy(&o.stderr).contains("/nonexistent/list.txt"));
+    }
+    // An endless list: the quick check reads its first 16 MiB and says the search was partial.
+    let strong = hs(&[0x42; 32], "HS256", &clean_claims());
+    let o = run(&["audit", "--json", "--at", AT, "--wordlist", "/dev/zero", &strong]);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let partial = json_out(&o)["findings"].as_array().unwrap().iter().any(|f| {
+        f["id"] == "weak-secret" && f["severity"] == "info" && f["message"].as_str().unwrap().contains("first 16 MiB")
+    });
+    assert!(partial, "{}", stdout(&o));
+}
+
+#[test]
 fn audit_judges_the_strength_of_the_keys_given() {
     let rs = sign(&obj(json!({"typ": "JWT"})), &clean_claims(), "RS256", &key("rsa2048-pkcs8.pem")).unwrap();
     let o = run(&["audit", "--json", "--at", AT, "--key", asset("rsa1024-pkcs8.pem").to_str().unwrap(), &rs]);

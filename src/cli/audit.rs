@@ -78,9 +78,13 @@ pub(super) fn audit_cmd(args: &AuditArgs) -> Result<u8, Error> {
             cracked: None,
             skip_wordlist: false,
         };
-        let f = audit::audit_token(&token, &opts)
-            .map_err(|e| Error::Io { path: "--wordlist".into(), reason: e.to_string() })?;
-        findings.extend(f);
+        match audit::audit_token(&token, &opts) {
+            Ok(f) => findings.extend(f),
+            Err(e) => {
+                say(&format!("--wordlist: {e}"));
+                return Ok(2);
+            }
+        }
     }
     if args.json {
         out_json(&json!({ "findings": findings }));

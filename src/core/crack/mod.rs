@@ -478,16 +478,55 @@ pub fn crack_file(
     threads: usize,
     progress: &Progress,
 ) -> Result<CrackReport, CrackError> {
+    let file = open_wordlist(path)?;
+    crack(target, file, rules, threads, progress).map_err(|e| name_wordlist(e, path))
+}
+
+/// Cracks with the first `max_bytes` of a wordlist file (a quick check, such as the audit's),
+/// bounded whatever the file is (`/dev/zero`, a pipe, terabytes). The flag is true when the
+/// list goes on past `max_bytes`, so the search was not complete.
+///
+/// # Errors
+/// As [`crack_file`].
+pub fn crack_file_prefix(
+    target: &Target,
+    path: &std::path::Path,
+    rules: Rules,
+    threads: usize,
+    progress: &Progress,
+    max_bytes: u64,
+) -> Result<(CrackReport, bool), CrackError> {
+    let file = open_wordlist(path)?;
+    let whole_fits = file.metadata().is_ok_and(|m| m.is_file() && m.len() <= max_bytes);
+    let report = crack(target, file.take(max_bytes), rules, threads, progress).map_err(|e| name_wordlist(e, path))?;
+    let cut = !whole_fits && report.secret.is_none() && progress.bytes.load(Ordering::Relaxed) >= max_bytes;
+    Ok((report, cut))
+}
+
+/// Checks that a wordlist can be opened and is not a directory, without reading it.
+///
+/// # Errors
+/// [`CrackError::Wordlist`] saying why not.
+pub fn check_wordlist(path: &std::path::Path) -> Result<(), CrackError> {
+    open_wordlist(path).map(drop)
+}
+
+fn open_wordlist(path: &std::path::Path) -> Result<std::fs::File, CrackError> {
     let wordlist_error =
         |e: std::io::Error| CrackError::Wordlist { path: path.display().to_string(), reason: e.to_string() };
     let file = std::fs::File::open(path).map_err(wordlist_error)?;
     if file.metadata().map_err(wordlist_error)?.is_dir() {
         return Err(CrackError::Wordlist { path: path.display().to_string(), reason: "it is a directory".into() });
     }
-    crack(target, file, rules, threads, progress).map_err(|e| match e {
+    Ok(file)
+}
+
+/// A read error of the list, with the list's path.
+fn name_wordlist(e: CrackError, path: &std::path::Path) -> CrackError {
+    match e {
         CrackError::Wordlist { reason, .. } => CrackError::Wordlist { path: path.display().to_string(), reason },
         other => other,
-    })
+    }
 }
 
 /// The cores to use by default.
@@ -756,6 +795,29 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(progress.cancel.load(Ordering::Relaxed));
+    }
+
+    #[test]
+    fn a_prefix_of_the_list_is_bounded_and_says_when_it_was_cut() {
+        let path = temp_path("prefix.txt");
+        std::fs::write(&path, b"aaaa\nbbbb\ncccc\nthe-secret\n").unwrap();
+        let target = Target::from_token(&token("HS256", b"the-secret", &json!({}))).unwrap();
+        let run = |max| crack_file_prefix(&target, &path, Rules::NONE, 1, &Progress::default(), max).unwrap();
+        let (r, cut) = run(10);
+        assert_eq!((r.secret, cut, r.candidates), (None, true, 3), "aaaa, bbbb and the empty secret");
+        let (r, cut) = run(1 << 20);
+        assert_eq!((r.secret.as_deref(), cut), (Some(&b"the-secret"[..]), false));
+        let (_, cut) = run(26);
+        assert!(!cut, "a file of exactly the limit is whole");
+        // A device: 1 MiB of /dev/zero is read, not more.
+        let progress = Progress::default();
+        let (r, cut) =
+            crack_file_prefix(&target, std::path::Path::new("/dev/zero"), Rules::NONE, 2, &progress, 1 << 20).unwrap();
+        assert_eq!((r.secret, cut, r.skipped_lines), (None, true, 1));
+        assert_eq!(progress.bytes.load(Ordering::Relaxed), 1 << 20);
+        assert!(check_wordlist(std::path::Path::new("/nonexistent/list")).is_err());
+        assert!(check_wordlist(std::path::Path::new("/tmp")).is_err(), "a directory");
+        std::fs::remove_file(&path).unwrap();
     }
 
     fn temp_path(name: &str) -> std::path::PathBuf {
