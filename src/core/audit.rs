@@ -61,7 +61,7 @@ pub struct Finding {
 }
 
 /// Every token finding id, in report order within a severity.
-pub const TOKEN_IDS: [&str; 17] = [
+pub const TOKEN_IDS: [&str; 19] = [
     "alg-none",
     "weak-secret",
     "weak-key",
@@ -71,6 +71,7 @@ pub const TOKEN_IDS: [&str; 17] = [
     "header-x5u",
     "header-jwk",
     "kid-injection",
+    "duplicate-member",
     "sensitive-claim",
     "token-in-url",
     "iat-in-future",
@@ -78,6 +79,7 @@ pub const TOKEN_IDS: [&str; 17] = [
     "key-warning",
     "symmetric-alg",
     "expired",
+    "encrypted",
     "key-not-used",
 ];
 
@@ -219,16 +221,35 @@ pub fn audit_token(token: &Token, opts: &TokenAuditOptions<'_>) -> Result<Vec<Fi
     }
     let mut out = Vec::new();
     let alg = token.alg().unwrap_or("");
-    if alg.eq_ignore_ascii_case("none") {
+    // Every "alg" the header spells, duplicates included: a reader that takes the first of
+    // {"alg":"none","alg":"HS256"} sees none, whatever the last one says.
+    let algs = header_members(token, "alg");
+    if let Some(none) = algs.iter().filter_map(Value::as_str).find(|a| a.eq_ignore_ascii_case("none")) {
+        let which = if algs.len() > 1 { format!(" (one of {} \"alg\" members)", algs.len()) } else { String::new() };
         out.push(finding(
             "alg-none",
             Severity::High,
-            format!("\"alg\": {alg:?}: the token is unsigned; a verifier that honours it accepts any claims"),
+            format!("\"alg\": {none:?}{which}: the token is unsigned; a verifier that honours it accepts any claims"),
             RFC8725_ALG,
         ));
     }
     weak_secret(token, opts, &mut out)?;
     header_findings(token, &mut out);
+    for message in token.warnings().into_iter().filter(|w| w.contains("duplicate member")) {
+        out.push(finding("duplicate-member", Severity::Medium, message, "RFC 7515 §4, RFC 7519 §4, RFC 8725 §3.1"));
+    }
+    if token.kind == Kind::Jwe {
+        let enc = token::member(token.header(), "enc").and_then(Value::as_str).unwrap_or("no enc");
+        out.push(finding(
+            "encrypted",
+            Severity::Info,
+            format!(
+                "the token is encrypted (JWE, alg {alg:?}, enc {enc:?}): only its header was audited; its claims \
+                 and signature, if any, need the decryption key"
+            ),
+            "RFC 7516 §4, RFC 8725 §3.2",
+        ));
+    }
     if token.kind == Kind::Jws {
         match token.claims() {
             Some(claims) => claim_findings(claims, opts.now, &mut out),
@@ -414,18 +435,69 @@ fn header_findings(token: &Token, out: &mut Vec<Finding>) {
             ));
         }
     }
-    if let Some(kid) = token.kid()
-        && let Some(bad) = kid_injection(kid)
-    {
-        out.push(finding(
-            "kid-injection",
-            Severity::Medium,
-            format!(
-                "\"kid\" {kid:?} contains {bad}: a verifier that uses kid in a file path, SQL query or shell command \
-                 can be steered to a key the attacker knows"
-            ),
-            "RFC 8725 §3.10, OWASP JWT Cheat Sheet",
-        ));
+    // A kid is meant as a string; a verifier that joins an array (or one of its items) into a
+    // path or query is as exposed, so every string inside is looked at.
+    if let Some(kid) = token::member(header, "kid") {
+        let mut texts = Vec::new();
+        strings_in(kid, &mut texts);
+        let form = if kid.is_string() { "" } else { " (inside a non-string kid)" };
+        if let Some((text, bad)) = texts.iter().find_map(|t| kid_injection(t).map(|bad| (t, bad))) {
+            out.push(finding(
+                "kid-injection",
+                Severity::Medium,
+                format!(
+                    "\"kid\" {text:?}{form} contains {bad}: a verifier that uses kid in a file path, SQL query or \
+                     shell command can be steered to a key the attacker knows"
+                ),
+                "RFC 8725 §3.10, OWASP JWT Cheat Sheet",
+            ));
+        }
+    }
+}
+
+/// Every string in a JSON value, at any depth (arrays and object members).
+fn strings_in<'v>(value: &'v Value, out: &mut Vec<&'v str>) {
+    match value {
+        Value::String(s) => out.push(s),
+        Value::Array(items) => items.iter().for_each(|v| strings_in(v, out)),
+        Value::Object(members) => members.values().for_each(|v| strings_in(v, out)),
+        _ => {}
+    }
+}
+
+/// Every value of the protected header's member `name`, in order, duplicates included (the
+/// parsed header keeps only the last).
+fn header_members(token: &Token, name: &str) -> Vec<Value> {
+    /// A JSON object's members as written, repeated names kept.
+    struct Members(Vec<(String, Value)>);
+    impl<'de> serde::Deserialize<'de> for Members {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> serde::de::Visitor<'de> for Visit {
+                type Value = Members;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("a JSON object")
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Members, A::Error> {
+                    let mut members = Vec::new();
+                    while let Some(entry) = map.next_entry::<String, Value>()? {
+                        members.push(entry);
+                    }
+                    Ok(Members(members))
+                }
+            }
+            d.deserialize_map(Visit)
+        }
+    }
+    let protected = match token.signatures.first() {
+        Some(sig) => sig.protected_b64(),
+        None => token.text.split('.').next().unwrap_or(""),
+    };
+    let parsed = token::decode_b64url(protected).ok().and_then(|b| serde_json::from_slice::<Members>(&b).ok());
+    match parsed {
+        Some(Members(members)) => members.into_iter().filter(|(n, _)| n == name).map(|(_, v)| v).collect(),
+        // Not readable this way (never for a parsed token): the parsed header's value.
+        None => token::member(token.header(), name).cloned().into_iter().collect(),
     }
 }
 
@@ -448,6 +520,8 @@ pub fn kid_injection(kid: &str) -> Option<&'static str> {
 }
 
 fn claim_findings(claims: &JsonObject, now: UnixSeconds, out: &mut Vec<Finding>) {
+    /// A hostile token may hold a million card numbers: the first ones are named, the rest counted.
+    const SHOWN: usize = 20;
     let exp = token::numeric_date(claims, "exp").ok().flatten();
     let iat = token::numeric_date(claims, "iat").ok().flatten();
     let nbf = token::numeric_date(claims, "nbf").ok().flatten();
@@ -505,11 +579,20 @@ fn claim_findings(claims: &JsonObject, now: UnixSeconds, out: &mut Vec<Finding>)
     }
     let mut sensitive = Vec::new();
     walk_sensitive(claims, "", &mut sensitive);
-    for what in sensitive {
+    let more = sensitive.len().saturating_sub(SHOWN);
+    for what in sensitive.into_iter().take(SHOWN) {
         out.push(finding(
             "sensitive-claim",
             Severity::Medium,
             format!("{what}: JWT claims are only base64url, readable by anyone who sees the token"),
+            "RFC 8725 §3.6, OWASP JWT Cheat Sheet",
+        ));
+    }
+    if more > 0 {
+        out.push(finding(
+            "sensitive-claim",
+            Severity::Medium,
+            format!("{more} more claims like those above"),
             "RFC 8725 §3.6, OWASP JWT Cheat Sheet",
         ));
     }
@@ -541,24 +624,40 @@ fn walk_sensitive(obj: &JsonObject, path: &str, out: &mut Vec<String>) {
         let norm: String = name.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase();
         if SENSITIVE_CONTAINS.iter().any(|s| norm.contains(s)) || SENSITIVE_EXACT.contains(&norm.as_str()) {
             out.push(format!("claim {full:?} is named like a secret or personal data"));
-        } else if !TIME_CLAIMS.contains(&name.as_str())
-            && let Some(digits) = card_number(value)
-        {
-            out.push(format!(
-                "claim {full:?} holds a {digits}-digit number that passes the Luhn check (a card number?)"
-            ));
+        } else if !TIME_CLAIMS.contains(&name.as_str()) {
+            walk_value(value, &full, out);
+            continue;
         }
-        match value {
-            Value::Object(inner) => walk_sensitive(inner, &full, out),
-            Value::Array(items) => {
-                for (i, item) in items.iter().enumerate() {
-                    if let Value::Object(inner) = item {
-                        walk_sensitive(inner, &format!("{full}[{i}]"), out);
-                    }
-                }
+        walk_nested(value, &full, out);
+    }
+}
+
+/// A claim's value: a card number itself, or inside arrays (of arrays) and objects.
+fn walk_value(value: &Value, path: &str, out: &mut Vec<String>) {
+    if let Some(digits) = card_number(value) {
+        out.push(format!("claim {path:?} holds a {digits}-digit number that passes the Luhn check (a card number?)"));
+    }
+    match value {
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                walk_value(item, &format!("{path}[{i}]"), out);
             }
-            _ => {}
         }
+        Value::Object(inner) => walk_sensitive(inner, path, out),
+        _ => {}
+    }
+}
+
+/// Objects nested in a value already reported (or a time claim): their names are still looked at.
+fn walk_nested(value: &Value, path: &str, out: &mut Vec<String>) {
+    match value {
+        Value::Object(inner) => walk_sensitive(inner, path, out),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                walk_nested(item, &format!("{path}[{i}]"), out);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -1151,6 +1250,56 @@ mod tests {
         )
         .unwrap();
         assert_eq!(ids(&f), ["weak-secret", "symmetric-alg"], "{f:?}");
+    }
+
+    #[test]
+    fn duplicates_arrays_and_encrypted_tokens() {
+        let raw = |header: &str, claims: &str| {
+            token::parse(&format!(
+                "{}.{}.{}",
+                token::encode_b64url(header.as_bytes()),
+                token::encode_b64url(claims.as_bytes()),
+                token::encode_b64url(&[1; 32])
+            ))
+            .unwrap()
+        };
+        let claims = clean_claims().to_string();
+        // alg-none when any alg member says none, whichever one the parser keeps.
+        for header in [r#"{"alg":"none","alg":"HS256"}"#, r#"{"alg":"HS256","alg":"NONE"}"#] {
+            let f = audit(&raw(header, &claims));
+            assert!(ids(&f).contains(&"alg-none"), "{header}: {f:?}");
+            let dup = f.iter().find(|f| f.id == "duplicate-member").expect("the repeated alg is named");
+            assert!(dup.message.contains("\"alg\""), "{}", dup.message);
+            assert_eq!(dup.severity, Severity::Medium);
+        }
+        let f = audit(&raw(r#"{"alg":"HS256"}"#, r#"{"aud":"a","exp":1800000000,"exp":1}"#));
+        assert!(f.iter().any(|f| f.id == "duplicate-member" && f.message.contains("claims")), "{f:?}");
+        // A kid given as an array (of arrays) is looked at too.
+        for kid in [r#"["../../etc/passwd"]"#, r#"[["ok"], ["a' OR '1'='1"]]"#, r#"{"path": "/dev/null"}"#] {
+            let f = audit(&raw(&format!(r#"{{"alg":"HS256","kid":{kid}}}"#), &claims));
+            assert!(ids(&f).contains(&"kid-injection"), "{kid}: {f:?}");
+        }
+        // Card numbers and sensitive names inside arrays and arrays of arrays.
+        for claims in [
+            json!({"aud": "a", "exp": NOW + 60.0, "cards": ["4111 1111 1111 1111"]}),
+            json!({"aud": "a", "exp": NOW + 60.0, "n": [[4_111_111_111_111_111u64]]}),
+            json!({"aud": "a", "exp": NOW + 60.0, "list": [[{"password": "x"}]]}),
+        ] {
+            let f = audit(&signed(json!({}), claims.clone()));
+            assert!(ids(&f).contains(&"sensitive-claim"), "{claims}: {f:?}");
+        }
+        let many: Vec<u64> = vec![4_111_111_111_111_111; 1000];
+        let f = audit(&signed(json!({}), json!({"aud": "a", "exp": NOW + 60.0, "cards": many})));
+        assert_eq!(f.iter().filter(|f| f.id == "sensitive-claim").count(), 21, "20 named, the rest counted");
+        // A JWE: its header is audited and it says the rest cannot be.
+        let jwe = token::parse(&format!(
+            "{}.AAAA.AAAAAAAAAAAAAAAA.AAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA",
+            token::encode_b64url(br#"{"alg":"RSA-OAEP","enc":"A256GCM","jku":"https://x.invalid/k"}"#)
+        ))
+        .unwrap();
+        let f = audit(&jwe);
+        assert_eq!(ids(&f), ["header-jku", "encrypted"], "{f:?}");
+        assert!(f[1].message.contains("\"RSA-OAEP\"") && f[1].message.contains("\"A256GCM\""), "{}", f[1].message);
     }
 
     #[test]
