@@ -96,6 +96,13 @@ fn audit_json_shape_and_exit_codes() {
     assert!(stdout(&o).contains("[LOW   ] missing-aud"), "{}", stdout(&o));
     // Unusable input: exit 2.
     assert_eq!(code(&run(&["audit", "not.a.token"])), 2);
+    let o = run(&["audit", "https://app.example/cb?state=xyz&code=abc"]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("no JWT found in this URL"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     assert_eq!(code(&run(&["audit", "--key", "/nonexistent.pem", &strong])), 2);
     assert_eq!(code(&run(&["audit", "--wordlist", "/nonexistent.txt", &strong])), 2);
     // --at is judged as verify judges it: finite, within years 1 to 9999.

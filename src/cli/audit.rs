@@ -60,6 +60,10 @@ pub(super) fn audit_cmd(args: &AuditArgs) -> Result<u8, Error> {
         let input = read_token_arg(arg)?;
         let (text, url) = match audit::token_from_url(&input) {
             Some((t, src)) => (t, Some(src)),
+            None if audit::looks_like_url(&input) => {
+                say(audit::NO_JWT_IN_URL);
+                return Ok(2);
+            }
             None => (input, None),
         };
         let token = token::parse(&text)?;

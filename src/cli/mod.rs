@@ -95,7 +95,7 @@ pub enum KeyCommand {
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
-        /// The key file (PEM, DER, certificate, JWK or JWKS).
+        /// The key file (PEM, DER, certificate, JWK, JWKS or OpenSSH public key).
         file: PathBuf,
     },
 }

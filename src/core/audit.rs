@@ -129,8 +129,7 @@ pub struct UrlSource {
 pub fn token_from_url(input: &str) -> Option<(String, UrlSource)> {
     const PREFERRED: [&str; 4] = ["access_token", "id_token", "token", "jwt"];
     let s = input.trim();
-    let looks_like_url = s.contains("://") || s.starts_with('?') || s.starts_with('#') || s.starts_with('/');
-    if !looks_like_url || s.contains(char::is_whitespace) {
+    if !looks_like_url(s) {
         return None;
     }
     let (before_fragment, fragment) = s.split_once('#').map_or((s, ""), |(a, b)| (a, b));
@@ -147,6 +146,18 @@ pub fn token_from_url(input: &str) -> Option<(String, UrlSource)> {
         token::parse(&value).is_ok().then_some((value, UrlSource { part, parameter }))
     })
 }
+
+/// True when `input` reads as a URL (or a query or fragment string) rather than a token: it
+/// has a scheme (`://`) or starts with `?`, `#` or `/`, and no whitespace. A token never does.
+#[must_use]
+pub fn looks_like_url(input: &str) -> bool {
+    let s = input.trim();
+    (s.contains("://") || s.starts_with('?') || s.starts_with('#') || s.starts_with('/'))
+        && !s.contains(char::is_whitespace)
+}
+
+/// The message for a URL that carries no token.
+pub const NO_JWT_IN_URL: &str = "no JWT found in this URL: no query or fragment parameter (access_token, id_token, token, jwt or any other) holds one";
 
 /// `%XX` and `+` decoding of a query component; invalid escapes are kept as written.
 fn percent_decode(s: &str) -> String {
@@ -1323,6 +1334,8 @@ mod tests {
         assert_eq!(src.parameter, "session");
         assert!(token_from_url(&t).is_none(), "a bare token is not a URL");
         assert!(token_from_url("https://app.example/?a=b").is_none());
+        assert!(looks_like_url("https://app.example/?a=b") && looks_like_url("#id_token=x"));
+        assert!(!looks_like_url(&t) && !looks_like_url("Bearer abc"));
         assert_eq!(percent_decode("a%2"), "a%2");
     }
 

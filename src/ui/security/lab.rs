@@ -234,6 +234,7 @@ pub(super) fn current_token(input: &str) -> Result<(Token, Option<audit::UrlSour
     }
     match audit::token_from_url(input) {
         Some((text, src)) => token::parse(&text).map(|t| (t, Some(src))).map_err(|e| e.to_string()),
+        None if audit::looks_like_url(input) => Err(audit::NO_JWT_IN_URL.to_owned()),
         None => token::parse(input).map(|t| (t, None)).map_err(|e| e.to_string()),
     }
 }
