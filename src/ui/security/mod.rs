@@ -696,6 +696,32 @@ mod tests {
     }
 
     #[test]
+    fn hostile_pastes_never_panic_the_window() {
+        let mut state = crate::ui::state::AppState::default();
+        let mut p = FakePlatform::default();
+        // The report's cookie (a character across byte 11), a bad date, a huge Max-Age; a URL
+        // without a token; a kid and an alg full of escapes.
+        for cookie in [
+            "aaaaaaaaaa\u{20ac}=1",
+            "Set-Cookie: s\u{202e}id\n=\u{9b}; Expires=\u{1b}]0;x; Max-Age=99999999999999999999",
+        ] {
+            state.handle(Command::Security(super::SecurityCommand::SetCookieText(cookie.into())), &mut p);
+            state.handle(Command::Security(super::SecurityCommand::AuditCookie), &mut p);
+            assert!(matches!(state.security.cookie_audit, Some(Ok(_))), "{cookie}");
+        }
+        state.handle(Command::SetToken("https://app.example/cb?code=x".into()), &mut p);
+        state.handle(Command::Security(super::SecurityCommand::RunAudit), &mut p);
+        let audit = state.security.audit.as_ref().unwrap().1.as_ref();
+        assert!(audit.is_err_and(|e| e.contains("no JWT found in this URL")), "{audit:?}");
+        let header = crate::core::token::encode_b64url(br#"{"alg":"HS\u001b\u009b","kid":["..\u202e"]}"#);
+        state.handle(Command::SetToken(format!("{header}.e30.AAAA")), &mut p);
+        state.handle(Command::Security(super::SecurityCommand::RunAudit), &mut p);
+        let findings = state.security.audit.as_ref().unwrap().1.as_ref().unwrap();
+        assert!(findings.iter().any(|f| f.id == "kid-injection"), "{findings:?}");
+        assert!(findings.iter().all(|f| !f.message.chars().any(crate::core::text::is_hostile)), "{findings:?}");
+    }
+
+    #[test]
     fn a_huge_token_skips_the_wordlist_in_the_window() {
         use crate::core::keys::{SecretEncoding, load_secret};
         let key = load_secret(b"secret", SecretEncoding::Utf8, "t").unwrap();
