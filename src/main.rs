@@ -7,9 +7,14 @@ use clap::Parser;
 use tokenbench::cli::{self, Cli};
 
 fn main() -> ExitCode {
-    let args = Cli::parse();
-    match args.command {
+    let raw: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let parsed = match Cli::try_parse_from(&raw) {
+        Ok(parsed) => parsed,
+        // Clap's error echoes argument values: printed through the CLI's escaping.
+        Err(e) => return cli::parse_error(&e, &raw),
+    };
+    match parsed.command {
         Some(command) => cli::run(command),
-        None => cli::open::open_file(args.file.as_deref()),
+        None => cli::open::open_file(parsed.file.as_deref()),
     }
 }

@@ -267,3 +267,14 @@ fn unusable_input_exits_2() {
         assert!(err.contains(says), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn an_unusable_instant_is_exit_2() {
+    for at in ["nan", "inf", "-inf", "1e300"] {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_tokenbench"))
+            .args(["compare", "--json", "--at", at])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "--at {at}: {}", String::from_utf8_lossy(&o.stdout));
+    }
+}

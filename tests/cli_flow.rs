@@ -187,6 +187,45 @@ fn the_token_file_sets_the_jwt_bytes() {
 }
 
 #[test]
+fn the_token_is_read_like_every_token_and_must_be_signed() {
+    use std::io::Write as _;
+    let token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLWJ5dGVzLWhlcmU";
+    let base = ["--mode", "jwt", "--servers", "1", "--users", "1", "--requests", "1"];
+    let file = temp("at-token.jwt", token.as_bytes());
+    let at_file = format!("@{}", file.to_str().unwrap());
+    for form in [token, at_file.as_str()] {
+        let v = json(&[&base[..], &["--token", form]].concat());
+        assert_eq!(v["bytes_per_request"], 22 + token.len(), "{form}");
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tokenbench"))
+        .args(["simulate", "flow"])
+        .args(base)
+        .args(["--token", "-", "--json"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(format!("Bearer {token}\n").as_bytes()).unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["bytes_per_request"], 22 + token.len(), "stdin");
+    // Unsigned and encrypted tokens have no signature to verify on each request.
+    let none = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJhbGljZSJ9.";
+    let jwe = "eyJhbGciOiJSU0EtT0FFUCIsImVuYyI6IkEyNTZHQ00ifQ.AAAA.AAAAAAAAAAAAAAAA.AAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA";
+    refused(&[&base[..], &["--token", none]].concat(), "unsigned (alg \"none\")");
+    refused(&[&base[..], &["--token", jwe]].concat(), "encrypted token (JWE)");
+    refused(
+        &[&base[..], &["--token", "@/nonexistent/t.jwt"]].concat(),
+        "cannot read the token file /nonexistent/t.jwt",
+    );
+    // Session mode carries a cookie: the token is not used, and stderr says so.
+    let o = run(&["--mode", "session", "--servers", "1", "--users", "1", "--requests", "1", "--token", token]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--token is not used in session mode"));
+}
+
+#[test]
 fn identical_inputs_give_identical_figures() {
     let args = [
         "--mode",
@@ -251,6 +290,10 @@ fn exit_2_for_unusable_arguments() {
     refused(&strs(&with(&["--token", junk.to_str().unwrap()])), "does not hold a token");
     let binary = temp("binary.jwt", &[0xff, 0xfe, 0x00, 0x01]);
     refused(&strs(&with(&["--token", binary.to_str().unwrap()])), "not UTF-8");
+    refused(
+        &["--mode", "session", "--servers", "2", "--users", "2", "--requests", "1000000000000"],
+        "--requests 1000000000000 is more than the 10000000000 requests the model runs (10^10, about a minute",
+    );
     // clap's own usage errors are exit 2 too.
     refused(&["--mode", "session", "--servers", "-1", "--users", "2", "--requests", "2"], "--servers");
     refused(&["--mode", "cookie", "--servers", "2", "--users", "2", "--requests", "2"], "--mode");
@@ -314,4 +357,15 @@ fn the_gui_lanes_and_the_cli_give_the_same_numbers() {
     // A lane changed by a click has no CLI equivalent, and says so.
     handle(&mut lab, FlowCommand::Kill(2));
     assert!(lab.cli_args(0).is_err());
+}
+
+#[test]
+fn a_hostile_token_file_name_is_escaped_on_stderr() {
+    let name = "/nonexistent/\u{1b}]0;pwned\u{7}\u{9b}31m\u{202e}gnp\n[HIGH  ] fake";
+    let o =
+        run(&["--mode", "jwt", "--servers", "2", "--users", "2", "--requests", "2", "--token", &format!("@{name}")]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!err.contains(['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}']), "{err:?}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err:?}");
 }

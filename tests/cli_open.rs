@@ -108,3 +108,12 @@ fn the_desktop_entry_opens_jwt_files() {
     let types = std::fs::read_to_string(root().join("assets/tokenbench-mime.xml")).unwrap();
     assert!(types.contains(r#"<mime-type type="application/jwt">"#) && types.contains(r#"<glob pattern="*.jwt"/>"#));
 }
+
+#[test]
+fn help_lists_openssh_public_keys_where_keys_are_read() {
+    for args in [&["open", "--help"][..], &["key", "inspect", "--help"], &["verify", "--help"]] {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_tokenbench")).args(args).output().unwrap();
+        let help = String::from_utf8_lossy(&o.stdout);
+        assert!(help.contains("OpenSSH public key"), "{args:?}: {help}");
+    }
+}

@@ -201,6 +201,44 @@ fn scenario_from_stdin_and_at_scale() {
 }
 
 #[test]
+fn scale_inputs_beyond_the_models_ranges_exit_2_naming_the_flag() {
+    let logout = scenario_path("logout.json");
+    let base = ["--scenario", logout.to_str().unwrap(), "--json", "--scale"];
+    for (flag, value) in [
+        ("--revocations-per-day", "1e308"),
+        ("--revocations-per-day", "inf"),
+        ("--revocations-per-day", "NaN"),
+        ("--requests-per-second", "1e300"),
+        ("--requests-per-second", "-5"),
+        ("--users", "0"),
+        ("--users", "5"),
+        ("--users", "18446744073709551615"),
+    ] {
+        let o = run(&[&base[..], &[flag, value]].concat());
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{flag} {value}: {err}");
+        assert!(
+            err.contains(&format!("tokenbench: {flag}:")) || err.contains(&format!("'{flag}")),
+            "{flag} {value}: {err}"
+        );
+    }
+    // The largest inputs give finite figures, none null.
+    let o = run(&[
+        &base[..],
+        &["--users", "10000000000", "--active-users", "10000000000", "--requests-per-second", "1e9"],
+        &["--revocations-per-day", "1e10"],
+    ]
+    .concat());
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    for row in v["scale"]["strategies"].as_array().unwrap() {
+        for k in ["entries", "bytes", "lookups_per_second"] {
+            assert!(row[k].as_f64().is_some_and(f64::is_finite), "{k}: {row}");
+        }
+    }
+}
+
+#[test]
 fn bad_scenario_files_exit_2_naming_the_member() {
     let dir = std::env::temp_dir().join(format!("tokenbench-scenarios-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -219,10 +257,55 @@ fn bad_scenario_files_exit_2_naming_the_member() {
         assert_eq!(o.status.code(), Some(2), "{err}");
         assert!(err.contains(words) && err.contains(&format!("bad-{i}.json")), "{err}");
     }
+    // A repeated member is an error naming it, never a silent last-wins; null is no default.
+    for (text, words) in [
+        (SAMPLES[0].1.replace("\"leeway\": 0", "\"leeway\": 0, \"leeway\": 900"), "leeway: duplicate member"),
+        (SAMPLES[0].1.replace("\"at\": 1700001020", "\"at\": 1700001020, \"at\": 1"), "event.at: duplicate member"),
+        (SAMPLES[0].1.replace("\"leeway\": 0", "\"leeway\": null"), "leeway: must be a number of seconds, found null"),
+    ] {
+        let path = dir.join("dup.json");
+        std::fs::write(&path, text).unwrap();
+        let o = run(&["--scenario", path.to_str().unwrap()]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains(words), "{err}");
+    }
+    // The --scale flags apply before the file is judged: a flag fixes what the file gets wrong.
+    let path = dir.join("few-users.json");
+    std::fs::write(&path, SAMPLES[0].1.replace("\"users\": 1000000", "\"users\": 10")).unwrap();
+    assert_eq!(run(&["--scenario", path.to_str().unwrap()]).status.code(), Some(2));
+    let o = run(&["--scenario", path.to_str().unwrap(), "--scale", "--users", "2000000"]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    // Files up to 10 MiB, like every input (2 MiB of whitespace before the scenario).
+    let path = dir.join("padded.json");
+    std::fs::write(&path, format!("{}{}", " ".repeat(2 << 20), SAMPLES[0].1)).unwrap();
+    assert_eq!(run(&["--scenario", path.to_str().unwrap()]).status.code(), Some(0));
+    let o = run(&["--scenario", "/dev/zero"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("larger than"));
     let o = run(&["--scenario", "/nonexistent/scenario.json"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("cannot read /nonexistent/scenario.json"));
     // A scenario and the flags it replaces are exclusive.
     let o = run(&["--scenario", scenario_path("logout.json").to_str().unwrap(), "--token-ttl", "5"]);
     assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn hostile_file_and_member_names_are_escaped_on_stderr() {
+    const HOSTILE: &str = "\u{1b}]0;pwned\u{7}\u{9b}31m\u{202e}gnp\n[HIGH  ] fake";
+    let dir = std::env::temp_dir().join(format!("tokenbench-hostile-scenario-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("s{HOSTILE}.json"));
+    let member = serde_json::to_string(HOSTILE).unwrap();
+    std::fs::write(&path, SAMPLES[0].1.replacen("\"leeway\"", &member, 1)).unwrap();
+    for p in [path.clone(), dir.join(format!("missing{HOSTILE}"))] {
+        let o = run(&["--scenario", p.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!err.contains(['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}']), "{err:?}");
+        assert_eq!(err.trim_end().lines().count(), 1, "one message, one line: {err:?}");
+        assert!(err.contains("pwned"), "{err}");
+    }
+    std::fs::remove_dir_all(dir).unwrap();
 }

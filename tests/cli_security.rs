@@ -96,8 +96,23 @@ fn audit_json_shape_and_exit_codes() {
     assert!(stdout(&o).contains("[LOW   ] missing-aud"), "{}", stdout(&o));
     // Unusable input: exit 2.
     assert_eq!(code(&run(&["audit", "not.a.token"])), 2);
+    let o = run(&["audit", "https://app.example/cb?state=xyz&code=abc"]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("no JWT found in this URL"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     assert_eq!(code(&run(&["audit", "--key", "/nonexistent.pem", &strong])), 2);
     assert_eq!(code(&run(&["audit", "--wordlist", "/nonexistent.txt", &strong])), 2);
+    // --at is judged as verify judges it: finite, within years 1 to 9999.
+    for bad in ["nan", "inf", "-inf", "1e300", "1e400", "-1e300", "soon"] {
+        let o = run(&["audit", "--at", bad, &strong]);
+        assert_eq!(code(&o), 2, "--at {bad}");
+        assert!(String::from_utf8_lossy(&o.stderr).contains("--at"), "{bad}");
+        assert_eq!(code(&run(&["audit", "--at", bad, "--cookie", "sid=x"])), 2, "--at {bad} --cookie");
+    }
+    assert_eq!(code(&run(&["audit", "--at", "-1.5", &strong])), 0, "1969 is a usable instant");
 }
 
 #[test]
@@ -113,6 +128,46 @@ fn audit_uses_the_given_wordlist_and_loaded_secrets() {
     let o = run(&["audit", "--json", "--at", AT, "--secret", "corp-2019-signing", &t]);
     assert!(stdout(&o).contains("136 bits, shorter than the 384 bits"), "{}", stdout(&o));
     std::fs::remove_file(list).unwrap();
+}
+
+#[test]
+fn audit_wordlists_are_checked_for_every_token_and_read_only_in_part() {
+    // A list that cannot be read is exit 2 whatever the token, not only for HS tokens.
+    let rs = sign(&obj(json!({"typ": "JWT"})), &clean_claims(), "RS256", &key("rsa2048-pkcs8.pem")).unwrap();
+    let jwe = format!(
+        "{}.AAAA.AAAAAAAAAAAAAAAA.AAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA",
+        encode_b64url(br#"{"alg":"RSA-OAEP","enc":"A256GCM"}"#)
+    );
+    for t in [rs.as_str(), jwe.as_str()] {
+        let o = run(&["audit", "--at", AT, "--wordlist", "/nonexistent/list.txt", t]);
+        assert_eq!(code(&o), 2, "{}", stdout(&o));
+        assert!(String::from_utf8_lossy(&o.stderr).contains("/nonexistent/list.txt"));
+    }
+    // An endless list: the quick check reads its first 16 MiB and says the search was partial.
+    let strong = hs(&[0x42; 32], "HS256", &clean_claims());
+    let o = run(&["audit", "--json", "--at", AT, "--wordlist", "/dev/zero", &strong]);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let partial = json_out(&o)["findings"].as_array().unwrap().iter().any(|f| {
+        f["id"] == "weak-secret" && f["severity"] == "info" && f["message"].as_str().unwrap().contains("first 16 MiB")
+    });
+    assert!(partial, "{}", stdout(&o));
+}
+
+#[test]
+fn audit_judges_the_strength_of_the_keys_given() {
+    let rs = sign(&obj(json!({"typ": "JWT"})), &clean_claims(), "RS256", &key("rsa2048-pkcs8.pem")).unwrap();
+    let o = run(&["audit", "--json", "--at", AT, "--key", asset("rsa1024-pkcs8.pem").to_str().unwrap(), &rs]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    let f = &json_out(&o)["findings"][0];
+    assert_eq!((f["id"].as_str(), f["severity"].as_str()), (Some("weak-key"), Some("high")));
+    let o = run(&["audit", "--at", AT, "--key", asset("rsa2048-spki.pem").to_str().unwrap(), &rs]);
+    assert_eq!((code(&o), stdout(&o).as_str()), (0, "No findings.\n"));
+    // A secret says nothing about an RS256 token: a note, exit 0.
+    let o = run(&["audit", "--json", "--at", AT, "--secret", "short", &rs]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    let f = &json_out(&o)["findings"];
+    assert_eq!(f.as_array().unwrap().len(), 1);
+    assert_eq!((f[0]["id"].as_str(), f[0]["severity"].as_str()), (Some("key-not-used"), Some("info")));
 }
 
 #[test]
@@ -153,8 +208,15 @@ fn crack_finds_reports_and_refuses() {
     assert_eq!(code(&o), 0);
     let v = json_out(&o);
     let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
-    assert_eq!(keys, ["found", "secret", "candidates", "elapsed_ms", "candidates_per_second"]);
+    assert_eq!(
+        keys,
+        ["found", "secret", "candidates", "elapsed_ms", "candidates_per_second", "secret_hex", "secret_base64url"]
+    );
     assert_eq!((v["found"].as_bool(), v["secret"].as_str()), (Some(true), Some("changeme")));
+    assert_eq!(
+        (v["secret_hex"].as_str(), v["secret_base64url"].as_str()),
+        (Some("6368616e67656d65"), Some("Y2hhbmdlbWU"))
+    );
     assert!(v["candidates"].as_u64().unwrap() >= 1);
     // Not found: exit 1, secret null.
     let strong = hs(&[0x42; 32], "HS512", &clean_claims());
@@ -162,8 +224,9 @@ fn crack_finds_reports_and_refuses() {
     assert_eq!(code(&o), 1);
     let v = json_out(&o);
     assert_eq!((v["found"].as_bool(), v["secret"].is_null()), (Some(false), true));
+    assert!(v["secret_hex"].is_null() && v["secret_base64url"].is_null());
     let lines = tokenbench::core::crack::BUNDLED_WORDLIST.lines().filter(|l| !l.is_empty()).count() as u64;
-    assert_eq!(v["candidates"].as_u64(), Some(lines), "every bundled line tried");
+    assert_eq!(v["candidates"].as_u64(), Some(lines + 1), "the empty secret, then every bundled line");
     // Rules: "Changeme2024" from "changeme".
     let t = hs(b"Changeme2024", "HS256", &clean_claims());
     assert_eq!(code(&run(&["crack", &t])), 1);
@@ -176,6 +239,11 @@ fn crack_finds_reports_and_refuses() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("only HS256, HS384 and HS512"));
     assert_eq!(code(&run(&["crack", "--wordlist", "/nonexistent.txt", &t])), 2);
     assert_eq!(code(&run(&["crack", "--threads", "0", &t])), 2);
+    for many in ["257", "1000000", "18446744073709551616"] {
+        let o = run(&["crack", "--threads", many, &t]);
+        assert_eq!(code(&o), 2, "--threads {many}");
+        assert!(String::from_utf8_lossy(&o.stderr).contains("256"), "{}", String::from_utf8_lossy(&o.stderr));
+    }
     assert_eq!(code(&run(&["crack", "x.y"])), 2);
 }
 
@@ -195,6 +263,74 @@ fn crack_finds_the_last_line_of_a_million_line_wordlist() {
     assert_eq!(v["secret"], "needle-at-line-1000000", "the trailing CR is removed");
     assert!(v["candidates"].as_u64().unwrap() > 900_000);
     std::fs::remove_file(path).unwrap();
+}
+
+#[test]
+fn crack_reads_a_slow_pipe_and_skips_only_overlong_lines() {
+    use std::process::Stdio;
+    // The writer flushes half a line, pauses, then sends the rest: the read in between returns
+    // 9 bytes without a newline, which is not an overlong line.
+    let t = hs(b"the-real-secret-at-the-end", "HS256", &clean_claims());
+    let mut child = bin()
+        .args(["crack", "--wordlist", "/dev/stdin", &t])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"the-real-").unwrap();
+    stdin.flush().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    stdin.write_all(b"secret-at-the-end\nb\n").unwrap();
+    drop(stdin);
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(
+        (code(&o), stdout(&o).as_str()),
+        (0, "the-real-secret-at-the-end\n"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    // A sparse file: megabytes of zeros without a newline, then the secret on the last line.
+    let path = temp("sparse.txt");
+    let mut f = std::fs::File::create(&path).unwrap();
+    f.write_all(b"a\n").unwrap();
+    f.set_len(5 << 20).unwrap();
+    std::io::Seek::seek(&mut f, std::io::SeekFrom::End(0)).unwrap();
+    f.write_all(b"\nsecret-after-the-zeros").unwrap();
+    drop(f);
+    let t = hs(b"secret-after-the-zeros", "HS256", &clean_claims());
+    let o = run(&["crack", "--wordlist", path.to_str().unwrap(), &t]);
+    assert_eq!((code(&o), stdout(&o).as_str()), (0, "secret-after-the-zeros\n"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("skipped 1 line(s) longer than 65536 bytes"));
+    std::fs::remove_file(path).unwrap();
+}
+
+#[test]
+fn a_secret_that_is_not_plain_text_is_printed_in_hex_and_feeds_back() {
+    let list = temp("binary-list.txt");
+    let secrets: [&[u8]; 3] = [&[0xff, 0xe1, 0x00, b'a'], b"esc\x1b]0;x\x07", "rtl\u{202e}txt".as_bytes()];
+    std::fs::write(&list, [b"nope\n", secrets[0], b"\n", secrets[1], b"\n", secrets[2], b"\n"].concat()).unwrap();
+    for secret in secrets {
+        let t = hs(secret, "HS256", &clean_claims());
+        let o = run(&["crack", "--wordlist", list.to_str().unwrap(), &t]);
+        let hex = tokenbench::core::crack::to_hex(secret);
+        assert_eq!((code(&o), stdout(&o)), (0, format!("hex:{hex}\n")));
+        let b64 = encode_b64url(secret);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(&format!("--secret-base64 {b64}")), "{err}");
+        let o = run(&["crack", "--json", "--wordlist", list.to_str().unwrap(), &t]);
+        let v = json_out(&o);
+        assert_eq!(v["secret"], format!("hex:{hex}"));
+        assert_eq!(
+            (v["secret_hex"].as_str(), v["secret_base64url"].as_str()),
+            (Some(hex.as_str()), Some(b64.as_str()))
+        );
+        // What was printed verifies the token.
+        let o = run(&["verify", "--at", AT, "--secret-base64", v["secret_base64url"].as_str().unwrap(), &t]);
+        assert_eq!(code(&o), 0, "{}", stdout(&o));
+    }
+    std::fs::remove_file(list).unwrap();
 }
 
 fn forge(args: &[&str]) -> Output {
@@ -247,6 +383,26 @@ fn forge_json_set_values_and_missing_key() {
     assert_eq!(code(&forge(&["--attack", "bogus", &rs])), 2);
     assert_eq!(code(&forge(&["--attack", "tamper", "--set", "novalue", &rs])), 2);
     assert_eq!(code(&forge(&["--attack", "confusion", "--key", "/nonexistent.pem", &rs])), 2);
+    // The confusion attack with the HMAC secret file of an HS token would just re-sign it.
+    let secret_file = asset("hs256-secret.bin");
+    let t = hs(&std::fs::read(&secret_file).unwrap(), "HS256", &clean_claims());
+    let o = forge(&["--attack", "confusion", "--key", secret_file.to_str().unwrap(), &t]);
+    assert_eq!(code(&o), 2, "{}", stdout(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("keys HMAC with a public key's bytes; give the RS/ES/EdDSA"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    // Bounded like every key input: a device is refused after 10 MiB, a huge sparse file from its size.
+    let o = forge(&["--attack", "confusion", "--key", "/dev/zero", &rs]);
+    assert_eq!(code(&o), 2);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("larger than"), "{}", String::from_utf8_lossy(&o.stderr));
+    let sparse = temp("sparse.pem");
+    std::fs::File::create(&sparse).unwrap().set_len(1 << 40).unwrap();
+    let o = forge(&["--attack", "confusion", "--key", sparse.to_str().unwrap(), &rs]);
+    assert_eq!(code(&o), 2);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("larger than"));
+    std::fs::remove_file(sparse).unwrap();
 }
 
 #[test]
@@ -265,4 +421,87 @@ fn hostile_token_text_never_reaches_the_terminal_raw() {
             json_out(&o);
         }
     }
+}
+
+/// Every character a terminal obeys or a reader is fooled by, and a line feed followed by a
+/// fake finding.
+const HOSTILE: &str = "\u{1b}]0;pwned\u{7}\u{9b}31m\u{202e}gnp.exe\n[HIGH  ] fake-finding: trust me";
+
+/// Asserts text that reached the terminal carries none of [`HOSTILE`]'s characters raw.
+fn assert_clean(what: &str, text: &[u8]) {
+    let text = String::from_utf8_lossy(text);
+    for c in ['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}'] {
+        assert!(!text.contains(c), "{what}: U+{:04X} raw in {text:?}", u32::from(c));
+    }
+    assert!(!text.lines().any(|l| l.starts_with("[HIGH  ] fake")), "{what}: a forged line in {text:?}");
+}
+
+#[test]
+fn hostile_names_and_values_are_escaped_on_stdout_and_stderr() {
+    // The token's alg, echoed by crack's refusal.
+    let k = keys::load_secret(&[3; 32], SecretEncoding::Raw, "t").unwrap();
+    let mut header = obj(json!({"typ": "JWT"}));
+    let t = sign(&header, &clean_claims(), "HS256", &k).unwrap();
+    header.insert("alg".into(), json!(HOSTILE));
+    let parts: Vec<&str> = t.split('.').collect();
+    let evil_alg =
+        format!("{}.{}.{}", encode_b64url(serde_json::to_string(&header).unwrap().as_bytes()), parts[1], parts[2]);
+    let o = run(&["crack", &evil_alg]);
+    assert_eq!(code(&o), 2);
+    assert_clean("crack alg", &o.stderr);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("\\u{1b}]0;pwned"), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = run(&["audit", "--at", AT, &evil_alg]);
+    assert_clean("audit alg", &o.stdout);
+    // The kid (array form too) and a claim name.
+    let header = obj(json!({"kid": HOSTILE}));
+    let t = sign(&header, &obj(json!({HOSTILE: "4111 1111 1111 1111", "exp": 1_700_000_600})), "HS256", &k).unwrap();
+    for args in [vec!["audit", "--at", AT, &t], vec!["audit", "--json", "--at", AT, &t]] {
+        let o = run(&args);
+        assert_clean("audit kid", &o.stdout);
+        assert_clean("audit kid", &o.stderr);
+    }
+    // A cookie's name and value: the line feed in the name cannot start a finding line.
+    // (';' separates attributes, so the OSC sequence here ends its title with ',' instead.)
+    let h = HOSTILE.replace(';', ",");
+    let cookie = format!("Set-Cookie: sid{h}={h}; Expires={h}");
+    let o = run(&["audit", "--at", AT, "--cookie", &cookie]);
+    assert_eq!(code(&o), 1);
+    assert_clean("cookie", &o.stdout);
+    assert!(stdout(&o).lines().all(|l| l.starts_with('[')), "{}", stdout(&o));
+    let o = run(&["audit", "--cookie", HOSTILE]);
+    assert_eq!(code(&o), 2);
+    assert_clean("cookie error", &o.stderr);
+    // File names in errors.
+    let missing = format!("/nonexistent/{HOSTILE}");
+    for args in [
+        vec!["crack", "--wordlist", &missing, &t],
+        vec!["audit", "--wordlist", &missing, &t],
+        vec!["audit", "--key", &missing, &t],
+        vec!["verify", "--key", &missing, &t],
+        vec!["forge", "--attack", "confusion", "--key", &missing, &t],
+        vec!["decode", &format!("@{missing}")],
+        vec!["key", "inspect", &missing],
+    ] {
+        let o = run(&args);
+        assert_eq!(code(&o), 2, "{args:?}");
+        assert_clean(args[0], &o.stderr);
+        assert!(String::from_utf8_lossy(&o.stderr).contains("pwned"), "{args:?}: the name is shown, escaped");
+    }
+    // Clap's own errors echo the value.
+    for args in [
+        vec!["crack", "--threads", HOSTILE, &t],
+        vec!["forge", "--attack", HOSTILE, &t],
+        vec!["decode", "--bogus", HOSTILE],
+    ] {
+        let o = run(&args);
+        assert_eq!(code(&o), 2, "{args:?}");
+        assert_clean("clap", &o.stderr);
+    }
+    let o = run(&["crack", "--threads", HOSTILE, &t]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("invalid value") && err.contains("\\u{202e}"), "{err}");
+    // --help still prints as clap prints it, exit 0.
+    let o = run(&["crack", "--help"]);
+    assert_eq!(code(&o), 0);
+    assert!(stdout(&o).contains("--threads"));
 }

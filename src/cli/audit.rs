@@ -7,28 +7,31 @@ use std::path::PathBuf;
 use clap::Args;
 use serde_json::json;
 
-use super::{colour, out, out_json, read_token_arg, use_colour, write_stdout};
+use super::{colour, out, out_json, read_token_arg, say, use_colour, write_stdout};
 use crate::core::audit::{self, Finding, Severity, TokenAuditOptions};
 use crate::core::clock::system_now;
 use crate::core::error::Error;
 use crate::core::keys::{self, SecretEncoding};
-use crate::core::text::visible_lines;
-use crate::core::token;
+use crate::core::text::{visible, visible_lines};
+use crate::core::{limits, token};
 
 /// Arguments of `tokenbench audit`.
 #[derive(Debug, Args)]
 pub struct AuditArgs {
-    /// A key file loaded for the token (its strength is judged too); repeat for several.
+    /// A key file loaded for the token; a key that can verify the token's alg is judged for
+    /// strength as `key inspect` lints it (weak-key, key-warning); repeat for several.
     #[arg(long = "key", value_name = "FILE")]
     pub keys: Vec<PathBuf>,
-    /// An HMAC secret loaded for the token, as UTF-8 text (judged for length).
+    /// An HMAC secret loaded for the token, as UTF-8 text (judged for length when the token is
+    /// HS256/384/512; for another alg it is only named).
     #[arg(long, value_name = "TEXT")]
     pub secret: Option<String>,
     /// A wordlist to try the token's HMAC secret against, besides the bundled one.
     #[arg(long, value_name = "FILE")]
     pub wordlist: Option<PathBuf>,
-    /// Judge time claims (and cookie expiry) at this instant (Unix seconds); default: now.
-    #[arg(long, value_name = "UNIX_SECONDS", allow_negative_numbers = true)]
+    /// Judge time claims (and cookie expiry) at this instant (Unix seconds, years 1 to 9999);
+    /// default: now.
+    #[arg(long, value_name = "UNIX_SECONDS", value_parser = limits::parse_instant, allow_hyphen_values = true)]
     pub at: Option<f64>,
     /// Judge a cookie instead of a token: 'Set-Cookie: name=value; attributes'.
     #[arg(long, value_name = "SET_COOKIE")]
@@ -48,7 +51,7 @@ pub(super) fn audit_cmd(args: &AuditArgs) -> Result<u8, Error> {
         match audit::audit_cookie(line, now) {
             Ok((_, f)) => findings.extend(f),
             Err(reason) => {
-                eprintln!("tokenbench: --cookie: {reason}");
+                say(&format!("--cookie: {reason}"));
                 return Ok(2);
             }
         }
@@ -57,6 +60,10 @@ pub(super) fn audit_cmd(args: &AuditArgs) -> Result<u8, Error> {
         let input = read_token_arg(arg)?;
         let (text, url) = match audit::token_from_url(&input) {
             Some((t, src)) => (t, Some(src)),
+            None if audit::looks_like_url(&input) => {
+                say(audit::NO_JWT_IN_URL);
+                return Ok(2);
+            }
             None => (input, None),
         };
         let token = token::parse(&text)?;
@@ -75,9 +82,13 @@ pub(super) fn audit_cmd(args: &AuditArgs) -> Result<u8, Error> {
             cracked: None,
             skip_wordlist: false,
         };
-        let f = audit::audit_token(&token, &opts)
-            .map_err(|e| Error::Io { path: "--wordlist".into(), reason: e.to_string() })?;
-        findings.extend(f);
+        match audit::audit_token(&token, &opts) {
+            Ok(f) => findings.extend(f),
+            Err(e) => {
+                say(&format!("--wordlist: {e}"));
+                return Ok(2);
+            }
+        }
     }
     if args.json {
         out_json(&json!({ "findings": findings }));
@@ -103,7 +114,9 @@ pub fn findings_text(findings: &[Finding]) -> String {
             Severity::Low => "LOW   ",
             Severity::Info => "INFO  ",
         };
-        let _ = writeln!(s, "[{tag}] {}: {} ({})", f.id, f.message, f.reference);
+        // One finding, one line: whatever a message quotes is escaped, line feeds included,
+        // so a cookie or claim name cannot start a line that looks like a finding.
+        let _ = writeln!(s, "[{tag}] {}: {} ({})", f.id, visible(&f.message), f.reference);
     }
     s
 }

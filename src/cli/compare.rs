@@ -42,7 +42,7 @@ pub struct CompareArgs {
     #[arg(long, value_name = "TEXT")]
     pub secret: Option<String>,
     /// Judge at this instant (Unix seconds); default: now.
-    #[arg(long, value_name = "UNIX_SECONDS", allow_negative_numbers = true)]
+    #[arg(long, value_name = "UNIX_SECONDS", value_parser = crate::core::limits::parse_instant, allow_hyphen_values = true)]
     pub at: Option<f64>,
     /// Flows lab: app servers (default 4).
     #[arg(long, value_name = "N")]
@@ -121,7 +121,7 @@ impl CompareArgs {
 }
 
 fn fail(message: &str) -> u8 {
-    eprintln!("tokenbench: {message}");
+    super::say(message);
     2
 }
 

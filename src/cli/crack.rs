@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 use serde_json::json;
 
-use super::{out, out_json, read_token_arg};
+use super::{out, out_json, read_token_arg, say};
 use crate::core::crack::{self, CrackError, Progress, Rules, Target};
 use crate::core::error::Error;
 use crate::core::text::visible;
@@ -22,19 +22,39 @@ pub struct CrackArgs {
     /// Also try case variants, appended digits 0-99 and appended years 1990-2035.
     #[arg(long)]
     pub rules: bool,
-    /// Worker threads (default: every core).
-    #[arg(long, value_name = "N")]
+    /// Worker threads, 1 to 256 (default: every core).
+    #[arg(long, value_name = "N", value_parser = parse_threads)]
     pub threads: Option<usize>,
-    /// Print `{"found", "secret", "candidates", "elapsed_ms", "candidates_per_second"}`.
+    /// Print `{"found", "secret", "candidates", "elapsed_ms", "candidates_per_second",
+    /// "secret_hex", "secret_base64url"}`.
     #[arg(long)]
     pub json: bool,
     /// The token, `-` for stdin, or `@FILE`.
     pub token: String,
 }
 
+/// `--threads`: a whole number from 1 to [`crack::MAX_THREADS`].
+fn parse_threads(text: &str) -> Result<usize, String> {
+    let cores = crack::default_threads();
+    let n: usize = text.trim().parse().map_err(|_| {
+        format!(
+            "{text:?} is not a whole number of threads (1 to {}; this machine has {cores} cores)",
+            crack::MAX_THREADS
+        )
+    })?;
+    match n {
+        0 => Err("at least 1 thread is needed".into()),
+        n if n > crack::MAX_THREADS => Err(format!(
+            "{n} is more than the {} worker threads a crack runs (this machine has {cores} cores)",
+            crack::MAX_THREADS
+        )),
+        n => Ok(n),
+    }
+}
+
 /// Unusable input that is not a token or key error: said on stderr, exit 2.
 fn unusable(e: &CrackError) -> u8 {
-    eprintln!("tokenbench: {e}");
+    say(&e.to_string());
     2
 }
 
@@ -55,6 +75,7 @@ pub(super) fn crack_cmd(args: &CrackArgs) -> Result<u8, Error> {
         Err(e) => return Ok(unusable(&e)),
     };
     let secret = report.secret_text();
+    let exact = report.secret.as_deref();
     if args.json {
         let value = json!({
             "found": secret.is_some(),
@@ -62,6 +83,8 @@ pub(super) fn crack_cmd(args: &CrackArgs) -> Result<u8, Error> {
             "candidates": report.candidates,
             "elapsed_ms": u64::try_from(report.elapsed.as_millis()).unwrap_or(u64::MAX),
             "candidates_per_second": report_rate_u64(report.rate()),
+            "secret_hex": exact.map(crack::to_hex),
+            "secret_base64url": exact.map(token::encode_b64url),
         });
         out_json(&value);
     } else {
@@ -72,19 +95,23 @@ pub(super) fn crack_cmd(args: &CrackArgs) -> Result<u8, Error> {
             report.rate(),
             if threads == 1 { "" } else { "s" }
         );
-        match &secret {
-            Some(s) => {
+        match (&secret, exact) {
+            (Some(s), Some(bytes)) => {
                 out(&format!("{}\n", visible(s)));
-                eprintln!("tokenbench: found the {} secret: {stats}", target.alg.name());
+                say(&format!("found the {} secret: {stats}", target.alg.name()));
+                if bytes.is_empty() {
+                    say("the secret is EMPTY (zero bytes): the line above is empty");
+                } else if !crack::secret_is_text(bytes) {
+                    say(&format!(
+                        "the secret is not plain text, so it is shown in hex; give it back as --secret-base64 {}",
+                        token::encode_b64url(bytes)
+                    ));
+                }
             }
-            None => eprintln!("tokenbench: not found: {stats}"),
+            _ => say(&format!("not found: {stats}")),
         }
         if report.skipped_lines > 0 {
-            eprintln!(
-                "tokenbench: skipped {} line(s) longer than {} bytes",
-                report.skipped_lines,
-                crack::MAX_CANDIDATE_BYTES
-            );
+            say(&format!("skipped {} line(s) longer than {} bytes", report.skipped_lines, crack::MAX_CANDIDATE_BYTES));
         }
     }
     Ok(u8::from(secret.is_none()))

@@ -7,17 +7,18 @@
 //! `--fail-server-at` with one server, `--store` with `--mode jwt`, an unreadable token file).
 
 use std::fmt::Write as _;
-use std::io::Read as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 use clap::{Args, ValueEnum};
 use serde_json::{Value, json};
 
-use super::out;
+use super::{out, read_token_arg};
 use crate::core::clock::system_now;
 use crate::core::error::Error;
 use crate::core::flow::{Config, Flow, Mode, Revocation, Store, Totals, credential};
+use crate::core::limits;
+use crate::core::text::visible;
 use crate::core::token;
 
 /// `--mode`.
@@ -83,9 +84,10 @@ pub struct FlowArgs {
     /// Server 0 dies just before request I (needs N >= 2).
     #[arg(long, value_name = "I")]
     pub fail_server_at: Option<u64>,
-    /// The JWT to carry (default: a generated typical access token, 812 bytes).
-    #[arg(long, value_name = "FILE")]
-    pub token: Option<PathBuf>,
+    /// The JWT to carry: the token, `-` for stdin, `@FILE`, or a file's path (default: a
+    /// generated typical access token, 812 bytes).
+    #[arg(long, value_name = "TOKEN")]
+    pub token: Option<String>,
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
@@ -133,18 +135,34 @@ impl FlowArgs {
     }
 }
 
-/// Reads the token file: its cleaned compact token (whitespace and a `Bearer` prefix removed).
-fn read_token_file(path: &Path) -> Result<String, String> {
-    let shown = path.display();
-    let file = std::fs::File::open(path).map_err(|e| format!("cannot read the token file {shown}: {e}"))?;
-    let mut bytes = Vec::new();
-    file.take(token::MAX_TOKEN_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read the token file {shown}: {e}"))?;
-    let text = String::from_utf8(bytes).map_err(|_| format!("the token file {shown} is not UTF-8 text"))?;
-    let parsed = token::parse(&text).map_err(|e| format!("the token file {shown} does not hold a token: {e}"))?;
+/// Reads `--token`: `-` (stdin) and `@FILE` as every TOKEN argument; else a path to an existing
+/// file (the original form), else the token itself. Returns the cleaned compact token
+/// (whitespace and a `Bearer` prefix removed), which must be a signed JWS: a flow verifies a
+/// signature on every request, and `alg: none` or an encrypted token has none to verify.
+fn read_flow_token(arg: &str) -> Result<String, String> {
+    let file = arg.strip_prefix('@').unwrap_or(arg);
+    let (text, source) = if arg == "-" {
+        (read_token_arg(arg).map_err(|e| e.to_string())?, "the token on stdin".to_owned())
+    } else if arg.starts_with('@') || Path::new(arg).exists() || token::parse(arg).is_err() {
+        let shown = visible(file);
+        let bytes = limits::read_file(Path::new(file)).map_err(|e| match e {
+            Error::Io { reason, .. } => format!("cannot read the token file {shown}: {reason}"),
+            other => other.to_string(),
+        })?;
+        let text = String::from_utf8(bytes).map_err(|_| format!("the token file {shown} is not UTF-8 text"))?;
+        (text, format!("the token file {shown}"))
+    } else {
+        (arg.to_owned(), "--token".to_owned())
+    };
+    let parsed = token::parse(&text).map_err(|e| format!("{source} does not hold a token: {e}"))?;
     if parsed.serialization != token::Serialization::Compact {
-        return Err(format!("the token file {shown} holds a JWS JSON serialization; a header carries a compact token"));
+        return Err(format!("{source} holds a JWS JSON serialization; a header carries a compact token"));
+    }
+    if parsed.kind == token::Kind::Jwe {
+        return Err(format!("{source} holds an encrypted token (JWE); a flow needs a signed JWS to verify"));
+    }
+    if let Some(alg) = parsed.alg().filter(|a| a.eq_ignore_ascii_case("none")) {
+        return Err(format!("{source} is unsigned (alg {alg:?}); a flow needs a signed JWS to verify"));
     }
     Ok(parsed.text)
 }
@@ -165,7 +183,7 @@ pub fn flow_json(totals: &Totals, bytes_per_request: usize, elapsed_ms: f64) -> 
 }
 
 fn fail(message: &str) -> u8 {
-    eprintln!("tokenbench: {message}");
+    super::say(message);
     2
 }
 
@@ -175,7 +193,7 @@ fn fail(message: &str) -> u8 {
 /// Never: unusable arguments print their message and return exit code 2.
 pub(crate) fn run(args: &FlowArgs) -> Result<u8, Error> {
     let token_bytes = match &args.token {
-        Some(path) => match read_token_file(path) {
+        Some(arg) => match read_flow_token(arg) {
             Ok(t) => t.len(),
             Err(message) => return Ok(fail(&message)),
         },
@@ -190,8 +208,11 @@ pub(crate) fn run(args: &FlowArgs) -> Result<u8, Error> {
         Ok(m) => m,
         Err(e) => return Ok(fail(&e.to_string())),
     };
+    if cfg.mode == Mode::Session && args.token.is_some() {
+        super::say("note: --token is not used in session mode: every request carries the session cookie");
+    }
     if cfg.mode != Mode::Jwt && args.revocation != RevocationArg::None {
-        eprintln!("tokenbench: note: --revocation applies to JWT mode; a session is revoked by deleting it");
+        super::say("note: --revocation applies to JWT mode; a session is revoked by deleting it");
     }
     let start = Instant::now();
     let totals = model.run();

@@ -2,15 +2,16 @@
 //! forged token on stdout (and, on stderr, what a vulnerable verifier does with it and the
 //! defence). Exit 2 when the attack needs a key that was not given.
 
+use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use clap::Args;
 use serde_json::json;
 
-use super::{out, out_json, read_token_arg};
+use super::{out, out_json, read_token_arg, say, say_lines};
 use crate::core::error::Error;
 use crate::core::forge::{self, Attack};
-use crate::core::token;
+use crate::core::{limits, token};
 
 /// Arguments of `tokenbench forge`.
 #[derive(Debug, Args)]
@@ -42,9 +43,7 @@ fn attack_name(name: &str) -> Result<Attack, String> {
 pub(super) fn forge_cmd(args: &ForgeArgs) -> Result<u8, Error> {
     let token = token::parse(&read_token_arg(&args.token)?)?;
     let key_bytes = match &args.key {
-        Some(path) => Some(
-            std::fs::read(path).map_err(|e| Error::Io { path: path.display().to_string(), reason: e.to_string() })?,
-        ),
+        Some(path) => Some(limits::read_file(path)?),
         None => None,
     };
     let forged = match args
@@ -56,7 +55,7 @@ pub(super) fn forge_cmd(args: &ForgeArgs) -> Result<u8, Error> {
     {
         Ok(f) => f,
         Err(e) => {
-            eprintln!("tokenbench: {e}");
+            say(&e.to_string());
             return Ok(2);
         }
     };
@@ -76,7 +75,7 @@ pub(super) fn forge_cmd(args: &ForgeArgs) -> Result<u8, Error> {
         out_json(&value);
     } else {
         out(&format!("{}\n", forged.token));
-        eprintln!(
+        let mut explanation = format!(
             "{}\n  vulnerable verifier: {}\n  defence: {} ({})",
             a.how(),
             a.vulnerable(),
@@ -84,8 +83,9 @@ pub(super) fn forge_cmd(args: &ForgeArgs) -> Result<u8, Error> {
             a.reference()
         );
         if let Some(jwks) = &forged.attacker_jwks {
-            eprintln!("  the attacker serves at {}: {jwks}", forge::ATTACKER_JKU);
+            let _ = write!(explanation, "\n  the attacker serves at {}: {jwks}", forge::ATTACKER_JKU);
         }
+        say_lines(&explanation);
     }
     Ok(0)
 }

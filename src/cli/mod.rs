@@ -100,7 +100,7 @@ pub enum KeyCommand {
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
-        /// The key file (PEM, DER, certificate, JWK or JWKS).
+        /// The key file (PEM, DER, certificate, JWK, JWKS or OpenSSH public key).
         file: PathBuf,
     },
 }
@@ -123,10 +123,56 @@ pub fn run(command: Command) -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("tokenbench: {e}");
+            say(&e.to_string());
             ExitCode::from(2)
         }
     }
+}
+
+/// Prints a command-line parsing error (or `--help`, `--version`) as clap would, with the same
+/// exit code, but never an argument's control, bidi or invisible character raw. Clap echoes
+/// argument values, and a line feed inside one cannot be told from clap's own line breaks once
+/// rendered; so when an argument holds such a character, the arguments are parsed again with
+/// each one escaped ([`text::visible`]) and that error, which names the escaped value, is
+/// printed.
+#[must_use]
+pub fn parse_error(e: &clap::Error, args: &[std::ffi::OsString]) -> ExitCode {
+    let code = ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+    if !e.use_stderr() {
+        // Help and version text hold no argument value: printed as clap prints them.
+        let _ = e.print();
+        return code;
+    }
+    let hostile = args.iter().any(|a| a.to_string_lossy().chars().any(text::is_hostile));
+    let rendered = if hostile {
+        let escaped = args.iter().map(|a| text::visible(&a.to_string_lossy()).into_owned());
+        match Cli::try_parse_from(escaped) {
+            Err(again) if again.use_stderr() => text::visible_lines(&again.render().to_string()).into_owned(),
+            // Escaping changed the outcome: the original error, on one line.
+            _ => format!("{}\n", text::visible(e.render().to_string().trim_end())),
+        }
+    } else {
+        text::visible_lines(&e.render().to_string()).into_owned()
+    };
+    let mut stderr = std::io::stderr().lock();
+    let _ = stderr.write_all(rendered.as_bytes());
+    let _ = stderr.flush();
+    code
+}
+
+/// Writes one message to stderr as `tokenbench: …`. Messages quote file names, token text and
+/// argument values, so every control, bidi or invisible character in one is shown as an
+/// escape (`\u{1b}`, `\n`): a message is one line and cannot drive the terminal.
+pub(crate) fn say(message: &str) {
+    let mut stderr = std::io::stderr().lock();
+    let _ = writeln!(stderr, "tokenbench: {}", text::visible(message));
+}
+
+/// Writes lines of our own making to stderr: each is escaped as in [`say`], and only the line
+/// feeds between them are kept.
+pub(crate) fn say_lines(lines: &str) {
+    let mut stderr = std::io::stderr().lock();
+    let _ = writeln!(stderr, "{}", text::visible_lines(lines));
 }
 
 /// Reads TOKEN: literal text, `-` for stdin, `@FILE` for a file.

@@ -15,7 +15,8 @@ use crate::ui::state::{Command, Tab};
 /// Arguments of `tokenbench open`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct OpenArgs {
-    /// A key file (PEM, DER, X.509 certificate, JWK or JWKS); repeat for several.
+    /// A key file (PEM, DER, X.509 certificate, JWK, JWKS or OpenSSH public key); repeat for
+    /// several.
     #[arg(long = "key", value_name = "FILE")]
     pub keys: Vec<PathBuf>,
     /// An HMAC secret as UTF-8 text.

@@ -15,6 +15,7 @@ use super::flow::{self, FlowArgs};
 use super::{out, out_json};
 use crate::core::clock::format_utc;
 use crate::core::error::Error;
+use crate::core::limits;
 use crate::core::revoke::{
     Event, EventKind, MAX_SCENARIO_BYTES, ScaleInputs, Scenario, ScenarioError, Simulation, at_scale, duration_text,
     simulate,
@@ -73,10 +74,10 @@ pub struct RevocationArgs {
     #[arg(long, value_name = "N", requires = "scale")]
     pub active_users: Option<u64>,
     /// At scale: authenticated requests per second [default: the scenario's, or 5000].
-    #[arg(long, value_name = "N", requires = "scale")]
+    #[arg(long, value_name = "N", requires = "scale", allow_hyphen_values = true)]
     pub requests_per_second: Option<f64>,
     /// At scale: revocations per day [default: the scenario's, or 20000].
-    #[arg(long, value_name = "N", requires = "scale")]
+    #[arg(long, value_name = "N", requires = "scale", allow_hyphen_values = true)]
     pub revocations_per_day: Option<f64>,
 }
 
@@ -100,6 +101,8 @@ fn revocation(args: &RevocationArgs) -> Result<u8, Error> {
         },
     };
     let mut scenario = scenario;
+    // The flags override the file's population before anything is judged, so a flag can fix
+    // what the file gets wrong.
     if args.scale {
         let mut inputs = scenario.scale.unwrap_or_default();
         inputs.users = args.users.unwrap_or(inputs.users);
@@ -107,9 +110,22 @@ fn revocation(args: &RevocationArgs) -> Result<u8, Error> {
         inputs.requests_per_second = args.requests_per_second.unwrap_or(inputs.requests_per_second);
         inputs.revocations_per_day = args.revocations_per_day.unwrap_or(inputs.revocations_per_day);
         if let Err(e) = inputs.validate() {
+            // Fewer users than signed-in users: the flag the user gave is the one at fault.
+            if e.field == "scale.active_users" && args.users.is_some() && args.active_users.is_none() {
+                return Ok(usage(&format!(
+                    "--users: {} is fewer than the {} signed-in users (--active-users, from the scenario or the \
+                     default)",
+                    inputs.users, inputs.active_users
+                )));
+            }
             return Ok(usage(&flag_error(&e)));
         }
         scenario.scale = Some(inputs);
+    }
+    if let Some(path) = &args.scenario
+        && let Err(e) = scenario.validate()
+    {
+        return Ok(usage(&format!("{}: {e}", path.display())));
     }
     let sim = simulate(&scenario);
     if args.json {
@@ -126,21 +142,23 @@ fn revocation(args: &RevocationArgs) -> Result<u8, Error> {
 
 /// Prints a usage error; exit code 2.
 fn usage(message: &str) -> u8 {
-    eprintln!("tokenbench: {message}");
+    super::say(message);
     2
 }
 
+/// Reads a scenario file (or stdin for `-`), at most 10 MiB like every input, without judging
+/// the rules between its members yet (the `--scale` flags may change some first).
 fn read_scenario(path: &Path) -> Result<Result<Scenario, ScenarioError>, Error> {
     let io = |reason: String| Error::Io { path: path.display().to_string(), reason };
-    let mut bytes = Vec::new();
-    let limit = MAX_SCENARIO_BYTES as u64 + 1;
-    if path.as_os_str() == "-" {
-        std::io::stdin().take(limit).read_to_end(&mut bytes).map_err(|e| io(e.to_string()))?;
+    let bytes = if path.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin().take(MAX_SCENARIO_BYTES as u64 + 1).read_to_end(&mut bytes).map_err(|e| io(e.to_string()))?;
+        bytes
     } else {
-        std::fs::File::open(path).and_then(|f| f.take(limit).read_to_end(&mut bytes)).map_err(|e| io(e.to_string()))?;
-    }
+        limits::read_file(path)?
+    };
     let text = String::from_utf8(bytes).map_err(|_| io("the file is not UTF-8 text".into()))?;
-    Ok(Scenario::from_json(&text))
+    Ok(Scenario::from_json_unchecked(&text))
 }
 
 /// The scenario the flags describe, or what is wrong with them (naming the flag).

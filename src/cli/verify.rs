@@ -16,7 +16,8 @@ use crate::core::{limits, text, token};
 /// Arguments of `tokenbench verify`.
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// A key file (PEM, DER, X.509 certificate, JWK or JWKS); repeat for several.
+    /// A key file (PEM, DER, X.509 certificate, JWK, JWKS or OpenSSH public key); repeat for
+    /// several.
     #[arg(long = "key", value_name = "FILE")]
     pub keys: Vec<PathBuf>,
     /// An HMAC secret as UTF-8 text.

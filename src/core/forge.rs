@@ -217,6 +217,9 @@ pub enum ForgeError {
     /// The attack needs the issuer's public key file.
     #[error("the {0} attack needs the issuer's public key file: pass --key FILE")]
     NeedsKey(&'static str),
+    /// The confusion attack was given something other than a public key file.
+    #[error("the confusion attack keys HMAC with a public key's bytes; give the RS/ES/EdDSA issuer's public key ({0})")]
+    NotPublicKey(String),
     /// Only a JWS can be forged.
     #[error("only a signed token (JWS) can be forged; this one is encrypted (JWE)")]
     NotJws,
@@ -316,6 +319,7 @@ pub fn forge(
         }
         Attack::Confusion => {
             let secret = public_key_file.ok_or(ForgeError::NeedsKey(attack.name()))?;
+            check_public_key_file(secret)?;
             set_alg(&mut header, "HS256");
             hs256(&encode_header(&header)?, &payload_b64, secret)
         }
@@ -350,6 +354,23 @@ pub fn forge(
         }
     };
     Ok(Forged { attack, token, header, claims, attacker_jwks })
+}
+
+/// The confusion attack's key must be what a verifier of an RS/ES/EdDSA issuer loads: a public
+/// key file. An HMAC secret would simply re-sign the token with the real secret (a valid token,
+/// not an attack), and a private key file is not what the victim's verifier holds.
+fn check_public_key_file(bytes: &[u8]) -> Result<(), ForgeError> {
+    let keys = crate::core::keys::load(bytes, "--key")
+        .map_err(|e| ForgeError::NotPublicKey(format!("this file is not a key file the key store reads: {e}")))?;
+    if keys.iter().any(|k| matches!(k.material, crate::core::keys::KeyMaterial::Oct { .. })) {
+        return Err(ForgeError::NotPublicKey("this file holds an HMAC secret (kty oct)".into()));
+    }
+    if keys.iter().any(|k| k.private.is_some()) {
+        return Err(ForgeError::NotPublicKey(
+            "this file holds a private key; give its public half, the file verifiers load".into(),
+        ));
+    }
+    Ok(())
 }
 
 fn hs256(header_b64: &str, payload_b64: &str, secret: &[u8]) -> String {
@@ -394,20 +415,31 @@ mod tests {
         token::parse(&sign::sign(&header, &claims(), alg, key).unwrap()).unwrap()
     }
 
-    /// Every attack against tokens of the three key families, verified with exactly the keys the
-    /// original verifies with: never valid.
+    /// Every attack against tokens of every key family and several algorithms, verified with
+    /// exactly the keys the original verifies with: never valid. The confusion attack is given
+    /// the issuer's public key file (for an HMAC issuer, some RSA public key: its secret file
+    /// is refused).
     #[test]
     fn every_forged_token_is_rejected_with_the_original_keys() {
         let (rsa_pub_file, rsa_pub) = asset("rsa2048-spki.pem");
         let (_, rsa_priv) = asset("rsa2048-pkcs8.pem");
         let (ec_pub_file, ec_pub) = asset("ec-p256-spki.pem");
         let (_, ec_priv) = asset("ec-p256-pkcs8.pem");
+        let (p384_pub_file, p384_pub) = asset("ec-p384-spki.pem");
+        let (_, p384_priv) = asset("ec-p384-pkcs8.pem");
+        let (okp_pub_file, okp_pub) = asset("ed25519-spki.pem");
+        let (_, okp_priv) = asset("ed25519-pkcs8.pem");
         let secret = keys::load_secret(&[7u8; 32], SecretEncoding::Raw, "issuer secret").unwrap();
+        let secret48 = keys::load_secret(&[9u8; 48], SecretEncoding::Raw, "issuer secret").unwrap();
         let set = [("sub".to_owned(), json!("admin"))];
         for (alg, signer, verifier, file) in [
             ("RS256", &rsa_priv, &rsa_pub, &rsa_pub_file),
+            ("PS256", &rsa_priv, &rsa_pub, &rsa_pub_file),
             ("ES256", &ec_priv, &ec_pub, &ec_pub_file),
+            ("ES384", &p384_priv, &p384_pub, &p384_pub_file),
+            ("EdDSA", &okp_priv, &okp_pub, &okp_pub_file),
             ("HS256", &secret, &secret, &rsa_pub_file),
+            ("HS384", &secret48, &secret48, &ec_pub_file),
         ] {
             let t = original(alg, signer);
             let keys = std::slice::from_ref(verifier);
@@ -432,6 +464,31 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    /// The confusion attack with an HMAC secret file as its key would re-sign an HS token with
+    /// its real secret, a token verify accepts: only public key files are taken.
+    #[test]
+    fn confusion_takes_only_a_public_key_file() {
+        let secret_file = b"a-secret-of-the-issuer-32-bytes!";
+        let secret = keys::load_secret(secret_file, SecretEncoding::Raw, "issuer secret").unwrap();
+        let t = original("HS256", &secret);
+        let oct_jwk = br#"{"kty":"oct","k":"YS1zZWNyZXQtb2YtdGhlLWlzc3Vlci0zMi1ieXRlcyE"}"#;
+        let (private_pem, _) = asset("rsa2048-pkcs8.pem");
+        for (file, why) in
+            [(&secret_file[..], "not a key file"), (&oct_jwk[..], "HMAC secret"), (&private_pem[..], "private key")]
+        {
+            match forge(&t, Attack::Confusion, Some(file), &[]) {
+                Err(ForgeError::NotPublicKey(reason)) => assert!(reason.contains(why), "{reason}"),
+                other => panic!("{why}: {other:?}"),
+            }
+        }
+        let message = ForgeError::NotPublicKey(String::new()).to_string();
+        assert!(message.contains("give the RS/ES/EdDSA issuer's public key"), "{message}");
+        for public in ["rsa2048-cert.pem", "ec-p256-spki.der", "ed25519-spki.pem", "sample-jwks.json"] {
+            let (file, _) = asset(public);
+            assert!(forge(&t, Attack::Confusion, Some(&file), &[]).is_ok(), "{public}");
         }
     }
 

@@ -538,8 +538,7 @@ impl AppState {
             }
             Command::LoadSecretFile(path) => {
                 let label = file_name(&path);
-                let loaded = std::fs::read(&path)
-                    .map_err(|e| Error::Io { path: path.display().to_string(), reason: e.to_string() })
+                let loaded = crate::core::limits::read_file(&path)
                     .and_then(|bytes| keys::load_secret(&bytes, SecretEncoding::Raw, &label));
                 self.add_keys(loaded.map(|k| vec![k]));
             }
@@ -933,6 +932,9 @@ mod tests {
         assert!(matches!(&s.sign.output, Some(Err(e)) if e.contains("JSON object")));
         s.handle(Command::SaveToken, &mut p);
         assert!(s.message.as_ref().unwrap().1.contains("no token"));
+        // A device as the secret file is refused after 10 MiB, not read until memory runs out.
+        s.handle(Command::LoadSecretFile(PathBuf::from("/dev/zero")), &mut p);
+        assert!(s.key_errors[0].contains("larger than"), "{:?}", s.key_errors);
     }
 
     #[test]

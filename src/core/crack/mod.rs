@@ -47,6 +47,10 @@ pub const MAX_CANDIDATE_BYTES: usize = 64 * 1024;
 /// on one core with SHA-NI, a few ms in an unoptimised debug build.
 pub const POLL_COMPRESSIONS: u64 = 4096;
 
+/// The most worker threads a crack runs: far past any core count that helps (the work is pure
+/// computation), low enough that asking for a million cannot exhaust the system.
+pub const MAX_THREADS: usize = 256;
+
 /// Years appended by the rules (the inclusive range).
 pub const RULE_YEARS: std::ops::RangeInclusive<u16> = 1990..=2035;
 
@@ -116,7 +120,7 @@ impl HmacAlg {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CrackError {
     /// Only HMAC tokens have a secret to guess.
-    #[error("only HS256, HS384 and HS512 tokens can be cracked; this token's alg is {0}")]
+    #[error("only HS256, HS384 and HS512 tokens can be cracked; this token's alg is {0:?}")]
     NotHmac(String),
     /// A JWE or a token without a signature.
     #[error("the token has no JWS signature to test candidates against")]
@@ -142,6 +146,19 @@ pub enum CrackError {
     /// Zero threads asked for.
     #[error("--threads must be at least 1")]
     NoThreads,
+    /// More threads than [`MAX_THREADS`].
+    #[error("--threads {0} is more than the {MAX_THREADS} worker threads a crack runs")]
+    TooManyThreads(usize),
+    /// The system refused a worker thread; the workers already started were stopped.
+    #[error("cannot start worker thread {started} of {threads}: {reason}")]
+    Spawn {
+        /// Threads started before the failure.
+        started: usize,
+        /// Threads asked for.
+        threads: usize,
+        /// The operating system's message.
+        reason: String,
+    },
 }
 
 /// What is attacked: the algorithm, the exact signed bytes and the MAC to reproduce.
@@ -276,18 +293,47 @@ impl CrackReport {
         if secs > 0.0 { self.candidates as f64 / secs } else { 0.0 }
     }
 
-    /// The secret as text (lossy for non-UTF-8 bytes).
+    /// The secret as [`secret_display`] shows it.
     #[must_use]
     pub fn secret_text(&self) -> Option<String> {
-        self.secret.as_ref().map(|s| String::from_utf8_lossy(s).into_owned())
+        self.secret.as_deref().map(secret_display)
     }
+}
+
+/// A recovered secret as it can be printed and typed back: the text itself when it is UTF-8
+/// without control, bidirectional or invisible characters, else `hex:` and its bytes in
+/// lowercase hex (`hex:ffe1…`; a text that itself starts with `hex:` is shown in hex too, so
+/// the form never misleads). The exact bytes are [`CrackReport::secret`].
+#[must_use]
+pub fn secret_display(secret: &[u8]) -> String {
+    match std::str::from_utf8(secret) {
+        Ok(text) if !text.starts_with("hex:") && !text.chars().any(crate::core::text::is_hostile) => text.to_owned(),
+        _ => format!("hex:{}", to_hex(secret)),
+    }
+}
+
+/// True when [`secret_display`] shows the secret's exact text (not its hex).
+#[must_use]
+pub fn secret_is_text(secret: &[u8]) -> bool {
+    !secret_display(secret).starts_with("hex:")
+}
+
+/// Lowercase hex of `bytes`.
+#[must_use]
+pub fn to_hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
 }
 
 /// Runs the crack on `threads` workers over the lines of `reader`; returns when the secret is
 /// found, the list is exhausted or [`Progress::cancel`] was called.
 ///
 /// # Errors
-/// When `threads` is 0 or the reader fails.
+/// When `threads` is 0 or over [`MAX_THREADS`], a worker thread cannot be started (those
+/// started are cancelled and joined first), or the reader fails.
 pub fn crack<R: Read + Send>(
     target: &Target,
     reader: R,
@@ -295,42 +341,72 @@ pub fn crack<R: Read + Send>(
     threads: usize,
     progress: &Progress,
 ) -> Result<CrackReport, CrackError> {
+    crack_with_stacks(target, reader, rules, threads, progress, |_| None)
+}
+
+/// What one worker returns: candidates tested, lines skipped, the secret if it found it.
+type WorkerResult = (u64, u64, Option<Vec<u8>>);
+
+/// [`crack`], with each worker's stack size chosen by `stack` (the default when `None`): a way
+/// for tests to make the system refuse a thread.
+fn crack_with_stacks<R: Read + Send>(
+    target: &Target,
+    reader: R,
+    rules: Rules,
+    threads: usize,
+    progress: &Progress,
+    stack: impl Fn(usize) -> Option<usize>,
+) -> Result<CrackReport, CrackError> {
     if threads == 0 {
         return Err(CrackError::NoThreads);
     }
+    if threads > MAX_THREADS {
+        return Err(CrackError::TooManyThreads(threads));
+    }
     let engine = target.engine();
     let start = Instant::now();
+    // The empty secret first, whatever the list: a wordlist cannot offer it (empty lines are
+    // skipped), yet it is what a verifier reading its key from an empty file (kid traversal to
+    // /dev/null) or an unset environment variable signs with. It counts as worker 0's candidate.
+    progress.candidates.fetch_add(1, Ordering::Relaxed);
+    if engine.test(b"") {
+        progress.found.store(true, Ordering::Relaxed);
+        let mut per_thread = vec![0; threads];
+        per_thread[0] = 1;
+        return Ok(CrackReport {
+            secret: Some(Vec::new()),
+            candidates: 1,
+            per_thread,
+            elapsed: start.elapsed(),
+            cancelled: false,
+            skipped_lines: 0,
+        });
+    }
     let source = Mutex::new(Chunks::new(reader));
-    let results: Vec<(u64, u64, Option<Vec<u8>>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                let engine = &engine;
-                let source = &source;
-                scope.spawn(move || {
-                    let mut worker = Worker::new(engine, progress, rules);
-                    let mut buf = Vec::with_capacity(CHUNK_BYTES + 4096);
-                    loop {
-                        if progress.stop() {
-                            break;
-                        }
-                        let more = match source.lock() {
-                            Ok(mut s) => s.next(&mut buf, progress),
-                            Err(_) => false,
-                        };
-                        if !more || !worker.run_chunk(&buf) {
-                            break;
-                        }
-                    }
-                    if !progress.stop() {
-                        worker.drain();
-                    }
-                    worker.flush();
-                    (worker.tested, worker.skipped, worker.found)
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap_or((0, 0, None))).collect()
+    let (results, refused): (Vec<WorkerResult>, Option<String>) = std::thread::scope(|scope| {
+        let mut handles = Vec::with_capacity(threads);
+        let mut refused = None;
+        for i in 0..threads {
+            let mut builder = std::thread::Builder::new();
+            if let Some(size) = stack(i) {
+                builder = builder.stack_size(size);
+            }
+            let (engine, source) = (&engine, &source);
+            match builder.spawn_scoped(scope, move || work(engine, source, progress, rules)) {
+                Ok(handle) => handles.push(handle),
+                Err(e) => {
+                    // Stop the workers already running before reporting.
+                    progress.cancel();
+                    refused = Some(e.to_string());
+                    break;
+                }
+            }
+        }
+        (handles.into_iter().map(|h| h.join().unwrap_or((0, 0, None))).collect(), refused)
     });
+    if let Some(reason) = refused {
+        return Err(CrackError::Spawn { started: results.len(), threads, reason });
+    }
     let source = source.into_inner().map_err(|_| CrackError::Wordlist {
         path: "wordlist".into(),
         reason: "a worker failed while reading".into(),
@@ -338,7 +414,10 @@ pub fn crack<R: Read + Send>(
     if let Some(reason) = source.error {
         return Err(CrackError::Wordlist { path: "wordlist".into(), reason });
     }
-    let per_thread: Vec<u64> = results.iter().map(|(n, _, _)| *n).collect();
+    let mut per_thread: Vec<u64> = results.iter().map(|(n, _, _)| *n).collect();
+    if let Some(first) = per_thread.first_mut() {
+        *first += 1;
+    }
     let skipped_in_chunks: u64 = results.iter().map(|(_, k, _)| *k).sum();
     let secret = results.into_iter().find_map(|(_, _, s)| s);
     let cancelled = secret.is_none() && progress.cancel.load(Ordering::Relaxed);
@@ -350,6 +429,29 @@ pub fn crack<R: Read + Send>(
         skipped_lines: source.skipped_lines + skipped_in_chunks,
         secret,
     })
+}
+
+/// One worker: takes chunks until the list ends, the secret is found or the crack is cancelled.
+fn work<R: Read>(engine: &Engine<'_>, source: &Mutex<Chunks<R>>, progress: &Progress, rules: Rules) -> WorkerResult {
+    let mut worker = Worker::new(engine, progress, rules);
+    let mut buf = Vec::with_capacity(CHUNK_BYTES);
+    loop {
+        if progress.stop() {
+            break;
+        }
+        let more = match source.lock() {
+            Ok(mut s) => s.next(&mut buf, progress),
+            Err(_) => false,
+        };
+        if !more || !worker.run_chunk(&buf) {
+            break;
+        }
+    }
+    if !progress.stop() {
+        worker.drain();
+    }
+    worker.flush();
+    (worker.tested, worker.skipped, worker.found)
 }
 
 /// Cracks with the bundled wordlist.
@@ -376,16 +478,55 @@ pub fn crack_file(
     threads: usize,
     progress: &Progress,
 ) -> Result<CrackReport, CrackError> {
+    let file = open_wordlist(path)?;
+    crack(target, file, rules, threads, progress).map_err(|e| name_wordlist(e, path))
+}
+
+/// Cracks with the first `max_bytes` of a wordlist file (a quick check, such as the audit's),
+/// bounded whatever the file is (`/dev/zero`, a pipe, terabytes). The flag is true when the
+/// list goes on past `max_bytes`, so the search was not complete.
+///
+/// # Errors
+/// As [`crack_file`].
+pub fn crack_file_prefix(
+    target: &Target,
+    path: &std::path::Path,
+    rules: Rules,
+    threads: usize,
+    progress: &Progress,
+    max_bytes: u64,
+) -> Result<(CrackReport, bool), CrackError> {
+    let file = open_wordlist(path)?;
+    let whole_fits = file.metadata().is_ok_and(|m| m.is_file() && m.len() <= max_bytes);
+    let report = crack(target, file.take(max_bytes), rules, threads, progress).map_err(|e| name_wordlist(e, path))?;
+    let cut = !whole_fits && report.secret.is_none() && progress.bytes.load(Ordering::Relaxed) >= max_bytes;
+    Ok((report, cut))
+}
+
+/// Checks that a wordlist can be opened and is not a directory, without reading it.
+///
+/// # Errors
+/// [`CrackError::Wordlist`] saying why not.
+pub fn check_wordlist(path: &std::path::Path) -> Result<(), CrackError> {
+    open_wordlist(path).map(drop)
+}
+
+fn open_wordlist(path: &std::path::Path) -> Result<std::fs::File, CrackError> {
     let wordlist_error =
         |e: std::io::Error| CrackError::Wordlist { path: path.display().to_string(), reason: e.to_string() };
     let file = std::fs::File::open(path).map_err(wordlist_error)?;
     if file.metadata().map_err(wordlist_error)?.is_dir() {
         return Err(CrackError::Wordlist { path: path.display().to_string(), reason: "it is a directory".into() });
     }
-    crack(target, file, rules, threads, progress).map_err(|e| match e {
+    Ok(file)
+}
+
+/// A read error of the list, with the list's path.
+fn name_wordlist(e: CrackError, path: &std::path::Path) -> CrackError {
+    match e {
         CrackError::Wordlist { reason, .. } => CrackError::Wordlist { path: path.display().to_string(), reason },
         other => other,
-    })
+    }
 }
 
 /// The cores to use by default.
@@ -475,8 +616,9 @@ mod tests {
         let list = b"\n\r\nfoo\r\r\npass word\r\n";
         let r = crack(&target, &list[..], Rules::NONE, 1, &Progress::default()).unwrap();
         assert_eq!(r.secret.as_deref(), Some(&b"pass word"[..]));
-        // "\r" alone becomes empty and is skipped; "foo\r" keeps its second CR.
-        assert_eq!(r.candidates, 2);
+        // The empty secret, then "foo\r\r" and "pass word": "\r" alone becomes empty and is
+        // skipped; "foo\r" keeps its second CR.
+        assert_eq!(r.candidates, 3);
         let t = token("HS512", b"foo\r", &json!({}));
         let r = crack(&Target::from_token(&t).unwrap(), &list[..], Rules::NONE, 1, &Progress::default()).unwrap();
         assert_eq!(r.secret.as_deref(), Some(&b"foo\r"[..]));
@@ -484,6 +626,33 @@ mod tests {
         let t = token("HS256", b"last", &json!({}));
         let r = crack(&Target::from_token(&t).unwrap(), &b"a\nlast"[..], Rules::NONE, 1, &Progress::default()).unwrap();
         assert_eq!(r.secret.as_deref(), Some(&b"last"[..]));
+    }
+
+    #[test]
+    fn the_empty_secret_is_tried_first() {
+        // What the kid-traversal forgery signs with: no line of any list can be empty.
+        let t = token("HS256", b"placeholder", &json!({"sub": "x"}));
+        let empty = aws_lc_rs::hmac::sign(
+            &aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, b""),
+            t.signatures[0].signing_input(),
+        );
+        let target = Target::new(HmacAlg::HS256, t.signatures[0].signing_input().to_vec(), empty.as_ref().to_vec());
+        let progress = Progress::default();
+        let r = crack(&target.unwrap(), &b"\n\n\r\n"[..], Rules::ALL, 3, &progress).unwrap();
+        assert_eq!((r.secret.as_deref(), r.candidates, r.per_thread.as_slice()), (Some(&b""[..]), 1, &[1, 0, 0][..]));
+        assert!(progress.found.load(Ordering::Relaxed));
+        for alg in ["HS384", "HS512"] {
+            let t = token(alg, b"k", &json!({}));
+            let a = if alg == "HS384" { aws_lc_rs::hmac::HMAC_SHA384 } else { aws_lc_rs::hmac::HMAC_SHA512 };
+            let mac = aws_lc_rs::hmac::sign(&aws_lc_rs::hmac::Key::new(a, b""), t.signatures[0].signing_input());
+            let target = Target::new(
+                HmacAlg::from_name(alg).unwrap(),
+                t.signatures[0].signing_input().to_vec(),
+                mac.as_ref().to_vec(),
+            )
+            .unwrap();
+            assert_eq!(crack_bundled(&target, Rules::NONE, 1, &Progress::default()).unwrap().secret, Some(Vec::new()));
+        }
     }
 
     #[test]
@@ -498,7 +667,7 @@ mod tests {
         // "abc": as written = lower, so 3 distinct cases; "A1": upper = as written, lower and
         // capitalised "a1"/"A1" leave 2 distinct cases ("A1", "a1").
         let per_case = 1 + 110 + u64::from(RULE_YEARS.end() - RULE_YEARS.start() + 1);
-        assert_eq!(r.candidates, per_case * (3 + 2));
+        assert_eq!(r.candidates, 1 + per_case * (3 + 2), "the empty secret, then the variants");
         let target = Target::from_token(&token("HS256", b"admin07", &json!({}))).unwrap();
         let digits = Rules { digits: true, ..Rules::NONE };
         let r = crack(&target, &b"admin\n"[..], digits, 1, &Progress::default()).unwrap();
@@ -517,6 +686,82 @@ mod tests {
         assert_eq!(r.skipped_lines, 2);
     }
 
+    /// A pipe whose writer flushes a little at a time: every read returns at most `step` bytes.
+    struct Trickle<'a> {
+        data: &'a [u8],
+        step: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.step.min(buf.len()).min(self.data.len());
+            buf[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    fn found_in(secret: &[u8], list: impl Read + Send) -> CrackReport {
+        let target = Target::from_token(&token("HS256", secret, &json!({"sub": "x"}))).unwrap();
+        crack(&target, list, Rules::NONE, 2, &Progress::default()).unwrap()
+    }
+
+    #[test]
+    fn short_reads_never_make_a_line_overlong() {
+        // The report's pipe: "the-real-" flushed, a pause, then the rest.
+        let list = b"the-real-secret-at-the-end\nb\n";
+        for step in [1, 2, 9, 4096] {
+            let r = found_in(b"the-real-secret-at-the-end", Trickle { data: list, step });
+            assert_eq!(r.secret.as_deref(), Some(&b"the-real-secret-at-the-end"[..]), "reads of {step} bytes");
+            assert_eq!(r.skipped_lines, 0);
+        }
+        // The last line without its newline, one byte at a time.
+        let r = found_in(b"last-line", Trickle { data: b"a\nb\nlast-line", step: 1 });
+        assert_eq!(r.secret.as_deref(), Some(&b"last-line"[..]));
+    }
+
+    #[test]
+    fn an_overlong_line_skips_only_itself() {
+        // The report's file: a 1 MiB line before the last line, which has no newline.
+        let mut list = b"a\n".to_vec();
+        list.extend(std::iter::repeat_n(b'x', 1 << 20));
+        list.extend_from_slice(b"\nthe-real-secret-at-the-end");
+        for step in [usize::MAX, 1000, 7] {
+            let r = found_in(b"the-real-secret-at-the-end", Trickle { data: &list, step });
+            assert_eq!(r.secret.as_deref(), Some(&b"the-real-secret-at-the-end"[..]), "reads of {step}");
+            assert_eq!(r.skipped_lines, 1, "reads of {step}");
+        }
+        // Megabytes of zeros without a newline (a sparse file), then the secret.
+        let zeros = std::io::repeat(0).take(3 * CHUNK_BYTES as u64 + 5);
+        let r = found_in(b"secret", zeros.chain(&b"\nsecret"[..]));
+        assert_eq!((r.secret.as_deref(), r.skipped_lines), (Some(&b"secret"[..]), 1));
+        // Lines of exactly the limit are candidates, one byte more is skipped, at the end too;
+        // the line after a skipped one is tested even when it starts in the same read.
+        let at_limit = vec![b'k'; MAX_CANDIDATE_BYTES];
+        let mut list = vec![b'y'; MAX_CANDIDATE_BYTES + 1];
+        list.push(b'\n');
+        list.extend_from_slice(&at_limit);
+        let r = found_in(&at_limit, Trickle { data: &list, step: 5000 });
+        assert_eq!((r.secret.is_some(), r.skipped_lines), (true, 1));
+        list.push(b'\n');
+        list.extend(vec![b'z'; MAX_CANDIDATE_BYTES + 1]);
+        let r = found_in(b"not-there", &list[..]);
+        assert_eq!((r.candidates, r.skipped_lines), (2, 2), "the empty secret and the limit line");
+    }
+
+    #[test]
+    fn the_reader_keeps_its_buffer_bounded() {
+        let data = vec![b'q'; 3 * CHUNK_BYTES];
+        let mut chunks = Chunks::new(Trickle { data: &data, step: 100_000 });
+        let mut buf = Vec::new();
+        let progress = Progress::default();
+        while chunks.next(&mut buf, &progress) {
+            assert!(buf.is_empty() || buf.ends_with(b"\n"));
+        }
+        assert!(buf.capacity() <= CHUNK_BYTES, "{}", buf.capacity());
+        assert_eq!((chunks.skipped_lines, progress.bytes.load(Ordering::Relaxed)), (1, 3 * CHUNK_BYTES as u64));
+    }
+
     #[test]
     fn refuses_what_cannot_be_cracked() {
         let rsa = keys::load_file(
@@ -533,6 +778,46 @@ mod tests {
         let missing =
             crack_file(&target, std::path::Path::new("/nonexistent/list"), Rules::NONE, 1, &Progress::default());
         assert!(matches!(missing, Err(CrackError::Wordlist { .. })));
+    }
+
+    #[test]
+    fn thread_counts_are_bounded_and_a_refused_thread_is_an_error() {
+        let target = Target::from_token(&token("HS256", b"never-guessed", &json!({}))).unwrap();
+        let too_many = crack(&target, &b"a\n"[..], Rules::NONE, MAX_THREADS + 1, &Progress::default());
+        assert_eq!(too_many.unwrap_err(), CrackError::TooManyThreads(MAX_THREADS + 1));
+        assert!(crack(&target, &b"a\n"[..], Rules::NONE, usize::MAX, &Progress::default()).is_err());
+        // The system refuses the second worker (a 1 TiB stack): the first, already running on an
+        // endless list, is cancelled and joined, and the crack says why instead of panicking.
+        let progress = Progress::default();
+        let r = crack_with_stacks(&target, Endless::new(), Rules::NONE, 3, &progress, |i| (i == 1).then_some(1 << 40));
+        match r {
+            Err(CrackError::Spawn { started: 1, threads: 3, reason }) => assert!(!reason.is_empty()),
+            other => panic!("{other:?}"),
+        }
+        assert!(progress.cancel.load(Ordering::Relaxed));
+    }
+
+    #[test]
+    fn a_prefix_of_the_list_is_bounded_and_says_when_it_was_cut() {
+        let path = temp_path("prefix.txt");
+        std::fs::write(&path, b"aaaa\nbbbb\ncccc\nthe-secret\n").unwrap();
+        let target = Target::from_token(&token("HS256", b"the-secret", &json!({}))).unwrap();
+        let run = |max| crack_file_prefix(&target, &path, Rules::NONE, 1, &Progress::default(), max).unwrap();
+        let (r, cut) = run(10);
+        assert_eq!((r.secret, cut, r.candidates), (None, true, 3), "aaaa, bbbb and the empty secret");
+        let (r, cut) = run(1 << 20);
+        assert_eq!((r.secret.as_deref(), cut), (Some(&b"the-secret"[..]), false));
+        let (_, cut) = run(26);
+        assert!(!cut, "a file of exactly the limit is whole");
+        // A device: 1 MiB of /dev/zero is read, not more.
+        let progress = Progress::default();
+        let (r, cut) =
+            crack_file_prefix(&target, std::path::Path::new("/dev/zero"), Rules::NONE, 2, &progress, 1 << 20).unwrap();
+        assert_eq!((r.secret, cut, r.skipped_lines), (None, true, 1));
+        assert_eq!(progress.bytes.load(Ordering::Relaxed), 1 << 20);
+        assert!(check_wordlist(std::path::Path::new("/nonexistent/list")).is_err());
+        assert!(check_wordlist(std::path::Path::new("/tmp")).is_err(), "a directory");
+        std::fs::remove_file(&path).unwrap();
     }
 
     fn temp_path(name: &str) -> std::path::PathBuf {
@@ -557,10 +842,10 @@ mod tests {
             assert_eq!(r.per_thread.len(), threads, "--threads is honoured");
             assert_eq!(progress.candidates.load(Ordering::Relaxed), r.candidates);
             if threads == 1 {
-                assert_eq!(r.candidates, 1_000_000, "every line tested once");
+                assert_eq!(r.candidates, 1_000_001, "the empty secret, then every line once");
             } else {
                 // The others stop mid-chunk once the last line is found.
-                assert!(r.candidates <= 1_000_000 && r.candidates > 900_000, "{}", r.candidates);
+                assert!(r.candidates <= 1_000_001 && r.candidates > 900_000, "{}", r.candidates);
             }
             assert_eq!(progress.bytes.load(Ordering::Relaxed), std::fs::metadata(&path).unwrap().len());
             if threads > 1 {
@@ -571,17 +856,33 @@ mod tests {
         std::fs::remove_file(&path).unwrap();
     }
 
-    /// An endless wordlist: the crack can only end by being cancelled.
-    struct Endless(u64);
+    /// An endless wordlist: the crack can only end by being cancelled. Every read is filled
+    /// whole (a line may be cut between two reads), as a file would be.
+    struct Endless {
+        n: u64,
+        line: Vec<u8>,
+        at: usize,
+    }
+
+    impl Endless {
+        fn new() -> Self {
+            Self { n: 0, line: Vec::new(), at: 0 }
+        }
+    }
 
     impl Read for Endless {
         fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
             let mut n = 0;
-            while buf.len() - n > 32 {
-                self.0 += 1;
-                let line = format!("endless-{}\n", self.0);
-                buf[n..n + line.len()].copy_from_slice(line.as_bytes());
-                n += line.len();
+            while n < buf.len() {
+                if self.at == self.line.len() {
+                    self.n += 1;
+                    self.line = format!("endless-{}\n", self.n).into_bytes();
+                    self.at = 0;
+                }
+                let k = (self.line.len() - self.at).min(buf.len() - n);
+                buf[n..n + k].copy_from_slice(&self.line[self.at..self.at + k]);
+                self.at += k;
+                n += k;
             }
             Ok(n)
         }
@@ -594,7 +895,7 @@ mod tests {
             let progress = Progress::default();
             let (report, cancel_to_return) = std::thread::scope(|s| {
                 let run = s.spawn(|| {
-                    let r = crack(&target, Endless(0), rules, 2, &progress);
+                    let r = crack(&target, Endless::new(), rules, 2, &progress);
                     (r, Instant::now())
                 });
                 while progress.candidates.load(Ordering::Relaxed) < 20_000 {
@@ -611,6 +912,19 @@ mod tests {
             assert_eq!(report.per_thread.len(), 2);
             assert!(report.per_thread.iter().all(|n| *n > 0), "{:?}", report.per_thread);
         }
+    }
+
+    #[test]
+    fn secrets_are_shown_as_text_only_when_text_is_safe() {
+        assert_eq!(secret_display(b"changeme"), "changeme");
+        assert_eq!(secret_display("caf\u{e9}".as_bytes()), "caf\u{e9}");
+        assert_eq!(secret_display(b""), "");
+        assert_eq!(secret_display(&[0xff, 0xe1, 0x00, b'a']), "hex:ffe10061");
+        assert_eq!(secret_display(b"a\x1b]0;x\x07"), "hex:611b5d303b7807");
+        assert_eq!(secret_display("x\u{202e}y".as_bytes()), "hex:78e280ae79");
+        assert_eq!(secret_display(b"a\nb"), "hex:610a62");
+        assert_eq!(secret_display(b"hex:41"), "hex:6865783a3431", "never mistaken for the byte 0x41");
+        assert!(secret_is_text(b"ok") && !secret_is_text(&[0xff]));
     }
 
     #[test]

@@ -9,11 +9,17 @@ use super::engine::Engine;
 use super::{CHUNK_BYTES, MAX_CANDIDATE_BYTES, POLL_COMPRESSIONS, Progress, RULE_YEARS, Rules};
 
 /// Hands out newline-aligned chunks of the wordlist to workers.
+///
+/// A read may return any number of bytes (a pipe gives what the writer flushed, a file a page),
+/// so nothing is decided from one read: bytes are gathered until the buffer holds
+/// [`CHUNK_BYTES`] or the list ends, then cut after the last newline. A line is skipped only
+/// when it is known to be longer than [`MAX_CANDIDATE_BYTES`] (that many bytes seen without
+/// its newline), and only that line; the last line needs no newline.
 pub(super) struct Chunks<R> {
     reader: R,
-    /// The start of a line cut by the previous chunk.
+    /// The start of a line cut by the previous chunk (at most [`MAX_CANDIDATE_BYTES`]).
     carry: Vec<u8>,
-    /// Inside a line longer than [`MAX_CANDIDATE_BYTES`]: drop bytes up to the next newline.
+    /// Inside a line longer than [`MAX_CANDIDATE_BYTES`]: drop bytes up to its newline.
     skipping: bool,
     eof: bool,
     pub(super) skipped_lines: u64,
@@ -26,60 +32,70 @@ impl<R: Read> Chunks<R> {
         Self { reader, carry: Vec::new(), skipping: false, eof: false, skipped_lines: 0, error: None }
     }
 
-    /// Fills `buf` with whole lines; false when the list is exhausted.
+    /// One read into `buf[start..]`, retried when interrupted; 0 at the end or on an error.
+    fn read_into(&mut self, buf: &mut [u8]) -> usize {
+        loop {
+            match self.reader.read(buf) {
+                Ok(n) => return n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    self.error = Some(e.to_string());
+                    return 0;
+                }
+            }
+        }
+    }
+
+    /// Fills `buf` with whole lines (the list's last line may lack its newline); false when the
+    /// list is exhausted. `buf` never grows past [`CHUNK_BYTES`], and each byte is looked at a
+    /// bounded number of times whatever the size of the reads.
     pub(super) fn next(&mut self, buf: &mut Vec<u8>, progress: &Progress) -> bool {
         buf.clear();
-        while !self.eof {
-            buf.append(&mut self.carry);
-            let start = buf.len();
-            buf.resize(start + CHUNK_BYTES, 0);
-            let n = loop {
-                match self.reader.read(&mut buf[start..]) {
-                    Ok(n) => break n,
-                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                    Err(e) => {
-                        self.error = Some(e.to_string());
-                        break 0;
-                    }
-                }
-            };
-            buf.truncate(start + n);
+        buf.append(&mut self.carry);
+        let mut filled = buf.len();
+        // Where the unfinished line at the end of `buf[..filled]` starts (the carry is one).
+        let mut line_start = 0;
+        // Zeroed once per chunk, not once per read: a pipe may give one byte at a time.
+        buf.resize(CHUNK_BYTES, 0);
+        while !self.eof && filled < CHUNK_BYTES {
+            let n = self.read_into(&mut buf[filled..]);
             progress.bytes.fetch_add(n as u64, Ordering::Relaxed);
             if n == 0 {
                 self.eof = true;
+                break;
             }
+            let mut fresh = filled;
+            filled += n;
             if self.skipping {
-                if let Some(nl) = memchr(b'\n', buf) {
-                    buf.drain(..=nl);
-                    self.skipping = false;
-                } else {
-                    buf.clear();
+                // Nothing of an overlong line is kept, so the fresh bytes continue it.
+                let Some(nl) = memchr(b'\n', &buf[fresh..filled]) else {
+                    filled = fresh;
                     continue;
-                }
+                };
+                buf.copy_within(fresh + nl + 1..filled, fresh);
+                filled -= nl + 1;
+                self.skipping = false;
             }
-            if self.eof {
-                if buf.len() > MAX_CANDIDATE_BYTES && memchr(b'\n', buf).is_none() {
-                    self.skipped_lines += 1;
-                    buf.clear();
-                }
-                return !buf.is_empty();
+            if let Some(nl) = memrchr(b'\n', &buf[fresh..filled]) {
+                line_start = fresh + nl + 1;
             }
-            if let Some(nl) = memrchr(b'\n', buf) {
-                self.carry.extend_from_slice(&buf[nl + 1..]);
-                buf.truncate(nl + 1);
-                if self.carry.len() > MAX_CANDIDATE_BYTES {
-                    self.carry.clear();
-                    self.skipping = true;
-                    self.skipped_lines += 1;
-                }
-                return true;
+            fresh = line_start;
+            // The unfinished line is known to be too long: skip it, and only it, to its newline.
+            if filled - fresh > MAX_CANDIDATE_BYTES {
+                filled = fresh;
+                self.skipping = true;
+                self.skipped_lines += 1;
             }
-            // A whole chunk without a newline: one overlong line.
-            buf.clear();
-            self.skipping = true;
-            self.skipped_lines += 1;
         }
-        false
+        buf.truncate(filled);
+        if self.eof {
+            return !buf.is_empty();
+        }
+        // A full chunk: its unfinished line (at most MAX_CANDIDATE_BYTES, so a newline precedes
+        // it) waits for the next chunk.
+        self.carry.extend_from_slice(&buf[line_start..]);
+        buf.truncate(line_start);
+        true
     }
 }
 

@@ -59,8 +59,10 @@ pub const MAX_SERVERS: u32 = 65_535;
 pub const MAX_USERS: u32 = 100_000_000;
 /// The most services a request may fan out to.
 pub const MAX_SERVICES: u32 = 1_000;
-/// The most requests a run may have (hours of simulation; keeps every count inside `u64`).
-pub const MAX_REQUESTS: u64 = 1_000_000_000_000;
+/// The most requests a run may have: 10^10, about a minute of simulation in a release build on
+/// a 2-core machine (35 to 65 s across modes, stores, fan-outs and failures, measured), so a
+/// run never goes on for hours without a word; every count stays far inside `u64`.
+pub const MAX_REQUESTS: u64 = 10_000_000_000;
 
 /// Where authentication state lives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
@@ -275,7 +277,10 @@ pub enum FlowError {
     #[error("--services {0} is more than the {MAX_SERVICES} services the model supports")]
     TooManyServices(u32),
     /// R above [`MAX_REQUESTS`].
-    #[error("--requests {0} is more than the {MAX_REQUESTS} requests the model supports")]
+    #[error(
+        "--requests {0} is more than the {MAX_REQUESTS} requests the model runs (10^10, about a minute in a release \
+         build)"
+    )]
     TooManyRequests(u64),
     /// A failure with a single server would leave nowhere to route.
     #[error("--fail-server-at needs at least 2 servers: with one, no server would be left to serve")]

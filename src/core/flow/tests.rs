@@ -445,6 +445,12 @@ fn invalid_configs_are_refused_with_a_reason() {
         FlowError::TooManyServices(MAX_SERVICES + 1)
     );
     assert_eq!(Flow::new(Config { requests: u64::MAX, ..ok }).unwrap_err(), FlowError::TooManyRequests(u64::MAX));
+    // The report's run of 10^12 requests took hours: the cap is what runs in about a minute.
+    assert_eq!(
+        Flow::new(Config { requests: 1_000_000_000_000, ..ok }).unwrap_err(),
+        FlowError::TooManyRequests(1_000_000_000_000)
+    );
+    assert!(Flow::new(Config { requests: 10_000_000_000, ..ok }).is_ok());
     assert!(FlowError::FailWithOneServer.to_string().contains("--fail-server-at"));
 }
 

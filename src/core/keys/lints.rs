@@ -46,28 +46,44 @@ pub(super) fn metadata_warnings(key: &Key) -> Vec<String> {
 }
 
 pub(super) fn intrinsic_warnings(material: &KeyMaterial) -> Vec<String> {
+    judged(material).into_iter().map(|(_, w)| w).collect()
+}
+
+/// The warnings of [`intrinsic_warnings`] that make the key breakable (an RSA modulus under
+/// 2048 bits, the ROCA fingerprint, an HMAC secret under 256 bits), in the same words.
+pub(super) fn weaknesses(material: &KeyMaterial) -> Vec<String> {
+    judged(material).into_iter().filter_map(|(weak, w)| weak.then_some(w)).collect()
+}
+
+/// Each intrinsic warning, with whether it makes the key breakable.
+fn judged(material: &KeyMaterial) -> Vec<(bool, String)> {
     let mut w = Vec::new();
     match material {
         KeyMaterial::Rsa { n, e } => {
             let bits = bit_len(n);
             if bits < 2048 {
-                w.push(format!("RSA modulus is {bits} bits; RFC 7518 §3.3 requires at least 2048"));
+                w.push((true, format!("RSA modulus is {bits} bits; RFC 7518 §3.3 requires at least 2048")));
             }
             if e.as_slice() != [1, 0, 1] {
-                w.push(format!("RSA public exponent is {}, not the usual 65537", be_to_string(e)));
+                w.push((false, format!("RSA public exponent is {}, not the usual 65537", be_to_string(e))));
             }
             if is_roca_vulnerable(n) {
-                w.push(
+                w.push((
+                    true,
                     "this RSA key has the ROCA fingerprint (CVE-2017-15361, Infineon keys): its private key can be \
                      recovered; replace it"
                         .into(),
-                );
+                ));
             }
         }
         KeyMaterial::Oct { k } if k.len() < 32 => {
-            w.push(format!(
-                "HMAC secret is {} bits; HS256 needs at least 256 (RFC 7518 §3.2) and is brute-forceable when short",
-                k.len() * 8
+            w.push((
+                true,
+                format!(
+                    "HMAC secret is {} bits; HS256 needs at least 256 (RFC 7518 §3.2) and is brute-forceable when \
+                     short",
+                    k.len() * 8
+                ),
             ));
         }
         _ => {}

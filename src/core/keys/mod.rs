@@ -146,6 +146,14 @@ impl Key {
         }
     }
 
+    /// What makes this key breakable, in the words of its warnings: an RSA modulus under 2048
+    /// bits, the ROCA fingerprint, an HMAC secret under 256 bits. The other warnings (an
+    /// unusual exponent, contradictory metadata, a shared kid…) are worth a look, not a break.
+    #[must_use]
+    pub fn weaknesses(&self) -> Vec<String> {
+        lints::weaknesses(&self.material)
+    }
+
     /// True when the key holds private material (or is an HMAC secret).
     #[must_use]
     pub fn is_secret(&self) -> bool {

@@ -76,11 +76,17 @@ fn decode_hex(text: &str) -> std::result::Result<Vec<u8>, String> {
     if !cleaned.len().is_multiple_of(2) {
         return Err(format!("hex has an odd number of digits ({})", cleaned.len()));
     }
-    (0..cleaned.len())
-        .step_by(2)
-        .map(|i| {
-            u8::from_str_radix(&cleaned[i..i + 2], 16)
-                .map_err(|_| format!("{:?} at position {i} is not a hex byte", &cleaned[i..i + 2]))
+    // Pairs of bytes, never string slices: a pair may cut a multi-byte character in two.
+    cleaned
+        .as_bytes()
+        .chunks(2)
+        .enumerate()
+        .map(|(n, pair)| {
+            let digit = |b: u8| char::from(b).to_digit(16);
+            match (digit(pair[0]), pair.get(1).copied().and_then(digit)) {
+                (Some(hi), Some(lo)) => Ok(u8::try_from(hi * 16 + lo).unwrap_or(u8::MAX)),
+                _ => Err(format!("{:?} at position {} is not a hex byte", String::from_utf8_lossy(pair), n * 2)),
+            }
         })
         .collect()
 }
@@ -99,6 +105,14 @@ mod tests {
         assert!(a.warnings[0].contains("48 bits"));
         assert!(load_secret(b"", SecretEncoding::Utf8, "t").is_err());
         assert!(load_secret(b"abc", SecretEncoding::Hex, "t").is_err());
+        // A pair of bytes that cuts a character in two is an error, not a panic; so is a sign.
+        for bad in ["a\u{e9}b", "\u{20ac}0", "+1", "-1ab"] {
+            assert!(load_secret(bad.as_bytes(), SecretEncoding::Hex, "t").is_err(), "{bad:?}");
+        }
+        assert_eq!(
+            load_secret(b"0xFFe1", SecretEncoding::Hex, "t").unwrap().material,
+            KeyMaterial::Oct { k: vec![0xff, 0xe1] }
+        );
         let raw = load_secret(b"secret\n", SecretEncoding::Raw, "t").unwrap();
         assert!(raw.warnings.iter().any(|w| w.contains("newline")));
     }

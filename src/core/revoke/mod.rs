@@ -30,7 +30,10 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
-pub use scale::{ScaleInputs, ScaleRow, ScaleSeries, at_scale, series_against_token_ttl};
+pub use scale::{
+    MAX_REQUESTS_PER_SECOND, MAX_REVOCATIONS_PER_DAY, MAX_SCALE_USERS, ScaleInputs, ScaleRow, ScaleSeries, at_scale,
+    series_against_token_ttl,
+};
 pub use scenario::{Event, EventKind, MAX_SCENARIO_BYTES, SAMPLES, Scenario, ScenarioError};
 
 /// Unix seconds (instants) and seconds (durations): whole seconds keep every window exact.

@@ -21,6 +21,15 @@ use super::{Scenario, ScenarioError, Strategy, record};
 /// Seconds per day.
 const DAY: f64 = 86_400.0;
 
+/// The most registered users the at-scale view takes (ten billion: more than people on Earth).
+pub const MAX_SCALE_USERS: u64 = 10_000_000_000;
+
+/// The most authenticated requests per second it takes (a billion).
+pub const MAX_REQUESTS_PER_SECOND: f64 = 1e9;
+
+/// The most revocations per day it takes (ten billion).
+pub const MAX_REVOCATIONS_PER_DAY: f64 = 1e10;
+
 /// The population the at-scale view is computed for.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct ScaleInputs {
@@ -41,17 +50,31 @@ impl Default for ScaleInputs {
 }
 
 impl ScaleInputs {
-    /// Checks the inputs.
+    /// Checks the inputs against ranges that keep every at-scale figure finite.
     ///
     /// # Errors
-    /// A negative or non-finite rate, or more active users than users.
+    /// No users or more than [`MAX_SCALE_USERS`], a rate that is negative, not finite or over
+    /// its maximum, or more active users than users.
     pub fn validate(&self) -> Result<(), ScenarioError> {
-        for (field, v) in [
-            ("scale.requests_per_second", self.requests_per_second),
-            ("scale.revocations_per_day", self.revocations_per_day),
+        let error = |field: &str, message: String| Err(ScenarioError { field: field.into(), message });
+        if self.users == 0 {
+            return error("scale.users", "must be at least 1".into());
+        }
+        if self.users > MAX_SCALE_USERS {
+            return error(
+                "scale.users",
+                format!("{} is more than the {MAX_SCALE_USERS} users the model takes", self.users),
+            );
+        }
+        for (field, v, max) in [
+            ("scale.requests_per_second", self.requests_per_second, MAX_REQUESTS_PER_SECOND),
+            ("scale.revocations_per_day", self.revocations_per_day, MAX_REVOCATIONS_PER_DAY),
         ] {
             if !v.is_finite() || v < 0.0 {
-                return Err(ScenarioError { field: field.into(), message: format!("must be a number >= 0, got {v}") });
+                return error(field, format!("must be a finite number >= 0, got {v}"));
+            }
+            if v > max {
+                return error(field, format!("{v:e} is more than the {max:e} the model takes"));
             }
         }
         if self.active_users > self.users {
@@ -97,7 +120,7 @@ impl ScaleInputs {
             requests_per_second: rate("requests_per_second", d.requests_per_second)?,
             revocations_per_day: rate("revocations_per_day", d.revocations_per_day)?,
         };
-        inputs.validate()?;
+        // Checked with the scenario (Scenario::validate), after any override.
         Ok(inputs)
     }
 

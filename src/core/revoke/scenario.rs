@@ -31,6 +31,7 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use super::{MAX_TIME, ScaleInputs, Seconds};
+use crate::core::text::visible;
 use crate::core::timeline::TokenTimeline;
 
 /// The sample scenarios shipped in `assets/scenarios/`: (file name, JSON).
@@ -44,8 +45,8 @@ pub const SAMPLES: [(&str, &str); 7] = [
     ("refresh-reuse-race.json", include_str!("../../../assets/scenarios/refresh-reuse-race.json")),
 ];
 
-/// The largest scenario file read.
-pub const MAX_SCENARIO_BYTES: usize = 1024 * 1024;
+/// The largest scenario file read: 10 MiB, like every input.
+pub const MAX_SCENARIO_BYTES: usize = crate::core::limits::MAX_INPUT_BYTES;
 
 /// What happens at the event's instant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -371,16 +372,38 @@ impl Scenario {
     /// Reads a scenario file's text and validates it.
     ///
     /// # Errors
-    /// Not JSON, not an object, an unknown or missing member, a wrong type, or a broken rule;
-    /// each names the member.
+    /// Not JSON, not an object, an unknown, repeated or missing member, a wrong type, or a
+    /// broken rule; each names the member.
     pub fn from_json(text: &str) -> Result<Self, ScenarioError> {
+        let scenario = Self::from_json_unchecked(text)?;
+        scenario.validate()?;
+        Ok(scenario)
+    }
+
+    /// Reads a scenario file's text without checking the rules between members (for callers
+    /// that change members first, as the command line's `--scale` flags do, then
+    /// [`Scenario::validate`]).
+    ///
+    /// # Errors
+    /// Not strict JSON, not an object, an unknown, repeated or missing member, or a wrong type;
+    /// each names the member.
+    pub fn from_json_unchecked(text: &str) -> Result<Self, ScenarioError> {
         if text.len() > MAX_SCENARIO_BYTES {
             return Err(err(
                 "(file)",
                 format!("{} bytes is larger than the {MAX_SCENARIO_BYTES}-byte limit", text.len()),
             ));
         }
-        let value: Value = serde_json::from_str(text).map_err(|e| err("(file)", format!("not valid JSON: {e}")))?;
+        let (value, duplicates) = crate::core::token::parse_json_text(text.as_bytes())
+            .map_err(|e| err("(file)", format!("not valid JSON: {e}")))?;
+        // Last-wins would silently take one of two values: a typo must not pick the outcome.
+        if let Some(path) = duplicates.shown.first() {
+            return Err(err(
+                &visible(path),
+                "duplicate member: the file gives it more than once, and a reader would silently take one of \
+                 the values; keep one",
+            ));
+        }
         let Value::Object(top) = value else {
             return Err(err("(file)", "a scenario is a JSON object"));
         };
@@ -418,7 +441,6 @@ impl Scenario {
             },
             scale,
         };
-        scenario.validate()?;
         Ok(scenario)
     }
 
@@ -449,7 +471,11 @@ impl Scenario {
 /// Rejects members the format does not define (a typo must not fall back to a default).
 fn known(obj: &Map<String, Value>, prefix: &str, names: &[&str]) -> Result<(), ScenarioError> {
     match obj.keys().find(|k| !names.contains(&k.as_str())) {
-        Some(k) => Err(err(&format!("{prefix}{k}"), format!("unknown member; expected one of {}", names.join(", ")))),
+        // The name is the file's: its control and bidi characters are shown as escapes.
+        Some(k) => Err(err(
+            &format!("{prefix}{}", visible(k)),
+            format!("unknown member; expected one of {}", names.join(", ")),
+        )),
         None => Ok(()),
     }
 }
@@ -470,7 +496,10 @@ fn text_member(obj: &Map<String, Value>, name: &str) -> Result<Option<String>, S
 fn whole(obj: &Map<String, Value>, prefix: &str, name: &str) -> Result<Option<Seconds>, ScenarioError> {
     let field = format!("{prefix}{name}");
     match obj.get(name) {
-        None | Some(Value::Null) => Ok(None),
+        None => Ok(None),
+        Some(Value::Null) => {
+            Err(err(&field, "must be a number of seconds, found null; leave the member out for its default"))
+        }
         Some(Value::Number(n)) => {
             if let Some(i) = n.as_i64() {
                 return Ok(Some(i));

@@ -415,6 +415,36 @@ fn bad_files_name_the_member() {
 }
 
 #[test]
+fn repeated_and_null_members_are_errors_naming_the_member() {
+    let good = SAMPLES[0].1;
+    for (pattern, replacement, field, words) in [
+        (r#""leeway": 0"#, r#""leeway": 0, "leeway": 600"#, "leeway", "duplicate member"),
+        (r#""at": 1700001020"#, r#""at": 1700001020, "at": 1700009999"#, "event.at", "duplicate member"),
+        (r#""users": 1000000"#, r#""users": 1000000, "users": 5"#, "scale.users", "duplicate member"),
+        (r#""leeway": 0"#, r#""leeway": null"#, "leeway", "found null"),
+        (r#""at": 1700001020"#, r#""at": null"#, "event.at", "found null"),
+        (
+            r#""leeway": 0"#,
+            r#""lee\u001b]0;x\u0007\u202eway": 0"#,
+            "lee\\u{1b}]0;x\\u{7}\\u{202e}way",
+            "unknown member",
+        ),
+    ] {
+        assert!(good.contains(pattern), "{pattern}");
+        let e = Scenario::from_json(&good.replacen(pattern, replacement, 1)).unwrap_err();
+        assert_eq!(e.field, field, "{e}");
+        assert!(e.message.contains(words), "{e}");
+        assert!(!e.to_string().contains(['\u{1b}', '\u{7}', '\u{202e}']), "{e}");
+    }
+    // Rules between members wait for Scenario::validate, so overrides can come first.
+    let text = good.replacen(r#""active_users": 100000"#, r#""active_users": 2000000"#, 1);
+    let mut s = Scenario::from_json_unchecked(&text).unwrap();
+    assert_eq!(s.validate().unwrap_err().field, "scale.active_users");
+    s.scale = s.scale.map(|sc| ScaleInputs { users: 3_000_000, ..sc });
+    assert_eq!(s.validate(), Ok(()));
+}
+
+#[test]
 #[allow(clippy::float_cmp)] // exact by construction: small integers and their ratios
 fn scale_follows_the_issues_rules() {
     let mut s = Scenario::example(L);
@@ -435,6 +465,38 @@ fn scale_follows_the_issues_rules() {
     assert_eq!(deny[0][0], 300.0);
     assert!((deny[9][1] - 864.0 / 86_400.0 * deny[9][0]).abs() < 1e-9, "linear in token-ttl");
     assert!(series[0].points.iter().all(|p| p[1] == 100.0), "sessions do not depend on token-ttl");
+}
+
+#[test]
+fn scale_inputs_stay_in_ranges_where_every_figure_is_finite() {
+    let mut s = Scenario::example(L);
+    s.token_ttl = MAX_TIME;
+    s.access_ttl = 1;
+    let largest = ScaleInputs {
+        users: MAX_SCALE_USERS,
+        active_users: MAX_SCALE_USERS,
+        requests_per_second: MAX_REQUESTS_PER_SECOND,
+        revocations_per_day: MAX_REVOCATIONS_PER_DAY,
+    };
+    assert_eq!(largest.validate(), Ok(()));
+    s.scale = Some(largest);
+    for r in at_scale(&s) {
+        assert!(r.entries.is_finite() && r.bytes.is_finite() && r.lookups_per_second.is_finite(), "{r:?}");
+    }
+    for series in series_against_token_ttl(&s, 20) {
+        assert!(series.points.iter().flatten().all(|v| v.is_finite()), "{:?}", series.strategy);
+    }
+    for (bad, field) in [
+        (ScaleInputs { revocations_per_day: 1e308, ..largest }, "scale.revocations_per_day"),
+        (ScaleInputs { revocations_per_day: f64::INFINITY, ..largest }, "scale.revocations_per_day"),
+        (ScaleInputs { requests_per_second: MAX_REQUESTS_PER_SECOND * 2.0, ..largest }, "scale.requests_per_second"),
+        (ScaleInputs { requests_per_second: f64::NAN, ..largest }, "scale.requests_per_second"),
+        (ScaleInputs { requests_per_second: -1.0, ..largest }, "scale.requests_per_second"),
+        (ScaleInputs { users: MAX_SCALE_USERS + 1, ..largest }, "scale.users"),
+        (ScaleInputs { users: 0, active_users: 0, ..largest }, "scale.users"),
+    ] {
+        assert_eq!(bad.validate().unwrap_err().field, field, "{bad:?}");
+    }
 }
 
 /// The literal reading of the contract for jwt-refresh, token by token, with no formula.

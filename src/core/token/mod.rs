@@ -315,6 +315,23 @@ impl Token {
     }
 }
 
+/// Parses a JSON text as a token's JSON is parsed: strict (RFC 8259), at most
+/// [`MAX_JSON_DEPTH`] deep, and with every duplicate member name recorded as a path (`exp`,
+/// `event.at`), which `serde_json` alone silently resolves to the last value. For other JSON
+/// the app reads (scenario files).
+///
+/// # Errors
+/// Where and why the text is not strict JSON: `"trailing comma at byte 40 (character 41)"`.
+pub fn parse_json_text(text: &[u8]) -> std::result::Result<(Value, Duplicates), String> {
+    json::parse_value(text).map_err(|b| {
+        if b.too_deep {
+            format!("it nests deeper than {MAX_JSON_DEPTH} levels")
+        } else {
+            format!("{} at {}", b.reason, json::position(text, b.offset))
+        }
+    })
+}
+
 /// Strips what people paste around a token: whitespace and newlines, a whole
 /// `Authorization:` header line, a `Bearer` scheme, and one pair of surrounding quotes.
 ///

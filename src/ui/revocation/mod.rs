@@ -336,7 +336,8 @@ fn dialog_gave_nothing(platform: &dyn Platform, instead: &str) -> (Level, String
 }
 
 fn read_scenario(path: &std::path::Path) -> Result<Scenario, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    // Bounded like every input: a device or a huge file is refused, never read whole.
+    let bytes = crate::core::limits::read_file(path).map_err(|e| e.to_string())?;
     let text = String::from_utf8(bytes).map_err(|_| format!("{}: the file is not UTF-8 text", path.display()))?;
     Scenario::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
@@ -654,6 +655,9 @@ mod tests {
         assert_eq!(lab.scenario().name, sample);
         run(&mut lab, RevocationCommand::SetLeeway(30));
         assert!(lab.scenario().name.ends_with(", 30 s leeway)"), "{}", lab.scenario().name);
+        // A device as the scenario file is refused after 10 MiB, not read until memory runs out.
+        let refused = run(&mut lab, RevocationCommand::LoadScenarioFile("/dev/zero".into()));
+        assert!(matches!(&refused, Some((Level::Error, m)) if m.contains("larger than")), "{refused:?}");
     }
 
     #[test]

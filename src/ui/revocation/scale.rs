@@ -5,7 +5,7 @@ use egui::{RichText, Ui};
 use egui_plot::{GridMark, Line, LineStyle, Plot, VLine};
 
 use super::{RevocationCommand, RevocationLab, ScaleMeasure, lab_cmd};
-use crate::core::revoke::duration_text;
+use crate::core::revoke::{MAX_REQUESTS_PER_SECOND, MAX_REVOCATIONS_PER_DAY, MAX_SCALE_USERS, duration_text};
 use crate::ui::state::Command;
 
 pub(super) fn count(x: f64) -> String {
@@ -41,8 +41,10 @@ pub(super) fn at_scale_ui(ui: &mut Ui, lab: &RevocationLab, out: &mut Vec<Comman
         let mut next = inputs;
         let mut changed = false;
         ui.label("users");
-        changed |=
-            ui.add(egui::DragValue::new(&mut next.users).speed(1000.0)).on_hover_text("Registered users").changed();
+        changed |= ui
+            .add(egui::DragValue::new(&mut next.users).range(1..=MAX_SCALE_USERS).speed(1000.0))
+            .on_hover_text("Registered users")
+            .changed();
         ui.label("signed in");
         changed |= ui
             .add(egui::DragValue::new(&mut next.active_users).range(0..=next.users).speed(100.0))
@@ -50,12 +52,12 @@ pub(super) fn at_scale_ui(ui: &mut Ui, lab: &RevocationLab, out: &mut Vec<Comman
             .changed();
         ui.label("requests/s");
         changed |= ui
-            .add(egui::DragValue::new(&mut next.requests_per_second).range(0.0..=f64::MAX).speed(10.0))
+            .add(egui::DragValue::new(&mut next.requests_per_second).range(0.0..=MAX_REQUESTS_PER_SECOND).speed(10.0))
             .on_hover_text("Authenticated requests per second")
             .changed();
         ui.label("revocations/day");
         changed |= ui
-            .add(egui::DragValue::new(&mut next.revocations_per_day).range(0.0..=f64::MAX).speed(100.0))
+            .add(egui::DragValue::new(&mut next.revocations_per_day).range(0.0..=MAX_REVOCATIONS_PER_DAY).speed(100.0))
             .on_hover_text("Logouts, password changes, suspensions per day")
             .changed();
         if changed {

@@ -234,6 +234,7 @@ pub(super) fn current_token(input: &str) -> Result<(Token, Option<audit::UrlSour
     }
     match audit::token_from_url(input) {
         Some((text, src)) => token::parse(&text).map(|t| (t, Some(src))).map_err(|e| e.to_string()),
+        None if audit::looks_like_url(input) => Err(audit::NO_JWT_IN_URL.to_owned()),
         None => token::parse(input).map(|t| (t, None)).map_err(|e| e.to_string()),
     }
 }
@@ -360,7 +361,8 @@ impl SecurityLab {
         let rules = if self.rules { Rules::ALL } else { Rules::NONE };
         let threads = self.threads;
         let wordlist = self.wordlist.clone();
-        std::thread::spawn(move || {
+        // A thread the system refuses is a message, never a panic of the window.
+        let started = std::thread::Builder::new().name("crack".into()).spawn(move || {
             let result = match wordlist {
                 Some(path) => crack::crack_file(&target, &path, rules, threads, &shared),
                 None => crack::crack_bundled(&target, rules, threads, &shared),
@@ -368,6 +370,9 @@ impl SecurityLab {
             // The window may have closed meanwhile.
             let _ = tx.send(result);
         });
+        if let Err(e) = started {
+            return Some(SecurityEffect::Message(format!("cannot start the crack: {e}"), true));
+        }
         self.outcome = None;
         self.job = Some(CrackJob {
             progress,

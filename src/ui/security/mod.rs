@@ -153,7 +153,7 @@ fn audit_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
         }
         Some(Ok((cookie, findings))) => {
             ui.label(format!(
-                "{}: HttpOnly {}, Secure {}, SameSite {:?}, kept for {}; value of {} characters, about {:.0} bits",
+                "{:?}: HttpOnly {}, Secure {}, SameSite {:?}, kept for {}; value of {} characters, about {:.0} bits",
                 cookie.name,
                 yes_no(cookie.http_only),
                 yes_no(cookie.secure),
@@ -179,7 +179,7 @@ fn found_secret_row(ui: &mut Ui, secret: &[u8], out: &mut Vec<Command>) {
             ui.label(RichText::new("weak-secret").monospace().strong());
             ui.label(format!(
                 "the HMAC secret is {:?}: recovered from a wordlist, so anyone can mint tokens",
-                String::from_utf8_lossy(secret)
+                crack::secret_display(secret)
             ));
             if ui.button("Add as a key").on_hover_text("Add the recovered secret to the key list").clicked() {
                 out.push(cmd(SecurityCommand::AddFoundSecret));
@@ -644,6 +644,38 @@ mod tests {
     }
 
     #[test]
+    fn a_binary_secret_is_shown_in_hex_and_added_as_its_bytes() {
+        use crate::core::keys::{SecretEncoding, load_secret};
+        let secret = [0xff, 0xe1, 0x00, b'a'];
+        let key = load_secret(&secret, SecretEncoding::Raw, "t").unwrap();
+        let claims = serde_json::json!({"sub": "x", "exp": 4_000_000_000u64});
+        let t =
+            crate::core::sign::sign(&crate::core::token::JsonObject::new(), claims.as_object().unwrap(), "HS256", &key)
+                .unwrap();
+        let path = std::env::temp_dir().join(format!("tokenbench-ui-binary-{}.txt", std::process::id()));
+        std::fs::write(&path, [&b"a\n"[..], &secret, b"\n"].concat()).unwrap();
+        let mut platform = FakePlatform::default();
+        platform.picks.push_back(vec![path.clone()]);
+        let mut h = app(platform);
+        h.state_mut().apply(vec![Command::SetToken(t)]);
+        open_security(&mut h);
+        h.get_by_label("Crack the secret").click();
+        h.run();
+        h.get_by_label("Choose a wordlist…").click();
+        h.run();
+        h.get_by_label("Start cracking").click();
+        h.step();
+        run_until(&mut h, |a| !a.state.security.busy());
+        assert!(h.query_all_by_label_contains("\"hex:ffe10061\"").next().is_some(), "shown in hex, never lossy");
+        h.get_by_label("Add as a key").click();
+        h.run();
+        let keys = h.state().state.keys.keys();
+        assert_eq!(keys[0].material, crate::core::keys::KeyMaterial::Oct { k: secret.to_vec() }, "the exact bytes");
+        assert!(h.state().state.verification.as_ref().unwrap().valid);
+        std::fs::remove_file(path).unwrap();
+    }
+
+    #[test]
     fn open_an_attack_and_read_its_verdict() {
         let mut h = app(FakePlatform::default());
         h.state_mut().apply(vec![Command::LoadSampleKeys, Command::LoadSample(0)]);
@@ -661,6 +693,32 @@ mod tests {
             h.run();
             assert!(h.query_by_label("This workbench: REJECTED").is_some(), "{attack:?}");
         }
+    }
+
+    #[test]
+    fn hostile_pastes_never_panic_the_window() {
+        let mut state = crate::ui::state::AppState::default();
+        let mut p = FakePlatform::default();
+        // The report's cookie (a character across byte 11), a bad date, a huge Max-Age; a URL
+        // without a token; a kid and an alg full of escapes.
+        for cookie in [
+            "aaaaaaaaaa\u{20ac}=1",
+            "Set-Cookie: s\u{202e}id\n=\u{9b}; Expires=\u{1b}]0;x; Max-Age=99999999999999999999",
+        ] {
+            state.handle(Command::Security(super::SecurityCommand::SetCookieText(cookie.into())), &mut p);
+            state.handle(Command::Security(super::SecurityCommand::AuditCookie), &mut p);
+            assert!(matches!(state.security.cookie_audit, Some(Ok(_))), "{cookie}");
+        }
+        state.handle(Command::SetToken("https://app.example/cb?code=x".into()), &mut p);
+        state.handle(Command::Security(super::SecurityCommand::RunAudit), &mut p);
+        let audit = state.security.audit.as_ref().unwrap().1.as_ref();
+        assert!(audit.is_err_and(|e| e.contains("no JWT found in this URL")), "{audit:?}");
+        let header = crate::core::token::encode_b64url(br#"{"alg":"HS\u001b\u009b","kid":["..\u202e"]}"#);
+        state.handle(Command::SetToken(format!("{header}.e30.AAAA")), &mut p);
+        state.handle(Command::Security(super::SecurityCommand::RunAudit), &mut p);
+        let findings = state.security.audit.as_ref().unwrap().1.as_ref().unwrap();
+        assert!(findings.iter().any(|f| f.id == "kid-injection"), "{findings:?}");
+        assert!(findings.iter().all(|f| !f.message.chars().any(crate::core::text::is_hostile)), "{findings:?}");
     }
 
     #[test]
