@@ -127,7 +127,23 @@ fn audit_uses_the_given_wordlist_and_loaded_secrets() {
     assert!(stdout(&o).contains("\\\"corp-2019-signing\\\", found in the given wordlist"), "{}", stdout(&o));
     let o = run(&["audit", "--json", "--at", AT, "--secret", "corp-2019-signing", &t]);
     assert!(stdout(&o).contains("136 bits, shorter than the 384 bits"), "{}", stdout(&o));
+    // The secret in the other two forms verify and open take: the same finding.
+    let o = run(&["audit", "--json", "--at", AT, "--secret-base64", &encode_b64url(b"corp-2019-signing"), &t]);
+    assert!(stdout(&o).contains("136 bits, shorter than the 384 bits"), "{}", stdout(&o));
+    let secret_file = temp("audit-secret.bin");
+    std::fs::write(&secret_file, b"corp-2019-signing").unwrap();
+    let o = run(&["audit", "--json", "--at", AT, "--secret-file", secret_file.to_str().unwrap(), &t]);
+    assert!(stdout(&o).contains("136 bits, shorter than the 384 bits"), "{}", stdout(&o));
+    // And compare verifies with it.
+    let o = run(&["compare", "--json", "--at", AT, "--token", &t, "--secret-file", secret_file.to_str().unwrap()]);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let keys = &json_out(&o)["keys"];
+    assert!(keys[0].as_str().unwrap().ends_with("HMAC secret (136 bits); the secret is not written"), "{keys}");
+    let bad = run(&["audit", "--json", "--at", AT, "--secret-base64", "not base64!", &t]);
+    assert_eq!(code(&bad), 2, "an unusable secret is unusable input");
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--secret-base64"));
     std::fs::remove_file(list).unwrap();
+    std::fs::remove_file(secret_file).unwrap();
 }
 
 #[test]

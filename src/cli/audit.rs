@@ -5,27 +5,25 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use clap::Args;
+
+use super::key_args::KeyArgs;
 use serde_json::json;
 
 use super::{colour, out, out_json, read_token_arg, say, use_colour, write_stdout};
 use crate::core::audit::{self, Finding, Severity, TokenAuditOptions};
 use crate::core::clock::system_now;
 use crate::core::error::Error;
-use crate::core::keys::{self, SecretEncoding};
 use crate::core::text::{visible, visible_lines};
 use crate::core::{limits, token};
 
 /// Arguments of `tokenbench audit`.
 #[derive(Debug, Args)]
 pub struct AuditArgs {
-    /// A key file loaded for the token; a key that can verify the token's alg is judged for
-    /// strength as `key inspect` lints it (weak-key, key-warning); repeat for several.
-    #[arg(long = "key", value_name = "FILE")]
-    pub keys: Vec<PathBuf>,
-    /// An HMAC secret loaded for the token, as UTF-8 text (judged for length when the token is
-    /// HS256/384/512; for another alg it is only named).
-    #[arg(long, value_name = "TEXT")]
-    pub secret: Option<String>,
+    /// Keys and secrets loaded for the token. A key that can verify the token's alg is judged
+    /// for strength as `key inspect` lints it (weak-key, key-warning); a secret is judged for
+    /// length when the token is HS256/384/512; a key of another type is only named.
+    #[command(flatten)]
+    pub key: KeyArgs,
     /// A wordlist to try the token's HMAC secret against, besides the bundled one.
     #[arg(long, value_name = "FILE")]
     pub wordlist: Option<PathBuf>,
@@ -67,13 +65,7 @@ pub(super) fn audit_cmd(args: &AuditArgs) -> Result<u8, Error> {
             None => (input, None),
         };
         let token = token::parse(&text)?;
-        let mut loaded = Vec::new();
-        for path in &args.keys {
-            loaded.extend(keys::load_file(path)?);
-        }
-        if let Some(s) = &args.secret {
-            loaded.push(keys::load_secret(s.as_bytes(), SecretEncoding::Utf8, "--secret")?);
-        }
+        let loaded = args.key.load()?;
         let opts = TokenAuditOptions {
             keys: &loaded,
             now,

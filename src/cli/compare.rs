@@ -8,10 +8,11 @@
 //! for unusable input.
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Args;
+
+use super::key_args::KeyArgs;
 
 use super::advise::AnswerArgs;
 use super::{advice_text, out, out_json, read_token_arg};
@@ -21,7 +22,6 @@ use crate::core::compare::report::{self, Report};
 use crate::core::compare::{self, Comparison, FlowSettings, Inputs};
 use crate::core::error::Error;
 use crate::core::flow::credential::{self, Credential};
-use crate::core::keys::{self, SecretEncoding};
 use crate::core::revoke::{ScaleInputs, Scenario, Seconds};
 use crate::core::token;
 
@@ -35,12 +35,9 @@ pub struct CompareArgs {
     /// OIDC access token signed with the bundled demo key).
     #[arg(long, value_name = "TOKEN")]
     pub token: Option<String>,
-    /// A key file that verifies (or signs) the token; repeat for several.
-    #[arg(long = "key", value_name = "FILE")]
-    pub keys: Vec<PathBuf>,
-    /// An HMAC secret, as UTF-8 text.
-    #[arg(long, value_name = "TEXT")]
-    pub secret: Option<String>,
+    /// The keys and secrets that verify (or sign) the token.
+    #[command(flatten)]
+    pub key: KeyArgs,
     /// Judge at this instant (Unix seconds); default: now.
     #[arg(long, value_name = "UNIX_SECONDS", value_parser = crate::core::limits::parse_instant, allow_hyphen_values = true)]
     pub at: Option<f64>,
@@ -131,13 +128,7 @@ pub(super) fn compare_cmd(args: &CompareArgs) -> Result<u8, Error> {
         Some(arg) => Some(token::parse(&read_token_arg(arg)?)?),
         None => None,
     };
-    let mut keys = Vec::new();
-    for path in &args.keys {
-        keys.extend(keys::load_file(path)?);
-    }
-    if let Some(s) = &args.secret {
-        keys.push(keys::load_secret(s.as_bytes(), SecretEncoding::Utf8, "--secret")?);
-    }
+    let keys = args.key.load()?;
     let flow = args.flow_settings();
     if let Err(e) = flow.validate() {
         return Ok(fail(&e));

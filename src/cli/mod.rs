@@ -13,6 +13,7 @@ mod decode;
 mod flow;
 mod forge;
 mod key;
+mod key_args;
 pub mod open;
 mod simulate;
 mod verify;

@@ -8,6 +8,8 @@ use std::process::ExitCode;
 
 use clap::Args;
 
+use super::key_args::KeyArgs;
+
 use super::read_token_arg;
 use crate::core::keys::SecretEncoding;
 use crate::ui::state::{Command, Tab};
@@ -15,19 +17,9 @@ use crate::ui::state::{Command, Tab};
 /// Arguments of `tokenbench open`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct OpenArgs {
-    /// A key file (PEM, DER, X.509 certificate, JWK, JWKS or OpenSSH public key); repeat for
-    /// several.
-    #[arg(long = "key", value_name = "FILE")]
-    pub keys: Vec<PathBuf>,
-    /// An HMAC secret as UTF-8 text.
-    #[arg(long, value_name = "TEXT")]
-    pub secret: Option<String>,
-    /// An HMAC secret in base64 or base64url.
-    #[arg(long, value_name = "B64")]
-    pub secret_base64: Option<String>,
-    /// An HMAC secret as the raw bytes of a file.
-    #[arg(long, value_name = "FILE")]
-    pub secret_file: Option<PathBuf>,
+    /// The keys and secrets loaded before the token.
+    #[command(flatten)]
+    pub key: KeyArgs,
     /// The token, `-` for stdin, `@FILE`, or the path of a file holding it.
     pub token: Option<String>,
 }
@@ -36,14 +28,14 @@ pub struct OpenArgs {
 /// them), then the token, then the Decode tab.
 #[must_use]
 pub fn startup_commands(args: &OpenArgs) -> Vec<Command> {
-    let mut out: Vec<Command> = args.keys.iter().map(|k| Command::LoadKeyFiles(vec![k.clone()])).collect();
-    if let Some(text) = &args.secret {
+    let mut out: Vec<Command> = args.key.keys.iter().map(|k| Command::LoadKeyFiles(vec![k.clone()])).collect();
+    if let Some(text) = &args.key.secret {
         out.push(Command::AddSecret { text: text.clone(), encoding: SecretEncoding::Utf8 });
     }
-    if let Some(b64) = &args.secret_base64 {
+    if let Some(b64) = &args.key.secret_base64 {
         out.push(Command::AddSecret { text: b64.clone(), encoding: SecretEncoding::Base64 });
     }
-    if let Some(path) = &args.secret_file {
+    if let Some(path) = &args.key.secret_file {
         out.push(Command::LoadSecretFile(path.clone()));
     }
     if let Some(token) = &args.token {

@@ -1,34 +1,25 @@
 //! `tokenbench verify`: signature and claims against keys, a policy and a clock.
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
 
 use clap::Args;
+
+use super::key_args::KeyArgs;
 use serde_json::{Value, json};
 
 use super::{colour, out, out_json, read_token_arg, use_colour, write_stdout};
 use crate::core::clock::{format_utc, system_now};
 use crate::core::error::Error;
-use crate::core::keys::{self, Key, SecretEncoding};
+use crate::core::keys::Key;
 use crate::core::verify::{self, CheckStatus, Outcome, Policy, Verification};
 use crate::core::{limits, text, token};
 
 /// Arguments of `tokenbench verify`.
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// A key file (PEM, DER, X.509 certificate, JWK, JWKS or OpenSSH public key); repeat for
-    /// several.
-    #[arg(long = "key", value_name = "FILE")]
-    pub keys: Vec<PathBuf>,
-    /// An HMAC secret as UTF-8 text.
-    #[arg(long, value_name = "TEXT")]
-    pub secret: Option<String>,
-    /// An HMAC secret in base64 or base64url.
-    #[arg(long, value_name = "B64")]
-    pub secret_base64: Option<String>,
-    /// An HMAC secret as the raw bytes of a file.
-    #[arg(long, value_name = "FILE")]
-    pub secret_file: Option<PathBuf>,
+    /// The keys and secrets to verify with.
+    #[command(flatten)]
+    pub key: KeyArgs,
     /// Judge time claims at this instant (Unix seconds, years 1 to 9999); default: now.
     #[arg(long, value_name = "UNIX_SECONDS", value_parser = limits::parse_instant, allow_hyphen_values = true)]
     pub at: Option<f64>,
@@ -63,27 +54,9 @@ pub struct VerifyArgs {
     pub token: String,
 }
 
-fn load_keys(args: &VerifyArgs) -> Result<Vec<Key>, Error> {
-    let mut keys = Vec::new();
-    for path in &args.keys {
-        keys.extend(keys::load_file(path)?);
-    }
-    if let Some(text) = &args.secret {
-        keys.push(keys::load_secret(text.as_bytes(), SecretEncoding::Utf8, "--secret")?);
-    }
-    if let Some(b64) = &args.secret_base64 {
-        keys.push(keys::load_secret(b64.as_bytes(), SecretEncoding::Base64, "--secret-base64")?);
-    }
-    if let Some(path) = &args.secret_file {
-        let bytes = limits::read_file(path)?;
-        keys.push(keys::load_secret(&bytes, SecretEncoding::Raw, &path.display().to_string())?);
-    }
-    Ok(keys)
-}
-
 pub(super) fn verify_cmd(args: &VerifyArgs) -> Result<u8, Error> {
     let token = token::parse(&read_token_arg(&args.token)?)?;
-    let keys = load_keys(args)?;
+    let keys = args.key.load()?;
     let policy = Policy {
         leeway: args.leeway,
         required_claims: args.required.clone(),
