@@ -41,6 +41,16 @@ pub struct Settings {
     pub history_enabled: bool,
 }
 
+impl Settings {
+    /// The settings of a first start (nothing saved yet): the defaults, on the Compare tab, since
+    /// a learner's first question is "sessions or JWTs?". Later starts reopen the tab left open;
+    /// a token given on the command line opens on Decode.
+    #[must_use]
+    pub fn first_start() -> Self {
+        Self { tab: Tab::Compare, ..Self::default() }
+    }
+}
+
 /// The eframe application.
 pub struct TokenbenchApp {
     /// All state that crosses panels.
@@ -90,7 +100,8 @@ impl TokenbenchApp {
     /// The app as eframe creates it: settings restored from storage when there are any.
     #[must_use]
     pub fn new(cc: &eframe::CreationContext<'_>) -> Self {
-        let settings: Settings = cc.storage.and_then(|s| eframe::get_value(s, SETTINGS_KEY)).unwrap_or_default();
+        let settings: Settings =
+            cc.storage.and_then(|s| eframe::get_value(s, SETTINGS_KEY)).unwrap_or_else(Settings::first_start);
         Self::with_platform(Box::new(NativePlatform::default()), settings)
     }
 

@@ -723,6 +723,23 @@ mod tests {
     }
 
     #[test]
+    fn a_first_start_opens_on_compare() {
+        let mut h = Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_eframe(|_cc| {
+            TokenbenchApp::with_platform(Box::new(FakePlatform::default()), Settings::first_start())
+        });
+        h.run();
+        assert_eq!(h.state().state.tab, Tab::Compare);
+        assert!(h.query_by_label("Compare and decide: sessions or JWTs?").is_some());
+        // A token from the command line still lands on its verdict.
+        h.state_mut().apply(crate::cli::open::startup_commands(&crate::cli::open::OpenArgs {
+            token: Some(crate::ui::state::SAMPLES[0].1.to_owned()),
+            ..Default::default()
+        }));
+        h.run();
+        assert_eq!(h.state().state.tab, Tab::Decode);
+    }
+
+    #[test]
     fn the_first_screen_points_to_compare() {
         let mut h = app(egui::vec2(1280.0, 800.0));
         press(&mut h, "Compare them on your own numbers");
