@@ -456,10 +456,23 @@ fn unreadable_claims_fail_closed_with_the_byte_where_json_breaks() {
     let o = verify_secret(&[], &prose);
     assert_eq!(code(&o), 0, "{}", stdout(&o));
     assert!(stdout(&o).contains("only the signature was checked"), "{}", stdout(&o));
+    // The verdict line says so itself, never "every check passed" (Wycheproof's valid JWS cases
+    // sign prose, binary and the JSON number 123400, so such a payload cannot simply fail).
+    let first = stdout(&o).lines().next().unwrap_or_default().to_owned();
+    assert!(first.starts_with("VALID: ") && first.contains("not a JWT claims set, so only the signature"), "{first}");
+    assert!(!first.contains("every check passed"), "{first}");
+    for payload in [&b"\"exp\""[..], b"[1]", b"123400"] {
+        let o = verify_secret(&[], &hs256_raw(br#"{"alg":"HS256"}"#, payload));
+        let first = stdout(&o).lines().next().unwrap_or_default().to_owned();
+        assert!(first.contains("only the signature was judged"), "{first}");
+    }
     // ... unless the header says it is a JWT (RFC 7519 §7.2 step 10).
     let o = verify_secret(&[], &hs256_raw(br#"{"alg":"HS256","typ":"JWT"}"#, b"[1,2]"));
     assert_eq!(code(&o), 1, "{}", stdout(&o));
     assert!(stdout(&o).contains("7.2"), "{}", stdout(&o));
+    // ... or the policy asks anything of the claims.
+    let o = verify_secret(&["--require", "exp"], &prose);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
 }
 
 #[test]

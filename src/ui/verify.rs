@@ -328,7 +328,7 @@ fn banner(ui: &mut Ui, v: &Verification, state: &AppState) {
              take it as genuine; this one never does (RFC 8725 §2.1)."
         )
     } else if v.valid {
-        format!("{}; every check passed", v.signature_reason)
+        v.summary().trim_start_matches("VALID: ").to_owned()
     } else {
         v.summary().trim_start_matches("INVALID: ").to_owned()
     };

@@ -250,18 +250,28 @@ pub struct Verification {
     pub checks: Vec<Check>,
     /// Everything worth knowing that does not by itself invalidate the token.
     pub warnings: Vec<String>,
+    /// Whether the payload was judged as a JWT claims set. False for a JWS over other bytes
+    /// (prose, binary, JSON that is not an object, under a header that does not say JWT):
+    /// only its signature was judged, and the summary says so rather than "every check passed".
+    pub claims_checked: bool,
     /// The instant the time claims were judged at.
     pub now: UnixSeconds,
     /// The leeway applied.
     pub leeway: u64,
 }
 
+/// What a valid verdict adds when the payload is not a claims set (a JWS over other bytes).
+pub const SIGNATURE_ONLY: &str =
+    "the payload is not a JWT claims set, so only the signature was judged (no exp, nbf or other claim)";
+
 impl Verification {
     /// One line: "VALID: …" or "INVALID: …", naming the first reason. Control and bidi
     /// characters from the token are shown as escapes (the GUI banner and the CLI print it).
     #[must_use]
     pub fn summary(&self) -> String {
-        let line = if self.valid {
+        let line = if self.valid && !self.claims_checked {
+            format!("VALID: {}; {SIGNATURE_ONLY}", self.signature_reason)
+        } else if self.valid {
             format!("VALID: {}; every check passed", self.signature_reason)
         } else if self.signature != SignatureVerdict::Valid {
             format!("INVALID: {}", self.signature_reason)
@@ -305,16 +315,18 @@ pub fn verify(token: &Token, keys: &[Key], policy: &Policy, now: UnixSeconds) ->
         &extended
     };
     let usable_now = policy_checks(policy, now, &mut checks);
-    match token.claims_named(wanted) {
+    let claims_checked = match token.claims_named(wanted) {
         Ok(claims) => {
             claims::claim_checks(&claims, policy, usable_now, &mut checks);
             warnings.extend(claims.duplicates().messages("claims", "RFC 7519 §4"));
+            true
         }
         Err(problem) => {
             let typ = shown_sig.map_or_else(|| token::member(token.header(), "typ"), |s| s.param("typ"));
             claims::no_claims_checks(&problem, header::says_jwt(typ), policy, &mut checks, &mut warnings);
+            false
         }
-    }
+    };
 
     if checks.iter().any(|c| c.name == "exp" && c.status == CheckStatus::Absent) {
         warnings.push(NO_EXP_WARNING.to_owned());
@@ -332,6 +344,7 @@ pub fn verify(token: &Token, keys: &[Key], policy: &Policy, now: UnixSeconds) ->
         attempts: sig_result.attempts,
         checks,
         warnings,
+        claims_checked,
         now,
         leeway: policy.leeway,
     }
