@@ -5,6 +5,7 @@
 //! `cargo bench --bench ui`.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
+use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -110,6 +111,29 @@ fn bench(c: &mut Criterion) {
     assert!(h.state().state.compare.comparison.as_ref().is_some_and(Result::is_ok));
     assert!(h.state().next_repaint().is_none(), "an idle Compare tab on a paused clock asks for no repaint");
     group.bench_function("frame_compare", |b| b.iter(|| h.step()));
+
+    // A JWKS of 100,000 HMAC keys (8.6 MB, under the 10 MiB limit) beside a token: the Keys
+    // panel shows a page of 50 and the verdict 50 attempts, so a frame stays small.
+    let mut jwks = String::from(r#"{"keys":["#);
+    for i in 0..100_000u32 {
+        let mut secret = [7u8; 32];
+        secret[..4].copy_from_slice(&i.to_be_bytes());
+        let sep = if i == 0 { "" } else { "," };
+        let k = tokenbench::core::token::encode_b64url(&secret);
+        let _ = write!(jwks, r#"{sep}{{"kty":"oct","kid":"k{i}","k":"{k}"}}"#);
+    }
+    jwks.push_str("]}");
+    let mut h = harness();
+    let started = Instant::now();
+    h.state_mut().apply(vec![
+        Command::AddKeyText(jwks),
+        Command::SetToken(typical.clone()),
+        Command::Clock(ClockCommand::Pause),
+    ]);
+    h.run();
+    println!("100,000-key JWKS: loaded, verified and drawn in {:?}", started.elapsed());
+    assert_eq!(h.state().state.keys.len(), 100_000);
+    group.bench_function("frame_decode_100k_keys", |b| b.iter(|| h.step()));
     group.finish();
 
     println!("paste-to-decoded, typical token ({} B): {:?}", typical.len(), paste_to_decoded(&typical, "Jane Doe"));

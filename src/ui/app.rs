@@ -58,7 +58,7 @@ pub struct TokenbenchApp {
     /// Clipboard and dialogs.
     pub platform: Box<dyn Platform>,
     decode: DecodePanel,
-    keys: KeysPanel,
+    pub(crate) keys: KeysPanel,
     verify: VerifyPanel,
     applied_theme: Option<ThemePreference>,
     /// The status message being shown and when it appeared (egui time).

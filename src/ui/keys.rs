@@ -31,6 +31,29 @@ pub struct KeysPanel {
     /// How many keys the list showed last frame: a longer list scrolls its first new key into
     /// view.
     shown_keys: usize,
+    /// The first key of the page shown, when there are more keys than [`KEYS_PER_PAGE`].
+    page_start: usize,
+    /// Text a key's kid, name, source or thumbprint must contain to be listed.
+    pub filter: String,
+    /// The filter the page was chosen for: a new filter starts at its first page.
+    paged_filter: String,
+}
+
+/// Cards drawn at once. A JWKS may hold 100,000 keys; laying out a card for each every frame
+/// froze the window for seconds and took gigabytes, so a long list is paged (and can be
+/// searched by kid, name, source or thumbprint).
+pub const KEYS_PER_PAGE: usize = 50;
+
+/// Whether `key` matches the filter text (case-insensitive; empty matches every key).
+fn matches(key: &crate::core::keys::Key, needle: &str) -> bool {
+    if needle.is_empty() {
+        return true;
+    }
+    let has = |hay: &str| hay.to_lowercase().contains(needle);
+    key.kid.as_deref().is_some_and(has)
+        || key.name.as_deref().is_some_and(has)
+        || has(&key.source)
+        || key.thumbprint.starts_with(needle)
 }
 
 /// Copy or save the key as PEM, JWK or JWKS, public or private.
@@ -194,9 +217,18 @@ impl KeysPanel {
             ui.label("No keys yet. Secrets and private keys stay in memory only.");
         }
         let warn = palette(ui.visuals().dark_mode).warn;
-        let first_new = (state.keys.len() > self.shown_keys).then_some(self.shown_keys);
-        self.shown_keys = state.keys.len();
-        for (i, key) in state.keys.keys().iter().enumerate() {
+        let all = state.keys.keys();
+        let first_new = (all.len() > self.shown_keys).then_some(self.shown_keys);
+        self.shown_keys = all.len();
+        if let Some(i) = first_new {
+            // Just added (generated, fetched, loaded): its page is shown, whatever the filter.
+            self.page_start = i - i % KEYS_PER_PAGE;
+            self.filter.clear();
+            self.paged_filter.clear();
+        }
+        let listed: Vec<usize> = if all.len() > KEYS_PER_PAGE { self.pager(ui, all) } else { (0..all.len()).collect() };
+        for i in listed {
+            let key = &all[i];
             let card = egui::Frame::group(ui.style()).show(ui, |ui| {
                 ui.set_width(ui.available_width());
                 ui.horizontal_wrapped(|ui| {
@@ -250,6 +282,48 @@ impl KeysPanel {
                 ui.scroll_to_rect(card.response.rect, None);
             }
         }
+    }
+
+    /// The find field and the page buttons of a long list; returns the indices of the keys on
+    /// the page.
+    fn pager(&mut self, ui: &mut Ui, all: &[crate::core::keys::Key]) -> Vec<usize> {
+        ui.horizontal_wrapped(|ui| {
+            let label = ui.label("Find");
+            ui.add(
+                egui::TextEdit::singleline(&mut self.filter)
+                    .hint_text("kid, name, source or thumbprint")
+                    .desired_width(170.0),
+            )
+            .labelled_by(label.id)
+            .on_hover_text(
+                "Lists only the keys whose kid, name or source contains this text, or whose thumbprint starts with it",
+            );
+        });
+        let needle = self.filter.trim().to_lowercase();
+        if needle != self.paged_filter {
+            self.page_start = 0;
+            self.paged_filter.clone_from(&needle);
+        }
+        let found: Vec<usize> = (0..all.len()).filter(|&i| matches(&all[i], &needle)).collect();
+        if self.page_start >= found.len() {
+            self.page_start = found.len().saturating_sub(1) / KEYS_PER_PAGE * KEYS_PER_PAGE;
+        }
+        let end = (self.page_start + KEYS_PER_PAGE).min(found.len());
+        ui.horizontal_wrapped(|ui| {
+            let what = if needle.is_empty() { "keys".to_owned() } else { format!("matching keys of {}", all.len()) };
+            if found.is_empty() {
+                ui.label(format!("No key matches ({} loaded)", all.len()));
+            } else {
+                ui.label(format!("{}-{} of {} {what}", self.page_start + 1, end, found.len()));
+            }
+            if ui.add_enabled(self.page_start > 0, egui::Button::new("Previous page").small()).clicked() {
+                self.page_start = self.page_start.saturating_sub(KEYS_PER_PAGE);
+            }
+            if ui.add_enabled(end < found.len(), egui::Button::new("Next page").small()).clicked() {
+                self.page_start += KEYS_PER_PAGE;
+            }
+        });
+        found[self.page_start.min(found.len())..end].to_vec()
     }
 
     /// The name field of the key being renamed: Enter or "Save name" applies, Esc cancels.
@@ -342,5 +416,50 @@ mod tests {
         h.key_press(egui::Key::Enter);
         h.run();
         assert_eq!(h.state().state.keys.keys()[0].name.as_deref(), Some("prod"));
+    }
+
+    #[test]
+    fn a_huge_key_set_is_paged_and_searchable() {
+        use std::fmt::Write as _;
+        // 10,000 HMAC keys (a JWKS may hold 100,000): one frame lays out a page, not 10,000 cards.
+        let mut jwks = String::from(r#"{"keys":["#);
+        for i in 0..10_000 {
+            let sep = if i == 0 { "" } else { "," };
+            let mut secret = [7u8; 32];
+            secret[..4].copy_from_slice(&u32::try_from(i).unwrap().to_be_bytes());
+            let k = crate::core::token::encode_b64url(&secret);
+            write!(jwks, r#"{sep}{{"kty":"oct","kid":"k{i}","k":"{k}"}}"#).unwrap();
+        }
+        jwks.push_str("]}");
+        let mut h = Harness::builder()
+            .with_size(egui::vec2(1280.0, 800.0))
+            .build_eframe(|_cc| TokenbenchApp::with_platform(Box::new(FakePlatform::default()), Settings::default()));
+        h.state_mut()
+            .apply(vec![Command::AddKeyText(jwks), Command::SetToken(crate::ui::state::SAMPLES[0].1.to_owned())]);
+        h.run();
+        assert_eq!(h.state().state.keys.len(), 10_000, "{:?}", h.state().state.key_errors);
+        // The newly loaded keys' first page is shown.
+        assert!(h.query_by_label("1-50 of 10000 keys").is_some());
+        assert_eq!(h.query_all_by_label("Remove").count(), super::KEYS_PER_PAGE);
+        // The verdict's key list is cut the same way.
+        h.get_by_label("10000 keys skipped").click();
+        h.run();
+        assert!(h.query_by_label("… and 9950 more (tokenbench verify --json lists every key)").is_some());
+        // 50 cards in the Keys panel and 50 folded attempts in the verdict, no more.
+        assert_eq!(h.query_all_by_label_contains("HMAC secret (256 bits)").count(), 100);
+        h.get_by_label("Next page").click();
+        h.run();
+        assert!(h.query_by_label("51-100 of 10000 keys").is_some());
+        assert!(h.query_by_label("kid: k50").is_some() && h.query_by_label("kid: k0").is_none());
+        // Find a key by kid: a new filter starts on its first page.
+        h.state_mut().keys.filter = "k9999".to_owned();
+        h.run();
+        assert!(h.query_by_label("1-1 of 1 matching keys of 10000").is_some());
+        assert!(h.query_by_label("kid: k9999").is_some());
+        assert_eq!(h.query_all_by_label("Remove").count(), 1);
+        h.state_mut().keys.filter = "no such kid".to_owned();
+        h.run();
+        assert!(h.query_by_label("No key matches (10000 loaded)").is_some());
+        assert_eq!(h.query_all_by_label("Remove").count(), 0);
     }
 }

@@ -314,6 +314,9 @@ pub fn elide(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
 /// How many characters of a key's name the verdict shows (the whole name on hover).
 const KEY_NAME_CHARS: usize = 40;
 
+/// Key attempts listed per group (tried, skipped) before "… and N more".
+pub const ATTEMPTS_LISTED: usize = 50;
+
 fn banner(ui: &mut Ui, v: &Verification, state: &AppState) {
     let p = palette(ui.visuals().dark_mode);
     let tone = tone(v);
@@ -393,16 +396,27 @@ fn verdict(ui: &mut Ui, v: &Verification, state: &AppState) {
             }
         }
     };
-    for a in v.attempts.iter().filter(|a| a.outcome != Outcome::Skipped) {
+    // A key set may hold 100,000 keys: each list is cut at ATTEMPTS_LISTED lines (the CLI's
+    // `verify --json` lists every attempt), so the frame stays small.
+    let more = |ui: &mut Ui, n: usize| {
+        if n > 0 {
+            ui.label(format!("… and {n} more (tokenbench verify --json lists every key)"));
+        }
+    };
+    let tried = v.attempts.iter().filter(|a| a.outcome != Outcome::Skipped);
+    let tried_count = tried.clone().count();
+    for a in tried.take(ATTEMPTS_LISTED) {
         attempt(ui, a);
     }
+    more(ui, tried_count.saturating_sub(ATTEMPTS_LISTED));
     let skipped = v.attempts.iter().filter(|a| a.outcome == Outcome::Skipped).count();
     if skipped > 0 {
         let label = if skipped == 1 { "1 key skipped".to_owned() } else { format!("{skipped} keys skipped") };
         egui::CollapsingHeader::new(label).id_salt("skipped-keys").default_open(false).show(ui, |ui| {
-            for a in v.attempts.iter().filter(|a| a.outcome == Outcome::Skipped) {
+            for a in v.attempts.iter().filter(|a| a.outcome == Outcome::Skipped).take(ATTEMPTS_LISTED) {
                 attempt(ui, a);
             }
+            more(ui, skipped.saturating_sub(ATTEMPTS_LISTED));
         });
     }
 }
