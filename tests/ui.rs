@@ -507,6 +507,19 @@ fn status_messages_fade_and_the_hover_shows_them_whole() {
     h.run_steps(24);
     assert!(h.state().state.message.is_none(), "gone after a few seconds");
     assert!(h.query_by_label("added 4 keys").is_none());
+    // A message longer than the window stays on one line, cut with an ellipsis, and its hover
+    // shows it whole.
+    let long = format!("could not load {}: not a key", "/very/long/path/".repeat(30));
+    h.state_mut().state.message = Some((tokenbench::ui::state::Level::Error, long.clone()));
+    h.run();
+    let line = h.get_by_label(&long).rect();
+    let row = h.get_by_label("Back to now").rect().height();
+    assert!(line.height() <= row + 1.0, "one line: {line:?} against a row of {row}");
+    assert!(line.max.x <= 1400.0, "inside the window: {line:?}");
+    assert_eq!(h.query_all_by_label(&long).count(), 1);
+    h.get_by_label(&long).hover();
+    h.run();
+    assert_eq!(h.query_all_by_label(&long).count(), 2, "the hover repeats the whole message");
 }
 
 #[test]

@@ -128,7 +128,8 @@ fn clock_and_message(ui: &mut Ui, state: &AppState, clock_w: f32, alpha: f32, ou
         if ui.small_button("Dismiss").on_hover_text("Hide this message now").clicked() {
             out.push(Command::DismissMessage);
         }
-        ui.add(egui::Label::new(RichText::new(text).color(colour.gamma_multiply(alpha))).truncate())
-            .on_hover_text(text);
+        // A cut message shows itself whole on hover (egui's own tooltip for an elided label; a
+        // second on_hover_text would stack the same text twice).
+        ui.add(egui::Label::new(RichText::new(text).color(colour.gamma_multiply(alpha))).truncate());
     }
 }

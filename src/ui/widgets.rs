@@ -85,7 +85,8 @@ fn flat_rows(
                     if let Some(note) = time_text(k, v, vocab, false, now) {
                         text = format!("{text}  {note}");
                     }
-                    row.add(egui::Label::new(RichText::new(&text).monospace()).truncate()).on_hover_text(text);
+                    // Shown whole on hover when cut (egui's tooltip for an elided label).
+                    row.add(egui::Label::new(RichText::new(&text).monospace()).truncate());
                 }
             });
     });

@@ -46,8 +46,8 @@ pub(super) fn controls(ui: &mut Ui, lab: &RevocationLab, state: &AppState, now: 
         ""
     };
     let dark = ui.visuals().dark_mode;
-    ui.add(egui::Label::new(RichText::new(outside).color(verdict_colour(None, dark))).truncate())
-        .on_hover_text(outside);
+    // Shown whole on hover when cut (egui's tooltip for an elided label).
+    ui.add(egui::Label::new(RichText::new(outside).color(verdict_colour(None, dark))).truncate());
     egui::CollapsingHeader::new("Use your own tokens")
         .id_salt("own-tokens")
         .show(ui, |ui| own_tokens(ui, lab, state, out));
