@@ -195,6 +195,28 @@ impl KeysPanel {
     }
 }
 
+/// A certificate's subject, issuer and validity, and the chain above it when the file held
+/// one (the leaf's key is the one loaded), as `tokenbench key inspect` prints them.
+fn certificate_lines(ui: &mut Ui, cert: &crate::core::keys::CertificateInfo) {
+    use crate::core::clock::format_utc;
+    use crate::core::text::visible;
+    ui.add(egui::Label::new(format!("subject: {}", visible(&cert.subject))).wrap());
+    ui.add(egui::Label::new(format!("issuer: {}", visible(&cert.issuer))).wrap());
+    #[allow(clippy::cast_precision_loss)]
+    let (from, to) = (cert.not_before as f64, cert.not_after as f64);
+    ui.add(egui::Label::new(format!("valid {} to {}", format_utc(from), format_utc(to))).wrap());
+    if !cert.chain.is_empty() {
+        let chain: Vec<_> = cert.chain.iter().map(|c| visible(c)).collect();
+        ui.add(
+            egui::Label::new(format!(
+                "chain: {} (issuers up to the root; their keys are not loaded)",
+                chain.join(" <- ")
+            ))
+            .wrap(),
+        );
+    }
+}
+
 /// Keys that could not be loaded, where they would have been.
 fn key_errors(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     let colour = ui.visuals().error_fg_color;
@@ -264,6 +286,9 @@ impl KeysPanel {
                 ui.add(
                     egui::Label::new(format!("{} · {}", crate::core::text::visible(&key.source), key.format)).wrap(),
                 );
+                if let Some(cert) = &key.certificate {
+                    certificate_lines(ui, cert);
+                }
                 ui.horizontal_wrapped(|ui| {
                     ui.label(
                         RichText::new(format!("thumbprint {}…", &key.thumbprint[..12.min(key.thumbprint.len())]))
@@ -461,5 +486,23 @@ mod tests {
         h.run();
         assert!(h.query_by_label("No key matches (10000 loaded)").is_some());
         assert_eq!(h.query_all_by_label("Remove").count(), 0);
+    }
+
+    #[test]
+    fn a_certificate_chain_card_names_the_leaf_and_its_chain() {
+        let mut h = app();
+        let pem = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/chain-root-first.pem");
+        h.state_mut().apply(vec![Command::LoadKeyFiles(vec![pem.into()])]);
+        h.run();
+        assert_eq!(h.state().state.keys.len(), 1, "the leaf only");
+        assert!(h.query_by_label("subject: CN=tokens.example.com").is_some());
+        assert!(h.query_by_label("issuer: CN=Tokenbench Test Intermediate").is_some());
+        assert!(h.query_by_label_contains("valid 20").is_some());
+        assert!(
+            h.query_by_label(
+                "chain: CN=Tokenbench Test Intermediate <- CN=Tokenbench Test Root (issuers up to the root; their keys are not loaded)"
+            )
+            .is_some()
+        );
     }
 }
