@@ -233,6 +233,18 @@ fn session_ids_are_128_bits_of_base64url_and_distinct() {
 }
 
 #[test]
+fn the_session_cookie_is_set_httponly_secure_samesite_lax() {
+    let c = Config::default();
+    let cx = sequence::LabelContext { cfg: &c, user: 7, token: "", jti: "", alg: "RS256" };
+    let line = Label::SetCookie.text(&cx);
+    let sid = sequence::session_id(7);
+    assert_eq!(line, format!("Set-Cookie: sid={sid}; HttpOnly; Secure; SameSite=Lax"));
+    // The request then carries that id, and only it: 34 bytes as the metrics count them.
+    assert_eq!(Label::RequestCookie.text(&cx), format!("GET /api/orders  Cookie: sid={sid}"));
+    assert_eq!(sequence::cookie_line(7).len(), 34);
+}
+
+#[test]
 fn identical_inputs_give_identical_results() {
     let c = Config {
         store: Store::Local,
