@@ -430,11 +430,7 @@ fn body(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
 
 fn inputs_line(ui: &mut Ui, c: &Comparison) {
     let t = &c.token;
-    let lifetime = match (t.lifetime_seconds, &t.lifetime_note) {
-        (Some(s), _) => format!("lifetime {}", crate::core::revoke::duration_text(s)),
-        (None, Some(n)) => n.clone(),
-        (None, None) => String::new(),
-    };
+    let lifetime = t.lifetime_text();
     let what = if t.typical { "No token loaded: figures for " } else { "Figures for " };
     ui.label(RichText::new(format!("{what}{} · {} · {} B · {lifetime}", t.source, t.alg, t.bytes)).strong());
     let f = &c.flow;

@@ -21,6 +21,7 @@ use crate::core::flow::credential::{self, Credential, Measured, TYPICAL_LIFETIME
 use crate::core::flow::sequence::{self, LabelContext};
 use crate::core::flow::{self, Client, Config, Flow, Logout, Mode, Revocation, Step, Store, revocation_delay};
 use crate::core::keys::Key;
+use crate::core::revoke::TokenLifetime;
 use crate::core::token::Token;
 use diagram::Drawn;
 
@@ -693,11 +694,19 @@ impl FlowsLab {
         Ok(a)
     }
 
-    /// The worst-case delay before a logout takes effect in `lane` (seconds).
+    /// The worst-case delay before a logout takes effect in `lane` (seconds); `None` for an
+    /// unchecked JWT without `exp` (until the key is rotated). The lifetime follows the rule of
+    /// [`TokenLifetime`]: when the token's cannot be told, `fallback_ttl` (the revocation lab's
+    /// token-ttl, as the Compare tab uses) stands in.
     #[must_use]
-    pub fn revocation_delay(&self, lane: usize) -> f64 {
+    pub fn revocation_delay(&self, lane: usize, fallback_ttl: i64) -> Option<f64> {
         let c = self.lanes[lane].cfg;
-        let lifetime = self.credential.as_ref().and_then(|c| c.lifetime).unwrap_or(TYPICAL_LIFETIME as f64);
+        let lifetime = match self.credential.as_ref().map(|c| &c.lifetime) {
+            Some(TokenLifetime::Bounded { seconds, .. }) => Some(*seconds as f64),
+            Some(TokenLifetime::NeverExpires) => None,
+            Some(TokenLifetime::Unknown { .. }) => Some(fallback_ttl as f64),
+            None => Some(TYPICAL_LIFETIME as f64),
+        };
         revocation_delay(c.mode, c.revocation, lifetime)
     }
 }

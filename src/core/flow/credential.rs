@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 
 use crate::core::error::{Error, Result};
 use crate::core::keys::{self, Key};
+use crate::core::revoke::TokenLifetime;
 use crate::core::sign;
 use crate::core::token::{self, JsonObject, Kind, Serialization, Token};
 use crate::core::verify::{self, Policy};
@@ -129,8 +130,8 @@ pub struct Credential {
     pub alg: String,
     /// Its `jti`, or a stand-in for the denylist key.
     pub jti: String,
-    /// `exp - iat` in seconds, when both are numbers.
-    pub lifetime: Option<f64>,
+    /// Its lifetime, by the rule every lab uses ([`TokenLifetime`]).
+    pub lifetime: TokenLifetime,
     /// Where it came from.
     pub source: Source,
     /// The key that verifies it (and, when it can, signs).
@@ -179,8 +180,7 @@ impl Credential {
     fn from_signed(text: &str, key: Key, source: Source) -> Result<Self> {
         let parsed = token::parse(text)?;
         let claims = parsed.claims();
-        let number = |name: &str| claims.and_then(|c| c.get(name)).and_then(Value::as_f64);
-        let lifetime = number("exp").zip(number("iat")).map(|(exp, iat)| exp - iat);
+        let lifetime = TokenLifetime::of(&parsed);
         let jti = claims.and_then(|c| c.get("jti")).and_then(Value::as_str).unwrap_or("<jti>").to_owned();
         let alg = parsed.alg().unwrap_or("?").to_owned();
         Ok(Self { token: parsed.text, alg, jti, lifetime, source, key })

@@ -51,7 +51,7 @@ pub fn ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
         }
         credential_line(ui, lab);
         ui.add_space(4.0);
-        lanes(ui, lab);
+        lanes(ui, lab, state.revocation.scenario().token_ttl);
         ui.add_space(6.0);
         chart(ui, lab);
         if lab.scenario == Scenario::Scalability {
@@ -264,18 +264,19 @@ fn credential_line(ui: &mut Ui, lab: &FlowsLab) {
     });
 }
 
-fn lanes(ui: &mut Ui, lab: &FlowsLab) {
+/// `fallback_ttl`: the revocation lab's token-ttl, for a token whose lifetime cannot be told.
+fn lanes(ui: &mut Ui, lab: &FlowsLab, fallback_ttl: i64) {
     // Sized for the largest event either lane can show, so nothing moves as events change.
     let rows = lab.lanes.iter().map(|l| sequence::max_messages(&l.cfg)).max().unwrap_or(7);
     if ui.available_width() >= 760.0 {
         ui.columns(2, |cols| {
             for (i, col) in cols.iter_mut().enumerate() {
-                lane(col, lab, i, rows);
+                lane(col, lab, i, rows, fallback_ttl);
             }
         });
     } else {
         for i in 0..2 {
-            lane(ui, lab, i, rows);
+            lane(ui, lab, i, rows, fallback_ttl);
         }
     }
 }
@@ -306,7 +307,7 @@ fn event_title(step: Option<&Step>, lab: &FlowsLab) -> String {
     }
 }
 
-fn lane(ui: &mut Ui, lab: &FlowsLab, i: usize, rows: usize) {
+fn lane(ui: &mut Ui, lab: &FlowsLab, i: usize, rows: usize, fallback_ttl: i64) {
     let l = &lab.lanes[i];
     let colour = part_colour(if i == 0 { Part::Header } else { Part::Signature }, ui.visuals().dark_mode);
     egui::Frame::group(ui.style()).show(ui, |ui| {
@@ -320,7 +321,7 @@ fn lane(ui: &mut Ui, lab: &FlowsLab, i: usize, rows: usize) {
         ui.add(egui::Label::new(RichText::new(event).color(event_colour)).truncate());
         let messages = l.shown.as_ref().map_or(&[][..], |(_, m)| m.as_slice());
         diagram::sequence(ui, ui.scope_id().with(("flows-lane", i)), &l.cfg, messages, lab.progress, rows);
-        totals(ui, lab, i);
+        totals(ui, lab, i, fallback_ttl);
     });
 }
 
@@ -339,7 +340,10 @@ fn duration(d: Duration) -> String {
     if s >= 1.0 { format!("{s:.2} s") } else { micros(d) }
 }
 
-fn delay(seconds: f64) -> String {
+fn delay(seconds: Option<f64>) -> String {
+    let Some(seconds) = seconds else {
+        return "never by time: no exp, until the key is rotated".into();
+    };
     if seconds <= 0.0 {
         "at the next request".into()
     } else {
@@ -365,7 +369,7 @@ impl TotalsGrid<'_> {
     }
 }
 
-fn totals(ui: &mut Ui, lab: &FlowsLab, index: usize) {
+fn totals(ui: &mut Ui, lab: &FlowsLab, index: usize, fallback_ttl: i64) {
     let lane = &lab.lanes[index];
     let t: &Totals = lane.flow.totals();
     let cfg = &lane.cfg;
@@ -401,7 +405,7 @@ fn totals(ui: &mut Ui, lab: &FlowsLab, index: usize) {
             }
             g.row("network wait", duration(cost.network), per_request(cost.network));
         }
-        g.row("revocation takes effect", delay(lab.revocation_delay(index)), None);
+        g.row("revocation takes effect", delay(lab.revocation_delay(index, fallback_ttl)), None);
         if cfg.logout.is_some() {
             g.row("after logout refused", t.rejected_after_logout, None);
             g.row("after logout accepted", t.accepted_after_logout, None);

@@ -17,7 +17,7 @@ use egui::{RichText, Ui};
 
 use crate::core::clock::{UnixSeconds, system_now};
 use crate::core::revoke::{
-    EventKind, SAMPLES, ScaleInputs, ScaleRow, ScaleSeries, Scenario, Seconds, Simulation, at_scale,
+    EventKind, SAMPLES, ScaleInputs, ScaleRow, ScaleSeries, Scenario, Seconds, Simulation, TokenLifetime, at_scale,
     series_against_token_ttl, simulate,
 };
 use crate::core::timeline::TokenTimeline;
@@ -317,6 +317,19 @@ impl RevocationLab {
         } else {
             None
         };
+        // The one rule for a token without exp (as the Compare tab and the CLI say it).
+        if TokenLifetime::of_timeline(&access).never_expires() {
+            return Some((
+                Level::Error,
+                format!(
+                    "the decoded token {}; the lab needs an exp to simulate, so token-ttl stays {} (the \"{}\" event \
+                     shows what ends it)",
+                    TokenLifetime::NeverExpires.describe(),
+                    crate::core::revoke::duration_text(self.scenario.token_ttl),
+                    EventKind::KeyRotated.title()
+                ),
+            ));
+        }
         let next = match self.scenario.with_tokens(&access, refresh.as_ref()) {
             Ok(next) => next,
             Err(e) => return Some((Level::Error, e)),
