@@ -744,6 +744,46 @@ mod tests {
             .collect()
     }
 
+    /// The text of the cell beside each metric row named `name`, left lane then right.
+    fn cells(h: &Harness<'_, TokenbenchApp>, name: &str) -> Vec<String> {
+        h.query_all_by_label(name)
+            .filter_map(|n| {
+                let cells: Vec<_> = n.parent()?.children().collect();
+                let i = cells.iter().position(|c| c.accesskit_node().id() == n.accesskit_node().id())?;
+                let value = cells.get(i + 1)?.accesskit_node();
+                value.label().or_else(|| value.value())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_cpu_per_request_is_the_compare_tabs() {
+        use crate::core::advise::Factor;
+        use crate::ui::compare::CompareCommand;
+        let mut h = app();
+        for (scenario, factor) in
+            [(Scenario::Overhead, Factor::RequestOverhead), (Scenario::Microservices, Factor::Microservices)]
+        {
+            h.state_mut().apply(vec![
+                Command::Flow(FlowCommand::Scenario(scenario)),
+                Command::Flow(FlowCommand::RunToEnd),
+                Command::Compare(CompareCommand::Refresh),
+            ]);
+            h.run();
+            let shown = cells(&h, "CPU for requests");
+            assert_eq!(shown.len(), 2, "{shown:?}");
+            let per_request = |t: &str| t.split(" · ").nth(1).unwrap().trim_end_matches("/req").to_owned();
+            let c = h.state().state.compare.comparison.clone().unwrap().unwrap();
+            let jwt_ns = c.row(factor).jwt.figures["per_request_ns"].as_f64().unwrap();
+            assert_eq!(per_request(&shown[1]), crate::core::compare::time(jwt_ns), "{scenario:?}");
+            // Logins are counted apart: 12 signatures, not spread over the requests.
+            let logins = cells(&h, "CPU for logins");
+            let m = h.state().state.flows.measured.unwrap();
+            let signing = m.sign.unwrap() * h.state().state.flows.params.users;
+            assert!(logins[1].starts_with(&crate::core::compare::time(signing.as_secs_f64() * 1e9)), "{logins:?}");
+        }
+    }
+
     #[test]
     fn choose_a_scenario_step_kill_a_server_read_the_metrics() {
         let mut h = app();
@@ -817,7 +857,7 @@ mod tests {
         // Each total on one line, its value in the column beside its name.
         h.state_mut().apply(vec![Command::Flow(FlowCommand::RunToEnd)]);
         h.run();
-        for name in h.query_all_by_label("CPU incl. logins") {
+        for name in h.query_all_by_label("CPU for requests") {
             let cells: Vec<_> = name.parent().unwrap().children().collect();
             let i = cells.iter().position(|c| c.accesskit_node().id() == name.accesskit_node().id()).unwrap();
             let value = cells[i + 1].rect();
@@ -846,7 +886,7 @@ mod tests {
         h.state_mut().apply(vec![Command::Flow(FlowCommand::Step)]);
         h.run();
         let cells: Vec<String> = h
-            .query_all_by_label("CPU incl. logins")
+            .query_all_by_label("CPU for logins")
             .filter_map(|n| {
                 let cells: Vec<_> = n.parent()?.children().collect();
                 let i = cells.iter().position(|c| c.accesskit_node().id() == n.accesskit_node().id())?;

@@ -65,11 +65,9 @@ fn severity_figures(findings: &[Finding]) -> Vec<(&'static str, Value)> {
 }
 
 /// Per-request time of a run's totals with the measured costs, in nanoseconds: lookups,
-/// verifications and round trips (the signatures made at login are not a request's cost).
+/// verifications and round trips ([`Measured::per_request`], as the Flows lab shows it).
 fn per_request_ns(m: &Measured, t: &Totals, latency_ms: f64) -> f64 {
-    let requests_only = Totals { tokens_signed: 0, ..*t };
-    let e = m.estimate(&requests_only, latency_ms);
-    (e.cpu + e.network).as_secs_f64() * 1e9 / t.requests.max(1) as f64
+    ns(m.per_request(t, latency_ms).total())
 }
 
 fn ns(d: std::time::Duration) -> f64 {

@@ -240,6 +240,43 @@ impl Measured {
     }
 }
 
+/// What one request costs on average: the verifications, lookups and round trips of a run's
+/// requests, the signatures made at its logins left out (a login is not a request). The Flows
+/// lab's per-request figures and the Compare tab's both come from here.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PerRequest {
+    /// CPU: verifications and in-process lookups.
+    pub cpu: Duration,
+    /// Waiting on the network: round trips to a remote store, handshakes.
+    pub network: Duration,
+}
+
+impl PerRequest {
+    /// CPU and network together.
+    #[must_use]
+    pub fn total(&self) -> Duration {
+        self.cpu + self.network
+    }
+}
+
+impl Measured {
+    /// The average cost of one of the run's requests (zero for a run without requests).
+    #[must_use]
+    pub fn per_request(&self, totals: &crate::core::flow::Totals, latency_ms: f64) -> PerRequest {
+        let requests_only = crate::core::flow::Totals { tokens_signed: 0, ..*totals };
+        let e = self.estimate(&requests_only, latency_ms);
+        let n = totals.requests.max(1) as f64;
+        PerRequest { cpu: e.cpu.div_f64(n), network: e.network.div_f64(n) }
+    }
+
+    /// The signatures made at the run's logins, when signing was measured.
+    #[must_use]
+    pub fn logins_cpu(&self, totals: &crate::core::flow::Totals) -> Option<Duration> {
+        let n = u32::try_from(totals.tokens_signed).unwrap_or(u32::MAX);
+        self.sign.map(|s| s.saturating_mul(n))
+    }
+}
+
 /// Runs `op` in batches for about `budget` and returns the median time of one run. The clock
 /// is read once per chunk of runs (about 20 µs), so it does not inflate fast operations.
 pub fn time_per_op(budget: Duration, mut op: impl FnMut()) -> Duration {

@@ -223,15 +223,9 @@ fn servers_row(ui: &mut Ui, lab: &FlowsLab, out: &mut Vec<Command>) {
     });
 }
 
-fn micros(d: Duration) -> String {
-    let us = d.as_secs_f64() * 1e6;
-    if us >= 1000.0 {
-        format!("{:.2} ms", us / 1000.0)
-    } else if us >= 1.0 {
-        format!("{us:.1} µs")
-    } else {
-        format!("{:.0} ns", us * 1000.0)
-    }
+/// A measured time as the Compare tab writes it ("18.3 µs").
+fn time(d: Duration) -> String {
+    crate::core::compare::time(d.as_secs_f64() * 1e9)
 }
 
 fn credential_line(ui: &mut Ui, lab: &FlowsLab) {
@@ -244,11 +238,11 @@ fn credential_line(ui: &mut Ui, lab: &FlowsLab) {
         ui.label(format!("{}, {} bytes, {}", c.source.describe(), c.len(), c.alg))
             .on_hover_text("Load a token and its key (Decode tab) and the lanes carry yours");
         if let Some(m) = &lab.measured {
-            let sign = m.sign.map_or_else(|| "sign: no private key".to_owned(), |s| format!("sign {}", micros(s)));
+            let sign = m.sign.map_or_else(|| "sign: no private key".to_owned(), |s| format!("sign {}", time(s)));
             ui.label(RichText::new(format!(
                 "· measured here: verify {} · {sign} · store lookup {}",
-                micros(m.verify),
-                micros(m.lookup)
+                time(m.verify),
+                time(m.lookup)
             )))
             .on_hover_text(
                 "Measured in this run: the real verifier (signature and every claim check) with the key, one \
@@ -337,7 +331,7 @@ fn kb(bytes: u64) -> String {
 
 fn duration(d: Duration) -> String {
     let s = d.as_secs_f64();
-    if s >= 1.0 { format!("{s:.2} s") } else { micros(d) }
+    if s >= 1.0 { format!("{s:.2} s") } else { time(d) }
 }
 
 fn delay(seconds: Option<f64>) -> String {
@@ -394,16 +388,19 @@ fn totals(ui: &mut Ui, lab: &FlowsLab, index: usize, fallback_ttl: i64) {
         }
         g.row("tokens signed", t.tokens_signed, None);
         if let Some(measured) = &lab.measured {
-            let cost = measured.estimate(t, lab.params.store_latency_ms);
-            let per_request = |d: Duration| (requests > 0).then(|| micros(d.div_f64(requests as f64)));
-            if measured.sign.is_none() && t.tokens_signed > 0 {
-                // Signing was not measured: a total without it would read as "logins are free".
-                g.row("CPU incl. logins", "not measured (no private key)", None);
-                g.row("CPU excl. signing", duration(cost.cpu), per_request(cost.cpu));
-            } else {
-                g.row("CPU incl. logins", duration(cost.cpu), per_request(cost.cpu));
+            // Per request as the Compare tab counts it (core::flow's PerRequest): a login's
+            // signature is not a request's cost, so it has a row of its own.
+            let latency = lab.params.store_latency_ms;
+            let cost = measured.estimate(&Totals { tokens_signed: 0, ..*t }, latency);
+            let per = measured.per_request(t, latency);
+            let per_request = |d: Duration| (requests > 0).then(|| time(d));
+            g.row("CPU for requests", duration(cost.cpu), per_request(per.cpu));
+            match measured.logins_cpu(t) {
+                Some(signing) => g.row("CPU for logins", duration(signing), None),
+                None if t.tokens_signed > 0 => g.row("CPU for logins", "not measured (no private key)", None),
+                None => g.row("CPU for logins", duration(Duration::ZERO), None),
             }
-            g.row("network wait", duration(cost.network), per_request(cost.network));
+            g.row("network wait", duration(cost.network), per_request(per.network));
         }
         g.row("revocation takes effect", delay(lab.revocation_delay(index, fallback_ttl)), None);
         if cfg.logout.is_some() {
