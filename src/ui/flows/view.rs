@@ -15,6 +15,7 @@ use super::{
 use crate::core::flow::sequence;
 use crate::core::flow::{Outcome, Revocation, Step, Store, Totals};
 use crate::core::token::Part;
+use crate::ui::plot_fit::fit_on_change;
 use crate::ui::state::{AppState, Command};
 use crate::ui::theme::part_colour;
 
@@ -30,7 +31,14 @@ pub fn ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     }
     // In a short window the captions and parameters fold, so the lanes' diagrams show whole.
     let compact = ui.available_height() < COMPACT_BELOW;
-    egui::ScrollArea::vertical().id_salt("flows-scroll").auto_shrink([false, false]).show(ui, |ui| {
+    // A request to show the top (from the Compare tab) scrolls there once.
+    let seen_id = egui::Id::unique("flows-focus-seen");
+    let mut scroll = egui::ScrollArea::vertical().id_salt("flows-scroll").auto_shrink([false, false]);
+    if ui.data(|d| d.get_temp::<u64>(seen_id)).unwrap_or(0) != lab.focus {
+        scroll = scroll.vertical_scroll_offset(0.0);
+        ui.data_mut(|d| d.insert_temp(seen_id, lab.focus));
+    }
+    scroll.show(ui, |ui| {
         // The scenario bar and the playback controls come first, at the same place for every
         // scenario (what differs between scenarios, their captions and options, comes after).
         scenario_bar(ui, lab, out);
@@ -59,12 +67,24 @@ pub fn ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
         }
         cli_lines(ui, lab, out);
     });
+    // The animation advances by the real time since the last frame: frames come only when the
+    // view changes (FlowsLab::next_frame_in, scheduled by the app), so egui's stable_dt, a
+    // per-frame prediction, would not be it.
+    let last_id = egui::Id::unique("flows-last-advance");
     if lab.playing {
-        let dt = ui.input(|i| i.stable_dt);
-        emit(out, FlowCommand::Advance(dt));
-        ui.ctx().request_repaint();
+        let time = ui.input(|i| i.time);
+        let dt = ui.data(|d| d.get_temp::<f64>(last_id)).map_or(0.0, |last| time - last);
+        ui.data_mut(|d| d.insert_temp(last_id, time));
+        #[allow(clippy::cast_possible_truncation)]
+        emit(out, FlowCommand::Advance(dt.clamp(0.0, 1.0) as f32));
+    } else {
+        ui.data_mut(|d| d.remove::<f64>(last_id));
     }
 }
+
+/// The play button's two labels.
+const PLAY: &str = "Play lanes";
+const PAUSE: &str = "Pause lanes";
 
 /// Below this height the captions and parameters start folded.
 const COMPACT_BELOW: f32 = 600.0;
@@ -154,11 +174,21 @@ fn params_row(ui: &mut Ui, lab: &FlowsLab, out: &mut Vec<Command>) {
 
 fn controls_row(ui: &mut Ui, lab: &FlowsLab, out: &mut Vec<Command>) {
     ui.horizontal_wrapped(|ui| {
+        // One width for Play and Pause, so Step and the rest never move when it toggles.
+        let text_width = |t: &str| {
+            let font = egui::TextStyle::Button.resolve(ui.style());
+            ui.painter().layout_no_wrap(t.to_owned(), font, egui::Color32::WHITE).size().x
+        };
+        let toggle = egui::vec2(text_width(PLAY).max(text_width(PAUSE)) + 2.0 * ui.spacing().button_padding.x, 0.0);
         if lab.playing {
-            if ui.button("Pause lanes").clicked() {
+            if ui.add(egui::Button::new(PAUSE).min_size(toggle)).clicked() {
                 emit(out, FlowCommand::Pause);
             }
-        } else if ui.button("Play lanes").on_hover_text("Animate the events, message by message").clicked() {
+        } else if ui
+            .add(egui::Button::new(PLAY).min_size(toggle))
+            .on_hover_text("Animate the events, message by message")
+            .clicked()
+        {
             emit(out, FlowCommand::Play);
         }
         if ui.button("Step").on_hover_text("Show the next event whole").clicked() {
@@ -446,7 +476,8 @@ fn chart(ui: &mut Ui, lab: &FlowsLab) {
             BarChart::new(l.title(), bars).color(part_colour(if i == 0 { Part::Header } else { Part::Signature }, dark))
         })
         .collect();
-    still_plot("flows-totals")
+    let model: Vec<Vec<u64>> = lab.lanes.iter().map(|l| crate::ui::plot_fit::bits(values(l.flow.totals()))).collect();
+    fit_on_change(ui, still_plot("flows-totals"), totals_plot_id(), model)
         .show_grid([false, true])
         .include_y(0.0)
         .x_axis_formatter(|mark, _| {
@@ -458,6 +489,18 @@ fn chart(ui: &mut Ui, lab: &FlowsLab) {
                 plot.bar_chart(c);
             }
         });
+}
+
+/// The memory id of the totals chart.
+#[must_use]
+pub fn totals_plot_id() -> egui::Id {
+    egui::Id::unique("flows-totals-plot")
+}
+
+/// The memory id of the scalability sweep's plot.
+#[must_use]
+pub fn sweep_plot_id() -> egui::Id {
+    egui::Id::unique("flows-sweep-plot")
 }
 
 /// A plot that does not pan or zoom (the page scrolls under the wheel), with a legend.
@@ -492,7 +535,12 @@ fn sweep_plot(ui: &mut Ui, lab: &FlowsLab) {
     let series = |f: fn(&SweepPoint) -> u64| -> Vec<[f64; 2]> {
         points.iter().map(|p| [f64::from(p.servers), f(p) as f64]).collect()
     };
-    still_plot("flows-sweep").include_y(0.0).x_axis_label("servers").show(ui, |plot| {
+    let model: Vec<_> = points
+        .iter()
+        .map(|p| (p.shared_round_trips, p.replication_messages, p.sticky_sessions_lost, p.jwt_verifications))
+        .collect();
+    let plot = fit_on_change(ui, still_plot("flows-sweep"), sweep_plot_id(), model);
+    plot.include_y(0.0).x_axis_label("servers").show(ui, |plot| {
         let lines: [SweepLine; 4] = [
             ("shared store: network round trips", |p| p.shared_round_trips, lookup),
             ("replicated: replication messages", |p| p.replication_messages, replication),

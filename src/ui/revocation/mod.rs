@@ -456,6 +456,34 @@ mod tests {
     }
 
     #[test]
+    fn the_at_scale_plot_fits_the_new_range_when_the_inputs_change() {
+        let mut h = lab_app(egui::vec2(1280.0, 800.0));
+        h.state_mut().apply(vec![Command::Revocation(RevocationCommand::FocusAtScale)]);
+        h.run();
+        let bounds = |h: &Harness<'_, TokenbenchApp>| {
+            let m = egui_plot::PlotMemory::load(&h.ctx, scale::scale_plot_id()).expect("the plot was drawn");
+            (m.bounds().min()[1], m.bounds().max()[1])
+        };
+        let (_, top) = bounds(&h);
+        // A thousand times fewer signed-in users and revocations: every line drops 3 decades.
+        let small = ScaleInputs { users: 1000, active_users: 100, requests_per_second: 5.0, revocations_per_day: 20.0 };
+        h.state_mut().apply(vec![Command::Revocation(RevocationCommand::SetScale(small))]);
+        h.run();
+        let highest = h
+            .state()
+            .state
+            .revocation
+            .series
+            .iter()
+            .flat_map(|s| s.points.iter().map(|p| p[1]))
+            .fold(0.0_f64, f64::max)
+            .log10();
+        let (lo, hi) = bounds(&h);
+        assert!(hi < top - 2.0, "the plot is not left on the old range: {hi} vs {top}");
+        assert!(lo <= highest && highest <= hi, "the new data is in view: {lo}..{hi} holds {highest}");
+    }
+
+    #[test]
     fn revoke_in_the_lab_and_read_each_row() {
         let mut h = lab_app(egui::vec2(1400.0, 1000.0));
         let login = logout_sample_at(&mut h, 1000);
