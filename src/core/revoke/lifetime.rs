@@ -10,7 +10,7 @@
 
 use serde::Serialize;
 
-use super::{Seconds, duration_text};
+use super::{Scenario, Seconds, duration_text};
 use crate::core::timeline::TokenTimeline;
 use crate::core::token::Token;
 
@@ -89,6 +89,24 @@ impl TokenLifetime {
             Self::Bounded { seconds, .. } => format!("lifetime {}", duration_text(*seconds)),
             Self::NeverExpires => format!("never expires (no exp): {NO_EXP_CONSEQUENCE}"),
             Self::Unknown { reason } => format!("lifetime unknown: {reason}"),
+        }
+    }
+}
+
+impl Scenario {
+    /// This scenario on one token's lifetime, by the rule of [`TokenLifetime`] (the lab's "Use
+    /// the decoded token" and `simulate revocation --token`): see [`Scenario::with_tokens`].
+    ///
+    /// # Errors
+    /// A token without `exp` (it never expires: no lifetime can stand in for it), a lifetime
+    /// that cannot be told, or one no scenario can hold.
+    pub fn on_token(&self, token: &TokenTimeline) -> Result<Self, String> {
+        match TokenLifetime::of_timeline(token) {
+            TokenLifetime::NeverExpires => {
+                Err(format!("the token {}; a simulation needs an exp", TokenLifetime::NeverExpires.describe()))
+            }
+            TokenLifetime::Unknown { reason } => Err(format!("the token's lifetime cannot be told: {reason}")),
+            TokenLifetime::Bounded { .. } => self.with_tokens(token, None),
         }
     }
 }

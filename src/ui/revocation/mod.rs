@@ -317,21 +317,23 @@ impl RevocationLab {
         } else {
             None
         };
-        // The one rule for a token without exp (as the Compare tab and the CLI say it).
-        if TokenLifetime::of_timeline(&access).never_expires() {
-            return Some((
-                Level::Error,
-                format!(
-                    "the decoded token {}; the lab needs an exp to simulate, so token-ttl stays {} (the \"{}\" event \
-                     shows what ends it)",
-                    TokenLifetime::NeverExpires.describe(),
-                    crate::core::revoke::duration_text(self.scenario.token_ttl),
-                    EventKind::KeyRotated.title()
-                ),
-            ));
-        }
-        let next = match self.scenario.with_tokens(&access, refresh.as_ref()) {
+        let next = match &refresh {
+            Some(r) => self.scenario.with_tokens(&access, Some(r)),
+            // The one rule for the token's lifetime, as `simulate revocation --token` applies it.
+            None => self.scenario.on_token(&access),
+        };
+        let next = match next {
             Ok(next) => next,
+            Err(e) if TokenLifetime::of_timeline(&access).never_expires() => {
+                return Some((
+                    Level::Error,
+                    format!(
+                        "{e}, so token-ttl stays {} (the \"{}\" event shows what ends it)",
+                        crate::core::revoke::duration_text(self.scenario.token_ttl),
+                        EventKind::KeyRotated.title()
+                    ),
+                ));
+            }
             Err(e) => return Some((Level::Error, e)),
         };
         let what = if pair { "your access and refresh tokens" } else { "the decoded token" };
