@@ -303,6 +303,13 @@ fn on_token_lifetime(c: &Comparison) -> Vec<Command> {
     }
 }
 
+/// The event a revocation experiment runs: `event`, or, for a token without exp, the signing
+/// key's rotation, the one thing that ends it (the lab cannot simulate a lifetime that never
+/// ends, and must not show one it made up).
+fn revoking_event(c: &Comparison, event: EventKind) -> EventKind {
+    if c.token.never_expires() { EventKind::KeyRotated } else { event }
+}
+
 /// What "Show me" does for a row: open the lab that demonstrates it, on the scenario preset.
 /// `typical_token` is the JWT the comparison used when no token is loaded (the Security tab's
 /// audit needs one in the decoder).
@@ -323,7 +330,7 @@ pub fn show_me(factor: Factor, c: &Comparison, token_loaded: bool, typical_token
     match factor {
         Factor::State | Factor::Storage => revocation(Vec::new(), RevocationCommand::FocusAtScale),
         Factor::Revocation => revocation(
-            vec![Command::Revocation(RevocationCommand::SetEvent(EventKind::Logout))],
+            vec![Command::Revocation(RevocationCommand::SetEvent(revoking_event(c, EventKind::Logout)))],
             RevocationCommand::SetEventOffset(0),
         ),
         // The row's run: server 0 dies halfway; the lanes stop at the first request that fails
@@ -362,7 +369,8 @@ pub fn show_me(factor: Factor, c: &Comparison, token_loaded: bool, typical_token
 pub fn run_it(myth: Myth, c: &Comparison) -> Vec<Command> {
     match myth {
         Myth::JwtMoreSecure => {
-            let mut out = vec![Command::Revocation(RevocationCommand::SetEvent(EventKind::TokenStolen))];
+            let mut out =
+                vec![Command::Revocation(RevocationCommand::SetEvent(revoking_event(c, EventKind::TokenStolen)))];
             out.extend(on_token_lifetime(c));
             out.push(Command::Revocation(RevocationCommand::SetEventOffset(0)));
             out.push(Command::SelectTab(Tab::Revocation));
@@ -553,7 +561,10 @@ fn table(ui: &mut Ui, c: &Comparison, state: &AppState, out: &mut Vec<Command>) 
 fn show_me_hint(factor: Factor) -> &'static str {
     match factor {
         Factor::State | Factor::Storage => "The revocation lab's at-scale view, on this token's lifetime",
-        Factor::Revocation => "The revocation lab: a logout right after login, on this token's lifetime",
+        Factor::Revocation => {
+            "The revocation lab: a logout right after login, on this token's lifetime (without exp: the signing key \
+             rotated, the one thing that ends it)"
+        }
         Factor::Scalability => {
             "The Flows lab: server 0 dies under load; watch the first request of its users fail with sticky \
              in-memory sessions while the JWT lane serves it"
@@ -870,6 +881,40 @@ mod tests {
             let lane = h.query_all_by_label_contains("401: the session is not there").next().unwrap().rect();
             assert!(lane.max.y < size.y, "the failed request is in view at {size:?}: {lane:?}");
         }
+    }
+
+    #[test]
+    fn a_token_without_exp_is_shown_by_the_key_rotation_that_ends_it() {
+        let mut h = app(egui::vec2(1280.0, 800.0));
+        let secret = "a-long-enough-secret-for-hs256-0123456789";
+        let key =
+            crate::core::keys::load_secret(secret.as_bytes(), crate::core::keys::SecretEncoding::Utf8, "s").unwrap();
+        let mut claims = crate::core::token::JsonObject::new();
+        claims.insert("sub".into(), "u1".into());
+        claims.insert("iat".into(), 1_799_990_000.into());
+        let token = crate::core::sign::sign(&crate::core::token::JsonObject::new(), &claims, "HS256", &key).unwrap();
+        h.state_mut().apply(vec![
+            Command::AddSecret { text: secret.into(), encoding: crate::core::keys::SecretEncoding::Utf8 },
+            Command::SetToken(token),
+            Command::SelectTab(Tab::Compare),
+        ]);
+        h.run();
+        let c = comparison(&h);
+        assert!(c.token.never_expires());
+        let rule = crate::core::revoke::TokenLifetime::NeverExpires.describe();
+        assert!(h.query_by_label_contains(&rule).is_some(), "the inputs line says it in the rule's words");
+        assert!(h.query_by_label_contains("for never").is_none() && h.query_by_label_contains("never:").is_none());
+        let i = c.rows.iter().position(|r| r.factor == Factor::Revocation).unwrap();
+        h.query_all_by_label("Show me").nth(i).unwrap().scroll_to_me();
+        h.run();
+        h.query_all_by_label("Show me").nth(i).unwrap().click();
+        h.run();
+        let s = &h.state().state;
+        assert_eq!(s.tab, Tab::Revocation);
+        let sc = s.revocation.scenario();
+        assert_eq!((sc.event.kind, sc.event.at), (EventKind::KeyRotated, sc.login_at), "no made-up lifetime");
+        let jwt = s.revocation.simulation().outcome(crate::core::revoke::Strategy::Jwt).exposure_seconds;
+        assert_eq!(jwt, 0, "rotating the key ends it at once");
     }
 
     #[test]

@@ -161,6 +161,12 @@ pub struct TokenFacts {
 }
 
 impl TokenFacts {
+    /// Whether the token has no `exp` (it never expires).
+    #[must_use]
+    pub fn never_expires(&self) -> bool {
+        self.lifetime_note.as_deref() == Some(TokenLifetime::NeverExpires.describe().as_str())
+    }
+
     /// The lifetime in one phrase, as the tab, the report and `tokenbench compare` print it:
     /// "lifetime 15 min", or the note saying why there is none.
     #[must_use]
