@@ -330,7 +330,10 @@ pub fn show_me(factor: Factor, c: &Comparison, token_loaded: bool, typical_token
     match factor {
         Factor::State | Factor::Storage => revocation(Vec::new(), RevocationCommand::FocusAtScale),
         Factor::Revocation => revocation(
-            vec![Command::Revocation(RevocationCommand::SetEvent(revoking_event(c, EventKind::Logout)))],
+            vec![
+                Command::Revocation(RevocationCommand::SetEvent(revoking_event(c, EventKind::Logout))),
+                Command::Revocation(RevocationCommand::FocusTop),
+            ],
             RevocationCommand::SetEventOffset(0),
         ),
         // The row's run: server 0 dies halfway; the lanes stop at the first request that fails
@@ -373,6 +376,7 @@ pub fn run_it(myth: Myth, c: &Comparison) -> Vec<Command> {
                 vec![Command::Revocation(RevocationCommand::SetEvent(revoking_event(c, EventKind::TokenStolen)))];
             out.extend(on_token_lifetime(c));
             out.push(Command::Revocation(RevocationCommand::SetEventOffset(0)));
+            out.push(Command::Revocation(RevocationCommand::FocusTop));
             out.push(Command::SelectTab(Tab::Revocation));
             out
         }
@@ -859,7 +863,7 @@ mod tests {
     }
 
     #[test]
-    fn show_me_lands_at_the_top_of_the_flows_lab_wherever_it_was_scrolled() {
+    fn show_me_lands_at_the_top_of_the_lab_wherever_it_was_scrolled() {
         for size in [egui::vec2(1280.0, 800.0), egui::vec2(800.0, 480.0)] {
             let mut h = app(size);
             h.state_mut().apply(vec![Command::SelectTab(Tab::Flows)]);
@@ -880,6 +884,22 @@ mod tests {
             assert!(step.min.y > 0.0 && step.max.y < 100.0, "the controls are in view at {size:?}: {step:?}");
             let lane = h.query_all_by_label_contains("401: the session is not there").next().unwrap().rect();
             assert!(lane.max.y < size.y, "the failed request is in view at {size:?}: {lane:?}");
+            // The revocation row lands at the top of the revocation lab, its table in view.
+            h.state_mut().apply(vec![Command::SelectTab(Tab::Revocation)]);
+            h.run();
+            h.get_by_label_contains("Log scale.").scroll_to_me();
+            h.run();
+            let intro = "One user signs in, one event happens";
+            assert!(h.get_by_label_contains(intro).rect().max.y < 0.0, "scrolled down");
+            h.state_mut().apply(vec![Command::SelectTab(Tab::Compare)]);
+            h.run();
+            let i = comparison(&h).rows.iter().position(|r| r.factor == Factor::Revocation).unwrap();
+            h.query_all_by_label("Show me").nth(i).unwrap().scroll_to_me();
+            h.run();
+            h.query_all_by_label("Show me").nth(i).unwrap().click();
+            h.run();
+            let title = h.get_by_label_contains(intro).rect();
+            assert!(title.min.y > 0.0 && title.max.y < 100.0, "at the lab's top at {size:?}: {title:?}");
         }
     }
 

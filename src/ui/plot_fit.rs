@@ -1,6 +1,6 @@
 //! Plots that fit their data again whenever the model they draw changes.
 //!
-//! egui_plot keeps a plot's bounds in memory from frame to frame. A plot with fixed default
+//! `egui_plot` keeps a plot's bounds in memory from frame to frame. A plot with fixed default
 //! bounds (a log axis, say) never recomputes them, and any plot the user has once zoomed stays
 //! there: after a parameter change it would show the old range. [`fit_on_change`] resets the
 //! plot on the first frame its model differs from the one it was last fitted to.

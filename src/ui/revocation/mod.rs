@@ -75,6 +75,8 @@ pub enum RevocationCommand {
     SetScaleMeasure(ScaleMeasure),
     /// Open the at-scale view and scroll to it (the Compare tab's "Show me").
     FocusAtScale,
+    /// Scroll to the top, where the scenario and the table are (the Compare tab's "Show me").
+    FocusTop,
 }
 
 /// What the lab may read of the rest of the app while it handles a command.
@@ -103,6 +105,8 @@ pub struct RevocationLab {
     named: bool,
     /// Counts requests to show the at-scale view: the view scrolls there when it changes.
     pub scale_focus: u64,
+    /// Counts requests to show the top of the lab: the view scrolls there when it changes.
+    pub top_focus: u64,
 }
 
 impl Default for RevocationLab {
@@ -130,6 +134,7 @@ impl RevocationLab {
             scale_measure: ScaleMeasure::default(),
             named: false,
             scale_focus: 0,
+            top_focus: 0,
         }
     }
 
@@ -167,13 +172,19 @@ impl RevocationLab {
     fn set(&mut self, scenario: Scenario) -> Option<(Level, String)> {
         match scenario.validate() {
             Ok(()) => {
-                let (refresh, measure, named, focus) =
-                    (std::mem::take(&mut self.refresh_text), self.scale_measure, self.named, self.scale_focus);
+                let (refresh, measure, named, focus, top) = (
+                    std::mem::take(&mut self.refresh_text),
+                    self.scale_measure,
+                    self.named,
+                    self.scale_focus,
+                    self.top_focus,
+                );
                 *self = Self {
                     refresh_text: refresh,
                     scale_measure: measure,
                     named,
                     scale_focus: focus,
+                    top_focus: top,
                     ..Self::new(scenario)
                 };
                 None
@@ -281,6 +292,10 @@ impl RevocationLab {
                 self.scale_focus += 1;
                 return None;
             }
+            RevocationCommand::FocusTop => {
+                self.top_focus += 1;
+                return None;
+            }
         }
         self.rename(&mut s);
         self.set(s)
@@ -372,7 +387,13 @@ pub fn lab_plot_id() -> egui::Id {
 pub fn ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     let lab = &state.revocation;
     let now = state.clock.now();
-    egui::ScrollArea::vertical().id_salt("revocation-scroll").auto_shrink([false, false]).show(ui, |ui| {
+    let mut scroll = egui::ScrollArea::vertical().id_salt("revocation-scroll").auto_shrink([false, false]);
+    let top_seen = egui::Id::unique("revocation-top-focus-seen");
+    if ui.data(|d| d.get_temp::<u64>(top_seen)).unwrap_or(0) != lab.top_focus {
+        scroll = scroll.vertical_scroll_offset(0.0);
+        ui.data_mut(|d| d.insert_temp(top_seen, lab.top_focus));
+    }
+    scroll.show(ui, |ui| {
         ui.heading("Revocation lab");
         ui.label(
             "One user signs in, one event happens, and five ways of keeping someone signed in react on the \
