@@ -1138,6 +1138,28 @@ mod tests {
     }
 
     #[test]
+    fn a_token_without_exp_is_revoked_only_by_rotating_the_key() {
+        use crate::core::keys::{self, SecretEncoding};
+        let mut h = app();
+        let secret = "a-long-enough-secret-for-hs256-0123456789";
+        let key = keys::load_secret(secret.as_bytes(), SecretEncoding::Utf8, "s").unwrap();
+        let mut claims = credential::typical_claims(1_700_000_000);
+        claims.remove("exp");
+        let token = crate::core::sign::sign(&crate::core::token::JsonObject::new(), &claims, "HS256", &key).unwrap();
+        h.state_mut().apply(vec![
+            Command::AddSecret { text: secret.into(), encoding: SecretEncoding::Utf8 },
+            Command::SetToken(token),
+            Command::Flow(FlowCommand::Scenario(Scenario::Revocation)),
+        ]);
+        h.run();
+        assert!(h.state().state.flows.credential.as_ref().unwrap().lifetime.never_expires());
+        assert_eq!(cells(&h, "revocation takes effect"), ["at the next request", "at key rotation (no exp)"]);
+        h.state_mut().apply(vec![Command::Flow(FlowCommand::JwtRevocation(Revocation::Denylist))]);
+        h.run();
+        assert_eq!(cells(&h, "revocation takes effect"), ["at the next request", "at the next request"]);
+    }
+
+    #[test]
     fn a_one_megabyte_token_is_carried_but_labelled_by_its_ends() {
         use crate::core::keys::{self, SecretEncoding};
         let key = keys::load_secret(&[7u8; 32], SecretEncoding::Raw, "k").unwrap();

@@ -366,7 +366,8 @@ fn duration(d: Duration) -> String {
 
 fn delay(seconds: Option<f64>) -> String {
     let Some(seconds) = seconds else {
-        return "never by time: no exp, until the key is rotated".into();
+        // No exp: the one rule (core::revoke::TokenLifetime): only rotating the key ends it.
+        return "at key rotation (no exp)".into();
     };
     if seconds <= 0.0 {
         "at the next request".into()
