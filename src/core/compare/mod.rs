@@ -214,8 +214,8 @@ impl Myth {
                  your token's lifetime); audit your token and a well-set session cookie."
             }
             Myth::SessionsDontScale => {
-                "Kill a server under load with a shared session store (Flows lab, scalability, shared store; the sweep \
-                 runs 1 to 50 servers)."
+                "Kill a server under load with a shared session store (Flows lab, scalability, shared store: server 0 \
+                 killed halfway through the requests; the sweep runs 1 to 50 servers)."
             }
             Myth::JwtAlwaysModern => {
                 "Log a user out and keep sending their requests (Flows lab, revocation, JWT without a check)."
