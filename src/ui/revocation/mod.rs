@@ -288,17 +288,21 @@ impl RevocationLab {
                 self.scale_measure = m;
                 return None;
             }
-            RevocationCommand::FocusAtScale => {
-                self.scale_focus += 1;
-                return None;
-            }
-            RevocationCommand::FocusTop => {
-                self.top_focus += 1;
-                return None;
-            }
+            RevocationCommand::FocusAtScale => return self.focus(true),
+            RevocationCommand::FocusTop => return self.focus(false),
         }
         self.rename(&mut s);
         self.set(s)
+    }
+
+    /// Asks the view to scroll once: to the at-scale view, or to the top.
+    fn focus(&mut self, at_scale: bool) -> Option<(Level, String)> {
+        if at_scale {
+            self.scale_focus += 1;
+        } else {
+            self.top_focus += 1;
+        }
+        None
     }
 
     /// A changed scenario is no longer the sample it came from: unless it has a name of its
