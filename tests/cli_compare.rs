@@ -278,3 +278,67 @@ fn an_unusable_instant_is_exit_2() {
         assert_eq!(o.status.code(), Some(2), "--at {at}: {}", String::from_utf8_lossy(&o.stdout));
     }
 }
+
+/// An HS256 token signed with `secret` (no header fields beyond alg and typ).
+fn signed(claims: &Value, secret: &str) -> String {
+    use tokenbench::core::keys::{self, SecretEncoding};
+    let key = keys::load_secret(secret.as_bytes(), SecretEncoding::Utf8, "s").unwrap();
+    let Value::Object(claims) = claims.clone() else { unreachable!() };
+    tokenbench::core::sign::sign(&Map::new(), &claims, "HS256", &key).unwrap()
+}
+
+#[test]
+fn a_token_without_exp_gets_one_rule_in_the_gui_the_cli_and_the_labs() {
+    use tokenbench::core::keys::SecretEncoding;
+    use tokenbench::core::revoke::TokenLifetime;
+    let secret = "a-long-enough-secret-for-hs256-0123456789";
+    let no_exp = signed(&serde_json::json!({"sub": "u1", "iat": 1_799_999_000, "jti": "j-1"}), secret);
+    let a_day = signed(&serde_json::json!({"sub": "u1", "iat": 1_799_999_000, "exp": 1_800_085_400}), secret);
+    let file = token_file("no-exp.jwt", &no_exp);
+    let cli = compare_json(&["--at", "1800000000", "--token", &format!("@{}", file.display()), "--secret", secret]);
+    // In the GUI, the revocation lab was first set from another token (a day long): the figures
+    // must not keep that lab state for the token loaded now.
+    let add_secret = || Ui::AddSecret { text: secret.into(), encoding: SecretEncoding::Utf8 };
+    let mut g = gui(vec![
+        add_secret(),
+        Ui::SetToken(a_day),
+        Ui::Revocation(RevocationCommand::UseDecodedToken),
+        Ui::SetToken(no_exp.clone()),
+    ]);
+    // The secret's label differs (the GUI's field, the CLI's flag); nothing else may.
+    assert!(g["token"]["source"].as_str().unwrap().starts_with("your token, verified with secret"));
+    g["token"]["source"] = cli["token"]["source"].clone();
+    assert_same(&g, &cli, "no exp");
+    let rule = TokenLifetime::NeverExpires.describe();
+    assert_eq!(cli["token"]["lifetime_note"], rule.as_str());
+    assert!(cli["rows"][1]["jwt"]["text"].as_str().unwrap().contains("only grows"));
+    assert!(!cli["rows"][1]["jwt"]["text"].as_str().unwrap().contains("1 day"), "not the lab's stale token-ttl");
+    let text =
+        String::from_utf8(compare(&["--at", "1800000000", "--token", &no_exp, "--secret", secret]).stdout).unwrap();
+    assert!(text.contains(&rule), "{text}");
+    for wrong in ["for never", "after never", "up to never", "never:"] {
+        assert!(!text.contains(wrong), "{wrong:?} in {text}");
+    }
+    // The revocation lab refuses to invent a lifetime, in the same words.
+    let mut state = AppState::default();
+    let mut platform = FakePlatform::default();
+    for c in [
+        Ui::Clock(ClockCommand::Set(AT)),
+        add_secret(),
+        Ui::SetToken(no_exp),
+        Ui::Revocation(RevocationCommand::UseDecodedToken),
+    ] {
+        state.handle(c, &mut platform);
+    }
+    let said = &state.message.as_ref().unwrap().1;
+    assert!(said.contains(&rule), "{said}");
+    // The Flows lab's unchecked JWT lane: never cut off by time, where the lifetime used to be 15 min.
+    for c in
+        [Ui::Flow(FlowCommand::UseLoaded), Ui::Flow(FlowCommand::Scenario(tokenbench::ui::flows::Scenario::Revocation))]
+    {
+        state.handle(c, &mut platform);
+    }
+    assert_eq!(state.flows.revocation_delay(1, 3600), None);
+    assert_eq!(state.flows.revocation_delay(0, 3600), Some(0.0));
+    std::fs::remove_file(file).ok();
+}

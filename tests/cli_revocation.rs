@@ -309,3 +309,57 @@ fn hostile_file_and_member_names_are_escaped_on_stderr() {
     }
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// An HS256 token with these claims.
+fn hs256(claims: &Value) -> String {
+    use tokenbench::core::keys::{self, SecretEncoding};
+    let key = keys::load_secret(b"a-long-enough-secret-for-hs256-0123456789", SecretEncoding::Utf8, "s").unwrap();
+    let Value::Object(claims) = claims.clone() else { unreachable!() };
+    tokenbench::core::sign::sign(&serde_json::Map::new(), &claims, "HS256", &key).unwrap()
+}
+
+/// The revocation lab after "Use the decoded token" on `token`, and its status message.
+fn lab_on(token: &str) -> (tokenbench::ui::state::AppState, Option<String>) {
+    use tokenbench::ui::revocation::RevocationCommand;
+    use tokenbench::ui::state::{AppState, Command as Ui};
+    let mut state = AppState::default();
+    let mut platform = tokenbench::ui::platform::FakePlatform::default();
+    state.handle(Ui::SetToken(token.to_owned()), &mut platform);
+    state.handle(Ui::Revocation(RevocationCommand::UseDecodedToken), &mut platform);
+    let said = state.message.as_ref().map(|(_, m)| m.clone());
+    (state, said)
+}
+
+#[test]
+fn a_token_sets_the_lifetimes_as_in_the_lab_and_one_without_exp_is_refused_in_the_same_words() {
+    use tokenbench::core::revoke::TokenLifetime;
+    // A 15-minute token: the CLI and the lab's "Use the decoded token" simulate the same.
+    let token = hs256(&json!({"sub": "u", "iat": L, "nbf": L + 60, "exp": L + 960}));
+    let o = run(&["--token", &token, "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let cli: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let (state, _) = lab_on(&token);
+    let sim = state.revocation.simulation();
+    assert_eq!(sim.scenario.login_at, L + 60, "the login at nbf");
+    assert_eq!(sim.scenario.token_ttl, 900);
+    for (i, o) in sim.outcomes.iter().enumerate() {
+        assert_eq!(cli["strategies"][i]["accepted_until"], o.accepted_until, "{}", o.strategy.name());
+    }
+    assert_eq!(cli["strategies"][1]["exposure_seconds"], 900 - 300, "jwt: exp minus the event at +5 min (900/3)");
+    // Flags still apply on top of the token.
+    let o = run(&["--token", &token, "--revoke-at", &(L + 60).to_string(), "--json"]);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["strategies"][1]["exposure_seconds"], 900);
+    // No exp: never expires; refused by both, in the rule's words.
+    let forever = hs256(&json!({"sub": "u", "iat": L}));
+    let o = run(&["--token", &forever]);
+    assert_eq!(o.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    let rule = TokenLifetime::NeverExpires.describe();
+    assert!(stderr.contains(&format!("--token: the token {rule}; a simulation needs an exp")), "{stderr}");
+    let (_, said) = lab_on(&forever);
+    assert!(said.unwrap().starts_with(&format!("the token {rule}; a simulation needs an exp")));
+    // --token replaces --login-at and --token-ttl.
+    let o = run(&["--token", &token, "--token-ttl", "60"]);
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -181,10 +181,7 @@ pub fn text(r: &Report<'_>) -> String {
     let c: &Comparison = r.comparison;
     let mut s = String::new();
     let t = &c.token;
-    let lifetime = t
-        .lifetime_seconds
-        .map_or_else(|| t.lifetime_note.clone().unwrap_or_default(), crate::core::revoke::duration_text);
-    let _ = writeln!(s, "Sessions vs JWT on: {}\n  {}, {} B, lifetime {lifetime}", t.source, t.alg, t.bytes);
+    let _ = writeln!(s, "Sessions vs JWT on: {}\n  {}, {} B, {}", t.source, t.alg, t.bytes, t.lifetime_text());
     if let Some(token) = r.token {
         let _ = writeln!(s, "  token: {token}");
     }

@@ -17,9 +17,11 @@ use crate::core::clock::format_utc;
 use crate::core::error::Error;
 use crate::core::limits;
 use crate::core::revoke::{
-    Event, EventKind, MAX_SCENARIO_BYTES, ScaleInputs, Scenario, ScenarioError, Simulation, at_scale, duration_text,
-    simulate,
+    Event, EventKind, MAX_SCENARIO_BYTES, ScaleInputs, Scenario, ScenarioError, Simulation, TokenLifetime, at_scale,
+    duration_text, simulate,
 };
+use crate::core::timeline::TokenTimeline;
+use crate::core::token;
 
 /// `tokenbench simulate …`.
 #[derive(Debug, Subcommand)]
@@ -37,17 +39,24 @@ pub enum SimulateCommand {
 #[allow(clippy::struct_excessive_bools)]
 pub struct RevocationArgs {
     /// Lifetime of the session, of the jwt strategies' token and of the refresh token, seconds.
-    #[arg(long, value_name = "S", allow_negative_numbers = true, required_unless_present = "scenario")]
+    #[arg(long, value_name = "S", allow_negative_numbers = true, required_unless_present_any = ["scenario", "token"])]
     pub token_ttl: Option<i64>,
-    /// Lifetime of a jwt-refresh access token, seconds (at most token-ttl).
-    #[arg(long, value_name = "S", allow_negative_numbers = true, required_unless_present = "scenario")]
+    /// Lifetime of a jwt-refresh access token, seconds (at most token-ttl) [with --token:
+    /// 300, or the token's lifetime when shorter].
+    #[arg(long, value_name = "S", allow_negative_numbers = true, required_unless_present_any = ["scenario", "token"])]
     pub access_ttl: Option<i64>,
     /// When the user logs in, Unix seconds.
-    #[arg(long, value_name = "T", allow_negative_numbers = true, required_unless_present = "scenario")]
+    #[arg(long, value_name = "T", allow_negative_numbers = true, required_unless_present_any = ["scenario", "token"])]
     pub login_at: Option<i64>,
-    /// When the user's credentials are revoked (the event's instant), Unix seconds.
-    #[arg(long, value_name = "T", allow_negative_numbers = true, required_unless_present = "scenario")]
+    /// When the user's credentials are revoked (the event's instant), Unix seconds [with
+    /// --token: 17 minutes after the login, or a third of the lifetime when it is shorter].
+    #[arg(long, value_name = "T", allow_negative_numbers = true, required_unless_present_any = ["scenario", "token"])]
     pub revoke_at: Option<i64>,
+    /// Take the login (nbf, else iat) and token-ttl (exp minus it) from a token, as the lab's
+    /// "Use the decoded token": the token, `-` for stdin, or `@FILE`. A token without exp is
+    /// refused: it never expires, so no simulation can end it.
+    #[arg(long, value_name = "TOKEN", conflicts_with_all = ["scenario", "token_ttl", "login_at"])]
+    pub token: Option<String>,
     /// Leeway past exp for jwt and jwt-refresh, seconds [default: 0].
     #[arg(long, value_name = "S", allow_negative_numbers = true, conflicts_with = "scenario")]
     pub leeway: Option<i64>,
@@ -161,6 +170,33 @@ fn read_scenario(path: &Path) -> Result<Result<Scenario, ScenarioError>, Error> 
     Ok(Scenario::from_json_unchecked(&text))
 }
 
+/// The scenario on a token's lifetime (`--token`): the lab's starting point moved onto the
+/// token by the rule every lab uses ([`Scenario::on_token`]), then the flags.
+fn scenario_from_token(arg: &str, args: &RevocationArgs, kind: EventKind) -> Result<Scenario, String> {
+    let text = super::read_token_arg(arg).map_err(|e| format!("--token: {e}"))?;
+    let parsed = token::parse(text.trim()).map_err(|e| format!("--token: {e}"))?;
+    let timeline = TokenTimeline::from_token(&parsed, 0).ok_or("--token: the token's claims cannot be read")?;
+    let mut base = Scenario::example(0);
+    if let Some(a) = args.access_ttl {
+        base.access_ttl = a;
+    }
+    let mut s = base.on_token(&timeline).map_err(|e| {
+        if TokenLifetime::of_timeline(&timeline).never_expires() {
+            format!("--token: {e} (give --login-at and --token-ttl to simulate a lifetime)")
+        } else {
+            format!("--token: {e}")
+        }
+    })?;
+    s.event.kind = kind;
+    s.leeway = args.leeway.unwrap_or(0);
+    if let Some(at) = args.revoke_at {
+        s.event.at = at;
+    }
+    s.event.stolen_at = args.stolen_at;
+    s.validate().map_err(|e| flag_error(&e))?;
+    Ok(s)
+}
+
 /// The scenario the flags describe, or what is wrong with them (naming the flag).
 fn scenario_from_flags(args: &RevocationArgs) -> Result<Scenario, String> {
     let missing = |flag: &str| format!("{flag} is required (or give --scenario FILE)");
@@ -171,6 +207,9 @@ fn scenario_from_flags(args: &RevocationArgs) -> Result<Scenario, String> {
             format!("--event: {name:?} is not one of {}", names.join(", "))
         })?,
     };
+    if let Some(arg) = &args.token {
+        return scenario_from_token(arg, args, kind);
+    }
     let login_at = args.login_at.ok_or_else(|| missing("--login-at"))?;
     let scenario = Scenario {
         name: String::new(),

@@ -231,20 +231,22 @@ pub fn next_change(
 }
 
 /// How long a window may sleep before looking again, to be drawn just after `at` (from
-/// [`next_change`]): real seconds scaled by the clock's speed, never less than one 60 Hz frame;
-/// `None` when the clock is paused or nothing will change.
+/// [`next_change`]): real seconds scaled by the clock's speed, never less than one 60 Hz frame,
+/// and, while the clock runs (its seconds change faster than anyone reads them at x60 and
+/// more), never less than a 20 Hz frame; `None` when the clock is paused or nothing will change.
 #[must_use]
 pub fn wake_after(mode: ClockMode, now: UnixSeconds, at: Option<UnixSeconds>) -> Option<Duration> {
     /// Lands the frame safely after the instant, not on it.
     const MARGIN: f64 = 0.002;
     const FRAME: f64 = 1.0 / 60.0;
+    const RUNNING_FRAME: f64 = 1.0 / 20.0;
     let at = at?;
-    let speed = match mode {
+    let (speed, floor) = match mode {
         ClockMode::Paused => return None,
-        ClockMode::Real => 1.0,
-        ClockMode::Running { speed } => speed,
+        ClockMode::Real => (1.0, FRAME),
+        ClockMode::Running { speed } => (speed, RUNNING_FRAME),
     };
-    let real = ((at - now).max(0.0) / speed + MARGIN).clamp(FRAME, 86_400.0 * 365.0);
+    let real = ((at - now).max(0.0) / speed + MARGIN).clamp(floor, 86_400.0 * 365.0);
     Some(Duration::from_secs_f64(real))
 }
 
@@ -455,6 +457,8 @@ mod tests {
         let d = wake_after(ClockMode::Running { speed: 60.0 }, 0.0, Some(120.0)).unwrap();
         assert!((d.as_secs_f64() - 2.002).abs() < 1e-6, "{d:?}");
         let d = wake_after(ClockMode::Running { speed: 3600.0 }, 0.0, Some(1.0)).unwrap();
+        assert!((d.as_secs_f64() - 1.0 / 20.0).abs() < 1e-9, "a running clock: never faster than 20 Hz: {d:?}");
+        let d = wake_after(ClockMode::Real, 0.0, Some(0.001)).unwrap();
         assert!((d.as_secs_f64() - 1.0 / 60.0).abs() < 1e-9, "never faster than a 60 Hz frame: {d:?}");
         assert_eq!(wake_after(ClockMode::Paused, 0.0, Some(1.0)), None);
         assert_eq!(wake_after(ClockMode::Real, 0.0, None), None);

@@ -151,7 +151,8 @@ impl TokenbenchApp {
     /// When the window must wake up by itself, if ever: just after the next instant at which
     /// anything shown changes (a verdict flips at `exp`, `nbf` or `iat` with the leeway, a
     /// relative time ticks, the status clock turns a minute, or a second when simulated), scaled
-    /// by the clock's speed; never with the clock paused; every 100 ms while background work runs.
+    /// by the clock's speed; never with the clock paused; every 100 ms while background work runs;
+    /// while the Flows lab plays, when its animation next shows something else.
     #[must_use]
     pub fn next_repaint(&self) -> Option<Duration> {
         let busy = self.state.security.busy() || self.state.compare.busy();
@@ -164,7 +165,10 @@ impl TokenbenchApp {
             ClockMode::Running { .. } => Some(1.0),
             ClockMode::Paused => None,
         };
-        core_clock::wake_after(mode, self.state.clock.now(), self.state.next_change(clock_step))
+        let clock = core_clock::wake_after(mode, self.state.clock.now(), self.state.next_change(clock_step));
+        // The Flows lab's animation: only when its view changes, not every frame.
+        let lanes = if self.state.tab == Tab::Flows { self.state.flows.next_frame_in() } else { None };
+        [clock, lanes].into_iter().flatten().min()
     }
 
     /// How visible the status message is now (1 to 0 as it fades), dismissing it once faded;

@@ -303,12 +303,24 @@ fn on_token_lifetime(c: &Comparison) -> Vec<Command> {
     }
 }
 
+/// The event a revocation experiment runs: `event`, or, for a token without exp, the signing
+/// key's rotation, the one thing that ends it (the lab cannot simulate a lifetime that never
+/// ends, and must not show one it made up).
+fn revoking_event(c: &Comparison, event: EventKind) -> EventKind {
+    if c.token.never_expires() { EventKind::KeyRotated } else { event }
+}
+
 /// What "Show me" does for a row: open the lab that demonstrates it, on the scenario preset.
 /// `typical_token` is the JWT the comparison used when no token is loaded (the Security tab's
 /// audit needs one in the decoder).
 #[must_use]
 pub fn show_me(factor: Factor, c: &Comparison, token_loaded: bool, typical_token: Option<&str>) -> Vec<Command> {
     let flows = |s: FlowScenario| vec![Command::Flow(FlowCommand::Scenario(s)), Command::SelectTab(Tab::Flows)];
+    let focused = |mut commands: Vec<Command>| {
+        // Land at the top of the lab, where its controls and lanes are.
+        commands.insert(commands.len() - 1, Command::Flow(FlowCommand::Focus));
+        commands
+    };
     let revocation = |mut first: Vec<Command>, then: RevocationCommand| {
         first.extend(on_token_lifetime(c));
         first.push(Command::Revocation(then));
@@ -318,18 +330,27 @@ pub fn show_me(factor: Factor, c: &Comparison, token_loaded: bool, typical_token
     match factor {
         Factor::State | Factor::Storage => revocation(Vec::new(), RevocationCommand::FocusAtScale),
         Factor::Revocation => revocation(
-            vec![Command::Revocation(RevocationCommand::SetEvent(EventKind::Logout))],
+            vec![
+                Command::Revocation(RevocationCommand::SetEvent(revoking_event(c, EventKind::Logout))),
+                Command::Revocation(RevocationCommand::FocusTop),
+            ],
             RevocationCommand::SetEventOffset(0),
         ),
-        Factor::Scalability => flows(FlowScenario::Scalability),
-        Factor::RequestOverhead => flows(FlowScenario::Overhead),
-        Factor::CrossDomain => flows(FlowScenario::CrossDomain),
-        Factor::Mobile => flows(FlowScenario::Mobile),
-        Factor::Microservices => vec![
+        // The row's run: server 0 dies halfway; the lanes stop at the first request that fails
+        // for lack of its session, the same request served in the JWT lane.
+        Factor::Scalability => focused(vec![
+            Command::Flow(FlowCommand::Scenario(FlowScenario::Failover)),
+            Command::Flow(FlowCommand::RunUntilFailure),
+            Command::SelectTab(Tab::Flows),
+        ]),
+        Factor::RequestOverhead => focused(flows(FlowScenario::Overhead)),
+        Factor::CrossDomain => focused(flows(FlowScenario::CrossDomain)),
+        Factor::Mobile => focused(flows(FlowScenario::Mobile)),
+        Factor::Microservices => focused(vec![
             Command::Flow(FlowCommand::Scenario(FlowScenario::Microservices)),
             Command::Flow(FlowCommand::Services(c.flow.fan_out())),
             Command::SelectTab(Tab::Flows),
-        ],
+        ]),
         Factor::Complexity => {
             let mut out = Vec::new();
             if let (false, Some(t)) = (token_loaded, typical_token) {
@@ -351,20 +372,36 @@ pub fn show_me(factor: Factor, c: &Comparison, token_loaded: bool, typical_token
 pub fn run_it(myth: Myth, c: &Comparison) -> Vec<Command> {
     match myth {
         Myth::JwtMoreSecure => {
-            let mut out = vec![Command::Revocation(RevocationCommand::SetEvent(EventKind::TokenStolen))];
+            let mut out =
+                vec![Command::Revocation(RevocationCommand::SetEvent(revoking_event(c, EventKind::TokenStolen)))];
             out.extend(on_token_lifetime(c));
             out.push(Command::Revocation(RevocationCommand::SetEventOffset(0)));
+            out.push(Command::Revocation(RevocationCommand::FocusTop));
             out.push(Command::SelectTab(Tab::Revocation));
             out
         }
-        Myth::SessionsDontScale => vec![
-            Command::Flow(FlowCommand::Scenario(FlowScenario::Scalability)),
-            Command::Flow(FlowCommand::Variant(SessionVariant::Shared)),
-            Command::SelectTab(Tab::Flows),
-        ],
+        // The experiment: a shared store, server 0 killed halfway under load, played to the end.
+        Myth::SessionsDontScale => {
+            let mut out = vec![
+                Command::Flow(FlowCommand::Scenario(FlowScenario::Scalability)),
+                Command::Flow(FlowCommand::Variant(SessionVariant::Shared)),
+            ];
+            if c.flow.servers < 2 {
+                out.push(Command::Flow(FlowCommand::Servers(2)));
+            }
+            out.extend([
+                Command::Flow(FlowCommand::RunToRequest(c.flow.requests / 2)),
+                Command::Flow(FlowCommand::Kill(0)),
+                Command::Flow(FlowCommand::RunToEnd),
+                Command::Flow(FlowCommand::Focus),
+                Command::SelectTab(Tab::Flows),
+            ]);
+            out
+        }
         Myth::JwtAlwaysModern => vec![
             Command::Flow(FlowCommand::Scenario(FlowScenario::Revocation)),
             Command::Flow(FlowCommand::JwtRevocation(crate::core::flow::Revocation::None)),
+            Command::Flow(FlowCommand::Focus),
             Command::SelectTab(Tab::Flows),
         ],
     }
@@ -430,11 +467,7 @@ fn body(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
 
 fn inputs_line(ui: &mut Ui, c: &Comparison) {
     let t = &c.token;
-    let lifetime = match (t.lifetime_seconds, &t.lifetime_note) {
-        (Some(s), _) => format!("lifetime {}", crate::core::revoke::duration_text(s)),
-        (None, Some(n)) => n.clone(),
-        (None, None) => String::new(),
-    };
+    let lifetime = t.lifetime_text();
     let what = if t.typical { "No token loaded: figures for " } else { "Figures for " };
     ui.label(RichText::new(format!("{what}{} · {} · {} B · {lifetime}", t.source, t.alg, t.bytes)).strong());
     let f = &c.flow;
@@ -532,8 +565,14 @@ fn table(ui: &mut Ui, c: &Comparison, state: &AppState, out: &mut Vec<Command>) 
 fn show_me_hint(factor: Factor) -> &'static str {
     match factor {
         Factor::State | Factor::Storage => "The revocation lab's at-scale view, on this token's lifetime",
-        Factor::Revocation => "The revocation lab: a logout right after login, on this token's lifetime",
-        Factor::Scalability => "The Flows lab's scalability scenario and its 1 to 50 server sweep",
+        Factor::Revocation => {
+            "The revocation lab: a logout right after login, on this token's lifetime (without exp: the signing key \
+             rotated, the one thing that ends it)"
+        }
+        Factor::Scalability => {
+            "The Flows lab: server 0 dies under load; watch the first request of its users fail with sticky \
+             in-memory sessions while the JWT lane serves it"
+        }
         Factor::RequestOverhead => "The Flows lab's request-overhead scenario",
         Factor::CrossDomain => "The Flows lab's cross-domain scenario",
         Factor::Mobile => "The Flows lab's mobile-client scenario",
@@ -673,6 +712,7 @@ mod tests {
     use egui_kittest::kittest::Queryable;
 
     use super::*;
+    use crate::core::flow::{Outcome, Step};
     use crate::ui::app::{Settings, TokenbenchApp};
     use crate::ui::platform::FakePlatform;
     use crate::ui::state::ClockCommand;
@@ -790,6 +830,25 @@ mod tests {
         assert_eq!(s.flows.lanes[0].cfg.services, compare::DEFAULT_FAN_OUT);
         click(&mut h, Factor::CrossDomain);
         assert_eq!(h.state().state.flows.scenario, FlowScenario::CrossDomain);
+        // Scalability: server 0 dies under load; the lanes stop at the first request that fails
+        // in the sticky-session lane, the same request served in the JWT lane, with the row's figures.
+        click(&mut h, Factor::Scalability);
+        let s = &h.state().state;
+        assert_eq!((s.tab, s.flows.scenario), (Tab::Flows, FlowScenario::Failover));
+        let row = comparison(&h).row(Factor::Scalability).clone();
+        let [session, jwt] = [0, 1].map(|i| *s.flows.lanes[i].flow.totals());
+        assert_eq!(row.sessions.figures["local_sessions_lost"], session.sessions_lost);
+        assert!(session.sessions_lost > 0 && session.failed_requests == 1, "{session:?}");
+        assert_eq!((jwt.sessions_lost, jwt.failed_requests), (0, 0));
+        assert_eq!(row.jwt.figures["sessions_lost"], jwt.sessions_lost);
+        let shown = |i: usize| s.flows.lanes[i].shown.as_ref().map(|(step, _)| *step);
+        match (shown(0), shown(1)) {
+            (Some(Step::Request(a)), Some(Step::Request(b))) => {
+                assert_eq!((a.index, a.outcome, b.outcome), (b.index, Outcome::SessionMissing, Outcome::Ok));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(h.query_by_label_contains("401: the session is not there").is_some(), "shown in the lane");
         // Revocation: a logout right after login, on the (typical) token's lifetime: the lab
         // shows the same exposure as the row.
         click(&mut h, Factor::Revocation);
@@ -821,6 +880,81 @@ mod tests {
     }
 
     #[test]
+    fn show_me_lands_at_the_top_of_the_lab_wherever_it_was_scrolled() {
+        for size in [egui::vec2(1280.0, 800.0), egui::vec2(800.0, 480.0)] {
+            let mut h = app(size);
+            h.state_mut().apply(vec![Command::SelectTab(Tab::Flows)]);
+            h.run();
+            // Scrolled to the bottom of the lab, then off to Compare.
+            h.get_by_label("The same numbers from the command line").scroll_to_me();
+            h.run();
+            assert!(h.get_by_label("Step").rect().max.y < 0.0, "scrolled past the controls");
+            h.state_mut().apply(vec![Command::SelectTab(Tab::Compare)]);
+            h.run();
+            let i = comparison(&h).rows.iter().position(|r| r.factor == Factor::Scalability).unwrap();
+            h.query_all_by_label("Show me").nth(i).unwrap().scroll_to_me();
+            h.run();
+            h.query_all_by_label("Show me").nth(i).unwrap().click();
+            h.run();
+            assert_eq!(h.state().state.tab, Tab::Flows);
+            let step = h.get_by_label("Step").rect();
+            assert!(step.min.y > 0.0 && step.max.y < 100.0, "the controls are in view at {size:?}: {step:?}");
+            let lane = h.query_all_by_label_contains("401: the session is not there").next().unwrap().rect();
+            assert!(lane.max.y < size.y, "the failed request is in view at {size:?}: {lane:?}");
+            // The revocation row lands at the top of the revocation lab, its table in view.
+            h.state_mut().apply(vec![Command::SelectTab(Tab::Revocation)]);
+            h.run();
+            h.get_by_label_contains("Log scale.").scroll_to_me();
+            h.run();
+            let intro = "One user signs in, one event happens";
+            assert!(h.get_by_label_contains(intro).rect().max.y < 0.0, "scrolled down");
+            h.state_mut().apply(vec![Command::SelectTab(Tab::Compare)]);
+            h.run();
+            let i = comparison(&h).rows.iter().position(|r| r.factor == Factor::Revocation).unwrap();
+            h.query_all_by_label("Show me").nth(i).unwrap().scroll_to_me();
+            h.run();
+            h.query_all_by_label("Show me").nth(i).unwrap().click();
+            h.run();
+            let title = h.get_by_label_contains(intro).rect();
+            assert!(title.min.y > 0.0 && title.max.y < 100.0, "at the lab's top at {size:?}: {title:?}");
+        }
+    }
+
+    #[test]
+    fn a_token_without_exp_is_shown_by_the_key_rotation_that_ends_it() {
+        let mut h = app(egui::vec2(1280.0, 800.0));
+        let secret = "a-long-enough-secret-for-hs256-0123456789";
+        let key =
+            crate::core::keys::load_secret(secret.as_bytes(), crate::core::keys::SecretEncoding::Utf8, "s").unwrap();
+        let mut claims = crate::core::token::JsonObject::new();
+        claims.insert("sub".into(), "u1".into());
+        claims.insert("iat".into(), 1_799_990_000.into());
+        let token = crate::core::sign::sign(&crate::core::token::JsonObject::new(), &claims, "HS256", &key).unwrap();
+        h.state_mut().apply(vec![
+            Command::AddSecret { text: secret.into(), encoding: crate::core::keys::SecretEncoding::Utf8 },
+            Command::SetToken(token),
+            Command::SelectTab(Tab::Compare),
+        ]);
+        h.run();
+        let c = comparison(&h);
+        assert!(c.token.never_expires());
+        let rule = crate::core::revoke::TokenLifetime::NeverExpires.describe();
+        assert!(h.query_by_label_contains(&rule).is_some(), "the inputs line says it in the rule's words");
+        assert!(h.query_by_label_contains("for never").is_none() && h.query_by_label_contains("never:").is_none());
+        let i = c.rows.iter().position(|r| r.factor == Factor::Revocation).unwrap();
+        h.query_all_by_label("Show me").nth(i).unwrap().scroll_to_me();
+        h.run();
+        h.query_all_by_label("Show me").nth(i).unwrap().click();
+        h.run();
+        let s = &h.state().state;
+        assert_eq!(s.tab, Tab::Revocation);
+        let sc = s.revocation.scenario();
+        assert_eq!((sc.event.kind, sc.event.at), (EventKind::KeyRotated, sc.login_at), "no made-up lifetime");
+        let jwt = s.revocation.simulation().outcome(crate::core::revoke::Strategy::Jwt).exposure_seconds;
+        assert_eq!(jwt, 0, "rotating the key ends it at once");
+    }
+
+    #[test]
     fn run_it_presets_each_experiment() {
         let mut h = app(egui::vec2(1280.0, 800.0));
         h.state_mut().apply(vec![Command::SelectTab(Tab::Compare)]);
@@ -831,6 +965,14 @@ mod tests {
             (s.tab, s.flows.scenario, s.flows.variant),
             (Tab::Flows, FlowScenario::Scalability, SessionVariant::Shared)
         );
+        // Server 0 was killed halfway and the run played out: the myth's figures, in the lanes.
+        let t = *s.flows.lanes[0].flow.totals();
+        let m = comparison(&h).myth(Myth::SessionsDontScale).clone();
+        assert_eq!(s.flows.lanes[0].flow.alive_servers().len() + 1, s.flows.lanes[0].flow.server_count() as usize);
+        assert_eq!(m.figures["shared_failed_requests"], t.failed_requests);
+        assert_eq!(m.figures["shared_sessions_lost"], t.sessions_lost);
+        assert_eq!(m.figures["round_trips_per_request"], t.remote_lookups as f64 / t.requests as f64);
+        assert_eq!(t.requests, s.flows.params.requests, "played to the end");
         h.state_mut().apply(vec![Command::SelectTab(Tab::Compare)]);
         h.run();
         press(&mut h, "Run it: JWT is more secure");

@@ -21,6 +21,7 @@ use crate::core::flow::credential::{self, Credential, Measured, TYPICAL_LIFETIME
 use crate::core::flow::sequence::{self, LabelContext};
 use crate::core::flow::{self, Client, Config, Flow, Logout, Mode, Revocation, Step, Store, revocation_delay};
 use crate::core::keys::Key;
+use crate::core::revoke::TokenLifetime;
 use crate::core::token::Token;
 use diagram::Drawn;
 
@@ -40,6 +41,13 @@ const MEASURE_BUDGET: Duration = Duration::from_millis(15);
 const EVENT_GAP: f32 = 1.5;
 /// Animation speeds: (messages per second, label).
 pub const SPEEDS: [(f32, &str); 4] = [(2.5, "x1"), (10.0, "x4"), (40.0, "x16"), (250.0, "x100")];
+/// A growing message is drawn in this many steps: the view changes, and asks for a frame, only
+/// at each.
+pub const REVEAL_STEPS: f32 = 8.0;
+/// The longest time one frame advances the animation by, seconds.
+const MAX_FRAME_GAP: f32 = 1.0;
+/// The most frames per second the animation asks for, whatever the speed.
+pub const MAX_ANIMATION_FPS: f32 = 30.0;
 /// The scalability sweep runs only when users + requests stay below this (200 runs per change).
 pub(crate) const SWEEP_LIMIT: u64 = 10_000;
 
@@ -221,6 +229,14 @@ pub enum FlowCommand {
     AddServer,
     /// Rebuild the JWT from the loaded token and keys, and measure it.
     UseLoaded,
+    /// Play events (shown whole) until a request or a cross-site call fails in either lane, or
+    /// both lanes finish: the moment a design breaks, with both lanes at the same event.
+    RunUntilFailure,
+    /// Play events (shown whole) until this many requests are done (or the lanes finish).
+    RunToRequest(u64),
+    /// Scroll the view to its top, where the controls and the lanes are (the Compare tab's
+    /// "Show me" and "Run it" land there).
+    Focus,
 }
 
 /// One lane: its config, its model and the event being shown.
@@ -288,6 +304,8 @@ pub struct FlowsLab {
     pub sweep: Option<Vec<SweepPoint>>,
     /// The loaded token and keys the credential was built from.
     loaded_from: Option<u64>,
+    /// Counts requests to show the top of the view: the view scrolls there when it changes.
+    pub focus: u64,
 }
 
 /// One server count of the scalability sweep.
@@ -322,6 +340,7 @@ impl Default for FlowsLab {
             clicked: false,
             sweep: None,
             loaded_from: None,
+            focus: 0,
         };
         lab.rebuild();
         lab
@@ -497,7 +516,31 @@ impl FlowsLab {
                 }
             }
             FlowCommand::UseLoaded => self.use_loaded(token, keys, now),
+            FlowCommand::RunUntilFailure => {
+                // A failure, not a refusal that should happen (after a logout).
+                let broke =
+                    |o: flow::Outcome| matches!(o, flow::Outcome::SessionMissing | flow::Outcome::CookieNotSent);
+                let failed = |lane: &Lane| match lane.shown.as_ref().map(|(s, _)| *s) {
+                    Some(Step::Request(r)) => broke(r.outcome),
+                    Some(Step::CrossSite(c)) => broke(c.outcome),
+                    _ => false,
+                };
+                self.play_until(|lab| lab.lanes.iter().any(failed));
+            }
+            FlowCommand::RunToRequest(n) => self.play_until(|lab| lab.lanes[0].flow.requests_done() >= n),
+            FlowCommand::Focus => self.focus += 1,
         }
+    }
+
+    /// Plays events, each shown whole, until `done` holds or both lanes finish; then paused.
+    fn play_until(&mut self, done: impl Fn(&Self) -> bool) {
+        self.playing = false;
+        while !done(self) {
+            if !self.next_event() {
+                break;
+            }
+        }
+        self.progress = self.shown_len();
     }
 
     /// Builds the JWT from what is loaded, measures it, and restarts the lanes.
@@ -590,6 +633,28 @@ impl FlowsLab {
         self.lanes.iter().all(|l| l.flow.finished())
     }
 
+    /// How long until the animation shows something else, in real seconds, when playing: the
+    /// growing message's next step ([`REVEAL_STEPS`] per message), or the end of the pause
+    /// between events; never sooner than [`MAX_ANIMATION_FPS`] allows. `None` when paused.
+    #[must_use]
+    pub fn next_frame_in(&self) -> Option<Duration> {
+        if !self.playing {
+            return None;
+        }
+        let len = self.shown_len();
+        let p = self.progress;
+        let target = if len <= 0.0 {
+            // Nothing shown yet: the next frame plays the first event.
+            p
+        } else if p < len {
+            ((p * REVEAL_STEPS).floor() + 1.0) / REVEAL_STEPS
+        } else {
+            len + EVENT_GAP
+        };
+        let seconds = ((target - p) / self.speed).max(1.0 / MAX_ANIMATION_FPS);
+        Some(Duration::from_secs_f32(seconds))
+    }
+
     fn shown_len(&self) -> f32 {
         self.lanes.iter().map(|l| l.shown.as_ref().map_or(0, |(_, m)| m.len())).max().unwrap_or(0) as f32
     }
@@ -598,7 +663,9 @@ impl FlowsLab {
         if !self.playing {
             return;
         }
-        self.progress += dt.clamp(0.0, 0.1) * self.speed;
+        // Frames come only when the view changes (up to the pause between events, 0.6 s at x1):
+        // a longer gap is a stall, not time to catch up on.
+        self.progress += dt.clamp(0.0, MAX_FRAME_GAP) * self.speed;
         // A bounded number of events per frame, whatever the speed.
         for _ in 0..64 {
             let len = self.shown_len();
@@ -693,11 +760,19 @@ impl FlowsLab {
         Ok(a)
     }
 
-    /// The worst-case delay before a logout takes effect in `lane` (seconds).
+    /// The worst-case delay before a logout takes effect in `lane` (seconds); `None` for an
+    /// unchecked JWT without `exp` (until the key is rotated). The lifetime follows the rule of
+    /// [`TokenLifetime`]: when the token's cannot be told, `fallback_ttl` (the revocation lab's
+    /// token-ttl, as the Compare tab uses) stands in.
     #[must_use]
-    pub fn revocation_delay(&self, lane: usize) -> f64 {
+    pub fn revocation_delay(&self, lane: usize, fallback_ttl: i64) -> Option<f64> {
         let c = self.lanes[lane].cfg;
-        let lifetime = self.credential.as_ref().and_then(|c| c.lifetime).unwrap_or(TYPICAL_LIFETIME as f64);
+        let lifetime = match self.credential.as_ref().map(|c| &c.lifetime) {
+            Some(TokenLifetime::Bounded { seconds, .. }) => Some(*seconds as f64),
+            Some(TokenLifetime::NeverExpires) => None,
+            Some(TokenLifetime::Unknown { .. }) => Some(fallback_ttl as f64),
+            None => Some(TYPICAL_LIFETIME as f64),
+        };
         revocation_delay(c.mode, c.revocation, lifetime)
     }
 }
@@ -733,6 +808,66 @@ mod tests {
                 text.split_whitespace().next()?.parse().ok()
             })
             .collect()
+    }
+
+    /// The text of the cell beside each metric row named `name`, left lane then right.
+    fn cells(h: &Harness<'_, TokenbenchApp>, name: &str) -> Vec<String> {
+        h.query_all_by_label(name)
+            .filter_map(|n| {
+                let cells: Vec<_> = n.parent()?.children().collect();
+                let i = cells.iter().position(|c| c.accesskit_node().id() == n.accesskit_node().id())?;
+                let value = cells.get(i + 1)?.accesskit_node();
+                value.label().or_else(|| value.value())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_cpu_per_request_is_the_compare_tabs() {
+        use crate::core::advise::Factor;
+        use crate::ui::compare::CompareCommand;
+        let mut h = app();
+        for (scenario, factor) in
+            [(Scenario::Overhead, Factor::RequestOverhead), (Scenario::Microservices, Factor::Microservices)]
+        {
+            h.state_mut().apply(vec![
+                Command::Flow(FlowCommand::Scenario(scenario)),
+                Command::Flow(FlowCommand::RunToEnd),
+                Command::Compare(CompareCommand::Refresh),
+            ]);
+            h.run();
+            let shown = cells(&h, "CPU for requests");
+            assert_eq!(shown.len(), 2, "{shown:?}");
+            let per_request = |t: &str| t.split(" · ").nth(1).unwrap().trim_end_matches("/req").to_owned();
+            let c = h.state().state.compare.comparison.clone().unwrap().unwrap();
+            let jwt_ns = c.row(factor).jwt.figures["per_request_ns"].as_f64().unwrap();
+            assert_eq!(per_request(&shown[1]), crate::core::compare::time(jwt_ns), "{scenario:?}");
+            // Logins are counted apart: 12 signatures, not spread over the requests.
+            let logins = cells(&h, "CPU for logins");
+            let m = h.state().state.flows.measured.unwrap();
+            let signing = m.sign.unwrap() * h.state().state.flows.params.users;
+            assert!(logins[1].starts_with(&crate::core::compare::time(signing.as_secs_f64() * 1e9)), "{logins:?}");
+        }
+    }
+
+    #[test]
+    fn the_sweep_plot_fits_the_new_range_when_the_parameters_change() {
+        let mut h = app();
+        let top = |h: &mut Harness<'_, TokenbenchApp>| {
+            h.get_by_label_contains("What each design pays as servers are added").scroll_to_me();
+            h.run();
+            let m = egui_plot::PlotMemory::load(&h.ctx, view::sweep_plot_id()).expect("the sweep was drawn");
+            let most = h.state().state.flows.sweep.as_ref().unwrap().iter().map(|p| p.replication_messages).max();
+            (m.bounds().max()[1], most.unwrap() as f64)
+        };
+        let (before, most) = top(&mut h);
+        assert!(before >= most && before < most * 1.5, "fitted: {before} for {most}");
+        h.state_mut().apply(vec![Command::Flow(FlowCommand::Users(100)), Command::Flow(FlowCommand::Requests(2000))]);
+        let (grown, most) = top(&mut h);
+        assert!(grown >= most && grown < most * 1.5, "fitted to the larger run: {grown} for {most}");
+        h.state_mut().apply(vec![Command::Flow(FlowCommand::Users(12)), Command::Flow(FlowCommand::Requests(240))]);
+        let (back, _) = top(&mut h);
+        assert!((back - before).abs() < 1e-6, "back on the small range: {back} vs {before}");
     }
 
     #[test]
@@ -808,7 +943,7 @@ mod tests {
         // Each total on one line, its value in the column beside its name.
         h.state_mut().apply(vec![Command::Flow(FlowCommand::RunToEnd)]);
         h.run();
-        for name in h.query_all_by_label("CPU incl. logins") {
+        for name in h.query_all_by_label("CPU for requests") {
             let cells: Vec<_> = name.parent().unwrap().children().collect();
             let i = cells.iter().position(|c| c.accesskit_node().id() == name.accesskit_node().id()).unwrap();
             let value = cells[i + 1].rect();
@@ -837,7 +972,7 @@ mod tests {
         h.state_mut().apply(vec![Command::Flow(FlowCommand::Step)]);
         h.run();
         let cells: Vec<String> = h
-            .query_all_by_label("CPU incl. logins")
+            .query_all_by_label("CPU for logins")
             .filter_map(|n| {
                 let cells: Vec<_> = n.parent()?.children().collect();
                 let i = cells.iter().position(|c| c.accesskit_node().id() == n.accesskit_node().id())?;
@@ -871,19 +1006,63 @@ mod tests {
     }
 
     #[test]
-    fn no_repaint_while_paused_continuous_while_playing() {
+    fn no_repaint_while_paused_and_while_playing_only_when_the_view_changes() {
         let mut h = app();
+        h.state_mut().apply(vec![Command::Clock(crate::ui::state::ClockCommand::Pause)]);
         assert!(h.try_run().is_ok(), "an idle lab asks for no frames");
+        assert_eq!(h.state().next_repaint(), None);
+        let play = h.get_by_label("Play lanes").rect();
+        let step = h.get_by_label("Step").rect();
         h.get_by_label("Play lanes").click();
         h.step();
-        assert!(h.try_run().is_err(), "playing animates every frame");
+        h.step();
         assert!(h.state().state.flows.playing);
+        // Play and Pause are one width: nothing beside them moves.
+        assert_eq!(h.get_by_label("Pause lanes").rect(), play);
+        assert_eq!(h.get_by_label("Step").rect(), step);
+        // The app sleeps until the growing message's next step, never sooner than 30 fps.
+        let wait = h.state().next_repaint().expect("playing asks for a frame");
+        assert_eq!(Some(wait), h.state().state.flows.next_frame_in());
+        assert!(wait.as_secs_f32() >= 1.0 / MAX_ANIMATION_FPS - 1e-6, "{wait:?}");
+        assert!(h.try_run().is_ok(), "no frame is asked for at once: the next comes after {wait:?}");
         h.get_by_label("Pause lanes").click();
         h.step();
         h.step();
-        assert!(h.try_run().is_ok(), "paused: no more frames");
-        let played = h.state().state.flows.lanes[0].flow.logins_done();
-        assert!(played >= 1, "the animation advanced while playing");
+        assert_eq!(h.state().next_repaint(), None, "paused: no more frames");
+        assert!(h.state().state.flows.lanes[0].flow.logins_done() >= 1, "the animation advanced while playing");
+    }
+
+    #[test]
+    fn playing_asks_for_a_frame_per_visible_change_not_per_screen_refresh() {
+        let run = |frames_at: &dyn Fn(&FlowsLab) -> Duration| {
+            let mut lab = FlowsLab::default();
+            lab.handle(FlowCommand::Play, None, &[], 0.0);
+            let (mut t, mut frames) = (0.0, 0);
+            while t < 5.0 {
+                let dt = frames_at(&lab).as_secs_f32();
+                lab.handle(FlowCommand::Advance(dt), None, &[], 0.0);
+                t += dt;
+                frames += 1;
+            }
+            (frames, lab.lanes[0].flow.logins_done(), lab.progress)
+        };
+        let (scheduled, logins, _) = run(&|lab| lab.next_frame_in().unwrap());
+        let (every_frame, logins_60, _) = run(&|_| Duration::from_secs_f32(1.0 / 60.0));
+        // At x1 a message grows in 8 steps of 0.05 s and the lanes rest 0.6 s between events.
+        assert!(scheduled <= 5 * 20, "{scheduled} frames in 5 s");
+        assert!(every_frame >= 299, "{every_frame}");
+        assert_eq!(logins, logins_60, "the same events are played in the same time");
+        // In the rest between events, one frame at its end.
+        let mut lab = FlowsLab::default();
+        lab.handle(FlowCommand::Play, None, &[], 0.0);
+        lab.handle(FlowCommand::Advance(0.01), None, &[], 0.0);
+        lab.progress = lab.shown_len() + 0.25;
+        let rest = lab.next_frame_in().unwrap().as_secs_f32();
+        assert!((rest - (EVENT_GAP - 0.25) / lab.speed).abs() < 1e-4, "{rest}");
+        // Fast: capped at 30 frames a second.
+        lab.handle(FlowCommand::Speed(250.0), None, &[], 0.0);
+        lab.progress = 0.0;
+        assert_eq!(lab.next_frame_in(), Some(Duration::from_secs_f32(1.0 / MAX_ANIMATION_FPS)));
     }
 
     /// The number field labelled `name` (its label is a separate node with the same text).
@@ -956,6 +1135,28 @@ mod tests {
         ]);
         h.run();
         assert_eq!(metric(&h, "after logout accepted"), [0, 0]);
+    }
+
+    #[test]
+    fn a_token_without_exp_is_revoked_only_by_rotating_the_key() {
+        use crate::core::keys::{self, SecretEncoding};
+        let mut h = app();
+        let secret = "a-long-enough-secret-for-hs256-0123456789";
+        let key = keys::load_secret(secret.as_bytes(), SecretEncoding::Utf8, "s").unwrap();
+        let mut claims = credential::typical_claims(1_700_000_000);
+        claims.remove("exp");
+        let token = crate::core::sign::sign(&crate::core::token::JsonObject::new(), &claims, "HS256", &key).unwrap();
+        h.state_mut().apply(vec![
+            Command::AddSecret { text: secret.into(), encoding: SecretEncoding::Utf8 },
+            Command::SetToken(token),
+            Command::Flow(FlowCommand::Scenario(Scenario::Revocation)),
+        ]);
+        h.run();
+        assert!(h.state().state.flows.credential.as_ref().unwrap().lifetime.never_expires());
+        assert_eq!(cells(&h, "revocation takes effect"), ["at the next request", "at key rotation (no exp)"]);
+        h.state_mut().apply(vec![Command::Flow(FlowCommand::JwtRevocation(Revocation::Denylist))]);
+        h.run();
+        assert_eq!(cells(&h, "revocation takes effect"), ["at the next request", "at the next request"]);
     }
 
     #[test]

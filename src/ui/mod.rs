@@ -9,6 +9,7 @@ pub mod flows;
 pub mod history;
 pub mod keys;
 pub mod platform;
+pub mod plot_fit;
 pub mod revocation;
 pub mod security;
 pub mod sign;

@@ -25,7 +25,7 @@ use crate::core::advise::Factor;
 use crate::core::flow::credential::{Credential, Measured, Source};
 use crate::core::flow::{self, Config};
 use crate::core::keys::Key;
-use crate::core::revoke::{ScaleInputs, Scenario};
+use crate::core::revoke::{ScaleInputs, Scenario, TokenLifetime};
 use crate::core::token::{self, Token};
 use rows::Cx;
 use runs::{Audits, Lifetime, LifetimeKind, Runs};
@@ -152,11 +152,31 @@ pub struct TokenFacts {
     pub alg: String,
     /// Its length in bytes.
     pub bytes: usize,
-    /// Its lifetime (`exp` - `nbf`/`iat`) in seconds; `None` without `exp`, or when it cannot
-    /// be read (then the revocation lab's token-ttl is used, and `lifetime_note` says why).
+    /// Its lifetime (`exp` - `nbf`/`iat`, [`TokenLifetime`]) in seconds; `None` without `exp`
+    /// (it never expires), or when it cannot be told (then the revocation lab's token-ttl is
+    /// used); `lifetime_note` says which.
     pub lifetime_seconds: Option<i64>,
     /// Why the lifetime is not the token's, when it is not.
     pub lifetime_note: Option<String>,
+}
+
+impl TokenFacts {
+    /// Whether the token has no `exp` (it never expires).
+    #[must_use]
+    pub fn never_expires(&self) -> bool {
+        self.lifetime_note.as_deref() == Some(TokenLifetime::NeverExpires.describe().as_str())
+    }
+
+    /// The lifetime in one phrase, as the tab, the report and `tokenbench compare` print it:
+    /// "lifetime 15 min", or the note saying why there is none.
+    #[must_use]
+    pub fn lifetime_text(&self) -> String {
+        match (self.lifetime_seconds, &self.lifetime_note) {
+            (Some(s), _) => format!("lifetime {}", crate::core::revoke::duration_text(s)),
+            (None, Some(note)) => note.clone(),
+            (None, None) => "lifetime unknown".into(),
+        }
+    }
 }
 
 /// The three common misconceptions.
@@ -194,8 +214,8 @@ impl Myth {
                  your token's lifetime); audit your token and a well-set session cookie."
             }
             Myth::SessionsDontScale => {
-                "Kill a server under load with a shared session store (Flows lab, scalability, shared store; the sweep \
-                 runs 1 to 50 servers)."
+                "Kill a server under load with a shared session store (Flows lab, scalability, shared store: server 0 \
+                 killed halfway through the requests; the sweep runs 1 to 50 servers)."
             }
             Myth::JwtAlwaysModern => {
                 "Log a user out and keep sending their requests (Flows lab, revocation, JWT without a check)."
@@ -282,8 +302,11 @@ pub fn compare(inp: &Inputs<'_>) -> Result<Comparison, String> {
         },
         lifetime_note: match &life.kind {
             LifetimeKind::Token => None,
-            LifetimeKind::NoExp => Some("the token has no exp".into()),
-            LifetimeKind::Lab(why) => Some(format!("{why}: the revocation lab's token-ttl is used")),
+            LifetimeKind::NoExp => Some(TokenLifetime::NeverExpires.describe()),
+            LifetimeKind::Lab(why) => Some(format!(
+                "lifetime unknown ({why}): the revocation lab's token-ttl {} is used",
+                crate::core::revoke::duration_text(life.scenario.token_ttl)
+            )),
         },
     };
     let audits = Audits::run(inp, &parsed);

@@ -71,14 +71,6 @@ fn line(s: &str) -> String {
     s.replace(['\r', '\n'], " ")
 }
 
-fn lifetime_text(c: &Comparison) -> String {
-    match (&c.token.lifetime_seconds, &c.token.lifetime_note) {
-        (Some(s), _) => duration_text(*s),
-        (None, Some(note)) => note.clone(),
-        (None, None) => "unknown".into(),
-    }
-}
-
 /// The inputs section: what the figures were computed from (never a key's material).
 fn inputs(md: &mut String, report: &Report<'_>) {
     let c = report.comparison;
@@ -86,11 +78,11 @@ fn inputs(md: &mut String, report: &Report<'_>) {
     let token = &c.token;
     let _ = writeln!(
         md,
-        "- Token: {}; {}, {} B, lifetime {}",
+        "- Token: {}; {}, {} B, {}",
         line(&token.source),
         line(&token.alg),
         token.bytes,
-        lifetime_text(c)
+        token.lifetime_text()
     );
     if report.keys.is_empty() {
         let _ = writeln!(md, "- Keys: none loaded");

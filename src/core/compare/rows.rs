@@ -8,7 +8,7 @@ use crate::core::advise::Factor;
 use crate::core::audit::{Finding, Severity};
 use crate::core::flow::Totals;
 use crate::core::flow::credential::{Measured, Source};
-use crate::core::revoke::{self, EventKind, ScaleRow, Scenario, Strategy, duration_text};
+use crate::core::revoke::{self, EventKind, NO_EXP_CONSEQUENCE, ScaleRow, Scenario, Strategy, duration_text};
 
 /// What a row builder reads.
 pub(super) struct Cx<'a> {
@@ -30,9 +30,10 @@ fn ms(latency_ms: f64) -> String {
     format!("{latency_ms} ms")
 }
 
-/// A duration of the revocation model: exact, or "never".
+/// A duration of the revocation model, or, for a token without exp, until the key is rotated
+/// (the one rule: [`revoke::exposure_text`]).
 fn exposure(seconds: Option<i64>) -> String {
-    seconds.map_or_else(|| "never".into(), duration_text)
+    revoke::exposure_text(seconds)
 }
 
 /// "2 findings: 1 medium, 1 low (+1 info)", or "no findings".
@@ -64,11 +65,9 @@ fn severity_figures(findings: &[Finding]) -> Vec<(&'static str, Value)> {
 }
 
 /// Per-request time of a run's totals with the measured costs, in nanoseconds: lookups,
-/// verifications and round trips (the signatures made at login are not a request's cost).
+/// verifications and round trips ([`Measured::per_request`], as the Flows lab shows it).
 fn per_request_ns(m: &Measured, t: &Totals, latency_ms: f64) -> f64 {
-    let requests_only = Totals { tokens_signed: 0, ..*t };
-    let e = m.estimate(&requests_only, latency_ms);
-    (e.cpu + e.network).as_secs_f64() * 1e9 / t.requests.max(1) as f64
+    ns(m.per_request(t, latency_ms).total())
 }
 
 fn ns(d: std::time::Duration) -> f64 {
@@ -129,24 +128,49 @@ impl Cx<'_> {
                 ("lookups_per_second", json!(s.lookups_per_second)),
             ],
         );
-        let jwt = cell(
-            format!(
-                "{} records, {}; to revoke, a denylist: {} records, {} ({} revocations/day x token-ttl {})",
-                count(whole(j.entries)),
-                bytes(j.bytes),
-                count(whole(d.entries)),
-                bytes(d.bytes),
-                count(whole(scale.revocations_per_day)),
-                duration_text(self.life.scenario.token_ttl)
-            ),
-            format!("revocation lab at scale: a plain JWT grows with {}", j.grows_with),
-            &[
-                ("entries", json!(whole(j.entries))),
-                ("bytes", json!(whole(j.bytes))),
-                ("denylist_entries", json!(whole(d.entries))),
-                ("denylist_bytes", json!(whole(d.bytes))),
-            ],
-        );
+        let jwt = if self.life.kind == LifetimeKind::NoExp {
+            // No exp: a denylist entry can never be dropped, so the denylist only grows.
+            let per_day = scale.revocations_per_day;
+            let entry = revoke::record(Strategy::JwtDenylist, &self.life.scenario).map_or(0, |r| r.bytes());
+            cell(
+                format!(
+                    "{} records, {}; to revoke, a denylist that only grows (no exp: each revoked jti stays until the \
+                     signing key is rotated): {} records ({}) more every day",
+                    count(whole(j.entries)),
+                    bytes(j.bytes),
+                    count(whole(per_day)),
+                    bytes(per_day * entry as f64)
+                ),
+                format!("revocation lab at scale: a plain JWT grows with {}", j.grows_with),
+                &[
+                    ("entries", json!(whole(j.entries))),
+                    ("bytes", json!(whole(j.bytes))),
+                    ("denylist_entries", Value::Null),
+                    ("denylist_bytes", Value::Null),
+                    ("denylist_entries_per_day", json!(whole(per_day))),
+                    ("denylist_bytes_per_day", json!(whole(per_day * entry as f64))),
+                ],
+            )
+        } else {
+            cell(
+                format!(
+                    "{} records, {}; to revoke, a denylist: {} records, {} ({} revocations/day x token-ttl {})",
+                    count(whole(j.entries)),
+                    bytes(j.bytes),
+                    count(whole(d.entries)),
+                    bytes(d.bytes),
+                    count(whole(scale.revocations_per_day)),
+                    duration_text(self.life.scenario.token_ttl)
+                ),
+                format!("revocation lab at scale: a plain JWT grows with {}", j.grows_with),
+                &[
+                    ("entries", json!(whole(j.entries))),
+                    ("bytes", json!(whole(j.bytes))),
+                    ("denylist_entries", json!(whole(d.entries))),
+                    ("denylist_bytes", json!(whole(d.bytes))),
+                ],
+            )
+        };
         Row { factor: Factor::Storage, caption: "What the servers keep for the whole population", sessions, jwt }
     }
 
@@ -216,7 +240,9 @@ impl Cx<'_> {
             }
             LifetimeKind::Token => format!("the token's lifetime, {}", duration_text(s.token_ttl)),
             LifetimeKind::NoExp => "the token has no exp".into(),
-            LifetimeKind::Lab(why) => format!("{why}: the revocation lab's token-ttl {}", duration_text(s.token_ttl)),
+            LifetimeKind::Lab(why) => {
+                format!("lifetime unknown ({why}): the revocation lab's token-ttl {}", duration_text(s.token_ttl))
+            }
         };
         let leeway = if s.leeway > 0 { format!(" + {} leeway", duration_text(s.leeway)) } else { String::new() };
         let sessions = cell(
@@ -226,7 +252,8 @@ impl Cx<'_> {
         );
         let jwt_text = if jwt.is_none() {
             format!(
-                "never: without exp nothing stops it; a denylist brings it to {} for {lookups} lookup per request",
+                "never expires (no exp): a revoked or stolen copy works until the signing key is rotated; a \
+                 denylist brings it to {} for {lookups} lookup per request, and keeps every entry until then",
                 exposure(deny)
             )
         } else {
@@ -462,11 +489,15 @@ impl Cx<'_> {
         let jwt = self.exposure(&theft, Strategy::Jwt);
         let session = self.exposure(&theft, Strategy::Session);
         let a = self.audits;
+        let stolen = match jwt {
+            Some(s) => format!("keeps working for {} after the theft is reported", duration_text(s)),
+            None => {
+                format!("keeps working after the theft is reported: it never expires (no exp), so {NO_EXP_CONSEQUENCE}")
+            }
+        };
         let result = format!(
-            "A stolen JWT keeps working for {} after the theft is reported; a stolen session stops at once ({}). \
-             Audit: {} for {}, {} for a well-set session cookie. A signature proves who issued a token, not that its \
-             holder should still have it.",
-            exposure(jwt),
+            "A stolen JWT {stolen}; a stolen session stops at once ({}). Audit: {} for {}, {} for a well-set \
+             session cookie. A signature proves who issued a token, not that its holder should still have it.",
             exposure(session),
             findings_text(&a.token),
             a.token_what,
@@ -522,14 +553,16 @@ impl Cx<'_> {
     pub(super) fn jwt_always_modern(&self) -> MythResult {
         let [s, j] = self.runs.logout;
         let delay = self.exposure(&self.life.scenario, Strategy::Jwt);
+        let stays = match delay {
+            Some(d) => format!("it stays valid for up to {} after a logout", duration_text(d)),
+            None => "it has no exp: it stays valid after a logout until the signing key is rotated".into(),
+        };
         let result = format!(
-            "After user 0 logs out, a JWT without a revocation check still gets {} of their requests through (it \
-             stays valid for up to {} after a logout); the session refuses all {}. Adding the check brings back a \
-             lookup per request: most production systems pair them, sessions at the browser edge and short-lived \
-             JWTs between services (the hybrid).",
-            j.accepted_after_logout,
-            exposure(delay),
-            s.rejected_after_logout
+            "After user 0 logs out, a JWT without a revocation check still gets {} of their requests through \
+             ({stays}); the session refuses all {}. Adding the check brings back a lookup per request: most \
+             production systems pair them, sessions at the browser edge and short-lived JWTs between services \
+             (the hybrid).",
+            j.accepted_after_logout, s.rejected_after_logout
         );
         MythResult {
             myth: Myth::JwtAlwaysModern,

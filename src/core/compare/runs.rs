@@ -3,7 +3,7 @@
 
 use crate::core::audit::{self, Finding, TokenAuditOptions};
 use crate::core::flow::{self, Client, Config, Logout, Mode, Store, Totals};
-use crate::core::revoke::{Event, EventKind, Scenario};
+use crate::core::revoke::{Event, EventKind, Scenario, TokenLifetime};
 use crate::core::timeline::TokenTimeline;
 use crate::core::token::{self, Token};
 
@@ -14,7 +14,8 @@ use super::{AUDIT_WORDLIST_LIMIT, CROSS_SITE_EVERY, FlowSettings, Inputs, well_s
 pub(super) enum LifetimeKind {
     /// The token's own (`exp` - `nbf`/`iat`).
     Token,
-    /// The token has no `exp`: it never expires (the lab's token-ttl stands in for storage).
+    /// The token has no `exp`: it never expires. No figure uses the lab's token-ttl for it:
+    /// a plain JWT is exposed until the key is rotated, a denylist keeps its entries as long.
     NoExp,
     /// The lab's token-ttl, for this reason.
     Lab(String),
@@ -29,15 +30,19 @@ pub(super) struct Lifetime {
 }
 
 impl Lifetime {
+    /// The lab's scenario on the token's lifetime, by the one rule ([`TokenLifetime`]).
     pub(super) fn of(lab: &Scenario, t: &Token) -> Self {
-        let timeline = TokenTimeline::from_token(t, 0);
-        let (scenario, kind) = match timeline {
-            None => (lab.clone(), LifetimeKind::Lab("the token's claims cannot be read".into())),
-            Some(tl) if tl.exp.is_none() => (lab.clone(), LifetimeKind::NoExp),
-            Some(tl) => match lab.with_tokens(&tl, None) {
-                Ok(s) => (s, LifetimeKind::Token),
-                Err(e) => (lab.clone(), LifetimeKind::Lab(e)),
-            },
+        let (scenario, kind) = match TokenLifetime::of(t) {
+            TokenLifetime::Unknown { reason } => (lab.clone(), LifetimeKind::Lab(reason)),
+            TokenLifetime::NeverExpires => (lab.clone(), LifetimeKind::NoExp),
+            TokenLifetime::Bounded { .. } => {
+                let timeline = TokenTimeline::from_token(t, 0);
+                match timeline.map(|tl| lab.with_tokens(&tl, None)) {
+                    Some(Ok(s)) => (s, LifetimeKind::Token),
+                    Some(Err(e)) => (lab.clone(), LifetimeKind::Lab(e)),
+                    None => (lab.clone(), LifetimeKind::Lab("the token's claims cannot be read".into())),
+                }
+            }
         };
         let mut scenario = scenario;
         scenario.event = Event { kind: EventKind::Logout, at: scenario.login_at, stolen_at: None };

@@ -147,8 +147,8 @@ fn each_figure_is_its_models() {
     // Revocation: the revocation model, as the Flows lab's delay gives it.
     assert_eq!(fig(&c, Factor::Revocation, false, "exposure_seconds"), json!(0));
     assert_eq!(fig(&c, Factor::Revocation, true, "exposure_seconds"), json!(900));
-    let delay = flow::revocation_delay(Mode::Jwt, flow::Revocation::None, 900.0);
-    assert_eq!(fig(&c, Factor::Revocation, true, "exposure_seconds"), json!(delay as i64));
+    let delay = flow::revocation_delay(Mode::Jwt, flow::Revocation::None, Some(900.0));
+    assert_eq!(fig(&c, Factor::Revocation, true, "exposure_seconds"), json!(delay.unwrap() as i64));
     assert_eq!(fig(&c, Factor::Revocation, true, "denylist_exposure_seconds"), json!(0));
     // Overhead: the credential lines and the measured costs.
     assert_eq!(fig(&c, Factor::RequestOverhead, false, "bytes"), json!(34));
@@ -337,9 +337,28 @@ fn tokens_without_a_lifetime_say_so() {
     }));
     let c = Setup { token: Some(no_exp), credential: cred, ..Setup::typical() }.run();
     assert_eq!(fig(&c, Factor::Revocation, true, "exposure_seconds"), Value::Null);
-    assert!(c.row(Factor::Revocation).jwt.text.starts_with("never"), "{}", c.row(Factor::Revocation).jwt.text);
+    assert_eq!(fig(&c, Factor::Revocation, true, "denylist_exposure_seconds"), json!(0));
+    let jwt = &c.row(Factor::Revocation).jwt.text;
+    assert!(jwt.starts_with("never expires (no exp): a revoked or stolen copy works until the signing key"), "{jwt}");
     assert_eq!(c.token.lifetime_seconds, None);
+    assert_eq!(c.token.lifetime_text(), "never expires (no exp): a stolen copy works until the signing key is rotated");
     assert_eq!(c.myth(Myth::JwtMoreSecure).figures["stolen_jwt_seconds"], Value::Null);
+    assert_eq!(c.myth(Myth::JwtAlwaysModern).figures["jwt_exposure_seconds"], Value::Null);
+    // The denylist can never drop a no-exp token's entry: no steady state taken from the lab's
+    // token-ttl, but what it gains a day (20,000 revocations/day by default).
+    assert_eq!(fig(&c, Factor::Storage, true, "denylist_entries"), Value::Null);
+    assert_eq!(fig(&c, Factor::Storage, true, "denylist_entries_per_day"), json!(20_000));
+    let storage = &c.row(Factor::Storage).jwt.text;
+    assert!(storage.contains("only grows") && !storage.contains("token-ttl"), "{storage}");
+    // Proper sentences: "never" is not a duration.
+    let texts = c.rows.iter().flat_map(|r| [&r.sessions.text, &r.jwt.text, &r.sessions.source, &r.jwt.source]);
+    for t in texts.chain(c.myths.iter().map(|m| &m.result)) {
+        for wrong in ["for never", "after never", "up to never", "never:", "to never"] {
+            assert!(!t.contains(wrong), "{wrong:?} in {t}");
+        }
+    }
+    assert!(c.myth(Myth::JwtMoreSecure).result.contains("until the signing key is rotated"));
+    assert!(c.myth(Myth::JwtAlwaysModern).result.contains("stays valid after a logout until the signing key"));
     assert!(c.row(Factor::Complexity).jwt.figures["ids"].as_array().unwrap().contains(&json!("missing-exp")));
 
     let (no_start, cred) = loaded(&demo_signed(|c| {
@@ -350,6 +369,7 @@ fn tokens_without_a_lifetime_say_so() {
     assert_eq!(fig(&c, Factor::Revocation, true, "exposure_seconds"), json!(3600), "the lab's token-ttl");
     assert!(c.token.lifetime_note.as_deref().unwrap().contains("revocation lab's token-ttl"));
     assert!(c.row(Factor::Revocation).jwt.source.contains("revocation lab's token-ttl 1 h"));
+    assert!(c.token.lifetime_text().starts_with("lifetime unknown (the token has an exp but no nbf or iat"));
 }
 
 #[test]

@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 
 use crate::core::error::{Error, Result};
 use crate::core::keys::{self, Key};
+use crate::core::revoke::TokenLifetime;
 use crate::core::sign;
 use crate::core::token::{self, JsonObject, Kind, Serialization, Token};
 use crate::core::verify::{self, Policy};
@@ -129,8 +130,8 @@ pub struct Credential {
     pub alg: String,
     /// Its `jti`, or a stand-in for the denylist key.
     pub jti: String,
-    /// `exp - iat` in seconds, when both are numbers.
-    pub lifetime: Option<f64>,
+    /// Its lifetime, by the rule every lab uses ([`TokenLifetime`]).
+    pub lifetime: TokenLifetime,
     /// Where it came from.
     pub source: Source,
     /// The key that verifies it (and, when it can, signs).
@@ -179,8 +180,7 @@ impl Credential {
     fn from_signed(text: &str, key: Key, source: Source) -> Result<Self> {
         let parsed = token::parse(text)?;
         let claims = parsed.claims();
-        let number = |name: &str| claims.and_then(|c| c.get(name)).and_then(Value::as_f64);
-        let lifetime = number("exp").zip(number("iat")).map(|(exp, iat)| exp - iat);
+        let lifetime = TokenLifetime::of(&parsed);
         let jti = claims.and_then(|c| c.get("jti")).and_then(Value::as_str).unwrap_or("<jti>").to_owned();
         let alg = parsed.alg().unwrap_or("?").to_owned();
         Ok(Self { token: parsed.text, alg, jti, lifetime, source, key })
@@ -237,6 +237,43 @@ impl Measured {
             cpu: Duration::try_from_secs_f64(cpu).unwrap_or(Duration::MAX),
             network: Duration::try_from_secs_f64(network).unwrap_or(Duration::MAX),
         }
+    }
+}
+
+/// What one request costs on average: the verifications, lookups and round trips of a run's
+/// requests, the signatures made at its logins left out (a login is not a request). The Flows
+/// lab's per-request figures and the Compare tab's both come from here.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PerRequest {
+    /// CPU: verifications and in-process lookups.
+    pub cpu: Duration,
+    /// Waiting on the network: round trips to a remote store, handshakes.
+    pub network: Duration,
+}
+
+impl PerRequest {
+    /// CPU and network together.
+    #[must_use]
+    pub fn total(&self) -> Duration {
+        self.cpu + self.network
+    }
+}
+
+impl Measured {
+    /// The average cost of one of the run's requests (zero for a run without requests).
+    #[must_use]
+    pub fn per_request(&self, totals: &crate::core::flow::Totals, latency_ms: f64) -> PerRequest {
+        let requests_only = crate::core::flow::Totals { tokens_signed: 0, ..*totals };
+        let e = self.estimate(&requests_only, latency_ms);
+        let n = totals.requests.max(1) as f64;
+        PerRequest { cpu: e.cpu.div_f64(n), network: e.network.div_f64(n) }
+    }
+
+    /// The signatures made at the run's logins, when signing was measured.
+    #[must_use]
+    pub fn logins_cpu(&self, totals: &crate::core::flow::Totals) -> Option<Duration> {
+        let n = u32::try_from(totals.tokens_signed).unwrap_or(u32::MAX);
+        self.sign.map(|s| s.saturating_mul(n))
     }
 }
 

@@ -952,9 +952,19 @@ pub fn simulate(cfg: &Config) -> Result<Totals, FlowError> {
 /// `jwt-refresh` with the edge session as the refresh token and the internal token
 /// ([`HYBRID_INTERNAL_TOKEN_LIFETIME`]) as the access token, since a revoked edge session stops
 /// new internal tokens while those already handed to services live out their `exp`.
+///
+/// `token_lifetime` is `None` for a token without `exp`: an unchecked JWT is then never cut
+/// off by time (`None`: until the signing key is rotated); every other design stops it at the
+/// next request, or once the hybrid's internal token ends.
 #[must_use]
-pub fn revocation_delay(mode: Mode, revocation: Revocation, token_lifetime: f64) -> f64 {
+pub fn revocation_delay(mode: Mode, revocation: Revocation, token_lifetime: Option<f64>) -> Option<f64> {
     use crate::core::revoke::{self, Event, EventKind, Scenario, Strategy};
+    let token_lifetime = match (mode, revocation, token_lifetime) {
+        (Mode::Jwt, Revocation::None, None) => return None,
+        (_, _, Some(t)) => t,
+        // The edge session or the check ends it; the lifetime only has to be long enough.
+        (_, _, None) => revoke::MAX_TIME as f64 / 4.0,
+    };
     let (strategy, token_ttl, access_ttl) = match (mode, revocation) {
         (Mode::Session, _) => (Strategy::Session, token_lifetime, token_lifetime),
         (Mode::Jwt, Revocation::None) => (Strategy::Jwt, token_lifetime, token_lifetime),
@@ -981,7 +991,7 @@ pub fn revocation_delay(mode: Mode, revocation: Revocation, token_lifetime: f64)
         event: Event { kind: EventKind::Logout, at: login_at, stolen_at: None },
         scale: None,
     };
-    revoke::simulate(&scenario).outcome(strategy).exposure_seconds as f64
+    Some(revoke::simulate(&scenario).outcome(strategy).exposure_seconds as f64)
 }
 
 #[cfg(test)]

@@ -479,7 +479,7 @@ fn names_round_trip() {
 
 #[test]
 fn revocation_takes_effect_at_once_except_for_an_unchecked_jwt() {
-    let d = revocation_delay;
+    let d = |mode, revocation, lifetime: f64| revocation_delay(mode, revocation, Some(lifetime)).unwrap();
     assert_eq!(d(Mode::Session, Revocation::None, 900.0), 0.0);
     assert_eq!(d(Mode::Jwt, Revocation::None, 900.0), 900.0);
     assert_eq!(d(Mode::Jwt, Revocation::Denylist, 900.0), 0.0);
@@ -487,6 +487,11 @@ fn revocation_takes_effect_at_once_except_for_an_unchecked_jwt() {
     assert_eq!(d(Mode::Hybrid, Revocation::None, 900.0), HYBRID_INTERNAL_TOKEN_LIFETIME);
     assert_eq!(d(Mode::Jwt, Revocation::None, 899.2), 900.0, "whole seconds, as the revocation model counts");
     assert_eq!(d(Mode::Jwt, Revocation::None, f64::INFINITY), (crate::core::revoke::MAX_TIME / 4) as f64);
+    // No exp: an unchecked JWT is never cut off by time; every check still stops it at once.
+    assert_eq!(revocation_delay(Mode::Jwt, Revocation::None, None), None);
+    assert_eq!(revocation_delay(Mode::Jwt, Revocation::Denylist, None), Some(0.0));
+    assert_eq!(revocation_delay(Mode::Session, Revocation::None, None), Some(0.0));
+    assert_eq!(revocation_delay(Mode::Hybrid, Revocation::None, None), Some(HYBRID_INTERNAL_TOKEN_LIFETIME));
 }
 
 #[test]
@@ -509,7 +514,7 @@ fn the_credential_is_the_users_own_when_it_can_be() {
     let now = 1_700_000_100.0;
     let typical = Credential::choose(None, &[], now, 1_700_000_000).unwrap();
     assert_eq!((typical.source.clone(), typical.len()), (Source::Typical, TYPICAL_TOKEN_BYTES));
-    assert_eq!(typical.lifetime, Some(900.0));
+    assert_eq!(typical.lifetime.seconds(), Some(900));
     // A token and the key that verifies it: used as is.
     let secret = keys::load_secret(b"0123456789abcdef0123456789abcdef", keys::SecretEncoding::Utf8, "s").unwrap();
     let claims = credential::typical_claims(1_700_000_000);

@@ -21,6 +21,7 @@
 //!   credential the event is meant to cut off is rejected; `exposure = accepted_until - event`.
 
 mod events;
+mod lifetime;
 mod scale;
 mod scenario;
 #[cfg(test)]
@@ -30,6 +31,7 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
+pub use lifetime::{NO_EXP_CONSEQUENCE, TokenLifetime, exposure_text};
 pub use scale::{
     MAX_REQUESTS_PER_SECOND, MAX_REVOCATIONS_PER_DAY, MAX_SCALE_USERS, ScaleInputs, ScaleRow, ScaleSeries, at_scale,
     series_against_token_ttl,

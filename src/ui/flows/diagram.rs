@@ -159,7 +159,8 @@ pub fn sequence(ui: &mut Ui, id: Id, cfg: &Config, messages: &[Drawn], progress:
     let mono = FontId::monospace(FONT_SIZE);
     let char_width = ui.fonts_mut(|f| f.glyph_width(&mono, 'M')).max(1.0);
     for (i, d) in messages.iter().enumerate() {
-        let reveal = (shown - i as f32).clamp(0.0, 1.0);
+        // In steps, so the view changes only at the instants the lab schedules frames for.
+        let reveal = ((shown - i as f32).clamp(0.0, 1.0) * super::REVEAL_STEPS).floor() / super::REVEAL_STEPS;
         if reveal <= 0.0 {
             break;
         }

@@ -15,6 +15,7 @@ use super::{
 use crate::core::flow::sequence;
 use crate::core::flow::{Outcome, Revocation, Step, Store, Totals};
 use crate::core::token::Part;
+use crate::ui::plot_fit::fit_on_change;
 use crate::ui::state::{AppState, Command};
 use crate::ui::theme::part_colour;
 
@@ -30,7 +31,14 @@ pub fn ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     }
     // In a short window the captions and parameters fold, so the lanes' diagrams show whole.
     let compact = ui.available_height() < COMPACT_BELOW;
-    egui::ScrollArea::vertical().id_salt("flows-scroll").auto_shrink([false, false]).show(ui, |ui| {
+    // A request to show the top (from the Compare tab) scrolls there once.
+    let seen_id = egui::Id::unique("flows-focus-seen");
+    let mut scroll = egui::ScrollArea::vertical().id_salt("flows-scroll").auto_shrink([false, false]);
+    if ui.data(|d| d.get_temp::<u64>(seen_id)).unwrap_or(0) != lab.focus {
+        scroll = scroll.vertical_scroll_offset(0.0);
+        ui.data_mut(|d| d.insert_temp(seen_id, lab.focus));
+    }
+    scroll.show(ui, |ui| {
         // The scenario bar and the playback controls come first, at the same place for every
         // scenario (what differs between scenarios, their captions and options, comes after).
         scenario_bar(ui, lab, out);
@@ -51,7 +59,7 @@ pub fn ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
         }
         credential_line(ui, lab);
         ui.add_space(4.0);
-        lanes(ui, lab);
+        lanes(ui, lab, state.revocation.scenario().token_ttl);
         ui.add_space(6.0);
         chart(ui, lab);
         if lab.scenario == Scenario::Scalability {
@@ -59,12 +67,24 @@ pub fn ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
         }
         cli_lines(ui, lab, out);
     });
+    // The animation advances by the real time since the last frame: frames come only when the
+    // view changes (FlowsLab::next_frame_in, scheduled by the app), so egui's stable_dt, a
+    // per-frame prediction, would not be it.
+    let last_id = egui::Id::unique("flows-last-advance");
     if lab.playing {
-        let dt = ui.input(|i| i.stable_dt);
-        emit(out, FlowCommand::Advance(dt));
-        ui.ctx().request_repaint();
+        let time = ui.input(|i| i.time);
+        let dt = ui.data(|d| d.get_temp::<f64>(last_id)).map_or(0.0, |last| time - last);
+        ui.data_mut(|d| d.insert_temp(last_id, time));
+        #[allow(clippy::cast_possible_truncation)]
+        emit(out, FlowCommand::Advance(dt.clamp(0.0, 1.0) as f32));
+    } else {
+        ui.data_mut(|d| d.remove::<f64>(last_id));
     }
 }
+
+/// The play button's two labels.
+const PLAY: &str = "Play lanes";
+const PAUSE: &str = "Pause lanes";
 
 /// Below this height the captions and parameters start folded.
 const COMPACT_BELOW: f32 = 600.0;
@@ -154,11 +174,21 @@ fn params_row(ui: &mut Ui, lab: &FlowsLab, out: &mut Vec<Command>) {
 
 fn controls_row(ui: &mut Ui, lab: &FlowsLab, out: &mut Vec<Command>) {
     ui.horizontal_wrapped(|ui| {
+        // One width for Play and Pause, so Step and the rest never move when it toggles.
+        let text_width = |t: &str| {
+            let font = egui::TextStyle::Button.resolve(ui.style());
+            ui.painter().layout_no_wrap(t.to_owned(), font, egui::Color32::WHITE).size().x
+        };
+        let toggle = egui::vec2(text_width(PLAY).max(text_width(PAUSE)) + 2.0 * ui.spacing().button_padding.x, 0.0);
         if lab.playing {
-            if ui.button("Pause lanes").clicked() {
+            if ui.add(egui::Button::new(PAUSE).min_size(toggle)).clicked() {
                 emit(out, FlowCommand::Pause);
             }
-        } else if ui.button("Play lanes").on_hover_text("Animate the events, message by message").clicked() {
+        } else if ui
+            .add(egui::Button::new(PLAY).min_size(toggle))
+            .on_hover_text("Animate the events, message by message")
+            .clicked()
+        {
             emit(out, FlowCommand::Play);
         }
         if ui.button("Step").on_hover_text("Show the next event whole").clicked() {
@@ -223,15 +253,9 @@ fn servers_row(ui: &mut Ui, lab: &FlowsLab, out: &mut Vec<Command>) {
     });
 }
 
-fn micros(d: Duration) -> String {
-    let us = d.as_secs_f64() * 1e6;
-    if us >= 1000.0 {
-        format!("{:.2} ms", us / 1000.0)
-    } else if us >= 1.0 {
-        format!("{us:.1} µs")
-    } else {
-        format!("{:.0} ns", us * 1000.0)
-    }
+/// A measured time as the Compare tab writes it ("18.3 µs").
+fn time(d: Duration) -> String {
+    crate::core::compare::time(d.as_secs_f64() * 1e9)
 }
 
 fn credential_line(ui: &mut Ui, lab: &FlowsLab) {
@@ -244,11 +268,11 @@ fn credential_line(ui: &mut Ui, lab: &FlowsLab) {
         ui.label(format!("{}, {} bytes, {}", c.source.describe(), c.len(), c.alg))
             .on_hover_text("Load a token and its key (Decode tab) and the lanes carry yours");
         if let Some(m) = &lab.measured {
-            let sign = m.sign.map_or_else(|| "sign: no private key".to_owned(), |s| format!("sign {}", micros(s)));
+            let sign = m.sign.map_or_else(|| "sign: no private key".to_owned(), |s| format!("sign {}", time(s)));
             ui.label(RichText::new(format!(
                 "· measured here: verify {} · {sign} · store lookup {}",
-                micros(m.verify),
-                micros(m.lookup)
+                time(m.verify),
+                time(m.lookup)
             )))
             .on_hover_text(
                 "Measured in this run: the real verifier (signature and every claim check) with the key, one \
@@ -264,18 +288,19 @@ fn credential_line(ui: &mut Ui, lab: &FlowsLab) {
     });
 }
 
-fn lanes(ui: &mut Ui, lab: &FlowsLab) {
+/// `fallback_ttl`: the revocation lab's token-ttl, for a token whose lifetime cannot be told.
+fn lanes(ui: &mut Ui, lab: &FlowsLab, fallback_ttl: i64) {
     // Sized for the largest event either lane can show, so nothing moves as events change.
     let rows = lab.lanes.iter().map(|l| sequence::max_messages(&l.cfg)).max().unwrap_or(7);
     if ui.available_width() >= 760.0 {
         ui.columns(2, |cols| {
             for (i, col) in cols.iter_mut().enumerate() {
-                lane(col, lab, i, rows);
+                lane(col, lab, i, rows, fallback_ttl);
             }
         });
     } else {
         for i in 0..2 {
-            lane(ui, lab, i, rows);
+            lane(ui, lab, i, rows, fallback_ttl);
         }
     }
 }
@@ -306,7 +331,7 @@ fn event_title(step: Option<&Step>, lab: &FlowsLab) -> String {
     }
 }
 
-fn lane(ui: &mut Ui, lab: &FlowsLab, i: usize, rows: usize) {
+fn lane(ui: &mut Ui, lab: &FlowsLab, i: usize, rows: usize, fallback_ttl: i64) {
     let l = &lab.lanes[i];
     let colour = part_colour(if i == 0 { Part::Header } else { Part::Signature }, ui.visuals().dark_mode);
     egui::Frame::group(ui.style()).show(ui, |ui| {
@@ -320,7 +345,7 @@ fn lane(ui: &mut Ui, lab: &FlowsLab, i: usize, rows: usize) {
         ui.add(egui::Label::new(RichText::new(event).color(event_colour)).truncate());
         let messages = l.shown.as_ref().map_or(&[][..], |(_, m)| m.as_slice());
         diagram::sequence(ui, ui.scope_id().with(("flows-lane", i)), &l.cfg, messages, lab.progress, rows);
-        totals(ui, lab, i);
+        totals(ui, lab, i, fallback_ttl);
     });
 }
 
@@ -336,10 +361,14 @@ fn kb(bytes: u64) -> String {
 
 fn duration(d: Duration) -> String {
     let s = d.as_secs_f64();
-    if s >= 1.0 { format!("{s:.2} s") } else { micros(d) }
+    if s >= 1.0 { format!("{s:.2} s") } else { time(d) }
 }
 
-fn delay(seconds: f64) -> String {
+fn delay(seconds: Option<f64>) -> String {
+    let Some(seconds) = seconds else {
+        // No exp: the one rule (core::revoke::TokenLifetime): only rotating the key ends it.
+        return "at key rotation (no exp)".into();
+    };
     if seconds <= 0.0 {
         "at the next request".into()
     } else {
@@ -365,7 +394,7 @@ impl TotalsGrid<'_> {
     }
 }
 
-fn totals(ui: &mut Ui, lab: &FlowsLab, index: usize) {
+fn totals(ui: &mut Ui, lab: &FlowsLab, index: usize, fallback_ttl: i64) {
     let lane = &lab.lanes[index];
     let t: &Totals = lane.flow.totals();
     let cfg = &lane.cfg;
@@ -390,18 +419,21 @@ fn totals(ui: &mut Ui, lab: &FlowsLab, index: usize) {
         }
         g.row("tokens signed", t.tokens_signed, None);
         if let Some(measured) = &lab.measured {
-            let cost = measured.estimate(t, lab.params.store_latency_ms);
-            let per_request = |d: Duration| (requests > 0).then(|| micros(d.div_f64(requests as f64)));
-            if measured.sign.is_none() && t.tokens_signed > 0 {
-                // Signing was not measured: a total without it would read as "logins are free".
-                g.row("CPU incl. logins", "not measured (no private key)", None);
-                g.row("CPU excl. signing", duration(cost.cpu), per_request(cost.cpu));
-            } else {
-                g.row("CPU incl. logins", duration(cost.cpu), per_request(cost.cpu));
+            // Per request as the Compare tab counts it (core::flow's PerRequest): a login's
+            // signature is not a request's cost, so it has a row of its own.
+            let latency = lab.params.store_latency_ms;
+            let cost = measured.estimate(&Totals { tokens_signed: 0, ..*t }, latency);
+            let per = measured.per_request(t, latency);
+            let per_request = |d: Duration| (requests > 0).then(|| time(d));
+            g.row("CPU for requests", duration(cost.cpu), per_request(per.cpu));
+            match measured.logins_cpu(t) {
+                Some(signing) => g.row("CPU for logins", duration(signing), None),
+                None if t.tokens_signed > 0 => g.row("CPU for logins", "not measured (no private key)", None),
+                None => g.row("CPU for logins", duration(Duration::ZERO), None),
             }
-            g.row("network wait", duration(cost.network), per_request(cost.network));
+            g.row("network wait", duration(cost.network), per_request(per.network));
         }
-        g.row("revocation takes effect", delay(lab.revocation_delay(index)), None);
+        g.row("revocation takes effect", delay(lab.revocation_delay(index, fallback_ttl)), None);
         if cfg.logout.is_some() {
             g.row("after logout refused", t.rejected_after_logout, None);
             g.row("after logout accepted", t.accepted_after_logout, None);
@@ -445,7 +477,8 @@ fn chart(ui: &mut Ui, lab: &FlowsLab) {
             BarChart::new(l.title(), bars).color(part_colour(if i == 0 { Part::Header } else { Part::Signature }, dark))
         })
         .collect();
-    still_plot("flows-totals")
+    let model: Vec<Vec<u64>> = lab.lanes.iter().map(|l| crate::ui::plot_fit::bits(values(l.flow.totals()))).collect();
+    fit_on_change(ui, still_plot("flows-totals"), totals_plot_id(), model)
         .show_grid([false, true])
         .include_y(0.0)
         .x_axis_formatter(|mark, _| {
@@ -457,6 +490,18 @@ fn chart(ui: &mut Ui, lab: &FlowsLab) {
                 plot.bar_chart(c);
             }
         });
+}
+
+/// The memory id of the totals chart.
+#[must_use]
+pub fn totals_plot_id() -> egui::Id {
+    egui::Id::unique("flows-totals-plot")
+}
+
+/// The memory id of the scalability sweep's plot.
+#[must_use]
+pub fn sweep_plot_id() -> egui::Id {
+    egui::Id::unique("flows-sweep-plot")
 }
 
 /// A plot that does not pan or zoom (the page scrolls under the wheel), with a legend.
@@ -491,7 +536,12 @@ fn sweep_plot(ui: &mut Ui, lab: &FlowsLab) {
     let series = |f: fn(&SweepPoint) -> u64| -> Vec<[f64; 2]> {
         points.iter().map(|p| [f64::from(p.servers), f(p) as f64]).collect()
     };
-    still_plot("flows-sweep").include_y(0.0).x_axis_label("servers").show(ui, |plot| {
+    let model: Vec<_> = points
+        .iter()
+        .map(|p| (p.shared_round_trips, p.replication_messages, p.sticky_sessions_lost, p.jwt_verifications))
+        .collect();
+    let plot = fit_on_change(ui, still_plot("flows-sweep"), sweep_plot_id(), model);
+    plot.include_y(0.0).x_axis_label("servers").show(ui, |plot| {
         let lines: [SweepLine; 4] = [
             ("shared store: network round trips", |p| p.shared_round_trips, lookup),
             ("replicated: replication messages", |p| p.replication_messages, replication),

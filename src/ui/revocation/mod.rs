@@ -17,7 +17,7 @@ use egui::{RichText, Ui};
 
 use crate::core::clock::{UnixSeconds, system_now};
 use crate::core::revoke::{
-    EventKind, SAMPLES, ScaleInputs, ScaleRow, ScaleSeries, Scenario, Seconds, Simulation, at_scale,
+    EventKind, SAMPLES, ScaleInputs, ScaleRow, ScaleSeries, Scenario, Seconds, Simulation, TokenLifetime, at_scale,
     series_against_token_ttl, simulate,
 };
 use crate::core::timeline::TokenTimeline;
@@ -75,6 +75,8 @@ pub enum RevocationCommand {
     SetScaleMeasure(ScaleMeasure),
     /// Open the at-scale view and scroll to it (the Compare tab's "Show me").
     FocusAtScale,
+    /// Scroll to the top, where the scenario and the table are (the Compare tab's "Show me").
+    FocusTop,
 }
 
 /// What the lab may read of the rest of the app while it handles a command.
@@ -103,6 +105,8 @@ pub struct RevocationLab {
     named: bool,
     /// Counts requests to show the at-scale view: the view scrolls there when it changes.
     pub scale_focus: u64,
+    /// Counts requests to show the top of the lab: the view scrolls there when it changes.
+    pub top_focus: u64,
 }
 
 impl Default for RevocationLab {
@@ -130,6 +134,7 @@ impl RevocationLab {
             scale_measure: ScaleMeasure::default(),
             named: false,
             scale_focus: 0,
+            top_focus: 0,
         }
     }
 
@@ -167,13 +172,19 @@ impl RevocationLab {
     fn set(&mut self, scenario: Scenario) -> Option<(Level, String)> {
         match scenario.validate() {
             Ok(()) => {
-                let (refresh, measure, named, focus) =
-                    (std::mem::take(&mut self.refresh_text), self.scale_measure, self.named, self.scale_focus);
+                let (refresh, measure, named, focus, top) = (
+                    std::mem::take(&mut self.refresh_text),
+                    self.scale_measure,
+                    self.named,
+                    self.scale_focus,
+                    self.top_focus,
+                );
                 *self = Self {
                     refresh_text: refresh,
                     scale_measure: measure,
                     named,
                     scale_focus: focus,
+                    top_focus: top,
                     ..Self::new(scenario)
                 };
                 None
@@ -277,13 +288,21 @@ impl RevocationLab {
                 self.scale_measure = m;
                 return None;
             }
-            RevocationCommand::FocusAtScale => {
-                self.scale_focus += 1;
-                return None;
-            }
+            RevocationCommand::FocusAtScale => return self.focus(true),
+            RevocationCommand::FocusTop => return self.focus(false),
         }
         self.rename(&mut s);
         self.set(s)
+    }
+
+    /// Asks the view to scroll once: to the at-scale view, or to the top.
+    fn focus(&mut self, at_scale: bool) -> Option<(Level, String)> {
+        if at_scale {
+            self.scale_focus += 1;
+        } else {
+            self.top_focus += 1;
+        }
+        None
     }
 
     /// A changed scenario is no longer the sample it came from: unless it has a name of its
@@ -317,8 +336,23 @@ impl RevocationLab {
         } else {
             None
         };
-        let next = match self.scenario.with_tokens(&access, refresh.as_ref()) {
+        let next = match &refresh {
+            Some(r) => self.scenario.with_tokens(&access, Some(r)),
+            // The one rule for the token's lifetime, as `simulate revocation --token` applies it.
+            None => self.scenario.on_token(&access),
+        };
+        let next = match next {
             Ok(next) => next,
+            Err(e) if TokenLifetime::of_timeline(&access).never_expires() => {
+                return Some((
+                    Level::Error,
+                    format!(
+                        "{e}, so token-ttl stays {} (the \"{}\" event shows what ends it)",
+                        crate::core::revoke::duration_text(self.scenario.token_ttl),
+                        EventKind::KeyRotated.title()
+                    ),
+                ));
+            }
             Err(e) => return Some((Level::Error, e)),
         };
         let what = if pair { "your access and refresh tokens" } else { "the decoded token" };
@@ -357,7 +391,13 @@ pub fn lab_plot_id() -> egui::Id {
 pub fn ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     let lab = &state.revocation;
     let now = state.clock.now();
-    egui::ScrollArea::vertical().id_salt("revocation-scroll").auto_shrink([false, false]).show(ui, |ui| {
+    let mut scroll = egui::ScrollArea::vertical().id_salt("revocation-scroll").auto_shrink([false, false]);
+    let top_seen = egui::Id::unique("revocation-top-focus-seen");
+    if ui.data(|d| d.get_temp::<u64>(top_seen)).unwrap_or(0) != lab.top_focus {
+        scroll = scroll.vertical_scroll_offset(0.0);
+        ui.data_mut(|d| d.insert_temp(top_seen, lab.top_focus));
+    }
+    scroll.show(ui, |ui| {
         ui.heading("Revocation lab");
         ui.label(
             "One user signs in, one event happens, and five ways of keeping someone signed in react on the \
@@ -440,6 +480,34 @@ mod tests {
             .position(|c| c == strategy.name())
             .unwrap_or_else(|| panic!("{cells:?} {:?}", parent.accesskit_node().role()));
         cells[at + 1..at + 8].to_vec()
+    }
+
+    #[test]
+    fn the_at_scale_plot_fits_the_new_range_when_the_inputs_change() {
+        let mut h = lab_app(egui::vec2(1280.0, 800.0));
+        h.state_mut().apply(vec![Command::Revocation(RevocationCommand::FocusAtScale)]);
+        h.run();
+        let bounds = |h: &Harness<'_, TokenbenchApp>| {
+            let m = egui_plot::PlotMemory::load(&h.ctx, scale::scale_plot_id()).expect("the plot was drawn");
+            (m.bounds().min()[1], m.bounds().max()[1])
+        };
+        let (_, top) = bounds(&h);
+        // A thousand times fewer signed-in users and revocations: every line drops 3 decades.
+        let small = ScaleInputs { users: 1000, active_users: 100, requests_per_second: 5.0, revocations_per_day: 20.0 };
+        h.state_mut().apply(vec![Command::Revocation(RevocationCommand::SetScale(small))]);
+        h.run();
+        let highest = h
+            .state()
+            .state
+            .revocation
+            .series
+            .iter()
+            .flat_map(|s| s.points.iter().map(|p| p[1]))
+            .fold(0.0_f64, f64::max)
+            .log10();
+        let (lo, hi) = bounds(&h);
+        assert!(hi < top - 2.0, "the plot is not left on the old range: {hi} vs {top}");
+        assert!(lo <= highest && highest <= hi, "the new data is in view: {lo}..{hi} holds {highest}");
     }
 
     #[test]

@@ -100,6 +100,12 @@ fn series_colour(name: &str) -> egui::Color32 {
     }
 }
 
+/// The memory id of the at-scale plot.
+#[must_use]
+pub fn scale_plot_id() -> egui::Id {
+    egui::Id::unique("revocation-scale-plot")
+}
+
 /// Records or bytes of every strategy against token-ttl, on a log scale.
 fn scale_plot(ui: &mut Ui, lab: &RevocationLab, out: &mut Vec<Command>) {
     let s = lab.scenario();
@@ -131,7 +137,14 @@ fn scale_plot(ui: &mut Ui, lab: &RevocationLab, out: &mut Vec<Command>) {
         .flat_map(|(_, points)| points.iter().map(|p| p[1]))
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), y| (lo.min(y), hi.max(y)));
     let (lo, hi) = if lo.is_finite() { (lo.floor() - 0.5, hi.ceil() + 1.5) } else { (0.0, 1.0) };
-    Plot::new("scale-plot")
+    // Fitted again whenever what it draws changes: its y range is set, not automatic, and
+    // would otherwise stay on the first scenario's.
+    let model = (
+        measure == ScaleMeasure::Bytes,
+        crate::ui::plot_fit::bits([lo, hi, current]),
+        lines.iter().map(|(_, p)| crate::ui::plot_fit::bits(p.iter().flatten().copied())).collect::<Vec<_>>(),
+    );
+    crate::ui::plot_fit::fit_on_change(ui, Plot::new("scale-plot"), scale_plot_id(), model)
         .height(220.0)
         .allow_drag(false)
         .allow_zoom(false)
