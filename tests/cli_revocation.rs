@@ -116,12 +116,11 @@ fn bad_flags_exit_2_naming_the_flag() {
         args[i + 1] = value.to_owned();
         args
     };
-    let cases: [(Vec<String>, &str); 8] = [
+    let cases: [(Vec<String>, &str); 7] = [
         (with("--token-ttl", "-5"), "--token-ttl: must not be negative"),
         (with("--access-ttl", "-1"), "--access-ttl: must not be negative"),
         (with("--access-ttl", "7200"), "--access-ttl: 7200 s is longer than --token-ttl"),
         (with("--revoke-at", "1699999999"), "--revoke-at: 1699999999 is before the login"),
-        (with("--access-ttl", "0"), "--access-ttl: must be at least 1 second"),
         ([base.as_slice(), &["--leeway", "-3"]].concat().iter().map(|s| (*s).to_owned()).collect(), "--leeway"),
         (base[2..].iter().map(|s| (*s).to_owned()).collect(), "--token-ttl"),
         (with("--token-ttl", "1.5"), "--token-ttl"),
@@ -133,6 +132,17 @@ fn bad_flags_exit_2_naming_the_flag() {
         assert!(err.contains(words), "{args:?}: {err}");
         assert!(o.stdout.is_empty());
     }
+    // Zero is a duration, not a missing one: a token that is never valid, exit 0.
+    let o = bin().args(["simulate", "revocation", "--json"]).args(with("--access-ttl", "0")).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let exposure: Vec<i64> =
+        v["strategies"].as_array().unwrap().iter().map(|s| s["exposure_seconds"].as_i64().unwrap()).collect();
+    assert_eq!(exposure, [0, 2600, 0, 0, 0]);
+    let zero =
+        ["--token-ttl", "0", "--access-ttl", "0", "--login-at", "1700000000", "--revoke-at", "1700000000", "--json"];
+    let o = bin().args(["simulate", "revocation"]).args(zero).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
     let o = run(&[&base[..], &["--event", "reboot"]].concat());
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--event: \"reboot\" is not one of logout"));

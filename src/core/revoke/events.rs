@@ -45,6 +45,11 @@ impl Times {
     /// The number of the access token the user holds at `t` (a renewal due at `t` has not
     /// happened yet; a login at `t` has), clamped to the family's last token.
     fn held_number(&self, t: Seconds) -> u64 {
+        if self.access <= 0 {
+            // A 0-second access token is never valid (now < exp fails at once): renewing it
+            // gives nothing, so the family is its first token.
+            return 0;
+        }
         let k = if t <= self.login { 0 } else { (t - self.login - 1) / self.access };
         let last = (self.ttl - 1) / self.access;
         u64::try_from(k.min(last)).unwrap_or(0)

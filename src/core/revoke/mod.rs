@@ -247,6 +247,10 @@ impl ChainRun {
         if self.first_issue >= self.family_end {
             return 0;
         }
+        if self.period <= 0 {
+            // A 0-second access token is never valid: the run is its first token alone.
+            return 1;
+        }
         // Issues strictly before both the family's end and the renewal cut-off (token 0 always).
         let limit = self.family_end.min(self.renew_before.max(self.first_issue + 1));
         u64::try_from((limit - self.first_issue - 1) / self.period + 1).unwrap_or(0)
@@ -290,7 +294,7 @@ impl ChainRun {
         if n == 0 {
             return Vec::new();
         }
-        let index = |t: f64| ((t - self.first_issue as f64) / self.period as f64).floor();
+        let index = |t: f64| ((t - self.first_issue as f64) / self.period.max(1) as f64).floor();
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         let clamp = |x: f64| x.clamp(0.0, (n - 1) as f64) as u64;
         let first = clamp(index(from));
@@ -306,7 +310,7 @@ impl ChainRun {
             return None;
         }
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        let j = (((t - self.first_issue as f64) / self.period as f64).floor() as u64).min(n - 1);
+        let j = (((t - self.first_issue as f64) / self.period.max(1) as f64).floor() as u64).min(n - 1);
         // The newest issued token, or (within its leeway) the one before it.
         [Some(j), j.checked_sub(1)]
             .into_iter()

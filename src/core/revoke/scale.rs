@@ -165,7 +165,14 @@ fn row(strategy: Strategy, scenario: &Scenario, inputs: &ScaleInputs) -> ScaleRo
         Strategy::Session => (active, inputs.requests_per_second, "active users"),
         Strategy::Jwt => (0.0, 0.0, "nothing"),
         Strategy::JwtRefresh => {
-            (active, active / scenario.access_ttl as f64, "active users; lookups with 1 / access-ttl")
+            // Each active user renews once per access-ttl, and never more than once a request
+            // (a 0-second access token is renewed for every request).
+            let renewals = if scenario.access_ttl > 0 {
+                (active / scenario.access_ttl as f64).min(inputs.requests_per_second)
+            } else {
+                inputs.requests_per_second
+            };
+            (active, renewals, "active users; lookups with 1 / access-ttl")
         }
         Strategy::JwtDenylist => (
             inputs.revocations_per_day / DAY * scenario.token_ttl as f64,
@@ -191,7 +198,7 @@ pub struct ScaleSeries {
 /// day and four times the scenario's token-ttl (each point computed as [`at_scale`] would).
 #[must_use]
 pub fn series_against_token_ttl(scenario: &Scenario, n: usize) -> Vec<ScaleSeries> {
-    let lo = scenario.access_ttl as f64;
+    let lo = scenario.access_ttl.max(1) as f64;
     let hi = (scenario.token_ttl as f64 * 4.0).max(DAY).max(lo + 1.0);
     let inputs = scenario.scale.unwrap_or_default();
     let steps = n.max(2);

@@ -324,9 +324,6 @@ impl Scenario {
         duration("token_ttl", self.token_ttl)?;
         duration("access_ttl", self.access_ttl)?;
         duration("leeway", self.leeway)?;
-        if self.access_ttl == 0 {
-            return Err(err("access_ttl", "must be at least 1 second (a 0-second access token is never valid)"));
-        }
         if self.access_ttl > self.token_ttl {
             return Err(err(
                 "access_ttl",
