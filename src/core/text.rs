@@ -2,7 +2,8 @@
 //! string may carry control characters (ESC and OSC sequences that drive a terminal, C1
 //! controls such as U+009B) or bidirectional overrides that make `exe.txt` read as `txt.exe`.
 //! [`visible`] turns each into a visible escape; [`json_ascii_controls`] does the same inside
-//! JSON without changing what the JSON means.
+//! JSON without changing what the JSON means. [`count`] writes "1 key" and "3 keys", never
+//! "key(s)", in the window and on the command line alike.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -110,9 +111,32 @@ pub fn json_ascii_controls(json: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// The plural ending for `n` things: "" for one, "s" otherwise ("0 keys", "1 key", "2 keys").
+#[must_use]
+pub fn plural<N: PartialEq + From<u8>>(n: N) -> &'static str {
+    if n == N::from(1) { "" } else { "s" }
+}
+
+/// `n` with its noun in the right number: `count(1, "key", "keys")` is "1 key",
+/// `count(3, "finding", "findings")` is "3 findings".
+#[must_use]
+pub fn count<N: PartialEq + From<u8> + std::fmt::Display>(n: N, singular: &str, plural: &str) -> String {
+    if n == N::from(1) { format!("{n} {singular}") } else { format!("{n} {plural}") }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_are_singular_or_plural() {
+        assert_eq!(count(1usize, "key", "keys"), "1 key");
+        assert_eq!(count(0usize, "key", "keys"), "0 keys");
+        assert_eq!(count(3u64, "finding", "findings"), "3 findings");
+        assert_eq!(count(2u64, "block", "blocks"), "2 blocks");
+        assert_eq!(format!("1 thread{}", plural(1usize)), "1 thread");
+        assert_eq!(format!("4 thread{}", plural(4u64)), "4 threads");
+    }
 
     #[test]
     fn plain_text_is_borrowed() {

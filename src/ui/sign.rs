@@ -537,6 +537,6 @@ mod tests {
         assert_eq!(v.signature, SignatureVerdict::NoMatchingKey);
         assert_eq!(crate::ui::verify::title(v), "NO MATCHING KEY");
         assert!(v.summary().contains(&format!("no loaded key has kid {kid:?}")), "{}", v.summary());
-        assert!(v.summary().contains("1 other compatible key(s) were tried"), "{}", v.summary());
+        assert!(v.summary().contains("1 other compatible key was tried"), "{}", v.summary());
     }
 }

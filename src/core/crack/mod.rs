@@ -293,11 +293,39 @@ impl CrackReport {
         if secs > 0.0 { self.candidates as f64 / secs } else { 0.0 }
     }
 
+    /// The rate when the run was long enough to measure one (see [`measured_rate`]).
+    #[must_use]
+    pub fn measured_rate(&self) -> Option<f64> {
+        measured_rate(self.candidates, self.elapsed)
+    }
+
     /// The secret as [`secret_display`] shows it.
     #[must_use]
     pub fn secret_text(&self) -> Option<String> {
         self.secret.as_deref().map(secret_display)
     }
+}
+
+/// A run shorter than this gives no rate: thread start-up and the first file read dominate it.
+pub const MIN_RATED_ELAPSED: Duration = Duration::from_millis(10);
+
+/// A run with fewer candidates than this gives no rate: a handful of guesses measures the
+/// set-up, not the hashing.
+pub const MIN_RATED_CANDIDATES: u64 = 1000;
+
+/// Candidates per second, only when the run is long enough to mean something (at least
+/// [`MIN_RATED_ELAPSED`] and [`MIN_RATED_CANDIDATES`]); `None` for a run too short to rate
+/// (a few guesses in microseconds give absurd or noisy figures).
+#[must_use]
+pub fn measured_rate(candidates: u64, elapsed: Duration) -> Option<f64> {
+    (elapsed >= MIN_RATED_ELAPSED && candidates >= MIN_RATED_CANDIDATES)
+        .then(|| candidates as f64 / elapsed.as_secs_f64())
+}
+
+/// The rate as people read it: "1234567/s", or "too short to rate".
+#[must_use]
+pub fn rate_text(candidates: u64, elapsed: Duration) -> String {
+    measured_rate(candidates, elapsed).map_or_else(|| "too short to rate".to_owned(), |r| format!("{r:.0}/s"))
 }
 
 /// A recovered secret as it can be printed and typed back: the text itself when it is UTF-8
@@ -925,6 +953,16 @@ mod tests {
         assert_eq!(secret_display(b"a\nb"), "hex:610a62");
         assert_eq!(secret_display(b"hex:41"), "hex:6865783a3431", "never mistaken for the byte 0x41");
         assert!(secret_is_text(b"ok") && !secret_is_text(&[0xff]));
+    }
+
+    #[test]
+    fn a_rate_only_for_runs_long_enough_to_measure() {
+        assert_eq!(measured_rate(5, Duration::from_micros(3)), None, "five guesses in microseconds");
+        assert_eq!(measured_rate(50_000, Duration::from_micros(900)), None, "under 10 ms");
+        assert_eq!(measured_rate(20, Duration::from_secs(2)), None, "a handful of guesses");
+        assert_eq!(measured_rate(1000, Duration::from_millis(10)), Some(100_000.0));
+        assert_eq!(rate_text(5, Duration::from_micros(3)), "too short to rate");
+        assert_eq!(rate_text(2_000_000, Duration::from_secs(2)), "1000000/s");
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! check failed.
 
 mod claims;
+mod confusion;
 mod header;
 mod signature;
 
@@ -13,6 +14,7 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
+pub use self::confusion::{Confusion, ConfusionEvidence, algorithm_confusion};
 use self::signature::SigResult;
 use crate::core::clock::{UnixSeconds, format_relative, format_utc};
 use crate::core::keys::Key;
@@ -537,7 +539,7 @@ mod tests {
         assert_eq!(v.signature, SignatureVerdict::NoMatchingKey);
         assert_eq!(v.selection, Some(Selection::KidFallback));
         assert!(v.signature_reason.starts_with("no loaded key has kid \"gone\""), "{}", v.signature_reason);
-        assert!(v.signature_reason.contains("1 other compatible key(s) were tried"), "{}", v.signature_reason);
+        assert!(v.signature_reason.contains("1 other compatible key was tried"), "{}", v.signature_reason);
         assert_eq!(v.attempts[0].outcome, Outcome::WrongSignature, "the fallback key was still tried");
         // The key with that kid, loaded: selected by kid and valid.
         let mut right = signer.clone();
