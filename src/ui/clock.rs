@@ -128,7 +128,14 @@ fn clock_and_message(ui: &mut Ui, state: &AppState, clock_w: f32, alpha: f32, ou
         if ui.small_button("Dismiss").on_hover_text("Hide this message now").clicked() {
             out.push(Command::DismissMessage);
         }
-        ui.add(egui::Label::new(RichText::new(text).color(colour.gamma_multiply(alpha))).truncate())
-            .on_hover_text(text);
+        // Core's messages are written for the terminal too: `code` spans lose their backticks.
+        let format = egui::TextFormat {
+            font_id: egui::TextStyle::Body.resolve(ui.style()),
+            color: colour.gamma_multiply(alpha),
+            ..Default::default()
+        };
+        let job = crate::ui::widgets::prose_job(ui, text, format);
+        let plain = job.text.clone();
+        ui.add(egui::Label::new(job).truncate()).on_hover_text(plain);
     }
 }

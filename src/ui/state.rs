@@ -9,6 +9,7 @@ use crate::core::error::Error;
 use crate::core::fetch;
 use crate::core::keys::{self, KeyStore, SecretEncoding};
 use crate::core::sign::{self, ExportFormat, KeySpec};
+use crate::core::text::plural;
 use crate::core::token::{self, Token};
 use crate::core::verify::{self, Policy, Verification};
 pub use crate::ui::clock::ShownTimes;
@@ -738,6 +739,7 @@ impl AppState {
         self.shown_times = self.parsed().map(ShownTimes::of).unwrap_or_default();
         self.input = text;
         self.token_serial += 1;
+        self.security.token_changed(&self.input);
         self.reverify();
     }
 
@@ -748,6 +750,7 @@ impl AppState {
         self.shown_times = ShownTimes::default();
         self.current_in_history = false;
         self.token_serial += 1;
+        self.security.token_changed(&self.input);
         self.reverify();
     }
 
@@ -809,10 +812,6 @@ impl AppState {
             entry.verdict = crate::ui::verify::title(v);
         }
     }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 /// Takes the results that have arrived out of a list of background jobs, dropping those jobs

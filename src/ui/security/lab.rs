@@ -254,6 +254,24 @@ impl SecurityLab {
         r.secret.as_deref().map(|s| (s, o.token.as_str()))
     }
 
+    /// The token changed: a crack result (found secret, exhausted list) belongs to the token it
+    /// attacked, so it goes, and a running crack of the old token is cancelled and dropped. The
+    /// forgery shown was built from the old token too.
+    pub fn token_changed(&mut self, input: &str) {
+        let attacked = self.job.as_ref().map(|j| j.token.as_str()).or_else(|| self.outcome.as_ref().map(|o| o.token.as_str()));
+        let same = attacked.is_some_and(|t| current_token(input).is_ok_and(|(now, _)| now.text == t));
+        if same {
+            return;
+        }
+        if let Some(job) = self.job.take() {
+            // The worker sees the switch within a few thousand guesses; its answer is dropped
+            // with the channel.
+            job.progress.cancel();
+        }
+        self.outcome = None;
+        self.forged = None;
+    }
+
     /// Applies one command.
     pub fn handle(
         &mut self,
@@ -269,8 +287,20 @@ impl SecurityLab {
             SecurityCommand::SetRules(on) => self.rules = on,
             SecurityCommand::SetThreads(n) => self.threads = n.clamp(1, 64),
             SecurityCommand::ChooseWordlist => {
-                if let Some(path) = platform.pick_files("Choose a wordlist", false).into_iter().next() {
-                    self.wordlist = Some(path);
+                match platform.pick_files("Choose a wordlist", false).into_iter().next() {
+                    Some(path) => self.wordlist = Some(path),
+                    // Never silent: without a dialog, say how to crack with a list anyway.
+                    None => {
+                        return Some(
+                            match crate::ui::platform::nothing_picked(
+                                platform,
+                                "crack with the bundled list here, or run tokenbench crack --wordlist FILE",
+                            ) {
+                                Ok(cancelled) => SecurityEffect::Message(cancelled, false),
+                                Err(unavailable) => SecurityEffect::Message(unavailable, true),
+                            },
+                        );
+                    }
                 }
             }
             SecurityCommand::SetWordlist(p) => self.wordlist = p,
@@ -448,6 +478,12 @@ impl SecurityLab {
             Some(t) => match t.claims().and_then(|c| token::numeric_date(c, "exp").ok().flatten()) {
                 Some(exp) => ((exp - now).max(0.0), "the current token's exp".to_owned()),
                 None if t.claims().is_some() => (f64::INFINITY, "the current token has no exp".to_owned()),
+                None if t.kind == token::Kind::Jwe => (
+                    3600.0,
+                    "the current token is encrypted (JWE): its claims cannot be read without the key, so a 1 h \
+                     token is assumed"
+                        .to_owned(),
+                ),
                 None => (3600.0, "no claims in the current token: a 1 h token assumed".to_owned()),
             },
             None => (3600.0, "no token loaded: a 1 h token assumed".to_owned()),
