@@ -494,6 +494,19 @@ mod tests {
     }
 
     #[test]
+    fn an_hmac_token_asks_for_a_shared_secret_never_a_public_key() {
+        let v = verify(&parse(JWT_IO).unwrap(), &[], &Policy::default(), 1_700_000_000.0);
+        assert_eq!(
+            v.signature_reason,
+            "no key loaded: add the HMAC secret shared with the issuer to verify this HS256 token"
+        );
+        assert!(!v.summary().contains("public"), "{}", v.summary());
+        let rs = parse(include_str!("../../../assets/samples/01-oidc-id-token-rs256.jwt").trim()).unwrap();
+        let v = verify(&rs, &[], &Policy::default(), 1_700_000_000.0);
+        assert!(v.signature_reason.contains("add the issuer's public key to verify this RS256 token"), "{v:?}");
+    }
+
+    #[test]
     fn valid_hs256_with_not_checked_iss_aud() {
         let v = verify(&parse(JWT_IO).unwrap(), &[secret()], &Policy::default(), 1_700_000_000.0);
         assert!(v.valid, "{}", v.summary());

@@ -300,7 +300,11 @@ fn conclude(result: &mut SigResult, t: Tally<'_>) {
         result.verdict = SignatureVerdict::NoMatchingKey;
         result.reason = format!(
             "{} no key verifies it, and {} not tried (at most {MAX_KEY_ATTEMPTS} verifications per token)",
-            if tried > 0 { format!("of the {} tried,", count(tried, "key", "keys")) } else { "no key was tried:".to_owned() },
+            if tried > 0 {
+                format!("of the {} tried,", count(tried, "key", "keys"))
+            } else {
+                "no key was tried:".to_owned()
+            },
             count(over_budget, "compatible key was", "compatible keys were")
         );
     } else if tried > 0
@@ -342,7 +346,12 @@ fn conclude(result: &mut SigResult, t: Tally<'_>) {
     } else {
         result.verdict = SignatureVerdict::NoMatchingKey;
         result.reason = if keys.is_empty() {
-            format!("no key loaded: add the issuer's key to verify this {alg} token")
+            // An HMAC is checked with the secret both sides share, never with a public key.
+            if alg.starts_with("HS") {
+                format!("no key loaded: add the HMAC secret shared with the issuer to verify this {alg} token")
+            } else {
+                format!("no key loaded: add the issuer's public key to verify this {alg} token")
+            }
         } else if result.attempts.iter().any(|a| a.outcome == Outcome::Rejected) {
             format!("every {alg}-capable key was rejected by its own metadata (see the keys)")
         } else {
