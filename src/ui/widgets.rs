@@ -247,11 +247,10 @@ mod tests {
 
     #[test]
     fn backtick_spans_lose_their_backticks() {
-        assert_eq!(prose_spans("run `tokenbench crack --wordlist FILE` to search"), [
-            "run ",
-            "tokenbench crack --wordlist FILE",
-            " to search"
-        ]);
+        assert_eq!(
+            prose_spans("run `tokenbench crack --wordlist FILE` to search"),
+            ["run ", "tokenbench crack --wordlist FILE", " to search"]
+        );
         assert_eq!(prose_spans("no code"), ["no code"]);
         assert_eq!(prose_spans("`a` and `b`"), ["", "a", " and ", "b", ""]);
         assert_eq!(prose_spans("a lone ` stays"), ["a lone ` stays"]);

@@ -457,9 +457,10 @@ fn alg_confusion_shares_the_verifiers_rule() {
     let honest = signed(json!({"typ": "JWT"}), clean_claims());
     assert!(!ids(&with(&honest, &[strong(), named])).contains(&"alg-confusion"));
     // An RS256 token is never the HMAC confusion.
-    let rs_key = keys::load_file(&std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/keys/rsa2048-pkcs8.pem"))
-        .unwrap()
-        .remove(0);
+    let rs_key =
+        keys::load_file(&std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/keys/rsa2048-pkcs8.pem"))
+            .unwrap()
+            .remove(0);
     let rs = token::parse(&sign(&obj(json!({})), &obj(clean_claims()), "RS256", &rs_key).unwrap()).unwrap();
     assert!(!ids(&with(&rs, &[rsa])).contains(&"alg-confusion"));
 }

@@ -258,7 +258,8 @@ impl SecurityLab {
     /// attacked, so it goes, and a running crack of the old token is cancelled and dropped. The
     /// forgery shown was built from the old token too.
     pub fn token_changed(&mut self, input: &str) {
-        let attacked = self.job.as_ref().map(|j| j.token.as_str()).or_else(|| self.outcome.as_ref().map(|o| o.token.as_str()));
+        let attacked =
+            self.job.as_ref().map(|j| j.token.as_str()).or_else(|| self.outcome.as_ref().map(|o| o.token.as_str()));
         let same = attacked.is_some_and(|t| current_token(input).is_ok_and(|(now, _)| now.text == t));
         if same {
             return;
