@@ -9,7 +9,7 @@ use crate::core::error::Error;
 use crate::core::fetch;
 use crate::core::keys::{self, KeyStore, SecretEncoding};
 use crate::core::sign::{self, ExportFormat, KeySpec};
-use crate::core::text::plural;
+use crate::core::text::{count, plural};
 use crate::core::token::{self, Token};
 use crate::core::verify::{self, Policy, Verification};
 pub use crate::ui::clock::ShownTimes;
@@ -394,7 +394,7 @@ impl AppState {
             | Command::UseSignedToken
             | Command::SaveSigned) => self.handle_sign(sign_command, platform),
             Command::Copy(text) => match platform.write_clipboard(&text) {
-                Ok(()) => self.info(format!("copied {} characters", text.chars().count())),
+                Ok(()) => self.info(format!("copied {}", count(text.chars().count(), "character", "characters"))),
                 Err(e) => self.error(e),
             },
             Command::SaveToken => {

@@ -221,7 +221,7 @@ impl VerifyPanel {
                     p.required_claims = parse_claim_list(t);
                 });
                 ui.horizontal(|ui| {
-                    ui.label("Leeway (s)");
+                    ui.label("Leeway (seconds)");
                     changed |= ui
                         .add(egui::DragValue::new(&mut p.leeway).range(0..=86_400))
                         .on_hover_text("Leeway in seconds")
@@ -229,7 +229,7 @@ impl VerifyPanel {
                 });
                 ui.horizontal(|ui| {
                     let mut limit = p.max_lifetime.is_some();
-                    if ui.checkbox(&mut limit, "Max lifetime (s)").changed() {
+                    if ui.checkbox(&mut limit, "Max lifetime (seconds)").changed() {
                         p.max_lifetime = limit.then_some(3600);
                         changed = true;
                     }

@@ -160,13 +160,13 @@ fn audit_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
         }
         Some(Ok((cookie, findings))) => {
             ui.label(format!(
-                "{:?}: HttpOnly {}, Secure {}, SameSite {:?}, kept for {}; value of {} characters, about {:.0} bits",
+                "{:?}: HttpOnly {}, Secure {}, SameSite {:?}, kept for {}; value of {}, about {:.0} bits",
                 cookie.name,
                 yes_no(cookie.http_only),
                 yes_no(cookie.secure),
                 cookie.same_site,
                 cookie.lifetime(state.clock.now()).map_or_else(|| "the browser session".into(), human_duration),
-                cookie.value.chars().count(),
+                count(cookie.value.chars().count(), "character", "characters"),
                 audit::estimated_entropy_bits(&cookie.value)
             ));
             findings_list(ui, findings);
