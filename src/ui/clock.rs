@@ -134,7 +134,7 @@ fn clock_and_message(ui: &mut Ui, state: &AppState, clock_w: f32, alpha: f32, ou
             color: colour.gamma_multiply(alpha),
             ..Default::default()
         };
-        let job = crate::ui::widgets::prose_job(ui, text, format);
+        let job = crate::ui::widgets::prose_job(ui, text, &format);
         let plain = job.text.clone();
         ui.add(egui::Label::new(job).truncate()).on_hover_text(plain);
     }

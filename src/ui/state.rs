@@ -1214,7 +1214,7 @@ mod tests {
         let text = "0123456789abcdef0123456789abcdef";
         s.handle(Command::AddSecret { text: text.into(), encoding: SecretEncoding::Utf8 }, &mut p);
         assert_eq!(s.keys.len(), 2);
-        let hex: String = text.bytes().map(|b| format!("{b:02x}")).collect();
+        let hex = crate::core::crack::to_hex(text.as_bytes());
         s.handle(Command::AddSecret { text: hex, encoding: SecretEncoding::Hex }, &mut p);
         assert_eq!(s.keys.len(), 2);
         assert_eq!(s.message.as_ref().unwrap().1, "already loaded as #2 secret (text)");

@@ -20,9 +20,9 @@ pub fn copy_button(ui: &mut Ui, label: &str, text: &str, out: &mut Vec<Command>)
 /// backtick (no closing one) is kept as it is. `format` is the text's look; code spans keep its
 /// colour in the monospace font.
 #[must_use]
-pub fn prose_job(ui: &Ui, text: &str, format: egui::TextFormat) -> egui::text::LayoutJob {
+pub fn prose_job(ui: &Ui, text: &str, format: &egui::TextFormat) -> egui::text::LayoutJob {
     let mut job = egui::text::LayoutJob::default();
-    append_prose(ui, &mut job, text, &format);
+    append_prose(ui, &mut job, text, format);
     job
 }
 
@@ -63,7 +63,7 @@ pub fn prose(ui: &mut Ui, text: &str, colour: Option<egui::Color32>) -> egui::Re
         color: colour.unwrap_or_else(|| ui.visuals().text_color()),
         ..Default::default()
     };
-    let job = prose_job(ui, text, format);
+    let job = prose_job(ui, text, &format);
     ui.add(egui::Label::new(job).wrap())
 }
 
@@ -247,6 +247,8 @@ mod tests {
 
     #[test]
     fn backtick_spans_lose_their_backticks() {
+        use egui_kittest::kittest::Queryable;
+
         assert_eq!(
             prose_spans("run `tokenbench crack --wordlist FILE` to search"),
             ["run ", "tokenbench crack --wordlist FILE", " to search"]
@@ -255,14 +257,13 @@ mod tests {
         assert_eq!(prose_spans("`a` and `b`"), ["", "a", " and ", "b", ""]);
         assert_eq!(prose_spans("a lone ` stays"), ["a lone ` stays"]);
         let mut h = egui_kittest::Harness::new_ui(|ui| {
-            let job = prose_job(ui, "written with `echo`, the signer", egui::TextFormat::default());
+            let job = prose_job(ui, "written with `echo`, the signer", &egui::TextFormat::default());
             assert_eq!(job.text, "written with echo, the signer");
             assert_eq!(job.sections.len(), 3);
             assert_eq!(job.sections[1].format.font_id.family, egui::FontFamily::Monospace);
             prose(ui, "run `tokenbench crack` now", None);
         });
         h.run();
-        use egui_kittest::kittest::Queryable;
         assert!(h.query_by_label("run tokenbench crack now").is_some());
     }
 }

@@ -674,20 +674,6 @@ pub fn luhn(digits: &[u32]) -> bool {
     sum.is_multiple_of(10)
 }
 
-/// "3.5 years", "3 days 4 h", "45 min", "12 s".
-#[must_use]
-pub fn human_duration(seconds: f64) -> String {
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let s = seconds.abs().round() as u64;
-    match s {
-        0..=119 => format!("{s} s"),
-        120..=7199 => format!("{} min", s / 60),
-        7200..=172_799 => format!("{} h", s / 3600),
-        172_800..=63_071_999 => {
-            let days = s / 86_400;
-            let hours = (s % 86_400) / 3600;
-            if hours == 0 { format!("{days} days") } else { format!("{days} days {hours} h") }
-        }
-        _ => format!("{:.1} years", s as f64 / (365.25 * 86_400.0)),
-    }
-}
+/// "45 s", "14 min", "2 days", "3.5 years": the workbench's one duration formatter
+/// ([`crate::core::text::human_seconds`]), for seconds.
+pub use crate::core::text::human_seconds as human_duration;

@@ -336,12 +336,10 @@ fn conclude(result: &mut SigResult, t: Tally<'_>) {
         }
         result.reason = if t.empty {
             format!("the signature is empty; {} cannot verify it", count(tried, "compatible key", "compatible keys"))
+        } else if tried == 1 {
+            format!("the {alg} signature does not verify with the 1 compatible key")
         } else {
-            if tried == 1 {
-                format!("the {alg} signature does not verify with the 1 compatible key")
-            } else {
-                format!("the {alg} signature does not verify with any of the {tried} compatible keys")
-            }
+            format!("the {alg} signature does not verify with any of the {tried} compatible keys")
         };
     } else {
         result.verdict = SignatureVerdict::NoMatchingKey;

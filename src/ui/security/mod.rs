@@ -842,7 +842,7 @@ mod tests {
 
     #[test]
     fn the_audit_names_the_confusion_forgery_without_markdown() {
-        use egui_kittest::kittest::{By, NodeT};
+        use egui_kittest::kittest::By;
         let mut h = app(FakePlatform::default());
         h.state_mut().apply(vec![Command::TryExample(5)]);
         open_security(&mut h);
