@@ -42,8 +42,14 @@ fn views() -> Vec<(&'static str, egui::Vec2, Vec<Command>)> {
     ]
 }
 
+/// Every text the window shows or names a widget by (a label's text is its accessible value).
 fn labels(h: &Harness<'static, TokenbenchApp>) -> Vec<String> {
-    h.query_all(By::new().include_labels()).filter_map(|n| n.accesskit_node().label()).collect()
+    h.query_all(By::new().include_labels())
+        .filter_map(|n| {
+            let node = n.accesskit_node();
+            if node.role() == egui::accesskit::Role::Label { node.value() } else { node.label() }
+        })
+        .collect()
 }
 
 #[test]
@@ -68,6 +74,29 @@ fn an_hmac_token_is_never_said_to_need_a_public_key() {
             h.query_all_by_label_contains("HMAC secret shared with the issuer").next().is_some()
                 || name.contains("keys")
         );
+    }
+}
+
+#[test]
+fn an_encrypted_token_is_called_one_everywhere() {
+    let jwe = || Command::LoadSample(6);
+    let mut forge = security(Section::Forge, jwe());
+    forge.push(Command::Security(SecurityCommand::OpenAttack(tokenbench::core::forge::Attack::None)));
+    for (name, commands) in [
+        ("decode", vec![jwe()]),
+        ("sign", vec![jwe(), Command::SelectTab(Tab::Sign)]),
+        ("audit", security(Section::Audit, jwe())),
+        ("crack", security(Section::Crack, jwe())),
+        ("forge", forge),
+        ("sessions", security(Section::Sessions, jwe())),
+    ] {
+        let h = app(egui::vec2(1280.0, 800.0), commands);
+        let all = labels(&h);
+        for label in &all {
+            let lower = label.to_lowercase();
+            assert!(!lower.contains("no token") && !lower.contains("no claims"), "{name}: {label:?}");
+        }
+        assert!(all.iter().any(|l| l.to_lowercase().contains("encrypted (jwe")), "{name}: {all:?}");
     }
 }
 

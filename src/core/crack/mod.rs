@@ -122,9 +122,15 @@ pub enum CrackError {
     /// Only HMAC tokens have a secret to guess.
     #[error("only HS256, HS384 and HS512 tokens can be cracked; this token's alg is {0:?}")]
     NotHmac(String),
-    /// A JWE or a token without a signature.
+    /// A token without a signature.
     #[error("the token has no JWS signature to test candidates against")]
     NoSignature,
+    /// An encrypted token (JWE): no MAC to test, and claims that need the key.
+    #[error(
+        "the token is encrypted (JWE): it carries no HMAC signature to test guesses against, and its claims cannot \
+         be read without the key"
+    )]
+    Encrypted,
     /// The signature has the wrong length for the algorithm.
     #[error("an {alg} signature is {expected} bytes; this one is {found}, so no secret can produce it")]
     SignatureLength {
@@ -178,6 +184,9 @@ impl Target {
     /// # Errors
     /// When the token is not an HMAC JWS or its MAC has the wrong length.
     pub fn from_token(token: &Token) -> Result<Self, CrackError> {
+        if token.kind == crate::core::token::Kind::Jwe {
+            return Err(CrackError::Encrypted);
+        }
         let sig = token.signatures.first().ok_or(CrackError::NoSignature)?;
         let alg_name = sig.alg().unwrap_or("(none)");
         let alg = HmacAlg::from_name(alg_name).ok_or_else(|| CrackError::NotHmac(alg_name.to_owned()))?;
@@ -801,6 +810,10 @@ mod tests {
         assert_eq!(Target::from_token(&t).unwrap_err(), CrackError::NotHmac("RS256".into()));
         let t = parse("eyJhbGciOiJIUzI1NiJ9.e30.AAAA").unwrap();
         assert!(matches!(Target::from_token(&t), Err(CrackError::SignatureLength { .. })));
+        let jwe = parse(include_str!("../../../assets/samples/07-jwe-rfc7516.jwt").trim()).unwrap();
+        let e = Target::from_token(&jwe).unwrap_err();
+        assert_eq!(e, CrackError::Encrypted);
+        assert!(e.to_string().contains("encrypted (JWE)") && e.to_string().contains("without the key"), "{e}");
         let target = Target::from_token(&token("HS256", b"k", &json!({}))).unwrap();
         assert_eq!(crack(&target, &b""[..], Rules::NONE, 0, &Progress::default()).unwrap_err(), CrackError::NoThreads);
         let missing =
