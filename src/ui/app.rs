@@ -83,6 +83,12 @@ impl SideLayout {
     }
 }
 
+/// The width egui remembers for a side panel (from the last frame, or restored from the last run).
+fn restored_width(ui: &egui::Ui, layout: &SideLayout) -> Option<f32> {
+    let id = ui.scope_id().with_salt(egui::IdSalt::new(layout.id));
+    egui::PanelState::load(ui.ctx(), id).map(|p| p.outer_rect.width())
+}
+
 /// The width a side panel is fitted to: the user's share of the window (once dragged) or the
 /// default share, within the panel's range. egui remembers a panel's last width, clamped to the
 /// range of the smallest window it was shown in, so a panel squeezed at 800 px would stay narrow
@@ -322,6 +328,13 @@ impl eframe::App for TokenbenchApp {
         egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui, &mut out));
         egui::Panel::bottom("status").show(ui, |ui| clock::ui(ui, &self.state, message_alpha, &mut out));
         if self.state.tab.side_panels() {
+            if self.panels_fitted_to == 0.0 {
+                // Widths restored from the last run (egui keeps them with its memory) are the
+                // user's: kept as shares of this window.
+                for (share, layout) in self.panel_shares.iter_mut().zip([&KEYS_PANEL, &VERIFY_PANEL]) {
+                    *share = share.or_else(|| restored_width(ui, layout).map(|w| w / width));
+                }
+            }
             let refit = (self.panels_fitted_to - width).abs() > 0.5;
             self.panels_fitted_to = width;
             let keys_width = side_panel_width(ui, &KEYS_PANEL, self.panel_shares[0], width, refit);
@@ -472,6 +485,11 @@ mod tests {
         h.run();
         assert!((panel_edges(&h).0 - dragged).abs() < 2.0, "the user's width came back");
         assert!((h.state().panel_shares[0].unwrap() - share).abs() < 0.01);
+        // A restart: a new app, with the widths egui restored from the last run.
+        h.state_mut().panel_shares = [None; 2];
+        h.state_mut().panels_fitted_to = 0.0;
+        h.run();
+        assert!((panel_edges(&h).0 - dragged).abs() < 2.0, "the restored width is kept");
     }
 
     fn ron_like(s: &Settings) -> String {
