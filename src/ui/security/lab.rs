@@ -14,6 +14,7 @@ use crate::core::forge::{self, Attack, Forged};
 use crate::core::keys::{self, Key, KeyMaterial, SecretEncoding};
 use crate::core::session_risk::{self, CookieFlags, Scenario, SessionLifetimes};
 use crate::core::sign::{self, ExportFormat};
+use crate::core::text::count;
 use crate::core::token::{self, Token};
 use crate::core::verify::{self, Policy, Verification};
 use crate::ui::platform::Platform;
@@ -428,9 +429,9 @@ impl SecurityLab {
         let job = self.job.take()?;
         let message = match &result {
             Ok(r) => match r.secret_text() {
-                Some(s) => format!("found the secret {s:?} after {} candidates", r.candidates),
-                None if r.cancelled => format!("crack cancelled after {} candidates", r.candidates),
-                None => format!("the secret is not in the list ({} candidates)", r.candidates),
+                Some(s) => format!("found the secret {s:?} after {}", count(r.candidates, "guess", "guesses")),
+                None if r.cancelled => format!("crack cancelled after {}", count(r.candidates, "guess", "guesses")),
+                None => format!("the secret is not in the list ({})", count(r.candidates, "guess", "guesses")),
             },
             Err(e) => e.clone(),
         };
