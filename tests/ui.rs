@@ -310,7 +310,8 @@ fn a_valid_token_turns_invalid_at_exp_with_no_input() {
 
 #[test]
 fn the_verdict_area_orders_folds_and_counts_warnings_once() {
-    // An expired token signed with a 48-bit secret, among 13 keys.
+    // An expired token signed with a 48-bit secret, among 13 keys (none of them loaded twice:
+    // a key already in the list is not added again).
     let secret = b"secret";
     let token = hs256(r#"{"kid":"nowhere"}"#, r#"{"sub":"x","exp":1000}"#, secret);
     let mut h = sized(FakePlatform::default(), 1280.0, 800.0);
@@ -318,9 +319,9 @@ fn the_verdict_area_orders_folds_and_counts_warnings_once() {
     for f in [
         "ec-p384-spki.pem",
         "ec-p521-spki.pem",
-        "ed25519-spki.pem",
+        "ec-p521-pkcs8.pem",
         "rsa2048-cert.pem",
-        "ec-p256-spki.pem",
+        "ec-p384-sec1.pem",
         "ec-p256-sec1.pem",
         "ed25519-pkcs8.pem",
         "rsa2048-pkcs8.pem",

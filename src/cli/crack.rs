@@ -9,7 +9,7 @@ use serde_json::json;
 use super::{out, out_json, read_token_arg, say};
 use crate::core::crack::{self, CrackError, Progress, Rules, Target};
 use crate::core::error::Error;
-use crate::core::text::visible;
+use crate::core::text::{count, visible};
 use crate::core::token;
 
 /// Arguments of `tokenbench crack`.
@@ -89,11 +89,11 @@ pub(super) fn crack_cmd(args: &CrackArgs) -> Result<u8, Error> {
         out_json(&value);
     } else {
         let stats = format!(
-            "{} candidates in {:.2} s ({:.0}/s, {threads} thread{})",
-            report.candidates,
+            "{} in {:.2} s ({}, {})",
+            count(report.candidates, "candidate", "candidates"),
             report.elapsed.as_secs_f64(),
-            report.rate(),
-            if threads == 1 { "" } else { "s" }
+            crack::rate_text(report.candidates, report.elapsed),
+            count(threads, "thread", "threads")
         );
         match (&secret, exact) {
             (Some(s), Some(bytes)) => {
@@ -111,7 +111,11 @@ pub(super) fn crack_cmd(args: &CrackArgs) -> Result<u8, Error> {
             _ => say(&format!("not found: {stats}")),
         }
         if report.skipped_lines > 0 {
-            say(&format!("skipped {} line(s) longer than {} bytes", report.skipped_lines, crack::MAX_CANDIDATE_BYTES));
+            say(&format!(
+                "skipped {} longer than {} bytes",
+                count(report.skipped_lines, "line", "lines"),
+                crack::MAX_CANDIDATE_BYTES
+            ));
         }
     }
     Ok(u8::from(secret.is_none()))

@@ -235,12 +235,12 @@ fn text(cfg: &Config, t: &Totals, elapsed_ms: f64) -> String {
     };
     let _ = writeln!(
         s,
-        "{} mode, {store}{}, {} server(s), {} user(s), {} service(s) per request",
+        "{} mode, {store}{}, {}, {}, {} per request",
         cfg.mode.name(),
         if cfg.sticky { ", sticky" } else { "" },
-        cfg.servers,
-        cfg.users,
-        cfg.services
+        crate::core::text::count(cfg.servers, "server", "servers"),
+        crate::core::text::count(cfg.users, "user", "users"),
+        crate::core::text::count(cfg.services, "service", "services")
     );
     let rows: [(&str, String); 10] = [
         ("requests", t.requests.to_string()),

@@ -431,7 +431,7 @@ const SESSION_CONFIG: [&str; 5] = [
 
 const JWT_CONFIG: [&str; 5] = [
     "Asymmetric keys (ES256, EdDSA or RS256) so services can verify without being able to mint; publish the public keys as a JWKS with kids.",
-    "An algorithm allow-list in every verifier: never accept `none`, never let the token's header pick the key type.",
+    "An algorithm allow-list in every verifier: never accept alg none, never let the token's header pick the key type.",
     "Check iss, aud, exp (and nbf) on every request, with a small leeway.",
     "Access tokens of 5 to 15 minutes; no secrets or personal data in claims (they are encoded, not encrypted).",
     "Send tokens in the Authorization header, never in URLs; store them out of reach of scripts where a browser is involved.",

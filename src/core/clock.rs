@@ -352,22 +352,9 @@ pub fn format_relative(t: UnixSeconds, now: UnixSeconds) -> String {
     if delta > 0.0 { format!("in {span}") } else { format!("{span} ago") }
 }
 
-/// "14 min", "3 h 5 min", "2 days".
-#[must_use]
-pub fn human_duration(d: Duration) -> String {
-    let s = d.as_secs();
-    match s {
-        0..=59 => format!("{s} s"),
-        60..=3599 => format!("{} min", s / 60),
-        3600..=86_399 => {
-            let m = (s % 3600) / 60;
-            if m == 0 { format!("{} h", s / 3600) } else { format!("{} h {m} min", s / 3600) }
-        }
-        86_400..=172_799 => "1 day".into(),
-        172_800..=31_535_999 => format!("{} days", s / 86_400),
-        _ => format!("{:.1} years", s as f64 / 31_557_600.0),
-    }
-}
+/// "14 min", "3 h 5 min", "2 days": the workbench's one duration formatter, kept here under its
+/// old name for the clock's callers (see [`crate::core::text::human_duration`]).
+pub use crate::core::text::human_duration;
 
 #[cfg(test)]
 mod tests {

@@ -177,7 +177,7 @@ impl Attack {
     pub fn defence(self) -> &'static str {
         match self {
             Self::None | Self::NoneCase => {
-                "Pin the expected algorithm(s) in the verifier's configuration; never read it from the token; reject none in any case."
+                "Pin the expected algorithms in the verifier's configuration; never read it from the token; reject none in any case."
             }
             Self::Confusion => {
                 "Bind each key to one algorithm (the JWK's alg, or configuration) and refuse any other; keep HMAC secrets and public keys in separate types."

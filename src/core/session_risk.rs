@@ -394,7 +394,7 @@ mod tests {
         let l = SessionLifetimes { idle_timeout: 900.0, absolute_timeout: 3600.0, jwt_remaining: 86_400.0 };
         let jwt = jwt_theft(&l);
         assert_eq!(jwt.useful_for, Some(86_400.0));
-        assert!(jwt.verdict.contains("24 h"), "{}", jwt.verdict);
+        assert!(jwt.verdict.contains("1 day"), "{}", jwt.verdict);
         let forever = jwt_theft(&SessionLifetimes { jwt_remaining: f64::INFINITY, ..l });
         assert!(forever.verdict.contains("FOREVER"));
         let cookie = cookie_theft(CookieFlags { http_only: false, ..CookieFlags::default() }, &l);

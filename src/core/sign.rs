@@ -285,6 +285,17 @@ pub fn export(key: &Key, format: ExportFormat, private: bool) -> Result<String> 
     }
 }
 
+/// The byte forms in which a public key is published, each as an algorithm-confusion attacker
+/// would feed it to HMAC as the secret: the SPKI PEM as files hold it (ending in a newline), the
+/// same without the newline, and its DER. Empty for an HMAC secret (it has no public form).
+#[must_use]
+pub fn public_key_forms(key: &Key) -> Vec<(&'static str, Vec<u8>)> {
+    let Ok(der) = spki_der(key) else { return Vec::new() };
+    let Ok(pem) = der::pem::encode_string("PUBLIC KEY", der::pem::LineEnding::LF, &der) else { return Vec::new() };
+    let trimmed = pem.trim_end().as_bytes().to_vec();
+    vec![("PEM", pem.into_bytes()), ("PEM without its final newline", trimmed), ("DER", der)]
+}
+
 fn spki_der(key: &Key) -> Result<Vec<u8>> {
     use der::Encode;
     let enc = |e: der::Error| Error::Sign(format!("cannot encode the public key: {e}"));

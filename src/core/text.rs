@@ -2,7 +2,8 @@
 //! string may carry control characters (ESC and OSC sequences that drive a terminal, C1
 //! controls such as U+009B) or bidirectional overrides that make `exe.txt` read as `txt.exe`.
 //! [`visible`] turns each into a visible escape; [`json_ascii_controls`] does the same inside
-//! JSON without changing what the JSON means.
+//! JSON without changing what the JSON means. [`count`] writes "1 key" and "3 keys", never
+//! "key(s)", in the window and on the command line alike.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -110,9 +111,85 @@ pub fn json_ascii_controls(json: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// "45 s", "14 min", "3 h 5 min", "1 day", "2 days", "9.1 years": a duration as people say it,
+/// to the whole second (rounded down). The one duration formatter of the window and the command
+/// line: the clock's relative times, verdicts, audit findings and the labs' captions.
+#[must_use]
+pub fn human_duration(d: std::time::Duration) -> String {
+    let s = d.as_secs();
+    match s {
+        0..=59 => format!("{s} s"),
+        60..=3599 => format!("{} min", s / 60),
+        3600..=86_399 => {
+            let m = (s % 3600) / 60;
+            if m == 0 { format!("{} h", s / 3600) } else { format!("{} h {m} min", s / 3600) }
+        }
+        86_400..=172_799 => "1 day".into(),
+        172_800..=31_535_999 => format!("{} days", s / 86_400),
+        #[allow(clippy::cast_precision_loss)]
+        _ => format!("{:.1} years", s as f64 / 31_557_600.0),
+    }
+}
+
+/// [`human_duration`] of a number of seconds, rounded to the nearest second; a negative span is
+/// read as its length, an endless one (infinite, or NaN) is "forever".
+#[must_use]
+pub fn human_seconds(seconds: f64) -> String {
+    if !seconds.is_finite() {
+        return "forever".into();
+    }
+    // Beyond 1e15 s (30 million years) every figure reads the same.
+    human_duration(std::time::Duration::from_secs_f64(seconds.abs().round().min(1e15)))
+}
+
+/// The plural ending for `n` things: "" for one, "s" otherwise ("0 keys", "1 key", "2 keys").
+#[must_use]
+pub fn plural<N: Copy + PartialEq + From<u8>>(n: N) -> &'static str {
+    if n == N::from(1) { "" } else { "s" }
+}
+
+/// `n` with its noun in the right number: `count(1, "key", "keys")` is "1 key",
+/// `count(3, "finding", "findings")` is "3 findings".
+#[must_use]
+pub fn count<N: Copy + PartialEq + From<u8> + std::fmt::Display>(n: N, singular: &str, plural: &str) -> String {
+    if n == N::from(1) { format!("{n} {singular}") } else { format!("{n} {plural}") }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_duration_formatter_for_seconds_and_durations() {
+        use std::time::Duration;
+        for (secs, text) in [
+            (0.0, "0 s"),
+            (59.4, "59 s"),
+            (600.0, "10 min"),
+            (3600.0, "1 h"),
+            (3660.0, "1 h 1 min"),
+            (90_000.0, "1 day"),
+            (200_000.0, "2 days"),
+            (9.1 * 365.25 * 86_400.0, "9.1 years"),
+        ] {
+            assert_eq!(human_seconds(secs), text, "{secs}");
+            assert_eq!(human_seconds(-secs), text, "-{secs}");
+        }
+        assert_eq!(human_duration(Duration::from_mins(185)), "3 h 5 min");
+        assert_eq!(human_seconds(f64::INFINITY), "forever");
+        assert_eq!(human_seconds(f64::NAN), "forever");
+        assert!(human_seconds(1e300).ends_with("years"));
+    }
+
+    #[test]
+    fn counts_are_singular_or_plural() {
+        assert_eq!(count(1usize, "key", "keys"), "1 key");
+        assert_eq!(count(0usize, "key", "keys"), "0 keys");
+        assert_eq!(count(3u64, "finding", "findings"), "3 findings");
+        assert_eq!(count(2u64, "block", "blocks"), "2 blocks");
+        assert_eq!(format!("1 thread{}", plural(1usize)), "1 thread");
+        assert_eq!(format!("4 thread{}", plural(4u64)), "4 threads");
+    }
 
     #[test]
     fn plain_text_is_borrowed() {

@@ -63,6 +63,61 @@ pub struct TokenbenchApp {
     applied_theme: Option<ThemePreference>,
     /// The status message being shown and when it appeared (egui time).
     message_since: Option<(u64, f64)>,
+    /// The keys and verdict panels' widths as shares of the window's, once the user has dragged
+    /// them (see [`side_panel_width`]).
+    panel_shares: [Option<f32>; 2],
+    /// The window width the side panels were last fitted to.
+    panels_fitted_to: f32,
+}
+
+/// A side panel's layout: its id, its share of the window's width until the user drags it, and
+/// its narrowest and widest widths.
+struct SideLayout {
+    id: &'static str,
+    default_share: f32,
+    /// The default width stops growing here on very wide windows (the user may drag it wider).
+    default_max: f32,
+    min: f32,
+    max_share: f32,
+}
+
+const KEYS_PANEL: SideLayout =
+    SideLayout { id: "keys", default_share: 0.22, default_max: 320.0, min: 170.0, max_share: 0.25 };
+const VERIFY_PANEL: SideLayout =
+    SideLayout { id: "verify", default_share: 0.26, default_max: 380.0, min: 190.0, max_share: 0.3 };
+
+impl SideLayout {
+    /// The width range at this window width: the centre keeps at least 45%.
+    fn range(&self, window: f32) -> egui::Rangef {
+        egui::Rangef::new(self.min - 10.0, (window * self.max_share).max(self.min))
+    }
+}
+
+/// The width egui remembers for a side panel (from the last frame, or restored from the last run).
+fn restored_width(ui: &egui::Ui, layout: &SideLayout) -> Option<f32> {
+    let id = ui.scope_id().with_salt(egui::IdSalt::new(layout.id));
+    egui::PanelState::load(ui.ctx(), id).map(|p| p.outer_rect.width())
+}
+
+/// The width a side panel is fitted to: the user's share of the window (once dragged) or the
+/// default share, within the panel's range. egui remembers a panel's last width, clamped to the
+/// range of the smallest window it was shown in, so a panel squeezed at 800 px would stay narrow
+/// at 1280; when the window's width has changed (`refit`), the remembered width is set to this
+/// one, so panels grow back with the window. Between resizes egui keeps the width (content wider
+/// than it may widen the panel within its range).
+fn side_panel_width(ui: &egui::Ui, layout: &SideLayout, share: Option<f32>, window: f32, refit: bool) -> f32 {
+    let range = layout.range(window);
+    let wanted = share.map_or_else(|| (layout.default_share * window).min(layout.default_max), |s| s * window);
+    let width = wanted.clamp(range.min, range.max);
+    let id = ui.scope_id().with_salt(egui::IdSalt::new(layout.id));
+    if refit
+        && let Some(mut panel) = egui::PanelState::load(ui.ctx(), id)
+        && (panel.outer_rect.width() - width).abs() > 0.5
+    {
+        panel.outer_rect.set_width(width);
+        ui.ctx().data_mut(|d| d.insert_persisted(id, panel));
+    }
+    width
 }
 
 impl std::fmt::Debug for TokenbenchApp {
@@ -94,6 +149,8 @@ impl TokenbenchApp {
             verify: VerifyPanel::default(),
             applied_theme: None,
             message_since: None,
+            panel_shares: [None; 2],
+            panels_fitted_to: 0.0,
         }
     }
 
@@ -278,28 +335,50 @@ impl eframe::App for TokenbenchApp {
         Self::input_commands(&ctx, &mut out);
         let (message_alpha, message_wake) = self.message_fade(ctx.input(|i| i.time));
 
-        // Side panels keep their width whatever they show, and give way when the window shrinks:
-        // each is clamped every frame to a share of the current width (a width saved at 1280 px
-        // never squeezes the centre at 800), so the centre keeps at least 45%, 360 px at 800.
+        // Side panels keep their width whatever they show, and follow the window: each is a share
+        // of the current width (the default, or the one the user dragged it to), within a range
+        // that keeps the centre at least 45%, 360 px at 800. Shrinking the window narrows them;
+        // widening it again lets them grow back.
         let width = ui.max_rect().width();
         egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui, &mut out));
         egui::Panel::bottom("status").show(ui, |ui| clock::ui(ui, &self.state, message_alpha, &mut out));
         if self.state.tab.side_panels() {
-            egui::Panel::left("keys")
+            if self.panels_fitted_to == 0.0 {
+                // Widths restored from the last run (egui keeps them with its memory) are the
+                // user's: kept as shares of this window.
+                for (share, layout) in self.panel_shares.iter_mut().zip([&KEYS_PANEL, &VERIFY_PANEL]) {
+                    *share = share.or_else(|| restored_width(ui, layout).map(|w| w / width));
+                }
+            }
+            let refit = (self.panels_fitted_to - width).abs() > 0.5;
+            self.panels_fitted_to = width;
+            let keys_width = side_panel_width(ui, &KEYS_PANEL, self.panel_shares[0], width, refit);
+            let shown = egui::Panel::left(KEYS_PANEL.id)
                 .resizable(true)
-                .default_size((width * 0.22).clamp(170.0, 320.0))
-                .size_range(160.0..=(width * 0.25).max(170.0))
+                .default_size(keys_width)
+                .size_range(KEYS_PANEL.range(width))
                 .show(ui, |ui| {
                     egui::ScrollArea::vertical()
                         .id_salt("keys-scroll")
                         .auto_shrink([false, false])
                         .show(ui, |ui| self.keys.ui(ui, &self.state, &mut out));
                 });
-            egui::Panel::right("verify")
+            // Another width than the one asked for, while the pointer drags, is the user's: kept
+            // as a share. (Without a drag, content wider than asked widens a panel up to its
+            // range; that is not a choice to keep.)
+            let dragging = ctx.dragged_id().is_some() || ctx.input(|i| i.pointer.any_released());
+            if dragging && (shown.response.rect.width() - keys_width).abs() > 0.5 {
+                self.panel_shares[0] = Some(shown.response.rect.width() / width);
+            }
+            let verify_width = side_panel_width(ui, &VERIFY_PANEL, self.panel_shares[1], width, refit);
+            let shown = egui::Panel::right(VERIFY_PANEL.id)
                 .resizable(true)
-                .default_size((width * 0.26).clamp(190.0, 380.0))
-                .size_range(180.0..=(width * 0.3).max(190.0))
+                .default_size(verify_width)
+                .size_range(VERIFY_PANEL.range(width))
                 .show(ui, |ui| self.verify.ui(ui, &self.state, &mut out));
+            if dragging && (shown.response.rect.width() - verify_width).abs() > 0.5 {
+                self.panel_shares[1] = Some(shown.response.rect.width() / width);
+            }
         }
         egui::CentralPanel::default().show(ui, |ui| match self.state.tab {
             Tab::Decode => self.decode.ui(ui, &self.state, &mut out),
@@ -346,6 +425,86 @@ mod tests {
         assert!(!saved.contains("hunter2"), "{saved}");
         assert!(!saved.contains(SAMPLES[0].1.trim()) && !saved.contains(SAMPLES[1].1.trim()), "no token in settings");
         assert!(saved.contains("\"history_enabled\":true"), "the preference is kept: {saved}");
+    }
+
+    /// The keys panel's right edge and the verdict panel's left edge, read from where their
+    /// headings and the centre's start.
+    fn panel_edges(h: &egui_kittest::Harness<'static, TokenbenchApp>) -> (f32, f32) {
+        use egui_kittest::kittest::Queryable;
+        (h.get_by_label("Token").rect().min.x, h.get_by_label("Verify").rect().min.x)
+    }
+
+    fn harness(size: egui::Vec2) -> egui_kittest::Harness<'static, TokenbenchApp> {
+        let mut h = egui_kittest::Harness::builder().with_size(size).build_eframe(|_cc| {
+            TokenbenchApp::with_platform(Box::new(crate::ui::platform::FakePlatform::default()), Settings::default())
+        });
+        h.state_mut().apply(vec![Command::LoadSample(0)]);
+        h.run();
+        h
+    }
+
+    #[test]
+    fn side_panels_grow_back_when_the_window_grows() {
+        let mut big = harness(egui::vec2(1280.0, 800.0));
+        let wide = panel_edges(&big);
+        big.set_size(egui::vec2(800.0, 480.0));
+        big.run();
+        let narrow = panel_edges(&big);
+        assert!(narrow.0 < wide.0 - 50.0, "the keys panel gave way: {narrow:?} vs {wide:?}");
+        assert!(narrow.1 > 800.0 * 0.69, "the centre keeps its share at 800: {narrow:?}");
+        big.set_size(egui::vec2(1280.0, 800.0));
+        big.run();
+        let again = panel_edges(&big);
+        assert!((again.0 - wide.0).abs() < 2.0 && (again.1 - wide.1).abs() < 2.0, "{again:?} vs {wide:?}");
+        // Opened small, then made large: the same widths as opened large.
+        let mut small = harness(egui::vec2(800.0, 480.0));
+        small.set_size(egui::vec2(1280.0, 800.0));
+        small.run();
+        let grown = panel_edges(&small);
+        assert!((grown.0 - wide.0).abs() < 2.0 && (grown.1 - wide.1).abs() < 2.0, "{grown:?} vs {wide:?}");
+    }
+
+    #[test]
+    fn a_dragged_panel_keeps_its_share_of_the_window() {
+        let mut h = harness(egui::vec2(1280.0, 800.0));
+        let (keys_edge, _) = panel_edges(&h);
+        // Drag the keys panel's edge 60 px to the left.
+        let edge = h.state().panel_shares[0].map_or(0.22 * 1280.0, |s| s * 1280.0);
+        let from = egui::pos2(edge, 400.0);
+        h.hover_at(from);
+        h.run();
+        h.event(egui::Event::PointerButton {
+            pos: from,
+            button: egui::PointerButton::Primary,
+            pressed: true,
+            modifiers: egui::Modifiers::NONE,
+        });
+        h.step();
+        for dx in 1..=6 {
+            h.hover_at(from - egui::vec2(10.0 * dx as f32, 0.0));
+            h.step();
+        }
+        h.event(egui::Event::PointerButton {
+            pos: from - egui::vec2(60.0, 0.0),
+            button: egui::PointerButton::Primary,
+            pressed: false,
+            modifiers: egui::Modifiers::NONE,
+        });
+        h.run();
+        let dragged = panel_edges(&h).0;
+        assert!((dragged - (keys_edge - 60.0)).abs() < 4.0, "{dragged} vs {keys_edge}");
+        let share = h.state().panel_shares[0].unwrap();
+        h.set_size(egui::vec2(1000.0, 700.0));
+        h.run();
+        h.set_size(egui::vec2(1280.0, 800.0));
+        h.run();
+        assert!((panel_edges(&h).0 - dragged).abs() < 2.0, "the user's width came back");
+        assert!((h.state().panel_shares[0].unwrap() - share).abs() < 0.01);
+        // A restart: a new app, with the widths egui restored from the last run.
+        h.state_mut().panel_shares = [None; 2];
+        h.state_mut().panels_fitted_to = 0.0;
+        h.run();
+        assert!((panel_edges(&h).0 - dragged).abs() < 2.0, "the restored width is kept");
     }
 
     fn ron_like(s: &Settings) -> String {

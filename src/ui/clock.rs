@@ -128,8 +128,15 @@ fn clock_and_message(ui: &mut Ui, state: &AppState, clock_w: f32, alpha: f32, ou
         if ui.small_button("Dismiss").on_hover_text("Hide this message now").clicked() {
             out.push(Command::DismissMessage);
         }
+        // Core's messages are written for the terminal too: `code` spans lose their backticks.
+        let format = egui::TextFormat {
+            font_id: egui::TextStyle::Body.resolve(ui.style()),
+            color: colour.gamma_multiply(alpha),
+            ..Default::default()
+        };
+        let job = crate::ui::widgets::prose_job(ui, text, &format);
         // A cut message shows itself whole on hover (egui's own tooltip for an elided label; a
         // second on_hover_text would stack the same text twice).
-        ui.add(egui::Label::new(RichText::new(text).color(colour.gamma_multiply(alpha))).truncate());
+        ui.add(egui::Label::new(job).truncate());
     }
 }

@@ -9,7 +9,7 @@ use crate::core::keys::SecretEncoding;
 use crate::core::sign::{ExportFormat, KeySpec};
 use crate::ui::state::{AppState, Command};
 use crate::ui::theme::palette;
-use crate::ui::widgets::copy_button;
+use crate::ui::widgets::{copy_button, prose};
 
 /// The keys panel's own input buffers (never persisted: they may hold secrets).
 #[derive(Debug, Default)]
@@ -224,7 +224,7 @@ fn key_errors(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
         egui::Frame::group(ui.style()).show(ui, |ui| {
             ui.set_width(ui.available_width());
             ui.label(RichText::new("Could not load a key").color(colour).strong());
-            ui.add(egui::Label::new(RichText::new(e).color(colour)).wrap());
+            prose(ui, e, Some(colour));
             if ui.small_button("Dismiss").clicked() {
                 out.push(Command::DismissKeyError(i));
             }
@@ -299,7 +299,7 @@ impl KeysPanel {
                     ui.menu_button("Export", |ui| export_menu(ui, i, key, out));
                 });
                 for w in &key.warnings {
-                    ui.add(egui::Label::new(RichText::new(format!("Warning: {w}")).color(warn)).wrap());
+                    prose(ui, &format!("Warning: {w}"), Some(warn));
                 }
             });
             if first_new == Some(i) {

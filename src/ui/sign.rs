@@ -278,34 +278,20 @@ fn parse_object(text: &str, what: &str) -> Result<JsonObject, String> {
     }
 }
 
-/// Draws the signing editor.
-pub fn ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
+/// The algorithm and signing-key dropdowns. The algorithm list is tall enough for every
+/// algorithm, so none hides behind the list's own scrolling.
+fn algorithm_and_key(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     let s = &state.sign;
-    ui.heading("Sign");
-    ui.label("Edit the header and claims, pick an algorithm and a key, and sign. \"Edit this token\" on the Decode tab fills these in, claim order kept.");
-    json_editor(ui, "Header", &s.header_text, s.header().err(), out, Command::SetSignHeader);
-    json_editor(ui, "Claims", &s.claims_text, s.claims().err(), out, Command::SetSignClaims);
-    for claim in ["iat", "nbf", "exp"] {
-        ui.horizontal_wrapped(|ui| {
-            ui.label(RichText::new(claim).monospace().strong());
-            for (label, offset) in OFFSETS {
-                if ui
-                    .small_button(format!("{claim} {label}"))
-                    .on_hover_text(format!("Set {claim} to the simulated clock {label}"))
-                    .clicked()
-                {
-                    out.push(Command::SetTimeClaim { claim, offset });
-                }
-            }
-        });
-    }
     ui.horizontal_wrapped(|ui| {
         let shown = if SUPPORTED_ALGORITHMS.contains(&s.alg.as_str()) {
             s.alg.clone()
         } else {
             format!("{} (not a JWS algorithm)", s.alg)
         };
-        egui::ComboBox::new("sign-alg", "Algorithm").selected_text(shown).show_ui(ui, |ui| {
+        #[allow(clippy::cast_precision_loss)]
+        let rows = SUPPORTED_ALGORITHMS.len() as f32 + 1.0;
+        let height = rows * (ui.spacing().interact_size.y + ui.spacing().item_spacing.y);
+        egui::ComboBox::new("sign-alg", "Algorithm").selected_text(shown).height(height).show_ui(ui, |ui| {
             for alg in SUPPORTED_ALGORITHMS {
                 if ui.selectable_label(s.alg == alg, alg).clicked() {
                     out.push(Command::SetSignAlg(alg.to_owned()));
@@ -322,6 +308,32 @@ pub fn ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
             }
         });
     });
+}
+
+/// Draws the signing editor.
+pub fn ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
+    let s = &state.sign;
+    ui.heading("Sign");
+    ui.label("Edit the header and claims, pick an algorithm and a key, and sign. \"Edit this token\" on the Decode tab fills these in, claim order kept.");
+    // The choices first: at the 800x480 minimum they are on screen without scrolling, and their
+    // lists open downwards into the whole height of the window, every algorithm visible.
+    algorithm_and_key(ui, state, out);
+    json_editor(ui, "Header", &s.header_text, s.header().err(), out, Command::SetSignHeader);
+    json_editor(ui, "Claims", &s.claims_text, s.claims().err(), out, Command::SetSignClaims);
+    for claim in ["iat", "nbf", "exp"] {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new(claim).monospace().strong());
+            for (label, offset) in OFFSETS {
+                if ui
+                    .small_button(format!("{claim} {label}"))
+                    .on_hover_text(format!("Set {claim} to the simulated clock {label}"))
+                    .clicked()
+                {
+                    out.push(Command::SetTimeClaim { claim, offset });
+                }
+            }
+        });
+    }
     let mut kid = s.kid_from_key;
     if ui
         .checkbox(&mut kid, "Set kid from the signing key")
@@ -477,6 +489,51 @@ mod tests {
     }
 
     #[test]
+    fn every_algorithm_is_reachable_by_pointer_at_the_minimum_window() {
+        use egui_kittest::kittest::Queryable;
+        let mut h = egui_kittest::Harness::builder().with_size(egui::vec2(800.0, 480.0)).build_eframe(|_cc| {
+            crate::ui::app::TokenbenchApp::with_platform(
+                Box::new(FakePlatform::default()),
+                crate::ui::app::Settings::default(),
+            )
+        });
+        h.state_mut().apply(vec![Command::LoadSample(2), Command::SelectTab(Tab::Sign)]);
+        h.run();
+        // What the window shows of the centre: above the status line.
+        let status = h.get_by_label("Back to now").rect().min.y - h.get_by_label("Back to now").rect().height();
+        let window = egui::Rect::from_min_max(egui::Pos2::ZERO, egui::pos2(800.0, status));
+        for alg in SUPPORTED_ALGORITHMS {
+            // Open the dropdown with the pointer, where it is drawn without scrolling the editor.
+            let combo = h.get_by_label("Algorithm").rect();
+            assert!(window.contains_rect(combo), "the dropdown is on screen: {combo:?}");
+            click_at(&mut h, combo.center());
+            // Every algorithm is in the open list (drawn over everything), in the window, without
+            // scrolling the list.
+            let item = h.get_by_role_and_label(egui::accesskit::Role::Button, alg).rect();
+            let whole = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(800.0, 480.0));
+            assert!(whole.contains_rect(item), "{alg} at {item:?}");
+            click_at(&mut h, item.center());
+            assert_eq!(h.state().state.sign.alg, alg, "a click on {alg} at {item:?} chose it");
+        }
+    }
+
+    /// A real pointer click (press and release) at `pos`, as a person gives it: what is clipped
+    /// or covered does not receive it.
+    fn click_at(h: &mut egui_kittest::Harness<'static, crate::ui::app::TokenbenchApp>, pos: egui::Pos2) {
+        h.hover_at(pos);
+        h.run();
+        for pressed in [true, false] {
+            h.event(egui::Event::PointerButton {
+                pos,
+                button: egui::PointerButton::Primary,
+                pressed,
+                modifiers: egui::Modifiers::NONE,
+            });
+        }
+        h.run();
+    }
+
+    #[test]
     fn a_stale_result_goes_when_its_inputs_change() {
         let mut s = AppState::default();
         let mut p = FakePlatform::default();
@@ -537,6 +594,6 @@ mod tests {
         assert_eq!(v.signature, SignatureVerdict::NoMatchingKey);
         assert_eq!(crate::ui::verify::title(v), "NO MATCHING KEY");
         assert!(v.summary().contains(&format!("no loaded key has kid {kid:?}")), "{}", v.summary());
-        assert!(v.summary().contains("1 other compatible key(s) were tried"), "{}", v.summary());
+        assert!(v.summary().contains("1 other compatible key was tried"), "{}", v.summary());
     }
 }

@@ -9,6 +9,7 @@ use crate::core::error::Error;
 use crate::core::fetch;
 use crate::core::keys::{self, KeyStore, SecretEncoding};
 use crate::core::sign::{self, ExportFormat, KeySpec};
+use crate::core::text::{count, plural};
 use crate::core::token::{self, Token};
 use crate::core::verify::{self, Policy, Verification};
 pub use crate::ui::clock::ShownTimes;
@@ -393,7 +394,7 @@ impl AppState {
             | Command::UseSignedToken
             | Command::SaveSigned) => self.handle_sign(sign_command, platform),
             Command::Copy(text) => match platform.write_clipboard(&text) {
-                Ok(()) => self.info(format!("copied {} characters", text.chars().count())),
+                Ok(()) => self.info(format!("copied {}", count(text.chars().count(), "character", "characters"))),
                 Err(e) => self.error(e),
             },
             Command::SaveToken => {
@@ -738,6 +739,7 @@ impl AppState {
         self.shown_times = self.parsed().map(ShownTimes::of).unwrap_or_default();
         self.input = text;
         self.token_serial += 1;
+        self.security.token_changed(&self.input);
         self.reverify();
     }
 
@@ -748,21 +750,41 @@ impl AppState {
         self.shown_times = ShownTimes::default();
         self.current_in_history = false;
         self.token_serial += 1;
+        self.security.token_changed(&self.input);
         self.reverify();
     }
 
     fn add_keys(&mut self, loaded: crate::core::error::Result<Vec<keys::Key>>) {
         match loaded {
             Ok(new) => {
-                let n = new.len();
                 let first_new = self.keys.len();
-                self.keys.extend(new);
+                // A key already in the list (same thumbprint, so the same secret bytes for a
+                // secret) is not added twice: the list says where it is instead.
+                let mut already = Vec::new();
+                for key in new {
+                    match self.keys.duplicate_of(&key) {
+                        Some(i) => already.push(format!("#{} {}", i + 1, self.keys.keys()[i].label())),
+                        None => self.keys.push(key),
+                    }
+                }
+                let n = self.keys.len() - first_new;
                 if self.sign.key.is_none()
                     && let Some(i) = (first_new..self.keys.len()).find(|&i| self.keys.keys()[i].is_secret())
                 {
                     self.sign.choose_key(Some(i), &self.keys);
                 }
-                self.info(format!("added {n} key{}", plural(n)));
+                let repeated = match already.as_slice() {
+                    [] => String::new(),
+                    [one] if n == 0 => format!("already loaded as {one}"),
+                    [one] => format!("; 1 was already loaded as {one}"),
+                    many if n == 0 => format!("already loaded as {}", many.join(", ")),
+                    many => format!("; {} were already loaded as {}", many.len(), many.join(", ")),
+                };
+                if n == 0 {
+                    self.info(repeated);
+                } else {
+                    self.info(format!("added {n} key{}{repeated}", plural(n)));
+                }
                 self.reverify();
             }
             Err(e) => {
@@ -809,10 +831,6 @@ impl AppState {
             entry.verdict = crate::ui::verify::title(v);
         }
     }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 /// Takes the results that have arrived out of a list of background jobs, dropping those jobs
@@ -1182,6 +1200,38 @@ mod tests {
         assert_eq!(crate::ui::verify::title(v), "VALID", "selected by kid, no warning: {:?}", v.warnings);
         s.handle(Command::TryExample(1), &mut p);
         assert_eq!(crate::ui::verify::title(s.verification.as_ref().unwrap()), "EXPIRED");
+    }
+
+    #[test]
+    fn a_key_loaded_twice_is_named_not_added() {
+        let mut s = AppState::default();
+        let mut p = FakePlatform::default();
+        s.handle(Command::LoadKeyFiles(vec![asset("ec-p256-spki.pem")]), &mut p);
+        s.handle(Command::LoadKeyFiles(vec![asset("ec-p256-spki.pem")]), &mut p);
+        assert_eq!(s.keys.len(), 1);
+        assert_eq!(s.message, Some((Level::Info, "already loaded as #1 ec-p256-spki.pem".into())));
+        // The same secret bytes, typed as text or as hex, are one key.
+        let text = "0123456789abcdef0123456789abcdef";
+        s.handle(Command::AddSecret { text: text.into(), encoding: SecretEncoding::Utf8 }, &mut p);
+        assert_eq!(s.keys.len(), 2);
+        let hex = crate::core::crack::to_hex(text.as_bytes());
+        s.handle(Command::AddSecret { text: hex, encoding: SecretEncoding::Hex }, &mut p);
+        assert_eq!(s.keys.len(), 2);
+        assert_eq!(s.message.as_ref().unwrap().1, "already loaded as #2 secret (text)");
+        // A renamed key is named by its new name; a batch says what was new and what was not.
+        s.handle(Command::RenameKey { index: 0, name: "staging".into() }, &mut p);
+        s.handle(Command::LoadSampleKeys, &mut p);
+        let n = s.keys.len();
+        s.handle(Command::LoadSampleKeys, &mut p);
+        assert_eq!(s.keys.len(), n, "nothing twice");
+        assert!(s.message.as_ref().unwrap().1.starts_with("already loaded as #"), "{:?}", s.message);
+        s.handle(Command::LoadKeyFiles(vec![asset("ec-p256-spki.pem"), asset("ed25519-pkcs8.pem")]), &mut p);
+        assert_eq!(s.keys.len(), n + 1);
+        assert!(s.message.as_ref().unwrap().1.starts_with("added 1 key"), "{:?}", s.message);
+        // The private half of a loaded public key is new: it can sign.
+        let before = s.keys.len();
+        s.handle(Command::LoadKeyFiles(vec![asset("ec-p256-pkcs8.pem")]), &mut p);
+        assert_eq!(s.keys.len(), before + 1);
     }
 
     #[test]

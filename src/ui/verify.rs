@@ -84,6 +84,27 @@ pub fn title(v: &Verification) -> String {
     }
 }
 
+/// The verdict in words, as the banner shows it and wherever else a verdict is shown (the
+/// Security tab's forgeries): the [`title`] and one sentence of why. `kid` is the judged
+/// token's kid, named when the token is an algorithm-confusion forgery.
+#[must_use]
+pub fn verdict_text(v: &Verification, kid: Option<&str>) -> (String, String) {
+    let detail = if forgery(v).is_some() {
+        let alg = v.alg.as_deref().unwrap_or("HMAC");
+        let aimed = kid.map_or_else(|| "a public key".to_owned(), |k| format!("the public key {k:?}"));
+        format!(
+            "This token asks for {alg}, an HMAC, but names {aimed}. It was made by using the public key as the HMAC \
+             secret: anyone can, since the key is public. A verifier that accepted a public key as a secret would \
+             take it as genuine; this one never does (RFC 8725 §2.1)."
+        )
+    } else if v.valid {
+        v.summary().trim_start_matches("VALID: ").to_owned()
+    } else {
+        v.summary().trim_start_matches("INVALID: ").to_owned()
+    };
+    (title(v), detail)
+}
+
 /// The banner's tone: green only when valid without warnings; amber when valid with warnings,
 /// without a key or encrypted; red otherwise.
 #[must_use]
@@ -200,7 +221,7 @@ impl VerifyPanel {
                     p.required_claims = parse_claim_list(t);
                 });
                 ui.horizontal(|ui| {
-                    ui.label("Leeway (s)");
+                    ui.label("Leeway (seconds)");
                     changed |= ui
                         .add(egui::DragValue::new(&mut p.leeway).range(0..=86_400))
                         .on_hover_text("Leeway in seconds")
@@ -208,7 +229,7 @@ impl VerifyPanel {
                 });
                 ui.horizontal(|ui| {
                     let mut limit = p.max_lifetime.is_some();
-                    if ui.checkbox(&mut limit, "Max lifetime (s)").changed() {
+                    if ui.checkbox(&mut limit, "Max lifetime (seconds)").changed() {
                         p.max_lifetime = limit.then_some(3600);
                         changed = true;
                     }
@@ -297,7 +318,7 @@ fn marked(ui: &mut Ui, mark: &str, tone: Tone, text: &str) -> egui::Response {
     let body = egui::TextFormat { font_id: font, color: ui.visuals().text_color(), ..Default::default() };
     let mut job = egui::text::LayoutJob::default();
     job.append(mark, 0.0, egui::TextFormat { color: colour, ..body.clone() });
-    job.append(&format!("  {text}"), 0.0, body);
+    crate::ui::widgets::append_prose(ui, &mut job, &format!("  {text}"), &body);
     ui.add(egui::Label::new(job).wrap())
 }
 
@@ -320,21 +341,8 @@ pub const ATTEMPTS_LISTED: usize = 50;
 fn banner(ui: &mut Ui, v: &Verification, state: &AppState) {
     let p = palette(ui.visuals().dark_mode);
     let tone = tone(v);
-    let heading = title(v);
-    let detail = if forgery(v).is_some() {
-        let alg = v.alg.as_deref().unwrap_or("HMAC");
-        let kid = state.parsed().and_then(crate::core::token::Token::kid);
-        let aimed = kid.map_or_else(|| "a public key".to_owned(), |k| format!("the public key {k:?}"));
-        format!(
-            "This token asks for {alg}, an HMAC, but names {aimed}. It was made by using the public key as the HMAC \
-             secret: anyone can, since the key is public. A verifier that accepted a public key as a secret would \
-             take it as genuine; this one never does (RFC 8725 §2.1)."
-        )
-    } else if v.valid {
-        v.summary().trim_start_matches("VALID: ").to_owned()
-    } else {
-        v.summary().trim_start_matches("INVALID: ").to_owned()
-    };
+    let kid = state.parsed().and_then(crate::core::token::Token::kid);
+    let (heading, detail) = verdict_text(v, kid);
     egui::Frame::new().fill(p.fill(tone)).inner_margin(10.0).corner_radius(6.0).show(ui, |ui| {
         ui.set_width(ui.available_width());
         ui.label(RichText::new(heading).size(22.0).strong().color(p.on_fill));

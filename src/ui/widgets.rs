@@ -15,6 +15,58 @@ pub fn copy_button(ui: &mut Ui, label: &str, text: &str, out: &mut Vec<Command>)
     }
 }
 
+/// Text written for the command line and Markdown as well (core's messages), laid out for the
+/// window: each `code` span in backticks becomes monospace text without its backticks. A lone
+/// backtick (no closing one) is kept as it is. `format` is the text's look; code spans keep its
+/// colour in the monospace font.
+#[must_use]
+pub fn prose_job(ui: &Ui, text: &str, format: &egui::TextFormat) -> egui::text::LayoutJob {
+    let mut job = egui::text::LayoutJob::default();
+    append_prose(ui, &mut job, text, format);
+    job
+}
+
+/// Appends `text` to `job` as [`prose_job`] lays it out.
+pub fn append_prose(ui: &Ui, job: &mut egui::text::LayoutJob, text: &str, format: &egui::TextFormat) {
+    let code = egui::TextFormat {
+        font_id: egui::FontId::monospace(egui::TextStyle::Monospace.resolve(ui.style()).size.min(format.font_id.size)),
+        ..format.clone()
+    };
+    for (i, span) in prose_spans(text).into_iter().enumerate() {
+        if !span.is_empty() {
+            job.append(span, 0.0, if i % 2 == 1 { code.clone() } else { format.clone() });
+        }
+    }
+}
+
+/// `text` cut at its backtick pairs: plain, code, plain, code, … (a last, unpaired backtick
+/// stays in the plain text).
+#[must_use]
+pub fn prose_spans(text: &str) -> Vec<&str> {
+    let mut spans = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('`') {
+        let Some(close) = rest[open + 1..].find('`') else { break };
+        spans.push(&rest[..open]);
+        spans.push(&rest[open + 1..open + 1 + close]);
+        rest = &rest[open + 2 + close..];
+    }
+    spans.push(rest);
+    spans
+}
+
+/// A wrapping label of [`prose_job`] text in the body style and `colour` (the text colour when
+/// `None`).
+pub fn prose(ui: &mut Ui, text: &str, colour: Option<egui::Color32>) -> egui::Response {
+    let format = egui::TextFormat {
+        font_id: egui::TextStyle::Body.resolve(ui.style()),
+        color: colour.unwrap_or_else(|| ui.visuals().text_color()),
+        ..Default::default()
+    };
+    let job = prose_job(ui, text, &format);
+    ui.add(egui::Label::new(job).wrap())
+}
+
 /// Which descriptions to show on hover.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Vocabulary {
@@ -192,5 +244,27 @@ mod tests {
         assert!(!shown.contains(['\u{9b}', '\u{202e}', '\u{1b}']), "{shown:?}");
         assert!(shown.contains("\\u{202e}") && shown.contains("\\u{9b}"), "{shown}");
         assert_eq!(compact(&Value::String("café".into()), 100), "\"café\"");
+    }
+
+    #[test]
+    fn backtick_spans_lose_their_backticks() {
+        use egui_kittest::kittest::Queryable;
+
+        assert_eq!(
+            prose_spans("run `tokenbench crack --wordlist FILE` to search"),
+            ["run ", "tokenbench crack --wordlist FILE", " to search"]
+        );
+        assert_eq!(prose_spans("no code"), ["no code"]);
+        assert_eq!(prose_spans("`a` and `b`"), ["", "a", " and ", "b", ""]);
+        assert_eq!(prose_spans("a lone ` stays"), ["a lone ` stays"]);
+        let mut h = egui_kittest::Harness::new_ui(|ui| {
+            let job = prose_job(ui, "written with `echo`, the signer", &egui::TextFormat::default());
+            assert_eq!(job.text, "written with echo, the signer");
+            assert_eq!(job.sections.len(), 3);
+            assert_eq!(job.sections[1].format.font_id.family, egui::FontFamily::Monospace);
+            prose(ui, "run `tokenbench crack` now", None);
+        });
+        h.run();
+        assert!(h.query_by_label("run tokenbench crack now").is_some());
     }
 }

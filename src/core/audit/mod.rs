@@ -74,8 +74,9 @@ pub struct Finding {
 }
 
 /// Every token finding id, in report order within a severity.
-pub const TOKEN_IDS: [&str; 19] = [
+pub const TOKEN_IDS: [&str; 20] = [
     "alg-none",
+    "alg-confusion",
     "weak-secret",
     "weak-key",
     "missing-exp",
@@ -170,6 +171,7 @@ pub fn audit_token(token: &Token, opts: &TokenAuditOptions<'_>) -> Result<Vec<Fi
         ));
     }
     weak_secret(token, opts, &mut out)?;
+    confusion_finding(token, opts.keys, &mut out);
     header_findings(token, &mut out);
     for message in token.warnings().into_iter().filter(|w| w.contains("duplicate member")) {
         out.push(finding("duplicate-member", Severity::Medium, message, "RFC 7515 §4, RFC 7519 §4, RFC 8725 §3.1"));
@@ -219,6 +221,47 @@ pub fn audit_token(token: &Token, opts: &TokenAuditOptions<'_>) -> Result<Vec<Fi
     }
     sort(&mut out);
     Ok(out)
+}
+
+/// `alg-confusion`: an HMAC token aimed at a loaded public key, by the verifier's own rule
+/// ([`verify::algorithm_confusion`]): high when its MAC verifies with the public key's bytes as
+/// the secret (the token is the forgery), medium when its kid names the public key, low when
+/// only public keys are loaded.
+fn confusion_finding(token: &Token, keys: &[Key], out: &mut Vec<Finding>) {
+    use crate::core::verify::{ConfusionEvidence, algorithm_confusion};
+    let Some(c) = token.signatures.first().and_then(|sig| algorithm_confusion(sig, keys)) else { return };
+    let name = |i: usize| {
+        keys.get(i).map_or_else(String::new, |k| {
+            format!("key #{} ({}, {})", i + 1, crate::core::text::visible(&k.label()), k.material.describe())
+        })
+    };
+    let alg = &c.alg;
+    let (severity, message) = match c.evidence {
+        ConfusionEvidence::Proven { key, form } => (
+            Severity::High,
+            format!(
+                "the {alg} MAC verifies with the {form} of {} as the HMAC secret: this token was forged from a public \
+                 key, and a verifier that lets the token's alg decide how a key is used accepts it",
+                name(key)
+            ),
+        ),
+        ConfusionEvidence::AimedAt { key } => (
+            Severity::Medium,
+            format!(
+                "the token asks for {alg} (HMAC) but its kid names {}: a verifier that used that public key as the \
+                 HMAC secret would accept a token forged from it",
+                name(key)
+            ),
+        ),
+        ConfusionEvidence::OnlyPublicKeys => (
+            Severity::Low,
+            format!(
+                "the token asks for {alg} (HMAC) but only public keys are loaded: if your verifier holds these keys, \
+                 an {alg} token is either from another issuer or forged from a public key"
+            ),
+        ),
+    };
+    out.push(finding("alg-confusion", severity, message, "RFC 8725 §2.1, §3.1"));
 }
 
 /// The loaded keys, judged as the key store lints them: the keys that can verify this token's
@@ -631,20 +674,6 @@ pub fn luhn(digits: &[u32]) -> bool {
     sum.is_multiple_of(10)
 }
 
-/// "3.5 years", "3 days 4 h", "45 min", "12 s".
-#[must_use]
-pub fn human_duration(seconds: f64) -> String {
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let s = seconds.abs().round() as u64;
-    match s {
-        0..=119 => format!("{s} s"),
-        120..=7199 => format!("{} min", s / 60),
-        7200..=172_799 => format!("{} h", s / 3600),
-        172_800..=63_071_999 => {
-            let days = s / 86_400;
-            let hours = (s % 86_400) / 3600;
-            if hours == 0 { format!("{days} days") } else { format!("{days} days {hours} h") }
-        }
-        _ => format!("{:.1} years", s as f64 / (365.25 * 86_400.0)),
-    }
-}
+/// "45 s", "14 min", "2 days", "3.5 years": the workbench's one duration formatter
+/// ([`crate::core::text::human_seconds`]), for seconds.
+pub use crate::core::text::human_seconds as human_duration;

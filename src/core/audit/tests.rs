@@ -349,8 +349,8 @@ fn long_lived_cookies_are_never_read_as_session_cookies() {
 fn luhn_and_durations() {
     assert!(luhn(&[4, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]));
     assert!(!luhn(&[4, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2]));
-    assert_eq!(human_duration(90_000.0), "25 h");
-    assert_eq!(human_duration(200_000.0), "2 days 7 h");
+    assert_eq!(human_duration(90_000.0), "1 day");
+    assert_eq!(human_duration(200_000.0), "2 days");
     assert_eq!(human_duration(9.1 * 365.25 * 86_400.0), "9.1 years");
     assert_eq!(human_duration(600.0), "10 min");
 }
@@ -414,4 +414,54 @@ proptest::proptest! {
             proptest::prop_assert!(!f.message.chars().any(crate::core::text::is_hostile), "{f:?}");
         }
     }
+}
+
+/// An HS256 token whose MAC is keyed with `secret`, with the header `header`.
+fn hs256_keyed(header: Value, secret: &[u8]) -> Token {
+    let key = keys::load_secret(secret, SecretEncoding::Raw, "forger").unwrap();
+    token::parse(&sign(&obj(header), &obj(clean_claims()), "HS256", &key).unwrap()).unwrap()
+}
+
+#[test]
+fn alg_confusion_shares_the_verifiers_rule() {
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/keys/rsa2048-spki.pem");
+    let rsa = keys::load_file(&path).unwrap().remove(0);
+    let pem = crate::core::sign::export(&rsa, crate::core::sign::ExportFormat::Pem, false).unwrap();
+    let with = |t: &Token, keys: &[Key]| {
+        audit_token(t, &TokenAuditOptions { now: NOW, keys, ..TokenAuditOptions::default() }).unwrap()
+    };
+    // Forged with the public key's PEM (the file's own bytes, as attackers download it), no kid:
+    // proven, high, whatever else is loaded.
+    let forged = hs256_keyed(json!({"typ": "JWT"}), &std::fs::read(&path).unwrap());
+    let f = with(&forged, &[strong(), rsa.clone()]);
+    let confusion = f.iter().find(|f| f.id == "alg-confusion").unwrap_or_else(|| panic!("{f:?}"));
+    assert_eq!(confusion.severity, Severity::High);
+    assert!(confusion.message.contains("verifies with the PEM of key #2"), "{}", confusion.message);
+    assert!(any_failing(&f));
+    // The same forgery keyed with the DER, or the PEM without its newline, is found too.
+    for bytes in [pem.trim_end().as_bytes().to_vec(), crate::core::sign::public_key_forms(&rsa)[2].1.clone()] {
+        let f = with(&hs256_keyed(json!({}), &bytes), std::slice::from_ref(&rsa));
+        assert!(f.iter().any(|f| f.id == "alg-confusion" && f.severity == Severity::High), "{f:?}");
+    }
+    // The verifier names the same forgery, by the same rule.
+    let v =
+        crate::core::verify::verify(&forged, std::slice::from_ref(&rsa), &crate::core::verify::Policy::default(), NOW);
+    assert!(!v.valid);
+    assert!(v.warnings.iter().any(|w| w.starts_with("algorithm confusion") && w.contains("PEM of key #1")), "{v:?}");
+    // A kid naming the public key, keyed with something else: medium.
+    let mut named = rsa.clone();
+    named.kid = Some("rsa-1".into());
+    let aimed = hs256_keyed(json!({"kid": "rsa-1"}), b"not-the-key-bytes-but-long-enough-32");
+    let f = with(&aimed, &[strong(), named.clone()]);
+    assert_eq!(f.iter().find(|f| f.id == "alg-confusion").map(|f| f.severity), Some(Severity::Medium), "{f:?}");
+    // An honest HS256 token with its own secret loaded: no confusion at all.
+    let honest = signed(json!({"typ": "JWT"}), clean_claims());
+    assert!(!ids(&with(&honest, &[strong(), named])).contains(&"alg-confusion"));
+    // An RS256 token is never the HMAC confusion.
+    let rs_key =
+        keys::load_file(&std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/keys/rsa2048-pkcs8.pem"))
+            .unwrap()
+            .remove(0);
+    let rs = token::parse(&sign(&obj(json!({})), &obj(clean_claims()), "RS256", &rs_key).unwrap()).unwrap();
+    assert!(!ids(&with(&rs, &[rsa])).contains(&"alg-confusion"));
 }

@@ -122,9 +122,15 @@ pub enum CrackError {
     /// Only HMAC tokens have a secret to guess.
     #[error("only HS256, HS384 and HS512 tokens can be cracked; this token's alg is {0:?}")]
     NotHmac(String),
-    /// A JWE or a token without a signature.
+    /// A token without a signature.
     #[error("the token has no JWS signature to test candidates against")]
     NoSignature,
+    /// An encrypted token (JWE): no MAC to test, and claims that need the key.
+    #[error(
+        "the token is encrypted (JWE): it carries no HMAC signature to test guesses against, and its claims cannot \
+         be read without the key"
+    )]
+    Encrypted,
     /// The signature has the wrong length for the algorithm.
     #[error("an {alg} signature is {expected} bytes; this one is {found}, so no secret can produce it")]
     SignatureLength {
@@ -178,6 +184,9 @@ impl Target {
     /// # Errors
     /// When the token is not an HMAC JWS or its MAC has the wrong length.
     pub fn from_token(token: &Token) -> Result<Self, CrackError> {
+        if token.kind == crate::core::token::Kind::Jwe {
+            return Err(CrackError::Encrypted);
+        }
         let sig = token.signatures.first().ok_or(CrackError::NoSignature)?;
         let alg_name = sig.alg().unwrap_or("(none)");
         let alg = HmacAlg::from_name(alg_name).ok_or_else(|| CrackError::NotHmac(alg_name.to_owned()))?;
@@ -293,11 +302,39 @@ impl CrackReport {
         if secs > 0.0 { self.candidates as f64 / secs } else { 0.0 }
     }
 
+    /// The rate when the run was long enough to measure one (see [`measured_rate`]).
+    #[must_use]
+    pub fn measured_rate(&self) -> Option<f64> {
+        measured_rate(self.candidates, self.elapsed)
+    }
+
     /// The secret as [`secret_display`] shows it.
     #[must_use]
     pub fn secret_text(&self) -> Option<String> {
         self.secret.as_deref().map(secret_display)
     }
+}
+
+/// A run shorter than this gives no rate: thread start-up and the first file read dominate it.
+pub const MIN_RATED_ELAPSED: Duration = Duration::from_millis(10);
+
+/// A run with fewer candidates than this gives no rate: a handful of guesses measures the
+/// set-up, not the hashing.
+pub const MIN_RATED_CANDIDATES: u64 = 1000;
+
+/// Candidates per second, only when the run is long enough to mean something (at least
+/// [`MIN_RATED_ELAPSED`] and [`MIN_RATED_CANDIDATES`]); `None` for a run too short to rate
+/// (a few guesses in microseconds give absurd or noisy figures).
+#[must_use]
+pub fn measured_rate(candidates: u64, elapsed: Duration) -> Option<f64> {
+    (elapsed >= MIN_RATED_ELAPSED && candidates >= MIN_RATED_CANDIDATES)
+        .then(|| candidates as f64 / elapsed.as_secs_f64())
+}
+
+/// The rate as people read it: "1234567/s", or "too short to rate".
+#[must_use]
+pub fn rate_text(candidates: u64, elapsed: Duration) -> String {
+    measured_rate(candidates, elapsed).map_or_else(|| "too short to rate".to_owned(), |r| format!("{r:.0}/s"))
 }
 
 /// A recovered secret as it can be printed and typed back: the text itself when it is UTF-8
@@ -773,6 +810,10 @@ mod tests {
         assert_eq!(Target::from_token(&t).unwrap_err(), CrackError::NotHmac("RS256".into()));
         let t = parse("eyJhbGciOiJIUzI1NiJ9.e30.AAAA").unwrap();
         assert!(matches!(Target::from_token(&t), Err(CrackError::SignatureLength { .. })));
+        let jwe = parse(include_str!("../../../assets/samples/07-jwe-rfc7516.jwt").trim()).unwrap();
+        let e = Target::from_token(&jwe).unwrap_err();
+        assert_eq!(e, CrackError::Encrypted);
+        assert!(e.to_string().contains("encrypted (JWE)") && e.to_string().contains("without the key"), "{e}");
         let target = Target::from_token(&token("HS256", b"k", &json!({}))).unwrap();
         assert_eq!(crack(&target, &b""[..], Rules::NONE, 0, &Progress::default()).unwrap_err(), CrackError::NoThreads);
         let missing =
@@ -925,6 +966,16 @@ mod tests {
         assert_eq!(secret_display(b"a\nb"), "hex:610a62");
         assert_eq!(secret_display(b"hex:41"), "hex:6865783a3431", "never mistaken for the byte 0x41");
         assert!(secret_is_text(b"ok") && !secret_is_text(&[0xff]));
+    }
+
+    #[test]
+    fn a_rate_only_for_runs_long_enough_to_measure() {
+        assert_eq!(measured_rate(5, Duration::from_micros(3)), None, "five guesses in microseconds");
+        assert_eq!(measured_rate(50_000, Duration::from_micros(900)), None, "under 10 ms");
+        assert_eq!(measured_rate(20, Duration::from_secs(2)), None, "a handful of guesses");
+        assert_eq!(measured_rate(1000, Duration::from_millis(10)), Some(100_000.0));
+        assert_eq!(rate_text(5, Duration::from_micros(3)), "too short to rate");
+        assert_eq!(rate_text(2_000_000, Duration::from_secs(2)), "1000000/s");
     }
 
     #[test]

@@ -54,8 +54,9 @@ pub(super) fn load_pem_bundle(text: &str, source: &str) -> Result<Vec<Key>> {
     // 4,000 × 4,000 warnings.
     if !problems.is_empty() {
         first.warnings.push(format!(
-            "{} other block(s) of this file were skipped: {}",
-            problems.len(),
+            "{} of this file {} skipped: {}",
+            crate::core::text::count(problems.len(), "other block", "other blocks"),
+            if problems.len() == 1 { "was" } else { "were" },
             summary(&problems)
         ));
     }

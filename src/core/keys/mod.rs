@@ -298,6 +298,21 @@ impl KeyStore {
         self.keys.extend(keys);
     }
 
+    /// The loaded key that `key` would only repeat: the same material (RFC 7638 thumbprint, so
+    /// the same secret bytes for an HMAC secret), and nothing new in it: no private part or
+    /// certificate the loaded key lacks, no other kid. A private key whose public half is loaded,
+    /// the certificate of a loaded key, or the same key under a second kid, is not a duplicate.
+    #[must_use]
+    pub fn duplicate_of(&self, key: &Key) -> Option<usize> {
+        self.keys.iter().position(|k| {
+            k.thumbprint == key.thumbprint
+                && k.material == key.material
+                && (key.private.is_none() || k.private.is_some())
+                && (key.certificate.is_none() || k.certificate.is_some())
+                && (key.kid.is_none() || key.kid == k.kid)
+        })
+    }
+
     /// Adds one key at the end.
     pub fn push(&mut self, key: Key) {
         self.keys.push(key);

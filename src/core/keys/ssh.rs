@@ -51,8 +51,9 @@ pub(super) fn load_openssh_public(text: &str, source: &str) -> Result<Vec<Key>> 
     };
     if !problems.is_empty() {
         first.warnings.push(format!(
-            "{} other line(s) of this file were skipped: {}",
-            problems.len(),
+            "{} of this file {} skipped: {}",
+            crate::core::text::count(problems.len(), "other line", "other lines"),
+            if problems.len() == 1 { "was" } else { "were" },
             summary(&problems)
         ));
     }
@@ -158,7 +159,7 @@ mod tests {
         let text = format!("# keys\nssh-ed25519 {} a\n\nssh-rsa AAAA broken\n", ed());
         let keys = load_openssh_public(&text, "authorized_keys").unwrap();
         assert_eq!(keys.len(), 1);
-        assert!(keys[0].warnings.iter().any(|w| w.contains("1 other line(s)")), "{:?}", keys[0].warnings);
+        assert!(keys[0].warnings.iter().any(|w| w.contains("1 other line of")), "{:?}", keys[0].warnings);
         assert!(load_openssh_public("ssh-rsa AAAA", "x").is_err());
     }
 }

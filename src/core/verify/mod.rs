@@ -6,6 +6,7 @@
 //! check failed.
 
 mod claims;
+mod confusion;
 mod header;
 mod signature;
 
@@ -13,6 +14,7 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
+pub use self::confusion::{Confusion, ConfusionEvidence, algorithm_confusion};
 use self::signature::SigResult;
 use crate::core::clock::{UnixSeconds, format_relative, format_utc};
 use crate::core::keys::Key;
@@ -505,6 +507,19 @@ mod tests {
     }
 
     #[test]
+    fn an_hmac_token_asks_for_a_shared_secret_never_a_public_key() {
+        let v = verify(&parse(JWT_IO).unwrap(), &[], &Policy::default(), 1_700_000_000.0);
+        assert_eq!(
+            v.signature_reason,
+            "no key loaded: add the HMAC secret shared with the issuer to verify this HS256 token"
+        );
+        assert!(!v.summary().contains("public"), "{}", v.summary());
+        let rs = parse(include_str!("../../../assets/samples/01-oidc-id-token-rs256.jwt").trim()).unwrap();
+        let v = verify(&rs, &[], &Policy::default(), 1_700_000_000.0);
+        assert!(v.signature_reason.contains("add the issuer's public key to verify this RS256 token"), "{v:?}");
+    }
+
+    #[test]
     fn valid_hs256_with_not_checked_iss_aud() {
         let v = verify(&parse(JWT_IO).unwrap(), &[secret()], &Policy::default(), 1_700_000_000.0);
         assert!(v.valid, "{}", v.summary());
@@ -550,7 +565,7 @@ mod tests {
         assert_eq!(v.signature, SignatureVerdict::NoMatchingKey);
         assert_eq!(v.selection, Some(Selection::KidFallback));
         assert!(v.signature_reason.starts_with("no loaded key has kid \"gone\""), "{}", v.signature_reason);
-        assert!(v.signature_reason.contains("1 other compatible key(s) were tried"), "{}", v.signature_reason);
+        assert!(v.signature_reason.contains("1 other compatible key was tried"), "{}", v.signature_reason);
         assert_eq!(v.attempts[0].outcome, Outcome::WrongSignature, "the fallback key was still tried");
         // The key with that kid, loaded: selected by kid and valid.
         let mut right = signer.clone();

@@ -8,6 +8,7 @@ use serde_json::Value;
 use super::{KeyAttempt, Outcome, SUPPORTED_ALGORITHMS, Selection, SignatureVerdict};
 use crate::core::keys::{Key, KeyMaterial, kty_for_alg};
 use crate::core::limits::MAX_KEY_ATTEMPTS;
+use crate::core::text::count;
 use crate::core::token::{self, JsonObject, JwsSignature};
 
 pub(super) struct SigResult {
@@ -243,8 +244,9 @@ pub(super) fn check_signature(sig: &JwsSignature, keys: &[Key], budget: &mut usi
 
     if over_budget > 0 {
         result.warnings.push(format!(
-            "{over_budget} compatible key(s) were not tried: at most {MAX_KEY_ATTEMPTS} signature verifications run \
-             per token; give the token a kid or load fewer keys"
+            "{} not tried: at most {MAX_KEY_ATTEMPTS} signature verifications run per token; give the token a kid or \
+             load fewer keys",
+            count(over_budget, "compatible key was", "compatible keys were")
         ));
     }
     conclude(
@@ -260,8 +262,10 @@ pub(super) fn check_signature(sig: &JwsSignature, keys: &[Key], budget: &mut usi
             empty: sig.signature.is_empty(),
         },
     );
-    if result.matched.is_none() {
-        result.warnings.extend(confusion_warning(alg, keys, token_kid));
+    if result.matched.is_none()
+        && let Some(c) = super::confusion::algorithm_confusion(sig, keys)
+    {
+        result.warnings.push(c.warning(keys));
     }
     result
 }
@@ -295,9 +299,13 @@ fn conclude(result: &mut SigResult, t: Tally<'_>) {
     } else if over_budget > 0 {
         result.verdict = SignatureVerdict::NoMatchingKey;
         result.reason = format!(
-            "{} no key verifies it, and {over_budget} compatible key(s) were not tried (at most {MAX_KEY_ATTEMPTS} \
-             verifications per token)",
-            if tried > 0 { format!("of the {tried} key(s) tried,") } else { "no key was tried:".to_owned() }
+            "{} no key verifies it, and {} not tried (at most {MAX_KEY_ATTEMPTS} verifications per token)",
+            if tried > 0 {
+                format!("of the {} tried,", count(tried, "key", "keys"))
+            } else {
+                "no key was tried:".to_owned()
+            },
+            count(over_budget, "compatible key was", "compatible keys were")
         );
     } else if tried > 0
         && !t.empty
@@ -311,9 +319,10 @@ fn conclude(result: &mut SigResult, t: Tally<'_>) {
         // then a failure is an invalid signature.)
         result.verdict = SignatureVerdict::NoMatchingKey;
         result.reason = format!(
-            "no loaded key has kid {:?}; the {tried} other compatible key(s) were tried and none verifies the {alg} \
-             signature: load the key with that kid",
-            token_kid.unwrap_or("")
+            "no loaded key has kid {:?}; the {} tried and {} the {alg} signature: load the key with that kid",
+            token_kid.unwrap_or(""),
+            count(tried, "other compatible key was", "other compatible keys were"),
+            if tried == 1 { "it does not verify" } else { "none verifies" }
         );
     } else if tried > 0 {
         result.verdict = SignatureVerdict::Invalid;
@@ -326,35 +335,30 @@ fn conclude(result: &mut SigResult, t: Tally<'_>) {
             ));
         }
         result.reason = if t.empty {
-            format!("the signature is empty; {tried} compatible key(s) cannot verify it")
+            format!("the signature is empty; {} cannot verify it", count(tried, "compatible key", "compatible keys"))
+        } else if tried == 1 {
+            format!("the {alg} signature does not verify with the 1 compatible key")
         } else {
-            format!("the {alg} signature does not verify with any of the {tried} compatible key(s)")
+            format!("the {alg} signature does not verify with any of the {tried} compatible keys")
         };
     } else {
         result.verdict = SignatureVerdict::NoMatchingKey;
         result.reason = if keys.is_empty() {
-            format!("no key loaded: add the issuer's key to verify this {alg} token")
+            // An HMAC is checked with the secret both sides share, never with a public key.
+            if alg.starts_with("HS") {
+                format!("no key loaded: add the HMAC secret shared with the issuer to verify this {alg} token")
+            } else {
+                format!("no key loaded: add the issuer's public key to verify this {alg} token")
+            }
         } else if result.attempts.iter().any(|a| a.outcome == Outcome::Rejected) {
             format!("every {alg}-capable key was rejected by its own metadata (see the keys)")
         } else {
-            format!("none of the {} loaded key(s) can verify {alg}", keys.len())
+            match keys.len() {
+                1 => format!("the 1 loaded key cannot verify {alg}"),
+                n => format!("none of the {n} loaded keys can verify {alg}"),
+            }
         };
     }
-}
-
-/// An HMAC token aimed at a public key (by kid, or because only public keys are loaded) is the
-/// classic algorithm-confusion forgery.
-fn confusion_warning(alg: &str, keys: &[Key], token_kid: Option<&str>) -> Option<String> {
-    let is_public = |k: &Key| !matches!(k.material, KeyMaterial::Oct { .. });
-    let aimed_at_public = keys.iter().any(|k| is_public(k) && token_kid.is_some() && k.kid.as_deref() == token_kid);
-    let only_public = !keys.is_empty() && keys.iter().all(is_public);
-    (alg.starts_with("HS") && (aimed_at_public || only_public)).then(|| {
-        format!(
-            "algorithm confusion: the token asks for {alg} (HMAC) but names or targets a public key; a verifier \
-             that used the public key as the HMAC secret would accept this forgery (RFC 8725 §2.1). Public keys are \
-             never used as secrets here"
-        )
-    })
 }
 
 fn incompatibility(key: &Key, alg: &str) -> String {

@@ -14,6 +14,7 @@ use crate::core::forge::{self, Attack, Forged};
 use crate::core::keys::{self, Key, KeyMaterial, SecretEncoding};
 use crate::core::session_risk::{self, CookieFlags, Scenario, SessionLifetimes};
 use crate::core::sign::{self, ExportFormat};
+use crate::core::text::count;
 use crate::core::token::{self, Token};
 use crate::core::verify::{self, Policy, Verification};
 use crate::ui::platform::Platform;
@@ -254,6 +255,25 @@ impl SecurityLab {
         r.secret.as_deref().map(|s| (s, o.token.as_str()))
     }
 
+    /// The token changed: a crack result (found secret, exhausted list) belongs to the token it
+    /// attacked, so it goes, and a running crack of the old token is cancelled and dropped. The
+    /// forgery shown was built from the old token too.
+    pub fn token_changed(&mut self, input: &str) {
+        let attacked =
+            self.job.as_ref().map(|j| j.token.as_str()).or_else(|| self.outcome.as_ref().map(|o| o.token.as_str()));
+        let same = attacked.is_some_and(|t| current_token(input).is_ok_and(|(now, _)| now.text == t));
+        if same {
+            return;
+        }
+        if let Some(job) = self.job.take() {
+            // The worker sees the switch within a few thousand guesses; its answer is dropped
+            // with the channel.
+            job.progress.cancel();
+        }
+        self.outcome = None;
+        self.forged = None;
+    }
+
     /// Applies one command.
     pub fn handle(
         &mut self,
@@ -269,8 +289,20 @@ impl SecurityLab {
             SecurityCommand::SetRules(on) => self.rules = on,
             SecurityCommand::SetThreads(n) => self.threads = n.clamp(1, 64),
             SecurityCommand::ChooseWordlist => {
-                if let Some(path) = platform.pick_files("Choose a wordlist", false).into_iter().next() {
-                    self.wordlist = Some(path);
+                match platform.pick_files("Choose a wordlist", false).into_iter().next() {
+                    Some(path) => self.wordlist = Some(path),
+                    // Never silent: without a dialog, say how to crack with a list anyway.
+                    None => {
+                        return Some(
+                            match crate::ui::platform::nothing_picked(
+                                platform,
+                                "crack with the bundled list here, or run tokenbench crack --wordlist FILE",
+                            ) {
+                                Ok(cancelled) => SecurityEffect::Message(cancelled, false),
+                                Err(unavailable) => SecurityEffect::Message(unavailable, true),
+                            },
+                        );
+                    }
                 }
             }
             SecurityCommand::SetWordlist(p) => self.wordlist = p,
@@ -397,9 +429,9 @@ impl SecurityLab {
         let job = self.job.take()?;
         let message = match &result {
             Ok(r) => match r.secret_text() {
-                Some(s) => format!("found the secret {s:?} after {} candidates", r.candidates),
-                None if r.cancelled => format!("crack cancelled after {} candidates", r.candidates),
-                None => format!("the secret is not in the list ({} candidates)", r.candidates),
+                Some(s) => format!("found the secret {s:?} after {}", count(r.candidates, "guess", "guesses")),
+                None if r.cancelled => format!("crack cancelled after {}", count(r.candidates, "guess", "guesses")),
+                None => format!("the secret is not in the list ({})", count(r.candidates, "guess", "guesses")),
             },
             Err(e) => e.clone(),
         };
@@ -448,6 +480,12 @@ impl SecurityLab {
             Some(t) => match t.claims().and_then(|c| token::numeric_date(c, "exp").ok().flatten()) {
                 Some(exp) => ((exp - now).max(0.0), "the current token's exp".to_owned()),
                 None if t.claims().is_some() => (f64::INFINITY, "the current token has no exp".to_owned()),
+                None if t.kind == token::Kind::Jwe => (
+                    3600.0,
+                    "the current token is encrypted (JWE): its claims cannot be read without the key, so a 1 h \
+                     token is assumed"
+                        .to_owned(),
+                ),
                 None => (3600.0, "no claims in the current token: a 1 h token assumed".to_owned()),
             },
             None => (3600.0, "no token loaded: a 1 h token assumed".to_owned()),

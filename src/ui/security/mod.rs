@@ -19,10 +19,12 @@ use crate::core::audit::{self, Finding, SameSite, Severity, human_duration};
 use crate::core::crack::{self, Rules, Target};
 use crate::core::forge::{self, Attack};
 use crate::core::session_risk::SessionLifetimes;
+use crate::core::text::count;
 use crate::core::token::{self, Token};
 use crate::ui::state::{AppState, Command};
 use crate::ui::theme::verdict_colour;
-use crate::ui::verify::headline;
+use crate::ui::verify::verdict_text;
+use crate::ui::widgets::prose;
 
 /// The token a frame draws from: the app's parsed token (parsed once per change, never per
 /// frame), or one read out of a URL in the input.
@@ -92,7 +94,7 @@ fn findings_list(ui: &mut Ui, findings: &[Finding]) {
         ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new(f.severity.name().to_uppercase()).strong().color(severity_colour(f.severity, dark)));
             ui.label(RichText::new(f.id).monospace().strong());
-            ui.label(&f.message);
+            prose(ui, &f.message, None);
             ui.label(RichText::new(f.reference).weak().small());
         });
     }
@@ -118,12 +120,17 @@ fn audit_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
             ui.colored_label(ui.visuals().error_fg_color, e);
         }
         Some((_, Ok(findings))) => {
-            let verdict = if audit::any_failing(findings) {
-                "High or medium findings: `tokenbench audit` would exit 1"
+            let (verdict, exit) = if audit::any_failing(findings) {
+                ("High or medium findings: ", "1")
             } else {
-                "Nothing high or medium: `tokenbench audit` would exit 0"
+                ("Nothing high or medium: ", "0")
             };
-            ui.label(RichText::new(verdict).strong());
+            ui.horizontal_wrapped(|ui| {
+                ui.spacing_mut().item_spacing.x = 0.0;
+                ui.label(RichText::new(verdict).strong());
+                ui.label(RichText::new("tokenbench audit").code());
+                ui.label(RichText::new(format!(" would exit {exit}")).strong());
+            });
             findings_list(ui, findings);
         }
     }
@@ -153,13 +160,13 @@ fn audit_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
         }
         Some(Ok((cookie, findings))) => {
             ui.label(format!(
-                "{:?}: HttpOnly {}, Secure {}, SameSite {:?}, kept for {}; value of {} characters, about {:.0} bits",
+                "{:?}: HttpOnly {}, Secure {}, SameSite {:?}, kept for {}; value of {}, about {:.0} bits",
                 cookie.name,
                 yes_no(cookie.http_only),
                 yes_no(cookie.secure),
                 cookie.same_site,
                 cookie.lifetime(state.clock.now()).map_or_else(|| "the browser session".into(), human_duration),
-                cookie.value.chars().count(),
+                count(cookie.value.chars().count(), "character", "characters"),
                 audit::estimated_entropy_bits(&cookie.value)
             ));
             findings_list(ui, findings);
@@ -241,12 +248,16 @@ fn crack_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
             let n = job.progress.candidates.load(Ordering::Relaxed);
             let elapsed = job.started.elapsed();
             let fraction = if job.total_bytes == 0 { 0.0 } else { done as f32 / job.total_bytes as f32 };
-            let rate = n as f64 / elapsed.as_secs_f64().max(1e-3);
+            let rate = crack::rate_text(n, elapsed);
             let eta = crack::eta(elapsed, done, job.total_bytes)
                 .map_or_else(|| "estimating…".to_owned(), |d| human_duration(d.as_secs_f64()));
             let read = format!("{:.0}% of the wordlist read", 100.0 * fraction.min(1.0));
             ui.add(egui::ProgressBar::new(fraction.min(1.0)).text(read));
-            ui.label(format!("{n} guesses, {rate:.0}/s on {} thread(s); about {eta} left", job.threads));
+            ui.label(format!(
+                "{}, {rate} on {}; about {eta} left",
+                count(n, "guess", "guesses"),
+                count(job.threads, "thread", "threads")
+            ));
             if ui.button("Cancel").clicked() {
                 out.push(cmd(SecurityCommand::CancelCrack));
             }
@@ -272,12 +283,14 @@ fn crack_outcome_ui(ui: &mut Ui, o: &CrackOutcome, out: &mut Vec<Command>) {
             ui.colored_label(ui.visuals().error_fg_color, e);
         }
         Ok(r) => {
+            // A rate only when the run was long enough to measure one: a few guesses in
+            // microseconds would show an absurd figure.
             let how = format!(
-                "{} guesses in {:.2} s: {:.0}/s on {} thread(s)",
-                r.candidates,
+                "{} in {:.2} s: {} on {}",
+                count(r.candidates, "guess", "guesses"),
                 r.elapsed.as_secs_f64(),
-                r.rate(),
-                o.threads
+                crack::rate_text(r.candidates, r.elapsed),
+                count(o.threads, "thread", "threads")
             );
             match &r.secret {
                 Some(secret) => {
@@ -370,7 +383,11 @@ fn forge_view(ui: &mut Ui, attack: Attack, v: &ForgeView, state: &AppState, out:
         ui.set_width(ui.available_width());
         let verdict = if rejected { "This workbench: REJECTED" } else { "This workbench: ACCEPTED" };
         ui.label(RichText::new(verdict).strong().color(verdict_colour(Some(rejected), dark)));
-        ui.label(format!("{} — {}", headline(ver), ver.summary()));
+        // The same words as the verdict panel would give this token.
+        let kid = v.forged.header.get("kid").and_then(serde_json::Value::as_str);
+        let (title, detail) = verdict_text(ver, kid);
+        ui.label(RichText::new(title).strong());
+        prose(ui, &detail, None);
         for w in &ver.warnings {
             ui.label(RichText::new(format!("warning: {w}")).small());
         }
@@ -495,11 +512,7 @@ fn lifetime_text(s: f64) -> String {
 /// years share the chart).
 fn usefulness_chart(ui: &mut Ui, l: &SessionLifetimes) {
     ui.label(RichText::new("How long a stolen credential stays useful").strong());
-    ui.label(
-        RichText::new("Log scale, from the lifetimes above (the revocation lab's model will refine these figures).")
-            .weak()
-            .small(),
-    );
+    ui.label(RichText::new("Log scale, from the lifetimes above.").weak().small());
     let session = l.stolen_session_useful_for();
     let jwt = l.stolen_jwt_useful_for();
     let scale = |s: f64| (1.0 + s.min(10.0 * 365.0 * 86_400.0)).log10();
@@ -737,6 +750,155 @@ mod tests {
         assert_eq!(weak.len(), 1);
         assert_eq!(weak[0].severity, crate::core::audit::Severity::Info, "{:?}", weak[0]);
         assert!(weak[0].message.contains("use Crack the secret"));
+    }
+
+    #[test]
+    fn a_new_token_clears_the_crack_result_and_cancels_a_running_crack() {
+        use std::io::Write;
+        let mut h = app(FakePlatform::default());
+        h.state_mut().apply(vec![Command::LoadSample(2)]);
+        open_security(&mut h);
+        h.get_by_label("Crack the secret").click();
+        h.run();
+        h.get_by_label("Start cracking").click();
+        h.step();
+        run_until(&mut h, |a| !a.state.security.busy());
+        assert!(h.query_by_label_contains("Found:").is_some());
+        // Another token (typed or pasted: every change goes through AppState::handle).
+        h.state_mut().apply(vec![Command::LoadSample(0)]);
+        h.run();
+        assert!(h.state().state.security.outcome.is_none());
+        assert!(h.query_by_label_contains("Found:").is_none(), "the old token's secret is gone");
+        assert!(h.query_by_label("Add as a key").is_none());
+        // A running crack of the old token is cancelled when the token changes.
+        let path = std::env::temp_dir().join(format!("tokenbench-ui-stale-{}.txt", std::process::id()));
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+        for i in 0..50_000 {
+            writeln!(f, "guess-{i}").unwrap();
+        }
+        drop(f);
+        let mut state = crate::ui::state::AppState::default();
+        let mut p = FakePlatform::default();
+        state.handle(Command::LoadSample(2), &mut p);
+        for c in [
+            super::SecurityCommand::SetWordlist(Some(path.clone())),
+            super::SecurityCommand::SetRules(true),
+            super::SecurityCommand::StartCrack,
+        ] {
+            state.handle(Command::Security(c), &mut p);
+        }
+        let progress = std::sync::Arc::clone(&state.security.job.as_ref().unwrap().progress);
+        state.handle(Command::SetToken(crate::ui::state::SAMPLES[1].1.trim().to_owned()), &mut p);
+        assert!(state.security.job.is_none() && state.security.outcome.is_none());
+        assert!(progress.cancel.load(std::sync::atomic::Ordering::Relaxed), "the worker was told to stop");
+        // Setting the very token the crack attacks keeps it running.
+        state.handle(Command::LoadSample(2), &mut p);
+        state.handle(Command::Security(super::SecurityCommand::StartCrack), &mut p);
+        state.handle(Command::LoadSample(2), &mut p);
+        assert!(state.security.busy(), "the same token: nothing to clear");
+        state.handle(Command::Security(super::SecurityCommand::CancelCrack), &mut p);
+        std::fs::remove_file(path).unwrap();
+    }
+
+    #[test]
+    fn choosing_a_wordlist_without_a_file_dialog_says_so() {
+        let mut h = app(FakePlatform { no_dialogs: true, ..FakePlatform::default() });
+        h.state_mut().apply(vec![Command::LoadSample(2)]);
+        open_security(&mut h);
+        h.get_by_label("Crack the secret").click();
+        h.run();
+        h.get_by_label("Choose a wordlist…").click();
+        h.run();
+        let (level, text) = h.state().state.message.clone().unwrap();
+        assert_eq!(level, crate::ui::state::Level::Error);
+        assert!(text.starts_with("no file dialog is available here: crack with the bundled list"), "{text}");
+        assert!(h.query_by_label_contains("no file dialog is available here").is_some(), "in the window");
+        assert!(h.state().state.security.wordlist.is_none());
+        // A dialog that was shown and cancelled is only noted.
+        let mut h = app(FakePlatform::default());
+        open_security(&mut h);
+        h.get_by_label("Crack the secret").click();
+        h.run();
+        h.get_by_label("Choose a wordlist…").click();
+        h.run();
+        assert_eq!(h.state().state.message.clone().unwrap(), (crate::ui::state::Level::Info, "no file chosen".into()));
+    }
+
+    #[test]
+    fn a_tiny_crack_shows_no_rate() {
+        let mut h = app(FakePlatform::default());
+        h.state_mut().apply(vec![Command::LoadSample(2)]);
+        open_security(&mut h);
+        h.get_by_label("Crack the secret").click();
+        h.run();
+        h.get_by_label("Start cracking").click();
+        h.step();
+        run_until(&mut h, |a| !a.state.security.busy());
+        let report = h.state().state.security.outcome.clone().unwrap().result.unwrap();
+        assert!(report.measured_rate().is_none(), "a few hundred guesses: {report:?}");
+        assert!(h.query_by_label_contains("too short to rate").is_some());
+        assert!(h.query_all_by_label_contains("(s)").next().is_none());
+    }
+
+    #[test]
+    fn the_audit_names_the_confusion_forgery_without_markdown() {
+        use egui_kittest::kittest::By;
+        let mut h = app(FakePlatform::default());
+        h.state_mut().apply(vec![Command::TryExample(5)]);
+        open_security(&mut h);
+        h.run();
+        assert!(h.query_by_label("alg-confusion").is_some(), "the audit finding");
+        assert!(h.query_by_label_contains("as the HMAC secret: this token was forged from a public key").is_some());
+        assert!(h.query_by_label_contains("would exit 1").is_some());
+        assert!(h.query_by_label("tokenbench audit").is_some(), "the command, code-styled");
+        let text = |n: &egui_kittest::kittest::AccessKitNode<'_>| {
+            if n.role() == egui::accesskit::Role::Label { n.value() } else { n.label() }
+        };
+        let ticks = h.query_all(By::new().predicate(move |n| text(n).is_some_and(|l| l.contains('`')))).count();
+        assert_eq!(ticks, 0, "no literal backticks");
+    }
+
+    #[test]
+    fn the_forge_verdict_uses_the_verdict_panels_words() {
+        let mut h = app(FakePlatform::default());
+        h.state_mut().apply(vec![Command::LoadSampleKeys, Command::LoadSample(0)]);
+        open_security(&mut h);
+        h.get_by_label("Forge attacks").click();
+        h.run();
+        for attack in crate::core::forge::Attack::ALL {
+            h.get_by_label(attack.title()).click();
+            h.run();
+            let view = h.state().state.security.forged.clone().unwrap().1.unwrap();
+            let kid = view.forged.header.get("kid").and_then(serde_json::Value::as_str);
+            let (title, detail) = crate::ui::verify::verdict_text(&view.verification, kid);
+            assert!(h.query_by_label(&title).is_some(), "{attack:?}: {title}");
+            assert!(h.query_by_label(&detail).is_some(), "{attack:?}: {detail}");
+            // Opened in Decode, the verdict panel's banner says the same.
+            let forged = view.forged.token.clone();
+            let mut state = crate::ui::state::AppState::default();
+            let mut p = FakePlatform::default();
+            state.handle(Command::LoadSampleKeys, &mut p);
+            state.handle(Command::SetToken(forged), &mut p);
+            let panel = state.verification.as_ref().unwrap();
+            assert_eq!(crate::ui::verify::verdict_text(panel, state.parsed().unwrap().kid()), (title, detail));
+        }
+        h.get_by_label("Algorithm confusion (RS/ES to HS256)").click();
+        h.run();
+        assert!(h.query_by_label("FORGERY: algorithm confusion").is_some());
+    }
+
+    #[test]
+    fn session_risks_read_as_product_text_and_name_a_jwe() {
+        let mut h = app(FakePlatform::default());
+        h.state_mut().apply(vec![Command::LoadSample(6)]);
+        open_security(&mut h);
+        h.get_by_label("Session risks").click();
+        h.run();
+        assert!(h.query_by_label("Log scale, from the lifetimes above.").is_some());
+        assert!(h.query_all_by_label_contains("will refine").next().is_none());
+        assert!(h.query_all_by_label_contains("revocation lab's model").next().is_none());
+        assert!(h.query_by_label_contains("encrypted (JWE): its claims cannot be read without the key").is_some());
+        assert!(h.query_all_by_label_contains("no claims").next().is_none());
     }
 
     #[test]
