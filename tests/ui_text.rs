@@ -24,8 +24,8 @@ fn security(section: Section, token: Command) -> Vec<Command> {
     vec![token, Command::SelectTab(Tab::Security), Command::Security(SecurityCommand::Show(section))]
 }
 
-/// The views of the workbench's own panels (the labs of other tabs have their own tests), with
-/// an HS256 token and its secret, and the sample keys.
+/// The views of the workbench's panels and labs, with an HS256 token and its secret, and the
+/// sample keys.
 fn views() -> Vec<(&'static str, egui::Vec2, Vec<Command>)> {
     let big = egui::vec2(1280.0, 800.0);
     let small = egui::vec2(800.0, 480.0);
@@ -39,6 +39,10 @@ fn views() -> Vec<(&'static str, egui::Vec2, Vec<Command>)> {
         ("security crack", big, security(Section::Crack, hs())),
         ("security forge", big, security(Section::Forge, hs())),
         ("security sessions", big, security(Section::Sessions, hs())),
+        ("decode with its timeline", big, vec![Command::LoadSampleKeys, Command::LoadSample(0)]),
+        ("compare", big, vec![Command::LoadSampleKeys, hs(), Command::SelectTab(Tab::Compare)]),
+        ("revocation lab", big, vec![Command::SelectTab(Tab::Revocation)]),
+        ("flows lab", big, vec![Command::SelectTab(Tab::Flows)]),
     ]
 }
 

@@ -155,6 +155,22 @@ pub fn count<N: Copy + PartialEq + From<u8> + std::fmt::Display>(n: N, singular:
     if n == N::from(1) { format!("{n} {singular}") } else { format!("{n} {plural}") }
 }
 
+/// A byte count for people: "812 B", "800.8 KiB", "8.20 MiB", "1.50 GiB" (binary units). The
+/// Compare tab, the revocation lab and their CLI output write sizes with it.
+#[must_use]
+pub fn human_bytes(x: f64) -> String {
+    const K: f64 = 1024.0;
+    if x >= K * K * K {
+        format!("{:.2} GiB", x / (K * K * K))
+    } else if x >= K * K {
+        format!("{:.2} MiB", x / (K * K))
+    } else if x >= K {
+        format!("{:.1} KiB", x / K)
+    } else {
+        format!("{x:.0} B")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -225,5 +241,18 @@ mod tests {
         let safe = json_ascii_controls(&text);
         assert!(!safe.contains(['\u{9b}', '\u{202e}', '\u{2067}', '\u{2069}']), "{safe}");
         assert_eq!(serde_json::from_str::<serde_json::Value>(&safe).unwrap(), value);
+    }
+
+    #[test]
+    fn one_byte_formatter_in_binary_units() {
+        assert_eq!(human_bytes(0.0), "0 B");
+        assert_eq!(human_bytes(812.0), "812 B");
+        assert_eq!(human_bytes(1023.4), "1023 B");
+        assert_eq!(human_bytes(1024.0), "1.0 KiB");
+        assert_eq!(human_bytes(820_000.0), "800.8 KiB");
+        assert_eq!(human_bytes(8.2 * 1024.0 * 1024.0), "8.20 MiB");
+        assert_eq!(human_bytes(1.5 * 1024.0 * 1024.0 * 1024.0), "1.50 GiB");
+        // The Compare tab and the revocation lab use this one.
+        assert_eq!(crate::core::compare::bytes(820_000.0), human_bytes(820_000.0));
     }
 }

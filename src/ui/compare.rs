@@ -452,7 +452,7 @@ fn body(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
                     ui.label("Computing the figures for the labs' new settings (large runs: in the background)…");
                 });
             }
-            inputs_line(ui, c);
+            inputs_line(ui, c, state.parsed().is_some());
             ui.add_space(6.0);
             table(ui, c, state, out);
             ui.add_space(10.0);
@@ -465,10 +465,11 @@ fn body(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     report_row(ui, cs, out);
 }
 
-fn inputs_line(ui: &mut Ui, c: &Comparison) {
+fn inputs_line(ui: &mut Ui, c: &Comparison, token_loaded: bool) {
     let t = &c.token;
     let lifetime = t.lifetime_text();
-    let what = if t.typical { "No token loaded: figures for " } else { "Figures for " };
+    // With a token loaded that cannot be used, the source says why the typical one stands in.
+    let what = if t.typical && !token_loaded { "No token loaded: figures for " } else { "Figures for " };
     ui.label(RichText::new(format!("{what}{} · {} · {} B · {lifetime}", t.source, t.alg, t.bytes)).strong());
     let f = &c.flow;
     let fan_out =
@@ -608,9 +609,11 @@ fn myths(ui: &mut Ui, c: &Comparison, out: &mut Vec<Command>) {
 
 fn advisor(ui: &mut Ui, cs: &CompareState, out: &mut Vec<Command>) {
     ui.label(RichText::new("Advisor").heading());
-    ui.label(
+    crate::ui::widgets::prose(
+        ui,
         "Answer what you know about the system. The rule (in the README, and `tokenbench advise`): only reasons for \
          sessions, or none, give sessions; only reasons for JWT give JWT; both give a hybrid.",
+        None,
     );
     // Questions beside the answer when there is room, so a change is seen where it is made.
     if ui.available_width() >= 900.0 {

@@ -111,7 +111,7 @@ impl Scenario {
         match self {
             Scenario::Scalability => [
                 "Where does the state live as servers are added? Sticky sessions pin each user to one server's memory, a shared store is a round trip from every server, replication copies each login to N-1 servers.",
-                "A JWT needs only the public key on each server. The sweep below runs the model for 1 to 50 servers.",
+                "A JWT needs only the verification key on each server (a public key; an HMAC secret for HS tokens). The sweep below runs the model for 1 to 50 servers.",
             ],
             Scenario::Failover => [
                 "Server 0 dies halfway through (click a server to kill more). Its in-memory sessions die with it: every later request of those users fails (the model, like `simulate flow`, logs no one in again).",
@@ -139,7 +139,7 @@ impl Scenario {
             ],
             Scenario::Serverless => [
                 "Functions keep no connection between invocations: every session lookup opens a new store connection (TCP and TLS: two more round trips).",
-                "A JWT is verified with a public key cached in the function's memory: no connection at all.",
+                "A JWT is verified with a key cached in the function's memory (a public key, or the HMAC secret for HS tokens): no connection at all.",
             ],
             Scenario::Hybrid => [
                 "What most production systems run: a session cookie at the edge (34 bytes, revocable at once), short-lived JWTs from the edge to the services.",

@@ -317,7 +317,9 @@ pub fn time_plot(
         labels.draw(plot_ui);
         plot_ui.pointer_coordinate()
     });
-    let _ = response.response.on_hover_text(spec.description);
+    // Named for screen readers (and tests), not as a tooltip: egui_plot shows its own on hover,
+    // and the caption under the plot already says how to use it.
+    response.response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Canvas, true, spec.description));
     if dragging && let Some(p) = response.inner {
         let t = p.x.round();
         if (t - now.round()).abs() >= 1.0 {

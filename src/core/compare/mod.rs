@@ -291,8 +291,14 @@ pub fn compare(inp: &Inputs<'_>) -> Result<Comparison, String> {
     let cred = inp.credential;
     let parsed = token::parse(&cred.token).map_err(|e| format!("the flows' JWT does not parse: {e}"))?;
     let life = Lifetime::of(inp.revocation, &parsed);
+    let source = match (cred.source == Source::Typical, inp.token) {
+        (true, Some(t)) => {
+            format!("{}, since your token {}", cred.source.describe(), flow::credential::unusable_reason(t))
+        }
+        _ => cred.source.describe(),
+    };
     let facts = TokenFacts {
-        source: cred.source.describe(),
+        source,
         typical: cred.source == Source::Typical,
         alg: cred.alg.clone(),
         bytes: cred.len(),
@@ -355,20 +361,8 @@ pub(super) fn whole(x: f64) -> u64 {
     if x.is_finite() && x > 0.0 { x.round() as u64 } else { 0 }
 }
 
-/// "812 B", "8.20 MiB" (as the revocation lab writes them).
-#[must_use]
-pub fn bytes(x: f64) -> String {
-    const K: f64 = 1024.0;
-    if x >= K * K * K {
-        format!("{:.2} GiB", x / (K * K * K))
-    } else if x >= K * K {
-        format!("{:.2} MiB", x / (K * K))
-    } else if x >= K {
-        format!("{:.1} KiB", x / K)
-    } else {
-        format!("{x:.0} B")
-    }
-}
+/// "812 B", "8.20 MiB": the one byte formatter ([`crate::core::text::human_bytes`]).
+pub use crate::core::text::human_bytes as bytes;
 
 /// "45 ns", "48.2 µs", "1.25 ms".
 #[must_use]

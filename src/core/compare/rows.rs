@@ -453,10 +453,9 @@ impl Cx<'_> {
             source.clone(),
             &s_fig,
         );
+        let key = crate::core::keys::verification_key_words(&self.inp.credential.alg);
         let jwt_cell = cell(
-            format!(
-                "1 + {fan_out} = {verifications} verifications per request, each service with the public key{j_time}"
-            ),
+            format!("1 + {fan_out} = {verifications} verifications per request, each service with {key}{j_time}"),
             source,
             &j_fig,
         );

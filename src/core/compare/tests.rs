@@ -373,6 +373,41 @@ fn tokens_without_a_lifetime_say_so() {
 }
 
 #[test]
+fn a_token_that_cannot_be_used_is_named_with_the_reason() {
+    let jwe = include_str!("../../../assets/samples/07-jwe-rfc7516.jwt").trim();
+    let mut s = Setup::typical();
+    s.token = Some(token::parse(jwe).unwrap());
+    s.credential = Credential::choose(s.token.as_ref(), &[], s.now, IAT).unwrap();
+    let c = s.run();
+    assert!(c.token.typical);
+    assert!(
+        c.token.source.ends_with("since your token is encrypted (JWE): its claims cannot be read without the key"),
+        "{}",
+        c.token.source
+    );
+    // Nothing loaded: the typical token, with no excuse to give.
+    assert!(!Setup::typical().run().token.source.contains("since"));
+}
+
+#[test]
+fn an_hmac_token_is_verified_with_a_shared_secret_not_a_public_key() {
+    let secret = keys::load_secret(&[5u8; 32], SecretEncoding::Raw, "s").unwrap();
+    let claims = credential::typical_claims(IAT);
+    let hs = sign::sign(&credential::typical_header(), &claims, "HS256", &secret).unwrap();
+    let mut s = Setup::typical();
+    s.token = Some(token::parse(&hs).unwrap());
+    s.keys = vec![secret];
+    s.credential = Credential::choose(s.token.as_ref(), &s.keys, s.now, IAT).unwrap();
+    let c = s.run();
+    let text = &c.row(Factor::Microservices).jwt.text;
+    assert!(text.contains("each service with the shared HMAC secret"), "{text}");
+    assert!(!text.contains("public key"), "{text}");
+    // The typical RS256 token: the public key.
+    let typical = Setup::typical().run();
+    assert!(typical.row(Factor::Microservices).jwt.text.contains("each service with the public key"));
+}
+
+#[test]
 fn settings_the_model_cannot_run_are_refused() {
     let s = Setup::typical();
     let with = |flow: FlowSettings| {

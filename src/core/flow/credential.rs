@@ -121,6 +121,19 @@ impl Source {
     }
 }
 
+/// Why a loaded token cannot be the flows' credential (the typical token stands in), as the end
+/// of "since your token …".
+#[must_use]
+pub fn unusable_reason(t: &Token) -> &'static str {
+    if t.kind == Kind::Jwe {
+        "is encrypted (JWE): its claims cannot be read without the key"
+    } else if t.serialization != Serialization::Compact {
+        "is in the JWS JSON serialization, which no request header carries"
+    } else {
+        "carries no JWT claims (its payload is not a JSON object)"
+    }
+}
+
 /// The JWT a flow carries, with the key that verifies it.
 #[derive(Debug, Clone)]
 pub struct Credential {

@@ -83,7 +83,7 @@ pub enum Label {
     SessionNotFound,
     /// The record was deleted at logout.
     SessionDeleted,
-    /// A signature check with the cached public key.
+    /// A signature check with the cached key (public key, or HMAC secret for HS tokens).
     Verify,
     /// `EXISTS deny:<jti>` or `GET ver:<sub>`.
     RevocationLookup,
@@ -423,7 +423,10 @@ impl Label {
             Self::SessionFound => format!("user={} (session found)", cx.user),
             Self::SessionNotFound => "(nil): no such session here".into(),
             Self::SessionDeleted => "(nil): the session was deleted at logout".into(),
-            Self::Verify => format!("verify the {} signature with the cached public key", cx.alg),
+            Self::Verify => {
+                let key = crate::core::keys::verification_key_words(cx.alg).trim_start_matches("the ");
+                format!("verify the {} signature with the cached {key}", cx.alg)
+            }
             Self::RevocationLookup => match cx.cfg.revocation {
                 Revocation::Version => format!("GET ver:user-{} (compare with the token's version)", cx.user),
                 _ => format!("EXISTS deny:{}", cx.jti),

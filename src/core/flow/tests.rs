@@ -245,6 +245,14 @@ fn the_session_cookie_is_set_httponly_secure_samesite_lax() {
 }
 
 #[test]
+fn the_verify_step_names_the_key_an_alg_needs() {
+    let c = Config::default();
+    let cx = |alg| sequence::LabelContext { cfg: &c, user: 1, token: "", jti: "", alg };
+    assert_eq!(Label::Verify.text(&cx("HS256")), "verify the HS256 signature with the cached shared HMAC secret");
+    assert_eq!(Label::Verify.text(&cx("ES256")), "verify the ES256 signature with the cached public key");
+}
+
+#[test]
 fn identical_inputs_give_identical_results() {
     let c = Config {
         store: Store::Local,

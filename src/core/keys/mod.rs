@@ -280,6 +280,13 @@ pub fn kty_for_alg(alg: &str) -> Option<&'static str> {
     })
 }
 
+/// What a verifier of `alg` holds, in words: "the shared HMAC secret" for HS256/384/512 (the
+/// same secret signs), "the public key" for the asymmetric algorithms.
+#[must_use]
+pub fn verification_key_words(alg: &str) -> &'static str {
+    if kty_for_alg(alg) == Some("oct") { "the shared HMAC secret" } else { "the public key" }
+}
+
 /// The user's loaded keys, in the order they were added.
 #[derive(Debug, Clone, Default)]
 pub struct KeyStore {

@@ -311,7 +311,7 @@ pub fn servers(ui: &mut Ui, flow: &Flow, sessions: Option<&Flow>, highlight: Hig
                         rect.center(),
                         Align2::CENTER_CENTER,
                         s.to_string(),
-                        FontId::proportional(9.0),
+                        FontId::proportional(11.0),
                         visuals.text_color(),
                     );
                 }

@@ -93,7 +93,11 @@ fn scenario_bar(ui: &mut Ui, lab: &FlowsLab, out: &mut Vec<Command>) {
     ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new("Scenario").strong());
         for s in Scenario::ALL {
-            if ui.selectable_label(lab.scenario == s, s.label()).on_hover_text(s.caption()[0]).clicked() {
+            if ui
+                .selectable_label(lab.scenario == s, s.label())
+                .on_hover_text(s.caption()[0].replace('`', ""))
+                .clicked()
+            {
                 emit(out, FlowCommand::Scenario(s));
             }
         }
@@ -101,8 +105,10 @@ fn scenario_bar(ui: &mut Ui, lab: &FlowsLab, out: &mut Vec<Command>) {
 }
 
 fn captions(ui: &mut Ui, lab: &FlowsLab) {
+    let weak = ui.visuals().weak_text_color();
     for line in lab.scenario.caption() {
-        ui.label(RichText::new(line).weak());
+        // `simulate flow` and the like in monospace, without backticks.
+        crate::ui::widgets::prose(ui, line, Some(weak));
     }
 }
 

@@ -399,9 +399,11 @@ pub fn ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     }
     scroll.show(ui, |ui| {
         ui.heading("Revocation lab");
-        ui.label(
+        crate::ui::widgets::prose(
+            ui,
             "One user signs in, one event happens, and five ways of keeping someone signed in react on the \
              workbench's clock. The same model answers `tokenbench simulate revocation`.",
+            None,
         );
         ui.add_space(4.0);
         controls::controls(ui, lab, state, now, out);

@@ -22,17 +22,7 @@ pub(super) fn count(x: f64) -> String {
     }
 }
 
-pub(super) fn bytes(x: f64) -> String {
-    if x >= 1024.0 * 1024.0 * 1024.0 {
-        format!("{:.2} GiB", x / (1024.0 * 1024.0 * 1024.0))
-    } else if x >= 1024.0 * 1024.0 {
-        format!("{:.2} MiB", x / (1024.0 * 1024.0))
-    } else if x >= 1024.0 {
-        format!("{:.1} KiB", x / 1024.0)
-    } else {
-        format!("{x:.0} B")
-    }
-}
+pub(super) use crate::core::text::human_bytes as bytes;
 
 pub(super) fn at_scale_ui(ui: &mut Ui, lab: &RevocationLab, out: &mut Vec<Command>) {
     let s = lab.scenario();
