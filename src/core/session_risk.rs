@@ -327,7 +327,10 @@ pub fn jwt_theft(lifetimes: &SessionLifetimes) -> Scenario {
         step(Actor::Server, "Keeps accepting the token: it verifies it statelessly until exp", Some(true)),
     ];
     let verdict = if useful.is_infinite() {
-        "Stolen, and useful FOREVER: the token has no exp, and nothing on the server can recall it.".to_owned()
+        format!(
+            "Stolen, and never expiring: the token has no exp, so {}; nothing on the server can recall it.",
+            crate::core::revoke::NO_EXP_CONSEQUENCE
+        )
     } else {
         format!(
             "Stolen. Useful for {} (until exp), whatever the victim does: logout does not end a JWT",
@@ -396,7 +399,8 @@ mod tests {
         assert_eq!(jwt.useful_for, Some(86_400.0));
         assert!(jwt.verdict.contains("1 day"), "{}", jwt.verdict);
         let forever = jwt_theft(&SessionLifetimes { jwt_remaining: f64::INFINITY, ..l });
-        assert!(forever.verdict.contains("FOREVER"));
+        assert!(forever.verdict.contains("never expiring"), "{}", forever.verdict);
+        assert!(forever.verdict.contains(crate::core::revoke::NO_EXP_CONSEQUENCE));
         let cookie = cookie_theft(CookieFlags { http_only: false, ..CookieFlags::default() }, &l);
         assert_eq!(cookie.useful_for, Some(3600.0));
     }

@@ -505,7 +505,7 @@ fn sessions_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
 }
 
 fn lifetime_text(s: f64) -> String {
-    if s.is_infinite() { "forever (no exp)".into() } else { human_duration(s) }
+    if s.is_infinite() { "until the key is rotated (no exp)".into() } else { human_duration(s) }
 }
 
 /// Bars: how long a stolen session cookie and a stolen JWT stay useful (log scale: minutes and
