@@ -342,3 +342,80 @@ fn a_token_without_exp_gets_one_rule_in_the_gui_the_cli_and_the_labs() {
     assert_eq!(state.flows.revocation_delay(0, 3600), Some(0.0));
     std::fs::remove_file(file).ok();
 }
+
+/// The report with each measured time ("207 ns", "17.8 µs", "2.50 ms") replaced by `<time>`:
+/// the only thing two runs measure differently. Counts, bytes and the model's durations
+/// (`15 min`, `0 s`) stay.
+fn without_measured_times(md: &str) -> String {
+    md.lines()
+        .map(|line| {
+            let words: Vec<&str> = line.split(' ').collect();
+            let mut out: Vec<&str> = Vec::with_capacity(words.len());
+            let mut i = 0;
+            while i < words.len() {
+                let number = words[i].chars().next().is_some_and(|c| c.is_ascii_digit())
+                    && words[i].chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',');
+                let unit = words.get(i + 1).map(|u| u.trim_end_matches([',', ';', ')', '.']));
+                if number && matches!(unit, Some("ns" | "µs" | "ms")) {
+                    out.push("<time>");
+                    // Keep the punctuation after the unit.
+                    out.push(&words[i + 1][unit.map_or(0, str::len)..]);
+                    i += 2;
+                } else {
+                    out.push(words[i]);
+                    i += 1;
+                }
+            }
+            out.join(" ")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn the_copied_report_is_the_clis_markdown_for_the_same_inputs_without_a_secret() {
+    let secret = "keyboard cat";
+    let key = tokenbench::core::keys::load_secret(secret.as_bytes(), tokenbench::core::keys::SecretEncoding::Utf8, "s")
+        .unwrap();
+    let claims = tokenbench::core::flow::credential::typical_claims(1_800_000_000);
+    let token = tokenbench::core::sign::sign(&Map::new(), &claims, "HS256", &key).unwrap();
+    let copied = |include: bool| {
+        let mut state = AppState::default();
+        let mut platform = FakePlatform::default();
+        for c in [
+            Ui::Clock(ClockCommand::Set(AT)),
+            Ui::AddSecret { text: secret.into(), encoding: tokenbench::core::keys::SecretEncoding::Utf8 },
+            Ui::SetToken(token.clone()),
+            Ui::Compare(CompareCommand::IncludeToken(include)),
+            Ui::Compare(CompareCommand::CopyReport),
+        ] {
+            state.handle(c, &mut platform);
+        }
+        assert!(state.message.as_ref().unwrap().1.starts_with("copied the report"), "{:?}", state.message);
+        (platform.clipboard, state.keys.keys()[0].label())
+    };
+    for include in [false, true] {
+        let (gui, label) = copied(include);
+        let mut args = vec!["--markdown", "--at", "1800000000", "--token", &token, "--secret", secret];
+        if include {
+            args.push("--include-token");
+        }
+        let o = compare(&args);
+        assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+        let cli = String::from_utf8(o.stdout).unwrap();
+        assert!(gui.starts_with("# Sessions or JWTs") && gui.lines().count() > 40, "{gui}");
+        // Each names the secret by where it came from (the CLI loads it as "--secret"): the one
+        // difference besides the measured times.
+        assert!(gui.contains(&format!("verified with {label};")), "the key is named in the inputs");
+        let named = gui.replace(&label, "--secret");
+        let (g, c) = (without_measured_times(&named), without_measured_times(&cli));
+        for (n, (a, b)) in g.lines().zip(c.lines()).enumerate() {
+            assert_eq!(a, b, "line {}", n + 1);
+        }
+        assert_eq!(g.lines().count(), c.lines().count(), "as many lines");
+        assert!(g.contains("<time>"), "the measured times were masked, not the whole report");
+        assert!(!gui.contains(secret), "never the secret");
+        assert_eq!(gui.contains(&token), include, "the token only when ticked");
+        assert_eq!(gui.contains(token.split('.').nth(2).unwrap()), include, "not even its signature");
+    }
+}

@@ -1094,4 +1094,52 @@ mod tests {
         press(&mut h, "Serverless or edge");
         assert_eq!(h.state().state.compare.answers.app, Some(AppKind::Serverless));
     }
+    #[test]
+    fn the_copied_report_is_the_saved_report_and_the_tabs_figures() {
+        let dir = std::env::temp_dir().join(format!("tokenbench-compare-copy-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join(REPORT_FILE);
+        let platform = FakePlatform { save_to: Some(file.clone()), ..FakePlatform::default() };
+        let mut h = Harness::builder()
+            .with_size(egui::vec2(1280.0, 800.0))
+            .build_eframe(move |_cc| TokenbenchApp::with_platform(Box::new(platform), Settings::default()));
+        let secret = "keyboard cat";
+        // A fixed clock: the report says when it was judged, and the copy and the file must agree.
+        h.state_mut().apply(vec![
+            Command::Clock(ClockCommand::Set(1_800_000_000.0)),
+            Command::AddSecret { text: secret.into(), encoding: crate::core::keys::SecretEncoding::Utf8 },
+            Command::LoadSample(2),
+            Command::SelectTab(Tab::Compare),
+        ]);
+        h.run();
+        let token = crate::ui::state::SAMPLES[2].1.trim();
+        for include in [false, true] {
+            h.state_mut().platform.write_clipboard("").unwrap();
+            press(&mut h, "Copy the report");
+            let copied = h.state_mut().platform.read_clipboard().unwrap();
+            let (_, said) = h.state().state.message.clone().unwrap();
+            assert_eq!(said, format!("copied the report ({} lines of Markdown)", copied.lines().count()));
+            press(&mut h, "Save the report…");
+            let saved = std::fs::read_to_string(&file).unwrap();
+            assert_eq!(copied, saved, "the clipboard gets the file's Markdown");
+            // Both are the core's report on the figures the tab shows.
+            let s = &h.state().state;
+            let expected = report::markdown(&Report {
+                comparison: &comparison(&h),
+                answers: &s.compare.answers,
+                advice: &s.compare.advice,
+                keys: s.keys.keys(),
+                now: s.clock.now(),
+                token: include.then_some(token),
+            });
+            assert_eq!(copied, expected);
+            assert!(!copied.contains(secret), "never the secret");
+            assert_eq!(copied.contains(token), include, "the token only when ticked");
+            assert_eq!(copied.contains(token.split('.').nth(2).unwrap()), include, "not even its signature");
+            if !include {
+                press(&mut h, "Include the token in the report");
+            }
+        }
+        std::fs::remove_dir_all(&dir).ok();
+    }
 }

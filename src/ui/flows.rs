@@ -1181,4 +1181,254 @@ mod tests {
         assert!(drawn.iter().all(|d| d.text.len() < 20_000), "labels show the token's ends only");
         assert!(drawn.iter().any(|d| d.text.contains("bytes not shown")));
     }
+    #[test]
+    fn a_header_line_cut_to_fit_shows_whole_on_hover() {
+        let mut h = app();
+        h.state_mut().apply(vec![Command::Flow(FlowCommand::Scenario(Scenario::Overhead))]);
+        // Past the logins, to a request: the JWT lane sends its Authorization line.
+        let users = h.state().state.flows.params.users;
+        for _ in 0..=users {
+            h.state_mut().apply(vec![Command::Flow(FlowCommand::Step)]);
+        }
+        h.run();
+        let lab = &h.state().state.flows;
+        let token = lab.credential.as_ref().unwrap().token.clone();
+        let (_, drawn) = lab.lanes[1].shown.clone().unwrap();
+        let full = drawn.iter().find(|d| d.text.contains(&token)).expect("a message carries the token").text.clone();
+        assert!(full.contains(&format!("Authorization: Bearer {token}")), "{full}");
+        let label = h.get_by_label(&full);
+        let cut = label.rect();
+        // The diagram shows it on one row, cut: far narrower than the whole line.
+        let whole_width = h.ctx.fonts_mut(|f| {
+            f.layout_no_wrap(full.clone(), egui::FontId::monospace(11.0), egui::Color32::WHITE).size().x
+        });
+        assert!(cut.height() <= diagram::ROW_HEIGHT + 1.0 && cut.width() < whole_width / 2.0, "{cut:?}");
+        assert_eq!(h.query_all_by_label(&full).count(), 1, "no tooltip yet");
+        label.hover();
+        h.run();
+        let shown: Vec<_> = h.query_all_by_label(&full).map(|n| n.rect()).collect();
+        assert_eq!(shown.len(), 2, "hovering shows the whole line");
+        let tip = shown.iter().find(|r| **r != cut).unwrap();
+        assert!(tip.height() > 2.0 * cut.height(), "the whole token, wrapped over several lines: {tip:?}");
+    }
+
+    #[test]
+    fn the_speed_buttons_set_the_speed_and_how_far_a_frame_plays() {
+        let mut h = app();
+        let dt = 0.9;
+        let mut played = Vec::new();
+        for (speed, label) in SPEEDS {
+            h.state_mut().apply(vec![Command::Flow(FlowCommand::Restart)]);
+            h.run();
+            // The lab's button, beside Step (the clock has speed buttons of its own).
+            let button = |h: &'_ Harness<'_, TokenbenchApp>| {
+                let beside_step = |n: &egui_kittest::Node<'_>| {
+                    n.parent()
+                        .is_some_and(|p| p.children().any(|c| c.accesskit_node().label().as_deref() == Some("Step")))
+                };
+                let found: Vec<_> = h.query_all_by_label(label).filter(beside_step).collect();
+                assert_eq!(found.len(), 1, "{label}");
+                found[0].accesskit_node().id()
+            };
+            let id = button(&h);
+            h.query_all_by_label(label).find(|n| n.accesskit_node().id() == id).unwrap().click();
+            h.run();
+            let lab = &h.state().state.flows;
+            assert!((lab.speed - speed).abs() < f32::EPSILON, "{label}: {}", lab.speed);
+            let id = button(&h);
+            let chosen = h.query_all_by_label(label).find(|n| n.accesskit_node().id() == id).unwrap();
+            assert_eq!(
+                chosen.accesskit_node().toggled(),
+                Some(egui::accesskit::Toggled::True),
+                "{label} shows as chosen"
+            );
+            h.state_mut().apply(vec![Command::Flow(FlowCommand::Play), Command::Flow(FlowCommand::Advance(dt))]);
+            let lab = &h.state().state.flows;
+            let events = u64::from(lab.lanes[0].flow.logins_done()) + lab.lanes[0].flow.requests_done();
+            // The model's events one by one: each takes its messages (the longer lane's), then
+            // the pause between events; the frame's speed x dt message times go to the first
+            // pause, then whole events, and what is left is the progress into the last.
+            let mut flows = lab.lanes.clone().map(|l| Flow::new(l.cfg).unwrap());
+            let mut budget = dt * speed - EVENT_GAP;
+            let mut expected = 0;
+            loop {
+                let steps: Vec<_> = flows.iter_mut().map(|f| (*f.config(), f.step())).collect();
+                expected += 1;
+                let len = steps
+                    .iter()
+                    .map(|(cfg, s)| s.as_ref().map_or(0, |s| sequence::messages(cfg, s).len()))
+                    .max()
+                    .unwrap() as f32;
+                if budget < len + EVENT_GAP {
+                    assert!((lab.progress - budget.max(0.0)).abs() < 1e-3, "{label}: {} vs {budget}", lab.progress);
+                    break;
+                }
+                budget -= len + EVENT_GAP;
+            }
+            assert_eq!(events, expected, "{label}: events played in {dt} s");
+            played.push(events);
+        }
+        assert!(played.windows(2).all(|w| w[0] < w[1]), "each speed plays more: {played:?}");
+    }
+
+    #[test]
+    fn the_store_latency_reaches_the_network_wait_estimate() {
+        let mut h = app();
+        h.state_mut().apply(vec![Command::Flow(FlowCommand::RunToEnd)]);
+        h.run();
+        let shown = |h: &Harness<'_, TokenbenchApp>| cells(h, "network wait");
+        let expected = |h: &Harness<'_, TokenbenchApp>| {
+            let lab = &h.state().state.flows;
+            let ms = lab.params.store_latency_ms;
+            lab.lanes
+                .iter()
+                .map(|l| {
+                    let t = flow::simulate(&l.cfg).unwrap();
+                    // Each network round trip to the store costs the latency.
+                    let ns = t.remote_lookups as f64 * ms * 1e6;
+                    let per = ns / t.requests as f64;
+                    format!("{} · {}/req", crate::core::compare::time(ns), crate::core::compare::time(per))
+                })
+                .collect::<Vec<_>>()
+        };
+        let before = shown(&h);
+        assert_eq!(before, expected(&h));
+        assert!(h.state().state.flows.lanes[0].flow.totals().remote_lookups > 0, "the session lane uses the network");
+        field(&h, "Store latency (ms)").set_value_accesskit(2.0);
+        h.run();
+        assert!((h.state().state.flows.params.store_latency_ms - 2.0).abs() < f64::EPSILON);
+        assert!(h.state().state.flows.finished(), "only the estimate changes: the lanes are not restarted");
+        let after = shown(&h);
+        assert_eq!(after, expected(&h));
+        assert_ne!(after[0], before[0], "the session lane's wait grows with the latency");
+        assert_eq!(after[1], before[1], "the JWT lane never waits on the store");
+    }
+
+    /// What was painted inside the plot `id`'s frame, in plot coordinates: rectangles (as
+    /// min and max corners), polylines and line segments with their widths.
+    #[allow(clippy::type_complexity)]
+    fn painted(
+        h: &Harness<'_, TokenbenchApp>,
+        id: egui::Id,
+    ) -> (Vec<[[f64; 2]; 2]>, Vec<Vec<[f64; 2]>>, Vec<([[f64; 2]; 2], f32)>) {
+        let t = egui_plot::PlotMemory::load(&h.ctx, id).expect("the plot was drawn").transform();
+        let frame = t.frame().expand(1.0);
+        let at = |p: egui::Pos2| {
+            let v = t.value_from_position(p);
+            [v.x, v.y]
+        };
+        let (mut rects, mut paths, mut segments) = (Vec::new(), Vec::new(), Vec::new());
+        let mut stack: Vec<egui::Shape> = h.output().shapes.iter().map(|c| c.shape.clone()).collect();
+        while let Some(shape) = stack.pop() {
+            match shape {
+                egui::Shape::Vec(v) => stack.extend(v),
+                egui::Shape::Rect(r) if frame.contains_rect(r.rect) => {
+                    rects.push([at(r.rect.left_bottom()), at(r.rect.right_top())]);
+                }
+                egui::Shape::Path(p) if p.points.iter().all(|q| frame.contains(*q)) => {
+                    paths.push(p.points.iter().map(|q| at(*q)).collect());
+                }
+                egui::Shape::LineSegment { points, stroke } if points.iter().all(|q| frame.contains(*q)) => {
+                    segments.push(([at(points[0]), at(points[1])], stroke.width));
+                }
+                _ => {}
+            }
+        }
+        (rects, paths, segments)
+    }
+
+    #[test]
+    fn the_totals_chart_draws_each_lanes_model_totals() {
+        let mut h = app();
+        h.state_mut().apply(vec![
+            Command::Flow(FlowCommand::Scenario(Scenario::Failover)),
+            Command::Flow(FlowCommand::RunToEnd),
+        ]);
+        h.run();
+        h.get_by_label("Totals so far").scroll_to_me();
+        h.run();
+        let (rects, _, _) = painted(&h, view::totals_plot_id());
+        let lab = &h.state().state.flows;
+        let mut checked = 0;
+        for (i, lane) in lab.lanes.iter().enumerate() {
+            let t = flow::simulate(&lane.cfg).unwrap();
+            let model = [
+                t.store_lookups as f64,
+                t.signature_verifications as f64,
+                t.replication_messages as f64,
+                (t.failed_requests + t.cross_site_failed) as f64,
+                t.sessions_lost as f64,
+                t.client_bytes as f64 / 1000.0,
+            ];
+            let top = model.iter().copied().fold(1.0, f64::max);
+            for (k, value) in model.into_iter().enumerate() {
+                let x = k as f64 + if i == 0 { -0.2 } else { 0.2 };
+                // The bar at that place: 0.38 wide, from 0 up to its value.
+                let bars: Vec<_> = rects
+                    .iter()
+                    .filter(|[lo, hi]| {
+                        (f64::midpoint(lo[0], hi[0]) - x).abs() < 0.01 && (hi[0] - lo[0] - 0.38).abs() < 0.01
+                    })
+                    .collect();
+                assert_eq!(bars.len(), 1, "lane {i}, category {k}: {bars:?}");
+                let [lo, hi] = bars[0];
+                assert!(lo[1].abs() < top * 1e-3, "from zero: {lo:?}");
+                assert!((hi[1] - value).abs() < top * 1e-3, "lane {i}, category {k}: drawn {} for {value}", hi[1]);
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, 12);
+        let failed = lab.lanes[0].flow.totals().failed_requests;
+        assert!(failed > 0, "the failover run has something to show");
+    }
+
+    #[test]
+    fn the_sweep_plot_draws_the_models_runs_for_1_to_50_servers() {
+        let mut h = app();
+        h.get_by_label_contains("What each design pays as servers are added").scroll_to_me();
+        h.run();
+        let (_, paths, segments) = painted(&h, view::sweep_plot_id());
+        let params = h.state().state.flows.params;
+        let base =
+            Config { users: params.users, requests: params.requests, services: params.services, ..Config::default() };
+        let run = |cfg: Config| flow::simulate(&cfg).unwrap();
+        let series = |value_of: &dyn Fn(Config) -> u64| -> Vec<[f64; 2]> {
+            (1..=MAX_START_SERVERS).map(|n| [f64::from(n), value_of(Config { servers: n, ..base }) as f64]).collect()
+        };
+        let shared = series(&|cfg| run(cfg).remote_lookups);
+        let replicated = series(&|cfg| run(Config { store: Store::Replicated, ..cfg }).replication_messages);
+        let lost = series(&|cfg| {
+            if cfg.servers < 2 {
+                u64::from(cfg.users)
+            } else {
+                run(Config { store: Store::Local, sticky: true, fail_server_at: Some(cfg.requests / 2), ..cfg })
+                    .sessions_lost
+            }
+        });
+        let jwt = series(&|cfg| run(Config { mode: Mode::Jwt, ..cfg }).signature_verifications);
+        let top = replicated.iter().map(|point| point[1]).fold(1.0, f64::max);
+        let close = |a: &[f64; 2], b: &[f64; 2]| (a[0] - b[0]).abs() < 1e-3 && (a[1] - b[1]).abs() < top * 1e-3;
+        for (name, model) in [("shared store", &shared), ("replicated", &replicated), ("sticky", &lost)] {
+            assert!(
+                paths
+                    .iter()
+                    .any(|drawn| drawn.len() == model.len() && drawn.iter().zip(model).all(|(a, b)| close(a, b))),
+                "{name}: a line through the model's 50 points {model:?}"
+            );
+        }
+        assert!(replicated.iter().any(|point| point[1] > 0.0) && lost[1][1] > 0.0, "the series are not all zero");
+        // The JWT line is dashed: each dash lies on the model's line.
+        let on_jwt = |end: &[f64; 2]| {
+            // The model's segment under the dash's end.
+            let i = jwt.windows(2).position(|w| end[0] <= w[1][0]).unwrap_or(jwt.len() - 2);
+            let (from, to) = (jwt[i], jwt[i + 1]);
+            let y = from[1] + (to[1] - from[1]) * (end[0] - from[0]);
+            (y - end[1]).abs() < top * 1e-3
+        };
+        let dashes: Vec<_> = segments.iter().filter(|(_, w)| (*w - 2.0).abs() < f32::EPSILON).collect();
+        assert!(dashes.len() > 10, "{} dashes", dashes.len());
+        assert!(dashes.iter().all(|(ends, _)| ends.iter().all(on_jwt)), "every dash on the JWT model line");
+        let reach = dashes.iter().flat_map(|(ends, _)| ends.iter().map(|end| end[0])).fold(0.0, f64::max);
+        assert!(reach > 45.0, "the dashes run to 50 servers: {reach}");
+    }
 }

@@ -649,4 +649,93 @@ mod tests {
         assert!(plot_bounds(&h.ctx, token_plot_id()).is_none());
         let _ = SAMPLES;
     }
+    /// Ctrl+wheel of `dy` points at `at` (what a mouse wheel with Ctrl held sends).
+    fn ctrl_wheel(h: &mut Harness<'_, TokenbenchApp>, at: Pos2, dy: f32, modifiers: egui::Modifiers) {
+        h.hover_at(at);
+        h.run();
+        h.event_modifiers(
+            egui::Event::MouseWheel {
+                unit: egui::MouseWheelUnit::Point,
+                delta: egui::vec2(0.0, dy),
+                phase: egui::TouchPhase::Move,
+                source: egui::MouseWheelSource::Wheel,
+                modifiers,
+            },
+            modifiers,
+        );
+        h.run();
+    }
+
+    #[test]
+    fn ctrl_scroll_zooms_the_timeline_about_the_pointer_and_a_double_click_refits() {
+        // Frames a 60th of a second apart: the harness's default quarter second per event would
+        // put the two clicks further apart than a double click.
+        let mut h = Harness::builder()
+            .with_size(egui::vec2(1400.0, 900.0))
+            .with_step_dt(1.0 / 60.0)
+            .with_max_steps(64)
+            .build_eframe(|_cc| TokenbenchApp::with_platform(Box::new(FakePlatform::default()), Settings::default()));
+        let (iat, exp) = expired_sample();
+        #[allow(clippy::cast_precision_loss)]
+        let now = (iat + 600) as f64;
+        h.state_mut().apply(vec![Command::LoadSample(1), Command::Clock(ClockCommand::Set(now))]);
+        h.run();
+        let ctx = h.ctx.clone();
+        let fitted = plot_bounds(&ctx, token_plot_id()).unwrap();
+        let t = TokenTimeline::from_token(h.state().state.parsed().unwrap(), 0).unwrap();
+        let (lo, hi) = t.default_view(now);
+        assert!((fitted.min()[0] - lo).abs() < 1.0 && (fitted.max()[0] - hi).abs() < 1.0, "starts fitted");
+        let transform = PlotMemory::load(&ctx, token_plot_id()).unwrap().transform();
+        let frame = *transform.frame();
+        // Between iat and exp, well away from the now line (a press there would drag the clock).
+        #[allow(clippy::cast_precision_loss)]
+        let at = Pos2::new(transform.position_from_point_x((iat + exp) as f64 / 2.0 + 900.0), frame.center().y);
+        assert!(frame.contains(at) && (at.x - transform.position_from_point_x(now)).abs() > 4.0 * GRAB_DISTANCE);
+        let under = |h: &Harness<'_, TokenbenchApp>| {
+            let m = PlotMemory::load(&h.ctx, token_plot_id()).unwrap();
+            m.transform().value_from_position(at).x
+        };
+        let pointed = under(&h);
+
+        // The plain wheel is the page's: the plot keeps its span.
+        ctrl_wheel(&mut h, at, 120.0, egui::Modifiers::NONE);
+        let plain = plot_bounds(&ctx, token_plot_id()).unwrap();
+        assert!(
+            (plain.width() - fitted.width()).abs() < 1e-6,
+            "no zoom without Ctrl: {} vs {}",
+            plain.width(),
+            fitted.width()
+        );
+
+        // Ctrl+wheel up zooms in: a shorter span, the instant under the pointer stays under it.
+        ctrl_wheel(&mut h, at, 120.0, egui::Modifiers::COMMAND);
+        let zoomed_in = plot_bounds(&ctx, token_plot_id()).unwrap();
+        assert!(zoomed_in.width() < fitted.width() * 0.9, "zoomed in: {} of {}", zoomed_in.width(), fitted.width());
+        let seconds_per_point = zoomed_in.width() / f64::from(frame.width());
+        assert!((under(&h) - pointed).abs() <= 2.0 * seconds_per_point, "zoomed about the pointer");
+        assert!(
+            (zoomed_in.min()[1] - fitted.min()[1]).abs() < 1e-9 && (zoomed_in.max()[1] - fitted.max()[1]).abs() < 1e-9,
+            "only the time axis zooms: {zoomed_in:?}"
+        );
+        assert!((h.state().state.clock.now() - now).abs() < f64::EPSILON, "zooming leaves the clock alone");
+
+        // Ctrl+wheel down zooms out past the fitted span.
+        ctrl_wheel(&mut h, at, -360.0, egui::Modifiers::COMMAND);
+        let zoomed_out = plot_bounds(&ctx, token_plot_id()).unwrap();
+        assert!(zoomed_out.width() > fitted.width() * 1.1, "zoomed out: {} of {}", zoomed_out.width(), fitted.width());
+
+        // A double click fits the token again.
+        for pressed in [true, false, true, false] {
+            h.event(egui::Event::PointerButton {
+                pos: at,
+                button: egui::PointerButton::Primary,
+                pressed,
+                modifiers: egui::Modifiers::NONE,
+            });
+        }
+        h.run();
+        let refit = plot_bounds(&ctx, token_plot_id()).unwrap();
+        assert!((refit.min()[0] - lo).abs() < 1.0 && (refit.max()[0] - hi).abs() < 1.0, "refitted: {refit:?}");
+        assert!((h.state().state.clock.now() - now).abs() < f64::EPSILON, "the double click did not move the clock");
+    }
 }

@@ -580,4 +580,51 @@ mod tests {
         let p = Policy { required_claims: vec!["exp".into()], leeway: 30, ..Policy::default() };
         assert_eq!(policy_summary(&p), "Policy: requires exp, leeway 30 s");
     }
+    #[test]
+    fn key_card_and_verdict_warnings_are_drawn_at_the_body_text_size() {
+        use egui_kittest::kittest::Queryable;
+        let mut h = egui_kittest::Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_eframe(|_cc| {
+            crate::ui::app::TokenbenchApp::with_platform(
+                Box::new(crate::ui::platform::FakePlatform::default()),
+                crate::ui::app::Settings::default(),
+            )
+        });
+        // A short HMAC secret: the key store warns on its card, the verifier in its verdict.
+        let secret = "keyboard cat";
+        let key =
+            crate::core::keys::load_secret(secret.as_bytes(), crate::core::keys::SecretEncoding::Utf8, "s").unwrap();
+        let claims: crate::core::token::JsonObject = serde_json::from_str(r#"{"exp":4102444800}"#).unwrap();
+        let token = crate::core::sign::sign(&crate::core::token::JsonObject::new(), &claims, "HS256", &key).unwrap();
+        h.state_mut().apply(vec![
+            Command::SelectTab(crate::ui::state::Tab::Decode),
+            Command::AddSecret { text: secret.into(), encoding: crate::core::keys::SecretEncoding::Utf8 },
+            Command::SetToken(token),
+        ]);
+        h.run();
+        let state = &h.state().state;
+        let card = state.keys.keys()[0].warnings.first().cloned().expect("the key store warns on a short secret");
+        let verdict = shown_warnings(state.verification.as_ref().unwrap())
+            .first()
+            .map(|w| (*w).to_owned())
+            .expect("the verdict warns");
+        let style = h.ctx.global_style();
+        let body = egui::TextStyle::Body.resolve(&style);
+        let small = egui::TextStyle::Small.resolve(&style);
+        assert!(small.size < body.size, "the sizes tell apart");
+        for text in [format!("Warning: {card}"), format!("warning  {verdict}")] {
+            let node = h.get_by_label(&text);
+            let rect = node.rect();
+            // The label's height is its text laid out at the body size in its width, not smaller.
+            let laid_out = |font: egui::FontId| {
+                h.ctx.fonts_mut(|f| f.layout(text.clone(), font, egui::Color32::WHITE, rect.width() + 0.5).size().y)
+            };
+            let (at_body, at_small) = (laid_out(body.clone()), laid_out(small.clone()));
+            assert!(
+                (rect.height() - at_body).abs() < 0.5,
+                "{text:?}: {} tall, {at_body} at the body size",
+                rect.height()
+            );
+            assert!((rect.height() - at_small).abs() >= 0.5, "{text:?}: not the small size ({at_small})");
+        }
+    }
 }

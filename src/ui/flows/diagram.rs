@@ -229,7 +229,10 @@ pub fn sequence(ui: &mut Ui, id: Id, cfg: &Config, messages: &[Drawn], progress:
         }
         painter.galley(pos, galley, colour);
         let hover = Rect::from_min_max(label_rect.left_top(), pos2(label_rect.right(), y + 3.0));
-        ui.interact(hover, id.with(i), Sense::hover()).on_hover_ui(|ui| {
+        let response = ui.interact(hover, id.with(i), Sense::hover());
+        // Painted text is invisible to screen readers: the label names the whole message.
+        response.widget_info(|| egui::WidgetInfo::labeled(egui::accesskit::Role::Label, true, &d.text));
+        response.on_hover_ui(|ui| {
             ui.set_max_width(560.0);
             ui.add(egui::Label::new(egui::RichText::new(&d.text).monospace()).wrap_mode(egui::TextWrapMode::Wrap));
         });

@@ -795,4 +795,31 @@ mod tests {
             h.query_by_label_contains("the lab now runs on the lifetimes of your access and refresh tokens").is_some()
         );
     }
+    #[test]
+    fn each_strategy_shows_its_one_sentence_caption_beside_its_name() {
+        let mut h = lab_app(egui::vec2(1280.0, 800.0));
+        h.run();
+        for s in Strategy::ALL {
+            let caption = s.caption();
+            assert!(
+                caption.ends_with('.') && !caption.trim_end_matches('.').contains(". "),
+                "{s:?}: one sentence: {caption}"
+            );
+            let shown: Vec<_> = h.query_all_by_label(caption).collect();
+            assert_eq!(shown.len(), 1, "{s:?}: its caption is shown once, whole");
+            // In the trades list, on the row that starts with the strategy's name.
+            let row: Vec<String> = shown[0].parent().unwrap().children().map(|c| text(&c)).collect();
+            assert_eq!(row.first().map(String::as_str), Some(format!("{}:", s.name()).as_str()), "{row:?}");
+            // And on hover over the strategy's name in the main table.
+            let name = h.query_all_by_label(s.name()).next().unwrap();
+            name.hover();
+            h.run();
+            assert!(
+                h.query_all_by_label(caption).count() >= 2,
+                "{s:?}: hovering the table's name shows the caption as a tooltip too"
+            );
+            h.remove_cursor();
+            h.run();
+        }
+    }
 }
