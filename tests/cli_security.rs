@@ -184,6 +184,11 @@ fn audit_judges_the_strength_of_the_keys_given() {
     let f = &json_out(&o)["findings"];
     assert_eq!(f.as_array().unwrap().len(), 1);
     assert_eq!((f[0]["id"].as_str(), f[0]["severity"].as_str()), (Some("key-not-used"), Some("info")));
+    let message = f[0]["message"].as_str().unwrap();
+    assert!(
+        message.ends_with("\"RS256\" is verified with an RSA key, so these are not this token's keys"),
+        "{message}"
+    );
 }
 
 #[test]

@@ -322,9 +322,15 @@ fn key_findings(token: &Token, keys: &[Key], out: &mut Vec<Finding>) {
             "key-not-used",
             Severity::Info,
             format!(
-                "not judged: {}{more}; {alg:?} is verified with a {} key, so these are not this token's keys",
+                "not judged: {}{more}; {alg:?} is verified with {}, so these are not this token's keys",
                 shown.join(", "),
-                wanted.unwrap_or("different")
+                match wanted {
+                    Some("oct") => "an HMAC secret",
+                    Some("RSA") => "an RSA key",
+                    Some("EC") => "an EC key",
+                    Some("OKP") => "an OKP (Ed25519) key",
+                    _ => "a different key",
+                }
             ),
             "RFC 7518 §3.1, RFC 8725 §2.1",
         ));
