@@ -355,14 +355,10 @@ fn lane(ui: &mut Ui, lab: &FlowsLab, i: usize, rows: usize, fallback_ttl: i64) {
     });
 }
 
+/// A byte total as the Compare tab and the revocation lab write sizes (binary units).
+#[allow(clippy::cast_precision_loss)]
 fn kb(bytes: u64) -> String {
-    if bytes >= 10_000_000 {
-        format!("{:.1} MB", bytes as f64 / 1e6)
-    } else if bytes >= 10_000 {
-        format!("{:.1} kB", bytes as f64 / 1e3)
-    } else {
-        format!("{bytes} B")
-    }
+    crate::core::text::human_bytes(bytes as f64)
 }
 
 fn duration(d: Duration) -> String {
