@@ -23,8 +23,8 @@ use crate::core::limits;
 use crate::core::token::{self, JwsSignature, Kind, Token};
 
 /// Said of every token whose claims have no `exp`: nothing bounds its lifetime.
-pub const NO_EXP_WARNING: &str = "no exp: this token never expires; a stolen copy stays valid until its key is \
-    retired (best practice: give every token a short exp, RFC 7519 §4.1.4)";
+pub const NO_EXP_WARNING: &str = "no exp: this token never expires; a stolen copy works until the signing key is \
+    rotated (best practice: give every token a short exp, RFC 7519 §4.1.4)";
 
 /// The registered claims the checks judge.
 const REGISTERED: [&str; 7] = ["exp", "nbf", "iat", "iss", "aud", "sub", "jti"];
