@@ -459,10 +459,17 @@ mod tests {
         let mut h = Harness::builder()
             .with_size(egui::vec2(1280.0, 800.0))
             .build_eframe(|_cc| TokenbenchApp::with_platform(Box::new(FakePlatform::default()), Settings::default()));
-        h.state_mut()
-            .apply(vec![Command::AddKeyText(jwks), Command::SetToken(crate::ui::state::SAMPLES[0].1.to_owned())]);
+        h.state_mut().apply(vec![
+            Command::AddKeyText(jwks.clone()),
+            Command::SetToken(crate::ui::state::SAMPLES[0].1.to_owned()),
+        ]);
         h.run();
         assert_eq!(h.state().state.keys.len(), 10_000, "{:?}", h.state().state.key_errors);
+        // The same set again adds nothing and names five of its keys, not ten thousand.
+        h.state_mut().apply(vec![Command::AddKeyText(jwks.clone())]);
+        assert_eq!(h.state().state.keys.len(), 10_000);
+        let said = h.state().state.message.as_ref().map(|(_, m)| m.clone()).unwrap_or_default();
+        assert!(said.starts_with(r#"already loaded as #1 kid "k0""#) && said.ends_with("and 9995 more"), "{said}");
         // The newly loaded keys' first page is shown.
         assert!(h.query_by_label("1-50 of 10000 keys").is_some());
         assert_eq!(h.query_all_by_label("Remove").count(), super::KEYS_PER_PAGE);

@@ -773,12 +773,17 @@ impl AppState {
                 {
                     self.sign.choose_key(Some(i), &self.keys);
                 }
+                // The same 100,000-key set loaded twice names five of them, not every one.
+                let named = |many: &[String]| match many.len() {
+                    0..=5 => many.join(", "),
+                    len => format!("{} and {} more", many[..5].join(", "), len - 5),
+                };
                 let repeated = match already.as_slice() {
                     [] => String::new(),
                     [one] if n == 0 => format!("already loaded as {one}"),
                     [one] => format!("; 1 was already loaded as {one}"),
-                    many if n == 0 => format!("already loaded as {}", many.join(", ")),
-                    many => format!("; {} were already loaded as {}", many.len(), many.join(", ")),
+                    many if n == 0 => format!("already loaded as {}", named(many)),
+                    many => format!("; {} were already loaded as {}", many.len(), named(many)),
                 };
                 if n == 0 {
                     self.info(repeated);
@@ -1232,6 +1237,17 @@ mod tests {
         let before = s.keys.len();
         s.handle(Command::LoadKeyFiles(vec![asset("ec-p256-pkcs8.pem")]), &mut p);
         assert_eq!(s.keys.len(), before + 1);
+        // After a removal the list is judged as it now is: the keys that moved up are found at
+        // their new places (the removed file's key is also the sample P-256 key, now #3).
+        s.handle(Command::RemoveKey(0), &mut p);
+        s.handle(Command::LoadKeyFiles(vec![asset("ec-p256-spki.pem")]), &mut p);
+        assert_eq!(s.keys.len(), before, "{:?}", s.message);
+        assert_eq!(
+            s.message.as_ref().unwrap().1,
+            r#"already loaded as #3 kid "sample-p256" (sample-jwks.json [keys 1])"#
+        );
+        s.handle(Command::AddSecret { text: text.into(), encoding: SecretEncoding::Utf8 }, &mut p);
+        assert_eq!(s.message.as_ref().unwrap().1, "already loaded as #1 secret (text)");
     }
 
     #[test]
