@@ -578,6 +578,20 @@ mod tests {
         assert_eq!(h.state().state.tab, Tab::Security);
     }
 
+    /// The Security tab's Crack view.
+    fn open_crack(h: &mut Harness<'static, TokenbenchApp>) {
+        open_security(h);
+        h.get_by_label("Crack the secret").click();
+        h.run();
+    }
+
+    /// Starts a crack and waits until it has ended.
+    fn crack_to_the_end(h: &mut Harness<'static, TokenbenchApp>) {
+        h.get_by_label("Start cracking").click();
+        h.step();
+        run_until(h, |a| !a.state.security.busy());
+    }
+
     #[test]
     fn run_the_audit_and_the_cookie_audit() {
         let mut h = app(FakePlatform::default());
@@ -608,9 +622,7 @@ mod tests {
         platform.picks.push_back(vec![path.clone()]);
         let mut h = app(platform);
         h.state_mut().apply(vec![Command::LoadSample(2)]);
-        open_security(&mut h);
-        h.get_by_label("Crack the secret").click();
-        h.run();
+        open_crack(&mut h);
         h.get_by_label("Choose a wordlist…").click();
         h.run();
         // 50,000 lines x 628 rule variants: far more than the test will wait for.
@@ -642,12 +654,8 @@ mod tests {
     fn a_found_secret_becomes_a_key_in_one_click() {
         let mut h = app(FakePlatform::default());
         h.state_mut().apply(vec![Command::LoadSample(2)]);
-        open_security(&mut h);
-        h.get_by_label("Crack the secret").click();
-        h.run();
-        h.get_by_label("Start cracking").click();
-        h.step();
-        run_until(&mut h, |a| !a.state.security.busy());
+        open_crack(&mut h);
+        crack_to_the_end(&mut h);
         assert!(h.query_by_label_contains("Found:").is_some());
         assert!(h.state().state.verification.as_ref().is_some_and(|v| !v.valid), "no key yet");
         h.get_by_label("Add as a key").click();
@@ -671,14 +679,10 @@ mod tests {
         platform.picks.push_back(vec![path.clone()]);
         let mut h = app(platform);
         h.state_mut().apply(vec![Command::SetToken(t)]);
-        open_security(&mut h);
-        h.get_by_label("Crack the secret").click();
-        h.run();
+        open_crack(&mut h);
         h.get_by_label("Choose a wordlist…").click();
         h.run();
-        h.get_by_label("Start cracking").click();
-        h.step();
-        run_until(&mut h, |a| !a.state.security.busy());
+        crack_to_the_end(&mut h);
         assert!(h.query_all_by_label_contains("\"hex:ffe10061\"").next().is_some(), "shown in hex, never lossy");
         h.get_by_label("Add as a key").click();
         h.run();
@@ -757,12 +761,8 @@ mod tests {
         use std::io::Write;
         let mut h = app(FakePlatform::default());
         h.state_mut().apply(vec![Command::LoadSample(2)]);
-        open_security(&mut h);
-        h.get_by_label("Crack the secret").click();
-        h.run();
-        h.get_by_label("Start cracking").click();
-        h.step();
-        run_until(&mut h, |a| !a.state.security.busy());
+        open_crack(&mut h);
+        crack_to_the_end(&mut h);
         assert!(h.query_by_label_contains("Found:").is_some());
         // Another token (typed or pasted: every change goes through AppState::handle).
         h.state_mut().apply(vec![Command::LoadSample(0)]);
@@ -804,9 +804,7 @@ mod tests {
     fn choosing_a_wordlist_without_a_file_dialog_says_so() {
         let mut h = app(FakePlatform { no_dialogs: true, ..FakePlatform::default() });
         h.state_mut().apply(vec![Command::LoadSample(2)]);
-        open_security(&mut h);
-        h.get_by_label("Crack the secret").click();
-        h.run();
+        open_crack(&mut h);
         h.get_by_label("Choose a wordlist…").click();
         h.run();
         let (level, text) = h.state().state.message.clone().unwrap();
@@ -816,9 +814,7 @@ mod tests {
         assert!(h.state().state.security.wordlist.is_none());
         // A dialog that was shown and cancelled is only noted.
         let mut h = app(FakePlatform::default());
-        open_security(&mut h);
-        h.get_by_label("Crack the secret").click();
-        h.run();
+        open_crack(&mut h);
         h.get_by_label("Choose a wordlist…").click();
         h.run();
         assert_eq!(h.state().state.message.clone().unwrap(), (crate::ui::state::Level::Info, "no file chosen".into()));
@@ -828,12 +824,8 @@ mod tests {
     fn a_tiny_crack_shows_no_rate() {
         let mut h = app(FakePlatform::default());
         h.state_mut().apply(vec![Command::LoadSample(2)]);
-        open_security(&mut h);
-        h.get_by_label("Crack the secret").click();
-        h.run();
-        h.get_by_label("Start cracking").click();
-        h.step();
-        run_until(&mut h, |a| !a.state.security.busy());
+        open_crack(&mut h);
+        crack_to_the_end(&mut h);
         let report = h.state().state.security.outcome.clone().unwrap().result.unwrap();
         assert!(report.measured_rate().is_none(), "a few hundred guesses: {report:?}");
         assert!(h.query_by_label_contains("too short to rate").is_some());
