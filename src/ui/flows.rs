@@ -1358,7 +1358,7 @@ mod tests {
                 t.replication_messages as f64,
                 (t.failed_requests + t.cross_site_failed) as f64,
                 t.sessions_lost as f64,
-                t.client_bytes as f64 / 1000.0,
+                t.client_bytes as f64 / 1024.0,
             ];
             let top = model.iter().copied().fold(1.0, f64::max);
             for (k, value) in model.into_iter().enumerate() {

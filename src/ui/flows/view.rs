@@ -452,7 +452,7 @@ fn totals(ui: &mut Ui, lab: &FlowsLab, index: usize, fallback_ttl: i64) {
 }
 
 fn chart(ui: &mut Ui, lab: &FlowsLab) {
-    const CATEGORIES: [&str; 6] = ["lookups", "verifications", "replication", "failed", "sessions lost", "kB sent"];
+    const CATEGORIES: [&str; 6] = ["lookups", "verifications", "replication", "failed", "sessions lost", "KiB sent"];
     ui.label(RichText::new("Totals so far").strong());
     let values = |t: &Totals| {
         [
@@ -461,7 +461,7 @@ fn chart(ui: &mut Ui, lab: &FlowsLab) {
             t.replication_messages as f64,
             (t.failed_requests + t.cross_site_failed) as f64,
             t.sessions_lost as f64,
-            t.client_bytes as f64 / 1000.0,
+            t.client_bytes as f64 / 1024.0,
         ]
     };
     let dark = ui.visuals().dark_mode;
