@@ -364,6 +364,50 @@ mod tests {
         assert_eq!(judge(r#"{"exp":500}"#, &iss), "INVALID CLAIMS", "expired and the wrong issuer");
     }
 
+    /// The banner's title and sentence are the CLI's first line, word for word: for the
+    /// algorithm-confusion sample with the sample keys, and for a kid-less token against more
+    /// kid-less keys than a token may try.
+    #[test]
+    fn the_banner_says_what_the_cli_prints_first() {
+        use egui_kittest::kittest::Queryable;
+        let new = || {
+            egui_kittest::Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_eframe(|_cc| {
+                crate::ui::app::TokenbenchApp::with_platform(
+                    Box::new(crate::ui::platform::FakePlatform::default()),
+                    crate::ui::app::Settings::default(),
+                )
+            })
+        };
+        let secrets: Vec<serde_json::Value> = (0..100u8)
+            .map(|i| serde_json::json!({"kty": "oct", "k": crate::core::token::encode_b64url(&[i; 32])}))
+            .collect();
+        let signer = crate::core::keys::load_secret(&[200; 32], crate::core::keys::SecretEncoding::Raw, "s").unwrap();
+        let claims: crate::core::token::JsonObject = serde_json::from_str(r#"{"exp":4102444800}"#).unwrap();
+        let kid_less =
+            crate::core::sign::sign(&crate::core::token::JsonObject::new(), &claims, "HS256", &signer).unwrap();
+        let cases = [
+            (vec![Command::TryExample(5)], "FORGERY: algorithm confusion"),
+            (
+                vec![
+                    Command::AddKeyText(serde_json::json!({ "keys": secrets }).to_string()),
+                    Command::SetToken(kid_less),
+                ],
+                "NO MATCHING KEY",
+            ),
+        ];
+        for (commands, title) in cases {
+            let mut h = new();
+            h.state_mut().apply(commands);
+            h.run();
+            let state = &h.state().state;
+            let v = state.verification.clone().unwrap();
+            let first = crate::cli::verification_text(&v, state.keys.keys()).lines().next().unwrap().to_owned();
+            assert_eq!(first, format!("{title}: {}", v.detail()));
+            assert!(h.query_by_label(title).is_some(), "the banner's title is {title}");
+            assert!(h.query_by_label(&v.detail()).is_some(), "the banner's sentence is the CLI's: {first}");
+        }
+    }
+
     #[test]
     fn a_token_that_does_not_decode_is_pointed_at_not_asked_for() {
         use egui_kittest::kittest::Queryable;
