@@ -472,7 +472,7 @@ impl FlowsLab {
                 self.rebuild();
             }
             FlowCommand::StoreLatency(ms) => {
-                self.params.store_latency_ms = ms.clamp(0.0, crate::core::flow::lab::MAX_STORE_LATENCY_MS)
+                self.params.store_latency_ms = ms.clamp(0.0, crate::core::flow::lab::MAX_STORE_LATENCY_MS);
             }
             FlowCommand::Variant(v) => {
                 self.variant = v;

@@ -146,8 +146,9 @@ mod tests {
     /// "INVALID".
     #[test]
     fn too_many_kid_less_keys_are_no_matching_key() {
-        let keys: Vec<_> =
-            (0..=MAX_KEY_ATTEMPTS as u8).map(|i| load_secret(&[i; 32], SecretEncoding::Raw, "k").unwrap()).collect();
+        let keys: Vec<_> = (0..=u8::try_from(MAX_KEY_ATTEMPTS).unwrap())
+            .map(|i| load_secret(&[i; 32], SecretEncoding::Raw, "k").unwrap())
+            .collect();
         let signer = load_secret(&[255; 32], SecretEncoding::Raw, "signer").unwrap();
         let claims: JsonObject = serde_json::from_str(r#"{"exp":4102444800}"#).unwrap();
         let t = crate::core::sign::sign(&JsonObject::new(), &claims, "HS256", &signer).unwrap();
