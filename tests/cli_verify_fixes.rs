@@ -56,7 +56,7 @@ fn a_kid_no_loaded_key_has_is_named_with_exit_1() {
     let o = run(&["verify", "--at", AT, "--key", other.to_str().unwrap(), &token]);
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
     let first = stdout(&o).lines().next().unwrap_or_default().to_owned();
-    assert!(first.starts_with("INVALID: no loaded key has kid \"removed-key\""), "{first}");
+    assert!(first.starts_with("NO MATCHING KEY: no loaded key has kid \"removed-key\""), "{first}");
     assert!(first.contains("1 other compatible key was tried"), "{first}");
     let o = run(&["verify", "--json", "--at", AT, "--key", other.to_str().unwrap(), &token]);
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();

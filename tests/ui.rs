@@ -428,7 +428,7 @@ fn required_claims_are_parsed_when_committed_not_while_typing() {
     h.key_press(egui::Key::Enter);
     h.run();
     assert_eq!(h.state().state.policy.required_claims, ["exp", "sub", "jti"]);
-    assert!(verdict_is(&h, "INVALID: claims"), "the ID token has no jti");
+    assert!(verdict_is(&h, "INVALID CLAIMS"), "the ID token has no jti");
     assert!(h.query_by_label("Policy: 3 required claims").is_some());
 }
 

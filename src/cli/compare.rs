@@ -22,6 +22,7 @@ use crate::core::compare::report::{self, Report};
 use crate::core::compare::{self, Comparison, FlowSettings, Inputs};
 use crate::core::error::Error;
 use crate::core::flow::credential::{self, Credential};
+use crate::core::flow::lab;
 use crate::core::revoke::{ScaleInputs, Scenario, Seconds};
 use crate::core::token;
 
@@ -41,19 +42,19 @@ pub struct CompareArgs {
     /// Judge at this instant (Unix seconds); default: now.
     #[arg(long, value_name = "UNIX_SECONDS", value_parser = crate::core::limits::parse_instant, allow_hyphen_values = true)]
     pub at: Option<f64>,
-    /// Flows lab: app servers (default 4).
+    /// Flows lab: app servers (default 4, at most 50 as in the window).
     #[arg(long, value_name = "N")]
     pub servers: Option<u32>,
-    /// Flows lab: users (default 12).
+    /// Flows lab: users (default 12, at most 100000).
     #[arg(long, value_name = "U")]
     pub users: Option<u32>,
-    /// Flows lab: requests (default 240).
+    /// Flows lab: requests (default 240, at most 10000000).
     #[arg(long, value_name = "R")]
     pub requests: Option<u64>,
-    /// Flows lab: services each request fans out to (default 0; the microservices row then uses 4).
+    /// Flows lab: services each request fans out to (default 0, at most 8; the microservices row then uses 4).
     #[arg(long, value_name = "M")]
     pub services: Option<u32>,
-    /// Flows lab: round trip to a remote session store, ms (default 0.5).
+    /// Flows lab: round trip to a remote session store, ms (default 0.5, 0 to 1000).
     #[arg(long, value_name = "MS", allow_negative_numbers = true)]
     pub latency_ms: Option<f64>,
     /// Revocation lab at scale: users signed in at any moment (default 100000).
@@ -131,6 +132,11 @@ pub(super) fn compare_cmd(args: &CompareArgs) -> Result<u8, Error> {
     let keys = args.key.load()?;
     let flow = args.flow_settings();
     if let Err(e) = flow.validate() {
+        return Ok(fail(&e));
+    }
+    // Compare runs the model about six times: the window's caps keep it to seconds.
+    let caps = lab::check_caps(flow.servers, flow.users, flow.requests, flow.services, flow.store_latency_ms);
+    if let Err(e) = caps {
         return Ok(fail(&e));
     }
     let lab = match args.revocation_scenario(now) {

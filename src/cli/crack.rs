@@ -26,7 +26,8 @@ pub struct CrackArgs {
     #[arg(long, value_name = "N", value_parser = parse_threads)]
     pub threads: Option<usize>,
     /// Print `{"found", "secret", "candidates", "elapsed_ms", "candidates_per_second",
-    /// "secret_hex", "secret_base64url"}`.
+    /// "secret_hex", "secret_base64url"}` (`candidates_per_second` is null for a run too short
+    /// to rate).
     #[arg(long)]
     pub json: bool,
     /// The token, `-` for stdin, or `@FILE`.
@@ -82,7 +83,8 @@ pub(super) fn crack_cmd(args: &CrackArgs) -> Result<u8, Error> {
             "secret": secret,
             "candidates": report.candidates,
             "elapsed_ms": u64::try_from(report.elapsed.as_millis()).unwrap_or(u64::MAX),
-            "candidates_per_second": report_rate_u64(report.rate()),
+            // Null for a run too short to rate, as the text says ("too short to rate").
+            "candidates_per_second": report.measured_rate().map(report_rate_u64),
             "secret_hex": exact.map(crack::to_hex),
             "secret_base64url": exact.map(token::encode_b64url),
         });

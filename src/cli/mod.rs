@@ -192,6 +192,10 @@ pub(crate) fn read_token_arg(arg: &str) -> Result<String, Error> {
         return String::from_utf8(bytes)
             .map_err(|_| Error::Io { path: path.into(), reason: "the file is not UTF-8 text".into() });
     }
+    // `decode far.jwt` meant the file: say so, rather than that "far.jwt" has two segments.
+    if std::path::Path::new(arg).is_file() && token::parse(arg).is_err() {
+        return Err(Error::FileNotToken { path: text::visible(arg).into_owned() });
+    }
     Ok(arg.to_owned())
 }
 

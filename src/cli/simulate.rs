@@ -175,7 +175,8 @@ fn read_scenario(path: &Path) -> Result<Result<Scenario, ScenarioError>, Error> 
 fn scenario_from_token(arg: &str, args: &RevocationArgs, kind: EventKind) -> Result<Scenario, String> {
     let text = super::read_token_arg(arg).map_err(|e| format!("--token: {e}"))?;
     let parsed = token::parse(text.trim()).map_err(|e| format!("--token: {e}"))?;
-    let timeline = TokenTimeline::from_token(&parsed, 0).ok_or("--token: the token's claims cannot be read")?;
+    let timeline = TokenTimeline::from_token(&parsed, 0)
+        .ok_or_else(|| format!("--token: {}", parsed.payload_note().unwrap_or("the token's claims cannot be read")))?;
     let mut base = Scenario::example(0);
     if let Some(a) = args.access_ttl {
         base.access_ttl = a;

@@ -99,6 +99,13 @@ pub enum Error {
         reason: String,
     },
 
+    /// A token argument that names an existing file and is no token: files are read as `@FILE`.
+    #[error("{path} is a file, not a token: give it as @{path}")]
+    FileNotToken {
+        /// The argument, as given (control characters escaped).
+        path: String,
+    },
+
     /// A file larger than [`crate::core::limits::MAX_INPUT_BYTES`]: refused before it is read
     /// whole (a 1 GiB file, `/dev/zero`).
     #[error("cannot read {path}: it is larger than the 10 MiB limit ({limit} bytes); refused before reading it all")]

@@ -26,15 +26,15 @@ use crate::core::token::Token;
 use diagram::Drawn;
 
 /// The most servers the view starts with (more can be added by click, up to [`MAX_VIEW_SERVERS`]).
-pub const MAX_START_SERVERS: u32 = 50;
+pub const MAX_START_SERVERS: u32 = crate::core::flow::lab::MAX_SERVERS;
 /// The most servers the strip shows.
 pub const MAX_VIEW_SERVERS: u32 = 64;
 /// The most users the view simulates.
-pub const MAX_USERS: u32 = 100_000;
+pub const MAX_USERS: u32 = crate::core::flow::lab::MAX_USERS;
 /// The most requests the view simulates.
-pub const MAX_REQUESTS: u64 = 10_000_000;
+pub const MAX_REQUESTS: u64 = crate::core::flow::lab::MAX_REQUESTS;
 /// The most services a request fans out to in the view.
-pub const MAX_SERVICES: u32 = 8;
+pub const MAX_SERVICES: u32 = crate::core::flow::lab::MAX_SERVICES;
 /// Time spent measuring each operation when the credential changes.
 const MEASURE_BUDGET: Duration = Duration::from_millis(15);
 /// Pause after an event's last message, in message times, before the next event.
@@ -471,7 +471,9 @@ impl FlowsLab {
                 self.params.services = n.min(MAX_SERVICES);
                 self.rebuild();
             }
-            FlowCommand::StoreLatency(ms) => self.params.store_latency_ms = ms.clamp(0.0, 1000.0),
+            FlowCommand::StoreLatency(ms) => {
+                self.params.store_latency_ms = ms.clamp(0.0, crate::core::flow::lab::MAX_STORE_LATENCY_MS);
+            }
             FlowCommand::Variant(v) => {
                 self.variant = v;
                 self.rebuild();

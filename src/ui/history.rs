@@ -11,7 +11,7 @@ pub struct HistoryEntry {
     pub token: String,
     /// `RS256 · iss https://id.example.com/ · sub 248289761001 · exp 2036-01-01`.
     pub summary: String,
-    /// The verdict's title when it was last shown ("VALID", "INVALID: claims"…).
+    /// The verdict's title when it was last shown ("VALID", "INVALID CLAIMS"…).
     pub verdict: String,
 }
 

@@ -592,7 +592,7 @@ mod tests {
         s.handle(Command::RemoveKey(signer), &mut p);
         let v = s.verification.as_ref().unwrap();
         assert_eq!(v.signature, SignatureVerdict::NoMatchingKey);
-        assert_eq!(crate::ui::verify::title(v), "NO MATCHING KEY");
+        assert_eq!(v.title(), "NO MATCHING KEY");
         assert!(v.summary().contains(&format!("no loaded key has kid {kid:?}")), "{}", v.summary());
         assert!(v.summary().contains("1 other compatible key was tried"), "{}", v.summary());
     }

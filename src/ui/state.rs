@@ -833,7 +833,7 @@ impl AppState {
         if self.current_in_history
             && let (Some(v), Some(entry)) = (&self.verification, self.history.first_mut())
         {
-            entry.verdict = crate::ui::verify::title(v);
+            entry.verdict = v.title();
         }
     }
 }
@@ -974,7 +974,7 @@ mod tests {
         s.handle(Command::SetToken(t), &mut p);
         let v = s.verification.as_ref().unwrap();
         assert_eq!(v.signature, SignatureVerdict::Valid);
-        assert_eq!(crate::ui::verify::headline(v), "INVALID: claims");
+        assert_eq!(v.headline(), "INVALID CLAIMS");
         assert!(v.summary().contains("the claims are not valid JSON at byte 17"), "{}", v.summary());
     }
 
@@ -1196,15 +1196,15 @@ mod tests {
         let mut p = FakePlatform::default();
         s.handle(Command::TryExample(5), &mut p);
         let v = s.verification.as_ref().unwrap();
-        assert_eq!(crate::ui::verify::title(v), "FORGERY: algorithm confusion");
+        assert_eq!(v.title(), "FORGERY: algorithm confusion");
         // The RSA key has the kid the forgery names: no warning may say no key has it.
         assert!(!v.warnings.iter().any(|w| w.starts_with("no loaded key has kid")), "{:?}", v.warnings);
         s.handle(Command::TryExample(0), &mut p);
         assert_eq!(s.keys.len(), 4, "the sample keys are loaded once");
         let v = s.verification.as_ref().unwrap();
-        assert_eq!(crate::ui::verify::title(v), "VALID", "selected by kid, no warning: {:?}", v.warnings);
+        assert_eq!(v.title(), "VALID", "selected by kid, no warning: {:?}", v.warnings);
         s.handle(Command::TryExample(1), &mut p);
-        assert_eq!(crate::ui::verify::title(s.verification.as_ref().unwrap()), "EXPIRED");
+        assert_eq!(s.verification.as_ref().unwrap().title(), "EXPIRED");
     }
 
     #[test]

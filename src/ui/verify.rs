@@ -11,108 +11,14 @@ use crate::core::verify::{CheckStatus, Outcome, Policy, SUPPORTED_ALGORITHMS, Si
 use crate::ui::state::{AppState, Command};
 use crate::ui::theme::{Tone, check_mark, palette};
 
-/// The banner's headline for a verification's signature verdict (before warnings and forgery
-/// detection; see [`title`]).
-#[must_use]
-pub fn headline(v: &Verification) -> &'static str {
-    match v.signature {
-        _ if v.valid => "VALID",
-        SignatureVerdict::Valid => claims_headline(v),
-        SignatureVerdict::Invalid => "INVALID SIGNATURE",
-        SignatureVerdict::NoMatchingKey => "NO MATCHING KEY",
-        SignatureVerdict::UnsupportedAlgorithm => "UNSUPPORTED ALGORITHM",
-        SignatureVerdict::AlgNone => "NEVER VALID: alg none",
-        SignatureVerdict::Malformed => "INVALID HEADER",
-        SignatureVerdict::RefusedByPolicy => "REFUSED BY POLICY",
-        SignatureVerdict::Encrypted => "ENCRYPTED (JWE)",
-    }
-}
-
-/// A good signature with failed checks, named by what failed: a refused algorithm first (it is
-/// the policy's guard), then time alone (expired, not yet valid), else the claims in general.
-fn claims_headline(v: &Verification) -> &'static str {
-    let failed: Vec<&str> = v.failed_checks().map(|c| c.name.as_ref()).collect();
-    if failed.contains(&"alg") {
-        return "ALGORITHM NOT ALLOWED";
-    }
-    match failed.as_slice() {
-        ["exp"] => "EXPIRED",
-        names if !names.is_empty() && names.iter().all(|n| *n == "nbf" || *n == "iat") => "NOT YET VALID",
-        _ => "INVALID: claims",
-    }
-}
-
-/// The verifier's algorithm-confusion warning, when the token is that forgery: an HMAC token
-/// aimed at a public key.
-#[must_use]
-pub fn forgery(v: &Verification) -> Option<&str> {
-    if v.valid {
-        return None;
-    }
-    v.warnings.iter().map(String::as_str).find(|w| w.starts_with("algorithm confusion"))
-}
-
-/// The warnings worth showing, each once. A short HMAC secret is reported both as a lint of the
-/// key and for this use of it; the second says more, so the first goes.
-#[must_use]
-pub fn shown_warnings(v: &Verification) -> Vec<&str> {
-    let mut out: Vec<&str> = Vec::with_capacity(v.warnings.len());
-    for w in &v.warnings {
-        if !out.contains(&w.as_str()) {
-            out.push(w);
-        }
-    }
-    if out.iter().any(|w| w.starts_with("the HMAC secret is ")) {
-        out.retain(|w| !w.contains(": HMAC secret is "));
-    }
-    out
-}
-
-/// The banner's title: "VALID", "VALID, 2 warnings", "FORGERY: algorithm confusion", or the
-/// signature verdict's [`headline`].
-#[must_use]
-pub fn title(v: &Verification) -> String {
-    if forgery(v).is_some() {
-        return "FORGERY: algorithm confusion".into();
-    }
-    let n = shown_warnings(v).len();
-    match (v.valid, n) {
-        (true, 0) => "VALID".into(),
-        (true, 1) => "VALID, 1 warning".into(),
-        (true, n) => format!("VALID, {n} warnings"),
-        _ => headline(v).into(),
-    }
-}
-
-/// The verdict in words, as the banner shows it and wherever else a verdict is shown (the
-/// Security tab's forgeries): the [`title`] and one sentence of why. `kid` is the judged
-/// token's kid, named when the token is an algorithm-confusion forgery.
-#[must_use]
-pub fn verdict_text(v: &Verification, kid: Option<&str>) -> (String, String) {
-    let detail = if forgery(v).is_some() {
-        let alg = v.alg.as_deref().unwrap_or("HMAC");
-        let aimed = kid.map_or_else(|| "a public key".to_owned(), |k| format!("the public key {k:?}"));
-        format!(
-            "This token asks for {alg}, an HMAC, but names {aimed}. It was made by using the public key as the HMAC \
-             secret: anyone can, since the key is public. A verifier that accepted a public key as a secret would \
-             take it as genuine; this one never does (RFC 8725 §2.1)."
-        )
-    } else if v.valid {
-        v.summary().trim_start_matches("VALID: ").to_owned()
-    } else {
-        v.summary().trim_start_matches("INVALID: ").to_owned()
-    };
-    (title(v), detail)
-}
-
 /// The banner's tone: green only when valid without warnings; amber when valid with warnings,
 /// without a key or encrypted; red otherwise.
 #[must_use]
 pub fn tone(v: &Verification) -> Tone {
     match v.signature {
-        _ if v.valid && shown_warnings(v).is_empty() => Tone::Good,
+        _ if v.valid && v.shown_warnings().is_empty() => Tone::Good,
         _ if v.valid => Tone::Warn,
-        SignatureVerdict::NoMatchingKey | SignatureVerdict::Encrypted if forgery(v).is_none() => Tone::Warn,
+        SignatureVerdict::NoMatchingKey | SignatureVerdict::Encrypted if v.forgery().is_none() => Tone::Warn,
         _ => Tone::Bad,
     }
 }
@@ -341,8 +247,7 @@ pub const ATTEMPTS_LISTED: usize = 50;
 fn banner(ui: &mut Ui, v: &Verification, state: &AppState) {
     let p = palette(ui.visuals().dark_mode);
     let tone = tone(v);
-    let kid = state.parsed().and_then(crate::core::token::Token::kid);
-    let (heading, detail) = verdict_text(v, kid);
+    let (heading, detail) = (v.title(), v.detail());
     egui::Frame::new().fill(p.fill(tone)).inner_margin(10.0).corner_radius(6.0).show(ui, |ui| {
         ui.set_width(ui.available_width());
         ui.label(RichText::new(heading).size(22.0).strong().color(p.on_fill));
@@ -366,7 +271,7 @@ fn verdict(ui: &mut Ui, v: &Verification, state: &AppState) {
             marked(ui, "FAIL", Tone::Bad, &format!("{}: {}", c.name, c.reason)).on_hover_text(c.rfc);
         }
     }
-    let warnings = shown_warnings(v);
+    let warnings = v.shown_warnings();
     if !warnings.is_empty() {
         section(ui, format!("Warnings ({})", warnings.len()));
         for w in warnings {
@@ -446,7 +351,7 @@ mod tests {
                 policy,
                 1000.0,
             );
-            headline(&v)
+            v.headline()
         };
         let any = Policy::default();
         assert_eq!(judge(r#"{"exp":2000}"#, &any), "VALID");
@@ -456,7 +361,51 @@ mod tests {
         let rs_only = Policy { algorithms: vec!["RS256".into()], ..Policy::default() };
         assert_eq!(judge(r#"{"exp":500}"#, &rs_only), "ALGORITHM NOT ALLOWED", "the refused algorithm comes first");
         let iss = Policy { issuer: Some("https://id".into()), ..Policy::default() };
-        assert_eq!(judge(r#"{"exp":500}"#, &iss), "INVALID: claims", "expired and the wrong issuer");
+        assert_eq!(judge(r#"{"exp":500}"#, &iss), "INVALID CLAIMS", "expired and the wrong issuer");
+    }
+
+    /// The banner's title and sentence are the CLI's first line, word for word: for the
+    /// algorithm-confusion sample with the sample keys, and for a kid-less token against more
+    /// kid-less keys than a token may try.
+    #[test]
+    fn the_banner_says_what_the_cli_prints_first() {
+        use egui_kittest::kittest::Queryable;
+        let new = || {
+            egui_kittest::Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_eframe(|_cc| {
+                crate::ui::app::TokenbenchApp::with_platform(
+                    Box::new(crate::ui::platform::FakePlatform::default()),
+                    crate::ui::app::Settings::default(),
+                )
+            })
+        };
+        let secrets: Vec<serde_json::Value> = (0..100u8)
+            .map(|i| serde_json::json!({"kty": "oct", "k": crate::core::token::encode_b64url(&[i; 32])}))
+            .collect();
+        let signer = crate::core::keys::load_secret(&[200; 32], crate::core::keys::SecretEncoding::Raw, "s").unwrap();
+        let claims: crate::core::token::JsonObject = serde_json::from_str(r#"{"exp":4102444800}"#).unwrap();
+        let kid_less =
+            crate::core::sign::sign(&crate::core::token::JsonObject::new(), &claims, "HS256", &signer).unwrap();
+        let cases = [
+            (vec![Command::TryExample(5)], "FORGERY: algorithm confusion"),
+            (
+                vec![
+                    Command::AddKeyText(serde_json::json!({ "keys": secrets }).to_string()),
+                    Command::SetToken(kid_less),
+                ],
+                "NO MATCHING KEY",
+            ),
+        ];
+        for (commands, title) in cases {
+            let mut h = new();
+            h.state_mut().apply(commands);
+            h.run();
+            let state = &h.state().state;
+            let v = state.verification.clone().unwrap();
+            let first = crate::cli::verification_text(&v, state.keys.keys()).lines().next().unwrap().to_owned();
+            assert_eq!(first, format!("{title}: {}", v.detail()));
+            assert!(h.query_by_label(title).is_some(), "the banner's title is {title}");
+            assert!(h.query_by_label(&v.detail()).is_some(), "the banner's sentence is the CLI's: {first}");
+        }
     }
 
     #[test]
@@ -603,7 +552,11 @@ mod tests {
         h.run();
         let state = &h.state().state;
         let card = state.keys.keys()[0].warnings.first().cloned().expect("the key store warns on a short secret");
-        let verdict = shown_warnings(state.verification.as_ref().unwrap())
+        let verdict = state
+            .verification
+            .as_ref()
+            .unwrap()
+            .shown_warnings()
             .first()
             .map(|w| (*w).to_owned())
             .expect("the verdict warns");

@@ -20,7 +20,9 @@ use serde_json::Value;
 use crate::core::clock::UnixSeconds;
 use crate::core::crack::{self, Progress, Rules, Target};
 use crate::core::keys::{Key, KeyMaterial};
+use crate::core::revoke::NO_EXP_CONSEQUENCE;
 use crate::core::token::{self, JsonObject, Kind, Token};
+use crate::core::verify::{Confusion, ConfusionEvidence};
 
 pub use cookie::{
     Cookie, SameSite, audit_cookie, estimated_entropy_bits, low_entropy_reason, parse_cookie, parse_cookie_date,
@@ -170,8 +172,13 @@ pub fn audit_token(token: &Token, opts: &TokenAuditOptions<'_>) -> Result<Vec<Fi
             RFC8725_ALG,
         ));
     }
-    weak_secret(token, opts, &mut out)?;
-    confusion_finding(token, opts.keys, &mut out);
+    let confusion = token.signatures.first().and_then(|sig| crate::core::verify::algorithm_confusion(sig, opts.keys));
+    // The key the confusion names is this token's target, never "not this token's key".
+    let target = confusion.as_ref().and_then(Confusion::target);
+    weak_secret(token, opts, target, &mut out)?;
+    if let Some(c) = confusion {
+        confusion_finding(&c, opts.keys, &mut out);
+    }
     header_findings(token, &mut out);
     for message in token.warnings().into_iter().filter(|w| w.contains("duplicate member")) {
         out.push(finding("duplicate-member", Severity::Medium, message, "RFC 7515 §4, RFC 7519 §4, RFC 8725 §3.1"));
@@ -194,7 +201,10 @@ pub fn audit_token(token: &Token, opts: &TokenAuditOptions<'_>) -> Result<Vec<Fi
             None => out.push(finding(
                 "missing-exp",
                 Severity::Medium,
-                "the payload carries no JSON claims, so no expiry: it never expires",
+                format!(
+                    "{}: no expiry, so {NO_EXP_CONSEQUENCE}",
+                    token.payload_note().unwrap_or("the payload carries no JWT claims")
+                ),
                 "RFC 7519 §4.1.4",
             )),
         }
@@ -227,22 +237,20 @@ pub fn audit_token(token: &Token, opts: &TokenAuditOptions<'_>) -> Result<Vec<Fi
 /// ([`verify::algorithm_confusion`]): high when its MAC verifies with the public key's bytes as
 /// the secret (the token is the forgery), medium when its kid names the public key, low when
 /// only public keys are loaded.
-fn confusion_finding(token: &Token, keys: &[Key], out: &mut Vec<Finding>) {
-    use crate::core::verify::{ConfusionEvidence, algorithm_confusion};
-    let Some(c) = token.signatures.first().and_then(|sig| algorithm_confusion(sig, keys)) else { return };
+fn confusion_finding(c: &Confusion, keys: &[Key], out: &mut Vec<Finding>) {
     let name = |i: usize| {
         keys.get(i).map_or_else(String::new, |k| {
             format!("key #{} ({}, {})", i + 1, crate::core::text::visible(&k.label()), k.material.describe())
         })
     };
     let alg = &c.alg;
-    let (severity, message) = match c.evidence {
+    let (severity, message) = match &c.evidence {
         ConfusionEvidence::Proven { key, form } => (
             Severity::High,
             format!(
                 "the {alg} MAC verifies with the {form} of {} as the HMAC secret: this token was forged from a public \
                  key, and a verifier that lets the token's alg decide how a key is used accepts it",
-                name(key)
+                name(*key)
             ),
         ),
         ConfusionEvidence::AimedAt { key } => (
@@ -250,7 +258,7 @@ fn confusion_finding(token: &Token, keys: &[Key], out: &mut Vec<Finding>) {
             format!(
                 "the token asks for {alg} (HMAC) but its kid names {}: a verifier that used that public key as the \
                  HMAC secret would accept a token forged from it",
-                name(key)
+                name(*key)
             ),
         ),
         ConfusionEvidence::OnlyPublicKeys => (
@@ -265,14 +273,15 @@ fn confusion_finding(token: &Token, keys: &[Key], out: &mut Vec<Finding>) {
 }
 
 /// The loaded keys, judged as the key store lints them: the keys that can verify this token's
-/// alg (all of them when the alg names no key type) for strength, the others only named.
-fn key_findings(token: &Token, keys: &[Key], out: &mut Vec<Finding>) {
+/// alg (all of them when the alg names no key type) for strength, the others only named, except
+/// `target`, the public key an algorithm-confusion forgery names (judged, never called unused).
+fn key_findings(token: &Token, keys: &[Key], target: Option<usize>, out: &mut Vec<Finding>) {
     let alg = token.alg().unwrap_or("");
     let wanted = crate::core::keys::kty_for_alg(alg);
     let needed = crack::HmacAlg::from_name(alg).map_or(32, crack::HmacAlg::mac_len);
     let mut unused = Vec::new();
-    for key in keys {
-        if wanted.is_some_and(|kty| kty != key.material.kty()) {
+    for (i, key) in keys.iter().enumerate() {
+        if wanted.is_some_and(|kty| kty != key.material.kty()) && target != Some(i) {
             unused.push(format!("{} ({})", key.label(), key.material.describe()));
             continue;
         }
@@ -337,8 +346,13 @@ fn key_findings(token: &Token, keys: &[Key], out: &mut Vec<Finding>) {
     }
 }
 
-fn weak_secret(token: &Token, opts: &TokenAuditOptions<'_>, out: &mut Vec<Finding>) -> Result<(), crack::CrackError> {
-    key_findings(token, opts.keys, out);
+fn weak_secret(
+    token: &Token,
+    opts: &TokenAuditOptions<'_>,
+    target: Option<usize>,
+    out: &mut Vec<Finding>,
+) -> Result<(), crack::CrackError> {
+    key_findings(token, opts.keys, target, out);
     if let Some((secret, how)) = &opts.cracked {
         out.push(finding(
             "weak-secret",
@@ -514,7 +528,7 @@ fn claim_findings(claims: &JsonObject, now: UnixSeconds, out: &mut Vec<Finding>)
         None => out.push(finding(
             "missing-exp",
             Severity::Medium,
-            "no \"exp\": the token never expires, so a stolen copy works forever",
+            format!("no \"exp\": the token never expires, so {NO_EXP_CONSEQUENCE}"),
             "RFC 7519 §4.1.4, RFC 8725 §3.10",
         )),
         Some(exp) => {

@@ -465,3 +465,39 @@ fn alg_confusion_shares_the_verifiers_rule() {
     let rs = token::parse(&sign(&obj(json!({})), &obj(clean_claims()), "RS256", &rs_key).unwrap()).unwrap();
     assert!(!ids(&with(&rs, &[rsa])).contains(&"alg-confusion"));
 }
+
+/// The sample forgery with the sample key set: the RSA key whose PEM keys the MAC is named by
+/// alg-confusion and never also listed as "not this token's key"; the other keys still are.
+#[test]
+fn the_key_a_confusion_names_is_not_called_unused() {
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let keys = keys::load_file(&root.join("assets/keys/sample-jwks.json")).unwrap();
+    let text = std::fs::read_to_string(root.join("assets/samples/06-algorithm-confusion-hs256.jwt")).unwrap();
+    let t = token::parse(text.trim()).unwrap();
+    let f = audit_token(&t, &TokenAuditOptions { now: NOW, keys: &keys, ..TokenAuditOptions::default() }).unwrap();
+    let confusion = f.iter().find(|f| f.id == "alg-confusion").unwrap_or_else(|| panic!("{f:?}"));
+    assert_eq!(confusion.severity, Severity::High, "{}", confusion.message);
+    let target = t.signatures[0].kid().and_then(|kid| keys.iter().find(|k| k.kid.as_deref() == Some(kid))).unwrap();
+    assert!(confusion.message.contains(&target.label()), "{}", confusion.message);
+    let unused = f.iter().find(|f| f.id == "key-not-used").unwrap_or_else(|| panic!("{f:?}"));
+    assert!(!unused.message.contains(&target.label()), "{}", unused.message);
+    let others = keys.iter().filter(|k| k.material.kty() != "oct" && k.kid != target.kid);
+    for k in others {
+        assert!(unused.message.contains(&k.label()), "{} missing from {}", k.label(), unused.message);
+    }
+}
+
+/// A token without exp is said to work until the key is rotated, in the sentence every lab uses.
+#[test]
+fn missing_exp_says_what_the_labs_say() {
+    let prose = crate::core::sign::sign_payload(&JsonObject::new(), b"hello", "HS256", &strong()).unwrap();
+    for (t, starts) in [
+        (signed(json!({}), json!({"aud": "a"})), "no \"exp\": the token never expires, so "),
+        (token::parse(&prose).unwrap(), "the payload is text, not a JSON object"),
+    ] {
+        let m = audit(&t).into_iter().find(|f| f.id == "missing-exp").unwrap();
+        assert!(m.message.starts_with(starts), "{}", m.message);
+        assert!(m.message.ends_with(crate::core::revoke::NO_EXP_CONSEQUENCE), "{}", m.message);
+        assert!(!m.message.contains("forever"), "{}", m.message);
+    }
+}

@@ -37,6 +37,7 @@
 //! servers: no allocation, no strings, no hashing. Memory is O(users + servers).
 
 pub mod credential;
+pub mod lab;
 pub mod sequence;
 
 use serde::Serialize;

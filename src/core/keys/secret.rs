@@ -63,11 +63,55 @@ pub fn load_secret(input: &[u8], encoding: SecretEncoding, source: &str) -> Resu
 pub(super) fn decode_lenient_base64(text: &str) -> std::result::Result<Vec<u8>, String> {
     const LENIENT: GeneralPurposeConfig =
         GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
-    let cleaned: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    // Each kept character's byte offset in `text`, so an error names the place the user typed.
+    let (cleaned, at): (String, Vec<usize>) =
+        text.char_indices().filter(|(_, c)| !c.is_whitespace()).map(|(i, c)| (c, i)).unzip();
     let url = cleaned.contains(['-', '_']);
     let engine =
         GeneralPurpose::new(if url { &base64::alphabet::URL_SAFE } else { &base64::alphabet::STANDARD }, LENIENT);
-    engine.decode(&cleaned).map_err(|e| format!("not valid base64: {e}"))
+    engine.decode(&cleaned).map_err(|e| format!("not valid base64: {}", base64_problem(&e, text, &cleaned, &at, url)))
+}
+
+/// The decoder's error in words: the character and its byte offset in what the user typed,
+/// and what is accepted (the decoder's own "Invalid symbol 61, offset 8" names neither).
+fn base64_problem(e: &base64::DecodeError, text: &str, cleaned: &str, at: &[usize], url: bool) -> String {
+    use base64::DecodeError as E;
+    const ACCEPTED: &str = "accepted are A-Z, a-z, 0-9, + and / (base64) or - and _ (base64url), at most two '=' \
+        only at the end, and whitespace, which is ignored";
+    // The decoder's offsets count bytes of `cleaned`; every character it rejects there is named
+    // by the original text's character at the same place.
+    let place = |offset: usize| {
+        let n = cleaned.char_indices().take_while(|(i, _)| *i < offset).count();
+        let byte = at.get(n).copied().unwrap_or(text.len());
+        let ch = text[byte..].chars().next().unwrap_or('?');
+        (ch, byte)
+    };
+    match e {
+        E::InvalidByte(offset, _) => {
+            let (ch, byte) = place(*offset);
+            let why = match ch {
+                '=' => "'=' may only pad the end, at most two of them, after whole groups of characters".to_owned(),
+                '+' | '/' if url => {
+                    "the text also has '-' or '_', so it is read as base64url, which has no '+' or '/': use one \
+                     alphabet"
+                        .to_owned()
+                }
+                _ => ACCEPTED.to_owned(),
+            };
+            format!("{ch:?} at byte {byte} is not accepted: {why}")
+        }
+        E::InvalidLastSymbol(offset, _) => {
+            let (ch, byte) = place(*offset);
+            format!(
+                "the last character {ch:?} at byte {byte} sets bits the length leaves unused: the text is probably \
+                 cut short or altered"
+            )
+        }
+        E::InvalidLength(n) => format!(
+            "{n} base64 characters (padding and whitespace aside) cannot encode whole bytes: one is missing or extra"
+        ),
+        E::InvalidPadding => "the '=' padding does not match the length of the text".to_owned(),
+    }
 }
 
 fn decode_hex(text: &str) -> std::result::Result<Vec<u8>, String> {
@@ -113,6 +157,17 @@ mod tests {
             load_secret(b"0xFFe1", SecretEncoding::Hex, "t").unwrap().material,
             KeyMaterial::Oct { k: vec![0xff, 0xe1] }
         );
+        let bad = |text: &str| match load_secret(text.as_bytes(), SecretEncoding::Base64, "t") {
+            Err(e) => e.to_string(),
+            Ok(k) => panic!("{text:?} loaded: {k:?}"),
+        };
+        let e = bad("c2VjcmV0====");
+        assert!(e.contains("'=' at byte 8 is not accepted: '=' may only pad the end"), "{e}");
+        let e = bad(" c2Vj cmV0!");
+        assert!(e.contains("'!' at byte 10 is not accepted: accepted are A-Z, a-z, 0-9, + and /"), "{e}");
+        assert!(bad("ab+-cd").contains("'+' at byte 2 is not accepted: the text also has '-' or '_'"));
+        assert!(bad("c2VjcmV0c").contains("9 base64 characters"));
+        assert!(bad("c2Vj\u{e9}cmV0").contains("'\u{e9}' at byte 4"), "a character, never half of one");
         let raw = load_secret(b"secret\n", SecretEncoding::Raw, "t").unwrap();
         assert!(raw.warnings.iter().any(|w| w.contains("newline")));
     }

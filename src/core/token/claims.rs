@@ -86,15 +86,26 @@ fn object_text(payload: &[u8]) -> Result<&str, PayloadProblem> {
     if first.map(|i| payload[i]) != Some(b'{') {
         return Err(match std::str::from_utf8(payload) {
             Err(_) => PayloadProblem::NotClaims(format!(
-                "the payload is {} bytes of binary data, not JSON claims",
+                "the payload is {} bytes of binary data, not a JSON object, so it carries no JWT claims",
                 payload.len()
             )),
-            Ok(text) => match serde_json::from_str::<serde::de::IgnoredAny>(text) {
-                Ok(_) if !text.trim().is_empty() => PayloadProblem::NotClaims(
-                    "the payload is JSON but not an object, so it carries no JWT claims".into(),
-                ),
-                _ => PayloadProblem::NotClaims("the payload is not a JSON object, so it carries no JWT claims".into()),
-            },
+            Ok(text) => {
+                let what = match serde_json::from_str::<serde::de::IgnoredAny>(text) {
+                    _ if text.trim().is_empty() => "empty",
+                    // Valid JSON: its first character says which kind of value it is.
+                    Ok(_) => match text.trim_start().as_bytes().first() {
+                        Some(b'[') => "a JSON array",
+                        Some(b'"') => "a JSON string",
+                        Some(b't' | b'f') => "a JSON boolean",
+                        Some(b'n') => "JSON null",
+                        _ => "a JSON number",
+                    },
+                    Err(_) => "text",
+                };
+                PayloadProblem::NotClaims(format!(
+                    "the payload is {what}, not a JSON object, so it carries no JWT claims"
+                ))
+            }
         });
     }
     std::str::from_utf8(payload)
@@ -111,9 +122,10 @@ pub(super) fn claims_of(payload: &[u8]) -> Result<ParsedClaims, PayloadProblem> 
     match parse_value(text.as_bytes()).map_err(|b| unreadable(text.as_bytes(), &b))? {
         (Value::Object(map), duplicates) => Ok(ParsedClaims { map, duplicates }),
         // Unreachable after `object_text`, kept total.
-        (other, _) => {
-            Err(PayloadProblem::NotClaims(format!("the payload is JSON {}, not a claims object", json_type(&other))))
-        }
+        (other, _) => Err(PayloadProblem::NotClaims(format!(
+            "the payload is JSON {}, not a JSON object, so it carries no JWT claims",
+            json_type(&other)
+        ))),
     }
 }
 
@@ -476,9 +488,23 @@ mod tests {
             assert!(matches!(full, PayloadProblem::Unreadable { .. }), "{:?}: {full:?}", String::from_utf8_lossy(p));
             assert_eq!(full, picked, "{:?}", String::from_utf8_lossy(p));
         }
-        for (p, kind) in
-            [(&b"[1,2]"[..], "JSON but not an object"), (b"prose", "not a JSON object"), (b"\xff\x00", "binary")]
-        {
+        for (p, kind) in [
+            (&b"[1,2]"[..], "a JSON array"),
+            (b"prose", "text"),
+            (b"\xff\x00", "binary data"),
+            (b"", "empty"),
+            (b" 42", "a JSON number"),
+            (b"\"x\"", "a JSON string"),
+            (b"null", "JSON null"),
+        ] {
+            let full = claims_of(p).unwrap_err();
+            assert_eq!(
+                full.message(),
+                format!(
+                    "the payload is {}, not a JSON object, so it carries no JWT claims",
+                    if kind == "binary data" { format!("{} bytes of binary data", p.len()) } else { kind.to_owned() }
+                )
+            );
             let full = claims_of(p).unwrap_err();
             assert!(matches!(&full, PayloadProblem::NotClaims(m) if m.contains(kind)), "{full:?}");
             assert_eq!(select_claims(p, &["exp"]).unwrap_err(), full);

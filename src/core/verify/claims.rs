@@ -82,28 +82,39 @@ pub(super) fn no_claims_checks(
         PayloadProblem::NotClaims(_) => warnings.push(format!("{problem}; only the signature was checked")),
         PayloadProblem::Encrypted => {}
     }
+    // Every policy field that asks something of the claims fails when there are none: a
+    // claim-less payload must never pass a policy stricter than the default. (`typ` and the
+    // algorithms are header checks; the leeway only loosens the time checks.)
+    let none = match problem {
+        PayloadProblem::NotClaims(_) => "the payload is not a JSON object, so the token has no claims",
+        PayloadProblem::Unreadable { .. } => "the token's claims cannot be read",
+        PayloadProblem::Encrypted => "the token is encrypted, so its claims cannot be read",
+    };
     for name in &policy.required_claims {
         checks.push(check(
             name.clone(),
             CheckStatus::Failed,
-            format!("required claim \"{name}\" is absent: the token has no claims"),
+            format!("required claim \"{name}\" is absent: {none}"),
             "RFC 7519 §4",
         ));
     }
     if policy.issuer.is_some() {
-        checks.push(check(
-            "iss",
-            CheckStatus::Failed,
-            "an issuer is expected but the token has no claims",
-            "RFC 7519 §4.1.1",
-        ));
+        checks.push(check("iss", CheckStatus::Failed, format!("an issuer is expected but {none}"), "RFC 7519 §4.1.1"));
     }
     if !policy.audience.is_empty() {
         checks.push(check(
             "aud",
             CheckStatus::Failed,
-            "an audience is expected but the token has no claims",
+            format!("an audience is expected but {none}"),
             "RFC 7519 §4.1.3",
+        ));
+    }
+    if policy.max_lifetime.is_some() {
+        checks.push(check(
+            "lifetime",
+            CheckStatus::Failed,
+            format!("a maximum lifetime is set but {none}: no exp or iat bounds it"),
+            "RFC 8725 §3.10",
         ));
     }
 }
@@ -313,6 +324,54 @@ mod tests {
             }
         }
         sign(&JsonObject::new(), &claims, "HS256", &key()).unwrap()
+    }
+
+    /// A JWS over `payload`, signed with [`key`], its header without typ.
+    fn over(payload: &[u8]) -> String {
+        use crate::core::token::encode_b64url;
+        let input = format!("{}.{}", encode_b64url(br#"{"alg":"HS256"}"#), encode_b64url(payload));
+        let tag = aws_lc_rs::hmac::sign(
+            &aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, &[7u8; 32]),
+            input.as_bytes(),
+        );
+        format!("{input}.{}", encode_b64url(tag.as_ref()))
+    }
+
+    /// Every policy field that asks something of the claims fails a payload that has none (text,
+    /// an array, a number, nothing at all), naming why; the fields that only loosen or judge the
+    /// header leave it judged by its signature alone.
+    #[test]
+    fn a_claim_less_payload_fails_every_policy_that_asks_for_claims() {
+        let strict: [(&str, Policy); 5] = [
+            ("lifetime", Policy { max_lifetime: Some(60), ..Policy::default() }),
+            ("iss", Policy { issuer: Some("https://id".into()), ..Policy::default() }),
+            ("aud", Policy { audience: vec!["api".into()], ..Policy::default() }),
+            ("exp", Policy { required_claims: vec!["exp".into()], ..Policy::default() }),
+            ("sub", Policy { required_claims: vec!["sub".into()], ..Policy::default() }),
+        ];
+        let loose = [
+            Policy::default(),
+            Policy { leeway: 30, ..Policy::default() },
+            Policy { algorithms: vec!["HS256".into()], ..Policy::default() },
+            Policy { allow_json_serialization: true, ..Policy::default() },
+        ];
+        for payload in [&b"hello"[..], b"[1,2,3]", b"42", b"", b"\"{}\""] {
+            let t = parse(&over(payload)).unwrap();
+            for (name, policy) in &strict {
+                let v = verify(&t, &[key()], policy, 1_700_000_000.0);
+                assert!(!v.valid, "{payload:?} {name}: {}", v.summary());
+                let failed = v.failed_checks().find(|c| c.name == *name).unwrap_or_else(|| panic!("{name}: {v:?}"));
+                assert!(failed.reason.to_string().contains("the payload is not a JSON object"), "{}", failed.reason);
+            }
+            for policy in &loose {
+                let v = verify(&t, &[key()], policy, 1_700_000_000.0);
+                assert!(v.valid && !v.claims_checked, "{payload:?} {policy:?}: {}", v.summary());
+            }
+            // typ is a header check: the header has none, so an expected typ fails there.
+            let typ = Policy { typ: Some("JWT".into()), ..Policy::default() };
+            let v = verify(&t, &[key()], &typ, 1_700_000_000.0);
+            assert!(!v.valid && v.failed_checks().any(|c| c.name == "typ"), "{}", v.summary());
+        }
     }
 
     proptest! {

@@ -37,6 +37,15 @@ pub struct Confusion {
 }
 
 impl Confusion {
+    /// The loaded key the forgery is made from or aimed at, when one is named.
+    #[must_use]
+    pub fn target(&self) -> Option<usize> {
+        match self.evidence {
+            ConfusionEvidence::Proven { key, .. } | ConfusionEvidence::AimedAt { key } => Some(key),
+            ConfusionEvidence::OnlyPublicKeys => None,
+        }
+    }
+
     /// The verifier's warning (it starts with "algorithm confusion", which the window names as a
     /// forgery).
     #[must_use]

@@ -9,6 +9,7 @@ mod claims;
 mod confusion;
 mod header;
 mod signature;
+mod verdict;
 
 use std::borrow::Cow;
 
@@ -260,33 +261,17 @@ pub struct Verification {
     pub now: UnixSeconds,
     /// The leeway applied.
     pub leeway: u64,
+    /// The judged signature's `kid`, named when the token is a forgery aimed at a key (not in
+    /// the JSON: the token carries it).
+    #[serde(skip)]
+    pub kid: Option<String>,
 }
 
 /// What a valid verdict adds when the payload is not a claims set (a JWS over other bytes).
-pub const SIGNATURE_ONLY: &str =
-    "the payload is not a JWT claims set, so only the signature was judged (no exp, nbf or other claim)";
+pub const SIGNATURE_ONLY: &str = "the payload is not a JSON object, so it is not a JWT claims set: only the \
+    signature was judged (no exp, nbf or other claim)";
 
 impl Verification {
-    /// One line: "VALID: …" or "INVALID: …", naming the first reason. Control and bidi
-    /// characters from the token are shown as escapes (the GUI banner and the CLI print it).
-    #[must_use]
-    pub fn summary(&self) -> String {
-        let line = if self.valid && !self.claims_checked {
-            format!("VALID: {}; {SIGNATURE_ONLY}", self.signature_reason)
-        } else if self.valid {
-            format!("VALID: {}; every check passed", self.signature_reason)
-        } else if self.signature != SignatureVerdict::Valid {
-            format!("INVALID: {}", self.signature_reason)
-        } else {
-            let failed: Vec<String> = self.failed_checks().map(|c| c.reason.to_string()).collect();
-            format!("INVALID: {}", failed.join("; "))
-        };
-        match crate::core::text::visible(&line) {
-            std::borrow::Cow::Borrowed(_) => line,
-            std::borrow::Cow::Owned(escaped) => escaped,
-        }
-    }
-
     /// The checks that failed.
     pub fn failed_checks(&self) -> impl Iterator<Item = &Check> {
         self.checks.iter().filter(|c| c.status == CheckStatus::Failed)
@@ -349,6 +334,7 @@ pub fn verify(token: &Token, keys: &[Key], policy: &Policy, now: UnixSeconds) ->
         claims_checked,
         now,
         leeway: policy.leeway,
+        kid: shown_sig.and_then(JwsSignature::kid).or_else(|| token.kid()).map(str::to_owned),
     }
 }
 

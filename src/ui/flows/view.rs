@@ -150,9 +150,13 @@ fn params_row(ui: &mut Ui, lab: &FlowsLab, out: &mut Vec<Command>) {
         if let Some(v) = number(ui, "Fan-out", p.services, 0..=MAX_SERVICES, "Services each request calls (M)") {
             emit(out, FlowCommand::Services(v));
         }
-        if let Some(v) =
-            number(ui, "Store latency (ms)", p.store_latency_ms, 0.0..=1000.0, "Network round trip to a remote store")
-        {
+        if let Some(v) = number(
+            ui,
+            "Store latency (ms)",
+            p.store_latency_ms,
+            0.0..=crate::core::flow::lab::MAX_STORE_LATENCY_MS,
+            "Network round trip to a remote store",
+        ) {
             emit(out, FlowCommand::StoreLatency(v));
         }
     });

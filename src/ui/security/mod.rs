@@ -23,7 +23,6 @@ use crate::core::text::count;
 use crate::core::token::{self, Token};
 use crate::ui::state::{AppState, Command};
 use crate::ui::theme::verdict_colour;
-use crate::ui::verify::verdict_text;
 use crate::ui::widgets::prose;
 
 /// The token a frame draws from: the app's parsed token (parsed once per change, never per
@@ -384,8 +383,7 @@ fn forge_view(ui: &mut Ui, attack: Attack, v: &ForgeView, state: &AppState, out:
         let verdict = if rejected { "This workbench: REJECTED" } else { "This workbench: ACCEPTED" };
         ui.label(RichText::new(verdict).strong().color(verdict_colour(Some(rejected), dark)));
         // The same words as the verdict panel would give this token.
-        let kid = v.forged.header.get("kid").and_then(serde_json::Value::as_str);
-        let (title, detail) = verdict_text(ver, kid);
+        let (title, detail) = (ver.title(), ver.detail());
         ui.label(RichText::new(title).strong());
         prose(ui, &detail, None);
         for w in &ver.warnings {
@@ -861,8 +859,7 @@ mod tests {
             h.get_by_label(attack.title()).click();
             h.run();
             let view = h.state().state.security.forged.clone().unwrap().1.unwrap();
-            let kid = view.forged.header.get("kid").and_then(serde_json::Value::as_str);
-            let (title, detail) = crate::ui::verify::verdict_text(&view.verification, kid);
+            let (title, detail) = (view.verification.title(), view.verification.detail());
             assert!(h.query_by_label(&title).is_some(), "{attack:?}: {title}");
             assert!(h.query_by_label(&detail).is_some(), "{attack:?}: {detail}");
             // Opened in Decode, the verdict panel's banner says the same.
@@ -872,7 +869,7 @@ mod tests {
             state.handle(Command::LoadSampleKeys, &mut p);
             state.handle(Command::SetToken(forged), &mut p);
             let panel = state.verification.as_ref().unwrap();
-            assert_eq!(crate::ui::verify::verdict_text(panel, state.parsed().unwrap().kid()), (title, detail));
+            assert_eq!((panel.title(), panel.detail()), (title, detail));
         }
         h.get_by_label("Algorithm confusion (RS/ES to HS256)").click();
         h.run();
