@@ -465,28 +465,40 @@ fn body(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     report_row(ui, cs, out);
 }
 
+/// "1,000,000" for the Flows lab's counts.
+fn count32(n: u32) -> String {
+    compare::count(u64::from(n))
+}
+
+/// A duration in the shared human words, as the rows say them.
+#[allow(clippy::cast_precision_loss)]
+fn human_seconds(s: i64) -> String {
+    crate::core::revoke::lifetime_words(s as f64)
+}
+
 fn inputs_line(ui: &mut Ui, c: &Comparison, token_loaded: bool) {
     let t = &c.token;
     let lifetime = t.lifetime_text();
     // With a token loaded that cannot be used, the source says why the typical one stands in.
     let what = if t.typical && !token_loaded { "No token loaded: figures for " } else { "Figures for " };
-    ui.label(RichText::new(format!("{what}{} · {} · {} B · {lifetime}", t.source, t.alg, t.bytes)).strong());
+    let bytes = compare::count(t.bytes as u64);
+    ui.label(RichText::new(format!("{what}{} · {} · {bytes} B · {lifetime}", t.source, t.alg)).strong());
     let f = &c.flow;
     let fan_out =
-        if f.services == 0 { format!("none (microservices row: {})", f.fan_out()) } else { f.services.to_string() };
+        if f.services == 0 { format!("none (microservices row: {})", f.fan_out()) } else { count32(f.services) };
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     let revocations = c.scale.revocations_per_day.round().max(0.0) as u64;
     ui.label(
         RichText::new(format!(
             "Flows lab: {} servers, {} users, {} requests, fan-out {fan_out}, store round trip {} ms · Revocation \
              lab: {} signed in, {} revocations/day, leeway {}",
-            f.servers,
-            f.users,
-            f.requests,
+            count32(f.servers),
+            count32(f.users),
+            compare::count(f.requests),
             f.store_latency_ms,
             compare::count(c.scale.active_users),
             compare::count(revocations),
-            crate::core::revoke::duration_text(c.leeway)
+            human_seconds(c.leeway)
         ))
         .weak(),
     );
