@@ -73,7 +73,7 @@ pub enum TokenLifetime {
 pub fn model_range_text() -> String {
     #[allow(clippy::cast_precision_loss)]
     let max = MAX_TIME as f64;
-    let year = |t: f64| format_utc(t).split('-').filter(|p| !p.is_empty()).next().unwrap_or_default().to_owned();
+    let year = |t: f64| format_utc(t).split('-').find(|p| !p.is_empty()).unwrap_or_default().to_owned();
     format!(
         "the revocation model's limits: instants from the year -{} to {}, lifetimes up to {}",
         year(-max),
@@ -203,7 +203,8 @@ impl TokenLifetime {
                 format!("lifetime {}", lifetime_words(s))
             }
             Self::NeverValid { start, exp, start_claim } => {
-                let how = if exp == start {
+                // NeverValid holds exp <= start: not below it means equal.
+                let how = if exp >= start {
                     format!("its exp equals its {start_claim}")
                 } else {
                     format!("its exp is {} before its {start_claim}", lifetime_words(start - exp))
