@@ -426,6 +426,8 @@ fn tokens_whose_claims_cannot_be_read_say_why_and_no_exp_says_instead_of_token()
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("--token: the token is encrypted (JWE)"), "{err}");
+    let (_, said) = lab_on(jwe);
+    assert!(said.unwrap().starts_with("the token is encrypted (JWE)"), "the lab says it in the same words");
     // A payload that is a JSON array, not an object.
     let array = format!(
         "{}.{}.",

@@ -365,7 +365,7 @@ impl RevocationLab {
     /// The scenario on the decoded token's lifetimes (and the refresh token's, for a pair).
     fn use_tokens(&mut self, decoded: Option<&Token>, pair: bool) -> Option<(Level, String)> {
         let Some(access) = decoded.and_then(|t| TokenTimeline::from_token(t, 0)) else {
-            return Some((Level::Error, "decode a token with readable claims first (Decode tab)".into()));
+            return Some((Level::Error, unreadable(decoded)));
         };
         let refresh = if pair {
             let parsed = token::parse(self.refresh_text.trim());
@@ -407,7 +407,7 @@ impl RevocationLab {
     /// [`RevocationCommand::ShowEndlessToken`].
     fn show_endless(&mut self, decoded: Option<&Token>) -> Option<(Level, String)> {
         let Some(timeline) = decoded.and_then(|t| TokenTimeline::from_token(t, 0)) else {
-            return Some((Level::Error, "decode a token with readable claims first (Decode tab)".into()));
+            return Some((Level::Error, unreadable(decoded)));
         };
         let lifetime = TokenLifetime::of_timeline(&timeline);
         if !lifetime.endless() {
@@ -434,6 +434,15 @@ impl RevocationLab {
             self.endless = None;
         }
         refused.or(Some((Level::Info, "the lab shows what ends your token: the signing key's rotation".into())))
+    }
+}
+
+/// Why the decoded token gives no lifetimes, in the words `simulate revocation --token` uses:
+/// none decoded, or "the token is encrypted (JWE): …", "… its payload is not a JSON object".
+fn unreadable(decoded: Option<&Token>) -> String {
+    match decoded {
+        None => "decode a token with readable claims first (Decode tab)".into(),
+        Some(t) => format!("the token {}", crate::core::flow::credential::unusable_reason(t)),
     }
 }
 
