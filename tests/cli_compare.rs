@@ -256,7 +256,7 @@ fn unusable_input_exits_2() {
         (&["--token", "not-a-token"][..], ""),
         (&["--users", "0"][..], "--users"),
         (&["--latency-ms", "-1"][..], "latency"),
-        (&["--signed-in", "5000000"][..], "active_users"),
+        (&["--signed-in", "5000000"][..], "--signed-in: 5,000,000"),
         (&["--key", "/nonexistent.pem"][..], "/nonexistent.pem"),
         (&["--json", "--markdown"][..], "cannot be used with"),
         (&["--app", "desktop"][..], "desktop"),
@@ -417,5 +417,72 @@ fn the_copied_report_is_the_clis_markdown_for_the_same_inputs_without_a_secret()
         assert!(!gui.contains(secret), "never the secret");
         assert_eq!(gui.contains(&token), include, "the token only when ticked");
         assert_eq!(gui.contains(token.split('.').nth(2).unwrap()), include, "not even its signature");
+    }
+}
+
+#[test]
+fn far_future_and_never_valid_lifetimes_are_said_the_same_in_the_gui_and_the_cli() {
+    use tokenbench::core::keys::SecretEncoding;
+    use tokenbench::core::revoke::model_range_text;
+    let secret = "a-long-enough-secret-for-hs256-0123456789";
+    let add_secret = || Ui::AddSecret { text: secret.into(), encoding: SecretEncoding::Utf8 };
+    let iat = 1_799_999_000_i64;
+    for (exp, endless, seconds) in [
+        (serde_json::json!(253_402_300_799_i64), true, Value::Null),
+        (serde_json::json!(1e300), true, Value::Null),
+        (serde_json::json!(18_446_744_073_709_551_616.0), true, Value::Null),
+        (serde_json::json!(iat), false, serde_json::json!(0)),
+        (serde_json::json!(iat - 600), false, serde_json::json!(0)),
+    ] {
+        let token = signed(&serde_json::json!({"sub": "u1", "iat": iat, "exp": exp}), secret);
+        let cli = compare_json(&["--at", "1800000000", "--token", &token, "--secret", secret]);
+        let mut g = gui(vec![add_secret(), Ui::SetToken(token.clone())]);
+        g["token"]["source"] = cli["token"]["source"].clone();
+        assert_same(&g, &cli, &format!("exp {exp}"));
+        assert_eq!(cli["token"]["lifetime_seconds"], seconds, "{exp}");
+        assert_eq!(cli["token"]["endless"], endless, "{exp}");
+        let note = cli["token"]["lifetime_note"].as_str().unwrap();
+        if endless {
+            assert!(note.contains(&model_range_text()) && note.contains("treat it as never expiring"), "{note}");
+        } else {
+            assert!(note.starts_with("lifetime 0 s: the token is never valid"), "{note}");
+        }
+        let text =
+            String::from_utf8(compare(&["--at", "1800000000", "--token", &token, "--secret", secret]).stdout).unwrap();
+        for clamped in ["1137731", "22,754,629,630", "token-ttl 1 h"] {
+            assert!(!text.contains(clamped), "{clamped} in {text}");
+        }
+    }
+}
+
+#[test]
+fn at_scale_flags_are_named_with_their_limit_and_counts_have_separators() {
+    for (args, words) in [
+        (
+            ["--signed-in", "99999999999999"],
+            "--signed-in: 99,999,999,999,999 is more than the 1,000,000 registered users",
+        ),
+        (["--revocations-per-day", "1e20"], "--revocations-per-day: 1e20 is more than the revocation model takes"),
+    ] {
+        let o = compare(&args);
+        assert_eq!(o.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(words) && !err.contains("scale."), "{err}");
+    }
+    let args = ["--at", "1800000000", "--servers", "50", "--users", "100000", "--requests", "10000000"];
+    for extra in [None, Some("--markdown")] {
+        let mut all = args.to_vec();
+        all.extend(extra);
+        let out = String::from_utf8(compare(&all).stdout).unwrap();
+        assert!(out.contains("10,000,000 requests"), "{out}");
+        let long = out.lines().find(|l| {
+            let mut run = 0;
+            l.chars().any(|c| {
+                run = if c.is_ascii_digit() { run + 1 } else { 0 };
+                run >= 5
+            })
+        });
+        assert_eq!(long, None, "a count without separators ({extra:?})");
+        assert!(!out.contains("verified by this verifier"), "the overhead row's sentence");
     }
 }

@@ -373,3 +373,71 @@ fn a_token_sets_the_lifetimes_as_in_the_lab_and_one_without_exp_is_refused_in_th
     let o = run(&["--token", &token, "--token-ttl", "60"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn a_lifetime_beyond_the_model_is_refused_naming_the_limit_never_cut_short() {
+    for claims in [
+        json!({"sub": "u", "iat": L, "exp": 253_402_300_799_i64}),
+        json!({"sub": "u", "iat": L, "exp": 1e300}),
+        json!({"sub": "u", "iat": L, "exp": 18_446_744_073_709_551_616.0}),
+        json!({"sub": "u", "iat": -1e300, "exp": L}),
+    ] {
+        let token = hs256(&claims);
+        let o = run(&["--token", &token]);
+        assert_eq!(o.status.code(), Some(2), "{claims}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("beyond the revocation model's range") && err.contains("5138"), "{err}");
+        assert!(err.contains("instead of --token"), "{err}");
+        // The lab's "Use the decoded token" refuses it in the same words.
+        let (state, said) = lab_on(&token);
+        let said = said.unwrap();
+        assert!(said.contains("beyond the revocation model's range"), "{said}");
+        assert_ne!(state.revocation.scenario().name, "Your token");
+    }
+}
+
+#[test]
+fn a_token_that_is_never_valid_runs_on_0_s_and_says_so() {
+    for exp in [L, L - 600] {
+        let token = hs256(&json!({"sub": "u", "iat": L, "exp": exp}));
+        let o = run(&["--token", &token]);
+        assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+        let text = String::from_utf8_lossy(&o.stdout);
+        assert!(text.lines().next().unwrap().contains("the token is never valid"), "{text}");
+        assert!(text.contains("token-ttl 0 s, access-ttl 0 s") && !text.contains("1 h"), "{text}");
+        let o = run(&["--token", &token, "--json"]);
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(v["token_lifetime"]["kind"], "never-valid");
+        assert_eq!(v["token_lifetime"]["seconds"], 0);
+        assert_eq!(v["strategies"][1]["exposure_seconds"], 0);
+        let (state, _) = lab_on(&token);
+        let sim = state.revocation.simulation();
+        assert_eq!((sim.scenario.token_ttl, sim.scenario.access_ttl), (0, 0), "the lab runs on 0 s too");
+        for (i, o) in sim.outcomes.iter().enumerate() {
+            assert_eq!(v["strategies"][i]["accepted_until"], o.accepted_until, "{}", o.strategy.name());
+        }
+    }
+}
+
+#[test]
+fn tokens_whose_claims_cannot_be_read_say_why_and_no_exp_says_instead_of_token() {
+    let jwe = include_str!("../assets/samples/07-jwe-rfc7516.jwt").trim();
+    let o = run(&["--token", jwe]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("--token: the token is encrypted (JWE)"), "{err}");
+    let (_, said) = lab_on(jwe);
+    assert!(said.unwrap().starts_with("the token is encrypted (JWE)"), "the lab says it in the same words");
+    // A payload that is a JSON array, not an object.
+    let array = format!(
+        "{}.{}.",
+        tokenbench::core::token::encode_b64url(br#"{"alg":"none"}"#),
+        tokenbench::core::token::encode_b64url(b"[1,2]")
+    );
+    let o = run(&["--token", &array]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("not a JSON object"), "{err}");
+    let o = run(&["--token", &hs256(&json!({"sub": "u", "iat": L}))]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("instead of --token") && !err.contains("give --login-at and --token-ttl to"), "{err}");
+}

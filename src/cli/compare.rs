@@ -108,7 +108,7 @@ impl CompareArgs {
             revocations_per_day: self.revocations_per_day.unwrap_or(d.revocations_per_day),
             ..d
         };
-        scale.validate().map_err(|e| e.to_string())?;
+        scale.validate().map_err(|e| crate::core::compare::scale_flag_error(&e, &scale))?;
         s.scale = Some(scale);
         if let Some(l) = self.leeway {
             s.leeway = l.max(0);
@@ -187,7 +187,8 @@ pub fn text(r: &Report<'_>) -> String {
     let c: &Comparison = r.comparison;
     let mut s = String::new();
     let t = &c.token;
-    let _ = writeln!(s, "Sessions vs JWT on: {}\n  {}, {} B, {}", t.source, t.alg, t.bytes, t.lifetime_text());
+    let bytes = crate::core::compare::count(t.bytes as u64);
+    let _ = writeln!(s, "Sessions vs JWT on: {}\n  {}, {bytes} B, {}", t.source, t.alg, t.lifetime_text());
     if let Some(token) = r.token {
         let _ = writeln!(s, "  token: {token}");
     }

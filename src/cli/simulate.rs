@@ -99,13 +99,18 @@ pub(super) fn run(command: SimulateCommand) -> Result<u8, Error> {
 }
 
 fn revocation(args: &RevocationArgs) -> Result<u8, Error> {
+    // With --token: the rule's verdict on its lifetime, printed with the figures.
+    let mut token_lifetime = None;
     let scenario = match &args.scenario {
         Some(path) => match read_scenario(path)? {
             Ok(s) => s,
             Err(e) => return Ok(usage(&format!("{}: {e}", path.display()))),
         },
         None => match scenario_from_flags(args) {
-            Ok(s) => s,
+            Ok((s, lifetime)) => {
+                token_lifetime = lifetime;
+                s
+            }
             Err(message) => return Ok(usage(&message)),
         },
     };
@@ -139,6 +144,9 @@ fn revocation(args: &RevocationArgs) -> Result<u8, Error> {
     let sim = simulate(&scenario);
     if args.json {
         let mut value = revocation_json(&sim);
+        if let Some(l) = &token_lifetime {
+            value["token_lifetime"] = json!({"kind": kind_name(l), "seconds": l.seconds(), "text": l.describe()});
+        }
         if args.scale {
             value["scale"] = scale_json(&scenario);
         }
@@ -172,18 +180,26 @@ fn read_scenario(path: &Path) -> Result<Result<Scenario, ScenarioError>, Error> 
 
 /// The scenario on a token's lifetime (`--token`): the lab's starting point moved onto the
 /// token by the rule every lab uses ([`Scenario::on_token`]), then the flags.
-fn scenario_from_token(arg: &str, args: &RevocationArgs, kind: EventKind) -> Result<Scenario, String> {
+fn scenario_from_token(arg: &str, args: &RevocationArgs, kind: EventKind) -> Result<(Scenario, TokenLifetime), String> {
     let text = super::read_token_arg(arg).map_err(|e| format!("--token: {e}"))?;
     let parsed = token::parse(text.trim()).map_err(|e| format!("--token: {e}"))?;
-    let timeline = TokenTimeline::from_token(&parsed, 0)
-        .ok_or_else(|| format!("--token: {}", parsed.payload_note().unwrap_or("the token's claims cannot be read")))?;
+    // A JWE, or a payload that is not a JSON object: said as every lab says it (the payload's
+    // own note names what it is instead: an array, text, empty...).
+    let timeline = TokenTimeline::from_token(&parsed, 0).ok_or_else(|| match parsed.payload_note() {
+        Some(note) if parsed.kind != crate::core::token::Kind::Jwe => format!("--token: {note}"),
+        _ => format!("--token: the token {}", crate::core::flow::credential::unusable_reason(&parsed)),
+    })?;
+    let lifetime = TokenLifetime::of_timeline(&timeline);
     let mut base = Scenario::example(0);
     if let Some(a) = args.access_ttl {
         base.access_ttl = a;
     }
     let mut s = base.on_token(&timeline).map_err(|e| {
-        if TokenLifetime::of_timeline(&timeline).never_expires() {
-            format!("--token: {e} (give --login-at and --token-ttl to simulate a lifetime)")
+        if lifetime.endless() {
+            format!(
+                "--token: {e} (give --login-at, --token-ttl, --access-ttl and --revoke-at instead of --token to \
+                 simulate a lifetime)"
+            )
         } else {
             format!("--token: {e}")
         }
@@ -195,11 +211,22 @@ fn scenario_from_token(arg: &str, args: &RevocationArgs, kind: EventKind) -> Res
     }
     s.event.stolen_at = args.stolen_at;
     s.validate().map_err(|e| flag_error(&e))?;
-    Ok(s)
+    Ok((s, lifetime))
+}
+
+/// The kind of a lifetime, as the JSON's `token_lifetime.kind` names it.
+fn kind_name(l: &TokenLifetime) -> &'static str {
+    match l {
+        TokenLifetime::Bounded { .. } => "bounded",
+        TokenLifetime::NeverValid { .. } => "never-valid",
+        TokenLifetime::NeverExpires => "never-expires",
+        TokenLifetime::BeyondModel { .. } => "beyond-model",
+        TokenLifetime::Unknown { .. } => "unknown",
+    }
 }
 
 /// The scenario the flags describe, or what is wrong with them (naming the flag).
-fn scenario_from_flags(args: &RevocationArgs) -> Result<Scenario, String> {
+fn scenario_from_flags(args: &RevocationArgs) -> Result<(Scenario, Option<TokenLifetime>), String> {
     let missing = |flag: &str| format!("{flag} is required (or give --scenario FILE)");
     let kind = match args.event.as_deref() {
         None => EventKind::Logout,
@@ -209,7 +236,7 @@ fn scenario_from_flags(args: &RevocationArgs) -> Result<Scenario, String> {
         })?,
     };
     if let Some(arg) = &args.token {
-        return scenario_from_token(arg, args, kind);
+        return scenario_from_token(arg, args, kind).map(|(s, l)| (s, Some(l)));
     }
     let login_at = args.login_at.ok_or_else(|| missing("--login-at"))?;
     let scenario = Scenario {
@@ -223,7 +250,7 @@ fn scenario_from_flags(args: &RevocationArgs) -> Result<Scenario, String> {
         scale: None,
     };
     scenario.validate().map_err(|e| flag_error(&e))?;
-    Ok(scenario)
+    Ok((scenario, None))
 }
 
 /// A scenario error in the command line's words: `event.at` is `--revoke-at`…

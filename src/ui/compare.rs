@@ -293,21 +293,26 @@ impl CompareState {
     }
 }
 
-/// Commands that put the revocation lab on the token's lifetime: the decoded token's when the
-/// comparison is about it, else the typical token's lifetime as token-ttl.
-fn on_token_lifetime(c: &Comparison) -> Vec<Command> {
-    match (c.token.typical, c.token.lifetime_seconds) {
-        (false, Some(_)) => vec![Command::Revocation(RevocationCommand::UseDecodedToken)],
-        (true, Some(ttl)) => vec![Command::Revocation(RevocationCommand::SetTokenTtl(ttl))],
-        (_, None) => Vec::new(),
+/// Commands that put the revocation lab on the token's lifetime with `event` right after issue
+/// (the worst case every revocation figure of the tab counts, so the lab's jwt exposure is the
+/// tab's): the decoded token's lifetime when the comparison is about it (0 s for one that is
+/// never valid), else the typical token's as token-ttl; with a lifetime that cannot be told,
+/// the lab's token-ttl, as the row says. A token no exp ends (none, or beyond the model's
+/// range) is shown by the key rotation that ends it, the lab saying plainly why
+/// ([`RevocationCommand::ShowEndlessToken`]): no lifetime is made up for it.
+fn on_token_lifetime(c: &Comparison, event: EventKind) -> Vec<Command> {
+    let lab = |r: RevocationCommand| Command::Revocation(r);
+    if c.token.never_expires() {
+        return vec![lab(RevocationCommand::ShowEndlessToken)];
     }
-}
-
-/// The event a revocation experiment runs: `event`, or, for a token without exp, the signing
-/// key's rotation, the one thing that ends it (the lab cannot simulate a lifetime that never
-/// ends, and must not show one it made up).
-fn revoking_event(c: &Comparison, event: EventKind) -> EventKind {
-    if c.token.never_expires() { EventKind::KeyRotated } else { event }
+    let mut out = vec![lab(RevocationCommand::SetEvent(event))];
+    match (c.token.typical, c.token.lifetime_seconds) {
+        (false, Some(_)) => out.push(lab(RevocationCommand::UseDecodedToken)),
+        (true, Some(ttl)) => out.push(lab(RevocationCommand::SetTokenTtl(ttl))),
+        (_, None) => {}
+    }
+    out.push(lab(RevocationCommand::SetEventOffset(0)));
+    out
 }
 
 /// What "Show me" does for a row: open the lab that demonstrates it, on the scenario preset.
@@ -321,21 +326,17 @@ pub fn show_me(factor: Factor, c: &Comparison, token_loaded: bool, typical_token
         commands.insert(commands.len() - 1, Command::Flow(FlowCommand::Focus));
         commands
     };
-    let revocation = |mut first: Vec<Command>, then: RevocationCommand| {
-        first.extend(on_token_lifetime(c));
-        first.push(Command::Revocation(then));
-        first.push(Command::SelectTab(Tab::Revocation));
-        first
+    // The revocation lab on the token's lifetime, a logout right after issue (the Revocation
+    // row's run; the State and Storage rows' at-scale figures depend on the lifetime only).
+    let revocation = |focus: RevocationCommand| {
+        let mut out = on_token_lifetime(c, EventKind::Logout);
+        out.push(Command::Revocation(focus));
+        out.push(Command::SelectTab(Tab::Revocation));
+        out
     };
     match factor {
-        Factor::State | Factor::Storage => revocation(Vec::new(), RevocationCommand::FocusAtScale),
-        Factor::Revocation => revocation(
-            vec![
-                Command::Revocation(RevocationCommand::SetEvent(revoking_event(c, EventKind::Logout))),
-                Command::Revocation(RevocationCommand::FocusTop),
-            ],
-            RevocationCommand::SetEventOffset(0),
-        ),
+        Factor::State | Factor::Storage => revocation(RevocationCommand::FocusAtScale),
+        Factor::Revocation => revocation(RevocationCommand::FocusTop),
         // The row's run: server 0 dies halfway; the lanes stop at the first request that fails
         // for lack of its session, the same request served in the JWT lane.
         Factor::Scalability => focused(vec![
@@ -372,10 +373,7 @@ pub fn show_me(factor: Factor, c: &Comparison, token_loaded: bool, typical_token
 pub fn run_it(myth: Myth, c: &Comparison) -> Vec<Command> {
     match myth {
         Myth::JwtMoreSecure => {
-            let mut out =
-                vec![Command::Revocation(RevocationCommand::SetEvent(revoking_event(c, EventKind::TokenStolen)))];
-            out.extend(on_token_lifetime(c));
-            out.push(Command::Revocation(RevocationCommand::SetEventOffset(0)));
+            let mut out = on_token_lifetime(c, EventKind::TokenStolen);
             out.push(Command::Revocation(RevocationCommand::FocusTop));
             out.push(Command::SelectTab(Tab::Revocation));
             out
@@ -465,28 +463,40 @@ fn body(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     report_row(ui, cs, out);
 }
 
+/// "1,000,000" for the Flows lab's counts.
+fn count32(n: u32) -> String {
+    compare::count(u64::from(n))
+}
+
+/// A duration in the shared human words, as the rows say them.
+#[allow(clippy::cast_precision_loss)]
+fn human_seconds(s: i64) -> String {
+    crate::core::revoke::lifetime_words(s as f64)
+}
+
 fn inputs_line(ui: &mut Ui, c: &Comparison, token_loaded: bool) {
     let t = &c.token;
     let lifetime = t.lifetime_text();
     // With a token loaded that cannot be used, the source says why the typical one stands in.
     let what = if t.typical && !token_loaded { "No token loaded: figures for " } else { "Figures for " };
-    ui.label(RichText::new(format!("{what}{} · {} · {} B · {lifetime}", t.source, t.alg, t.bytes)).strong());
+    let bytes = compare::count(t.bytes as u64);
+    ui.label(RichText::new(format!("{what}{} · {} · {bytes} B · {lifetime}", t.source, t.alg)).strong());
     let f = &c.flow;
     let fan_out =
-        if f.services == 0 { format!("none (microservices row: {})", f.fan_out()) } else { f.services.to_string() };
+        if f.services == 0 { format!("none (microservices row: {})", f.fan_out()) } else { count32(f.services) };
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     let revocations = c.scale.revocations_per_day.round().max(0.0) as u64;
     ui.label(
         RichText::new(format!(
             "Flows lab: {} servers, {} users, {} requests, fan-out {fan_out}, store round trip {} ms · Revocation \
              lab: {} signed in, {} revocations/day, leeway {}",
-            f.servers,
-            f.users,
-            f.requests,
+            count32(f.servers),
+            count32(f.users),
+            compare::count(f.requests),
             f.store_latency_ms,
             compare::count(c.scale.active_users),
             compare::count(revocations),
-            crate::core::revoke::duration_text(c.leeway)
+            human_seconds(c.leeway)
         ))
         .weak(),
     );
@@ -952,9 +962,110 @@ mod tests {
         let s = &h.state().state;
         assert_eq!(s.tab, Tab::Revocation);
         let sc = s.revocation.scenario();
-        assert_eq!((sc.event.kind, sc.event.at), (EventKind::KeyRotated, sc.login_at), "no made-up lifetime");
-        let jwt = s.revocation.simulation().outcome(crate::core::revoke::Strategy::Jwt).exposure_seconds;
-        assert_eq!(jwt, 0, "rotating the key ends it at once");
+        assert_eq!(sc.event.kind, EventKind::KeyRotated);
+        assert_eq!(sc.login_at, 1_799_990_000, "the login at the token's iat");
+        assert!(sc.event.at > sc.login_at, "the rotation comes after the login: the copy works until it");
+        let jwt = s.revocation.simulation().outcome(crate::core::revoke::Strategy::Jwt);
+        assert_eq!(jwt.accepted_until, sc.event.at, "accepted until the rotation, refused from it");
+        let note = s.revocation.endless_note().unwrap();
+        assert!(note.contains(&rule) && note.contains("cannot run one that never ends"), "{note}");
+        assert!(h.query_by_label_contains("cannot run one that never ends").is_some(), "said in the lab");
+    }
+
+    /// Every Show me and Run it into the revocation lab: the tab, and what the lab then shows.
+    fn into_the_lab(
+        h: &mut Harness<'_, TokenbenchApp>,
+    ) -> Vec<(String, Option<i64>, crate::ui::revocation::RevocationLab)> {
+        let mut out = Vec::new();
+        for (i, factor) in [Factor::State, Factor::Storage, Factor::Revocation].into_iter().enumerate() {
+            h.state_mut().apply(vec![Command::SelectTab(Tab::Compare)]);
+            h.run();
+            let c = comparison(h);
+            let at = c.rows.iter().position(|r| r.factor == factor).unwrap();
+            h.query_all_by_label("Show me").nth(at).unwrap().scroll_to_me();
+            h.run();
+            h.query_all_by_label("Show me").nth(at).unwrap().click();
+            h.run();
+            assert_eq!(h.state().state.tab, Tab::Revocation, "{factor:?}");
+            let said = c.row(Factor::Revocation).jwt.figures["exposure_seconds"].as_i64();
+            out.push((format!("Show me {i}"), said, h.state().state.revocation.clone()));
+        }
+        h.state_mut().apply(vec![Command::SelectTab(Tab::Compare)]);
+        h.run();
+        let said = comparison(h).myth(Myth::JwtMoreSecure).figures["stolen_jwt_seconds"].as_i64();
+        press(h, "Run it: JWT is more secure");
+        assert_eq!(h.state().state.tab, Tab::Revocation);
+        out.push(("Run it".into(), said, h.state().state.revocation.clone()));
+        out
+    }
+
+    #[test]
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    fn every_show_me_and_run_it_into_the_lab_shows_the_exposure_the_tab_says() {
+        let secret = "a-long-enough-secret-for-hs256-0123456789";
+        let key =
+            crate::core::keys::load_secret(secret.as_bytes(), crate::core::keys::SecretEncoding::Utf8, "s").unwrap();
+        let signed = |claims: serde_json::Value| {
+            let serde_json::Value::Object(c) = claims else { unreachable!() };
+            crate::core::sign::sign(&crate::core::token::JsonObject::new(), &c, "HS256", &key).unwrap()
+        };
+        // A fresh start (the typical token), a 2-hour token, one that is never valid.
+        let tokens = [
+            None,
+            Some(signed(serde_json::json!({"sub": "u", "iat": 1_799_999_000, "exp": 1_800_006_200}))),
+            Some(signed(serde_json::json!({"sub": "u", "iat": 1_799_999_000, "exp": 1_799_999_000}))),
+        ];
+        for token in tokens {
+            let mut h = app(egui::vec2(1280.0, 800.0));
+            if let Some(t) = &token {
+                h.state_mut().apply(vec![
+                    Command::AddSecret { text: secret.into(), encoding: crate::core::keys::SecretEncoding::Utf8 },
+                    Command::SetToken(t.clone()),
+                ]);
+            }
+            for (what, said, lab) in into_the_lab(&mut h) {
+                let sc = lab.scenario();
+                let jwt = lab.simulation().outcome(crate::core::revoke::Strategy::Jwt).exposure_seconds;
+                assert_eq!(Some(jwt), said, "{what} {token:?}: the lab's jwt exposure is the tab's");
+                assert!(
+                    sc.event.at - sc.login_at < sc.token_ttl || sc.token_ttl == 0,
+                    "{what}: the event falls inside the lifetime, not after everything expired: {sc:?}"
+                );
+                assert!(lab.endless_note().is_none(), "{what}");
+                let entries = lab.scale_rows()[3].entries.round() as u64;
+                assert_eq!(comparison(&h).row(Factor::Storage).jwt.figures["denylist_entries"], entries, "{what}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_token_no_exp_ends_is_shown_by_its_key_rotation_from_every_button() {
+        // The jwt.io sample (no exp), and an exp in the year 9999, beyond the model's range.
+        let jwt_io = include_str!("../../assets/samples/03-jwt-io-hs256.jwt").trim().to_owned();
+        let secret = "a-long-enough-secret-for-hs256-0123456789";
+        let key =
+            crate::core::keys::load_secret(secret.as_bytes(), crate::core::keys::SecretEncoding::Utf8, "s").unwrap();
+        let mut claims = crate::core::token::JsonObject::new();
+        claims.insert("iat".into(), 1_700_000_000.into());
+        claims.insert("exp".into(), 253_402_300_799_i64.into());
+        let far = crate::core::sign::sign(&crate::core::token::JsonObject::new(), &claims, "HS256", &key).unwrap();
+        for (token, words) in [(jwt_io, "never expires (no exp)"), (far, "beyond the revocation model's range")] {
+            let mut h = app(egui::vec2(1280.0, 800.0));
+            h.state_mut().apply(vec![Command::SetToken(token)]);
+            let before = h.state().state.revocation.scenario().token_ttl;
+            for (what, said, lab) in into_the_lab(&mut h) {
+                assert_eq!(said, None, "{what}: the tab says until the key is rotated");
+                let sc = lab.scenario();
+                assert_eq!(sc.event.kind, EventKind::KeyRotated, "{what}");
+                assert_eq!(sc.token_ttl, before, "{what}: no lifetime made up (900 s or any other)");
+                assert_eq!(sc.event.at - sc.login_at, sc.token_ttl / 3, "{what}: the rotation inside the lab's run");
+                let jwt = lab.simulation().outcome(crate::core::revoke::Strategy::Jwt);
+                assert_eq!(jwt.accepted_until, sc.event.at, "{what}: the copy works until the rotation");
+                let note = lab.endless_note().unwrap();
+                assert!(note.contains(words) && note.contains("is the lab's"), "{what}: {note}");
+            }
+            assert!(h.query_by_label_contains(words).is_some(), "the note is in the window");
+        }
     }
 
     #[test]
@@ -1077,7 +1188,7 @@ mod tests {
         assert_eq!(c.flow.requests, 200_000);
         assert_eq!(c.row(Factor::Scalability).jwt.figures["verifications"], 200_000);
         h.run();
-        assert!(h.query_all_by_label_contains("20000 users, 200000 requests").next().is_some());
+        assert!(h.query_all_by_label_contains("20,000 users, 200,000 requests").next().is_some());
         assert!(h.try_run().is_ok(), "idle once done");
     }
 

@@ -771,7 +771,8 @@ impl FlowsLab {
         let c = self.lanes[lane].cfg;
         let lifetime = match self.credential.as_ref().map(|c| &c.lifetime) {
             Some(TokenLifetime::Bounded { seconds, .. }) => Some(*seconds as f64),
-            Some(TokenLifetime::NeverExpires) => None,
+            Some(TokenLifetime::NeverValid { .. }) => Some(0.0),
+            Some(TokenLifetime::NeverExpires | TokenLifetime::BeyondModel { .. }) => None,
             Some(TokenLifetime::Unknown { .. }) => Some(fallback_ttl as f64),
             None => Some(TYPICAL_LIFETIME as f64),
         };

@@ -25,7 +25,7 @@ use crate::core::advise::Factor;
 use crate::core::flow::credential::{Credential, Measured, Source};
 use crate::core::flow::{self, Config};
 use crate::core::keys::Key;
-use crate::core::revoke::{ScaleInputs, Scenario, TokenLifetime};
+use crate::core::revoke::{ScaleInputs, Scenario, ScenarioError, TokenLifetime};
 use crate::core::token::{self, Token};
 use rows::Cx;
 use runs::{Audits, Lifetime, LifetimeKind, Runs};
@@ -156,24 +156,31 @@ pub struct TokenFacts {
     /// (it never expires), or when it cannot be told (then the revocation lab's token-ttl is
     /// used); `lifetime_note` says which.
     pub lifetime_seconds: Option<i64>,
-    /// Why the lifetime is not the token's, when it is not.
+    /// Why the lifetime is not the token's, when it is not; or, for a token that is never
+    /// valid (lifetime 0 s), that it is never valid.
     pub lifetime_note: Option<String>,
+    /// True when no `exp` ends the token in the models (none, or beyond the revocation model's
+    /// range, [`TokenLifetime::endless`]): the figures say "until the signing key is rotated".
+    pub endless: bool,
 }
 
 impl TokenFacts {
-    /// Whether the token has no `exp` (it never expires).
+    /// Whether no `exp` ends the token in the models (it has none, or one beyond the
+    /// revocation model's range): only rotating the signing key ends a copy.
     #[must_use]
     pub fn never_expires(&self) -> bool {
-        self.lifetime_note.as_deref() == Some(TokenLifetime::NeverExpires.describe().as_str())
+        self.endless
     }
 
     /// The lifetime in one phrase, as the tab, the report and `tokenbench compare` print it:
-    /// "lifetime 15 min", or the note saying why there is none.
+    /// "lifetime 15 min" (the shared human duration, as Decode says it), or the note saying why
+    /// it is not the token's, or that the token is never valid.
     #[must_use]
     pub fn lifetime_text(&self) -> String {
         match (self.lifetime_seconds, &self.lifetime_note) {
-            (Some(s), _) => format!("lifetime {}", crate::core::revoke::duration_text(s)),
-            (None, Some(note)) => note.clone(),
+            (_, Some(note)) => note.clone(),
+            #[allow(clippy::cast_precision_loss)]
+            (Some(s), None) => format!("lifetime {}", crate::core::revoke::lifetime_words(s as f64)),
             (None, None) => "lifetime unknown".into(),
         }
     }
@@ -304,16 +311,19 @@ pub fn compare(inp: &Inputs<'_>) -> Result<Comparison, String> {
         bytes: cred.len(),
         lifetime_seconds: match &life.kind {
             LifetimeKind::Token => Some(life.scenario.token_ttl),
-            LifetimeKind::NoExp | LifetimeKind::Lab(_) => None,
+            LifetimeKind::NoExp | LifetimeKind::Beyond | LifetimeKind::Lab(_) => None,
         },
         lifetime_note: match &life.kind {
+            LifetimeKind::Token if matches!(life.rule, TokenLifetime::NeverValid { .. }) => Some(life.rule.describe()),
             LifetimeKind::Token => None,
-            LifetimeKind::NoExp => Some(TokenLifetime::NeverExpires.describe()),
+            LifetimeKind::NoExp | LifetimeKind::Beyond => Some(life.rule.describe()),
+            #[allow(clippy::cast_precision_loss)]
             LifetimeKind::Lab(why) => Some(format!(
                 "lifetime unknown ({why}): the revocation lab's token-ttl {} is used",
-                crate::core::revoke::duration_text(life.scenario.token_ttl)
+                crate::core::revoke::lifetime_words(life.scenario.token_ttl as f64)
             )),
         },
+        endless: life.endless(),
     };
     let audits = Audits::run(inp, &parsed);
     let runs = Runs::new(inp.flow, cred.len());
@@ -339,6 +349,34 @@ pub fn compare(inp: &Inputs<'_>) -> Result<Comparison, String> {
         rows,
         myths,
     })
+}
+
+/// An at-scale input `tokenbench compare` refuses, in its own words: the flag at fault
+/// (`--signed-in`, `--revocations-per-day`) and what limits it, counts with separators.
+#[must_use]
+pub fn scale_flag_error(e: &ScenarioError, inputs: &ScaleInputs) -> String {
+    match e.field.as_str() {
+        "scale.active_users" => format!(
+            "--signed-in: {} is more than the {} registered users of the revocation lab's at-scale view: at most {} \
+             can be signed in",
+            count(inputs.active_users),
+            count(inputs.users),
+            count(inputs.users)
+        ),
+        "scale.revocations_per_day" => {
+            let v = inputs.revocations_per_day;
+            if v.is_finite() && v >= 0.0 {
+                format!(
+                    "--revocations-per-day: {v:e} is more than the revocation model takes: at most {} revocations \
+                     per day",
+                    count(whole(crate::core::revoke::MAX_REVOCATIONS_PER_DAY))
+                )
+            } else {
+                format!("--revocations-per-day: must be a finite number of revocations per day >= 0, got {v}")
+            }
+        }
+        _ => e.to_string(),
+    }
 }
 
 /// "12,345".

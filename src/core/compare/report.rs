@@ -16,7 +16,6 @@ use super::{Comparison, Row};
 use crate::core::advise::{Advice, Answers, AppKind, Favours, Question};
 use crate::core::clock::format_utc;
 use crate::core::keys::{Key, KeyMaterial};
-use crate::core::revoke::duration_text;
 
 /// Everything a report is made of.
 #[derive(Debug, Clone, Copy)]
@@ -72,6 +71,12 @@ fn line(s: &str) -> String {
 }
 
 /// The inputs section: what the figures were computed from (never a key's material).
+/// A duration in the shared human words, as the rows say them.
+#[allow(clippy::cast_precision_loss)]
+fn words(s: i64) -> String {
+    crate::core::revoke::lifetime_words(s as f64)
+}
+
 fn inputs(md: &mut String, report: &Report<'_>) {
     let c = report.comparison;
     let _ = writeln!(md, "## Inputs\n");
@@ -81,7 +86,7 @@ fn inputs(md: &mut String, report: &Report<'_>) {
         "- Token: {}; {}, {} B, {}",
         line(&token.source),
         line(&token.alg),
-        token.bytes,
+        super::count(token.bytes as u64),
         token.lifetime_text()
     );
     if report.keys.is_empty() {
@@ -96,11 +101,11 @@ fn inputs(md: &mut String, report: &Report<'_>) {
     let _ = writeln!(
         md,
         "- Flows lab: {} servers, {} users, {} requests, fan-out {} (microservices row: {}), store round trip {} ms",
-        flow.servers,
-        flow.users,
-        flow.requests,
-        flow.services,
-        flow.fan_out(),
+        super::count(u64::from(flow.servers)),
+        super::count(u64::from(flow.users)),
+        super::count(flow.requests),
+        super::count(u64::from(flow.services)),
+        super::count(u64::from(flow.fan_out())),
         flow.store_latency_ms
     );
     let scale = &c.scale;
@@ -111,8 +116,8 @@ fn inputs(md: &mut String, report: &Report<'_>) {
         super::count(scale.active_users),
         super::count(super::whole(scale.requests_per_second)),
         super::count(super::whole(scale.revocations_per_day)),
-        duration_text(c.access_ttl),
-        duration_text(c.leeway)
+        words(c.access_ttl),
+        words(c.leeway)
     );
     if let Some(text) = report.token {
         let _ = writeln!(md, "The token (included at your request):\n\n```\n{}\n```\n", line(text));

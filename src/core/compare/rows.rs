@@ -8,7 +8,7 @@ use crate::core::advise::Factor;
 use crate::core::audit::{Finding, Severity};
 use crate::core::flow::Totals;
 use crate::core::flow::credential::{Measured, Source};
-use crate::core::revoke::{self, EventKind, NO_EXP_CONSEQUENCE, ScaleRow, Scenario, Strategy, duration_text};
+use crate::core::revoke::{self, EventKind, NO_EXP_CONSEQUENCE, ScaleRow, Scenario, Strategy};
 
 /// What a row builder reads.
 pub(super) struct Cx<'a> {
@@ -24,6 +24,18 @@ fn figures(pairs: &[(&str, Value)]) -> Map<String, Value> {
 
 fn cell(text: String, source: impl Into<String>, pairs: &[(&str, Value)]) -> Cell {
     Cell { text, source: source.into(), figures: figures(pairs) }
+}
+
+/// A duration in the shared human words ([`revoke::lifetime_words`]), as Decode says it.
+#[allow(clippy::cast_precision_loss)]
+fn words(seconds: i64) -> String {
+    revoke::lifetime_words(seconds as f64)
+}
+
+/// A ratio as a count when it is whole ("1,001"), else as it is ("1.5").
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+fn num(x: f64) -> String {
+    if x.fract() == 0.0 && (0.0..1e15).contains(&x) { count(x as u64) } else { format!("{x}") }
 }
 
 fn ms(latency_ms: f64) -> String {
@@ -101,7 +113,10 @@ impl Cx<'_> {
         let jwt_records = Strategy::Jwt.server_state_entries();
         let token_bytes = self.inp.credential.len();
         let jwt = cell(
-            format!("{jwt_records} server records; the state travels in every request: the token's {token_bytes} B"),
+            format!(
+                "{jwt_records} server records; the state travels in every request: the token's {} B",
+                count(token_bytes as u64)
+            ),
             self.inp.credential.source.describe(),
             &[("records_per_user", json!(jwt_records)), ("token_bytes", json!(token_bytes))],
         );
@@ -128,16 +143,18 @@ impl Cx<'_> {
                 ("lookups_per_second", json!(s.lookups_per_second)),
             ],
         );
-        let jwt = if self.life.kind == LifetimeKind::NoExp {
-            // No exp: a denylist entry can never be dropped, so the denylist only grows.
+        let jwt = if self.life.endless() {
+            // No exp (or one beyond the model): a denylist entry can never be dropped, so the
+            // denylist only grows.
             let per_day = scale.revocations_per_day;
             let entry = revoke::record(Strategy::JwtDenylist, &self.life.scenario).map_or(0, |r| r.bytes());
             cell(
                 format!(
-                    "{} records, {}; to revoke, a denylist that only grows (no exp: each revoked jti stays until the \
+                    "{} records, {}; to revoke, a denylist that only grows ({}: each revoked jti stays until the \
                      signing key is rotated): {} records ({}) more every day",
                     count(whole(j.entries)),
                     bytes(j.bytes),
+                    self.life.endless_short(),
                     count(whole(per_day)),
                     bytes(per_day * entry as f64)
                 ),
@@ -160,7 +177,7 @@ impl Cx<'_> {
                     count(whole(d.entries)),
                     bytes(d.bytes),
                     count(whole(scale.revocations_per_day)),
-                    duration_text(self.life.scenario.token_ttl)
+                    words(self.life.scenario.token_ttl)
                 ),
                 format!("revocation lab at scale: a plain JWT grows with {}", j.grows_with),
                 &[
@@ -179,21 +196,22 @@ impl Cx<'_> {
         let st = self.runs.settings;
         let n = self.runs.failover_servers;
         let source = format!(
-            "flow model: {n} servers, {} users, {} requests, server 0 dies before request {}",
-            st.users,
-            st.requests,
-            st.requests / 2
+            "flow model: {} servers, {} users, {} requests, server 0 dies before request {}",
+            count(u64::from(n)),
+            count(u64::from(st.users)),
+            count(st.requests),
+            count(st.requests / 2)
         );
         let sessions = cell(
             format!(
                 "a server dies: in-memory sticky sessions lose {} of {} users, {} of {} requests fail; a shared store \
                  loses none ({} store round trips); replication copies every login ({} messages)",
-                local.sessions_lost,
-                st.users,
-                local.failed_requests,
-                local.requests,
-                shared.remote_lookups,
-                replicated.replication_messages
+                count(local.sessions_lost),
+                count(u64::from(st.users)),
+                count(local.failed_requests),
+                count(local.requests),
+                count(shared.remote_lookups),
+                count(replicated.replication_messages)
             ),
             source.clone(),
             &[
@@ -208,7 +226,10 @@ impl Cx<'_> {
             format!(
                 "a server dies: {} of {} requests fail, {} sessions lost; {} verifications on whichever server, nothing \
                  shared",
-                jwt.failed_requests, jwt.requests, jwt.sessions_lost, jwt.signature_verifications
+                count(jwt.failed_requests),
+                count(jwt.requests),
+                count(jwt.sessions_lost),
+                count(jwt.signature_verifications)
             ),
             source,
             &[
@@ -222,7 +243,7 @@ impl Cx<'_> {
 
     /// Exposure of one strategy in a scenario; `None` when the token never expires (plain JWT).
     fn exposure(&self, scenario: &Scenario, strategy: Strategy) -> Option<i64> {
-        if self.life.kind == LifetimeKind::NoExp && matches!(strategy, Strategy::Jwt | Strategy::JwtRefresh) {
+        if self.life.endless() && matches!(strategy, Strategy::Jwt | Strategy::JwtRefresh) {
             return None;
         }
         Some(revoke::simulate(scenario).outcome(strategy).exposure_seconds)
@@ -236,15 +257,17 @@ impl Cx<'_> {
         let lookups = Strategy::JwtDenylist.lookups_per_request();
         let lifetime = match &self.life.kind {
             LifetimeKind::Token if self.inp.credential.source == Source::Typical => {
-                format!("the typical token's lifetime, {}", duration_text(s.token_ttl))
+                format!("the typical token's lifetime, {}", words(s.token_ttl))
             }
-            LifetimeKind::Token => format!("the token's lifetime, {}", duration_text(s.token_ttl)),
+            LifetimeKind::Token if s.token_ttl == 0 => "the token's lifetime, 0 s: it is never valid".into(),
+            LifetimeKind::Token => format!("the token's lifetime, {}", words(s.token_ttl)),
             LifetimeKind::NoExp => "the token has no exp".into(),
+            LifetimeKind::Beyond => "the token's lifetime is beyond the revocation model's range".into(),
             LifetimeKind::Lab(why) => {
-                format!("lifetime unknown ({why}): the revocation lab's token-ttl {}", duration_text(s.token_ttl))
+                format!("lifetime unknown ({why}): the revocation lab's token-ttl {}", words(s.token_ttl))
             }
         };
-        let leeway = if s.leeway > 0 { format!(" + {} leeway", duration_text(s.leeway)) } else { String::new() };
+        let leeway = if s.leeway > 0 { format!(" + {} leeway", words(s.leeway)) } else { String::new() };
         let sessions = cell(
             format!("{}: deleting the record refuses the very next request", exposure(session)),
             "revocation model, logout right after login",
@@ -252,9 +275,15 @@ impl Cx<'_> {
         );
         let jwt_text = if jwt.is_none() {
             format!(
-                "never expires (no exp): a revoked or stolen copy works until the signing key is rotated; a \
-                 denylist brings it to {} for {lookups} lookup per request, and keeps every entry until then",
+                "{}: a revoked or stolen copy works until the signing key is rotated; a denylist brings it to {} \
+                 for {lookups} lookup per request, and keeps every entry until then",
+                self.life.endless_words(),
                 exposure(deny)
+            )
+        } else if s.token_ttl == 0 {
+            format!(
+                "0 s: the token is never valid (its exp is not after its nbf/iat), so nothing is accepted and \
+                 nothing is left to revoke; a denylist would cost {lookups} lookup per request for nothing"
             )
         } else {
             format!(
@@ -281,6 +310,7 @@ impl Cx<'_> {
         let [session, jwt] = self.runs.direct;
         let cookie_bytes = self.runs.session.bytes_per_request();
         let bearer_bytes = self.runs.jwt.bytes_per_request();
+        let (cookie_b, bearer_b) = (count(cookie_bytes as u64), count(bearer_bytes as u64));
         let lookups = ratio(session.store_lookups, session.requests);
         let verifications = ratio(jwt.signature_verifications, jwt.requests);
         let latency = self.runs.settings.store_latency_ms;
@@ -292,7 +322,7 @@ impl Cx<'_> {
                 (
                     cell(
                         format!(
-                            "Cookie: sid=… {cookie_bytes} B + {lookups} store lookup: {} in-process + {} round \
+                            "Cookie: sid=… {cookie_b} B + {lookups} store lookup: {} in-process + {} round \
                              trip = {} per request",
                             time(ns(m.lookup)),
                             ms(latency),
@@ -309,11 +339,14 @@ impl Cx<'_> {
                     ),
                     cell(
                         format!(
-                            "Authorization: Bearer … {bearer_bytes} B + {verifications} {alg} verification: {} \
+                            "Authorization: Bearer … {bearer_b} B + {verifications} {alg} verification: {} \
                              measured here",
                             time(j_ns)
                         ),
-                        format!("flow model; {} verified by this verifier", self.inp.credential.source.describe()),
+                        format!(
+                            "flow model; the verification measured here, with this verifier, on {}",
+                            self.inp.credential.source.describe()
+                        ),
                         &[
                             ("bytes", json!(bearer_bytes)),
                             ("verifications_per_request", json!(verifications)),
@@ -326,7 +359,7 @@ impl Cx<'_> {
             None => (
                 cell(
                     format!(
-                        "Cookie: sid=… {cookie_bytes} B + {lookups} store lookup ({} round trip; not measured yet)",
+                        "Cookie: sid=… {cookie_b} B + {lookups} store lookup ({} round trip; not measured yet)",
                         ms(latency)
                     ),
                     "flow model",
@@ -338,7 +371,7 @@ impl Cx<'_> {
                 ),
                 cell(
                     format!(
-                        "Authorization: Bearer … {bearer_bytes} B + {verifications} {alg} verification (not \
+                        "Authorization: Bearer … {bearer_b} B + {verifications} {alg} verification (not \
                          measured yet)"
                     ),
                     "flow model",
@@ -358,12 +391,13 @@ impl Cx<'_> {
         let [s, j] = self.runs.browser;
         let source = format!(
             "flow model: after every {CROSS_SITE_EVERY} of {} requests the page calls another site's API",
-            self.runs.settings.requests
+            count(self.runs.settings.requests)
         );
         let sessions = cell(
             format!(
                 "cookie not sent: {} of {} calls to another site fail (the browser keeps it for its own site)",
-                s.cross_site_failed, s.cross_site_calls
+                count(s.cross_site_failed),
+                count(s.cross_site_calls)
             ),
             source.clone(),
             &[("calls", json!(s.cross_site_calls)), ("failed", json!(s.cross_site_failed))],
@@ -371,9 +405,9 @@ impl Cx<'_> {
         let jwt = cell(
             format!(
                 "header sent: {} of {} calls served, after {} CORS preflights (one per calling user, then cached)",
-                j.cross_site_calls - j.cross_site_failed,
-                j.cross_site_calls,
-                j.preflights
+                count(j.cross_site_calls - j.cross_site_failed),
+                count(j.cross_site_calls),
+                count(j.preflights)
             ),
             source,
             &[
@@ -425,12 +459,13 @@ impl Cx<'_> {
 
     pub(super) fn microservices(&self) -> Row {
         let fan_out = self.runs.settings.fan_out();
+        let fan = count(u64::from(fan_out));
         let [session, jwt] = self.runs.fanned;
         let lookups = ratio(session.store_lookups, session.requests);
         let verifications = ratio(jwt.signature_verifications, jwt.requests);
         let latency = self.runs.settings.store_latency_ms;
         let source = format!(
-            "flow model: each request fans out to M = {fan_out} services{}",
+            "flow model: each request fans out to M = {fan} services{}",
             if self.runs.settings.services == 0 { " (the Flows lab's microservices scenario)" } else { "" }
         );
         let (s_time, j_time, mut s_fig, mut j_fig) = match self.inp.measured {
@@ -449,13 +484,13 @@ impl Cx<'_> {
         s_fig.extend([("fan_out", json!(fan_out)), ("lookups_per_request", json!(lookups))]);
         j_fig.extend([("fan_out", json!(fan_out)), ("verifications_per_request", json!(verifications))]);
         let sessions_cell = cell(
-            format!("1 + {fan_out} = {lookups} lookups per request, all on one shared store{s_time}"),
+            format!("1 + {fan} = {} lookups per request, all on one shared store{s_time}", num(lookups)),
             source.clone(),
             &s_fig,
         );
         let key = crate::core::keys::verification_key_words(&self.inp.credential.alg);
         let jwt_cell = cell(
-            format!("1 + {fan_out} = {verifications} verifications per request, each service with {key}{j_time}"),
+            format!("1 + {fan} = {} verifications per request, each service with {key}{j_time}", num(verifications)),
             source,
             &j_fig,
         );
@@ -489,9 +524,12 @@ impl Cx<'_> {
         let session = self.exposure(&theft, Strategy::Session);
         let a = self.audits;
         let stolen = match jwt {
-            Some(s) => format!("keeps working for {} after the theft is reported", duration_text(s)),
+            Some(s) => format!("keeps working for {} after the theft is reported", words(s)),
             None => {
-                format!("keeps working after the theft is reported: it never expires (no exp), so {NO_EXP_CONSEQUENCE}")
+                format!(
+                    "keeps working after the theft is reported: {}, so {NO_EXP_CONSEQUENCE}",
+                    self.life.endless_clause()
+                )
             }
         };
         let result = format!(
@@ -525,14 +563,14 @@ impl Cx<'_> {
             "With a shared store, {} servers served {} of {} requests with one of them dead: {} failed, {} sessions \
              lost, for {per_request} store round trip per request ({} each). Only sessions kept in one server's \
              memory are lost ({} of {} users).",
-            self.runs.failover_servers,
-            shared.requests - shared.failed_requests,
-            shared.requests,
-            shared.failed_requests,
-            shared.sessions_lost,
+            count(u64::from(self.runs.failover_servers)),
+            count(shared.requests - shared.failed_requests),
+            count(shared.requests),
+            count(shared.failed_requests),
+            count(shared.sessions_lost),
             ms(st.store_latency_ms),
-            local.sessions_lost,
-            st.users
+            count(local.sessions_lost),
+            count(u64::from(st.users))
         );
         MythResult {
             myth: Myth::SessionsDontScale,
@@ -553,15 +591,19 @@ impl Cx<'_> {
         let [s, j] = self.runs.logout;
         let delay = self.exposure(&self.life.scenario, Strategy::Jwt);
         let stays = match delay {
-            Some(d) => format!("it stays valid for up to {} after a logout", duration_text(d)),
-            None => "it has no exp: it stays valid after a logout until the signing key is rotated".into(),
+            Some(d) => format!("it stays valid for up to {} after a logout", words(d)),
+            None => format!(
+                "{}: it stays valid after a logout until the signing key is rotated",
+                self.life.endless_clause()
+            ),
         };
         let result = format!(
             "After user 0 logs out, a JWT without a revocation check still gets {} of their requests through \
              ({stays}); the session refuses all {}. Adding the check brings back a lookup per request: most \
              production systems pair them, sessions at the browser edge and short-lived JWTs between services \
              (the hybrid).",
-            j.accepted_after_logout, s.rejected_after_logout
+            count(j.accepted_after_logout),
+            count(s.rejected_after_logout)
         );
         MythResult {
             myth: Myth::JwtAlwaysModern,

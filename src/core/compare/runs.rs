@@ -12,11 +12,14 @@ use super::{AUDIT_WORDLIST_LIMIT, CROSS_SITE_EVERY, FlowSettings, Inputs, well_s
 /// Where the lifetime the revocation figures use comes from.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) enum LifetimeKind {
-    /// The token's own (`exp` - `nbf`/`iat`).
+    /// The token's own (`exp` - `nbf`/`iat`; 0 s for a token that is never valid).
     Token,
     /// The token has no `exp`: it never expires. No figure uses the lab's token-ttl for it:
     /// a plain JWT is exposed until the key is rotated, a denylist keeps its entries as long.
     NoExp,
+    /// The token's lifetime is beyond the revocation model's range (an `exp` past its last
+    /// instant, or longer than it holds): treated as [`LifetimeKind::NoExp`], and said.
+    Beyond,
     /// The lab's token-ttl, for this reason.
     Lab(String),
 }
@@ -27,15 +30,19 @@ pub(super) enum LifetimeKind {
 pub(super) struct Lifetime {
     pub(super) scenario: Scenario,
     pub(super) kind: LifetimeKind,
+    /// The rule's verdict on the token ([`TokenLifetime`]).
+    pub(super) rule: TokenLifetime,
 }
 
 impl Lifetime {
     /// The lab's scenario on the token's lifetime, by the one rule ([`TokenLifetime`]).
     pub(super) fn of(lab: &Scenario, t: &Token) -> Self {
-        let (scenario, kind) = match TokenLifetime::of(t) {
-            TokenLifetime::Unknown { reason } => (lab.clone(), LifetimeKind::Lab(reason)),
+        let rule = TokenLifetime::of(t);
+        let (scenario, kind) = match &rule {
+            TokenLifetime::Unknown { reason } => (lab.clone(), LifetimeKind::Lab(reason.clone())),
             TokenLifetime::NeverExpires => (lab.clone(), LifetimeKind::NoExp),
-            TokenLifetime::Bounded { .. } => {
+            TokenLifetime::BeyondModel { .. } => (lab.clone(), LifetimeKind::Beyond),
+            TokenLifetime::Bounded { .. } | TokenLifetime::NeverValid { .. } => {
                 let timeline = TokenTimeline::from_token(t, 0);
                 match timeline.map(|tl| lab.with_tokens(&tl, None)) {
                     Some(Ok(s)) => (s, LifetimeKind::Token),
@@ -46,7 +53,38 @@ impl Lifetime {
         };
         let mut scenario = scenario;
         scenario.event = Event { kind: EventKind::Logout, at: scenario.login_at, stolen_at: None };
-        Self { scenario, kind }
+        Self { scenario, kind, rule }
+    }
+
+    /// Whether no `exp` ends the token in the model (none, or beyond its range).
+    pub(super) fn endless(&self) -> bool {
+        matches!(self.kind, LifetimeKind::NoExp | LifetimeKind::Beyond)
+    }
+
+    /// Why the token is treated as never expiring: "never expires (no exp)", "treated as never
+    /// expiring (lifetime 7976.0 years, beyond the revocation model's range)".
+    pub(super) fn endless_words(&self) -> String {
+        match &self.rule {
+            TokenLifetime::BeyondModel { start, exp, .. } => format!(
+                "treated as never expiring (lifetime {}, beyond the revocation model's range)",
+                crate::core::revoke::lifetime_words(exp - start)
+            ),
+            _ => "never expires (no exp)".into(),
+        }
+    }
+
+    /// The same as a clause: "it never expires (no exp)", "it is treated as never expiring (…)".
+    pub(super) fn endless_clause(&self) -> String {
+        if self.kind == LifetimeKind::Beyond {
+            format!("it is {}", self.endless_words())
+        } else {
+            format!("it {}", self.endless_words())
+        }
+    }
+
+    /// The same, short, for a parenthesis: "no exp", "exp beyond the revocation model's range".
+    pub(super) fn endless_short(&self) -> &'static str {
+        if self.kind == LifetimeKind::Beyond { "exp beyond the revocation model's range" } else { "no exp" }
     }
 
     /// The scenario with another event at the login.

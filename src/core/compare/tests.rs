@@ -373,6 +373,103 @@ fn tokens_without_a_lifetime_say_so() {
 }
 
 #[test]
+fn a_lifetime_beyond_the_model_is_said_and_treated_as_never_expiring_never_clamped() {
+    let text = |c: &Comparison| {
+        let mut all: Vec<String> = c.rows.iter().flat_map(|r| [r.sessions.text.clone(), r.jwt.text.clone()]).collect();
+        all.extend(c.myths.iter().map(|m| m.result.clone()));
+        all.push(c.token.lifetime_text());
+        all.join("\n")
+    };
+    for exp in [json!(253_402_300_799_i64), json!(1e300), json!(18_446_744_073_709_551_616.0)] {
+        let (t, cred) = loaded(&demo_signed(|c| {
+            c.insert("exp".into(), exp.clone());
+        }));
+        let c = Setup { token: Some(t), credential: cred, ..Setup::typical() }.run();
+        assert_eq!(c.token.lifetime_seconds, None, "{exp}: no lifetime cut to the model's limit");
+        assert!(c.token.endless && c.token.never_expires());
+        let note = c.token.lifetime_text();
+        assert!(note.contains(&revoke::model_range_text()), "names the limit: {note}");
+        assert!(note.contains("the figures treat it as never expiring"), "says what the figures use: {note}");
+        assert_eq!(fig(&c, Factor::Revocation, true, "exposure_seconds"), Value::Null);
+        assert_eq!(fig(&c, Factor::Storage, true, "denylist_entries"), Value::Null);
+        let all = text(&c);
+        for clamped in ["1137731", "1,137,731", "22,754,629,630", "5138-11-16", "3168.8 years ("] {
+            assert!(!all.contains(clamped) || clamped == "5138-11-16" && !all.contains("accepted until 5138"), "{all}");
+        }
+        assert!(c.row(Factor::Revocation).jwt.text.starts_with("treated as never expiring (lifetime "), "{all}");
+    }
+    let (t, cred) = loaded(&demo_signed(|c| {
+        c.insert("exp".into(), json!(253_402_300_799_i64));
+        c.remove("nbf");
+    }));
+    let c = Setup { token: Some(t), credential: cred, ..Setup::typical() }.run();
+    assert!(c.token.lifetime_text().starts_with("lifetime 7976.0 years (iat "), "{}", c.token.lifetime_text());
+}
+
+#[test]
+fn a_token_that_is_never_valid_runs_on_0_s_and_says_so() {
+    for exp in [IAT, IAT - 60] {
+        let (t, cred) = loaded(&demo_signed(|c| {
+            c.insert("exp".into(), json!(exp));
+            c.remove("nbf");
+        }));
+        let c = Setup { token: Some(t), credential: cred, ..Setup::typical() }.run();
+        assert_eq!(c.token.lifetime_seconds, Some(0), "0 s, not the lab's token-ttl");
+        let note = c.token.lifetime_text();
+        assert!(note.starts_with("lifetime 0 s: the token is never valid ("), "{note}");
+        assert!(!note.contains("token-ttl") && !c.row(Factor::Storage).jwt.text.contains("1 h"), "{note}");
+        assert_eq!(fig(&c, Factor::Revocation, true, "exposure_seconds"), json!(0));
+        assert!(c.row(Factor::Revocation).jwt.text.starts_with("0 s: the token is never valid"));
+        assert_eq!(fig(&c, Factor::Storage, true, "denylist_entries"), json!(0));
+    }
+}
+
+#[test]
+fn durations_read_as_decode_says_them_and_counts_have_separators() {
+    let (t, cred) = loaded(&demo_signed(|c| {
+        c.insert("exp".into(), json!(IAT + 3652 * 86_400));
+        c.remove("nbf");
+    }));
+    let c = Setup {
+        token: Some(t),
+        credential: cred,
+        flow: FlowSettings { servers: 50, users: 1_000_000, requests: 10_000_000, ..FlowSettings::default() },
+        ..Setup::typical()
+    };
+    let c = c.run();
+    assert_eq!(c.token.lifetime_text(), "lifetime 10.0 years", "as Decode's human duration");
+    assert!(c.row(Factor::Storage).jwt.text.contains("token-ttl 10.0 years"), "{}", c.row(Factor::Storage).jwt.text);
+    // No bare run of five digits or more in any row or myth: every count goes through count().
+    let digits = regex_free_long_number;
+    for r in &c.rows {
+        for t in [&r.sessions.text, &r.jwt.text, &r.sessions.source, &r.jwt.source] {
+            assert!(!digits(t), "{}: {t}", r.factor.id());
+        }
+    }
+    for m in &c.myths {
+        assert!(!digits(&m.result), "{}", m.result);
+    }
+    let overhead = &c.row(Factor::RequestOverhead).jwt.source;
+    assert!(!overhead.contains("verified by this verifier"), "{overhead}");
+}
+
+/// Whether a text holds a number of five digits or more written without separators.
+fn regex_free_long_number(t: &str) -> bool {
+    let mut run = 0;
+    for ch in t.chars() {
+        if ch.is_ascii_digit() {
+            run += 1;
+            if run >= 5 {
+                return true;
+            }
+        } else {
+            run = 0;
+        }
+    }
+    false
+}
+
+#[test]
 fn a_token_that_cannot_be_used_is_named_with_the_reason() {
     let jwe = include_str!("../../../assets/samples/07-jwe-rfc7516.jwt").trim();
     let mut s = Setup::typical();

@@ -31,7 +31,7 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
-pub use lifetime::{NO_EXP_CONSEQUENCE, TokenLifetime, exposure_text};
+pub use lifetime::{NO_EXP_CONSEQUENCE, TokenLifetime, exposure_text, lifetime_words, model_range_text};
 pub use scale::{
     MAX_REQUESTS_PER_SECOND, MAX_REVOCATIONS_PER_DAY, MAX_SCALE_USERS, ScaleInputs, ScaleRow, ScaleSeries, at_scale,
     series_against_token_ttl,

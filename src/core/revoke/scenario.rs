@@ -258,25 +258,40 @@ impl Scenario {
     /// This scenario on the user's own tokens: the login at the access token's `nbf` (or
     /// `iat`), access-ttl its lifetime and token-ttl the refresh token's lifetime from that
     /// login; with no refresh token, one token whose lifetime is token-ttl (access-ttl kept
-    /// when it fits). The event keeps its offset from the login when it still falls within.
+    /// when it fits). The event keeps its offset from the login when it still falls within the
+    /// lifetime, else moves to a third of it. Lifetimes by the rule of
+    /// [`super::TokenLifetime`]: a token that is never valid runs on 0 s, and says so in the
+    /// scenario's name.
     ///
     /// # Errors
-    /// A token without both a start (`nbf` or `iat`) and an `exp`, or lifetimes that no
-    /// scenario can hold (not positive, the refresh token ending before the access token).
+    /// A token without both a start (`nbf` or `iat`) and an `exp`, a lifetime beyond the
+    /// model's range, or lifetimes that no scenario can hold (the refresh token ending before
+    /// the access token).
     pub fn with_tokens(&self, access: &TokenTimeline, refresh: Option<&TokenTimeline>) -> Result<Self, String> {
-        let (start, exp) =
-            access.lifetime().ok_or("the token needs an exp and an iat or nbf to set the scenario's lifetimes")?;
+        use super::TokenLifetime;
+        let rule = TokenLifetime::of_timeline(access);
+        let (start, lifetime) = match &rule {
+            TokenLifetime::Bounded { start, seconds, .. } => (*start, *seconds),
+            TokenLifetime::NeverValid { start, .. } => (*start, 0),
+            TokenLifetime::NeverExpires | TokenLifetime::Unknown { .. } => {
+                return Err("the token needs an exp and an iat or nbf to set the scenario's lifetimes".into());
+            }
+            TokenLifetime::BeyondModel { .. } => return Err(format!("the token's {}", rule.describe())),
+        };
         #[allow(clippy::cast_possible_truncation)]
         let whole = |t: f64| t.round().clamp(-(MAX_TIME as f64), MAX_TIME as f64) as Seconds;
         let login_at = whole(start);
-        let lifetime = whole(exp) - login_at;
-        if lifetime < 1 {
-            return Err(format!("the token's lifetime (exp - nbf/iat) is {lifetime} s: it is never valid"));
-        }
         let mut next = self.clone();
         next.login_at = login_at;
         if let Some(r) = refresh {
             let r_exp = r.exp.ok_or("the refresh token has no exp: set token-ttl by hand")?;
+            #[allow(clippy::cast_precision_loss)]
+            if !r_exp.is_finite() || (r_exp.round() - login_at as f64).abs() > MAX_TIME as f64 {
+                return Err(format!(
+                    "the refresh token's exp ({r_exp:e}) is beyond the revocation model's range ({})",
+                    super::lifetime::model_range_text()
+                ));
+            }
             let ttl = whole(r_exp) - login_at;
             if ttl < lifetime {
                 return Err(format!(
@@ -293,7 +308,12 @@ impl Scenario {
         let offset = self.event.at - self.login_at;
         next.event.at = login_at + if offset < next.token_ttl { offset } else { next.token_ttl / 3 };
         next.event.stolen_at = self.event.stolen_at.map(|s| (login_at + (s - self.login_at)).min(next.event.at));
-        next.name = if refresh.is_some() { "Your access and refresh tokens".into() } else { "Your token".into() };
+        next.name = match (refresh.is_some(), &rule) {
+            (false, TokenLifetime::NeverValid { .. }) => format!("Your token: {}", rule.describe()),
+            (true, TokenLifetime::NeverValid { .. }) => format!("Your access token: {}", rule.describe()),
+            (true, _) => "Your access and refresh tokens".into(),
+            (false, _) => "Your token".into(),
+        };
         next.description = "Lifetimes taken from the tokens you loaded.".into();
         next.validate().map_err(|e| e.to_string())?;
         Ok(next)

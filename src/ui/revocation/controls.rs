@@ -31,6 +31,11 @@ pub(super) fn controls(ui: &mut Ui, lab: &RevocationLab, state: &AppState, now: 
     scenario_row(ui, s, out);
     event_row(ui, s, out);
     lifetimes_row(ui, s, out);
+    if let Some(note) = lab.endless_note() {
+        // The token never expires (or beyond the model): said before any figure is read.
+        let dark = ui.visuals().dark_mode;
+        ui.label(RichText::new(note).color(verdict_colour(Some(false), dark)));
+    }
     ui.label(RichText::new(s.event.kind.caption()).italics());
     #[allow(clippy::cast_precision_loss)]
     let at = s.event.at as f64;
@@ -113,11 +118,11 @@ fn event_row(ui: &mut Ui, s: &Scenario, out: &mut Vec<Command>) {
 fn lifetimes_row(ui: &mut Ui, s: &Scenario, out: &mut Vec<Command>) {
     ui.horizontal_wrapped(|ui| {
         ui.label("token-ttl");
-        if let Some(v) = seconds_field(ui, "token-ttl", s.token_ttl, 1..=MAX_TIME) {
+        if let Some(v) = seconds_field(ui, "token-ttl", s.token_ttl, 0..=MAX_TIME) {
             out.push(lab_cmd(RevocationCommand::SetTokenTtl(v)));
         }
         ui.label("access-ttl");
-        if let Some(v) = seconds_field(ui, "access-ttl", s.access_ttl, 1..=s.token_ttl) {
+        if let Some(v) = seconds_field(ui, "access-ttl", s.access_ttl, 0..=s.token_ttl) {
             out.push(lab_cmd(RevocationCommand::SetAccessTtl(v)));
         }
         ui.label("leeway");

@@ -77,6 +77,11 @@ pub enum RevocationCommand {
     FocusAtScale,
     /// Scroll to the top, where the scenario and the table are (the Compare tab's "Show me").
     FocusTop,
+    /// For the decoded token when no exp ends it (none, or beyond the model's range: the
+    /// Compare tab's "Show me" and "Run it"): the model needs a lifetime and cannot run one that
+    /// never ends, so the lab shows the one thing that ends it, the signing key's rotation, a
+    /// third into the lab's own token-ttl, the login at the token's start, and says so plainly.
+    ShowEndlessToken,
 }
 
 /// What the lab may read of the rest of the app while it handles a command.
@@ -107,6 +112,9 @@ pub struct RevocationLab {
     pub scale_focus: u64,
     /// Counts requests to show the top of the lab: the view scrolls there when it changes.
     pub top_focus: u64,
+    /// The decoded token's lifetime in words when the lab shows a token no exp ends
+    /// ([`RevocationCommand::ShowEndlessToken`]); cleared when other lifetimes are loaded.
+    endless: Option<String>,
 }
 
 impl Default for RevocationLab {
@@ -135,7 +143,34 @@ impl RevocationLab {
             named: false,
             scale_focus: 0,
             top_focus: 0,
+            endless: None,
         }
+    }
+
+    /// What the lab says above its figures when it shows a token no exp ends: that the model
+    /// cannot run a lifetime that never ends, what it shows instead, and the figure that matters
+    /// (how long a copy stolen at the login works: until the rotation), from the scenario.
+    #[must_use]
+    pub fn endless_note(&self) -> Option<String> {
+        let what = self.endless.as_ref()?;
+        let s = &self.scenario;
+        if s.event.kind != EventKind::KeyRotated {
+            return Some(format!(
+                "Your token: {what}. The model cannot run a lifetime that never ends: token-ttl {} is the lab's, not \
+                 your token's; the \"{}\" event shows what ends it.",
+                crate::core::revoke::duration_text(s.token_ttl),
+                EventKind::KeyRotated.title()
+            ));
+        }
+        let works = crate::core::revoke::duration_text(s.event.at - s.stolen_at());
+        Some(format!(
+            "Your token: {what}. The model needs a lifetime and cannot run one that never ends, so the lab shows \
+             what ends it: the signing key rotated {} after the login. A copy stolen at the login (or left behind \
+             at a logout) is accepted for {works}, until the rotation, and would be for as long as the key is \
+             kept; token-ttl {} is the lab's, for the other strategies, not your token's.",
+            crate::core::revoke::duration_text(s.event.at - s.login_at),
+            crate::core::revoke::duration_text(s.token_ttl),
+        ))
     }
 
     /// The scenario simulated.
@@ -172,12 +207,13 @@ impl RevocationLab {
     fn set(&mut self, scenario: Scenario) -> Option<(Level, String)> {
         match scenario.validate() {
             Ok(()) => {
-                let (refresh, measure, named, focus, top) = (
+                let (refresh, measure, named, focus, top, endless) = (
                     std::mem::take(&mut self.refresh_text),
                     self.scale_measure,
                     self.named,
                     self.scale_focus,
                     self.top_focus,
+                    self.endless.take(),
                 );
                 *self = Self {
                     refresh_text: refresh,
@@ -185,6 +221,7 @@ impl RevocationLab {
                     named,
                     scale_focus: focus,
                     top_focus: top,
+                    endless,
                     ..Self::new(scenario)
                 };
                 None
@@ -205,11 +242,12 @@ impl RevocationLab {
                     s.event.stolen_at = None;
                 }
             }
+            // 0 s is a lifetime the model supports: a token that is never valid.
             RevocationCommand::SetTokenTtl(ttl) => {
-                s.token_ttl = ttl.max(1);
+                s.token_ttl = ttl.clamp(0, crate::core::revoke::MAX_TIME);
                 s.access_ttl = s.access_ttl.min(s.token_ttl);
             }
-            RevocationCommand::SetAccessTtl(a) => s.access_ttl = a.clamp(1, s.token_ttl),
+            RevocationCommand::SetAccessTtl(a) => s.access_ttl = a.clamp(0, s.token_ttl),
             RevocationCommand::SetLeeway(w) => s.leeway = w.max(0),
             RevocationCommand::SetEventOffset(offset) => {
                 s.event.at = s.login_at + offset.max(0);
@@ -242,6 +280,7 @@ impl RevocationLab {
                 match Scenario::from_json(text) {
                     Ok(loaded) => {
                         self.named = false;
+                        self.endless = None;
                         return self.set(loaded);
                     }
                     Err(e) => return Some((Level::Error, format!("{file}: {e}"))),
@@ -259,6 +298,7 @@ impl RevocationLab {
             RevocationCommand::LoadScenarioFile(path) => match read_scenario(&path) {
                 Ok(loaded) => {
                     let message = format!("loaded the scenario {}", path.display());
+                    self.endless = None;
                     let refused = self.set(loaded);
                     if refused.is_none() {
                         // A file's name is the user's: it stays through changes.
@@ -290,6 +330,7 @@ impl RevocationLab {
             }
             RevocationCommand::FocusAtScale => return self.focus(true),
             RevocationCommand::FocusTop => return self.focus(false),
+            RevocationCommand::ShowEndlessToken => return self.show_endless(cx.token),
         }
         self.rename(&mut s);
         self.set(s)
@@ -324,7 +365,7 @@ impl RevocationLab {
     /// The scenario on the decoded token's lifetimes (and the refresh token's, for a pair).
     fn use_tokens(&mut self, decoded: Option<&Token>, pair: bool) -> Option<(Level, String)> {
         let Some(access) = decoded.and_then(|t| TokenTimeline::from_token(t, 0)) else {
-            return Some((Level::Error, "decode a token with readable claims first (Decode tab)".into()));
+            return Some((Level::Error, unreadable(decoded)));
         };
         let refresh = if pair {
             let parsed = token::parse(self.refresh_text.trim());
@@ -357,7 +398,51 @@ impl RevocationLab {
         };
         let what = if pair { "your access and refresh tokens" } else { "the decoded token" };
         self.named = false;
+        self.endless = None;
         self.set(next).or(Some((Level::Info, format!("the lab now runs on the lifetimes of {what}"))))
+    }
+}
+
+impl RevocationLab {
+    /// [`RevocationCommand::ShowEndlessToken`].
+    fn show_endless(&mut self, decoded: Option<&Token>) -> Option<(Level, String)> {
+        let Some(timeline) = decoded.and_then(|t| TokenTimeline::from_token(t, 0)) else {
+            return Some((Level::Error, unreadable(decoded)));
+        };
+        let lifetime = TokenLifetime::of_timeline(&timeline);
+        if !lifetime.endless() {
+            return Some((
+                Level::Error,
+                format!("the decoded token has an exp the lab can run: {}", lifetime.describe()),
+            ));
+        }
+        let mut s = self.scenario.clone();
+        // The login at the token's start when the model holds it; else the lab's.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
+        if let Some(start) = timeline.nbf.or(timeline.iat).filter(|t| t.abs() <= crate::core::revoke::MAX_TIME as f64) {
+            s.login_at = start.round() as Seconds;
+        }
+        s.event.kind = EventKind::KeyRotated;
+        s.event.at = s.login_at + s.token_ttl / 3;
+        s.event.stolen_at = None;
+        s.name = format!("Your token (no exp ends it): {}", s.derived_name());
+        EventKind::KeyRotated.caption().clone_into(&mut s.description);
+        self.named = false;
+        self.endless = Some(lifetime.describe());
+        let refused = self.set(s);
+        if refused.is_some() {
+            self.endless = None;
+        }
+        refused.or(Some((Level::Info, "the lab shows what ends your token: the signing key's rotation".into())))
+    }
+}
+
+/// Why the decoded token gives no lifetimes, in the words `simulate revocation --token` uses:
+/// none decoded, or "the token is encrypted (JWE): …", "… its payload is not a JSON object".
+fn unreadable(decoded: Option<&Token>) -> String {
+    match decoded {
+        None => "decode a token with readable claims first (Decode tab)".into(),
+        Some(t) => format!("the token {}", crate::core::flow::credential::unusable_reason(t)),
     }
 }
 
@@ -754,6 +839,53 @@ mod tests {
         assert!(m.1.contains("decode a token"));
         run(&mut lab, RevocationCommand::SetRefreshToken("garbage".into()), 0.0);
         assert_eq!(lab.refresh_text, "garbage");
+        // 0 s is a lifetime the model supports (a token that is never valid): kept, not 1 s.
+        assert!(run(&mut lab, RevocationCommand::SetTokenTtl(0), 0.0).is_none());
+        assert_eq!((lab.scenario().token_ttl, lab.scenario().access_ttl), (0, 0));
+        run(&mut lab, RevocationCommand::SetAccessTtl(5), 0.0);
+        assert_eq!(lab.scenario().access_ttl, 0, "never longer than token-ttl");
+        lab.scenario().validate().unwrap();
+    }
+
+    #[test]
+    fn a_token_no_exp_ends_is_shown_by_the_rotation_and_said_plainly() {
+        let mut lab = RevocationLab::new(Scenario::example(1_700_000_000));
+        let mut platform = FakePlatform::default();
+        let sign = |claims: serde_json::Value| {
+            let key = crate::core::keys::load_secret(
+                b"a-long-enough-secret-for-hs256-0123456789",
+                crate::core::keys::SecretEncoding::Utf8,
+                "s",
+            )
+            .unwrap();
+            let serde_json::Value::Object(c) = claims else { unreachable!() };
+            let text = crate::core::sign::sign(&crate::core::token::JsonObject::new(), &c, "HS256", &key).unwrap();
+            token::parse(&text).unwrap()
+        };
+        let bounded = sign(serde_json::json!({"iat": 1_700_000_000, "exp": 1_700_000_900}));
+        let m = lab.handle(
+            RevocationCommand::ShowEndlessToken,
+            LabContext { now: 0.0, token: Some(&bounded), platform: &mut platform },
+        );
+        assert_eq!(m.unwrap().0, Level::Error, "a token with an exp the lab can run is used as it is");
+        let forever = sign(serde_json::json!({"iat": 1_750_000_000}));
+        lab.handle(
+            RevocationCommand::ShowEndlessToken,
+            LabContext { now: 0.0, token: Some(&forever), platform: &mut platform },
+        );
+        let s = lab.scenario().clone();
+        assert_eq!((s.login_at, s.event.kind, s.event.at), (1_750_000_000, EventKind::KeyRotated, 1_750_001_200));
+        assert_eq!(s.token_ttl, 3600, "the lab's token-ttl, named as the lab's in the note");
+        assert!(lab.endless_note().unwrap().contains("accepted for 20 min, until the rotation"));
+        // Another event: the note still says the token-ttl is not the token's.
+        lab.handle(
+            RevocationCommand::SetEvent(EventKind::Logout),
+            LabContext { now: 0.0, token: None, platform: &mut platform },
+        );
+        assert!(lab.endless_note().unwrap().contains("token-ttl 1 h is the lab's, not your token's"));
+        // Other lifetimes loaded: no note.
+        lab.handle(RevocationCommand::LoadSample(0), LabContext { now: 0.0, token: None, platform: &mut platform });
+        assert_eq!(lab.endless_note(), None);
     }
 
     #[test]
