@@ -3,35 +3,17 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
 use serde_json::{Value, json};
-use tokenbench::core::keys::{self, Key, SecretEncoding};
+use tokenbench::core::keys::{self, SecretEncoding};
 use tokenbench::core::sign::sign;
 use tokenbench::core::token::{JsonObject, encode_b64url};
 
+mod common;
+use common::{asset, bin, code, key, obj, run, stderr};
+
 const AT: &str = "1700000000";
-
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_tokenbench"));
-    c.env("NO_COLOR", "1");
-    c
-}
-
-fn asset(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/keys").join(name)
-}
-
-fn key(name: &str) -> Key {
-    keys::load_file(&asset(name)).unwrap().remove(0)
-}
-
-fn obj(v: Value) -> JsonObject {
-    match v {
-        Value::Object(m) => m,
-        other => panic!("not an object: {other}"),
-    }
-}
 
 /// A typical token: issued at AT - 60, expires an hour later.
 fn claims() -> JsonObject {
@@ -49,20 +31,8 @@ fn hs256(secret: &[u8], claims: &JsonObject) -> String {
     sign(&obj(json!({"typ": "JWT"})), claims, "HS256", &k).unwrap()
 }
 
-fn run(args: &[&str]) -> Output {
-    bin().args(args).output().unwrap()
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap()
-}
-
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 fn verify_with(key_args: &[&str], token: &str) -> Output {

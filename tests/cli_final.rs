@@ -13,6 +13,9 @@ use tokenbench::core::keys::{self, SecretEncoding};
 use tokenbench::core::sign::{sign, sign_payload};
 use tokenbench::core::token::JsonObject;
 
+mod common;
+use common::{obj, stderr};
+
 const AT: &str = "1700000000";
 
 fn run(args: &[&str]) -> Output {
@@ -27,23 +30,12 @@ fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
 fn first_line(o: &Output) -> String {
     stdout(o).lines().next().unwrap_or_default().to_owned()
 }
 
 fn json_out(o: &Output) -> Value {
     serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}{}", stdout(o), stderr(o)))
-}
-
-fn obj(v: Value) -> JsonObject {
-    match v {
-        Value::Object(m) => m,
-        other => panic!("not an object: {other}"),
-    }
 }
 
 /// A JWS over `payload`, HS256 with the secret "secret", header without typ.

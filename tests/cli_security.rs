@@ -3,29 +3,18 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::missing_panics_doc)]
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::PathBuf;
+use std::process::Output;
 
 use serde_json::{Value, json};
-use tokenbench::core::keys::{self, Key, SecretEncoding};
+use tokenbench::core::keys::{self, SecretEncoding};
 use tokenbench::core::sign::sign;
 use tokenbench::core::token::{JsonObject, encode_b64url};
 
+mod common;
+use common::{asset, bin, code, key, obj, run};
+
 const AT: &str = "1700000000";
-
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_tokenbench"));
-    c.env("NO_COLOR", "1");
-    c
-}
-
-fn run(args: &[&str]) -> Output {
-    bin().args(args).output().unwrap()
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap()
-}
 
 fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).unwrap()
@@ -33,21 +22,6 @@ fn stdout(o: &Output) -> String {
 
 fn json_out(o: &Output) -> Value {
     serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(o)))
-}
-
-fn asset(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/keys").join(name)
-}
-
-fn key(name: &str) -> Key {
-    keys::load_file(&asset(name)).unwrap().remove(0)
-}
-
-fn obj(v: Value) -> JsonObject {
-    match v {
-        Value::Object(m) => m,
-        other => panic!("not an object: {other}"),
-    }
 }
 
 fn clean_claims() -> JsonObject {

@@ -2,28 +2,12 @@
 //! rates only for runs long enough to measure, and counts written in the right number.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::missing_panics_doc)]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
 use serde_json::{Value, json};
 use tokenbench::core::keys::{self, SecretEncoding};
 use tokenbench::core::sign::sign;
-use tokenbench::core::token::JsonObject;
 
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tokenbench")).env("NO_COLOR", "1").args(args).output().unwrap()
-}
-
-fn asset(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/keys").join(name)
-}
-
-fn obj(v: Value) -> JsonObject {
-    match v {
-        Value::Object(m) => m,
-        other => panic!("not an object: {other}"),
-    }
-}
+mod common;
+use common::{asset, obj, run};
 
 fn hs256(secret: &[u8], header: Value) -> String {
     let k = keys::load_secret(secret, SecretEncoding::Raw, "t").unwrap();

@@ -1,0 +1,50 @@
+//! Helpers the command-line test files share: the binary, the sample keys, JSON objects. Each
+//! file includes this module and uses what it needs (hence `dead_code` allowed here).
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::missing_panics_doc)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+use tokenbench::core::keys::{self, Key};
+use tokenbench::core::token::JsonObject;
+
+/// The tokenbench binary, with colours off.
+pub fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_tokenbench"));
+    c.env("NO_COLOR", "1");
+    c
+}
+
+/// Runs tokenbench with `args`.
+pub fn run(args: &[&str]) -> Output {
+    bin().args(args).output().unwrap()
+}
+
+/// The exit code (a signal is a test failure).
+pub fn code(o: &Output) -> i32 {
+    o.status.code().unwrap()
+}
+
+/// Standard error as text.
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A file of assets/keys.
+pub fn asset(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/keys").join(name)
+}
+
+/// The first key of a file of assets/keys.
+pub fn key(name: &str) -> Key {
+    keys::load_file(&asset(name)).unwrap().remove(0)
+}
+
+/// The object a `json!({...})` literal holds.
+pub fn obj(v: Value) -> JsonObject {
+    match v {
+        Value::Object(m) => m,
+        other => panic!("not an object: {other}"),
+    }
+}
