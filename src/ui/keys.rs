@@ -329,26 +329,31 @@ impl KeysPanel {
             self.page_start = 0;
             self.paged_filter.clone_from(&needle);
         }
-        let found: Vec<usize> = (0..all.len()).filter(|&i| matches(&all[i], &needle)).collect();
-        if self.page_start >= found.len() {
-            self.page_start = found.len().saturating_sub(1) / KEYS_PER_PAGE * KEYS_PER_PAGE;
+        // Without a filter every key is listed: the page is a range, with no per-frame list of
+        // 100,000 indices.
+        let found: Option<Vec<usize>> =
+            (!needle.is_empty()).then(|| (0..all.len()).filter(|&i| matches(&all[i], &needle)).collect());
+        let total = found.as_ref().map_or(all.len(), Vec::len);
+        if self.page_start >= total {
+            self.page_start = total.saturating_sub(1) / KEYS_PER_PAGE * KEYS_PER_PAGE;
         }
-        let end = (self.page_start + KEYS_PER_PAGE).min(found.len());
+        let end = (self.page_start + KEYS_PER_PAGE).min(total);
         ui.horizontal_wrapped(|ui| {
             let what = if needle.is_empty() { "keys".to_owned() } else { format!("matching keys of {}", all.len()) };
-            if found.is_empty() {
+            if total == 0 {
                 ui.label(format!("No key matches ({} loaded)", all.len()));
             } else {
-                ui.label(format!("{}-{} of {} {what}", self.page_start + 1, end, found.len()));
+                ui.label(format!("{}-{} of {total} {what}", self.page_start + 1, end));
             }
             if ui.add_enabled(self.page_start > 0, egui::Button::new("Previous page").small()).clicked() {
                 self.page_start = self.page_start.saturating_sub(KEYS_PER_PAGE);
             }
-            if ui.add_enabled(end < found.len(), egui::Button::new("Next page").small()).clicked() {
+            if ui.add_enabled(end < total, egui::Button::new("Next page").small()).clicked() {
                 self.page_start += KEYS_PER_PAGE;
             }
         });
-        found[self.page_start.min(found.len())..end].to_vec()
+        let start = self.page_start.min(end);
+        found.map_or_else(|| (start..end).collect(), |f| f[start..end].to_vec())
     }
 
     /// The name field of the key being renamed: Enter or "Save name" applies, Esc cancels.
