@@ -98,9 +98,10 @@ fn the_first_line_is_the_windows_headline_and_the_json_is_unchanged() {
             "warnings",
             "claims_checked",
             "now",
-            "leeway"
+            "leeway",
+            "findings"
         ],
-        "nothing added to the JSON"
+        "the verification's members as before, and the judgment's findings after them"
     );
     assert_eq!(v["signature"], "no_matching_key", "the signature value is unchanged");
 }

@@ -45,13 +45,16 @@ fn audit_json_shape_and_exit_codes() {
     let clean = sign(&obj(json!({"typ": "JWT"})), &clean_claims(), "ES256", &key("ec-p256-pkcs8.pem")).unwrap();
     let o = run(&["audit", "--json", "--at", AT, &clean]);
     assert_eq!(code(&o), 0, "{}", stdout(&o));
-    assert_eq!(json_out(&o), json!({"findings": []}));
+    // Without a key the signature was not judged: said once, as info.
+    let f = &json_out(&o)["findings"];
+    assert_eq!(f.as_array().unwrap().len(), 1, "{f}");
+    assert_eq!((f[0]["id"].as_str(), f[0]["severity"].as_str()), (Some("signature-not-judged"), Some("info")));
     // A strong HS256 secret: only the info finding, still exit 0.
     let strong = hs(&[0x42; 32], "HS256", &clean_claims());
     let o = run(&["audit", "--json", "--at", AT, &strong]);
     assert_eq!(code(&o), 0);
     let f = &json_out(&o)["findings"];
-    assert_eq!(f.as_array().unwrap().len(), 1);
+    assert_eq!(f.as_array().unwrap().len(), 2, "{f}");
     let keys: Vec<&String> = f[0].as_object().unwrap().keys().collect();
     assert_eq!(keys, ["id", "severity", "message", "reference"]);
     assert_eq!((f[0]["id"].as_str(), f[0]["severity"].as_str()), (Some("symmetric-alg"), Some("info")));
@@ -61,7 +64,7 @@ fn audit_json_shape_and_exit_codes() {
     assert_eq!(code(&o), 1);
     let ids: Vec<String> =
         json_out(&o)["findings"].as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap().to_owned()).collect();
-    assert_eq!(ids, ["weak-secret", "missing-exp", "token-in-url", "symmetric-alg"]);
+    assert_eq!(ids, ["weak-secret", "missing-exp", "token-in-url", "symmetric-alg", "signature-not-judged"]);
     // Only low findings (no aud): exit 0.
     let no_aud =
         sign(&obj(json!({})), &obj(json!({"exp": 1_700_000_600})), "ES256", &key("ec-p256-pkcs8.pem")).unwrap();
@@ -148,17 +151,21 @@ fn audit_judges_the_strength_of_the_keys_given() {
     let rs = sign(&obj(json!({"typ": "JWT"})), &clean_claims(), "RS256", &key("rsa2048-pkcs8.pem")).unwrap();
     let o = run(&["audit", "--json", "--at", AT, "--key", asset("rsa1024-pkcs8.pem").to_str().unwrap(), &rs]);
     assert_eq!(code(&o), 1, "{}", stdout(&o));
-    let f = &json_out(&o)["findings"][0];
-    assert_eq!((f["id"].as_str(), f["severity"].as_str()), (Some("weak-key"), Some("high")));
+    // That key is weak, and it is not the token's key either: both high.
+    let f = &json_out(&o)["findings"];
+    assert_eq!((f[0]["id"].as_str(), f[0]["severity"].as_str()), (Some("bad-signature"), Some("high")));
+    assert_eq!((f[1]["id"].as_str(), f[1]["severity"].as_str()), (Some("weak-key"), Some("high")));
     let o = run(&["audit", "--at", AT, "--key", asset("rsa2048-spki.pem").to_str().unwrap(), &rs]);
     assert_eq!((code(&o), stdout(&o).as_str()), (0, "No findings.\n"));
-    // A secret says nothing about an RS256 token: a note, exit 0.
+    // A secret cannot verify an RS256 token: given only that, the signature is not verified
+    // (high, exit 1), and the secret is named as not this token's key, never judged for length.
     let o = run(&["audit", "--json", "--at", AT, "--secret", "short", &rs]);
-    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
     let f = &json_out(&o)["findings"];
-    assert_eq!(f.as_array().unwrap().len(), 1);
-    assert_eq!((f[0]["id"].as_str(), f[0]["severity"].as_str()), (Some("key-not-used"), Some("info")));
-    let message = f[0]["message"].as_str().unwrap();
+    assert_eq!(f.as_array().unwrap().len(), 2, "{f}");
+    assert_eq!((f[0]["id"].as_str(), f[0]["severity"].as_str()), (Some("bad-signature"), Some("high")));
+    assert_eq!((f[1]["id"].as_str(), f[1]["severity"].as_str()), (Some("key-not-used"), Some("info")));
+    let message = f[1]["message"].as_str().unwrap();
     assert!(
         message.ends_with("\"RS256\" is verified with an RSA key, so these are not this token's keys"),
         "{message}"

@@ -50,7 +50,14 @@ fn hs256(header: &str, claims: &str, secret: &[u8]) -> String {
 }
 
 fn verdict_is(h: &Harness<'_, TokenbenchApp>, headline: &str) -> bool {
-    h.query_by_label(headline).is_some()
+    let shown = h.query_by_label(headline).is_some();
+    if !shown {
+        eprintln!(
+            "the banner says {:?}",
+            h.state().state.judgment.as_ref().map(tokenbench::core::judgment::Judgment::title)
+        );
+    }
+    shown
 }
 
 #[test]
@@ -75,7 +82,7 @@ fn paste_read_claims_load_key_verify_edit_resign() {
     // kid, so the token's kid selected nothing and every compatible key was tried.
     h.get_by_label("Add key files…").click();
     h.run();
-    assert!(verdict_is(&h, "VALID, 1 warning"), "valid with the RSA key");
+    assert!(verdict_is(&h, "VALID, but: lifetime 10.0 years (exp - iat)"), "valid with the RSA key");
 
     // Edit the token: it lands in the Sign tab, claim order kept.
     h.get_by_label("Edit this token").click();
@@ -118,7 +125,7 @@ fn paste_read_claims_load_key_verify_edit_resign() {
     h.run();
     assert_eq!(h.state().state.tab, Tab::Decode);
     assert!(h.query_by_label_contains("Mallory").is_some());
-    assert!(verdict_is(&h, "VALID"), "re-signed token verifies with the secret");
+    assert!(verdict_is(&h, "VALID, but: lifetime 339 days (exp - iat)"), "re-signed token verifies with the secret");
     assert_eq!(h.state().state.input, signed);
 
     // Tamper with the payload: invalid.
@@ -161,19 +168,19 @@ fn the_clock_rejudges_expiry() {
     h.state_mut()
         .apply(vec![tokenbench::ui::state::Command::LoadSampleKeys, tokenbench::ui::state::Command::LoadSample(0)]);
     h.run();
-    assert!(verdict_is(&h, "VALID"));
+    assert!(verdict_is(&h, "VALID, but: lifetime 10.0 years (exp - iat)"));
     // Jump ten years ahead, one day at a time would take long: set the clock past exp.
     h.state_mut().apply(vec![tokenbench::ui::state::Command::Clock(tokenbench::ui::state::ClockCommand::Set(
         2_082_758_400.0 - 3600.0,
     ))]);
     h.run();
-    assert!(verdict_is(&h, "VALID"));
+    assert!(verdict_is(&h, "VALID, but: lifetime 10.0 years (exp - iat)"));
     h.get_by_label("+1 h").click();
     h.run();
     assert!(verdict_is(&h, "EXPIRED"), "expired once the clock passes exp");
     h.get_by_label("Back to now").click();
     h.run();
-    assert!(verdict_is(&h, "VALID"));
+    assert!(verdict_is(&h, "VALID, but: lifetime 10.0 years (exp - iat)"));
 }
 
 #[test]
@@ -250,7 +257,7 @@ fn fetch_a_jwks_from_a_local_server_then_verify() {
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
     h.run();
-    assert!(verdict_is(&h, "VALID"), "the fetched key verifies, selected by kid");
+    assert!(verdict_is(&h, "VALID, but: lifetime 10.0 years (exp - iat)"), "the fetched key verifies, selected by kid");
     assert!(h.query_by_label_contains("fetched 1 key from").is_some());
 }
 
@@ -278,7 +285,7 @@ fn keyboard_shortcuts_open_paste_verify_save() {
     h.state_mut().state.keys.extend(tokenbench::core::keys::load_file(&asset("ed25519-spki.pem")).unwrap());
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
     h.run();
-    assert!(verdict_is(&h, "VALID, 2 warnings"), "valid; the PEM key lacks the token's kid, and there is no exp");
+    assert!(verdict_is(&h, "VALID, but: no \"exp\""), "valid; the PEM key lacks the token's kid, and there is no exp");
 }
 
 #[test]
@@ -289,11 +296,11 @@ fn a_valid_token_turns_invalid_at_exp_with_no_input() {
     h.state_mut().state.clock = clock;
     h.state_mut().apply(vec![Command::LoadSampleKeys, Command::LoadSample(0)]);
     h.run();
-    assert!(verdict_is(&h, "VALID"));
+    assert!(verdict_is(&h, "VALID, but: lifetime 10.0 years (exp - iat)"));
     assert!(h.query_by_label_contains("exp: expires 2036-01-01 00:00:00 UTC (in 3 s)").is_some());
     // Sleep as the window would: exactly as long as it asks, then draw one frame, no input.
     let mut wakes = 0;
-    while verdict_is(&h, "VALID") {
+    while verdict_is(&h, "VALID, but: lifetime 10.0 years (exp - iat)") {
         let wait = h.state().next_repaint().expect("a shown token in real time must wake up");
         assert!(wait.as_secs_f64() <= 1.0, "the countdown ticks each second, asked {wait:?}");
         *now.lock().unwrap() += wait.as_secs_f64();
@@ -333,7 +340,7 @@ fn the_verdict_area_orders_folds_and_counts_warnings_once() {
     h.state_mut().apply(commands);
     h.run();
     assert_eq!(h.state().state.keys.len(), 13);
-    let v = h.state().state.verification.clone().unwrap();
+    let v = h.state().state.verification().cloned().unwrap();
     let skipped = v.attempts.iter().filter(|a| a.outcome == tokenbench::core::verify::Outcome::Skipped).count();
     assert_eq!(skipped, 11, "{:?}", v.attempts);
     let y = |label: &str| h.get_by_label_contains(label).rect().min.y;
@@ -357,8 +364,8 @@ fn the_verdict_area_orders_folds_and_counts_warnings_once() {
     let valid = hs256(r#"{"kid":"nowhere"}"#, r#"{"sub":"x"}"#, secret);
     h.state_mut().apply(vec![Command::SetToken(valid)]);
     h.run();
-    assert!(verdict_is(&h, "VALID, 3 warnings"));
-    let v = h.state().state.verification.clone().unwrap();
+    assert!(verdict_is(&h, "VALID, but: the HMAC secret is in a public wordlist (3 guesses); no \"exp\""));
+    let v = h.state().state.verification().cloned().unwrap();
     assert_eq!(tokenbench::ui::verify::tone(&v), tokenbench::ui::theme::Tone::Warn);
 }
 
@@ -621,10 +628,21 @@ fn history_rows_say_what_each_token_is() {
     h.run();
     h.get_by_label("History").click();
     h.run();
-    assert!(h.query_by_label("1. HS256 · sub 1234567890 · no exp · VALID, 1 warning").is_some());
+    let rows: Vec<String> = h.state().state.history.iter().map(|e| format!("{} · {}", e.summary, e.verdict)).collect();
     assert!(
-        h.query_by_label("2. RS256 · iss https://id.example.com/ · sub 248289761001 · exp 2036-01-01 · VALID")
-            .is_some()
+        h.query_by_label_contains(
+            "1. HS256 · sub 1234567890 · no exp · VALID, but: the HMAC secret is in a public wordlist (21 guesses)"
+        )
+        .is_some(),
+        "{rows:?}"
+    );
+    // The first screen's valid example is issued now for 15 minutes: valid, nothing to flag.
+    let fresh = tokenbench::core::clock::format_utc(h.state().state.clock.now() + 900.0);
+    let day = fresh.split(' ').next().unwrap();
+    assert!(
+        h.query_by_label(&format!("2. RS256 · iss https://id.example.com/ · sub 248289761001 · exp {day} · VALID"))
+            .is_some(),
+        "{rows:?}"
     );
 }
 
@@ -655,5 +673,5 @@ fn a_key_that_cannot_sign_the_tokens_algorithm_says_so_and_offers_its_own() {
     h.run();
     h.get_by_label("Decode and verify it").click();
     h.run();
-    assert!(verdict_is(&h, "VALID"));
+    assert!(verdict_is(&h, "VALID, but: lifetime 10.0 years (exp - iat)"));
 }

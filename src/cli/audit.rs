@@ -10,10 +10,12 @@ use super::key_args::KeyArgs;
 use serde_json::json;
 
 use super::{colour, out, out_json, read_token_arg, say, use_colour, write_stdout};
-use crate::core::audit::{self, Finding, Severity, TokenAuditOptions};
+use crate::core::audit::{self, Finding, Severity, TokenAuditOptions, UrlSource};
 use crate::core::clock::system_now;
 use crate::core::error::Error;
+use crate::core::judgment;
 use crate::core::text::{visible, visible_lines};
+use crate::core::verify::Policy;
 use crate::core::{limits, token};
 
 /// Arguments of `tokenbench audit`.
@@ -44,9 +46,19 @@ pub struct AuditArgs {
 
 pub(super) fn audit_cmd(args: &AuditArgs) -> Result<u8, Error> {
     let now = args.at.unwrap_or_else(system_now);
+    let loaded = args.key.load()?;
+    let opts = TokenAuditOptions {
+        keys: &loaded,
+        now,
+        wordlist: args.wordlist.as_deref(),
+        url: None,
+        cracked: None,
+        skip_wordlist: false,
+        wordlist_tried: false,
+    };
     let mut findings: Vec<Finding> = Vec::new();
     if let Some(line) = &args.cookie {
-        match audit::audit_cookie(line, now) {
+        match judgment::audit_cookie(line, &opts) {
             Ok((_, f)) => findings.extend(f),
             Err(reason) => {
                 say(&format!("--cookie: {reason}"));
@@ -56,29 +68,34 @@ pub(super) fn audit_cmd(args: &AuditArgs) -> Result<u8, Error> {
     }
     if let Some(arg) = &args.token {
         let input = read_token_arg(arg)?;
-        let (text, url) = match audit::token_from_url(&input) {
-            Some((t, src)) => (t, Some(src)),
-            None if audit::looks_like_url(&input) => {
+        // A URL may carry several tokens (an access and an ID token, one in its path): each is
+        // judged, and its findings say which one they are about.
+        let tokens: Vec<(String, Option<UrlSource>)> = if audit::looks_like_url(&input) {
+            let found: Vec<_> = audit::token_from_url(&input).into_iter().collect();
+            if found.is_empty() {
                 say(audit::NO_JWT_IN_URL);
                 return Ok(2);
             }
-            None => (input, None),
+            found.into_iter().map(|(t, src)| (t, Some(src))).collect()
+        } else {
+            vec![(input, None)]
         };
-        let token = token::parse(&text)?;
-        let loaded = args.key.load()?;
-        let opts = TokenAuditOptions {
-            keys: &loaded,
-            now,
-            wordlist: args.wordlist.as_deref(),
-            url,
-            cracked: None,
-            skip_wordlist: false,
-        };
-        match audit::audit_token(&token, &opts) {
-            Ok(f) => findings.extend(f),
-            Err(e) => {
-                say(&format!("--wordlist: {e}"));
-                return Ok(2);
+        let several = tokens.len() > 1;
+        for (text, url) in tokens {
+            let token = token::parse(&text)?;
+            let which = url.as_ref().map(|src| format!("the token in the URL's {} {:?}: ", src.part, src.parameter));
+            let opts = TokenAuditOptions { url, ..opts.clone() };
+            match judgment::judge(&token, &Policy::default(), &opts) {
+                Ok(j) => findings.extend(j.findings.into_iter().map(|mut f| {
+                    if let (true, Some(which)) = (several, &which) {
+                        f.message = format!("{which}{}", f.message);
+                    }
+                    f
+                })),
+                Err(e) => {
+                    say(&format!("--wordlist: {e}"));
+                    return Ok(2);
+                }
             }
         }
     }

@@ -36,7 +36,7 @@ pub use flow::{FlowArgs, flow_json};
 pub use forge::ForgeArgs;
 pub use key::key_json;
 pub use simulate::{RevocationArgs, SimulateCommand, revocation_json, scale_json};
-pub use verify::{VerifyArgs, verification_json, verification_text};
+pub use verify::{VerifyArgs, judgment_json, judgment_text, verification_json, verification_text};
 
 /// Token Workbench: decode, verify and study JWTs. With no subcommand, opens the desktop app.
 #[derive(Debug, Parser)]

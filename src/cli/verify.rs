@@ -2,16 +2,18 @@
 
 use std::fmt::Write as _;
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 
 use super::key_args::KeyArgs;
 use serde_json::{Value, json};
 
-use super::{colour, out, out_json, read_token_arg, use_colour, write_stdout};
+use super::{colour, out, out_json, read_token_arg, say, use_colour, write_stdout};
+use crate::core::audit::{Finding, Severity, TokenAuditOptions};
 use crate::core::clock::{format_utc, system_now};
 use crate::core::error::Error;
+use crate::core::judgment::{self, Judgment};
 use crate::core::keys::Key;
-use crate::core::verify::{self, CheckStatus, Outcome, Policy, Verification};
+use crate::core::verify::{CheckStatus, Outcome, Policy, Verification};
 use crate::core::{limits, text, token};
 
 /// Arguments of `tokenbench verify`.
@@ -47,11 +49,33 @@ pub struct VerifyArgs {
     /// Accept the JWS JSON serialization (a JWT is always compact).
     #[arg(long)]
     pub allow_json_serialization: bool,
+    /// Also fail (exit 1) a valid token when a security finding of this severity or worse
+    /// stands (the findings `tokenbench audit` reports), for CI gates.
+    #[arg(long, value_name = "LEVEL")]
+    pub fail_on: Option<FailOn>,
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
     /// The token, `-` for stdin, or `@FILE`.
     pub token: String,
+}
+
+/// The severity `--fail-on` fails at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// A finding of medium or high severity fails the token.
+    Medium,
+    /// Only a high finding fails it.
+    High,
+}
+
+impl FailOn {
+    fn severity(self) -> Severity {
+        match self {
+            Self::Medium => Severity::Medium,
+            Self::High => Severity::High,
+        }
+    }
 }
 
 pub(super) fn verify_cmd(args: &VerifyArgs) -> Result<u8, Error> {
@@ -68,15 +92,24 @@ pub(super) fn verify_cmd(args: &VerifyArgs) -> Result<u8, Error> {
         allow_json_serialization: args.allow_json_serialization,
     };
     let now = args.at.unwrap_or_else(system_now);
-    let v = verify::verify(&token, &keys, &policy, now);
+    let opts = TokenAuditOptions { keys: &keys, now, ..TokenAuditOptions::default() };
+    let j = match judgment::judge(&token, &policy, &opts) {
+        Ok(j) => j,
+        // Only a wordlist file can fail to be read, and verify gives none.
+        Err(e) => {
+            say(&e.to_string());
+            return Ok(2);
+        }
+    };
     if args.json {
-        out_json(&verification_json(&v, &keys));
+        out_json(&judgment_json(&j, &keys));
     } else if use_colour() {
-        write_stdout(&paint(&text::visible_lines(&verification_text(&v, &keys))));
+        write_stdout(&paint(&text::visible_lines(&judgment_text(&j, &keys))));
     } else {
-        out(&verification_text(&v, &keys));
+        out(&judgment_text(&j, &keys));
     }
-    Ok(u8::from(!v.valid))
+    let failed_findings = args.fail_on.is_some_and(|level| j.fails_at(level.severity()));
+    Ok(u8::from(!j.verification.valid || failed_findings))
 }
 
 /// Colours an escaped report for a terminal: the banner green or red, each check's mark.
@@ -85,7 +118,13 @@ fn paint(report: &str) -> String {
     let mut painted = String::with_capacity(report.len() + 64);
     for (i, line) in report.split_inclusive('\n').enumerate() {
         if i == 0 {
-            let code = if line.starts_with("VALID") { "1;32" } else { "1;31" };
+            let code = if line.starts_with("VALID, but") {
+                "1;33"
+            } else if line.starts_with("VALID") {
+                "1;32"
+            } else {
+                "1;31"
+            };
             let body = line.trim_end_matches('\n');
             painted.push_str(&colour(code, body));
             painted.push_str(&line[body.len()..]);
@@ -117,12 +156,44 @@ pub fn verification_json(v: &Verification, keys: &[Key]) -> Value {
     value
 }
 
-/// The human report of a verification.
+/// The `verify --json` object of a judgment: the verification's, with every finding.
+#[must_use]
+pub fn judgment_json(j: &Judgment, keys: &[Key]) -> Value {
+    let mut value = verification_json(&j.verification, keys);
+    if let Some(obj) = value.as_object_mut() {
+        obj.insert("findings".into(), json!(j.findings));
+    }
+    value
+}
+
+/// The human report of a judgment: the verdict line (which names the concerns of a valid
+/// token), the verification, and the findings of medium and high severity.
+#[must_use]
+pub fn judgment_text(j: &Judgment, keys: &[Key]) -> String {
+    let mut s = text::visible(&j.summary()).into_owned();
+    s.push('\n');
+    s.push_str(&verification_body(&j.verification, keys));
+    let concerns: Vec<&Finding> = j.concerns().collect();
+    if !concerns.is_empty() {
+        s.push_str("\nFindings (medium and high; tokenbench audit lists them all)\n");
+        s.push_str(&super::findings_text(&concerns.into_iter().cloned().collect::<Vec<_>>()));
+    }
+    s
+}
+
+/// The human report of a verification alone.
 #[must_use]
 pub fn verification_text(v: &Verification, keys: &[Key]) -> String {
+    let mut s = text::visible(&v.summary()).into_owned();
+    s.push('\n');
+    s.push_str(&verification_body(v, keys));
+    s
+}
+
+/// Everything under the verdict line: keys, checks, warnings.
+fn verification_body(v: &Verification, keys: &[Key]) -> String {
     let mut s = String::new();
-    s.push_str(&text::visible(&v.summary()));
-    s.push_str("\n\nKeys\n");
+    s.push_str("\nKeys\n");
     if v.attempts.is_empty() {
         s.push_str(if keys.is_empty() { "  (no key loaded)\n" } else { "  (not tried)\n" });
     }

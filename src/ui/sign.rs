@@ -31,6 +31,21 @@ pub struct SignState {
     pub kid_from_key: bool,
     /// The last signing result.
     pub output: Option<Result<String, String>>,
+    /// The signed token's own verdict with the loaded keys, policy and clock: the token it is
+    /// about, and the banner's words and tone (shown only while that token is the output, so
+    /// the tab never shows another token's verdict).
+    pub verdict: Option<(String, SignedVerdict)>,
+}
+
+/// A signed token's verdict in the words of the Verify banner.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SignedVerdict {
+    /// The banner's title ("VALID", "VALID, but: …", "EXPIRED").
+    pub title: String,
+    /// Its sentence of why.
+    pub detail: String,
+    /// Its colour.
+    pub tone: crate::ui::theme::Tone,
 }
 
 impl Default for SignState {
@@ -42,6 +57,7 @@ impl Default for SignState {
             key: None,
             kid_from_key: true,
             output: None,
+            verdict: None,
         }
     }
 }
@@ -361,6 +377,14 @@ pub fn ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
             ui.colored_label(ui.visuals().error_fg_color, e);
         }
         Some(Ok(token)) => {
+            if let Some((_, v)) = s.verdict.as_ref().filter(|(judged, _)| judged == token) {
+                let p = crate::ui::theme::palette(ui.visuals().dark_mode);
+                egui::Frame::new().fill(p.fill(v.tone)).inner_margin(6.0).corner_radius(4.0).show(ui, |ui| {
+                    ui.set_width(ui.available_width());
+                    ui.label(RichText::new(format!("This token: {}", v.title)).strong().color(p.on_fill));
+                    ui.label(RichText::new(&v.detail).color(p.on_fill));
+                });
+            }
             ui.add(egui::Label::new(RichText::new(token).monospace()).wrap());
             ui.horizontal_wrapped(|ui| {
                 copy_button(ui, "Copy token", token, out);
@@ -586,11 +610,11 @@ mod tests {
         assert_eq!(s.sign.alg, "RS256");
         s.handle(Command::Sign, &mut p);
         s.handle(Command::UseSignedToken, &mut p);
-        let v = s.verification.as_ref().unwrap();
+        let v = s.verification().unwrap();
         assert!(v.selection == Some(Selection::Kid), "{}", v.summary());
         let kid = s.keys.keys()[signer].kid.clone().unwrap();
         s.handle(Command::RemoveKey(signer), &mut p);
-        let v = s.verification.as_ref().unwrap();
+        let v = s.verification().unwrap();
         assert_eq!(v.signature, SignatureVerdict::NoMatchingKey);
         assert_eq!(v.title(), "NO MATCHING KEY");
         assert!(v.summary().contains(&format!("no loaded key has kid {kid:?}")), "{}", v.summary());

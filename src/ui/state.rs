@@ -4,14 +4,17 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::core::audit::TokenAuditOptions;
 use crate::core::clock::{self, Clock, TimeClaims, UnixSeconds};
+use crate::core::crack;
 use crate::core::error::Error;
 use crate::core::fetch;
+use crate::core::judgment::{self, Judgment};
 use crate::core::keys::{self, KeyStore, SecretEncoding};
 use crate::core::sign::{self, ExportFormat, KeySpec};
 use crate::core::text::{count, plural};
 use crate::core::token::{self, Token};
-use crate::core::verify::{self, Policy, Verification};
+use crate::core::verify::{Policy, Verification};
 pub use crate::ui::clock::ShownTimes;
 pub use crate::ui::history::HistoryEntry;
 use crate::ui::platform::Platform;
@@ -43,6 +46,13 @@ pub const SAMPLE_KEYS: [(&str, &str); 2] = [
 /// The first screen's examples, indices into [`SAMPLES`]: a valid token, an expired one, a
 /// forgery.
 pub const EXAMPLES: [(&str, usize); 3] = [("A valid token", 0), ("An expired token", 1), ("A forged token", 5)];
+
+/// A secret the bundled wordlist found, and the guesses it took.
+type FoundSecret = (Vec<u8>, u64);
+
+/// The largest signing input whose HMAC secret the window tries against the bundled wordlist
+/// as it judges (404 guesses over 64 KiB each stay well under a frame's budget).
+const INSTANT_WORDLIST_LIMIT: usize = 64 * 1024;
 
 /// How many key-loading errors the key list keeps.
 const KEY_ERRORS_KEPT: usize = 5;
@@ -281,8 +291,12 @@ pub struct AppState {
     pub policy: Policy,
     /// The simulated clock every panel reads.
     pub clock: Clock,
-    /// The verdict on the current token with the current keys, policy and clock.
-    pub verification: Option<Verification>,
+    /// The one judgment of the current token with the current keys, policy and clock: the
+    /// verdict and the security findings (the banner, the Security tab and the history read it).
+    pub judgment: Option<Judgment>,
+    /// The bundled wordlist's outcome on the current token (its text, and the secret found with
+    /// the guesses it took): tried once per token, not each time the clock moves.
+    wordlist_outcome: Option<(String, Option<FoundSecret>)>,
     /// The signing editor.
     pub sign: SignState,
     /// The theme preference.
@@ -351,7 +365,12 @@ impl AppState {
                     self.load_sample_keys();
                 }
                 self.tab = Tab::Decode;
-                self.handle(Command::LoadSample(i), platform);
+                // The valid example is issued now for minutes, as a real one is; a shipped
+                // token valid for years would be (rightly) flagged.
+                match (i, crate::core::samples::fresh_id_token(self.clock.now())) {
+                    (0, Ok(fresh)) => self.set_token(fresh),
+                    _ => self.handle(Command::LoadSample(i), platform),
+                }
             }
             Command::TokenError(e) => self.token_error(e),
             Command::LoadSampleKeys => self.load_sample_keys(),
@@ -615,6 +634,7 @@ impl AppState {
                 {
                     key.kid = Some(kid);
                 }
+                self.judge_signed();
             }
             Command::UseSignedToken => {
                 if let Some(Ok(t)) = &self.sign.output {
@@ -632,6 +652,22 @@ impl AppState {
             }
             _ => {}
         }
+    }
+
+    /// Judges the token just signed as the Verify tab would (same keys, policy and clock), so
+    /// the Sign tab shows its verdict, not the decoded token's.
+    fn judge_signed(&mut self) {
+        let Some(Ok(text)) = &self.sign.output else {
+            self.sign.verdict = None;
+            return;
+        };
+        let opts = TokenAuditOptions { keys: self.keys.keys(), now: self.clock.now(), ..TokenAuditOptions::default() };
+        self.sign.verdict =
+            token::parse(text).ok().and_then(|t| judgment::judge(&t, &self.policy, &opts).ok()).map(|j| {
+                let tone =
+                    if j.cautioned() { crate::ui::theme::Tone::Warn } else { crate::ui::verify::tone(&j.verification) };
+                (text.clone(), crate::ui::sign::SignedVerdict { title: j.title(), detail: j.detail(), tone })
+            });
     }
 
     fn load_sample_keys(&mut self) {
@@ -823,18 +859,65 @@ impl AppState {
         }
     }
 
+    /// The verification inside the current judgment.
+    #[must_use]
+    pub fn verification(&self) -> Option<&Verification> {
+        self.judgment.as_ref().map(|j| &j.verification)
+    }
+
     fn reverify(&mut self) {
         let now = self.clock.now();
-        self.verification = self.parsed().map(|t| verify::verify(t, self.keys.keys(), &self.policy, now));
+        self.try_bundled_wordlist();
+        let outcome = self.wordlist_outcome.as_ref().map(|(_, found)| found);
+        let judged = self.parsed().map(|t| {
+            let huge = t.signatures.first().is_some_and(|s| s.signing_input().len() > INSTANT_WORDLIST_LIMIT);
+            let cracked = outcome.and_then(Option::as_ref).map(|(secret, guesses)| {
+                (secret.clone(), format!("in a public wordlist ({})", count(*guesses, "guess", "guesses")))
+            });
+            let opts = TokenAuditOptions {
+                keys: self.keys.keys(),
+                now,
+                cracked,
+                wordlist_tried: outcome.is_some(),
+                skip_wordlist: huge,
+                ..TokenAuditOptions::default()
+            };
+            judgment::judge(t, &self.policy, &opts)
+        });
+        // Without a wordlist file the judgment cannot fail.
+        self.judgment = judged.and_then(Result::ok);
         // The verdict (and the relative times in its checks) holds until the next change.
-        self.rejudge_at = self.verification.as_ref().and_then(|_| {
+        self.rejudge_at = self.judgment.as_ref().and_then(|_| {
             clock::next_change(&self.shown_times.claims, self.policy.leeway, &self.shown_times.relative, None, now)
         });
         if self.current_in_history
-            && let (Some(v), Some(entry)) = (&self.verification, self.history.first_mut())
+            && let (Some(j), Some(entry)) = (&self.judgment, self.history.first_mut())
         {
-            entry.verdict = v.title();
+            entry.verdict = j.title();
         }
+    }
+
+    /// Tries the bundled wordlist of published secrets on the current HS token once (a few
+    /// hundred HMACs: instant), keeping the outcome for as long as the token stays.
+    fn try_bundled_wordlist(&mut self) {
+        let Some(t) = self.parsed() else {
+            self.wordlist_outcome = None;
+            return;
+        };
+        if self.wordlist_outcome.as_ref().is_some_and(|(text, _)| *text == t.text) {
+            return;
+        }
+        let small = t.signatures.first().is_some_and(|s| s.signing_input().len() <= INSTANT_WORDLIST_LIMIT);
+        let found = match crack::Target::from_token(t) {
+            Ok(target) if small => {
+                let progress = crack::Progress::default();
+                crack::crack_bundled(&target, crack::Rules::NONE, 1, &progress)
+                    .ok()
+                    .map(|r| r.secret.map(|s| (s, r.candidates)))
+            }
+            _ => None,
+        };
+        self.wordlist_outcome = found.map(|f| (t.text.clone(), f));
     }
 }
 
@@ -889,11 +972,11 @@ mod tests {
         let mut p = FakePlatform { clipboard: format!("Bearer {}", SAMPLES[0].1.trim()), ..FakePlatform::default() };
         s.handle(Command::PasteToken, &mut p);
         assert_eq!(s.parsed().unwrap().claims().unwrap()["name"], "Jane Doe");
-        assert_eq!(s.verification.as_ref().unwrap().signature, SignatureVerdict::NoMatchingKey);
+        assert_eq!(s.verification().unwrap().signature, SignatureVerdict::NoMatchingKey);
         p.picks.push_back(vec![asset("rsa2048-cert.pem")]);
         s.handle(Command::AddKeyFiles, &mut p);
         assert_eq!(p.dialogs, ["Add key files"]);
-        assert!(s.verification.as_ref().unwrap().valid, "{}", s.verification.as_ref().unwrap().summary());
+        assert!(s.verification().unwrap().valid, "{}", s.verification().unwrap().summary());
     }
 
     #[test]
@@ -903,13 +986,13 @@ mod tests {
         s.handle(Command::LoadSampleKeys, &mut p);
         assert_eq!(s.message.as_ref().unwrap().1, "added 4 keys");
         s.handle(Command::LoadSample(0), &mut p);
-        assert!(s.verification.as_ref().unwrap().valid);
+        assert!(s.verification().unwrap().valid);
         s.handle(Command::Clock(ClockCommand::Set(2_082_758_400.0)), &mut p);
-        assert!(!s.verification.as_ref().unwrap().valid, "expired at exp");
+        assert!(!s.verification().unwrap().valid, "expired at exp");
         s.handle(Command::Clock(ClockCommand::Shift(-1.0)), &mut p);
-        assert!(s.verification.as_ref().unwrap().valid);
+        assert!(s.verification().unwrap().valid);
         s.handle(Command::Clock(ClockCommand::BackToNow), &mut p);
-        assert!(s.verification.as_ref().unwrap().valid);
+        assert!(s.verification().unwrap().valid);
     }
 
     #[test]
@@ -931,7 +1014,7 @@ mod tests {
         let t = s.parsed().unwrap();
         let order: Vec<&String> = t.claims().unwrap().keys().collect();
         assert_eq!(order, ["sub", "name", "admin", "iat", "exp"]);
-        assert!(s.verification.as_ref().unwrap().valid);
+        assert!(s.verification().unwrap().valid);
     }
 
     #[test]
@@ -972,7 +1055,7 @@ mod tests {
         let t = crate::core::sign::sign_payload(&token::JsonObject::new(), br#"{"exp":1,"score":NaN}"#, "HS256", &key)
             .unwrap();
         s.handle(Command::SetToken(t), &mut p);
-        let v = s.verification.as_ref().unwrap();
+        let v = s.verification().unwrap();
         assert_eq!(v.signature, SignatureVerdict::Valid);
         assert_eq!(v.headline(), "INVALID CLAIMS");
         assert!(v.summary().contains("the claims are not valid JSON at byte 17"), "{}", v.summary());
@@ -1054,7 +1137,11 @@ mod tests {
         assert_eq!(s.history[0].verdict, "NO MATCHING KEY");
         s.handle(Command::LoadSample(0), &mut p);
         s.handle(Command::LoadSampleKeys, &mut p);
-        assert_eq!(s.history[0].verdict, "VALID", "the current token's row follows its verdict");
+        // The sample lives ten years: valid, and the row says so with the finding, as the banner.
+        assert_eq!(
+            s.history[0].verdict, "VALID, but: lifetime 10.0 years (exp - iat)",
+            "the current token's row follows its verdict"
+        );
         s.handle(Command::SetHistory(false), &mut p);
         assert!(s.history.is_empty());
     }
@@ -1085,10 +1172,10 @@ mod tests {
         let mut p = FakePlatform::default();
         s.handle(Command::LoadSampleKeys, &mut p);
         s.handle(Command::LoadSample(0), &mut p);
-        assert!(s.verification.as_ref().unwrap().valid);
+        assert!(s.verification().unwrap().valid);
         *t.lock().unwrap() = 2_082_758_400.0 + 0.01;
         s.tick();
-        assert!(!s.verification.as_ref().unwrap().valid, "tick re-judges once exp has passed");
+        assert!(!s.verification().unwrap().valid, "tick re-judges once exp has passed");
     }
 
     #[test]
@@ -1109,10 +1196,10 @@ mod tests {
         assert_eq!(header["kid"], s.keys.keys()[ec].thumbprint.as_str());
         s.handle(Command::Sign, &mut p);
         s.handle(Command::UseSignedToken, &mut p);
-        let v = s.verification.as_ref().unwrap();
+        let v = s.verification().unwrap();
         assert!(v.valid, "{}", v.summary());
         assert_eq!(v.matched_key, Some(ec));
-        assert_eq!(v.selection, Some(verify::Selection::Kid));
+        assert_eq!(v.selection, Some(crate::core::verify::Selection::Kid));
         assert!(v.warnings.is_empty(), "{:?}", v.warnings);
         // The sample P-256 private key signs with the kid its published public half has.
         s.handle(Command::LoadKeyFiles(vec![asset("ec-p256-pkcs8.pem")]), &mut p);
@@ -1120,8 +1207,8 @@ mod tests {
         assert_eq!(s.sign.header().unwrap()["kid"], "sample-p256");
         s.handle(Command::Sign, &mut p);
         s.handle(Command::UseSignedToken, &mut p);
-        let v = s.verification.as_ref().unwrap();
-        assert!(v.valid && v.selection == Some(verify::Selection::Kid) && v.warnings.is_empty(), "{v:?}");
+        let v = s.verification().unwrap();
+        assert!(v.valid && v.selection == Some(crate::core::verify::Selection::Kid) && v.warnings.is_empty(), "{v:?}");
     }
 
     #[test]
@@ -1195,16 +1282,16 @@ mod tests {
         let mut s = AppState::default();
         let mut p = FakePlatform::default();
         s.handle(Command::TryExample(5), &mut p);
-        let v = s.verification.as_ref().unwrap();
+        let v = s.verification().unwrap();
         assert_eq!(v.title(), "FORGERY: algorithm confusion");
         // The RSA key has the kid the forgery names: no warning may say no key has it.
         assert!(!v.warnings.iter().any(|w| w.starts_with("no loaded key has kid")), "{:?}", v.warnings);
         s.handle(Command::TryExample(0), &mut p);
         assert_eq!(s.keys.len(), 4, "the sample keys are loaded once");
-        let v = s.verification.as_ref().unwrap();
+        let v = s.verification().unwrap();
         assert_eq!(v.title(), "VALID", "selected by kid, no warning: {:?}", v.warnings);
         s.handle(Command::TryExample(1), &mut p);
-        assert_eq!(s.verification.as_ref().unwrap().title(), "EXPIRED");
+        assert_eq!(s.verification().unwrap().title(), "EXPIRED");
     }
 
     #[test]

@@ -361,7 +361,7 @@ pub fn token_ui(ui: &mut Ui, state: &AppState, tall: bool, out: &mut Vec<Command
     let Some(timeline) = TokenTimeline::from_token(token, state.policy.leeway) else { return };
     let now = state.clock.now();
     let labels = TokenPlotLabels { verdict: "Time claims at the clock's time", fit: "Fit token", now: "Show now" };
-    let verdict = state.verification.as_ref().map(|v| v.valid);
+    let verdict = state.verification().map(|v| v.valid);
     egui::CollapsingHeader::new(RichText::new("Timeline").strong())
         .id_salt("token-timeline")
         .default_open(tall)

@@ -6,7 +6,9 @@
 
 use egui::{RichText, Ui};
 
+use crate::core::audit::Severity;
 use crate::core::clock::{ClockMode, format_utc};
+use crate::core::judgment::Judgment;
 use crate::core::verify::{CheckStatus, Outcome, Policy, SUPPORTED_ALGORITHMS, SignatureVerdict, Verification};
 use crate::ui::state::{AppState, Command};
 use crate::ui::theme::{Tone, check_mark, palette};
@@ -84,14 +86,14 @@ impl VerifyPanel {
         area.show(ui, |ui| {
             self.policy_editor(ui, &state.policy, out);
             ui.add_space(4.0);
-            match &state.verification {
+            match &state.judgment {
                 None if matches!(state.token, Some(Err(_))) => {
                     ui.label("The token could not be decoded: see the error under the token.");
                 }
                 None => {
                     ui.label("Decode a token to see whether it verifies.");
                 }
-                Some(v) => verdict(ui, v, state),
+                Some(j) => verdict(ui, j, state),
             }
         });
     }
@@ -244,10 +246,12 @@ const KEY_NAME_CHARS: usize = 40;
 /// Key attempts listed per group (tried, skipped) before "… and N more".
 pub const ATTEMPTS_LISTED: usize = 50;
 
-fn banner(ui: &mut Ui, v: &Verification, state: &AppState) {
+fn banner(ui: &mut Ui, j: &Judgment, state: &AppState) {
     let p = palette(ui.visuals().dark_mode);
-    let tone = tone(v);
-    let (heading, detail) = (v.title(), v.detail());
+    let v = &j.verification;
+    // Valid but with a finding of medium or more: amber, never green.
+    let tone = if j.cautioned() { Tone::Warn } else { tone(v) };
+    let (heading, detail) = (j.title(), j.detail());
     egui::Frame::new().fill(p.fill(tone)).inner_margin(10.0).corner_radius(6.0).show(ui, |ui| {
         ui.set_width(ui.available_width());
         ui.label(RichText::new(heading).size(22.0).strong().color(p.on_fill));
@@ -262,8 +266,17 @@ fn banner(ui: &mut Ui, v: &Verification, state: &AppState) {
     });
 }
 
-fn verdict(ui: &mut Ui, v: &Verification, state: &AppState) {
-    banner(ui, v, state);
+fn verdict(ui: &mut Ui, j: &Judgment, state: &AppState) {
+    banner(ui, j, state);
+    let v = &j.verification;
+    let concerns: Vec<_> = j.concerns().collect();
+    if !concerns.is_empty() {
+        section(ui, format!("Findings ({}; the Security tab lists them all)", concerns.len()));
+        for f in concerns {
+            let (mark, tone) = if f.severity == Severity::High { ("HIGH", Tone::Bad) } else { ("MEDIUM", Tone::Warn) };
+            marked(ui, mark, tone, &format!("{}: {}", f.id, f.message)).on_hover_text(f.reference);
+        }
+    }
     let failed: Vec<_> = v.failed_checks().collect();
     if !failed.is_empty() {
         section(ui, format!("Failed checks ({})", failed.len()));
@@ -400,11 +413,11 @@ mod tests {
             h.state_mut().apply(commands);
             h.run();
             let state = &h.state().state;
-            let v = state.verification.clone().unwrap();
-            let first = crate::cli::verification_text(&v, state.keys.keys()).lines().next().unwrap().to_owned();
-            assert_eq!(first, format!("{title}: {}", v.detail()));
+            let j = state.judgment.clone().unwrap();
+            let first = crate::cli::judgment_text(&j, state.keys.keys()).lines().next().unwrap().to_owned();
+            assert_eq!(first, format!("{title}: {}", j.detail()));
             assert!(h.query_by_label(title).is_some(), "the banner's title is {title}");
-            assert!(h.query_by_label(&v.detail()).is_some(), "the banner's sentence is the CLI's: {first}");
+            assert!(h.query_by_label(&j.detail()).is_some(), "the banner's sentence is the CLI's: {first}");
         }
     }
 
@@ -504,7 +517,7 @@ mod tests {
         h.key_press(egui::Key::Enter);
         h.run();
         assert_eq!(h.state().state.policy.audience, ["other", "s6BhdRkqt3"]);
-        let v = h.state().state.verification.clone().unwrap();
+        let v = h.state().state.verification().cloned().unwrap();
         assert!(v.valid, "one of them is in aud: {}", v.summary());
         assert!(h.query_by_label_contains("audience includes \"s6BhdRkqt3\"").is_some());
     }
@@ -552,14 +565,8 @@ mod tests {
         h.run();
         let state = &h.state().state;
         let card = state.keys.keys()[0].warnings.first().cloned().expect("the key store warns on a short secret");
-        let verdict = state
-            .verification
-            .as_ref()
-            .unwrap()
-            .shown_warnings()
-            .first()
-            .map(|w| (*w).to_owned())
-            .expect("the verdict warns");
+        let verdict =
+            state.verification().unwrap().shown_warnings().first().map(|w| (*w).to_owned()).expect("the verdict warns");
         let style = h.ctx.global_style();
         let body = egui::TextStyle::Body.resolve(&style);
         let small = egui::TextStyle::Small.resolve(&style);

@@ -75,10 +75,22 @@ pub struct Finding {
     pub reference: &'static str,
 }
 
+impl Finding {
+    /// The finding in short, for a banner: its message up to the first ": " ("lifetime 10 years
+    /// (exp - iat)", "the HMAC secret is in a public wordlist (21 guesses)").
+    #[must_use]
+    pub fn short(&self) -> &str {
+        self.message.split_once(": ").map_or(self.message.as_str(), |(head, _)| head)
+    }
+}
+
 /// Every token finding id, in report order within a severity.
-pub const TOKEN_IDS: [&str; 20] = [
+pub const TOKEN_IDS: [&str; 25] = [
     "alg-none",
+    "alg-invalid",
     "alg-confusion",
+    "bad-signature",
+    "psychic-signature",
     "weak-secret",
     "weak-key",
     "missing-exp",
@@ -86,6 +98,7 @@ pub const TOKEN_IDS: [&str; 20] = [
     "header-jku",
     "header-x5u",
     "header-jwk",
+    "header-x5c",
     "kid-injection",
     "duplicate-member",
     "sensitive-claim",
@@ -96,6 +109,7 @@ pub const TOKEN_IDS: [&str; 20] = [
     "symmetric-alg",
     "expired",
     "encrypted",
+    "signature-not-judged",
     "key-not-used",
 ];
 
@@ -113,12 +127,17 @@ pub const COOKIE_IDS: [&str; 8] = [
 
 const RFC8725_ALG: &str = "RFC 8725 §3.1";
 
-fn finding(id: &'static str, severity: Severity, message: impl Into<String>, reference: &'static str) -> Finding {
+pub(crate) fn finding(
+    id: &'static str,
+    severity: Severity,
+    message: impl Into<String>,
+    reference: &'static str,
+) -> Finding {
     Finding { id, severity, message: message.into(), reference }
 }
 
 /// Sorts by severity, then by the id's place in its list.
-fn sort(findings: &mut [Finding]) {
+pub(crate) fn sort(findings: &mut [Finding]) {
     let rank = |id: &str| TOKEN_IDS.iter().chain(COOKIE_IDS.iter()).position(|x| *x == id).unwrap_or(usize::MAX);
     findings.sort_by_key(|f| (f.severity, rank(f.id)));
 }
@@ -148,13 +167,23 @@ pub struct TokenAuditOptions<'a> {
     /// Do not try wordlists (the GUI skips them for huge tokens, where each guess costs
     /// thousands of compressions; its Crack view runs them in the background).
     pub skip_wordlist: bool,
+    /// The bundled wordlist was already tried on this token without a hit (the caller keeps
+    /// the outcome per token, so a moving clock does not try it again).
+    pub wordlist_tried: bool,
 }
 
-/// Audits a token.
+/// Audits a token: the findings of its [`judge`](crate::core::judgment::judge)ment under the
+/// default policy (the signature judged with the given keys, when any).
 ///
 /// # Errors
 /// When the given wordlist cannot be read (whatever the token: an HS token or not).
 pub fn audit_token(token: &Token, opts: &TokenAuditOptions<'_>) -> Result<Vec<Finding>, crack::CrackError> {
+    crate::core::judgment::judge(token, &crate::core::verify::Policy::default(), opts).map(|j| j.findings)
+}
+
+/// The findings about a token's content and keys (the judgment adds those about its signature
+/// verdict), sorted.
+pub(crate) fn token_findings(token: &Token, opts: &TokenAuditOptions<'_>) -> Result<Vec<Finding>, crack::CrackError> {
     if let Some(path) = opts.wordlist {
         crack::check_wordlist(path)?;
     }
@@ -354,18 +383,31 @@ fn weak_secret(
 ) -> Result<(), crack::CrackError> {
     key_findings(token, opts.keys, target, out);
     if let Some((secret, how)) = &opts.cracked {
+        found_secret(secret, opts.keys, out);
         out.push(finding(
             "weak-secret",
             Severity::High,
             format!(
-                "the HMAC secret is {:?} ({how}): anyone with a wordlist can mint tokens",
+                "the HMAC secret is {how}: it is {:?}; anyone who tries it can mint tokens",
                 crack::secret_display(secret)
             ),
             "RFC 8725 §3.5",
         ));
         return Ok(());
     }
+    if opts.wordlist_tried && opts.wordlist.is_none() {
+        return Ok(());
+    }
     if opts.skip_wordlist {
+        if token.alg().is_some_and(|a| a.starts_with("HS")) {
+            out.push(finding(
+                "weak-secret",
+                Severity::Info,
+                "the wordlist was not tried here: the token is too large to test it instantly; use Crack the \
+                 secret (tokenbench crack)",
+                "RFC 8725 §3.5",
+            ));
+        }
         return Ok(());
     }
     let Ok(target) = Target::from_token(token) else { return Ok(()) };
@@ -401,14 +443,28 @@ fn weak_secret(
                 .to_owned()
         } else {
             format!(
-                "the HMAC secret is {:?}, found in {list} after {} guesses: anyone can mint tokens",
+                "the HMAC secret is in a public wordlist ({} guesses): it is {:?}, found in {list}; anyone can mint \
+                 tokens",
+                report.candidates,
                 crack::secret_display(&secret),
-                report.candidates
             )
         };
+        found_secret(&secret, opts.keys, out);
         out.push(finding("weak-secret", Severity::High, message, "RFC 8725 §3.5"));
     }
     Ok(())
+}
+
+/// A secret found in a wordlist says more than its length does: the loaded key's own
+/// "shorter than the hash" finding goes when it is that same secret, so one weak secret is one
+/// finding (two would be counted as two high findings).
+fn found_secret(secret: &[u8], keys: &[Key], out: &mut Vec<Finding>) {
+    let same: Vec<String> = keys
+        .iter()
+        .filter(|k| matches!(&k.material, KeyMaterial::Oct { k } if k.as_slice() == secret))
+        .map(|k| format!("the loaded secret {} is ", k.label()))
+        .collect();
+    out.retain(|f| !(f.id == "weak-secret" && same.iter().any(|prefix| f.message.starts_with(prefix.as_str()))));
 }
 
 fn header_findings(token: &Token, out: &mut Vec<Finding>) {
@@ -417,6 +473,7 @@ fn header_findings(token: &Token, out: &mut Vec<Finding>) {
         ("jku", "header-jku", "a URL of keys"),
         ("x5u", "header-x5u", "a URL of certificates"),
         ("jwk", "header-jwk", "an embedded public key"),
+        ("x5c", "header-x5c", "an embedded certificate chain"),
     ] {
         if let Some(v) = token::member(header, param) {
             let shown = match v {
@@ -430,7 +487,7 @@ fn header_findings(token: &Token, out: &mut Vec<Finding>) {
                     "the header names {what} via \"{param}\"{shown}: a naive verifier fetches or trusts it, so the \
                      token chooses its own key"
                 ),
-                "RFC 8725 §3.10, RFC 7515 §4.1.2-4.1.5",
+                "RFC 8725 §3.10, RFC 7515 §4.1.2-4.1.6",
             ));
         }
     }
@@ -532,14 +589,20 @@ fn claim_findings(claims: &JsonObject, now: UnixSeconds, out: &mut Vec<Finding>)
             "RFC 7519 §4.1.4, RFC 8725 §3.10",
         )),
         Some(exp) => {
-            if let Some((start, name)) = iat.map(|t| (t, "iat")).or(nbf.map(|t| (t, "nbf")))
-                && exp - start > 86_400.0
-            {
+            // The lifetime runs from the earliest instant known: iat or nbf when the token says
+            // when it began, else the clock (a token without either is judged from now on).
+            let (start, from) = match (iat, nbf) {
+                (Some(i), Some(n)) if n < i => (n, "exp - nbf"),
+                (Some(i), _) => (i, "exp - iat"),
+                (None, Some(n)) => (n, "exp - nbf"),
+                (None, None) => (now, "from the clock's now, no iat or nbf"),
+            };
+            if exp - start > 86_400.0 {
                 out.push(finding(
                     "long-lifetime",
                     Severity::Medium,
                     format!(
-                        "exp - {name} is {}: over 24 hours of validity for a bearer token that cannot be recalled",
+                        "lifetime {} ({from}): over 24 hours of validity for a bearer token that cannot be recalled",
                         human_duration(exp - start)
                     ),
                     "RFC 8725 §3.10, OWASP JWT Cheat Sheet",

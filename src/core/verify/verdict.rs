@@ -95,7 +95,19 @@ impl Verification {
         if self.valid && !self.claims_checked {
             format!("{}; {SIGNATURE_ONLY}", self.signature_reason)
         } else if self.valid {
-            format!("{}; every check passed", self.signature_reason)
+            // "Every check passed" only when every check had something to compare: an
+            // expectation nobody set (iss, aud…) is named, never counted as a pass.
+            let not_checked: Vec<&str> =
+                self.checks.iter().filter(|c| c.status == CheckStatus::NotChecked).map(|c| c.name.as_ref()).collect();
+            if not_checked.is_empty() {
+                format!("{}; every check passed", self.signature_reason)
+            } else {
+                format!(
+                    "{}; every check set passed, not checked (nothing expected): {}",
+                    self.signature_reason,
+                    not_checked.join(", ")
+                )
+            }
         } else if self.signature != SignatureVerdict::Valid {
             self.signature_reason.clone()
         } else {
@@ -171,6 +183,9 @@ mod tests {
         assert_eq!((v.title().as_str(), v.summary().starts_with("VALID: ")), ("VALID", true), "{}", v.summary());
         let v = sign(r#"{"sub":"a"}"#);
         assert_eq!(v.title(), "VALID, 1 warning", "no exp");
-        assert!(v.summary().starts_with("VALID, 1 warning: ") && v.summary().ends_with("every check passed"));
+        // iss and aud had nothing to compare: named, never counted as passed.
+        let line = v.summary();
+        assert!(line.starts_with("VALID, 1 warning: ") && line.contains("not checked (nothing expected): "), "{line}");
+        assert!(!line.contains("every check passed"), "{line}");
     }
 }

@@ -160,7 +160,7 @@ fn own_tokens(ui: &mut Ui, lab: &RevocationLab, state: &AppState, out: &mut Vec<
                 fit: "Fit the decoded token",
                 now: "Show now (decoded)",
             };
-            let verdict = state.verification.as_ref().map(|v| v.valid);
+            let verdict = state.verification().map(|v| v.valid);
             token_timeline(ui, egui::Id::unique("lab-access-timeline"), &labels, &access, now, verdict, out);
         }
         None => {

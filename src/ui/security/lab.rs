@@ -7,10 +7,11 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, TryRecvError};
 use std::time::{Duration, Instant};
 
-use crate::core::audit::{self, Cookie, Finding, SameSite, Severity, TokenAuditOptions};
+use crate::core::audit::{self, Cookie, Finding, SameSite, TokenAuditOptions};
 use crate::core::clock::UnixSeconds;
 use crate::core::crack::{self, CrackError, CrackReport, Progress, Rules, Target};
 use crate::core::forge::{self, Attack, Forged};
+use crate::core::judgment;
 use crate::core::keys::{self, Key, KeyMaterial, SecretEncoding};
 use crate::core::session_risk::{self, CookieFlags, Scenario, SessionLifetimes};
 use crate::core::sign::{self, ExportFormat};
@@ -285,7 +286,11 @@ impl SecurityLab {
             SecurityCommand::Show(s) => self.section = s,
             SecurityCommand::RunAudit => self.run_audit(ctx),
             SecurityCommand::SetCookieText(t) => self.cookie_text = t,
-            SecurityCommand::AuditCookie => self.cookie_audit = Some(audit::audit_cookie(&self.cookie_text, ctx.now)),
+            SecurityCommand::AuditCookie => {
+                // A JWT carried in the cookie is judged too, with the loaded keys.
+                let opts = TokenAuditOptions { keys: ctx.keys, now: ctx.now, ..TokenAuditOptions::default() };
+                self.cookie_audit = Some(judgment::audit_cookie(&self.cookie_text, &opts));
+            }
             SecurityCommand::SetRules(on) => self.rules = on,
             SecurityCommand::SetThreads(n) => self.threads = n.clamp(1, 64),
             SecurityCommand::ChooseWordlist => {
@@ -351,20 +356,17 @@ impl SecurityLab {
                 .map(|(s, _)| (s.to_vec(), "recovered by the crack on this tab".to_owned()));
             // The bundled list is tried here on the UI thread only while that stays instant.
             let huge = t.signatures.first().is_some_and(|sig| sig.signing_input().len() > AUDIT_WORDLIST_LIMIT);
-            let opts =
-                TokenAuditOptions { keys: ctx.keys, now: ctx.now, wordlist: None, url, cracked, skip_wordlist: huge };
-            let mut findings = audit::audit_token(&t, &opts).map_err(|e| e.to_string())?;
-            if huge && t.alg().is_some_and(|a| a.starts_with("HS")) {
-                findings.push(Finding {
-                    id: "weak-secret",
-                    severity: Severity::Info,
-                    message:
-                        "not tried here: the token is too large to test the wordlist instantly; use Crack the secret"
-                            .into(),
-                    reference: "RFC 8725 §3.5",
-                });
-            }
-            Ok(findings)
+            let opts = TokenAuditOptions {
+                keys: ctx.keys,
+                now: ctx.now,
+                url,
+                cracked,
+                skip_wordlist: huge,
+                ..TokenAuditOptions::default()
+            };
+            // The one judgment the Verify banner reads: the same findings, the signature judged
+            // with the loaded keys under the same policy.
+            judgment::judge(&t, ctx.policy, &opts).map(|j| j.findings).map_err(|e| e.to_string())
         });
         self.audit = Some((text, result));
     }

@@ -655,11 +655,11 @@ mod tests {
         open_crack(&mut h);
         crack_to_the_end(&mut h);
         assert!(h.query_by_label_contains("Found:").is_some());
-        assert!(h.state().state.verification.as_ref().is_some_and(|v| !v.valid), "no key yet");
+        assert!(h.state().state.verification().is_some_and(|v| !v.valid), "no key yet");
         h.get_by_label("Add as a key").click();
         h.run();
         assert_eq!(h.state().state.keys.len(), 1);
-        assert!(h.state().state.verification.as_ref().unwrap().valid, "the recovered secret verifies the token");
+        assert!(h.state().state.verification().unwrap().valid, "the recovered secret verifies the token");
     }
 
     #[test]
@@ -686,7 +686,7 @@ mod tests {
         h.run();
         let keys = h.state().state.keys.keys();
         assert_eq!(keys[0].material, crate::core::keys::KeyMaterial::Oct { k: secret.to_vec() }, "the exact bytes");
-        assert!(h.state().state.verification.as_ref().unwrap().valid);
+        assert!(h.state().state.verification().unwrap().valid);
         std::fs::remove_file(path).unwrap();
     }
 
@@ -868,7 +868,7 @@ mod tests {
             let mut p = FakePlatform::default();
             state.handle(Command::LoadSampleKeys, &mut p);
             state.handle(Command::SetToken(forged), &mut p);
-            let panel = state.verification.as_ref().unwrap();
+            let panel = state.verification().unwrap();
             assert_eq!((panel.title(), panel.detail()), (title, detail));
         }
         h.get_by_label("Algorithm confusion (RS/ES to HS256)").click();
