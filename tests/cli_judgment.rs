@@ -1,0 +1,135 @@
+//! One judgment through the binary: `verify` and `audit` agree on every token, `verify` names
+//! the findings under a valid verdict and `--fail-on` fails on them, and `audit` judges the
+//! signature when it is given keys, a JWT inside a cookie, and headers no verifier may accept.
+
+mod common;
+
+use std::process::Output;
+
+use common::{asset, code, key, obj, run};
+use serde_json::{Value, json};
+use tokenbench::core::keys::{SecretEncoding, load_secret};
+use tokenbench::core::sign::sign;
+use tokenbench::core::token::encode_b64url;
+
+const AT: &str = "1700000100";
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn ids(o: &Output) -> Vec<String> {
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    v["findings"].as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap().to_owned()).collect()
+}
+
+fn hs(secret: &[u8], claims: &Value) -> String {
+    let k = load_secret(secret, SecretEncoding::Raw, "s").unwrap();
+    sign(&obj(json!({"typ": "JWT"})), &obj(claims.clone()), "HS256", &k).unwrap()
+}
+
+fn rs(claims: &Value) -> String {
+    sign(&obj(json!({"typ": "JWT"})), &obj(claims.clone()), "RS256", &key("rsa2048-pkcs8.pem")).unwrap()
+}
+
+fn rsa_public() -> String {
+    asset("rsa2048-spki.pem").display().to_string()
+}
+
+/// A token signed with "secret" for ten years: `verify` says VALID, but names both, exits 0;
+/// `--fail-on medium` and `--fail-on high` fail it; a clean token passes both.
+#[test]
+fn verify_names_the_findings_and_fail_on_gates_them() {
+    let t = hs(b"secret", &json!({"sub": "a", "aud": "api", "iat": 1_700_000_000, "exp": 2_015_360_000}));
+    let o = run(&["verify", "--at", AT, "--secret", "secret", &t]);
+    assert_eq!(code(&o), 0, "validity decides the exit code: {}", stdout(&o));
+    let text = stdout(&o);
+    let first = text.lines().next().unwrap();
+    assert!(first.starts_with("VALID, but: the HMAC secret is in a public wordlist ("), "{first}");
+    assert!(first.contains("lifetime 10.0 years (exp - iat)"), "{first}");
+    assert!(!text.contains("every check passed"), "{text}");
+    assert!(text.contains("\nFindings (medium and high"), "{text}");
+    assert!(text.contains("[HIGH  ] weak-secret: ") && text.contains("[MEDIUM] long-lifetime: "), "{text}");
+    for level in ["medium", "high"] {
+        let o = run(&["verify", "--at", AT, "--secret", "secret", "--fail-on", level, &t]);
+        assert_eq!(code(&o), 1, "--fail-on {level}");
+    }
+    let json: Value =
+        serde_json::from_slice(&run(&["verify", "--json", "--at", AT, "--secret", "secret", &t]).stdout).unwrap();
+    assert_eq!(json["valid"], true);
+    assert!(json["findings"].as_array().unwrap().iter().any(|f| f["id"] == "weak-secret"), "{json}");
+
+    // A clean RS256 token with a 15-minute life: nothing at medium or above.
+    let clean = rs(&json!({"sub": "a", "aud": "api", "iat": 1_700_000_000, "exp": 1_700_000_900}));
+    let o = run(&["verify", "--at", AT, "--key", &rsa_public(), "--fail-on", "medium", &clean]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    assert!(stdout(&o).starts_with("VALID: "), "{}", stdout(&o));
+    // Nothing was expected of alg and aud: named, never "every check passed".
+    assert!(stdout(&o).lines().next().unwrap().ends_with("not checked (nothing expected): alg, aud"), "{}", stdout(&o));
+    let o = run(&["verify", "--at", AT, "--key", &rsa_public(), "--iss", "x", "--fail-on", "bogus", &clean]);
+    assert_eq!(code(&o), 2, "an unknown level is a usage error");
+}
+
+/// `audit` with the honest key flags what `verify` rejects: a claims-tampered RS256 token, and
+/// every forgery `tokenbench forge` makes.
+#[test]
+fn audit_with_the_key_fails_every_forgery_verify_rejects() {
+    let honest = rs(&json!({"sub": "a", "aud": "api", "iat": 1_700_000_000, "exp": 1_700_000_900}));
+    let parts: Vec<&str> = honest.split('.').collect();
+    let claims = encode_b64url(br#"{"sub":"admin","aud":"api","iat":1700000000,"exp":1700000900}"#);
+    let tampered = format!("{}.{claims}.{}", parts[0], parts[2]);
+    let o = run(&["audit", "--json", "--at", AT, "--key", &rsa_public(), &tampered]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    assert_eq!(ids(&o)[0], "bad-signature");
+    // The honest token with its key: exit 0, no signature finding.
+    let o = run(&["audit", "--json", "--at", AT, "--key", &rsa_public(), &honest]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    for attack in ["none", "none-case", "confusion", "embedded-jwk", "jku", "kid-traversal", "psychic", "tamper"] {
+        let forged = run(&["forge", "--attack", attack, "--key", &rsa_public(), &honest]);
+        let forged = stdout(&forged).trim().to_owned();
+        let v = run(&["verify", "--at", AT, "--key", &rsa_public(), &forged]);
+        let a = run(&["audit", "--json", "--at", AT, "--key", &rsa_public(), &forged]);
+        assert_eq!((code(&v), code(&a)), (1, 1), "{attack}: {}", stdout(&a));
+    }
+    // The psychic signature is named even without a key.
+    let psychic = stdout(&run(&["forge", "--attack", "psychic", &honest])).trim().to_owned();
+    let o = run(&["audit", "--json", "--at", AT, &psychic]);
+    assert_eq!(code(&o), 1);
+    assert!(ids(&o).contains(&"psychic-signature".to_owned()), "{:?}", ids(&o));
+}
+
+/// Headers that `verify` rejects whatever the key fail the audit too.
+#[test]
+fn audit_fails_headers_no_verifier_may_accept() {
+    for header in ["{}", r#"{"alg":""}"#, r#"{"alg":"none "}"#, r#"{"alg":null}"#] {
+        let t = format!("{}.{}.AAAA", encode_b64url(header.as_bytes()), encode_b64url(br#"{"sub":"a"}"#));
+        let a = run(&["audit", "--json", "--at", AT, &t]);
+        let v = run(&["verify", "--at", AT, "--secret", "whatever-secret-of-32-bytes-or-so", &t]);
+        assert_eq!((code(&a), code(&v)), (1, 1), "{header}: {}", stdout(&a));
+        assert!(ids(&a).iter().any(|id| id == "alg-invalid" || id == "alg-none"), "{header}: {:?}", ids(&a));
+    }
+}
+
+/// A well-flagged cookie carrying an unsigned or default-secret JWT is judged by its token.
+#[test]
+fn a_jwt_inside_a_cookie_is_audited_as_a_token() {
+    let none = format!("{}.{}.", encode_b64url(br#"{"alg":"none"}"#), encode_b64url(br#"{"sub":"admin"}"#));
+    let weak = hs(b"secret", &json!({"sub": "a", "aud": "api", "exp": 1_700_000_900}));
+    for (value, id) in [(none, "alg-none"), (weak, "weak-secret")] {
+        let cookie = format!("Set-Cookie: session={value}; HttpOnly; Secure; SameSite=Lax; Path=/");
+        let o = run(&["audit", "--json", "--at", AT, "--cookie", &cookie]);
+        assert_eq!(code(&o), 1, "{}", stdout(&o));
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+        let f = v["findings"].as_array().unwrap().iter().find(|f| f["id"] == id).unwrap();
+        assert!(f["message"].as_str().unwrap().starts_with("the cookie \"session\" carries a JWT: "), "{f}");
+    }
+}
+
+/// A ten-year token without iat or nbf is as long-lived as one with them.
+#[test]
+fn a_long_lifetime_without_iat_is_flagged() {
+    let t = rs(&json!({"sub": "a", "aud": "api", "exp": 2_015_360_000}));
+    let o = run(&["audit", "--json", "--at", AT, &t]);
+    assert_eq!(code(&o), 1);
+    assert!(ids(&o).contains(&"long-lifetime".to_owned()), "{:?}", ids(&o));
+}
