@@ -374,6 +374,15 @@ pub fn run_it(myth: Myth, c: &Comparison) -> Vec<Command> {
     match myth {
         Myth::JwtMoreSecure => {
             let mut out = on_token_lifetime(c, EventKind::TokenStolen);
+            if c.token.never_expires() {
+                // The claim is that a stolen JWT keeps working: shown by a theft on the lab's
+                // token-ttl (the lab's note says it is not the token's, and that only the key
+                // rotation ends this one), never by the rotation, where every strategy reads 0 s.
+                out.extend([
+                    Command::Revocation(RevocationCommand::SetEvent(EventKind::TokenStolen)),
+                    Command::Revocation(RevocationCommand::SetEventOffset(0)),
+                ]);
+            }
             out.push(Command::Revocation(RevocationCommand::FocusTop));
             out.push(Command::SelectTab(Tab::Revocation));
             out
@@ -413,6 +422,7 @@ fn cmd(c: CompareCommand) -> Command {
 pub fn ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     let cs = &state.compare;
     let fp = fingerprint(state.parsed(), state.keys.keys(), state.clock.now(), &state.flows, &state.revocation);
+    let current = cs.is_current(fp) && !cs.busy();
     if !cs.is_current(fp) {
         out.push(cmd(CompareCommand::Refresh));
         // The new figures are drawn on the next frame.
@@ -422,11 +432,13 @@ pub fn ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
         // Room for the scroll bar, which floats over the content's right edge.
         egui::Frame::new()
             .inner_margin(egui::Margin { right: 14, ..egui::Margin::ZERO })
-            .show(ui, |ui| body(ui, state, out));
+            .show(ui, |ui| body(ui, state, current, out));
     });
 }
 
-fn body(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
+/// `current`: the figures are those of the current token, keys and settings. Until they are,
+/// Show me and Run it wait: they would open a lab on a token that is gone.
+fn body(ui: &mut Ui, state: &AppState, current: bool, out: &mut Vec<Command>) {
     let cs = &state.compare;
     ui.heading("Compare and decide: sessions or JWTs?");
     ui.label(
@@ -452,9 +464,11 @@ fn body(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
             }
             inputs_line(ui, c, state.parsed().is_some());
             ui.add_space(6.0);
-            table(ui, c, state, out);
-            ui.add_space(10.0);
-            myths(ui, c, out);
+            ui.add_enabled_ui(current, |ui| {
+                table(ui, c, state, out);
+                ui.add_space(10.0);
+                myths(ui, c, out);
+            });
         }
     }
     ui.add_space(10.0);
@@ -1056,6 +1070,16 @@ mod tests {
             for (what, said, lab) in into_the_lab(&mut h) {
                 assert_eq!(said, None, "{what}: the tab says until the key is rotated");
                 let sc = lab.scenario();
+                if what == "Run it" {
+                    // The claim is that a stolen JWT keeps working: a theft, on the lab's
+                    // token-ttl, where the plain JWT is exposed and the session is not.
+                    assert_eq!((sc.event.kind, sc.token_ttl), (EventKind::TokenStolen, before), "{what}");
+                    let sim = lab.simulation();
+                    assert!(sim.outcome(crate::core::revoke::Strategy::Jwt).exposure_seconds > 0, "{sc:?}");
+                    assert_eq!(sim.outcome(crate::core::revoke::Strategy::Session).exposure_seconds, 0);
+                    assert!(lab.endless_note().unwrap().contains("is the lab's, not your token's"), "{what}");
+                    continue;
+                }
                 assert_eq!(sc.event.kind, EventKind::KeyRotated, "{what}");
                 assert_eq!(sc.token_ttl, before, "{what}: no lifetime made up (900 s or any other)");
                 assert_eq!(sc.event.at - sc.login_at, sc.token_ttl / 3, "{what}: the rotation inside the lab's run");
@@ -1066,6 +1090,23 @@ mod tests {
             }
             assert!(h.query_by_label_contains(words).is_some(), "the note is in the window");
         }
+    }
+
+    /// Show me and Run it wait while the figures are another token's: after the token is
+    /// cleared they are disabled until the comparison of the typical token arrives.
+    #[test]
+    fn buttons_wait_for_the_figures_of_the_current_token() {
+        use egui_kittest::kittest::NodeT as _;
+        let mut h = app(egui::vec2(1280.0, 800.0));
+        h.state_mut().apply(vec![Command::TryExample(0), Command::SelectTab(Tab::Compare)]);
+        h.run();
+        let run_it = "Run it: JWT is more secure";
+        assert!(!h.get_by_label(run_it).accesskit_node().is_disabled(), "current figures");
+        h.state_mut().apply(vec![Command::ClearToken]);
+        h.step();
+        assert!(h.get_by_label(run_it).accesskit_node().is_disabled(), "the figures are the cleared token's");
+        h.run();
+        assert!(!h.get_by_label(run_it).accesskit_node().is_disabled(), "the typical token's figures arrived");
     }
 
     #[test]
