@@ -50,7 +50,11 @@ fn hs256(header: &str, claims: &str, secret: &[u8]) -> String {
 }
 
 fn verdict_is(h: &Harness<'_, TokenbenchApp>, headline: &str) -> bool {
-    let shown = h.query_by_label(headline).is_some();
+    // A cautioned banner shows "VALID, but:" and the findings it names as two labels.
+    let shown = match headline.strip_prefix("VALID, but: ") {
+        Some(concerns) => h.query_by_label("VALID, but:").is_some() && h.query_by_label(concerns).is_some(),
+        None => h.query_by_label(headline).is_some(),
+    };
     if !shown {
         eprintln!(
             "the banner says {:?}",
@@ -674,4 +678,32 @@ fn a_key_that_cannot_sign_the_tokens_algorithm_says_so_and_offers_its_own() {
     h.get_by_label("Decode and verify it").click();
     h.run();
     assert!(verdict_is(&h, "VALID, but: lifetime 10.0 years (exp - iat)"));
+}
+
+/// A valid token with only a long lifetime has no warning, yet its banner is amber, never
+/// green, and names the finding; the same token with a 15-minute life is green.
+#[test]
+fn a_valid_token_with_findings_is_amber_and_named() {
+    let mut h = app_with(FakePlatform::default());
+    let secret = b"a-secret-nobody-guesses-0123456789abcdef";
+    let now = h.state().state.clock.now();
+    let iat: i64 = format!("{:.0}", now.floor()).parse().unwrap();
+    let years = hs256("{}", &format!(r#"{{"sub":"a","aud":"api","iat":{iat},"exp":{}}}"#, iat + 315_576_000), secret);
+    let minutes = hs256("{}", &format!(r#"{{"sub":"a","aud":"api","iat":{iat},"exp":{}}}"#, iat + 900), secret);
+    h.state_mut().apply(vec![
+        Command::AddSecret { text: String::from_utf8(secret.to_vec()).unwrap(), encoding: SecretEncoding::Utf8 },
+        Command::SetToken(years),
+    ]);
+    h.run();
+    let j = h.state().state.judgment.clone().unwrap();
+    assert!(j.verification.valid && j.verification.shown_warnings().is_empty(), "{:?}", j.verification.warnings);
+    assert_eq!(tokenbench::ui::verify::tone(&j.verification), tokenbench::ui::theme::Tone::Good, "no warning");
+    assert_eq!(tokenbench::ui::verify::judgment_tone(&j), tokenbench::ui::theme::Tone::Warn, "but a finding");
+    assert!(verdict_is(&h, "VALID, but: lifetime 10.0 years (exp - iat)"));
+    assert!(h.query_by_label_contains("long-lifetime: lifetime 10.0 years").is_some(), "listed under the banner");
+    h.state_mut().apply(vec![Command::SetToken(minutes)]);
+    h.run();
+    let j = h.state().state.judgment.clone().unwrap();
+    assert_eq!(tokenbench::ui::verify::judgment_tone(&j), tokenbench::ui::theme::Tone::Good, "{:?}", j.findings);
+    assert!(verdict_is(&h, "VALID"));
 }

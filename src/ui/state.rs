@@ -664,8 +664,7 @@ impl AppState {
         let opts = TokenAuditOptions { keys: self.keys.keys(), now: self.clock.now(), ..TokenAuditOptions::default() };
         self.sign.verdict =
             token::parse(text).ok().and_then(|t| judgment::judge(&t, &self.policy, &opts).ok()).map(|j| {
-                let tone =
-                    if j.cautioned() { crate::ui::theme::Tone::Warn } else { crate::ui::verify::tone(&j.verification) };
+                let tone = crate::ui::verify::judgment_tone(&j);
                 (text.clone(), crate::ui::sign::SignedVerdict { title: j.title(), detail: j.detail(), tone })
             });
     }

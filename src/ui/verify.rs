@@ -25,6 +25,13 @@ pub fn tone(v: &Verification) -> Tone {
     }
 }
 
+/// The banner's tone for a judgment: amber, never green, for a valid token with a finding of
+/// medium or high severity; else the verification's [`tone`].
+#[must_use]
+pub fn judgment_tone(j: &Judgment) -> Tone {
+    if j.cautioned() { Tone::Warn } else { tone(&j.verification) }
+}
+
 /// "Policy: iss, aud, 3 algorithms", or what the default checks.
 #[must_use]
 pub fn policy_summary(p: &Policy) -> String {
@@ -249,12 +256,21 @@ pub const ATTEMPTS_LISTED: usize = 50;
 fn banner(ui: &mut Ui, j: &Judgment, state: &AppState) {
     let p = palette(ui.visuals().dark_mode);
     let v = &j.verification;
-    // Valid but with a finding of medium or more: amber, never green.
-    let tone = if j.cautioned() { Tone::Warn } else { tone(v) };
+    let tone = judgment_tone(j);
     let (heading, detail) = (j.title(), j.detail());
     egui::Frame::new().fill(p.fill(tone)).inner_margin(10.0).corner_radius(6.0).show(ui, |ui| {
         ui.set_width(ui.available_width());
-        ui.label(RichText::new(heading).size(22.0).strong().color(p.on_fill));
+        // "VALID, but:" in the headline's size, the findings it names a size down: a long
+        // list must not push the rest of the verdict off a small window.
+        match heading.split_once(": ").filter(|_| j.cautioned()) {
+            Some((word, concerns)) => {
+                ui.label(RichText::new(format!("{word}:")).size(22.0).strong().color(p.on_fill));
+                ui.label(RichText::new(concerns).size(15.0).strong().color(p.on_fill));
+            }
+            None => {
+                ui.label(RichText::new(heading).size(22.0).strong().color(p.on_fill));
+            }
+        }
         ui.label(RichText::new(detail).color(p.on_fill));
         if state.clock.mode() != ClockMode::Real {
             // The verdict is re-judged at the next instant anything in it changes, so until then
