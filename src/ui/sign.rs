@@ -620,4 +620,26 @@ mod tests {
         assert!(v.summary().contains(&format!("no loaded key has kid {kid:?}")), "{}", v.summary());
         assert!(v.summary().contains("1 other compatible key was tried"), "{}", v.summary());
     }
+
+    /// After signing, the tab shows the new token's verdict (judged with the same keys, policy
+    /// and clock as the Verify tab), never the decoded token's; a stale one is not shown.
+    #[test]
+    fn the_signed_token_shows_its_own_verdict() {
+        let mut s = AppState::default();
+        let mut p = FakePlatform::default();
+        // The decoded token: the jwt.io example, no key for it.
+        s.handle(Command::LoadSample(2), &mut p);
+        s.handle(Command::AddSecret { text: "secret".into(), encoding: SecretEncoding::Utf8 }, &mut p);
+        assert!(s.verification().is_some_and(|v| !v.valid), "the decoded token does not verify with \"secret\"");
+        s.handle(Command::Sign, &mut p);
+        let Some(Ok(token)) = s.sign.output.clone() else { panic!("{:?}", s.sign.output) };
+        let (judged, verdict) = s.sign.verdict.clone().expect("a verdict for the signed token");
+        assert_eq!(judged, token);
+        // Signed with "secret" and no exp: valid, but both named; amber.
+        assert!(verdict.title.starts_with("VALID, but: the HMAC secret is in a public wordlist"), "{verdict:?}");
+        assert_eq!(verdict.tone, crate::ui::theme::Tone::Warn);
+        // An edit makes the output stale: no verdict is shown for it.
+        s.handle(Command::SetSignClaims("{\"sub\": \"b\"}".into()), &mut p);
+        assert_eq!(s.sign.output, None);
+    }
 }
