@@ -133,3 +133,150 @@ fn a_long_lifetime_without_iat_is_flagged() {
     assert_eq!(code(&o), 1);
     assert!(ids(&o).contains(&"long-lifetime".to_owned()), "{:?}", ids(&o));
 }
+
+/// `{"alg":"none","alg":"HS256"}` reads as none to one parser and HS256 to another: refused by
+/// verify (it used to be VALID) and by the audit.
+#[test]
+fn a_repeated_alg_is_refused_by_both_judges() {
+    let k = load_secret(&[7; 32], SecretEncoding::Raw, "s").unwrap();
+    let t = sign(&obj(json!({})), &obj(json!({"sub": "a", "aud": "api", "exp": 1_700_000_900})), "HS256", &k).unwrap();
+    let parts: Vec<&str> = t.split('.').collect();
+    let header = encode_b64url(br#"{"alg":"none","alg":"HS256"}"#);
+    // The MAC over the new header, with the same secret: only the repeat is wrong.
+    let mac = sign(&obj(json!({})), &obj(json!({})), "HS256", &k).unwrap(); // keeps the key in use
+    drop(mac);
+    let input = format!("{header}.{}", parts[1]);
+    let tag = {
+        let key = aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, &[7; 32]);
+        encode_b64url(aws_lc_rs::hmac::sign(&key, input.as_bytes()).as_ref())
+    };
+    let dup = format!("{input}.{tag}");
+    let secret = encode_b64url(&[7; 32]);
+    let v = run(&["verify", "--at", AT, "--secret-base64", &secret, &dup]);
+    assert_eq!(code(&v), 1, "{}", stdout(&v));
+    assert!(stdout(&v).contains("repeats \"alg\""), "{}", stdout(&v));
+    let a = run(&["audit", "--json", "--at", AT, "--secret-base64", &secret, &dup]);
+    assert_eq!(code(&a), 1);
+    assert!(ids(&a).contains(&"alg-none".to_owned()) && ids(&a).contains(&"alg-invalid".to_owned()), "{:?}", ids(&a));
+}
+
+/// The JWS JSON serialization: the default verify refuses it, and the audit names it (medium,
+/// exit 1) rather than calling its signature bad; a jku in its unprotected header is found.
+#[test]
+fn the_json_serialization_fails_both_judges_and_its_unprotected_header_is_read() {
+    let t = rs(&json!({"sub": "a", "aud": "api", "iat": 1_700_000_000, "exp": 1_700_000_900}));
+    let p: Vec<&str> = t.split('.').collect();
+    let flat =
+        json!({"payload": p[1], "protected": p[0], "header": {"jku": "https://evil.example/k"}, "signature": p[2]})
+            .to_string();
+    let v = run(&["verify", "--at", AT, "--key", &rsa_public(), &flat]);
+    assert_eq!(code(&v), 1, "{} {}", stdout(&v), common::stderr(&v));
+    let a = run(&["audit", "--json", "--at", AT, "--key", &rsa_public(), &flat]);
+    assert_eq!(code(&a), 1, "{}", stdout(&a));
+    let found = ids(&a);
+    assert!(found.contains(&"json-serialization".to_owned()) && found.contains(&"header-jku".to_owned()), "{found:?}");
+    assert!(!found.contains(&"bad-signature".to_owned()), "the signature does verify: {found:?}");
+    // Accepted on purpose, it is valid, but the findings stand.
+    let v = run(&[
+        "verify",
+        "--at",
+        AT,
+        "--allow-json-serialization",
+        "--fail-on",
+        "medium",
+        "--key",
+        &rsa_public(),
+        &flat,
+    ]);
+    assert_eq!(code(&v), 1, "{}", stdout(&v));
+    assert!(stdout(&v).starts_with("VALID, but: "), "{}", stdout(&v));
+}
+
+/// A JWE header no recipient may accept is high without a key.
+#[test]
+fn an_unacceptable_jwe_header_fails_the_audit() {
+    let parts = ["", "AAAA", "AAAA", "AAAA", "AAAA"];
+    for header in [
+        r#"{"enc":"A128GCM"}"#,
+        r#"{"alg":"RS256","enc":"A128GCM"}"#,
+        r#"{"alg":"dir","enc":"A128GCM","crit":["zzz"],"zzz":1}"#,
+    ] {
+        let t = format!("{}{}", encode_b64url(header.as_bytes()), parts.join("."));
+        let a = run(&["audit", "--json", "--at", AT, &t]);
+        assert_eq!(code(&a), 1, "{header}: {}", stdout(&a));
+        assert!(ids(&a).contains(&"alg-invalid".to_owned()), "{header}: {:?}", ids(&a));
+    }
+    // The RFC 7516 example is fine: info only.
+    let good =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/samples/07-jwe-rfc7516.jwt")).unwrap();
+    assert_eq!(code(&run(&["audit", "--at", AT, good.trim()])), 0);
+}
+
+/// One problem, one finding: the psychic signature stands for the bad signature; a weak key in
+/// the set that did not verify the token is not this token's key.
+#[test]
+fn a_problem_is_one_finding_and_only_the_verifying_key_is_judged() {
+    let honest = rs(&json!({"sub": "a", "aud": "api", "iat": 1_700_000_000, "exp": 1_700_000_900}));
+    let psychic = stdout(&run(&["forge", "--attack", "psychic", &honest])).trim().to_owned();
+    let ec = asset("ec-p256-spki.pem").display().to_string();
+    let a = run(&["audit", "--json", "--at", AT, "--key", &ec, &psychic]);
+    assert_eq!(
+        ids(&a).iter().filter(|id| id.as_str() == "psychic-signature" || id.as_str() == "bad-signature").count(),
+        1,
+        "{:?}",
+        ids(&a)
+    );
+    let weak = asset("rsa1024-pkcs8.pem").display().to_string();
+    let v = run(&["verify", "--at", AT, "--fail-on", "high", "--key", &weak, "--key", &rsa_public(), &honest]);
+    assert_eq!(code(&v), 0, "key #2 verified; key #1 is not this token's: {}", stdout(&v));
+    // Given alone, the weak key is judged, the weakness first (the banner's short form).
+    let a = run(&["audit", "--json", "--at", AT, "--key", &weak, &honest]);
+    let v: Value = serde_json::from_slice(&a.stdout).unwrap();
+    let f = v["findings"].as_array().unwrap().iter().find(|f| f["id"] == "weak-key").unwrap().clone();
+    let message = f["message"].as_str().unwrap();
+    assert!(message.contains("1024") && !message.starts_with("the loaded key"), "{message}");
+}
+
+/// `--json` says why `--fail-on` failed a valid token.
+#[test]
+fn the_json_says_when_fail_on_tripped() {
+    let t = hs(b"secret", &json!({"sub": "a", "aud": "api", "exp": 1_700_000_900}));
+    let o = run(&["verify", "--json", "--at", AT, "--secret", "secret", "--fail-on", "high", &t]);
+    assert_eq!(code(&o), 1);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!((v["valid"].clone(), v["fail_on"].clone()), (json!(true), json!({"level": "high", "failed": true})));
+}
+
+/// A kid that names a loaded key of another type pins that key: no other key verifies in its
+/// place, and the message names the key, never "no loaded key has kid".
+#[test]
+fn a_kid_naming_an_incompatible_key_is_not_served_by_another() {
+    let mut ec = serde_json::from_str::<Value>(&stdout(&run(&[
+        "key",
+        "inspect",
+        "--json",
+        &asset("ec-p256-spki.pem").display().to_string(),
+    ])))
+    .unwrap_or_default();
+    drop(ec.take());
+    let dir = std::env::temp_dir().join(format!("tokenbench-kid-pin-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let jwks = dir.join("set.json");
+    let mut rsa = key("rsa2048-pkcs8.pem").public_jwk();
+    rsa.insert("kid".into(), json!("B"));
+    let mut p256 = key("ec-p256-pkcs8.pem").public_jwk();
+    p256.insert("kid".into(), json!("A"));
+    std::fs::write(&jwks, json!({"keys": [p256, rsa]}).to_string()).unwrap();
+    let t = sign(
+        &obj(json!({"kid": "A"})),
+        &obj(json!({"sub": "a", "aud": "api", "exp": 1_700_000_900})),
+        "RS256",
+        &key("rsa2048-pkcs8.pem"),
+    )
+    .unwrap();
+    let v = run(&["verify", "--at", AT, "--key", &jwks.display().to_string(), &t]);
+    assert_eq!(code(&v), 1, "{}", stdout(&v));
+    assert!(stdout(&v).contains("the key with kid \"A\" (key #1"), "{}", stdout(&v));
+    assert!(!stdout(&v).contains("no loaded key has kid"), "{}", stdout(&v));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -70,7 +70,9 @@ pub(super) fn audit_cmd(args: &AuditArgs) -> Result<u8, Error> {
         let input = read_token_arg(arg)?;
         // A URL may carry several tokens (an access and an ID token, one in its path): each is
         // judged, and its findings say which one they are about.
-        let tokens: Vec<(String, Option<UrlSource>)> = if audit::looks_like_url(&input) {
+        // A JWS JSON token may hold a URL (a jku) but is never one.
+        let json = input.trim_start().starts_with('{');
+        let tokens: Vec<(String, Option<UrlSource>)> = if !json && audit::looks_like_url(&input) {
             let found: Vec<_> = audit::token_from_url(&input).into_iter().collect();
             if found.is_empty() {
                 say(audit::NO_JWT_IN_URL);

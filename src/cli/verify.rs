@@ -101,14 +101,21 @@ pub(super) fn verify_cmd(args: &VerifyArgs) -> Result<u8, Error> {
             return Ok(2);
         }
     };
+    let failed_findings = args.fail_on.is_some_and(|level| j.fails_at(level.severity()));
     if args.json {
-        out_json(&judgment_json(&j, &keys));
+        let mut value = judgment_json(&j, &keys);
+        // The exit code's reason in the JSON too: a CI job reading `valid` alone would pass a
+        // token the gate failed.
+        if let (Some(level), Some(obj)) = (args.fail_on, value.as_object_mut()) {
+            let name = level.severity().name();
+            obj.insert("fail_on".into(), json!({ "level": name, "failed": failed_findings }));
+        }
+        out_json(&value);
     } else if use_colour() {
         write_stdout(&paint(&text::visible_lines(&judgment_text(&j, &keys))));
     } else {
         out(&judgment_text(&j, &keys));
     }
-    let failed_findings = args.fail_on.is_some_and(|level| j.fails_at(level.severity()));
     Ok(u8::from(!j.verification.valid || failed_findings))
 }
 

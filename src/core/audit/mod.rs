@@ -80,12 +80,29 @@ impl Finding {
     /// (exp - iat)", "the HMAC secret is in a public wordlist (21 guesses)").
     #[must_use]
     pub fn short(&self) -> &str {
-        self.message.split_once(": ").map_or(self.message.as_str(), |(head, _)| head)
+        // A ": " inside a quoted value (a claim name) or in parentheses ("unsigned token
+        // ("alg": "none")") belongs to what it is inside.
+        let bytes = self.message.as_bytes();
+        let (mut quoted, mut escaped, mut depth) = (false, false, 0usize);
+        for (i, b) in bytes.iter().enumerate() {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => quoted = !quoted,
+                b'(' if !quoted => depth += 1,
+                b')' if !quoted => depth = depth.saturating_sub(1),
+                b':' if !quoted && depth == 0 && i > 0 && bytes.get(i + 1) == Some(&b' ') => {
+                    return &self.message[..i];
+                }
+                _ => {}
+            }
+        }
+        &self.message
     }
 }
 
 /// Every token finding id, in report order within a severity.
-pub const TOKEN_IDS: [&str; 25] = [
+pub const TOKEN_IDS: [&str; 26] = [
     "alg-none",
     "alg-invalid",
     "alg-confusion",
@@ -101,6 +118,7 @@ pub const TOKEN_IDS: [&str; 25] = [
     "header-x5c",
     "kid-injection",
     "duplicate-member",
+    "json-serialization",
     "sensitive-claim",
     "token-in-url",
     "iat-in-future",
@@ -178,12 +196,16 @@ pub struct TokenAuditOptions<'a> {
 /// # Errors
 /// When the given wordlist cannot be read (whatever the token: an HS token or not).
 pub fn audit_token(token: &Token, opts: &TokenAuditOptions<'_>) -> Result<Vec<Finding>, crack::CrackError> {
-    crate::core::judgment::judge(token, &crate::core::verify::Policy::default(), opts).map(|j| j.findings)
+    crate::core::judgment::judge(token, &crate::core::judgment::audit_policy(), opts).map(|j| j.findings)
 }
 
 /// The findings about a token's content and keys (the judgment adds those about its signature
 /// verdict), sorted.
-pub(crate) fn token_findings(token: &Token, opts: &TokenAuditOptions<'_>) -> Result<Vec<Finding>, crack::CrackError> {
+pub(crate) fn token_findings(
+    token: &Token,
+    opts: &TokenAuditOptions<'_>,
+    matched: Option<usize>,
+) -> Result<Vec<Finding>, crack::CrackError> {
     if let Some(path) = opts.wordlist {
         crack::check_wordlist(path)?;
     }
@@ -197,14 +219,14 @@ pub(crate) fn token_findings(token: &Token, opts: &TokenAuditOptions<'_>) -> Res
         out.push(finding(
             "alg-none",
             Severity::High,
-            format!("\"alg\": {none:?}{which}: the token is unsigned; a verifier that honours it accepts any claims"),
+            format!("unsigned token (\"alg\": {none:?}{which}): a verifier that honours it accepts any claims"),
             RFC8725_ALG,
         ));
     }
     let confusion = token.signatures.first().and_then(|sig| crate::core::verify::algorithm_confusion(sig, opts.keys));
     // The key the confusion names is this token's target, never "not this token's key".
     let target = confusion.as_ref().and_then(Confusion::target);
-    weak_secret(token, opts, target, &mut out)?;
+    weak_secret(token, opts, target, matched, &mut out)?;
     if let Some(c) = confusion {
         confusion_finding(&c, opts.keys, &mut out);
     }
@@ -304,7 +326,10 @@ fn confusion_finding(c: &Confusion, keys: &[Key], out: &mut Vec<Finding>) {
 /// The loaded keys, judged as the key store lints them: the keys that can verify this token's
 /// alg (all of them when the alg names no key type) for strength, the others only named, except
 /// `target`, the public key an algorithm-confusion forgery names (judged, never called unused).
-fn key_findings(token: &Token, keys: &[Key], target: Option<usize>, out: &mut Vec<Finding>) {
+///
+/// When a key verified the token (`matched`), only that key is judged for strength: another
+/// compatible key in the set, weak or not, is not this token's key.
+fn key_findings(token: &Token, keys: &[Key], target: Option<usize>, matched: Option<usize>, out: &mut Vec<Finding>) {
     let alg = token.alg().unwrap_or("");
     let wanted = crate::core::keys::kty_for_alg(alg);
     let needed = crack::HmacAlg::from_name(alg).map_or(32, crack::HmacAlg::mac_len);
@@ -312,6 +337,9 @@ fn key_findings(token: &Token, keys: &[Key], target: Option<usize>, out: &mut Ve
     for (i, key) in keys.iter().enumerate() {
         if wanted.is_some_and(|kty| kty != key.material.kty()) && target != Some(i) {
             unused.push(format!("{} ({})", key.label(), key.material.describe()));
+            continue;
+        }
+        if matched.is_some_and(|m| m != i) && target != Some(i) {
             continue;
         }
         let weaknesses = key.weaknesses();
@@ -334,7 +362,7 @@ fn key_findings(token: &Token, keys: &[Key], target: Option<usize>, out: &mut Ve
                     out.push(finding(
                         "weak-key",
                         Severity::High,
-                        format!("the loaded key {}: {weakness}", key.label()),
+                        format!("{weakness} (the loaded key {})", key.label()),
                         "RFC 7518 §3.3, RFC 8725 §3.5, CVE-2017-15361",
                     ));
                 }
@@ -379,9 +407,10 @@ fn weak_secret(
     token: &Token,
     opts: &TokenAuditOptions<'_>,
     target: Option<usize>,
+    matched: Option<usize>,
     out: &mut Vec<Finding>,
 ) -> Result<(), crack::CrackError> {
-    key_findings(token, opts.keys, target, out);
+    key_findings(token, opts.keys, target, matched, out);
     if let Some((secret, how)) = &opts.cracked {
         found_secret(secret, opts.keys, out);
         out.push(finding(
@@ -468,32 +497,55 @@ fn found_secret(secret: &[u8], keys: &[Key], out: &mut Vec<Finding>) {
 }
 
 fn header_findings(token: &Token, out: &mut Vec<Finding>) {
-    let header = token.header();
+    // Every header a verifier may read: each signature's protected and unprotected header (a
+    // JWS JSON token may carry several), or the JWE's.
+    let mut headers: Vec<(&JsonObject, String)> = Vec::new();
+    let several = token.signatures.len() > 1;
+    for (i, sig) in token.signatures.iter().enumerate() {
+        let which = if several { format!("signature {}'s ", i + 1) } else { String::new() };
+        headers.push((&sig.header, format!("{which}protected header")));
+        if let Some(u) = &sig.unprotected {
+            headers.push((u, format!("{which}unprotected header")));
+        }
+    }
+    if token.signatures.is_empty() {
+        headers.push((token.header(), "header".to_owned()));
+    }
     for (param, id, what) in [
         ("jku", "header-jku", "a URL of keys"),
         ("x5u", "header-x5u", "a URL of certificates"),
         ("jwk", "header-jwk", "an embedded public key"),
         ("x5c", "header-x5c", "an embedded certificate chain"),
     ] {
-        if let Some(v) = token::member(header, param) {
+        if let Some((v, place)) = headers.iter().find_map(|(h, place)| token::member(h, param).map(|v| (v, place))) {
             let shown = match v {
                 Value::String(s) => format!(" ({s:?})"),
                 _ => String::new(),
             };
+            let place = if place == "header" || place == "protected header" { "header" } else { place.as_str() };
             out.push(finding(
                 id,
                 Severity::Medium,
                 format!(
-                    "the header names {what} via \"{param}\"{shown}: a naive verifier fetches or trusts it, so the \
+                    "the {place} names {what} via \"{param}\"{shown}: a naive verifier fetches or trusts it, so the \
                      token chooses its own key"
                 ),
                 "RFC 8725 §3.10, RFC 7515 §4.1.2-4.1.6",
             ));
         }
     }
+    if token.serialization != token::Serialization::Compact {
+        out.push(finding(
+            "json-serialization",
+            Severity::Medium,
+            "the token uses the JWS JSON serialization, which a JWT never does (RFC 7519 §1): a JWT verifier refuses \
+             it, and one that accepts it may read a different header or signature than the issuer meant",
+            "RFC 7519 §1, RFC 7515 §7.2",
+        ));
+    }
     // A kid is meant as a string; a verifier that joins an array (or one of its items) into a
     // path or query is as exposed, so every string inside is looked at.
-    if let Some(kid) = token::member(header, "kid") {
+    if let Some(kid) = headers.iter().find_map(|(h, _)| token::member(h, "kid")) {
         let mut texts = Vec::new();
         strings_in(kid, &mut texts);
         let form = if kid.is_string() { "" } else { " (inside a non-string kid)" };
@@ -578,10 +630,19 @@ pub fn kid_injection(kid: &str) -> Option<&'static str> {
 fn claim_findings(claims: &JsonObject, now: UnixSeconds, out: &mut Vec<Finding>) {
     /// A hostile token may hold a million card numbers: the first ones are named, the rest counted.
     const SHOWN: usize = 20;
-    let exp = token::numeric_date(claims, "exp").ok().flatten();
+    let exp_claim = token::numeric_date(claims, "exp");
+    let exp = exp_claim.as_ref().ok().copied().flatten();
     let iat = token::numeric_date(claims, "iat").ok().flatten();
     let nbf = token::numeric_date(claims, "nbf").ok().flatten();
     match exp {
+        // Present but no number: no verifier can tell when it expires (verify fails it).
+        None if exp_claim.is_err() => out.push(finding(
+            "missing-exp",
+            Severity::Medium,
+            "\"exp\" is not a NumericDate (a JSON number of seconds): no verifier can tell when the token expires, \
+             and a lenient one treats it as never",
+            "RFC 7519 §2, §4.1.4",
+        )),
         None => out.push(finding(
             "missing-exp",
             Severity::Medium,

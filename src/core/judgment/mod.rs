@@ -15,6 +15,14 @@ use crate::core::verify::{self, Policy, Verification};
 
 pub use signature::{SIGNATURE_IDS, psychic_signature};
 
+/// The policy the audit judges under: the default (time claims only), with the JWS JSON
+/// serialization accepted so that its signatures are judged; the audit names that serialization
+/// itself as a finding (`json-serialization`), as the default `verify` refuses it.
+#[must_use]
+pub fn audit_policy() -> Policy {
+    Policy { allow_json_serialization: true, ..Policy::default() }
+}
+
 /// How many findings a caution title names before it counts the rest.
 const NAMED_IN_TITLE: usize = 2;
 
@@ -36,7 +44,7 @@ pub struct Judgment {
 /// When the given wordlist cannot be read.
 pub fn judge(token: &Token, policy: &Policy, opts: &TokenAuditOptions<'_>) -> Result<Judgment, CrackError> {
     let verification = verify::verify(token, opts.keys, policy, opts.now);
-    let mut findings = audit::token_findings(token, opts)?;
+    let mut findings = audit::token_findings(token, opts, verification.matched_key)?;
     signature::signature_findings(token, !opts.keys.is_empty(), &verification, &mut findings);
     audit::sort(&mut findings);
     Ok(Judgment { verification, findings, keys_given: !opts.keys.is_empty() })

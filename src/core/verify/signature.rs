@@ -107,8 +107,32 @@ fn same_eddsa(a: &str, b: &str) -> bool {
     eddsa(a) && eddsa(b)
 }
 
+/// A protected header that repeats `alg`, `crit` or `b64` means one thing to a reader that takes
+/// the first value and another to one that takes the last (`{"alg":"none","alg":"HS256"}`):
+/// RFC 7515 §4 lets a verifier refuse it, and this one does. A header with more repeats than are
+/// recorded is refused too, as those cannot be told apart.
+fn repeated_member(sig: &JwsSignature) -> Option<String> {
+    let d = &sig.duplicates;
+    if let Some(name) = ["alg", "crit", "b64"].into_iter().find(|n| d.shown.iter().any(|p| p == n)) {
+        return Some(format!(
+            "the protected header repeats {name:?}: readers that take the first value and readers that take the \
+             last disagree on what it says, so the token is refused (RFC 7515 §4, RFC 8725 §3.1)"
+        ));
+    }
+    (d.total > d.shown.len()).then(|| {
+        format!(
+            "the protected header repeats member names {} times, more than can be checked one by one: refused \
+             (RFC 7515 §4)",
+            d.total
+        )
+    })
+}
+
 /// The header's `alg` when it can be verified at all; otherwise the verdict that says why not.
 fn usable_alg(sig: &JwsSignature) -> Result<&str, SigResult> {
+    if let Some(why) = repeated_member(sig) {
+        return Err(SigResult::verdict(SignatureVerdict::Malformed, why));
+    }
     let alg = match token::member(&sig.header, "alg") {
         Some(Value::String(a)) => a.as_str(),
         Some(other) => {
@@ -194,6 +218,30 @@ pub(super) fn check_signature(sig: &JwsSignature, keys: &[Key], budget: &mut usi
         Some(_) if !keys.iter().any(selected_by_kid) => Selection::KidFallback,
         Some(_) => Selection::Kid,
     };
+    // The kid names a loaded key that cannot verify this alg: that key is the token's, so no
+    // other key is tried in its place (a fallback would let a token pick any key by its alg).
+    if selection == Selection::KidFallback
+        && let Some(named) = keys.iter().position(|k| token_kid.is_some() && k.kid.as_deref() == token_kid)
+    {
+        let reason = format!(
+            "the key with kid {:?} (key #{}, {}) cannot verify {alg}; no other key is tried in its place",
+            token_kid.unwrap_or(""),
+            named + 1,
+            keys[named].material.describe()
+        );
+        let mut result = SigResult::verdict(SignatureVerdict::NoMatchingKey, reason);
+        result.selection = Some(Selection::Kid);
+        result.attempts = (0..keys.len())
+            .map(|i| {
+                if i == named {
+                    attempt(i, Outcome::Skipped, incompatibility(&keys[i], alg))
+                } else {
+                    attempt(i, Outcome::Skipped, format!("its kid is not {:?}", token_kid.unwrap_or("")))
+                }
+            })
+            .collect();
+        return result;
+    }
     let mut result = SigResult::verdict(SignatureVerdict::NoMatchingKey, "");
     result.selection = Some(selection);
     result.attempts.reserve_exact(keys.len());

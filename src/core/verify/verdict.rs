@@ -103,7 +103,7 @@ impl Verification {
                 format!("{}; every check passed", self.signature_reason)
             } else {
                 format!(
-                    "{}; every check set passed, not checked (nothing expected): {}",
+                    "{}; the checks that had an expectation passed, not checked (nothing expected): {}",
                     self.signature_reason,
                     not_checked.join(", ")
                 )
