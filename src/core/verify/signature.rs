@@ -218,29 +218,10 @@ pub(super) fn check_signature(sig: &JwsSignature, keys: &[Key], budget: &mut usi
         Some(_) if !keys.iter().any(selected_by_kid) => Selection::KidFallback,
         Some(_) => Selection::Kid,
     };
-    // The kid names a loaded key that cannot verify this alg: that key is the token's, so no
-    // other key is tried in its place (a fallback would let a token pick any key by its alg).
     if selection == Selection::KidFallback
-        && let Some(named) = keys.iter().position(|k| token_kid.is_some() && k.kid.as_deref() == token_kid)
+        && let Some(pinned) = pinned_by_kid(keys, token_kid, alg)
     {
-        let reason = format!(
-            "the key with kid {:?} (key #{}, {}) cannot verify {alg}; no other key is tried in its place",
-            token_kid.unwrap_or(""),
-            named + 1,
-            keys[named].material.describe()
-        );
-        let mut result = SigResult::verdict(SignatureVerdict::NoMatchingKey, reason);
-        result.selection = Some(Selection::Kid);
-        result.attempts = (0..keys.len())
-            .map(|i| {
-                if i == named {
-                    attempt(i, Outcome::Skipped, incompatibility(&keys[i], alg))
-                } else {
-                    attempt(i, Outcome::Skipped, format!("its kid is not {:?}", token_kid.unwrap_or("")))
-                }
-            })
-            .collect();
-        return result;
+        return pinned;
     }
     let mut result = SigResult::verdict(SignatureVerdict::NoMatchingKey, "");
     result.selection = Some(selection);
@@ -316,6 +297,31 @@ pub(super) fn check_signature(sig: &JwsSignature, keys: &[Key], budget: &mut usi
         result.warnings.push(c.warning(keys));
     }
     result
+}
+
+/// The kid names a loaded key that cannot verify this alg: that key is the token's, so no other
+/// key is tried in its place (a fallback would let a token pick any key by its alg). `None` when
+/// no loaded key has the kid.
+fn pinned_by_kid(keys: &[Key], token_kid: Option<&str>, alg: &str) -> Option<SigResult> {
+    let kid = token_kid?;
+    let named = keys.iter().position(|k| k.kid.as_deref() == Some(kid))?;
+    let reason = format!(
+        "the key with kid {kid:?} (key #{}, {}) cannot verify {alg}; no other key is tried in its place",
+        named + 1,
+        keys[named].material.describe()
+    );
+    let mut result = SigResult::verdict(SignatureVerdict::NoMatchingKey, reason);
+    result.selection = Some(Selection::Kid);
+    result.attempts = (0..keys.len())
+        .map(|i| {
+            if i == named {
+                attempt(i, Outcome::Skipped, incompatibility(&keys[i], alg))
+            } else {
+                attempt(i, Outcome::Skipped, format!("its kid is not {kid:?}"))
+            }
+        })
+        .collect();
+    Some(result)
 }
 
 /// What trying the keys came to, for [`conclude`].
