@@ -1,6 +1,7 @@
 //! One judgment through the binary: `verify` and `audit` agree on every token, `verify` names
 //! the findings under a valid verdict and `--fail-on` fails on them, and `audit` judges the
 //! signature when it is given keys, a JWT inside a cookie, and headers no verifier may accept.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::missing_panics_doc)]
 
 mod common;
 

@@ -219,8 +219,11 @@ pub(super) fn check_signature(sig: &JwsSignature, keys: &[Key], budget: &mut usi
         Some(_) => Selection::Kid,
     };
     if selection == Selection::KidFallback
-        && let Some(pinned) = pinned_by_kid(keys, token_kid, alg)
+        && let Some(mut pinned) = pinned_by_kid(keys, token_kid, alg)
     {
+        if let Some(c) = super::confusion::algorithm_confusion(sig, keys) {
+            pinned.warnings.push(c.warning(keys));
+        }
         return pinned;
     }
     let mut result = SigResult::verdict(SignatureVerdict::NoMatchingKey, "");
