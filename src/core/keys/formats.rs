@@ -328,8 +328,9 @@ pub const MAX_RSA_BITS: usize = 16_384;
 /// refuse an exponent over 33 bits (2^33 - 1), a guard against keys made to be slow to verify.
 pub const MAX_RSA_EXPONENT_BITS: usize = 33;
 
-/// The public part of an RSA key, refused when it cannot be a real key: a size outside 512 to
-/// 16,384 bits, an even modulus, an exponent that is empty, 0, 1, even or over 33 bits.
+/// The public part of an RSA key, refused when it cannot be a real key or anyone could compute
+/// its private key: a size outside 512 to 16,384 bits, an even or broken modulus (see
+/// [`super::modulus::broken`]), an exponent that is empty, 0, 1, even or over 33 bits.
 pub(super) fn rsa_material(n: &[u8], e_encoded: &[u8], source: &str) -> Result<KeyMaterial> {
     let n = strip_leading_zeros(n);
     let e = strip_leading_zeros(e_encoded);
@@ -371,6 +372,9 @@ pub(super) fn rsa_material(n: &[u8], e_encoded: &[u8], source: &str) -> Result<K
                 bit_len(e)
             ),
         ));
+    }
+    if let Some(why) = super::modulus::broken(n) {
+        return Err(Error::key(source, why));
     }
     Ok(KeyMaterial::Rsa { n: n.to_vec(), e: e.to_vec() })
 }
@@ -582,6 +586,37 @@ mod tests {
 
     fn fixture(name: &str) -> Vec<u8> {
         std::fs::read(format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    }
+
+    /// A modulus anyone can factor is refused at load, named by what is wrong with it; each of
+    /// these fixtures comes with an RS256 token forged from the public key alone.
+    #[test]
+    fn moduli_anyone_can_factor_are_refused_at_load() {
+        for (name, says) in [
+            ("rsa-prime-modulus.jwk", "the RSA modulus is a prime number, not a product of two primes"),
+            (
+                "rsa-factor3-modulus.jwk",
+                "the RSA modulus is divisible by 3: not a product of two large primes, anyone can compute the \
+                 private key",
+            ),
+            ("rsa-roca.jwk", "the RSA modulus has the ROCA fingerprint (CVE-2017-15361"),
+        ] {
+            let err = load(&fixture(name), name).unwrap_err().to_string();
+            assert!(err.contains(says), "{name}: {err}");
+        }
+        // In a JWKS the broken key is skipped and said so; the sound one loads.
+        let jwks = format!(
+            r#"{{"keys":[{},{}]}}"#,
+            String::from_utf8(fixture("rsa-prime-modulus.jwk")).unwrap(),
+            serde_json::to_string(&one("rsa2048-spki.pem").public_jwk()).unwrap()
+        );
+        let keys = load(jwks.as_bytes(), "set").unwrap();
+        assert_eq!(keys.len(), 1);
+        assert!(
+            keys[0].warnings.iter().any(|w| w.contains("[keys 0] the RSA modulus is a prime")),
+            "{:?}",
+            keys[0].warnings
+        );
     }
 
     /// e = 0, an empty e and e = 1 each get their own message; an exponent over the 33 bits every

@@ -31,6 +31,7 @@ mod formats;
 mod jwk;
 mod lints;
 mod material;
+mod modulus;
 mod secret;
 mod ssh;
 mod thumbprint;
@@ -212,6 +213,11 @@ pub fn load_file(path: &std::path::Path) -> Result<Vec<Key>> {
 /// # Errors
 /// When nothing in the input is a usable key; the message says what the input looked like.
 pub fn load(bytes: &[u8], source: &str) -> Result<Vec<Key>> {
+    modulus::with_budget(|| load_within_budget(bytes, source))
+}
+
+/// [`load`], inside the input's budget of RSA modulus tests.
+fn load_within_budget(bytes: &[u8], source: &str) -> Result<Vec<Key>> {
     if bytes.is_empty() {
         return Err(Error::key(source, "empty input"));
     }
