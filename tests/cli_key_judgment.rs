@@ -1,12 +1,17 @@
 //! Issue 15, "one judgment", through the binary: RSA keys anyone can factor, or with an exponent no
-//! verifier takes, are refused alike by `key inspect` and `verify`.
+//! verifier takes, are refused alike by `key inspect` and `verify`; a wordlist's byte-order mark
+//! does not hide its first word from `crack` or `audit`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::missing_panics_doc)]
 
 use std::path::PathBuf;
 use std::process::Output;
 
+use serde_json::{Value, json};
+use tokenbench::core::keys::{self, SecretEncoding};
+use tokenbench::core::sign::sign;
+
 mod common;
-use common::{code, run, stderr};
+use common::{code, obj, run, stderr};
 
 const AT: &str = "1700000000";
 
@@ -16,6 +21,16 @@ fn stdout(o: &Output) -> String {
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+fn temp(name: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("tokenbench-cli-key-judgment-{}-{name}", std::process::id()))
+}
+
+/// An HS256 token with `secret` as its HMAC key and `header` in its header.
+fn hs256(secret: &[u8], header: Value) -> String {
+    let k = keys::load_secret(secret, SecretEncoding::Raw, "forger").unwrap();
+    sign(&obj(header), &obj(json!({"sub": "admin", "exp": 4_102_444_800_u64})), "HS256", &k).unwrap()
 }
 
 /// Each fixture comes with an RS256 token forged from the public key alone (see
@@ -39,4 +54,18 @@ fn rsa_keys_anyone_can_factor_are_refused_by_inspect_and_verify() {
     let o = run(&["key", "inspect", fixture("rsa-roca.jwk").to_str().unwrap()]);
     assert_eq!(code(&o), 2, "{}", stdout(&o));
     assert!(stderr(&o).contains("ROCA fingerprint"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_wordlist_with_a_byte_order_mark_gives_up_its_first_word() {
+    let list = temp("bom.txt");
+    std::fs::write(&list, b"\xef\xbb\xbfcorp-2019-signing\r\nsomething else\r\n").unwrap();
+    let token = hs256(b"corp-2019-signing", json!({"typ": "JWT"}));
+    let o = run(&["crack", "--json", "--wordlist", list.to_str().unwrap(), &token]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["secret"], "corp-2019-signing");
+    let o = run(&["audit", "--json", "--at", AT, "--wordlist", list.to_str().unwrap(), &token]);
+    std::fs::remove_file(&list).unwrap();
+    assert!(stdout(&o).contains("\\\"corp-2019-signing\\\", found in the given wordlist"), "{}", stdout(&o));
 }
