@@ -1,6 +1,7 @@
-//! Issue 15, "one judgment", through the binary: RSA keys anyone can factor, or with an exponent no
-//! verifier takes, are refused alike by `key inspect` and `verify`; a wordlist's byte-order mark
-//! does not hide its first word from `crack` or `audit`.
+//! Issue 15, "one judgment", through the binary: a public key given as the HMAC secret is the
+//! proven algorithm-confusion forgery and never verifies; RSA keys anyone can factor, or with an
+//! exponent no verifier takes, are refused alike by `key inspect` and `verify`; a wordlist's
+//! byte-order mark does not hide its first word from `crack` or `audit`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::missing_panics_doc)]
 
 use std::path::PathBuf;
@@ -11,7 +12,7 @@ use tokenbench::core::keys::{self, SecretEncoding};
 use tokenbench::core::sign::sign;
 
 mod common;
-use common::{code, obj, run, stderr};
+use common::{asset, code, obj, run, stderr};
 
 const AT: &str = "1700000000";
 
@@ -31,6 +32,33 @@ fn temp(name: &str) -> PathBuf {
 fn hs256(secret: &[u8], header: Value) -> String {
     let k = keys::load_secret(secret, SecretEncoding::Raw, "forger").unwrap();
     sign(&obj(header), &obj(json!({"sub": "admin", "exp": 4_102_444_800_u64})), "HS256", &k).unwrap()
+}
+
+#[test]
+fn the_public_key_file_as_the_secret_is_the_proven_forgery() {
+    let pem_path = asset("rsa2048-spki.pem");
+    let pem = pem_path.to_str().unwrap();
+    let forged = hs256(&std::fs::read(&pem_path).unwrap(), json!({}));
+    // `--secret=`: a value that starts with dashes would be read as an option.
+    let text = format!("--secret={}", std::fs::read_to_string(&pem_path).unwrap());
+    for args in [
+        vec!["verify", "--at", AT, "--key", pem, "--secret-file", pem, &forged],
+        vec!["verify", "--at", AT, "--secret-file", pem, &forged],
+        vec!["verify", "--at", AT, &text, &forged],
+    ] {
+        let o = run(&args);
+        assert_eq!(code(&o), 1, "{args:?}: {}", stdout(&o));
+        assert!(stdout(&o).starts_with("FORGERY: algorithm confusion"), "{args:?}: {}", stdout(&o));
+    }
+    let o = run(&["verify", "--json", "--at", AT, "--key", pem, "--secret-file", pem, &forged]);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["valid"], false);
+    assert_eq!(
+        (v["attempts"][0]["outcome"].as_str(), v["attempts"][1]["outcome"].as_str()),
+        (Some("skipped"), Some("rejected"))
+    );
+    let reason = v["attempts"][1]["reason"].as_str().unwrap();
+    assert!(reason.contains("PEM SPKI public key (RSA 2048)") && reason.contains("RFC 8725 §2.1"), "{reason}");
 }
 
 /// Each fixture comes with an RS256 token forged from the public key alone (see
