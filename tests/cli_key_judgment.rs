@@ -1,7 +1,8 @@
 //! Issue 15, "one judgment", through the binary: a public key given as the HMAC secret is the
-//! proven algorithm-confusion forgery and never verifies; RSA keys anyone can factor, or with an
-//! exponent no verifier takes, are refused alike by `key inspect` and `verify`; a wordlist's
-//! byte-order mark does not hide its first word from `crack` or `audit`.
+//! proven algorithm-confusion forgery and never verifies; an HMAC token merely aimed at a public
+//! key is not called a forgery; RSA keys anyone can factor, or with an exponent no verifier
+//! takes, are refused alike by `key inspect` and `verify`; a wordlist's byte-order mark does not
+//! hide its first word from `crack` or `audit`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::missing_panics_doc)]
 
 use std::path::PathBuf;
@@ -59,6 +60,18 @@ fn the_public_key_file_as_the_secret_is_the_proven_forgery() {
     );
     let reason = v["attempts"][1]["reason"].as_str().unwrap();
     assert!(reason.contains("PEM SPKI public key (RSA 2048)") && reason.contains("RFC 8725 §2.1"), "{reason}");
+}
+
+#[test]
+fn an_hmac_token_aimed_at_a_public_key_is_not_called_a_forgery() {
+    let jwks = asset("sample-jwks.json");
+    let token = hs256(b"a secret that is not any public key", json!({"kid": "sample-rsa-2048"}));
+    let o = run(&["verify", "--at", AT, "--key", jwks.to_str().unwrap(), &token]);
+    assert_eq!(code(&o), 1);
+    let out = stdout(&o);
+    assert!(out.starts_with("NO MATCHING KEY: no HMAC secret loaded"), "{out}");
+    assert!(!out.contains("FORGERY"), "{out}");
+    assert!(out.contains("what the algorithm-confusion forgery looks like"), "{out}");
 }
 
 /// Each fixture comes with an RS256 token forged from the public key alone (see

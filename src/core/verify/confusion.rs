@@ -1,7 +1,9 @@
 //! The algorithm-confusion forgery (RFC 8725 §2.1): an HMAC token made with a public key's bytes
 //! as the secret, which a verifier that lets the token's `alg` pick how a key is used accepts.
 //! One rule, [`algorithm_confusion`], feeds both the verifier's warning and the audit's
-//! `alg-confusion` finding, so the window, `verify` and `audit` always agree.
+//! `alg-confusion` finding, so the window, `verify` and `audit` always agree. Only a MAC that
+//! verifies with a public key's bytes is called the forgery; an HMAC token merely aimed at a
+//! public key gets a warning that says what it looks like.
 
 use crate::core::keys::{Key, KeyMaterial};
 use crate::core::limits::MAX_KEY_ATTEMPTS;
@@ -47,27 +49,38 @@ impl Confusion {
         }
     }
 
-    /// The verifier's warning (it starts with "algorithm confusion", which the window names as a
-    /// forgery).
+    /// The verifier's warning. Only a proven forgery's starts with [`PROVEN`], which the
+    /// verdict names as the forgery; the others say what the token looks like.
     #[must_use]
     pub fn warning(&self, keys: &[Key]) -> String {
         let alg = &self.alg;
         match &self.evidence {
             ConfusionEvidence::Proven { key, form } => format!(
-                "algorithm confusion: the token's {alg} MAC verifies with the {form} of key #{} ({}) as the HMAC \
-                 secret, so it was forged from a public key anyone can download; a verifier that used the public \
-                 key as the HMAC secret would accept it (RFC 8725 §2.1). Public keys are never used as secrets here",
+                "{PROVEN}{alg} MAC verifies with the {form} of key #{} ({}) as the HMAC secret, so it was forged \
+                 from a public key anyone can download; a verifier that used the public key as the HMAC secret \
+                 would accept it (RFC 8725 §2.1). Public keys are never used as secrets here",
                 key + 1,
                 label(keys, *key)
             ),
-            ConfusionEvidence::AimedAt { .. } | ConfusionEvidence::OnlyPublicKeys => format!(
-                "algorithm confusion: the token asks for {alg} (HMAC) but names or targets a public key; a verifier \
-                 that used the public key as the HMAC secret would accept this forgery (RFC 8725 §2.1). Public keys \
-                 are never used as secrets here"
+            ConfusionEvidence::AimedAt { key } => format!(
+                "an HMAC token aimed at a public key: it asks for {alg} but its kid names key #{} ({}), which is what \
+                 the algorithm-confusion forgery looks like (RFC 8725 §2.1); no loaded public key's bytes verify its \
+                 MAC, so it is not shown to be one. Public keys are never used as secrets here",
+                key + 1,
+                label(keys, *key)
+            ),
+            ConfusionEvidence::OnlyPublicKeys => format!(
+                "an HMAC token checked against public keys only: it asks for {alg}, and an {alg} token where only \
+                 public keys are expected is what the algorithm-confusion forgery looks like (RFC 8725 §2.1); no \
+                 loaded public key's bytes verify its MAC, so it is not shown to be one. Public keys are never used \
+                 as secrets here"
             ),
         }
     }
 }
+
+/// How a proven forgery's warning begins (and no other warning does).
+pub(crate) const PROVEN: &str = "algorithm confusion: the token's ";
 
 fn label(keys: &[Key], i: usize) -> String {
     keys.get(i).map_or_else(String::new, |k| crate::core::text::visible(&k.label()).into_owned())
@@ -80,7 +93,7 @@ fn is_public(k: &Key) -> bool {
 /// Whether this signature is the algorithm-confusion forgery against the loaded keys: an HS256,
 /// HS384 or HS512 MAC that verifies with a public key's published bytes, or with a loaded
 /// secret whose bytes are a public key (proven), or, failing that, an HMAC token whose kid names
-/// a public key or checked against public keys only.
+/// a public key or checked against public keys only (what the forgery looks like).
 /// `None` for any other algorithm, or when an HMAC secret could be the token's key.
 #[must_use]
 pub fn algorithm_confusion(sig: &JwsSignature, keys: &[Key]) -> Option<Confusion> {
@@ -126,7 +139,7 @@ mod tests {
     use super::*;
     use crate::core::keys::{self, SecretEncoding, load_secret};
     use crate::core::token::{JsonObject, parse};
-    use crate::core::verify::{Outcome, Policy, Verification, verify};
+    use crate::core::verify::{Outcome, Policy, SignatureVerdict, Verification, verify};
 
     fn asset(name: &str) -> Vec<u8> {
         std::fs::read(format!("{}/assets/keys/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
@@ -175,5 +188,35 @@ mod tests {
         assert_eq!((v.attempts[0].outcome, v.attempts[1].outcome), (Outcome::Skipped, Outcome::Rejected));
         assert!(!v.valid);
         assert_eq!(v.headline(), "FORGERY: algorithm confusion");
+    }
+
+    /// An HMAC token aimed at a public key whose MAC no public key's bytes verify: a warning
+    /// says what it looks like, the verdict says no HMAC secret was loaded, never FORGERY.
+    #[test]
+    fn an_hmac_token_merely_aimed_at_a_public_key_is_not_called_a_forgery() {
+        let mut rsa = keys::load(&asset("rsa2048-spki.pem"), "rsa").unwrap().remove(0);
+        rsa.kid = Some("k1".into());
+        for (header, evidence) in
+            [(r#"{"kid":"k1"}"#, ConfusionEvidence::AimedAt { key: 0 }), ("{}", ConfusionEvidence::OnlyPublicKeys)]
+        {
+            let token = hs256(b"some other secret, not the public key", header);
+            let v = judge(&token, std::slice::from_ref(&rsa));
+            assert_eq!(v.signature, SignatureVerdict::NoMatchingKey, "{header}");
+            assert_eq!(v.headline(), "NO MATCHING KEY", "{header}");
+            assert!(v.forgery().is_none(), "{header}");
+            assert!(
+                v.signature_reason.starts_with("no HMAC secret loaded: the 1 loaded key is a public key"),
+                "{header}: {}",
+                v.signature_reason
+            );
+            assert!(v.summary().starts_with("NO MATCHING KEY: no HMAC secret loaded"), "{}", v.summary());
+            assert!(
+                v.warnings.iter().any(|w| w.contains("what the algorithm-confusion forgery looks like")),
+                "{header}: {:?}",
+                v.warnings
+            );
+            let c = algorithm_confusion(&parse(&token).unwrap().signatures[0], std::slice::from_ref(&rsa));
+            assert_eq!(c.map(|c| c.evidence), Some(evidence), "{header}");
+        }
     }
 }

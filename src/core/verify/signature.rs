@@ -373,6 +373,17 @@ fn conclude(result: &mut SigResult, t: Tally<'_>) {
             } else {
                 format!("every {alg}-capable key was rejected by its own metadata (see the keys)")
             }
+        } else if alg.starts_with("HS") {
+            // No key is an HMAC secret (any would have been tried or rejected): say what is
+            // missing, not that the public keys failed.
+            let which = match keys.len() {
+                1 => "the 1 loaded key is a public key".to_owned(),
+                n => format!("the {n} loaded keys are public keys"),
+            };
+            format!(
+                "no HMAC secret loaded: {which}, and a public key never verifies {alg}; add the secret shared with \
+                 the issuer"
+            )
         } else {
             match keys.len() {
                 1 => format!("the 1 loaded key cannot verify {alg}"),
