@@ -143,6 +143,11 @@ fn wycheproof_json_web_key() {
                     valid_ok += 1;
                     continue;
                 }
+                // The vector's own reason: a ROCA key must be refused, and is, at load.
+                if test["comment"] == "rejectsKeyWithRocaVulnerability" {
+                    let err = loaded.as_ref().err().map(ToString::to_string).unwrap_or_default();
+                    assert!(err.contains("ROCA"), "tcId {id} ({set}): the ROCA keyset must be refused: {err}");
+                }
                 let Ok(keys) = loaded else {
                     rejected += 1;
                     continue;

@@ -498,10 +498,16 @@ mod tests {
         let (rsa_pub_file, _) = asset("rsa2048-spki.pem");
         let (_, rsa_priv) = asset("rsa2048-pkcs8.pem");
         let t = original("RS256", &rsa_priv);
-        // Confusion: HMAC with the public key file's bytes verifies.
+        // Confusion: HMAC with the public key file's bytes verifies (the vulnerable verifier's
+        // computation); this one refuses the file as a secret and calls the token the forgery.
         let f = forge(&t, Attack::Confusion, Some(&rsa_pub_file), &[]).unwrap();
+        let parsed = token::parse(&f.token).unwrap();
+        let file_as_mac_key = aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, &rsa_pub_file);
+        let sig = &parsed.signatures[0];
+        assert!(aws_lc_rs::hmac::verify(&file_as_mac_key, sig.signing_input(), &sig.signature).is_ok());
         let as_secret = keys::load_secret(&rsa_pub_file, SecretEncoding::Raw, "public key as secret").unwrap();
-        assert!(verify(&token::parse(&f.token).unwrap(), &[as_secret], &Policy::default(), 1.9e9).valid);
+        let v = verify(&parsed, &[as_secret], &Policy::default(), 1.9e9);
+        assert_eq!((v.valid, v.headline()), (false, "FORGERY: algorithm confusion"));
         // Embedded jwk: verifies with the key in its own header.
         let f = forge(&t, Attack::EmbeddedJwk, None, &[]).unwrap();
         let jwk = serde_json::to_vec(&f.header["jwk"]).unwrap();

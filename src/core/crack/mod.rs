@@ -743,6 +743,32 @@ mod tests {
         crack(&target, list, Rules::NONE, 2, &Progress::default()).unwrap()
     }
 
+    /// A wordlist saved with a UTF-8 byte-order mark: its first word is found without the mark,
+    /// however the reads are cut; a mark anywhere else is part of its line.
+    #[test]
+    fn a_byte_order_mark_before_the_first_word_is_dropped() {
+        let list = b"\xef\xbb\xbffirst-word\n\xef\xbb\xbfsecond\n";
+        for step in [1, 2, 3, 4, 4096] {
+            let r = found_in(b"first-word", Trickle { data: list, step });
+            assert_eq!(r.secret.as_deref(), Some(&b"first-word"[..]), "reads of {step} bytes");
+            let r = found_in(b"\xef\xbb\xbfsecond", Trickle { data: list, step });
+            assert_eq!(r.secret.as_deref(), Some(&b"\xef\xbb\xbfsecond"[..]), "reads of {step} bytes");
+        }
+        // A list that is only the mark has no word (the empty secret alone is tried); bytes that
+        // only begin a mark are a word.
+        assert_eq!(found_in(b"x", &b"\xef\xbb\xbf"[..]).candidates, 1);
+        assert_eq!(found_in(b"\xef\xbb", &b"\xef\xbb"[..]).secret.as_deref(), Some(&b"\xef\xbb"[..]));
+        // Through a file, as `crack --wordlist` and the audit read it.
+        let path = std::env::temp_dir().join(format!("tokenbench-bom-{}.txt", std::process::id()));
+        std::fs::write(&path, b"\xef\xbb\xbfhunter2\r\nother\r\n").unwrap();
+        let target = Target::from_token(&token("HS256", b"hunter2", &json!({}))).unwrap();
+        let whole = crack_file(&target, &path, Rules::NONE, 1, &Progress::default()).unwrap();
+        let (prefix, _) = crack_file_prefix(&target, &path, Rules::NONE, 1, &Progress::default(), 1 << 20).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(whole.secret.as_deref(), Some(&b"hunter2"[..]));
+        assert_eq!(prefix.secret.as_deref(), Some(&b"hunter2"[..]));
+    }
+
     #[test]
     fn short_reads_never_make_a_line_overlong() {
         // The report's pipe: "the-real-" flushed, a pause, then the rest.

@@ -21,6 +21,9 @@ pub(super) struct Chunks<R> {
     carry: Vec<u8>,
     /// Inside a line longer than [`MAX_CANDIDATE_BYTES`]: drop bytes up to its newline.
     skipping: bool,
+    /// Before the list's first three bytes were seen: a UTF-8 byte-order mark there (as Windows
+    /// editors save text) is dropped, or the first word would carry it and never match.
+    at_start: bool,
     eof: bool,
     pub(super) skipped_lines: u64,
     pub(super) error: Option<String>,
@@ -29,7 +32,7 @@ pub(super) struct Chunks<R> {
 impl<R: Read> Chunks<R> {
     /// A source over `reader`.
     pub(super) fn new(reader: R) -> Self {
-        Self { reader, carry: Vec::new(), skipping: false, eof: false, skipped_lines: 0, error: None }
+        Self { reader, carry: Vec::new(), skipping: false, at_start: true, eof: false, skipped_lines: 0, error: None }
     }
 
     /// One read into `buf[start..]`, retried when interrupted; 0 at the end or on an error.
@@ -66,6 +69,16 @@ impl<R: Read> Chunks<R> {
             }
             let mut fresh = filled;
             filled += n;
+            if self.at_start && filled >= BOM.len() {
+                // Nothing before is a whole line yet (the mark holds no newline), so dropping
+                // it only moves the fresh bytes' start.
+                self.at_start = false;
+                if buf.starts_with(&BOM) {
+                    buf.copy_within(BOM.len()..filled, 0);
+                    filled -= BOM.len();
+                    fresh = fresh.saturating_sub(BOM.len());
+                }
+            }
             if self.skipping {
                 // Nothing of an overlong line is kept, so the fresh bytes continue it.
                 let Some(nl) = memchr(b'\n', &buf[fresh..filled]) else {
@@ -98,6 +111,9 @@ impl<R: Read> Chunks<R> {
         true
     }
 }
+
+/// The UTF-8 encoding of U+FEFF, the byte-order mark.
+const BOM: [u8; 3] = [0xef, 0xbb, 0xbf];
 
 fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
     hay.iter().position(|b| *b == needle)

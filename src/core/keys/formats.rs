@@ -324,9 +324,16 @@ pub(super) fn ed25519_public(x: [u8; 32], source: &str) -> Result<KeyMaterial> {
 /// no issuer uses more.
 pub const MAX_RSA_BITS: usize = 16_384;
 
-pub(super) fn rsa_material(n: &[u8], e: &[u8], source: &str) -> Result<KeyMaterial> {
+/// The largest RSA public exponent a verifier here accepts: aws-lc and RustCrypto `rsa` both
+/// refuse an exponent over 33 bits (2^33 - 1), a guard against keys made to be slow to verify.
+pub const MAX_RSA_EXPONENT_BITS: usize = 33;
+
+/// The public part of an RSA key, refused when it cannot be a real key or anyone could compute
+/// its private key: a size outside 512 to 16,384 bits, an even or broken modulus (see
+/// [`super::modulus::broken`]), an exponent that is empty, 0, 1, even or over 33 bits.
+pub(super) fn rsa_material(n: &[u8], e_encoded: &[u8], source: &str) -> Result<KeyMaterial> {
     let n = strip_leading_zeros(n);
-    let e = strip_leading_zeros(e);
+    let e = strip_leading_zeros(e_encoded);
     if n.is_empty() || bit_len(n) < 512 {
         return Err(Error::key(source, format!("RSA modulus of {} bits is not a usable key", bit_len(n))));
     }
@@ -339,11 +346,35 @@ pub(super) fn rsa_material(n: &[u8], e: &[u8], source: &str) -> Result<KeyMateri
     if n.last().is_some_and(|b| b & 1 == 0) {
         return Err(Error::key(source, "RSA modulus is even, so it is not a product of two primes"));
     }
-    if e == [1] || e.is_empty() {
+    if e_encoded.is_empty() {
+        return Err(Error::key(source, "the RSA public exponent is empty: the key has no e, so it verifies nothing"));
+    }
+    if e.is_empty() {
+        return Err(Error::key(
+            source,
+            "RSA public exponent e=0 is not an RSA key: every signature raised to the power 0 is 1, so it verifies \
+             nothing (and no private exponent exists)",
+        ));
+    }
+    if e == [1] {
         return Err(Error::key(source, "RSA public exponent e=1 makes every signature forgeable"));
     }
     if e.last().is_some_and(|b| b & 1 == 0) {
         return Err(Error::key(source, "RSA public exponent is even, which is not a valid RSA key"));
+    }
+    if bit_len(e) > MAX_RSA_EXPONENT_BITS {
+        return Err(Error::key(
+            source,
+            format!(
+                "the RSA public exponent is a {}-bit number; verifiers accept at most {MAX_RSA_EXPONENT_BITS} bits \
+                 (2^33 - 1, aws-lc, RustCrypto and BoringSSL alike, against keys made to be slow), so no signature \
+                 can verify with it",
+                bit_len(e)
+            ),
+        ));
+    }
+    if let Some(why) = super::modulus::broken(n) {
+        return Err(Error::key(source, why));
     }
     Ok(KeyMaterial::Rsa { n: n.to_vec(), e: e.to_vec() })
 }
@@ -551,6 +582,69 @@ mod tests {
         let public = one("ed25519-spki.pem");
         assert_eq!(one("ed25519-pkcs8.pem").material, public.material);
         assert_eq!(one("ed25519-pkcs8.der").material, public.material);
+    }
+
+    fn fixture(name: &str) -> Vec<u8> {
+        std::fs::read(format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    }
+
+    /// A modulus anyone can factor is refused at load, named by what is wrong with it; each of
+    /// these fixtures comes with an RS256 token forged from the public key alone.
+    #[test]
+    fn moduli_anyone_can_factor_are_refused_at_load() {
+        for (name, says) in [
+            ("rsa-prime-modulus.jwk", "the RSA modulus is a prime number, not a product of two primes"),
+            (
+                "rsa-factor3-modulus.jwk",
+                "the RSA modulus is divisible by 3: not a product of two large primes, anyone can compute the \
+                 private key",
+            ),
+            ("rsa-roca.jwk", "the RSA modulus has the ROCA fingerprint (CVE-2017-15361"),
+        ] {
+            let err = load(&fixture(name), name).unwrap_err().to_string();
+            assert!(err.contains(says), "{name}: {err}");
+        }
+        // In a JWKS the broken key is skipped and said so; the sound one loads.
+        let jwks = format!(
+            r#"{{"keys":[{},{}]}}"#,
+            String::from_utf8(fixture("rsa-prime-modulus.jwk")).unwrap(),
+            serde_json::to_string(&one("rsa2048-spki.pem").public_jwk()).unwrap()
+        );
+        let keys = load(jwks.as_bytes(), "set").unwrap();
+        assert_eq!(keys.len(), 1);
+        assert!(
+            keys[0].warnings.iter().any(|w| w.contains("[keys 0] the RSA modulus is a prime")),
+            "{:?}",
+            keys[0].warnings
+        );
+    }
+
+    /// e = 0, an empty e and e = 1 each get their own message; an exponent over the 33 bits every
+    /// verifier here accepts is refused at load, so inspect and verify agree; 2^33 - 1 loads and
+    /// every RSA algorithm builds a verifier for it.
+    #[test]
+    fn each_unusable_exponent_has_its_own_message() {
+        let n = match one("rsa2048-spki.pem").material {
+            KeyMaterial::Rsa { n, .. } => crate::core::token::encode_b64url(&n),
+            _ => unreachable!(),
+        };
+        let with_e = |e: &str| load(format!(r#"{{"kty":"RSA","n":"{n}","e":"{e}"}}"#).as_bytes(), "j");
+        let refused = |e: &str| with_e(e).unwrap_err().to_string();
+        assert!(refused("").contains("the RSA public exponent is empty"), "{}", refused(""));
+        for zero in ["AA", "AAA"] {
+            assert!(refused(zero).contains("RSA public exponent e=0 is not an RSA key"), "{}", refused(zero));
+        }
+        assert!(refused("AQ").contains("e=1 makes every signature forgeable"));
+        assert!(refused("AAE").contains("e=1 makes every signature forgeable"), "leading zeros do not hide e=1");
+        assert!(refused("Ag").contains("is even"));
+        let big = String::from_utf8(fixture("rsa-41-bit-exponent.jwk")).unwrap();
+        let err = load(big.as_bytes(), "big").unwrap_err().to_string();
+        assert!(err.contains("the RSA public exponent is a 41-bit number; verifiers accept at most 33 bits"), "{err}");
+        // 2^33 - 1: the largest exponent aws-lc and RustCrypto take.
+        let largest = with_e("Af____8").unwrap().remove(0);
+        for alg in largest.material.algorithms() {
+            assert!(largest.verifier(alg).is_ok(), "{alg}");
+        }
     }
 
     #[test]

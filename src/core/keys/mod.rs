@@ -31,6 +31,7 @@ mod formats;
 mod jwk;
 mod lints;
 mod material;
+mod modulus;
 mod secret;
 mod ssh;
 mod thumbprint;
@@ -78,6 +79,11 @@ pub struct Key {
     pub thumbprint: String,
     /// Lints: weak sizes, odd exponents, contradictory metadata…
     pub warnings: Vec<String>,
+    /// For an HMAC secret whose bytes are a public key, a certificate or a JWK/JWKS holding one:
+    /// what the bytes are ("PEM SPKI public key (RSA 2048)"). Anyone can download those bytes,
+    /// so such a secret is shown but never verifies anything: a token whose MAC it verifies is
+    /// the algorithm-confusion forgery (RFC 8725 §2.1).
+    pub public_key_bytes: Option<String>,
     /// Verification keys parsed once per algorithm on first use, shared by clones.
     verifiers: Arc<[OnceLock<std::result::Result<Verifier, String>>; VERIFIER_SLOTS]>,
 }
@@ -94,6 +100,7 @@ impl fmt::Debug for Key {
             .field("material", &self.material)
             .field("private", &self.private.is_some())
             .field("thumbprint", &self.thumbprint)
+            .field("public_key_bytes", &self.public_key_bytes)
             .finish_non_exhaustive()
     }
 }
@@ -116,6 +123,7 @@ impl Key {
             private,
             certificate: None,
             warnings: Vec::new(),
+            public_key_bytes: None,
             verifiers: Arc::new(std::array::from_fn(|_| OnceLock::new())),
         };
         key.warnings = lints::intrinsic_warnings(&key.material);
@@ -124,6 +132,11 @@ impl Key {
 
     /// The verifier for `alg` (`Ed25519` shares `EdDSA`'s), parsed on first use.
     pub(crate) fn verifier(&self, alg: &str) -> std::result::Result<&Verifier, String> {
+        // The verdict rejects such a secret first, with its reason; this keeps any other caller
+        // from verifying with a public key's bytes.
+        if let Some(what) = &self.public_key_bytes {
+            return Err(format!("the secret's bytes are a {what}, never used as an HMAC secret"));
+        }
         let alg = if alg == "Ed25519" { "EdDSA" } else { alg };
         let slot = SUPPORTED_ALGORITHMS
             .iter()
@@ -212,6 +225,11 @@ pub fn load_file(path: &std::path::Path) -> Result<Vec<Key>> {
 /// # Errors
 /// When nothing in the input is a usable key; the message says what the input looked like.
 pub fn load(bytes: &[u8], source: &str) -> Result<Vec<Key>> {
+    modulus::with_budget(|| load_within_budget(bytes, source))
+}
+
+/// [`load`], inside the input's budget of RSA modulus tests.
+fn load_within_budget(bytes: &[u8], source: &str) -> Result<Vec<Key>> {
     if bytes.is_empty() {
         return Err(Error::key(source, "empty input"));
     }

@@ -48,7 +48,15 @@ pub fn load_secret(input: &[u8], encoding: SecretEncoding, source: &str) -> Resu
         SecretEncoding::Hex => "HMAC secret (hex)",
         SecretEncoding::Raw => "HMAC secret (raw bytes)",
     };
+    let public = public_key_in(&bytes);
     let mut key = Key::new(KeyMaterial::Oct { k: bytes }, None, source, format);
+    if let Some(what) = public {
+        key.warnings.push(format!(
+            "these bytes are a {what}: a public key is never an HMAC secret (anyone can download it), so this \
+             secret verifies nothing; an HMAC token it would verify is the algorithm-confusion forgery (RFC 8725 §2.1)"
+        ));
+        key.public_key_bytes = Some(what);
+    }
     if encoding == SecretEncoding::Raw && input.last().is_some_and(|b| *b == b'\n') {
         key.warnings.push(
             "the secret ends with a newline, which is part of the key; if the file was written with \
@@ -57,6 +65,20 @@ pub fn load_secret(input: &[u8], encoding: SecretEncoding, source: &str) -> Resu
         );
     }
     Ok(key)
+}
+
+/// What public key `bytes` hold, in words ("PEM SPKI public key (RSA 2048)"), when the key
+/// store reads a public key from them, or from them trimmed of surrounding whitespace (a DER file
+/// saved with a final newline). Private keys and HMAC secrets do not count: nobody else has
+/// them. Cheap: input that looks like no key format is turned away by its first bytes.
+fn public_key_in(bytes: &[u8]) -> Option<String> {
+    let public = |b: &[u8]| {
+        let keys = super::load(b, "secret").ok()?;
+        let key = keys.iter().find(|k| !k.is_secret())?;
+        Some(format!("{} ({})", key.format, key.material.describe()))
+    };
+    let trimmed = bytes.trim_ascii();
+    public(bytes).or_else(|| (trimmed.len() != bytes.len() && !trimmed.is_empty()).then(|| public(trimmed)).flatten())
 }
 
 /// Accepts standard and URL-safe base64, with or without padding, ignoring whitespace.
@@ -170,5 +192,49 @@ mod tests {
         assert!(bad("c2Vj\u{e9}cmV0").contains("'\u{e9}' at byte 4"), "a character, never half of one");
         let raw = load_secret(b"secret\n", SecretEncoding::Raw, "t").unwrap();
         assert!(raw.warnings.iter().any(|w| w.contains("newline")));
+    }
+
+    fn file(path: &str) -> Vec<u8> {
+        std::fs::read(format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    }
+
+    /// A secret whose bytes are a public key, a certificate or a JWK/JWKS still loads (the user
+    /// sees it) but says what public key it is, in its field and its warnings, whichever way the
+    /// bytes were given; private keys and ordinary secrets are not marked.
+    #[test]
+    fn a_public_key_given_as_a_secret_is_marked() {
+        use base64::engine::general_purpose::STANDARD;
+        let pem = file("assets/keys/rsa2048-spki.pem");
+        let mut der_with_newline = file("assets/keys/rsa2048-spki.der");
+        der_with_newline.push(b'\n');
+        let cases: [(Vec<u8>, SecretEncoding, &str); 8] = [
+            (pem.clone(), SecretEncoding::Raw, "PEM SPKI public key (RSA 2048)"),
+            (pem.clone(), SecretEncoding::Utf8, "PEM SPKI public key (RSA 2048)"),
+            (STANDARD.encode(&pem).into_bytes(), SecretEncoding::Base64, "PEM SPKI public key (RSA 2048)"),
+            (der_with_newline, SecretEncoding::Raw, "(RSA 2048)"),
+            (file("assets/keys/rsa2048-cert.pem"), SecretEncoding::Raw, "PEM X.509 certificate (RSA 2048)"),
+            (file("assets/keys/sample-jwks.json"), SecretEncoding::Raw, "(RSA 2048)"),
+            (file("assets/keys/ec-p256-spki.pem"), SecretEncoding::Raw, "(EC P-256)"),
+            (file("tests/fixtures/ssh-ed25519.pub"), SecretEncoding::Raw, "Ed25519"),
+        ];
+        for (bytes, encoding, what) in cases {
+            let key = load_secret(&bytes, encoding, "s").unwrap();
+            let marked = key.public_key_bytes.as_deref().unwrap_or_default();
+            assert!(marked.contains(what), "{encoding:?} {what}: {marked:?}");
+            assert!(
+                key.warnings.iter().any(|w| w.contains(marked) && w.contains("RFC 8725 §2.1")),
+                "{:?}",
+                key.warnings
+            );
+        }
+        for not_public in [
+            file("assets/keys/rsa2048-pkcs8.pem"),
+            br#"{"kty":"oct","k":"c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0MTI"}"#.to_vec(),
+            b"a-string-secret-at-least-256-bits-long".to_vec(),
+            b"-----BEGIN PUBLIC KEY-----\nnot base64\n-----END PUBLIC KEY-----\n".to_vec(),
+        ] {
+            let key = load_secret(&not_public, SecretEncoding::Raw, "s").unwrap();
+            assert_eq!(key.public_key_bytes, None, "{:?}", String::from_utf8_lossy(&not_public));
+        }
     }
 }

@@ -49,8 +49,12 @@ fn is_encryption_alg(alg: &str) -> bool {
         || (alg.starts_with('A') && (alg.ends_with("KW") || alg.ends_with("GCM") || alg.contains("CBC-HS")))
 }
 
-/// Why a key's own metadata forbids verifying a token signed with `alg`, if it does.
+/// Why a key is never used for `alg`, if it is not: an HMAC secret whose bytes are a public key
+/// (anyone has them), or the key's own metadata forbidding it.
 fn rejection(key: &Key, alg: &str) -> Option<String> {
+    if let Some(what) = &key.public_key_bytes {
+        return Some(public_bytes_rejection(what, alg));
+    }
     if key.key_use.as_deref() == Some("enc") {
         return Some("the key is for encryption (\"use\": \"enc\"), not signatures (RFC 7517 §4.2)".into());
     }
@@ -84,6 +88,14 @@ fn rejection(key: &Key, alg: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// The rejection of an HMAC secret whose bytes are `what`, a public key.
+fn public_bytes_rejection(what: &str, alg: &str) -> String {
+    format!(
+        "the secret's bytes are a {what}, which anyone can download: never used as the {alg} secret (algorithm \
+         confusion guard, RFC 8725 §2.1)"
+    )
 }
 
 /// The signature scheme of an algorithm name: its two-letter family (HS, RS, PS, ES, Ed).
@@ -408,7 +420,27 @@ fn conclude(result: &mut SigResult, t: Tally<'_>) {
                 format!("no key loaded: add the issuer's public key to verify this {alg} token")
             }
         } else if result.attempts.iter().any(|a| a.outcome == Outcome::Rejected) {
-            format!("every {alg}-capable key was rejected by its own metadata (see the keys)")
+            let rejected = || result.attempts.iter().filter(|a| a.outcome == Outcome::Rejected);
+            if rejected().all(|a| keys.get(a.index).is_some_and(|k| k.public_key_bytes.is_some())) {
+                format!(
+                    "no HMAC secret loaded: {} a public key's bytes, never used as an HMAC secret (algorithm \
+                     confusion guard, RFC 8725 §2.1); add the secret shared with the issuer to verify this {alg} token",
+                    if rejected().count() == 1 { "the one given is" } else { "each one given is" }
+                )
+            } else {
+                format!("every {alg}-capable key was rejected by its own metadata (see the keys)")
+            }
+        } else if alg.starts_with("HS") {
+            // No key is an HMAC secret (any would have been tried or rejected): say what is
+            // missing, not that the public keys failed.
+            let which = match keys.len() {
+                1 => "the 1 loaded key is a public key".to_owned(),
+                n => format!("the {n} loaded keys are public keys"),
+            };
+            format!(
+                "no HMAC secret loaded: {which}, and a public key never verifies {alg}; add the secret shared with \
+                 the issuer"
+            )
         } else {
             match keys.len() {
                 1 => format!("the 1 loaded key cannot verify {alg}"),

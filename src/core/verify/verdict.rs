@@ -5,14 +5,15 @@
 use super::{CheckStatus, SIGNATURE_ONLY, SignatureVerdict, Verification};
 
 impl Verification {
-    /// The verifier's algorithm-confusion warning, when the token is that forgery: an HMAC token
-    /// aimed at a public key (never for a valid token).
+    /// The verifier's algorithm-confusion warning, when the token is proven to be that forgery:
+    /// its HMAC verifies with a loaded public key's bytes (never for a valid token). An HMAC
+    /// token merely aimed at a public key is not called a forgery: nothing shows how it was made.
     #[must_use]
     pub fn forgery(&self) -> Option<&str> {
         if self.valid {
             return None;
         }
-        self.warnings.iter().map(String::as_str).find(|w| w.starts_with("algorithm confusion"))
+        self.warnings.iter().map(String::as_str).find(|w| w.starts_with(super::confusion::PROVEN))
     }
 
     /// The headline word for the verdict, before warnings are counted: "VALID", "EXPIRED",
