@@ -301,6 +301,36 @@ fn bad_scenario_files_exit_2_naming_the_member() {
     assert_eq!(o.status.code(), Some(2));
 }
 
+/// A login that ended long before the revocation was not "accepted until" the revocation: the
+/// text says when it expired, beside "Everything had already expired". The JSON keeps its
+/// contract: `accepted_until` is revoke-at, exposure 0.
+#[test]
+fn a_login_expired_before_the_revocation_says_when_it_expired() {
+    let at = (L + 100_000).to_string();
+    let flags = ["--token-ttl", "3600", "--access-ttl", "300", "--login-at", "1700000000", "--revoke-at", &at];
+    let o = run(&flags);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8(o.stdout).unwrap();
+    // Logged in at 22:13:20, expired an hour later; revoked at 2023-11-16 02:00:00.
+    for name in NAMES {
+        let row = out.lines().find(|l| l.split_whitespace().next() == Some(name)).unwrap();
+        assert!(row.contains("expired 2023-11-14 23:13:20 UTC"), "{row}");
+        assert!(!row.contains("2023-11-16 02:00:00"), "the revocation is not when it stopped working: {row}");
+    }
+    assert!(out.contains("Everything had already expired"), "{out}");
+    let v = revoke(3600, 300, 100_000, 0);
+    for s in v["strategies"].as_array().unwrap() {
+        assert_eq!((s["accepted_until"].as_i64(), s["exposure_seconds"].as_i64()), (Some(L + 100_000), Some(0)));
+    }
+    // Still live at the revocation: the table's instant is the one the JSON gives.
+    let at = (L + 1020).to_string();
+    let out = String::from_utf8(
+        run(&["--token-ttl", "3600", "--access-ttl", "300", "--login-at", "1700000000", "--revoke-at", &at]).stdout,
+    )
+    .unwrap();
+    assert!(!out.contains("expired 2"), "{out}");
+}
+
 #[test]
 fn hostile_file_and_member_names_are_escaped_on_stderr() {
     const HOSTILE: &str = "\u{1b}]0;pwned\u{7}\u{9b}31m\u{202e}gnp\n[HIGH  ] fake";

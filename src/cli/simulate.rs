@@ -349,15 +349,21 @@ fn revocation_text(sim: &Simulation, with_scale: bool) -> String {
     let _ = writeln!(text, "\n");
     let _ = writeln!(
         text,
-        "{:<13} {:<24} {:>12} {:>16} {:>15}",
+        "{:<13} {:<31} {:>12} {:>16} {:>15}",
         "strategy", "accepted until", "exposure", "lookups/request", "server entries"
     );
     for o in &sim.outcomes {
+        // A credential that had expired before the event was not accepted until the event: the
+        // JSON's accepted_until is the event by definition, the text says when it expired.
+        let until = match o.expired_at {
+            Some(at) => format!("expired {}", format_utc(at as f64)),
+            None => format_utc(o.accepted_until as f64),
+        };
         let _ = writeln!(
             text,
-            "{:<13} {:<24} {:>12} {:>16} {:>15}",
+            "{:<13} {:<31} {:>12} {:>16} {:>15}",
             o.strategy.name(),
-            format_utc(o.accepted_until as f64),
+            until,
             duration_text(o.exposure_seconds),
             o.lookups_per_request,
             o.server_state_entries

@@ -566,3 +566,30 @@ proptest! {
         }
     }
 }
+
+/// `expired_at` is the instant the targeted credentials ended on their own, when that is not
+/// after the event (nothing left to revoke): `exp`, plus the leeway for jwt and jwt-refresh
+/// access tokens; a stolen refresh token's family end for refresh-reuse. While anything is
+/// still accepted at the event, it is `None`.
+#[test]
+fn a_credential_expired_before_the_event_says_when() {
+    let end = L + 3600;
+    for kind in EventKind::ALL {
+        for (leeway, at) in [(0, L + 100_000), (30, L + 100_000), (0, end)] {
+            let sim = simulate(&scenario(kind, at, 3600, 300, leeway));
+            for o in &sim.outcomes {
+                let expected = match o.strategy {
+                    Strategy::JwtRefresh if kind == EventKind::RefreshReuse => end,
+                    s if s.leeway_applies() => end + leeway,
+                    _ => end,
+                };
+                assert_eq!(o.expired_at, Some(expected), "{kind:?} {:?} leeway {leeway} at {at}", o.strategy);
+                assert_eq!((o.accepted_until, o.exposure_seconds), (at, 0), "the contract: {kind:?} {:?}", o.strategy);
+            }
+        }
+        for at in [L, L + 1020, end - 1] {
+            let sim = simulate(&scenario(kind, at, 3600, 300, 0));
+            assert!(sim.outcomes.iter().all(|o| o.expired_at.is_none()), "{kind:?} at {at}");
+        }
+    }
+}
