@@ -301,6 +301,25 @@ fn bad_scenario_files_exit_2_naming_the_member() {
     assert_eq!(o.status.code(), Some(2));
 }
 
+/// A scenario's name is the file's text: a line feed or an escape sequence in it is shown as
+/// an escape, so it cannot add lines to the report or drive the terminal.
+#[test]
+fn a_scenario_name_cannot_inject_report_lines() {
+    let dir = std::env::temp_dir().join(format!("tokenbench-scenario-name-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("name.json");
+    let name = "Incident 42\nsession       9999-12-31 23:59:59 UTC  0 s\u{1b}[2J\u{202e}";
+    let member = serde_json::to_string(name).unwrap();
+    std::fs::write(&path, SAMPLES[0].1.replacen("\"Logout 17 minutes after login\"", &member, 1)).unwrap();
+    let o = run(&["--scenario", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8(o.stdout).unwrap();
+    let first = out.lines().next().unwrap();
+    assert_eq!(first, "Incident 42\\nsession       9999-12-31 23:59:59 UTC  0 s\\u{1b}[2J\\u{202e}", "{out}");
+    assert!(!out.lines().any(|l| l.starts_with("session       9999")), "{out}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
 /// A login that ended long before the revocation was not "accepted until" the revocation: the
 /// text says when it expired, beside "Everything had already expired". The JSON keeps its
 /// contract: `accepted_until` is revoke-at, exposure 0.

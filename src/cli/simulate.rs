@@ -20,6 +20,7 @@ use crate::core::revoke::{
     Event, EventKind, MAX_SCENARIO_BYTES, ScaleInputs, Scenario, ScenarioError, Simulation, TokenLifetime, at_scale,
     duration_text, simulate,
 };
+use crate::core::text::visible;
 use crate::core::timeline::TokenTimeline;
 use crate::core::token;
 
@@ -326,7 +327,8 @@ fn revocation_text(sim: &Simulation, with_scale: bool) -> String {
     let s = &sim.scenario;
     let mut text = String::new();
     if !s.name.is_empty() {
-        let _ = writeln!(text, "{}", s.name);
+        // The file's text: a line feed in it must not start a line of the report.
+        let _ = writeln!(text, "{}", visible(&s.name));
     }
     let _ = writeln!(
         text,
