@@ -267,11 +267,15 @@ fn bad_scenario_files_exit_2_naming_the_member() {
         assert_eq!(o.status.code(), Some(2), "{err}");
         assert!(err.contains(words) && err.contains(&format!("bad-{i}.json")), "{err}");
     }
-    // A repeated member is an error naming it, never a silent last-wins; null is no default.
+    // A repeated member is an error naming it, never a silent last-wins; null is no default
+    // (scale is the sample's last member).
+    let without_scale = SAMPLES[0].1[..SAMPLES[0].1.find("\"scale\"").unwrap()].to_owned();
     for (text, words) in [
         (SAMPLES[0].1.replace("\"leeway\": 0", "\"leeway\": 0, \"leeway\": 900"), "leeway: duplicate member"),
         (SAMPLES[0].1.replace("\"at\": 1700001020", "\"at\": 1700001020, \"at\": 1"), "event.at: duplicate member"),
         (SAMPLES[0].1.replace("\"leeway\": 0", "\"leeway\": null"), "leeway: must be a number of seconds, found null"),
+        (without_scale + "\"scale\": null}", "scale: must be an object, found null"),
+        (SAMPLES[0].1.replacen("\"Logout 17 minutes after login\"", "null", 1), "name: must be a string, found null"),
     ] {
         let path = dir.join("dup.json");
         std::fs::write(&path, text).unwrap();

@@ -465,6 +465,32 @@ fn repeated_and_null_members_are_errors_naming_the_member() {
     assert_eq!(s.validate(), Ok(()));
 }
 
+/// The format has no null: every member given as `null`, optional or not, is an error naming
+/// it (an optional one is left out for its default), `"scale": null` and `"name": null` too.
+#[test]
+fn null_is_refused_for_every_member() {
+    // The sample with every member, stolen_at added (a null is refused before any rule between
+    // members is judged).
+    let mut good: serde_json::Value = serde_json::from_str(SAMPLES[0].1).unwrap();
+    good["event"]["stolen_at"] = serde_json::json!(L);
+    let mut paths: Vec<Vec<String>> = Vec::new();
+    for (name, value) in good.as_object().unwrap() {
+        paths.push(vec![name.clone()]);
+        if let Some(inner) = value.as_object() {
+            paths.extend(inner.keys().map(|k| vec![name.clone(), k.clone()]));
+        }
+    }
+    assert!(paths.iter().any(|p| p == &["scale"]) && paths.iter().any(|p| p == &["event", "stolen_at"]));
+    for path in paths {
+        let mut v = good.clone();
+        let slot = path.iter().fold(&mut v, |v, k| &mut v[k.as_str()]);
+        *slot = serde_json::Value::Null;
+        let e = Scenario::from_json(&v.to_string()).unwrap_err();
+        assert_eq!(e.field, path.join("."), "{e}");
+        assert!(e.message.contains("found null"), "{e}");
+    }
+}
+
 #[test]
 #[allow(clippy::float_cmp)] // exact by construction: small integers and their ratios
 fn scale_follows_the_issues_rules() {
