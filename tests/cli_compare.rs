@@ -486,3 +486,33 @@ fn at_scale_flags_are_named_with_their_limit_and_counts_have_separators() {
         assert!(!out.contains("verified by this verifier"), "the overhead row's sentence");
     }
 }
+
+/// A leeway is never clamped: a negative one (or one beyond the revocation model) is refused
+/// naming the flag, exit 2, as `simulate revocation` refuses it.
+#[test]
+fn a_negative_or_too_long_leeway_is_refused_naming_the_flag() {
+    for (args, words) in [
+        (&["--leeway", "-1000"][..], "--leeway: must not be negative, got -1000"),
+        (&["--leeway=-1"][..], "--leeway: must not be negative, got -1"),
+        (&["--leeway", "100000000001"][..], "--leeway: 100000000001 s is longer than the supported"),
+    ] {
+        let o = compare(args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(words), "{args:?}: {err}");
+    }
+}
+
+/// An `--at` the revocation lab cannot run on is named as `--at`, with its value, why and the
+/// latest that works, never as the model's internal `login_at`.
+#[test]
+fn an_instant_beyond_the_revocation_model_is_named_as_the_at_flag() {
+    for at in ["253402300799", "99999999000"] {
+        let o = compare(&["--at", at]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{at}: {err}");
+        assert!(err.starts_with(&format!("tokenbench: --at: {at} (")), "{err}");
+        assert!(err.contains("Give an --at of at most 99999998999"), "{err}");
+        assert!(!err.contains("login_at") && !err.contains("event.at"), "{err}");
+    }
+}

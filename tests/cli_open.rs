@@ -121,3 +121,40 @@ fn help_lists_openssh_public_keys_where_keys_are_read() {
         assert!(help.contains("OpenSSH public key"), "{args:?}: {help}");
     }
 }
+
+/// `open` (and `tokenbench FILE`) without a display: the argument problems first, each naming
+/// its file or option, then one plain sentence about the display, without the windowing
+/// library's source path; exit 2. Clap's own errors stay clap's.
+#[test]
+fn without_a_display_argument_errors_come_first_and_the_window_error_is_one_plain_sentence() {
+    let headless = |args: &[&str]| {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_tokenbench"))
+            .args(args)
+            .env("DISPLAY", "")
+            .env("WAYLAND_DISPLAY", "")
+            .env_remove("WAYLAND_SOCKET")
+            .output()
+            .unwrap();
+        (o.status.code(), String::from_utf8_lossy(&o.stderr).into_owned())
+    };
+    let (code, err) =
+        headless(&["open", "--key", "/nonexistent/key.pem", "--secret-base64", "!!", "@/nonexistent/t.jwt"]);
+    assert_eq!(code, Some(2), "{err}");
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 4, "{err}");
+    assert!(lines[0].contains("/nonexistent/key.pem"), "{err}");
+    assert!(lines[1].contains("--secret-base64"), "{err}");
+    assert!(lines[2].contains("/nonexistent/t.jwt"), "{err}");
+    assert!(lines[3].starts_with("tokenbench: cannot open the window: no display is set"), "{err}");
+    assert!(!err.contains(".cargo") && !err.contains(".rs:") && !err.contains("winit"), "{err}");
+    // Good arguments: the sentence alone; a bare token file the same way.
+    let (code, err) = headless(&["open", "--key", &path("assets/keys/sample-jwks.json")]);
+    assert_eq!((code, err.lines().count()), (Some(2), 1), "{err}");
+    let (code, err) = headless(&["/nonexistent/token.jwt"]);
+    assert_eq!((code, err.lines().count()), (Some(2), 2), "{err}");
+    assert!(err.lines().next().unwrap().contains("/nonexistent/token.jwt"), "{err}");
+    // Clap validates the flags before anything else.
+    let (code, err) = headless(&["open", "--no-such-flag"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("unexpected argument '--no-such-flag'") && !err.contains("display"), "{err}");
+}

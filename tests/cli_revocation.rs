@@ -267,11 +267,15 @@ fn bad_scenario_files_exit_2_naming_the_member() {
         assert_eq!(o.status.code(), Some(2), "{err}");
         assert!(err.contains(words) && err.contains(&format!("bad-{i}.json")), "{err}");
     }
-    // A repeated member is an error naming it, never a silent last-wins; null is no default.
+    // A repeated member is an error naming it, never a silent last-wins; null is no default
+    // (scale is the sample's last member).
+    let without_scale = SAMPLES[0].1[..SAMPLES[0].1.find("\"scale\"").unwrap()].to_owned();
     for (text, words) in [
         (SAMPLES[0].1.replace("\"leeway\": 0", "\"leeway\": 0, \"leeway\": 900"), "leeway: duplicate member"),
         (SAMPLES[0].1.replace("\"at\": 1700001020", "\"at\": 1700001020, \"at\": 1"), "event.at: duplicate member"),
         (SAMPLES[0].1.replace("\"leeway\": 0", "\"leeway\": null"), "leeway: must be a number of seconds, found null"),
+        (without_scale + "\"scale\": null}", "scale: must be an object, found null"),
+        (SAMPLES[0].1.replacen("\"Logout 17 minutes after login\"", "null", 1), "name: must be a string, found null"),
     ] {
         let path = dir.join("dup.json");
         std::fs::write(&path, text).unwrap();
@@ -299,6 +303,55 @@ fn bad_scenario_files_exit_2_naming_the_member() {
     // A scenario and the flags it replaces are exclusive.
     let o = run(&["--scenario", scenario_path("logout.json").to_str().unwrap(), "--token-ttl", "5"]);
     assert_eq!(o.status.code(), Some(2));
+}
+
+/// A scenario's name is the file's text: a line feed or an escape sequence in it is shown as
+/// an escape, so it cannot add lines to the report or drive the terminal.
+#[test]
+fn a_scenario_name_cannot_inject_report_lines() {
+    let dir = std::env::temp_dir().join(format!("tokenbench-scenario-name-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("name.json");
+    let name = "Incident 42\nsession       9999-12-31 23:59:59 UTC  0 s\u{1b}[2J\u{202e}";
+    let member = serde_json::to_string(name).unwrap();
+    std::fs::write(&path, SAMPLES[0].1.replacen("\"Logout 17 minutes after login\"", &member, 1)).unwrap();
+    let o = run(&["--scenario", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8(o.stdout).unwrap();
+    let first = out.lines().next().unwrap();
+    assert_eq!(first, "Incident 42\\nsession       9999-12-31 23:59:59 UTC  0 s\\u{1b}[2J\\u{202e}", "{out}");
+    assert!(!out.lines().any(|l| l.starts_with("session       9999")), "{out}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// A login that ended long before the revocation was not "accepted until" the revocation: the
+/// text says when it expired, beside "Everything had already expired". The JSON keeps its
+/// contract: `accepted_until` is revoke-at, exposure 0.
+#[test]
+fn a_login_expired_before_the_revocation_says_when_it_expired() {
+    let at = (L + 100_000).to_string();
+    let flags = ["--token-ttl", "3600", "--access-ttl", "300", "--login-at", "1700000000", "--revoke-at", &at];
+    let o = run(&flags);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8(o.stdout).unwrap();
+    // Logged in at 22:13:20, expired an hour later; revoked at 2023-11-16 02:00:00.
+    for name in NAMES {
+        let row = out.lines().find(|l| l.split_whitespace().next() == Some(name)).unwrap();
+        assert!(row.contains("expired 2023-11-14 23:13:20 UTC"), "{row}");
+        assert!(!row.contains("2023-11-16 02:00:00"), "the revocation is not when it stopped working: {row}");
+    }
+    assert!(out.contains("Everything had already expired"), "{out}");
+    let v = revoke(3600, 300, 100_000, 0);
+    for s in v["strategies"].as_array().unwrap() {
+        assert_eq!((s["accepted_until"].as_i64(), s["exposure_seconds"].as_i64()), (Some(L + 100_000), Some(0)));
+    }
+    // Still live at the revocation: the table's instant is the one the JSON gives.
+    let at = (L + 1020).to_string();
+    let out = String::from_utf8(
+        run(&["--token-ttl", "3600", "--access-ttl", "300", "--login-at", "1700000000", "--revoke-at", &at]).stdout,
+    )
+    .unwrap();
+    assert!(!out.contains("expired 2"), "{out}");
 }
 
 #[test]

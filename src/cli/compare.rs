@@ -17,13 +17,13 @@ use super::key_args::KeyArgs;
 use super::advise::AnswerArgs;
 use super::{advice_text, out, out_json, read_token_arg};
 use crate::core::advise;
-use crate::core::clock::system_now;
+use crate::core::clock::{format_utc, system_now};
 use crate::core::compare::report::{self, Report};
 use crate::core::compare::{self, Comparison, FlowSettings, Inputs};
 use crate::core::error::Error;
 use crate::core::flow::credential::{self, Credential};
 use crate::core::flow::lab;
-use crate::core::revoke::{ScaleInputs, Scenario, Seconds};
+use crate::core::revoke::{MAX_TIME, ScaleInputs, Scenario, Seconds, duration_text};
 use crate::core::token;
 
 /// Time spent measuring each operation (as the Flows lab does).
@@ -39,7 +39,8 @@ pub struct CompareArgs {
     /// The keys and secrets that verify (or sign) the token.
     #[command(flatten)]
     pub key: KeyArgs,
-    /// Judge at this instant (Unix seconds); default: now.
+    /// Judge at this instant (Unix seconds); default: now. The revocation lab runs a logout
+    /// at this instant, so it must lie within the revocation model's range (up to the year 5138).
     #[arg(long, value_name = "UNIX_SECONDS", value_parser = crate::core::limits::parse_instant, allow_hyphen_values = true)]
     pub at: Option<f64>,
     /// Flows lab: app servers (default 4, at most 50 as in the window).
@@ -63,8 +64,8 @@ pub struct CompareArgs {
     /// Revocation lab at scale: revocations per day (default 20000).
     #[arg(long, value_name = "N")]
     pub revocations_per_day: Option<f64>,
-    /// Revocation lab: leeway past exp, seconds (default 0).
-    #[arg(long, value_name = "SECONDS")]
+    /// Revocation lab: leeway past exp, seconds (default 0; 0 or more).
+    #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
     pub leeway: Option<Seconds>,
     /// The advisor's answers.
     #[command(flatten)]
@@ -97,7 +98,8 @@ impl CompareArgs {
     /// The revocation lab's scenario these arguments give: its example, at `now`'s minute.
     ///
     /// # Errors
-    /// At-scale inputs the lab would refuse (more signed in than users, a negative rate).
+    /// Inputs the lab would refuse, in the command line's words: more signed in than users, a
+    /// negative rate, a negative or too long `--leeway`, an `--at` beyond the model's range.
     pub fn revocation_scenario(&self, now: f64) -> Result<Scenario, String> {
         #[allow(clippy::cast_possible_truncation)]
         let minute = (now / 60.0).floor() as Seconds * 60;
@@ -110,10 +112,30 @@ impl CompareArgs {
         };
         scale.validate().map_err(|e| crate::core::compare::scale_flag_error(&e, &scale))?;
         s.scale = Some(scale);
+        // Never clamped: a negative leeway is refused, as `simulate revocation` refuses it.
         if let Some(l) = self.leeway {
-            s.leeway = l.max(0);
+            s.leeway = l;
         }
-        s.validate().map_err(|e| e.to_string())?;
+        s.validate().map_err(|e| match e.field.as_str() {
+            "leeway" => format!("--leeway: {}", e.message),
+            // The scenario's instants come from --at alone: say so, not which member broke.
+            "login_at" | "event.at" => {
+                // The latest second whose minute, plus the logout's offset, is still in range.
+                let offset = s.event.at - s.login_at;
+                let latest = (MAX_TIME - offset).div_euclid(60) * 60 + 59;
+                #[allow(clippy::cast_precision_loss)]
+                let (latest_f, max_f) = (latest as f64, MAX_TIME as f64);
+                format!(
+                    "--at: {now} ({}) is too late for the revocation lab, which compare runs on a login at --at and \
+                     a logout {} later: the model holds instants up to {}. Give an --at of at most {latest} ({})",
+                    format_utc(now),
+                    duration_text(offset),
+                    format_utc(max_f),
+                    format_utc(latest_f)
+                )
+            }
+            _ => e.to_string(),
+        })?;
         Ok(s)
     }
 }

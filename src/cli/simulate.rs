@@ -20,6 +20,7 @@ use crate::core::revoke::{
     Event, EventKind, MAX_SCENARIO_BYTES, ScaleInputs, Scenario, ScenarioError, Simulation, TokenLifetime, at_scale,
     duration_text, simulate,
 };
+use crate::core::text::visible;
 use crate::core::timeline::TokenTimeline;
 use crate::core::token;
 
@@ -326,7 +327,8 @@ fn revocation_text(sim: &Simulation, with_scale: bool) -> String {
     let s = &sim.scenario;
     let mut text = String::new();
     if !s.name.is_empty() {
-        let _ = writeln!(text, "{}", s.name);
+        // The file's text: a line feed in it must not start a line of the report.
+        let _ = writeln!(text, "{}", visible(&s.name));
     }
     let _ = writeln!(
         text,
@@ -349,15 +351,21 @@ fn revocation_text(sim: &Simulation, with_scale: bool) -> String {
     let _ = writeln!(text, "\n");
     let _ = writeln!(
         text,
-        "{:<13} {:<24} {:>12} {:>16} {:>15}",
+        "{:<13} {:<31} {:>12} {:>16} {:>15}",
         "strategy", "accepted until", "exposure", "lookups/request", "server entries"
     );
     for o in &sim.outcomes {
+        // A credential that had expired before the event was not accepted until the event: the
+        // JSON's accepted_until is the event by definition, the text says when it expired.
+        let until = match o.expired_at {
+            Some(at) => format!("expired {}", format_utc(at as f64)),
+            None => format_utc(o.accepted_until as f64),
+        };
         let _ = writeln!(
             text,
-            "{:<13} {:<24} {:>12} {:>16} {:>15}",
+            "{:<13} {:<31} {:>12} {:>16} {:>15}",
             o.strategy.name(),
-            format_utc(o.accepted_until as f64),
+            until,
             duration_text(o.exposure_seconds),
             o.lookups_per_request,
             o.server_state_entries

@@ -103,10 +103,15 @@ pub fn check_duration(seconds: u64) -> std::result::Result<u64, String> {
 /// # Errors
 /// When the text is not a whole number of seconds or the number is out of range.
 pub fn parse_duration(text: &str) -> std::result::Result<u64, String> {
-    let seconds: u64 = text
-        .trim()
-        .parse()
-        .map_err(|_| format!("{text:?} is not a whole number of seconds (0 to {MAX_DURATION_SECONDS})"))?;
+    let trimmed = text.trim();
+    let seconds: u64 = trimmed.parse().map_err(|_| {
+        // "-1000" is a whole number, just not one a duration can be: say which rule it breaks.
+        if trimmed.parse::<i128>().is_ok_and(|n| n < 0) {
+            format!("{trimmed} is negative: a duration is 0 to {MAX_DURATION_SECONDS} seconds, never less than 0")
+        } else {
+            format!("{text:?} is not a whole number of seconds (0 to {MAX_DURATION_SECONDS})")
+        }
+    })?;
     check_duration(seconds)
 }
 
@@ -131,6 +136,9 @@ mod tests {
         assert_eq!(check_duration(MAX_DURATION_SECONDS), Ok(MAX_DURATION_SECONDS));
         for bad in ["18446744073709551615", "-1", "nan", "1.5", "315537897600"] {
             assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+        for negative in ["-1", "-1000", " -99999999999999999999999 "] {
+            assert!(parse_duration(negative).is_err_and(|e| e.contains("is negative")), "{negative}");
         }
     }
 

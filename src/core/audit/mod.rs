@@ -27,7 +27,7 @@ use crate::core::verify::{Confusion, ConfusionEvidence};
 pub use cookie::{
     Cookie, SameSite, audit_cookie, estimated_entropy_bits, low_entropy_reason, parse_cookie, parse_cookie_date,
 };
-pub use url::{NO_JWT_IN_URL, UrlSource, looks_like_url, token_from_url};
+pub use url::{NO_JWT_IN_URL, UrlSource, looks_like_url, token_from_url, tokens_from_url};
 
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

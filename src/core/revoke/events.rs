@@ -100,6 +100,7 @@ fn base(strategy: Strategy, accepted_until: Seconds, t: &Times) -> Outcome {
         strategy,
         accepted_until,
         exposure_seconds: accepted_until - event,
+        expired_at: None,
         lookups_per_request: strategy.lookups_per_request(),
         server_state_entries: strategy.server_state_entries(),
         server_action: None,
@@ -136,6 +137,7 @@ pub(super) fn revoked(t: &Times, strategy: Strategy, kind: EventKind) -> Outcome
     let natural = t.natural_end(strategy, t.login);
     let old_end = until.min(natural);
     let mut o = base(strategy, until, t);
+    o.expired_at = (natural <= e).then_some(natural);
     let live = e < t.family_end();
     o.server_action = match strategy {
         Strategy::Jwt => None,
@@ -244,6 +246,7 @@ pub(super) fn key_rotated(t: &Times, strategy: Strategy) -> Outcome {
     let e = t.event;
     let natural = t.natural_end(strategy, t.login);
     let mut o = base(strategy, e, t);
+    o.expired_at = (natural <= e).then_some(natural);
     if strategy == Strategy::Session {
         o.user.extend(span(t.login, natural, "session (not signed: the rotation does not touch it)"));
         o.subject_after = "nothing depends on the retired key".into();
@@ -291,6 +294,7 @@ pub(super) fn refresh_reuse(t: &Times, strategy: Strategy) -> Outcome {
     if strategy != Strategy::JwtRefresh {
         let until = e.max(natural);
         let mut o = base(strategy, until, t);
+        o.expired_at = (natural <= e).then_some(natural);
         let cred = strategy.credential();
         o.user.extend(span(t.login, natural, cred));
         o.subject.extend(span(t.stolen, natural, format!("copy of the {cred}")));
@@ -313,7 +317,9 @@ pub(super) fn refresh_reuse(t: &Times, strategy: Strategy) -> Outcome {
     o.records.extend(login_records(strategy, t.login, family_end));
     o.subject_after = "its refresh token was rejected".into();
     if t.stolen >= family_end || e >= family_end {
-        // Expired before it could be used: refused as expired, not as a reuse.
+        // Expired before it could be used: refused as expired, not as a reuse. The refresh
+        // token (a server record) gets no leeway: it ended with the family.
+        o.expired_at = Some(family_end);
         o.chain.push(t.user_chain(FOREVER, None));
         o.user.extend(span(t.login, natural, "access tokens"));
         o.subject_after = "the refresh token had expired".into();

@@ -339,6 +339,11 @@ pub struct Outcome {
     pub accepted_until: Seconds,
     /// `accepted_until - event`.
     pub exposure_seconds: Seconds,
+    /// When every credential the event targets had stopped being accepted on its own before
+    /// the event (its `exp`, plus the leeway where it applies), that instant: nothing was left
+    /// to revoke, and `accepted_until` (the event's instant, by its definition) is not when
+    /// anything stopped working. `None` when something was still accepted at the event.
+    pub expired_at: Option<Seconds>,
     /// Store lookups per authenticated request.
     pub lookups_per_request: u32,
     /// The most records the server keeps for this user at any time.

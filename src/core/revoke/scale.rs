@@ -95,8 +95,13 @@ impl ScaleInputs {
             });
         }
         let d = Self::default();
+        let null = |name: &str| ScenarioError {
+            field: format!("scale.{name}"),
+            message: "must be a number, found null; leave the member out for its default".into(),
+        };
         let count = |name: &str, default: u64| match obj.get(name) {
             None => Ok(default),
+            Some(Value::Null) => Err(null(name)),
             Some(Value::Number(n)) => n.as_u64().ok_or_else(|| ScenarioError {
                 field: format!("scale.{name}"),
                 message: format!("must be a whole number >= 0, found {n}"),
@@ -108,6 +113,7 @@ impl ScaleInputs {
         };
         let rate = |name: &str, default: f64| match obj.get(name) {
             None => Ok(default),
+            Some(Value::Null) => Err(null(name)),
             Some(Value::Number(n)) => Ok(n.as_f64().unwrap_or(f64::NAN)),
             Some(other) => Err(ScenarioError {
                 field: format!("scale.{name}"),

@@ -22,8 +22,9 @@
 //!   }
 //! }
 //! ```
-//! Unknown members are errors (a typo must not silently fall back to a default), and every
-//! error names the member it is about.
+//! Unknown members are errors (a typo must not silently fall back to a default), so is `null`
+//! for any member (leave an optional member out for its default), and every error names the
+//! member it is about.
 
 use std::fmt;
 
@@ -440,7 +441,8 @@ impl Scenario {
             None => return Err(err("event.kind", "is missing")),
         };
         let scale = match top.get("scale") {
-            None | Some(Value::Null) => None,
+            None => None,
+            Some(Value::Null) => return Err(null_member("scale", "an object")),
             Some(Value::Object(s)) => Some(ScaleInputs::from_json(s)?),
             Some(other) => return Err(err("scale", format!("must be an object, found {}", kind_of(other)))),
         };
@@ -501,9 +503,16 @@ pub(super) fn kind_of(v: &Value) -> &'static str {
     crate::core::token::json_type(v)
 }
 
+/// The error for `null` given for a member: the format has no null, and an optional member
+/// left out takes its default (reading null as "absent" would hide a member written wrong).
+fn null_member(field: &str, expected: &str) -> ScenarioError {
+    err(field, format!("must be {expected}, found null; leave the member out for its default"))
+}
+
 fn text_member(obj: &Map<String, Value>, name: &str) -> Result<Option<String>, ScenarioError> {
     match obj.get(name) {
-        None | Some(Value::Null) => Ok(None),
+        None => Ok(None),
+        Some(Value::Null) => Err(null_member(name, "a string")),
         Some(Value::String(s)) => Ok(Some(s.clone())),
         Some(other) => Err(err(name, format!("must be a string, found {}", kind_of(other)))),
     }
@@ -514,9 +523,7 @@ fn whole(obj: &Map<String, Value>, prefix: &str, name: &str) -> Result<Option<Se
     let field = format!("{prefix}{name}");
     match obj.get(name) {
         None => Ok(None),
-        Some(Value::Null) => {
-            Err(err(&field, "must be a number of seconds, found null; leave the member out for its default"))
-        }
+        Some(Value::Null) => Err(null_member(&field, "a number of seconds")),
         Some(Value::Number(n)) => {
             if let Some(i) = n.as_i64() {
                 return Ok(Some(i));

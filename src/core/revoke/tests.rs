@@ -465,6 +465,32 @@ fn repeated_and_null_members_are_errors_naming_the_member() {
     assert_eq!(s.validate(), Ok(()));
 }
 
+/// The format has no null: every member given as `null`, optional or not, is an error naming
+/// it (an optional one is left out for its default), `"scale": null` and `"name": null` too.
+#[test]
+fn null_is_refused_for_every_member() {
+    // The sample with every member, stolen_at added (a null is refused before any rule between
+    // members is judged).
+    let mut good: serde_json::Value = serde_json::from_str(SAMPLES[0].1).unwrap();
+    good["event"]["stolen_at"] = serde_json::json!(L);
+    let mut paths: Vec<Vec<String>> = Vec::new();
+    for (name, value) in good.as_object().unwrap() {
+        paths.push(vec![name.clone()]);
+        if let Some(inner) = value.as_object() {
+            paths.extend(inner.keys().map(|k| vec![name.clone(), k.clone()]));
+        }
+    }
+    assert!(paths.iter().any(|p| p == &["scale"]) && paths.iter().any(|p| p == &["event", "stolen_at"]));
+    for path in paths {
+        let mut v = good.clone();
+        let slot = path.iter().fold(&mut v, |v, k| &mut v[k.as_str()]);
+        *slot = serde_json::Value::Null;
+        let e = Scenario::from_json(&v.to_string()).unwrap_err();
+        assert_eq!(e.field, path.join("."), "{e}");
+        assert!(e.message.contains("found null"), "{e}");
+    }
+}
+
 #[test]
 #[allow(clippy::float_cmp)] // exact by construction: small integers and their ratios
 fn scale_follows_the_issues_rules() {
@@ -563,6 +589,33 @@ proptest! {
                 prop_assert!(o.subject_status(e as f64).accepted);
                 prop_assert!(o.subject_status((o.accepted_until - 1) as f64).accepted);
             }
+        }
+    }
+}
+
+/// `expired_at` is the instant the targeted credentials ended on their own, when that is not
+/// after the event (nothing left to revoke): `exp`, plus the leeway for jwt and jwt-refresh
+/// access tokens; a stolen refresh token's family end for refresh-reuse. While anything is
+/// still accepted at the event, it is `None`.
+#[test]
+fn a_credential_expired_before_the_event_says_when() {
+    let end = L + 3600;
+    for kind in EventKind::ALL {
+        for (leeway, at) in [(0, L + 100_000), (30, L + 100_000), (0, end)] {
+            let sim = simulate(&scenario(kind, at, 3600, 300, leeway));
+            for o in &sim.outcomes {
+                let expected = match o.strategy {
+                    Strategy::JwtRefresh if kind == EventKind::RefreshReuse => end,
+                    s if s.leeway_applies() => end + leeway,
+                    _ => end,
+                };
+                assert_eq!(o.expired_at, Some(expected), "{kind:?} {:?} leeway {leeway} at {at}", o.strategy);
+                assert_eq!((o.accepted_until, o.exposure_seconds), (at, 0), "the contract: {kind:?} {:?}", o.strategy);
+            }
+        }
+        for at in [L, L + 1020, end - 1] {
+            let sim = simulate(&scenario(kind, at, 3600, 300, 0));
+            assert!(sim.outcomes.iter().all(|o| o.expired_at.is_none()), "{kind:?} at {at}");
         }
     }
 }

@@ -25,18 +25,24 @@ fn lifetime_check(exp: &DateClaim, iat: &DateClaim, max: u64) -> Check {
             );
         }
     };
+    let (life, allowed) = (span(lifetime), span(maxf));
+    // Rounded words can read the same for different figures ("1 h" for 3601 s and 3600 s): a
+    // verdict must not compare equal-looking figures, so then both carry their exact seconds.
+    let exact = life == allowed && (lifetime - maxf).abs() > 0.0;
     if lifetime > maxf {
-        return check(
-            "lifetime",
-            CheckStatus::Failed,
-            format!("lives {} (exp - iat), longer than the allowed {}", span(lifetime), span(maxf)),
-            "RFC 8725 §3.10",
-        );
+        let reason = if exact {
+            format!("lives {life} ({lifetime} s from iat to exp), longer than the allowed {allowed} ({maxf} s)")
+        } else {
+            format!("lives {life} (exp - iat), longer than the allowed {allowed}")
+        };
+        return check("lifetime", CheckStatus::Failed, reason, "RFC 8725 §3.10");
     }
     let reason = if lifetime < 0.0 {
         format!("exp is {} before iat, within the allowed {}", span(-lifetime), span(maxf))
+    } else if exact {
+        format!("lives {life} ({lifetime} s), within {allowed} ({maxf} s)")
     } else {
-        format!("lives {}, within {}", span(lifetime), span(maxf))
+        format!("lives {life}, within {allowed}")
     };
     check("lifetime", CheckStatus::Passed, reason, "RFC 8725 §3.10")
 }
@@ -372,6 +378,26 @@ mod tests {
             let v = verify(&t, &[key()], &typ, 1_700_000_000.0);
             assert!(!v.valid && v.failed_checks().any(|c| c.name == "typ"), "{}", v.summary());
         }
+    }
+
+    /// A lifetime one second over the maximum must not read as equal to it: when the rounded
+    /// words match, both figures carry their exact seconds; otherwise the words suffice.
+    #[test]
+    fn a_lifetime_over_the_maximum_never_reads_equal_to_it() {
+        let reason = |lifetime: f64, max: u64| {
+            let t = parse(&token(Some(1_700_000_000.0 + lifetime), None, Some(1_700_000_000.0))).unwrap();
+            let policy = Policy { max_lifetime: Some(max), ..Policy::default() };
+            let v = verify(&t, &[key()], &policy, 1_700_000_000.0);
+            let c = v.checks.iter().find(|c| c.name == "lifetime").unwrap();
+            (c.status, c.reason.to_string())
+        };
+        let (status, text) = reason(3601.0, 3600);
+        assert_eq!(status, CheckStatus::Failed);
+        assert_eq!(text, "lives 1 h (3601 s from iat to exp), longer than the allowed 1 h (3600 s)");
+        assert_eq!(reason(7200.0, 3600).1, "lives 2 h (exp - iat), longer than the allowed 1 h");
+        assert_eq!(reason(3600.0, 3600), (CheckStatus::Passed, "lives 1 h, within 1 h".into()));
+        assert_eq!(reason(3599.0, 3600).1, "lives 59 min, within 1 h");
+        assert_eq!(reason(3600.5, 3601).1, "lives 1 h (3600.5 s), within 1 h (3601 s)");
     }
 
     proptest! {
