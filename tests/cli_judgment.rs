@@ -281,3 +281,33 @@ fn a_kid_naming_an_incompatible_key_is_not_served_by_another() {
     assert!(!stdout(&v).contains("no loaded key has kid"), "{}", stdout(&v));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Every token of a URL is judged: an alg-none ID token beside a good access token fails the
+/// audit, and a token in a reset link's path is found.
+#[test]
+fn every_token_in_a_url_is_judged() {
+    let ok = rs(&json!({"sub": "a", "aud": "api", "iat": 1_700_000_000, "exp": 1_700_000_900}));
+    let none = format!("{}.{}.", encode_b64url(br#"{"alg":"none"}"#), encode_b64url(br#"{"sub":"admin"}"#));
+    let o = run(&[
+        "audit",
+        "--json",
+        "--at",
+        AT,
+        "--key",
+        &rsa_public(),
+        &format!("https://x/cb#access_token={ok}&id_token={none}"),
+    ]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let alg_none =
+        v["findings"].as_array().unwrap().iter().find(|f| f["id"] == "alg-none").expect("the ID token judged");
+    assert!(
+        alg_none["message"].as_str().unwrap().starts_with("the token in the URL's fragment parameter \"id_token\": "),
+        "{alg_none}"
+    );
+    let o = run(&["audit", "--json", "--at", AT, &format!("https://x/reset/{none}/confirm")]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let in_url = v["findings"].as_array().unwrap().iter().find(|f| f["id"] == "token-in-url").unwrap();
+    assert!(in_url["message"].as_str().unwrap().contains("the URL's path, after /reset/"), "{in_url}");
+}

@@ -73,7 +73,7 @@ pub(super) fn audit_cmd(args: &AuditArgs) -> Result<u8, Error> {
         // A JWS JSON token may hold a URL (a jku) but is never one.
         let json = input.trim_start().starts_with('{');
         let tokens: Vec<(String, Option<UrlSource>)> = if !json && audit::looks_like_url(&input) {
-            let found: Vec<_> = audit::token_from_url(&input).into_iter().collect();
+            let found = audit::tokens_from_url(&input);
             if found.is_empty() {
                 say(audit::NO_JWT_IN_URL);
                 return Ok(2);
@@ -85,7 +85,7 @@ pub(super) fn audit_cmd(args: &AuditArgs) -> Result<u8, Error> {
         let several = tokens.len() > 1;
         for (text, url) in tokens {
             let token = token::parse(&text)?;
-            let which = url.as_ref().map(|src| format!("the token in the URL's {} {:?}: ", src.part, src.parameter));
+            let which = url.as_ref().map(|src| format!("the token in {}: ", src.place()));
             let opts = TokenAuditOptions { url, ..opts.clone() };
             match judgment::judge(&token, &Policy::default(), &opts) {
                 Ok(j) => findings.extend(j.findings.into_iter().map(|mut f| {

@@ -265,9 +265,8 @@ pub(crate) fn token_findings(
             "token-in-url",
             Severity::Medium,
             format!(
-                "the token travelled in the URL's {} parameter {:?}: URLs end up in browser history, server and \
-                 proxy logs and Referer headers",
-                src.part, src.parameter
+                "the token travelled in {}: URLs end up in browser history, server and proxy logs and Referer headers",
+                src.place()
             ),
             "RFC 6750 §2.3, OWASP JWT Cheat Sheet",
         ));

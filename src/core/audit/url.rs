@@ -21,6 +21,19 @@ pub struct UrlSource {
     pub parameter: String,
 }
 
+impl UrlSource {
+    /// Where in the URL, in words: the URL's query parameter `"id_token"`, the URL's path after
+    /// `/reset/`, the URL's path (segment 1).
+    #[must_use]
+    pub fn place(&self) -> String {
+        match self.part {
+            "path" if self.parameter.starts_with("segment ") => format!("the URL's path ({})", self.parameter),
+            "path" => format!("the URL's path, after /{}/", crate::core::text::visible(&self.parameter)),
+            part => format!("the URL's {part} parameter {:?}", self.parameter),
+        }
+    }
+}
+
 /// Parameters whose names say they carry a token: looked at before any other.
 const PREFERRED: [&str; 4] = ["access_token", "id_token", "token", "jwt"];
 

@@ -320,11 +320,15 @@ pub(super) fn check_signature(sig: &JwsSignature, keys: &[Key], budget: &mut usi
 fn pinned_by_kid(keys: &[Key], token_kid: Option<&str>, alg: &str) -> Option<SigResult> {
     let kid = token_kid?;
     let named = keys.iter().position(|k| k.kid.as_deref() == Some(kid))?;
-    let reason = format!(
-        "the key with kid {kid:?} (key #{}, {}) cannot verify {alg}; no other key is tried in its place",
-        named + 1,
-        keys[named].material.describe()
-    );
+    let what = format!("the key with kid {kid:?} (key #{}, {})", named + 1, keys[named].material.describe());
+    let reason = if alg.starts_with("HS") {
+        format!(
+            "no HMAC secret loaded: {what} is a public key, never used as an HMAC secret; no other key is tried in \
+             its place"
+        )
+    } else {
+        format!("{what} cannot verify {alg}; no other key is tried in its place")
+    };
     let mut result = SigResult::verdict(SignatureVerdict::NoMatchingKey, reason);
     result.selection = Some(Selection::Kid);
     result.attempts = (0..keys.len())
