@@ -158,3 +158,22 @@ fn without_a_display_argument_errors_come_first_and_the_window_error_is_one_plai
     assert_eq!(code, Some(2));
     assert!(err.contains("unexpected argument '--no-such-flag'") && !err.contains("display"), "{err}");
 }
+
+/// A display that is set but cannot be reached: the argument problems first, then one plain
+/// sentence naming the display, never the windowing library's source files.
+#[test]
+fn an_unreachable_display_says_so_after_the_argument_problems() {
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_tokenbench"))
+        .args(["open", "--key", "/nonexistent/key.pem"])
+        .env("DISPLAY", ":57")
+        .env_remove("WAYLAND_DISPLAY")
+        .env_remove("WAYLAND_SOCKET")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    let lines: Vec<&str> = err.lines().collect();
+    assert!(lines.first().is_some_and(|l| l.contains("/nonexistent/key.pem")), "{err}");
+    assert!(lines.last().is_some_and(|l| l.contains("the display \":57\" could not be used")), "{err}");
+    assert!(!err.contains(".cargo") && !err.contains(".rs:"), "{err}");
+}

@@ -138,7 +138,17 @@ pub fn open(args: &OpenArgs) -> ExitCode {
     if !display_available() {
         return no_display(&argument_problems(args));
     }
-    crate::ui::run_with(startup_commands(args))
+    match crate::ui::try_run_with(startup_commands(args)) {
+        Ok(()) => ExitCode::SUCCESS,
+        // The window never showed the argument problems it was given: they come first here.
+        Err(why) => {
+            for p in argument_problems(args) {
+                super::say(&p);
+            }
+            super::say(&format!("cannot open the window: {why}"));
+            ExitCode::from(2)
+        }
+    }
 }
 
 /// `tokenbench [FILE]`: the window, with the token in FILE when one is given.

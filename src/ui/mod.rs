@@ -34,6 +34,21 @@ pub fn run() -> ExitCode {
 /// the Decode tab when it loads a token; runs until it is closed.
 #[must_use]
 pub fn run_with(startup: Vec<state::Command>) -> ExitCode {
+    match try_run_with(startup) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(why) => {
+            eprintln!("tokenbench: cannot open the window: {why}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Runs the window until it is closed; why it could not open, in plain words (the windowing
+/// library's own text names its source files, which mean nothing to the user).
+///
+/// # Errors
+/// When the display cannot be reached or used.
+pub fn try_run_with(startup: Vec<state::Command>) -> Result<(), String> {
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("Token Workbench")
         .with_app_id("tokenbench")
@@ -48,11 +63,41 @@ pub fn run_with(startup: Vec<state::Command>) -> ExitCode {
         app.apply(startup);
         Ok(Box::new(app))
     };
-    match eframe::run_native("Token Workbench", options, Box::new(creator)) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("tokenbench: cannot open the window: {e}");
-            ExitCode::from(2)
+    eframe::run_native("Token Workbench", options, Box::new(creator)).map_err(|e| plain_error(&e.to_string()))
+}
+
+/// The library's error without source locations (`at /root/.cargo/registry/…/x.rs:12`) and on
+/// one line, followed by what to do.
+fn plain_error(text: &str) -> String {
+    let mut words: Vec<&str> = Vec::new();
+    for w in text.split_whitespace() {
+        if w.contains(".rs:") || w.contains("/.cargo/") || w.contains("/rustc/") {
+            // "… os error at /x.rs:12: Failed …": the "at" goes with the place.
+            if words.last() == Some(&"at") {
+                words.pop();
+            }
+            continue;
         }
+        words.push(w);
+    }
+    let joined = words.join(" ");
+    let said = joined.trim_end_matches([' ', ':', ',']);
+    let display = std::env::var("DISPLAY").or_else(|_| std::env::var("WAYLAND_DISPLAY")).unwrap_or_default();
+    format!(
+        "the display {display:?} could not be used ({said}); check that a desktop session is running there, or use a \
+         subcommand such as `tokenbench verify` (see `tokenbench --help`)"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    /// The windowing library's error loses its source path, and keeps what went wrong.
+    #[test]
+    fn a_window_error_names_no_source_file() {
+        let said = super::plain_error(
+            "winit EventLoopError: os error at /root/.cargo/registry/src/index.crates.io-1/winit-0.30.13/src/platform_impl/linux/mod.rs:764: Failed to open connection to X server",
+        );
+        assert!(said.contains("(winit EventLoopError: os error Failed to open connection to X server)"), "{said}");
+        assert!(!said.contains(".cargo") && !said.contains(".rs"), "{said}");
     }
 }

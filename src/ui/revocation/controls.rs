@@ -62,7 +62,12 @@ fn scenario_row(ui: &mut Ui, s: &Scenario, out: &mut Vec<Command>) {
     ui.horizontal_wrapped(|ui| {
         ui.label("Scenario");
         egui::ComboBox::from_id_salt("scenario-samples")
-            .selected_text(if s.name.is_empty() { "(custom)" } else { s.name.as_str() })
+            // A scenario file's name may hold control or bidi characters: shown escaped.
+            .selected_text(if s.name.is_empty() {
+                "(custom)".to_owned()
+            } else {
+                crate::core::text::visible(&s.name).into_owned()
+            })
             .width(260.0)
             .show_ui(ui, |ui| {
                 for (i, (_, text)) in SAMPLES.iter().enumerate() {
