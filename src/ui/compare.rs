@@ -305,7 +305,10 @@ fn on_token_lifetime(c: &Comparison, event: EventKind) -> Vec<Command> {
     if c.token.never_expires() {
         return vec![lab(RevocationCommand::ShowEndlessToken)];
     }
-    let mut out = vec![lab(RevocationCommand::SetEvent(event))];
+    // The typical token starts from the lab's own sample, so nothing of a token cleared since
+    // (its login, its "no exp" note) stays in the lab.
+    let mut out = if c.token.typical { vec![lab(RevocationCommand::LoadSample(0))] } else { Vec::new() };
+    out.push(lab(RevocationCommand::SetEvent(event)));
     match (c.token.typical, c.token.lifetime_seconds) {
         (false, Some(_)) => out.push(lab(RevocationCommand::UseDecodedToken)),
         (true, Some(ttl)) => out.push(lab(RevocationCommand::SetTokenTtl(ttl))),

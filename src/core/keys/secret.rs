@@ -78,7 +78,21 @@ fn public_key_in(bytes: &[u8]) -> Option<String> {
         Some(format!("{} ({})", key.format, key.material.describe()))
     };
     let trimmed = bytes.trim_ascii();
-    public(bytes).or_else(|| (trimmed.len() != bytes.len() && !trimmed.is_empty()).then(|| public(trimmed)).flatten())
+    public(bytes)
+        .or_else(|| (trimmed.len() != bytes.len() && !trimmed.is_empty()).then(|| public(trimmed)).flatten())
+        .or_else(|| pem_on_one_line(trimmed).and_then(|pem| public(pem.as_bytes())))
+}
+
+/// A PEM block pasted into a one-line field, its line feeds turned into spaces
+/// ("-----BEGIN PUBLIC KEY----- MIIB… -----END PUBLIC KEY-----"), rebuilt with its lines.
+fn pem_on_one_line(bytes: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let rest = text.strip_prefix("-----BEGIN ")?;
+    let (label, rest) = rest.split_once("-----")?;
+    let (body, _) = rest.split_once("-----END ")?;
+    let body: String = body.chars().filter(|c| !c.is_whitespace()).collect();
+    let lines: Vec<&str> = body.as_bytes().chunks(64).filter_map(|c| std::str::from_utf8(c).ok()).collect();
+    Some(format!("-----BEGIN {label}-----\n{}\n-----END {label}-----\n", lines.join("\n")))
 }
 
 /// Accepts standard and URL-safe base64, with or without padding, ignoring whitespace.
@@ -196,6 +210,16 @@ mod tests {
 
     fn file(path: &str) -> Vec<u8> {
         std::fs::read(format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    }
+
+    /// A PEM pasted into the window's one-line secret field (line feeds become spaces) is still
+    /// recognised as the public key it is.
+    #[test]
+    fn a_pem_pasted_on_one_line_is_still_a_public_key() {
+        let pem = String::from_utf8(file("assets/keys/rsa2048-spki.pem")).unwrap();
+        let one_line = pem.split_whitespace().collect::<Vec<_>>().join(" ");
+        let key = load_secret(one_line.as_bytes(), SecretEncoding::Utf8, "pasted").unwrap();
+        assert!(key.public_key_bytes.as_deref().is_some_and(|w| w.contains("RSA 2048")), "{:?}", key.public_key_bytes);
     }
 
     /// A secret whose bytes are a public key, a certificate or a JWK/JWKS still loads (the user
