@@ -85,6 +85,13 @@ impl VerifyPanel {
     /// Draws the verdict and the policy editor.
     pub fn ui(&mut self, ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
         ui.heading("Verify");
+        if state.tab == crate::ui::state::Tab::Sign {
+            // Beside the signing editor this verdict could be read as the new token's.
+            ui.label(
+                RichText::new("About the token in the decoder; the Sign tab shows the verdict of the token it signs.")
+                    .weak(),
+            );
+        }
         let mut area = egui::ScrollArea::vertical().id_salt("verdict").auto_shrink([false, false]);
         if self.scrolled_for != Some(state.token_serial) {
             area = area.vertical_scroll_offset(0.0);

@@ -645,3 +645,18 @@ fn the_json_report_has_its_contract_keys() {
     assert_eq!(v["myths"][1]["id"], "sessions-dont-scale");
     assert_eq!(v["advice"]["recommendation"], "hybrid");
 }
+
+/// The typical token is the model's, not made with the loaded keys: a secret in the key list
+/// gives it no "bad signature" (its figures stay those of no keys).
+#[test]
+fn the_typical_token_is_judged_without_the_loaded_keys() {
+    let secret = crate::core::keys::load_secret(
+        b"a secret the user loaded for her own token",
+        crate::core::keys::SecretEncoding::Utf8,
+        "s",
+    )
+    .unwrap();
+    let with = Setup { keys: vec![secret], ..Setup::typical() }.run();
+    let without = Setup::typical().run();
+    assert_eq!(fig(&with, Factor::Complexity, true, "ids"), fig(&without, Factor::Complexity, true, "ids"));
+}
