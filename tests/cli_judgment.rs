@@ -207,10 +207,12 @@ fn an_unacceptable_jwe_header_fails_the_audit() {
         assert_eq!(code(&a), 1, "{header}: {}", stdout(&a));
         assert!(ids(&a).contains(&"alg-invalid".to_owned()), "{header}: {:?}", ids(&a));
     }
-    // The RFC 7516 example is fine: info only.
-    let good =
+    // The RFC 7516 example wraps its key with RSA1_5, open to padding oracles: medium.
+    let rfc =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/samples/07-jwe-rfc7516.jwt")).unwrap();
-    assert_eq!(code(&run(&["audit", "--at", AT, good.trim()])), 0);
+    let a = run(&["audit", "--json", "--at", AT, rfc.trim()]);
+    assert_eq!(code(&a), 1);
+    assert!(ids(&a).contains(&"jwe-weak-alg".to_owned()), "{:?}", ids(&a));
 }
 
 /// One problem, one finding: the psychic signature stands for the bad signature; a weak key in
@@ -310,4 +312,53 @@ fn every_token_in_a_url_is_judged() {
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     let in_url = v["findings"].as_array().unwrap().iter().find(|f| f["id"] == "token-in-url").unwrap();
     assert!(in_url["message"].as_str().unwrap().contains("the URL's path, after /reset/"), "{in_url}");
+}
+
+/// The public key's own file (PKCS#1 PEM, certificate, JWK) MACs a forgery as surely as its SPKI
+/// form: FORGERY with the file given as --key; an oct JWK whose k is those bytes never verifies.
+#[test]
+fn forgeries_from_the_key_file_as_loaded_are_named() {
+    let honest = rs(&json!({"sub": "a", "aud": "api", "iat": 1_700_000_000, "exp": 1_700_000_900}));
+    for file in ["rsa2048-pkcs1-public.pem", "rsa2048-cert.pem"] {
+        let path = asset(file).display().to_string();
+        let forged = stdout(&run(&["forge", "--attack", "confusion", "--key", &path, &honest])).trim().to_owned();
+        let v = run(&["verify", "--at", AT, "--key", &path, &forged]);
+        assert_eq!(code(&v), 1, "{file}");
+        assert!(stdout(&v).starts_with("FORGERY: algorithm confusion"), "{file}: {}", stdout(&v));
+        let a = run(&["audit", "--json", "--at", AT, "--key", &path, &forged]);
+        assert!(ids(&a).first().is_some_and(|id| id == "alg-confusion"), "{file}: {:?}", ids(&a));
+    }
+    let pem = std::fs::read(asset("rsa2048-spki.pem")).unwrap();
+    let dir = std::env::temp_dir().join(format!("tokenbench-oct-pem-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let jwk = dir.join("oct.jwk");
+    std::fs::write(&jwk, json!({"kty": "oct", "k": encode_b64url(&pem)}).to_string()).unwrap();
+    let forged = stdout(&run(&["forge", "--attack", "confusion", "--key", &rsa_public(), &honest])).trim().to_owned();
+    let v = run(&["verify", "--at", AT, "--key", &jwk.display().to_string(), &forged]);
+    assert_eq!(code(&v), 1, "{}", stdout(&v));
+    assert!(stdout(&v).starts_with("FORGERY: algorithm confusion"), "{}", stdout(&v));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A JWT cookie value percent-encoded with a Bearer prefix is judged as the server reads it.
+#[test]
+fn a_percent_encoded_jwt_cookie_is_judged() {
+    let none = format!("{}.{}.", encode_b64url(br#"{"alg":"none"}"#), encode_b64url(br#"{"sub":"admin"}"#));
+    let cookie = format!("Set-Cookie: session=Bearer%20{}; HttpOnly; Secure; SameSite=Lax", none.replace('.', "%2E"));
+    let o = run(&["audit", "--json", "--at", AT, "--cookie", &cookie]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    assert!(ids(&o).contains(&"alg-none".to_owned()), "{:?}", ids(&o));
+}
+
+/// The text says why --fail-on failed a valid token.
+#[test]
+fn the_text_says_when_fail_on_tripped() {
+    let t = hs(b"secret", &json!({"sub": "a", "aud": "api", "exp": 1_700_000_900}));
+    let o = run(&["verify", "--at", AT, "--secret", "secret", "--fail-on", "high", &t]);
+    assert_eq!(code(&o), 1);
+    assert!(
+        stdout(&o).trim_end().ends_with("Failed: --fail-on high: a finding of high severity or worse stands"),
+        "{}",
+        stdout(&o)
+    );
 }

@@ -89,7 +89,8 @@ pub(super) fn audit_cmd(args: &AuditArgs) -> Result<u8, Error> {
             let opts = TokenAuditOptions { url, ..opts.clone() };
             match judgment::judge(&token, &Policy::default(), &opts) {
                 Ok(j) => findings.extend(j.findings.into_iter().map(|mut f| {
-                    if let (true, Some(which)) = (several, &which) {
+                    // token-in-url already says where the token sat.
+                    if let (true, Some(which), false) = (several, &which, f.id == "token-in-url") {
                         f.message = format!("{which}{}", f.message);
                     }
                     f

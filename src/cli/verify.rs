@@ -111,10 +111,22 @@ pub(super) fn verify_cmd(args: &VerifyArgs) -> Result<u8, Error> {
             obj.insert("fail_on".into(), json!({ "level": name, "failed": failed_findings }));
         }
         out_json(&value);
-    } else if use_colour() {
-        write_stdout(&paint(&text::visible_lines(&judgment_text(&j, &keys))));
     } else {
-        out(&judgment_text(&j, &keys));
+        let mut report = judgment_text(&j, &keys);
+        if let (Some(level), true) = (args.fail_on, failed_findings && j.verification.valid) {
+            // The exit code's reason, said: the token is valid, the gate is what failed.
+            let _ = write!(
+                report,
+                "\nFailed: --fail-on {}: a finding of {} severity or worse stands\n",
+                level.severity().name(),
+                level.severity().name()
+            );
+        }
+        if use_colour() {
+            write_stdout(&paint(&text::visible_lines(&report)));
+        } else {
+            out(&report);
+        }
     }
     Ok(u8::from(!j.verification.valid || failed_findings))
 }

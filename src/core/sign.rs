@@ -293,7 +293,17 @@ pub fn public_key_forms(key: &Key) -> Vec<(&'static str, Vec<u8>)> {
     let Ok(der) = spki_der(key) else { return Vec::new() };
     let Ok(pem) = der::pem::encode_string("PUBLIC KEY", der::pem::LineEnding::LF, &der) else { return Vec::new() };
     let trimmed = pem.trim_end().as_bytes().to_vec();
-    vec![("PEM", pem.into_bytes()), ("PEM without its final newline", trimmed), ("DER", der)]
+    let mut forms = vec![("PEM", pem.into_bytes()), ("PEM without its final newline", trimmed), ("DER", der)];
+    // The file as the user loaded it (a PKCS#1 PEM, a certificate, a JWK, an OpenSSH line…):
+    // `forge --attack confusion` and real attackers MAC with exactly those bytes.
+    if let Some(bytes) = key.loaded_from.as_deref().filter(|b| b.len() <= 64 * 1024) {
+        let trimmed = bytes.trim_ascii_end();
+        forms.push(("file as loaded", bytes.to_vec()));
+        if trimmed.len() != bytes.len() {
+            forms.push(("file as loaded, without its final newline", trimmed.to_vec()));
+        }
+    }
+    forms
 }
 
 fn spki_der(key: &Key) -> Result<Vec<u8>> {

@@ -27,6 +27,7 @@ use crate::core::verify::{Confusion, ConfusionEvidence};
 pub use cookie::{
     Cookie, SameSite, audit_cookie, estimated_entropy_bits, low_entropy_reason, parse_cookie, parse_cookie_date,
 };
+pub(crate) use url::percent_decode;
 pub use url::{NO_JWT_IN_URL, UrlSource, looks_like_url, token_from_url, tokens_from_url};
 
 /// How serious a finding is.
@@ -102,7 +103,7 @@ impl Finding {
 }
 
 /// Every token finding id, in report order within a severity.
-pub const TOKEN_IDS: [&str; 26] = [
+pub const TOKEN_IDS: [&str; 27] = [
     "alg-none",
     "alg-invalid",
     "alg-confusion",
@@ -119,6 +120,7 @@ pub const TOKEN_IDS: [&str; 26] = [
     "kid-injection",
     "duplicate-member",
     "json-serialization",
+    "jwe-weak-alg",
     "sensitive-claim",
     "token-in-url",
     "iat-in-future",

@@ -120,7 +120,7 @@ pub const NO_JWT_IN_URL: &str = "no JWT found in this URL: no path segment and n
                                  (access_token, id_token, token, jwt or any other) holds one";
 
 /// `%XX` and `+` decoding of a query component; invalid escapes are kept as written.
-pub(super) fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> String {
     decode(s, true)
 }
 

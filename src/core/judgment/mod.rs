@@ -123,7 +123,11 @@ impl Judgment {
 /// When the header is not a cookie, or the given wordlist cannot be read.
 pub fn audit_cookie(line: &str, opts: &TokenAuditOptions<'_>) -> Result<(audit::Cookie, Vec<Finding>), String> {
     let (cookie, mut findings) = audit::audit_cookie(line, opts.now)?;
-    if let Ok(token) = crate::core::token::parse(&cookie.value) {
+    // Servers percent-encode cookie values ("Bearer%20eyJ…", dots as %2E): the token inside is
+    // judged as the server reads it (parse also drops a Bearer prefix).
+    let decoded = audit::percent_decode(&cookie.value);
+    let value = if crate::core::token::parse(&cookie.value).is_ok() { cookie.value.clone() } else { decoded };
+    if let Ok(token) = crate::core::token::parse(&value) {
         let j = judge(&token, &Policy::default(), opts).map_err(|e| format!("--wordlist: {e}"))?;
         let name = crate::core::text::visible(&cookie.name).into_owned();
         findings.extend(j.findings.into_iter().map(|mut f| {

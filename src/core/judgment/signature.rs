@@ -145,6 +145,15 @@ fn jwe_header(token: &Token, out: &mut Vec<Finding>) {
         ),
         _ => None,
     };
+    if problem.is_none() && text("alg") == Some("RSA1_5") {
+        out.push(finding(
+            "jwe-weak-alg",
+            Severity::Medium,
+            "RSA1_5 (RSAES-PKCS1-v1_5) key wrapping is open to padding-oracle attacks (Bleichenbacher): use RSA-OAEP \
+             or ECDH-ES",
+            "RFC 8725 §3.2, RFC 7518 §4.2",
+        ));
+    }
     if let Some(why) = problem {
         out.push(finding(
             "alg-invalid",

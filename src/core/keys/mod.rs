@@ -84,6 +84,10 @@ pub struct Key {
     /// so such a secret is shown but never verifies anything: a token whose MAC it verifies is
     /// the algorithm-confusion forgery (RFC 8725 §2.1).
     pub public_key_bytes: Option<String>,
+    /// The bytes a public key was loaded from (a PEM, certificate, JWK or OpenSSH file as
+    /// given), shared by every key of that input: an attacker who forges an HMAC token from the
+    /// published key uses those exact bytes, so the confusion check tries them too.
+    pub loaded_from: Option<Arc<[u8]>>,
     /// Verification keys parsed once per algorithm on first use, shared by clones.
     verifiers: Arc<[OnceLock<std::result::Result<Verifier, String>>; VERIFIER_SLOTS]>,
 }
@@ -124,6 +128,7 @@ impl Key {
             certificate: None,
             warnings: Vec::new(),
             public_key_bytes: None,
+            loaded_from: None,
             verifiers: Arc::new(std::array::from_fn(|_| OnceLock::new())),
         };
         key.warnings = lints::intrinsic_warnings(&key.material);
@@ -269,6 +274,15 @@ fn load_within_budget(bytes: &[u8], source: &str) -> Result<Vec<Key>> {
         }
     };
     lints::lint_set(&mut keys);
+    let shared: Arc<[u8]> = Arc::from(bytes);
+    for key in &mut keys {
+        match key.material {
+            // An oct JWK whose k is a public key's bytes is marked as a pasted secret is.
+            KeyMaterial::Oct { .. } if key.public_key_bytes.is_none() => secret::mark_public_bytes(key),
+            KeyMaterial::Oct { .. } => {}
+            _ => key.loaded_from = Some(Arc::clone(&shared)),
+        }
+    }
     Ok(keys)
 }
 

@@ -48,15 +48,8 @@ pub fn load_secret(input: &[u8], encoding: SecretEncoding, source: &str) -> Resu
         SecretEncoding::Hex => "HMAC secret (hex)",
         SecretEncoding::Raw => "HMAC secret (raw bytes)",
     };
-    let public = public_key_in(&bytes);
     let mut key = Key::new(KeyMaterial::Oct { k: bytes }, None, source, format);
-    if let Some(what) = public {
-        key.warnings.push(format!(
-            "these bytes are a {what}: a public key is never an HMAC secret (anyone can download it), so this \
-             secret verifies nothing; an HMAC token it would verify is the algorithm-confusion forgery (RFC 8725 §2.1)"
-        ));
-        key.public_key_bytes = Some(what);
-    }
+    mark_public_bytes(&mut key);
     if encoding == SecretEncoding::Raw && input.last().is_some_and(|b| *b == b'\n') {
         key.warnings.push(
             "the secret ends with a newline, which is part of the key; if the file was written with \
@@ -65,6 +58,19 @@ pub fn load_secret(input: &[u8], encoding: SecretEncoding, source: &str) -> Resu
         );
     }
     Ok(key)
+}
+
+/// Marks an HMAC secret whose bytes are a public key (pasted, a file, or an oct JWK's `k`): it
+/// is shown, with a warning, but never verifies.
+pub(super) fn mark_public_bytes(key: &mut Key) {
+    let KeyMaterial::Oct { k } = &key.material else { return };
+    if let Some(what) = public_key_in(k) {
+        key.warnings.push(format!(
+            "these bytes are a {what}: a public key is never an HMAC secret (anyone can download it), so this \
+             secret verifies nothing; an HMAC token it would verify is the algorithm-confusion forgery (RFC 8725 §2.1)"
+        ));
+        key.public_key_bytes = Some(what);
+    }
 }
 
 /// What public key `bytes` hold, in words ("PEM SPKI public key (RSA 2048)"), when the key
