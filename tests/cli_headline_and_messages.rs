@@ -1,4 +1,4 @@
-//! The hostile tester's last findings, through the binary: a max lifetime fails a claim-less
+//! Verdict words through the binary: a max lifetime fails a claim-less
 //! payload, the verdict's first line is the window's headline, the audit never calls the key a
 //! forgery targets unused, crack's rate is null when too short to rate, compare keeps to the
 //! window's caps, and the messages name what is wrong (a base64 character, a file given without

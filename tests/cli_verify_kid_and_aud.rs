@@ -1,4 +1,4 @@
-//! `tokenbench verify` after the first-user fixes: a kid no loaded key has is named as such (not
+//! `tokenbench verify` and kids and audiences: a kid no loaded key has is named as such (not
 //! blamed on the keys tried in its place), and `--aud` takes several accepted audiences.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::missing_panics_doc)]
 

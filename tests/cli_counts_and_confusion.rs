@@ -1,4 +1,4 @@
-//! The command line's side of the window's UX fixes: the `alg-confusion` audit finding, crack
+//! The command line's side of what the window shows: the `alg-confusion` audit finding, crack
 //! rates only for runs long enough to measure, and counts written in the right number.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::missing_panics_doc)]
 
