@@ -15,7 +15,6 @@ use crate::core::clock::system_now;
 use crate::core::error::Error;
 use crate::core::judgment;
 use crate::core::text::{visible, visible_lines};
-use crate::core::verify::Policy;
 use crate::core::{limits, token};
 
 /// Arguments of `tokenbench audit`.
@@ -47,15 +46,8 @@ pub struct AuditArgs {
 pub(super) fn audit_cmd(args: &AuditArgs) -> Result<u8, Error> {
     let now = args.at.unwrap_or_else(system_now);
     let loaded = args.key.load()?;
-    let opts = TokenAuditOptions {
-        keys: &loaded,
-        now,
-        wordlist: args.wordlist.as_deref(),
-        url: None,
-        cracked: None,
-        skip_wordlist: false,
-        wordlist_tried: false,
-    };
+    let opts =
+        TokenAuditOptions { keys: &loaded, now, wordlist: args.wordlist.as_deref(), ..TokenAuditOptions::default() };
     let mut findings: Vec<Finding> = Vec::new();
     if let Some(line) = &args.cookie {
         match judgment::audit_cookie(line, &opts) {
@@ -87,7 +79,7 @@ pub(super) fn audit_cmd(args: &AuditArgs) -> Result<u8, Error> {
             let token = token::parse(&text)?;
             let which = url.as_ref().map(|src| format!("the token in {}: ", src.place()));
             let opts = TokenAuditOptions { url, ..opts.clone() };
-            match judgment::judge(&token, &Policy::default(), &opts) {
+            match judgment::judge(&token, &judgment::audit_policy(), &opts) {
                 Ok(j) => findings.extend(j.findings.into_iter().map(|mut f| {
                     // token-in-url already says where the token sat.
                     if let (true, Some(which), false) = (several, &which, f.id == "token-in-url") {

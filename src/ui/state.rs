@@ -4,9 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::core::audit::TokenAuditOptions;
+use crate::core::audit::{TokenAuditOptions, WordlistOutcome};
 use crate::core::clock::{self, Clock, TimeClaims, UnixSeconds};
-use crate::core::crack;
 use crate::core::error::Error;
 use crate::core::fetch;
 use crate::core::judgment::{self, Judgment};
@@ -46,9 +45,6 @@ pub const SAMPLE_KEYS: [(&str, &str); 2] = [
 /// The first screen's examples, indices into [`SAMPLES`]: a valid token, an expired one, a
 /// forgery.
 pub const EXAMPLES: [(&str, usize); 3] = [("A valid token", 0), ("An expired token", 1), ("A forged token", 5)];
-
-/// A secret the bundled wordlist found, and the guesses it took.
-type FoundSecret = (Vec<u8>, u64);
 
 /// The largest signing input whose HMAC secret the window tries against the bundled wordlist
 /// as it judges (404 guesses over 64 KiB each stay well under a frame's budget).
@@ -294,9 +290,10 @@ pub struct AppState {
     /// The one judgment of the current token with the current keys, policy and clock: the
     /// verdict and the security findings (the banner, the Security tab and the history read it).
     pub judgment: Option<Judgment>,
-    /// The bundled wordlist's outcome on the current token (its text, and the secret found with
-    /// the guesses it took): tried once per token, not each time the clock moves.
-    wordlist_outcome: Option<(String, Option<FoundSecret>)>,
+    /// The bundled wordlist's outcome on the current token, with the token's text: tried once
+    /// per token, not each time the clock moves (`None` inside: not an HS token, or too large to
+    /// try instantly).
+    wordlist_outcome: Option<(String, Option<WordlistOutcome>)>,
     /// The signing editor.
     pub sign: SignState,
     /// The theme preference.
@@ -867,17 +864,13 @@ impl AppState {
     fn reverify(&mut self) {
         let now = self.clock.now();
         self.try_bundled_wordlist();
-        let outcome = self.wordlist_outcome.as_ref().map(|(_, found)| found);
+        let bundled = self.wordlist_outcome.as_ref().and_then(|(_, outcome)| outcome.clone());
         let judged = self.parsed().map(|t| {
             let huge = t.signatures.first().is_some_and(|s| s.signing_input().len() > INSTANT_WORDLIST_LIMIT);
-            let cracked = outcome.and_then(Option::as_ref).map(|(secret, guesses)| {
-                (secret.clone(), format!("in a public wordlist ({})", count(*guesses, "guess", "guesses")))
-            });
             let opts = TokenAuditOptions {
                 keys: self.keys.keys(),
                 now,
-                cracked,
-                wordlist_tried: outcome.is_some(),
+                bundled,
                 skip_wordlist: huge,
                 ..TokenAuditOptions::default()
             };
@@ -907,16 +900,8 @@ impl AppState {
             return;
         }
         let small = t.signatures.first().is_some_and(|s| s.signing_input().len() <= INSTANT_WORDLIST_LIMIT);
-        let found = match crack::Target::from_token(t) {
-            Ok(target) if small => {
-                let progress = crack::Progress::default();
-                crack::crack_bundled(&target, crack::Rules::NONE, 1, &progress)
-                    .ok()
-                    .map(|r| r.secret.map(|s| (s, r.candidates)))
-            }
-            _ => None,
-        };
-        self.wordlist_outcome = found.map(|f| (t.text.clone(), f));
+        let outcome = if small { crate::core::audit::bundled_wordlist(t).ok().flatten() } else { None };
+        self.wordlist_outcome = Some((t.text.clone(), outcome));
     }
 }
 

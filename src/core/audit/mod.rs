@@ -187,9 +187,30 @@ pub struct TokenAuditOptions<'a> {
     /// Do not try wordlists (the GUI skips them for huge tokens, where each guess costs
     /// thousands of compressions; its Crack view runs them in the background).
     pub skip_wordlist: bool,
-    /// The bundled wordlist was already tried on this token without a hit (the caller keeps
-    /// the outcome per token, so a moving clock does not try it again).
-    pub wordlist_tried: bool,
+    /// The bundled wordlist's outcome on this token when the caller already has it
+    /// ([`bundled_wordlist`]; the window keeps it per token, so a moving clock does not try the
+    /// list again): used as if the audit had just run it.
+    pub bundled: Option<WordlistOutcome>,
+}
+
+/// What a wordlist gave on a token: the secret found, if any, and the guesses it took.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WordlistOutcome {
+    /// The secret, when the list holds it.
+    pub secret: Option<Vec<u8>>,
+    /// Guesses tried.
+    pub candidates: u64,
+}
+
+/// The bundled wordlist of published default secrets tried on an HS token's MAC (the empty
+/// secret first); `None` for a token that has no HMAC to try.
+///
+/// # Errors
+/// When the crack cannot run (a thread refused).
+pub fn bundled_wordlist(token: &Token) -> Result<Option<WordlistOutcome>, crack::CrackError> {
+    let Ok(target) = Target::from_token(token) else { return Ok(None) };
+    let report = crack::crack_bundled(&target, Rules::NONE, 1, &Progress::default())?;
+    Ok(Some(WordlistOutcome { secret: report.secret, candidates: report.candidates }))
 }
 
 /// Audits a token: the findings of its [`judge`](crate::core::judgment::judge)ment under the
@@ -329,8 +350,16 @@ fn confusion_finding(c: &Confusion, keys: &[Key], out: &mut Vec<Finding>) {
 /// `target`, the public key an algorithm-confusion forgery names (judged, never called unused).
 ///
 /// When a key verified the token (`matched`), only that key is judged for strength: another
-/// compatible key in the set, weak or not, is not this token's key.
-fn key_findings(token: &Token, keys: &[Key], target: Option<usize>, matched: Option<usize>, out: &mut Vec<Finding>) {
+/// compatible key in the set, weak or not, is not this token's key. A loaded secret that is the
+/// `found` one is left to the finding that names it.
+fn key_findings(
+    token: &Token,
+    keys: &[Key],
+    target: Option<usize>,
+    matched: Option<usize>,
+    found: Option<&[u8]>,
+    out: &mut Vec<Finding>,
+) {
     let alg = token.alg().unwrap_or("");
     let wanted = crate::core::keys::kty_for_alg(alg);
     let needed = crack::HmacAlg::from_name(alg).map_or(32, crack::HmacAlg::mac_len);
@@ -346,7 +375,7 @@ fn key_findings(token: &Token, keys: &[Key], target: Option<usize>, matched: Opt
         let weaknesses = key.weaknesses();
         match &key.material {
             // The secret's length is judged against this alg's hash (HS512 wants 512 bits).
-            KeyMaterial::Oct { k } if k.len() < needed => out.push(finding(
+            KeyMaterial::Oct { k } if k.len() < needed && found != Some(k.as_slice()) => out.push(finding(
                 "weak-secret",
                 Severity::High,
                 format!(
@@ -411,24 +440,31 @@ fn weak_secret(
     matched: Option<usize>,
     out: &mut Vec<Finding>,
 ) -> Result<(), crack::CrackError> {
-    key_findings(token, opts.keys, target, matched, out);
+    let found = known_secret(token, opts, out)?;
+    // A found secret says more than its length does: the loaded key that is that same secret
+    // gets no second weak-secret finding (two would count as two high findings).
+    key_findings(token, opts.keys, target, matched, found.as_ref().map(|(secret, _)| secret.as_slice()), out);
+    if let Some((_, message)) = found {
+        out.push(finding("weak-secret", Severity::High, message, "RFC 8725 §3.5"));
+    }
+    Ok(())
+}
+
+/// The token's HMAC secret when it is known (recovered by a crack, or in the bundled or given
+/// wordlist), with the finding's words; notes of a search cut short go to `out`.
+fn known_secret(
+    token: &Token,
+    opts: &TokenAuditOptions<'_>,
+    out: &mut Vec<Finding>,
+) -> Result<Option<(Vec<u8>, String)>, crack::CrackError> {
     if let Some((secret, how)) = &opts.cracked {
-        found_secret(secret, opts.keys, out);
-        out.push(finding(
-            "weak-secret",
-            Severity::High,
-            format!(
-                "the HMAC secret is {how}: it is {:?}; anyone who tries it can mint tokens",
-                crack::secret_display(secret)
-            ),
-            "RFC 8725 §3.5",
-        ));
-        return Ok(());
+        let message = format!(
+            "the HMAC secret is {how}: it is {:?}; anyone who tries it can mint tokens",
+            crack::secret_display(secret)
+        );
+        return Ok(Some((secret.clone(), message)));
     }
-    if opts.wordlist_tried && opts.wordlist.is_none() {
-        return Ok(());
-    }
-    if opts.skip_wordlist {
+    if opts.skip_wordlist && opts.bundled.is_none() {
         if token.alg().is_some_and(|a| a.starts_with("HS")) {
             out.push(finding(
                 "weak-secret",
@@ -438,13 +474,17 @@ fn weak_secret(
                 "RFC 8725 §3.5",
             ));
         }
-        return Ok(());
+        return Ok(None);
     }
-    let Ok(target) = Target::from_token(token) else { return Ok(()) };
-    let progress = Progress::default();
-    let bundled = crack::crack_bundled(&target, Rules::NONE, 1, &progress)?;
-    let (report, list) = match (bundled.secret.is_some(), opts.wordlist) {
-        (false, Some(path)) => {
+    let bundled = match &opts.bundled {
+        Some(known) => known.clone(),
+        None => match bundled_wordlist(token)? {
+            Some(outcome) => outcome,
+            None => return Ok(None),
+        },
+    };
+    let (outcome, list) = match (bundled.secret.is_some(), opts.wordlist, Target::from_token(token)) {
+        (false, Some(path), Ok(target)) => {
             let progress = Progress::default();
             let threads = crack::default_threads();
             let (report, cut) =
@@ -462,11 +502,11 @@ fn weak_secret(
                     "RFC 8725 §3.5",
                 ));
             }
-            (report, "the given wordlist")
+            (WordlistOutcome { secret: report.secret, candidates: report.candidates }, "the given wordlist")
         }
         _ => (bundled, "the bundled wordlist of published default secrets"),
     };
-    if let Some(secret) = report.secret {
+    Ok(outcome.secret.map(|secret| {
         let message = if secret.is_empty() {
             "the HMAC secret is EMPTY (zero bytes, tried before any wordlist): anyone can mint tokens, as the \
              kid-traversal forgery does"
@@ -475,26 +515,12 @@ fn weak_secret(
             format!(
                 "the HMAC secret is in a public wordlist ({} guesses): it is {:?}, found in {list}; anyone can mint \
                  tokens",
-                report.candidates,
+                outcome.candidates,
                 crack::secret_display(&secret),
             )
         };
-        found_secret(&secret, opts.keys, out);
-        out.push(finding("weak-secret", Severity::High, message, "RFC 8725 §3.5"));
-    }
-    Ok(())
-}
-
-/// A secret found in a wordlist says more than its length does: the loaded key's own
-/// "shorter than the hash" finding goes when it is that same secret, so one weak secret is one
-/// finding (two would be counted as two high findings).
-fn found_secret(secret: &[u8], keys: &[Key], out: &mut Vec<Finding>) {
-    let same: Vec<String> = keys
-        .iter()
-        .filter(|k| matches!(&k.material, KeyMaterial::Oct { k } if k.as_slice() == secret))
-        .map(|k| format!("the loaded secret {} is ", k.label()))
-        .collect();
-    out.retain(|f| !(f.id == "weak-secret" && same.iter().any(|prefix| f.message.starts_with(prefix.as_str()))));
+        (secret, message)
+    }))
 }
 
 fn header_findings(token: &Token, out: &mut Vec<Finding>) {

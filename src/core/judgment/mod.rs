@@ -33,9 +33,6 @@ pub struct Judgment {
     pub verification: Verification,
     /// Every finding, worst first.
     pub findings: Vec<Finding>,
-    /// Whether keys were given: without them the signature was not judged (one info finding
-    /// says so).
-    pub keys_given: bool,
 }
 
 /// Judges `token` under `policy` with what `opts` gives (keys, clock, wordlist, URL).
@@ -47,7 +44,7 @@ pub fn judge(token: &Token, policy: &Policy, opts: &TokenAuditOptions<'_>) -> Re
     let mut findings = audit::token_findings(token, opts, verification.matched_key)?;
     signature::signature_findings(token, !opts.keys.is_empty(), &verification, &mut findings);
     audit::sort(&mut findings);
-    Ok(Judgment { verification, findings, keys_given: !opts.keys.is_empty() })
+    Ok(Judgment { verification, findings })
 }
 
 impl Judgment {
@@ -97,7 +94,7 @@ impl Judgment {
             return v.detail();
         }
         // The checks may all have passed; the findings still stand, so "every check passed" goes.
-        let checks = v.detail().replace("; every check passed", "; the checks passed");
+        let checks = v.detail_saying("the checks passed");
         format!(
             "{checks}; {} of medium or high severity",
             crate::core::text::count(self.concerns().count(), "finding", "findings")
@@ -125,10 +122,10 @@ pub fn audit_cookie(line: &str, opts: &TokenAuditOptions<'_>) -> Result<(audit::
     let (cookie, mut findings) = audit::audit_cookie(line, opts.now)?;
     // Servers percent-encode cookie values ("Bearer%20eyJ…", dots as %2E): the token inside is
     // judged as the server reads it (parse also drops a Bearer prefix).
-    let decoded = audit::percent_decode(&cookie.value);
-    let value = if crate::core::token::parse(&cookie.value).is_ok() { cookie.value.clone() } else { decoded };
-    if let Ok(token) = crate::core::token::parse(&value) {
-        let j = judge(&token, &Policy::default(), opts).map_err(|e| format!("--wordlist: {e}"))?;
+    let parsed = crate::core::token::parse(&cookie.value)
+        .or_else(|_| crate::core::token::parse(&audit::percent_decode(&cookie.value)));
+    if let Ok(token) = parsed {
+        let j = judge(&token, &audit_policy(), opts).map_err(|e| format!("--wordlist: {e}"))?;
         let name = crate::core::text::visible(&cookie.name).into_owned();
         findings.extend(j.findings.into_iter().map(|mut f| {
             f.message = format!("the cookie {name:?} carries a JWT: {}", f.message);

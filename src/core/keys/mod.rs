@@ -274,13 +274,14 @@ fn load_within_budget(bytes: &[u8], source: &str) -> Result<Vec<Key>> {
         }
     };
     lints::lint_set(&mut keys);
-    let shared: Arc<[u8]> = Arc::from(bytes);
+    // One copy of the input, shared by its public keys, made only when it holds one.
+    let mut shared: Option<Arc<[u8]>> = None;
     for key in &mut keys {
         match key.material {
             // An oct JWK whose k is a public key's bytes is marked as a pasted secret is.
             KeyMaterial::Oct { .. } if key.public_key_bytes.is_none() => secret::mark_public_bytes(key),
             KeyMaterial::Oct { .. } => {}
-            _ => key.loaded_from = Some(Arc::clone(&shared)),
+            _ => key.loaded_from = Some(Arc::clone(shared.get_or_insert_with(|| Arc::from(bytes)))),
         }
     }
     Ok(keys)

@@ -231,12 +231,9 @@ pub(super) fn check_signature(sig: &JwsSignature, keys: &[Key], budget: &mut usi
         Some(_) => Selection::Kid,
     };
     if selection == Selection::KidFallback
-        && let Some(mut pinned) = pinned_by_kid(keys, token_kid, alg)
+        && let Some(pinned) = pinned_by_kid(keys, token_kid, alg)
     {
-        if let Some(c) = super::confusion::algorithm_confusion(sig, keys) {
-            pinned.warnings.push(c.warning(keys));
-        }
-        return pinned;
+        return with_confusion_warning(pinned, sig, keys);
     }
     let mut result = SigResult::verdict(SignatureVerdict::NoMatchingKey, "");
     result.selection = Some(selection);
@@ -306,6 +303,12 @@ pub(super) fn check_signature(sig: &JwsSignature, keys: &[Key], budget: &mut usi
             empty: sig.signature.is_empty(),
         },
     );
+    with_confusion_warning(result, sig, keys)
+}
+
+/// A signature no key verified gets the algorithm-confusion warning when it is that forgery (or
+/// aimed at a public key), however the keys were tried.
+fn with_confusion_warning(mut result: SigResult, sig: &JwsSignature, keys: &[Key]) -> SigResult {
     if result.matched.is_none()
         && let Some(c) = super::confusion::algorithm_confusion(sig, keys)
     {

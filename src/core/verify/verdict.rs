@@ -83,6 +83,12 @@ impl Verification {
     /// One sentence of why, under the title.
     #[must_use]
     pub fn detail(&self) -> String {
+        self.detail_saying("every check passed")
+    }
+
+    /// [`detail`](Self::detail), with `all_passed` for the clause of a valid token whose every
+    /// check had something to compare (the judgment says less when findings stand).
+    pub(crate) fn detail_saying(&self, all_passed: &str) -> String {
         if self.forgery().is_some() {
             let alg = self.alg.as_deref().unwrap_or("HMAC");
             let aimed =
@@ -101,7 +107,7 @@ impl Verification {
             let not_checked: Vec<&str> =
                 self.checks.iter().filter(|c| c.status == CheckStatus::NotChecked).map(|c| c.name.as_ref()).collect();
             if not_checked.is_empty() {
-                format!("{}; every check passed", self.signature_reason)
+                format!("{}; {all_passed}", self.signature_reason)
             } else {
                 format!(
                     "{}; the checks that had an expectation passed, not checked (nothing expected): {}",
