@@ -8,7 +8,7 @@
 //! compression rate; a candidate costs `ceil((L + 9) / 64) + 3` compressions for a signing input
 //! of L bytes. The summary after criterion's output prints our rates beside it
 //! (`TOKENBENCH_CRACK_SUMMARY_ONLY=1` prints only the summary).
-#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::cast_precision_loss)]
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 use std::fmt::Write as _;
 use std::hint::black_box;
@@ -17,10 +17,10 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, Throughput, criterion_group};
 use serde_json::json;
-use tokenbench::core::crack::{self, Progress, Rules, Target};
-use tokenbench::core::keys::{self, SecretEncoding};
-use tokenbench::core::sign::sign;
-use tokenbench::core::token::{JsonObject, parse};
+use tokenbench::core::engine::crack::{self, Progress, Rules, Target};
+use tokenbench::core::engine::keys::{self, SecretEncoding};
+use tokenbench::core::engine::sign::sign;
+use tokenbench::core::engine::token::{JsonObject, parse};
 
 /// The same typical token as the engine benchmark: an OIDC-style access token, 10 claims, a kid.
 fn typical_token(alg: &str) -> String {

@@ -9,10 +9,10 @@ use std::path::Path;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use serde_json::json;
-use tokenbench::core::keys::{self, Key, SecretEncoding};
-use tokenbench::core::sign::sign;
-use tokenbench::core::token::{JsonObject, parse};
-use tokenbench::core::verify::{Policy, verify};
+use tokenbench::core::engine::keys::{self, Key, SecretEncoding};
+use tokenbench::core::engine::sign::sign;
+use tokenbench::core::engine::token::{JsonObject, parse};
+use tokenbench::core::engine::verify::{Policy, verify};
 
 const NOW: f64 = 1_700_000_000.0;
 

@@ -10,7 +10,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use tokenbench::core::flow::{Config, Flow, Mode, Revocation, Store};
+use tokenbench::core::labs::flows::{Config, Flow, Mode, Revocation, Store};
 
 const USERS: u32 = 100_000;
 const SERVERS: u32 = 50;

@@ -19,12 +19,12 @@ use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use serde_json::{Value, json};
-use tokenbench::core::keys::Curve;
-use tokenbench::core::keys::{self, Key, SecretEncoding};
-use tokenbench::core::limits::{self, MAX_INPUT_BYTES};
-use tokenbench::core::sign::{self, KeySpec, sign};
-use tokenbench::core::token::{self, JsonObject, encode_b64url};
-use tokenbench::core::verify::{Policy, verify};
+use tokenbench::core::engine::keys::Curve;
+use tokenbench::core::engine::keys::{self, Key, SecretEncoding};
+use tokenbench::core::engine::limits::{self, MAX_INPUT_BYTES};
+use tokenbench::core::engine::sign::{self, KeySpec, sign};
+use tokenbench::core::engine::token::{self, JsonObject, encode_b64url};
+use tokenbench::core::engine::verify::{Policy, verify};
 
 const NOW: f64 = 1_700_000_000.0;
 

@@ -12,8 +12,8 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use serde_json::{Map, Value, json};
-use tokenbench::core::keys::{self, SecretEncoding};
-use tokenbench::core::sign::sign;
+use tokenbench::core::engine::keys::{self, SecretEncoding};
+use tokenbench::core::engine::sign::sign;
 use tokenbench::ui::app::{Settings, TokenbenchApp};
 use tokenbench::ui::flows::{FlowCommand, Scenario};
 use tokenbench::ui::platform::FakePlatform;
@@ -119,7 +119,7 @@ fn bench(c: &mut Criterion) {
         let mut secret = [7u8; 32];
         secret[..4].copy_from_slice(&i.to_be_bytes());
         let sep = if i == 0 { "" } else { "," };
-        let k = tokenbench::core::token::encode_b64url(&secret);
+        let k = tokenbench::core::engine::token::encode_b64url(&secret);
         let _ = write!(jwks, r#"{sep}{{"kty":"oct","kid":"k{i}","k":"{k}"}}"#);
     }
     jwks.push_str("]}");

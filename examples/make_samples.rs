@@ -6,9 +6,9 @@
 use std::path::Path;
 
 use serde_json::json;
-use tokenbench::core::keys::{self, SecretEncoding};
-use tokenbench::core::sign::sign;
-use tokenbench::core::token::{JsonObject, encode_b64url};
+use tokenbench::core::engine::keys::{self, SecretEncoding};
+use tokenbench::core::engine::sign::sign;
+use tokenbench::core::engine::token::{JsonObject, encode_b64url};
 
 fn obj(v: serde_json::Value) -> JsonObject {
     match v {

@@ -7,7 +7,7 @@ pub mod cli;
 pub mod core;
 pub mod ui;
 
-pub use crate::core::error::{Error, Result};
-pub use crate::core::keys::{Key, KeyStore};
-pub use crate::core::token::{Token, parse};
-pub use crate::core::verify::{Policy, Verification, verify};
+pub use crate::core::engine::error::{Error, Result};
+pub use crate::core::engine::keys::{Key, KeyStore};
+pub use crate::core::engine::token::{Token, parse};
+pub use crate::core::engine::verify::{Policy, Verification, verify};

@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Output, Stdio};
 
 use serde_json::{Value, json};
-use tokenbench::core::keys::{self, SecretEncoding};
-use tokenbench::core::sign::sign;
-use tokenbench::core::token::{JsonObject, encode_b64url};
+use tokenbench::core::engine::keys::{self, SecretEncoding};
+use tokenbench::core::engine::sign::sign;
+use tokenbench::core::engine::token::{JsonObject, encode_b64url};
 
 mod common;
 use common::{asset, bin, code, key, obj, run, stderr};

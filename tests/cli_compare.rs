@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 
 use serde_json::{Map, Value};
-use tokenbench::core::revoke::ScaleInputs;
+use tokenbench::core::labs::revocation::ScaleInputs;
 use tokenbench::ui::compare::CompareCommand;
 use tokenbench::ui::flows::FlowCommand;
 use tokenbench::ui::platform::FakePlatform;
@@ -78,7 +78,7 @@ fn gui(commands: Vec<Ui>) -> Value {
     }
     let comparison = state.compare.comparison.clone().unwrap().unwrap();
     let advice = state.compare.advice.clone();
-    tokenbench::core::compare::report::json(&tokenbench::core::compare::report::Report {
+    tokenbench::core::labs::compare::report::json(&tokenbench::core::labs::compare::report::Report {
         comparison: &comparison,
         answers: &state.compare.answers,
         advice: &advice,
@@ -219,10 +219,14 @@ fn settings_reach_their_rows() {
 #[test]
 fn no_secret_in_any_output_and_the_token_only_when_asked() {
     let secret = "keyboard cat";
-    let key = tokenbench::core::keys::load_secret(secret.as_bytes(), tokenbench::core::keys::SecretEncoding::Utf8, "s")
-        .unwrap();
-    let claims = tokenbench::core::flow::credential::typical_claims(1_800_000_000);
-    let token = tokenbench::core::sign::sign(&Map::new(), &claims, "HS256", &key).unwrap();
+    let key = tokenbench::core::engine::keys::load_secret(
+        secret.as_bytes(),
+        tokenbench::core::engine::keys::SecretEncoding::Utf8,
+        "s",
+    )
+    .unwrap();
+    let claims = tokenbench::core::labs::flows::credential::typical_claims(1_800_000_000);
+    let token = tokenbench::core::engine::sign::sign(&Map::new(), &claims, "HS256", &key).unwrap();
     let private = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/keys/rsa2048-pkcs8.pem");
     let pem = std::fs::read_to_string(&private).unwrap();
     let base = ["--at", "1800000000", "--token", &token, "--secret", secret, "--key", private.to_str().unwrap()];
@@ -281,16 +285,16 @@ fn an_unusable_instant_is_exit_2() {
 
 /// An HS256 token signed with `secret` (no header fields beyond alg and typ).
 fn signed(claims: &Value, secret: &str) -> String {
-    use tokenbench::core::keys::{self, SecretEncoding};
+    use tokenbench::core::engine::keys::{self, SecretEncoding};
     let key = keys::load_secret(secret.as_bytes(), SecretEncoding::Utf8, "s").unwrap();
     let Value::Object(claims) = claims.clone() else { unreachable!() };
-    tokenbench::core::sign::sign(&Map::new(), &claims, "HS256", &key).unwrap()
+    tokenbench::core::engine::sign::sign(&Map::new(), &claims, "HS256", &key).unwrap()
 }
 
 #[test]
 fn a_token_without_exp_gets_one_rule_in_the_gui_the_cli_and_the_labs() {
-    use tokenbench::core::keys::SecretEncoding;
-    use tokenbench::core::revoke::TokenLifetime;
+    use tokenbench::core::engine::keys::SecretEncoding;
+    use tokenbench::core::labs::revocation::TokenLifetime;
     let secret = "a-long-enough-secret-for-hs256-0123456789";
     let no_exp = signed(&serde_json::json!({"sub": "u1", "iat": 1_799_999_000, "jti": "j-1"}), secret);
     let a_day = signed(&serde_json::json!({"sub": "u1", "iat": 1_799_999_000, "exp": 1_800_085_400}), secret);
@@ -375,16 +379,20 @@ fn without_measured_times(md: &str) -> String {
 #[test]
 fn the_copied_report_is_the_clis_markdown_for_the_same_inputs_without_a_secret() {
     let secret = "keyboard cat";
-    let key = tokenbench::core::keys::load_secret(secret.as_bytes(), tokenbench::core::keys::SecretEncoding::Utf8, "s")
-        .unwrap();
-    let claims = tokenbench::core::flow::credential::typical_claims(1_800_000_000);
-    let token = tokenbench::core::sign::sign(&Map::new(), &claims, "HS256", &key).unwrap();
+    let key = tokenbench::core::engine::keys::load_secret(
+        secret.as_bytes(),
+        tokenbench::core::engine::keys::SecretEncoding::Utf8,
+        "s",
+    )
+    .unwrap();
+    let claims = tokenbench::core::labs::flows::credential::typical_claims(1_800_000_000);
+    let token = tokenbench::core::engine::sign::sign(&Map::new(), &claims, "HS256", &key).unwrap();
     let copied = |include: bool| {
         let mut state = AppState::default();
         let mut platform = FakePlatform::default();
         for c in [
             Ui::Clock(ClockCommand::Set(AT)),
-            Ui::AddSecret { text: secret.into(), encoding: tokenbench::core::keys::SecretEncoding::Utf8 },
+            Ui::AddSecret { text: secret.into(), encoding: tokenbench::core::engine::keys::SecretEncoding::Utf8 },
             Ui::SetToken(token.clone()),
             Ui::Compare(CompareCommand::IncludeToken(include)),
             Ui::Compare(CompareCommand::CopyReport),
@@ -422,8 +430,8 @@ fn the_copied_report_is_the_clis_markdown_for_the_same_inputs_without_a_secret()
 
 #[test]
 fn far_future_and_never_valid_lifetimes_are_said_the_same_in_the_gui_and_the_cli() {
-    use tokenbench::core::keys::SecretEncoding;
-    use tokenbench::core::revoke::model_range_text;
+    use tokenbench::core::engine::keys::SecretEncoding;
+    use tokenbench::core::labs::revocation::model_range_text;
     let secret = "a-long-enough-secret-for-hs256-0123456789";
     let add_secret = || Ui::AddSecret { text: secret.into(), encoding: SecretEncoding::Utf8 };
     let iat = 1_799_999_000_i64;

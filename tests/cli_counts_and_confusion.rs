@@ -3,8 +3,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::missing_panics_doc)]
 
 use serde_json::{Value, json};
-use tokenbench::core::keys::{self, SecretEncoding};
-use tokenbench::core::sign::sign;
+use tokenbench::core::engine::keys::{self, SecretEncoding};
+use tokenbench::core::engine::sign::sign;
 
 mod common;
 use common::{asset, obj, run};

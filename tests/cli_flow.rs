@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 
 use serde_json::Value;
-use tokenbench::core::flow::credential::TYPICAL_TOKEN_BYTES;
+use tokenbench::core::labs::flows::credential::TYPICAL_TOKEN_BYTES;
 
 fn run(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_tokenbench")).arg("simulate").arg("flow").args(args).output().unwrap()

@@ -9,9 +9,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use serde_json::{Value, json};
-use tokenbench::core::keys::{self, SecretEncoding};
-use tokenbench::core::sign::{sign, sign_payload};
-use tokenbench::core::token::JsonObject;
+use tokenbench::core::engine::keys::{self, SecretEncoding};
+use tokenbench::core::engine::sign::{sign, sign_payload};
+use tokenbench::core::engine::token::JsonObject;
 
 mod common;
 use common::{obj, stderr};
@@ -109,8 +109,9 @@ fn the_first_line_is_the_windows_headline_and_the_json_is_unchanged() {
 #[test]
 fn many_kid_less_keys_and_a_kid_less_token_are_no_matching_key_everywhere() {
     // More kid-less secrets than a token may try, none of them the signer's.
-    let jwks: Vec<Value> =
-        (0..100u8).map(|i| json!({"kty": "oct", "k": tokenbench::core::token::encode_b64url(&[i; 32])})).collect();
+    let jwks: Vec<Value> = (0..100u8)
+        .map(|i| json!({"kty": "oct", "k": tokenbench::core::engine::token::encode_b64url(&[i; 32])}))
+        .collect();
     let path = temp("many.jwks");
     std::fs::write(&path, json!({"keys": jwks}).to_string()).unwrap();
     let signer = keys::load_secret(&[200; 32], SecretEncoding::Raw, "s").unwrap();
@@ -135,7 +136,7 @@ fn the_audit_never_calls_the_forgerys_target_unused() {
     assert!(unused.contains("sample-p256") && unused.contains("sample-ed25519"), "{unused}");
     // missing-exp says what every lab says.
     let missing = find("missing-exp")["message"].as_str().unwrap();
-    assert!(missing.ends_with(tokenbench::core::revoke::NO_EXP_CONSEQUENCE) && !missing.contains("forever"));
+    assert!(missing.ends_with(tokenbench::core::labs::revocation::NO_EXP_CONSEQUENCE) && !missing.contains("forever"));
 }
 
 #[test]
@@ -163,7 +164,7 @@ fn crack_json_has_no_rate_for_a_run_too_short_to_rate() {
         let v = json_out(&run(args));
         let candidates = v["candidates"].as_u64().unwrap();
         let ms = v["elapsed_ms"].as_u64().unwrap();
-        let short = candidates < tokenbench::core::crack::MIN_RATED_CANDIDATES || ms < 10;
+        let short = candidates < tokenbench::core::engine::crack::MIN_RATED_CANDIDATES || ms < 10;
         assert_eq!(v["candidates_per_second"].is_null(), short, "{v}");
         if !short {
             assert!(v["candidates_per_second"].as_u64().unwrap() > 0, "{v}");

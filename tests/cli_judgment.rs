@@ -9,9 +9,9 @@ use std::process::Output;
 
 use common::{asset, code, key, obj, run};
 use serde_json::{Value, json};
-use tokenbench::core::keys::{SecretEncoding, load_secret};
-use tokenbench::core::sign::sign;
-use tokenbench::core::token::encode_b64url;
+use tokenbench::core::engine::keys::{SecretEncoding, load_secret};
+use tokenbench::core::engine::sign::sign;
+use tokenbench::core::engine::token::encode_b64url;
 
 const AT: &str = "1700000100";
 

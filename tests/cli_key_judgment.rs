@@ -9,8 +9,8 @@ use std::path::PathBuf;
 use std::process::Output;
 
 use serde_json::{Value, json};
-use tokenbench::core::keys::{self, SecretEncoding};
-use tokenbench::core::sign::sign;
+use tokenbench::core::engine::keys::{self, SecretEncoding};
+use tokenbench::core::engine::sign::sign;
 
 mod common;
 use common::{asset, code, obj, run, stderr};

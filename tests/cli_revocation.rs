@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use serde_json::{Value, json};
-use tokenbench::core::revoke::{SAMPLES, Scenario, simulate};
+use tokenbench::core::labs::revocation::{SAMPLES, Scenario, simulate};
 
 const L: i64 = 1_700_000_000;
 const NAMES: [&str; 5] = ["session", "jwt", "jwt-refresh", "jwt-denylist", "jwt-version"];
@@ -375,10 +375,10 @@ fn hostile_file_and_member_names_are_escaped_on_stderr() {
 
 /// An HS256 token with these claims.
 fn hs256(claims: &Value) -> String {
-    use tokenbench::core::keys::{self, SecretEncoding};
+    use tokenbench::core::engine::keys::{self, SecretEncoding};
     let key = keys::load_secret(b"a-long-enough-secret-for-hs256-0123456789", SecretEncoding::Utf8, "s").unwrap();
     let Value::Object(claims) = claims.clone() else { unreachable!() };
-    tokenbench::core::sign::sign(&serde_json::Map::new(), &claims, "HS256", &key).unwrap()
+    tokenbench::core::engine::sign::sign(&serde_json::Map::new(), &claims, "HS256", &key).unwrap()
 }
 
 /// The revocation lab after "Use the decoded token" on `token`, and its status message.
@@ -395,7 +395,7 @@ fn lab_on(token: &str) -> (tokenbench::ui::state::AppState, Option<String>) {
 
 #[test]
 fn a_token_sets_the_lifetimes_as_in_the_lab_and_one_without_exp_is_refused_in_the_same_words() {
-    use tokenbench::core::revoke::TokenLifetime;
+    use tokenbench::core::labs::revocation::TokenLifetime;
     // A 15-minute token: the CLI and the lab's "Use the decoded token" simulate the same.
     let token = hs256(&json!({"sub": "u", "iat": L, "nbf": L + 60, "exp": L + 960}));
     let o = run(&["--token", &token, "--json"]);
@@ -484,8 +484,8 @@ fn tokens_whose_claims_cannot_be_read_say_why_and_no_exp_says_instead_of_token()
     // A payload that is a JSON array, not an object.
     let array = format!(
         "{}.{}.",
-        tokenbench::core::token::encode_b64url(br#"{"alg":"none"}"#),
-        tokenbench::core::token::encode_b64url(b"[1,2]")
+        tokenbench::core::engine::token::encode_b64url(br#"{"alg":"none"}"#),
+        tokenbench::core::engine::token::encode_b64url(b"[1,2]")
     );
     let o = run(&["--token", &array]);
     let err = String::from_utf8_lossy(&o.stderr);

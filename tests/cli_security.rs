@@ -7,9 +7,9 @@ use std::path::PathBuf;
 use std::process::Output;
 
 use serde_json::{Value, json};
-use tokenbench::core::keys::{self, SecretEncoding};
-use tokenbench::core::sign::sign;
-use tokenbench::core::token::{JsonObject, encode_b64url};
+use tokenbench::core::engine::keys::{self, SecretEncoding};
+use tokenbench::core::engine::sign::sign;
+use tokenbench::core::engine::token::{JsonObject, encode_b64url};
 
 mod common;
 use common::{asset, bin, code, key, obj, run};
@@ -227,7 +227,7 @@ fn crack_finds_reports_and_refuses() {
     let v = json_out(&o);
     assert_eq!((v["found"].as_bool(), v["secret"].is_null()), (Some(false), true));
     assert!(v["secret_hex"].is_null() && v["secret_base64url"].is_null());
-    let lines = tokenbench::core::crack::BUNDLED_WORDLIST.lines().filter(|l| !l.is_empty()).count() as u64;
+    let lines = tokenbench::core::engine::crack::BUNDLED_WORDLIST.lines().filter(|l| !l.is_empty()).count() as u64;
     assert_eq!(v["candidates"].as_u64(), Some(lines + 1), "the empty secret, then every bundled line");
     // Rules: "Changeme2024" from "changeme".
     let t = hs(b"Changeme2024", "HS256", &clean_claims());
@@ -316,7 +316,7 @@ fn a_secret_that_is_not_plain_text_is_printed_in_hex_and_feeds_back() {
     for secret in secrets {
         let t = hs(secret, "HS256", &clean_claims());
         let o = run(&["crack", "--wordlist", list.to_str().unwrap(), &t]);
-        let hex = tokenbench::core::crack::to_hex(secret);
+        let hex = tokenbench::core::engine::crack::to_hex(secret);
         assert_eq!((code(&o), stdout(&o)), (0, format!("hex:{hex}\n")));
         let b64 = encode_b64url(secret);
         let err = String::from_utf8_lossy(&o.stderr);

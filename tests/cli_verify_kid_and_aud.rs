@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use serde_json::{Value, json};
-use tokenbench::core::keys;
-use tokenbench::core::sign::sign;
+use tokenbench::core::engine::keys;
+use tokenbench::core::engine::sign::sign;
 
 mod common;
 use common::{asset, obj, run};

@@ -5,9 +5,9 @@
 use std::path::PathBuf;
 
 use serde_json::Value;
-use tokenbench::core::keys::{self, Key};
-use tokenbench::core::token;
-use tokenbench::core::verify::{Policy, SignatureVerdict, verify};
+use tokenbench::core::engine::keys::{self, Key};
+use tokenbench::core::engine::token;
+use tokenbench::core::engine::verify::{Policy, SignatureVerdict, verify};
 
 /// A fixed instant for vectors without time claims (2023-11-14).
 const NOW: f64 = 1_700_000_000.0;
@@ -157,7 +157,7 @@ fn wycheproof_json_web_key() {
                 if v.valid {
                     let key_warnings = keys.iter().any(|k| !k.warnings.is_empty());
                     // A flag about the key or the signature: "no exp" says nothing about either.
-                    let flagged_here = v.warnings.iter().any(|w| w != tokenbench::core::verify::NO_EXP_WARNING);
+                    let flagged_here = v.warnings.iter().any(|w| w != tokenbench::core::engine::verify::NO_EXP_WARNING);
                     assert!(
                         key_warnings || flagged_here,
                         "tcId {id} ({set}, {}): accepted without any flag",

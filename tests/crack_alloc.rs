@@ -8,10 +8,10 @@ use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde_json::json;
-use tokenbench::core::crack::{self, Progress, Rules, Target};
-use tokenbench::core::keys::{self, SecretEncoding};
-use tokenbench::core::sign::sign;
-use tokenbench::core::token::{JsonObject, parse};
+use tokenbench::core::engine::crack::{self, Progress, Rules, Target};
+use tokenbench::core::engine::keys::{self, SecretEncoding};
+use tokenbench::core::engine::sign::sign;
+use tokenbench::core::engine::token::{JsonObject, parse};
 
 struct Counting;
 

@@ -5,10 +5,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::missing_panics_doc)]
 
 use serde_json::json;
-use tokenbench::core::keys::{self, SecretEncoding};
-use tokenbench::core::sign::{sign, sign_payload};
-use tokenbench::core::token::{self, MAX_TOKEN_BYTES, encode_b64url};
-use tokenbench::core::verify::{Policy, verify};
+use tokenbench::core::engine::keys::{self, SecretEncoding};
+use tokenbench::core::engine::sign::{sign, sign_payload};
+use tokenbench::core::engine::token::{self, MAX_TOKEN_BYTES, encode_b64url};
+use tokenbench::core::engine::verify::{Policy, verify};
 
 /// A small deterministic generator (xorshift64*), so failures reproduce.
 struct Rng(u64);
@@ -201,7 +201,7 @@ fn non_standard_claims_never_verify_as_valid() {
         let t = token::parse(&sign_payload(&header, &payload, "HS256", &secret).unwrap()).unwrap();
         let v = verify(&t, std::slice::from_ref(&secret), &Policy::default(), now);
         let _ = (v.summary(), serde_json::to_string(&v).unwrap(), t.warnings());
-        assert_eq!(v.signature, tokenbench::core::verify::SignatureVerdict::Valid);
+        assert_eq!(v.signature, tokenbench::core::engine::verify::SignatureVerdict::Valid);
         let strict = serde_json::from_slice::<serde_json::Value>(&payload);
         let meant_as_claims = payload.iter().find(|b| !b" \t\r\n".contains(b)) == Some(&b'{')
             || String::from_utf8_lossy(&payload).trim_start().starts_with('\u{feff}');
@@ -235,7 +235,7 @@ fn non_standard_claims_never_verify_as_valid() {
 
 #[test]
 fn hostile_policy_values_never_panic_or_fail_open() {
-    use tokenbench::core::limits::{EARLIEST, LATEST, MAX_DURATION_SECONDS};
+    use tokenbench::core::engine::limits::{EARLIEST, LATEST, MAX_DURATION_SECONDS};
     let secret = keys::load_secret(&[4u8; 32], SecretEncoding::Raw, "s").unwrap();
     let mut rng = Rng(0x0f01_1c1e_5eed_0004);
     let instants =

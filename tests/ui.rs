@@ -10,8 +10,8 @@ use std::sync::{Arc, Mutex};
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
-use tokenbench::core::clock::Clock;
-use tokenbench::core::keys::SecretEncoding;
+use tokenbench::core::engine::clock::Clock;
+use tokenbench::core::engine::keys::SecretEncoding;
 use tokenbench::ui::app::{Settings, Tab, TokenbenchApp};
 use tokenbench::ui::platform::FakePlatform;
 use tokenbench::ui::state::{ClockCommand, Command, SAMPLES};
@@ -39,8 +39,8 @@ fn injected_clock(at: f64) -> (Arc<Mutex<f64>>, Clock) {
 
 /// An HS256 token signed with `secret`, with this header and these claims.
 fn hs256(header: &str, claims: &str, secret: &[u8]) -> String {
-    let key = tokenbench::core::keys::load_secret(secret, SecretEncoding::Raw, "t").unwrap();
-    tokenbench::core::sign::sign(
+    let key = tokenbench::core::engine::keys::load_secret(secret, SecretEncoding::Raw, "t").unwrap();
+    tokenbench::core::engine::sign::sign(
         &serde_json::from_str(header).unwrap(),
         &serde_json::from_str(claims).unwrap(),
         "HS256",
@@ -58,7 +58,7 @@ fn verdict_is(h: &Harness<'_, TokenbenchApp>, headline: &str) -> bool {
     if !shown {
         eprintln!(
             "the banner says {:?}",
-            h.state().state.judgment.as_ref().map(tokenbench::core::judgment::Judgment::title)
+            h.state().state.judgment.as_ref().map(tokenbench::core::engine::judgment::Judgment::title)
         );
     }
     shown
@@ -134,7 +134,7 @@ fn paste_read_claims_load_key_verify_edit_resign() {
 
     // Tamper with the payload: invalid.
     let mut parts: Vec<String> = signed.split('.').map(str::to_owned).collect();
-    parts[1] = tokenbench::core::token::encode_b64url(br#"{"sub":"root"}"#);
+    parts[1] = tokenbench::core::engine::token::encode_b64url(br#"{"sub":"root"}"#);
     h.state_mut().apply(vec![tokenbench::ui::state::Command::SetToken(parts.join("."))]);
     h.run();
     assert!(verdict_is(&h, "INVALID SIGNATURE"));
@@ -229,7 +229,7 @@ fn fetch_a_jwks_from_a_local_server_then_verify() {
     use std::io::{Read as _, Write as _};
     // A JWKS with the sample RSA key, served once on 127.0.0.1.
     let pem = std::fs::read(asset("rsa2048-spki.pem")).unwrap();
-    let mut jwk = tokenbench::core::keys::load(&pem, "k").unwrap()[0].public_jwk();
+    let mut jwk = tokenbench::core::engine::keys::load(&pem, "k").unwrap()[0].public_jwk();
     jwk.insert("kid".into(), "sample-rsa-2048".into());
     let body = serde_json::json!({ "keys": [jwk] }).to_string();
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -286,7 +286,7 @@ fn keyboard_shortcuts_open_paste_verify_save() {
     h.run();
     assert!(h.query_by_label_contains("device-7").is_some());
     // Ctrl+Enter re-verifies (after keys were added without a verify in between).
-    h.state_mut().state.keys.extend(tokenbench::core::keys::load_file(&asset("ed25519-spki.pem")).unwrap());
+    h.state_mut().state.keys.extend(tokenbench::core::engine::keys::load_file(&asset("ed25519-spki.pem")).unwrap());
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
     h.run();
     assert!(verdict_is(&h, "VALID, but: no \"exp\""), "valid; the PEM key lacks the token's kid, and there is no exp");
@@ -345,7 +345,7 @@ fn the_verdict_area_orders_folds_and_counts_warnings_once() {
     h.run();
     assert_eq!(h.state().state.keys.len(), 13);
     let v = h.state().state.verification().cloned().unwrap();
-    let skipped = v.attempts.iter().filter(|a| a.outcome == tokenbench::core::verify::Outcome::Skipped).count();
+    let skipped = v.attempts.iter().filter(|a| a.outcome == tokenbench::core::engine::verify::Outcome::Skipped).count();
     assert_eq!(skipped, 11, "{:?}", v.attempts);
     let y = |label: &str| h.get_by_label_contains(label).rect().min.y;
     let order =
@@ -418,7 +418,7 @@ fn the_policy_editor_is_reachable_at_800_by_480() {
     h.run();
     h.get_by_label("Reset policy").click();
     h.run();
-    assert_eq!(h.state().state.policy, tokenbench::core::verify::Policy::default());
+    assert_eq!(h.state().state.policy, tokenbench::core::engine::verify::Policy::default());
 }
 
 #[test]
@@ -641,7 +641,7 @@ fn history_rows_say_what_each_token_is() {
         "{rows:?}"
     );
     // The first screen's valid example is issued now for 15 minutes: valid, nothing to flag.
-    let fresh = tokenbench::core::clock::format_utc(h.state().state.clock.now() + 900.0);
+    let fresh = tokenbench::core::engine::clock::format_utc(h.state().state.clock.now() + 900.0);
     let day = fresh.split(' ').next().unwrap();
     assert!(
         h.query_by_label(&format!("2. RS256 · iss https://id.example.com/ · sub 248289761001 · exp {day} · VALID"))

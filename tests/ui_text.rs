@@ -85,7 +85,7 @@ fn an_hmac_token_is_never_said_to_need_a_public_key() {
 fn an_encrypted_token_is_called_one_everywhere() {
     let jwe = || Command::LoadSample(6);
     let mut forge = security(Section::Forge, jwe());
-    forge.push(Command::Security(SecurityCommand::OpenAttack(tokenbench::core::forge::Attack::None)));
+    forge.push(Command::Security(SecurityCommand::OpenAttack(tokenbench::core::engine::forge::Attack::None)));
     for (name, commands) in [
         ("decode", vec![jwe()]),
         ("sign", vec![jwe(), Command::SelectTab(Tab::Sign)]),

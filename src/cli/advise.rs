@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use clap::Args;
 
 use super::{out, out_json};
-use crate::core::advise::{self, Advice, Answers, AppKind, Favours};
+use crate::core::labs::compare::advise::{self, Advice, Answers, AppKind, Favours};
 
 /// The advisor's questions as flags: `tokenbench advise` and `tokenbench compare` share them.
 #[derive(Debug, Args)]

@@ -10,12 +10,12 @@ use super::key_args::KeyArgs;
 use serde_json::json;
 
 use super::{colour, out, out_json, read_token_arg, say, use_colour, write_stdout};
-use crate::core::audit::{self, Finding, Severity, TokenAuditOptions, UrlSource};
-use crate::core::clock::system_now;
-use crate::core::error::Error;
-use crate::core::judgment;
+use crate::core::engine::audit::{self, Finding, Severity, TokenAuditOptions, UrlSource};
+use crate::core::engine::clock::system_now;
+use crate::core::engine::error::Error;
+use crate::core::engine::judgment;
+use crate::core::engine::{limits, token};
 use crate::core::text::{visible, visible_lines};
-use crate::core::{limits, token};
 
 /// Arguments of `tokenbench audit`.
 #[derive(Debug, Args)]

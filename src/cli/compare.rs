@@ -1,5 +1,5 @@
 //! `tokenbench compare`: the Compare tab's nine rows and three misconceptions on the command
-//! line, computed by the same model ([`crate::core::compare`]) from the same inputs: the token
+//! line, computed by the same model ([`crate::core::labs::compare`]) from the same inputs: the token
 //! (or the typical one), the keys, the Flows lab's parameters and the revocation lab's at-scale
 //! inputs (the labs' defaults unless given), plus the advisor's answers for the advice.
 //!
@@ -16,15 +16,15 @@ use super::key_args::KeyArgs;
 
 use super::advise::AnswerArgs;
 use super::{advice_text, out, out_json, read_token_arg};
-use crate::core::advise;
-use crate::core::clock::{format_utc, system_now};
-use crate::core::compare::report::{self, Report};
-use crate::core::compare::{self, Comparison, FlowSettings, Inputs};
-use crate::core::error::Error;
-use crate::core::flow::credential::{self, Credential};
-use crate::core::flow::lab;
-use crate::core::revoke::{MAX_TIME, ScaleInputs, Scenario, Seconds, duration_text};
-use crate::core::token;
+use crate::core::engine::clock::{format_utc, system_now};
+use crate::core::engine::error::Error;
+use crate::core::engine::token;
+use crate::core::labs::compare::advise;
+use crate::core::labs::compare::report::{self, Report};
+use crate::core::labs::compare::{self, Comparison, FlowSettings, Inputs};
+use crate::core::labs::flows::credential::{self, Credential};
+use crate::core::labs::flows::lab;
+use crate::core::labs::revocation::{MAX_TIME, ScaleInputs, Scenario, Seconds, duration_text};
 
 /// Time spent measuring each operation (as the Flows lab does).
 const MEASURE_BUDGET: Duration = Duration::from_millis(15);
@@ -41,7 +41,7 @@ pub struct CompareArgs {
     pub key: KeyArgs,
     /// Judge at this instant (Unix seconds); default: now. The revocation lab runs a logout
     /// at this instant, so it must lie within the revocation model's range (up to the year 5138).
-    #[arg(long, value_name = "UNIX_SECONDS", value_parser = crate::core::limits::parse_instant, allow_hyphen_values = true)]
+    #[arg(long, value_name = "UNIX_SECONDS", value_parser = crate::core::engine::limits::parse_instant, allow_hyphen_values = true)]
     pub at: Option<f64>,
     /// Flows lab: app servers (default 4, at most 50 as in the window).
     #[arg(long, value_name = "N")]
@@ -110,7 +110,7 @@ impl CompareArgs {
             revocations_per_day: self.revocations_per_day.unwrap_or(d.revocations_per_day),
             ..d
         };
-        scale.validate().map_err(|e| crate::core::compare::scale_flag_error(&e, &scale))?;
+        scale.validate().map_err(|e| crate::core::labs::compare::scale_flag_error(&e, &scale))?;
         s.scale = Some(scale);
         // Never clamped: a negative leeway is refused, as `simulate revocation` refuses it.
         if let Some(l) = self.leeway {
@@ -123,7 +123,6 @@ impl CompareArgs {
                 // The latest second whose minute, plus the logout's offset, is still in range.
                 let offset = s.event.at - s.login_at;
                 let latest = (MAX_TIME - offset).div_euclid(60) * 60 + 59;
-                #[allow(clippy::cast_precision_loss)]
                 let (latest_f, max_f) = (latest as f64, MAX_TIME as f64);
                 format!(
                     "--at: {now} ({}) is too late for the revocation lab, which compare runs on a login at --at and \
@@ -209,7 +208,7 @@ pub fn text(r: &Report<'_>) -> String {
     let c: &Comparison = r.comparison;
     let mut s = String::new();
     let t = &c.token;
-    let bytes = crate::core::compare::count(t.bytes as u64);
+    let bytes = crate::core::labs::compare::count(t.bytes as u64);
     let _ = writeln!(s, "Sessions vs JWT on: {}\n  {}, {bytes} B, {}", t.source, t.alg, t.lifetime_text());
     if let Some(token) = r.token {
         let _ = writeln!(s, "  token: {token}");

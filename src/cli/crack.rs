@@ -7,10 +7,10 @@ use clap::Args;
 use serde_json::json;
 
 use super::{out, out_json, read_token_arg, say};
-use crate::core::crack::{self, CrackError, Progress, Rules, Target};
-use crate::core::error::Error;
+use crate::core::engine::crack::{self, CrackError, Progress, Rules, Target};
+use crate::core::engine::error::Error;
+use crate::core::engine::token;
 use crate::core::text::{count, visible};
-use crate::core::token;
 
 /// Arguments of `tokenbench crack`.
 #[derive(Debug, Args)]

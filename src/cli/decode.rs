@@ -5,10 +5,10 @@ use std::fmt::Write as _;
 use serde_json::{Value, json};
 
 use super::{out, out_json, read_token_arg};
-use crate::core::clock::{format_relative, format_utc, system_now};
-use crate::core::error::Error;
+use crate::core::engine::clock::{format_relative, format_utc, system_now};
+use crate::core::engine::error::Error;
+use crate::core::engine::token::{self, Kind, Token};
 use crate::core::text;
-use crate::core::token::{self, Kind, Token};
 
 pub(super) fn decode(arg: &str, as_json: bool) -> Result<u8, Error> {
     let token = token::parse(&read_token_arg(arg)?)?;

@@ -9,9 +9,9 @@ use clap::Args;
 use serde_json::json;
 
 use super::{out, out_json, read_token_arg, say, say_lines};
-use crate::core::error::Error;
-use crate::core::forge::{self, Attack};
-use crate::core::{limits, token};
+use crate::core::engine::error::Error;
+use crate::core::engine::forge::{self, Attack};
+use crate::core::engine::{limits, token};
 
 /// Arguments of `tokenbench forge`.
 #[derive(Debug, Args)]

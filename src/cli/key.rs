@@ -5,9 +5,9 @@ use std::fmt::Write as _;
 use serde_json::{Value, json};
 
 use super::{out, out_json};
-use crate::core::clock::format_utc;
-use crate::core::error::Error;
-use crate::core::keys::{self, Key};
+use crate::core::engine::clock::format_utc;
+use crate::core::engine::error::Error;
+use crate::core::engine::keys::{self, Key};
 use crate::core::text::visible;
 
 /// The `key inspect --json` description of one key.
@@ -56,7 +56,6 @@ pub(super) fn inspect(path: &std::path::Path, as_json: bool) -> Result<u8, Error
         let _ = writeln!(s, "  verifies    {}", key.material.algorithms().join(" "));
         if let Some(cert) = &key.certificate {
             let _ = writeln!(s, "  subject     {}\n  issuer      {}", visible(&cert.subject), visible(&cert.issuer));
-            #[allow(clippy::cast_precision_loss)]
             let (from, to) = (cert.not_before as f64, cert.not_after as f64);
             let _ =
                 writeln!(s, "  valid       {} to {}\n  serial      {}", format_utc(from), format_utc(to), cert.serial);

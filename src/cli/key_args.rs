@@ -8,9 +8,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::core::error::Error;
-use crate::core::keys::{self, Key, SecretEncoding};
-use crate::core::limits;
+use crate::core::engine::error::Error;
+use crate::core::engine::keys::{self, Key, SecretEncoding};
+use crate::core::engine::limits;
 
 /// The key and secret options, flattened into a subcommand's arguments.
 #[derive(Debug, Clone, Default, Args)]

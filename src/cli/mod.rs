@@ -10,7 +10,7 @@ mod audit;
 mod compare;
 mod crack;
 mod decode;
-mod flow;
+mod flows;
 mod forge;
 mod key;
 mod key_args;
@@ -24,15 +24,16 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::core::error::Error;
-use crate::core::{limits, text, token};
+use crate::core::engine::error::Error;
+use crate::core::engine::{limits, token};
+use crate::core::text;
 
 pub use advise::{AdviseArgs, advice_text};
 pub use audit::{AuditArgs, findings_text};
 pub use compare::CompareArgs;
 pub use crack::CrackArgs;
 pub use decode::decoded_json;
-pub use flow::{FlowArgs, flow_json};
+pub use flows::{FlowArgs, flow_json};
 pub use forge::ForgeArgs;
 pub use key::key_json;
 pub use simulate::{RevocationArgs, SimulateCommand, revocation_json, scale_json};

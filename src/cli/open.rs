@@ -16,9 +16,9 @@ use clap::Args;
 use super::key_args::KeyArgs;
 
 use super::read_token_arg;
-use crate::core::error::Error;
-use crate::core::keys::{self, SecretEncoding};
-use crate::core::{limits, token};
+use crate::core::engine::error::Error;
+use crate::core::engine::keys::{self, SecretEncoding};
+use crate::core::engine::{limits, token};
 use crate::ui::state::{Command, Tab};
 
 /// Arguments of `tokenbench open`.

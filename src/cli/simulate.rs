@@ -1,9 +1,9 @@
 //! `tokenbench simulate …`: the labs' models on the command line, each with an exact JSON
 //! contract and the same numbers as its view.
 //!
-//! `simulate revocation` runs [`crate::core::revoke`]: one login, one revocation (or another
+//! `simulate revocation` runs [`crate::core::labs::revocation`]: one login, one revocation (or another
 //! event), five strategies. Exit 0; 2 with a message naming the flag or scenario member when
-//! the input cannot be simulated. `simulate flow` runs [`crate::core::flow`] (see `flow.rs`).
+//! the input cannot be simulated. `simulate flow` runs [`crate::core::labs::flows`] (see `flow.rs`).
 
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
@@ -11,18 +11,18 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 
-use super::flow::{self, FlowArgs};
+use super::flows::{self, FlowArgs};
 use super::{out, out_json};
-use crate::core::clock::format_utc;
-use crate::core::error::Error;
-use crate::core::limits;
-use crate::core::revoke::{
+use crate::core::engine::clock::format_utc;
+use crate::core::engine::error::Error;
+use crate::core::engine::limits;
+use crate::core::engine::timeline::TokenTimeline;
+use crate::core::engine::token;
+use crate::core::labs::revocation::{
     Event, EventKind, MAX_SCENARIO_BYTES, ScaleInputs, Scenario, ScenarioError, Simulation, TokenLifetime, at_scale,
     duration_text, simulate,
 };
 use crate::core::text::visible;
-use crate::core::timeline::TokenTimeline;
-use crate::core::token;
 
 /// `tokenbench simulate …`.
 #[derive(Debug, Subcommand)]
@@ -95,7 +95,7 @@ pub struct RevocationArgs {
 pub(super) fn run(command: SimulateCommand) -> Result<u8, Error> {
     match command {
         SimulateCommand::Revocation(args) => revocation(&args),
-        SimulateCommand::Flow(args) => flow::run(&args),
+        SimulateCommand::Flow(args) => flows::run(&args),
     }
 }
 
@@ -187,8 +187,8 @@ fn scenario_from_token(arg: &str, args: &RevocationArgs, kind: EventKind) -> Res
     // A JWE, or a payload that is not a JSON object: said as every lab says it (the payload's
     // own note names what it is instead: an array, text, empty...).
     let timeline = TokenTimeline::from_token(&parsed, 0).ok_or_else(|| match parsed.payload_note() {
-        Some(note) if parsed.kind != crate::core::token::Kind::Jwe => format!("--token: {note}"),
-        _ => format!("--token: the token {}", crate::core::flow::credential::unusable_reason(&parsed)),
+        Some(note) if parsed.kind != crate::core::engine::token::Kind::Jwe => format!("--token: {note}"),
+        _ => format!("--token: the token {}", crate::core::labs::flows::credential::unusable_reason(&parsed)),
     })?;
     let lifetime = TokenLifetime::of_timeline(&timeline);
     let mut base = Scenario::example(0);

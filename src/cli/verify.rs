@@ -8,13 +8,14 @@ use super::key_args::KeyArgs;
 use serde_json::{Value, json};
 
 use super::{colour, out, out_json, read_token_arg, say, use_colour, write_stdout};
-use crate::core::audit::{Finding, Severity, TokenAuditOptions};
-use crate::core::clock::{format_utc, system_now};
-use crate::core::error::Error;
-use crate::core::judgment::{self, Judgment};
-use crate::core::keys::Key;
-use crate::core::verify::{CheckStatus, Outcome, Policy, Verification};
-use crate::core::{limits, text, token};
+use crate::core::engine::audit::{Finding, Severity, TokenAuditOptions};
+use crate::core::engine::clock::{format_utc, system_now};
+use crate::core::engine::error::Error;
+use crate::core::engine::judgment::{self, Judgment};
+use crate::core::engine::keys::Key;
+use crate::core::engine::verify::{CheckStatus, Outcome, Policy, Verification};
+use crate::core::engine::{limits, token};
+use crate::core::text;
 
 /// Arguments of `tokenbench verify`.
 #[derive(Debug, Args)]

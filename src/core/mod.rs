@@ -1,24 +1,12 @@
 //! Everything that is not drawing. No egui import ever: the CLI, the GUI and the tests all
-//! drive the same engine.
+//! drive the same code.
+//!
+//! Two folders: [`engine`] works on tokens and keys (parse, load, verify, sign, judge, fetch,
+//! crack, forge) and [`labs`] holds the teaching labs, each a deterministic state machine the
+//! window and `tokenbench simulate` drive alike. [`text`] is how both show untrusted strings,
+//! bytes, counts and durations; [`jobs`] is work off the UI thread as values.
 
-pub mod advise;
-pub mod audit;
-pub mod clock;
-pub mod compare;
-pub mod crack;
-pub mod docs;
-pub mod error;
-pub mod fetch;
-pub mod flow;
-pub mod forge;
-pub mod judgment;
-pub mod keys;
-pub mod limits;
-pub mod revoke;
-pub mod samples;
-pub mod session_risk;
-pub mod sign;
+pub mod engine;
+pub mod jobs;
+pub mod labs;
 pub mod text;
-pub mod timeline;
-pub mod token;
-pub mod verify;

@@ -126,7 +126,6 @@ pub fn human_duration(d: std::time::Duration) -> String {
         }
         86_400..=172_799 => "1 day".into(),
         172_800..=31_535_999 => format!("{} days", s / 86_400),
-        #[allow(clippy::cast_precision_loss)]
         _ => format!("{:.1} years", s as f64 / 31_557_600.0),
     }
 }
@@ -253,6 +252,6 @@ mod tests {
         assert_eq!(human_bytes(8.2 * 1024.0 * 1024.0), "8.20 MiB");
         assert_eq!(human_bytes(1.5 * 1024.0 * 1024.0 * 1024.0), "1.50 GiB");
         // The Compare tab and the revocation lab use this one.
-        assert_eq!(crate::core::compare::bytes(820_000.0), human_bytes(820_000.0));
+        assert_eq!(crate::core::labs::compare::bytes(820_000.0), human_bytes(820_000.0));
     }
 }

@@ -6,8 +6,8 @@
 
 use std::time::Duration;
 
-use crate::core::clock::{self as core_clock, ClockMode};
-use crate::core::verify::Policy;
+use crate::core::engine::clock::{self as core_clock, ClockMode};
+use crate::core::engine::verify::Policy;
 use crate::ui::decode::DecodePanel;
 use crate::ui::keys::KeysPanel;
 use crate::ui::platform::{NativePlatform, Platform};
@@ -330,7 +330,7 @@ impl eframe::App for TokenbenchApp {
             theme::apply(&ctx, self.state.theme);
             self.applied_theme = Some(self.state.theme);
         }
-        self.state.tick();
+        self.state.tick(self.platform.as_mut());
         let mut out = Vec::new();
         Self::input_commands(&ctx, &mut out);
         let (message_alpha, message_wake) = self.message_fade(ctx.input(|i| i.time));
@@ -415,7 +415,7 @@ mod tests {
         app.apply(vec![
             Command::AddSecret {
                 text: "hunter2-super-secret".into(),
-                encoding: crate::core::keys::SecretEncoding::Utf8,
+                encoding: crate::core::engine::keys::SecretEncoding::Utf8,
             },
             Command::LoadSample(0),
         ]);

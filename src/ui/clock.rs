@@ -6,8 +6,8 @@
 
 use egui::{Align, Layout, RichText, Ui};
 
-use crate::core::clock::{ClockMode, TimeClaims, UnixSeconds, format_utc};
-use crate::core::token::{self, Token};
+use crate::core::engine::clock::{ClockMode, TimeClaims, UnixSeconds, format_utc};
+use crate::core::engine::token::{self, Token};
 use crate::ui::state::{AppState, ClockCommand, Command, Level};
 
 const SPEEDS: [(f64, &str); 5] = [(1.0, "x1"), (10.0, "x10"), (60.0, "x60"), (600.0, "x600"), (3600.0, "x3600")];

@@ -1,6 +1,6 @@
 //! The Compare tab, the first lab a learner sees: sessions and JWTs side by side on the nine
 //! factors, every cell a figure the labs' models compute from the current token, keys and lab
-//! settings ([`crate::core::compare`]); "Show me" on every row opens the lab on the scenario that
+//! settings ([`crate::core::labs::compare`]); "Show me" on every row opens the lab on the scenario that
 //! demonstrates it; the three common misconceptions with the experiment that tests each; the
 //! advisor, each reason linked to its row; and the report, to a Markdown file or the clipboard.
 //!
@@ -15,12 +15,12 @@ use std::sync::mpsc::{Receiver, TryRecvError};
 
 use egui::{Align, Color32, Layout, RichText, Ui};
 
-use crate::core::advise::{self, Advice, Answers, AppKind, Factor, Favours, Question};
-use crate::core::compare::report::{self, Report};
-use crate::core::compare::{self, Comparison, Inputs, Myth};
-use crate::core::keys::Key;
-use crate::core::revoke::EventKind;
-use crate::core::token::{self, Token};
+use crate::core::engine::keys::Key;
+use crate::core::engine::token::{self, Token};
+use crate::core::labs::compare::advise::{self, Advice, Answers, AppKind, Factor, Favours, Question};
+use crate::core::labs::compare::report::{self, Report};
+use crate::core::labs::compare::{self, Comparison, Inputs, Myth};
+use crate::core::labs::revocation::EventKind;
 use crate::ui::flows::{self, FlowCommand, FlowsLab, Scenario as FlowScenario, SessionVariant};
 use crate::ui::platform::Platform;
 use crate::ui::revocation::{RevocationCommand, RevocationLab};
@@ -410,7 +410,7 @@ pub fn run_it(myth: Myth, c: &Comparison) -> Vec<Command> {
         }
         Myth::JwtAlwaysModern => vec![
             Command::Flow(FlowCommand::Scenario(FlowScenario::Revocation)),
-            Command::Flow(FlowCommand::JwtRevocation(crate::core::flow::Revocation::None)),
+            Command::Flow(FlowCommand::JwtRevocation(crate::core::labs::flows::Revocation::None)),
             Command::Flow(FlowCommand::Focus),
             Command::SelectTab(Tab::Flows),
         ],
@@ -486,9 +486,8 @@ fn count32(n: u32) -> String {
 }
 
 /// A duration in the shared human words, as the rows say them.
-#[allow(clippy::cast_precision_loss)]
 fn human_seconds(s: i64) -> String {
-    crate::core::revoke::lifetime_words(s as f64)
+    crate::core::labs::revocation::lifetime_words(s as f64)
 }
 
 fn inputs_line(ui: &mut Ui, c: &Comparison, token_loaded: bool) {

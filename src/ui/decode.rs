@@ -10,10 +10,10 @@ use egui::text::{LayoutJob, TextFormat};
 use egui::{Color32, FontId, RichText, Ui};
 use serde_json::Value;
 
-use crate::core::clock::UnixSeconds;
-use crate::core::error::Error;
+use crate::core::engine::clock::UnixSeconds;
+use crate::core::engine::error::Error;
+use crate::core::engine::token::{self, Kind, Part, Token};
 use crate::core::text;
-use crate::core::token::{self, Kind, Part, Token};
 use crate::ui::state::{AppState, Command, EXAMPLES, Tab};
 use crate::ui::theme::{palette, part_colour};
 use crate::ui::widgets::{Vocabulary, copy_button, json_tree};

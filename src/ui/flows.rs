@@ -5,7 +5,7 @@
 //! and measured costs, and a bar chart of the totals.
 //!
 //! [`FlowsLab`] is the lab's state; every change goes through [`FlowsLab::handle`] (reached
-//! through `Command::Flow`). The lanes are [`crate::core::flow::Flow`]s stepped one event at a
+//! through `Command::Flow`). The lanes are [`crate::core::labs::flows::Flow`]s stepped one event at a
 //! time: the numbers shown are the model's, the same the CLI prints for the same config
 //! ([`FlowsLab::cli_args`] gives the command).
 
@@ -17,24 +17,24 @@ pub use view::ui;
 use std::hash::{Hash, Hasher};
 use std::time::Duration;
 
-use crate::core::flow::credential::{self, Credential, Measured, TYPICAL_LIFETIME, TYPICAL_TOKEN_BYTES};
-use crate::core::flow::sequence::{self, LabelContext};
-use crate::core::flow::{self, Client, Config, Flow, Logout, Mode, Revocation, Step, Store, revocation_delay};
-use crate::core::keys::Key;
-use crate::core::revoke::TokenLifetime;
-use crate::core::token::Token;
+use crate::core::engine::keys::Key;
+use crate::core::engine::token::Token;
+use crate::core::labs::flows::credential::{self, Credential, Measured, TYPICAL_LIFETIME, TYPICAL_TOKEN_BYTES};
+use crate::core::labs::flows::sequence::{self, LabelContext};
+use crate::core::labs::flows::{self, Client, Config, Flow, Logout, Mode, Revocation, Step, Store, revocation_delay};
+use crate::core::labs::revocation::TokenLifetime;
 use diagram::Drawn;
 
 /// The most servers the view starts with (more can be added by click, up to [`MAX_VIEW_SERVERS`]).
-pub const MAX_START_SERVERS: u32 = crate::core::flow::lab::MAX_SERVERS;
+pub const MAX_START_SERVERS: u32 = crate::core::labs::flows::lab::MAX_SERVERS;
 /// The most servers the strip shows.
 pub const MAX_VIEW_SERVERS: u32 = 64;
 /// The most users the view simulates.
-pub const MAX_USERS: u32 = crate::core::flow::lab::MAX_USERS;
+pub const MAX_USERS: u32 = crate::core::labs::flows::lab::MAX_USERS;
 /// The most requests the view simulates.
-pub const MAX_REQUESTS: u64 = crate::core::flow::lab::MAX_REQUESTS;
+pub const MAX_REQUESTS: u64 = crate::core::labs::flows::lab::MAX_REQUESTS;
 /// The most services a request fans out to in the view.
-pub const MAX_SERVICES: u32 = crate::core::flow::lab::MAX_SERVICES;
+pub const MAX_SERVICES: u32 = crate::core::labs::flows::lab::MAX_SERVICES;
 /// Time spent measuring each operation when the credential changes.
 const MEASURE_BUDGET: Duration = Duration::from_millis(15);
 /// Pause after an event's last message, in message times, before the next event.
@@ -151,7 +151,7 @@ impl Scenario {
     /// The fan-out the scenario starts with.
     fn fan_out(self) -> u32 {
         match self {
-            Scenario::Microservices => crate::core::compare::DEFAULT_FAN_OUT,
+            Scenario::Microservices => crate::core::labs::compare::DEFAULT_FAN_OUT,
             Scenario::Hybrid => 3,
             _ => 0,
         }
@@ -188,7 +188,7 @@ impl SessionVariant {
 /// What the user edits: servers, users, requests, fan-out and the store's round trip. The
 /// Compare tab's rows run the flow model with the same parameters (and `tokenbench compare` with
 /// the same defaults).
-pub use crate::core::compare::FlowSettings as Params;
+pub use crate::core::labs::compare::FlowSettings as Params;
 
 /// Changes to the lab.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -251,7 +251,7 @@ pub struct Lane {
 }
 
 impl Lane {
-    fn new(cfg: Config) -> Result<Self, flow::FlowError> {
+    fn new(cfg: Config) -> Result<Self, flows::FlowError> {
         Ok(Self { cfg, flow: Flow::new(cfg)?, shown: None })
     }
 
@@ -410,7 +410,7 @@ impl FlowsLab {
         let jwt = Config { mode: Mode::Jwt, ..base };
         let r = p.requests;
         // The Compare tab's cross-domain and mobile rows run the same.
-        let cross_site_every = crate::core::compare::CROSS_SITE_EVERY;
+        let cross_site_every = crate::core::labs::compare::CROSS_SITE_EVERY;
         match self.scenario {
             Scenario::Scalability => {
                 let left = match self.variant {
@@ -472,7 +472,7 @@ impl FlowsLab {
                 self.rebuild();
             }
             FlowCommand::StoreLatency(ms) => {
-                self.params.store_latency_ms = ms.clamp(0.0, crate::core::flow::lab::MAX_STORE_LATENCY_MS);
+                self.params.store_latency_ms = ms.clamp(0.0, crate::core::labs::flows::lab::MAX_STORE_LATENCY_MS);
             }
             FlowCommand::Variant(v) => {
                 self.variant = v;
@@ -521,7 +521,7 @@ impl FlowsLab {
             FlowCommand::RunUntilFailure => {
                 // A failure, not a refusal that should happen (after a logout).
                 let broke =
-                    |o: flow::Outcome| matches!(o, flow::Outcome::SessionMissing | flow::Outcome::CookieNotSent);
+                    |o: flows::Outcome| matches!(o, flows::Outcome::SessionMissing | flows::Outcome::CookieNotSent);
                 let failed = |lane: &Lane| match lane.shown.as_ref().map(|(s, _)| *s) {
                     Some(Step::Request(r)) => broke(r.outcome),
                     Some(Step::CrossSite(c)) => broke(c.outcome),
@@ -566,7 +566,7 @@ impl FlowsLab {
         self.loaded_from == Some(loaded_fingerprint(token, keys))
     }
 
-    fn topology(&mut self, change: impl Fn(&mut Flow) -> Result<Step, flow::FlowError>) {
+    fn topology(&mut self, change: impl Fn(&mut Flow) -> Result<Step, flows::FlowError>) {
         let results: Vec<_> = self.lanes.iter_mut().map(|l| change(&mut l.flow)).collect();
         if let Some(Err(e)) = results.first() {
             self.message = Some(e.to_string());
@@ -602,7 +602,7 @@ impl FlowsLab {
             return None;
         }
         let base = Config { users: p.users, requests: p.requests, services: p.services, ..Config::default() };
-        let run = |c: Config| flow::simulate(&c).unwrap_or_default();
+        let run = |c: Config| flows::simulate(&c).unwrap_or_default();
         Some(
             (1..=MAX_START_SERVERS)
                 .map(|n| {

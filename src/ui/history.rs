@@ -1,8 +1,8 @@
 //! The opt-in token history: each remembered token as one line that says what it is (algorithm,
 //! issuer, subject, expiry, verdict), not the same token prefix thirty times. Memory only.
 
-use crate::core::clock::format_utc;
-use crate::core::token::{self, Token};
+use crate::core::engine::clock::format_utc;
+use crate::core::engine::token::{self, Token};
 
 /// A remembered token and what it was: one line of the History menu.
 #[derive(Debug, Clone, PartialEq)]

@@ -5,8 +5,8 @@
 
 use egui::{RichText, Ui};
 
-use crate::core::keys::SecretEncoding;
-use crate::core::sign::{ExportFormat, KeySpec};
+use crate::core::engine::keys::SecretEncoding;
+use crate::core::engine::sign::{ExportFormat, KeySpec};
 use crate::ui::state::{AppState, Command};
 use crate::ui::theme::palette;
 use crate::ui::widgets::{copy_button, prose};
@@ -45,7 +45,7 @@ pub struct KeysPanel {
 pub const KEYS_PER_PAGE: usize = 50;
 
 /// Whether `key` matches the filter text (case-insensitive; empty matches every key).
-fn matches(key: &crate::core::keys::Key, needle: &str) -> bool {
+fn matches(key: &crate::core::engine::keys::Key, needle: &str) -> bool {
     if needle.is_empty() {
         return true;
     }
@@ -57,8 +57,8 @@ fn matches(key: &crate::core::keys::Key, needle: &str) -> bool {
 }
 
 /// Copy or save the key as PEM, JWK or JWKS, public or private.
-fn export_menu(ui: &mut Ui, index: usize, key: &crate::core::keys::Key, out: &mut Vec<Command>) {
-    let secret_only = matches!(key.material, crate::core::keys::KeyMaterial::Oct { .. });
+fn export_menu(ui: &mut Ui, index: usize, key: &crate::core::engine::keys::Key, out: &mut Vec<Command>) {
+    let secret_only = matches!(key.material, crate::core::engine::keys::KeyMaterial::Oct { .. });
     let mut sides = Vec::new();
     if !secret_only {
         sides.push((false, "public"));
@@ -143,7 +143,7 @@ impl KeysPanel {
                 if ui.add_enabled(!self.url.trim().is_empty(), egui::Button::new("Fetch keys")).clicked() {
                     out.push(Command::FetchKeys(self.url.trim().to_owned()));
                 }
-                for (url, _) in &state.fetching {
+                for url in &state.fetching {
                     ui.spinner();
                     ui.label(format!("Fetching {url}…"));
                 }
@@ -167,7 +167,7 @@ impl KeysPanel {
                 ui.set_min_height(ui.spacing().interact_size.y);
                 if busy {
                     ui.spinner();
-                    let what: Vec<String> = state.generating.iter().map(|(spec, _)| spec.label()).collect();
+                    let what: Vec<String> = state.generating.iter().map(|spec| spec.label()).collect();
                     ui.add(egui::Label::new(format!("Generating {}…", what.join(", "))).truncate());
                 } else {
                     let idle = RichText::new("A new key joins the end of the list, shown when ready.").weak();
@@ -197,12 +197,11 @@ impl KeysPanel {
 
 /// A certificate's subject, issuer and validity, and the chain above it when the file held
 /// one (the leaf's key is the one loaded), as `tokenbench key inspect` prints them.
-fn certificate_lines(ui: &mut Ui, cert: &crate::core::keys::CertificateInfo) {
-    use crate::core::clock::format_utc;
+fn certificate_lines(ui: &mut Ui, cert: &crate::core::engine::keys::CertificateInfo) {
+    use crate::core::engine::clock::format_utc;
     use crate::core::text::visible;
     ui.add(egui::Label::new(format!("subject: {}", visible(&cert.subject))).wrap());
     ui.add(egui::Label::new(format!("issuer: {}", visible(&cert.issuer))).wrap());
-    #[allow(clippy::cast_precision_loss)]
     let (from, to) = (cert.not_before as f64, cert.not_after as f64);
     ui.add(egui::Label::new(format!("valid {} to {}", format_utc(from), format_utc(to))).wrap());
     if !cert.chain.is_empty() {
@@ -311,7 +310,7 @@ impl KeysPanel {
 
     /// The find field and the page buttons of a long list; returns the indices of the keys on
     /// the page.
-    fn pager(&mut self, ui: &mut Ui, all: &[crate::core::keys::Key]) -> Vec<usize> {
+    fn pager(&mut self, ui: &mut Ui, all: &[crate::core::engine::keys::Key]) -> Vec<usize> {
         ui.horizontal_wrapped(|ui| {
             let label = ui.label("Find");
             ui.add(
@@ -413,17 +412,23 @@ mod tests {
         h.get_by_label("Generate a key").click();
         h.run();
         let card = h.get_by_label("kid: sample-rsa-2048").rect().min.y;
-        // A generation under way (its answer held back by the test).
-        let (tx, rx) = std::sync::mpsc::channel();
-        h.state_mut().state.generating.push((crate::core::sign::KeySpec::Rsa(4096), rx));
+        // A generation under way (its answer held back by the test: no job was started).
+        let spec = crate::core::engine::sign::KeySpec::Rsa(4096);
+        h.state_mut().state.generating.push(spec);
         h.step();
         h.step();
         assert!(h.query_by_label_contains("Generating RSA 4096").is_some());
         let during = h.get_by_label("kid: sample-rsa-2048").rect().min.y;
         assert!((during - card).abs() < 0.5, "the list did not move: {card} then {during}");
-        let key = crate::core::keys::load_secret(&[3u8; 32], crate::core::keys::SecretEncoding::Raw, "generated")
-            .map_err(|e| e.to_string());
-        tx.send(key.map_err(crate::core::error::Error::JsonSerialization)).unwrap();
+        let key = crate::core::engine::keys::load_secret(
+            &[3u8; 32],
+            crate::core::engine::keys::SecretEncoding::Raw,
+            "generated",
+        )
+        .map_err(|e| e.to_string());
+        let result =
+            crate::core::jobs::Delivered::new(key.map_err(crate::core::engine::error::Error::JsonSerialization));
+        h.state_mut().apply(vec![Command::KeyGenerated { spec, result }]);
         h.step();
         h.run();
         assert!(h.state().state.generating.is_empty());
@@ -457,7 +462,7 @@ mod tests {
             let sep = if i == 0 { "" } else { "," };
             let mut secret = [7u8; 32];
             secret[..4].copy_from_slice(&u32::try_from(i).unwrap().to_be_bytes());
-            let k = crate::core::token::encode_b64url(&secret);
+            let k = crate::core::engine::token::encode_b64url(&secret);
             write!(jwks, r#"{sep}{{"kty":"oct","kid":"k{i}","k":"{k}"}}"#).unwrap();
         }
         jwks.push_str("]}");

@@ -1,8 +1,9 @@
-//! OS services behind a small interface: clipboard and file dialogs. The app talks only to
-//! [`Platform`]; tests use [`FakePlatform`] and never open a dialog or touch the clipboard.
+//! OS services behind a small interface: clipboard, file dialogs and the files they name. The
+//! app talks only to [`Platform`]; tests use [`FakePlatform`] and never open a dialog or touch
+//! the clipboard.
 
 use std::collections::VecDeque;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// What the app needs from the operating system.
 pub trait Platform {
@@ -23,6 +24,23 @@ pub trait Platform {
 
     /// Asks the user where to save (None when cancelled).
     fn save_file(&mut self, title: &str, suggested_name: &str) -> Option<PathBuf>;
+
+    /// The bytes of a file, within the input limit every reader shares
+    /// ([`crate::core::engine::limits::read_file`]).
+    ///
+    /// # Errors
+    /// When the file cannot be read or is too large, naming the path.
+    fn read_file(&mut self, path: &Path) -> crate::core::engine::error::Result<Vec<u8>> {
+        crate::core::engine::limits::read_file(path)
+    }
+
+    /// Writes a file (a chosen save target).
+    ///
+    /// # Errors
+    /// When it cannot be written, naming the path and the reason.
+    fn write_file(&mut self, path: &Path, bytes: &[u8]) -> Result<(), String> {
+        std::fs::write(path, bytes).map_err(|e| format!("cannot save {}: {e}", path.display()))
+    }
 
     /// Whether the last dialog that returned nothing could not be shown at all (no portal, no
     /// dialog program), as opposed to being cancelled. False when it cannot be told.
@@ -161,7 +179,12 @@ mod tests {
         assert!(say(&s).1.contains("paste the key"), "{:?}", s.message);
         s.handle(Command::LoadSampleKeys, &mut none);
         s.handle(
-            Command::ExportKey { index: 0, format: crate::core::sign::ExportFormat::Jwk, private: false, save: true },
+            Command::ExportKey {
+                index: 0,
+                format: crate::core::engine::sign::ExportFormat::Jwk,
+                private: false,
+                save: true,
+            },
             &mut none,
         );
         assert!(say(&s).1.ends_with("use Copy in the Export menu instead"), "{:?}", s.message);

@@ -7,10 +7,10 @@
 use egui::{RichText, Ui};
 use serde_json::Value;
 
-use crate::core::keys::{Key, KeyStore};
-use crate::core::sign;
-use crate::core::token::{self, JsonObject, Kind, Token};
-use crate::core::verify::SUPPORTED_ALGORITHMS;
+use crate::core::engine::keys::{Key, KeyStore};
+use crate::core::engine::sign;
+use crate::core::engine::token::{self, JsonObject, Kind, Token};
+use crate::core::engine::verify::SUPPORTED_ALGORITHMS;
 use crate::ui::state::{AppState, Command};
 use crate::ui::widgets::copy_button;
 
@@ -304,7 +304,6 @@ fn algorithm_and_key(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
         } else {
             format!("{} (not a JWS algorithm)", s.alg)
         };
-        #[allow(clippy::cast_precision_loss)]
         let rows = SUPPORTED_ALGORITHMS.len() as f32 + 1.0;
         let height = rows * (ui.spacing().interact_size.y + ui.spacing().item_spacing.y);
         egui::ComboBox::new("sign-alg", "Algorithm").selected_text(shown).height(height).show_ui(ui, |ui| {
@@ -445,8 +444,8 @@ mod tests {
     use std::path::PathBuf;
 
     use super::*;
-    use crate::core::keys::SecretEncoding;
-    use crate::core::verify::{Selection, SignatureVerdict};
+    use crate::core::engine::keys::SecretEncoding;
+    use crate::core::engine::verify::{Selection, SignatureVerdict};
     use crate::ui::platform::FakePlatform;
     use crate::ui::state::Tab;
 
@@ -599,11 +598,11 @@ mod tests {
         let mut s = AppState::default();
         let mut p = FakePlatform::default();
         s.handle(Command::LoadSampleKeys, &mut p);
-        s.handle(Command::GenerateKey(crate::core::sign::KeySpec::Rsa(2048)), &mut p);
+        s.handle(Command::GenerateKey(crate::core::engine::sign::KeySpec::Rsa(2048)), &mut p);
         let start = std::time::Instant::now();
         while !s.generating.is_empty() && start.elapsed().as_secs() < 60 {
             std::thread::sleep(std::time::Duration::from_millis(5));
-            s.tick();
+            s.tick(&mut p);
         }
         let signer = s.keys.len() - 1;
         s.handle(Command::SetSignKey(Some(signer)), &mut p);

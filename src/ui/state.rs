@@ -4,16 +4,17 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::core::audit::{TokenAuditOptions, WordlistOutcome};
-use crate::core::clock::{self, Clock, TimeClaims, UnixSeconds};
-use crate::core::error::Error;
-use crate::core::fetch;
-use crate::core::judgment::{self, Judgment};
-use crate::core::keys::{self, KeyStore, SecretEncoding};
-use crate::core::sign::{self, ExportFormat, KeySpec};
-use crate::core::text::{count, plural};
-use crate::core::token::{self, Token};
-use crate::core::verify::{Policy, Verification};
+use crate::core::engine::audit::{TokenAuditOptions, WordlistOutcome};
+use crate::core::engine::clock::{self, Clock, TimeClaims, UnixSeconds};
+use crate::core::engine::error::Error;
+use crate::core::engine::fetch;
+use crate::core::engine::judgment::{self, Judgment};
+use crate::core::engine::keys::{self, KeyStore, SecretEncoding};
+use crate::core::engine::sign::{ExportFormat, KeySpec};
+use crate::core::engine::token::{self, Token};
+use crate::core::engine::verify::{Policy, Verification};
+use crate::core::jobs::{Delivered, Runner};
+use crate::core::text::count;
 pub use crate::ui::clock::ShownTimes;
 pub use crate::ui::history::HistoryEntry;
 use crate::ui::platform::Platform;
@@ -199,8 +200,24 @@ pub enum Command {
     DismissKeyError(usize),
     /// Fetch keys from a JWKS URL, a discovery document or an issuer URL, in the background.
     FetchKeys(String),
+    /// A fetch finished (sent by the job runner).
+    KeysFetched {
+        /// The URL asked for.
+        url: String,
+        /// The keys found, or why not.
+        result: Delivered<crate::core::engine::error::Result<fetch::Fetched>>,
+    },
     /// Generate a key in the background; it joins the list when ready.
     GenerateKey(KeySpec),
+    /// A generation finished (sent by the job runner).
+    KeyGenerated {
+        /// What was asked for.
+        spec: KeySpec,
+        /// The key, or why not.
+        result: Delivered<crate::core::engine::error::Result<keys::Key>>,
+    },
+    /// A background job died without answering.
+    JobDied(String),
     /// Export key `index` to the clipboard, or to a file chosen by the user.
     ExportKey {
         /// Which key.
@@ -320,12 +337,14 @@ pub struct AppState {
     pub history: Vec<HistoryEntry>,
     /// The current token is `history[0]`.
     current_in_history: bool,
-    /// Keys being generated in the background: what, and where the result will arrive.
-    pub generating: Vec<(KeySpec, std::sync::mpsc::Receiver<crate::core::error::Result<keys::Key>>)>,
+    /// Keys being generated in the background, in the order asked.
+    pub generating: Vec<KeySpec>,
     /// The Security tab's lab.
     pub security: SecurityLab,
-    /// Key fetches under way: the URL, and where the result will arrive.
-    pub fetching: Vec<(String, std::sync::mpsc::Receiver<crate::core::error::Result<fetch::Fetched>>)>,
+    /// Key fetches under way: their URLs.
+    pub fetching: Vec<String>,
+    /// The one runner of background work: each job ends with a command, handled like a click.
+    pub jobs: Runner<Command>,
     /// The simulated instant after which the verdict must be judged again (see
     /// [`clock::next_change`]).
     rejudge_at: Option<UnixSeconds>,
@@ -339,40 +358,16 @@ impl AppState {
     /// Applies one command. This is the only place state changes.
     pub fn handle(&mut self, command: Command, platform: &mut dyn Platform) {
         match command {
-            Command::SetToken(text) => self.set_token(text),
-            Command::PasteToken => match platform.read_clipboard() {
-                Ok(text) => self.set_token(text),
-                Err(e) => self.error(e),
-            },
-            Command::OpenTokenFile => match platform.pick_files("Open a token", false).into_iter().next() {
-                Some(path) => self.handle(Command::LoadTokenFile(path), platform),
-                None => self.nothing_picked(platform, "paste the token (Ctrl+V) or drop its file on the window"),
-            },
-            Command::LoadTokenFile(path) => match read_text(&path) {
-                Ok(text) => self.set_token(text),
-                Err(e) => self.token_error(e),
-            },
-            Command::LoadSample(i) => {
-                if let Some((_, t)) = SAMPLES.get(i) {
-                    self.set_token(t.trim().to_owned());
-                }
-            }
-            Command::TryExample(i) => {
-                if !self.keys.keys().iter().any(|k| k.kid.as_deref() == Some("sample-rsa-2048")) {
-                    self.load_sample_keys();
-                }
-                self.tab = Tab::Decode;
-                // The valid example is issued now for minutes, as a real one is; a shipped
-                // token valid for years would be (rightly) flagged.
-                match (i, crate::core::samples::fresh_id_token(self.clock.now())) {
-                    (0, Ok(fresh)) => self.set_token(fresh),
-                    _ => self.handle(Command::LoadSample(i), platform),
-                }
-            }
-            Command::TokenError(e) => self.token_error(e),
-            Command::LoadSampleKeys => self.load_sample_keys(),
-            Command::ClearToken => self.set_token(String::new()),
-            Command::Dropped { paths, texts } => self.dropped(paths, texts),
+            token_command @ (Command::SetToken(_)
+            | Command::PasteToken
+            | Command::OpenTokenFile
+            | Command::LoadTokenFile(_)
+            | Command::LoadSample(_)
+            | Command::TryExample(_)
+            | Command::TokenError(_)
+            | Command::LoadSampleKeys
+            | Command::ClearToken
+            | Command::Dropped { .. }) => self.handle_token(token_command, platform),
             key_command @ (Command::AddKeyFiles
             | Command::LoadKeyFiles(_)
             | Command::LoadSecretFile(_)
@@ -382,8 +377,16 @@ impl AppState {
             | Command::RenameKey { .. }
             | Command::DismissKeyError(_)
             | Command::FetchKeys(_)
+            | Command::KeysFetched { .. }
             | Command::GenerateKey(_)
+            | Command::KeyGenerated { .. }
             | Command::ExportKey { .. }) => self.handle_keys(key_command, platform),
+            Command::JobDied(what) => {
+                // Whatever it was, it is no longer under way.
+                self.generating.clear();
+                self.fetching.clear();
+                self.error(format!("{what} stopped unexpectedly"));
+            }
             Command::SetPolicy(policy) => {
                 self.policy = policy;
                 self.reverify();
@@ -437,6 +440,47 @@ impl AppState {
         }
     }
 
+    /// The token input's commands: typing, pasting, files, samples and drops.
+    fn handle_token(&mut self, command: Command, platform: &mut dyn Platform) {
+        match command {
+            Command::SetToken(text) => self.set_token(text),
+            Command::PasteToken => match platform.read_clipboard() {
+                Ok(text) => self.set_token(text),
+                Err(e) => self.error(e),
+            },
+            Command::OpenTokenFile => match platform.pick_files("Open a token", false).into_iter().next() {
+                Some(path) => self.handle(Command::LoadTokenFile(path), platform),
+                None => self.nothing_picked(platform, "paste the token (Ctrl+V) or drop its file on the window"),
+            },
+            Command::LoadTokenFile(path) => match read_text(platform, &path) {
+                Ok(text) => self.set_token(text),
+                Err(e) => self.token_error(e),
+            },
+            Command::LoadSample(i) => {
+                if let Some((_, t)) = SAMPLES.get(i) {
+                    self.set_token(t.trim().to_owned());
+                }
+            }
+            Command::TryExample(i) => {
+                if !self.keys.keys().iter().any(|k| k.kid.as_deref() == Some("sample-rsa-2048")) {
+                    self.load_sample_keys();
+                }
+                self.tab = Tab::Decode;
+                // The valid example is issued now for minutes, as a real one is; a shipped
+                // token valid for years would be (rightly) flagged.
+                match (i, crate::core::engine::samples::fresh_id_token(self.clock.now())) {
+                    (0, Ok(fresh)) => self.set_token(fresh),
+                    _ => self.handle(Command::LoadSample(i), platform),
+                }
+            }
+            Command::TokenError(e) => self.token_error(e),
+            Command::LoadSampleKeys => self.load_sample_keys(),
+            Command::ClearToken => self.set_token(String::new()),
+            Command::Dropped { paths, texts } => self.dropped(paths, texts, platform),
+            _ => {}
+        }
+    }
+
     /// The Compare tab's commands, delegated to its state with the labs it reads.
     fn handle_compare(&mut self, command: crate::ui::compare::CompareCommand, platform: &mut dyn Platform) {
         let mut cx = crate::ui::compare::CompareContext {
@@ -481,34 +525,23 @@ impl AppState {
         }
     }
 
-    /// Collects finished background work and re-judges the token once the clock has passed the
-    /// next instant at which anything the verdict shows changes. Called each frame; cheap when
-    /// nothing changed.
-    pub fn tick(&mut self) {
+    /// Hands finished background work to [`AppState::handle`] and re-judges the token once the
+    /// clock has passed the next instant at which anything the verdict shows changes. Called
+    /// each frame; cheap when nothing changed.
+    pub fn tick(&mut self, platform: &mut dyn Platform) {
         let effect = self.security.tick();
         self.security_effect(effect);
         self.compare.tick();
-        for result in finished(&mut self.generating) {
-            self.add_keys(result.map(|k| vec![k]));
-        }
-        for result in finished(&mut self.fetching) {
-            match result {
-                Ok(f) => {
-                    let n = f.keys.len();
-                    self.add_keys(Ok(f.keys));
-                    let issuer = f.issuer.map_or_else(String::new, |i| format!("; the issuer is {i}"));
-                    self.info(format!("fetched {n} key{} from {}{issuer}", plural(n), f.jwks_url));
-                }
-                Err(e) => {
-                    self.fetch_error = Some(e.to_string());
-                    self.error(e.to_string());
-                }
+        for done in self.jobs.finished() {
+            match done {
+                Ok(command) => self.handle(command, platform),
+                Err(died) => self.handle(Command::JobDied(died.what), platform),
             }
         }
         if let Some(at) = self.rejudge_at
             && self.clock.now() > at
         {
-            self.reverify();
+            self.handle(Command::Verify, platform);
         }
     }
 
@@ -537,200 +570,14 @@ impl AppState {
         self.token.as_ref().and_then(|r| r.as_ref().ok())
     }
 
-    /// The key list's commands.
-    fn handle_keys(&mut self, command: Command, platform: &mut dyn Platform) {
-        match command {
-            Command::AddKeyFiles => {
-                let paths = platform.pick_files("Add key files", true);
-                if paths.is_empty() {
-                    self.nothing_picked(platform, "paste the key under \"Paste a key\" or drop its file on the window");
-                } else {
-                    self.handle(Command::LoadKeyFiles(paths), platform);
-                }
-            }
-            Command::LoadKeyFiles(paths) => {
-                for path in paths {
-                    self.add_keys(keys::load_file(&path));
-                }
-            }
-            Command::LoadSecretFile(path) => {
-                let label = file_name(&path);
-                let loaded = crate::core::limits::read_file(&path)
-                    .and_then(|bytes| keys::load_secret(&bytes, SecretEncoding::Raw, &label));
-                self.add_keys(loaded.map(|k| vec![k]));
-            }
-            Command::AddKeyText(text) => self.add_keys(keys::load(text.trim().as_bytes(), "pasted key")),
-            Command::AddSecret { text, encoding } => {
-                let label = match encoding {
-                    SecretEncoding::Utf8 | SecretEncoding::Raw => "secret (text)",
-                    SecretEncoding::Base64 => "secret (base64)",
-                    SecretEncoding::Hex => "secret (hex)",
-                };
-                self.add_keys(keys::load_secret(text.as_bytes(), encoding, label).map(|k| vec![k]));
-            }
-            Command::RemoveKey(i) => self.remove_key(i),
-            Command::RenameKey { index, name } => {
-                if let Some(key) = self.keys.get_mut(index) {
-                    let name = name.trim();
-                    key.name = (!name.is_empty()).then(|| name.to_owned());
-                    self.reverify();
-                }
-            }
-            Command::DismissKeyError(i) if i < self.key_errors.len() => {
-                self.key_errors.remove(i);
-            }
-            Command::FetchKeys(url) => {
-                // Network waits never block the window; the fetch has its own deadline.
-                self.fetch_error = None;
-                let target = url.clone();
-                self.fetching.push((url, in_background(move || fetch::fetch_keys(&target, fetch::DEFAULT_TIMEOUT))));
-            }
-            // RSA 4096 takes seconds: never on the UI thread.
-            Command::GenerateKey(spec) => self.generating.push((spec, in_background(move || sign::generate(spec)))),
-            Command::ExportKey { index, format, private, save } => {
-                self.export_key(index, format, private, save, platform);
-            }
-            _ => {}
-        }
-    }
-
-    /// The signing editor's commands.
-    fn handle_sign(&mut self, command: Command, platform: &mut dyn Platform) {
-        match command {
-            Command::EditThisToken => {
-                let Some(t) = self.token.as_ref().and_then(|r| r.as_ref().ok()) else {
-                    return self.error("decode a token first".into());
-                };
-                match self.sign.edit(t, &self.keys) {
-                    Ok(()) => {
-                        self.tab = Tab::Sign;
-                        self.info("the token is in the signing editor".into());
-                    }
-                    Err(e) => self.error(e),
-                }
-            }
-            Command::SetSignHeader(t) => self.sign.set_header(t),
-            Command::SetSignClaims(t) => self.sign.set_claims(t),
-            Command::SetSignAlg(a) => self.sign.set_alg(&a),
-            Command::SetSignKey(k) => self.sign.choose_key(k, &self.keys),
-            Command::SetSignKidFromKey(on) => self.sign.set_kid_from_key(on, &self.keys),
-            Command::SetTimeClaim { claim, offset } => {
-                if let Err(e) = self.sign.set_time_claim(claim, offset, self.clock.now()) {
-                    self.error(e);
-                }
-            }
-            Command::Sign => {
-                self.sign.sign(&self.keys);
-                // A key known by its thumbprint now carries it as its kid, so the verifier
-                // selects it by the kid the new token names.
-                if let (true, Some(Ok(_)), Some(i)) = (self.sign.kid_from_key, &self.sign.output, self.sign.key)
-                    && let Some(kid) = crate::ui::sign::signing_kid(&self.keys, i)
-                    && let Some(key) = self.keys.get_mut(i)
-                    && key.kid.is_none()
-                    && kid == key.thumbprint
-                {
-                    key.kid = Some(kid);
-                }
-                self.judge_signed();
-            }
-            Command::UseSignedToken => {
-                if let Some(Ok(t)) = &self.sign.output {
-                    let t = t.clone();
-                    self.set_token(t);
-                    self.tab = Tab::Decode;
-                }
-            }
-            Command::SaveSigned => {
-                let text = match &self.sign.output {
-                    Some(Ok(t)) => t.clone(),
-                    _ => String::new(),
-                };
-                self.save_text(platform, &text);
-            }
-            _ => {}
-        }
-    }
-
-    /// Judges the token just signed as the Verify tab would (same keys, policy and clock), so
-    /// the Sign tab shows its verdict, not the decoded token's.
-    fn judge_signed(&mut self) {
-        let Some(Ok(text)) = &self.sign.output else {
-            self.sign.verdict = None;
-            return;
-        };
-        let opts = TokenAuditOptions { keys: self.keys.keys(), now: self.clock.now(), ..TokenAuditOptions::default() };
-        self.sign.verdict =
-            token::parse(text).ok().and_then(|t| judgment::judge(&t, &self.policy, &opts).ok()).map(|j| {
-                let tone = crate::ui::verify::judgment_tone(&j);
-                (text.clone(), crate::ui::sign::SignedVerdict { title: j.title(), detail: j.detail(), tone })
-            });
-    }
-
-    fn load_sample_keys(&mut self) {
-        let loaded: crate::core::error::Result<Vec<keys::Key>> = SAMPLE_KEYS
-            .iter()
-            .map(|(name, text)| {
-                if text.starts_with("-----") || text.starts_with('{') {
-                    keys::load(text.as_bytes(), name)
-                } else {
-                    keys::load_secret(text.as_bytes(), SecretEncoding::Utf8, name).map(|k| vec![k])
-                }
-            })
-            .collect::<crate::core::error::Result<Vec<_>>>()
-            .map(|sets| sets.into_iter().flatten().collect());
-        self.add_keys(loaded);
-    }
-
-    fn remove_key(&mut self, i: usize) {
-        if self.keys.remove(i).is_some() {
-            // Keep the signing choice pointing at the same key, or at none if it was removed.
-            self.sign.key_removed(i);
-            self.reverify();
-        }
-    }
-
-    fn export_key(
-        &mut self,
-        index: usize,
-        format: ExportFormat,
-        private: bool,
-        save: bool,
-        platform: &mut dyn Platform,
-    ) {
-        let Some(key) = self.keys.keys().get(index) else { return };
-        let text = match sign::export(key, format, private) {
-            Ok(t) => t,
-            Err(e) => return self.error(e.to_string()),
-        };
-        if !save {
-            return match platform.write_clipboard(&text) {
-                Ok(()) => self.info(format!("copied the {} key", if private { "private" } else { "public" })),
-                Err(e) => self.error(e),
-            };
-        }
-        let name = match (format, private) {
-            (ExportFormat::Pem, true) => "private-key.pem",
-            (ExportFormat::Pem, false) => "public-key.pem",
-            (ExportFormat::Jwk, _) => "key.jwk.json",
-            (ExportFormat::Jwks, _) => "jwks.json",
-        };
-        match platform.save_file("Save the key", name) {
-            Some(path) => match std::fs::write(&path, text) {
-                Ok(()) => self.info(format!("saved {}", path.display())),
-                Err(e) => self.error(format!("cannot save {}: {e}", path.display())),
-            },
-            None => self.nothing_picked(platform, "use Copy in the Export menu instead"),
-        }
-    }
-
     fn save_text(&mut self, platform: &mut dyn Platform, token: &str) {
         if token.is_empty() {
             self.error("there is no token to save".into());
         } else {
             match platform.save_file("Save the token", "token.jwt") {
-                Some(path) => match std::fs::write(&path, format!("{token}\n")) {
+                Some(path) => match platform.write_file(&path, format!("{token}\n").as_bytes()) {
                     Ok(()) => self.info(format!("saved {}", path.display())),
-                    Err(e) => self.error(format!("cannot save {}: {e}", path.display())),
+                    Err(e) => self.error(e),
                 },
                 None => self.nothing_picked(platform, "copy the token instead"),
             }
@@ -786,56 +633,9 @@ impl AppState {
         self.reverify();
     }
 
-    fn add_keys(&mut self, loaded: crate::core::error::Result<Vec<keys::Key>>) {
-        match loaded {
-            Ok(new) => {
-                let first_new = self.keys.len();
-                // A key already in the list (same thumbprint, so the same secret bytes for a
-                // secret) is not added twice: the list says where it is instead.
-                let mut already = Vec::new();
-                for key in new {
-                    match self.keys.duplicate_of(&key) {
-                        Some(i) => already.push(format!("#{} {}", i + 1, self.keys.keys()[i].label())),
-                        None => self.keys.push(key),
-                    }
-                }
-                let n = self.keys.len() - first_new;
-                if self.sign.key.is_none()
-                    && let Some(i) = (first_new..self.keys.len()).find(|&i| self.keys.keys()[i].is_secret())
-                {
-                    self.sign.choose_key(Some(i), &self.keys);
-                }
-                // The same 100,000-key set loaded twice names five of them, not every one.
-                let named = |many: &[String]| match many.len() {
-                    0..=5 => many.join(", "),
-                    len => format!("{} and {} more", many[..5].join(", "), len - 5),
-                };
-                let repeated = match already.as_slice() {
-                    [] => String::new(),
-                    [one] if n == 0 => format!("already loaded as {one}"),
-                    [one] => format!("; 1 was already loaded as {one}"),
-                    many if n == 0 => format!("already loaded as {}", named(many)),
-                    many => format!("; {} were already loaded as {}", many.len(), named(many)),
-                };
-                if n == 0 {
-                    self.info(repeated);
-                } else {
-                    self.info(format!("added {n} key{}{repeated}", plural(n)));
-                }
-                self.reverify();
-            }
-            Err(e) => {
-                // Shown where the key would be, until dismissed.
-                self.key_errors.insert(0, e.to_string());
-                self.key_errors.truncate(KEY_ERRORS_KEPT);
-                self.error(e.to_string());
-            }
-        }
-    }
-
-    fn dropped(&mut self, paths: Vec<PathBuf>, texts: Vec<String>) {
+    fn dropped(&mut self, paths: Vec<PathBuf>, texts: Vec<String>, platform: &mut dyn Platform) {
         for path in paths {
-            match crate::core::limits::read_file(&path) {
+            match platform.read_file(&path) {
                 // A file that is a key joins the keys; anything else is tried as a token.
                 Ok(bytes) => match keys::load(&bytes, &file_name(&path)) {
                     Ok(k) => self.add_keys(Ok(k)),
@@ -900,45 +700,22 @@ impl AppState {
             return;
         }
         let small = t.signatures.first().is_some_and(|s| s.signing_input().len() <= INSTANT_WORDLIST_LIMIT);
-        let outcome = if small { crate::core::audit::bundled_wordlist(t).ok().flatten() } else { None };
+        let outcome = if small { crate::core::engine::audit::bundled_wordlist(t).ok().flatten() } else { None };
         self.wordlist_outcome = Some((t.text.clone(), outcome));
     }
-}
-
-/// Takes the results that have arrived out of a list of background jobs, dropping those jobs
-/// (and any whose thread died without answering).
-fn finished<K, T>(jobs: &mut Vec<(K, std::sync::mpsc::Receiver<T>)>) -> Vec<T> {
-    let mut done = Vec::new();
-    jobs.retain(|(_, rx)| match rx.try_recv() {
-        Ok(result) => {
-            done.push(result);
-            false
-        }
-        Err(std::sync::mpsc::TryRecvError::Empty) => true,
-        Err(std::sync::mpsc::TryRecvError::Disconnected) => false,
-    });
-    done
-}
-
-/// Runs `work` on its own thread; the receiver gets its result.
-fn in_background<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> std::sync::mpsc::Receiver<T> {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        // The receiver may be gone if the app closed meanwhile.
-        let _ = tx.send(work());
-    });
-    rx
 }
 
 fn file_name(path: &Path) -> String {
     path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
 }
 
-fn read_text(path: &Path) -> crate::core::error::Result<String> {
+fn read_text(platform: &mut dyn Platform, path: &Path) -> crate::core::engine::error::Result<String> {
     let io = |reason: String| Error::Io { path: path.display().to_string(), reason };
-    let bytes = crate::core::limits::read_file(path)?;
+    let bytes = platform.read_file(path)?;
     String::from_utf8(bytes).map_err(|_| io("the file is not text".into()))
 }
 
+mod key_list;
+mod signing;
 #[cfg(test)]
 mod tests;

@@ -5,8 +5,8 @@
 
 use egui::{Color32, Visuals};
 
-use crate::core::token::Part;
-use crate::core::verify::CheckStatus;
+use crate::core::engine::token::Part;
+use crate::core::engine::verify::CheckStatus;
 use crate::ui::state::ThemePreference;
 
 /// How good something is: decides a colour, never alone (words say it too).

@@ -2,7 +2,7 @@
 //! along the axis) and the shared machinery of every plot over the simulated clock: a time
 //! axis, zoom and pan, and a "now" line the user drags to move the clock.
 //!
-//! The view only draws [`crate::core::timeline::TokenTimeline`]; dragging "now" emits
+//! The view only draws [`crate::core::engine::timeline::TokenTimeline`]; dragging "now" emits
 //! `Command::Clock(ClockCommand::Set(t))` like any other clock control.
 
 use chrono::{TimeZone, Utc};
@@ -11,8 +11,8 @@ use egui_plot::{
     GridInput, GridMark, HoverPosition, Plot, PlotBounds, PlotMemory, PlotPoint, PlotUi, Polygon, Text, VLine,
 };
 
-use crate::core::clock::{UnixSeconds, format_utc};
-use crate::core::timeline::{Phase, TokenTimeline};
+use crate::core::engine::clock::{UnixSeconds, format_utc};
+use crate::core::engine::timeline::{Phase, TokenTimeline};
 use crate::ui::state::{AppState, ClockCommand, Command};
 use crate::ui::theme::verdict_colour;
 
@@ -180,7 +180,6 @@ impl PlotLabels {
             .collect();
         let placed = place_labels((frame.left(), frame.right()), LABEL_ROWS, &galleys);
         for ((_, text, colour), (row, left)) in self.labels.into_iter().zip(placed) {
-            #[allow(clippy::cast_precision_loss)]
             let top = frame.top() + 1.0 + row as f32 * LABEL_ROW;
             let at = transform.value_from_position(Pos2::new(left, top));
             plot_ui.text(
@@ -571,7 +570,6 @@ mod tests {
         let (iat, exp) = expired_sample();
         let claims = h.state().state.parsed().unwrap().claims().unwrap().clone();
         assert_eq!((claims["iat"].as_i64(), claims["exp"].as_i64()), (Some(iat), Some(exp)), "the sample's times");
-        #[allow(clippy::cast_precision_loss)]
         h.state_mut().apply(vec![Command::Clock(ClockCommand::Set((exp - 60) as f64))]);
         h.run();
         assert!(h.query_by_label("VALID").is_some(), "valid a minute before exp");
@@ -580,7 +578,6 @@ mod tests {
         );
         // The now line sits in the green span.
         let bounds = plot_bounds(&h.ctx, token_plot_id()).unwrap();
-        #[allow(clippy::cast_precision_loss)]
         let (iat, exp) = (iat as f64, exp as f64);
         assert!(bounds.min()[0] < iat && bounds.max()[0] > exp, "the default view holds the lifetime");
 
@@ -599,7 +596,6 @@ mod tests {
     fn dragging_now_moves_the_clock_and_dragging_elsewhere_pans() {
         let mut h = app();
         let (iat, exp) = expired_sample();
-        #[allow(clippy::cast_precision_loss)]
         let start = (iat + 600) as f64;
         h.state_mut().apply(vec![Command::LoadSample(1), Command::Clock(ClockCommand::Set(start))]);
         h.run();
@@ -612,8 +608,7 @@ mod tests {
         drag_by(&mut h, at, 100.0);
         let moved = h.state().state.clock.now() - start;
         assert!((moved - 100.0 * seconds_per_point).abs() <= seconds_per_point + 1.0, "moved {moved} s");
-        assert_eq!(h.state().state.clock.mode(), crate::core::clock::ClockMode::Paused);
-        #[allow(clippy::cast_precision_loss)]
+        assert_eq!(h.state().state.clock.mode(), crate::core::engine::clock::ClockMode::Paused);
         let after = (exp + 10) as f64;
         h.state_mut().apply(vec![Command::Clock(ClockCommand::Set(after))]);
         h.run();
@@ -676,7 +671,6 @@ mod tests {
             .with_max_steps(64)
             .build_eframe(|_cc| TokenbenchApp::with_platform(Box::new(FakePlatform::default()), Settings::default()));
         let (iat, exp) = expired_sample();
-        #[allow(clippy::cast_precision_loss)]
         let now = (iat + 600) as f64;
         h.state_mut().apply(vec![Command::LoadSample(1), Command::Clock(ClockCommand::Set(now))]);
         h.run();
@@ -688,7 +682,6 @@ mod tests {
         let transform = PlotMemory::load(&ctx, token_plot_id()).unwrap().transform();
         let frame = *transform.frame();
         // Between iat and exp, well away from the now line (a press there would drag the clock).
-        #[allow(clippy::cast_precision_loss)]
         let at = Pos2::new(transform.position_from_point_x((iat + exp) as f64 / 2.0 + 900.0), frame.center().y);
         assert!(frame.contains(at) && (at.x - transform.position_from_point_x(now)).abs() > 4.0 * GRAB_DISTANCE);
         let under = |h: &Harness<'_, TokenbenchApp>| {

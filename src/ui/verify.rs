@@ -6,10 +6,10 @@
 
 use egui::{RichText, Ui};
 
-use crate::core::audit::Severity;
-use crate::core::clock::{ClockMode, format_utc};
-use crate::core::judgment::Judgment;
-use crate::core::verify::{CheckStatus, Outcome, Policy, SUPPORTED_ALGORITHMS, SignatureVerdict, Verification};
+use crate::core::engine::audit::Severity;
+use crate::core::engine::clock::{ClockMode, format_utc};
+use crate::core::engine::judgment::Judgment;
+use crate::core::engine::verify::{CheckStatus, Outcome, Policy, SUPPORTED_ALGORITHMS, SignatureVerdict, Verification};
 use crate::ui::state::{AppState, Command};
 use crate::ui::theme::{Tone, check_mark, palette};
 
@@ -54,7 +54,10 @@ pub fn policy_summary(p: &Policy) -> String {
         parts.push(format!("leeway {} s", p.leeway));
     }
     if let Some(max) = p.max_lifetime {
-        parts.push(format!("max lifetime {}", crate::core::clock::human_duration(std::time::Duration::from_secs(max))));
+        parts.push(format!(
+            "max lifetime {}",
+            crate::core::engine::clock::human_duration(std::time::Duration::from_secs(max))
+        ));
     }
     match p.algorithms.len() {
         0 => {}
@@ -323,7 +326,7 @@ fn verdict(ui: &mut Ui, j: &Judgment, state: &AppState) {
     if v.attempts.is_empty() {
         ui.label(if state.keys.is_empty() { "No key loaded." } else { "Not tried." });
     }
-    let attempt = |ui: &mut Ui, a: &crate::core::verify::KeyAttempt| {
+    let attempt = |ui: &mut Ui, a: &crate::core::engine::verify::KeyAttempt| {
         let (mark, tone) = match a.outcome {
             Outcome::Verified => ("verified", Tone::Good),
             Outcome::WrongSignature => ("no match", Tone::Bad),
@@ -376,13 +379,15 @@ mod tests {
 
     #[test]
     fn a_good_signature_with_failed_checks_is_named_by_what_failed() {
-        use crate::core::keys::{SecretEncoding, load_secret};
+        use crate::core::engine::keys::{SecretEncoding, load_secret};
         let key = load_secret(&[9u8; 32], SecretEncoding::Raw, "k").unwrap();
         let judge = |claims: &str, policy: &Policy| {
-            let claims: crate::core::token::JsonObject = serde_json::from_str(claims).unwrap();
-            let t = crate::core::sign::sign(&crate::core::token::JsonObject::new(), &claims, "HS256", &key).unwrap();
-            let v = crate::core::verify::verify(
-                &crate::core::token::parse(&t).unwrap(),
+            let claims: crate::core::engine::token::JsonObject = serde_json::from_str(claims).unwrap();
+            let t =
+                crate::core::engine::sign::sign(&crate::core::engine::token::JsonObject::new(), &claims, "HS256", &key)
+                    .unwrap();
+            let v = crate::core::engine::verify::verify(
+                &crate::core::engine::token::parse(&t).unwrap(),
                 std::slice::from_ref(&key),
                 policy,
                 1000.0,
@@ -415,12 +420,15 @@ mod tests {
             })
         };
         let secrets: Vec<serde_json::Value> = (0..100u8)
-            .map(|i| serde_json::json!({"kty": "oct", "k": crate::core::token::encode_b64url(&[i; 32])}))
+            .map(|i| serde_json::json!({"kty": "oct", "k": crate::core::engine::token::encode_b64url(&[i; 32])}))
             .collect();
-        let signer = crate::core::keys::load_secret(&[200; 32], crate::core::keys::SecretEncoding::Raw, "s").unwrap();
-        let claims: crate::core::token::JsonObject = serde_json::from_str(r#"{"exp":4102444800}"#).unwrap();
+        let signer =
+            crate::core::engine::keys::load_secret(&[200; 32], crate::core::engine::keys::SecretEncoding::Raw, "s")
+                .unwrap();
+        let claims: crate::core::engine::token::JsonObject = serde_json::from_str(r#"{"exp":4102444800}"#).unwrap();
         let kid_less =
-            crate::core::sign::sign(&crate::core::token::JsonObject::new(), &claims, "HS256", &signer).unwrap();
+            crate::core::engine::sign::sign(&crate::core::engine::token::JsonObject::new(), &claims, "HS256", &signer)
+                .unwrap();
         let cases = [
             (vec![Command::TryExample(5)], "FORGERY: algorithm confusion"),
             (
@@ -473,12 +481,15 @@ mod tests {
             )
         });
         // A key whose kid is a 43-character thumbprint verifies the token.
-        let key = crate::core::keys::load_secret(&[5u8; 32], crate::core::keys::SecretEncoding::Raw, "k").unwrap();
+        let key =
+            crate::core::engine::keys::load_secret(&[5u8; 32], crate::core::engine::keys::SecretEncoding::Raw, "k")
+                .unwrap();
         let kid = key.thumbprint.clone();
-        let header: crate::core::token::JsonObject = serde_json::from_value(serde_json::json!({"kid": kid})).unwrap();
-        let claims: crate::core::token::JsonObject = serde_json::from_str(r#"{"exp":4102444800}"#).unwrap();
-        let token = crate::core::sign::sign(&header, &claims, "HS256", &key).unwrap();
-        let jwk = crate::core::sign::export(&key, crate::core::sign::ExportFormat::Jwk, true).unwrap();
+        let header: crate::core::engine::token::JsonObject =
+            serde_json::from_value(serde_json::json!({"kid": kid})).unwrap();
+        let claims: crate::core::engine::token::JsonObject = serde_json::from_str(r#"{"exp":4102444800}"#).unwrap();
+        let token = crate::core::engine::sign::sign(&header, &claims, "HS256", &key).unwrap();
+        let jwk = crate::core::engine::sign::export(&key, crate::core::engine::sign::ExportFormat::Jwk, true).unwrap();
         let mut jwk: serde_json::Value = serde_json::from_str(&jwk).unwrap();
         jwk["kid"] = serde_json::Value::String(kid.clone());
         h.state_mut().apply(vec![Command::AddKeyText(jwk.to_string()), Command::SetToken(token)]);
@@ -502,7 +513,7 @@ mod tests {
         });
         let real = std::sync::Arc::new(std::sync::Mutex::new(1_800_000_000.0_f64));
         let source = std::sync::Arc::clone(&real);
-        h.state_mut().state.clock = crate::core::clock::Clock::with_source(move || *source.lock().unwrap());
+        h.state_mut().state.clock = crate::core::engine::clock::Clock::with_source(move || *source.lock().unwrap());
         h.state_mut().apply(vec![
             Command::TryExample(0),
             Command::Clock(crate::ui::state::ClockCommand::Set(1_800_000_000.0)),
@@ -513,7 +524,7 @@ mod tests {
             *real.lock().unwrap() = 1_800_000_000.0 + real_seconds;
             h.step();
             let now = h.state().state.clock.now();
-            let status = crate::core::clock::format_utc(now);
+            let status = crate::core::engine::clock::format_utc(now);
             assert!(
                 h.query_by_label(&format!("judged at {status} (simulated)")).is_some(),
                 "the banner says {status}, as the status line does"
@@ -576,13 +587,19 @@ mod tests {
         });
         // A short HMAC secret: the key store warns on its card, the verifier in its verdict.
         let secret = "keyboard cat";
-        let key =
-            crate::core::keys::load_secret(secret.as_bytes(), crate::core::keys::SecretEncoding::Utf8, "s").unwrap();
-        let claims: crate::core::token::JsonObject = serde_json::from_str(r#"{"exp":4102444800}"#).unwrap();
-        let token = crate::core::sign::sign(&crate::core::token::JsonObject::new(), &claims, "HS256", &key).unwrap();
+        let key = crate::core::engine::keys::load_secret(
+            secret.as_bytes(),
+            crate::core::engine::keys::SecretEncoding::Utf8,
+            "s",
+        )
+        .unwrap();
+        let claims: crate::core::engine::token::JsonObject = serde_json::from_str(r#"{"exp":4102444800}"#).unwrap();
+        let token =
+            crate::core::engine::sign::sign(&crate::core::engine::token::JsonObject::new(), &claims, "HS256", &key)
+                .unwrap();
         h.state_mut().apply(vec![
             Command::SelectTab(crate::ui::state::Tab::Decode),
-            Command::AddSecret { text: secret.into(), encoding: crate::core::keys::SecretEncoding::Utf8 },
+            Command::AddSecret { text: secret.into(), encoding: crate::core::engine::keys::SecretEncoding::Utf8 },
             Command::SetToken(token),
         ]);
         h.run();

@@ -4,8 +4,9 @@
 use egui::{RichText, Ui};
 use serde_json::Value;
 
-use crate::core::clock::{UnixSeconds, format_local, format_relative, format_utc};
-use crate::core::{docs, text};
+use crate::core::engine::clock::{UnixSeconds, format_local, format_relative, format_utc};
+use crate::core::engine::registry;
+use crate::core::text;
 use crate::ui::state::Command;
 
 /// A small "Copy" button that emits a copy command.
@@ -195,8 +196,8 @@ fn member_row(
 
 fn name_label(ui: &mut Ui, name: &str, vocab: Vocabulary) {
     let known = match vocab {
-        Vocabulary::Header => docs::header(name),
-        Vocabulary::Claims => docs::claim(name),
+        Vocabulary::Header => registry::header(name),
+        Vocabulary::Claims => registry::claim(name),
     };
     let label = ui.label(RichText::new(format!("{}:", text::visible(name))).monospace().strong());
     if let Some((desc, spec)) = known {

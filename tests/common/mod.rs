@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use serde_json::Value;
-use tokenbench::core::keys::{self, Key};
-use tokenbench::core::token::JsonObject;
+use tokenbench::core::engine::keys::{self, Key};
+use tokenbench::core::engine::token::JsonObject;
 
 /// The tokenbench binary, with colours off.
 pub fn bin() -> Command {

@@ -4,7 +4,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
 use super::*;
-use crate::core::flow::{Outcome, Step};
+use crate::core::labs::flows::{Outcome, Step};
 use crate::ui::app::{Settings, TokenbenchApp};
 use crate::ui::platform::FakePlatform;
 use crate::ui::state::ClockCommand;
@@ -148,9 +148,9 @@ fn show_me_lands_in_the_lab_with_the_scenario_preset() {
     assert_eq!(s.tab, Tab::Revocation);
     let sc = s.revocation.scenario();
     assert_eq!((sc.event.kind, sc.event.at), (EventKind::Logout, sc.login_at));
-    let jwt = s.revocation.simulation().outcome(crate::core::revoke::Strategy::Jwt).exposure_seconds;
+    let jwt = s.revocation.simulation().outcome(crate::core::labs::revocation::Strategy::Jwt).exposure_seconds;
     assert_eq!(comparison(&h).row(Factor::Revocation).jwt.figures["exposure_seconds"], jwt);
-    assert_eq!(jwt, crate::core::flow::credential::TYPICAL_LIFETIME);
+    assert_eq!(jwt, crate::core::labs::flows::credential::TYPICAL_LIFETIME);
     // Storage: the at-scale view, scrolled to, with the same records.
     let focus = h.state().state.revocation.scale_focus;
     click(&mut h, Factor::Storage);
@@ -216,20 +216,23 @@ fn show_me_lands_at_the_top_of_the_lab_wherever_it_was_scrolled() {
 fn a_token_without_exp_is_shown_by_the_key_rotation_that_ends_it() {
     let mut h = app(egui::vec2(1280.0, 800.0));
     let secret = "a-long-enough-secret-for-hs256-0123456789";
-    let key = crate::core::keys::load_secret(secret.as_bytes(), crate::core::keys::SecretEncoding::Utf8, "s").unwrap();
-    let mut claims = crate::core::token::JsonObject::new();
+    let key =
+        crate::core::engine::keys::load_secret(secret.as_bytes(), crate::core::engine::keys::SecretEncoding::Utf8, "s")
+            .unwrap();
+    let mut claims = crate::core::engine::token::JsonObject::new();
     claims.insert("sub".into(), "u1".into());
     claims.insert("iat".into(), 1_799_990_000.into());
-    let token = crate::core::sign::sign(&crate::core::token::JsonObject::new(), &claims, "HS256", &key).unwrap();
+    let token = crate::core::engine::sign::sign(&crate::core::engine::token::JsonObject::new(), &claims, "HS256", &key)
+        .unwrap();
     h.state_mut().apply(vec![
-        Command::AddSecret { text: secret.into(), encoding: crate::core::keys::SecretEncoding::Utf8 },
+        Command::AddSecret { text: secret.into(), encoding: crate::core::engine::keys::SecretEncoding::Utf8 },
         Command::SetToken(token),
         Command::SelectTab(Tab::Compare),
     ]);
     h.run();
     let c = comparison(&h);
     assert!(c.token.never_expires());
-    let rule = crate::core::revoke::TokenLifetime::NeverExpires.describe();
+    let rule = crate::core::labs::revocation::TokenLifetime::NeverExpires.describe();
     assert!(h.query_by_label_contains(&rule).is_some(), "the inputs line says it in the rule's words");
     assert!(h.query_by_label_contains("for never").is_none() && h.query_by_label_contains("never:").is_none());
     let i = c.rows.iter().position(|r| r.factor == Factor::Revocation).unwrap();
@@ -243,7 +246,7 @@ fn a_token_without_exp_is_shown_by_the_key_rotation_that_ends_it() {
     assert_eq!(sc.event.kind, EventKind::KeyRotated);
     assert_eq!(sc.login_at, 1_799_990_000, "the login at the token's iat");
     assert!(sc.event.at > sc.login_at, "the rotation comes after the login: the copy works until it");
-    let jwt = s.revocation.simulation().outcome(crate::core::revoke::Strategy::Jwt);
+    let jwt = s.revocation.simulation().outcome(crate::core::labs::revocation::Strategy::Jwt);
     assert_eq!(jwt.accepted_until, sc.event.at, "accepted until the rotation, refused from it");
     let note = s.revocation.endless_note().unwrap();
     assert!(note.contains(&rule) && note.contains("cannot run one that never ends"), "{note}");
@@ -281,10 +284,12 @@ fn into_the_lab(
 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
 fn every_show_me_and_run_it_into_the_lab_shows_the_exposure_the_tab_says() {
     let secret = "a-long-enough-secret-for-hs256-0123456789";
-    let key = crate::core::keys::load_secret(secret.as_bytes(), crate::core::keys::SecretEncoding::Utf8, "s").unwrap();
+    let key =
+        crate::core::engine::keys::load_secret(secret.as_bytes(), crate::core::engine::keys::SecretEncoding::Utf8, "s")
+            .unwrap();
     let signed = |claims: serde_json::Value| {
         let serde_json::Value::Object(c) = claims else { unreachable!() };
-        crate::core::sign::sign(&crate::core::token::JsonObject::new(), &c, "HS256", &key).unwrap()
+        crate::core::engine::sign::sign(&crate::core::engine::token::JsonObject::new(), &c, "HS256", &key).unwrap()
     };
     // A fresh start (the typical token), a 2-hour token, one that is never valid.
     let tokens = [
@@ -296,13 +301,13 @@ fn every_show_me_and_run_it_into_the_lab_shows_the_exposure_the_tab_says() {
         let mut h = app(egui::vec2(1280.0, 800.0));
         if let Some(t) = &token {
             h.state_mut().apply(vec![
-                Command::AddSecret { text: secret.into(), encoding: crate::core::keys::SecretEncoding::Utf8 },
+                Command::AddSecret { text: secret.into(), encoding: crate::core::engine::keys::SecretEncoding::Utf8 },
                 Command::SetToken(t.clone()),
             ]);
         }
         for (what, said, lab) in into_the_lab(&mut h) {
             let sc = lab.scenario();
-            let jwt = lab.simulation().outcome(crate::core::revoke::Strategy::Jwt).exposure_seconds;
+            let jwt = lab.simulation().outcome(crate::core::labs::revocation::Strategy::Jwt).exposure_seconds;
             assert_eq!(Some(jwt), said, "{what} {token:?}: the lab's jwt exposure is the tab's");
             assert!(
                 sc.event.at - sc.login_at < sc.token_ttl || sc.token_ttl == 0,
@@ -320,11 +325,14 @@ fn a_token_no_exp_ends_is_shown_by_its_key_rotation_from_every_button() {
     // The jwt.io sample (no exp), and an exp in the year 9999, beyond the model's range.
     let jwt_io = include_str!("../../../assets/samples/03-jwt-io-hs256.jwt").trim().to_owned();
     let secret = "a-long-enough-secret-for-hs256-0123456789";
-    let key = crate::core::keys::load_secret(secret.as_bytes(), crate::core::keys::SecretEncoding::Utf8, "s").unwrap();
-    let mut claims = crate::core::token::JsonObject::new();
+    let key =
+        crate::core::engine::keys::load_secret(secret.as_bytes(), crate::core::engine::keys::SecretEncoding::Utf8, "s")
+            .unwrap();
+    let mut claims = crate::core::engine::token::JsonObject::new();
     claims.insert("iat".into(), 1_700_000_000.into());
     claims.insert("exp".into(), 253_402_300_799_i64.into());
-    let far = crate::core::sign::sign(&crate::core::token::JsonObject::new(), &claims, "HS256", &key).unwrap();
+    let far = crate::core::engine::sign::sign(&crate::core::engine::token::JsonObject::new(), &claims, "HS256", &key)
+        .unwrap();
     for (token, words) in [(jwt_io, "never expires (no exp)"), (far, "beyond the revocation model's range")] {
         let mut h = app(egui::vec2(1280.0, 800.0));
         h.state_mut().apply(vec![Command::SetToken(token)]);
@@ -337,15 +345,15 @@ fn a_token_no_exp_ends_is_shown_by_its_key_rotation_from_every_button() {
                 // token-ttl, where the plain JWT is exposed and the session is not.
                 assert_eq!((sc.event.kind, sc.token_ttl), (EventKind::TokenStolen, before), "{what}");
                 let sim = lab.simulation();
-                assert!(sim.outcome(crate::core::revoke::Strategy::Jwt).exposure_seconds > 0, "{sc:?}");
-                assert_eq!(sim.outcome(crate::core::revoke::Strategy::Session).exposure_seconds, 0);
+                assert!(sim.outcome(crate::core::labs::revocation::Strategy::Jwt).exposure_seconds > 0, "{sc:?}");
+                assert_eq!(sim.outcome(crate::core::labs::revocation::Strategy::Session).exposure_seconds, 0);
                 assert!(lab.endless_note().unwrap().contains("is the lab's, not your token's"), "{what}");
                 continue;
             }
             assert_eq!(sc.event.kind, EventKind::KeyRotated, "{what}");
             assert_eq!(sc.token_ttl, before, "{what}: no lifetime made up (900 s or any other)");
             assert_eq!(sc.event.at - sc.login_at, sc.token_ttl / 3, "{what}: the rotation inside the lab's run");
-            let jwt = lab.simulation().outcome(crate::core::revoke::Strategy::Jwt);
+            let jwt = lab.simulation().outcome(crate::core::labs::revocation::Strategy::Jwt);
             assert_eq!(jwt.accepted_until, sc.event.at, "{what}: the copy works until the rotation");
             let note = lab.endless_note().unwrap();
             assert!(note.contains(words) && note.contains("is the lab's"), "{what}: {note}");
@@ -395,7 +403,7 @@ fn run_it_presets_each_experiment() {
     press(&mut h, "Run it: JWT is more secure");
     let s = &h.state().state;
     assert_eq!(s.tab, Tab::Revocation);
-    let theft = s.revocation.simulation().outcome(crate::core::revoke::Strategy::Jwt).exposure_seconds;
+    let theft = s.revocation.simulation().outcome(crate::core::labs::revocation::Strategy::Jwt).exposure_seconds;
     assert_eq!(comparison(&h).myth(Myth::JwtMoreSecure).figures["stolen_jwt_seconds"], theft);
     h.state_mut().apply(vec![Command::SelectTab(Tab::Compare)]);
     h.run();
@@ -437,7 +445,7 @@ fn the_report_goes_to_the_clipboard_and_a_file_without_the_token_unless_ticked()
         .build_eframe(move |_cc| TokenbenchApp::with_platform(Box::new(platform), Settings::default()));
     let secret = "keyboard cat";
     h.state_mut().apply(vec![
-        Command::AddSecret { text: secret.into(), encoding: crate::core::keys::SecretEncoding::Utf8 },
+        Command::AddSecret { text: secret.into(), encoding: crate::core::engine::keys::SecretEncoding::Utf8 },
         Command::LoadSample(2),
         Command::SelectTab(Tab::Compare),
     ]);
@@ -521,7 +529,7 @@ fn the_copied_report_is_the_saved_report_and_the_tabs_figures() {
     // A fixed clock: the report says when it was judged, and the copy and the file must agree.
     h.state_mut().apply(vec![
         Command::Clock(ClockCommand::Set(1_800_000_000.0)),
-        Command::AddSecret { text: secret.into(), encoding: crate::core::keys::SecretEncoding::Utf8 },
+        Command::AddSecret { text: secret.into(), encoding: crate::core::engine::keys::SecretEncoding::Utf8 },
         Command::LoadSample(2),
         Command::SelectTab(Tab::Compare),
     ]);

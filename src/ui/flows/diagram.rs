@@ -6,9 +6,9 @@
 use egui::text::{LayoutJob, TextFormat, TextWrapping};
 use egui::{Align2, Color32, FontId, Id, Rect, Sense, Stroke, Ui, Vec2, pos2, vec2};
 
-use crate::core::flow::sequence::{Actor, Emphasis, Message};
-use crate::core::flow::{Config, Flow, Mode, Revocation, Store};
-use crate::core::token::Part;
+use crate::core::engine::token::Part;
+use crate::core::labs::flows::sequence::{Actor, Emphasis, Message};
+use crate::core::labs::flows::{Config, Flow, Mode, Revocation, Store};
 use crate::ui::theme::{palette, part_colour};
 
 /// Height of one message row.
@@ -60,7 +60,9 @@ fn columns(cfg: &Config) -> Vec<Column> {
 
 fn column_title(col: Column, cfg: &Config, server: Option<u32>) -> (String, String) {
     match col {
-        Column::Client if cfg.client == crate::core::flow::Client::Mobile => ("Client".into(), "native app".into()),
+        Column::Client if cfg.client == crate::core::labs::flows::Client::Mobile => {
+            ("Client".into(), "native app".into())
+        }
         Column::Client => ("Client".into(), "browser".into()),
         Column::Balancer => ("Load".into(), "balancer".into()),
         Column::Server => ("App server".into(), server.map_or_else(|| "1 of N".into(), |s| format!("#{s}"))),

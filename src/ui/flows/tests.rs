@@ -45,7 +45,7 @@ fn cells(h: &Harness<'_, TokenbenchApp>, name: &str) -> Vec<String> {
 
 #[test]
 fn the_cpu_per_request_is_the_compare_tabs() {
-    use crate::core::advise::Factor;
+    use crate::core::labs::compare::advise::Factor;
     use crate::ui::compare::CompareCommand;
     let mut h = app();
     for (scenario, factor) in
@@ -62,12 +62,12 @@ fn the_cpu_per_request_is_the_compare_tabs() {
         let per_request = |t: &str| t.split(" · ").nth(1).unwrap().trim_end_matches("/req").to_owned();
         let c = h.state().state.compare.comparison.clone().unwrap().unwrap();
         let jwt_ns = c.row(factor).jwt.figures["per_request_ns"].as_f64().unwrap();
-        assert_eq!(per_request(&shown[1]), crate::core::compare::time(jwt_ns), "{scenario:?}");
+        assert_eq!(per_request(&shown[1]), crate::core::labs::compare::time(jwt_ns), "{scenario:?}");
         // Logins are counted apart: 12 signatures, not spread over the requests.
         let logins = cells(&h, "CPU for logins");
         let m = h.state().state.flows.measured.unwrap();
         let signing = m.sign.unwrap() * h.state().state.flows.params.users;
-        assert!(logins[1].starts_with(&crate::core::compare::time(signing.as_secs_f64() * 1e9)), "{logins:?}");
+        assert!(logins[1].starts_with(&crate::core::labs::compare::time(signing.as_secs_f64() * 1e9)), "{logins:?}");
     }
 }
 
@@ -212,7 +212,7 @@ fn the_lanes_agree_with_the_model_run_at_once() {
         h.run();
         let lab = &h.state().state.flows;
         for (i, lane) in lab.lanes.iter().enumerate() {
-            let whole = flow::simulate(&lane.cfg).unwrap();
+            let whole = flows::simulate(&lane.cfg).unwrap();
             assert_eq!(*lane.flow.totals(), whole, "{s:?} lane {i}");
         }
         assert_eq!(
@@ -354,13 +354,14 @@ fn revocation_scenario_shows_a_logged_out_token_still_accepted() {
 
 #[test]
 fn a_token_without_exp_is_revoked_only_by_rotating_the_key() {
-    use crate::core::keys::{self, SecretEncoding};
+    use crate::core::engine::keys::{self, SecretEncoding};
     let mut h = app();
     let secret = "a-long-enough-secret-for-hs256-0123456789";
     let key = keys::load_secret(secret.as_bytes(), SecretEncoding::Utf8, "s").unwrap();
     let mut claims = credential::typical_claims(1_700_000_000);
     claims.remove("exp");
-    let token = crate::core::sign::sign(&crate::core::token::JsonObject::new(), &claims, "HS256", &key).unwrap();
+    let token = crate::core::engine::sign::sign(&crate::core::engine::token::JsonObject::new(), &claims, "HS256", &key)
+        .unwrap();
     h.state_mut().apply(vec![
         Command::AddSecret { text: secret.into(), encoding: SecretEncoding::Utf8 },
         Command::SetToken(token),
@@ -376,12 +377,13 @@ fn a_token_without_exp_is_revoked_only_by_rotating_the_key() {
 
 #[test]
 fn a_one_megabyte_token_is_carried_but_labelled_by_its_ends() {
-    use crate::core::keys::{self, SecretEncoding};
+    use crate::core::engine::keys::{self, SecretEncoding};
     let key = keys::load_secret(&[7u8; 32], SecretEncoding::Raw, "k").unwrap();
     let mut claims = credential::typical_claims(1_700_000_000);
     claims.insert("blob".into(), "x".repeat(750 * 1024).into());
-    let big = crate::core::sign::sign(&crate::core::token::JsonObject::new(), &claims, "HS256", &key).unwrap();
-    let parsed = crate::core::token::parse(&big).unwrap();
+    let big = crate::core::engine::sign::sign(&crate::core::engine::token::JsonObject::new(), &claims, "HS256", &key)
+        .unwrap();
+    let parsed = crate::core::engine::token::parse(&big).unwrap();
     let mut lab = FlowsLab::default();
     let started = std::time::Instant::now();
     lab.handle(FlowCommand::UseLoaded, Some(&parsed), std::slice::from_ref(&key), 1_700_000_100.0);
@@ -491,11 +493,11 @@ fn the_store_latency_reaches_the_network_wait_estimate() {
         lab.lanes
             .iter()
             .map(|l| {
-                let t = flow::simulate(&l.cfg).unwrap();
+                let t = flows::simulate(&l.cfg).unwrap();
                 // Each network round trip to the store costs the latency.
                 let ns = t.remote_lookups as f64 * ms * 1e6;
                 let per = ns / t.requests as f64;
-                format!("{} · {}/req", crate::core::compare::time(ns), crate::core::compare::time(per))
+                format!("{} · {}/req", crate::core::labs::compare::time(ns), crate::core::labs::compare::time(per))
             })
             .collect::<Vec<_>>()
     };
@@ -557,7 +559,7 @@ fn the_totals_chart_draws_each_lanes_model_totals() {
     let lab = &h.state().state.flows;
     let mut checked = 0;
     for (i, lane) in lab.lanes.iter().enumerate() {
-        let t = flow::simulate(&lane.cfg).unwrap();
+        let t = flows::simulate(&lane.cfg).unwrap();
         let model = [
             t.store_lookups as f64,
             t.signature_verifications as f64,
@@ -597,7 +599,7 @@ fn the_sweep_plot_draws_the_models_runs_for_1_to_50_servers() {
     let params = h.state().state.flows.params;
     let base =
         Config { users: params.users, requests: params.requests, services: params.services, ..Config::default() };
-    let run = |cfg: Config| flow::simulate(&cfg).unwrap();
+    let run = |cfg: Config| flows::simulate(&cfg).unwrap();
     let series = |value_of: &dyn Fn(Config) -> u64| -> Vec<[f64; 2]> {
         (1..=MAX_START_SERVERS).map(|n| [f64::from(n), value_of(Config { servers: n, ..base }) as f64]).collect()
     };

@@ -12,9 +12,9 @@ use super::{
     FlowCommand, FlowsLab, Lane, MAX_REQUESTS, MAX_SERVICES, MAX_START_SERVERS, MAX_USERS, SPEEDS, SWEEP_LIMIT,
     Scenario, SessionVariant, SweepPoint,
 };
-use crate::core::flow::sequence;
-use crate::core::flow::{Outcome, Revocation, Step, Store, Totals};
-use crate::core::token::Part;
+use crate::core::engine::token::Part;
+use crate::core::labs::flows::sequence;
+use crate::core::labs::flows::{Outcome, Revocation, Step, Store, Totals};
 use crate::ui::plot_fit::fit_on_change;
 use crate::ui::state::{AppState, Command};
 use crate::ui::theme::part_colour;
@@ -154,7 +154,7 @@ fn params_row(ui: &mut Ui, lab: &FlowsLab, out: &mut Vec<Command>) {
             ui,
             "Store latency (ms)",
             p.store_latency_ms,
-            0.0..=crate::core::flow::lab::MAX_STORE_LATENCY_MS,
+            0.0..=crate::core::labs::flows::lab::MAX_STORE_LATENCY_MS,
             "Network round trip to a remote store",
         ) {
             emit(out, FlowCommand::StoreLatency(v));
@@ -265,7 +265,7 @@ fn servers_row(ui: &mut Ui, lab: &FlowsLab, out: &mut Vec<Command>) {
 
 /// A measured time as the Compare tab writes it ("18.3 µs").
 fn time(d: Duration) -> String {
-    crate::core::compare::time(d.as_secs_f64() * 1e9)
+    crate::core::labs::compare::time(d.as_secs_f64() * 1e9)
 }
 
 fn credential_line(ui: &mut Ui, lab: &FlowsLab) {
@@ -360,7 +360,6 @@ fn lane(ui: &mut Ui, lab: &FlowsLab, i: usize, rows: usize, fallback_ttl: i64) {
 }
 
 /// A byte total as the Compare tab and the revocation lab write sizes (binary units).
-#[allow(clippy::cast_precision_loss)]
 fn kb(bytes: u64) -> String {
     crate::core::text::human_bytes(bytes as f64)
 }
@@ -378,7 +377,7 @@ fn delay(seconds: Option<f64>) -> String {
     if seconds <= 0.0 {
         "at the next request".into()
     } else {
-        let d = crate::core::clock::human_duration(Duration::from_secs_f64(seconds));
+        let d = crate::core::engine::clock::human_duration(Duration::from_secs_f64(seconds));
         format!("after up to {d}")
     }
 }

@@ -5,10 +5,10 @@ use egui::{RichText, Ui};
 
 use super::lanes::default_view;
 use super::{RevocationCommand, RevocationLab, lab_cmd};
-use crate::core::clock::{UnixSeconds, format_relative, format_utc};
-use crate::core::revoke::{EventKind, MAX_TIME, SAMPLES, Scenario, Seconds, duration_short, duration_text};
-use crate::core::timeline::TokenTimeline;
-use crate::core::token;
+use crate::core::engine::clock::{UnixSeconds, format_relative, format_utc};
+use crate::core::engine::timeline::TokenTimeline;
+use crate::core::engine::token;
+use crate::core::labs::revocation::{EventKind, MAX_TIME, SAMPLES, Scenario, Seconds, duration_short, duration_text};
 use crate::ui::state::{AppState, ClockCommand, Command};
 use crate::ui::theme::verdict_colour;
 use crate::ui::timeline::{TokenPlotLabels, token_timeline};
@@ -37,7 +37,6 @@ pub(super) fn controls(ui: &mut Ui, lab: &RevocationLab, state: &AppState, now: 
         ui.label(RichText::new(note).color(verdict_colour(Some(false), dark)));
     }
     ui.label(RichText::new(s.event.kind.caption()).italics());
-    #[allow(clippy::cast_precision_loss)]
     let at = s.event.at as f64;
     let when = if now < at { "The event is" } else { "The event happened" };
     ui.weak(format!("{when} {} ({}).", format_relative(at, now), format_utc(at)));
@@ -134,7 +133,6 @@ fn lifetimes_row(ui: &mut Ui, s: &Scenario, out: &mut Vec<Command>) {
         if let Some(v) = seconds_field(ui, "leeway", s.leeway, 0..=MAX_TIME) {
             out.push(lab_cmd(RevocationCommand::SetLeeway(v)));
         }
-        #[allow(clippy::cast_precision_loss)]
         let login = s.login_at as f64;
         ui.label(format!("login {}", format_utc(login)));
         if ui.button("Start at the clock's time").on_hover_text("Move the login to the clock's time").clicked() {

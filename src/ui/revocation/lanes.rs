@@ -5,8 +5,8 @@ use egui::{Color32, RichText, Ui};
 use egui_plot::{LineStyle, MarkerShape, PlotPoint, PlotUi, Points, Text, VLine};
 
 use super::{RevocationLab, lab_plot_id};
-use crate::core::clock::UnixSeconds;
-use crate::core::revoke::{AccessToken, FOREVER, Holder, Seconds, Simulation, Strategy};
+use crate::core::engine::clock::UnixSeconds;
+use crate::core::labs::revocation::{AccessToken, FOREVER, Holder, Seconds, Simulation, Strategy};
 use crate::ui::state::Command;
 use crate::ui::theme::verdict_colour;
 use crate::ui::timeline::{TimePlot, rect, time_plot};
@@ -31,7 +31,6 @@ fn lanes(subject: &str) -> Vec<(f64, Lane, String)> {
         }
     }
     let n = list.len();
-    #[allow(clippy::cast_precision_loss)]
     list.into_iter().enumerate().map(|(i, (lane, name))| ((n - i) as f64, lane, name)).collect()
 }
 
@@ -42,7 +41,6 @@ pub(super) fn default_view(sim: &Simulation) -> (f64, f64) {
     for o in &sim.outcomes {
         hi = hi.max(o.accepted_until);
     }
-    #[allow(clippy::cast_precision_loss)]
     let (lo, hi) = (s.login_at as f64, hi as f64);
     let margin = ((hi - lo) * 0.05).max(30.0);
     (lo - margin, hi + margin)
@@ -111,7 +109,6 @@ fn span_rects(
     }
 }
 
-#[allow(clippy::cast_precision_loss)]
 pub(super) fn timeline(ui: &mut Ui, lab: &RevocationLab, now: UnixSeconds, out: &mut Vec<Command>) {
     let sim = lab.simulation();
     let scenario = &sim.scenario;
@@ -209,14 +206,12 @@ pub(super) fn timeline(ui: &mut Ui, lab: &RevocationLab, now: UnixSeconds, out: 
 }
 
 fn end(until: Seconds) -> f64 {
-    #[allow(clippy::cast_precision_loss)]
     if until == FOREVER { f64::MAX } else { until as f64 }
 }
 
 /// At most this many tokens are drawn one by one; more are drawn as a band.
 const MAX_DRAWN_TOKENS: usize = 160;
 
-#[allow(clippy::cast_precision_loss)]
 fn chain_lane(
     plot_ui: &mut PlotUi<'_>,
     sim: &Simulation,

@@ -3,7 +3,7 @@
 //! copy, the thief, the suspended user…) are accepted, until when the revoked credential is
 //! still accepted, what the server keeps and what each request costs; a timeline shows the
 //! same over time with the access and refresh chains; the at-scale view shows the steady
-//! state for a population. Every figure comes from [`crate::core::revoke`], the model behind
+//! state for a population. Every figure comes from [`crate::core::labs::revocation`], the model behind
 //! `tokenbench simulate revocation`.
 
 mod controls;
@@ -15,13 +15,13 @@ use std::path::PathBuf;
 
 use egui::{RichText, Ui};
 
-use crate::core::clock::{UnixSeconds, system_now};
-use crate::core::revoke::{
+use crate::core::engine::clock::{UnixSeconds, system_now};
+use crate::core::engine::timeline::TokenTimeline;
+use crate::core::engine::token::{self, Token};
+use crate::core::labs::revocation::{
     EventKind, SAMPLES, ScaleInputs, ScaleRow, ScaleSeries, Scenario, Seconds, Simulation, TokenLifetime, at_scale,
     series_against_token_ttl, simulate,
 };
-use crate::core::timeline::TokenTimeline;
-use crate::core::token::{self, Token};
 use crate::ui::platform::Platform;
 use crate::ui::state::{AppState, Command, Level};
 
@@ -158,18 +158,18 @@ impl RevocationLab {
             return Some(format!(
                 "Your token: {what}. The model cannot run a lifetime that never ends: token-ttl {} is the lab's, not \
                  your token's; the \"{}\" event shows what ends it.",
-                crate::core::revoke::duration_text(s.token_ttl),
+                crate::core::labs::revocation::duration_text(s.token_ttl),
                 EventKind::KeyRotated.title()
             ));
         }
-        let works = crate::core::revoke::duration_text(s.event.at - s.stolen_at());
+        let works = crate::core::labs::revocation::duration_text(s.event.at - s.stolen_at());
         Some(format!(
             "Your token: {what}. The model needs a lifetime and cannot run one that never ends, so the lab shows \
              what ends it: the signing key rotated {} after the login. A copy stolen at the login (or left behind \
              at a logout) is accepted for {works}, until the rotation, and would be for as long as the key is \
              kept; token-ttl {} is the lab's, for the other strategies, not your token's.",
-            crate::core::revoke::duration_text(s.event.at - s.login_at),
-            crate::core::revoke::duration_text(s.token_ttl),
+            crate::core::labs::revocation::duration_text(s.event.at - s.login_at),
+            crate::core::labs::revocation::duration_text(s.token_ttl),
         ))
     }
 
@@ -244,7 +244,7 @@ impl RevocationLab {
             }
             // 0 s is a lifetime the model supports: a token that is never valid.
             RevocationCommand::SetTokenTtl(ttl) => {
-                s.token_ttl = ttl.clamp(0, crate::core::revoke::MAX_TIME);
+                s.token_ttl = ttl.clamp(0, crate::core::labs::revocation::MAX_TIME);
                 s.access_ttl = s.access_ttl.min(s.token_ttl);
             }
             RevocationCommand::SetAccessTtl(a) => s.access_ttl = a.clamp(0, s.token_ttl),
@@ -389,7 +389,7 @@ impl RevocationLab {
                     Level::Error,
                     format!(
                         "{e}, so token-ttl stays {} (the \"{}\" event shows what ends it)",
-                        crate::core::revoke::duration_text(self.scenario.token_ttl),
+                        crate::core::labs::revocation::duration_text(self.scenario.token_ttl),
                         EventKind::KeyRotated.title()
                     ),
                 ));
@@ -418,8 +418,10 @@ impl RevocationLab {
         }
         let mut s = self.scenario.clone();
         // The login at the token's start when the model holds it; else the lab's.
-        #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
-        if let Some(start) = timeline.nbf.or(timeline.iat).filter(|t| t.abs() <= crate::core::revoke::MAX_TIME as f64) {
+        #[allow(clippy::cast_possible_truncation)]
+        if let Some(start) =
+            timeline.nbf.or(timeline.iat).filter(|t| t.abs() <= crate::core::labs::revocation::MAX_TIME as f64)
+        {
             s.login_at = start.round() as Seconds;
         }
         s.event.kind = EventKind::KeyRotated;
@@ -442,7 +444,7 @@ impl RevocationLab {
 fn unreadable(decoded: Option<&Token>) -> String {
     match decoded {
         None => "decode a token with readable claims first (Decode tab)".into(),
-        Some(t) => format!("the token {}", crate::core::flow::credential::unusable_reason(t)),
+        Some(t) => format!("the token {}", crate::core::labs::flows::credential::unusable_reason(t)),
     }
 }
 
@@ -456,7 +458,7 @@ fn dialog_gave_nothing(platform: &dyn Platform, instead: &str) -> (Level, String
 
 fn read_scenario(path: &std::path::Path) -> Result<Scenario, String> {
     // Bounded like every input: a device or a huge file is refused, never read whole.
-    let bytes = crate::core::limits::read_file(path).map_err(|e| e.to_string())?;
+    let bytes = crate::core::engine::limits::read_file(path).map_err(|e| e.to_string())?;
     let text = String::from_utf8(bytes).map_err(|_| format!("{}: the file is not UTF-8 text", path.display()))?;
     Scenario::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
@@ -522,7 +524,7 @@ mod tests {
     use super::scale::count;
     use super::table::table_time;
     use super::*;
-    use crate::core::revoke::{Strategy, duration_short};
+    use crate::core::labs::revocation::{Strategy, duration_short};
     use crate::ui::app::{Settings, TokenbenchApp};
     use crate::ui::platform::FakePlatform;
     use crate::ui::state::ClockCommand;
@@ -540,7 +542,6 @@ mod tests {
     fn logout_sample_at(h: &mut Harness<'_, TokenbenchApp>, offset: Seconds) -> Seconds {
         h.state_mut().apply(vec![Command::Revocation(RevocationCommand::LoadSample(0))]);
         let login = h.state().state.revocation.scenario().login_at;
-        #[allow(clippy::cast_precision_loss)]
         h.state_mut().apply(vec![Command::Clock(ClockCommand::Set((login + offset) as f64))]);
         login
     }
@@ -628,7 +629,6 @@ mod tests {
         }
         assert_eq!(row(&h, Strategy::JwtRefresh)[2], table_time(login + 1200, login));
         // Run the clock past the jwt-refresh access token's exp: its row flips.
-        #[allow(clippy::cast_precision_loss)]
         h.state_mut().apply(vec![Command::Clock(ClockCommand::Set((login + 1200) as f64))]);
         h.run();
         assert!(row(&h, Strategy::JwtRefresh)[1].starts_with("refused: expired"));
@@ -685,7 +685,6 @@ mod tests {
     fn drag_now_on_the_lab_timeline() {
         let mut h = lab_app(egui::vec2(1400.0, 1000.0));
         let login = logout_sample_at(&mut h, 600);
-        #[allow(clippy::cast_precision_loss)]
         let start = (login + 600) as f64;
         h.run();
         let at = crate::ui::timeline::now_line_position(&h.ctx, lab_plot_id(), start).unwrap();
@@ -765,7 +764,6 @@ mod tests {
         let login = logout_sample_at(&mut h, 600);
         let mut tops = Vec::new();
         for offset in [600, 1300, 2000, 10_000_000] {
-            #[allow(clippy::cast_precision_loss)]
             h.state_mut().apply(vec![Command::Clock(ClockCommand::Set((login + offset) as f64))]);
             h.run();
             let rows: Vec<f32> =
@@ -852,14 +850,16 @@ mod tests {
         let mut lab = RevocationLab::new(Scenario::example(1_700_000_000));
         let mut platform = FakePlatform::default();
         let sign = |claims: serde_json::Value| {
-            let key = crate::core::keys::load_secret(
+            let key = crate::core::engine::keys::load_secret(
                 b"a-long-enough-secret-for-hs256-0123456789",
-                crate::core::keys::SecretEncoding::Utf8,
+                crate::core::engine::keys::SecretEncoding::Utf8,
                 "s",
             )
             .unwrap();
             let serde_json::Value::Object(c) = claims else { unreachable!() };
-            let text = crate::core::sign::sign(&crate::core::token::JsonObject::new(), &c, "HS256", &key).unwrap();
+            let text =
+                crate::core::engine::sign::sign(&crate::core::engine::token::JsonObject::new(), &c, "HS256", &key)
+                    .unwrap();
             token::parse(&text).unwrap()
         };
         let bounded = sign(serde_json::json!({"iat": 1_700_000_000, "exp": 1_700_000_900}));
@@ -890,8 +890,8 @@ mod tests {
 
     #[test]
     fn own_tokens_set_the_lifetimes() {
-        use crate::core::keys::{SecretEncoding, load_secret};
-        use crate::core::sign::sign;
+        use crate::core::engine::keys::{SecretEncoding, load_secret};
+        use crate::core::engine::sign::sign;
         let key = load_secret(&[7u8; 32], SecretEncoding::Raw, "k").unwrap();
         let claims = |iat: i64, exp: i64| {
             let serde_json::Value::Object(m) = serde_json::json!({"sub": "u", "iat": iat, "exp": exp}) else {

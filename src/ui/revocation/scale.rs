@@ -5,7 +5,7 @@ use egui::{RichText, Ui};
 use egui_plot::{GridMark, Line, LineStyle, Plot, VLine};
 
 use super::{RevocationCommand, RevocationLab, ScaleMeasure, lab_cmd};
-use crate::core::revoke::{MAX_REQUESTS_PER_SECOND, MAX_REVOCATIONS_PER_DAY, MAX_SCALE_USERS, duration_text};
+use crate::core::labs::revocation::{MAX_REQUESTS_PER_SECOND, MAX_REVOCATIONS_PER_DAY, MAX_SCALE_USERS, duration_text};
 use crate::ui::state::Command;
 
 pub(super) fn count(x: f64) -> String {
@@ -110,7 +110,6 @@ fn scale_plot(ui: &mut Ui, lab: &RevocationLab, out: &mut Vec<Command>) {
     });
     let measure = lab.scale_measure;
     let column = if measure == ScaleMeasure::Bytes { 2 } else { 1 };
-    #[allow(clippy::cast_precision_loss)]
     let current = s.token_ttl as f64 / 3600.0;
     // A log scale: a million version counters and a few hundred denylist entries on one plot.
     let lines: Vec<(&'static str, Vec<[f64; 2]>)> = lab

@@ -3,8 +3,8 @@
 use egui::{RichText, Ui};
 
 use super::RevocationLab;
-use crate::core::clock::{UnixSeconds, format_utc};
-use crate::core::revoke::{Holder, Outcome, Seconds, Status, duration_short, duration_text};
+use crate::core::engine::clock::{UnixSeconds, format_utc};
+use crate::core::labs::revocation::{Holder, Outcome, Seconds, Status, duration_short, duration_text};
 use crate::ui::theme::verdict_colour;
 
 /// The narrowest and widest a status cell gets: long reasons wrap instead of widening the
@@ -22,7 +22,6 @@ fn status_text(status: &Status) -> String {
 /// An instant in the table: the time of day when it falls on the login's date, the month, day
 /// and minute in the login's year, else the date (the hover gives it whole).
 pub(super) fn table_time(t: Seconds, login: Seconds) -> String {
-    #[allow(clippy::cast_precision_loss)]
     let (full, day) = (format_utc(t as f64), format_utc(login as f64));
     if full.get(..10) == day.get(..10) {
         full.get(11..19).unwrap_or(&full).to_owned()
@@ -117,7 +116,7 @@ pub(super) fn table(ui: &mut Ui, lab: &RevocationLab, now: UnixSeconds) {
                 let most = o.server_state_entries as usize;
                 RichText::new(format!(
                     "{most} ({} B)",
-                    most * o.record.as_ref().map_or(0, crate::core::revoke::Record::bytes)
+                    most * o.record.as_ref().map_or(0, crate::core::labs::revocation::Record::bytes)
                 ))
             }),
         ),

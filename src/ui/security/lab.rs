@@ -7,17 +7,17 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, TryRecvError};
 use std::time::{Duration, Instant};
 
-use crate::core::audit::{self, Cookie, Finding, SameSite, TokenAuditOptions};
-use crate::core::clock::UnixSeconds;
-use crate::core::crack::{self, CrackError, CrackReport, Progress, Rules, Target};
-use crate::core::forge::{self, Attack, Forged};
-use crate::core::judgment;
-use crate::core::keys::{self, Key, KeyMaterial, SecretEncoding};
-use crate::core::session_risk::{self, CookieFlags, Scenario, SessionLifetimes};
-use crate::core::sign::{self, ExportFormat};
+use crate::core::engine::audit::{self, Cookie, Finding, SameSite, TokenAuditOptions};
+use crate::core::engine::clock::UnixSeconds;
+use crate::core::engine::crack::{self, CrackError, CrackReport, Progress, Rules, Target};
+use crate::core::engine::forge::{self, Attack, Forged};
+use crate::core::engine::judgment;
+use crate::core::engine::keys::{self, Key, KeyMaterial, SecretEncoding};
+use crate::core::engine::sign::{self, ExportFormat};
+use crate::core::engine::token::{self, Token};
+use crate::core::engine::verify::{self, Policy, Verification};
+use crate::core::labs::security::session_risk::{self, CookieFlags, Scenario, SessionLifetimes};
 use crate::core::text::count;
-use crate::core::token::{self, Token};
-use crate::core::verify::{self, Policy, Verification};
 use crate::ui::platform::Platform;
 
 /// Signing inputs longer than this are not tried against the wordlist by the audit (64 KiB: about

@@ -15,12 +15,12 @@ pub use lab::{
     CrackJob, CrackOutcome, ForgeView, LabContext, ScenarioKind, Section, SecurityCommand, SecurityEffect, SecurityLab,
 };
 
-use crate::core::audit::{self, Finding, SameSite, Severity, human_duration};
-use crate::core::crack::{self, Rules, Target};
-use crate::core::forge::{self, Attack};
-use crate::core::session_risk::SessionLifetimes;
+use crate::core::engine::audit::{self, Finding, SameSite, Severity, human_duration};
+use crate::core::engine::crack::{self, Rules, Target};
+use crate::core::engine::forge::{self, Attack};
+use crate::core::engine::token::{self, Token};
+use crate::core::labs::security::session_risk::SessionLifetimes;
 use crate::core::text::count;
-use crate::core::token::{self, Token};
 use crate::ui::state::{AppState, Command};
 use crate::ui::theme::verdict_colour;
 use crate::ui::widgets::prose;
@@ -664,13 +664,17 @@ mod tests {
 
     #[test]
     fn a_binary_secret_is_shown_in_hex_and_added_as_its_bytes() {
-        use crate::core::keys::{SecretEncoding, load_secret};
+        use crate::core::engine::keys::{SecretEncoding, load_secret};
         let secret = [0xff, 0xe1, 0x00, b'a'];
         let key = load_secret(&secret, SecretEncoding::Raw, "t").unwrap();
         let claims = serde_json::json!({"sub": "x", "exp": 4_000_000_000u64});
-        let t =
-            crate::core::sign::sign(&crate::core::token::JsonObject::new(), claims.as_object().unwrap(), "HS256", &key)
-                .unwrap();
+        let t = crate::core::engine::sign::sign(
+            &crate::core::engine::token::JsonObject::new(),
+            claims.as_object().unwrap(),
+            "HS256",
+            &key,
+        )
+        .unwrap();
         let path = std::env::temp_dir().join(format!("tokenbench-ui-binary-{}.txt", std::process::id()));
         std::fs::write(&path, [&b"a\n"[..], &secret, b"\n"].concat()).unwrap();
         let mut platform = FakePlatform::default();
@@ -685,7 +689,11 @@ mod tests {
         h.get_by_label("Add as a key").click();
         h.run();
         let keys = h.state().state.keys.keys();
-        assert_eq!(keys[0].material, crate::core::keys::KeyMaterial::Oct { k: secret.to_vec() }, "the exact bytes");
+        assert_eq!(
+            keys[0].material,
+            crate::core::engine::keys::KeyMaterial::Oct { k: secret.to_vec() },
+            "the exact bytes"
+        );
         assert!(h.state().state.verification().unwrap().valid);
         std::fs::remove_file(path).unwrap();
     }
@@ -703,7 +711,7 @@ mod tests {
         assert!(h.query_by_label_contains("HMAC secret used: the PEM of key #1").is_some());
         assert!(h.query_by_label_contains("never used as an HMAC secret").is_some(), "why");
         assert!(h.query_by_label_contains("Bind each key to one algorithm").is_some(), "the defence");
-        for attack in crate::core::forge::Attack::ALL {
+        for attack in crate::core::engine::forge::Attack::ALL {
             h.get_by_label(attack.title()).click();
             h.run();
             assert!(h.query_by_label("This workbench: REJECTED").is_some(), "{attack:?}");
@@ -728,7 +736,7 @@ mod tests {
         state.handle(Command::Security(super::SecurityCommand::RunAudit), &mut p);
         let audit = state.security.audit.as_ref().unwrap().1.as_ref();
         assert!(audit.is_err_and(|e| e.contains("no JWT found in this URL")), "{audit:?}");
-        let header = crate::core::token::encode_b64url(br#"{"alg":"HS\u001b\u009b","kid":["..\u202e"]}"#);
+        let header = crate::core::engine::token::encode_b64url(br#"{"alg":"HS\u001b\u009b","kid":["..\u202e"]}"#);
         state.handle(Command::SetToken(format!("{header}.e30.AAAA")), &mut p);
         state.handle(Command::Security(super::SecurityCommand::RunAudit), &mut p);
         let findings = state.security.audit.as_ref().unwrap().1.as_ref().unwrap();
@@ -738,11 +746,13 @@ mod tests {
 
     #[test]
     fn a_huge_token_skips_the_wordlist_in_the_window() {
-        use crate::core::keys::{SecretEncoding, load_secret};
+        use crate::core::engine::keys::{SecretEncoding, load_secret};
         let key = load_secret(b"secret", SecretEncoding::Utf8, "t").unwrap();
-        let mut claims = crate::core::token::JsonObject::new();
+        let mut claims = crate::core::engine::token::JsonObject::new();
         claims.insert("blob".into(), "x".repeat(1 << 20).into());
-        let big = crate::core::sign::sign(&crate::core::token::JsonObject::new(), &claims, "HS256", &key).unwrap();
+        let big =
+            crate::core::engine::sign::sign(&crate::core::engine::token::JsonObject::new(), &claims, "HS256", &key)
+                .unwrap();
         let mut state = crate::ui::state::AppState::default();
         let mut p = FakePlatform::default();
         state.handle(Command::SetToken(big), &mut p);
@@ -750,7 +760,7 @@ mod tests {
         let findings = state.security.audit.as_ref().unwrap().1.as_ref().unwrap();
         let weak: Vec<_> = findings.iter().filter(|f| f.id == "weak-secret").collect();
         assert_eq!(weak.len(), 1);
-        assert_eq!(weak[0].severity, crate::core::audit::Severity::Info, "{:?}", weak[0]);
+        assert_eq!(weak[0].severity, crate::core::engine::audit::Severity::Info, "{:?}", weak[0]);
         assert!(weak[0].message.contains("use Crack the secret"));
     }
 
@@ -855,7 +865,7 @@ mod tests {
         open_security(&mut h);
         h.get_by_label("Forge attacks").click();
         h.run();
-        for attack in crate::core::forge::Attack::ALL {
+        for attack in crate::core::engine::forge::Attack::ALL {
             h.get_by_label(attack.title()).click();
             h.run();
             let view = h.state().state.security.forged.clone().unwrap().1.unwrap();

@@ -1,7 +1,7 @@
 //! The shared state's tests: commands in, state out, with a fake platform.
 
 use super::*;
-use crate::core::verify::SignatureVerdict;
+use crate::core::engine::verify::SignatureVerdict;
 use crate::ui::platform::FakePlatform;
 
 fn asset(name: &str) -> PathBuf {
@@ -95,7 +95,8 @@ fn unreadable_claims_turn_the_banner_invalid() {
     );
     let key = s.keys.keys()[0].clone();
     let t =
-        crate::core::sign::sign_payload(&token::JsonObject::new(), br#"{"exp":1,"score":NaN}"#, "HS256", &key).unwrap();
+        crate::core::engine::sign::sign_payload(&token::JsonObject::new(), br#"{"exp":1,"score":NaN}"#, "HS256", &key)
+            .unwrap();
     s.handle(Command::SetToken(t), &mut p);
     let v = s.verification().unwrap();
     assert_eq!(v.signature, SignatureVerdict::Valid);
@@ -118,7 +119,7 @@ fn files_over_the_limit_are_refused_by_every_way_in() {
         s.handle(Command::Dropped { paths: vec![path], texts: Vec::new() }, &mut p);
         assert!(s.message.as_ref().unwrap().1.contains("10 MiB"), "{:?}", s.message);
     }
-    s.handle(Command::AddKeyText("A".repeat(crate::core::limits::MAX_INPUT_BYTES + 1)), &mut p);
+    s.handle(Command::AddKeyText("A".repeat(crate::core::engine::limits::MAX_INPUT_BYTES + 1)), &mut p);
     assert!(s.message.as_ref().unwrap().1.contains("10 MiB"), "{:?}", s.message);
     assert!(s.keys.is_empty() && s.parsed().is_none());
 }
@@ -138,12 +139,12 @@ fn generate_in_the_background_then_export_and_save() {
     let dir = std::env::temp_dir().join(format!("tokenbench-state-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let mut p = FakePlatform { save_to: Some(dir.join("pub.pem")), ..FakePlatform::default() };
-    s.handle(Command::GenerateKey(KeySpec::Ec(crate::core::keys::Curve::P256)), &mut p);
+    s.handle(Command::GenerateKey(KeySpec::Ec(crate::core::engine::keys::Curve::P256)), &mut p);
     s.handle(Command::GenerateKey(KeySpec::Hmac(256)), &mut p);
     let start = std::time::Instant::now();
     while !s.generating.is_empty() && start.elapsed().as_secs() < 30 {
         std::thread::sleep(std::time::Duration::from_millis(5));
-        s.tick();
+        s.tick(&mut p);
     }
     assert_eq!(s.keys.len(), 2);
     let ec = s.keys.keys().iter().position(|k| k.source == "generated EC P-256").unwrap();
@@ -213,7 +214,7 @@ fn the_verdict_flips_at_exp_without_any_command() {
     s.handle(Command::LoadSample(0), &mut p);
     assert!(s.verification().unwrap().valid);
     *t.lock().unwrap() = 2_082_758_400.0 + 0.01;
-    s.tick();
+    s.tick(&mut p);
     assert!(!s.verification().unwrap().valid, "tick re-judges once exp has passed");
 }
 
@@ -238,7 +239,7 @@ fn re_signing_with_another_key_verifies_by_kid() {
     let v = s.verification().unwrap();
     assert!(v.valid, "{}", v.summary());
     assert_eq!(v.matched_key, Some(ec));
-    assert_eq!(v.selection, Some(crate::core::verify::Selection::Kid));
+    assert_eq!(v.selection, Some(crate::core::engine::verify::Selection::Kid));
     assert!(v.warnings.is_empty(), "{:?}", v.warnings);
     // The sample P-256 private key signs with the kid its published public half has.
     s.handle(Command::LoadKeyFiles(vec![asset("ec-p256-pkcs8.pem")]), &mut p);
@@ -247,7 +248,10 @@ fn re_signing_with_another_key_verifies_by_kid() {
     s.handle(Command::Sign, &mut p);
     s.handle(Command::UseSignedToken, &mut p);
     let v = s.verification().unwrap();
-    assert!(v.valid && v.selection == Some(crate::core::verify::Selection::Kid) && v.warnings.is_empty(), "{v:?}");
+    assert!(
+        v.valid && v.selection == Some(crate::core::engine::verify::Selection::Kid) && v.warnings.is_empty(),
+        "{v:?}"
+    );
 }
 
 #[test]
@@ -344,7 +348,7 @@ fn a_key_loaded_twice_is_named_not_added() {
     let text = "0123456789abcdef0123456789abcdef";
     s.handle(Command::AddSecret { text: text.into(), encoding: SecretEncoding::Utf8 }, &mut p);
     assert_eq!(s.keys.len(), 2);
-    let hex = crate::core::crack::to_hex(text.as_bytes());
+    let hex = crate::core::engine::crack::to_hex(text.as_bytes());
     s.handle(Command::AddSecret { text: hex, encoding: SecretEncoding::Hex }, &mut p);
     assert_eq!(s.keys.len(), 2);
     assert_eq!(s.message.as_ref().unwrap().1, "already loaded as #2 secret (text)");

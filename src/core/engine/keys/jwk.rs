@@ -1,0 +1,199 @@
+//! JWK and JWKS (RFC 7517, RFC 7518 §6): RSA, EC, OKP and oct keys with their metadata.
+
+use der::Encode;
+use serde_json::{Map, Value};
+
+use super::formats::{
+    ec_from_scalar, ec_material_from_point, ed25519_from_seed, ed25519_public, reason_of, rsa_material, summary,
+};
+use super::lints::metadata_warnings;
+use super::{Curve, Key, KeyMaterial, PrivateMaterial, uint};
+use crate::core::engine::error::{Error, Result};
+use crate::core::engine::token::decode_b64url;
+
+pub(super) fn load_json(text: &str, source: &str) -> Result<Vec<Key>> {
+    let value: Value =
+        serde_json::from_str(text).map_err(|e| Error::key(source, format!("looks like JSON but is not: {e}")))?;
+    let Value::Object(obj) = value else {
+        return Err(Error::key(source, "JSON that is not an object"));
+    };
+    if let Some(keys) = obj.get("keys") {
+        let Value::Array(entries) = keys else {
+            return Err(Error::key(source, "JWKS \"keys\" must be an array"));
+        };
+        let mut loaded = Vec::new();
+        let mut skipped = Vec::new();
+        for (i, entry) in entries.iter().enumerate() {
+            let name = format!("{source} [keys {i}]");
+            match entry.as_object() {
+                Some(jwk) => match from_jwk(jwk, &name, "JWKS entry") {
+                    Ok(k) => loaded.push(k),
+                    Err(e) => skipped.push(format!("[keys {i}] {}", reason_of(e))),
+                },
+                None => skipped.push(format!("[keys {i}] not an object")),
+            }
+        }
+        let Some(first) = loaded.first_mut() else {
+            let why = if skipped.is_empty() { "the JWKS has no keys".to_owned() } else { summary(&skipped) };
+            return Err(Error::key(source, why));
+        };
+        // Once per set, on its first key (every key repeating every skipped entry made a
+        // 4,000 + 4,000 JWKS cost 3.2 GB).
+        if !skipped.is_empty() {
+            first.warnings.push(format!("{} entries of this JWKS were unusable: {}", skipped.len(), summary(&skipped)));
+        }
+        return Ok(loaded);
+    }
+    if obj.contains_key("kty") {
+        return Ok(vec![from_jwk(&obj, source, "JWK")?]);
+    }
+    Err(Error::key(source, "JSON without \"kty\" (JWK) or \"keys\" (JWKS)"))
+}
+
+fn jwk_str<'a>(jwk: &'a Map<String, Value>, name: &str, source: &str) -> Result<Option<&'a str>> {
+    match jwk.get(name) {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(Error::key(source, format!("JWK member \"{name}\" must be a string"))),
+    }
+}
+
+fn jwk_bytes(jwk: &Map<String, Value>, name: &str, source: &str) -> Result<Option<Vec<u8>>> {
+    jwk_str(jwk, name, source)?
+        .map(|s| {
+            decode_b64url(s).map_err(|(at, why)| {
+                Error::key(source, format!("JWK member \"{name}\" is not base64url at character {at}: {why}"))
+            })
+        })
+        .transpose()
+}
+
+fn jwk_required(jwk: &Map<String, Value>, name: &str, kty: &str, source: &str) -> Result<Vec<u8>> {
+    jwk_bytes(jwk, name, source)?
+        .ok_or_else(|| Error::key(source, format!("a {kty} JWK needs \"{name}\" (RFC 7518 §6)")))
+}
+
+/// Loads one JWK object.
+///
+/// # Errors
+/// When required members are missing, malformed or inconsistent.
+pub fn from_jwk(jwk: &Map<String, Value>, source: &str, format: &str) -> Result<Key> {
+    let kty = jwk_str(jwk, "kty", source)?.ok_or_else(|| Error::key(source, "a JWK needs \"kty\""))?;
+    let mut key = match kty {
+        "RSA" => {
+            let n = jwk_required(jwk, "n", kty, source)?;
+            let e = jwk_required(jwk, "e", kty, source)?;
+            let material = rsa_material(&n, &e, source)?;
+            let private = match jwk_bytes(jwk, "d", source)? {
+                None => None,
+                Some(d) => Some(rsa_private_from_jwk(jwk, &n, &e, &d, source)?),
+            };
+            Key::new(material, private, source, format)
+        }
+        "EC" => {
+            let crv = jwk_str(jwk, "crv", source)?.ok_or_else(|| Error::key(source, "an EC JWK needs \"crv\""))?;
+            let curve = Curve::from_jwk(crv).map_err(|e| Error::key(source, e))?;
+            let x = jwk_required(jwk, "x", kty, source)?;
+            let y = jwk_required(jwk, "y", kty, source)?;
+            let len = curve.coordinate_len();
+            if x.len() != len || y.len() != len {
+                return Err(Error::key(
+                    source,
+                    format!(
+                        "{crv} coordinates must be {len} bytes each (RFC 7518 §6.2.1.2); x is {} and y is {}",
+                        x.len(),
+                        y.len()
+                    ),
+                ));
+            }
+            let mut point = vec![0x04];
+            point.extend_from_slice(&x);
+            point.extend_from_slice(&y);
+            let material = ec_material_from_point(curve, &point).map_err(|e| Error::key(source, e))?;
+            match jwk_bytes(jwk, "d", source)? {
+                Some(d) => {
+                    let key = ec_from_scalar(curve, &d, source, format)?;
+                    if key.material != material {
+                        return Err(Error::key(source, "the EC public point does not match the private key \"d\""));
+                    }
+                    key
+                }
+                None => Key::new(material, None, source, format),
+            }
+        }
+        "OKP" => {
+            let crv = jwk_str(jwk, "crv", source)?.ok_or_else(|| Error::key(source, "an OKP JWK needs \"crv\""))?;
+            match crv {
+                "Ed25519" => {}
+                "X25519" | "X448" => {
+                    return Err(Error::key(
+                        source,
+                        format!("{crv} is a key-agreement key; it cannot verify signatures"),
+                    ));
+                }
+                other => return Err(Error::key(source, format!("OKP curve {other:?} is not supported (Ed25519 is)"))),
+            }
+            let x = jwk_required(jwk, "x", kty, source)?;
+            let x32: [u8; 32] =
+                x.as_slice().try_into().map_err(|_| Error::key(source, "an Ed25519 \"x\" must be 32 bytes"))?;
+            let material = ed25519_public(x32, source)?;
+            match jwk_bytes(jwk, "d", source)? {
+                Some(d) => {
+                    let seed: [u8; 32] =
+                        d.as_slice().try_into().map_err(|_| Error::key(source, "an Ed25519 \"d\" must be 32 bytes"))?;
+                    ed25519_from_seed(seed, Some(&x32), source, format)?
+                }
+                None => Key::new(material, None, source, format),
+            }
+        }
+        "oct" => {
+            let k = jwk_bytes(jwk, "k", source)?.ok_or_else(|| Error::key(source, "an oct JWK needs \"k\""))?;
+            if k.is_empty() {
+                return Err(Error::key(source, "the oct key \"k\" is empty; an empty HMAC key is no key"));
+            }
+            Key::new(KeyMaterial::Oct { k }, None, source, format)
+        }
+        other => return Err(Error::key(source, format!("unknown JWK key type \"kty\": {other:?}"))),
+    };
+    key.kid = jwk_str(jwk, "kid", source)?.map(str::to_owned);
+    key.alg = jwk_str(jwk, "alg", source)?.map(str::to_owned);
+    key.key_use = jwk_str(jwk, "use", source)?.map(str::to_owned);
+    key.key_ops = match jwk.get("key_ops") {
+        None => None,
+        Some(Value::Array(ops)) => Some(
+            ops.iter()
+                .map(|o| o.as_str().map(str::to_owned))
+                .collect::<Option<Vec<_>>>()
+                .ok_or_else(|| Error::key(source, "\"key_ops\" must be an array of strings"))?,
+        ),
+        Some(_) => return Err(Error::key(source, "\"key_ops\" must be an array of strings")),
+    };
+    key.warnings.extend(metadata_warnings(&key));
+    Ok(key)
+}
+
+// The names are RFC 7518 §6.3's JWK members.
+#[allow(clippy::many_single_char_names)]
+fn rsa_private_from_jwk(
+    jwk: &Map<String, Value>,
+    n: &[u8],
+    e: &[u8],
+    d: &[u8],
+    source: &str,
+) -> Result<PrivateMaterial> {
+    let part = |name: &str| jwk_required(jwk, name, "private RSA", source);
+    let (p, q, dp, dq, qi) = (part("p")?, part("q")?, part("dp")?, part("dq")?, part("qi")?);
+    let sk = pkcs1::RsaPrivateKey {
+        modulus: uint(n, source)?,
+        public_exponent: uint(e, source)?,
+        private_exponent: uint(d, source)?,
+        prime1: uint(&p, source)?,
+        prime2: uint(&q, source)?,
+        exponent1: uint(&dp, source)?,
+        exponent2: uint(&dq, source)?,
+        coefficient: uint(&qi, source)?,
+        other_prime_infos: None,
+    };
+    let der = sk.to_der().map_err(|e| Error::key(source, format!("cannot encode the RSA private key: {e}")))?;
+    Ok(PrivateMaterial::RsaPkcs1(der))
+}

@@ -1,0 +1,162 @@
+//! The bounds that keep hostile input cheap: how much is read, how many signatures and keys are
+//! judged, and which instants and durations the time arithmetic accepts. The CLI and the window
+//! read files through [`read_file`] and validate policy values with [`check_instant`] and
+//! [`check_duration`], so both refuse the same things with the same words.
+
+use std::io::Read;
+use std::path::Path;
+
+use crate::core::engine::error::{Error, Result};
+
+/// The largest token, key file, secret file or pasted text accepted, in bytes (10 MiB).
+pub const MAX_INPUT_BYTES: usize = 10 * 1024 * 1024;
+
+/// The most signatures of a JWS JSON serialization that are judged. A token with more is
+/// refused without verifying any: each ES512 verification costs about a millisecond, and a
+/// 10 MB token can carry 44,500 of them.
+pub const MAX_SIGNATURES: usize = 16;
+
+/// The most signature verifications one verification runs (keys tried across all judged
+/// signatures). Keys selected by `kid` are few; without a `kid`, a 10 MB JWKS could hold tens
+/// of thousands of compatible keys.
+pub const MAX_KEY_ATTEMPTS: usize = 64;
+
+/// The earliest instant the time arithmetic accepts: 0001-01-01 00:00:00 UTC.
+pub const EARLIEST: f64 = -62_135_596_800.0;
+
+/// The latest instant the time arithmetic accepts: 9999-12-31 23:59:59 UTC.
+pub const LATEST: f64 = 253_402_300_799.0;
+
+/// The longest duration (leeway, maximum lifetime) accepted, in seconds: from [`EARLIEST`] to
+/// [`LATEST`]. Anything longer cannot change a verdict and only risks overflow.
+pub const MAX_DURATION_SECONDS: u64 = 315_537_897_599;
+
+/// Reads a whole file of at most [`MAX_INPUT_BYTES`]. A larger regular file is refused from its
+/// size before anything is read; a device or pipe (`/dev/zero`) is read only up to the limit.
+///
+/// # Errors
+/// [`Error::Io`] when the file cannot be read, [`Error::FileTooLarge`] over the limit.
+pub fn read_file(path: &Path) -> Result<Vec<u8>> {
+    let name = path.display().to_string();
+    let io = |e: std::io::Error| Error::Io { path: name.clone(), reason: e.to_string() };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let too_large = || Error::FileTooLarge { path: name.clone(), limit: MAX_INPUT_BYTES };
+    let hint = match file.metadata() {
+        Ok(meta) if meta.is_file() => {
+            if meta.len() > MAX_INPUT_BYTES as u64 {
+                return Err(too_large());
+            }
+            // The size is a hint only: the file may grow while it is read.
+            usize::try_from(meta.len()).unwrap_or(0)
+        }
+        _ => 0,
+    };
+    let mut bytes = Vec::with_capacity(hint.min(MAX_INPUT_BYTES) + 1);
+    file.take(MAX_INPUT_BYTES as u64 + 1).read_to_end(&mut bytes).map_err(io)?;
+    if bytes.len() > MAX_INPUT_BYTES {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}
+
+/// Checks an instant (Unix seconds) for the time arithmetic: finite and between years 1 and
+/// 9999.
+///
+/// # Errors
+/// A sentence saying why the value cannot be used.
+pub fn check_instant(t: f64) -> std::result::Result<f64, String> {
+    if t.is_nan() {
+        return Err("not a number (NaN): every time comparison with it would be false".into());
+    }
+    if t.is_infinite() {
+        return Err(format!("{t} is not a finite number of seconds"));
+    }
+    if !(EARLIEST..=LATEST).contains(&t) {
+        return Err(format!("{t} seconds is outside years 1 to 9999 ({EARLIEST} to {LATEST} seconds since 1970)"));
+    }
+    Ok(t)
+}
+
+/// Parses an instant given as text (the CLI's `--at`), then [`check_instant`].
+///
+/// # Errors
+/// When the text is not a number or the number is not a usable instant.
+pub fn parse_instant(text: &str) -> std::result::Result<f64, String> {
+    let t: f64 = text.trim().parse().map_err(|_| format!("{text:?} is not a number of seconds since 1970"))?;
+    check_instant(t)
+}
+
+/// Checks a duration in seconds (a leeway, a maximum lifetime) against
+/// [`MAX_DURATION_SECONDS`].
+///
+/// # Errors
+/// A sentence saying why the value cannot be used.
+pub fn check_duration(seconds: u64) -> std::result::Result<u64, String> {
+    if seconds > MAX_DURATION_SECONDS {
+        return Err(format!("{seconds} seconds is longer than the {MAX_DURATION_SECONDS} seconds from year 1 to 9999"));
+    }
+    Ok(seconds)
+}
+
+/// Parses a duration given as text (whole seconds), then [`check_duration`].
+///
+/// # Errors
+/// When the text is not a whole number of seconds or the number is out of range.
+pub fn parse_duration(text: &str) -> std::result::Result<u64, String> {
+    let trimmed = text.trim();
+    let seconds: u64 = trimmed.parse().map_err(|_| {
+        // "-1000" is a whole number, just not one a duration can be: say which rule it breaks.
+        if trimmed.parse::<i128>().is_ok_and(|n| n < 0) {
+            format!("{trimmed} is negative: a duration is 0 to {MAX_DURATION_SECONDS} seconds, never less than 0")
+        } else {
+            format!("{text:?} is not a whole number of seconds (0 to {MAX_DURATION_SECONDS})")
+        }
+    })?;
+    check_duration(seconds)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instants_must_be_finite_and_in_the_calendar() {
+        assert_eq!(parse_instant("1700000000"), Ok(1_700_000_000.0));
+        assert_eq!(parse_instant("-1.5"), Ok(-1.5));
+        for bad in ["nan", "NaN", "inf", "-inf", "infinity", "1e400", "-1e400", "1e300", "", "abc"] {
+            assert!(parse_instant(bad).is_err(), "{bad}");
+        }
+        assert!(check_instant(LATEST).is_ok() && check_instant(LATEST + 1.0).is_err());
+        assert!(check_instant(EARLIEST).is_ok() && check_instant(EARLIEST - 1.0).is_err());
+    }
+
+    #[test]
+    fn durations_are_bounded() {
+        assert_eq!(parse_duration("3600"), Ok(3600));
+        assert_eq!(check_duration(MAX_DURATION_SECONDS), Ok(MAX_DURATION_SECONDS));
+        for bad in ["18446744073709551615", "-1", "nan", "1.5", "315537897600"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+        for negative in ["-1", "-1000", " -99999999999999999999999 "] {
+            assert!(parse_duration(negative).is_err_and(|e| e.contains("is negative")), "{negative}");
+        }
+    }
+
+    #[test]
+    fn files_are_read_up_to_the_limit() {
+        let dir = std::env::temp_dir().join(format!("tokenbench-limits-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let small = dir.join("small");
+        std::fs::write(&small, b"abc").unwrap();
+        assert_eq!(read_file(&small).unwrap(), b"abc");
+        let exact = dir.join("exact");
+        std::fs::File::create(&exact).unwrap().set_len(MAX_INPUT_BYTES as u64).unwrap();
+        assert_eq!(read_file(&exact).unwrap().len(), MAX_INPUT_BYTES);
+        let big = dir.join("big");
+        std::fs::File::create(&big).unwrap().set_len(1 << 30).unwrap();
+        assert!(matches!(read_file(&big), Err(Error::FileTooLarge { .. })));
+        assert!(matches!(read_file(Path::new("/dev/zero")), Err(Error::FileTooLarge { .. })));
+        assert!(matches!(read_file(&dir.join("missing")), Err(Error::Io { .. })));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,4 @@
+//! The Security lab: session risks stepped through ([`session_risk`]), beside the engine's
+//! audit, crack and forge.
+
+pub mod session_risk;
