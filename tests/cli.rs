@@ -11,7 +11,7 @@ use tokenbench::core::engine::sign::sign;
 use tokenbench::core::engine::token::{JsonObject, encode_b64url};
 
 mod common;
-use common::{asset, bin, code, key, obj, run, stderr};
+use common::{asset, bin, code, json_out, key, obj, run, stderr, stdout, temp_dir};
 
 const AT: &str = "1700000000";
 
@@ -31,9 +31,6 @@ fn hs256(secret: &[u8], claims: &JsonObject) -> String {
     sign(&obj(json!({"typ": "JWT"})), claims, "HS256", &k).unwrap()
 }
 
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
 
 fn verify_with(key_args: &[&str], token: &str) -> Output {
     let mut args = vec!["verify", "--at", AT];
@@ -42,11 +39,6 @@ fn verify_with(key_args: &[&str], token: &str) -> Output {
     run(&args)
 }
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("tokenbench-cli-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 #[test]
 fn decode_text_shows_claims_and_human_times() {
@@ -375,9 +367,6 @@ fn verify_secret(extra: &[&str], token: &str) -> Output {
     run(&args)
 }
 
-fn json_out(o: &Output) -> Value {
-    serde_json::from_str(&stdout(o)).unwrap_or_else(|e| panic!("{e}: {}{}", stdout(o), stderr(o)))
-}
 
 #[test]
 fn unreadable_claims_fail_closed_with_the_byte_where_json_breaks() {

@@ -5,7 +5,7 @@
 //! `@`, a payload that is not a JSON object).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::missing_panics_doc)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use serde_json::{Value, json};
@@ -14,7 +14,7 @@ use tokenbench::core::engine::sign::{sign, sign_payload};
 use tokenbench::core::engine::token::JsonObject;
 
 mod common;
-use common::{obj, stderr};
+use common::{json_out, obj, stderr, stdout, temp};
 
 const AT: &str = "1700000000";
 
@@ -26,17 +26,11 @@ fn run_in(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_tokenbench")).current_dir(dir).env("NO_COLOR", "1").args(args).output().unwrap()
 }
 
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
 
 fn first_line(o: &Output) -> String {
     stdout(o).lines().next().unwrap_or_default().to_owned()
 }
 
-fn json_out(o: &Output) -> Value {
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}{}", stdout(o), stderr(o)))
-}
 
 /// A JWS over `payload`, HS256 with the secret "secret", header without typ.
 fn hs_over(payload: &[u8]) -> String {
@@ -44,11 +38,6 @@ fn hs_over(payload: &[u8]) -> String {
     sign_payload(&JsonObject::new(), payload, "HS256", &key).unwrap()
 }
 
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("tokenbench-cli-final-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
-}
 
 const SAMPLE_KEYS: &str = "assets/keys/sample-jwks.json";
 const CONFUSION: &str = "@assets/samples/06-algorithm-confusion-hs256.jwt";

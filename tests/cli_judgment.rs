@@ -7,7 +7,7 @@ mod common;
 
 use std::process::Output;
 
-use common::{asset, code, key, obj, run};
+use common::{asset, code, key, obj, run, stdout};
 use serde_json::{Value, json};
 use tokenbench::core::engine::keys::{SecretEncoding, load_secret};
 use tokenbench::core::engine::sign::sign;
@@ -15,9 +15,6 @@ use tokenbench::core::engine::token::encode_b64url;
 
 const AT: &str = "1700000100";
 
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
 
 fn ids(o: &Output) -> Vec<String> {
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();

@@ -6,28 +6,21 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::missing_panics_doc)]
 
 use std::path::PathBuf;
-use std::process::Output;
 
 use serde_json::{Value, json};
 use tokenbench::core::engine::keys::{self, SecretEncoding};
 use tokenbench::core::engine::sign::sign;
 
 mod common;
-use common::{asset, code, obj, run, stderr};
+use common::{asset, code, obj, run, stderr, stdout, temp};
 
 const AT: &str = "1700000000";
 
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
 }
 
-fn temp(name: &str) -> PathBuf {
-    std::env::temp_dir().join(format!("tokenbench-cli-key-judgment-{}-{name}", std::process::id()))
-}
 
 /// An HS256 token with `secret` as its HMAC key and `header` in its header.
 fn hs256(secret: &[u8], header: Value) -> String {

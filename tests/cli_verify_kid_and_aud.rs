@@ -3,20 +3,16 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::missing_panics_doc)]
 
 use std::path::{Path, PathBuf};
-use std::process::Output;
 
 use serde_json::{Value, json};
 use tokenbench::core::engine::keys;
 use tokenbench::core::engine::sign::sign;
 
 mod common;
-use common::{asset, obj, run};
+use common::{asset, obj, run, stdout};
 
 const AT: &str = "1700000000";
 
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
 
 /// An RS256 token from the sample RSA private key, under `kid`, valid at `AT`.
 fn rs256(kid: &str) -> String {

@@ -8,10 +8,19 @@ fn asset(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/keys").join(name)
 }
 
+/// An instant inside the samples' validity (mid-2025): tests that need sample 0 valid pin the
+/// clock here, so they pass in any year, not only before it expires in 2036.
+const SAMPLE_ERA: f64 = 1_750_000_000.0;
+
+fn pin_clock(s: &mut AppState, p: &mut FakePlatform) {
+    s.handle(Command::Clock(ClockCommand::Set(SAMPLE_ERA)), p);
+}
+
 #[test]
 fn paste_decode_load_key_verify() {
     let mut s = AppState::default();
     let mut p = FakePlatform { clipboard: format!("Bearer {}", SAMPLES[0].1.trim()), ..FakePlatform::default() };
+    pin_clock(&mut s, &mut p);
     s.handle(Command::PasteToken, &mut p);
     assert_eq!(s.parsed().unwrap().claims().unwrap()["name"], "Jane Doe");
     assert_eq!(s.verification().unwrap().signature, SignatureVerdict::NoMatchingKey);
@@ -27,12 +36,16 @@ fn clock_rejudges_expiry() {
     let mut p = FakePlatform::default();
     s.handle(Command::LoadSampleKeys, &mut p);
     assert_eq!(s.message.as_ref().unwrap().1, "added 4 keys");
-    s.handle(Command::LoadSample(0), &mut p);
+    // The fresh example is issued at the real now, so "Back to now" finds it valid in any year.
+    s.handle(Command::TryExample(0), &mut p);
     assert!(s.verification().unwrap().valid);
-    s.handle(Command::Clock(ClockCommand::Set(2_082_758_400.0)), &mut p);
+    let exp = s.parsed().unwrap().claims().unwrap()["exp"].as_f64().unwrap();
+    s.handle(Command::Clock(ClockCommand::Set(exp)), &mut p);
     assert!(!s.verification().unwrap().valid, "expired at exp");
     s.handle(Command::Clock(ClockCommand::Shift(-1.0)), &mut p);
     assert!(s.verification().unwrap().valid);
+    s.handle(Command::Clock(ClockCommand::Set(exp + 86_400.0)), &mut p);
+    assert!(!s.verification().unwrap().valid);
     s.handle(Command::Clock(ClockCommand::BackToNow), &mut p);
     assert!(s.verification().unwrap().valid);
 }
@@ -163,6 +176,7 @@ fn generate_in_the_background_then_export_and_save() {
 fn history_is_opt_in_deduplicated_and_forgotten() {
     let mut s = AppState::default();
     let mut p = FakePlatform::default();
+    pin_clock(&mut s, &mut p);
     s.handle(Command::LoadSample(0), &mut p);
     assert!(s.history.is_empty(), "off by default");
     s.handle(Command::SetHistory(true), &mut p);
@@ -222,6 +236,7 @@ fn the_verdict_flips_at_exp_without_any_command() {
 fn re_signing_with_another_key_verifies_by_kid() {
     let mut s = AppState::default();
     let mut p = FakePlatform::default();
+    pin_clock(&mut s, &mut p);
     s.handle(Command::LoadSampleKeys, &mut p);
     s.handle(Command::LoadSample(0), &mut p); // RS256, kid sample-rsa-2048
     s.handle(Command::EditThisToken, &mut p);
