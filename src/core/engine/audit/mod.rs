@@ -30,6 +30,10 @@ pub use cookie::{
 pub(crate) use url::percent_decode;
 pub use url::{NO_JWT_IN_URL, UrlSource, looks_like_url, token_from_url, tokens_from_url};
 
+/// How far ahead of the clock an `iat` may be before the audit calls it a wrong clock or a
+/// forgery (`iat-in-future`): issuers' clocks drift by seconds, not minutes.
+pub const FUTURE_IAT_TOLERANCE: f64 = 60.0;
+
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -709,7 +713,7 @@ fn claim_findings(claims: &JsonObject, now: UnixSeconds, out: &mut Vec<Finding>)
         }
     }
     if let Some(iat) = iat
-        && iat > now + 60.0
+        && iat > now + FUTURE_IAT_TOLERANCE
     {
         out.push(finding(
             "iat-in-future",
