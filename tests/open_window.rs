@@ -30,8 +30,8 @@ fn window(args: &[&str]) -> Harness<'static, TokenbenchApp> {
     let settings = Settings { tab: Tab::Sign, ..Settings::default() };
     let mut h = Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_eframe(move |_cc| {
         let mut app = TokenbenchApp::with_platform(Box::new(FakePlatform::default()), settings);
-        // Mid-2025, inside the samples' validity: the test passes in any year.
-        app.apply(vec![Command::Clock(ClockCommand::Set(1_750_000_000.0))]);
+        // May 2026, inside the samples' validity: the test passes in any year.
+        app.apply(vec![Command::Clock(ClockCommand::Set(1_780_000_000.0))]);
         app.apply(startup);
         app
     });

@@ -30,9 +30,9 @@ fn sized(platform: FakePlatform, width: f32, height: f32) -> Harness<'static, To
         .build_eframe(move |_cc| TokenbenchApp::with_platform(Box::new(platform), Settings::default()))
 }
 
-/// An instant inside the samples' validity (mid-2025): tests that need sample 0 valid pin the
+/// An instant inside the samples' validity (May 2026): tests that need sample 0 valid pin the
 /// clock here, so they pass in any year, not only before it expires in 2036.
-const SAMPLE_ERA: f64 = 1_750_000_000.0;
+const SAMPLE_ERA: f64 = 1_780_000_000.0;
 
 fn pin_clock(h: &mut Harness<'static, TokenbenchApp>) {
     use tokenbench::ui::state::{ClockCommand, Command};
@@ -139,7 +139,9 @@ fn paste_read_claims_load_key_verify_edit_resign() {
     h.run();
     assert_eq!(h.state().state.tab, Tab::Decode);
     assert!(h.query_by_label_contains("Mallory").is_some());
-    assert!(verdict_is(&h, "VALID, but: lifetime 339 days (exp - iat)"), "re-signed token verifies with the secret");
+    // exp is the pinned clock plus a day (2026-05-29 20:26:40), iat the sample's 2026-01-01:
+    // 148 days and 20 hours.
+    assert!(verdict_is(&h, "VALID, but: lifetime 148 days (exp - iat)"), "re-signed token verifies with the secret");
     assert_eq!(h.state().state.input, signed);
 
     // Tamper with the payload: invalid.

@@ -8,9 +8,9 @@ fn asset(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/keys").join(name)
 }
 
-/// An instant inside the samples' validity (mid-2025): tests that need sample 0 valid pin the
+/// An instant inside the samples' validity (May 2026): tests that need sample 0 valid pin the
 /// clock here, so they pass in any year, not only before it expires in 2036.
-const SAMPLE_ERA: f64 = 1_750_000_000.0;
+const SAMPLE_ERA: f64 = 1_780_000_000.0;
 
 fn pin_clock(s: &mut AppState, p: &mut FakePlatform) {
     s.handle(Command::Clock(ClockCommand::Set(SAMPLE_ERA)), p);
