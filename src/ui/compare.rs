@@ -188,7 +188,7 @@ impl CompareState {
                 };
                 Some(match cx.platform.write_clipboard(&text) {
                     Ok(()) => (Level::Info, format!("copied the report ({} lines of Markdown)", text.lines().count())),
-                    Err(e) => (Level::Error, e),
+                    Err(e) => (Level::Error, e.to_string()),
                 })
             }
             CompareCommand::SaveReport => {
@@ -200,7 +200,7 @@ impl CompareState {
                     return Some(
                         match crate::ui::platform::nothing_picked(&*cx.platform, "use Copy the report instead") {
                             Ok(cancelled) => (Level::Info, cancelled),
-                            Err(unavailable) => (Level::Error, unavailable),
+                            Err(unavailable) => (Level::Error, unavailable.to_string()),
                         },
                     );
                 };

@@ -5,6 +5,7 @@ pub mod app;
 pub mod clock;
 pub mod compare;
 pub mod decode;
+pub mod error;
 pub mod flows;
 pub mod history;
 pub mod keys;
@@ -47,8 +48,8 @@ pub fn run_with(startup: Vec<state::Command>) -> ExitCode {
 /// library's own text names its source files, which mean nothing to the user).
 ///
 /// # Errors
-/// When the display cannot be reached or used.
-pub fn try_run_with(startup: Vec<state::Command>) -> Result<(), String> {
+/// [`error::UiError::Display`] when the display cannot be reached or used.
+pub fn try_run_with(startup: Vec<state::Command>) -> Result<(), error::UiError> {
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("Token Workbench")
         .with_app_id("tokenbench")
@@ -67,8 +68,8 @@ pub fn try_run_with(startup: Vec<state::Command>) -> Result<(), String> {
 }
 
 /// The library's error without source locations (`at /root/.cargo/registry/…/x.rs:12`) and on
-/// one line, followed by what to do.
-fn plain_error(text: &str) -> String {
+/// one line (its `Display` adds what to do).
+fn plain_error(text: &str) -> error::UiError {
     let mut words: Vec<&str> = Vec::new();
     for w in text.split_whitespace() {
         if w.contains(".rs:") || w.contains("/.cargo/") || w.contains("/rustc/") {
@@ -81,12 +82,9 @@ fn plain_error(text: &str) -> String {
         words.push(w);
     }
     let joined = words.join(" ");
-    let said = joined.trim_end_matches([' ', ':', ',']);
+    let said = joined.trim_end_matches([' ', ':', ',']).to_owned();
     let display = std::env::var("DISPLAY").or_else(|_| std::env::var("WAYLAND_DISPLAY")).unwrap_or_default();
-    format!(
-        "the display {display:?} could not be used ({said}); check that a desktop session is running there, or use a \
-         subcommand such as `tokenbench verify` (see `tokenbench --help`)"
-    )
+    error::UiError::Display { display, said }
 }
 
 #[cfg(test)]
@@ -96,7 +94,8 @@ mod tests {
     fn a_window_error_names_no_source_file() {
         let said = super::plain_error(
             "winit EventLoopError: os error at /root/.cargo/registry/src/index.crates.io-1/winit-0.30.13/src/platform_impl/linux/mod.rs:764: Failed to open connection to X server",
-        );
+        )
+        .to_string();
         assert!(said.contains("(winit EventLoopError: os error Failed to open connection to X server)"), "{said}");
         assert!(!said.contains(".cargo") && !said.contains(".rs"), "{said}");
     }

@@ -5,19 +5,21 @@
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 
+use crate::ui::error::UiError;
+
 /// What the app needs from the operating system.
 pub trait Platform {
     /// The clipboard's text.
     ///
     /// # Errors
-    /// When there is no clipboard or it holds no text.
-    fn read_clipboard(&mut self) -> Result<String, String>;
+    /// [`UiError::NoClipboard`], or [`UiError::ClipboardWithoutText`] when it holds no text.
+    fn read_clipboard(&mut self) -> Result<String, UiError>;
 
     /// Puts text on the clipboard.
     ///
     /// # Errors
-    /// When there is no clipboard.
-    fn write_clipboard(&mut self, text: &str) -> Result<(), String>;
+    /// [`UiError::NoClipboard`], or [`UiError::Copy`] when it refuses the text.
+    fn write_clipboard(&mut self, text: &str) -> Result<(), UiError>;
 
     /// Asks the user for files to open (empty when cancelled).
     fn pick_files(&mut self, title: &str, multiple: bool) -> Vec<PathBuf>;
@@ -37,9 +39,10 @@ pub trait Platform {
     /// Writes a file (a chosen save target).
     ///
     /// # Errors
-    /// When it cannot be written, naming the path and the reason.
-    fn write_file(&mut self, path: &Path, bytes: &[u8]) -> Result<(), String> {
-        std::fs::write(path, bytes).map_err(|e| format!("cannot save {}: {e}", path.display()))
+    /// [`UiError::Save`] when it cannot be written, naming the path and the reason.
+    fn write_file(&mut self, path: &Path, bytes: &[u8]) -> Result<(), UiError> {
+        std::fs::write(path, bytes)
+            .map_err(|e| UiError::Save { path: path.display().to_string(), reason: e.to_string() })
     }
 
     /// Whether the last dialog that returned nothing could not be shown at all (no portal, no
@@ -58,10 +61,10 @@ const UNSEEN_DIALOG: std::time::Duration = std::time::Duration::from_millis(200)
 /// be shown, `Ok` when it was cancelled.
 ///
 /// # Errors
-/// When the platform could not show the dialog.
-pub fn nothing_picked(platform: &dyn Platform, instead: &str) -> Result<String, String> {
+/// [`UiError::NoDialog`] when the platform could not show the dialog.
+pub fn nothing_picked(platform: &dyn Platform, instead: &str) -> Result<String, UiError> {
     if platform.last_dialog_unavailable() {
-        Err(format!("no file dialog is available here: {instead}"))
+        Err(UiError::NoDialog { instead: instead.to_owned() })
     } else {
         Ok("no file chosen".into())
     }
@@ -76,21 +79,23 @@ pub struct NativePlatform {
 }
 
 impl NativePlatform {
-    fn clipboard(&mut self) -> Result<&mut arboard::Clipboard, String> {
-        if self.clipboard.is_none() {
-            self.clipboard = Some(arboard::Clipboard::new().map_err(|e| format!("no clipboard: {e}"))?);
-        }
-        self.clipboard.as_mut().ok_or_else(|| "no clipboard".to_owned())
+    /// The clipboard, opened on first use (a failed attempt is retried next time).
+    fn clipboard(&mut self) -> Result<&mut arboard::Clipboard, UiError> {
+        let clipboard = match self.clipboard.take() {
+            Some(c) => c,
+            None => arboard::Clipboard::new().map_err(|e| UiError::NoClipboard { reason: e.to_string() })?,
+        };
+        Ok(self.clipboard.insert(clipboard))
     }
 }
 
 impl Platform for NativePlatform {
-    fn read_clipboard(&mut self) -> Result<String, String> {
-        self.clipboard()?.get_text().map_err(|e| format!("the clipboard holds no text: {e}"))
+    fn read_clipboard(&mut self) -> Result<String, UiError> {
+        self.clipboard()?.get_text().map_err(|e| UiError::ClipboardWithoutText { reason: e.to_string() })
     }
 
-    fn write_clipboard(&mut self, text: &str) -> Result<(), String> {
-        self.clipboard()?.set_text(text.to_owned()).map_err(|e| format!("cannot copy: {e}"))
+    fn write_clipboard(&mut self, text: &str) -> Result<(), UiError> {
+        self.clipboard()?.set_text(text.to_owned()).map_err(|e| UiError::Copy { reason: e.to_string() })
     }
 
     fn pick_files(&mut self, title: &str, multiple: bool) -> Vec<PathBuf> {
@@ -130,11 +135,11 @@ pub struct FakePlatform {
 }
 
 impl Platform for FakePlatform {
-    fn read_clipboard(&mut self) -> Result<String, String> {
+    fn read_clipboard(&mut self) -> Result<String, UiError> {
         Ok(self.clipboard.clone())
     }
 
-    fn write_clipboard(&mut self, text: &str) -> Result<(), String> {
+    fn write_clipboard(&mut self, text: &str) -> Result<(), UiError> {
         text.clone_into(&mut self.clipboard);
         Ok(())
     }

@@ -11,6 +11,7 @@ use crate::core::engine::keys::{Key, KeyStore};
 use crate::core::engine::sign;
 use crate::core::engine::token::{self, JsonObject, Kind, Token};
 use crate::core::engine::verify::SUPPORTED_ALGORITHMS;
+use crate::ui::error::UiError;
 use crate::ui::state::{AppState, Command};
 use crate::ui::widgets::copy_button;
 
@@ -30,7 +31,7 @@ pub struct SignState {
     /// Write the signing key's kid (its own, else its thumbprint) into the header.
     pub kid_from_key: bool,
     /// The last signing result.
-    pub output: Option<Result<String, String>>,
+    pub output: Option<Result<String, UiError>>,
     /// The signed token's own verdict with the loaded keys, policy and clock: the token it is
     /// about, and the banner's words and tone (shown only while that token is the output, so
     /// the tab never shows another token's verdict).
@@ -66,26 +67,28 @@ impl SignState {
     /// The header as JSON, or what is wrong with it.
     ///
     /// # Errors
-    /// When the text is not a JSON object.
-    pub fn header(&self) -> Result<JsonObject, String> {
+    /// [`UiError::EditorJson`] or [`UiError::EditorNotAnObject`] when the text is not a JSON
+    /// object.
+    pub fn header(&self) -> Result<JsonObject, UiError> {
         parse_object(&self.header_text, "header")
     }
 
     /// The claims as JSON, or what is wrong with them.
     ///
     /// # Errors
-    /// When the text is not a JSON object.
-    pub fn claims(&self) -> Result<JsonObject, String> {
+    /// [`UiError::EditorJson`] or [`UiError::EditorNotAnObject`] when the text is not a JSON
+    /// object.
+    pub fn claims(&self) -> Result<JsonObject, UiError> {
         parse_object(&self.claims_text, "claims")
     }
 
     /// Copies a decoded token in, claim order kept. A JWE cannot be re-signed as a JWS.
     ///
     /// # Errors
-    /// When the token is a JWE.
-    pub fn edit(&mut self, t: &Token, keys: &KeyStore) -> Result<(), String> {
+    /// [`UiError::JweNotResignable`] when the token is a JWE.
+    pub fn edit(&mut self, t: &Token, keys: &KeyStore) -> Result<(), UiError> {
         if t.kind == Kind::Jwe {
-            return Err("an encrypted token (JWE) cannot be re-signed as a JWS: its content is unreadable".into());
+            return Err(UiError::JweNotResignable);
         }
         self.header_text = serde_json::to_string_pretty(t.header()).unwrap_or_default();
         self.claims_text = match t.claims() {
@@ -174,8 +177,8 @@ impl SignState {
     /// Sets a time claim to `now + offset`.
     ///
     /// # Errors
-    /// When the claims are not a JSON object.
-    pub fn set_time_claim(&mut self, claim: &str, offset: i64, now: f64) -> Result<(), String> {
+    /// As [`Self::claims`], when the claims are not a JSON object.
+    pub fn set_time_claim(&mut self, claim: &str, offset: i64, now: f64) -> Result<(), UiError> {
         let mut claims = self.claims()?;
         #[allow(clippy::cast_possible_truncation)]
         let at = now.floor() as i64 + offset;
@@ -241,11 +244,11 @@ impl SignState {
             let header = self.header()?;
             let claims = self.claims()?;
             if let Some(p) = sign::jws_header_problem(&header) {
-                return Err(p);
+                return Err(UiError::HeaderNotSignable(p));
             }
-            let index = self.key.ok_or("choose a key to sign with")?;
-            let key = keys.keys().get(index).ok_or("the chosen key was removed")?;
-            sign::sign(&header, &claims, &self.alg, key).map_err(|e| e.to_string())
+            let index = self.key.ok_or(UiError::NoSigningKey)?;
+            let key = keys.keys().get(index).ok_or(UiError::SigningKeyRemoved)?;
+            Ok(sign::sign(&header, &claims, &self.alg, key)?)
         })();
         self.output = Some(result);
     }
@@ -286,11 +289,12 @@ pub fn signing_kid(keys: &KeyStore, index: usize) -> Option<String> {
     Some(key.kid.clone().or_else(twin).unwrap_or_else(|| sign::kid_for(key)))
 }
 
-fn parse_object(text: &str, what: &str) -> Result<JsonObject, String> {
+/// The editor's text as a JSON object; `what` names the editor ("header", "claims").
+fn parse_object(text: &str, what: &'static str) -> Result<JsonObject, UiError> {
     match serde_json::from_str::<Value>(text) {
         Ok(Value::Object(m)) => Ok(m),
-        Ok(other) => Err(format!("the {what} must be a JSON object, not {}", token::json_type(&other))),
-        Err(e) => Err(format!("the {what} is not valid JSON: {e}")),
+        Ok(other) => Err(UiError::EditorNotAnObject { what, found: token::json_type(&other) }),
+        Err(e) => Err(UiError::EditorJson { what, reason: e.to_string() }),
     }
 }
 
@@ -373,7 +377,7 @@ pub fn ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     match &s.output {
         None => {}
         Some(Err(e)) => {
-            ui.colored_label(ui.visuals().error_fg_color, e);
+            ui.colored_label(ui.visuals().error_fg_color, e.to_string());
         }
         Some(Ok(token)) => {
             if let Some((_, v)) = s.verdict.as_ref().filter(|(judged, _)| judged == token) {
@@ -402,7 +406,7 @@ fn json_editor(
     ui: &mut Ui,
     title: &str,
     text: &str,
-    error: Option<String>,
+    error: Option<UiError>,
     out: &mut Vec<Command>,
     make: fn(String) -> Command,
 ) {
@@ -435,7 +439,7 @@ fn json_editor(
         out.push(make(buf));
     }
     if let Some(e) = error {
-        ui.colored_label(ui.visuals().error_fg_color, e);
+        ui.colored_label(ui.visuals().error_fg_color, e.to_string());
     }
 }
 
@@ -566,7 +570,11 @@ mod tests {
         s.handle(Command::SetSignClaims("{\"sub\": \"a\"}".into()), &mut p);
         assert_eq!(s.sign.output, None, "the claims changed");
         s.handle(Command::Sign, &mut p);
-        assert!(matches!(&s.sign.output, Some(Err(e)) if e.contains("choose a key")), "{:?}", s.sign.output);
+        assert!(
+            matches!(&s.sign.output, Some(Err(e)) if e.to_string().contains("choose a key")),
+            "{:?}",
+            s.sign.output
+        );
         s.handle(
             Command::AddSecret { text: "0123456789abcdef0123456789abcdef".into(), encoding: SecretEncoding::Utf8 },
             &mut p,

@@ -572,7 +572,7 @@ impl AppState {
 
     fn save_text(&mut self, platform: &mut dyn Platform, token: &str) {
         if token.is_empty() {
-            self.error("there is no token to save".into());
+            self.error("there is no token to save".to_owned());
         } else {
             match platform.save_file("Save the token", "token.jwt") {
                 Some(path) => match platform.write_file(&path, format!("{token}\n").as_bytes()) {
@@ -598,8 +598,8 @@ impl AppState {
         self.message_serial += 1;
     }
 
-    fn error(&mut self, text: String) {
-        self.message = Some((Level::Error, text));
+    fn error(&mut self, text: impl Into<String>) {
+        self.message = Some((Level::Error, text.into()));
         self.message_serial += 1;
     }
 

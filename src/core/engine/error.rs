@@ -3,7 +3,9 @@
 //! Every variant names *what* is wrong and *where*, in words a person can act on: the GUI shows
 //! `Display` as it is, and the CLI prints it on stderr before exiting with status 2.
 //! Verification outcomes (bad signature, expired token…) are not errors: they are verdicts in
-//! [`crate::core::engine::verify::Verification`]. An `Error` means the input could not be used at all.
+//! [`crate::core::engine::verify::Verification`]. An `Error` means the input could not be used at
+//! all; inside the verifier, why one key failed one signature is an `Error` whose text becomes
+//! that attempt's reason in the verdict.
 
 use crate::core::engine::token::Part;
 
@@ -119,6 +121,142 @@ pub enum Error {
     /// Signing was asked for something it cannot do (a public key, an unknown algorithm…).
     #[error("cannot sign: {0}")]
     Sign(String),
+
+    /// An instant (Unix seconds, the CLI's `--at`, the simulated clock) that is NaN: every time
+    /// comparison with it would be false.
+    #[error("not a number (NaN): every time comparison with it would be false")]
+    InstantNotANumber,
+
+    /// An instant that is infinite.
+    #[error("{value} is not a finite number of seconds")]
+    InstantInfinite {
+        /// The value as printed.
+        value: String,
+    },
+
+    /// An instant outside the calendar years the time arithmetic handles.
+    #[error(
+        "{value} seconds is outside years 1 to 9999 ({} to {} seconds since 1970)",
+        crate::core::engine::limits::EARLIEST,
+        crate::core::engine::limits::LATEST
+    )]
+    InstantOutOfRange {
+        /// The value as printed.
+        value: String,
+    },
+
+    /// Text given for an instant that is no number.
+    #[error("{text:?} is not a number of seconds since 1970")]
+    InstantText {
+        /// The text as given.
+        text: String,
+    },
+
+    /// A duration (leeway, maximum lifetime) longer than the calendar.
+    #[error(
+        "{seconds} seconds is longer than the {} seconds from year 1 to 9999",
+        crate::core::engine::limits::MAX_DURATION_SECONDS
+    )]
+    DurationTooLong {
+        /// The duration given.
+        seconds: u64,
+    },
+
+    /// A duration given as a negative whole number.
+    #[error(
+        "{text} is negative: a duration is 0 to {} seconds, never less than 0",
+        crate::core::engine::limits::MAX_DURATION_SECONDS
+    )]
+    DurationNegative {
+        /// The text as given, trimmed.
+        text: String,
+    },
+
+    /// Text given for a duration that is no whole number.
+    #[error("{text:?} is not a whole number of seconds (0 to {})", crate::core::engine::limits::MAX_DURATION_SECONDS)]
+    DurationText {
+        /// The text as given.
+        text: String,
+    },
+
+    /// A JSON text (a scenario file) nested deeper than the parser allows.
+    #[error("it nests deeper than {limit} levels")]
+    JsonTextTooDeep {
+        /// The nesting limit.
+        limit: usize,
+    },
+
+    /// A JSON text that is not strict JSON (RFC 8259).
+    #[error("{reason} at {position}")]
+    JsonText {
+        /// What is wrong.
+        reason: String,
+        /// Where: byte and character offset (`byte 40 (character 41)`).
+        position: String,
+    },
+
+    /// A `Set-Cookie` header whose first part is not `name=value`.
+    #[error("{pair:?} is not a name=value pair; expected e.g. 'Set-Cookie: sid=...; HttpOnly'")]
+    CookieWithoutPair {
+        /// The first part, as given.
+        pair: String,
+    },
+
+    /// A `Set-Cookie` header with an empty name.
+    #[error("the cookie has no name before '='")]
+    CookieWithoutName,
+
+    /// The JWT carried in a cookie could not be judged: the wordlist given for it is unusable.
+    #[error("--wordlist: {0}")]
+    CookieWordlist(crate::core::engine::crack::CrackError),
+
+    /// The first screen's sample token could not be made.
+    #[error("the sample token cannot be made: {0}")]
+    Sample(String),
+
+    /// An algorithm outside [`crate::core::engine::verify::SUPPORTED_ALGORITHMS`].
+    #[error("{alg} is not a supported algorithm")]
+    UnsupportedAlgorithm {
+        /// The algorithm named.
+        alg: String,
+    },
+
+    /// An HMAC secret whose bytes are a public key: never used to verify (RFC 8725 §2.1).
+    #[error("the secret's bytes are a {what}, never used as an HMAC secret")]
+    PublicKeyAsSecret {
+        /// What the bytes are ("PEM SPKI public key (RSA 2048)").
+        what: String,
+    },
+
+    /// A key that cannot be made into a verifier for an algorithm.
+    #[error("the key cannot be used for {alg}: {reason}")]
+    KeyUnusable {
+        /// The algorithm.
+        alg: String,
+        /// Why not.
+        reason: String,
+    },
+
+    /// A signature of zero bytes, tried against a key.
+    #[error("the signature is empty")]
+    EmptySignature,
+
+    /// An ECDSA signature of the wrong length for its curve.
+    #[error("{alg} signatures are raw r||s of exactly {expected} bytes (RFC 7518 §3.4); this one is {found}{hint}")]
+    EcSignatureLength {
+        /// The algorithm.
+        alg: String,
+        /// The length its curve needs.
+        expected: usize,
+        /// The signature's length.
+        found: usize,
+        /// What the bytes look like instead (" (it looks DER-encoded)"), or nothing.
+        hint: &'static str,
+    },
+
+    /// A signature the key does not verify.
+    #[error("the signature does not match this key")]
+    SignatureMismatch,
 }
 
 impl Error {

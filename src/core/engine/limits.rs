@@ -63,16 +63,16 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>> {
 /// 9999.
 ///
 /// # Errors
-/// A sentence saying why the value cannot be used.
-pub fn check_instant(t: f64) -> std::result::Result<f64, String> {
+/// [`Error::InstantNotANumber`], [`Error::InstantInfinite`] or [`Error::InstantOutOfRange`].
+pub fn check_instant(t: f64) -> Result<f64> {
     if t.is_nan() {
-        return Err("not a number (NaN): every time comparison with it would be false".into());
+        return Err(Error::InstantNotANumber);
     }
     if t.is_infinite() {
-        return Err(format!("{t} is not a finite number of seconds"));
+        return Err(Error::InstantInfinite { value: t.to_string() });
     }
     if !(EARLIEST..=LATEST).contains(&t) {
-        return Err(format!("{t} seconds is outside years 1 to 9999 ({EARLIEST} to {LATEST} seconds since 1970)"));
+        return Err(Error::InstantOutOfRange { value: t.to_string() });
     }
     Ok(t)
 }
@@ -80,9 +80,9 @@ pub fn check_instant(t: f64) -> std::result::Result<f64, String> {
 /// Parses an instant given as text (the CLI's `--at`), then [`check_instant`].
 ///
 /// # Errors
-/// When the text is not a number or the number is not a usable instant.
-pub fn parse_instant(text: &str) -> std::result::Result<f64, String> {
-    let t: f64 = text.trim().parse().map_err(|_| format!("{text:?} is not a number of seconds since 1970"))?;
+/// [`Error::InstantText`] when the text is not a number, else as [`check_instant`].
+pub fn parse_instant(text: &str) -> Result<f64> {
+    let t: f64 = text.trim().parse().map_err(|_| Error::InstantText { text: text.to_owned() })?;
     check_instant(t)
 }
 
@@ -90,10 +90,10 @@ pub fn parse_instant(text: &str) -> std::result::Result<f64, String> {
 /// [`MAX_DURATION_SECONDS`].
 ///
 /// # Errors
-/// A sentence saying why the value cannot be used.
-pub fn check_duration(seconds: u64) -> std::result::Result<u64, String> {
+/// [`Error::DurationTooLong`].
+pub fn check_duration(seconds: u64) -> Result<u64> {
     if seconds > MAX_DURATION_SECONDS {
-        return Err(format!("{seconds} seconds is longer than the {MAX_DURATION_SECONDS} seconds from year 1 to 9999"));
+        return Err(Error::DurationTooLong { seconds });
     }
     Ok(seconds)
 }
@@ -101,15 +101,16 @@ pub fn check_duration(seconds: u64) -> std::result::Result<u64, String> {
 /// Parses a duration given as text (whole seconds), then [`check_duration`].
 ///
 /// # Errors
-/// When the text is not a whole number of seconds or the number is out of range.
-pub fn parse_duration(text: &str) -> std::result::Result<u64, String> {
+/// [`Error::DurationNegative`] or [`Error::DurationText`] when the text is not a whole number of
+/// seconds, else as [`check_duration`].
+pub fn parse_duration(text: &str) -> Result<u64> {
     let trimmed = text.trim();
     let seconds: u64 = trimmed.parse().map_err(|_| {
         // "-1000" is a whole number, just not one a duration can be: say which rule it breaks.
         if trimmed.parse::<i128>().is_ok_and(|n| n < 0) {
-            format!("{trimmed} is negative: a duration is 0 to {MAX_DURATION_SECONDS} seconds, never less than 0")
+            Error::DurationNegative { text: trimmed.to_owned() }
         } else {
-            format!("{text:?} is not a whole number of seconds (0 to {MAX_DURATION_SECONDS})")
+            Error::DurationText { text: text.to_owned() }
         }
     })?;
     check_duration(seconds)
@@ -138,8 +139,32 @@ mod tests {
             assert!(parse_duration(bad).is_err(), "{bad}");
         }
         for negative in ["-1", "-1000", " -99999999999999999999999 "] {
-            assert!(parse_duration(negative).is_err_and(|e| e.contains("is negative")), "{negative}");
+            assert!(parse_duration(negative).is_err_and(|e| e.to_string().contains("is negative")), "{negative}");
         }
+    }
+
+    /// The words a refused `--at`, leeway or lifetime is shown with, unchanged by the move from
+    /// `String` to [`Error`].
+    #[test]
+    fn refused_instants_and_durations_say_why_in_the_same_words() {
+        let said = |r: Result<f64>| r.map_err(|e| e.to_string()).err().unwrap_or_default();
+        assert_eq!(said(parse_instant("abc")), "\"abc\" is not a number of seconds since 1970");
+        assert_eq!(said(check_instant(f64::NAN)), "not a number (NaN): every time comparison with it would be false");
+        assert_eq!(said(check_instant(f64::INFINITY)), "inf is not a finite number of seconds");
+        assert_eq!(
+            said(check_instant(253_402_300_800.0)),
+            "253402300800 seconds is outside years 1 to 9999 (-62135596800 to 253402300799 seconds since 1970)"
+        );
+        let said = |r: Result<u64>| r.map_err(|e| e.to_string()).err().unwrap_or_default();
+        assert_eq!(
+            said(parse_duration(" -5 ")),
+            "-5 is negative: a duration is 0 to 315537897599 seconds, never less than 0"
+        );
+        assert_eq!(said(parse_duration("1.5")), "\"1.5\" is not a whole number of seconds (0 to 315537897599)");
+        assert_eq!(
+            said(check_duration(315_537_897_600)),
+            "315537897600 seconds is longer than the 315537897599 seconds from year 1 to 9999"
+        );
     }
 
     #[test]

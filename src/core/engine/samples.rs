@@ -6,6 +6,7 @@
 use serde_json::json;
 
 use crate::core::engine::clock::UnixSeconds;
+use crate::core::engine::error::{Error, Result};
 use crate::core::engine::keys;
 use crate::core::engine::sign;
 use crate::core::engine::token::JsonObject;
@@ -21,10 +22,11 @@ pub const FRESH_LIFETIME: i64 = 15 * 60;
 ///
 /// # Errors
 /// When the instant is outside the years the claims can hold, or the key fails to sign.
-pub fn fresh_id_token(now: UnixSeconds) -> Result<String, String> {
+pub fn fresh_id_token(now: UnixSeconds) -> Result<String> {
     crate::core::engine::limits::check_instant(now)?;
     // Within years 1 to 9999 (checked just above), the whole seconds print and parse exactly.
-    let iat: i64 = format!("{:.0}", now.floor()).parse().map_err(|e| format!("the clock's instant: {e}"))?;
+    let iat: i64 =
+        format!("{:.0}", now.floor()).parse().map_err(|e| Error::Sample(format!("the clock's instant: {e}")))?;
     let claims = json!({
         "iss": "https://id.example.com/", "sub": "248289761001", "aud": "s6BhdRkqt3",
         "nonce": "n-0S6_WzA2Mj", "iat": iat, "auth_time": iat - 10, "exp": iat + FRESH_LIFETIME,
@@ -32,14 +34,13 @@ pub fn fresh_id_token(now: UnixSeconds) -> Result<String, String> {
     });
     let header = json!({"typ": "JWT", "kid": "sample-rsa-2048"});
     let (Some(claims), Some(header)) = (claims.as_object(), header.as_object()) else {
-        return Err("the example's JSON is not an object".into());
+        return Err(Error::Sample("the example's JSON is not an object".into()));
     };
-    let key = keys::load(SAMPLE_RSA_PRIVATE.as_bytes(), "sample RSA key")
-        .map_err(|e| e.to_string())?
+    let key = keys::load(SAMPLE_RSA_PRIVATE.as_bytes(), "sample RSA key")?
         .into_iter()
         .next()
-        .ok_or("the sample RSA key file holds no key")?;
-    sign::sign(&JsonObject::clone(header), claims, "RS256", &key).map_err(|e| e.to_string())
+        .ok_or_else(|| Error::Sample("the sample RSA key file holds no key".into()))?;
+    sign::sign(&JsonObject::clone(header), claims, "RS256", &key)
 }
 
 #[cfg(test)]

@@ -452,7 +452,7 @@ fn unreadable(decoded: Option<&Token>) -> String {
 fn dialog_gave_nothing(platform: &dyn Platform, instead: &str) -> (Level, String) {
     match crate::ui::platform::nothing_picked(platform, instead) {
         Ok(cancelled) => (Level::Info, cancelled),
-        Err(unavailable) => (Level::Error, unavailable),
+        Err(unavailable) => (Level::Error, unavailable.to_string()),
     }
 }
 

@@ -289,7 +289,7 @@ impl SecurityLab {
             SecurityCommand::AuditCookie => {
                 // A JWT carried in the cookie is judged too, with the loaded keys.
                 let opts = TokenAuditOptions { keys: ctx.keys, now: ctx.now, ..TokenAuditOptions::default() };
-                self.cookie_audit = Some(judgment::audit_cookie(&self.cookie_text, &opts));
+                self.cookie_audit = Some(judgment::audit_cookie(&self.cookie_text, &opts).map_err(|e| e.to_string()));
             }
             SecurityCommand::SetRules(on) => self.rules = on,
             SecurityCommand::SetThreads(n) => self.threads = n.clamp(1, 64),
@@ -304,7 +304,7 @@ impl SecurityLab {
                                 "crack with the bundled list here, or run tokenbench crack --wordlist FILE",
                             ) {
                                 Ok(cancelled) => SecurityEffect::Message(cancelled, false),
-                                Err(unavailable) => SecurityEffect::Message(unavailable, true),
+                                Err(unavailable) => SecurityEffect::Message(unavailable.to_string(), true),
                             },
                         );
                     }

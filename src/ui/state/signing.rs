@@ -13,7 +13,7 @@ impl AppState {
         match command {
             Command::EditThisToken => {
                 let Some(t) = self.token.as_ref().and_then(|r| r.as_ref().ok()) else {
-                    return self.error("decode a token first".into());
+                    return self.error("decode a token first".to_owned());
                 };
                 match self.sign.edit(t, &self.keys) {
                     Ok(()) => {

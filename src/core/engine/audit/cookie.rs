@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::{Finding, Severity, finding, human_duration, sort};
 use crate::core::engine::clock::UnixSeconds;
+use crate::core::engine::error::{Error, Result};
 use crate::core::engine::token;
 
 /// The `SameSite` attribute.
@@ -57,8 +58,9 @@ impl Cookie {
 /// Parses `Set-Cookie: name=value; attributes` (the `Set-Cookie:` prefix is optional).
 ///
 /// # Errors
-/// When there is no `name=value` pair.
-pub fn parse_cookie(line: &str) -> Result<Cookie, String> {
+/// [`Error::CookieWithoutPair`] when there is no `name=value` pair, [`Error::CookieWithoutName`]
+/// when its name is empty.
+pub fn parse_cookie(line: &str) -> Result<Cookie> {
     const PREFIX: &[u8] = b"set-cookie:";
     let mut s = line.trim();
     // Compared as bytes: the 11th byte may fall inside a multi-byte character.
@@ -69,11 +71,11 @@ pub fn parse_cookie(line: &str) -> Result<Cookie, String> {
     let mut parts = s.split(';');
     let pair = parts.next().unwrap_or("").trim();
     let Some((name, value)) = pair.split_once('=') else {
-        return Err(format!("{pair:?} is not a name=value pair; expected e.g. 'Set-Cookie: sid=...; HttpOnly'"));
+        return Err(Error::CookieWithoutPair { pair: pair.to_owned() });
     };
     let name = name.trim();
     if name.is_empty() {
-        return Err("the cookie has no name before '='".into());
+        return Err(Error::CookieWithoutName);
     }
     let mut cookie = Cookie {
         name: name.to_owned(),
@@ -283,7 +285,7 @@ pub fn low_entropy_reason(value: &str) -> Option<String> {
 ///
 /// # Errors
 /// When the header is not a cookie.
-pub fn audit_cookie(line: &str, now: UnixSeconds) -> Result<(Cookie, Vec<Finding>), String> {
+pub fn audit_cookie(line: &str, now: UnixSeconds) -> Result<(Cookie, Vec<Finding>)> {
     let c = parse_cookie(line)?;
     let mut out = Vec::new();
     let name = &c.name;

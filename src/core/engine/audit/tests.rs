@@ -288,8 +288,14 @@ fn cookie_checks() {
     }
     // A 128-bit random hex id passes both.
     assert!(ids_of("sid=3f1a9c0e7b2d48a6915e0c7d2b4f8a13; Secure; HttpOnly; SameSite=Lax").is_empty());
-    assert!(audit_cookie("Set-Cookie: novalue", NOW).is_err());
-    assert!(audit_cookie("=x", NOW).is_err());
+    assert_eq!(
+        audit_cookie("Set-Cookie: novalue", NOW).map_err(|e| e.to_string()).err().as_deref(),
+        Some("\"novalue\" is not a name=value pair; expected e.g. 'Set-Cookie: sid=...; HttpOnly'")
+    );
+    assert_eq!(
+        audit_cookie("=x", NOW).map_err(|e| e.to_string()).err().as_deref(),
+        Some("the cookie has no name before '='")
+    );
 }
 
 #[test]

@@ -10,6 +10,7 @@ mod tests;
 
 use crate::core::engine::audit::{self, Finding, Severity, TokenAuditOptions};
 use crate::core::engine::crack::CrackError;
+use crate::core::engine::error::Error;
 use crate::core::engine::token::Token;
 use crate::core::engine::verify::{self, Policy, Verification};
 
@@ -117,15 +118,16 @@ impl Judgment {
 /// cookie's value.
 ///
 /// # Errors
-/// When the header is not a cookie, or the given wordlist cannot be read.
-pub fn audit_cookie(line: &str, opts: &TokenAuditOptions<'_>) -> Result<(audit::Cookie, Vec<Finding>), String> {
+/// When the header is not a cookie ([`Error::CookieWithoutPair`], [`Error::CookieWithoutName`]), or
+/// the given wordlist cannot be read ([`Error::CookieWordlist`]).
+pub fn audit_cookie(line: &str, opts: &TokenAuditOptions<'_>) -> Result<(audit::Cookie, Vec<Finding>), Error> {
     let (cookie, mut findings) = audit::audit_cookie(line, opts.now)?;
     // Servers percent-encode cookie values ("Bearer%20eyJ…", dots as %2E): the token inside is
     // judged as the server reads it (parse also drops a Bearer prefix).
     let parsed = crate::core::engine::token::parse(&cookie.value)
         .or_else(|_| crate::core::engine::token::parse(&audit::percent_decode(&cookie.value)));
     if let Ok(token) = parsed {
-        let j = judge(&token, &audit_policy(), opts).map_err(|e| format!("--wordlist: {e}"))?;
+        let j = judge(&token, &audit_policy(), opts).map_err(Error::CookieWordlist)?;
         let name = crate::core::text::visible(&cookie.name).into_owned();
         findings.extend(j.findings.into_iter().map(|mut f| {
             f.message = format!("the cookie {name:?} carries a JWT: {}", f.message);

@@ -274,8 +274,8 @@ fn from_spki(der: &[u8], source: &str, format: &str) -> Result<Key> {
         let curve_oid: ObjectIdentifier = params
             .decode_as()
             .map_err(|_| Error::key(source, "EC key with explicit (non-named) curve parameters is not supported"))?;
-        let curve = Curve::from_oid(curve_oid).map_err(|e| Error::key(source, e))?;
-        ec_material_from_point(curve, bits).map_err(|e| Error::key(source, e))?
+        let curve = Curve::from_oid(curve_oid, source)?;
+        ec_material_from_point(curve, bits, source)?
     } else if oid == OID_ED25519 {
         let x: [u8; 32] = bits.try_into().map_err(|_| Error::key(source, "an Ed25519 public key must be 32 bytes"))?;
         ed25519_public(x, source)?
@@ -399,10 +399,10 @@ fn from_pkcs8(der: &[u8], source: &str, format: &str) -> Result<Key> {
         from_pkcs1_private(inner, source, format)
     } else if oid == OID_EC {
         let curve = match info.algorithm.parameters {
-            Some(params) => Some(
-                Curve::from_oid(params.decode_as().map_err(|_| Error::key(source, "EC key without a named curve"))?)
-                    .map_err(|e| Error::key(source, e))?,
-            ),
+            Some(params) => Some(Curve::from_oid(
+                params.decode_as().map_err(|_| Error::key(source, "EC key without a named curve"))?,
+                source,
+            )?),
             None => None,
         };
         from_sec1(inner, curve, source, format)
@@ -423,13 +423,13 @@ fn from_sec1(der: &[u8], curve_hint: Option<Curve>, source: &str, format: &str) 
     let sk =
         sec1::EcPrivateKey::from_der(der).map_err(|e| Error::key(source, format!("not a SEC1 EC private key: {e}")))?;
     let curve = match (sk.parameters.and_then(sec1::EcParameters::named_curve), curve_hint) {
-        (Some(oid), _) => Curve::from_oid(oid).map_err(|e| Error::key(source, e))?,
+        (Some(oid), _) => Curve::from_oid(oid, source)?,
         (None, Some(c)) => c,
         (None, None) => return Err(Error::key(source, "EC private key does not say which curve it is on")),
     };
     let key = ec_from_scalar(curve, sk.private_key, source, format)?;
     if let (Some(public), KeyMaterial::Ec { x, y, .. }) = (sk.public_key, &key.material) {
-        let embedded = ec_material_from_point(curve, public).map_err(|e| Error::key(source, e))?;
+        let embedded = ec_material_from_point(curve, public, source)?;
         if embedded != (KeyMaterial::Ec { curve, x: x.clone(), y: y.clone() }) {
             return Err(Error::key(source, "the embedded public key does not match the private key"));
         }
@@ -456,21 +456,24 @@ pub(super) fn ec_from_scalar(curve: Curve, d: &[u8], source: &str, format: &str)
         let pkcs8 = sk.to_pkcs8_der().map_err(|e| Error::key(source, format!("cannot re-encode the key: {e}")))?;
         (point, pkcs8.as_bytes().to_vec())
     });
-    let material = ec_material_from_point(curve, &point).map_err(|e| Error::key(source, e))?;
+    let material = ec_material_from_point(curve, &point, source)?;
     Ok(Key::new(material, Some(PrivateMaterial::Ec { d: padded, pkcs8 }), source, format))
 }
 
 /// Validates a SEC1 point (compressed or not) and returns full-length affine coordinates.
-pub(super) fn ec_material_from_point(curve: Curve, point: &[u8]) -> std::result::Result<KeyMaterial, String> {
+///
+/// # Errors
+/// [`Error::Key`] naming `source` when the point is not on the curve.
+pub(super) fn ec_material_from_point(curve: Curve, point: &[u8], source: &str) -> Result<KeyMaterial> {
     let uncompressed = with_curve!(curve, m => {
         m::PublicKey::from_sec1_bytes(point)
-            .map_err(|_| format!("the public key is not a valid point on {}", curve.name()))?
+            .map_err(|_| Error::key(source, format!("the public key is not a valid point on {}", curve.name())))?
             .to_sec1_bytes()
             .to_vec()
     });
     let len = curve.coordinate_len();
     if uncompressed.len() != 1 + 2 * len || uncompressed[0] != 0x04 {
-        return Err(format!("unexpected encoding of a {} point", curve.name()));
+        return Err(Error::key(source, format!("unexpected encoding of a {} point", curve.name())));
     }
     Ok(KeyMaterial::Ec { curve, x: uncompressed[1..=len].to_vec(), y: uncompressed[1 + len..].to_vec() })
 }

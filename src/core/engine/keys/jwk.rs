@@ -92,7 +92,7 @@ pub fn from_jwk(jwk: &Map<String, Value>, source: &str, format: &str) -> Result<
         }
         "EC" => {
             let crv = jwk_str(jwk, "crv", source)?.ok_or_else(|| Error::key(source, "an EC JWK needs \"crv\""))?;
-            let curve = Curve::from_jwk(crv).map_err(|e| Error::key(source, e))?;
+            let curve = Curve::from_jwk(crv, source)?;
             let x = jwk_required(jwk, "x", kty, source)?;
             let y = jwk_required(jwk, "y", kty, source)?;
             let len = curve.coordinate_len();
@@ -109,7 +109,7 @@ pub fn from_jwk(jwk: &Map<String, Value>, source: &str, format: &str) -> Result<
             let mut point = vec![0x04];
             point.extend_from_slice(&x);
             point.extend_from_slice(&y);
-            let material = ec_material_from_point(curve, &point).map_err(|e| Error::key(source, e))?;
+            let material = ec_material_from_point(curve, &point, source)?;
             match jwk_bytes(jwk, "d", source)? {
                 Some(d) => {
                     let key = ec_from_scalar(curve, &d, source, format)?;

@@ -73,22 +73,24 @@ impl Curve {
         }
     }
 
-    pub(super) fn from_oid(oid: ObjectIdentifier) -> std::result::Result<Self, String> {
+    /// The curve a named-curve OID stands for, in a key read from `source`.
+    pub(super) fn from_oid(oid: ObjectIdentifier, source: &str) -> Result<Self> {
         if let Some(curve) = [Self::P256, Self::P384, Self::P521].into_iter().find(|c| c.oid() == oid) {
             return Ok(curve);
         }
         if oid == OID_SECP256K1 {
-            return Err("curve secp256k1 (ES256K) is not supported".into());
+            return Err(Error::key(source, "curve secp256k1 (ES256K) is not supported"));
         }
-        Err(format!("unsupported elliptic curve (OID {oid})"))
+        Err(Error::key(source, format!("unsupported elliptic curve (OID {oid})")))
     }
 
-    pub(super) fn from_jwk(crv: &str) -> std::result::Result<Self, String> {
+    /// The curve a JWK's `crv` names, in a key read from `source`.
+    pub(super) fn from_jwk(crv: &str, source: &str) -> Result<Self> {
         match crv {
             "P-256" => Ok(Self::P256),
             "P-384" => Ok(Self::P384),
             "P-521" => Ok(Self::P521),
-            other => Err(format!("EC curve {other:?} is not supported (P-256, P-384, P-521)")),
+            other => Err(Error::key(source, format!("EC curve {other:?} is not supported (P-256, P-384, P-521)"))),
         }
     }
 }

@@ -89,7 +89,7 @@ pub struct Key {
     /// published key uses those exact bytes, so the confusion check tries them too.
     pub loaded_from: Option<Arc<[u8]>>,
     /// Verification keys parsed once per algorithm on first use, shared by clones.
-    verifiers: Arc<[OnceLock<std::result::Result<Verifier, String>>; VERIFIER_SLOTS]>,
+    verifiers: Arc<[OnceLock<Result<Verifier>>; VERIFIER_SLOTS]>,
 }
 
 /// One cached verifier per supported algorithm (`Ed25519` uses `EdDSA`'s slot).
@@ -136,17 +136,21 @@ impl Key {
     }
 
     /// The verifier for `alg` (`Ed25519` shares `EdDSA`'s), parsed on first use.
-    pub(crate) fn verifier(&self, alg: &str) -> std::result::Result<&Verifier, String> {
+    ///
+    /// # Errors
+    /// [`Error::PublicKeyAsSecret`], [`Error::UnsupportedAlgorithm`], or why the key cannot
+    /// verify `alg` ([`Error::KeyUnusable`]).
+    pub(crate) fn verifier(&self, alg: &str) -> Result<&Verifier> {
         // The verdict rejects such a secret first, with its reason; this keeps any other caller
         // from verifying with a public key's bytes.
         if let Some(what) = &self.public_key_bytes {
-            return Err(format!("the secret's bytes are a {what}, never used as an HMAC secret"));
+            return Err(Error::PublicKeyAsSecret { what: what.clone() });
         }
         let alg = if alg == "Ed25519" { "EdDSA" } else { alg };
         let slot = SUPPORTED_ALGORITHMS
             .iter()
             .position(|a| *a == alg)
-            .ok_or_else(|| format!("{alg} is not a supported algorithm"))?;
+            .ok_or_else(|| Error::UnsupportedAlgorithm { alg: alg.to_owned() })?;
         self.verifiers[slot]
             .get_or_init(|| verifier::build_verifier(&self.material, alg))
             .as_ref()
@@ -250,7 +254,7 @@ fn load_within_budget(bytes: &[u8], source: &str) -> Result<Vec<Key>> {
         Some(t) if t.starts_with('{') => jwk::load_json(t, source)?,
         Some(t) if formats::looks_like_base64_der(t) => {
             // A PEM body without its armour, as pasted from some consoles.
-            let der = secret::decode_lenient_base64(t).map_err(|e| Error::key(source, e))?;
+            let der = secret::decode_lenient_base64(t, source)?;
             formats::load_der(&der, source, "base64 DER")?
         }
         _ if bytes.first() == Some(&0x30) => formats::load_der(bytes, source, "DER")?,

@@ -32,11 +32,11 @@ pub fn load_secret(input: &[u8], encoding: SecretEncoding, source: &str) -> Resu
         SecretEncoding::Utf8 | SecretEncoding::Raw => input.to_vec(),
         SecretEncoding::Base64 => {
             let text = std::str::from_utf8(input).map_err(|_| Error::key(source, "base64 secret is not text"))?;
-            decode_lenient_base64(text).map_err(|reason| Error::key(source, reason))?
+            decode_lenient_base64(text, source)?
         }
         SecretEncoding::Hex => {
             let text = std::str::from_utf8(input).map_err(|_| Error::key(source, "hex secret is not text"))?;
-            decode_hex(text).map_err(|reason| Error::key(source, reason))?
+            decode_hex(text, source)?
         }
     };
     if bytes.is_empty() {
@@ -102,7 +102,10 @@ fn pem_on_one_line(bytes: &[u8]) -> Option<String> {
 }
 
 /// Accepts standard and URL-safe base64, with or without padding, ignoring whitespace.
-pub(super) fn decode_lenient_base64(text: &str) -> std::result::Result<Vec<u8>, String> {
+///
+/// # Errors
+/// [`Error::Key`] naming `source`, the offending character and its byte offset.
+pub(super) fn decode_lenient_base64(text: &str, source: &str) -> Result<Vec<u8>> {
     const LENIENT: GeneralPurposeConfig =
         GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
     // Each kept character's byte offset in `text`, so an error names the place the user typed.
@@ -111,7 +114,9 @@ pub(super) fn decode_lenient_base64(text: &str) -> std::result::Result<Vec<u8>, 
     let url = cleaned.contains(['-', '_']);
     let engine =
         GeneralPurpose::new(if url { &base64::alphabet::URL_SAFE } else { &base64::alphabet::STANDARD }, LENIENT);
-    engine.decode(&cleaned).map_err(|e| format!("not valid base64: {}", base64_problem(&e, text, &cleaned, &at, url)))
+    engine
+        .decode(&cleaned)
+        .map_err(|e| Error::key(source, format!("not valid base64: {}", base64_problem(&e, text, &cleaned, &at, url))))
 }
 
 /// The decoder's error in words: the character and its byte offset in what the user typed,
@@ -156,11 +161,12 @@ fn base64_problem(e: &base64::DecodeError, text: &str, cleaned: &str, at: &[usiz
     }
 }
 
-fn decode_hex(text: &str) -> std::result::Result<Vec<u8>, String> {
+/// Hex digits, with an optional `0x` and `:` or whitespace between bytes.
+fn decode_hex(text: &str, source: &str) -> Result<Vec<u8>> {
     let cleaned: String =
         text.trim().trim_start_matches("0x").chars().filter(|c| !c.is_whitespace() && *c != ':').collect();
     if !cleaned.len().is_multiple_of(2) {
-        return Err(format!("hex has an odd number of digits ({})", cleaned.len()));
+        return Err(Error::key(source, format!("hex has an odd number of digits ({})", cleaned.len())));
     }
     // Pairs of bytes, never string slices: a pair may cut a multi-byte character in two.
     cleaned
@@ -171,7 +177,10 @@ fn decode_hex(text: &str) -> std::result::Result<Vec<u8>, String> {
             let digit = |b: u8| char::from(b).to_digit(16);
             match (digit(pair[0]), pair.get(1).copied().and_then(digit)) {
                 (Some(hi), Some(lo)) => Ok(u8::try_from(hi * 16 + lo).unwrap_or(u8::MAX)),
-                _ => Err(format!("{:?} at position {} is not a hex byte", String::from_utf8_lossy(pair), n * 2)),
+                _ => Err(Error::key(
+                    source,
+                    format!("{:?} at position {} is not a hex byte", String::from_utf8_lossy(pair), n * 2),
+                )),
             }
         })
         .collect()

@@ -93,7 +93,7 @@ fn from_key_data(data: &KeyData, source: &str, container: &str) -> Result<Key> {
                 EcdsaPublicKey::NistP384(_) => Curve::P384,
                 EcdsaPublicKey::NistP521(_) => Curve::P521,
             };
-            ec_material_from_point(curve, k.as_sec1_bytes()).map_err(|e| Error::key(source, e))?
+            ec_material_from_point(curve, k.as_sec1_bytes(), source)?
         }
         KeyData::Rsa(k) => {
             let (Some(n), Some(e)) = (k.n().as_positive_bytes(), k.e().as_positive_bytes()) else {

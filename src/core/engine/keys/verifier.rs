@@ -7,6 +7,7 @@ use aws_lc_rs::signature::{self as lc, ParsedPublicKey};
 use der::Encode;
 
 use super::{Curve, KeyMaterial, bit_len, uint};
+use crate::core::engine::error::{Error, Result};
 
 /// A public key (or HMAC key) ready to verify one algorithm.
 #[derive(Clone)]
@@ -34,13 +35,14 @@ pub(crate) enum RsaVerifier {
 }
 
 impl RsaVerifier {
-    fn new(n: &[u8], e: &[u8], alg: &str) -> std::result::Result<Self, String> {
+    fn new(n: &[u8], e: &[u8], alg: &str) -> Result<Self> {
         use rsa::BoxedUint;
-        let bits = u32::try_from(n.len() * 8).map_err(|_| "the RSA modulus is too large".to_owned())?;
-        let n = BoxedUint::from_be_slice(n, bits).map_err(|e| format!("the RSA modulus is unusable: {e}"))?;
+        let unusable = |reason: String| Error::KeyUnusable { alg: alg.to_owned(), reason };
+        let bits = u32::try_from(n.len() * 8).map_err(|_| unusable("the RSA modulus is too large".to_owned()))?;
+        let n = BoxedUint::from_be_slice(n, bits).map_err(|e| unusable(format!("the RSA modulus is unusable: {e}")))?;
         let e = BoxedUint::from_be_slice_vartime(e);
         let key = rsa::PublicKey::new_with_size_limits(n, e, 512..=super::formats::MAX_RSA_BITS)
-            .map_err(|e| format!("the RSA key cannot be used for {alg}: {e}"))?;
+            .map_err(|e| unusable(format!("the RSA key is refused: {e}")))?;
         Ok(match alg {
             "RS256" => Self::Rs256(rsa::pkcs1v15::VerifyingKey::new(key)),
             "RS384" => Self::Rs384(rsa::pkcs1v15::VerifyingKey::new(key)),
@@ -48,7 +50,7 @@ impl RsaVerifier {
             "PS256" => Self::Ps256(rsa::pss::VerifyingKey::new(key)),
             "PS384" => Self::Ps384(rsa::pss::VerifyingKey::new(key)),
             "PS512" => Self::Ps512(rsa::pss::VerifyingKey::new(key)),
-            other => return Err(format!("{other} is not an RSA algorithm")),
+            other => return Err(unusable(format!("{other} is not an RSA algorithm"))),
         })
     }
 
@@ -85,8 +87,13 @@ impl Verifier {
     }
 }
 
-pub(super) fn build_verifier(material: &KeyMaterial, alg: &str) -> std::result::Result<Verifier, String> {
-    let rejected = |e: aws_lc_rs::error::KeyRejected| format!("the key cannot be used for {alg}: {e}");
+/// Parses `material` into the verifier of `alg`.
+///
+/// # Errors
+/// [`Error::KeyUnusable`] when the key cannot verify `alg` (a malformed point, a refused size).
+pub(super) fn build_verifier(material: &KeyMaterial, alg: &str) -> Result<Verifier> {
+    let unusable = |reason: String| Error::KeyUnusable { alg: alg.to_owned(), reason };
+    let rejected = |e: aws_lc_rs::error::KeyRejected| unusable(e.to_string());
     match material {
         KeyMaterial::Oct { k } => {
             let algorithm = match alg {
@@ -112,11 +119,11 @@ pub(super) fn build_verifier(material: &KeyMaterial, alg: &str) -> std::result::
                 _ => return RsaVerifier::new(n, e, alg).map(|v| Verifier::Rsa(Box::new(v))),
             };
             let der = pkcs1::RsaPublicKey {
-                modulus: uint(n, "").map_err(|e| e.to_string())?,
-                public_exponent: uint(e, "").map_err(|e| e.to_string())?,
+                modulus: uint(n, "").map_err(|e| unusable(e.to_string()))?,
+                public_exponent: uint(e, "").map_err(|e| unusable(e.to_string()))?,
             }
             .to_der()
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| unusable(e.to_string()))?;
             ParsedPublicKey::new(params, der).map(Verifier::Parsed).map_err(rejected)
         }
         KeyMaterial::Ec { curve, x, y } => {
@@ -133,7 +140,7 @@ pub(super) fn build_verifier(material: &KeyMaterial, alg: &str) -> std::result::
                 }
                 Curve::P521 => p521::ecdsa::VerifyingKey::from_sec1_bytes(&point)
                     .map(|vk| Verifier::P521(Box::new(vk)))
-                    .map_err(|_| "the P-521 key is not valid".to_owned()),
+                    .map_err(|_| unusable("the P-521 key is not valid".to_owned())),
             }
         }
         KeyMaterial::Ed25519 { x } => ParsedPublicKey::new(&lc::ED25519, x).map(Verifier::Parsed).map_err(rejected),

@@ -321,13 +321,14 @@ impl Token {
 /// the app reads (scenario files).
 ///
 /// # Errors
-/// Where and why the text is not strict JSON: `"trailing comma at byte 40 (character 41)"`.
-pub fn parse_json_text(text: &[u8]) -> std::result::Result<(Value, Duplicates), String> {
+/// [`Error::JsonText`]: where and why the text is not strict JSON (`"trailing comma at byte 40
+/// (character 41)"`); [`Error::JsonTextTooDeep`] past the nesting limit.
+pub fn parse_json_text(text: &[u8]) -> Result<(Value, Duplicates)> {
     json::parse_value(text).map_err(|b| {
         if b.too_deep {
-            format!("it nests deeper than {MAX_JSON_DEPTH} levels")
+            Error::JsonTextTooDeep { limit: MAX_JSON_DEPTH }
         } else {
-            format!("{} at {}", b.reason, json::position(text, b.offset))
+            Error::JsonText { reason: b.reason, position: json::position(text, b.offset) }
         }
     })
 }

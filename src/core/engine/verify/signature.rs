@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use serde_json::Value;
 
 use super::{KeyAttempt, Outcome, SUPPORTED_ALGORITHMS, Selection, SignatureVerdict};
+use crate::core::engine::error::Error;
 use crate::core::engine::keys::{Key, KeyMaterial, kty_for_alg};
 use crate::core::engine::limits::MAX_KEY_ATTEMPTS;
 use crate::core::engine::token::{self, JsonObject, JwsSignature};
@@ -279,7 +280,7 @@ pub(super) fn check_signature(sig: &JwsSignature, keys: &[Key], budget: &mut usi
                 result.attempts.push(attempt(i, Outcome::Verified, how));
                 result.warnings.extend(usage_warnings(key, alg));
             }
-            Err(why) => result.attempts.push(attempt(i, Outcome::WrongSignature, why)),
+            Err(why) => result.attempts.push(attempt(i, Outcome::WrongSignature, why.to_string())),
         }
     }
 
@@ -506,26 +507,20 @@ fn usage_warnings(key: &Key, alg: &str) -> Vec<String> {
     w
 }
 
-/// The verification primitive for one key.
-fn verify_with(alg: &str, key: &Key, sig: &JwsSignature) -> Result<(), String> {
+/// The verification primitive for one key: `Err` says why this key does not verify this
+/// signature (the attempt's reason).
+fn verify_with(alg: &str, key: &Key, sig: &JwsSignature) -> Result<(), Error> {
     if sig.signature.is_empty() {
-        return Err("the signature is empty".into());
+        return Err(Error::EmptySignature);
     }
     if let KeyMaterial::Ec { curve, .. } = &key.material {
         let expected = 2 * curve.coordinate_len();
         if sig.signature.len() != expected {
             let hint = if sig.signature.first() == Some(&0x30) { " (it looks DER-encoded)" } else { "" };
-            return Err(format!(
-                "{alg} signatures are raw r||s of exactly {expected} bytes (RFC 7518 §3.4); this one is {}{hint}",
-                sig.signature.len()
-            ));
+            return Err(Error::EcSignatureLength { alg: alg.to_owned(), expected, found: sig.signature.len(), hint });
         }
     }
-    if key.verifier(alg)?.verify(sig.signing_input(), &sig.signature) {
-        Ok(())
-    } else {
-        Err("the signature does not match this key".into())
-    }
+    if key.verifier(alg)?.verify(sig.signing_input(), &sig.signature) { Ok(()) } else { Err(Error::SignatureMismatch) }
 }
 
 /// RFC 7515 §4.1.11: every `crit` entry must be understood; we understand `b64` (RFC 7797).
