@@ -48,3 +48,26 @@ pub fn obj(v: Value) -> JsonObject {
         other => panic!("not an object: {other}"),
     }
 }
+
+/// Standard output as text.
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Standard output as JSON; the panic shows both streams when it is not.
+pub fn json_out(o: &Output) -> Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}{}", stdout(o), stderr(o)))
+}
+
+/// A fresh folder under the system's temporary folder, one per test process and `name`.
+pub fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("tokenbench-tests-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A path for a file `name` in this test process's temporary folder (the folder exists; the
+/// file is the test's to write).
+pub fn temp(name: &str) -> PathBuf {
+    temp_dir("files").join(name)
+}
