@@ -14,8 +14,8 @@ use egui_kittest::kittest::Queryable;
 use serde_json::{Map, Value, json};
 use tokenbench::core::engine::keys::{self, SecretEncoding};
 use tokenbench::core::engine::sign::sign;
+use tokenbench::core::labs::flows::{FlowCommand, FlowScenario};
 use tokenbench::ui::app::{Settings, TokenbenchApp};
-use tokenbench::ui::flows::{FlowCommand, Scenario};
 use tokenbench::ui::platform::FakePlatform;
 use tokenbench::ui::revocation::RevocationCommand;
 use tokenbench::ui::state::{ClockCommand, Command, SAMPLES};
@@ -69,7 +69,7 @@ fn bench(c: &mut Criterion) {
     h.state_mut().apply(
         [
             Command::SelectTab(tokenbench::ui::app::Tab::Flows),
-            Command::Flow(FlowCommand::Scenario(Scenario::Microservices)),
+            Command::Flow(FlowCommand::Scenario(FlowScenario::Microservices)),
             Command::Flow(FlowCommand::Servers(50)),
             Command::Flow(FlowCommand::Users(1000)),
             Command::Flow(FlowCommand::Requests(1_000_000)),

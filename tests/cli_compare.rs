@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 
 use serde_json::{Map, Value};
+use tokenbench::core::labs::flows::{FlowCommand, FlowScenario};
 use tokenbench::core::labs::revocation::ScaleInputs;
 use tokenbench::ui::compare::CompareCommand;
-use tokenbench::ui::flows::FlowCommand;
 use tokenbench::ui::platform::FakePlatform;
 use tokenbench::ui::revocation::RevocationCommand;
 use tokenbench::ui::state::{AppState, ClockCommand, Command as Ui, SAMPLE_KEYS, SAMPLES};
@@ -337,9 +337,7 @@ fn a_token_without_exp_gets_one_rule_in_the_gui_the_cli_and_the_labs() {
     let said = &state.message.as_ref().unwrap().1;
     assert!(said.contains(&rule), "{said}");
     // The Flows lab's unchecked JWT lane: never cut off by time, where the lifetime used to be 15 min.
-    for c in
-        [Ui::Flow(FlowCommand::UseLoaded), Ui::Flow(FlowCommand::Scenario(tokenbench::ui::flows::Scenario::Revocation))]
-    {
+    for c in [Ui::Flow(FlowCommand::UseLoaded), Ui::Flow(FlowCommand::Scenario(FlowScenario::Revocation))] {
         state.handle(c, &mut platform);
     }
     assert_eq!(state.flows.revocation_delay(1, 3600), None);

@@ -1,12 +1,20 @@
 //! `tokenbench simulate flow`: the request-flow model ([`crate::core::labs::flows`]) on the command
-//! line, with an exact JSON contract.
+//! line, with an exact JSON contract; `--scenario NAME` runs one of the Flows lab's scenarios
+//! and `--sweep-servers FROM..TO` its scalability sweep, with the numbers the window shows.
 //!
 //! `--json` prints exactly `{"requests", "bytes_per_request", "store_lookups",
 //! "signature_verifications", "failed_requests", "sessions_lost", "replication_messages",
-//! "elapsed_ms"}`. Exit 0, or 2 with a message for unusable arguments (N < 1, U < 1,
-//! `--fail-server-at` with one server, `--store` with `--mode jwt`, an unreadable token file).
+//! "elapsed_ms"}`. With `--scenario`: `{"scenario", "servers", "users", "requests", "services",
+//! "store_latency_ms", "lanes": [{"title", "config", "bytes_per_request", "totals",
+//! "network_wait_ms", "revocation_delay_seconds", "revocation_takes_effect"}], "elapsed_ms"}`.
+//! With `--sweep-servers`: `{"users", "requests", "services", "points": [{"servers",
+//! "shared_round_trips", "replication_messages", "sticky_sessions_lost", "jwt_verifications"}]}`.
+//! Exit 0, or 2 with a message for unusable arguments (N < 1, U < 1, `--fail-server-at` with one
+//! server, `--store` with `--mode jwt`, an unreadable token file, a value outside the lab's
+//! range with `--scenario` or `--sweep-servers`).
 
 use std::fmt::Write as _;
+use std::ops::RangeInclusive;
 use std::path::Path;
 use std::time::Instant;
 
@@ -18,7 +26,10 @@ use crate::core::engine::clock::system_now;
 use crate::core::engine::error::Error;
 use crate::core::engine::limits;
 use crate::core::engine::token;
-use crate::core::labs::flows::{Config, Flow, Mode, Revocation, Store, Totals, credential};
+use crate::core::labs::flows::lab::command_line::{LaneRun, Overrides, ScenarioRun};
+use crate::core::labs::flows::lab::{SweepPoint, parse_servers_range, revocation_delay_text, sweep};
+use crate::core::labs::flows::{Config, Flow, FlowScenario, Mode, Revocation, Store, Totals, credential};
+use crate::core::labs::revocation::TokenLifetime;
 use crate::core::text::visible;
 
 /// `--mode`.
@@ -57,30 +68,44 @@ pub enum RevocationArg {
 /// Arguments of `tokenbench simulate flow`.
 #[derive(Debug, Args)]
 pub struct FlowArgs {
-    /// Where the authentication state lives.
-    #[arg(long, value_enum)]
-    pub mode: ModeArg,
-    /// Where sessions are kept (session and hybrid mode; default shared).
+    /// Run one of the Flows lab's scenarios, both lanes, with the lab's settings for it (each
+    /// flag given wins): scalability, failover, revocation, request-overhead, cross-domain,
+    /// mobile, microservices, serverless, hybrid.
+    #[arg(long, value_name = "NAME", value_parser = parse_scenario)]
+    pub scenario: Option<FlowScenario>,
+    /// Print the lab's scalability sweep for these server counts (e.g. 1..50, both ends
+    /// included, within 1 to 50), with the scalability scenario's users, requests and
+    /// services unless given.
+    #[arg(long, value_name = "FROM..TO", value_parser = parse_servers_range,
+          conflicts_with_all = ["mode", "store", "sticky", "servers", "revocation", "fail_server_at", "token"])]
+    pub sweep_servers: Option<RangeInclusive<u32>>,
+    /// Where the authentication state lives [with --scenario: only the lane of this mode].
+    #[arg(long, value_enum, required_unless_present_any = ["scenario", "sweep_servers"])]
+    pub mode: Option<ModeArg>,
+    /// Where sessions are kept (session and hybrid mode; default shared) [with --scenario: the
+    /// lanes that keep sessions].
     #[arg(long, value_enum)]
     pub store: Option<StoreArg>,
-    /// Route each user to the server that served its login.
+    /// Route each user to the server that served its login [with --scenario: in the lanes that
+    /// keep sessions].
     #[arg(long)]
     pub sticky: bool,
-    /// App servers (N >= 1).
-    #[arg(long, value_name = "N")]
-    pub servers: u32,
-    /// Users, all logged in before the first request (U >= 1).
-    #[arg(long, value_name = "U")]
-    pub users: u32,
-    /// Requests after the logins; request j is made by user j mod U.
-    #[arg(long, value_name = "R")]
-    pub requests: u64,
-    /// Downstream services every request fans out to.
-    #[arg(long, value_name = "M", default_value_t = 0)]
-    pub services: u32,
-    /// JWT mode's revocation check (adds 1 + M lookups per request).
-    #[arg(long, value_enum, default_value = "none")]
-    pub revocation: RevocationArg,
+    /// App servers (N >= 1) [with --scenario: the scenario's, 4].
+    #[arg(long, allow_negative_numbers = true, value_name = "N", required_unless_present_any = ["scenario", "sweep_servers"])]
+    pub servers: Option<u32>,
+    /// Users, all logged in before the first request (U >= 1) [with --scenario: 12].
+    #[arg(long, allow_negative_numbers = true, value_name = "U", required_unless_present_any = ["scenario", "sweep_servers"])]
+    pub users: Option<u32>,
+    /// Requests after the logins; request j is made by user j mod U [with --scenario: 240].
+    #[arg(long, allow_negative_numbers = true, value_name = "R", required_unless_present_any = ["scenario", "sweep_servers"])]
+    pub requests: Option<u64>,
+    /// Downstream services every request fans out to [default: 0, or the scenario's].
+    #[arg(long, value_name = "M", allow_negative_numbers = true)]
+    pub services: Option<u32>,
+    /// JWT mode's revocation check (adds 1 + M lookups per request) [default: none, or the
+    /// scenario's; with --scenario: the JWT lanes'].
+    #[arg(long, value_enum)]
+    pub revocation: Option<RevocationArg>,
     /// Server 0 dies just before request I (needs N >= 2).
     #[arg(long, value_name = "I")]
     pub fail_server_at: Option<u64>,
@@ -93,45 +118,85 @@ pub struct FlowArgs {
     pub json: bool,
 }
 
+/// `--scenario`: a name of [`FlowScenario::name`].
+fn parse_scenario(text: &str) -> Result<FlowScenario, String> {
+    text.parse()
+}
+
+impl From<ModeArg> for Mode {
+    fn from(m: ModeArg) -> Self {
+        match m {
+            ModeArg::Session => Mode::Session,
+            ModeArg::Jwt => Mode::Jwt,
+            ModeArg::Hybrid => Mode::Hybrid,
+        }
+    }
+}
+
+impl From<StoreArg> for Store {
+    fn from(s: StoreArg) -> Self {
+        match s {
+            StoreArg::Shared => Store::Shared,
+            StoreArg::Local => Store::Local,
+            StoreArg::Replicated => Store::Replicated,
+        }
+    }
+}
+
+impl From<RevocationArg> for Revocation {
+    fn from(r: RevocationArg) -> Self {
+        match r {
+            RevocationArg::None => Revocation::None,
+            RevocationArg::Denylist => Revocation::Denylist,
+            RevocationArg::Version => Revocation::Version,
+        }
+    }
+}
+
 impl FlowArgs {
     /// The model config these arguments describe, the token's length given.
     ///
     /// # Errors
-    /// The message for `--store` with `--mode jwt`.
+    /// The message for `--store` with `--mode jwt`, or a flag missing (clap asks for them
+    /// without `--scenario` and `--sweep-servers`).
     pub fn config(&self, token_bytes: usize) -> Result<Config, String> {
-        let mode = match self.mode {
-            ModeArg::Session => Mode::Session,
-            ModeArg::Jwt => Mode::Jwt,
-            ModeArg::Hybrid => Mode::Hybrid,
-        };
+        let missing = |flag: &str| format!("{flag} is required (or give --scenario NAME)");
+        let mode: Mode = self.mode.ok_or_else(|| missing("--mode"))?.into();
         if mode == Mode::Jwt && self.store.is_some() {
             return Err("--store applies to session and hybrid mode: JWT mode keeps no session store (a \
                         revocation store is chosen with --revocation)"
                 .into());
         }
-        let store = match self.store {
-            None | Some(StoreArg::Shared) => Store::Shared,
-            Some(StoreArg::Local) => Store::Local,
-            Some(StoreArg::Replicated) => Store::Replicated,
-        };
-        let revocation = match self.revocation {
-            RevocationArg::None => Revocation::None,
-            RevocationArg::Denylist => Revocation::Denylist,
-            RevocationArg::Version => Revocation::Version,
-        };
         Ok(Config {
             mode,
-            store,
+            store: self.store.map_or(Store::Shared, Store::from),
             sticky: self.sticky,
-            servers: self.servers,
-            users: self.users,
-            requests: self.requests,
-            services: self.services,
-            revocation,
+            servers: self.servers.ok_or_else(|| missing("--servers"))?,
+            users: self.users.ok_or_else(|| missing("--users"))?,
+            requests: self.requests.ok_or_else(|| missing("--requests"))?,
+            services: self.services.unwrap_or(0),
+            revocation: self.revocation.map_or(Revocation::None, Revocation::from),
             fail_server_at: self.fail_server_at,
             token_bytes,
             ..Config::default()
         })
+    }
+
+    /// The flags over a scenario's settings, the token's length given when `--token` is.
+    #[must_use]
+    pub fn overrides(&self, token_bytes: Option<usize>) -> Overrides {
+        Overrides {
+            servers: self.servers,
+            users: self.users,
+            requests: self.requests,
+            services: self.services,
+            mode: self.mode.map(Mode::from),
+            store: self.store.map(Store::from),
+            sticky: self.sticky,
+            revocation: self.revocation.map(Revocation::from),
+            fail_server_at: self.fail_server_at,
+            token_bytes,
+        }
     }
 }
 
@@ -139,7 +204,7 @@ impl FlowArgs {
 /// file (the original form), else the token itself. Returns the cleaned compact token
 /// (whitespace and a `Bearer` prefix removed), which must be a signed JWS: a flow verifies a
 /// signature on every request, and `alg: none` or an encrypted token has none to verify.
-fn read_flow_token(arg: &str) -> Result<String, String> {
+fn read_flow_token(arg: &str) -> Result<token::Token, String> {
     let file = arg.strip_prefix('@').unwrap_or(arg);
     let (text, source) = if arg == "-" {
         (read_token_arg(arg).map_err(|e| e.to_string())?, "the token on stdin".to_owned())
@@ -164,7 +229,7 @@ fn read_flow_token(arg: &str) -> Result<String, String> {
     if let Some(alg) = parsed.alg().filter(|a| a.eq_ignore_ascii_case("none")) {
         return Err(format!("{source} is unsigned (alg {alg:?}); a flow needs a signed JWS to verify"));
     }
-    Ok(parsed.text)
+    Ok(parsed)
 }
 
 /// The JSON object of the contract.
@@ -192,9 +257,15 @@ fn fail(message: &str) -> u8 {
 /// # Errors
 /// Never: unusable arguments print their message and return exit code 2.
 pub(crate) fn run(args: &FlowArgs) -> Result<u8, Error> {
+    if let Some(servers) = &args.sweep_servers {
+        return Ok(run_sweep(args, servers.clone()));
+    }
+    if let Some(scenario) = args.scenario {
+        return Ok(run_scenario(args, scenario));
+    }
     let token_bytes = match &args.token {
         Some(arg) => match read_flow_token(arg) {
-            Ok(t) => t.len(),
+            Ok(t) => t.text.len(),
             Err(message) => return Ok(fail(&message)),
         },
         #[allow(clippy::cast_possible_truncation)]
@@ -211,7 +282,7 @@ pub(crate) fn run(args: &FlowArgs) -> Result<u8, Error> {
     if cfg.mode == Mode::Session && args.token.is_some() {
         super::say("note: --token is not used in session mode: every request carries the session cookie");
     }
-    if cfg.mode != Mode::Jwt && args.revocation != RevocationArg::None {
+    if cfg.mode != Mode::Jwt && args.revocation.is_some_and(|r| r != RevocationArg::None) {
         super::say("note: --revocation applies to JWT mode; a session is revoked by deleting it");
     }
     let start = Instant::now();
@@ -224,6 +295,179 @@ pub(crate) fn run(args: &FlowArgs) -> Result<u8, Error> {
         out(&text(&cfg, &totals, elapsed_ms));
     }
     Ok(0)
+}
+
+/// `--scenario`: the lab's lanes for it with the flags over them, played to the end.
+fn run_scenario(args: &FlowArgs, scenario: FlowScenario) -> u8 {
+    let token = match args.token.as_deref().map(read_flow_token) {
+        Some(Ok(t)) => Some(t),
+        Some(Err(message)) => return fail(&message),
+        None => None,
+    };
+    let lifetime = token.as_ref().map(TokenLifetime::of);
+    let run = match ScenarioRun::new(scenario, &args.overrides(token.as_ref().map(|t| t.text.len()))) {
+        Ok(run) => run,
+        Err(message) => return fail(&message),
+    };
+    if args.revocation.is_some_and(|r| r != RevocationArg::None) && run.lanes.iter().all(|c| c.mode != Mode::Jwt) {
+        super::say("note: --revocation applies to JWT mode; a session is revoked by deleting it");
+    }
+    // A lifetime that cannot be told is the revocation lab's default token-ttl, as in the window.
+    let fallback_ttl = crate::core::labs::revocation::Scenario::example(0).token_ttl;
+    let start = Instant::now();
+    let lanes = run.run(lifetime.as_ref(), fallback_ttl);
+    let elapsed_ms = start.elapsed().as_secs_f64() * 1000.0;
+    if args.json {
+        out(&format!("{}\n", scenario_json(&run, &lanes, elapsed_ms)));
+    } else {
+        out(&scenario_text(&run, &lanes, elapsed_ms));
+    }
+    0
+}
+
+/// `--sweep-servers`: the lab's scalability sweep over those server counts.
+fn run_sweep(args: &FlowArgs, servers: RangeInclusive<u32>) -> u8 {
+    if let Some(other) = args.scenario.filter(|s| *s != FlowScenario::Scalability) {
+        return fail(&format!(
+            "--sweep-servers is the scalability scenario's sweep; --scenario {} has none (leave --scenario out, or \
+             give --scenario scalability)",
+            other.name()
+        ));
+    }
+    let run = match ScenarioRun::new(FlowScenario::Scalability, &args.overrides(None)) {
+        Ok(run) => run,
+        Err(message) => return fail(&message),
+    };
+    let points = sweep(&run.lab.params, servers);
+    if args.json {
+        out(&format!("{}\n", sweep_json(&run, &points)));
+    } else {
+        out(&sweep_text(&run, &points));
+    }
+    0
+}
+
+/// Milliseconds rounded to the microsecond.
+fn ms(seconds: f64) -> f64 {
+    (seconds * 1e6).round() / 1000.0
+}
+
+/// The JSON of a scenario run: its parameters and, per lane, what the window's lane shows.
+#[must_use]
+pub fn scenario_json(run: &ScenarioRun, lanes: &[LaneRun], elapsed_ms: f64) -> Value {
+    let p = run.lab.params;
+    let lanes: Vec<Value> = lanes
+        .iter()
+        .map(|l| {
+            json!({
+                "title": l.title,
+                "config": l.cfg,
+                "bytes_per_request": l.cfg.bytes_per_request(),
+                "totals": l.totals,
+                "network_wait_ms": ms(credential::network_wait(&l.totals, p.store_latency_ms).as_secs_f64()),
+                "revocation_delay_seconds": l.revocation_delay,
+                "revocation_takes_effect": revocation_delay_text(l.revocation_delay),
+            })
+        })
+        .collect();
+    json!({
+        "scenario": run.lab.scenario.name(),
+        "servers": p.servers,
+        "users": p.users,
+        "requests": p.requests,
+        "services": p.services,
+        "store_latency_ms": p.store_latency_ms,
+        "lanes": lanes,
+        "elapsed_ms": (elapsed_ms * 1000.0).round() / 1000.0,
+    })
+}
+
+/// The JSON of a sweep: the parameters and the points the window plots.
+#[must_use]
+pub fn sweep_json(run: &ScenarioRun, points: &[SweepPoint]) -> Value {
+    let p = run.lab.params;
+    json!({ "users": p.users, "requests": p.requests, "services": p.services, "points": points })
+}
+
+fn scenario_text(run: &ScenarioRun, lanes: &[LaneRun], elapsed_ms: f64) -> String {
+    use crate::core::text::count;
+    let p = run.lab.params;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{}: {}, {}, {}, {} per request, store round trip {} ms",
+        run.lab.scenario.label(),
+        count(p.servers, "server", "servers"),
+        count(p.users, "user", "users"),
+        count(p.requests, "request", "requests"),
+        count(p.services, "service", "services"),
+        p.store_latency_ms
+    );
+    for l in lanes {
+        let (c, t) = (&l.cfg, &l.totals);
+        let _ = writeln!(s, "\n{}", l.title);
+        let mut rows: Vec<(&str, String)> = vec![
+            ("requests", t.requests.to_string()),
+            ("failed requests", t.failed_requests.to_string()),
+            ("store lookups", t.store_lookups.to_string()),
+            ("lookups over the network", t.remote_lookups.to_string()),
+            ("signature verifications", t.signature_verifications.to_string()),
+            ("sessions lost", t.sessions_lost.to_string()),
+            ("replication messages", t.replication_messages.to_string()),
+            ("bytes per request", c.bytes_per_request().to_string()),
+            ("credential bytes sent", t.client_bytes.to_string()),
+        ];
+        if c.services > 0 {
+            rows.push(("bytes to services", t.service_bytes.to_string()));
+        }
+        rows.push(("tokens signed", t.tokens_signed.to_string()));
+        let wait = credential::network_wait(t, p.store_latency_ms).as_secs_f64();
+        rows.push(("network wait", format!("{} ms", ms(wait))));
+        rows.push(("revocation takes effect", revocation_delay_text(l.revocation_delay)));
+        if c.logout.is_some() {
+            rows.push(("after logout refused", t.rejected_after_logout.to_string()));
+            rows.push(("after logout accepted", t.accepted_after_logout.to_string()));
+        }
+        if c.cross_site_every > 0 {
+            rows.push(("cross-site calls", t.cross_site_calls.to_string()));
+            rows.push(("cross-site failed", t.cross_site_failed.to_string()));
+            rows.push(("CORS preflights", t.preflights.to_string()));
+        }
+        if c.serverless {
+            rows.push(("store connections opened", t.store_connections.to_string()));
+        }
+        for (name, value) in rows {
+            let _ = writeln!(s, "{name:<25} {value}");
+        }
+    }
+    let _ = writeln!(s, "\n{:<25} {elapsed_ms:.3} ms", "elapsed");
+    s
+}
+
+fn sweep_text(run: &ScenarioRun, points: &[SweepPoint]) -> String {
+    use crate::core::text::count;
+    let p = run.lab.params;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "Scalability sweep: {}, {}, {} per request; sticky sessions lost when server 0 dies halfway",
+        count(p.users, "user", "users"),
+        count(p.requests, "request", "requests"),
+        count(p.services, "service", "services")
+    );
+    let _ = writeln!(
+        s,
+        "{:>7} {:>20} {:>22} {:>20} {:>18}",
+        "servers", "shared round trips", "replication messages", "sticky sessions lost", "JWT verifications"
+    );
+    for pt in points {
+        let _ = writeln!(
+            s,
+            "{:>7} {:>20} {:>22} {:>20} {:>18}",
+            pt.servers, pt.shared_round_trips, pt.replication_messages, pt.sticky_sessions_lost, pt.jwt_verifications
+        );
+    }
+    s
 }
 
 fn text(cfg: &Config, t: &Totals, elapsed_ms: f64) -> String {

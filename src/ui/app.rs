@@ -224,7 +224,7 @@ impl TokenbenchApp {
         };
         let clock = core_clock::wake_after(mode, self.state.clock.now(), self.state.next_change(clock_step));
         // The Flows lab's animation: only when its view changes, not every frame.
-        let lanes = if self.state.tab == Tab::Flows { self.state.flows.next_frame_in() } else { None };
+        let lanes = if self.state.tab == Tab::Flows { flows::next_frame_in(&self.state.flows) } else { None };
         [clock, lanes].into_iter().flatten().min()
     }
 

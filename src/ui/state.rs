@@ -273,7 +273,7 @@ pub enum Command {
     /// Forget the status message.
     DismissMessage,
     /// A request-flows lab command.
-    Flow(crate::ui::flows::FlowCommand),
+    Flow(crate::core::labs::flows::FlowCommand),
     /// A revocation-lab change.
     Revocation(RevocationCommand),
     /// A command of the Security tab.
@@ -318,7 +318,7 @@ pub struct AppState {
     /// The tab the centre of the window shows.
     pub tab: Tab,
     /// The request-flows lab.
-    pub flows: crate::ui::flows::FlowsLab,
+    pub flows: crate::core::labs::flows::FlowsLab,
     /// The last status message.
     pub message: Option<(Level, String)>,
     /// Counts status messages, so the window can time each one's fade.

@@ -4,7 +4,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
 use super::*;
-use crate::core::labs::flows::{Outcome, Step};
+use crate::core::labs::flows::{RequestOutcome, Step};
 use crate::ui::app::{Settings, TokenbenchApp};
 use crate::ui::platform::FakePlatform;
 use crate::ui::state::ClockCommand;
@@ -136,7 +136,7 @@ fn show_me_lands_in_the_lab_with_the_scenario_preset() {
     let shown = |i: usize| s.flows.lanes[i].shown.as_ref().map(|(step, _)| *step);
     match (shown(0), shown(1)) {
         (Some(Step::Request(a)), Some(Step::Request(b))) => {
-            assert_eq!((a.index, a.outcome, b.outcome), (b.index, Outcome::SessionMissing, Outcome::Ok));
+            assert_eq!((a.index, a.outcome, b.outcome), (b.index, RequestOutcome::SessionMissing, RequestOutcome::Ok));
         }
         other => panic!("{other:?}"),
     }

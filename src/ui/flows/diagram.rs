@@ -7,7 +7,8 @@ use egui::text::{LayoutJob, TextFormat, TextWrapping};
 use egui::{Align2, Color32, FontId, Id, Rect, Sense, Stroke, Ui, Vec2, pos2, vec2};
 
 use crate::core::engine::token::Part;
-use crate::core::labs::flows::sequence::{Actor, Emphasis, Message};
+use crate::core::labs::flows::lab::Drawn;
+use crate::core::labs::flows::sequence::{Actor, Emphasis};
 use crate::core::labs::flows::{Config, Flow, Mode, Revocation, Store};
 use crate::ui::theme::{palette, part_colour};
 
@@ -94,15 +95,6 @@ pub fn emphasis_colour(e: Emphasis, ui: &Ui) -> Color32 {
         Emphasis::Refused => ui.visuals().weak_text_color(),
         Emphasis::Warning => ui.visuals().warn_fg_color,
     }
-}
-
-/// One message ready to draw: what it is and its full text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Drawn {
-    /// The model's message.
-    pub message: Message,
-    /// Its text with the real header lines.
-    pub text: String,
 }
 
 /// How many characters of `char_width` fit in `width`, plus two so the ellipsis shows.

@@ -1,9 +1,15 @@
-//! The Flows lab's tests: scenarios, lanes, sweeps and the view, through the window.
+//! The Flows view's tests: its panel alone on a lab ([`view::panel`], as `egui_demo_lib` tests a
+//! panel), and the lab through the whole window (scenarios, lanes, sweeps, frame pacing).
+
+use std::time::Duration;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 
 use super::*;
+use crate::core::labs::flows::credential::{self, TYPICAL_TOKEN_BYTES};
+use crate::core::labs::flows::lab::{EVENT_GAP, FlowCommand, FlowScenario, MAX_SERVERS};
+use crate::core::labs::flows::{self, Config, Flow, Mode, Revocation, Store, sequence};
 use crate::ui::app::{Settings, Tab, TokenbenchApp};
 use crate::ui::platform::FakePlatform;
 use crate::ui::state::Command;
@@ -19,7 +25,7 @@ fn app() -> Harness<'static, TokenbenchApp> {
 
 /// The value of the metric row `name` in each lane, left then right: the cell after the
 /// name's in the totals grid.
-fn metric(h: &Harness<'_, TokenbenchApp>, name: &str) -> Vec<u64> {
+fn metric<S>(h: &Harness<'_, S>, name: &str) -> Vec<u64> {
     h.query_all_by_label(name)
         .filter_map(|n| {
             let cells: Vec<_> = n.parent()?.children().collect();
@@ -32,7 +38,7 @@ fn metric(h: &Harness<'_, TokenbenchApp>, name: &str) -> Vec<u64> {
 }
 
 /// The text of the cell beside each metric row named `name`, left lane then right.
-fn cells(h: &Harness<'_, TokenbenchApp>, name: &str) -> Vec<String> {
+fn cells<S>(h: &Harness<'_, S>, name: &str) -> Vec<String> {
     h.query_all_by_label(name)
         .filter_map(|n| {
             let cells: Vec<_> = n.parent()?.children().collect();
@@ -49,7 +55,7 @@ fn the_cpu_per_request_is_the_compare_tabs() {
     use crate::ui::compare::CompareCommand;
     let mut h = app();
     for (scenario, factor) in
-        [(Scenario::Overhead, Factor::RequestOverhead), (Scenario::Microservices, Factor::Microservices)]
+        [(FlowScenario::Overhead, Factor::RequestOverhead), (FlowScenario::Microservices, Factor::Microservices)]
     {
         h.state_mut().apply(vec![
             Command::Flow(FlowCommand::Scenario(scenario)),
@@ -96,7 +102,7 @@ fn choose_a_scenario_step_kill_a_server_read_the_metrics() {
     let mut h = app();
     h.get_by_label("Failover").click();
     h.run();
-    assert_eq!(h.state().state.flows.scenario, Scenario::Failover);
+    assert_eq!(h.state().state.flows.scenario, FlowScenario::Failover);
     assert!(h.query_by_label_contains("Server 0 dies halfway").is_some(), "the caption is shown");
     let users = h.state().state.flows.params.users;
     for _ in 0..users + 3 {
@@ -139,14 +145,14 @@ fn small() -> Harness<'static, TokenbenchApp> {
 fn at_800x480_the_controls_stay_put_the_totals_align_and_the_diagrams_show() {
     let mut h = small();
     let mut at = Vec::new();
-    for s in Scenario::ALL {
+    for s in FlowScenario::ALL {
         h.state_mut().apply(vec![Command::Flow(FlowCommand::Scenario(s))]);
         h.run();
         at.push((h.get_by_label("Step").rect().min.y, h.get_by_label("Add a server").rect().min.y));
     }
     assert!(at.windows(2).all(|w| w[0] == w[1]), "Play/Step and the strip at one place: {at:?}");
     // The lanes start high enough for a whole diagram above the status line.
-    h.state_mut().apply(vec![Command::Flow(FlowCommand::Scenario(Scenario::Scalability))]);
+    h.state_mut().apply(vec![Command::Flow(FlowCommand::Scenario(FlowScenario::Scalability))]);
     h.run();
     let lane = h.query_all_by_label_contains("Session · shared store").next().unwrap().rect();
     let status = h.get_by_label("Back to now").rect().min.y;
@@ -203,7 +209,7 @@ fn an_added_server_holds_sessions_and_a_missing_signing_key_is_not_called_free()
 #[test]
 fn the_lanes_agree_with_the_model_run_at_once() {
     let mut h = app();
-    for s in Scenario::ALL {
+    for s in FlowScenario::ALL {
         h.state_mut().apply(vec![Command::Flow(FlowCommand::Scenario(s))]);
         for _ in 0..40 {
             h.state_mut().apply(vec![Command::Flow(FlowCommand::Step)]);
@@ -239,7 +245,7 @@ fn no_repaint_while_paused_and_while_playing_only_when_the_view_changes() {
     assert_eq!(h.get_by_label("Step").rect(), step);
     // The app sleeps until the growing message's next step, never sooner than 30 fps.
     let wait = h.state().next_repaint().expect("playing asks for a frame");
-    assert_eq!(Some(wait), h.state().state.flows.next_frame_in());
+    assert_eq!(Some(wait), next_frame_in(&h.state().state.flows));
     assert!(wait.as_secs_f32() >= 1.0 / MAX_ANIMATION_FPS - 1e-6, "{wait:?}");
     assert!(h.try_run().is_ok(), "no frame is asked for at once: the next comes after {wait:?}");
     h.get_by_label("Pause lanes").click();
@@ -263,7 +269,7 @@ fn playing_asks_for_a_frame_per_visible_change_not_per_screen_refresh() {
         }
         (frames, lab.lanes[0].flow.logins_done(), lab.progress)
     };
-    let (scheduled, logins, _) = run(&|lab| lab.next_frame_in().unwrap());
+    let (scheduled, logins, _) = run(&|lab| next_frame_in(lab).unwrap());
     let (every_frame, logins_60, _) = run(&|_| Duration::from_secs_f32(1.0 / 60.0));
     // At x1 a message grows in 8 steps of 0.05 s and the lanes rest 0.6 s between events.
     assert!(scheduled <= 5 * 20, "{scheduled} frames in 5 s");
@@ -274,12 +280,12 @@ fn playing_asks_for_a_frame_per_visible_change_not_per_screen_refresh() {
     lab.handle(FlowCommand::Play, None, &[], 0.0);
     lab.handle(FlowCommand::Advance(0.01), None, &[], 0.0);
     lab.progress = lab.shown_len() + 0.25;
-    let rest = lab.next_frame_in().unwrap().as_secs_f32();
+    let rest = next_frame_in(&lab).unwrap().as_secs_f32();
     assert!((rest - (EVENT_GAP - 0.25) / lab.speed).abs() < 1e-4, "{rest}");
     // Fast: capped at 30 frames a second.
     lab.handle(FlowCommand::Speed(250.0), None, &[], 0.0);
     lab.progress = 0.0;
-    assert_eq!(lab.next_frame_in(), Some(Duration::from_secs_f32(1.0 / MAX_ANIMATION_FPS)));
+    assert_eq!(next_frame_in(&lab), Some(Duration::from_secs_f32(1.0 / MAX_ANIMATION_FPS)));
 }
 
 /// The number field labelled `name` (its label is a separate node with the same text).
@@ -306,7 +312,7 @@ fn parameters_are_editable_and_restart_the_lanes() {
     h.get_by_label("Add a server").click();
     h.run();
     assert!(h.query_by_label("Kill server 50").is_some());
-    h.state_mut().apply(vec![Command::Flow(FlowCommand::Scenario(Scenario::Microservices))]);
+    h.state_mut().apply(vec![Command::Flow(FlowCommand::Scenario(FlowScenario::Microservices))]);
     h.run();
     assert_eq!(h.state().state.flows.lanes[0].cfg.services, 4, "microservices fan out");
     h.state_mut().apply(vec![Command::Flow(FlowCommand::RunToEnd)]);
@@ -336,8 +342,10 @@ fn the_loaded_token_and_key_become_the_lanes_jwt() {
 #[test]
 fn revocation_scenario_shows_a_logged_out_token_still_accepted() {
     let mut h = app();
-    h.state_mut()
-        .apply(vec![Command::Flow(FlowCommand::Scenario(Scenario::Revocation)), Command::Flow(FlowCommand::RunToEnd)]);
+    h.state_mut().apply(vec![
+        Command::Flow(FlowCommand::Scenario(FlowScenario::Revocation)),
+        Command::Flow(FlowCommand::RunToEnd),
+    ]);
     h.run();
     let refused = metric(&h, "after logout refused");
     let accepted = metric(&h, "after logout accepted");
@@ -365,7 +373,7 @@ fn a_token_without_exp_is_revoked_only_by_rotating_the_key() {
     h.state_mut().apply(vec![
         Command::AddSecret { text: secret.into(), encoding: SecretEncoding::Utf8 },
         Command::SetToken(token),
-        Command::Flow(FlowCommand::Scenario(Scenario::Revocation)),
+        Command::Flow(FlowCommand::Scenario(FlowScenario::Revocation)),
     ]);
     h.run();
     assert!(h.state().state.flows.credential.as_ref().unwrap().lifetime.never_expires());
@@ -376,32 +384,9 @@ fn a_token_without_exp_is_revoked_only_by_rotating_the_key() {
 }
 
 #[test]
-fn a_one_megabyte_token_is_carried_but_labelled_by_its_ends() {
-    use crate::core::engine::keys::{self, SecretEncoding};
-    let key = keys::load_secret(&[7u8; 32], SecretEncoding::Raw, "k").unwrap();
-    let mut claims = credential::typical_claims(1_700_000_000);
-    claims.insert("blob".into(), "x".repeat(750 * 1024).into());
-    let big = crate::core::engine::sign::sign(&crate::core::engine::token::JsonObject::new(), &claims, "HS256", &key)
-        .unwrap();
-    let parsed = crate::core::engine::token::parse(&big).unwrap();
-    let mut lab = FlowsLab::default();
-    let started = std::time::Instant::now();
-    lab.handle(FlowCommand::UseLoaded, Some(&parsed), std::slice::from_ref(&key), 1_700_000_100.0);
-    lab.handle(FlowCommand::Scenario(Scenario::Microservices), Some(&parsed), std::slice::from_ref(&key), 0.0);
-    assert!(started.elapsed() < Duration::from_secs(5), "measuring a huge token stays short");
-    assert_eq!(lab.lanes[1].cfg.bytes_per_request(), 22 + big.len(), "the model counts every byte");
-    for _ in 0..14 {
-        lab.handle(FlowCommand::Step, None, &[], 0.0);
-    }
-    let (step, drawn) = lab.lanes[1].shown.as_ref().unwrap();
-    assert!(matches!(step, Step::Request(_)), "{step:?}");
-    assert!(drawn.iter().all(|d| d.text.len() < 20_000), "labels show the token's ends only");
-    assert!(drawn.iter().any(|d| d.text.contains("bytes not shown")));
-}
-#[test]
 fn a_header_line_cut_to_fit_shows_whole_on_hover() {
     let mut h = app();
-    h.state_mut().apply(vec![Command::Flow(FlowCommand::Scenario(Scenario::Overhead))]);
+    h.state_mut().apply(vec![Command::Flow(FlowCommand::Scenario(FlowScenario::Overhead))]);
     // Past the logins, to a request: the JWT lane sends its Authorization line.
     let users = h.state().state.flows.params.users;
     for _ in 0..=users {
@@ -550,8 +535,10 @@ fn painted(
 #[test]
 fn the_totals_chart_draws_each_lanes_model_totals() {
     let mut h = app();
-    h.state_mut()
-        .apply(vec![Command::Flow(FlowCommand::Scenario(Scenario::Failover)), Command::Flow(FlowCommand::RunToEnd)]);
+    h.state_mut().apply(vec![
+        Command::Flow(FlowCommand::Scenario(FlowScenario::Failover)),
+        Command::Flow(FlowCommand::RunToEnd),
+    ]);
     h.run();
     h.get_by_label("Totals so far").scroll_to_me();
     h.run();
@@ -601,7 +588,7 @@ fn the_sweep_plot_draws_the_models_runs_for_1_to_50_servers() {
         Config { users: params.users, requests: params.requests, services: params.services, ..Config::default() };
     let run = |cfg: Config| flows::simulate(&cfg).unwrap();
     let series = |value_of: &dyn Fn(Config) -> u64| -> Vec<[f64; 2]> {
-        (1..=MAX_START_SERVERS).map(|n| [f64::from(n), value_of(Config { servers: n, ..base }) as f64]).collect()
+        (1..=MAX_SERVERS).map(|n| [f64::from(n), value_of(Config { servers: n, ..base }) as f64]).collect()
     };
     let shared = series(&|cfg| run(cfg).remote_lookups);
     let replicated = series(&|cfg| run(Config { store: Store::Replicated, ..cfg }).replication_messages);
@@ -636,4 +623,96 @@ fn the_sweep_plot_draws_the_models_runs_for_1_to_50_servers() {
     assert!(dashes.iter().all(|(ends, _)| ends.iter().all(on_jwt)), "every dash on the JWT model line");
     let reach = dashes.iter().flat_map(|(ends, _)| ends.iter().map(|end| end[0])).fold(0.0, f64::max);
     assert!(reach > 45.0, "the dashes run to 50 servers: {reach}");
+}
+
+/// The panel alone on a lab, as `egui_demo_lib` tests a panel: what it emits is kept, and the
+/// lab's commands are handled after each frame, as the app's router does.
+struct Panel {
+    lab: FlowsLab,
+    emitted: Vec<Command>,
+}
+
+fn panel(lab: FlowsLab) -> Harness<'static, Panel> {
+    let mut h = Harness::new_ui_state(
+        |ui, p: &mut Panel| {
+            let mut out = Vec::new();
+            view::panel(ui, &p.lab, 3600, &mut out);
+            for c in out {
+                if let Command::Flow(f) = &c {
+                    p.lab.handle(*f, None, &[], 1_700_000_000.0);
+                }
+                p.emitted.push(c);
+            }
+        },
+        Panel { lab, emitted: Vec::new() },
+    );
+    h.set_size(egui::vec2(1280.0, 900.0));
+    h.run();
+    h
+}
+
+fn lab_on(scenario: FlowScenario) -> FlowsLab {
+    let mut lab = FlowsLab::default();
+    lab.handle(FlowCommand::Scenario(scenario), None, &[], 0.0);
+    lab
+}
+
+#[test]
+fn the_panel_emits_the_scenario_a_click_chooses_and_shows_its_caption() {
+    let mut h = panel(FlowsLab::default());
+    assert!(h.query_by_label_contains("Server 0 dies halfway").is_none());
+    h.get_by_label("Failover").click();
+    h.run();
+    assert!(h.state().emitted.contains(&Command::Flow(FlowCommand::Scenario(FlowScenario::Failover))));
+    assert_eq!(h.state().lab.scenario, FlowScenario::Failover);
+    assert!(h.query_by_label_contains("Server 0 dies halfway").is_some(), "the caption is the new scenario's");
+    assert!(h.query_all_by_label("Session · local store, sticky").next().is_some(), "the session lane's title");
+}
+
+#[test]
+fn the_panel_shows_each_lanes_totals_played_to_the_end() {
+    let mut lab = FlowsLab::default();
+    lab.handle(FlowCommand::RunToEnd, None, &[], 0.0);
+    let h = panel(lab);
+    // 240 requests of 12 users on a shared store (one round trip each) and with a JWT (one
+    // verification each); the typical token is 812 bytes after "Authorization: Bearer ".
+    assert_eq!(metric(&h, "requests"), [240, 240]);
+    assert_eq!(metric(&h, "store lookups"), [240, 0]);
+    assert_eq!(metric(&h, "lookups over the network"), [240, 0]);
+    assert_eq!(metric(&h, "signature verifications"), [0, 240]);
+    assert_eq!(metric(&h, "bytes per request"), [34, 22 + TYPICAL_TOKEN_BYTES as u64]);
+    assert_eq!(metric(&h, "tokens signed"), [0, 12]);
+    assert_eq!(cells(&h, "revocation takes effect"), ["at the next request", "after up to 15 min"]);
+    assert!(h.state().emitted.is_empty(), "drawing a paused lab asks for nothing");
+}
+
+#[test]
+fn the_panel_gives_the_command_line_of_both_lanes_until_a_click() {
+    let mut h = panel(lab_on(FlowScenario::Revocation));
+    let line = "tokenbench simulate flow --scenario revocation --servers 4 --users 12 --requests 240 --services 0";
+    assert!(h.query_by_label(line).is_some(), "the scenario's command");
+    assert!(h.query_by_label_contains("--mode").is_none(), "a logout has no flag of the model's own");
+    h.get_by_label("Kill server 2").click();
+    h.run();
+    assert!(h.state().emitted.contains(&Command::Flow(FlowCommand::Kill(2))));
+    assert!(h.query_by_label("Both lanes: no CLI equivalent (servers were killed or added by hand)").is_some());
+}
+
+#[test]
+fn the_panel_asks_the_lab_to_advance_only_while_playing() {
+    let mut h = panel(FlowsLab::default());
+    h.get_by_label("Play lanes").click();
+    h.run();
+    assert!(h.state().lab.playing);
+    let advances = |h: &Harness<'_, Panel>| {
+        h.state().emitted.iter().filter(|c| matches!(c, Command::Flow(FlowCommand::Advance(_)))).count()
+    };
+    let before = advances(&h);
+    h.step();
+    assert!(advances(&h) > before, "each frame while playing moves the lanes on");
+    h.get_by_label("Pause lanes").click();
+    h.run();
+    let paused = advances(&h);
+    h.step();
+    assert_eq!(advances(&h), paused, "no time passes for a paused lab");
 }

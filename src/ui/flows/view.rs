@@ -7,14 +7,14 @@ use std::time::Duration;
 use egui::{RichText, Ui};
 use egui_plot::{Bar, BarChart, Legend, Line, LineStyle, Plot};
 
-use super::diagram;
-use super::{
-    FlowCommand, FlowsLab, Lane, MAX_REQUESTS, MAX_SERVICES, MAX_START_SERVERS, MAX_USERS, SPEEDS, SWEEP_LIMIT,
-    Scenario, SessionVariant, SweepPoint,
-};
+use super::{SPEEDS, diagram};
 use crate::core::engine::token::Part;
+use crate::core::labs::flows::lab::{
+    FlowCommand, FlowScenario, FlowsLab, Lane, MAX_REQUESTS, MAX_SERVERS, MAX_SERVICES, MAX_STORE_LATENCY_MS,
+    MAX_USERS, SWEEP_LIMIT, SessionVariant, SweepPoint, revocation_delay_text,
+};
 use crate::core::labs::flows::sequence;
-use crate::core::labs::flows::{Outcome, Revocation, Step, Store, Totals};
+use crate::core::labs::flows::{RequestOutcome, Revocation, Step, Store, Totals};
 use crate::ui::plot_fit::fit_on_change;
 use crate::ui::state::{AppState, Command};
 use crate::ui::theme::part_colour;
@@ -23,12 +23,18 @@ fn emit(out: &mut Vec<Command>, c: FlowCommand) {
     out.push(Command::Flow(c));
 }
 
-/// Draws the lab.
+/// Draws the lab of `state`, asking it to rebuild its JWT when the loaded token or keys changed.
 pub fn ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     let lab = &state.flows;
     if !lab.is_current(state.parsed(), state.keys.keys()) {
         emit(out, FlowCommand::UseLoaded);
     }
+    panel(ui, lab, state.revocation.scenario().token_ttl, out);
+}
+
+/// Draws `lab`. `fallback_ttl` is the revocation lab's token-ttl, the lifetime of a token
+/// whose own cannot be told.
+pub fn panel(ui: &mut Ui, lab: &FlowsLab, fallback_ttl: i64, out: &mut Vec<Command>) {
     // In a short window the captions and parameters fold, so the lanes' diagrams show whole.
     let compact = ui.available_height() < COMPACT_BELOW;
     // A request to show the top (from the Compare tab) scrolls there once.
@@ -59,16 +65,16 @@ pub fn ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
         }
         credential_line(ui, lab);
         ui.add_space(4.0);
-        lanes(ui, lab, state.revocation.scenario().token_ttl);
+        lanes(ui, lab, fallback_ttl);
         ui.add_space(6.0);
         chart(ui, lab);
-        if lab.scenario == Scenario::Scalability {
+        if lab.scenario == FlowScenario::Scalability {
             sweep_plot(ui, lab);
         }
         cli_lines(ui, lab, out);
     });
     // The animation advances by the real time since the last frame: frames come only when the
-    // view changes (FlowsLab::next_frame_in, scheduled by the app), so egui's stable_dt, a
+    // view changes (flows::next_frame_in, scheduled by the app), so egui's stable_dt, a
     // per-frame prediction, would not be it.
     let last_id = egui::Id::unique("flows-last-advance");
     if lab.playing {
@@ -92,7 +98,7 @@ const COMPACT_BELOW: f32 = 600.0;
 fn scenario_bar(ui: &mut Ui, lab: &FlowsLab, out: &mut Vec<Command>) {
     ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new("Scenario").strong());
-        for s in Scenario::ALL {
+        for s in FlowScenario::ALL {
             if ui
                 .selectable_label(lab.scenario == s, s.label())
                 .on_hover_text(s.caption()[0].replace('`', ""))
@@ -131,12 +137,12 @@ fn number<T: egui::emath::Numeric>(
 fn params_row(ui: &mut Ui, lab: &FlowsLab, out: &mut Vec<Command>) {
     let p = lab.params;
     ui.horizontal_wrapped(|ui| {
-        let min_servers = if lab.scenario == Scenario::Failover { 2 } else { 1 };
+        let min_servers = lab.scenario.min_servers();
         if let Some(v) = number(
             ui,
             "Servers at start",
             p.servers,
-            min_servers..=MAX_START_SERVERS,
+            min_servers..=MAX_SERVERS,
             "App servers when the lanes start (N); Add a server and clicks on the strip change the running topology",
         ) {
             emit(out, FlowCommand::Servers(v));
@@ -154,7 +160,7 @@ fn params_row(ui: &mut Ui, lab: &FlowsLab, out: &mut Vec<Command>) {
             ui,
             "Store latency (ms)",
             p.store_latency_ms,
-            0.0..=crate::core::labs::flows::lab::MAX_STORE_LATENCY_MS,
+            0.0..=MAX_STORE_LATENCY_MS,
             "Network round trip to a remote store",
         ) {
             emit(out, FlowCommand::StoreLatency(v));
@@ -162,7 +168,7 @@ fn params_row(ui: &mut Ui, lab: &FlowsLab, out: &mut Vec<Command>) {
     });
     // The scenario's own options on a row of their own.
     ui.horizontal_wrapped(|ui| match lab.scenario {
-        Scenario::Scalability => {
+        FlowScenario::Scalability => {
             ui.label("Session lane:");
             for v in SessionVariant::ALL {
                 if ui.radio(lab.variant == v, v.label()).clicked() {
@@ -170,7 +176,7 @@ fn params_row(ui: &mut Ui, lab: &FlowsLab, out: &mut Vec<Command>) {
                 }
             }
         }
-        Scenario::Revocation => {
+        FlowScenario::Revocation => {
             ui.label("JWT check:");
             for r in Revocation::ALL {
                 if ui.radio(lab.revocation == *r, r.name()).clicked() {
@@ -323,11 +329,11 @@ fn event_title(step: Option<&Step>, lab: &FlowsLab) -> String {
         Step::Login { user, server, .. } => format!("Login of user {user}, served by server {server}"),
         Step::Request(r) => {
             let outcome = match r.outcome {
-                Outcome::Ok => "200 OK",
-                Outcome::SessionMissing => "401: the session is not there",
-                Outcome::RejectedAfterLogout => "401 after logout, as it should",
-                Outcome::AcceptedAfterLogout => "200 OK after logout: still valid",
-                Outcome::CookieNotSent => "401: no cookie",
+                RequestOutcome::Ok => "200 OK",
+                RequestOutcome::SessionMissing => "401: the session is not there",
+                RequestOutcome::RejectedAfterLogout => "401 after logout, as it should",
+                RequestOutcome::AcceptedAfterLogout => "200 OK after logout: still valid",
+                RequestOutcome::CookieNotSent => "401: no cookie",
             };
             format!("Request #{} by user {} to server {}: {outcome}", r.index, r.user, r.server)
         }
@@ -367,19 +373,6 @@ fn kb(bytes: u64) -> String {
 fn duration(d: Duration) -> String {
     let s = d.as_secs_f64();
     if s >= 1.0 { format!("{s:.2} s") } else { time(d) }
-}
-
-fn delay(seconds: Option<f64>) -> String {
-    let Some(seconds) = seconds else {
-        // No exp: the one rule (core::revoke::TokenLifetime): only rotating the key ends it.
-        return "at key rotation (no exp)".into();
-    };
-    if seconds <= 0.0 {
-        "at the next request".into()
-    } else {
-        let d = crate::core::engine::clock::human_duration(Duration::from_secs_f64(seconds));
-        format!("after up to {d}")
-    }
 }
 
 /// A lane's totals: one row per figure, its name and its total (with what it is per request
@@ -438,7 +431,7 @@ fn totals(ui: &mut Ui, lab: &FlowsLab, index: usize, fallback_ttl: i64) {
             }
             g.row("network wait", duration(cost.network), per_request(per.network));
         }
-        g.row("revocation takes effect", delay(lab.revocation_delay(index, fallback_ttl)), None);
+        g.row("revocation takes effect", revocation_delay_text(lab.revocation_delay(index, fallback_ttl)), None);
         if cfg.logout.is_some() {
             g.row("after logout refused", t.rejected_after_logout, None);
             g.row("after logout accepted", t.accepted_after_logout, None);
@@ -528,7 +521,8 @@ fn sweep_plot(ui: &mut Ui, lab: &FlowsLab) {
     let Some(points) = &lab.sweep else {
         ui.label(
             RichText::new(format!(
-                "The sweep runs when users + requests stay under {SWEEP_LIMIT}; the CLI sweeps any size."
+                "The sweep runs here when users + requests stay under {SWEEP_LIMIT}; tokenbench simulate flow \
+                 --sweep-servers 1..{MAX_SERVERS} sweeps any size the lab allows."
             ))
             .weak(),
         );
@@ -563,17 +557,23 @@ fn sweep_plot(ui: &mut Ui, lab: &FlowsLab) {
 
 fn cli_lines(ui: &mut Ui, lab: &FlowsLab, out: &mut Vec<Command>) {
     ui.label(RichText::new("The same numbers from the command line").strong());
+    let command = |ui: &mut Ui, args: &[String], out: &mut Vec<Command>| {
+        let line = format!("tokenbench simulate flow {}", args.join(" "));
+        // Monospace at a small size (RichText::small would switch to the body font).
+        ui.label(RichText::new(&line).monospace().size(11.0));
+        crate::ui::widgets::copy_button(ui, "Copy", &line, out);
+    };
+    // Both lanes, every figure, whatever the scenario adds.
+    ui.horizontal_wrapped(|ui| match lab.scenario_cli_args() {
+        Ok(args) => command(ui, &args, out),
+        Err(why) => {
+            ui.label(RichText::new(format!("Both lanes: no CLI equivalent ({why})")).weak());
+        }
+    });
+    // Each lane with the model's flags alone, when it has no event they cannot give.
     for i in 0..2 {
-        ui.horizontal_wrapped(|ui| match lab.cli_args(i) {
-            Ok(args) => {
-                let line = format!("tokenbench simulate flow {}", args.join(" "));
-                // Monospace at a small size (RichText::small would switch to the body font).
-                ui.label(RichText::new(&line).monospace().size(11.0));
-                crate::ui::widgets::copy_button(ui, "Copy", &line, out);
-            }
-            Err(why) => {
-                ui.label(RichText::new(format!("{}: no CLI equivalent ({why})", lab.lanes[i].title())).weak());
-            }
-        });
+        if let Ok(args) = lab.cli_args(i) {
+            ui.horizontal_wrapped(|ui| command(ui, &args, out));
+        }
     }
 }

@@ -41,7 +41,7 @@ pub const CROSS_SITE_EVERY: u64 = 3;
 /// audit here (as on the Security tab: every guess would cost thousands of compressions).
 pub const AUDIT_WORDLIST_LIMIT: usize = 64 * 1024;
 
-/// The Flows lab's parameters (`ui::flows::Params` is this type): what the flow runs use.
+/// The Flows lab's parameters (`flows::lab::Params` is this type): what the flow runs use.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct FlowSettings {
     /// App servers (N).

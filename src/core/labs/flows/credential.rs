@@ -244,13 +244,20 @@ impl Measured {
         let cpu = times(self.verify, totals.signature_verifications)
             + times(self.lookup, totals.store_lookups)
             + self.sign.map_or(0.0, |s| times(s, totals.tokens_signed));
-        let round_trips = totals.remote_lookups as f64 + 2.0 * totals.store_connections as f64;
-        let network = round_trips * latency_ms.max(0.0) / 1000.0;
         Estimate {
             cpu: Duration::try_from_secs_f64(cpu).unwrap_or(Duration::MAX),
-            network: Duration::try_from_secs_f64(network).unwrap_or(Duration::MAX),
+            network: network_wait(totals, latency_ms),
         }
     }
+}
+
+/// What `totals` wait on the network with a store round trip of `latency_ms`: one round trip
+/// per remote lookup, two more per new store connection (TCP and TLS 1.3 handshakes). Counted,
+/// not measured: the same for every run of the same totals.
+#[must_use]
+pub fn network_wait(totals: &crate::core::labs::flows::Totals, latency_ms: f64) -> Duration {
+    let round_trips = totals.remote_lookups as f64 + 2.0 * totals.store_connections as f64;
+    Duration::try_from_secs_f64(round_trips * latency_ms.max(0.0) / 1000.0).unwrap_or(Duration::MAX)
 }
 
 /// What one request costs on average: the verifications, lookups and round trips of a run's

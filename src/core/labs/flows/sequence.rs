@@ -6,7 +6,7 @@
 
 use crate::core::engine::token::encode_b64url;
 use crate::core::labs::flows::{
-    BEARER_PREFIX, COOKIE_PREFIX, Client, Config, CrossSiteStep, HYBRID_INTERNAL_TOKEN_LIFETIME, Mode, Outcome,
+    BEARER_PREFIX, COOKIE_PREFIX, Client, Config, CrossSiteStep, HYBRID_INTERNAL_TOKEN_LIFETIME, Mode, RequestOutcome,
     RequestStep, Revocation, SET_COOKIE_ATTRIBUTES, Step, Store,
 };
 
@@ -234,26 +234,26 @@ pub fn messages(cfg: &Config, step: &Step) -> Vec<Message> {
 }
 
 /// The answer to a session lookup: found, refused after a logout, or a failure.
-fn session_answer(outcome: Outcome) -> (Label, Emphasis) {
+fn session_answer(outcome: RequestOutcome) -> (Label, Emphasis) {
     match outcome {
-        Outcome::Ok | Outcome::AcceptedAfterLogout => (Label::SessionFound, Emphasis::Plain),
-        Outcome::RejectedAfterLogout => (Label::SessionDeleted, Emphasis::Refused),
-        Outcome::SessionMissing | Outcome::CookieNotSent => (Label::SessionNotFound, Emphasis::Failure),
+        RequestOutcome::Ok | RequestOutcome::AcceptedAfterLogout => (Label::SessionFound, Emphasis::Plain),
+        RequestOutcome::RejectedAfterLogout => (Label::SessionDeleted, Emphasis::Refused),
+        RequestOutcome::SessionMissing | RequestOutcome::CookieNotSent => (Label::SessionNotFound, Emphasis::Failure),
     }
 }
 
-fn response(outcome: Outcome) -> (Label, Emphasis) {
+fn response(outcome: RequestOutcome) -> (Label, Emphasis) {
     match outcome {
-        Outcome::Ok => (Label::Ok200, Emphasis::Plain),
-        Outcome::AcceptedAfterLogout => (Label::Ok200AfterLogout, Emphasis::Warning),
-        Outcome::RejectedAfterLogout => (Label::Unauthorized401, Emphasis::Refused),
-        Outcome::SessionMissing | Outcome::CookieNotSent => (Label::Unauthorized401, Emphasis::Failure),
+        RequestOutcome::Ok => (Label::Ok200, Emphasis::Plain),
+        RequestOutcome::AcceptedAfterLogout => (Label::Ok200AfterLogout, Emphasis::Warning),
+        RequestOutcome::RejectedAfterLogout => (Label::Unauthorized401, Emphasis::Refused),
+        RequestOutcome::SessionMissing | RequestOutcome::CookieNotSent => (Label::Unauthorized401, Emphasis::Failure),
     }
 }
 
-fn revocation_check(by: Actor, outcome: Outcome, out: &mut Vec<Message>) {
+fn revocation_check(by: Actor, outcome: RequestOutcome, out: &mut Vec<Message>) {
     out.push(msg(by, Actor::Store, Label::RevocationLookup, Emphasis::Lookup));
-    let answer = if outcome == Outcome::RejectedAfterLogout {
+    let answer = if outcome == RequestOutcome::RejectedAfterLogout {
         (Label::Revoked, Emphasis::Refused)
     } else {
         (Label::NotRevoked, Emphasis::Plain)
@@ -262,7 +262,7 @@ fn revocation_check(by: Actor, outcome: Outcome, out: &mut Vec<Message>) {
 }
 
 /// A request with the cookie reaches server `s`, which looks the session up; returns the answer.
-fn edge_lookup(s: Actor, outcome: Outcome, out: &mut Vec<Message>) -> (Label, Emphasis) {
+fn edge_lookup(s: Actor, outcome: RequestOutcome, out: &mut Vec<Message>) -> (Label, Emphasis) {
     out.push(msg(Actor::Client, Actor::Balancer, Label::RequestCookie, Emphasis::Plain));
     out.push(msg(Actor::Balancer, s, Label::Forward, Emphasis::Plain));
     let answer = session_answer(outcome);

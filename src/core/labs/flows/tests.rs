@@ -141,7 +141,7 @@ fn a_lookup_that_misses_fails_the_request_with_no_relogin() {
     let rs = requests(c);
     for r in &rs {
         let lost = r.index >= 2 && r.user % 2 == 0;
-        let expected = if lost { Outcome::SessionMissing } else { Outcome::Ok };
+        let expected = if lost { RequestOutcome::SessionMissing } else { RequestOutcome::Ok };
         assert_eq!(r.outcome, expected, "request {} of user {}", r.index, r.user);
     }
     // Every later request of a lost user fails again: nobody logs in anew.
@@ -154,9 +154,9 @@ fn a_lookup_that_misses_fails_the_request_with_no_relogin() {
 #[test]
 fn a_local_store_holds_a_session_only_on_its_login_server() {
     // U = 3, N = 2, round robin: user j mod 3 lives on (j mod 3) mod 2, the request goes to j mod 2.
-    use Outcome::{Ok as Hit, SessionMissing as Miss};
+    use RequestOutcome::{Ok as Hit, SessionMissing as Miss};
     let c = Config { store: Store::Local, ..cfg(Mode::Session, 2, 3, 6) };
-    let outcomes: Vec<Outcome> = requests(c).iter().map(|r| r.outcome).collect();
+    let outcomes: Vec<RequestOutcome> = requests(c).iter().map(|r| r.outcome).collect();
     assert_eq!(outcomes, [Hit, Hit, Hit, Miss, Miss, Miss]);
     assert_eq!(simulate(&c).unwrap().failed_requests, 3);
     assert_eq!(simulate(&Config { store: Store::Shared, ..c }).unwrap().failed_requests, 0);
@@ -198,7 +198,7 @@ fn hybrid_costs_one_edge_lookup_then_m_verifications_when_it_hits() {
     assert_eq!((t.store_lookups, t.signature_verifications, t.failed_requests), (6, 6, 3));
     for r in requests(c) {
         assert_eq!(r.lookups, 1);
-        assert_eq!(r.verifications, if r.outcome == Outcome::Ok { 2 } else { 0 });
+        assert_eq!(r.verifications, if r.outcome == RequestOutcome::Ok { 2 } else { 0 });
     }
     // The edge signs one internal token per session, on its first served request.
     assert_eq!(t.tokens_signed, 3);

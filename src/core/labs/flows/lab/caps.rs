@@ -1,10 +1,14 @@
 //! The Flows lab's caps: the window's fields stop at these, and `tokenbench compare` (which runs
 //! the flow model about six times, once per row and misconception) refuses anything beyond them,
-//! so the CLI never runs for minutes on inputs the window could not be given. `simulate flow`
-//! runs one model and keeps the model's own, wider limits ([`super::MAX_USERS`]…).
+//! so the CLI never runs for minutes on inputs the window could not be given; `simulate flow
+//! --scenario` and `--sweep-servers` run the lab and keep them too. `simulate flow` on its own
+//! runs one model and keeps the model's own, wider limits ([`crate::core::labs::flows::MAX_USERS`]…).
 
-/// The most servers the lab starts with.
+/// The most servers the lab starts with (more can be added by click, up to
+/// [`MAX_VIEW_SERVERS`]), and the last server count of the scalability sweep.
 pub const MAX_SERVERS: u32 = 50;
+/// The most servers the lab's topology holds once servers are added by click.
+pub const MAX_VIEW_SERVERS: u32 = 64;
 /// The most users the lab simulates.
 pub const MAX_USERS: u32 = 100_000;
 /// The most requests the lab simulates.
