@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use serde_json::{Value, json};
-use tokenbench::core::labs::revocation::{SAMPLES, Scenario, simulate};
+use tokenbench::core::labs::revocation::{RevocationScenario, SAMPLES, simulate};
 
 const L: i64 = 1_700_000_000;
 const NAMES: [&str; 5] = ["session", "jwt", "jwt-refresh", "jwt-denylist", "jwt-version"];
@@ -178,7 +178,7 @@ fn every_sample_scenario_runs_and_matches_the_model() {
         let o = run(&["--scenario", scenario_path(file).to_str().unwrap(), "--json"]);
         assert_eq!(o.status.code(), Some(0), "{file}: {}", String::from_utf8_lossy(&o.stderr));
         let v: Value = serde_json::from_slice(&o.stdout).unwrap();
-        let sim = simulate(&Scenario::from_json(text).unwrap());
+        let sim = simulate(&RevocationScenario::from_json(text).unwrap());
         assert_eq!(v, tokenbench::cli::revocation_json(&sim), "{file}");
         windows(&v, sim.scenario.event.at - L);
     }

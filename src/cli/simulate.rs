@@ -19,8 +19,8 @@ use crate::core::engine::limits;
 use crate::core::engine::timeline::TokenTimeline;
 use crate::core::engine::token;
 use crate::core::labs::revocation::{
-    Event, EventKind, MAX_SCENARIO_BYTES, ScaleInputs, Scenario, ScenarioError, Simulation, TokenLifetime, at_scale,
-    duration_text, simulate,
+    Event, EventKind, MAX_SCENARIO_BYTES, RevocationScenario, ScaleInputs, ScenarioError, Simulation, TokenLifetime,
+    at_scale, duration_text, simulate,
 };
 use crate::core::text::visible;
 
@@ -166,7 +166,7 @@ fn usage(message: &str) -> u8 {
 
 /// Reads a scenario file (or stdin for `-`), at most 10 MiB like every input, without judging
 /// the rules between its members yet (the `--scale` flags may change some first).
-fn read_scenario(path: &Path) -> Result<Result<Scenario, ScenarioError>, Error> {
+fn read_scenario(path: &Path) -> Result<Result<RevocationScenario, ScenarioError>, Error> {
     let io = |reason: String| Error::Io { path: path.display().to_string(), reason };
     let bytes = if path.as_os_str() == "-" {
         let mut bytes = Vec::new();
@@ -176,12 +176,16 @@ fn read_scenario(path: &Path) -> Result<Result<Scenario, ScenarioError>, Error> 
         limits::read_file(path)?
     };
     let text = String::from_utf8(bytes).map_err(|_| io("the file is not UTF-8 text".into()))?;
-    Ok(Scenario::from_json_unchecked(&text))
+    Ok(RevocationScenario::from_json_unchecked(&text))
 }
 
 /// The scenario on a token's lifetime (`--token`): the lab's starting point moved onto the
-/// token by the rule every lab uses ([`Scenario::on_token`]), then the flags.
-fn scenario_from_token(arg: &str, args: &RevocationArgs, kind: EventKind) -> Result<(Scenario, TokenLifetime), String> {
+/// token by the rule every lab uses ([`RevocationScenario::on_token`]), then the flags.
+fn scenario_from_token(
+    arg: &str,
+    args: &RevocationArgs,
+    kind: EventKind,
+) -> Result<(RevocationScenario, TokenLifetime), String> {
     let text = super::read_token_arg(arg).map_err(|e| format!("--token: {e}"))?;
     let parsed = token::parse(text.trim()).map_err(|e| format!("--token: {e}"))?;
     // A JWE, or a payload that is not a JSON object: said as every lab says it (the payload's
@@ -191,7 +195,7 @@ fn scenario_from_token(arg: &str, args: &RevocationArgs, kind: EventKind) -> Res
         _ => format!("--token: the token {}", crate::core::labs::flows::credential::unusable_reason(&parsed)),
     })?;
     let lifetime = TokenLifetime::of_timeline(&timeline);
-    let mut base = Scenario::example(0);
+    let mut base = RevocationScenario::example(0);
     if let Some(a) = args.access_ttl {
         base.access_ttl = a;
     }
@@ -227,7 +231,7 @@ fn kind_name(l: &TokenLifetime) -> &'static str {
 }
 
 /// The scenario the flags describe, or what is wrong with them (naming the flag).
-fn scenario_from_flags(args: &RevocationArgs) -> Result<(Scenario, Option<TokenLifetime>), String> {
+fn scenario_from_flags(args: &RevocationArgs) -> Result<(RevocationScenario, Option<TokenLifetime>), String> {
     let missing = |flag: &str| format!("{flag} is required (or give --scenario FILE)");
     let kind = match args.event.as_deref() {
         None => EventKind::Logout,
@@ -240,7 +244,7 @@ fn scenario_from_flags(args: &RevocationArgs) -> Result<(Scenario, Option<TokenL
         return scenario_from_token(arg, args, kind).map(|(s, l)| (s, Some(l)));
     }
     let login_at = args.login_at.ok_or_else(|| missing("--login-at"))?;
-    let scenario = Scenario {
+    let scenario = RevocationScenario {
         name: String::new(),
         description: String::new(),
         login_at,
@@ -295,7 +299,7 @@ pub fn revocation_json(sim: &Simulation) -> Value {
 
 /// The at-scale steady state: the inputs and, per strategy, entries, bytes and lookups/s.
 #[must_use]
-pub fn scale_json(scenario: &Scenario) -> Value {
+pub fn scale_json(scenario: &RevocationScenario) -> Value {
     let inputs = scenario.scale.unwrap_or_default();
     let rows: Vec<Value> = at_scale(scenario)
         .iter()

@@ -19,8 +19,8 @@ use crate::core::engine::clock::{UnixSeconds, system_now};
 use crate::core::engine::timeline::TokenTimeline;
 use crate::core::engine::token::{self, Token};
 use crate::core::labs::revocation::{
-    EventKind, SAMPLES, ScaleInputs, ScaleRow, ScaleSeries, Scenario, Seconds, Simulation, TokenLifetime, at_scale,
-    series_against_token_ttl, simulate,
+    EventKind, RevocationScenario, SAMPLES, ScaleInputs, ScaleRow, ScaleSeries, Seconds, Simulation, TokenLifetime,
+    at_scale, series_against_token_ttl, simulate,
 };
 use crate::ui::platform::Platform;
 use crate::ui::state::{AppState, Command, Level};
@@ -97,7 +97,7 @@ pub struct LabContext<'a> {
 /// The lab's state: a valid scenario and everything computed from it.
 #[derive(Debug, Clone)]
 pub struct RevocationLab {
-    scenario: Scenario,
+    scenario: RevocationScenario,
     sim: Simulation,
     scale: Vec<ScaleRow>,
     series: Vec<ScaleSeries>,
@@ -122,14 +122,14 @@ impl Default for RevocationLab {
     fn default() -> Self {
         #[allow(clippy::cast_possible_truncation)]
         let minute = (system_now() / 60.0).floor() as Seconds * 60;
-        Self::new(Scenario::example(minute))
+        Self::new(RevocationScenario::example(minute))
     }
 }
 
 impl RevocationLab {
     /// A lab on `scenario`, which must be valid.
     #[must_use]
-    pub fn new(scenario: Scenario) -> Self {
+    pub fn new(scenario: RevocationScenario) -> Self {
         let sim = simulate(&scenario);
         let scale = at_scale(&scenario);
         let series = series_against_token_ttl(&scenario, 48);
@@ -175,7 +175,7 @@ impl RevocationLab {
 
     /// The scenario simulated.
     #[must_use]
-    pub fn scenario(&self) -> &Scenario {
+    pub fn scenario(&self) -> &RevocationScenario {
         &self.scenario
     }
 
@@ -204,7 +204,7 @@ impl RevocationLab {
         self.sim.next_change_after(now).map(|t| t as UnixSeconds)
     }
 
-    fn set(&mut self, scenario: Scenario) -> Option<(Level, String)> {
+    fn set(&mut self, scenario: RevocationScenario) -> Option<(Level, String)> {
         match scenario.validate() {
             Ok(()) => {
                 let (refresh, measure, named, focus, top, endless) = (
@@ -277,7 +277,7 @@ impl RevocationLab {
             }
             RevocationCommand::LoadSample(i) => {
                 let (file, text) = SAMPLES.get(i)?;
-                match Scenario::from_json(text) {
+                match RevocationScenario::from_json(text) {
                     Ok(loaded) => {
                         self.named = false;
                         self.endless = None;
@@ -348,7 +348,7 @@ impl RevocationLab {
 
     /// A changed scenario is no longer the sample it came from: unless it has a name of its
     /// own (a file's), its name and description say what it is now.
-    fn rename(&self, s: &mut Scenario) {
+    fn rename(&self, s: &mut RevocationScenario) {
         let old = &self.scenario;
         let moved = s.event.at - s.login_at != old.event.at - old.login_at
             || s.event.kind != old.event.kind
@@ -456,11 +456,11 @@ fn dialog_gave_nothing(platform: &dyn Platform, instead: &str) -> (Level, String
     }
 }
 
-fn read_scenario(path: &std::path::Path) -> Result<Scenario, String> {
+fn read_scenario(path: &std::path::Path) -> Result<RevocationScenario, String> {
     // Bounded like every input: a device or a huge file is refused, never read whole.
     let bytes = crate::core::engine::limits::read_file(path).map_err(|e| e.to_string())?;
     let text = String::from_utf8(bytes).map_err(|_| format!("{}: the file is not UTF-8 text", path.display()))?;
-    Scenario::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))
+    RevocationScenario::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// A lab command as an app command.
@@ -641,7 +641,7 @@ mod tests {
         for (i, (file, text)) in SAMPLES.iter().enumerate() {
             h.state_mut().apply(vec![Command::Revocation(RevocationCommand::LoadSample(i))]);
             h.run();
-            let scenario = Scenario::from_json(text).unwrap();
+            let scenario = RevocationScenario::from_json(text).unwrap();
             let cli = crate::cli::revocation_json(&simulate(&scenario));
             for (k, s) in Strategy::ALL.into_iter().enumerate() {
                 let c = &cli["strategies"][k];
@@ -718,7 +718,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("tokenbench-lab-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         // A scenario beyond every field's usual values: a two-year login, two hours of leeway.
-        let mut big = Scenario::from_json(SAMPLES[4].1).unwrap();
+        let mut big = RevocationScenario::from_json(SAMPLES[4].1).unwrap();
         big.token_ttl = 63_072_000;
         big.leeway = 7200;
         big.event.at = big.login_at + 40_000_000;
@@ -741,7 +741,7 @@ mod tests {
         assert_eq!(h.state().state.revocation.scenario(), &big, "loaded as is: no field clamps a loaded value");
         h.get_by_label("Save scenario…").click();
         h.run();
-        let saved = Scenario::from_json(&std::fs::read_to_string(dir.join("saved.json")).unwrap()).unwrap();
+        let saved = RevocationScenario::from_json(&std::fs::read_to_string(dir.join("saved.json")).unwrap()).unwrap();
         assert_eq!(saved, big, "what the lab saves, the CLI and the lab read back");
     }
 
@@ -777,7 +777,7 @@ mod tests {
 
     #[test]
     fn the_scenario_name_follows_changes_unless_it_came_from_a_file() {
-        let mut lab = RevocationLab::new(Scenario::from_json(SAMPLES[0].1).unwrap());
+        let mut lab = RevocationLab::new(RevocationScenario::from_json(SAMPLES[0].1).unwrap());
         let mut platform = FakePlatform::default();
         let mut run = |lab: &mut RevocationLab, c: RevocationCommand| {
             lab.handle(c, LabContext { now: 0.0, token: None, platform: &mut platform })
@@ -797,7 +797,7 @@ mod tests {
         // A file's name is the user's: kept through changes.
         let dir = std::env::temp_dir().join(format!("tokenbench-lab-name-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        let mut mine = Scenario::example(1_700_000_000);
+        let mut mine = RevocationScenario::example(1_700_000_000);
         mine.name = "Incident 42".into();
         std::fs::write(dir.join("mine.json"), mine.to_json()).unwrap();
         run(&mut lab, RevocationCommand::LoadScenarioFile(dir.join("mine.json")));
@@ -815,7 +815,7 @@ mod tests {
 
     #[test]
     fn commands_keep_the_scenario_valid() {
-        let mut lab = RevocationLab::new(Scenario::example(1_700_000_000));
+        let mut lab = RevocationLab::new(RevocationScenario::example(1_700_000_000));
         let mut platform = FakePlatform::default();
         let mut run = |lab: &mut RevocationLab, c: RevocationCommand, now: f64| {
             lab.handle(c, LabContext { now, token: None, platform: &mut platform })
@@ -847,7 +847,7 @@ mod tests {
 
     #[test]
     fn a_token_no_exp_ends_is_shown_by_the_rotation_and_said_plainly() {
-        let mut lab = RevocationLab::new(Scenario::example(1_700_000_000));
+        let mut lab = RevocationLab::new(RevocationScenario::example(1_700_000_000));
         let mut platform = FakePlatform::default();
         let sign = |claims: serde_json::Value| {
             let key = crate::core::engine::keys::load_secret(

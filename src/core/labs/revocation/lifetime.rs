@@ -17,7 +17,7 @@
 
 use serde::Serialize;
 
-use super::{MAX_TIME, Scenario, Seconds};
+use super::{MAX_TIME, RevocationScenario, Seconds};
 use crate::core::engine::clock::format_utc;
 use crate::core::engine::timeline::TokenTimeline;
 use crate::core::engine::token::Token;
@@ -220,9 +220,9 @@ impl TokenLifetime {
     }
 }
 
-impl Scenario {
+impl RevocationScenario {
     /// This scenario on one token's lifetime, by the rule of [`TokenLifetime`] (the lab's "Use
-    /// the decoded token" and `simulate revocation --token`): see [`Scenario::with_tokens`].
+    /// the decoded token" and `simulate revocation --token`): see [`RevocationScenario::with_tokens`].
     ///
     /// # Errors
     /// A token without `exp` (it never expires: no lifetime can stand in for it), one whose
@@ -297,7 +297,9 @@ mod tests {
             assert!(matches!(l, TokenLifetime::NeverValid { .. }), "{l:?}");
             assert_eq!(l.seconds(), Some(0), "the models run on 0 s, no stand-in lifetime");
             assert_eq!(l.describe(), format!("lifetime 0 s: the token is never valid ({how})"));
-            let s = Scenario::example(0).on_token(&TokenTimeline::from_claims(claims.as_object().unwrap(), 0)).unwrap();
+            let s = RevocationScenario::example(0)
+                .on_token(&TokenTimeline::from_claims(claims.as_object().unwrap(), 0))
+                .unwrap();
             assert_eq!((s.token_ttl, s.access_ttl, s.event.at), (0, 0, s.login_at));
             assert!(s.name.contains("never valid"), "{}", s.name);
         }
@@ -317,8 +319,9 @@ mod tests {
             assert!(matches!(l, TokenLifetime::BeyondModel { .. }) && l.endless() && !l.never_expires(), "{l:?}");
             assert_eq!(l.seconds(), None, "no figure gets a clamped lifetime");
             assert!(l.describe().contains(&model_range_text()), "{}", l.describe());
-            let e =
-                Scenario::example(0).on_token(&TokenTimeline::from_claims(claims.as_object().unwrap(), 0)).unwrap_err();
+            let e = RevocationScenario::example(0)
+                .on_token(&TokenTimeline::from_claims(claims.as_object().unwrap(), 0))
+                .unwrap_err();
             assert!(e.contains("beyond the revocation model's range") && e.contains("5138"), "{e}");
         }
         let l = of(&far);
