@@ -14,10 +14,10 @@ use egui_kittest::kittest::Queryable;
 use serde_json::{Map, Value, json};
 use tokenbench::core::engine::keys::{self, SecretEncoding};
 use tokenbench::core::engine::sign::sign;
+use tokenbench::core::labs::revocation::RevocationCommand;
 use tokenbench::ui::app::{Settings, TokenbenchApp};
 use tokenbench::ui::flows::{FlowCommand, Scenario};
 use tokenbench::ui::platform::FakePlatform;
-use tokenbench::ui::revocation::RevocationCommand;
 use tokenbench::ui::state::{ClockCommand, Command, SAMPLES};
 
 fn harness() -> Harness<'static, TokenbenchApp> {

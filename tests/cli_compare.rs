@@ -6,11 +6,11 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 
 use serde_json::{Map, Value};
+use tokenbench::core::labs::revocation::RevocationCommand;
 use tokenbench::core::labs::revocation::ScaleInputs;
 use tokenbench::ui::compare::CompareCommand;
 use tokenbench::ui::flows::FlowCommand;
 use tokenbench::ui::platform::FakePlatform;
-use tokenbench::ui::revocation::RevocationCommand;
 use tokenbench::ui::state::{AppState, ClockCommand, Command as Ui, SAMPLE_KEYS, SAMPLES};
 
 const AT: f64 = 1_800_000_000.0;

@@ -3,14 +3,15 @@
 
 use egui::{RichText, Ui};
 
+use super::lab_cmd;
 use super::lanes::default_view;
-use super::{RevocationCommand, RevocationLab, lab_cmd};
 use crate::core::engine::clock::{UnixSeconds, format_relative, format_utc};
 use crate::core::engine::timeline::TokenTimeline;
 use crate::core::engine::token;
 use crate::core::labs::revocation::{
     EventKind, MAX_TIME, RevocationScenario, SAMPLES, Seconds, duration_short, duration_text,
 };
+use crate::core::labs::revocation::{RevocationCommand, RevocationLab};
 use crate::ui::state::{AppState, ClockCommand, Command};
 use crate::ui::theme::verdict_colour;
 use crate::ui::timeline::{TokenPlotLabels, token_timeline};

@@ -241,6 +241,32 @@ impl RevocationScenario {
             TokenLifetime::Bounded { .. } | TokenLifetime::NeverValid { .. } => self.with_tokens(token, None),
         }
     }
+
+    /// This scenario showing what ends a token no `exp` ends (none, or one beyond the model's
+    /// range): the model needs a lifetime and cannot run one that never ends, so it runs the one
+    /// thing that ends it, the signing key's rotation, a third into this scenario's own
+    /// token-ttl, the login at the token's start when the model holds it (the lab's "Show me"
+    /// for such a token, and `simulate revocation --token … --event key-rotated`).
+    ///
+    /// # Errors
+    /// A token whose `exp` the model can run: it is used as it is ([`RevocationScenario::on_token`]).
+    pub fn showing_endless(&self, token: &TokenTimeline) -> Result<Self, String> {
+        let lifetime = TokenLifetime::of_timeline(token);
+        if !lifetime.endless() {
+            return Err(format!("the decoded token has an exp the lab can run: {}", lifetime.describe()));
+        }
+        let mut s = self.clone();
+        #[allow(clippy::cast_possible_truncation)]
+        if let Some(start) = token.nbf.or(token.iat).filter(|t| t.abs() <= MAX_TIME as f64) {
+            s.login_at = start.round() as Seconds;
+        }
+        s.event.kind = super::EventKind::KeyRotated;
+        s.event.at = s.login_at + s.token_ttl / 3;
+        s.event.stolen_at = None;
+        s.name = format!("Your token (no exp ends it): {}", s.derived_name());
+        super::EventKind::KeyRotated.caption().clone_into(&mut s.description);
+        Ok(s)
+    }
 }
 
 /// How long a credential keeps working, as a short phrase in the shared human words

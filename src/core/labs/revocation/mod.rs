@@ -21,6 +21,9 @@
 //!   credential the event is meant to cut off is rejected; `exposure = accepted_until - event`.
 
 mod events;
+mod lab;
+#[cfg(test)]
+mod lab_tests;
 mod lifetime;
 mod scale;
 mod scenario;
@@ -31,6 +34,7 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
+pub use lab::{LabContext, RevocationCommand, RevocationEffect, RevocationLab, ScaleMeasure};
 pub use lifetime::{NO_EXP_CONSEQUENCE, TokenLifetime, exposure_text, lifetime_words, model_range_text};
 pub use scale::{
     MAX_REQUESTS_PER_SECOND, MAX_REVOCATIONS_PER_DAY, MAX_SCALE_USERS, ScaleInputs, ScaleRow, ScaleSeries, at_scale,
