@@ -571,7 +571,7 @@ fn assert_cli_is_lab(cli: &Value, lab: &RevocationLab, at: f64) {
 }
 
 /// A number of the CLI's JSON is the lab's `f64`. The CLI prints its shortest exact form;
-/// serde_json's default parser (no `float_roundtrip`) may read that text back one unit in the
+/// `serde_json`'s default parser (no `float_roundtrip`) may read that text back one unit in the
 /// last place off, so one ulp is the reader's, not a difference in the figure.
 fn same_number(shown: &Value, held: f64) {
     let read = shown.as_f64().unwrap_or_else(|| panic!("{shown} is not a number"));

@@ -475,6 +475,35 @@ fn revocation_text(lab: &RevocationLab, report: Report) -> String {
     for o in &sim.outcomes {
         let _ = writeln!(text, "{:<13} {}", o.strategy.name(), o.summary);
     }
+    text.push_str(&detail_text(sim, report));
+    if report.scale {
+        let inputs: ScaleInputs = s.scale.unwrap_or_default();
+        let _ = writeln!(
+            text,
+            "\nAt scale: {} users, {} signed in, {} requests/s, {} revocations/day",
+            inputs.users, inputs.active_users, inputs.requests_per_second, inputs.revocations_per_day
+        );
+        let _ = writeln!(text, "{:<13} {:>14} {:>14} {:>14}  grows with", "strategy", "entries", "bytes", "lookups/s");
+        for r in lab.scale_rows() {
+            let _ = writeln!(
+                text,
+                "{:<13} {:>14.0} {:>14.0} {:>14.1}  {}",
+                r.strategy.name(),
+                r.entries,
+                r.bytes,
+                r.lookups_per_second,
+                r.grows_with
+            );
+        }
+    }
+    text
+}
+
+/// What `--details` (each strategy's record) and `--at` (who is accepted then) add to the text.
+fn detail_text(sim: &Simulation, report: Report) -> String {
+    use std::fmt::Write as _;
+    let s = &sim.scenario;
+    let mut text = String::new();
     if report.details {
         let _ = writeln!(text);
         for o in &sim.outcomes {
@@ -497,26 +526,6 @@ fn revocation_text(lab: &RevocationLab, report: Report) -> String {
                 word(o.user_status(t)),
                 word(o.subject_status(t)),
                 o.records_at(t)
-            );
-        }
-    }
-    if report.scale {
-        let inputs: ScaleInputs = s.scale.unwrap_or_default();
-        let _ = writeln!(
-            text,
-            "\nAt scale: {} users, {} signed in, {} requests/s, {} revocations/day",
-            inputs.users, inputs.active_users, inputs.requests_per_second, inputs.revocations_per_day
-        );
-        let _ = writeln!(text, "{:<13} {:>14} {:>14} {:>14}  grows with", "strategy", "entries", "bytes", "lookups/s");
-        for r in lab.scale_rows() {
-            let _ = writeln!(
-                text,
-                "{:<13} {:>14.0} {:>14.0} {:>14.1}  {}",
-                r.strategy.name(),
-                r.entries,
-                r.bytes,
-                r.lookups_per_second,
-                r.grows_with
             );
         }
     }

@@ -42,7 +42,7 @@ fn text(node: &egui_kittest::Node<'_>) -> String {
 }
 
 /// The texts of the main table's row for `strategy`, after its name.
-fn row(h: &Harness<'_, TokenbenchApp>, strategy: Strategy) -> Vec<String> {
+fn row<S>(h: &Harness<'_, S>, strategy: Strategy) -> Vec<String> {
     let name = h.query_all_by_label(strategy.name()).next().expect("the strategy's row");
     // Each cell is a fixed-size container in the grid.
     let parent = name.parent().unwrap().parent().unwrap();
@@ -330,5 +330,127 @@ fn each_strategy_shows_its_one_sentence_caption_beside_its_name() {
         );
         h.remove_cursor();
         h.run();
+    }
+}
+
+/// A lab of its own on the logout sample, and its login.
+fn logout_lab() -> (RevocationLab, Seconds) {
+    let lab = RevocationLab::new(RevocationScenario::from_json(SAMPLES[0].1).unwrap());
+    let login = lab.scenario().login_at;
+    (lab, login)
+}
+
+#[test]
+fn the_table_panel_shows_what_simulate_revocation_prints_at_the_clocks_time() {
+    let (lab, login) = logout_lab();
+    for offset in [600.5, 1000.0, 1100.0, 4000.0] {
+        let now = login as f64 + offset;
+        let cli = crate::cli::report_json(&lab, crate::cli::Report { at: Some(now), ..Default::default() });
+        let mut h = Harness::builder().with_size(egui::vec2(1400.0, 600.0)).build_ui_state(
+            |ui, (lab, now): &mut (RevocationLab, f64)| table::table(ui, lab, *now),
+            (lab.clone(), now),
+        );
+        h.run();
+        for (i, s) in Strategy::ALL.into_iter().enumerate() {
+            let c = &cli["strategies"][i];
+            let status = |holder: &str| {
+                let shown = &c["status_at"][holder];
+                let word = if shown["accepted"] == true { "accepted" } else { "refused" };
+                let reason = match shown["access_token"]["exp"].as_i64() {
+                    Some(exp) => {
+                        let whose = if holder == "user" { "" } else { "attacker's " };
+                        format!(
+                            "{whose}access token #{} (exp {})",
+                            shown["access_token"]["number"],
+                            table_time(exp, login)
+                        )
+                    }
+                    None => shown["reason"].as_str().unwrap().to_owned(),
+                };
+                format!("{word}: {reason}")
+            };
+            let records = c["status_at"]["records"].as_u64().unwrap();
+            let records =
+                if records == 0 { "0".to_owned() } else { format!("{records} ({} B)", c["status_at"]["bytes"]) };
+            let expected = [
+                status("user"),
+                status("subject"),
+                table_time(c["accepted_until"].as_i64().unwrap(), login),
+                duration_short(c["exposure_seconds"].as_i64().unwrap()),
+                records,
+                c["lookups_per_request"].to_string(),
+                c["server_state_entries"].to_string(),
+            ];
+            assert_eq!(row(&h, s), expected, "{s:?} at +{offset} s");
+        }
+    }
+}
+
+#[test]
+fn the_at_scale_panel_shows_the_cli_rows_and_emits_the_labs_commands() {
+    let (lab, _) = logout_lab();
+    let cli = crate::cli::scale_json(lab.scenario());
+    let mut h = Harness::builder().with_size(egui::vec2(1000.0, 700.0)).build_ui_state(
+        |ui, (lab, out): &mut (RevocationLab, Vec<Command>)| scale::at_scale_ui(ui, lab, out),
+        (lab, Vec::new()),
+    );
+    h.run();
+    for (i, s) in Strategy::ALL.into_iter().enumerate() {
+        let c = &cli["strategies"][i];
+        let cells: Vec<String> = h
+            .query_all_by_label(&format!("{} ", s.name()))
+            .next()
+            .unwrap()
+            .parent()
+            .unwrap()
+            .children()
+            .map(|n| text(&n))
+            .collect();
+        let at = cells.iter().position(|c| c == &format!("{} ", s.name())).unwrap();
+        assert_eq!(cells[at + 1], count(c["entries"].as_f64().unwrap().round()), "{s:?} records");
+        assert_eq!(cells[at + 2], scale::bytes(c["bytes"].as_f64().unwrap()), "{s:?} bytes");
+        assert_eq!(cells[at + 3], count(c["lookups_per_second"].as_f64().unwrap()), "{s:?} lookups/s");
+        assert_eq!(cells[at + 4], c["grows_with"], "{s:?}");
+    }
+    h.get_by_label("bytes").click();
+    h.run();
+    assert_eq!(
+        h.state().1,
+        [Command::Revocation(RevocationCommand::SetScaleMeasure(crate::core::labs::revocation::ScaleMeasure::Bytes))],
+        "the view emits the command; the lab, not the view, changes"
+    );
+}
+
+#[test]
+fn the_controls_panel_says_the_endless_note_and_emits_the_labs_commands() {
+    let mut app = AppState::default();
+    let mut platform = FakePlatform::default();
+    let key = crate::core::engine::keys::load_secret(&[7u8; 32], crate::core::engine::keys::SecretEncoding::Raw, "k")
+        .unwrap();
+    let serde_json::Value::Object(claims) = serde_json::json!({"sub": "u", "iat": 1_700_000_000}) else {
+        unreachable!()
+    };
+    let forever = crate::core::engine::sign::sign(&serde_json::Map::new(), &claims, "HS256", &key).unwrap();
+    app.handle(Command::SetToken(forever), &mut platform);
+    app.handle(Command::Revocation(RevocationCommand::ShowEndlessToken), &mut platform);
+    let note = app.revocation.endless_note().expect("the lab shows the token's rotation");
+    let mut h = Harness::builder().with_size(egui::vec2(1400.0, 700.0)).build_ui_state(
+        |ui, (app, out): &mut (AppState, Vec<Command>)| {
+            controls::controls(ui, &app.revocation, app, app.clock.now(), out);
+        },
+        (app, Vec::new()),
+    );
+    h.run();
+    assert!(h.query_by_label(&note).is_some(), "the note is shown whole: {note}");
+    for (button, command) in [
+        ("Make it happen now", RevocationCommand::EventNow),
+        ("Open scenario…", RevocationCommand::OpenScenario),
+        ("Save scenario…", RevocationCommand::SaveScenario),
+        ("Start at the clock's time", RevocationCommand::StartNow),
+    ] {
+        h.state_mut().1.clear();
+        h.get_by_label(button).click();
+        h.run();
+        assert_eq!(h.state().1, [Command::Revocation(command)], "{button}");
     }
 }
