@@ -15,9 +15,9 @@ use serde_json::{Map, Value, json};
 use tokenbench::core::engine::keys::{self, SecretEncoding};
 use tokenbench::core::engine::sign::sign;
 use tokenbench::core::labs::flows::{FlowCommand, FlowScenario};
+use tokenbench::core::labs::revocation::RevocationCommand;
 use tokenbench::ui::app::{Settings, TokenbenchApp};
 use tokenbench::ui::platform::FakePlatform;
-use tokenbench::ui::revocation::RevocationCommand;
 use tokenbench::ui::state::{ClockCommand, Command, SAMPLES};
 
 fn harness() -> Harness<'static, TokenbenchApp> {

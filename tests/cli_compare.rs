@@ -7,10 +7,10 @@ use std::process::{Command, Output};
 
 use serde_json::{Map, Value};
 use tokenbench::core::labs::flows::{FlowCommand, FlowScenario};
+use tokenbench::core::labs::revocation::RevocationCommand;
 use tokenbench::core::labs::revocation::ScaleInputs;
 use tokenbench::ui::compare::CompareCommand;
 use tokenbench::ui::platform::FakePlatform;
-use tokenbench::ui::revocation::RevocationCommand;
 use tokenbench::ui::state::{AppState, ClockCommand, Command as Ui, SAMPLE_KEYS, SAMPLES};
 
 const AT: f64 = 1_800_000_000.0;

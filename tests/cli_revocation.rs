@@ -2,21 +2,21 @@
 //! names, the events, scenario files, and exit codes with messages naming the flag or member.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::missing_panics_doc)]
 
+mod common;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
+use common::bin;
 use serde_json::{Value, json};
-use tokenbench::core::labs::revocation::{SAMPLES, Scenario, simulate};
+use tokenbench::core::labs::revocation::{
+    EventKind, Holder, LabContext, RevocationCommand, RevocationEffect, RevocationLab, RevocationScenario, SAMPLES,
+    simulate,
+};
 
 const L: i64 = 1_700_000_000;
 const NAMES: [&str; 5] = ["session", "jwt", "jwt-refresh", "jwt-denylist", "jwt-version"];
-
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_tokenbench"));
-    c.env("NO_COLOR", "1");
-    c
-}
 
 fn run(args: &[&str]) -> Output {
     bin().args(["simulate", "revocation"]).args(args).output().unwrap()
@@ -178,7 +178,7 @@ fn every_sample_scenario_runs_and_matches_the_model() {
         let o = run(&["--scenario", scenario_path(file).to_str().unwrap(), "--json"]);
         assert_eq!(o.status.code(), Some(0), "{file}: {}", String::from_utf8_lossy(&o.stderr));
         let v: Value = serde_json::from_slice(&o.stdout).unwrap();
-        let sim = simulate(&Scenario::from_json(text).unwrap());
+        let sim = simulate(&RevocationScenario::from_json(text).unwrap());
         assert_eq!(v, tokenbench::cli::revocation_json(&sim), "{file}");
         windows(&v, sim.scenario.event.at - L);
     }
@@ -381,16 +381,21 @@ fn hs256(claims: &Value) -> String {
     tokenbench::core::engine::sign::sign(&serde_json::Map::new(), &claims, "HS256", &key).unwrap()
 }
 
-/// The revocation lab after "Use the decoded token" on `token`, and its status message.
-fn lab_on(token: &str) -> (tokenbench::ui::state::AppState, Option<String>) {
-    use tokenbench::ui::revocation::RevocationCommand;
-    use tokenbench::ui::state::{AppState, Command as Ui};
-    let mut state = AppState::default();
-    let mut platform = tokenbench::ui::platform::FakePlatform::default();
-    state.handle(Ui::SetToken(token.to_owned()), &mut platform);
-    state.handle(Ui::Revocation(RevocationCommand::UseDecodedToken), &mut platform);
-    let said = state.message.as_ref().map(|(_, m)| m.clone());
-    (state, said)
+/// The revocation lab as the window starts it (the example, its login at `L`) after "Use the
+/// decoded token" on `token`, and what it said.
+fn lab_on(token: &str) -> (RevocationLab, Option<String>) {
+    let mut lab = RevocationLab::starting_at(L as f64);
+    let parsed = tokenbench::parse(token).ok();
+    let said = lab.handle(RevocationCommand::UseDecodedToken, LabContext { now: L as f64, token: parsed.as_ref() });
+    (lab, said.map(said_text))
+}
+
+/// A status message's text, whether it says done or refused.
+fn said_text(effect: RevocationEffect) -> String {
+    match effect {
+        RevocationEffect::Info(m) | RevocationEffect::Error(m) => m,
+        other => panic!("not a message: {other:?}"),
+    }
 }
 
 #[test]
@@ -401,8 +406,8 @@ fn a_token_sets_the_lifetimes_as_in_the_lab_and_one_without_exp_is_refused_in_th
     let o = run(&["--token", &token, "--json"]);
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
     let cli: Value = serde_json::from_slice(&o.stdout).unwrap();
-    let (state, _) = lab_on(&token);
-    let sim = state.revocation.simulation();
+    let (lab, _) = lab_on(&token);
+    let sim = lab.simulation();
     assert_eq!(sim.scenario.login_at, L + 60, "the login at nbf");
     assert_eq!(sim.scenario.token_ttl, 900);
     for (i, o) in sim.outcomes.iter().enumerate() {
@@ -442,10 +447,10 @@ fn a_lifetime_beyond_the_model_is_refused_naming_the_limit_never_cut_short() {
         assert!(err.contains("beyond the revocation model's range") && err.contains("5138"), "{err}");
         assert!(err.contains("instead of --token"), "{err}");
         // The lab's "Use the decoded token" refuses it in the same words.
-        let (state, said) = lab_on(&token);
+        let (lab, said) = lab_on(&token);
         let said = said.unwrap();
         assert!(said.contains("beyond the revocation model's range"), "{said}");
-        assert_ne!(state.revocation.scenario().name, "Your token");
+        assert_ne!(lab.scenario().name, "Your token");
     }
 }
 
@@ -463,8 +468,8 @@ fn a_token_that_is_never_valid_runs_on_0_s_and_says_so() {
         assert_eq!(v["token_lifetime"]["kind"], "never-valid");
         assert_eq!(v["token_lifetime"]["seconds"], 0);
         assert_eq!(v["strategies"][1]["exposure_seconds"], 0);
-        let (state, _) = lab_on(&token);
-        let sim = state.revocation.simulation();
+        let (lab, _) = lab_on(&token);
+        let sim = lab.simulation();
         assert_eq!((sim.scenario.token_ttl, sim.scenario.access_ttl), (0, 0), "the lab runs on 0 s too");
         for (i, o) in sim.outcomes.iter().enumerate() {
             assert_eq!(v["strategies"][i]["accepted_until"], o.accepted_until, "{}", o.strategy.name());
@@ -493,4 +498,193 @@ fn tokens_whose_claims_cannot_be_read_say_why_and_no_exp_says_instead_of_token()
     let o = run(&["--token", &hs256(&json!({"sub": "u", "iat": L}))]);
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("instead of --token") && !err.contains("give --login-at and --token-ttl to"), "{err}");
+}
+
+/// `simulate revocation` with `args` and `input` on stdin.
+fn run_stdin(args: &[&str], input: &str) -> Output {
+    let mut child = bin()
+        .args(["simulate", "revocation"])
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// The flags that print every figure the window shows, the clock at `at`.
+fn everything(at: f64) -> Vec<String> {
+    ["--json", "--scale", "--details", "--at"].iter().map(|s| (*s).to_owned()).chain([at.to_string()]).collect()
+}
+
+/// The CLI's JSON holds what the lab holds, figure by figure: the scenario, each strategy's
+/// table row (at `at` too), record, summary and expiry, the at-scale rows and plot, the note.
+fn assert_cli_is_lab(cli: &Value, lab: &RevocationLab, at: f64) {
+    let s = lab.scenario();
+    assert_eq!(RevocationScenario::from_json(&cli["scenario"].to_string()).unwrap(), *s, "the scenario run");
+    assert_eq!(cli["event"]["subject"], s.event.kind.subject(), "the table's subject column");
+    assert_eq!(cli["at"], at);
+    for (i, o) in lab.simulation().outcomes.iter().enumerate() {
+        let c = &cli["strategies"][i];
+        let name = o.strategy.name();
+        assert_eq!(c["name"], name);
+        assert_eq!(c["accepted_until"], o.accepted_until, "{name}");
+        assert_eq!(c["exposure_seconds"], o.exposure_seconds, "{name}");
+        assert_eq!(c["lookups_per_request"], o.lookups_per_request, "{name}");
+        assert_eq!(c["server_state_entries"], o.server_state_entries, "{name}");
+        assert_eq!(c["expired_at"], json!(o.expired_at), "{name}");
+        assert_eq!(c["summary"], o.summary, "{name}");
+        assert_eq!(c["caption"], o.strategy.caption(), "{name}");
+        assert_eq!(c["record"]["bytes"], json!(o.record.as_ref().map(|r| r.key.len() + r.value.len())), "{name}");
+        for (holder, key) in [(Holder::User, "user"), (Holder::Other, "subject")] {
+            let status = if holder == Holder::User { o.user_status(at) } else { o.subject_status(at) };
+            let shown = &c["status_at"][key];
+            assert_eq!((&shown["accepted"], &shown["reason"]), (&json!(status.accepted), &json!(status.reason)));
+            let token = o.access_token_at(at, holder).filter(|_| status.accepted);
+            assert_eq!(shown["access_token"]["number"], json!(token.map(|t| t.number)), "{name} {key}");
+            assert_eq!(shown["access_token"]["exp"], json!(token.map(|t| t.exp)), "{name} {key}");
+        }
+        assert_eq!(c["status_at"]["records"], o.records_at(at), "{name}");
+        assert_eq!(c["status_at"]["bytes"], o.bytes_at(at), "{name}");
+    }
+    for (i, r) in lab.scale_rows().iter().enumerate() {
+        let c = &cli["scale"]["strategies"][i];
+        assert_eq!(c["name"], r.strategy.name());
+        same_number(&c["entries"], r.entries);
+        same_number(&c["bytes"], r.bytes);
+        same_number(&c["lookups_per_second"], r.lookups_per_second);
+        assert_eq!(c["grows_with"], r.grows_with);
+    }
+    for (i, series) in lab.series().iter().enumerate() {
+        assert_eq!(cli["scale"]["series"][i]["name"], series.strategy.name());
+        let points = cli["scale"]["series"][i]["points"].as_array().unwrap();
+        assert_eq!(points.len(), series.points.len());
+        for (shown, held) in points.iter().zip(&series.points) {
+            for (k, x) in held.iter().enumerate() {
+                same_number(&shown[k], *x);
+            }
+        }
+    }
+    assert_eq!(cli["endless_note"], json!(lab.endless_note()));
+}
+
+/// A number of the CLI's JSON is the lab's `f64`. The CLI prints its shortest exact form;
+/// `serde_json`'s default parser (no `float_roundtrip`) may read that text back one unit in the
+/// last place off, so one ulp is the reader's, not a difference in the figure.
+fn same_number(shown: &Value, held: f64) {
+    let read = shown.as_f64().unwrap_or_else(|| panic!("{shown} is not a number"));
+    let ulps = read.to_bits().abs_diff(held.to_bits());
+    assert!(ulps <= 1, "{read} is not {held}");
+}
+
+/// The JSON of a run that must succeed.
+fn json_of(o: &Output) -> Value {
+    assert_eq!(o.status.code(), Some(0), "{}", common::stderr(o));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+#[test]
+fn the_windows_starting_lab_and_the_cli_on_its_saved_scenario_agree_figure_by_figure() {
+    let mut lab = RevocationLab::starting_at(L as f64 + 30.0);
+    let login = lab.scenario().login_at;
+    assert_eq!(login, 1_699_999_980, "the window starts on the example at the start of the minute");
+    let Some(RevocationEffect::SaveScenario { text, .. }) =
+        lab.handle(RevocationCommand::SaveScenario, LabContext { now: L as f64, token: None })
+    else {
+        panic!("save asks the app for a file")
+    };
+    for at in [600.0, 1020.0, 1500.5, 7200.0].map(|offset| login as f64 + offset) {
+        let args: Vec<String> = ["--scenario".to_owned(), "-".to_owned()].into_iter().chain(everything(at)).collect();
+        let v = json_of(&run_stdin(&args.iter().map(String::as_str).collect::<Vec<_>>(), &text));
+        assert_cli_is_lab(&v, &lab, at);
+        assert_eq!(v["endless_note"], Value::Null, "no note for a scenario with lifetimes");
+    }
+}
+
+#[test]
+fn a_token_sets_the_same_lab_in_the_window_and_the_cli_figure_by_figure() {
+    let token = hs256(&json!({"sub": "u", "iat": L, "nbf": L + 60, "exp": L + 960}));
+    let (lab, said) = lab_on(&token);
+    assert_eq!(said.as_deref(), Some("the lab now runs on the lifetimes of the decoded token"));
+    let at = (L + 400) as f64;
+    let args: Vec<String> = ["--token".to_owned(), token].into_iter().chain(everything(at)).collect();
+    let v = json_of(&run(&args.iter().map(String::as_str).collect::<Vec<_>>()));
+    assert_cli_is_lab(&v, &lab, at);
+    assert_eq!((v["scenario"]["login_at"].as_i64(), v["scenario"]["token_ttl"].as_i64()), (Some(L + 60), Some(900)));
+    assert_eq!(v["token_lifetime"]["kind"], "bounded");
+}
+
+#[test]
+fn a_token_no_exp_ends_runs_on_the_rotation_in_the_cli_as_in_the_lab() {
+    let forever = hs256(&json!({"sub": "u", "iat": L}));
+    let mut lab = RevocationLab::starting_at(L as f64);
+    let parsed = tokenbench::parse(&forever).ok();
+    let said = lab.handle(RevocationCommand::ShowEndlessToken, LabContext { now: L as f64, token: parsed.as_ref() });
+    assert_eq!(said.map(said_text).as_deref(), Some("the lab shows what ends your token: the signing key's rotation"));
+    let at = (L + 900) as f64;
+    let args: Vec<String> =
+        ["--token", &forever, "--event", "key-rotated"].iter().map(|s| (*s).to_owned()).chain(everything(at)).collect();
+    let v = json_of(&run(&args.iter().map(String::as_str).collect::<Vec<_>>()));
+    assert_cli_is_lab(&v, &lab, at);
+    assert_eq!(
+        (v["scenario"]["event"]["kind"].as_str(), v["scenario"]["event"]["at"].as_i64()),
+        (Some("key-rotated"), Some(L + 1200))
+    );
+    let note = v["endless_note"].as_str().unwrap();
+    assert!(note.contains("accepted for 20 min, until the rotation"), "{note}");
+    assert_eq!(v["token_lifetime"]["kind"], "never-expires");
+    // The text says the note before the table.
+    let text = String::from_utf8(run(&["--token", &forever, "--event", "key-rotated"]).stdout).unwrap();
+    assert!(text.contains(note) && text.find(note) < text.find("strategy"), "{text}");
+    // Any other event is still refused, saying what ends it.
+    let err = common::stderr(&run(&["--token", &forever, "--event", "logout"]));
+    assert!(
+        err.contains("a simulation needs an exp") && err.contains("--event key-rotated shows what ends it"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_edited_scenario_keeps_access_ttl_within_token_ttl_in_the_lab_and_the_cli_runs_it() {
+    let mut lab = RevocationLab::starting_at(L as f64);
+    let cx = LabContext { now: L as f64, token: None };
+    lab.handle(RevocationCommand::SetEvent(EventKind::TokenStolen), cx);
+    lab.handle(RevocationCommand::SetStolenOffset(30), cx);
+    assert!(lab.handle(RevocationCommand::SetTokenTtl(120), cx).is_none());
+    assert_eq!((lab.scenario().token_ttl, lab.scenario().access_ttl), (120, 120), "access-ttl followed token-ttl down");
+    let Some(RevocationEffect::SaveScenario { text, .. }) = lab.handle(RevocationCommand::SaveScenario, cx) else {
+        panic!("save asks the app for a file")
+    };
+    let at = (L + 60) as f64;
+    let args: Vec<String> = ["--scenario".to_owned(), "-".to_owned()].into_iter().chain(everything(at)).collect();
+    let v = json_of(&run_stdin(&args.iter().map(String::as_str).collect::<Vec<_>>(), &text));
+    assert_cli_is_lab(&v, &lab, at);
+    assert_eq!(v["scenario"]["access_ttl"], 120);
+    assert_eq!(
+        v["scenario"]["name"],
+        "Token stolen at +30 s, acted on 17 min after a 2 min login (2 min access tokens)"
+    );
+    // The CLI never adjusts a flag: the same edit by flags is refused, naming the rule.
+    let o =
+        run(&["--token-ttl", "120", "--access-ttl", "300", "--login-at", "1700000000", "--revoke-at", "1700001020"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        common::stderr(&o).contains("--access-ttl: 300 s is longer than --token-ttl (120 s)"),
+        "{}",
+        common::stderr(&o)
+    );
+}
+
+#[test]
+fn the_contracts_json_is_unchanged_without_the_new_flags_and_at_must_be_an_instant() {
+    let o = run(&["--scenario", scenario_path("logout.json").to_str().unwrap(), "--json"]);
+    let v = json_of(&o);
+    assert_eq!(v.as_object().unwrap().keys().collect::<Vec<_>>(), ["strategies"]);
+    for bad in ["nan", "inf", "-inf"] {
+        let o = run(&["--scenario", scenario_path("logout.json").to_str().unwrap(), "--at", bad]);
+        assert_eq!(o.status.code(), Some(2), "{bad}");
+        assert!(common::stderr(&o).contains("--at:"), "{}", common::stderr(&o));
+    }
 }

@@ -24,7 +24,7 @@ use crate::core::labs::compare::report::{self, Report};
 use crate::core::labs::compare::{self, Comparison, FlowSettings, Inputs};
 use crate::core::labs::flows::credential::{self, Credential};
 use crate::core::labs::flows::lab;
-use crate::core::labs::revocation::{MAX_TIME, ScaleInputs, Scenario, Seconds, duration_text};
+use crate::core::labs::revocation::{MAX_TIME, RevocationScenario, ScaleInputs, Seconds, duration_text};
 
 /// Time spent measuring each operation (as the Flows lab does).
 const MEASURE_BUDGET: Duration = Duration::from_millis(15);
@@ -100,10 +100,10 @@ impl CompareArgs {
     /// # Errors
     /// Inputs the lab would refuse, in the command line's words: more signed in than users, a
     /// negative rate, a negative or too long `--leeway`, an `--at` beyond the model's range.
-    pub fn revocation_scenario(&self, now: f64) -> Result<Scenario, String> {
+    pub fn revocation_scenario(&self, now: f64) -> Result<RevocationScenario, String> {
         #[allow(clippy::cast_possible_truncation)]
         let minute = (now / 60.0).floor() as Seconds * 60;
-        let mut s = Scenario::example(minute);
+        let mut s = RevocationScenario::example(minute);
         let d = s.scale.unwrap_or_default();
         let scale = ScaleInputs {
             active_users: self.signed_in.unwrap_or(d.active_users),

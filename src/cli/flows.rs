@@ -313,7 +313,7 @@ fn run_scenario(args: &FlowArgs, scenario: FlowScenario) -> u8 {
         super::say("note: --revocation applies to JWT mode; a session is revoked by deleting it");
     }
     // A lifetime that cannot be told is the revocation lab's default token-ttl, as in the window.
-    let fallback_ttl = crate::core::labs::revocation::Scenario::example(0).token_ttl;
+    let fallback_ttl = crate::core::labs::revocation::RevocationScenario::example(0).token_ttl;
     let start = Instant::now();
     let lanes = run.run(lifetime.as_ref(), fallback_ttl);
     let elapsed_ms = start.elapsed().as_secs_f64() * 1000.0;

@@ -15,6 +15,7 @@ mod forge;
 mod key;
 mod key_args;
 pub mod open;
+mod revocation;
 mod simulate;
 mod verify;
 
@@ -36,7 +37,8 @@ pub use decode::decoded_json;
 pub use flows::{FlowArgs, flow_json};
 pub use forge::ForgeArgs;
 pub use key::key_json;
-pub use simulate::{RevocationArgs, SimulateCommand, revocation_json, scale_json};
+pub use revocation::{Report, RevocationArgs, report_json, revocation_json, scale_json};
+pub use simulate::SimulateCommand;
 pub use verify::{VerifyArgs, judgment_json, judgment_text, verification_json, verification_text};
 
 /// Token Workbench: decode, verify and study JWTs. With no subcommand, opens the desktop app.

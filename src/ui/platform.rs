@@ -196,7 +196,7 @@ mod tests {
         s.handle(Command::LoadSample(0), &mut none);
         s.handle(Command::SaveToken, &mut none);
         assert_eq!(say(&s), (Level::Error, "no file dialog is available here: copy the token instead".into()));
-        s.handle(Command::Revocation(crate::ui::revocation::RevocationCommand::OpenScenario), &mut none);
+        s.handle(Command::Revocation(crate::core::labs::revocation::RevocationCommand::OpenScenario), &mut none);
         assert!(say(&s).1.starts_with("no file dialog is available here"), "{:?}", s.message);
         assert_eq!(none.dialogs.len(), 5, "each was asked for: {:?}", none.dialogs);
         // A dialog that was shown and cancelled: said neutrally.

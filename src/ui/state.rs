@@ -14,11 +14,11 @@ use crate::core::engine::sign::{ExportFormat, KeySpec};
 use crate::core::engine::token::{self, Token};
 use crate::core::engine::verify::{Policy, Verification};
 use crate::core::jobs::{Delivered, Runner};
+use crate::core::labs::revocation::{LabContext, RevocationCommand, RevocationEffect, RevocationLab};
 use crate::core::text::count;
 pub use crate::ui::clock::ShownTimes;
 pub use crate::ui::history::HistoryEntry;
 use crate::ui::platform::Platform;
-use crate::ui::revocation::{LabContext, RevocationCommand, RevocationLab};
 use crate::ui::security::{LabContext as SecurityContext, SecurityCommand, SecurityEffect, SecurityLab};
 pub use crate::ui::sign::SignState;
 
@@ -515,13 +515,37 @@ impl AppState {
         }
     }
 
-    /// The revocation lab's commands, delegated to the lab with what it may read.
+    /// The revocation lab's commands, delegated to the lab with what it may read; the files and
+    /// dialogs it asks for go through the platform, and a file's text goes back to the lab.
     fn handle_revocation(&mut self, command: RevocationCommand, platform: &mut dyn Platform) {
         let token = self.token.as_ref().and_then(|r| r.as_ref().ok());
-        let cx = LabContext { now: self.clock.now(), token, platform };
-        if let Some((level, text)) = self.revocation.handle(command, cx) {
-            self.message = Some((level, text));
-            self.message_serial += 1;
+        let cx = LabContext { now: self.clock.now(), token };
+        match self.revocation.handle(command, cx) {
+            None => {}
+            Some(RevocationEffect::Info(text)) => self.info(text),
+            Some(RevocationEffect::Error(text)) => self.error(text),
+            Some(RevocationEffect::PickScenarioFile) => {
+                match platform.pick_files("Open a scenario", false).into_iter().next() {
+                    Some(path) => match read_text(platform, &path) {
+                        Ok(text) => {
+                            let name = path.display().to_string();
+                            self.handle_revocation(RevocationCommand::LoadScenarioText { name, text }, platform);
+                        }
+                        Err(e) => self.error(e.to_string()),
+                    },
+                    None => self
+                        .nothing_picked(platform, "the CLI reads one: tokenbench simulate revocation --scenario FILE"),
+                }
+            }
+            Some(RevocationEffect::SaveScenario { suggested_name, text }) => {
+                match platform.save_file("Save the scenario", suggested_name) {
+                    Some(path) => match platform.write_file(&path, text.as_bytes()) {
+                        Ok(()) => self.info(format!("saved {}", path.display())),
+                        Err(e) => self.error(e),
+                    },
+                    None => self.nothing_picked(platform, "the scenario cannot be saved from this window"),
+                }
+            }
         }
     }
 

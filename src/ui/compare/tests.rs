@@ -256,7 +256,7 @@ fn a_token_without_exp_is_shown_by_the_key_rotation_that_ends_it() {
 /// Every Show me and Run it into the revocation lab: the tab, and what the lab then shows.
 fn into_the_lab(
     h: &mut Harness<'_, TokenbenchApp>,
-) -> Vec<(String, Option<i64>, crate::ui::revocation::RevocationLab)> {
+) -> Vec<(String, Option<i64>, crate::core::labs::revocation::RevocationLab)> {
     let mut out = Vec::new();
     for (i, factor) in [Factor::State, Factor::Storage, Factor::Revocation].into_iter().enumerate() {
         h.state_mut().apply(vec![Command::SelectTab(Tab::Compare)]);

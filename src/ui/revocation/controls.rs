@@ -3,12 +3,15 @@
 
 use egui::{RichText, Ui};
 
+use super::lab_cmd;
 use super::lanes::default_view;
-use super::{RevocationCommand, RevocationLab, lab_cmd};
 use crate::core::engine::clock::{UnixSeconds, format_relative, format_utc};
 use crate::core::engine::timeline::TokenTimeline;
 use crate::core::engine::token;
-use crate::core::labs::revocation::{EventKind, MAX_TIME, SAMPLES, Scenario, Seconds, duration_short, duration_text};
+use crate::core::labs::revocation::{
+    EventKind, MAX_TIME, RevocationScenario, SAMPLES, Seconds, duration_short, duration_text,
+};
+use crate::core::labs::revocation::{RevocationCommand, RevocationLab};
 use crate::ui::state::{AppState, ClockCommand, Command};
 use crate::ui::theme::verdict_colour;
 use crate::ui::timeline::{TokenPlotLabels, token_timeline};
@@ -57,7 +60,7 @@ pub(super) fn controls(ui: &mut Ui, lab: &RevocationLab, state: &AppState, now: 
         .show(ui, |ui| own_tokens(ui, lab, state, out));
 }
 
-fn scenario_row(ui: &mut Ui, s: &Scenario, out: &mut Vec<Command>) {
+fn scenario_row(ui: &mut Ui, s: &RevocationScenario, out: &mut Vec<Command>) {
     ui.horizontal_wrapped(|ui| {
         ui.label("Scenario");
         egui::ComboBox::from_id_salt("scenario-samples")
@@ -70,7 +73,7 @@ fn scenario_row(ui: &mut Ui, s: &Scenario, out: &mut Vec<Command>) {
             .width(260.0)
             .show_ui(ui, |ui| {
                 for (i, (_, text)) in SAMPLES.iter().enumerate() {
-                    let name = Scenario::from_json(text).map(|x| x.name).unwrap_or_default();
+                    let name = RevocationScenario::from_json(text).map(|x| x.name).unwrap_or_default();
                     if ui.selectable_label(s.name == name, name).clicked() {
                         out.push(lab_cmd(RevocationCommand::LoadSample(i)));
                     }
@@ -87,7 +90,7 @@ fn scenario_row(ui: &mut Ui, s: &Scenario, out: &mut Vec<Command>) {
     });
 }
 
-fn event_row(ui: &mut Ui, s: &Scenario, out: &mut Vec<Command>) {
+fn event_row(ui: &mut Ui, s: &RevocationScenario, out: &mut Vec<Command>) {
     ui.horizontal_wrapped(|ui| {
         ui.label("Event");
         egui::ComboBox::from_id_salt("event-kind")
@@ -119,7 +122,7 @@ fn event_row(ui: &mut Ui, s: &Scenario, out: &mut Vec<Command>) {
     });
 }
 
-fn lifetimes_row(ui: &mut Ui, s: &Scenario, out: &mut Vec<Command>) {
+fn lifetimes_row(ui: &mut Ui, s: &RevocationScenario, out: &mut Vec<Command>) {
     ui.horizontal_wrapped(|ui| {
         ui.label("token-ttl");
         if let Some(v) = seconds_field(ui, "token-ttl", s.token_ttl, 0..=MAX_TIME) {

@@ -4,8 +4,9 @@
 use egui::{Color32, RichText, Ui};
 use egui_plot::{LineStyle, MarkerShape, PlotPoint, PlotUi, Points, Text, VLine};
 
-use super::{RevocationLab, lab_plot_id};
+use super::lab_plot_id;
 use crate::core::engine::clock::UnixSeconds;
+use crate::core::labs::revocation::RevocationLab;
 use crate::core::labs::revocation::{AccessToken, FOREVER, Holder, Seconds, Simulation, Strategy};
 use crate::ui::state::Command;
 use crate::ui::theme::verdict_colour;

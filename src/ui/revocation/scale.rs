@@ -4,8 +4,9 @@
 use egui::{RichText, Ui};
 use egui_plot::{GridMark, Line, LineStyle, Plot, VLine};
 
-use super::{RevocationCommand, RevocationLab, ScaleMeasure, lab_cmd};
+use super::lab_cmd;
 use crate::core::labs::revocation::{MAX_REQUESTS_PER_SECOND, MAX_REVOCATIONS_PER_DAY, MAX_SCALE_USERS, duration_text};
+use crate::core::labs::revocation::{RevocationCommand, RevocationLab, ScaleMeasure};
 use crate::ui::state::Command;
 
 pub(super) fn count(x: f64) -> String {
@@ -113,7 +114,7 @@ fn scale_plot(ui: &mut Ui, lab: &RevocationLab, out: &mut Vec<Command>) {
     let current = s.token_ttl as f64 / 3600.0;
     // A log scale: a million version counters and a few hundred denylist entries on one plot.
     let lines: Vec<(&'static str, Vec<[f64; 2]>)> = lab
-        .series
+        .series()
         .iter()
         .filter(|series| series.points.iter().any(|p| p[column] > 0.0))
         .map(|series| {

@@ -2,8 +2,8 @@
 
 use egui::{RichText, Ui};
 
-use super::RevocationLab;
 use crate::core::engine::clock::{UnixSeconds, format_utc};
+use crate::core::labs::revocation::RevocationLab;
 use crate::core::labs::revocation::{Holder, Outcome, Seconds, Status, duration_short, duration_text};
 use crate::ui::theme::verdict_colour;
 

@@ -27,7 +27,7 @@ use crate::core::engine::token::{self, Token};
 use crate::core::labs::compare::advise::Factor;
 use crate::core::labs::flows::credential::{Credential, Measured, Source};
 use crate::core::labs::flows::{self, Config};
-use crate::core::labs::revocation::{ScaleInputs, Scenario, ScenarioError, TokenLifetime};
+use crate::core::labs::revocation::{RevocationScenario, ScaleInputs, ScenarioError, TokenLifetime};
 use rows::Cx;
 use runs::{Audits, Lifetime, LifetimeKind, Runs};
 
@@ -115,7 +115,7 @@ pub struct Inputs<'a> {
     pub flow: FlowSettings,
     /// The revocation lab's scenario: its access-ttl, leeway and at-scale inputs are used; the
     /// token's lifetime replaces its token-ttl.
-    pub revocation: &'a Scenario,
+    pub revocation: &'a RevocationScenario,
 }
 
 /// One side of a row.

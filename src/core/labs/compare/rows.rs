@@ -8,7 +8,7 @@ use crate::core::engine::audit::{Finding, Severity};
 use crate::core::labs::compare::advise::Factor;
 use crate::core::labs::flows::Totals;
 use crate::core::labs::flows::credential::{Measured, Source};
-use crate::core::labs::revocation::{self, EventKind, NO_EXP_CONSEQUENCE, ScaleRow, Scenario, Strategy};
+use crate::core::labs::revocation::{self, EventKind, NO_EXP_CONSEQUENCE, RevocationScenario, ScaleRow, Strategy};
 
 /// What a row builder reads.
 pub(super) struct Cx<'a> {
@@ -241,7 +241,7 @@ impl Cx<'_> {
     }
 
     /// Exposure of one strategy in a scenario; `None` when the token never expires (plain JWT).
-    fn exposure(&self, scenario: &Scenario, strategy: Strategy) -> Option<i64> {
+    fn exposure(&self, scenario: &RevocationScenario, strategy: Strategy) -> Option<i64> {
         if self.life.endless() && matches!(strategy, Strategy::Jwt | Strategy::JwtRefresh) {
             return None;
         }

@@ -5,7 +5,7 @@ use crate::core::engine::audit::{self, Finding, TokenAuditOptions};
 use crate::core::engine::timeline::TokenTimeline;
 use crate::core::engine::token::{self, Token};
 use crate::core::labs::flows::{self, Client, Config, Logout, Mode, Store, Totals};
-use crate::core::labs::revocation::{Event, EventKind, Scenario, TokenLifetime};
+use crate::core::labs::revocation::{Event, EventKind, RevocationScenario, TokenLifetime};
 
 use super::{AUDIT_WORDLIST_LIMIT, CROSS_SITE_EVERY, FlowSettings, Inputs, well_set_cookie};
 
@@ -28,7 +28,7 @@ pub(super) enum LifetimeKind {
 /// case, in which the whole lifetime is exposed.
 #[derive(Debug, Clone)]
 pub(super) struct Lifetime {
-    pub(super) scenario: Scenario,
+    pub(super) scenario: RevocationScenario,
     pub(super) kind: LifetimeKind,
     /// The rule's verdict on the token ([`TokenLifetime`]).
     pub(super) rule: TokenLifetime,
@@ -36,7 +36,7 @@ pub(super) struct Lifetime {
 
 impl Lifetime {
     /// The lab's scenario on the token's lifetime, by the one rule ([`TokenLifetime`]).
-    pub(super) fn of(lab: &Scenario, t: &Token) -> Self {
+    pub(super) fn of(lab: &RevocationScenario, t: &Token) -> Self {
         let rule = TokenLifetime::of(t);
         let (scenario, kind) = match &rule {
             TokenLifetime::Unknown { reason } => (lab.clone(), LifetimeKind::Lab(reason.clone())),
@@ -88,7 +88,7 @@ impl Lifetime {
     }
 
     /// The scenario with another event at the login.
-    pub(super) fn with_event(&self, kind: EventKind) -> Scenario {
+    pub(super) fn with_event(&self, kind: EventKind) -> RevocationScenario {
         let mut s = self.scenario.clone();
         s.event = Event { kind, at: s.login_at, stolen_at: None };
         s

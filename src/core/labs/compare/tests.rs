@@ -37,7 +37,7 @@ struct Setup {
     credential: Credential,
     measured: Option<Measured>,
     flow: FlowSettings,
-    revocation: Scenario,
+    revocation: RevocationScenario,
 }
 
 impl Setup {
@@ -49,7 +49,7 @@ impl Setup {
             credential: Credential::typical(IAT).unwrap(),
             measured: Some(measured(40, 120)),
             flow: FlowSettings::default(),
-            revocation: Scenario::example(IAT),
+            revocation: RevocationScenario::example(IAT),
         }
     }
 
@@ -199,7 +199,7 @@ fn each_figure_is_its_models() {
 }
 
 /// The scenario the comparison runs the revocation model on, rebuilt by hand.
-fn c_scenario(s: &Setup) -> Scenario {
+fn c_scenario(s: &Setup) -> RevocationScenario {
     let t = token::parse(&s.credential.token).unwrap();
     let tl = TokenTimeline::from_token(&t, 0).unwrap();
     s.revocation.with_tokens(&tl, None).unwrap()
@@ -296,7 +296,7 @@ fn the_tokens_findings_change_complexity() {
 #[test]
 fn the_lab_settings_reach_storage_and_revocation() {
     let a = Setup::typical().run();
-    let mut lab = Scenario::example(IAT);
+    let mut lab = RevocationScenario::example(IAT);
     lab.scale = Some(ScaleInputs { active_users: 250_000, ..ScaleInputs::default() });
     let b = Setup { revocation: lab.clone(), ..Setup::typical() }.run();
     assert_eq!(changed(&a, &b), ["storage/sessions"]);
@@ -560,7 +560,7 @@ fn secrets() -> Secrets {
 
 fn reports(s: &Secrets, include_token: bool) -> (String, String) {
     let cred = Credential::choose(Some(&s.token), &s.keys, IAT as f64 + 60.0, IAT).unwrap();
-    let lab = Scenario::example(IAT);
+    let lab = RevocationScenario::example(IAT);
     let c = compare(&Inputs {
         token: Some(&s.token),
         keys: &s.keys,

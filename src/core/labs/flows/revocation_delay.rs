@@ -15,7 +15,7 @@ use super::{HYBRID_INTERNAL_TOKEN_LIFETIME, Mode, Revocation};
 /// next request, or once the hybrid's internal token ends.
 #[must_use]
 pub fn revocation_delay(mode: Mode, revocation: Revocation, token_lifetime: Option<f64>) -> Option<f64> {
-    use crate::core::labs::revocation::{self, Event, EventKind, Scenario, Strategy};
+    use crate::core::labs::revocation::{self, Event, EventKind, RevocationScenario, Strategy};
     let token_lifetime = match (mode, revocation, token_lifetime) {
         (Mode::Jwt, Revocation::None, None) => return None,
         (_, _, Some(t)) => t,
@@ -42,7 +42,7 @@ pub fn revocation_delay(mode: Mode, revocation: Revocation, token_lifetime: Opti
         }
     };
     let login_at = 1_700_000_000;
-    let scenario = Scenario {
+    let scenario = RevocationScenario {
         name: String::new(),
         description: String::new(),
         login_at,

@@ -4,7 +4,9 @@
 
 use std::borrow::Cow;
 
-use super::{ChainRun, EventKind, FOREVER, Holder, Outcome, Records, Scenario, Seconds, Span, Strategy, duration_text};
+use super::{
+    ChainRun, EventKind, FOREVER, Holder, Outcome, Records, RevocationScenario, Seconds, Span, Strategy, duration_text,
+};
 
 /// The scenario's numbers, named once.
 pub(super) struct Times {
@@ -17,7 +19,7 @@ pub(super) struct Times {
 }
 
 impl Times {
-    pub(super) fn of(s: &Scenario) -> Self {
+    pub(super) fn of(s: &RevocationScenario) -> Self {
         Self {
             login: s.login_at,
             ttl: s.token_ttl,

@@ -17,7 +17,7 @@
 
 use serde::Serialize;
 
-use super::{MAX_TIME, Scenario, Seconds};
+use super::{MAX_TIME, RevocationScenario, Seconds};
 use crate::core::engine::clock::format_utc;
 use crate::core::engine::timeline::TokenTimeline;
 use crate::core::engine::token::Token;
@@ -220,9 +220,9 @@ impl TokenLifetime {
     }
 }
 
-impl Scenario {
+impl RevocationScenario {
     /// This scenario on one token's lifetime, by the rule of [`TokenLifetime`] (the lab's "Use
-    /// the decoded token" and `simulate revocation --token`): see [`Scenario::with_tokens`].
+    /// the decoded token" and `simulate revocation --token`): see [`RevocationScenario::with_tokens`].
     ///
     /// # Errors
     /// A token without `exp` (it never expires: no lifetime can stand in for it), one whose
@@ -240,6 +240,32 @@ impl Scenario {
             TokenLifetime::Unknown { reason } => Err(format!("the token's lifetime cannot be told: {reason}")),
             TokenLifetime::Bounded { .. } | TokenLifetime::NeverValid { .. } => self.with_tokens(token, None),
         }
+    }
+
+    /// This scenario showing what ends a token no `exp` ends (none, or one beyond the model's
+    /// range): the model needs a lifetime and cannot run one that never ends, so it runs the one
+    /// thing that ends it, the signing key's rotation, a third into this scenario's own
+    /// token-ttl, the login at the token's start when the model holds it (the lab's "Show me"
+    /// for such a token, and `simulate revocation --token … --event key-rotated`).
+    ///
+    /// # Errors
+    /// A token whose `exp` the model can run: it is used as it is ([`RevocationScenario::on_token`]).
+    pub fn showing_endless(&self, token: &TokenTimeline) -> Result<Self, String> {
+        let lifetime = TokenLifetime::of_timeline(token);
+        if !lifetime.endless() {
+            return Err(format!("the decoded token has an exp the lab can run: {}", lifetime.describe()));
+        }
+        let mut s = self.clone();
+        #[allow(clippy::cast_possible_truncation)]
+        if let Some(start) = token.nbf.or(token.iat).filter(|t| t.abs() <= MAX_TIME as f64) {
+            s.login_at = start.round() as Seconds;
+        }
+        s.event.kind = super::EventKind::KeyRotated;
+        s.event.at = s.login_at + s.token_ttl / 3;
+        s.event.stolen_at = None;
+        s.name = format!("Your token (no exp ends it): {}", s.derived_name());
+        super::EventKind::KeyRotated.caption().clone_into(&mut s.description);
+        Ok(s)
     }
 }
 
@@ -297,7 +323,9 @@ mod tests {
             assert!(matches!(l, TokenLifetime::NeverValid { .. }), "{l:?}");
             assert_eq!(l.seconds(), Some(0), "the models run on 0 s, no stand-in lifetime");
             assert_eq!(l.describe(), format!("lifetime 0 s: the token is never valid ({how})"));
-            let s = Scenario::example(0).on_token(&TokenTimeline::from_claims(claims.as_object().unwrap(), 0)).unwrap();
+            let s = RevocationScenario::example(0)
+                .on_token(&TokenTimeline::from_claims(claims.as_object().unwrap(), 0))
+                .unwrap();
             assert_eq!((s.token_ttl, s.access_ttl, s.event.at), (0, 0, s.login_at));
             assert!(s.name.contains("never valid"), "{}", s.name);
         }
@@ -317,8 +345,9 @@ mod tests {
             assert!(matches!(l, TokenLifetime::BeyondModel { .. }) && l.endless() && !l.never_expires(), "{l:?}");
             assert_eq!(l.seconds(), None, "no figure gets a clamped lifetime");
             assert!(l.describe().contains(&model_range_text()), "{}", l.describe());
-            let e =
-                Scenario::example(0).on_token(&TokenTimeline::from_claims(claims.as_object().unwrap(), 0)).unwrap_err();
+            let e = RevocationScenario::example(0)
+                .on_token(&TokenTimeline::from_claims(claims.as_object().unwrap(), 0))
+                .unwrap_err();
             assert!(e.contains("beyond the revocation model's range") && e.contains("5138"), "{e}");
         }
         let l = of(&far);

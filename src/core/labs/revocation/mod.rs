@@ -2,7 +2,7 @@
 //! (logout, password change, suspension, theft, key rotation, refresh-token reuse), and five
 //! ways of keeping someone signed in react to it.
 //!
-//! Everything here is a pure function of a [`Scenario`] (and, for "now" questions, of the
+//! Everything here is a pure function of a [`RevocationScenario`] (and, for "now" questions, of the
 //! instant asked about): no clock is read, nothing is random. The GUI's lab and
 //! `tokenbench simulate revocation` both call [`simulate`], so they cannot disagree.
 //!
@@ -21,6 +21,9 @@
 //!   credential the event is meant to cut off is rejected; `exposure = accepted_until - event`.
 
 mod events;
+mod lab;
+#[cfg(test)]
+mod lab_tests;
 mod lifetime;
 mod scale;
 mod scenario;
@@ -31,12 +34,13 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
+pub use lab::{LabContext, RevocationCommand, RevocationEffect, RevocationLab, ScaleMeasure};
 pub use lifetime::{NO_EXP_CONSEQUENCE, TokenLifetime, exposure_text, lifetime_words, model_range_text};
 pub use scale::{
     MAX_REQUESTS_PER_SECOND, MAX_REVOCATIONS_PER_DAY, MAX_SCALE_USERS, ScaleInputs, ScaleRow, ScaleSeries, at_scale,
     series_against_token_ttl,
 };
-pub use scenario::{Event, EventKind, MAX_SCENARIO_BYTES, SAMPLES, Scenario, ScenarioError};
+pub use scenario::{Event, EventKind, MAX_SCENARIO_BYTES, RevocationScenario, SAMPLES, ScenarioError};
 
 /// Unix seconds (instants) and seconds (durations): whole seconds keep every window exact.
 pub type Seconds = i64;
@@ -438,7 +442,7 @@ fn status(spans: &[Span], t: f64, holds_from: Seconds, before: &str, after: &str
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Simulation {
     /// The scenario simulated.
-    pub scenario: Scenario,
+    pub scenario: RevocationScenario,
     /// One outcome per strategy, in [`Strategy::ALL`] order.
     pub outcomes: Vec<Outcome>,
 }
@@ -516,10 +520,10 @@ pub fn duration_short(seconds: Seconds) -> String {
     format!("{sign}{}", parts.join(" "))
 }
 
-/// Runs every strategy on the scenario. The scenario must be valid ([`Scenario::validate`]);
+/// Runs every strategy on the scenario. The scenario must be valid ([`RevocationScenario::validate`]);
 /// the CLI and the lab never simulate one that is not.
 #[must_use]
-pub fn simulate(scenario: &Scenario) -> Simulation {
+pub fn simulate(scenario: &RevocationScenario) -> Simulation {
     let times = events::Times::of(scenario);
     let outcomes = Strategy::ALL
         .iter()
@@ -542,7 +546,7 @@ pub fn simulate(scenario: &Scenario) -> Simulation {
 /// What the server stores for this user, as a key-value store would hold it: ids of the usual
 /// sizes (256-bit session ids, 128-bit jti and family ids, base64url), values as JSON.
 #[must_use]
-pub fn record(strategy: Strategy, s: &Scenario) -> Option<Record> {
+pub fn record(strategy: Strategy, s: &RevocationScenario) -> Option<Record> {
     use sha2::{Digest, Sha256};
     let id = |label: &str, bytes: usize| {
         let digest = Sha256::digest(format!("{label}:{}:{}", s.login_at, s.token_ttl).as_bytes());

@@ -16,7 +16,7 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use super::scenario::kind_of;
-use super::{Scenario, ScenarioError, Strategy, record};
+use super::{RevocationScenario, ScenarioError, Strategy, record};
 
 /// Seconds per day.
 const DAY: f64 = 86_400.0;
@@ -126,7 +126,7 @@ impl ScaleInputs {
             requests_per_second: rate("requests_per_second", d.requests_per_second)?,
             revocations_per_day: rate("revocations_per_day", d.revocations_per_day)?,
         };
-        // Checked with the scenario (Scenario::validate), after any override.
+        // Checked with the scenario (RevocationScenario::validate), after any override.
         Ok(inputs)
     }
 
@@ -159,12 +159,12 @@ pub struct ScaleRow {
 /// The steady state of every strategy for the scenario's token-ttl, access-ttl and scale
 /// inputs (the defaults when it has none).
 #[must_use]
-pub fn at_scale(scenario: &Scenario) -> Vec<ScaleRow> {
+pub fn at_scale(scenario: &RevocationScenario) -> Vec<ScaleRow> {
     let inputs = scenario.scale.unwrap_or_default();
     Strategy::ALL.iter().map(|&s| row(s, scenario, &inputs)).collect()
 }
 
-fn row(strategy: Strategy, scenario: &Scenario, inputs: &ScaleInputs) -> ScaleRow {
+fn row(strategy: Strategy, scenario: &RevocationScenario, inputs: &ScaleInputs) -> ScaleRow {
     let active = inputs.active_users as f64;
     let (entries, lookups, grows_with) = match strategy {
         Strategy::Session => (active, inputs.requests_per_second, "active users"),
@@ -202,7 +202,7 @@ pub struct ScaleSeries {
 /// Entries and bytes of every strategy for `n` token-ttls from access-ttl to the larger of a
 /// day and four times the scenario's token-ttl (each point computed as [`at_scale`] would).
 #[must_use]
-pub fn series_against_token_ttl(scenario: &Scenario, n: usize) -> Vec<ScaleSeries> {
+pub fn series_against_token_ttl(scenario: &RevocationScenario, n: usize) -> Vec<ScaleSeries> {
     let lo = scenario.access_ttl.max(1) as f64;
     let hi = (scenario.token_ttl as f64 * 4.0).max(DAY).max(lo + 1.0);
     let inputs = scenario.scale.unwrap_or_default();
@@ -221,7 +221,7 @@ pub fn series_against_token_ttl(scenario: &Scenario, n: usize) -> Vec<ScaleSerie
             points: ttls
                 .iter()
                 .map(|&ttl| {
-                    let at = Scenario { token_ttl: ttl, ..scenario.clone() };
+                    let at = RevocationScenario { token_ttl: ttl, ..scenario.clone() };
                     let r = row(strategy, &at, &inputs);
                     [ttl as f64, r.entries, r.bytes]
                 })

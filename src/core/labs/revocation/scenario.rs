@@ -183,7 +183,7 @@ pub struct Event {
 
 /// One user, one login, one event: what the five strategies are run on.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Scenario {
+pub struct RevocationScenario {
     /// A title.
     pub name: String,
     /// What the scenario shows.
@@ -223,7 +223,7 @@ fn err(field: &str, message: impl Into<String>) -> ScenarioError {
     ScenarioError { field: field.to_owned(), message: message.into() }
 }
 
-impl Scenario {
+impl RevocationScenario {
     /// The lab's starting point: a logout 17 minutes into a one-hour login with five-minute
     /// access tokens.
     #[must_use]
@@ -408,7 +408,7 @@ impl Scenario {
 
     /// Reads a scenario file's text without checking the rules between members (for callers
     /// that change members first, as the command line's `--scale` flags do, then
-    /// [`Scenario::validate`]).
+    /// [`RevocationScenario::validate`]).
     ///
     /// # Errors
     /// Not strict JSON, not an object, an unknown, repeated or missing member, or a wrong type;
@@ -454,7 +454,7 @@ impl Scenario {
             Some(Value::Object(s)) => Some(ScaleInputs::from_json(s)?),
             Some(other) => return Err(err("scale", format!("must be an object, found {}", kind_of(other)))),
         };
-        let scenario = Scenario {
+        let scenario = RevocationScenario {
             name: text_member(&top, "name")?.unwrap_or_default(),
             description: text_member(&top, "description")?.unwrap_or_default(),
             login_at: required(&top, "", "login_at")?,

@@ -7,8 +7,8 @@ use super::*;
 
 const L: Seconds = 1_700_000_000;
 
-fn scenario(kind: EventKind, at: Seconds, ttl: Seconds, access: Seconds, leeway: Seconds) -> Scenario {
-    Scenario {
+fn scenario(kind: EventKind, at: Seconds, ttl: Seconds, access: Seconds, leeway: Seconds) -> RevocationScenario {
+    RevocationScenario {
         name: String::new(),
         description: String::new(),
         login_at: L,
@@ -25,7 +25,7 @@ fn exposures(at: Seconds, ttl: Seconds, access: Seconds, leeway: Seconds) -> [Se
     exposures_of(&scenario(EventKind::Logout, at, ttl, access, leeway))
 }
 
-fn exposures_of(s: &Scenario) -> [Seconds; 5] {
+fn exposures_of(s: &RevocationScenario) -> [Seconds; 5] {
     s.validate().unwrap();
     let sim = simulate(s);
     let mut out = [0; 5];
@@ -312,7 +312,7 @@ fn refresh_token_race_is_detected_at_the_users_next_renewal() {
 #[test]
 fn records_never_exceed_the_per_user_footprint() {
     for (_, text) in SAMPLES {
-        let s = Scenario::from_json(text).unwrap();
+        let s = RevocationScenario::from_json(text).unwrap();
         let sim = simulate(&s);
         for o in &sim.outcomes {
             for t in (s.login_at - 10..s.login_at + 2 * s.token_ttl + 10).step_by(7) {
@@ -379,12 +379,12 @@ fn durations_are_exact() {
 #[test]
 fn samples_parse_and_round_trip() {
     for (file, text) in SAMPLES {
-        let s = Scenario::from_json(text).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let s = RevocationScenario::from_json(text).unwrap_or_else(|e| panic!("{file}: {e}"));
         assert!(!s.name.is_empty() && !s.description.is_empty(), "{file}");
-        assert_eq!(Scenario::from_json(&s.to_json()).unwrap(), s, "{file}");
+        assert_eq!(RevocationScenario::from_json(&s.to_json()).unwrap(), s, "{file}");
         assert!(file.starts_with(s.event.kind.name()), "{file} is named after its event");
     }
-    assert_eq!(Scenario::from_json(SAMPLES[0].1).unwrap(), Scenario::example(L));
+    assert_eq!(RevocationScenario::from_json(SAMPLES[0].1).unwrap(), RevocationScenario::example(L));
 }
 
 #[test]
@@ -419,18 +419,18 @@ fn bad_files_name_the_member() {
             assert!(good.contains(pattern), "{pattern}");
             good.replacen(pattern, replacement, 1)
         };
-        let e = Scenario::from_json(&text).unwrap_err();
+        let e = RevocationScenario::from_json(&text).unwrap_err();
         assert_eq!(e.field, field, "{e}");
         assert!(e.message.contains(words), "{e}");
     }
     for (text, words) in
         [("[1]", "JSON object"), ("{", "not valid JSON"), (&" ".repeat(MAX_SCENARIO_BYTES + 1), "limit")]
     {
-        let e = Scenario::from_json(text).unwrap_err();
+        let e = RevocationScenario::from_json(text).unwrap_err();
         assert_eq!(e.field, "(file)");
         assert!(e.message.contains(words), "{e}");
     }
-    let mut stolen = Scenario::example(L);
+    let mut stolen = RevocationScenario::example(L);
     stolen.event = Event { kind: EventKind::TokenStolen, at: L + 100, stolen_at: Some(L + 200) };
     assert_eq!(stolen.validate().unwrap_err().field, "event.stolen_at");
 }
@@ -452,14 +452,14 @@ fn repeated_and_null_members_are_errors_naming_the_member() {
         ),
     ] {
         assert!(good.contains(pattern), "{pattern}");
-        let e = Scenario::from_json(&good.replacen(pattern, replacement, 1)).unwrap_err();
+        let e = RevocationScenario::from_json(&good.replacen(pattern, replacement, 1)).unwrap_err();
         assert_eq!(e.field, field, "{e}");
         assert!(e.message.contains(words), "{e}");
         assert!(!e.to_string().contains(['\u{1b}', '\u{7}', '\u{202e}']), "{e}");
     }
-    // Rules between members wait for Scenario::validate, so overrides can come first.
+    // Rules between members wait for RevocationScenario::validate, so overrides can come first.
     let text = good.replacen(r#""active_users": 100000"#, r#""active_users": 2000000"#, 1);
-    let mut s = Scenario::from_json_unchecked(&text).unwrap();
+    let mut s = RevocationScenario::from_json_unchecked(&text).unwrap();
     assert_eq!(s.validate().unwrap_err().field, "scale.active_users");
     s.scale = s.scale.map(|sc| ScaleInputs { users: 3_000_000, ..sc });
     assert_eq!(s.validate(), Ok(()));
@@ -485,7 +485,7 @@ fn null_is_refused_for_every_member() {
         let mut v = good.clone();
         let slot = path.iter().fold(&mut v, |v, k| &mut v[k.as_str()]);
         *slot = serde_json::Value::Null;
-        let e = Scenario::from_json(&v.to_string()).unwrap_err();
+        let e = RevocationScenario::from_json(&v.to_string()).unwrap_err();
         assert_eq!(e.field, path.join("."), "{e}");
         assert!(e.message.contains("found null"), "{e}");
     }
@@ -494,7 +494,7 @@ fn null_is_refused_for_every_member() {
 #[test]
 #[allow(clippy::float_cmp)] // exact by construction: small integers and their ratios
 fn scale_follows_the_issues_rules() {
-    let mut s = Scenario::example(L);
+    let mut s = RevocationScenario::example(L);
     s.scale =
         Some(ScaleInputs { users: 1000, active_users: 100, requests_per_second: 50.0, revocations_per_day: 864.0 });
     let rows = at_scale(&s);
@@ -516,7 +516,7 @@ fn scale_follows_the_issues_rules() {
 
 #[test]
 fn scale_inputs_stay_in_ranges_where_every_figure_is_finite() {
-    let mut s = Scenario::example(L);
+    let mut s = RevocationScenario::example(L);
     s.token_ttl = MAX_TIME;
     s.access_ttl = 1;
     let largest = ScaleInputs {

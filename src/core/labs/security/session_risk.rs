@@ -203,7 +203,7 @@ fn stolen_credential_useful_for(strategy: Strategy, lifetime: f64) -> f64 {
     #[allow(clippy::cast_possible_truncation)]
     let ttl = lifetime.ceil() as i64;
     let login_at = 1_700_000_000;
-    let scenario = revocation::Scenario {
+    let scenario = revocation::RevocationScenario {
         name: String::new(),
         description: String::new(),
         login_at,
