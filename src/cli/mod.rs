@@ -15,6 +15,7 @@ mod forge;
 mod key;
 mod key_args;
 pub mod open;
+mod session_risk;
 mod simulate;
 mod verify;
 

@@ -21,10 +21,10 @@ use crate::core::labs::compare::advise::{self, Advice, Answers, AppKind, Factor,
 use crate::core::labs::compare::report::{self, Report};
 use crate::core::labs::compare::{self, Comparison, Inputs, Myth};
 use crate::core::labs::revocation::EventKind;
+use crate::core::labs::security::lab::{Section, SecurityCommand};
 use crate::ui::flows::{self, FlowCommand, FlowsLab, Scenario as FlowScenario, SessionVariant};
 use crate::ui::platform::Platform;
 use crate::ui::revocation::{RevocationCommand, RevocationLab};
-use crate::ui::security::{Section, SecurityCommand};
 use crate::ui::state::{AppState, Command, Level, Tab};
 use crate::ui::theme::palette;
 
