@@ -198,7 +198,8 @@ fn session_risk_text(defences: &[&str], s: &RiskScenario, l: &SessionLifetimes, 
     };
     let _ = writeln!(text, "\nOutcome: {outcome}");
     if let Some(useful) = s.useful_for {
-        let _ = writeln!(text, "The stolen credential stays useful for {}", lifetime_text(useful));
+        let how_long = if useful.is_infinite() { String::new() } else { "for ".to_owned() };
+        let _ = writeln!(text, "The stolen credential stays useful {how_long}{}", lifetime_text(useful));
     }
     let _ = writeln!(text, "Verdict: {}", s.verdict);
     let _ = writeln!(text, "Defence: {}", s.defence);

@@ -26,6 +26,21 @@ pub fn code(o: &Output) -> i32 {
     o.status.code().unwrap()
 }
 
+/// Standard output as text.
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Standard output as JSON (a test failure, with both outputs, when it is not).
+pub fn json_out(o: &Output) -> Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}{}", stdout(o), stderr(o)))
+}
+
+/// A path in the system's temporary directory, unique to this test process and `name`.
+pub fn temp(name: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("tokenbench-test-{}-{name}", std::process::id()))
+}
+
 /// Standard error as text.
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
