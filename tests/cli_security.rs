@@ -3,26 +3,17 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::missing_panics_doc)]
 
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::Output;
 
-use serde_json::{Value, json};
+use serde_json::json;
 use tokenbench::core::engine::keys::{self, SecretEncoding};
 use tokenbench::core::engine::sign::sign;
 use tokenbench::core::engine::token::{JsonObject, encode_b64url};
 
 mod common;
-use common::{asset, bin, code, key, obj, run};
+use common::{asset, bin, code, json_out, key, obj, run, stdout, temp};
 
 const AT: &str = "1700000000";
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-fn json_out(o: &Output) -> Value {
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(o)))
-}
 
 fn clean_claims() -> JsonObject {
     obj(
@@ -33,10 +24,6 @@ fn clean_claims() -> JsonObject {
 fn hs(secret: &[u8], alg: &str, claims: &JsonObject) -> String {
     let k = keys::load_secret(secret, SecretEncoding::Raw, "t").unwrap();
     sign(&obj(json!({"typ": "JWT"})), claims, alg, &k).unwrap()
-}
-
-fn temp(name: &str) -> PathBuf {
-    std::env::temp_dir().join(format!("tokenbench-cli-security-{}-{name}", std::process::id()))
 }
 
 #[test]

@@ -6,9 +6,9 @@
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::{By, NodeT, Queryable};
+use tokenbench::core::labs::security::lab::{Section, SecurityCommand};
 use tokenbench::ui::app::{Settings, Tab, TokenbenchApp};
 use tokenbench::ui::platform::FakePlatform;
-use tokenbench::ui::security::{Section, SecurityCommand};
 use tokenbench::ui::state::Command;
 
 fn app(size: egui::Vec2, commands: Vec<Command>) -> Harness<'static, TokenbenchApp> {

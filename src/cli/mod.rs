@@ -16,6 +16,7 @@ mod key;
 mod key_args;
 pub mod open;
 mod revocation;
+mod session_risk;
 mod simulate;
 mod verify;
 

@@ -18,6 +18,9 @@ pub enum SimulateCommand {
     /// Session vs JWT request flows: lookups, verifications, bytes, failures and replication for
     /// N servers, U users and R requests.
     Flow(Box<FlowArgs>),
+    /// Session fixation, a stolen session cookie or a stolen JWT, step by step: where the attack
+    /// succeeds or is blocked, and how long the stolen credential stays useful.
+    SessionRisk(Box<super::session_risk::SessionRiskArgs>),
 }
 
 /// Runs a `simulate` subcommand; the exit code.
@@ -25,5 +28,6 @@ pub(super) fn run(command: SimulateCommand) -> Result<u8, Error> {
     match command {
         SimulateCommand::Revocation(args) => revocation::run(&args),
         SimulateCommand::Flow(args) => flows::run(&args),
+        SimulateCommand::SessionRisk(args) => super::session_risk::run(&args),
     }
 }

@@ -23,8 +23,8 @@ use crate::core::labs::compare::{self, Comparison, Inputs, Myth};
 use crate::core::labs::flows::{self, FlowCommand, FlowScenario, FlowsLab, SessionVariant};
 use crate::core::labs::revocation::EventKind;
 use crate::core::labs::revocation::{RevocationCommand, RevocationLab};
+use crate::core::labs::security::lab::{Section, SecurityCommand};
 use crate::ui::platform::Platform;
-use crate::ui::security::{Section, SecurityCommand};
 use crate::ui::state::{AppState, Command, Level, Tab};
 use crate::ui::theme::palette;
 

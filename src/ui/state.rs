@@ -15,11 +15,11 @@ use crate::core::engine::token::{self, Token};
 use crate::core::engine::verify::{Policy, Verification};
 use crate::core::jobs::{Delivered, Runner};
 use crate::core::labs::revocation::{LabContext, RevocationCommand, RevocationEffect, RevocationLab};
+use crate::core::labs::security::lab::{LabContext as SecurityContext, SecurityCommand, SecurityEffect, SecurityLab};
 use crate::core::text::count;
 pub use crate::ui::clock::ShownTimes;
 pub use crate::ui::history::HistoryEntry;
 use crate::ui::platform::Platform;
-use crate::ui::security::{LabContext as SecurityContext, SecurityCommand, SecurityEffect, SecurityLab};
 pub use crate::ui::sign::SignState;
 
 /// The sample tokens of the Samples menu: (title, token).
@@ -385,6 +385,7 @@ impl AppState {
                 // Whatever it was, it is no longer under way.
                 self.generating.clear();
                 self.fetching.clear();
+                self.handle_security(SecurityCommand::JobDied(what.clone()), platform);
                 self.error(format!("{what} stopped unexpectedly"));
             }
             Command::SetPolicy(policy) => {
@@ -497,20 +498,26 @@ impl AppState {
         }
     }
 
-    /// The Security tab's commands: its lab decides, reading the token, keys, policy and clock.
+    /// The Security tab's commands: its lab decides, reading the token, keys, policy and clock;
+    /// the app does what it asks (a dialog, a key, a message, a background job).
     fn handle_security(&mut self, command: SecurityCommand, platform: &mut dyn Platform) {
         let ctx =
             SecurityContext { input: &self.input, keys: self.keys.keys(), policy: &self.policy, now: self.clock.now() };
-        let effect = self.security.handle(command, ctx, platform);
-        self.security_effect(effect);
-    }
-
-    /// Applies what the Security lab asks of the app.
-    fn security_effect(&mut self, effect: Option<SecurityEffect>) {
-        match effect {
+        match self.security.handle(command, ctx) {
             Some(SecurityEffect::AddKey(key)) => self.add_keys(Ok(vec![*key])),
             Some(SecurityEffect::Message(text, true)) => self.error(text),
             Some(SecurityEffect::Message(text, false)) => self.info(text),
+            Some(SecurityEffect::PickWordlist) => {
+                match platform.pick_files("Choose a wordlist", false).into_iter().next() {
+                    Some(path) => self.handle_security(SecurityCommand::SetWordlist(Some(path)), platform),
+                    // Never silent: without a dialog, say how to crack with a list anyway.
+                    None => self.nothing_picked(
+                        platform,
+                        "crack with the bundled list here, or run tokenbench crack --wordlist FILE",
+                    ),
+                }
+            }
+            Some(SecurityEffect::Spawn(job)) => self.jobs.spawn(job.map(Command::Security)),
             None => {}
         }
     }
@@ -553,8 +560,6 @@ impl AppState {
     /// clock has passed the next instant at which anything the verdict shows changes. Called
     /// each frame; cheap when nothing changed.
     pub fn tick(&mut self, platform: &mut dyn Platform) {
-        let effect = self.security.tick();
-        self.security_effect(effect);
         self.compare.tick();
         for done in self.jobs.finished() {
             match done {

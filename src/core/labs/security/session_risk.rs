@@ -3,13 +3,287 @@
 //! `HttpOnly` / `Secure` / `SameSite`, and a bearer JWT), with how long each stolen credential stays
 //! useful.
 //!
-//! Deterministic: every scenario is a function of its inputs; the GUI steps through `steps`.
+//! Deterministic: every scenario is a function of its inputs; the window steps through `steps`
+//! and `tokenbench simulate session-risk` prints them, from the same [`scenario`] and
+//! [`RiskSettings`].
 
 use serde::Serialize;
 
+use crate::core::engine::audit::{SameSite, human_duration};
+use crate::core::engine::clock::UnixSeconds;
+use crate::core::engine::token::{self, Token};
 use crate::core::labs::revocation::{self, Strategy};
 
-use crate::core::engine::audit::{SameSite, human_duration};
+/// The lifetime assumed for a stolen JWT whose own cannot be read (no token, an encrypted one, no
+/// claims): one hour, a common access-token lifetime. The window and the CLI both fall back to it.
+pub const FALLBACK_TOKEN_LIFETIME: f64 = 3600.0;
+
+/// The shortest server-side session timeout the scenarios take, seconds: a minute.
+pub const MIN_SESSION_TIMEOUT: f64 = 60.0;
+
+/// The session scenarios.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub enum ScenarioKind {
+    /// Session fixation.
+    #[default]
+    Fixation,
+    /// A stolen session cookie (hijacking).
+    CookieTheft,
+    /// A stolen bearer JWT.
+    JwtTheft,
+}
+
+impl ScenarioKind {
+    /// Every scenario, in the order the window lists them.
+    pub const ALL: [Self; 3] = [Self::Fixation, Self::CookieTheft, Self::JwtTheft];
+
+    /// The command line's name (`--attack NAME`).
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Fixation => "fixation",
+            Self::CookieTheft => "hijacking",
+            Self::JwtTheft => "jwt-theft",
+        }
+    }
+
+    /// The scenario a command-line name means.
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// The scenario's name on its button.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Fixation => "Session fixation",
+            Self::CookieTheft => "Stolen session cookie",
+            Self::JwtTheft => "Stolen JWT",
+        }
+    }
+}
+
+/// A defence a scenario can switch on, as the window lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Defence {
+    /// Fixation: the server issues a new session id at login.
+    RegenerateId,
+    /// Hijacking: the cookie is `HttpOnly`.
+    HttpOnly,
+    /// Hijacking: the cookie is `Secure`.
+    Secure,
+    /// Hijacking: `SameSite=None`.
+    SameSiteNone,
+    /// Hijacking: `SameSite=Lax`.
+    SameSiteLax,
+    /// Hijacking: `SameSite=Strict`.
+    SameSiteStrict,
+}
+
+impl Defence {
+    /// Every defence, in the order the window lists them.
+    pub const ALL: [Self; 6] =
+        [Self::RegenerateId, Self::HttpOnly, Self::Secure, Self::SameSiteNone, Self::SameSiteLax, Self::SameSiteStrict];
+
+    /// The command line's name (`--defence NAME`).
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::RegenerateId => "regenerate-id",
+            Self::HttpOnly => "http-only",
+            Self::Secure => "secure",
+            Self::SameSiteNone => "same-site-none",
+            Self::SameSiteLax => "same-site-lax",
+            Self::SameSiteStrict => "same-site-strict",
+        }
+    }
+
+    /// The scenario this defence belongs to.
+    #[must_use]
+    pub fn scenario(self) -> ScenarioKind {
+        match self {
+            Self::RegenerateId => ScenarioKind::Fixation,
+            _ => ScenarioKind::CookieTheft,
+        }
+    }
+
+    /// The defences of a scenario's, by name.
+    #[must_use]
+    pub fn names_for(kind: ScenarioKind) -> Vec<&'static str> {
+        Self::ALL.into_iter().filter(|d| d.scenario() == kind).map(Self::name).collect()
+    }
+}
+
+/// A scenario's settings: what the window's checkboxes hold, what `--defence` flags give.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RiskSettings {
+    /// Fixation: does the server regenerate the id at login.
+    pub regenerate: bool,
+    /// Hijacking: the cookie's flags.
+    pub flags: CookieFlags,
+}
+
+impl Default for RiskSettings {
+    /// No defence at all: the lab's starting point.
+    fn default() -> Self {
+        Self { regenerate: false, flags: CookieFlags::NONE }
+    }
+}
+
+impl RiskSettings {
+    /// The settings `--defence` names give for `kind`: every name must be one of the kind's
+    /// defences, and at most one `SameSite` value.
+    ///
+    /// # Errors
+    /// A message naming `--defence`, the bad value and the allowed ones.
+    pub fn from_defence_names(kind: ScenarioKind, names: &[String]) -> Result<Self, String> {
+        let allowed = Defence::names_for(kind);
+        let mut settings = Self::default();
+        let mut same_site: Option<&str> = None;
+        for name in names {
+            let defence = Defence::ALL.into_iter().find(|d| d.name() == name);
+            let defence = match defence {
+                Some(d) if d.scenario() == kind => d,
+                _ if allowed.is_empty() => {
+                    return Err(format!(
+                        "--defence {name:?}: --attack {} has no defence to choose (its verdict names them)",
+                        kind.name()
+                    ));
+                }
+                Some(_) => {
+                    return Err(format!(
+                        "--defence {name:?} is not a defence against --attack {}; use one of {}",
+                        kind.name(),
+                        allowed.join(", ")
+                    ));
+                }
+                None => {
+                    return Err(format!(
+                        "--defence {name:?} is not a defence; --attack {} takes {}",
+                        kind.name(),
+                        allowed.join(", ")
+                    ));
+                }
+            };
+            let value = match defence {
+                Defence::RegenerateId => {
+                    settings.regenerate = true;
+                    continue;
+                }
+                Defence::HttpOnly => {
+                    settings.flags.http_only = true;
+                    continue;
+                }
+                Defence::Secure => {
+                    settings.flags.secure = true;
+                    continue;
+                }
+                Defence::SameSiteNone => SameSite::None,
+                Defence::SameSiteLax => SameSite::Lax,
+                Defence::SameSiteStrict => SameSite::Strict,
+            };
+            if let Some(first) = same_site.filter(|first| *first != name) {
+                return Err(format!("--defence {name:?}: the cookie already has {first}; give one SameSite value"));
+            }
+            same_site = Some(name);
+            settings.flags.same_site = value;
+        }
+        Ok(settings)
+    }
+
+    /// The defences switched on for `kind`, by name (the inverse of [`Self::from_defence_names`]).
+    #[must_use]
+    pub fn defence_names(&self, kind: ScenarioKind) -> Vec<&'static str> {
+        let on = |d: Defence| match d {
+            Defence::RegenerateId => self.regenerate,
+            Defence::HttpOnly => self.flags.http_only,
+            Defence::Secure => self.flags.secure,
+            Defence::SameSiteNone => self.flags.same_site == SameSite::None,
+            Defence::SameSiteLax => self.flags.same_site == SameSite::Lax,
+            Defence::SameSiteStrict => self.flags.same_site == SameSite::Strict,
+        };
+        Defence::ALL.into_iter().filter(|d| d.scenario() == kind && on(*d)).map(Defence::name).collect()
+    }
+}
+
+/// The scenario of `kind` under these settings and lifetimes.
+#[must_use]
+pub fn scenario(
+    kind: ScenarioKind,
+    regenerate: bool,
+    flags: CookieFlags,
+    lifetimes: &SessionLifetimes,
+) -> RiskScenario {
+    match kind {
+        ScenarioKind::Fixation => fixation(regenerate, lifetimes),
+        ScenarioKind::CookieTheft => cookie_theft(flags, lifetimes),
+        ScenarioKind::JwtTheft => jwt_theft(lifetimes),
+    }
+}
+
+/// The server's timeouts as the scenarios take them: the idle timeout at least
+/// [`MIN_SESSION_TIMEOUT`], the absolute limit at least the idle timeout.
+#[must_use]
+pub fn session_timeouts(idle: f64, absolute: f64) -> (f64, f64) {
+    let idle = idle.max(MIN_SESSION_TIMEOUT);
+    (idle, absolute.max(idle))
+}
+
+/// Seconds a stolen copy of `token` has left at `now` (`exp` - now, never negative; infinite
+/// without `exp`), and where that figure comes from. Without a token, or with one whose claims
+/// cannot be read, [`FALLBACK_TOKEN_LIFETIME`].
+#[must_use]
+pub fn jwt_remaining(token: Option<&Token>, now: UnixSeconds) -> (f64, String) {
+    match token {
+        Some(t) => match t.claims().and_then(|c| token::numeric_date(c, "exp").ok().flatten()) {
+            Some(exp) => ((exp - now).max(0.0), "the current token's exp".to_owned()),
+            None if t.claims().is_some() => (f64::INFINITY, "the current token has no exp".to_owned()),
+            None if t.kind == token::Kind::Jwe => (
+                FALLBACK_TOKEN_LIFETIME,
+                "the current token is encrypted (JWE): its claims cannot be read without the key, so a 1 h token \
+                 is assumed"
+                    .to_owned(),
+            ),
+            None => (FALLBACK_TOKEN_LIFETIME, "no claims in the current token: a 1 h token assumed".to_owned()),
+        },
+        None => (FALLBACK_TOKEN_LIFETIME, "no token loaded: a 1 h token assumed".to_owned()),
+    }
+}
+
+/// A lifetime as the lab shows it: a duration, or "until the key is rotated (no exp)".
+#[must_use]
+pub fn lifetime_text(seconds: f64) -> String {
+    if seconds.is_infinite() { "until the key is rotated (no exp)".into() } else { human_duration(seconds) }
+}
+
+/// One bar of "how long a stolen credential stays useful".
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UsefulnessRow {
+    /// What was stolen, and what the victim did.
+    pub label: &'static str,
+    /// Seconds it stays useful (infinite: until the key is rotated).
+    pub seconds: f64,
+    /// The figure as shown.
+    pub text: String,
+}
+
+/// How long each stolen credential stays useful under these lifetimes, as the lab's chart shows
+/// it: a session whose victim logs out, one never logged out, and a JWT.
+#[must_use]
+pub fn usefulness(l: &SessionLifetimes) -> [UsefulnessRow; 3] {
+    let session = l.stolen_session_useful_for();
+    let jwt = l.stolen_jwt_useful_for();
+    [
+        UsefulnessRow {
+            label: "Session cookie, victim logs out",
+            seconds: 0.0,
+            text: "0 s (deleted on the server)".to_owned(),
+        },
+        UsefulnessRow { label: "Session cookie, never logged out", seconds: session, text: lifetime_text(session) },
+        UsefulnessRow { label: "JWT, logout or not", seconds: jwt, text: lifetime_text(jwt) },
+    ]
+}
 
 /// Who acts in a step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -53,9 +327,9 @@ fn step(actor: Actor, text: impl Into<String>, attacker_gains: Option<bool>) -> 
     Step { actor, text: text.into(), attacker_gains }
 }
 
-/// A scenario and its outcome.
+/// A session-risk scenario walked through, and how it ends.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Scenario {
+pub struct RiskScenario {
     /// Title.
     pub title: String,
     /// The steps, in order.
@@ -71,10 +345,28 @@ pub struct Scenario {
     pub defence: &'static str,
 }
 
+impl RiskScenario {
+    /// The steps (numbered from 1) where the attacker gains.
+    #[must_use]
+    pub fn gaining_steps(&self) -> Vec<usize> {
+        self.steps_where(true)
+    }
+
+    /// The steps (numbered from 1) where a defence stops the attacker.
+    #[must_use]
+    pub fn blocked_steps(&self) -> Vec<usize> {
+        self.steps_where(false)
+    }
+
+    fn steps_where(&self, gains: bool) -> Vec<usize> {
+        self.steps.iter().enumerate().filter(|(_, s)| s.attacker_gains == Some(gains)).map(|(i, _)| i + 1).collect()
+    }
+}
+
 /// Session fixation: the attacker obtains a session id, plants it in the victim's browser, the
 /// victim logs in. `regenerate` is whether the server issues a new id at login.
 #[must_use]
-pub fn fixation(regenerate: bool, session: &SessionLifetimes) -> Scenario {
+pub fn fixation(regenerate: bool, session: &SessionLifetimes) -> RiskScenario {
     let mut steps = vec![
         step(Actor::Attacker, "Visits the site and receives an anonymous session id: sid=A7f3…", None),
         step(
@@ -121,7 +413,7 @@ pub fn fixation(regenerate: bool, session: &SessionLifetimes) -> Scenario {
             human_duration(session.absolute_timeout)
         ),
     };
-    Scenario {
+    RiskScenario {
         title: format!(
             "Session fixation, server {}",
             if regenerate { "regenerates the id at login" } else { "keeps the id at login" }
@@ -147,6 +439,11 @@ pub struct CookieFlags {
     pub same_site: SameSite,
 }
 
+impl CookieFlags {
+    /// No flag at all: `HttpOnly` and `Secure` off, `SameSite` unset.
+    pub const NONE: Self = Self { http_only: false, secure: false, same_site: SameSite::Unset };
+}
+
 impl Default for CookieFlags {
     fn default() -> Self {
         Self { http_only: true, secure: true, same_site: SameSite::Lax }
@@ -167,7 +464,7 @@ pub struct SessionLifetimes {
 impl Default for SessionLifetimes {
     fn default() -> Self {
         // OWASP's usual figures: 30 min idle, 8 h absolute; a 1 h access token.
-        Self { idle_timeout: 1800.0, absolute_timeout: 8.0 * 3600.0, jwt_remaining: 3600.0 }
+        Self { idle_timeout: 1800.0, absolute_timeout: 8.0 * 3600.0, jwt_remaining: FALLBACK_TOKEN_LIFETIME }
     }
 }
 
@@ -225,7 +522,7 @@ fn stolen_credential_useful_for(strategy: Strategy, lifetime: f64) -> f64 {
 /// Theft of a session cookie with the given flags: an XSS payload, a sniffer on an open network,
 /// and a cross-site request from the attacker's page.
 #[must_use]
-pub fn cookie_theft(flags: CookieFlags, lifetimes: &SessionLifetimes) -> Scenario {
+pub fn cookie_theft(flags: CookieFlags, lifetimes: &SessionLifetimes) -> RiskScenario {
     let mut steps = vec![step(
         Actor::Victim,
         format!(
@@ -303,7 +600,7 @@ pub fn cookie_theft(flags: CookieFlags, lifetimes: &SessionLifetimes) -> Scenari
         (false, true) => "Not stolen, but cross-site requests still act as the victim (CSRF).".to_owned(),
         (false, false) => "Blocked: the cookie can be neither read, sniffed nor ridden.".to_owned(),
     };
-    Scenario {
+    RiskScenario {
         title: "Hijacking a session cookie".into(),
         steps,
         attacker_wins: stolen || csrf,
@@ -316,7 +613,7 @@ pub fn cookie_theft(flags: CookieFlags, lifetimes: &SessionLifetimes) -> Scenari
 
 /// Theft of a bearer JWT kept where scripts can read it (localStorage, as most SPAs do).
 #[must_use]
-pub fn jwt_theft(lifetimes: &SessionLifetimes) -> Scenario {
+pub fn jwt_theft(lifetimes: &SessionLifetimes) -> RiskScenario {
     let useful = lifetimes.stolen_jwt_useful_for();
     let steps = vec![
         step(Actor::Victim, "Logs in; the SPA stores the access token (a JWT) in localStorage", None),
@@ -341,7 +638,7 @@ pub fn jwt_theft(lifetimes: &SessionLifetimes) -> Scenario {
             human_duration(useful)
         )
     };
-    Scenario {
+    RiskScenario {
         title: "Stealing a bearer JWT".into(),
         steps,
         attacker_wins: true,
@@ -407,5 +704,52 @@ mod tests {
         assert!(forever.verdict.contains(crate::core::labs::revocation::NO_EXP_CONSEQUENCE));
         let cookie = cookie_theft(CookieFlags { http_only: false, ..CookieFlags::default() }, &l);
         assert_eq!(cookie.useful_for, Some(3600.0));
+    }
+
+    #[test]
+    fn defence_names_map_to_the_windows_settings_and_bad_ones_are_named() {
+        let names = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let fixation = RiskSettings::from_defence_names(ScenarioKind::Fixation, &names(&["regenerate-id"])).unwrap();
+        assert!(fixation.regenerate);
+        assert_eq!(fixation.flags, CookieFlags::NONE);
+        let all = names(&["http-only", "secure", "same-site-strict"]);
+        let cookie = RiskSettings::from_defence_names(ScenarioKind::CookieTheft, &all).unwrap();
+        assert_eq!(cookie.flags, CookieFlags { http_only: true, secure: true, same_site: SameSite::Strict });
+        assert_eq!(cookie.defence_names(ScenarioKind::CookieTheft), ["http-only", "secure", "same-site-strict"]);
+        let none = RiskSettings::from_defence_names(ScenarioKind::CookieTheft, &[]).unwrap();
+        assert_eq!(none, RiskSettings::default());
+        let e = RiskSettings::from_defence_names(ScenarioKind::Fixation, &names(&["httponly"])).unwrap_err();
+        assert_eq!(e, "--defence \"httponly\" is not a defence; --attack fixation takes regenerate-id");
+        let e = RiskSettings::from_defence_names(ScenarioKind::Fixation, &names(&["secure"])).unwrap_err();
+        assert_eq!(e, "--defence \"secure\" is not a defence against --attack fixation; use one of regenerate-id");
+        let e =
+            RiskSettings::from_defence_names(ScenarioKind::CookieTheft, &names(&["same-site-lax", "same-site-none"]))
+                .unwrap_err();
+        assert!(e.contains("already has same-site-lax"), "{e}");
+        let e = RiskSettings::from_defence_names(ScenarioKind::JwtTheft, &names(&["secure"])).unwrap_err();
+        assert!(e.contains("--attack jwt-theft has no defence to choose"), "{e}");
+        for kind in ScenarioKind::ALL {
+            assert_eq!(ScenarioKind::from_name(kind.name()), Some(kind));
+        }
+    }
+
+    #[test]
+    fn the_steps_say_where_the_attacker_gains_and_where_a_defence_stops_them() {
+        let l = SessionLifetimes::default();
+        let regenerated = fixation(true, &l);
+        assert_eq!(regenerated.blocked_steps(), [4, 5]);
+        assert_eq!(regenerated.gaining_steps(), [2]);
+        let half = cookie_theft(CookieFlags { http_only: true, ..CookieFlags::NONE }, &l);
+        assert_eq!(half.blocked_steps(), [3, 9]);
+        assert_eq!(half.gaining_steps(), [5, 7, 8]);
+    }
+
+    #[test]
+    fn without_a_readable_lifetime_a_one_hour_token_is_assumed() {
+        let (none, why) = jwt_remaining(None, 0.0);
+        assert!((none - 3600.0).abs() < f64::EPSILON && why.contains("1 h"), "{why}");
+        let rows = usefulness(&SessionLifetimes::default());
+        assert_eq!(rows.map(|r| r.text), ["0 s (deleted on the server)", "8 h", "1 h"]);
+        assert_eq!(session_timeouts(10.0, 30.0), (MIN_SESSION_TIMEOUT, MIN_SESSION_TIMEOUT));
     }
 }
