@@ -31,14 +31,12 @@ fn hs256(secret: &[u8], claims: &JsonObject) -> String {
     sign(&obj(json!({"typ": "JWT"})), claims, "HS256", &k).unwrap()
 }
 
-
 fn verify_with(key_args: &[&str], token: &str) -> Output {
     let mut args = vec!["verify", "--at", AT];
     args.extend_from_slice(key_args);
     args.push(token);
     run(&args)
 }
-
 
 #[test]
 fn decode_text_shows_claims_and_human_times() {
@@ -366,7 +364,6 @@ fn verify_secret(extra: &[&str], token: &str) -> Output {
     args.push(token);
     run(&args)
 }
-
 
 #[test]
 fn unreadable_claims_fail_closed_with_the_byte_where_json_breaks() {

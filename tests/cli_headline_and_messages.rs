@@ -26,18 +26,15 @@ fn run_in(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_tokenbench")).current_dir(dir).env("NO_COLOR", "1").args(args).output().unwrap()
 }
 
-
 fn first_line(o: &Output) -> String {
     stdout(o).lines().next().unwrap_or_default().to_owned()
 }
-
 
 /// A JWS over `payload`, HS256 with the secret "secret", header without typ.
 fn hs_over(payload: &[u8]) -> String {
     let key = keys::load_secret(b"secret", SecretEncoding::Utf8, "t").unwrap();
     sign_payload(&JsonObject::new(), payload, "HS256", &key).unwrap()
 }
-
 
 const SAMPLE_KEYS: &str = "assets/keys/sample-jwks.json";
 const CONFUSION: &str = "@assets/samples/06-algorithm-confusion-hs256.jwt";

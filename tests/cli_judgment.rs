@@ -15,7 +15,6 @@ use tokenbench::core::engine::token::encode_b64url;
 
 const AT: &str = "1700000100";
 
-
 fn ids(o: &Output) -> Vec<String> {
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     v["findings"].as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap().to_owned()).collect()

@@ -16,11 +16,9 @@ use common::{asset, code, obj, run, stderr, stdout, temp};
 
 const AT: &str = "1700000000";
 
-
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
 }
-
 
 /// An HS256 token with `secret` as its HMAC key and `header` in its header.
 fn hs256(secret: &[u8], header: Value) -> String {

@@ -13,7 +13,6 @@ use common::{asset, obj, run, stdout};
 
 const AT: &str = "1700000000";
 
-
 /// An RS256 token from the sample RSA private key, under `kid`, valid at `AT`.
 fn rs256(kid: &str) -> String {
     let key = keys::load_file(&asset("rsa2048-pkcs8.pem")).unwrap().remove(0);

@@ -130,7 +130,8 @@ pub fn fingerprint(token: Option<&Token>, keys: &[Key], now: f64, flows: &FlowsL
     // when iat stops being in the future).
     if let Some(c) = token.and_then(Token::claims) {
         let at = |name: &str| token::numeric_date(c, name).ok().flatten();
-        (at("exp").map(|e| e <= now), at("iat").map(|i| i > now + crate::core::engine::audit::FUTURE_IAT_TOLERANCE)).hash(&mut h);
+        (at("exp").map(|e| e <= now), at("iat").map(|i| i > now + crate::core::engine::audit::FUTURE_IAT_TOLERANCE))
+            .hash(&mut h);
     }
     h.finish()
 }
