@@ -6,12 +6,11 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 
 use serde_json::{Map, Value};
-use tokenbench::core::labs::flows::{FlowCommand, FlowScenario};
-use tokenbench::core::labs::revocation::RevocationCommand;
-use tokenbench::core::labs::revocation::ScaleInputs;
-use tokenbench::ui::compare::CompareCommand;
-use tokenbench::ui::platform::FakePlatform;
-use tokenbench::ui::state::{AppState, ClockCommand, Command as Ui, SAMPLE_KEYS, SAMPLES};
+use tokenbench::core::engine::keys::{self, Key, SecretEncoding};
+use tokenbench::core::engine::token::{self, Token};
+use tokenbench::core::labs::compare::lab::{CompareCommand, CompareContext, CompareEffect, CompareLab};
+use tokenbench::core::labs::flows::{FlowCommand, FlowScenario, FlowsLab};
+use tokenbench::core::labs::revocation::{LabContext, RevocationCommand, RevocationEffect, RevocationLab, ScaleInputs};
 
 const AT: f64 = 1_800_000_000.0;
 
@@ -66,23 +65,106 @@ fn agreed(report: &Value) -> Vec<(String, Value)> {
     out
 }
 
+/// The sample token the window's Samples menu opens first.
+const SAMPLE_TOKEN: &str = include_str!("../assets/samples/01-oidc-id-token-rs256.jwt");
+/// The window's sample secret (Load sample keys adds it beside the sample JWKS).
+const SAMPLE_SECRET: &str = "a-string-secret-at-least-256-bits-long";
+
+/// What the window does, as the core labs see it.
+enum Ui {
+    /// Load sample keys: the sample JWKS and the sample secret, named as the window names them.
+    LoadSampleKeys,
+    /// Add a text secret, named as the window's secret field names it.
+    AddSecret(&'static str),
+    /// Load a token.
+    SetToken(String),
+    Flow(FlowCommand),
+    Revocation(RevocationCommand),
+    Compare(CompareCommand),
+}
+
+/// The window's labs, driven as its router drives them: the Flows lab follows the loaded token
+/// and keys before the comparison reads it; jobs run in place.
+struct Labs {
+    token: Option<Token>,
+    keys: Vec<Key>,
+    flows: FlowsLab,
+    revocation: RevocationLab,
+    compare: CompareLab,
+    /// The last thing a lab said (an error or a copied report's text).
+    said: Option<String>,
+    clipboard: Option<String>,
+}
+
+impl Labs {
+    fn at(now: f64) -> Self {
+        Self {
+            token: None,
+            keys: Vec::new(),
+            flows: FlowsLab::default(),
+            revocation: RevocationLab::starting_at(now),
+            compare: CompareLab::default(),
+            said: None,
+            clipboard: None,
+        }
+    }
+
+    fn handle(&mut self, command: Ui) {
+        match command {
+            Ui::LoadSampleKeys => {
+                self.keys
+                    .extend(keys::load(include_bytes!("../assets/keys/sample-jwks.json"), "sample-jwks.json").unwrap());
+                self.keys
+                    .push(keys::load_secret(SAMPLE_SECRET.as_bytes(), SecretEncoding::Utf8, "jwt.io secret").unwrap());
+            }
+            Ui::AddSecret(text) => {
+                self.keys.push(keys::load_secret(text.as_bytes(), SecretEncoding::Utf8, "secret (text)").unwrap());
+            }
+            Ui::SetToken(text) => self.token = Some(token::parse(&text).unwrap()),
+            Ui::Flow(c) => self.flows.handle(c, self.token.as_ref(), &self.keys, AT),
+            Ui::Revocation(c) => {
+                let cx = LabContext { now: AT, token: self.token.as_ref() };
+                if let Some(RevocationEffect::Info(text) | RevocationEffect::Error(text)) =
+                    self.revocation.handle(c, cx)
+                {
+                    self.said = Some(text);
+                }
+            }
+            Ui::Compare(c) => {
+                if !self.flows.is_current(self.token.as_ref(), &self.keys) {
+                    self.handle(Ui::Flow(FlowCommand::UseLoaded));
+                }
+                let cx = CompareContext {
+                    token: self.token.as_ref(),
+                    keys: &self.keys,
+                    now: AT,
+                    flows: &self.flows,
+                    revocation: &self.revocation,
+                };
+                for effect in self.compare.handle(c, cx) {
+                    match effect {
+                        CompareEffect::Spawn(job) => self.handle(Ui::Compare(job.run())),
+                        CompareEffect::Copy(text) => self.clipboard = Some(text),
+                        CompareEffect::Save { text, .. } | CompareEffect::Error(text) => self.said = Some(text),
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// The Compare tab's figures after these commands, as the report's JSON.
 fn gui(commands: Vec<Ui>) -> Value {
-    let mut state = AppState::default();
-    let mut platform = FakePlatform::default();
-    let mut all = vec![Ui::Clock(ClockCommand::Set(AT))];
-    all.extend(commands);
-    all.push(Ui::Compare(CompareCommand::Refresh));
-    for c in all {
-        state.handle(c, &mut platform);
+    let mut labs = Labs::at(AT);
+    for c in commands.into_iter().chain([Ui::Compare(CompareCommand::Refresh)]) {
+        labs.handle(c);
     }
-    let comparison = state.compare.comparison.clone().unwrap().unwrap();
-    let advice = state.compare.advice.clone();
+    let comparison = labs.compare.comparison.clone().unwrap().unwrap();
     tokenbench::core::labs::compare::report::json(&tokenbench::core::labs::compare::report::Report {
         comparison: &comparison,
-        answers: &state.compare.answers,
-        advice: &advice,
-        keys: state.keys.keys(),
+        answers: &labs.compare.answers,
+        advice: &labs.compare.advice,
+        keys: &labs.keys,
         now: AT,
         token: None,
     })
@@ -138,7 +220,7 @@ fn the_gui_and_the_cli_give_the_same_numbers() {
     // No token: the typical token, issued at the clock's now in both.
     assert_same(&gui(Vec::new()), &compare_json(&["--at", "1800000000"]), "typical");
     // The sample token with the sample keys.
-    let token = token_file("sample.jwt", SAMPLES[0].1.trim());
+    let token = token_file("sample.jwt", SAMPLE_TOKEN.trim());
     let token_arg = format!("@{}", token.display());
     let keys = keys_path();
     let cli = compare_json(&[
@@ -149,16 +231,16 @@ fn the_gui_and_the_cli_give_the_same_numbers() {
         "--key",
         keys.to_str().unwrap(),
         "--secret",
-        SAMPLE_KEYS[1].1,
+        SAMPLE_SECRET,
     ]);
-    let g = gui(vec![Ui::LoadSampleKeys, Ui::LoadSample(0)]);
+    let g = gui(vec![Ui::LoadSampleKeys, Ui::SetToken(SAMPLE_TOKEN.trim().to_owned())]);
     assert_eq!(g["token"]["typical"], false);
     assert_same(&g, &cli, "sample token");
     // Lab settings changed in the GUI, given as flags to the CLI.
     let scale = ScaleInputs { active_users: 250_000, revocations_per_day: 50_000.0, ..ScaleInputs::default() };
     let g = gui(vec![
         Ui::LoadSampleKeys,
-        Ui::LoadSample(0),
+        Ui::SetToken(SAMPLE_TOKEN.trim().to_owned()),
         Ui::Flow(FlowCommand::Servers(6)),
         Ui::Flow(FlowCommand::Users(30)),
         Ui::Flow(FlowCommand::Requests(900)),
@@ -175,7 +257,7 @@ fn the_gui_and_the_cli_give_the_same_numbers() {
         "--key",
         keys.to_str().unwrap(),
         "--secret",
-        SAMPLE_KEYS[1].1,
+        SAMPLE_SECRET,
         "--servers",
         "6",
         "--users",
@@ -293,7 +375,6 @@ fn signed(claims: &Value, secret: &str) -> String {
 
 #[test]
 fn a_token_without_exp_gets_one_rule_in_the_gui_the_cli_and_the_labs() {
-    use tokenbench::core::engine::keys::SecretEncoding;
     use tokenbench::core::labs::revocation::TokenLifetime;
     let secret = "a-long-enough-secret-for-hs256-0123456789";
     let no_exp = signed(&serde_json::json!({"sub": "u1", "iat": 1_799_999_000, "jti": "j-1"}), secret);
@@ -302,7 +383,7 @@ fn a_token_without_exp_gets_one_rule_in_the_gui_the_cli_and_the_labs() {
     let cli = compare_json(&["--at", "1800000000", "--token", &format!("@{}", file.display()), "--secret", secret]);
     // In the GUI, the revocation lab was first set from another token (a day long): the figures
     // must not keep that lab state for the token loaded now.
-    let add_secret = || Ui::AddSecret { text: secret.into(), encoding: SecretEncoding::Utf8 };
+    let add_secret = || Ui::AddSecret(secret);
     let mut g = gui(vec![
         add_secret(),
         Ui::SetToken(a_day),
@@ -324,24 +405,18 @@ fn a_token_without_exp_gets_one_rule_in_the_gui_the_cli_and_the_labs() {
         assert!(!text.contains(wrong), "{wrong:?} in {text}");
     }
     // The revocation lab refuses to invent a lifetime, in the same words.
-    let mut state = AppState::default();
-    let mut platform = FakePlatform::default();
-    for c in [
-        Ui::Clock(ClockCommand::Set(AT)),
-        add_secret(),
-        Ui::SetToken(no_exp),
-        Ui::Revocation(RevocationCommand::UseDecodedToken),
-    ] {
-        state.handle(c, &mut platform);
+    let mut labs = Labs::at(AT);
+    for c in [add_secret(), Ui::SetToken(no_exp), Ui::Revocation(RevocationCommand::UseDecodedToken)] {
+        labs.handle(c);
     }
-    let said = &state.message.as_ref().unwrap().1;
+    let said = labs.said.as_ref().unwrap();
     assert!(said.contains(&rule), "{said}");
     // The Flows lab's unchecked JWT lane: never cut off by time, where the lifetime used to be 15 min.
     for c in [Ui::Flow(FlowCommand::UseLoaded), Ui::Flow(FlowCommand::Scenario(FlowScenario::Revocation))] {
-        state.handle(c, &mut platform);
+        labs.handle(c);
     }
-    assert_eq!(state.flows.revocation_delay(1, 3600), None);
-    assert_eq!(state.flows.revocation_delay(0, 3600), Some(0.0));
+    assert_eq!(labs.flows.revocation_delay(1, 3600), None);
+    assert_eq!(labs.flows.revocation_delay(0, 3600), Some(0.0));
     std::fs::remove_file(file).ok();
 }
 
@@ -386,19 +461,17 @@ fn the_copied_report_is_the_clis_markdown_for_the_same_inputs_without_a_secret()
     let claims = tokenbench::core::labs::flows::credential::typical_claims(1_800_000_000);
     let token = tokenbench::core::engine::sign::sign(&Map::new(), &claims, "HS256", &key).unwrap();
     let copied = |include: bool| {
-        let mut state = AppState::default();
-        let mut platform = FakePlatform::default();
+        let mut labs = Labs::at(AT);
         for c in [
-            Ui::Clock(ClockCommand::Set(AT)),
-            Ui::AddSecret { text: secret.into(), encoding: tokenbench::core::engine::keys::SecretEncoding::Utf8 },
+            Ui::AddSecret(secret),
             Ui::SetToken(token.clone()),
             Ui::Compare(CompareCommand::IncludeToken(include)),
             Ui::Compare(CompareCommand::CopyReport),
         ] {
-            state.handle(c, &mut platform);
+            labs.handle(c);
         }
-        assert!(state.message.as_ref().unwrap().1.starts_with("copied the report"), "{:?}", state.message);
-        (platform.clipboard, state.keys.keys()[0].label())
+        assert_eq!(labs.said, None, "nothing went wrong");
+        (labs.clipboard.unwrap(), labs.keys[0].label())
     };
     for include in [false, true] {
         let (gui, label) = copied(include);
@@ -428,10 +501,9 @@ fn the_copied_report_is_the_clis_markdown_for_the_same_inputs_without_a_secret()
 
 #[test]
 fn far_future_and_never_valid_lifetimes_are_said_the_same_in_the_gui_and_the_cli() {
-    use tokenbench::core::engine::keys::SecretEncoding;
     use tokenbench::core::labs::revocation::model_range_text;
     let secret = "a-long-enough-secret-for-hs256-0123456789";
-    let add_secret = || Ui::AddSecret { text: secret.into(), encoding: SecretEncoding::Utf8 };
+    let add_secret = || Ui::AddSecret(secret);
     let iat = 1_799_999_000_i64;
     for (exp, endless, seconds) in [
         (serde_json::json!(253_402_300_799_i64), true, Value::Null),

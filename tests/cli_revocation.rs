@@ -174,12 +174,28 @@ fn events_from_the_command_line() {
 
 #[test]
 fn every_sample_scenario_runs_and_matches_the_model() {
+    // Each sample's exposures (session, jwt, jwt-refresh, jwt-denylist, jwt-version), worked out
+    // from its file: e.g. the logout at +1020 s of a 3600 s token leaves the plain JWT 2580 s,
+    // and the refresh strategy's 300 s access token (issued at +900 s) 180 s.
+    let exposures = |file: &str| match file {
+        "logout.json" => [0, 2580, 180, 0, 0],
+        "refresh-reuse.json" => [2580, 2580, 0, 2580, 2580],
+        "refresh-reuse-race.json" => [2580, 2580, 300, 2580, 2580],
+        "key-rotated.json" => [0; 5],
+        "password-change.json" => [0, 2280, 180, 0, 0],
+        "token-stolen.json" => [0, 2100, 0, 0, 0],
+        "account-suspended.json" => [0, 79_200, 0, 0, 0],
+        other => panic!("a new sample, {other}: add its exposures here"),
+    };
     for (file, text) in SAMPLES {
         let o = run(&["--scenario", scenario_path(file).to_str().unwrap(), "--json"]);
         assert_eq!(o.status.code(), Some(0), "{file}: {}", String::from_utf8_lossy(&o.stderr));
         let v: Value = serde_json::from_slice(&o.stdout).unwrap();
         let sim = simulate(&RevocationScenario::from_json(text).unwrap());
         assert_eq!(v, tokenbench::cli::revocation_json(&sim), "{file}");
+        let shown: Vec<i64> =
+            v["strategies"].as_array().unwrap().iter().map(|s| s["exposure_seconds"].as_i64().unwrap()).collect();
+        assert_eq!(shown, exposures(file), "{file}");
         windows(&v, sim.scenario.event.at - L);
     }
 }

@@ -7,6 +7,7 @@
 //! key or secret is printed unless `--include-token` (and then only the token). Exit 0, or 2
 //! for unusable input.
 
+use crate::core::text::exact_duration;
 use std::fmt::Write as _;
 use std::time::Duration;
 
@@ -24,7 +25,7 @@ use crate::core::labs::compare::report::{self, Report};
 use crate::core::labs::compare::{self, Comparison, FlowSettings, Inputs};
 use crate::core::labs::flows::credential::{self, Credential};
 use crate::core::labs::flows::lab;
-use crate::core::labs::revocation::{MAX_TIME, RevocationScenario, ScaleInputs, Seconds, duration_text};
+use crate::core::labs::revocation::{MAX_TIME, RevocationScenario, ScaleInputs, Seconds};
 
 /// Time spent measuring each operation (as the Flows lab does).
 const MEASURE_BUDGET: Duration = Duration::from_millis(15);
@@ -128,7 +129,7 @@ impl CompareArgs {
                     "--at: {now} ({}) is too late for the revocation lab, which compare runs on a login at --at and \
                      a logout {} later: the model holds instants up to {}. Give an --at of at most {latest} ({})",
                     format_utc(now),
-                    duration_text(offset),
+                    exact_duration(offset),
                     format_utc(max_f),
                     format_utc(latest_f)
                 )
@@ -208,7 +209,7 @@ pub fn text(r: &Report<'_>) -> String {
     let c: &Comparison = r.comparison;
     let mut s = String::new();
     let t = &c.token;
-    let bytes = crate::core::labs::compare::count(t.bytes as u64);
+    let bytes = crate::core::text::thousands(t.bytes as u64);
     let _ = writeln!(s, "Sessions vs JWT on: {}\n  {}, {bytes} B, {}", t.source, t.alg, t.lifetime_text());
     if let Some(token) = r.token {
         let _ = writeln!(s, "  token: {token}");

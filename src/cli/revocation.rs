@@ -6,6 +6,7 @@
 //! Exit 0; 2 with a message naming the flag or scenario member when the input cannot be
 //! simulated.
 
+use crate::core::text::exact_duration;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
@@ -20,7 +21,7 @@ use crate::core::engine::timeline::TokenTimeline;
 use crate::core::engine::token;
 use crate::core::labs::revocation::{
     Event, EventKind, Holder, MAX_SCENARIO_BYTES, Outcome, RevocationLab, RevocationScenario, ScaleInputs,
-    ScenarioError, Simulation, Status, TokenLifetime, at_scale, duration_text,
+    ScenarioError, Simulation, Status, TokenLifetime, at_scale,
 };
 use crate::core::text::visible;
 
@@ -429,15 +430,15 @@ fn revocation_text(lab: &RevocationLab, report: Report) -> String {
         "{} at {}, {} after the login at {}",
         s.event.kind.title(),
         format_utc(s.event.at as f64),
-        duration_text(s.event.at - s.login_at),
+        exact_duration(s.event.at - s.login_at),
         format_utc(s.login_at as f64),
     );
     let _ = write!(
         text,
         "token-ttl {}, access-ttl {}, leeway {}",
-        duration_text(s.token_ttl),
-        duration_text(s.access_ttl),
-        duration_text(s.leeway)
+        exact_duration(s.token_ttl),
+        exact_duration(s.access_ttl),
+        exact_duration(s.leeway)
     );
     if s.event.kind.has_theft() {
         let _ = write!(text, ", stolen at {}", format_utc(s.stolen_at() as f64));
@@ -466,7 +467,7 @@ fn revocation_text(lab: &RevocationLab, report: Report) -> String {
             "{:<13} {:<31} {:>12} {:>16} {:>15}",
             o.strategy.name(),
             until,
-            duration_text(o.exposure_seconds),
+            exact_duration(o.exposure_seconds),
             o.lookups_per_request,
             o.server_state_entries
         );

@@ -4,6 +4,11 @@
 //! [`visible`] turns each into a visible escape; [`json_ascii_controls`] does the same inside
 //! JSON without changing what the JSON means. [`count`] writes "1 key" and "3 keys", never
 //! "key(s)", in the window and on the command line alike.
+//!
+//! And the one set of number formatters both use: durations in words ([`human_duration`],
+//! [`human_seconds`], [`lifetime_words`]), exactly ([`exact_duration`]) or in two units
+//! ([`short_duration`]); measured times ([`measured_time`]); counts ([`thousands`],
+//! [`short_count`]); sizes ([`human_bytes`]).
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -170,6 +175,114 @@ pub fn human_bytes(x: f64) -> String {
     }
 }
 
+/// "12,345": a count with thousands separators, for tables and captions.
+#[must_use]
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// "0.25", "833", "12.3 k", "1.00 M", "1.00 G": a count (or a rate) in three significant
+/// figures, for plot axes and tight cells.
+#[must_use]
+pub fn short_count(x: f64) -> String {
+    if x >= 1e9 {
+        format!("{:.2} G", x / 1e9)
+    } else if x >= 1e6 {
+        format!("{:.2} M", x / 1e6)
+    } else if x >= 1e4 {
+        format!("{:.1} k", x / 1e3)
+    } else if (x - x.round()).abs() < 1e-9 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.2}")
+    }
+}
+
+/// "45 ns", "48.2 µs", "1.25 ms", "2.50 s": a time measured in this run, in nanoseconds.
+#[must_use]
+pub fn measured_time(ns: f64) -> String {
+    if ns < 1_000.0 {
+        format!("{ns:.0} ns")
+    } else if ns < 1_000_000.0 {
+        format!("{:.1} µs", ns / 1e3)
+    } else if ns < 1e9 {
+        format!("{:.2} ms", ns / 1e6)
+    } else {
+        format!("{:.2} s", ns / 1e9)
+    }
+}
+
+/// [`measured_time`] of a measured duration.
+#[must_use]
+pub fn measured_duration(d: std::time::Duration) -> String {
+    measured_time(d.as_secs_f64() * 1e9)
+}
+
+/// "0 s", "4 min 59 s", "1 h", "2 days 3 h 5 min": a model's duration exactly, for tables
+/// where a second matters.
+#[must_use]
+pub fn exact_duration(seconds: i64) -> String {
+    if seconds == 0 {
+        return "0 s".into();
+    }
+    let sign = if seconds < 0 { "-" } else { "" };
+    let mut left = seconds.unsigned_abs();
+    let mut parts = Vec::new();
+    for (unit, one, many) in [(86_400, "day", "days"), (3600, "h", "h"), (60, "min", "min"), (1, "s", "s")] {
+        let n = left / unit;
+        if n > 0 {
+            parts.push(format!("{n} {}", if n == 1 { one } else { many }));
+            left %= unit;
+        }
+    }
+    format!("{sign}{}", parts.join(" "))
+}
+
+/// "330 d 23 h", "43 min 20 s", "5 min": a duration in its two largest units, for tight cells.
+#[must_use]
+pub fn short_duration(seconds: i64) -> String {
+    if seconds == 0 {
+        return "0 s".into();
+    }
+    let sign = if seconds < 0 { "-" } else { "" };
+    let mut left = seconds.unsigned_abs();
+    let mut parts = Vec::new();
+    for (unit, name) in [(86_400, "d"), (3600, "h"), (60, "min"), (1, "s")] {
+        let n = left / unit;
+        if n > 0 || !parts.is_empty() {
+            parts.push(format!("{n} {name}"));
+            left %= unit;
+        }
+        if parts.len() == 2 {
+            break;
+        }
+    }
+    // "5 min 0 s" says no more than "5 min".
+    if parts.len() == 2 && parts[1].starts_with("0 ") {
+        parts.pop();
+    }
+    format!("{sign}{}", parts.join(" "))
+}
+
+/// A lifetime in [`human_seconds`]' words however long: "15 min", "7976.0 years", and, past
+/// what they tell apart (1e15 s), "more than 31 million years" rather than a figure cut to it.
+#[must_use]
+pub fn lifetime_words(seconds: f64) -> String {
+    if seconds.is_finite() && seconds.abs() <= 1e15 {
+        human_seconds(seconds)
+    } else {
+        "more than 31 million years".into()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -251,7 +364,45 @@ mod tests {
         assert_eq!(human_bytes(820_000.0), "800.8 KiB");
         assert_eq!(human_bytes(8.2 * 1024.0 * 1024.0), "8.20 MiB");
         assert_eq!(human_bytes(1.5 * 1024.0 * 1024.0 * 1024.0), "1.50 GiB");
-        // The Compare tab and the revocation lab use this one.
-        assert_eq!(crate::core::labs::compare::bytes(820_000.0), human_bytes(820_000.0));
+    }
+
+    #[test]
+    fn durations_are_exact() {
+        assert_eq!(exact_duration(0), "0 s");
+        assert_eq!(exact_duration(299), "4 min 59 s");
+        assert_eq!(exact_duration(3600), "1 h");
+        assert_eq!(exact_duration(93_900), "1 day 2 h 5 min");
+        assert_eq!(exact_duration(-60), "-1 min");
+        assert_eq!(short_duration(28_596_789), "330 d 23 h", "the two largest units");
+        assert_eq!(short_duration(2600), "43 min 20 s");
+        assert_eq!(short_duration(300), "5 min");
+        assert_eq!(short_duration(86_400 + 59), "1 d", "no \"0 h\"");
+        assert_eq!(short_duration(0), "0 s");
+        assert_eq!(short_duration(-90), "-1 min 30 s");
+    }
+
+    #[test]
+    fn counts_bytes_and_times_read_well() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(human_bytes(812.0), "812 B");
+        assert_eq!(human_bytes(8.2 * 1024.0 * 1024.0), "8.20 MiB");
+        assert_eq!(measured_time(45.0), "45 ns");
+        assert_eq!(measured_time(48_200.0), "48.2 µs");
+        assert_eq!(measured_time(1_250_000.0), "1.25 ms");
+    }
+
+    #[test]
+    fn counts_read_with_separators_or_three_figures() {
+        assert_eq!(short_count(1e9), "1.00 G");
+        assert_eq!(short_count(1_000_000.0), "1.00 M");
+        assert_eq!(short_count(12_345.0), "12.3 k");
+        assert_eq!(short_count(833.0), "833");
+        assert_eq!(short_count(0.25), "0.25");
+        assert_eq!(short_count(0.0), "0");
+        assert_eq!(measured_duration(std::time::Duration::from_millis(2500)), "2.50 s");
+        assert_eq!(lifetime_words(900.0), "15 min");
+        assert_eq!(lifetime_words(1e300), "more than 31 million years");
+        assert_eq!(lifetime_words(f64::INFINITY), "more than 31 million years");
     }
 }

@@ -14,6 +14,9 @@ use crate::core::engine::sign::{ExportFormat, KeySpec};
 use crate::core::engine::token::{self, Token};
 use crate::core::engine::verify::{Policy, Verification};
 use crate::core::jobs::{Delivered, Runner};
+use crate::core::labs::compare::demo::{DemoStep, Lab};
+use crate::core::labs::compare::lab::{CompareCommand, CompareContext, CompareEffect, CompareLab, inputs_fingerprint};
+use crate::core::labs::flows::{self, FlowCommand};
 use crate::core::labs::revocation::{LabContext, RevocationCommand, RevocationEffect, RevocationLab};
 use crate::core::labs::security::lab::{LabContext as SecurityContext, SecurityCommand, SecurityEffect, SecurityLab};
 use crate::core::text::count;
@@ -279,7 +282,34 @@ pub enum Command {
     /// A command of the Security tab.
     Security(SecurityCommand),
     /// A command of the Compare tab.
-    Compare(crate::ui::compare::CompareCommand),
+    Compare(CompareCommand),
+}
+
+impl From<DemoStep> for Command {
+    /// A step of a Compare demonstration as the command that does it in the window.
+    fn from(step: DemoStep) -> Self {
+        match step {
+            DemoStep::Flow(c) => Command::Flow(c),
+            DemoStep::Revocation(c) => Command::Revocation(c),
+            DemoStep::Security(c) => Command::Security(c),
+            DemoStep::LoadToken(t) => Command::SetToken(t),
+            DemoStep::Open(Lab::Revocation) => Command::SelectTab(Tab::Revocation),
+            DemoStep::Open(Lab::Flows) => Command::SelectTab(Tab::Flows),
+            DemoStep::Open(Lab::Security) => Command::SelectTab(Tab::Security),
+        }
+    }
+}
+
+/// Facts several views read, derived once per frame by [`AppState::tick`] rather than by each
+/// view.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Facts {
+    /// A fingerprint of the loaded token and keys ([`flows::loaded_fingerprint`]): the Flows
+    /// lab's JWT follows it.
+    pub loaded: u64,
+    /// A fingerprint of everything the comparison reads ([`inputs_fingerprint`]): the Compare
+    /// tab's figures are current when computed from it.
+    pub compare_inputs: u64,
 }
 
 /// How loud a status message is.
@@ -351,7 +381,9 @@ pub struct AppState {
     /// The revocation lab.
     pub revocation: RevocationLab,
     /// The Compare tab.
-    pub compare: crate::ui::compare::CompareState,
+    pub compare: CompareLab,
+    /// What this frame's views read, derived by [`AppState::tick`].
+    pub facts: Facts,
 }
 
 impl AppState {
@@ -386,6 +418,7 @@ impl AppState {
                 self.generating.clear();
                 self.fetching.clear();
                 self.handle_security(SecurityCommand::JobDied(what.clone()), platform);
+                self.handle_compare(CompareCommand::JobDied(what.clone()), platform);
                 self.error(format!("{what} stopped unexpectedly"));
             }
             Command::SetPolicy(policy) => {
@@ -482,19 +515,40 @@ impl AppState {
         }
     }
 
-    /// The Compare tab's commands, delegated to its state with the labs it reads.
-    fn handle_compare(&mut self, command: crate::ui::compare::CompareCommand, platform: &mut dyn Platform) {
-        let mut cx = crate::ui::compare::CompareContext {
+    /// The Compare tab's commands: the Flows lab follows the loaded token first (the figures
+    /// are about its JWT), then the lab decides; the app does what it asks (a job, the
+    /// clipboard, a file, a message).
+    fn handle_compare(&mut self, command: CompareCommand, platform: &mut dyn Platform) {
+        let computes =
+            matches!(command, CompareCommand::Refresh | CompareCommand::CopyReport | CompareCommand::SaveReport);
+        if computes && !self.flows.is_current(self.parsed(), self.keys.keys()) {
+            self.handle(Command::Flow(FlowCommand::UseLoaded), platform);
+        }
+        let cx = CompareContext {
             token: self.token.as_ref().and_then(|r| r.as_ref().ok()),
             keys: self.keys.keys(),
             now: self.clock.now(),
-            flows: &mut self.flows,
+            flows: &self.flows,
             revocation: &self.revocation,
-            platform,
         };
-        if let Some((level, text)) = self.compare.handle(command, &mut cx) {
-            self.message = Some((level, text));
-            self.message_serial += 1;
+        for effect in self.compare.handle(command, cx) {
+            match effect {
+                CompareEffect::Spawn(job) => self.jobs.spawn(job.map(Command::Compare)),
+                CompareEffect::Error(text) => self.error(text),
+                CompareEffect::Copy(text) => match platform.write_clipboard(&text) {
+                    Ok(()) => self.info(format!("copied the report ({} lines of Markdown)", text.lines().count())),
+                    Err(e) => self.error(e),
+                },
+                CompareEffect::Save { suggested_name, text } => {
+                    match platform.save_file("Save the comparison", suggested_name) {
+                        Some(path) => match platform.write_file(&path, text.as_bytes()) {
+                            Ok(()) => self.info(format!("saved {}", path.display())),
+                            Err(e) => self.error(e),
+                        },
+                        None => self.nothing_picked(platform, "use Copy the report instead"),
+                    }
+                }
+            }
         }
     }
 
@@ -560,7 +614,6 @@ impl AppState {
     /// clock has passed the next instant at which anything the verdict shows changes. Called
     /// each frame; cheap when nothing changed.
     pub fn tick(&mut self, platform: &mut dyn Platform) {
-        self.compare.tick();
         for done in self.jobs.finished() {
             match done {
                 Ok(command) => self.handle(command, platform),
@@ -572,6 +625,28 @@ impl AppState {
         {
             self.handle(Command::Verify, platform);
         }
+        self.derive(platform);
+    }
+
+    /// Derives this frame's [`Facts`] and brings the lab on show up to date with them, through
+    /// [`AppState::handle`]: the Flows lab's JWT follows the loaded token and keys (on Flows and
+    /// Compare), and the comparison is made again when what it reads changed (on Compare).
+    fn derive(&mut self, platform: &mut dyn Platform) {
+        let loaded = flows::loaded_fingerprint(self.parsed(), self.keys.keys());
+        if matches!(self.tab, Tab::Flows | Tab::Compare) && self.flows.loaded_from() != Some(loaded) {
+            self.handle(Command::Flow(FlowCommand::UseLoaded), platform);
+        }
+        let compare_inputs = inputs_fingerprint(&CompareContext {
+            token: self.parsed(),
+            keys: self.keys.keys(),
+            now: self.clock.now(),
+            flows: &self.flows,
+            revocation: &self.revocation,
+        });
+        if self.tab == Tab::Compare && !self.compare.is_current(compare_inputs) {
+            self.handle(Command::Compare(CompareCommand::Refresh), platform);
+        }
+        self.facts = Facts { loaded, compare_inputs };
     }
 
     /// The next simulated instant at which the window shows something else: a verdict flips, a

@@ -4,10 +4,15 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
 use super::*;
-use crate::core::labs::flows::{RequestOutcome, Step};
+use crate::core::labs::compare::Myth;
+use crate::core::labs::compare::lab::REPORT_FILE;
+use crate::core::labs::compare::report::{self, Report};
+use crate::core::labs::flows::{FlowCommand, FlowScenario, RequestOutcome, SessionVariant, Step};
+use crate::core::labs::revocation::EventKind;
 use crate::ui::app::{Settings, TokenbenchApp};
 use crate::ui::platform::FakePlatform;
 use crate::ui::state::ClockCommand;
+use crate::ui::state::{Level, Tab};
 
 fn app(size: egui::Vec2) -> Harness<'static, TokenbenchApp> {
     let mut h = Harness::builder()
@@ -363,19 +368,33 @@ fn a_token_no_exp_ends_is_shown_by_its_key_rotation_from_every_button() {
 }
 
 /// Show me and Run it wait while the figures are another token's: after the token is
-/// cleared they are disabled until the comparison of the typical token arrives.
+/// cleared they are disabled until the comparison of the typical token arrives (computed in
+/// the background for a large run; a small one is computed before the frame draws).
 #[test]
 fn buttons_wait_for_the_figures_of_the_current_token() {
     use egui_kittest::kittest::NodeT as _;
+    let settle = |h: &mut Harness<'_, TokenbenchApp>| {
+        h.step();
+        while h.state().state.compare.busy() {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            h.step();
+        }
+        h.run();
+    };
     let mut h = app(egui::vec2(1280.0, 800.0));
-    h.state_mut().apply(vec![Command::TryExample(0), Command::SelectTab(Tab::Compare)]);
-    h.run();
+    h.state_mut().apply(vec![
+        Command::TryExample(0),
+        Command::Flow(FlowCommand::Requests(60_000)),
+        Command::SelectTab(Tab::Compare),
+    ]);
+    settle(&mut h);
     let run_it = "Run it: JWT is more secure";
     assert!(!h.get_by_label(run_it).accesskit_node().is_disabled(), "current figures");
     h.state_mut().apply(vec![Command::ClearToken]);
     h.step();
+    assert!(h.state().state.compare.busy(), "a large run is computed in the background");
     assert!(h.get_by_label(run_it).accesskit_node().is_disabled(), "the figures are the cleared token's");
-    h.run();
+    settle(&mut h);
     assert!(!h.get_by_label(run_it).accesskit_node().is_disabled(), "the typical token's figures arrived");
 }
 
@@ -563,4 +582,83 @@ fn the_copied_report_is_the_saved_report_and_the_tabs_figures() {
         }
     }
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// The panel alone, on a lab computed by the core from the typical token, as the CLI computes it.
+fn computed_lab() -> (CompareLab, String) {
+    use crate::core::labs::compare::lab::CompareContext;
+    use crate::core::labs::flows::FlowsLab;
+    use crate::core::labs::revocation::RevocationLab;
+    let at = 1_800_000_000.0;
+    let mut flows = FlowsLab::default();
+    flows.handle(FlowCommand::UseLoaded, None, &[], at);
+    let revocation = RevocationLab::starting_at(at);
+    let mut lab = CompareLab::default();
+    let cx = CompareContext { token: None, keys: &[], now: at, flows: &flows, revocation: &revocation };
+    assert!(lab.handle(CompareCommand::Refresh, cx).is_empty(), "a small run is computed in place");
+    (lab, flows.credential.unwrap().token)
+}
+
+type PanelState = (CompareLab, bool, String, Vec<Command>);
+
+fn panel_harness(lab: CompareLab, current: bool, typical: String) -> Harness<'static, PanelState> {
+    let mut h = Harness::builder().with_size(egui::vec2(1280.0, 4000.0)).build_ui_state(
+        |ui, (lab, current, typical, out): &mut PanelState| {
+            let shown = Shown { current: *current, token_loaded: false, typical_token: Some(typical.as_str()) };
+            panel(ui, lab, shown, out);
+        },
+        (lab, current, typical, Vec::new()),
+    );
+    h.run();
+    h
+}
+
+#[test]
+fn the_panel_shows_every_row_of_the_comparison_and_emits_its_commands() {
+    let (lab, typical) = computed_lab();
+    let c = lab.comparison.clone().unwrap().unwrap();
+    let mut h = panel_harness(lab, true, typical.clone());
+    assert_eq!(c.rows.len(), 9);
+    for row in &c.rows {
+        // (A factor's title is also an advisor's answer.)
+        assert!(h.query_all_by_label(row.factor.title()).next().is_some(), "{}", row.factor.title());
+        assert!(h.query_all_by_label(&row.sessions.text).next().is_some(), "{}", row.sessions.text);
+        assert!(h.query_all_by_label(&row.jwt.text).next().is_some(), "{}", row.jwt.text);
+    }
+    assert_eq!(h.query_all_by_label("Show me").count(), 9);
+    // Show me on Complexity: the audit needs a token, so the typical one is loaded first.
+    h.query_all_by_label("Show me").last().unwrap().click();
+    h.run();
+    let out = std::mem::take(&mut h.state_mut().3);
+    assert_eq!(out.first(), Some(&Command::SetToken(typical)));
+    assert_eq!(out.last(), Some(&Command::SelectTab(Tab::Security)));
+    h.get_by_label("Copy the report").click();
+    h.run();
+    assert_eq!(h.state().3, [Command::Compare(CompareCommand::CopyReport)]);
+    h.state_mut().3.clear();
+    h.get_by_label("Include the token in the report").click();
+    h.run();
+    assert_eq!(h.state().3, [Command::Compare(CompareCommand::IncludeToken(true))]);
+}
+
+#[test]
+fn the_panel_waits_while_the_figures_are_not_current() {
+    use egui_kittest::kittest::NodeT as _;
+    let (lab, typical) = computed_lab();
+    let mut h = panel_harness(lab, false, typical);
+    assert!(h.get_by_label("Run it: JWT is more secure").accesskit_node().is_disabled());
+    h.get_by_label("Run it: JWT is more secure").click();
+    h.run();
+    assert!(h.state().3.is_empty(), "a disabled button emits nothing");
+    // The advisor and the report are not about the figures: they stay usable.
+    assert!(!h.get_by_label("Copy the report").accesskit_node().is_disabled());
+}
+
+#[test]
+fn the_panel_says_why_there_is_nothing_to_compare() {
+    let mut lab = CompareLab::default();
+    lab.comparison = Some(Err("the flows' JWT does not parse".into()));
+    let h = panel_harness(lab, true, String::new());
+    assert!(h.query_by_label("Nothing to compare: the flows' JWT does not parse").is_some());
+    assert_eq!(h.query_all_by_label("Show me").count(), 0);
 }

@@ -52,7 +52,7 @@ fn cells<S>(h: &Harness<'_, S>, name: &str) -> Vec<String> {
 #[test]
 fn the_cpu_per_request_is_the_compare_tabs() {
     use crate::core::labs::compare::advise::Factor;
-    use crate::ui::compare::CompareCommand;
+    use crate::core::labs::compare::lab::CompareCommand;
     let mut h = app();
     for (scenario, factor) in
         [(FlowScenario::Overhead, Factor::RequestOverhead), (FlowScenario::Microservices, Factor::Microservices)]
@@ -68,12 +68,12 @@ fn the_cpu_per_request_is_the_compare_tabs() {
         let per_request = |t: &str| t.split(" · ").nth(1).unwrap().trim_end_matches("/req").to_owned();
         let c = h.state().state.compare.comparison.clone().unwrap().unwrap();
         let jwt_ns = c.row(factor).jwt.figures["per_request_ns"].as_f64().unwrap();
-        assert_eq!(per_request(&shown[1]), crate::core::labs::compare::time(jwt_ns), "{scenario:?}");
+        assert_eq!(per_request(&shown[1]), crate::core::text::measured_time(jwt_ns), "{scenario:?}");
         // Logins are counted apart: 12 signatures, not spread over the requests.
         let logins = cells(&h, "CPU for logins");
         let m = h.state().state.flows.measured.unwrap();
         let signing = m.sign.unwrap() * h.state().state.flows.params.users;
-        assert!(logins[1].starts_with(&crate::core::labs::compare::time(signing.as_secs_f64() * 1e9)), "{logins:?}");
+        assert!(logins[1].starts_with(&crate::core::text::measured_time(signing.as_secs_f64() * 1e9)), "{logins:?}");
     }
 }
 
@@ -482,7 +482,7 @@ fn the_store_latency_reaches_the_network_wait_estimate() {
                 // Each network round trip to the store costs the latency.
                 let ns = t.remote_lookups as f64 * ms * 1e6;
                 let per = ns / t.requests as f64;
-                format!("{} · {}/req", crate::core::labs::compare::time(ns), crate::core::labs::compare::time(per))
+                format!("{} · {}/req", crate::core::text::measured_time(ns), crate::core::text::measured_time(per))
             })
             .collect::<Vec<_>>()
     };

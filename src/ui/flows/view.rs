@@ -15,6 +15,7 @@ use crate::core::labs::flows::lab::{
 };
 use crate::core::labs::flows::sequence;
 use crate::core::labs::flows::{RequestOutcome, Revocation, Step, Store, Totals};
+use crate::core::text::{human_bytes, measured_duration};
 use crate::ui::plot_fit::fit_on_change;
 use crate::ui::state::{AppState, Command};
 use crate::ui::theme::part_colour;
@@ -23,13 +24,9 @@ fn emit(out: &mut Vec<Command>, c: FlowCommand) {
     out.push(Command::Flow(c));
 }
 
-/// Draws the lab of `state`, asking it to rebuild its JWT when the loaded token or keys changed.
+/// Draws the lab of `state` (whose JWT follows the loaded token: [`AppState::tick`]).
 pub fn ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
-    let lab = &state.flows;
-    if !lab.is_current(state.parsed(), state.keys.keys()) {
-        emit(out, FlowCommand::UseLoaded);
-    }
-    panel(ui, lab, state.revocation.scenario().token_ttl, out);
+    panel(ui, &state.flows, state.revocation.scenario().token_ttl, out);
 }
 
 /// Draws `lab`. `fallback_ttl` is the revocation lab's token-ttl, the lifetime of a token
@@ -269,11 +266,6 @@ fn servers_row(ui: &mut Ui, lab: &FlowsLab, out: &mut Vec<Command>) {
     });
 }
 
-/// A measured time as the Compare tab writes it ("18.3 µs").
-fn time(d: Duration) -> String {
-    crate::core::labs::compare::time(d.as_secs_f64() * 1e9)
-}
-
 fn credential_line(ui: &mut Ui, lab: &FlowsLab) {
     let Some(c) = &lab.credential else {
         ui.label(RichText::new("Measuring the JWT…").weak());
@@ -284,11 +276,12 @@ fn credential_line(ui: &mut Ui, lab: &FlowsLab) {
         ui.label(format!("{}, {} bytes, {}", c.source.describe(), c.len(), c.alg))
             .on_hover_text("Load a token and its key (Decode tab) and the lanes carry yours");
         if let Some(m) = &lab.measured {
-            let sign = m.sign.map_or_else(|| "sign: no private key".to_owned(), |s| format!("sign {}", time(s)));
+            let sign =
+                m.sign.map_or_else(|| "sign: no private key".to_owned(), |s| format!("sign {}", measured_duration(s)));
             ui.label(RichText::new(format!(
                 "· measured here: verify {} · {sign} · store lookup {}",
-                time(m.verify),
-                time(m.lookup)
+                measured_duration(m.verify),
+                measured_duration(m.lookup)
             )))
             .on_hover_text(
                 "Measured in this run: the real verifier (signature and every claim check) with the key, one \
@@ -365,16 +358,6 @@ fn lane(ui: &mut Ui, lab: &FlowsLab, i: usize, rows: usize, fallback_ttl: i64) {
     });
 }
 
-/// A byte total as the Compare tab and the revocation lab write sizes (binary units).
-fn kb(bytes: u64) -> String {
-    crate::core::text::human_bytes(bytes as f64)
-}
-
-fn duration(d: Duration) -> String {
-    let s = d.as_secs_f64();
-    if s >= 1.0 { format!("{s:.2} s") } else { time(d) }
-}
-
 /// A lane's totals: one row per figure, its name and its total (with what it is per request
 /// when that means something), in two aligned columns that never wrap. In a narrow lane the
 /// text is smaller so the longest row still fits.
@@ -411,9 +394,9 @@ fn totals(ui: &mut Ui, lab: &FlowsLab, index: usize, fallback_ttl: i64) {
         g.row("sessions lost", t.sessions_lost, None);
         g.row("replication messages", t.replication_messages, None);
         g.row("bytes per request", cfg.bytes_per_request(), None);
-        g.row("credential bytes sent", kb(t.client_bytes), None);
+        g.row("credential bytes sent", human_bytes(t.client_bytes as f64), None);
         if cfg.services > 0 {
-            g.row("bytes to services", kb(t.service_bytes), None);
+            g.row("bytes to services", human_bytes(t.service_bytes as f64), None);
         }
         g.row("tokens signed", t.tokens_signed, None);
         if let Some(measured) = &lab.measured {
@@ -422,14 +405,14 @@ fn totals(ui: &mut Ui, lab: &FlowsLab, index: usize, fallback_ttl: i64) {
             let latency = lab.params.store_latency_ms;
             let cost = measured.estimate(&Totals { tokens_signed: 0, ..*t }, latency);
             let per = measured.per_request(t, latency);
-            let per_request = |d: Duration| (requests > 0).then(|| time(d));
-            g.row("CPU for requests", duration(cost.cpu), per_request(per.cpu));
+            let per_request = |d: Duration| (requests > 0).then(|| measured_duration(d));
+            g.row("CPU for requests", measured_duration(cost.cpu), per_request(per.cpu));
             match measured.logins_cpu(t) {
-                Some(signing) => g.row("CPU for logins", duration(signing), None),
+                Some(signing) => g.row("CPU for logins", measured_duration(signing), None),
                 None if t.tokens_signed > 0 => g.row("CPU for logins", "not measured (no private key)", None),
-                None => g.row("CPU for logins", duration(Duration::ZERO), None),
+                None => g.row("CPU for logins", measured_duration(Duration::ZERO), None),
             }
-            g.row("network wait", duration(cost.network), per_request(per.network));
+            g.row("network wait", measured_duration(cost.network), per_request(per.network));
         }
         g.row("revocation takes effect", revocation_delay_text(lab.revocation_delay(index, fallback_ttl)), None);
         if cfg.logout.is_some() {

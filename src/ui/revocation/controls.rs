@@ -1,6 +1,7 @@
 //! The lab's controls: the scenario, the event and its instant, the lifetimes, the clock
 //! shortcuts, and the user's own tokens.
 
+use crate::core::text::{exact_duration, short_duration};
 use egui::{RichText, Ui};
 
 use super::lab_cmd;
@@ -8,9 +9,7 @@ use super::lanes::default_view;
 use crate::core::engine::clock::{UnixSeconds, format_relative, format_utc};
 use crate::core::engine::timeline::TokenTimeline;
 use crate::core::engine::token;
-use crate::core::labs::revocation::{
-    EventKind, MAX_TIME, RevocationScenario, SAMPLES, Seconds, duration_short, duration_text,
-};
+use crate::core::labs::revocation::{EventKind, MAX_TIME, RevocationScenario, SAMPLES, Seconds};
 use crate::core::labs::revocation::{RevocationCommand, RevocationLab};
 use crate::ui::state::{AppState, ClockCommand, Command};
 use crate::ui::theme::verdict_colour;
@@ -25,7 +24,7 @@ fn seconds_field(
     let mut v = value;
     let response = ui
         .add(egui::DragValue::new(&mut v).range(range).suffix(" s").speed(1.0))
-        .on_hover_text(format!("{label}: {} ({value} s)", duration_text(value)));
+        .on_hover_text(format!("{label}: {} ({value} s)", exact_duration(value)));
     response.changed().then_some(v)
 }
 
@@ -108,7 +107,7 @@ fn event_row(ui: &mut Ui, s: &RevocationScenario, out: &mut Vec<Command>) {
         if let Some(v) = seconds_field(ui, "The event, after the login", s.event.at - s.login_at, 0..=2 * MAX_TIME) {
             out.push(lab_cmd(RevocationCommand::SetEventOffset(v)));
         }
-        ui.weak(format!("({})", duration_short(s.event.at - s.login_at)));
+        ui.weak(format!("({})", short_duration(s.event.at - s.login_at)));
         if ui.button("Make it happen now").on_hover_text("Move the event to the clock's time").clicked() {
             out.push(lab_cmd(RevocationCommand::EventNow));
         }

@@ -1,29 +1,16 @@
 //! The lab's at-scale view: the population's inputs, the steady state per strategy, and server
 //! state against token-ttl.
 
+use crate::core::text::exact_duration;
+use crate::core::text::human_bytes;
+use crate::core::text::short_count;
 use egui::{RichText, Ui};
 use egui_plot::{GridMark, Line, LineStyle, Plot, VLine};
 
 use super::lab_cmd;
-use crate::core::labs::revocation::{MAX_REQUESTS_PER_SECOND, MAX_REVOCATIONS_PER_DAY, MAX_SCALE_USERS, duration_text};
+use crate::core::labs::revocation::{MAX_REQUESTS_PER_SECOND, MAX_REVOCATIONS_PER_DAY, MAX_SCALE_USERS};
 use crate::core::labs::revocation::{RevocationCommand, RevocationLab, ScaleMeasure};
 use crate::ui::state::Command;
-
-pub(super) fn count(x: f64) -> String {
-    if x >= 1e9 {
-        format!("{:.2} G", x / 1e9)
-    } else if x >= 1e6 {
-        format!("{:.2} M", x / 1e6)
-    } else if x >= 1e4 {
-        format!("{:.1} k", x / 1e3)
-    } else if (x - x.round()).abs() < 1e-9 {
-        format!("{x:.0}")
-    } else {
-        format!("{x:.2}")
-    }
-}
-
-pub(super) use crate::core::text::human_bytes as bytes;
 
 pub(super) fn at_scale_ui(ui: &mut Ui, lab: &RevocationLab, out: &mut Vec<Command>) {
     let s = lab.scenario();
@@ -59,8 +46,8 @@ pub(super) fn at_scale_ui(ui: &mut Ui, lab: &RevocationLab, out: &mut Vec<Comman
     ui.weak(format!(
         "Steady state for token-ttl {} and access-ttl {}: sessions and refresh families = signed-in users, denylist = \
          revocations x token-ttl (each entry kept until its token's exp), version counters = users.",
-        duration_text(s.token_ttl),
-        duration_text(s.access_ttl)
+        exact_duration(s.token_ttl),
+        exact_duration(s.access_ttl)
     ));
     egui::Grid::new("scale-table").striped(true).num_columns(5).spacing([14.0, 4.0]).show(ui, |ui| {
         for title in ["Strategy ", "Records", "Bytes", "Lookups/s", "Grows with"] {
@@ -70,9 +57,10 @@ pub(super) fn at_scale_ui(ui: &mut Ui, lab: &RevocationLab, out: &mut Vec<Comman
         for r in lab.scale_rows() {
             ui.label(RichText::new(format!("{} ", r.strategy.name())).monospace());
             // Records are whole things: a steady-state average is shown rounded (exact on hover).
-            ui.label(count(r.entries.round())).on_hover_text(format!("{} records on average", r.entries));
-            ui.label(bytes(r.bytes)).on_hover_text(format!("{} bytes", r.bytes));
-            ui.label(count(r.lookups_per_second)).on_hover_text(format!("{} lookups per second", r.lookups_per_second));
+            ui.label(short_count(r.entries.round())).on_hover_text(format!("{} records on average", r.entries));
+            ui.label(human_bytes(r.bytes)).on_hover_text(format!("{} bytes", r.bytes));
+            ui.label(short_count(r.lookups_per_second))
+                .on_hover_text(format!("{} lookups per second", r.lookups_per_second));
             ui.label(r.grows_with);
             ui.end_row();
         }
@@ -145,7 +133,7 @@ fn scale_plot(ui: &mut Ui, lab: &RevocationLab, out: &mut Vec<Command>) {
         .y_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 1.0, 1.0]))
         .y_axis_formatter(move |mark: GridMark, _| {
             let v = 10f64.powf(mark.value);
-            if measure == ScaleMeasure::Bytes { bytes(v) } else { count(v) }
+            if measure == ScaleMeasure::Bytes { human_bytes(v) } else { short_count(v) }
         })
         .default_y_bounds(lo, hi)
         .show(ui, |plot_ui| {

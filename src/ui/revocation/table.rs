@@ -1,10 +1,11 @@
 //! The lab's table (each strategy at the clock's time) and what each strategy trades.
 
+use crate::core::text::{exact_duration, short_duration};
 use egui::{RichText, Ui};
 
 use crate::core::engine::clock::{UnixSeconds, format_utc};
 use crate::core::labs::revocation::RevocationLab;
-use crate::core::labs::revocation::{Holder, Outcome, Seconds, Status, duration_short, duration_text};
+use crate::core::labs::revocation::{Holder, Outcome, Seconds, Status};
 use crate::ui::theme::verdict_colour;
 
 /// The narrowest and widest a status cell gets: long reasons wrap instead of widening the
@@ -109,7 +110,7 @@ pub(super) fn table(ui: &mut Ui, lab: &RevocationLab, now: UnixSeconds) {
     let fixed = [
         column(0, &mut outcomes.iter().map(|o| RichText::new(o.strategy.name()).monospace().strong())),
         column(3, &mut outcomes.iter().map(|o| RichText::new(table_time(o.accepted_until, o.login_at)))),
-        column(4, &mut outcomes.iter().map(|o| RichText::new(duration_short(o.exposure_seconds)).strong())),
+        column(4, &mut outcomes.iter().map(|o| RichText::new(short_duration(o.exposure_seconds)).strong())),
         column(
             5,
             &mut outcomes.iter().map(|o| {
@@ -160,10 +161,10 @@ pub(super) fn table(ui: &mut Ui, lab: &RevocationLab, now: UnixSeconds) {
                         "{} ({}), {} after the login",
                         format_utc(o.accepted_until as f64),
                         o.accepted_until,
-                        duration_text(o.accepted_until - o.login_at)
+                        exact_duration(o.accepted_until - o.login_at)
                     ))
                 });
-                let exposure = RichText::new(duration_short(o.exposure_seconds));
+                let exposure = RichText::new(short_duration(o.exposure_seconds));
                 let exposure = if o.exposure_seconds > 0 {
                     exposure.color(verdict_colour(Some(false), dark)).strong()
                 } else {
@@ -173,7 +174,7 @@ pub(super) fn table(ui: &mut Ui, lab: &RevocationLab, now: UnixSeconds) {
                     ui.label(exposure).on_hover_text(format!(
                         "{} s ({})",
                         o.exposure_seconds,
-                        duration_text(o.exposure_seconds)
+                        exact_duration(o.exposure_seconds)
                     ))
                 });
                 let records = o.records_at(now);

@@ -1,14 +1,13 @@
 //! The revocation lab's view: panel by panel on a lab of its own, and through the window.
 
+use crate::core::text::short_duration;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 
-use super::scale::count;
 use super::table::table_time;
 use super::*;
-use crate::core::labs::revocation::{
-    EventKind, RevocationScenario, SAMPLES, ScaleInputs, Seconds, Strategy, duration_short, simulate,
-};
+use crate::core::labs::revocation::{EventKind, RevocationScenario, SAMPLES, ScaleInputs, Seconds, Strategy, simulate};
+use crate::core::text::short_count;
 use crate::ui::app::{Settings, TokenbenchApp};
 use crate::ui::platform::FakePlatform;
 use crate::ui::state::Tab;
@@ -112,6 +111,7 @@ fn revoke_in_the_lab_and_read_each_row() {
         assert_eq!((r[5].as_str(), r[6].as_str()), (lookups, max), "{s:?}");
     }
     assert_eq!(row(&h, Strategy::JwtRefresh)[2], table_time(login + 1200, login));
+    assert_eq!(row(&h, Strategy::JwtRefresh)[2], "22:33:20", "login at 22:13:20 UTC, 20 min access tokens");
     // Run the clock past the jwt-refresh access token's exp: its row flips.
     h.state_mut().apply(vec![Command::Clock(ClockCommand::Set((login + 1200) as f64))]);
     h.run();
@@ -131,7 +131,7 @@ fn the_gui_and_the_cli_give_the_same_numbers() {
             let c = &cli["strategies"][k];
             let r = row(&h, s);
             assert_eq!(r[2], table_time(c["accepted_until"].as_i64().unwrap(), scenario.login_at), "{file} {s:?}");
-            assert_eq!(r[3], duration_short(c["exposure_seconds"].as_i64().unwrap()), "{file} {s:?}");
+            assert_eq!(r[3], short_duration(c["exposure_seconds"].as_i64().unwrap()), "{file} {s:?}");
             assert_eq!(r[5], c["lookups_per_request"].to_string());
             assert_eq!(r[6], c["server_state_entries"].to_string());
         }
@@ -139,10 +139,24 @@ fn the_gui_and_the_cli_give_the_same_numbers() {
         for (k, r) in h.state().state.revocation.scale_rows().iter().enumerate() {
             assert_eq!(r.entries.to_bits(), scale["strategies"][k]["entries"].as_f64().unwrap().to_bits());
             assert_eq!(r.bytes.to_bits(), scale["strategies"][k]["bytes"].as_f64().unwrap().to_bits());
-            let shown = h.query_all_by_label(&count(r.entries.round())).count();
-            assert!(shown > 0, "{} records shown", count(r.entries.round()));
+            let shown = h.query_all_by_label(&short_count(r.entries.round())).count();
+            assert!(shown > 0, "{} records shown", short_count(r.entries.round()));
+        }
+        if i == 0 {
+            // The logout sample, as a learner reads it (not through the formatters above).
+            let until: Vec<String> = Strategy::ALL.into_iter().map(|s| row(&h, s)[2].clone()).collect();
+            assert_eq!(until, ["22:30:20", "23:13:20", "22:33:20", "22:30:20", "22:30:20"], "{file}");
+            let exposure: Vec<String> = Strategy::ALL.into_iter().map(|s| row(&h, s)[3].clone()).collect();
+            assert_eq!(exposure, ["0 s", "43 min", "3 min", "0 s", "0 s"], "{file}");
         }
     }
+}
+
+#[test]
+fn table_times_say_as_much_of_the_date_as_differs_from_the_login() {
+    assert_eq!(table_time(1_700_001_200, 1_700_000_000), "22:33:20", "the login's day: the time");
+    assert_eq!(table_time(1_700_172_800, 1_700_000_000), "11-16 22:13", "the login's year: month, day, minute");
+    assert_eq!(table_time(1_800_000_000, 1_700_000_000), "2027-01-15", "another year: the date");
 }
 
 #[test]
@@ -376,7 +390,7 @@ fn the_table_panel_shows_what_simulate_revocation_prints_at_the_clocks_time() {
                 status("user"),
                 status("subject"),
                 table_time(c["accepted_until"].as_i64().unwrap(), login),
-                duration_short(c["exposure_seconds"].as_i64().unwrap()),
+                short_duration(c["exposure_seconds"].as_i64().unwrap()),
                 records,
                 c["lookups_per_request"].to_string(),
                 c["server_state_entries"].to_string(),
@@ -407,9 +421,9 @@ fn the_at_scale_panel_shows_the_cli_rows_and_emits_the_labs_commands() {
             .map(|n| text(&n))
             .collect();
         let at = cells.iter().position(|c| c == &format!("{} ", s.name())).unwrap();
-        assert_eq!(cells[at + 1], count(c["entries"].as_f64().unwrap().round()), "{s:?} records");
-        assert_eq!(cells[at + 2], scale::bytes(c["bytes"].as_f64().unwrap()), "{s:?} bytes");
-        assert_eq!(cells[at + 3], count(c["lookups_per_second"].as_f64().unwrap()), "{s:?} lookups/s");
+        assert_eq!(cells[at + 1], short_count(c["entries"].as_f64().unwrap().round()), "{s:?} records");
+        assert_eq!(cells[at + 2], crate::core::text::human_bytes(c["bytes"].as_f64().unwrap()), "{s:?} bytes");
+        assert_eq!(cells[at + 3], short_count(c["lookups_per_second"].as_f64().unwrap()), "{s:?} lookups/s");
         assert_eq!(cells[at + 4], c["grows_with"], "{s:?}");
     }
     h.get_by_label("bytes").click();

@@ -13,12 +13,15 @@
 //! same inputs and print the same numbers.
 
 pub mod advise;
+pub mod demo;
+pub mod lab;
 pub mod report;
 mod rows;
 mod runs;
 #[cfg(test)]
 mod tests;
 
+use crate::core::text::thousands;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -180,7 +183,7 @@ impl TokenFacts {
     pub fn lifetime_text(&self) -> String {
         match (self.lifetime_seconds, &self.lifetime_note) {
             (_, Some(note)) => note.clone(),
-            (Some(s), None) => format!("lifetime {}", crate::core::labs::revocation::lifetime_words(s as f64)),
+            (Some(s), None) => format!("lifetime {}", crate::core::text::lifetime_words(s as f64)),
             (None, None) => "lifetime unknown".into(),
         }
     }
@@ -319,7 +322,7 @@ pub fn compare(inp: &Inputs<'_>) -> Result<Comparison, String> {
             LifetimeKind::NoExp | LifetimeKind::Beyond => Some(life.rule.describe()),
             LifetimeKind::Lab(why) => Some(format!(
                 "lifetime unknown ({why}): the revocation lab's token-ttl {} is used",
-                crate::core::labs::revocation::lifetime_words(life.scenario.token_ttl as f64)
+                crate::core::text::lifetime_words(life.scenario.token_ttl as f64)
             )),
         },
         endless: life.endless(),
@@ -358,9 +361,9 @@ pub fn scale_flag_error(e: &ScenarioError, inputs: &ScaleInputs) -> String {
         "scale.active_users" => format!(
             "--signed-in: {} is more than the {} registered users of the revocation lab's at-scale view: at most {} \
              can be signed in",
-            count(inputs.active_users),
-            count(inputs.users),
-            count(inputs.users)
+            thousands(inputs.active_users),
+            thousands(inputs.users),
+            thousands(inputs.users)
         ),
         "scale.revocations_per_day" => {
             let v = inputs.revocations_per_day;
@@ -368,7 +371,7 @@ pub fn scale_flag_error(e: &ScenarioError, inputs: &ScaleInputs) -> String {
                 format!(
                     "--revocations-per-day: {v:e} is more than the revocation model takes: at most {} revocations \
                      per day",
-                    count(whole(crate::core::labs::revocation::MAX_REVOCATIONS_PER_DAY))
+                    thousands(whole(crate::core::labs::revocation::MAX_REVOCATIONS_PER_DAY))
                 )
             } else {
                 format!("--revocations-per-day: must be a finite number of revocations per day >= 0, got {v}")
@@ -378,39 +381,8 @@ pub fn scale_flag_error(e: &ScenarioError, inputs: &ScaleInputs) -> String {
     }
 }
 
-/// "12,345".
-#[must_use]
-pub fn count(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// A steady-state count, rounded to a whole record.
 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
 pub(super) fn whole(x: f64) -> u64 {
     if x.is_finite() && x > 0.0 { x.round() as u64 } else { 0 }
-}
-
-/// "812 B", "8.20 MiB": the one byte formatter ([`crate::core::text::human_bytes`]).
-pub use crate::core::text::human_bytes as bytes;
-
-/// "45 ns", "48.2 µs", "1.25 ms".
-#[must_use]
-pub fn time(ns: f64) -> String {
-    if ns < 1_000.0 {
-        format!("{ns:.0} ns")
-    } else if ns < 1_000_000.0 {
-        format!("{:.1} µs", ns / 1e3)
-    } else if ns < 1e9 {
-        format!("{:.2} ms", ns / 1e6)
-    } else {
-        format!("{:.2} s", ns / 1e9)
-    }
 }

@@ -8,6 +8,7 @@
 //! not survive). Audit findings appear by id and severity, never by their message (a weak-secret
 //! finding's message quotes the secret).
 
+use crate::core::text::thousands;
 use std::fmt::Write as _;
 
 use serde_json::{Value, json};
@@ -73,7 +74,7 @@ fn line(s: &str) -> String {
 /// The inputs section: what the figures were computed from (never a key's material).
 /// A duration in the shared human words, as the rows say them.
 fn words(s: i64) -> String {
-    crate::core::labs::revocation::lifetime_words(s as f64)
+    crate::core::text::lifetime_words(s as f64)
 }
 
 fn inputs(md: &mut String, report: &Report<'_>) {
@@ -85,7 +86,7 @@ fn inputs(md: &mut String, report: &Report<'_>) {
         "- Token: {}; {}, {} B, {}",
         line(&token.source),
         line(&token.alg),
-        super::count(token.bytes as u64),
+        thousands(token.bytes as u64),
         token.lifetime_text()
     );
     if report.keys.is_empty() {
@@ -100,21 +101,21 @@ fn inputs(md: &mut String, report: &Report<'_>) {
     let _ = writeln!(
         md,
         "- Flows lab: {} servers, {} users, {} requests, fan-out {} (microservices row: {}), store round trip {} ms",
-        super::count(u64::from(flow.servers)),
-        super::count(u64::from(flow.users)),
-        super::count(flow.requests),
-        super::count(u64::from(flow.services)),
-        super::count(u64::from(flow.fan_out())),
+        thousands(u64::from(flow.servers)),
+        thousands(u64::from(flow.users)),
+        thousands(flow.requests),
+        thousands(u64::from(flow.services)),
+        thousands(u64::from(flow.fan_out())),
         flow.store_latency_ms
     );
     let scale = &c.scale;
     let _ = writeln!(
         md,
         "- Revocation lab: {} users, {} signed in, {} requests/s, {} revocations/day; access-ttl {}, leeway {}\n",
-        super::count(scale.users),
-        super::count(scale.active_users),
-        super::count(super::whole(scale.requests_per_second)),
-        super::count(super::whole(scale.revocations_per_day)),
+        thousands(scale.users),
+        thousands(scale.active_users),
+        thousands(super::whole(scale.requests_per_second)),
+        thousands(super::whole(scale.revocations_per_day)),
         words(c.access_ttl),
         words(c.leeway)
     );

@@ -1,9 +1,10 @@
 //! The nine rows and three myths, one builder each, over what [`super::runs`] computed once.
 
+use crate::core::text::{human_bytes, measured_time, thousands};
 use serde_json::{Map, Value, json};
 
 use super::runs::{Audits, Lifetime, LifetimeKind, Runs};
-use super::{CROSS_SITE_EVERY, Cell, Inputs, Myth, MythResult, Row, bytes, count, time, whole};
+use super::{CROSS_SITE_EVERY, Cell, Inputs, Myth, MythResult, Row, whole};
 use crate::core::engine::audit::{Finding, Severity};
 use crate::core::labs::compare::advise::Factor;
 use crate::core::labs::flows::Totals;
@@ -26,15 +27,15 @@ fn cell(text: String, source: impl Into<String>, pairs: &[(&str, Value)]) -> Cel
     Cell { text, source: source.into(), figures: figures(pairs) }
 }
 
-/// A duration in the shared human words ([`revocation::lifetime_words`]), as Decode says it.
+/// A duration in the shared human words ([`crate::core::text::lifetime_words`]), as Decode says it.
 fn words(seconds: i64) -> String {
-    revocation::lifetime_words(seconds as f64)
+    crate::core::text::lifetime_words(seconds as f64)
 }
 
 /// A ratio as a count when it is whole ("1,001"), else as it is ("1.5").
 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
 fn num(x: f64) -> String {
-    if x.fract() == 0.0 && (0.0..1e15).contains(&x) { count(x as u64) } else { format!("{x}") }
+    if x.fract() == 0.0 && (0.0..1e15).contains(&x) { thousands(x as u64) } else { format!("{x}") }
 }
 
 fn ms(latency_ms: f64) -> String {
@@ -114,7 +115,7 @@ impl Cx<'_> {
         let jwt = cell(
             format!(
                 "{jwt_records} server records; the state travels in every request: the token's {} B",
-                count(token_bytes as u64)
+                thousands(token_bytes as u64)
             ),
             self.inp.credential.source.describe(),
             &[("records_per_user", json!(jwt_records)), ("token_bytes", json!(token_bytes))],
@@ -130,10 +131,10 @@ impl Cx<'_> {
         let sessions = cell(
             format!(
                 "{} records, {} for {} signed-in users; {} store lookups/s",
-                count(whole(s.entries)),
-                bytes(s.bytes),
-                count(scale.active_users),
-                count(whole(s.lookups_per_second))
+                thousands(whole(s.entries)),
+                human_bytes(s.bytes),
+                thousands(scale.active_users),
+                thousands(whole(s.lookups_per_second))
             ),
             format!("revocation lab at scale: grows with {}", s.grows_with),
             &[
@@ -151,11 +152,11 @@ impl Cx<'_> {
                 format!(
                     "{} records, {}; to revoke, a denylist that only grows ({}: each revoked jti stays until the \
                      signing key is rotated): {} records ({}) more every day",
-                    count(whole(j.entries)),
-                    bytes(j.bytes),
+                    thousands(whole(j.entries)),
+                    human_bytes(j.bytes),
                     self.life.endless_short(),
-                    count(whole(per_day)),
-                    bytes(per_day * entry as f64)
+                    thousands(whole(per_day)),
+                    human_bytes(per_day * entry as f64)
                 ),
                 format!("revocation lab at scale: a plain JWT grows with {}", j.grows_with),
                 &[
@@ -171,11 +172,11 @@ impl Cx<'_> {
             cell(
                 format!(
                     "{} records, {}; to revoke, a denylist: {} records, {} ({} revocations/day x token-ttl {})",
-                    count(whole(j.entries)),
-                    bytes(j.bytes),
-                    count(whole(d.entries)),
-                    bytes(d.bytes),
-                    count(whole(scale.revocations_per_day)),
+                    thousands(whole(j.entries)),
+                    human_bytes(j.bytes),
+                    thousands(whole(d.entries)),
+                    human_bytes(d.bytes),
+                    thousands(whole(scale.revocations_per_day)),
                     words(self.life.scenario.token_ttl)
                 ),
                 format!("revocation lab at scale: a plain JWT grows with {}", j.grows_with),
@@ -196,21 +197,21 @@ impl Cx<'_> {
         let n = self.runs.failover_servers;
         let source = format!(
             "flow model: {} servers, {} users, {} requests, server 0 dies before request {}",
-            count(u64::from(n)),
-            count(u64::from(st.users)),
-            count(st.requests),
-            count(st.requests / 2)
+            thousands(u64::from(n)),
+            thousands(u64::from(st.users)),
+            thousands(st.requests),
+            thousands(st.requests / 2)
         );
         let sessions = cell(
             format!(
                 "a server dies: in-memory sticky sessions lose {} of {} users, {} of {} requests fail; a shared store \
                  loses none ({} store round trips); replication copies every login ({} messages)",
-                count(local.sessions_lost),
-                count(u64::from(st.users)),
-                count(local.failed_requests),
-                count(local.requests),
-                count(shared.remote_lookups),
-                count(replicated.replication_messages)
+                thousands(local.sessions_lost),
+                thousands(u64::from(st.users)),
+                thousands(local.failed_requests),
+                thousands(local.requests),
+                thousands(shared.remote_lookups),
+                thousands(replicated.replication_messages)
             ),
             source.clone(),
             &[
@@ -225,10 +226,10 @@ impl Cx<'_> {
             format!(
                 "a server dies: {} of {} requests fail, {} sessions lost; {} verifications on whichever server, nothing \
                  shared",
-                count(jwt.failed_requests),
-                count(jwt.requests),
-                count(jwt.sessions_lost),
-                count(jwt.signature_verifications)
+                thousands(jwt.failed_requests),
+                thousands(jwt.requests),
+                thousands(jwt.sessions_lost),
+                thousands(jwt.signature_verifications)
             ),
             source,
             &[
@@ -309,7 +310,7 @@ impl Cx<'_> {
         let [session, jwt] = self.runs.direct;
         let cookie_bytes = self.runs.session.bytes_per_request();
         let bearer_bytes = self.runs.jwt.bytes_per_request();
-        let (cookie_b, bearer_b) = (count(cookie_bytes as u64), count(bearer_bytes as u64));
+        let (cookie_b, bearer_b) = (thousands(cookie_bytes as u64), thousands(bearer_bytes as u64));
         let lookups = ratio(session.store_lookups, session.requests);
         let verifications = ratio(jwt.signature_verifications, jwt.requests);
         let latency = self.runs.settings.store_latency_ms;
@@ -323,9 +324,9 @@ impl Cx<'_> {
                         format!(
                             "Cookie: sid=… {cookie_b} B + {lookups} store lookup: {} in-process + {} round \
                              trip = {} per request",
-                            time(ns(m.lookup)),
+                            measured_time(ns(m.lookup)),
                             ms(latency),
-                            time(s_ns)
+                            measured_time(s_ns)
                         ),
                         "flow model; lookup measured here in an in-process store, round trip as set in the Flows lab",
                         &[
@@ -340,7 +341,7 @@ impl Cx<'_> {
                         format!(
                             "Authorization: Bearer … {bearer_b} B + {verifications} {alg} verification: {} \
                              measured here",
-                            time(j_ns)
+                            measured_time(j_ns)
                         ),
                         format!(
                             "flow model; the verification measured here, with this verifier, on {}",
@@ -390,13 +391,13 @@ impl Cx<'_> {
         let [s, j] = self.runs.browser;
         let source = format!(
             "flow model: after every {CROSS_SITE_EVERY} of {} requests the page calls another site's API",
-            count(self.runs.settings.requests)
+            thousands(self.runs.settings.requests)
         );
         let sessions = cell(
             format!(
                 "cookie not sent: {} of {} calls to another site fail (the browser keeps it for its own site)",
-                count(s.cross_site_failed),
-                count(s.cross_site_calls)
+                thousands(s.cross_site_failed),
+                thousands(s.cross_site_calls)
             ),
             source.clone(),
             &[("calls", json!(s.cross_site_calls)), ("failed", json!(s.cross_site_failed))],
@@ -404,9 +405,9 @@ impl Cx<'_> {
         let jwt = cell(
             format!(
                 "header sent: {} of {} calls served, after {} CORS preflights (one per calling user, then cached)",
-                count(j.cross_site_calls - j.cross_site_failed),
-                count(j.cross_site_calls),
-                count(j.preflights)
+                thousands(j.cross_site_calls - j.cross_site_failed),
+                thousands(j.cross_site_calls),
+                thousands(j.preflights)
             ),
             source,
             &[
@@ -426,9 +427,9 @@ impl Cx<'_> {
         let sessions = cell(
             format!(
                 "the app stores Set-Cookie and sends it by hand: {} of {} requests served, {} of credentials sent",
-                count(served(&s)),
-                count(total(&s)),
-                bytes(s.client_bytes as f64)
+                thousands(served(&s)),
+                thousands(total(&s)),
+                human_bytes(s.client_bytes as f64)
             ),
             source,
             &[
@@ -441,9 +442,9 @@ impl Cx<'_> {
             format!(
                 "a header, as for any API: {} of {} requests served, {} of credentials sent ({:.1}x the cookie's on \
                  a metered link)",
-                count(served(&j)),
-                count(total(&j)),
-                bytes(j.client_bytes as f64),
+                thousands(served(&j)),
+                thousands(total(&j)),
+                human_bytes(j.client_bytes as f64),
                 ratio(j.client_bytes, s.client_bytes)
             ),
             source,
@@ -458,7 +459,7 @@ impl Cx<'_> {
 
     pub(super) fn microservices(&self) -> Row {
         let fan_out = self.runs.settings.fan_out();
-        let fan = count(u64::from(fan_out));
+        let fan = thousands(u64::from(fan_out));
         let [session, jwt] = self.runs.fanned;
         let lookups = ratio(session.store_lookups, session.requests);
         let verifications = ratio(jwt.signature_verifications, jwt.requests);
@@ -472,8 +473,8 @@ impl Cx<'_> {
                 let store = per_request_ns(measured, &session, latency);
                 let cpu = per_request_ns(measured, &jwt, latency);
                 (
-                    format!(": {} of lookups and round trips per request", time(store)),
-                    format!(": {} of CPU per request, measured here", time(cpu)),
+                    format!(": {} of lookups and round trips per request", measured_time(store)),
+                    format!(": {} of CPU per request, measured here", measured_time(cpu)),
                     vec![("per_request_ns", json!(store.round()))],
                     vec![("per_request_ns", json!(cpu.round()))],
                 )
@@ -562,14 +563,14 @@ impl Cx<'_> {
             "With a shared store, {} servers served {} of {} requests with one of them dead: {} failed, {} sessions \
              lost, for {per_request} store round trip per request ({} each). Only sessions kept in one server's \
              memory are lost ({} of {} users).",
-            count(u64::from(self.runs.failover_servers)),
-            count(shared.requests - shared.failed_requests),
-            count(shared.requests),
-            count(shared.failed_requests),
-            count(shared.sessions_lost),
+            thousands(u64::from(self.runs.failover_servers)),
+            thousands(shared.requests - shared.failed_requests),
+            thousands(shared.requests),
+            thousands(shared.failed_requests),
+            thousands(shared.sessions_lost),
             ms(st.store_latency_ms),
-            count(local.sessions_lost),
-            count(u64::from(st.users))
+            thousands(local.sessions_lost),
+            thousands(u64::from(st.users))
         );
         MythResult {
             myth: Myth::SessionsDontScale,
@@ -601,8 +602,8 @@ impl Cx<'_> {
              ({stays}); the session refuses all {}. Adding the check brings back a lookup per request: most \
              production systems pair them, sessions at the browser edge and short-lived JWTs between services \
              (the hybrid).",
-            count(j.accepted_after_logout),
-            count(s.rejected_after_logout)
+            thousands(j.accepted_after_logout),
+            thousands(s.rejected_after_logout)
         );
         MythResult {
             myth: Myth::JwtAlwaysModern,

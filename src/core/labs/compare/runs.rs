@@ -67,7 +67,7 @@ impl Lifetime {
         match &self.rule {
             TokenLifetime::BeyondModel { start, exp, .. } => format!(
                 "treated as never expiring (lifetime {}, beyond the revocation model's range)",
-                crate::core::labs::revocation::lifetime_words(exp - start)
+                crate::core::text::lifetime_words(exp - start)
             ),
             _ => "never expires (no exp)".into(),
         }

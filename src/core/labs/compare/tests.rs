@@ -132,6 +132,8 @@ fn each_figure_is_its_models() {
     // State: the revocation model's session record, and the token's own bytes.
     let record = revocation::record(Strategy::Session, &c_scenario(&s)).unwrap();
     assert_eq!(fig(&c, Factor::State, false, "record_bytes"), json!(record.bytes()));
+    // "session:<43-character id>" = {"sub":"user-1","exp":…} — counted by hand once.
+    assert_eq!(fig(&c, Factor::State, false, "record_bytes"), json!(101));
     assert_eq!(fig(&c, Factor::State, false, "records_per_user"), json!(1));
     assert_eq!(fig(&c, Factor::State, true, "records_per_user"), json!(0));
     assert_eq!(fig(&c, Factor::State, true, "token_bytes"), json!(credential::TYPICAL_TOKEN_BYTES));
@@ -173,6 +175,8 @@ fn each_figure_is_its_models() {
     })
     .unwrap();
     assert_eq!(fig(&c, Factor::Scalability, false, "local_failed_requests"), json!(local.failed_requests));
+    // Server 0's 3 users, each with 10 of the last 120 requests, fail every one of them.
+    assert_eq!(fig(&c, Factor::Scalability, false, "local_failed_requests"), json!(30));
     // Cross-domain: every third request calls another site; no cookie goes there.
     assert_eq!(fig(&c, Factor::CrossDomain, false, "calls"), json!(80));
     assert_eq!(fig(&c, Factor::CrossDomain, false, "failed"), json!(80));
@@ -439,7 +443,7 @@ fn durations_read_as_decode_says_them_and_counts_have_separators() {
     let c = c.run();
     assert_eq!(c.token.lifetime_text(), "lifetime 10.0 years", "as Decode's human duration");
     assert!(c.row(Factor::Storage).jwt.text.contains("token-ttl 10.0 years"), "{}", c.row(Factor::Storage).jwt.text);
-    // No bare run of five digits or more in any row or myth: every count goes through count().
+    // No bare run of five digits or more in any row or myth: every count goes through thousands().
     let digits = regex_free_long_number;
     for r in &c.rows {
         for t in [&r.sessions.text, &r.jwt.text, &r.sessions.source, &r.jwt.source] {
@@ -523,17 +527,6 @@ fn settings_the_model_cannot_run_are_refused() {
         with(FlowSettings { store_latency_ms: f64::NAN, ..FlowSettings::default() }).unwrap_err().contains("latency")
     );
     assert!(with(FlowSettings { services: 5000, ..FlowSettings::default() }).is_err());
-}
-
-#[test]
-fn counts_bytes_and_times_read_well() {
-    assert_eq!(count(0), "0");
-    assert_eq!(count(1_234_567), "1,234,567");
-    assert_eq!(bytes(812.0), "812 B");
-    assert_eq!(bytes(8.2 * 1024.0 * 1024.0), "8.20 MiB");
-    assert_eq!(time(45.0), "45 ns");
-    assert_eq!(time(48_200.0), "48.2 µs");
-    assert_eq!(time(1_250_000.0), "1.25 ms");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,11 +2,10 @@
 //! of one [`Outcome`], computed from the scenario's numbers. The rules are in the parent
 //! module's documentation; each function here says what is specific to its events.
 
+use crate::core::text::exact_duration;
 use std::borrow::Cow;
 
-use super::{
-    ChainRun, EventKind, FOREVER, Holder, Outcome, Records, RevocationScenario, Seconds, Span, Strategy, duration_text,
-};
+use super::{ChainRun, EventKind, FOREVER, Holder, Outcome, Records, RevocationScenario, Seconds, Span, Strategy};
 
 /// The scenario's numbers, named once.
 pub(super) struct Times {
@@ -214,7 +213,7 @@ pub(super) fn revoked(t: &Times, strategy: Strategy, kind: EventKind) -> Outcome
 }
 
 fn revoked_summary(t: &Times, strategy: Strategy, o: &Outcome) -> String {
-    let exposure = duration_text(o.exposure_seconds);
+    let exposure = exact_duration(o.exposure_seconds);
     if o.exposure_seconds == 0 && o.server_action.is_none() && strategy != Strategy::Jwt {
         return "Everything had already expired: there was nothing left to revoke.".into();
     }
@@ -234,7 +233,7 @@ fn revoked_summary(t: &Times, strategy: Strategy, o: &Outcome) -> String {
         ),
         Strategy::JwtDenylist => format!(
             "The jti goes on the denylist, kept for {} until the token's own exp.",
-            duration_text((t.family_end() - t.event).max(0))
+            exact_duration((t.family_end() - t.event).max(0))
         ),
         Strategy::JwtVersion => {
             "The user's counter is incremented: every token carrying the old version is refused at once.".into()
@@ -306,7 +305,7 @@ pub(super) fn refresh_reuse(t: &Times, strategy: Strategy) -> Outcome {
         o.summary = if o.exposure_seconds > 0 {
             format!(
                 "Nothing notices a copied {cred}: the attacker is accepted until it expires, {} after the event.",
-                duration_text(o.exposure_seconds)
+                exact_duration(o.exposure_seconds)
             )
         } else {
             format!("The {cred} had expired before the attacker used it.")
@@ -372,8 +371,8 @@ pub(super) fn refresh_reuse(t: &Times, strategy: Strategy) -> Outcome {
         o.summary = format!(
             "The attacker renews first and holds a fresh access token; the user's next renewal, {} later, reveals \
              the reuse and revokes the family, but the attacker's token works {} after the event.",
-            duration_text(detection - e),
-            duration_text(o.exposure_seconds)
+            exact_duration(detection - e),
+            exact_duration(o.exposure_seconds)
         );
     } else {
         o.subject_after = "expired with the family".into();

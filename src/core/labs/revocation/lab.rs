@@ -10,11 +10,12 @@
 
 use super::{
     EventKind, MAX_TIME, RevocationScenario, SAMPLES, ScaleInputs, ScaleRow, ScaleSeries, Seconds, Simulation,
-    TokenLifetime, at_scale, duration_text, series_against_token_ttl, simulate,
+    TokenLifetime, at_scale, series_against_token_ttl, simulate,
 };
 use crate::core::engine::clock::UnixSeconds;
 use crate::core::engine::timeline::TokenTimeline;
 use crate::core::engine::token::{self, Token};
+use crate::core::text::exact_duration;
 
 /// Points of the at-scale series against token-ttl (the plot's resolution).
 const SERIES_POINTS: usize = 48;
@@ -188,18 +189,18 @@ impl RevocationLab {
             return Some(format!(
                 "Your token: {what}. The model cannot run a lifetime that never ends: token-ttl {} is the lab's, not \
                  your token's; the \"{}\" event shows what ends it.",
-                duration_text(s.token_ttl),
+                exact_duration(s.token_ttl),
                 EventKind::KeyRotated.title()
             ));
         }
-        let works = duration_text(s.event.at - s.stolen_at());
+        let works = exact_duration(s.event.at - s.stolen_at());
         Some(format!(
             "Your token: {what}. The model needs a lifetime and cannot run one that never ends, so the lab shows \
              what ends it: the signing key rotated {} after the login. A copy stolen at the login (or left behind \
              at a logout) is accepted for {works}, until the rotation, and would be for as long as the key is \
              kept; token-ttl {} is the lab's, for the other strategies, not your token's.",
-            duration_text(s.event.at - s.login_at),
-            duration_text(s.token_ttl),
+            exact_duration(s.event.at - s.login_at),
+            exact_duration(s.token_ttl),
         ))
     }
 
@@ -406,7 +407,7 @@ impl RevocationLab {
             Err(e) if TokenLifetime::of_timeline(&access).never_expires() => {
                 return Some(RevocationEffect::Error(format!(
                     "{e}, so token-ttl stays {} (the \"{}\" event shows what ends it)",
-                    duration_text(self.scenario.token_ttl),
+                    exact_duration(self.scenario.token_ttl),
                     EventKind::KeyRotated.title()
                 )));
             }

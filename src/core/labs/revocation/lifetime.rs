@@ -15,6 +15,7 @@
 //! - When the lifetime cannot be told (unreadable claims, no `nbf`/`iat`, a type error),
 //!   callers say so and use their lab's token-ttl, naming it.
 
+use crate::core::text::lifetime_words;
 use serde::Serialize;
 
 use super::{MAX_TIME, RevocationScenario, Seconds};
@@ -86,18 +87,6 @@ pub fn model_range_text() -> String {
 fn instant_words(t: f64) -> String {
     let text = format_utc(t);
     if text.contains("outside the representable") { format!("{t:e}") } else { text }
-}
-
-/// A lifetime in the shared human words, however long: "15 min", "7976.0 years", and, past
-/// what the formatter tells apart (1e15 s), "more than 31 million years" rather than a figure
-/// cut to it.
-#[must_use]
-pub fn lifetime_words(seconds: f64) -> String {
-    if seconds.is_finite() && seconds.abs() <= 1e15 {
-        human_seconds(seconds)
-    } else {
-        "more than 31 million years".into()
-    }
 }
 
 impl TokenLifetime {

@@ -35,7 +35,7 @@ use std::borrow::Cow;
 use serde::Serialize;
 
 pub use lab::{LabContext, RevocationCommand, RevocationEffect, RevocationLab, ScaleMeasure};
-pub use lifetime::{NO_EXP_CONSEQUENCE, TokenLifetime, exposure_text, lifetime_words, model_range_text};
+pub use lifetime::{NO_EXP_CONSEQUENCE, TokenLifetime, exposure_text, model_range_text};
 pub use scale::{
     MAX_REQUESTS_PER_SECOND, MAX_REVOCATIONS_PER_DAY, MAX_SCALE_USERS, ScaleInputs, ScaleRow, ScaleSeries, at_scale,
     series_against_token_ttl,
@@ -473,51 +473,6 @@ impl Simulation {
         }
         next
     }
-}
-
-/// Exact durations for tables: "0 s", "4 min 59 s", "1 h", "2 days 3 h 5 min".
-#[must_use]
-pub fn duration_text(seconds: Seconds) -> String {
-    if seconds == 0 {
-        return "0 s".into();
-    }
-    let sign = if seconds < 0 { "-" } else { "" };
-    let mut left = seconds.unsigned_abs();
-    let mut parts = Vec::new();
-    for (unit, one, many) in [(86_400, "day", "days"), (3600, "h", "h"), (60, "min", "min"), (1, "s", "s")] {
-        let n = left / unit;
-        if n > 0 {
-            parts.push(format!("{n} {}", if n == 1 { one } else { many }));
-            left %= unit;
-        }
-    }
-    format!("{sign}{}", parts.join(" "))
-}
-
-/// A duration in its two largest units, for tables: "330 d 23 h", "43 min 20 s", "5 min".
-#[must_use]
-pub fn duration_short(seconds: Seconds) -> String {
-    if seconds == 0 {
-        return "0 s".into();
-    }
-    let sign = if seconds < 0 { "-" } else { "" };
-    let mut left = seconds.unsigned_abs();
-    let mut parts = Vec::new();
-    for (unit, name) in [(86_400, "d"), (3600, "h"), (60, "min"), (1, "s")] {
-        let n = left / unit;
-        if n > 0 || !parts.is_empty() {
-            parts.push(format!("{n} {name}"));
-            left %= unit;
-        }
-        if parts.len() == 2 {
-            break;
-        }
-    }
-    // "5 min 0 s" says no more than "5 min".
-    if parts.len() == 2 && parts[1].starts_with("0 ") {
-        parts.pop();
-    }
-    format!("{sign}{}", parts.join(" "))
 }
 
 /// Runs every strategy on the scenario. The scenario must be valid ([`RevocationScenario::validate`]);

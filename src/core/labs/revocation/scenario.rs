@@ -28,6 +28,8 @@
 
 use std::fmt;
 
+use crate::core::text::short_duration;
+
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
@@ -246,16 +248,15 @@ impl RevocationScenario {
     /// access tokens)", "Token stolen at +2 min, acted on 17 min after a 1 h login (…)".
     #[must_use]
     pub fn derived_name(&self) -> String {
-        let after = super::duration_short(self.event.at - self.login_at);
+        let after = short_duration(self.event.at - self.login_at);
         let what = if self.event.kind.has_theft() {
-            let stolen = super::duration_short(self.stolen_at() - self.login_at);
+            let stolen = short_duration(self.stolen_at() - self.login_at);
             format!("{} at +{stolen}, acted on {after}", self.event.kind.title())
         } else {
             format!("{} {after}", self.event.kind.title())
         };
-        let (ttl, access) = (super::duration_short(self.token_ttl), super::duration_short(self.access_ttl));
-        let leeway =
-            if self.leeway > 0 { format!(", {} leeway", super::duration_short(self.leeway)) } else { String::new() };
+        let (ttl, access) = (short_duration(self.token_ttl), short_duration(self.access_ttl));
+        let leeway = if self.leeway > 0 { format!(", {} leeway", short_duration(self.leeway)) } else { String::new() };
         format!("{what} after a {ttl} login ({access} access tokens{leeway})")
     }
 

@@ -309,6 +309,13 @@ impl FlowsLab {
         self.rebuild();
     }
 
+    /// The fingerprint ([`loaded_fingerprint`]) of the token and keys the credential was built
+    /// from, once built.
+    #[must_use]
+    pub fn loaded_from(&self) -> Option<u64> {
+        self.loaded_from
+    }
+
     /// Whether the credential reflects what is loaded now.
     #[must_use]
     pub fn is_current(&self, token: Option<&Token>, keys: &[Key]) -> bool {
