@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::core::engine::audit::INSTANT_WORDLIST_LIMIT;
 use crate::core::engine::audit::{TokenAuditOptions, WordlistOutcome};
 use crate::core::engine::clock::{self, Clock, TimeClaims, UnixSeconds};
 use crate::core::engine::error::Error;
@@ -49,10 +50,6 @@ pub const SAMPLE_KEYS: [(&str, &str); 2] = [
 /// The first screen's examples, indices into [`SAMPLES`]: a valid token, an expired one, a
 /// forgery.
 pub const EXAMPLES: [(&str, usize); 3] = [("A valid token", 0), ("An expired token", 1), ("A forged token", 5)];
-
-/// The largest signing input whose HMAC secret the window tries against the bundled wordlist
-/// as it judges (404 guesses over 64 KiB each stay well under a frame's budget).
-const INSTANT_WORDLIST_LIMIT: usize = 64 * 1024;
 
 /// How many key-loading errors the key list keeps.
 const KEY_ERRORS_KEPT: usize = 5;

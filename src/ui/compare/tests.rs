@@ -574,6 +574,11 @@ fn the_copied_report_is_the_saved_report_and_the_tabs_figures() {
             token: include.then_some(token),
         });
         assert_eq!(copied, expected);
+        // What a reader finds in it, independently of the formatter.
+        assert!(copied.starts_with("# Sessions or JWTs"), "{copied}");
+        assert_eq!(copied.matches("\n| **").count(), 9, "one row per factor");
+        assert!(copied.contains("\n**Recommendation: sessions**\n"), "no answer given: sessions");
+        assert!(copied.contains("HMAC secret (96 bits); the secret is not written"), "the key, never its secret");
         assert!(!copied.contains(secret), "never the secret");
         assert_eq!(copied.contains(token), include, "the token only when ticked");
         assert_eq!(copied.contains(token.split('.').nth(2).unwrap()), include, "not even its signature");

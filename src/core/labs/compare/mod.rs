@@ -40,9 +40,6 @@ pub const DEFAULT_FAN_OUT: u32 = 4;
 /// In the cross-domain and mobile runs, after every k-th request the page calls another site
 /// (the Flows lab's scenarios use the same).
 pub const CROSS_SITE_EVERY: u64 = 3;
-/// Tokens whose signing input is longer than this are not tried against the wordlist by the
-/// audit here (as on the Security tab: every guess would cost thousands of compressions).
-pub const AUDIT_WORDLIST_LIMIT: usize = 64 * 1024;
 
 /// The Flows lab's parameters (`flows::lab::Params` is this type): what the flow runs use.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]

@@ -7,7 +7,8 @@ use crate::core::engine::token::{self, Token};
 use crate::core::labs::flows::{self, Client, Config, Logout, Mode, Store, Totals};
 use crate::core::labs::revocation::{Event, EventKind, RevocationScenario, TokenLifetime};
 
-use super::{AUDIT_WORDLIST_LIMIT, CROSS_SITE_EVERY, FlowSettings, Inputs, well_set_cookie};
+use super::{CROSS_SITE_EVERY, FlowSettings, Inputs, well_set_cookie};
+use crate::core::engine::audit::INSTANT_WORDLIST_LIMIT;
 
 /// Where the lifetime the revocation figures use comes from.
 #[derive(Debug, Clone, PartialEq)]
@@ -118,7 +119,7 @@ impl Audits {
             let iat = credential.claims().and_then(|c| token::numeric_date(c, "iat").ok().flatten());
             (credential, iat.unwrap_or(inp.now), "the typical token")
         };
-        let huge = t.signatures.first().is_some_and(|s| s.signing_input().len() > AUDIT_WORDLIST_LIMIT);
+        let huge = t.signatures.first().is_some_and(|s| s.signing_input().len() > INSTANT_WORDLIST_LIMIT);
         // The typical token is the model's, not signed by the loaded keys: judged without them
         // (with them, its signature would be "bad" against keys that never made it).
         let keys = if inp.token.is_some() { inp.keys } else { &[] };

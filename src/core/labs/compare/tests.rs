@@ -132,7 +132,8 @@ fn each_figure_is_its_models() {
     // State: the revocation model's session record, and the token's own bytes.
     let record = revocation::record(Strategy::Session, &c_scenario(&s)).unwrap();
     assert_eq!(fig(&c, Factor::State, false, "record_bytes"), json!(record.bytes()));
-    // "session:<43-character id>" = {"sub":"user-1","exp":…} — counted by hand once.
+    // Counted by hand: the key "session:" and a 43-character id (51 B), the value
+    // {"sub":"user-1","iat":1800000000,"exp":1800000900} (50 B).
     assert_eq!(fig(&c, Factor::State, false, "record_bytes"), json!(101));
     assert_eq!(fig(&c, Factor::State, false, "records_per_user"), json!(1));
     assert_eq!(fig(&c, Factor::State, true, "records_per_user"), json!(0));

@@ -263,8 +263,13 @@ fn identical_inputs_give_identical_results() {
         cross_site_every: 7,
         ..cfg(Mode::Session, 7, 97, 2_000)
     };
-    assert_eq!(simulate(&c).unwrap(), simulate(&c).unwrap());
+    let totals = simulate(&c).unwrap();
+    assert_eq!(totals, simulate(&c).unwrap());
     assert_eq!(steps(c), steps(c));
+    // From the config: server 0 held users 0, 7, … 91 (14 of 97), whose requests from #500 on
+    // fail (1500 / 97 each, 216 in all); user 5 is refused on each of its 20 requests after #100.
+    let t = totals;
+    assert_eq!((t.requests, t.sessions_lost, t.failed_requests, t.rejected_after_logout), (2000, 14, 216, 20));
 }
 
 /// Every config the proptest draws: all modes, stores, revocations, failures and events.

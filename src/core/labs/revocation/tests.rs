@@ -588,12 +588,11 @@ fn a_credential_expired_before_the_event_says_when() {
     for kind in EventKind::ALL {
         for (leeway, at) in [(0, L + 100_000), (30, L + 100_000), (0, end)] {
             let sim = simulate(&scenario(kind, at, 3600, 300, leeway));
-            for o in &sim.outcomes {
-                let expected = match o.strategy {
-                    Strategy::JwtRefresh if kind == EventKind::RefreshReuse => end,
-                    s if s.leeway_applies() => end + leeway,
-                    _ => end,
-                };
+            // session, jwt, jwt-refresh, jwt-denylist, jwt-version: the leeway extends the two
+            // whose acceptance is a bare exp check (a refresh family's end is not an exp).
+            let refresh = if kind == EventKind::RefreshReuse { end } else { end + leeway };
+            let expected = [end, end + leeway, refresh, end, end];
+            for (o, expected) in sim.outcomes.iter().zip(expected) {
                 assert_eq!(o.expired_at, Some(expected), "{kind:?} {:?} leeway {leeway} at {at}", o.strategy);
                 assert_eq!((o.accepted_until, o.exposure_seconds), (at, 0), "the contract: {kind:?} {:?}", o.strategy);
             }

@@ -24,10 +24,6 @@ use crate::core::labs::security::session_risk::{
 };
 use crate::core::text::count;
 
-/// Signing inputs longer than this are not tried against the wordlist by the audit (64 KiB: about
-/// 400,000 compressions for the bundled list, a few ms), so a command never stalls its caller.
-pub const AUDIT_WORDLIST_LIMIT: usize = 64 * 1024;
-
 /// The lab's four parts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Section {
@@ -431,7 +427,8 @@ impl SecurityLab {
         let text = ctx.input.to_owned();
         let result = current_token(ctx.input).and_then(|(t, url)| {
             // The bundled list is tried here only while that stays instant.
-            let huge = t.signatures.first().is_some_and(|sig| sig.signing_input().len() > AUDIT_WORDLIST_LIMIT);
+            let huge =
+                t.signatures.first().is_some_and(|sig| sig.signing_input().len() > audit::INSTANT_WORDLIST_LIMIT);
             let bundled = if huge { None } else { audit::bundled_wordlist(&t).ok().flatten() };
             let in_bundled = bundled.as_ref().is_some_and(|b| b.secret.is_some());
             let cracked = self
