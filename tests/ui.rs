@@ -360,7 +360,8 @@ fn the_verdict_area_orders_folds_and_counts_warnings_once() {
     h.run();
     assert_eq!(h.state().state.keys.len(), 13);
     let v = h.state().state.verification().cloned().unwrap();
-    let skipped = v.attempts.iter().filter(|a| a.outcome == tokenbench::core::engine::verify::Outcome::Skipped).count();
+    let skipped =
+        v.attempts.iter().filter(|a| a.outcome == tokenbench::core::engine::verify::KeyOutcome::Skipped).count();
     assert_eq!(skipped, 11, "{:?}", v.attempts);
     let y = |label: &str| h.get_by_label_contains(label).rect().min.y;
     let order =

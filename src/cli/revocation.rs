@@ -20,8 +20,8 @@ use crate::core::engine::limits;
 use crate::core::engine::timeline::TokenTimeline;
 use crate::core::engine::token;
 use crate::core::labs::revocation::{
-    Event, EventKind, Holder, MAX_SCENARIO_BYTES, Outcome, RevocationLab, RevocationScenario, ScaleInputs,
-    ScenarioError, Simulation, Status, TokenLifetime, at_scale,
+    Event, EventKind, Holder, MAX_SCENARIO_BYTES, RevocationLab, RevocationScenario, ScaleInputs, ScenarioError,
+    Simulation, Status, StrategyOutcome, TokenLifetime, at_scale,
 };
 use crate::core::text::visible;
 
@@ -403,7 +403,7 @@ pub fn report_json(lab: &RevocationLab, report: Report) -> Value {
 
 /// A holder's status at `t` as the lab's table shows it: accepted or refused and why, and for
 /// jwt-refresh the access token accepted then.
-fn status_json(o: &Outcome, t: f64, holder: Holder) -> Value {
+fn status_json(o: &StrategyOutcome, t: f64, holder: Holder) -> Value {
     let status: Status = if holder == Holder::User { o.user_status(t) } else { o.subject_status(t) };
     let mut value = json!({"accepted": status.accepted, "reason": status.reason});
     if status.accepted

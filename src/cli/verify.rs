@@ -13,7 +13,7 @@ use crate::core::engine::clock::{format_utc, system_now};
 use crate::core::engine::error::Error;
 use crate::core::engine::judgment::{self, Judgment};
 use crate::core::engine::keys::Key;
-use crate::core::engine::verify::{CheckStatus, Outcome, Policy, Verification};
+use crate::core::engine::verify::{CheckStatus, KeyOutcome, Policy, Verification};
 use crate::core::engine::{limits, token};
 use crate::core::text;
 
@@ -219,10 +219,10 @@ fn verification_body(v: &Verification, keys: &[Key]) -> String {
     }
     for a in &v.attempts {
         let mark = match a.outcome {
-            Outcome::Verified => "verified",
-            Outcome::WrongSignature => "no match",
-            Outcome::Skipped => "skipped ",
-            Outcome::Rejected => "rejected",
+            KeyOutcome::Verified => "verified",
+            KeyOutcome::WrongSignature => "no match",
+            KeyOutcome::Skipped => "skipped ",
+            KeyOutcome::Rejected => "rejected",
         };
         let key = &keys[a.index];
         let label = key.label();

@@ -9,7 +9,9 @@ use egui::{RichText, Ui};
 use crate::core::engine::audit::Severity;
 use crate::core::engine::clock::{ClockMode, format_utc};
 use crate::core::engine::judgment::Judgment;
-use crate::core::engine::verify::{CheckStatus, Outcome, Policy, SUPPORTED_ALGORITHMS, SignatureVerdict, Verification};
+use crate::core::engine::verify::{
+    CheckStatus, KeyOutcome, Policy, SUPPORTED_ALGORITHMS, SignatureVerdict, Verification,
+};
 use crate::ui::state::{AppState, Command};
 use crate::ui::theme::{Tone, check_mark, palette};
 
@@ -328,10 +330,10 @@ fn verdict(ui: &mut Ui, j: &Judgment, state: &AppState) {
     }
     let attempt = |ui: &mut Ui, a: &crate::core::engine::verify::KeyAttempt| {
         let (mark, tone) = match a.outcome {
-            Outcome::Verified => ("verified", Tone::Good),
-            Outcome::WrongSignature => ("no match", Tone::Bad),
-            Outcome::Skipped => ("skipped", Tone::Neutral),
-            Outcome::Rejected => ("rejected", Tone::Bad),
+            KeyOutcome::Verified => ("verified", Tone::Good),
+            KeyOutcome::WrongSignature => ("no match", Tone::Bad),
+            KeyOutcome::Skipped => ("skipped", Tone::Neutral),
+            KeyOutcome::Rejected => ("rejected", Tone::Bad),
         };
         if let Some(key) = state.keys.keys().get(a.index) {
             let label = key.label();
@@ -355,17 +357,17 @@ fn verdict(ui: &mut Ui, j: &Judgment, state: &AppState) {
             ui.label(format!("… and {n} more (tokenbench verify --json lists every key)"));
         }
     };
-    let tried = v.attempts.iter().filter(|a| a.outcome != Outcome::Skipped);
+    let tried = v.attempts.iter().filter(|a| a.outcome != KeyOutcome::Skipped);
     let tried_count = tried.clone().count();
     for a in tried.take(ATTEMPTS_LISTED) {
         attempt(ui, a);
     }
     more(ui, tried_count.saturating_sub(ATTEMPTS_LISTED));
-    let skipped = v.attempts.iter().filter(|a| a.outcome == Outcome::Skipped).count();
+    let skipped = v.attempts.iter().filter(|a| a.outcome == KeyOutcome::Skipped).count();
     if skipped > 0 {
         let label = if skipped == 1 { "1 key skipped".to_owned() } else { format!("{skipped} keys skipped") };
         egui::CollapsingHeader::new(label).id_salt("skipped-keys").default_open(false).show(ui, |ui| {
-            for a in v.attempts.iter().filter(|a| a.outcome == Outcome::Skipped).take(ATTEMPTS_LISTED) {
+            for a in v.attempts.iter().filter(|a| a.outcome == KeyOutcome::Skipped).take(ATTEMPTS_LISTED) {
                 attempt(ui, a);
             }
             more(ui, skipped.saturating_sub(ATTEMPTS_LISTED));

@@ -5,7 +5,7 @@ use egui::{RichText, Ui};
 
 use crate::core::engine::clock::{UnixSeconds, format_utc};
 use crate::core::labs::revocation::RevocationLab;
-use crate::core::labs::revocation::{Holder, Outcome, Seconds, Status};
+use crate::core::labs::revocation::{Holder, Seconds, Status, StrategyOutcome};
 use crate::ui::theme::verdict_colour;
 
 /// The narrowest and widest a status cell gets: long reasons wrap instead of widening the
@@ -34,7 +34,7 @@ pub(super) fn table_time(t: Seconds, login: Seconds) -> String {
 }
 
 /// A holder's status at `now`, naming the access token for jwt-refresh.
-fn status_of(o: &Outcome, now: UnixSeconds, holder: Holder) -> Status {
+fn status_of(o: &StrategyOutcome, now: UnixSeconds, holder: Holder) -> Status {
     let mut status = if holder == Holder::User { o.user_status(now) } else { o.subject_status(now) };
     if status.accepted
         && let Some(tok) = o.access_token_at(now, holder)
@@ -52,7 +52,7 @@ fn access_token_reason(holder: Holder, number: u64, exp: &str) -> String {
 /// Every text a holder's status cell can show over the whole scenario (the access tokens of a
 /// long chain by their widest number and time), so a row can take the height of its tallest
 /// one once and keep it while the clock moves.
-fn possible_statuses(o: &Outcome, holder: Holder) -> Vec<String> {
+fn possible_statuses(o: &StrategyOutcome, holder: Holder) -> Vec<String> {
     let (spans, refused) = if holder == Holder::User {
         (&o.user, vec![o.user_after.to_string(), "not signed in yet".to_owned()])
     } else {

@@ -139,7 +139,7 @@ mod tests {
     use super::*;
     use crate::core::engine::keys::{self, SecretEncoding, load_secret};
     use crate::core::engine::token::{JsonObject, parse};
-    use crate::core::engine::verify::{Outcome, Policy, SignatureVerdict, Verification, verify};
+    use crate::core::engine::verify::{KeyOutcome, Policy, SignatureVerdict, Verification, verify};
 
     fn asset(name: &str) -> Vec<u8> {
         std::fs::read(format!("{}/assets/keys/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
@@ -166,7 +166,7 @@ mod tests {
         let as_secret = load_secret(&pem, SecretEncoding::Raw, "pub.pem").unwrap();
         let v = judge(&forged, std::slice::from_ref(&as_secret));
         assert!(!v.valid);
-        assert_eq!(v.attempts[0].outcome, Outcome::Rejected);
+        assert_eq!(v.attempts[0].outcome, KeyOutcome::Rejected);
         let reason = &v.attempts[0].reason;
         assert!(
             reason.contains("PEM SPKI public key (RSA 2048)")
@@ -185,7 +185,7 @@ mod tests {
         // --key pub.pem --secret-file pub.pem: key #1 is skipped by the guard, #2 is refused.
         let public = keys::load(&pem, "pub.pem").unwrap().remove(0);
         let v = judge(&forged, &[public, as_secret]);
-        assert_eq!((v.attempts[0].outcome, v.attempts[1].outcome), (Outcome::Skipped, Outcome::Rejected));
+        assert_eq!((v.attempts[0].outcome, v.attempts[1].outcome), (KeyOutcome::Skipped, KeyOutcome::Rejected));
         assert!(!v.valid);
         assert_eq!(v.headline(), "FORGERY: algorithm confusion");
     }

@@ -126,7 +126,7 @@ pub enum Selection {
 /// What happened with one loaded key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Outcome {
+pub enum KeyOutcome {
     /// This key verifies the signature.
     Verified,
     /// Tried; the signature does not verify with it.
@@ -144,7 +144,7 @@ pub struct KeyAttempt {
     /// Index in the key list.
     pub index: usize,
     /// What happened.
-    pub outcome: Outcome,
+    pub outcome: KeyOutcome,
     /// Why, in words.
     pub reason: Cow<'static, str>,
 }
@@ -536,7 +536,7 @@ mod tests {
         let wrong = load_secret(b"another secret that is long enough!!", SecretEncoding::Utf8, "w").unwrap();
         let v = verify(&parse(JWT_IO).unwrap(), &[wrong], &Policy::default(), 1_700_000_000.0);
         assert_eq!(v.signature, SignatureVerdict::Invalid);
-        assert_eq!(v.attempts[0].outcome, Outcome::WrongSignature);
+        assert_eq!(v.attempts[0].outcome, KeyOutcome::WrongSignature);
         assert!(!v.valid);
     }
 
@@ -555,7 +555,7 @@ mod tests {
         assert_eq!(v.selection, Some(Selection::KidFallback));
         assert!(v.signature_reason.starts_with("no loaded key has kid \"gone\""), "{}", v.signature_reason);
         assert!(v.signature_reason.contains("1 other compatible key was tried"), "{}", v.signature_reason);
-        assert_eq!(v.attempts[0].outcome, Outcome::WrongSignature, "the fallback key was still tried");
+        assert_eq!(v.attempts[0].outcome, KeyOutcome::WrongSignature, "the fallback key was still tried");
         // The key with that kid, loaded: selected by kid and valid.
         let mut right = signer.clone();
         right.kid = Some("gone".into());
@@ -634,7 +634,7 @@ mod tests {
         let v = verify(&parse(&forged).unwrap(), &[rsa, secret()], &Policy::default(), 0.0);
         assert!(!v.valid);
         assert!(v.warnings.iter().any(|w| w.contains("algorithm confusion")), "{:?}", v.warnings);
-        assert_eq!(v.attempts[0].outcome, Outcome::Skipped);
+        assert_eq!(v.attempts[0].outcome, KeyOutcome::Skipped);
         assert!(v.attempts[0].reason.contains("never used as an HMAC secret"), "{}", v.attempts[0].reason);
     }
 

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
-use super::{KeyAttempt, Outcome, SUPPORTED_ALGORITHMS, Selection, SignatureVerdict};
+use super::{KeyAttempt, KeyOutcome, SUPPORTED_ALGORITHMS, Selection, SignatureVerdict};
 use crate::core::engine::error::Error;
 use crate::core::engine::keys::{Key, KeyMaterial, kty_for_alg};
 use crate::core::engine::limits::MAX_KEY_ATTEMPTS;
@@ -36,7 +36,7 @@ impl SigResult {
 
 const BUDGET_SPENT: &str = "not tried: the limit of signature verifications per token was reached";
 
-fn attempt(index: usize, outcome: Outcome, reason: impl Into<Cow<'static, str>>) -> KeyAttempt {
+fn attempt(index: usize, outcome: KeyOutcome, reason: impl Into<Cow<'static, str>>) -> KeyAttempt {
     KeyAttempt { index, outcome, reason: reason.into() }
 }
 
@@ -245,25 +245,29 @@ pub(super) fn check_signature(sig: &JwsSignature, keys: &[Key], budget: &mut usi
     let mut over_budget = 0usize;
     for (i, key) in keys.iter().enumerate() {
         if result.matched.is_some() {
-            result.attempts.push(attempt(i, Outcome::Skipped, "not needed: an earlier key verified"));
+            result.attempts.push(attempt(i, KeyOutcome::Skipped, "not needed: an earlier key verified"));
             continue;
         }
         if !compatible(key) {
             let reason = incompatibility(key, alg);
-            result.attempts.push(attempt(i, Outcome::Skipped, reason));
+            result.attempts.push(attempt(i, KeyOutcome::Skipped, reason));
             continue;
         }
         if selection == Selection::Kid && !selected_by_kid(key) {
-            result.attempts.push(attempt(i, Outcome::Skipped, format!("its kid is not {:?}", token_kid.unwrap_or(""))));
+            result.attempts.push(attempt(
+                i,
+                KeyOutcome::Skipped,
+                format!("its kid is not {:?}", token_kid.unwrap_or("")),
+            ));
             continue;
         }
         if let Some(why) = rejection(key, alg) {
-            result.attempts.push(attempt(i, Outcome::Rejected, why));
+            result.attempts.push(attempt(i, KeyOutcome::Rejected, why));
             continue;
         }
         if *budget == 0 {
             over_budget += 1;
-            result.attempts.push(attempt(i, Outcome::Skipped, BUDGET_SPENT));
+            result.attempts.push(attempt(i, KeyOutcome::Skipped, BUDGET_SPENT));
             continue;
         }
         *budget -= 1;
@@ -277,10 +281,10 @@ pub(super) fn check_signature(sig: &JwsSignature, keys: &[Key], budget: &mut usi
                     Selection::NoKid => "verifies the signature (the token has no kid)",
                     Selection::KidFallback => "verifies the signature (its kid did not match)",
                 };
-                result.attempts.push(attempt(i, Outcome::Verified, how));
+                result.attempts.push(attempt(i, KeyOutcome::Verified, how));
                 result.warnings.extend(usage_warnings(key, alg));
             }
-            Err(why) => result.attempts.push(attempt(i, Outcome::WrongSignature, why.to_string())),
+            Err(why) => result.attempts.push(attempt(i, KeyOutcome::WrongSignature, why.to_string())),
         }
     }
 
@@ -338,9 +342,9 @@ fn pinned_by_kid(keys: &[Key], token_kid: Option<&str>, alg: &str) -> Option<Sig
     result.attempts = (0..keys.len())
         .map(|i| {
             if i == named {
-                attempt(i, Outcome::Skipped, incompatibility(&keys[i], alg))
+                attempt(i, KeyOutcome::Skipped, incompatibility(&keys[i], alg))
             } else {
-                attempt(i, Outcome::Skipped, format!("its kid is not {kid:?}"))
+                attempt(i, KeyOutcome::Skipped, format!("its kid is not {kid:?}"))
             }
         })
         .collect();
@@ -427,8 +431,8 @@ fn conclude(result: &mut SigResult, t: Tally<'_>) {
             } else {
                 format!("no key loaded: add the issuer's public key to verify this {alg} token")
             }
-        } else if result.attempts.iter().any(|a| a.outcome == Outcome::Rejected) {
-            let rejected = || result.attempts.iter().filter(|a| a.outcome == Outcome::Rejected);
+        } else if result.attempts.iter().any(|a| a.outcome == KeyOutcome::Rejected) {
+            let rejected = || result.attempts.iter().filter(|a| a.outcome == KeyOutcome::Rejected);
             if rejected().all(|a| keys.get(a.index).is_some_and(|k| k.public_key_bytes.is_some())) {
                 format!(
                     "no HMAC secret loaded: {} a public key's bytes, never used as an HMAC secret (algorithm \

@@ -1,11 +1,13 @@
 //! What each event does to each strategy: the windows, the spans, the records and the chains
-//! of one [`Outcome`], computed from the scenario's numbers. The rules are in the parent
+//! of one [`StrategyOutcome`], computed from the scenario's numbers. The rules are in the parent
 //! module's documentation; each function here says what is specific to its events.
 
 use crate::core::text::exact_duration;
 use std::borrow::Cow;
 
-use super::{ChainRun, EventKind, FOREVER, Holder, Outcome, Records, RevocationScenario, Seconds, Span, Strategy};
+use super::{
+    ChainRun, EventKind, FOREVER, Holder, Records, RevocationScenario, Seconds, Span, Strategy, StrategyOutcome,
+};
 
 /// The scenario's numbers, named once.
 pub(super) struct Times {
@@ -95,9 +97,9 @@ fn records(from: Seconds, until: Seconds, what: &'static str) -> Option<Records>
     (from < until).then_some(Records { from, until, what })
 }
 
-fn base(strategy: Strategy, accepted_until: Seconds, t: &Times) -> Outcome {
+fn base(strategy: Strategy, accepted_until: Seconds, t: &Times) -> StrategyOutcome {
     let event = t.event;
-    Outcome {
+    StrategyOutcome {
         strategy,
         accepted_until,
         exposure_seconds: accepted_until - event,
@@ -132,7 +134,7 @@ fn login_records(strategy: Strategy, from: Seconds, until: Seconds) -> Option<Re
 /// Logout, password change, suspension and theft: the user's credentials are revoked at the
 /// event. They differ in who keeps presenting the old credential and whether the user signs
 /// in again.
-pub(super) fn revoked(t: &Times, strategy: Strategy, kind: EventKind) -> Outcome {
+pub(super) fn revoked(t: &Times, strategy: Strategy, kind: EventKind) -> StrategyOutcome {
     let e = t.event;
     let until = t.held_until(strategy, e);
     let natural = t.natural_end(strategy, t.login);
@@ -212,7 +214,7 @@ pub(super) fn revoked(t: &Times, strategy: Strategy, kind: EventKind) -> Outcome
     o
 }
 
-fn revoked_summary(t: &Times, strategy: Strategy, o: &Outcome) -> String {
+fn revoked_summary(t: &Times, strategy: Strategy, o: &StrategyOutcome) -> String {
     let exposure = exact_duration(o.exposure_seconds);
     if o.exposure_seconds == 0 && o.server_action.is_none() && strategy != Strategy::Jwt {
         return "Everything had already expired: there was nothing left to revoke.".into();
@@ -243,7 +245,7 @@ fn revoked_summary(t: &Times, strategy: Strategy, o: &Outcome) -> String {
 
 /// The signing key is retired from the verification keys at the event (an emergency rotation:
 /// it leaked). Every token signed with it is refused at once; sessions are not signed at all.
-pub(super) fn key_rotated(t: &Times, strategy: Strategy) -> Outcome {
+pub(super) fn key_rotated(t: &Times, strategy: Strategy) -> StrategyOutcome {
     let e = t.event;
     let natural = t.natural_end(strategy, t.login);
     let mut o = base(strategy, e, t);
@@ -289,7 +291,7 @@ pub(super) fn key_rotated(t: &Times, strategy: Strategy) -> Outcome {
 /// An attacker took the long-lived credential at `stolen_at` and uses it at the event. With
 /// refresh-token rotation and reuse detection, presenting a rotated-away refresh token revokes
 /// the whole family; no other strategy notices a copy at all.
-pub(super) fn refresh_reuse(t: &Times, strategy: Strategy) -> Outcome {
+pub(super) fn refresh_reuse(t: &Times, strategy: Strategy) -> StrategyOutcome {
     let e = t.event;
     let natural = t.natural_end(strategy, t.login);
     if strategy != Strategy::JwtRefresh {

@@ -335,7 +335,7 @@ pub struct Status {
 
 /// What one strategy does with the scenario.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Outcome {
+pub struct StrategyOutcome {
     /// The strategy.
     pub strategy: Strategy,
     /// First instant (never before the event) at which every credential the event targets is
@@ -379,7 +379,7 @@ pub struct Outcome {
     pub summary: String,
 }
 
-impl Outcome {
+impl StrategyOutcome {
     /// Whether the legitimate user is accepted at `t`, and why.
     #[must_use]
     pub fn user_status(&self, t: f64) -> Status {
@@ -444,13 +444,13 @@ pub struct Simulation {
     /// The scenario simulated.
     pub scenario: RevocationScenario,
     /// One outcome per strategy, in [`Strategy::ALL`] order.
-    pub outcomes: Vec<Outcome>,
+    pub outcomes: Vec<StrategyOutcome>,
 }
 
 impl Simulation {
     /// The outcome of one strategy.
     #[must_use]
-    pub fn outcome(&self, strategy: Strategy) -> &Outcome {
+    pub fn outcome(&self, strategy: Strategy) -> &StrategyOutcome {
         let i = Strategy::ALL.iter().position(|s| *s == strategy).unwrap_or(0);
         &self.outcomes[i]
     }
@@ -458,7 +458,7 @@ impl Simulation {
     /// The first instant after `t` at which any status, record or action changes.
     #[must_use]
     pub fn next_change_after(&self, t: f64) -> Option<Seconds> {
-        let mut next = self.outcomes.iter().flat_map(Outcome::changes).filter(|c| *c as f64 > t).min();
+        let mut next = self.outcomes.iter().flat_map(StrategyOutcome::changes).filter(|c| *c as f64 > t).min();
         for o in &self.outcomes {
             for run in &o.chain {
                 if let Some(tok) = run.tokens_between(t, t, 1).first() {

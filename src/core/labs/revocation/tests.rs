@@ -133,7 +133,7 @@ fn contract_constants() {
 fn logout_statuses_records_and_chain() {
     let s = scenario(EventKind::Logout, L + 1000, 3600, 300, 0);
     let sim = simulate(&s);
-    let at = |o: &Outcome, t: Seconds| (o.user_status(t as f64).accepted, o.subject_status(t as f64).accepted);
+    let at = |o: &StrategyOutcome, t: Seconds| (o.user_status(t as f64).accepted, o.subject_status(t as f64).accepted);
 
     let session = sim.outcome(Strategy::Session);
     assert_eq!(at(session, L - 1), (false, false));
