@@ -686,3 +686,21 @@ mod lab {
         refused(&["--mode", "session", "--users", "2", "--requests", "2"], "--servers");
     }
 }
+
+#[test]
+fn the_store_latency_sets_each_lanes_network_wait() {
+    let v = json(&["--scenario", "scalability", "--latency-ms", "2"]);
+    assert_eq!(v["store_latency_ms"], 2.0);
+    // The shared-store session lane: 240 lookups over the network, 2 ms each.
+    let lane = &v["lanes"][0];
+    assert_eq!(lane["totals"]["remote_lookups"], 240);
+    assert_eq!(lane["network_wait_ms"], 480.0);
+    for bad in ["-1", "nan", "inf"] {
+        let o = run(&["--scenario", "scalability", "--latency-ms", bad]);
+        assert_eq!(code(&o), 2, "{bad}");
+        assert!(stderr(&o).contains("--latency-ms"), "{bad}: {}", stderr(&o));
+    }
+    let o = run(&["--mode", "session", "--servers", "1", "--users", "1", "--requests", "1", "--latency-ms", "2"]);
+    assert_eq!(code(&o), 0);
+    assert!(stderr(&o).contains("note: --latency-ms applies with --scenario or --sweep-servers"), "{}", stderr(&o));
+}

@@ -172,7 +172,7 @@ fn timeouts_change_the_figures_as_in_the_window() {
 
 #[test]
 fn bad_attacks_defences_and_timeouts_are_exit_2_naming_the_flag_and_the_choices() {
-    let cases: [(&[&str], &str); 7] = [
+    let cases: [(&[&str], &str); 10] = [
         (&["--attack", "xss"], "--attack \"xss\" is not one of fixation, hijacking, jwt-theft"),
         (
             &["--attack", "fixation", "--defence", "httponly"],
@@ -188,7 +188,13 @@ fn bad_attacks_defences_and_timeouts_are_exit_2_naming_the_flag_and_the_choices(
             "--defence \"same-site-strict\": the cookie already has same-site-lax",
         ),
         (&["--attack", "jwt-theft", "--defence", "secure"], "--attack jwt-theft has no defence to choose"),
-        (&["--attack", "fixation", "--idle-timeout", "10"], "--idle-timeout 10: give a number of seconds, at least 60"),
+        (&["--attack", "fixation", "--idle-timeout", "10"], "--idle-timeout 10: give a number of seconds from 60 to"),
+        (&["--attack", "fixation", "--idle-timeout", "1e20"], "(a year)"),
+        (
+            &["--attack", "hijacking", "--idle-timeout", "100000"],
+            "--idle-timeout 100000 is longer than the default absolute timeout (28800 s): give --absolute-timeout too",
+        ),
+        (&["--attack", "hijacking", "--absolute-timeout", "1e300"], "--absolute-timeout 1e300: give a number"),
         (&["--attack", "jwt-theft", "not-a-token"], "TOKEN: "),
     ];
     for (args, message) in cases {

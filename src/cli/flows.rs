@@ -102,6 +102,10 @@ pub struct FlowArgs {
     /// Downstream services every request fans out to [default: 0, or the scenario's].
     #[arg(long, value_name = "M", allow_negative_numbers = true)]
     pub services: Option<u32>,
+    /// Round trip to a remote session store, in ms, for the network wait the lanes report
+    /// [default: 0.5, the Flows lab's] (with --scenario or --sweep-servers).
+    #[arg(long, value_name = "MS", allow_negative_numbers = true)]
+    pub latency_ms: Option<f64>,
     /// JWT mode's revocation check (adds 1 + M lookups per request) [default: none, or the
     /// scenario's; with --scenario: the JWT lanes'].
     #[arg(long, value_enum)]
@@ -196,6 +200,7 @@ impl FlowArgs {
             revocation: self.revocation.map(Revocation::from),
             fail_server_at: self.fail_server_at,
             token_bytes,
+            store_latency_ms: self.latency_ms,
         }
     }
 }
@@ -282,6 +287,9 @@ pub(crate) fn run(args: &FlowArgs) -> Result<u8, Error> {
     if cfg.mode == Mode::Session && args.token.is_some() {
         super::say("note: --token is not used in session mode: every request carries the session cookie");
     }
+    if args.latency_ms.is_some() {
+        super::say("note: --latency-ms applies with --scenario or --sweep-servers; this run reports counts, not waits");
+    }
     if cfg.mode != Mode::Jwt && args.revocation.is_some_and(|r| r != RevocationArg::None) {
         super::say("note: --revocation applies to JWT mode; a session is revoked by deleting it");
     }
@@ -314,6 +322,23 @@ fn run_scenario(args: &FlowArgs, scenario: FlowScenario) -> u8 {
     }
     // A lifetime that cannot be told is the revocation lab's default token-ttl, as in the window.
     let fallback_ttl = crate::core::labs::revocation::RevocationScenario::example(0).token_ttl;
+    if let Some(TokenLifetime::Unknown { reason }) = &lifetime {
+        super::say(&format!(
+            "note: the token's lifetime cannot be told ({reason}): the revocation lab's token-ttl {} stands in, as \
+             in the window",
+            crate::core::text::exact_duration(fallback_ttl)
+        ));
+    }
+    if token.is_some() && run.lanes.iter().all(|c| c.mode == Mode::Session) {
+        super::say("note: --token is not used in session mode: every request carries the session cookie");
+    }
+    if let Some(c) = run.lanes.iter().find(|c| c.fail_server_at.is_some_and(|at| at >= c.requests)) {
+        super::say(&format!(
+            "note: server 0 never fails: --fail-server-at {} is not before the last request ({} requests)",
+            c.fail_server_at.unwrap_or_default(),
+            c.requests
+        ));
+    }
     let start = Instant::now();
     let lanes = run.run(lifetime.as_ref(), fallback_ttl);
     let elapsed_ms = start.elapsed().as_secs_f64() * 1000.0;

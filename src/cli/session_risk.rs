@@ -59,8 +59,8 @@ pub(super) fn run(args: &SessionRiskArgs) -> Result<u8, Error> {
     };
     let defaults = SessionLifetimes::default();
     let idle = args.idle_timeout.unwrap_or(defaults.idle_timeout);
-    let absolute = args.absolute_timeout.unwrap_or(defaults.absolute_timeout.max(idle));
-    if let Err(message) = check_timeouts(idle, absolute) {
+    let absolute = args.absolute_timeout.unwrap_or(defaults.absolute_timeout);
+    if let Err(message) = check_timeouts(idle, absolute, args.absolute_timeout.is_some()) {
         return Ok(usage(&message));
     }
     let token = match &args.token {
@@ -92,17 +92,34 @@ fn usage(message: &str) -> u8 {
 
 /// The timeouts the window accepts: finite, the idle timeout at least a minute, the absolute
 /// limit no shorter than it.
-fn check_timeouts(idle: f64, absolute: f64) -> Result<(), String> {
-    if !idle.is_finite() || idle < MIN_SESSION_TIMEOUT {
-        return Err(format!("--idle-timeout {idle}: give a number of seconds, at least {MIN_SESSION_TIMEOUT}"));
-    }
-    if !absolute.is_finite() || absolute < idle {
+fn check_timeouts(idle: f64, absolute: f64, absolute_given: bool) -> Result<(), String> {
+    // 1e300 is shown as such, not as 301 digits.
+    let shown = |v: f64| if v.abs() < 1e9 { v.to_string() } else { format!("{v:e}") };
+    let (idle_shown, absolute_shown) = (shown(idle), shown(absolute));
+    if !(MIN_SESSION_TIMEOUT..=MAX_SESSION_TIMEOUT).contains(&idle) {
         return Err(format!(
-            "--absolute-timeout {absolute}: give a number of seconds, at least the idle timeout ({idle} s)"
+            "--idle-timeout {idle_shown}: give a number of seconds from {MIN_SESSION_TIMEOUT} to {MAX_SESSION_TIMEOUT} (a \
+             year)"
+        ));
+    }
+    if !absolute_given && absolute < idle {
+        return Err(format!(
+            "--idle-timeout {idle_shown} is longer than the default absolute timeout ({absolute} s): give \
+             --absolute-timeout too"
+        ));
+    }
+    if !(idle..=MAX_SESSION_TIMEOUT).contains(&absolute) {
+        return Err(format!(
+            "--absolute-timeout {absolute_shown}: give a number of seconds from the idle timeout ({idle} s) to \
+             {MAX_SESSION_TIMEOUT} (a year)"
         ));
     }
     Ok(())
 }
+
+/// The longest session timeout the walk-through takes: a year (a session cookie has no key and
+/// no exp; past this the figures would only say "forever" for a server that never forgets).
+const MAX_SESSION_TIMEOUT: f64 = 31_536_000.0;
 
 /// The token argument: read (stdin, `@FILE`), then parsed directly or out of a URL, as the
 /// window reads its input. The inner error is the token's fault (exit 2 with its message).

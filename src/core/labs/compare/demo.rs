@@ -49,8 +49,13 @@ fn on_token_lifetime(c: &Comparison, event: EventKind) -> Vec<DemoStep> {
         return vec![lab(RevocationCommand::ShowEndlessToken)];
     }
     // The typical token starts from the lab's own sample, so nothing of a token cleared since
-    // (its login, its "no exp" note) stays in the lab.
-    let mut out = if c.token.typical { vec![lab(RevocationCommand::LoadSample(0))] } else { Vec::new() };
+    // (its login, its "no exp" note) stays in the lab; it is issued at the clock's now, so the
+    // login is then, and the lab's rows read at the clock's time.
+    let mut out = if c.token.typical {
+        vec![lab(RevocationCommand::LoadSample(0)), lab(RevocationCommand::StartNow)]
+    } else {
+        Vec::new()
+    };
     out.push(lab(RevocationCommand::SetEvent(event)));
     match (c.token.typical, c.token.lifetime_seconds) {
         (false, Some(_)) => out.push(lab(RevocationCommand::UseDecodedToken)),

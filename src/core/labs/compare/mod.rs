@@ -91,6 +91,9 @@ impl FlowSettings {
         if !self.store_latency_ms.is_finite() || self.store_latency_ms < 0.0 {
             return Err(format!("the store latency must be a number of ms >= 0, got {}", self.store_latency_ms));
         }
+        if self.requests == 0 {
+            return Err("--requests must be at least 1: every row's runs play requests".into());
+        }
         let base = self.base(0);
         base.validate().map_err(|e| e.to_string())?;
         Config { services: self.fan_out(), ..base }.validate().map_err(|e| e.to_string())

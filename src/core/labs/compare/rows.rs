@@ -195,8 +195,11 @@ impl Cx<'_> {
         let [local, shared, replicated, jwt] = self.runs.failover;
         let st = self.runs.settings;
         let n = self.runs.failover_servers;
+        // A fan-out multiplies the round trips and verifications: say it where it counts.
+        let fan_out =
+            if st.services > 0 { format!(", each fanning out to {} services", st.services) } else { String::new() };
         let source = format!(
-            "flow model: {} servers, {} users, {} requests, server 0 dies before request {}",
+            "flow model: {} servers, {} users, {} requests{fan_out}, server 0 dies before request {}",
             thousands(u64::from(n)),
             thousands(u64::from(st.users)),
             thousands(st.requests),

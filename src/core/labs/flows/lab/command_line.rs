@@ -73,6 +73,9 @@ impl FlowsLab {
             "--services".into(),
             p.services.to_string(),
         ]);
+        if p.store_latency_ms.to_bits() != Params::default().store_latency_ms.to_bits() {
+            a.extend(["--latency-ms".into(), p.store_latency_ms.to_string()]);
+        }
         match self.scenario {
             FlowScenario::Scalability => match self.variant {
                 SessionVariant::Sticky => a.extend(["--store".into(), "local".into(), "--sticky".into()]),
@@ -121,6 +124,8 @@ pub struct Overrides {
     pub fail_server_at: Option<u64>,
     /// `--token`: the length of the JWT every lane carries.
     pub token_bytes: Option<usize>,
+    /// `--latency-ms`: the round trip to a remote store, for the lanes' network wait.
+    pub store_latency_ms: Option<f64>,
 }
 
 /// One lane of a scenario run: what it simulates and its totals, as the lab's lane shows them.
@@ -163,6 +168,7 @@ impl ScenarioRun {
             o.users.map(|_| FlowCommand::Users(p.users)),
             o.requests.map(|_| FlowCommand::Requests(p.requests)),
             o.services.map(|_| FlowCommand::Services(p.services)),
+            o.store_latency_ms.map(|_| FlowCommand::StoreLatency(p.store_latency_ms)),
         ];
         for c in commands.into_iter().flatten() {
             lab.handle(c, None, &[], 0.0);
@@ -222,8 +228,11 @@ fn check_params(scenario: FlowScenario, p: Params, o: &Overrides) -> Result<Para
         users: o.users.unwrap_or(p.users),
         requests: o.requests.unwrap_or(p.requests),
         services: o.services.unwrap_or(p.services),
-        ..p
+        store_latency_ms: o.store_latency_ms.unwrap_or(p.store_latency_ms),
     };
+    if !p.store_latency_ms.is_finite() || p.store_latency_ms < 0.0 {
+        return Err(format!("--latency-ms {}: give a number of milliseconds >= 0", p.store_latency_ms));
+    }
     let min = scenario.min_servers();
     if p.servers < min {
         return Err(format!(

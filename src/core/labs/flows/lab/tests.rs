@@ -176,6 +176,12 @@ fn the_scenario_command_line_rebuilds_the_labs_lanes() {
         ..Overrides::default()
     };
     assert_eq!(ScenarioRun::new(FlowScenario::Revocation, &o).unwrap().lanes, lab.lane_configs().to_vec());
+    // The store latency behind the lanes' network wait is a flag too, once changed.
+    lab.handle(FlowCommand::StoreLatency(2.0), None, &[], 0.0);
+    let args = lab.scenario_cli_args().unwrap().join(" ");
+    assert!(args.contains("--services 0 --latency-ms 2 --revocation denylist"), "{args}");
+    let o = Overrides { store_latency_ms: Some(2.0), ..o };
+    assert_eq!(ScenarioRun::new(FlowScenario::Revocation, &o).unwrap().lab.params, lab.params);
     lab.handle(FlowCommand::Kill(1), None, &[], 0.0);
     assert!(lab.scenario_cli_args().is_err(), "a click has no flag");
 }
