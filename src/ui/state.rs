@@ -298,7 +298,7 @@ impl From<DemoStep> for Command {
 }
 
 /// Facts several views read, derived once per frame by [`AppState::tick`] rather than by each
-/// view.
+/// view (each for the tabs that read it: the last value otherwise).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Facts {
     /// A fingerprint of the loaded token and keys ([`flows::loaded_fingerprint`]): the Flows
@@ -625,13 +625,22 @@ impl AppState {
         self.derive(platform);
     }
 
-    /// Derives this frame's [`Facts`] and brings the lab on show up to date with them, through
-    /// [`AppState::handle`]: the Flows lab's JWT follows the loaded token and keys (on Flows and
-    /// Compare), and the comparison is made again when what it reads changed (on Compare).
+    /// Derives this frame's [`Facts`] for the lab on show and brings it up to date with them,
+    /// through [`AppState::handle`]: the Flows lab's JWT follows the loaded token and keys (on
+    /// Flows and Compare), and the comparison is made again when what it reads changed (on
+    /// Compare). Other tabs read no facts, so nothing is hashed for them (a JWKS of 100,000 keys
+    /// would cost milliseconds a frame).
     fn derive(&mut self, platform: &mut dyn Platform) {
+        if !matches!(self.tab, Tab::Flows | Tab::Compare) {
+            return;
+        }
         let loaded = flows::loaded_fingerprint(self.parsed(), self.keys.keys());
-        if matches!(self.tab, Tab::Flows | Tab::Compare) && self.flows.loaded_from() != Some(loaded) {
+        if self.flows.loaded_from() != Some(loaded) {
             self.handle(Command::Flow(FlowCommand::UseLoaded), platform);
+        }
+        self.facts.loaded = loaded;
+        if self.tab != Tab::Compare {
+            return;
         }
         let compare_inputs = inputs_fingerprint(&CompareContext {
             token: self.parsed(),
@@ -640,10 +649,10 @@ impl AppState {
             flows: &self.flows,
             revocation: &self.revocation,
         });
-        if self.tab == Tab::Compare && !self.compare.is_current(compare_inputs) {
+        if !self.compare.is_current(compare_inputs) {
             self.handle(Command::Compare(CompareCommand::Refresh), platform);
         }
-        self.facts = Facts { loaded, compare_inputs };
+        self.facts.compare_inputs = compare_inputs;
     }
 
     /// The next simulated instant at which the window shows something else: a verdict flips, a
