@@ -230,6 +230,14 @@ pub fn value_text(v: &Value) -> String {
 /// One-line JSON, shortened to `max` characters, control and bidi characters shown as escapes.
 #[must_use]
 pub fn compact(v: &Value, max: usize) -> String {
+    // A long string is cut before it is written: escaping only lengthens text, so the first
+    // `max` characters of its first `max + 1` characters' JSON are those of the whole string's,
+    // and a 1 MB claim is not written and escaped whole every frame to show 60 characters.
+    if let Value::String(long) = v
+        && let Some((cut, _)) = long.char_indices().nth(max + 1)
+    {
+        return compact(&Value::String(long[..cut].to_owned()), max);
+    }
     let json = v.to_string();
     let s = text::visible(&json);
     if s.chars().count() > max { format!("{}…", s.chars().take(max).collect::<String>()) } else { s.into_owned() }
@@ -245,6 +253,22 @@ mod tests {
         assert!(!shown.contains(['\u{9b}', '\u{202e}', '\u{1b}']), "{shown:?}");
         assert!(shown.contains("\\u{202e}") && shown.contains("\\u{9b}"), "{shown}");
         assert_eq!(compact(&Value::String("café".into()), 100), "\"café\"");
+    }
+
+    #[test]
+    fn a_long_string_reads_as_if_written_whole() {
+        let whole = |v: &Value, max: usize| {
+            let json = v.to_string();
+            let s = text::visible(&json).into_owned();
+            if s.chars().count() > max { format!("{}…", s.chars().take(max).collect::<String>()) } else { s }
+        };
+        for text in ["a".repeat(1_000_000), "é\u{202e}\"\n".repeat(50), "x".repeat(59), "x".repeat(60), "x".repeat(61)]
+        {
+            let v = Value::String(text);
+            for max in [1, 58, 59, 60, 61, 200] {
+                assert_eq!(compact(&v, max), whole(&v, max), "max {max}");
+            }
+        }
     }
 
     #[test]
