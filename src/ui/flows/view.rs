@@ -546,6 +546,15 @@ fn cli_lines(ui: &mut Ui, lab: &FlowsLab, out: &mut Vec<Command>) {
         ui.label(RichText::new(&line).monospace().size(11.0));
         crate::ui::widgets::copy_button(ui, "Copy", &line, out);
     };
+    // A re-signed JWT is another length than the loaded token: the command line needs it.
+    if let Some(jwt) = lab.lanes_jwt() {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(
+                RichText::new("lanes-jwt.jwt: the lanes carry your claims re-signed, not your token as it is").weak(),
+            );
+            crate::ui::widgets::copy_button(ui, "Copy the lanes' JWT", jwt, out);
+        });
+    }
     // Both lanes, every figure, whatever the scenario adds.
     ui.horizontal_wrapped(|ui| match lab.scenario_cli_args() {
         Ok(args) => command(ui, &args, out),

@@ -46,8 +46,10 @@ impl FlowsLab {
         if let Some(i) = c.fail_server_at {
             a.extend(["--fail-server-at".into(), i.to_string()]);
         }
-        if c.mode == Mode::Jwt && self.carries_loaded_token() {
-            a.extend(["--token".into(), "your-token.jwt".into()]);
+        if c.mode == Mode::Jwt
+            && let Some(file) = self.token_file()
+        {
+            a.extend(["--token".into(), file.into()]);
         }
         Ok(a)
     }
@@ -87,15 +89,30 @@ impl FlowsLab {
             }
             _ => {}
         }
-        if self.carries_loaded_token() {
-            a.extend(["--token".into(), "your-token.jwt".into()]);
+        if let Some(file) = self.token_file() {
+            a.extend(["--token".into(), file.into()]);
         }
         Ok(a)
     }
 
-    /// Whether the lanes carry a JWT from the loaded token rather than the typical one.
-    fn carries_loaded_token(&self) -> bool {
-        self.credential.as_ref().is_some_and(|c| c.source != Source::Typical)
+    /// The file the command line's `--token` names, when the lanes carry a JWT from the loaded
+    /// token: the token itself when a loaded key verifies it; else the lanes' own JWT (its
+    /// claims re-signed, another length), which [`FlowsLab::lanes_jwt`] gives to copy.
+    #[must_use]
+    pub fn token_file(&self) -> Option<&'static str> {
+        match self.credential.as_ref().map(|c| &c.source) {
+            None | Some(Source::Typical) => None,
+            Some(Source::YourToken { .. }) => Some("your-token.jwt"),
+            Some(Source::YourClaimsYourKey { .. } | Source::YourClaimsDemoKey) => Some("lanes-jwt.jwt"),
+        }
+    }
+
+    /// The JWT the lanes carry when it is not the loaded token as it is (its claims re-signed):
+    /// what `--token lanes-jwt.jwt` must hold for the command line to give the lanes' figures.
+    #[must_use]
+    pub fn lanes_jwt(&self) -> Option<&str> {
+        let c = self.credential.as_ref()?;
+        matches!(c.source, Source::YourClaimsYourKey { .. } | Source::YourClaimsDemoKey).then_some(c.token.as_str())
     }
 }
 

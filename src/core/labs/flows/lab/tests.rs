@@ -227,3 +227,30 @@ fn run_until_failure_stops_both_lanes_at_the_first_failed_request() {
     assert_eq!((r.index, r.user, r.outcome), (120, 0, crate::core::labs::flows::RequestOutcome::SessionMissing));
     assert_eq!(lab.lanes[1].flow.requests_done(), lab.lanes[0].flow.requests_done(), "both lanes at one event");
 }
+
+/// A token whose key is not loaded is carried re-signed: the command line names the lanes' own
+/// JWT, and that JWT given as `--token` rebuilds the same lanes.
+#[test]
+fn a_re_signed_token_is_the_one_the_command_line_names() {
+    let secret = crate::core::engine::keys::load_secret(
+        b"a-long-enough-secret-for-hs256-0123456789",
+        crate::core::engine::keys::SecretEncoding::Utf8,
+        "s",
+    )
+    .unwrap();
+    let claims = crate::core::labs::flows::credential::typical_claims(1_800_000_000);
+    let mine = crate::core::engine::sign::sign(&serde_json::Map::new(), &claims, "HS256", &secret).unwrap();
+    let token = crate::core::engine::token::parse(&mine).unwrap();
+    let mut lab = FlowsLab::default();
+    lab.handle(FlowCommand::Scenario(FlowScenario::Revocation), None, &[], 0.0);
+    lab.handle(FlowCommand::UseLoaded, Some(&token), &[], 1_800_000_000.0);
+    let lanes_jwt = lab.lanes_jwt().expect("no key: the claims are re-signed").to_owned();
+    assert_ne!(lanes_jwt.len(), mine.len(), "another length than the loaded token");
+    assert!(lab.scenario_cli_args().unwrap().join(" ").ends_with("--token lanes-jwt.jwt"));
+    let o = Overrides { token_bytes: Some(lanes_jwt.len()), ..Overrides::default() };
+    assert_eq!(ScenarioRun::new(FlowScenario::Revocation, &o).unwrap().lanes, lab.lane_configs().to_vec());
+    // With its key loaded the token is carried as it is.
+    lab.handle(FlowCommand::UseLoaded, Some(&token), std::slice::from_ref(&secret), 1_800_000_000.0);
+    assert_eq!(lab.lanes_jwt(), None);
+    assert!(lab.scenario_cli_args().unwrap().join(" ").ends_with("--token your-token.jwt"));
+}
