@@ -16,7 +16,9 @@ use crate::core::engine::token::{self, Token};
 use crate::core::engine::verify::{Policy, Verification};
 use crate::core::jobs::{Delivered, Runner};
 use crate::core::labs::compare::demo::{DemoStep, Lab};
-use crate::core::labs::compare::lab::{CompareCommand, CompareContext, CompareEffect, CompareLab, inputs_fingerprint};
+use crate::core::labs::compare::lab::{
+    CompareCommand, CompareContext, CompareEffect, CompareLab, inputs_fingerprint_with,
+};
 use crate::core::labs::flows::{self, FlowCommand};
 use crate::core::labs::revocation::{LabContext, RevocationCommand, RevocationEffect, RevocationLab};
 use crate::core::labs::security::lab::{LabContext as SecurityContext, SecurityCommand, SecurityEffect, SecurityLab};
@@ -304,7 +306,7 @@ pub struct Facts {
     /// A fingerprint of the loaded token and keys ([`flows::loaded_fingerprint`]): the Flows
     /// lab's JWT follows it.
     pub loaded: u64,
-    /// A fingerprint of everything the comparison reads ([`inputs_fingerprint`]): the Compare
+    /// A fingerprint of everything the comparison reads ([`crate::core::labs::compare::lab::inputs_fingerprint`]): the Compare
     /// tab's figures are current when computed from it.
     pub compare_inputs: u64,
 }
@@ -642,13 +644,16 @@ impl AppState {
         if self.tab != Tab::Compare {
             return;
         }
-        let compare_inputs = inputs_fingerprint(&CompareContext {
-            token: self.parsed(),
-            keys: self.keys.keys(),
-            now: self.clock.now(),
-            flows: &self.flows,
-            revocation: &self.revocation,
-        });
+        let compare_inputs = inputs_fingerprint_with(
+            loaded,
+            &CompareContext {
+                token: self.parsed(),
+                keys: self.keys.keys(),
+                now: self.clock.now(),
+                flows: &self.flows,
+                revocation: &self.revocation,
+            },
+        );
         if !self.compare.is_current(compare_inputs) {
             self.handle(Command::Compare(CompareCommand::Refresh), platform);
         }

@@ -134,8 +134,15 @@ impl Default for CompareLab {
 /// is hashed by [`flows::loaded_fingerprint`] (whole up to 64 KiB, else its ends).
 #[must_use]
 pub fn inputs_fingerprint(cx: &CompareContext<'_>) -> u64 {
+    inputs_fingerprint_with(flows::loaded_fingerprint(cx.token, cx.keys), cx)
+}
+
+/// [`inputs_fingerprint`] given the loaded token's and keys' fingerprint already computed this
+/// frame ([`flows::loaded_fingerprint`]), so a large JWKS is not hashed twice.
+#[must_use]
+pub fn inputs_fingerprint_with(loaded: u64, cx: &CompareContext<'_>) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    flows::loaded_fingerprint(cx.token, cx.keys).hash(&mut h);
+    loaded.hash(&mut h);
     let f = cx.flows.params;
     (f.servers, f.users, f.requests, f.services, f.store_latency_ms.to_bits()).hash(&mut h);
     cx.flows.measured.map(|m| (m.verify, m.lookup)).hash(&mut h);
