@@ -594,3 +594,26 @@ fn an_instant_beyond_the_revocation_model_is_named_as_the_at_flag() {
         assert!(!err.contains("login_at") && !err.contains("event.at"), "{err}");
     }
 }
+
+/// The shared store's outage, stated in the Scalability row by the CLI as the tab states it
+/// (`ui::compare`'s test reads the same words in the window).
+#[test]
+fn the_scalability_row_states_the_shared_stores_outage() {
+    let o = compare(&["--at", "1800000000"]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        text.contains(
+            "a shared store loses none (240 store round trips), but it is a dependency: the store down from request \
+             120, 120 of 240 requests fail"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("(a denylist check shares the store again: the store down from request 120, 120 of 240 fail)")
+    );
+    let v = compare_json(&["--at", "1800000000"]);
+    let row = v["rows"].as_array().unwrap().iter().find(|r| r["factor"] == "scalability").unwrap();
+    assert_eq!(row["sessions"]["figures"]["store_down_failed_requests"], 120);
+    assert_eq!(row["jwt"]["figures"]["denylist_store_down_failed_requests"], 120);
+}

@@ -59,6 +59,7 @@ fn json_has_exactly_the_contract_keys() {
             "store_lookups",
             "signature_verifications",
             "failed_requests",
+            "store_outage_failures",
             "sessions_lost",
             "replication_messages",
             "elapsed_ms"
@@ -387,7 +388,9 @@ fn a_hostile_token_file_name_is_escaped_on_stderr() {
 mod lab {
     use serde_json::Value;
     use tokenbench::core::labs::flows::credential::network_wait;
-    use tokenbench::core::labs::flows::lab::revocation_delay_text;
+    use tokenbench::core::labs::flows::lab::{
+        CostPoint, REALITY_CHECK, crossover, crossover_text, revocation_delay_text,
+    };
     use tokenbench::core::labs::flows::{FlowCommand, FlowScenario, FlowsLab, Revocation, SessionVariant};
 
     use super::{json, refused, run};
@@ -447,6 +450,7 @@ mod lab {
             let counts = [
                 ("requests", t.requests),
                 ("failed_requests", t.failed_requests),
+                ("store_outage_failures", t.store_outage_failures),
                 ("store_lookups", t.store_lookups),
                 ("remote_lookups", t.remote_lookups),
                 ("signature_verifications", t.signature_verifications),
@@ -650,8 +654,44 @@ mod lab {
         let o = run(&["--sweep-servers", "1..2"]);
         assert_eq!(code(&o), 0);
         let text = stdout(&o);
-        assert_eq!(text.lines().count(), 4, "{text}");
+        // The table, then the cost per request, where the curves cross, and the reality check.
+        assert_eq!(text.lines().count(), 8, "{text}");
         assert!(text.lines().nth(2).unwrap().split_whitespace().eq(["1", "240", "0", "12", "240"]), "{text}");
+        assert_eq!(
+            text.lines().nth(5),
+            Some("Cost per request on the operations measured here (store round trip 0.5 ms):")
+        );
+        let crossing = text.lines().nth(6).unwrap();
+        assert!(
+            crossing.starts_with("Per request, the curves cross at ")
+                || crossing.starts_with("No crossover in 1..2 servers")
+        );
+        assert_eq!(text.lines().nth(7), Some(REALITY_CHECK));
+    }
+
+    #[test]
+    fn the_sweeps_crossover_is_the_labs_words_on_its_measured_costs() {
+        let v = json(&["--sweep-servers", "1..50"]);
+        let costs: Vec<CostPoint> = v["cost_per_request"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| CostPoint {
+                servers: u32::try_from(c["servers"].as_u64().unwrap()).unwrap(),
+                session_ns: c["session_ns"].as_f64().unwrap(),
+                jwt_ns: c["jwt_ns"].as_f64().unwrap(),
+            })
+            .collect();
+        assert_eq!(costs.len(), 50);
+        // The same function the window's sweep says it with, on the figures measured here.
+        assert_eq!(v["crossover"].as_str(), Some(crossover_text(&costs).as_str()));
+        assert_eq!(v["crossover_servers"].as_u64(), crossover(&costs).map(u64::from));
+        // One server keeps its sessions in memory: an in-process lookup, no round trip; from two
+        // a shared store costs its 0.5 ms round trip per request; a JWT costs the same throughout.
+        assert!(costs[0].session_ns < 500_000.0 && costs[1].session_ns >= 500_000.0, "{costs:?}");
+        let same = |a: f64, b: f64| (a - b).abs() < 1e-6;
+        assert!(costs.iter().all(|c| same(c.jwt_ns, costs[0].jwt_ns)), "{costs:?}");
+        assert!(costs[1..].iter().all(|c| same(c.session_ns, costs[1].session_ns)), "{costs:?}");
     }
 
     #[test]
@@ -703,4 +743,88 @@ fn the_store_latency_sets_each_lanes_network_wait() {
     let o = run(&["--mode", "session", "--servers", "1", "--users", "1", "--requests", "1", "--latency-ms", "2"]);
     assert_eq!(code(&o), 0);
     assert!(stderr(&o).contains("note: --latency-ms applies with --scenario or --sweep-servers"), "{}", stderr(&o));
+}
+
+/// `--store-fail-at 4 --store-back-at 7` over 2 servers, 4 users, 10 requests fanning out to 2
+/// services, with `extra` flags.
+fn outage(extra: &[&str]) -> Value {
+    let mut args = vec!["--servers", "2", "--users", "4", "--requests", "10", "--services", "2"];
+    args.extend(["--store-fail-at", "4", "--store-back-at", "7"]);
+    args.extend(extra);
+    json(&args)
+}
+
+#[test]
+fn a_store_outage_fails_requests_at_their_first_lookup() {
+    let jwt_bytes = (22 + TYPICAL_TOKEN_BYTES) as u64;
+    for fail in [&[][..], &["--fail-server-at", "2"][..]] {
+        let with = |design: &[&str]| outage(&[design, fail].concat());
+        // Session: 7 requests x (1 + 2) lookups, 3 attempts that get no answer.
+        let v = with(&["--mode", "session", "--store", "shared"]);
+        assert_eq!((figures(&v), v["store_outage_failures"].as_u64()), ([10, 34, 24, 0, 3, 0, 0], Some(3)), "{fail:?}");
+        let v = with(&["--mode", "session", "--store", "shared", "--sticky"]);
+        assert_eq!((figures(&v), v["store_outage_failures"].as_u64()), ([10, 34, 24, 0, 3, 0, 0], Some(3)), "{fail:?}");
+        // Hybrid: 1 lookup each, 2 verifications only when the edge's lookup answered.
+        let v = with(&["--mode", "hybrid"]);
+        assert_eq!(
+            (figures(&v), v["store_outage_failures"].as_u64()),
+            ([10, 34, 10, 14, 3, 0, 0], Some(3)),
+            "{fail:?}"
+        );
+        // JWT with a check: the edge verifies, then its lookup fails (fail closed).
+        for check in ["denylist", "version"] {
+            let v = with(&["--mode", "jwt", "--revocation", check]);
+            assert_eq!(
+                (figures(&v), v["store_outage_failures"].as_u64()),
+                ([10, jwt_bytes, 24, 24, 3, 0, 0], Some(3)),
+                "{check} {fail:?}"
+            );
+        }
+    }
+    // Without --store-back-at the store stays down to the end: requests 4 to 9.
+    let args = ["--mode", "session", "--servers", "2", "--users", "4", "--requests", "10", "--services", "2"];
+    let v = json(&[&args[..], &["--store-fail-at", "4"]].concat());
+    assert_eq!((figures(&v), v["store_outage_failures"].as_u64()), ([10, 34, 18, 0, 6, 0, 0], Some(6)));
+    let text = stdout(&run(&[&args[..], &["--store-fail-at", "4"]].concat()));
+    assert!(text.contains("  of which store down    6\n"), "{text}");
+    // No outage: the key is there, 0.
+    assert_eq!(json(&args)["store_outage_failures"].as_u64(), Some(0));
+}
+
+#[test]
+fn exit_2_for_a_store_outage_where_it_cannot_be() {
+    let base = ["--servers", "2", "--users", "4", "--requests", "10"];
+    let with = |extra: &[&str]| -> Vec<String> { base.iter().chain(extra).map(|s| (*s).to_owned()).collect() };
+    for design in [
+        &["--mode", "session", "--store", "local", "--sticky"][..],
+        &["--mode", "session", "--store", "replicated"][..],
+        &["--mode", "hybrid", "--store", "local"][..],
+    ] {
+        refused(
+            &strs(&with(&[design, &["--store-fail-at", "3"]].concat())),
+            "--store-fail-at takes down the shared store",
+        );
+    }
+    refused(
+        &strs(&with(&["--mode", "jwt", "--store-fail-at", "3"])),
+        "--store-fail-at takes down the revocation store",
+    );
+    refused(
+        &strs(&with(&["--mode", "jwt", "--revocation", "none", "--store-fail-at", "3"])),
+        "--store-fail-at takes down the revocation store",
+    );
+    refused(
+        &strs(&with(&["--mode", "session", "--store-fail-at", "10"])),
+        "--store-fail-at 10 is not a request of the run",
+    );
+    refused(
+        &strs(&with(&["--mode", "session", "--store-fail-at", "3", "--store-back-at", "3"])),
+        "--store-back-at 3 must be after --store-fail-at 3",
+    );
+    refused(
+        &strs(&with(&["--mode", "session", "--store-fail-at", "3", "--store-back-at", "11"])),
+        "--store-back-at 11 is past the end of the run",
+    );
+    refused(&strs(&with(&["--mode", "session", "--store-back-at", "3"])), "--store-back-at needs --store-fail-at");
+    refused(&strs(&with(&["--mode", "session", "--store-fail-at", "-1"])), "--store-fail-at");
 }

@@ -3,15 +3,18 @@
 //! and `--sweep-servers FROM..TO` its scalability sweep, with the numbers the window shows.
 //!
 //! `--json` prints exactly `{"requests", "bytes_per_request", "store_lookups",
-//! "signature_verifications", "failed_requests", "sessions_lost", "replication_messages",
-//! "elapsed_ms"}`. With `--scenario`: `{"scenario", "servers", "users", "requests", "services",
+//! "signature_verifications", "failed_requests", "store_outage_failures", "sessions_lost",
+//! "replication_messages", "elapsed_ms"}`. With `--scenario`: `{"scenario", "servers", "users", "requests", "services",
 //! "store_latency_ms", "lanes": [{"title", "config", "bytes_per_request", "totals",
 //! "network_wait_ms", "revocation_delay_seconds", "revocation_takes_effect"}], "elapsed_ms"}`.
-//! With `--sweep-servers`: `{"users", "requests", "services", "points": [{"servers",
-//! "shared_round_trips", "replication_messages", "sticky_sessions_lost", "jwt_verifications"}]}`.
+//! With `--sweep-servers`: `{"users", "requests", "services", "store_latency_ms", "points":
+//! [{"servers", "shared_round_trips", "replication_messages", "sticky_sessions_lost",
+//! "jwt_verifications"}], "cost_per_request": [{"servers", "session_ns", "jwt_ns"}],
+//! "crossover_servers", "crossover"}`.
 //! Exit 0, or 2 with a message for unusable arguments (N < 1, U < 1, `--fail-server-at` with one
-//! server, `--store` with `--mode jwt`, an unreadable token file, a value outside the lab's
-//! range with `--scenario` or `--sweep-servers`).
+//! server, `--store` with `--mode jwt`, `--store-fail-at` where no store is used or outside the
+//! run, `--store-back-at` not after it or without it, an unreadable token file, a value outside
+//! the lab's range with `--scenario` or `--sweep-servers`).
 
 use std::fmt::Write as _;
 use std::ops::RangeInclusive;
@@ -27,7 +30,10 @@ use crate::core::engine::error::Error;
 use crate::core::engine::limits;
 use crate::core::engine::token;
 use crate::core::labs::flows::lab::command_line::{LaneRun, Overrides, ScenarioRun};
-use crate::core::labs::flows::lab::{SweepPoint, parse_servers_range, revocation_delay_text, sweep};
+use crate::core::labs::flows::lab::{
+    CostPoint, REALITY_CHECK, SweepPoint, cost_curves, crossover, crossover_text, parse_servers_range,
+    revocation_delay_text, sweep,
+};
 use crate::core::labs::flows::{Config, Flow, FlowScenario, Mode, Revocation, Store, Totals, credential};
 use crate::core::labs::revocation::TokenLifetime;
 use crate::core::text::visible;
@@ -77,7 +83,8 @@ pub struct FlowArgs {
     /// included, within 1 to 50), with the scalability scenario's users, requests and
     /// services unless given.
     #[arg(long, value_name = "FROM..TO", value_parser = parse_servers_range,
-          conflicts_with_all = ["mode", "store", "sticky", "servers", "revocation", "fail_server_at", "token"])]
+          conflicts_with_all = ["mode", "store", "sticky", "servers", "revocation", "fail_server_at", "store_fail_at",
+                                "store_back_at", "token"])]
     pub sweep_servers: Option<RangeInclusive<u32>>,
     /// Where the authentication state lives [with --scenario: only the lane of this mode].
     #[arg(long, value_enum, required_unless_present_any = ["scenario", "sweep_servers"])]
@@ -113,6 +120,15 @@ pub struct FlowArgs {
     /// Server 0 dies just before request I (needs N >= 2).
     #[arg(long, value_name = "I")]
     pub fail_server_at: Option<u64>,
+    /// The store is unreachable from request I on (0-based): a shared session store (--mode
+    /// session|hybrid --store shared) or a JWT's revocation store (--mode jwt --revocation
+    /// denylist|version). A request then fails at its first lookup [with --scenario: the lanes
+    /// that use a store].
+    #[arg(long, value_name = "I", allow_negative_numbers = true)]
+    pub store_fail_at: Option<u64>,
+    /// The store answers again from request J on (I < J <= R; default: down to the end).
+    #[arg(long, value_name = "J", allow_negative_numbers = true)]
+    pub store_back_at: Option<u64>,
     /// The JWT to carry: the token, `-` for stdin, `@FILE`, or a file's path (default: a
     /// generated typical access token, 812 bytes).
     #[arg(long, value_name = "TOKEN")]
@@ -181,6 +197,8 @@ impl FlowArgs {
             services: self.services.unwrap_or(0),
             revocation: self.revocation.map_or(Revocation::None, Revocation::from),
             fail_server_at: self.fail_server_at,
+            store_fail_at: self.store_fail_at,
+            store_back_at: self.store_back_at,
             token_bytes,
             ..Config::default()
         })
@@ -199,6 +217,8 @@ impl FlowArgs {
             sticky: self.sticky,
             revocation: self.revocation.map(Revocation::from),
             fail_server_at: self.fail_server_at,
+            store_fail_at: self.store_fail_at,
+            store_back_at: self.store_back_at,
             token_bytes,
             store_latency_ms: self.latency_ms,
         }
@@ -246,6 +266,7 @@ pub fn flow_json(totals: &Totals, bytes_per_request: usize, elapsed_ms: f64) -> 
         "store_lookups": totals.store_lookups,
         "signature_verifications": totals.signature_verifications,
         "failed_requests": totals.failed_requests,
+        "store_outage_failures": totals.store_outage_failures,
         "sessions_lost": totals.sessions_lost,
         "replication_messages": totals.replication_messages,
         "elapsed_ms": (elapsed_ms * 1000.0).round() / 1000.0,
@@ -363,14 +384,25 @@ fn run_sweep(args: &FlowArgs, servers: RangeInclusive<u32>) -> u8 {
         Ok(run) => run,
         Err(message) => return fail(&message),
     };
-    let points = sweep(&run.lab.params, servers);
+    let points = sweep(&run.lab.params, servers.clone());
+    // The cost curves need this machine's verification and lookup: measured on the typical
+    // token, as the window measures it before a token is loaded.
+    let now = system_now();
+    #[allow(clippy::cast_possible_truncation)]
+    let measured = credential::Credential::typical(now.floor() as i64)
+        .and_then(|c| credential::measure(&c, run.lab.params.users, now, SWEEP_MEASURE_BUDGET))
+        .ok();
+    let costs = measured.map(|m| cost_curves(&run.lab.params, &m, servers)).unwrap_or_default();
     if args.json {
-        out(&format!("{}\n", sweep_json(&run, &points)));
+        out(&format!("{}\n", sweep_json(&run, &points, &costs)));
     } else {
-        out(&sweep_text(&run, &points));
+        out(&sweep_text(&run, &points, &costs));
     }
     0
 }
+
+/// Time spent measuring each operation for the sweep's cost curves (the window's budget).
+const SWEEP_MEASURE_BUDGET: std::time::Duration = std::time::Duration::from_millis(15);
 
 /// Milliseconds rounded to the microsecond.
 fn ms(seconds: f64) -> f64 {
@@ -407,11 +439,21 @@ pub fn scenario_json(run: &ScenarioRun, lanes: &[LaneRun], elapsed_ms: f64) -> V
     })
 }
 
-/// The JSON of a sweep: the parameters and the points the window plots.
+/// The JSON of a sweep: the parameters, the points the window plots, the cost per request
+/// with sessions and with a JWT on the operations measured here, and where they cross.
 #[must_use]
-pub fn sweep_json(run: &ScenarioRun, points: &[SweepPoint]) -> Value {
+pub fn sweep_json(run: &ScenarioRun, points: &[SweepPoint], costs: &[CostPoint]) -> Value {
     let p = run.lab.params;
-    json!({ "users": p.users, "requests": p.requests, "services": p.services, "points": points })
+    json!({
+        "users": p.users,
+        "requests": p.requests,
+        "services": p.services,
+        "store_latency_ms": p.store_latency_ms,
+        "points": points,
+        "cost_per_request": costs,
+        "crossover_servers": crossover(costs),
+        "crossover": crossover_text(costs),
+    })
 }
 
 fn scenario_text(run: &ScenarioRun, lanes: &[LaneRun], elapsed_ms: f64) -> String {
@@ -434,6 +476,7 @@ fn scenario_text(run: &ScenarioRun, lanes: &[LaneRun], elapsed_ms: f64) -> Strin
         let mut rows: Vec<(&str, String)> = vec![
             ("requests", t.requests.to_string()),
             ("failed requests", t.failed_requests.to_string()),
+            ("  of which store down", t.store_outage_failures.to_string()),
             ("store lookups", t.store_lookups.to_string()),
             ("lookups over the network", t.remote_lookups.to_string()),
             ("signature verifications", t.signature_verifications.to_string()),
@@ -469,7 +512,9 @@ fn scenario_text(run: &ScenarioRun, lanes: &[LaneRun], elapsed_ms: f64) -> Strin
     s
 }
 
-fn sweep_text(run: &ScenarioRun, points: &[SweepPoint]) -> String {
+/// The sweep as text: its table, then the cost per request and where the curves cross.
+#[must_use]
+pub fn sweep_text(run: &ScenarioRun, points: &[SweepPoint], costs: &[CostPoint]) -> String {
     use crate::core::text::count;
     let p = run.lab.params;
     let mut s = String::new();
@@ -492,6 +537,14 @@ fn sweep_text(run: &ScenarioRun, points: &[SweepPoint]) -> String {
             pt.servers, pt.shared_round_trips, pt.replication_messages, pt.sticky_sessions_lost, pt.jwt_verifications
         );
     }
+    if !costs.is_empty() {
+        let _ = writeln!(
+            s,
+            "\nCost per request on the operations measured here (store round trip {} ms):",
+            p.store_latency_ms
+        );
+        let _ = writeln!(s, "{}\n{REALITY_CHECK}", crossover_text(costs));
+    }
     s
 }
 
@@ -511,13 +564,14 @@ fn text(cfg: &Config, t: &Totals, elapsed_ms: f64) -> String {
         crate::core::text::count(cfg.users, "user", "users"),
         crate::core::text::count(cfg.services, "service", "services")
     );
-    let rows: [(&str, String); 10] = [
+    let rows: [(&str, String); 11] = [
         ("requests", t.requests.to_string()),
         ("bytes per request", cfg.bytes_per_request().to_string()),
         ("store lookups", t.store_lookups.to_string()),
         ("  over the network", t.remote_lookups.to_string()),
         ("signature verifications", t.signature_verifications.to_string()),
         ("failed requests", t.failed_requests.to_string()),
+        ("  of which store down", t.store_outage_failures.to_string()),
         ("sessions lost", t.sessions_lost.to_string()),
         ("replication messages", t.replication_messages.to_string()),
         ("credential bytes sent", t.client_bytes.to_string()),

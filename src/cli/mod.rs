@@ -35,10 +35,10 @@ pub use audit::{AuditArgs, findings_text};
 pub use compare::CompareArgs;
 pub use crack::CrackArgs;
 pub use decode::decoded_json;
-pub use flows::{FlowArgs, flow_json};
+pub use flows::{FlowArgs, flow_json, sweep_text as flows_sweep_text};
 pub use forge::ForgeArgs;
 pub use key::key_json;
-pub use revocation::{Report, RevocationArgs, report_json, revocation_json, scale_json};
+pub use revocation::{Report, RevocationArgs, report_json, revocation_json, revocation_text, scale_json};
 pub use simulate::SimulateCommand;
 pub use verify::{VerifyArgs, judgment_json, judgment_text, verification_json, verification_text};
 

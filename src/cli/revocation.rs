@@ -416,7 +416,8 @@ fn status_json(o: &StrategyOutcome, t: f64, holder: Holder) -> Value {
 
 /// The report as text: the scenario, the table, one sentence per strategy, then what `report`
 /// adds.
-fn revocation_text(lab: &RevocationLab, report: Report) -> String {
+#[must_use]
+pub fn revocation_text(lab: &RevocationLab, report: Report) -> String {
     use std::fmt::Write as _;
     let sim = lab.simulation();
     let s = &sim.scenario;
@@ -476,6 +477,8 @@ fn revocation_text(lab: &RevocationLab, report: Report) -> String {
     for o in &sim.outcomes {
         let _ = writeln!(text, "{:<13} {}", o.strategy.name(), o.summary);
     }
+    // Said where the denylist and version strategies are shown, as the window says it.
+    let _ = writeln!(text, "\n{}", crate::core::labs::revocation::SERVER_STATE_BACK);
     text.push_str(&detail_text(sim, report));
     if report.scale {
         let inputs: ScaleInputs = s.scale.unwrap_or_default();

@@ -50,4 +50,6 @@ pub fn next_frame_in(lab: &FlowsLab) -> Option<Duration> {
 }
 
 #[cfg(test)]
+mod story_tests;
+#[cfg(test)]
 mod tests;

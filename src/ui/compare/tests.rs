@@ -667,3 +667,23 @@ fn the_panel_says_why_there_is_nothing_to_compare() {
     assert!(h.query_by_label("Nothing to compare: the flows' JWT does not parse").is_some());
     assert_eq!(h.query_all_by_label("Show me").count(), 0);
 }
+
+#[test]
+fn the_scalability_row_shows_the_shared_stores_outage_as_the_cli_prints_it() {
+    let mut h = app(egui::vec2(1280.0, 800.0));
+    h.state_mut().apply(vec![Command::SelectTab(Tab::Compare)]);
+    h.run();
+    let c = comparison(&h);
+    let row = c.row(crate::core::labs::compare::advise::Factor::Scalability);
+    // The same words `tokenbench compare` prints (tests/cli_compare.rs), from the model's runs.
+    let said = "a shared store loses none (240 store round trips), but it is a dependency: the store down from \
+                request 120, 120 of 240 requests fail";
+    assert!(row.sessions.text.contains(said), "{}", row.sessions.text);
+    assert!(h.query_by_label(&row.sessions.text).is_some(), "the tab shows the row's text whole");
+    assert!(h.query_by_label(&row.jwt.text).is_some());
+    assert!(
+        row.jwt
+            .text
+            .ends_with("(a denylist check shares the store again: the store down from request 120, 120 of 240 fail)")
+    );
+}

@@ -5,13 +5,14 @@
 use std::time::Duration;
 
 use egui::{RichText, Ui};
-use egui_plot::{Bar, BarChart, Legend, Line, LineStyle, Plot};
+use egui_plot::{Bar, BarChart, Corner, Legend, Line, LineStyle, Plot, VLine};
 
 use super::{SPEEDS, diagram};
 use crate::core::engine::token::Part;
 use crate::core::labs::flows::lab::{
-    FlowCommand, FlowScenario, FlowsLab, Lane, MAX_REQUESTS, MAX_SERVERS, MAX_SERVICES, MAX_STORE_LATENCY_MS,
-    MAX_USERS, SWEEP_LIMIT, SessionVariant, SweepPoint, revocation_delay_text,
+    CostPoint, FailoverVariant, FlowCommand, FlowScenario, FlowsLab, Lane, MAX_REQUESTS, MAX_SERVERS, MAX_SERVICES,
+    MAX_STORE_LATENCY_MS, MAX_USERS, REALITY_CHECK, SWEEP_LIMIT, SessionVariant, SweepPoint, crossover, crossover_text,
+    revocation_delay_text,
 };
 use crate::core::labs::flows::sequence;
 use crate::core::labs::flows::{RequestOutcome, Revocation, Step, Store, Totals};
@@ -173,16 +174,50 @@ fn params_row(ui: &mut Ui, lab: &FlowsLab, out: &mut Vec<Command>) {
                 }
             }
         }
-        FlowScenario::Revocation => {
-            ui.label("JWT check:");
-            for r in Revocation::ALL {
-                if ui.radio(lab.revocation == *r, r.name()).clicked() {
-                    emit(out, FlowCommand::JwtRevocation(*r));
+        FlowScenario::Revocation => jwt_check(ui, lab, out),
+        FlowScenario::Failover => {
+            ui.label("Session lane:");
+            for v in FailoverVariant::ALL {
+                if ui.radio(lab.failover_variant == v, v.label()).clicked() {
+                    emit(out, FlowCommand::FailoverVariant(v));
                 }
             }
+            ui.separator();
+            jwt_check(ui, lab, out);
+            ui.separator();
+            store_down(ui, lab, out);
         }
         _ => {}
     });
+    if let Some(note) = lab.option_note() {
+        crate::ui::widgets::prose(ui, &note, Some(ui.visuals().weak_text_color()));
+    }
+}
+
+fn jwt_check(ui: &mut Ui, lab: &FlowsLab, out: &mut Vec<Command>) {
+    ui.label("JWT check:");
+    for r in Revocation::ALL {
+        if ui.radio(lab.revocation == *r, r.name()).clicked() {
+            emit(out, FlowCommand::JwtRevocation(*r));
+        }
+    }
+}
+
+/// "Store down from request I": a checkbox and the request it goes down before.
+fn store_down(ui: &mut Ui, lab: &FlowsLab, out: &mut Vec<Command>) {
+    let last = lab.params.requests.saturating_sub(1);
+    let mut down = lab.store_down.is_some();
+    let hint = "The shared store (or the JWT's revocation store) stops answering from this request to the end";
+    if ui.checkbox(&mut down, "Store down from request").on_hover_text(hint).changed() {
+        emit(out, FlowCommand::StoreDown(down.then_some(lab.store_down.unwrap_or(lab.params.requests * 3 / 4))));
+    }
+    if let Some(at) = lab.store_down {
+        let mut v = at;
+        let r = ui.add(egui::DragValue::new(&mut v).range(0..=last).speed(1.0 + at as f64 / 50.0)).on_hover_text(hint);
+        if r.changed() && v != at {
+            emit(out, FlowCommand::StoreDown(Some(v)));
+        }
+    }
 }
 
 fn controls_row(ui: &mut Ui, lab: &FlowsLab, out: &mut Vec<Command>) {
@@ -327,6 +362,7 @@ fn event_title(step: Option<&Step>, lab: &FlowsLab) -> String {
                 RequestOutcome::RejectedAfterLogout => "401 after logout, as it should",
                 RequestOutcome::AcceptedAfterLogout => "200 OK after logout: still valid",
                 RequestOutcome::CookieNotSent => "401: no cookie",
+                RequestOutcome::StoreUnreachable => "503: the store is down",
             };
             format!("Request #{} by user {} to server {}: {outcome}", r.index, r.user, r.server)
         }
@@ -388,6 +424,9 @@ fn totals(ui: &mut Ui, lab: &FlowsLab, index: usize, fallback_ttl: i64) {
         let mut g = TotalsGrid { ui, size };
         g.row("requests", requests, None);
         g.row("failed requests", t.failed_requests, None);
+        if cfg.store_fail_at.is_some() {
+            g.row("  of which store down", t.store_outage_failures, None);
+        }
         g.row("store lookups", t.store_lookups, per(t.store_lookups));
         g.row("lookups over the network", t.remote_lookups, None);
         g.row("signature verifications", t.signature_verifications, per(t.signature_verifications));
@@ -522,8 +561,15 @@ fn sweep_plot(ui: &mut Ui, lab: &FlowsLab) {
         .iter()
         .map(|p| (p.shared_round_trips, p.replication_messages, p.sticky_sessions_lost, p.jwt_verifications))
         .collect();
-    let plot = fit_on_change(ui, still_plot("flows-sweep"), sweep_plot_id(), model);
-    plot.include_y(0.0).x_axis_label("servers").show(ui, |plot| {
+    // Head room over the highest line, where the legend sits: it covers no line.
+    let top = points
+        .iter()
+        .map(|p| p.shared_round_trips.max(p.replication_messages).max(p.sticky_sessions_lost).max(p.jwt_verifications))
+        .max()
+        .unwrap_or(0) as f64;
+    let plot = still_plot("flows-sweep").height(SWEEP_PLOT_HEIGHT).legend(Legend::default().position(Corner::LeftTop));
+    let plot = fit_on_change(ui, plot, sweep_plot_id(), model);
+    plot.include_y(0.0).include_y(top * SWEEP_HEADROOM).x_axis_label("servers").show(ui, |plot| {
         let lines: [SweepLine; 4] = [
             ("shared store: network round trips", |p| p.shared_round_trips, lookup),
             ("replicated: replication messages", |p| p.replication_messages, replication),
@@ -536,6 +582,59 @@ fn sweep_plot(ui: &mut Ui, lab: &FlowsLab) {
             plot.line(if i == 3 { line.style(LineStyle::dashed_loose()) } else { line });
         }
     });
+    cost_plot(ui, lab);
+}
+
+/// The sweep's plot height, and how far above its highest line its y axis goes: the top half
+/// is left to the legend (4 rows), so it never covers a line.
+const SWEEP_PLOT_HEIGHT: f32 = 220.0;
+const SWEEP_HEADROOM: f64 = 2.0;
+
+/// The reality check: what a request costs with sessions (in memory on one server, a shared
+/// store from two) and with a JWT, on the operations measured here, and where the two cross.
+fn cost_plot(ui: &mut Ui, lab: &FlowsLab) {
+    ui.label(RichText::new("Cost per request on the operations measured here").strong());
+    let Some(costs) = &lab.costs else {
+        ui.label(RichText::new("Measuring the JWT…").weak());
+        return;
+    };
+    let session = diagram::emphasis_colour(sequence::Emphasis::Lookup, ui);
+    let jwt = diagram::emphasis_colour(sequence::Emphasis::Verify, ui);
+    let us = |f: fn(&CostPoint) -> f64| -> Vec<[f64; 2]> {
+        costs.iter().map(|c| [f64::from(c.servers), f(c) / 1000.0]).collect()
+    };
+    let top = costs.iter().map(|c| c.session_ns.max(c.jwt_ns)).fold(0.0, f64::max) / 1000.0;
+    let model: Vec<u64> = crate::ui::plot_fit::bits(costs.iter().flat_map(|c| [c.session_ns, c.jwt_ns]));
+    let plot = still_plot("flows-costs").legend(Legend::default().position(Corner::RightTop));
+    let at = crossover(costs);
+    let weak = ui.visuals().weak_text_color();
+    fit_on_change(ui, plot, cost_plot_id(), model)
+        .include_y(0.0)
+        .include_y(top * SWEEP_HEADROOM)
+        .x_axis_label("servers")
+        .y_axis_label("µs per request")
+        .show(ui, |plot| {
+            plot.line(
+                Line::new("sessions: in memory, then a shared store", us(|c| c.session_ns)).color(session).width(2.0),
+            );
+            plot.line(
+                Line::new("JWT: a verification on each server", us(|c| c.jwt_ns))
+                    .color(jwt)
+                    .width(2.0)
+                    .style(LineStyle::dashed_loose()),
+            );
+            if let Some(n) = at {
+                plot.vline(VLine::new("the curves cross", f64::from(n)).color(weak));
+            }
+        });
+    ui.label(crossover_text(costs));
+    crate::ui::widgets::prose(ui, REALITY_CHECK, Some(weak));
+}
+
+/// The memory id of the cost-per-request plot.
+#[must_use]
+pub fn cost_plot_id() -> egui::Id {
+    egui::Id::unique("flows-costs-plot")
 }
 
 fn cli_lines(ui: &mut Ui, lab: &FlowsLab, out: &mut Vec<Command>) {

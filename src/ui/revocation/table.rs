@@ -202,4 +202,10 @@ pub(super) fn trades(ui: &mut Ui, lab: &RevocationLab) {
             ui.weak(&o.summary);
         });
     }
+    // jwt-denylist and jwt-version above: what their check costs beyond a lookup.
+    crate::ui::widgets::prose(
+        ui,
+        crate::core::labs::revocation::SERVER_STATE_BACK,
+        Some(ui.visuals().weak_text_color()),
+    );
 }

@@ -468,3 +468,14 @@ fn the_controls_panel_says_the_endless_note_and_emits_the_labs_commands() {
         assert_eq!(h.state().1, [Command::Revocation(command)], "{button}");
     }
 }
+
+#[test]
+fn the_denylist_and_version_note_is_shown_where_simulate_revocation_prints_it() {
+    use crate::core::labs::revocation::SERVER_STATE_BACK;
+    let (lab, _) = logout_lab();
+    let cli = crate::cli::revocation_text(&lab, crate::cli::Report::default());
+    assert!(cli.contains(&format!("\n{SERVER_STATE_BACK}\n")), "{cli}");
+    let mut h = lab_app(egui::vec2(1280.0, 800.0));
+    h.run();
+    assert_eq!(h.query_all_by_label(SERVER_STATE_BACK).count(), 1, "under the strategies' trades, once");
+}

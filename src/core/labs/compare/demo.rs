@@ -92,6 +92,11 @@ pub fn show_me(factor: Factor, c: &Comparison, token_loaded: bool, typical_token
         // for lack of its session, the same request served in the JWT lane.
         Factor::Scalability => focused(vec![
             DemoStep::Flow(FlowCommand::Scenario(FlowScenario::Failover)),
+            // The row's designs, whatever the lab was left on: sticky sessions, a plain JWT,
+            // the store up.
+            DemoStep::Flow(FlowCommand::FailoverVariant(crate::core::labs::flows::FailoverVariant::Sticky)),
+            DemoStep::Flow(FlowCommand::JwtRevocation(crate::core::labs::flows::Revocation::None)),
+            DemoStep::Flow(FlowCommand::StoreDown(None)),
             DemoStep::Flow(FlowCommand::RunUntilFailure),
             DemoStep::Open(Lab::Flows),
         ]),

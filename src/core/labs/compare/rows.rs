@@ -193,7 +193,9 @@ impl Cx<'_> {
 
     pub(super) fn scalability(&self) -> Row {
         let [local, shared, replicated, jwt] = self.runs.failover;
+        let [store_down, denylist_down] = self.runs.store_down;
         let st = self.runs.settings;
+        let half = format!("the store down from request {}", thousands(st.requests / 2));
         let n = self.runs.failover_servers;
         // A fan-out multiplies the round trips and verifications: say it where it counts.
         let fan_out =
@@ -208,12 +210,15 @@ impl Cx<'_> {
         let sessions = cell(
             format!(
                 "a server dies: in-memory sticky sessions lose {} of {} users, {} of {} requests fail; a shared store \
-                 loses none ({} store round trips); replication copies every login ({} messages)",
+                 loses none ({} store round trips), but it is a dependency: {half}, {} of {} requests fail; \
+                 replication copies every login ({} messages)",
                 thousands(local.sessions_lost),
                 thousands(u64::from(st.users)),
                 thousands(local.failed_requests),
                 thousands(local.requests),
                 thousands(shared.remote_lookups),
+                thousands(store_down.failed_requests),
+                thousands(store_down.requests),
                 thousands(replicated.replication_messages)
             ),
             source.clone(),
@@ -222,23 +227,28 @@ impl Cx<'_> {
                 ("local_failed_requests", json!(local.failed_requests)),
                 ("shared_failed_requests", json!(shared.failed_requests)),
                 ("shared_round_trips", json!(shared.remote_lookups)),
+                ("store_down_from", json!(st.requests / 2)),
+                ("store_down_failed_requests", json!(store_down.failed_requests)),
                 ("replication_messages", json!(replicated.replication_messages)),
             ],
         );
         let jwt_cell = cell(
             format!(
                 "a server dies: {} of {} requests fail, {} sessions lost; {} verifications on whichever server, nothing \
-                 shared",
+                 shared (a denylist check shares the store again: {half}, {} of {} fail)",
                 thousands(jwt.failed_requests),
                 thousands(jwt.requests),
                 thousands(jwt.sessions_lost),
-                thousands(jwt.signature_verifications)
+                thousands(jwt.signature_verifications),
+                thousands(denylist_down.failed_requests),
+                thousands(denylist_down.requests)
             ),
             source,
             &[
                 ("failed_requests", json!(jwt.failed_requests)),
                 ("sessions_lost", json!(jwt.sessions_lost)),
                 ("verifications", json!(jwt.signature_verifications)),
+                ("denylist_store_down_failed_requests", json!(denylist_down.failed_requests)),
             ],
         );
         Row { factor: Factor::Scalability, caption: "Adding servers, and losing one", sessions, jwt: jwt_cell }

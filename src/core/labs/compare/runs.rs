@@ -4,7 +4,7 @@
 use crate::core::engine::audit::{self, Finding, TokenAuditOptions};
 use crate::core::engine::timeline::TokenTimeline;
 use crate::core::engine::token::{self, Token};
-use crate::core::labs::flows::{self, Client, Config, Logout, Mode, Store, Totals};
+use crate::core::labs::flows::{self, Client, Config, Logout, Mode, Revocation, Store, Totals};
 use crate::core::labs::revocation::{Event, EventKind, RevocationScenario, TokenLifetime};
 
 use super::{CROSS_SITE_EVERY, FlowSettings, Inputs, well_set_cookie};
@@ -148,6 +148,9 @@ pub(super) struct Runs {
     pub(super) jwt: Config,
     /// Server 0 dies halfway: sticky local store, shared store, replicated store, JWT.
     pub(super) failover: [Totals; 4],
+    /// The store is down for the second half of the run (no server dies): shared session
+    /// store, JWT with a denylist check.
+    pub(super) store_down: [Totals; 2],
     /// A browser calls another site: session, JWT.
     pub(super) browser: [Totals; 2],
     /// A native app, cross-site calls included: session, JWT.
@@ -181,6 +184,8 @@ impl Runs {
             [run(&at(session)), run(&at(jwt))]
         };
         let logout = Some(Logout { user: 0, before_request: settings.requests / 4 });
+        // Compare refuses 0 requests, so request R/2 is one of the run's.
+        let down = Config { servers: failover_servers, store_fail_at: Some(settings.requests / 2), ..session };
         Self {
             settings,
             failover_servers,
@@ -192,6 +197,7 @@ impl Runs {
                 run(&Config { store: Store::Replicated, ..dies }),
                 run(&Config { mode: Mode::Jwt, sticky: true, ..dies }),
             ],
+            store_down: [run(&down), run(&Config { mode: Mode::Jwt, revocation: Revocation::Denylist, ..down })],
             browser: cross(Client::Browser),
             mobile: cross(Client::Mobile),
             direct: fan(0),

@@ -138,6 +138,11 @@ pub struct Config {
     pub revocation: Revocation,
     /// Server 0 dies just before this request.
     pub fail_server_at: Option<u64>,
+    /// The store (a shared session store, or a JWT revocation store) is unreachable from this
+    /// request on.
+    pub store_fail_at: Option<u64>,
+    /// The store is back from this request on (`None`: down to the end of the run).
+    pub store_back_at: Option<u64>,
     /// The JWT's length in bytes (JWT mode's header, the hybrid's service hops).
     pub token_bytes: usize,
     /// Browser or native app.
@@ -162,6 +167,8 @@ impl Default for Config {
             services: 0,
             revocation: Revocation::None,
             fail_server_at: None,
+            store_fail_at: None,
+            store_back_at: None,
             token_bytes: credential::TYPICAL_TOKEN_BYTES,
             client: Client::Browser,
             cross_site_every: 0,
@@ -185,6 +192,46 @@ impl Config {
     #[must_use]
     pub fn has_sessions(&self) -> bool {
         self.mode != Mode::Jwt
+    }
+
+    /// Whether every request depends on one store over the network that can go down: a shared
+    /// session store (session and hybrid mode), or a JWT's revocation store (denylist or version).
+    #[must_use]
+    pub fn uses_store(&self) -> bool {
+        match self.mode {
+            Mode::Session | Mode::Hybrid => self.store == Store::Shared,
+            Mode::Jwt => self.revocation != Revocation::None,
+        }
+    }
+
+    /// Whether the store is unreachable for request `j` (the outage is `I <= j < J`).
+    #[must_use]
+    pub fn store_down_at(&self, j: u64) -> bool {
+        self.store_fail_at.is_some_and(|i| j >= i) && self.store_back_at.is_none_or(|back| j < back)
+    }
+
+    /// Checks the store outage: only where a store is used, and inside the run.
+    fn validate_store_outage(&self) -> Result<(), FlowError> {
+        let Some(i) = self.store_fail_at else {
+            return match self.store_back_at {
+                Some(_) => Err(FlowError::StoreBackWithoutFail),
+                None => Ok(()),
+            };
+        };
+        if !self.uses_store() {
+            return Err(match self.mode {
+                Mode::Jwt => FlowError::StoreFailWithoutRevocationCheck,
+                _ => FlowError::StoreFailWithoutSharedStore(self.store),
+            });
+        }
+        if i >= self.requests {
+            return Err(FlowError::StoreFailAfterRun { at: i, requests: self.requests });
+        }
+        match self.store_back_at {
+            Some(j) if j <= i => Err(FlowError::StoreBackNotAfterFail { back: j, fail: i }),
+            Some(j) if j > self.requests => Err(FlowError::StoreBackAfterRun { at: j, requests: self.requests }),
+            _ => Ok(()),
+        }
     }
 
     /// Checks the config can run.
@@ -218,7 +265,7 @@ impl Config {
         {
             return Err(FlowError::NoSuchUser(l.user));
         }
-        Ok(())
+        self.validate_store_outage()
     }
 }
 
@@ -249,6 +296,48 @@ pub enum FlowError {
     /// A failure with a single server would leave nowhere to route.
     #[error("--fail-server-at needs at least 2 servers: with one, no server would be left to serve")]
     FailWithOneServer,
+    /// `--store-fail-at` in session or hybrid mode without a shared store.
+    #[error(
+        "--store-fail-at takes down the shared store; with --store {} there is none (use --store shared, or --mode \
+         jwt with --revocation denylist|version)",
+        .0.name()
+    )]
+    StoreFailWithoutSharedStore(Store),
+    /// `--store-fail-at` in JWT mode without a revocation check.
+    #[error(
+        "--store-fail-at takes down the revocation store; a JWT without a check uses none (give --revocation \
+         denylist|version)"
+    )]
+    StoreFailWithoutRevocationCheck,
+    /// The outage starts after the last request.
+    #[error("--store-fail-at {at} is not a request of the run: requests are 0 to {} (--requests {requests})", .requests.saturating_sub(1))]
+    StoreFailAfterRun {
+        /// I.
+        at: u64,
+        /// R.
+        requests: u64,
+    },
+    /// The store is back before it went down.
+    #[error("--store-back-at {back} must be after --store-fail-at {fail}")]
+    StoreBackNotAfterFail {
+        /// J.
+        back: u64,
+        /// I.
+        fail: u64,
+    },
+    /// The store is back after the run.
+    #[error(
+        "--store-back-at {at} is past the end of the run (--requests {requests}; leave it out for down to the end)"
+    )]
+    StoreBackAfterRun {
+        /// J.
+        at: u64,
+        /// R.
+        requests: u64,
+    },
+    /// `--store-back-at` without an outage.
+    #[error("--store-back-at needs --store-fail-at: the store is back only after it went down")]
+    StoreBackWithoutFail,
     /// The logout names a user who does not exist.
     #[error("user {0} does not exist")]
     NoSuchUser(u32),

@@ -8,8 +8,10 @@ use serde::Serialize;
 pub struct Totals {
     /// Requests served or failed (logins and cross-site calls are not requests).
     pub requests: u64,
-    /// Requests that failed because their session was not where they looked.
+    /// Requests that failed: their session was not where they looked, or the store was down.
     pub failed_requests: u64,
+    /// Of those, the requests that failed because the store was unreachable.
+    pub store_outage_failures: u64,
     /// Session or revocation lookups.
     pub store_lookups: u64,
     /// Of those, the lookups that cross the network: every lookup in a shared store or a JWT
@@ -58,6 +60,8 @@ pub enum RequestOutcome {
     AcceptedAfterLogout,
     /// A browser sends no cookie to another site: unauthenticated.
     CookieNotSent,
+    /// The store did not answer the first lookup: failed closed (503), no service called.
+    StoreUnreachable,
 }
 
 impl RequestOutcome {

@@ -41,6 +41,8 @@ pub struct Flow {
     cross_site_due: Option<u32>,
     fail_pending: bool,
     logout_pending: bool,
+    /// The requests `from..until` during which the store is unreachable (empty: never).
+    outage: (u64, u64),
 }
 
 impl std::fmt::Debug for Flow {
@@ -82,6 +84,7 @@ impl Flow {
             cross_site_due: None,
             fail_pending: cfg.fail_server_at.is_some_and(|i| i < cfg.requests),
             logout_pending: cfg.logout.is_some_and(|l| l.before_request < cfg.requests),
+            outage: cfg.store_fail_at.map_or((0, 0), |i| (i, cfg.store_back_at.unwrap_or(u64::MAX))),
         })
     }
 
@@ -218,6 +221,18 @@ impl Flow {
         self.totals
     }
 
+    /// Plays every event left, as [`Flow::run`], and returns the last request played (or the
+    /// last event, when no request was left): what a view keeps on screen after the run.
+    pub fn run_keeping_last_request(&mut self) -> Option<Step> {
+        let mut last = None;
+        while let Some(step) = self.step() {
+            if matches!(step, Step::Request(_)) || !matches!(last, Some(Step::Request(_))) {
+                last = Some(step);
+            }
+        }
+        last
+    }
+
     fn lowest_alive(&self) -> u32 {
         self.alive_list.first().copied().unwrap_or(0)
     }
@@ -294,47 +309,53 @@ impl Flow {
         let mut minted = false;
         let shared = self.cfg.store == Store::Shared;
         // (outcome, lookups, of which remote, verifications)
-        let (outcome, lookups, remote, verifications) = match self.cfg.mode {
-            Mode::Session => {
-                let outcome = if self.session_held(user, server) {
-                    RequestOutcome::Ok
-                } else if logged_out {
-                    RequestOutcome::RejectedAfterLogout
-                } else {
-                    RequestOutcome::SessionMissing
-                };
-                self.totals.service_bytes =
-                    self.totals.service_bytes.saturating_add(u64::from(m) * COOKIE_LINE_BYTES as u64);
-                (outcome, 1 + m, if shared { 1 + m } else { m }, 0)
-            }
-            Mode::Jwt => {
-                let lookups = if self.cfg.revocation == Revocation::None { 0 } else { 1 + m };
-                let outcome = match (logged_out, self.cfg.revocation) {
-                    (false, _) => RequestOutcome::Ok,
-                    (true, Revocation::None) => RequestOutcome::AcceptedAfterLogout,
-                    (true, _) => RequestOutcome::RejectedAfterLogout,
-                };
-                self.totals.service_bytes =
-                    self.totals.service_bytes.saturating_add(u64::from(m) * self.cfg.bytes_per_request() as u64);
-                (outcome, lookups, lookups, 1 + m)
-            }
-            Mode::Hybrid => {
-                let remote = u32::from(shared);
-                if self.session_held(user, server) {
-                    if flags & MINTED == 0 {
-                        self.flags[user as usize] |= MINTED;
-                        self.totals.tokens_signed += 1;
-                        minted = true;
+        let (outcome, lookups, remote, verifications) = if index >= self.outage.0 && index < self.outage.1 {
+            // The first store lookup gets no answer: fail closed, call no service. A JWT's
+            // signature is verified at the edge before its revocation lookup.
+            (RequestOutcome::StoreUnreachable, 1, 1, u32::from(self.cfg.mode == Mode::Jwt))
+        } else {
+            match self.cfg.mode {
+                Mode::Session => {
+                    let outcome = if self.session_held(user, server) {
+                        RequestOutcome::Ok
+                    } else if logged_out {
+                        RequestOutcome::RejectedAfterLogout
+                    } else {
+                        RequestOutcome::SessionMissing
+                    };
+                    self.totals.service_bytes =
+                        self.totals.service_bytes.saturating_add(u64::from(m) * COOKIE_LINE_BYTES as u64);
+                    (outcome, 1 + m, if shared { 1 + m } else { m }, 0)
+                }
+                Mode::Jwt => {
+                    let lookups = if self.cfg.revocation == Revocation::None { 0 } else { 1 + m };
+                    let outcome = match (logged_out, self.cfg.revocation) {
+                        (false, _) => RequestOutcome::Ok,
+                        (true, Revocation::None) => RequestOutcome::AcceptedAfterLogout,
+                        (true, _) => RequestOutcome::RejectedAfterLogout,
+                    };
+                    self.totals.service_bytes =
+                        self.totals.service_bytes.saturating_add(u64::from(m) * self.cfg.bytes_per_request() as u64);
+                    (outcome, lookups, lookups, 1 + m)
+                }
+                Mode::Hybrid => {
+                    let remote = u32::from(shared);
+                    if self.session_held(user, server) {
+                        if flags & MINTED == 0 {
+                            self.flags[user as usize] |= MINTED;
+                            self.totals.tokens_signed += 1;
+                            minted = true;
+                        }
+                        self.totals.service_bytes = self
+                            .totals
+                            .service_bytes
+                            .saturating_add(u64::from(m) * (BEARER_PREFIX.len() + self.cfg.token_bytes) as u64);
+                        (RequestOutcome::Ok, 1, remote, m)
+                    } else if logged_out {
+                        (RequestOutcome::RejectedAfterLogout, 1, remote, 0)
+                    } else {
+                        (RequestOutcome::SessionMissing, 1, remote, 0)
                     }
-                    self.totals.service_bytes = self
-                        .totals
-                        .service_bytes
-                        .saturating_add(u64::from(m) * (BEARER_PREFIX.len() + self.cfg.token_bytes) as u64);
-                    (RequestOutcome::Ok, 1, remote, m)
-                } else if logged_out {
-                    (RequestOutcome::RejectedAfterLogout, 1, remote, 0)
-                } else {
-                    (RequestOutcome::SessionMissing, 1, remote, 0)
                 }
             }
         };
@@ -345,6 +366,10 @@ impl Flow {
         self.totals.signature_verifications += u64::from(verifications);
         match outcome {
             RequestOutcome::SessionMissing | RequestOutcome::CookieNotSent => self.totals.failed_requests += 1,
+            RequestOutcome::StoreUnreachable => {
+                self.totals.failed_requests += 1;
+                self.totals.store_outage_failures += 1;
+            }
             RequestOutcome::RejectedAfterLogout => self.totals.rejected_after_logout += 1,
             RequestOutcome::AcceptedAfterLogout => self.totals.accepted_after_logout += 1,
             RequestOutcome::Ok => {}

@@ -25,6 +25,11 @@
 //!   revocation check (denylist or version); nothing fails when a server dies.
 //! - Hybrid: a session at the edge (1 lookup), then `M` verifications of the short-lived JWT
 //!   the edge passes to the services, when the lookup hits.
+//! - `store_fail_at = I`, `store_back_at = J`: the store (a shared session store, or a JWT's
+//!   revocation store) is unreachable for requests `I <= j < J` (J: the end by default). Such a
+//!   request fails at its first lookup (1 lookup, 1 failed request, no service called); a JWT
+//!   is verified at the edge first (1 verification), then fails closed. Only where a store is
+//!   used: session and hybrid mode with a shared store, JWT mode with a revocation check.
 //! - Bytes per request: the credential line without CRLF, `Cookie: sid=<22 chars>` (34) in
 //!   session and hybrid mode, `Authorization: Bearer <token>` in JWT mode.
 //!
@@ -57,7 +62,9 @@ pub use config::{
 };
 pub use events::{CrossSiteStep, RequestOutcome, RequestStep, Step, Totals};
 pub use flow::{Flow, simulate};
-pub use lab::{FlowCommand, FlowScenario, FlowsLab, Lane, SessionVariant, SweepPoint, loaded_fingerprint};
+pub use lab::{
+    FailoverVariant, FlowCommand, FlowScenario, FlowsLab, Lane, SessionVariant, SweepPoint, loaded_fingerprint,
+};
 pub use revocation_delay::revocation_delay;
 
 #[cfg(test)]

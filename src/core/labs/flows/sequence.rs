@@ -83,6 +83,8 @@ pub enum Label {
     SessionNotFound,
     /// The record was deleted at logout.
     SessionDeleted,
+    /// The store does not answer (it is down).
+    StoreNoAnswer,
     /// A signature check with the cached key (public key, or HMAC secret for HS tokens).
     Verify,
     /// `EXISTS deny:<jti>` or `GET ver:<sub>`.
@@ -103,6 +105,8 @@ pub enum Label {
     Ok200AfterLogout,
     /// `401 Unauthorized`.
     Unauthorized401,
+    /// `503 Service Unavailable`: the store is down, the request fails closed.
+    Unavailable503,
     /// `POST /logout` with the cookie.
     LogoutCookie,
     /// `POST /logout` with the token.
@@ -239,6 +243,7 @@ fn session_answer(outcome: RequestOutcome) -> (Label, Emphasis) {
         RequestOutcome::Ok | RequestOutcome::AcceptedAfterLogout => (Label::SessionFound, Emphasis::Plain),
         RequestOutcome::RejectedAfterLogout => (Label::SessionDeleted, Emphasis::Refused),
         RequestOutcome::SessionMissing | RequestOutcome::CookieNotSent => (Label::SessionNotFound, Emphasis::Failure),
+        RequestOutcome::StoreUnreachable => (Label::StoreNoAnswer, Emphasis::Failure),
     }
 }
 
@@ -248,15 +253,16 @@ fn response(outcome: RequestOutcome) -> (Label, Emphasis) {
         RequestOutcome::AcceptedAfterLogout => (Label::Ok200AfterLogout, Emphasis::Warning),
         RequestOutcome::RejectedAfterLogout => (Label::Unauthorized401, Emphasis::Refused),
         RequestOutcome::SessionMissing | RequestOutcome::CookieNotSent => (Label::Unauthorized401, Emphasis::Failure),
+        RequestOutcome::StoreUnreachable => (Label::Unavailable503, Emphasis::Failure),
     }
 }
 
 fn revocation_check(by: Actor, outcome: RequestOutcome, out: &mut Vec<Message>) {
     out.push(msg(by, Actor::Store, Label::RevocationLookup, Emphasis::Lookup));
-    let answer = if outcome == RequestOutcome::RejectedAfterLogout {
-        (Label::Revoked, Emphasis::Refused)
-    } else {
-        (Label::NotRevoked, Emphasis::Plain)
+    let answer = match outcome {
+        RequestOutcome::RejectedAfterLogout => (Label::Revoked, Emphasis::Refused),
+        RequestOutcome::StoreUnreachable => (Label::StoreNoAnswer, Emphasis::Failure),
+        _ => (Label::NotRevoked, Emphasis::Plain),
     };
     out.push(msg(Actor::Store, by, answer.0, answer.1));
 }
@@ -276,7 +282,18 @@ fn request(cfg: &Config, r: &RequestStep, out: &mut Vec<Message>) {
     use Emphasis::{Lookup, Plain, Verify};
     let s = Server(r.server);
     let services = (0..cfg.services).map(Service);
+    let down = r.outcome == RequestOutcome::StoreUnreachable;
     match cfg.mode {
+        Mode::Session | Mode::Hybrid if down => {
+            // The edge's lookup gets no answer: no service is called.
+            edge_lookup(s, r.outcome, out);
+        }
+        Mode::Jwt if down => {
+            out.push(msg(C, Balancer, Label::RequestBearer, Plain));
+            out.push(msg(Balancer, s, Label::Forward, Plain));
+            out.push(msg(s, s, Label::Verify, Verify));
+            revocation_check(s, r.outcome, out);
+        }
         Mode::Session => {
             let answer = edge_lookup(s, r.outcome, out);
             // Each service receives the cookie and looks the session up itself.
@@ -423,6 +440,7 @@ impl Label {
             Self::SessionFound => format!("user={} (session found)", cx.user),
             Self::SessionNotFound => "(nil): no such session here".into(),
             Self::SessionDeleted => "(nil): the session was deleted at logout".into(),
+            Self::StoreNoAnswer => "(no answer: the store is down; fail closed)".into(),
             Self::Verify => {
                 let key = crate::core::engine::keys::verification_key_words(cx.alg).trim_start_matches("the ");
                 format!("verify the {} signature with the cached {key}", cx.alg)
@@ -445,6 +463,7 @@ impl Label {
             Self::Ok200 => "200 OK".into(),
             Self::Ok200AfterLogout => "200 OK (the user logged out, but the token is still valid)".into(),
             Self::Unauthorized401 => "401 Unauthorized".into(),
+            Self::Unavailable503 => "503 Service Unavailable (the store is down)".into(),
             Self::LogoutCookie => format!("POST /logout  {}", cookie_line(cx.user)),
             Self::LogoutBearer => format!("POST /logout  {}", bearer_line(cx.token)),
             Self::StoreDelete => format!("DEL sess:{}{where_store}", sid()),

@@ -290,21 +290,32 @@ fn arbitrary_config() -> impl proptest::strategy::Strategy<Value = Config> {
             |(
                 (mode, store, rev, sticky, servers, users, requests),
                 (services, fail, cross, mobile, serverless, logout),
-            )| Config {
-                mode: Mode::ALL[mode],
-                store: Store::ALL[store],
-                revocation: Revocation::ALL[rev],
-                sticky,
-                servers: if fail.is_some() { servers.max(2) } else { servers },
-                users,
-                requests,
-                services,
-                fail_server_at: fail,
-                token_bytes: 600,
-                client: if mobile { Client::Mobile } else { Client::Browser },
-                cross_site_every: cross,
-                logout: logout.map(|(u, at)| Logout { user: u % users, before_request: at }),
-                serverless,
+            )| {
+                let mut c = Config {
+                    mode: Mode::ALL[mode],
+                    store: Store::ALL[store],
+                    revocation: Revocation::ALL[rev],
+                    sticky,
+                    servers: if fail.is_some() { servers.max(2) } else { servers },
+                    users,
+                    requests,
+                    services,
+                    fail_server_at: fail,
+                    token_bytes: 600,
+                    client: if mobile { Client::Mobile } else { Client::Browser },
+                    cross_site_every: cross,
+                    logout: logout.map(|(u, at)| Logout { user: u % users, before_request: at }),
+                    serverless,
+                    ..Config::default()
+                };
+                // A store outage where a store is used, chosen by the users' count: none, to
+                // the end, or over a third of the run.
+                if c.uses_store() && requests > 0 && users % 3 != 0 {
+                    let at = requests / 3;
+                    c.store_fail_at = Some(at);
+                    c.store_back_at = (users % 3 == 2).then(|| (at + 1 + requests / 3).min(requests));
+                }
+                c
             },
         )
 }
@@ -593,4 +604,110 @@ fn a_server_added_before_the_logins_takes_its_share_of_them() {
     let mut g = Flow::new(c).unwrap();
     g.run();
     assert_eq!((0..4).map(|s| g.sessions_on(s)).collect::<Vec<_>>(), [3, 3, 2, 2]);
+}
+
+/// The store-outage rule: requests `I <= j < J` fail at their first lookup, everything else is
+/// counted as without the outage.
+mod store_outage {
+    use super::*;
+
+    /// 2 servers, 4 users, 10 requests fanning out to 2 services, the store down for 4, 5, 6.
+    fn down(mode: Mode, revocation: Revocation) -> Config {
+        Config { services: 2, revocation, store_fail_at: Some(4), store_back_at: Some(7), ..cfg(mode, 2, 4, 10) }
+    }
+
+    #[test]
+    fn a_session_request_fails_at_its_first_lookup_and_calls_no_service() {
+        let t = simulate(&down(Mode::Session, Revocation::None)).unwrap();
+        // 7 requests x (1 + 2) lookups, 3 x 1 attempt.
+        assert_eq!((t.store_lookups, t.remote_lookups, t.signature_verifications), (24, 24, 0));
+        assert_eq!((t.failed_requests, t.store_outage_failures, t.requests), (3, 3, 10));
+        assert_eq!((t.client_bytes, t.service_bytes), (340, 7 * 2 * 34), "the services hear of 7 requests");
+        let outcomes: Vec<RequestOutcome> =
+            requests(down(Mode::Session, Revocation::None)).iter().map(|r| r.outcome).collect();
+        let failed: Vec<usize> = outcomes
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| **o == RequestOutcome::StoreUnreachable)
+            .map(|(j, _)| j)
+            .collect();
+        assert_eq!(failed, [4, 5, 6]);
+    }
+
+    #[test]
+    fn a_hybrid_request_makes_no_verification_while_the_store_is_down() {
+        let t = simulate(&down(Mode::Hybrid, Revocation::None)).unwrap();
+        assert_eq!((t.store_lookups, t.signature_verifications, t.failed_requests), (10, 14, 3));
+        assert_eq!((t.store_outage_failures, t.tokens_signed), (3, 4));
+        let r = &requests(down(Mode::Hybrid, Revocation::None))[5];
+        assert_eq!((r.outcome, r.lookups, r.verifications), (RequestOutcome::StoreUnreachable, 1, 0));
+    }
+
+    #[test]
+    fn a_checked_jwt_verifies_at_the_edge_then_fails_closed() {
+        for revocation in [Revocation::Denylist, Revocation::Version] {
+            let t = simulate(&down(Mode::Jwt, revocation)).unwrap();
+            assert_eq!((t.store_lookups, t.signature_verifications), (24, 24), "{revocation:?}");
+            assert_eq!((t.failed_requests, t.store_outage_failures), (3, 3), "{revocation:?}");
+            let r = &requests(down(Mode::Jwt, revocation))[4];
+            assert_eq!((r.outcome, r.lookups, r.verifications), (RequestOutcome::StoreUnreachable, 1, 1));
+        }
+    }
+
+    #[test]
+    fn the_outage_lasts_to_the_end_without_a_return_and_composes_with_a_dead_server() {
+        let to_end = Config { store_back_at: None, ..down(Mode::Session, Revocation::None) };
+        assert_eq!(simulate(&to_end).unwrap().store_outage_failures, 6);
+        // Sticky users re-pinned after server 0 dies: a shared store still holds every session.
+        let both = Config { sticky: true, fail_server_at: Some(2), ..down(Mode::Session, Revocation::None) };
+        let t = simulate(&both).unwrap();
+        assert_eq!((t.failed_requests, t.store_outage_failures, t.sessions_lost, t.store_lookups), (3, 3, 0, 24));
+    }
+
+    #[test]
+    fn every_config_the_outage_does_not_apply_to_is_refused() {
+        let base = down(Mode::Session, Revocation::None);
+        let refused = |c: Config| Flow::new(c).unwrap_err();
+        assert_eq!(
+            refused(Config { store: Store::Local, ..base }),
+            FlowError::StoreFailWithoutSharedStore(Store::Local)
+        );
+        assert_eq!(
+            refused(Config { store: Store::Replicated, mode: Mode::Hybrid, ..base }),
+            FlowError::StoreFailWithoutSharedStore(Store::Replicated)
+        );
+        assert_eq!(refused(Config { mode: Mode::Jwt, ..base }), FlowError::StoreFailWithoutRevocationCheck);
+        assert_eq!(
+            refused(Config { store_fail_at: Some(10), store_back_at: None, ..base }),
+            FlowError::StoreFailAfterRun { at: 10, requests: 10 }
+        );
+        assert_eq!(
+            refused(Config { store_back_at: Some(4), ..base }),
+            FlowError::StoreBackNotAfterFail { back: 4, fail: 4 }
+        );
+        assert_eq!(
+            refused(Config { store_back_at: Some(11), ..base }),
+            FlowError::StoreBackAfterRun { at: 11, requests: 10 }
+        );
+        assert_eq!(refused(Config { store_fail_at: None, ..base }), FlowError::StoreBackWithoutFail);
+        assert!(Flow::new(Config { store_back_at: Some(10), ..base }).is_ok(), "back at the end is allowed");
+    }
+
+    #[test]
+    fn the_diagram_of_a_request_during_the_outage_stops_at_the_store() {
+        let c = down(Mode::Jwt, Revocation::Denylist);
+        let r = requests(c)[4];
+        let labels: Vec<Label> = sequence::messages(&c, &Step::Request(r)).iter().map(|m| m.label).collect();
+        assert_eq!(
+            labels,
+            [
+                Label::RequestBearer,
+                Label::Forward,
+                Label::Verify,
+                Label::RevocationLookup,
+                Label::StoreNoAnswer,
+                Label::Unavailable503
+            ]
+        );
+    }
 }

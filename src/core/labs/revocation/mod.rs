@@ -52,6 +52,13 @@ pub const MAX_TIME: Seconds = 100_000_000_000;
 /// "Never ends" for spans and records.
 pub const FOREVER: Seconds = Seconds::MAX;
 
+/// What a denylist or version check costs beyond its lookups: the server-side state a JWT was
+/// meant to do without, and its store as a dependency. Said wherever those checks are shown
+/// (this lab, its CLI text, the Flows lab).
+pub const SERVER_STATE_BACK: &str = "A denylist or version check brings server-side state back: every request \
+     looks the token up in a store, so that store is a dependency again, as for sessions (when it is down, \
+     requests fail). Most production JWT systems keep such a check.";
+
 /// The five strategies, in the order of every table and of the CLI's output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum Strategy {

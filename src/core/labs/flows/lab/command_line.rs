@@ -2,7 +2,9 @@
 //! shows ([`FlowsLab::cli_args`], [`FlowsLab::scenario_cli_args`]), and a scenario as the lab
 //! sets it with the command line's flags over it ([`ScenarioRun::new`]).
 
-use super::{FlowCommand, FlowScenario, FlowsLab, MAX_SERVERS, Params, SessionVariant, check_caps, lane_title};
+use super::{
+    FailoverVariant, FlowCommand, FlowScenario, FlowsLab, MAX_SERVERS, Params, SessionVariant, check_caps, lane_title,
+};
 use crate::core::labs::flows::credential::Source;
 use crate::core::labs::flows::{Client, Config, Flow, Mode, Revocation, Store, Totals, lab::lane_revocation_delay};
 use crate::core::labs::revocation::TokenLifetime;
@@ -46,6 +48,12 @@ impl FlowsLab {
         if let Some(i) = c.fail_server_at {
             a.extend(["--fail-server-at".into(), i.to_string()]);
         }
+        if let Some(i) = c.store_fail_at {
+            a.extend(["--store-fail-at".into(), i.to_string()]);
+        }
+        if let Some(j) = c.store_back_at {
+            a.extend(["--store-back-at".into(), j.to_string()]);
+        }
         if c.mode == Mode::Jwt
             && let Some(file) = self.token_file()
         {
@@ -86,6 +94,18 @@ impl FlowsLab {
             },
             FlowScenario::Revocation if self.revocation != Revocation::None => {
                 a.extend(["--revocation".into(), self.revocation.name().into()]);
+            }
+            FlowScenario::Failover => {
+                if self.failover_variant == FailoverVariant::Shared {
+                    a.extend(["--store".into(), "shared".into()]);
+                }
+                if self.revocation != Revocation::None {
+                    a.extend(["--revocation".into(), self.revocation.name().into()]);
+                }
+                // Only when a lane uses a store: otherwise the command would be refused.
+                if let Some(i) = self.lanes.iter().find_map(|l| l.cfg.store_fail_at) {
+                    a.extend(["--store-fail-at".into(), i.to_string()]);
+                }
             }
             _ => {}
         }
@@ -139,6 +159,10 @@ pub struct Overrides {
     pub revocation: Option<Revocation>,
     /// `--fail-server-at`: server 0 dies just before this request, in every lane.
     pub fail_server_at: Option<u64>,
+    /// `--store-fail-at`: the store is down from this request on, in the lanes that use one.
+    pub store_fail_at: Option<u64>,
+    /// `--store-back-at`: the store is back from this request on.
+    pub store_back_at: Option<u64>,
     /// `--token`: the length of the JWT every lane carries.
     pub token_bytes: Option<usize>,
     /// `--latency-ms`: the round trip to a remote store, for the lanes' network wait.
@@ -216,6 +240,23 @@ impl ScenarioRun {
             }
             c.fail_server_at = o.fail_server_at.or(c.fail_server_at);
             c.token_bytes = o.token_bytes.unwrap_or(c.token_bytes);
+        }
+        // The outage applies to the lanes that use a store once the designs are set.
+        let outage = o.store_fail_at.is_some() || o.store_back_at.is_some();
+        if outage && !lanes.iter().any(Config::uses_store) {
+            let flag = if o.store_fail_at.is_some() { "--store-fail-at" } else { "--store-back-at" };
+            return Err(format!(
+                "{flag}: no lane of the {} scenario uses a store (give --store shared for the session lane, or \
+                 --revocation denylist|version for the JWT lane)",
+                scenario.name()
+            ));
+        }
+        for c in &mut lanes {
+            if !c.uses_store() {
+                (c.store_fail_at, c.store_back_at) = (None, None);
+            } else if outage {
+                (c.store_fail_at, c.store_back_at) = (o.store_fail_at, o.store_back_at);
+            }
             c.validate().map_err(|e| e.to_string())?;
         }
         Ok(Self { lab, lanes })

@@ -18,8 +18,11 @@ pub use caps::{
     MAX_REQUESTS, MAX_SERVERS, MAX_SERVICES, MAX_STORE_LATENCY_MS, MAX_USERS, MAX_VIEW_SERVERS, check_caps,
 };
 pub use playback::{DEFAULT_SPEED, Drawn, EVENT_GAP, MAX_FRAME_GAP, SPEED_RANGE};
-pub use scenario::{FlowScenario, SessionVariant};
-pub use sweep::{SWEEP_LIMIT, SweepPoint, lab_sweep, parse_servers_range, sweep};
+pub use scenario::{FailoverVariant, FlowScenario, SessionVariant};
+pub use sweep::{
+    CostPoint, REALITY_CHECK, SWEEP_LIMIT, SweepPoint, cost_curves, crossover, crossover_text, lab_sweep,
+    parse_servers_range, sweep,
+};
 
 use std::hash::{Hash, Hasher};
 use std::time::Duration;
@@ -55,8 +58,12 @@ pub enum FlowCommand {
     StoreLatency(f64),
     /// The scalability scenario's session design.
     Variant(SessionVariant),
-    /// The revocation scenario's JWT check.
+    /// The JWT lane's revocation check (revocation and failover scenarios).
     JwtRevocation(Revocation),
+    /// The failover scenario's session design.
+    FailoverVariant(FailoverVariant),
+    /// The failover scenario's store is down from this request to the end (`None`: never).
+    StoreDown(Option<u64>),
     /// Start the animation.
     Play,
     /// Stop it.
@@ -144,8 +151,12 @@ pub struct FlowsLab {
     pub params: Params,
     /// The scalability scenario's session design.
     pub variant: SessionVariant,
-    /// The revocation scenario's JWT check.
+    /// The JWT lane's revocation check (revocation and failover scenarios).
     pub revocation: Revocation,
+    /// The failover scenario's session design.
+    pub failover_variant: FailoverVariant,
+    /// The failover scenario's store is down from this request on (`None`: never).
+    pub store_down: Option<u64>,
     /// Left and right lanes.
     pub lanes: [Lane; 2],
     /// Animating.
@@ -164,6 +175,9 @@ pub struct FlowsLab {
     pub clicked: bool,
     /// Scalability sweep: per server count 1..=50, the four designs' costs.
     pub sweep: Option<Vec<SweepPoint>>,
+    /// Beside the sweep, once the JWT is measured: what a request costs per server count with
+    /// sessions and with a JWT ([`cost_curves`]).
+    pub costs: Option<Vec<CostPoint>>,
     /// The loaded token and keys the credential was built from.
     loaded_from: Option<u64>,
     /// Counts requests to show the top of the view: the view scrolls there when it changes.
@@ -177,6 +191,8 @@ impl Default for FlowsLab {
             params: Params::default(),
             variant: SessionVariant::default(),
             revocation: Revocation::None,
+            failover_variant: FailoverVariant::default(),
+            store_down: None,
             lanes: [Lane::placeholder(), Lane::placeholder()],
             playing: false,
             speed: DEFAULT_SPEED,
@@ -186,6 +202,7 @@ impl Default for FlowsLab {
             message: None,
             clicked: false,
             sweep: None,
+            costs: None,
             loaded_from: None,
             focus: 0,
         };
@@ -243,13 +260,25 @@ impl FlowsLab {
                 self.params.services = n.min(MAX_SERVICES);
                 self.rebuild();
             }
-            FlowCommand::StoreLatency(ms) => self.params.store_latency_ms = ms.clamp(0.0, MAX_STORE_LATENCY_MS),
+            FlowCommand::StoreLatency(ms) => {
+                self.params.store_latency_ms = ms.clamp(0.0, MAX_STORE_LATENCY_MS);
+                self.costs = self.cost_curves();
+            }
             FlowCommand::Variant(v) => {
                 self.variant = v;
                 self.rebuild();
             }
             FlowCommand::JwtRevocation(r) => {
                 self.revocation = r;
+                self.rebuild();
+            }
+            FlowCommand::FailoverVariant(v) => {
+                self.failover_variant = v;
+                self.rebuild();
+            }
+            FlowCommand::StoreDown(at) => {
+                // Inside the run: the last request at the latest.
+                self.store_down = at.map(|i| i.min(self.params.requests.saturating_sub(1)));
                 self.rebuild();
             }
             FlowCommand::Play => {
@@ -269,12 +298,15 @@ impl FlowsLab {
             FlowCommand::Speed(s) => self.speed = s.clamp(*SPEED_RANGE.start(), *SPEED_RANGE.end()),
             FlowCommand::Advance(dt) => self.advance(dt),
             FlowCommand::RunToEnd => {
-                for lane in &mut self.lanes {
-                    lane.flow.run();
-                    lane.shown = None;
+                // The last request stays on screen, shown whole: the diagram is not left blank.
+                for i in 0..self.lanes.len() {
+                    let last = self.lanes[i].flow.run_keeping_last_request();
+                    if last.is_some() {
+                        self.show(i, last);
+                    }
                 }
                 self.playing = false;
-                self.progress = 0.0;
+                self.progress = self.shown_len();
             }
             FlowCommand::Restart => self.rebuild(),
             FlowCommand::Kill(s) => self.topology(|f| f.kill(s)),
@@ -349,6 +381,46 @@ impl FlowsLab {
         self.progress = 0.0;
         self.clicked = false;
         self.sweep = if self.scenario == FlowScenario::Scalability { lab_sweep(&self.params) } else { None };
+        self.costs = self.cost_curves();
+    }
+
+    /// The cost curves beside the sweep, when the sweep runs and the JWT has been measured.
+    fn cost_curves(&self) -> Option<Vec<CostPoint>> {
+        let measured = self.measured.as_ref()?;
+        self.sweep.as_ref()?;
+        Some(cost_curves(&self.params, measured, 1..=MAX_SERVERS))
+    }
+
+    /// The note under the scenario's options, from the lab's own settings: what a store
+    /// outage does to the lanes, and that a JWT's revocation check brings server-side state
+    /// (and the store as a dependency) back. `None` when the options need none.
+    #[must_use]
+    pub fn option_note(&self) -> Option<String> {
+        use crate::core::text::count;
+        let check = matches!(self.scenario, FlowScenario::Revocation | FlowScenario::Failover)
+            && self.revocation != Revocation::None;
+        let mut parts: Vec<String> = Vec::new();
+        if self.scenario == FlowScenario::Failover
+            && let Some(at) = self.store_down_from()
+        {
+            let down = self.params.requests - at;
+            let users: Vec<String> =
+                self.lanes.iter().filter(|l| l.cfg.store_fail_at.is_some()).map(Lane::title).collect();
+            parts.push(if users.is_empty() {
+                "No lane uses a store, so the outage touches neither: pick the shared store or a JWT check.".into()
+            } else {
+                format!(
+                    "The store is down from request {at} to the end: in {} every one of those {} fails at its \
+                     first lookup; a server dying is survived, the store going down is not.",
+                    users.join(" and "),
+                    count(down, "request", "requests")
+                )
+            });
+        }
+        if check {
+            parts.push(crate::core::labs::revocation::SERVER_STATE_BACK.to_owned());
+        }
+        (!parts.is_empty()).then(|| parts.join(" "))
     }
 
     /// The worst-case delay before a logout takes effect in `lane` (seconds); `None` for an

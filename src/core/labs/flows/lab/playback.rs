@@ -54,7 +54,12 @@ impl FlowsLab {
     /// failed (not a refusal that should happen, after a logout).
     #[must_use]
     pub fn shows_failure(&self) -> bool {
-        let broke = |o: RequestOutcome| matches!(o, RequestOutcome::SessionMissing | RequestOutcome::CookieNotSent);
+        let broke = |o: RequestOutcome| {
+            matches!(
+                o,
+                RequestOutcome::SessionMissing | RequestOutcome::CookieNotSent | RequestOutcome::StoreUnreachable
+            )
+        };
         let failed = |lane: &Lane| match lane.shown.as_ref().map(|(s, _)| *s) {
             Some(Step::Request(r)) => broke(r.outcome),
             Some(Step::CrossSite(c)) => broke(c.outcome),

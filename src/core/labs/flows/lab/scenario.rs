@@ -85,7 +85,7 @@ impl FlowScenario {
             ],
             FlowScenario::Failover => [
                 "Server 0 dies halfway through (click a server to kill more). Its in-memory sessions die with it: every later request of those users fails (the model, like `simulate flow`, logs no one in again).",
-                "A JWT verifies on any server, so nothing fails and nothing is lost.",
+                "A JWT verifies on any server, so nothing fails and nothing is lost. A shared session store survives it too; take the store down to see what that store costs.",
             ],
             FlowScenario::Revocation => [
                 "User 0 logs out a quarter of the way in. Deleting the session stops the very next request.",
@@ -175,7 +175,38 @@ impl SessionVariant {
     }
 }
 
+/// The session lane's design in the failover scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FailoverVariant {
+    /// Each server keeps the sessions it created in memory; users are pinned to it.
+    #[default]
+    Sticky,
+    /// One shared store every server reaches (users still pinned, re-pinned when theirs dies).
+    Shared,
+}
+
+impl FailoverVariant {
+    /// Every variant.
+    pub const ALL: [FailoverVariant; 2] = [FailoverVariant::Sticky, FailoverVariant::Shared];
+
+    /// Its name.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            FailoverVariant::Sticky => "sticky, in-memory sessions",
+            FailoverVariant::Shared => "shared store",
+        }
+    }
+}
+
 impl FlowsLab {
+    /// The request from which the failover scenario's store is down, when it is set and inside
+    /// the run.
+    #[must_use]
+    pub fn store_down_from(&self) -> Option<u64> {
+        self.store_down.filter(|i| *i < self.params.requests)
+    }
+
     /// The two lanes' configs for the scenario and parameters.
     #[must_use]
     pub fn lane_configs(&self) -> [Config; 2] {
@@ -205,10 +236,16 @@ impl FlowsLab {
             }
             FlowScenario::Failover => {
                 let fail_server_at = Some(r / 2);
-                [
-                    Config { store: Store::Local, sticky: true, fail_server_at, ..session },
-                    Config { sticky: true, fail_server_at, ..jwt },
-                ]
+                let store = match self.failover_variant {
+                    FailoverVariant::Sticky => Store::Local,
+                    FailoverVariant::Shared => Store::Shared,
+                };
+                let lanes = [
+                    Config { store, sticky: true, fail_server_at, ..session },
+                    Config { sticky: true, fail_server_at, revocation: self.revocation, ..jwt },
+                ];
+                // The store goes down only in the lanes that use one.
+                lanes.map(|c| if c.uses_store() { Config { store_fail_at: self.store_down_from(), ..c } } else { c })
             }
             FlowScenario::Revocation => {
                 let logout = Some(Logout { user: 0, before_request: r / 4 });

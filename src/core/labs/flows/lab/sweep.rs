@@ -1,11 +1,22 @@
 //! The scalability sweep: the model run for each server count, once per design, as the lab
-//! plots it for 1 to 50 servers and `simulate flow --sweep-servers FROM..TO` prints it.
+//! plots it for 1 to 50 servers and `simulate flow --sweep-servers FROM..TO` prints it; and the
+//! reality check beside it: what a request costs with sessions and with a JWT on the operations
+//! measured in this run, and where the two curves cross.
 
 use std::ops::RangeInclusive;
 
+use std::time::Duration;
+
 use super::Params;
 use super::caps::MAX_SERVERS;
+use crate::core::labs::flows::credential::Measured;
 use crate::core::labs::flows::{self, Config, Mode, Store};
+use crate::core::text::measured_duration;
+
+/// The reality check under the cost curves: cheaper per request is not the same as simpler.
+pub const REALITY_CHECK: &str = "Reality check: one server, or a small cluster with a shared store, is simpler to \
+     run and to secure; a JWT's scaling case starts at dozens of services, or with serverless and edge functions \
+     that have no store nearby.";
 
 /// The lab sweeps only when users + requests stay below this (200 runs per change); the CLI
 /// sweeps any size within the caps.
@@ -72,4 +83,82 @@ pub fn parse_servers_range(text: &str) -> Result<RangeInclusive<u32>, String> {
         (Some(from), Some(to)) if (1..=to).contains(&from) && to <= MAX_SERVERS => Ok(from..=to),
         _ => Err(format!("{text:?} is not a range the lab sweeps: give {allowed}")),
     }
+}
+
+/// What one request costs at a server count, on the measured operations.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct CostPoint {
+    /// Servers.
+    pub servers: u32,
+    /// Sessions: in the server's memory with one server, in a shared store from two.
+    pub session_ns: f64,
+    /// A JWT without a revocation check.
+    pub jwt_ns: f64,
+}
+
+/// Per request, at each server count: sessions the simplest way that works there (in memory on
+/// one server; a shared store, one round trip of `params.store_latency_ms` per lookup, from two
+/// on) against a JWT, each from the model's counts times the operations `measured` here.
+#[must_use]
+pub fn cost_curves(params: &Params, measured: &Measured, servers: RangeInclusive<u32>) -> Vec<CostPoint> {
+    let p = params;
+    let base = Config { users: p.users, requests: p.requests, services: p.services, ..Config::default() };
+    let per_request = |c: Config| {
+        let totals = flows::simulate(&c).unwrap_or_default();
+        measured.per_request(&totals, p.store_latency_ms).total().as_secs_f64() * 1e9
+    };
+    let jwt_ns = per_request(Config { mode: Mode::Jwt, ..base });
+    servers
+        .map(|n| {
+            let store = if n < 2 { Store::Local } else { Store::Shared };
+            CostPoint { servers: n, session_ns: per_request(Config { servers: n, store, ..base }), jwt_ns }
+        })
+        .collect()
+}
+
+/// Where the session and JWT curves cross: the first server count at which the cheaper design
+/// is not the one at the first count; `None` when they never cross in `curves`.
+#[must_use]
+pub fn crossover(curves: &[CostPoint]) -> Option<u32> {
+    let first = curves.first()?;
+    let session_first = first.session_ns <= first.jwt_ns;
+    curves.iter().find(|c| (c.session_ns <= c.jwt_ns) != session_first).map(|c| c.servers)
+}
+
+fn ns(x: f64) -> String {
+    measured_duration(Duration::try_from_secs_f64(x / 1e9).unwrap_or_default())
+}
+
+/// The crossover in words, as the lab shows it under the sweep and `--sweep-servers` prints it.
+#[must_use]
+pub fn crossover_text(curves: &[CostPoint]) -> String {
+    let (Some(first), Some(last)) = (curves.first(), curves.last()) else {
+        return "No server counts to compare.".into();
+    };
+    let range = format!("{}..{} servers", first.servers, last.servers);
+    let Some(n) = crossover(curves) else {
+        let cheaper = if first.session_ns <= first.jwt_ns { "sessions stay cheaper" } else { "a JWT stays cheaper" };
+        let (from, to) = (ns(first.session_ns), ns(last.session_ns));
+        let sessions = if from == to {
+            format!("sessions {from}")
+        } else {
+            format!("sessions {from} to {to} (in memory, then a shared store)")
+        };
+        return format!(
+            "No crossover in {range}: {cheaper} per request, {sessions} against a JWT's {}; past one server, adding \
+             servers changes neither side's cost.",
+            ns(first.jwt_ns)
+        );
+    };
+    let at = curves.iter().find(|c| c.servers == n).unwrap_or(last);
+    let before = curves.iter().rev().find(|c| c.servers < n).unwrap_or(first);
+    format!(
+        "Per request, the curves cross at {n} servers: sessions cost {} at {} ({}), {} at {n}; a JWT costs {} \
+         throughout (verified on each server).",
+        ns(before.session_ns),
+        crate::core::text::count(before.servers, "server", "servers"),
+        if before.servers < 2 { "in memory" } else { "a shared store" },
+        ns(at.session_ns),
+        ns(at.jwt_ns)
+    )
 }

@@ -1,0 +1,170 @@
+//! The Flows view on the points of the sessions-vs-JWT story it teaches: the failover scenario's
+//! shared store and store outage, the note that a JWT check brings the store back, the reality
+//! check under the sweep, and the diagrams after "Run to end".
+#![allow(clippy::unwrap_used)]
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+use super::view;
+use crate::core::labs::flows::credential::Measured;
+use crate::core::labs::flows::lab::{
+    FailoverVariant, FlowCommand, FlowScenario, FlowsLab, MAX_SERVERS, REALITY_CHECK, cost_curves, crossover_text,
+};
+use crate::core::labs::flows::{Revocation, Step};
+use crate::ui::state::Command;
+
+/// The panel alone on a lab; the lab's commands are handled after each frame, as the router does.
+struct Panel {
+    lab: FlowsLab,
+    emitted: Vec<Command>,
+}
+
+fn panel(lab: FlowsLab, size: egui::Vec2) -> Harness<'static, Panel> {
+    let mut h = Harness::new_ui_state(
+        |ui, p: &mut Panel| {
+            let mut out = Vec::new();
+            view::panel(ui, &p.lab, 3600, &mut out);
+            for c in out {
+                if let Command::Flow(f) = &c {
+                    p.lab.handle(*f, None, &[], 1_700_000_000.0);
+                }
+                p.emitted.push(c);
+            }
+        },
+        Panel { lab, emitted: Vec::new() },
+    );
+    h.set_size(size);
+    h.run();
+    h
+}
+
+fn failover() -> FlowsLab {
+    let mut lab = FlowsLab::default();
+    lab.handle(FlowCommand::Scenario(FlowScenario::Failover), None, &[], 0.0);
+    lab
+}
+
+fn big() -> egui::Vec2 {
+    egui::vec2(1280.0, 900.0)
+}
+
+#[test]
+fn failover_offers_a_shared_store_and_the_store_down_control() {
+    let mut h = panel(failover(), big());
+    h.get_by_label("shared store").click();
+    h.run();
+    assert!(h.state().emitted.contains(&Command::Flow(FlowCommand::FailoverVariant(FailoverVariant::Shared))));
+    assert!(h.query_all_by_label("Session · shared store, sticky").next().is_some(), "the lane's new title");
+    h.get_by_label("Store down from request").click();
+    h.run();
+    // Down from three quarters of the run: requests 180 to 239.
+    assert!(h.state().emitted.contains(&Command::Flow(FlowCommand::StoreDown(Some(180)))));
+    let note = h.state().lab.option_note().unwrap();
+    assert!(note.starts_with("The store is down from request 180 to the end: in Session · shared store, sticky"));
+    assert!(note.contains("every one of those 60 requests fails"), "{note}");
+    assert!(h.query_by_label(&note).is_some(), "the note under the options is the lab's");
+    let line = "tokenbench simulate flow --scenario failover --servers 4 --users 12 --requests 240 --services 0 \
+                --store shared --store-fail-at 180";
+    assert!(h.query_by_label(line).is_some(), "the command line reproduces the run");
+}
+
+#[test]
+fn a_jwt_check_in_failover_brings_the_store_back_and_fails_with_it() {
+    let mut lab = failover();
+    lab.handle(FlowCommand::StoreDown(Some(180)), None, &[], 0.0);
+    let mut h = panel(lab, big());
+    assert!(h.state().lab.option_note().unwrap().starts_with("No lane uses a store"), "sticky and a plain JWT");
+    h.get_by_label("denylist").click();
+    h.run();
+    let lab = &h.state().lab;
+    assert_eq!(lab.revocation, Revocation::Denylist);
+    let note = lab.option_note().unwrap();
+    assert!(note.contains("in JWT · denylist check every one of those 60 requests fails"), "{note}");
+    assert!(note.ends_with(crate::core::labs::revocation::SERVER_STATE_BACK), "{note}");
+    assert!(h.query_by_label(&note).is_some());
+    h.get_by_label("Run to end").click();
+    h.run();
+    let [session, jwt] = h.state().lab.lanes.each_ref().map(|l| *l.flow.totals());
+    // Sticky in-memory sessions: server 0's 3 users fail from request 120 on (30 requests); the
+    // store outage does not touch them. The JWT lane fails the outage's 60 requests, closed.
+    assert_eq!((session.failed_requests, session.store_outage_failures, session.sessions_lost), (30, 0, 3));
+    assert_eq!((jwt.failed_requests, jwt.store_outage_failures, jwt.sessions_lost), (60, 60, 0));
+    let line = "tokenbench simulate flow --scenario failover --servers 4 --users 12 --requests 240 --services 0 \
+                --revocation denylist --store-fail-at 180";
+    assert!(h.query_by_label(line).is_some(), "the command line reproduces the run");
+}
+
+#[test]
+fn run_to_end_keeps_the_last_requests_diagram() {
+    let mut h = panel(failover(), big());
+    h.get_by_label("Run to end").click();
+    h.run();
+    let lab = &h.state().lab;
+    assert!(lab.finished());
+    for lane in &lab.lanes {
+        let (step, drawn) = lane.shown.as_ref().unwrap();
+        assert!(matches!(step, Step::Request(r) if r.index == 239), "{step:?}");
+        assert!(!drawn.is_empty());
+    }
+    assert_eq!(
+        h.query_all_by_label_contains("Request #239 by user 11").count(),
+        2,
+        "each lane's event line says which"
+    );
+}
+
+#[test]
+fn the_reality_check_shows_the_crossover_the_cli_prints() {
+    let mut lab = FlowsLab::default();
+    // A measurement of the lab's own shape, fixed so the figures are known: 40 µs a
+    // verification, 100 ns an in-process lookup.
+    lab.measured = Some(Measured {
+        verify: std::time::Duration::from_micros(40),
+        sign: None,
+        lookup: std::time::Duration::from_nanos(100),
+        valid: true,
+    });
+    lab.handle(FlowCommand::Restart, None, &[], 0.0);
+    let curves = lab.costs.clone().unwrap();
+    assert_eq!(curves, cost_curves(&lab.params, lab.measured.as_ref().unwrap(), 1..=MAX_SERVERS));
+    let text = crossover_text(&curves);
+    assert_eq!(
+        text,
+        "Per request, the curves cross at 2 servers: sessions cost 100 ns at 1 server (in memory), 500.1 µs at 2; a \
+         JWT costs 40.0 µs throughout (verified on each server)."
+    );
+    let h = panel(lab.clone(), big());
+    assert!(h.query_by_label(&text).is_some(), "the view says the core's words");
+    assert!(h.query_by_label(REALITY_CHECK).is_some());
+    // The command line's sweep text prints the same sentence for the same curves.
+    let run = crate::core::labs::flows::lab::command_line::ScenarioRun::new(
+        FlowScenario::Scalability,
+        &crate::core::labs::flows::lab::command_line::Overrides::default(),
+    )
+    .unwrap();
+    let cli = crate::cli::flows_sweep_text(&run, &lab.sweep.clone().unwrap(), &curves);
+    assert!(cli.contains(&format!("{text}\n{REALITY_CHECK}\n")), "{cli}");
+    // With no round trip to pay, a shared store's lookup stays cheaper than a verification.
+    let mut free = lab;
+    free.handle(FlowCommand::StoreLatency(0.0), None, &[], 0.0);
+    assert_eq!(
+        crossover_text(free.costs.as_ref().unwrap()),
+        "No crossover in 1..50 servers: sessions stay cheaper per request, sessions 100 ns against a JWT's 40.0 µs; \
+         past one server, adding servers changes neither side's cost."
+    );
+}
+
+#[test]
+fn the_failover_options_fit_800_by_480() {
+    let mut lab = failover();
+    lab.handle(FlowCommand::StoreDown(Some(100)), None, &[], 0.0);
+    let mut h = panel(lab, egui::vec2(800.0, 480.0));
+    // Folded in a short window: the options are under "Parameters", one click away.
+    assert!(h.query_by_label("Store down from request").is_none());
+    h.get_by_label("Parameters").click();
+    h.run();
+    for control in ["sticky, in-memory sessions", "shared store", "denylist", "Store down from request"] {
+        assert!(h.query_by_label(control).is_some(), "{control}");
+    }
+}
