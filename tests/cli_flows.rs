@@ -391,7 +391,9 @@ mod lab {
     use tokenbench::core::labs::flows::lab::{
         CostPoint, REALITY_CHECK, crossover, crossover_text, revocation_delay_text,
     };
-    use tokenbench::core::labs::flows::{FlowCommand, FlowScenario, FlowsLab, Revocation, SessionVariant};
+    use tokenbench::core::labs::flows::{
+        FailoverVariant, FlowCommand, FlowScenario, FlowsLab, Revocation, SessionVariant,
+    };
 
     use super::{json, refused, run};
     use crate::common::{code, stdout};
@@ -600,6 +602,44 @@ mod lab {
         ]);
         let args = lab.scenario_cli_args().unwrap();
         assert_same(&json(&args.iter().map(String::as_str).collect::<Vec<_>>()), &lab);
+    }
+
+    #[test]
+    fn the_failover_store_outage_command_lines_give_the_lanes() {
+        for (variant, check) in [
+            (FailoverVariant::Shared, Revocation::None),
+            (FailoverVariant::Sticky, Revocation::Denylist),
+            (FailoverVariant::Shared, Revocation::Version),
+        ] {
+            let lab = lab_after(&[
+                FlowCommand::Scenario(FlowScenario::Failover),
+                FlowCommand::FailoverVariant(variant),
+                FlowCommand::JwtRevocation(check),
+                FlowCommand::StoreDown(Some(180)),
+            ]);
+            let args = lab.scenario_cli_args().unwrap();
+            assert!(args.windows(2).any(|w| w == ["--store-fail-at", "180"]), "{args:?}");
+            assert_same(&json(&args.iter().map(String::as_str).collect::<Vec<_>>()), &lab);
+            // Each lane's own command line too, with the model's flags alone.
+            for i in 0..2 {
+                let lane = lab.cli_args(i).unwrap();
+                let v = json(&lane.iter().map(String::as_str).collect::<Vec<_>>());
+                let t = lab.lanes[i].flow.totals();
+                assert_eq!(
+                    (v["failed_requests"].as_u64(), v["store_outage_failures"].as_u64()),
+                    (Some(t.failed_requests), Some(t.store_outage_failures)),
+                    "{lane:?}"
+                );
+            }
+        }
+        // The shared store survives server 0 and fails the 60 requests of the outage.
+        let lab = lab_after(&[
+            FlowCommand::Scenario(FlowScenario::Failover),
+            FlowCommand::FailoverVariant(FailoverVariant::Shared),
+            FlowCommand::StoreDown(Some(180)),
+        ]);
+        let t = lab.lanes[0].flow.totals();
+        assert_eq!((t.sessions_lost, t.failed_requests, t.store_outage_failures), (0, 60, 60));
     }
 
     #[test]
