@@ -224,6 +224,16 @@ impl Flow {
     /// Plays every event left, as [`Flow::run`], and returns the last request played (or the
     /// last event, when no request was left): what a view keeps on screen after the run.
     pub fn run_keeping_last_request(&mut self) -> Option<Step> {
+        let scripted = self.fail_pending || self.logout_pending || self.cfg.cross_site_every != 0;
+        if !scripted && self.cross_site_due.is_none() && self.next_request + 1 < self.cfg.requests {
+            // Nothing scripted: every event but the last request the way `run` plays them.
+            while self.next_login < self.cfg.users {
+                self.login();
+            }
+            while self.next_request + 1 < self.cfg.requests {
+                self.request();
+            }
+        }
         let mut last = None;
         while let Some(step) = self.step() {
             if matches!(step, Step::Request(_)) || !matches!(last, Some(Step::Request(_))) {

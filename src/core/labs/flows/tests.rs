@@ -711,3 +711,21 @@ mod store_outage {
         );
     }
 }
+
+#[test]
+fn running_to_the_end_keeps_the_last_request_and_counts_as_run() {
+    for c in [
+        Config { services: 2, ..cfg(Mode::Session, 3, 5, 40) },
+        Config { fail_server_at: Some(7), sticky: true, store: Store::Local, ..cfg(Mode::Session, 3, 5, 40) },
+        Config { cross_site_every: 3, ..cfg(Mode::Jwt, 2, 5, 40) },
+    ] {
+        let mut f = Flow::new(c).unwrap();
+        let last = f.run_keeping_last_request();
+        assert!(matches!(last, Some(Step::Request(r)) if r.index == 39), "{last:?}");
+        assert_eq!(*f.totals(), simulate(&c).unwrap(), "{c:?}");
+        assert!(f.finished() && f.run_keeping_last_request().is_none());
+    }
+    // No request at all: the last event, a login.
+    let mut f = Flow::new(cfg(Mode::Session, 2, 3, 0)).unwrap();
+    assert!(matches!(f.run_keeping_last_request(), Some(Step::Login { user: 2, .. })));
+}
