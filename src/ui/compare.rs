@@ -211,7 +211,8 @@ fn show_me_hint(factor: Factor) -> &'static str {
         }
         Factor::Scalability => {
             "The Flows lab: server 0 dies under load; watch the first request of its users fail with sticky \
-             in-memory sessions while the JWT lane serves it"
+             in-memory sessions while the JWT lane serves it (then pick the shared store and Store down to see \
+             its outage)"
         }
         Factor::RequestOverhead => "The Flows lab's request-overhead scenario",
         Factor::CrossDomain => "The Flows lab's cross-domain scenario",
