@@ -18,6 +18,7 @@ use crate::core::labs::security::leakage::{self, CopyOutcome, Leak, LeakSettings
 
 /// `tokenbench simulate leakage`.
 #[derive(Debug, Args)]
+#[allow(clippy::struct_excessive_bools)] // one flag per defence, as the window's checkboxes
 pub struct LeakageArgs {
     /// The token sent (a token, a URL carrying one, `-` for stdin, or `@FILE`) [default: a sample
     /// access token issued at --at, one hour].
@@ -51,15 +52,14 @@ pub struct LeakageArgs {
 
 /// Runs `simulate leakage`; the exit code.
 pub(super) fn run(args: &LeakageArgs) -> Result<u8, Error> {
-    let policy = match &args.referrer_policy {
-        None => LeakSettings::default().referrer_policy,
-        Some(name) => match ReferrerPolicy::from_name(name) {
-            Some(p) => p,
-            None => {
-                let names: Vec<&str> = ReferrerPolicy::ALL.iter().map(|p| p.name()).collect();
-                return Ok(usage(&format!("--referrer-policy {name:?} is not one of {}", names.join(", "))));
-            }
-        },
+    let policy = if let Some(name) = &args.referrer_policy {
+        let Some(p) = ReferrerPolicy::from_name(name) else {
+            let names: Vec<&str> = ReferrerPolicy::ALL.iter().map(|p| p.name()).collect();
+            return Ok(usage(&format!("--referrer-policy {name:?} is not one of {}", names.join(", "))));
+        };
+        p
+    } else {
+        LeakSettings::default().referrer_policy
     };
     let read_after = args.read_after.unwrap_or(leakage::DEFAULT_READ_AFTER);
     if !(0..=leakage::MAX_READ_AFTER).contains(&read_after) {

@@ -458,12 +458,11 @@ pub fn leakage(token: Option<&Token>, at: UnixSeconds, s: &LeakSettings) -> Resu
         return Err(format!("the replay delay must be 0 to {MAX_READ_AFTER} s (a year), got {}", s.read_after));
     }
     let sample;
-    let (token, is_sample) = match token {
-        Some(t) => (t, false),
-        None => {
-            sample = token::parse(&sample_token(at)?).map_err(|e| e.to_string())?;
-            (&sample, true)
-        }
+    let (token, is_sample) = if let Some(t) = token {
+        (t, false)
+    } else {
+        sample = token::parse(&sample_token(at)?).map_err(|e| e.to_string())?;
+        (&sample, true)
     };
     let text = token.text.trim();
     let (issued, exp, token_source) = lifetime(token, at, is_sample);

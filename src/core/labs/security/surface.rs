@@ -217,7 +217,7 @@ mod tests {
     use crate::core::engine::sign::sign;
     use crate::core::engine::token::JsonObject;
 
-    fn hs256(claims: serde_json::Value, secret: &[u8]) -> Token {
+    fn hs256(claims: &serde_json::Value, secret: &[u8]) -> Token {
         let key = keys::load_secret(secret, SecretEncoding::Raw, "t").unwrap();
         token::parse(&sign(&JsonObject::new(), claims.as_object().unwrap(), "HS256", &key).unwrap()).unwrap()
     }
@@ -246,11 +246,11 @@ mod tests {
 
     #[test]
     fn an_hs256_token_without_exp_has_a_guessable_secret_and_never_ends() {
-        let t = hs256(serde_json::json!({"sub": "a"}), b"secret");
+        let t = hs256(&serde_json::json!({"sub": "a"}), b"secret");
         let s = attack_surface(&t, &[], &[], 0.0);
         assert_eq!(applying(&s), ["weak-secret", "leakage", "no-revocation"]);
         assert_eq!(s.jwt[2].reason, "alg HS256: one captured token lets anyone guess the secret offline");
-        let expired = hs256(serde_json::json!({"exp": 10}), b"secret");
+        let expired = hs256(&serde_json::json!({"exp": 10}), b"secret");
         let s = attack_surface(&expired, &[], &[], 20.0);
         assert_eq!(applying(&s), ["weak-secret"]);
         assert_eq!(s.jwt[3].reason, "it has expired: a copy is refused");
