@@ -99,7 +99,8 @@ fn the_text_shows_the_lines_and_the_outcome() {
 
 #[test]
 fn bad_input_is_exit_2_naming_the_flag() {
-    let cases: [(&[&str], &str); 4] = [
+    let cases: [(&[&str], &str); 5] = [
+        (&["--token", "@/nonexistent/leak.jwt"], "--token: "),
         (
             &["--referrer-policy", "never"],
             "--referrer-policy \"never\" is not one of unsafe-url, no-referrer-when-downgrade",

@@ -11,7 +11,6 @@ use serde_json::{Value, json};
 
 use super::{out, out_json, read_token_arg, say};
 use crate::core::engine::clock::system_now;
-use crate::core::engine::error::Error;
 use crate::core::engine::limits;
 use crate::core::labs::security::lab::current_token;
 use crate::core::labs::security::leakage::{self, CopyOutcome, Leak, LeakSettings, ReferrerPolicy};
@@ -50,12 +49,12 @@ pub struct LeakageArgs {
     pub json: bool,
 }
 
-/// Runs `simulate leakage`; the exit code.
-pub(super) fn run(args: &LeakageArgs) -> Result<u8, Error> {
+/// Runs `simulate leakage`; the exit code (every failure is the input's: exit 2 with a message).
+pub(super) fn run(args: &LeakageArgs) -> u8 {
     let policy = if let Some(name) = &args.referrer_policy {
         let Some(p) = ReferrerPolicy::from_name(name) else {
             let names: Vec<&str> = ReferrerPolicy::ALL.iter().map(|p| p.name()).collect();
-            return Ok(usage(&format!("--referrer-policy {name:?} is not one of {}", names.join(", "))));
+            return usage(&format!("--referrer-policy {name:?} is not one of {}", names.join(", ")));
         };
         p
     } else {
@@ -63,21 +62,24 @@ pub(super) fn run(args: &LeakageArgs) -> Result<u8, Error> {
     };
     let read_after = args.read_after.unwrap_or(leakage::DEFAULT_READ_AFTER);
     if !(0..=leakage::MAX_READ_AFTER).contains(&read_after) {
-        return Ok(usage(&format!(
+        return usage(&format!(
             "--read-after {read_after}: give a number of seconds from 0 to {} (a year)",
             leakage::MAX_READ_AFTER
-        )));
+        ));
     }
     let token = match &args.token {
         None => None,
         Some(arg) => {
-            let text = read_token_arg(arg)?;
+            let text = match read_token_arg(arg) {
+                Ok(t) => t,
+                Err(e) => return usage(&format!("--token: {e}")),
+            };
             if text.trim().is_empty() {
-                return Ok(usage("--token: empty: give a token, a URL carrying one, `-` or @FILE"));
+                return usage("--token: empty: give a token, a URL carrying one, `-` or @FILE");
             }
             match current_token(text.trim()) {
                 Ok((t, _)) => Some(t),
-                Err(message) => return Ok(usage(&format!("--token: {message}"))),
+                Err(message) => return usage(&format!("--token: {message}")),
             }
         }
     };
@@ -91,14 +93,14 @@ pub(super) fn run(args: &LeakageArgs) -> Result<u8, Error> {
     let at = args.at.unwrap_or_else(system_now);
     let leak = match leakage::leakage(token.as_ref(), at, &settings) {
         Ok(l) => l,
-        Err(message) => return Ok(usage(&message)),
+        Err(message) => return usage(&message),
     };
     if args.json {
         out_json(&leakage_json(&leak));
     } else {
         out(&leakage_text(&leak));
     }
-    Ok(0)
+    0
 }
 
 /// Prints a usage error; exit code 2.

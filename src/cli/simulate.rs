@@ -33,6 +33,6 @@ pub(super) fn run(command: SimulateCommand) -> Result<u8, Error> {
         SimulateCommand::Revocation(args) => revocation::run(&args),
         SimulateCommand::Flow(args) => flows::run(&args),
         SimulateCommand::SessionRisk(args) => super::session_risk::run(&args),
-        SimulateCommand::Leakage(args) => super::leakage::run(&args),
+        SimulateCommand::Leakage(args) => Ok(super::leakage::run(&args)),
     }
 }
