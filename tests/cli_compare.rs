@@ -617,3 +617,35 @@ fn the_scalability_row_states_the_shared_stores_outage() {
     assert_eq!(row["sessions"]["figures"]["store_down_failed_requests"], 120);
     assert_eq!(row["jwt"]["figures"]["denylist_store_down_failed_requests"], 120);
 }
+
+#[test]
+fn the_complexity_row_lists_each_risk_and_pitfall_in_text_and_json() {
+    let v = compare_json(&["--at", "1800000000"]);
+    let row = v["rows"].as_array().unwrap().iter().find(|r| r["factor"] == "complexity").unwrap();
+    assert_eq!(row["sessions"]["figures"]["risks"], 2);
+    assert_eq!(row["sessions"]["figures"]["apply"], 2);
+    assert_eq!(row["jwt"]["figures"]["pitfalls"], 5);
+    assert_eq!(row["jwt"]["figures"]["apply"], 3);
+    let applying: Vec<&str> = row["jwt"]["figures"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["applies"] == true)
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(applying, ["alg-confusion", "leakage", "no-revocation"]);
+    let o = compare(&["--at", "1800000000"]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("  jwt       5 pitfalls, 3 apply to the typical token: algorithm confusion, leakage through logs and URLs, no revocation\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("    leakage through logs and URLs: applies (a copy from a log or a URL works for 15 min more); Security lab: Leaks via logs and URLs\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("    the none algorithm: does not apply (alg RS256, and this verifier refuses unsigned tokens)"),
+        "{text}"
+    );
+}

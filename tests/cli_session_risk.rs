@@ -67,7 +67,7 @@ fn assert_model(cli: &Value, kind: ScenarioKind, regenerate: bool, flags: Cookie
     assert_eq!(lifetimes["jwt_remaining_text"], lifetime_text(l.jwt_remaining).as_str());
     assert_eq!(lifetimes["jwt_source"], source.as_str());
     let chart = cli["stolen_credential_useful_for"].as_array().unwrap();
-    let rows = session_risk::usefulness(&l);
+    let rows = session_risk::usefulness(&model);
     assert_eq!(chart.len(), rows.len());
     for (shown, row) in chart.iter().zip(&rows) {
         assert_eq!(shown["label"], row.label);
@@ -159,7 +159,8 @@ fn the_text_walks_through_the_steps_and_names_where_the_attack_is_blocked() {
     );
     assert!(text.contains(" 4. Server   Login succeeds: the server discards sid=A7f3…"), "{text}");
     assert!(text.contains("Outcome: the attack is blocked at steps 4, 5\n"), "{text}");
-    assert!(text.contains("  JWT, logout or not                 1 h\n"), "{text}");
+    // The chart is the walk-through's own run: blocked, not the session's 8 h.
+    assert!(text.contains("  Planted session id, never logged out     blocked\n"), "{text}");
 }
 
 #[test]

@@ -39,6 +39,7 @@ fn views() -> Vec<(&'static str, egui::Vec2, Vec<Command>)> {
         ("security crack", big, security(Section::Crack, hs())),
         ("security forge", big, security(Section::Forge, hs())),
         ("security sessions", big, security(Section::Sessions, hs())),
+        ("security leaks", small, security(Section::Leakage, hs())),
         ("decode with its timeline", big, vec![Command::LoadSampleKeys, Command::LoadSample(0)]),
         ("compare", big, vec![Command::LoadSampleKeys, hs(), Command::SelectTab(Tab::Compare)]),
         ("revocation lab", big, vec![Command::SelectTab(Tab::Revocation)]),
@@ -93,6 +94,7 @@ fn an_encrypted_token_is_called_one_everywhere() {
         ("crack", security(Section::Crack, jwe())),
         ("forge", forge),
         ("sessions", security(Section::Sessions, jwe())),
+        ("leaks", security(Section::Leakage, jwe())),
     ] {
         let h = app(egui::vec2(1280.0, 800.0), commands);
         let all = labels(&h);

@@ -223,6 +223,14 @@ pub fn text(r: &Report<'_>) -> String {
         let _ = writeln!(s, "            ({})", row.sessions.source);
         let _ = writeln!(s, "  jwt       {}", row.jwt.text);
         let _ = writeln!(s, "            ({})", row.jwt.source);
+        if row.factor == crate::core::labs::compare::advise::Factor::Complexity {
+            // Each risk and pitfall with why, as the window lists them under the row.
+            for item in c.surface.sessions.iter().chain(&c.surface.jwt) {
+                let applies = if item.applies { "applies" } else { "does not apply" };
+                let _ =
+                    writeln!(s, "    {}: {applies} ({}); Security lab: {}", item.name, item.reason, item.demo.place());
+            }
+        }
     }
     s.push_str("\nMisconceptions\n");
     for m in &c.myths {

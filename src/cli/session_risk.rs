@@ -137,7 +137,8 @@ fn seconds(s: f64) -> Value {
 }
 
 /// The JSON contract: the scenario's steps and outcome, the lifetimes it was run with and the
-/// usefulness chart's three rows, each figure as the window's view shows it.
+/// usefulness chart's two rows (from the same run as the steps), each figure as the window's
+/// view shows it.
 #[must_use]
 pub fn session_risk_json(
     kind: ScenarioKind,
@@ -152,7 +153,7 @@ pub fn session_risk_json(
         .enumerate()
         .map(|(i, s)| json!({"step": i + 1, "actor": s.actor.name(), "text": s.text, "attacker_gains": s.attacker_gains}))
         .collect();
-    let chart: Vec<Value> = session_risk::usefulness(lifetimes)
+    let chart: Vec<Value> = session_risk::usefulness(scenario)
         .iter()
         .map(|r| json!({"label": r.label, "seconds": seconds(r.seconds), "text": r.text}))
         .collect();
@@ -221,8 +222,8 @@ fn session_risk_text(defences: &[&str], s: &RiskScenario, l: &SessionLifetimes, 
     let _ = writeln!(text, "Verdict: {}", s.verdict);
     let _ = writeln!(text, "Defence: {}", s.defence);
     let _ = writeln!(text, "\nHow long a stolen credential stays useful:");
-    for row in session_risk::usefulness(l) {
-        let _ = writeln!(text, "  {:<34} {}", row.label, row.text);
+    for row in session_risk::usefulness(s) {
+        let _ = writeln!(text, "  {:<40} {}", row.label, row.text);
     }
     text
 }

@@ -15,6 +15,7 @@ use crate::core::labs::compare::advise::{self, Advice, Answers, AppKind, Factor,
 use crate::core::labs::compare::demo::{self, DemoStep};
 use crate::core::labs::compare::lab::{CompareCommand, CompareLab};
 use crate::core::labs::compare::{self, Comparison};
+use crate::core::labs::security::surface::SurfaceItem;
 use crate::ui::state::{AppState, Command};
 use crate::ui::theme::palette;
 
@@ -188,8 +189,19 @@ fn table(ui: &mut Ui, c: &Comparison, cs: &CompareLab, shown: Shown<'_>, out: &m
                         ui.label(RichText::new(row.factor.title()).strong());
                         ui.label(RichText::new(row.caption).weak().small());
                     });
-                    column(ui, sw, |ui| side_cell(ui, &row.sessions));
-                    column(ui, sw, |ui| side_cell(ui, &row.jwt));
+                    let complexity = row.factor == Factor::Complexity;
+                    column(ui, sw, |ui| {
+                        side_cell(ui, &row.sessions);
+                        if complexity {
+                            surface_items(ui, &c.surface.sessions, shown, out);
+                        }
+                    });
+                    column(ui, sw, |ui| {
+                        side_cell(ui, &row.jwt);
+                        if complexity {
+                            surface_items(ui, &c.surface.jwt, shown, out);
+                        }
+                    });
                     if ui.button("Show me").on_hover_text(show_me_hint(row.factor)).clicked() {
                         plan(demo::show_me(row.factor, c, shown.token_loaded, shown.typical_token), out);
                     }
@@ -218,7 +230,27 @@ fn show_me_hint(factor: Factor) -> &'static str {
         Factor::CrossDomain => "The Flows lab's cross-domain scenario",
         Factor::Mobile => "The Flows lab's mobile-client scenario",
         Factor::Microservices => "The Flows lab's microservices scenario, with this fan-out",
-        Factor::Complexity => "The Security tab's audit of the token and of a well-set session cookie",
+        Factor::Complexity => {
+            "The Security tab's audit of the token and of a well-set session cookie; each risk and pitfall links to \
+             its own demonstration"
+        }
+    }
+}
+
+/// The Complexity row's risks or pitfalls: whether each applies, why, and a link to its
+/// demonstration in the Security lab.
+fn surface_items(ui: &mut Ui, items: &[SurfaceItem], shown: Shown<'_>, out: &mut Vec<Command>) {
+    let p = palette(ui.visuals().dark_mode);
+    for item in items {
+        ui.horizontal_wrapped(|ui| {
+            let (word, colour) = if item.applies { ("applies", p.warn) } else { ("does not apply", p.good) };
+            ui.label(RichText::new(item.name).strong());
+            ui.label(RichText::new(word).color(colour));
+            if ui.link(item.demo.place()).on_hover_text("Open this demonstration in the Security lab").clicked() {
+                plan(demo::security_demo(item.demo, shown.token_loaded, shown.typical_token), out);
+            }
+        });
+        ui.label(RichText::new(&item.reason).weak().small());
     }
 }
 

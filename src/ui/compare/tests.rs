@@ -687,3 +687,43 @@ fn the_scalability_row_shows_the_shared_stores_outage_as_the_cli_prints_it() {
             .ends_with("(a denylist check shares the store again: the store down from request 120, 120 of 240 fail)")
     );
 }
+
+#[test]
+fn the_complexity_row_lists_each_risk_and_pitfall_with_a_link_to_its_demonstration() {
+    use crate::core::labs::security::surface::SecurityDemo;
+    let (lab, typical) = computed_lab();
+    let c = lab.comparison.clone().unwrap().unwrap();
+    let mut h = panel_harness(lab, true, typical.clone());
+    // The row's counts and every item with why, as `tokenbench compare --json` lists them.
+    let row = c.row(Factor::Complexity);
+    assert_eq!(row.jwt.figures["items"], serde_json::to_value(&c.surface.jwt).unwrap());
+    assert!(h.query_by_label(&row.sessions.text).is_some());
+    assert!(h.query_by_label(&row.jwt.text).is_some());
+    for item in c.surface.sessions.iter().chain(&c.surface.jwt) {
+        assert!(h.query_all_by_label(item.name).next().is_some(), "{}", item.name);
+        assert!(h.query_all_by_label(&item.reason).next().is_some(), "{}", item.reason);
+        assert!(h.query_by_label(item.demo.place()).is_some(), "{}", item.demo.place());
+    }
+    assert_eq!(h.query_all_by_label("applies").count(), 2 + 3, "both session risks, three pitfalls");
+    assert_eq!(h.query_all_by_label("does not apply").count(), 2);
+    // Each link opens its demonstration: the leak's is the Security lab's leak section.
+    for demo in [SecurityDemo::Leakage, SecurityDemo::Fixation, SecurityDemo::NoneAlg] {
+        h.get_by_label(demo.place()).click();
+        h.run();
+        let out = std::mem::take(&mut h.state_mut().3);
+        let expected: Vec<Command> =
+            demo::security_demo(demo, false, Some(&typical)).into_iter().map(Command::from).collect();
+        assert_eq!(out, expected, "{demo:?}");
+        assert_eq!(out.last(), Some(&Command::SelectTab(Tab::Security)));
+        assert_eq!(out[0], Command::SetToken(typical.clone()), "the typical token for the lab to work on");
+    }
+    // Routed through the app: the link lands on the Security tab's leak section.
+    let mut state = crate::ui::state::AppState::default();
+    let mut p = FakePlatform::default();
+    for c in demo::security_demo(SecurityDemo::Hijacking, false, Some(&typical)) {
+        state.handle(Command::from(c), &mut p);
+    }
+    assert_eq!(state.tab, Tab::Security);
+    assert_eq!(state.security.section, crate::core::labs::security::lab::Section::Sessions);
+    assert_eq!(state.security.scenario, crate::core::labs::security::session_risk::ScenarioKind::CookieTheft);
+}

@@ -22,7 +22,8 @@ pub(super) fn severity_colour(s: Severity, dark: bool) -> Color32 {
                 Color32::from_rgb(0x00, 0x6f, 0xa8)
             }
         }
-        Severity::Info => Color32::GRAY,
+        // The theme's weak text: Color32::GRAY was 2.46:1 on the light panel.
+        Severity::Info => crate::ui::theme::visuals(dark).weak_text_color(),
     }
 }
 

@@ -1,6 +1,7 @@
 //! The Security tab's views: the audit of the current token (and of a session cookie),
 //! weak-secret cracking in the background with progress and cancel, the attack forgeries judged
-//! by our own verifier, and the session risks stepped through.
+//! by our own verifier, the session risks stepped through, and a token leaking through an
+//! access log and a `Referer` header.
 //!
 //! The lab is [`crate::core::labs::security::lab::SecurityLab`], reached through
 //! `Command::Security`; each view here draws its state and emits its commands, nothing more.
@@ -8,6 +9,7 @@
 mod audit;
 mod crack;
 mod forge;
+mod leakage;
 mod sessions;
 
 use egui::Ui;
@@ -63,6 +65,7 @@ pub fn section_ui(ui: &mut Ui, section: Section, state: &AppState, out: &mut Vec
         Section::Crack => crack::crack_ui(ui, state, out),
         Section::Forge => forge::forge_ui(ui, state, out),
         Section::Sessions => sessions::sessions_ui(ui, state, out),
+        Section::Leakage => leakage::leakage_ui(ui, state, out),
     }
 }
 

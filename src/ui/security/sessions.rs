@@ -7,7 +7,7 @@ use egui::{RichText, Ui};
 use super::{cmd, frame_token};
 use crate::core::engine::audit::SameSite;
 use crate::core::labs::security::lab::SecurityCommand;
-use crate::core::labs::security::session_risk::{self, ScenarioKind, SessionLifetimes};
+use crate::core::labs::security::session_risk::{self, RiskScenario, ScenarioKind};
 use crate::ui::state::{AppState, Command};
 use crate::ui::theme::verdict_colour;
 
@@ -106,15 +106,15 @@ pub(super) fn sessions_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>)
         ui.label(RichText::new(format!("Defence: {}", scenario.defence)).italics());
     }
     ui.add_space(6.0);
-    usefulness_chart(ui, &lifetimes);
+    usefulness_chart(ui, &scenario);
 }
 
-/// Bars: how long a stolen session cookie and a stolen JWT stay useful (log scale: minutes and
-/// years share the chart).
-fn usefulness_chart(ui: &mut Ui, l: &SessionLifetimes) {
+/// Bars: how long this walk-through's stolen credential stays useful, with and without a logout
+/// (log scale: minutes and years share the chart); blocked is 0, as the verdict says.
+fn usefulness_chart(ui: &mut Ui, scenario: &RiskScenario) {
     ui.label(RichText::new("How long a stolen credential stays useful").strong());
-    ui.label(RichText::new("Log scale, from the lifetimes above.").weak().small());
-    let rows = session_risk::usefulness(l);
+    ui.label(RichText::new("This walk-through's outcome, on the lifetimes above (log scale).").weak().small());
+    let rows = session_risk::usefulness(scenario);
     let scale = |s: f64| (1.0 + s.min(10.0 * 365.0 * 86_400.0)).log10();
     let longest = rows.iter().map(|r| scale(r.seconds)).fold(1.0, f64::max);
     let dark = ui.visuals().dark_mode;

@@ -9,6 +9,7 @@ use crate::core::labs::compare::advise::Factor;
 use crate::core::labs::flows::{FlowCommand, FlowScenario, SessionVariant};
 use crate::core::labs::revocation::{EventKind, RevocationCommand};
 use crate::core::labs::security::lab::{Section, SecurityCommand};
+use crate::core::labs::security::surface::SecurityDemo;
 
 /// The labs a demonstration opens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,6 +123,20 @@ pub fn show_me(factor: Factor, c: &Comparison, token_loaded: bool, typical_token
             out
         }
     }
+}
+
+/// What a Complexity item's link does: open its demonstration in the Security lab
+/// ([`SecurityDemo::commands`]), with the typical token loaded first when none is (the forge and
+/// crack demonstrations work on the token in the decoder).
+#[must_use]
+pub fn security_demo(demo: SecurityDemo, token_loaded: bool, typical_token: Option<&str>) -> Vec<DemoStep> {
+    let mut out = Vec::new();
+    if let (false, Some(t)) = (token_loaded, typical_token) {
+        out.push(DemoStep::LoadToken(t.to_owned()));
+    }
+    out.extend(demo.commands().into_iter().map(DemoStep::Security));
+    out.push(DemoStep::Open(Lab::Security));
+    out
 }
 
 /// What "Run it" does for a misconception: the lab preset on its experiment.

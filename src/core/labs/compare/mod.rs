@@ -8,7 +8,8 @@
 //! lab's parameters; revocation from the revocation model on the token's own lifetime; request
 //! overhead from the credential line's bytes and the costs measured by
 //! [`crate::core::labs::flows::credential`] (once per token or key change, by the caller); complexity
-//! from the audit ([`crate::core::engine::audit`]) of the token and of a well-set session cookie.
+//! from the attack surface ([`crate::core::labs::security::surface`]) of the token and of sessions,
+//! with the audit ([`crate::core::engine::audit`]) of the token and of a well-set session cookie.
 //! [`compare`] is pure given its [`Inputs`]: the GUI and `tokenbench compare` call it with the
 //! same inputs and print the same numbers.
 
@@ -267,6 +268,9 @@ pub struct Comparison {
     pub rows: Vec<Row>,
     /// One per myth, in [`Myth::ALL`] order.
     pub myths: Vec<MythResult>,
+    /// The Complexity row's items: the session risks and JWT pitfalls, each linked to its
+    /// demonstration in the Security lab (the row's figures list the same).
+    pub surface: crate::core::labs::security::surface::Surface,
 }
 
 impl Comparison {
@@ -350,6 +354,7 @@ pub fn compare(inp: &Inputs<'_>) -> Result<Comparison, String> {
         leeway: life.scenario.leeway,
         rows,
         myths,
+        surface: audits.surface.clone(),
     })
 }
 

@@ -10,6 +10,7 @@ use crate::core::labs::compare::advise::Factor;
 use crate::core::labs::flows::Totals;
 use crate::core::labs::flows::credential::{Measured, Source};
 use crate::core::labs::revocation::{self, EventKind, NO_EXP_CONSEQUENCE, RevocationScenario, ScaleRow, Strategy};
+use crate::core::labs::security::surface::{Surface, SurfaceItem};
 
 /// What a row builder reads.
 pub(super) struct Cx<'a> {
@@ -517,18 +518,38 @@ impl Cx<'_> {
 
     pub(super) fn complexity(&self) -> Row {
         let a = self.audits;
+        let surface = &a.surface;
+        let items = |items: &[SurfaceItem]| serde_json::to_value(items).unwrap_or_default();
+        let mut s_fig = severity_figures(&a.cookie);
+        s_fig.extend([
+            ("risks", json!(surface.sessions.len())),
+            ("apply", json!(Surface::applying(&surface.sessions))),
+            ("items", items(&surface.sessions)),
+        ]);
         let sessions = cell(
-            format!("{} for a well-set session cookie", findings_text(&a.cookie)),
-            format!("cookie audit of {}", a.cookie_line),
-            &severity_figures(&a.cookie),
+            surface.sessions_text(),
+            format!("cookie audit of {}: {}", a.cookie_line, findings_text(&a.cookie)),
+            &s_fig,
         );
         let ids: Vec<&str> = a.token.iter().map(|f| f.id).collect();
-        let jwt = cell(
-            format!("{} for {}", findings_text(&a.token), a.token_what),
-            if ids.is_empty() { "token audit".to_owned() } else { format!("token audit: {}", ids.join(", ")) },
-            &severity_figures(&a.token),
-        );
-        Row { factor: Factor::Complexity, caption: "What a team must get right: the audit's findings", sessions, jwt }
+        let mut j_fig = severity_figures(&a.token);
+        j_fig.extend([
+            ("pitfalls", json!(surface.jwt.len())),
+            ("apply", json!(Surface::applying(&surface.jwt))),
+            ("items", items(&surface.jwt)),
+        ]);
+        let audit = if ids.is_empty() {
+            format!("token audit: {}", findings_text(&a.token))
+        } else {
+            format!("token audit: {} ({})", findings_text(&a.token), ids.join(", "))
+        };
+        let jwt = cell(surface.jwt_text(a.token_what), audit, &j_fig);
+        Row {
+            factor: Factor::Complexity,
+            caption: "The attack surface: session risks against JWT pitfalls that apply to this token",
+            sessions,
+            jwt,
+        }
     }
 
     pub(super) fn jwt_more_secure(&self) -> MythResult {

@@ -6,6 +6,7 @@ use crate::core::engine::timeline::TokenTimeline;
 use crate::core::engine::token::{self, Token};
 use crate::core::labs::flows::{self, Client, Config, Logout, Mode, Revocation, Store, Totals};
 use crate::core::labs::revocation::{Event, EventKind, RevocationScenario, TokenLifetime};
+use crate::core::labs::security::surface::{Surface, attack_surface};
 
 use super::{CROSS_SITE_EVERY, FlowSettings, Inputs, well_set_cookie};
 use crate::core::engine::audit::INSTANT_WORDLIST_LIMIT;
@@ -107,6 +108,8 @@ pub(super) struct Audits {
     pub(super) cookie: Vec<Finding>,
     /// The cookie audited.
     pub(super) cookie_line: String,
+    /// The session risks and the JWT pitfalls that apply to this token and this verifier.
+    pub(super) surface: Surface,
 }
 
 impl Audits {
@@ -131,7 +134,8 @@ impl Audits {
         token.retain(|f| f.id != "signature-not-judged");
         let cookie_line = well_set_cookie();
         let cookie = audit::audit_cookie(&cookie_line, now).map(|(_, f)| f).unwrap_or_default();
-        Self { token, token_what, cookie, cookie_line }
+        let surface = attack_surface(t, &token, &cookie, now);
+        Self { token, token_what, cookie, cookie_line, surface }
     }
 }
 

@@ -219,7 +219,17 @@ fn the_tokens_lifetime_changes_revocation_and_the_denylist_only() {
     }));
     let longer = Setup { credential: cred, ..Setup::typical() };
     let b = longer.run();
-    assert_eq!(changed(&a, &b), ["storage/jwt", "revocation/jwt", "myth:jwt-more-secure", "myth:jwt-always-modern"]);
+    // Complexity's pitfalls say how long a leaked copy works and what a logout leaves: its reasons
+    // follow the lifetime (its counts do not).
+    assert_eq!(
+        changed(&a, &b),
+        ["storage/jwt", "revocation/jwt", "complexity/jwt", "myth:jwt-more-secure", "myth:jwt-always-modern"]
+    );
+    assert_eq!(
+        b.surface.jwt[4].reason,
+        "nothing on the server can end it: a logout leaves it valid for its lifetime, 1 h"
+    );
+    assert_eq!(fig(&a, Factor::Complexity, true, "apply"), fig(&b, Factor::Complexity, true, "apply"));
     assert_eq!(fig(&b, Factor::Revocation, true, "exposure_seconds"), json!(3600));
     assert_eq!(fig(&b, Factor::Storage, true, "denylist_entries"), json!(833));
     assert_eq!(b.myth(Myth::JwtMoreSecure).figures["stolen_jwt_seconds"], json!(3600));
@@ -295,7 +305,71 @@ fn the_tokens_findings_change_complexity() {
     assert_eq!(fig(&b, Factor::Complexity, true, "ids"), json!(["sensitive-claim", "missing-aud"]));
     assert_eq!(fig(&b, Factor::Complexity, true, "medium"), json!(1));
     assert_eq!(fig(&b, Factor::Complexity, true, "low"), json!(1));
-    assert!(b.row(Factor::Complexity).jwt.text.starts_with("2 findings: 1 medium, 1 low for your token"));
+    // The findings are the audit's line; the row counts the pitfalls, which these two tokens
+    // share (RS256, 15 minutes): algorithm confusion, leakage, no revocation.
+    assert!(b.row(Factor::Complexity).jwt.source.starts_with("token audit: 2 findings: 1 medium, 1 low"));
+    for c in [&a, &b] {
+        assert_eq!(
+            c.row(Factor::Complexity).jwt.text,
+            "5 pitfalls, 3 apply to your token: algorithm confusion, leakage through logs and URLs, no revocation"
+        );
+        assert_eq!(
+            (fig(c, Factor::Complexity, true, "pitfalls"), fig(c, Factor::Complexity, true, "apply")),
+            (json!(5), json!(3))
+        );
+    }
+    assert_eq!(
+        b.row(Factor::Complexity).sessions.text,
+        "2 risks, 2 apply to every session: session fixation, hijacking"
+    );
+}
+
+#[test]
+fn the_complexity_row_counts_the_pitfalls_that_apply_to_the_token() {
+    let c = Setup::typical().run();
+    let row = c.row(Factor::Complexity);
+    assert_eq!(row.sessions.text, "2 risks, 2 apply to every session: session fixation, hijacking");
+    assert_eq!(
+        row.jwt.text,
+        "5 pitfalls, 3 apply to the typical token: algorithm confusion, leakage through logs and URLs, no revocation"
+    );
+    assert_eq!(
+        (fig(&c, Factor::Complexity, false, "risks"), fig(&c, Factor::Complexity, false, "apply")),
+        (json!(2), json!(2))
+    );
+    // The figures list the window's items, each with why and its demonstration.
+    assert_eq!(fig(&c, Factor::Complexity, true, "items"), serde_json::to_value(&c.surface.jwt).unwrap());
+    assert_eq!(fig(&c, Factor::Complexity, false, "items"), serde_json::to_value(&c.surface.sessions).unwrap());
+    let items = fig(&c, Factor::Complexity, true, "items");
+    let ids: Vec<(&str, bool, &str)> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["id"].as_str().unwrap(), i["applies"].as_bool().unwrap(), i["demo"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            ("none-alg", false, "none-alg"),
+            ("alg-confusion", true, "alg-confusion"),
+            ("weak-secret", false, "weak-secret"),
+            ("leakage", true, "leakage"),
+            ("no-revocation", true, "no-revocation"),
+        ]
+    );
+    // The typical token is judged at its iat: a copy has its whole 15 minutes.
+    assert_eq!(items[3]["reason"], "a copy from a log or a URL works for 15 min more");
+    // An HS256 token with a secret in the bundled list: the weak secret applies, confusion does not.
+    let key = keys::load_secret(b"keyboard cat", SecretEncoding::Utf8, "s").unwrap();
+    let text = sign::sign(&Map::new(), &credential::typical_claims(IAT), "HS256", &key).unwrap();
+    let t = token::parse(&text).unwrap();
+    let cred = Credential::choose(Some(&t), std::slice::from_ref(&key), IAT as f64 + 60.0, IAT).unwrap();
+    let hs = Setup { token: Some(t), keys: vec![key], credential: cred, ..Setup::typical() }.run();
+    assert_eq!(
+        hs.row(Factor::Complexity).jwt.text,
+        "5 pitfalls, 3 apply to your token: a weak HMAC secret, leakage through logs and URLs, no revocation"
+    );
+    assert_eq!(hs.surface.jwt[2].reason, "its HMAC secret is in a public wordlist");
 }
 
 #[test]

@@ -19,12 +19,13 @@ use crate::core::engine::sign::{self, ExportFormat};
 use crate::core::engine::token::{self, Token};
 use crate::core::engine::verify::{self, Policy, Verification};
 use crate::core::jobs::{Delivered, Job};
+use crate::core::labs::security::leakage::{self, LeakSettings};
 use crate::core::labs::security::session_risk::{
     self, CookieFlags, RiskScenario, ScenarioKind, SessionLifetimes, session_timeouts,
 };
 use crate::core::text::count;
 
-/// The lab's four parts.
+/// The lab's five parts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Section {
     /// Findings on the token and on a cookie.
@@ -36,11 +37,13 @@ pub enum Section {
     Forge,
     /// Session fixation and hijacking.
     Sessions,
+    /// Tokens leaking through access logs and `Referer` headers.
+    Leakage,
 }
 
 impl Section {
     /// Every part, in the order the tab lists them.
-    pub const ALL: [Self; 4] = [Self::Audit, Self::Crack, Self::Forge, Self::Sessions];
+    pub const ALL: [Self; 5] = [Self::Audit, Self::Crack, Self::Forge, Self::Sessions, Self::Leakage];
 
     /// The part's name on its button.
     #[must_use]
@@ -50,6 +53,7 @@ impl Section {
             Self::Crack => "Crack the secret",
             Self::Forge => "Forge attacks",
             Self::Sessions => "Session risks",
+            Self::Leakage => "Leaks via logs and URLs",
         }
     }
 }
@@ -96,14 +100,16 @@ pub enum SecurityCommand {
     SetClaimChanges(String),
     /// Show a session scenario (from its first step).
     ShowScenario(ScenarioKind),
-    /// Whether the server regenerates the session id at login (fixation).
+    /// Whether the server regenerates the session id at login (fixation); the step shown stays.
     SetRegenerate(bool),
-    /// The session cookie's flags (hijacking).
+    /// The session cookie's flags (hijacking); the step shown stays.
     SetCookieFlags(CookieFlags),
     /// Server-side session timeouts in seconds: (idle, absolute).
     SetSessionTimeouts(f64, f64),
     /// Show steps up to this one.
     StepTo(usize),
+    /// The leak demonstration's settings (the replay delay is kept within its range).
+    SetLeakSettings(LeakSettings),
 }
 
 /// What the lab asks of whoever drives it.
@@ -274,6 +280,8 @@ pub struct SecurityLab {
     pub timeouts: (f64, f64),
     /// Steps shown so far.
     pub step: usize,
+    /// The leak demonstration's settings.
+    pub leak: LeakSettings,
 }
 
 impl Default for SecurityLab {
@@ -298,6 +306,7 @@ impl Default for SecurityLab {
             flags: CookieFlags::NONE,
             timeouts: (defaults.idle_timeout, defaults.absolute_timeout),
             step: 1,
+            leak: LeakSettings::default(),
         }
     }
 }
@@ -406,16 +415,15 @@ impl SecurityLab {
                 self.scenario = s;
                 self.step = 1;
             }
-            SecurityCommand::SetRegenerate(on) => {
-                self.regenerate = on;
-                self.step = 1;
-            }
-            SecurityCommand::SetCookieFlags(f) => {
-                self.flags = f;
-                self.step = 1;
-            }
+            // A defence toggled keeps the step shown, so its effect is seen where the learner is.
+            SecurityCommand::SetRegenerate(on) => self.regenerate = on,
+            SecurityCommand::SetCookieFlags(f) => self.flags = f,
             SecurityCommand::SetSessionTimeouts(idle, absolute) => self.timeouts = session_timeouts(idle, absolute),
             SecurityCommand::StepTo(n) => self.step = n.max(1),
+            SecurityCommand::SetLeakSettings(mut l) => {
+                l.read_after = l.read_after.clamp(0, leakage::MAX_READ_AFTER);
+                self.leak = l;
+            }
         }
         None
     }
@@ -708,7 +716,11 @@ mod tests {
         assert_eq!(lab.timeouts, session_timeouts(5.0, 1.0));
         lab.handle(SecurityCommand::StepTo(4), ctx("", &[], &policy));
         lab.handle(SecurityCommand::SetRegenerate(true), ctx("", &[], &policy));
-        assert_eq!(lab.step, 1, "a change starts over");
+        assert_eq!(lab.step, 4, "a defence toggled keeps the step");
         assert!(!lab.current_scenario(None, 0.0).attacker_wins);
+        lab.handle(SecurityCommand::SetCookieFlags(CookieFlags::default()), ctx("", &[], &policy));
+        assert_eq!(lab.step, 4);
+        lab.handle(SecurityCommand::ShowScenario(ScenarioKind::CookieTheft), ctx("", &[], &policy));
+        assert_eq!(lab.step, 1, "another attack starts from its first step");
     }
 }

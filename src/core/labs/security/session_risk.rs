@@ -262,27 +262,45 @@ pub fn lifetime_text(seconds: f64) -> String {
 pub struct UsefulnessRow {
     /// What was stolen, and what the victim did.
     pub label: &'static str,
-    /// Seconds it stays useful (infinite: until the key is rotated).
+    /// Seconds it stays useful (infinite: until the key is rotated; 0 when blocked).
     pub seconds: f64,
-    /// The figure as shown.
+    /// The figure as shown ("blocked" when the walk-through ends with nothing stolen).
     pub text: String,
 }
 
-/// How long each stolen credential stays useful under these lifetimes, as the lab's chart shows
-/// it: a session whose victim logs out, one never logged out, and a JWT.
+/// How long the credential of this walk-through stays useful, as the lab's chart shows it: the
+/// scenario's own outcome ([`RiskScenario::useful_for`]) when the victim logs out and when they
+/// never do. A blocked attack is 0 s, "blocked", the same run the steps and verdict come from.
 #[must_use]
-pub fn usefulness(l: &SessionLifetimes) -> [UsefulnessRow; 3] {
-    let session = l.stolen_session_useful_for();
-    let jwt = l.stolen_jwt_useful_for();
-    [
-        UsefulnessRow {
-            label: "Session cookie, victim logs out",
-            seconds: 0.0,
-            text: "0 s (deleted on the server)".to_owned(),
-        },
-        UsefulnessRow { label: "Session cookie, never logged out", seconds: session, text: lifetime_text(session) },
-        UsefulnessRow { label: "JWT, logout or not", seconds: jwt, text: lifetime_text(jwt) },
-    ]
+pub fn usefulness(s: &RiskScenario) -> [UsefulnessRow; 2] {
+    let (logs_out, never) = match s.kind {
+        ScenarioKind::Fixation => ("Planted session id, victim logs out", "Planted session id, never logged out"),
+        ScenarioKind::CookieTheft => {
+            ("Stolen session cookie, victim logs out", "Stolen session cookie, never logged out")
+        }
+        ScenarioKind::JwtTheft => ("Stolen JWT, victim logs out", "Stolen JWT, never logged out"),
+    };
+    let row = |label, seconds, text: String| UsefulnessRow { label, seconds, text };
+    let Some(useful) = s.useful_for else {
+        // Nothing was stolen: blocked, or (CSRF) ridden without a copy.
+        let text = if s.attacker_wins { "nothing stolen (requests ride the session)" } else { "blocked" };
+        return [row(logs_out, 0.0, text.to_owned()), row(never, 0.0, text.to_owned())];
+    };
+    if useful <= 0.0 {
+        let text = "0 s (refused: past exp)".to_owned();
+        return [row(logs_out, 0.0, text.clone()), row(never, 0.0, text)];
+    }
+    match s.kind {
+        // The server holds the session: a logout deletes it, and the copy with it.
+        ScenarioKind::Fixation | ScenarioKind::CookieTheft => {
+            [row(logs_out, 0.0, "0 s (deleted on the server)".to_owned()), row(never, useful, lifetime_text(useful))]
+        }
+        // Nothing on the server to delete: a logout changes nothing.
+        ScenarioKind::JwtTheft => [
+            row(logs_out, useful, format!("{} (logout does not end it)", lifetime_text(useful))),
+            row(never, useful, lifetime_text(useful)),
+        ],
+    }
 }
 
 /// Who acts in a step.
@@ -330,6 +348,8 @@ fn step(actor: Actor, text: impl Into<String>, attacker_gains: Option<bool>) -> 
 /// A session-risk scenario walked through, and how it ends.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RiskScenario {
+    /// Which scenario.
+    pub kind: ScenarioKind,
     /// Title.
     pub title: String,
     /// The steps, in order.
@@ -414,6 +434,7 @@ pub fn fixation(regenerate: bool, session: &SessionLifetimes) -> RiskScenario {
         ),
     };
     RiskScenario {
+        kind: ScenarioKind::Fixation,
         title: format!(
             "Session fixation, server {}",
             if regenerate { "regenerates the id at login" } else { "keeps the id at login" }
@@ -601,6 +622,7 @@ pub fn cookie_theft(flags: CookieFlags, lifetimes: &SessionLifetimes) -> RiskSce
         (false, false) => "Blocked: the cookie can be neither read, sniffed nor ridden.".to_owned(),
     };
     RiskScenario {
+        kind: ScenarioKind::CookieTheft,
         title: "Hijacking a session cookie".into(),
         steps,
         attacker_wins: stolen || csrf,
@@ -652,6 +674,7 @@ pub fn jwt_theft(lifetimes: &SessionLifetimes) -> RiskScenario {
             .to_owned()
     };
     RiskScenario {
+        kind: ScenarioKind::JwtTheft,
         title: "Stealing a bearer JWT".into(),
         steps,
         attacker_wins: live,
@@ -751,6 +774,30 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::float_cmp)] // whole seconds, exact in f64
+    fn the_chart_comes_from_the_walk_throughs_own_run() {
+        let l = SessionLifetimes::default();
+        let kept = usefulness(&fixation(false, &l));
+        assert_eq!(kept.clone().map(|r| r.text), ["0 s (deleted on the server)", "8 h"]);
+        assert_eq!(kept.map(|r| r.seconds), [0.0, 28_800.0]);
+        let regenerated = usefulness(&fixation(true, &l));
+        assert_eq!(regenerated.clone().map(|r| r.text), ["blocked", "blocked"]);
+        assert_eq!(regenerated.map(|r| r.seconds), [0.0, 0.0]);
+        let safe = usefulness(&cookie_theft(CookieFlags::default(), &l));
+        assert_eq!(
+            safe.map(|r| (r.label, r.text)),
+            [
+                ("Stolen session cookie, victim logs out", "blocked".to_owned()),
+                ("Stolen session cookie, never logged out", "blocked".to_owned())
+            ]
+        );
+        let csrf = usefulness(&cookie_theft(CookieFlags { same_site: SameSite::None, ..CookieFlags::default() }, &l));
+        assert_eq!(csrf[1].text, "nothing stolen (requests ride the session)");
+        let expired = usefulness(&jwt_theft(&SessionLifetimes { jwt_remaining: 0.0, ..l }));
+        assert_eq!(expired.map(|r| r.text), ["0 s (refused: past exp)", "0 s (refused: past exp)"]);
+    }
+
+    #[test]
     fn the_steps_say_where_the_attacker_gains_and_where_a_defence_stops_them() {
         let l = SessionLifetimes::default();
         let regenerated = fixation(true, &l);
@@ -765,8 +812,9 @@ mod tests {
     fn without_a_readable_lifetime_a_one_hour_token_is_assumed() {
         let (none, why) = jwt_remaining(None, 0.0);
         assert!((none - 3600.0).abs() < f64::EPSILON && why.contains("1 h"), "{why}");
-        let rows = usefulness(&SessionLifetimes::default());
-        assert_eq!(rows.map(|r| r.text), ["0 s (deleted on the server)", "8 h", "1 h"]);
+        let l = SessionLifetimes::default();
+        let rows = usefulness(&jwt_theft(&l));
+        assert_eq!(rows.map(|r| r.text), ["1 h (logout does not end it)", "1 h"]);
         assert_eq!(session_timeouts(10.0, 30.0), (MIN_SESSION_TIMEOUT, MIN_SESSION_TIMEOUT));
     }
 }
