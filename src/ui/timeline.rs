@@ -90,7 +90,7 @@ pub fn phase_colour(phase: Phase, dark: bool) -> Color32 {
         Phase::Valid => verdict_colour(Some(true), dark),
         Phase::Expired => verdict_colour(Some(false), dark),
         Phase::NotYetValid => verdict_colour(None, dark),
-        Phase::Never => Color32::from_gray(if dark { 110 } else { 140 }),
+        Phase::Never => crate::ui::theme::palette(dark).muted,
     }
 }
 
@@ -255,7 +255,8 @@ pub fn time_plot(
         let t = m.transform();
         f64::from(TICK_HALF_WIDTH) * t.bounds().width() / f64::from(t.frame().width().max(1.0))
     });
-    let mut plot = Plot::new(id)
+    let dark = ui.visuals().dark_mode;
+    let mut plot = crate::ui::theme::readable_axes(Plot::new(id), dark)
         .id(id)
         .height(spec.height)
         .default_x_bounds(lo, hi.max(lo + 1.0))
@@ -464,7 +465,7 @@ pub fn token_timeline(
 }
 
 fn ui_text_colour(dark: bool) -> Color32 {
-    if dark { Color32::from_gray(220) } else { Color32::from_gray(30) }
+    crate::ui::theme::palette(dark).plot_text
 }
 
 /// Presses at `from`, moves `dx` points right and releases: a drag, one frame per step.

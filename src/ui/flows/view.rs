@@ -459,7 +459,7 @@ fn chart(ui: &mut Ui, lab: &FlowsLab) {
         })
         .collect();
     let model: Vec<Vec<u64>> = lab.lanes.iter().map(|l| crate::ui::plot_fit::bits(values(l.flow.totals()))).collect();
-    fit_on_change(ui, still_plot("flows-totals"), totals_plot_id(), model)
+    fit_on_change(ui, still_plot("flows-totals", dark), totals_plot_id(), model)
         .show_grid([false, true])
         .include_y(0.0)
         .x_axis_formatter(|mark, _| {
@@ -486,8 +486,8 @@ pub fn sweep_plot_id() -> egui::Id {
 }
 
 /// A plot that does not pan or zoom (the page scrolls under the wheel), with a legend.
-fn still_plot(id: &str) -> Plot<'_> {
-    Plot::new(id)
+fn still_plot(id: &str, dark: bool) -> Plot<'_> {
+    crate::ui::theme::readable_axes(Plot::new(id), dark)
         .height(170.0)
         .legend(Legend::default())
         .allow_zoom(false)
@@ -522,7 +522,7 @@ fn sweep_plot(ui: &mut Ui, lab: &FlowsLab) {
         .iter()
         .map(|p| (p.shared_round_trips, p.replication_messages, p.sticky_sessions_lost, p.jwt_verifications))
         .collect();
-    let plot = fit_on_change(ui, still_plot("flows-sweep"), sweep_plot_id(), model);
+    let plot = fit_on_change(ui, still_plot("flows-sweep", ui.visuals().dark_mode), sweep_plot_id(), model);
     plot.include_y(0.0).x_axis_label("servers").show(ui, |plot| {
         let lines: [SweepLine; 4] = [
             ("shared store: network round trips", |p| p.shared_round_trips, lookup),

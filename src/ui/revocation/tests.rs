@@ -468,3 +468,71 @@ fn the_controls_panel_says_the_endless_note_and_emits_the_labs_commands() {
         assert_eq!(h.state().1, [Command::Revocation(command)], "{button}");
     }
 }
+
+/// Every text the last frame painted, with its colour.
+fn painted_texts<S>(h: &Harness<'_, S>) -> Vec<(String, egui::Color32, egui::Pos2)> {
+    fn walk(shape: &egui::Shape, out: &mut Vec<(String, egui::Color32, egui::Pos2)>) {
+        match shape {
+            egui::Shape::Vec(shapes) => shapes.iter().for_each(|s| walk(s, out)),
+            egui::Shape::Text(t) => {
+                // A section's placeholder colour means "the shape's fallback colour".
+                let section = t.galley.job.sections.first().map(|s| s.format.color);
+                let colour = t.override_text_color.unwrap_or(match section {
+                    Some(c) if c != egui::Color32::PLACEHOLDER => c,
+                    _ => t.fallback_color,
+                });
+                out.push((t.galley.text().to_owned(), colour, t.pos));
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for clipped in &h.output().shapes {
+        walk(&clipped.shape, &mut out);
+    }
+    out
+}
+
+#[test]
+fn the_lane_names_and_the_time_axis_are_drawn_in_the_readable_plot_text() {
+    for (pref, dark) in
+        [(crate::ui::state::ThemePreference::Dark, true), (crate::ui::state::ThemePreference::Light, false)]
+    {
+        // Tall enough for the whole timeline and its axis.
+        let mut h = lab_app(egui::vec2(1280.0, 1400.0));
+        h.state_mut().apply(vec![Command::SetTheme(pref)]);
+        logout_sample_at(&mut h, 60);
+        h.run();
+        let p = crate::ui::theme::palette(dark);
+        let texts = painted_texts(&h);
+        let lane_names: Vec<String> = Strategy::ALL
+            .iter()
+            .map(|s| format!("{} · user", s.name()))
+            .chain(["jwt-refresh · refresh tokens".into()])
+            .collect();
+        for name in &lane_names {
+            let (_, colour, _) = texts.iter().find(|(t, _, _)| t == name).unwrap_or_else(|| panic!("{name} is drawn"));
+            assert_eq!(*colour, p.plot_text, "{name}");
+        }
+        // The time axis under the plot: every tick label drawn ("12:05"…) is whole, none faded.
+        let plot = h.get_by_label("Revocation timeline: drag the now line to move the clock").rect();
+        // Under the plot's frame, where egui_plot puts the x axis.
+        let axis = egui::Rect::from_min_max(
+            plot.left_bottom() - egui::vec2(0.0, 2.0),
+            plot.right_bottom() + egui::vec2(0.0, 30.0),
+        );
+        let ticks: Vec<_> = texts
+            .iter()
+            .filter(|(_, _, at)| axis.contains(*at))
+            .filter(|(t, _, _)| {
+                t.len() >= 5 && t.as_bytes()[2] == b':' && t.chars().all(|c| c.is_ascii_digit() || c == ':')
+            })
+            .collect();
+        assert!(ticks.len() >= 3, "{ticks:?}");
+        for (t, colour, _) in ticks {
+            assert_eq!(*colour, p.plot_text, "tick {t}");
+        }
+        let panel = crate::ui::theme::visuals(dark).panel_fill;
+        assert!(crate::ui::theme::contrast(p.plot_text, panel) >= 4.5);
+    }
+}
