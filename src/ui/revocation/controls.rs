@@ -38,7 +38,9 @@ pub(super) fn controls(ui: &mut Ui, lab: &RevocationLab, state: &AppState, now: 
         let dark = ui.visuals().dark_mode;
         ui.label(RichText::new(note).color(verdict_colour(Some(false), dark)));
     }
-    ui.label(RichText::new(s.event.kind.caption()).italics());
+    // Two lines whatever the event says, so picking another never moves the table and the
+    // timeline below.
+    crate::ui::widgets::reserved_label(ui, RichText::new(s.event.kind.caption()).italics(), 2);
     let at = s.event.at as f64;
     let when = if now < at { "The event is" } else { "The event happened" };
     ui.weak(format!("{when} {} ({}).", format_relative(at, now), format_utc(at)));
@@ -59,27 +61,39 @@ pub(super) fn controls(ui: &mut Ui, lab: &RevocationLab, state: &AppState, now: 
         .show(ui, |ui| own_tokens(ui, lab, state, out));
 }
 
+/// The scenario dropdown's width, points.
+const SCENARIO_WIDTH: f32 = 260.0;
+
 fn scenario_row(ui: &mut Ui, s: &RevocationScenario, out: &mut Vec<Command>) {
     ui.horizontal_wrapped(|ui| {
         ui.label("Scenario");
-        egui::ComboBox::from_id_salt("scenario-samples")
-            // A scenario file's name may hold control or bidi characters: shown escaped.
-            .selected_text(if s.name.is_empty() {
-                "(custom)".to_owned()
-            } else {
-                crate::core::text::visible(&s.name).into_owned()
-            })
-            .width(260.0)
-            .show_ui(ui, |ui| {
-                for (i, (_, text)) in SAMPLES.iter().enumerate() {
-                    let name = RevocationScenario::from_json(text).map(|x| x.name).unwrap_or_default();
-                    if ui.selectable_label(s.name == name, name).clicked() {
-                        out.push(lab_cmd(RevocationCommand::LoadSample(i)));
+        // Cut to a fixed width (an edited scenario's name grows): the buttons after it stay put.
+        let size = egui::vec2(SCENARIO_WIDTH, ui.spacing().interact_size.y);
+        ui.allocate_ui_with_layout(size, egui::Layout::left_to_right(egui::Align::Center), |ui| {
+            ui.set_max_width(SCENARIO_WIDTH);
+            egui::ComboBox::from_id_salt("scenario-samples")
+                // A scenario file's name may hold control or bidi characters: shown escaped.
+                .selected_text(if s.name.is_empty() {
+                    "(custom)".to_owned()
+                } else {
+                    crate::core::text::visible(&s.name).into_owned()
+                })
+                .width(SCENARIO_WIDTH)
+                .wrap_mode(egui::TextWrapMode::Truncate)
+                .show_ui(ui, |ui| {
+                    for (i, (_, text)) in SAMPLES.iter().enumerate() {
+                        let name = RevocationScenario::from_json(text).map(|x| x.name).unwrap_or_default();
+                        if ui.selectable_label(s.name == name, name).clicked() {
+                            out.push(lab_cmd(RevocationCommand::LoadSample(i)));
+                        }
                     }
-                }
-            })
-            .response
-            .on_hover_text("Sample scenarios (assets/scenarios)");
+                })
+                .response
+                .on_hover_text(format!(
+                    "{}: the sample scenarios (assets/scenarios)",
+                    crate::core::text::visible(&s.name)
+                ));
+        });
         if ui.button("Open scenario…").on_hover_text("Load a scenario JSON file").clicked() {
             out.push(lab_cmd(RevocationCommand::OpenScenario));
         }
@@ -92,7 +106,18 @@ fn scenario_row(ui: &mut Ui, s: &RevocationScenario, out: &mut Vec<Command>) {
 fn event_row(ui: &mut Ui, s: &RevocationScenario, out: &mut Vec<Command>) {
     ui.horizontal_wrapped(|ui| {
         ui.label("Event");
+        // As wide as the longest title, so picking another event never moves what follows.
+        let font = egui::TextStyle::Button.resolve(ui.style());
+        let widest = EventKind::ALL
+            .iter()
+            .map(|k| {
+                ui.fonts_mut(|f| {
+                    f.layout_no_wrap(k.title().to_owned(), font.clone(), egui::Color32::PLACEHOLDER).size().x
+                })
+            })
+            .fold(0.0, f32::max);
         egui::ComboBox::from_id_salt("event-kind")
+            .width(widest + ui.spacing().icon_width + ui.spacing().item_spacing.x + 2.0 * ui.spacing().button_padding.x)
             .selected_text(s.event.kind.title())
             .show_ui(ui, |ui| {
                 for kind in EventKind::ALL {
@@ -111,13 +136,17 @@ fn event_row(ui: &mut Ui, s: &RevocationScenario, out: &mut Vec<Command>) {
         if ui.button("Make it happen now").on_hover_text("Move the event to the clock's time").clicked() {
             out.push(lab_cmd(RevocationCommand::EventNow));
         }
-        if s.event.kind.has_theft() {
+        // Always there (greyed out when the event has no theft), so the row keeps its shape.
+        let theft = s.event.kind.has_theft();
+        ui.add_enabled_ui(theft, |ui| {
             ui.label("stolen at login +");
             let stolen = s.stolen_at() - s.login_at;
             if let Some(v) = seconds_field(ui, "The theft, after the login", stolen, 0..=s.event.at - s.login_at) {
                 out.push(lab_cmd(RevocationCommand::SetStolenOffset(v)));
             }
-        }
+        })
+        .response
+        .on_disabled_hover_text("Only a theft (token stolen, refresh token reused) has a stolen-at");
     });
 }
 

@@ -132,6 +132,15 @@ pub(super) fn timeline(ui: &mut Ui, lab: &RevocationLab, now: UnixSeconds, out: 
         .inner;
     let lane_list = lanes(scenario.event.kind.subject());
     let names: Vec<(f64, String)> = lane_list.iter().map(|(y, _, n)| (*y, n.clone())).collect();
+    // The y axis as wide as the lane names of every event (their subjects differ), so picking
+    // another event never moves the plot; egui_plot adds 4 points either side of a label.
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let lanes_width = crate::core::labs::revocation::EventKind::ALL
+        .iter()
+        .flat_map(|k| lanes(k.subject()))
+        .map(|(_, _, name)| ui.fonts_mut(|f| f.layout_no_wrap(name, font.clone(), Color32::PLACEHOLDER).size().x))
+        .fold(0.0, f32::max)
+        + 8.0;
     let key = (scenario.login_at, scenario.token_ttl);
     let shown_key = lab_plot_id().with("shown-scenario");
     let changed = ui.data(|d| d.get_temp::<(Seconds, Seconds)>(shown_key)) != Some(key);
@@ -152,6 +161,7 @@ pub(super) fn timeline(ui: &mut Ui, lab: &RevocationLab, now: UnixSeconds, out: 
         height,
         y: (0.4, top),
         lanes: &names,
+        lanes_width,
         description: "Revocation timeline: drag the now line to move the clock",
     };
     let event = scenario.event.at as f64;

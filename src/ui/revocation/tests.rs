@@ -469,6 +469,42 @@ fn the_controls_panel_says_the_endless_note_and_emits_the_labs_commands() {
     }
 }
 
+#[test]
+fn picking_another_event_moves_no_control_and_not_the_timeline() {
+    for size in [egui::vec2(1280.0, 800.0), egui::vec2(800.0, 480.0)] {
+        let mut h = lab_app(size);
+        logout_sample_at(&mut h, 60);
+        h.run();
+        let labels = [
+            "Open scenario…",
+            "Save scenario…",
+            "Make it happen now",
+            "Start at the clock's time",
+            "Replay from login",
+            "Fit scenario",
+            "Centre on now",
+            "Revocation timeline: drag the now line to move the clock",
+        ];
+        // Against the lab's heading: what counts is the layout, not where the page is scrolled.
+        let rects = |h: &Harness<'_, TokenbenchApp>| {
+            let top = h.get_by_label_contains("One user signs in, one event happens").rect().min;
+            labels.map(|l| (l, h.get_by_label(l).rect().translate(-top.to_vec2())))
+        };
+        let before = rects(&h);
+        for kind in EventKind::ALL.into_iter().rev() {
+            h.state_mut().apply(vec![Command::Revocation(RevocationCommand::SetEvent(kind))]);
+            h.run();
+            assert_eq!(h.state().state.revocation.scenario().event.kind, kind);
+            for ((label, was), (_, now)) in before.iter().zip(rects(&h)) {
+                assert!(
+                    (now.min - was.min).length() < 0.5,
+                    "{size:?}: {label} moved with {kind:?}: {was:?} -> {now:?}"
+                );
+            }
+        }
+    }
+}
+
 /// Every text the last frame painted, with its colour.
 fn painted_texts<S>(h: &Harness<'_, S>) -> Vec<(String, egui::Color32, egui::Pos2)> {
     fn walk(shape: &egui::Shape, out: &mut Vec<(String, egui::Color32, egui::Pos2)>) {
