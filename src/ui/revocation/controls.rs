@@ -20,13 +20,37 @@ fn seconds_field(
     label: &str,
     value: Seconds,
     range: std::ops::RangeInclusive<Seconds>,
+    enabled: bool,
 ) -> Option<Seconds> {
     let mut v = value;
-    let response = ui
-        .add(egui::DragValue::new(&mut v).range(range).suffix(" s").speed(1.0))
-        .on_hover_text(format!("{label}: {} ({value} s)", exact_duration(value)));
+    // As wide as the largest value any field takes (twice the model's longest time: an event
+    // after the longest lifetime), so typing or dragging never moves what follows.
+    let font = egui::TextStyle::Button.resolve(ui.style());
+    let widest =
+        ui.fonts_mut(|f| f.layout_no_wrap(format!("{} s", 2 * MAX_TIME), font, egui::Color32::PLACEHOLDER).size().x);
+    // Set on this row itself, not in a child: a child Ui in a wrapping row wraps inside itself
+    // and runs past the window's edge.
+    let old = ui.spacing().interact_size.x;
+    ui.spacing_mut().interact_size.x = widest + 2.0 * ui.spacing().button_padding.x;
+    let response = ui.add_enabled(enabled, egui::DragValue::new(&mut v).range(range).suffix(" s").speed(1.0));
+    ui.spacing_mut().interact_size.x = old;
+    let response = response.on_hover_text(format!("{label}: {} ({value} s)", exact_duration(value)));
     response.changed().then_some(v)
 }
+
+/// A duration in words beside its field, in a fixed width (cut, whole on hover), so the
+/// controls after it stay put as the value changes.
+fn duration_note(ui: &mut Ui, seconds: Seconds) {
+    let size = egui::vec2(DURATION_WIDTH, ui.spacing().interact_size.y);
+    ui.allocate_ui_with_layout(size, egui::Layout::left_to_right(egui::Align::Center), |ui| {
+        ui.set_min_size(size);
+        ui.set_max_width(DURATION_WIDTH);
+        ui.add(egui::Label::new(RichText::new(format!("({})", short_duration(seconds))).weak()).truncate());
+    });
+}
+
+/// The width kept for a duration in words ("(1 h 30 min)"), points.
+const DURATION_WIDTH: f32 = 96.0;
 
 pub(super) fn controls(ui: &mut Ui, lab: &RevocationLab, state: &AppState, now: UnixSeconds, out: &mut Vec<Command>) {
     let s = lab.scenario();
@@ -129,39 +153,39 @@ fn event_row(ui: &mut Ui, s: &RevocationScenario, out: &mut Vec<Command>) {
             .response
             .on_hover_text("What happens at the event's instant");
         ui.label("at login +");
-        if let Some(v) = seconds_field(ui, "The event, after the login", s.event.at - s.login_at, 0..=2 * MAX_TIME) {
+        if let Some(v) =
+            seconds_field(ui, "The event, after the login", s.event.at - s.login_at, 0..=2 * MAX_TIME, true)
+        {
             out.push(lab_cmd(RevocationCommand::SetEventOffset(v)));
         }
-        ui.weak(format!("({})", short_duration(s.event.at - s.login_at)));
+        duration_note(ui, s.event.at - s.login_at);
         if ui.button("Make it happen now").on_hover_text("Move the event to the clock's time").clicked() {
             out.push(lab_cmd(RevocationCommand::EventNow));
         }
         // Always there (greyed out when the event has no theft), so the row keeps its shape.
         let theft = s.event.kind.has_theft();
-        ui.add_enabled_ui(theft, |ui| {
-            ui.label("stolen at login +");
-            let stolen = s.stolen_at() - s.login_at;
-            if let Some(v) = seconds_field(ui, "The theft, after the login", stolen, 0..=s.event.at - s.login_at) {
-                out.push(lab_cmd(RevocationCommand::SetStolenOffset(v)));
-            }
-        })
-        .response
-        .on_disabled_hover_text("Only a theft (token stolen, refresh token reused) has a stolen-at");
+        let why = "Only a theft (token stolen, refresh token reused) has a stolen-at";
+        ui.add_enabled(theft, egui::Label::new("stolen at login +")).on_disabled_hover_text(why);
+        let stolen = s.stolen_at() - s.login_at;
+        let range = 0..=s.event.at - s.login_at;
+        if let Some(v) = seconds_field(ui, "The theft, after the login", stolen, range, theft) {
+            out.push(lab_cmd(RevocationCommand::SetStolenOffset(v)));
+        }
     });
 }
 
 fn lifetimes_row(ui: &mut Ui, s: &RevocationScenario, out: &mut Vec<Command>) {
     ui.horizontal_wrapped(|ui| {
         ui.label("token-ttl");
-        if let Some(v) = seconds_field(ui, "token-ttl", s.token_ttl, 0..=MAX_TIME) {
+        if let Some(v) = seconds_field(ui, "token-ttl", s.token_ttl, 0..=MAX_TIME, true) {
             out.push(lab_cmd(RevocationCommand::SetTokenTtl(v)));
         }
         ui.label("access-ttl");
-        if let Some(v) = seconds_field(ui, "access-ttl", s.access_ttl, 0..=s.token_ttl) {
+        if let Some(v) = seconds_field(ui, "access-ttl", s.access_ttl, 0..=s.token_ttl, true) {
             out.push(lab_cmd(RevocationCommand::SetAccessTtl(v)));
         }
         ui.label("leeway");
-        if let Some(v) = seconds_field(ui, "leeway", s.leeway, 0..=MAX_TIME) {
+        if let Some(v) = seconds_field(ui, "leeway", s.leeway, 0..=MAX_TIME, true) {
             out.push(lab_cmd(RevocationCommand::SetLeeway(v)));
         }
         let login = s.login_at as f64;

@@ -470,7 +470,7 @@ fn the_controls_panel_says_the_endless_note_and_emits_the_labs_commands() {
 }
 
 #[test]
-fn picking_another_event_moves_no_control_and_not_the_timeline() {
+fn picking_another_event_or_typing_a_value_moves_no_control_and_not_the_timeline() {
     for size in [egui::vec2(1280.0, 800.0), egui::vec2(800.0, 480.0)] {
         let mut h = lab_app(size);
         logout_sample_at(&mut h, 60);
@@ -491,16 +491,30 @@ fn picking_another_event_moves_no_control_and_not_the_timeline() {
             labels.map(|l| (l, h.get_by_label(l).rect().translate(-top.to_vec2())))
         };
         let before = rects(&h);
+        let check = |h: &Harness<'_, TokenbenchApp>, what: &str, count: usize| {
+            for ((label, was), (_, now)) in before.iter().zip(rects(h)).take(count) {
+                assert!((now.min - was.min).length() < 0.5, "{size:?}: {label} moved with {what}: {was:?} -> {now:?}");
+            }
+        };
+        // Each event: nothing moves, the timeline included.
         for kind in EventKind::ALL.into_iter().rev() {
             h.state_mut().apply(vec![Command::Revocation(RevocationCommand::SetEvent(kind))]);
             h.run();
-            assert_eq!(h.state().state.revocation.scenario().event.kind, kind);
-            for ((label, was), (_, now)) in before.iter().zip(rects(&h)) {
-                assert!(
-                    (now.min - was.min).length() < 0.5,
-                    "{size:?}: {label} moved with {kind:?}: {was:?} -> {now:?}"
-                );
-            }
+            check(&h, &format!("{kind:?}"), labels.len());
+        }
+        // Values typed into the fields, from 7 s to 12 digits: no control moves.
+        for change in [
+            RevocationCommand::SetTokenTtl(9),
+            RevocationCommand::SetTokenTtl(999_999_999),
+            RevocationCommand::SetAccessTtl(86_400),
+            RevocationCommand::SetLeeway(123_456),
+            RevocationCommand::SetEventOffset(7),
+            RevocationCommand::SetEventOffset(86_400 * 400 + 3_661),
+        ] {
+            let what = format!("{change:?}");
+            h.state_mut().apply(vec![Command::Revocation(change)]);
+            h.run();
+            check(&h, &what, 5);
         }
     }
 }
