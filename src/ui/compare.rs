@@ -168,6 +168,14 @@ fn table(ui: &mut Ui, c: &Comparison, cs: &CompareLab, shown: Shown<'_>, out: &m
             });
         });
     });
+    ui.label(
+        RichText::new(
+            "Each row's picture: sessions' bar above JWT's, to one scale; a bar running past its end has no end, a \
+             dashed box no figure. Hover it for the figures.",
+        )
+        .weak()
+        .small(),
+    );
     let seen_id = egui::Id::unique("compare-focus-seen");
     let seen = ui.data(|d| d.get_temp::<u64>(seen_id)).unwrap_or(0);
     for (i, row) in c.rows.iter().enumerate() {
@@ -188,6 +196,7 @@ fn table(ui: &mut Ui, c: &Comparison, cs: &CompareLab, shown: Shown<'_>, out: &m
                     column(ui, fw, |ui| {
                         ui.label(RichText::new(row.factor.title()).strong());
                         ui.label(RichText::new(row.caption).weak().small());
+                        pictures::show(ui, row);
                     });
                     let complexity = row.factor == Factor::Complexity;
                     column(ui, sw, |ui| {
@@ -381,5 +390,6 @@ fn report_row(ui: &mut Ui, cs: &CompareLab, out: &mut Vec<Command>) {
     );
 }
 
+mod pictures;
 #[cfg(test)]
 mod tests;

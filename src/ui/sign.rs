@@ -361,18 +361,23 @@ pub fn ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     {
         out.push(Command::SetSignKidFromKey(kid));
     }
+    // The buttons first, the problems under them: a problem appearing or going as the header,
+    // claims, algorithm or key are edited never moves a button.
     let problems = s.problems(&state.keys);
+    let suggested = s.suggested_alg(&state.keys);
+    ui.horizontal(|ui| {
+        if ui.button(RichText::new("Sign token").strong()).clicked() {
+            out.push(Command::Sign);
+        }
+        if let Some(alg) = suggested
+            && ui.button(format!("Sign with {alg} instead")).clicked()
+        {
+            out.push(Command::SetSignAlg(alg.to_owned()));
+        }
+    });
     let warn = crate::ui::theme::palette(ui.visuals().dark_mode).warn;
     for p in &problems {
         ui.label(RichText::new(p).color(warn));
-    }
-    if let Some(alg) = s.suggested_alg(&state.keys)
-        && ui.button(format!("Sign with {alg} instead")).clicked()
-    {
-        out.push(Command::SetSignAlg(alg.to_owned()));
-    }
-    if ui.button(RichText::new("Sign token").strong()).clicked() {
-        out.push(Command::Sign);
     }
     match &s.output {
         None => {}
@@ -421,13 +426,19 @@ fn json_editor(
         ui.painter().layout_job(job)
     };
     let width = ui.available_width();
-    let response = egui::ScrollArea::horizontal()
+    // A fixed height (five rows; more lines scroll inside) and one line kept for the error,
+    // so an edit never moves what is below.
+    let row = ui.fonts_mut(|f| f.row_height(&egui::TextStyle::Monospace.resolve(ui.style())));
+    let height = EDITOR_ROWS as f32 * row;
+    let response = egui::ScrollArea::both()
         .id_salt(("sign-json", title))
+        .min_scrolled_height(height)
+        .max_height(height)
         .show(ui, |ui| {
             ui.add(
                 egui::TextEdit::multiline(&mut buf)
                     .code_editor()
-                    .desired_rows(5)
+                    .desired_rows(EDITOR_ROWS)
                     // As wide as the panel (less the field's margins), wider when a line is.
                     .desired_width((width - 8.0).max(120.0))
                     .layouter(&mut layouter),
@@ -438,10 +449,12 @@ fn json_editor(
     if response.changed() {
         out.push(make(buf));
     }
-    if let Some(e) = error {
-        ui.colored_label(ui.visuals().error_fg_color, e.to_string());
-    }
+    let error = error.map_or_else(String::new, |e| e.to_string());
+    crate::ui::widgets::reserved_label(ui, RichText::new(error).color(ui.visuals().error_fg_color), 1);
 }
+
+/// Rows of a JSON editor: longer JSON scrolls inside it.
+const EDITOR_ROWS: usize = 5;
 
 #[cfg(test)]
 mod tests {
@@ -513,6 +526,53 @@ mod tests {
         let editor = h.get_by_label("Claims JSON").rect();
         assert!((editor.height() - short).abs() < 1.0, "no wrapped rows: {} vs {short}", editor.height());
         assert!(editor.width() > 1000.0, "the line keeps its length and scrolls sideways: {}", editor.width());
+    }
+
+    /// Every click target of the editor, by label, where it is drawn.
+    fn targets(h: &egui_kittest::Harness<'_, crate::ui::app::TokenbenchApp>) -> Vec<(String, egui::Rect)> {
+        use egui_kittest::kittest::Queryable;
+        let mut labels = vec!["Algorithm".to_owned(), "Signing key".to_owned(), "Header JSON".to_owned()];
+        labels.extend(["Claims JSON", "Set kid from the signing key", "Sign token"].map(str::to_owned));
+        for claim in ["iat", "nbf", "exp"] {
+            labels.extend(OFFSETS.iter().map(|(l, _)| format!("{claim} {l}")));
+        }
+        labels.into_iter().map(|l| (l.clone(), h.get_by_label(&l).rect())).collect()
+    }
+
+    #[test]
+    fn no_button_moves_while_the_header_claims_algorithm_and_key_are_edited() {
+        let mut h = egui_kittest::Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_eframe(|_cc| {
+            crate::ui::app::TokenbenchApp::with_platform(
+                Box::new(FakePlatform::default()),
+                crate::ui::app::Settings::default(),
+            )
+        });
+        h.state_mut().apply(vec![
+            Command::AddSecret { text: "0123456789abcdef0123456789abcdef".into(), encoding: SecretEncoding::Utf8 },
+            Command::SelectTab(Tab::Sign),
+        ]);
+        h.run();
+        let before = targets(&h);
+        let lines: Vec<String> = (0..12).map(|i| format!("  \"c{i}\": {i}")).collect();
+        let long_claims = format!("{{\n{}\n}}", lines.join(",\n"));
+        let edits = [
+            Command::SetSignClaims("{\"sub\": ".into()),
+            Command::SetSignClaims(long_claims),
+            Command::SetSignHeader("[1, 2]".into()),
+            Command::SetSignHeader("{\"alg\": \"HS256\"}".into()),
+            // An RSA algorithm with a secret: a problem and "Sign with HS256 instead" appear.
+            Command::SetSignAlg("RS256".into()),
+            Command::SetSignClaims("{\"sub\": \"a\"}".into()),
+        ];
+        for edit in edits {
+            let what = format!("{edit:?}");
+            h.state_mut().apply(vec![edit]);
+            h.run();
+            for ((label, was), (_, now)) in before.iter().zip(targets(&h)) {
+                assert!((now.min - was.min).length() < 0.5, "{label} moved after {what}: {was:?} -> {now:?}");
+            }
+        }
+        assert!(!h.state().state.sign.problems(&h.state().state.keys).is_empty(), "a problem was shown");
     }
 
     #[test]

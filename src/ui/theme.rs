@@ -39,6 +39,19 @@ pub struct Palette {
     pub bad_fill: Color32,
     /// Text on any fill.
     pub on_fill: Color32,
+    /// Secondary text: captions, sources, notes (egui's weak text).
+    pub muted: Color32,
+    /// Text drawn in and around plots: axis tick labels (the revocation lab's lane names
+    /// among them), labels over marks, and labels on the timeline's token bars.
+    pub plot_text: Color32,
+    /// The attacker (a thief's copy, their tokens), as text and marks.
+    pub attacker: Color32,
+    /// The revocation timeline's access tokens, alternating (labelled in `plot_text`).
+    pub lane_access: [Color32; 2],
+    /// The revocation timeline's refresh tokens, alternating (labelled in `plot_text`).
+    pub lane_refresh: [Color32; 2],
+    /// The revocation timeline's attacker tokens (labelled in `plot_text`).
+    pub lane_attacker: Color32,
 }
 
 const DARK: Palette = Palette {
@@ -49,6 +62,12 @@ const DARK: Palette = Palette {
     warn_fill: Color32::from_rgb(0x8a, 0x5a, 0x00),
     bad_fill: Color32::from_rgb(0xb7, 0x1c, 0x1c),
     on_fill: Color32::WHITE,
+    muted: Color32::from_gray(140),
+    plot_text: Color32::from_gray(215),
+    attacker: Color32::from_rgb(0xf4, 0x8f, 0xb1),
+    lane_access: [Color32::from_rgb(0x1b, 0x5e, 0x20), Color32::from_rgb(0x33, 0x69, 0x1e)],
+    lane_refresh: [Color32::from_rgb(0x0d, 0x47, 0xa1), Color32::from_rgb(0x1e, 0x5a, 0x96)],
+    lane_attacker: Color32::from_rgb(0x88, 0x0e, 0x4f),
 };
 
 const LIGHT: Palette = Palette {
@@ -59,6 +78,12 @@ const LIGHT: Palette = Palette {
     warn_fill: Color32::from_rgb(0x8a, 0x5a, 0x00),
     bad_fill: Color32::from_rgb(0xb7, 0x1c, 0x1c),
     on_fill: Color32::WHITE,
+    muted: Color32::from_gray(100),
+    plot_text: Color32::from_gray(30),
+    attacker: Color32::from_rgb(0x9c, 0x1f, 0x7a),
+    lane_access: [Color32::from_rgb(0x81, 0xc7, 0x84), Color32::from_rgb(0xc8, 0xe6, 0xc9)],
+    lane_refresh: [Color32::from_rgb(0x64, 0xb5, 0xf6), Color32::from_rgb(0xbb, 0xde, 0xfb)],
+    lane_attacker: Color32::from_rgb(0xf4, 0x8f, 0xb1),
 };
 
 /// The palette of the dark or light theme.
@@ -111,11 +136,44 @@ pub fn visuals(dark: bool) -> Visuals {
     v.warn_fg_color = p.warn;
     if dark {
         v.widgets.noninteractive.fg_stroke.color = Color32::from_gray(170);
-        v.weak_text_color = Some(Color32::from_gray(140));
-    } else {
-        v.weak_text_color = Some(Color32::from_gray(100));
     }
+    v.weak_text_color = Some(p.muted);
     v
+}
+
+/// The share of a timeline bar's colour left after the clock's time (what the model predicts):
+/// the bar is drawn at this opacity over the plot, and its label must stay readable on it.
+pub const PREDICTED_OPACITY: f32 = 0.45;
+
+/// Axis hints for a plot in this theme: tick labels in [`Palette::plot_text`], each drawn at
+/// full strength or not at all. `egui_plot` fades labels in as their spacing grows, so a minor
+/// tick's label could be drawn at 1.1:1; with one spacing threshold a label that is drawn is
+/// readable (labels closer than it are left out, as before).
+#[must_use]
+pub fn axis<'a>(axis: egui_plot::Axis, dark: bool) -> egui_plot::AxisHints<'a> {
+    let spacing = match axis {
+        egui_plot::Axis::X => 60.0,
+        egui_plot::Axis::Y => 16.0,
+    };
+    egui_plot::AxisHints::new(axis)
+        .tick_label_color(palette(dark).plot_text)
+        .label_spacing(egui::Rangef::new(spacing, spacing))
+}
+
+/// `plot` with this theme's readable axes ([`axis`]) for both x and y. Call it before setting
+/// an axis's label or formatter: those apply to the axes set here.
+#[must_use]
+pub fn readable_axes(plot: egui_plot::Plot<'_>, dark: bool) -> egui_plot::Plot<'_> {
+    plot.custom_x_axes(vec![axis(egui_plot::Axis::X, dark)]).custom_y_axes(vec![axis(egui_plot::Axis::Y, dark)])
+}
+
+/// `fg` drawn over the opaque `bg` (premultiplied alpha, as egui paints): the colour seen.
+#[must_use]
+pub fn over(fg: Color32, bg: Color32) -> Color32 {
+    let keep = 1.0 - f32::from(fg.a()) / 255.0;
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let mix = |f: u8, b: u8| (f32::from(f) + f32::from(b) * keep).round().clamp(0.0, 255.0) as u8;
+    Color32::from_rgb(mix(fg.r(), bg.r()), mix(fg.g(), bg.g()), mix(fg.b(), bg.b()))
 }
 
 /// The colour of a token segment: five distinct ones for a JWE (header, encrypted key, IV,
@@ -188,13 +246,39 @@ pub fn contrast(a: Color32, b: Color32) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::engine::timeline::Phase;
 
-    /// Every text colour the window draws, on every background it is drawn on.
-    fn pairs(dark: bool) -> Vec<(String, Color32, Color32)> {
+    /// How large a text is: WCAG asks 4.5:1 of normal text and 3:1 of large text (18 pt, or
+    /// 14 pt bold).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    enum Size {
+        Normal,
+        Large,
+    }
+
+    impl Size {
+        fn least(self) -> f64 {
+            match self {
+                Size::Normal => 4.5,
+                Size::Large => 3.0,
+            }
+        }
+    }
+
+    /// Every text colour the window draws, on every background it is drawn on, and its size.
+    fn pairs(dark: bool) -> Vec<(String, Color32, Color32, Size)> {
         let v = visuals(dark);
         let p = palette(dark);
         let mut out = Vec::new();
-        let panels = [("panel", v.panel_fill), ("window", v.window_fill), ("editor", v.text_edit_bg_color())];
+        let panels = [
+            ("panel", v.panel_fill),
+            ("window", v.window_fill),
+            ("editor", v.text_edit_bg_color()),
+            // A plot's frame (egui_plot fills it with the extreme background): its labels.
+            ("plot", v.extreme_bg_color),
+            // Striped rows (the revocation table, Compare's rows) over the panel.
+            ("striped row", over(v.faint_bg_color, v.panel_fill)),
+        ];
         let mut texts = vec![
             ("text", v.text_color()),
             ("weak text", v.weak_text_color()),
@@ -204,6 +288,10 @@ mod tests {
             ("good", p.good),
             ("warn", p.warn),
             ("bad", p.bad),
+            ("muted", p.muted),
+            ("plot text (axis labels, lane names)", p.plot_text),
+            ("attacker", p.attacker),
+            ("a timeline's \"never valid\"", crate::ui::timeline::phase_colour(Phase::Never, dark)),
         ];
         for part in
             [Part::Header, Part::Payload, Part::Signature, Part::EncryptedKey, Part::Iv, Part::Ciphertext, Part::Tag]
@@ -212,8 +300,12 @@ mod tests {
         }
         for (bg_name, bg) in panels {
             for (fg_name, fg) in &texts {
-                out.push((format!("{fg_name} on {bg_name}"), *fg, bg));
+                out.push((format!("{fg_name} on {bg_name}"), *fg, bg, Size::Normal));
             }
+        }
+        // Headings (18 pt and more) in the strong text colour: large text.
+        for (bg_name, bg) in panels {
+            out.push((format!("heading on {bg_name}"), v.strong_text_color(), bg, Size::Large));
         }
         for (name, w) in [
             ("inactive", &v.widgets.inactive),
@@ -221,11 +313,25 @@ mod tests {
             ("active", &v.widgets.active),
             ("open", &v.widgets.open),
         ] {
-            out.push((format!("button text, {name}"), w.fg_stroke.color, w.weak_bg_fill));
+            out.push((format!("button text, {name}"), w.fg_stroke.color, w.weak_bg_fill, Size::Normal));
         }
-        out.push(("selected tab or item".into(), v.selection.stroke.color, v.selection.bg_fill));
+        out.push(("selected tab or item".into(), v.selection.stroke.color, v.selection.bg_fill, Size::Normal));
         for (name, fill) in [("good", p.good_fill), ("warn", p.warn_fill), ("bad", p.bad_fill)] {
-            out.push((format!("banner text on {name}"), p.on_fill, fill));
+            out.push((format!("banner text on {name}"), p.on_fill, fill, Size::Normal));
+        }
+        // The revocation timeline's token labels ("#3", "RT 2"), on their bars: solid before the
+        // clock's time, faded over the plot after it.
+        let bars = [
+            ("access token", p.lane_access[0]),
+            ("next access token", p.lane_access[1]),
+            ("refresh token", p.lane_refresh[0]),
+            ("next refresh token", p.lane_refresh[1]),
+            ("attacker's token", p.lane_attacker),
+        ];
+        for (name, fill) in bars {
+            out.push((format!("label on {name}"), p.plot_text, fill, Size::Normal));
+            let faded = over(fill.gamma_multiply(PREDICTED_OPACITY), v.extreme_bg_color);
+            out.push((format!("label on {name}, predicted"), p.plot_text, faded, Size::Normal));
         }
         out
     }
@@ -233,15 +339,33 @@ mod tests {
     #[test]
     fn every_text_meets_wcag_aa_in_both_themes() {
         let mut failures = Vec::new();
+        let mut checked = 0;
         for dark in [true, false] {
-            for (what, fg, bg) in pairs(dark) {
+            for (what, fg, bg, size) in pairs(dark) {
                 let ratio = contrast(fg, bg);
-                if ratio < 4.5 {
-                    failures.push(format!("{} theme: {what}: {ratio:.2}:1", if dark { "dark" } else { "light" }));
+                checked += 1;
+                if ratio < size.least() {
+                    let theme = if dark { "dark" } else { "light" };
+                    failures.push(format!("{theme} theme: {what}: {ratio:.2}:1 (needs {}:1)", size.least()));
                 }
             }
         }
-        assert!(failures.is_empty(), "below 4.5:1:\n{}", failures.join("\n"));
+        assert!(failures.is_empty(), "below WCAG AA:\n{}", failures.join("\n"));
+        assert!(checked > 200, "every pair is checked: {checked}");
+    }
+
+    #[test]
+    fn the_old_lane_labels_and_faded_ticks_would_fail() {
+        // What the issue measured, so the test above is known to catch it: lane names at the
+        // faded strength egui_plot gave them, and a minor tick label at a tenth of its colour.
+        let v = visuals(true);
+        let faded = over(v.text_color().gamma_multiply(0.3_f32.sqrt()), v.panel_fill);
+        assert!(contrast(faded, v.panel_fill) < 4.5);
+        let strength: f32 = 0.0001;
+        let minor = over(v.text_color().gamma_multiply(strength.sqrt()), v.panel_fill);
+        assert!(contrast(minor, v.panel_fill) < 1.2, "{}", contrast(minor, v.panel_fill));
+        // Drawn whole: the plot text colour.
+        assert!(contrast(palette(true).plot_text, v.panel_fill) >= 4.5);
     }
 
     #[test]

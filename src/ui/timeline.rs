@@ -90,7 +90,7 @@ pub fn phase_colour(phase: Phase, dark: bool) -> Color32 {
         Phase::Valid => verdict_colour(Some(true), dark),
         Phase::Expired => verdict_colour(Some(false), dark),
         Phase::NotYetValid => verdict_colour(None, dark),
-        Phase::Never => Color32::from_gray(if dark { 110 } else { 140 }),
+        Phase::Never => crate::ui::theme::palette(dark).muted,
     }
 }
 
@@ -210,6 +210,9 @@ pub struct TimePlot<'l> {
     pub y: (f64, f64),
     /// Names of the lanes on the y axis (empty: no y axis).
     pub lanes: &'l [(f64, String)],
+    /// The y axis's width at least, points: lanes named otherwise later (another event's
+    /// subject) then keep the plot where it is.
+    pub lanes_width: f32,
     /// What the plot is, for screen readers and on hover.
     pub description: &'l str,
 }
@@ -255,7 +258,8 @@ pub fn time_plot(
         let t = m.transform();
         f64::from(TICK_HALF_WIDTH) * t.bounds().width() / f64::from(t.frame().width().max(1.0))
     });
-    let mut plot = Plot::new(id)
+    let dark = ui.visuals().dark_mode;
+    let mut plot = crate::ui::theme::readable_axes(Plot::new(id), dark)
         .id(id)
         .height(spec.height)
         .default_x_bounds(lo, hi.max(lo + 1.0))
@@ -292,7 +296,7 @@ pub fn time_plot(
             .y_axis_formatter(move |mark: GridMark, _| {
                 lanes.iter().find(|(y, _)| (y - mark.value).abs() < 1e-6).map(|(_, n)| n.clone()).unwrap_or_default()
             })
-            .y_axis_min_width(4.0)
+            .y_axis_min_width(spec.lanes_width.max(4.0))
             .show_y(false);
     }
     if spec.fit {
@@ -387,6 +391,9 @@ pub fn time_verdict(
     }
 }
 
+/// Lines kept for a token timeline's verdict, whatever it says.
+const VERDICT_LINES: usize = 2;
+
 /// One token's timeline: its time claims at `now` in words, fit and now buttons, and the plot.
 pub fn token_timeline(
     ui: &mut Ui,
@@ -398,17 +405,22 @@ pub fn token_timeline(
     out: &mut Vec<Command>,
 ) {
     let dark = ui.visuals().dark_mode;
+    // The verdict in two reserved lines and the buttons on a row of their own: the verdict's
+    // words change with the clock, and neither the buttons nor the plot may move when they do.
+    let (text, colour) = time_verdict(timeline, now, verdict, dark);
+    let mut job = egui::text::LayoutJob::default();
+    let strong = egui::TextFormat {
+        font_id: egui::TextStyle::Body.resolve(ui.style()),
+        color: colour.unwrap_or_else(|| ui.visuals().strong_text_color()),
+        ..Default::default()
+    };
+    job.append(&format!("{}: {text}", labels.verdict), 0.0, strong.clone());
+    if let Some(l) = timeline.lifetime_text() {
+        job.append(&format!("  {l}"), 0.0, egui::TextFormat { color: ui.visuals().weak_text_color(), ..strong });
+    }
+    crate::ui::widgets::reserved_label(ui, job, VERDICT_LINES);
     let (fit, center) = ui
-        .horizontal_wrapped(|ui| {
-            let (text, colour) = time_verdict(timeline, now, verdict, dark);
-            let text = RichText::new(format!("{}: {text}", labels.verdict)).strong();
-            ui.label(match colour {
-                Some(c) => text.color(c),
-                None => text,
-            });
-            if let Some(l) = timeline.lifetime_text() {
-                ui.weak(l);
-            }
+        .horizontal(|ui| {
             let fit = ui.small_button(labels.fit).on_hover_text("Show the token's whole lifetime").clicked();
             let center = ui.small_button(labels.now).on_hover_text("Centre the timeline on the clock's time").clicked();
             (fit, center)
@@ -429,6 +441,7 @@ pub fn token_timeline(
         // The bars fill 0 to 1.3; above them, rows of labels.
         y: (-0.15, 2.3),
         lanes: &[],
+        lanes_width: 0.0,
         description: "Token timeline: drag the now line to move the clock",
     };
     time_plot(ui, &spec, out, |plot_ui, (from, to), plot_labels| {
@@ -464,7 +477,7 @@ pub fn token_timeline(
 }
 
 fn ui_text_colour(dark: bool) -> Color32 {
-    if dark { Color32::from_gray(220) } else { Color32::from_gray(30) }
+    crate::ui::theme::palette(dark).plot_text
 }
 
 /// Presses at `from`, moves `dx` points right and releases: a drag, one frame per step.
@@ -590,6 +603,41 @@ mod tests {
         );
         let t = TokenTimeline::from_token(h.state().state.parsed().unwrap(), 0).unwrap();
         assert_eq!(t.phase_at(h.state().state.clock.now()), Phase::Expired);
+    }
+
+    #[test]
+    fn the_buttons_and_the_plot_stay_put_when_the_verdict_changes() {
+        for width in [1280.0, 900.0] {
+            let mut h = Harness::builder().with_size(egui::vec2(width, 900.0)).build_eframe(|_cc| {
+                TokenbenchApp::with_platform(Box::new(FakePlatform::default()), Settings::default())
+            });
+            let (_, exp) = expired_sample();
+            // No key, then the sample keys (VALID), then expired, then not yet valid.
+            h.state_mut().apply(vec![Command::LoadSample(1), Command::Clock(ClockCommand::Set((exp - 60) as f64))]);
+            h.run();
+            let description = "Token timeline: drag the now line to move the clock";
+            let rects = |h: &Harness<'_, TokenbenchApp>| {
+                ["Fit token", "Show now", description].map(|l| (l, h.get_by_label(l).rect()))
+            };
+            let before = rects(&h);
+            let changes = [
+                vec![Command::LoadSampleKeys],
+                vec![Command::Clock(ClockCommand::Set((exp + 600) as f64))],
+                vec![Command::Clock(ClockCommand::Set((exp - 86_400 * 400) as f64))],
+            ];
+            for change in changes {
+                let what = format!("{change:?}");
+                h.state_mut().apply(change);
+                h.run();
+                for ((label, was), (_, now)) in before.iter().zip(rects(&h)) {
+                    assert!(
+                        (now.min - was.min).length() < 0.5,
+                        "{width}: {label} moved after {what}: {was:?} -> {now:?}"
+                    );
+                }
+            }
+            assert!(h.query_by_label_contains("Time claims at the clock's time: not yet valid").is_some());
+        }
     }
 
     #[test]

@@ -68,6 +68,28 @@ pub fn prose(ui: &mut Ui, text: &str, colour: Option<egui::Color32>) -> egui::Re
     ui.add(egui::Label::new(job).wrap())
 }
 
+/// A label that always takes `lines` rows of its text's height across the available width,
+/// whatever it says (nothing included): what is below it never moves when its text changes.
+/// Text longer than that is cut with "…" and shown whole on hover.
+pub fn reserved_label(ui: &mut Ui, text: impl Into<egui::WidgetText>, lines: usize) -> egui::Response {
+    let mut job = std::sync::Arc::unwrap_or_clone(text.into().into_layout_job(
+        ui.style(),
+        egui::FontSelection::Default,
+        egui::Align::Min,
+    ));
+    job.wrap.max_rows = lines.max(1);
+    let font =
+        job.sections.first().map_or_else(|| egui::TextStyle::Body.resolve(ui.style()), |s| s.format.font_id.clone());
+    let row = ui.fonts_mut(|f| f.row_height(&font));
+    let size = egui::vec2(ui.available_width(), row * lines.max(1) as f32);
+    ui.allocate_ui_with_layout(size, egui::Layout::top_down(egui::Align::Min), |ui| {
+        ui.set_min_size(size);
+        ui.set_max_size(size);
+        ui.add(egui::Label::new(job).wrap())
+    })
+    .inner
+}
+
 /// Which descriptions to show on hover.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Vocabulary {

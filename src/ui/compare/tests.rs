@@ -727,3 +727,75 @@ fn the_complexity_row_lists_each_risk_and_pitfall_with_a_link_to_its_demonstrati
     assert_eq!(state.security.section, crate::core::labs::security::lab::Section::Sessions);
     assert_eq!(state.security.scenario, crate::core::labs::security::session_risk::ScenarioKind::CookieTheft);
 }
+
+/// A figure of a cell as a picture reads it: a number, or `null` (no end).
+fn figure_of(cell: &compare::Cell, name: &str) -> pictures::Figure {
+    match &cell.figures[name] {
+        serde_json::Value::Null => pictures::Figure::Endless,
+        v => pictures::Figure::Value(v.as_f64().unwrap()),
+    }
+}
+
+#[test]
+fn each_rows_picture_draws_the_figures_its_sentences_state() {
+    use pictures::Figure;
+    let (lab, typical) = computed_lab();
+    let c = lab.comparison.clone().unwrap().unwrap();
+    // Which figure each row's bars draw, sessions then JWT.
+    let drawn = [
+        (Factor::State, "record_bytes", "token_bytes"),
+        (Factor::Storage, "bytes", "denylist_bytes"),
+        (Factor::Scalability, "local_failed_requests", "failed_requests"),
+        (Factor::Revocation, "exposure_seconds", "exposure_seconds"),
+        (Factor::RequestOverhead, "bytes", "bytes"),
+        (Factor::CrossDomain, "failed", "failed"),
+        (Factor::Mobile, "credential_bytes", "credential_bytes"),
+        (Factor::Microservices, "lookups_per_request", "verifications_per_request"),
+    ];
+    for (factor, s, j) in drawn {
+        let row = c.row(factor);
+        let p = pictures::picture(row);
+        assert_eq!(p.sessions, figure_of(&row.sessions, s), "{factor:?} sessions");
+        assert_eq!(p.jwt, figure_of(&row.jwt, j), "{factor:?} JWT");
+    }
+    let complexity = c.row(Factor::Complexity);
+    let findings = |cell: &compare::Cell| {
+        ["high", "medium", "low"].iter().map(|n| cell.figures[*n].as_f64().unwrap()).sum::<f64>()
+    };
+    let p = pictures::picture(complexity);
+    assert_eq!(p.sessions, Figure::Value(findings(&complexity.sessions)));
+    assert_eq!(p.jwt, Figure::Value(findings(&complexity.jwt)));
+    // The story's figures on the typical token: a session is refused at once, a 34 B cookie.
+    let revocation = pictures::picture(c.row(Factor::Revocation));
+    assert_eq!(revocation.sessions, Figure::Value(0.0));
+    assert!(matches!(revocation.jwt, Figure::Value(s) if s > 0.0), "{revocation:?}");
+    assert_eq!(pictures::picture(c.row(Factor::RequestOverhead)).sessions, Figure::Value(34.0));
+    // Every picture is in the panel, named by its figures (its hover text).
+    let h = panel_harness(lab, true, typical);
+    for row in &c.rows {
+        let words = pictures::picture(row).describe();
+        assert!(h.query_by_label(&words).is_some(), "{words}");
+    }
+}
+
+#[test]
+fn a_token_without_exp_draws_its_revocation_bar_without_an_end() {
+    let mut h = app(egui::vec2(1280.0, 800.0));
+    let secret = "a-long-enough-secret-for-hs256-0123456789";
+    let key =
+        crate::core::engine::keys::load_secret(secret.as_bytes(), crate::core::engine::keys::SecretEncoding::Utf8, "s")
+            .unwrap();
+    let mut claims = crate::core::engine::token::JsonObject::new();
+    claims.insert("sub".into(), "u1".into());
+    claims.insert("iat".into(), 1_799_990_000.into());
+    let token = crate::core::engine::sign::sign(&crate::core::engine::token::JsonObject::new(), &claims, "HS256", &key)
+        .unwrap();
+    h.state_mut().apply(vec![Command::SetToken(token), Command::SelectTab(Tab::Compare)]);
+    h.run();
+    let c = comparison(&h);
+    let p = pictures::picture(c.row(Factor::Revocation));
+    assert_eq!((p.sessions, p.jwt), (pictures::Figure::Value(0.0), pictures::Figure::Endless));
+    assert_eq!(pictures::lengths(&p), [Some(0.0), Some(1.0)]);
+    assert_eq!(pictures::picture(c.row(Factor::Storage)).jwt, pictures::Figure::Endless, "the denylist only grows");
+    assert!(h.query_by_label(&p.describe()).is_some());
+}

@@ -498,7 +498,7 @@ fn chart(ui: &mut Ui, lab: &FlowsLab) {
         })
         .collect();
     let model: Vec<Vec<u64>> = lab.lanes.iter().map(|l| crate::ui::plot_fit::bits(values(l.flow.totals()))).collect();
-    fit_on_change(ui, still_plot("flows-totals"), totals_plot_id(), model)
+    fit_on_change(ui, still_plot("flows-totals", dark), totals_plot_id(), model)
         .show_grid([false, true])
         .include_y(0.0)
         .x_axis_formatter(|mark, _| {
@@ -525,8 +525,8 @@ pub fn sweep_plot_id() -> egui::Id {
 }
 
 /// A plot that does not pan or zoom (the page scrolls under the wheel), with a legend.
-fn still_plot(id: &str) -> Plot<'_> {
-    Plot::new(id)
+fn still_plot(id: &str, dark: bool) -> Plot<'_> {
+    crate::ui::theme::readable_axes(Plot::new(id), dark)
         .height(170.0)
         .legend(Legend::default())
         .allow_zoom(false)
@@ -567,7 +567,9 @@ fn sweep_plot(ui: &mut Ui, lab: &FlowsLab) {
         .map(|p| p.shared_round_trips.max(p.replication_messages).max(p.sticky_sessions_lost).max(p.jwt_verifications))
         .max()
         .unwrap_or(0) as f64;
-    let plot = still_plot("flows-sweep").height(SWEEP_PLOT_HEIGHT).legend(Legend::default().position(Corner::LeftTop));
+    let plot = still_plot("flows-sweep", ui.visuals().dark_mode)
+        .height(SWEEP_PLOT_HEIGHT)
+        .legend(Legend::default().position(Corner::LeftTop));
     let plot = fit_on_change(ui, plot, sweep_plot_id(), model);
     plot.include_y(0.0).include_y(top * SWEEP_HEADROOM).x_axis_label("servers").show(ui, |plot| {
         let lines: [SweepLine; 4] = [
@@ -605,7 +607,7 @@ fn cost_plot(ui: &mut Ui, lab: &FlowsLab) {
     };
     let top = costs.iter().map(|c| c.session_ns.max(c.jwt_ns)).fold(0.0, f64::max) / 1000.0;
     let model: Vec<u64> = crate::ui::plot_fit::bits(costs.iter().flat_map(|c| [c.session_ns, c.jwt_ns]));
-    let plot = still_plot("flows-costs").legend(Legend::default().position(Corner::RightTop));
+    let plot = still_plot("flows-costs", ui.visuals().dark_mode).legend(Legend::default().position(Corner::RightTop));
     let at = crossover(costs);
     let weak = ui.visuals().weak_text_color();
     fit_on_change(ui, plot, cost_plot_id(), model)

@@ -20,13 +20,37 @@ fn seconds_field(
     label: &str,
     value: Seconds,
     range: std::ops::RangeInclusive<Seconds>,
+    enabled: bool,
 ) -> Option<Seconds> {
     let mut v = value;
-    let response = ui
-        .add(egui::DragValue::new(&mut v).range(range).suffix(" s").speed(1.0))
-        .on_hover_text(format!("{label}: {} ({value} s)", exact_duration(value)));
+    // As wide as the largest value any field takes (twice the model's longest time: an event
+    // after the longest lifetime), so typing or dragging never moves what follows.
+    let font = egui::TextStyle::Button.resolve(ui.style());
+    let widest =
+        ui.fonts_mut(|f| f.layout_no_wrap(format!("{} s", 2 * MAX_TIME), font, egui::Color32::PLACEHOLDER).size().x);
+    // Set on this row itself, not in a child: a child Ui in a wrapping row wraps inside itself
+    // and runs past the window's edge.
+    let old = ui.spacing().interact_size.x;
+    ui.spacing_mut().interact_size.x = widest + 2.0 * ui.spacing().button_padding.x;
+    let response = ui.add_enabled(enabled, egui::DragValue::new(&mut v).range(range).suffix(" s").speed(1.0));
+    ui.spacing_mut().interact_size.x = old;
+    let response = response.on_hover_text(format!("{label}: {} ({value} s)", exact_duration(value)));
     response.changed().then_some(v)
 }
+
+/// A duration in words beside its field, in a fixed width (cut, whole on hover), so the
+/// controls after it stay put as the value changes.
+fn duration_note(ui: &mut Ui, seconds: Seconds) {
+    let size = egui::vec2(DURATION_WIDTH, ui.spacing().interact_size.y);
+    ui.allocate_ui_with_layout(size, egui::Layout::left_to_right(egui::Align::Center), |ui| {
+        ui.set_min_size(size);
+        ui.set_max_width(DURATION_WIDTH);
+        ui.add(egui::Label::new(RichText::new(format!("({})", short_duration(seconds))).weak()).truncate());
+    });
+}
+
+/// The width kept for a duration in words ("(1 h 30 min)"), points.
+const DURATION_WIDTH: f32 = 96.0;
 
 pub(super) fn controls(ui: &mut Ui, lab: &RevocationLab, state: &AppState, now: UnixSeconds, out: &mut Vec<Command>) {
     let s = lab.scenario();
@@ -38,7 +62,9 @@ pub(super) fn controls(ui: &mut Ui, lab: &RevocationLab, state: &AppState, now: 
         let dark = ui.visuals().dark_mode;
         ui.label(RichText::new(note).color(verdict_colour(Some(false), dark)));
     }
-    ui.label(RichText::new(s.event.kind.caption()).italics());
+    // Two lines whatever the event says, so picking another never moves the table and the
+    // timeline below.
+    crate::ui::widgets::reserved_label(ui, RichText::new(s.event.kind.caption()).italics(), 2);
     let at = s.event.at as f64;
     let when = if now < at { "The event is" } else { "The event happened" };
     ui.weak(format!("{when} {} ({}).", format_relative(at, now), format_utc(at)));
@@ -59,27 +85,39 @@ pub(super) fn controls(ui: &mut Ui, lab: &RevocationLab, state: &AppState, now: 
         .show(ui, |ui| own_tokens(ui, lab, state, out));
 }
 
+/// The scenario dropdown's width, points.
+const SCENARIO_WIDTH: f32 = 260.0;
+
 fn scenario_row(ui: &mut Ui, s: &RevocationScenario, out: &mut Vec<Command>) {
     ui.horizontal_wrapped(|ui| {
         ui.label("Scenario");
-        egui::ComboBox::from_id_salt("scenario-samples")
-            // A scenario file's name may hold control or bidi characters: shown escaped.
-            .selected_text(if s.name.is_empty() {
-                "(custom)".to_owned()
-            } else {
-                crate::core::text::visible(&s.name).into_owned()
-            })
-            .width(260.0)
-            .show_ui(ui, |ui| {
-                for (i, (_, text)) in SAMPLES.iter().enumerate() {
-                    let name = RevocationScenario::from_json(text).map(|x| x.name).unwrap_or_default();
-                    if ui.selectable_label(s.name == name, name).clicked() {
-                        out.push(lab_cmd(RevocationCommand::LoadSample(i)));
+        // Cut to a fixed width (an edited scenario's name grows): the buttons after it stay put.
+        let size = egui::vec2(SCENARIO_WIDTH, ui.spacing().interact_size.y);
+        ui.allocate_ui_with_layout(size, egui::Layout::left_to_right(egui::Align::Center), |ui| {
+            ui.set_max_width(SCENARIO_WIDTH);
+            egui::ComboBox::from_id_salt("scenario-samples")
+                // A scenario file's name may hold control or bidi characters: shown escaped.
+                .selected_text(if s.name.is_empty() {
+                    "(custom)".to_owned()
+                } else {
+                    crate::core::text::visible(&s.name).into_owned()
+                })
+                .width(SCENARIO_WIDTH)
+                .wrap_mode(egui::TextWrapMode::Truncate)
+                .show_ui(ui, |ui| {
+                    for (i, (_, text)) in SAMPLES.iter().enumerate() {
+                        let name = RevocationScenario::from_json(text).map(|x| x.name).unwrap_or_default();
+                        if ui.selectable_label(s.name == name, name).clicked() {
+                            out.push(lab_cmd(RevocationCommand::LoadSample(i)));
+                        }
                     }
-                }
-            })
-            .response
-            .on_hover_text("Sample scenarios (assets/scenarios)");
+                })
+                .response
+                .on_hover_text(format!(
+                    "{}: the sample scenarios (assets/scenarios)",
+                    crate::core::text::visible(&s.name)
+                ));
+        });
         if ui.button("Open scenario…").on_hover_text("Load a scenario JSON file").clicked() {
             out.push(lab_cmd(RevocationCommand::OpenScenario));
         }
@@ -92,7 +130,18 @@ fn scenario_row(ui: &mut Ui, s: &RevocationScenario, out: &mut Vec<Command>) {
 fn event_row(ui: &mut Ui, s: &RevocationScenario, out: &mut Vec<Command>) {
     ui.horizontal_wrapped(|ui| {
         ui.label("Event");
+        // As wide as the longest title, so picking another event never moves what follows.
+        let font = egui::TextStyle::Button.resolve(ui.style());
+        let widest = EventKind::ALL
+            .iter()
+            .map(|k| {
+                ui.fonts_mut(|f| {
+                    f.layout_no_wrap(k.title().to_owned(), font.clone(), egui::Color32::PLACEHOLDER).size().x
+                })
+            })
+            .fold(0.0, f32::max);
         egui::ComboBox::from_id_salt("event-kind")
+            .width(widest + ui.spacing().icon_width + ui.spacing().item_spacing.x + 2.0 * ui.spacing().button_padding.x)
             .selected_text(s.event.kind.title())
             .show_ui(ui, |ui| {
                 for kind in EventKind::ALL {
@@ -104,19 +153,23 @@ fn event_row(ui: &mut Ui, s: &RevocationScenario, out: &mut Vec<Command>) {
             .response
             .on_hover_text("What happens at the event's instant");
         ui.label("at login +");
-        if let Some(v) = seconds_field(ui, "The event, after the login", s.event.at - s.login_at, 0..=2 * MAX_TIME) {
+        if let Some(v) =
+            seconds_field(ui, "The event, after the login", s.event.at - s.login_at, 0..=2 * MAX_TIME, true)
+        {
             out.push(lab_cmd(RevocationCommand::SetEventOffset(v)));
         }
-        ui.weak(format!("({})", short_duration(s.event.at - s.login_at)));
+        duration_note(ui, s.event.at - s.login_at);
         if ui.button("Make it happen now").on_hover_text("Move the event to the clock's time").clicked() {
             out.push(lab_cmd(RevocationCommand::EventNow));
         }
-        if s.event.kind.has_theft() {
-            ui.label("stolen at login +");
-            let stolen = s.stolen_at() - s.login_at;
-            if let Some(v) = seconds_field(ui, "The theft, after the login", stolen, 0..=s.event.at - s.login_at) {
-                out.push(lab_cmd(RevocationCommand::SetStolenOffset(v)));
-            }
+        // Always there (greyed out when the event has no theft), so the row keeps its shape.
+        let theft = s.event.kind.has_theft();
+        let why = "Only a theft (token stolen, refresh token reused) has a stolen-at";
+        ui.add_enabled(theft, egui::Label::new("stolen at login +")).on_disabled_hover_text(why);
+        let stolen = s.stolen_at() - s.login_at;
+        let range = 0..=s.event.at - s.login_at;
+        if let Some(v) = seconds_field(ui, "The theft, after the login", stolen, range, theft) {
+            out.push(lab_cmd(RevocationCommand::SetStolenOffset(v)));
         }
     });
 }
@@ -124,15 +177,15 @@ fn event_row(ui: &mut Ui, s: &RevocationScenario, out: &mut Vec<Command>) {
 fn lifetimes_row(ui: &mut Ui, s: &RevocationScenario, out: &mut Vec<Command>) {
     ui.horizontal_wrapped(|ui| {
         ui.label("token-ttl");
-        if let Some(v) = seconds_field(ui, "token-ttl", s.token_ttl, 0..=MAX_TIME) {
+        if let Some(v) = seconds_field(ui, "token-ttl", s.token_ttl, 0..=MAX_TIME, true) {
             out.push(lab_cmd(RevocationCommand::SetTokenTtl(v)));
         }
         ui.label("access-ttl");
-        if let Some(v) = seconds_field(ui, "access-ttl", s.access_ttl, 0..=s.token_ttl) {
+        if let Some(v) = seconds_field(ui, "access-ttl", s.access_ttl, 0..=s.token_ttl, true) {
             out.push(lab_cmd(RevocationCommand::SetAccessTtl(v)));
         }
         ui.label("leeway");
-        if let Some(v) = seconds_field(ui, "leeway", s.leeway, 0..=MAX_TIME) {
+        if let Some(v) = seconds_field(ui, "leeway", s.leeway, 0..=MAX_TIME, true) {
             out.push(lab_cmd(RevocationCommand::SetLeeway(v)));
         }
         let login = s.login_at as f64;

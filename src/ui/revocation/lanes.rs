@@ -9,7 +9,7 @@ use crate::core::engine::clock::UnixSeconds;
 use crate::core::labs::revocation::RevocationLab;
 use crate::core::labs::revocation::{AccessToken, FOREVER, Holder, Seconds, Simulation, Strategy};
 use crate::ui::state::Command;
-use crate::ui::theme::verdict_colour;
+use crate::ui::theme::{PREDICTED_OPACITY, palette, verdict_colour};
 use crate::ui::timeline::{TimePlot, rect, time_plot};
 
 /// One lane of the lab's timeline.
@@ -51,7 +51,10 @@ struct Palette {
     user: Color32,
     held: Color32,
     exposure: Color32,
+    /// The attacker as text and lines.
     attacker: Color32,
+    /// The attacker's tokens, as bars.
+    attacker_bar: Color32,
     access: [Color32; 2],
     refresh: [Color32; 2],
     leeway: Color32,
@@ -59,18 +62,21 @@ struct Palette {
 }
 
 impl Palette {
+    /// The theme's colours ([`crate::ui::theme::Palette`]): the bars that carry a label are
+    /// those the theme checks its plot text against.
     fn new(dark: bool) -> Self {
-        let green = verdict_colour(Some(true), dark);
-        let red = verdict_colour(Some(false), dark);
+        let theme = palette(dark);
         Self {
-            user: green,
+            user: verdict_colour(Some(true), dark),
+            // Blue-grey, between the user's green and the exposure's red; no text on it.
             held: Color32::from_rgb(0x5c, 0x7c, 0x99),
-            exposure: red,
-            attacker: Color32::from_rgb(0xb0, 0x3a, 0x8c),
-            access: [green, Color32::from_rgb(0x43, 0xa0, 0x47)],
-            refresh: [Color32::from_rgb(0x1e, 0x6f, 0xb5), Color32::from_rgb(0x42, 0x90, 0xd6)],
+            exposure: verdict_colour(Some(false), dark),
+            attacker: theme.attacker,
+            attacker_bar: theme.lane_attacker,
+            access: theme.lane_access,
+            refresh: theme.lane_refresh,
             leeway: verdict_colour(None, dark),
-            text: if dark { Color32::from_gray(225) } else { Color32::from_gray(25) },
+            text: theme.plot_text,
         }
     }
 }
@@ -106,7 +112,7 @@ fn span_rects(
         plot_ui.polygon(rect(name, a, b.min(now), y0, y1, fill));
     }
     if now < b {
-        plot_ui.polygon(rect(name, a.max(now), b, y0, y1, fill.gamma_multiply(0.45)));
+        plot_ui.polygon(rect(name, a.max(now), b, y0, y1, fill.gamma_multiply(PREDICTED_OPACITY)));
     }
 }
 
@@ -126,6 +132,15 @@ pub(super) fn timeline(ui: &mut Ui, lab: &RevocationLab, now: UnixSeconds, out: 
         .inner;
     let lane_list = lanes(scenario.event.kind.subject());
     let names: Vec<(f64, String)> = lane_list.iter().map(|(y, _, n)| (*y, n.clone())).collect();
+    // The y axis as wide as the lane names of every event (their subjects differ), so picking
+    // another event never moves the plot; egui_plot adds 4 points either side of a label.
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let lanes_width = crate::core::labs::revocation::EventKind::ALL
+        .iter()
+        .flat_map(|k| lanes(k.subject()))
+        .map(|(_, _, name)| ui.fonts_mut(|f| f.layout_no_wrap(name, font.clone(), Color32::PLACEHOLDER).size().x))
+        .fold(0.0, f32::max)
+        + 8.0;
     let key = (scenario.login_at, scenario.token_ttl);
     let shown_key = lab_plot_id().with("shown-scenario");
     let changed = ui.data(|d| d.get_temp::<(Seconds, Seconds)>(shown_key)) != Some(key);
@@ -146,6 +161,7 @@ pub(super) fn timeline(ui: &mut Ui, lab: &RevocationLab, now: UnixSeconds, out: 
         height,
         y: (0.4, top),
         lanes: &names,
+        lanes_width,
         description: "Revocation timeline: drag the now line to move the clock",
     };
     let event = scenario.event.at as f64;
@@ -274,7 +290,7 @@ fn chain_lane(
                 (tok.issued as f64, tok.exp.min(tok.rejected_from) as f64, format!("#{}", tok.number))
             };
             let colour = match (attacker, refresh) {
-                (true, _) => palette.attacker,
+                (true, _) => palette.attacker_bar,
                 (false, true) => palette.refresh[parity],
                 (false, false) => palette.access[parity],
             };
@@ -291,7 +307,7 @@ fn chain_lane(
                         PlotPoint::new(centre, f64::midpoint(rows.0, rows.1)),
                         RichText::new(label).small(),
                     )
-                    .color(Color32::WHITE)
+                    .color(palette.text)
                     .allow_hover(false),
                 );
             }

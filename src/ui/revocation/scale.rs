@@ -122,7 +122,8 @@ fn scale_plot(ui: &mut Ui, lab: &RevocationLab, out: &mut Vec<Command>) {
         crate::ui::plot_fit::bits([lo, hi, current]),
         lines.iter().map(|(_, p)| crate::ui::plot_fit::bits(p.iter().flatten().copied())).collect::<Vec<_>>(),
     );
-    crate::ui::plot_fit::fit_on_change(ui, Plot::new("scale-plot"), scale_plot_id(), model)
+    let plot = crate::ui::theme::readable_axes(Plot::new("scale-plot"), ui.visuals().dark_mode);
+    crate::ui::plot_fit::fit_on_change(ui, plot, scale_plot_id(), model)
         .height(220.0)
         .allow_drag(false)
         .allow_zoom(false)

@@ -1,11 +1,13 @@
 //! The lab's table (each strategy at the clock's time) and what each strategy trades.
 
 use crate::core::text::{exact_duration, short_duration};
+use std::sync::Arc;
+
 use egui::{RichText, Ui};
 
 use crate::core::engine::clock::{UnixSeconds, format_utc};
 use crate::core::labs::revocation::RevocationLab;
-use crate::core::labs::revocation::{Holder, Seconds, Status, StrategyOutcome};
+use crate::core::labs::revocation::{EventKind, Holder, Seconds, Simulation, Status, StrategyOutcome, simulate};
 use crate::ui::theme::verdict_colour;
 
 /// The narrowest and widest a status cell gets: long reasons wrap instead of widening the
@@ -89,9 +91,69 @@ fn wrapped_height(ui: &Ui, text: &str, width: f32) -> f32 {
 /// Each strategy at the clock's time. Every column has one width and every row one height for
 /// the whole scenario (from the widest and tallest text it can show), so moving the clock never
 /// moves the table or what is below it; the status columns share what the window leaves.
+/// The scenario run with each event in turn, the current one among them: the table takes the
+/// widest and tallest of them all, so picking another event moves nothing below it. Kept
+/// between frames while the scenario's other inputs stay the same.
+fn every_event(ui: &Ui, sim: &Simulation) -> Arc<Vec<Simulation>> {
+    let s = &sim.scenario;
+    let key = (s.login_at, s.token_ttl, s.access_ttl, s.leeway, s.event.at, s.event.stolen_at);
+    let id = egui::Id::unique("revocation-table-every-event");
+    if let Some((k, sims)) = ui.data(|d| d.get_temp::<(KindlessKey, Arc<Vec<Simulation>>)>(id))
+        && k == key
+    {
+        return sims;
+    }
+    let sims: Arc<Vec<Simulation>> = Arc::new(
+        EventKind::ALL
+            .into_iter()
+            .map(|kind| {
+                let mut other = s.clone();
+                other.event.kind = kind;
+                if kind == s.event.kind { sim.clone() } else { simulate(&other) }
+            })
+            .collect(),
+    );
+    ui.data_mut(|d| d.insert_temp(id, (key, Arc::clone(&sims))));
+    sims
+}
+
+/// The widths of the columns that do not wrap (all but the two status columns): the widest of
+/// their header and of what they show under every event.
+fn fixed_widths(ui: &Ui, titles: &[String; 8], every: &[Simulation]) -> [f32; 6] {
+    let width = |text: RichText| text_width(ui, text);
+    let header = |i: usize| width(RichText::new(&titles[i]).strong());
+    let column = |i: usize, cells: &mut dyn Iterator<Item = RichText>| cells.map(&width).fold(header(i), f32::max);
+    let all = || every.iter().flat_map(|s| s.outcomes.iter());
+    [
+        column(0, &mut all().map(|o| RichText::new(o.strategy.name()).monospace().strong())),
+        column(3, &mut all().map(|o| RichText::new(table_time(o.accepted_until, o.login_at)))),
+        column(4, &mut all().map(|o| RichText::new(short_duration(o.exposure_seconds)).strong())),
+        column(
+            5,
+            &mut all().map(|o| {
+                let most = o.server_state_entries as usize;
+                RichText::new(format!(
+                    "{most} ({} B)",
+                    most * o.record.as_ref().map_or(0, crate::core::labs::revocation::Record::bytes)
+                ))
+            }),
+        ),
+        column(6, &mut all().map(|o| RichText::new(o.lookups_per_request.to_string()))),
+        column(7, &mut all().map(|o| RichText::new(o.server_state_entries.to_string()))),
+    ]
+}
+
+/// What a scenario's table depends on besides its event.
+type KindlessKey = (Seconds, Seconds, Seconds, Seconds, Seconds, Option<Seconds>);
+
+/// Each strategy at the clock's time. Every column has one width and every row one height for
+/// the whole scenario and every event it could have (from the widest and tallest text each can
+/// show), so moving the clock or picking another event never moves the table or what is below
+/// it; the status columns share what the window leaves.
 pub(super) fn table(ui: &mut Ui, lab: &RevocationLab, now: UnixSeconds) {
     let dark = ui.visuals().dark_mode;
     let sim = lab.simulation();
+    let every = every_event(ui, sim);
     let subject = sim.scenario.event.kind.subject();
     let titles: [String; 8] = [
         "Strategy".into(),
@@ -103,27 +165,8 @@ pub(super) fn table(ui: &mut Ui, lab: &RevocationLab, now: UnixSeconds) {
         "Lookups/\nrequest".into(),
         "Max\nrecords".into(),
     ];
-    let width = |text: RichText| text_width(ui, text);
-    let header = |i: usize| width(RichText::new(&titles[i]).strong());
-    let column = |i: usize, cells: &mut dyn Iterator<Item = RichText>| cells.map(&width).fold(header(i), f32::max);
     let outcomes = &sim.outcomes;
-    let fixed = [
-        column(0, &mut outcomes.iter().map(|o| RichText::new(o.strategy.name()).monospace().strong())),
-        column(3, &mut outcomes.iter().map(|o| RichText::new(table_time(o.accepted_until, o.login_at)))),
-        column(4, &mut outcomes.iter().map(|o| RichText::new(short_duration(o.exposure_seconds)).strong())),
-        column(
-            5,
-            &mut outcomes.iter().map(|o| {
-                let most = o.server_state_entries as usize;
-                RichText::new(format!(
-                    "{most} ({} B)",
-                    most * o.record.as_ref().map_or(0, crate::core::labs::revocation::Record::bytes)
-                ))
-            }),
-        ),
-        column(6, &mut outcomes.iter().map(|o| RichText::new(o.lookups_per_request.to_string()))),
-        column(7, &mut outcomes.iter().map(|o| RichText::new(o.server_state_entries.to_string()))),
-    ];
+    let fixed = fixed_widths(ui, &titles, &every);
     let taken: f32 = fixed.iter().sum::<f32>() + 7.0 * COLUMN_GAP + ui.spacing().scroll.bar_width;
     let status_w = ((ui.available_width() - taken) / 2.0).clamp(STATUS_WIDTH.0, STATUS_WIDTH.1);
     let widths = [fixed[0], status_w, status_w, fixed[1], fixed[2], fixed[3], fixed[4], fixed[5]];
@@ -139,10 +182,12 @@ pub(super) fn table(ui: &mut Ui, lab: &RevocationLab, now: UnixSeconds) {
                 });
             }
             ui.end_row();
-            for o in outcomes {
-                let tallest = [Holder::User, Holder::Other]
+            for (i, o) in outcomes.iter().enumerate() {
+                let tallest = every
                     .iter()
-                    .flat_map(|h| possible_statuses(o, *h))
+                    .filter_map(|s| s.outcomes.get(i))
+                    .flat_map(|o| [Holder::User, Holder::Other].map(|h| possible_statuses(o, h)))
+                    .flatten()
                     .map(|t| wrapped_height(ui, &t, status_w))
                     .fold(line, f32::max);
                 let size = |i: usize| egui::vec2(widths[i], tallest);

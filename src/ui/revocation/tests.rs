@@ -479,3 +479,121 @@ fn the_denylist_and_version_note_is_shown_where_simulate_revocation_prints_it() 
     h.run();
     assert_eq!(h.query_all_by_label(SERVER_STATE_BACK).count(), 1, "under the strategies' trades, once");
 }
+
+#[test]
+fn picking_another_event_or_typing_a_value_moves_no_control_and_not_the_timeline() {
+    for size in [egui::vec2(1280.0, 800.0), egui::vec2(800.0, 480.0)] {
+        let mut h = lab_app(size);
+        logout_sample_at(&mut h, 60);
+        h.run();
+        let labels = [
+            "Open scenario…",
+            "Save scenario…",
+            "Make it happen now",
+            "Start at the clock's time",
+            "Replay from login",
+            "Fit scenario",
+            "Centre on now",
+            "Revocation timeline: drag the now line to move the clock",
+        ];
+        // Against the lab's heading: what counts is the layout, not where the page is scrolled.
+        let rects = |h: &Harness<'_, TokenbenchApp>| {
+            let top = h.get_by_label_contains("One user signs in, one event happens").rect().min;
+            labels.map(|l| (l, h.get_by_label(l).rect().translate(-top.to_vec2())))
+        };
+        let before = rects(&h);
+        let check = |h: &Harness<'_, TokenbenchApp>, what: &str, count: usize| {
+            for ((label, was), (_, now)) in before.iter().zip(rects(h)).take(count) {
+                assert!((now.min - was.min).length() < 0.5, "{size:?}: {label} moved with {what}: {was:?} -> {now:?}");
+            }
+        };
+        // Each event: nothing moves, the timeline included.
+        for kind in EventKind::ALL.into_iter().rev() {
+            h.state_mut().apply(vec![Command::Revocation(RevocationCommand::SetEvent(kind))]);
+            h.run();
+            check(&h, &format!("{kind:?}"), labels.len());
+        }
+        // Values typed into the fields, from 7 s to 12 digits: no control moves.
+        for change in [
+            RevocationCommand::SetTokenTtl(9),
+            RevocationCommand::SetTokenTtl(999_999_999),
+            RevocationCommand::SetAccessTtl(86_400),
+            RevocationCommand::SetLeeway(123_456),
+            RevocationCommand::SetEventOffset(7),
+            RevocationCommand::SetEventOffset(86_400 * 400 + 3_661),
+        ] {
+            let what = format!("{change:?}");
+            h.state_mut().apply(vec![Command::Revocation(change)]);
+            h.run();
+            check(&h, &what, 5);
+        }
+    }
+}
+
+/// Every text the last frame painted, with its colour.
+fn painted_texts<S>(h: &Harness<'_, S>) -> Vec<(String, egui::Color32, egui::Pos2)> {
+    fn walk(shape: &egui::Shape, out: &mut Vec<(String, egui::Color32, egui::Pos2)>) {
+        match shape {
+            egui::Shape::Vec(shapes) => shapes.iter().for_each(|s| walk(s, out)),
+            egui::Shape::Text(t) => {
+                // A section's placeholder colour means "the shape's fallback colour".
+                let section = t.galley.job.sections.first().map(|s| s.format.color);
+                let colour = t.override_text_color.unwrap_or(match section {
+                    Some(c) if c != egui::Color32::PLACEHOLDER => c,
+                    _ => t.fallback_color,
+                });
+                out.push((t.galley.text().to_owned(), colour, t.pos));
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for clipped in &h.output().shapes {
+        walk(&clipped.shape, &mut out);
+    }
+    out
+}
+
+#[test]
+fn the_lane_names_and_the_time_axis_are_drawn_in_the_readable_plot_text() {
+    for (pref, dark) in
+        [(crate::ui::state::ThemePreference::Dark, true), (crate::ui::state::ThemePreference::Light, false)]
+    {
+        // Tall enough for the whole timeline and its axis.
+        let mut h = lab_app(egui::vec2(1280.0, 1400.0));
+        h.state_mut().apply(vec![Command::SetTheme(pref)]);
+        logout_sample_at(&mut h, 60);
+        h.run();
+        let p = crate::ui::theme::palette(dark);
+        let texts = painted_texts(&h);
+        let lane_names: Vec<String> = Strategy::ALL
+            .iter()
+            .map(|s| format!("{} · user", s.name()))
+            .chain(["jwt-refresh · refresh tokens".into()])
+            .collect();
+        for name in &lane_names {
+            let (_, colour, _) = texts.iter().find(|(t, _, _)| t == name).unwrap_or_else(|| panic!("{name} is drawn"));
+            assert_eq!(*colour, p.plot_text, "{name}");
+        }
+        // The time axis under the plot: every tick label drawn ("12:05"…) is whole, none faded.
+        let plot = h.get_by_label("Revocation timeline: drag the now line to move the clock").rect();
+        // Under the plot's frame, where egui_plot puts the x axis.
+        let axis = egui::Rect::from_min_max(
+            plot.left_bottom() - egui::vec2(0.0, 2.0),
+            plot.right_bottom() + egui::vec2(0.0, 30.0),
+        );
+        let ticks: Vec<_> = texts
+            .iter()
+            .filter(|(_, _, at)| axis.contains(*at))
+            .filter(|(t, _, _)| {
+                t.len() >= 5 && t.as_bytes()[2] == b':' && t.chars().all(|c| c.is_ascii_digit() || c == ':')
+            })
+            .collect();
+        assert!(ticks.len() >= 3, "{ticks:?}");
+        for (t, colour, _) in ticks {
+            assert_eq!(*colour, p.plot_text, "tick {t}");
+        }
+        let panel = crate::ui::theme::visuals(dark).panel_fill;
+        assert!(crate::ui::theme::contrast(p.plot_text, panel) >= 4.5);
+    }
+}
