@@ -1,7 +1,8 @@
 //! `tokenbench simulate …`: the labs' models on the command line, each with an exact JSON
 //! contract and the same numbers as its view. This module only dispatches:
 //! `simulate revocation` is `revocation.rs` ([`crate::core::labs::revocation`]), `simulate flow`
-//! is `flows.rs` ([`crate::core::labs::flows`]).
+//! is `flows.rs` ([`crate::core::labs::flows`]); `simulate payload|hybrids|sso|defaults` is
+//! `fit.rs` ([`crate::core::labs::fit`]).
 
 use clap::Subcommand;
 
@@ -21,6 +22,18 @@ pub enum SimulateCommand {
     /// Session fixation, a stolen session cookie or a stolen JWT, step by step: where the attack
     /// succeeds or is blocked, and how long the stolen credential stays useful.
     SessionRisk(Box<super::session_risk::SessionRiskArgs>),
+    /// JWT payloads should stay small: bytes per request as claims are added, against a 34 B
+    /// cookie plus a lookup, the 4096 B cookie limit and nginx, Apache and Node.js header limits.
+    Payload(super::fit::PayloadArgs),
+    /// The two hybrids side by side: short JWTs with tracked refresh tokens; JWT for the API
+    /// with sessions for the admin panel.
+    Hybrids(super::fit::PageArgs),
+    /// Cross-domain SSO with OpenID Connect: one login at id.example, RS256 ID tokens verified
+    /// by shop.example and forum.example with the published JWKS, step by step.
+    Sso(super::fit::PageArgs),
+    /// Rails, Django and Laravel's session defaults, and the typical server-rendered app's
+    /// logout on the flows and revocation models.
+    Defaults(super::fit::PageArgs),
 }
 
 /// Runs a `simulate` subcommand; the exit code.
@@ -29,5 +42,9 @@ pub(super) fn run(command: SimulateCommand) -> Result<u8, Error> {
         SimulateCommand::Revocation(args) => revocation::run(&args),
         SimulateCommand::Flow(args) => flows::run(&args),
         SimulateCommand::SessionRisk(args) => super::session_risk::run(&args),
+        SimulateCommand::Payload(args) => super::fit::run_payload(&args),
+        SimulateCommand::Hybrids(args) => super::fit::run_hybrids(&args),
+        SimulateCommand::Sso(args) => super::fit::run_sso(&args),
+        SimulateCommand::Defaults(args) => super::fit::run_defaults(&args),
     }
 }
