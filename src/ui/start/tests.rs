@@ -61,3 +61,14 @@ fn every_button_opens_its_lab_even_at_the_smallest_window() {
         }
     }
 }
+
+#[test]
+fn the_tab_bar_shows_every_tab_at_the_smallest_window() {
+    let h = first_start(egui::vec2(800.0, 480.0));
+    for tab in Tab::ALL {
+        // The tab bar's entry is the topmost node with the tab's name.
+        let entry = h.query_all_by_label(tab.label()).map(|n| n.rect()).min_by(|a, b| a.min.y.total_cmp(&b.min.y));
+        let rect = entry.unwrap_or_else(|| panic!("{} is in the tab bar", tab.label()));
+        assert!(rect.max.x <= 800.0 && rect.min.y < 40.0, "{}: {rect:?}", tab.label());
+    }
+}

@@ -6,6 +6,7 @@
 use serde::Serialize;
 
 use crate::core::labs::flows::{self, Config, Logout, Mode, Revocation, Store, credential};
+use crate::core::text::{count, thousands};
 
 /// A framework's default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -133,12 +134,12 @@ impl DefaultsReport {
             .map(|d| {
                 let delay = d.logout_delay.map_or_else(|| "never by time".to_owned(), |s| format!("{s:.0} s"));
                 format!(
-                    "{}: {} B and {} lookup(s), {} verification(s) per request; after the logout {} request(s) accepted, {} refused; logout takes effect after {delay}; the server keeps {}",
+                    "{}: {} B, {} and {} per request; after the logout {} accepted, {} refused; the logout takes effect after {delay}; the server keeps {}",
                     d.name,
                     d.bytes_per_request,
-                    d.lookups_per_request,
-                    d.verifications_per_request,
-                    d.accepted_after_logout,
+                    count(d.lookups_per_request, "lookup", "lookups"),
+                    count(d.verifications_per_request, "verification", "verifications"),
+                    count(d.accepted_after_logout, "request", "requests"),
                     d.rejected_after_logout,
                     d.server_keeps
                 )
@@ -156,10 +157,10 @@ impl DefaultsReport {
             return String::new();
         };
         format!(
-            "Sessions win here: the logout holds at once ({} request(s) accepted after it, against {} for a plain JWT); the JWT that matches it needs {} lookup(s) per request too, so it keeps state like a session while sending {} B instead of {} B.",
-            session.accepted_after_logout,
+            "Sessions win here: the logout holds at once ({} accepted after it, against {} for a plain JWT); the JWT that matches it needs {} per request too, so it keeps state like a session while sending {} B instead of {} B.",
+            count(session.accepted_after_logout, "request", "requests"),
             jwt.accepted_after_logout,
-            denylist.lookups_per_request,
+            count(denylist.lookups_per_request, "lookup", "lookups"),
             denylist.bytes_per_request,
             session.bytes_per_request
         )
@@ -170,6 +171,7 @@ impl DefaultsReport {
 #[must_use]
 pub fn scenario_line() -> String {
     format!(
-        "The typical server-rendered app: one server, {USERS} users, {REQUESTS} requests; user 0 logs out before request {LOGOUT_BEFORE}"
+        "The typical server-rendered app: one server, {USERS} users, {} requests; user 0 logs out before request {LOGOUT_BEFORE}",
+        thousands(REQUESTS)
     )
 }

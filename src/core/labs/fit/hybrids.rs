@@ -11,6 +11,7 @@ use crate::core::engine::sign;
 use crate::core::labs::flows::credential;
 use crate::core::labs::flows::sequence::{bearer_line, cookie_line};
 use crate::core::labs::revocation::{self, Event, EventKind, RevocationScenario, Strategy};
+use crate::core::text::count;
 
 /// The short access token's lifetime in hybrid (a): 5 minutes.
 pub const SHORT_ACCESS_TTL: i64 = 300;
@@ -111,10 +112,10 @@ pub fn report() -> Result<HybridsReport> {
                 line: super::shortened(&refresh_body, 40),
                 bytes: refresh_body.len(),
                 lookups: 1,
-                how_often: format!("every {SHORT_ACCESS_TTL} s: {} a hour", 3600 / SHORT_ACCESS_TTL),
+                how_often: format!("every {SHORT_ACCESS_TTL} s: {} an hour", 3600 / SHORT_ACCESS_TTL),
             },
         ],
-        state_lives: "In the token for requests; the refresh token's record (rotated at each renewal) in the server's store",
+        state_lives: "in the token for requests; the refresh token's record (rotated at each renewal) in the server's store",
         server_records: a.server_state_entries,
         logout_delays: vec![("API client", a.exposure_seconds)],
     };
@@ -136,7 +137,7 @@ pub fn report() -> Result<HybridsReport> {
                 how_often: "every admin page".into(),
             },
         ],
-        state_lives: "API: in the tokens, nothing on the server; admin panel: session records in the server's store",
+        state_lives: "for the API, in the tokens, nothing on the server; admin panel: session records in the server's store",
         server_records: session.server_state_entries,
         logout_delays: vec![("API client", jwt.exposure_seconds), ("Admin panel", session.exposure_seconds)],
     };
@@ -150,12 +151,11 @@ impl Hybrid {
         let mut out = Vec::new();
         for c in &self.carries {
             out.push(format!(
-                "{}: {} ({} B, {} lookup{}), {}",
+                "{}: {} ({} B, {}), {}",
                 c.who,
                 c.line,
                 c.bytes,
-                c.lookups,
-                if c.lookups == 1 { "" } else { "s" },
+                count(c.lookups, "lookup", "lookups"),
                 c.how_often
             ));
         }

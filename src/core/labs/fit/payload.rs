@@ -53,19 +53,19 @@ pub const LIMITS: [Limit; 4] = [
     Limit {
         name: "Apache",
         bytes: 8190,
-        setting: "LimitRequestFieldSize 8190 (default)",
+        setting: "LimitRequestFieldSize, default 8190",
         measures: Measures::HeaderLine,
     },
     Limit {
         name: "nginx",
         bytes: 8192,
-        setting: "large_client_header_buffers 4 8k (default): one header line per 8 KB buffer",
+        setting: "large_client_header_buffers, default 4 8k: a header line must fit one 8 KB buffer",
         measures: Measures::HeaderLine,
     },
     Limit {
         name: "Node.js",
         bytes: 16_384,
-        setting: "--max-http-header-size 16384 (default), all headers together",
+        setting: "--max-http-header-size, default 16384, all headers together",
         measures: Measures::HeaderLine,
     },
 ];
@@ -81,6 +81,17 @@ pub struct Point {
     pub header_line_bytes: usize,
     /// `jwt=<token>`: the bytes a cookie holding it would need.
     pub cookie_pair_bytes: usize,
+}
+
+impl Measures {
+    /// What is measured, as the lines name it.
+    #[must_use]
+    pub fn what(self) -> &'static str {
+        match self {
+            Measures::CookiePair => "the cookie jwt=<token>",
+            Measures::HeaderLine => "the Authorization line",
+        }
+    }
 }
 
 impl Point {
@@ -248,7 +259,14 @@ impl PayloadReport {
         for c in &self.sweep.crossings {
             let now = if p.measured(&c.limit) > c.limit.bytes { "this token is over it" } else { "this token fits" };
             let at = match c.first_over {
-                Some(o) => format!("crossed at {} claims added ({} B)", o.added, o.measured(&c.limit)),
+                Some(o) => {
+                    format!(
+                        "crossed at {} claims added ({} B {})",
+                        o.added,
+                        o.measured(&c.limit),
+                        c.limit.measures.what()
+                    )
+                }
                 None => format!("not crossed within {MAX_ADDED} claims added"),
             };
             out.push(format!("{} limit {} B ({}): {at}; {now}", c.limit.name, c.limit.bytes, c.limit.setting));
