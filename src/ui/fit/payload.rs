@@ -18,17 +18,18 @@ const STEP: usize = SWEEP_STEP;
 /// Draws the page.
 pub fn ui(ui: &mut Ui, lab: &FitLab, out: &mut Vec<Command>) {
     // The controls first, drawn the same whatever the figures: nothing moves under the pointer.
+    // The buttons before the slider, whose number changes width as it grows.
     ui.horizontal_wrapped(|ui| {
-        let mut added = lab.added;
-        let slider = egui::Slider::new(&mut added, 0..=MAX_ADDED).text("claims added");
-        if ui.add(slider).changed() {
-            out.push(Command::Fit(FitCommand::SetAdded(added)));
+        if ui.add_enabled(lab.added < MAX_ADDED, egui::Button::new(format!("Add {STEP} claims"))).clicked() {
+            out.push(Command::Fit(FitCommand::SetAdded(lab.added + STEP)));
         }
         if ui.add_enabled(lab.added > 0, egui::Button::new(format!("Remove {STEP}"))).clicked() {
             out.push(Command::Fit(FitCommand::SetAdded(lab.added.saturating_sub(STEP))));
         }
-        if ui.add_enabled(lab.added < MAX_ADDED, egui::Button::new(format!("Add {STEP} claims"))).clicked() {
-            out.push(Command::Fit(FitCommand::SetAdded(lab.added + STEP)));
+        let mut added = lab.added;
+        let slider = egui::Slider::new(&mut added, 0..=MAX_ADDED).text("claims added");
+        if ui.add(slider).changed() {
+            out.push(Command::Fit(FitCommand::SetAdded(added)));
         }
     });
     ui.weak("Each claim added is a role, a permission or a profile field, in turn, as apps put authorization data in their tokens.");

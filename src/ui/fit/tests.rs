@@ -46,8 +46,10 @@ fn payload_lines_follow_the_buttons_and_match_the_cli() {
     shown_and_printed(&h, &r.lines(), &cli::payload_text(0).unwrap());
     assert!(h.query_by_label(FitPage::Payload.caption()).is_some());
     assert!(h.query_by_label("tokenbench simulate payload --claims 0").is_some());
+    let add = h.get_by_label("Add 25 claims").rect();
     press(&mut h, "Add 25 claims");
     press(&mut h, "Add 25 claims");
+    assert_eq!(h.get_by_label("Add 25 claims").rect(), add, "the button stays under the pointer");
     let r = h.state().state.fit.payload.clone().unwrap().unwrap();
     assert_eq!(r.point.added, 50);
     shown_and_printed(&h, &r.lines(), &cli::payload_text(50).unwrap());
