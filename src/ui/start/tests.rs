@@ -72,3 +72,21 @@ fn the_tab_bar_shows_every_tab_at_the_smallest_window() {
         assert!(rect.max.x <= 800.0 && rect.min.y < 40.0, "{}: {rect:?}", tab.label());
     }
 }
+
+#[test]
+fn nothing_runs_past_the_right_edge_at_the_smallest_window() {
+    use egui_kittest::kittest::{By, NodeT};
+    let mut views = vec![vec![Command::SelectTab(Tab::Start)]];
+    views.extend(FitPage::ALL.map(|p| vec![Command::SelectTab(Tab::Fit), Command::Fit(FitCommand::Page(p))]));
+    for commands in views {
+        let mut h = first_start(egui::vec2(800.0, 480.0));
+        h.state_mut().apply(commands);
+        h.run();
+        for node in h.query_all(By::new().include_labels()) {
+            let access = node.accesskit_node();
+            let Some(rect) = access.bounding_box() else { continue };
+            let text = access.value().or(access.label()).unwrap_or_default();
+            assert!(rect.x1 <= 800.5, "{:?} {text:?}: {rect:?}", h.state().state.fit.page);
+        }
+    }
+}
