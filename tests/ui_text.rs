@@ -6,6 +6,7 @@
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::{By, NodeT, Queryable};
+use tokenbench::core::labs::fit::{FitCommand, FitPage};
 use tokenbench::core::labs::security::lab::{Section, SecurityCommand};
 use tokenbench::ui::app::{Settings, Tab, TokenbenchApp};
 use tokenbench::ui::platform::FakePlatform;
@@ -18,6 +19,10 @@ fn app(size: egui::Vec2, commands: Vec<Command>) -> Harness<'static, TokenbenchA
     h.state_mut().apply(commands);
     h.run();
     h
+}
+
+fn fit(page: FitPage) -> Vec<Command> {
+    vec![Command::SelectTab(Tab::Fit), Command::Fit(FitCommand::Page(page))]
 }
 
 fn security(section: Section, token: Command) -> Vec<Command> {
@@ -44,6 +49,11 @@ fn views() -> Vec<(&'static str, egui::Vec2, Vec<Command>)> {
         ("compare", big, vec![Command::LoadSampleKeys, hs(), Command::SelectTab(Tab::Compare)]),
         ("revocation lab", big, vec![Command::SelectTab(Tab::Revocation)]),
         ("flows lab", big, vec![Command::SelectTab(Tab::Flows)]),
+        ("start here", small, vec![Command::SelectTab(Tab::Start)]),
+        ("which fits: payload", small, fit(FitPage::Payload)),
+        ("which fits: hybrids", small, fit(FitPage::Hybrids)),
+        ("which fits: sso", small, fit(FitPage::Sso)),
+        ("which fits: defaults", small, fit(FitPage::Defaults)),
     ]
 }
 

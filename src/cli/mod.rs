@@ -10,6 +10,7 @@ mod audit;
 mod compare;
 mod crack;
 mod decode;
+pub mod fit;
 mod flows;
 mod forge;
 mod key;

@@ -14,7 +14,7 @@ use crate::ui::platform::{NativePlatform, Platform};
 pub use crate::ui::state::Tab;
 use crate::ui::state::{AppState, Command, Level, SAMPLES, ThemePreference};
 use crate::ui::verify::VerifyPanel;
-use crate::ui::{clock, compare, flows, revocation, security, sign, theme};
+use crate::ui::{clock, compare, fit, flows, revocation, security, sign, start, theme};
 
 /// How long a status message stays before it fades: information, then errors.
 const MESSAGE_HOLD: [f64; 2] = [4.0, 8.0];
@@ -42,12 +42,13 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// The settings of a first start (nothing saved yet): the defaults, on the Compare tab, since
-    /// a learner's first question is "sessions or JWTs?". Later starts reopen the tab left open;
-    /// a token given on the command line opens on Decode.
+    /// The settings of a first start (nothing saved yet): the defaults, on "Start here", since a
+    /// learner's first question is "sessions or JWTs?" and its answer starts with where the state
+    /// lives. Later starts reopen the tab left open; a token given on the command line opens on
+    /// Decode.
     #[must_use]
     pub fn first_start() -> Self {
-        Self { tab: Tab::Compare, ..Self::default() }
+        Self { tab: Tab::Start, ..Self::default() }
     }
 }
 
@@ -381,11 +382,13 @@ impl eframe::App for TokenbenchApp {
             }
         }
         egui::CentralPanel::default().show(ui, |ui| match self.state.tab {
+            Tab::Start => start::ui(ui, &self.state, &mut out),
             Tab::Decode => self.decode.ui(ui, &self.state, &mut out),
             Tab::Sign => {
                 egui::ScrollArea::vertical().id_salt("sign-scroll").show(ui, |ui| sign::ui(ui, &self.state, &mut out));
             }
             Tab::Compare => compare::ui(ui, &self.state, &mut out),
+            Tab::Fit => fit::ui(ui, &self.state, &mut out),
             Tab::Revocation => revocation::ui(ui, &self.state, &mut out),
             Tab::Flows => flows::ui(ui, &self.state, &mut out),
             Tab::Security => security::ui(ui, &self.state, &mut out),

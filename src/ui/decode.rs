@@ -362,7 +362,7 @@ fn welcome(ui: &mut Ui, out: &mut Vec<Command>) {
             out.push(Command::SelectTab(Tab::Compare));
         }
     });
-    let labs: Vec<Tab> = Tab::ALL.into_iter().filter(|t| *t != Tab::Decode).collect();
+    let labs: Vec<Tab> = Tab::ALL.into_iter().filter(|t| !matches!(t, Tab::Decode | Tab::Start)).collect();
     if !labs.is_empty() {
         ui.add_space(8.0);
         ui.label(RichText::new("Then explore:").strong());

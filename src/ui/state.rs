@@ -19,6 +19,7 @@ use crate::core::labs::compare::demo::{DemoStep, Lab};
 use crate::core::labs::compare::lab::{
     CompareCommand, CompareContext, CompareEffect, CompareLab, inputs_fingerprint_with,
 };
+use crate::core::labs::fit::{FitCommand, FitLab};
 use crate::core::labs::flows::{self, FlowCommand};
 use crate::core::labs::revocation::{LabContext, RevocationCommand, RevocationEffect, RevocationLab};
 use crate::core::labs::security::lab::{LabContext as SecurityContext, SecurityCommand, SecurityEffect, SecurityLab};
@@ -78,6 +79,8 @@ pub enum ClockCommand {
 /// [`Tab::ALL`], [`Tab::label`] and [`Tab::caption`], and one arm where `app.rs` draws it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum Tab {
+    /// The first start's screen: where the state lives, the two flows, the way to each lab.
+    Start,
     /// The token editor and decoded view.
     #[default]
     Decode,
@@ -85,6 +88,8 @@ pub enum Tab {
     Sign,
     /// Sessions vs JWT on the user's numbers, and the advisor.
     Compare,
+    /// The "Which fits" lab: payload size, hybrids, cross-domain SSO, frameworks' defaults.
+    Fit,
     /// The revocation lab.
     Revocation,
     /// The request-flows lab: session vs JWT lanes.
@@ -95,15 +100,18 @@ pub enum Tab {
 
 impl Tab {
     /// Every tab, in the order of the tab bar.
-    pub const ALL: [Tab; 6] = [Tab::Decode, Tab::Sign, Tab::Compare, Tab::Revocation, Tab::Flows, Tab::Security];
+    pub const ALL: [Tab; 8] =
+        [Tab::Start, Tab::Decode, Tab::Sign, Tab::Compare, Tab::Fit, Tab::Revocation, Tab::Flows, Tab::Security];
 
     /// The tab's name in the tab bar.
     #[must_use]
     pub fn label(self) -> &'static str {
         match self {
+            Tab::Start => "Start here",
             Tab::Decode => "Decode",
             Tab::Sign => "Sign",
             Tab::Compare => "Compare",
+            Tab::Fit => "Which fits",
             Tab::Revocation => "Revocation lab",
             Tab::Flows => "Flows",
             Tab::Security => "Security",
@@ -114,10 +122,14 @@ impl Tab {
     #[must_use]
     pub fn caption(self) -> &'static str {
         match self {
+            Tab::Start => "Where the state lives: sessions and JWTs in one screen, and the way to each lab",
             Tab::Decode => "Paste or open a token and read its header and claims",
             Tab::Sign => "Edit a token's header and claims and sign them with a loaded key",
             Tab::Compare => {
                 "Sessions or JWTs? Nine factors side by side on your own token and settings, three misconceptions tested, and an advisor"
+            }
+            Tab::Fit => {
+                "When each fits: payload size, two hybrids, cross-domain SSO, and what frameworks use by default"
             }
             Tab::Revocation => "Revoke a login at a chosen instant and watch five strategies react on one clock",
             Tab::Flows => "Session vs JWT request flows side by side, animated and measured with your token",
@@ -282,6 +294,8 @@ pub enum Command {
     Security(SecurityCommand),
     /// A command of the Compare tab.
     Compare(CompareCommand),
+    /// A command of the "Which fits" lab.
+    Fit(FitCommand),
 }
 
 impl From<DemoStep> for Command {
@@ -381,6 +395,8 @@ pub struct AppState {
     pub revocation: RevocationLab,
     /// The Compare tab.
     pub compare: CompareLab,
+    /// The "Which fits" lab and the start screen's figures.
+    pub fit: FitLab,
     /// What this frame's views read, derived by [`AppState::tick`].
     pub facts: Facts,
 }
@@ -470,6 +486,7 @@ impl AppState {
             Command::Revocation(c) => self.handle_revocation(c, platform),
             Command::Security(c) => self.handle_security(c, platform),
             Command::Compare(c) => self.handle_compare(c, platform),
+            Command::Fit(c) => self.fit.handle(c),
         }
     }
 
@@ -633,6 +650,10 @@ impl AppState {
     /// Compare). Other tabs read no facts, so nothing is hashed for them (a JWKS of 100,000 keys
     /// would cost milliseconds a frame).
     fn derive(&mut self, platform: &mut dyn Platform) {
+        // The start screen and the fit lab sign their tokens once, when first shown.
+        if matches!(self.tab, Tab::Start | Tab::Fit) && !self.fit.prepared(self.tab == Tab::Start) {
+            self.handle(Command::Fit(FitCommand::Prepare { start: self.tab == Tab::Start }), platform);
+        }
         if !matches!(self.tab, Tab::Flows | Tab::Compare) {
             return;
         }

@@ -38,7 +38,7 @@ fn comparison(h: &Harness<'_, TokenbenchApp>) -> Comparison {
 
 #[test]
 fn the_tab_is_first_among_the_labs_and_computes_once() {
-    assert_eq!(Tab::ALL[2], Tab::Compare);
+    assert_eq!(Tab::ALL[3], Tab::Compare);
     let mut h = app(egui::vec2(1280.0, 800.0));
     h.query_all_by_label("Compare").next().unwrap().click();
     h.run();
@@ -60,12 +60,14 @@ fn the_tab_is_first_among_the_labs_and_computes_once() {
 }
 
 #[test]
-fn a_first_start_opens_on_compare() {
+fn a_first_start_opens_on_start_here_which_leads_to_compare() {
     let mut h = Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
         .build_eframe(|_cc| TokenbenchApp::with_platform(Box::new(FakePlatform::default()), Settings::first_start()));
     h.run();
-    assert_eq!(h.state().state.tab, Tab::Compare);
+    assert_eq!(h.state().state.tab, Tab::Start);
+    assert!(h.query_by_label(crate::ui::start::HEADING).is_some());
+    press(&mut h, &crate::ui::start::open_label(Tab::Compare));
     assert!(h.query_by_label("Compare and decide: sessions or JWTs?").is_some());
     // A token from the command line still lands on its verdict.
     h.state_mut().apply(crate::cli::open::startup_commands(&crate::cli::open::OpenArgs {

@@ -1,0 +1,88 @@
+//! The hybrids, SSO and framework-defaults pages of the "Which fits" lab: each draws the lines
+//! its core report writes, the ones `tokenbench simulate hybrids|sso|defaults` prints.
+
+use egui::{RichText, Ui};
+
+use super::waiting;
+use crate::core::labs::fit::hybrids::Hybrid;
+use crate::core::labs::fit::{FitCommand, FitLab, defaults};
+use crate::ui::state::Command;
+use crate::ui::theme::palette;
+
+/// The two hybrids side by side.
+pub fn hybrids(ui: &mut Ui, lab: &FitLab) {
+    let Some(r) = waiting(ui, lab.hybrids.as_ref()) else { return };
+    ui.columns(2, |cols| {
+        hybrid(&mut cols[0], &r.refresh);
+        hybrid(&mut cols[1], &r.split);
+    });
+    ui.weak(
+        "Logout delays come from the revocation lab's model, a logout right after login; the credential lines are \
+         really signed (RS256, the bundled demo key).",
+    );
+}
+
+fn hybrid(ui: &mut Ui, h: &Hybrid) {
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        ui.label(RichText::new(h.name).strong());
+        for line in h.lines() {
+            ui.label(line);
+        }
+    });
+}
+
+/// The SSO flow, one step at a time.
+pub fn sso(ui: &mut Ui, lab: &FitLab, out: &mut Vec<Command>) {
+    let Some(r) = waiting(ui, lab.sso.as_ref()) else { return };
+    let last = r.steps.len().saturating_sub(1);
+    // Back and Next first, at fixed places: they never move as the steps change.
+    ui.horizontal(|ui| {
+        if ui.add_enabled(lab.sso_step > 0, egui::Button::new("Back")).clicked() {
+            out.push(Command::Fit(FitCommand::SsoBack));
+        }
+        if ui.add_enabled(lab.sso_step < last, egui::Button::new("Next")).clicked() {
+            out.push(Command::Fit(FitCommand::SsoNext));
+        }
+        ui.label(format!("Step {} of {}", lab.sso_step + 1, r.steps.len()));
+    });
+    let Some(step) = r.steps.get(lab.sso_step) else { return };
+    let dark = ui.visuals().dark_mode;
+    for (i, line) in step.lines().into_iter().enumerate() {
+        let text = match i {
+            0 => RichText::new(line).strong(),
+            1 => RichText::new(line),
+            _ => RichText::new(line).monospace(),
+        };
+        ui.label(text);
+    }
+    for c in &step.checks {
+        let colour = crate::ui::theme::verdict_colour(Some(c.valid), dark);
+        let word = if c.valid { "Accepted" } else { "Refused" };
+        ui.label(RichText::new(format!("{word} at {}", c.site)).strong().color(colour));
+    }
+    ui.weak(format!(
+        "The provider publishes {} B of JWKS (kid {}); each site verifies with it alone. Cookies stay on the domain that set them.",
+        r.jwks_bytes,
+        r.jwks_kids.join(", ")
+    ));
+}
+
+/// The frameworks' defaults and the typical server-rendered app.
+pub fn defaults(ui: &mut Ui, lab: &FitLab) {
+    let Some(r) = lab.defaults.as_ref() else {
+        ui.spinner();
+        return;
+    };
+    ui.label(RichText::new("What the frameworks use by default").strong());
+    for line in r.framework_lines() {
+        ui.label(line);
+    }
+    ui.add_space(6.0);
+    ui.label(RichText::new(defaults::scenario_line()).strong());
+    for line in r.design_lines() {
+        ui.label(line);
+    }
+    ui.add_space(4.0);
+    ui.label(RichText::new(r.conclusion()).color(palette(ui.visuals().dark_mode).good));
+}
