@@ -71,13 +71,18 @@ fn flows(ui: &mut Ui, f: &StartFigures) {
 fn side(ui: &mut Ui, title: &str, steps: &[FlowStep]) {
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.set_width(ui.available_width());
-        ui.label(RichText::new(title).heading());
-        for s in steps {
-            ui.label(RichText::new(s.step).strong());
-            ui.label(RichText::new(&s.sends).monospace());
-            ui.label(&s.server);
-        }
+        // Columns justify their labels: a wrapped line before a long cookie would be spread out.
+        ui.with_layout(egui::Layout::top_down(egui::Align::LEFT), |ui| steps_ui(ui, title, steps));
     });
+}
+
+fn steps_ui(ui: &mut Ui, title: &str, steps: &[FlowStep]) {
+    ui.label(RichText::new(title).heading());
+    for s in steps {
+        ui.label(RichText::new(s.step).strong());
+        ui.label(RichText::new(&s.sends).monospace());
+        ui.label(&s.server);
+    }
 }
 
 /// Which lab shows which point, and its button.
