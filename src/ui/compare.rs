@@ -299,8 +299,8 @@ fn advisor(ui: &mut Ui, cs: &CompareLab, out: &mut Vec<Command>) {
     // Questions beside the answer when there is room, so a change is seen where it is made.
     if ui.available_width() >= 900.0 {
         ui.columns(2, |cols| {
-            questions(&mut cols[0], cs.answers, out);
-            answer(&mut cols[1], &cs.advice, out);
+            crate::ui::widgets::left_aligned(&mut cols[0], |ui| questions(ui, cs.answers, out));
+            crate::ui::widgets::left_aligned(&mut cols[1], |ui| answer(ui, &cs.advice, out));
         });
     } else {
         questions(ui, cs.answers, out);

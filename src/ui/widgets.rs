@@ -68,6 +68,13 @@ pub fn prose(ui: &mut Ui, text: &str, colour: Option<egui::Color32>) -> egui::Re
     ui.add(egui::Label::new(job).wrap())
 }
 
+/// Lays `add` out top-down and left-aligned. Inside `ui.columns` every label is justified, so a
+/// wrapped line before a long token or header line is spread letter by letter; this keeps it
+/// ragged, as prose and code are read.
+pub fn left_aligned<R>(ui: &mut Ui, add: impl FnOnce(&mut Ui) -> R) -> R {
+    ui.with_layout(egui::Layout::top_down(egui::Align::LEFT), add).inner
+}
+
 /// A label that always takes `lines` rows of its text's height across the available width,
 /// whatever it says (nothing included): what is below it never moves when its text changes.
 /// Text longer than that is cut with "…" and shown whole on hover.

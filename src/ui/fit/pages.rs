@@ -13,8 +13,8 @@ use crate::ui::theme::palette;
 pub fn hybrids(ui: &mut Ui, lab: &FitLab) {
     let Some(r) = waiting(ui, lab.hybrids.as_ref()) else { return };
     ui.columns(2, |cols| {
-        hybrid(&mut cols[0], &r.refresh);
-        hybrid(&mut cols[1], &r.split);
+        crate::ui::widgets::left_aligned(&mut cols[0], |ui| hybrid(ui, &r.refresh));
+        crate::ui::widgets::left_aligned(&mut cols[1], |ui| hybrid(ui, &r.split));
     });
     ui.weak(
         "Logout delays come from the revocation lab's model, a logout right after login; the credential lines are \

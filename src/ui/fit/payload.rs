@@ -2,7 +2,7 @@
 //! request, against the 34 B session cookie plus one lookup, are plotted with the cookie limit
 //! and the header limits of nginx, Apache and Node.js, each marked where the JWT crosses it.
 
-use egui::{Color32, Ui};
+use egui::Ui;
 use egui_plot::{HLine, Line, LineStyle, Plot, Points, VLine};
 
 use super::waiting;
@@ -11,6 +11,9 @@ use crate::core::labs::fit::{FitCommand, FitLab};
 use crate::ui::plot_fit::fit_on_change;
 use crate::ui::state::Command;
 use crate::ui::theme::palette;
+
+/// The line under the plot saying what its marks are.
+pub const KEY: &str = "Dashed: the browser cookie limit; dotted: the servers' header limits; dots: where the JWT first crosses each; the ring and the dashed line across: this token.";
 
 /// The buttons' step.
 const STEP: usize = SWEEP_STEP;
@@ -34,8 +37,11 @@ pub fn ui(ui: &mut Ui, lab: &FitLab, out: &mut Vec<Command>) {
     });
     ui.weak("Each claim added is a role, a permission or a profile field, in turn, as apps put authorization data in their tokens.");
     let Some(r) = waiting(ui, lab.payload.as_ref()) else { return };
+    // Each line keeps its rows whatever its figures say ("fits" or "is over" re-wraps a narrow
+    // window's line), so the plot below never jumps while the slider moves.
+    let rows = if ui.available_width() >= 1100.0 { 1 } else { 2 };
     for line in r.lines() {
-        ui.label(line);
+        crate::ui::widgets::reserved_label(ui, line, rows);
     }
     plot(ui, r);
 }
@@ -79,8 +85,13 @@ fn plot(ui: &mut Ui, r: &PayloadReport) {
                     );
                 }
             }
-            plot.vline(
-                VLine::new("this token", r.point.added as f64).color(Color32::GRAY).style(LineStyle::dashed_dense()),
+            // This token: a line across and a ring on the JWT's curve, off the grid's colour.
+            plot.vline(VLine::new("this token", r.point.added as f64).color(text).style(LineStyle::dashed_dense()));
+            plot.points(
+                Points::new("this token's bytes", vec![[r.point.added as f64, r.point.header_line_bytes as f64]])
+                    .radius(6.0)
+                    .filled(false)
+                    .color(text),
             );
         });
     // The legend under the plot, never over its lines.
@@ -92,5 +103,5 @@ fn plot(ui: &mut Ui, r: &PayloadReport) {
             ui.add_space(8.0);
         }
     });
-    ui.weak("Dashed: the browser cookie limit; dotted: the servers' header limits; dots: where the JWT first crosses each; grey: this token.");
+    ui.weak(KEY);
 }

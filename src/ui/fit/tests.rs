@@ -112,3 +112,21 @@ fn every_page_is_reachable_at_the_smallest_window() {
         }
     }
 }
+
+#[test]
+fn the_payload_plot_stays_put_while_the_claims_grow_in_the_smallest_window() {
+    let mut h = lab(egui::vec2(800.0, 480.0), FitPage::Payload);
+    // Against the Add button: what counts is the layout, not where the page is scrolled.
+    let below_plot = |h: &Harness<'_, TokenbenchApp>| {
+        h.get_by_label(payload::KEY).rect().min - h.get_by_label("Add 25 claims").rect().min
+    };
+    let before = below_plot(&h);
+    // 0 claims fits every limit; 100 is over the cookie's; 600 is over them all: lines re-word.
+    for added in [100, 600, 0] {
+        h.state_mut().apply(vec![Command::Fit(FitCommand::SetAdded(added))]);
+        h.run();
+        assert_eq!(h.state().state.fit.added, added);
+        let now = below_plot(&h);
+        assert!((now - before).length() < 0.5, "{added} claims moved the plot: {before:?} -> {now:?}");
+    }
+}

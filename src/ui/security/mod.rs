@@ -42,20 +42,26 @@ fn cmd(c: SecurityCommand) -> Command {
 /// Draws the Security tab.
 pub fn ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     let lab = &state.security;
-    // One scroll area for everything, header included: at 800x480 the centre is narrow.
-    egui::ScrollArea::vertical().id_salt("security-scroll").auto_shrink([false, false]).show(ui, |ui| {
-        ui.heading("Security lab");
-        ui.label("JWT's attack surface and the session's, on your own token, each with its defence.");
-        ui.horizontal_wrapped(|ui| {
-            for s in Section::ALL {
-                if ui.selectable_label(lab.section == s, s.label()).clicked() {
-                    out.push(cmd(SecurityCommand::Show(s)));
-                }
+    // The sections' row stays put above the scroll area, so a section is one click away however
+    // far the page is scrolled; each section keeps its own scroll offset (a new one opens at its
+    // top). The heading scrolls with the page: at 800x480 the centre is short.
+    ui.horizontal_wrapped(|ui| {
+        for s in Section::ALL {
+            if ui.selectable_label(lab.section == s, s.label()).clicked() {
+                out.push(cmd(SecurityCommand::Show(s)));
             }
-        });
-        ui.separator();
-        section_ui(ui, lab.section, state, out);
+        }
     });
+    ui.separator();
+    egui::ScrollArea::vertical().id_salt(("security-scroll", lab.section.label())).auto_shrink([false, false]).show(
+        ui,
+        |ui| {
+            ui.heading("Security lab");
+            ui.label("JWT's attack surface and the session's, on your own token, each with its defence.");
+            ui.separator();
+            section_ui(ui, lab.section, state, out);
+        },
+    );
 }
 
 /// Draws one part of the lab (a panel test draws one alone).

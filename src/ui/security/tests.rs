@@ -618,3 +618,28 @@ fn the_security_tab_lists_the_leak_demonstration_at_800x480() {
     assert_eq!(h.state().state.security.section, super::Section::Leakage);
     assert!(h.query_all_by_label(super::leakage::CAPTION).next().is_some());
 }
+
+#[test]
+fn the_sections_stay_reachable_however_far_a_section_is_scrolled() {
+    use crate::core::labs::security::lab::Section;
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(800.0, 480.0))
+        .build_eframe(|_cc| TokenbenchApp::with_platform(Box::new(FakePlatform::default()), Settings::default()));
+    h.run();
+    open_security(&mut h);
+    h.state_mut().apply(vec![Command::Security(SecurityCommand::Show(Section::Leakage))]);
+    h.run();
+    let row = h.get_by_label(Section::Audit.label()).rect();
+    // Scroll the leak view to its end: the sections' row does not move and still answers.
+    h.get_by_label("Each defence, switched the other way").scroll_to_me();
+    h.run();
+    assert!(h.get_by_label("Security lab").rect().max.y < 0.0, "the page scrolled past its heading");
+    assert_eq!(h.get_by_label(Section::Audit.label()).rect(), row);
+    h.get_by_label(Section::Audit.label()).click();
+    h.run();
+    assert_eq!(h.state().state.security.section, Section::Audit);
+    assert!(
+        h.query_by_label("Run the audit").is_some_and(|r| r.rect().max.y <= 480.0),
+        "a new section opens at its top"
+    );
+}

@@ -71,8 +71,7 @@ fn flows(ui: &mut Ui, f: &StartFigures) {
 fn side(ui: &mut Ui, title: &str, steps: &[FlowStep]) {
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.set_width(ui.available_width());
-        // Columns justify their labels: a wrapped line before a long cookie would be spread out.
-        ui.with_layout(egui::Layout::top_down(egui::Align::LEFT), |ui| steps_ui(ui, title, steps));
+        crate::ui::widgets::left_aligned(ui, |ui| steps_ui(ui, title, steps));
     });
 }
 

@@ -19,11 +19,13 @@ pub struct Framework {
     pub setting: &'static str,
 }
 
-/// Rails, Django and Laravel: sessions out of the box, none of them JWTs.
+/// Rails, Django and Laravel: sessions out of the box, none of them JWTs. Rails' default keeps the
+/// session in the cookie itself (client-side state, like a JWT in a cookie), so its line says so
+/// rather than counting it among the server-side stores.
 pub const FRAMEWORKS: [Framework; 3] = [
     Framework {
         name: "Ruby on Rails",
-        default: "cookie-store sessions (an encrypted session cookie); server-side stores (cache, Active Record) are one setting away",
+        default: "sessions in an encrypted, signed cookie (cookie store): no server record, so a copied cookie outlives a logout as a JWT does; a server-side store (cache, Active Record) is one setting away",
         setting: "config.session_store :cookie_store",
     },
     Framework {
@@ -107,7 +109,12 @@ pub fn report() -> DefaultsReport {
     DefaultsReport {
         frameworks: FRAMEWORKS.to_vec(),
         designs: vec![
-            design("Session (the framework's default)", Mode::Session, Revocation::None, "session records"),
+            design(
+                "Server-side session (Django's and Laravel's default)",
+                Mode::Session,
+                Revocation::None,
+                "session records",
+            ),
             design("JWT", Mode::Jwt, Revocation::None, "a signing key"),
             design(
                 "JWT + denylist",
