@@ -116,7 +116,7 @@ fn spec(factor: Factor) -> (&'static str, Unit, &'static [&'static str], &'stati
             &["verifications_per_request"],
         ),
         Factor::Complexity => {
-            ("Audit findings (high, medium, low)", Unit::Count, &["high", "medium", "low"], &["high", "medium", "low"])
+            ("Attack surface that applies (session risks; JWT pitfalls)", Unit::Count, &["apply"], &["apply"])
         }
     }
 }
@@ -253,14 +253,14 @@ mod tests {
         // Beside an endless bar, the largest finite one stops short of it.
         let r = row(Factor::Storage, cell(&[("bytes", json!(1000))]), cell(&[("denylist_bytes", Value::Null)]));
         assert_eq!(lengths(&picture(&r)), [Some(0.8), Some(1.0)]);
-        // Complexity sums the severities.
+        // Complexity draws what applies: the session risks against the JWT pitfalls.
         let r = row(
             Factor::Complexity,
-            cell(&[("high", json!(0)), ("medium", json!(1)), ("low", json!(2)), ("info", json!(5))]),
-            cell(&[("high", json!(1)), ("medium", json!(0)), ("low", json!(0))]),
+            cell(&[("risks", json!(2)), ("apply", json!(2))]),
+            cell(&[("pitfalls", json!(5)), ("apply", json!(3)), ("high", json!(1))]),
         );
         let p = picture(&r);
-        assert_eq!((p.sessions, p.jwt), (Figure::Value(3.0), Figure::Value(1.0)));
-        assert_eq!(lengths(&p), [Some(1.0), Some(1.0 / 3.0)]);
+        assert_eq!((p.sessions, p.jwt), (Figure::Value(2.0), Figure::Value(3.0)));
+        assert_eq!(lengths(&p), [Some(2.0 / 3.0), Some(1.0)]);
     }
 }
