@@ -649,3 +649,21 @@ fn the_complexity_row_lists_each_risk_and_pitfall_in_text_and_json() {
         "{text}"
     );
 }
+
+/// The Storage row says what a million sessions cost in memory, from the record's own size.
+#[test]
+fn the_storage_row_scales_the_sessions_records_to_a_million_users() {
+    let o = compare(&["--at", "1800000000"]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains(
+            "100,000 records, 9.63 MiB for 100,000 signed-in users; 5,000 store lookups/s; a million signed-in users: \
+             96.32 MiB of records"
+        ),
+        "{text}"
+    );
+    let v = compare_json(&["--at", "1800000000"]);
+    let row = v["rows"].as_array().unwrap().iter().find(|r| r["factor"] == "storage").unwrap();
+    assert_eq!(row["sessions"]["figures"]["bytes"], 10_100_000);
+    assert_eq!(row["sessions"]["figures"]["bytes_per_million_users"], 101_000_000);
+}

@@ -129,9 +129,14 @@ impl Cx<'_> {
         let j = self.scale_row(Strategy::Jwt);
         let d = self.scale_row(Strategy::JwtDenylist);
         let scale = self.life.scenario.scale.unwrap_or_default();
+        // The same records for a million users: what "a store holds millions of sessions" costs
+        // in memory, from the record's own size (none when nobody is signed in to measure it by).
+        let per_million = (scale.active_users > 0).then(|| s.bytes / scale.active_users as f64 * 1e6);
+        let million = per_million
+            .map_or_else(String::new, |b| format!("; a million signed-in users: {} of records", human_bytes(b)));
         let sessions = cell(
             format!(
-                "{} records, {} for {} signed-in users; {} store lookups/s",
+                "{} records, {} for {} signed-in users; {} store lookups/s{million}",
                 thousands(whole(s.entries)),
                 human_bytes(s.bytes),
                 thousands(scale.active_users),
@@ -142,6 +147,7 @@ impl Cx<'_> {
                 ("entries", json!(whole(s.entries))),
                 ("bytes", json!(whole(s.bytes))),
                 ("lookups_per_second", json!(s.lookups_per_second)),
+                ("bytes_per_million_users", json!(per_million.map(whole))),
             ],
         );
         let jwt = if self.life.endless() {
