@@ -118,3 +118,22 @@ fn bad_input_is_exit_2_naming_the_flag() {
         assert!(o.stdout.is_empty(), "{args:?}");
     }
 }
+
+#[test]
+fn a_json_serialization_is_refused_naming_the_token_flag() {
+    let path = temp("leak-json-serialization.json");
+    std::fs::write(
+        &path,
+        "{\n  \"payload\": \"eyJzdWIiOiJhIn0\",\n  \"protected\": \"eyJhbGciOiJIUzI1NiJ9\",\n  \"signature\": \"AA\"\n}\n",
+    )
+    .unwrap();
+    let arg = format!("@{}", path.display());
+    let o = run(&["simulate", "leakage", "--token", &arg]);
+    assert_eq!(code(&o), 2);
+    assert_eq!(
+        stderr(&o).trim(),
+        "tokenbench: --token: the token is in the JSON serialization; a URL carries a compact token \
+         (header.payload.signature)"
+    );
+    assert!(o.stdout.is_empty());
+}

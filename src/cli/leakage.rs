@@ -78,7 +78,12 @@ pub(super) fn run(args: &LeakageArgs) -> u8 {
                 return usage("--token: empty: give a token, a URL carrying one, `-` or @FILE");
             }
             match current_token(text.trim()) {
-                Ok((t, _)) => Some(t),
+                Ok((t, _)) => {
+                    if let Err(message) = leakage::check_carriable(&t) {
+                        return usage(&format!("--token: {message}"));
+                    }
+                    Some(t)
+                }
                 Err(message) => return usage(&format!("--token: {message}")),
             }
         }

@@ -448,6 +448,20 @@ fn copy_outcome(
     }
 }
 
+/// Refuses a token a URL cannot carry: a JWS JSON serialization (a JSON object, often over
+/// several lines) is not what a query parameter or a header holds; a URL carries a compact token.
+///
+/// # Errors
+/// The token is not compact, with what it is.
+pub fn check_carriable(token: &Token) -> Result<(), String> {
+    if token.serialization == token::Serialization::Compact {
+        Ok(())
+    } else {
+        Err("the token is in the JSON serialization; a URL carries a compact token (header.payload.signature)"
+            .to_owned())
+    }
+}
+
 /// The demonstration: the lines built from `token` (a sample issued at `at` without one) sent at
 /// `at`, and what a copy replayed `s.read_after` seconds later can do.
 ///
@@ -459,6 +473,7 @@ pub fn leakage(token: Option<&Token>, at: UnixSeconds, s: &LeakSettings) -> Resu
     }
     let sample;
     let (token, is_sample) = if let Some(t) = token {
+        check_carriable(t)?;
         (t, false)
     } else {
         sample = token::parse(&sample_token(at)?).map_err(|e| e.to_string())?;
