@@ -852,6 +852,9 @@ mod tests {
                     .to_owned()
             )
         );
-        assert_eq!(jwt_remaining(Some(&jwt(serde_json::json!({"exp": at + 60.0}))), at).0, 60.0);
+        assert_eq!(
+            jwt_remaining(Some(&jwt(serde_json::json!({"exp": at + 60.0}))), at),
+            (60.0, "the current token's exp".to_owned())
+        );
     }
 }
