@@ -717,7 +717,10 @@ fn the_complexity_row_lists_each_risk_and_pitfall_with_a_link_to_its_demonstrati
             demo::security_demo(demo, false, Some(&typical)).into_iter().map(Command::from).collect();
         assert_eq!(out, expected, "{demo:?}");
         assert_eq!(out.last(), Some(&Command::SelectTab(Tab::Security)));
-        assert_eq!(out[0], Command::SetToken(typical.clone()), "the typical token for the lab to work on");
+        let loads = out[0] == Command::SetToken(typical.clone());
+        // Forge works on the decoder's token; the leak and session views issue their own sample
+        // at the lab clock (a typical token loaded for them would go stale).
+        assert_eq!(loads, demo == SecurityDemo::NoneAlg, "{demo:?}");
     }
     // Routed through the app: the link lands on the Security tab's leak section.
     let mut state = crate::ui::state::AppState::default();

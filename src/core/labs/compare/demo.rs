@@ -126,12 +126,13 @@ pub fn show_me(factor: Factor, c: &Comparison, token_loaded: bool, typical_token
 }
 
 /// What a Complexity item's link does: open its demonstration in the Security lab
-/// ([`SecurityDemo::commands`]), with the typical token loaded first when none is (the forge and
-/// crack demonstrations work on the token in the decoder).
+/// ([`SecurityDemo::commands`]), with the typical token loaded first when none is, for the
+/// forge and crack demonstrations, which work on the token in the decoder
+/// ([`SecurityDemo::works_on_the_token`]; the others issue a fresh sample at the lab clock).
 #[must_use]
 pub fn security_demo(demo: SecurityDemo, token_loaded: bool, typical_token: Option<&str>) -> Vec<DemoStep> {
     let mut out = Vec::new();
-    if let (false, Some(t)) = (token_loaded, typical_token) {
+    if let (false, true, Some(t)) = (token_loaded, demo.works_on_the_token(), typical_token) {
         out.push(DemoStep::LoadToken(t.to_owned()));
     }
     out.extend(demo.commands().into_iter().map(DemoStep::Security));

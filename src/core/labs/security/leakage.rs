@@ -489,8 +489,8 @@ pub fn check_carriable(token: &Token) -> Result<(), String> {
     }
 }
 
-/// The demonstration: the lines built from `token` (a sample issued at `at` without one) sent at
-/// `at`, and what a copy replayed `s.read_after` seconds later can do.
+/// The demonstration: the lines built from `token` (a sample issued at `at` without one, afresh
+/// on every call) sent at `at` (floored to whole seconds), and what a copy replayed `s.read_after` seconds later can do.
 ///
 /// # Errors
 /// `s.read_after` outside 0..=[`MAX_READ_AFTER`], a token a URL cannot carry
@@ -500,6 +500,8 @@ pub fn leakage(token: Option<&Token>, at: UnixSeconds, s: &LeakSettings) -> Resu
     if !(0..=MAX_READ_AFTER).contains(&s.read_after) {
         return Err(format!("the replay delay must be 0 to {MAX_READ_AFTER} s (a year), got {}", s.read_after));
     }
+    // Whole seconds, as the sample's iat and the log's timestamp: the same second, the same text.
+    let at = at.floor();
     let sample;
     let (token, is_sample) = if let Some(t) = token {
         check_carriable(t)?;
@@ -732,5 +734,17 @@ mod tests {
         );
         let soon = sign::sign(&JsonObject::new(), json!({"exp": "soon"}).as_object().unwrap(), "HS256", &key).unwrap();
         assert!(leakage(Some(&token::parse(&soon).unwrap()), AT, &LeakSettings::default()).is_err());
+    }
+
+    #[test]
+    fn the_sample_is_issued_afresh_at_the_whole_second() {
+        let a = leakage(None, 1_796_549_853.1, &LeakSettings::default()).unwrap();
+        let b = leakage(None, 1_796_549_853.9, &LeakSettings::default()).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a.copy.remaining, Some(3000.0));
+        assert!(a.copy.text.ends_with("works as the victim: live for 50 min more."), "{}", a.copy.text);
+        // An hour later the sample is issued then: a copy still has its 50 minutes.
+        let later = leakage(None, 1_796_553_453.5, &LeakSettings::default()).unwrap();
+        assert_eq!((later.copy.status, later.copy.remaining), (CopyStatus::Live, Some(3000.0)));
     }
 }

@@ -236,6 +236,8 @@ pub fn session_timeouts(idle: f64, absolute: f64) -> (f64, f64) {
 /// cannot be read, [`FALLBACK_TOKEN_LIFETIME`].
 #[must_use]
 pub fn jwt_remaining(token: Option<&Token>, now: UnixSeconds) -> (f64, String) {
+    // Whole seconds, as the usefulness bars count them: the header and the bars read one figure.
+    let now = now.floor();
     let Some(t) = token else {
         return (FALLBACK_TOKEN_LIFETIME, "no token loaded: a 1 h token assumed".to_owned());
     };
@@ -244,7 +246,7 @@ pub fn jwt_remaining(token: Option<&Token>, now: UnixSeconds) -> (f64, String) {
         Err(why) => (0.0, format!("the current token is refused: {why}")),
         Ok(Some(times)) => match (token_times::not_valid_until(&times, now), times.exp) {
             (Some((_, until)), _) => (0.0, format!("the current token is refused at the lab clock: {until}")),
-            (None, Some(exp)) => ((exp - now).max(0.0), "the current token's exp".to_owned()),
+            (None, Some(exp)) => ((exp - now).max(0.0).ceil(), "the current token's exp".to_owned()),
             (None, None) => (f64::INFINITY, "the current token has no exp".to_owned()),
         },
         Ok(None) if t.kind == token::Kind::Jwe => (
@@ -856,5 +858,10 @@ mod tests {
             jwt_remaining(Some(&jwt(serde_json::json!({"exp": at + 60.0}))), at),
             (60.0, "the current token's exp".to_owned())
         );
+        // A fraction of a second makes no difference: the header's figure is the bars'.
+        let t = jwt(serde_json::json!({"exp": at + 420.0}));
+        let (left, _) = jwt_remaining(Some(&t), at + 0.7);
+        let l = SessionLifetimes { jwt_remaining: left, ..SessionLifetimes::default() };
+        assert_eq!((lifetime_text(left), lifetime_text(l.stolen_jwt_useful_for())), ("7 min".into(), "7 min".into()));
     }
 }

@@ -54,6 +54,14 @@ impl SecurityDemo {
         }
     }
 
+    /// True for the demonstrations that work on the token in the decoder (forge, crack); the
+    /// session scenarios and the leaks issue their own sample at the lab clock when no token is
+    /// loaded, so a typical token loaded for them would only go stale.
+    #[must_use]
+    pub fn works_on_the_token(self) -> bool {
+        matches!(self, Self::NoneAlg | Self::AlgConfusion | Self::WeakSecret)
+    }
+
     /// Where the demonstration is, as a link says it.
     #[must_use]
     pub fn place(self) -> &'static str {
