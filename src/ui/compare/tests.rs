@@ -738,10 +738,10 @@ fn the_complexity_row_lists_each_risk_and_pitfall_with_a_link_to_its_demonstrati
         state.handle(Command::from(c), &mut p);
     }
     assert_eq!(state.keys.len(), 1);
-    let t = state.parsed().unwrap().clone();
+    let loaded = state.parsed().unwrap().clone();
     let policy = crate::core::engine::verify::Policy::default();
-    let v = crate::core::engine::verify::verify(&t, state.keys.keys(), &policy, 0.0);
-    assert_eq!(v.signature, crate::core::engine::verify::SignatureVerdict::Valid);
+    let verdict = crate::core::engine::verify::verify(&loaded, state.keys.keys(), &policy, 0.0);
+    assert_eq!(verdict.signature, crate::core::engine::verify::SignatureVerdict::Valid);
     let (attack, made) = state.security.forged.as_ref().unwrap();
     assert_eq!(*attack, crate::core::engine::forge::Attack::Confusion);
     assert!(made.is_ok(), "{made:?}");
