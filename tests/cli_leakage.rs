@@ -79,7 +79,7 @@ fn a_given_token_brings_its_own_exp() {
     let model = leakage::leakage(Some(&token::parse(&text).unwrap()), AT, &LeakSettings::default()).unwrap();
     assert_eq!(cli, leakage_json(&model));
     assert_eq!(cli["token"], text.as_str());
-    assert_eq!(cli["token_source"], "your token's exp");
+    assert_eq!(cli["token_source"], "Your token's own exp sets how long a copy works.");
     assert_eq!(cli["copy"]["remaining_seconds"], 300.0, "15 min from the request, replayed 10 min later");
     std::fs::remove_file(file).unwrap();
 }
@@ -116,5 +116,54 @@ fn bad_input_is_exit_2_naming_the_flag() {
         assert_eq!(code(&o), 2, "{args:?}");
         assert!(stderr(&o).contains(message), "{args:?}: {}", stderr(&o));
         assert!(o.stdout.is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn a_json_serialization_is_refused_naming_the_token_flag() {
+    let path = temp("leak-json-serialization.json");
+    std::fs::write(
+        &path,
+        "{\n  \"payload\": \"eyJzdWIiOiJhIn0\",\n  \"protected\": \"eyJhbGciOiJIUzI1NiJ9\",\n  \"signature\": \"AA\"\n}\n",
+    )
+    .unwrap();
+    let arg = format!("@{}", path.display());
+    let o = run(&["simulate", "leakage", "--token", &arg]);
+    assert_eq!(code(&o), 2);
+    assert_eq!(
+        stderr(&o).trim(),
+        "tokenbench: --token: the token is in the JSON serialization; a URL carries a compact token \
+         (header.payload.signature)"
+    );
+    assert!(o.stdout.is_empty());
+}
+
+#[test]
+fn a_wrongly_typed_or_far_exp_is_exit_2_never_no_exp() {
+    let key = keys::load_secret(b"0123456789abcdef0123456789abcdef", SecretEncoding::Raw, "t").unwrap();
+    let cases = [
+        (
+            json!({"exp": "soon"}),
+            "tokenbench: --token: \"exp\" must be a NumericDate (a JSON number of seconds since 1970), but the token has a string: tokenbench verify calls it invalid",
+        ),
+        (
+            json!({"exp": null}),
+            "tokenbench: --token: \"exp\" must be a NumericDate (a JSON number of seconds since 1970), but the token has null: tokenbench verify calls it invalid",
+        ),
+        (
+            json!({"exp": 1e300}),
+            "tokenbench: --token: \"exp\" is 1e300, more than 25000000000 s (about 792 years) from the lab clock: too far to simulate",
+        ),
+        (
+            json!({"iat": -1e300}),
+            "tokenbench: --token: \"iat\" is -1e300, more than 25000000000 s (about 792 years) from the lab clock: too far to simulate",
+        ),
+    ];
+    for (claims, message) in cases {
+        let text = sign(&obj(json!({})), &obj(claims.clone()), "HS256", &key).unwrap();
+        let o = run(&["simulate", "leakage", "--at", "1700000000", "--token", &text]);
+        assert_eq!(code(&o), 2, "{claims}");
+        assert_eq!(stderr(&o).trim(), message, "{claims}");
+        assert!(o.stdout.is_empty());
     }
 }

@@ -210,3 +210,26 @@ fn bad_attacks_defences_and_timeouts_are_exit_2_naming_the_flag_and_the_choices(
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("--attack"), "{}", stderr(&o));
 }
+
+#[test]
+fn a_wrongly_typed_or_far_exp_is_exit_2_never_no_exp() {
+    let key = keys::load_secret(b"0123456789abcdef0123456789abcdef", SecretEncoding::Raw, "t").unwrap();
+    let cases = [
+        (
+            json!({"exp": "soon"}),
+            "tokenbench: TOKEN: \"exp\" must be a NumericDate (a JSON number of seconds since 1970), but the token \
+             has a string: tokenbench verify calls it invalid",
+        ),
+        (
+            json!({"exp": 1e300}),
+            "tokenbench: TOKEN: \"exp\" is 1e300, more than 25000000000 s (about 792 years) from the lab clock: too \
+             far to simulate",
+        ),
+    ];
+    for (claims, message) in cases {
+        let text = sign(&obj(json!({})), &obj(claims.clone()), "HS256", &key).unwrap();
+        let o = run(&["simulate", "session-risk", "--attack", "jwt-theft", "--at", "1700000000", &text]);
+        assert_eq!(code(&o), 2, "{claims}");
+        assert_eq!(stderr(&o).trim(), message, "{claims}");
+    }
+}

@@ -14,6 +14,7 @@ use crate::core::engine::clock::system_now;
 use crate::core::engine::limits;
 use crate::core::labs::security::lab::current_token;
 use crate::core::labs::security::leakage::{self, CopyOutcome, Leak, LeakSettings, ReferrerPolicy};
+use crate::core::labs::security::token_times;
 
 /// `tokenbench simulate leakage`.
 #[derive(Debug, Args)]
@@ -67,6 +68,7 @@ pub(super) fn run(args: &LeakageArgs) -> u8 {
             leakage::MAX_READ_AFTER
         ));
     }
+    let at = args.at.unwrap_or_else(system_now);
     let token = match &args.token {
         None => None,
         Some(arg) => {
@@ -78,7 +80,12 @@ pub(super) fn run(args: &LeakageArgs) -> u8 {
                 return usage("--token: empty: give a token, a URL carrying one, `-` or @FILE");
             }
             match current_token(text.trim()) {
-                Ok((t, _)) => Some(t),
+                Ok((t, _)) => {
+                    if let Err(message) = leakage::check_carriable(&t).and_then(|()| token_times::read(&t, at)) {
+                        return usage(&format!("--token: {message}"));
+                    }
+                    Some(t)
+                }
                 Err(message) => return usage(&format!("--token: {message}")),
             }
         }
@@ -90,7 +97,6 @@ pub(super) fn run(args: &LeakageArgs) -> u8 {
         revocation_check: args.revocation_check,
         read_after,
     };
-    let at = args.at.unwrap_or_else(system_now);
     let leak = match leakage::leakage(token.as_ref(), at, &settings) {
         Ok(l) => l,
         Err(message) => return usage(&message),
@@ -156,7 +162,7 @@ pub fn leakage_json(l: &Leak) -> Value {
 fn leakage_text(l: &Leak) -> String {
     let mut text = String::new();
     let has = |b: bool| if b { "  [holds the token]" } else { "  [without the token]" };
-    let _ = writeln!(text, "Token: {}", l.token_source);
+    let _ = writeln!(text, "{}", l.token_source);
     let _ = writeln!(text, "Referrer-Policy: {}\n", l.settings.referrer_policy.name());
     let _ = writeln!(text, "The request:\n  {}", l.request_line);
     if let Some(a) = &l.authorization {

@@ -18,6 +18,7 @@ use crate::core::labs::security::lab::current_token;
 use crate::core::labs::security::session_risk::{
     self, MIN_SESSION_TIMEOUT, RiskScenario, RiskSettings, ScenarioKind, SessionLifetimes, lifetime_text,
 };
+use crate::core::labs::security::token_times;
 
 /// `tokenbench simulate session-risk`.
 #[derive(Debug, Args)]
@@ -71,6 +72,9 @@ pub(super) fn run(args: &SessionRiskArgs) -> Result<u8, Error> {
         },
     };
     let now = args.at.unwrap_or_else(system_now);
+    if let Some(Err(message)) = token.as_ref().map(|t| token_times::read(t, now)) {
+        return Ok(usage(&format!("TOKEN: {message}")));
+    }
     let (jwt_remaining, source) = session_risk::jwt_remaining(token.as_ref(), now);
     let (idle_timeout, absolute_timeout) = session_risk::session_timeouts(idle, absolute);
     let lifetimes = SessionLifetimes { idle_timeout, absolute_timeout, jwt_remaining };

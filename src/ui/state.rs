@@ -306,6 +306,7 @@ impl From<DemoStep> for Command {
             DemoStep::Revocation(c) => Command::Revocation(c),
             DemoStep::Security(c) => Command::Security(c),
             DemoStep::LoadToken(t) => Command::SetToken(t),
+            DemoStep::LoadKey(pem) => Command::AddKeyText(pem),
             DemoStep::Open(Lab::Revocation) => Command::SelectTab(Tab::Revocation),
             DemoStep::Open(Lab::Flows) => Command::SelectTab(Tab::Flows),
             DemoStep::Open(Lab::Security) => Command::SelectTab(Tab::Security),

@@ -717,7 +717,10 @@ fn the_complexity_row_lists_each_risk_and_pitfall_with_a_link_to_its_demonstrati
             demo::security_demo(demo, false, Some(&typical)).into_iter().map(Command::from).collect();
         assert_eq!(out, expected, "{demo:?}");
         assert_eq!(out.last(), Some(&Command::SelectTab(Tab::Security)));
-        assert_eq!(out[0], Command::SetToken(typical.clone()), "the typical token for the lab to work on");
+        let loads = out[0] == Command::SetToken(typical.clone());
+        // Forge works on the decoder's token; the leak and session views issue their own sample
+        // at the lab clock (a typical token loaded for them would go stale).
+        assert_eq!(loads, demo == SecurityDemo::NoneAlg, "{demo:?}");
     }
     // Routed through the app: the link lands on the Security tab's leak section.
     let mut state = crate::ui::state::AppState::default();
@@ -728,6 +731,20 @@ fn the_complexity_row_lists_each_risk_and_pitfall_with_a_link_to_its_demonstrati
     assert_eq!(state.tab, Tab::Security);
     assert_eq!(state.security.section, crate::core::labs::security::lab::Section::Sessions);
     assert_eq!(state.security.scenario, crate::core::labs::security::session_risk::ScenarioKind::CookieTheft);
+    // The confusion link loads the typical token with the key that verifies it: Decode finds it
+    // valid, and the attack has the issuer's public key, so the demonstration runs.
+    let mut state = crate::ui::state::AppState::default();
+    for c in demo::security_demo(SecurityDemo::AlgConfusion, false, Some(&typical)) {
+        state.handle(Command::from(c), &mut p);
+    }
+    assert_eq!(state.keys.len(), 1);
+    let loaded = state.parsed().unwrap().clone();
+    let policy = crate::core::engine::verify::Policy::default();
+    let verdict = crate::core::engine::verify::verify(&loaded, state.keys.keys(), &policy, 0.0);
+    assert_eq!(verdict.signature, crate::core::engine::verify::SignatureVerdict::Valid);
+    let (attack, made) = state.security.forged.as_ref().unwrap();
+    assert_eq!(*attack, crate::core::engine::forge::Attack::Confusion);
+    assert!(made.is_ok(), "{made:?}");
 }
 
 /// A figure of a cell as a picture reads it: a number, or `null` (no end).

@@ -28,7 +28,7 @@ pub(super) fn leakage_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) 
             return;
         }
     };
-    ui.label(RichText::new(format!("Token: {}", leak.token_source)).weak());
+    ui.label(RichText::new(&leak.token_source).weak());
     ui.separator();
     let dark = ui.visuals().dark_mode;
     let line = |ui: &mut Ui, title: &str, text: Option<&str>, has_token: Option<bool>| {
@@ -71,7 +71,7 @@ pub(super) fn leakage_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) 
 
 /// True when no copy works (the good outcome).
 fn refused(status: CopyStatus) -> bool {
-    matches!(status, CopyStatus::NothingLeaked | CopyStatus::Expired | CopyStatus::Revoked)
+    matches!(status, CopyStatus::NothingLeaked | CopyStatus::Expired | CopyStatus::NotYetValid | CopyStatus::Revoked)
 }
 
 fn controls(ui: &mut Ui, s: LeakSettings, out: &mut Vec<Command>) {

@@ -77,17 +77,8 @@ pub(super) fn sessions_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>)
     ui.label(RichText::new(&scenario.title).heading());
     let shown = lab.step.min(scenario.steps.len());
     let dark = ui.visuals().dark_mode;
-    for (i, s) in scenario.steps.iter().take(shown).enumerate() {
-        ui.horizontal_wrapped(|ui| {
-            ui.label(RichText::new(format!("{}.", i + 1)).monospace());
-            ui.label(RichText::new(s.actor.name()).strong());
-            let text = match s.attacker_gains {
-                Some(gain) => RichText::new(&s.text).color(verdict_colour(Some(!gain), dark)),
-                None => RichText::new(&s.text),
-            };
-            ui.add(egui::Label::new(text).wrap());
-        });
-    }
+    // The buttons above the steps: the list grows with every step, and a button below it would
+    // move down a line each time (repeated clicks would miss).
     ui.horizontal_wrapped(|ui| {
         if ui.add_enabled(shown > 1, egui::Button::new("Previous step")).clicked() {
             out.push(cmd(SecurityCommand::StepTo(shown - 1)));
@@ -100,6 +91,17 @@ pub(super) fn sessions_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>)
         }
         ui.label(format!("step {shown} of {}", scenario.steps.len()));
     });
+    for (i, s) in scenario.steps.iter().take(shown).enumerate() {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new(format!("{}.", i + 1)).monospace());
+            ui.label(RichText::new(s.actor.name()).strong());
+            let text = match s.attacker_gains {
+                Some(gain) => RichText::new(&s.text).color(verdict_colour(Some(!gain), dark)),
+                None => RichText::new(&s.text),
+            };
+            ui.add(egui::Label::new(text).wrap());
+        });
+    }
     if shown >= scenario.steps.len() {
         let colour = verdict_colour(Some(!scenario.attacker_wins), dark);
         ui.colored_label(colour, RichText::new(&scenario.verdict).strong());
@@ -109,14 +111,22 @@ pub(super) fn sessions_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>)
     usefulness_chart(ui, &scenario);
 }
 
+/// The longest time the bars draw, seconds (ten years): every page's bars share this one scale,
+/// so a 7 min bar is shorter than an 8 h one wherever each is drawn.
+const CHART_END: f64 = 10.0 * 365.0 * 86_400.0;
+
 /// Bars: how long this walk-through's stolen credential stays useful, with and without a logout
-/// (log scale: minutes and years share the chart); blocked is 0, as the verdict says.
+/// (log scale from 1 s to ten years, the same on every page); blocked is 0, as the verdict says.
 fn usefulness_chart(ui: &mut Ui, scenario: &RiskScenario) {
     ui.label(RichText::new("How long a stolen credential stays useful").strong());
-    ui.label(RichText::new("This walk-through's outcome, on the lifetimes above (log scale).").weak().small());
+    ui.label(
+        RichText::new("This walk-through's outcome, on the lifetimes above (log scale: 1 s to 10 years, every page).")
+            .weak()
+            .small(),
+    );
     let rows = session_risk::usefulness(scenario);
-    let scale = |s: f64| (1.0 + s.min(10.0 * 365.0 * 86_400.0)).log10();
-    let longest = rows.iter().map(|r| scale(r.seconds)).fold(1.0, f64::max);
+    let scale = |s: f64| (1.0 + s.min(CHART_END)).log10();
+    let longest = scale(CHART_END);
     let dark = ui.visuals().dark_mode;
     for row in rows {
         let secs = row.seconds;

@@ -342,7 +342,12 @@ fn session_risks_read_as_product_text_and_name_a_jwe() {
     open_security(&mut h);
     h.get_by_label("Session risks").click();
     h.run();
-    assert!(h.query_by_label("This walk-through's outcome, on the lifetimes above (log scale).").is_some());
+    assert!(
+        h.query_by_label(
+            "This walk-through's outcome, on the lifetimes above (log scale: 1 s to 10 years, every page)."
+        )
+        .is_some()
+    );
     assert!(h.query_all_by_label_contains("will refine").next().is_none());
     assert!(h.query_all_by_label_contains("revocation lab's model").next().is_none());
     assert!(h.query_by_label_contains("encrypted (JWE): its claims cannot be read without the key").is_some());
@@ -450,6 +455,19 @@ fn panel_sessions_shows_the_models_figures_for_every_scenario_and_defence() {
             assert!(h.query_by_label(row.label).is_some(), "{}", row.label);
             assert!(h.query_all_by_label(&row.text).next().is_some(), "{}: {}", row.label, row.text);
         }
+    }
+}
+
+#[test]
+fn the_next_step_button_stays_put_across_steps() {
+    let mut h = panel(super::Section::Sessions, vec![]);
+    h.run();
+    let first = h.get_by_label("Next step").rect();
+    for step in 2..=4 {
+        h.get_by_label("Next step").click();
+        h.run();
+        assert_eq!(h.state().state.security.step, step);
+        assert_eq!(h.get_by_label("Next step").rect(), first, "step {step}");
     }
 }
 

@@ -33,6 +33,8 @@ pub enum DemoStep {
     Security(SecurityCommand),
     /// Load this token (the typical one, when none is loaded and the audit needs one).
     LoadToken(String),
+    /// Add this key (PEM) to the key list: the one that verifies the typical token.
+    LoadKey(String),
     /// Show this lab.
     Open(Lab),
 }
@@ -112,7 +114,7 @@ pub fn show_me(factor: Factor, c: &Comparison, token_loaded: bool, typical_token
         Factor::Complexity => {
             let mut out = Vec::new();
             if let (false, Some(t)) = (token_loaded, typical_token) {
-                out.push(DemoStep::LoadToken(t.to_owned()));
+                out.extend(typical_with_key(t));
             }
             out.extend([
                 DemoStep::Security(SecurityCommand::Show(Section::Audit)),
@@ -125,14 +127,25 @@ pub fn show_me(factor: Factor, c: &Comparison, token_loaded: bool, typical_token
     }
 }
 
+/// The typical token and the demo key's public half that verifies it: Decode verifies it (no
+/// "no matching key"), and the confusion attack has the issuer's public key to misuse.
+fn typical_with_key(token: &str) -> Vec<DemoStep> {
+    let mut out = vec![DemoStep::LoadToken(token.to_owned())];
+    if let Ok(pem) = crate::core::labs::flows::credential::demo_public_pem() {
+        out.push(DemoStep::LoadKey(pem));
+    }
+    out
+}
+
 /// What a Complexity item's link does: open its demonstration in the Security lab
-/// ([`SecurityDemo::commands`]), with the typical token loaded first when none is (the forge and
-/// crack demonstrations work on the token in the decoder).
+/// ([`SecurityDemo::commands`]), with the typical token loaded first when none is, for the
+/// forge and crack demonstrations, which work on the token in the decoder
+/// ([`SecurityDemo::works_on_the_token`]; the others issue a fresh sample at the lab clock).
 #[must_use]
 pub fn security_demo(demo: SecurityDemo, token_loaded: bool, typical_token: Option<&str>) -> Vec<DemoStep> {
     let mut out = Vec::new();
-    if let (false, Some(t)) = (token_loaded, typical_token) {
-        out.push(DemoStep::LoadToken(t.to_owned()));
+    if let (false, true, Some(t)) = (token_loaded, demo.works_on_the_token(), typical_token) {
+        out.extend(typical_with_key(t));
     }
     out.extend(demo.commands().into_iter().map(DemoStep::Security));
     out.push(DemoStep::Open(Lab::Security));

@@ -76,6 +76,15 @@ pub fn demo_key() -> Result<Key> {
     Ok(key)
 }
 
+/// The demo key's public half as PEM: the key that verifies the typical token, and the public
+/// key an algorithm-confusion attack on it misuses.
+///
+/// # Errors
+/// As [`demo_key`].
+pub fn demo_public_pem() -> Result<String> {
+    sign::export(&demo_key()?, sign::ExportFormat::Pem, false)
+}
+
 /// The typical access token issued at `iat`, signed RS256 with the demo key. PKCS#1 v1.5
 /// signatures are deterministic: the same `iat` gives the same token.
 ///

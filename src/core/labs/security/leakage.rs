@@ -16,6 +16,7 @@ use crate::core::engine::clock::UnixSeconds;
 use crate::core::engine::keys::{self, SecretEncoding};
 use crate::core::engine::sign;
 use crate::core::engine::token::{self, JsonObject, Token};
+use crate::core::labs::security::token_times;
 
 /// The application's origin in the demonstration.
 pub const APP_ORIGIN: &str = "https://app.example";
@@ -214,6 +215,8 @@ pub enum CopyStatus {
     NothingLeaked,
     /// The copy is past its (effective) exp when replayed.
     Expired,
+    /// The token is not valid yet when replayed (its nbf or iat is later).
+    NotYetValid,
     /// The victim logged out and the server checks revocations.
     Revoked,
     /// The copy works until its exp.
@@ -327,35 +330,54 @@ fn log_time(t: UnixSeconds) -> String {
         .map_or_else(|| "-".to_owned(), |d| d.format("%d/%b/%Y:%H:%M:%S +0000").to_string())
 }
 
-/// The token's lifetime as the demonstration takes it: (issued, exp, where they come from).
-fn lifetime(token: &Token, at: UnixSeconds, sample: bool) -> (UnixSeconds, Option<UnixSeconds>, String) {
-    let claims = token.claims();
-    let read = |name: &str| claims.and_then(|c| token::numeric_date(c, name).ok().flatten());
-    let issued = read("iat").unwrap_or(at);
-    if sample {
-        let exp = read("exp");
-        return (
-            issued,
-            exp,
-            format!(
-                "a sample access token issued at the lab clock, lifetime {}",
-                human_duration(SAMPLE_LIFETIME as f64)
-            ),
-        );
-    }
-    match (claims, read("exp")) {
-        (Some(_), Some(exp)) => (issued, Some(exp), "your token's exp".to_owned()),
-        (Some(_), None) => (issued, None, "your token has no exp".to_owned()),
-        (None, _) => {
-            let why = if token.kind == token::Kind::Jwe {
-                "your token is encrypted (JWE): its exp cannot be read without the key"
-            } else {
-                "your token's claims cannot be read"
-            };
-            let assumed = human_duration(SAMPLE_LIFETIME as f64);
-            (at, Some(at + SAMPLE_LIFETIME as f64), format!("{why}, so a lifetime of {assumed} from now is assumed"))
-        }
-    }
+/// The token's lifetime as the demonstration takes it, read by the engine's rules
+/// ([`token_times::read`]).
+struct Lifetime {
+    /// When it was issued (its `iat`, else the request).
+    issued: UnixSeconds,
+    /// Its `exp` (or the assumed one of a token whose claims cannot be read).
+    exp: Option<UnixSeconds>,
+    /// When a token not valid yet becomes valid, with the wording.
+    not_before: Option<(UnixSeconds, String)>,
+    /// Where they come from, a sentence.
+    source: String,
+}
+
+/// The token's lifetime at `at`.
+///
+/// # Errors
+/// A time claim verify calls invalid, or one too far from `at` to simulate.
+fn lifetime(token: &Token, at: UnixSeconds, sample: bool) -> Result<Lifetime, String> {
+    let Some(times) = token_times::read(token, at)? else {
+        let why = if token.kind == token::Kind::Jwe {
+            "Your token is encrypted (JWE): its exp cannot be read without the key"
+        } else {
+            "Your token's claims cannot be read"
+        };
+        let assumed = human_duration(SAMPLE_LIFETIME as f64);
+        return Ok(Lifetime {
+            issued: at,
+            exp: Some(at + SAMPLE_LIFETIME as f64),
+            not_before: None,
+            source: format!("{why}, so a lifetime of {assumed} from now is assumed."),
+        });
+    };
+    let source = if sample {
+        format!(
+            "A sample access token issued at the lab clock, with a lifetime of {}.",
+            human_duration(SAMPLE_LIFETIME as f64)
+        )
+    } else if times.exp.is_some() {
+        "Your token's own exp sets how long a copy works.".to_owned()
+    } else {
+        "Your token has no exp.".to_owned()
+    };
+    Ok(Lifetime {
+        issued: times.iat.unwrap_or(at),
+        exp: times.exp,
+        not_before: token_times::not_valid_until(&times, at),
+        source,
+    })
 }
 
 /// Who holds a copy: the app's access log.
@@ -378,13 +400,8 @@ fn holders_under(s: &LeakSettings) -> Vec<&'static str> {
 }
 
 /// What a copy replayed under `s` can do, when `holders` hold one.
-fn copy_outcome(
-    holders: &[&'static str],
-    issued: UnixSeconds,
-    exp: Option<UnixSeconds>,
-    at: UnixSeconds,
-    s: &LeakSettings,
-) -> CopyOutcome {
+fn copy_outcome(holders: &[&'static str], life: &Lifetime, at: UnixSeconds, s: &LeakSettings) -> CopyOutcome {
+    let (issued, exp) = (life.issued, life.exp);
     let used_at = at + s.read_after as f64;
     let short = issued + SHORT_LIFETIME as f64;
     let expires_at = if s.short_lifetime { Some(exp.map_or(short, |e| e.min(short))) } else { exp };
@@ -404,6 +421,16 @@ fn copy_outcome(
             CopyStatus::NothingLeaked,
             Some(0.0),
             "Nothing to copy: neither the log line nor the Referer holds the token.".to_owned(),
+        );
+    }
+    if let Some((from, until)) = life.not_before.as_ref().filter(|(from, _)| *from > used_at) {
+        return outcome(
+            CopyStatus::NotYetValid,
+            Some(0.0),
+            format!(
+                "A copy replayed {after} later is refused: the token is {until}, {} after the replay.",
+                human_duration(from - used_at)
+            ),
         );
     }
     if let Some(end) = expires_at.filter(|e| *e <= used_at) {
@@ -448,24 +475,43 @@ fn copy_outcome(
     }
 }
 
-/// The demonstration: the lines built from `token` (a sample issued at `at` without one) sent at
-/// `at`, and what a copy replayed `s.read_after` seconds later can do.
+/// Refuses a token a URL cannot carry: a JWS JSON serialization (a JSON object, often over
+/// several lines) is not what a query parameter or a header holds; a URL carries a compact token.
 ///
 /// # Errors
-/// `s.read_after` outside 0..=[`MAX_READ_AFTER`], or the sample could not be signed.
+/// The token is not compact, with what it is.
+pub fn check_carriable(token: &Token) -> Result<(), String> {
+    if token.serialization == token::Serialization::Compact {
+        Ok(())
+    } else {
+        Err("the token is in the JSON serialization; a URL carries a compact token (header.payload.signature)"
+            .to_owned())
+    }
+}
+
+/// The demonstration: the lines built from `token` (a sample issued at `at` without one, afresh
+/// on every call) sent at `at` (floored to whole seconds), and what a copy replayed `s.read_after` seconds later can do.
+///
+/// # Errors
+/// `s.read_after` outside 0..=[`MAX_READ_AFTER`], a token a URL cannot carry
+/// ([`check_carriable`]), a time claim verify calls invalid or too far to simulate
+/// ([`token_times::read`]), or the sample could not be signed.
 pub fn leakage(token: Option<&Token>, at: UnixSeconds, s: &LeakSettings) -> Result<Leak, String> {
     if !(0..=MAX_READ_AFTER).contains(&s.read_after) {
         return Err(format!("the replay delay must be 0 to {MAX_READ_AFTER} s (a year), got {}", s.read_after));
     }
+    // Whole seconds, as the sample's iat and the log's timestamp: the same second, the same text.
+    let at = at.floor();
     let sample;
     let (token, is_sample) = if let Some(t) = token {
+        check_carriable(t)?;
         (t, false)
     } else {
         sample = token::parse(&sample_token(at)?).map_err(|e| e.to_string())?;
         (&sample, true)
     };
     let text = token.text.trim();
-    let (issued, exp, token_source) = lifetime(token, at, is_sample);
+    let life = lifetime(token, at, is_sample)?;
     let page = format!("{APP_ORIGIN}{PAGE_PATH}");
     let (url, request_line, authorization) = if s.in_header {
         (page.clone(), format!("GET {PAGE_PATH} HTTP/1.1"), Some(format!("Authorization: Bearer {text}")))
@@ -489,7 +535,7 @@ pub fn leakage(token: Option<&Token>, at: UnixSeconds, s: &LeakSettings) -> Resu
     if referer_has_token {
         holders.push(THIRD_PARTY_COPY);
     }
-    let copy = copy_outcome(&holders, issued, exp, at, s);
+    let copy = copy_outcome(&holders, &life, at, s);
     let defences = LeakDefence::ALL
         .into_iter()
         .map(|d| {
@@ -498,13 +544,13 @@ pub fn leakage(token: Option<&Token>, at: UnixSeconds, s: &LeakSettings) -> Resu
                 defence: d,
                 label: d.label(),
                 on: d.is_on(s),
-                if_switched: copy_outcome(&holders_under(&t), issued, exp, at, &t),
+                if_switched: copy_outcome(&holders_under(&t), &life, at, &t),
             }
         })
         .collect();
     Ok(Leak {
         token: text.to_owned(),
-        token_source,
+        token_source: life.source,
         settings: *s,
         at,
         request_line,
@@ -653,7 +699,7 @@ mod tests {
         let endless = sign_claims(json!({"sub": "a"}));
         let l = leakage(Some(&endless), AT, &LeakSettings::default()).unwrap();
         assert_eq!((l.copy.status, l.copy.remaining), (CopyStatus::NoExp, None));
-        assert_eq!(l.token_source, "your token has no exp");
+        assert_eq!(l.token_source, "Your token has no exp.");
         assert!(l.access_log.contains(&endless.text));
         let expired = sign_claims(json!({"exp": AT - 60.0}));
         let l = leakage(Some(&expired), AT, &LeakSettings::default()).unwrap();
@@ -669,5 +715,36 @@ mod tests {
         assert!(l.access_log.contains(&t), "whole in the model");
         let shown = l.shown(&l.access_log);
         assert!(shown.contains(&format!("…[{} B]…", t.len())) && !shown.contains(&t), "{shown}");
+    }
+
+    #[test]
+    fn a_token_not_valid_yet_says_until_when() {
+        let key = keys::load_secret(b"k", SecretEncoding::Raw, "t").unwrap();
+        let claims = json!({"nbf": AT + 3600.0, "exp": AT + 7200.0});
+        let t = sign::sign(&JsonObject::new(), claims.as_object().unwrap(), "HS256", &key).unwrap();
+        let l = leakage(Some(&token::parse(&t).unwrap()), AT, &LeakSettings::default()).unwrap();
+        assert_eq!((l.copy.status, l.copy.remaining), (CopyStatus::NotYetValid, Some(0.0)));
+        assert!(
+            l.copy.text.ends_with(
+                "A copy replayed 10 min later is refused: the token is not valid until 2023-11-14 23:13:20 UTC (its \
+                 nbf or iat is in the future), 50 min after the replay."
+            ),
+            "{}",
+            l.copy.text
+        );
+        let soon = sign::sign(&JsonObject::new(), json!({"exp": "soon"}).as_object().unwrap(), "HS256", &key).unwrap();
+        assert!(leakage(Some(&token::parse(&soon).unwrap()), AT, &LeakSettings::default()).is_err());
+    }
+
+    #[test]
+    fn the_sample_is_issued_afresh_at_the_whole_second() {
+        let a = leakage(None, 1_796_549_853.1, &LeakSettings::default()).unwrap();
+        let b = leakage(None, 1_796_549_853.9, &LeakSettings::default()).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a.copy.remaining, Some(3000.0));
+        assert!(a.copy.text.ends_with("works as the victim: live for 50 min more."), "{}", a.copy.text);
+        // An hour later the sample is issued then: a copy still has its 50 minutes.
+        let later = leakage(None, 1_796_553_453.5, &LeakSettings::default()).unwrap();
+        assert_eq!((later.copy.status, later.copy.remaining), (CopyStatus::Live, Some(3000.0)));
     }
 }

@@ -7,3 +7,4 @@ pub mod lab;
 pub mod leakage;
 pub mod session_risk;
 pub mod surface;
+pub mod token_times;

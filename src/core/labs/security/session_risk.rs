@@ -13,6 +13,7 @@ use crate::core::engine::audit::{SameSite, human_duration};
 use crate::core::engine::clock::UnixSeconds;
 use crate::core::engine::token::{self, Token};
 use crate::core::labs::revocation::{self, Strategy};
+use crate::core::labs::security::token_times;
 
 /// The lifetime assumed for a stolen JWT whose own cannot be read (no token, an encrypted one, no
 /// claims): one hour, a common access-token lifetime. The window and the CLI both fall back to it.
@@ -235,19 +236,26 @@ pub fn session_timeouts(idle: f64, absolute: f64) -> (f64, f64) {
 /// cannot be read, [`FALLBACK_TOKEN_LIFETIME`].
 #[must_use]
 pub fn jwt_remaining(token: Option<&Token>, now: UnixSeconds) -> (f64, String) {
-    match token {
-        Some(t) => match t.claims().and_then(|c| token::numeric_date(c, "exp").ok().flatten()) {
-            Some(exp) => ((exp - now).max(0.0), "the current token's exp".to_owned()),
-            None if t.claims().is_some() => (f64::INFINITY, "the current token has no exp".to_owned()),
-            None if t.kind == token::Kind::Jwe => (
-                FALLBACK_TOKEN_LIFETIME,
-                "the current token is encrypted (JWE): its claims cannot be read without the key, so a 1 h token \
-                 is assumed"
-                    .to_owned(),
-            ),
-            None => (FALLBACK_TOKEN_LIFETIME, "no claims in the current token: a 1 h token assumed".to_owned()),
+    // Whole seconds, as the usefulness bars count them: the header and the bars read one figure.
+    let now = now.floor();
+    let Some(t) = token else {
+        return (FALLBACK_TOKEN_LIFETIME, "no token loaded: a 1 h token assumed".to_owned());
+    };
+    match token_times::read(t, now) {
+        // Refused by verify, so a stolen copy is refused too: never read as "no exp".
+        Err(why) => (0.0, format!("the current token is refused: {why}")),
+        Ok(Some(times)) => match (token_times::not_valid_until(&times, now), times.exp) {
+            (Some((_, until)), _) => (0.0, format!("the current token is refused at the lab clock: {until}")),
+            (None, Some(exp)) => ((exp - now).max(0.0).ceil(), "the current token's exp".to_owned()),
+            (None, None) => (f64::INFINITY, "the current token has no exp".to_owned()),
         },
-        None => (FALLBACK_TOKEN_LIFETIME, "no token loaded: a 1 h token assumed".to_owned()),
+        Ok(None) if t.kind == token::Kind::Jwe => (
+            FALLBACK_TOKEN_LIFETIME,
+            "the current token is encrypted (JWE): its claims cannot be read without the key, so a 1 h token is \
+             assumed"
+                .to_owned(),
+        ),
+        Ok(None) => (FALLBACK_TOKEN_LIFETIME, "no claims in the current token: a 1 h token assumed".to_owned()),
     }
 }
 
@@ -816,5 +824,44 @@ mod tests {
         let rows = usefulness(&jwt_theft(&l));
         assert_eq!(rows.map(|r| r.text), ["1 h (logout does not end it)", "1 h"]);
         assert_eq!(session_timeouts(10.0, 30.0), (MIN_SESSION_TIMEOUT, MIN_SESSION_TIMEOUT));
+    }
+
+    #[test]
+    fn a_wrongly_typed_exp_or_a_future_nbf_is_refused_never_no_exp() {
+        let key =
+            crate::core::engine::keys::load_secret(b"k", crate::core::engine::keys::SecretEncoding::Raw, "t").unwrap();
+        let jwt = |v: serde_json::Value| {
+            let c = v.as_object().unwrap();
+            token::parse(&crate::core::engine::sign::sign(&token::JsonObject::new(), c, "HS256", &key).unwrap())
+                .unwrap()
+        };
+        let at = 1_700_000_000.0;
+        assert_eq!(
+            jwt_remaining(Some(&jwt(serde_json::json!({"exp": "soon"}))), at),
+            (
+                0.0,
+                "the current token is refused: \"exp\" must be a NumericDate (a JSON number of seconds since 1970), \
+                 but the token has a string: tokenbench verify calls it invalid"
+                    .to_owned()
+            )
+        );
+        assert_eq!(
+            jwt_remaining(Some(&jwt(serde_json::json!({"nbf": at + 60.0, "exp": at + 3600.0}))), at),
+            (
+                0.0,
+                "the current token is refused at the lab clock: not valid until 2023-11-14 22:14:20 UTC (its nbf or \
+                 iat is in the future)"
+                    .to_owned()
+            )
+        );
+        assert_eq!(
+            jwt_remaining(Some(&jwt(serde_json::json!({"exp": at + 60.0}))), at),
+            (60.0, "the current token's exp".to_owned())
+        );
+        // A fraction of a second makes no difference: the header's figure is the bars'.
+        let t = jwt(serde_json::json!({"exp": at + 420.0}));
+        let (left, _) = jwt_remaining(Some(&t), at + 0.7);
+        let l = SessionLifetimes { jwt_remaining: left, ..SessionLifetimes::default() };
+        assert_eq!((lifetime_text(left), lifetime_text(l.stolen_jwt_useful_for())), ("7 min".into(), "7 min".into()));
     }
 }

@@ -8,12 +8,13 @@
 
 use serde::Serialize;
 
-use crate::core::engine::audit::{Finding, human_duration};
+use crate::core::engine::audit::{Finding, Severity, human_duration};
 use crate::core::engine::clock::UnixSeconds;
 use crate::core::engine::forge::Attack;
 use crate::core::engine::token::{self, Token};
 use crate::core::labs::security::lab::{Section, SecurityCommand};
 use crate::core::labs::security::session_risk::ScenarioKind;
+use crate::core::labs::security::token_times;
 
 /// A demonstration in the Security lab.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -51,6 +52,14 @@ impl SecurityDemo {
             Self::WeakSecret => vec![SecurityCommand::Show(Section::Crack)],
             Self::Leakage => vec![SecurityCommand::Show(Section::Leakage)],
         }
+    }
+
+    /// True for the demonstrations that work on the token in the decoder (forge, crack); the
+    /// session scenarios and the leaks issue their own sample at the lab clock when no token is
+    /// loaded, so a typical token loaded for them would only go stale.
+    #[must_use]
+    pub fn works_on_the_token(self) -> bool {
+        matches!(self, Self::NoneAlg | Self::AlgConfusion | Self::WeakSecret)
     }
 
     /// Where the demonstration is, as a link says it.
@@ -129,10 +138,9 @@ pub fn attack_surface(t: &Token, findings: &[Finding], cookie_findings: &[Findin
     let alg = t.alg().unwrap_or("");
     let upper = alg.to_ascii_uppercase();
     let hmac = upper.starts_with("HS");
-    let asymmetric = ["RS", "PS", "ES"].iter().any(|p| upper.starts_with(p)) || upper == "EDDSA";
-    let claims = t.claims();
-    let read = |name: &str| claims.and_then(|c| token::numeric_date(c, name).ok().flatten());
-    let (exp, iat) = (read("exp"), read("iat"));
+    let jwe = t.kind == token::Kind::Jwe;
+    // A JWE's alg (RSA-OAEP, dir, A128KW…) wraps a content key; no signature is verified with it.
+    let asymmetric = !jwe && (["RS", "PS", "ES"].iter().any(|p| upper.starts_with(p)) || upper == "EDDSA");
     let item = |id, name, applies, reason: String, demo| SurfaceItem { id, name, applies, reason, demo };
     let cookie_note = if cookie_findings.is_empty() {
         "HttpOnly and Secure keep scripts and sniffers from this cookie, and a logout ends a copy at once"
@@ -160,7 +168,15 @@ pub fn attack_surface(t: &Token, findings: &[Finding], cookie_findings: &[Findin
     } else {
         (false, format!("alg {alg}, and this verifier refuses unsigned tokens"))
     };
-    let confusion = if has("alg-confusion") {
+    let confusion = if jwe {
+        (
+            false,
+            format!(
+                "an encrypted token (JWE): alg {alg} manages the content key, and algorithm confusion needs a \
+                 signature to verify"
+            ),
+        )
+    } else if has("alg-confusion") {
         (true, "the token looks forged with a public key as its HMAC secret".to_owned())
     } else if asymmetric {
         (
@@ -173,19 +189,70 @@ pub fn attack_surface(t: &Token, findings: &[Finding], cookie_findings: &[Findin
     } else {
         (false, format!("alg {alg}: there is no public key to misuse"))
     };
-    let weak = if has("weak-secret") {
-        (true, "its HMAC secret is in a public wordlist".to_owned())
-    } else if hmac {
-        (true, format!("alg {alg}: one captured token lets anyone guess the secret offline"))
-    } else {
-        (false, format!("alg {alg}: no shared secret to guess"))
+    // Only a high finding is a weakness found; an informational one says what was not tried.
+    let weak_found = findings.iter().find(|f| f.id == "weak-secret" && f.severity != Severity::Info);
+    let not_tried =
+        findings.iter().any(|f| f.id == "weak-secret" && f.message.starts_with("the wordlist was not tried"));
+    let weak = match weak_found {
+        Some(f) if f.message.contains("in a public wordlist") => {
+            (true, "its HMAC secret is in a public wordlist".to_owned())
+        }
+        Some(f) => (true, f.short().to_owned()),
+        None if hmac && not_tried => (
+            true,
+            format!(
+                "alg {alg}: one captured token lets anyone guess the secret offline (the wordlist was not tried \
+                 here: the token is too large)"
+            ),
+        ),
+        None if hmac => (true, format!("alg {alg}: one captured token lets anyone guess the secret offline")),
+        None => (false, format!("alg {alg}: no shared secret to guess")),
     };
-    let leak = match exp {
+    let (leak, revocation) = lifetime_items(t, now);
+    let jwt = vec![
+        item("none-alg", "the none algorithm", none.0, none.1, SecurityDemo::NoneAlg),
+        item("alg-confusion", "algorithm confusion", confusion.0, confusion.1, SecurityDemo::AlgConfusion),
+        item("weak-secret", "a weak HMAC secret", weak.0, weak.1, SecurityDemo::WeakSecret),
+        item("leakage", "leakage through logs and URLs", leak.0, leak.1, SecurityDemo::Leakage),
+        item("no-revocation", "no revocation", revocation.0, revocation.1, SecurityDemo::NoRevocation),
+    ];
+    Surface { sessions, jwt }
+}
+
+/// The leakage and no-revocation items, from the token's time claims read by the engine's rules
+/// ([`token_times::read`]): an unusable exp makes the token refused (never "no exp"), encrypted
+/// claims leave exp unknown (not absent), a token not valid yet says until when.
+fn lifetime_items(t: &Token, now: UnixSeconds) -> ((bool, String), (bool, String)) {
+    let times = match token_times::read(t, now) {
+        Err(why) => {
+            let refused = format!("the token is refused: {why}");
+            return ((false, format!("{refused}; a copy is refused too")), (false, refused));
+        }
+        Ok(None) => {
+            let unknown = if t.kind == token::Kind::Jwe {
+                "its claims are encrypted (JWE): its exp is unknown here, not absent"
+            } else {
+                "its claims cannot be read: its exp is unknown here"
+            };
+            return (
+                (true, format!("{unknown}; a copy from a log works until that exp")),
+                (true, format!("{unknown}; nothing on the server can end it before that exp")),
+            );
+        }
+        Ok(Some(times)) => times,
+    };
+    if let Some((_, until)) = token_times::not_valid_until(&times, now) {
+        return (
+            (true, format!("{until}: a copy from a log works from then on")),
+            (true, format!("{until}; from then, nothing on the server can end it")),
+        );
+    }
+    let leak = match times.exp {
         Some(e) if e > now => (true, format!("a copy from a log or a URL works for {} more", human_duration(e - now))),
         Some(_) => (false, "it has expired: a copy is refused".to_owned()),
         None => (true, "no exp: a copy from a log works until the signing key is rotated".to_owned()),
     };
-    let revocation = match (exp, iat) {
+    let revocation = match (times.exp, times.iat) {
         (Some(e), _) if e <= now => (false, "it has expired: nothing left to revoke".to_owned()),
         (Some(e), Some(i)) => (
             true,
@@ -200,14 +267,7 @@ pub fn attack_surface(t: &Token, findings: &[Finding], cookie_findings: &[Findin
         ),
         (None, _) => (true, "no exp and no server state: only rotating the signing key ends it".to_owned()),
     };
-    let jwt = vec![
-        item("none-alg", "the none algorithm", none.0, none.1, SecurityDemo::NoneAlg),
-        item("alg-confusion", "algorithm confusion", confusion.0, confusion.1, SecurityDemo::AlgConfusion),
-        item("weak-secret", "a weak HMAC secret", weak.0, weak.1, SecurityDemo::WeakSecret),
-        item("leakage", "leakage through logs and URLs", leak.0, leak.1, SecurityDemo::Leakage),
-        item("no-revocation", "no revocation", revocation.0, revocation.1, SecurityDemo::NoRevocation),
-    ];
-    Surface { sessions, jwt }
+    (leak, revocation)
 }
 
 #[cfg(test)]
@@ -270,5 +330,61 @@ mod tests {
             assert_eq!(demo.commands()[0], SecurityCommand::Show(section), "{demo:?}");
         }
         assert_eq!(SecurityDemo::Hijacking.commands()[1], SecurityCommand::ShowScenario(ScenarioKind::CookieTheft));
+    }
+
+    #[test]
+    fn an_unusable_exp_is_refused_and_a_future_nbf_says_until_when() {
+        let s = attack_surface(&hs256(&serde_json::json!({"exp": "soon"}), b"secret"), &[], &[], 0.0);
+        assert_eq!(applying(&s), ["weak-secret"]);
+        assert_eq!(
+            s.jwt[4].reason,
+            "the token is refused: \"exp\" must be a NumericDate (a JSON number of seconds since 1970), but the token \
+             has a string: tokenbench verify calls it invalid"
+        );
+        let far = attack_surface(&hs256(&serde_json::json!({"exp": 1e300}), b"secret"), &[], &[], 0.0);
+        assert!(far.jwt[3].reason.starts_with("the token is refused: \"exp\" is 1e300, more than"), "{:?}", far.jwt[3]);
+        let later = attack_surface(&hs256(&serde_json::json!({"nbf": 100, "exp": 200}), b"secret"), &[], &[], 0.0);
+        assert_eq!(
+            later.jwt[3].reason,
+            "not valid until 1970-01-01 00:01:40 UTC (its nbf or iat is in the future): a copy from a log works from \
+             then on"
+        );
+    }
+
+    #[test]
+    fn a_wordlist_not_tried_is_said_never_claimed_as_a_hit() {
+        let t = hs256(&serde_json::json!({"exp": 100}), b"secret");
+        let not_tried = Finding {
+            id: "weak-secret",
+            severity: Severity::Info,
+            message: "the wordlist was not tried here: the token is too large to test it instantly; use Crack the \
+                      secret (tokenbench crack)"
+                .to_owned(),
+            reference: "RFC 8725 §3.5",
+        };
+        let s = attack_surface(&t, &[not_tried], &[], 0.0);
+        assert_eq!(
+            s.jwt[2].reason,
+            "alg HS256: one captured token lets anyone guess the secret offline (the wordlist was not tried here: the \
+             token is too large)"
+        );
+    }
+
+    #[test]
+    fn a_jwe_has_no_algorithm_confusion_and_an_unknown_exp() {
+        use base64::Engine as _;
+        let header = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(br#"{"alg":"RSA-OAEP","enc":"A256GCM"}"#);
+        let jwe = token::parse(&format!("{header}.AAAA.AAAA.AAAA.AAAA")).unwrap();
+        let s = attack_surface(&jwe, &[], &[], 0.0);
+        assert_eq!(applying(&s), ["leakage", "no-revocation"]);
+        assert_eq!(
+            s.jwt[1].reason,
+            "an encrypted token (JWE): alg RSA-OAEP manages the content key, and algorithm confusion needs a signature \
+             to verify"
+        );
+        assert_eq!(
+            s.jwt[3].reason,
+            "its claims are encrypted (JWE): its exp is unknown here, not absent; a copy from a log works until that exp"
+        );
     }
 }
