@@ -467,6 +467,7 @@ mod lab {
                 ("cross_site_calls", t.cross_site_calls),
                 ("cross_site_failed", t.cross_site_failed),
                 ("preflights", t.preflights),
+                ("logouts_failed", t.logouts_failed),
                 ("store_connections", t.store_connections),
             ];
             for (key, value) in counts {

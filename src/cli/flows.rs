@@ -495,6 +495,9 @@ fn scenario_text(run: &ScenarioRun, lanes: &[LaneRun], elapsed_ms: f64) -> Strin
         if c.logout.is_some() {
             rows.push(("after logout refused", t.rejected_after_logout.to_string()));
             rows.push(("after logout accepted", t.accepted_after_logout.to_string()));
+            if c.store_fail_at.is_some() {
+                rows.push(("logout failed, store down", t.logouts_failed.to_string()));
+            }
         }
         if c.cross_site_every > 0 {
             rows.push(("cross-site calls", t.cross_site_calls.to_string()));

@@ -368,7 +368,10 @@ fn event_title(step: Option<&Step>, lab: &FlowsLab) -> String {
         }
         Step::CrossSite(c) if c.outcome.served() => format!("Cross-site call by user {}: served", c.user),
         Step::CrossSite(c) => format!("Cross-site call by user {}: refused", c.user),
-        Step::Logout { user, .. } => format!("User {user} logs out"),
+        Step::Logout { user, failed: false, .. } => format!("User {user} logs out"),
+        Step::Logout { user, failed: true, .. } => {
+            format!("User {user} logs out: 503, the store is down, the credential keeps working")
+        }
         Step::ServerDied { server, sessions_lost } => format!("Server {server} died: {sessions_lost} sessions lost"),
         Step::ServerAdded { server, sessions_copied } => {
             format!("Server {server} joined ({sessions_copied} sessions copied)")
@@ -457,6 +460,9 @@ fn totals(ui: &mut Ui, lab: &FlowsLab, index: usize, fallback_ttl: i64) {
         if cfg.logout.is_some() {
             g.row("after logout refused", t.rejected_after_logout, None);
             g.row("after logout accepted", t.accepted_after_logout, None);
+            if cfg.store_fail_at.is_some() {
+                g.row("logout failed, store down", t.logouts_failed, None);
+            }
         }
         if cfg.cross_site_every > 0 {
             g.row("cross-site calls", t.cross_site_calls, None);
