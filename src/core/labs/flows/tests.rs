@@ -657,7 +657,7 @@ mod store_outage {
             assert_eq!((t.logouts_failed, t.accepted_after_logout, t.rejected_after_logout), (1, 1, 0), "{mode:?}");
             assert_eq!(f.store_entries(), if revocation == Revocation::Denylist { 0 } else { 4 }, "{mode:?}");
             let labels: Vec<(Label, Emphasis)> =
-                sequence::messages(&c, &step).iter().skip(2).map(|m| (m.label.clone(), m.emphasis)).collect();
+                sequence::messages(&c, &step).iter().skip(2).map(|m| (m.label, m.emphasis)).collect();
             assert_eq!(
                 labels,
                 [
