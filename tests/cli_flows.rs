@@ -298,6 +298,21 @@ fn exit_2_for_unusable_arguments() {
     );
     refused(&["--mode", "jwt", "--store", "shared", "--servers", "2", "--users", "2", "--requests", "2"], "--store");
     refused(&strs(&with(&["--token", "/nonexistent/token.jwt"])), "cannot read the token file /nonexistent/token.jwt");
+    // A JWS JSON file is a token, but not one a header carries: the message names the flag.
+    let jws_json =
+        file("jws.json", br#"{"payload":"e30","signatures":[{"protected":"eyJhbGciOiJIUzI1NiJ9","signature":"abc"}]}"#);
+    let jwt = ["--mode", "jwt", "--servers", "2", "--users", "2", "--requests", "2", "--token"];
+    let at = format!("@{}", jws_json.to_str().unwrap());
+    let o = run(&[&jwt[..], &[at.as_str()]].concat());
+    assert_eq!(code(&o), 2);
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "tokenbench: --token: the token file {} holds a JWS JSON serialization; a header carries a compact \
+             token\n",
+            jws_json.display()
+        )
+    );
     let junk = file("junk.jwt", b"not a token at all");
     refused(&strs(&with(&["--token", junk.to_str().unwrap()])), "does not hold a token");
     let binary = file("binary.jwt", &[0xff, 0xfe, 0x00, 0x01]);

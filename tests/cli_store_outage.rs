@@ -201,3 +201,33 @@ fn a_logout_while_the_store_is_down_fails_and_the_credential_keeps_working() {
         ["--scenario", "revocation", "--revocation", "denylist", "--store-fail-at", "50", "--store-back-at", "60"];
     assert_eq!(lanes(&back), [[240, 10, 240, 0, 0, 15, 0, 0], [240, 10, 240, 0, 0, 15, 0, 0]]);
 }
+
+#[test]
+fn an_outage_the_run_cannot_have_says_why() {
+    // No requests: no index to name.
+    let o = run(&["--mode", "session", "--servers", "2", "--users", "2", "--requests", "0", "--store-fail-at", "0"]);
+    assert_eq!(code(&o), 2);
+    assert_eq!(
+        stderr(&o),
+        "tokenbench: --store-fail-at 0 is not a request of the run: it has no requests (--requests 0)\n"
+    );
+    // --mode session drops the JWT lane: its --revocation cannot help, and the message says so.
+    let o = run(&["--scenario", "failover", "--revocation", "version", "--mode", "session", "--store-fail-at", "10"]);
+    assert_eq!(code(&o), 2);
+    assert_eq!(
+        stderr(&o),
+        "tokenbench: --store-fail-at: --mode session keeps only the failover scenario's session lane, whose store \
+         is not shared (give --store shared); --revocation version applies to the JWT lane, which --mode session \
+         dropped\n"
+    );
+    refused(
+        &["--scenario", "failover", "--mode", "jwt", "--store-fail-at", "3"],
+        "--mode jwt keeps only the failover scenario's JWT lane, which checks no revocation store (give --revocation \
+         denylist|version)",
+    );
+    refused(
+        &["--scenario", "failover", "--store-fail-at", "3"],
+        "no lane of the failover scenario uses a store (give --store shared for the session lane, or --revocation \
+         denylist|version for the JWT lane)",
+    );
+}

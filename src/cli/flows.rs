@@ -229,18 +229,20 @@ impl FlowArgs {
 /// file (the original form), else the token itself. Returns the cleaned compact token
 /// (whitespace and a `Bearer` prefix removed), which must be a signed JWS: a flow verifies a
 /// signature on every request, and `alg: none` or an encrypted token has none to verify.
+/// Every error names `--token`.
 fn read_flow_token(arg: &str) -> Result<token::Token, String> {
     let file = arg.strip_prefix('@').unwrap_or(arg);
     let (text, source) = if arg == "-" {
-        (read_token_arg(arg).map_err(|e| e.to_string())?, "the token on stdin".to_owned())
+        (read_token_arg(arg).map_err(|e| format!("--token: {e}"))?, "--token: the token on stdin".to_owned())
     } else if arg.starts_with('@') || Path::new(arg).exists() || token::parse(arg).is_err() {
         let shown = visible(file);
         let bytes = limits::read_file(Path::new(file)).map_err(|e| match e {
-            Error::Io { reason, .. } => format!("cannot read the token file {shown}: {reason}"),
-            other => other.to_string(),
+            Error::Io { reason, .. } => format!("--token: cannot read the token file {shown}: {reason}"),
+            other => format!("--token: {other}"),
         })?;
-        let text = String::from_utf8(bytes).map_err(|_| format!("the token file {shown} is not UTF-8 text"))?;
-        (text, format!("the token file {shown}"))
+        let text =
+            String::from_utf8(bytes).map_err(|_| format!("--token: the token file {shown} is not UTF-8 text"))?;
+        (text, format!("--token: the token file {shown}"))
     } else {
         (arg.to_owned(), "--token".to_owned())
     };
