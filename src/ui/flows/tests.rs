@@ -177,6 +177,22 @@ fn at_800x480_the_controls_stay_put_the_totals_align_and_the_diagrams_show() {
 }
 
 #[test]
+fn at_800x480_the_server_strip_stays_put_as_ten_million_requests_are_counted() {
+    let mut h = small();
+    h.state_mut().apply(vec![Command::Flow(FlowCommand::Requests(10_000_000))]);
+    h.run();
+    let strip =
+        |h: &Harness<'_, TokenbenchApp>| (h.get_by_label("Servers").rect(), h.get_by_label("Add a server").rect());
+    let (before, line) = (strip(&h), h.get_by_label_contains("requests        0/10000000").rect());
+    h.state_mut().apply(vec![Command::Flow(FlowCommand::RunToEnd)]);
+    h.run();
+    let after = h.get_by_label_contains("requests 10000000/10000000").rect();
+    assert_eq!(strip(&h), before, "the server strip did not move");
+    assert_eq!(after, line, "the counter kept its place and size");
+    assert!(line.height() < 20.0, "one line: {line:?}");
+}
+
+#[test]
 fn an_added_server_holds_sessions_and_a_missing_signing_key_is_not_called_free() {
     let mut h = app();
     h.get_by_label("Failover").click();

@@ -256,17 +256,14 @@ fn controls_row(ui: &mut Ui, lab: &FlowsLab, out: &mut Vec<Command>) {
         let f = &lab.lanes[0].flow;
         let total = u64::from(f.config().users) + f.requests_done() + f.events_left();
         let done = u64::from(f.logins_done()) + f.requests_done();
-        ui.label(
-            RichText::new(format!(
-                "logins {}/{} · requests {}/{}",
-                f.logins_done(),
-                f.config().users,
-                f.requests_done(),
-                f.config().requests
-            ))
-            .monospace(),
-        )
-        .on_hover_text(format!("{done} of about {total} events played"));
+        // Counts padded to their totals' digits, in monospace, on one line: the counter is as
+        // wide at the first event as at the last, so nothing below it moves as it counts.
+        let (users, requests) = (f.config().users, f.config().requests);
+        let (lw, rw) = (users.to_string().len(), requests.to_string().len());
+        let counter =
+            format!("logins {:>lw$}/{users} · requests {:>rw$}/{requests}", f.logins_done(), f.requests_done());
+        ui.add(egui::Label::new(RichText::new(counter).monospace()).wrap_mode(egui::TextWrapMode::Extend))
+            .on_hover_text(format!("{done} of about {total} events played"));
     });
     if let Some(m) = &lab.message {
         ui.colored_label(ui.visuals().error_fg_color, m);
