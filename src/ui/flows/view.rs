@@ -12,7 +12,7 @@ use crate::core::engine::token::Part;
 use crate::core::labs::flows::lab::{
     CostPoint, FailoverVariant, FlowCommand, FlowScenario, FlowsLab, Lane, MAX_REQUESTS, MAX_SERVERS, MAX_SERVICES,
     MAX_STORE_LATENCY_MS, MAX_USERS, REALITY_CHECK, SWEEP_LIMIT, SessionVariant, SweepPoint, crossover, crossover_text,
-    revocation_delay_text,
+    fan_out_text, revocation_delay_text,
 };
 use crate::core::labs::flows::sequence;
 use crate::core::labs::flows::{RequestOutcome, Revocation, Step, Store, Totals};
@@ -648,6 +648,10 @@ fn cost_plot(ui: &mut Ui, lab: &FlowsLab) {
             }
         });
     ui.label(crossover_text(costs));
+    // The reality check's own case: per user request, as it fans out to more services.
+    if let Some(fan_out) = &lab.fan_out {
+        ui.label(fan_out_text(fan_out));
+    }
     crate::ui::widgets::prose(ui, REALITY_CHECK, Some(weak));
 }
 
