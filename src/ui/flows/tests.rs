@@ -642,6 +642,24 @@ fn the_sweep_plot_draws_the_models_runs_for_1_to_50_servers() {
     assert!(reach > 45.0, "the dashes run to 50 servers: {reach}");
 }
 
+#[test]
+fn the_fan_out_plot_draws_the_cores_curve_on_a_log_axis() {
+    let mut h = app();
+    h.get_by_label_contains("Per user request fanning out to 0..50 services").scroll_to_me();
+    h.run();
+    let fan_out = h.state().state.flows.fan_out.clone().unwrap();
+    assert_eq!(fan_out.len(), 51);
+    let (_, paths, _) = painted(&h, view::fan_out_plot_id());
+    // y is log10 of µs: the session line through the core's 51 points.
+    let session: Vec<[f64; 2]> =
+        fan_out.iter().map(|p| [f64::from(p.services), (p.session_ns / 1000.0).log10()]).collect();
+    let close = |a: &[f64; 2], b: &[f64; 2]| (a[0] - b[0]).abs() < 1e-2 && (a[1] - b[1]).abs() < 1e-2;
+    assert!(
+        paths.iter().any(|d| d.len() == 51 && d.iter().zip(&session).all(|(a, b)| close(a, b))),
+        "a line through {session:?}"
+    );
+}
+
 /// The panel alone on a lab, as `egui_demo_lib` tests a panel: what it emits is kept, and the
 /// lab's commands are handled after each frame, as the app's router does.
 struct Panel {

@@ -10,9 +10,9 @@ use egui_plot::{Bar, BarChart, Corner, Legend, Line, LineStyle, Plot, VLine};
 use super::{SPEEDS, diagram};
 use crate::core::engine::token::Part;
 use crate::core::labs::flows::lab::{
-    CostPoint, FailoverVariant, FlowCommand, FlowScenario, FlowsLab, Lane, MAX_REQUESTS, MAX_SERVERS, MAX_SERVICES,
-    MAX_STORE_LATENCY_MS, MAX_USERS, REALITY_CHECK, SWEEP_LIMIT, SessionVariant, SweepPoint, crossover, crossover_text,
-    fan_out_text, revocation_delay_text,
+    CostPoint, FailoverVariant, FanOutPoint, FlowCommand, FlowScenario, FlowsLab, Lane, MAX_REQUESTS, MAX_SERVERS,
+    MAX_SERVICES, MAX_STORE_LATENCY_MS, MAX_USERS, REALITY_CHECK, SWEEP_LIMIT, SessionVariant, SweepPoint, crossover,
+    crossover_text, fan_out_text, revocation_delay_text,
 };
 use crate::core::labs::flows::sequence;
 use crate::core::labs::flows::{RequestOutcome, Revocation, Step, Store, Totals};
@@ -650,9 +650,49 @@ fn cost_plot(ui: &mut Ui, lab: &FlowsLab) {
     ui.label(crossover_text(costs));
     // The reality check's own case: per user request, as it fans out to more services.
     if let Some(fan_out) = &lab.fan_out {
+        fan_out_plot(ui, fan_out, session, jwt);
         ui.label(fan_out_text(fan_out));
     }
     crate::ui::widgets::prose(ui, REALITY_CHECK, Some(weak));
+}
+
+/// Per user request by services per request (the fan-out sweep), on the cost plot's log axis:
+/// 1 + M shared-store lookups against 1 + M verifications.
+fn fan_out_plot(ui: &mut Ui, fan_out: &[FanOutPoint], session: egui::Color32, jwt: egui::Color32) {
+    let series = |f: fn(&FanOutPoint) -> f64| -> Vec<[f64; 2]> {
+        fan_out.iter().map(|c| [f64::from(c.services), log_us(f(c))]).collect()
+    };
+    let all = || fan_out.iter().flat_map(|c| [log_us(c.session_ns), log_us(c.jwt_ns)]);
+    let (low, high) = (all().fold(f64::INFINITY, f64::min).floor(), all().fold(f64::NEG_INFINITY, f64::max).ceil());
+    let model: Vec<u64> = crate::ui::plot_fit::bits(fan_out.iter().flat_map(|c| [c.session_ns, c.jwt_ns]));
+    let plot = still_plot("flows-fan-out", ui.visuals().dark_mode).legend(Legend::default().position(Corner::RightTop));
+    let jwt_line = "JWT: 1 + M verifications";
+    fit_on_change(ui, plot, fan_out_plot_id(), model)
+        .include_y(low)
+        .include_y(high + 1.0)
+        .y_grid_spacer(|input| decades(&input))
+        .y_axis_formatter(|mark, _| decade_label(mark.value))
+        .label_formatter(|pos| match pos {
+            egui_plot::HoverPosition::NearDataPoint { plot_name, position, .. } if !plot_name.is_empty() => {
+                Some(format!("{plot_name}\n{} services: {}", position.x, us_text(position.y)))
+            }
+            _ => None,
+        })
+        .x_axis_label("services per user request (M)")
+        .y_axis_label("µs per user request (log scale)")
+        .show(ui, |plot| {
+            plot.line(
+                Line::new("sessions, shared store: 1 + M lookups", series(|c| c.session_ns)).color(session).width(2.0),
+            );
+            plot.line(Line::new(jwt_line, series(|c| c.jwt_ns)).color(jwt).width(2.0).style(LineStyle::dashed_loose()));
+            plot.points(egui_plot::Points::new(jwt_line, series(|c| c.jwt_ns)).color(jwt).radius(2.5));
+        });
+}
+
+/// The memory id of the fan-out plot.
+#[must_use]
+pub fn fan_out_plot_id() -> egui::Id {
+    egui::Id::unique("flows-fan-out-plot")
 }
 
 /// A cost in nanoseconds as the cost plot's y: log10 of microseconds (1 ns at the least).
