@@ -185,3 +185,27 @@ fn the_failover_options_fit_800_by_480() {
         assert!(h.query_by_label(control).is_some(), "{control}");
     }
 }
+
+#[test]
+fn a_logout_while_the_store_is_down_is_shown_failing_in_both_lanes() {
+    let mut lab = FlowsLab::default();
+    lab.handle(FlowCommand::Scenario(FlowScenario::Revocation), None, &[], 0.0);
+    lab.handle(FlowCommand::JwtRevocation(crate::core::labs::flows::Revocation::Denylist), None, &[], 0.0);
+    // The store down from request 50 to the end: the logout before request 60 fails in both lanes.
+    lab.handle(FlowCommand::StoreDown(Some(50)), None, &[], 0.0);
+    lab.handle(FlowCommand::RunToRequest(60), None, &[], 0.0);
+    lab.handle(FlowCommand::Step, None, &[], 0.0);
+    let mut h = panel(lab, big());
+    h.run();
+    let shown: Vec<_> = h.state().lab.lanes.iter().map(|l| *l.flow.totals()).collect();
+    assert_eq!(shown.iter().map(|t| t.logouts_failed).collect::<Vec<_>>(), [1, 1]);
+    assert_eq!(
+        h.query_all_by_label("User 0 logs out: 503, the store is down, the credential keeps working").count(),
+        2,
+        "each lane says its logout failed"
+    );
+    assert_eq!(h.query_all_by_label("logout failed, store down").count(), 2, "a row per lane");
+    // The command line the view gives runs the same outage.
+    let args = h.state().lab.scenario_cli_args().unwrap();
+    assert!(args.windows(2).any(|w| w == ["--store-fail-at", "50"]), "{args:?}");
+}

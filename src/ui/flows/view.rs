@@ -174,7 +174,11 @@ fn params_row(ui: &mut Ui, lab: &FlowsLab, out: &mut Vec<Command>) {
                 }
             }
         }
-        FlowScenario::Revocation => jwt_check(ui, lab, out),
+        FlowScenario::Revocation => {
+            jwt_check(ui, lab, out);
+            ui.separator();
+            store_down(ui, lab, out);
+        }
         FlowScenario::Failover => {
             ui.label("Session lane:");
             for v in FailoverVariant::ALL {

@@ -92,8 +92,13 @@ impl FlowsLab {
                 SessionVariant::Shared => {}
                 SessionVariant::Replicated => a.extend(["--store".into(), "replicated".into()]),
             },
-            FlowScenario::Revocation if self.revocation != Revocation::None => {
-                a.extend(["--revocation".into(), self.revocation.name().into()]);
+            FlowScenario::Revocation => {
+                if self.revocation != Revocation::None {
+                    a.extend(["--revocation".into(), self.revocation.name().into()]);
+                }
+                if let Some(i) = self.lanes.iter().find_map(|l| l.cfg.store_fail_at) {
+                    a.extend(["--store-fail-at".into(), i.to_string()]);
+                }
             }
             FlowScenario::Failover => {
                 if self.failover_variant == FailoverVariant::Shared {
