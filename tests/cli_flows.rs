@@ -298,6 +298,21 @@ fn exit_2_for_unusable_arguments() {
     );
     refused(&["--mode", "jwt", "--store", "shared", "--servers", "2", "--users", "2", "--requests", "2"], "--store");
     refused(&strs(&with(&["--token", "/nonexistent/token.jwt"])), "cannot read the token file /nonexistent/token.jwt");
+    // A JWS JSON file is a token, but not one a header carries: the message names the flag.
+    let jws_json =
+        file("jws.json", br#"{"payload":"e30","signatures":[{"protected":"eyJhbGciOiJIUzI1NiJ9","signature":"abc"}]}"#);
+    let jwt = ["--mode", "jwt", "--servers", "2", "--users", "2", "--requests", "2", "--token"];
+    let at = format!("@{}", jws_json.to_str().unwrap());
+    let o = run(&[&jwt[..], &[at.as_str()]].concat());
+    assert_eq!(code(&o), 2);
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "tokenbench: --token: the token file {} holds a JWS JSON serialization; a header carries a compact \
+             token\n",
+            jws_json.display()
+        )
+    );
     let junk = file("junk.jwt", b"not a token at all");
     refused(&strs(&with(&["--token", junk.to_str().unwrap()])), "does not hold a token");
     let binary = file("binary.jwt", &[0xff, 0xfe, 0x00, 0x01]);
@@ -389,7 +404,7 @@ mod lab {
     use serde_json::Value;
     use tokenbench::core::labs::flows::credential::network_wait;
     use tokenbench::core::labs::flows::lab::{
-        CostPoint, REALITY_CHECK, crossover, crossover_text, revocation_delay_text,
+        CostPoint, FanOutPoint, REALITY_CHECK, crossover, crossover_text, fan_out_text, revocation_delay_text,
     };
     use tokenbench::core::labs::flows::{
         FailoverVariant, FlowCommand, FlowScenario, FlowsLab, Revocation, SessionVariant,
@@ -467,6 +482,7 @@ mod lab {
                 ("cross_site_calls", t.cross_site_calls),
                 ("cross_site_failed", t.cross_site_failed),
                 ("preflights", t.preflights),
+                ("logouts_failed", t.logouts_failed),
                 ("store_connections", t.store_connections),
             ];
             for (key, value) in counts {
@@ -695,7 +711,7 @@ mod lab {
         assert_eq!(code(&o), 0);
         let text = stdout(&o);
         // The table, then the cost per request, where the curves cross, and the reality check.
-        assert_eq!(text.lines().count(), 8, "{text}");
+        assert_eq!(text.lines().count(), 9, "{text}");
         assert!(text.lines().nth(2).unwrap().split_whitespace().eq(["1", "240", "0", "12", "240"]), "{text}");
         assert_eq!(
             text.lines().nth(5),
@@ -706,7 +722,8 @@ mod lab {
             crossing.starts_with("Per request, the curves cross at ")
                 || crossing.starts_with("No crossover in 1..2 servers")
         );
-        assert_eq!(text.lines().nth(7), Some(REALITY_CHECK));
+        assert!(text.lines().nth(7).unwrap().starts_with("Per user request fanning out to 0..50 services: "), "{text}");
+        assert_eq!(text.lines().nth(8), Some(REALITY_CHECK));
     }
 
     #[test]
@@ -726,6 +743,25 @@ mod lab {
         // The same function the window's sweep says it with, on the figures measured here.
         assert_eq!(v["crossover"].as_str(), Some(crossover_text(&costs).as_str()));
         assert_eq!(v["crossover_servers"].as_u64(), crossover(&costs).map(u64::from));
+        // The fan-out sweep: 0 to 50 services per user request, in the lab's words.
+        let fan_out: Vec<FanOutPoint> = v["cost_per_request_by_services"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| FanOutPoint {
+                services: u32::try_from(c["services"].as_u64().unwrap()).unwrap(),
+                session_ns: c["session_ns"].as_f64().unwrap(),
+                jwt_ns: c["jwt_ns"].as_f64().unwrap(),
+            })
+            .collect();
+        assert_eq!(fan_out.iter().map(|p| p.services).collect::<Vec<_>>(), (0..=50).collect::<Vec<_>>());
+        assert_eq!(v["fan_out"].as_str(), Some(fan_out_text(&fan_out).as_str()));
+        // 1 + M lookups against 1 + M verifications: both grow by the same step every service.
+        let step = |f: fn(&FanOutPoint) -> f64| f(&fan_out[1]) - f(&fan_out[0]);
+        for w in fan_out.windows(2) {
+            assert!((w[1].session_ns - w[0].session_ns - step(|p| p.session_ns)).abs() < 1.0, "{w:?}");
+            assert!((w[1].jwt_ns - w[0].jwt_ns - step(|p| p.jwt_ns)).abs() < 1.0, "{w:?}");
+        }
         // One server keeps its sessions in memory: an in-process lookup, no round trip; from two
         // a shared store costs its 0.5 ms round trip per request; a JWT costs the same throughout.
         assert!(costs[0].session_ns < 500_000.0 && costs[1].session_ns >= 500_000.0, "{costs:?}");

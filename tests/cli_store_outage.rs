@@ -137,3 +137,97 @@ fn exit_2_for_a_store_outage_where_it_cannot_be() {
     refused(&strs(&with(&["--mode", "session", "--store-back-at", "3"])), "--store-back-at needs --store-fail-at");
     refused(&strs(&with(&["--mode", "session", "--store-fail-at", "-1"])), "--store-fail-at");
 }
+
+/// Per lane of a scenario run: requests, failed requests, store lookups, cross-site calls,
+/// cross-site calls failed, after-logout refused, after-logout accepted, logouts failed.
+fn lanes(args: &[&str]) -> Vec<[u64; 8]> {
+    let v = json(args);
+    let lanes = v["lanes"].as_array().unwrap();
+    lanes
+        .iter()
+        .map(|l| {
+            let t = &l["totals"];
+            let n = |k: &str| t[k].as_u64().unwrap_or_else(|| panic!("{k} missing in {t}"));
+            [
+                n("requests"),
+                n("failed_requests"),
+                n("store_lookups"),
+                n("cross_site_calls"),
+                n("cross_site_failed"),
+                n("rejected_after_logout"),
+                n("accepted_after_logout"),
+                n("logouts_failed"),
+            ]
+        })
+        .collect()
+}
+
+#[test]
+fn a_cross_site_call_after_a_request_in_the_outage_fails_at_its_lookup() {
+    // Mobile (a native app: the session cookie is sent cross-site): 240 requests, a call every
+    // third, all with the store down. Each call tries its lookup (counted) and fails.
+    assert_eq!(
+        lanes(&["--scenario", "mobile", "--store-fail-at", "0"]),
+        [[240, 240, 320, 80, 80, 0, 0, 0], [240, 0, 0, 80, 0, 0, 0, 0]]
+    );
+    assert_eq!(
+        lanes(&["--scenario", "mobile", "--revocation", "denylist", "--store-fail-at", "0"]),
+        [[240, 240, 320, 80, 80, 0, 0, 0], [240, 240, 320, 80, 80, 0, 0, 0]]
+    );
+    // Cross-domain (a browser): the cookie is never sent, so no lookup; the JWT's lookup fails.
+    assert_eq!(
+        lanes(&["--scenario", "cross-domain", "--revocation", "denylist", "--store-fail-at", "0"]),
+        [[240, 240, 240, 80, 80, 0, 0, 0], [240, 240, 320, 80, 80, 0, 0, 0]]
+    );
+    // Store back at request 120: the calls after requests 120..239 (40 of them) are served.
+    assert_eq!(
+        lanes(&["--scenario", "mobile", "--revocation", "denylist", "--store-fail-at", "0", "--store-back-at", "120"]),
+        [[240, 120, 320, 80, 40, 0, 0, 0], [240, 120, 320, 80, 40, 0, 0, 0]]
+    );
+}
+
+#[test]
+fn a_logout_while_the_store_is_down_fails_and_the_credential_keeps_working() {
+    // User 0 logs out before request 60, the store down for requests 50..60: nothing deleted
+    // or denylisted. Of its 15 requests from 60 on, #60 finds the store down, 14 are served.
+    let args =
+        ["--scenario", "revocation", "--revocation", "denylist", "--store-fail-at", "50", "--store-back-at", "61"];
+    assert_eq!(lanes(&args), [[240, 11, 240, 0, 0, 0, 14, 1], [240, 11, 240, 0, 0, 0, 14, 1]]);
+    let text = stdout(&run(&args));
+    assert_eq!(text.matches("after logout accepted     14\n").count(), 2, "{text}");
+    assert_eq!(text.matches("logout failed, store down 1\n").count(), 2, "{text}");
+    // Back before the logout: it works, the user is refused from then on (#60 included).
+    let back =
+        ["--scenario", "revocation", "--revocation", "denylist", "--store-fail-at", "50", "--store-back-at", "60"];
+    assert_eq!(lanes(&back), [[240, 10, 240, 0, 0, 15, 0, 0], [240, 10, 240, 0, 0, 15, 0, 0]]);
+}
+
+#[test]
+fn an_outage_the_run_cannot_have_says_why() {
+    // No requests: no index to name.
+    let o = run(&["--mode", "session", "--servers", "2", "--users", "2", "--requests", "0", "--store-fail-at", "0"]);
+    assert_eq!(code(&o), 2);
+    assert_eq!(
+        stderr(&o),
+        "tokenbench: --store-fail-at 0 is not a request of the run: it has no requests (--requests 0)\n"
+    );
+    // --mode session drops the JWT lane: its --revocation cannot help, and the message says so.
+    let o = run(&["--scenario", "failover", "--revocation", "version", "--mode", "session", "--store-fail-at", "10"]);
+    assert_eq!(code(&o), 2);
+    assert_eq!(
+        stderr(&o),
+        "tokenbench: --store-fail-at: --mode session keeps only the failover scenario's session lane, whose store \
+         is not shared (give --store shared); --revocation version applies to the JWT lane, which --mode session \
+         dropped\n"
+    );
+    refused(
+        &["--scenario", "failover", "--mode", "jwt", "--store-fail-at", "3"],
+        "--mode jwt keeps only the failover scenario's JWT lane, which checks no revocation store (give --revocation \
+         denylist|version)",
+    );
+    refused(
+        &["--scenario", "failover", "--store-fail-at", "3"],
+        "no lane of the failover scenario uses a store (give --store shared for the session lane, or --revocation \
+         denylist|version for the JWT lane)",
+    );
+}

@@ -10,7 +10,8 @@
 //! With `--sweep-servers`: `{"users", "requests", "services", "store_latency_ms", "points":
 //! [{"servers", "shared_round_trips", "replication_messages", "sticky_sessions_lost",
 //! "jwt_verifications"}], "cost_per_request": [{"servers", "session_ns", "jwt_ns"}],
-//! "crossover_servers", "crossover"}`.
+//! "crossover_servers", "crossover", "cost_per_request_by_services": [{"services", "session_ns",
+//! "jwt_ns"}] (0 to 50 services per user request, a shared store against a JWT), "fan_out"}`.
 //! Exit 0, or 2 with a message for unusable arguments (N < 1, U < 1, `--fail-server-at` with one
 //! server, `--store` with `--mode jwt`, `--store-fail-at` where no store is used or outside the
 //! run, `--store-back-at` not after it or without it, an unreadable token file, a value outside
@@ -31,8 +32,8 @@ use crate::core::engine::limits;
 use crate::core::engine::token;
 use crate::core::labs::flows::lab::command_line::{LaneRun, Overrides, ScenarioRun};
 use crate::core::labs::flows::lab::{
-    CostPoint, REALITY_CHECK, SweepPoint, cost_curves, crossover, crossover_text, parse_servers_range,
-    revocation_delay_text, sweep,
+    CostPoint, FAN_OUT_SWEEP_MAX, FanOutPoint, REALITY_CHECK, SweepPoint, cost_curves, crossover, crossover_text,
+    fan_out_curves, fan_out_text, parse_servers_range, revocation_delay_text, sweep,
 };
 use crate::core::labs::flows::{Config, Flow, FlowScenario, Mode, Revocation, Store, Totals, credential};
 use crate::core::labs::revocation::TokenLifetime;
@@ -229,18 +230,20 @@ impl FlowArgs {
 /// file (the original form), else the token itself. Returns the cleaned compact token
 /// (whitespace and a `Bearer` prefix removed), which must be a signed JWS: a flow verifies a
 /// signature on every request, and `alg: none` or an encrypted token has none to verify.
+/// Every error names `--token`.
 fn read_flow_token(arg: &str) -> Result<token::Token, String> {
     let file = arg.strip_prefix('@').unwrap_or(arg);
     let (text, source) = if arg == "-" {
-        (read_token_arg(arg).map_err(|e| e.to_string())?, "the token on stdin".to_owned())
+        (read_token_arg(arg).map_err(|e| format!("--token: {e}"))?, "--token: the token on stdin".to_owned())
     } else if arg.starts_with('@') || Path::new(arg).exists() || token::parse(arg).is_err() {
         let shown = visible(file);
         let bytes = limits::read_file(Path::new(file)).map_err(|e| match e {
-            Error::Io { reason, .. } => format!("cannot read the token file {shown}: {reason}"),
-            other => other.to_string(),
+            Error::Io { reason, .. } => format!("--token: cannot read the token file {shown}: {reason}"),
+            other => format!("--token: {other}"),
         })?;
-        let text = String::from_utf8(bytes).map_err(|_| format!("the token file {shown} is not UTF-8 text"))?;
-        (text, format!("the token file {shown}"))
+        let text =
+            String::from_utf8(bytes).map_err(|_| format!("--token: the token file {shown} is not UTF-8 text"))?;
+        (text, format!("--token: the token file {shown}"))
     } else {
         (arg.to_owned(), "--token".to_owned())
     };
@@ -392,11 +395,12 @@ fn run_sweep(args: &FlowArgs, servers: RangeInclusive<u32>) -> u8 {
     let measured = credential::Credential::typical(now.floor() as i64)
         .and_then(|c| credential::measure(&c, run.lab.params.users, now, SWEEP_MEASURE_BUDGET))
         .ok();
-    let costs = measured.map(|m| cost_curves(&run.lab.params, &m, servers)).unwrap_or_default();
+    let costs = measured.as_ref().map(|m| cost_curves(&run.lab.params, m, servers)).unwrap_or_default();
+    let fan_out = measured.map(|m| fan_out_curves(&run.lab.params, &m, 0..=FAN_OUT_SWEEP_MAX)).unwrap_or_default();
     if args.json {
-        out(&format!("{}\n", sweep_json(&run, &points, &costs)));
+        out(&format!("{}\n", sweep_json(&run, &points, &costs, &fan_out)));
     } else {
-        out(&sweep_text(&run, &points, &costs));
+        out(&sweep_text(&run, &points, &costs, &fan_out));
     }
     0
 }
@@ -442,7 +446,7 @@ pub fn scenario_json(run: &ScenarioRun, lanes: &[LaneRun], elapsed_ms: f64) -> V
 /// The JSON of a sweep: the parameters, the points the window plots, the cost per request
 /// with sessions and with a JWT on the operations measured here, and where they cross.
 #[must_use]
-pub fn sweep_json(run: &ScenarioRun, points: &[SweepPoint], costs: &[CostPoint]) -> Value {
+pub fn sweep_json(run: &ScenarioRun, points: &[SweepPoint], costs: &[CostPoint], fan_out: &[FanOutPoint]) -> Value {
     let p = run.lab.params;
     json!({
         "users": p.users,
@@ -453,6 +457,8 @@ pub fn sweep_json(run: &ScenarioRun, points: &[SweepPoint], costs: &[CostPoint])
         "cost_per_request": costs,
         "crossover_servers": crossover(costs),
         "crossover": crossover_text(costs),
+        "cost_per_request_by_services": fan_out,
+        "fan_out": fan_out_text(fan_out),
     })
 }
 
@@ -495,6 +501,9 @@ fn scenario_text(run: &ScenarioRun, lanes: &[LaneRun], elapsed_ms: f64) -> Strin
         if c.logout.is_some() {
             rows.push(("after logout refused", t.rejected_after_logout.to_string()));
             rows.push(("after logout accepted", t.accepted_after_logout.to_string()));
+            if c.store_fail_at.is_some() {
+                rows.push(("logout failed, store down", t.logouts_failed.to_string()));
+            }
         }
         if c.cross_site_every > 0 {
             rows.push(("cross-site calls", t.cross_site_calls.to_string()));
@@ -514,7 +523,7 @@ fn scenario_text(run: &ScenarioRun, lanes: &[LaneRun], elapsed_ms: f64) -> Strin
 
 /// The sweep as text: its table, then the cost per request and where the curves cross.
 #[must_use]
-pub fn sweep_text(run: &ScenarioRun, points: &[SweepPoint], costs: &[CostPoint]) -> String {
+pub fn sweep_text(run: &ScenarioRun, points: &[SweepPoint], costs: &[CostPoint], fan_out: &[FanOutPoint]) -> String {
     use crate::core::text::count;
     let p = run.lab.params;
     let mut s = String::new();
@@ -543,7 +552,7 @@ pub fn sweep_text(run: &ScenarioRun, points: &[SweepPoint], costs: &[CostPoint])
             "\nCost per request on the operations measured here (store round trip {} ms):",
             p.store_latency_ms
         );
-        let _ = writeln!(s, "{}\n{REALITY_CHECK}", crossover_text(costs));
+        let _ = writeln!(s, "{}\n{}\n{REALITY_CHECK}", crossover_text(costs), fan_out_text(fan_out));
     }
     s
 }

@@ -231,9 +231,9 @@ fn show_me_hint(factor: Factor) -> &'static str {
              rotated, the one thing that ends it)"
         }
         Factor::Scalability => {
-            "The Flows lab: server 0 dies under load; watch the first request of its users fail with sticky \
-             in-memory sessions while the JWT lane serves it (then pick the shared store and Store down to see \
-             its outage)"
+            "The Flows lab's failover on the row's settings: server 0 dies, the shared store survives it, then the \
+             store goes down from the request the row states and both the session lane and the JWT's denylist \
+             fail the rest (pick sticky sessions to see a server's death lose its users)"
         }
         Factor::RequestOverhead => "The Flows lab's request-overhead scenario",
         Factor::CrossDomain => "The Flows lab's cross-domain scenario",

@@ -7,7 +7,7 @@ use super::*;
 use crate::core::labs::compare::Myth;
 use crate::core::labs::compare::lab::REPORT_FILE;
 use crate::core::labs::compare::report::{self, Report};
-use crate::core::labs::flows::{FlowCommand, FlowScenario, RequestOutcome, SessionVariant, Step};
+use crate::core::labs::flows::{FlowCommand, FlowScenario, RequestOutcome, Revocation, SessionVariant, Step, Store};
 use crate::core::labs::revocation::EventKind;
 use crate::ui::app::{Settings, TokenbenchApp};
 use crate::ui::platform::FakePlatform;
@@ -129,25 +129,37 @@ fn show_me_lands_in_the_lab_with_the_scenario_preset() {
     assert_eq!(s.flows.lanes[0].cfg.services, compare::DEFAULT_FAN_OUT);
     click(&mut h, Factor::CrossDomain);
     assert_eq!(h.state().state.flows.scenario, FlowScenario::CrossDomain);
-    // Scalability: server 0 dies under load; the lanes stop at the first request that fails
-    // in the sticky-session lane, the same request served in the JWT lane, with the row's figures.
+    // Scalability: the row's failover with the shared store, taken down from the request the
+    // row states, played to the end: both lanes fail the row's 120 of 240 requests.
     click(&mut h, Factor::Scalability);
     let s = &h.state().state;
     assert_eq!((s.tab, s.flows.scenario), (Tab::Flows, FlowScenario::Failover));
     let row = comparison(&h).row(Factor::Scalability).clone();
+    assert!(
+        row.sessions.text.contains("the store down from request 120, 120 of 240 requests fail"),
+        "{}",
+        row.sessions.text
+    );
+    assert_eq!(row.sessions.figures["store_down_from"], 120);
+    let cfgs = [0, 1].map(|i| s.flows.lanes[i].cfg);
+    assert_eq!(cfgs.map(|c| (c.store_fail_at, c.store_back_at)), [(Some(120), None); 2]);
+    assert_eq!((cfgs[0].store, cfgs[1].revocation), (Store::Shared, Revocation::Denylist));
     let [session, jwt] = [0, 1].map(|i| *s.flows.lanes[i].flow.totals());
-    assert_eq!(row.sessions.figures["local_sessions_lost"], session.sessions_lost);
-    assert!(session.sessions_lost > 0 && session.failed_requests == 1, "{session:?}");
-    assert_eq!((jwt.sessions_lost, jwt.failed_requests), (0, 0));
-    assert_eq!(row.jwt.figures["sessions_lost"], jwt.sessions_lost);
+    assert_eq!((session.requests, session.failed_requests, session.sessions_lost), (240, 120, 0));
+    assert_eq!((jwt.requests, jwt.failed_requests, jwt.store_outage_failures), (240, 120, 120));
+    assert_eq!(row.sessions.figures["store_down_failed_requests"], session.failed_requests);
+    assert_eq!(row.jwt.figures["denylist_store_down_failed_requests"], jwt.failed_requests);
     let shown = |i: usize| s.flows.lanes[i].shown.as_ref().map(|(step, _)| *step);
     match (shown(0), shown(1)) {
         (Some(Step::Request(a)), Some(Step::Request(b))) => {
-            assert_eq!((a.index, a.outcome, b.outcome), (b.index, RequestOutcome::SessionMissing, RequestOutcome::Ok));
+            assert_eq!(
+                (a.index, a.outcome, b.outcome),
+                (239, RequestOutcome::StoreUnreachable, RequestOutcome::StoreUnreachable)
+            );
         }
         other => panic!("{other:?}"),
     }
-    assert!(h.query_by_label_contains("401: the session is not there").is_some(), "shown in the lane");
+    assert_eq!(h.query_all_by_label_contains("503: the store is down").count(), 2, "shown in both lanes");
     // Revocation: a logout right after login, on the (typical) token's lifetime: the lab
     // shows the same exposure as the row.
     click(&mut h, Factor::Revocation);
@@ -198,7 +210,7 @@ fn show_me_lands_at_the_top_of_the_lab_wherever_it_was_scrolled() {
         assert_eq!(h.state().state.tab, Tab::Flows);
         let step = h.get_by_label("Step").rect();
         assert!(step.min.y > 0.0 && step.max.y < 100.0, "the controls are in view at {size:?}: {step:?}");
-        let lane = h.query_all_by_label_contains("401: the session is not there").next().unwrap().rect();
+        let lane = h.query_all_by_label_contains("503: the store is down").next().unwrap().rect();
         assert!(lane.max.y < size.y, "the failed request is in view at {size:?}: {lane:?}");
         // The revocation row lands at the top of the revocation lab, its table in view.
         h.state_mut().apply(vec![Command::SelectTab(Tab::Revocation)]);

@@ -10,6 +10,7 @@ use super::view;
 use crate::core::labs::flows::credential::Measured;
 use crate::core::labs::flows::lab::{
     FailoverVariant, FlowCommand, FlowScenario, FlowsLab, MAX_SERVERS, REALITY_CHECK, cost_curves, crossover_text,
+    fan_out_curves, fan_out_text,
 };
 use crate::core::labs::flows::{Revocation, Step};
 use crate::ui::state::Command;
@@ -143,8 +144,24 @@ fn the_reality_check_shows_the_crossover_the_cli_prints() {
         &crate::core::labs::flows::lab::command_line::Overrides::default(),
     )
     .unwrap();
-    let cli = crate::cli::flows_sweep_text(&run, &lab.sweep.clone().unwrap(), &curves);
-    assert!(cli.contains(&format!("{text}\n{REALITY_CHECK}\n")), "{cli}");
+    // The fan-out sweep: per user request, 1 + M lookups of 500.1 µs against 1 + M
+    // verifications of 40 µs, for M = 0 to 50 services.
+    let fan_out = lab.fan_out.clone().unwrap();
+    assert_eq!(fan_out, fan_out_curves(&lab.params, lab.measured.as_ref().unwrap(), 0..=50));
+    assert_eq!(
+        (fan_out[50].services, fan_out[50].session_ns.round(), fan_out[50].jwt_ns.round()),
+        (50, 25_505_100.0, 2_040_000.0)
+    );
+    let fan_text = fan_out_text(&fan_out);
+    assert_eq!(
+        fan_text,
+        "Per user request fanning out to 0..50 services: sessions in a shared store cost 500.1 µs to 25.51 ms (1 + M \
+         lookups), a JWT 40.0 µs to 2.04 ms (1 + M verifications); a JWT stays cheaper throughout, and the gap grows \
+         with every service."
+    );
+    assert!(h.query_by_label(&fan_text).is_some(), "the view says the core's fan-out words");
+    let cli = crate::cli::flows_sweep_text(&run, &lab.sweep.clone().unwrap(), &curves, &fan_out);
+    assert!(cli.contains(&format!("{text}\n{fan_text}\n{REALITY_CHECK}\n")), "{cli}");
     // With no round trip to pay, a shared store's lookup stays cheaper than a verification.
     let mut free = lab;
     free.handle(FlowCommand::StoreLatency(0.0), None, &[], 0.0);
@@ -167,4 +184,28 @@ fn the_failover_options_fit_800_by_480() {
     for control in ["sticky, in-memory sessions", "shared store", "denylist", "Store down from request"] {
         assert!(h.query_by_label(control).is_some(), "{control}");
     }
+}
+
+#[test]
+fn a_logout_while_the_store_is_down_is_shown_failing_in_both_lanes() {
+    let mut lab = FlowsLab::default();
+    lab.handle(FlowCommand::Scenario(FlowScenario::Revocation), None, &[], 0.0);
+    lab.handle(FlowCommand::JwtRevocation(crate::core::labs::flows::Revocation::Denylist), None, &[], 0.0);
+    // The store down from request 50 to the end: the logout before request 60 fails in both lanes.
+    lab.handle(FlowCommand::StoreDown(Some(50)), None, &[], 0.0);
+    lab.handle(FlowCommand::RunToRequest(60), None, &[], 0.0);
+    lab.handle(FlowCommand::Step, None, &[], 0.0);
+    let mut h = panel(lab, big());
+    h.run();
+    let shown: Vec<_> = h.state().lab.lanes.iter().map(|l| *l.flow.totals()).collect();
+    assert_eq!(shown.iter().map(|t| t.logouts_failed).collect::<Vec<_>>(), [1, 1]);
+    assert_eq!(
+        h.query_all_by_label("User 0 logs out: 503, the store is down, the credential keeps working").count(),
+        2,
+        "each lane says its logout failed"
+    );
+    assert_eq!(h.query_all_by_label("logout failed, store down").count(), 2, "a row per lane");
+    // The command line the view gives runs the same outage.
+    let args = h.state().lab.scenario_cli_args().unwrap();
+    assert!(args.windows(2).any(|w| w == ["--store-fail-at", "50"]), "{args:?}");
 }

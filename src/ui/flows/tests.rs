@@ -177,6 +177,22 @@ fn at_800x480_the_controls_stay_put_the_totals_align_and_the_diagrams_show() {
 }
 
 #[test]
+fn at_800x480_the_server_strip_stays_put_as_ten_million_requests_are_counted() {
+    let mut h = small();
+    h.state_mut().apply(vec![Command::Flow(FlowCommand::Requests(10_000_000))]);
+    h.run();
+    let strip =
+        |h: &Harness<'_, TokenbenchApp>| (h.get_by_label("Servers").rect(), h.get_by_label("Add a server").rect());
+    let (before, line) = (strip(&h), h.get_by_label_contains("requests        0/10000000").rect());
+    h.state_mut().apply(vec![Command::Flow(FlowCommand::RunToEnd)]);
+    h.run();
+    let after = h.get_by_label_contains("requests 10000000/10000000").rect();
+    assert_eq!(strip(&h), before, "the server strip did not move");
+    assert_eq!(after, line, "the counter kept its place and size");
+    assert!(line.height() < 20.0, "one line: {line:?}");
+}
+
+#[test]
 fn an_added_server_holds_sessions_and_a_missing_signing_key_is_not_called_free() {
     let mut h = app();
     h.get_by_label("Failover").click();
@@ -624,6 +640,24 @@ fn the_sweep_plot_draws_the_models_runs_for_1_to_50_servers() {
     assert!(dashes.iter().all(|(ends, _)| ends.iter().all(on_jwt)), "every dash on the JWT model line");
     let reach = dashes.iter().flat_map(|(ends, _)| ends.iter().map(|end| end[0])).fold(0.0, f64::max);
     assert!(reach > 45.0, "the dashes run to 50 servers: {reach}");
+}
+
+#[test]
+fn the_fan_out_plot_draws_the_cores_curve_on_a_log_axis() {
+    let mut h = app();
+    h.get_by_label_contains("Per user request fanning out to 0..50 services").scroll_to_me();
+    h.run();
+    let fan_out = h.state().state.flows.fan_out.clone().unwrap();
+    assert_eq!(fan_out.len(), 51);
+    let (_, paths, _) = painted(&h, view::fan_out_plot_id());
+    // y is log10 of µs: the session line through the core's 51 points.
+    let session: Vec<[f64; 2]> =
+        fan_out.iter().map(|p| [f64::from(p.services), (p.session_ns / 1000.0).log10()]).collect();
+    let close = |a: &[f64; 2], b: &[f64; 2]| (a[0] - b[0]).abs() < 1e-2 && (a[1] - b[1]).abs() < 1e-2;
+    assert!(
+        paths.iter().any(|d| d.len() == 51 && d.iter().zip(&session).all(|(a, b)| close(a, b))),
+        "a line through {session:?}"
+    );
 }
 
 /// The panel alone on a lab, as `egui_demo_lib` tests a panel: what it emits is kept, and the

@@ -10,9 +10,9 @@ use egui_plot::{Bar, BarChart, Corner, Legend, Line, LineStyle, Plot, VLine};
 use super::{SPEEDS, diagram};
 use crate::core::engine::token::Part;
 use crate::core::labs::flows::lab::{
-    CostPoint, FailoverVariant, FlowCommand, FlowScenario, FlowsLab, Lane, MAX_REQUESTS, MAX_SERVERS, MAX_SERVICES,
-    MAX_STORE_LATENCY_MS, MAX_USERS, REALITY_CHECK, SWEEP_LIMIT, SessionVariant, SweepPoint, crossover, crossover_text,
-    revocation_delay_text,
+    CostPoint, FailoverVariant, FanOutPoint, FlowCommand, FlowScenario, FlowsLab, Lane, MAX_REQUESTS, MAX_SERVERS,
+    MAX_SERVICES, MAX_STORE_LATENCY_MS, MAX_USERS, REALITY_CHECK, SWEEP_LIMIT, SessionVariant, SweepPoint, crossover,
+    crossover_text, fan_out_text, revocation_delay_text,
 };
 use crate::core::labs::flows::sequence;
 use crate::core::labs::flows::{RequestOutcome, Revocation, Step, Store, Totals};
@@ -174,7 +174,11 @@ fn params_row(ui: &mut Ui, lab: &FlowsLab, out: &mut Vec<Command>) {
                 }
             }
         }
-        FlowScenario::Revocation => jwt_check(ui, lab, out),
+        FlowScenario::Revocation => {
+            jwt_check(ui, lab, out);
+            ui.separator();
+            store_down(ui, lab, out);
+        }
         FlowScenario::Failover => {
             ui.label("Session lane:");
             for v in FailoverVariant::ALL {
@@ -256,17 +260,14 @@ fn controls_row(ui: &mut Ui, lab: &FlowsLab, out: &mut Vec<Command>) {
         let f = &lab.lanes[0].flow;
         let total = u64::from(f.config().users) + f.requests_done() + f.events_left();
         let done = u64::from(f.logins_done()) + f.requests_done();
-        ui.label(
-            RichText::new(format!(
-                "logins {}/{} · requests {}/{}",
-                f.logins_done(),
-                f.config().users,
-                f.requests_done(),
-                f.config().requests
-            ))
-            .monospace(),
-        )
-        .on_hover_text(format!("{done} of about {total} events played"));
+        // Counts padded to their totals' digits, in monospace, on one line: the counter is as
+        // wide at the first event as at the last, so nothing below it moves as it counts.
+        let (users, requests) = (f.config().users, f.config().requests);
+        let (lw, rw) = (users.to_string().len(), requests.to_string().len());
+        let counter =
+            format!("logins {:>lw$}/{users} · requests {:>rw$}/{requests}", f.logins_done(), f.requests_done());
+        ui.add(egui::Label::new(RichText::new(counter).monospace()).wrap_mode(egui::TextWrapMode::Extend))
+            .on_hover_text(format!("{done} of about {total} events played"));
     });
     if let Some(m) = &lab.message {
         ui.colored_label(ui.visuals().error_fg_color, m);
@@ -368,7 +369,10 @@ fn event_title(step: Option<&Step>, lab: &FlowsLab) -> String {
         }
         Step::CrossSite(c) if c.outcome.served() => format!("Cross-site call by user {}: served", c.user),
         Step::CrossSite(c) => format!("Cross-site call by user {}: refused", c.user),
-        Step::Logout { user, .. } => format!("User {user} logs out"),
+        Step::Logout { user, failed: false, .. } => format!("User {user} logs out"),
+        Step::Logout { user, failed: true, .. } => {
+            format!("User {user} logs out: 503, the store is down, the credential keeps working")
+        }
         Step::ServerDied { server, sessions_lost } => format!("Server {server} died: {sessions_lost} sessions lost"),
         Step::ServerAdded { server, sessions_copied } => {
             format!("Server {server} joined ({sessions_copied} sessions copied)")
@@ -457,6 +461,9 @@ fn totals(ui: &mut Ui, lab: &FlowsLab, index: usize, fallback_ttl: i64) {
         if cfg.logout.is_some() {
             g.row("after logout refused", t.rejected_after_logout, None);
             g.row("after logout accepted", t.accepted_after_logout, None);
+            if cfg.store_fail_at.is_some() {
+                g.row("logout failed, store down", t.logouts_failed, None);
+            }
         }
         if cfg.cross_site_every > 0 {
             g.row("cross-site calls", t.cross_site_calls, None);
@@ -602,35 +609,125 @@ fn cost_plot(ui: &mut Ui, lab: &FlowsLab) {
     };
     let session = diagram::emphasis_colour(sequence::Emphasis::Lookup, ui);
     let jwt = diagram::emphasis_colour(sequence::Emphasis::Verify, ui);
+    // A log y axis: a JWT's tens of µs and a store's round trip in ms both stay readable.
     let us = |f: fn(&CostPoint) -> f64| -> Vec<[f64; 2]> {
-        costs.iter().map(|c| [f64::from(c.servers), f(c) / 1000.0]).collect()
+        costs.iter().map(|c| [f64::from(c.servers), log_us(f(c))]).collect()
     };
-    let top = costs.iter().map(|c| c.session_ns.max(c.jwt_ns)).fold(0.0, f64::max) / 1000.0;
+    let all = || costs.iter().flat_map(|c| [log_us(c.session_ns), log_us(c.jwt_ns)]);
+    let (low, high) = (all().fold(f64::INFINITY, f64::min).floor(), all().fold(f64::NEG_INFINITY, f64::max).ceil());
     let model: Vec<u64> = crate::ui::plot_fit::bits(costs.iter().flat_map(|c| [c.session_ns, c.jwt_ns]));
     let plot = still_plot("flows-costs", ui.visuals().dark_mode).legend(Legend::default().position(Corner::RightTop));
     let at = crossover(costs);
-    let weak = ui.visuals().weak_text_color();
+    let (weak, strong) = (ui.visuals().weak_text_color(), ui.visuals().text_color());
+    let jwt_line = "JWT: a verification on each server";
     fit_on_change(ui, plot, cost_plot_id(), model)
-        .include_y(0.0)
-        .include_y(top * SWEEP_HEADROOM)
+        .include_y(low)
+        // A decade above the highest line for the legend, so it never covers one.
+        .include_y(high + 1.0)
+        .y_grid_spacer(|input| decades(&input))
+        .y_axis_formatter(|mark, _| decade_label(mark.value))
+        .label_formatter(|pos| match pos {
+            egui_plot::HoverPosition::NearDataPoint { plot_name, position, .. } if !plot_name.is_empty() => {
+                Some(format!("{plot_name}\n{} servers: {}", position.x, us_text(position.y)))
+            }
+            _ => None,
+        })
         .x_axis_label("servers")
-        .y_axis_label("µs per request")
+        .y_axis_label("µs per request (log scale)")
         .show(ui, |plot| {
             plot.line(
                 Line::new("sessions: in memory, then a shared store", us(|c| c.session_ns)).color(session).width(2.0),
             );
-            plot.line(
-                Line::new("JWT: a verification on each server", us(|c| c.jwt_ns))
-                    .color(jwt)
-                    .width(2.0)
-                    .style(LineStyle::dashed_loose()),
-            );
+            plot.line(Line::new(jwt_line, us(|c| c.jwt_ns)).color(jwt).width(2.0).style(LineStyle::dashed_loose()));
+            plot.points(egui_plot::Points::new(jwt_line, us(|c| c.jwt_ns)).color(jwt).radius(2.5));
             if let Some(n) = at {
-                plot.vline(VLine::new("the curves cross", f64::from(n)).color(weak));
+                // Half a server left of the count, off the grid line, in the text colour.
+                let x = f64::from(n) - 0.5;
+                plot.vline(VLine::new(crossing_label(n), x).color(strong).width(2.0));
+                plot.text(
+                    egui_plot::Text::new("", egui_plot::PlotPoint::new(x, high + 0.5), crossing_label(n))
+                        .color(strong)
+                        .anchor(egui::Align2::LEFT_CENTER),
+                );
             }
         });
     ui.label(crossover_text(costs));
+    // The reality check's own case: per user request, as it fans out to more services.
+    if let Some(fan_out) = &lab.fan_out {
+        fan_out_plot(ui, fan_out, session, jwt);
+        ui.label(fan_out_text(fan_out));
+    }
     crate::ui::widgets::prose(ui, REALITY_CHECK, Some(weak));
+}
+
+/// Per user request by services per request (the fan-out sweep), on the cost plot's log axis:
+/// 1 + M shared-store lookups against 1 + M verifications.
+fn fan_out_plot(ui: &mut Ui, fan_out: &[FanOutPoint], session: egui::Color32, jwt: egui::Color32) {
+    let series = |f: fn(&FanOutPoint) -> f64| -> Vec<[f64; 2]> {
+        fan_out.iter().map(|c| [f64::from(c.services), log_us(f(c))]).collect()
+    };
+    let all = || fan_out.iter().flat_map(|c| [log_us(c.session_ns), log_us(c.jwt_ns)]);
+    let (low, high) = (all().fold(f64::INFINITY, f64::min).floor(), all().fold(f64::NEG_INFINITY, f64::max).ceil());
+    let model: Vec<u64> = crate::ui::plot_fit::bits(fan_out.iter().flat_map(|c| [c.session_ns, c.jwt_ns]));
+    let plot = still_plot("flows-fan-out", ui.visuals().dark_mode).legend(Legend::default().position(Corner::RightTop));
+    let jwt_line = "JWT: 1 + M verifications";
+    fit_on_change(ui, plot, fan_out_plot_id(), model)
+        .include_y(low)
+        .include_y(high + 1.0)
+        .y_grid_spacer(|input| decades(&input))
+        .y_axis_formatter(|mark, _| decade_label(mark.value))
+        .label_formatter(|pos| match pos {
+            egui_plot::HoverPosition::NearDataPoint { plot_name, position, .. } if !plot_name.is_empty() => {
+                Some(format!("{plot_name}\n{} services: {}", position.x, us_text(position.y)))
+            }
+            _ => None,
+        })
+        .x_axis_label("services per user request (M)")
+        .y_axis_label("µs per user request (log scale)")
+        .show(ui, |plot| {
+            plot.line(
+                Line::new("sessions, shared store: 1 + M lookups", series(|c| c.session_ns)).color(session).width(2.0),
+            );
+            plot.line(Line::new(jwt_line, series(|c| c.jwt_ns)).color(jwt).width(2.0).style(LineStyle::dashed_loose()));
+            plot.points(egui_plot::Points::new(jwt_line, series(|c| c.jwt_ns)).color(jwt).radius(2.5));
+        });
+}
+
+/// The memory id of the fan-out plot.
+#[must_use]
+pub fn fan_out_plot_id() -> egui::Id {
+    egui::Id::unique("flows-fan-out-plot")
+}
+
+/// A cost in nanoseconds as the cost plot's y: log10 of microseconds (1 ns at the least).
+fn log_us(ns: f64) -> f64 {
+    (ns.max(1.0) / 1000.0).log10()
+}
+
+/// A y of the cost plot back in words.
+fn us_text(y: f64) -> String {
+    measured_duration(Duration::try_from_secs_f64(10f64.powf(y) / 1e6).unwrap_or_default())
+}
+
+/// One grid line per decade of the cost plot's log axis.
+fn decades(input: &egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
+    let (from, to) = input.bounds;
+    #[allow(clippy::cast_possible_truncation)]
+    let (from, to) = (from.ceil() as i32, to.floor() as i32);
+    (from..=to).map(|k| egui_plot::GridMark { value: f64::from(k), step_size: 1.0 }).collect()
+}
+
+/// A decade mark of the cost plot's log axis: 0.1, 1, 10, 100, 1000 (µs).
+fn decade_label(y: f64) -> String {
+    #[allow(clippy::cast_possible_truncation)]
+    let k = y.round() as i32;
+    let decimals = usize::try_from(-k).unwrap_or(0);
+    format!("{:.decimals$}", 10f64.powi(k))
+}
+
+/// The crossing's label on the cost plot.
+fn crossing_label(servers: u32) -> String {
+    format!("the curves cross at {servers} servers")
 }
 
 /// The memory id of the cost-per-request plot.
@@ -668,5 +765,21 @@ fn cli_lines(ui: &mut Ui, lab: &FlowsLab, out: &mut Vec<Command>) {
         if let Ok(args) = lab.cli_args(i) {
             ui.horizontal_wrapped(|ui| command(ui, &args, out));
         }
+    }
+}
+
+#[cfg(test)]
+mod cost_axis_tests {
+    use super::*;
+
+    #[test]
+    fn the_cost_plot_reads_in_decades_of_microseconds() {
+        assert_eq!([-2.0, -1.0, 0.0, 1.0, 3.0].map(decade_label), ["0.01", "0.1", "1", "10", "1000"]);
+        // 32 µs and 1 ms, a decade and a half apart instead of 3% of the axis apart.
+        assert!((log_us(32_000.0) - 1.505).abs() < 1e-3 && (log_us(1_000_000.0) - 3.0).abs() < 1e-12);
+        assert_eq!(us_text(log_us(40_000.0)), "40.0 µs");
+        let marks = decades(&egui_plot::GridInput { bounds: (-1.2, 3.4), base_step_size: 0.1 });
+        assert_eq!(marks.iter().map(|m| m.value).collect::<Vec<_>>(), [-1.0, 0.0, 1.0, 2.0, 3.0]);
+        assert_eq!(crossing_label(2), "the curves cross at 2 servers");
     }
 }

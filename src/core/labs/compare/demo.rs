@@ -91,18 +91,25 @@ pub fn show_me(factor: Factor, c: &Comparison, token_loaded: bool, typical_token
     match factor {
         Factor::State | Factor::Storage => revocation(RevocationCommand::FocusAtScale),
         Factor::Revocation => revocation(RevocationCommand::FocusTop),
-        // The row's run: server 0 dies halfway; the lanes stop at the first request that fails
-        // for lack of its session, the same request served in the JWT lane.
-        Factor::Scalability => focused(vec![
-            DemoStep::Flow(FlowCommand::Scenario(FlowScenario::Failover)),
-            // The row's designs, whatever the lab was left on: sticky sessions, a plain JWT,
-            // the store up.
-            DemoStep::Flow(FlowCommand::FailoverVariant(crate::core::labs::flows::FailoverVariant::Sticky)),
-            DemoStep::Flow(FlowCommand::JwtRevocation(crate::core::labs::flows::Revocation::None)),
-            DemoStep::Flow(FlowCommand::StoreDown(None)),
-            DemoStep::Flow(FlowCommand::RunUntilFailure),
-            DemoStep::Open(Lab::Flows),
-        ]),
+        // The row's runs on the row's settings: server 0 dies halfway, and the shared store (the
+        // sessions' and the JWT denylist's) goes down from the request the row states, played to
+        // the end: the lanes show the row's failed requests.
+        Factor::Scalability => {
+            use crate::core::labs::flows::{FailoverVariant, Revocation};
+            let f = c.flow;
+            focused(vec![
+                DemoStep::Flow(FlowCommand::Scenario(FlowScenario::Failover)),
+                DemoStep::Flow(FlowCommand::Servers(f.servers)),
+                DemoStep::Flow(FlowCommand::Users(f.users)),
+                DemoStep::Flow(FlowCommand::Requests(f.requests)),
+                DemoStep::Flow(FlowCommand::Services(f.services)),
+                DemoStep::Flow(FlowCommand::FailoverVariant(FailoverVariant::Shared)),
+                DemoStep::Flow(FlowCommand::JwtRevocation(Revocation::Denylist)),
+                DemoStep::Flow(FlowCommand::StoreDown(Some(f.requests / 2))),
+                DemoStep::Flow(FlowCommand::RunToEnd),
+                DemoStep::Open(Lab::Flows),
+            ])
+        }
         Factor::RequestOverhead => focused(flows(FlowScenario::Overhead)),
         Factor::CrossDomain => focused(flows(FlowScenario::CrossDomain)),
         Factor::Mobile => focused(flows(FlowScenario::Mobile)),

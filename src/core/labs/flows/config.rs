@@ -310,7 +310,7 @@ pub enum FlowError {
     )]
     StoreFailWithoutRevocationCheck,
     /// The outage starts after the last request.
-    #[error("--store-fail-at {at} is not a request of the run: requests are 0 to {} (--requests {requests})", .requests.saturating_sub(1))]
+    #[error("--store-fail-at {at} is not a request of the run: {}", run_requests(*.requests))]
     StoreFailAfterRun {
         /// I.
         at: u64,
@@ -347,4 +347,13 @@ pub enum FlowError {
     /// Killing a server that is dead or never existed.
     #[error("server {0} is not a live server")]
     NotAlive(u32),
+}
+
+/// The requests of a run of `requests`, for a message: their indices, or that there are none.
+fn run_requests(requests: u64) -> String {
+    if requests == 0 {
+        "it has no requests (--requests 0)".to_owned()
+    } else {
+        format!("requests are 0 to {} (--requests {requests})", requests - 1)
+    }
 }

@@ -44,6 +44,9 @@ pub struct Totals {
     pub preflights: u64,
     /// Store connections opened (serverless: one per lookup, none is kept open).
     pub store_connections: u64,
+    /// Logouts made while the store was down: the session could not be deleted nor the token
+    /// denylisted or its version bumped, so the credential keeps working.
+    pub logouts_failed: u64,
 }
 
 /// How one request (or cross-site call) ended.
@@ -133,6 +136,8 @@ pub enum Step {
         server: u32,
         /// Deletions sent to other servers.
         replication_messages: u32,
+        /// The store was down: nothing was deleted or written, the credential keeps working.
+        failed: bool,
     },
     /// A server died.
     ServerDied {

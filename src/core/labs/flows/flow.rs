@@ -11,6 +11,8 @@ const HAS_CREDENTIAL: u8 = 1;
 const LOGGED_OUT: u8 = 2;
 const PREFLIGHT_CACHED: u8 = 4;
 const MINTED: u8 = 8;
+/// The user's logout failed (the store was down): the credential still works.
+const LOGOUT_FAILED: u8 = 16;
 
 /// The simulation: a topology, its users and the running totals.
 #[derive(Clone)]
@@ -369,6 +371,12 @@ impl Flow {
                 }
             }
         };
+        // A failed logout left the credential valid: served, though the user logged out.
+        let outcome = if outcome == RequestOutcome::Ok && flags & LOGOUT_FAILED != 0 {
+            RequestOutcome::AcceptedAfterLogout
+        } else {
+            outcome
+        };
         self.totals.requests += 1;
         self.totals.client_bytes = self.totals.client_bytes.saturating_add(self.cfg.bytes_per_request() as u64);
         self.totals.store_lookups += u64::from(lookups);
@@ -401,7 +409,9 @@ impl Flow {
         let logged_out = flags & LOGGED_OUT != 0;
         let browser = self.cfg.client == Client::Browser;
         self.totals.cross_site_calls += 1;
-        let step = match self.cfg.mode {
+        // The call follows the page's request: it finds the store as that request did.
+        let store_down = self.cfg.store_down_at(self.next_request.saturating_sub(1));
+        let mut step = match self.cfg.mode {
             // The cookie belongs to the app's site: a browser never attaches it to another
             // site's request. A native app sends whatever header it wants.
             Mode::Session | Mode::Hybrid if browser => CrossSiteStep {
@@ -442,6 +452,12 @@ impl Flow {
                 CrossSiteStep { user, preflight, credential_sent: true, outcome, lookups, verifications: 1 }
             }
         };
+        if store_down && step.lookups > 0 {
+            // Its lookup gets no answer: it fails closed, as a page request does.
+            step.outcome = RequestOutcome::StoreUnreachable;
+        } else if step.outcome == RequestOutcome::Ok && flags & LOGOUT_FAILED != 0 {
+            step.outcome = RequestOutcome::AcceptedAfterLogout;
+        }
         // The other site is not an app server: its lookups always cross the network.
         self.totals.store_lookups += u64::from(step.lookups);
         self.totals.remote_lookups += u64::from(step.lookups);
@@ -459,7 +475,8 @@ impl Flow {
 
     /// `user` logs out: the session record is deleted (and the deletion replicated); a JWT is
     /// denylisted or its version bumped, or, without a revocation check, merely forgotten by
-    /// the client while it stays valid.
+    /// the client while it stays valid. While the store is down the logout fails: nothing is
+    /// deleted or written, and the credential keeps working after the store is back.
     pub fn logout(&mut self, user: u32) -> Step {
         let server = if self.cfg.sticky || self.alive_list.is_empty() {
             self.pinned(user)
@@ -467,8 +484,16 @@ impl Flow {
             self.alive_list[self.rr.min(self.alive_list.len() - 1)]
         };
         let Some(flags) = self.flags.get_mut(user as usize) else {
-            return Step::Logout { user, server, replication_messages: 0 };
+            return Step::Logout { user, server, replication_messages: 0, failed: false };
         };
+        if self.cfg.uses_store() && self.cfg.store_down_at(self.next_request) {
+            // Deleting the session or writing the denylist or version needs the store: the
+            // logout fails and the credential keeps working (until the session record expires,
+            // or the token's exp) once the store is back.
+            self.totals.logouts_failed += 1;
+            *flags |= LOGOUT_FAILED;
+            return Step::Logout { user, server, replication_messages: 0, failed: true };
+        }
         let had = *flags & HAS_CREDENTIAL != 0;
         *flags = (*flags & !HAS_CREDENTIAL) | LOGGED_OUT;
         let mut replication = 0;
@@ -491,7 +516,7 @@ impl Flow {
             self.denylisted += 1;
         }
         self.totals.replication_messages += u64::from(replication);
-        Step::Logout { user, server, replication_messages: replication }
+        Step::Logout { user, server, replication_messages: replication, failed: false }
     }
 
     /// Server `s` dies; its local store dies with it.

@@ -201,9 +201,21 @@ pub fn messages(cfg: &Config, step: &Step) -> Vec<Message> {
         }
         Step::Request(r) => request(cfg, &r, &mut out),
         Step::CrossSite(c) => cross_site(cfg, &c, &mut out),
-        Step::Logout { server, replication_messages, .. } => {
+        Step::Logout { server, replication_messages, failed, .. } => {
             let s = Server(server);
             match (cfg.mode, cfg.revocation) {
+                _ if failed => {
+                    let (ask, write) = match (cfg.mode, cfg.revocation) {
+                        (Mode::Jwt, Revocation::Denylist) => (Label::LogoutBearer, Label::DenylistAdd),
+                        (Mode::Jwt, _) => (Label::LogoutBearer, Label::VersionBump),
+                        _ => (Label::LogoutCookie, Label::StoreDelete),
+                    };
+                    out.push(msg(C, Balancer, ask, Plain));
+                    out.push(msg(Balancer, s, Label::Forward, Plain));
+                    out.push(msg(s, Actor::Store, write, Plain));
+                    out.push(msg(Actor::Store, s, Label::StoreNoAnswer, Emphasis::Failure));
+                    out.push(msg(s, C, Label::Unavailable503, Emphasis::Failure));
+                }
                 (Mode::Jwt, Revocation::None) => out.push(msg(C, C, Label::ClientForgets, Emphasis::Warning)),
                 (Mode::Jwt, revocation) => {
                     out.push(msg(C, Balancer, Label::LogoutBearer, Plain));

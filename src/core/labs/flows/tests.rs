@@ -635,6 +635,42 @@ mod store_outage {
     }
 
     #[test]
+    fn a_logout_while_the_store_is_down_fails_and_its_diagram_says_so() {
+        // User 1 logs out before request 5 (store down for 4, 5, 6): nothing is deleted.
+        for (mode, revocation, write) in [
+            (Mode::Session, Revocation::None, Label::StoreDelete),
+            (Mode::Jwt, Revocation::Denylist, Label::DenylistAdd),
+            (Mode::Jwt, Revocation::Version, Label::VersionBump),
+        ] {
+            let c = Config { logout: Some(Logout { user: 1, before_request: 5 }), ..down(mode, revocation) };
+            let mut f = Flow::new(c).unwrap();
+            let mut logout = None;
+            while let Some(step) = f.step() {
+                if matches!(step, Step::Logout { .. }) {
+                    logout = Some(step);
+                }
+            }
+            let step = logout.unwrap();
+            assert!(matches!(step, Step::Logout { user: 1, failed: true, .. }), "{mode:?}: {step:?}");
+            let t = f.totals();
+            // User 1's requests 5 (store down) and 9 (served: the logout never happened).
+            assert_eq!((t.logouts_failed, t.accepted_after_logout, t.rejected_after_logout), (1, 1, 0), "{mode:?}");
+            assert_eq!(f.store_entries(), if revocation == Revocation::Denylist { 0 } else { 4 }, "{mode:?}");
+            let labels: Vec<(Label, Emphasis)> =
+                sequence::messages(&c, &step).iter().skip(2).map(|m| (m.label, m.emphasis)).collect();
+            assert_eq!(
+                labels,
+                [
+                    (write, Emphasis::Plain),
+                    (Label::StoreNoAnswer, Emphasis::Failure),
+                    (Label::Unavailable503, Emphasis::Failure)
+                ],
+                "{mode:?}"
+            );
+        }
+    }
+
+    #[test]
     fn a_hybrid_request_makes_no_verification_while_the_store_is_down() {
         let t = simulate(&down(Mode::Hybrid, Revocation::None)).unwrap();
         assert_eq!((t.store_lookups, t.signature_verifications, t.failed_requests), (10, 14, 3));

@@ -92,8 +92,13 @@ impl FlowsLab {
                 SessionVariant::Shared => {}
                 SessionVariant::Replicated => a.extend(["--store".into(), "replicated".into()]),
             },
-            FlowScenario::Revocation if self.revocation != Revocation::None => {
-                a.extend(["--revocation".into(), self.revocation.name().into()]);
+            FlowScenario::Revocation => {
+                if self.revocation != Revocation::None {
+                    a.extend(["--revocation".into(), self.revocation.name().into()]);
+                }
+                if let Some(i) = self.lanes.iter().find_map(|l| l.cfg.store_fail_at) {
+                    a.extend(["--store-fail-at".into(), i.to_string()]);
+                }
             }
             FlowScenario::Failover => {
                 if self.failover_variant == FailoverVariant::Shared {
@@ -245,11 +250,32 @@ impl ScenarioRun {
         let outage = o.store_fail_at.is_some() || o.store_back_at.is_some();
         if outage && !lanes.iter().any(Config::uses_store) {
             let flag = if o.store_fail_at.is_some() { "--store-fail-at" } else { "--store-back-at" };
-            return Err(format!(
-                "{flag}: no lane of the {} scenario uses a store (give --store shared for the session lane, or \
-                 --revocation denylist|version for the JWT lane)",
-                scenario.name()
-            ));
+            let name = scenario.name();
+            return Err(match o.mode {
+                // --mode dropped the other lane: only this one's design can be changed.
+                Some(Mode::Jwt) => format!(
+                    "{flag}: --mode jwt keeps only the {name} scenario's JWT lane, which checks no revocation \
+                     store (give --revocation denylist|version)"
+                ),
+                Some(mode) => {
+                    let dropped = o.revocation.map_or(String::new(), |r| {
+                        format!(
+                            "; --revocation {} applies to the JWT lane, which --mode {} dropped",
+                            r.name(),
+                            mode.name()
+                        )
+                    });
+                    format!(
+                        "{flag}: --mode {m} keeps only the {name} scenario's {m} lane, whose store is not shared \
+                         (give --store shared){dropped}",
+                        m = mode.name()
+                    )
+                }
+                None => format!(
+                    "{flag}: no lane of the {name} scenario uses a store (give --store shared for the session lane, \
+                     or --revocation denylist|version for the JWT lane)"
+                ),
+            });
         }
         for c in &mut lanes {
             if !c.uses_store() {

@@ -20,8 +20,8 @@ pub use caps::{
 pub use playback::{DEFAULT_SPEED, Drawn, EVENT_GAP, MAX_FRAME_GAP, SPEED_RANGE};
 pub use scenario::{FailoverVariant, FlowScenario, SessionVariant};
 pub use sweep::{
-    CostPoint, REALITY_CHECK, SWEEP_LIMIT, SweepPoint, cost_curves, crossover, crossover_text, lab_sweep,
-    parse_servers_range, sweep,
+    CostPoint, FAN_OUT_SWEEP_MAX, FanOutPoint, REALITY_CHECK, SWEEP_LIMIT, SweepPoint, cost_curves, crossover,
+    crossover_text, fan_out_curves, fan_out_text, lab_sweep, parse_servers_range, sweep,
 };
 
 use std::hash::{Hash, Hasher};
@@ -178,6 +178,9 @@ pub struct FlowsLab {
     /// Beside the sweep, once the JWT is measured: what a request costs per server count with
     /// sessions and with a JWT ([`cost_curves`]).
     pub costs: Option<Vec<CostPoint>>,
+    /// With the costs: what a user request costs per fan-out, 0 to [`FAN_OUT_SWEEP_MAX`]
+    /// services, with a shared store and with a JWT ([`fan_out_curves`]).
+    pub fan_out: Option<Vec<FanOutPoint>>,
     /// The loaded token and keys the credential was built from.
     loaded_from: Option<u64>,
     /// Counts requests to show the top of the view: the view scrolls there when it changes.
@@ -203,6 +206,7 @@ impl Default for FlowsLab {
             clicked: false,
             sweep: None,
             costs: None,
+            fan_out: None,
             loaded_from: None,
             focus: 0,
         };
@@ -262,7 +266,7 @@ impl FlowsLab {
             }
             FlowCommand::StoreLatency(ms) => {
                 self.params.store_latency_ms = ms.clamp(0.0, MAX_STORE_LATENCY_MS);
-                self.costs = self.cost_curves();
+                (self.costs, self.fan_out) = (self.cost_curves(), self.fan_out_curves());
             }
             FlowCommand::Variant(v) => {
                 self.variant = v;
@@ -381,7 +385,7 @@ impl FlowsLab {
         self.progress = 0.0;
         self.clicked = false;
         self.sweep = if self.scenario == FlowScenario::Scalability { lab_sweep(&self.params) } else { None };
-        self.costs = self.cost_curves();
+        (self.costs, self.fan_out) = (self.cost_curves(), self.fan_out_curves());
     }
 
     /// The cost curves beside the sweep, when the sweep runs and the JWT has been measured.
@@ -389,6 +393,12 @@ impl FlowsLab {
         let measured = self.measured.as_ref()?;
         self.sweep.as_ref()?;
         Some(cost_curves(&self.params, measured, 1..=MAX_SERVERS))
+    }
+
+    fn fan_out_curves(&self) -> Option<Vec<FanOutPoint>> {
+        let measured = self.measured.as_ref()?;
+        self.sweep.as_ref()?;
+        Some(fan_out_curves(&self.params, measured, 0..=FAN_OUT_SWEEP_MAX))
     }
 
     /// The note under the scenario's options, from the lab's own settings: what a store

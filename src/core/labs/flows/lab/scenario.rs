@@ -249,7 +249,9 @@ impl FlowsLab {
             }
             FlowScenario::Revocation => {
                 let logout = Some(Logout { user: 0, before_request: r / 4 });
-                [Config { logout, ..session }, Config { logout, revocation: self.revocation, ..jwt }]
+                let lanes = [Config { logout, ..session }, Config { logout, revocation: self.revocation, ..jwt }];
+                // A logout while the store is down cannot delete or write anything: it fails.
+                lanes.map(|c| if c.uses_store() { Config { store_fail_at: self.store_down_from(), ..c } } else { c })
             }
             FlowScenario::Overhead | FlowScenario::Microservices => [session, jwt],
             FlowScenario::CrossDomain => [Config { cross_site_every, ..session }, Config { cross_site_every, ..jwt }],

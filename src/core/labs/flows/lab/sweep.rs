@@ -162,3 +162,70 @@ pub fn crossover_text(curves: &[CostPoint]) -> String {
         ns(at.jwt_ns)
     )
 }
+
+/// The services per request the fan-out sweep runs: none to [`FAN_OUT_SWEEP_MAX`].
+pub const FAN_OUT_SWEEP_MAX: u32 = 50;
+
+/// What one user request costs when it fans out to `services` services, on the measured
+/// operations: a session in a shared store is looked up 1 + M times, a JWT verified 1 + M times.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct FanOutPoint {
+    /// Services each user request fans out to (M).
+    pub services: u32,
+    /// Sessions in a shared store: 1 + M lookups.
+    pub session_ns: f64,
+    /// A JWT without a revocation check: 1 + M verifications.
+    pub jwt_ns: f64,
+}
+
+/// Per user request, for each fan-out in `services`: sessions in a shared store against a JWT,
+/// on `params`' servers (two at least: a shared store is for a cluster), users and requests,
+/// from the model's counts times the operations `measured` here.
+#[must_use]
+pub fn fan_out_curves(params: &Params, measured: &Measured, services: RangeInclusive<u32>) -> Vec<FanOutPoint> {
+    let p = params;
+    let base = Config {
+        servers: p.servers.max(2),
+        users: p.users,
+        requests: p.requests,
+        store: Store::Shared,
+        ..Config::default()
+    };
+    let per_request = |c: Config| {
+        let totals = flows::simulate(&c).unwrap_or_default();
+        measured.per_request(&totals, p.store_latency_ms).total().as_secs_f64() * 1e9
+    };
+    services
+        .map(|m| FanOutPoint {
+            services: m,
+            session_ns: per_request(Config { services: m, ..base }),
+            jwt_ns: per_request(Config { mode: Mode::Jwt, services: m, ..base }),
+        })
+        .collect()
+}
+
+/// The fan-out sweep in words, as the lab shows it and `--sweep-servers` prints it: both ends
+/// of each curve, and the first fan-out where the cheaper design changes, if any.
+#[must_use]
+pub fn fan_out_text(curves: &[FanOutPoint]) -> String {
+    let (Some(first), Some(last)) = (curves.first(), curves.last()) else {
+        return "No fan-out to compare.".into();
+    };
+    let session_first = first.session_ns <= first.jwt_ns;
+    let cross = if let Some(c) = curves.iter().find(|c| (c.session_ns <= c.jwt_ns) != session_first) {
+        format!("the curves cross at {} services", c.services)
+    } else {
+        let cheaper = if session_first { "sessions stay" } else { "a JWT stays" };
+        format!("{cheaper} cheaper throughout, and the gap grows with every service")
+    };
+    format!(
+        "Per user request fanning out to {m0}..{m1} services: sessions in a shared store cost {} to {} (1 + M \
+         lookups), a JWT {} to {} (1 + M verifications); {cross}.",
+        ns(first.session_ns),
+        ns(last.session_ns),
+        ns(first.jwt_ns),
+        ns(last.jwt_ns),
+        m0 = first.services,
+        m1 = last.services,
+    )
+}
