@@ -633,7 +633,8 @@ fn cost_plot(ui: &mut Ui, lab: &FlowsLab) {
             _ => None,
         })
         .x_axis_label("servers")
-        .y_axis_label("µs per request (log scale)")
+        .height(200.0)
+        .y_axis_label("µs, log scale")
         .show(ui, |plot| {
             plot.line(
                 Line::new("sessions: in memory, then a shared store", us(|c| c.session_ns)).color(session).width(2.0),
@@ -683,7 +684,8 @@ fn fan_out_plot(ui: &mut Ui, fan_out: &[FanOutPoint], session: egui::Color32, jw
             _ => None,
         })
         .x_axis_label("services per user request (M)")
-        .y_axis_label("µs per user request (log scale)")
+        .height(200.0)
+        .y_axis_label("µs, log scale")
         .show(ui, |plot| {
             plot.line(
                 Line::new("sessions, shared store: 1 + M lookups", series(|c| c.session_ns)).color(session).width(2.0),
