@@ -14,8 +14,10 @@ use crate::core::labs::flows::{self, Config, Mode, Store};
 use crate::core::text::measured_duration;
 
 /// The reality check under the cost curves: cheaper per request is not the same as simpler.
-pub const REALITY_CHECK: &str = "Reality check: one server, or a small cluster with a shared store, is simpler to \
-     run and to secure; a JWT's scaling case starts at dozens of services, or with serverless and edge functions \
+pub const REALITY_CHECK: &str = "Reality check: a JWT saves the round trip only while it keeps no server-side \
+     state; one that must honour a logout (a denylist or version check) pays the same store round trip plus its \
+     verification. One server, or a small cluster with a shared store, is simpler to run and to secure; a JWT's \
+     scaling case starts where round trips add up, at dozens of services, or with serverless and edge functions \
      that have no store nearby.";
 
 /// The lab sweeps only when users + requests stay below this (200 runs per change); the CLI
