@@ -16,7 +16,9 @@ mod forge;
 mod key;
 mod key_args;
 mod leakage;
+mod load;
 pub mod open;
+mod probe;
 mod revocation;
 mod session_risk;
 mod simulate;
@@ -41,6 +43,8 @@ pub use flows::{FlowArgs, flow_json, sweep_text as flows_sweep_text};
 pub use forge::ForgeArgs;
 pub use key::key_json;
 pub use leakage::leakage_json;
+pub use load::LoadArgs;
+pub use probe::ProbeArgs;
 pub use revocation::{Report, RevocationArgs, report_json, revocation_json, revocation_text, scale_json};
 pub use simulate::SimulateCommand;
 pub use verify::{VerifyArgs, judgment_json, judgment_text, verification_json, verification_text};
@@ -81,6 +85,12 @@ pub enum Command {
     /// Print the token an attack would send (none, none-case, confusion, embedded-jwk, jku,
     /// kid-traversal, psychic, tamper), built from a real one.
     Forge(Box<ForgeArgs>),
+    /// Send the honest token, a garbage token and every forgery of it to an endpoint; exit 0
+    /// when none is accepted, 1 when any is, 2 for unusable input.
+    Probe(Box<ProbeArgs>),
+    /// Log demo users in and send authenticated GET /me at a server with C in flight: counts,
+    /// percentiles, req/s, bytes sent and a latency histogram (exit 1 when any request failed).
+    Load(Box<LoadArgs>),
     /// Work with keys.
     Key {
         /// The key subcommand.
@@ -127,6 +137,8 @@ pub fn run(command: Command) -> ExitCode {
         Command::Audit(args) => audit::audit_cmd(&args),
         Command::Crack(args) => crack::crack_cmd(&args),
         Command::Forge(args) => forge::forge_cmd(&args),
+        Command::Probe(args) => probe::probe_cmd(&args),
+        Command::Load(args) => Ok(load::load_cmd(&args)),
     };
     match result {
         Ok(code) => ExitCode::from(code),

