@@ -606,6 +606,9 @@ struct CostCurve {
     points: Vec<[f64; 2]>,
     colour: egui::Color32,
     dashed: bool,
+    /// Line width: the denylist curve is wide and drawn first, so the session curve a few
+    /// percent below it on the log axis shows inside it instead of vanishing under it.
+    width: f32,
 }
 
 /// A plot of costs in ns on a log µs axis, one grid line per decade, under `id`; `x_unit` names
@@ -648,7 +651,7 @@ fn log_cost_plot(ui: &mut Ui, spec: LogCostPlot<'_>) {
         .show(ui, |plot| {
             for c in spec.curves {
                 let points: Vec<[f64; 2]> = c.points.iter().map(|p| [p[0], log_us(p[1])]).collect();
-                let line = Line::new(c.name, points.clone()).color(c.colour).width(2.0);
+                let line = Line::new(c.name, points.clone()).color(c.colour).width(c.width);
                 if c.dashed {
                     plot.line(line.style(LineStyle::dashed_loose()));
                     plot.points(egui_plot::Points::new(c.name, points).color(c.colour).radius(2.5));
@@ -689,22 +692,25 @@ fn cost_plot(ui: &mut Ui, lab: &FlowsLab) {
             x_unit: "servers",
             curves: vec![
                 CostCurve {
-                    name: "sessions: in memory, then a shared store",
-                    points: series(|c| c.session_ns),
-                    colour: session,
-                    dashed: false,
-                },
-                CostCurve {
                     name: "JWT + denylist: verification + store round trip",
                     points: series(|c| c.jwt_denylist_ns),
                     colour: denylist,
                     dashed: false,
+                    width: 6.0,
+                },
+                CostCurve {
+                    name: "sessions: in memory, then a shared store",
+                    points: series(|c| c.session_ns),
+                    colour: session,
+                    dashed: false,
+                    width: 2.0,
                 },
                 CostCurve {
                     name: "JWT: a verification on each server",
                     points: series(|c| c.jwt_ns),
                     colour: jwt,
                     dashed: true,
+                    width: 2.0,
                 },
             ],
             // Half a server left of the count, off the grid line.
@@ -743,18 +749,26 @@ fn fan_out_plot(ui: &mut Ui, fan_out: &[FanOutPoint], colours: (egui::Color32, e
             x_unit: "services",
             curves: vec![
                 CostCurve {
-                    name: "sessions, shared store: 1 + M lookups",
-                    points: series(|c| c.session_ns),
-                    colour: session,
-                    dashed: false,
-                },
-                CostCurve {
                     name: "JWT + denylist: 1 + M of both",
                     points: series(|c| c.jwt_denylist_ns),
                     colour: denylist,
                     dashed: false,
+                    width: 6.0,
                 },
-                CostCurve { name: "JWT: 1 + M verifications", points: series(|c| c.jwt_ns), colour: jwt, dashed: true },
+                CostCurve {
+                    name: "sessions, shared store: 1 + M lookups",
+                    points: series(|c| c.session_ns),
+                    colour: session,
+                    dashed: false,
+                    width: 2.0,
+                },
+                CostCurve {
+                    name: "JWT: 1 + M verifications",
+                    points: series(|c| c.jwt_ns),
+                    colour: jwt,
+                    dashed: true,
+                    width: 2.0,
+                },
             ],
             crossing: None,
         },
