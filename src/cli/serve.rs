@@ -119,13 +119,11 @@ pub(super) fn serve_cmd(args: &ServeArgs) -> Result<u8, Error> {
     let key = match &args.key {
         Some(path) => {
             let loaded = keys::load_file(path)?;
-            match loaded.into_iter().find(keys::Key::is_secret) {
-                Some(k) => Some(k),
-                None => {
-                    say(&format!("--key {}: holds no private key to sign with", path.display()));
-                    return Ok(2);
-                }
-            }
+            let Some(k) = loaded.into_iter().find(keys::Key::is_secret) else {
+                say(&format!("--key {}: holds no private key to sign with", path.display()));
+                return Ok(2);
+            };
+            Some(k)
         }
         None => None,
     };

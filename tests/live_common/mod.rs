@@ -68,7 +68,7 @@ pub fn serve(args: &[&str]) -> Serve {
         let _ = BufReader::new(stdout).read_line(&mut line);
         let _ = tx.send(line);
     });
-    let line = rx.recv_timeout(Duration::from_secs(60)).unwrap_or_default();
+    let line = rx.recv_timeout(Duration::from_mins(1)).unwrap_or_default();
     let Ok(ready) = serde_json::from_str::<Value>(&line) else {
         let _ = child.kill();
         let _ = child.wait();

@@ -136,7 +136,7 @@ mod tests {
         assert!(m.increment("a", 60).is_ok());
         m.put("s", "text", 60);
         assert!(m.increment("s", 60).is_err());
-        assert!(m.ttl("n").is_some_and(|t| t <= 60 && t >= 59));
+        assert!(m.ttl("n").is_some_and(|t| (59..=60).contains(&t)));
         m.keep_for("n", 600);
         assert!(m.ttl("n").is_some_and(|t| t > 590));
         assert!(m.delete("n"));
