@@ -60,7 +60,7 @@ pub struct ServeArgs {
     #[arg(long, value_name = "LIST", value_parser = parse_attacks)]
     pub accept_attacks: Option<AttackList>,
     /// Stop by itself after this many seconds (default: run until interrupted).
-    #[arg(long = "for", value_name = "SECONDS", value_parser = parse_seconds)]
+    #[arg(long = "for", value_name = "SECONDS", value_parser = parse_seconds, allow_hyphen_values = true)]
     pub run_for: Option<f64>,
     /// Lifetime of an access token, seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 300, value_parser = parse_ttl)]
