@@ -18,6 +18,7 @@ mod key_args;
 mod leakage;
 pub mod open;
 mod revocation;
+mod serve;
 mod session_risk;
 mod simulate;
 mod verify;
@@ -42,6 +43,7 @@ pub use forge::ForgeArgs;
 pub use key::key_json;
 pub use leakage::leakage_json;
 pub use revocation::{Report, RevocationArgs, report_json, revocation_json, revocation_text, scale_json};
+pub use serve::ServeArgs;
 pub use simulate::SimulateCommand;
 pub use verify::{VerifyArgs, judgment_json, judgment_text, verification_json, verification_text};
 
@@ -98,6 +100,10 @@ pub enum Command {
         #[command(subcommand)]
         command: SimulateCommand,
     },
+    /// The live lab: app servers behind a load balancer on loopback, with a real session store;
+    /// prints one JSON line when ready, then logs requests to stderr (exit 0 when stopped, 2
+    /// when it cannot start).
+    Serve(Box<ServeArgs>),
 }
 
 /// `tokenbench key …`.
@@ -127,6 +133,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Audit(args) => audit::audit_cmd(&args),
         Command::Crack(args) => crack::crack_cmd(&args),
         Command::Forge(args) => forge::forge_cmd(&args),
+        Command::Serve(args) => serve::serve_cmd(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
