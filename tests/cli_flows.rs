@@ -737,6 +737,7 @@ mod lab {
                 servers: u32::try_from(c["servers"].as_u64().unwrap()).unwrap(),
                 session_ns: c["session_ns"].as_f64().unwrap(),
                 jwt_ns: c["jwt_ns"].as_f64().unwrap(),
+                jwt_denylist_ns: c["jwt_denylist_ns"].as_f64().unwrap(),
             })
             .collect();
         assert_eq!(costs.len(), 50);
@@ -752,6 +753,7 @@ mod lab {
                 services: u32::try_from(c["services"].as_u64().unwrap()).unwrap(),
                 session_ns: c["session_ns"].as_f64().unwrap(),
                 jwt_ns: c["jwt_ns"].as_f64().unwrap(),
+                jwt_denylist_ns: c["jwt_denylist_ns"].as_f64().unwrap(),
             })
             .collect();
         assert_eq!(fan_out.iter().map(|p| p.services).collect::<Vec<_>>(), (0..=50).collect::<Vec<_>>());
@@ -761,12 +763,22 @@ mod lab {
         for w in fan_out.windows(2) {
             assert!((w[1].session_ns - w[0].session_ns - step(|p| p.session_ns)).abs() < 1.0, "{w:?}");
             assert!((w[1].jwt_ns - w[0].jwt_ns - step(|p| p.jwt_ns)).abs() < 1.0, "{w:?}");
+            assert!((w[1].jwt_denylist_ns - w[0].jwt_denylist_ns - step(|p| p.jwt_denylist_ns)).abs() < 1.0, "{w:?}");
+        }
+        // A JWT with a denylist pays both: each of its 1 + M hops a verification and a lookup.
+        for p in &fan_out {
+            let both = p.jwt_ns + p.session_ns;
+            assert!((p.jwt_denylist_ns - both).abs() < 1.0, "{p:?}");
         }
         // One server keeps its sessions in memory: an in-process lookup, no round trip; from two
         // a shared store costs its 0.5 ms round trip per request; a JWT costs the same throughout.
         assert!(costs[0].session_ns < 500_000.0 && costs[1].session_ns >= 500_000.0, "{costs:?}");
         let same = |a: f64, b: f64| (a - b).abs() < 1e-6;
         assert!(costs.iter().all(|c| same(c.jwt_ns, costs[0].jwt_ns)), "{costs:?}");
+        // A JWT that honours a logout pays the shared store's round trip and its verification:
+        // above sessions at every count.
+        assert!(costs.iter().all(|c| (c.jwt_denylist_ns - c.jwt_ns - costs[1].session_ns).abs() < 1.0), "{costs:?}");
+        assert!(costs.iter().all(|c| c.jwt_denylist_ns > c.session_ns), "{costs:?}");
         assert!(costs[1..].iter().all(|c| same(c.session_ns, costs[1].session_ns)), "{costs:?}");
     }
 

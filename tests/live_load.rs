@@ -4,11 +4,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::missing_panics_doc)]
 
 mod common;
-#[path = "live/serve.rs"]
-mod serve;
+mod live_common;
 
 use common::{code, json_out, run, stderr};
-use serve::Serve;
+use live_common::serve;
 
 fn load(url: &str, mode: &str, users: &str, requests: &str, concurrency: &str) -> std::process::Output {
     run(&[
@@ -32,7 +31,7 @@ fn load(url: &str, mode: &str, users: &str, requests: &str, concurrency: &str) -
 #[test]
 fn every_request_to_a_healthy_server_is_ok_and_counted() {
     for mode in ["jwt", "session"] {
-        let server = Serve::start(&["--mode", mode]);
+        let server = serve(&["--mode", mode]);
         let o = load(&server.url, mode, "5", "300", "4");
         assert_eq!(code(&o), 0, "{mode}: {}", stderr(&o));
         let r = json_out(&o);
@@ -59,7 +58,7 @@ fn every_request_to_a_healthy_server_is_ok_and_counted() {
 /// More users than the demo list reuse the names, and more in flight than requests is fine.
 #[test]
 fn many_users_and_little_work_still_add_up() {
-    let server = Serve::start(&["--mode", "jwt"]);
+    let server = serve(&["--mode", "jwt"]);
     let o = load(&server.url, "jwt", "9", "3", "8");
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let r = json_out(&o);
@@ -69,7 +68,7 @@ fn many_users_and_little_work_still_add_up() {
 /// The text form shows the counts and the histogram.
 #[test]
 fn the_text_report_shows_counts_and_histogram() {
-    let server = Serve::start(&["--mode", "session"]);
+    let server = serve(&["--mode", "session"]);
     let o = run(&["load", &server.url, "--mode", "session", "--users", "2", "--requests", "50"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let text = common::stdout(&o);
@@ -81,7 +80,7 @@ fn the_text_report_shows_counts_and_histogram() {
 /// A login the server refuses is unusable input: the mode that does not match the server's.
 #[test]
 fn a_mode_the_server_does_not_speak_exits_2_naming_the_login() {
-    let server = Serve::start(&["--mode", "jwt"]);
+    let server = serve(&["--mode", "jwt"]);
     let o = load(&server.url, "session", "1", "10", "1");
     assert_eq!(code(&o), 2, "{}", stderr(&o));
     let e = stderr(&o);

@@ -4,21 +4,21 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::missing_panics_doc)]
 
 mod common;
-#[path = "live/serve.rs"]
-mod serve;
+mod live_common;
 
 use std::path::PathBuf;
 
 use common::{code, json_out, run, stderr, stdout};
+use live_common::{Serve, access_token, get, serve};
 use serde_json::Value;
-use serve::Serve;
 use tokenbench::core::engine::forge::Attack;
 
 /// The server's public key as it publishes it (SPKI PEM), saved where `--key` can read it: the
 /// file an attacker downloads for the confusion attack.
 fn public_key_file(server: &Serve, tag: &str) -> PathBuf {
-    let mut response = ureq::get(&format!("{}/.well-known/public-key.pem", server.url)).call().unwrap();
-    let pem = response.body_mut().read_to_string().unwrap();
+    let answer = get(&server.url, "/.well-known/public-key.pem", &[]);
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let pem = answer.body;
     let path = std::env::temp_dir().join(format!("tokenbench-probe-{}-{tag}.pem", std::process::id()));
     std::fs::write(&path, pem).unwrap();
     path
@@ -27,7 +27,7 @@ fn public_key_file(server: &Serve, tag: &str) -> PathBuf {
 /// Runs probe with the server's public key and returns its JSON report and exit code.
 fn probe_with_key(server: &Serve, tag: &str) -> (i32, Value) {
     let key = public_key_file(server, tag);
-    let token = server.access_token("alice");
+    let token = access_token(&server.url, "alice");
     let o = run(&["probe", &format!("{}/me", server.url), "--token", &token, "--key", key.to_str().unwrap(), "--json"]);
     let _ = std::fs::remove_file(&key);
     assert_ne!(code(&o), 2, "{}", stderr(&o));
@@ -48,7 +48,7 @@ fn accepted(report: &Value) -> Vec<String> {
 /// published key) and refused; exit 0.
 #[test]
 fn the_strict_server_accepts_no_forgery() {
-    let server = Serve::start(&["--mode", "jwt"]);
+    let server = serve(&["--mode", "jwt"]);
     let (exit, report) = probe_with_key(&server, "strict");
     assert_eq!(exit, 0, "{report}");
     assert_eq!(report["baseline"], 200, "{report}");
@@ -67,7 +67,7 @@ fn the_strict_server_accepts_no_forgery() {
 #[test]
 fn each_vulnerable_server_is_found_to_accept_exactly_its_attack() {
     for attack in Attack::ALL {
-        let server = Serve::start(&["--mode", "jwt", "--accept-attacks", attack.name()]);
+        let server = serve(&["--mode", "jwt", "--accept-attacks", attack.name()]);
         let (exit, report) = probe_with_key(&server, attack.name());
         assert_eq!(exit, 1, "{}: {report}", attack.name());
         assert_eq!(accepted(&report), vec![attack.name().to_owned()], "{report}");
@@ -79,7 +79,7 @@ fn each_vulnerable_server_is_found_to_accept_exactly_its_attack() {
 /// Two doors at once: both found.
 #[test]
 fn several_doors_are_all_found() {
-    let server = Serve::start(&["--mode", "jwt", "--accept-attacks", "none,tamper"]);
+    let server = serve(&["--mode", "jwt", "--accept-attacks", "none,tamper"]);
     let (exit, report) = probe_with_key(&server, "two");
     assert_eq!(exit, 1);
     assert_eq!(accepted(&report), vec!["none".to_owned(), "tamper".to_owned()], "{report}");
@@ -89,9 +89,9 @@ fn several_doors_are_all_found() {
 /// finding; the text report says so too.
 #[test]
 fn confusion_without_a_key_is_skipped_with_the_reason() {
-    let server = Serve::start(&["--mode", "jwt"]);
+    let server = serve(&["--mode", "jwt"]);
     let url = format!("{}/me", server.url);
-    let token = server.access_token("bob");
+    let token = access_token(&server.url, "bob");
     let o = run(&["probe", &url, "--token", &token, "--json"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let report = json_out(&o);
@@ -110,9 +110,9 @@ fn confusion_without_a_key_is_skipped_with_the_reason() {
 /// "baseline not accepted", and no report on stdout.
 #[test]
 fn a_refused_honest_token_exits_2() {
-    let server = Serve::start(&["--mode", "jwt"]);
-    let other = Serve::start(&["--mode", "jwt"]);
-    let foreign = other.access_token("alice");
+    let server = serve(&["--mode", "jwt"]);
+    let other = serve(&["--mode", "jwt"]);
+    let foreign = access_token(&other.url, "alice");
     let o = run(&["probe", &format!("{}/me", server.url), "--token", &foreign]);
     assert_eq!(code(&o), 2, "{}", stdout(&o));
     let e = stderr(&o);
@@ -122,7 +122,7 @@ fn a_refused_honest_token_exits_2() {
     );
     assert_eq!(o.stdout, b"");
     // The right token in the wrong place is refused the same way.
-    let mine = server.access_token("alice");
+    let mine = access_token(&server.url, "alice");
     let o = run(&["probe", &format!("{}/me", server.url), "--token", &mine, "--cookie", "jwt"]);
     assert_eq!(code(&o), 2);
     assert!(

@@ -9,9 +9,10 @@
 //! "network_wait_ms", "revocation_delay_seconds", "revocation_takes_effect"}], "elapsed_ms"}`.
 //! With `--sweep-servers`: `{"users", "requests", "services", "store_latency_ms", "points":
 //! [{"servers", "shared_round_trips", "replication_messages", "sticky_sessions_lost",
-//! "jwt_verifications"}], "cost_per_request": [{"servers", "session_ns", "jwt_ns"}],
-//! "crossover_servers", "crossover", "cost_per_request_by_services": [{"services", "session_ns",
-//! "jwt_ns"}] (0 to 50 services per user request, a shared store against a JWT), "fan_out"}`.
+//! "jwt_verifications"}], "cost_per_request": [{"servers", "session_ns", "jwt_ns", "jwt_denylist_ns"}],
+//! "crossover_servers", "crossover", "cost_per_request_by_services": [{"services", "session_ns", "jwt_ns",
+//! "jwt_denylist_ns"}] (0 to 50 services per user request: a shared store against a JWT, with and
+//! without a denylist check), "fan_out"}`.
 //! Exit 0, or 2 with a message for unusable arguments (N < 1, U < 1, `--fail-server-at` with one
 //! server, `--store` with `--mode jwt`, `--store-fail-at` where no store is used or outside the
 //! run, `--store-back-at` not after it or without it, an unreadable token file, a value outside

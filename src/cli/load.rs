@@ -9,7 +9,8 @@ use std::sync::atomic::AtomicBool;
 use clap::Args;
 
 use super::{out, out_json, say};
-use crate::core::labs::live::load::{self, LoadConfig, Mode};
+use crate::core::labs::live::Mode;
+use crate::core::labs::live::load::{self, LoadConfig};
 
 /// Arguments of `tokenbench load`.
 #[derive(Debug, Args)]
@@ -35,7 +36,12 @@ pub struct LoadArgs {
 }
 
 fn mode_name(name: &str) -> Result<Mode, String> {
-    Mode::from_name(name).ok_or_else(|| format!("unknown mode {name:?}; one of: session, jwt"))
+    // The credential the requests carry: a cookie or a bearer token (a hybrid server takes
+    // either, so it is loaded as one or the other).
+    match name.parse::<Mode>() {
+        Ok(mode @ (Mode::Session | Mode::Jwt)) => Ok(mode),
+        _ => Err(format!("unknown mode {name:?}; one of: session, jwt")),
+    }
 }
 
 pub(super) fn load_cmd(args: &LoadArgs) -> u8 {

@@ -20,6 +20,7 @@ mod load;
 pub mod open;
 mod probe;
 mod revocation;
+mod serve;
 mod session_risk;
 mod simulate;
 mod verify;
@@ -46,6 +47,7 @@ pub use leakage::leakage_json;
 pub use load::LoadArgs;
 pub use probe::ProbeArgs;
 pub use revocation::{Report, RevocationArgs, report_json, revocation_json, revocation_text, scale_json};
+pub use serve::ServeArgs;
 pub use simulate::SimulateCommand;
 pub use verify::{VerifyArgs, judgment_json, judgment_text, verification_json, verification_text};
 
@@ -108,6 +110,10 @@ pub enum Command {
         #[command(subcommand)]
         command: SimulateCommand,
     },
+    /// The live lab: app servers behind a load balancer on loopback, with a real session store;
+    /// prints one JSON line when ready, then logs requests to stderr (exit 0 when stopped, 2
+    /// when it cannot start).
+    Serve(Box<ServeArgs>),
 }
 
 /// `tokenbench key …`.
@@ -139,6 +145,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Forge(args) => forge::forge_cmd(&args),
         Command::Probe(args) => probe::probe_cmd(&args),
         Command::Load(args) => Ok(load::load_cmd(&args)),
+        Command::Serve(args) => serve::serve_cmd(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

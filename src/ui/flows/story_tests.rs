@@ -133,7 +133,8 @@ fn the_reality_check_shows_the_crossover_the_cli_prints() {
     assert_eq!(
         text,
         "Per request, the curves cross at 2 servers: sessions cost 100 ns at 1 server (in memory), 500.1 µs at 2; a \
-         JWT costs 40.0 µs throughout (verified on each server)."
+         JWT costs 40.0 µs throughout (verified on each server). A JWT that honours a logout (a denylist lookup in \
+         the store) costs 540.1 µs: at or above sessions at every count."
     );
     let h = panel(lab.clone(), big());
     assert!(h.query_by_label(&text).is_some(), "the view says the core's words");
@@ -149,15 +150,21 @@ fn the_reality_check_shows_the_crossover_the_cli_prints() {
     let fan_out = lab.fan_out.clone().unwrap();
     assert_eq!(fan_out, fan_out_curves(&lab.params, lab.measured.as_ref().unwrap(), 0..=50));
     assert_eq!(
-        (fan_out[50].services, fan_out[50].session_ns.round(), fan_out[50].jwt_ns.round()),
-        (50, 25_505_100.0, 2_040_000.0)
+        (
+            fan_out[50].services,
+            fan_out[50].session_ns.round(),
+            fan_out[50].jwt_ns.round(),
+            fan_out[50].jwt_denylist_ns.round()
+        ),
+        (50, 25_505_100.0, 2_040_000.0, 27_545_100.0)
     );
     let fan_text = fan_out_text(&fan_out);
     assert_eq!(
         fan_text,
         "Per user request fanning out to 0..50 services: sessions in a shared store cost 500.1 µs to 25.51 ms (1 + M \
          lookups), a JWT 40.0 µs to 2.04 ms (1 + M verifications); a JWT stays cheaper throughout, and the gap grows \
-         with every service."
+         with every service. A JWT with a denylist check costs 540.1 µs to 27.55 ms: its verifications plus the \
+         lookups sessions make."
     );
     assert!(h.query_by_label(&fan_text).is_some(), "the view says the core's fan-out words");
     let cli = crate::cli::flows_sweep_text(&run, &lab.sweep.clone().unwrap(), &curves, &fan_out);
@@ -168,7 +175,8 @@ fn the_reality_check_shows_the_crossover_the_cli_prints() {
     assert_eq!(
         crossover_text(free.costs.as_ref().unwrap()),
         "No crossover in 1..50 servers: sessions stay cheaper per request, sessions 100 ns against a JWT's 40.0 µs; \
-         past one server, adding servers changes neither side's cost."
+         past one server, adding servers changes neither side's cost. A JWT that honours a logout (a denylist \
+         lookup in the store) costs 40.1 µs: at or above sessions at every count."
     );
 }
 

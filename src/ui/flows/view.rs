@@ -599,100 +599,180 @@ fn sweep_plot(ui: &mut Ui, lab: &FlowsLab) {
 const SWEEP_PLOT_HEIGHT: f32 = 220.0;
 const SWEEP_HEADROOM: f64 = 2.0;
 
+/// One curve of a log-axis cost plot: its legend name, its points (x, ns), its colour, and
+/// whether it is drawn dashed with dots (a JWT line, which can run on top of another).
+struct CostCurve {
+    name: &'static str,
+    points: Vec<[f64; 2]>,
+    colour: egui::Color32,
+    dashed: bool,
+    /// Line width: the denylist curve is wide and drawn first, so the session curve a few
+    /// percent below it on the log axis shows inside it instead of vanishing under it.
+    width: f32,
+}
+
+/// A plot of costs in ns on a log µs axis, one grid line per decade, under `id`; `x_unit` names
+/// the x axis in the hover text, `crossing` draws a vertical line at a count with its label.
+struct LogCostPlot<'a> {
+    name: &'a str,
+    id: egui::Id,
+    x_label: &'a str,
+    x_unit: &'static str,
+    curves: Vec<CostCurve>,
+    crossing: Option<(f64, String)>,
+}
+
+/// How much of a log cost plot's height its legend needs above the highest line, as a share of
+/// the data's span: the legend (three rows) sits there and never covers a curve.
+const LEGEND_SHARE: f64 = 0.9;
+
+fn log_cost_plot(ui: &mut Ui, spec: LogCostPlot<'_>) {
+    let all = || spec.curves.iter().flat_map(|c| c.points.iter().map(|p| log_us(p[1])));
+    let (low, high) = (all().fold(f64::INFINITY, f64::min).floor(), all().fold(f64::NEG_INFINITY, f64::max).ceil());
+    let model: Vec<u64> =
+        crate::ui::plot_fit::bits(spec.curves.iter().flat_map(|c| c.points.iter().flat_map(|p| [p[0], p[1]])));
+    let plot = still_plot(spec.name, ui.visuals().dark_mode).legend(Legend::default().position(Corner::RightTop));
+    let strong = ui.visuals().text_color();
+    let x_unit = spec.x_unit;
+    fit_on_change(ui, plot, spec.id, model)
+        .include_y(low)
+        .include_y(high + (high - low).max(1.0) * LEGEND_SHARE)
+        .y_grid_spacer(|input| decades(&input))
+        .y_axis_formatter(|mark, _| decade_label(mark.value))
+        .label_formatter(move |pos| match pos {
+            egui_plot::HoverPosition::NearDataPoint { plot_name, position, .. } if !plot_name.is_empty() => {
+                Some(format!("{plot_name}\n{} {x_unit}: {}", position.x, us_text(position.y)))
+            }
+            _ => None,
+        })
+        .x_axis_label(spec.x_label)
+        .height(200.0)
+        .y_axis_label("µs, log scale")
+        .show(ui, |plot| {
+            for c in spec.curves {
+                let points: Vec<[f64; 2]> = c.points.iter().map(|p| [p[0], log_us(p[1])]).collect();
+                let line = Line::new(c.name, points.clone()).color(c.colour).width(c.width);
+                if c.dashed {
+                    plot.line(line.style(LineStyle::dashed_loose()));
+                    plot.points(egui_plot::Points::new(c.name, points).color(c.colour).radius(2.5));
+                } else {
+                    plot.line(line);
+                }
+            }
+            if let Some((x, label)) = spec.crossing {
+                // Unnamed, so the legend stays three rows; its label sits right of the line at
+                // the bottom, where only the one-server point lies (left of the line).
+                plot.vline(VLine::new("", x).color(strong).width(2.0));
+                plot.text(
+                    egui_plot::Text::new("", egui_plot::PlotPoint::new(x + 0.6, low + 0.15), label)
+                        .color(strong)
+                        .anchor(egui::Align2::LEFT_BOTTOM),
+                );
+            }
+        });
+}
+
 /// The reality check: what a request costs with sessions (in memory on one server, a shared
-/// store from two) and with a JWT, on the operations measured here, and where the two cross.
+/// store from two), with a JWT, and with a JWT that checks a denylist, on the operations
+/// measured here, and where the first two cross.
 fn cost_plot(ui: &mut Ui, lab: &FlowsLab) {
     ui.label(RichText::new("Cost per request on the operations measured here").strong());
     let Some(costs) = &lab.costs else {
         ui.label(RichText::new("Measuring the JWT…").weak());
         return;
     };
-    let session = diagram::emphasis_colour(sequence::Emphasis::Lookup, ui);
-    let jwt = diagram::emphasis_colour(sequence::Emphasis::Verify, ui);
-    // A log y axis: a JWT's tens of µs and a store's round trip in ms both stay readable.
-    let us = |f: fn(&CostPoint) -> f64| -> Vec<[f64; 2]> {
-        costs.iter().map(|c| [f64::from(c.servers), log_us(f(c))]).collect()
-    };
-    let all = || costs.iter().flat_map(|c| [log_us(c.session_ns), log_us(c.jwt_ns)]);
-    let (low, high) = (all().fold(f64::INFINITY, f64::min).floor(), all().fold(f64::NEG_INFINITY, f64::max).ceil());
-    let model: Vec<u64> = crate::ui::plot_fit::bits(costs.iter().flat_map(|c| [c.session_ns, c.jwt_ns]));
-    let plot = still_plot("flows-costs", ui.visuals().dark_mode).legend(Legend::default().position(Corner::RightTop));
-    let at = crossover(costs);
-    let (weak, strong) = (ui.visuals().weak_text_color(), ui.visuals().text_color());
-    let jwt_line = "JWT: a verification on each server";
-    fit_on_change(ui, plot, cost_plot_id(), model)
-        .include_y(low)
-        // A decade above the highest line for the legend, so it never covers one.
-        .include_y(high + 1.0)
-        .y_grid_spacer(|input| decades(&input))
-        .y_axis_formatter(|mark, _| decade_label(mark.value))
-        .label_formatter(|pos| match pos {
-            egui_plot::HoverPosition::NearDataPoint { plot_name, position, .. } if !plot_name.is_empty() => {
-                Some(format!("{plot_name}\n{} servers: {}", position.x, us_text(position.y)))
-            }
-            _ => None,
-        })
-        .x_axis_label("servers")
-        .height(200.0)
-        .y_axis_label("µs, log scale")
-        .show(ui, |plot| {
-            plot.line(
-                Line::new("sessions: in memory, then a shared store", us(|c| c.session_ns)).color(session).width(2.0),
-            );
-            plot.line(Line::new(jwt_line, us(|c| c.jwt_ns)).color(jwt).width(2.0).style(LineStyle::dashed_loose()));
-            plot.points(egui_plot::Points::new(jwt_line, us(|c| c.jwt_ns)).color(jwt).radius(2.5));
-            if let Some(n) = at {
-                // Half a server left of the count, off the grid line, in the text colour.
-                let x = f64::from(n) - 0.5;
-                plot.vline(VLine::new(crossing_label(n), x).color(strong).width(2.0));
-                plot.text(
-                    egui_plot::Text::new("", egui_plot::PlotPoint::new(x, high + 0.5), crossing_label(n))
-                        .color(strong)
-                        .anchor(egui::Align2::LEFT_CENTER),
-                );
-            }
-        });
+    let (session, jwt, denylist) = cost_colours(ui);
+    let series = |f: fn(&CostPoint) -> f64| costs.iter().map(|c| [f64::from(c.servers), f(c)]).collect();
+    log_cost_plot(
+        ui,
+        LogCostPlot {
+            name: "flows-costs",
+            id: cost_plot_id(),
+            x_label: "servers",
+            x_unit: "servers",
+            curves: vec![
+                CostCurve {
+                    name: "JWT + denylist: verification + store round trip",
+                    points: series(|c| c.jwt_denylist_ns),
+                    colour: denylist,
+                    dashed: false,
+                    width: 6.0,
+                },
+                CostCurve {
+                    name: "sessions: in memory, then a shared store",
+                    points: series(|c| c.session_ns),
+                    colour: session,
+                    dashed: false,
+                    width: 2.0,
+                },
+                CostCurve {
+                    name: "JWT: a verification on each server",
+                    points: series(|c| c.jwt_ns),
+                    colour: jwt,
+                    dashed: true,
+                    width: 2.0,
+                },
+            ],
+            // Half a server left of the count, off the grid line.
+            crossing: crossover(costs).map(|n| (f64::from(n) - 0.5, crossing_label(n))),
+        },
+    );
     ui.label(crossover_text(costs));
     // The reality check's own case: per user request, as it fans out to more services.
     if let Some(fan_out) = &lab.fan_out {
-        fan_out_plot(ui, fan_out, session, jwt);
+        fan_out_plot(ui, fan_out, (session, jwt, denylist));
         ui.label(fan_out_text(fan_out));
     }
-    crate::ui::widgets::prose(ui, REALITY_CHECK, Some(weak));
+    crate::ui::widgets::prose(ui, REALITY_CHECK, Some(ui.visuals().weak_text_color()));
+}
+
+/// The cost plots' colours: sessions (a lookup), a JWT (a verification), a JWT with a denylist.
+fn cost_colours(ui: &Ui) -> (egui::Color32, egui::Color32, egui::Color32) {
+    (
+        diagram::emphasis_colour(sequence::Emphasis::Lookup, ui),
+        diagram::emphasis_colour(sequence::Emphasis::Verify, ui),
+        diagram::emphasis_colour(sequence::Emphasis::Sign, ui),
+    )
 }
 
 /// Per user request by services per request (the fan-out sweep), on the cost plot's log axis:
-/// 1 + M shared-store lookups against 1 + M verifications.
-fn fan_out_plot(ui: &mut Ui, fan_out: &[FanOutPoint], session: egui::Color32, jwt: egui::Color32) {
-    let series = |f: fn(&FanOutPoint) -> f64| -> Vec<[f64; 2]> {
-        fan_out.iter().map(|c| [f64::from(c.services), log_us(f(c))]).collect()
-    };
-    let all = || fan_out.iter().flat_map(|c| [log_us(c.session_ns), log_us(c.jwt_ns)]);
-    let (low, high) = (all().fold(f64::INFINITY, f64::min).floor(), all().fold(f64::NEG_INFINITY, f64::max).ceil());
-    let model: Vec<u64> = crate::ui::plot_fit::bits(fan_out.iter().flat_map(|c| [c.session_ns, c.jwt_ns]));
-    let plot = still_plot("flows-fan-out", ui.visuals().dark_mode).legend(Legend::default().position(Corner::RightTop));
-    let jwt_line = "JWT: 1 + M verifications";
-    fit_on_change(ui, plot, fan_out_plot_id(), model)
-        .include_y(low)
-        .include_y(high + 1.0)
-        .y_grid_spacer(|input| decades(&input))
-        .y_axis_formatter(|mark, _| decade_label(mark.value))
-        .label_formatter(|pos| match pos {
-            egui_plot::HoverPosition::NearDataPoint { plot_name, position, .. } if !plot_name.is_empty() => {
-                Some(format!("{plot_name}\n{} services: {}", position.x, us_text(position.y)))
-            }
-            _ => None,
-        })
-        .x_axis_label("services per user request (M)")
-        .height(200.0)
-        .y_axis_label("µs, log scale")
-        .show(ui, |plot| {
-            plot.line(
-                Line::new("sessions, shared store: 1 + M lookups", series(|c| c.session_ns)).color(session).width(2.0),
-            );
-            plot.line(Line::new(jwt_line, series(|c| c.jwt_ns)).color(jwt).width(2.0).style(LineStyle::dashed_loose()));
-            plot.points(egui_plot::Points::new(jwt_line, series(|c| c.jwt_ns)).color(jwt).radius(2.5));
-        });
+/// 1 + M shared-store lookups against 1 + M verifications, with and without a denylist.
+fn fan_out_plot(ui: &mut Ui, fan_out: &[FanOutPoint], colours: (egui::Color32, egui::Color32, egui::Color32)) {
+    let (session, jwt, denylist) = colours;
+    let series = |f: fn(&FanOutPoint) -> f64| fan_out.iter().map(|c| [f64::from(c.services), f(c)]).collect();
+    log_cost_plot(
+        ui,
+        LogCostPlot {
+            name: "flows-fan-out",
+            id: fan_out_plot_id(),
+            x_label: "services per user request (M)",
+            x_unit: "services",
+            curves: vec![
+                CostCurve {
+                    name: "JWT + denylist: 1 + M of both",
+                    points: series(|c| c.jwt_denylist_ns),
+                    colour: denylist,
+                    dashed: false,
+                    width: 6.0,
+                },
+                CostCurve {
+                    name: "sessions, shared store: 1 + M lookups",
+                    points: series(|c| c.session_ns),
+                    colour: session,
+                    dashed: false,
+                    width: 2.0,
+                },
+                CostCurve {
+                    name: "JWT: 1 + M verifications",
+                    points: series(|c| c.jwt_ns),
+                    colour: jwt,
+                    dashed: true,
+                    width: 2.0,
+                },
+            ],
+            crossing: None,
+        },
+    );
 }
 
 /// The memory id of the fan-out plot.

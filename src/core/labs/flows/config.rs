@@ -104,6 +104,20 @@ macro_rules! named {
 }
 
 named!(Mode { Session => "session", Jwt => "jwt", Hybrid => "hybrid" });
+
+impl Mode {
+    /// True when the login gives the browser a session id (session and hybrid).
+    #[must_use]
+    pub fn sessions(self) -> bool {
+        matches!(self, Self::Session | Self::Hybrid)
+    }
+
+    /// True when signed tokens are issued and verified (JWT and hybrid).
+    #[must_use]
+    pub fn tokens(self) -> bool {
+        matches!(self, Self::Jwt | Self::Hybrid)
+    }
+}
 named!(Store { Shared => "shared", Local => "local", Replicated => "replicated" });
 named!(Revocation { None => "none", Denylist => "denylist", Version => "version" });
 named!(Client { Browser => "browser", Mobile => "mobile" });

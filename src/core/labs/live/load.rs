@@ -15,10 +15,7 @@ use hyper::{Method, Request, Uri};
 use serde_json::{Value, json};
 
 use super::client::{ByteCounter, Connection, Target};
-
-/// The demo users `tokenbench serve` knows; each one's password is its name. More users than
-/// these reuse the names round robin (each login is a separate session or token all the same).
-pub const DEMO_USERS: [&str; 4] = ["alice", "bob", "carol", "dave"];
+use super::config::{DEMO_USERS, Mode};
 
 /// The most users one run logs in.
 pub const MAX_USERS: usize = 10_000;
@@ -32,32 +29,6 @@ pub const MAX_CONCURRENCY: usize = 1_024;
 /// the buckets are finest there.
 pub const HISTOGRAM_BOUNDS_US: [u64; 14] =
     [25, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 1_000_000, 10_000_000];
-
-/// Which credential the server hands out and the requests carry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    /// The `Set-Cookie` of the login, sent back as `Cookie`.
-    Session,
-    /// The login's `access_token`, sent as `Authorization: Bearer`.
-    Jwt,
-}
-
-impl Mode {
-    /// The CLI name.
-    #[must_use]
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Session => "session",
-            Self::Jwt => "jwt",
-        }
-    }
-
-    /// From the CLI name.
-    #[must_use]
-    pub fn from_name(name: &str) -> Option<Self> {
-        [Self::Session, Self::Jwt].into_iter().find(|m| m.name() == name)
-    }
-}
 
 /// What one run does.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -330,6 +301,8 @@ async fn log_in(
                 if cancel.load(Ordering::Relaxed) {
                     return Err(LoadError::Cancelled);
                 }
+                // More users than the demo list reuse the names round robin: each login is its
+                // own session or token all the same.
                 let user = DEMO_USERS[i % DEMO_USERS.len()];
                 let login_url = format!("{}://{}{}", "http", target.authority, target.join("login"));
                 let fail = |reason: String| LoadError::Login { user: user.to_owned(), url: login_url.clone(), reason };
@@ -390,7 +363,8 @@ fn credential(
                 HeaderValue::from_str(&pairs.join("; ")).map_err(|e| format!("the Set-Cookie is unusable: {e}"))?;
             Ok((COOKIE, value))
         }
-        Mode::Jwt => {
+        // A hybrid server answers both; the requests carry its bearer token.
+        Mode::Jwt | Mode::Hybrid => {
             let parsed: Value = serde_json::from_slice(body).map_err(|_| {
                 "the response is not JSON with an access_token (is the server in jwt mode? try --mode session)"
                     .to_owned()
@@ -536,8 +510,6 @@ mod tests {
             assert!(e.starts_with(says), "{e}");
             assert_eq!(load(&config, &Arc::new(AtomicBool::new(false))).unwrap_err(), LoadError::Input(e));
         }
-        assert_eq!(Mode::from_name("session"), Some(Mode::Session));
-        assert_eq!(Mode::from_name("hybrid"), None);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::time::Duration;
 use super::Params;
 use super::caps::MAX_SERVERS;
 use crate::core::labs::flows::credential::Measured;
-use crate::core::labs::flows::{self, Config, Mode, Store};
+use crate::core::labs::flows::{self, Config, Mode, Revocation, Store};
 use crate::core::text::measured_duration;
 
 /// The reality check under the cost curves: cheaper per request is not the same as simpler.
@@ -96,11 +96,14 @@ pub struct CostPoint {
     pub session_ns: f64,
     /// A JWT without a revocation check.
     pub jwt_ns: f64,
+    /// A JWT that honours a logout: its verification plus a denylist lookup in the shared store.
+    pub jwt_denylist_ns: f64,
 }
 
 /// Per request, at each server count: sessions the simplest way that works there (in memory on
 /// one server; a shared store, one round trip of `params.store_latency_ms` per lookup, from two
-/// on) against a JWT, each from the model's counts times the operations `measured` here.
+/// on) against a JWT, with and without a denylist check, each from the model's counts times the
+/// operations `measured` here.
 #[must_use]
 pub fn cost_curves(params: &Params, measured: &Measured, servers: RangeInclusive<u32>) -> Vec<CostPoint> {
     let p = params;
@@ -110,10 +113,16 @@ pub fn cost_curves(params: &Params, measured: &Measured, servers: RangeInclusive
         measured.per_request(&totals, p.store_latency_ms).total().as_secs_f64() * 1e9
     };
     let jwt_ns = per_request(Config { mode: Mode::Jwt, ..base });
+    let jwt_denylist_ns = per_request(Config { mode: Mode::Jwt, revocation: Revocation::Denylist, ..base });
     servers
         .map(|n| {
             let store = if n < 2 { Store::Local } else { Store::Shared };
-            CostPoint { servers: n, session_ns: per_request(Config { servers: n, store, ..base }), jwt_ns }
+            CostPoint {
+                servers: n,
+                session_ns: per_request(Config { servers: n, store, ..base }),
+                jwt_ns,
+                jwt_denylist_ns,
+            }
         })
         .collect()
 }
@@ -148,20 +157,39 @@ pub fn crossover_text(curves: &[CostPoint]) -> String {
         };
         return format!(
             "No crossover in {range}: {cheaper} per request, {sessions} against a JWT's {}; past one server, adding \
-             servers changes neither side's cost.",
-            ns(first.jwt_ns)
+             servers changes neither side's cost. {}",
+            ns(first.jwt_ns),
+            denylist_text(curves)
         );
     };
     let at = curves.iter().find(|c| c.servers == n).unwrap_or(last);
     let before = curves.iter().rev().find(|c| c.servers < n).unwrap_or(first);
     format!(
         "Per request, the curves cross at {n} servers: sessions cost {} at {} ({}), {} at {n}; a JWT costs {} \
-         throughout (verified on each server).",
+         throughout (verified on each server). {}",
         ns(before.session_ns),
         crate::core::text::count(before.servers, "server", "servers"),
         if before.servers < 2 { "in memory" } else { "a shared store" },
         ns(at.session_ns),
-        ns(at.jwt_ns)
+        ns(at.jwt_ns),
+        denylist_text(curves)
+    )
+}
+
+/// The third curve in words: where a JWT with a denylist check stands against sessions.
+fn denylist_text(curves: &[CostPoint]) -> String {
+    let Some(first) = curves.first() else { return String::new() };
+    let above = curves.iter().filter(|c| c.jwt_denylist_ns >= c.session_ns).count();
+    let place = if above == curves.len() {
+        "at or above sessions at every count".to_string()
+    } else if above == 0 {
+        "below sessions at every count".to_string()
+    } else {
+        format!("at or above sessions at {above} of {} counts", curves.len())
+    };
+    format!(
+        "A JWT that honours a logout (a denylist lookup in the store) costs {}: {place}.",
+        ns(first.jwt_denylist_ns)
     )
 }
 
@@ -178,6 +206,8 @@ pub struct FanOutPoint {
     pub session_ns: f64,
     /// A JWT without a revocation check: 1 + M verifications.
     pub jwt_ns: f64,
+    /// A JWT with a denylist check: 1 + M verifications and their lookups.
+    pub jwt_denylist_ns: f64,
 }
 
 /// Per user request, for each fan-out in `services`: sessions in a shared store against a JWT,
@@ -202,6 +232,12 @@ pub fn fan_out_curves(params: &Params, measured: &Measured, services: RangeInclu
             services: m,
             session_ns: per_request(Config { services: m, ..base }),
             jwt_ns: per_request(Config { mode: Mode::Jwt, services: m, ..base }),
+            jwt_denylist_ns: per_request(Config {
+                mode: Mode::Jwt,
+                revocation: Revocation::Denylist,
+                services: m,
+                ..base
+            }),
         })
         .collect()
 }
@@ -222,11 +258,14 @@ pub fn fan_out_text(curves: &[FanOutPoint]) -> String {
     };
     format!(
         "Per user request fanning out to {m0}..{m1} services: sessions in a shared store cost {} to {} (1 + M \
-         lookups), a JWT {} to {} (1 + M verifications); {cross}.",
+         lookups), a JWT {} to {} (1 + M verifications); {cross}. A JWT with a denylist check costs {} to {}: its \
+         verifications plus the lookups sessions make.",
         ns(first.session_ns),
         ns(last.session_ns),
         ns(first.jwt_ns),
         ns(last.jwt_ns),
+        ns(first.jwt_denylist_ns),
+        ns(last.jwt_denylist_ns),
         m0 = first.services,
         m1 = last.services,
     )
