@@ -22,6 +22,9 @@ use super::verifier::Verifier;
 use crate::core::engine::keys::Curve;
 use crate::core::engine::sign::{self, ExportFormat, KeySpec};
 
+/// Lookups one store round-trip measurement takes (its median is the figure).
+pub const STORE_SAMPLES: usize = 200;
+
 /// One app server slot: its address (kept across restarts), its app and its switch.
 struct Slot {
     addr: SocketAddr,
@@ -261,10 +264,12 @@ impl RunningServer {
         (0..self.cluster.len()).map(|i| self.cluster.is_running(i)).collect()
     }
 
-    /// The one JSON line `serve` prints when ready: `{"url", "servers", …}`.
+    /// The one JSON line `serve` prints when ready: `{"url", "servers", …}`, with the store's
+    /// round trip measured now ([`STORE_SAMPLES`] lookups; `null` when the store failed one).
     #[must_use]
     pub fn ready_line(&self) -> String {
         let c = &self.shared.config;
+        let round_trip_us = self.store_round_trip(STORE_SAMPLES).ok().map(|d| d.as_secs_f64() * 1e6);
         json!({
             "url": self.url,
             "servers": self.server_urls(),
@@ -274,6 +279,7 @@ impl RunningServer {
             "sticky": c.sticky,
             "alg": self.shared.verifier.alg(),
             "accept_attacks": c.accept_attacks.iter().map(|a| a.name()).collect::<Vec<_>>(),
+            "store_round_trip_us": round_trip_us,
         })
         .to_string()
     }
@@ -306,6 +312,37 @@ impl RunningServer {
     pub fn start_server(&self, i: usize) -> Result<(), String> {
         let rt = self.rt().ok_or("the run is shut down")?;
         rt.block_on(self.cluster.start(i))
+    }
+
+    /// Measures the store's round trip as an app server pays it: `samples` lookups of a key
+    /// that is not there, one after another, from server 0's store handle; the median. An
+    /// embedded store answers in-process (no network); Redis answers over loopback TCP.
+    ///
+    /// # Errors
+    /// The run is shut down, `samples` is 0, or the store fails a lookup (Redis gone).
+    pub fn store_round_trip(&self, samples: usize) -> Result<Duration, String> {
+        let rt = self.rt().ok_or("the run is shut down")?;
+        if samples == 0 {
+            return Err("a store measurement needs at least one lookup".into());
+        }
+        let store = self.cluster.slots.first().map(|s| s.app.store.clone()).ok_or("the run has no server")?;
+        let mut times = rt.block_on(async {
+            let mut times = Vec::with_capacity(samples);
+            for _ in 0..samples {
+                let t = std::time::Instant::now();
+                store.get("tokenbench:round-trip-probe").await.map_err(|e| format!("store lookup failed: {}", e.0))?;
+                times.push(t.elapsed());
+            }
+            Ok::<_, String>(times)
+        })?;
+        times.sort_unstable();
+        Ok(times[times.len() / 2])
+    }
+
+    /// The configuration the run started with.
+    #[must_use]
+    pub fn config(&self) -> &Config {
+        &self.shared.config
     }
 
     /// The last requests, oldest first.
