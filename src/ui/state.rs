@@ -21,6 +21,7 @@ use crate::core::labs::compare::lab::{
 };
 use crate::core::labs::fit::{FitCommand, FitLab};
 use crate::core::labs::flows::{self, FlowCommand};
+use crate::core::labs::live::lab::{LiveCommand, LiveLab};
 use crate::core::labs::revocation::{LabContext, RevocationCommand, RevocationEffect, RevocationLab};
 use crate::core::labs::security::lab::{LabContext as SecurityContext, SecurityCommand, SecurityEffect, SecurityLab};
 use crate::core::text::count;
@@ -96,12 +97,23 @@ pub enum Tab {
     Flows,
     /// The security lab: audit, weak-secret cracking, attack forgeries, session risks.
     Security,
+    /// The live lab: real servers on loopback, a real store, real requests, load and probe.
+    Live,
 }
 
 impl Tab {
     /// Every tab, in the order of the tab bar.
-    pub const ALL: [Tab; 8] =
-        [Tab::Start, Tab::Decode, Tab::Sign, Tab::Compare, Tab::Fit, Tab::Revocation, Tab::Flows, Tab::Security];
+    pub const ALL: [Tab; 9] = [
+        Tab::Start,
+        Tab::Decode,
+        Tab::Sign,
+        Tab::Compare,
+        Tab::Fit,
+        Tab::Revocation,
+        Tab::Flows,
+        Tab::Security,
+        Tab::Live,
+    ];
 
     /// The tab's name in the tab bar.
     #[must_use]
@@ -115,6 +127,7 @@ impl Tab {
             Tab::Revocation => "Revocation lab",
             Tab::Flows => "Flows",
             Tab::Security => "Security",
+            Tab::Live => "Live",
         }
     }
 
@@ -135,6 +148,9 @@ impl Tab {
             Tab::Flows => "Session vs JWT request flows side by side, animated and measured with your token",
             Tab::Security => {
                 "Audit the token, crack a weak secret, forge attacks and see this verifier reject them, step through session attacks"
+            }
+            Tab::Live => {
+                "Real servers on this machine: log in, stop a server, log out, load and probe them, each beside what the Flows model predicted"
             }
         }
     }
@@ -296,6 +312,8 @@ pub enum Command {
     Compare(CompareCommand),
     /// A command of the "Which fits" lab.
     Fit(FitCommand),
+    /// A command of the live lab.
+    Live(LiveCommand),
 }
 
 impl From<DemoStep> for Command {
@@ -400,6 +418,8 @@ pub struct AppState {
     pub fit: FitLab,
     /// What this frame's views read, derived by [`AppState::tick`].
     pub facts: Facts,
+    /// The live lab: real servers, while a run is up.
+    pub live: LiveLab,
 }
 
 impl AppState {
@@ -435,6 +455,7 @@ impl AppState {
                 self.fetching.clear();
                 self.handle_security(SecurityCommand::JobDied(what.clone()), platform);
                 self.handle_compare(CompareCommand::JobDied(what.clone()), platform);
+                self.handle_live(LiveCommand::JobDied(what.clone()), platform);
                 self.error(format!("{what} stopped unexpectedly"));
             }
             Command::SetPolicy(policy) => {
@@ -488,6 +509,7 @@ impl AppState {
             Command::Security(c) => self.handle_security(c, platform),
             Command::Compare(c) => self.handle_compare(c, platform),
             Command::Fit(c) => self.fit.handle(c),
+            Command::Live(c) => self.handle_live(c, platform),
         }
     }
 
@@ -651,6 +673,10 @@ impl AppState {
     /// Compare). Other tabs read no facts, so nothing is hashed for them (a JWKS of 100,000 keys
     /// would cost milliseconds a frame).
     fn derive(&mut self, platform: &mut dyn Platform) {
+        // The balancer's log is taken every frame while a run is up, whichever tab shows.
+        if self.live.running() {
+            self.handle(Command::Live(LiveCommand::Poll), platform);
+        }
         // The start screen and the fit lab sign their tokens once, when first shown.
         if matches!(self.tab, Tab::Start | Tab::Fit) && !self.fit.prepared(self.tab == Tab::Start) {
             self.handle(Command::Fit(FitCommand::Prepare { start: self.tab == Tab::Start }), platform);
@@ -853,6 +879,7 @@ fn read_text(platform: &mut dyn Platform, path: &Path) -> crate::core::engine::e
 }
 
 mod key_list;
+mod live;
 mod signing;
 #[cfg(test)]
 mod tests;

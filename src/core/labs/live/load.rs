@@ -149,9 +149,30 @@ impl LoadReport {
     #[must_use]
     pub fn to_text(&self) -> String {
         use std::fmt::Write as _;
-        let mut s = format!(
+        let mut s = self.summary();
+        s.push('\n');
+        if let Some(f) = &self.first_failure {
+            let _ = writeln!(s, "first failure: {f}");
+        }
+        if self.cancelled {
+            s.push_str("cancelled before all requests were sent\n");
+        }
+        s.push_str("latency histogram:\n");
+        let most = self.histogram.iter().map(|b| b.count).max().unwrap_or(0).max(1);
+        for (b, label) in self.histogram.iter().zip(bucket_labels(&self.histogram)) {
+            let bar = usize::try_from(b.count * 40 / most).unwrap_or(40);
+            let _ = writeln!(s, "  {label:>20} {:>9} {}", b.count, "#".repeat(bar));
+        }
+        s
+    }
+
+    /// The report's first two lines: counts, then throughput and latency (the window shows
+    /// them as the text report starts).
+    #[must_use]
+    pub fn summary(&self) -> String {
+        format!(
             "{} requests ({} mode, {} users, {} in flight) in {:.3} s: {} ok, {} failed\n\
-             {:.0} req/s, p50 {} us, p99 {} us, {} bytes sent\n",
+             {:.0} req/s, p50 {} us, p99 {} us, {} bytes sent",
             self.requests,
             self.mode.name(),
             self.users,
@@ -163,27 +184,26 @@ impl LoadReport {
             self.p50_us,
             self.p99_us,
             self.bytes_sent
-        );
-        if let Some(f) = &self.first_failure {
-            let _ = writeln!(s, "first failure: {f}");
-        }
-        if self.cancelled {
-            s.push_str("cancelled before all requests were sent\n");
-        }
-        s.push_str("latency histogram:\n");
-        let most = self.histogram.iter().map(|b| b.count).max().unwrap_or(0).max(1);
-        let mut previous = 0;
-        for b in &self.histogram {
+        )
+    }
+}
+
+/// Each bucket's range in words, `"100-200 us"`, the last `"> 10000000 us"`: the text report's
+/// and the window's histogram labels.
+#[must_use]
+pub fn bucket_labels(histogram: &[Bucket]) -> Vec<String> {
+    let mut previous = 0;
+    histogram
+        .iter()
+        .map(|b| {
             let label = match b.le_us {
                 Some(le) => format!("{previous}-{le} us"),
                 None => format!("> {previous} us"),
             };
-            let bar = usize::try_from(b.count * 40 / most).unwrap_or(40);
-            let _ = writeln!(s, "  {label:>20} {:>9} {}", b.count, "#".repeat(bar));
             previous = b.le_us.unwrap_or(previous);
-        }
-        s
-    }
+            label
+        })
+        .collect()
 }
 
 /// Why a run could not be made.

@@ -112,6 +112,8 @@ pub struct Exchange {
     pub error: Option<String>,
     /// What the answer handed out.
     pub handed: Handed,
+    /// True when it carried a copy of credentials from before a logout, not the held ones.
+    pub copy: bool,
 }
 
 impl Exchange {
@@ -131,7 +133,8 @@ impl Exchange {
             (None, None) => "no answer".to_owned(),
         };
         let server = self.server.map_or_else(|| "balancer".to_owned(), |s| format!("server {s}"));
-        format!("{method} {path} as {} -> {outcome} ({server}, {} us)", self.user, self.latency_us)
+        let copy = if self.copy { " with a copy from before logout" } else { "" };
+        format!("{method} {path} as {}{copy} -> {outcome} ({server}, {} us)", self.user, self.latency_us)
     }
 }
 
@@ -198,6 +201,7 @@ pub fn send(base: &str, mode: Mode, action: Action, user: &str, held: &Credentia
         body: String::new(),
         error: None,
         handed: Handed::default(),
+        copy: false,
     };
     match result {
         Err(e) => {

@@ -130,21 +130,24 @@ impl Settings {
     /// The same command line: what `tokenbench serve` needs to start this run.
     #[must_use]
     pub fn command_line(&self) -> String {
+        use std::fmt::Write as _;
         let mut line = format!("tokenbench serve --mode {} --servers {}", self.mode.name(), self.servers);
         match self.store {
             StoreChoice::Embedded => {}
             StoreChoice::PerServer => line.push_str(" --store per-server"),
-            StoreChoice::Redis => line.push_str(&format!(" --store {}", self.redis_url.trim())),
+            StoreChoice::Redis => {
+                let _ = write!(line, " --store {}", self.redis_url.trim());
+            }
         }
         if self.revocation != Revocation::None {
-            line.push_str(&format!(" --revocation {}", self.revocation.name()));
+            let _ = write!(line, " --revocation {}", self.revocation.name());
         }
         if self.sticky {
             line.push_str(" --sticky");
         }
         if !self.accept_attacks.is_empty() {
             let names: Vec<&str> = self.accept_attacks.iter().map(|a| a.name()).collect();
-            line.push_str(&format!(" --accept-attacks {}", names.join(",")));
+            let _ = write!(line, " --accept-attacks {}", names.join(","));
         }
         line
     }
@@ -185,6 +188,9 @@ pub enum LiveCommand {
     Stop,
     /// Log in, request, refresh or log out as [`LiveLab::user`].
     Send(Action),
+    /// `GET /me` with the copy of the credentials made before the logout, as a log or an
+    /// attacker kept them.
+    Replay,
     /// Choose the demo user the tab acts as (forgets the credentials held).
     User(String),
     /// A request finished.
@@ -334,6 +340,9 @@ pub struct LiveLab {
     pub user: String,
     /// The credentials the tab's client holds.
     pub held: Credentials,
+    /// A copy of the credentials as they were before the last logout: what a log, a proxy or
+    /// an attacker kept. The client itself forgets its credentials at logout.
+    pub copy: Option<Credentials>,
     /// The server that answered the login.
     pub login_server: Option<usize>,
     /// The requests the tab sent, newest last.
@@ -372,6 +381,7 @@ impl Default for LiveLab {
             starting: false,
             user: DEMO_USERS[0].to_owned(),
             held: Credentials::default(),
+            copy: None,
             login_server: None,
             exchanges: VecDeque::new(),
             in_flight: 0,
@@ -433,7 +443,14 @@ impl LiveLab {
                     self.forget_client();
                 }
             }
-            LiveCommand::Send(action) => return self.send(action),
+            LiveCommand::Send(action) => {
+                let held = self.held.clone();
+                return self.send(action, held, false);
+            }
+            LiveCommand::Replay => match self.copy.clone() {
+                Some(copy) => return self.send(Action::Me, copy, true),
+                None => self.error = Some("log out first: the copy is made at logout".into()),
+            },
             LiveCommand::Answered { run, exchange } => {
                 if run == self.serial {
                     self.in_flight = self.in_flight.saturating_sub(1);
@@ -553,11 +570,12 @@ impl LiveLab {
 
     fn forget_client(&mut self) {
         self.held = Credentials::default();
+        self.copy = None;
         self.login_server = None;
         self.phase = Phase::Out;
     }
 
-    fn send(&mut self, action: Action) -> Vec<LiveEffect> {
+    fn send(&mut self, action: Action, held: Credentials, copy: bool) -> Vec<LiveEffect> {
         let Some(run) = &self.run else {
             self.error = Some("start the servers first".into());
             return Vec::new();
@@ -565,19 +583,21 @@ impl LiveLab {
         let base = run.server.url().to_owned();
         let mode = run.settings.mode;
         let user = self.user.clone();
-        let held = self.held.clone();
         let serial = self.serial;
         self.in_flight += 1;
         let (method, path) = action.route();
         let job = Job::new(format!("live: {method} {path}"), move || LiveCommand::Answered {
             run: serial,
-            exchange: exchange::send(&base, mode, action, &user, &held),
+            exchange: exchange::Exchange { copy, ..exchange::send(&base, mode, action, &user, &held) },
         });
         vec![LiveEffect::Spawn(job)]
     }
 
     fn answered(&mut self, exchange: Exchange) {
-        self.held.apply(&exchange.handed);
+        let before = self.held.clone();
+        if !exchange.copy {
+            self.held.apply(&exchange.handed);
+        }
         match exchange.action {
             Action::Login if exchange.ok() => {
                 self.login_server = exchange.server;
@@ -585,14 +605,19 @@ impl LiveLab {
                 self.reset_check(Situation::Served);
             }
             Action::Logout if exchange.ok() => {
+                // The client forgets; a copy made before survives elsewhere.
+                self.copy = Some(before);
+                self.held = Credentials::default();
                 self.phase = Phase::In(Situation::AfterLogout);
                 self.reset_check(Situation::AfterLogout);
             }
-            Action::Me => {
-                if let Phase::In(situation) = self.phase {
-                    self.observe(situation, &exchange);
+            Action::Me => match (self.phase, exchange.copy) {
+                (Phase::In(Situation::AfterLogout), true) => self.observe(Situation::AfterLogout, &exchange),
+                (Phase::In(s @ (Situation::Served | Situation::LoginServerDown)), false) => {
+                    self.observe(s, &exchange);
                 }
-            }
+                _ => {}
+            },
             _ => {}
         }
         if self.exchanges.len() == EXCHANGES_KEPT {

@@ -53,7 +53,7 @@ fn a_shared_store_survives_its_login_server_and_a_logout_refuses_the_session() {
     assert!(served.measured.unwrap().agrees(&served.predicted));
 
     drive(&mut lab, LiveCommand::StopServer(login_server));
-    assert_eq!(lab.run.as_ref().unwrap().server.running()[login_server], false);
+    assert!(!lab.run.as_ref().unwrap().server.running()[login_server]);
     drive(&mut lab, LiveCommand::Send(Action::Me));
     assert_eq!(last(&lab).server, Some(1 - login_server), "the other server answers");
     let down = check(&lab, Situation::LoginServerDown);
@@ -62,7 +62,12 @@ fn a_shared_store_survives_its_login_server_and_a_logout_refuses_the_session() {
 
     drive(&mut lab, LiveCommand::Send(Action::Logout));
     assert_eq!(last(&lab).status, Some(200), "{:?}", last(&lab));
+    assert_eq!(lab.held, Credentials::default(), "the client forgets at logout");
     drive(&mut lab, LiveCommand::Send(Action::Me));
+    assert_eq!(last(&lab).status, Some(401), "nothing held, nothing sent");
+    assert_eq!(check(&lab, Situation::AfterLogout).measured, None, "a request without credentials proves nothing");
+    drive(&mut lab, LiveCommand::Replay);
+    assert!(last(&lab).copy && last(&lab).sent[0].starts_with("Cookie: sid="), "{:?}", last(&lab));
     assert_eq!(last(&lab).status, Some(401));
     let after = check(&lab, Situation::AfterLogout);
     assert!(!after.predicted.served);
@@ -98,9 +103,11 @@ fn a_plain_jwt_outlives_its_logout_and_a_denylist_does_not() {
         let mut lab = started(Settings { mode: Mode::Jwt, revocation, ..Settings::default() });
         drive(&mut lab, LiveCommand::Send(Action::Login));
         assert!(lab.held.access.is_some() && lab.held.refresh.is_some());
+        drive(&mut lab, LiveCommand::Replay);
+        assert_eq!(lab.error.as_deref(), Some("log out first: the copy is made at logout"));
         drive(&mut lab, LiveCommand::Send(Action::Logout));
         assert_eq!(last(&lab).status, Some(200), "{:?}", last(&lab));
-        drive(&mut lab, LiveCommand::Send(Action::Me));
+        drive(&mut lab, LiveCommand::Replay);
         assert_eq!(last(&lab).status == Some(401), refused, "{revocation:?}: {:?}", last(&lab));
         let after = check(&lab, Situation::AfterLogout);
         assert_eq!(after.predicted.served, !refused);
