@@ -17,6 +17,9 @@ use egui::{RichText, Ui};
 use crate::core::labs::live::lab::{LiveCommand, Settings};
 use crate::ui::state::{AppState, Command};
 
+/// The width from which the client and the load stand side by side.
+const TWO_COLUMNS_FROM: f32 = 1100.0;
+
 /// Wraps a lab command.
 fn cmd(c: LiveCommand) -> Command {
     Command::Live(c)
@@ -42,15 +45,17 @@ pub fn ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
         if state.live.running() {
             controls::run_ui(ui, &state.live, out);
             ui.separator();
-            controls::client_ui(ui, &state.live, out);
+            let lab = &state.live;
+            // Side by side where the window is wide; one column where it is not. The width
+            // alone decides, so nothing jumps when a result arrives. The model's rows take the
+            // whole width: their sentences are long.
+            pair(ui, out, |ui, out| controls::client_ui(ui, lab, out), |ui, out| results::load_ui(ui, lab, out));
             ui.separator();
-            results::checks_ui(ui, &state.live, out);
+            results::checks_ui(ui, lab, out);
             ui.separator();
-            results::load_ui(ui, &state.live, out);
+            results::probe_ui(ui, lab, out);
             ui.separator();
-            results::probe_ui(ui, &state.live, out);
-            ui.separator();
-            results::log_ui(ui, &state.live);
+            results::log_ui(ui, lab);
         } else {
             ui.label(
                 RichText::new(if state.live.starting {
@@ -63,6 +68,26 @@ pub fn ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
             );
         }
     });
+}
+
+/// Two parts side by side from [`TWO_COLUMNS_FROM`], one under the other below it.
+fn pair(
+    ui: &mut Ui,
+    out: &mut Vec<Command>,
+    left: impl FnOnce(&mut Ui, &mut Vec<Command>),
+    right: impl FnOnce(&mut Ui, &mut Vec<Command>),
+) {
+    if ui.available_width() >= TWO_COLUMNS_FROM {
+        ui.columns(2, |cols| {
+            let (l, r) = cols.split_at_mut(1);
+            left(&mut l[0], out);
+            right(&mut r[0], out);
+        });
+    } else {
+        left(ui, out);
+        ui.separator();
+        right(ui, out);
+    }
 }
 
 /// Draws `add` in a region of fixed height, so what follows never moves when the region's

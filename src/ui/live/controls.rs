@@ -14,6 +14,8 @@ use crate::ui::state::Command;
 use crate::ui::theme::palette;
 use crate::ui::widgets::{copy_button, reserved_label};
 
+/// The width of a server's status, its longest text included.
+const SERVER_LABEL_WIDTH: f32 = 190.0;
 /// Rows of exchanges shown, newest first.
 const EXCHANGES_SHOWN: usize = 6;
 
@@ -46,6 +48,9 @@ pub(super) fn settings_ui(ui: &mut Ui, lab: &LiveLab, out: &mut Vec<Command>) {
             ui.add(egui::TextEdit::singleline(&mut next.redis_url).desired_width(170.0).hint_text("redis://HOST:PORT"))
                 .on_hover_text("A Redis you run (Debian: apt-get install redis-server); used with the Redis store");
         });
+    });
+    // Two rows that each fit 800 px, so no label wraps away from its value.
+    ui.horizontal_wrapped(|ui| {
         let label = ui.label("JWT logout");
         ui.add_enabled_ui(s.mode.tokens(), |ui| {
             egui::ComboBox::from_id_salt("live-revocation")
@@ -91,7 +96,7 @@ pub(super) fn settings_ui(ui: &mut Ui, lab: &LiveLab, out: &mut Vec<Command>) {
         }
         let line = command_line(s);
         copy_button(ui, "Copy command", &line, out);
-        ui.label(RichText::new(line).monospace().weak());
+        ui.add(egui::Label::new(RichText::new(&line).monospace().weak()).truncate()).on_hover_text(&line);
     });
     let error = lab.error.as_deref().unwrap_or("");
     let colour = palette(ui.visuals().dark_mode).bad;
@@ -128,11 +133,11 @@ pub(super) fn run_ui(ui: &mut Ui, lab: &LiveLab, out: &mut Vec<Command>) {
             ui.group(|ui| {
                 let p = palette(ui.visuals().dark_mode);
                 let holds = if lab.login_server == Some(i) { " (your login)" } else { "" };
-                ui.label(
-                    RichText::new(format!("server {i}: {}{holds}", if up { "running" } else { "stopped" }))
-                        .color(if up { p.good } else { p.bad }),
-                )
-                .on_hover_text(url);
+                // A fixed width, so "(your login)" appearing moves no button.
+                let text = RichText::new(format!("server {i}: {}{holds}", if up { "running" } else { "stopped" }))
+                    .color(if up { p.good } else { p.bad });
+                ui.add_sized(egui::vec2(SERVER_LABEL_WIDTH, ui.spacing().interact_size.y), egui::Label::new(text))
+                    .on_hover_text(url);
                 let (label, command) = if up {
                     (format!("Stop server {i}"), LiveCommand::StopServer(i))
                 } else {
@@ -206,13 +211,16 @@ pub(super) fn client_ui(ui: &mut Ui, lab: &LiveLab, out: &mut Vec<Command>) {
         if lab.exchanges.is_empty() {
             ui.label(RichText::new("No request sent yet: the newest answers show here, newest first.").weak());
         }
-        egui::Grid::new("live-exchanges").striped(true).num_columns(2).show(ui, |ui| {
-            for e in lab.exchanges.iter().rev().take(EXCHANGES_SHOWN) {
-                let p = palette(ui.visuals().dark_mode);
+        for e in lab.exchanges.iter().rev().take(EXCHANGES_SHOWN) {
+            let p = palette(ui.visuals().dark_mode);
+            // The credential line takes what width is left, cut short there; the whole line
+            // and the answer's body on hover.
+            ui.horizontal(|ui| {
                 ui.label(RichText::new(e.line()).color(if e.ok() { p.good } else { p.bad }));
-                ui.label(RichText::new(e.sent.join("  ")).monospace().weak()).on_hover_text(&e.body);
-                ui.end_row();
-            }
-        });
+                let sent = e.sent.join("  ");
+                let hover = format!("{sent}\n\n{}", e.body);
+                ui.add(egui::Label::new(RichText::new(sent).monospace().weak()).truncate()).on_hover_text(hover);
+            });
+        }
     });
 }

@@ -121,7 +121,7 @@ pub(super) fn load_ui(ui: &mut Ui, lab: &LiveLab, out: &mut Vec<Command>) {
 fn load_result_ui(ui: &mut Ui, lab: &LiveLab) {
     match &lab.load {
         None => {
-            ui.label(RichText::new("No load run yet.").weak());
+            ui.label(RichText::new("No load run yet: its figures and a latency histogram appear here.").weak());
         }
         Some(Err(e)) => {
             ui.label(RichText::new(format!("The load could not run: {e}")).color(palette(ui.visuals().dark_mode).bad));
@@ -158,7 +158,9 @@ fn histogram(ui: &mut Ui, report: &crate::core::labs::live::load::LoadReport) {
     let bars: Vec<Bar> = (first..=last)
         .map(|i| Bar::new((i - first) as f64, report.histogram[i].count as f64).width(0.8).name(&labels[i]))
         .collect();
-    let shown: Vec<String> = labels[first..=last].to_vec();
+    // The axis names each bucket by its upper bound (short enough not to overlap); the bar's
+    // hover names its whole range, as the text report does.
+    let shown: Vec<String> = report.histogram[first..=last].iter().map(|b| bound(b.le_us)).collect();
     readable_axes(Plot::new("live-histogram"), dark)
         .height(HISTOGRAM_HEIGHT)
         .allow_zoom(false)
@@ -167,6 +169,8 @@ fn histogram(ui: &mut Ui, report: &crate::core::labs::live::load::LoadReport) {
         .allow_boxed_zoom(false)
         .include_y(0.0)
         .show_grid([false, true])
+        .x_axis_label("latency, up to")
+        .y_axis_label("requests")
         .x_axis_formatter(move |mark, _| {
             let i = mark.value.round();
             if (mark.value - i).abs() > 1e-6 || i < 0.0 {
@@ -181,6 +185,16 @@ fn histogram(ui: &mut Ui, report: &crate::core::labs::live::load::LoadReport) {
                     .color(part_colour(crate::core::engine::token::Part::Payload, dark)),
             );
         });
+}
+
+/// A bucket's upper bound in few characters: `500 µs`, `2 ms`, `more` for the last.
+fn bound(le_us: Option<u64>) -> String {
+    match le_us {
+        None => "more".to_owned(),
+        Some(us) if us >= 1_000_000 => format!("{} s", us / 1_000_000),
+        Some(us) if us >= 1_000 => format!("{} ms", us / 1_000),
+        Some(us) => format!("{us} µs"),
+    }
 }
 
 /// The probe: every forgery against `GET /me`.

@@ -717,7 +717,8 @@ impl LiveLab {
             return Vec::new();
         };
         let server = Arc::clone(&run.server);
-        let token = self.held.access.clone();
+        // The token held, or the copy kept at logout: its verification costs the same.
+        let token = self.held.access.clone().or_else(|| self.copy.as_ref().and_then(|c| c.access.clone()));
         let serial = self.serial;
         let job = Job::new("live: measure", move || LiveCommand::Measured {
             run: serial,

@@ -110,9 +110,9 @@ pub fn predict(design: &Design, situation: Situation) -> Prediction {
             let t = simulate(&FlowConfig { fail_server_at: Some(0), ..base });
             let served = t.failed_requests == 0;
             let text = if served {
-                format!("survives: {} of {} requests served by the other servers", t.requests, t.requests)
+                format!("survives: {} of {} served by the other servers", t.requests, t.requests)
             } else if t.sessions_lost > 0 {
-                format!("session lost with its server: {} of {} requests fail", t.failed_requests, t.requests)
+                format!("session lost with its server: {} of {} fail", t.failed_requests, t.requests)
             } else {
                 format!("{} of {} requests fail", t.failed_requests, t.requests)
             };
@@ -122,12 +122,9 @@ pub fn predict(design: &Design, situation: Situation) -> Prediction {
             let t = simulate(&FlowConfig { logout: Some(Logout { user: 0, before_request: 0 }), ..base });
             let served = t.accepted_after_logout > 0;
             let text = if served {
-                format!(
-                    "still accepted: {} of {} requests after logout get through",
-                    t.accepted_after_logout, t.requests
-                )
+                format!("still accepted: {} of {} requests", t.accepted_after_logout, t.requests)
             } else {
-                format!("refused: {} of {} requests after logout refused", t.rejected_after_logout, t.requests)
+                format!("refused: {} of {} requests", t.rejected_after_logout, t.requests)
             };
             Prediction { served, text }
         }
