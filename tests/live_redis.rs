@@ -86,3 +86,59 @@ fn token_claim(t: &str, name: &str) -> String {
     let parsed = tokenbench::core::engine::token::parse(t).unwrap();
     parsed.claims().unwrap()[name].as_str().unwrap().to_owned()
 }
+
+/// The Live tab's lab on a real Redis: the session survives the login's server, a logout
+/// refuses a replayed copy, as the Flows model says; the store round trip is measured over
+/// loopback TCP (well above the in-process store's) and the ready line carries the figure.
+#[test]
+fn the_live_tab_measures_redis_and_matches_the_model() {
+    use tokenbench::core::labs::live::lab::exchange::Action;
+    use tokenbench::core::labs::live::lab::predict::Situation;
+    use tokenbench::core::labs::live::lab::{LiveCommand, LiveEffect, LiveLab, Settings, StoreChoice};
+
+    fn drive(lab: &mut LiveLab, command: LiveCommand) -> Vec<f64> {
+        let mut used = Vec::new();
+        let mut queue = vec![command];
+        while let Some(c) = queue.pop() {
+            for effect in lab.handle(c) {
+                match effect {
+                    LiveEffect::Spawn(job) => queue.push(job.run()),
+                    LiveEffect::UseRoundTrip(ms) => used.push(ms),
+                }
+            }
+        }
+        used
+    }
+
+    let r = start_redis();
+    let mut lab = LiveLab::default();
+    let settings = Settings { store: StoreChoice::Redis, redis_url: r.url.clone(), ..Settings::default() };
+    drive(&mut lab, LiveCommand::Settings(settings));
+    drive(&mut lab, LiveCommand::Start);
+    assert!(lab.running(), "{:?}", lab.error);
+    drive(&mut lab, LiveCommand::Send(Action::Login));
+    let login = lab.login_server.unwrap();
+    drive(&mut lab, LiveCommand::StopServer(login));
+    drive(&mut lab, LiveCommand::Send(Action::Me));
+    drive(&mut lab, LiveCommand::Send(Action::Logout));
+    drive(&mut lab, LiveCommand::Replay);
+    for situation in [Situation::LoginServerDown, Situation::AfterLogout] {
+        let c = lab.checks.iter().find(|c| c.situation == situation).unwrap();
+        assert!(c.measured.unwrap().agrees(&c.predicted), "{situation:?}: {c:?}");
+    }
+
+    drive(&mut lab, LiveCommand::Measure);
+    let redis_rtt = lab.figures.clone().unwrap().unwrap().round_trip;
+    let used = drive(&mut lab, LiveCommand::UseRoundTrip);
+    assert_eq!(used, vec![redis_rtt.as_secs_f64() * 1e3]);
+
+    let mut embedded = LiveLab::default();
+    drive(&mut embedded, LiveCommand::Start);
+    drive(&mut embedded, LiveCommand::Measure);
+    let embedded_rtt = embedded.figures.clone().unwrap().unwrap().round_trip;
+    assert!(redis_rtt > embedded_rtt * 5, "a TCP round trip ({redis_rtt:?}) against memory ({embedded_rtt:?})");
+
+    let s = serve(&["--mode", "session", "--store", &r.url]);
+    let us = s.ready["store_round_trip_us"].as_f64().unwrap();
+    assert!(us > 0.0, "{}", s.ready);
+}
