@@ -98,7 +98,9 @@ fn bad_flags_exit_2_naming_the_flag() {
             vec!["--users", "1", "--requests", "10", "--concurrency", "5000"],
             "--concurrency 5000 is out of range: give 1 to 1024",
         ),
-        (vec!["--users", "1", "--requests", "-3"], "--requests"),
+        (vec!["--users", "1", "--requests", "-3"], "--requests -3 is out of range: give 1 to 5000000"),
+        (vec!["--users", "abc", "--requests", "3"], "--users \"abc\" is not a whole number: give 1 to 10000"),
+        (vec!["--users", "99999999999999999999999", "--requests", "3"], "--users 99999999999999999999999 is"),
     ] {
         let mut all = vec!["load", "http://127.0.0.1:9", "--mode", "jwt"];
         all.extend(args);

@@ -254,6 +254,8 @@ fn bad_flags_exit_2_naming_the_flag() {
         (&["serve", "--mode", "jwt", "--accept-attacks", "none,bogus"][..], "--accept-attacks"),
         (&["serve", "--mode", "jwt", "--accept-attacks", "none,none"][..], "--accept-attacks"),
         (&["serve", "--mode", "session", "--accept-attacks", "none"][..], "--accept-attacks"),
+        (&["serve", "--mode", "session", "--revocation", "denylist"][..], "--revocation"),
+        (&["serve", "--mode", "jwt", "--store", "redis://user:pw@127.0.0.1:6379/0"][..], "without a user or password"),
         (&["serve", "--mode", "jwt", "--servers", "0"][..], "--servers"),
         (&["serve", "--mode", "jwt", "--servers", "17"][..], "--servers"),
         (&["serve", "--mode", "jwt", "--for", "-1"][..], "--for"),
@@ -302,4 +304,56 @@ fn requests_are_logged_to_stderr() {
         assert!(Instant::now() < deadline, "no log line: {err}");
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// What a page on another site could make a browser send is refused: a login posted as a form
+/// or text (415: only JSON declared as such), an admin request whose Host or Origin names
+/// another site (403, DNS rebinding); a body declared too large is refused before it is sent.
+#[test]
+fn cross_site_requests_and_declared_large_bodies_are_refused_at_once() {
+    let s = serve(&["--mode", "session"]);
+    let form = post(&s.url, "/login", &[("content-type", "text/plain")], None);
+    assert_eq!(form.status, 415, "{}", form.body);
+    assert!(form.body.contains("Content-Type: application/json"), "{}", form.body);
+    for headers in [&[("host", "evil.example")][..], &[("origin", "http://evil.example")][..]] {
+        let a = post(&s.url, "/admin/servers/0/stop", headers, None);
+        assert_eq!(a.status, 403, "{headers:?}: {}", a.body);
+    }
+    assert_eq!(get(&s.url, "/admin/servers", &[("origin", "http://localhost:3000")]).status, 200);
+
+    let addr = s.url.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let started = Instant::now();
+    stream
+        .write_all(b"POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 999999999\r\n\r\nx")
+        .unwrap();
+    let mut answer = [0u8; 64];
+    let n = stream.read(&mut answer).unwrap();
+    assert!(
+        String::from_utf8_lossy(&answer[..n]).starts_with("HTTP/1.1 413"),
+        "{:?}",
+        String::from_utf8_lossy(&answer[..n])
+    );
+    assert!(started.elapsed() < Duration::from_secs(3), "refused before the body is waited for");
+}
+
+/// With --allow-remote only the balancer faces the network: the app servers stay on loopback.
+#[test]
+fn app_servers_listen_on_loopback_whatever_the_balancer_does() {
+    let mut child = bin()
+        .args(["serve", "--mode", "session", "--listen", "0.0.0.0:0", "--allow-remote", "--for", "20"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stdout.take().unwrap()), &mut line).unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    let ready: serde_json::Value = serde_json::from_str(&line).unwrap();
+    for server in ready["servers"].as_array().unwrap() {
+        assert!(server.as_str().unwrap().starts_with("http://127.0.0.1:"), "{ready}");
+    }
+    assert!(ready["store_round_trip_us"].as_f64().is_some_and(|us| us > 0.0), "{ready}");
 }

@@ -10,7 +10,7 @@ use clap::Args;
 
 use super::{out, out_json, say};
 use crate::core::labs::live::Mode;
-use crate::core::labs::live::load::{self, LoadConfig};
+use crate::core::labs::live::load::{self, LoadConfig, MAX_CONCURRENCY, MAX_REQUESTS, MAX_USERS};
 
 /// Arguments of `tokenbench load`.
 #[derive(Debug, Args)]
@@ -22,17 +22,27 @@ pub struct LoadArgs {
     #[arg(long, value_name = "MODE", value_parser = mode_name)]
     pub mode: Mode,
     /// How many users log in (1 to 10000; demo names reused round robin).
-    #[arg(long, value_name = "U")]
+    #[arg(long, value_name = "U", allow_hyphen_values = true, value_parser = |s: &str| count(s, "--users", MAX_USERS))]
     pub users: usize,
     /// How many authenticated GET /me to send (1 to 5000000).
-    #[arg(long, value_name = "R")]
+    #[arg(long, value_name = "R", allow_hyphen_values = true, value_parser = |s: &str| count(s, "--requests", MAX_REQUESTS))]
     pub requests: usize,
     /// How many requests in flight, one keep-alive connection each (1 to 1024).
-    #[arg(long, value_name = "C", default_value_t = 16)]
+    #[arg(long, value_name = "C", default_value_t = 16, allow_hyphen_values = true, value_parser = |s: &str| count(s, "--concurrency", MAX_CONCURRENCY))]
     pub concurrency: usize,
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
+}
+
+/// A whole number from 1 to `max`; the message names the flag and the range.
+fn count(s: &str, flag: &str, max: usize) -> Result<usize, String> {
+    // The same words as the core's range check, so a flag reads alike however it is wrong.
+    match s.trim().parse::<i128>() {
+        Ok(n) if n >= 1 && n <= max as i128 => usize::try_from(n).map_err(|_| format!("{flag} {s} is out of range")),
+        Ok(_) => Err(format!("{flag} {s} is out of range: give 1 to {max}")),
+        Err(_) => Err(format!("{flag} {s:?} is not a whole number: give 1 to {max}")),
+    }
 }
 
 fn mode_name(name: &str) -> Result<Mode, String> {

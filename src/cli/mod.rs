@@ -143,7 +143,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Audit(args) => audit::audit_cmd(&args),
         Command::Crack(args) => crack::crack_cmd(&args),
         Command::Forge(args) => forge::forge_cmd(&args),
-        Command::Probe(args) => probe::probe_cmd(&args),
+        Command::Probe(args) => Ok(probe::probe_cmd(&args)),
         Command::Load(args) => Ok(load::load_cmd(&args)),
         Command::Serve(args) => serve::serve_cmd(&args),
     };

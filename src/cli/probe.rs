@@ -9,7 +9,6 @@ use std::sync::atomic::AtomicBool;
 use clap::Args;
 
 use super::{out, out_json, read_token_arg, say};
-use crate::core::engine::error::Error;
 use crate::core::engine::limits;
 use crate::core::labs::live::probe::{self, Placement, ProbeConfig};
 
@@ -37,10 +36,23 @@ pub struct ProbeArgs {
     pub json: bool,
 }
 
-pub(super) fn probe_cmd(args: &ProbeArgs) -> Result<u8, Error> {
-    let token = read_token_arg(&args.token)?.trim().to_owned();
+pub(super) fn probe_cmd(args: &ProbeArgs) -> u8 {
+    // Each unreadable input is named by its flag.
+    let token = match read_token_arg(&args.token) {
+        Ok(t) => t.trim().to_owned(),
+        Err(e) => {
+            say(&format!("--token: {e}"));
+            return 2;
+        }
+    };
     let public_key_file = match &args.key {
-        Some(path) => Some(limits::read_file(path)?),
+        Some(path) => match limits::read_file(path) {
+            Ok(bytes) => Some(bytes),
+            Err(e) => {
+                say(&format!("--key: {e}"));
+                return 2;
+            }
+        },
         None => None,
     };
     let placement = match (&args.header, &args.cookie) {
@@ -56,11 +68,11 @@ pub(super) fn probe_cmd(args: &ProbeArgs) -> Result<u8, Error> {
             } else {
                 out(&report.to_text());
             }
-            Ok(u8::from(!report.accepted().is_empty()))
+            u8::from(!report.accepted().is_empty())
         }
         Err(e) => {
             say(&e.to_string());
-            Ok(2)
+            2
         }
     }
 }

@@ -132,6 +132,10 @@ pub(super) fn serve_cmd(args: &ServeArgs) -> Result<u8, Error> {
         say("--accept-attacks: session mode verifies no token; use --mode jwt or hybrid");
         return Ok(2);
     }
+    if args.revocation != Revocation::None && !args.mode.tokens() {
+        say("--revocation: session mode revokes by deleting the session; the strategies are for --mode jwt or hybrid");
+        return Ok(2);
+    }
     let config = Config {
         listen: args.listen,
         allow_remote: args.allow_remote,

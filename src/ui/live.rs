@@ -51,7 +51,7 @@ pub fn ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
             // whole width: their sentences are long.
             pair(ui, out, |ui, out| controls::client_ui(ui, lab, out), |ui, out| results::load_ui(ui, lab, out));
             ui.separator();
-            results::checks_ui(ui, lab, out);
+            results::checks_ui(ui, lab, state.flows.params.store_latency_ms, out);
             ui.separator();
             results::probe_ui(ui, lab, out);
             ui.separator();
@@ -61,7 +61,7 @@ pub fn ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
                 RichText::new(if state.live.starting {
                     "Starting the servers..."
                 } else {
-                    "No servers run yet: choose the settings above and press Start. Everything listens on \
+                    "No servers running: choose the settings above and press Start. Everything listens on \
                      127.0.0.1 only and stops when you press Stop everything or close the window."
                 })
                 .weak(),

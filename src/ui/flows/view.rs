@@ -128,7 +128,13 @@ fn number<T: egui::emath::Numeric>(
     let mut v = value;
     // Whole numbers move by at least one per step, so arrow keys and accessibility increments work.
     let speed = if T::INTEGRAL { 1.0 + value.to_f64() / 50.0 } else { 0.1 };
-    let r = ui.add(egui::DragValue::new(&mut v).range(range).speed(speed)).labelled_by(label.id).on_hover_text(hint);
+    // A measured store round trip (the Live tab's) can be a fraction of a microsecond: shown
+    // to the nanosecond rather than rounded to 0.001 ms.
+    let decimals = if T::INTEGRAL { 0 } else { 6 };
+    let r = ui
+        .add(egui::DragValue::new(&mut v).range(range).speed(speed).max_decimals(decimals))
+        .labelled_by(label.id)
+        .on_hover_text(hint);
     (r.changed() && v != value).then_some(v)
 }
 

@@ -16,8 +16,10 @@ use crate::ui::widgets::{copy_button, reserved_label};
 
 /// The width of a server's status, its longest text included.
 const SERVER_LABEL_WIDTH: f32 = 190.0;
-/// Rows of exchanges shown, newest first.
-const EXCHANGES_SHOWN: usize = 6;
+/// The width a server's card takes in its row: the status, the button, the frame.
+const SERVER_CARD_WIDTH: f32 = 320.0;
+/// Rows of exchanges in view at once (newest first; the rest scroll).
+const EXCHANGES_SHOWN: usize = 8;
 
 /// The settings and Start / Stop.
 pub(super) fn settings_ui(ui: &mut Ui, lab: &LiveLab, out: &mut Vec<Command>) {
@@ -64,7 +66,12 @@ pub(super) fn settings_ui(ui: &mut Ui, lab: &LiveLab, out: &mut Vec<Command>) {
                 .labelled_by(label.id);
         });
         let label = ui.label("Servers");
-        ui.add(egui::DragValue::new(&mut next.servers).range(1..=MAX_TAB_SERVERS)).labelled_by(label.id);
+        ui.add(egui::DragValue::new(&mut next.servers).range(1..=MAX_TAB_SERVERS)).labelled_by(label.id).on_hover_text(
+            format!(
+                "1 to {MAX_TAB_SERVERS} here; tokenbench serve --servers takes up to {}",
+                crate::core::labs::live::config::MAX_SERVERS
+            ),
+        );
         ui.checkbox(&mut next.sticky, "Sticky")
             .on_hover_text("The balancer pins each client to one server with an lb cookie");
     });
@@ -94,10 +101,11 @@ pub(super) fn settings_ui(ui: &mut Ui, lab: &LiveLab, out: &mut Vec<Command>) {
         if ui.add_enabled(lab.running(), egui::Button::new("Stop everything")).clicked() {
             out.push(cmd(LiveCommand::Stop));
         }
-        let line = command_line(s);
-        copy_button(ui, "Copy command", &line, out);
-        ui.add(egui::Label::new(RichText::new(&line).monospace().weak()).truncate()).on_hover_text(&line);
+        copy_button(ui, "Copy command", &command_line(s), out);
     });
+    // Its own line, wrapped: the whole command is readable at any width. Two lines reserved, so
+    // a longer command moves nothing below it.
+    reserved_label(ui, RichText::new(command_line(s)).monospace().weak(), 2);
     let error = lab.error.as_deref().unwrap_or("");
     let colour = palette(ui.visuals().dark_mode).bad;
     reserved_label(ui, RichText::new(error).color(colour), 1);
@@ -128,25 +136,39 @@ pub(super) fn run_ui(ui: &mut Ui, lab: &LiveLab, out: &mut Vec<Command>) {
             .color(palette(ui.visuals().dark_mode).bad),
         );
     }
-    ui.horizontal_wrapped(|ui| {
-        for (i, (up, url)) in run.server.running().into_iter().zip(run.server.server_urls()).enumerate() {
-            ui.group(|ui| {
-                let p = palette(ui.visuals().dark_mode);
-                let holds = if lab.login_server == Some(i) { " (your login)" } else { "" };
-                // A fixed width, so "(your login)" appearing moves no button.
-                let text = RichText::new(format!("server {i}: {}{holds}", if up { "running" } else { "stopped" }))
-                    .color(if up { p.good } else { p.bad });
-                ui.add_sized(egui::vec2(SERVER_LABEL_WIDTH, ui.spacing().interact_size.y), egui::Label::new(text))
-                    .on_hover_text(url);
-                let (label, command) = if up {
-                    (format!("Stop server {i}"), LiveCommand::StopServer(i))
-                } else {
-                    (format!("Start server {i}"), LiveCommand::StartServer(i))
-                };
-                if ui.button(label).clicked() {
-                    out.push(cmd(command));
-                }
-            });
+    // As many servers a row as the width holds (the width alone decides: nothing jumps).
+    // A finite, non-negative width over a positive card width: the cast keeps its value.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let per_row = ((ui.available_width() / SERVER_CARD_WIDTH).floor().max(1.0) as usize).max(1);
+    let servers: Vec<(usize, (bool, String))> =
+        run.server.running().into_iter().zip(run.server.server_urls()).enumerate().collect();
+    for row in servers.chunks(per_row) {
+        ui.horizontal(|ui| {
+            for (i, (up, url)) in row {
+                let (i, up) = (*i, *up);
+                server_card(ui, lab, i, up, url, out);
+            }
+        });
+    }
+}
+
+/// One server: its state and its switch.
+fn server_card(ui: &mut Ui, lab: &LiveLab, i: usize, up: bool, url: &str, out: &mut Vec<Command>) {
+    ui.group(|ui| {
+        let p = palette(ui.visuals().dark_mode);
+        let holds = if lab.login_server == Some(i) { " (your login)" } else { "" };
+        // A fixed width, so "(your login)" appearing moves no button.
+        let text = RichText::new(format!("server {i}: {}{holds}", if up { "running" } else { "stopped" }))
+            .color(if up { p.good } else { p.bad });
+        ui.add_sized(egui::vec2(SERVER_LABEL_WIDTH, ui.spacing().interact_size.y), egui::Label::new(text))
+            .on_hover_text(url);
+        let (label, command) = if up {
+            (format!("Stop server {i}"), LiveCommand::StopServer(i))
+        } else {
+            (format!("Start server {i}"), LiveCommand::StartServer(i))
+        };
+        if ui.button(label).clicked() {
+            out.push(cmd(command));
         }
     });
 }
@@ -209,18 +231,29 @@ pub(super) fn client_ui(ui: &mut Ui, lab: &LiveLab, out: &mut Vec<Command>) {
     let height = rows_height(ui, EXCHANGES_SHOWN);
     fixed_height(ui, height, |ui| {
         if lab.exchanges.is_empty() {
-            ui.label(RichText::new("No request sent yet: the newest answers show here, newest first.").weak());
+            ui.label(RichText::new("No request sent yet: the answers show here, newest first.").weak());
         }
-        for e in lab.exchanges.iter().rev().take(EXCHANGES_SHOWN) {
-            let p = palette(ui.visuals().dark_mode);
-            // The credential line takes what width is left, cut short there; the whole line
-            // and the answer's body on hover.
-            ui.horizontal(|ui| {
-                ui.label(RichText::new(e.line()).color(if e.ok() { p.good } else { p.bad }));
-                let sent = e.sent.join("  ");
-                let hover = format!("{sent}\n\n{}", e.body);
-                ui.add(egui::Label::new(RichText::new(sent).monospace().weak()).truncate()).on_hover_text(hover);
-            });
-        }
+        // Every exchange kept, newest first; older ones a scroll away.
+        egui::ScrollArea::vertical()
+            .id_salt("live-exchanges")
+            .max_height(height)
+            .auto_shrink([false, true])
+            .show(ui, |ui| exchanges_ui(ui, lab));
     });
+}
+
+/// The exchanges, newest first: each line coloured by its outcome, the credential lines cut to
+/// the width left (whole on hover, with the answer's body).
+fn exchanges_ui(ui: &mut Ui, lab: &LiveLab) {
+    for e in lab.exchanges.iter().rev() {
+        let p = palette(ui.visuals().dark_mode);
+        // The credential line takes what width is left, cut short there; the whole line
+        // and the answer's body on hover.
+        ui.horizontal(|ui| {
+            ui.label(RichText::new(e.line()).color(if e.ok() { p.good } else { p.bad }));
+            let sent = e.sent.join("  ");
+            let hover = format!("{sent}\n\n{}", e.body);
+            ui.add(egui::Label::new(RichText::new(sent).monospace().weak()).truncate()).on_hover_text(hover);
+        });
+    }
 }

@@ -18,7 +18,7 @@ const LOG_SHOWN: usize = 12;
 const HISTOGRAM_HEIGHT: f32 = 160.0;
 
 /// What the model predicted, what happened, and the measured figures.
-pub(super) fn checks_ui(ui: &mut Ui, lab: &LiveLab, out: &mut Vec<Command>) {
+pub(super) fn checks_ui(ui: &mut Ui, lab: &LiveLab, flows_ms: f64, out: &mut Vec<Command>) {
     ui.label(RichText::new("The Flows model's prediction beside what these servers did").strong());
     ui.label(
         RichText::new(
@@ -83,7 +83,13 @@ pub(super) fn checks_ui(ui: &mut Ui, lab: &LiveLab, out: &mut Vec<Command>) {
             let cost = lab
                 .predicted_auth_cost()
                 .map_or_else(String::new, |c| format!(" · the model's authentication work per GET /me: {}", micros(c)));
-            format!("Store round trip ({store}): {} · {verify}{cost}", micros(f.round_trip))
+            // Said here, not only in the fading status line: whether Flows and Compare use it.
+            let in_use = if (f.round_trip.as_secs_f64() * 1e3 - flows_ms).abs() < 1e-12 {
+                " · in use in Flows and Compare"
+            } else {
+                ""
+            };
+            format!("Store round trip ({store}): {} · {verify}{cost}{in_use}", micros(f.round_trip))
         }
     };
     crate::ui::widgets::reserved_label(ui, text, 2);
@@ -119,6 +125,11 @@ pub(super) fn load_ui(ui: &mut Ui, lab: &LiveLab, out: &mut Vec<Command>) {
 }
 
 fn load_result_ui(ui: &mut Ui, lab: &LiveLab) {
+    if lab.loading.is_some() {
+        let s = lab.load_size;
+        ui.label(format!("Sending {} requests from {} users, {} in flight...", s.requests, s.users, s.concurrency));
+        return;
+    }
     match &lab.load {
         None => {
             ui.label(RichText::new("No load run yet: its figures and a latency histogram appear here.").weak());
@@ -127,7 +138,16 @@ fn load_result_ui(ui: &mut Ui, lab: &LiveLab) {
             ui.label(RichText::new(format!("The load could not run: {e}")).color(palette(ui.visuals().dark_mode).bad));
         }
         Some(Ok(report)) => {
-            ui.label(RichText::new(report.summary()).monospace());
+            ui.label(report.summary());
+            if report.cancelled {
+                ui.label(
+                    RichText::new("Cancelled before all requests were sent.")
+                        .color(palette(ui.visuals().dark_mode).warn),
+                );
+            }
+            if let Some(f) = &report.first_failure {
+                ui.label(RichText::new(format!("First failure: {f}")).color(palette(ui.visuals().dark_mode).bad));
+            }
             if let Some(cost) = lab.predicted_auth_cost() {
                 #[allow(clippy::cast_precision_loss)]
                 let share = cost.as_secs_f64() * 1e6 / report.p50_us.max(1) as f64 * 100.0;
@@ -168,6 +188,8 @@ fn histogram(ui: &mut Ui, report: &crate::core::labs::live::load::LoadReport) {
         .allow_scroll(false)
         .allow_boxed_zoom(false)
         .include_y(0.0)
+        .include_x(-0.6)
+        .include_x((last - first) as f64 + 0.6)
         .show_grid([false, true])
         .x_axis_label("latency, up to")
         .y_axis_label("requests")
@@ -229,34 +251,43 @@ pub(super) fn probe_ui(ui: &mut Ui, lab: &LiveLab, out: &mut Vec<Command>) {
                 "Honest token: HTTP {} · garbage: HTTP {} · {} requests",
                 report.baseline, report.rejected_status, report.requests
             ));
-            egui::Grid::new("live-probe").striped(true).num_columns(3).show(ui, |ui| {
-                for a in &report.attacks {
-                    ui.label(RichText::new(a.attack.name()).monospace());
-                    ui.label(a.status.map_or_else(|| "not sent".to_owned(), |s| format!("HTTP {s}")));
-                    let (text, colour) = match (&a.skipped, a.accepted) {
-                        (Some(reason), _) => (format!("skipped: {reason}"), None),
-                        (None, true) => (format!("ACCEPTED: {}", a.attack.vulnerable()), Some(p.bad)),
-                        (None, false) => ("refused".to_owned(), Some(p.good)),
-                    };
+            // One wrapped line per attack: the explanations are long, and wrap at any width.
+            for a in &report.attacks {
+                let status = a.status.map_or_else(|| "not sent".to_owned(), |s| format!("HTTP {s}"));
+                let (text, colour) = match (&a.skipped, a.accepted) {
+                    (Some(reason), _) => (format!("skipped: {reason}"), None),
+                    (None, true) => (format!("ACCEPTED: {}", a.attack.vulnerable()), Some(p.bad)),
+                    (None, false) => ("refused".to_owned(), Some(p.good)),
+                };
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(RichText::new(format!("{:<14}", a.attack.name())).monospace());
+                    ui.label(status);
                     let mut t = RichText::new(text);
                     if let Some(c) = colour {
                         t = t.color(c);
                     }
                     ui.label(t);
-                    ui.end_row();
-                }
-            });
+                });
+            }
         }
     }
 }
 
 /// The balancer's log, newest first.
 pub(super) fn log_ui(ui: &mut Ui, lab: &LiveLab) {
-    ui.label(RichText::new(format!("Requests the balancer saw: {}", lab.logged)).strong());
-    egui::Grid::new("live-log").striped(true).num_columns(1).show(ui, |ui| {
-        for e in lab.log.iter().rev().take(LOG_SHOWN) {
-            ui.label(RichText::new(e.line()).monospace());
-            ui.end_row();
+    ui.label(
+        RichText::new(format!(
+            "Requests the balancer saw: {} (the newest {} kept)",
+            lab.logged,
+            crate::core::labs::live::lab::LOG_KEPT
+        ))
+        .strong(),
+    );
+    // Every entry kept (the newest ones), newest first; older ones a scroll away.
+    let height = rows_height(ui, LOG_SHOWN);
+    egui::ScrollArea::vertical().id_salt("live-log").max_height(height).auto_shrink([false, true]).show(ui, |ui| {
+        for e in lab.log.iter().rev() {
+            ui.add(egui::Label::new(RichText::new(e.line()).monospace()).truncate()).on_hover_text(e.line());
         }
     });
 }

@@ -63,7 +63,7 @@ const WIDE: egui::Vec2 = egui::vec2(1280.0, 1800.0);
 fn start_log_in_fail_over_and_log_out_fill_the_models_rows() {
     let mut h = panel(Settings { servers: 2, ..Settings::default() }, WIDE);
     h.run();
-    assert!(h.query_by_label_contains("No servers run yet").is_some());
+    assert!(h.query_by_label_contains("No servers running").is_some());
     click(&mut h, "Start");
     assert!(h.state().state.live.running(), "{:?}", h.state().state.live.error);
     let url = h.state().state.live.url().unwrap().to_owned();

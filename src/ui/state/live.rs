@@ -15,7 +15,7 @@ impl AppState {
                 LiveEffect::Spawn(job) => self.jobs.spawn(job.map(Command::Live)),
                 LiveEffect::UseRoundTrip(ms) => {
                     self.handle(Command::Flow(FlowCommand::StoreLatency(ms)), platform);
-                    self.info(format!("Flows and Compare now use the store round trip measured here: {ms:.3} ms"));
+                    self.info(format!("Store round trip {ms:.6} ms in Flows and Compare"));
                 }
             }
         }

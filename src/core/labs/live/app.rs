@@ -152,6 +152,18 @@ impl App {
     }
 
     async fn json_body(&self, req: Request<Incoming>) -> Result<JsonObject, Resp> {
+        // JSON only, declared as such: a cross-site form can send text/plain or a form
+        // encoding without asking, never application/json (the browser preflights it first).
+        let json =
+            req.headers().get(hyper::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| {
+                v.split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"))
+            });
+        if !json {
+            return Err(error(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "the body must be JSON sent with Content-Type: application/json",
+            ));
+        }
         let body = read_body(req.into_body(), self.shared.config.bounds.max_body_bytes).await?;
         match serde_json::from_slice::<Value>(&body) {
             Ok(Value::Object(o)) => Ok(o),

@@ -84,7 +84,7 @@ impl Balancer {
         let path = req.uri().path().to_owned();
         let credential = credential_line(&req);
         let (mut resp, server) = if path.starts_with("/admin/") {
-            (self.admin(req.method().clone(), &path, peer).await, None)
+            (self.admin(req.method().clone(), &path, peer, req.headers()).await, None)
         } else {
             self.forward(req, peer).await
         };
@@ -98,9 +98,14 @@ impl Balancer {
 
     /// `GET /admin/servers`, `POST /admin/servers/I/stop`, `POST /admin/servers/I/start`:
     /// answered only to a loopback peer.
-    async fn admin(&self, method: Method, path: &str, peer: SocketAddr) -> Resp {
+    async fn admin(&self, method: Method, path: &str, peer: SocketAddr, headers: &hyper::HeaderMap) -> Resp {
         if !peer.ip().is_loopback() {
             return error(StatusCode::FORBIDDEN, "the admin routes answer only on loopback");
+        }
+        // A page on another site (or a DNS-rebinding one) can make a browser on this machine
+        // send the request from loopback: its Host or Origin names that site, not this one.
+        if !headers_name_loopback(headers) {
+            return error(StatusCode::FORBIDDEN, "the admin routes answer only to requests addressed to loopback");
         }
         if path == "/admin/servers" && method == Method::GET {
             return json_resp(StatusCode::OK, &json!({"servers": self.cluster.status()}));
@@ -203,4 +208,23 @@ impl Balancer {
         }
         (resp, Some(index))
     }
+}
+
+/// True when the `Host` (required) and any `Origin` name a loopback host: `127.0.0.1`,
+/// `[::1]` or `localhost`, with any port.
+fn headers_name_loopback(headers: &hyper::HeaderMap) -> bool {
+    let loopback = |authority: &str| {
+        let host = if let Some(rest) = authority.strip_prefix('[') {
+            rest.split(']').next().unwrap_or_default()
+        } else {
+            authority.rsplit_once(':').map_or(authority, |(h, _)| h)
+        };
+        host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    };
+    let host = headers.get(HOST).and_then(|v| v.to_str().ok());
+    let origin_ok = headers
+        .get(hyper::header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|o| o.split_once("://").is_some_and(|(_, authority)| loopback(authority.trim_end_matches('/'))));
+    host.is_some_and(loopback) && origin_ok
 }

@@ -56,6 +56,11 @@ impl std::str::FromStr for StoreKind {
             "per-server" => Ok(Self::PerServer),
             url if url.starts_with("redis://") => {
                 let host_port = url.trim_start_matches("redis://").split('/').next().unwrap_or_default();
+                // Never a user or password: the lab's Redis is a local one, and a password in a
+                // URL would be echoed by every message that names the store.
+                if host_port.contains('@') {
+                    return Err("--store: a Redis URL here is redis://HOST:PORT, without a user or password".to_owned());
+                }
                 let ok = host_port
                     .rsplit_once(':')
                     .is_some_and(|(host, port)| !host.is_empty() && port.parse::<u16>().is_ok_and(|p| p != 0));

@@ -45,6 +45,10 @@ pub fn error(status: StatusCode, message: &str) -> Resp {
 /// # Errors
 /// A 413 response naming the limit, or a 400 when the body broke off.
 pub async fn read_body(body: Incoming, limit: usize) -> Result<Bytes, Resp> {
+    // A declared length over the limit is refused at once, not after waiting for the bytes.
+    if hyper::body::Body::size_hint(&body).lower() > limit as u64 {
+        return Err(error(StatusCode::PAYLOAD_TOO_LARGE, &format!("the request body is larger than {limit} bytes")));
+    }
     match Limited::new(body, limit).collect().await {
         Ok(collected) => Ok(collected.to_bytes()),
         Err(e) if e.is::<http_body_util::LengthLimitError>() => {

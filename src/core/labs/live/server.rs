@@ -217,9 +217,13 @@ async fn start_async(config: Config) -> Result<RunningServer, String> {
     let mut listeners = Vec::new();
     let mut slots = Vec::new();
     for (index, store) in stores.into_iter().enumerate() {
-        let listener = TcpListener::bind(SocketAddr::from((listen.ip(), 0)))
+        // The app servers listen on loopback whatever the balancer's address: with
+        // --allow-remote only the balancer is reachable from the network, never around it.
+        let loopback: std::net::IpAddr =
+            if listen.is_ipv6() { std::net::Ipv6Addr::LOCALHOST.into() } else { std::net::Ipv4Addr::LOCALHOST.into() };
+        let listener = TcpListener::bind(SocketAddr::from((loopback, 0)))
             .await
-            .map_err(|e| format!("server {index}: cannot listen on {}: {e}", listen.ip()))?;
+            .map_err(|e| format!("server {index}: cannot listen on {loopback}: {e}"))?;
         let addr = listener.local_addr().map_err(|e| format!("server {index}: {e}"))?;
         let app = Arc::new(App { index, store, shared: shared.clone() });
         slots.push(Slot { addr, app, running: AtomicBool::new(false), serving: Mutex::new(None) });
@@ -269,7 +273,8 @@ impl RunningServer {
     #[must_use]
     pub fn ready_line(&self) -> String {
         let c = &self.shared.config;
-        let round_trip_us = self.store_round_trip(STORE_SAMPLES).ok().map(|d| d.as_secs_f64() * 1e6);
+        // To the nanosecond: finer digits would be float noise, not measurement.
+        let round_trip_us = self.store_round_trip(STORE_SAMPLES).ok().map(|d| (d.as_secs_f64() * 1e9).round() / 1e3);
         json!({
             "url": self.url,
             "servers": self.server_urls(),

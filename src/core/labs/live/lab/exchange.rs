@@ -163,17 +163,23 @@ pub fn send(base: &str, mode: Mode, action: Action, user: &str, held: &Credentia
         .build()
         .new_agent();
     let mut builder = ureq::http::Request::builder().method(method).uri(format!("{base}{path}"));
-    if let Some(cookie) = held.cookie_header() {
-        sent.push(shorten(&format!("Cookie: {cookie}")));
-        builder = builder.header("cookie", cookie);
-    }
+    // The refresh token goes in the body; the access token rides every other request.
     if mode.tokens()
-        && action != Action::Login
+        && matches!(action, Action::Me | Action::Logout)
         && let Some(token) = &held.access
     {
         let value = format!("Bearer {token}");
         sent.push(shorten(&format!("Authorization: {value}")));
         builder = builder.header("authorization", value);
+    }
+    if let Some(cookie) = held.cookie_header() {
+        sent.push(shorten(&format!("Cookie: {cookie}")));
+        builder = builder.header("cookie", cookie);
+    }
+    if action == Action::Refresh
+        && let Some(r) = &held.refresh
+    {
+        sent.push(shorten(&format!("body: refresh_token {r}")));
     }
     let body = match action {
         Action::Login => Some(json!({"user": user, "password": user})),

@@ -30,7 +30,7 @@ use crate::core::engine::verify::{self, Policy};
 use crate::core::jobs::{Delivered, Job};
 
 /// The most app servers the tab starts (the CLI takes up to 16).
-pub const MAX_TAB_SERVERS: usize = 4;
+pub const MAX_TAB_SERVERS: usize = 8;
 /// Log entries the tab keeps (the newest).
 pub const LOG_KEPT: usize = 200;
 /// Exchanges the tab keeps (the newest).
@@ -104,6 +104,7 @@ impl Settings {
     /// # Errors
     /// The setting that is wrong (the Redis URL, a server count out of range).
     pub fn config(&self) -> Result<Config, String> {
+        let s = self.effective();
         let store = match self.store {
             StoreChoice::Embedded => StoreKind::Embedded,
             StoreChoice::PerServer => StoreKind::PerServer,
@@ -115,38 +116,51 @@ impl Settings {
             return Err(format!("servers: {} is not between 1 and {MAX_TAB_SERVERS}", self.servers));
         }
         let config = Config {
-            servers: self.servers,
-            mode: self.mode,
+            servers: s.servers,
+            mode: s.mode,
             store,
-            revocation: self.revocation,
-            sticky: self.sticky,
-            accept_attacks: self.accept_attacks.clone(),
+            revocation: s.revocation,
+            sticky: s.sticky,
+            accept_attacks: s.accept_attacks,
             ..Config::default()
         };
         config.validate()?;
         Ok(config)
     }
 
+    /// The settings a run uses: in session mode no token is verified nor revoked, so the
+    /// JWT-only settings (greyed out in the tab) are dropped rather than carried along.
+    #[must_use]
+    pub fn effective(&self) -> Settings {
+        let mut s = self.clone();
+        if !s.mode.tokens() {
+            s.revocation = Revocation::None;
+            s.accept_attacks.clear();
+        }
+        s
+    }
+
     /// The same command line: what `tokenbench serve` needs to start this run.
     #[must_use]
     pub fn command_line(&self) -> String {
         use std::fmt::Write as _;
-        let mut line = format!("tokenbench serve --mode {} --servers {}", self.mode.name(), self.servers);
-        match self.store {
+        let s = self.effective();
+        let mut line = format!("tokenbench serve --mode {} --servers {}", s.mode.name(), s.servers);
+        match s.store {
             StoreChoice::Embedded => {}
             StoreChoice::PerServer => line.push_str(" --store per-server"),
             StoreChoice::Redis => {
-                let _ = write!(line, " --store {}", self.redis_url.trim());
+                let _ = write!(line, " --store {}", s.redis_url.trim());
             }
         }
-        if self.revocation != Revocation::None {
-            let _ = write!(line, " --revocation {}", self.revocation.name());
+        if s.revocation != Revocation::None {
+            let _ = write!(line, " --revocation {}", s.revocation.name());
         }
-        if self.sticky {
+        if s.sticky {
             line.push_str(" --sticky");
         }
-        if !self.accept_attacks.is_empty() {
-            let names: Vec<&str> = self.accept_attacks.iter().map(|a| a.name()).collect();
+        if !s.accept_attacks.is_empty() {
+            let names: Vec<&str> = s.accept_attacks.iter().map(|a| a.name()).collect();
             let _ = write!(line, " --accept-attacks {}", names.join(","));
         }
         line
@@ -371,6 +385,7 @@ pub struct LiveLab {
     pub error: Option<String>,
     phase: Phase,
     serial: u64,
+    starts: u64,
 }
 
 impl Default for LiveLab {
@@ -397,6 +412,7 @@ impl Default for LiveLab {
             error: None,
             phase: Phase::Out,
             serial: 0,
+            starts: 0,
         }
     }
 }
@@ -423,19 +439,13 @@ impl LiveLab {
     /// Applies one command.
     pub fn handle(&mut self, command: LiveCommand) -> Vec<LiveEffect> {
         match command {
-            LiveCommand::Settings(s) => self.settings = s,
-            LiveCommand::Start => return self.start(),
-            LiveCommand::Started { run, result } => {
-                if run == self.serial
-                    && let Some(result) = result.take()
-                {
-                    self.starting = false;
-                    match result {
-                        Ok(server) => self.begin(server),
-                        Err(e) => self.error = Some(format!("could not start: {e}")),
-                    }
-                }
+            LiveCommand::Settings(s) => {
+                // A message about the settings before no longer applies.
+                self.error = None;
+                self.settings = s;
             }
+            LiveCommand::Start => return self.start(),
+            LiveCommand::Started { run, result } => self.started(run, &result),
             LiveCommand::Stop => self.stop(),
             LiveCommand::User(user) => {
                 if DEMO_USERS.contains(&user.as_str()) && user != self.user {
@@ -524,15 +534,35 @@ impl LiveLab {
                 return Vec::new();
             }
         };
-        self.stop();
-        self.serial += 1;
+        // The run up now stays until the new one has started: a start that fails (a Redis that
+        // does not answer) leaves it working.
+        self.starts += 1;
         self.starting = true;
-        let run = self.serial;
+        self.error = None;
+        let run = self.starts;
         let job = Job::new("live: start the servers", move || LiveCommand::Started {
             run,
             result: Delivered::new(server::start(config)),
         });
         vec![LiveEffect::Spawn(job)]
+    }
+
+    fn started(&mut self, run: u64, result: &Delivered<Result<RunningServer, String>>) {
+        if run != self.starts || !self.starting {
+            return;
+        }
+        let Some(result) = result.take() else { return };
+        self.starting = false;
+        match result {
+            Ok(server) => {
+                self.stop();
+                self.begin(server);
+            }
+            Err(e) => {
+                let kept = if self.running() { " (the run before keeps running)" } else { "" };
+                self.error = Some(format!("could not start: {e}{kept}"));
+            }
+        }
     }
 
     fn begin(&mut self, server: RunningServer) {
@@ -601,8 +631,12 @@ impl LiveLab {
         match exchange.action {
             Action::Login if exchange.ok() => {
                 self.login_server = exchange.server;
+                self.copy = None;
                 self.phase = Phase::In(Situation::Served);
-                self.reset_check(Situation::Served);
+                // A new login starts every row afresh: they all speak of one credential.
+                for situation in Situation::ALL {
+                    self.reset_check(situation);
+                }
             }
             Action::Logout if exchange.ok() => {
                 // The client forgets; a copy made before survives elsewhere.
@@ -612,7 +646,11 @@ impl LiveLab {
                 self.reset_check(Situation::AfterLogout);
             }
             Action::Me => match (self.phase, exchange.copy) {
-                (Phase::In(Situation::AfterLogout), true) => self.observe(Situation::AfterLogout, &exchange),
+                // Only an answer about the credential counts: a 503 (no server up) or no answer
+                // says nothing about whether the logout took.
+                (Phase::In(Situation::AfterLogout), true) if judged(&exchange) => {
+                    self.observe(Situation::AfterLogout, &exchange);
+                }
                 (Phase::In(s @ (Situation::Served | Situation::LoginServerDown)), false) => {
                     self.observe(s, &exchange);
                 }
@@ -646,6 +684,10 @@ impl LiveLab {
             return Vec::new();
         }
         let server = Arc::clone(&run.server);
+        if up && Some(i) == self.login_server && matches!(self.phase, Phase::In(Situation::LoginServerDown)) {
+            // Its server is back: later answers no longer say what a stopped server does.
+            self.phase = Phase::Out;
+        }
         if !up && Some(i) == self.login_server && matches!(self.phase, Phase::In(Situation::Served)) {
             self.phase = Phase::In(Situation::LoginServerDown);
             self.reset_check(Situation::LoginServerDown);
@@ -667,8 +709,9 @@ impl LiveLab {
         if self.loading.is_some() {
             return Vec::new();
         }
-        // A hybrid run is loaded with bearer tokens, as an API client would.
-        let mode = if run.settings.mode == Mode::Session { Mode::Session } else { Mode::Jwt };
+        // A hybrid run is loaded with its session cookie, as a browser sends it: the model's
+        // hybrid is a session at the edge, so the two speak of the same requests.
+        let mode = if run.settings.mode == Mode::Jwt { Mode::Jwt } else { Mode::Session };
         let s = self.load_size;
         let config = LoadConfig::new(run.server.url(), mode, s.users, s.requests, s.concurrency.min(s.requests));
         if let Err(e) = config.check() {
@@ -753,6 +796,11 @@ impl LiveLab {
         let verify = if needs_verify { f.verify? } else { Duration::ZERO };
         Some(predict::auth_cost(&run.design, verify, f.round_trip))
     }
+}
+
+/// True when an answer judges the credential: accepted (2xx) or refused (401, 403).
+fn judged(exchange: &Exchange) -> bool {
+    exchange.ok() || matches!(exchange.status, Some(401 | 403))
 }
 
 /// Measures the run's store round trip and, when a token is given, its verification with the

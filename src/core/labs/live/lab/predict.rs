@@ -141,7 +141,11 @@ fn simulate(config: &FlowConfig) -> Totals {
 #[must_use]
 pub fn auth_cost(design: &Design, verify: Duration, round_trip: Duration) -> Duration {
     let totals = simulate(&design.flow_config());
-    let measured = Measured { verify, sign: None, lookup: Duration::ZERO, valid: true };
+    // A per-server store is looked up in the server's own memory: the measured lookup is its
+    // CPU cost. A shared store's lookup is the round trip itself (the network wait), not
+    // counted twice.
+    let lookup = if design.per_server_store { round_trip } else { Duration::ZERO };
+    let measured = Measured { verify, sign: None, lookup, valid: true };
     measured.per_request(&totals, round_trip.as_secs_f64() * 1e3).total()
 }
 
@@ -188,5 +192,7 @@ mod tests {
         assert_eq!(auth_cost(&jwt, verify, rtt), verify, "one verification, no store");
         let denylist = design(Mode::Jwt, false, Revocation::Denylist, 2, false);
         assert_eq!(auth_cost(&denylist, verify, rtt), verify + rtt, "both");
+        let own_memory = design(Mode::Session, true, Revocation::None, 2, true);
+        assert_eq!(auth_cost(&own_memory, verify, rtt), rtt, "one lookup in the server's own memory");
     }
 }

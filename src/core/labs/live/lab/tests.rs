@@ -199,3 +199,89 @@ fn the_command_line_starts_the_same_run() {
         "tokenbench serve --mode jwt --servers 3 --store per-server --revocation denylist --sticky --accept-attacks none,tamper"
     );
 }
+
+#[test]
+fn session_mode_drops_the_jwt_only_settings() {
+    let s = Settings {
+        revocation: Revocation::Denylist,
+        accept_attacks: vec![Attack::None, Attack::Jku],
+        servers: 1,
+        ..Settings::default()
+    };
+    assert_eq!(s.command_line(), "tokenbench serve --mode session --servers 1");
+    let c = s.config().unwrap();
+    assert!(c.accept_attacks.is_empty() && c.revocation == Revocation::None);
+    let mut lab = started(s);
+    let run = lab.run.as_ref().unwrap();
+    assert!(run.server.config().accept_attacks.is_empty(), "no door opened in session mode");
+    drive(&mut lab, LiveCommand::Stop);
+}
+
+#[test]
+fn a_failed_restart_keeps_the_run_and_a_restarted_server_ends_its_row() {
+    let mut lab = started(Settings { servers: 1, ..Settings::default() });
+    let url = lab.url().unwrap().to_owned();
+    drive(&mut lab, LiveCommand::Send(Action::Login));
+    // One server stopped: nothing answers (503), as the model says; back up, the row is closed.
+    drive(&mut lab, LiveCommand::StopServer(0));
+    drive(&mut lab, LiveCommand::Send(Action::Me));
+    assert_eq!(last(&lab).status, Some(503), "{:?}", last(&lab));
+    drive(&mut lab, LiveCommand::StartServer(0));
+    drive(&mut lab, LiveCommand::Send(Action::Me));
+    assert_eq!(last(&lab).status, Some(200));
+    let down = check(&lab, Situation::LoginServerDown);
+    assert_eq!(
+        down.measured,
+        Some(Observed { served: 0, sent: 1, last_status: Some(503) }),
+        "after the restart, not counted"
+    );
+    assert!(down.measured.unwrap().agrees(&down.predicted));
+
+    // A new login starts every row afresh.
+    drive(&mut lab, LiveCommand::Send(Action::Login));
+    assert!(lab.checks.iter().all(|c| c.measured.is_none()), "{:?}", lab.checks);
+
+    // A Redis that does not answer: the start fails and the run before keeps running.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap();
+    let redis = format!("redis://127.0.0.1:{port}");
+    drive(
+        &mut lab,
+        LiveCommand::Settings(Settings { store: StoreChoice::Redis, redis_url: redis, ..Settings::default() }),
+    );
+    drive(&mut lab, LiveCommand::Start);
+    assert_eq!(lab.url(), Some(url.as_str()), "the old run is kept");
+    assert!(lab.error.as_deref().unwrap().ends_with("(the run before keeps running)"), "{:?}", lab.error);
+    drive(&mut lab, LiveCommand::Send(Action::Me));
+    assert_eq!(last(&lab).status, Some(200));
+}
+
+#[test]
+fn a_replay_no_server_answers_says_nothing_about_the_logout() {
+    let mut lab = started(Settings { mode: Mode::Jwt, servers: 1, ..Settings::default() });
+    drive(&mut lab, LiveCommand::Send(Action::Login));
+    drive(&mut lab, LiveCommand::Send(Action::Logout));
+    drive(&mut lab, LiveCommand::StopServer(0));
+    drive(&mut lab, LiveCommand::Replay);
+    assert_eq!(last(&lab).status, Some(503));
+    assert_eq!(check(&lab, Situation::AfterLogout).measured, None, "a 503 is not a refusal");
+    drive(&mut lab, LiveCommand::StartServer(0));
+    drive(&mut lab, LiveCommand::Replay);
+    let after = check(&lab, Situation::AfterLogout);
+    assert_eq!(after.measured, Some(Observed { served: 1, sent: 1, last_status: Some(200) }), "a plain JWT lives on");
+    assert!(after.measured.unwrap().agrees(&after.predicted));
+}
+
+#[test]
+fn a_hybrid_run_is_loaded_with_its_session_cookie() {
+    let mut lab = started(Settings { mode: Mode::Hybrid, ..Settings::default() });
+    drive(&mut lab, LiveCommand::LoadSize(LoadSettings { users: 1, requests: 20, concurrency: 2 }));
+    drive(&mut lab, LiveCommand::RunLoad);
+    let report = lab.load.clone().unwrap().unwrap();
+    assert_eq!((report.mode, report.ok), (Mode::Session, 20));
+    drive(&mut lab, LiveCommand::Send(Action::Login));
+    drive(&mut lab, LiveCommand::Send(Action::Refresh));
+    let refresh = last(&lab);
+    assert_eq!(refresh.status, Some(200), "{refresh:?}");
+    assert!(refresh.sent.iter().any(|l| l.starts_with("body: refresh_token")), "{:?}", refresh.sent);
+    assert!(!refresh.sent.iter().any(|l| l.starts_with("Authorization")), "the refresh token goes in the body");
+}

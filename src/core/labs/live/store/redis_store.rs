@@ -21,7 +21,13 @@ pub struct RedisStore {
 }
 
 fn err(url: &str, e: &redis::RedisError) -> StoreError {
-    StoreError(format!("{url}: {e}"))
+    // Something answered, but not in Redis's protocol (an HTTP server on that port): say so,
+    // rather than quote the parser.
+    if matches!(e.kind(), redis::ErrorKind::Parse | redis::ErrorKind::UnexpectedReturnType) {
+        return StoreError(format!("{url}: something answers there, but not as a Redis server"));
+    }
+    let text = crate::core::text::visible(&e.to_string()).into_owned();
+    StoreError(format!("{url}: {text}"))
 }
 
 /// Redis refuses `EX 0`; a zero lifetime means "gone at once", which one second rounds up to.
