@@ -159,3 +159,16 @@ fn the_tab_fits_a_small_window_and_a_bad_setting_is_named() {
     send(&mut h, LiveCommand::Send(Action::Me));
     assert_eq!(h.state().state.live.error.as_deref(), Some("start the servers first"));
 }
+
+#[test]
+fn every_server_switch_is_reachable_at_800_wide() {
+    let mut h = panel(Settings { servers: 4, ..Settings::default() }, egui::vec2(800.0, 1400.0));
+    h.run();
+    click(&mut h, "Start");
+    for i in 0..4 {
+        let label = format!("Stop server {i}");
+        let rect = h.get_by_label(&label).rect();
+        assert!(rect.max.x <= 800.0, "server {i}'s switch ends at {}", rect.max.x);
+    }
+    send(&mut h, LiveCommand::Stop);
+}
