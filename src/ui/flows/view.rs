@@ -11,8 +11,8 @@ use super::{SPEEDS, diagram};
 use crate::core::engine::token::Part;
 use crate::core::labs::flows::lab::{
     CostPoint, FailoverVariant, FanOutPoint, FlowCommand, FlowScenario, FlowsLab, Lane, MAX_REQUESTS, MAX_SERVERS,
-    MAX_SERVICES, MAX_STORE_LATENCY_MS, MAX_USERS, REALITY_CHECK, SWEEP_LIMIT, SessionVariant, SweepPoint, crossover,
-    crossover_text, fan_out_text, revocation_delay_text,
+    MAX_SERVICES, MAX_STORE_LATENCY_MS, MAX_USERS, REALITY_CHECK, SWEEP_LIMIT, Saving, SessionVariant, SweepPoint,
+    crossover, crossover_text, fan_out_text, revocation_delay_text, savings, savings_text,
 };
 use crate::core::labs::flows::sequence;
 use crate::core::labs::flows::{RequestOutcome, Revocation, Step, Store, Totals};
@@ -620,11 +620,31 @@ struct LogCostPlot<'a> {
     x_unit: &'static str,
     curves: Vec<CostCurve>,
     crossing: Option<(f64, String)>,
+    /// Figures written on the plot: a bracket from one cost to another at an x (both in ns,
+    /// the same when there is no bracket), and its label, left-aligned right of it, under the
+    /// lower end or over the higher end.
+    notes: Vec<PlotNote>,
 }
 
-/// How much of a log cost plot's height its legend needs above the highest line, as a share of
-/// the data's span: the legend (three rows) sits there and never covers a curve.
-const LEGEND_SHARE: f64 = 0.9;
+/// A figure written on a cost plot, at the point it is about.
+struct PlotNote {
+    x: f64,
+    from_ns: f64,
+    to_ns: f64,
+    label: String,
+    /// Under the lower end (true) or over the higher end.
+    below: bool,
+}
+
+/// A log cost plot's height with three legend rows, and what each further row adds: the legend
+/// sits in head room above the highest curve, sized from its rows' share of the plot's height,
+/// and never covers a curve.
+const COST_PLOT_HEIGHT: f32 = 200.0;
+const LEGEND_ROW_HEIGHT: f32 = 19.0;
+/// The plot's height the axes take (the x axis's marks and label).
+const COST_PLOT_AXES: f32 = 35.0;
+/// Room under the lowest curve for the figures written under it, in decades.
+const NOTE_ROOM: f64 = 0.6;
 
 fn log_cost_plot(ui: &mut Ui, spec: LogCostPlot<'_>) {
     let all = || spec.curves.iter().flat_map(|c| c.points.iter().map(|p| log_us(p[1])));
@@ -634,9 +654,16 @@ fn log_cost_plot(ui: &mut Ui, spec: LogCostPlot<'_>) {
     let plot = still_plot(spec.name, ui.visuals().dark_mode).legend(Legend::default().position(Corner::RightTop));
     let strong = ui.visuals().text_color();
     let x_unit = spec.x_unit;
+    let rows = spec.curves.len() as f32;
+    let room = if spec.notes.iter().any(|n| n.below) { NOTE_ROOM } else { 0.0 };
+    let height = COST_PLOT_HEIGHT + LEGEND_ROW_HEIGHT * (rows - 3.0).max(0.0);
+    // The legend's share of the plot area, with a margin: head room h over a span s leaves it
+    // h / (s + h) of the height.
+    let share = f64::from((rows * LEGEND_ROW_HEIGHT / (height - COST_PLOT_AXES) + 0.05).min(0.8));
+    let span = (high - low + room).max(1.0);
     fit_on_change(ui, plot, spec.id, model)
-        .include_y(low)
-        .include_y(high + (high - low).max(1.0) * LEGEND_SHARE)
+        .include_y(low - room)
+        .include_y(high + span * share / (1.0 - share))
         .y_grid_spacer(|input| decades(&input))
         .y_axis_formatter(|mark, _| decade_label(mark.value))
         .label_formatter(move |pos| match pos {
@@ -646,7 +673,7 @@ fn log_cost_plot(ui: &mut Ui, spec: LogCostPlot<'_>) {
             _ => None,
         })
         .x_axis_label(spec.x_label)
-        .height(200.0)
+        .height(height)
         .y_axis_label("µs, log scale")
         .show(ui, |plot| {
             for c in spec.curves {
@@ -667,6 +694,22 @@ fn log_cost_plot(ui: &mut Ui, spec: LogCostPlot<'_>) {
                     egui_plot::Text::new("", egui_plot::PlotPoint::new(x + 0.6, low + 0.15), label)
                         .color(strong)
                         .anchor(egui::Align2::LEFT_BOTTOM),
+                );
+            }
+            for n in spec.notes {
+                let (from, to) = (log_us(n.from_ns), log_us(n.to_ns));
+                if (to - from).abs() > f64::EPSILON {
+                    plot.line(Line::new("", vec![[n.x, from], [n.x, to]]).color(strong).width(1.5));
+                }
+                let (y, anchor) = if n.below {
+                    (from.min(to) - 0.1, egui::Align2::LEFT_TOP)
+                } else {
+                    (from.max(to) + 0.1, egui::Align2::LEFT_BOTTOM)
+                };
+                plot.text(
+                    egui_plot::Text::new("", egui_plot::PlotPoint::new(n.x + 0.3, y), n.label)
+                        .color(strong)
+                        .anchor(anchor),
                 );
             }
         });
@@ -715,6 +758,7 @@ fn cost_plot(ui: &mut Ui, lab: &FlowsLab) {
             ],
             // Half a server left of the count, off the grid line.
             crossing: crossover(costs).map(|n| (f64::from(n) - 0.5, crossing_label(n))),
+            notes: Vec::new(),
         },
     );
     ui.label(crossover_text(costs));
@@ -722,6 +766,7 @@ fn cost_plot(ui: &mut Ui, lab: &FlowsLab) {
     if let Some(fan_out) = &lab.fan_out {
         fan_out_plot(ui, fan_out, (session, jwt, denylist));
         ui.label(fan_out_text(fan_out));
+        ui.label(RichText::new(savings_text(fan_out)).strong());
     }
     crate::ui::widgets::prose(ui, REALITY_CHECK, Some(ui.visuals().weak_text_color()));
 }
@@ -736,9 +781,32 @@ fn cost_colours(ui: &Ui) -> (egui::Color32, egui::Color32, egui::Color32) {
 }
 
 /// Per user request by services per request (the fan-out sweep), on the cost plot's log axis:
-/// 1 + M shared-store lookups against 1 + M verifications, with and without a denylist.
+/// 1 + M shared-store lookups against 1 + M verifications, with and without a denylist, and the
+/// lookups from serverless functions; what a JWT saves is written on the plot at a single app and
+/// at dozens of services, and the serverless sessions' cost at dozens.
 fn fan_out_plot(ui: &mut Ui, fan_out: &[FanOutPoint], colours: (egui::Color32, egui::Color32, egui::Color32)) {
     let (session, jwt, denylist) = colours;
+    let serverless = diagram::emphasis_colour(sequence::Emphasis::Failure, ui);
+    let saving = |s: &Saving| PlotNote {
+        x: f64::from(s.services),
+        from_ns: s.jwt_ns,
+        to_ns: s.jwt_ns + s.jwt_saves_ns,
+        label: s.label(),
+        below: true,
+    };
+    let notes = savings(fan_out).map_or_else(Vec::new, |(one, many)| {
+        vec![
+            saving(&one),
+            saving(&many),
+            PlotNote {
+                x: f64::from(many.services),
+                from_ns: many.serverless_session_ns,
+                to_ns: many.serverless_session_ns,
+                label: many.serverless_label(),
+                below: false,
+            },
+        ]
+    });
     let series = |f: fn(&FanOutPoint) -> f64| fan_out.iter().map(|c| [f64::from(c.services), f(c)]).collect();
     log_cost_plot(
         ui,
@@ -748,6 +816,13 @@ fn fan_out_plot(ui: &mut Ui, fan_out: &[FanOutPoint], colours: (egui::Color32, e
             x_label: "services per user request (M)",
             x_unit: "services",
             curves: vec![
+                CostCurve {
+                    name: "sessions, serverless: + 2 round trips a lookup",
+                    points: series(|c| c.serverless_session_ns),
+                    colour: serverless,
+                    dashed: false,
+                    width: 2.0,
+                },
                 CostCurve {
                     name: "JWT + denylist: 1 + M of both",
                     points: series(|c| c.jwt_denylist_ns),
@@ -771,6 +846,7 @@ fn fan_out_plot(ui: &mut Ui, fan_out: &[FanOutPoint], colours: (egui::Color32, e
                 },
             ],
             crossing: None,
+            notes,
         },
     );
 }

@@ -20,8 +20,9 @@ pub use caps::{
 pub use playback::{DEFAULT_SPEED, Drawn, EVENT_GAP, MAX_FRAME_GAP, SPEED_RANGE};
 pub use scenario::{FailoverVariant, FlowScenario, SessionVariant};
 pub use sweep::{
-    CostPoint, FAN_OUT_SWEEP_MAX, FanOutPoint, REALITY_CHECK, SWEEP_LIMIT, SweepPoint, cost_curves, crossover,
-    crossover_text, fan_out_curves, fan_out_text, lab_sweep, parse_servers_range, sweep,
+    CostPoint, DOZENS_OF_SERVICES, FAN_OUT_SWEEP_MAX, FanOutPoint, REALITY_CHECK, SWEEP_LIMIT, Saving, SweepPoint,
+    cost_curves, crossover, crossover_text, fan_out_curves, fan_out_text, lab_sweep, parse_servers_range, savings,
+    savings_text, sweep,
 };
 
 use std::hash::{Hash, Hasher};
