@@ -826,3 +826,21 @@ fn a_token_without_exp_draws_its_revocation_bar_without_an_end() {
     assert_eq!(pictures::picture(c.row(Factor::Storage)).jwt, pictures::Figure::Endless, "the denylist only grows");
     assert!(h.query_by_label(&p.describe()).is_some());
 }
+
+#[test]
+fn the_modern_choice_card_states_the_frameworks_defaults_and_opens_their_page() {
+    let mut h = app(egui::vec2(1280.0, 800.0));
+    h.state_mut().apply(vec![Command::SelectTab(Tab::Compare)]);
+    h.run();
+    let summary = crate::core::labs::fit::defaults::frameworks_summary();
+    // The same data as the Framework defaults page: every framework it lists, by name.
+    for f in crate::core::labs::fit::defaults::FRAMEWORKS {
+        assert!(summary.contains(f.name) && summary.contains(f.in_short), "{summary}");
+    }
+    assert_eq!(comparison(&h).myth(Myth::JwtAlwaysModern).context.as_deref(), Some(summary.as_str()));
+    assert!(h.query_by_label(&summary).is_some(), "the card states it");
+    press(&mut h, DEFAULTS_LINK);
+    let s = &h.state().state;
+    assert_eq!((s.tab, s.fit.page), (Tab::Fit, crate::core::labs::fit::FitPage::Defaults));
+    assert!(s.fit.defaults.is_some(), "the page's figures are made");
+}

@@ -592,6 +592,7 @@ impl Cx<'_> {
                 ("token_high_or_medium", json!(fail(&a.token))),
                 ("cookie_high_or_medium", json!(fail(&a.cookie))),
             ]),
+            context: None,
         }
     }
 
@@ -624,6 +625,7 @@ impl Cx<'_> {
                 ("round_trips_per_request", json!(per_request)),
                 ("local_sessions_lost", json!(local.sessions_lost)),
             ]),
+            context: None,
         }
     }
 
@@ -656,6 +658,7 @@ impl Cx<'_> {
                 ("session_accepted_after_logout", json!(s.accepted_after_logout)),
                 ("jwt_exposure_seconds", json!(delay)),
             ]),
+            context: Some(crate::core::labs::fit::defaults::frameworks_summary()),
         }
     }
 }
