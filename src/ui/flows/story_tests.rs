@@ -266,3 +266,32 @@ fn a_logout_while_the_store_is_down_is_shown_failing_in_both_lanes() {
     let args = h.state().lab.scenario_cli_args().unwrap();
     assert!(args.windows(2).any(|w| w == ["--store-fail-at", "50"]), "{args:?}");
 }
+
+#[test]
+fn ticking_an_option_leaves_the_lanes_where_they_are() {
+    for (scenario, size) in [
+        (FlowScenario::Failover, egui::vec2(1280.0, 800.0)),
+        (FlowScenario::Failover, egui::vec2(1000.0, 800.0)),
+        (FlowScenario::Revocation, egui::vec2(1280.0, 800.0)),
+    ] {
+        let mut lab = FlowsLab::default();
+        lab.handle(FlowCommand::Scenario(scenario), None, &[], 0.0);
+        let mut h = panel(lab, size);
+        let lane_top = |h: &Harness<'static, Panel>| h.query_all_by_label("Press Play or Step").next().unwrap().rect();
+        let before = lane_top(&h);
+        let mut clicks = vec!["denylist", "version", "none"];
+        if scenario == FlowScenario::Failover {
+            clicks.extend(["Store down from request", "shared store", "denylist", "Store down from request"]);
+        }
+        for label in clicks {
+            h.get_by_label(label).click();
+            h.run();
+            assert_eq!(lane_top(&h), before, "{scenario:?} at {size:?} after {label}");
+            // The note, when there is one, is the lab's, whole.
+            if let Some(note) = h.state().lab.option_note() {
+                assert!(h.query_by_label(&note).is_some(), "{note}");
+            }
+        }
+        assert!(h.state().lab.option_note_room().is_some());
+    }
+}

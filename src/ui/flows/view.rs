@@ -193,10 +193,25 @@ fn params_row(ui: &mut Ui, lab: &FlowsLab, out: &mut Vec<Command>) {
         }
         _ => {}
     });
-    if let Some(note) = lab.option_note() {
-        crate::ui::widgets::prose(ui, &note, Some(ui.visuals().weak_text_color()));
+    let weak = ui.visuals().weak_text_color();
+    if let Some(room) = lab.option_note_room() {
+        // The longest note these options can make keeps its rows whatever is ticked: the
+        // lanes below never move when the store goes down or a check is picked.
+        let font = egui::TextStyle::Body.resolve(ui.style());
+        let width = ui.available_width();
+        let rows = ui.fonts_mut(|f| f.layout(room, font, weak, width)).rows.len();
+        let hint = if lab.scenario == FlowScenario::Failover { FAILOVER_HINT } else { REVOCATION_HINT };
+        let note = lab.option_note().unwrap_or_else(|| hint.to_owned());
+        crate::ui::widgets::reserved_label(ui, RichText::new(note).color(weak), rows);
+    } else if let Some(note) = lab.option_note() {
+        crate::ui::widgets::prose(ui, &note, Some(weak));
     }
 }
+
+/// What the options' room says before an option is on, in the failover and revocation scenarios.
+const FAILOVER_HINT: &str =
+    "Tick \"Store down from request\" (with the shared store or a JWT check) to see what depending on the store costs.";
+const REVOCATION_HINT: &str = "Pick a JWT check (denylist or version) to see what it brings back to the server.";
 
 fn jwt_check(ui: &mut Ui, lab: &FlowsLab, out: &mut Vec<Command>) {
     ui.label("JWT check:");
