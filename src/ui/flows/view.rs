@@ -520,9 +520,14 @@ fn chart(ui: &mut Ui, lab: &FlowsLab) {
         })
         .collect();
     let model: Vec<Vec<u64>> = lab.lanes.iter().map(|l| crate::ui::plot_fit::bits(values(l.flow.totals()))).collect();
+    // From 0 (never below, even before a run) to the tallest bar and the legend's head room
+    // above it, so the legend covers no bar and the top label is not at the frame's edge.
+    let tallest = lab.lanes.iter().flat_map(|l| values(l.flow.totals())).fold(1.0, f64::max);
     fit_on_change(ui, still_plot("flows-totals", dark), totals_plot_id(), model)
         .show_grid([false, true])
+        .set_margin_fraction(egui::vec2(0.05, 0.0))
         .include_y(0.0)
+        .include_y(tallest * TOTALS_HEADROOM)
         .x_axis_formatter(|mark, _| {
             let nearest = CATEGORIES.iter().enumerate().find(|(k, _)| (mark.value - *k as f64).abs() < 1e-6);
             nearest.map_or_else(String::new, |(_, name)| (*name).to_owned())
@@ -533,6 +538,10 @@ fn chart(ui: &mut Ui, lab: &FlowsLab) {
             }
         });
 }
+
+/// The totals chart's y axis goes this far above its tallest bar: the legend (two rows, about
+/// a third of the plot's height) sits in the room left above it.
+pub const TOTALS_HEADROOM: f64 = 1.6;
 
 /// The memory id of the totals chart.
 #[must_use]
