@@ -295,3 +295,27 @@ fn ticking_an_option_leaves_the_lanes_where_they_are() {
         assert!(h.state().lab.option_note_room().is_some());
     }
 }
+
+#[test]
+fn a_message_cut_to_fit_the_lane_is_whole_on_hover_at_800_by_480() {
+    let mut lab = failover();
+    lab.handle(FlowCommand::FailoverVariant(FailoverVariant::Shared), None, &[], 0.0);
+    lab.handle(FlowCommand::StoreDown(Some(180)), None, &[], 0.0);
+    lab.handle(FlowCommand::RunToEnd, None, &[], 0.0);
+    let mut h = panel(lab, egui::vec2(800.0, 480.0));
+    h.run();
+    // The session lane's last request: its lookup gets no answer while the store is down.
+    let (step, drawn) = h.state().lab.lanes[0].shown.clone().unwrap();
+    assert!(matches!(step, Step::Request(r) if r.index == 239));
+    let whole = drawn.iter().map(|d| d.text.clone()).find(|t| t.starts_with("(no answer")).unwrap();
+    let node = h.get_by_label(&whole);
+    node.scroll_to_me();
+    h.run();
+    let rect = h.get_by_label(&whole).rect();
+    assert!(rect.max.x <= 800.0, "the message is in the window: {rect:?}");
+    h.get_by_label(&whole).hover();
+    h.run();
+    h.run();
+    // The tooltip: the whole message, as a label of its own beside the painted one.
+    assert!(h.query_all_by_label(&whole).count() >= 2, "{whole} on hover");
+}
