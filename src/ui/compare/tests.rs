@@ -844,3 +844,47 @@ fn the_modern_choice_card_states_the_frameworks_defaults_and_opens_their_page() 
     assert_eq!((s.tab, s.fit.page), (Tab::Fit, crate::core::labs::fit::FitPage::Defaults));
     assert!(s.fit.defaults.is_some(), "the page's figures are made");
 }
+
+#[test]
+fn compare_leaks_and_session_risks_take_one_lifetime_for_a_copied_jwt() {
+    use crate::core::engine::audit::human_duration;
+    use crate::core::labs::security::{leakage, session_risk};
+    let now = 1_800_000_000.0;
+    // (Compare's leakage reason, what Leaks says a copy replayed after its delay has left plus
+    // that delay, what Session risks takes as the JWT's lifetime left.)
+    let figures = |h: &Harness<'_, TokenbenchApp>| {
+        let s = &h.state().state;
+        let reason = comparison(h).surface.jwt.iter().find(|i| i.id == "leakage").unwrap().reason.clone();
+        let token = s.parsed().cloned();
+        let leak = leakage::leakage(token.as_ref(), now, &s.security.leak).unwrap();
+        let left = leak.copy.remaining.unwrap() + s.security.leak.read_after as f64;
+        (reason, left, s.security.lifetimes(token.as_ref(), now).0.jwt_remaining)
+    };
+    let mut h = app(egui::vec2(1280.0, 800.0));
+    h.state_mut().apply(vec![Command::SelectTab(Tab::Compare)]);
+    h.run();
+    // No token loaded: the one typical token every lab assumes, 15 minutes.
+    let typical = crate::core::labs::flows::credential::TYPICAL_LIFETIME as f64;
+    let (reason, leak, risk) = figures(&h);
+    assert_eq!((leak, risk), (typical, typical));
+    assert_eq!(reason, format!("a copy from a log or a URL works for {} more", human_duration(typical)));
+    // A loaded token with 40 min left: all three take its exp.
+    let key = crate::core::engine::keys::load_secret(
+        b"a-long-enough-secret-for-hs256-ok",
+        crate::core::engine::keys::SecretEncoding::Raw,
+        "s",
+    )
+    .unwrap();
+    let mut claims = crate::core::engine::token::JsonObject::new();
+    claims.insert("sub".into(), "u1".into());
+    claims.insert("iat".into(), 1_799_999_000.into());
+    claims.insert("exp".into(), 1_800_002_400.into());
+    let token = crate::core::engine::sign::sign(&crate::core::engine::token::JsonObject::new(), &claims, "HS256", &key)
+        .unwrap();
+    h.state_mut().apply(vec![Command::SetToken(token)]);
+    h.run();
+    let (reason, leak, risk) = figures(&h);
+    assert_eq!((leak, risk), (2400.0, 2400.0));
+    assert_eq!(reason, format!("a copy from a log or a URL works for {} more", human_duration(2400.0)));
+    assert!((session_risk::FALLBACK_TOKEN_LIFETIME - typical).abs() < f64::EPSILON);
+}
