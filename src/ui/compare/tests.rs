@@ -888,3 +888,47 @@ fn compare_leaks_and_session_risks_take_one_lifetime_for_a_copied_jwt() {
     assert_eq!(reason, format!("a copy from a log or a URL works for {} more", human_duration(2400.0)));
     assert!((session_risk::FALLBACK_TOKEN_LIFETIME - typical).abs() < f64::EPSILON);
 }
+
+#[test]
+fn scalabilitys_show_me_sets_every_parameter_of_the_rows_figures_after_another_scenario() {
+    let mut h = app(egui::vec2(1280.0, 800.0));
+    // The learner's path: the Hybrid scenario (a fan-out of 3) and a slower store, then Compare.
+    h.state_mut().apply(vec![
+        Command::SelectTab(Tab::Flows),
+        Command::Flow(FlowCommand::Scenario(FlowScenario::Hybrid)),
+        Command::Flow(FlowCommand::StoreLatency(2.0)),
+        Command::Flow(FlowCommand::RunToEnd),
+        Command::SelectTab(Tab::Compare),
+    ]);
+    h.run();
+    let c = comparison(&h);
+    let row = c.row(Factor::Scalability).clone();
+    let i = c.rows.iter().position(|r| r.factor == Factor::Scalability).unwrap();
+    h.query_all_by_label("Show me").nth(i).unwrap().scroll_to_me();
+    h.run();
+    h.query_all_by_label("Show me").nth(i).unwrap().click();
+    h.run();
+    let s = &h.state().state;
+    assert_eq!((s.tab, s.flows.scenario), (Tab::Flows, FlowScenario::Failover));
+    // Every setting the row was computed on, in the lab.
+    let p = s.flows.params;
+    assert_eq!(
+        (p.servers, p.users, p.requests, p.services),
+        (c.flow.servers.max(2), c.flow.users, c.flow.requests, c.flow.services)
+    );
+    assert!((p.store_latency_ms - c.flow.store_latency_ms).abs() < f64::EPSILON);
+    // Every figure of the row's store outage a lane shows, equal.
+    let [session, jwt] = [0, 1].map(|i| *s.flows.lanes[i].flow.totals());
+    assert_eq!(row.sessions.figures["store_down_failed_requests"], session.failed_requests);
+    assert_eq!(row.sessions.figures["store_down_lookups"], session.store_lookups);
+    assert_eq!(row.jwt.figures["denylist_store_down_failed_requests"], jwt.failed_requests);
+    assert!(
+        row.sessions.text.contains(&format!("({} store lookups in all)", session.store_lookups)),
+        "{}",
+        row.sessions.text
+    );
+    // A shared store needs no sticky routing: the lane is the row's, and says so.
+    assert_eq!(s.flows.lanes[0].title(), "Session · shared store");
+    assert!(h.query_all_by_label("Session · shared store").next().is_some());
+    assert!(!s.flows.lanes[0].cfg.sticky);
+}

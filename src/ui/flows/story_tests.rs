@@ -56,13 +56,13 @@ fn failover_offers_a_shared_store_and_the_store_down_control() {
     h.get_by_label("shared store").click();
     h.run();
     assert!(h.state().emitted.contains(&Command::Flow(FlowCommand::FailoverVariant(FailoverVariant::Shared))));
-    assert!(h.query_all_by_label("Session · shared store, sticky").next().is_some(), "the lane's new title");
+    assert!(h.query_all_by_label("Session · shared store").next().is_some(), "the lane's new title");
     h.get_by_label("Store down from request").click();
     h.run();
     // Down from three quarters of the run: requests 180 to 239.
     assert!(h.state().emitted.contains(&Command::Flow(FlowCommand::StoreDown(Some(180)))));
     let note = h.state().lab.option_note().unwrap();
-    assert!(note.starts_with("The store is down from request 180 to the end: in Session · shared store, sticky"));
+    assert!(note.starts_with("The store is down from request 180 to the end: in Session · shared store"));
     assert!(note.contains("every one of those 60 requests fails"), "{note}");
     assert!(h.query_by_label(&note).is_some(), "the note under the options is the lab's");
     let line = "tokenbench simulate flow --scenario failover --servers 4 --users 12 --requests 240 --services 0 \
