@@ -903,20 +903,20 @@ fn scalabilitys_show_me_sets_every_parameter_of_the_rows_figures_after_another_s
     h.run();
     let c = comparison(&h);
     let row = c.row(Factor::Scalability).clone();
-    let i = c.rows.iter().position(|r| r.factor == Factor::Scalability).unwrap();
-    h.query_all_by_label("Show me").nth(i).unwrap().scroll_to_me();
+    let at = c.rows.iter().position(|r| r.factor == Factor::Scalability).unwrap();
+    h.query_all_by_label("Show me").nth(at).unwrap().scroll_to_me();
     h.run();
-    h.query_all_by_label("Show me").nth(i).unwrap().click();
+    h.query_all_by_label("Show me").nth(at).unwrap().click();
     h.run();
     let s = &h.state().state;
     assert_eq!((s.tab, s.flows.scenario), (Tab::Flows, FlowScenario::Failover));
     // Every setting the row was computed on, in the lab.
-    let p = s.flows.params;
+    let (lab, row_flow) = (s.flows.params, c.flow);
     assert_eq!(
-        (p.servers, p.users, p.requests, p.services),
-        (c.flow.servers.max(2), c.flow.users, c.flow.requests, c.flow.services)
+        (lab.servers, lab.users, lab.requests, lab.services),
+        (row_flow.servers.max(2), row_flow.users, row_flow.requests, row_flow.services)
     );
-    assert!((p.store_latency_ms - c.flow.store_latency_ms).abs() < f64::EPSILON);
+    assert!((lab.store_latency_ms - row_flow.store_latency_ms).abs() < f64::EPSILON);
     // Every figure of the row's store outage a lane shows, equal.
     let [session, jwt] = [0, 1].map(|i| *s.flows.lanes[i].flow.totals());
     assert_eq!(row.sessions.figures["store_down_failed_requests"], session.failed_requests);
