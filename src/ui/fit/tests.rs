@@ -161,3 +161,27 @@ fn the_admin_panel_hybrid_steps_through_and_matches_the_cli() {
     assert_eq!(h.state().state.tab, Tab::Flows);
     assert_eq!(h.state().state.flows.scenario, crate::core::labs::flows::lab::FlowScenario::Hybrid);
 }
+
+#[test]
+fn the_payload_plot_names_its_limit_lines_with_one_label_for_apache_and_nginx() {
+    let labels: Vec<String> = crate::core::labs::fit::payload::limit_labels().into_iter().map(|(_, l)| l).collect();
+    assert_eq!(labels, ["Browser cookie 4096 B", "Apache 8190 B and nginx 8192 B", "Node.js 16384 B"]);
+    for size in [egui::vec2(1280.0, 800.0), egui::vec2(800.0, 480.0)] {
+        let mut h = lab(size, FitPage::Payload);
+        h.get_by_label(payload::KEY).scroll_to_me();
+        h.run();
+        // The texts painted in the window: each label once, on the plot.
+        let mut painted = Vec::new();
+        let mut stack: Vec<egui::Shape> = h.output().shapes.iter().map(|c| c.shape.clone()).collect();
+        while let Some(shape) = stack.pop() {
+            match shape {
+                egui::Shape::Vec(v) => stack.extend(v),
+                egui::Shape::Text(t) => painted.push(t.galley.text().to_owned()),
+                _ => {}
+            }
+        }
+        for label in &labels {
+            assert_eq!(painted.iter().filter(|t| *t == label).count(), 1, "{label} at {size:?}: {painted:?}");
+        }
+    }
+}
