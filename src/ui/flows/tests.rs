@@ -649,7 +649,7 @@ fn the_fan_out_plot_draws_the_cores_curve_on_a_log_axis() {
     h.run();
     let fan_out = h.state().state.flows.fan_out.clone().unwrap();
     assert_eq!(fan_out.len(), 51);
-    let (_, paths, _) = painted(&h, view::fan_out_plot_id());
+    let (_, paths, _) = painted(&h, super::cost_plots::fan_out_plot_id());
     // y is log10 of µs: the session line through the core's 51 points.
     let session: Vec<[f64; 2]> =
         fan_out.iter().map(|p| [f64::from(p.services), (p.session_ns / 1000.0).log10()]).collect();
