@@ -404,4 +404,6 @@ fn report_row(ui: &mut Ui, cs: &CompareLab, out: &mut Vec<Command>) {
 
 mod pictures;
 #[cfg(test)]
+mod story_tests;
+#[cfg(test)]
 mod tests;
