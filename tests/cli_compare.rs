@@ -209,6 +209,12 @@ fn json_has_exactly_the_contract_keys() {
     }
     let myths: Vec<&str> = v["myths"].as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap()).collect();
     assert_eq!(myths, ["jwt-more-secure", "sessions-dont-scale", "jwt-always-modern"]);
+    // The modern-choice myth states the frameworks' defaults, from the Framework defaults page's data.
+    let summary = tokenbench::core::labs::fit::defaults::frameworks_summary();
+    assert_eq!(v["myths"][2]["context"].as_str(), Some(summary.as_str()));
+    assert_eq!(v["myths"][0]["context"], Value::Null);
+    let text = String::from_utf8(compare(&[]).stdout).unwrap();
+    assert!(text.contains(&format!("  defaults: {summary}\n")), "{text}");
     assert_eq!(v["token"]["typical"], true);
     assert_eq!(v["token"]["lifetime_seconds"], 900);
     assert!(v["token"].get("text").is_none(), "no token unless asked");

@@ -47,6 +47,11 @@ fn hybrids_sso_and_defaults_print_the_reports() {
         assert!(stdout(&o).lines().any(|l| l.trim_start() == line), "{line}");
     }
     assert!(stdout(&o).contains("Logout stops the Admin panel's credential after 0 s"));
+    // Hybrid (b) stepped through: every step's lines, as the window shows them.
+    for line in r.admin_panel.iter().flat_map(tokenbench::core::labs::fit::admin_panel::AdminStep::lines) {
+        assert!(stdout(&o).lines().any(|l| l.trim_start() == line), "{line}");
+    }
+    assert!(stdout(&o).contains("Admin panel refuses (1 store lookup): "), "{}", stdout(&o));
 
     let o = run(&["simulate", "sso", "--json"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));

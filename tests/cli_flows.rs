@@ -404,7 +404,8 @@ mod lab {
     use serde_json::Value;
     use tokenbench::core::labs::flows::credential::network_wait;
     use tokenbench::core::labs::flows::lab::{
-        CostPoint, FanOutPoint, REALITY_CHECK, crossover, crossover_text, fan_out_text, revocation_delay_text,
+        CostPoint, DOZENS_OF_SERVICES, FanOutPoint, REALITY_CHECK, crossover, crossover_text, fan_out_text,
+        revocation_delay_text, savings, savings_text,
     };
     use tokenbench::core::labs::flows::{
         FailoverVariant, FlowCommand, FlowScenario, FlowsLab, Revocation, SessionVariant,
@@ -711,7 +712,7 @@ mod lab {
         assert_eq!(code(&o), 0);
         let text = stdout(&o);
         // The table, then the cost per request, where the curves cross, and the reality check.
-        assert_eq!(text.lines().count(), 9, "{text}");
+        assert_eq!(text.lines().count(), 10, "{text}");
         assert!(text.lines().nth(2).unwrap().split_whitespace().eq(["1", "240", "0", "12", "240"]), "{text}");
         assert_eq!(
             text.lines().nth(5),
@@ -723,7 +724,8 @@ mod lab {
                 || crossing.starts_with("No crossover in 1..2 servers")
         );
         assert!(text.lines().nth(7).unwrap().starts_with("Per user request fanning out to 0..50 services: "), "{text}");
-        assert_eq!(text.lines().nth(8), Some(REALITY_CHECK));
+        assert!(text.lines().nth(8).unwrap().starts_with("What a JWT saves per user request: "), "{text}");
+        assert_eq!(text.lines().nth(9), Some(REALITY_CHECK));
     }
 
     #[test]
@@ -754,10 +756,22 @@ mod lab {
                 session_ns: c["session_ns"].as_f64().unwrap(),
                 jwt_ns: c["jwt_ns"].as_f64().unwrap(),
                 jwt_denylist_ns: c["jwt_denylist_ns"].as_f64().unwrap(),
+                serverless_session_ns: c["serverless_session_ns"].as_f64().unwrap(),
             })
             .collect();
         assert_eq!(fan_out.iter().map(|p| p.services).collect::<Vec<_>>(), (0..=50).collect::<Vec<_>>());
         assert_eq!(v["fan_out"].as_str(), Some(fan_out_text(&fan_out).as_str()));
+        // The reality check's saving, at a single app and at two dozen services, in the lab's words.
+        assert_eq!(v["savings_text"].as_str(), Some(savings_text(&fan_out).as_str()));
+        let (one, many) = savings(&fan_out).unwrap();
+        assert_eq!(v["savings"][1]["services"].as_u64(), Some(u64::from(DOZENS_OF_SERVICES)));
+        assert!((v["savings"][0]["jwt_saves_ns"].as_f64().unwrap() - one.jwt_saves_ns).abs() < 1e-6);
+        assert!((many.jwt_saves_ns - (fan_out[24].session_ns - fan_out[24].jwt_ns)).abs() < 1e-6);
+        // From serverless functions each of the 1 + M lookups pays 2 more round trips of 0.5 ms.
+        for p in &fan_out {
+            let extra = f64::from(1 + p.services) * 2.0 * 500_000.0;
+            assert!((p.serverless_session_ns - p.session_ns - extra).abs() < 1.0, "{p:?}");
+        }
         // 1 + M lookups against 1 + M verifications: both grow by the same step every service.
         let step = |f: fn(&FanOutPoint) -> f64| f(&fan_out[1]) - f(&fan_out[0]);
         for w in fan_out.windows(2) {

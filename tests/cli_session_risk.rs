@@ -126,18 +126,18 @@ fn hijacking_with_each_set_of_cookie_defences_is_the_models() {
 }
 
 #[test]
-fn jwt_theft_lives_as_long_as_the_given_token_and_an_hour_without_one() {
+fn jwt_theft_lives_as_long_as_the_given_token_and_the_typical_15_min_without_one() {
     let cli = simulate(&["--attack", "jwt-theft"]);
     assert_model(&cli, ScenarioKind::JwtTheft, false, CookieFlags::NONE, None);
-    assert_eq!(cli["useful_for"]["seconds"], 3600.0, "the one-hour fallback");
-    // A token with 15 minutes left at --at.
+    assert_eq!(cli["useful_for"]["seconds"], 900.0, "the typical token every lab assumes");
+    // A token with 40 minutes left at --at.
     let key = keys::load_secret(b"0123456789abcdef0123456789abcdef", SecretEncoding::Raw, "t").unwrap();
-    let claims = obj(json!({"sub": "alice", "exp": AT + 900.0}));
+    let claims = obj(json!({"sub": "alice", "exp": AT + 2400.0}));
     let text = sign(&obj(json!({})), &claims, "HS256", &key).unwrap();
     let parsed = token::parse(&text).unwrap();
     let cli = simulate(&["--attack", "jwt-theft", &text]);
     assert_model(&cli, ScenarioKind::JwtTheft, false, CookieFlags::NONE, Some(&parsed));
-    assert_eq!(cli["useful_for"]["seconds"], 900.0);
+    assert_eq!(cli["useful_for"]["seconds"], 2400.0);
     // A token without exp never stops working: null seconds, and the model's words.
     let endless = sign(&obj(json!({})), &obj(json!({"sub": "alice"})), "HS256", &key).unwrap();
     let file = temp("session-risk-endless.jwt");

@@ -234,7 +234,11 @@ pub fn text(r: &Report<'_>) -> String {
     }
     s.push_str("\nMisconceptions\n");
     for m in &c.myths {
-        let _ = writeln!(s, "\n  \"{}\"\n  experiment: {}\n  result: {}", m.claim, m.experiment, m.result);
+        let _ = writeln!(s, "\n  \"{}\"", m.claim);
+        if let Some(context) = &m.context {
+            let _ = writeln!(s, "  defaults: {context}");
+        }
+        let _ = writeln!(s, "  experiment: {}\n  result: {}", m.experiment, m.result);
     }
     s.push_str("\nAdvice\n");
     s.push_str(&advice_text(r.advice));

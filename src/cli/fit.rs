@@ -3,7 +3,8 @@
 //! `--json`, the reports they are written from). `simulate payload` prints the "Start here"
 //! screen's two credential lines first: they are its token with no claim added.
 //!
-//! `--json` prints: payload `{"start", "payload"}`; hybrids `{"refresh", "split"}`; sso
+//! `--json` prints: payload `{"start", "payload"}`; hybrids `{"refresh", "split", "admin_panel":
+//! [{"title", "note", "wire", "server_records", "answer"}]}` (hybrid (b) stepped through); sso
 //! `{"jwks_bytes", "jwks_kids", "steps"}`; defaults `{"frameworks", "designs", "conclusion"}`.
 //! Exit 0; 2 when `--claims` is outside 0..=600 (clap names the flag).
 
@@ -61,6 +62,12 @@ pub fn hybrids_text() -> Result<String> {
     for h in [&r.refresh, &r.split] {
         lines.push(h.name.to_owned());
         lines.extend(h.lines().into_iter().map(|l| format!("  {l}")));
+    }
+    lines.push(hybrids::ADMIN_PANEL_HEADING.to_owned());
+    for step in &r.admin_panel {
+        let mut step_lines = step.lines().into_iter();
+        lines.extend(step_lines.next().map(|l| format!("  {l}")));
+        lines.extend(step_lines.map(|l| format!("    {l}")));
     }
     Ok(lines.join("\n") + "\n")
 }

@@ -11,8 +11,10 @@
 //! [{"servers", "shared_round_trips", "replication_messages", "sticky_sessions_lost",
 //! "jwt_verifications"}], "cost_per_request": [{"servers", "session_ns", "jwt_ns", "jwt_denylist_ns"}],
 //! "crossover_servers", "crossover", "cost_per_request_by_services": [{"services", "session_ns", "jwt_ns",
-//! "jwt_denylist_ns"}] (0 to 50 services per user request: a shared store against a JWT, with and
-//! without a denylist check), "fan_out"}`.
+//! "jwt_denylist_ns", "serverless_session_ns"}] (0 to 50 services per user request: a shared store
+//! against a JWT, with and without a denylist check, and the store reached from serverless
+//! functions), "fan_out", "savings": [{"services", "jwt_saves_ns", "serverless_session_ns",
+//! "jwt_ns"}, ...] (at 0 and 24 services), "savings_text"}`.
 //! Exit 0, or 2 with a message for unusable arguments (N < 1, U < 1, `--fail-server-at` with one
 //! server, `--store` with `--mode jwt`, `--store-fail-at` where no store is used or outside the
 //! run, `--store-back-at` not after it or without it, an unreadable token file, a value outside
@@ -34,7 +36,7 @@ use crate::core::engine::token;
 use crate::core::labs::flows::lab::command_line::{LaneRun, Overrides, ScenarioRun};
 use crate::core::labs::flows::lab::{
     CostPoint, FAN_OUT_SWEEP_MAX, FanOutPoint, REALITY_CHECK, SweepPoint, cost_curves, crossover, crossover_text,
-    fan_out_curves, fan_out_text, parse_servers_range, revocation_delay_text, sweep,
+    fan_out_curves, fan_out_text, parse_servers_range, revocation_delay_text, savings, savings_text, sweep,
 };
 use crate::core::labs::flows::{Config, Flow, FlowScenario, Mode, Revocation, Store, Totals, credential};
 use crate::core::labs::revocation::TokenLifetime;
@@ -460,6 +462,8 @@ pub fn sweep_json(run: &ScenarioRun, points: &[SweepPoint], costs: &[CostPoint],
         "crossover": crossover_text(costs),
         "cost_per_request_by_services": fan_out,
         "fan_out": fan_out_text(fan_out),
+        "savings": savings(fan_out),
+        "savings_text": savings_text(fan_out),
     })
 }
 
@@ -553,7 +557,13 @@ pub fn sweep_text(run: &ScenarioRun, points: &[SweepPoint], costs: &[CostPoint],
             "\nCost per request on the operations measured here (store round trip {} ms):",
             p.store_latency_ms
         );
-        let _ = writeln!(s, "{}\n{}\n{REALITY_CHECK}", crossover_text(costs), fan_out_text(fan_out));
+        let _ = writeln!(
+            s,
+            "{}\n{}\n{}\n{REALITY_CHECK}",
+            crossover_text(costs),
+            fan_out_text(fan_out),
+            savings_text(fan_out)
+        );
     }
     s
 }

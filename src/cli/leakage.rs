@@ -21,7 +21,7 @@ use crate::core::labs::security::token_times;
 #[allow(clippy::struct_excessive_bools)] // one flag per defence, as the window's checkboxes
 pub struct LeakageArgs {
     /// The token sent (a token, a URL carrying one, `-` for stdin, or `@FILE`) [default: a sample
-    /// access token issued at --at, one hour].
+    /// access token issued at --at, the typical 15 min lifetime].
     #[arg(long, value_name = "TOKEN")]
     pub token: Option<String>,
     /// The instant of the request, the lab clock (Unix seconds) [default: now].

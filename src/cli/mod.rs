@@ -40,7 +40,7 @@ pub use audit::{AuditArgs, findings_text};
 pub use compare::CompareArgs;
 pub use crack::CrackArgs;
 pub use decode::decoded_json;
-pub use flows::{FlowArgs, flow_json, sweep_text as flows_sweep_text};
+pub use flows::{FlowArgs, flow_json, sweep_json as flows_sweep_json, sweep_text as flows_sweep_text};
 pub use forge::ForgeArgs;
 pub use key::key_json;
 pub use leakage::leakage_json;

@@ -44,7 +44,7 @@ pub struct SessionRiskArgs {
     #[arg(long)]
     pub json: bool,
     /// The stolen JWT, whose exp says how long it stays useful (a token, a URL carrying one, `-`
-    /// for stdin, or `@FILE`) [default: a 1 h token, as the window assumes without one].
+    /// for stdin, or `@FILE`) [default: the typical 15 min token, as every lab assumes without one].
     pub token: Option<String>,
 }
 

@@ -15,6 +15,7 @@ use crate::core::labs::compare::advise::{self, Advice, Answers, AppKind, Factor,
 use crate::core::labs::compare::demo::{self, DemoStep};
 use crate::core::labs::compare::lab::{CompareCommand, CompareLab};
 use crate::core::labs::compare::{self, Comparison};
+use crate::core::labs::fit::{FitCommand, FitPage};
 use crate::core::labs::security::surface::SurfaceItem;
 use crate::ui::state::{AppState, Command};
 use crate::ui::theme::palette;
@@ -268,6 +269,9 @@ fn side_cell(ui: &mut Ui, cell: &compare::Cell) {
     ui.label(RichText::new(&cell.source).weak().small());
 }
 
+/// The link from a misconception's defaults line to the page listing them in full.
+pub const DEFAULTS_LINK: &str = "Open Which fits: Framework defaults";
+
 fn myths(ui: &mut Ui, c: &Comparison, out: &mut Vec<Command>) {
     ui.label(RichText::new("Three misconceptions, tested").heading());
     // Full width: the group frame adds its margin (6) and stroke outside the content.
@@ -282,6 +286,14 @@ fn myths(ui: &mut Ui, c: &Comparison, out: &mut Vec<Command>) {
                     plan(demo::run_it(m.myth, c), out);
                 }
             });
+            if let Some(context) = &m.context {
+                ui.label(context);
+                // On a line of its own: a link wrapped after the sentence would split in two.
+                if ui.link(DEFAULTS_LINK).clicked() {
+                    out.push(Command::SelectTab(crate::ui::state::Tab::Fit));
+                    out.push(Command::Fit(FitCommand::Page(FitPage::Defaults)));
+                }
+            }
             ui.label(RichText::new(format!("Experiment: {}", m.experiment)).weak());
             ui.label(&m.result);
         });
@@ -391,5 +403,7 @@ fn report_row(ui: &mut Ui, cs: &CompareLab, out: &mut Vec<Command>) {
 }
 
 mod pictures;
+#[cfg(test)]
+mod story_tests;
 #[cfg(test)]
 mod tests;

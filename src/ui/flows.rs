@@ -9,6 +9,7 @@
 //! of its animation. The numbers shown are the model's, the same `tokenbench simulate flow`
 //! prints ([`FlowsLab::cli_args`], [`FlowsLab::scenario_cli_args`] give the command).
 
+mod cost_plots;
 mod diagram;
 mod view;
 

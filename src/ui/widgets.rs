@@ -88,7 +88,8 @@ pub fn reserved_label(ui: &mut Ui, text: impl Into<egui::WidgetText>, lines: usi
     let font =
         job.sections.first().map_or_else(|| egui::TextStyle::Body.resolve(ui.style()), |s| s.format.font_id.clone());
     let row = ui.fonts_mut(|f| f.row_height(&font));
-    let size = egui::vec2(ui.available_width(), row * lines.max(1) as f32);
+    // Whole pixels: a fractional height would shift what follows by a rounding step.
+    let size = egui::vec2(ui.available_width(), (row * lines.max(1) as f32).ceil());
     ui.allocate_ui_with_layout(size, egui::Layout::top_down(egui::Align::Min), |ui| {
         ui.set_min_size(size);
         ui.set_max_size(size);

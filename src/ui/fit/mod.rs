@@ -41,7 +41,7 @@ pub fn ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
         egui::Frame::new().inner_margin(egui::Margin { right: 14, ..egui::Margin::ZERO }).show(ui, |ui| {
             match lab.page {
                 FitPage::Payload => payload::ui(ui, lab, out),
-                FitPage::Hybrids => pages::hybrids(ui, lab),
+                FitPage::Hybrids => pages::hybrids(ui, lab, out),
                 FitPage::Sso => pages::sso(ui, lab, out),
                 FitPage::Defaults => pages::defaults(ui, lab),
             }

@@ -4,13 +4,17 @@
 use egui::{RichText, Ui};
 
 use super::waiting;
-use crate::core::labs::fit::hybrids::Hybrid;
+use crate::core::labs::fit::hybrids::{self, Hybrid};
 use crate::core::labs::fit::{FitCommand, FitLab, defaults};
+use crate::core::labs::flows::lab::{FlowCommand, FlowScenario};
 use crate::ui::state::Command;
 use crate::ui::theme::palette;
 
-/// The two hybrids side by side.
-pub fn hybrids(ui: &mut Ui, lab: &FitLab) {
+/// The label of the link to the Flows lab's Hybrid scenario, which animates hybrid (a).
+pub const FLOWS_HYBRID_LINK: &str = "Watch (a) in Flows' Hybrid scenario";
+
+/// The two hybrids side by side, then (b) one step at a time.
+pub fn hybrids(ui: &mut Ui, lab: &FitLab, out: &mut Vec<Command>) {
     let Some(r) = waiting(ui, lab.hybrids.as_ref()) else { return };
     ui.columns(2, |cols| {
         crate::ui::widgets::left_aligned(&mut cols[0], |ui| hybrid(ui, &r.refresh));
@@ -20,6 +24,41 @@ pub fn hybrids(ui: &mut Ui, lab: &FitLab) {
         "Logout delays come from the revocation lab's model, a logout right after login; the credential lines are \
          really signed (RS256, the bundled demo key).",
     );
+    if ui
+        .link(FLOWS_HYBRID_LINK)
+        .on_hover_text("Short JWTs renewed with a server-tracked refresh token, request by request")
+        .clicked()
+    {
+        out.push(Command::SelectTab(crate::ui::state::Tab::Flows));
+        out.push(Command::Flow(FlowCommand::Scenario(FlowScenario::Hybrid)));
+    }
+    ui.add_space(6.0);
+    ui.label(RichText::new(hybrids::ADMIN_PANEL_HEADING).strong());
+    let last = r.admin_panel.len().saturating_sub(1);
+    // Previous and Next first, at fixed places: they never move as the steps change.
+    ui.horizontal(|ui| {
+        if ui.add_enabled(lab.admin_step > 0, egui::Button::new("Previous")).clicked() {
+            out.push(Command::Fit(FitCommand::AdminBack));
+        }
+        if ui.add_enabled(lab.admin_step < last, egui::Button::new("Next")).clicked() {
+            out.push(Command::Fit(FitCommand::AdminNext));
+        }
+        ui.label(format!("Step {} of {}", lab.admin_step + 1, r.admin_panel.len()));
+    });
+    let Some(step) = r.admin_panel.get(lab.admin_step) else { return };
+    for (i, line) in step.lines().into_iter().enumerate() {
+        let text = match i {
+            0 => RichText::new(line).strong(),
+            1 => RichText::new(line),
+            _ => RichText::new(line).monospace(),
+        };
+        ui.label(text);
+    }
+    if let Some(a) = &step.answer {
+        let colour = crate::ui::theme::verdict_colour(Some(a.accepted), ui.visuals().dark_mode);
+        let word = if a.accepted { "Accepted" } else { "Refused" };
+        ui.label(RichText::new(format!("{word} by the {}", a.who)).strong().color(colour));
+    }
 }
 
 fn hybrid(ui: &mut Ui, h: &Hybrid) {

@@ -6,14 +6,17 @@ use egui::Ui;
 use egui_plot::{HLine, Line, LineStyle, Plot, Points, VLine};
 
 use super::waiting;
-use crate::core::labs::fit::payload::{MAX_ADDED, Measures, PayloadReport, SWEEP_STEP};
+use crate::core::labs::fit::payload::{self, MAX_ADDED, Measures, PayloadReport, SWEEP_STEP};
 use crate::core::labs::fit::{FitCommand, FitLab};
 use crate::ui::plot_fit::fit_on_change;
 use crate::ui::state::Command;
 use crate::ui::theme::palette;
 
 /// The line under the plot saying what its marks are.
-pub const KEY: &str = "Dashed: the browser cookie limit; dotted: the servers' header limits; dots: where the JWT first crosses each; the ring and the dashed line across: this token.";
+pub const KEY: &str = "Dashed: the browser cookie limit; dotted: the servers' header limits (each named on its line); dots: where the JWT first crosses each; the ring and the dashed line across: this token.";
+
+/// Where the limit lines' labels start, in claims added: near the left edge, over the lines.
+const LABEL_X: f64 = 8.0;
 
 /// The buttons' step.
 const STEP: usize = SWEEP_STEP;
@@ -84,6 +87,15 @@ fn plot(ui: &mut Ui, r: &PayloadReport) {
                             .color(jwt),
                     );
                 }
+            }
+            // Each limit line named on the plot, at its left end where the JWT's curve is still
+            // low; limits a few bytes apart (Apache, nginx) draw as one line and share a label.
+            for (bytes, label) in payload::limit_labels() {
+                plot.text(
+                    egui_plot::Text::new("", egui_plot::PlotPoint::new(LABEL_X, bytes as f64), label)
+                        .color(text)
+                        .anchor(egui::Align2::LEFT_BOTTOM),
+                );
             }
             // This token: a line across and a ring on the JWT's curve, off the grid's colour.
             plot.vline(VLine::new("this token", r.point.added as f64).color(text).style(LineStyle::dashed_dense()));

@@ -130,3 +130,58 @@ fn the_payload_plot_stays_put_while_the_claims_grow_in_the_smallest_window() {
         assert!((now - before).length() < 0.5, "{added} claims moved the plot: {before:?} -> {now:?}");
     }
 }
+
+#[test]
+fn the_admin_panel_hybrid_steps_through_and_matches_the_cli() {
+    let mut h = lab(egui::vec2(1280.0, 800.0), FitPage::Hybrids);
+    let r = h.state().state.fit.hybrids.clone().unwrap().unwrap();
+    let printed = cli::hybrids_text().unwrap();
+    assert!(printed.contains(crate::core::labs::fit::hybrids::ADMIN_PANEL_HEADING));
+    assert!(h.query_by_label("Step 1 of 7").is_some());
+    let next = h.get_by_label("Next").rect();
+    for (i, step) in r.admin_panel.iter().enumerate() {
+        assert_eq!(h.state().state.fit.admin_step, i);
+        shown_and_printed(&h, &step.lines(), &printed);
+        if let Some(a) = &step.answer {
+            let word = if a.accepted { "Accepted" } else { "Refused" };
+            assert!(h.query_by_label(&format!("{word} by the {}", a.who)).is_some(), "step {i}");
+        }
+        if i + 1 < r.admin_panel.len() {
+            press(&mut h, "Next");
+            assert_eq!(h.get_by_label("Next").rect(), next, "Next stays under the pointer");
+        }
+    }
+    // The logout's two outcomes: the API accepts the copy, the admin panel refuses the cookie.
+    assert!(r.admin_panel[4].answer.as_ref().unwrap().accepted);
+    assert!(!r.admin_panel[5].answer.as_ref().unwrap().accepted);
+    press(&mut h, "Previous");
+    assert_eq!(h.state().state.fit.admin_step, 5);
+    // The other hybrid is animated in Flows.
+    press(&mut h, super::pages::FLOWS_HYBRID_LINK);
+    assert_eq!(h.state().state.tab, Tab::Flows);
+    assert_eq!(h.state().state.flows.scenario, crate::core::labs::flows::lab::FlowScenario::Hybrid);
+}
+
+#[test]
+fn the_payload_plot_names_its_limit_lines_with_one_label_for_apache_and_nginx() {
+    let labels: Vec<String> = crate::core::labs::fit::payload::limit_labels().into_iter().map(|(_, l)| l).collect();
+    assert_eq!(labels, ["Browser cookie 4096 B", "Apache 8190 B and nginx 8192 B", "Node.js 16384 B"]);
+    for size in [egui::vec2(1280.0, 800.0), egui::vec2(800.0, 480.0)] {
+        let mut h = lab(size, FitPage::Payload);
+        h.get_by_label(payload::KEY).scroll_to_me();
+        h.run();
+        // The texts painted in the window: each label once, on the plot.
+        let mut painted = Vec::new();
+        let mut stack: Vec<egui::Shape> = h.output().shapes.iter().map(|c| c.shape.clone()).collect();
+        while let Some(shape) = stack.pop() {
+            match shape {
+                egui::Shape::Vec(v) => stack.extend(v),
+                egui::Shape::Text(t) => painted.push(t.galley.text().to_owned()),
+                _ => {}
+            }
+        }
+        for label in &labels {
+            assert_eq!(painted.iter().filter(|t| *t == label).count(), 1, "{label} at {size:?}: {painted:?}");
+        }
+    }
+}

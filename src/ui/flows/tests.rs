@@ -649,7 +649,7 @@ fn the_fan_out_plot_draws_the_cores_curve_on_a_log_axis() {
     h.run();
     let fan_out = h.state().state.flows.fan_out.clone().unwrap();
     assert_eq!(fan_out.len(), 51);
-    let (_, paths, _) = painted(&h, view::fan_out_plot_id());
+    let (_, paths, _) = painted(&h, super::cost_plots::fan_out_plot_id());
     // y is log10 of µs: the session line through the core's 51 points.
     let session: Vec<[f64; 2]> =
         fan_out.iter().map(|p| [f64::from(p.services), (p.session_ns / 1000.0).log10()]).collect();
@@ -750,4 +750,41 @@ fn the_panel_asks_the_lab_to_advance_only_while_playing() {
     let paused = advances(&h);
     h.step();
     assert_eq!(advances(&h), paused, "no time passes for a paused lab");
+}
+
+#[test]
+fn the_totals_chart_starts_at_0_and_leaves_the_legend_room_above_the_bars() {
+    for size in [egui::vec2(1280.0, 800.0), egui::vec2(800.0, 480.0)] {
+        let mut h = app();
+        h.set_size(size);
+        h.run();
+        let bounds = |h: &mut Harness<'static, TokenbenchApp>| {
+            h.get_by_label("Totals so far").scroll_to_me();
+            h.run();
+            *egui_plot::PlotMemory::load(&h.ctx, view::totals_plot_id()).expect("the chart was drawn").bounds()
+        };
+        // Before any run: from 0, not a -3..3 axis around nothing.
+        let b = bounds(&mut h);
+        assert!(b.min()[1].abs() < 1e-9 && b.max()[1] >= 1.0, "{size:?}: {b:?}");
+        h.state_mut().apply(vec![
+            Command::Flow(FlowCommand::Scenario(FlowScenario::Failover)),
+            Command::Flow(FlowCommand::RunToEnd),
+        ]);
+        h.run();
+        let b = bounds(&mut h);
+        let tallest = h
+            .state()
+            .state
+            .flows
+            .lanes
+            .iter()
+            .map(|l| {
+                let t = l.flow.totals();
+                [t.store_lookups, t.signature_verifications, t.client_bytes / 1024].into_iter().max().unwrap() as f64
+            })
+            .fold(0.0, f64::max);
+        assert!(tallest > 0.0);
+        assert!(b.min()[1].abs() < 1e-9, "{size:?}: {b:?}");
+        assert!(b.max()[1] >= tallest * view::TOTALS_HEADROOM - 1e-9, "{size:?}: room for the legend: {b:?}");
+    }
 }

@@ -1,18 +1,18 @@
 //! The flows lab's view: the scenario bar and captions, parameters, play controls, the server
 //! strip, the two lanes (sequence diagram, event line, totals), the bar chart of totals, the
-//! scalability sweep and the equivalent CLI commands. Draws [`FlowsLab`]; changes nothing itself.
+//! scalability sweep (its cost plots in `cost_plots.rs`) and the equivalent CLI commands. Draws
+//! [`FlowsLab`]; changes nothing itself.
 
 use std::time::Duration;
 
 use egui::{RichText, Ui};
-use egui_plot::{Bar, BarChart, Corner, Legend, Line, LineStyle, Plot, VLine};
+use egui_plot::{Bar, BarChart, Corner, Legend, Line, LineStyle, Plot};
 
 use super::{SPEEDS, diagram};
 use crate::core::engine::token::Part;
 use crate::core::labs::flows::lab::{
-    CostPoint, FailoverVariant, FanOutPoint, FlowCommand, FlowScenario, FlowsLab, Lane, MAX_REQUESTS, MAX_SERVERS,
-    MAX_SERVICES, MAX_STORE_LATENCY_MS, MAX_USERS, REALITY_CHECK, SWEEP_LIMIT, SessionVariant, SweepPoint, crossover,
-    crossover_text, fan_out_text, revocation_delay_text,
+    FailoverVariant, FlowCommand, FlowScenario, FlowsLab, Lane, MAX_REQUESTS, MAX_SERVERS, MAX_SERVICES,
+    MAX_STORE_LATENCY_MS, MAX_USERS, SWEEP_LIMIT, SessionVariant, SweepPoint, revocation_delay_text,
 };
 use crate::core::labs::flows::sequence;
 use crate::core::labs::flows::{RequestOutcome, Revocation, Step, Store, Totals};
@@ -199,10 +199,25 @@ fn params_row(ui: &mut Ui, lab: &FlowsLab, out: &mut Vec<Command>) {
         }
         _ => {}
     });
-    if let Some(note) = lab.option_note() {
-        crate::ui::widgets::prose(ui, &note, Some(ui.visuals().weak_text_color()));
+    let weak = ui.visuals().weak_text_color();
+    if let Some(room) = lab.option_note_room() {
+        // The longest note these options can make keeps its rows whatever is ticked: the
+        // lanes below never move when the store goes down or a check is picked.
+        let font = egui::TextStyle::Body.resolve(ui.style());
+        let width = ui.available_width();
+        let rows = ui.fonts_mut(|f| f.layout(room, font, weak, width)).rows.len();
+        let hint = if lab.scenario == FlowScenario::Failover { FAILOVER_HINT } else { REVOCATION_HINT };
+        let note = lab.option_note().unwrap_or_else(|| hint.to_owned());
+        crate::ui::widgets::reserved_label(ui, RichText::new(note).color(weak), rows);
+    } else if let Some(note) = lab.option_note() {
+        crate::ui::widgets::prose(ui, &note, Some(weak));
     }
 }
+
+/// What the options' room says before an option is on, in the failover and revocation scenarios.
+const FAILOVER_HINT: &str =
+    "Tick \"Store down from request\" (with the shared store or a JWT check) to see what depending on the store costs.";
+const REVOCATION_HINT: &str = "Pick a JWT check (denylist or version) to see what it brings back to the server.";
 
 fn jwt_check(ui: &mut Ui, lab: &FlowsLab, out: &mut Vec<Command>) {
     ui.label("JWT check:");
@@ -511,9 +526,14 @@ fn chart(ui: &mut Ui, lab: &FlowsLab) {
         })
         .collect();
     let model: Vec<Vec<u64>> = lab.lanes.iter().map(|l| crate::ui::plot_fit::bits(values(l.flow.totals()))).collect();
+    // From 0 (never below, even before a run) to the tallest bar and the legend's head room
+    // above it, so the legend covers no bar and the top label is not at the frame's edge.
+    let tallest = lab.lanes.iter().flat_map(|l| values(l.flow.totals())).fold(1.0, f64::max);
     fit_on_change(ui, still_plot("flows-totals", dark), totals_plot_id(), model)
         .show_grid([false, true])
+        .set_margin_fraction(egui::vec2(0.05, 0.0))
         .include_y(0.0)
+        .include_y(tallest * TOTALS_HEADROOM)
         .x_axis_formatter(|mark, _| {
             let nearest = CATEGORIES.iter().enumerate().find(|(k, _)| (mark.value - *k as f64).abs() < 1e-6);
             nearest.map_or_else(String::new, |(_, name)| (*name).to_owned())
@@ -524,6 +544,10 @@ fn chart(ui: &mut Ui, lab: &FlowsLab) {
             }
         });
 }
+
+/// The totals chart's y axis goes this far above its tallest bar: the legend (two rows, about
+/// a third of the plot's height) sits in the room left above it.
+pub const TOTALS_HEADROOM: f64 = 1.6;
 
 /// The memory id of the totals chart.
 #[must_use]
@@ -538,7 +562,7 @@ pub fn sweep_plot_id() -> egui::Id {
 }
 
 /// A plot that does not pan or zoom (the page scrolls under the wheel), with a legend.
-fn still_plot(id: &str, dark: bool) -> Plot<'_> {
+pub(super) fn still_plot(id: &str, dark: bool) -> Plot<'_> {
     crate::ui::theme::readable_axes(Plot::new(id), dark)
         .height(170.0)
         .legend(Legend::default())
@@ -597,232 +621,13 @@ fn sweep_plot(ui: &mut Ui, lab: &FlowsLab) {
             plot.line(if i == 3 { line.style(LineStyle::dashed_loose()) } else { line });
         }
     });
-    cost_plot(ui, lab);
+    super::cost_plots::cost_plot(ui, lab);
 }
 
 /// The sweep's plot height, and how far above its highest line its y axis goes: the top half
 /// is left to the legend (4 rows), so it never covers a line.
 const SWEEP_PLOT_HEIGHT: f32 = 220.0;
 const SWEEP_HEADROOM: f64 = 2.0;
-
-/// One curve of a log-axis cost plot: its legend name, its points (x, ns), its colour, and
-/// whether it is drawn dashed with dots (a JWT line, which can run on top of another).
-struct CostCurve {
-    name: &'static str,
-    points: Vec<[f64; 2]>,
-    colour: egui::Color32,
-    dashed: bool,
-    /// Line width: the denylist curve is wide and drawn first, so the session curve a few
-    /// percent below it on the log axis shows inside it instead of vanishing under it.
-    width: f32,
-}
-
-/// A plot of costs in ns on a log µs axis, one grid line per decade, under `id`; `x_unit` names
-/// the x axis in the hover text, `crossing` draws a vertical line at a count with its label.
-struct LogCostPlot<'a> {
-    name: &'a str,
-    id: egui::Id,
-    x_label: &'a str,
-    x_unit: &'static str,
-    curves: Vec<CostCurve>,
-    crossing: Option<(f64, String)>,
-}
-
-/// How much of a log cost plot's height its legend needs above the highest line, as a share of
-/// the data's span: the legend (three rows) sits there and never covers a curve.
-const LEGEND_SHARE: f64 = 0.9;
-
-fn log_cost_plot(ui: &mut Ui, spec: LogCostPlot<'_>) {
-    let all = || spec.curves.iter().flat_map(|c| c.points.iter().map(|p| log_us(p[1])));
-    let (low, high) = (all().fold(f64::INFINITY, f64::min).floor(), all().fold(f64::NEG_INFINITY, f64::max).ceil());
-    let model: Vec<u64> =
-        crate::ui::plot_fit::bits(spec.curves.iter().flat_map(|c| c.points.iter().flat_map(|p| [p[0], p[1]])));
-    let plot = still_plot(spec.name, ui.visuals().dark_mode).legend(Legend::default().position(Corner::RightTop));
-    let strong = ui.visuals().text_color();
-    let x_unit = spec.x_unit;
-    fit_on_change(ui, plot, spec.id, model)
-        .include_y(low)
-        .include_y(high + (high - low).max(1.0) * LEGEND_SHARE)
-        .y_grid_spacer(|input| decades(&input))
-        .y_axis_formatter(|mark, _| decade_label(mark.value))
-        .label_formatter(move |pos| match pos {
-            egui_plot::HoverPosition::NearDataPoint { plot_name, position, .. } if !plot_name.is_empty() => {
-                Some(format!("{plot_name}\n{} {x_unit}: {}", position.x, us_text(position.y)))
-            }
-            _ => None,
-        })
-        .x_axis_label(spec.x_label)
-        .height(200.0)
-        .y_axis_label("µs, log scale")
-        .show(ui, |plot| {
-            for c in spec.curves {
-                let points: Vec<[f64; 2]> = c.points.iter().map(|p| [p[0], log_us(p[1])]).collect();
-                let line = Line::new(c.name, points.clone()).color(c.colour).width(c.width);
-                if c.dashed {
-                    plot.line(line.style(LineStyle::dashed_loose()));
-                    plot.points(egui_plot::Points::new(c.name, points).color(c.colour).radius(2.5));
-                } else {
-                    plot.line(line);
-                }
-            }
-            if let Some((x, label)) = spec.crossing {
-                // Unnamed, so the legend stays three rows; its label sits right of the line at
-                // the bottom, where only the one-server point lies (left of the line).
-                plot.vline(VLine::new("", x).color(strong).width(2.0));
-                plot.text(
-                    egui_plot::Text::new("", egui_plot::PlotPoint::new(x + 0.6, low + 0.15), label)
-                        .color(strong)
-                        .anchor(egui::Align2::LEFT_BOTTOM),
-                );
-            }
-        });
-}
-
-/// The reality check: what a request costs with sessions (in memory on one server, a shared
-/// store from two), with a JWT, and with a JWT that checks a denylist, on the operations
-/// measured here, and where the first two cross.
-fn cost_plot(ui: &mut Ui, lab: &FlowsLab) {
-    ui.label(RichText::new("Cost per request on the operations measured here").strong());
-    let Some(costs) = &lab.costs else {
-        ui.label(RichText::new("Measuring the JWT…").weak());
-        return;
-    };
-    let (session, jwt, denylist) = cost_colours(ui);
-    let series = |f: fn(&CostPoint) -> f64| costs.iter().map(|c| [f64::from(c.servers), f(c)]).collect();
-    log_cost_plot(
-        ui,
-        LogCostPlot {
-            name: "flows-costs",
-            id: cost_plot_id(),
-            x_label: "servers",
-            x_unit: "servers",
-            curves: vec![
-                CostCurve {
-                    name: "JWT + denylist: verification + store round trip",
-                    points: series(|c| c.jwt_denylist_ns),
-                    colour: denylist,
-                    dashed: false,
-                    width: 6.0,
-                },
-                CostCurve {
-                    name: "sessions: in memory, then a shared store",
-                    points: series(|c| c.session_ns),
-                    colour: session,
-                    dashed: false,
-                    width: 2.0,
-                },
-                CostCurve {
-                    name: "JWT: a verification on each server",
-                    points: series(|c| c.jwt_ns),
-                    colour: jwt,
-                    dashed: true,
-                    width: 2.0,
-                },
-            ],
-            // Half a server left of the count, off the grid line.
-            crossing: crossover(costs).map(|n| (f64::from(n) - 0.5, crossing_label(n))),
-        },
-    );
-    ui.label(crossover_text(costs));
-    // The reality check's own case: per user request, as it fans out to more services.
-    if let Some(fan_out) = &lab.fan_out {
-        fan_out_plot(ui, fan_out, (session, jwt, denylist));
-        ui.label(fan_out_text(fan_out));
-    }
-    crate::ui::widgets::prose(ui, REALITY_CHECK, Some(ui.visuals().weak_text_color()));
-}
-
-/// The cost plots' colours: sessions (a lookup), a JWT (a verification), a JWT with a denylist.
-fn cost_colours(ui: &Ui) -> (egui::Color32, egui::Color32, egui::Color32) {
-    (
-        diagram::emphasis_colour(sequence::Emphasis::Lookup, ui),
-        diagram::emphasis_colour(sequence::Emphasis::Verify, ui),
-        diagram::emphasis_colour(sequence::Emphasis::Sign, ui),
-    )
-}
-
-/// Per user request by services per request (the fan-out sweep), on the cost plot's log axis:
-/// 1 + M shared-store lookups against 1 + M verifications, with and without a denylist.
-fn fan_out_plot(ui: &mut Ui, fan_out: &[FanOutPoint], colours: (egui::Color32, egui::Color32, egui::Color32)) {
-    let (session, jwt, denylist) = colours;
-    let series = |f: fn(&FanOutPoint) -> f64| fan_out.iter().map(|c| [f64::from(c.services), f(c)]).collect();
-    log_cost_plot(
-        ui,
-        LogCostPlot {
-            name: "flows-fan-out",
-            id: fan_out_plot_id(),
-            x_label: "services per user request (M)",
-            x_unit: "services",
-            curves: vec![
-                CostCurve {
-                    name: "JWT + denylist: 1 + M of both",
-                    points: series(|c| c.jwt_denylist_ns),
-                    colour: denylist,
-                    dashed: false,
-                    width: 6.0,
-                },
-                CostCurve {
-                    name: "sessions, shared store: 1 + M lookups",
-                    points: series(|c| c.session_ns),
-                    colour: session,
-                    dashed: false,
-                    width: 2.0,
-                },
-                CostCurve {
-                    name: "JWT: 1 + M verifications",
-                    points: series(|c| c.jwt_ns),
-                    colour: jwt,
-                    dashed: true,
-                    width: 2.0,
-                },
-            ],
-            crossing: None,
-        },
-    );
-}
-
-/// The memory id of the fan-out plot.
-#[must_use]
-pub fn fan_out_plot_id() -> egui::Id {
-    egui::Id::unique("flows-fan-out-plot")
-}
-
-/// A cost in nanoseconds as the cost plot's y: log10 of microseconds (1 ns at the least).
-fn log_us(ns: f64) -> f64 {
-    (ns.max(1.0) / 1000.0).log10()
-}
-
-/// A y of the cost plot back in words.
-fn us_text(y: f64) -> String {
-    measured_duration(Duration::try_from_secs_f64(10f64.powf(y) / 1e6).unwrap_or_default())
-}
-
-/// One grid line per decade of the cost plot's log axis.
-fn decades(input: &egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
-    let (from, to) = input.bounds;
-    #[allow(clippy::cast_possible_truncation)]
-    let (from, to) = (from.ceil() as i32, to.floor() as i32);
-    (from..=to).map(|k| egui_plot::GridMark { value: f64::from(k), step_size: 1.0 }).collect()
-}
-
-/// A decade mark of the cost plot's log axis: 0.1, 1, 10, 100, 1000 (µs).
-fn decade_label(y: f64) -> String {
-    #[allow(clippy::cast_possible_truncation)]
-    let k = y.round() as i32;
-    let decimals = usize::try_from(-k).unwrap_or(0);
-    format!("{:.decimals$}", 10f64.powi(k))
-}
-
-/// The crossing's label on the cost plot.
-fn crossing_label(servers: u32) -> String {
-    format!("the curves cross at {servers} servers")
-}
-
-/// The memory id of the cost-per-request plot.
-#[must_use]
-pub fn cost_plot_id() -> egui::Id {
-    egui::Id::unique("flows-costs-plot")
-}
 
 fn cli_lines(ui: &mut Ui, lab: &FlowsLab, out: &mut Vec<Command>) {
     ui.label(RichText::new("The same numbers from the command line").strong());
@@ -853,21 +658,5 @@ fn cli_lines(ui: &mut Ui, lab: &FlowsLab, out: &mut Vec<Command>) {
         if let Ok(args) = lab.cli_args(i) {
             ui.horizontal_wrapped(|ui| command(ui, &args, out));
         }
-    }
-}
-
-#[cfg(test)]
-mod cost_axis_tests {
-    use super::*;
-
-    #[test]
-    fn the_cost_plot_reads_in_decades_of_microseconds() {
-        assert_eq!([-2.0, -1.0, 0.0, 1.0, 3.0].map(decade_label), ["0.01", "0.1", "1", "10", "1000"]);
-        // 32 µs and 1 ms, a decade and a half apart instead of 3% of the axis apart.
-        assert!((log_us(32_000.0) - 1.505).abs() < 1e-3 && (log_us(1_000_000.0) - 3.0).abs() < 1e-12);
-        assert_eq!(us_text(log_us(40_000.0)), "40.0 µs");
-        let marks = decades(&egui_plot::GridInput { bounds: (-1.2, 3.4), base_step_size: 0.1 });
-        assert_eq!(marks.iter().map(|m| m.value).collect::<Vec<_>>(), [-1.0, 0.0, 1.0, 2.0, 3.0]);
-        assert_eq!(crossing_label(2), "the curves cross at 2 servers");
     }
 }

@@ -11,6 +11,10 @@ use crate::core::labs::security::session_risk::{self, RiskScenario, ScenarioKind
 use crate::ui::state::{AppState, Command};
 use crate::ui::theme::verdict_colour;
 
+/// What the stolen-JWT scenario shows in the defences' row: it has no switch there.
+pub const NO_JWT_DEFENCE_TOGGLE: &str =
+    "No switch to try here: whoever holds a bearer JWT is its user until exp; the lifetime below is what limits it.";
+
 pub(super) fn sessions_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     let lab = &state.security;
     let now = state.clock.now();
@@ -51,7 +55,14 @@ pub(super) fn sessions_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>)
                 }
             });
         }
-        ScenarioKind::JwtTheft => {}
+        ScenarioKind::JwtTheft => {
+            // The row the other scenarios' defences take, kept: the step buttons below stay put
+            // when the scenario changes.
+            ui.horizontal(|ui| {
+                ui.set_min_height(ui.spacing().interact_size.y);
+                ui.label(RichText::new(NO_JWT_DEFENCE_TOGGLE).weak());
+            });
+        }
     }
     let token = frame_token(state).ok();
     let (lifetimes, source) = lab.lifetimes(token.as_deref(), now);

@@ -472,6 +472,27 @@ fn the_next_step_button_stays_put_across_steps() {
 }
 
 #[test]
+fn the_step_buttons_stay_put_across_scenarios() {
+    use crate::core::labs::security::session_risk::ScenarioKind;
+    for size in [egui::vec2(1280.0, 800.0), egui::vec2(800.0, 480.0)] {
+        let mut h = panel(super::Section::Sessions, vec![]);
+        h.set_size(size);
+        h.run();
+        let places = |h: &Harness<'static, Panel>| {
+            ["Previous step", "Next step", "Show all steps"].map(|b| h.get_by_label(b).rect())
+        };
+        let first = places(&h);
+        for kind in [ScenarioKind::CookieTheft, ScenarioKind::JwtTheft, ScenarioKind::Fixation] {
+            h.get_by_label(kind.label()).click();
+            h.run();
+            assert_eq!(h.state().state.security.scenario, kind);
+            assert_eq!(places(&h), first, "{kind:?} at {size:?}");
+        }
+        assert!(h.query_by_label(super::sessions::NO_JWT_DEFENCE_TOGGLE).is_none(), "only on the stolen JWT");
+    }
+}
+
+#[test]
 fn panel_sessions_toggles_emit_the_labs_commands() {
     use crate::core::engine::audit::SameSite;
     use crate::core::labs::security::session_risk::ScenarioKind;

@@ -91,9 +91,10 @@ pub fn show_me(factor: Factor, c: &Comparison, token_loaded: bool, typical_token
     match factor {
         Factor::State | Factor::Storage => revocation(RevocationCommand::FocusAtScale),
         Factor::Revocation => revocation(RevocationCommand::FocusTop),
-        // The row's runs on the row's settings: server 0 dies halfway, and the shared store (the
-        // sessions' and the JWT denylist's) goes down from the request the row states, played to
-        // the end: the lanes show the row's failed requests.
+        // The row's runs on the row's settings, every one of them set (the scenario alone would
+        // keep a fan-out or latency left by another scenario): server 0 dies halfway, and the
+        // shared store (the sessions' and the JWT denylist's) goes down from the request the row
+        // states, played to the end: the lanes show the row's failed requests and lookups.
         Factor::Scalability => {
             use crate::core::labs::flows::{FailoverVariant, Revocation};
             let f = c.flow;
@@ -103,6 +104,7 @@ pub fn show_me(factor: Factor, c: &Comparison, token_loaded: bool, typical_token
                 DemoStep::Flow(FlowCommand::Users(f.users)),
                 DemoStep::Flow(FlowCommand::Requests(f.requests)),
                 DemoStep::Flow(FlowCommand::Services(f.services)),
+                DemoStep::Flow(FlowCommand::StoreLatency(f.store_latency_ms)),
                 DemoStep::Flow(FlowCommand::FailoverVariant(FailoverVariant::Shared)),
                 DemoStep::Flow(FlowCommand::JwtRevocation(Revocation::Denylist)),
                 DemoStep::Flow(FlowCommand::StoreDown(Some(f.requests / 2))),

@@ -249,6 +249,9 @@ pub struct MythResult {
     pub result: String,
     /// The numbers, by name.
     pub figures: Map<String, Value>,
+    /// What the claim meets before any experiment, when there is such a fact (the frameworks'
+    /// defaults for "JWT is always the modern choice").
+    pub context: Option<String>,
 }
 
 /// The comparison: nine rows and three myths.

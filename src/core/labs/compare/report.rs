@@ -186,13 +186,11 @@ pub fn markdown(report: &Report<'_>) -> String {
 
     let _ = writeln!(md, "\n## Three misconceptions, tested\n");
     for myth in &c.myths {
-        let _ = writeln!(
-            md,
-            "### \"{}\"\n\n- Experiment: {}\n- Result: {}\n",
-            myth.claim,
-            myth.experiment,
-            line(&myth.result)
-        );
+        let _ = writeln!(md, "### \"{}\"\n", myth.claim);
+        if let Some(context) = &myth.context {
+            let _ = writeln!(md, "- Defaults: {}", line(context));
+        }
+        let _ = writeln!(md, "- Experiment: {}\n- Result: {}\n", myth.experiment, line(&myth.result));
     }
 
     advice_section(&mut md, report);

@@ -217,8 +217,8 @@ impl Cx<'_> {
         let sessions = cell(
             format!(
                 "a server dies: in-memory sticky sessions lose {} of {} users, {} of {} requests fail; a shared store \
-                 loses none ({} store round trips), but it is a dependency: {half}, {} of {} requests fail; \
-                 replication copies every login ({} messages)",
+                 loses none ({} store round trips), but it is a dependency: {half}, {} of {} requests fail, each at \
+                 its first lookup ({} store lookups in all); replication copies every login ({} messages)",
                 thousands(local.sessions_lost),
                 thousands(u64::from(st.users)),
                 thousands(local.failed_requests),
@@ -226,6 +226,7 @@ impl Cx<'_> {
                 thousands(shared.remote_lookups),
                 thousands(store_down.failed_requests),
                 thousands(store_down.requests),
+                thousands(store_down.store_lookups),
                 thousands(replicated.replication_messages)
             ),
             source.clone(),
@@ -236,6 +237,7 @@ impl Cx<'_> {
                 ("shared_round_trips", json!(shared.remote_lookups)),
                 ("store_down_from", json!(st.requests / 2)),
                 ("store_down_failed_requests", json!(store_down.failed_requests)),
+                ("store_down_lookups", json!(store_down.store_lookups)),
                 ("replication_messages", json!(replicated.replication_messages)),
             ],
         );
@@ -592,6 +594,7 @@ impl Cx<'_> {
                 ("token_high_or_medium", json!(fail(&a.token))),
                 ("cookie_high_or_medium", json!(fail(&a.cookie))),
             ]),
+            context: None,
         }
     }
 
@@ -624,6 +627,7 @@ impl Cx<'_> {
                 ("round_trips_per_request", json!(per_request)),
                 ("local_sessions_lost", json!(local.sessions_lost)),
             ]),
+            context: None,
         }
     }
 
@@ -656,6 +660,7 @@ impl Cx<'_> {
                 ("session_accepted_after_logout", json!(s.accepted_after_logout)),
                 ("jwt_exposure_seconds", json!(delay)),
             ]),
+            context: Some(crate::core::labs::fit::defaults::frameworks_summary()),
         }
     }
 }

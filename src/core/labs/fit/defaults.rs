@@ -17,6 +17,8 @@ pub struct Framework {
     pub default: &'static str,
     /// The setting that chooses it.
     pub setting: &'static str,
+    /// The default in a few words, for the one-line summary ([`frameworks_summary`]).
+    pub in_short: &'static str,
 }
 
 /// Rails, Django and Laravel: sessions out of the box, none of them JWTs. Rails' default keeps the
@@ -27,18 +29,29 @@ pub const FRAMEWORKS: [Framework; 3] = [
         name: "Ruby on Rails",
         default: "sessions in an encrypted, signed cookie (cookie store): no server record, so a copied cookie outlives a logout as a JWT does; a server-side store (cache, Active Record) is one setting away",
         setting: "config.session_store :cookie_store",
+        in_short: "a session in an encrypted, signed cookie",
     },
     Framework {
         name: "Django",
         default: "database-backed sessions (django.contrib.sessions.backends.db)",
         setting: "SESSION_ENGINE",
+        in_short: "database-backed sessions",
     },
     Framework {
         name: "Laravel",
         default: "server-side sessions: the database driver since Laravel 11, files before",
         setting: "SESSION_DRIVER (config/session.php)",
+        in_short: "server-side sessions in the database",
     },
 ];
+
+/// The frameworks' defaults in one line, as Compare's "JWT is always the modern choice" card
+/// states them before its experiment (the Framework defaults page lists them in full).
+#[must_use]
+pub fn frameworks_summary() -> String {
+    let each: Vec<String> = FRAMEWORKS.iter().map(|f| format!("{}, {}", f.name, f.in_short)).collect();
+    format!("Out of the box the frameworks use sessions, none a JWT: {}.", each.join("; "))
+}
 
 /// The typical app's users.
 pub const USERS: u32 = 100;

@@ -23,6 +23,9 @@ pub const API_TOKEN_TTL: i64 = credential::TYPICAL_LIFETIME;
 /// stand-in: the model is deterministic).
 pub const REFRESH_TOKEN: &str = "tGzv3JOkF0XG5Qx2TlKWIA7bQ3nxT8yVd9p1Mm2cRqE";
 
+/// The heading of hybrid (b) stepped through, in the window and in `simulate hybrids`.
+pub const ADMIN_PANEL_HEADING: &str = "Step through (b): one login, then a logout the API does not hear about";
+
 /// What one kind of request carries.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Carry {
@@ -61,6 +64,8 @@ pub struct HybridsReport {
     pub refresh: Hybrid,
     /// (b) JWT for the API, sessions for the admin panel.
     pub split: Hybrid,
+    /// (b) stepped through: login, API call, admin page, logout, and what each still accepts.
+    pub admin_panel: Vec<super::admin_panel::AdminStep>,
 }
 
 /// The revocation model's outcome of a logout right after login.
@@ -141,7 +146,7 @@ pub fn report() -> Result<HybridsReport> {
         server_records: session.server_state_entries,
         logout_delays: vec![("API client", jwt.exposure_seconds), ("Admin panel", session.exposure_seconds)],
     };
-    Ok(HybridsReport { refresh, split })
+    Ok(HybridsReport { refresh, split, admin_panel: super::admin_panel::steps()? })
 }
 
 impl Hybrid {

@@ -79,6 +79,10 @@ pub enum FitCommand {
     SsoNext,
     /// The previous SSO step.
     SsoBack,
+    /// The next step of the admin-panel hybrid.
+    AdminNext,
+    /// The previous step of the admin-panel hybrid.
+    AdminBack,
     /// Make the figures the start screen and the page on show need, when not made yet.
     Prepare {
         /// The start screen's too.
@@ -95,6 +99,8 @@ pub struct FitLab {
     pub added: usize,
     /// The SSO step on show (0-based).
     pub sso_step: usize,
+    /// The admin-panel hybrid's step on show (0-based).
+    pub admin_step: usize,
     /// The start screen's figures.
     pub start: Option<Result<StartFigures, String>>,
     /// The payload sweep (made once).
@@ -128,6 +134,15 @@ impl FitLab {
                 self.sso_step = (self.sso_step + 1).min(last);
             }
             FitCommand::SsoBack => self.sso_step = self.sso_step.saturating_sub(1),
+            FitCommand::AdminNext => {
+                let last = self
+                    .hybrids
+                    .as_ref()
+                    .and_then(|r| r.as_ref().ok())
+                    .map_or(0, |r| r.admin_panel.len().saturating_sub(1));
+                self.admin_step = (self.admin_step + 1).min(last);
+            }
+            FitCommand::AdminBack => self.admin_step = self.admin_step.saturating_sub(1),
             FitCommand::Prepare { start } => {
                 if start && self.start.is_none() {
                     self.start = Some(start::figures().map_err(|e| e.to_string()));

@@ -6,7 +6,7 @@
 //! - [`payload`]: grow the claims and watch the JWT's bytes per request against a 34 B cookie
 //!   plus one store lookup, with the cookie limit and common servers' header limits.
 //! - [`hybrids`]: short JWTs with server-tracked refresh tokens beside JWTs for the API with
-//!   sessions for a browser admin panel.
+//!   sessions for a browser admin panel, the latter stepped through in [`admin_panel`].
 //! - [`sso`]: one login at an identity provider used by two sites on different domains, with
 //!   RS256 ID tokens verified against the provider's published JWKS.
 //! - [`defaults`]: what Rails, Django and Laravel use by default, and the typical
@@ -16,6 +16,7 @@
 //! (RS256 PKCS#1 v1.5 signatures are deterministic), so the window and
 //! `tokenbench simulate payload|hybrids|sso|defaults` print the same lines.
 
+pub mod admin_panel;
 pub mod defaults;
 pub mod hybrids;
 mod lab;

@@ -70,6 +70,33 @@ pub const LIMITS: [Limit; 4] = [
     },
 ];
 
+/// Limits closer than this (bytes) share one label on the plot: their lines draw as one
+/// (Apache's 8190 and nginx's 8192).
+pub const SAME_LINE_BYTES: usize = 64;
+
+/// The plot's labels for the limit lines: one per line as drawn, limits a few bytes apart
+/// named together ("Apache 8190 B and nginx 8192 B"), each with the height it labels (the
+/// highest of its group).
+#[must_use]
+pub fn limit_labels() -> Vec<(usize, String)> {
+    let mut sorted = LIMITS.to_vec();
+    sorted.sort_by_key(|l| l.bytes);
+    let mut groups: Vec<Vec<Limit>> = Vec::new();
+    for l in sorted {
+        match groups.last_mut() {
+            Some(g) if g.last().is_some_and(|last| l.bytes - last.bytes < SAME_LINE_BYTES) => g.push(l),
+            _ => groups.push(vec![l]),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|g| {
+            let names: Vec<String> = g.iter().map(|l| format!("{} {} B", l.name, l.bytes)).collect();
+            (g.iter().map(|l| l.bytes).max().unwrap_or(0), names.join(" and "))
+        })
+        .collect()
+}
+
 /// One signed token of the sweep.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Point {

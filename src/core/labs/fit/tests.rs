@@ -112,3 +112,29 @@ fn the_lab_clamps_and_steps_within_its_bounds() {
     lab.handle(FitCommand::Prepare { start: true });
     assert!(lab.prepared(true));
 }
+
+#[test]
+fn the_admin_panel_hybrid_refuses_the_cookie_at_once_and_the_jwt_only_at_exp() {
+    use admin_panel::{ADMIN_AFTER_AT, API_AFTER_AT, LOGOUT_AT};
+    let steps = admin_panel::steps().unwrap();
+    assert_eq!(steps.len(), 7);
+    let answer = |i: usize| steps[i].answer.clone().unwrap();
+    // Before the logout both accept: the API with no lookup, the admin panel with one.
+    assert_eq!((answer(1).who, answer(1).accepted, answer(1).lookups), ("API", true, 0));
+    assert_eq!((answer(2).who, answer(2).accepted, answer(2).lookups), ("Admin panel", true, 1));
+    // One record for the admin panel's session, none after the logout deletes it.
+    assert_eq!(steps.iter().map(|s| s.server_records).collect::<Vec<_>>(), [1, 1, 1, 0, 0, 0, 0]);
+    // After it: the API still accepts a copy, the admin panel refuses the cookie, and at exp
+    // the API refuses too (the real verifier's verdict: expired).
+    assert!(answer(4).accepted, "{:?}", answer(4));
+    assert!(!answer(5).accepted, "{:?}", answer(5));
+    assert!(!answer(6).accepted && answer(6).why.to_lowercase().contains("expired"), "{:?}", answer(6));
+    // The delays are the revocation model's: the typical 15-min token, logged out at 60 s.
+    let exp = crate::core::labs::flows::credential::TYPICAL_LIFETIME;
+    assert!(steps[4].note.contains(&format!("until exp at t = {exp} s, {} s after the logout", exp - LOGOUT_AT)));
+    assert!(steps[5].note.contains("cookie 0 s after the logout"), "{}", steps[5].note);
+    assert!(steps[4].title.contains(&format!("t = {API_AFTER_AT} s")));
+    assert!(steps[5].title.contains(&format!("t = {ADMIN_AFTER_AT} s")));
+    assert_eq!(steps[6].title, format!("7. The API call at exp (t = {exp} s): refused at last"));
+    assert_eq!(hybrids::report().unwrap().admin_panel, steps);
+}

@@ -36,8 +36,9 @@ pub const DEFAULT_READ_AFTER: i64 = 600;
 pub const MAX_READ_AFTER: i64 = 31_536_000;
 /// The lifetime the "short lifetime" defence gives access tokens, seconds.
 pub const SHORT_LIFETIME: i64 = 300;
-/// The sample token's lifetime, seconds: a common access-token lifetime.
-pub const SAMPLE_LIFETIME: i64 = 3600;
+/// The sample token's lifetime, seconds: the typical access token's, the one every lab assumes
+/// when no token is loaded ([`credential::TYPICAL_LIFETIME`]), so the labs' figures agree.
+pub const SAMPLE_LIFETIME: i64 = crate::core::labs::flows::credential::TYPICAL_LIFETIME;
 /// Past this many bytes, the window shows the token in a line shortened ([`Leak::shown`]).
 pub const SHOWN_TOKEN_BYTES: usize = 2048;
 
@@ -300,7 +301,7 @@ impl Leak {
     }
 }
 
-/// The sample access token issued at `at` (HS256 with a public demo secret, one hour): what the
+/// The sample access token issued at `at` (HS256 with a public demo secret, [`SAMPLE_LIFETIME`]): what the
 /// demonstration uses without a token of the user's.
 ///
 /// # Errors
@@ -597,11 +598,11 @@ mod tests {
         assert!(l.log_has_token && l.referer_has_token && l.authorization.is_none());
         assert_eq!(l.copy.status, CopyStatus::Live);
         assert_eq!(l.copy.holders, [APP_LOG, THIRD_PARTY_COPY]);
-        assert_eq!(l.copy.remaining, Some(3000.0), "1 h from the request, replayed 10 min later");
+        assert_eq!(l.copy.remaining, Some(300.0), "15 min from the request, replayed 10 min later");
         assert_eq!(
             l.copy.text,
             "Copies in app.example's access log and in analytics.example (the Referer, and its own log). A copy \
-             replayed 10 min later works as the victim: live for 50 min more."
+             replayed 10 min later works as the victim: live for 5 min more."
         );
     }
 
@@ -681,11 +682,11 @@ mod tests {
         assert!(checked.copy.text.contains("the victim logged out 5 min after the request"), "{}", checked.copy.text);
         // Replayed before the logout, the check has nothing to refuse yet.
         let early = run(LeakSettings { revocation_check: true, read_after: 120, ..LeakSettings::default() });
-        assert_eq!((early.copy.status, early.copy.remaining), (CopyStatus::Live, Some(3480.0)));
-        // A day later the one-hour token has expired on its own.
+        assert_eq!((early.copy.status, early.copy.remaining), (CopyStatus::Live, Some(780.0)));
+        // A day later the 15 min token has expired on its own.
         let late = run(LeakSettings { read_after: 86_400, ..LeakSettings::default() });
         assert_eq!(late.copy.status, CopyStatus::Expired);
-        assert!(late.copy.text.ends_with("it expired 23 h before."), "{}", late.copy.text);
+        assert!(late.copy.text.ends_with("it expired 23 h 45 min before."), "{}", late.copy.text);
         assert!(leakage(None, AT, &LeakSettings { read_after: -1, ..LeakSettings::default() }).is_err());
     }
 
@@ -741,10 +742,10 @@ mod tests {
         let a = leakage(None, 1_796_549_853.1, &LeakSettings::default()).unwrap();
         let b = leakage(None, 1_796_549_853.9, &LeakSettings::default()).unwrap();
         assert_eq!(a, b);
-        assert_eq!(a.copy.remaining, Some(3000.0));
-        assert!(a.copy.text.ends_with("works as the victim: live for 50 min more."), "{}", a.copy.text);
-        // An hour later the sample is issued then: a copy still has its 50 minutes.
+        assert_eq!(a.copy.remaining, Some(300.0));
+        assert!(a.copy.text.ends_with("works as the victim: live for 5 min more."), "{}", a.copy.text);
+        // An hour later the sample is issued then: a copy still has its 5 minutes.
         let later = leakage(None, 1_796_553_453.5, &LeakSettings::default()).unwrap();
-        assert_eq!((later.copy.status, later.copy.remaining), (CopyStatus::Live, Some(3000.0)));
+        assert_eq!((later.copy.status, later.copy.remaining), (CopyStatus::Live, Some(300.0)));
     }
 }

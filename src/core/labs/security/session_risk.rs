@@ -16,8 +16,16 @@ use crate::core::labs::revocation::{self, Strategy};
 use crate::core::labs::security::token_times;
 
 /// The lifetime assumed for a stolen JWT whose own cannot be read (no token, an encrypted one, no
-/// claims): one hour, a common access-token lifetime. The window and the CLI both fall back to it.
-pub const FALLBACK_TOKEN_LIFETIME: f64 = 3600.0;
+/// claims): the typical access token's ([`crate::core::labs::flows::credential::TYPICAL_LIFETIME`]),
+/// the one every lab assumes, so Session risks, Leaks and Compare say one figure. The window and
+/// the CLI both fall back to it.
+pub const FALLBACK_TOKEN_LIFETIME: f64 = crate::core::labs::flows::credential::TYPICAL_LIFETIME as f64;
+
+/// Where [`FALLBACK_TOKEN_LIFETIME`] comes from, after why it is assumed.
+fn typical_assumed(why: &str) -> String {
+    let sep = if why.ends_with(", so") { " assumed:" } else { ":" };
+    format!("{why}{sep} the typical {} access token every lab assumes", human_duration(FALLBACK_TOKEN_LIFETIME))
+}
 
 /// The shortest server-side session timeout the scenarios take, seconds: a minute.
 pub const MIN_SESSION_TIMEOUT: f64 = 60.0;
@@ -239,7 +247,7 @@ pub fn jwt_remaining(token: Option<&Token>, now: UnixSeconds) -> (f64, String) {
     // Whole seconds, as the usefulness bars count them: the header and the bars read one figure.
     let now = now.floor();
     let Some(t) = token else {
-        return (FALLBACK_TOKEN_LIFETIME, "no token loaded: a 1 h token assumed".to_owned());
+        return (FALLBACK_TOKEN_LIFETIME, typical_assumed("no token loaded"));
     };
     match token_times::read(t, now) {
         // Refused by verify, so a stolen copy is refused too: never read as "no exp".
@@ -251,11 +259,9 @@ pub fn jwt_remaining(token: Option<&Token>, now: UnixSeconds) -> (f64, String) {
         },
         Ok(None) if t.kind == token::Kind::Jwe => (
             FALLBACK_TOKEN_LIFETIME,
-            "the current token is encrypted (JWE): its claims cannot be read without the key, so a 1 h token is \
-             assumed"
-                .to_owned(),
+            typical_assumed("the current token is encrypted (JWE): its claims cannot be read without the key, so"),
         ),
-        Ok(None) => (FALLBACK_TOKEN_LIFETIME, "no claims in the current token: a 1 h token assumed".to_owned()),
+        Ok(None) => (FALLBACK_TOKEN_LIFETIME, typical_assumed("no claims in the current token")),
     }
 }
 
@@ -492,7 +498,7 @@ pub struct SessionLifetimes {
 
 impl Default for SessionLifetimes {
     fn default() -> Self {
-        // OWASP's usual figures: 30 min idle, 8 h absolute; a 1 h access token.
+        // OWASP's usual figures: 30 min idle, 8 h absolute; the typical 15 min access token.
         Self { idle_timeout: 1800.0, absolute_timeout: 8.0 * 3600.0, jwt_remaining: FALLBACK_TOKEN_LIFETIME }
     }
 }
@@ -817,12 +823,13 @@ mod tests {
     }
 
     #[test]
-    fn without_a_readable_lifetime_a_one_hour_token_is_assumed() {
+    fn without_a_readable_lifetime_the_typical_15_min_token_is_assumed() {
         let (none, why) = jwt_remaining(None, 0.0);
-        assert!((none - 3600.0).abs() < f64::EPSILON && why.contains("1 h"), "{why}");
+        assert!((none - 900.0).abs() < f64::EPSILON, "{none}");
+        assert_eq!(why, "no token loaded: the typical 15 min access token every lab assumes");
         let l = SessionLifetimes::default();
         let rows = usefulness(&jwt_theft(&l));
-        assert_eq!(rows.map(|r| r.text), ["1 h (logout does not end it)", "1 h"]);
+        assert_eq!(rows.map(|r| r.text), ["15 min (logout does not end it)", "15 min"]);
         assert_eq!(session_timeouts(10.0, 30.0), (MIN_SESSION_TIMEOUT, MIN_SESSION_TIMEOUT));
     }
 

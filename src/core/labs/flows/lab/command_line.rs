@@ -238,6 +238,11 @@ impl ScenarioRun {
         for c in &mut lanes {
             if c.has_sessions() {
                 c.store = o.store.unwrap_or(c.store);
+                // Failover routes sticky only to reach in-memory sessions, as the window's shared
+                // variant does: another store drops the stickiness unless --sticky asks for it.
+                if scenario == FlowScenario::Failover && c.store != crate::core::labs::flows::Store::Local {
+                    c.sticky = false;
+                }
                 c.sticky |= o.sticky;
             }
             if c.mode == Mode::Jwt {

@@ -20,8 +20,9 @@ pub use caps::{
 pub use playback::{DEFAULT_SPEED, Drawn, EVENT_GAP, MAX_FRAME_GAP, SPEED_RANGE};
 pub use scenario::{FailoverVariant, FlowScenario, SessionVariant};
 pub use sweep::{
-    CostPoint, FAN_OUT_SWEEP_MAX, FanOutPoint, REALITY_CHECK, SWEEP_LIMIT, SweepPoint, cost_curves, crossover,
-    crossover_text, fan_out_curves, fan_out_text, lab_sweep, parse_servers_range, sweep,
+    CostPoint, DOZENS_OF_SERVICES, FAN_OUT_SWEEP_MAX, FanOutPoint, REALITY_CHECK, SWEEP_LIMIT, Saving, SweepPoint,
+    cost_curves, crossover, crossover_text, fan_out_curves, fan_out_text, lab_sweep, parse_servers_range, savings,
+    savings_text, sweep,
 };
 
 use std::hash::{Hash, Hasher};
@@ -406,31 +407,38 @@ impl FlowsLab {
     /// (and the store as a dependency) back. `None` when the options need none.
     #[must_use]
     pub fn option_note(&self) -> Option<String> {
-        use crate::core::text::count;
         let check = matches!(self.scenario, FlowScenario::Revocation | FlowScenario::Failover)
             && self.revocation != Revocation::None;
-        let mut parts: Vec<String> = Vec::new();
-        if self.scenario == FlowScenario::Failover
-            && let Some(at) = self.store_down_from()
-        {
-            let down = self.params.requests - at;
+        let outage = (self.scenario == FlowScenario::Failover).then(|| self.store_down_from()).flatten().map(|at| {
             let users: Vec<String> =
                 self.lanes.iter().filter(|l| l.cfg.store_fail_at.is_some()).map(Lane::title).collect();
-            parts.push(if users.is_empty() {
-                "No lane uses a store, so the outage touches neither: pick the shared store or a JWT check.".into()
-            } else {
-                format!(
-                    "The store is down from request {at} to the end: in {} every one of those {} fails at its \
-                     first lookup; a server dying is survived, the store going down is not.",
-                    users.join(" and "),
-                    count(down, "request", "requests")
-                )
-            });
+            (at, users)
+        });
+        option_note_for(self.params.requests, outage.as_ref(), check)
+    }
+
+    /// The longest note the scenario's options can make with these parameters (every option
+    /// on, both lanes using the store, the longest lane titles, the store down from request
+    /// 0), or `None` when the scenario has no such options: the view keeps its room, so
+    /// nothing under the note moves when an option is ticked.
+    #[must_use]
+    pub fn option_note_room(&self) -> Option<String> {
+        match self.scenario {
+            FlowScenario::Revocation => Some(crate::core::labs::revocation::SERVER_STATE_BACK.to_owned()),
+            FlowScenario::Failover => {
+                let session =
+                    Config { store: crate::core::labs::flows::Store::Replicated, sticky: true, ..Config::default() };
+                let longest = |titles: Vec<String>| titles.into_iter().max_by_key(String::len).unwrap_or_default();
+                let jwt = longest(
+                    Revocation::ALL
+                        .iter()
+                        .map(|r| lane_title(&Config { mode: Mode::Jwt, revocation: *r, ..Config::default() }))
+                        .collect(),
+                );
+                option_note_for(self.params.requests, Some(&(0, vec![lane_title(&session), jwt])), true)
+            }
+            _ => None,
         }
-        if check {
-            parts.push(crate::core::labs::revocation::SERVER_STATE_BACK.to_owned());
-        }
-        (!parts.is_empty()).then(|| parts.join(" "))
     }
 
     /// The worst-case delay before a logout takes effect in `lane` (seconds); `None` for an
@@ -439,6 +447,29 @@ impl FlowsLab {
     pub fn revocation_delay(&self, lane: usize, fallback_ttl: i64) -> Option<f64> {
         lane_revocation_delay(&self.lanes[lane].cfg, self.credential.as_ref().map(|c| &c.lifetime), fallback_ttl)
     }
+}
+
+/// The options' note for a run of `requests`: the store outage from request `at` touching the
+/// lanes titled `users` (none: no lane uses the store), and whether a JWT check is on.
+fn option_note_for(requests: u64, outage: Option<&(u64, Vec<String>)>, check: bool) -> Option<String> {
+    use crate::core::text::count;
+    let mut parts: Vec<String> = Vec::new();
+    if let Some((at, users)) = outage {
+        parts.push(if users.is_empty() {
+            "No lane uses a store, so the outage touches neither: pick the shared store or a JWT check.".into()
+        } else {
+            format!(
+                "The store is down from request {at} to the end: in {} every one of those {} fails at its first \
+                 lookup; a server dying is survived, the store going down is not.",
+                users.join(" and "),
+                count(requests.saturating_sub(*at), "request", "requests")
+            )
+        });
+    }
+    if check {
+        parts.push(crate::core::labs::revocation::SERVER_STATE_BACK.to_owned());
+    }
+    (!parts.is_empty()).then(|| parts.join(" "))
 }
 
 /// The worst-case delay before a logout takes effect in a lane of `cfg` whose JWT has

@@ -240,8 +240,10 @@ impl FlowsLab {
                     FailoverVariant::Sticky => Store::Local,
                     FailoverVariant::Shared => Store::Shared,
                 };
+                // Sticky routing is what keeps in-memory sessions reachable; with a shared store any
+                // server reads the session, so that lane routes freely (and its title says so).
                 let lanes = [
-                    Config { store, sticky: true, fail_server_at, ..session },
+                    Config { store, sticky: store == Store::Local, fail_server_at, ..session },
                     Config { sticky: true, fail_server_at, revocation: self.revocation, ..jwt },
                 ];
                 // The store goes down only in the lanes that use one.

@@ -208,6 +208,9 @@ pub struct FanOutPoint {
     pub jwt_ns: f64,
     /// A JWT with a denylist check: 1 + M verifications and their lookups.
     pub jwt_denylist_ns: f64,
+    /// Sessions in a shared store reached from serverless functions: 1 + M lookups, each
+    /// opening a store connection first (two more round trips: TCP and TLS handshakes).
+    pub serverless_session_ns: f64,
 }
 
 /// Per user request, for each fan-out in `services`: sessions in a shared store against a JWT,
@@ -238,6 +241,7 @@ pub fn fan_out_curves(params: &Params, measured: &Measured, services: RangeInclu
                 services: m,
                 ..base
             }),
+            serverless_session_ns: per_request(Config { services: m, serverless: true, ..base }),
         })
         .collect()
 }
@@ -268,5 +272,80 @@ pub fn fan_out_text(curves: &[FanOutPoint]) -> String {
         ns(last.jwt_denylist_ns),
         m0 = first.services,
         m1 = last.services,
+    )
+}
+
+/// The fan-out the reality check calls "dozens of services": two dozen.
+pub const DOZENS_OF_SERVICES: u32 = 24;
+
+/// What a JWT saves per user request at one fan-out, read off the fan-out curves.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Saving {
+    /// Services the user request fans out to (M).
+    pub services: u32,
+    /// Sessions in a shared store minus a JWT without a revocation check, per user request.
+    pub jwt_saves_ns: f64,
+    /// What the same request costs with sessions reached from serverless functions.
+    pub serverless_session_ns: f64,
+    /// What it costs with a JWT (no store, so serverless changes nothing).
+    pub jwt_ns: f64,
+}
+
+impl Saving {
+    /// The saving at `point`.
+    #[must_use]
+    pub fn at(point: &FanOutPoint) -> Self {
+        Saving {
+            services: point.services,
+            jwt_saves_ns: point.session_ns - point.jwt_ns,
+            serverless_session_ns: point.serverless_session_ns,
+            jwt_ns: point.jwt_ns,
+        }
+    }
+
+    /// The saving as the fan-out plot labels it beside its point.
+    #[must_use]
+    pub fn label(&self) -> String {
+        format!("JWT saves {} at M = {}", ns(self.jwt_saves_ns), self.services)
+    }
+
+    /// The serverless sessions' cost as the fan-out plot labels it beside its point.
+    #[must_use]
+    pub fn serverless_label(&self) -> String {
+        format!("serverless sessions: {}", ns(self.serverless_session_ns))
+    }
+}
+
+/// The reality check's two points on the fan-out curves: a single app (no fan-out, M = 0) and
+/// [`DOZENS_OF_SERVICES`]; `None` when the curves do not reach them.
+#[must_use]
+pub fn savings(curves: &[FanOutPoint]) -> Option<(Saving, Saving)> {
+    let at = |m: u32| curves.iter().find(|c| c.services == m).map(Saving::at);
+    Some((at(0)?, at(DOZENS_OF_SERVICES)?))
+}
+
+/// The reality check on the user's figures, in words: the absolute saving per user request a
+/// JWT brings to a single app and to one fanning out to dozens of services, and what sessions
+/// cost from serverless functions, as the lab shows it under the fan-out plot and
+/// `--sweep-servers` prints it.
+#[must_use]
+pub fn savings_text(curves: &[FanOutPoint]) -> String {
+    let Some((one, many)) = savings(curves) else {
+        return format!("The fan-out sweep does not reach 0 and {DOZENS_OF_SERVICES} services: no saving to compare.");
+    };
+    format!(
+        "What a JWT saves per user request: {} in a single app (M = 0, {} against {}); \
+         {} when it fans out to {} services. From serverless functions, where every lookup opens a store connection \
+         (2 more round trips), sessions cost {} at M = 0 and {} at M = {} against a JWT's {}: that is where a JWT \
+         pays off.",
+        ns(one.jwt_saves_ns),
+        ns(one.jwt_saves_ns + one.jwt_ns),
+        ns(one.jwt_ns),
+        ns(many.jwt_saves_ns),
+        many.services,
+        ns(one.serverless_session_ns),
+        ns(many.serverless_session_ns),
+        many.services,
+        ns(many.jwt_ns),
     )
 }
