@@ -5,10 +5,12 @@
 //! and look-alikes (no alg, not JSON, cut short, inside a longer base64 run, a token in a binary
 //! file) that must not be found. Every planted place is asserted exactly (path, line, column,
 //! context), and no output ever holds a planted token's signature or a JWE's encrypted parts.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::missing_panics_doc)]
 
 mod common;
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -33,7 +35,8 @@ fn secret() -> Key {
 }
 
 fn signed(alg: &str, key: &Key, sub: &str, exp: i64) -> String {
-    let claims = obj(json!({ "iss": "https://issuer.example", "sub": sub, "aud": "api", "iat": exp - 3600, "exp": exp }));
+    let claims =
+        obj(json!({ "iss": "https://issuer.example", "sub": sub, "aud": "api", "iat": exp - 3600, "exp": exp }));
     sign(&obj(json!({ "typ": "JWT" })), &claims, alg, key).unwrap()
 }
 
@@ -49,7 +52,10 @@ fn b64url(bytes: &[u8]) -> String {
 }
 
 fn fingerprint(token: &str) -> String {
-    Sha256::digest(token.as_bytes()).iter().take(8).map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(token.as_bytes()).iter().take(8).fold(String::new(), |mut hex, b| {
+        let _ = write!(hex, "{b:02x}");
+        hex
+    })
 }
 
 /// The segments a scan must never print: a JWS's signature, a JWE's encrypted key, IV,
@@ -57,7 +63,9 @@ fn fingerprint(token: &str) -> String {
 fn secret_parts(token: &str) -> Vec<String> {
     let parts: Vec<&str> = token.split('.').collect();
     let mut out = vec![token.to_owned()];
-    out.extend(parts.iter().skip(if parts.len() == 5 { 1 } else { 2 }).filter(|p| p.len() >= 8).map(|p| (*p).to_owned()));
+    out.extend(
+        parts.iter().skip(if parts.len() == 5 { 1 } else { 2 }).filter(|p| p.len() >= 8).map(|p| (*p).to_owned()),
+    );
     out
 }
 
@@ -159,7 +167,10 @@ impl Corpus {
                 t.live_rs, t.expired_rs
             ),
         );
-        texts.insert("headers.log", format!("POST /orders HTTP/1.1\nHost: api.example\nAuthorization: Bearer {}\n\n", t.live_hs));
+        texts.insert(
+            "headers.log",
+            format!("POST /orders HTTP/1.1\nHost: api.example\nAuthorization: Bearer {}\n\n", t.live_hs),
+        );
         texts.insert(
             "app.jsonl",
             format!(
@@ -176,7 +187,10 @@ impl Corpus {
                 t.live_es, t.live_hs
             ),
         );
-        texts.insert("cookies.txt", format!("HTTP/1.1 200 OK\nSet-Cookie: session={}; Path=/; HttpOnly; Secure\n", t.live_es));
+        texts.insert(
+            "cookies.txt",
+            format!("HTTP/1.1 200 OK\nSet-Cookie: session={}; Path=/; HttpOnly; Secure\n", t.live_es),
+        );
         texts.insert(
             "form.txt",
             format!("grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion={}\n", t.expired_ed),
@@ -193,12 +207,15 @@ impl Corpus {
         );
         // Rotated: two gzip members, as `cat a.gz b.gz` makes; the second holds the token.
         let first = "10.0.0.9 - - [13/Nov/2023:10:00:00 +0000] \"GET / HTTP/1.1\" 200 10\n".to_owned();
-        let second = format!("10.0.0.9 - - [13/Nov/2023:10:00:01 +0000] \"GET /download/{}/report.pdf HTTP/1.1\" 200 10\n", t.expired_ed);
+        let second = format!(
+            "10.0.0.9 - - [13/Nov/2023:10:00:01 +0000] \"GET /download/{}/report.pdf HTTP/1.1\" 200 10\n",
+            t.expired_ed
+        );
         texts.insert("rotated/access.log.1.gz", format!("{first}{second}"));
         for (rel, text) in &texts {
             let path = root.join(rel);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            if rel.ends_with(".gz") {
+            if Path::new(rel).extension().is_some_and(|e| e.eq_ignore_ascii_case("gz")) {
                 std::fs::write(&path, gzip(&[&first, &second])).unwrap();
             } else {
                 std::fs::write(&path, text).unwrap();
@@ -244,6 +261,9 @@ fn corpus(name: &str) -> (Corpus, Tokens) {
     (Corpus::write(&dir, &tokens), tokens)
 }
 
+/// A planted token, its kind, alg and liveness, and the contexts of its places.
+type Expected<'a> = (&'a str, &'a str, &'a str, Option<bool>, &'a [&'a str]);
+
 fn finding<'a>(report: &'a Value, token: &str) -> Option<&'a Value> {
     let fp = fingerprint(token);
     report["findings"].as_array().unwrap().iter().find(|f| f["fingerprint"] == fp.as_str())
@@ -267,10 +287,16 @@ fn every_planted_token_is_found_where_it_sits() {
     assert_eq!(code(&o), 1, "live tokens were found: {}", stderr(&o));
     let report = json_out(&o);
 
-    let expected: Vec<(&str, &str, &str, Option<bool>, &[&str])> = vec![
+    let expected: Vec<Expected> = vec![
         (&t.live_rs, "jws", "RS256", Some(true), &["query parameter access_token", "JSON key token"]),
         (&t.expired_rs, "jws", "RS256", Some(false), &["Authorization header", "JSON key id_token"]),
-        (&t.live_hs, "jws", "HS256", Some(true), &["Authorization header", "header X-Api-Token", "JSON name Authorization"]),
+        (
+            &t.live_hs,
+            "jws",
+            "HS256",
+            Some(true),
+            &["Authorization header", "header X-Api-Token", "JSON name Authorization"],
+        ),
         (&t.live_es, "jws", "ES256", Some(true), &["Set-Cookie session", "URL fragment parameter id_token"]),
         (&t.expired_ed, "jws", "EdDSA", Some(false), &["form field assertion", "URL path"]),
         (&t.jwe, "jwe", "RSA1_5", None, &["text"]),
@@ -284,22 +310,31 @@ fn every_planted_token_is_found_where_it_sits() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|p| (p["path"].as_str().unwrap().to_owned(), p["line"].as_u64().unwrap(), p["column"].as_u64().unwrap()))
+            .map(|p| {
+                (p["path"].as_str().unwrap().to_owned(), p["line"].as_u64().unwrap(), p["column"].as_u64().unwrap())
+            })
             .collect();
         assert_eq!(places, c.places_of(token), "places of {}", f["sub"]);
         assert_eq!(f["occurrences"], places.len(), "duplicates grouped into one finding");
-        let mut got: Vec<&str> = f["places"].as_array().unwrap().iter().map(|p| p["context"].as_str().unwrap()).collect();
+        let mut got: Vec<&str> =
+            f["places"].as_array().unwrap().iter().map(|p| p["context"].as_str().unwrap()).collect();
         got.sort_unstable();
         let mut want = contexts.to_vec();
         want.sort_unstable();
         assert_eq!(got, want, "contexts of {}", f["sub"]);
         // The first place is repeated at the top level.
-        assert_eq!((&f["path"], &f["line"], &f["column"]), (&f["places"][0]["path"], &f["places"][0]["line"], &f["places"][0]["column"]));
+        assert_eq!(
+            (&f["path"], &f["line"], &f["column"]),
+            (&f["places"][0]["path"], &f["places"][0]["line"], &f["places"][0]["column"])
+        );
         assert_eq!(f["verdict"], Value::Null, "no key given, no verdict");
     }
     // Claims decoded for a JWS.
     let alice = finding(&report, &t.live_rs).unwrap();
-    assert_eq!((&alice["iss"], &alice["sub"], &alice["aud"], &alice["exp"]), (&json!("https://issuer.example"), &json!("alice"), &json!("api"), &json!(FUTURE as f64)));
+    assert_eq!(
+        (&alice["iss"], &alice["sub"], &alice["aud"], &alice["exp"]),
+        (&json!("https://issuer.example"), &json!("alice"), &json!("api"), &json!(FUTURE as f64))
+    );
     assert!(alice["findings"].as_array().unwrap().iter().all(|f| f["id"].is_string() && f["severity"].is_string()));
     // Live first: the expired ones come after every live (or unknown) one.
     let lives: Vec<Option<bool>> = findings.iter().map(|f| f["live"].as_bool()).collect();
@@ -316,9 +351,11 @@ fn every_planted_token_is_found_where_it_sits() {
     let bytes: usize = c.texts.values().map(String::len).sum();
     assert_eq!(report["bytes_scanned"], bytes as u64);
     assert_eq!(report["binary_files_skipped"], 1);
-    let unreadable: Vec<&str> = report["unreadable"].as_array().unwrap().iter().map(|u| u["path"].as_str().unwrap()).collect();
+    let unreadable: Vec<&str> =
+        report["unreadable"].as_array().unwrap().iter().map(|u| u["path"].as_str().unwrap()).collect();
     assert_eq!(unreadable, vec![c.path_of("broken.log.gz"), missing.clone()]);
-    let reasons: Vec<&str> = report["unreadable"].as_array().unwrap().iter().map(|u| u["reason"].as_str().unwrap()).collect();
+    let reasons: Vec<&str> =
+        report["unreadable"].as_array().unwrap().iter().map(|u| u["reason"].as_str().unwrap()).collect();
     assert!(reasons[0].contains("gzip"), "{reasons:?}");
     assert!(!reasons[1].is_empty(), "{reasons:?}");
 
@@ -342,7 +379,10 @@ fn the_text_report_names_places_and_never_a_signature() {
     assert!(out.contains(&format!("UNKNOWN (encrypted)  jwe RSA1_5  fingerprint {}", fingerprint(&t.jwe))), "{out}");
     assert!(out.contains("iss \"https://issuer.example\", sub \"alice\", aud \"api\""), "{out}");
     assert!(out.contains("6 tokens (3 live, 1 encrypted, 2 expired) in 12 places"), "{out}");
-    assert!(out.contains(&format!("{} files scanned", c.texts.len())) && out.contains("1 binary file skipped"), "{out}");
+    assert!(
+        out.contains(&format!("{} files scanned", c.texts.len())) && out.contains("1 binary file skipped"),
+        "{out}"
+    );
     assert!(out.contains(&format!("  {}: not a readable gzip file", c.path_of("broken.log.gz"))), "{out}");
     assert_no_secret_parts(&out, &t);
     assert_no_secret_parts(&stderr(&o), &t);
@@ -358,9 +398,15 @@ fn keys_give_each_token_a_verdict() {
     assert_eq!(code(&o), 1, "{}", stderr(&o));
     let report = json_out(&o);
     let verdict = |token: &str| finding(&report, token).unwrap()["verdict"].clone();
-    assert_eq!((verdict(&t.live_rs)["valid"].as_bool(), verdict(&t.live_rs)["title"].as_str()), (Some(true), Some("VALID")));
+    assert_eq!(
+        (verdict(&t.live_rs)["valid"].as_bool(), verdict(&t.live_rs)["title"].as_str()),
+        (Some(true), Some("VALID"))
+    );
     assert_eq!(verdict(&t.live_hs)["valid"], true, "{}", verdict(&t.live_hs));
-    assert_eq!((verdict(&t.expired_rs)["valid"].as_bool(), verdict(&t.expired_rs)["title"].as_str()), (Some(false), Some("EXPIRED")));
+    assert_eq!(
+        (verdict(&t.expired_rs)["valid"].as_bool(), verdict(&t.expired_rs)["title"].as_str()),
+        (Some(false), Some("EXPIRED"))
+    );
     let es = verdict(&t.live_es);
     assert_eq!(es["valid"], false, "no key for the ES256 token: {es}");
     assert!(es["summary"].as_str().unwrap().starts_with("NO MATCHING KEY"), "{es}");
@@ -378,7 +424,11 @@ fn exit_codes() {
     let t = Tokens::new();
     let dir = temp_dir("exit");
     let expired = dir.join("expired.log");
-    std::fs::write(&expired, format!("Authorization: Bearer {}\nAuthorization: Bearer {}\n", t.expired_rs, t.expired_ed)).unwrap();
+    std::fs::write(
+        &expired,
+        format!("Authorization: Bearer {}\nAuthorization: Bearer {}\n", t.expired_rs, t.expired_ed),
+    )
+    .unwrap();
     let expired = expired.display().to_string();
     let o = run(&["scan", &expired, "--at", AT]);
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));

@@ -1,5 +1,5 @@
 //! What surrounds a token on its line: the place a leak happened, named as a reader of the log
-//! would ("Authorization header", "query parameter access_token", "JSON key id_token",
+//! would (`Authorization header`, `query parameter access_token`, `JSON key id_token`,
 //! "Set-Cookie session", "form field assertion", "URL path"...).
 //!
 //! Only the text before the token on the same line is read, right to left: a scheme word
@@ -93,14 +93,18 @@ fn json_string_member(line: &[u8], member: &str) -> Option<String> {
 /// The header name ending `head` (`… Authorization`), when it is a field-name token that starts
 /// the line or follows a space, quote or separator.
 fn header_name(head: &[u8]) -> Option<String> {
-    let start = head.iter().rposition(|b| !(b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_')).map_or(0, |i| i + 1);
+    let start =
+        head.iter().rposition(|b| !(b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_')).map_or(0, |i| i + 1);
     let name = &head[start..];
     (!name.is_empty()).then(|| String::from_utf8_lossy(name).into_owned())
 }
 
 /// `name=` before the token: a query or fragment parameter, a cookie, or a form field.
 fn assignment(line: &[u8], head: &[u8]) -> String {
-    let start = head.iter().rposition(|b| matches!(b, b'?' | b'&' | b'#' | b';' | b' ' | b'\t' | b'"' | b'\'' | b':' | b',')).map_or(0, |i| i + 1);
+    let start = head
+        .iter()
+        .rposition(|b| matches!(b, b'?' | b'&' | b'#' | b';' | b' ' | b'\t' | b'"' | b'\'' | b':' | b','))
+        .map_or(0, |i| i + 1);
     let name = String::from_utf8_lossy(&head[start..]).into_owned();
     let lower = line.to_ascii_lowercase();
     let cookie_header = |h: &[u8]| memchr::memmem::find(&lower[..start], h).is_some();

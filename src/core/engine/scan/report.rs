@@ -156,6 +156,10 @@ fn leak_text(s: &mut String, leak: &Leak, now: f64) {
     }
     let others = leak.findings.len() - concerns.len();
     if others > 0 {
-        let _ = writeln!(s, "  and {} of low or info severity (--json lists them)", text::count(others, "finding", "findings"));
+        let _ = writeln!(
+            s,
+            "  and {} of low or info severity (--json lists them)",
+            text::count(others, "finding", "findings")
+        );
     }
 }
