@@ -66,6 +66,11 @@ impl Walked {
 /// Walks `paths` on `threads` threads (0: one per core) and searches every regular file.
 #[must_use]
 pub fn walk(paths: &[PathBuf], threads: usize) -> Walked {
+    walk_lines_up_to(paths, threads, MAX_LINE_BYTES)
+}
+
+/// [`walk`] with lines of at most `max_line` bytes.
+fn walk_lines_up_to(paths: &[PathBuf], threads: usize, max_line: usize) -> Walked {
     let Some((first, rest)) = paths.split_first() else { return Walked::default() };
     let mut builder = WalkBuilder::new(first);
     for p in rest {
@@ -77,7 +82,7 @@ pub fn walk(paths: &[PathBuf], threads: usize) -> Walked {
     builder.build_parallel().run(|| {
         let shared = Arc::clone(&shared);
         let finder = finder.clone();
-        let mut searcher = searcher();
+        let mut searcher = searcher(max_line);
         Box::new(move |entry| {
             let outcome = match entry {
                 Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
@@ -86,7 +91,7 @@ pub fn walk(paths: &[PathBuf], threads: usize) -> Walked {
                     let mut sink = FileSink::new(&finder, Arc::clone(&shown));
                     let failed = search(&mut searcher, &finder, path, &mut sink)
                         .err()
-                        .map(|e| Unreadable { path: shown.to_string(), reason: read_error(&e, path) });
+                        .map(|e| Unreadable { path: shown.to_string(), reason: read_error(&e, path, max_line) });
                     (Some(sink), failed)
                 }
                 // Folders are walked into; links, sockets, devices and pipes are not content.
@@ -112,11 +117,11 @@ pub fn walk(paths: &[PathBuf], threads: usize) -> Walked {
     walked
 }
 
-fn searcher() -> Searcher {
+fn searcher(max_line: usize) -> Searcher {
     SearcherBuilder::new()
         .binary_detection(BinaryDetection::quit(b'\0'))
         .line_number(true)
-        .heap_limit(Some(MAX_LINE_BYTES))
+        .heap_limit(Some(max_line))
         .build()
 }
 
@@ -134,10 +139,13 @@ fn search(searcher: &mut Searcher, finder: &TokenFinder, path: &Path, sink: &mut
 }
 
 /// Why a file could not be read, in words that name the cause.
-fn read_error(e: &std::io::Error, path: &Path) -> String {
+fn read_error(e: &std::io::Error, path: &Path, max_line: usize) -> String {
     let text = e.to_string();
     if text.contains("allocation limit") {
-        return format!("a line is longer than {} MiB; the file was scanned up to it", MAX_LINE_BYTES >> 20);
+        return format!(
+            "a line is longer than {} bytes; the file was scanned up to it",
+            crate::core::text::thousands(max_line as u64)
+        );
     }
     if is_gzip(path) && matches!(e.kind(), std::io::ErrorKind::InvalidInput | std::io::ErrorKind::InvalidData) {
         return format!("not a readable gzip file: {text}");
@@ -211,5 +219,65 @@ impl Sink for FileSink<'_> {
         self.bytes = finish.byte_count();
         self.binary |= finish.binary_byte_offset().is_some();
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn token() -> String {
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/samples/01-oidc-id-token-rs256.jwt"))
+            .trim()
+            .to_owned()
+    }
+
+    fn folder(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("tokenbench-walk-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    /// Memory stays bounded: a line longer than the limit stops that file with a reason, what
+    /// was found before it stands, and other files are scanned.
+    #[test]
+    fn a_line_past_the_limit_stops_its_file_only() {
+        let dir = folder("long-line");
+        let long = format!("Authorization: Bearer {}\n{}\nafter: {}\n", token(), "x".repeat(8192), token());
+        std::fs::write(dir.join("long.log"), long).unwrap();
+        std::fs::write(dir.join("short.log"), format!("token={}\n", token())).unwrap();
+        let walked = walk_lines_up_to(std::slice::from_ref(&dir), 2, 4096);
+        let long_path = dir.join("long.log").display().to_string();
+        assert_eq!(walked.unreadable.len(), 1);
+        assert_eq!(walked.unreadable[0].path, long_path);
+        assert_eq!(walked.unreadable[0].reason, "a line is longer than 4,096 bytes; the file was scanned up to it");
+        let places = &walked.occurrences[&token()];
+        let mut at: Vec<(&str, u64)> = places.iter().map(|p| (&*p.path, p.line)).collect();
+        at.sort_unstable();
+        let short_path = dir.join("short.log").display().to_string();
+        assert_eq!(at, vec![(long_path.as_str(), 1), (short_path.as_str(), 1)]);
+        assert_eq!(walked.files_scanned, 1, "the long file is reported, not counted as scanned");
+    }
+
+    /// Symbolic links are not followed, a dangling one is no error, and hidden or ignored files
+    /// are scanned.
+    #[cfg(unix)]
+    #[test]
+    fn links_are_not_followed_and_nothing_is_filtered() {
+        let dir = folder("links");
+        let outside = folder("links-outside");
+        std::fs::write(outside.join("elsewhere.log"), format!("token={}\n", token())).unwrap();
+        std::os::unix::fs::symlink(outside.join("elsewhere.log"), dir.join("link.log")).unwrap();
+        std::os::unix::fs::symlink(&outside, dir.join("linked-folder")).unwrap();
+        std::os::unix::fs::symlink(dir.join("gone"), dir.join("dangling.log")).unwrap();
+        std::fs::write(dir.join(".gitignore"), "*.log\n").unwrap();
+        std::fs::write(dir.join(".ignore"), "*.log\n").unwrap();
+        std::fs::write(dir.join(".hidden.log"), format!("token={}\n", token())).unwrap();
+        let walked = walk(std::slice::from_ref(&dir), 2);
+        let paths: Vec<&str> = walked.occurrences[&token()].iter().map(|p| &*p.path).collect();
+        assert_eq!(paths, vec![dir.join(".hidden.log").display().to_string()]);
+        assert!(walked.unreadable.is_empty(), "{:?}", walked.unreadable);
+        assert_eq!(walked.files_scanned, 3, ".gitignore, .ignore and .hidden.log");
     }
 }
