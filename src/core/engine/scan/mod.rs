@@ -193,7 +193,8 @@ fn judge_all(found: Vec<(String, Vec<Place>)>, opts: &ScanOptions<'_>, threads: 
             .into_iter()
             .map(|chunk| s.spawn(move || chunk.into_iter().filter_map(|(t, p)| leak(&t, p, opts)).collect::<Vec<_>>()))
             .collect();
-        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+        // A judgment that panicked is a bug to surface, never a token silently left out.
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
     })
 }
 
