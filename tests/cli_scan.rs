@@ -432,6 +432,15 @@ fn exit_codes() {
     let expired = expired.display().to_string();
     let o = run(&["scan", &expired, "--at", AT]);
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    // Judged before they were issued, they are not live either, and not called expired.
+    let o = run(&["scan", &expired, "--at", "1600000000"]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains(&format!("not yet valid  jws RS256  fingerprint {}", fingerprint(&t.expired_rs))));
+    assert!(
+        stdout(&o).contains("2 tokens (0 live, 0 encrypted, 0 expired, 2 not yet valid) in 2 places"),
+        "{}",
+        stdout(&o)
+    );
     // The same tokens judged before they expired are live.
     assert_eq!(code(&run(&["scan", &expired, "--at", BEFORE_PAST])), 1);
     let clean = dir.join("clean.log");

@@ -65,10 +65,17 @@ pub fn scan_json(report: &ScanReport) -> Value {
     })
 }
 
-fn liveness(leak: &Leak) -> &'static str {
+/// True for a token not live at `now` because it has expired (else it is not valid yet: its
+/// `nbf` or `iat` is still ahead).
+fn expired(leak: &Leak, now: f64) -> bool {
+    leak.live == Some(false) && leak.exp.is_some_and(|exp| exp <= now)
+}
+
+fn liveness(leak: &Leak, now: f64) -> &'static str {
     match leak.live {
         Some(true) => "LIVE",
-        Some(false) => "expired",
+        Some(false) if expired(leak, now) => "expired",
+        Some(false) => "not yet valid",
         None => "UNKNOWN (encrypted)",
     }
 }
@@ -92,12 +99,16 @@ pub fn scan_text(report: &ScanReport) -> String {
     }
     let live = report.leaks.iter().filter(|l| l.live == Some(true)).count();
     let unknown = report.leaks.iter().filter(|l| l.live.is_none()).count();
+    let expired_count = report.leaks.iter().filter(|l| expired(l, report.now)).count();
+    let not_yet = match report.leaks.len() - live - unknown - expired_count {
+        0 => String::new(),
+        n => format!(", {n} not yet valid"),
+    };
     let places: usize = report.leaks.iter().map(|l| l.places.len()).sum();
     let _ = writeln!(
         s,
-        "{} ({live} live, {unknown} encrypted, {} expired) in {} at {}",
+        "{} ({live} live, {unknown} encrypted, {expired_count} expired{not_yet}) in {} at {}",
         text::count(report.leaks.len(), "token", "tokens"),
-        report.leaks.len() - live - unknown,
         text::count(places, "place", "places"),
         format_utc(report.now),
     );
@@ -125,7 +136,7 @@ fn leak_text(s: &mut String, leak: &Leak, now: f64) {
     let _ = writeln!(
         s,
         "{}  {} {alg}  fingerprint {}  ({})",
-        liveness(leak),
+        liveness(leak, now),
         kind_name(leak.kind),
         leak.fingerprint,
         text::count(leak.places.len(), "place", "places")
