@@ -20,6 +20,7 @@ mod load;
 pub mod open;
 mod probe;
 mod revocation;
+mod scan;
 mod serve;
 mod session_risk;
 mod simulate;
@@ -47,6 +48,7 @@ pub use leakage::leakage_json;
 pub use load::LoadArgs;
 pub use probe::ProbeArgs;
 pub use revocation::{Report, RevocationArgs, report_json, revocation_json, revocation_text, scale_json};
+pub use scan::ScanArgs;
 pub use serve::ServeArgs;
 pub use simulate::SimulateCommand;
 pub use verify::{VerifyArgs, judgment_json, judgment_text, verification_json, verification_text};
@@ -114,6 +116,10 @@ pub enum Command {
     /// prints one JSON line when ready, then logs requests to stderr (exit 0 when stopped, 2
     /// when it cannot start).
     Serve(Box<ServeArgs>),
+    /// Find every JWS and JWE in files and folders (logs, HAR, gzip): where each sits, its
+    /// claims and whether it still works, never the token; exit 1 when one may be live, 0 when
+    /// none is, 2 for unusable input.
+    Scan(Box<ScanArgs>),
 }
 
 /// `tokenbench key …`.
@@ -146,6 +152,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Probe(args) => Ok(probe::probe_cmd(&args)),
         Command::Load(args) => Ok(load::load_cmd(&args)),
         Command::Serve(args) => serve::serve_cmd(&args),
+        Command::Scan(args) => scan::scan_cmd(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

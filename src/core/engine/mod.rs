@@ -2,8 +2,9 @@
 //!
 //! Read in this order: [`token`] (parsing), [`keys`] (the key store), [`verify`] (signature and
 //! claims against a [`clock`]), [`judgment`] (one verdict plus the [`audit`] findings), then
-//! [`sign`], [`fetch`], [`crack`] and [`forge`]. [`registry`] describes registered claims and
-//! header parameters; [`error`] is the engine's one error type; [`limits`] bounds hostile input.
+//! [`sign`], [`fetch`], [`crack`], [`forge`] and [`scan`] (tokens leaked in files). [`registry`]
+//! describes registered claims and header parameters; [`error`] is the engine's one error type;
+//! [`limits`] bounds hostile input.
 
 pub mod audit;
 pub mod clock;
@@ -16,6 +17,7 @@ pub mod keys;
 pub mod limits;
 pub mod registry;
 pub mod samples;
+pub mod scan;
 pub mod sign;
 pub mod timeline;
 pub mod token;

@@ -1,0 +1,209 @@
+//! The matcher: where a compact JWS or JWE sits in a run of bytes.
+//!
+//! Every JOSE header a library writes starts `{"`, whose base64url is `eyJ`: the search looks for
+//! that literal with `memchr`'s SIMD substring search (the prefilter that keeps the scan at disk
+//! speed), then validates around each hit. A hit is a token only when
+//! - the byte before it is not base64url or a dot (else it sits inside a longer run: a base64
+//!   blob, a hash, another token's segment), unless that byte ends a percent escape (`%20eyJ`);
+//! - the run of base64url and dots it starts holds 3 (JWS) or 5 (JWE) segments (a sentence's
+//!   full stop after the token is not a segment);
+//! - the token parses ([`token::parse`]: every segment strict base64url, the header a JSON
+//!   object) and its header has an `alg` member.
+//!
+//! A run is never longer than the token it is; a rejected hit skips its whole run, so the scan
+//! stays linear in the input however many `eyJ` it holds.
+
+use std::ops::Range;
+
+use memchr::memmem;
+
+use crate::core::engine::token::{self, Kind, Token};
+
+/// The literal every JOSE header's base64url starts with (`{"`).
+const HEADER_START: &[u8] = b"eyJ";
+
+/// The longest run judged as a token, in bytes: the engine refuses larger tokens anyway.
+pub const MAX_TOKEN_BYTES: usize = token::MAX_TOKEN_BYTES;
+
+/// A token found in a haystack.
+#[derive(Debug)]
+pub struct Found {
+    /// Where the token sits, in bytes of the haystack.
+    pub range: Range<usize>,
+    /// The token, parsed.
+    pub token: Token,
+}
+
+impl Found {
+    /// `jws` or `jwe`.
+    #[must_use]
+    pub fn kind(&self) -> Kind {
+        self.token.kind
+    }
+}
+
+/// Finds tokens; cheap to clone and shared by every thread.
+#[derive(Debug, Clone)]
+pub struct TokenFinder {
+    finder: memmem::Finder<'static>,
+}
+
+impl Default for TokenFinder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// True for the base64url alphabet (RFC 4648 §5).
+#[must_use]
+pub fn is_b64url(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
+}
+
+fn in_run(b: u8) -> bool {
+    is_b64url(b) || b == b'.'
+}
+
+impl TokenFinder {
+    /// A finder of compact tokens.
+    #[must_use]
+    pub fn new() -> Self {
+        Self { finder: memmem::Finder::new(HEADER_START).into_owned() }
+    }
+
+    /// The first token in `hay` starting at or after `at`.
+    #[must_use]
+    pub fn find_at(&self, hay: &[u8], mut at: usize) -> Option<Found> {
+        while at < hay.len() {
+            let start = at + self.finder.find(&hay[at..])?;
+            match token_at(hay, start) {
+                Ok(found) => return Some(found),
+                Err(resume) => at = resume,
+            }
+        }
+        None
+    }
+
+    /// Every token in `hay`, in order.
+    pub fn find_iter<'h>(&'h self, hay: &'h [u8]) -> impl Iterator<Item = Found> + 'h {
+        let mut at = 0;
+        std::iter::from_fn(move || {
+            let found = self.find_at(hay, at)?;
+            at = found.range.end;
+            Some(found)
+        })
+    }
+}
+
+/// The token starting at `start` (where `eyJ` is), or where to search on from.
+fn token_at(hay: &[u8], start: usize) -> Result<Found, usize> {
+    let end = start + hay[start..].iter().position(|b| !in_run(*b)).unwrap_or(hay.len() - start);
+    if start > 0 && in_run(hay[start - 1]) && !after_percent_escape(hay, start) {
+        return Err(end.max(start + 1));
+    }
+    let run = &hay[start..end];
+    let dots = memchr::memchr_iter(b'.', run).count();
+    // A full stop after the token ("… eyJ….sig.") is the sentence's, not an empty segment.
+    let (end, segments) = if !matches!(dots + 1, 3 | 5) && run.ends_with(b".") && matches!(dots, 3 | 5) {
+        (end - 1, dots)
+    } else {
+        (end, dots + 1)
+    };
+    if !matches!(segments, 3 | 5) || end - start > MAX_TOKEN_BYTES {
+        return Err(end.max(start + 1));
+    }
+    // The run is ASCII by construction.
+    let Ok(text) = std::str::from_utf8(&hay[start..end]) else { return Err(end) };
+    match token::parse(text) {
+        Ok(token) if token::member(token.header(), "alg").is_some() => Ok(Found { range: start..end, token }),
+        _ => Err(end.max(start + 1)),
+    }
+}
+
+/// True when the bytes before `start` are a percent escape (`%20`, `%3D`): a URL- or
+/// cookie-encoded separator, not part of a base64 run.
+fn after_percent_escape(hay: &[u8], start: usize) -> bool {
+    start >= 3 && hay[start - 3] == b'%' && hay[start - 2].is_ascii_hexdigit() && hay[start - 1].is_ascii_hexdigit()
+}
+
+impl grep_matcher::Matcher for TokenFinder {
+    type Captures = grep_matcher::NoCaptures;
+    type Error = grep_matcher::NoError;
+
+    fn find_at(&self, haystack: &[u8], at: usize) -> Result<Option<grep_matcher::Match>, Self::Error> {
+        Ok(TokenFinder::find_at(self, haystack, at).map(|f| grep_matcher::Match::new(f.range.start, f.range.end)))
+    }
+
+    fn new_captures(&self) -> Result<Self::Captures, Self::Error> {
+        Ok(grep_matcher::NoCaptures::new())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `{"alg":"HS256","typ":"JWT"}`.
+    const HEADER: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
+    /// `{"sub":"1234567890","name":"John Doe","iat":1516239022}`.
+    const PAYLOAD: &str = "eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ";
+    const SIG: &str = "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
+
+    fn jwt() -> String {
+        format!("{HEADER}.{PAYLOAD}.{SIG}")
+    }
+
+    fn ranges(hay: &str) -> Vec<Range<usize>> {
+        TokenFinder::new().find_iter(hay.as_bytes()).map(|f| f.range).collect()
+    }
+
+    #[test]
+    fn finds_a_token_between_separators() {
+        let t = jwt();
+        for (before, after) in [("Bearer ", "\n"), ("?access_token=", "&x=1"), ("\"", "\""), ("/", "/x"), ("%20", "")] {
+            let hay = format!("{before}{t}{after}");
+            assert_eq!(ranges(&hay), vec![before.len()..before.len() + t.len()], "{hay}");
+        }
+    }
+
+    #[test]
+    fn a_full_stop_after_the_token_is_not_a_segment() {
+        let t = jwt();
+        assert_eq!(ranges(&format!("see {t}. Then")), vec![4..4 + t.len()]);
+    }
+
+    #[test]
+    fn look_alikes_are_not_tokens() {
+        // No alg: {"typ":"JWT"}.
+        let no_alg = format!("eyJ0eXAiOiJKV1QifQ.{PAYLOAD}.{SIG}");
+        // Not JSON: `{"alg` cut inside the header.
+        let not_json = format!("eyJhbGciOiJIUzI1.{PAYLOAD}.{SIG}");
+        // Cut short: two segments.
+        let cut = format!("{HEADER}.{PAYLOAD}");
+        // Inside a longer base64 run, before or as a segment of something longer.
+        let inside = format!("QUFBQUFB{}", jwt());
+        let dotted = format!("abc.{}", jwt());
+        let four = format!("{}.QUFB", jwt());
+        for hay in [no_alg, not_json, cut, inside, dotted, four] {
+            assert!(ranges(&hay).is_empty(), "{hay}");
+        }
+    }
+
+    #[test]
+    fn finds_every_token_on_a_line() {
+        let t = jwt();
+        let hay = format!("a={t}&b=QUFB{t} c={t}");
+        let expected_second = hay.rfind(&t).unwrap();
+        assert_eq!(ranges(&hay), vec![2..2 + t.len(), expected_second..expected_second + t.len()]);
+    }
+
+    #[test]
+    fn finds_a_jwe() {
+        let jwe = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/samples/07-jwe-rfc7516.jwt")).trim();
+        let hay = format!("token: {jwe}\n");
+        let found: Vec<Found> = TokenFinder::new().find_iter(hay.as_bytes()).collect();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].range, 7..7 + jwe.len());
+        assert_eq!(found[0].kind(), Kind::Jwe);
+    }
+}

@@ -1,0 +1,253 @@
+//! The leak scan: every compact JWS and JWE in files and folders, where it sits, and whether it
+//! still works.
+//!
+//! Read in this order: [`find`] (what is a token in a run of bytes), [`walk`] (files, folders
+//! and gzip, on every core, with bounded memory), [`context`] (what surrounds a token on its
+//! line), then [`report`] (duplicates grouped, JSON and text). [`scan`] ties them: it walks,
+//! then judges each distinct token once with the one [`judgment`](crate::core::engine::judgment)
+//! at the given instant and keys.
+//!
+//! A token found is never shown: a [`Leak`] carries its SHA-256 fingerprint and its decoded
+//! header and claims, never its signature or a JWE's encrypted parts, so a scan's output can be
+//! pasted into a ticket without leaking again what it found.
+
+pub mod context;
+pub mod find;
+pub mod report;
+pub mod walk;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::core::engine::audit::{Finding, TokenAuditOptions};
+use crate::core::engine::clock::UnixSeconds;
+use crate::core::engine::judgment::{self, Judgment};
+use crate::core::engine::keys::Key;
+use crate::core::engine::token::{self, Kind, Token};
+use crate::core::engine::verify::CheckStatus;
+
+/// How many hex digits of the SHA-256 of a token its fingerprint shows (64 bits: enough to tell
+/// a corpus's tokens apart, and to find a token one holds with `sha256sum`).
+pub const FINGERPRINT_HEX: usize = 16;
+
+/// One occurrence of a token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    /// The file, as reached from the scanned argument (`logs/access.log`).
+    pub path: Arc<str>,
+    /// The line, from 1.
+    pub line: u64,
+    /// The byte column where the token starts, from 1 (as `rg --column` counts).
+    pub column: u64,
+    /// What surrounds it ([`context::classify`]).
+    pub context: String,
+}
+
+/// A path the scan could not read, and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Unreadable {
+    /// The path.
+    pub path: String,
+    /// The operating system's or the decoder's message.
+    pub reason: String,
+}
+
+/// The signature verdict of a token when keys were given.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Verdict {
+    /// Valid with a loaded key, every check passed.
+    pub valid: bool,
+    /// The judgment's title ("VALID", "EXPIRED", "NO MATCHING KEY"...).
+    pub title: String,
+    /// The judgment's one line ("TITLE: why").
+    pub summary: String,
+}
+
+/// A distinct token found, judged once, with every place it occurs.
+#[derive(Debug, Clone)]
+pub struct Leak {
+    /// The first [`FINGERPRINT_HEX`] hex digits of the SHA-256 of the token text.
+    pub fingerprint: String,
+    /// JWS or JWE.
+    pub kind: Kind,
+    /// The header's `alg`, when it is a string.
+    pub alg: Option<String>,
+    /// The `iss` claim as written (JWS only).
+    pub iss: Option<Value>,
+    /// The `sub` claim as written.
+    pub sub: Option<Value>,
+    /// The `aud` claim as written.
+    pub aud: Option<Value>,
+    /// The `exp` claim, when it is a number.
+    pub exp: Option<UnixSeconds>,
+    /// Whether the token still works at the scan's instant by its time claims: `None` for a JWE,
+    /// whose claims are encrypted.
+    pub live: Option<bool>,
+    /// The verdict with the given keys, when keys were given.
+    pub verdict: Option<Verdict>,
+    /// The judgment's findings, worst first.
+    pub findings: Vec<Finding>,
+    /// Every occurrence, in path, line and column order.
+    pub places: Vec<Place>,
+}
+
+impl Leak {
+    /// True when the token works or may work at the scan's instant: live by its time claims, or
+    /// a JWE whose claims cannot be read (a scan fails closed on what it cannot tell).
+    #[must_use]
+    pub fn may_be_live(&self) -> bool {
+        self.live != Some(false)
+    }
+}
+
+/// What the scan is given besides its paths.
+#[derive(Debug, Clone, Copy)]
+pub struct ScanOptions<'a> {
+    /// Keys to verify each token with (none: no verdict, only the findings).
+    pub keys: &'a [Key],
+    /// The instant liveness and time claims are judged at.
+    pub now: UnixSeconds,
+    /// Threads for the walk and the judgments (0: one per core).
+    pub threads: usize,
+}
+
+/// The whole scan.
+#[derive(Debug, Clone)]
+pub struct ScanReport {
+    /// Every distinct token, those that may be live first.
+    pub leaks: Vec<Leak>,
+    /// Files searched to the end.
+    pub files_scanned: u64,
+    /// Bytes searched (decompressed for `.gz`).
+    pub bytes_scanned: u64,
+    /// Files skipped as binary.
+    pub binary_skipped: u64,
+    /// Paths that could not be read.
+    pub unreadable: Vec<Unreadable>,
+    /// The instant the tokens were judged at.
+    pub now: UnixSeconds,
+    /// Whether keys were given (each leak then has a verdict).
+    pub keyed: bool,
+}
+
+impl ScanReport {
+    /// True when any token found may still work at the scan's instant (exit 1).
+    #[must_use]
+    pub fn any_live(&self) -> bool {
+        self.leaks.iter().any(Leak::may_be_live)
+    }
+
+    /// True when nothing could be read at all though something was asked: the scan said nothing
+    /// about the paths, which is no green.
+    #[must_use]
+    pub fn nothing_read(&self) -> bool {
+        self.files_scanned == 0 && self.binary_skipped == 0 && !self.unreadable.is_empty()
+    }
+}
+
+/// Scans `paths` (files and folders) and judges every distinct token found.
+#[must_use]
+pub fn scan(paths: &[PathBuf], opts: &ScanOptions<'_>) -> ScanReport {
+    let threads = if opts.threads == 0 {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    } else {
+        opts.threads
+    };
+    let walked = walk::walk(paths, threads);
+    let found: Vec<(String, Vec<Place>)> = walked.occurrences.into_iter().collect();
+    let mut leaks = judge_all(found, opts, threads);
+    leaks.sort_by(|a, b| b.may_be_live().cmp(&a.may_be_live()).then_with(|| first_place(a).cmp(&first_place(b))));
+    ScanReport {
+        leaks,
+        files_scanned: walked.files_scanned,
+        bytes_scanned: walked.bytes_scanned,
+        binary_skipped: walked.binary_skipped,
+        unreadable: walked.unreadable,
+        now: opts.now,
+        keyed: !opts.keys.is_empty(),
+    }
+}
+
+fn first_place(leak: &Leak) -> Option<(&str, u64, u64)> {
+    leak.places.first().map(|p| (&*p.path, p.line, p.column))
+}
+
+/// Judges the distinct tokens on `threads` threads: an HS token's judgment tries the bundled
+/// wordlist, and a log can hold thousands of distinct tokens.
+fn judge_all(found: Vec<(String, Vec<Place>)>, opts: &ScanOptions<'_>, threads: usize) -> Vec<Leak> {
+    let per_thread = found.len().div_ceil(threads.max(1)).max(1);
+    let mut chunks: Vec<Vec<(String, Vec<Place>)>> = Vec::new();
+    let mut rest = found.into_iter();
+    loop {
+        let chunk: Vec<_> = rest.by_ref().take(per_thread).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        chunks.push(chunk);
+    }
+    std::thread::scope(|s| {
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|chunk| s.spawn(move || chunk.into_iter().filter_map(|(t, p)| leak(&t, p, opts)).collect::<Vec<_>>()))
+            .collect();
+        // A judgment that panicked is a bug to surface, never a token silently left out.
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+    })
+}
+
+/// The leak of one distinct token (`None` only if its text no longer parses, which the finder
+/// rules out).
+fn leak(text: &str, mut places: Vec<Place>, opts: &ScanOptions<'_>) -> Option<Leak> {
+    let token = token::parse(text).ok()?;
+    places.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+    places.dedup();
+    let audit = TokenAuditOptions { keys: opts.keys, now: opts.now, ..TokenAuditOptions::default() };
+    let judged = judgment::judge(&token, &judgment::audit_policy(), &audit).ok();
+    let claim = |name: &str| token.claims().and_then(|c| token::member(c, name)).cloned();
+    Some(Leak {
+        fingerprint: fingerprint(text),
+        kind: token.kind,
+        alg: token.alg().map(str::to_owned),
+        iss: claim("iss"),
+        sub: claim("sub"),
+        aud: claim("aud"),
+        exp: claim("exp").and_then(|v| v.as_f64()),
+        live: judged.as_ref().and_then(|j| live(&token, j)),
+        verdict: judged.as_ref().filter(|_| !opts.keys.is_empty()).map(|j| Verdict {
+            valid: j.verification.valid,
+            title: j.title(),
+            summary: j.summary(),
+        }),
+        findings: judged.map(|j| j.findings).unwrap_or_default(),
+        places,
+    })
+}
+
+/// Live by the judgment's own time checks: no `exp`, `nbf` or `iat` check failed at the instant.
+/// A JWE's claims are encrypted: unknown.
+fn live(token: &Token, j: &Judgment) -> Option<bool> {
+    if token.kind == Kind::Jwe {
+        return None;
+    }
+    let time_failed = j
+        .verification
+        .checks
+        .iter()
+        .any(|c| c.status == CheckStatus::Failed && matches!(c.name.as_ref(), "exp" | "nbf" | "iat"));
+    Some(!time_failed)
+}
+
+/// The fingerprint of a token: the hex SHA-256 of its text, cut to [`FINGERPRINT_HEX`] digits.
+#[must_use]
+pub fn fingerprint(token_text: &str) -> String {
+    let digest = Sha256::digest(token_text.as_bytes());
+    let mut hex = String::with_capacity(FINGERPRINT_HEX);
+    for b in digest.iter().take(FINGERPRINT_HEX / 2) {
+        use std::fmt::Write as _;
+        let _ = write!(hex, "{b:02x}");
+    }
+    hex
+}

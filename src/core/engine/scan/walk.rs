@@ -1,0 +1,283 @@
+//! Reading what the scan is given: files and folders walked on every core, each file searched
+//! line by line with bounded memory, gzip files decompressed on the fly.
+//!
+//! Folders are walked with `ignore`'s parallel walker with every filter off: a leak scan must see
+//! hidden files and what `.gitignore` hides (a `.env`, a `logs/` folder), and symbolic links are
+//! not followed (a link out of the folder is not the folder's content, and a loop is never
+//! walked). Each file is searched by `grep-searcher` (ripgrep's searcher) with the
+//! [`TokenFinder`]: a file with a NUL byte is binary and skipped whole, a line longer than
+//! [`MAX_LINE_BYTES`] stops that file's scan with a reason (the only memory a search holds is its
+//! line buffer), and `.gz` files are read through a `MultiGzDecoder`, so rotated logs
+//! (`access.log.2.gz`, several members included) are scanned as the text they hold.
+
+use std::collections::HashMap;
+use std::ffi::OsStr;
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use grep_searcher::{BinaryDetection, Searcher, SearcherBuilder, Sink, SinkFinish, SinkMatch};
+use ignore::{WalkBuilder, WalkState};
+
+use super::context;
+use super::find::TokenFinder;
+use super::{Place, Unreadable};
+
+/// The longest line searched, in bytes: a file with a longer line is reported unreadable from
+/// there on, rather than held whole in memory.
+pub const MAX_LINE_BYTES: usize = 64 * 1024 * 1024;
+
+/// What the walk found: every occurrence, grouped by token text, and the counts.
+#[derive(Debug, Default)]
+pub struct Walked {
+    /// Each distinct token and every place it occurs.
+    pub occurrences: HashMap<String, Vec<Place>>,
+    /// Files searched to the end (binary files excluded).
+    pub files_scanned: u64,
+    /// Bytes searched (decompressed for `.gz` files).
+    pub bytes_scanned: u64,
+    /// Files skipped because they hold binary data.
+    pub binary_skipped: u64,
+    /// Paths that could not be read, and why.
+    pub unreadable: Vec<Unreadable>,
+}
+
+impl Walked {
+    fn merge_file(&mut self, file: FileSink<'_>) {
+        if file.binary {
+            self.binary_skipped += 1;
+            return;
+        }
+        self.files_scanned += 1;
+        self.bytes_scanned += file.bytes;
+        self.merge_hits(file);
+    }
+
+    fn merge_hits(&mut self, file: FileSink<'_>) {
+        if file.binary {
+            return;
+        }
+        for (token, places) in file.hits {
+            self.occurrences.entry(token).or_default().extend(places);
+        }
+    }
+}
+
+/// Walks `paths` on `threads` threads (0: one per core) and searches every regular file.
+#[must_use]
+pub fn walk(paths: &[PathBuf], threads: usize) -> Walked {
+    walk_lines_up_to(paths, threads, MAX_LINE_BYTES)
+}
+
+/// [`walk`] with lines of at most `max_line` bytes.
+fn walk_lines_up_to(paths: &[PathBuf], threads: usize, max_line: usize) -> Walked {
+    let Some((first, rest)) = paths.split_first() else { return Walked::default() };
+    let mut builder = WalkBuilder::new(first);
+    for p in rest {
+        builder.add(p);
+    }
+    builder.standard_filters(false).follow_links(false).threads(threads);
+    let shared = Arc::new(Mutex::new(Walked::default()));
+    let finder = TokenFinder::new();
+    builder.build_parallel().run(|| {
+        let shared = Arc::clone(&shared);
+        let finder = finder.clone();
+        let mut searcher = searcher(max_line);
+        Box::new(move |entry| {
+            let outcome = match entry {
+                Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
+                    let path = entry.path();
+                    let shown: Arc<str> = path.display().to_string().into();
+                    let mut sink = FileSink::new(&finder, Arc::clone(&shown));
+                    let failed = search(&mut searcher, &finder, path, &mut sink)
+                        .err()
+                        .map(|e| Unreadable { path: shown.to_string(), reason: read_error(&e, path, max_line) });
+                    (Some(sink), failed)
+                }
+                // Folders are walked into; links, sockets, devices and pipes are not content.
+                Ok(_) => return WalkState::Continue,
+                Err(e) => (None, Some(walk_error(&e))),
+            };
+            let mut walked = shared.lock().unwrap_or_else(PoisonError::into_inner);
+            match outcome {
+                (Some(sink), None) => walked.merge_file(sink),
+                // What was found before the error stands; the file is reported, not counted.
+                (Some(sink), Some(unreadable)) => {
+                    walked.merge_hits(sink);
+                    walked.unreadable.push(unreadable);
+                }
+                (None, Some(unreadable)) => walked.unreadable.push(unreadable),
+                (None, None) => {}
+            }
+            WalkState::Continue
+        })
+    });
+    let mut walked = std::mem::take(&mut *shared.lock().unwrap_or_else(PoisonError::into_inner));
+    walked.unreadable.sort_by(|a, b| a.path.cmp(&b.path));
+    walked
+}
+
+fn searcher(max_line: usize) -> Searcher {
+    SearcherBuilder::new()
+        .binary_detection(BinaryDetection::quit(b'\0'))
+        .line_number(true)
+        .heap_limit(Some(max_line))
+        .build()
+}
+
+fn is_gzip(path: &Path) -> bool {
+    path.extension().and_then(OsStr::to_str).is_some_and(|e| e.eq_ignore_ascii_case("gz"))
+}
+
+fn search(searcher: &mut Searcher, finder: &TokenFinder, path: &Path, sink: &mut FileSink<'_>) -> std::io::Result<()> {
+    if is_gzip(path) {
+        let file = std::fs::File::open(path)?;
+        searcher.search_reader(finder, flate2::read::MultiGzDecoder::new(BufReader::new(file)), sink)
+    } else {
+        searcher.search_path(finder, path, sink)
+    }
+}
+
+/// Why a file could not be read, in words that name the cause.
+fn read_error(e: &std::io::Error, path: &Path, max_line: usize) -> String {
+    let text = e.to_string();
+    if text.contains("allocation limit") {
+        return format!(
+            "a line is longer than {} bytes; the file was scanned up to it",
+            crate::core::text::thousands(max_line as u64)
+        );
+    }
+    if is_gzip(path) && matches!(e.kind(), std::io::ErrorKind::InvalidInput | std::io::ErrorKind::InvalidData) {
+        return format!("not a readable gzip file: {text}");
+    }
+    text
+}
+
+/// An error of the walk (a path that does not exist, a folder that cannot be listed), with the
+/// path it is about.
+fn walk_error(e: &ignore::Error) -> Unreadable {
+    let mut err = e;
+    let mut path: Option<&Path> = None;
+    loop {
+        match err {
+            ignore::Error::WithPath { path: p, err: inner } => {
+                path = path.or(Some(p));
+                err = inner;
+            }
+            ignore::Error::WithDepth { err: inner, .. } | ignore::Error::WithLineNumber { err: inner, .. } => {
+                err = inner;
+            }
+            _ => break,
+        }
+    }
+    match path {
+        Some(p) => Unreadable { path: p.display().to_string(), reason: err.to_string() },
+        None => Unreadable { path: String::new(), reason: e.to_string() },
+    }
+}
+
+/// Collects one file's tokens as the searcher reports its matching lines.
+struct FileSink<'a> {
+    finder: &'a TokenFinder,
+    path: Arc<str>,
+    hits: HashMap<String, Vec<Place>>,
+    binary: bool,
+    bytes: u64,
+}
+
+impl<'a> FileSink<'a> {
+    fn new(finder: &'a TokenFinder, path: Arc<str>) -> Self {
+        Self { finder, path, hits: HashMap::new(), binary: false, bytes: 0 }
+    }
+}
+
+impl Sink for FileSink<'_> {
+    type Error = std::io::Error;
+
+    fn matched(&mut self, _: &Searcher, mat: &SinkMatch<'_>) -> Result<bool, Self::Error> {
+        let line_number = mat.line_number().unwrap_or(0);
+        let line = mat.bytes();
+        for found in self.finder.find_iter(line) {
+            let place = Place {
+                path: Arc::clone(&self.path),
+                line: line_number,
+                column: found.range.start as u64 + 1,
+                context: context::classify(line, found.range.start),
+            };
+            self.hits.entry(found.token.text).or_default().push(place);
+        }
+        Ok(true)
+    }
+
+    fn binary_data(&mut self, _: &Searcher, _: u64) -> Result<bool, Self::Error> {
+        // Skipped whole: what was found before the NUL is dropped too, as the file is not text.
+        self.binary = true;
+        Ok(false)
+    }
+
+    fn finish(&mut self, _: &Searcher, finish: &SinkFinish) -> Result<(), Self::Error> {
+        self.bytes = finish.byte_count();
+        self.binary |= finish.binary_byte_offset().is_some();
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn token() -> String {
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/samples/01-oidc-id-token-rs256.jwt"))
+            .trim()
+            .to_owned()
+    }
+
+    fn folder(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("tokenbench-walk-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    /// Memory stays bounded: a line longer than the limit stops that file with a reason, what
+    /// was found before it stands, and other files are scanned.
+    #[test]
+    fn a_line_past_the_limit_stops_its_file_only() {
+        let dir = folder("long-line");
+        let long = format!("Authorization: Bearer {}\n{}\nafter: {}\n", token(), "x".repeat(8192), token());
+        std::fs::write(dir.join("long.log"), long).unwrap();
+        std::fs::write(dir.join("short.log"), format!("token={}\n", token())).unwrap();
+        let walked = walk_lines_up_to(std::slice::from_ref(&dir), 2, 4096);
+        let long_path = dir.join("long.log").display().to_string();
+        assert_eq!(walked.unreadable.len(), 1);
+        assert_eq!(walked.unreadable[0].path, long_path);
+        assert_eq!(walked.unreadable[0].reason, "a line is longer than 4,096 bytes; the file was scanned up to it");
+        let places = &walked.occurrences[&token()];
+        let mut at: Vec<(&str, u64)> = places.iter().map(|p| (&*p.path, p.line)).collect();
+        at.sort_unstable();
+        let short_path = dir.join("short.log").display().to_string();
+        assert_eq!(at, vec![(long_path.as_str(), 1), (short_path.as_str(), 1)]);
+        assert_eq!(walked.files_scanned, 1, "the long file is reported, not counted as scanned");
+    }
+
+    /// Symbolic links are not followed, a dangling one is no error, and hidden or ignored files
+    /// are scanned.
+    #[cfg(unix)]
+    #[test]
+    fn links_are_not_followed_and_nothing_is_filtered() {
+        let dir = folder("links");
+        let outside = folder("links-outside");
+        std::fs::write(outside.join("elsewhere.log"), format!("token={}\n", token())).unwrap();
+        std::os::unix::fs::symlink(outside.join("elsewhere.log"), dir.join("link.log")).unwrap();
+        std::os::unix::fs::symlink(&outside, dir.join("linked-folder")).unwrap();
+        std::os::unix::fs::symlink(dir.join("gone"), dir.join("dangling.log")).unwrap();
+        std::fs::write(dir.join(".gitignore"), "*.log\n").unwrap();
+        std::fs::write(dir.join(".ignore"), "*.log\n").unwrap();
+        std::fs::write(dir.join(".hidden.log"), format!("token={}\n", token())).unwrap();
+        let walked = walk(std::slice::from_ref(&dir), 2);
+        let paths: Vec<&str> = walked.occurrences[&token()].iter().map(|p| &*p.path).collect();
+        assert_eq!(paths, vec![dir.join(".hidden.log").display().to_string()]);
+        assert!(walked.unreadable.is_empty(), "{:?}", walked.unreadable);
+        assert_eq!(walked.files_scanned, 3, ".gitignore, .ignore and .hidden.log");
+    }
+}

@@ -1,0 +1,472 @@
+//! `tokenbench scan` over a corpus this file generates: access logs (a query parameter, an
+//! Authorization header), a header dump, JSON lines, a HAR file, gzip-rotated logs (two gzip
+//! members), a Set-Cookie line, a form body, a hidden folder, a file an `.ignore` file names, with
+//! tokens signed here (RS256, HS256, ES256, EdDSA; live and expired at a fixed `--at`) and a JWE;
+//! and look-alikes (no alg, not JSON, cut short, inside a longer base64 run, a token in a binary
+//! file) that must not be found. Every planted place is asserted exactly (path, line, column,
+//! context), and no output ever holds a planted token's signature or a JWE's encrypted parts.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::missing_panics_doc)]
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use common::{code, json_out, key, obj, run, stderr, stdout, temp_dir};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use tokenbench::core::engine::keys::{Key, SecretEncoding, load_secret};
+use tokenbench::core::engine::sign::sign;
+
+/// The instant every run judges at: 2023-11-14 22:13:20 UTC.
+const AT: &str = "1700000000";
+/// Live at [`AT`]: expires an hour later (each token lives an hour, from `exp - 3600`).
+const FUTURE: i64 = 1_700_003_600;
+/// Expired at [`AT`], an hour before.
+const PAST: i64 = 1_699_996_400;
+/// Between the expired tokens' iat and exp: they are live then.
+const BEFORE_PAST: &str = "1699995000";
+const SECRET: &str = "a scan test secret, 32 bytes long";
+
+fn secret() -> Key {
+    load_secret(SECRET.as_bytes(), SecretEncoding::Utf8, "--secret").unwrap()
+}
+
+fn signed(alg: &str, key: &Key, sub: &str, exp: i64) -> String {
+    let claims =
+        obj(json!({ "iss": "https://issuer.example", "sub": sub, "aud": "api", "iat": exp - 3600, "exp": exp }));
+    sign(&obj(json!({ "typ": "JWT" })), &claims, alg, key).unwrap()
+}
+
+/// The JWE of RFC 7516 appendix A.2 (the project's sample).
+fn jwe() -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/samples/07-jwe-rfc7516.jwt");
+    std::fs::read_to_string(path).unwrap().trim().to_owned()
+}
+
+fn b64url(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn fingerprint(token: &str) -> String {
+    Sha256::digest(token.as_bytes()).iter().take(8).fold(String::new(), |mut hex, b| {
+        let _ = write!(hex, "{b:02x}");
+        hex
+    })
+}
+
+/// The segments a scan must never print: a JWS's signature, a JWE's encrypted key, IV,
+/// ciphertext and tag (the whole token with them).
+fn secret_parts(token: &str) -> Vec<String> {
+    let parts: Vec<&str> = token.split('.').collect();
+    let mut out = vec![token.to_owned()];
+    out.extend(
+        parts.iter().skip(if parts.len() == 5 { 1 } else { 2 }).filter(|p| p.len() >= 8).map(|p| (*p).to_owned()),
+    );
+    out
+}
+
+fn gzip(members: &[&str]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for m in members {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(m.as_bytes()).unwrap();
+        out.extend(e.finish().unwrap());
+    }
+    out
+}
+
+/// Every (line, column) where `token` occurs in `content`, 1-based, columns in bytes.
+fn places_in(content: &str, token: &str) -> Vec<(u64, u64)> {
+    let mut out = Vec::new();
+    for (i, line) in content.split('\n').enumerate() {
+        for (at, _) in line.match_indices(token) {
+            out.push((i as u64 + 1, at as u64 + 1));
+        }
+    }
+    out
+}
+
+/// The planted tokens, by name.
+struct Tokens {
+    live_rs: String,
+    expired_rs: String,
+    live_hs: String,
+    live_es: String,
+    expired_ed: String,
+    jwe: String,
+    /// Look-alikes and skipped places: real tokens that must not be found where they sit.
+    inside_run: String,
+    in_binary: String,
+    no_alg: String,
+    not_json: String,
+    cut_short: String,
+}
+
+impl Tokens {
+    fn new() -> Self {
+        let rsa = key("rsa2048-pkcs8.pem");
+        let hs = secret();
+        let header = b64url(br#"{"alg":"HS256","typ":"JWT"}"#);
+        let payload = b64url(br#"{"sub":"lookalike","exp":4102444800}"#);
+        let sig = b64url(&[7u8; 32]);
+        Self {
+            live_rs: signed("RS256", &rsa, "alice", FUTURE),
+            expired_rs: signed("RS256", &rsa, "bob", PAST),
+            live_hs: signed("HS256", &hs, "carol", FUTURE),
+            live_es: signed("ES256", &key("ec-p256-pkcs8.pem"), "dave", FUTURE),
+            expired_ed: signed("EdDSA", &key("ed25519-pkcs8.pem"), "erin", PAST),
+            jwe: jwe(),
+            inside_run: signed("HS256", &hs, "inside-a-run", FUTURE),
+            in_binary: signed("HS256", &hs, "in-a-binary-file", FUTURE),
+            // {"typ":"JWT"}: JSON, no alg.
+            no_alg: format!("{}.{payload}.{sig}", b64url(br#"{"typ":"JWT"}"#)),
+            // The header cut inside its JSON.
+            not_json: format!("{}.{payload}.{sig}", &header[..16]),
+            // Two segments: the signature lost.
+            cut_short: format!("{header}.{payload}"),
+        }
+    }
+
+    fn all(&self) -> Vec<&str> {
+        vec![
+            &self.live_rs,
+            &self.expired_rs,
+            &self.live_hs,
+            &self.live_es,
+            &self.expired_ed,
+            &self.jwe,
+            &self.inside_run,
+            &self.in_binary,
+            &self.no_alg,
+            &self.not_json,
+            &self.cut_short,
+        ]
+    }
+}
+
+/// What a file of the corpus holds (its text, or bytes for the binary and gzip files).
+struct Corpus {
+    root: PathBuf,
+    /// Relative path to the text a scan reads (decompressed for gzip).
+    texts: BTreeMap<&'static str, String>,
+}
+
+impl Corpus {
+    fn write(root: &Path, t: &Tokens) -> Self {
+        let mut texts = BTreeMap::new();
+        texts.insert(
+            "access.log",
+            format!(
+                "10.0.0.1 - - [14/Nov/2023:22:00:01 +0000] \"GET /api/orders?page=2&access_token={} HTTP/1.1\" 200 512\n\
+                 10.0.0.2 - - [14/Nov/2023:22:00:02 +0000] \"GET /health HTTP/1.1\" 200 2\n\
+                 10.0.0.3 - - [14/Nov/2023:22:00:03 +0000] \"GET /api/me HTTP/1.1\" 200 90 \"Authorization: Bearer {}\"\n",
+                t.live_rs, t.expired_rs
+            ),
+        );
+        texts.insert(
+            "headers.log",
+            format!("POST /orders HTTP/1.1\nHost: api.example\nAuthorization: Bearer {}\n\n", t.live_hs),
+        );
+        texts.insert(
+            "app.jsonl",
+            format!(
+                "{{\"level\":\"info\",\"msg\":\"login ok\",\"token\":\"{}\"}}\n{{\"level\":\"debug\",\"id_token\": \"{}\"}}\n",
+                t.live_rs, t.expired_rs
+            ),
+        );
+        texts.insert(
+            "session.har",
+            format!(
+                "{{\"log\": {{\"version\": \"1.2\", \"entries\": [{{\n  \"request\": {{\n    \"method\": \"GET\",\n    \
+                 \"url\": \"https://app.example/cb#state=xyz&id_token={}\",\n    \"headers\": [\n      \
+                 {{\"name\": \"Authorization\", \"value\": \"Bearer {}\"}}\n    ]\n  }}\n}}]}}}}\n",
+                t.live_es, t.live_hs
+            ),
+        );
+        texts.insert(
+            "cookies.txt",
+            format!("HTTP/1.1 200 OK\nSet-Cookie: session={}; Path=/; HttpOnly; Secure\n", t.live_es),
+        );
+        texts.insert(
+            "form.txt",
+            format!("grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion={}\n", t.expired_ed),
+        );
+        texts.insert(".hidden/notes.md", format!("# notes\nsomeone pasted the JWE {} here.\n", t.jwe));
+        texts.insert(".ignore", "ignored.log\n".to_owned());
+        texts.insert("ignored.log", format!("X-Api-Token: {}\n", t.live_hs));
+        texts.insert(
+            "lookalikes.log",
+            format!(
+                "no alg: {}\nnot JSON: {}\ncut short: {}\nin a blob: QUFBQUFBQUFB{}\n",
+                t.no_alg, t.not_json, t.cut_short, t.inside_run
+            ),
+        );
+        // Rotated: two gzip members, as `cat a.gz b.gz` makes; the second holds the token.
+        let first = "10.0.0.9 - - [13/Nov/2023:10:00:00 +0000] \"GET / HTTP/1.1\" 200 10\n".to_owned();
+        let second = format!(
+            "10.0.0.9 - - [13/Nov/2023:10:00:01 +0000] \"GET /download/{}/report.pdf HTTP/1.1\" 200 10\n",
+            t.expired_ed
+        );
+        texts.insert("rotated/access.log.1.gz", format!("{first}{second}"));
+        for (rel, text) in &texts {
+            let path = root.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            if Path::new(rel).extension().is_some_and(|e| e.eq_ignore_ascii_case("gz")) {
+                std::fs::write(&path, gzip(&[&first, &second])).unwrap();
+            } else {
+                std::fs::write(&path, text).unwrap();
+            }
+        }
+        // Binary: a NUL before the token; skipped whole.
+        let mut blob = b"\x7fELF\x02\x01\x01\0\0\0 token=".to_vec();
+        blob.extend_from_slice(t.in_binary.as_bytes());
+        blob.extend_from_slice(b"\n\0\0");
+        std::fs::write(root.join("blob.bin"), blob).unwrap();
+        // Unreadable whatever the user (tests may run as root, where mode 000 still reads): a
+        // .gz that is no gzip.
+        std::fs::write(root.join("broken.log.gz"), b"this is not gzip at all\n").unwrap();
+        Corpus { root: root.to_owned(), texts }
+    }
+
+    fn arg(&self) -> String {
+        self.root.display().to_string()
+    }
+
+    fn path_of(&self, rel: &str) -> String {
+        self.root.join(rel).display().to_string()
+    }
+
+    /// Every place `token` was planted, as the scan must report them: (path, line, column).
+    fn places_of(&self, token: &str) -> Vec<(String, u64, u64)> {
+        let mut out: Vec<(String, u64, u64)> = Vec::new();
+        for (rel, text) in &self.texts {
+            for (line, column) in places_in(text, token) {
+                out.push((self.path_of(rel), line, column));
+            }
+        }
+        out.sort();
+        out
+    }
+}
+
+fn corpus(name: &str) -> (Corpus, Tokens) {
+    let tokens = Tokens::new();
+    let dir = temp_dir(name).join("corpus");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    (Corpus::write(&dir, &tokens), tokens)
+}
+
+/// A planted token, its kind, alg and liveness, and the contexts of its places.
+type Expected<'a> = (&'a str, &'a str, &'a str, Option<bool>, &'a [&'a str]);
+
+fn finding<'a>(report: &'a Value, token: &str) -> Option<&'a Value> {
+    let fp = fingerprint(token);
+    report["findings"].as_array().unwrap().iter().find(|f| f["fingerprint"] == fp.as_str())
+}
+
+fn assert_no_secret_parts(output: &str, tokens: &Tokens) {
+    for token in tokens.all() {
+        for part in secret_parts(token) {
+            assert!(!output.contains(&part), "the output holds a token part {part:?}:\n{output}");
+        }
+    }
+}
+
+/// Every planted token is found at its exact places with its context, duplicates grouped; no
+/// look-alike, nothing from the binary file; unreadable paths reported and the scan goes on.
+#[test]
+fn every_planted_token_is_found_where_it_sits() {
+    let (c, t) = corpus("planted");
+    let missing = c.root.join("no-such-folder").display().to_string();
+    let o = run(&["scan", &c.arg(), &missing, "--at", AT, "--json"]);
+    assert_eq!(code(&o), 1, "live tokens were found: {}", stderr(&o));
+    let report = json_out(&o);
+
+    let expected: Vec<Expected> = vec![
+        (&t.live_rs, "jws", "RS256", Some(true), &["query parameter access_token", "JSON key token"]),
+        (&t.expired_rs, "jws", "RS256", Some(false), &["Authorization header", "JSON key id_token"]),
+        (
+            &t.live_hs,
+            "jws",
+            "HS256",
+            Some(true),
+            &["Authorization header", "header X-Api-Token", "JSON name Authorization"],
+        ),
+        (&t.live_es, "jws", "ES256", Some(true), &["Set-Cookie session", "URL fragment parameter id_token"]),
+        (&t.expired_ed, "jws", "EdDSA", Some(false), &["form field assertion", "URL path"]),
+        (&t.jwe, "jwe", "RSA1_5", None, &["text"]),
+    ];
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), expected.len(), "one finding per planted token and no other: {report:#}");
+    for (token, kind, alg, live, contexts) in &expected {
+        let f = finding(&report, token).unwrap_or_else(|| panic!("not found: {token}\n{report:#}"));
+        assert_eq!((f["kind"].as_str(), f["alg"].as_str(), f["live"].as_bool()), (Some(*kind), Some(*alg), *live));
+        let places: Vec<(String, u64, u64)> = f["places"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                (p["path"].as_str().unwrap().to_owned(), p["line"].as_u64().unwrap(), p["column"].as_u64().unwrap())
+            })
+            .collect();
+        assert_eq!(places, c.places_of(token), "places of {}", f["sub"]);
+        assert_eq!(f["occurrences"], places.len(), "duplicates grouped into one finding");
+        let mut got: Vec<&str> =
+            f["places"].as_array().unwrap().iter().map(|p| p["context"].as_str().unwrap()).collect();
+        got.sort_unstable();
+        let mut want = contexts.to_vec();
+        want.sort_unstable();
+        assert_eq!(got, want, "contexts of {}", f["sub"]);
+        // The first place is repeated at the top level.
+        assert_eq!(
+            (&f["path"], &f["line"], &f["column"]),
+            (&f["places"][0]["path"], &f["places"][0]["line"], &f["places"][0]["column"])
+        );
+        assert_eq!(f["verdict"], Value::Null, "no key given, no verdict");
+    }
+    // Claims decoded for a JWS.
+    let alice = finding(&report, &t.live_rs).unwrap();
+    assert_eq!(
+        (&alice["iss"], &alice["sub"], &alice["aud"], &alice["exp"]),
+        (&json!("https://issuer.example"), &json!("alice"), &json!("api"), &json!(FUTURE as f64))
+    );
+    assert!(alice["findings"].as_array().unwrap().iter().all(|f| f["id"].is_string() && f["severity"].is_string()));
+    // Live first: the expired ones come after every live (or unknown) one.
+    let lives: Vec<Option<bool>> = findings.iter().map(|f| f["live"].as_bool()).collect();
+    let first_expired = lives.iter().position(|l| *l == Some(false)).unwrap();
+    assert!(lives[first_expired..].iter().all(|l| *l == Some(false)), "{lives:?}");
+
+    // Look-alikes and the binary file's token: not found (the binary file is not even counted).
+    for token in [&t.inside_run, &t.in_binary, &t.no_alg, &t.not_json, &t.cut_short] {
+        assert!(finding(&report, token).is_none(), "a look-alike was reported: {token}");
+    }
+    // The counts: every text file (the hidden one and the one .ignore names included), the gzip
+    // decompressed; the binary file skipped; the broken gzip and the missing folder unreadable.
+    assert_eq!(report["files_scanned"], c.texts.len() as u64);
+    let bytes: usize = c.texts.values().map(String::len).sum();
+    assert_eq!(report["bytes_scanned"], bytes as u64);
+    assert_eq!(report["binary_files_skipped"], 1);
+    let unreadable: Vec<&str> =
+        report["unreadable"].as_array().unwrap().iter().map(|u| u["path"].as_str().unwrap()).collect();
+    assert_eq!(unreadable, vec![c.path_of("broken.log.gz"), missing.clone()]);
+    let reasons: Vec<&str> =
+        report["unreadable"].as_array().unwrap().iter().map(|u| u["reason"].as_str().unwrap()).collect();
+    assert!(reasons[0].contains("gzip"), "{reasons:?}");
+    assert!(!reasons[1].is_empty(), "{reasons:?}");
+
+    assert_no_secret_parts(&stdout(&o), &t);
+    assert_no_secret_parts(&stderr(&o), &t);
+}
+
+/// The text report: every token by fingerprint and liveness, each place with its context, the
+/// totals and the unreadable paths; never a signature.
+#[test]
+fn the_text_report_names_places_and_never_a_signature() {
+    let (c, t) = corpus("text");
+    let o = run(&["scan", &c.arg(), "--at", AT]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let out = stdout(&o);
+    let alice = format!("LIVE  jws RS256  fingerprint {}  (2 places)", fingerprint(&t.live_rs));
+    assert!(out.contains(&alice), "{out}");
+    let (path, line, column) = c.places_of(&t.live_rs)[0].clone();
+    assert!(out.contains(&format!("  at {path}:{line}:{column}  query parameter access_token\n")), "{out}");
+    assert!(out.contains(&format!("expired  jws EdDSA  fingerprint {}", fingerprint(&t.expired_ed))), "{out}");
+    assert!(out.contains(&format!("UNKNOWN (encrypted)  jwe RSA1_5  fingerprint {}", fingerprint(&t.jwe))), "{out}");
+    assert!(out.contains("iss \"https://issuer.example\", sub \"alice\", aud \"api\""), "{out}");
+    assert!(out.contains("6 tokens (3 live, 1 encrypted, 2 expired) in 12 places"), "{out}");
+    assert!(
+        out.contains(&format!("{} files scanned", c.texts.len())) && out.contains("1 binary file skipped"),
+        "{out}"
+    );
+    assert!(out.contains(&format!("  {}: not a readable gzip file", c.path_of("broken.log.gz"))), "{out}");
+    assert_no_secret_parts(&out, &t);
+    assert_no_secret_parts(&stderr(&o), &t);
+}
+
+/// With keys, each token has the one judgment's verdict: valid with its key, expired, or no
+/// key for it; and still no signature in the output.
+#[test]
+fn keys_give_each_token_a_verdict() {
+    let (c, t) = corpus("keys");
+    let spki = common::asset("rsa2048-spki.pem").display().to_string();
+    let o = run(&["scan", &c.arg(), "--at", AT, "--key", &spki, "--secret", SECRET, "--json"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let report = json_out(&o);
+    let verdict = |token: &str| finding(&report, token).unwrap()["verdict"].clone();
+    assert_eq!(
+        (verdict(&t.live_rs)["valid"].as_bool(), verdict(&t.live_rs)["title"].as_str()),
+        (Some(true), Some("VALID"))
+    );
+    assert_eq!(verdict(&t.live_hs)["valid"], true, "{}", verdict(&t.live_hs));
+    assert_eq!(
+        (verdict(&t.expired_rs)["valid"].as_bool(), verdict(&t.expired_rs)["title"].as_str()),
+        (Some(false), Some("EXPIRED"))
+    );
+    let es = verdict(&t.live_es);
+    assert_eq!(es["valid"], false, "no key for the ES256 token: {es}");
+    assert!(es["summary"].as_str().unwrap().starts_with("NO MATCHING KEY"), "{es}");
+    assert_no_secret_parts(&stdout(&o), &t);
+
+    let text = run(&["scan", &c.arg(), "--at", AT, "--key", &spki]);
+    assert!(stdout(&text).contains("  verdict: VALID"), "{}", stdout(&text));
+    assert_no_secret_parts(&stdout(&text), &t);
+}
+
+/// Exit codes: 0 when every token found is expired (or none is found), 1 when one is live or
+/// encrypted (a JWE cannot be told, so the scan fails closed), 2 for unusable input.
+#[test]
+fn exit_codes() {
+    let t = Tokens::new();
+    let dir = temp_dir("exit");
+    let expired = dir.join("expired.log");
+    std::fs::write(
+        &expired,
+        format!("Authorization: Bearer {}\nAuthorization: Bearer {}\n", t.expired_rs, t.expired_ed),
+    )
+    .unwrap();
+    let expired = expired.display().to_string();
+    let o = run(&["scan", &expired, "--at", AT]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    // Judged before they were issued, they are not live either, and not called expired.
+    let o = run(&["scan", &expired, "--at", "1600000000"]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains(&format!("not yet valid  jws RS256  fingerprint {}", fingerprint(&t.expired_rs))));
+    assert!(
+        stdout(&o).contains("2 tokens (0 live, 0 encrypted, 0 expired, 2 not yet valid) in 2 places"),
+        "{}",
+        stdout(&o)
+    );
+    // The same tokens judged before they expired are live.
+    assert_eq!(code(&run(&["scan", &expired, "--at", BEFORE_PAST])), 1);
+    let clean = dir.join("clean.log");
+    std::fs::write(&clean, "nothing here\n").unwrap();
+    let o = run(&["scan", &clean.display().to_string(), "--json"]);
+    assert_eq!((code(&o), &json_out(&o)["findings"]), (0, &json!([])));
+    let jwe = dir.join("jwe.log");
+    std::fs::write(&jwe, format!("{}\n", t.jwe)).unwrap();
+    let o = run(&["scan", &jwe.display().to_string(), "--at", AT, "--json"]);
+    assert_eq!((code(&o), &json_out(&o)["findings"][0]["live"]), (1, &Value::Null));
+
+    // Unusable input.
+    let o = run(&["scan"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("PATH"), "{}", stderr(&o));
+    let o = run(&["scan", &expired, "--at", "soon"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("--at"), "{}", stderr(&o));
+    let bad_key = dir.join("no-such-key.pem").display().to_string();
+    let o = run(&["scan", &expired, "--key", &bad_key]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains(&bad_key), "{}", stderr(&o));
+    // Not one path readable: reported, and no green.
+    let missing = dir.join("missing.log").display().to_string();
+    let o = run(&["scan", &missing, "--json"]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert_eq!(json_out(&o)["unreadable"][0]["path"], missing.as_str());
+    assert!(stderr(&o).contains("nothing was scanned"), "{}", stderr(&o));
+}
