@@ -10,8 +10,10 @@ use crate::core::labs::flows::lab::{FlowCommand, FlowScenario};
 use crate::ui::state::Command;
 use crate::ui::theme::palette;
 
-/// The label of the link to the Flows lab's Hybrid scenario, which animates hybrid (a).
-pub const FLOWS_HYBRID_LINK: &str = "Watch (a) in Flows' Hybrid scenario";
+/// The label of the link to the Flows lab's Hybrid scenario: a third hybrid, animated there (a
+/// session at the edge, short-lived JWTs between the services), not (a) or (b) of this page.
+pub const FLOWS_HYBRID_LINK: &str =
+    "A third hybrid, animated: Flows' Hybrid scenario (a session at the edge, short JWTs between services)";
 
 /// The two hybrids side by side, then (b) one step at a time.
 pub fn hybrids(ui: &mut Ui, lab: &FitLab, out: &mut Vec<Command>) {
