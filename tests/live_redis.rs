@@ -8,9 +8,21 @@ mod live_common;
 use live_common::{login, me_bearer, me_cookie, post, serve, start_redis};
 use serde_json::json;
 
+/// The TTL of the lab's key `key` (every key the lab writes carries its prefix).
 fn ttl(url: &str, key: &str) -> i64 {
     let mut con = redis::Client::open(url).unwrap().get_connection().unwrap();
-    redis::cmd("TTL").arg(key).query(&mut con).unwrap()
+    redis::cmd("TTL").arg(format!("tokenbench:{key}")).query(&mut con).unwrap()
+}
+
+/// Another program's key in the same Redis is never read as the lab's: a `sess:` key set by
+/// hand is no session.
+#[test]
+fn other_programs_keys_are_not_the_labs() {
+    let r = start_redis();
+    let s = serve(&["--mode", "session", "--store", &r.url]);
+    let mut con = redis::Client::open(r.url.as_str()).unwrap().get_connection().unwrap();
+    redis::cmd("SET").arg("sess:victim").arg("alice").query::<()>(&mut con).unwrap();
+    assert_eq!(me_cookie(&s.url, "sid=victim").status, 401);
 }
 
 #[test]

@@ -335,7 +335,7 @@ impl RunningServer {
             let mut times = Vec::with_capacity(samples);
             for _ in 0..samples {
                 let t = std::time::Instant::now();
-                store.get("tokenbench:round-trip-probe").await.map_err(|e| format!("store lookup failed: {}", e.0))?;
+                store.get("round-trip-probe").await.map_err(|e| format!("store lookup failed: {}", e.0))?;
                 times.push(t.elapsed());
             }
             Ok::<_, String>(times)

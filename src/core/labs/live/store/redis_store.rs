@@ -30,6 +30,14 @@ fn err(url: &str, e: &redis::RedisError) -> StoreError {
     StoreError(format!("{url}: {text}"))
 }
 
+/// What every key the lab writes starts with: a Redis shared with other programs keeps their
+/// keys and the lab's apart (a `sess:…` of someone else's is never read as a session here).
+pub const KEY_PREFIX: &str = "tokenbench:";
+
+fn prefixed(key: &str) -> String {
+    format!("{KEY_PREFIX}{key}")
+}
+
 /// Redis refuses `EX 0`; a zero lifetime means "gone at once", which one second rounds up to.
 fn secs(ttl: u64) -> u64 {
     ttl.max(1)
@@ -66,7 +74,7 @@ impl RedisStore {
 
     pub(super) async fn put(&self, key: &str, value: &str, ttl: u64) -> Result<(), StoreError> {
         redis::cmd("SET")
-            .arg(key)
+            .arg(prefixed(key))
             .arg(value)
             .arg("EX")
             .arg(secs(ttl))
@@ -77,7 +85,7 @@ impl RedisStore {
 
     pub(super) async fn put_new(&self, key: &str, value: &str, ttl: u64) -> Result<bool, StoreError> {
         let set: Option<String> = redis::cmd("SET")
-            .arg(key)
+            .arg(prefixed(key))
             .arg(value)
             .arg("NX")
             .arg("EX")
@@ -89,12 +97,15 @@ impl RedisStore {
     }
 
     pub(super) async fn get(&self, key: &str) -> Result<Option<String>, StoreError> {
-        redis::cmd("GET").arg(key).query_async(&mut self.conn.clone()).await.map_err(|e| err(&self.url, &e))
+        redis::cmd("GET").arg(prefixed(key)).query_async(&mut self.conn.clone()).await.map_err(|e| err(&self.url, &e))
     }
 
     pub(super) async fn delete(&self, key: &str) -> Result<bool, StoreError> {
-        let n: u64 =
-            redis::cmd("DEL").arg(key).query_async(&mut self.conn.clone()).await.map_err(|e| err(&self.url, &e))?;
+        let n: u64 = redis::cmd("DEL")
+            .arg(prefixed(key))
+            .query_async(&mut self.conn.clone())
+            .await
+            .map_err(|e| err(&self.url, &e))?;
         Ok(n > 0)
     }
 
@@ -102,9 +113,9 @@ impl RedisStore {
         let (n, _): (u64, bool) = redis::pipe()
             .atomic()
             .cmd("INCR")
-            .arg(key)
+            .arg(prefixed(key))
             .cmd("EXPIRE")
-            .arg(key)
+            .arg(prefixed(key))
             .arg(secs(ttl))
             .query_async(&mut self.conn.clone())
             .await
@@ -115,7 +126,7 @@ impl RedisStore {
     pub(super) async fn keep_for(&self, key: &str, ttl: u64) -> Result<(), StoreError> {
         // GT: only ever lengthens (Redis 7); every key here has a lifetime, so GT applies.
         redis::cmd("EXPIRE")
-            .arg(key)
+            .arg(prefixed(key))
             .arg(secs(ttl))
             .arg("GT")
             .query_async::<bool>(&mut self.conn.clone())
@@ -125,8 +136,11 @@ impl RedisStore {
     }
 
     pub(super) async fn ttl(&self, key: &str) -> Result<Option<u64>, StoreError> {
-        let t: i64 =
-            redis::cmd("TTL").arg(key).query_async(&mut self.conn.clone()).await.map_err(|e| err(&self.url, &e))?;
+        let t: i64 = redis::cmd("TTL")
+            .arg(prefixed(key))
+            .query_async(&mut self.conn.clone())
+            .await
+            .map_err(|e| err(&self.url, &e))?;
         Ok(u64::try_from(t).ok())
     }
 }
