@@ -139,6 +139,12 @@ fn load_result_ui(ui: &mut Ui, lab: &LiveLab) {
         }
         Some(Ok(report)) => {
             ui.label(report.summary());
+            if let Some(why) = &report.stopped {
+                ui.label(
+                    RichText::new(format!("Stopped before all requests were sent: {why}."))
+                        .color(palette(ui.visuals().dark_mode).bad),
+                );
+            }
             if report.cancelled {
                 ui.label(
                     RichText::new("Cancelled before all requests were sent.")

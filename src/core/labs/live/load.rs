@@ -118,6 +118,9 @@ pub struct LoadReport {
     pub first_failure: Option<String>,
     /// True when the cancel flag stopped the run early.
     pub cancelled: bool,
+    /// Why the run stopped by itself before all requests were sent: the server stopped
+    /// answering ([`GIVE_UP_AFTER`] requests in a row without an answer).
+    pub stopped: Option<String>,
 }
 
 impl LoadReport {
@@ -141,6 +144,7 @@ impl LoadReport {
             "concurrency": self.concurrency,
             "elapsed_s": self.elapsed_s,
             "first_failure": self.first_failure,
+            "stopped": self.stopped,
             "cancelled": self.cancelled,
         })
     }
@@ -156,6 +160,9 @@ impl LoadReport {
         }
         if self.cancelled {
             s.push_str("cancelled before all requests were sent\n");
+        }
+        if let Some(why) = &self.stopped {
+            let _ = writeln!(s, "stopped before all requests were sent: {why}");
         }
         s.push_str("latency histogram:\n");
         let most = self.histogram.iter().map(|b| b.count).max().unwrap_or(0).max(1);
@@ -268,7 +275,7 @@ async fn load_async(config: &LoadConfig, cancel: Arc<AtomicBool>) -> Result<Load
         handles.push(tokio::spawn(job.run()));
     }
     let mut latencies = Vec::with_capacity(config.requests);
-    let (mut ok, mut failed, mut first_failure) = (0u64, 0u64, None);
+    let (mut ok, mut failed, mut first_failure, mut stopped) = (0u64, 0u64, None, None);
     for handle in handles {
         let tally = handle.await.map_err(|e| LoadError::Input(format!("a load worker stopped: {e}")))?;
         latencies.extend(tally.latencies_us);
@@ -276,6 +283,9 @@ async fn load_async(config: &LoadConfig, cancel: Arc<AtomicBool>) -> Result<Load
         failed += tally.failed;
         if first_failure.is_none() {
             first_failure = tally.first_failure;
+        }
+        if stopped.is_none() {
+            stopped = tally.gave_up;
         }
     }
     let elapsed = started.elapsed().as_secs_f64();
@@ -295,7 +305,8 @@ async fn load_async(config: &LoadConfig, cancel: Arc<AtomicBool>) -> Result<Load
         elapsed_s: elapsed,
         histogram: histogram(&latencies),
         first_failure,
-        cancelled: requests < config.requests as u64,
+        cancelled: requests < config.requests as u64 && stopped.is_none(),
+        stopped,
     })
 }
 
@@ -417,12 +428,18 @@ struct Tally {
     ok: u64,
     failed: u64,
     first_failure: Option<String>,
+    gave_up: Option<String>,
 }
+
+/// Requests in a row one worker sends without getting any answer before the whole run stops:
+/// a server that stopped answering would otherwise cost every remaining request its timeout.
+pub const GIVE_UP_AFTER: u32 = 3;
 
 impl Worker {
     async fn run(self) -> Tally {
         let mut tally = Tally::default();
         let mut conn: Option<Connection> = None;
+        let mut unanswered = 0u32;
         loop {
             let i = self.next.fetch_add(1, Ordering::Relaxed);
             if i >= self.total || self.cancel.load(Ordering::Relaxed) {
@@ -451,13 +468,22 @@ impl Worker {
             let micros = u32::try_from(started.elapsed().as_micros()).unwrap_or(u32::MAX);
             tally.latencies_us.push(micros);
             match outcome {
-                Ok(status) if status.is_success() => tally.ok += 1,
+                Ok(status) if status.is_success() => {
+                    tally.ok += 1;
+                    unanswered = 0;
+                }
                 Ok(status) => {
                     tally.failed += 1;
+                    unanswered = 0;
                     tally.first_failure.get_or_insert_with(|| format!("GET /me answered HTTP {}", status.as_u16()));
                 }
                 Err(e) => {
                     tally.failed += 1;
+                    unanswered += 1;
+                    if unanswered >= GIVE_UP_AFTER {
+                        tally.gave_up = Some(format!("{GIVE_UP_AFTER} requests in a row got no answer ({e})"));
+                        self.cancel.store(true, Ordering::Relaxed);
+                    }
                     tally.first_failure.get_or_insert(e);
                 }
             }
@@ -562,5 +588,38 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    /// A server that answers the login, then closes every connection without an answer: the
+    /// run stops after GIVE_UP_AFTER requests in a row without one, not after all 100,000.
+    #[test]
+    fn a_server_that_stops_answering_stops_the_run() {
+        use std::io::{Read as _, Write as _};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            for (n, stream) in listener.incoming().enumerate() {
+                let Ok(mut stream) = stream else { return };
+                let mut buf = [0u8; 4096];
+                let _ = stream.read(&mut buf);
+                if n == 0 {
+                    let body = r#"{"access_token": "a.b.c"}"#;
+                    let _ = write!(
+                        stream,
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                        body.len()
+                    );
+                }
+                // Later connections: read the request, close without a word.
+            }
+        });
+        let config = LoadConfig::new(&format!("http://127.0.0.1:{port}"), Mode::Jwt, 1, 100_000, 1);
+        let report = load(&config, &Arc::new(AtomicBool::new(false))).unwrap();
+        assert_eq!(report.requests, u64::from(GIVE_UP_AFTER), "{report:?}");
+        assert_eq!(report.ok, 0);
+        assert!(!report.cancelled);
+        assert!(report.stopped.as_deref().unwrap().starts_with("3 requests in a row got no answer"), "{report:?}");
+        assert!(report.to_text().contains("stopped before all requests were sent"));
+        assert_eq!(report.to_json()["stopped"], report.stopped.clone().unwrap());
     }
 }
