@@ -591,7 +591,7 @@ mod tests {
     }
 
     /// A server that answers the login, then closes every connection without an answer: the
-    /// run stops after GIVE_UP_AFTER requests in a row without one, not after all 100,000.
+    /// run stops after `GIVE_UP_AFTER` requests in a row without one, not after all 100,000.
     #[test]
     fn a_server_that_stops_answering_stops_the_run() {
         use std::io::{Read as _, Write as _};
