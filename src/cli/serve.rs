@@ -157,6 +157,9 @@ pub(super) fn serve_cmd(args: &ServeArgs) -> Result<u8, Error> {
             return Ok(2);
         }
     };
+    // Following the log starts before the ready line is printed: a client that sends its first
+    // request the moment it reads that line finds it logged.
+    let mut entries = running.subscribe();
     {
         let mut stdout = std::io::stdout().lock();
         let _ = writeln!(stdout, "{}", running.ready_line());
@@ -166,7 +169,6 @@ pub(super) fn serve_cmd(args: &ServeArgs) -> Result<u8, Error> {
         say("WARNING: this server accepts forged tokens on purpose (--accept-attacks); loopback only");
     }
     // Request lines go to stderr as they happen; stdout holds only the ready line.
-    let mut entries = running.subscribe();
     std::thread::spawn(move || {
         loop {
             match entries.blocking_recv() {
