@@ -233,12 +233,11 @@ impl ScanLab {
         let mut out: Vec<IssuerCount> = Vec::new();
         for leak in self.report.iter().flat_map(|r| &r.leaks) {
             let issuer = issuer(leak);
-            let i = match out.iter().position(|c| c.issuer == issuer) {
-                Some(i) => i,
-                None => {
-                    out.push(IssuerCount { issuer, live: 0, expired: 0 });
-                    out.len() - 1
-                }
+            let i = if let Some(i) = out.iter().position(|c| c.issuer == issuer) {
+                i
+            } else {
+                out.push(IssuerCount { issuer, live: 0, expired: 0 });
+                out.len() - 1
             };
             if leak.may_be_live() {
                 out[i].live += 1;

@@ -43,7 +43,7 @@ fn a_scan_finds_the_live_token_first_and_groups_its_places() {
     let (lab, c) = scanned("order");
     let report = lab.report.as_ref().unwrap();
     assert!(!report.cancelled);
-    assert_eq!(report.now, AT, "judged at --at, not the clock");
+    assert_eq!(report.now.to_bits(), AT.to_bits(), "judged at --at, not the clock");
     assert_eq!(report.files_scanned, 2);
     let prints: Vec<&str> = report.leaks.iter().map(|l| l.fingerprint.as_str()).collect();
     assert_eq!(prints, vec![fingerprint(&c.live).as_str(), fingerprint(&c.expired).as_str()], "live first");
@@ -121,13 +121,13 @@ fn nothing_to_scan_is_said_and_the_clock_is_the_default_instant() {
     let mut lab = ScanLab::default();
     assert!(lab.handle(ScanCommand::Start, AT).is_empty());
     assert!(lab.note.as_deref().unwrap().starts_with("Add files or a folder"));
-    assert_eq!(lab.instant(AT), AT);
+    assert_eq!(lab.instant(AT).to_bits(), AT.to_bits());
     let c = corpus("clock");
     lab.handle(ScanCommand::AddPaths(vec![c.dir.clone(), c.dir.join("missing.log")]), AT);
     let effects = lab.handle(ScanCommand::Start, AT + 7200.0);
     drive(&mut lab, effects);
     let report = lab.report.as_ref().unwrap();
-    assert_eq!(report.now, AT + 7200.0);
+    assert_eq!(report.now.to_bits(), (AT + 7200.0).to_bits());
     assert!(report.leaks.iter().all(|l| l.live == Some(false)), "both expired two hours later");
     assert_eq!(report.unreadable.len(), 1);
     assert_eq!(report.unreadable[0].path, shown(&c.dir.join("missing.log")));
