@@ -22,8 +22,8 @@ use crate::core::labs::compare::lab::{
 use crate::core::labs::fit::{FitCommand, FitLab};
 use crate::core::labs::flows::{self, FlowCommand};
 use crate::core::labs::live::lab::{LiveCommand, LiveLab};
-use crate::core::labs::scan::{ScanCommand, ScanLab};
 use crate::core::labs::revocation::{LabContext, RevocationCommand, RevocationEffect, RevocationLab};
+use crate::core::labs::scan::{ScanCommand, ScanLab};
 use crate::core::labs::security::lab::{LabContext as SecurityContext, SecurityCommand, SecurityEffect, SecurityLab};
 use crate::core::text::count;
 pub use crate::ui::clock::ShownTimes;

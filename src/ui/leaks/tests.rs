@@ -129,8 +129,11 @@ fn the_tab_shows_what_tokenbench_scan_json_says() {
     let live = findings.iter().filter(|f| f["live"] == true).count();
     let not_live = findings.iter().filter(|f| f["live"] == false).count();
     assert!(
-        h.query_by_label_contains(&format!("{} tokens ({live} live, 0 encrypted, {not_live} not live)", findings.len()))
-            .is_some()
+        h.query_by_label_contains(&format!(
+            "{} tokens ({live} live, 0 encrypted, {not_live} not live)",
+            findings.len()
+        ))
+        .is_some()
     );
     for (shown, f) in tab.leaks.iter().zip(findings) {
         assert_eq!(shown.fingerprint, f["fingerprint"].as_str().unwrap(), "same order, same tokens");
