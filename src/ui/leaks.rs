@@ -39,6 +39,7 @@ pub fn ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
          tokenbench scan prints it. Drop files or folders here to add them.",
     );
     controls(ui, lab, state.clock.now(), out);
+    typed_path(ui, lab, out);
     paths(ui, lab, out);
     status(ui, lab);
     ui.separator();
@@ -92,6 +93,27 @@ fn controls(ui: &mut Ui, lab: &ScanLab, now: f64, out: &mut Vec<Command>) {
             }
         }
     });
+}
+
+/// A path typed by hand: where no file dialog can be shown (no desktop portal, no zenity) and
+/// nothing can be dropped, the only way in. The text is the view's, kept in egui's memory.
+fn typed_path(ui: &mut Ui, lab: &ScanLab, out: &mut Vec<Command>) {
+    let id = ui.make_persistent_id("leaks-typed-path");
+    let mut text: String = ui.data_mut(|d| d.get_temp(id)).unwrap_or_default();
+    ui.horizontal(|ui| {
+        let label = ui.label("Or type a path");
+        let edit = ui.add(
+            egui::TextEdit::singleline(&mut text).desired_width(360.0).hint_text("/var/log/nginx or ./support-bundle"),
+        );
+        let edit = edit.labelled_by(label.id);
+        let entered = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        let add = ui.add_enabled(lab.running.is_none() && !text.trim().is_empty(), egui::Button::new("Add this path"));
+        if (add.clicked() || entered) && !text.trim().is_empty() && lab.running.is_none() {
+            out.push(cmd(ScanCommand::AddPaths(vec![std::path::PathBuf::from(text.trim())])));
+            text.clear();
+        }
+    });
+    ui.data_mut(|d| d.insert_temp(id, text));
 }
 
 fn paths(ui: &mut Ui, lab: &ScanLab, out: &mut Vec<Command>) {

@@ -145,13 +145,20 @@ fn the_tab_shows_what_tokenbench_scan_json_says() {
 }
 
 #[test]
-fn a_dialog_that_cannot_be_shown_says_to_drop_instead() {
+fn without_a_dialog_a_typed_path_joins_the_list() {
     let c = corpus("nodialog");
     let mut h = panel(&c, egui::vec2(1280.0, 800.0));
     h.state_mut().platform.no_dialogs = true;
     h.run();
     click(&mut h, "Add files");
     let message = h.state().state.message.clone().unwrap().1;
-    assert!(message.contains("drop the files on the window instead"), "{message}");
+    assert!(message.contains("type a path or drop the files on the window instead"), "{message}");
     assert!(h.state().state.scan.paths.is_empty());
+    // Typed instead: the path joins the list and the field empties.
+    let typed = c.dir.join("access.log").display().to_string();
+    h.get_by_label("Or type a path").click();
+    h.get_by_label("Or type a path").type_text(&typed);
+    h.run();
+    click(&mut h, "Add this path");
+    assert_eq!(h.state().state.scan.paths, vec![c.dir.join("access.log")]);
 }

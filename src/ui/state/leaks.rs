@@ -15,14 +15,14 @@ impl AppState {
                 ScanEffect::PickFiles => {
                     let picked = platform.pick_files("Files to scan for tokens", true);
                     if picked.is_empty() {
-                        self.nothing_picked(platform, "drop the files on the window instead");
+                        self.nothing_picked(platform, "type a path or drop the files on the window instead");
                     } else {
                         self.handle_scan(ScanCommand::AddPaths(picked), platform);
                     }
                 }
                 ScanEffect::PickFolder => match platform.pick_folder("A folder to scan for tokens") {
                     Some(folder) => self.handle_scan(ScanCommand::AddPaths(vec![folder]), platform),
-                    None => self.nothing_picked(platform, "drop the folder on the window instead"),
+                    None => self.nothing_picked(platform, "type its path or drop the folder on the window instead"),
                 },
                 ScanEffect::OpenInDecode(token) => {
                     self.set_token(token);
