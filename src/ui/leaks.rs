@@ -35,8 +35,7 @@ pub fn ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     let lab = &state.scan;
     ui.heading("Leak scan");
     ui.label(
-        "Every JWS and JWE in the files and folders you add, where it sits and whether it still works; as \
-         tokenbench scan prints it. Drop files or folders here to add them.",
+        "Every JWS and JWE in the files and folders you add or drop here, and whether it still works.",
     );
     controls(ui, lab, state.clock.now(), out);
     typed_path(ui, lab, out);
@@ -212,8 +211,11 @@ fn plot(ui: &mut Ui, lab: &ScanLab) {
         counts.iter().enumerate().map(|(i, c)| Bar::new(i as f64 + offset, pick(c) as f64).width(0.38)).collect()
     };
     let live = BarChart::new("live", bars(|c| c.live, -0.2)).color(p.bad);
-    let expired = BarChart::new("expired or not yet valid", bars(|c| c.expired, 0.2)).color(p.muted);
+    // Not live is the good outcome: a copy no longer works.
+    let expired = BarChart::new("expired or not yet valid", bars(|c| c.expired, 0.2)).color(p.good);
     let names: Vec<String> = counts.iter().map(|c| c.issuer.clone()).collect();
+    #[allow(clippy::cast_precision_loss)]
+    let slots = names.len() as f64;
     #[allow(clippy::cast_precision_loss)]
     let tallest = counts.iter().map(|c| c.live.max(c.expired)).max().unwrap_or(1) as f64;
     ui.label(RichText::new("Live and expired tokens by issuer").strong());
@@ -226,6 +228,9 @@ fn plot(ui: &mut Ui, lab: &ScanLab) {
         .show_grid([false, true])
         .include_y(0.0)
         .include_y(tallest * 1.5)
+        // Half a slot either side, so the outer bars are not cut by the frame.
+        .include_x(-0.6)
+        .include_x(slots - 0.4)
         .x_axis_formatter(move |mark, _| {
             let i = mark.value.round();
             if (mark.value - i).abs() > 1e-6 || i < 0.0 {
