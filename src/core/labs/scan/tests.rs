@@ -136,3 +136,26 @@ fn nothing_to_scan_is_said_and_the_clock_is_the_default_instant() {
     lab.handle(ScanCommand::Clear, AT);
     assert!(lab.paths.is_empty() && lab.report.is_none());
 }
+
+/// The figures the progress bar reads: every file finished, and the bytes read as stored on
+/// disk (the gzip file's compressed bytes), against the report's decompressed count.
+#[test]
+fn progress_counts_the_files_and_the_bytes_on_disk() {
+    let c = corpus("progress");
+    let progress = ScanProgress::default();
+    let report = scan::scan(
+        std::slice::from_ref(&c.dir),
+        &ScanOptions { keys: &[], now: AT, threads: 2, progress: Some(&progress) },
+    );
+    let on_disk = ["access.log", "rotated/app.log.1.gz"]
+        .iter()
+        .map(|f| std::fs::metadata(c.dir.join(f)).unwrap().len())
+        .sum::<u64>();
+    assert_eq!(progress.files(), 2);
+    assert_eq!(report.files_scanned, 2);
+    assert_eq!(progress.bytes(), on_disk);
+    let log = std::fs::metadata(c.dir.join("access.log")).unwrap().len();
+    let line = format!("{{\"token\":\"{}\"}}\n", c.live).len() as u64;
+    assert_eq!(report.bytes_scanned, log + line, "the report counts the gzip file decompressed");
+    assert!(!report.cancelled && !progress.is_cancelled());
+}
