@@ -34,9 +34,7 @@ fn cmd(c: ScanCommand) -> Command {
 pub fn ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     let lab = &state.scan;
     ui.heading("Leak scan");
-    ui.label(
-        "Every JWS and JWE in the files and folders you add or drop here, and whether it still works.",
-    );
+    ui.label("Every JWS and JWE in the files and folders you add or drop here, and whether it still works.");
     controls(ui, lab, state.clock.now(), out);
     typed_path(ui, lab, out);
     paths(ui, lab, out);

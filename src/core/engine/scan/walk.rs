@@ -303,6 +303,24 @@ mod tests {
         assert_eq!(walked.files_scanned, 1, "the long file is reported, not counted as scanned");
     }
 
+    /// The cancel switch stops a file between two read buffers: a large file is not read to its
+    /// end once the user pressed Cancel; every buffer before it is counted.
+    #[test]
+    fn a_cancelled_scan_stops_a_file_at_its_next_read() {
+        let progress = ScanProgress::default();
+        let mut file = Counted { inner: &[7u8; 100][..], progress: Some(&progress) };
+        let mut buf = [0u8; 40];
+        assert_eq!(file.read(&mut buf).unwrap(), 40);
+        assert_eq!(progress.bytes(), 40);
+        progress.cancel();
+        let err = file.read(&mut buf).unwrap_err();
+        assert_eq!(err.to_string(), "the scan was cancelled");
+        assert_eq!(progress.bytes(), 40);
+        // Without progress the reader is the file itself.
+        let mut plain = Counted { inner: &[7u8; 10][..], progress: None };
+        assert_eq!(plain.read(&mut buf).unwrap(), 10);
+    }
+
     /// Symbolic links are not followed, a dangling one is no error, and hidden or ignored files
     /// are scanned.
     #[cfg(unix)]
