@@ -152,7 +152,10 @@ fn status(ui: &mut Ui, lab: &ScanLab) {
                 count(p.files(), "file", "files"),
                 thousands(p.bytes())
             );
-            ui.add(egui::ProgressBar::new(0.0).animate(true).text(text).desired_width(ui.available_width()));
+            // The total is not known before the walk ends, so the bar carries the figures, not a
+            // fraction; not animated, as an animation repaints every frame and takes a core from
+            // the scan (the app repaints every 100 ms while a job runs).
+            ui.add(egui::ProgressBar::new(0.0).text(text).desired_width(ui.available_width()));
         } else if let Some(note) = &lab.note {
             let colour = palette(ui.visuals().dark_mode).bad;
             reserved_label(ui, RichText::new(note).color(colour), 1);

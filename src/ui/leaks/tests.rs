@@ -162,3 +162,30 @@ fn without_a_dialog_a_typed_path_joins_the_list() {
     click(&mut h, "Add this path");
     assert_eq!(h.state().state.scan.paths, vec![c.dir.join("access.log")]);
 }
+
+/// While a scan runs, the progress bar names the paths, files and bytes, Cancel is the one
+/// button that acts, and it pulls the scan's cancel switch; nothing above the results moves.
+#[test]
+fn a_running_scan_shows_its_progress_and_cancel_pulls_its_switch() {
+    use std::sync::Arc;
+
+    use crate::core::engine::scan::ScanProgress;
+    use crate::core::labs::scan::Running;
+    let c = corpus("running");
+    let mut h = panel(&c, egui::vec2(800.0, 480.0));
+    h.state_mut().state.scan.paths = vec![c.dir.clone()];
+    h.run();
+    let scan = h.get_by_label("Scan").rect();
+    let cancel = h.get_by_label("Cancel").rect();
+    let progress = Arc::new(ScanProgress::default());
+    h.state_mut().state.scan.running = Some(Running { progress: Arc::clone(&progress), paths: 1 });
+    h.run();
+    assert!(h.query_by_label_contains("Scanning 1 path: 0 files read, 0 bytes").is_some());
+    assert_eq!(h.get_by_label("Scan").rect(), scan);
+    assert_eq!(h.get_by_label("Cancel").rect(), cancel);
+    h.get_by_label("Scan").click();
+    h.get_by_label("Cancel").click();
+    h.run();
+    assert!(progress.is_cancelled());
+    assert_eq!(h.state().state.jobs.running(), 0, "Scan is disabled while one runs");
+}
