@@ -12,6 +12,11 @@ use crate::core::engine::scan::{self, Leak, Place, ScanOptions, ScanProgress, Sc
 use crate::core::jobs::{Delivered, Job};
 use crate::core::text::visible;
 
+/// The name of the scan's job (a job that dies is reported by it).
+pub const SCAN_JOB: &str = "the leak scan";
+/// The name of the job that reads a found token again.
+pub const REREAD_JOB: &str = "reading a found token again";
+
 /// Everything the tab can be asked.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ScanCommand {
@@ -169,9 +174,12 @@ impl ScanLab {
                     None => {}
                 }
             }
+            // Every lab hears of every job that died: only this lab's own are its business.
             ScanCommand::JobDied(what) => {
-                if self.running.is_some() || self.opening {
-                    self.running = None;
+                if what == SCAN_JOB && self.running.take().is_some() {
+                    self.note = Some(format!("{what} stopped unexpectedly"));
+                }
+                if what == REREAD_JOB && self.opening {
                     self.opening = false;
                     self.note = Some(format!("{what} stopped unexpectedly"));
                 }
@@ -208,7 +216,7 @@ impl ScanLab {
         let paths = self.paths.clone();
         let at = self.instant(now);
         let run = self.run;
-        vec![ScanEffect::Spawn(Job::new("the leak scan", move || {
+        vec![ScanEffect::Spawn(Job::new(SCAN_JOB, move || {
             let report = scan::scan(&paths, &ScanOptions { keys: &[], now: at, threads: 0, progress: Some(&progress) });
             ScanCommand::Finished { run, report: Delivered::new(report) }
         }))]
@@ -220,7 +228,7 @@ impl ScanLab {
         let fingerprint = leak.fingerprint.clone();
         self.opening = true;
         let run = self.run;
-        vec![ScanEffect::Spawn(Job::new("reading a found token again", move || ScanCommand::Reread {
+        vec![ScanEffect::Spawn(Job::new(REREAD_JOB, move || ScanCommand::Reread {
             run,
             result: Delivered::new(reread::token_at(&place, &fingerprint)),
         }))]

@@ -159,3 +159,17 @@ fn progress_counts_the_files_and_the_bytes_on_disk() {
     assert_eq!(report.bytes_scanned, log + line, "the report counts the gzip file decompressed");
     assert!(!report.cancelled && !progress.is_cancelled());
 }
+
+/// A job of another lab that died leaves the scan alone; the scan's own death is said.
+#[test]
+fn only_the_scans_own_job_dying_ends_it() {
+    let c = corpus("died");
+    let mut lab = ScanLab::default();
+    lab.handle(ScanCommand::AddPaths(vec![c.dir.clone()]), AT);
+    let _job = lab.handle(ScanCommand::Start, AT);
+    lab.handle(ScanCommand::JobDied("crack the secret".into()), AT);
+    assert!(lab.busy() && lab.note.is_none());
+    lab.handle(ScanCommand::JobDied(SCAN_JOB.into()), AT);
+    assert!(!lab.busy());
+    assert_eq!(lab.note.as_deref(), Some("the leak scan stopped unexpectedly"));
+}
