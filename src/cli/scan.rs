@@ -36,7 +36,7 @@ pub struct ScanArgs {
 pub(super) fn scan_cmd(args: &ScanArgs) -> Result<u8, Error> {
     let keys = args.key.load()?;
     let now = args.at.unwrap_or_else(system_now);
-    let report = scan::scan(&args.paths, &ScanOptions { keys: &keys, now, threads: 0 });
+    let report = scan::scan(&args.paths, &ScanOptions { keys: &keys, now, threads: 0, progress: None });
     if args.json {
         out_json(&report::scan_json(&report));
     } else {

@@ -14,7 +14,7 @@ use crate::ui::platform::{NativePlatform, Platform};
 pub use crate::ui::state::Tab;
 use crate::ui::state::{AppState, Command, Level, SAMPLES, ThemePreference};
 use crate::ui::verify::VerifyPanel;
-use crate::ui::{clock, compare, fit, flows, live, revocation, security, sign, start, theme};
+use crate::ui::{clock, compare, fit, flows, leaks, live, revocation, security, sign, start, theme};
 
 /// How long a status message stays before it fades: information, then errors.
 const MESSAGE_HOLD: [f64; 2] = [4.0, 8.0];
@@ -215,7 +215,7 @@ impl TokenbenchApp {
     pub fn next_repaint(&self) -> Option<Duration> {
         // A live run's log arrives over the network: look for it while the tab shows it.
         let live = self.state.live.busy() || (self.state.live.running() && self.state.tab == Tab::Live);
-        let busy = self.state.security.busy() || self.state.compare.busy() || live;
+        let busy = self.state.security.busy() || self.state.compare.busy() || self.state.scan.busy() || live;
         if !self.state.generating.is_empty() || !self.state.fetching.is_empty() || busy {
             return Some(Duration::from_millis(100));
         }
@@ -395,6 +395,7 @@ impl eframe::App for TokenbenchApp {
             Tab::Flows => flows::ui(ui, &self.state, &mut out),
             Tab::Security => security::ui(ui, &self.state, &mut out),
             Tab::Live => live::ui(ui, &self.state, &mut out),
+            Tab::Leaks => leaks::ui(ui, &self.state, &mut out),
         });
 
         self.apply(out);

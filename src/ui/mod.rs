@@ -10,6 +10,7 @@ pub mod fit;
 pub mod flows;
 pub mod history;
 pub mod keys;
+pub mod leaks;
 pub mod live;
 pub mod platform;
 pub mod plot_fit;

@@ -24,6 +24,9 @@ pub trait Platform {
     /// Asks the user for files to open (empty when cancelled).
     fn pick_files(&mut self, title: &str, multiple: bool) -> Vec<PathBuf>;
 
+    /// Asks the user for a folder (None when cancelled).
+    fn pick_folder(&mut self, title: &str) -> Option<PathBuf>;
+
     /// Asks the user where to save (None when cancelled).
     fn save_file(&mut self, title: &str, suggested_name: &str) -> Option<PathBuf>;
 
@@ -107,6 +110,13 @@ impl Platform for NativePlatform {
         picked
     }
 
+    fn pick_folder(&mut self, title: &str) -> Option<PathBuf> {
+        let started = std::time::Instant::now();
+        let folder = rfd::FileDialog::new().set_title(title).pick_folder();
+        self.unavailable = folder.is_none() && started.elapsed() < UNSEEN_DIALOG;
+        folder
+    }
+
     fn save_file(&mut self, title: &str, suggested_name: &str) -> Option<PathBuf> {
         let started = std::time::Instant::now();
         let path = rfd::FileDialog::new().set_title(title).set_file_name(suggested_name).save_file();
@@ -126,6 +136,8 @@ pub struct FakePlatform {
     pub clipboard: String,
     /// Answers to successive `pick_files` calls.
     pub picks: VecDeque<Vec<PathBuf>>,
+    /// Answers to successive `pick_folder` calls.
+    pub folders: VecDeque<PathBuf>,
     /// Answer to every `save_file` call.
     pub save_to: Option<PathBuf>,
     /// Titles of the dialogs that were asked for, in order.
@@ -150,6 +162,11 @@ impl Platform for FakePlatform {
             return Vec::new();
         }
         self.picks.pop_front().unwrap_or_default()
+    }
+
+    fn pick_folder(&mut self, title: &str) -> Option<PathBuf> {
+        self.dialogs.push(title.to_owned());
+        if self.no_dialogs { None } else { self.folders.pop_front() }
     }
 
     fn save_file(&mut self, title: &str, _suggested_name: &str) -> Option<PathBuf> {

@@ -23,6 +23,7 @@ use crate::core::labs::fit::{FitCommand, FitLab};
 use crate::core::labs::flows::{self, FlowCommand};
 use crate::core::labs::live::lab::{LiveCommand, LiveLab};
 use crate::core::labs::revocation::{LabContext, RevocationCommand, RevocationEffect, RevocationLab};
+use crate::core::labs::scan::{ScanCommand, ScanLab};
 use crate::core::labs::security::lab::{LabContext as SecurityContext, SecurityCommand, SecurityEffect, SecurityLab};
 use crate::core::text::count;
 pub use crate::ui::clock::ShownTimes;
@@ -99,11 +100,13 @@ pub enum Tab {
     Security,
     /// The live lab: real servers on loopback, a real store, real requests, load and probe.
     Live,
+    /// The leak scan: tokens in logs and folders, live or expired, never shown.
+    Leaks,
 }
 
 impl Tab {
     /// Every tab, in the order of the tab bar.
-    pub const ALL: [Tab; 9] = [
+    pub const ALL: [Tab; 10] = [
         Tab::Start,
         Tab::Decode,
         Tab::Sign,
@@ -113,6 +116,7 @@ impl Tab {
         Tab::Flows,
         Tab::Security,
         Tab::Live,
+        Tab::Leaks,
     ];
 
     /// The tab's name in the tab bar.
@@ -128,6 +132,7 @@ impl Tab {
             Tab::Flows => "Flows",
             Tab::Security => "Security",
             Tab::Live => "Live",
+            Tab::Leaks => "Leaks",
         }
     }
 
@@ -152,6 +157,7 @@ impl Tab {
             Tab::Live => {
                 "Real servers on this machine: log in, stop a server, log out, load and probe them, each beside what the Flows model predicted"
             }
+            Tab::Leaks => "Find every token in your logs and folders and which still work, without showing one",
         }
     }
 
@@ -314,6 +320,8 @@ pub enum Command {
     Fit(FitCommand),
     /// A command of the live lab.
     Live(LiveCommand),
+    /// A command of the Leaks tab.
+    Scan(ScanCommand),
 }
 
 impl From<DemoStep> for Command {
@@ -420,6 +428,8 @@ pub struct AppState {
     pub facts: Facts,
     /// The live lab: real servers, while a run is up.
     pub live: LiveLab,
+    /// The Leaks tab: the paths to scan, the scan under way, its report.
+    pub scan: ScanLab,
 }
 
 impl AppState {
@@ -456,6 +466,7 @@ impl AppState {
                 self.handle_security(SecurityCommand::JobDied(what.clone()), platform);
                 self.handle_compare(CompareCommand::JobDied(what.clone()), platform);
                 self.handle_live(LiveCommand::JobDied(what.clone()), platform);
+                self.handle_scan(ScanCommand::JobDied(what.clone()), platform);
                 self.error(format!("{what} stopped unexpectedly"));
             }
             Command::SetPolicy(policy) => {
@@ -510,6 +521,7 @@ impl AppState {
             Command::Compare(c) => self.handle_compare(c, platform),
             Command::Fit(c) => self.fit.handle(c),
             Command::Live(c) => self.handle_live(c, platform),
+            Command::Scan(c) => self.handle_scan(c, platform),
         }
     }
 
@@ -549,6 +561,11 @@ impl AppState {
             Command::TokenError(e) => self.token_error(e),
             Command::LoadSampleKeys => self.load_sample_keys(),
             Command::ClearToken => self.set_token(String::new()),
+            // On the Leaks tab, dropped files and folders are to be scanned, not opened.
+            Command::Dropped { paths, texts } if self.tab == Tab::Leaks && !paths.is_empty() => {
+                self.handle_scan(ScanCommand::AddPaths(paths), platform);
+                self.dropped(Vec::new(), texts, platform);
+            }
             Command::Dropped { paths, texts } => self.dropped(paths, texts, platform),
             _ => {}
         }
@@ -879,6 +896,7 @@ fn read_text(platform: &mut dyn Platform, path: &Path) -> crate::core::engine::e
 }
 
 mod key_list;
+mod leaks;
 mod live;
 mod signing;
 #[cfg(test)]

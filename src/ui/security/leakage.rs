@@ -19,6 +19,10 @@ pub(super) fn leakage_ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) 
     let s = state.security.leak;
     ui.label(RichText::new("Leaks via logs and URLs").strong());
     ui.label(CAPTION);
+    // From the lesson to the tool: the same leak, looked for in the user's own logs.
+    if ui.link("Scan your logs for tokens: Leaks tab").clicked() {
+        out.push(Command::SelectTab(crate::ui::state::Tab::Leaks));
+    }
     controls(ui, s, out);
     let token = frame_token(state).ok();
     let leak = match leakage::leakage(token.as_deref(), state.clock.now(), &s) {

@@ -656,6 +656,11 @@ fn the_security_tab_lists_the_leak_demonstration_at_800x480() {
     h.run();
     assert_eq!(h.state().state.security.section, super::Section::Leakage);
     assert!(h.query_all_by_label(super::leakage::CAPTION).next().is_some());
+    // The lesson links to the tool that looks for the same leak in the user's logs.
+    h.get_by_label("Scan your logs for tokens: Leaks tab").click();
+    h.run();
+    assert_eq!(h.state().state.tab, crate::ui::state::Tab::Leaks);
+    assert!(h.query_by_label("Add a folder").is_some());
 }
 
 #[test]

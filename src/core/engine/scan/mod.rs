@@ -14,10 +14,12 @@
 pub mod context;
 pub mod find;
 pub mod report;
+pub mod reread;
 pub mod walk;
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -112,6 +114,51 @@ pub struct ScanOptions<'a> {
     pub now: UnixSeconds,
     /// Threads for the walk and the judgments (0: one per core).
     pub threads: usize,
+    /// Figures a window reads while the scan runs, and its cancel switch (the CLI has none).
+    pub progress: Option<&'a ScanProgress>,
+}
+
+/// A scan under way as another thread sees it: files and bytes read so far, and a switch that
+/// stops it. Counted per read buffer (64 KiB), so the counting costs one atomic add per buffer.
+#[derive(Debug, Default)]
+pub struct ScanProgress {
+    files: AtomicU64,
+    bytes: AtomicU64,
+    cancelled: AtomicBool,
+}
+
+impl ScanProgress {
+    /// Files finished so far.
+    #[must_use]
+    pub fn files(&self) -> u64 {
+        self.files.load(Ordering::Relaxed)
+    }
+
+    /// Bytes read so far, as stored on disk (a `.gz` file counts its compressed bytes).
+    #[must_use]
+    pub fn bytes(&self) -> u64 {
+        self.bytes.load(Ordering::Relaxed)
+    }
+
+    /// Asks the scan to stop: no new file is started, the file being read stops at its next
+    /// buffer, and nothing is judged.
+    pub fn cancel(&self) {
+        self.cancelled.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether [`ScanProgress::cancel`] was called.
+    #[must_use]
+    pub fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::Relaxed)
+    }
+
+    fn file_done(&self) {
+        self.files.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn read(&self, n: usize) {
+        self.bytes.fetch_add(n as u64, Ordering::Relaxed);
+    }
 }
 
 /// The whole scan.
@@ -131,6 +178,8 @@ pub struct ScanReport {
     pub now: UnixSeconds,
     /// Whether keys were given (each leak then has a verdict).
     pub keyed: bool,
+    /// Whether the scan was cancelled ([`ScanProgress::cancel`]): it then holds no leaks.
+    pub cancelled: bool,
 }
 
 impl ScanReport {
@@ -156,8 +205,11 @@ pub fn scan(paths: &[PathBuf], opts: &ScanOptions<'_>) -> ScanReport {
     } else {
         opts.threads
     };
-    let walked = walk::walk(paths, threads);
-    let found: Vec<(String, Vec<Place>)> = walked.occurrences.into_iter().collect();
+    let walked = walk::walk_with(paths, threads, opts.progress);
+    let cancelled = opts.progress.is_some_and(ScanProgress::is_cancelled);
+    // A cancelled scan judges nothing: what it found is partial, and judging takes time.
+    let found: Vec<(String, Vec<Place>)> =
+        if cancelled { Vec::new() } else { walked.occurrences.into_iter().collect() };
     let mut leaks = judge_all(found, opts, threads);
     leaks.sort_by(|a, b| b.may_be_live().cmp(&a.may_be_live()).then_with(|| first_place(a).cmp(&first_place(b))));
     ScanReport {
@@ -168,6 +220,7 @@ pub fn scan(paths: &[PathBuf], opts: &ScanOptions<'_>) -> ScanReport {
         unreadable: walked.unreadable,
         now: opts.now,
         keyed: !opts.keys.is_empty(),
+        cancelled,
     }
 }
 

@@ -71,7 +71,10 @@ fn expired(leak: &Leak, now: f64) -> bool {
     leak.live == Some(false) && leak.exp.is_some_and(|exp| exp <= now)
 }
 
-fn liveness(leak: &Leak, now: f64) -> &'static str {
+/// A leak's liveness in the report's words: `LIVE`, `expired`, `not yet valid`, `UNKNOWN
+/// (encrypted)`.
+#[must_use]
+pub fn liveness(leak: &Leak, now: f64) -> &'static str {
     match leak.live {
         Some(true) => "LIVE",
         Some(false) if expired(leak, now) => "expired",

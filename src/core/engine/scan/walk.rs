@@ -12,7 +12,7 @@
 
 use std::collections::HashMap;
 use std::ffi::OsStr;
-use std::io::BufReader;
+use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -21,7 +21,7 @@ use ignore::{WalkBuilder, WalkState};
 
 use super::context;
 use super::find::TokenFinder;
-use super::{Place, Unreadable};
+use super::{Place, ScanProgress, Unreadable};
 
 /// The longest line searched, in bytes: a file with a longer line is reported unreadable from
 /// there on, rather than held whole in memory.
@@ -66,11 +66,17 @@ impl Walked {
 /// Walks `paths` on `threads` threads (0: one per core) and searches every regular file.
 #[must_use]
 pub fn walk(paths: &[PathBuf], threads: usize) -> Walked {
-    walk_lines_up_to(paths, threads, MAX_LINE_BYTES)
+    walk_lines_up_to(paths, threads, MAX_LINE_BYTES, None)
+}
+
+/// [`walk`], counting into `progress` as it reads and stopping when it is cancelled.
+#[must_use]
+pub fn walk_with(paths: &[PathBuf], threads: usize, progress: Option<&ScanProgress>) -> Walked {
+    walk_lines_up_to(paths, threads, MAX_LINE_BYTES, progress)
 }
 
 /// [`walk`] with lines of at most `max_line` bytes.
-fn walk_lines_up_to(paths: &[PathBuf], threads: usize, max_line: usize) -> Walked {
+fn walk_lines_up_to(paths: &[PathBuf], threads: usize, max_line: usize, progress: Option<&ScanProgress>) -> Walked {
     let Some((first, rest)) = paths.split_first() else { return Walked::default() };
     let mut builder = WalkBuilder::new(first);
     for p in rest {
@@ -84,12 +90,15 @@ fn walk_lines_up_to(paths: &[PathBuf], threads: usize, max_line: usize) -> Walke
         let finder = finder.clone();
         let mut searcher = searcher(max_line);
         Box::new(move |entry| {
+            if progress.is_some_and(ScanProgress::is_cancelled) {
+                return WalkState::Quit;
+            }
             let outcome = match entry {
                 Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
                     let path = entry.path();
                     let shown: Arc<str> = path.display().to_string().into();
                     let mut sink = FileSink::new(&finder, Arc::clone(&shown));
-                    let failed = search(&mut searcher, &finder, path, &mut sink)
+                    let failed = search(&mut searcher, &finder, path, &mut sink, progress)
                         .err()
                         .map(|e| Unreadable { path: shown.to_string(), reason: read_error(&e, path, max_line) });
                     (Some(sink), failed)
@@ -98,6 +107,13 @@ fn walk_lines_up_to(paths: &[PathBuf], threads: usize, max_line: usize) -> Walke
                 Ok(_) => return WalkState::Continue,
                 Err(e) => (None, Some(walk_error(&e))),
             };
+            if let Some(p) = progress {
+                // A file stopped by the cancel switch is neither scanned nor unreadable.
+                if p.is_cancelled() {
+                    return WalkState::Quit;
+                }
+                p.file_done();
+            }
             let mut walked = shared.lock().unwrap_or_else(PoisonError::into_inner);
             match outcome {
                 (Some(sink), None) => walked.merge_file(sink),
@@ -129,12 +145,39 @@ fn is_gzip(path: &Path) -> bool {
     path.extension().and_then(OsStr::to_str).is_some_and(|e| e.eq_ignore_ascii_case("gz"))
 }
 
-fn search(searcher: &mut Searcher, finder: &TokenFinder, path: &Path, sink: &mut FileSink<'_>) -> std::io::Result<()> {
+fn search(
+    searcher: &mut Searcher,
+    finder: &TokenFinder,
+    path: &Path,
+    sink: &mut FileSink<'_>,
+    progress: Option<&ScanProgress>,
+) -> std::io::Result<()> {
+    // Without memory maps (the searcher's default) `search_path` is `search_reader` over the
+    // opened file, so counting the reads changes nothing in how the file is searched.
+    let file = Counted { inner: std::fs::File::open(path)?, progress };
     if is_gzip(path) {
-        let file = std::fs::File::open(path)?;
         searcher.search_reader(finder, flate2::read::MultiGzDecoder::new(BufReader::new(file)), sink)
     } else {
-        searcher.search_path(finder, path, sink)
+        searcher.search_reader(finder, file, sink)
+    }
+}
+
+/// A file read with its bytes counted into the scan's progress; a read after the cancel switch
+/// fails, which ends the file's search at once.
+struct Counted<'p, R> {
+    inner: R,
+    progress: Option<&'p ScanProgress>,
+}
+
+impl<R: Read> Read for Counted<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let Some(progress) = self.progress else { return self.inner.read(buf) };
+        if progress.is_cancelled() {
+            return Err(std::io::Error::other("the scan was cancelled"));
+        }
+        let n = self.inner.read(buf)?;
+        progress.read(n);
+        Ok(n)
     }
 }
 
@@ -247,7 +290,7 @@ mod tests {
         let long = format!("Authorization: Bearer {}\n{}\nafter: {}\n", token(), "x".repeat(8192), token());
         std::fs::write(dir.join("long.log"), long).unwrap();
         std::fs::write(dir.join("short.log"), format!("token={}\n", token())).unwrap();
-        let walked = walk_lines_up_to(std::slice::from_ref(&dir), 2, 4096);
+        let walked = walk_lines_up_to(std::slice::from_ref(&dir), 2, 4096, None);
         let long_path = dir.join("long.log").display().to_string();
         assert_eq!(walked.unreadable.len(), 1);
         assert_eq!(walked.unreadable[0].path, long_path);
@@ -258,6 +301,24 @@ mod tests {
         let short_path = dir.join("short.log").display().to_string();
         assert_eq!(at, vec![(long_path.as_str(), 1), (short_path.as_str(), 1)]);
         assert_eq!(walked.files_scanned, 1, "the long file is reported, not counted as scanned");
+    }
+
+    /// The cancel switch stops a file between two read buffers: a large file is not read to its
+    /// end once the user pressed Cancel; every buffer before it is counted.
+    #[test]
+    fn a_cancelled_scan_stops_a_file_at_its_next_read() {
+        let progress = ScanProgress::default();
+        let mut file = Counted { inner: &[7u8; 100][..], progress: Some(&progress) };
+        let mut buf = [0u8; 40];
+        assert_eq!(file.read(&mut buf).unwrap(), 40);
+        assert_eq!(progress.bytes(), 40);
+        progress.cancel();
+        let err = file.read(&mut buf).unwrap_err();
+        assert_eq!(err.to_string(), "the scan was cancelled");
+        assert_eq!(progress.bytes(), 40);
+        // Without progress the reader is the file itself.
+        let mut plain = Counted { inner: &[7u8; 10][..], progress: None };
+        assert_eq!(plain.read(&mut buf).unwrap(), 10);
     }
 
     /// Symbolic links are not followed, a dangling one is no error, and hidden or ignored files
