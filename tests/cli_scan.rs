@@ -470,3 +470,25 @@ fn exit_codes() {
     assert_eq!(json_out(&o)["unreadable"][0]["path"], missing.as_str());
     assert!(stderr(&o).contains("nothing was scanned"), "{}", stderr(&o));
 }
+
+/// A token signed with a secret from a public wordlist: the scan says the secret is weak and
+/// never prints it, in text or JSON (a scan report is pasted into tickets).
+#[test]
+fn a_weak_secret_is_named_never_printed() {
+    let dir = temp_dir("scan-weak-secret");
+    let token = include_str!("../assets/samples/03-jwt-io-hs256.jwt").trim();
+    let secret = "a-string-secret-at-least-256-bits-long";
+    std::fs::write(dir.join("app.log"), format!("GET /api?access_token={token} HTTP/1.1\n")).unwrap();
+    let path = dir.to_str().unwrap();
+    for json in [false, true] {
+        let mut args = vec!["scan", path];
+        if json {
+            args.push("--json");
+        }
+        let o = run(&args);
+        let all = format!("{}{}", stdout(&o), stderr(&o));
+        assert!(all.contains("weak-secret"), "{all}");
+        assert!(!all.contains(secret), "the secret is printed: {all}");
+        assert!(!all.contains(token.rsplit('.').next().unwrap()), "a signature is printed: {all}");
+    }
+}

@@ -274,9 +274,21 @@ fn leak(text: &str, mut places: Vec<Place>, opts: &ScanOptions<'_>) -> Option<Le
             title: j.title(),
             summary: j.summary(),
         }),
-        findings: judged.map(|j| j.findings).unwrap_or_default(),
+        findings: judged.map(|j| j.findings.into_iter().map(without_secret).collect()).unwrap_or_default(),
         places,
     })
+}
+
+/// A finding as a scan reports it: a weak secret the audit found is named as found, never
+/// shown. A scan report is pasted into tickets; the secret would let anyone mint tokens.
+fn without_secret(mut finding: crate::core::engine::audit::Finding) -> crate::core::engine::audit::Finding {
+    if finding.id == "weak-secret" && finding.message.contains(": it is ") {
+        finding.message = format!(
+            "{}: anyone who tries it can mint tokens (tokenbench crack shows it; a scan report never does)",
+            finding.short()
+        );
+    }
+    finding
 }
 
 /// Live by the judgment's own time checks: no `exp`, `nbf` or `iat` check failed at the instant.
