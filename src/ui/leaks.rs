@@ -176,7 +176,7 @@ pub fn totals(r: &ScanReport) -> String {
     let encrypted = r.leaks.iter().filter(|l| l.live.is_none()).count();
     let not_live = r.leaks.len() - live - encrypted;
     format!(
-        "{} ({live} live, {encrypted} encrypted, {not_live} not live) in {} ({} bytes), judged at {}",
+        "{} ({live} live, {encrypted} encrypted, {not_live} expired or not yet valid) in {} ({} bytes), judged at {}",
         count(r.leaks.len(), "token", "tokens"),
         count(r.files_scanned, "file", "files"),
         thousands(r.bytes_scanned),
@@ -211,7 +211,7 @@ fn plot(ui: &mut Ui, lab: &ScanLab) {
     let bars = |pick: fn(&crate::core::labs::scan::IssuerCount) -> usize, offset: f64| -> Vec<Bar> {
         counts.iter().enumerate().map(|(i, c)| Bar::new(i as f64 + offset, pick(c) as f64).width(0.38)).collect()
     };
-    let live = BarChart::new("live", bars(|c| c.live, -0.2)).color(p.bad);
+    let live = BarChart::new("live, or encrypted (cannot tell)", bars(|c| c.live, -0.2)).color(p.bad);
     // Not live is the good outcome: a copy no longer works.
     let expired = BarChart::new("expired or not yet valid", bars(|c| c.expired, 0.2)).color(p.good);
     let names: Vec<String> = counts.iter().map(|c| c.issuer.clone()).collect();

@@ -67,7 +67,9 @@ fn a_folder_is_scanned_live_first_and_a_finding_opens_in_decode() {
     click(&mut h, "Scan");
     let report = h.state().state.scan.report.clone().expect("a report");
     assert!(h.query_by_label(&super::totals(&report)).is_some(), "the totals line");
-    assert!(h.query_by_label_contains("2 tokens (1 live, 0 encrypted, 1 not live) in 2 files").is_some());
+    assert!(
+        h.query_by_label_contains("2 tokens (1 live, 0 encrypted, 1 expired or not yet valid) in 2 files").is_some()
+    );
     assert!(h.query_by_label("LIVE").is_some());
     assert!(h.query_by_label("expired").is_some());
     assert_eq!(h.query_all_by_label("Open in Decode").count(), 2);
@@ -130,7 +132,7 @@ fn the_tab_shows_what_tokenbench_scan_json_says() {
     let not_live = findings.iter().filter(|f| f["live"] == false).count();
     assert!(
         h.query_by_label_contains(&format!(
-            "{} tokens ({live} live, 0 encrypted, {not_live} not live)",
+            "{} tokens ({live} live, 0 encrypted, {not_live} expired or not yet valid)",
             findings.len()
         ))
         .is_some()
