@@ -492,3 +492,46 @@ fn a_weak_secret_is_named_never_printed() {
         assert!(!all.contains(token.rsplit('.').next().unwrap()), "a signature is printed: {all}");
     }
 }
+
+/// A token inside another token's header or claims (an `alg`, a `jku` URL, a `sub`, a JWE in
+/// `iss`) is shown as its fingerprint, never as text: no output holds its signature or a JWE's
+/// encrypted parts.
+#[test]
+fn tokens_nested_in_headers_and_claims_are_redacted() {
+    let inner = include_str!("../assets/samples/01-oidc-id-token-rs256.jwt").trim();
+    let jwe = include_str!("../assets/samples/07-jwe-rfc7516.jwt").trim();
+    let outer = |header: serde_json::Value, claims: serde_json::Value| {
+        format!("{}.{}.c2ln", b64url(header.to_string().as_bytes()), b64url(claims.to_string().as_bytes()))
+    };
+    let nested = [
+        outer(json!({"alg": inner, "typ": "JWT"}), json!({"sub": "x", "exp": 4_000_000_000_u64})),
+        outer(
+            json!({"alg": "HS256", "jku": format!("https://a.example/?access_token={inner}")}),
+            json!({"sub": inner, "iss": jwe, "aud": [inner], "exp": 4_000_000_000_u64}),
+        ),
+    ];
+    let dir = temp_dir("scan-nested");
+    let log = nested.iter().fold(String::new(), |mut log, t| {
+        let _ = writeln!(log, "GET /?access_token={t} HTTP/1.1");
+        log
+    });
+    std::fs::write(dir.join("app.log"), log).unwrap();
+    let secret_parts: Vec<&str> = [inner.rsplit('.').next().unwrap()]
+        .into_iter()
+        .chain(jwe.split('.').skip(1)) // encrypted key, IV, ciphertext, tag
+        .filter(|p| p.len() > 8)
+        .collect();
+    for json in [false, true] {
+        let mut args = vec!["scan", dir.to_str().unwrap()];
+        if json {
+            args.push("--json");
+        }
+        let o = run(&args);
+        let all = format!("{}{}", stdout(&o), stderr(&o));
+        assert_eq!(code(&o), 1, "{all}");
+        assert!(all.contains("[token "), "the nested tokens are named by fingerprint: {all}");
+        for part in &secret_parts {
+            assert!(!all.contains(part), "{part} is printed: {all}");
+        }
+    }
+}

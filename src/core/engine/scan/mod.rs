@@ -263,16 +263,16 @@ fn leak(text: &str, mut places: Vec<Place>, opts: &ScanOptions<'_>) -> Option<Le
     Some(Leak {
         fingerprint: fingerprint(text),
         kind: token.kind,
-        alg: token.alg().map(str::to_owned),
-        iss: claim("iss"),
-        sub: claim("sub"),
-        aud: claim("aud"),
+        alg: token.alg().map(redacted),
+        iss: claim("iss").map(redacted_value),
+        sub: claim("sub").map(redacted_value),
+        aud: claim("aud").map(redacted_value),
         exp: claim("exp").and_then(|v| v.as_f64()),
         live: judged.as_ref().and_then(|j| live(&token, j)),
         verdict: judged.as_ref().filter(|_| !opts.keys.is_empty()).map(|j| Verdict {
             valid: j.verification.valid,
-            title: j.title(),
-            summary: j.summary(),
+            title: redacted(&j.title()),
+            summary: redacted(&j.summary()),
         }),
         findings: judged.map(|j| j.findings.into_iter().map(without_secret).collect()).unwrap_or_default(),
         places,
@@ -288,7 +288,43 @@ fn without_secret(mut finding: crate::core::engine::audit::Finding) -> crate::co
             finding.short()
         );
     }
+    finding.message = redacted(&finding.message);
     finding
+}
+
+/// `text` with every token inside it (a token in an `alg`, a `jku` URL, a `sub`...) replaced by
+/// `[token FINGERPRINT]`: what a scan prints of a token's header and claims never holds another
+/// token's signature or a JWE's encrypted parts.
+#[must_use]
+pub fn redacted(text: &str) -> String {
+    let finder = find::TokenFinder::new();
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for found in finder.find_iter(text.as_bytes()) {
+        // A token is ASCII between non-token bytes: its ends are character boundaries.
+        let (Some(before), Some(inner)) = (text.get(last..found.range.start), text.get(found.range.clone())) else {
+            continue;
+        };
+        out.push_str(before);
+        out.push_str("[token ");
+        out.push_str(&fingerprint(inner));
+        out.push(']');
+        last = found.range.end;
+    }
+    out.push_str(text.get(last..).unwrap_or_default());
+    out
+}
+
+/// A claim's value with every string in it [`redacted`].
+fn redacted_value(value: Value) -> Value {
+    match value {
+        Value::String(s) => Value::String(redacted(&s)),
+        Value::Array(items) => Value::Array(items.into_iter().map(redacted_value).collect()),
+        Value::Object(members) => {
+            Value::Object(members.into_iter().map(|(k, v)| (redacted(&k), redacted_value(v))).collect())
+        }
+        other => other,
+    }
 }
 
 /// Live by the judgment's own time checks: no `exp`, `nbf` or `iat` check failed at the instant.
