@@ -77,13 +77,31 @@ pub fn walk_with(paths: &[PathBuf], threads: usize, progress: Option<&ScanProgre
 
 /// [`walk`] with lines of at most `max_line` bytes.
 fn walk_lines_up_to(paths: &[PathBuf], threads: usize, max_line: usize, progress: Option<&ScanProgress>) -> Walked {
-    let Some((first, rest)) = paths.split_first() else { return Walked::default() };
+    let shared = Arc::new(Mutex::new(Walked::default()));
+    // Kernel state is not files: reading /proc/kmsg blocks until the kernel logs something (and
+    // takes the message from the system log), /dev/zero never ends. Such paths are listed as not
+    // read, whether given or met on the way.
+    let (kernel, paths): (Vec<&PathBuf>, Vec<&PathBuf>) = paths.iter().partition(|p| kernel_state(p));
+    for p in kernel {
+        shared.lock().unwrap_or_else(PoisonError::into_inner).unreadable.push(kernel_unreadable(p));
+    }
+    let Some((first, rest)) = paths.split_first() else {
+        return std::mem::take(&mut *shared.lock().unwrap_or_else(PoisonError::into_inner));
+    };
     let mut builder = WalkBuilder::new(first);
     for p in rest {
         builder.add(p);
     }
     builder.standard_filters(false).follow_links(false).threads(threads);
-    let shared = Arc::new(Mutex::new(Walked::default()));
+    let skipped = Arc::clone(&shared);
+    builder.filter_entry(move |entry| {
+        let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+        if is_dir && kernel_state(entry.path()) {
+            skipped.lock().unwrap_or_else(PoisonError::into_inner).unreadable.push(kernel_unreadable(entry.path()));
+            return false;
+        }
+        true
+    });
     let finder = TokenFinder::new();
     builder.build_parallel().run(|| {
         let shared = Arc::clone(&shared);
@@ -131,6 +149,22 @@ fn walk_lines_up_to(paths: &[PathBuf], threads: usize, max_line: usize, progress
     let mut walked = std::mem::take(&mut *shared.lock().unwrap_or_else(PoisonError::into_inner));
     walked.unreadable.sort_by(|a, b| a.path.cmp(&b.path));
     walked
+}
+
+/// The folders of kernel state on Linux.
+const KERNEL_STATE: [&str; 3] = ["/proc", "/sys", "/dev"];
+
+/// True when `path` is (or lies inside) one of [`KERNEL_STATE`], however it was written.
+fn kernel_state(path: &Path) -> bool {
+    let Ok(real) = std::fs::canonicalize(path) else { return false };
+    KERNEL_STATE.iter().any(|k| real.starts_with(k))
+}
+
+fn kernel_unreadable(path: &Path) -> Unreadable {
+    Unreadable {
+        path: path.display().to_string(),
+        reason: "kernel state (/proc, /sys, /dev), not files: not read (a read there can block forever)".into(),
+    }
 }
 
 fn searcher(max_line: usize) -> Searcher {
@@ -340,5 +374,14 @@ mod tests {
         assert_eq!(paths, vec![dir.join(".hidden.log").display().to_string()]);
         assert!(walked.unreadable.is_empty(), "{:?}", walked.unreadable);
         assert_eq!(walked.files_scanned, 3, ".gitignore, .ignore and .hidden.log");
+    }
+
+    #[test]
+    fn kernel_state_is_listed_not_read() {
+        let dir = folder("kernel-state");
+        let walked = walk(&[PathBuf::from("/proc/kmsg"), PathBuf::from("/dev/zero"), dir], 2);
+        let listed: Vec<&str> = walked.unreadable.iter().map(|u| u.path.as_str()).collect();
+        assert_eq!(listed, ["/dev/zero", "/proc/kmsg"]);
+        assert!(walked.unreadable.iter().all(|u| u.reason.starts_with("kernel state")));
     }
 }
