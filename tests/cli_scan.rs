@@ -1,9 +1,9 @@
 //! `tokenbench scan` over a corpus this file generates: access logs (a query parameter, an
 //! Authorization header), a header dump, JSON lines, a HAR file, gzip-rotated logs (two gzip
-//! members), a Set-Cookie line, a form body, a hidden folder, a file an `.ignore` file names, with
-//! tokens signed here (RS256, HS256, ES256, EdDSA; live and expired at a fixed `--at`) and a JWE;
-//! and look-alikes (no alg, not JSON, cut short, inside a longer base64 run, a token in a binary
-//! file) that must not be found. Every planted place is asserted exactly (path, line, column,
+//! members), a Set-Cookie line, a form body, a hidden folder, a file an `.ignore` file names, a
+//! binary file, with tokens signed here (RS256, HS256, ES256, EdDSA; live and expired at a fixed
+//! `--at`) and a JWE; and look-alikes (no alg, not JSON, cut short, inside a longer base64 run)
+//! that must not be found. Every planted place is asserted exactly (path, line, column,
 //! context), and no output ever holds a planted token's signature or a JWE's encrypted parts.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::missing_panics_doc)]
 
@@ -98,9 +98,10 @@ struct Tokens {
     live_es: String,
     expired_ed: String,
     jwe: String,
-    /// Look-alikes and skipped places: real tokens that must not be found where they sit.
-    inside_run: String,
+    /// In a binary file: found all the same (a database file or a core dump leaks too).
     in_binary: String,
+    /// Look-alikes: real tokens that must not be found where they sit.
+    inside_run: String,
     no_alg: String,
     not_json: String,
     cut_short: String,
@@ -212,6 +213,8 @@ impl Corpus {
             t.expired_ed
         );
         texts.insert("rotated/access.log.1.gz", format!("{first}{second}"));
+        // Binary: NUL bytes before the token (an ELF header), read all the same.
+        texts.insert("blob.bin", format!("\x7fELF\x02\x01\x01\0\0\0 token={}\n\0\0", t.in_binary));
         for (rel, text) in &texts {
             let path = root.join(rel);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -221,14 +224,9 @@ impl Corpus {
                 std::fs::write(&path, text).unwrap();
             }
         }
-        // Binary: a NUL before the token; skipped whole.
-        let mut blob = b"\x7fELF\x02\x01\x01\0\0\0 token=".to_vec();
-        blob.extend_from_slice(t.in_binary.as_bytes());
-        blob.extend_from_slice(b"\n\0\0");
-        std::fs::write(root.join("blob.bin"), blob).unwrap();
-        // Unreadable whatever the user (tests may run as root, where mode 000 still reads): a
-        // .gz that is no gzip.
-        std::fs::write(root.join("broken.log.gz"), b"this is not gzip at all\n").unwrap();
+        // Unreadable whatever the user (tests may run as root, where mode 000 still reads): gzip's
+        // magic bytes, then no gzip.
+        std::fs::write(root.join("broken.log.gz"), b"\x1f\x8b\x08\x00 this is not gzip at all\n").unwrap();
         Corpus { root: root.to_owned(), texts }
     }
 
@@ -278,7 +276,7 @@ fn assert_no_secret_parts(output: &str, tokens: &Tokens) {
 }
 
 /// Every planted token is found at its exact places with its context, duplicates grouped; no
-/// look-alike, nothing from the binary file; unreadable paths reported and the scan goes on.
+/// look-alike; the binary file's token found; unreadable paths reported and the scan goes on.
 #[test]
 fn every_planted_token_is_found_where_it_sits() {
     let (c, t) = corpus("planted");
@@ -300,6 +298,7 @@ fn every_planted_token_is_found_where_it_sits() {
         (&t.live_es, "jws", "ES256", Some(true), &["Set-Cookie session", "URL fragment parameter id_token"]),
         (&t.expired_ed, "jws", "EdDSA", Some(false), &["form field assertion", "URL path"]),
         (&t.jwe, "jwe", "RSA1_5", None, &["text"]),
+        (&t.in_binary, "jws", "HS256", Some(true), &["form field token"]),
     ];
     let findings = report["findings"].as_array().unwrap();
     assert_eq!(findings.len(), expected.len(), "one finding per planted token and no other: {report:#}");
@@ -341,16 +340,16 @@ fn every_planted_token_is_found_where_it_sits() {
     let first_expired = lives.iter().position(|l| *l == Some(false)).unwrap();
     assert!(lives[first_expired..].iter().all(|l| *l == Some(false)), "{lives:?}");
 
-    // Look-alikes and the binary file's token: not found (the binary file is not even counted).
-    for token in [&t.inside_run, &t.in_binary, &t.no_alg, &t.not_json, &t.cut_short] {
+    // Look-alikes: not found.
+    for token in [&t.inside_run, &t.no_alg, &t.not_json, &t.cut_short] {
         assert!(finding(&report, token).is_none(), "a look-alike was reported: {token}");
     }
     // The counts: every text file (the hidden one and the one .ignore names included), the gzip
-    // decompressed; the binary file skipped; the broken gzip and the missing folder unreadable.
+    // decompressed, the binary file read; the broken gzip and the missing folder unreadable.
     assert_eq!(report["files_scanned"], c.texts.len() as u64);
     let bytes: usize = c.texts.values().map(String::len).sum();
     assert_eq!(report["bytes_scanned"], bytes as u64);
-    assert_eq!(report["binary_files_skipped"], 1);
+    assert_eq!(report["files_partly"], 0);
     let unreadable: Vec<&str> =
         report["unreadable"].as_array().unwrap().iter().map(|u| u["path"].as_str().unwrap()).collect();
     assert_eq!(unreadable, vec![c.path_of("broken.log.gz"), missing.clone()]);
@@ -378,12 +377,9 @@ fn the_text_report_names_places_and_never_a_signature() {
     assert!(out.contains(&format!("expired  jws EdDSA  fingerprint {}", fingerprint(&t.expired_ed))), "{out}");
     assert!(out.contains(&format!("UNKNOWN (encrypted)  jwe RSA1_5  fingerprint {}", fingerprint(&t.jwe))), "{out}");
     assert!(out.contains("iss \"https://issuer.example\", sub \"alice\", aud \"api\""), "{out}");
-    assert!(out.contains("6 tokens (3 live, 1 encrypted, 2 expired) in 12 places"), "{out}");
-    assert!(
-        out.contains(&format!("{} files scanned", c.texts.len())) && out.contains("1 binary file skipped"),
-        "{out}"
-    );
-    assert!(out.contains(&format!("  {}: not a readable gzip file", c.path_of("broken.log.gz"))), "{out}");
+    assert!(out.contains("7 tokens (4 live, 1 encrypted, 2 expired) in 13 places"), "{out}");
+    assert!(out.contains(&format!("{} files scanned (", c.texts.len())), "{out}");
+    assert!(out.contains(&format!("  {}: not readable gzip data", c.path_of("broken.log.gz"))), "{out}");
     assert_no_secret_parts(&out, &t);
     assert_no_secret_parts(&stderr(&o), &t);
 }
@@ -463,12 +459,16 @@ fn exit_codes() {
     let o = run(&["scan", &expired, "--key", &bad_key]);
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains(&bad_key), "{}", stderr(&o));
-    // Not one path readable: reported, and no green.
+    // A path not readable: reported, and no green, even beside a clean file.
     let missing = dir.join("missing.log").display().to_string();
-    let o = run(&["scan", &missing, "--json"]);
+    let o = run(&["scan", &missing, &clean.display().to_string(), "--json"]);
     assert_eq!(code(&o), 2, "{}", stderr(&o));
     assert_eq!(json_out(&o)["unreadable"][0]["path"], missing.as_str());
-    assert!(stderr(&o).contains("nothing was scanned"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("1 path could not be read, or only in part: the scan cannot say it holds no live token"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 /// A token signed with a secret from a public wordlist: the scan says the secret is weak and

@@ -1,7 +1,8 @@
 //! `tokenbench scan`: every JWS and JWE in files and folders, where it sits and whether it still
 //! works, never the token itself. Exit 1 when a token found may be live at `--at` (a JWE, whose
 //! claims are encrypted, counts), 0 when none is, 2 for unusable input (no path, a bad `--at`,
-//! a key that cannot be loaded, or not one path readable).
+//! a key that cannot be loaded, or a path that could not be read in full: no green for what
+//! was not read).
 
 use std::path::PathBuf;
 
@@ -27,8 +28,9 @@ pub struct ScanArgs {
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
-    /// Files and folders to scan (folders recursively, hidden and ignored files included;
-    /// `.gz` files decompressed).
+    /// Files and folders to scan (folders recursively, hidden and ignored files included, links
+    /// not followed; gzip decompressed, UTF-16 decoded, binary files read too); `-` reads
+    /// standard input, a named pipe (`<(cmd)`) is read to its end.
     #[arg(value_name = "PATH", required = true)]
     pub paths: Vec<PathBuf>,
 }
@@ -45,8 +47,12 @@ pub(super) fn scan_cmd(args: &ScanArgs) -> Result<u8, Error> {
     if report.any_live() {
         return Ok(1);
     }
-    if report.nothing_read() {
-        say("no path given could be read: nothing was scanned");
+    if report.incomplete() {
+        say(&format!(
+            "{} could not be read, or only in part: the scan cannot say {} no live token",
+            crate::core::text::count(report.unreadable.len(), "path", "paths"),
+            if report.unreadable.len() == 1 { "it holds" } else { "they hold" }
+        ));
         return Ok(2);
     }
     Ok(0)

@@ -32,14 +32,15 @@ pub const LATEST: f64 = 253_402_300_799.0;
 pub const MAX_DURATION_SECONDS: u64 = 315_537_897_599;
 
 /// Reads a whole file of at most [`MAX_INPUT_BYTES`]. A larger regular file is refused from its
-/// size before anything is read; a device or pipe (`/dev/zero`) is read only up to the limit.
+/// size before anything is read; a device or pipe (`/dev/zero`) is read only up to the limit,
+/// and a named pipe without a writer reads as empty instead of blocking.
 ///
 /// # Errors
 /// [`Error::Io`] when the file cannot be read, [`Error::FileTooLarge`] over the limit.
 pub fn read_file(path: &Path) -> Result<Vec<u8>> {
     let name = path.display().to_string();
     let io = |e: std::io::Error| Error::Io { path: name.clone(), reason: e.to_string() };
-    let file = std::fs::File::open(path).map_err(io)?;
+    let file = open_without_blocking(path).map_err(io)?;
     let too_large = || Error::FileTooLarge { path: name.clone(), limit: MAX_INPUT_BYTES };
     let hint = match file.metadata() {
         Ok(meta) if meta.is_file() => {
@@ -57,6 +58,36 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>> {
         return Err(too_large());
     }
     Ok(bytes)
+}
+
+/// Opens `path` for reading without waiting for a writer: `open` of a named pipe blocks until
+/// someone opens its other end, which may be never. Once open, reads block as usual, so a pipe
+/// with a writer (`<(zcat log.gz)`) is read to its end and one without reads as empty.
+///
+/// # Errors
+/// The operating system's error.
+pub fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        let fd = file.as_raw_fd();
+        // SAFETY: `fd` is the open descriptor `file` owns for the whole call; F_GETFL and F_SETFL
+        // only read and set its status flags.
+        let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
+        // SAFETY: as above.
+        if flags < 0 || unsafe { libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK) } < 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+    }
+    Ok(file)
 }
 
 /// Checks an instant (Unix seconds) for the time arithmetic: finite and between years 1 and

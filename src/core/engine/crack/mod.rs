@@ -552,7 +552,7 @@ pub fn check_wordlist(path: &std::path::Path) -> Result<(), CrackError> {
 fn open_wordlist(path: &std::path::Path) -> Result<std::fs::File, CrackError> {
     let wordlist_error =
         |e: std::io::Error| CrackError::Wordlist { path: path.display().to_string(), reason: e.to_string() };
-    let file = std::fs::File::open(path).map_err(wordlist_error)?;
+    let file = crate::core::engine::limits::open_without_blocking(path).map_err(wordlist_error)?;
     if file.metadata().map_err(wordlist_error)?.is_dir() {
         return Err(CrackError::Wordlist { path: path.display().to_string(), reason: "it is a directory".into() });
     }

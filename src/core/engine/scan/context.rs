@@ -6,9 +6,18 @@
 //! (`Bearer`), then the separator that introduced the value (`: "`, `=`, `/`, `#`), then the name
 //! before it. Names are taken as they are written (they are shown escaped by the report).
 
-/// The context of the token at `start` in `line`.
+/// How many lines before the token's line [`classify`] may look at (a pretty-printed HAR puts
+/// a header's `"name"` on the line before its `"value"`).
+pub const PREVIOUS_LINES: usize = 4;
+
+/// How many bytes of each previous line (its end) are kept for [`classify`].
+pub const PREVIOUS_LINE_BYTES: usize = 512;
+
+/// The context of the token at `start` in `line`; `previous` holds up to [`PREVIOUS_LINES`]
+/// lines before it, oldest first, each possibly cut at its start.
 #[must_use]
-pub fn classify(line: &[u8], start: usize) -> String {
+pub fn classify(previous: &[&[u8]], line: &[u8], start: usize) -> String {
+    let _ = previous;
     let before = &line[..start.min(line.len())];
     let stripped = strip_scheme(before);
     // A JSON string: `"key": "Bearer eyJ…` or `"key":"eyJ…`.
@@ -131,7 +140,7 @@ mod tests {
 
     fn ctx(before: &str) -> String {
         let line = format!("{before}eyJTOKEN rest");
-        classify(line.as_bytes(), before.len())
+        classify(&[], line.as_bytes(), before.len())
     }
 
     #[test]

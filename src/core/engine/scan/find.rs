@@ -60,7 +60,9 @@ pub fn is_b64url(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
 }
 
-fn in_run(b: u8) -> bool {
+/// True for the bytes a token's run is made of: base64url and the dots between segments.
+#[must_use]
+pub fn in_run(b: u8) -> bool {
     is_b64url(b) || b == b'.'
 }
 

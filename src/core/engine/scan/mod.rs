@@ -15,6 +15,7 @@ pub mod context;
 pub mod find;
 pub mod report;
 pub mod reread;
+pub mod source;
 pub mod walk;
 
 use std::path::PathBuf;
@@ -35,15 +36,21 @@ use crate::core::engine::verify::CheckStatus;
 /// a corpus's tokens apart, and to find a token one holds with `sha256sum`).
 pub const FINGERPRINT_HEX: usize = 16;
 
-/// One occurrence of a token.
+/// One occurrence of a token. Lines, columns and offsets count the file's text as the scan
+/// reads it ([`source`]): decompressed for gzip, decoded to UTF-8 for UTF-16.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Place {
-    /// The file, as reached from the scanned argument (`logs/access.log`).
+    /// The file, as reached from the scanned argument (`logs/access.log`), a name that is not
+    /// UTF-8 with `\xFF` escapes ([`source::shown`]).
     pub path: Arc<str>,
+    /// The file itself, to read the token again.
+    pub file: Arc<std::path::Path>,
     /// The line, from 1.
     pub line: u64,
     /// The byte column where the token starts, from 1 (as `rg --column` counts).
     pub column: u64,
+    /// The byte offset where the token starts, from 0 (binary files have no useful lines).
+    pub offset: u64,
     /// What surrounds it ([`context::classify`]).
     pub context: String,
 }
@@ -166,14 +173,17 @@ impl ScanProgress {
 pub struct ScanReport {
     /// Every distinct token, those that may be live first.
     pub leaks: Vec<Leak>,
-    /// Files searched to the end.
+    /// Files read to their end.
     pub files_scanned: u64,
-    /// Bytes searched (decompressed for `.gz`).
+    /// Files read in part (each also in `unreadable`, saying how far and why).
+    pub files_partly: u64,
+    /// Bytes searched (decompressed for gzip, decoded for UTF-16).
     pub bytes_scanned: u64,
-    /// Files skipped as binary.
-    pub binary_skipped: u64,
-    /// Paths that could not be read.
+    /// Paths given that could not be read, or only in part: the scan cannot vouch for them.
     pub unreadable: Vec<Unreadable>,
+    /// What the folders hold that is not content (links, pipes, sockets, devices, kernel
+    /// state), listed, not read.
+    pub skipped: Vec<Unreadable>,
     /// The instant the tokens were judged at.
     pub now: UnixSeconds,
     /// Whether keys were given (each leak then has a verdict).
@@ -189,11 +199,11 @@ impl ScanReport {
         self.leaks.iter().any(Leak::may_be_live)
     }
 
-    /// True when nothing could be read at all though something was asked: the scan said nothing
-    /// about the paths, which is no green.
+    /// True when something given could not be read, or only in part: the scan cannot say those
+    /// paths hold no live token, which is no green (exit 2 when no token found is live).
     #[must_use]
-    pub fn nothing_read(&self) -> bool {
-        self.files_scanned == 0 && self.binary_skipped == 0 && !self.unreadable.is_empty()
+    pub fn incomplete(&self) -> bool {
+        !self.unreadable.is_empty()
     }
 }
 
@@ -215,9 +225,10 @@ pub fn scan(paths: &[PathBuf], opts: &ScanOptions<'_>) -> ScanReport {
     ScanReport {
         leaks,
         files_scanned: walked.files_scanned,
+        files_partly: walked.files_partly,
         bytes_scanned: walked.bytes_scanned,
-        binary_skipped: walked.binary_skipped,
         unreadable: walked.unreadable,
+        skipped: walked.skipped,
         now: opts.now,
         keyed: !opts.keys.is_empty(),
         cancelled,
@@ -255,7 +266,7 @@ fn judge_all(found: Vec<(String, Vec<Place>)>, opts: &ScanOptions<'_>, threads: 
 /// rules out).
 fn leak(text: &str, mut places: Vec<Place>, opts: &ScanOptions<'_>) -> Option<Leak> {
     let token = token::parse(text).ok()?;
-    places.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+    places.sort_by(|a, b| (&a.path, a.offset).cmp(&(&b.path, b.offset)));
     places.dedup();
     let audit = TokenAuditOptions { keys: opts.keys, now: opts.now, ..TokenAuditOptions::default() };
     let judged = judgment::judge(&token, &judgment::audit_policy(), &audit).ok();

@@ -21,7 +21,7 @@ fn kind_name(kind: Kind) -> &'static str {
 }
 
 fn place_json(p: &Place) -> Value {
-    json!({ "path": &*p.path, "line": p.line, "column": p.column, "context": p.context })
+    json!({ "path": &*p.path, "line": p.line, "column": p.column, "offset": p.offset, "context": p.context })
 }
 
 /// One leak as JSON: its first place at the top level (`path`, `line`, `column`, `context`),
@@ -50,16 +50,17 @@ pub fn leak_json(leak: &Leak) -> Value {
     })
 }
 
-/// `{"findings": [...], "files_scanned", "bytes_scanned", "binary_files_skipped", "unreadable",
-/// "at"}`.
+/// `{"findings": [...], "files_scanned", "files_partly", "bytes_scanned", "unreadable",
+/// "skipped", "at"}`.
 #[must_use]
 pub fn scan_json(report: &ScanReport) -> Value {
     json!({
         "findings": report.leaks.iter().map(leak_json).collect::<Vec<_>>(),
         "files_scanned": report.files_scanned,
         "bytes_scanned": report.bytes_scanned,
-        "binary_files_skipped": report.binary_skipped,
+        "files_partly": report.files_partly,
         "unreadable": report.unreadable,
+        "skipped": report.skipped,
         "at": report.now,
         "at_utc": format_utc(report.now),
     })
@@ -120,18 +121,30 @@ pub fn scan_text(report: &ScanReport) -> String {
         "{} scanned ({} bytes){}",
         text::count(report.files_scanned, "file", "files"),
         text::thousands(report.bytes_scanned),
-        match report.binary_skipped {
+        match report.files_partly {
             0 => String::new(),
-            n => format!("; {} skipped", text::count(n, "binary file", "binary files")),
+            n => format!(", {} in part (below)", text::count(n, "file", "files")),
         }
     );
-    if !report.unreadable.is_empty() {
-        let _ = writeln!(s, "Unreadable ({}):", report.unreadable.len());
-        for u in &report.unreadable {
-            let _ = writeln!(s, "  {}: {}", visible(&u.path), visible(&u.reason));
-        }
-    }
+    listed(&mut s, "Not read, or read in part", &report.unreadable);
+    listed(&mut s, "Skipped (not content; not read)", &report.skipped);
     s
+}
+
+/// How many paths of a list the text names; `--json` lists them all.
+const LISTED: usize = 10;
+
+fn listed(s: &mut String, title: &str, items: &[super::Unreadable]) {
+    if items.is_empty() {
+        return;
+    }
+    let _ = writeln!(s, "{title} ({}):", items.len());
+    for u in items.iter().take(LISTED) {
+        let _ = writeln!(s, "  {}: {}", visible(&u.path), visible(&u.reason));
+    }
+    if items.len() > LISTED {
+        let _ = writeln!(s, "  and {} more (--json lists them)", items.len() - LISTED);
+    }
 }
 
 fn leak_text(s: &mut String, leak: &Leak, now: f64) {

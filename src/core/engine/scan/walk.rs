@@ -1,64 +1,66 @@
 //! Reading what the scan is given: files and folders walked on every core, each file searched
-//! line by line with bounded memory, gzip files decompressed on the fly.
+//! line by line with bounded memory.
 //!
 //! Folders are walked with `ignore`'s parallel walker with every filter off: a leak scan must see
 //! hidden files and what `.gitignore` hides (a `.env`, a `logs/` folder), and symbolic links are
 //! not followed (a link out of the folder is not the folder's content, and a loop is never
-//! walked). Each file is searched by `grep-searcher` (ripgrep's searcher) with the
-//! [`TokenFinder`]: a file with a NUL byte is binary and skipped whole, a line longer than
-//! [`MAX_LINE_BYTES`] stops that file's scan with a reason (the only memory a search holds is its
-//! line buffer), and `.gz` files are read through a `MultiGzDecoder`, so rotated logs
-//! (`access.log.2.gz`, several members included) are scanned as the text they hold.
+//! walked). Each file is read as [`source`] says (gzip by its bytes, UTF-16 decoded, binary files
+//! read too, long lines broken where no token can be) and searched by `grep-searcher` (ripgrep's
+//! searcher) with the [`TokenFinder`].
+//!
+//! Nothing is left out in silence. A path given that is not read (a socket, kernel state, a file
+//! that cannot be opened) is *unreadable*, and so is a file read only in part (a damaged gzip
+//! member, a decompression bomb): the scan then cannot say the paths hold no live token. What a
+//! folder holds that is not content (links, pipes, sockets, devices, kernel state) is *skipped*
+//! and listed. A path given twice, or inside a folder also given, is read once.
 
-use std::collections::HashMap;
-use std::ffi::OsStr;
-use std::io::{BufReader, Read};
+use std::cell::RefCell;
+use std::collections::{HashMap, VecDeque};
+use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use grep_searcher::{BinaryDetection, Searcher, SearcherBuilder, Sink, SinkFinish, SinkMatch};
+use grep_searcher::{
+    BinaryDetection, Searcher, SearcherBuilder, Sink, SinkContext, SinkContextKind, SinkFinish, SinkMatch,
+};
 use ignore::{WalkBuilder, WalkState};
 
-use super::context;
+use super::context::{self, PREVIOUS_LINE_BYTES, PREVIOUS_LINES};
 use super::find::TokenFinder;
+use super::source::{self, BreakLog, HARD_LINE_BYTES, LineBreaker};
 use super::{Place, ScanProgress, Unreadable};
-
-/// The longest line searched, in bytes: a file with a longer line is reported unreadable from
-/// there on, rather than held whole in memory.
-pub const MAX_LINE_BYTES: usize = 64 * 1024 * 1024;
 
 /// What the walk found: every occurrence, grouped by token text, and the counts.
 #[derive(Debug, Default)]
 pub struct Walked {
     /// Each distinct token and every place it occurs.
     pub occurrences: HashMap<String, Vec<Place>>,
-    /// Files searched to the end (binary files excluded).
+    /// Files read to their end.
     pub files_scanned: u64,
-    /// Bytes searched (decompressed for `.gz` files).
+    /// Files read only in part (each is also in `unreadable`, saying why).
+    pub files_partly: u64,
+    /// Bytes searched (decompressed for gzip, decoded for UTF-16), partly read files included.
     pub bytes_scanned: u64,
-    /// Files skipped because they hold binary data.
-    pub binary_skipped: u64,
-    /// Paths that could not be read, and why.
+    /// Paths that could not be read, or only in part, and why.
     pub unreadable: Vec<Unreadable>,
+    /// What the folders hold that is not content (links, pipes, sockets, devices, kernel state).
+    pub skipped: Vec<Unreadable>,
 }
 
 impl Walked {
-    fn merge_file(&mut self, file: FileSink<'_>) {
-        if file.binary {
-            self.binary_skipped += 1;
-            return;
-        }
-        self.files_scanned += 1;
-        self.bytes_scanned += file.bytes;
-        self.merge_hits(file);
-    }
-
-    fn merge_hits(&mut self, file: FileSink<'_>) {
-        if file.binary {
-            return;
-        }
-        for (token, places) in file.hits {
+    fn merge(&mut self, sink: FileSink<'_>, failed: Option<Unreadable>) {
+        self.bytes_scanned += sink.bytes;
+        for (token, places) in sink.hits {
             self.occurrences.entry(token).or_default().extend(places);
+        }
+        match failed {
+            // What was read before the error stands; the file is counted as read in part.
+            Some(unreadable) => {
+                self.files_partly += 1;
+                self.unreadable.push(unreadable);
+            }
+            None => self.files_scanned += 1,
         }
     }
 }
@@ -66,27 +68,23 @@ impl Walked {
 /// Walks `paths` on `threads` threads (0: one per core) and searches every regular file.
 #[must_use]
 pub fn walk(paths: &[PathBuf], threads: usize) -> Walked {
-    walk_lines_up_to(paths, threads, MAX_LINE_BYTES, None)
+    walk_with(paths, threads, None)
 }
 
 /// [`walk`], counting into `progress` as it reads and stopping when it is cancelled.
 #[must_use]
 pub fn walk_with(paths: &[PathBuf], threads: usize, progress: Option<&ScanProgress>) -> Walked {
-    walk_lines_up_to(paths, threads, MAX_LINE_BYTES, progress)
-}
-
-/// [`walk`] with lines of at most `max_line` bytes.
-fn walk_lines_up_to(paths: &[PathBuf], threads: usize, max_line: usize, progress: Option<&ScanProgress>) -> Walked {
     let shared = Arc::new(Mutex::new(Walked::default()));
+    let lock =
+        |w: &Arc<Mutex<Walked>>| -> Walked { std::mem::take(&mut *w.lock().unwrap_or_else(PoisonError::into_inner)) };
     // Kernel state is not files: reading /proc/kmsg blocks until the kernel logs something (and
-    // takes the message from the system log), /dev/zero never ends. Such paths are listed as not
-    // read, whether given or met on the way.
-    let (kernel, paths): (Vec<&PathBuf>, Vec<&PathBuf>) = paths.iter().partition(|p| kernel_state(p));
+    // takes the message from the system log), /dev/zero never ends. Such paths are not read.
+    let (kernel, paths): (Vec<&PathBuf>, Vec<&PathBuf>) = once_each(paths).into_iter().partition(|p| kernel_state(p));
     for p in kernel {
         shared.lock().unwrap_or_else(PoisonError::into_inner).unreadable.push(kernel_unreadable(p));
     }
     let Some((first, rest)) = paths.split_first() else {
-        return std::mem::take(&mut *shared.lock().unwrap_or_else(PoisonError::into_inner));
+        return lock(&shared);
     };
     let mut builder = WalkBuilder::new(first);
     for p in rest {
@@ -97,7 +95,7 @@ fn walk_lines_up_to(paths: &[PathBuf], threads: usize, max_line: usize, progress
     builder.filter_entry(move |entry| {
         let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
         if is_dir && kernel_state(entry.path()) {
-            skipped.lock().unwrap_or_else(PoisonError::into_inner).unreadable.push(kernel_unreadable(entry.path()));
+            skipped.lock().unwrap_or_else(PoisonError::into_inner).skipped.push(kernel_unreadable(entry.path()));
             return false;
         }
         true
@@ -106,25 +104,43 @@ fn walk_lines_up_to(paths: &[PathBuf], threads: usize, max_line: usize, progress
     builder.build_parallel().run(|| {
         let shared = Arc::clone(&shared);
         let finder = finder.clone();
-        let mut searcher = searcher(max_line);
+        let mut searcher = searcher();
         Box::new(move |entry| {
             if progress.is_some_and(ScanProgress::is_cancelled) {
                 return WalkState::Quit;
             }
-            let outcome = match entry {
-                Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
-                    let path = entry.path();
-                    let shown: Arc<str> = path.display().to_string().into();
-                    let mut sink = FileSink::new(&finder, Arc::clone(&shown));
-                    let failed = search(&mut searcher, &finder, path, &mut sink, progress)
-                        .err()
-                        .map(|e| Unreadable { path: shown.to_string(), reason: read_error(&e, path, max_line) });
-                    (Some(sink), failed)
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(e) => {
+                    shared.lock().unwrap_or_else(PoisonError::into_inner).unreadable.push(walk_error(&e));
+                    return WalkState::Continue;
                 }
-                // Folders are walked into; links, sockets, devices and pipes are not content.
-                Ok(_) => return WalkState::Continue,
-                Err(e) => (None, Some(walk_error(&e))),
             };
+            let given = entry.depth() == 0;
+            let readable = entry.is_stdin() || entry.file_type().is_some_and(|t| t.is_file() || (given && is_fifo(t)));
+            if !readable {
+                match entry.file_type() {
+                    // Folders are walked into.
+                    Some(t) if t.is_dir() => {}
+                    kind => {
+                        let reason = format!(
+                            "{}: not read{}",
+                            kind.map_or("not a regular file", source::kind_of),
+                            if kind.is_some_and(|t| t.is_symlink()) { " (links are not followed)" } else { "" }
+                        );
+                        let item = Unreadable { path: source::shown(entry.path()), reason };
+                        let mut walked = shared.lock().unwrap_or_else(PoisonError::into_inner);
+                        if given { walked.unreadable.push(item) } else { walked.skipped.push(item) }
+                    }
+                }
+                return WalkState::Continue;
+            }
+            let path = entry.path();
+            let shown: Arc<str> = if entry.is_stdin() { "(standard input)".into() } else { source::shown(path).into() };
+            let mut sink = FileSink::new(&finder, Arc::clone(&shown), Arc::from(path));
+            let failed = search(&mut searcher, &finder, &entry, &mut sink, progress)
+                .err()
+                .map(|e| Unreadable { path: shown.to_string(), reason: read_error(&e, sink.bytes) });
             if let Some(p) = progress {
                 // A file stopped by the cancel switch is neither scanned nor unreadable.
                 if p.is_cancelled() {
@@ -132,23 +148,51 @@ fn walk_lines_up_to(paths: &[PathBuf], threads: usize, max_line: usize, progress
                 }
                 p.file_done();
             }
-            let mut walked = shared.lock().unwrap_or_else(PoisonError::into_inner);
-            match outcome {
-                (Some(sink), None) => walked.merge_file(sink),
-                // What was found before the error stands; the file is reported, not counted.
-                (Some(sink), Some(unreadable)) => {
-                    walked.merge_hits(sink);
-                    walked.unreadable.push(unreadable);
-                }
-                (None, Some(unreadable)) => walked.unreadable.push(unreadable),
-                (None, None) => {}
+            match (failed, sink.opened && sink.bytes > 0) {
+                // Nothing read at all: unreadable, not a file read in part.
+                (Some(u), false) => shared.lock().unwrap_or_else(PoisonError::into_inner).unreadable.push(u),
+                (failed, _) => shared.lock().unwrap_or_else(PoisonError::into_inner).merge(sink, failed),
             }
             WalkState::Continue
         })
     });
-    let mut walked = std::mem::take(&mut *shared.lock().unwrap_or_else(PoisonError::into_inner));
+    let mut walked = lock(&shared);
     walked.unreadable.sort_by(|a, b| a.path.cmp(&b.path));
+    walked.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     walked
+}
+
+/// `paths` without those read through another: the same file or folder given twice, or a path
+/// inside a folder also given (each is read once, its places counted once).
+fn once_each(paths: &[PathBuf]) -> Vec<&PathBuf> {
+    let real: Vec<Option<PathBuf>> = paths.iter().map(|p| std::fs::canonicalize(p).ok()).collect();
+    let is_dir: Vec<bool> = real.iter().map(|r| r.as_ref().is_some_and(|r| r.is_dir())).collect();
+    paths
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| {
+            let Some(mine) = &real[*i] else { return true };
+            !real.iter().enumerate().any(|(j, other)| {
+                other.as_ref().is_some_and(|other| {
+                    (j < *i && other == mine) || (j != *i && is_dir[j] && other != mine && mine.starts_with(other))
+                })
+            })
+        })
+        .map(|(_, p)| p)
+        .collect()
+}
+
+fn is_fifo(t: std::fs::FileType) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        t.is_fifo()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = t;
+        false
+    }
 }
 
 /// The folders of kernel state on Linux.
@@ -162,38 +206,48 @@ fn kernel_state(path: &Path) -> bool {
 
 fn kernel_unreadable(path: &Path) -> Unreadable {
     Unreadable {
-        path: path.display().to_string(),
+        path: source::shown(path),
         reason: "kernel state (/proc, /sys, /dev), not files: not read (a read there can block forever)".into(),
     }
 }
 
-fn searcher(max_line: usize) -> Searcher {
+fn searcher() -> Searcher {
     SearcherBuilder::new()
-        .binary_detection(BinaryDetection::quit(b'\0'))
+        // Binary files are searched too: a token in a database file is a leak all the same.
+        .binary_detection(BinaryDetection::none())
+        // `source::text` decodes UTF-16 itself, before the lines are bounded.
+        .bom_sniffing(false)
         .line_number(true)
-        .heap_limit(Some(max_line))
+        .before_context(PREVIOUS_LINES)
+        // The line breaker keeps every line under this; the limit only guards the guard.
+        .heap_limit(Some(usize::try_from(HARD_LINE_BYTES).unwrap_or(usize::MAX) + 64 * 1024))
         .build()
-}
-
-fn is_gzip(path: &Path) -> bool {
-    path.extension().and_then(OsStr::to_str).is_some_and(|e| e.eq_ignore_ascii_case("gz"))
 }
 
 fn search(
     searcher: &mut Searcher,
     finder: &TokenFinder,
-    path: &Path,
+    entry: &ignore::DirEntry,
     sink: &mut FileSink<'_>,
     progress: Option<&ScanProgress>,
 ) -> std::io::Result<()> {
-    // Without memory maps (the searcher's default) `search_path` is `search_reader` over the
-    // opened file, so counting the reads changes nothing in how the file is searched.
-    let file = Counted { inner: std::fs::File::open(path)?, progress };
-    if is_gzip(path) {
-        searcher.search_reader(finder, flate2::read::MultiGzDecoder::new(BufReader::new(file)), sink)
+    let path = entry.path();
+    let (raw, size): (Box<dyn Read>, Option<u64>) = if entry.is_stdin() {
+        (Box::new(std::io::stdin().lock()), None)
     } else {
-        searcher.search_reader(finder, file, sink)
-    }
+        // A path given may be a named pipe (`<(zcat log.gz)`); one met in a folder is a regular
+        // file, checked again on the open file (it may have changed since it was listed).
+        let file = if entry.depth() == 0 { source::open_given(path)? } else { source::open_regular(path)? };
+        let size = file.metadata().ok().filter(std::fs::Metadata::is_file).map(|m| m.len());
+        (Box::new(file), size)
+    };
+    sink.opened = true;
+    let text = source::text(Counted { inner: raw, progress }, size)?;
+    let reader = LineBreaker::new(text, Rc::clone(&sink.breaks));
+    let outcome = searcher.search_reader(finder, reader, &mut *sink);
+    // On an error the searcher never finishes: what went through the breaker was read.
+    sink.bytes = sink.bytes.max(sink.breaks.borrow().read);
+    outcome
 }
 
 /// A file read with its bytes counted into the scan's progress; a read after the cancel switch
@@ -215,19 +269,21 @@ impl<R: Read> Read for Counted<'_, R> {
     }
 }
 
-/// Why a file could not be read, in words that name the cause.
-fn read_error(e: &std::io::Error, path: &Path, max_line: usize) -> String {
+/// Why a file could not be read to its end, in words that name the cause and how far it got.
+fn read_error(e: &std::io::Error, read: u64) -> String {
     let text = e.to_string();
-    if text.contains("allocation limit") {
-        return format!(
-            "a line is longer than {} bytes; the file was scanned up to it",
-            crate::core::text::thousands(max_line as u64)
-        );
+    let text = if text.contains("allocation limit") {
+        format!("a line is longer than {} bytes", crate::core::text::thousands(HARD_LINE_BYTES))
+    } else {
+        text
+    };
+    if read == 0 {
+        return text;
     }
-    if is_gzip(path) && matches!(e.kind(), std::io::ErrorKind::InvalidInput | std::io::ErrorKind::InvalidData) {
-        return format!("not a readable gzip file: {text}");
-    }
-    text
+    format!(
+        "{text}; read in part: tokens in its first {} bytes are reported, any after them are not",
+        crate::core::text::thousands(read)
+    )
 }
 
 /// An error of the walk (a path that does not exist, a folder that cannot be listed), with the
@@ -248,7 +304,7 @@ fn walk_error(e: &ignore::Error) -> Unreadable {
         }
     }
     match path {
-        Some(p) => Unreadable { path: p.display().to_string(), reason: err.to_string() },
+        Some(p) => Unreadable { path: source::shown(p), reason: err.to_string() },
         None => Unreadable { path: String::new(), reason: e.to_string() },
     }
 }
@@ -257,15 +313,44 @@ fn walk_error(e: &ignore::Error) -> Unreadable {
 struct FileSink<'a> {
     finder: &'a TokenFinder,
     path: Arc<str>,
+    file: Arc<Path>,
     hits: HashMap<String, Vec<Place>>,
-    binary: bool,
+    /// The last lines before the next match (their ends), with their searcher line numbers.
+    recent: VecDeque<(u64, Vec<u8>)>,
+    /// The breaks the line breaker made, to count the file's own lines.
+    breaks: Rc<RefCell<BreakLog>>,
+    /// Whether the file was opened (an error before is unreadable, after it a partial read).
+    opened: bool,
     bytes: u64,
 }
 
 impl<'a> FileSink<'a> {
-    fn new(finder: &'a TokenFinder, path: Arc<str>) -> Self {
-        Self { finder, path, hits: HashMap::new(), binary: false, bytes: 0 }
+    fn new(finder: &'a TokenFinder, path: Arc<str>, file: Arc<Path>) -> Self {
+        Self {
+            finder,
+            path,
+            file,
+            hits: HashMap::new(),
+            recent: VecDeque::with_capacity(PREVIOUS_LINES + 1),
+            breaks: Rc::default(),
+            opened: false,
+            bytes: 0,
+        }
     }
+
+    fn remember(&mut self, line_number: u64, line: &[u8]) {
+        let line = strip_terminator(line);
+        let tail = &line[line.len().saturating_sub(PREVIOUS_LINE_BYTES)..];
+        if self.recent.len() == PREVIOUS_LINES {
+            self.recent.pop_front();
+        }
+        self.recent.push_back((line_number, tail.to_vec()));
+    }
+}
+
+fn strip_terminator(line: &[u8]) -> &[u8] {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    line.strip_suffix(b"\r").unwrap_or(line)
 }
 
 impl Sink for FileSink<'_> {
@@ -273,28 +358,37 @@ impl Sink for FileSink<'_> {
 
     fn matched(&mut self, _: &Searcher, mat: &SinkMatch<'_>) -> Result<bool, Self::Error> {
         let line_number = mat.line_number().unwrap_or(0);
-        let line = mat.bytes();
+        let line = strip_terminator(mat.bytes());
+        let line_start = mat.absolute_byte_offset();
+        let first = line_number.saturating_sub(PREVIOUS_LINES as u64);
+        let previous: Vec<&[u8]> =
+            self.recent.iter().filter(|(n, _)| (first..line_number).contains(n)).map(|(_, l)| l.as_slice()).collect();
         for found in self.finder.find_iter(line) {
+            let offset = line_start + found.range.start as u64;
+            let (file_line, column) = self.breaks.borrow_mut().place(line_number, line_start, offset);
             let place = Place {
                 path: Arc::clone(&self.path),
-                line: line_number,
-                column: found.range.start as u64 + 1,
-                context: context::classify(line, found.range.start),
+                file: Arc::clone(&self.file),
+                line: file_line,
+                column,
+                offset,
+                context: context::classify(&previous, line, found.range.start),
             };
             self.hits.entry(found.token.text).or_default().push(place);
+        }
+        self.remember(line_number, mat.bytes());
+        Ok(true)
+    }
+
+    fn context(&mut self, _: &Searcher, ctx: &SinkContext<'_>) -> Result<bool, Self::Error> {
+        if *ctx.kind() == SinkContextKind::Before {
+            self.remember(ctx.line_number().unwrap_or(0), ctx.bytes());
         }
         Ok(true)
     }
 
-    fn binary_data(&mut self, _: &Searcher, _: u64) -> Result<bool, Self::Error> {
-        // Skipped whole: what was found before the NUL is dropped too, as the file is not text.
-        self.binary = true;
-        Ok(false)
-    }
-
     fn finish(&mut self, _: &Searcher, finish: &SinkFinish) -> Result<(), Self::Error> {
         self.bytes = finish.byte_count();
-        self.binary |= finish.binary_byte_offset().is_some();
         Ok(())
     }
 }
@@ -316,25 +410,145 @@ mod tests {
         dir
     }
 
-    /// Memory stays bounded: a line longer than the limit stops that file with a reason, what
-    /// was found before it stands, and other files are scanned.
+    fn places(walked: &Walked) -> Vec<(String, u64, u64)> {
+        let mut at: Vec<(String, u64, u64)> =
+            walked.occurrences[&token()].iter().map(|p| (p.path.to_string(), p.line, p.column)).collect();
+        at.sort();
+        at
+    }
+
+    /// Memory stays bounded and nothing after a huge line is lost: a line past the soft limit
+    /// is broken where no token can be, and every token is placed at its file's own line and
+    /// column, read again from its offset.
     #[test]
-    fn a_line_past_the_limit_stops_its_file_only() {
+    fn tokens_after_a_huge_line_are_found_at_their_own_place() {
         let dir = folder("long-line");
-        let long = format!("Authorization: Bearer {}\n{}\nafter: {}\n", token(), "x".repeat(8192), token());
-        std::fs::write(dir.join("long.log"), long).unwrap();
-        std::fs::write(dir.join("short.log"), format!("token={}\n", token())).unwrap();
-        let walked = walk_lines_up_to(std::slice::from_ref(&dir), 2, 4096, None);
-        let long_path = dir.join("long.log").display().to_string();
-        assert_eq!(walked.unreadable.len(), 1);
-        assert_eq!(walked.unreadable[0].path, long_path);
-        assert_eq!(walked.unreadable[0].reason, "a line is longer than 4,096 bytes; the file was scanned up to it");
-        let places = &walked.occurrences[&token()];
-        let mut at: Vec<(&str, u64)> = places.iter().map(|p| (&*p.path, p.line)).collect();
-        at.sort_unstable();
-        let short_path = dir.join("short.log").display().to_string();
-        assert_eq!(at, vec![(long_path.as_str(), 1), (short_path.as_str(), 1)]);
-        assert_eq!(walked.files_scanned, 1, "the long file is reported, not counted as scanned");
+        let soft = usize::try_from(source::SOFT_LINE_BYTES).unwrap();
+        let long = format!(
+            "Authorization: Bearer {t}\n{}, {pad} and then Bearer {t} ends\nafter: {t}\n",
+            "x".repeat(soft + 100),
+            t = token(),
+            pad = "y".repeat(soft)
+        );
+        std::fs::write(dir.join("long.log"), &long).unwrap();
+        let walked = walk(std::slice::from_ref(&dir), 2);
+        assert!(walked.unreadable.is_empty(), "{:?}", walked.unreadable);
+        assert_eq!(walked.files_scanned, 1);
+        assert_eq!(walked.bytes_scanned, long.len() as u64);
+        let path = dir.join("long.log").display().to_string();
+        let second = long.lines().nth(1).unwrap().find("eyJ").unwrap() as u64 + 1;
+        assert_eq!(places(&walked), vec![(path.clone(), 1, 23), (path.clone(), 2, second), (path, 3, 8)]);
+        for place in &walked.occurrences[&token()] {
+            assert_eq!(super::super::reread::token_at(place, &super::super::fingerprint(&token())).unwrap(), token());
+        }
+    }
+
+    /// Binary files are read too: a token after NUL bytes (a database page, a core dump) is found.
+    #[test]
+    fn binary_files_are_searched() {
+        let dir = folder("binary");
+        let mut bytes = vec![0u8; 5000];
+        bytes.extend_from_slice(format!("\x01\x02{}\0\0", token()).as_bytes());
+        std::fs::write(dir.join("db.sqlite"), &bytes).unwrap();
+        let walked = walk(std::slice::from_ref(&dir), 2);
+        let place = &walked.occurrences[&token()][0];
+        assert_eq!((place.line, place.column, place.offset), (1, 5003, 5002));
+        assert_eq!(walked.files_scanned, 1);
+    }
+
+    /// A path given twice, or a file inside a folder also given, is read once.
+    #[test]
+    fn overlapping_paths_are_read_once() {
+        let dir = folder("overlap");
+        std::fs::write(dir.join("a.log"), format!("token={}\n", token())).unwrap();
+        let walked = walk(&[dir.join("a.log"), dir.clone(), dir.join("."), dir.join("a.log")], 2);
+        assert_eq!(walked.files_scanned, 1);
+        assert_eq!(walked.occurrences[&token()].len(), 1);
+    }
+
+    /// Gzip is known by its bytes; a damaged or cut gzip file is read in part and said so.
+    #[test]
+    fn gzip_by_content_and_damaged_gzip_read_in_part() {
+        let dir = folder("gzip");
+        std::fs::write(dir.join("plain.gz"), format!("token={}\n", token())).unwrap();
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut gz, format!("a={}\n", token()).repeat(2000).as_bytes()).unwrap();
+        let gz = gz.finish().unwrap();
+        std::fs::write(dir.join("rotated.1"), &gz).unwrap();
+        std::fs::write(dir.join("cut.log.gz"), &gz[..gz.len() - 20]).unwrap();
+        let mut garbage = gz.clone();
+        garbage.extend_from_slice(b"not gzip at all");
+        std::fs::write(dir.join("trailing.log.gz"), &garbage).unwrap();
+        let walked = walk(std::slice::from_ref(&dir), 2);
+        assert_eq!(walked.files_scanned, 2, "plain.gz and rotated.1: {:?}", walked.unreadable);
+        assert_eq!(walked.files_partly, 2);
+        let reasons: Vec<(&str, &str)> =
+            walked.unreadable.iter().map(|u| (u.path.rsplit('/').next().unwrap(), u.reason.as_str())).collect();
+        assert_eq!(reasons.len(), 2);
+        assert_eq!(reasons[0].0, "cut.log.gz");
+        assert!(reasons[0].1.starts_with("the gzip data is damaged after"), "{}", reasons[0].1);
+        assert!(reasons[0].1.contains("read in part"), "{}", reasons[0].1);
+        assert_eq!(reasons[1].0, "trailing.log.gz");
+        // The whole first member was read before the garbage.
+        let trailing = dir.join("trailing.log.gz").display().to_string();
+        let in_trailing = walked.occurrences[&token()].iter().filter(|p| *p.path == *trailing).count();
+        assert_eq!(in_trailing, 2000);
+    }
+
+    /// A UTF-16 log is decoded: its places count the decoded text, and read again they give
+    /// the token.
+    #[test]
+    fn utf16_logs_are_decoded_and_read_again() {
+        let dir = folder("utf16");
+        let mut bytes = vec![0xFF, 0xFE];
+        for c in format!("first line\r\nuser=ü token={}\r\n", token()).encode_utf16() {
+            bytes.extend_from_slice(&c.to_le_bytes());
+        }
+        std::fs::write(dir.join("events.txt"), &bytes).unwrap();
+        let walked = walk(std::slice::from_ref(&dir), 2);
+        let place = &walked.occurrences[&token()][0];
+        assert_eq!((place.line, place.column), (2, 15), "columns count UTF-8 bytes of the decoded text");
+        assert_eq!(super::super::reread::token_at(place, &super::super::fingerprint(&token())).unwrap(), token());
+    }
+
+    /// A named pipe given by name is read (`<(zcat log.gz)`); one met in a folder is listed as
+    /// skipped; nothing blocks.
+    #[cfg(unix)]
+    #[test]
+    fn pipes_given_are_read_and_pipes_met_are_skipped() {
+        let dir = folder("pipes");
+        let fifo = dir.join("pipe");
+        let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let walked = walk(std::slice::from_ref(&dir), 2);
+        assert_eq!(walked.skipped.len(), 1);
+        assert_eq!(walked.skipped[0].reason, "a named pipe: not read");
+        assert!(walked.unreadable.is_empty());
+        let writer = {
+            let fifo = fifo.clone();
+            let text = format!("token={}\n", token());
+            std::thread::spawn(move || std::fs::write(fifo, text).unwrap())
+        };
+        let walked = walk(std::slice::from_ref(&fifo), 2);
+        writer.join().unwrap();
+        assert_eq!(walked.files_scanned, 1);
+        assert_eq!(walked.occurrences[&token()].len(), 1);
+    }
+
+    /// A name that is not UTF-8 is shown with its bytes escaped, and the token is read again
+    /// from the real file.
+    #[cfg(unix)]
+    #[test]
+    fn names_that_are_not_utf8_are_shown_escaped_and_read_again() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = folder("names");
+        let name = std::ffi::OsStr::from_bytes(b"a\xffb.log");
+        std::fs::write(dir.join(name), format!("token={}\n", token())).unwrap();
+        let walked = walk(std::slice::from_ref(&dir), 2);
+        let place = &walked.occurrences[&token()][0];
+        assert!(place.path.ends_with("/a\\xFFb.log"), "{}", place.path);
+        assert_eq!(super::super::reread::token_at(place, &super::super::fingerprint(&token())).unwrap(), token());
     }
 
     /// The cancel switch stops a file between two read buffers: a large file is not read to its
@@ -373,15 +587,21 @@ mod tests {
         let paths: Vec<&str> = walked.occurrences[&token()].iter().map(|p| &*p.path).collect();
         assert_eq!(paths, vec![dir.join(".hidden.log").display().to_string()]);
         assert!(walked.unreadable.is_empty(), "{:?}", walked.unreadable);
+        assert_eq!(walked.skipped.len(), 3, "the three links are listed: {:?}", walked.skipped);
         assert_eq!(walked.files_scanned, 3, ".gitignore, .ignore and .hidden.log");
     }
 
+    #[cfg(unix)]
     #[test]
     fn kernel_state_is_listed_not_read() {
         let dir = folder("kernel-state");
+        std::os::unix::fs::symlink("/proc", dir.join("proc-link")).unwrap();
         let walked = walk(&[PathBuf::from("/proc/kmsg"), PathBuf::from("/dev/zero"), dir], 2);
         let listed: Vec<&str> = walked.unreadable.iter().map(|u| u.path.as_str()).collect();
         assert_eq!(listed, ["/dev/zero", "/proc/kmsg"]);
         assert!(walked.unreadable.iter().all(|u| u.reason.starts_with("kernel state")));
+        // A link to it inside a folder is a link: listed as skipped, not followed.
+        assert_eq!(walked.skipped.len(), 1);
+        assert_eq!(walked.skipped[0].reason, "a symbolic link: not read (links are not followed)");
     }
 }

@@ -16,6 +16,8 @@ use crate::core::text::visible;
 pub const SCAN_JOB: &str = "the leak scan";
 /// The name of the job that reads a found token again.
 pub const REREAD_JOB: &str = "reading a found token again";
+/// How many of a token's places Open tries, in order, before it gives the first one's error.
+const REREAD_PLACES: usize = 8;
 
 /// Everything the tab can be asked.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,7 +46,7 @@ pub enum ScanCommand {
         /// Its report.
         report: Delivered<ScanReport>,
     },
-    /// Read finding `i`'s token again from its first place and open it in Decode.
+    /// Read finding `i`'s token again from its first place that still holds it, and open it in Decode.
     Open(usize),
     /// A finding was read again.
     Reread {
@@ -224,13 +226,25 @@ impl ScanLab {
 
     fn open(&mut self, i: usize) -> Vec<ScanEffect> {
         let Some(leak) = self.report.as_ref().and_then(|r| r.leaks.get(i)) else { return Vec::new() };
-        let Some(place) = leak.places.first().cloned() else { return Vec::new() };
+        // A place may have changed or gone since the scan; the token may still be at another.
+        let places: Vec<Place> = leak.places.iter().take(REREAD_PLACES).cloned().collect();
+        if places.is_empty() {
+            return Vec::new();
+        }
         let fingerprint = leak.fingerprint.clone();
         self.opening = true;
         let run = self.run;
-        vec![ScanEffect::Spawn(Job::new(REREAD_JOB, move || ScanCommand::Reread {
-            run,
-            result: Delivered::new(reread::token_at(&place, &fingerprint)),
+        vec![ScanEffect::Spawn(Job::new(REREAD_JOB, move || {
+            let mut first_error = None;
+            for place in &places {
+                match reread::token_at(place, &fingerprint) {
+                    Ok(token) => return ScanCommand::Reread { run, result: Delivered::new(Ok(token)) },
+                    Err(e) => {
+                        first_error.get_or_insert(e);
+                    }
+                }
+            }
+            ScanCommand::Reread { run, result: Delivered::new(Err(first_error.unwrap_or_default())) }
         }))]
     }
 
