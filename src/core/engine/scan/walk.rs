@@ -279,7 +279,7 @@ impl Sink for FileSink<'_> {
                 path: Arc::clone(&self.path),
                 line: line_number,
                 column: found.range.start as u64 + 1,
-                context: context::classify(line, found.range.start),
+                context: context::classify(&[], line, found.range.start),
             };
             self.hits.entry(found.token.text).or_default().push(place);
         }
