@@ -293,7 +293,7 @@ fn every_planted_token_is_found_where_it_sits() {
             "jws",
             "HS256",
             Some(true),
-            &["Authorization header", "header X-Api-Token", "JSON name Authorization"],
+            &["Authorization header", "header X-Api-Token", "Authorization header"],
         ),
         (&t.live_es, "jws", "ES256", Some(true), &["Set-Cookie session", "URL fragment parameter id_token"]),
         (&t.expired_ed, "jws", "EdDSA", Some(false), &["form field assertion", "URL path"]),
