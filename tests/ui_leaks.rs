@@ -61,7 +61,8 @@ fn the_tabs_scan_is_tokenbench_scan_json() {
     assert_eq!(tab.leaks.len(), findings.len());
     for (shown, f) in tab.leaks.iter().zip(findings) {
         assert_eq!(shown.fingerprint, f["fingerprint"].as_str().unwrap(), "same tokens, same order");
-        assert_eq!(json!(shown.live), f["live"]);
+        assert_eq!(json!(shown.status.live()), f["live"]);
+        assert_eq!(shown.status.word(), f["status"].as_str().unwrap());
         assert_eq!(shown.places.len() as u64, f["occurrences"].as_u64().unwrap());
         let first = &shown.places[0];
         assert_eq!(&*first.path, f["path"].as_str().unwrap());
