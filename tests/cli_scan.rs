@@ -584,7 +584,13 @@ fn a_time_claim_that_is_no_number_may_be_live() {
          may-be-live"
     );
     let text = stdout(&scan_tokens("nan-exp-text", &[&string_exp], &[]));
-    assert!(text.starts_with(&format!("exp not a number  jws HS256  fingerprint {}  (1 place)\n", fingerprint(&string_exp))), "{text}");
+    assert!(
+        text.starts_with(&format!(
+            "exp not a number  jws HS256  fingerprint {}  (1 place)\n",
+            fingerprint(&string_exp)
+        )),
+        "{text}"
+    );
     assert!(
         text.contains(
             "\n  exp is not a number: a strict verifier refuses the token, a lax one ignores it and never expires it\n"
@@ -592,7 +598,10 @@ fn a_time_claim_that_is_no_number_may_be_live() {
         "{text}"
     );
     assert!(!text.contains("never expires\n  no exp"), "{text}");
-    assert!(text.contains("1 token (0 live, 0 encrypted, 0 expired, 1 with a time claim not a number) in 1 place"), "{text}");
+    assert!(
+        text.contains("1 token (0 live, 0 encrypted, 0 expired, 1 with a time claim not a number) in 1 place"),
+        "{text}"
+    );
 
     // nbf and iat the same, each named; a null or an object is no number either.
     for (claims, word) in [
@@ -666,8 +675,16 @@ fn unsigned_and_forged_tokens_have_their_own_status() {
         ),
         "{text}"
     );
-    let firsts: Vec<&str> = text.lines().filter(|l| !l.starts_with(' ') && l.contains("fingerprint")).map(|l| l.split("  ").next().unwrap()).collect();
-    assert_eq!(firsts, vec!["LIVE", "UNSIGNED", "exp not a number", "expired", "FORGED"], "may be live first, then by place\n{text}");
+    let firsts: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.starts_with(' ') && l.contains("fingerprint"))
+        .map(|l| l.split("  ").next().unwrap())
+        .collect();
+    assert_eq!(
+        firsts,
+        vec!["LIVE", "UNSIGNED", "exp not a number", "expired", "FORGED"],
+        "may be live first, then by place\n{text}"
+    );
 }
 
 /// A token seen many times: the text lists its first 5 places and counts the rest; the JSON

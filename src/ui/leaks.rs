@@ -239,7 +239,10 @@ fn plot(ui: &mut Ui, lab: &ScanLab) {
     let slots = names.len() as f64;
     #[allow(clippy::cast_precision_loss)]
     let tallest = counts.iter().map(|c| c.live.max(c.expired)).max().unwrap_or(1) as f64;
-    ui.label(RichText::new("Tokens by issuer: may be live (live, encrypted, unsigned, a time claim not a number) or not").strong());
+    ui.label(
+        RichText::new("Tokens by issuer: may be live (live, encrypted, unsigned, a time claim not a number) or not")
+            .strong(),
+    );
     Plot::new("leaks-by-issuer")
         .height(PLOT_HEIGHT)
         .legend(Legend::default())
@@ -301,7 +304,8 @@ fn token_block(ui: &mut Ui, i: usize, leak: &Leak, now: f64, out: &mut Vec<Comma
             ui.label(RichText::new(kind).weak());
             let alg = leak.alg.as_deref().map_or_else(|| "(alg not a string)".to_owned(), |a| visible(a).into_owned());
             cut(ui, alg, ALG_WIDTH);
-            ui.label(RichText::new(&leak.fingerprint).monospace()).on_hover_text("fingerprint: SHA-256 of the token, cut");
+            ui.label(RichText::new(&leak.fingerprint).monospace())
+                .on_hover_text("fingerprint: SHA-256 of the token, cut");
             cut(ui, count(leak.places.len(), "place", "places"), 200.0);
         });
         if leak.kind == Kind::Jwe {
@@ -360,7 +364,8 @@ fn place_row(ui: &mut Ui, p: &Place) {
 /// drawn a screenful at a time so a token seen 100,000 times costs only the rows in view.
 fn more_places(ui: &mut Ui, leak: &Leak) {
     let Some(rest) = leak.places.get(PLACES_SHOWN..).filter(|r| !r.is_empty()) else { return };
-    let title = format!("and {} more {}", thousands(rest.len() as u64), if rest.len() == 1 { "place" } else { "places" });
+    let title =
+        format!("and {} more {}", thousands(rest.len() as u64), if rest.len() == 1 { "place" } else { "places" });
     egui::CollapsingHeader::new(title).id_salt(("leak-places", &leak.fingerprint)).show(ui, |ui| {
         let row = ui.text_style_height(&egui::TextStyle::Monospace).max(ui.spacing().interact_size.y)
             + ui.spacing().item_spacing.y;

@@ -107,7 +107,9 @@ pub fn statuses(name: &str) -> Statuses {
     std::fs::write(dir.join("many.log"), lines).unwrap();
     std::fs::write(
         dir.join("other.log"),
-        format!("Authorization: Bearer {unsigned}\nAuthorization: Bearer {not_a_number}\nAuthorization: Bearer {long}\n"),
+        format!(
+            "Authorization: Bearer {unsigned}\nAuthorization: Bearer {not_a_number}\nAuthorization: Bearer {long}\n"
+        ),
     )
     .unwrap();
     Statuses { dir, many, unsigned, not_a_number, long }
