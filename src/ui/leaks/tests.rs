@@ -5,8 +5,8 @@
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 
-use crate::core::engine::scan::fingerprint;
 use crate::core::engine::scan::{self, ScanOptions, report};
+use crate::core::engine::scan::{Status, fingerprint};
 use crate::core::labs::scan::ScanCommand;
 use crate::core::labs::scan::fixture::{AT, Corpus, MANY, corpus, statuses};
 use crate::core::labs::scan::place_text;
@@ -235,6 +235,11 @@ fn each_status_places_and_findings_show_as_the_scan_says() {
     let words: Vec<&str> = cli["findings"].as_array().unwrap().iter().map(|f| f["status"].as_str().unwrap()).collect();
     assert_eq!(words, vec!["LIVE", "UNSIGNED", "exp not a number", "LIVE"]);
     assert_eq!(report.leaks.iter().map(|l| l.status.word()).collect::<Vec<_>>(), words);
+    let status_of = |token: &str| report.leaks.iter().find(|l| l.fingerprint == fingerprint(token)).unwrap().status;
+    assert_eq!(
+        [status_of(&s.many), status_of(&s.unsigned), status_of(&s.not_a_number), status_of(&s.long)],
+        [Status::Live, Status::Unsigned, Status::NotANumber("exp"), Status::Live]
+    );
     for word in ["UNSIGNED", "exp not a number"] {
         assert!(h.query_by_label(word).is_some(), "{word} shown");
     }

@@ -44,15 +44,13 @@ pub fn utc(t: f64) -> Option<String> {
 /// 9999, the number in short and where it lies: `exp 1e308 (after year 9999)`.
 #[must_use]
 pub fn time_text(name: &str, t: f64, now: f64) -> String {
-    match utc(t) {
-        Some(date) => format!("{name} {date} ({})", format_relative(t, now)),
-        None => {
-            // Whole numbers of up to 15 digits are printed whole; longer ones in exponent form.
-            let number = if t.fract() == 0.0 && t.abs() < 1e15 { format!("{t:.0}") } else { format!("{t:e}") };
-            let side = if t > 0.0 { "after year 9999" } else { "before year 1" };
-            format!("{name} {number} ({side})")
-        }
+    if let Some(date) = utc(t) {
+        return format!("{name} {date} ({})", format_relative(t, now));
     }
+    // Whole numbers of up to 15 digits are printed whole; longer ones in exponent form.
+    let number = if t.fract() == 0.0 && t.abs() < 1e15 { format!("{t:.0}") } else { format!("{t:e}") };
+    let side = if t > 0.0 { "after year 9999" } else { "before year 1" };
+    format!("{name} {number} ({side})")
 }
 
 /// One leak as JSON: its first place at the top level (`path`, `line`, `column`, `context`),

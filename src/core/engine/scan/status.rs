@@ -150,8 +150,8 @@ pub fn status(token: &Token, j: &Judgment, keyed: bool) -> Status {
     let bad = not_numbers(token);
     // A check on a claim that is no number fails too, for its type: only a numeric one that
     // failed says the instant is outside the lifetime.
-    let failed = |name: &str| {
-        !bad.iter().any(|b| *b == name) && v.checks.iter().any(|c| c.status == CheckStatus::Failed && c.name == name)
+    let failed = |name: &'static str| {
+        !bad.contains(&name) && v.checks.iter().any(|c| c.status == CheckStatus::Failed && c.name == name)
     };
     if failed("exp") {
         return Status::Expired;

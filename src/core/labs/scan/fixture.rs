@@ -103,7 +103,11 @@ pub fn statuses(name: &str) -> Statuses {
         b64(long_claims.to_string().as_bytes()),
         b64(&[9u8; 32])
     );
-    let lines: String = (0..MANY).map(|i| format!("GET /r{i}?access_token={many} HTTP/1.1\n")).collect();
+    let lines = (0..MANY).fold(String::new(), |mut lines, i| {
+        use std::fmt::Write as _;
+        let _ = writeln!(lines, "GET /r{i}?access_token={many} HTTP/1.1");
+        lines
+    });
     std::fs::write(dir.join("many.log"), lines).unwrap();
     std::fs::write(
         dir.join("other.log"),
