@@ -33,6 +33,8 @@ const PLOT_HEIGHT: f32 = 150.0;
 const ALG_WIDTH: f32 = 110.0;
 /// The widest a claim (`iss`, `sub`, `aud`) is shown before it is cut.
 const CLAIM_WIDTH: f32 = 260.0;
+/// The longest issuer the plot's axis names, in characters, before it is cut with "…".
+const AXIS_CHARS: usize = 24;
 /// Places listed at once in a token's list of further places (the rest scroll).
 const MORE_PLACES_SHOWN: f32 = 8.0;
 
@@ -234,7 +236,9 @@ fn plot(ui: &mut Ui, lab: &ScanLab) {
     let live = BarChart::new("may be live", bars(|c| c.live, -0.2)).color(p.bad);
     // Not live is the good outcome: a copy no longer works.
     let expired = BarChart::new("not live", bars(|c| c.expired, 0.2)).color(p.good);
-    let names: Vec<String> = counts.iter().map(|c| c.issuer.clone()).collect();
+    // An axis label has no room to be cut by egui: a long issuer is cut here (its whole text is
+    // in the token's block below).
+    let names: Vec<String> = counts.iter().map(|c| short(&c.issuer, AXIS_CHARS)).collect();
     #[allow(clippy::cast_precision_loss)]
     let slots = names.len() as f64;
     #[allow(clippy::cast_precision_loss)]
@@ -267,6 +271,16 @@ fn plot(ui: &mut Ui, lab: &ScanLab) {
             plot.bar_chart(live);
             plot.bar_chart(expired);
         });
+}
+
+/// `text` cut to `max` characters, "…" ending what was cut.
+fn short(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
 }
 
 fn claim(v: Option<&serde_json::Value>) -> String {

@@ -336,3 +336,11 @@ fn a_note_and_the_totals_show_together() {
     let totals = super::totals(h.state().state.scan.report.as_ref().unwrap());
     assert!(h.query_by_label(&totals).is_some(), "and the totals still: {totals}");
 }
+
+/// The plot's axis cuts a long issuer to its first characters and an ellipsis.
+#[test]
+fn a_long_issuer_is_cut_on_the_axis() {
+    assert_eq!(super::short("https://a.example", 24), "https://a.example");
+    assert_eq!(super::short(&"i".repeat(30), 24), format!("{}…", "i".repeat(23)));
+    assert_eq!(super::short(&"é".repeat(25), 24).chars().count(), 24);
+}
