@@ -762,3 +762,22 @@ fn a_time_claim_past_year_9999_prints_short() {
     let later = finding(&report, &later).unwrap();
     assert_eq!((&later["status"], &later["nbf_utc"]), (&json!("not yet valid"), &Value::Null));
 }
+
+/// The sample algorithm-confusion forgery (an HS256 MAC made with a public key's PEM): LIVE
+/// without keys (nothing tells it apart), FORGED and not live once that public key is given.
+#[test]
+fn an_algorithm_confusion_forgery_is_forged_with_its_key() {
+    let forged = include_str!("../assets/samples/06-algorithm-confusion-hs256.jwt").trim();
+    let spki = common::asset("rsa2048-spki.pem").display().to_string();
+    let file = temp_dir("confusion").join("app.log");
+    std::fs::write(&file, format!("Authorization: Bearer {forged}\n")).unwrap();
+    let path = file.display().to_string();
+    // Judged now (the sample is issued after AT, and has no exp).
+    let o = run(&["scan", &path, "--json"]);
+    assert_eq!((code(&o), &json_out(&o)["findings"][0]["status"]), (1, &json!("LIVE")));
+    let o = run(&["scan", &path, "--key", &spki, "--json"]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let f = json_out(&o)["findings"][0].clone();
+    assert_eq!((&f["status"], &f["live"]), (&json!("FORGED"), &json!(false)), "{f:#}");
+    assert!(f["verdict"]["title"].as_str().unwrap().starts_with("FORGERY: algorithm confusion"), "{f:#}");
+}
