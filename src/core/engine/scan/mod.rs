@@ -4,9 +4,8 @@
 //! Read in this order: [`find`] (what is a token in a run of bytes), [`walk`] (files, folders
 //! and gzip, on every core, with bounded memory), [`context`] (what surrounds a token on its
 //! line), [`status`] (whether it still works), then [`report`] (duplicates grouped, JSON and
-//! text). [`scan`] ties them: it walks,
-//! then judges each distinct token once with the one [`judgment`](crate::core::engine::judgment)
-//! at the given instant and keys.
+//! text). [`scan`] ties them: it walks, then judges each distinct token once with the one
+//! [`judgment`](crate::core::engine::judgment) at the given instant and keys.
 //!
 //! A token found is never shown: a [`Leak`] carries its SHA-256 fingerprint and its decoded
 //! header and claims, never its signature or a JWE's encrypted parts, so a scan's output can be
@@ -271,8 +270,9 @@ fn leak(text: &str, mut places: Vec<Place>, opts: &ScanOptions<'_>) -> Option<Le
     // Unjudged only when a wordlist cannot be read, which the scan never gives: fail closed.
     let unjudged = if token.kind == Kind::Jwe { Status::Encrypted } else { Status::Live };
     let status = judged.as_ref().map_or(unjudged, |j| status::status(&token, j, keyed));
-    let mut findings: Vec<crate::core::engine::audit::Finding> =
-        judged.as_ref().map(|j| j.findings.clone()).unwrap_or_default();
+    // The audit names only a non-number exp; the scan says of each time claim why it counts the
+    // token as may-be-live.
+    let mut findings: Vec<Finding> = judged.as_ref().map(|j| j.findings.clone()).unwrap_or_default();
     findings.extend(status::not_a_number_findings(&token));
     crate::core::engine::audit::sort(&mut findings);
     Some(Leak {
