@@ -204,3 +204,81 @@ pub fn not_a_number_findings(token: &Token) -> Vec<Finding> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::core::engine::audit::TokenAuditOptions;
+    use crate::core::engine::judgment::{audit_policy, judge};
+    use crate::core::engine::keys::{Key, SecretEncoding, load_secret};
+    use crate::core::engine::sign::sign;
+    use crate::core::engine::token::parse;
+
+    const NOW: f64 = 1_700_000_000.0;
+
+    fn secret(text: &str) -> Key {
+        load_secret(text.as_bytes(), SecretEncoding::Utf8, "--secret").unwrap()
+    }
+
+    fn hs256(claims: &Value, key: &str) -> String {
+        let (Value::Object(claims), Value::Object(header)) = (claims.clone(), json!({ "typ": "JWT" })) else {
+            unreachable!()
+        };
+        sign(&header, &claims, "HS256", &secret(key)).unwrap()
+    }
+
+    fn unsigned(claims: &Value) -> String {
+        use base64::Engine as _;
+        let b64 = |b: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b);
+        format!("{}.{}.", b64(br#"{"alg":"none"}"#), b64(claims.to_string().as_bytes()))
+    }
+
+    fn status_of(text: &str, keys: &[Key]) -> Status {
+        let token = parse(text).unwrap();
+        let opts = TokenAuditOptions { keys, now: NOW, ..TokenAuditOptions::default() };
+        status(&token, &judge(&token, &audit_policy(), &opts).unwrap(), !keys.is_empty())
+    }
+
+    const KEY: &str = "the issuer's secret, 32 bytes long";
+
+    /// The order the `///` of [`status`] gives: a failed signature before the time claims, a
+    /// numeric time claim outside the lifetime before alg none, alg none before a claim that is
+    /// no number.
+    #[test]
+    fn the_status_follows_the_documented_order() {
+        let issuer = [secret(KEY)];
+        let forged_and_expired = hs256(&json!({ "exp": NOW - 10.0 }), "someone else's secret, 32 bytes!");
+        assert_eq!(status_of(&forged_and_expired, &issuer), Status::Forged);
+        assert_eq!(status_of(&forged_and_expired, &[]), Status::Expired, "no key: time-based");
+        let not_yet = hs256(&json!({ "nbf": NOW + 60.0, "exp": "later" }), KEY);
+        assert_eq!(status_of(&not_yet, &issuer), Status::NotYetValid, "a numeric nbf ahead decides");
+        let iat_ahead = hs256(&json!({ "iat": NOW + 3600.0 }), KEY);
+        assert_eq!(status_of(&iat_ahead, &[]), Status::NotYetValid);
+        assert_eq!(status_of(&unsigned(&json!({ "exp": "later" })), &issuer), Status::Unsigned);
+        assert_eq!(status_of(&unsigned(&json!({ "exp": NOW - 1.0 })), &issuer), Status::Expired);
+        let nan = hs256(&json!({ "exp": NOW + 60.0, "iat": "now", "nbf": [1] }), KEY);
+        assert_eq!(status_of(&nan, &issuer), Status::NotANumber("nbf"), "nbf named before iat");
+        assert_eq!(status_of(&hs256(&json!({ "exp": NOW + 60.0 }), KEY), &issuer), Status::Live);
+        // An RSA public key cannot verify HS256: no key selected, so the status is time-based.
+        let rsa = crate::core::engine::keys::load_file(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/keys/rsa2048-spki.pem"),
+        )
+        .unwrap();
+        let other = hs256(&json!({ "exp": NOW + 60.0 }), "someone else's secret, 32 bytes!");
+        assert_eq!(status_of(&other, &rsa), Status::Live);
+    }
+
+    /// What each status counts as, in the JSON and for the exit code.
+    #[test]
+    fn may_be_live_and_the_json_live_agree() {
+        for s in Status::ALL.into_iter().chain([Status::NotANumber("nbf"), Status::NotANumber("iat")]) {
+            assert_eq!(s.may_be_live(), s.live() != Some(false), "{s:?}");
+            assert!(!s.word().is_empty() && !s.tally_word().is_empty());
+        }
+        assert_eq!(Status::NotANumber("iat").word(), "iat not a number");
+        assert_eq!(Status::Forged.live(), Some(false));
+        assert_eq!(Status::Unsigned.live(), None);
+    }
+}
