@@ -535,3 +535,249 @@ fn tokens_nested_in_headers_and_claims_are_redacted() {
         }
     }
 }
+
+/// A token with this header and claims, signed HS256 with `secret` (the signing does not judge
+/// the claims: a string `exp` is signed as written).
+fn hs256_with(claims: Value, secret: &str) -> String {
+    let key = load_secret(secret.as_bytes(), SecretEncoding::Utf8, "--secret").unwrap();
+    sign(&obj(json!({ "typ": "JWT" })), &obj(claims), "HS256", &key).unwrap()
+}
+
+/// An unsecured token (`alg: none`, empty signature) with these claims.
+fn unsigned_with(claims: &Value) -> String {
+    format!("{}.{}.", b64url(br#"{"alg":"none","typ":"JWT"}"#), b64url(claims.to_string().as_bytes()))
+}
+
+/// Scans one file holding `tokens` (one per line) at [`AT`] with `extra` arguments.
+fn scan_tokens(name: &str, tokens: &[&str], extra: &[&str]) -> std::process::Output {
+    let dir = temp_dir(name);
+    let file = dir.join("app.log");
+    let body = tokens.iter().fold(String::new(), |mut s, t| {
+        let _ = writeln!(s, "Authorization: Bearer {t}");
+        s
+    });
+    std::fs::write(&file, body).unwrap();
+    let path = file.display().to_string();
+    let mut args = vec!["scan", path.as_str(), "--at", AT];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+/// A time claim that is not a number: a strict verifier refuses the token, a lax one ignores the
+/// claim (an `exp` then never expires). The scan cannot tell, so the token counts as may-be-live
+/// (exit 1) under its own status, with a finding that says so; never "not yet valid" and exit 0.
+#[test]
+fn a_time_claim_that_is_no_number_may_be_live() {
+    let string_exp =
+        hs256_with(json!({ "iss": "https://issuer.example", "sub": "s", "exp": "2023-11-15T00:00:00Z" }), SECRET);
+    let o = scan_tokens("nan-exp", &[&string_exp], &["--json"]);
+    assert_eq!(code(&o), 1, "may be live: exit 1\n{}{}", stdout(&o), stderr(&o));
+    let f = json_out(&o)["findings"][0].clone();
+    assert_eq!((&f["status"], &f["live"]), (&json!("exp not a number"), &Value::Null), "{f:#}");
+    assert_eq!((&f["exp"], &f["exp_utc"], &f["not_numbers"]), (&Value::Null, &Value::Null, &json!(["exp"])));
+    let said = f["findings"].as_array().unwrap().iter().find(|x| x["id"] == "time-claim-not-a-number").unwrap();
+    assert_eq!(said["severity"], "medium");
+    assert_eq!(
+        said["message"],
+        "\"exp\" is the string \"2023-11-15T00:00:00Z\", not a number: a strict verifier refuses the token, a lax \
+         one ignores the claim and the token never expires; the scan cannot tell which, so it counts the token as \
+         may-be-live"
+    );
+    let text = stdout(&scan_tokens("nan-exp-text", &[&string_exp], &[]));
+    assert!(
+        text.starts_with(&format!(
+            "exp not a number  jws HS256  fingerprint {}  (1 place)\n",
+            fingerprint(&string_exp)
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "\n  exp is not a number: a strict verifier refuses the token, a lax one ignores it and never expires it\n"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("never expires\n  no exp"), "{text}");
+    assert!(
+        text.contains("1 token (0 live, 0 encrypted, 0 expired, 1 with a time claim not a number) in 1 place"),
+        "{text}"
+    );
+
+    // nbf and iat the same, each named; a null or an object is no number either.
+    for (claims, word) in [
+        (json!({ "exp": FUTURE, "nbf": "soon" }), "nbf not a number"),
+        (json!({ "exp": FUTURE, "iat": {"when": 1} }), "iat not a number"),
+        (json!({ "exp": null }), "exp not a number"),
+    ] {
+        let t = hs256_with(claims.clone(), SECRET);
+        let o = scan_tokens("nan-other", &[&t], &["--json"]);
+        assert_eq!(code(&o), 1, "{claims}");
+        assert_eq!(json_out(&o)["findings"][0]["status"], word, "{claims}");
+    }
+    // A numeric exp that has passed decides, whatever else is no number: every verifier that
+    // reads exp refuses it.
+    let expired = hs256_with(json!({ "exp": PAST, "nbf": "soon" }), SECRET);
+    let o = scan_tokens("nan-expired", &[&expired], &["--json"]);
+    assert_eq!((code(&o), &json_out(&o)["findings"][0]["status"]), (0, &json!("expired")));
+}
+
+/// `alg: none` within its lifetime is UNSIGNED and may be live (accepted where a verifier allows
+/// alg none: the scan fails closed), never LIVE beside a NEVER VALID verdict; expired, it is
+/// expired. A signature that fails with the key given for it is FORGED and not live; a key of
+/// another algorithm leaves the status to the time claims.
+#[test]
+fn unsigned_and_forged_tokens_have_their_own_status() {
+    let unsigned = unsigned_with(&json!({ "sub": "none", "exp": FUTURE }));
+    let o = scan_tokens("unsigned", &[&unsigned], &["--json"]);
+    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+    let f = json_out(&o)["findings"][0].clone();
+    assert_eq!((&f["status"], &f["live"], &f["alg"]), (&json!("UNSIGNED"), &Value::Null, &json!("none")), "{f:#}");
+    assert!(f["findings"].as_array().unwrap().iter().any(|x| x["id"] == "alg-none"), "{f:#}");
+    // With keys the verdict says NEVER VALID and the status still UNSIGNED, not LIVE.
+    let o = scan_tokens("unsigned-keyed", &[&unsigned], &["--secret", SECRET]);
+    assert_eq!(code(&o), 1);
+    let text = stdout(&o);
+    assert!(text.starts_with(&format!("UNSIGNED  jws none  fingerprint {}", fingerprint(&unsigned))), "{text}");
+    assert!(text.contains("  verdict: NEVER VALID: alg none"), "{text}");
+    assert!(!text.contains("LIVE"), "{text}");
+    let old_unsigned = unsigned_with(&json!({ "sub": "none", "exp": PAST }));
+    let o = scan_tokens("unsigned-expired", &[&old_unsigned], &["--json"]);
+    assert_eq!((code(&o), &json_out(&o)["findings"][0]["status"]), (0, &json!("expired")));
+
+    let forged = hs256_with(json!({ "sub": "mallory", "exp": FUTURE }), "not the issuer's secret, 32 bytes!");
+    // Without keys nothing tells it from a real one: live.
+    let o = scan_tokens("forged-nokey", &[&forged], &["--json"]);
+    assert_eq!((code(&o), &json_out(&o)["findings"][0]["status"]), (1, &json!("LIVE")));
+    // With the issuer's secret it fails: FORGED, not live, exit 0 when alone.
+    let o = scan_tokens("forged", &[&forged], &["--secret", SECRET, "--json"]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let f = json_out(&o)["findings"][0].clone();
+    assert_eq!((&f["status"], &f["live"], &f["verdict"]["valid"]), (&json!("FORGED"), &json!(false), &json!(false)));
+    // A key that cannot verify HS256 (an RSA public key) matched nothing: time-based, live.
+    let spki = common::asset("rsa2048-spki.pem").display().to_string();
+    let o = scan_tokens("forged-otherkey", &[&forged], &["--key", &spki, "--json"]);
+    assert_eq!(code(&o), 1);
+    let f = json_out(&o)["findings"][0].clone();
+    assert_eq!(f["status"], "LIVE", "{f:#}");
+    assert!(f["verdict"]["summary"].as_str().unwrap().starts_with("NO MATCHING KEY"), "{f:#}");
+
+    // Every status in one scan: the totals name each with its count, live first.
+    let good = hs256_with(json!({ "sub": "good", "exp": FUTURE }), SECRET);
+    let old = hs256_with(json!({ "sub": "old", "exp": PAST }), SECRET);
+    let nan = hs256_with(json!({ "sub": "nan", "exp": "tomorrow" }), SECRET);
+    let o = scan_tokens("all-statuses", &[&old, &forged, &good, &unsigned, &nan], &["--secret", SECRET]);
+    assert_eq!(code(&o), 1);
+    let text = stdout(&o);
+    assert!(
+        text.contains(
+            "5 tokens (1 live, 0 encrypted, 1 expired, 1 unsigned, 1 forged, 1 with a time claim not a number) in 5 \
+             places"
+        ),
+        "{text}"
+    );
+    let firsts: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.starts_with(' ') && l.contains("fingerprint"))
+        .map(|l| l.split("  ").next().unwrap())
+        .collect();
+    assert_eq!(
+        firsts,
+        vec!["LIVE", "UNSIGNED", "exp not a number", "expired", "FORGED"],
+        "may be live first, then by place\n{text}"
+    );
+}
+
+/// A token seen many times: the text lists its first 5 places and counts the rest; the JSON
+/// lists every one.
+#[test]
+fn the_text_lists_five_places_and_counts_the_rest() {
+    let t = Tokens::new();
+    let dir = temp_dir("many-places");
+    let file = dir.join("access.log");
+    let line = format!("GET /api?access_token={} HTTP/1.1\n", t.live_rs);
+    std::fs::write(&file, line.repeat(100_000)).unwrap();
+    let path = file.display().to_string();
+    let o = run(&["scan", &path, "--at", AT]);
+    assert_eq!(code(&o), 1);
+    let text = stdout(&o);
+    let ats: Vec<&str> = text.lines().filter(|l| l.starts_with("  at ")).collect();
+    let want: Vec<String> = (1..=5).map(|n| format!("  at {path}:{n}:23  query parameter access_token")).collect();
+    assert_eq!(ats, want, "{text}");
+    assert!(text.contains("\n  and 99,995 more places (--json lists them)\n"), "{text}");
+    assert!(text.contains("1 token (1 live, 0 encrypted, 0 expired) in 100,000 places"), "{text}");
+    assert!(text.lines().count() < 20, "{text}");
+
+    // Six places: one more, said in the singular; the JSON lists all six.
+    std::fs::write(&file, line.repeat(6)).unwrap();
+    let text = stdout(&run(&["scan", &path, "--at", AT]));
+    assert!(text.contains("\n  and 1 more place (--json lists them)\n"), "{text}");
+    let o = run(&["scan", &path, "--at", AT, "--json"]);
+    let f = &json_out(&o)["findings"][0];
+    assert_eq!((f["occurrences"].as_u64(), f["places"].as_array().unwrap().len()), (Some(6), 6));
+    // Five places: no count line.
+    std::fs::write(&file, line.repeat(5)).unwrap();
+    let text = stdout(&run(&["scan", &path, "--at", AT]));
+    assert!(!text.contains("more place"), "{text}");
+}
+
+/// Claims print quoted and escaped exactly once: a quote and a backslash with one backslash, a
+/// control character as one visible escape.
+#[test]
+fn claims_are_escaped_once() {
+    let t = hs256_with(json!({ "iss": "x\"y", "sub": "a\u{7}b", "aud": "c\\d\u{202e}e", "exp": FUTURE }), SECRET);
+    let text = stdout(&scan_tokens("escaped", &[&t], &[]));
+    assert!(text.contains("\n  iss \"x\\\"y\", sub \"a\\u{7}b\", aud \"c\\\\d\\u{202e}e\"\n"), "{text}");
+    // A list of audiences prints as its JSON.
+    let t = hs256_with(json!({ "aud": ["a\"b", "c"], "exp": FUTURE }), SECRET);
+    let text = stdout(&scan_tokens("escaped-list", &[&t], &[]));
+    assert!(text.contains("\n  aud [\"a\\\"b\",\"c\"]\n"), "{text}");
+}
+
+/// A time claim past what a calendar date can show (year 9999) prints short, in text and
+/// JSON (`exp_utc` then null, `exp` the number).
+#[test]
+fn a_time_claim_past_year_9999_prints_short() {
+    let far = hs256_with(json!({ "sub": "far", "exp": 1e308 }), SECRET);
+    let o = scan_tokens("far-exp", &[&far], &[]);
+    assert_eq!(code(&o), 1);
+    let text = stdout(&o);
+    assert!(text.contains("\n  exp 1e308 (after year 9999)\n"), "{text}");
+    assert!(text.lines().all(|l| l.len() < 200), "{text}");
+    let o = scan_tokens("far-exp-json", &[&far], &["--json"]);
+    let f = &json_out(&o)["findings"][0];
+    assert_eq!((&f["exp"], &f["exp_utc"], &f["status"]), (&json!(1e308), &Value::Null, &json!("LIVE")));
+
+    let edge = hs256_with(json!({ "sub": "edge", "exp": 253_402_300_799_i64 }), SECRET);
+    let past_edge = hs256_with(json!({ "sub": "past-edge", "exp": 253_402_300_800_i64 }), SECRET);
+    let early = hs256_with(json!({ "sub": "early", "exp": -1e20 }), SECRET);
+    let later = hs256_with(json!({ "sub": "later", "exp": 1e300, "nbf": 1e299 }), SECRET);
+    let text = stdout(&scan_tokens("edge-exp", &[&edge, &past_edge, &early, &later], &[]));
+    assert!(text.contains("\n  exp 9999-12-31 23:59:59 UTC (in "), "{text}");
+    assert!(text.contains("\n  exp 253402300800 (after year 9999)\n"), "{text}");
+    assert!(text.contains("\n  exp -1e20 (before year 1)\n"), "{text}");
+    assert!(text.contains("\n  not valid before: nbf 1e299 (after year 9999)\n"), "{text}");
+    let o = scan_tokens("edge-exp-json", &[&edge, &later], &["--json"]);
+    let report = json_out(&o);
+    assert_eq!(finding(&report, &edge).unwrap()["exp_utc"], "9999-12-31 23:59:59 UTC");
+    let later = finding(&report, &later).unwrap();
+    assert_eq!((&later["status"], &later["nbf_utc"]), (&json!("not yet valid"), &Value::Null));
+}
+
+/// The sample algorithm-confusion forgery (an HS256 MAC made with a public key's PEM): LIVE
+/// without keys (nothing tells it apart), FORGED and not live once that public key is given.
+#[test]
+fn an_algorithm_confusion_forgery_is_forged_with_its_key() {
+    let forged = include_str!("../assets/samples/06-algorithm-confusion-hs256.jwt").trim();
+    let spki = common::asset("rsa2048-spki.pem").display().to_string();
+    let file = temp_dir("confusion").join("app.log");
+    std::fs::write(&file, format!("Authorization: Bearer {forged}\n")).unwrap();
+    let path = file.display().to_string();
+    // Judged now (the sample is issued after AT, and has no exp).
+    let o = run(&["scan", &path, "--json"]);
+    assert_eq!((code(&o), &json_out(&o)["findings"][0]["status"]), (1, &json!("LIVE")));
+    let o = run(&["scan", &path, "--key", &spki, "--json"]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let f = json_out(&o)["findings"][0].clone();
+    assert_eq!((&f["status"], &f["live"]), (&json!("FORGED"), &json!(false)), "{f:#}");
+    assert!(f["verdict"]["title"].as_str().unwrap().starts_with("FORGERY: algorithm confusion"), "{f:#}");
+}

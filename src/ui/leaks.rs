@@ -1,19 +1,23 @@
 //! The Leaks tab: files and folders to scan (dialogs or a drop), Scan and Cancel with the bytes
 //! and files read so far, then the findings of `tokenbench scan` on them, live first, with the
-//! paths that could not be read and a plot of live against expired tokens by issuer. A finding
-//! opens in Decode by reading its token again from its file; the table shows fingerprints and
-//! decoded claims only, never a token or a signature.
+//! paths that could not be read and a plot of tokens that may be live against the others by
+//! issuer. Each token is a block: its status (the CLI's word), alg and fingerprint, its claims
+//! and time claims, its first places (the rest in a list that opens), and its findings. A
+//! finding opens in Decode by reading its token again from its file; the tab shows fingerprints
+//! and decoded claims only, never a token or a signature. Long cells are cut with "…" and shown
+//! whole on hover, so nothing leaves the window at 800x480.
 //!
 //! The lab is [`crate::core::labs::scan::ScanLab`] (`AppState::scan`), reached through
 //! `Command::Scan`. The controls and the status line sit above the results at fixed heights, so
-//! no button moves when the findings arrive.
+//! no button moves when the findings arrive. The status line holds the progress or the last
+//! note (an error); the totals head the results, so an error never hides them.
 
 use egui::{RichText, Ui};
 use egui_plot::{Bar, BarChart, Legend, Plot};
 
-use crate::core::engine::clock::{format_relative, format_utc};
-use crate::core::engine::scan::report::liveness;
-use crate::core::engine::scan::{Leak, ScanReport};
+use crate::core::engine::clock::format_utc;
+use crate::core::engine::scan::report::{self, PLACES_SHOWN};
+use crate::core::engine::scan::{Leak, Place, ScanReport, Status};
 use crate::core::engine::token::Kind;
 use crate::core::labs::scan::{ScanCommand, ScanLab, place_text};
 use crate::core::text::{count, thousands, visible};
@@ -25,6 +29,14 @@ use crate::ui::widgets::reserved_label;
 const PATHS_SHOWN: f32 = 3.0;
 /// The height of the summary plot.
 const PLOT_HEIGHT: f32 = 150.0;
+/// The widest an `alg` is shown before it is cut (full text on hover).
+const ALG_WIDTH: f32 = 110.0;
+/// The widest a claim (`iss`, `sub`, `aud`) is shown before it is cut.
+const CLAIM_WIDTH: f32 = 260.0;
+/// The longest issuer the plot's axis names, in characters, before it is cut with "…".
+const AXIS_CHARS: usize = 24;
+/// Places listed at once in a token's list of further places (the rest scroll).
+const MORE_PLACES_SHOWN: f32 = 8.0;
 
 fn cmd(c: ScanCommand) -> Command {
     Command::Scan(c)
@@ -35,7 +47,8 @@ pub fn ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     let lab = &state.scan;
     ui.heading("Leak scan");
     ui.label("Every JWS and JWE in the files and folders you add or drop here, and whether it still works.");
-    controls(ui, lab, state.clock.now(), out);
+    controls(ui, lab, out);
+    judge_at(ui, lab, state.clock.now(), out);
     typed_path(ui, lab, out);
     paths(ui, lab, out);
     status(ui, lab);
@@ -49,7 +62,7 @@ pub fn ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
     });
 }
 
-fn controls(ui: &mut Ui, lab: &ScanLab, now: f64, out: &mut Vec<Command>) {
+fn controls(ui: &mut Ui, lab: &ScanLab, out: &mut Vec<Command>) {
     let idle = lab.running.is_none();
     ui.horizontal_wrapped(|ui| {
         if ui.add_enabled(idle, egui::Button::new("Add files")).clicked() {
@@ -68,7 +81,13 @@ fn controls(ui: &mut Ui, lab: &ScanLab, now: f64, out: &mut Vec<Command>) {
         if ui.add_enabled(!idle, egui::Button::new("Cancel")).clicked() {
             out.push(cmd(ScanCommand::Cancel));
         }
-        ui.separator();
+    });
+}
+
+/// The instant tokens are judged at, on its own row: the fixed instant shows its UTC date-time
+/// beside the editable seconds, and the row's height does not change when it is ticked.
+fn judge_at(ui: &mut Ui, lab: &ScanLab, now: f64, out: &mut Vec<Command>) {
+    ui.horizontal(|ui| {
         let label = ui.label("Judge at");
         let mut fixed = lab.at.is_some();
         if ui.checkbox(&mut fixed, "a fixed instant").labelled_by(label.id).changed() {
@@ -84,6 +103,7 @@ fn controls(ui: &mut Ui, lab: &ScanLab, now: f64, out: &mut Vec<Command>) {
                 {
                     out.push(cmd(ScanCommand::SetAt(Some(secs))));
                 }
+                ui.label(format!("Unix seconds = {}", format_utc(at)));
             }
             None => {
                 ui.label(RichText::new("the app's clock").weak());
@@ -138,7 +158,9 @@ fn paths(ui: &mut Ui, lab: &ScanLab, out: &mut Vec<Command>) {
         });
 }
 
-/// One line of fixed height: the progress while a scan runs, else the last note or the totals.
+/// One line of fixed height: the progress while a scan runs, else the last note (an error, in
+/// red) or the re-read under way. The totals are not here but above the findings, so a note
+/// never hides them.
 fn status(ui: &mut Ui, lab: &ScanLab) {
     let height = ui.spacing().interact_size.y.max(ui.text_style_height(&egui::TextStyle::Body));
     let size = egui::vec2(ui.available_width(), height);
@@ -161,23 +183,20 @@ fn status(ui: &mut Ui, lab: &ScanLab) {
             reserved_label(ui, RichText::new(note).color(colour), 1);
         } else if lab.opening {
             reserved_label(ui, "Reading the token again from its file...", 1);
-        } else if let Some(r) = &lab.report {
-            reserved_label(ui, totals(r), 1);
         } else {
             reserved_label(ui, "", 1);
         }
     });
 }
 
-/// The report's figures in one line: tokens, live, expired, files and bytes.
+/// The report's figures in one line: tokens, each status with its count (as `tokenbench scan`
+/// prints them, [`report::tally`]), files, bytes and the instant.
 #[must_use]
 pub fn totals(r: &ScanReport) -> String {
-    let live = r.leaks.iter().filter(|l| l.live == Some(true)).count();
-    let encrypted = r.leaks.iter().filter(|l| l.live.is_none()).count();
-    let not_live = r.leaks.len() - live - encrypted;
     format!(
-        "{} ({live} live, {encrypted} encrypted, {not_live} expired or not yet valid) in {} ({} bytes), judged at {}",
+        "{} ({}) in {} ({} bytes), judged at {}",
         count(r.leaks.len(), "token", "tokens"),
+        report::tally(r),
         count(r.files_scanned, "file", "files"),
         thousands(r.bytes_scanned),
         format_utc(r.now)
@@ -185,6 +204,7 @@ pub fn totals(r: &ScanReport) -> String {
 }
 
 fn results(ui: &mut Ui, lab: &ScanLab, report: &ScanReport, out: &mut Vec<Command>) {
+    ui.add(egui::Label::new(RichText::new(totals(report)).strong()).wrap());
     if !report.unreadable.is_empty() {
         ui.label(RichText::new(format!("Unreadable ({})", report.unreadable.len())).strong());
         for u in &report.unreadable {
@@ -201,7 +221,9 @@ fn results(ui: &mut Ui, lab: &ScanLab, report: &ScanReport, out: &mut Vec<Comman
     }
     plot(ui, lab);
     ui.add_space(6.0);
-    table(ui, report, out);
+    for (i, leak) in report.leaks.iter().enumerate() {
+        token_block(ui, i, leak, report.now, out);
+    }
 }
 
 fn plot(ui: &mut Ui, lab: &ScanLab) {
@@ -211,15 +233,20 @@ fn plot(ui: &mut Ui, lab: &ScanLab) {
     let bars = |pick: fn(&crate::core::labs::scan::IssuerCount) -> usize, offset: f64| -> Vec<Bar> {
         counts.iter().enumerate().map(|(i, c)| Bar::new(i as f64 + offset, pick(c) as f64).width(0.38)).collect()
     };
-    let live = BarChart::new("live, or encrypted (cannot tell)", bars(|c| c.live, -0.2)).color(p.bad);
+    let live = BarChart::new("may be live", bars(|c| c.live, -0.2)).color(p.bad);
     // Not live is the good outcome: a copy no longer works.
-    let expired = BarChart::new("expired or not yet valid", bars(|c| c.expired, 0.2)).color(p.good);
-    let names: Vec<String> = counts.iter().map(|c| c.issuer.clone()).collect();
+    let expired = BarChart::new("not live", bars(|c| c.expired, 0.2)).color(p.good);
+    // An axis label has no room to be cut by egui: a long issuer is cut here (its whole text is
+    // in the token's block below).
+    let names: Vec<String> = counts.iter().map(|c| short(&c.issuer, AXIS_CHARS)).collect();
     #[allow(clippy::cast_precision_loss)]
     let slots = names.len() as f64;
     #[allow(clippy::cast_precision_loss)]
     let tallest = counts.iter().map(|c| c.live.max(c.expired)).max().unwrap_or(1) as f64;
-    ui.label(RichText::new("Live and expired tokens by issuer").strong());
+    ui.label(
+        RichText::new("Tokens by issuer: may be live (live, encrypted, unsigned, a time claim not a number) or not")
+            .strong(),
+    );
     Plot::new("leaks-by-issuer")
         .height(PLOT_HEIGHT)
         .legend(Legend::default())
@@ -246,48 +273,151 @@ fn plot(ui: &mut Ui, lab: &ScanLab) {
         });
 }
 
+/// `text` cut to `max` characters, "…" ending what was cut.
+fn short(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
 fn claim(v: Option<&serde_json::Value>) -> String {
-    match v {
-        Some(serde_json::Value::String(s)) => visible(s).into_owned(),
-        Some(other) => visible(&other.to_string()).into_owned(),
-        None => "-".into(),
+    v.map_or_else(|| "-".to_owned(), report::claim_text)
+}
+
+/// A label at most `max` points wide (and no wider than the room left), cut with "…" past it;
+/// egui shows the whole text on hover when it is cut.
+fn cut(ui: &mut Ui, text: impl Into<egui::WidgetText>, max: f32) -> egui::Response {
+    let width = max.min(ui.available_width()).max(8.0);
+    let height = ui.text_style_height(&egui::TextStyle::Body).max(ui.spacing().interact_size.y);
+    ui.allocate_ui(egui::vec2(width, height), |ui| ui.add(egui::Label::new(text).truncate())).inner
+}
+
+/// The colour of a status: red for what may still work and for a forgery (someone made it),
+/// muted for what no longer works.
+fn status_colour(ui: &Ui, status: Status) -> egui::Color32 {
+    let p = palette(ui.visuals().dark_mode);
+    if status.may_be_live() || status == Status::Forged { p.bad } else { p.muted }
+}
+
+/// One token: its status, alg, fingerprint and number of places; its claims and time claims;
+/// its verdict with keys; its first places and the rest in a list that opens; its findings,
+/// those of medium or high severity named in the header that opens them.
+fn token_block(ui: &mut Ui, i: usize, leak: &Leak, now: f64, out: &mut Vec<Command>) {
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        ui.horizontal(|ui| {
+            if ui.button("Open in Decode").on_hover_text(open_hint(leak)).clicked() {
+                out.push(cmd(ScanCommand::Open(i)));
+            }
+            let word = RichText::new(leak.status.word()).strong().color(status_colour(ui, leak.status));
+            ui.label(word).on_hover_text(status_hint(leak.status));
+            let kind = if leak.kind == Kind::Jwe { "jwe" } else { "jws" };
+            ui.label(RichText::new(kind).weak());
+            let alg = leak.alg.as_deref().map_or_else(|| "(alg not a string)".to_owned(), |a| visible(a).into_owned());
+            cut(ui, alg, ALG_WIDTH);
+            ui.label(RichText::new(&leak.fingerprint).monospace())
+                .on_hover_text("fingerprint: SHA-256 of the token, cut");
+            cut(ui, count(leak.places.len(), "place", "places"), 200.0);
+        });
+        if leak.kind == Kind::Jwe {
+            ui.label(RichText::new("(encrypted)").weak());
+        } else {
+            ui.horizontal(|ui| {
+                for (name, value) in [("iss", &leak.iss), ("sub", &leak.sub), ("aud", &leak.aud)] {
+                    ui.label(RichText::new(name).weak());
+                    cut(ui, claim(value.as_ref()), CLAIM_WIDTH);
+                }
+            });
+        }
+        for line in report::time_lines(leak, now) {
+            cut(ui, line, f32::INFINITY);
+        }
+        if let Some(v) = &leak.verdict {
+            cut(ui, format!("verdict: {}", visible(&v.summary)), f32::INFINITY);
+        }
+        for p in leak.places.iter().take(PLACES_SHOWN) {
+            place_row(ui, p);
+        }
+        more_places(ui, leak);
+        findings(ui, leak);
+    });
+    ui.add_space(4.0);
+}
+
+/// Why a status is what it is, in a sentence, on hover.
+fn status_hint(status: Status) -> &'static str {
+    match status {
+        Status::Live => "Within its lifetime at the instant judged: a copy still works",
+        Status::Expired => "Its exp has passed: a copy no longer works",
+        Status::NotYetValid => "Its nbf or iat is still ahead: a copy works later",
+        Status::Encrypted => "A JWE: its claims are encrypted, so the scan cannot tell; counted as may be live",
+        Status::Unsigned => {
+            "alg none within its lifetime: accepted only where a verifier allows alg none; counted as may be live"
+        }
+        Status::Forged => "The signature fails with the key given for it: a verifier holding that key refuses it",
+        Status::NotANumber(_) => {
+            "A time claim is not a number: a strict verifier refuses the token, a lax one ignores the claim; \
+             counted as may be live"
+        }
     }
 }
 
-fn table(ui: &mut Ui, report: &ScanReport, out: &mut Vec<Command>) {
-    let p = palette(ui.visuals().dark_mode);
-    egui::ScrollArea::horizontal().id_salt("leaks-table").show(ui, |ui| {
-        egui::Grid::new("leaks-grid").striped(true).num_columns(9).show(ui, |ui| {
-            for h in ["", "Status", "alg", "iss", "sub", "Fingerprint", "First place", "Context", "Places"] {
-                ui.label(RichText::new(h).strong());
-            }
-            ui.end_row();
-            for (i, leak) in report.leaks.iter().enumerate() {
-                if ui.button("Open in Decode").on_hover_text(open_hint(leak)).clicked() {
-                    out.push(cmd(ScanCommand::Open(i)));
+/// A place and its context on one line, each cut to its share of the width.
+fn place_row(ui: &mut Ui, p: &Place) {
+    ui.horizontal(|ui| {
+        let room = ui.available_width();
+        cut(ui, RichText::new(place_text(p)).monospace(), room * 0.65);
+        cut(ui, visible(&p.context).into_owned(), f32::INFINITY);
+    });
+}
+
+/// The places past the first [`PLACES_SHOWN`], in a list that opens ("and 7 more places"),
+/// drawn a screenful at a time so a token seen 100,000 times costs only the rows in view.
+fn more_places(ui: &mut Ui, leak: &Leak) {
+    let Some(rest) = leak.places.get(PLACES_SHOWN..).filter(|r| !r.is_empty()) else { return };
+    let title =
+        format!("and {} more {}", thousands(rest.len() as u64), if rest.len() == 1 { "place" } else { "places" });
+    egui::CollapsingHeader::new(title).id_salt(("leak-places", &leak.fingerprint)).show(ui, |ui| {
+        let row = ui.text_style_height(&egui::TextStyle::Monospace).max(ui.spacing().interact_size.y)
+            + ui.spacing().item_spacing.y;
+        egui::ScrollArea::vertical()
+            .id_salt(("leak-places-list", &leak.fingerprint))
+            .max_height(row * MORE_PLACES_SHOWN)
+            .auto_shrink([false, true])
+            .show_rows(ui, row - ui.spacing().item_spacing.y, rest.len(), |ui, range| {
+                for p in &rest[range] {
+                    place_row(ui, p);
                 }
-                let status = liveness(leak, report.now);
-                let colour = if leak.may_be_live() { p.bad } else { p.muted };
-                let status = ui.label(RichText::new(status).strong().color(colour));
-                if let Some(exp) = leak.exp {
-                    status.on_hover_text(format!("exp {} ({})", format_utc(exp), format_relative(exp, report.now)));
-                }
-                ui.label(leak.alg.as_deref().map_or_else(|| "-".to_owned(), |a| visible(a).into_owned()));
-                if leak.kind == Kind::Jwe {
-                    ui.label(RichText::new("(encrypted)").weak());
-                    ui.label(RichText::new("(encrypted)").weak());
-                } else {
-                    ui.label(claim(leak.iss.as_ref()));
-                    ui.label(claim(leak.sub.as_ref()));
-                }
-                ui.label(RichText::new(&leak.fingerprint).monospace());
-                let first = leak.places.first();
-                ui.label(RichText::new(first.map(place_text).unwrap_or_default()).monospace());
-                ui.label(first.map(|f| visible(&f.context).into_owned()).unwrap_or_default());
-                ui.label(leak.places.len().to_string());
-                ui.end_row();
-            }
-        });
+            });
+    });
+}
+
+/// The findings: each of medium or high severity named on its own line (cut to the width, whole
+/// on hover), then a header that opens every finding with its whole message, the low and info
+/// ones included.
+fn findings(ui: &mut Ui, leak: &Leak) {
+    if leak.findings.is_empty() {
+        return;
+    }
+    let bad = palette(ui.visuals().dark_mode).bad;
+    for f in leak.findings.iter().filter(|f| f.severity.fails()) {
+        let text = format!("[{}] {}: {}", f.severity.name(), f.id, visible(&f.message));
+        cut(ui, RichText::new(text).color(bad), f32::INFINITY);
+    }
+    let others = leak.findings.iter().filter(|f| !f.severity.fails()).count();
+    let title = format!(
+        "All {} ({} of low or info severity)",
+        count(leak.findings.len(), "finding", "findings"),
+        thousands(others as u64)
+    );
+    egui::CollapsingHeader::new(title).id_salt(("leak-findings", &leak.fingerprint)).show(ui, |ui| {
+        for f in &leak.findings {
+            let text = format!("[{}] {}: {}", f.severity.name(), f.id, visible(&f.message));
+            ui.add(egui::Label::new(text).wrap());
+        }
     });
 }
 

@@ -3,9 +3,9 @@
 //!
 //! Read in this order: [`find`] (what is a token in a run of bytes), [`walk`] (files, folders
 //! and gzip, on every core, with bounded memory), [`context`] (what surrounds a token on its
-//! line), then [`report`] (duplicates grouped, JSON and text). [`scan`] ties them: it walks,
-//! then judges each distinct token once with the one [`judgment`](crate::core::engine::judgment)
-//! at the given instant and keys.
+//! line), [`status`] (whether it still works), then [`report`] (duplicates grouped, JSON and
+//! text). [`scan`] ties them: it walks, then judges each distinct token once with the one
+//! [`judgment`](crate::core::engine::judgment) at the given instant and keys.
 //!
 //! A token found is never shown: a [`Leak`] carries its SHA-256 fingerprint and its decoded
 //! header and claims, never its signature or a JWE's encrypted parts, so a scan's output can be
@@ -16,6 +16,7 @@ pub mod find;
 pub mod report;
 pub mod reread;
 pub mod source;
+pub mod status;
 pub mod walk;
 
 use std::path::PathBuf;
@@ -27,10 +28,11 @@ use sha2::{Digest, Sha256};
 
 use crate::core::engine::audit::{Finding, TokenAuditOptions};
 use crate::core::engine::clock::UnixSeconds;
-use crate::core::engine::judgment::{self, Judgment};
+use crate::core::engine::judgment;
 use crate::core::engine::keys::Key;
-use crate::core::engine::token::{self, Kind, Token};
-use crate::core::engine::verify::CheckStatus;
+use crate::core::engine::token::{self, Kind};
+
+pub use self::status::Status;
 
 /// How many hex digits of the SHA-256 of a token its fingerprint shows (64 bits: enough to tell
 /// a corpus's tokens apart, and to find a token one holds with `sha256sum`).
@@ -92,9 +94,12 @@ pub struct Leak {
     pub aud: Option<Value>,
     /// The `exp` claim, when it is a number.
     pub exp: Option<UnixSeconds>,
-    /// Whether the token still works at the scan's instant by its time claims: `None` for a JWE,
-    /// whose claims are encrypted.
-    pub live: Option<bool>,
+    /// The `nbf` claim, when it is a number.
+    pub nbf: Option<UnixSeconds>,
+    /// The time claims present but not numbers (`exp`, `nbf`, `iat`, in that order).
+    pub not_numbers: Vec<&'static str>,
+    /// Whether the token still works at the scan's instant ([`status::status`]).
+    pub status: Status,
     /// The verdict with the given keys, when keys were given.
     pub verdict: Option<Verdict>,
     /// The judgment's findings, worst first.
@@ -104,11 +109,11 @@ pub struct Leak {
 }
 
 impl Leak {
-    /// True when the token works or may work at the scan's instant: live by its time claims, or
-    /// a JWE whose claims cannot be read (a scan fails closed on what it cannot tell).
+    /// True when the token works or may work at the scan's instant ([`Status::may_be_live`]: a
+    /// scan fails closed on what it cannot tell).
     #[must_use]
     pub fn may_be_live(&self) -> bool {
-        self.live != Some(false)
+        self.status.may_be_live()
     }
 }
 
@@ -271,6 +276,16 @@ fn leak(text: &str, mut places: Vec<Place>, opts: &ScanOptions<'_>) -> Option<Le
     let audit = TokenAuditOptions { keys: opts.keys, now: opts.now, ..TokenAuditOptions::default() };
     let judged = judgment::judge(&token, &judgment::audit_policy(), &audit).ok();
     let claim = |name: &str| token.claims().and_then(|c| token::member(c, name)).cloned();
+    let number = |name: &str| claim(name).and_then(|v| v.as_f64()).filter(|f| f.is_finite());
+    let keyed = !opts.keys.is_empty();
+    // Unjudged only when a wordlist cannot be read, which the scan never gives: fail closed.
+    let unjudged = if token.kind == Kind::Jwe { Status::Encrypted } else { Status::Live };
+    let status = judged.as_ref().map_or(unjudged, |j| status::status(&token, j, keyed));
+    // The audit names only a non-number exp; the scan says of each time claim why it counts the
+    // token as may-be-live.
+    let mut findings: Vec<Finding> = judged.as_ref().map(|j| j.findings.clone()).unwrap_or_default();
+    findings.extend(status::not_a_number_findings(&token));
+    crate::core::engine::audit::sort(&mut findings);
     Some(Leak {
         fingerprint: fingerprint(text),
         kind: token.kind,
@@ -278,14 +293,16 @@ fn leak(text: &str, mut places: Vec<Place>, opts: &ScanOptions<'_>) -> Option<Le
         iss: claim("iss").map(redacted_value),
         sub: claim("sub").map(redacted_value),
         aud: claim("aud").map(redacted_value),
-        exp: claim("exp").and_then(|v| v.as_f64()),
-        live: judged.as_ref().and_then(|j| live(&token, j)),
-        verdict: judged.as_ref().filter(|_| !opts.keys.is_empty()).map(|j| Verdict {
+        exp: number("exp"),
+        nbf: number("nbf"),
+        not_numbers: status::not_numbers(&token),
+        status,
+        verdict: judged.as_ref().filter(|_| keyed).map(|j| Verdict {
             valid: j.verification.valid,
             title: redacted(&j.title()),
             summary: redacted(&j.summary()),
         }),
-        findings: judged.map(|j| j.findings.into_iter().map(without_secret).collect()).unwrap_or_default(),
+        findings: findings.into_iter().map(without_secret).collect(),
         places,
     })
 }
@@ -336,20 +353,6 @@ fn redacted_value(value: Value) -> Value {
         }
         other => other,
     }
-}
-
-/// Live by the judgment's own time checks: no `exp`, `nbf` or `iat` check failed at the instant.
-/// A JWE's claims are encrypted: unknown.
-fn live(token: &Token, j: &Judgment) -> Option<bool> {
-    if token.kind == Kind::Jwe {
-        return None;
-    }
-    let time_failed = j
-        .verification
-        .checks
-        .iter()
-        .any(|c| c.status == CheckStatus::Failed && matches!(c.name.as_ref(), "exp" | "nbf" | "iat"));
-    Some(!time_failed)
 }
 
 /// The fingerprint of a token: the hex SHA-256 of its text, cut to [`FINGERPRINT_HEX`] digits.

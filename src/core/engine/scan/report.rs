@@ -24,8 +24,40 @@ fn place_json(p: &Place) -> Value {
     json!({ "path": &*p.path, "line": p.line, "column": p.column, "offset": p.offset, "context": p.context })
 }
 
+/// How many places of a token the text report lists (the window too) before it counts the rest:
+/// a token logged on every request has 100,000 places, and the JSON lists them all.
+pub const PLACES_SHOWN: usize = 5;
+
+/// The first instant [`format_utc`] shows as a date the report prints: 0001-01-01 00:00:00 UTC.
+const FIRST_SHOWN: f64 = -62_135_596_800.0;
+/// The last: 9999-12-31 23:59:59 UTC (as `--at` accepts).
+const LAST_SHOWN: f64 = 253_402_300_799.0;
+
+/// `t` as a UTC date-time, or `None` when it is outside years 1 to 9999 (an `exp` of `1e308`
+/// would print a date of 309 digits).
+#[must_use]
+pub fn utc(t: f64) -> Option<String> {
+    (FIRST_SHOWN..LAST_SHOWN + 1.0).contains(&t).then(|| format_utc(t))
+}
+
+/// A time claim in words: `exp 2023-11-14 22:13:20 UTC (in 1 h)`, or, outside years 1 to
+/// 9999, the number in short and where it lies: `exp 1e308 (after year 9999)`.
+#[must_use]
+pub fn time_text(name: &str, t: f64, now: f64) -> String {
+    if let Some(date) = utc(t) {
+        return format!("{name} {date} ({})", format_relative(t, now));
+    }
+    // Whole numbers of up to 15 digits are printed whole; longer ones in exponent form.
+    let number = if t.fract() == 0.0 && t.abs() < 1e15 { format!("{t:.0}") } else { format!("{t:e}") };
+    let side = if t > 0.0 { "after year 9999" } else { "before year 1" };
+    format!("{name} {number} ({side})")
+}
+
 /// One leak as JSON: its first place at the top level (`path`, `line`, `column`, `context`),
-/// every place in `places`.
+/// every place in `places`. `status` is the report's word ([`super::Status::word`]); `live` is
+/// `true` (live), `false` (expired, not yet valid, forged) or `null` (may be live: encrypted,
+/// unsigned, a time claim not a number). `exp_utc` and `nbf_utc` are the date-time, or `null`
+/// when the claim is absent, not a number, or outside years 1 to 9999 (`exp` keeps the number).
 #[must_use]
 pub fn leak_json(leak: &Leak) -> Value {
     let first = leak.places.first();
@@ -41,8 +73,12 @@ pub fn leak_json(leak: &Leak) -> Value {
         "sub": leak.sub,
         "aud": leak.aud,
         "exp": leak.exp,
-        "exp_utc": leak.exp.map(format_utc),
-        "live": leak.live,
+        "exp_utc": leak.exp.and_then(utc),
+        "nbf": leak.nbf,
+        "nbf_utc": leak.nbf.and_then(utc),
+        "not_numbers": leak.not_numbers,
+        "status": leak.status.word(),
+        "live": leak.status.live(),
         "verdict": leak.verdict,
         "findings": leak.findings,
         "occurrences": leak.places.len(),
@@ -66,30 +102,46 @@ pub fn scan_json(report: &ScanReport) -> Value {
     })
 }
 
-/// True for a token not live at `now` because it has expired (else it is not valid yet: its
-/// `nbf` or `iat` is still ahead).
-fn expired(leak: &Leak, now: f64) -> bool {
-    leak.live == Some(false) && leak.exp.is_some_and(|exp| exp <= now)
-}
-
-/// A leak's liveness in the report's words: `LIVE`, `expired`, `not yet valid`, `UNKNOWN
-/// (encrypted)`.
+/// A claim as text: a string quoted, its quotes and backslashes escaped and every hostile
+/// character made visible, each once (`"x\"y"`, `"a\u{7}b"`); anything else as its JSON.
 #[must_use]
-pub fn liveness(leak: &Leak, now: f64) -> &'static str {
-    match leak.live {
-        Some(true) => "LIVE",
-        Some(false) if expired(leak, now) => "expired",
-        Some(false) => "not yet valid",
-        None => "UNKNOWN (encrypted)",
-    }
-}
-
-/// A claim as text: a string quoted and escaped, anything else as its JSON.
-fn claim_text(v: &Value) -> String {
+pub fn claim_text(v: &Value) -> String {
     match v {
-        Value::String(s) => format!("{:?}", visible(s)),
+        Value::String(s) => quoted(s),
         other => visible(&other.to_string()).into_owned(),
     }
+}
+
+/// `s` in double quotes: `"` and `\` escaped with a backslash, then [`visible`] for the rest, so
+/// no character is escaped twice.
+#[must_use]
+pub fn quoted(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        if matches!(c, '"' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+    visible(&out).into_owned()
+}
+
+/// Each status with its count, in [`super::Status::ALL`] order: live, encrypted and expired
+/// always (they are what a reader looks for), the others when any token has them ("3 live, 1
+/// encrypted, 2 expired, 1 unsigned"). The text report and the window both print this.
+#[must_use]
+pub fn tally(report: &ScanReport) -> String {
+    super::Status::ALL
+        .iter()
+        .enumerate()
+        .filter_map(|(i, status)| {
+            let n = report.leaks.iter().filter(|l| l.status.tally() == *status).count();
+            (i < 3 || n > 0).then(|| format!("{n} {}", status.tally_word()))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The human report: one block per distinct token, those that may be live first, then the
@@ -101,19 +153,14 @@ pub fn scan_text(report: &ScanReport) -> String {
         leak_text(&mut s, leak, report.now);
         s.push('\n');
     }
-    let live = report.leaks.iter().filter(|l| l.live == Some(true)).count();
-    let unknown = report.leaks.iter().filter(|l| l.live.is_none()).count();
-    let expired_count = report.leaks.iter().filter(|l| expired(l, report.now)).count();
-    let not_yet = match report.leaks.len() - live - unknown - expired_count {
-        0 => String::new(),
-        n => format!(", {n} not yet valid"),
-    };
     let places: usize = report.leaks.iter().map(|l| l.places.len()).sum();
     let _ = writeln!(
         s,
-        "{} ({live} live, {unknown} encrypted, {expired_count} expired{not_yet}) in {} at {}",
+        "{} ({}) in {} {} at {}",
         text::count(report.leaks.len(), "token", "tokens"),
-        text::count(places, "place", "places"),
+        tally(report),
+        text::thousands(places as u64),
+        if places == 1 { "place" } else { "places" },
         format_utc(report.now),
     );
     let _ = writeln!(
@@ -152,7 +199,7 @@ fn leak_text(s: &mut String, leak: &Leak, now: f64) {
     let _ = writeln!(
         s,
         "{}  {} {alg}  fingerprint {}  ({})",
-        liveness(leak, now),
+        leak.status.word(),
         kind_name(leak.kind),
         leak.fingerprint,
         text::count(leak.places.len(), "place", "places")
@@ -164,18 +211,17 @@ fn leak_text(s: &mut String, leak: &Leak, now: f64) {
     if !claims.is_empty() {
         let _ = writeln!(s, "  {}", claims.join(", "));
     }
-    match (leak.exp, leak.kind) {
-        (Some(exp), _) => {
-            let _ = writeln!(s, "  exp {} ({})", format_utc(exp), format_relative(exp, now));
-        }
-        (None, Kind::Jws) => s.push_str("  no exp: never expires\n"),
-        (None, Kind::Jwe) => s.push_str("  claims encrypted: whether it still works cannot be told without the key\n"),
+    for line in time_lines(leak, now) {
+        let _ = writeln!(s, "  {line}");
     }
     if let Some(v) = &leak.verdict {
         let _ = writeln!(s, "  verdict: {}", visible(&v.summary));
     }
-    for p in &leak.places {
+    for p in leak.places.iter().take(PLACES_SHOWN) {
         let _ = writeln!(s, "  at {}:{}:{}  {}", visible(&p.path), p.line, p.column, visible(&p.context));
+    }
+    if let Some(more) = more_places(leak) {
+        let _ = writeln!(s, "  {more}");
     }
     let concerns: Vec<&Finding> = leak.findings.iter().filter(|f| f.severity.fails()).collect();
     for f in &concerns {
@@ -189,4 +235,37 @@ fn leak_text(s: &mut String, leak: &Leak, now: f64) {
             text::count(others, "finding", "findings")
         );
     }
+}
+
+/// "and 99,995 more places (--json lists them)" past the first [`PLACES_SHOWN`], else `None`.
+#[must_use]
+pub fn more_places(leak: &Leak) -> Option<String> {
+    let more = leak.places.len().checked_sub(PLACES_SHOWN).filter(|n| *n > 0)?;
+    Some(format!(
+        "and {} more {} (--json lists them)",
+        text::thousands(more as u64),
+        if more == 1 { "place" } else { "places" }
+    ))
+}
+
+/// What a leak's time claims say, a line each: its `exp` (or why there is none to read), and
+/// its `nbf` while still ahead.
+#[must_use]
+pub fn time_lines(leak: &Leak, now: f64) -> Vec<String> {
+    let mut lines = Vec::new();
+    match (leak.exp, leak.kind) {
+        (_, Kind::Jwe) => {
+            lines.push("claims encrypted: whether it still works cannot be told without the key".to_owned());
+        }
+        (Some(exp), Kind::Jws) => lines.push(time_text("exp", exp, now)),
+        (None, Kind::Jws) if leak.not_numbers.contains(&"exp") => lines.push(
+            "exp is not a number: a strict verifier refuses the token, a lax one ignores it and never expires it"
+                .to_owned(),
+        ),
+        (None, Kind::Jws) => lines.push("no exp: never expires".to_owned()),
+    }
+    if let Some(nbf) = leak.nbf.filter(|nbf| *nbf > now) {
+        lines.push(format!("not valid before: {}", time_text("nbf", nbf, now)));
+    }
+    lines
 }

@@ -1,6 +1,7 @@
 //! A folder of logs generated for the Leaks tab's tests: a live token, an expired one (both
 //! signed here with the project's `sign`), the live one again in a gzip-rotated log, and a
-//! look-alike (a header without `alg`) that is no finding.
+//! look-alike (a header without `alg`) that is no finding; and a second folder with a token of
+//! each status the tab can meet without keys, long cells and a token in many places.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -53,6 +54,69 @@ pub fn corpus(name: &str) -> Corpus {
     gz.write_all(format!("{{\"token\":\"{live}\"}}\n").as_bytes()).unwrap();
     std::fs::write(dir.join("rotated/app.log.1.gz"), gz.finish().unwrap()).unwrap();
     Corpus { dir, live, expired }
+}
+
+/// The folder of [`statuses`] and what it holds.
+pub struct Statuses {
+    /// The folder.
+    pub dir: PathBuf,
+    /// Live at [`AT`], in [`MANY`] places of `many.log`.
+    pub many: String,
+    /// `alg: none`, within its lifetime: UNSIGNED.
+    pub unsigned: String,
+    /// HS256 with `"exp": "tomorrow"`: exp not a number.
+    pub not_a_number: String,
+    /// Live, with an `alg` of 300 characters, an `iss` of 400 and a `sub` of 300.
+    pub long: String,
+}
+
+/// How many places [`Statuses::many`] has.
+pub const MANY: usize = 12;
+
+/// Writes a folder with a token of each status the tab meets without keys (live, unsigned, exp
+/// not a number), long cells, and a token in [`MANY`] places.
+pub fn statuses(name: &str) -> Statuses {
+    let dir = std::env::temp_dir().join(format!("tokenbench-leaks-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let many = signed("https://many.example", "carol", 1_700_003_600);
+    let unsigned = format!(
+        "{}.{}.",
+        b64(br#"{"alg":"none","typ":"JWT"}"#),
+        b64(json!({ "iss": "https://none.example", "sub": "dan", "exp": 1_700_003_600 }).to_string().as_bytes())
+    );
+    let key = load_secret(b"a leaks tab test secret, 32 bytes", SecretEncoding::Utf8, "test").unwrap();
+    let (serde_json::Value::Object(claims), serde_json::Value::Object(header)) =
+        (json!({ "iss": "https://nan.example", "sub": "erin", "exp": "tomorrow" }), json!({ "typ": "JWT" }))
+    else {
+        unreachable!()
+    };
+    let not_a_number = sign(&header, &claims, "HS256", &key).unwrap();
+    let long_claims = json!({
+        "iss": format!("https://{}.example", "very-long-issuer-name".repeat(19)),
+        "sub": "s".repeat(300),
+        "exp": 1_700_003_600,
+    });
+    let long = format!(
+        "{}.{}.{}",
+        b64(json!({ "alg": "A".repeat(300), "typ": "JWT" }).to_string().as_bytes()),
+        b64(long_claims.to_string().as_bytes()),
+        b64(&[9u8; 32])
+    );
+    let lines = (0..MANY).fold(String::new(), |mut lines, i| {
+        use std::fmt::Write as _;
+        let _ = writeln!(lines, "GET /r{i}?access_token={many} HTTP/1.1");
+        lines
+    });
+    std::fs::write(dir.join("many.log"), lines).unwrap();
+    std::fs::write(
+        dir.join("other.log"),
+        format!(
+            "Authorization: Bearer {unsigned}\nAuthorization: Bearer {not_a_number}\nAuthorization: Bearer {long}\n"
+        ),
+    )
+    .unwrap();
+    Statuses { dir, many, unsigned, not_a_number, long }
 }
 
 fn b64(bytes: &[u8]) -> String {

@@ -86,9 +86,9 @@ pub struct Running {
 pub struct IssuerCount {
     /// The `iss` as written (escaped), `(no iss)`, or `(encrypted)` for a JWE.
     pub issuer: String,
-    /// Tokens that may be live.
+    /// Tokens that may be live (live, encrypted, unsigned, a time claim not a number).
     pub live: usize,
-    /// Tokens that are not (expired or not yet valid).
+    /// Tokens that are not (expired, not yet valid, forged).
     pub expired: usize,
 }
 

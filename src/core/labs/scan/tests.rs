@@ -47,8 +47,8 @@ fn a_scan_finds_the_live_token_first_and_groups_its_places() {
     assert_eq!(report.files_scanned, 2);
     let prints: Vec<&str> = report.leaks.iter().map(|l| l.fingerprint.as_str()).collect();
     assert_eq!(prints, vec![fingerprint(&c.live).as_str(), fingerprint(&c.expired).as_str()], "live first");
-    assert_eq!(report.leaks[0].live, Some(true));
-    assert_eq!(report.leaks[1].live, Some(false));
+    assert_eq!(report.leaks[0].status, scan::Status::Live);
+    assert_eq!(report.leaks[1].status, scan::Status::Expired);
     let live_places: Vec<String> = report.leaks[0].places.iter().map(place_text).collect();
     let log = shown(&c.dir.join("access.log"));
     let gz = shown(&c.dir.join("rotated/app.log.1.gz"));
@@ -128,7 +128,7 @@ fn nothing_to_scan_is_said_and_the_clock_is_the_default_instant() {
     drive(&mut lab, effects);
     let report = lab.report.as_ref().unwrap();
     assert_eq!(report.now.to_bits(), (AT + 7200.0).to_bits());
-    assert!(report.leaks.iter().all(|l| l.live == Some(false)), "both expired two hours later");
+    assert!(report.leaks.iter().all(|l| l.status == scan::Status::Expired), "both expired two hours later");
     assert_eq!(report.unreadable.len(), 1);
     assert_eq!(report.unreadable[0].path, shown(&c.dir.join("missing.log")));
     lab.handle(ScanCommand::RemovePath(1), AT);
