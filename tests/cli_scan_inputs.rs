@@ -160,5 +160,5 @@ fn a_key_that_is_a_pipe_never_blocks() {
     std::fs::write(dir.join("a.log"), "nothing\n").unwrap();
     let o = run(&["scan", &dir.join("a.log").display().to_string(), "--key", &fifo.display().to_string()]);
     assert_eq!(code(&o), 2, "{}", stderr(&o));
-    assert!(stderr(&o).contains(&fifo.display().to_string()), "{}", stderr(&o));
+    assert!(stderr(&o).contains("key.pem: empty input"), "{}", stderr(&o));
 }

@@ -331,7 +331,7 @@ fn a_note_and_the_totals_show_together() {
     h.step();
     settle(&mut h);
     let note = h.state().state.scan.note.clone().expect("a note");
-    assert!(note.contains("there is no line 1 any more"), "{note}");
+    assert!(note.contains("the file is shorter than at the scan"), "{note}");
     assert!(h.query_by_label(&note).is_some(), "the note shown");
     let totals = super::totals(h.state().state.scan.report.as_ref().unwrap());
     assert!(h.query_by_label(&totals).is_some(), "and the totals still: {totals}");

@@ -261,8 +261,8 @@ fn load_within_budget(bytes: &[u8], source: &str) -> Result<Vec<Key>> {
         Some(_) => {
             return Err(Error::key(
                 source,
-                "not a key: no PEM block, JSON (JWK/JWKS), OpenSSH public key or DER found; for an HMAC secret use \
-                 the secret input",
+                "not a key: no PEM block, JSON (JWK/JWKS), OpenSSH public key or DER found; an HMAC secret is given \
+                 as a secret (--secret or --secret-file; the Secret field in the window)",
             ));
         }
         None => {
@@ -270,7 +270,7 @@ fn load_within_budget(bytes: &[u8], source: &str) -> Result<Vec<Key>> {
                 source,
                 format!(
                     "binary data ({} bytes) that is not DER (first byte 0x{:02x}, a DER key starts with 0x30); \
-                     for a raw HMAC secret use the secret-file input",
+                     a raw HMAC secret is given as a secret file (--secret-file; the window's secret file)",
                     bytes.len(),
                     bytes[0]
                 ),

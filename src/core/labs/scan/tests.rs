@@ -92,11 +92,11 @@ fn open_reads_the_token_again_and_refuses_a_changed_file() {
         "{note}"
     );
     assert!(note.starts_with(&format!("{}:1:", shown(&log))), "{note}");
-    // Lines removed: said so.
+    // The file emptied: said so.
     std::fs::write(&log, "").unwrap();
     let effects = lab.handle(ScanCommand::Open(1), 0.0);
     assert!(drive(&mut lab, effects).is_empty());
-    assert!(lab.note.as_deref().unwrap().contains("there is no line 1 any more"), "{:?}", lab.note);
+    assert!(lab.note.as_deref().unwrap().contains("the file is shorter than at the scan"), "{:?}", lab.note);
 }
 
 #[test]
