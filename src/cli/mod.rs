@@ -118,7 +118,7 @@ pub enum Command {
     Serve(Box<ServeArgs>),
     /// Find every JWS and JWE in files and folders (logs, HAR, gzip): where each sits, its
     /// claims and whether it still works, never the token; exit 1 when one may be live, 0 when
-    /// none is, 2 for unusable input.
+    /// none is, 2 for unusable input or a path not read in full.
     Scan(Box<ScanArgs>),
 }
 

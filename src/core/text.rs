@@ -283,6 +283,13 @@ pub fn lifetime_words(seconds: f64) -> String {
     }
 }
 
+/// A duration in microseconds with one decimal (`412.3 µs`), as the Live tab shows its
+/// measurements.
+#[must_use]
+pub fn micros(d: std::time::Duration) -> String {
+    format!("{:.1} µs", d.as_secs_f64() * 1e6)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,8 +10,6 @@
 mod controls;
 mod results;
 
-use std::time::Duration;
-
 use egui::{RichText, Ui};
 
 use crate::core::labs::live::lab::{LiveCommand, Settings};
@@ -23,12 +21,6 @@ const TWO_COLUMNS_FROM: f32 = 1100.0;
 /// Wraps a lab command.
 fn cmd(c: LiveCommand) -> Command {
     Command::Live(c)
-}
-
-/// Microseconds with one decimal: `412.3 µs`.
-#[must_use]
-pub fn micros(d: Duration) -> String {
-    format!("{:.1} µs", d.as_secs_f64() * 1e6)
 }
 
 /// Draws the Live tab.

@@ -12,6 +12,8 @@ pub mod history;
 pub mod keys;
 pub mod leaks;
 pub mod live;
+#[cfg(test)]
+pub(crate) mod panel_harness;
 pub mod platform;
 pub mod plot_fit;
 pub mod revocation;

@@ -10,13 +10,9 @@ use crate::core::engine::scan::{Status, fingerprint};
 use crate::core::labs::scan::ScanCommand;
 use crate::core::labs::scan::fixture::{AT, Corpus, MANY, corpus, statuses};
 use crate::core::labs::scan::place_text;
+use crate::ui::panel_harness::{self, World, click, settle};
 use crate::ui::platform::FakePlatform;
-use crate::ui::state::{AppState, Command, Tab};
-
-struct World {
-    state: AppState,
-    platform: FakePlatform,
-}
+use crate::ui::state::{Command, Tab};
 
 fn panel(c: &Corpus, size: egui::Vec2) -> Harness<'static, World> {
     panel_at(&c.dir, size)
@@ -24,37 +20,10 @@ fn panel(c: &Corpus, size: egui::Vec2) -> Harness<'static, World> {
 
 /// The tab alone, the folder dialog answering `dir`, judging at [`AT`].
 fn panel_at(dir: &std::path::Path, size: egui::Vec2) -> Harness<'static, World> {
-    let mut world = World { state: AppState::default(), platform: FakePlatform::default() };
-    world.platform.folders.push_back(dir.to_owned());
-    world.state.handle(Command::SelectTab(Tab::Leaks), &mut world.platform);
-    world.state.handle(Command::Scan(ScanCommand::SetAt(Some(AT))), &mut world.platform);
-    Harness::builder().with_size(size).build_ui_state(
-        |ui, world: &mut World| {
-            let mut out = Vec::new();
-            super::ui(ui, &world.state, &mut out);
-            for c in out {
-                world.state.handle(c, &mut world.platform);
-            }
-            world.state.tick(&mut world.platform);
-        },
-        world,
-    )
-}
-
-/// Frames until no job runs (or 20 s pass).
-fn settle(h: &mut Harness<'static, World>) {
-    let start = std::time::Instant::now();
-    while (h.state().state.jobs.running() > 0 || h.state().state.scan.busy()) && start.elapsed().as_secs() < 20 {
-        std::thread::sleep(std::time::Duration::from_millis(10));
-        h.step();
-    }
-    h.run();
-}
-
-fn click(h: &mut Harness<'static, World>, label: &str) {
-    h.get_by_label(label).click();
-    h.step();
-    settle(h);
+    let mut platform = FakePlatform::default();
+    platform.folders.push_back(dir.to_owned());
+    let setup = [Command::SelectTab(Tab::Leaks), Command::Scan(ScanCommand::SetAt(Some(AT)))];
+    panel_harness::panel(World::new(platform, setup), size, super::ui)
 }
 
 /// The segments no view may show: each token's signature (and the token itself).

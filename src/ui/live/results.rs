@@ -5,10 +5,11 @@
 use egui::{RichText, Ui};
 use egui_plot::{Bar, BarChart, Plot};
 
-use super::{cmd, fixed_height, micros, rows_height};
+use super::{cmd, fixed_height, rows_height};
 use crate::core::labs::live::lab::{LiveCommand, LiveLab, LoadSettings};
 use crate::core::labs::live::load::{MAX_CONCURRENCY, MAX_REQUESTS, MAX_USERS, bucket_labels};
 use crate::core::labs::live::server::STORE_SAMPLES;
+use crate::core::text::micros;
 use crate::ui::state::Command;
 use crate::ui::theme::{palette, part_colour, readable_axes};
 

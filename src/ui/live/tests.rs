@@ -9,46 +9,13 @@ use crate::core::engine::forge::Attack;
 use crate::core::labs::live::lab::exchange::Action;
 use crate::core::labs::live::lab::{LiveCommand, LoadSettings, Settings};
 use crate::core::labs::live::{Mode, Revocation};
+use crate::ui::panel_harness::{self, World, click, settle};
 use crate::ui::platform::FakePlatform;
-use crate::ui::state::{AppState, Command};
-
-/// A panel test's world: the app state the tab draws, and the platform its commands use.
-struct World {
-    state: AppState,
-    platform: FakePlatform,
-}
+use crate::ui::state::Command;
 
 fn panel(settings: Settings, size: egui::Vec2) -> Harness<'static, World> {
-    let mut world = World { state: AppState::default(), platform: FakePlatform::default() };
-    world.state.handle(Command::Live(LiveCommand::Settings(settings)), &mut world.platform);
-    Harness::builder().with_size(size).build_ui_state(
-        |ui, world: &mut World| {
-            let mut out = Vec::new();
-            super::ui(ui, &world.state, &mut out);
-            for c in out {
-                world.state.handle(c, &mut world.platform);
-            }
-            world.state.tick(&mut world.platform);
-        },
-        world,
-    )
-}
-
-/// Frames until no job runs (or 20 s pass).
-fn settle(h: &mut Harness<'static, World>) {
-    let start = std::time::Instant::now();
-    while (h.state().state.jobs.running() > 0 || h.state().state.live.busy()) && start.elapsed().as_secs() < 20 {
-        std::thread::sleep(std::time::Duration::from_millis(10));
-        h.step();
-    }
-    h.run();
-}
-
-fn click(h: &mut Harness<'static, World>, label: &str) {
-    h.get_by_label(label).click();
-    // One frame hands the click to the state; a spinner may then repaint until the job ends.
-    h.step();
-    settle(h);
+    let setup = [Command::Live(LiveCommand::Settings(settings))];
+    panel_harness::panel(World::new(FakePlatform::default(), setup), size, super::ui)
 }
 
 fn send(h: &mut Harness<'static, World>, command: LiveCommand) {

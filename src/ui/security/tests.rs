@@ -5,6 +5,7 @@ use egui_kittest::kittest::Queryable;
 
 use crate::core::labs::security::lab::SecurityCommand;
 use crate::ui::app::{Settings, Tab, TokenbenchApp};
+use crate::ui::panel_harness::{self, World, settle};
 use crate::ui::platform::FakePlatform;
 use crate::ui::state::Command;
 
@@ -378,40 +379,13 @@ fn step_through_a_session_scenario() {
     assert!(h.query_by_label_contains("logout does not end a JWT").is_some());
 }
 
-/// A panel test's world: the app state the panel draws, and the platform its commands use.
-struct Panel {
-    state: crate::ui::state::AppState,
-    platform: FakePlatform,
-}
-
-/// One part of the lab drawn alone (`Harness::new_ui_state`), after `setup`. Each frame draws
-/// the panel, then hands its commands and finished jobs to the state, as the app does.
-fn panel(section: super::Section, setup: Vec<Command>) -> Harness<'static, Panel> {
-    let mut world = Panel { state: crate::ui::state::AppState::default(), platform: FakePlatform::default() };
-    for c in setup {
-        world.state.handle(c, &mut world.platform);
-    }
-    Harness::builder().with_size(egui::vec2(1000.0, 1400.0)).build_ui_state(
-        move |ui, world: &mut Panel| {
-            let mut out = Vec::new();
-            super::section_ui(ui, section, &world.state, &mut out);
-            for c in out {
-                world.state.handle(c, &mut world.platform);
-            }
-            world.state.tick(&mut world.platform);
-        },
-        world,
+/// One part of the lab drawn alone, after `setup`.
+fn panel(section: super::Section, setup: Vec<Command>) -> Harness<'static, World> {
+    panel_harness::panel(
+        World::new(FakePlatform::default(), setup),
+        egui::vec2(1000.0, 1400.0),
+        move |ui, state, out| super::section_ui(ui, section, state, out),
     )
-}
-
-/// Frames until no job runs (or 20 s pass).
-fn settle(h: &mut Harness<'static, Panel>) {
-    let start = std::time::Instant::now();
-    while (h.state().state.jobs.running() > 0 || h.state().state.security.busy()) && start.elapsed().as_secs() < 20 {
-        std::thread::sleep(std::time::Duration::from_millis(10));
-        h.step();
-    }
-    h.run();
 }
 
 #[test]
@@ -478,7 +452,7 @@ fn the_step_buttons_stay_put_across_scenarios() {
         let mut h = panel(super::Section::Sessions, vec![]);
         h.set_size(size);
         h.run();
-        let places = |h: &Harness<'static, Panel>| {
+        let places = |h: &Harness<'static, World>| {
             ["Previous step", "Next step", "Show all steps"].map(|b| h.get_by_label(b).rect())
         };
         let first = places(&h);
@@ -532,7 +506,7 @@ fn panel_crack_runs_on_the_apps_one_runner_and_the_audit_names_the_secret_once()
     world.state.handle(Command::Security(SecurityCommand::RunAudit), &mut world.platform);
     let token = world.state.parsed().unwrap().clone();
     let mut h = Harness::builder().with_size(egui::vec2(1000.0, 1400.0)).build_ui_state(
-        |ui, world: &mut Panel| {
+        |ui, world: &mut World| {
             let mut out = Vec::new();
             super::section_ui(ui, super::Section::Audit, &world.state, &mut out);
         },

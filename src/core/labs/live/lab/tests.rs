@@ -2,6 +2,8 @@
 //! results are fed back, as the window's runner does.
 
 use super::*;
+use crate::core::engine::forge::Attack;
+use crate::core::labs::live::Revocation;
 
 /// Applies `command` and runs every job it asks for, feeding the results back, until none is
 /// left; then takes the balancer's log.
