@@ -406,6 +406,14 @@ fn keys_give_each_token_a_verdict() {
     let es = verdict(&t.live_es);
     assert_eq!(es["valid"], false, "no key for the ES256 token: {es}");
     assert!(es["summary"].as_str().unwrap().starts_with("NO MATCHING KEY"), "{es}");
+    // Keys for other issuers are no verdict on it: "not judged", never a high "bad signature".
+    let ids: Vec<&str> = finding(&report, &t.live_es).unwrap()["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"signature-not-judged") && !ids.contains(&"bad-signature"), "{ids:?}");
     assert_no_secret_parts(&stdout(&o), &t);
 
     let text = run(&["scan", &c.arg(), "--at", AT, "--key", &spki]);
@@ -543,6 +551,19 @@ fn hs256_with(claims: Value, secret: &str) -> String {
     sign(&obj(json!({ "typ": "JWT" })), &obj(claims), "HS256", &key).unwrap()
 }
 
+/// An HS256 token naming its key by `kid`.
+fn hs256_kid(claims: Value, secret: &str, kid: &str) -> String {
+    let key = load_secret(secret.as_bytes(), SecretEncoding::Utf8, "--secret").unwrap();
+    sign(&obj(json!({ "typ": "JWT", "kid": kid })), &obj(claims), "HS256", &key).unwrap()
+}
+
+/// The issuer's secret as a JWK with its `kid`, written to a file for `--key`.
+fn issuer_jwk(name: &str, kid: &str) -> String {
+    let path = temp_dir(name).join("issuer.jwk");
+    std::fs::write(&path, json!({ "kty": "oct", "kid": kid, "k": b64url(SECRET.as_bytes()) }).to_string()).unwrap();
+    path.display().to_string()
+}
+
 /// An unsecured token (`alg: none`, empty signature) with these claims.
 fn unsigned_with(claims: &Value) -> String {
     format!("{}.{}.", b64url(br#"{"alg":"none","typ":"JWT"}"#), b64url(claims.to_string().as_bytes()))
@@ -623,8 +644,10 @@ fn a_time_claim_that_is_no_number_may_be_live() {
 
 /// `alg: none` within its lifetime is UNSIGNED and may be live (accepted where a verifier allows
 /// alg none: the scan fails closed), never LIVE beside a NEVER VALID verdict; expired, it is
-/// expired. A signature that fails with the key given for it is FORGED and not live; a key of
-/// another algorithm leaves the status to the time claims.
+/// expired. A signature that fails with the key its `kid` names is FORGED and not live; a key it
+/// does not name (a secret without kid: maybe another service's) or of another algorithm
+/// leaves the status to the time claims, so one service's key never turns another's tokens
+/// green.
 #[test]
 fn unsigned_and_forged_tokens_have_their_own_status() {
     let unsigned = unsigned_with(&json!({ "sub": "none", "exp": FUTURE }));
@@ -644,15 +667,22 @@ fn unsigned_and_forged_tokens_have_their_own_status() {
     let o = scan_tokens("unsigned-expired", &[&old_unsigned], &["--json"]);
     assert_eq!((code(&o), &json_out(&o)["findings"][0]["status"]), (0, &json!("expired")));
 
-    let forged = hs256_with(json!({ "sub": "mallory", "exp": FUTURE }), "not the issuer's secret, 32 bytes!");
+    let forged =
+        hs256_kid(json!({ "sub": "mallory", "exp": FUTURE }), "not the issuer's secret, 32 bytes!", "issuer-1");
     // Without keys nothing tells it from a real one: live.
     let o = scan_tokens("forged-nokey", &[&forged], &["--json"]);
     assert_eq!((code(&o), &json_out(&o)["findings"][0]["status"]), (1, &json!("LIVE")));
-    // With the issuer's secret it fails: FORGED, not live, exit 0 when alone.
-    let o = scan_tokens("forged", &[&forged], &["--secret", SECRET, "--json"]);
+    // With the key its kid names, it fails: FORGED, not live, exit 0 when alone.
+    let jwk = issuer_jwk("forged-jwk", "issuer-1");
+    let o = scan_tokens("forged", &[&forged], &["--key", &jwk, "--json"]);
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
     let f = json_out(&o)["findings"][0].clone();
     assert_eq!((&f["status"], &f["live"], &f["verdict"]["valid"]), (&json!("FORGED"), &json!(false), &json!(false)));
+    // A secret without kid may be another service's: the signature failing proves nothing.
+    let o = scan_tokens("forged-secret", &[&forged], &["--secret", SECRET, "--json"]);
+    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+    let f = json_out(&o)["findings"][0].clone();
+    assert_eq!((&f["status"], &f["verdict"]["valid"]), (&json!("LIVE"), &json!(false)), "{f:#}");
     // A key that cannot verify HS256 (an RSA public key) matched nothing: time-based, live.
     let spki = common::asset("rsa2048-spki.pem").display().to_string();
     let o = scan_tokens("forged-otherkey", &[&forged], &["--key", &spki, "--json"]);
@@ -665,7 +695,7 @@ fn unsigned_and_forged_tokens_have_their_own_status() {
     let good = hs256_with(json!({ "sub": "good", "exp": FUTURE }), SECRET);
     let old = hs256_with(json!({ "sub": "old", "exp": PAST }), SECRET);
     let nan = hs256_with(json!({ "sub": "nan", "exp": "tomorrow" }), SECRET);
-    let o = scan_tokens("all-statuses", &[&old, &forged, &good, &unsigned, &nan], &["--secret", SECRET]);
+    let o = scan_tokens("all-statuses", &[&old, &forged, &good, &unsigned, &nan], &["--key", &jwk]);
     assert_eq!(code(&o), 1);
     let text = stdout(&o);
     assert!(

@@ -28,9 +28,10 @@ use sha2::{Digest, Sha256};
 
 use crate::core::engine::audit::{Finding, TokenAuditOptions};
 use crate::core::engine::clock::UnixSeconds;
-use crate::core::engine::judgment;
+use crate::core::engine::judgment::{self, Judgment};
 use crate::core::engine::keys::Key;
 use crate::core::engine::token::{self, Kind};
+use crate::core::engine::verify::SignatureVerdict;
 
 pub use self::status::Status;
 
@@ -284,6 +285,17 @@ fn leak(text: &str, mut places: Vec<Place>, opts: &ScanOptions<'_>) -> Option<Le
     // The audit names only a non-number exp; the scan says of each time claim why it counts the
     // token as may-be-live.
     let mut findings: Vec<Finding> = judged.as_ref().map(|j| j.findings.clone()).unwrap_or_default();
+    // A scan's keys are for some of the issuers in the folder: a token none of them fits (no key
+    // of its algorithm) was not judged, which is no high "bad signature" as `audit --key` says of
+    // the one token it was given keys for.
+    if judged.as_ref().is_some_and(|j| j.verification.signature == SignatureVerdict::NoMatchingKey) {
+        for f in findings.iter_mut().filter(|f| f.id == "bad-signature") {
+            f.id = "signature-not-judged";
+            f.severity = crate::core::engine::audit::Severity::Info;
+            f.message =
+                format!("the signature was not judged: none of the given keys fits it ({})", j_reason(judged.as_ref()));
+        }
+    }
     findings.extend(status::not_a_number_findings(&token));
     crate::core::engine::audit::sort(&mut findings);
     Some(Leak {
@@ -305,6 +317,11 @@ fn leak(text: &str, mut places: Vec<Place>, opts: &ScanOptions<'_>) -> Option<Le
         findings: findings.into_iter().map(without_secret).collect(),
         places,
     })
+}
+
+/// Why the verification found no key, as it says.
+fn j_reason(j: Option<&Judgment>) -> String {
+    j.map(|j| j.verification.signature_reason.clone()).unwrap_or_default()
 }
 
 /// A finding as a scan reports it: a weak secret the audit found is named as found, never

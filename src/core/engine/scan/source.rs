@@ -112,21 +112,57 @@ fn not_regular(kind: std::fs::FileType) -> io::Error {
 pub fn text<'a, R: Read + 'a>(raw: R, size: Option<u64>) -> io::Result<Box<dyn Read + 'a>> {
     let mut raw = BufReader::with_capacity(64 * 1024, raw);
     let gzip = raw.fill_buf()?.starts_with(&GZIP_MAGIC);
-    let plain: Box<dyn Read + 'a> = if gzip {
+    let mut plain: Box<dyn BufRead + 'a> = if gzip {
         let cap = size.map_or(GZIP_MIN_CAP, |s| s.saturating_mul(GZIP_RATIO_CAP).max(GZIP_MIN_CAP));
-        Box::new(Gunzipped { inner: flate2::bufread::MultiGzDecoder::new(raw), out: 0, cap })
+        Box::new(BufReader::with_capacity(
+            64 * 1024,
+            Gunzipped { inner: flate2::bufread::MultiGzDecoder::new(raw), out: 0, cap },
+        ))
     } else {
         Box::new(raw)
     };
+    let without_bom = utf16_without_bom(plain.fill_buf()?);
     // As ripgrep reads: a UTF-16 byte order mark decodes the file to UTF-8, a UTF-8 one is
-    // dropped, and anything else passes through byte for byte.
+    // dropped, and anything else passes through byte for byte; UTF-16 text without a mark (as
+    // some Windows tools and rotated continuations write) is decoded as what it plainly is.
     Ok(Box::new(
         encoding_rs_io::DecodeReaderBytesBuilder::new()
+            .encoding(without_bom)
             .bom_sniffing(true)
             .utf8_passthru(true)
             .strip_bom(true)
             .build(plain),
     ))
+}
+
+/// The bytes [`utf16_without_bom`] looks at.
+const SNIFFED: usize = 512;
+
+/// UTF-16 without a byte order mark, told from its first bytes: text characters (printable
+/// ASCII, tabs and line breaks) each beside a NUL, in at least 9 pairs out of 10. A binary file
+/// or UTF-8 text is nowhere near that.
+fn utf16_without_bom(head: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
+        return None;
+    }
+    let n = head.len().min(SNIFFED) & !1;
+    if n < 16 {
+        return None;
+    }
+    let text = |b: u8| matches!(b, b'\t' | b'\n' | b'\r' | 0x20..=0x7e);
+    let (mut le, mut be) = (0, 0);
+    for pair in head[..n].chunks_exact(2) {
+        le += usize::from(pair[1] == 0 && text(pair[0]));
+        be += usize::from(pair[0] == 0 && text(pair[1]));
+    }
+    let pairs = n / 2;
+    if le * 10 >= pairs * 9 {
+        Some(encoding_rs::UTF_16LE)
+    } else if be * 10 >= pairs * 9 {
+        Some(encoding_rs::UTF_16BE)
+    } else {
+        None
+    }
 }
 
 /// A gzip stream's text, counted and capped, its errors saying how far it got.
@@ -392,6 +428,24 @@ mod tests {
         out.clear();
         text(&b"\xEF\xBB\xBFbom\n"[..], None).unwrap().read_to_string(&mut out).unwrap();
         assert_eq!(out, "bom\n");
+    }
+
+    /// UTF-16 without a byte order mark, either order, is decoded; binary data with NULs and
+    /// plain text are not taken for it.
+    #[test]
+    fn utf16_without_a_mark_is_told_from_binary() {
+        let line = "time=12:00 token=eyJ\r\n";
+        for big_endian in [false, true] {
+            let bytes: Vec<u8> =
+                line.encode_utf16().flat_map(|c| if big_endian { c.to_be_bytes() } else { c.to_le_bytes() }).collect();
+            let mut out = String::new();
+            text(&bytes[..], None).unwrap().read_to_string(&mut out).unwrap();
+            assert_eq!(out, line, "big endian: {big_endian}");
+        }
+        let mut elf = b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0".to_vec();
+        elf.extend_from_slice(&[0u8; 64]);
+        assert_eq!(utf16_without_bom(&elf), None);
+        assert_eq!(utf16_without_bom(b"plain ascii text, long enough to judge"), None);
     }
 
     #[cfg(unix)]

@@ -209,8 +209,13 @@ fn trim_end_spaces(s: &[u8]) -> &[u8] {
 /// The header name ending `head` (`… Authorization`), when it is a field-name token that starts
 /// the text or follows a space, quote or separator.
 fn header_name(head: &[u8]) -> Option<&[u8]> {
-    let start =
+    let mut start =
         head.iter().rposition(|b| !(b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_')).map_or(0, |i| i + 1);
+    // A header logged inside a JSON string follows an escaped line break (`\nAuthorization:`):
+    // the escape's letter is not the name's.
+    if start > 0 && head[start - 1] == b'\\' && head.get(start).is_some_and(|b| matches!(b, b'n' | b'r' | b't')) {
+        start += 1;
+    }
     let name = &head[start..];
     (!name.is_empty()).then_some(name)
 }
