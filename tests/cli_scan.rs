@@ -332,7 +332,7 @@ fn every_planted_token_is_found_where_it_sits() {
     let alice = finding(&report, &t.live_rs).unwrap();
     assert_eq!(
         (&alice["iss"], &alice["sub"], &alice["aud"], &alice["exp"]),
-        (&json!("https://issuer.example"), &json!("alice"), &json!("api"), &json!(FUTURE as f64))
+        (&json!("https://issuer.example"), &json!("alice"), &json!("api"), &json!(FUTURE))
     );
     assert!(alice["findings"].as_array().unwrap().iter().all(|f| f["id"].is_string() && f["severity"].is_string()));
     // Live first: the expired ones come after every live (or unknown) one.

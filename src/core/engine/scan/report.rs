@@ -53,6 +53,17 @@ pub fn time_text(name: &str, t: f64, now: f64) -> String {
     format!("{name} {number} ({side})")
 }
 
+/// An instant as JSON: a whole number of seconds as an integer (`1800000000`, as the token
+/// wrote it), a fraction as a float.
+fn instant(t: f64) -> Value {
+    // Integers up to 2^53 are exact in an f64; beyond, the float is what the claim held.
+    if t.fract() == 0.0 && t.abs() < 9_007_199_254_740_992.0 {
+        #[allow(clippy::cast_possible_truncation)]
+        return json!(t as i64);
+    }
+    json!(t)
+}
+
 /// One leak as JSON: its first place at the top level (`path`, `line`, `column`, `context`),
 /// every place in `places`. `status` is the report's word ([`super::Status::word`]); `live` is
 /// `true` (live), `false` (expired, not yet valid, forged) or `null` (may be live: encrypted,
@@ -72,9 +83,9 @@ pub fn leak_json(leak: &Leak) -> Value {
         "iss": leak.iss,
         "sub": leak.sub,
         "aud": leak.aud,
-        "exp": leak.exp,
+        "exp": leak.exp.map(instant),
         "exp_utc": leak.exp.and_then(utc),
-        "nbf": leak.nbf,
+        "nbf": leak.nbf.map(instant),
         "nbf_utc": leak.nbf.and_then(utc),
         "not_numbers": leak.not_numbers,
         "status": leak.status.word(),
@@ -97,7 +108,7 @@ pub fn scan_json(report: &ScanReport) -> Value {
         "files_partly": report.files_partly,
         "unreadable": report.unreadable,
         "skipped": report.skipped,
-        "at": report.now,
+        "at": instant(report.now),
         "at_utc": format_utc(report.now),
     })
 }
