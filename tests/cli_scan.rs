@@ -440,6 +440,8 @@ fn exit_codes() {
     let o = run(&["scan", &expired, "--at", "1600000000"]);
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
     assert!(stdout(&o).contains(&format!("not yet valid  jws RS256  fingerprint {}", fingerprint(&t.expired_rs))));
+    // And why: issued after the instant judged.
+    assert!(stdout(&o).contains("  issued in the future: iat 2023-11-14 20:13:20 UTC"), "{}", stdout(&o));
     assert!(
         stdout(&o).contains("2 tokens (0 live, 0 encrypted, 0 expired, 2 not yet valid) in 2 places"),
         "{}",

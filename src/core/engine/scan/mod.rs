@@ -97,6 +97,8 @@ pub struct Leak {
     pub exp: Option<UnixSeconds>,
     /// The `nbf` claim, when it is a number.
     pub nbf: Option<UnixSeconds>,
+    /// The `iat` claim, when it is a number (an `iat` ahead makes a token not yet valid).
+    pub iat: Option<UnixSeconds>,
     /// The time claims present but not numbers (`exp`, `nbf`, `iat`, in that order).
     pub not_numbers: Vec<&'static str>,
     /// Whether the token still works at the scan's instant ([`status::status`]).
@@ -307,6 +309,7 @@ fn leak(text: &str, mut places: Vec<Place>, opts: &ScanOptions<'_>) -> Option<Le
         aud: claim("aud").map(redacted_value),
         exp: number("exp"),
         nbf: number("nbf"),
+        iat: number("iat"),
         not_numbers: status::not_numbers(&token),
         status,
         verdict: judged.as_ref().filter(|_| keyed).map(|j| Verdict {

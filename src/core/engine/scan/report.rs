@@ -87,6 +87,7 @@ pub fn leak_json(leak: &Leak) -> Value {
         "exp_utc": leak.exp.and_then(utc),
         "nbf": leak.nbf.map(instant),
         "nbf_utc": leak.nbf.and_then(utc),
+        "iat": leak.iat.map(instant),
         "not_numbers": leak.not_numbers,
         "status": leak.status.word(),
         "live": leak.status.live(),
@@ -260,7 +261,7 @@ pub fn more_places(leak: &Leak) -> Option<String> {
 }
 
 /// What a leak's time claims say, a line each: its `exp` (or why there is none to read), and
-/// its `nbf` while still ahead.
+/// its `nbf` and `iat` while still ahead (why it is not yet valid).
 #[must_use]
 pub fn time_lines(leak: &Leak, now: f64) -> Vec<String> {
     let mut lines = Vec::new();
@@ -277,6 +278,10 @@ pub fn time_lines(leak: &Leak, now: f64) -> Vec<String> {
     }
     if let Some(nbf) = leak.nbf.filter(|nbf| *nbf > now) {
         lines.push(format!("not valid before: {}", time_text("nbf", nbf, now)));
+    }
+    // An iat ahead is why a token without nbf is not yet valid: say when it was issued.
+    if let Some(iat) = leak.iat.filter(|iat| *iat > now) {
+        lines.push(format!("issued in the future: {}", time_text("iat", iat, now)));
     }
     lines
 }

@@ -57,7 +57,21 @@ pub fn classify(previous: &[&[u8]], line: &[u8], start: usize) -> String {
     if let Some(context) = json_value(previous, before, cut, after_token(line, start)) {
         return context;
     }
+    if !cut && let Some(name) = variable(before) {
+        return format!("variable {name}");
+    }
     in_text(before)
+}
+
+/// The name of a shell or `.env` assignment that is the whole line before the token:
+/// `API_TOKEN=`, `export TOKEN="`, `  JWT='`. A form body has `&` or a URL before its field.
+fn variable(before: &[u8]) -> Option<String> {
+    let head = before.strip_suffix(b"\"").or_else(|| before.strip_suffix(b"'")).unwrap_or(before);
+    let head = head.strip_suffix(b"=")?.trim_ascii_start();
+    let head = head.strip_prefix(b"export ").map_or(head, <[u8]>::trim_ascii_start);
+    let identifier = head.first().is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
+        && head.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_');
+    identifier.then(|| lossy(head))
 }
 
 /// Up to [`AFTER_BYTES`] bytes of `line` after the token that starts at `start` (none when the
