@@ -735,9 +735,13 @@ fn the_text_lists_five_places_and_counts_the_rest() {
     let ats: Vec<&str> = text.lines().filter(|l| l.starts_with("  at ")).collect();
     let want: Vec<String> = (1..=5).map(|n| format!("  at {path}:{n}:23  query parameter access_token")).collect();
     assert_eq!(ats, want, "{text}");
-    assert!(text.contains("\n  and 99,995 more places (--json lists them)\n"), "{text}");
+    assert!(text.contains("\n  and 99,995 more places (--json lists the first 1,000)\n"), "{text}");
     assert!(text.contains("1 token (1 live, 0 encrypted, 0 expired) in 100,000 places"), "{text}");
     assert!(text.lines().count() < 20, "{text}");
+    // The JSON counts every place and keeps the first thousand: memory does not grow by the place.
+    let f = json_out(&run(&["scan", &path, "--at", AT, "--json"]))["findings"][0].clone();
+    assert_eq!((f["occurrences"].as_u64(), f["places"].as_array().unwrap().len()), (Some(100_000), 1000));
+    assert_eq!(f["places"][999]["line"], 1000, "the first thousand, in order");
 
     // Six places: one more, said in the singular; the JSON lists all six.
     std::fs::write(&file, line.repeat(6)).unwrap();

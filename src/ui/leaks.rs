@@ -193,7 +193,7 @@ fn status(ui: &mut Ui, lab: &ScanLab) {
 /// prints them, [`report::tally`]), files, bytes and the instant.
 #[must_use]
 pub fn totals(r: &ScanReport) -> String {
-    let places: usize = r.leaks.iter().map(|l| l.places.len()).sum();
+    let places: u64 = r.leaks.iter().map(|l| l.occurrences).sum();
     format!(
         "{} ({}) in {}; {} scanned{} ({} bytes), judged at {}",
         count(r.leaks.len(), "token", "tokens"),
@@ -355,7 +355,7 @@ fn token_block(ui: &mut Ui, i: usize, leak: &Leak, now: f64, out: &mut Vec<Comma
             cut(ui, alg, ALG_WIDTH);
             ui.label(RichText::new(&leak.fingerprint).monospace())
                 .on_hover_text("fingerprint: SHA-256 of the token, cut");
-            cut(ui, count(leak.places.len(), "place", "places"), 200.0);
+            cut(ui, count(leak.occurrences, "place", "places"), 200.0);
         });
         if leak.kind == Kind::Jwe {
             ui.label(RichText::new("(encrypted)").weak());

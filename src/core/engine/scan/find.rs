@@ -8,8 +8,9 @@
 //! - the byte before it is not base64url or a dot (else it sits inside a longer run: a base64
 //!   blob, a hash, another token's segment), unless that byte ends a percent escape (`%20eyJ`)
 //!   or a JSON string escape (`\neyJ`, `\u0022eyJ`);
-//! - the run of base64url and dots it starts holds 3 (JWS) or 5 (JWE) segments (a sentence's
-//!   full stop after the token is not a segment);
+//! - the run of base64url and dots it starts holds at least 3 segments, 5 when its header has
+//!   `enc` (a JWE); the token is those segments, and what follows them in the run (a full stop,
+//!   an ellipsis, `.json`) is not the token's;
 //! - the token parses ([`token::parse`]: every segment strict base64url, the header a JSON
 //!   object) and its header has an `alg` member.
 //!
@@ -116,22 +117,32 @@ fn token_at(hay: &[u8], start: usize) -> Result<Found, usize> {
         return Err(end.max(start + 1));
     }
     let run = &hay[start..end];
-    let dots = memchr::memchr_iter(b'.', run).count();
-    // A full stop after the token ("… eyJ….sig.") is the sentence's, not an empty segment.
-    let (end, segments) = if !matches!(dots + 1, 3 | 5) && run.ends_with(b".") && matches!(dots, 3 | 5) {
-        (end - 1, dots)
-    } else {
-        (end, dots + 1)
-    };
-    if !matches!(segments, 3 | 5) || end - start > MAX_TOKEN_BYTES {
-        return Err(end.max(start + 1));
+    // The header says what the token is: a JWS is its first three segments, a JWE (its header
+    // has `enc`) its first five. What follows in the run is not the token's: a full stop, an
+    // ellipsis, a file extension (`see eyJ….sig.json`).
+    for segments in [3, 5] {
+        let Some(len) = segments_end(run, segments) else { break };
+        if len > MAX_TOKEN_BYTES {
+            break;
+        }
+        // The run is ASCII by construction.
+        let Ok(text) = std::str::from_utf8(&run[..len]) else { break };
+        if let Ok(token) = token::parse(text) {
+            let enc = token::member(token.header(), "enc").is_some();
+            if token::member(token.header(), "alg").is_some() && enc == (segments == 5) {
+                return Ok(Found { range: start..start + len, token });
+            }
+        }
     }
-    // The run is ASCII by construction.
-    let Ok(text) = std::str::from_utf8(&hay[start..end]) else { return Err(end) };
-    match token::parse(text) {
-        Ok(token) if token::member(token.header(), "alg").is_some() => Ok(Found { range: start..end, token }),
-        _ => Err(end.max(start + 1)),
-    }
+    Err(end.max(start + 1))
+}
+
+/// The length of the first `segments` dot-separated segments of `run`, when it has that many:
+/// up to the dot after the last of them, or the run's end.
+fn segments_end(run: &[u8], segments: usize) -> Option<usize> {
+    let mut dots = memchr::memchr_iter(b'.', run);
+    let _last_inner = dots.nth(segments - 2)?;
+    Some(dots.next().unwrap_or(run.len()))
 }
 
 /// True when the bytes before `start` end a JSON string escape: a line break or tab
@@ -157,6 +168,12 @@ impl grep_matcher::Matcher for TokenFinder {
 
     fn find_at(&self, haystack: &[u8], at: usize) -> Result<Option<grep_matcher::Match>, Self::Error> {
         Ok(TokenFinder::find_at(self, haystack, at).map(|f| grep_matcher::Match::new(f.range.start, f.range.end)))
+    }
+
+    /// A token never holds a line break: the searcher may look for matches across a whole buffer
+    /// and find their lines after (its fast path), instead of calling the finder line by line.
+    fn line_terminator(&self) -> Option<grep_matcher::LineTerminator> {
+        Some(grep_matcher::LineTerminator::byte(b'\n'))
     }
 
     fn new_captures(&self) -> Result<Self::Captures, Self::Error> {
@@ -236,9 +253,18 @@ mod tests {
         // Inside a longer base64 run, before or as a segment of something longer.
         let inside = format!("QUFBQUFB{}", jwt());
         let dotted = format!("abc.{}", jwt());
-        let four = format!("{}.QUFB", jwt());
-        for hay in [no_alg, not_json, cut, inside, dotted, four] {
+        for hay in [no_alg, not_json, cut, inside, dotted] {
             assert!(ranges(&hay).is_empty(), "{hay}");
+        }
+    }
+
+    /// What follows a token's segments in its run is not the token's: a file extension, an
+    /// ellipsis, another segment. The header decides: three segments for a JWS.
+    #[test]
+    fn a_jws_followed_by_more_of_its_run_is_its_three_segments() {
+        let t = jwt();
+        for after in [".json", "...", "..", ".QUFB"] {
+            assert_eq!(ranges(&format!("see {t}{after} now")), vec![4..4 + t.len()], "{after}");
         }
     }
 

@@ -93,7 +93,7 @@ pub fn leak_json(leak: &Leak) -> Value {
         "live": leak.status.live(),
         "verdict": leak.verdict,
         "findings": leak.findings,
-        "occurrences": leak.places.len(),
+        "occurrences": leak.occurrences,
         "places": leak.places.iter().map(place_json).collect::<Vec<_>>(),
     })
 }
@@ -165,13 +165,13 @@ pub fn scan_text(report: &ScanReport) -> String {
         leak_text(&mut s, leak, report.now);
         s.push('\n');
     }
-    let places: usize = report.leaks.iter().map(|l| l.places.len()).sum();
+    let places: u64 = report.leaks.iter().map(|l| l.occurrences).sum();
     let _ = writeln!(
         s,
         "{} ({}) in {} {} at {}",
         text::count(report.leaks.len(), "token", "tokens"),
         tally(report),
-        text::thousands(places as u64),
+        text::thousands(places),
         if places == 1 { "place" } else { "places" },
         format_utc(report.now),
     );
@@ -214,7 +214,7 @@ fn leak_text(s: &mut String, leak: &Leak, now: f64) {
         leak.status.word(),
         kind_name(leak.kind),
         leak.fingerprint,
-        text::count(leak.places.len(), "place", "places")
+        text::count(leak.occurrences, "place", "places")
     );
     let claims: Vec<String> = [("iss", &leak.iss), ("sub", &leak.sub), ("aud", &leak.aud)]
         .into_iter()
@@ -249,15 +249,17 @@ fn leak_text(s: &mut String, leak: &Leak, now: f64) {
     }
 }
 
-/// "and 99,995 more places (--json lists them)" past the first [`PLACES_SHOWN`], else `None`.
+/// "and 99,995 more places (--json lists the first 1,000)" past the first [`PLACES_SHOWN`],
+/// else `None`.
 #[must_use]
 pub fn more_places(leak: &Leak) -> Option<String> {
-    let more = leak.places.len().checked_sub(PLACES_SHOWN).filter(|n| *n > 0)?;
-    Some(format!(
-        "and {} more {} (--json lists them)",
-        text::thousands(more as u64),
-        if more == 1 { "place" } else { "places" }
-    ))
+    let more = leak.occurrences.checked_sub(PLACES_SHOWN as u64).filter(|n| *n > 0)?;
+    let listed = if leak.occurrences > leak.places.len() as u64 {
+        format!("--json lists the first {}", text::thousands(leak.places.len() as u64))
+    } else {
+        "--json lists them".to_owned()
+    };
+    Some(format!("and {} more {} ({listed})", text::thousands(more), if more == 1 { "place" } else { "places" }))
 }
 
 /// What a leak's time claims say, a line each: its `exp` (or why there is none to read), and

@@ -72,16 +72,28 @@ pub fn kind_of(file_type: std::fs::FileType) -> &'static str {
     }
 }
 
-/// Opens a path the user named: a regular file, or a named pipe (`<(cmd)`, read to its end).
+/// Opens a path the user named: a regular file, or a named pipe (`<(cmd)`, `mkfifo`), read as
+/// `cat` reads one: it waits for a writer, then reads to the end.
 ///
 /// # Errors
 /// The operating system's error, or "not a regular file (a socket)" for anything else.
 pub fn open_given(path: &Path) -> io::Result<File> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        // Opened without blocking, a pipe whose writer comes later reads as empty (and a
+        // second open would lose what a writer already sent): a pipe is opened as `cat` opens
+        // it, waiting for its writer.
+        if std::fs::metadata(path).is_ok_and(|m| m.file_type().is_fifo()) {
+            return File::open(path);
+        }
+    }
     let file = limits::open_without_blocking(path)?;
     let kind = file.metadata()?.file_type();
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;
+        // Swapped for a pipe since: read as it is.
         if kind.is_fifo() {
             return Ok(file);
         }
@@ -304,13 +316,14 @@ impl<R: Read> Read for LineBreaker<R> {
 }
 
 /// The file's name as text: a name that is not UTF-8 keeps its bytes visible as `\xFF` escapes
-/// (never U+FFFD, which would name another file).
+/// (never U+FFFD, which would name another file), and a backslash in it is doubled.
 #[must_use]
 pub fn shown(path: &Path) -> String {
     let bytes = path.as_os_str().as_encoded_bytes();
     let mut out = String::with_capacity(bytes.len());
     for chunk in bytes.utf8_chunks() {
-        out.push_str(chunk.valid());
+        // A backslash is doubled, so `\xFF` written in a name never reads as the byte FF.
+        out.push_str(&chunk.valid().replace('\\', "\\\\"));
         for b in chunk.invalid() {
             use std::fmt::Write as _;
             let _ = write!(out, "\\x{b:02X}");
@@ -387,6 +400,8 @@ mod tests {
         let p = Path::new(std::ffi::OsStr::from_bytes(b"logs/a\xff\xfeb.log"));
         assert_eq!(shown(p), "logs/a\\xFF\\xFEb.log");
         assert_eq!(shown(Path::new("plain/ü.log")), "plain/ü.log");
+        // A backslash written in a name is doubled: never taken for an escaped byte.
+        assert_eq!(shown(Path::new("logs/a\\xFFb.log")), "logs/a\\\\xFFb.log");
     }
 
     #[test]
@@ -450,7 +465,7 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
-    fn a_pipe_without_a_writer_never_blocks() {
+    fn pipes_never_hang_an_open_and_a_given_pipe_waits_for_its_writer() {
         let dir = std::env::temp_dir().join(format!("tokenbench-source-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
@@ -460,9 +475,20 @@ mod tests {
         assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
         let err = open_regular(&fifo).unwrap_err();
         assert_eq!(err.to_string(), "not a regular file (a named pipe): not read");
-        // Given by name, it is read: without a writer, as empty.
+        // A key file that is a pipe without a writer reads as empty instead of hanging.
         let mut out = Vec::new();
-        open_given(&fifo).unwrap().read_to_end(&mut out).unwrap();
+        limits::open_without_blocking(&fifo).unwrap().read_to_end(&mut out).unwrap();
         assert!(out.is_empty());
+        // Given to the scan by name, it waits for its writer, who may come later, and is read.
+        let writer = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(std::time::Duration::from_millis(300));
+                std::fs::write(fifo, b"late\n").unwrap();
+            })
+        };
+        open_given(&fifo).unwrap().read_to_end(&mut out).unwrap();
+        writer.join().unwrap();
+        assert_eq!(out, b"late\n");
     }
 }

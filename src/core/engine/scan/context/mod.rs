@@ -248,6 +248,10 @@ fn assignment(head: &[u8]) -> String {
         .rposition(|b| matches!(b, b'?' | b'&' | b'#' | b';' | b' ' | b'\t' | b'"' | b'\'' | b':' | b','))
         .map_or(0, |i| i + 1);
     let name = lossy(&head[start..]);
+    if name.is_empty() {
+        // `x =eyJ…`: an equals sign with no name before it names nothing.
+        return "text".to_owned();
+    }
     if start > 0 && matches!(head[start - 1], b';' | b' ' | b':') {
         if contains_header(&head[..start], b"set-cookie:") {
             return format!("Set-Cookie {name}");

@@ -41,6 +41,7 @@ fn names_each_place() {
     assert_eq!(ctx("export TOKEN=\""), "variable TOKEN");
     assert_eq!(ctx("  _jwt='"), "variable _jwt");
     assert_eq!(ctx("x y=1&token="), "form field token");
+    assert_eq!(ctx("x ="), "text");
     assert_eq!(ctx("the token is "), "text");
     assert_eq!(ctx(""), "text");
 }
