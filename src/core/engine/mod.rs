@@ -13,6 +13,7 @@ pub mod error;
 pub mod fetch;
 pub mod forge;
 pub mod judgment;
+pub mod jwe;
 pub mod keys;
 pub mod limits;
 pub mod registry;

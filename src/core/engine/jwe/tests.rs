@@ -1,0 +1,366 @@
+//! Tests of JWE decryption on the RFC 7520 §5 cookbook and the Wycheproof JWE vectors, read in
+//! place from `../shared/vectors`, plus the `RSA1_5` countermeasure and the refusals.
+
+/// Counters the engine bumps in test builds, so a test can see which steps ran.
+pub(super) mod probe {
+    use std::cell::Cell;
+
+    thread_local! {
+        static CONTENT_STEPS: Cell<usize> = const { Cell::new(0) };
+        static RANDOM_CEKS: Cell<usize> = const { Cell::new(0) };
+    }
+
+    /// The content decryption step ran.
+    pub fn content_step() {
+        CONTENT_STEPS.with(|c| c.set(c.get() + 1));
+    }
+
+    /// `RSA1_5` substituted a random CEK.
+    pub fn random_cek() {
+        RANDOM_CEKS.with(|c| c.set(c.get() + 1));
+    }
+
+    /// (content steps, random CEKs) so far on this thread.
+    pub fn counts() -> (usize, usize) {
+        (CONTENT_STEPS.with(Cell::get), RANDOM_CEKS.with(Cell::get))
+    }
+}
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use super::{JweError, decrypt};
+use crate::core::engine::keys::{self, Key};
+use crate::core::engine::limits;
+use crate::core::engine::token::encode_b64url;
+
+fn vectors() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/vectors")
+}
+
+fn read_json(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap()
+}
+
+/// Loads a JWK through the project's key loader, as a user's key file would be.
+fn load_jwk(jwk: &Value, source: &str) -> Key {
+    let mut loaded = keys::load(jwk.to_string().as_bytes(), source).unwrap_or_else(|e| panic!("{source}: {e}"));
+    assert_eq!(loaded.len(), 1, "{source}");
+    loaded.remove(0)
+}
+
+fn hex(s: &str) -> Vec<u8> {
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
+}
+
+/// (input as text, serialization name) for every serialization an RFC 7520 example gives.
+fn serializations(example: &Value) -> Vec<(String, &'static str)> {
+    let output = &example["output"];
+    let mut out = Vec::new();
+    if let Some(compact) = output["compact"].as_str() {
+        out.push((compact.to_owned(), "compact"));
+    }
+    if output["json"].is_object() {
+        out.push((output["json"].to_string(), "general JSON"));
+    }
+    if output["json_flat"].is_object() {
+        out.push((output["json_flat"].to_string(), "flattened JSON"));
+    }
+    out
+}
+
+#[test]
+fn every_rfc7520_example_decrypts_in_every_serialization_for_every_recipient_key() {
+    let dir = vectors().join("rfc7520_cookbook/jwe");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 13, "RFC 7520 §5.1-5.13");
+    let mut decrypted = 0;
+    for file in &files {
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        let example = read_json(file);
+        let expected = example["input"]["plaintext"].as_str().unwrap().as_bytes().to_vec();
+        let password = example["input"]["pwd"].as_str().map(str::as_bytes);
+        let keys: Vec<Key> = match &example["input"]["key"] {
+            Value::Array(list) => list.iter().map(|k| load_jwk(k, &name)).collect(),
+            Value::Object(_) => vec![load_jwk(&example["input"]["key"], &name)],
+            _ => Vec::new(),
+        };
+        let forms = serializations(&example);
+        assert!(!forms.is_empty(), "{name}");
+        for (input, form) in &forms {
+            if password.is_some() {
+                let got = decrypt(input, &[], password).unwrap_or_else(|e| panic!("{name} {form}: {e}"));
+                assert_eq!(got.plaintext, expected, "{name} {form}");
+                assert_eq!(got.key_index, 0, "{name} {form}: the password is index keys.len()");
+                decrypted += 1;
+            }
+            // Each recipient key alone opens the JWE, through its own recipient.
+            let mut recipients_opened = Vec::new();
+            for (i, key) in keys.iter().enumerate() {
+                let got = decrypt(input, std::slice::from_ref(key), None)
+                    .unwrap_or_else(|e| panic!("{name} {form} key {i}: {e}"));
+                assert_eq!(got.plaintext, expected, "{name} {form} key {i}");
+                assert_eq!(got.key_index, 0);
+                recipients_opened.push(got.recipient);
+                decrypted += 1;
+            }
+            if keys.len() > 1 {
+                assert_eq!(recipients_opened, (0..keys.len()).collect::<Vec<_>>(), "{name} {form}");
+            }
+        }
+    }
+    // 5.1-5.8 give 3 forms each (24), 5.9 3, 5.10-5.12 two each (6), 5.13 one form with three
+    // keys (3): 36 decryptions.
+    assert_eq!(decrypted, 36);
+}
+
+#[test]
+fn rfc7520_jwe_with_a_wrong_password_or_key_cannot_be_decrypted() {
+    let dir = vectors().join("rfc7520_cookbook/jwe");
+    let pbes2 = read_json(&dir.join("5_3.key_wrap_using_pbes2-aes-keywrap_with-aes-cbc-hmac-sha2.json"));
+    let compact = pbes2["output"]["compact"].as_str().unwrap();
+    assert_eq!(decrypt(compact, &[], Some(b"not the password")), Err(JweError::CannotDecrypt));
+    let err = decrypt(compact, &[], None).unwrap_err();
+    assert!(matches!(&err, JweError::NoFittingKey { needs } if needs.contains("a password")), "{err}");
+    // An A128KW key with other bytes fits the recipient, and fails like any other key.
+    let kw = read_json(&dir.join("5_8.key_wrap_using_aes-keywrap_with_aes-gcm.json"));
+    let mut jwk = kw["input"]["key"].clone();
+    jwk["k"] = Value::String(encode_b64url(&[7u8; 16]));
+    let wrong = load_jwk(&jwk, "wrong key");
+    assert_eq!(decrypt(kw["output"]["compact"].as_str().unwrap(), &[wrong], None), Err(JweError::CannotDecrypt));
+}
+
+/// The JWE `alg` of a Wycheproof test, from its protected header.
+fn wycheproof_alg(jwe: &str) -> String {
+    let protected = if jwe.starts_with('{') {
+        serde_json::from_str::<Value>(jwe).unwrap()["protected"].as_str().unwrap_or_default().to_owned()
+    } else {
+        jwe.split('.').next().unwrap_or_default().to_owned()
+    };
+    crate::core::engine::token::decode_b64url(&protected)
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+        .and_then(|h| h["alg"].as_str().map(str::to_owned))
+        .unwrap_or_else(|| "(no header)".to_owned())
+}
+
+/// tcId 22 carries no `pt`: it is tcId 1's JWE (same protected header, encrypted key, IV,
+/// ciphertext and tag) in the flattened JSON serialization, so its plaintext is tcId 1's.
+fn same_parts_as_tc1(group: &Value, flattened: &str) -> Option<Vec<u8>> {
+    let tc1 = group["tests"].as_array()?.iter().find(|t| t["tcId"] == 1)?;
+    let json: Value = serde_json::from_str(flattened).ok()?;
+    let parts: Vec<&str> =
+        ["protected", "encrypted_key", "iv", "ciphertext", "tag"].iter().filter_map(|m| json[*m].as_str()).collect();
+    (parts.join(".") == tc1["jwe"].as_str()?).then(|| hex(tc1["pt"].as_str().unwrap_or_default()))
+}
+
+#[test]
+fn every_wycheproof_jwe_test_is_decided_as_rfc_7516_says() {
+    let file = read_json(&vectors().join("wycheproof_json_web_encryption_test.json"));
+    let mut passed: BTreeMap<String, usize> = BTreeMap::new();
+    let mut failures = Vec::new();
+    let (mut valid, mut invalid) = (0, 0);
+    for group in file["testGroups"].as_array().unwrap() {
+        let key = load_jwk(&group["private"], "wycheproof private");
+        for test in group["tests"].as_array().unwrap() {
+            let id = test["tcId"].as_u64().unwrap();
+            let jwe = test["jwe"].as_str().unwrap();
+            // tcId 22 is a well-formed flattened JSON serialization, labelled invalid only
+            // because Wycheproof tests compact-only APIs; RFC 7516 §7.2 decrypts it.
+            let should_decrypt = test["result"] == "valid" || id == 22;
+            let expected = if id == 22 { same_parts_as_tc1(group, jwe) } else { test["pt"].as_str().map(hex) };
+            let outcome = decrypt(jwe, std::slice::from_ref(&key), None);
+            let ok = match (&outcome, should_decrypt) {
+                (Ok(d), true) => expected.is_some_and(|pt| d.plaintext == pt),
+                (Err(_), false) => true,
+                _ => false,
+            };
+            if test["result"] == "valid" {
+                valid += 1;
+            } else {
+                invalid += 1;
+            }
+            if ok {
+                *passed.entry(wycheproof_alg(jwe)).or_default() += 1;
+            } else {
+                failures.push(format!("tcId {id} ({}): {:?}", test["comment"], outcome.map(|d| d.plaintext.len())));
+            }
+        }
+    }
+    assert_eq!((valid, invalid), (65, 74), "the file's 139 tests");
+    assert!(failures.is_empty(), "{failures:#?}");
+    let total: usize = passed.values().sum();
+    assert_eq!(total, 139, "{passed:?}");
+    println!("Wycheproof JWE passed per alg: {passed:?}");
+}
+
+#[test]
+fn the_invalid_curve_point_is_refused_by_name() {
+    let file = read_json(&vectors().join("wycheproof_json_web_encryption_test.json"));
+    let group = &file["testGroups"][1];
+    let test = group["tests"].as_array().unwrap().iter().find(|t| t["tcId"] == 51).unwrap();
+    assert_eq!(test["comment"], "rejectsInvalidCurvePoint");
+    let key = load_jwk(&group["private"], "wycheproof EC");
+    let err = decrypt(test["jwe"].as_str().unwrap(), &[key], None).unwrap_err();
+    assert!(
+        matches!(&err, JweError::Malformed { at, reason } if at == "recipient 0" && reason.contains("\"epk\" is not a point on P-256")),
+        "{err}"
+    );
+}
+
+#[test]
+fn rsa1_5_reaches_the_content_step_with_a_random_cek_whatever_the_padding() {
+    let file = read_json(&vectors().join("wycheproof_json_web_encryption_test.json"));
+    let group = file["testGroups"].as_array().unwrap().iter().find(|g| g["tests"][0]["tcId"] == 112).unwrap();
+    let key = load_jwk(&group["private"], "wycheproof rsa1_5");
+    let jwe_of = |id: u64| {
+        group["tests"].as_array().unwrap().iter().find(|t| t["tcId"] == id).unwrap()["jwe"].as_str().unwrap().to_owned()
+    };
+    // 112: valid padding; 116: invalid padding; 117: first byte not zero; 114: a key of the
+    // wrong size inside valid padding.
+    let (steps, randoms) = probe::counts();
+    assert!(decrypt(&jwe_of(112), std::slice::from_ref(&key), None).is_ok());
+    assert_eq!(probe::counts(), (steps + 1, randoms), "valid padding: its own CEK, one content step");
+    for id in [116, 117, 114] {
+        let (steps, randoms) = probe::counts();
+        assert_eq!(decrypt(&jwe_of(id), std::slice::from_ref(&key), None), Err(JweError::CannotDecrypt), "tcId {id}");
+        assert_eq!(probe::counts(), (steps + 1, randoms + 1), "tcId {id}: a random CEK reached the content step");
+    }
+}
+
+#[test]
+fn aes192_key_wrap_matches_rfc_3394_section_4_3() {
+    let kek = hex("000102030405060708090A0B0C0D0E0F1011121314151617");
+    let wrapped = hex("96778B25AE6CA435F92B5B97C050AED2468AB8A17AD84E5D");
+    let Ok(key) = super::key_management::aes_kw_unwrap(&kek, &wrapped) else { panic!("RFC 3394 §4.3 unwraps") };
+    assert_eq!(key, hex("00112233445566778899AABBCCDDEEFF"));
+    let mut tampered = wrapped.clone();
+    tampered[5] ^= 1;
+    assert!(super::key_management::aes_kw_unwrap(&kek, &tampered).is_err());
+}
+
+#[test]
+fn concat_kdf_matches_rfc_7518_appendix_c() {
+    // RFC 7518 Appendix C: Z, "A128GCM", apu "Alice", apv "Bob", 128 bits.
+    let z = [
+        158, 86, 217, 29, 129, 113, 53, 211, 114, 131, 66, 131, 191, 132, 38, 156, 251, 49, 110, 163, 218, 128, 106,
+        72, 246, 218, 167, 121, 140, 254, 144, 196,
+    ];
+    let key = super::key_management::concat_kdf(&z, "A128GCM", b"Alice", b"Bob", 16);
+    assert_eq!(key, [86, 170, 141, 234, 248, 35, 109, 32, 92, 34, 40, 205, 113, 167, 16, 26]);
+}
+
+/// A compact `dir` + A128GCM JWE of `plaintext` under `key` with the given protected header.
+fn seal_dir(header: &Value, key: &[u8; 16], plaintext: &[u8]) -> String {
+    use aws_lc_rs::aead;
+    let protected = encode_b64url(header.to_string().as_bytes());
+    let iv = [3u8; 12];
+    let sealing = aead::LessSafeKey::new(aead::UnboundKey::new(&aead::AES_128_GCM, key).unwrap());
+    let mut buffer = plaintext.to_vec();
+    let tag = sealing
+        .seal_in_place_separate_tag(
+            aead::Nonce::assume_unique_for_key(iv),
+            aead::Aad::from(protected.as_bytes()),
+            &mut buffer,
+        )
+        .unwrap();
+    format!("{protected}..{}.{}.{}", encode_b64url(&iv), encode_b64url(&buffer), encode_b64url(tag.as_ref()))
+}
+
+fn oct_key(k: &[u8]) -> Key {
+    load_jwk(&serde_json::json!({"kty": "oct", "k": encode_b64url(k)}), "test oct")
+}
+
+#[test]
+fn zip_def_inflates_within_the_limit_and_names_the_limit_past_it() {
+    use std::io::Write;
+    let key = [9u8; 16];
+    let deflate = |data: &[u8]| {
+        let mut e = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+        e.write_all(data).unwrap();
+        e.finish().unwrap()
+    };
+    let header = serde_json::json!({"alg": "dir", "enc": "A128GCM", "zip": "DEF"});
+    let small = seal_dir(&header, &key, &deflate(b"hello hello hello"));
+    assert_eq!(decrypt(&small, &[oct_key(&key)], None).unwrap().plaintext, b"hello hello hello");
+    let bomb = seal_dir(&header, &key, &deflate(&vec![0u8; limits::MAX_INPUT_BYTES + 1]));
+    assert_eq!(
+        decrypt(&bomb, &[oct_key(&key)], None),
+        Err(JweError::DecompressedTooLarge { limit: limits::MAX_INPUT_BYTES })
+    );
+}
+
+#[test]
+fn crit_and_unprotected_zip_are_refused_by_name() {
+    let key = [9u8; 16];
+    let crit = seal_dir(&serde_json::json!({"alg": "dir", "enc": "A128GCM", "crit": ["exp"], "exp": 1}), &key, b"x");
+    let err = decrypt(&crit, &[oct_key(&key)], None).unwrap_err();
+    assert!(matches!(&err, JweError::Unsupported { what, .. } if what.contains("\"exp\"")), "{err}");
+    let flattened = |protected: &str, unprotected: &Value| {
+        serde_json::json!({"protected": protected, "unprotected": unprotected, "iv": "AAAAAAAAAAAAAAAA", "ciphertext": "AA", "tag": "AAAAAAAAAAAAAAAAAAAAAA"}).to_string()
+    };
+    let protected = encode_b64url(br#"{"enc":"A128GCM"}"#);
+    let zip = flattened(&protected, &serde_json::json!({"alg": "dir", "zip": "DEF"}));
+    let err = decrypt(&zip, &[oct_key(&key)], None).unwrap_err();
+    assert!(
+        matches!(&err, JweError::Malformed { reason, .. } if reason.contains("\"zip\" must be integrity protected")),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_member_in_two_headers_is_refused_naming_it() {
+    let protected = encode_b64url(br#"{"alg":"dir","enc":"A128GCM"}"#);
+    let jwe = serde_json::json!({"protected": protected, "unprotected": {"enc": "A256GCM"}, "iv": "AA", "ciphertext": "AA", "tag": "AA"});
+    let err = decrypt(&jwe.to_string(), &[oct_key(&[1; 16])], None).unwrap_err();
+    assert!(
+        matches!(&err, JweError::Malformed { reason, .. } if reason.contains("\"enc\"") && reason.contains("disjoint")),
+        "{err}"
+    );
+}
+
+#[test]
+fn pbes2_iteration_cap_and_salt_length_are_named() {
+    let dir = vectors().join("rfc7520_cookbook/jwe");
+    let pbes2 = read_json(&dir.join("5_3.key_wrap_using_pbes2-aes-keywrap_with-aes-cbc-hmac-sha2.json"));
+    let compact = pbes2["output"]["compact"].as_str().unwrap();
+    let (header_b64, rest) = compact.split_once('.').unwrap();
+    let header: Value =
+        serde_json::from_slice(&crate::core::engine::token::decode_b64url(header_b64).unwrap()).unwrap();
+    let with = |name: &str, value: Value| {
+        let mut h = header.clone();
+        h[name] = value;
+        format!("{}.{rest}", encode_b64url(h.to_string().as_bytes()))
+    };
+    let over = with("p2c", Value::from(u64::from(limits::MAX_PBES2_ITERATIONS) + 1));
+    assert_eq!(
+        decrypt(&over, &[], Some(b"pw")),
+        Err(JweError::IterationsOverCap {
+            at: "recipient 0".into(),
+            p2c: u64::from(limits::MAX_PBES2_ITERATIONS) + 1,
+            cap: limits::MAX_PBES2_ITERATIONS
+        })
+    );
+    let short = with("p2s", Value::from(encode_b64url(&[1; 7])));
+    let err = decrypt(&short, &[], Some(b"pw")).unwrap_err();
+    assert!(matches!(&err, JweError::Malformed { reason, .. } if reason.contains("\"p2s\" is 7 bytes")), "{err}");
+}
+
+#[test]
+fn malformed_input_names_the_segment() {
+    let err = decrypt("a.b.c", &[], None).unwrap_err();
+    assert!(err.to_string().contains("5 segments"), "{err}");
+    let err = decrypt("eyJhbGciOiJkaXIiLCJlbmMiOiJBMTI4R0NNIn0..!!.AA.AA", &[], None).unwrap_err();
+    assert!(err.to_string().starts_with("the IV (segment 3)"), "{err}");
+    let header = encode_b64url(br#"{"alg":"RSA-OAEP-384","enc":"A128GCM"}"#);
+    let err = decrypt(&format!("{header}.AA.AA.AA.AA"), &[], None).unwrap_err();
+    assert_eq!(err, JweError::Unsupported { at: "recipient 0".into(), what: "\"alg\" \"RSA-OAEP-384\"".into() });
+}
