@@ -31,6 +31,18 @@ impl Enc {
         })
     }
 
+    /// The `enc` name (the Concat KDF's `AlgorithmID` for direct ECDH-ES).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Gcm(16) => "A128GCM",
+            Self::Gcm(24) => "A192GCM",
+            Self::Gcm(_) => "A256GCM",
+            Self::CbcHmac(32) => "A128CBC-HS256",
+            Self::CbcHmac(48) => "A192CBC-HS384",
+            Self::CbcHmac(_) => "A256CBC-HS512",
+        }
+    }
+
     /// The CEK length in bytes.
     pub fn key_len(self) -> usize {
         match self {

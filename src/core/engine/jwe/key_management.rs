@@ -75,18 +75,27 @@ fn aes_key_len(alg: &str) -> Option<usize> {
     }
 }
 
-/// True when `key` may be tried for a recipient of `alg`/`enc` with this header: the right
-/// type and size, private where it must be, the curve of `epk` for ECDH-ES, and a JWK `alg`
-/// (when the key has one) naming this algorithm: Wycheproof refuses an A128GCMKW key used for
-/// A128KW and an RSA-OAEP key used for `RSA1_5`. A key marked `"use": "sig"` never decrypts.
-pub(super) fn key_fits(alg: &str, enc_name: &str, enc: Enc, header: &JsonObject, key: &Key) -> bool {
-    if key.key_use.as_deref() == Some("sig") || key.public_key_bytes.is_some() {
-        return false;
+/// Why a key whose material would fit is still not tried for `alg`, if it is not: a JWK `alg`
+/// naming another algorithm (Wycheproof refuses an A128GCMKW key used for A128KW and an
+/// RSA-OAEP key used for `RSA1_5`; for `dir` the key's `alg` may name the `enc`), or a key
+/// marked `"use": "sig"`.
+pub(super) fn metadata_refusal(alg: &str, enc_name: &str, key: &Key) -> Option<String> {
+    if key.key_use.as_deref() == Some("sig") {
+        return Some("is marked \"use\": \"sig\"".to_owned());
     }
-    if let Some(key_alg) = key.alg.as_deref()
-        && key_alg != alg
-        && !(alg == "dir" && key_alg == enc_name)
-    {
+    match key.alg.as_deref() {
+        Some(key_alg) if key_alg != alg && !(alg == "dir" && key_alg == enc_name) => {
+            Some(format!("has JWK \"alg\" {key_alg:?}, not {alg:?}"))
+        }
+        _ => None,
+    }
+}
+
+/// True when the material of `key` can serve a recipient of `alg`/`enc` with this header: the
+/// right type and size, private where it must be, the curve of `epk` for ECDH-ES. A secret
+/// whose bytes are a public key is never used (anyone has those bytes).
+pub(super) fn material_fits(alg: &str, enc: Enc, header: &JsonObject, key: &Key) -> bool {
+    if key.public_key_bytes.is_some() {
         return false;
     }
     match (&key.material, &key.private) {
@@ -341,8 +350,7 @@ fn ecdh_es(
     let apv = optional_header_bytes(header, "apv", recipient)?;
     if alg == "ECDH-ES" {
         empty_encrypted_key(alg, encrypted_key, recipient)?;
-        let enc_name = header.get("enc").and_then(Value::as_str).unwrap_or_default();
-        return Ok(concat_kdf(&z, enc_name, &apu, &apv, enc.key_len()));
+        return Ok(concat_kdf(&z, enc.name(), &apu, &apv, enc.key_len()));
     }
     let kek_len = aes_key_len(alg).ok_or(Unwrap::Failed)?;
     let kek = concat_kdf(&z, alg, &apu, &apv, kek_len);

@@ -111,63 +111,108 @@ pub fn decrypt(input: &str, keys: &[Key], password: Option<&[u8]>) -> Result<Dec
     }
     let jwe = serialization::parse(input)?;
     let aad = jwe.aad();
-    let mut fitted = false;
-    let mut needs = Vec::new();
-    for (r, recipient) in jwe.recipients.iter().enumerate() {
-        let header = jwe.merged_header(r)?;
-        let at = recipient_place(r);
-        let alg = header_str(&header, "alg", &at)?;
-        let enc_name = header_str(&header, "enc", &at)?;
-        let enc = Enc::from_name(enc_name)
-            .ok_or_else(|| JweError::Unsupported { at: at.clone(), what: format!("\"enc\" {enc_name:?}") })?;
-        if !SUPPORTED_KEY_ALGORITHMS.contains(&alg) {
-            return Err(JweError::Unsupported { at, what: format!("\"alg\" {alg:?}") });
-        }
-        check_crit(&jwe.protected, &header, &at)?;
-        let inflate = check_zip(&jwe.protected, &header, &at)?;
-        let open = |cek: &[u8]| content::decrypt(enc, cek, &jwe.iv, &aad, &jwe.ciphertext, &jwe.tag).ok();
-        let done = |plain: Vec<u8>, key_index: usize| -> Result<Decrypted, JweError> {
-            Ok(Decrypted {
-                protected_header: jwe.protected.clone(),
-                header: header.clone(),
-                key_index,
-                recipient: r,
-                plaintext: if inflate { inflate_deflate(&plain)? } else { plain },
-            })
-        };
-        if alg.starts_with("PBES2") {
-            if let Some(password) = password {
-                fitted = true;
-                match key_management::unwrap_with_password(alg, &header, &recipient.encrypted_key, password, r) {
-                    Ok(cek) => {
-                        if let Some(plain) = open(&cek) {
-                            return done(plain, keys.len());
-                        }
-                    }
-                    Err(Unwrap::Refused(e)) => return Err(e),
-                    Err(Unwrap::Failed) => {}
-                }
+    let mut attempts = Attempts::default();
+    let mut first_error = None;
+    for r in 0..jwe.recipients.len() {
+        match try_recipient(&jwe, r, &aad, keys, password, &mut attempts) {
+            Ok(Some(opened)) => {
+                let plaintext = if opened.inflate { inflate_deflate(&opened.plain)? } else { opened.plain };
+                return Ok(Decrypted {
+                    protected_header: jwe.protected.clone(),
+                    header: opened.header,
+                    key_index: opened.key_index,
+                    recipient: r,
+                    plaintext,
+                });
             }
-        } else {
-            for (index, key) in keys.iter().enumerate() {
-                if !key_management::key_fits(alg, enc_name, enc, &header, key) {
-                    continue;
-                }
-                fitted = true;
-                match key_management::unwrap_with_key(alg, enc, &header, &recipient.encrypted_key, key, r) {
-                    Ok(cek) => {
-                        if let Some(plain) = open(&cek) {
-                            return done(plain, index);
-                        }
-                    }
-                    Err(Unwrap::Refused(e)) => return Err(e),
-                    Err(Unwrap::Failed) => {}
-                }
+            Ok(None) => {}
+            // One recipient's problem does not stop the others from being tried.
+            Err(e) if jwe.recipients.len() > 1 => {
+                first_error.get_or_insert(e);
             }
+            Err(e) => return Err(e),
         }
-        needs.push(format!("{at} ({alg}) needs {}", key_management::needs(alg, enc)));
     }
-    if fitted { Err(JweError::CannotDecrypt) } else { Err(JweError::NoFittingKey { needs: needs.join("; ") }) }
+    if attempts.fitted {
+        return Err(JweError::CannotDecrypt);
+    }
+    match first_error {
+        Some(e) => Err(e),
+        None => Err(JweError::NoFittingKey { needs: attempts.needs.join("; ") }),
+    }
+}
+
+/// What the recipients tried so far tell about the keys.
+#[derive(Default)]
+struct Attempts {
+    /// A key (or the password) was applied to some recipient.
+    fitted: bool,
+    /// Per recipient not opened: what it needs, and the keys its metadata ruled out.
+    needs: Vec<String>,
+}
+
+/// A recipient opened: its content still compressed when `inflate`.
+struct Opened {
+    header: JsonObject,
+    key_index: usize,
+    plain: Vec<u8>,
+    inflate: bool,
+}
+
+/// Tries every fitting key (or the password) on recipient `r`.
+fn try_recipient(
+    jwe: &serialization::Jwe,
+    r: usize,
+    aad: &[u8],
+    keys: &[Key],
+    password: Option<&[u8]>,
+    attempts: &mut Attempts,
+) -> Result<Option<Opened>, JweError> {
+    let header = jwe.merged_header(r)?;
+    let at = recipient_place(r);
+    let alg = header_str(&header, "alg", &at)?;
+    let enc_name = header_str(&header, "enc", &at)?;
+    let enc = Enc::from_name(enc_name)
+        .ok_or_else(|| JweError::Unsupported { at: at.clone(), what: format!("\"enc\" {enc_name:?}") })?;
+    if !SUPPORTED_KEY_ALGORITHMS.contains(&alg) {
+        return Err(JweError::Unsupported { at, what: format!("\"alg\" {alg:?}") });
+    }
+    check_crit(&jwe.protected, &header, &at)?;
+    let inflate = check_zip(&jwe.protected, &header, &at)?;
+    let encrypted_key = &jwe.recipients[r].encrypted_key;
+    // The CEK a key recovered opens the content, or the key simply did not fit this JWE.
+    let open = |cek: Result<Vec<u8>, Unwrap>| match cek {
+        Ok(cek) => Ok(content::decrypt(enc, &cek, &jwe.iv, aad, &jwe.ciphertext, &jwe.tag).ok()),
+        Err(Unwrap::Refused(e)) => Err(e),
+        Err(Unwrap::Failed) => Ok(None),
+    };
+    let mut ruled_out = Vec::new();
+    if alg.starts_with("PBES2") {
+        if let Some(password) = password {
+            attempts.fitted = true;
+            if let Some(plain) = open(key_management::unwrap_with_password(alg, &header, encrypted_key, password, r))? {
+                return Ok(Some(Opened { header, key_index: keys.len(), plain, inflate }));
+            }
+        }
+    } else {
+        for (index, key) in keys.iter().enumerate() {
+            if !key_management::material_fits(alg, enc, &header, key) {
+                continue;
+            }
+            if let Some(why) = key_management::metadata_refusal(alg, enc_name, key) {
+                ruled_out.push(format!("key #{index} {why}"));
+                continue;
+            }
+            attempts.fitted = true;
+            if let Some(plain) = open(key_management::unwrap_with_key(alg, enc, &header, encrypted_key, key, r))? {
+                return Ok(Some(Opened { header, key_index: index, plain, inflate }));
+            }
+        }
+    }
+    let not_tried =
+        if ruled_out.is_empty() { String::new() } else { format!(" (not tried: {})", ruled_out.join(", ")) };
+    attempts.needs.push(format!("{at} ({alg}) needs {}{not_tried}", key_management::needs(alg, enc)));
+    Ok(None)
 }
 
 /// A string header member that must be there.
