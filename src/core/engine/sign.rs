@@ -16,7 +16,7 @@ use serde_json::Value;
 
 use crate::core::engine::error::{Error, Result};
 use crate::core::engine::keys::{
-    self, Curve, Key, KeyMaterial, OID_EC, OID_ED25519, OID_RSA, PrivateMaterial, SecretEncoding,
+    self, Curve, Key, KeyMaterial, OID_EC, OID_ED25519, OID_RSA, OID_X25519, PrivateMaterial, SecretEncoding,
 };
 use crate::core::engine::token::{JsonObject, encode_b64url};
 use crate::core::engine::verify::SUPPORTED_ALGORITHMS;
@@ -326,6 +326,7 @@ fn spki_der(key: &Key) -> Result<Vec<u8>> {
             (OID_EC, Some(der::asn1::Any::encode_from(&curve.oid()).map_err(enc)?), point)
         }
         KeyMaterial::Ed25519 { x } => (OID_ED25519, None, x.to_vec()),
+        KeyMaterial::X25519 { x } => (OID_X25519, None, x.to_vec()),
         KeyMaterial::Oct { .. } => return Err(Error::Sign("an HMAC secret has no public key".into())),
     };
     spki::SubjectPublicKeyInfoOwned {
@@ -348,6 +349,18 @@ fn private_pkcs8(key: &Key) -> Result<Vec<u8>> {
             info.to_der().map_err(|e| Error::Sign(e.to_string()))
         }
         Some(PrivateMaterial::Ec { pkcs8, .. } | PrivateMaterial::Ed25519 { pkcs8, .. }) => Ok(pkcs8.clone()),
+        Some(PrivateMaterial::X25519 { d }) => {
+            // RFC 8410 §7: the private key is a CurvePrivateKey, itself an OCTET STRING.
+            let curve_private_key = der::asn1::OctetStringRef::new(d).and_then(|o| o.to_der());
+            let curve_private_key = curve_private_key.map_err(|e| Error::Sign(e.to_string()))?;
+            let info = pkcs8::PrivateKeyInfoRef {
+                algorithm: spki::AlgorithmIdentifierRef { oid: OID_X25519, parameters: None },
+                private_key: der::asn1::OctetStringRef::new(&curve_private_key)
+                    .map_err(|e| Error::Sign(e.to_string()))?,
+                public_key: None,
+            };
+            info.to_der().map_err(|e| Error::Sign(e.to_string()))
+        }
         None => Err(Error::Sign(format!("{} holds no private key", key.label()))),
     }
 }
@@ -375,6 +388,9 @@ fn add_private_members(key: &Key, jwk: &mut JsonObject) -> Result<()> {
         }
         (_, Some(PrivateMaterial::Ed25519 { seed, .. })) => {
             jwk.insert("d".into(), Value::String(encode_b64url(seed)));
+        }
+        (_, Some(PrivateMaterial::X25519 { d })) => {
+            jwk.insert("d".into(), Value::String(encode_b64url(d)));
         }
         (_, None) => return Err(Error::Sign(format!("{} holds no private key", key.label()))),
     }

@@ -1,6 +1,6 @@
 //! Key management per `alg` (RFC 7518 §4): how each recipient's Content Encryption Key is
 //! recovered. `dir`, AES Key Wrap, AES-GCM key wrap, RSA-OAEP, `RSA1_5`, ECDH-ES (with and
-//! without key wrap) on the NIST curves, and PBES2, all on aws-lc-rs. AES-192 Key Wrap, which
+//! without key wrap) on the NIST curves and X25519, and PBES2, all on aws-lc-rs. AES-192 Key Wrap, which
 //! aws-lc-rs's `key_wrap` lacks, is RFC 3394 over aws-lc-rs's single-block AES-192.
 //!
 //! After a key is applied, every failure is the opaque [`Unwrap::Failed`]: the caller turns it
@@ -59,7 +59,7 @@ pub(super) fn needs(alg: &str, enc: Enc) -> String {
         "dir" => format!("an oct key of {} bytes", enc.key_len()),
         a if a.starts_with("PBES2") => "a password".to_owned(),
         a if a.starts_with("RSA") => "an RSA private key".to_owned(),
-        a if a.starts_with("ECDH-ES") => "an EC private key on the curve of \"epk\"".to_owned(),
+        a if a.starts_with("ECDH-ES") => "an EC or X25519 private key on the curve of \"epk\"".to_owned(),
         a => format!("an oct key of {} bytes", aes_key_len(a).unwrap_or_default()),
     }
 }
@@ -106,10 +106,44 @@ pub(super) fn material_fits(alg: &str, enc: Enc, header: &JsonObject, key: &Key)
         },
         (KeyMaterial::Rsa { .. }, Some(PrivateMaterial::RsaPkcs1(_))) => alg.starts_with("RSA"),
         (KeyMaterial::Ec { curve, .. }, Some(PrivateMaterial::Ec { .. })) => {
-            alg.starts_with("ECDH-ES")
-                && header.get("epk").and_then(|e| e.get("crv")).and_then(Value::as_str) == Some(curve.name())
+            alg.starts_with("ECDH-ES") && epk_curve(header) == Some(curve.name())
+        }
+        (KeyMaterial::X25519 { .. }, Some(PrivateMaterial::X25519 { .. })) => {
+            alg.starts_with("ECDH-ES") && epk_curve(header) == Some("X25519")
         }
         _ => false,
+    }
+}
+
+/// The `crv` of the `epk` header member.
+fn epk_curve(header: &JsonObject) -> Option<&str> {
+    header.get("epk").and_then(|e| e.get("crv")).and_then(Value::as_str)
+}
+
+/// The curve of an ECDH-ES recipient's private key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AgreementCurve {
+    /// P-256, P-384 or P-521.
+    Nist(Curve),
+    /// X25519 (RFC 8037).
+    X25519,
+}
+
+impl AgreementCurve {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Nist(c) => c.name(),
+            Self::X25519 => "X25519",
+        }
+    }
+
+    fn algorithm(self) -> &'static agreement::Algorithm {
+        match self {
+            Self::Nist(Curve::P256) => &agreement::ECDH_P256,
+            Self::Nist(Curve::P384) => &agreement::ECDH_P384,
+            Self::Nist(Curve::P521) => &agreement::ECDH_P521,
+            Self::X25519 => &agreement::X25519,
+        }
     }
 }
 
@@ -137,7 +171,10 @@ pub(super) fn unwrap_with_key(
         },
         (KeyMaterial::Rsa { .. }, Some(PrivateMaterial::RsaPkcs1(pkcs1))) => rsa_unwrap(alg, enc, pkcs1, encrypted_key),
         (KeyMaterial::Ec { curve, .. }, Some(PrivateMaterial::Ec { d, .. })) => {
-            ecdh_es(alg, enc, header, encrypted_key, *curve, d, recipient)
+            ecdh_es(alg, enc, header, encrypted_key, AgreementCurve::Nist(*curve), d, recipient)
+        }
+        (KeyMaterial::X25519 { .. }, Some(PrivateMaterial::X25519 { d })) => {
+            ecdh_es(alg, enc, header, encrypted_key, AgreementCurve::X25519, d, recipient)
         }
         _ => Err(Unwrap::Failed),
     }
@@ -321,30 +358,31 @@ fn rsa_private_key(pkcs1: &[u8]) -> Option<rsa::PrivateDecryptingKey> {
     rsa::PrivateDecryptingKey::from_pkcs8(&info.to_der().ok()?).ok()
 }
 
-/// ECDH-ES and ECDH-ES+A*KW (RFC 7518 §4.6) with the recipient's EC private scalar `d`.
+/// ECDH-ES and ECDH-ES+A*KW (RFC 7518 §4.6, RFC 8037 §3.2) with the recipient's private key
+/// `d` (an EC scalar or an X25519 key).
 fn ecdh_es(
     alg: &str,
     enc: Enc,
     header: &JsonObject,
     encrypted_key: &[u8],
-    curve: Curve,
+    curve: AgreementCurve,
     d: &[u8],
     recipient: usize,
 ) -> Result<Vec<u8>, Unwrap> {
     let at = recipient_place(recipient);
     let point = ephemeral_point(header, curve, recipient)?;
-    let agreement_alg = match curve {
-        Curve::P256 => &agreement::ECDH_P256,
-        Curve::P384 => &agreement::ECDH_P384,
-        Curve::P521 => &agreement::ECDH_P521,
-    };
+    let agreement_alg = curve.algorithm();
     let private = agreement::PrivateKey::from_private_key(agreement_alg, d).map_err(|_| Unwrap::Failed)?;
     let peer = agreement::UnparsedPublicKey::new(agreement_alg, point);
     // aws-lc checks that the point is on the curve: a point off it is the invalid-curve
-    // attack, which would leak the private scalar bit by bit.
+    // attack, which would leak the private scalar bit by bit. For X25519 it refuses the
+    // low-order points whose shared secret is all zeros (RFC 7748 §6.1).
     let z = agreement::agree(&private, &peer, (), |z| Ok(z.to_vec())).map_err(|()| JweError::Malformed {
         at,
-        reason: format!("header member \"epk\" is not a point on {}: refused (invalid-curve attack)", curve.name()),
+        reason: format!(
+            "header member \"epk\" is not a usable point on {}: refused (invalid-curve or low-order point)",
+            curve.name()
+        ),
     })?;
     let apu = optional_header_bytes(header, "apu", recipient)?;
     let apv = optional_header_bytes(header, "apv", recipient)?;
@@ -357,9 +395,10 @@ fn ecdh_es(
     aes_kw_unwrap(&kek, encrypted_key)
 }
 
-/// The uncompressed point of `epk`, checked to be a JWK of the key's curve with coordinates of
-/// the curve's length.
-fn ephemeral_point(header: &JsonObject, curve: Curve, recipient: usize) -> Result<Vec<u8>, JweError> {
+/// The public key of `epk` as aws-lc-rs reads it (the uncompressed point of an EC key, the
+/// 32 bytes of an X25519 key), checked to be a JWK of the key's curve with members of the
+/// curve's length.
+fn ephemeral_point(header: &JsonObject, curve: AgreementCurve, recipient: usize) -> Result<Vec<u8>, JweError> {
     let at = recipient_place(recipient);
     let bad = |reason: String| JweError::Malformed { at: at.clone(), reason };
     let Some(Value::Object(epk)) = header.get("epk") else {
@@ -370,19 +409,27 @@ fn ephemeral_point(header: &JsonObject, curve: Curve, recipient: usize) -> Resul
         decode_b64url(s)
             .map_err(|(pos, why)| bad(format!("\"epk\" member {name:?} is not base64url at character {pos}: {why}")))
     };
-    if epk.get("kty").and_then(Value::as_str) != Some("EC") {
-        return Err(bad("\"epk\" must have \"kty\": \"EC\" for an EC key".into()));
+    let kty = if curve == AgreementCurve::X25519 { "OKP" } else { "EC" };
+    if epk.get("kty").and_then(Value::as_str) != Some(kty) {
+        return Err(bad(format!("\"epk\" must have \"kty\": {kty:?} for a {} key", curve.name())));
     }
     let crv = epk.get("crv").and_then(Value::as_str).unwrap_or_default();
     if crv != curve.name() {
         return Err(bad(format!("\"epk\" is on {crv:?}, the key on {}", curve.name())));
     }
-    let (x, y) = (member("x")?, member("y")?);
-    let len = curve.coordinate_len();
+    let x = member("x")?;
+    let AgreementCurve::Nist(nist) = curve else {
+        if x.len() != 32 {
+            return Err(bad(format!("an X25519 \"epk\" \"x\" must be 32 bytes; it is {}", x.len())));
+        }
+        return Ok(x);
+    };
+    let y = member("y")?;
+    let len = nist.coordinate_len();
     if x.len() != len || y.len() != len {
         return Err(bad(format!(
             "\"epk\" coordinates must be {len} bytes each on {}; x is {} and y is {}",
-            curve.name(),
+            nist.name(),
             x.len(),
             y.len()
         )));

@@ -217,7 +217,7 @@ fn the_invalid_curve_point_is_refused_by_name() {
     let key = load_jwk(&group["private"], "wycheproof EC");
     let err = decrypt(test["jwe"].as_str().unwrap(), &[key], None).unwrap_err();
     assert!(
-        matches!(&err, JweError::Malformed { at, reason } if at == "recipient 0" && reason.contains("\"epk\" is not a point on P-256")),
+        matches!(&err, JweError::Malformed { at, reason } if at == "recipient 0" && reason.contains("\"epk\" is not a usable point on P-256")),
         "{err}"
     );
 }
@@ -266,10 +266,17 @@ fn concat_kdf_matches_rfc_7518_appendix_c() {
 
 /// A compact `dir` + A128GCM JWE of `plaintext` under `key` with the given protected header.
 fn seal_dir(header: &Value, key: &[u8; 16], plaintext: &[u8]) -> String {
+    seal_gcm(header, &[], key, plaintext)
+}
+
+/// A compact JWE of `plaintext` sealed with AES-GCM under `cek` (16 or 32 bytes), carrying
+/// `encrypted_key`.
+fn seal_gcm(header: &Value, encrypted_key: &[u8], cek: &[u8], plaintext: &[u8]) -> String {
     use aws_lc_rs::aead;
     let protected = encode_b64url(header.to_string().as_bytes());
     let iv = [3u8; 12];
-    let sealing = aead::LessSafeKey::new(aead::UnboundKey::new(&aead::AES_128_GCM, key).unwrap());
+    let algorithm = if cek.len() == 16 { &aead::AES_128_GCM } else { &aead::AES_256_GCM };
+    let sealing = aead::LessSafeKey::new(aead::UnboundKey::new(algorithm, cek).unwrap());
     let mut buffer = plaintext.to_vec();
     let tag = sealing
         .seal_in_place_separate_tag(
@@ -278,7 +285,73 @@ fn seal_dir(header: &Value, key: &[u8; 16], plaintext: &[u8]) -> String {
             &mut buffer,
         )
         .unwrap();
-    format!("{protected}..{}.{}.{}", encode_b64url(&iv), encode_b64url(&buffer), encode_b64url(tag.as_ref()))
+    format!(
+        "{protected}.{}.{}.{}.{}",
+        encode_b64url(encrypted_key),
+        encode_b64url(&iv),
+        encode_b64url(&buffer),
+        encode_b64url(tag.as_ref())
+    )
+}
+
+/// RFC 7748 §6.1 (the keys RFC 8037 Appendix A.6 uses): Bob's X25519 key pair, Alice's
+/// ephemeral public key, and the shared secret they agree on.
+const BOB_X25519_D: &str = "5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb";
+const BOB_X25519_X: &str = "de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f";
+const ALICE_X25519_X: &str = "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a";
+const X25519_SHARED: &str = "4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742";
+
+fn bob_x25519() -> Key {
+    load_jwk(
+        &serde_json::json!({"kty": "OKP", "crv": "X25519", "kid": "Bob", "d": encode_b64url(&hex(BOB_X25519_D)), "x": encode_b64url(&hex(BOB_X25519_X))}),
+        "RFC 8037 A.6 Bob",
+    )
+}
+
+fn x25519_header(alg: &str, enc: &str, epk_x: &[u8]) -> Value {
+    serde_json::json!({"alg": alg, "enc": enc, "epk": {"kty": "OKP", "crv": "X25519", "x": encode_b64url(epk_x)}, "apu": encode_b64url(b"Alice"), "apv": encode_b64url(b"Bob")})
+}
+
+#[test]
+fn ecdh_es_on_x25519_agrees_on_the_rfc_7748_secret() {
+    use aws_lc_rs::key_wrap::{AES_256, AesKek, KeyWrap};
+    // The CEK is derived here from the RFC's shared secret, not from the engine's agreement:
+    // decrypting proves the engine computes the same X25519 secret from Bob's key and `epk`.
+    let z = hex(X25519_SHARED);
+    let header = x25519_header("ECDH-ES", "A128GCM", &hex(ALICE_X25519_X));
+    let cek = super::key_management::concat_kdf(&z, "A128GCM", b"Alice", b"Bob", 16);
+    let jwe = seal_gcm(&header, &[], &cek, b"to Bob, from an ephemeral Alice");
+    let got = decrypt(&jwe, &[bob_x25519()], None).unwrap();
+    assert_eq!(got.plaintext, b"to Bob, from an ephemeral Alice");
+
+    // ECDH-ES+A256KW: the derived key wraps a CEK (aws-lc-rs AES key wrap).
+    let header = x25519_header("ECDH-ES+A256KW", "A256GCM", &hex(ALICE_X25519_X));
+    let kek = super::key_management::concat_kdf(&z, "ECDH-ES+A256KW", b"Alice", b"Bob", 32);
+    let cek = [0x5a; 32];
+    let mut wrapped = [0u8; 40];
+    AesKek::new(&AES_256, &kek).unwrap().wrap(&cek, &mut wrapped).unwrap();
+    let jwe = seal_gcm(&header, &wrapped, &cek, b"wrapped for Bob");
+    assert_eq!(decrypt(&jwe, &[bob_x25519()], None).unwrap().plaintext, b"wrapped for Bob");
+}
+
+#[test]
+fn ecdh_es_on_x25519_refuses_a_low_order_point_and_another_curve() {
+    // The all-zero u-coordinate is a low-order point: the shared secret would be zero.
+    let header = x25519_header("ECDH-ES", "A128GCM", &[0; 32]);
+    let jwe = seal_gcm(&header, &[], &[1; 16], b"x");
+    let err = decrypt(&jwe, &[bob_x25519()], None).unwrap_err();
+    assert!(
+        matches!(&err, JweError::Malformed { reason, .. } if reason.contains("not a usable point on X25519")),
+        "{err}"
+    );
+    // A P-256 epk is not for an X25519 key: the key is not tried, and the message says what
+    // the recipient needs.
+    let mut header = x25519_header("ECDH-ES", "A128GCM", &hex(ALICE_X25519_X));
+    header["epk"] =
+        serde_json::json!({"kty": "EC", "crv": "P-256", "x": encode_b64url(&[1; 32]), "y": encode_b64url(&[2; 32])});
+    let jwe = seal_gcm(&header, &[], &[1; 16], b"x");
+    let err = decrypt(&jwe, &[bob_x25519()], None).unwrap_err();
+    assert!(matches!(&err, JweError::NoFittingKey { needs } if needs.contains("curve of \"epk\"")), "{err}");
 }
 
 fn oct_key(k: &[u8]) -> Key {
@@ -369,4 +442,17 @@ fn malformed_input_names_the_segment() {
     let header = encode_b64url(br#"{"alg":"RSA-OAEP-384","enc":"A128GCM"}"#);
     let err = decrypt(&format!("{header}.AA.AA.AA.AA"), &[], None).unwrap_err();
     assert_eq!(err, JweError::Unsupported { at: "recipient 0".into(), what: "\"alg\" \"RSA-OAEP-384\"".into() });
+}
+
+#[test]
+fn the_cookbook_curve25519_ecdh_es_example_decrypts_in_every_serialization() {
+    let example = read_json(&vectors().join("rfc7520_cookbook/curve25519/ecdh-es.json"));
+    let key = load_jwk(&example["input"]["key"], "cookbook curve25519 Bob");
+    let expected = example["input"]["plaintext"].as_str().unwrap().as_bytes();
+    let forms = serializations(&example);
+    assert_eq!(forms.len(), 3);
+    for (input, form) in &forms {
+        let got = decrypt(input, std::slice::from_ref(&key), None).unwrap_or_else(|e| panic!("{form}: {e}"));
+        assert_eq!(got.plaintext, expected, "{form}");
+    }
 }
