@@ -456,3 +456,59 @@ fn the_cookbook_curve25519_ecdh_es_example_decrypts_in_every_serialization() {
         assert_eq!(got.plaintext, expected, "{form}");
     }
 }
+
+/// The compact form of a JWE given as a string or as a flattened JSON object (its protected
+/// header, encrypted key, IV, ciphertext and tag joined by dots).
+fn compact_parts(jwe: &Value) -> String {
+    match jwe {
+        Value::String(s) => s.clone(),
+        _ => ["protected", "encrypted_key", "iv", "ciphertext", "tag"]
+            .iter()
+            .map(|m| jwe[*m].as_str().unwrap_or_default())
+            .collect::<Vec<_>>()
+            .join("."),
+    }
+}
+
+#[test]
+fn the_wycheproof_json_web_crypto_jwe_tests_are_decided_like_their_twins() {
+    // Each JWE of json_web_crypto_test is one of json_web_encryption_test (same parts); the
+    // crypto file gives no `pt`, so the plaintext expected is its twin's.
+    let encryption = read_json(&vectors().join("wycheproof_json_web_encryption_test.json"));
+    let twins: BTreeMap<String, &Value> = encryption["testGroups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| g["tests"].as_array().unwrap())
+        .map(|t| (compact_parts(&t["jwe"]), t))
+        .collect();
+    let crypto = read_json(&vectors().join("wycheproof_json_web_crypto_test.json"));
+    let (mut decrypted, mut refused, mut failures) = (0, 0, Vec::new());
+    for group in crypto["testGroups"].as_array().unwrap() {
+        let jwe_tests: Vec<&Value> =
+            group["tests"].as_array().unwrap().iter().filter(|t| t.get("jwe").is_some()).collect();
+        if jwe_tests.is_empty() {
+            continue;
+        }
+        let key = load_jwk(&group["private"], "wycheproof crypto private");
+        for test in jwe_tests {
+            let id = test["tcId"].as_u64().unwrap();
+            let input = match &test["jwe"] {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            let twin = twins.get(&compact_parts(&test["jwe"])).unwrap_or_else(|| panic!("tcId {id} has no twin"));
+            // The JSON serialization (labelled invalid for compact-only APIs) decrypts (RFC 7516 §7.2).
+            let json_serialization =
+                test["flags"].as_array().is_some_and(|f| f.iter().any(|x| x == "JsonSerialization"));
+            let outcome = decrypt(&input, std::slice::from_ref(&key), None);
+            match (outcome, test["result"] == "valid" || json_serialization) {
+                (Ok(d), true) if twin["pt"].as_str().is_some_and(|pt| d.plaintext == hex(pt)) => decrypted += 1,
+                (Err(_), false) => refused += 1,
+                (outcome, _) => failures.push(format!("tcId {id}: {:?}", outcome.map(|d| d.plaintext))),
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+    assert_eq!((decrypted, refused), (3, 31), "34 JWE tests: 2 valid, tcId 66 (JSON), 31 invalid");
+}
