@@ -14,7 +14,7 @@ use serde_json::Value;
 use super::JweError;
 use super::content::{self, Enc};
 use super::serialization::recipient_place;
-use crate::core::engine::keys::{Curve, Key, KeyMaterial, OID_RSA, PrivateMaterial};
+use crate::core::engine::keys::{Curve, Key, KeyMaterial, OID_RSA, PrivateMaterial, bit_len};
 use crate::core::engine::limits;
 use crate::core::engine::token::{JsonObject, decode_b64url};
 
@@ -77,11 +77,20 @@ fn aes_key_len(alg: &str) -> Option<usize> {
 
 /// Why a key whose material would fit is still not tried for `alg`, if it is not: a JWK `alg`
 /// naming another algorithm (Wycheproof refuses an A128GCMKW key used for A128KW and an
-/// RSA-OAEP key used for `RSA1_5`; for `dir` the key's `alg` may name the `enc`), or a key
-/// marked `"use": "sig"`.
-pub(super) fn metadata_refusal(alg: &str, enc_name: &str, key: &Key) -> Option<String> {
+/// RSA-OAEP key used for `RSA1_5`; for `dir` the key's `alg` may name the `enc`), a key
+/// marked `"use": "sig"`, or an RSA key of a size aws-lc-rs does not decrypt with.
+pub(super) fn refusal(alg: &str, enc_name: &str, key: &Key) -> Option<String> {
     if key.key_use.as_deref() == Some("sig") {
         return Some("is marked \"use\": \"sig\"".to_owned());
+    }
+    if let KeyMaterial::Rsa { n, .. } = &key.material {
+        let bits = bit_len(n);
+        if !(RSA_DECRYPTION_BITS.0..=RSA_DECRYPTION_BITS.1).contains(&bits) {
+            return Some(format!(
+                "is RSA {bits}: RSA decryption here takes {} to {} bits",
+                RSA_DECRYPTION_BITS.0, RSA_DECRYPTION_BITS.1
+            ));
+        }
     }
     match key.alg.as_deref() {
         Some(key_alg) if key_alg != alg && !(alg == "dir" && key_alg == enc_name) => {
@@ -90,6 +99,9 @@ pub(super) fn metadata_refusal(alg: &str, enc_name: &str, key: &Key) -> Option<S
         _ => None,
     }
 }
+
+/// The RSA modulus sizes aws-lc-rs decrypts with (`PrivateDecryptingKey::from_pkcs8`).
+const RSA_DECRYPTION_BITS: (usize, usize) = (2048, 8192);
 
 /// True when the material of `key` can serve a recipient of `alg`/`enc` with this header: the
 /// right type and size, private where it must be, the curve of `epk` for ECDH-ES. A secret

@@ -88,6 +88,20 @@ pub enum JweError {
         /// The cap.
         cap: u32,
     },
+    /// More recipients than [`limits::MAX_RECIPIENTS`].
+    #[error("the JWE has {count} recipients; at most {limit} are tried")]
+    TooManyRecipients {
+        /// How many it has.
+        count: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// [`limits::MAX_KEY_ATTEMPTS`] keys were applied without opening it; the rest were not tried.
+    #[error("{limit} key attempts opened nothing; the remaining keys were not tried")]
+    TooManyAttempts {
+        /// The limit.
+        limit: usize,
+    },
     /// The `zip: DEF` plaintext inflates past [`limits::MAX_INPUT_BYTES`].
     #[error("the plaintext (\"zip\": \"DEF\") inflates past the {limit}-byte limit")]
     DecompressedTooLarge {
@@ -110,6 +124,9 @@ pub fn decrypt(input: &str, keys: &[Key], password: Option<&[u8]>) -> Result<Dec
         return Err(JweError::InputTooLarge { size: input.len(), limit: limits::MAX_INPUT_BYTES });
     }
     let jwe = serialization::parse(input)?;
+    if jwe.recipients.len() > limits::MAX_RECIPIENTS {
+        return Err(JweError::TooManyRecipients { count: jwe.recipients.len(), limit: limits::MAX_RECIPIENTS });
+    }
     let aad = jwe.aad();
     let mut attempts = Attempts::default();
     let mut first_error = None;
@@ -133,7 +150,10 @@ pub fn decrypt(input: &str, keys: &[Key], password: Option<&[u8]>) -> Result<Dec
             Err(e) => return Err(e),
         }
     }
-    if attempts.fitted {
+    if attempts.stopped {
+        return Err(JweError::TooManyAttempts { limit: limits::MAX_KEY_ATTEMPTS });
+    }
+    if attempts.count > 0 {
         return Err(JweError::CannotDecrypt);
     }
     match first_error {
@@ -145,8 +165,10 @@ pub fn decrypt(input: &str, keys: &[Key], password: Option<&[u8]>) -> Result<Dec
 /// What the recipients tried so far tell about the keys.
 #[derive(Default)]
 struct Attempts {
-    /// A key (or the password) was applied to some recipient.
-    fitted: bool,
+    /// How many times a key (or the password) was applied, across recipients.
+    count: usize,
+    /// Keys were left untried at [`limits::MAX_KEY_ATTEMPTS`].
+    stopped: bool,
     /// Per recipient not opened: what it needs, and the keys its metadata ruled out.
     needs: Vec<String>,
 }
@@ -189,7 +211,11 @@ fn try_recipient(
     let mut ruled_out = Vec::new();
     if alg.starts_with("PBES2") {
         if let Some(password) = password {
-            attempts.fitted = true;
+            if attempts.count >= limits::MAX_KEY_ATTEMPTS {
+                attempts.stopped = true;
+                return Ok(None);
+            }
+            attempts.count += 1;
             if let Some(plain) = open(key_management::unwrap_with_password(alg, &header, encrypted_key, password, r))? {
                 return Ok(Some(Opened { header, key_index: keys.len(), plain, inflate }));
             }
@@ -199,11 +225,15 @@ fn try_recipient(
             if !key_management::material_fits(alg, enc, &header, key) {
                 continue;
             }
-            if let Some(why) = key_management::metadata_refusal(alg, enc_name, key) {
+            if let Some(why) = key_management::refusal(alg, enc_name, key) {
                 ruled_out.push(format!("key #{index} {why}"));
                 continue;
             }
-            attempts.fitted = true;
+            if attempts.count >= limits::MAX_KEY_ATTEMPTS {
+                attempts.stopped = true;
+                return Ok(None);
+            }
+            attempts.count += 1;
             if let Some(plain) = open(key_management::unwrap_with_key(alg, enc, &header, encrypted_key, key, r))? {
                 return Ok(Some(Opened { header, key_index: index, plain, inflate }));
             }

@@ -512,3 +512,44 @@ fn the_wycheproof_json_web_crypto_jwe_tests_are_decided_like_their_twins() {
     assert!(failures.is_empty(), "{failures:#?}");
     assert_eq!((decrypted, refused), (3, 31), "34 JWE tests: 2 valid, tcId 66 (JSON), 31 invalid");
 }
+
+#[test]
+fn recipients_and_key_attempts_are_capped_and_the_cap_named() {
+    let dir = vectors().join("rfc7520_cookbook/jwe");
+    let kw = read_json(&dir.join("5_8.key_wrap_using_aes-keywrap_with_aes-gcm.json"));
+    let compact = kw["output"]["compact"].as_str().unwrap();
+    let right = load_jwk(&kw["input"]["key"], "5.8 key");
+    let wrong: Vec<Key> = (0..=limits::MAX_KEY_ATTEMPTS).map(|i| oct_key(&[u8::try_from(i).unwrap(); 16])).collect();
+    // Exactly the cap of wrong keys: all tried, none opened it.
+    assert_eq!(decrypt(compact, &wrong[..limits::MAX_KEY_ATTEMPTS], None), Err(JweError::CannotDecrypt));
+    // One more, and the right key after them: the cap stops before it, and says so.
+    let mut keys = wrong.clone();
+    keys.push(right.clone());
+    assert_eq!(decrypt(compact, &keys, None), Err(JweError::TooManyAttempts { limit: limits::MAX_KEY_ATTEMPTS }));
+    // The right key within the cap opens it.
+    let mut keys = wrong[..limits::MAX_KEY_ATTEMPTS - 1].to_vec();
+    keys.push(right);
+    assert_eq!(decrypt(compact, &keys, None).unwrap().key_index, limits::MAX_KEY_ATTEMPTS - 1);
+
+    let general = &read_json(&dir.join("5_13.encrypting_to_multiple_recipients.json"))["output"]["json"];
+    let mut many = general.clone();
+    let first = general["recipients"][0].clone();
+    many["recipients"] = Value::Array(vec![first; limits::MAX_RECIPIENTS + 1]);
+    assert_eq!(
+        decrypt(&many.to_string(), &[], None),
+        Err(JweError::TooManyRecipients { count: limits::MAX_RECIPIENTS + 1, limit: limits::MAX_RECIPIENTS })
+    );
+}
+
+#[test]
+fn an_rsa_key_aws_lc_cannot_decrypt_with_is_named_not_tried() {
+    let dir = vectors().join("rfc7520_cookbook/jwe");
+    let oaep = read_json(&dir.join("5_2.key_encryption_using_rsa-oaep_with_aes-gcm.json"));
+    let pem = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/keys/rsa1024-pkcs8.pem")).unwrap();
+    let small = keys::load(&pem, "rsa1024-pkcs8.pem").unwrap().remove(0);
+    let err = decrypt(oaep["output"]["compact"].as_str().unwrap(), &[small], None).unwrap_err();
+    assert!(
+        matches!(&err, JweError::NoFittingKey { needs } if needs.contains("key #0 is RSA 1024: RSA decryption here takes 2048 to 8192 bits")),
+        "{err}"
+    );
+}
