@@ -5,6 +5,7 @@ use serde_json::{Map, Value};
 
 use super::formats::{
     ec_from_scalar, ec_material_from_point, ed25519_from_seed, ed25519_public, reason_of, rsa_material, summary,
+    x25519_key,
 };
 use super::lints::metadata_warnings;
 use super::{Curve, Key, KeyMaterial, PrivateMaterial, uint};
@@ -180,28 +181,13 @@ fn with_metadata(mut key: Key, jwk: &Map<String, Value>, source: &str) -> Result
 /// An X25519 JWK (RFC 8037 §2): a key-agreement key for JWE ECDH-ES. With `d`, the public `x`
 /// must be the one `d` gives.
 fn x25519_from_jwk(jwk: &Map<String, Value>, source: &str, format: &str) -> Result<Key> {
-    use aws_lc_rs::agreement;
     let x = jwk_required(jwk, "x", "OKP", source)?;
     let x: [u8; 32] = x.as_slice().try_into().map_err(|_| Error::key(source, "an X25519 \"x\" must be 32 bytes"))?;
-    let private = match jwk_bytes(jwk, "d", source)? {
-        None => None,
-        Some(d) => {
-            let d: [u8; 32] =
-                d.as_slice().try_into().map_err(|_| Error::key(source, "an X25519 \"d\" must be 32 bytes"))?;
-            let unusable = |why: String| Error::key(source, format!("the X25519 \"d\" is not usable: {why}"));
-            let public = agreement::PrivateKey::from_private_key(&agreement::X25519, &d)
-                .map_err(|e| unusable(e.to_string()))?
-                .compute_public_key()
-                .map_err(|e| unusable(e.to_string()))?;
-            if public.as_ref() != x.as_slice() {
-                return Err(Error::key(source, "the X25519 public \"x\" does not match the private key \"d\""));
-            }
-            Some(PrivateMaterial::X25519 { d })
-        }
-    };
-    let mut key = Key::new(KeyMaterial::X25519 { x }, private, source, format);
-    key.warnings.push("an X25519 key-agreement key: it decrypts JWEs (ECDH-ES) and verifies no signature".into());
-    Ok(key)
+    let d = jwk_bytes(jwk, "d", source)?
+        .map(|d| <[u8; 32]>::try_from(d.as_slice()))
+        .transpose()
+        .map_err(|_| Error::key(source, "an X25519 \"d\" must be 32 bytes"))?;
+    x25519_key(d, Some(x), source, format)
 }
 
 // The names are RFC 7518 §6.3's JWK members.
