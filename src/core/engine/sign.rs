@@ -71,11 +71,13 @@ pub fn kid_for(key: &Key) -> String {
 }
 
 /// The algorithm to sign with `key` when nothing else is said: the key's own `alg` when it can
-/// sign with it, else the first it supports (RS256, ES256/384/512, EdDSA, HS256).
+/// sign with it, else the first it supports (RS256, ES256/384/512, EdDSA, HS256). An X25519
+/// key signs nothing: its algorithm is the JWE key agreement it serves, `ECDH-ES`.
 #[must_use]
 pub fn default_alg(key: &Key) -> &'static str {
     let algs = key.material.algorithms();
-    key.alg.as_deref().and_then(|a| algs.iter().find(|x| **x == a)).copied().unwrap_or(algs[0])
+    let own = key.alg.as_deref().and_then(|a| algs.iter().find(|x| **x == a)).copied();
+    own.or_else(|| algs.first().copied()).unwrap_or("ECDH-ES")
 }
 
 /// Sets a header member: in place when present; otherwise `alg` goes first and anything else
@@ -267,7 +269,10 @@ pub fn export(key: &Key, format: ExportFormat, private: bool) -> Result<String> 
         ExportFormat::Jwk | ExportFormat::Jwks => {
             let mut jwk = key.public_jwk();
             // What a JWKS consumer selects and restricts keys by (RFC 7517 §4): kid, alg, use.
-            for (name, value) in [("kid", kid_for(key)), ("alg", default_alg(key).to_owned()), ("use", "sig".into())] {
+            // A key-agreement key (X25519) is for encryption; every other exported key signs.
+            let key_use = if key.material.algorithms().is_empty() { "enc" } else { "sig" };
+            for (name, value) in [("kid", kid_for(key)), ("alg", default_alg(key).to_owned()), ("use", key_use.into())]
+            {
                 if !jwk.contains_key(name) {
                     jwk.insert(name.into(), Value::String(value));
                 }

@@ -553,3 +553,19 @@ fn an_rsa_key_aws_lc_cannot_decrypt_with_is_named_not_tried() {
         "{err}"
     );
 }
+
+#[test]
+fn an_x25519_key_exports_and_reloads_as_itself() {
+    use crate::core::engine::sign::{ExportFormat, default_alg, export};
+    let key = bob_x25519();
+    assert_eq!(default_alg(&key), "ECDH-ES");
+    let pem = export(&key, ExportFormat::Pem, true).unwrap();
+    let from_pem = keys::load(pem.as_bytes(), "exported.pem").unwrap().remove(0);
+    assert_eq!((&from_pem.material, &from_pem.private), (&key.material, &key.private));
+    let jwk = export(&key, ExportFormat::Jwk, true).unwrap();
+    let from_jwk = keys::load(jwk.as_bytes(), "exported.jwk").unwrap().remove(0);
+    assert_eq!((&from_jwk.material, &from_jwk.private), (&key.material, &key.private));
+    assert_eq!(from_jwk.key_use.as_deref(), Some("enc"));
+    let public = export(&key, ExportFormat::Pem, false).unwrap();
+    assert_eq!(keys::load(public.as_bytes(), "public.pem").unwrap().remove(0).material, key.material);
+}
