@@ -211,11 +211,16 @@ fn parse_json(text: &str) -> Result<Jwe, JweError> {
             encrypted_key: member_bytes(&obj, "encrypted_key", AT)?,
         }],
     };
+    let aad_b64 = member_str(&obj, "aad", AT)?.map(str::to_owned);
+    if let Some(aad) = &aad_b64 {
+        // Authenticated as written, but it must be base64url (RFC 7516 §7.2.1).
+        b64("the \"aad\" member", aad)?;
+    }
     Ok(Jwe {
         protected_b64,
         protected,
         unprotected: member_object(&obj, "unprotected", AT)?,
-        aad_b64: member_str(&obj, "aad", AT)?.map(str::to_owned),
+        aad_b64,
         iv: member_bytes(&obj, "iv", AT)?,
         ciphertext: member_bytes(&obj, "ciphertext", AT)?,
         tag: member_bytes(&obj, "tag", AT)?,

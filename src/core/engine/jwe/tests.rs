@@ -569,3 +569,26 @@ fn an_x25519_key_exports_and_reloads_as_itself() {
     let public = export(&key, ExportFormat::Pem, false).unwrap();
     assert_eq!(keys::load(public.as_bytes(), "public.pem").unwrap().remove(0).material, key.material);
 }
+
+#[test]
+fn a_modified_aad_or_shared_header_member_fails_authentication() {
+    let dir = vectors().join("rfc7520_cookbook/jwe");
+    let example = read_json(&dir.join("5_10.including_additional_authentication_data.json"));
+    let key = load_jwk(&example["input"]["key"], "5.10 key");
+    let flat = &example["output"]["json_flat"];
+    assert!(decrypt(&flat.to_string(), std::slice::from_ref(&key), None).is_ok());
+    let mut modified = flat.clone();
+    modified["aad"] = Value::from(encode_b64url(b"another AAD"));
+    assert_eq!(decrypt(&modified.to_string(), std::slice::from_ref(&key), None), Err(JweError::CannotDecrypt));
+    modified["aad"] = Value::from("not base64url!");
+    let err = decrypt(&modified.to_string(), std::slice::from_ref(&key), None).unwrap_err();
+    assert!(err.to_string().starts_with("the \"aad\" member: not base64url"), "{err}");
+    // 5.12 protects the content only: its `enc` is in the shared unprotected header, and an
+    // `enc` changed there decrypts nothing.
+    let example = read_json(&dir.join("5_12.protecting_content_only.json"));
+    let key = load_jwk(&example["input"]["key"], "5.12 key");
+    let mut modified = example["output"]["json_flat"].clone();
+    assert_eq!(modified["unprotected"]["enc"], "A128GCM");
+    modified["unprotected"]["enc"] = Value::from("A256GCM");
+    assert_eq!(decrypt(&modified.to_string(), std::slice::from_ref(&key), None), Err(JweError::CannotDecrypt));
+}
