@@ -221,7 +221,13 @@ fn try_recipient(
             }
         }
     } else {
-        for (index, key) in keys.iter().enumerate() {
+        // Keys whose kid is the header's are tried first: the kid is a hint, not a filter, but
+        // it spends the attempts where they are likely to succeed.
+        let kid = header.get("kid").and_then(Value::as_str);
+        let mut order: Vec<usize> = (0..keys.len()).collect();
+        order.sort_by_key(|&i| kid.is_none() || keys[i].kid.as_deref() != kid);
+        for index in order {
+            let key = &keys[index];
             if !key_management::material_fits(alg, enc, &header, key) {
                 continue;
             }

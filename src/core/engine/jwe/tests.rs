@@ -518,7 +518,10 @@ fn recipients_and_key_attempts_are_capped_and_the_cap_named() {
     let dir = vectors().join("rfc7520_cookbook/jwe");
     let kw = read_json(&dir.join("5_8.key_wrap_using_aes-keywrap_with_aes-gcm.json"));
     let compact = kw["output"]["compact"].as_str().unwrap();
-    let right = load_jwk(&kw["input"]["key"], "5.8 key");
+    // Without its kid, the right key gets no priority (see the_key_named_by_kid_is_tried_first).
+    let mut jwk = kw["input"]["key"].clone();
+    jwk.as_object_mut().unwrap().remove("kid");
+    let right = load_jwk(&jwk, "5.8 key without kid");
     let wrong: Vec<Key> = (0..=limits::MAX_KEY_ATTEMPTS).map(|i| oct_key(&[u8::try_from(i).unwrap(); 16])).collect();
     // Exactly the cap of wrong keys: all tried, none opened it.
     assert_eq!(decrypt(compact, &wrong[..limits::MAX_KEY_ATTEMPTS], None), Err(JweError::CannotDecrypt));
@@ -591,4 +594,20 @@ fn a_modified_aad_or_shared_header_member_fails_authentication() {
     assert_eq!(modified["unprotected"]["enc"], "A128GCM");
     modified["unprotected"]["enc"] = Value::from("A256GCM");
     assert_eq!(decrypt(&modified.to_string(), std::slice::from_ref(&key), None), Err(JweError::CannotDecrypt));
+}
+
+#[test]
+fn the_key_named_by_kid_is_tried_first() {
+    let dir = vectors().join("rfc7520_cookbook/jwe");
+    let kw = read_json(&dir.join("5_8.key_wrap_using_aes-keywrap_with_aes-gcm.json"));
+    let compact = kw["output"]["compact"].as_str().unwrap();
+    let right = load_jwk(&kw["input"]["key"], "5.8 key");
+    assert!(right.kid.is_some());
+    // More wrong keys than the attempt cap, then the key the header's kid names: it is found.
+    let mut keys: Vec<Key> = (0..=limits::MAX_KEY_ATTEMPTS).map(|i| oct_key(&[u8::try_from(i).unwrap(); 16])).collect();
+    keys.push(right);
+    let (steps, _) = probe::counts();
+    let got = decrypt(compact, &keys, None).unwrap();
+    assert_eq!(got.key_index, limits::MAX_KEY_ATTEMPTS + 1);
+    assert_eq!(probe::counts().0, steps + 1, "only the named key reached the content step");
 }
