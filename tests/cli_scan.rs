@@ -332,7 +332,7 @@ fn every_planted_token_is_found_where_it_sits() {
     let alice = finding(&report, &t.live_rs).unwrap();
     assert_eq!(
         (&alice["iss"], &alice["sub"], &alice["aud"], &alice["exp"]),
-        (&json!("https://issuer.example"), &json!("alice"), &json!("api"), &json!(FUTURE as f64))
+        (&json!("https://issuer.example"), &json!("alice"), &json!("api"), &json!(FUTURE))
     );
     assert!(alice["findings"].as_array().unwrap().iter().all(|f| f["id"].is_string() && f["severity"].is_string()));
     // Live first: the expired ones come after every live (or unknown) one.
@@ -406,6 +406,14 @@ fn keys_give_each_token_a_verdict() {
     let es = verdict(&t.live_es);
     assert_eq!(es["valid"], false, "no key for the ES256 token: {es}");
     assert!(es["summary"].as_str().unwrap().starts_with("NO MATCHING KEY"), "{es}");
+    // Keys for other issuers are no verdict on it: "not judged", never a high "bad signature".
+    let ids: Vec<&str> = finding(&report, &t.live_es).unwrap()["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"signature-not-judged") && !ids.contains(&"bad-signature"), "{ids:?}");
     assert_no_secret_parts(&stdout(&o), &t);
 
     let text = run(&["scan", &c.arg(), "--at", AT, "--key", &spki]);
@@ -432,6 +440,8 @@ fn exit_codes() {
     let o = run(&["scan", &expired, "--at", "1600000000"]);
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
     assert!(stdout(&o).contains(&format!("not yet valid  jws RS256  fingerprint {}", fingerprint(&t.expired_rs))));
+    // And why: issued after the instant judged.
+    assert!(stdout(&o).contains("  issued in the future: iat 2023-11-14 20:13:20 UTC"), "{}", stdout(&o));
     assert!(
         stdout(&o).contains("2 tokens (0 live, 0 encrypted, 0 expired, 2 not yet valid) in 2 places"),
         "{}",
@@ -543,6 +553,19 @@ fn hs256_with(claims: Value, secret: &str) -> String {
     sign(&obj(json!({ "typ": "JWT" })), &obj(claims), "HS256", &key).unwrap()
 }
 
+/// An HS256 token naming its key by `kid`.
+fn hs256_kid(claims: Value, secret: &str, kid: &str) -> String {
+    let key = load_secret(secret.as_bytes(), SecretEncoding::Utf8, "--secret").unwrap();
+    sign(&obj(json!({ "typ": "JWT", "kid": kid })), &obj(claims), "HS256", &key).unwrap()
+}
+
+/// The issuer's secret as a JWK with its `kid`, written to a file for `--key`.
+fn issuer_jwk(name: &str, kid: &str) -> String {
+    let path = temp_dir(name).join("issuer.jwk");
+    std::fs::write(&path, json!({ "kty": "oct", "kid": kid, "k": b64url(SECRET.as_bytes()) }).to_string()).unwrap();
+    path.display().to_string()
+}
+
 /// An unsecured token (`alg: none`, empty signature) with these claims.
 fn unsigned_with(claims: &Value) -> String {
     format!("{}.{}.", b64url(br#"{"alg":"none","typ":"JWT"}"#), b64url(claims.to_string().as_bytes()))
@@ -623,8 +646,10 @@ fn a_time_claim_that_is_no_number_may_be_live() {
 
 /// `alg: none` within its lifetime is UNSIGNED and may be live (accepted where a verifier allows
 /// alg none: the scan fails closed), never LIVE beside a NEVER VALID verdict; expired, it is
-/// expired. A signature that fails with the key given for it is FORGED and not live; a key of
-/// another algorithm leaves the status to the time claims.
+/// expired. A signature that fails with the key its `kid` names is FORGED and not live; a key it
+/// does not name (a secret without kid: maybe another service's) or of another algorithm
+/// leaves the status to the time claims, so one service's key never turns another's tokens
+/// green.
 #[test]
 fn unsigned_and_forged_tokens_have_their_own_status() {
     let unsigned = unsigned_with(&json!({ "sub": "none", "exp": FUTURE }));
@@ -644,15 +669,22 @@ fn unsigned_and_forged_tokens_have_their_own_status() {
     let o = scan_tokens("unsigned-expired", &[&old_unsigned], &["--json"]);
     assert_eq!((code(&o), &json_out(&o)["findings"][0]["status"]), (0, &json!("expired")));
 
-    let forged = hs256_with(json!({ "sub": "mallory", "exp": FUTURE }), "not the issuer's secret, 32 bytes!");
+    let forged =
+        hs256_kid(json!({ "sub": "mallory", "exp": FUTURE }), "not the issuer's secret, 32 bytes!", "issuer-1");
     // Without keys nothing tells it from a real one: live.
     let o = scan_tokens("forged-nokey", &[&forged], &["--json"]);
     assert_eq!((code(&o), &json_out(&o)["findings"][0]["status"]), (1, &json!("LIVE")));
-    // With the issuer's secret it fails: FORGED, not live, exit 0 when alone.
-    let o = scan_tokens("forged", &[&forged], &["--secret", SECRET, "--json"]);
+    // With the key its kid names, it fails: FORGED, not live, exit 0 when alone.
+    let jwk = issuer_jwk("forged-jwk", "issuer-1");
+    let o = scan_tokens("forged", &[&forged], &["--key", &jwk, "--json"]);
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
     let f = json_out(&o)["findings"][0].clone();
     assert_eq!((&f["status"], &f["live"], &f["verdict"]["valid"]), (&json!("FORGED"), &json!(false), &json!(false)));
+    // A secret without kid may be another service's: the signature failing proves nothing.
+    let o = scan_tokens("forged-secret", &[&forged], &["--secret", SECRET, "--json"]);
+    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+    let f = json_out(&o)["findings"][0].clone();
+    assert_eq!((&f["status"], &f["verdict"]["valid"]), (&json!("LIVE"), &json!(false)), "{f:#}");
     // A key that cannot verify HS256 (an RSA public key) matched nothing: time-based, live.
     let spki = common::asset("rsa2048-spki.pem").display().to_string();
     let o = scan_tokens("forged-otherkey", &[&forged], &["--key", &spki, "--json"]);
@@ -665,7 +697,7 @@ fn unsigned_and_forged_tokens_have_their_own_status() {
     let good = hs256_with(json!({ "sub": "good", "exp": FUTURE }), SECRET);
     let old = hs256_with(json!({ "sub": "old", "exp": PAST }), SECRET);
     let nan = hs256_with(json!({ "sub": "nan", "exp": "tomorrow" }), SECRET);
-    let o = scan_tokens("all-statuses", &[&old, &forged, &good, &unsigned, &nan], &["--secret", SECRET]);
+    let o = scan_tokens("all-statuses", &[&old, &forged, &good, &unsigned, &nan], &["--key", &jwk]);
     assert_eq!(code(&o), 1);
     let text = stdout(&o);
     assert!(
@@ -703,9 +735,13 @@ fn the_text_lists_five_places_and_counts_the_rest() {
     let ats: Vec<&str> = text.lines().filter(|l| l.starts_with("  at ")).collect();
     let want: Vec<String> = (1..=5).map(|n| format!("  at {path}:{n}:23  query parameter access_token")).collect();
     assert_eq!(ats, want, "{text}");
-    assert!(text.contains("\n  and 99,995 more places (--json lists them)\n"), "{text}");
+    assert!(text.contains("\n  and 99,995 more places (--json lists the first 1,000)\n"), "{text}");
     assert!(text.contains("1 token (1 live, 0 encrypted, 0 expired) in 100,000 places"), "{text}");
     assert!(text.lines().count() < 20, "{text}");
+    // The JSON counts every place and keeps the first thousand: memory does not grow by the place.
+    let f = json_out(&run(&["scan", &path, "--at", AT, "--json"]))["findings"][0].clone();
+    assert_eq!((f["occurrences"].as_u64(), f["places"].as_array().unwrap().len()), (Some(100_000), 1000));
+    assert_eq!(f["places"][999]["line"], 1000, "the first thousand, in order");
 
     // Six places: one more, said in the singular; the JSON lists all six.
     std::fs::write(&file, line.repeat(6)).unwrap();

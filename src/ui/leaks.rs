@@ -17,7 +17,7 @@ use egui_plot::{Bar, BarChart, Legend, Plot};
 
 use crate::core::engine::clock::format_utc;
 use crate::core::engine::scan::report::{self, PLACES_SHOWN};
-use crate::core::engine::scan::{Leak, Place, ScanReport, Status};
+use crate::core::engine::scan::{Leak, Place, ScanReport, Status, Unreadable};
 use crate::core::engine::token::Kind;
 use crate::core::labs::scan::{ScanCommand, ScanLab, place_text};
 use crate::core::text::{count, thousands, visible};
@@ -193,25 +193,60 @@ fn status(ui: &mut Ui, lab: &ScanLab) {
 /// prints them, [`report::tally`]), files, bytes and the instant.
 #[must_use]
 pub fn totals(r: &ScanReport) -> String {
+    let places: u64 = r.leaks.iter().map(|l| l.occurrences).sum();
     format!(
-        "{} ({}) in {} ({} bytes), judged at {}",
+        "{} ({}) in {}; {} scanned{} ({} bytes), judged at {}",
         count(r.leaks.len(), "token", "tokens"),
         report::tally(r),
+        count(places, "place", "places"),
         count(r.files_scanned, "file", "files"),
+        match r.files_partly {
+            0 => String::new(),
+            n => format!(", {} in part", count(n, "file", "files")),
+        },
         thousands(r.bytes_scanned),
         format_utc(r.now)
     )
 }
 
-fn results(ui: &mut Ui, lab: &ScanLab, report: &ScanReport, out: &mut Vec<Command>) {
-    ui.add(egui::Label::new(RichText::new(totals(report)).strong()).wrap());
-    if !report.unreadable.is_empty() {
-        ui.label(RichText::new(format!("Unreadable ({})", report.unreadable.len())).strong());
-        for u in &report.unreadable {
-            ui.label(format!("{}: {}", visible(&u.path), visible(&u.reason)));
-        }
-        ui.separator();
+/// Paths listed under a heading that opens, at most this many (the CLI's `--json` lists all).
+const LISTED: usize = 50;
+
+fn listed(ui: &mut Ui, title: &str, items: &[Unreadable], open: bool) {
+    if items.is_empty() {
+        return;
     }
+    egui::CollapsingHeader::new(RichText::new(format!("{title} ({})", items.len())).strong())
+        .id_salt(title)
+        .default_open(open)
+        .show(ui, |ui| {
+            for u in items.iter().take(LISTED) {
+                ui.add(egui::Label::new(format!("{}: {}", visible(&u.path), visible(&u.reason))).wrap());
+            }
+            if items.len() > LISTED {
+                ui.label(format!("and {} more (tokenbench scan --json lists them)", items.len() - LISTED));
+            }
+        });
+}
+
+fn results(ui: &mut Ui, lab: &ScanLab, report: &ScanReport, out: &mut Vec<Command>) {
+    if lab.stale() {
+        let colour = palette(ui.visuals().dark_mode).warn;
+        ui.add(
+            egui::Label::new(
+                RichText::new(
+                    "The paths or the instant changed since this scan: these results answer the last scan's \
+                     question until you press Scan again.",
+                )
+                .color(colour),
+            )
+            .wrap(),
+        );
+    }
+    ui.add(egui::Label::new(RichText::new(totals(report)).strong()).wrap());
+    // The words of `tokenbench scan`: what was not read makes the scan's answer incomplete.
+    listed(ui, "Not read, or read in part", &report.unreadable, true);
+    listed(ui, "Skipped (not content; not read)", &report.skipped, false);
     if report.leaks.is_empty() {
         ui.label(format!(
             "No token found in {}. The scan looks for compact JWS and JWE (eyJ...) with an alg in the header.",
@@ -320,7 +355,7 @@ fn token_block(ui: &mut Ui, i: usize, leak: &Leak, now: f64, out: &mut Vec<Comma
             cut(ui, alg, ALG_WIDTH);
             ui.label(RichText::new(&leak.fingerprint).monospace())
                 .on_hover_text("fingerprint: SHA-256 of the token, cut");
-            cut(ui, count(leak.places.len(), "place", "places"), 200.0);
+            cut(ui, count(leak.occurrences, "place", "places"), 200.0);
         });
         if leak.kind == Kind::Jwe {
             ui.label(RichText::new("(encrypted)").weak());

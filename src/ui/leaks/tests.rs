@@ -43,7 +43,9 @@ fn a_folder_is_scanned_live_first_and_a_finding_opens_in_decode() {
     click(&mut h, "Scan");
     let report = h.state().state.scan.report.clone().expect("a report");
     assert!(h.query_by_label(&super::totals(&report)).is_some(), "the totals line");
-    assert!(h.query_by_label_contains("2 tokens (1 live, 0 encrypted, 1 expired) in 2 files").is_some());
+    assert!(
+        h.query_by_label_contains("2 tokens (1 live, 0 encrypted, 1 expired) in 3 places; 2 files scanned").is_some()
+    );
     assert!(h.query_by_label("LIVE").is_some());
     assert!(h.query_by_label("expired").is_some());
     assert_eq!(h.query_all_by_label("Open in Decode").count(), 2);
@@ -191,7 +193,8 @@ fn each_status_places_and_findings_show_as_the_scan_says() {
     let totals = super::totals(&report);
     assert!(
         totals.starts_with(
-            "4 tokens (2 live, 0 encrypted, 0 expired, 1 unsigned, 1 with a time claim not a number) in 2 files"
+            "4 tokens (2 live, 0 encrypted, 0 expired, 1 unsigned, 1 with a time claim not a number) in 15 places; 2 \
+             files scanned"
         ),
         "{totals}"
     );
@@ -312,4 +315,35 @@ fn a_long_issuer_is_cut_on_the_axis() {
     assert_eq!(super::short("https://a.example", 24), "https://a.example");
     assert_eq!(super::short(&"i".repeat(30), 24), format!("{}…", "i".repeat(23)));
     assert_eq!(super::short(&"é".repeat(25), 24).chars().count(), 24);
+}
+
+/// What the folder holds besides files is listed as the CLI lists it; a change of the instant
+/// after a scan is flagged until Scan runs again; a finding opens in Decode at the fixed instant.
+#[cfg(unix)]
+#[test]
+fn skipped_paths_are_listed_stale_results_flagged_and_decode_opens_at_the_instant() {
+    let c = corpus("skipped");
+    std::os::unix::fs::symlink(c.dir.join("access.log"), c.dir.join("link.log")).unwrap();
+    let mut h = panel(&c, egui::vec2(1280.0, 800.0));
+    h.run();
+    click(&mut h, "Add a folder");
+    click(&mut h, "Scan");
+    assert!(h.query_by_label_contains("Skipped (not content; not read) (1)").is_some());
+    assert!(h.query_by_label_contains("paths or the instant changed").is_none());
+    let world = h.state_mut();
+    world.state.handle(Command::Scan(ScanCommand::SetAt(Some(AT + 7200.0))), &mut world.platform);
+    h.run();
+    assert!(h.query_by_label_contains("paths or the instant changed").is_some(), "a stale report is flagged");
+    // Back to the scan's instant: the report answers it again.
+    let world = h.state_mut();
+    world.state.handle(Command::Scan(ScanCommand::SetAt(Some(AT))), &mut world.platform);
+    h.run();
+    assert!(h.query_by_label_contains("paths or the instant changed").is_none());
+    // The expired token opens in Decode with the app's clock at the tab's instant.
+    h.query_all_by_label("Open in Decode").nth(1).unwrap().click();
+    h.step();
+    settle(&mut h);
+    assert_eq!(h.state().state.tab, Tab::Decode);
+    assert_eq!(h.state().state.input, c.expired);
+    assert_eq!(h.state().state.clock.now().to_bits(), AT.to_bits(), "Decode judges at the Leaks tab's instant");
 }

@@ -1,8 +1,9 @@
 //! The Leaks tab's commands: handed to [`crate::core::labs::scan::ScanLab`] with the app's clock
 //! (the default `--at`); its dialogs go through the platform, its jobs run on the one runner,
-//! and a finding read again from its file is loaded in Decode.
+//! and a finding read again from its file is loaded in Decode (at the tab's fixed instant, when
+//! it has one, so Decode says what the tab said).
 
-use super::{AppState, Command, Tab};
+use super::{AppState, ClockCommand, Command, Tab};
 use crate::core::labs::scan::{ScanCommand, ScanEffect};
 use crate::ui::platform::Platform;
 
@@ -25,6 +26,11 @@ impl AppState {
                     None => self.nothing_picked(platform, "type its path or drop the folder on the window instead"),
                 },
                 ScanEffect::OpenInDecode(token) => {
+                    // Judged at a fixed instant, the token opens at that instant: Decode then
+                    // says what the Leaks tab said (expired, live), not what it is today.
+                    if let Some(at) = self.scan.at {
+                        self.handle(Command::Clock(ClockCommand::Set(at)), platform);
+                    }
                     self.set_token(token);
                     self.tab = Tab::Decode;
                 }

@@ -703,7 +703,7 @@ fn claim_findings(claims: &JsonObject, now: UnixSeconds, out: &mut Vec<Finding>)
                     Severity::Medium,
                     format!(
                         "lifetime {} ({from}): over 24 hours of validity for a bearer token that cannot be recalled",
-                        human_duration(exp - start)
+                        crate::core::text::lifetime_words(exp - start)
                     ),
                     "RFC 8725 §3.10, OWASP JWT Cheat Sheet",
                 ));

@@ -1,12 +1,16 @@
 //! The matcher: where a compact JWS or JWE sits in a run of bytes.
 //!
-//! Every JOSE header a library writes starts `{"`, whose base64url is `eyJ`: the search looks for
-//! that literal with `memchr`'s SIMD substring search (the prefilter that keeps the scan at disk
-//! speed), then validates around each hit. A hit is a token only when
+//! Nearly every JOSE header a library writes starts `{"`, whose base64url is `eyJ`; a header
+//! with a space or a line break after its brace (`{ "alg"`, pretty-printed JSON) starts `eyA`,
+//! `ewo`, `ew0` or `ewk`. The search looks for those literals with `aho-corasick`'s SIMD
+//! multi-literal search (the prefilter that keeps the scan at disk speed), then validates around
+//! each hit. A hit is a token only when
 //! - the byte before it is not base64url or a dot (else it sits inside a longer run: a base64
-//!   blob, a hash, another token's segment), unless that byte ends a percent escape (`%20eyJ`);
-//! - the run of base64url and dots it starts holds 3 (JWS) or 5 (JWE) segments (a sentence's
-//!   full stop after the token is not a segment);
+//!   blob, a hash, another token's segment), unless that byte ends a percent escape (`%20eyJ`)
+//!   or a JSON string escape (`\neyJ`, `\u0022eyJ`);
+//! - the run of base64url and dots it starts holds at least 3 segments, 5 when its header has
+//!   `enc` (a JWE); the token is those segments, and what follows them in the run (a full stop,
+//!   an ellipsis, `.json`) is not the token's;
 //! - the token parses ([`token::parse`]: every segment strict base64url, the header a JSON
 //!   object) and its header has an `alg` member.
 //!
@@ -15,12 +19,14 @@
 
 use std::ops::Range;
 
-use memchr::memmem;
+use std::sync::Arc;
+
+use aho_corasick::{AhoCorasick, Input, MatchKind};
 
 use crate::core::engine::token::{self, Kind, Token};
 
-/// The literal every JOSE header's base64url starts with (`{"`).
-const HEADER_START: &[u8] = b"eyJ";
+/// What a JOSE header's base64url starts with: `{"`, `{ `, `{\n`, `{\r`, `{\t`.
+const HEADER_STARTS: [&[u8]; 5] = [b"eyJ", b"eyA", b"ewo", b"ew0", b"ewk"];
 
 /// The longest run judged as a token, in bytes: the engine refuses larger tokens anyway.
 pub const MAX_TOKEN_BYTES: usize = token::MAX_TOKEN_BYTES;
@@ -45,7 +51,7 @@ impl Found {
 /// Finds tokens; cheap to clone and shared by every thread.
 #[derive(Debug, Clone)]
 pub struct TokenFinder {
-    finder: memmem::Finder<'static>,
+    starts: Arc<AhoCorasick>,
 }
 
 impl Default for TokenFinder {
@@ -70,14 +76,21 @@ impl TokenFinder {
     /// A finder of compact tokens.
     #[must_use]
     pub fn new() -> Self {
-        Self { finder: memmem::Finder::new(HEADER_START).into_owned() }
+        // Five 3-byte literals: a build that cannot fail, but a finder that finds nothing would
+        // fail open, so a failure falls back to the one literal nearly every header starts with.
+        let starts = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(HEADER_STARTS)
+            .or_else(|_| AhoCorasick::new([b"eyJ"]))
+            .unwrap_or_else(|_| unreachable!("a one-literal automaton always builds"));
+        Self { starts: Arc::new(starts) }
     }
 
     /// The first token in `hay` starting at or after `at`.
     #[must_use]
     pub fn find_at(&self, hay: &[u8], mut at: usize) -> Option<Found> {
         while at < hay.len() {
-            let start = at + self.finder.find(&hay[at..])?;
+            let start = self.starts.find(Input::new(hay).span(at..hay.len()))?.start();
             match token_at(hay, start) {
                 Ok(found) => return Some(found),
                 Err(resume) => at = resume,
@@ -100,26 +113,47 @@ impl TokenFinder {
 /// The token starting at `start` (where `eyJ` is), or where to search on from.
 fn token_at(hay: &[u8], start: usize) -> Result<Found, usize> {
     let end = start + hay[start..].iter().position(|b| !in_run(*b)).unwrap_or(hay.len() - start);
-    if start > 0 && in_run(hay[start - 1]) && !after_percent_escape(hay, start) {
+    if start > 0 && in_run(hay[start - 1]) && !after_percent_escape(hay, start) && !after_json_escape(hay, start) {
         return Err(end.max(start + 1));
     }
     let run = &hay[start..end];
-    let dots = memchr::memchr_iter(b'.', run).count();
-    // A full stop after the token ("… eyJ….sig.") is the sentence's, not an empty segment.
-    let (end, segments) = if !matches!(dots + 1, 3 | 5) && run.ends_with(b".") && matches!(dots, 3 | 5) {
-        (end - 1, dots)
-    } else {
-        (end, dots + 1)
-    };
-    if !matches!(segments, 3 | 5) || end - start > MAX_TOKEN_BYTES {
-        return Err(end.max(start + 1));
+    // The header says what the token is: a JWS is its first three segments, a JWE (its header
+    // has `enc`) its first five. What follows in the run is not the token's: a full stop, an
+    // ellipsis, a file extension (`see eyJ….sig.json`).
+    for segments in [3, 5] {
+        let Some(len) = segments_end(run, segments) else { break };
+        if len > MAX_TOKEN_BYTES {
+            break;
+        }
+        // The run is ASCII by construction.
+        let Ok(text) = std::str::from_utf8(&run[..len]) else { break };
+        if let Ok(token) = token::parse(text) {
+            let enc = token::member(token.header(), "enc").is_some();
+            if token::member(token.header(), "alg").is_some() && enc == (segments == 5) {
+                return Ok(Found { range: start..start + len, token });
+            }
+        }
     }
-    // The run is ASCII by construction.
-    let Ok(text) = std::str::from_utf8(&hay[start..end]) else { return Err(end) };
-    match token::parse(text) {
-        Ok(token) if token::member(token.header(), "alg").is_some() => Ok(Found { range: start..end, token }),
-        _ => Err(end.max(start + 1)),
-    }
+    Err(end.max(start + 1))
+}
+
+/// The length of the first `segments` dot-separated segments of `run`, when it has that many:
+/// up to the dot after the last of them, or the run's end.
+fn segments_end(run: &[u8], segments: usize) -> Option<usize> {
+    let mut dots = memchr::memchr_iter(b'.', run);
+    let _last_inner = dots.nth(segments - 2)?;
+    Some(dots.next().unwrap_or(run.len()))
+}
+
+/// True when the bytes before `start` end a JSON string escape: a line break or tab
+/// (`"line1\neyJ…"`, a log message holding a header dump) or a `\uXXXX` (`\u0022eyJ…`).
+fn after_json_escape(hay: &[u8], start: usize) -> bool {
+    let short = start >= 2 && hay[start - 2] == b'\\' && matches!(hay[start - 1], b'n' | b'r' | b't' | b'b' | b'f');
+    let unicode = start >= 6
+        && hay[start - 6] == b'\\'
+        && hay[start - 5] == b'u'
+        && hay[start - 4..start].iter().all(u8::is_ascii_hexdigit);
+    short || unicode
 }
 
 /// True when the bytes before `start` are a percent escape (`%20`, `%3D`): a URL- or
@@ -134,6 +168,12 @@ impl grep_matcher::Matcher for TokenFinder {
 
     fn find_at(&self, haystack: &[u8], at: usize) -> Result<Option<grep_matcher::Match>, Self::Error> {
         Ok(TokenFinder::find_at(self, haystack, at).map(|f| grep_matcher::Match::new(f.range.start, f.range.end)))
+    }
+
+    /// A token never holds a line break: the searcher may look for matches across a whole buffer
+    /// and find their lines after (its fast path), instead of calling the finder line by line.
+    fn line_terminator(&self) -> Option<grep_matcher::LineTerminator> {
+        Some(grep_matcher::LineTerminator::byte(b'\n'))
     }
 
     fn new_captures(&self) -> Result<Self::Captures, Self::Error> {
@@ -157,6 +197,34 @@ mod tests {
 
     fn ranges(hay: &str) -> Vec<Range<usize>> {
         TokenFinder::new().find_iter(hay.as_bytes()).map(|f| f.range).collect()
+    }
+
+    /// A header with a space or a line break after its brace, and a token after a JSON string
+    /// escape (`\n`, `\u0022`), are found.
+    #[test]
+    fn spaced_headers_and_tokens_after_json_escapes_are_found() {
+        use base64::Engine as _;
+        let b64 = |b: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b);
+        for header in [
+            &b"{ \"alg\": \"HS256\" }"[..],
+            b"{\n  \"alg\": \"HS256\"\n}",
+            b"{\r\n\"alg\":\"HS256\"}",
+            b"{\t\"alg\":\"HS256\"}",
+        ] {
+            let token = format!("{}.{PAYLOAD}.{SIG}", b64(header));
+            let hay = format!("Authorization: Bearer {token} end");
+            let found: Vec<String> = TokenFinder::new().find_iter(hay.as_bytes()).map(|f| f.token.text).collect();
+            assert_eq!(found, vec![token.clone()], "{:?}", String::from_utf8_lossy(header));
+        }
+        let token = format!("{HEADER}.{PAYLOAD}.{SIG}");
+        for before in ["{\"m\":\"line1\\n", "{\"m\":\"a\\t", "{\"m\":\"\\u0022"] {
+            let hay = format!("{before}{token}\"}}");
+            let found: Vec<usize> = TokenFinder::new().find_iter(hay.as_bytes()).map(|f| f.range.start).collect();
+            assert_eq!(found, vec![before.len()], "{hay}");
+        }
+        // A letter that is no escape still makes it part of a longer run.
+        let hay = format!("xn{token}");
+        assert!(TokenFinder::new().find_iter(hay.as_bytes()).next().is_none());
     }
 
     #[test]
@@ -185,9 +253,18 @@ mod tests {
         // Inside a longer base64 run, before or as a segment of something longer.
         let inside = format!("QUFBQUFB{}", jwt());
         let dotted = format!("abc.{}", jwt());
-        let four = format!("{}.QUFB", jwt());
-        for hay in [no_alg, not_json, cut, inside, dotted, four] {
+        for hay in [no_alg, not_json, cut, inside, dotted] {
             assert!(ranges(&hay).is_empty(), "{hay}");
+        }
+    }
+
+    /// What follows a token's segments in its run is not the token's: a file extension, an
+    /// ellipsis, another segment. The header decides: three segments for a JWS.
+    #[test]
+    fn a_jws_followed_by_more_of_its_run_is_its_three_segments() {
+        let t = jwt();
+        for after in [".json", "...", "..", ".QUFB"] {
+            assert_eq!(ranges(&format!("see {t}{after} now")), vec![4..4 + t.len()], "{after}");
         }
     }
 

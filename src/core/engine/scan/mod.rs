@@ -21,18 +21,27 @@ pub mod walk;
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::core::engine::audit::{Finding, TokenAuditOptions};
 use crate::core::engine::clock::UnixSeconds;
-use crate::core::engine::judgment;
+use crate::core::engine::judgment::{self, Judgment};
 use crate::core::engine::keys::Key;
 use crate::core::engine::token::{self, Kind};
+use crate::core::engine::verify::SignatureVerdict;
 
 pub use self::status::Status;
+
+/// How many distinct HMAC tokens a scan tries the bundled wordlist on: each try is thousands of
+/// HMACs, and a log of 100,000 distinct tokens from one issuer shares one secret.
+pub const WORDLIST_TOKENS: usize = 256;
+
+/// How many places of one token a scan keeps (the rest are counted): a token logged on every
+/// line of a 10 GB log would otherwise hold memory by the place.
+pub const PLACES_KEPT: usize = 1000;
 
 /// How many hex digits of the SHA-256 of a token its fingerprint shows (64 bits: enough to tell
 /// a corpus's tokens apart, and to find a token one holds with `sha256sum`).
@@ -96,6 +105,8 @@ pub struct Leak {
     pub exp: Option<UnixSeconds>,
     /// The `nbf` claim, when it is a number.
     pub nbf: Option<UnixSeconds>,
+    /// The `iat` claim, when it is a number (an `iat` ahead makes a token not yet valid).
+    pub iat: Option<UnixSeconds>,
     /// The time claims present but not numbers (`exp`, `nbf`, `iat`, in that order).
     pub not_numbers: Vec<&'static str>,
     /// Whether the token still works at the scan's instant ([`status::status`]).
@@ -104,8 +115,10 @@ pub struct Leak {
     pub verdict: Option<Verdict>,
     /// The judgment's findings, worst first.
     pub findings: Vec<Finding>,
-    /// Every occurrence, in path, line and column order.
+    /// Its first places, in path and offset order: at most [`PLACES_KEPT`] (per file read).
     pub places: Vec<Place>,
+    /// How many times it occurs: its places and those past [`PLACES_KEPT`].
+    pub occurrences: u64,
 }
 
 impl Leak {
@@ -223,8 +236,19 @@ pub fn scan(paths: &[PathBuf], opts: &ScanOptions<'_>) -> ScanReport {
     let walked = walk::walk_with(paths, threads, opts.progress);
     let cancelled = opts.progress.is_some_and(ScanProgress::is_cancelled);
     // A cancelled scan judges nothing: what it found is partial, and judging takes time.
-    let found: Vec<(String, Vec<Place>)> =
-        if cancelled { Vec::new() } else { walked.occurrences.into_iter().collect() };
+    let mut dropped = walked.dropped;
+    let found: Vec<(String, Vec<Place>, u64)> = if cancelled {
+        Vec::new()
+    } else {
+        walked
+            .occurrences
+            .into_iter()
+            .map(|(token, places)| {
+                let extra = dropped.remove(&token).unwrap_or(0);
+                (token, places, extra)
+            })
+            .collect()
+    };
     let mut leaks = judge_all(found, opts, threads);
     leaks.sort_by(|a, b| b.may_be_live().cmp(&a.may_be_live()).then_with(|| first_place(a).cmp(&first_place(b))));
     ScanReport {
@@ -246,9 +270,11 @@ fn first_place(leak: &Leak) -> Option<(&str, u64, u64)> {
 
 /// Judges the distinct tokens on `threads` threads: an HS token's judgment tries the bundled
 /// wordlist, and a log can hold thousands of distinct tokens.
-fn judge_all(found: Vec<(String, Vec<Place>)>, opts: &ScanOptions<'_>, threads: usize) -> Vec<Leak> {
+fn judge_all(found: Vec<(String, Vec<Place>, u64)>, opts: &ScanOptions<'_>, threads: usize) -> Vec<Leak> {
     let per_thread = found.len().div_ceil(threads.max(1)).max(1);
-    let mut chunks: Vec<Vec<(String, Vec<Place>)>> = Vec::new();
+    let mut chunks: Vec<Vec<(String, Vec<Place>, u64)>> = Vec::new();
+    let wordlists = AtomicUsize::new(0);
+    let wordlists = &wordlists;
     let mut rest = found.into_iter();
     loop {
         let chunk: Vec<_> = rest.by_ref().take(per_thread).collect();
@@ -260,7 +286,14 @@ fn judge_all(found: Vec<(String, Vec<Place>)>, opts: &ScanOptions<'_>, threads: 
     std::thread::scope(|s| {
         let handles: Vec<_> = chunks
             .into_iter()
-            .map(|chunk| s.spawn(move || chunk.into_iter().filter_map(|(t, p)| leak(&t, p, opts)).collect::<Vec<_>>()))
+            .map(|chunk| {
+                s.spawn(move || {
+                    chunk
+                        .into_iter()
+                        .filter_map(|(t, p, extra)| leak(&t, p, extra, opts, wordlists))
+                        .collect::<Vec<_>>()
+                })
+            })
             .collect();
         // A judgment that panicked is a bug to surface, never a token silently left out.
         handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
@@ -269,11 +302,26 @@ fn judge_all(found: Vec<(String, Vec<Place>)>, opts: &ScanOptions<'_>, threads: 
 
 /// The leak of one distinct token (`None` only if its text no longer parses, which the finder
 /// rules out).
-fn leak(text: &str, mut places: Vec<Place>, opts: &ScanOptions<'_>) -> Option<Leak> {
+///
+/// `extra` counts the places found past the ones kept; `wordlists` counts the HMAC tokens the
+/// bundled wordlist was tried on, which stops at [`WORDLIST_TOKENS`].
+fn leak(
+    text: &str,
+    mut places: Vec<Place>,
+    extra: u64,
+    opts: &ScanOptions<'_>,
+    wordlists: &AtomicUsize,
+) -> Option<Leak> {
     let token = token::parse(text).ok()?;
+    let hmac = token.alg().is_some_and(|a| a.starts_with("HS"));
+    let skip_wordlist = hmac && wordlists.fetch_add(1, Ordering::Relaxed) >= WORDLIST_TOKENS;
     places.sort_by(|a, b| (&a.path, a.offset).cmp(&(&b.path, b.offset)));
+    for p in &mut places {
+        // A context names what surrounds the token; a hostile log makes that another token.
+        p.context = scrubbed(&p.context);
+    }
     places.dedup();
-    let audit = TokenAuditOptions { keys: opts.keys, now: opts.now, ..TokenAuditOptions::default() };
+    let audit = TokenAuditOptions { keys: opts.keys, now: opts.now, skip_wordlist, ..TokenAuditOptions::default() };
     let judged = judgment::judge(&token, &judgment::audit_policy(), &audit).ok();
     let claim = |name: &str| token.claims().and_then(|c| token::member(c, name)).cloned();
     let number = |name: &str| claim(name).and_then(|v| v.as_f64()).filter(|f| f.is_finite());
@@ -284,6 +332,25 @@ fn leak(text: &str, mut places: Vec<Place>, opts: &ScanOptions<'_>) -> Option<Le
     // The audit names only a non-number exp; the scan says of each time claim why it counts the
     // token as may-be-live.
     let mut findings: Vec<Finding> = judged.as_ref().map(|j| j.findings.clone()).unwrap_or_default();
+    // A scan's keys are for some of the issuers in the folder: a token none of them fits (no key
+    // of its algorithm) was not judged, which is no high "bad signature" as `audit --key` says of
+    // the one token it was given keys for.
+    if judged.as_ref().is_some_and(|j| j.verification.signature == SignatureVerdict::NoMatchingKey) {
+        for f in findings.iter_mut().filter(|f| f.id == "bad-signature") {
+            f.id = "signature-not-judged";
+            f.severity = crate::core::engine::audit::Severity::Info;
+            f.message =
+                format!("the signature was not judged: none of the given keys fits it ({})", j_reason(judged.as_ref()));
+        }
+    }
+    if skip_wordlist {
+        for f in findings.iter_mut().filter(|f| f.id == "weak-secret") {
+            f.message = format!(
+                "the wordlist was not tried on this token: a scan tries it on its first {WORDLIST_TOKENS} HMAC tokens \
+                 (each costs thousands of guesses); tokenbench crack tries one"
+            );
+        }
+    }
     findings.extend(status::not_a_number_findings(&token));
     crate::core::engine::audit::sort(&mut findings);
     Some(Leak {
@@ -295,6 +362,7 @@ fn leak(text: &str, mut places: Vec<Place>, opts: &ScanOptions<'_>) -> Option<Le
         aud: claim("aud").map(redacted_value),
         exp: number("exp"),
         nbf: number("nbf"),
+        iat: number("iat"),
         not_numbers: status::not_numbers(&token),
         status,
         verdict: judged.as_ref().filter(|_| keyed).map(|j| Verdict {
@@ -303,8 +371,14 @@ fn leak(text: &str, mut places: Vec<Place>, opts: &ScanOptions<'_>) -> Option<Le
             summary: redacted(&j.summary()),
         }),
         findings: findings.into_iter().map(without_secret).collect(),
+        occurrences: places.len() as u64 + extra,
         places,
     })
+}
+
+/// Why the verification found no key, as it says.
+fn j_reason(j: Option<&Judgment>) -> String {
+    j.map(|j| j.verification.signature_reason.clone()).unwrap_or_default()
 }
 
 /// A finding as a scan reports it: a weak secret the audit found is named as found, never
@@ -340,6 +414,44 @@ pub fn redacted(text: &str) -> String {
         last = found.range.end;
     }
     out.push_str(text.get(last..).unwrap_or_default());
+    out
+}
+
+/// The shortest run of base64url characters [`scrubbed`] takes for part of a token.
+const FRAGMENT_RUN: usize = 24;
+
+/// `text` [`redacted`], and with every run of at least [`FRAGMENT_RUN`] base64url characters
+/// mixing digits, capitals and small letters (a signature, a segment: random data, never a
+/// header, cookie or file name a person wrote) replaced by `[part of a token]`. What the scan
+/// prints of names it read around a token (a cookie or header named by a token, a folder named
+/// after one) goes through it, so no output holds a signature even where no whole token is.
+#[must_use]
+pub fn scrubbed(text: &str) -> String {
+    let text = redacted(text);
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let run = bytes[i..].iter().take_while(|b| find::is_b64url(**b)).count();
+        if run == 0 {
+            // Not base64url: copy one character (whole, as the text may be any UTF-8).
+            let ch = text[i..].chars().next().map_or(1, char::len_utf8);
+            out.push_str(&text[i..i + ch]);
+            i += ch;
+            continue;
+        }
+        let part = &bytes[i..i + run];
+        let random = run >= FRAGMENT_RUN
+            && part.iter().any(u8::is_ascii_digit)
+            && part.iter().any(u8::is_ascii_uppercase)
+            && part.iter().any(u8::is_ascii_lowercase);
+        if random {
+            out.push_str("[part of a token]");
+        } else {
+            out.push_str(&text[i..i + run]);
+        }
+        i += run;
+    }
     out
 }
 

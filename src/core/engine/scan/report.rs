@@ -53,6 +53,17 @@ pub fn time_text(name: &str, t: f64, now: f64) -> String {
     format!("{name} {number} ({side})")
 }
 
+/// An instant as JSON: a whole number of seconds as an integer (`1800000000`, as the token
+/// wrote it), a fraction as a float.
+fn instant(t: f64) -> Value {
+    // Integers up to 2^53 are exact in an f64; beyond, the float is what the claim held.
+    if t.fract() == 0.0 && t.abs() < 9_007_199_254_740_992.0 {
+        #[allow(clippy::cast_possible_truncation)]
+        return json!(t as i64);
+    }
+    json!(t)
+}
+
 /// One leak as JSON: its first place at the top level (`path`, `line`, `column`, `context`),
 /// every place in `places`. `status` is the report's word ([`super::Status::word`]); `live` is
 /// `true` (live), `false` (expired, not yet valid, forged) or `null` (may be live: encrypted,
@@ -72,16 +83,17 @@ pub fn leak_json(leak: &Leak) -> Value {
         "iss": leak.iss,
         "sub": leak.sub,
         "aud": leak.aud,
-        "exp": leak.exp,
+        "exp": leak.exp.map(instant),
         "exp_utc": leak.exp.and_then(utc),
-        "nbf": leak.nbf,
+        "nbf": leak.nbf.map(instant),
         "nbf_utc": leak.nbf.and_then(utc),
+        "iat": leak.iat.map(instant),
         "not_numbers": leak.not_numbers,
         "status": leak.status.word(),
         "live": leak.status.live(),
         "verdict": leak.verdict,
         "findings": leak.findings,
-        "occurrences": leak.places.len(),
+        "occurrences": leak.occurrences,
         "places": leak.places.iter().map(place_json).collect::<Vec<_>>(),
     })
 }
@@ -97,7 +109,7 @@ pub fn scan_json(report: &ScanReport) -> Value {
         "files_partly": report.files_partly,
         "unreadable": report.unreadable,
         "skipped": report.skipped,
-        "at": report.now,
+        "at": instant(report.now),
         "at_utc": format_utc(report.now),
     })
 }
@@ -153,13 +165,13 @@ pub fn scan_text(report: &ScanReport) -> String {
         leak_text(&mut s, leak, report.now);
         s.push('\n');
     }
-    let places: usize = report.leaks.iter().map(|l| l.places.len()).sum();
+    let places: u64 = report.leaks.iter().map(|l| l.occurrences).sum();
     let _ = writeln!(
         s,
         "{} ({}) in {} {} at {}",
         text::count(report.leaks.len(), "token", "tokens"),
         tally(report),
-        text::thousands(places as u64),
+        text::thousands(places),
         if places == 1 { "place" } else { "places" },
         format_utc(report.now),
     );
@@ -202,7 +214,7 @@ fn leak_text(s: &mut String, leak: &Leak, now: f64) {
         leak.status.word(),
         kind_name(leak.kind),
         leak.fingerprint,
-        text::count(leak.places.len(), "place", "places")
+        text::count(leak.occurrences, "place", "places")
     );
     let claims: Vec<String> = [("iss", &leak.iss), ("sub", &leak.sub), ("aud", &leak.aud)]
         .into_iter()
@@ -237,19 +249,21 @@ fn leak_text(s: &mut String, leak: &Leak, now: f64) {
     }
 }
 
-/// "and 99,995 more places (--json lists them)" past the first [`PLACES_SHOWN`], else `None`.
+/// "and 99,995 more places (--json lists the first 1,000)" past the first [`PLACES_SHOWN`],
+/// else `None`.
 #[must_use]
 pub fn more_places(leak: &Leak) -> Option<String> {
-    let more = leak.places.len().checked_sub(PLACES_SHOWN).filter(|n| *n > 0)?;
-    Some(format!(
-        "and {} more {} (--json lists them)",
-        text::thousands(more as u64),
-        if more == 1 { "place" } else { "places" }
-    ))
+    let more = leak.occurrences.checked_sub(PLACES_SHOWN as u64).filter(|n| *n > 0)?;
+    let listed = if leak.occurrences > leak.places.len() as u64 {
+        format!("--json lists the first {}", text::thousands(leak.places.len() as u64))
+    } else {
+        "--json lists them".to_owned()
+    };
+    Some(format!("and {} more {} ({listed})", text::thousands(more), if more == 1 { "place" } else { "places" }))
 }
 
 /// What a leak's time claims say, a line each: its `exp` (or why there is none to read), and
-/// its `nbf` while still ahead.
+/// its `nbf` and `iat` while still ahead (why it is not yet valid).
 #[must_use]
 pub fn time_lines(leak: &Leak, now: f64) -> Vec<String> {
     let mut lines = Vec::new();
@@ -266,6 +280,10 @@ pub fn time_lines(leak: &Leak, now: f64) -> Vec<String> {
     }
     if let Some(nbf) = leak.nbf.filter(|nbf| *nbf > now) {
         lines.push(format!("not valid before: {}", time_text("nbf", nbf, now)));
+    }
+    // An iat ahead is why a token without nbf is not yet valid: say when it was issued.
+    if let Some(iat) = leak.iat.filter(|iat| *iat > now) {
+        lines.push(format!("issued in the future: {}", time_text("iat", iat, now)));
     }
     lines
 }

@@ -72,16 +72,28 @@ pub fn kind_of(file_type: std::fs::FileType) -> &'static str {
     }
 }
 
-/// Opens a path the user named: a regular file, or a named pipe (`<(cmd)`, read to its end).
+/// Opens a path the user named: a regular file, or a named pipe (`<(cmd)`, `mkfifo`), read as
+/// `cat` reads one: it waits for a writer, then reads to the end.
 ///
 /// # Errors
 /// The operating system's error, or "not a regular file (a socket)" for anything else.
 pub fn open_given(path: &Path) -> io::Result<File> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        // Opened without blocking, a pipe whose writer comes later reads as empty (and a
+        // second open would lose what a writer already sent): a pipe is opened as `cat` opens
+        // it, waiting for its writer.
+        if std::fs::metadata(path).is_ok_and(|m| m.file_type().is_fifo()) {
+            return File::open(path);
+        }
+    }
     let file = limits::open_without_blocking(path)?;
     let kind = file.metadata()?.file_type();
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;
+        // Swapped for a pipe since: read as it is.
         if kind.is_fifo() {
             return Ok(file);
         }
@@ -112,21 +124,57 @@ fn not_regular(kind: std::fs::FileType) -> io::Error {
 pub fn text<'a, R: Read + 'a>(raw: R, size: Option<u64>) -> io::Result<Box<dyn Read + 'a>> {
     let mut raw = BufReader::with_capacity(64 * 1024, raw);
     let gzip = raw.fill_buf()?.starts_with(&GZIP_MAGIC);
-    let plain: Box<dyn Read + 'a> = if gzip {
+    let mut plain: Box<dyn BufRead + 'a> = if gzip {
         let cap = size.map_or(GZIP_MIN_CAP, |s| s.saturating_mul(GZIP_RATIO_CAP).max(GZIP_MIN_CAP));
-        Box::new(Gunzipped { inner: flate2::bufread::MultiGzDecoder::new(raw), out: 0, cap })
+        Box::new(BufReader::with_capacity(
+            64 * 1024,
+            Gunzipped { inner: flate2::bufread::MultiGzDecoder::new(raw), out: 0, cap },
+        ))
     } else {
         Box::new(raw)
     };
+    let without_bom = utf16_without_bom(plain.fill_buf()?);
     // As ripgrep reads: a UTF-16 byte order mark decodes the file to UTF-8, a UTF-8 one is
-    // dropped, and anything else passes through byte for byte.
+    // dropped, and anything else passes through byte for byte; UTF-16 text without a mark (as
+    // some Windows tools and rotated continuations write) is decoded as what it plainly is.
     Ok(Box::new(
         encoding_rs_io::DecodeReaderBytesBuilder::new()
+            .encoding(without_bom)
             .bom_sniffing(true)
             .utf8_passthru(true)
             .strip_bom(true)
             .build(plain),
     ))
+}
+
+/// The bytes [`utf16_without_bom`] looks at.
+const SNIFFED: usize = 512;
+
+/// UTF-16 without a byte order mark, told from its first bytes: text characters (printable
+/// ASCII, tabs and line breaks) each beside a NUL, in at least 9 pairs out of 10. A binary file
+/// or UTF-8 text is nowhere near that.
+fn utf16_without_bom(head: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
+        return None;
+    }
+    let n = head.len().min(SNIFFED) & !1;
+    if n < 16 {
+        return None;
+    }
+    let text = |b: u8| matches!(b, b'\t' | b'\n' | b'\r' | 0x20..=0x7e);
+    let (mut le, mut be) = (0, 0);
+    for pair in head[..n].chunks_exact(2) {
+        le += usize::from(pair[1] == 0 && text(pair[0]));
+        be += usize::from(pair[0] == 0 && text(pair[1]));
+    }
+    let pairs = n / 2;
+    if le * 10 >= pairs * 9 {
+        Some(encoding_rs::UTF_16LE)
+    } else if be * 10 >= pairs * 9 {
+        Some(encoding_rs::UTF_16BE)
+    } else {
+        None
+    }
 }
 
 /// A gzip stream's text, counted and capped, its errors saying how far it got.
@@ -268,13 +316,14 @@ impl<R: Read> Read for LineBreaker<R> {
 }
 
 /// The file's name as text: a name that is not UTF-8 keeps its bytes visible as `\xFF` escapes
-/// (never U+FFFD, which would name another file).
+/// (never U+FFFD, which would name another file), and a backslash in it is doubled.
 #[must_use]
 pub fn shown(path: &Path) -> String {
     let bytes = path.as_os_str().as_encoded_bytes();
     let mut out = String::with_capacity(bytes.len());
     for chunk in bytes.utf8_chunks() {
-        out.push_str(chunk.valid());
+        // A backslash is doubled, so `\xFF` written in a name never reads as the byte FF.
+        out.push_str(&chunk.valid().replace('\\', "\\\\"));
         for b in chunk.invalid() {
             use std::fmt::Write as _;
             let _ = write!(out, "\\x{b:02X}");
@@ -351,6 +400,8 @@ mod tests {
         let p = Path::new(std::ffi::OsStr::from_bytes(b"logs/a\xff\xfeb.log"));
         assert_eq!(shown(p), "logs/a\\xFF\\xFEb.log");
         assert_eq!(shown(Path::new("plain/ü.log")), "plain/ü.log");
+        // A backslash written in a name is doubled: never taken for an escaped byte.
+        assert_eq!(shown(Path::new("logs/a\\xFFb.log")), "logs/a\\\\xFFb.log");
     }
 
     #[test]
@@ -394,9 +445,27 @@ mod tests {
         assert_eq!(out, "bom\n");
     }
 
+    /// UTF-16 without a byte order mark, either order, is decoded; binary data with NULs and
+    /// plain text are not taken for it.
+    #[test]
+    fn utf16_without_a_mark_is_told_from_binary() {
+        let line = "time=12:00 token=eyJ\r\n";
+        for big_endian in [false, true] {
+            let bytes: Vec<u8> =
+                line.encode_utf16().flat_map(|c| if big_endian { c.to_be_bytes() } else { c.to_le_bytes() }).collect();
+            let mut out = String::new();
+            text(&bytes[..], None).unwrap().read_to_string(&mut out).unwrap();
+            assert_eq!(out, line, "big endian: {big_endian}");
+        }
+        let mut elf = b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0".to_vec();
+        elf.extend_from_slice(&[0u8; 64]);
+        assert_eq!(utf16_without_bom(&elf), None);
+        assert_eq!(utf16_without_bom(b"plain ascii text, long enough to judge"), None);
+    }
+
     #[cfg(unix)]
     #[test]
-    fn a_pipe_without_a_writer_never_blocks() {
+    fn pipes_never_hang_an_open_and_a_given_pipe_waits_for_its_writer() {
         let dir = std::env::temp_dir().join(format!("tokenbench-source-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
@@ -406,9 +475,20 @@ mod tests {
         assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
         let err = open_regular(&fifo).unwrap_err();
         assert_eq!(err.to_string(), "not a regular file (a named pipe): not read");
-        // Given by name, it is read: without a writer, as empty.
+        // A key file that is a pipe without a writer reads as empty instead of hanging.
         let mut out = Vec::new();
-        open_given(&fifo).unwrap().read_to_end(&mut out).unwrap();
+        limits::open_without_blocking(&fifo).unwrap().read_to_end(&mut out).unwrap();
         assert!(out.is_empty());
+        // Given to the scan by name, it waits for its writer, who may come later, and is read.
+        let writer = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(std::time::Duration::from_millis(300));
+                std::fs::write(fifo, b"late\n").unwrap();
+            })
+        };
+        open_given(&fifo).unwrap().read_to_end(&mut out).unwrap();
+        writer.join().unwrap();
+        assert_eq!(out, b"late\n");
     }
 }

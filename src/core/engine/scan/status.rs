@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::core::engine::audit::{self, Finding, Severity};
 use crate::core::engine::judgment::Judgment;
 use crate::core::engine::token::{Kind, Token};
-use crate::core::engine::verify::{CheckStatus, SignatureVerdict};
+use crate::core::engine::verify::{CheckStatus, Selection, SignatureVerdict};
 
 /// The time claims a verifier compares with its clock, in the order a status names them.
 pub const TIME_CLAIMS: [&str; 3] = ["exp", "nbf", "iat"];
@@ -130,10 +130,12 @@ pub fn not_numbers(token: &Token) -> Vec<&'static str> {
 
 /// The status of `token` from its judgment `j` (with `keyed` when keys were given).
 ///
-/// In order: a JWE cannot be read ([`Status::Encrypted`]); a signature that fails with a
-/// selected key is [`Status::Forged`] whatever its claims say, as no verifier holding that key
-/// accepts it. With keys given and none selected (no key of its algorithm or `kid`), the
-/// signature proves nothing either way, so the status stays time-based, as without keys. Then
+/// In order: a JWE cannot be read ([`Status::Encrypted`]); a proven forgery (algorithm
+/// confusion with a given public key), or a signature that fails with the key its `kid` names,
+/// is [`Status::Forged`] whatever its claims say, as no verifier holding that key accepts it. A
+/// signature that fails with keys it does not name (no `kid`, or a `kid` no key has) proves
+/// nothing either way, as the keys may be another issuer's: the status stays time-based, as
+/// without keys, and the verdict says the signature did not verify. Then
 /// the time claims: a numeric `exp` passed is [`Status::Expired`], a numeric `nbf` or `iat`
 /// ahead is [`Status::NotYetValid`] (every verifier that reads the claim refuses the token).
 /// Within its lifetime, `alg: none` is [`Status::Unsigned`], before a time claim that is no
@@ -144,7 +146,11 @@ pub fn status(token: &Token, j: &Judgment, keyed: bool) -> Status {
         return Status::Encrypted;
     }
     let v = &j.verification;
-    if keyed && (v.forgery().is_some() || v.signature == SignatureVerdict::Invalid) {
+    // Only a key the token names (its `kid`) is known to be its issuer's: a secret or a key
+    // without that kid may be another service's, and its failure proves nothing (a folder of
+    // several services' logs scanned with one service's key would turn the others green).
+    let issuers_key_refuses = v.signature == SignatureVerdict::Invalid && v.selection == Some(Selection::Kid);
+    if keyed && (v.forgery().is_some() || issuers_key_refuses) {
         return Status::Forged;
     }
     let bad = not_numbers(token);
@@ -229,6 +235,14 @@ mod tests {
         sign(&header, &claims, "HS256", &secret(key)).unwrap()
     }
 
+    fn hs256_kid(claims: &Value, key: &str, kid: &str) -> String {
+        let (Value::Object(claims), Value::Object(header)) = (claims.clone(), json!({ "typ": "JWT", "kid": kid }))
+        else {
+            unreachable!()
+        };
+        sign(&header, &claims, "HS256", &secret(key)).unwrap()
+    }
+
     fn unsigned(claims: &Value) -> String {
         use base64::Engine as _;
         let b64 = |b: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b);
@@ -249,9 +263,16 @@ mod tests {
     #[test]
     fn the_status_follows_the_documented_order() {
         let issuer = [secret(KEY)];
-        let forged_and_expired = hs256(&json!({ "exp": NOW - 10.0 }), "someone else's secret, 32 bytes!");
-        assert_eq!(status_of(&forged_and_expired, &issuer), Status::Forged);
+        let mut named = secret(KEY);
+        named.kid = Some("k1".to_owned());
+        let named = [named];
+        let forged_and_expired = hs256_kid(&json!({ "exp": NOW - 10.0 }), "someone else's secret, 32 bytes!", "k1");
+        assert_eq!(status_of(&forged_and_expired, &named), Status::Forged, "the key its kid names refuses it");
+        assert_eq!(status_of(&forged_and_expired, &issuer), Status::Expired, "a key it does not name proves nothing");
         assert_eq!(status_of(&forged_and_expired, &[]), Status::Expired, "no key: time-based");
+        // Another service's secret, no kid: the token may be genuine, so it stays live.
+        let genuine = hs256(&json!({ "exp": NOW + 60.0 }), "someone else's secret, 32 bytes!");
+        assert_eq!(status_of(&genuine, &issuer), Status::Live);
         let not_yet = hs256(&json!({ "nbf": NOW + 60.0, "exp": "later" }), KEY);
         assert_eq!(status_of(&not_yet, &issuer), Status::NotYetValid, "a numeric nbf ahead decides");
         let iat_ahead = hs256(&json!({ "iat": NOW + 3600.0 }), KEY);

@@ -29,13 +29,15 @@ use ignore::{WalkBuilder, WalkState};
 use super::context::{self, PREVIOUS_LINE_BYTES, PREVIOUS_LINES};
 use super::find::TokenFinder;
 use super::source::{self, BreakLog, HARD_LINE_BYTES, LineBreaker};
-use super::{Place, ScanProgress, Unreadable};
+use super::{PLACES_KEPT, Place, ScanProgress, Unreadable};
 
 /// What the walk found: every occurrence, grouped by token text, and the counts.
 #[derive(Debug, Default)]
 pub struct Walked {
-    /// Each distinct token and every place it occurs.
+    /// Each distinct token and its places, at most [`PLACES_KEPT`] of each.
     pub occurrences: HashMap<String, Vec<Place>>,
+    /// Places found past [`PLACES_KEPT`], counted per token.
+    pub dropped: HashMap<String, u64>,
     /// Files read to their end.
     pub files_scanned: u64,
     /// Files read only in part (each is also in `unreadable`, saying why).
@@ -51,8 +53,17 @@ pub struct Walked {
 impl Walked {
     fn merge(&mut self, sink: FileSink<'_>, failed: Option<Unreadable>) {
         self.bytes_scanned += sink.bytes;
+        for (token, dropped) in sink.dropped {
+            *self.dropped.entry(token).or_default() += dropped;
+        }
         for (token, places) in sink.hits {
-            self.occurrences.entry(token).or_default().extend(places);
+            let kept = self.occurrences.entry(token.clone()).or_default();
+            let room = PLACES_KEPT.saturating_sub(kept.len());
+            let over = places.len().saturating_sub(room);
+            kept.extend(places.into_iter().take(room));
+            if over > 0 {
+                *self.dropped.entry(token).or_default() += over as u64;
+            }
         }
         match failed {
             // What was read before the error stands; the file is counted as read in part.
@@ -128,7 +139,7 @@ pub fn walk_with(paths: &[PathBuf], threads: usize, progress: Option<&ScanProgre
                             kind.map_or("not a regular file", source::kind_of),
                             if kind.is_some_and(|t| t.is_symlink()) { " (links are not followed)" } else { "" }
                         );
-                        let item = Unreadable { path: source::shown(entry.path()), reason };
+                        let item = Unreadable { path: super::scrubbed(&source::shown(entry.path())), reason };
                         let mut walked = shared.lock().unwrap_or_else(PoisonError::into_inner);
                         if given { walked.unreadable.push(item) } else { walked.skipped.push(item) }
                     }
@@ -136,7 +147,8 @@ pub fn walk_with(paths: &[PathBuf], threads: usize, progress: Option<&ScanProgre
                 return WalkState::Continue;
             }
             let path = entry.path();
-            let shown: Arc<str> = if entry.is_stdin() { "(standard input)".into() } else { source::shown(path).into() };
+            let shown: Arc<str> =
+                if entry.is_stdin() { "(standard input)".into() } else { super::scrubbed(&source::shown(path)).into() };
             let mut sink = FileSink::new(&finder, Arc::clone(&shown), Arc::from(path));
             let failed = search(&mut searcher, &finder, &entry, &mut sink, progress)
                 .err()
@@ -171,7 +183,8 @@ fn once_each(paths: &[PathBuf]) -> Vec<&PathBuf> {
         .iter()
         .enumerate()
         .filter(|(i, _)| {
-            let Some(mine) = &real[*i] else { return true };
+            // A path that cannot be resolved (`-`, a missing file) is read once as written.
+            let Some(mine) = &real[*i] else { return !paths[..*i].contains(&paths[*i]) };
             !real.iter().enumerate().any(|(j, other)| {
                 other.as_ref().is_some_and(|other| {
                     (j < *i && other == mine) || (j != *i && is_dir[j] && other != mine && mine.starts_with(other))
@@ -206,7 +219,7 @@ fn kernel_state(path: &Path) -> bool {
 
 fn kernel_unreadable(path: &Path) -> Unreadable {
     Unreadable {
-        path: source::shown(path),
+        path: super::scrubbed(&source::shown(path)),
         reason: "kernel state (/proc, /sys, /dev), not files: not read (a read there can block forever)".into(),
     }
 }
@@ -242,12 +255,26 @@ fn search(
         (Box::new(file), size)
     };
     sink.opened = true;
-    let text = source::text(Counted { inner: raw, progress }, size)?;
+    let total = Rc::new(std::cell::Cell::new(0));
+    let text = source::text(Counted { inner: raw, progress, total: Rc::clone(&total) }, size)?;
     let reader = LineBreaker::new(text, Rc::clone(&sink.breaks));
     let outcome = searcher.search_reader(finder, reader, &mut *sink);
     // On an error the searcher never finishes: what went through the breaker was read.
     sink.bytes = sink.bytes.max(sink.breaks.borrow().read);
-    outcome
+    outcome?;
+    // A file cut while it was read (logrotate's copytruncate) ends early with no error: what
+    // was past the cut was never searched.
+    shrunk(size, total.get()).map_or(Ok(()), Err)
+}
+
+/// The error of a file that had `size` bytes when opened and gave only `read` before its end.
+fn shrunk(size: Option<u64>, read: u64) -> Option<std::io::Error> {
+    let size = size.filter(|size| read < *size)?;
+    Some(std::io::Error::other(format!(
+        "the file shrank while it was read ({} bytes when opened, {} read): it changed during the scan",
+        crate::core::text::thousands(size),
+        crate::core::text::thousands(read)
+    )))
 }
 
 /// A file read with its bytes counted into the scan's progress; a read after the cancel switch
@@ -255,16 +282,20 @@ fn search(
 struct Counted<'p, R> {
     inner: R,
     progress: Option<&'p ScanProgress>,
+    /// Bytes read from the file itself (compressed for gzip).
+    total: Rc<std::cell::Cell<u64>>,
 }
 
 impl<R: Read> Read for Counted<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let Some(progress) = self.progress else { return self.inner.read(buf) };
-        if progress.is_cancelled() {
+        if self.progress.is_some_and(ScanProgress::is_cancelled) {
             return Err(std::io::Error::other("the scan was cancelled"));
         }
         let n = self.inner.read(buf)?;
-        progress.read(n);
+        self.total.set(self.total.get() + n as u64);
+        if let Some(progress) = self.progress {
+            progress.read(n);
+        }
         Ok(n)
     }
 }
@@ -304,7 +335,7 @@ fn walk_error(e: &ignore::Error) -> Unreadable {
         }
     }
     match path {
-        Some(p) => Unreadable { path: source::shown(p), reason: err.to_string() },
+        Some(p) => Unreadable { path: super::scrubbed(&source::shown(p)), reason: super::scrubbed(&err.to_string()) },
         None => Unreadable { path: String::new(), reason: e.to_string() },
     }
 }
@@ -315,6 +346,8 @@ struct FileSink<'a> {
     path: Arc<str>,
     file: Arc<Path>,
     hits: HashMap<String, Vec<Place>>,
+    /// Places past [`PLACES_KEPT`] in this file, counted per token.
+    dropped: HashMap<String, u64>,
     /// The last lines before the next match (their ends), with their searcher line numbers.
     recent: VecDeque<(u64, Vec<u8>)>,
     /// The breaks the line breaker made, to count the file's own lines.
@@ -331,6 +364,7 @@ impl<'a> FileSink<'a> {
             path,
             file,
             hits: HashMap::new(),
+            dropped: HashMap::new(),
             recent: VecDeque::with_capacity(PREVIOUS_LINES + 1),
             breaks: Rc::default(),
             opened: false,
@@ -364,6 +398,12 @@ impl Sink for FileSink<'_> {
         let previous: Vec<&[u8]> =
             self.recent.iter().filter(|(n, _)| (first..line_number).contains(n)).map(|(_, l)| l.as_slice()).collect();
         for found in self.finder.find_iter(line) {
+            let text = found.token.text;
+            // Past the places kept, a place is only counted: no context read, no memory held.
+            if self.hits.get(&text).is_some_and(|kept| kept.len() >= PLACES_KEPT) {
+                *self.dropped.entry(text).or_default() += 1;
+                continue;
+            }
             let offset = line_start + found.range.start as u64;
             let (file_line, column) = self.breaks.borrow_mut().place(line_number, line_start, offset);
             let place = Place {
@@ -374,7 +414,7 @@ impl Sink for FileSink<'_> {
                 offset,
                 context: context::classify(&previous, line, found.range.start),
             };
-            self.hits.entry(found.token.text).or_default().push(place);
+            self.hits.entry(text).or_default().push(place);
         }
         self.remember(line_number, mat.bytes());
         Ok(true)
@@ -443,6 +483,24 @@ mod tests {
         }
     }
 
+    /// A file shorter at its end than when it was opened was cut during the scan: read in part,
+    /// and said so with both sizes; a file that grew (a log being written) is no error.
+    #[test]
+    fn a_file_that_shrinks_while_read_is_named() {
+        let e = shrunk(Some(104_857_727), 32_374_784).unwrap();
+        assert_eq!(
+            e.to_string(),
+            "the file shrank while it was read (104,857,727 bytes when opened, 32,374,784 read): it changed during the scan"
+        );
+        assert!(shrunk(Some(100), 100).is_none());
+        assert!(shrunk(Some(100), 150).is_none(), "grown while read");
+        assert!(shrunk(None, 0).is_none(), "a pipe has no size");
+        assert_eq!(
+            read_error(&e, 10_158_112).split("; ").nth(1),
+            Some("read in part: tokens in its first 10,158,112 bytes are reported, any after them are not")
+        );
+    }
+
     /// Binary files are read too: a token after NUL bytes (a database page, a core dump) is found.
     #[test]
     fn binary_files_are_searched() {
@@ -489,10 +547,11 @@ mod tests {
         assert!(reasons[0].1.starts_with("the gzip data is damaged after"), "{}", reasons[0].1);
         assert!(reasons[0].1.contains("read in part"), "{}", reasons[0].1);
         assert_eq!(reasons[1].0, "trailing.log.gz");
-        // The whole first member was read before the garbage.
-        let trailing = dir.join("trailing.log.gz").display().to_string();
-        let in_trailing = walked.occurrences[&token()].iter().filter(|p| *p.path == *trailing).count();
-        assert_eq!(in_trailing, 2000);
+        // The whole first member was read before the garbage (the first thousand places kept,
+        // the others counted).
+        let alone = walk(&[dir.join("trailing.log.gz")], 2);
+        let kept = alone.occurrences[&token()].len() as u64;
+        assert_eq!((kept, kept + alone.dropped[&token()]), (1000, 2000));
     }
 
     /// A UTF-16 log is decoded: its places count the decoded text, and read again they give
@@ -556,7 +615,7 @@ mod tests {
     #[test]
     fn a_cancelled_scan_stops_a_file_at_its_next_read() {
         let progress = ScanProgress::default();
-        let mut file = Counted { inner: &[7u8; 100][..], progress: Some(&progress) };
+        let mut file = Counted { inner: &[7u8; 100][..], progress: Some(&progress), total: Rc::default() };
         let mut buf = [0u8; 40];
         assert_eq!(file.read(&mut buf).unwrap(), 40);
         assert_eq!(progress.bytes(), 40);
@@ -565,7 +624,7 @@ mod tests {
         assert_eq!(err.to_string(), "the scan was cancelled");
         assert_eq!(progress.bytes(), 40);
         // Without progress the reader is the file itself.
-        let mut plain = Counted { inner: &[7u8; 10][..], progress: None };
+        let mut plain = Counted { inner: &[7u8; 10][..], progress: None, total: Rc::default() };
         assert_eq!(plain.read(&mut buf).unwrap(), 10);
     }
 

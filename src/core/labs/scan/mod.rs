@@ -108,10 +108,21 @@ pub struct ScanLab {
     pub note: Option<String>,
     /// A finding being read again.
     pub opening: bool,
+    /// The paths and instant the last scan was started with, to tell when the list or the
+    /// instant has changed since ([`ScanLab::stale`]).
+    scanned: Option<(Vec<PathBuf>, Option<UnixSeconds>)>,
     run: u64,
 }
 
 impl ScanLab {
+    /// True when a report is shown but the paths or the fixed instant changed since its scan:
+    /// its figures answer another question until Scan runs again (the tokens are not kept, so
+    /// they cannot be judged again without reading the files again).
+    #[must_use]
+    pub fn stale(&self) -> bool {
+        self.report.is_some() && self.scanned.as_ref().is_some_and(|(paths, at)| *paths != self.paths || *at != self.at)
+    }
+
     /// Applies a command; `now` is the app's clock, used when [`ScanLab::at`] is `None`.
     pub fn handle(&mut self, command: ScanCommand, now: UnixSeconds) -> Vec<ScanEffect> {
         match command {
@@ -213,6 +224,7 @@ impl ScanLab {
         self.run += 1;
         self.note = None;
         self.report = None;
+        self.scanned = Some((self.paths.clone(), self.at));
         let progress = Arc::new(ScanProgress::default());
         self.running = Some(Running { progress: Arc::clone(&progress), paths: self.paths.len() });
         let paths = self.paths.clone();

@@ -57,7 +57,21 @@ pub fn classify(previous: &[&[u8]], line: &[u8], start: usize) -> String {
     if let Some(context) = json_value(previous, before, cut, after_token(line, start)) {
         return context;
     }
+    if !cut && let Some(name) = variable(before) {
+        return format!("variable {name}");
+    }
     in_text(before)
+}
+
+/// The name of a shell or `.env` assignment that is the whole line before the token:
+/// `API_TOKEN=`, `export TOKEN="`, `  JWT='`. A form body has `&` or a URL before its field.
+fn variable(before: &[u8]) -> Option<String> {
+    let head = before.strip_suffix(b"\"").or_else(|| before.strip_suffix(b"'")).unwrap_or(before);
+    let head = head.strip_suffix(b"=")?.trim_ascii_start();
+    let head = head.strip_prefix(b"export ").map_or(head, <[u8]>::trim_ascii_start);
+    let identifier = head.first().is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
+        && head.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_');
+    identifier.then(|| lossy(head))
 }
 
 /// Up to [`AFTER_BYTES`] bytes of `line` after the token that starts at `start` (none when the
@@ -209,8 +223,13 @@ fn trim_end_spaces(s: &[u8]) -> &[u8] {
 /// The header name ending `head` (`… Authorization`), when it is a field-name token that starts
 /// the text or follows a space, quote or separator.
 fn header_name(head: &[u8]) -> Option<&[u8]> {
-    let start =
+    let mut start =
         head.iter().rposition(|b| !(b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_')).map_or(0, |i| i + 1);
+    // A header logged inside a JSON string follows an escaped line break (`\nAuthorization:`):
+    // the escape's letter is not the name's.
+    if start > 0 && head[start - 1] == b'\\' && head.get(start).is_some_and(|b| matches!(b, b'n' | b'r' | b't')) {
+        start += 1;
+    }
     let name = &head[start..];
     (!name.is_empty()).then_some(name)
 }
@@ -229,6 +248,10 @@ fn assignment(head: &[u8]) -> String {
         .rposition(|b| matches!(b, b'?' | b'&' | b'#' | b';' | b' ' | b'\t' | b'"' | b'\'' | b':' | b','))
         .map_or(0, |i| i + 1);
     let name = lossy(&head[start..]);
+    if name.is_empty() {
+        // `x =eyJ…`: an equals sign with no name before it names nothing.
+        return "text".to_owned();
+    }
     if start > 0 && matches!(head[start - 1], b';' | b' ' | b':') {
         if contains_header(&head[..start], b"set-cookie:") {
             return format!("Set-Cookie {name}");

@@ -37,6 +37,11 @@ fn names_each_place() {
     assert_eq!(ctx("Set-Cookie: session="), "Set-Cookie session");
     assert_eq!(ctx("Cookie: theme=dark; jwt="), "Cookie jwt");
     assert_eq!(ctx("grant_type=jwt-bearer&assertion="), "form field assertion");
+    assert_eq!(ctx("API_TOKEN="), "variable API_TOKEN");
+    assert_eq!(ctx("export TOKEN=\""), "variable TOKEN");
+    assert_eq!(ctx("  _jwt='"), "variable _jwt");
+    assert_eq!(ctx("x y=1&token="), "form field token");
+    assert_eq!(ctx("x ="), "text");
     assert_eq!(ctx("the token is "), "text");
     assert_eq!(ctx(""), "text");
 }
@@ -201,7 +206,7 @@ fn a_long_prefix_reads_only_the_window() {
 }
 
 /// Every context the classifier gives starts with one of these.
-const FORMS: [&str; 13] = [
+const FORMS: [&str; 14] = [
     "Authorization header",
     "header ",
     "query parameter ",
@@ -214,6 +219,7 @@ const FORMS: [&str; 13] = [
     "Cookie ",
     "cookie ",
     "form field ",
+    "variable ",
     "text",
 ];
 
