@@ -53,7 +53,12 @@ pub(super) fn inspect(path: &std::path::Path, as_json: bool) -> Result<u8, Error
             let _ = writeln!(s, "  key_ops     {}", ops.join(", "));
         }
         let _ = writeln!(s, "  thumbprint  {} (RFC 7638, SHA-256)", key.thumbprint);
-        let _ = writeln!(s, "  verifies    {}", key.material.algorithms().join(" "));
+        let verifies = key.material.algorithms();
+        if verifies.is_empty() {
+            let _ = writeln!(s, "  verifies    nothing (a key-agreement key: it decrypts JWEs with ECDH-ES)");
+        } else {
+            let _ = writeln!(s, "  verifies    {}", verifies.join(" "));
+        }
         if let Some(cert) = &key.certificate {
             let _ = writeln!(s, "  subject     {}\n  issuer      {}", visible(&cert.subject), visible(&cert.issuer));
             let (from, to) = (cert.not_before as f64, cert.not_after as f64);

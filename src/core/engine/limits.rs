@@ -21,6 +21,14 @@ pub const MAX_SIGNATURES: usize = 16;
 /// of thousands of compatible keys.
 pub const MAX_KEY_ATTEMPTS: usize = 64;
 
+/// The most recipients of a JWE general JSON serialization that are tried: as for
+/// [`MAX_SIGNATURES`], each costs key operations, and a 10 MB JWE can list thousands.
+pub const MAX_RECIPIENTS: usize = 16;
+
+/// The most PBKDF2 iterations (`p2c`) a PBES2 JWE may ask for: a hostile token could
+/// otherwise ask for billions and hold the decryption for hours (RFC 7518 §8.8).
+pub const MAX_PBES2_ITERATIONS: u32 = 1_000_000;
+
 /// The earliest instant the time arithmetic accepts: 0001-01-01 00:00:00 UTC.
 pub const EARLIEST: f64 = -62_135_596_800.0;
 

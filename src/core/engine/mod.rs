@@ -2,7 +2,8 @@
 //!
 //! Read in this order: [`token`] (parsing), [`keys`] (the key store), [`verify`] (signature and
 //! claims against a [`clock`]), [`judgment`] (one verdict plus the [`audit`] findings), then
-//! [`sign`], [`fetch`], [`crack`], [`forge`] and [`scan`] (tokens leaked in files). [`registry`]
+//! [`sign`], [`fetch`], [`crack`], [`forge`] and [`scan`] (tokens leaked in files); [`jwe`]
+//! decrypts JWEs with the loaded keys. [`registry`]
 //! describes registered claims and header parameters; [`error`] is the engine's one error type;
 //! [`limits`] bounds hostile input.
 
@@ -13,6 +14,7 @@ pub mod error;
 pub mod fetch;
 pub mod forge;
 pub mod judgment;
+pub mod jwe;
 pub mod keys;
 pub mod limits;
 pub mod registry;

@@ -16,7 +16,7 @@ use serde_json::Value;
 
 use crate::core::engine::error::{Error, Result};
 use crate::core::engine::keys::{
-    self, Curve, Key, KeyMaterial, OID_EC, OID_ED25519, OID_RSA, PrivateMaterial, SecretEncoding,
+    self, Curve, Key, KeyMaterial, OID_EC, OID_ED25519, OID_RSA, OID_X25519, PrivateMaterial, SecretEncoding,
 };
 use crate::core::engine::token::{JsonObject, encode_b64url};
 use crate::core::engine::verify::SUPPORTED_ALGORITHMS;
@@ -71,11 +71,13 @@ pub fn kid_for(key: &Key) -> String {
 }
 
 /// The algorithm to sign with `key` when nothing else is said: the key's own `alg` when it can
-/// sign with it, else the first it supports (RS256, ES256/384/512, EdDSA, HS256).
+/// sign with it, else the first it supports (RS256, ES256/384/512, EdDSA, HS256). An X25519
+/// key signs nothing: its algorithm is the JWE key agreement it serves, `ECDH-ES`.
 #[must_use]
 pub fn default_alg(key: &Key) -> &'static str {
     let algs = key.material.algorithms();
-    key.alg.as_deref().and_then(|a| algs.iter().find(|x| **x == a)).copied().unwrap_or(algs[0])
+    let own = key.alg.as_deref().and_then(|a| algs.iter().find(|x| **x == a)).copied();
+    own.or_else(|| algs.first().copied()).unwrap_or("ECDH-ES")
 }
 
 /// Sets a header member: in place when present; otherwise `alg` goes first and anything else
@@ -267,7 +269,10 @@ pub fn export(key: &Key, format: ExportFormat, private: bool) -> Result<String> 
         ExportFormat::Jwk | ExportFormat::Jwks => {
             let mut jwk = key.public_jwk();
             // What a JWKS consumer selects and restricts keys by (RFC 7517 §4): kid, alg, use.
-            for (name, value) in [("kid", kid_for(key)), ("alg", default_alg(key).to_owned()), ("use", "sig".into())] {
+            // A key-agreement key (X25519) is for encryption; every other exported key signs.
+            let key_use = if key.material.algorithms().is_empty() { "enc" } else { "sig" };
+            for (name, value) in [("kid", kid_for(key)), ("alg", default_alg(key).to_owned()), ("use", key_use.into())]
+            {
                 if !jwk.contains_key(name) {
                     jwk.insert(name.into(), Value::String(value));
                 }
@@ -326,6 +331,7 @@ fn spki_der(key: &Key) -> Result<Vec<u8>> {
             (OID_EC, Some(der::asn1::Any::encode_from(&curve.oid()).map_err(enc)?), point)
         }
         KeyMaterial::Ed25519 { x } => (OID_ED25519, None, x.to_vec()),
+        KeyMaterial::X25519 { x } => (OID_X25519, None, x.to_vec()),
         KeyMaterial::Oct { .. } => return Err(Error::Sign("an HMAC secret has no public key".into())),
     };
     spki::SubjectPublicKeyInfoOwned {
@@ -348,6 +354,18 @@ fn private_pkcs8(key: &Key) -> Result<Vec<u8>> {
             info.to_der().map_err(|e| Error::Sign(e.to_string()))
         }
         Some(PrivateMaterial::Ec { pkcs8, .. } | PrivateMaterial::Ed25519 { pkcs8, .. }) => Ok(pkcs8.clone()),
+        Some(PrivateMaterial::X25519 { d }) => {
+            // RFC 8410 §7: the private key is a CurvePrivateKey, itself an OCTET STRING.
+            let curve_private_key = der::asn1::OctetStringRef::new(d).and_then(|o| o.to_der());
+            let curve_private_key = curve_private_key.map_err(|e| Error::Sign(e.to_string()))?;
+            let info = pkcs8::PrivateKeyInfoRef {
+                algorithm: spki::AlgorithmIdentifierRef { oid: OID_X25519, parameters: None },
+                private_key: der::asn1::OctetStringRef::new(&curve_private_key)
+                    .map_err(|e| Error::Sign(e.to_string()))?,
+                public_key: None,
+            };
+            info.to_der().map_err(|e| Error::Sign(e.to_string()))
+        }
         None => Err(Error::Sign(format!("{} holds no private key", key.label()))),
     }
 }
@@ -375,6 +393,9 @@ fn add_private_members(key: &Key, jwk: &mut JsonObject) -> Result<()> {
         }
         (_, Some(PrivateMaterial::Ed25519 { seed, .. })) => {
             jwk.insert("d".into(), Value::String(encode_b64url(seed)));
+        }
+        (_, Some(PrivateMaterial::X25519 { d })) => {
+            jwk.insert("d".into(), Value::String(encode_b64url(d)));
         }
         (_, None) => return Err(Error::Sign(format!("{} holds no private key", key.label()))),
     }

@@ -279,6 +279,9 @@ fn from_spki(der: &[u8], source: &str, format: &str) -> Result<Key> {
     } else if oid == OID_ED25519 {
         let x: [u8; 32] = bits.try_into().map_err(|_| Error::key(source, "an Ed25519 public key must be 32 bytes"))?;
         ed25519_public(x, source)?
+    } else if oid == OID_X25519 {
+        let x: [u8; 32] = bits.try_into().map_err(|_| Error::key(source, "an X25519 public key must be 32 bytes"))?;
+        return x25519_key(None, Some(x), source, format);
     } else {
         return Err(Error::key(source, unsupported_oid(oid)));
     };
@@ -293,7 +296,6 @@ fn from_spki(der: &[u8], source: &str, format: &str) -> Result<Key> {
 fn unsupported_oid(oid: ObjectIdentifier) -> String {
     match oid {
         o if o == OID_ED448 => "Ed448 keys are not supported (no JOSE library verifies them)".into(),
-        o if o == OID_X25519 => "X25519 is a key-agreement key; it cannot verify signatures".into(),
         o => format!("unsupported key algorithm (OID {o})"),
     }
 }
@@ -414,6 +416,13 @@ fn from_pkcs8(der: &[u8], source: &str, format: &str) -> Result<Key> {
             .try_into()
             .map_err(|_| Error::key(source, "an Ed25519 private key must be a 32-byte seed"))?;
         Ok(ed25519_from_seed(seed, None, source, format)?)
+    } else if oid == OID_X25519 {
+        // RFC 8410 §7: the private key is a CurvePrivateKey, itself an OCTET STRING.
+        let octets = <&OctetStringRef>::from_der(inner)
+            .map_err(|e| Error::key(source, format!("X25519 private key is damaged: {e}")))?;
+        let d: [u8; 32] =
+            octets.as_bytes().try_into().map_err(|_| Error::key(source, "an X25519 private key must be 32 bytes"))?;
+        x25519_key(Some(d), None, source, format)
     } else {
         Err(Error::key(source, unsupported_oid(oid)))
     }
@@ -476,6 +485,31 @@ pub(super) fn ec_material_from_point(curve: Curve, point: &[u8], source: &str) -
         return Err(Error::key(source, format!("unexpected encoding of a {} point", curve.name())));
     }
     Ok(KeyMaterial::Ec { curve, x: uncompressed[1..=len].to_vec(), y: uncompressed[1 + len..].to_vec() })
+}
+
+/// An X25519 key (RFC 7748, RFC 8037 §2, RFC 8410): a key-agreement key for JWE ECDH-ES that
+/// verifies no signature. With the private key `d`, the public key is derived from it and must
+/// equal `expect_x` when one is given; without `d`, `expect_x` is the public key.
+pub(super) fn x25519_key(d: Option<[u8; 32]>, expect_x: Option<[u8; 32]>, source: &str, format: &str) -> Result<Key> {
+    use aws_lc_rs::agreement;
+    let (x, private) = match d {
+        Some(d) => {
+            let unusable = |why: String| Error::key(source, format!("the X25519 private key is not usable: {why}"));
+            let public = agreement::PrivateKey::from_private_key(&agreement::X25519, &d)
+                .map_err(|e| unusable(e.to_string()))?
+                .compute_public_key()
+                .map_err(|e| unusable(e.to_string()))?;
+            let x: [u8; 32] = public.as_ref().try_into().map_err(|_| unusable("no 32-byte public key".into()))?;
+            if expect_x.is_some_and(|e| e != x) {
+                return Err(Error::key(source, "the X25519 public \"x\" does not match the private key \"d\""));
+            }
+            (x, Some(PrivateMaterial::X25519 { d }))
+        }
+        None => (expect_x.ok_or_else(|| Error::key(source, "an X25519 key needs its public key"))?, None),
+    };
+    let mut key = Key::new(KeyMaterial::X25519 { x }, private, source, format);
+    key.warnings.push("an X25519 key-agreement key: it decrypts JWEs (ECDH-ES) and verifies no signature".into());
+    Ok(key)
 }
 
 pub(super) fn ed25519_from_seed(seed: [u8; 32], expect_x: Option<&[u8]>, source: &str, format: &str) -> Result<Key> {
@@ -656,6 +690,27 @@ mod tests {
     fn weak_rsa_is_flagged_not_refused() {
         let k = one("rsa1024-pkcs8.pem");
         assert!(k.warnings.iter().any(|w| w.contains("1024 bits")), "{:?}", k.warnings);
+    }
+
+    #[test]
+    fn x25519_pkcs8_and_spki_load_as_the_same_key_agreement_key() {
+        // RFC 7748 §6.1 Bob, wrapped as RFC 8410 PKCS#8 and SPKI DER.
+        let hex = |s: &str| -> Vec<u8> {
+            (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
+        };
+        let d = hex("5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb");
+        let x = hex("de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f");
+        let pkcs8 = [hex("302e020100300506032b656e04220420"), d.clone()].concat();
+        let spki = [hex("302a300506032b656e032100"), x.clone()].concat();
+        let private = load(&pkcs8, "x25519.der").unwrap().remove(0);
+        let public = load(&spki, "x25519-pub.der").unwrap().remove(0);
+        assert_eq!(private.material, KeyMaterial::X25519 { x: x.clone().try_into().unwrap() });
+        assert_eq!(private.private, Some(PrivateMaterial::X25519 { d: d.try_into().unwrap() }));
+        assert_eq!(public.material, private.material);
+        assert!(public.private.is_none());
+        assert!(private.warnings.iter().any(|w| w.contains("key-agreement")), "{:?}", private.warnings);
+        let short = [hex("302906032b656e"), vec![0; 10]].concat();
+        assert!(load(&short, "short.der").is_err());
     }
 
     #[test]

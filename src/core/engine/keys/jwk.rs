@@ -5,6 +5,7 @@ use serde_json::{Map, Value};
 
 use super::formats::{
     ec_from_scalar, ec_material_from_point, ed25519_from_seed, ed25519_public, reason_of, rsa_material, summary,
+    x25519_key,
 };
 use super::lints::metadata_warnings;
 use super::{Curve, Key, KeyMaterial, PrivateMaterial, uint};
@@ -79,7 +80,7 @@ fn jwk_required(jwk: &Map<String, Value>, name: &str, kty: &str, source: &str) -
 /// When required members are missing, malformed or inconsistent.
 pub fn from_jwk(jwk: &Map<String, Value>, source: &str, format: &str) -> Result<Key> {
     let kty = jwk_str(jwk, "kty", source)?.ok_or_else(|| Error::key(source, "a JWK needs \"kty\""))?;
-    let mut key = match kty {
+    let key = match kty {
         "RSA" => {
             let n = jwk_required(jwk, "n", kty, source)?;
             let e = jwk_required(jwk, "e", kty, source)?;
@@ -125,11 +126,11 @@ pub fn from_jwk(jwk: &Map<String, Value>, source: &str, format: &str) -> Result<
             let crv = jwk_str(jwk, "crv", source)?.ok_or_else(|| Error::key(source, "an OKP JWK needs \"crv\""))?;
             match crv {
                 "Ed25519" => {}
-                "X25519" | "X448" => {
-                    return Err(Error::key(
-                        source,
-                        format!("{crv} is a key-agreement key; it cannot verify signatures"),
-                    ));
+                "X25519" => {
+                    return x25519_from_jwk(jwk, source, format).and_then(|key| with_metadata(key, jwk, source));
+                }
+                "X448" => {
+                    return Err(Error::key(source, "X448 is not supported (X25519 is, for JWE ECDH-ES)"));
                 }
                 other => return Err(Error::key(source, format!("OKP curve {other:?} is not supported (Ed25519 is)"))),
             }
@@ -155,6 +156,11 @@ pub fn from_jwk(jwk: &Map<String, Value>, source: &str, format: &str) -> Result<
         }
         other => return Err(Error::key(source, format!("unknown JWK key type \"kty\": {other:?}"))),
     };
+    with_metadata(key, jwk, source)
+}
+
+/// Sets the JWK metadata members (`kid`, `alg`, `use`, `key_ops`) and their lints on `key`.
+fn with_metadata(mut key: Key, jwk: &Map<String, Value>, source: &str) -> Result<Key> {
     key.kid = jwk_str(jwk, "kid", source)?.map(str::to_owned);
     key.alg = jwk_str(jwk, "alg", source)?.map(str::to_owned);
     key.key_use = jwk_str(jwk, "use", source)?.map(str::to_owned);
@@ -170,6 +176,18 @@ pub fn from_jwk(jwk: &Map<String, Value>, source: &str, format: &str) -> Result<
     };
     key.warnings.extend(metadata_warnings(&key));
     Ok(key)
+}
+
+/// An X25519 JWK (RFC 8037 §2): a key-agreement key for JWE ECDH-ES. With `d`, the public `x`
+/// must be the one `d` gives.
+fn x25519_from_jwk(jwk: &Map<String, Value>, source: &str, format: &str) -> Result<Key> {
+    let x = jwk_required(jwk, "x", "OKP", source)?;
+    let x: [u8; 32] = x.as_slice().try_into().map_err(|_| Error::key(source, "an X25519 \"x\" must be 32 bytes"))?;
+    let d = jwk_bytes(jwk, "d", source)?
+        .map(|d| <[u8; 32]>::try_from(d.as_slice()))
+        .transpose()
+        .map_err(|_| Error::key(source, "an X25519 \"d\" must be 32 bytes"))?;
+    x25519_key(d, Some(x), source, format)
 }
 
 // The names are RFC 7518 §6.3's JWK members.
@@ -196,4 +214,63 @@ fn rsa_private_from_jwk(
     };
     let der = sk.to_der().map_err(|e| Error::key(source, format!("cannot encode the RSA private key: {e}")))?;
     Ok(PrivateMaterial::RsaPkcs1(der))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::from_jwk;
+    use crate::core::engine::keys::{KeyMaterial, PrivateMaterial};
+    use crate::core::engine::token::encode_b64url;
+
+    fn hex(s: &str) -> Vec<u8> {
+        (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
+    }
+
+    /// RFC 7748 §6.1 Bob: private key and the public key it gives.
+    const BOB_D: &str = "5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb";
+    const BOB_X: &str = "de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f";
+
+    fn load(jwk: &Value) -> crate::core::engine::error::Result<crate::core::engine::keys::Key> {
+        from_jwk(jwk.as_object().unwrap(), "test", "JWK")
+    }
+
+    #[test]
+    fn an_x25519_jwk_loads_as_a_key_agreement_key() {
+        let jwk = json!({"kty": "OKP", "crv": "X25519", "kid": "Bob", "alg": "ECDH-ES", "d": encode_b64url(&hex(BOB_D)), "x": encode_b64url(&hex(BOB_X))});
+        let key = load(&jwk).unwrap();
+        assert_eq!(key.material, KeyMaterial::X25519 { x: hex(BOB_X).try_into().unwrap() });
+        assert_eq!(key.private, Some(PrivateMaterial::X25519 { d: hex(BOB_D).try_into().unwrap() }));
+        assert_eq!((key.kid.as_deref(), key.alg.as_deref()), (Some("Bob"), Some("ECDH-ES")));
+        assert_eq!(key.material.kty(), "OKP");
+        assert!(key.material.algorithms().is_empty(), "it verifies no signature");
+        let public = key.public_jwk();
+        assert_eq!(public["crv"], "X25519");
+        assert!(!public.contains_key("d"));
+        let Err(err) = key.verifier("EdDSA") else { panic!("an X25519 key verified EdDSA") };
+        let err = err.to_string();
+        assert!(err.contains("key-agreement"), "{err}");
+        // The public half alone loads too (an encryption target).
+        let public_only = load(&json!({"kty": "OKP", "crv": "X25519", "x": encode_b64url(&hex(BOB_X))})).unwrap();
+        assert!(public_only.private.is_none());
+        assert_eq!(public_only.thumbprint, key.thumbprint);
+    }
+
+    #[test]
+    fn a_bad_x25519_jwk_is_refused_naming_the_member() {
+        let d = encode_b64url(&hex(BOB_D));
+        let wrong_x = encode_b64url(&[9; 32]);
+        let err = load(&json!({"kty": "OKP", "crv": "X25519", "d": d, "x": wrong_x})).unwrap_err().to_string();
+        assert!(err.contains("\"x\" does not match the private key \"d\""), "{err}");
+        let err = load(&json!({"kty": "OKP", "crv": "X25519", "x": encode_b64url(&[9; 31])})).unwrap_err().to_string();
+        assert!(err.contains("\"x\" must be 32 bytes"), "{err}");
+        let err =
+            load(&json!({"kty": "OKP", "crv": "X25519", "x": encode_b64url(&[9; 32]), "d": encode_b64url(&[1; 33])}))
+                .unwrap_err()
+                .to_string();
+        assert!(err.contains("\"d\" must be 32 bytes"), "{err}");
+        let err = load(&json!({"kty": "OKP", "crv": "X448", "x": "AA"})).unwrap_err().to_string();
+        assert!(err.contains("X448 is not supported"), "{err}");
+    }
 }

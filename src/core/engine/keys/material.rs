@@ -14,7 +14,7 @@ const OID_P256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3
 const OID_P384: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
 const OID_P521: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.35");
 const OID_SECP256K1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.10");
-pub(super) const OID_X25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.110");
+pub(crate) const OID_X25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.110");
 pub(crate) const OID_ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
 pub(super) const OID_ED448: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.113");
 
@@ -119,6 +119,11 @@ pub enum KeyMaterial {
         /// The 32-byte public key.
         x: [u8; 32],
     },
+    /// X25519 public key (RFC 8037): a key-agreement key for JWE ECDH-ES; it verifies nothing.
+    X25519 {
+        /// The 32-byte public key (u-coordinate).
+        x: [u8; 32],
+    },
     /// HMAC secret.
     Oct {
         /// The secret bytes.
@@ -141,6 +146,7 @@ impl KeyMaterial {
             Self::Rsa { n, .. } => format!("RSA {}", bit_len(n)),
             Self::Ec { curve, .. } => format!("EC {}", curve.name()),
             Self::Ed25519 { .. } => "Ed25519".into(),
+            Self::X25519 { .. } => "X25519 (key agreement)".into(),
             Self::Oct { k } => format!("HMAC secret ({} bits)", k.len() * 8),
         }
     }
@@ -151,7 +157,7 @@ impl KeyMaterial {
         match self {
             Self::Rsa { .. } => "RSA",
             Self::Ec { .. } => "EC",
-            Self::Ed25519 { .. } => "OKP",
+            Self::Ed25519 { .. } | Self::X25519 { .. } => "OKP",
             Self::Oct { .. } => "oct",
         }
     }
@@ -165,6 +171,8 @@ impl KeyMaterial {
             Self::Ec { curve: Curve::P384, .. } => &["ES384"],
             Self::Ec { curve: Curve::P521, .. } => &["ES512"],
             Self::Ed25519 { .. } => &["EdDSA", "Ed25519"],
+            // A key-agreement key: it decrypts JWEs (ECDH-ES) and verifies no signature.
+            Self::X25519 { .. } => &[],
             Self::Oct { .. } => &["HS256", "HS384", "HS512"],
         }
     }
@@ -181,6 +189,11 @@ pub enum PrivateMaterial {
         d: Vec<u8>,
         /// PKCS#8 DER of the key.
         pkcs8: Vec<u8>,
+    },
+    /// X25519 private key (RFC 8037 `d`, the RFC 7748 scalar as 32 bytes).
+    X25519 {
+        /// The 32-byte private key.
+        d: [u8; 32],
     },
     /// Ed25519 seed and its PKCS#8 DER.
     Ed25519 {

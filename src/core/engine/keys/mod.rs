@@ -44,7 +44,7 @@ use serde_json::{Map, Value};
 
 pub use self::jwk::from_jwk;
 pub use self::material::{CertificateInfo, Curve, KeyMaterial, PrivateMaterial, bit_len};
-pub(crate) use self::material::{OID_EC, OID_ED25519, OID_RSA};
+pub(crate) use self::material::{OID_EC, OID_ED25519, OID_RSA, OID_X25519};
 use self::material::{strip_leading_zeros, uint};
 pub use self::secret::{SecretEncoding, load_secret};
 pub(crate) use self::verifier::Verifier;
@@ -199,6 +199,10 @@ impl Key {
             }
             KeyMaterial::Ed25519 { x } => {
                 m.insert("crv".into(), "Ed25519".into());
+                m.insert("x".into(), encode_b64url(x).into());
+            }
+            KeyMaterial::X25519 { x } => {
+                m.insert("crv".into(), "X25519".into());
                 m.insert("x".into(), encode_b64url(x).into());
             }
             KeyMaterial::Oct { k } => {

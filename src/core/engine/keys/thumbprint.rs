@@ -21,6 +21,7 @@ impl KeyMaterial {
                 encode_b64url(y)
             ),
             Self::Ed25519 { x } => format!(r#"{{"crv":"Ed25519","kty":"OKP","x":"{}"}}"#, encode_b64url(x)),
+            Self::X25519 { x } => format!(r#"{{"crv":"X25519","kty":"OKP","x":"{}"}}"#, encode_b64url(x)),
             Self::Oct { k } => format!(r#"{{"k":"{}","kty":"oct"}}"#, encode_b64url(k)),
         };
         encode_b64url(&Sha256::digest(canonical.as_bytes()))

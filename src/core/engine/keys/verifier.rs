@@ -144,5 +144,8 @@ pub(super) fn build_verifier(material: &KeyMaterial, alg: &str) -> Result<Verifi
             }
         }
         KeyMaterial::Ed25519 { x } => ParsedPublicKey::new(&lc::ED25519, x).map(Verifier::Parsed).map_err(rejected),
+        KeyMaterial::X25519 { .. } => {
+            Err(unusable("X25519 is a key-agreement key (JWE ECDH-ES); it cannot verify signatures".to_owned()))
+        }
     }
 }

@@ -184,7 +184,9 @@ impl Credential {
         }
         let mut header = t.header().clone();
         header.remove("alg");
-        let signer = keys.iter().find(|k| k.is_secret() || k.private.is_some());
+        // A key-agreement key (X25519) has a private part but signs nothing.
+        let signer =
+            keys.iter().find(|k| (k.is_secret() || k.private.is_some()) && !k.material.algorithms().is_empty());
         if let Some(k) = signer {
             let alg = t
                 .alg()
