@@ -73,6 +73,14 @@ pub fn in_run(b: u8) -> bool {
 }
 
 impl TokenFinder {
+    /// The one finder every caller shares: building its automaton costs far more than a search
+    /// of a short text, and [`super::redacted`] runs once per file name and per place.
+    #[must_use]
+    pub fn shared() -> &'static TokenFinder {
+        static SHARED: std::sync::LazyLock<TokenFinder> = std::sync::LazyLock::new(TokenFinder::new);
+        &SHARED
+    }
+
     /// A finder of compact tokens.
     #[must_use]
     pub fn new() -> Self {

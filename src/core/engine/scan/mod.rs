@@ -28,7 +28,7 @@ use sha2::{Digest, Sha256};
 
 use crate::core::engine::audit::{Finding, TokenAuditOptions};
 use crate::core::engine::clock::UnixSeconds;
-use crate::core::engine::judgment::{self, Judgment};
+use crate::core::engine::judgment;
 use crate::core::engine::keys::Key;
 use crate::core::engine::token::{self, Kind};
 use crate::core::engine::verify::SignatureVerdict;
@@ -335,12 +335,14 @@ fn leak(
     // A scan's keys are for some of the issuers in the folder: a token none of them fits (no key
     // of its algorithm) was not judged, which is no high "bad signature" as `audit --key` says of
     // the one token it was given keys for.
-    if judged.as_ref().is_some_and(|j| j.verification.signature == SignatureVerdict::NoMatchingKey) {
+    if let Some(j) = judged.as_ref().filter(|j| j.verification.signature == SignatureVerdict::NoMatchingKey) {
         for f in findings.iter_mut().filter(|f| f.id == "bad-signature") {
             f.id = "signature-not-judged";
             f.severity = crate::core::engine::audit::Severity::Info;
-            f.message =
-                format!("the signature was not judged: none of the given keys fits it ({})", j_reason(judged.as_ref()));
+            f.message = format!(
+                "the signature was not judged: none of the given keys fits it ({})",
+                j.verification.signature_reason
+            );
         }
     }
     if skip_wordlist {
@@ -376,11 +378,6 @@ fn leak(
     })
 }
 
-/// Why the verification found no key, as it says.
-fn j_reason(j: Option<&Judgment>) -> String {
-    j.map(|j| j.verification.signature_reason.clone()).unwrap_or_default()
-}
-
 /// A finding as a scan reports it: a weak secret the audit found is named as found, never
 /// shown. A scan report is pasted into tickets; the secret would let anyone mint tokens.
 fn without_secret(mut finding: crate::core::engine::audit::Finding) -> crate::core::engine::audit::Finding {
@@ -399,7 +396,7 @@ fn without_secret(mut finding: crate::core::engine::audit::Finding) -> crate::co
 /// token's signature or a JWE's encrypted parts.
 #[must_use]
 pub fn redacted(text: &str) -> String {
-    let finder = find::TokenFinder::new();
+    let finder = find::TokenFinder::shared();
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
     for found in finder.find_iter(text.as_bytes()) {

@@ -35,7 +35,7 @@ pub fn token_at(place: &Place, expected: &str) -> Result<String, String> {
     let want = MAX_TOKEN_BYTES as u64 + 2;
     text.take(want).read_to_end(&mut window).map_err(cannot)?;
     let start = usize::from(place.offset > 0);
-    let found = TokenFinder::new().find_at(&window, start).filter(|f| f.range.start == start).ok_or_else(changed)?;
+    let found = TokenFinder::shared().find_at(&window, start).filter(|f| f.range.start == start).ok_or_else(changed)?;
     let now = fingerprint(&found.token.text);
     if now != expected {
         return Err(format!(

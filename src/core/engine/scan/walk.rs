@@ -111,10 +111,9 @@ pub fn walk_with(paths: &[PathBuf], threads: usize, progress: Option<&ScanProgre
         }
         true
     });
-    let finder = TokenFinder::new();
+    let finder = TokenFinder::shared();
     builder.build_parallel().run(|| {
         let shared = Arc::clone(&shared);
-        let finder = finder.clone();
         let mut searcher = searcher();
         Box::new(move |entry| {
             if progress.is_some_and(ScanProgress::is_cancelled) {
@@ -149,8 +148,8 @@ pub fn walk_with(paths: &[PathBuf], threads: usize, progress: Option<&ScanProgre
             let path = entry.path();
             let shown: Arc<str> =
                 if entry.is_stdin() { "(standard input)".into() } else { super::scrubbed(&source::shown(path)).into() };
-            let mut sink = FileSink::new(&finder, Arc::clone(&shown), Arc::from(path));
-            let failed = search(&mut searcher, &finder, &entry, &mut sink, progress)
+            let mut sink = FileSink::new(finder, Arc::clone(&shown), Arc::from(path));
+            let failed = search(&mut searcher, finder, &entry, &mut sink, progress)
                 .err()
                 .map(|e| Unreadable { path: shown.to_string(), reason: read_error(&e, sink.bytes) });
             if let Some(p) = progress {
