@@ -10,6 +10,7 @@ mod audit;
 mod compare;
 mod crack;
 mod decode;
+mod decrypt;
 pub mod fit;
 mod flows;
 mod forge;
@@ -41,6 +42,7 @@ pub use audit::{AuditArgs, findings_text};
 pub use compare::CompareArgs;
 pub use crack::CrackArgs;
 pub use decode::decoded_json;
+pub use decrypt::DecryptArgs;
 pub use flows::{FlowArgs, flow_json, sweep_json as flows_sweep_json, sweep_text as flows_sweep_text};
 pub use forge::ForgeArgs;
 pub use key::key_json;
@@ -78,6 +80,9 @@ pub enum Command {
     },
     /// Verify a token's signature and claims; exit 0 valid, 1 invalid, 2 unusable input.
     Verify(Box<VerifyArgs>),
+    /// Decrypt a JWE with private keys, AES keys or a password; judge a nested JWT inside; exit 0
+    /// decrypted, 1 not decrypted with these keys (or its nested JWT is invalid), 2 unusable input.
+    Decrypt(Box<DecryptArgs>),
     /// Open the window with these keys and this token loaded, on the verdict.
     Open(Box<open::OpenArgs>),
     /// Security findings on a token (or a URL carrying one) or a Set-Cookie header; exit 0 when
@@ -141,6 +146,7 @@ pub fn run(command: Command) -> ExitCode {
     let result = match command {
         Command::Decode { json, token } => decode::decode(&token, json),
         Command::Verify(args) => verify::verify_cmd(&args),
+        Command::Decrypt(args) => decrypt::decrypt_cmd(&args),
         Command::Key { command: KeyCommand::Inspect { json, file } } => key::inspect(&file, json),
         Command::Open(args) => return open::open(&args),
         Command::Advise(args) => Ok(advise::advise_cmd(&args)),

@@ -210,6 +210,10 @@ pub enum Error {
     #[error("--wordlist: {0}")]
     CookieWordlist(crate::core::engine::crack::CrackError),
 
+    /// `decrypt` given what it cannot work on: a JWS, or no key at all.
+    #[error("{0}")]
+    JweInput(String),
+
     /// The first screen's sample token could not be made.
     #[error("the sample token cannot be made: {0}")]
     Sample(String),

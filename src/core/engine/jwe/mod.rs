@@ -8,6 +8,7 @@
 //! oracle. Errors before that point name what is wrong and where.
 
 mod content;
+pub mod inner;
 mod key_management;
 mod serialization;
 #[cfg(test)]
@@ -59,7 +60,7 @@ pub enum JweError {
     /// A segment, member or header is not what the RFCs require.
     #[error("{at}: {reason}")]
     Malformed {
-        /// Where: "the IV (segment 3)", "recipient 1"…
+        /// Where: "the IV (segment 3)", "recipient #2"…
         at: String,
         /// What is wrong.
         reason: String,

@@ -78,9 +78,9 @@ impl Jwe {
     }
 }
 
-/// "recipient N" in error messages.
+/// "recipient #N" in messages, counted from 1 as the CLI counts keys.
 pub(super) fn recipient_place(index: usize) -> String {
-    format!("recipient {index}")
+    format!("recipient #{}", index + 1)
 }
 
 /// Reads a JWE in any serialization: JSON when it starts with `{`, compact otherwise.

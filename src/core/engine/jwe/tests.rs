@@ -217,7 +217,7 @@ fn the_invalid_curve_point_is_refused_by_name() {
     let key = load_jwk(&group["private"], "wycheproof EC");
     let err = decrypt(test["jwe"].as_str().unwrap(), &[key], None).unwrap_err();
     assert!(
-        matches!(&err, JweError::Malformed { at, reason } if at == "recipient 0" && reason.contains("\"epk\" is not a usable point on P-256")),
+        matches!(&err, JweError::Malformed { at, reason } if at == "recipient #1" && reason.contains("\"epk\" is not a usable point on P-256")),
         "{err}"
     );
 }
@@ -423,7 +423,7 @@ fn pbes2_iteration_cap_and_salt_length_are_named() {
     assert_eq!(
         decrypt(&over, &[], Some(b"pw")),
         Err(JweError::IterationsOverCap {
-            at: "recipient 0".into(),
+            at: "recipient #1".into(),
             p2c: u64::from(limits::MAX_PBES2_ITERATIONS) + 1,
             cap: limits::MAX_PBES2_ITERATIONS
         })
@@ -441,7 +441,7 @@ fn malformed_input_names_the_segment() {
     assert!(err.to_string().starts_with("the IV (segment 3)"), "{err}");
     let header = encode_b64url(br#"{"alg":"RSA-OAEP-384","enc":"A128GCM"}"#);
     let err = decrypt(&format!("{header}.AA.AA.AA.AA"), &[], None).unwrap_err();
-    assert_eq!(err, JweError::Unsupported { at: "recipient 0".into(), what: "\"alg\" \"RSA-OAEP-384\"".into() });
+    assert_eq!(err, JweError::Unsupported { at: "recipient #1".into(), what: "\"alg\" \"RSA-OAEP-384\"".into() });
 }
 
 #[test]

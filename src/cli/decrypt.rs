@@ -1,0 +1,215 @@
+//! `tokenbench decrypt`: opens a JWE (compact, flattened or general JSON) with the loaded keys
+//! or a PBES2 password, prints which key opened it and the plaintext, and judges a JWS
+//! plaintext (a nested JWT) with the same keys, as `verify` would.
+//!
+//! Exit 0: decrypted (and a nested JWS, if any, is valid). Exit 1: no loaded key opens it, it
+//! was tampered with, or its nested JWS is invalid. Exit 2: the input is not a usable JWE (a JWS,
+//! malformed, an algorithm not implemented, over a limit) or a key cannot be read.
+
+use std::fmt::Write as _;
+
+use clap::Args;
+use serde_json::{Value, json};
+
+use super::key_args::KeyArgs;
+use super::{judgment_json, judgment_text, out, out_json, read_token_arg, say};
+use crate::core::engine::clock::system_now;
+use crate::core::engine::error::Error;
+use crate::core::engine::judgment::{self, Judgment};
+use crate::core::engine::jwe::inner::{self, Inner};
+use crate::core::engine::jwe::{self, Decrypted, JweError};
+use crate::core::engine::keys::{Key, KeyMaterial};
+use crate::core::engine::token::{self, Kind, encode_b64url};
+use crate::core::engine::verify::Policy;
+use crate::core::engine::{audit::TokenAuditOptions, limits};
+use crate::core::text;
+
+/// Arguments of `tokenbench decrypt`.
+#[derive(Debug, Args)]
+pub struct DecryptArgs {
+    /// The keys that may open it (private RSA, EC or X25519 keys; AES keys as `oct` JWKs or
+    /// secrets) and that verify a nested JWS.
+    #[command(flatten)]
+    pub key: KeyArgs,
+    /// The password of a PBES2 recipient (kept in memory only).
+    #[arg(long, value_name = "TEXT")]
+    pub password: Option<String>,
+    /// Judge a nested JWT's time claims at this instant (Unix seconds); default: now.
+    #[arg(long, value_name = "UNIX_SECONDS", value_parser = limits::parse_instant, allow_hyphen_values = true)]
+    pub at: Option<f64>,
+    /// The issuer a nested JWT must name (`iss`).
+    #[arg(long, value_name = "ISS")]
+    pub iss: Option<String>,
+    /// An audience a nested JWT must name; repeat for several.
+    #[arg(long = "aud", value_name = "AUD")]
+    pub aud: Vec<String>,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// The JWE, `-` for stdin, or `@FILE`.
+    pub token: String,
+}
+
+pub(super) fn decrypt_cmd(args: &DecryptArgs) -> Result<u8, Error> {
+    let input = read_token_arg(&args.token)?;
+    if let Ok(parsed) = token::parse(&input)
+        && parsed.kind == Kind::Jws
+    {
+        return Err(Error::JweInput(
+            "the token is a JWS (signed, not encrypted): nothing to decrypt; `tokenbench verify` checks it".into(),
+        ));
+    }
+    let keys = args.key.load()?;
+    let password = args.password.as_deref().map(str::as_bytes);
+    if keys.is_empty() && password.is_none() {
+        return Err(Error::JweInput(
+            "no key given: --key FILE (a private key, or an oct JWK), --secret / --secret-base64 / --secret-file \
+             (an AES key), or --password (PBES2)"
+                .into(),
+        ));
+    }
+    let decrypted = match jwe::decrypt(&input, &keys, password) {
+        Ok(d) => d,
+        Err(e) => return Ok(refused(&e, args.json)),
+    };
+    let inner = Inner::of(&decrypted);
+    let warnings = inner::warnings(&decrypted, &inner);
+    let nested = match inner.jws() {
+        Some(token) => {
+            let policy = Policy { issuer: args.iss.clone(), audience: args.aud.clone(), ..Policy::default() };
+            let now = args.at.unwrap_or_else(system_now);
+            let opts = TokenAuditOptions { keys: &keys, now, ..TokenAuditOptions::default() };
+            // Only a wordlist file can fail to be read, and decrypt gives none.
+            Some(judgment::judge(token, &policy, &opts).map_err(|e| Error::JweInput(e.to_string()))?)
+        }
+        None => None,
+    };
+    let shown = Shown { decrypted: &decrypted, inner: &inner, warnings: &warnings, nested: nested.as_ref() };
+    if args.json {
+        out_json(&shown.json(&keys));
+    } else {
+        out(&shown.text(&keys, &input));
+    }
+    Ok(u8::from(nested.as_ref().is_some_and(|j| !j.verification.valid)))
+}
+
+/// Prints why a JWE was not decrypted and returns the exit code: 1 when keys were applied and
+/// none opened it (or none fits), 2 when the JWE itself is unusable.
+fn refused(e: &JweError, as_json: bool) -> u8 {
+    let code = match e {
+        JweError::CannotDecrypt | JweError::NoFittingKey { .. } | JweError::TooManyAttempts { .. } => 1,
+        _ => 2,
+    };
+    if as_json {
+        out_json(&json!({ "decrypted": false, "error": e.to_string() }));
+    }
+    say(&e.to_string());
+    code
+}
+
+/// The label of the key (or the password) that opened it.
+fn opener(decrypted: &Decrypted, keys: &[Key]) -> String {
+    match keys.get(decrypted.key_index) {
+        Some(key) => {
+            // An oct key here is an AES key, whatever the key store calls it for JWS.
+            let kind = match &key.material {
+                KeyMaterial::Oct { k } => format!("secret key, {} bits", k.len() * 8),
+                other => other.describe(),
+            };
+            format!("key #{} {} ({kind})", decrypted.key_index + 1, key.label())
+        }
+        None => "the --password".to_owned(),
+    }
+}
+
+/// Everything `decrypt` reports about one opened JWE.
+struct Shown<'a> {
+    decrypted: &'a Decrypted,
+    inner: &'a Inner,
+    warnings: &'a [String],
+    nested: Option<&'a Judgment>,
+}
+
+impl Shown<'_> {
+    fn json(&self, keys: &[Key]) -> Value {
+        let d = self.decrypted;
+        let mut obj = serde_json::Map::new();
+        obj.insert("decrypted".into(), json!(true));
+        obj.insert("header".into(), Value::Object(d.protected_header.clone()));
+        obj.insert("recipient_header".into(), Value::Object(d.header.clone()));
+        obj.insert("recipient_index".into(), json!(d.recipient));
+        obj.insert("key".into(), json!(opener(d, keys)));
+        obj.insert("key_index".into(), if d.key_index < keys.len() { json!(d.key_index) } else { Value::Null });
+        obj.insert("plaintext_b64u".into(), json!(encode_b64url(&d.plaintext)));
+        obj.insert("plaintext_kind".into(), json!(self.inner.kind()));
+        match self.inner {
+            Inner::Json(object) => {
+                obj.insert("plaintext_json".into(), Value::Object(object.clone()));
+            }
+            Inner::Text(text) => {
+                obj.insert("plaintext_text".into(), json!(text));
+            }
+            _ => {}
+        }
+        if let Some(j) = self.nested {
+            let mut nested = judgment_json(j, keys);
+            if let (Some(n), Some(token)) = (nested.as_object_mut(), self.inner.jws()) {
+                n.insert("header".into(), Value::Object(token.header().clone()));
+                n.insert("claims".into(), token.claims().cloned().map_or(Value::Null, Value::Object));
+            }
+            obj.insert("nested".into(), nested);
+        }
+        obj.insert("warnings".into(), json!(self.warnings));
+        Value::Object(obj)
+    }
+
+    fn text(&self, keys: &[Key], input: &str) -> String {
+        let d = self.decrypted;
+        let alg = d.header.get("alg").and_then(Value::as_str).unwrap_or("?");
+        let enc = d.header.get("enc").and_then(Value::as_str).unwrap_or("?");
+        let mut s = format!("DECRYPTED ({alg}, {enc}) with {}", opener(d, keys));
+        if input.trim_start().starts_with('{') {
+            let _ = write!(s, ", recipient #{}", d.recipient + 1);
+        }
+        s.push_str("\n\nProtected header\n");
+        s.push_str(&serde_json::to_string_pretty(&d.protected_header).unwrap_or_default());
+        if d.header != d.protected_header {
+            s.push_str("\n\nHeader that applied (protected, shared and per-recipient members)\n");
+            s.push_str(&serde_json::to_string_pretty(&d.header).unwrap_or_default());
+        }
+        let what = match self.inner {
+            Inner::Jws(_) => "a JWS: a nested JWT, judged below",
+            Inner::Jwe(_) => "another JWE: decrypt it again with its recipient's key",
+            Inner::Json(_) => "a JSON object",
+            Inner::Text(_) => "text",
+            Inner::Binary => "bytes, shown as base64url",
+        };
+        let _ = write!(s, "\n\nPlaintext ({} bytes, {what})\n", d.plaintext.len());
+        match self.inner {
+            Inner::Json(object) => s.push_str(&serde_json::to_string_pretty(object).unwrap_or_default()),
+            Inner::Binary => s.push_str(&encode_b64url(&d.plaintext)),
+            // Attacker-controlled text: escaped once here, and again by `out` (idempotent).
+            Inner::Jws(_) | Inner::Jwe(_) | Inner::Text(_) => {
+                s.push_str(&text::visible(&String::from_utf8_lossy(&d.plaintext)));
+            }
+        }
+        s.push('\n');
+        if let (Some(j), Some(token)) = (self.nested, self.inner.jws()) {
+            s.push_str("\nNested JWT\nHeader\n");
+            s.push_str(&serde_json::to_string_pretty(token.header()).unwrap_or_default());
+            if let Some(claims) = token.claims() {
+                s.push_str("\nClaims\n");
+                s.push_str(&serde_json::to_string_pretty(claims).unwrap_or_default());
+            }
+            s.push_str("\n\n");
+            s.push_str(&judgment_text(j, keys));
+        }
+        if !self.warnings.is_empty() {
+            s.push_str("\nWarnings\n");
+            for w in self.warnings {
+                let _ = writeln!(s, "  - {w}");
+            }
+        }
+        s
+    }
+}

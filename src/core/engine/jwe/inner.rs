@@ -1,0 +1,185 @@
+//! What a decrypted JWE holds, and what its header says about how it was protected: one
+//! reading shared by `tokenbench decrypt` and the window, so both show the same inner token,
+//! claims and warnings.
+//!
+//! A nested JWT (RFC 7519 §5.2, §11.2) is a JWS inside a JWE: the encryption hides the claims,
+//! the signature says who issued them. Decrypting proves neither who made the token nor that it
+//! is still valid, so a JWS plaintext is handed back as a [`Token`] for the caller to judge
+//! with the loaded keys, like any other token.
+
+use serde_json::Value;
+
+use super::Decrypted;
+use crate::core::engine::token::{self, JsonObject, Kind, Token};
+
+/// What the plaintext of a decrypted JWE is.
+#[derive(Debug, Clone)]
+pub enum Inner {
+    /// A JWS (a nested JWT): judge it before trusting its claims.
+    Jws(Box<Token>),
+    /// Another JWE: decrypt it again with its own recipient's key.
+    Jwe(Box<Token>),
+    /// A JSON object (claims, a JWK…), encrypted without a signature: anyone who can encrypt to
+    /// the key (with a public key, for RSA and ECDH) could have made it.
+    Json(JsonObject),
+    /// Other UTF-8 text.
+    Text(String),
+    /// Bytes that are not UTF-8.
+    Binary,
+}
+
+impl Inner {
+    /// Reads the plaintext: a token when it parses as one, claims when it is a JSON object.
+    #[must_use]
+    pub fn of(decrypted: &Decrypted) -> Self {
+        let Ok(text) = std::str::from_utf8(&decrypted.plaintext) else {
+            return Self::Binary;
+        };
+        if let Ok(token) = token::parse(text) {
+            return match token.kind {
+                Kind::Jws => Self::Jws(Box::new(token)),
+                Kind::Jwe => Self::Jwe(Box::new(token)),
+            };
+        }
+        match serde_json::from_str::<Value>(text) {
+            Ok(Value::Object(object)) => Self::Json(object),
+            _ => Self::Text(text.to_owned()),
+        }
+    }
+
+    /// The nested JWS, when the plaintext is one.
+    #[must_use]
+    pub fn jws(&self) -> Option<&Token> {
+        match self {
+            Self::Jws(token) => Some(token),
+            _ => None,
+        }
+    }
+
+    /// One word for what the plaintext is, as the CLI's JSON names it.
+    #[must_use]
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Jws(_) => "jws",
+            Self::Jwe(_) => "jwe",
+            Self::Json(_) => "json",
+            Self::Text(_) => "text",
+            Self::Binary => "binary",
+        }
+    }
+}
+
+/// Below this PBES2 iteration count a guessed password is cheap to test offline; RFC 7518
+/// §4.8.1.2 says at least 1000, and today's guidance (OWASP: 600,000 for PBKDF2-HMAC-SHA256)
+/// is far higher.
+const PBES2_ITERATIONS_LOW: u64 = 1000;
+
+/// What the user should know about how this JWE was protected and what it holds.
+#[must_use]
+pub fn warnings(decrypted: &Decrypted, inner: &Inner) -> Vec<String> {
+    let header = &decrypted.header;
+    let alg = header.get("alg").and_then(Value::as_str).unwrap_or("");
+    let mut out = Vec::new();
+    if alg == "RSA1_5" {
+        out.push(
+            "\"alg\" RSA1_5 (RSAES-PKCS1-v1_5) is open to Bleichenbacher's padding-oracle attack: a server that \
+             tells bad padding apart lets an attacker decrypt; RFC 8725 §3.2 says not to use it, use RSA-OAEP-256"
+                .to_owned(),
+        );
+    }
+    if alg.starts_with("PBES2")
+        && let Some(p2c) = header.get("p2c").and_then(Value::as_u64)
+        && p2c < PBES2_ITERATIONS_LOW
+    {
+        out.push(format!(
+            "\"p2c\" is {p2c}: fewer than the {PBES2_ITERATIONS_LOW} PBES2 iterations RFC 7518 §4.8.1.2 asks for, so \
+             guessing the password offline is cheap"
+        ));
+    }
+    if header.contains_key("zip") {
+        out.push(
+            "\"zip\": \"DEF\" compresses before encrypting: where an attacker can add text next to a secret, the \
+             ciphertext's length tells them how much matched (RFC 8725 §3.6)"
+                .to_owned(),
+        );
+    }
+    let cty_jwt = header.get("cty").and_then(Value::as_str).is_some_and(|c| c.eq_ignore_ascii_case("JWT"));
+    match inner {
+        Inner::Jws(_) if !cty_jwt => out.push(
+            "the plaintext is a JWS but the header has no \"cty\": \"JWT\" (RFC 7519 §5.2 says a nested JWT should \
+             say so)"
+                .to_owned(),
+        ),
+        Inner::Jws(_) | Inner::Jwe(_) => {}
+        _ if cty_jwt => {
+            out.push("the header says \"cty\": \"JWT\" but the plaintext is not a JWS or JWE".to_owned());
+        }
+        Inner::Json(_) => out.push(
+            "the JSON is encrypted but not signed: if it carries claims, anyone who can encrypt to this key could \
+             have made them (with a public key, for RSA and ECDH-ES); a nested JWT signs the claims first"
+                .to_owned(),
+        ),
+        _ => {}
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decrypted(header: Value, plaintext: &[u8]) -> Decrypted {
+        let Value::Object(header) = header else { panic!("header must be an object") };
+        Decrypted {
+            protected_header: header.clone(),
+            header,
+            key_index: 0,
+            recipient: 0,
+            plaintext: plaintext.to_vec(),
+        }
+    }
+
+    const JWS: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlYnl0ZXNoZXJlMDEyMzQ1Njc4OWFiY2RlZg";
+
+    #[test]
+    fn a_jws_plaintext_is_a_nested_token_and_cty_is_expected() {
+        let d = decrypted(serde_json::json!({"alg": "dir", "enc": "A128GCM", "cty": "JWT"}), JWS.as_bytes());
+        let inner = Inner::of(&d);
+        assert_eq!(inner.kind(), "jws");
+        assert_eq!(inner.jws().and_then(|t| t.claims()).and_then(|c| c.get("sub")), Some(&Value::from("alice")));
+        assert!(warnings(&d, &inner).is_empty(), "{:?}", warnings(&d, &inner));
+
+        let bare = decrypted(serde_json::json!({"alg": "dir", "enc": "A128GCM"}), JWS.as_bytes());
+        let w = warnings(&bare, &Inner::of(&bare));
+        assert!(w.iter().any(|w| w.contains("no \"cty\"")), "{w:?}");
+    }
+
+    #[test]
+    fn claims_text_and_bytes_are_told_apart() {
+        let claims = decrypted(serde_json::json!({"alg": "dir", "enc": "A128GCM"}), br#"{"sub":"bob"}"#);
+        let inner = Inner::of(&claims);
+        assert_eq!(inner.kind(), "json");
+        assert!(warnings(&claims, &inner).iter().any(|w| w.contains("not signed")));
+        let text = decrypted(serde_json::json!({"alg": "dir", "enc": "A128GCM"}), b"Live long and prosper.");
+        assert_eq!(Inner::of(&text).kind(), "text");
+        let bytes = decrypted(serde_json::json!({"alg": "dir", "enc": "A128GCM"}), &[0xff, 0xfe, 0]);
+        assert_eq!(Inner::of(&bytes).kind(), "binary");
+        let lying = decrypted(serde_json::json!({"alg": "dir", "enc": "A128GCM", "cty": "jwt"}), b"plain words");
+        assert!(warnings(&lying, &Inner::of(&lying)).iter().any(|w| w.contains("not a JWS")));
+    }
+
+    #[test]
+    fn weak_protection_is_named() {
+        let d = decrypted(
+            serde_json::json!({"alg": "RSA1_5", "enc": "A128CBC-HS256", "zip": "DEF"}),
+            b"Live long and prosper.",
+        );
+        let w = warnings(&d, &Inner::of(&d));
+        assert!(w.iter().any(|w| w.contains("Bleichenbacher")), "{w:?}");
+        assert!(w.iter().any(|w| w.contains("RFC 8725 §3.6")), "{w:?}");
+        let low = decrypted(serde_json::json!({"alg": "PBES2-HS256+A128KW", "enc": "A128GCM", "p2c": 10}), b"x");
+        assert!(warnings(&low, &Inner::of(&low)).iter().any(|w| w.contains("\"p2c\" is 10")));
+        let fine = decrypted(serde_json::json!({"alg": "PBES2-HS256+A128KW", "enc": "A128GCM", "p2c": 4096}), b"x");
+        assert!(warnings(&fine, &Inner::of(&fine)).is_empty());
+    }
+}

@@ -1,0 +1,217 @@
+//! `tokenbench decrypt` through the built binary: every Wycheproof JWE test decided as RFC 7516
+//! says, every RFC 7520 §5 example in every serialization for every recipient key (and the
+//! password), the exit codes, and messages that tell nothing about why a key failed.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::missing_panics_doc)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{code, json_out, run, stderr, stdout, temp_dir};
+use serde_json::Value;
+use tokenbench::core::engine::token::decode_b64url;
+
+fn vectors() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/vectors")
+}
+
+fn read_json(path: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))).unwrap()
+}
+
+fn hex(s: &str) -> Vec<u8> {
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
+}
+
+/// Writes `value` to a file in this test's folder and returns its path as text.
+fn write(dir: &Path, name: &str, value: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, value).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+/// The one message a JWE gets when keys were applied and none opened it.
+const CANNOT: &str = "tokenbench: the JWE cannot be decrypted with these keys\n";
+
+/// tcId 22 carries no `pt`: it is tcId 1's JWE (the same five parts) in the flattened JSON
+/// serialization, so its plaintext is tcId 1's.
+fn same_parts_as_tc1<'a>(group: &'a Value, flattened: &str) -> &'a str {
+    let tc1 = group["tests"].as_array().unwrap().iter().find(|t| t["tcId"] == 1).unwrap();
+    let json: Value = serde_json::from_str(flattened).unwrap();
+    let parts: Vec<&str> =
+        ["protected", "encrypted_key", "iv", "ciphertext", "tag"].iter().map(|m| json[*m].as_str().unwrap()).collect();
+    assert_eq!(parts.join("."), tc1["jwe"].as_str().unwrap(), "tcId 22 is tcId 1 in JSON");
+    tc1["pt"].as_str().unwrap()
+}
+
+/// Every valid test decrypts to `pt` through the CLI; every invalid one is refused (exit 1 or
+/// 2, no plaintext on stdout), except tcId 22: a well-formed flattened JSON JWE that Wycheproof
+/// marks invalid only for compact-only APIs, which RFC 7516 §7.2 decrypts.
+#[test]
+fn every_wycheproof_jwe_test_is_decided_through_the_cli() {
+    let suite = read_json(&vectors().join("wycheproof_json_web_encryption_test.json"));
+    let dir = temp_dir("decrypt-wycheproof");
+    let (mut opened, mut refused, mut cannot) = (0, 0, 0);
+    for (g, group) in suite["testGroups"].as_array().unwrap().iter().enumerate() {
+        let key = write(&dir, &format!("group{g}.jwk"), &group["private"].to_string());
+        for test in group["tests"].as_array().unwrap() {
+            let id = test["tcId"].as_u64().unwrap();
+            let jwe = match &test["jwe"] {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            let input = write(&dir, &format!("tc{id}.jwe"), &jwe);
+            let o = run(&["decrypt", "--json", "--key", &key, &format!("@{input}")]);
+            let expect_open = test["result"] == "valid" || id == 22;
+            if expect_open {
+                assert_eq!(code(&o), 0, "tcId {id} {}: {}", test["comment"], stderr(&o));
+                let got = decode_b64url(json_out(&o)["plaintext_b64u"].as_str().unwrap()).unwrap();
+                let expected = if id == 22 { same_parts_as_tc1(group, &jwe) } else { test["pt"].as_str().unwrap() };
+                assert_eq!(got, hex(expected), "tcId {id}");
+                opened += 1;
+            } else {
+                let exit = code(&o);
+                assert!(exit == 1 || exit == 2, "tcId {id} {}: exit {exit}", test["comment"]);
+                assert_eq!(json_out(&o)["decrypted"], false, "tcId {id}");
+                assert!(!stdout(&o).contains("plaintext"), "tcId {id}: {}", stdout(&o));
+                if exit == 1 {
+                    // Once a key is applied, a bad tag, bad padding or a wrong-length CEK all
+                    // read the same: no decryption oracle.
+                    let err = stderr(&o);
+                    assert!(err == CANNOT || err.starts_with("tokenbench: no loaded key fits"), "tcId {id}: {err}");
+                    cannot += usize::from(err == CANNOT);
+                }
+                refused += 1;
+            }
+        }
+    }
+    assert_eq!((opened, refused), (66, 73), "65 valid + tcId 22; 74 invalid - tcId 22");
+    assert!(cannot > 20, "most invalid tests apply the key and fail opaquely ({cannot})");
+}
+
+/// Each RFC 7520 §5 example, in each serialization it is given in, opens with each recipient's
+/// key alone (and 5.3 with its password), and the text names the key or the password.
+#[test]
+fn every_rfc7520_example_decrypts_through_the_cli() {
+    let folder = vectors().join("rfc7520_cookbook/jwe");
+    let dir = temp_dir("decrypt-rfc7520");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&folder).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    let mut decrypted = 0;
+    for (f, file) in files.iter().enumerate() {
+        let example = read_json(file);
+        let expected = example["input"]["plaintext"].as_str().unwrap();
+        let keys: Vec<Value> = match &example["input"]["key"] {
+            Value::Array(list) => list.clone(),
+            Value::Object(_) => vec![example["input"]["key"].clone()],
+            _ => Vec::new(),
+        };
+        let output = &example["output"];
+        let forms: Vec<String> = [output["compact"].as_str().map(str::to_owned), Some(output["json"].to_string()), {
+            Some(output["json_flat"].to_string())
+        }]
+        .into_iter()
+        .flatten()
+        .filter(|s| s != "null")
+        .collect();
+        for (s, form) in forms.iter().enumerate() {
+            let input = format!("@{}", write(&dir, &format!("{f}-{s}.jwe"), form));
+            if let Some(password) = example["input"]["pwd"].as_str() {
+                let o = run(&["decrypt", "--password", password, &input]);
+                assert_eq!(code(&o), 0, "{}: {}", file.display(), stderr(&o));
+                assert!(stdout(&o).contains("with the --password"), "{}", stdout(&o));
+                assert!(stdout(&o).contains("Plaintext ("), "{}", stdout(&o));
+                decrypted += 1;
+            }
+            for (k, key) in keys.iter().enumerate() {
+                let path = write(&dir, &format!("{f}-key{k}.jwk"), &key.to_string());
+                let o = run(&["decrypt", "--json", "--key", &path, &input]);
+                assert_eq!(code(&o), 0, "{} form {s} key {k}: {}", file.display(), stderr(&o));
+                let v = json_out(&o);
+                let got = decode_b64url(v["plaintext_b64u"].as_str().unwrap()).unwrap();
+                assert_eq!(got, expected.as_bytes(), "{}", file.display());
+                assert_eq!(v["key_index"], 0);
+                if keys.len() > 1 {
+                    assert_eq!(v["recipient_index"], k, "{}: key {k} opens its own recipient", file.display());
+                }
+                decrypted += 1;
+            }
+        }
+    }
+    assert!(decrypted >= 36, "{decrypted} decryptions");
+}
+
+/// The exit codes and what each message names.
+#[test]
+fn refusals_name_what_is_wrong_and_exit_as_documented() {
+    let example =
+        read_json(&vectors().join("rfc7520_cookbook/jwe/5_2.key_encryption_using_rsa-oaep_with_aes-gcm.json"));
+    let dir = temp_dir("decrypt-refusals");
+    let key = write(&dir, "rsa.jwk", &example["input"]["key"].to_string());
+    let compact = example["output"]["compact"].as_str().unwrap().to_owned();
+
+    // No key at all: unusable (2), saying which options give one.
+    let o = run(&["decrypt", &compact]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("--password"), "{}", stderr(&o));
+
+    // A JWS: nothing to decrypt (2), pointing at verify.
+    let jws = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2lnbmF0dXJlYnl0ZXNoZXJlMDEyMzQ1Njc4OWFiY2RlZg";
+    let o = run(&["decrypt", "--secret", "k", jws]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("tokenbench verify"), "{}", stderr(&o));
+
+    // No loaded key fits the recipient's alg: 1, naming what it needs.
+    let o = run(&["decrypt", "--secret", "0123456789abcdef", &compact]);
+    assert_eq!(code(&o), 1);
+    assert!(stderr(&o).contains("recipient #1 (RSA-OAEP) needs an RSA private key"), "{}", stderr(&o));
+
+    // A flipped ciphertext byte or tag byte: 1, the same words either way.
+    let mut parts: Vec<String> = compact.split('.').map(str::to_owned).collect();
+    for segment in [3, 4] {
+        let mut bytes = decode_b64url(&parts[segment]).unwrap();
+        bytes[0] ^= 1;
+        let saved = std::mem::replace(&mut parts[segment], tokenbench::core::engine::token::encode_b64url(&bytes));
+        let o = run(&["decrypt", "--key", &key, &parts.join(".")]);
+        assert_eq!((code(&o), stderr(&o).as_str()), (1, CANNOT), "segment {segment}");
+        assert!(stdout(&o).is_empty());
+        parts[segment] = saved;
+    }
+
+    // A malformed IV segment: 2, naming the segment.
+    let mut broken: Vec<&str> = compact.split('.').collect();
+    broken[2] = "not*base64";
+    let o = run(&["decrypt", "--key", &key, &broken.join(".")]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("IV"), "{}", stderr(&o));
+
+    // An alg this engine does not implement: 2, naming it.
+    let header = tokenbench::core::engine::token::encode_b64url(br#"{"alg":"RSA-OAEP-384","enc":"A256GCM"}"#);
+    let odd = format!("{header}.{}", compact.split_once('.').unwrap().1);
+    let o = run(&["decrypt", "--key", &key, &odd]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("\"alg\" \"RSA-OAEP-384\" is not supported"), "{}", stderr(&o));
+
+    // --json on a refusal: one object saying so.
+    let o = run(&["decrypt", "--json", "--secret", "0123456789abcdef", &compact]);
+    assert_eq!(code(&o), 1);
+    assert_eq!(json_out(&o)["decrypted"], false);
+    assert!(json_out(&o)["error"].as_str().unwrap().contains("needs an RSA private key"));
+}
+
+/// `RSA1_5` decrypts (RFC 7520 §5.1) with a warning naming the attack, in text and JSON.
+#[test]
+fn rsa1_5_decrypts_with_a_warning() {
+    let example =
+        read_json(&vectors().join("rfc7520_cookbook/jwe/5_1.key_encryption_using_rsa_v15_and_aes-hmac-sha2.json"));
+    let dir = temp_dir("decrypt-rsa15");
+    let key = write(&dir, "rsa.jwk", &example["input"]["key"].to_string());
+    let compact = example["output"]["compact"].as_str().unwrap();
+    let o = run(&["decrypt", "--key", &key, compact]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("DECRYPTED (RSA1_5, A128CBC-HS256) with key #1"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("Bleichenbacher"), "{}", stdout(&o));
+    let o = run(&["decrypt", "--json", "--key", &key, compact]);
+    let warnings = json_out(&o)["warnings"].to_string();
+    assert!(warnings.contains("RFC 8725 §3.2"), "{warnings}");
+}
