@@ -215,3 +215,53 @@ fn rsa1_5_decrypts_with_a_warning() {
     let warnings = json_out(&o)["warnings"].to_string();
     assert!(warnings.contains("RFC 8725 §3.2"), "{warnings}");
 }
+
+/// The nested-JWT sample: the CLI decrypts it with the sample keys and judges the ID token
+/// inside (exit 0, valid); the window, given the same keys and clock, shows the same plaintext
+/// and the same verdict. Without the signing key the nested JWT is not valid: exit 1.
+#[test]
+fn the_nested_sample_is_judged_alike_by_the_cli_and_the_window() {
+    use tokenbench::ui::platform::FakePlatform;
+    use tokenbench::ui::state::{AppState, Command, DecryptCommand};
+
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets");
+    let nested = format!("@{}", samples.join("samples/08-nested-jwt-rsa-oaep-256.jwt").display());
+    let enc_key = samples.join("keys/rfc7516-a2-private.jwk").display().to_string();
+    let jwks = samples.join("keys/sample-jwks.json").display().to_string();
+    let at = "1800000000";
+    let o = run(&["decrypt", "--json", "--at", at, "--key", &enc_key, "--key", &jwks, &nested]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let cli = json_out(&o);
+    assert_eq!(cli["plaintext_kind"], "jws");
+    assert_eq!(cli["nested"]["valid"], true);
+    assert_eq!(cli["nested"]["claims"]["name"], "Jane Doe");
+    let text = stdout(&run(&["decrypt", "--at", at, "--key", &enc_key, "--key", &jwks, &nested]));
+    assert!(text.contains("with key #1 kid \"rfc7516-a2-encryption\""), "{text}");
+
+    let mut platform = FakePlatform::default();
+    let mut state = AppState::default();
+    for c in [
+        Command::Clock(tokenbench::ui::state::ClockCommand::Set(1_800_000_000.0)),
+        Command::LoadTokenFile(samples.join("samples/08-nested-jwt-rsa-oaep-256.jwt")),
+        Command::LoadKeyFiles(vec![enc_key.clone().into(), jwks.clone().into()]),
+        Command::Decrypt(DecryptCommand::WithKey(0)),
+    ] {
+        state.handle(c, &mut platform);
+    }
+    let start = std::time::Instant::now();
+    while state.decryption.opened.is_none() && start.elapsed().as_secs() < 20 {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        state.tick(&mut platform);
+    }
+    let (opened, _) = state.decryption.opened.as_ref().expect("the window decrypted it");
+    let plaintext = decode_b64url(cli["plaintext_b64u"].as_str().unwrap()).unwrap();
+    assert_eq!(opened.decrypted.plaintext, plaintext);
+    let window = state.judgment.as_ref().unwrap();
+    assert_eq!(window.verification.valid, cli["nested"]["valid"].as_bool().unwrap());
+    assert!(text.contains(&window.title()), "the CLI prints the window's verdict {:?}:\n{text}", window.title());
+
+    // Without the key that signed it, the nested JWT is not valid, and decrypt says so.
+    let o = run(&["decrypt", "--at", at, "--key", &enc_key, &nested]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    assert!(stdout(&o).contains("Nested JWT"), "{}", stdout(&o));
+}

@@ -172,7 +172,7 @@ fn samples_menu_and_alg_none_and_confusion() {
     assert!(h.query_all_by_label_contains("algorithm confusion").next().is_some(), "the attack is named");
     h.get_by_label("Samples").click();
     h.run();
-    h.get_by_label("Encrypted token (JWE)").click();
+    h.get_by_label("Encrypted token (JWE, RFC 7516 A.2)").click();
     h.run();
     assert!(verdict_is(&h, "ENCRYPTED (JWE)"));
     assert!(h.query_by_label_contains("content can only be read").is_some());
@@ -336,7 +336,7 @@ fn a_valid_token_turns_invalid_at_exp_with_no_input() {
 
 #[test]
 fn the_verdict_area_orders_folds_and_counts_warnings_once() {
-    // An expired token signed with a 48-bit secret, among 13 keys (none of them loaded twice:
+    // An expired token signed with a 48-bit secret, among 14 keys (none of them loaded twice:
     // a key already in the list is not added again).
     let secret = b"secret";
     let token = hs256(r#"{"kid":"nowhere"}"#, r#"{"sub":"x","exp":1000}"#, secret);
@@ -358,14 +358,14 @@ fn the_verdict_area_orders_folds_and_counts_warnings_once() {
     commands.push(Command::SetToken(token));
     h.state_mut().apply(commands);
     h.run();
-    assert_eq!(h.state().state.keys.len(), 13);
+    assert_eq!(h.state().state.keys.len(), 14);
     let v = h.state().state.verification().cloned().unwrap();
     let skipped =
         v.attempts.iter().filter(|a| a.outcome == tokenbench::core::engine::verify::KeyOutcome::Skipped).count();
-    assert_eq!(skipped, 11, "{:?}", v.attempts);
+    assert_eq!(skipped, 12, "{:?}", v.attempts);
     let y = |label: &str| h.get_by_label_contains(label).rect().min.y;
     let order =
-        [y("EXPIRED"), y("Failed checks (1)"), y("Warnings (2)"), y("Checks (leeway 0 s)"), y("11 keys skipped")];
+        [y("EXPIRED"), y("Failed checks (1)"), y("Warnings (2)"), y("Checks (leeway 0 s)"), y("12 keys skipped")];
     assert!(order.windows(2).all(|w| w[0] < w[1]), "banner, failed, warnings, checks, keys: {order:?}");
     // Every part is on screen at 1280x800, within the panel, above the status line.
     let status_top = h.get_by_label("Back to now").rect().min.y;
@@ -376,7 +376,7 @@ fn the_verdict_area_orders_folds_and_counts_warnings_once() {
     assert_eq!(h.query_all_by_label_contains("Warning: HMAC secret is 48 bits").count(), 1, "the key card");
     // Folded keys open on demand.
     assert!(h.query_by_label_contains("its kid is not").is_none() || skipped == 0);
-    h.get_by_label("11 keys skipped").click();
+    h.get_by_label("12 keys skipped").click();
     h.run();
     assert!(h.query_all_by_label_contains("never used as an HMAC secret").count() >= 1);
 
@@ -530,7 +530,7 @@ fn status_messages_fade_and_the_hover_shows_them_whole() {
     let mut h = app_with(FakePlatform::default());
     h.state_mut().apply(vec![Command::LoadSampleKeys]);
     h.run();
-    assert!(h.query_by_label("added 4 keys").is_some());
+    assert!(h.query_by_label("added 5 keys").is_some());
     // kittest advances egui's clock a quarter second per step.
     h.run_steps(24);
     assert!(h.state().state.message.is_none(), "gone after a few seconds");

@@ -16,8 +16,8 @@ use super::{judgment_json, judgment_text, out, out_json, read_token_arg, say};
 use crate::core::engine::clock::system_now;
 use crate::core::engine::error::Error;
 use crate::core::engine::judgment::{self, Judgment};
-use crate::core::engine::jwe::inner::{self, Inner};
-use crate::core::engine::jwe::{self, Decrypted, JweError};
+use crate::core::engine::jwe::inner::{self, Inner, Opened};
+use crate::core::engine::jwe::{Decrypted, JweError};
 use crate::core::engine::keys::{Key, KeyMaterial};
 use crate::core::engine::token::{self, Kind, encode_b64url};
 use crate::core::engine::verify::Policy;
@@ -68,12 +68,10 @@ pub(super) fn decrypt_cmd(args: &DecryptArgs) -> Result<u8, Error> {
                 .into(),
         ));
     }
-    let decrypted = match jwe::decrypt(&input, &keys, password) {
-        Ok(d) => d,
+    let Opened { decrypted, inner, warnings } = match inner::open(&input, &keys, password) {
+        Ok(opened) => opened,
         Err(e) => return Ok(refused(&e, args.json)),
     };
-    let inner = Inner::of(&decrypted);
-    let warnings = inner::warnings(&decrypted, &inner);
     let nested = match inner.jws() {
         Some(token) => {
             let policy = Policy { issuer: args.iss.clone(), audience: args.aud.clone(), ..Policy::default() };

@@ -10,7 +10,6 @@ use egui::text::{LayoutJob, TextFormat};
 use egui::{Color32, FontId, RichText, Ui};
 use serde_json::Value;
 
-use crate::core::engine::clock::UnixSeconds;
 use crate::core::engine::error::Error;
 use crate::core::engine::token::{self, Kind, Part, Token};
 use crate::core::text;
@@ -45,6 +44,9 @@ pub struct DecodePanel {
     /// The token serial the scroll position belongs to (a new token starts at the top).
     #[serde(skip)]
     scrolled_for: Option<u64>,
+    /// A PBES2 password as typed: memory only, never saved, emptied when used.
+    #[serde(skip)]
+    password: String,
 }
 
 /// Colours the token text by segment; text outside the token (a `Bearer ` prefix…) stays plain.
@@ -177,7 +179,7 @@ impl DecodePanel {
             Some(Err(e)) => error_view(ui, e, &state.input),
             Some(Ok(t)) => {
                 crate::ui::timeline::token_ui(ui, state, tall, out);
-                self.decoded(ui, t, state.clock.now(), out);
+                self.decoded(ui, t, state, out);
             }
         }
     }
@@ -204,7 +206,8 @@ impl DecodePanel {
         }
     }
 
-    fn decoded(&mut self, ui: &mut Ui, t: &Token, now: UnixSeconds, out: &mut Vec<Command>) {
+    fn decoded(&mut self, ui: &mut Ui, t: &Token, state: &AppState, out: &mut Vec<Command>) {
+        let now = state.clock.now();
         let dark = ui.visuals().dark_mode;
         ui.horizontal(|ui| {
             let form = match (t.kind, t.serialization) {
@@ -237,12 +240,23 @@ impl DecodePanel {
             });
             if let Some(jwe) = &t.jwe {
                 section(ui, "Encrypted content", part_colour(Part::Ciphertext, dark), |ui| {
-                    ui.label("This token is encrypted (JWE). Its content can only be read with the recipient's private key; only the header above is visible.");
+                    ui.label("This token is encrypted (JWE). Its content can only be read with the recipient's key; without it only the header above is visible.");
                     ui.monospace(format!(
                         "encrypted key {} B · IV {} B · ciphertext {} B · tag {} B",
                         jwe.encrypted_key_len, jwe.iv_len, jwe.ciphertext_len, jwe.tag_len
                     ));
                 });
+                section(ui, "Decrypt", part_colour(Part::Ciphertext, dark), |ui| {
+                    crate::ui::decrypt::section_ui(ui, state, &mut self.password, now, out);
+                });
+                // The nested JWS (a JWS: this branch is not reached again for it).
+                if let Some(inner) = state.decryption.nested() {
+                    ui.push_id("nested-jwt", |ui| {
+                        ui.add_space(6.0);
+                        ui.label(RichText::new("Nested JWT (the decrypted plaintext)").heading());
+                        self.decoded(ui, inner, state, out);
+                    });
+                }
                 return;
             }
             section(ui, "Payload", part_colour(Part::Payload, dark), |ui| {

@@ -432,9 +432,9 @@ mod tests {
         h.step();
         h.run();
         assert!(h.state().state.generating.is_empty());
-        assert_eq!(h.state().state.keys.len(), 5);
+        assert_eq!(h.state().state.keys.len(), 6);
         // The new key, last in the list, was scrolled into view above the status line.
-        let new = h.get_by_label_contains("#5 HMAC secret").rect();
+        let new = h.get_by_label_contains("#6 HMAC secret").rect();
         let status = h.get_by_label("Back to now").rect().min.y;
         assert!(new.min.y > 0.0 && new.max.y < status, "the new key is on screen: {new:?} (status at {status})");
     }

@@ -5,6 +5,7 @@ pub mod app;
 pub mod clock;
 pub mod compare;
 pub mod decode;
+pub mod decrypt;
 pub mod error;
 pub mod fit;
 pub mod flows;

@@ -272,7 +272,9 @@ impl SignState {
 /// secret is never proposed for RS256 because it happens to be loaded).
 #[must_use]
 pub fn best_signing_key(keys: &KeyStore, alg: &str, kid: Option<&str>) -> Option<usize> {
-    let can_sign = |k: &Key| k.is_secret() && k.material.algorithms().contains(&alg);
+    // A key published for encryption (`use: enc`, RFC 7517 §4.2) is not offered for signing.
+    let can_sign =
+        |k: &Key| k.is_secret() && k.key_use.as_deref() != Some("enc") && k.material.algorithms().contains(&alg);
     let list = keys.keys();
     let named = kid
         .and_then(|kid| (0..list.len()).find(|&i| can_sign(&list[i]) && signing_kid(keys, i).as_deref() == Some(kid)));

@@ -30,10 +30,11 @@ pub use crate::ui::clock::ShownTimes;
 pub use crate::ui::history::HistoryEntry;
 use crate::ui::platform::Platform;
 pub use crate::ui::sign::SignState;
+pub use decryption::{DecryptCommand, Decryption, key_words as decryption_key_words};
 pub use tab::Tab;
 
 /// The sample tokens of the Samples menu: (title, token).
-pub const SAMPLES: [(&str, &str); 7] = [
+pub const SAMPLES: [(&str, &str); 8] = [
     ("OpenID Connect ID token (RS256, valid)", include_str!("../../assets/samples/01-oidc-id-token-rs256.jwt")),
     ("Expired access token (ES256)", include_str!("../../assets/samples/02-expired-access-token-es256.jwt")),
     ("jwt.io example (HS256)", include_str!("../../assets/samples/03-jwt-io-hs256.jwt")),
@@ -43,14 +44,20 @@ pub const SAMPLES: [(&str, &str); 7] = [
         "Algorithm-confusion forgery (HS256 vs RSA key)",
         include_str!("../../assets/samples/06-algorithm-confusion-hs256.jwt"),
     ),
-    ("Encrypted token (JWE)", include_str!("../../assets/samples/07-jwe-rfc7516.jwt")),
+    ("Encrypted token (JWE, RFC 7516 A.2)", include_str!("../../assets/samples/07-jwe-rfc7516.jwt")),
+    (
+        "Nested JWT (the ID token, encrypted with RSA-OAEP-256)",
+        include_str!("../../assets/samples/08-nested-jwt-rsa-oaep-256.jwt"),
+    ),
 ];
 
 /// The keys that verify the samples, loadable from the Samples menu: the public keys as a JWKS
-/// with the kids the samples name, and jwt.io's secret.
-pub const SAMPLE_KEYS: [(&str, &str); 2] = [
+/// with the kids the samples name, jwt.io's secret, and the RFC 7516 A.2 private key that
+/// decrypts the two encrypted samples (public in the RFC, like every sample key).
+pub const SAMPLE_KEYS: [(&str, &str); 3] = [
     ("sample-jwks.json", include_str!("../../assets/keys/sample-jwks.json")),
     ("jwt.io secret", "a-string-secret-at-least-256-bits-long"),
+    ("rfc7516-a2-private.jwk", include_str!("../../assets/keys/rfc7516-a2-private.jwk")),
 ];
 
 /// The first screen's examples, indices into [`SAMPLES`]: a valid token, an expired one, a
@@ -232,6 +239,8 @@ pub enum Command {
     Live(LiveCommand),
     /// A command of the Leaks tab.
     Scan(ScanCommand),
+    /// Decrypting the loaded JWE.
+    Decrypt(DecryptCommand),
 }
 
 impl From<DemoStep> for Command {
@@ -340,6 +349,8 @@ pub struct AppState {
     pub live: LiveLab,
     /// The Leaks tab: the paths to scan, the scan under way, its report.
     pub scan: ScanLab,
+    /// The loaded JWE's decryption: its plaintext and nested JWS, while the token stays.
+    pub decryption: Decryption,
 }
 
 impl AppState {
@@ -368,11 +379,15 @@ impl AppState {
             | Command::KeysFetched { .. }
             | Command::GenerateKey(_)
             | Command::KeyGenerated { .. }
-            | Command::ExportKey { .. }) => self.handle_keys(key_command, platform),
+            | Command::ExportKey { .. }) => {
+                self.handle_keys(key_command, platform);
+                self.refresh_fitting();
+            }
             Command::JobDied(what) => {
                 // Whatever it was, it is no longer under way.
                 self.generating.clear();
                 self.fetching.clear();
+                self.decryption.busy = None;
                 self.handle_security(SecurityCommand::JobDied(what.clone()), platform);
                 self.handle_compare(CompareCommand::JobDied(what.clone()), platform);
                 self.handle_live(LiveCommand::JobDied(what.clone()), platform);
@@ -432,6 +447,7 @@ impl AppState {
             Command::Fit(c) => self.fit.handle(c),
             Command::Live(c) => self.handle_live(c, platform),
             Command::Scan(c) => self.handle_scan(c, platform),
+            Command::Decrypt(c) => self.handle_decrypt(c),
         }
     }
 
@@ -708,6 +724,7 @@ impl AppState {
         self.shown_times = self.parsed().map(ShownTimes::of).unwrap_or_default();
         self.input = text;
         self.token_serial += 1;
+        self.reset_decryption();
         self.security.token_changed(&self.input);
         self.reverify();
     }
@@ -719,6 +736,7 @@ impl AppState {
         self.shown_times = ShownTimes::default();
         self.current_in_history = false;
         self.token_serial += 1;
+        self.reset_decryption();
         self.security.token_changed(&self.input);
         self.reverify();
     }
@@ -755,7 +773,7 @@ impl AppState {
         let now = self.clock.now();
         self.try_bundled_wordlist();
         let bundled = self.wordlist_outcome.as_ref().and_then(|(_, outcome)| outcome.clone());
-        let judged = self.parsed().map(|t| {
+        let judged = self.judged().map(|t| {
             let huge = t.signatures.first().is_some_and(|s| s.signing_input().len() > INSTANT_WORDLIST_LIMIT);
             let opts = TokenAuditOptions {
                 keys: self.keys.keys(),
@@ -782,7 +800,7 @@ impl AppState {
     /// Tries the bundled wordlist of published secrets on the current HS token once (a few
     /// hundred HMACs: instant), keeping the outcome for as long as the token stays.
     fn try_bundled_wordlist(&mut self) {
-        let Some(t) = self.parsed() else {
+        let Some(t) = self.judged() else {
             self.wordlist_outcome = None;
             return;
         };
@@ -805,6 +823,7 @@ fn read_text(platform: &mut dyn Platform, path: &Path) -> crate::core::engine::e
     String::from_utf8(bytes).map_err(|_| io("the file is not text".into()))
 }
 
+mod decryption;
 mod key_list;
 mod leaks;
 mod live;

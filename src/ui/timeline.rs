@@ -360,7 +360,7 @@ pub struct TokenPlotLabels<'a> {
 /// The decoded token's timeline, in the Decode tab: collapsible (folded at first in a short
 /// window), with the time claims' verdict in words.
 pub fn token_ui(ui: &mut Ui, state: &AppState, tall: bool, out: &mut Vec<Command>) {
-    let Some(token) = state.parsed() else { return };
+    let Some(token) = state.judged() else { return };
     let Some(timeline) = TokenTimeline::from_token(token, state.policy.leeway) else { return };
     let now = state.clock.now();
     let labels = TokenPlotLabels { verdict: "Time claims at the clock's time", fit: "Fit token", now: "Show now" };

@@ -112,7 +112,13 @@ impl VerifyPanel {
                 None => {
                     ui.label("Decode a token to see whether it verifies.");
                 }
-                Some(j) => verdict(ui, j, state),
+                Some(j) => {
+                    if state.decryption.nested().is_some() {
+                        // The JWE itself carries no signature: what is judged is what it holds.
+                        ui.label(RichText::new("The nested JWT, decrypted from the JWE:").strong());
+                    }
+                    verdict(ui, j, state);
+                }
             }
         });
     }

@@ -197,6 +197,9 @@ impl AppState {
                 } else {
                     self.info(format!("added {n} key{}{repeated}", plural(n)));
                 }
+                // Loaded through any command (a drop, the samples menu): the JWE's Decrypt
+                // section offers the new keys that fit.
+                self.refresh_fitting();
                 self.reverify();
             }
             Err(e) => {

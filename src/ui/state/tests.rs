@@ -35,7 +35,7 @@ fn clock_rejudges_expiry() {
     let mut s = AppState::default();
     let mut p = FakePlatform::default();
     s.handle(Command::LoadSampleKeys, &mut p);
-    assert_eq!(s.message.as_ref().unwrap().1, "added 4 keys");
+    assert_eq!(s.message.as_ref().unwrap().1, "added 5 keys");
     // The fresh example is issued at the real now, so "Back to now" finds it valid in any year.
     s.handle(Command::TryExample(0), &mut p);
     assert!(s.verification().unwrap().valid);
@@ -344,7 +344,7 @@ fn the_forgery_sample_is_named_with_the_sample_keys() {
     // The RSA key has the kid the forgery names: no warning may say no key has it.
     assert!(!v.warnings.iter().any(|w| w.starts_with("no loaded key has kid")), "{:?}", v.warnings);
     s.handle(Command::TryExample(0), &mut p);
-    assert_eq!(s.keys.len(), 4, "the sample keys are loaded once");
+    assert_eq!(s.keys.len(), 5, "the sample keys are loaded once");
     let v = s.verification().unwrap();
     assert_eq!(v.title(), "VALID", "selected by kid, no warning: {:?}", v.warnings);
     s.handle(Command::TryExample(1), &mut p);

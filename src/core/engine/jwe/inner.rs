@@ -9,8 +9,31 @@
 
 use serde_json::Value;
 
-use super::Decrypted;
+use super::{Decrypted, JweError};
+use crate::core::engine::keys::Key;
 use crate::core::engine::token::{self, JsonObject, Kind, Token};
+
+/// A decrypted JWE with what its plaintext is and what to know about it.
+#[derive(Debug, Clone)]
+pub struct Opened {
+    /// What decryption gave.
+    pub decrypted: Decrypted,
+    /// What the plaintext is.
+    pub inner: Inner,
+    /// What the user should know ([`warnings`]).
+    pub warnings: Vec<String>,
+}
+
+/// Decrypts `input` ([`super::decrypt`]) and reads what it holds.
+///
+/// # Errors
+/// As [`super::decrypt`].
+pub fn open(input: &str, keys: &[Key], password: Option<&[u8]>) -> Result<Opened, JweError> {
+    let decrypted = super::decrypt(input, keys, password)?;
+    let inner = Inner::of(&decrypted);
+    let warnings = warnings(&decrypted, &inner);
+    Ok(Opened { decrypted, inner, warnings })
+}
 
 /// What the plaintext of a decrypted JWE is.
 #[derive(Debug, Clone)]

@@ -8,6 +8,7 @@
 //! oracle. Errors before that point name what is wrong and where.
 
 mod content;
+mod fitting;
 pub mod inner;
 mod key_management;
 mod serialization;
@@ -19,6 +20,7 @@ use std::io::Read;
 use serde_json::Value;
 
 use self::content::Enc;
+pub use self::fitting::{Fitting, fitting};
 pub use self::key_management::SUPPORTED_KEY_ALGORITHMS;
 use self::key_management::Unwrap;
 use self::serialization::recipient_place;
@@ -253,7 +255,7 @@ fn try_recipient(
 }
 
 /// A string header member that must be there.
-fn header_str<'a>(header: &'a JsonObject, name: &str, at: &str) -> Result<&'a str, JweError> {
+pub(super) fn header_str<'a>(header: &'a JsonObject, name: &str, at: &str) -> Result<&'a str, JweError> {
     match header.get(name) {
         Some(Value::String(s)) => Ok(s),
         Some(_) => {
