@@ -176,6 +176,9 @@ fn every_unusable_input_exits_2_naming_the_flag() {
     let p256 = asset("ec-p256-spki.pem");
     let missing = temp("encrypt-does-not-exist.pem");
     let missing_at = format!("@{}", path(&missing));
+    let existing = temp("encrypt-claims.json");
+    std::fs::write(&existing, "{}").unwrap();
+    let file_named = format!("PLAINTEXT: {0} is a file: give it as @{0} to encrypt its contents", path(&existing));
     let cases: Vec<(Vec<&str>, &str)> = vec![
         (
             vec!["--key", path(&rsa), "--alg", "RSA-OAEP-384", "--enc", "A128GCM", "x"],
@@ -200,6 +203,7 @@ fn every_unusable_input_exits_2_naming_the_flag() {
         ),
         (vec!["--key", path(&missing), "--alg", "RSA-OAEP", "--enc", "A128GCM", "x"], "--key: cannot read"),
         (vec!["--key", path(&rsa), "--alg", "RSA-OAEP", "--enc", "A128GCM", &missing_at], "PLAINTEXT: cannot read"),
+        (vec!["--key", path(&rsa), "--alg", "RSA-OAEP", "--enc", "A128GCM", path(&existing)], &file_named),
         (vec!["--alg", "dir", "--enc", "A128GCM", "x"], "no recipient: give --key FILE"),
         (
             vec!["--key", path(&rsa), "--key", path(&p256), "--alg", "RSA-OAEP", "--enc", "A128GCM", "x"],

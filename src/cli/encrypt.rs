@@ -8,10 +8,10 @@ use clap::Args;
 
 use super::key_args::KeyArgs;
 use super::{out, say};
-use crate::core::engine::error::Error;
 use crate::core::engine::jwe::{self, EncryptInput, EncryptOptions, JweError, Recipient};
 use crate::core::engine::keys::Key;
 use crate::core::engine::limits;
+use crate::core::text;
 
 /// Arguments of `tokenbench encrypt`.
 #[derive(Debug, Args)]
@@ -179,21 +179,26 @@ fn recipient_key(keys: &KeyArgs, kid: Option<&str>, alg: &str) -> Result<Key, St
     Err(format!("it holds {} keys; choose one with --kid ({fits})", loaded.len()))
 }
 
-/// Reads PLAINTEXT: literal text, `-` for stdin, `@FILE` for a file, as bytes.
-fn read_plaintext(arg: &str) -> Result<Vec<u8>, Error> {
+/// Reads PLAINTEXT: literal text, `-` for stdin, `@FILE` for a file, as bytes. A literal that
+/// names an existing file is refused, pointing at `@FILE`.
+fn read_plaintext(arg: &str) -> Result<Vec<u8>, String> {
     if arg == "-" {
         let mut buf = Vec::new();
         std::io::stdin()
             .take(limits::MAX_INPUT_BYTES as u64 + 1)
             .read_to_end(&mut buf)
-            .map_err(|e| Error::Io { path: "-".into(), reason: e.to_string() })?;
+            .map_err(|e| format!("cannot read stdin: {e}"))?;
         if buf.len() > limits::MAX_INPUT_BYTES {
-            return Err(Error::FileTooLarge { path: "-".into(), limit: limits::MAX_INPUT_BYTES });
+            return Err(format!("stdin is larger than the {}-byte limit", limits::MAX_INPUT_BYTES));
         }
         return Ok(buf);
     }
     if let Some(path) = arg.strip_prefix('@') {
-        return limits::read_file(std::path::Path::new(path));
+        return limits::read_file(std::path::Path::new(path)).map_err(|e| e.to_string());
+    }
+    // `encrypt … claims.json` meant the file: encrypting its name instead would go unnoticed.
+    if std::path::Path::new(arg).is_file() {
+        return Err(format!("{0} is a file: give it as @{0} to encrypt its contents", text::visible(arg)));
     }
     Ok(arg.as_bytes().to_vec())
 }

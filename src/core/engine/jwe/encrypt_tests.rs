@@ -476,3 +476,12 @@ fn aes192_key_wrap_matches_rfc_3394_sections_4_2_and_4_4() {
     let wrapped = super::key_wrapping::aes_kw_wrap(&kek, &key_data).unwrap();
     assert_eq!(wrapped, hex("031D33264E15D33268F24EC260743EDCE1C6C7DDEE725A936BA814915C6762D2"));
 }
+
+#[test]
+fn an_x25519_key_of_low_order_is_refused_as_the_key() {
+    // The all-zero u-coordinate has order 1: every shared secret with it is zero (RFC 7748 §6.1).
+    let low_order = load_jwk(&json!({"kty": "OKP", "crv": "X25519", "x": encode_b64url(&[0; 32])}));
+    let (input, reason) = refusal(encrypt(b"x", Recipient::Key(&low_order), &options("ECDH-ES", "A128GCM")));
+    assert_eq!(input, EncryptInput::Key);
+    assert_eq!(reason, "its X25519 public key gives no usable shared secret (a low-order or invalid point)");
+}

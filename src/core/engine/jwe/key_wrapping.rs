@@ -12,9 +12,9 @@ use std::num::NonZeroU32;
 use aws_lc_rs::{agreement, cipher, key_wrap, pbkdf2, rand, rsa};
 use serde_json::Value;
 
-use super::JweError;
 use super::content::{self, Enc};
 use super::key_management::{AgreementCurve, KW_IV, aes_key_len, concat_kdf};
+use super::{EncryptInput, JweError};
 use crate::core::engine::keys::{Curve, OID_RSA};
 use crate::core::engine::token::{JsonObject, encode_b64url};
 
@@ -160,7 +160,15 @@ pub(super) fn ecdh_es_wrap(
     let z = agreement::agree_ephemeral(ephemeral, agreement::UnparsedPublicKey::new(algorithm, &peer.point), (), |z| {
         Ok(z.to_vec())
     })
-    .map_err(|()| failed(&format!("ECDH on {} with the recipient's public key", peer.curve.name())))?;
+    // aws-lc refuses a point off the curve and an X25519 key of low order (all-zero secret):
+    // the recipient's key is unusable, not the library.
+    .map_err(|()| JweError::CannotEncrypt {
+        input: EncryptInput::Key,
+        reason: format!(
+            "its {} public key gives no usable shared secret (a low-order or invalid point)",
+            peer.curve.name()
+        ),
+    })?;
     if alg == "ECDH-ES" {
         return Ok((concat_kdf(&z, enc.name(), &[], &[], enc.key_len()), Vec::new()));
     }
@@ -176,9 +184,9 @@ fn epk_jwk(curve: AgreementCurve, public: &[u8]) -> JsonObject {
     let mut jwk = JsonObject::new();
     match curve {
         AgreementCurve::Nist(nist) => {
-            // aws-lc-rs gives the uncompressed point: 0x04, x, y.
-            let len = nist.coordinate_len();
-            let (x, y) = public.get(1..).unwrap_or_default().split_at(len.min(public.len().saturating_sub(1)));
+            // aws-lc-rs gives the uncompressed point: 0x04, then x and y of equal length.
+            let coordinates = public.get(1..).unwrap_or_default();
+            let (x, y) = coordinates.split_at(coordinates.len() / 2);
             jwk.insert("kty".into(), "EC".into());
             jwk.insert("crv".into(), nist.name().into());
             jwk.insert("x".into(), encode_b64url(x).into());
