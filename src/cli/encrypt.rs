@@ -18,8 +18,8 @@ use crate::core::text;
 // The shared key options, worded for a recipient rather than a verification key.
 #[command(
     mut_arg("keys", |a| a.help(
-        "The recipient's key file: RSA, EC or X25519, public or private (PEM, DER, certificate, JWK or \
-         JWKS; --kid picks one of several)"
+        "The recipient's key file: RSA, EC or X25519, public or private (PEM, DER, certificate, JWK, \
+         JWKS or OpenSSH public key; --kid picks one of several)"
     )),
     mut_arg("secret", |a| a.help("An oct key for dir, A*KW or A*GCMKW, as UTF-8 text")),
     mut_arg("secret_base64", |a| a.help("An oct key for dir, A*KW or A*GCMKW, in base64 or base64url")),
