@@ -485,3 +485,21 @@ fn an_x25519_key_of_low_order_is_refused_as_the_key() {
     assert_eq!(input, EncryptInput::Key);
     assert_eq!(reason, "its X25519 public key gives no usable shared secret (a low-order or invalid point)");
 }
+
+#[test]
+fn a_jwe_past_the_input_limit_is_refused_naming_the_limit() {
+    let key = oct_key(&[1; 16]);
+    let opts = options("dir", "A128GCM");
+    // 8 MiB of plaintext is over 10 MiB once base64url-encoded: decrypt would refuse it.
+    let plaintext = vec![b'a'; 8 * 1024 * 1024];
+    let (input, reason) = refusal(encrypt(&plaintext, Recipient::Key(&key), &opts));
+    assert_eq!(input, EncryptInput::Plaintext);
+    assert!(reason.contains("over the 10485760-byte limit a JWE is decrypted within"), "{reason}");
+    // Deflated, the same plaintext fits, and decrypts back.
+    let zipped = encrypt(&plaintext, Recipient::Key(&key), &EncryptOptions { zip: true, ..opts.clone() }).unwrap();
+    assert_eq!(decrypt(&zipped, &[key.clone()], None).unwrap().plaintext, plaintext);
+    let too_long = vec![0u8; limits::MAX_INPUT_BYTES + 1];
+    let (input, reason) = refusal(encrypt(&too_long, Recipient::Key(&key), &opts));
+    assert_eq!(input, EncryptInput::Plaintext);
+    assert_eq!(reason, "it is 10485761 bytes, over the 10485760-byte limit");
+}

@@ -100,7 +100,8 @@ pub(super) fn refusal(alg: &str, enc_name: &str, key: &Key) -> Option<String> {
     }
 }
 
-/// The RSA modulus sizes aws-lc-rs decrypts with (`PrivateDecryptingKey::from_pkcs8`).
+/// The RSA modulus sizes aws-lc-rs decrypts and encrypts with (`PrivateDecryptingKey` and
+/// `PublicEncryptingKey` refuse the others).
 pub(super) const RSA_DECRYPTION_BITS: (usize, usize) = (2048, 8192);
 
 /// True when the material of `key` can serve a recipient of `alg`/`enc` with this header: the

@@ -1,14 +1,15 @@
-//! JWE decryption (RFC 7516, RFC 7518 §4–5): compact, flattened and general JSON
-//! serializations, every recipient tried with every loaded key that fits its `alg`; and
-//! encryption to one key or password in the compact serialization ([`encrypt()`]).
+//! JWE decryption and encryption (RFC 7516, RFC 7518 §4–5). [`decrypt`] reads the compact,
+//! flattened and general JSON serializations and tries every recipient with every loaded key
+//! that fits its `alg`; [`encrypt()`] encrypts to one key or password in the compact
+//! serialization.
 //!
 //! Concerns: [`serialization`] reads the three forms and merges headers, `key_management`
 //! recovers the Content Encryption Key per `alg`, `content` encrypts and decrypts per `enc`,
 //! `key_wrapping` delivers the CEK per `alg` when encrypting, `encrypt` checks the options and
-//! assembles the JWE. Once a key has
-//! been applied, every failure (a bad tag, bad padding, a CEK of the wrong length, an RSA
-//! padding error) is the one [`JweError::CannotDecrypt`], so the messages are no decryption
-//! oracle. Errors before that point name what is wrong and where.
+//! assembles the JWE. Once a key has been applied, every decryption failure (a bad tag, bad
+//! padding, a CEK of the wrong length, an RSA padding error) is the one
+//! [`JweError::CannotDecrypt`], so the messages are no decryption oracle. Errors before that
+//! point name what is wrong and where.
 
 mod content;
 mod encrypt;
