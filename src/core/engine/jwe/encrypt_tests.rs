@@ -497,7 +497,7 @@ fn a_jwe_past_the_input_limit_is_refused_naming_the_limit() {
     assert!(reason.contains("over the 10485760-byte limit a JWE is decrypted within"), "{reason}");
     // Deflated, the same plaintext fits, and decrypts back.
     let zipped = encrypt(&plaintext, Recipient::Key(&key), &EncryptOptions { zip: true, ..opts.clone() }).unwrap();
-    assert_eq!(decrypt(&zipped, &[key.clone()], None).unwrap().plaintext, plaintext);
+    assert_eq!(decrypt(&zipped, std::slice::from_ref(&key), None).unwrap().plaintext, plaintext);
     let too_long = vec![0u8; limits::MAX_INPUT_BYTES + 1];
     let (input, reason) = refusal(encrypt(&too_long, Recipient::Key(&key), &opts));
     assert_eq!(input, EncryptInput::Plaintext);
