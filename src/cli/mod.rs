@@ -11,6 +11,7 @@ mod compare;
 mod crack;
 mod decode;
 mod decrypt;
+mod encrypt;
 pub mod fit;
 mod flows;
 mod forge;
@@ -43,6 +44,7 @@ pub use compare::CompareArgs;
 pub use crack::CrackArgs;
 pub use decode::decoded_json;
 pub use decrypt::DecryptArgs;
+pub use encrypt::EncryptArgs;
 pub use flows::{FlowArgs, flow_json, sweep_json as flows_sweep_json, sweep_text as flows_sweep_text};
 pub use forge::ForgeArgs;
 pub use key::key_json;
@@ -94,6 +96,9 @@ pub enum Command {
     /// Print the token an attack would send (none, none-case, confusion, embedded-jwk, jku,
     /// kid-traversal, psychic, tamper), built from a real one.
     Forge(Box<ForgeArgs>),
+    /// Encrypt a plaintext (a signed JWT for a nested JWT) to a key, secret or password and print
+    /// the compact JWE (exit 0; 2 for unusable input).
+    Encrypt(Box<EncryptArgs>),
     /// Send the honest token, a garbage token and every forgery of it to an endpoint; exit 0
     /// when none is accepted, 1 when any is, 2 for unusable input.
     Probe(Box<ProbeArgs>),
@@ -155,6 +160,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Audit(args) => audit::audit_cmd(&args),
         Command::Crack(args) => crack::crack_cmd(&args),
         Command::Forge(args) => forge::forge_cmd(&args),
+        Command::Encrypt(args) => Ok(encrypt::encrypt_cmd(&args)),
         Command::Probe(args) => Ok(probe::probe_cmd(&args)),
         Command::Load(args) => Ok(load::load_cmd(&args)),
         Command::Serve(args) => serve::serve_cmd(&args),

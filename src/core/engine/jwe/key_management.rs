@@ -65,7 +65,7 @@ pub(super) fn needs(alg: &str, enc: Enc) -> String {
 }
 
 /// The AES key length of `A128KW`, `A192GCMKW`, `ECDH-ES+A256KW`, `PBES2-HS256+A128KW`…
-fn aes_key_len(alg: &str) -> Option<usize> {
+pub(super) fn aes_key_len(alg: &str) -> Option<usize> {
     let tail = alg.rsplit('+').next().unwrap_or(alg);
     match tail.get(..4) {
         Some("A128") => Some(16),
@@ -100,8 +100,9 @@ pub(super) fn refusal(alg: &str, enc_name: &str, key: &Key) -> Option<String> {
     }
 }
 
-/// The RSA modulus sizes aws-lc-rs decrypts with (`PrivateDecryptingKey::from_pkcs8`).
-const RSA_DECRYPTION_BITS: (usize, usize) = (2048, 8192);
+/// The RSA modulus sizes aws-lc-rs decrypts and encrypts with (`PrivateDecryptingKey` and
+/// `PublicEncryptingKey` refuse the others).
+pub(super) const RSA_DECRYPTION_BITS: (usize, usize) = (2048, 8192);
 
 /// True when the material of `key` can serve a recipient of `alg`/`enc` with this header: the
 /// right type and size, private where it must be, the curve of `epk` for ECDH-ES. A secret
@@ -134,7 +135,7 @@ fn epk_curve(header: &JsonObject) -> Option<&str> {
 
 /// The curve of an ECDH-ES recipient's private key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum AgreementCurve {
+pub(super) enum AgreementCurve {
     /// P-256, P-384 or P-521.
     Nist(Curve),
     /// X25519 (RFC 8037).
@@ -142,14 +143,16 @@ enum AgreementCurve {
 }
 
 impl AgreementCurve {
-    fn name(self) -> &'static str {
+    /// The JWK `crv` name.
+    pub(super) fn name(self) -> &'static str {
         match self {
             Self::Nist(c) => c.name(),
             Self::X25519 => "X25519",
         }
     }
 
-    fn algorithm(self) -> &'static agreement::Algorithm {
+    /// The aws-lc-rs key agreement on this curve.
+    pub(super) fn algorithm(self) -> &'static agreement::Algorithm {
         match self {
             Self::Nist(Curve::P256) => &agreement::ECDH_P256,
             Self::Nist(Curve::P384) => &agreement::ECDH_P384,
@@ -295,7 +298,7 @@ pub(super) fn aes_kw_unwrap(kek: &[u8], wrapped: &[u8]) -> Result<Vec<u8>, Unwra
 }
 
 /// The initial value of RFC 3394 §2.2.3.1.
-const KW_IV: [u8; 8] = [0xA6; 8];
+pub(super) const KW_IV: [u8; 8] = [0xA6; 8];
 
 /// RFC 3394 §2.2.2 unwrapping over single-block AES-192 (ECB on one block is the raw cipher).
 fn aes192_kw_unwrap(kek: &[u8], wrapped: &[u8]) -> Result<Vec<u8>, Unwrap> {

@@ -1,16 +1,24 @@
-//! JWE decryption (RFC 7516, RFC 7518 §4–5): compact, flattened and general JSON
-//! serializations, every recipient tried with every loaded key that fits its `alg`.
+//! JWE decryption and encryption (RFC 7516, RFC 7518 §4–5). [`decrypt`] reads the compact,
+//! flattened and general JSON serializations and tries every recipient with every loaded key
+//! that fits its `alg`; [`encrypt()`] encrypts to one key or password in the compact
+//! serialization.
 //!
 //! Concerns: [`serialization`] reads the three forms and merges headers, `key_management`
-//! recovers the Content Encryption Key per `alg`, `content` decrypts per `enc`. Once a key has
-//! been applied, every failure (a bad tag, bad padding, a CEK of the wrong length, an RSA
-//! padding error) is the one [`JweError::CannotDecrypt`], so the messages are no decryption
-//! oracle. Errors before that point name what is wrong and where.
+//! recovers the Content Encryption Key per `alg`, `content` encrypts and decrypts per `enc`,
+//! `key_wrapping` delivers the CEK per `alg` when encrypting, `encrypt` checks the options and
+//! assembles the JWE. Once a key has been applied, every decryption failure (a bad tag, bad
+//! padding, a CEK of the wrong length, an RSA padding error) is the one
+//! [`JweError::CannotDecrypt`], so the messages are no decryption oracle. Errors before that
+//! point name what is wrong and where.
 
 mod content;
 mod fitting;
 pub mod inner;
+mod encrypt;
+#[cfg(test)]
+mod encrypt_tests;
 mod key_management;
+mod key_wrapping;
 mod serialization;
 #[cfg(test)]
 mod tests;
@@ -21,6 +29,10 @@ use serde_json::Value;
 
 use self::content::Enc;
 pub use self::fitting::{Fitting, fitting};
+pub use self::encrypt::{
+    DEFAULT_PBES2_ITERATIONS, ENCRYPTION_ALGORITHMS, EncryptInput, EncryptOptions, MIN_PBES2_ITERATIONS, Recipient,
+    encrypt, encryption_algorithms,
+};
 pub use self::key_management::SUPPORTED_KEY_ALGORITHMS;
 use self::key_management::Unwrap;
 use self::serialization::recipient_place;
@@ -114,6 +126,20 @@ pub enum JweError {
     /// Keys fitted but none opened it; deliberately says nothing more.
     #[error("the JWE cannot be decrypted with these keys")]
     CannotDecrypt,
+    /// [`encrypt()`] cannot proceed with this input: which one, and what is wrong with it.
+    #[error("{input}: {reason}")]
+    CannotEncrypt {
+        /// The option, key, password or plaintext at fault.
+        input: EncryptInput,
+        /// What is wrong and what it needs.
+        reason: String,
+    },
+    /// aws-lc-rs failed during [`encrypt()`] where the checked input should not fail.
+    #[error("encryption failed in aws-lc-rs: {step}")]
+    EncryptionFailed {
+        /// The step that failed.
+        step: String,
+    },
 }
 
 /// Decrypts `input` (any serialization) with the first of `keys` (or the PBES2 `password`)
