@@ -30,6 +30,7 @@ pub use crate::ui::clock::ShownTimes;
 pub use crate::ui::history::HistoryEntry;
 use crate::ui::platform::Platform;
 pub use crate::ui::sign::SignState;
+pub use crate::ui::sign::encrypt::EncryptCommand;
 pub use decryption::{DecryptCommand, Decryption, key_words as decryption_key_words};
 pub use tab::Tab;
 
@@ -241,6 +242,8 @@ pub enum Command {
     Scan(ScanCommand),
     /// Decrypting the loaded JWE.
     Decrypt(DecryptCommand),
+    /// Encrypting the signed token (the Sign tab).
+    Encrypt(EncryptCommand),
 }
 
 impl From<DemoStep> for Command {
@@ -448,6 +451,7 @@ impl AppState {
             Command::Live(c) => self.handle_live(c, platform),
             Command::Scan(c) => self.handle_scan(c, platform),
             Command::Decrypt(c) => self.handle_decrypt(c),
+            Command::Encrypt(c) => self.handle_encrypt(c, platform),
         }
     }
 

@@ -1,7 +1,7 @@
 //! The signing editor's commands: edit the decoded token, change header, claims, algorithm and
 //! key, sign, and send the result to the decoder or a file.
 
-use super::{AppState, Command, Tab};
+use super::{AppState, Command, EncryptCommand, Tab};
 use crate::core::engine::audit::TokenAuditOptions;
 use crate::core::engine::judgment;
 use crate::core::engine::token;
@@ -62,6 +62,35 @@ impl AppState {
                 self.save_text(platform, &text);
             }
             _ => {}
+        }
+    }
+
+    /// The Sign tab's encryption of the signed token.
+    pub(super) fn handle_encrypt(&mut self, command: EncryptCommand, platform: &mut dyn Platform) {
+        let signed = match &self.sign.output {
+            Some(Ok(t)) => t.clone(),
+            _ => return self.error("sign a token first: the JWE carries the signed token".to_owned()),
+        };
+        match command {
+            EncryptCommand::To(i) => self.sign.encrypt.choose(i, &self.keys),
+            EncryptCommand::Alg(a) => self.sign.encrypt.alg = a,
+            EncryptCommand::Enc(e) => self.sign.encrypt.enc = e,
+            EncryptCommand::Encrypt => {
+                self.sign.encrypt.encrypt(&signed, &self.keys);
+                if let Some((_, Err(why))) = &self.sign.encrypt.output {
+                    self.error(format!("not encrypted: {why}"));
+                }
+            }
+            EncryptCommand::UseEncrypted => {
+                if let Some(jwe) = self.sign.encrypt.encrypted_of(&signed).map(str::to_owned) {
+                    self.set_token(jwe);
+                    self.tab = Tab::Decode;
+                }
+            }
+            EncryptCommand::Save => {
+                let jwe = self.sign.encrypt.encrypted_of(&signed).unwrap_or_default().to_owned();
+                self.save_text(platform, &jwe);
+            }
         }
     }
 

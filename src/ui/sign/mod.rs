@@ -4,6 +4,8 @@
 //! dropdown; choosing a key picks an algorithm it can sign and (unless unticked) writes its
 //! `kid`, so a re-signed token verifies by kid. A JWE is never offered for re-signing.
 
+pub mod encrypt;
+
 use egui::{RichText, Ui};
 use serde_json::Value;
 
@@ -36,6 +38,8 @@ pub struct SignState {
     /// about, and the banner's words and tone (shown only while that token is the output, so
     /// the tab never shows another token's verdict).
     pub verdict: Option<(String, SignedVerdict)>,
+    /// Encrypting the signed token to a recipient (a nested JWT).
+    pub encrypt: encrypt::EncryptState,
 }
 
 /// A signed token's verdict in the words of the Verify banner.
@@ -59,6 +63,7 @@ impl Default for SignState {
             kid_from_key: true,
             output: None,
             verdict: None,
+            encrypt: encrypt::EncryptState::default(),
         }
     }
 }
@@ -259,11 +264,21 @@ impl SignState {
             // The result's key is gone: what it said no longer holds.
             self.output = None;
         }
-        self.key = match self.key {
-            Some(k) if k == removed => None,
-            Some(k) if k > removed => Some(k - 1),
-            other => other,
-        };
+        self.key = shifted(self.key, removed);
+        // The recipient too: the same key, or none (and its JWE goes with it).
+        if self.encrypt.to == Some(removed) {
+            self.encrypt = encrypt::EncryptState::default();
+        }
+        self.encrypt.to = shifted(self.encrypt.to, removed);
+    }
+}
+
+/// A key index after key `removed` left the list.
+fn shifted(index: Option<usize>, removed: usize) -> Option<usize> {
+    match index {
+        Some(k) if k == removed => None,
+        Some(k) if k > removed => Some(k - 1),
+        other => other,
     }
 }
 
@@ -405,6 +420,7 @@ pub fn ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
                     out.push(Command::UseSignedToken);
                 }
             });
+            encrypt::ui(ui, state, token, out);
         }
     }
 }
@@ -459,256 +475,4 @@ fn json_editor(
 const EDITOR_ROWS: usize = 5;
 
 #[cfg(test)]
-mod tests {
-    use std::path::PathBuf;
-
-    use super::*;
-    use crate::core::engine::keys::SecretEncoding;
-    use crate::core::engine::verify::{Selection, SignatureVerdict};
-    use crate::ui::platform::FakePlatform;
-    use crate::ui::state::Tab;
-
-    fn asset(name: &str) -> PathBuf {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/keys").join(name)
-    }
-
-    #[test]
-    fn edit_copies_the_header_as_it_is_without_a_key_that_cannot_sign_it() {
-        let mut s = AppState::default();
-        let mut p = FakePlatform::default();
-        // The sample keys: public RSA/EC/Ed25519 keys and jwt.io's HMAC secret (preselected).
-        s.handle(Command::LoadSampleKeys, &mut p);
-        assert!(s.sign.key.is_some(), "the secret is preselected for signing");
-        s.handle(Command::LoadSample(0), &mut p); // RS256, kid sample-rsa-2048
-        s.handle(Command::EditThisToken, &mut p);
-        assert_eq!(s.tab, Tab::Sign);
-        let header = s.sign.header().unwrap();
-        assert_eq!(header["kid"], "sample-rsa-2048", "the kid is not rewritten");
-        assert_eq!(header["alg"], "RS256");
-        assert_eq!(s.sign.alg, "RS256");
-        assert_eq!(s.sign.key, None, "an HMAC secret cannot sign RS256: no key is preselected");
-        let problems = s.sign.problems(&s.keys);
-        assert!(problems.iter().any(|w| w.contains("no loaded key can sign RS256")), "{problems:?}");
-        assert!(!problems.iter().any(|w| w.contains("HMAC secret cannot sign")), "{problems:?}");
-        // The RSA private key that can sign RS256 (the same key as the kid's: its twin kid).
-        s.handle(Command::LoadKeyFiles(vec![asset("rsa2048-pkcs8.pem")]), &mut p);
-        s.handle(Command::LoadSample(0), &mut p);
-        s.handle(Command::EditThisToken, &mut p);
-        let rsa = s.keys.len() - 1;
-        assert_eq!(s.sign.key, Some(rsa), "the key the kid names is preselected");
-        assert_eq!(s.sign.header().unwrap()["kid"], "sample-rsa-2048", "and its kid is the token's");
-        assert!(s.sign.problems(&s.keys).is_empty(), "{:?}", s.sign.problems(&s.keys));
-        // Another RSA private key, no key by the kid: preselected because it signs RS256; then
-        // (and only then) its kid goes in.
-        let mut s = AppState::default();
-        s.handle(Command::LoadSampleKeys, &mut p);
-        s.handle(Command::LoadKeyFiles(vec![asset("rsa1024-pkcs8.pem")]), &mut p);
-        s.handle(Command::LoadSample(0), &mut p);
-        s.handle(Command::EditThisToken, &mut p);
-        let other = s.keys.len() - 1;
-        assert_eq!(s.sign.key, Some(other));
-        assert_eq!(s.sign.header().unwrap()["kid"], s.keys.keys()[other].thumbprint.as_str());
-    }
-
-    #[test]
-    fn a_long_json_line_is_not_wrapped_in_the_editor() {
-        use egui_kittest::kittest::Queryable;
-        let mut h = egui_kittest::Harness::builder().with_size(egui::vec2(800.0, 480.0)).build_eframe(|_cc| {
-            crate::ui::app::TokenbenchApp::with_platform(
-                Box::new(FakePlatform::default()),
-                crate::ui::app::Settings::default(),
-            )
-        });
-        h.state_mut().apply(vec![Command::SelectTab(Tab::Sign)]);
-        h.run();
-        let short = h.get_by_label("Claims JSON").rect().height();
-        let long = format!("{{\n  \"sub\": \"{}\"\n}}", "x".repeat(300));
-        h.state_mut().apply(vec![Command::SetSignClaims(long)]);
-        h.run();
-        let editor = h.get_by_label("Claims JSON").rect();
-        assert!((editor.height() - short).abs() < 1.0, "no wrapped rows: {} vs {short}", editor.height());
-        assert!(editor.width() > 1000.0, "the line keeps its length and scrolls sideways: {}", editor.width());
-    }
-
-    /// Every click target of the editor, by label, where it is drawn.
-    fn targets(h: &egui_kittest::Harness<'_, crate::ui::app::TokenbenchApp>) -> Vec<(String, egui::Rect)> {
-        use egui_kittest::kittest::Queryable;
-        let mut labels = vec!["Algorithm".to_owned(), "Signing key".to_owned(), "Header JSON".to_owned()];
-        labels.extend(["Claims JSON", "Set kid from the signing key", "Sign token"].map(str::to_owned));
-        for claim in ["iat", "nbf", "exp"] {
-            labels.extend(OFFSETS.iter().map(|(l, _)| format!("{claim} {l}")));
-        }
-        labels.into_iter().map(|l| (l.clone(), h.get_by_label(&l).rect())).collect()
-    }
-
-    #[test]
-    fn no_button_moves_while_the_header_claims_algorithm_and_key_are_edited() {
-        let mut h = egui_kittest::Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_eframe(|_cc| {
-            crate::ui::app::TokenbenchApp::with_platform(
-                Box::new(FakePlatform::default()),
-                crate::ui::app::Settings::default(),
-            )
-        });
-        h.state_mut().apply(vec![
-            Command::AddSecret { text: "0123456789abcdef0123456789abcdef".into(), encoding: SecretEncoding::Utf8 },
-            Command::SelectTab(Tab::Sign),
-        ]);
-        h.run();
-        let before = targets(&h);
-        let lines: Vec<String> = (0..12).map(|i| format!("  \"c{i}\": {i}")).collect();
-        let long_claims = format!("{{\n{}\n}}", lines.join(",\n"));
-        let edits = [
-            Command::SetSignClaims("{\"sub\": ".into()),
-            Command::SetSignClaims(long_claims),
-            Command::SetSignHeader("[1, 2]".into()),
-            Command::SetSignHeader("{\"alg\": \"HS256\"}".into()),
-            // An RSA algorithm with a secret: a problem and "Sign with HS256 instead" appear.
-            Command::SetSignAlg("RS256".into()),
-            Command::SetSignClaims("{\"sub\": \"a\"}".into()),
-        ];
-        for edit in edits {
-            let what = format!("{edit:?}");
-            h.state_mut().apply(vec![edit]);
-            h.run();
-            for ((label, was), (_, now)) in before.iter().zip(targets(&h)) {
-                assert!((now.min - was.min).length() < 0.5, "{label} moved after {what}: {was:?} -> {now:?}");
-            }
-        }
-        assert!(!h.state().state.sign.problems(&h.state().state.keys).is_empty(), "a problem was shown");
-    }
-
-    #[test]
-    fn every_algorithm_is_reachable_by_pointer_at_the_minimum_window() {
-        use egui_kittest::kittest::Queryable;
-        let mut h = egui_kittest::Harness::builder().with_size(egui::vec2(800.0, 480.0)).build_eframe(|_cc| {
-            crate::ui::app::TokenbenchApp::with_platform(
-                Box::new(FakePlatform::default()),
-                crate::ui::app::Settings::default(),
-            )
-        });
-        h.state_mut().apply(vec![Command::LoadSample(2), Command::SelectTab(Tab::Sign)]);
-        h.run();
-        // What the window shows of the centre: above the status line.
-        let status = h.get_by_label("Back to now").rect().min.y - h.get_by_label("Back to now").rect().height();
-        let window = egui::Rect::from_min_max(egui::Pos2::ZERO, egui::pos2(800.0, status));
-        for alg in SUPPORTED_ALGORITHMS {
-            // Open the dropdown with the pointer, where it is drawn without scrolling the editor.
-            let combo = h.get_by_label("Algorithm").rect();
-            assert!(window.contains_rect(combo), "the dropdown is on screen: {combo:?}");
-            click_at(&mut h, combo.center());
-            // Every algorithm is in the open list (drawn over everything), in the window, without
-            // scrolling the list.
-            let item = h.get_by_role_and_label(egui::accesskit::Role::Button, alg).rect();
-            let whole = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(800.0, 480.0));
-            assert!(whole.contains_rect(item), "{alg} at {item:?}");
-            click_at(&mut h, item.center());
-            assert_eq!(h.state().state.sign.alg, alg, "a click on {alg} at {item:?} chose it");
-        }
-    }
-
-    /// A real pointer click (press and release) at `pos`, as a person gives it: what is clipped
-    /// or covered does not receive it.
-    fn click_at(h: &mut egui_kittest::Harness<'static, crate::ui::app::TokenbenchApp>, pos: egui::Pos2) {
-        h.hover_at(pos);
-        h.run();
-        for pressed in [true, false] {
-            h.event(egui::Event::PointerButton {
-                pos,
-                button: egui::PointerButton::Primary,
-                pressed,
-                modifiers: egui::Modifiers::NONE,
-            });
-        }
-        h.run();
-    }
-
-    #[test]
-    fn a_stale_result_goes_when_its_inputs_change() {
-        let mut s = AppState::default();
-        let mut p = FakePlatform::default();
-        s.handle(Command::SetSignClaims("[1]".into()), &mut p);
-        s.handle(Command::Sign, &mut p);
-        assert!(matches!(&s.sign.output, Some(Err(_))), "{:?}", s.sign.output);
-        s.handle(Command::SetSignClaims("{\"sub\": \"a\"}".into()), &mut p);
-        assert_eq!(s.sign.output, None, "the claims changed");
-        s.handle(Command::Sign, &mut p);
-        assert!(
-            matches!(&s.sign.output, Some(Err(e)) if e.to_string().contains("choose a key")),
-            "{:?}",
-            s.sign.output
-        );
-        s.handle(
-            Command::AddSecret { text: "0123456789abcdef0123456789abcdef".into(), encoding: SecretEncoding::Utf8 },
-            &mut p,
-        );
-        assert_eq!(s.sign.output, None, "a key was chosen");
-        s.handle(Command::Sign, &mut p);
-        assert!(matches!(&s.sign.output, Some(Ok(_))));
-        let changes = [
-            Command::SetSignHeader("{\"alg\": \"HS256\", \"typ\": \"at+jwt\"}".into()),
-            Command::SetSignAlg("HS384".into()),
-            Command::SetSignKidFromKey(false),
-            Command::SetTimeClaim { claim: "exp", offset: 60 },
-            Command::SetSignKey(Some(0)),
-            Command::RemoveKey(0),
-        ];
-        for change in changes {
-            s.handle(Command::Sign, &mut p);
-            assert!(s.sign.output.is_some());
-            let what = format!("{change:?}");
-            s.handle(change, &mut p);
-            assert_eq!(s.sign.output, None, "{what}");
-        }
-    }
-
-    #[test]
-    fn a_removed_key_named_by_kid_is_named_in_the_verdict() {
-        // Sign with a generated RSA key (its kid goes in), decode, then remove that key: the
-        // sample RSA key is still loaded and tried, and the verdict names the missing kid.
-        let mut s = AppState::default();
-        let mut p = FakePlatform::default();
-        s.handle(Command::LoadSampleKeys, &mut p);
-        s.handle(Command::GenerateKey(crate::core::engine::sign::KeySpec::Rsa(2048)), &mut p);
-        let start = std::time::Instant::now();
-        while !s.generating.is_empty() && start.elapsed().as_secs() < 60 {
-            std::thread::sleep(std::time::Duration::from_millis(5));
-            s.tick(&mut p);
-        }
-        let signer = s.keys.len() - 1;
-        s.handle(Command::SetSignKey(Some(signer)), &mut p);
-        assert_eq!(s.sign.alg, "RS256");
-        s.handle(Command::Sign, &mut p);
-        s.handle(Command::UseSignedToken, &mut p);
-        let v = s.verification().unwrap();
-        assert!(v.selection == Some(Selection::Kid), "{}", v.summary());
-        let kid = s.keys.keys()[signer].kid.clone().unwrap();
-        s.handle(Command::RemoveKey(signer), &mut p);
-        let v = s.verification().unwrap();
-        assert_eq!(v.signature, SignatureVerdict::NoMatchingKey);
-        assert_eq!(v.title(), "NO MATCHING KEY");
-        assert!(v.summary().contains(&format!("no loaded key has kid {kid:?}")), "{}", v.summary());
-        assert!(v.summary().contains("1 other compatible key was tried"), "{}", v.summary());
-    }
-
-    /// After signing, the tab shows the new token's verdict (judged with the same keys, policy
-    /// and clock as the Verify tab), never the decoded token's; a stale one is not shown.
-    #[test]
-    fn the_signed_token_shows_its_own_verdict() {
-        let mut s = AppState::default();
-        let mut p = FakePlatform::default();
-        // The decoded token: the jwt.io example, no key for it.
-        s.handle(Command::LoadSample(2), &mut p);
-        s.handle(Command::AddSecret { text: "secret".into(), encoding: SecretEncoding::Utf8 }, &mut p);
-        assert!(s.verification().is_some_and(|v| !v.valid), "the decoded token does not verify with \"secret\"");
-        s.handle(Command::Sign, &mut p);
-        let Some(Ok(token)) = s.sign.output.clone() else { panic!("{:?}", s.sign.output) };
-        let (judged, verdict) = s.sign.verdict.clone().expect("a verdict for the signed token");
-        assert_eq!(judged, token);
-        // Signed with "secret" and no exp: valid, but both named; amber.
-        assert!(verdict.title.starts_with("VALID, but: the HMAC secret is in a public wordlist"), "{verdict:?}");
-        assert_eq!(verdict.tone, crate::ui::theme::Tone::Warn);
-        // An edit makes the output stale: no verdict is shown for it.
-        s.handle(Command::SetSignClaims("{\"sub\": \"b\"}".into()), &mut p);
-        assert_eq!(s.sign.output, None);
-    }
-}
+mod tests;
