@@ -60,16 +60,17 @@ fn pem_recipient(name: &str, public: &str, private: &str) -> Recipient {
     }
 }
 
-/// A fresh X25519 key: its public JWK written to a file for `--key`, the private JWK for the
-/// peer, and the key loaded for the library.
-fn x25519() -> (Recipient, Key, PathBuf) {
+/// A fresh X25519 key: its public JWK written to the file `name` for `--key` (one name per
+/// test: the tests of this file run in parallel in one process and share its temporary
+/// folder), the private JWK for the peer, and the key loaded for the library.
+fn x25519(name: &str) -> (Recipient, Key, PathBuf) {
     use aws_lc_rs::agreement;
     let mut d = [0u8; 32];
     aws_lc_rs::rand::fill(&mut d).unwrap();
     let x = agreement::PrivateKey::from_private_key(&agreement::X25519, &d).unwrap().compute_public_key().unwrap();
     let x = encode_b64url(x.as_ref());
     let private = json!({"kty": "OKP", "crv": "X25519", "x": x, "d": encode_b64url(&d)});
-    let file = temp("jwcrypto-x25519.jwk");
+    let file = temp(name);
     std::fs::write(&file, json!({"kty": "OKP", "crv": "X25519", "x": x}).to_string()).unwrap();
     let loaded = keys::load(private.to_string().as_bytes(), "x25519").unwrap().remove(0);
     let recipient = Recipient {
@@ -136,7 +137,7 @@ fn pairs(x25519: &Recipient) -> Vec<(String, &'static str, Recipient)> {
 
 #[test]
 fn jwcrypto_decrypts_what_encrypt_prints_for_every_alg_and_enc_pair() {
-    let (x25519, _, _) = x25519();
+    let (x25519, _, _) = x25519("jwcrypto-decrypts-x25519.jwk");
     let pairs = pairs(&x25519);
     assert_eq!(pairs.len(), 168);
     let mut requests = Vec::new();
@@ -190,7 +191,7 @@ struct FromPeer {
 
 #[test]
 fn the_library_decrypts_what_jwcrypto_encrypts() {
-    let (x25519, x25519_key, _) = x25519();
+    let (x25519, x25519_key, _) = x25519("jwcrypto-encrypts-x25519.jwk");
     let rsa = pem_recipient("RSA 2048", "rsa2048-spki.pem", "rsa2048-pkcs8.pem").peer_key;
     let p521 = pem_recipient("P-521", "ec-p521-spki.pem", "ec-p521-pkcs8.pem").peer_key;
     let oct = |k: &[u8]| {
