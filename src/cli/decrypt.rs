@@ -17,7 +17,7 @@ use crate::core::engine::clock::system_now;
 use crate::core::engine::error::Error;
 use crate::core::engine::judgment::{self, Judgment};
 use crate::core::engine::jwe::inner::{self, Inner, Opened};
-use crate::core::engine::jwe::{Decrypted, JweError};
+use crate::core::engine::jwe::{self, Decrypted, JweError};
 use crate::core::engine::keys::{Key, KeyMaterial};
 use crate::core::engine::token::{self, Kind, encode_b64url};
 use crate::core::engine::verify::Policy;
@@ -70,7 +70,7 @@ pub(super) fn decrypt_cmd(args: &DecryptArgs) -> Result<u8, Error> {
     }
     let Opened { decrypted, inner, warnings } = match inner::open(&input, &keys, password) {
         Ok(opened) => opened,
-        Err(e) => return Ok(refused(&e, args.json)),
+        Err(e) => return Ok(refused(&e, &input, &keys, password.is_some(), args.json)),
     };
     let nested = match inner.jws() {
         Some(token) => {
@@ -92,16 +92,24 @@ pub(super) fn decrypt_cmd(args: &DecryptArgs) -> Result<u8, Error> {
 }
 
 /// Prints why a JWE was not decrypted and returns the exit code: 1 when keys were applied and
-/// none opened it (or none fits), 2 when the JWE itself is unusable.
-fn refused(e: &JweError, as_json: bool) -> u8 {
+/// none opened it (or none fits), 2 when the JWE itself is unusable. When keys were applied,
+/// the message says which were tried on which recipient, from the metadata alone: the same
+/// words whatever failed inside (no decryption oracle).
+fn refused(e: &JweError, input: &str, keys: &[Key], password: bool, as_json: bool) -> u8 {
     let code = match e {
         JweError::CannotDecrypt | JweError::NoFittingKey { .. } | JweError::TooManyAttempts { .. } => 1,
         _ => 2,
     };
-    if as_json {
-        out_json(&json!({ "decrypted": false, "error": e.to_string() }));
+    let mut message = e.to_string();
+    if matches!(e, JweError::CannotDecrypt)
+        && let Ok(fit) = jwe::fitting(input, keys)
+    {
+        let _ = write!(message, ": tried {}", fit.tried(keys, password));
     }
-    say(&e.to_string());
+    if as_json {
+        out_json(&json!({ "decrypted": false, "valid": false, "error": message }));
+    }
+    say(&message);
     code
 }
 
@@ -133,6 +141,8 @@ impl Shown<'_> {
         let d = self.decrypted;
         let mut obj = serde_json::Map::new();
         obj.insert("decrypted".into(), json!(true));
+        // What the exit code says: decrypted, and a nested JWT (if any) valid.
+        obj.insert("valid".into(), json!(self.nested.is_none_or(|j| j.verification.valid)));
         obj.insert("header".into(), Value::Object(d.protected_header.clone()));
         obj.insert("recipient_header".into(), Value::Object(d.header.clone()));
         obj.insert("recipient_index".into(), json!(d.recipient));
@@ -199,7 +209,7 @@ impl Shown<'_> {
                 s.push_str("\nClaims\n");
                 s.push_str(&serde_json::to_string_pretty(claims).unwrap_or_default());
             }
-            s.push_str("\n\n");
+            s.push_str("\n\nVerdict on the nested JWT (with the same keys)\n");
             s.push_str(&judgment_text(j, keys));
         }
         if !self.warnings.is_empty() {

@@ -194,7 +194,7 @@ impl DecodePanel {
             ui.painter().layout_job(coloured_job(buf.as_str(), dark, &font, wrap_width, plain, bad))
         };
         let edit = egui::TextEdit::multiline(&mut text)
-            .hint_text("Paste a JWT, an Authorization header or a JWS JSON object")
+            .hint_text("Paste a JWT, an Authorization header, a JWS JSON object or a JWE")
             .desired_rows(4)
             .desired_width(f32::INFINITY)
             .layouter(&mut layouter);

@@ -474,6 +474,10 @@ impl AppState {
             Command::LoadSample(i) => {
                 if let Some((_, t)) = SAMPLES.get(i) {
                     self.set_token(t.trim().to_owned());
+                    // From the Start tab (no token view), the sample is shown where it is read.
+                    if self.tab == Tab::Start {
+                        self.tab = Tab::Decode;
+                    }
                 }
             }
             Command::TryExample(i) => {

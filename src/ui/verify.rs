@@ -116,6 +116,23 @@ impl VerifyPanel {
                     if state.decryption.nested().is_some() {
                         // The JWE itself carries no signature: what is judged is what it holds.
                         ui.label(RichText::new("The nested JWT, decrypted from the JWE:").strong());
+                    } else if let Some((opened, who)) = &state.decryption.opened {
+                        let p = crate::ui::theme::palette(ui.visuals().dark_mode);
+                        ui.label(
+                            RichText::new(format!(
+                                "Decrypted with {who} (Decode tab): the plaintext is {}, not a signed token, so \
+                                 nothing in it says who made it.",
+                                opened.inner.described()
+                            ))
+                            .color(p.warn),
+                        );
+                    } else if state
+                        .decryption
+                        .fitting
+                        .as_ref()
+                        .is_some_and(|f| f.as_ref().is_ok_and(|f| !f.keys.is_empty() || f.password))
+                    {
+                        ui.label("A loaded key fits this JWE: decrypt it in the Decode tab's Decrypt section.");
                     }
                     verdict(ui, j, state);
                 }

@@ -22,7 +22,10 @@ pub fn section_ui(ui: &mut Ui, state: &AppState, password: &mut String, now: Uni
     let d = &state.decryption;
     let p = palette(ui.visuals().dark_mode);
     if let Some((opened, opener)) = &d.opened {
-        ui.label(RichText::new(format!("Decrypted with {opener}")).strong().color(p.good));
+        let several = d.fitting.as_ref().is_some_and(|f| f.as_ref().is_ok_and(|f| f.recipients.len() > 1));
+        let whose =
+            if several { format!(", for recipient #{}", opened.decrypted.recipient + 1) } else { String::new() };
+        ui.label(RichText::new(format!("Decrypted with {opener}{whose}")).strong().color(p.good));
         for w in &opened.warnings {
             ui.label(RichText::new(format!("Warning: {}", text::visible(w))).color(ui.visuals().warn_fg_color));
         }
@@ -70,7 +73,7 @@ pub fn section_ui(ui: &mut Ui, state: &AppState, password: &mut String, now: Uni
             ui.horizontal_wrapped(|ui| {
                 for &i in &fit.keys {
                     let Some(key) = state.keys.keys().get(i) else { continue };
-                    let words = decryption_key_words(i, key);
+                    let words = format!("{}\nfits {}", decryption_key_words(i, key), fit.recipients_of(i));
                     let label = format!("Decrypt with key #{}", i + 1);
                     if ui.add_enabled(d.busy.is_none(), egui::Button::new(label)).on_hover_text(&words).clicked() {
                         out.push(Command::Decrypt(DecryptCommand::WithKey(i)));

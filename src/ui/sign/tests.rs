@@ -173,11 +173,7 @@ fn a_stale_result_goes_when_its_inputs_change() {
     s.handle(Command::SetSignClaims("{\"sub\": \"a\"}".into()), &mut p);
     assert_eq!(s.sign.output, None, "the claims changed");
     s.handle(Command::Sign, &mut p);
-    assert!(
-        matches!(&s.sign.output, Some(Err(e)) if e.to_string().contains("choose a key")),
-        "{:?}",
-        s.sign.output
-    );
+    assert!(matches!(&s.sign.output, Some(Err(e)) if e.to_string().contains("choose a key")), "{:?}", s.sign.output);
     s.handle(
         Command::AddSecret { text: "0123456789abcdef0123456789abcdef".into(), encoding: SecretEncoding::Utf8 },
         &mut p,

@@ -573,7 +573,15 @@ fn header_findings(token: &Token, out: &mut Vec<Finding>) {
             ));
         }
     }
-    if token.serialization != token::Serialization::Compact {
+    if token.serialization != token::Serialization::Compact && token.kind == token::Kind::Jwe {
+        out.push(finding(
+            "json-serialization",
+            Severity::Low,
+            "the token is a JWE in the JSON serialization: JOSE data (several recipients, unprotected headers), not \
+             a JWT, which is always compact (RFC 7519 §1); a JWT consumer refuses it",
+            "RFC 7519 §1, RFC 7516 §7.2",
+        ));
+    } else if token.serialization != token::Serialization::Compact {
         out.push(finding(
             "json-serialization",
             Severity::Medium,

@@ -128,38 +128,53 @@ const JWE_ENCS: [&str; 6] = ["A128CBC-HS256", "A192CBC-HS384", "A256CBC-HS512", 
 /// A JWE header no recipient may accept: no key-management `alg` or one RFC 7518 does not
 /// define, no or an unknown `enc`, or a `crit` naming extensions (none is understood here).
 fn jwe_header(token: &Token, out: &mut Vec<Finding>) {
-    let h = &token.jwe_header;
-    let text = |name: &str| crate::core::engine::token::member(h, name).and_then(serde_json::Value::as_str);
-    let problem = match (text("alg"), text("enc")) {
-        (None, _) => Some("the JWE header has no string \"alg\" (RFC 7516 §4.1.1)".to_owned()),
-        (Some(alg), _) if !JWE_ALGS.contains(&alg) => {
-            Some(format!("{alg:?} is not a JWE key-management algorithm (RFC 7518 §4.1)"))
+    // Each recipient's header (protected, shared and its own members): a general JSON JWE
+    // puts `alg` per recipient.
+    let single = [token.jwe_header.clone()];
+    let headers: &[crate::core::engine::token::JsonObject] =
+        token.jwe.as_ref().map_or(&single[..], |j| if j.recipients.is_empty() { &single[..] } else { &j.recipients });
+    let several = headers.len() > 1;
+    for (i, h) in headers.iter().enumerate() {
+        let whose = if several { format!("recipient #{}'s header", i + 1) } else { "the JWE header".to_owned() };
+        let text = |name: &str| crate::core::engine::token::member(h, name).and_then(serde_json::Value::as_str);
+        let problem = match (text("alg"), text("enc")) {
+            (None, _) => Some(format!("{whose} has no string \"alg\" (RFC 7516 §4.1.1)")),
+            (Some(alg), _) if !JWE_ALGS.contains(&alg) => {
+                Some(format!("{alg:?} is not a JWE key-management algorithm (RFC 7518 §4.1)"))
+            }
+            (_, None) => Some(format!("{whose} has no string \"enc\" (RFC 7516 §4.1.2)")),
+            (_, Some(enc)) if !JWE_ENCS.contains(&enc) => {
+                Some(format!("{enc:?} is not a JWE content-encryption algorithm (RFC 7518 §5.1)"))
+            }
+            _ if crate::core::engine::token::member(h, "crit").is_some() => Some(format!(
+                "{whose} has \"crit\", naming extensions a recipient must understand or refuse (RFC 7516 §4.1.13)"
+            )),
+            _ => None,
+        };
+        if problem.is_none() && text("alg") == Some("RSA1_5") {
+            let who = if several { format!("recipient #{}'s key", i + 1) } else { "the key".to_owned() };
+            out.push(finding(
+                "jwe-weak-alg",
+                Severity::Medium,
+                format!(
+                    "RSA1_5 (RSAES-PKCS1-v1_5) wraps {who}: open to padding-oracle attacks (Bleichenbacher); use \
+                     RSA-OAEP-256 or ECDH-ES"
+                ),
+                "RFC 8725 §3.2, RFC 7518 §4.2",
+            ));
         }
-        (_, None) => Some("the JWE header has no string \"enc\" (RFC 7516 §4.1.2)".to_owned()),
-        (_, Some(enc)) if !JWE_ENCS.contains(&enc) => {
-            Some(format!("{enc:?} is not a JWE content-encryption algorithm (RFC 7518 §5.1)"))
+        if let Some(why) = problem {
+            let who = if several {
+                format!("recipient #{} must reject it", i + 1)
+            } else {
+                "every recipient must reject it".to_owned()
+            };
+            out.push(finding(
+                "alg-invalid",
+                Severity::High,
+                format!("the encrypted token's header cannot be accepted: {why}; {who}"),
+                "RFC 7516 §4.1, RFC 7518 §4.1, §5.1",
+            ));
         }
-        _ if crate::core::engine::token::member(h, "crit").is_some() => Some(
-            "the JWE header has \"crit\", naming extensions a recipient must understand or refuse (RFC 7516 §4.1.13)"
-                .to_owned(),
-        ),
-        _ => None,
-    };
-    if problem.is_none() && text("alg") == Some("RSA1_5") {
-        out.push(finding(
-            "jwe-weak-alg",
-            Severity::Medium,
-            "RSA1_5 (RSAES-PKCS1-v1_5) key wrapping is open to padding-oracle attacks (Bleichenbacher): use RSA-OAEP \
-             or ECDH-ES",
-            "RFC 8725 §3.2, RFC 7518 §4.2",
-        ));
-    }
-    if let Some(why) = problem {
-        out.push(finding(
-            "alg-invalid",
-            Severity::High,
-            format!("the encrypted token's header cannot be accepted: {why}; every recipient must reject it"),
-            "RFC 7516 §4.1, RFC 7518 §4.1, §5.1",
-        ));
     }
 }

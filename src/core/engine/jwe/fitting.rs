@@ -18,6 +18,64 @@ pub struct Fitting {
     /// What the recipients need, when no key fits ("recipient #1 (RSA-OAEP) needs an RSA
     /// private key").
     pub needs: String,
+    /// Each recipient: its `alg`, its `kid` and the keys that fit it.
+    pub recipients: Vec<RecipientFit>,
+}
+
+/// What one recipient takes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RecipientFit {
+    /// Its key management algorithm.
+    pub alg: String,
+    /// The `kid` its header names.
+    pub kid: Option<String>,
+    /// The loaded keys that fit it (indexes).
+    pub keys: Vec<usize>,
+}
+
+impl Fitting {
+    /// The recipients key `index` fits, in words: "recipient #2 (ECDH-ES+A256KW, kid "p")".
+    #[must_use]
+    pub fn recipients_of(&self, index: usize) -> String {
+        let list: Vec<String> = self
+            .recipients
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.keys.contains(&index))
+            .map(|(i, r)| r.described(i))
+            .collect();
+        list.join(", ")
+    }
+
+    /// What was tried when nothing opened the JWE, from the metadata alone (which keys fit
+    /// which recipient, which `kid` no loaded key has): the same words whatever failed inside,
+    /// so it tells nothing a decryption oracle would.
+    #[must_use]
+    pub fn tried(&self, keys: &[Key], password: bool) -> String {
+        let mut parts = Vec::new();
+        for (i, r) in self.recipients.iter().enumerate() {
+            let took = if r.alg.starts_with("PBES2") {
+                if password { "the password".to_owned() } else { "no password given".to_owned() }
+            } else if r.keys.is_empty() {
+                "no loaded key fits".to_owned()
+            } else {
+                let named: Vec<String> = r.keys.iter().map(|k| format!("key #{}", k + 1)).collect();
+                named.join(", ")
+            };
+            let unknown_kid = r.kid.as_deref().filter(|kid| !keys.iter().any(|k| k.kid.as_deref() == Some(kid)));
+            let kid_note = unknown_kid.map_or_else(String::new, |_| "; no loaded key has its kid".to_owned());
+            parts.push(format!("{}: {took}{kid_note}", r.described(i)));
+        }
+        parts.join("; ")
+    }
+}
+
+impl RecipientFit {
+    /// "recipient #1 (RSA-OAEP, kid "k")".
+    fn described(&self, index: usize) -> String {
+        let kid = self.kid.as_deref().map_or_else(String::new, |k| format!(", kid {k:?}"));
+        format!("{} ({}{kid})", recipient_place(index), self.alg)
+    }
 }
 
 /// The keys whose type, size and curve fit one of the recipients of `input` (a key the
@@ -43,22 +101,30 @@ pub fn fitting(input: &str, keys: &[Key]) -> Result<Fitting, JweError> {
         let enc_name = header_str(&header, "enc", &at)?;
         let enc = Enc::from_name(enc_name)
             .ok_or_else(|| JweError::Unsupported { at: at.clone(), what: format!("\"enc\" {enc_name:?}") })?;
+        let mut recipient = RecipientFit {
+            alg: alg.to_owned(),
+            kid: header.get("kid").and_then(serde_json::Value::as_str).map(str::to_owned),
+            keys: Vec::new(),
+        };
         if alg.starts_with("PBES2") {
             fit.password = true;
+            fit.recipients.push(recipient);
             continue;
         }
-        let before = fit.keys.len();
         for (i, key) in keys.iter().enumerate() {
             if key_management::material_fits(alg, enc, &header, key)
                 && key_management::refusal(alg, enc_name, key).is_none()
-                && !fit.keys.contains(&i)
             {
-                fit.keys.push(i);
+                recipient.keys.push(i);
+                if !fit.keys.contains(&i) {
+                    fit.keys.push(i);
+                }
             }
         }
-        if fit.keys.len() == before {
+        if recipient.keys.is_empty() {
             needs.push(format!("{at} ({alg}) needs {}", key_management::needs(alg, enc)));
         }
+        fit.recipients.push(recipient);
     }
     fit.keys.sort_unstable();
     if fit.keys.is_empty() {
@@ -87,6 +153,8 @@ mod tests {
         let fit = fitting(RSA1_5_SAMPLE.trim(), &all).unwrap();
         assert_eq!(fit.keys, vec![public.len()], "the private key, not the public RSA key");
         assert!(fit.needs.is_empty());
+        assert_eq!(fit.recipients_of(public.len()), "recipient #1 (RSA1_5)");
+        assert_eq!(fit.tried(&all, false), format!("recipient #1 (RSA1_5): key #{}", public.len() + 1));
     }
 
     #[test]
@@ -95,6 +163,7 @@ mod tests {
         let jwe = format!("{header}.AAAA.AAAAAAAAAAAAAAAA.AAAA.AAAAAAAAAAAAAAAAAAAAAA");
         let fit = fitting(&jwe, &[]).unwrap();
         assert!(fit.password && fit.keys.is_empty());
+        assert_eq!(fit.tried(&[], true), "recipient #1 (PBES2-HS256+A128KW): the password");
         let odd = crate::core::engine::token::encode_b64url(br#"{"alg":"dir","enc":"A512GCM"}"#);
         let err = fitting(&format!("{odd}..AAAAAAAAAAAAAAAA.AAAA.AAAAAAAAAAAAAAAAAAAAAA"), &[]).unwrap_err();
         assert!(err.to_string().contains("\"enc\" \"A512GCM\" is not supported"), "{err}");

@@ -79,6 +79,18 @@ impl Inner {
         }
     }
 
+    /// What the plaintext is, in a few words ("a JSON object").
+    #[must_use]
+    pub fn described(&self) -> &'static str {
+        match self {
+            Self::Jws(_) => "a JWS (a nested JWT)",
+            Self::Jwe(_) => "another JWE",
+            Self::Json(_) => "a JSON object",
+            Self::Text(_) => "text",
+            Self::Binary => "bytes",
+        }
+    }
+
     /// One word for what the plaintext is, as the CLI's JSON names it.
     #[must_use]
     pub fn kind(&self) -> &'static str {
@@ -106,7 +118,7 @@ pub fn warnings(decrypted: &Decrypted, inner: &Inner) -> Vec<String> {
     if alg == "RSA1_5" {
         out.push(
             "\"alg\" RSA1_5 (RSAES-PKCS1-v1_5) is open to Bleichenbacher's padding-oracle attack: a server that \
-             tells bad padding apart lets an attacker decrypt; RFC 8725 §3.2 says not to use it, use RSA-OAEP-256"
+             tells bad padding apart lets an attacker decrypt; RFC 8725 §3.2 says not to use it: use RSA-OAEP-256 or ECDH-ES"
                 .to_owned(),
         );
     }

@@ -12,11 +12,11 @@
 //! point name what is wrong and where.
 
 mod content;
-mod fitting;
-pub mod inner;
 mod encrypt;
 #[cfg(test)]
 mod encrypt_tests;
+mod fitting;
+pub mod inner;
 mod key_management;
 mod key_wrapping;
 mod serialization;
@@ -28,11 +28,11 @@ use std::io::Read;
 use serde_json::Value;
 
 use self::content::Enc;
-pub use self::fitting::{Fitting, fitting};
 pub use self::encrypt::{
     DEFAULT_PBES2_ITERATIONS, ENCRYPTION_ALGORITHMS, EncryptInput, EncryptOptions, MIN_PBES2_ITERATIONS, Recipient,
     encrypt, encryption_algorithms,
 };
+pub use self::fitting::{Fitting, RecipientFit, fitting};
 pub use self::key_management::SUPPORTED_KEY_ALGORITHMS;
 use self::key_management::Unwrap;
 use self::serialization::recipient_place;

@@ -15,40 +15,50 @@ use crate::core::engine::token::decode_b64url;
 pub(super) fn load_json(text: &str, source: &str) -> Result<Vec<Key>> {
     let value: Value =
         serde_json::from_str(text).map_err(|e| Error::key(source, format!("looks like JSON but is not: {e}")))?;
-    let Value::Object(obj) = value else {
-        return Err(Error::key(source, "JSON that is not an object"));
+    let obj = match value {
+        Value::Object(obj) => obj,
+        // A bare array of JWKs (RFC 7520 §5.13 gives its recipients' keys so): read as the
+        // JWKS it would be inside {"keys": [...]}.
+        Value::Array(entries) => return load_entries(&entries, source, "array"),
+        _ => return Err(Error::key(source, "JSON that is neither a JWK, a JWKS nor an array of JWKs")),
     };
     if let Some(keys) = obj.get("keys") {
         let Value::Array(entries) = keys else {
             return Err(Error::key(source, "JWKS \"keys\" must be an array"));
         };
-        let mut loaded = Vec::new();
-        let mut skipped = Vec::new();
-        for (i, entry) in entries.iter().enumerate() {
-            let name = format!("{source} [keys {i}]");
-            match entry.as_object() {
-                Some(jwk) => match from_jwk(jwk, &name, "JWKS entry") {
-                    Ok(k) => loaded.push(k),
-                    Err(e) => skipped.push(format!("[keys {i}] {}", reason_of(e))),
-                },
-                None => skipped.push(format!("[keys {i}] not an object")),
-            }
-        }
-        let Some(first) = loaded.first_mut() else {
-            let why = if skipped.is_empty() { "the JWKS has no keys".to_owned() } else { summary(&skipped) };
-            return Err(Error::key(source, why));
-        };
-        // Once per set, on its first key (every key repeating every skipped entry made a
-        // 4,000 + 4,000 JWKS cost 3.2 GB).
-        if !skipped.is_empty() {
-            first.warnings.push(format!("{} entries of this JWKS were unusable: {}", skipped.len(), summary(&skipped)));
-        }
-        return Ok(loaded);
+        return load_entries(entries, source, "JWKS");
     }
     if obj.contains_key("kty") {
         return Ok(vec![from_jwk(&obj, source, "JWK")?]);
     }
     Err(Error::key(source, "JSON without \"kty\" (JWK) or \"keys\" (JWKS)"))
+}
+
+/// The keys of a JWKS's `keys` (or of a bare array of JWKs: `what` says which); unusable
+/// entries are named once, on the first key.
+fn load_entries(entries: &[Value], source: &str, what: &str) -> Result<Vec<Key>> {
+    let mut loaded = Vec::new();
+    let mut skipped = Vec::new();
+    for (i, entry) in entries.iter().enumerate() {
+        let name = format!("{source} [keys {i}]");
+        match entry.as_object() {
+            Some(jwk) => match from_jwk(jwk, &name, &format!("{what} entry")) {
+                Ok(k) => loaded.push(k),
+                Err(e) => skipped.push(format!("[keys {i}] {}", reason_of(e))),
+            },
+            None => skipped.push(format!("[keys {i}] not an object")),
+        }
+    }
+    let Some(first) = loaded.first_mut() else {
+        let why = if skipped.is_empty() { format!("the {what} has no keys") } else { summary(&skipped) };
+        return Err(Error::key(source, why));
+    };
+    // Once per set, on its first key (every key repeating every skipped entry made a
+    // 4,000 + 4,000 JWKS cost 3.2 GB).
+    if !skipped.is_empty() {
+        first.warnings.push(format!("{} entries of this {what} were unusable: {}", skipped.len(), summary(&skipped)));
+    }
+    Ok(loaded)
 }
 
 fn jwk_str<'a>(jwk: &'a Map<String, Value>, name: &str, source: &str) -> Result<Option<&'a str>> {
@@ -272,5 +282,24 @@ mod tests {
         assert!(err.contains("\"d\" must be 32 bytes"), "{err}");
         let err = load(&json!({"kty": "OKP", "crv": "X448", "x": "AA"})).unwrap_err().to_string();
         assert!(err.contains("X448 is not supported"), "{err}");
+    }
+
+    /// RFC 7520 §5.13 gives its three recipients' keys as a bare JSON array: read as a JWKS,
+    /// each key with its place; an array of nothing usable says what it is.
+    #[test]
+    fn a_bare_array_of_jwks_is_read_as_a_key_set() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/vectors/rfc7520_cookbook/jwe/5_13.encrypting_to_multiple_recipients.json");
+        let example: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let array = example["input"]["key"].to_string();
+        let keys = super::super::load(array.as_bytes(), "5_13.jwk").unwrap();
+        assert_eq!(keys.len(), 3);
+        assert_eq!(keys[1].source, "5_13.jwk [keys 1]");
+        assert_eq!(keys.iter().filter(|k| k.private.is_some()).count(), 2, "the RSA and EC private keys");
+        assert!(matches!(keys[2].material, KeyMaterial::Oct { .. }), "and the AES key");
+        let err = super::super::load(b"[1, 2]", "odd.json").unwrap_err().to_string();
+        assert!(err.contains("[keys 0] not an object"), "{err}");
+        let err = super::super::load(b"[]", "empty.json").unwrap_err().to_string();
+        assert!(err.contains("the array has no keys"), "{err}");
     }
 }

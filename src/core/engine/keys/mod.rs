@@ -255,7 +255,7 @@ fn load_within_budget(bytes: &[u8], source: &str) -> Result<Vec<Key>> {
         Some(t) if ssh::looks_like_rfc4716(t) => ssh::load_rfc4716(t, source)?,
         Some(t) if t.contains("-----BEGIN ") => formats::load_pem_bundle(t, source)?,
         Some(t) if ssh::looks_like_openssh_public(t) => ssh::load_openssh_public(t, source)?,
-        Some(t) if t.starts_with('{') => jwk::load_json(t, source)?,
+        Some(t) if t.starts_with('{') || t.starts_with('[') => jwk::load_json(t, source)?,
         Some(t) if formats::looks_like_base64_der(t) => {
             // A PEM body without its armour, as pasted from some consoles.
             let der = secret::decode_lenient_base64(t, source)?;

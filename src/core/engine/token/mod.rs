@@ -199,6 +199,10 @@ pub struct JweParts {
     pub ciphertext_len: usize,
     /// Length in bytes of the authentication tag.
     pub tag_len: usize,
+    /// The header that applies to each recipient: the protected, shared unprotected and
+    /// per-recipient members together (one for compact and flattened JWEs). A member found in
+    /// two of them keeps the first (the decryption refuses such a JWE and says why).
+    pub recipients: Vec<JsonObject>,
 }
 
 /// A parsed token.
@@ -446,12 +450,18 @@ fn parse_compact_jwe(text: &str, seg: &[Range<usize>; 5]) -> Result<Token> {
         offset_in_input: 0,
         kind: Kind::Jwe,
         serialization: Serialization::Compact,
-        jwe_header: header,
+        jwe_header: header.clone(),
         signatures: Vec::new(),
         payload: Vec::new(),
         claims: OnceLock::from(Err(PayloadProblem::Encrypted)),
         notes: duplicates.messages("header", HEADER_RFC),
-        jwe: Some(JweParts { encrypted_key_len: lens[1], iv_len: lens[2], ciphertext_len: lens[3], tag_len: lens[4] }),
+        jwe: Some(JweParts {
+            encrypted_key_len: lens[1],
+            iv_len: lens[2],
+            ciphertext_len: lens[3],
+            tag_len: lens[4],
+            recipients: vec![header],
+        }),
         spans,
     })
 }
@@ -555,33 +565,71 @@ fn parse_json_serialization(text: &str) -> Result<Token> {
 
 fn parse_json_jwe(text: &str, obj: &JsonObject, mut notes: Vec<String>) -> Result<Token> {
     let protected = obj.get("protected").and_then(Value::as_str).unwrap_or("");
-    let header = if protected.is_empty() {
+    let protected = if protected.is_empty() {
         JsonObject::new()
     } else {
         let (value, duplicates) = parse_json(&b64_decode_str(protected, Part::Header)?, Part::Header)?;
         notes.extend(duplicates.messages("header", HEADER_RFC));
         as_object(value, Part::Header)?
     };
-    let len_of = |name: &str, part: Part| -> Result<usize> {
+    let len_of = |obj: &JsonObject, name: &str, part: Part| -> Result<usize> {
         obj.get(name).and_then(Value::as_str).map_or(Ok(0), |s| Ok(b64_decode_str(s, part)?.len()))
     };
     let serialization =
         if obj.contains_key("recipients") { Serialization::JsonGeneral } else { Serialization::JsonFlattened };
+    // Each recipient's header: protected, shared and its own members (RFC 7516 §7.2.1), so the
+    // header shown and judged holds the `alg` and `kid` a general JSON JWE puts per recipient.
+    let shared = obj.get("unprotected").and_then(Value::as_object);
+    let entries: Vec<&JsonObject> = match obj.get("recipients") {
+        Some(Value::Array(list)) => list.iter().filter_map(Value::as_object).collect(),
+        _ => vec![obj],
+    };
+    let recipients: Vec<JsonObject> = entries
+        .iter()
+        .take(crate::core::engine::limits::MAX_RECIPIENTS)
+        .map(|entry| {
+            let mut merged = protected.clone();
+            for part in [shared, entry.get("header").and_then(Value::as_object)].into_iter().flatten() {
+                for (name, value) in part {
+                    merged.entry(name.clone()).or_insert_with(|| value.clone());
+                }
+            }
+            merged
+        })
+        .collect();
+    if recipients.len() > 1 {
+        let listed: Vec<String> = recipients
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                let alg = h.get("alg").and_then(Value::as_str).unwrap_or("no alg");
+                let kid = h.get("kid").and_then(Value::as_str).map_or_else(String::new, |k| format!(" kid {k:?}"));
+                format!("#{} {alg}{kid}", i + 1)
+            })
+            .collect();
+        notes.push(format!(
+            "{} recipients ({}); the header shown is recipient #1's, each recipient's key opens it",
+            entries.len(),
+            listed.join(", ")
+        ));
+    }
+    let first_entry = entries.first().copied().unwrap_or(obj);
     Ok(Token {
         text: text.to_owned(),
         offset_in_input: 0,
         kind: Kind::Jwe,
         serialization,
-        jwe_header: header,
+        jwe_header: recipients.first().cloned().unwrap_or(protected),
         signatures: Vec::new(),
         payload: Vec::new(),
         claims: OnceLock::from(Err(PayloadProblem::Encrypted)),
         notes,
         jwe: Some(JweParts {
-            encrypted_key_len: len_of("encrypted_key", Part::EncryptedKey)?,
-            iv_len: len_of("iv", Part::Iv)?,
-            ciphertext_len: len_of("ciphertext", Part::Ciphertext)?,
-            tag_len: len_of("tag", Part::Tag)?,
+            encrypted_key_len: len_of(first_entry, "encrypted_key", Part::EncryptedKey)?,
+            iv_len: len_of(obj, "iv", Part::Iv)?,
+            ciphertext_len: len_of(obj, "ciphertext", Part::Ciphertext)?,
+            tag_len: len_of(obj, "tag", Part::Tag)?,
+            recipients,
         }),
         spans: Vec::new(),
     })

@@ -351,7 +351,8 @@ fn judge_signatures(
     warnings: &mut Vec<String>,
 ) -> (SigResult, Option<usize>) {
     if token.kind == Kind::Jwe {
-        let why = "the token is encrypted (JWE); it can only be decrypted, not verified, and needs the recipient's key";
+        let why = "the token is encrypted (JWE): it is decrypted with the recipient's key, not verified (tokenbench \
+                   decrypt, or Decrypt in the Decode tab); a signed token inside is what gets verified";
         return (SigResult::verdict(SignatureVerdict::Encrypted, why), None);
     }
     let count = token.signatures.len();
