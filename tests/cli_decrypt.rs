@@ -277,3 +277,66 @@ fn the_nested_sample_is_judged_alike_by_the_cli_and_the_window() {
     assert_eq!(code(&o), 1, "{}", stdout(&o));
     assert!(stdout(&o).contains("Nested JWT"), "{}", stdout(&o));
 }
+
+/// What the exit code promises: claims nobody signed are not a pass when `--iss`/`--aud` ask
+/// who made them or the header says JWT; a JWE inside opens with the keys given and its
+/// content is judged; a `Bearer ` prefix is read as decode reads it.
+#[test]
+fn unsigned_or_unopened_content_is_never_a_pass() {
+    use tokenbench::core::engine::jwe::{EncryptOptions, Recipient, encrypt};
+    use tokenbench::core::engine::keys;
+
+    let dir = temp_dir("decrypt-unverified");
+    let jwk = |k: &[u8], kid: &str| serde_json::json!({"kty": "oct", "k": tokenbench::core::engine::token::encode_b64url(k), "kid": kid});
+    let outer = jwk(&[1; 32], "outer");
+    let inner = jwk(&[2; 16], "inner");
+    let outer_path = write(&dir, "outer.jwk", &outer.to_string());
+    let inner_path = write(&dir, "inner.jwk", &inner.to_string());
+    let key = |v: &Value| keys::load(v.to_string().as_bytes(), "k").unwrap().remove(0);
+    let dir_opts = |enc: &str, cty: Option<&str>| EncryptOptions {
+        alg: "dir".into(),
+        enc: enc.into(),
+        cty: cty.map(str::to_owned),
+        ..EncryptOptions::default()
+    };
+    let claims = br#"{"sub":"admin","iss":"https://evil.example/","exp":1000}"#;
+
+    // Claims, no cty, nothing asked of them: decrypted, exit 0, with the not-signed warning.
+    let plain = encrypt(claims, Recipient::Key(&key(&outer)), &dir_opts("A256GCM", None)).unwrap();
+    let o = run(&["decrypt", "--key", &outer_path, &plain]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stdout(&o).contains("encrypted but not signed"), "{}", stdout(&o));
+    // The same with --iss: nothing says who made them, exit 1.
+    let o = run(&["decrypt", "--json", "--iss", "https://id.example.com/", "--key", &outer_path, &plain]);
+    assert_eq!(code(&o), 1);
+    let v = json_out(&o);
+    assert_eq!((v["decrypted"].as_bool(), v["valid"].as_bool()), (Some(true), Some(false)));
+    assert!(v["not_verified"].as_str().unwrap().contains("an issuer or audience was asked for"), "{v}");
+    // cty JWT over claims: exit 1 without being asked, and the text says why.
+    let as_jwt = encrypt(claims, Recipient::Key(&key(&outer)), &dir_opts("A256GCM", Some("JWT"))).unwrap();
+    let o = run(&["decrypt", "--key", &outer_path, &as_jwt]);
+    assert_eq!(code(&o), 1);
+    assert!(stdout(&o).contains("NOT VERIFIED: the header says \"cty\": \"JWT\""), "{}", stdout(&o));
+
+    // A JWE inside a JWE around an alg:none JWT: with both keys it is opened and judged
+    // (invalid: unsigned); with the outer key only it stays a JWE, exit 1.
+    let none = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJhZG1pbiJ9.";
+    let inner_jwe = encrypt(none.as_bytes(), Recipient::Key(&key(&inner)), &dir_opts("A128GCM", None)).unwrap();
+    let nested =
+        encrypt(inner_jwe.as_bytes(), Recipient::Key(&key(&outer)), &dir_opts("A256GCM", Some("JWT"))).unwrap();
+    let o = run(&["decrypt", "--json", "--key", &outer_path, "--key", &inner_path, &nested]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let v = json_out(&o);
+    assert_eq!(v["inner_jwes"][0]["key_index"], 1);
+    assert_eq!(v["plaintext_kind"], "jws");
+    assert_eq!(v["nested"]["valid"], false);
+    let o = run(&["decrypt", "--key", &outer_path, &nested]);
+    assert_eq!(code(&o), 1);
+    assert!(stdout(&o).contains("NOT VERIFIED: the plaintext is another JWE, which these keys do not open"));
+
+    // Read as decode reads it: a Bearer prefix and an Authorization header.
+    for framed in [format!("Bearer {plain}"), format!("Authorization: Bearer {plain}")] {
+        let o = run(&["decrypt", "--key", &outer_path, &framed]);
+        assert_eq!(code(&o), 0, "{framed}: {}", stderr(&o));
+    }
+}

@@ -52,6 +52,8 @@ pub struct DecryptArgs {
 
 pub(super) fn decrypt_cmd(args: &DecryptArgs) -> Result<u8, Error> {
     let input = read_token_arg(&args.token)?;
+    // As decode reads it: a `Bearer ` or `Authorization:` prefix, quotes and spaces go.
+    let input = token::clean_input(&input).0.to_owned();
     if let Ok(parsed) = token::parse(&input)
         && parsed.kind == Kind::Jws
     {
@@ -68,11 +70,11 @@ pub(super) fn decrypt_cmd(args: &DecryptArgs) -> Result<u8, Error> {
                 .into(),
         ));
     }
-    let Opened { decrypted, inner, warnings } = match inner::open(&input, &keys, password) {
+    let opened = match inner::open(&input, &keys, password) {
         Ok(opened) => opened,
         Err(e) => return Ok(refused(&e, &input, &keys, password.is_some(), args.json)),
     };
-    let nested = match inner.jws() {
+    let nested = match opened.inner.jws() {
         Some(token) => {
             let policy = Policy { issuer: args.iss.clone(), audience: args.aud.clone(), ..Policy::default() };
             let now = args.at.unwrap_or_else(system_now);
@@ -82,13 +84,16 @@ pub(super) fn decrypt_cmd(args: &DecryptArgs) -> Result<u8, Error> {
         }
         None => None,
     };
-    let shown = Shown { decrypted: &decrypted, inner: &inner, warnings: &warnings, nested: nested.as_ref() };
+    // An issuer or audience asked for, or a header saying JWT, over content nobody signed is
+    // not a pass: exit 1, as for a nested JWT that fails.
+    let unverified = opened.unverified(args.iss.is_some() || !args.aud.is_empty());
+    let shown = Shown { opened: &opened, nested: nested.as_ref(), unverified: unverified.as_deref() };
     if args.json {
         out_json(&shown.json(&keys));
     } else {
         out(&shown.text(&keys, &input));
     }
-    Ok(u8::from(nested.as_ref().is_some_and(|j| !j.verification.valid)))
+    Ok(u8::from(!shown.valid()))
 }
 
 /// Prints why a JWE was not decrypted and returns the exit code: 1 when keys were applied and
@@ -130,27 +135,44 @@ fn opener(decrypted: &Decrypted, keys: &[Key]) -> String {
 
 /// Everything `decrypt` reports about one opened JWE.
 struct Shown<'a> {
-    decrypted: &'a Decrypted,
-    inner: &'a Inner,
-    warnings: &'a [String],
+    opened: &'a Opened,
     nested: Option<&'a Judgment>,
+    unverified: Option<&'a str>,
 }
 
 impl Shown<'_> {
+    /// What exit 0 says: decrypted, a nested JWT (if any) valid, and nothing expected of the
+    /// plaintext that it is not.
+    fn valid(&self) -> bool {
+        self.unverified.is_none() && self.nested.is_none_or(|j| j.verification.valid)
+    }
+
     fn json(&self, keys: &[Key]) -> Value {
-        let d = self.decrypted;
+        let d = &self.opened.decrypted;
         let mut obj = serde_json::Map::new();
         obj.insert("decrypted".into(), json!(true));
         // What the exit code says: decrypted, and a nested JWT (if any) valid.
-        obj.insert("valid".into(), json!(self.nested.is_none_or(|j| j.verification.valid)));
+        obj.insert("valid".into(), json!(self.valid()));
+        if let Some(why) = self.unverified {
+            obj.insert("not_verified".into(), json!(why));
+        }
         obj.insert("header".into(), Value::Object(d.protected_header.clone()));
         obj.insert("recipient_header".into(), Value::Object(d.header.clone()));
         obj.insert("recipient_index".into(), json!(d.recipient));
         obj.insert("key".into(), json!(opener(d, keys)));
         obj.insert("key_index".into(), if d.key_index < keys.len() { json!(d.key_index) } else { Value::Null });
+        if !self.opened.layers.is_empty() {
+            let layers: Vec<Value> = self
+                .opened
+                .layers
+                .iter()
+                .map(|l| json!({"header": l.header, "key_index": (l.key_index < keys.len()).then_some(l.key_index)}))
+                .collect();
+            obj.insert("inner_jwes".into(), Value::Array(layers));
+        }
         obj.insert("plaintext_b64u".into(), json!(encode_b64url(&d.plaintext)));
-        obj.insert("plaintext_kind".into(), json!(self.inner.kind()));
-        match self.inner {
+        obj.insert("plaintext_kind".into(), json!(self.opened.inner.kind()));
+        match &self.opened.inner {
             Inner::Json(object) => {
                 obj.insert("plaintext_json".into(), Value::Object(object.clone()));
             }
@@ -161,18 +183,18 @@ impl Shown<'_> {
         }
         if let Some(j) = self.nested {
             let mut nested = judgment_json(j, keys);
-            if let (Some(n), Some(token)) = (nested.as_object_mut(), self.inner.jws()) {
+            if let (Some(n), Some(token)) = (nested.as_object_mut(), self.opened.inner.jws()) {
                 n.insert("header".into(), Value::Object(token.header().clone()));
                 n.insert("claims".into(), token.claims().cloned().map_or(Value::Null, Value::Object));
             }
             obj.insert("nested".into(), nested);
         }
-        obj.insert("warnings".into(), json!(self.warnings));
+        obj.insert("warnings".into(), json!(self.opened.warnings));
         Value::Object(obj)
     }
 
     fn text(&self, keys: &[Key], input: &str) -> String {
-        let d = self.decrypted;
+        let d = &self.opened.decrypted;
         let alg = d.header.get("alg").and_then(Value::as_str).unwrap_or("?");
         let enc = d.header.get("enc").and_then(Value::as_str).unwrap_or("?");
         let mut s = format!("DECRYPTED ({alg}, {enc}) with {}", opener(d, keys));
@@ -185,7 +207,16 @@ impl Shown<'_> {
             s.push_str("\n\nHeader that applied (protected, shared and per-recipient members)\n");
             s.push_str(&serde_json::to_string_pretty(&d.header).unwrap_or_default());
         }
-        let what = match self.inner {
+        for l in &self.opened.layers {
+            let alg = l.header.get("alg").and_then(Value::as_str).unwrap_or("?");
+            let enc = l.header.get("enc").and_then(Value::as_str).unwrap_or("?");
+            let who = keys
+                .get(l.key_index)
+                .map_or_else(|| "the --password".to_owned(), |_| format!("key #{}", l.key_index + 1));
+            let _ = write!(s, "\n\nThe plaintext was a JWE too: opened ({alg}, {enc}) with {who}\n");
+            s.push_str(&serde_json::to_string_pretty(&l.header).unwrap_or_default());
+        }
+        let what = match &self.opened.inner {
             Inner::Jws(_) => "a JWS: a nested JWT, judged below",
             Inner::Jwe(_) => "another JWE: decrypt it again with its recipient's key",
             Inner::Json(_) => "a JSON object",
@@ -193,7 +224,7 @@ impl Shown<'_> {
             Inner::Binary => "bytes, shown as base64url",
         };
         let _ = write!(s, "\n\nPlaintext ({} bytes, {what})\n", d.plaintext.len());
-        match self.inner {
+        match &self.opened.inner {
             Inner::Json(object) => s.push_str(&serde_json::to_string_pretty(object).unwrap_or_default()),
             Inner::Binary => s.push_str(&encode_b64url(&d.plaintext)),
             // Attacker-controlled text: escaped once here, and again by `out` (idempotent).
@@ -202,7 +233,7 @@ impl Shown<'_> {
             }
         }
         s.push('\n');
-        if let (Some(j), Some(token)) = (self.nested, self.inner.jws()) {
+        if let (Some(j), Some(token)) = (self.nested, self.opened.inner.jws()) {
             s.push_str("\nNested JWT\nHeader\n");
             s.push_str(&serde_json::to_string_pretty(token.header()).unwrap_or_default());
             if let Some(claims) = token.claims() {
@@ -212,9 +243,12 @@ impl Shown<'_> {
             s.push_str("\n\nVerdict on the nested JWT (with the same keys)\n");
             s.push_str(&judgment_text(j, keys));
         }
-        if !self.warnings.is_empty() {
+        if let Some(why) = self.unverified {
+            let _ = writeln!(s, "\nNOT VERIFIED: {why}");
+        }
+        if !self.opened.warnings.is_empty() {
             s.push_str("\nWarnings\n");
-            for w in self.warnings {
+            for w in &self.opened.warnings {
                 let _ = writeln!(s, "  - {w}");
             }
         }

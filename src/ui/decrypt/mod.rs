@@ -7,7 +7,7 @@
 use egui::{RichText, Ui};
 
 use crate::core::engine::clock::UnixSeconds;
-use crate::core::engine::jwe::inner::Inner;
+use crate::core::engine::jwe::inner::{Inner, Opened};
 use crate::core::engine::token::encode_b64url;
 use crate::core::text;
 use crate::ui::state::{AppState, Command, DecryptCommand, decryption_key_words};
@@ -22,44 +22,7 @@ pub fn section_ui(ui: &mut Ui, state: &AppState, password: &mut String, now: Uni
     let d = &state.decryption;
     let p = palette(ui.visuals().dark_mode);
     if let Some((opened, opener)) = &d.opened {
-        let several = d.fitting.as_ref().is_some_and(|f| f.as_ref().is_ok_and(|f| f.recipients.len() > 1));
-        let whose =
-            if several { format!(", for recipient #{}", opened.decrypted.recipient + 1) } else { String::new() };
-        ui.label(RichText::new(format!("Decrypted with {opener}{whose}")).strong().color(p.good));
-        for w in &opened.warnings {
-            ui.label(RichText::new(format!("Warning: {}", text::visible(w))).color(ui.visuals().warn_fg_color));
-        }
-        let plaintext = &opened.decrypted.plaintext;
-        let what = match &opened.inner {
-            Inner::Jws(_) => "a nested JWT: its parts are below, its verdict in the Verify panel",
-            Inner::Jwe(_) => "another JWE: open it to decrypt it with its own key",
-            Inner::Json(_) => "a JSON object",
-            Inner::Text(_) => "text",
-            Inner::Binary => "bytes, shown as base64url",
-        };
-        ui.label(format!("Plaintext ({} bytes): {what}", plaintext.len()));
-        ui.horizontal_wrapped(|ui| {
-            let as_text = match &opened.inner {
-                Inner::Binary => encode_b64url(plaintext),
-                _ => String::from_utf8_lossy(plaintext).into_owned(),
-            };
-            copy_button(ui, "Copy plaintext", &as_text, out);
-            if let Inner::Jws(t) | Inner::Jwe(t) = &opened.inner
-                && ui.button("Open it on its own").on_hover_text("Load the inner token in Decode").clicked()
-            {
-                out.push(Command::SetToken(t.text.clone()));
-            }
-            if ui.button("Forget the plaintext").on_hover_text("Drop it from memory; decrypt again to see it").clicked()
-            {
-                out.push(Command::Decrypt(DecryptCommand::Forget));
-            }
-        });
-        match &opened.inner {
-            Inner::Json(object) => json_tree(ui, "plaintext", object, Vocabulary::Claims, now, out),
-            Inner::Binary => shown(ui, &encode_b64url(plaintext)),
-            Inner::Jws(t) | Inner::Jwe(t) => shown(ui, &t.text),
-            Inner::Text(s) => shown(ui, s),
-        }
+        opened_ui(ui, state, opened, opener, now, out);
         return;
     }
     match &d.fitting {
@@ -112,6 +75,67 @@ pub fn section_ui(ui: &mut Ui, state: &AppState, password: &mut String, now: Uni
     }
     if let Some(e) = &d.error {
         ui.label(RichText::new(format!("Not decrypted: {}", text::visible(e))).color(p.bad));
+    }
+}
+
+/// What decryption gave: who opened it, warnings, the plaintext.
+fn opened_ui(
+    ui: &mut Ui,
+    state: &AppState,
+    opened: &Opened,
+    who_opened: &str,
+    now: UnixSeconds,
+    out: &mut Vec<Command>,
+) {
+    let d = &state.decryption;
+    let p = palette(ui.visuals().dark_mode);
+    let several = d.fitting.as_ref().is_some_and(|f| f.as_ref().is_ok_and(|f| f.recipients.len() > 1));
+    let whose = if several { format!(", for recipient #{}", opened.decrypted.recipient + 1) } else { String::new() };
+    ui.label(RichText::new(format!("Decrypted with {who_opened}{whose}")).strong().color(p.good));
+    for layer in &opened.layers {
+        let who = state
+            .keys
+            .keys()
+            .get(layer.key_index)
+            .map_or_else(|| "the password".to_owned(), |_| format!("key #{}", layer.key_index + 1));
+        let alg = layer.header.get("alg").and_then(serde_json::Value::as_str).unwrap_or("?");
+        ui.label(format!("Its plaintext was a JWE too ({alg}): opened with {who}"));
+    }
+    if let Some(why) = opened.unverified(state.policy.issuer.is_some() || !state.policy.audience.is_empty()) {
+        ui.label(RichText::new(format!("Not verified: {}", text::visible(&why))).color(p.warn));
+    }
+    for w in &opened.warnings {
+        ui.label(RichText::new(format!("Warning: {}", text::visible(w))).color(ui.visuals().warn_fg_color));
+    }
+    let plaintext = &opened.decrypted.plaintext;
+    let what = match &opened.inner {
+        Inner::Jws(_) => "a nested JWT: its parts are below, its verdict in the Verify panel",
+        Inner::Jwe(_) => "another JWE: open it to decrypt it with its own key",
+        Inner::Json(_) => "a JSON object",
+        Inner::Text(_) => "text",
+        Inner::Binary => "bytes, shown as base64url",
+    };
+    ui.label(format!("Plaintext ({} bytes): {what}", plaintext.len()));
+    ui.horizontal_wrapped(|ui| {
+        let as_text = match &opened.inner {
+            Inner::Binary => encode_b64url(plaintext),
+            _ => String::from_utf8_lossy(plaintext).into_owned(),
+        };
+        copy_button(ui, "Copy plaintext", &as_text, out);
+        if let Inner::Jws(t) | Inner::Jwe(t) = &opened.inner
+            && ui.button("Open it on its own").on_hover_text("Load the inner token in Decode").clicked()
+        {
+            out.push(Command::SetToken(t.text.clone()));
+        }
+        if ui.button("Forget the plaintext").on_hover_text("Drop it from memory; decrypt again to see it").clicked() {
+            out.push(Command::Decrypt(DecryptCommand::Forget));
+        }
+    });
+    match &opened.inner {
+        Inner::Json(object) => json_tree(ui, "plaintext", object, Vocabulary::Claims, now, out),
+        Inner::Binary => shown(ui, &encode_b64url(plaintext)),
+        Inner::Jws(t) | Inner::Jwe(t) => shown(ui, &t.text),
+        Inner::Text(s) => shown(ui, s),
     }
 }
 

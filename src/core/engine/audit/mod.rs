@@ -386,18 +386,21 @@ fn key_findings(
         }
         let weaknesses = key.weaknesses();
         match &key.material {
-            // The secret's length is judged against this alg's hash (HS512 wants 512 bits).
-            KeyMaterial::Oct { k } if k.len() < needed && found != Some(k.as_slice()) => out.push(finding(
-                "weak-secret",
-                Severity::High,
-                format!(
-                    "the loaded secret {} is {} bits, shorter than the {} bits of the hash output: brute-forceable",
-                    key.label(),
-                    k.len() * 8,
-                    needed * 8
-                ),
-                "RFC 7518 §3.2, RFC 8725 §3.5",
-            )),
+            // The secret's length is judged against this alg's hash (HS512 wants 512 bits); for
+            // a JWE an oct key is an AES key, whose 128 bits are its design.
+            KeyMaterial::Oct { k } if token.kind == Kind::Jws && k.len() < needed && found != Some(k.as_slice()) => {
+                out.push(finding(
+                    "weak-secret",
+                    Severity::High,
+                    format!(
+                        "the loaded secret {} is {} bits, shorter than the {} bits of the hash output: brute-forceable",
+                        key.label(),
+                        k.len() * 8,
+                        needed * 8
+                    ),
+                    "RFC 7518 §3.2, RFC 8725 §3.5",
+                ));
+            }
             KeyMaterial::Oct { .. } => {}
             _ => {
                 for weakness in &weaknesses {

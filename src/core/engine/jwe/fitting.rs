@@ -94,43 +94,69 @@ pub fn fitting(input: &str, keys: &[Key]) -> Result<Fitting, JweError> {
     }
     let mut fit = Fitting::default();
     let mut needs = Vec::new();
+    let several = jwe.recipients.len() > 1;
     for r in 0..jwe.recipients.len() {
-        let header = jwe.merged_header(r)?;
-        let at = recipient_place(r);
-        let alg = header_str(&header, "alg", &at)?;
-        let enc_name = header_str(&header, "enc", &at)?;
-        let enc = Enc::from_name(enc_name)
-            .ok_or_else(|| JweError::Unsupported { at: at.clone(), what: format!("\"enc\" {enc_name:?}") })?;
-        let mut recipient = RecipientFit {
-            alg: alg.to_owned(),
-            kid: header.get("kid").and_then(serde_json::Value::as_str).map(str::to_owned),
-            keys: Vec::new(),
-        };
-        if alg.starts_with("PBES2") {
-            fit.password = true;
-            fit.recipients.push(recipient);
-            continue;
-        }
-        for (i, key) in keys.iter().enumerate() {
-            if key_management::material_fits(alg, enc, &header, key)
-                && key_management::refusal(alg, enc_name, key).is_none()
-            {
-                recipient.keys.push(i);
-                if !fit.keys.contains(&i) {
-                    fit.keys.push(i);
+        match recipient_fit(&jwe, r, keys) {
+            Ok(recipient) => {
+                if recipient.fit.alg.starts_with("PBES2") {
+                    fit.password = true;
+                } else if recipient.fit.keys.is_empty() {
+                    needs.push(recipient.needs);
                 }
+                for &i in &recipient.fit.keys {
+                    if !fit.keys.contains(&i) {
+                        fit.keys.push(i);
+                    }
+                }
+                fit.recipients.push(recipient.fit);
             }
+            // As decryption does: one recipient's problem does not stop the others.
+            Err(e) if several => {
+                needs.push(e.to_string());
+                fit.recipients.push(RecipientFit { alg: "(unusable)".to_owned(), kid: None, keys: Vec::new() });
+            }
+            Err(e) => return Err(e),
         }
-        if recipient.keys.is_empty() {
-            needs.push(format!("{at} ({alg}) needs {}", key_management::needs(alg, enc)));
-        }
-        fit.recipients.push(recipient);
     }
     fit.keys.sort_unstable();
     if fit.keys.is_empty() {
         fit.needs = needs.join("; ");
     }
     Ok(fit)
+}
+
+/// One recipient's fit, and what it needs in words.
+struct Fit {
+    fit: RecipientFit,
+    needs: String,
+}
+
+/// Which keys fit recipient `r`, or what is wrong with its header.
+fn recipient_fit(jwe: &serialization::Jwe, r: usize, keys: &[Key]) -> Result<Fit, JweError> {
+    let header = jwe.merged_header(r)?;
+    let at = recipient_place(r);
+    let alg = header_str(&header, "alg", &at)?;
+    let enc_name = header_str(&header, "enc", &at)?;
+    let enc = Enc::from_name(enc_name)
+        .ok_or_else(|| JweError::Unsupported { at: at.clone(), what: format!("\"enc\" {enc_name:?}") })?;
+    if alg.starts_with("ECDH-ES") {
+        key_management::check_epk(&header, &at)?;
+    }
+    let kid = header.get("kid").and_then(serde_json::Value::as_str).map(str::to_owned);
+    let fitting_keys = if alg.starts_with("PBES2") {
+        Vec::new()
+    } else {
+        (0..keys.len())
+            .filter(|&i| {
+                key_management::material_fits(alg, enc, &header, &keys[i])
+                    && key_management::refusal(alg, enc_name, &keys[i]).is_none()
+            })
+            .collect()
+    };
+    Ok(Fit {
+        needs: format!("{at} ({alg}) needs {}", key_management::needs(alg, enc)),
+        fit: RecipientFit { alg: alg.to_owned(), kid, keys: fitting_keys },
+    })
 }
 
 #[cfg(test)]

@@ -16,23 +16,88 @@ use crate::core::engine::token::{self, JsonObject, Kind, Token};
 /// A decrypted JWE with what its plaintext is and what to know about it.
 #[derive(Debug, Clone)]
 pub struct Opened {
-    /// What decryption gave.
+    /// What decryption gave: the outer JWE's headers, key and recipient; its plaintext is the
+    /// innermost one when JWEs inside were opened too ([`Opened::layers`]).
     pub decrypted: Decrypted,
-    /// What the plaintext is.
+    /// JWEs found inside and opened with the same keys, outermost first.
+    pub layers: Vec<Layer>,
+    /// What the (innermost) plaintext is.
     pub inner: Inner,
-    /// What the user should know ([`warnings`]).
+    /// What the user should know ([`warnings`], for every layer).
     pub warnings: Vec<String>,
 }
 
-/// Decrypts `input` ([`super::decrypt`]) and reads what it holds.
+/// A JWE inside a JWE, opened.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layer {
+    /// The header that applied to the recipient that opened it.
+    pub header: JsonObject,
+    /// Which key opened it (an index into the keys, or their count for the password).
+    pub key_index: usize,
+}
+
+/// How many JWEs inside a JWE are opened with the same keys.
+pub const MAX_LAYERS: usize = 3;
+
+/// Decrypts `input` ([`super::decrypt`]), then any JWE its plaintext is (up to
+/// [`MAX_LAYERS`], with the same keys), and reads what the innermost plaintext holds.
 ///
 /// # Errors
-/// As [`super::decrypt`].
+/// As [`super::decrypt`], for the outer JWE; a JWE inside that these keys do not open is left
+/// as [`Inner::Jwe`].
 pub fn open(input: &str, keys: &[Key], password: Option<&[u8]>) -> Result<Opened, JweError> {
-    let decrypted = super::decrypt(input, keys, password)?;
-    let inner = Inner::of(&decrypted);
-    let warnings = warnings(&decrypted, &inner);
-    Ok(Opened { decrypted, inner, warnings })
+    let mut decrypted = super::decrypt(input, keys, password)?;
+    let mut warnings = header_warnings(&decrypted.header, "");
+    let mut layers = Vec::new();
+    let mut inner = Inner::of(&decrypted.plaintext);
+    while let Inner::Jwe(t) = &inner
+        && layers.len() < MAX_LAYERS
+    {
+        let Ok(d) = super::decrypt(&t.text, keys, password) else { break };
+        warnings.extend(header_warnings(&d.header, "the JWE inside: "));
+        inner = Inner::of(&d.plaintext);
+        decrypted.plaintext = d.plaintext;
+        layers.push(Layer { header: d.header, key_index: d.key_index });
+    }
+    let innermost = layers.last().map_or(&decrypted.header, |l| &l.header);
+    warnings.extend(content_warnings(innermost, &inner));
+    Ok(Opened { decrypted, layers, inner, warnings })
+}
+
+impl Opened {
+    /// Why the plaintext cannot be taken as a verified token, when it is not a JWS (a JWS is
+    /// judged by the caller): a JWE inside these keys do not open, a header that says
+    /// `"cty": "JWT"` over something else, or `expect_signed` (an issuer or audience was asked
+    /// for) over claims nobody signed.
+    #[must_use]
+    pub fn unverified(&self, expect_signed: bool) -> Option<String> {
+        let innermost = self.layers.last().map_or(&self.decrypted.header, |l| &l.header);
+        match &self.inner {
+            Inner::Jws(_) => None,
+            Inner::Jwe(_) => Some(format!(
+                "the plaintext is another JWE, which these keys do not open{}",
+                if self.layers.len() >= MAX_LAYERS {
+                    format!(" (at most {MAX_LAYERS} are opened inside)")
+                } else {
+                    String::new()
+                }
+            )),
+            other if is_cty_jwt(innermost) => Some(format!(
+                "the header says \"cty\": \"JWT\" but the plaintext is {}, not a signed JWT",
+                other.described()
+            )),
+            other if expect_signed => Some(format!(
+                "an issuer or audience was asked for, but the plaintext is {}, not a signed JWT: nothing in it says \
+                 who made it",
+                other.described()
+            )),
+            _ => None,
+        }
+    }
+}
+
+fn is_cty_jwt(header: &JsonObject) -> bool {
+    header.get("cty").and_then(Value::as_str).is_some_and(|c| c.eq_ignore_ascii_case("JWT"))
 }
 
 /// What the plaintext of a decrypted JWE is.
@@ -54,8 +119,8 @@ pub enum Inner {
 impl Inner {
     /// Reads the plaintext: a token when it parses as one, claims when it is a JSON object.
     #[must_use]
-    pub fn of(decrypted: &Decrypted) -> Self {
-        let Ok(text) = std::str::from_utf8(&decrypted.plaintext) else {
+    pub fn of(plaintext: &[u8]) -> Self {
+        let Ok(text) = std::str::from_utf8(plaintext) else {
             return Self::Binary;
         };
         if let Ok(token) = token::parse(text) {
@@ -112,33 +177,44 @@ const PBES2_ITERATIONS_LOW: u64 = 1000;
 /// What the user should know about how this JWE was protected and what it holds.
 #[must_use]
 pub fn warnings(decrypted: &Decrypted, inner: &Inner) -> Vec<String> {
-    let header = &decrypted.header;
+    let mut out = header_warnings(&decrypted.header, "");
+    out.extend(content_warnings(&decrypted.header, inner));
+    out
+}
+
+/// What a JWE's header says about its protection; `prefix` names an inner layer.
+fn header_warnings(header: &JsonObject, prefix: &str) -> Vec<String> {
     let alg = header.get("alg").and_then(Value::as_str).unwrap_or("");
     let mut out = Vec::new();
     if alg == "RSA1_5" {
-        out.push(
-            "\"alg\" RSA1_5 (RSAES-PKCS1-v1_5) is open to Bleichenbacher's padding-oracle attack: a server that \
-             tells bad padding apart lets an attacker decrypt; RFC 8725 §3.2 says not to use it: use RSA-OAEP-256 or ECDH-ES"
-                .to_owned(),
-        );
+        out.push(format!(
+            "{prefix}\"alg\" RSA1_5 (RSAES-PKCS1-v1_5) is open to Bleichenbacher's padding-oracle attack: a server \
+             that tells bad padding apart lets an attacker decrypt; RFC 8725 §3.2 says not to use it: use \
+             RSA-OAEP-256 or ECDH-ES"
+        ));
     }
     if alg.starts_with("PBES2")
         && let Some(p2c) = header.get("p2c").and_then(Value::as_u64)
         && p2c < PBES2_ITERATIONS_LOW
     {
         out.push(format!(
-            "\"p2c\" is {p2c}: fewer than the {PBES2_ITERATIONS_LOW} PBES2 iterations RFC 7518 §4.8.1.2 asks for, so \
-             guessing the password offline is cheap"
+            "{prefix}\"p2c\" is {p2c}: fewer than the {PBES2_ITERATIONS_LOW} PBES2 iterations RFC 7518 §4.8.1.2 \
+             asks for, so guessing the password offline is cheap"
         ));
     }
     if header.contains_key("zip") {
-        out.push(
-            "\"zip\": \"DEF\" compresses before encrypting: where an attacker can add text next to a secret, the \
-             ciphertext's length tells them how much matched (RFC 8725 §3.6)"
-                .to_owned(),
-        );
+        out.push(format!(
+            "{prefix}\"zip\": \"DEF\" compresses before encrypting: where an attacker can add text next to a \
+             secret, the ciphertext's length tells them how much matched (RFC 8725 §3.6)"
+        ));
     }
-    let cty_jwt = header.get("cty").and_then(Value::as_str).is_some_and(|c| c.eq_ignore_ascii_case("JWT"));
+    out
+}
+
+/// What the plaintext is, against what the (innermost) header says it is.
+fn content_warnings(header: &JsonObject, inner: &Inner) -> Vec<String> {
+    let cty_jwt = is_cty_jwt(header);
+    let mut out = Vec::new();
     match inner {
         Inner::Jws(_) if !cty_jwt => out.push(
             "the plaintext is a JWS but the header has no \"cty\": \"JWT\" (RFC 7519 §5.2 says a nested JWT should \
@@ -146,15 +222,19 @@ pub fn warnings(decrypted: &Decrypted, inner: &Inner) -> Vec<String> {
                 .to_owned(),
         ),
         Inner::Jws(_) | Inner::Jwe(_) => {}
-        _ if cty_jwt => {
-            out.push("the header says \"cty\": \"JWT\" but the plaintext is not a JWS or JWE".to_owned());
+        other => {
+            if cty_jwt {
+                out.push("the header says \"cty\": \"JWT\" but the plaintext is not a JWS or JWE".to_owned());
+            }
+            if matches!(other, Inner::Json(_)) {
+                out.push(
+                    "the JSON is encrypted but not signed: if it carries claims, anyone who can encrypt to this key \
+                     could have made them (with a public key, for RSA and ECDH-ES); a nested JWT signs the claims \
+                     first"
+                        .to_owned(),
+                );
+            }
         }
-        Inner::Json(_) => out.push(
-            "the JSON is encrypted but not signed: if it carries claims, anyone who can encrypt to this key could \
-             have made them (with a public key, for RSA and ECDH-ES); a nested JWT signs the claims first"
-                .to_owned(),
-        ),
-        _ => {}
     }
     out
 }
@@ -179,28 +259,28 @@ mod tests {
     #[test]
     fn a_jws_plaintext_is_a_nested_token_and_cty_is_expected() {
         let d = decrypted(serde_json::json!({"alg": "dir", "enc": "A128GCM", "cty": "JWT"}), JWS.as_bytes());
-        let inner = Inner::of(&d);
+        let inner = Inner::of(&d.plaintext);
         assert_eq!(inner.kind(), "jws");
         assert_eq!(inner.jws().and_then(|t| t.claims()).and_then(|c| c.get("sub")), Some(&Value::from("alice")));
         assert!(warnings(&d, &inner).is_empty(), "{:?}", warnings(&d, &inner));
 
         let bare = decrypted(serde_json::json!({"alg": "dir", "enc": "A128GCM"}), JWS.as_bytes());
-        let w = warnings(&bare, &Inner::of(&bare));
+        let w = warnings(&bare, &Inner::of(&bare.plaintext));
         assert!(w.iter().any(|w| w.contains("no \"cty\"")), "{w:?}");
     }
 
     #[test]
     fn claims_text_and_bytes_are_told_apart() {
         let claims = decrypted(serde_json::json!({"alg": "dir", "enc": "A128GCM"}), br#"{"sub":"bob"}"#);
-        let inner = Inner::of(&claims);
+        let inner = Inner::of(&claims.plaintext);
         assert_eq!(inner.kind(), "json");
         assert!(warnings(&claims, &inner).iter().any(|w| w.contains("not signed")));
         let text = decrypted(serde_json::json!({"alg": "dir", "enc": "A128GCM"}), b"Live long and prosper.");
-        assert_eq!(Inner::of(&text).kind(), "text");
+        assert_eq!(Inner::of(&text.plaintext).kind(), "text");
         let bytes = decrypted(serde_json::json!({"alg": "dir", "enc": "A128GCM"}), &[0xff, 0xfe, 0]);
-        assert_eq!(Inner::of(&bytes).kind(), "binary");
+        assert_eq!(Inner::of(&bytes.plaintext).kind(), "binary");
         let lying = decrypted(serde_json::json!({"alg": "dir", "enc": "A128GCM", "cty": "jwt"}), b"plain words");
-        assert!(warnings(&lying, &Inner::of(&lying)).iter().any(|w| w.contains("not a JWS")));
+        assert!(warnings(&lying, &Inner::of(&lying.plaintext)).iter().any(|w| w.contains("not a JWS")));
     }
 
     #[test]
@@ -209,12 +289,12 @@ mod tests {
             serde_json::json!({"alg": "RSA1_5", "enc": "A128CBC-HS256", "zip": "DEF"}),
             b"Live long and prosper.",
         );
-        let w = warnings(&d, &Inner::of(&d));
+        let w = warnings(&d, &Inner::of(&d.plaintext));
         assert!(w.iter().any(|w| w.contains("Bleichenbacher")), "{w:?}");
         assert!(w.iter().any(|w| w.contains("RFC 8725 §3.6")), "{w:?}");
         let low = decrypted(serde_json::json!({"alg": "PBES2-HS256+A128KW", "enc": "A128GCM", "p2c": 10}), b"x");
-        assert!(warnings(&low, &Inner::of(&low)).iter().any(|w| w.contains("\"p2c\" is 10")));
+        assert!(warnings(&low, &Inner::of(&low.plaintext)).iter().any(|w| w.contains("\"p2c\" is 10")));
         let fine = decrypted(serde_json::json!({"alg": "PBES2-HS256+A128KW", "enc": "A128GCM", "p2c": 4096}), b"x");
-        assert!(warnings(&fine, &Inner::of(&fine)).is_empty());
+        assert!(warnings(&fine, &Inner::of(&fine.plaintext)).is_empty());
     }
 }

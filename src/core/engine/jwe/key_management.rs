@@ -128,6 +128,24 @@ pub(super) fn material_fits(alg: &str, enc: Enc, header: &JsonObject, key: &Key)
     }
 }
 
+/// An ECDH-ES recipient's `epk` (RFC 7518 §4.6.1.1): a JWK object naming a curve this engine
+/// agrees on. Checked before keys are matched to its curve, so a missing or odd `epk` is named
+/// as the JWE's fault rather than read as "no key fits".
+pub(super) fn check_epk(header: &JsonObject, at: &str) -> Result<(), JweError> {
+    let malformed = |reason: &str| JweError::Malformed { at: at.to_owned(), reason: reason.to_owned() };
+    match header.get("epk") {
+        None => Err(malformed("header member \"epk\" is missing (RFC 7518 §4.6.1.1)")),
+        Some(Value::Object(epk)) => match epk.get("crv") {
+            Some(Value::String(crv)) if ["P-256", "P-384", "P-521", "X25519"].contains(&crv.as_str()) => Ok(()),
+            Some(Value::String(crv)) => {
+                Err(JweError::Unsupported { at: at.to_owned(), what: format!("the \"epk\" curve {crv:?}") })
+            }
+            _ => Err(malformed("header member \"epk\" has no string \"crv\" (RFC 7518 §6.2.1.1)")),
+        },
+        Some(_) => Err(malformed("header member \"epk\" must be a JWK object (RFC 7518 §4.6.1.1)")),
+    }
+}
+
 /// The `crv` of the `epk` header member.
 fn epk_curve(header: &JsonObject) -> Option<&str> {
     header.get("epk").and_then(|e| e.get("crv")).and_then(Value::as_str)

@@ -16,6 +16,8 @@ mod encrypt;
 #[cfg(test)]
 mod encrypt_tests;
 mod fitting;
+#[cfg(test)]
+mod hostile_tests;
 pub mod inner;
 mod key_management;
 mod key_wrapping;
@@ -103,6 +105,13 @@ pub enum JweError {
         /// The cap.
         cap: u32,
     },
+    /// The PBES2 recipients together ask for more than [`limits::MAX_PBES2_ITERATIONS_TOTAL`]
+    /// iterations; those past it were not tried.
+    #[error("the PBES2 recipients ask for more than {budget} iterations in all; those past it were not tried")]
+    Pbes2OverBudget {
+        /// The budget.
+        budget: u64,
+    },
     /// More recipients than [`limits::MAX_RECIPIENTS`].
     #[error("the JWE has {count} recipients; at most {limit} are tried")]
     TooManyRecipients {
@@ -182,6 +191,9 @@ pub fn decrypt(input: &str, keys: &[Key], password: Option<&[u8]>) -> Result<Dec
     if attempts.stopped {
         return Err(JweError::TooManyAttempts { limit: limits::MAX_KEY_ATTEMPTS });
     }
+    if attempts.pbes2_over {
+        return Err(JweError::Pbes2OverBudget { budget: limits::MAX_PBES2_ITERATIONS_TOTAL });
+    }
     if attempts.count > 0 {
         return Err(JweError::CannotDecrypt);
     }
@@ -200,6 +212,10 @@ struct Attempts {
     stopped: bool,
     /// Per recipient not opened: what it needs, and the keys its metadata ruled out.
     needs: Vec<String>,
+    /// PBES2 iterations spent (asked for) so far, across recipients.
+    pbes2_iterations: u64,
+    /// A PBES2 recipient was left untried at [`limits::MAX_PBES2_ITERATIONS_TOTAL`].
+    pbes2_over: bool,
 }
 
 /// A recipient opened: its content still compressed when `inflate`.
@@ -230,6 +246,10 @@ fn try_recipient(
     }
     check_crit(&jwe.protected, &header, &at)?;
     let inflate = check_zip(&jwe.protected, &header, &at)?;
+    if alg.starts_with("ECDH-ES") {
+        // Before any key is matched to its curve: a missing or odd `epk` is the JWE's fault.
+        key_management::check_epk(&header, &at)?;
+    }
     let encrypted_key = &jwe.recipients[r].encrypted_key;
     // The CEK a key recovered opens the content, or the key simply did not fit this JWE.
     let open = |cek: Result<Vec<u8>, Unwrap>| match cek {
@@ -244,6 +264,14 @@ fn try_recipient(
                 attempts.stopped = true;
                 return Ok(None);
             }
+            // Each recipient's count is capped; so is their sum, or sixteen recipients at the
+            // cap would cost sixteen times the work.
+            let p2c = header.get("p2c").and_then(Value::as_u64).unwrap_or(0);
+            if attempts.pbes2_iterations.saturating_add(p2c) > limits::MAX_PBES2_ITERATIONS_TOTAL {
+                attempts.pbes2_over = true;
+                return Ok(None);
+            }
+            attempts.pbes2_iterations += p2c;
             attempts.count += 1;
             if let Some(plain) = open(key_management::unwrap_with_password(alg, &header, encrypted_key, password, r))? {
                 return Ok(Some(Opened { header, key_index: keys.len(), plain, inflate }));
@@ -261,7 +289,7 @@ fn try_recipient(
                 continue;
             }
             if let Some(why) = key_management::refusal(alg, enc_name, key) {
-                ruled_out.push(format!("key #{index} {why}"));
+                ruled_out.push(format!("key #{} {why}", index + 1));
                 continue;
             }
             if attempts.count >= limits::MAX_KEY_ATTEMPTS {
@@ -304,7 +332,9 @@ fn check_crit(protected: &JsonObject, header: &JsonObject, at: &str) -> Result<(
         });
     }
     let names: Vec<&str> = match crit {
-        Value::Array(list) if !list.is_empty() => list.iter().filter_map(Value::as_str).collect(),
+        Value::Array(list) if !list.is_empty() && list.iter().all(Value::is_string) => {
+            list.iter().filter_map(Value::as_str).collect()
+        }
         _ => {
             return Err(JweError::Malformed {
                 at: at.to_owned(),
@@ -332,14 +362,24 @@ fn check_zip(protected: &JsonObject, header: &JsonObject, at: &str) -> Result<bo
 fn inflate_deflate(compressed: &[u8]) -> Result<Vec<u8>, JweError> {
     let limit = limits::MAX_INPUT_BYTES;
     let mut out = Vec::new();
-    flate2::read::DeflateDecoder::new(compressed).take(limit as u64 + 1).read_to_end(&mut out).map_err(|e| {
-        JweError::Malformed {
-            at: "the plaintext".into(),
-            reason: format!("\"zip\": \"DEF\" but it is not DEFLATE data: {e}"),
-        }
+    let mut decoder = flate2::read::DeflateDecoder::new(compressed);
+    (&mut decoder).take(limit as u64 + 1).read_to_end(&mut out).map_err(|e| JweError::Malformed {
+        at: "the plaintext".into(),
+        reason: format!("\"zip\": \"DEF\" but it is not DEFLATE data: {e}"),
     })?;
     if out.len() > limit {
         return Err(JweError::DecompressedTooLarge { limit });
+    }
+    // Bytes after the end of the DEFLATE stream were encrypted and authenticated, yet no
+    // inflater would show them: refused rather than dropped unseen.
+    if decoder.total_in() != compressed.len() as u64 {
+        return Err(JweError::Malformed {
+            at: "the plaintext".into(),
+            reason: format!(
+                "\"zip\": \"DEF\" but {} bytes follow the end of the DEFLATE data",
+                compressed.len() as u64 - decoder.total_in()
+            ),
+        });
     }
     Ok(out)
 }

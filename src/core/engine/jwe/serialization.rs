@@ -6,6 +6,7 @@
 use serde_json::Value;
 
 use super::JweError;
+use crate::core::engine::limits;
 use crate::core::engine::token::{JsonObject, decode_b64url, parse_json_text};
 
 /// A parsed JWE, whatever serialization it came in.
@@ -190,6 +191,10 @@ fn parse_json(text: &str) -> Result<Jwe, JweError> {
             }
             if list.is_empty() {
                 return Err(malformed(AT, "\"recipients\" is empty"));
+            }
+            // Refused before each recipient is read (a 9 MB JWE held 377,487 of them).
+            if list.len() > limits::MAX_RECIPIENTS {
+                return Err(JweError::TooManyRecipients { count: list.len(), limit: limits::MAX_RECIPIENTS });
             }
             list.iter()
                 .enumerate()

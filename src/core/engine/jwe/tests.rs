@@ -552,7 +552,7 @@ fn an_rsa_key_aws_lc_cannot_decrypt_with_is_named_not_tried() {
     let small = keys::load(&pem, "rsa1024-pkcs8.pem").unwrap().remove(0);
     let err = decrypt(oaep["output"]["compact"].as_str().unwrap(), &[small], None).unwrap_err();
     assert!(
-        matches!(&err, JweError::NoFittingKey { needs } if needs.contains("key #0 is RSA 1024: RSA decryption here takes 2048 to 8192 bits")),
+        matches!(&err, JweError::NoFittingKey { needs } if needs.contains("key #1 is RSA 1024: RSA decryption here takes 2048 to 8192 bits")),
         "{err}"
     );
 }
