@@ -19,13 +19,13 @@ pub struct KeyArgs {
     /// several.
     #[arg(long = "key", value_name = "FILE")]
     pub keys: Vec<PathBuf>,
-    /// An HMAC secret as UTF-8 text.
+    /// A secret as UTF-8 text: an HMAC key (an AES key for `decrypt`).
     #[arg(long, value_name = "TEXT")]
     pub secret: Option<String>,
-    /// An HMAC secret in base64 or base64url.
+    /// A secret in base64 or base64url: an HMAC key (an AES key for `decrypt`).
     #[arg(long, value_name = "B64")]
     pub secret_base64: Option<String>,
-    /// An HMAC secret as the raw bytes of a file.
+    /// A secret as the raw bytes of a file: an HMAC key (an AES key for `decrypt`).
     #[arg(long, value_name = "FILE")]
     pub secret_file: Option<PathBuf>,
 }

@@ -264,7 +264,8 @@ impl KeysPanel {
                         self.renaming = Some((i, key.name.clone().unwrap_or_default()));
                         self.focus_rename = true;
                     }
-                    if key.is_secret() {
+                    // A key published for encryption (`use: enc`) is not offered to sign.
+                    if key.is_secret() && key.key_use.as_deref() != Some("enc") {
                         let chosen = state.sign.key == Some(i);
                         if ui
                             .selectable_label(chosen, "Use to sign")

@@ -338,7 +338,9 @@ fn algorithm_and_key(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
         egui::ComboBox::new("sign-key", "Signing key").selected_text(current).show_ui(ui, |ui| {
             for (i, key) in state.keys.keys().iter().enumerate() {
                 let text = format!("#{} {} ({})", i + 1, key.label(), key.material.describe());
-                if ui.add_enabled(key.is_secret(), egui::Button::selectable(s.key == Some(i), text)).clicked() {
+                // A key published for encryption (`use: enc`) does not sign (RFC 7517 §4.2).
+                let can_sign = key.is_secret() && key.key_use.as_deref() != Some("enc");
+                if ui.add_enabled(can_sign, egui::Button::selectable(s.key == Some(i), text)).clicked() {
                     out.push(Command::SetSignKey(Some(i)));
                 }
             }
