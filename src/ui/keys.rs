@@ -264,8 +264,7 @@ impl KeysPanel {
                         self.renaming = Some((i, key.name.clone().unwrap_or_default()));
                         self.focus_rename = true;
                     }
-                    // A key published for encryption (`use: enc`) is not offered to sign.
-                    if key.is_secret() && key.key_use.as_deref() != Some("enc") {
+                    if key.signs() {
                         let chosen = state.sign.key == Some(i);
                         if ui
                             .selectable_label(chosen, "Use to sign")

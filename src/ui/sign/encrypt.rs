@@ -99,40 +99,60 @@ pub fn ui(ui: &mut Ui, state: &AppState, signed: &str, out: &mut Vec<Command>) {
         "Encrypted to the recipient's public key (or a shared AES key), only that recipient reads the claims; the \
          signature inside still says who issued them.",
     );
+    let keys = state.keys.keys();
+    // Labels before their lists, one concern per row: a long key label never squeezes the
+    // others, and the Encrypt button stays where it is when the recipient changes.
     ui.horizontal_wrapped(|ui| {
-        let keys = state.keys.keys();
+        let label = ui.label("Encrypt to");
         let current = e.to.and_then(|i| keys.get(i).map(|k| key_text(i, k))).unwrap_or_else(|| "choose…".to_owned());
-        egui::ComboBox::new("encrypt-to", "Encrypt to").selected_text(current).show_ui(ui, |ui| {
-            for (i, key) in keys.iter().enumerate() {
-                let can = !jwe::encryption_algorithms(key).is_empty();
-                let button = ui
-                    .add_enabled(can, egui::Button::selectable(e.to == Some(i), key_text(i, key)))
-                    .on_disabled_hover_text(
-                        "Cannot encrypt: a JWE goes to an RSA (2048+), EC or X25519 key or an AES key; a key \
-                         published for signing (\"use\": \"sig\") is not used to encrypt",
-                    );
-                if button.clicked() {
-                    out.push(Command::Encrypt(EncryptCommand::To(i)));
-                }
-            }
-        });
-        let algs = e.to.and_then(|i| keys.get(i)).map(jwe::encryption_algorithms).unwrap_or_default();
-        ui.add_enabled_ui(!algs.is_empty(), |ui| {
-            egui::ComboBox::new("encrypt-alg", "Key management").selected_text(&e.alg).show_ui(ui, |ui| {
-                for alg in &algs {
-                    if ui.selectable_label(e.alg == *alg, *alg).clicked() {
-                        out.push(Command::Encrypt(EncryptCommand::Alg((*alg).to_owned())));
+        egui::ComboBox::from_id_salt("encrypt-to")
+            .selected_text(current)
+            .show_ui(ui, |ui| {
+                for (i, key) in keys.iter().enumerate() {
+                    let can = !jwe::encryption_algorithms(key).is_empty();
+                    let button = ui
+                        .add_enabled(can, egui::Button::selectable(e.to == Some(i), key_text(i, key)))
+                        .on_disabled_hover_text(
+                            "Cannot encrypt: a JWE goes to an RSA (2048+), EC or X25519 key or an AES key of 128, \
+                             192 or 256 bits; a key published for signing (\"use\": \"sig\") is not used to \
+                             encrypt",
+                        );
+                    if button.clicked() {
+                        out.push(Command::Encrypt(EncryptCommand::To(i)));
                     }
                 }
-            });
+            })
+            .response
+            .labelled_by(label.id);
+    });
+    let algs = e.to.and_then(|i| keys.get(i)).map(jwe::encryption_algorithms).unwrap_or_default();
+    ui.horizontal_wrapped(|ui| {
+        let label = ui.label("Key management");
+        ui.add_enabled_ui(!algs.is_empty(), |ui| {
+            egui::ComboBox::from_id_salt("encrypt-alg")
+                .selected_text(&e.alg)
+                .show_ui(ui, |ui| {
+                    for alg in &algs {
+                        if ui.selectable_label(e.alg == *alg, *alg).clicked() {
+                            out.push(Command::Encrypt(EncryptCommand::Alg((*alg).to_owned())));
+                        }
+                    }
+                })
+                .response
+                .labelled_by(label.id);
         });
-        egui::ComboBox::new("encrypt-enc", "Content").selected_text(&e.enc).show_ui(ui, |ui| {
-            for enc in SUPPORTED_CONTENT_ALGORITHMS {
-                if ui.selectable_label(e.enc == enc, enc).clicked() {
-                    out.push(Command::Encrypt(EncryptCommand::Enc(enc.to_owned())));
+        let label = ui.label("Content");
+        egui::ComboBox::from_id_salt("encrypt-enc")
+            .selected_text(&e.enc)
+            .show_ui(ui, |ui| {
+                for enc in SUPPORTED_CONTENT_ALGORITHMS {
+                    if ui.selectable_label(e.enc == enc, enc).clicked() {
+                        out.push(Command::Encrypt(EncryptCommand::Enc(enc.to_owned())));
+                    }
                 }
-            }
-        });
+            })
+            .response
+            .labelled_by(label.id);
         if ui.add_enabled(!algs.is_empty(), egui::Button::new("Encrypt")).clicked() {
             out.push(Command::Encrypt(EncryptCommand::Encrypt));
         }

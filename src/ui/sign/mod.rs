@@ -287,9 +287,7 @@ fn shifted(index: Option<usize>, removed: usize) -> Option<usize> {
 /// secret is never proposed for RS256 because it happens to be loaded).
 #[must_use]
 pub fn best_signing_key(keys: &KeyStore, alg: &str, kid: Option<&str>) -> Option<usize> {
-    // A key published for encryption (`use: enc`, RFC 7517 §4.2) is not offered for signing.
-    let can_sign =
-        |k: &Key| k.is_secret() && k.key_use.as_deref() != Some("enc") && k.material.algorithms().contains(&alg);
+    let can_sign = |k: &Key| k.signs() && k.material.algorithms().contains(&alg);
     let list = keys.keys();
     let named = kid
         .and_then(|kid| (0..list.len()).find(|&i| can_sign(&list[i]) && signing_kid(keys, i).as_deref() == Some(kid)));
@@ -338,9 +336,7 @@ fn algorithm_and_key(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
         egui::ComboBox::new("sign-key", "Signing key").selected_text(current).show_ui(ui, |ui| {
             for (i, key) in state.keys.keys().iter().enumerate() {
                 let text = format!("#{} {} ({})", i + 1, key.label(), key.material.describe());
-                // A key published for encryption (`use: enc`) does not sign (RFC 7517 §4.2).
-                let can_sign = key.is_secret() && key.key_use.as_deref() != Some("enc");
-                if ui.add_enabled(can_sign, egui::Button::selectable(s.key == Some(i), text)).clicked() {
+                if ui.add_enabled(key.signs(), egui::Button::selectable(s.key == Some(i), text)).clicked() {
                     out.push(Command::SetSignKey(Some(i)));
                 }
             }

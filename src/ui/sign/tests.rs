@@ -273,7 +273,11 @@ fn a_signed_token_encrypts_to_a_recipient_and_decrypts_back_to_itself() {
     assert_eq!(recipients, vec![enc_key], "only the key published for encryption is a recipient");
     assert!(h.query_by_label("Encrypt it (a nested JWT)").is_some());
 
-    h.state_mut().state.handle(Command::Encrypt(EncryptCommand::To(enc_key)), &mut FakePlatform::default());
+    // Chosen in the list as a user would: the recipient's entry names its kid.
+    h.get_by_label("Encrypt to").click();
+    h.run();
+    click(&mut h, &format!("#{} kid \"rfc7516-a2-encryption\" (rfc7516-a2-private.jwk) (RSA 2048)", enc_key + 1));
+    assert_eq!(h.state().state.sign.encrypt.to, Some(enc_key));
     assert_eq!(h.state().state.sign.encrypt.alg, "RSA-OAEP", "its first algorithm is chosen");
     h.state_mut()
         .state
@@ -331,4 +335,20 @@ fn the_jwe_follows_the_signed_token_and_its_recipient() {
     assert!(s.sign.encrypt.encrypted_of(&second).is_none(), "the old JWE is not the new token's");
     s.handle(Command::RemoveKey(enc_key), &mut p);
     assert_eq!(s.sign.encrypt.to, None);
+}
+
+/// A private key published for encryption (`use: enc`), loaded first, is never preselected to
+/// sign: the secret loaded after it is.
+#[test]
+fn an_encryption_key_is_not_preselected_to_sign() {
+    let mut s = AppState::default();
+    let mut p = FakePlatform::default();
+    s.handle(Command::AddKeyText(crate::ui::state::SAMPLE_KEYS[2].1.to_owned()), &mut p);
+    assert_eq!(s.sign.key, None, "the RFC 7516 A.2 key says use: enc");
+    s.handle(
+        Command::AddSecret { text: "a-string-secret-at-least-256-bits-long".into(), encoding: SecretEncoding::Utf8 },
+        &mut p,
+    );
+    assert_eq!(s.sign.key, Some(1));
+    assert!(!s.keys.keys()[0].signs() && s.keys.keys()[1].signs());
 }

@@ -176,7 +176,7 @@ impl AppState {
                 }
                 let n = self.keys.len() - first_new;
                 if self.sign.key.is_none()
-                    && let Some(i) = (first_new..self.keys.len()).find(|&i| self.keys.keys()[i].is_secret())
+                    && let Some(i) = (first_new..self.keys.len()).find(|&i| self.keys.keys()[i].signs())
                 {
                     self.sign.choose_key(Some(i), &self.keys);
                 }

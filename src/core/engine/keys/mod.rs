@@ -182,6 +182,13 @@ impl Key {
         self.private.is_some() || matches!(self.material, KeyMaterial::Oct { .. })
     }
 
+    /// It can sign and is meant to: a private or secret key not published for encryption only
+    /// (`"use": "enc"`, RFC 7517 §4.2), which the window never offers or preselects to sign.
+    #[must_use]
+    pub fn signs(&self) -> bool {
+        self.is_secret() && self.key_use.as_deref() != Some("enc")
+    }
+
     /// The public part as a JWK (never includes private members).
     #[must_use]
     pub fn public_jwk(&self) -> Map<String, Value> {
