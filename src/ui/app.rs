@@ -215,7 +215,13 @@ impl TokenbenchApp {
     pub fn next_repaint(&self) -> Option<Duration> {
         // A live run's log arrives over the network: look for it while the tab shows it.
         let live = self.state.live.busy() || (self.state.live.running() && self.state.tab == Tab::Live);
-        let busy = self.state.security.busy() || self.state.compare.busy() || self.state.scan.busy() || live;
+        // Any job under way (a decryption among them) ends with a result to draw.
+        let busy = self.state.security.busy()
+            || self.state.compare.busy()
+            || self.state.scan.busy()
+            || self.state.decryption.busy.is_some()
+            || self.state.jobs.running() > 0
+            || live;
         if !self.state.generating.is_empty() || !self.state.fetching.is_empty() || busy {
             return Some(Duration::from_millis(100));
         }

@@ -178,7 +178,11 @@ impl DecodePanel {
             None => welcome(ui, out),
             Some(Err(e)) => error_view(ui, e, &state.input),
             Some(Ok(t)) => {
-                crate::ui::timeline::token_ui(ui, state, tall, out);
+                // A JWE's timeline is its nested JWT's, drawn with it below the Decrypt section:
+                // decrypting never pushes that section down under the pointer.
+                if t.kind != Kind::Jwe {
+                    crate::ui::timeline::token_ui(ui, state, tall, out);
+                }
                 self.decoded(ui, t, state, out);
             }
         }
@@ -254,6 +258,7 @@ impl DecodePanel {
                     ui.push_id("nested-jwt", |ui| {
                         ui.add_space(6.0);
                         ui.label(RichText::new("Nested JWT (the decrypted plaintext)").heading());
+                        crate::ui::timeline::token_ui(ui, state, true, out);
                         self.decoded(ui, inner, state, out);
                     });
                 }

@@ -126,13 +126,12 @@ impl VerifyPanel {
                             ))
                             .color(p.warn),
                         );
-                    } else if state
-                        .decryption
-                        .fitting
-                        .as_ref()
-                        .is_some_and(|f| f.as_ref().is_ok_and(|f| !f.keys.is_empty() || f.password))
-                    {
-                        ui.label("A loaded key fits this JWE: decrypt it in the Decode tab's Decrypt section.");
+                    } else if let Some(Ok(fit)) = &state.decryption.fitting {
+                        if !fit.keys.is_empty() {
+                            ui.label("A loaded key fits this JWE: decrypt it in the Decode tab's Decrypt section.");
+                        } else if fit.password {
+                            ui.label("This JWE takes a password: type it in the Decode tab's Decrypt section.");
+                        }
                     }
                     verdict(ui, j, state);
                 }

@@ -273,6 +273,15 @@ pub fn compact(v: &Value, max: usize) -> String {
     if s.chars().count() > max { format!("{}…", s.chars().take(max).collect::<String>()) } else { s.into_owned() }
 }
 
+/// A token or other long unbroken text, in monospace, wrapped at any character within the
+/// panel: egui's word wrap leaves a token's first run of letters on one line past the edge.
+pub fn long_text(ui: &mut Ui, text: &str) -> egui::Response {
+    let font = egui::TextStyle::Monospace.resolve(ui.style());
+    let mut job = egui::text::LayoutJob::simple(text.to_owned(), font, ui.visuals().text_color(), ui.available_width());
+    job.wrap.break_anywhere = true;
+    ui.label(job)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -142,7 +142,7 @@ fn opened_ui(
 /// Attacker-controlled text, escaped and cut.
 fn shown(ui: &mut Ui, s: &str) {
     let cut: String = s.chars().take(SHOWN_CHARS).collect();
-    ui.add(egui::Label::new(RichText::new(text::visible_lines(&cut)).monospace()).wrap());
+    crate::ui::widgets::long_text(ui, &text::visible_lines(&cut));
     let total = s.chars().count();
     if total > SHOWN_CHARS {
         ui.label(format!("… {} more characters; copy the plaintext for all of it.", total - SHOWN_CHARS));

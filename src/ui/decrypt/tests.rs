@@ -154,3 +154,48 @@ fn the_decrypt_button_is_reachable_at_800_by_480() {
     click(&mut h, "Decrypt with key #1");
     assert!(h.state().state.decryption.opened.is_some());
 }
+
+/// A JWE inside the JWE is opened with every loaded key, not only the one clicked for the
+/// outer; and while any decryption runs the window asks for frames, so its result is drawn
+/// without the pointer moving.
+#[test]
+fn a_jwe_inside_opens_with_any_loaded_key_and_a_running_decryption_repaints() {
+    use crate::core::engine::jwe::{EncryptOptions, Recipient, encrypt};
+    use crate::ui::app::{Settings, TokenbenchApp};
+    use crate::ui::state::ClockCommand;
+
+    let oct = |k: u8, kid: &str| {
+        serde_json::json!({"kty": "oct", "k": crate::core::engine::token::encode_b64url(&[k; 16]), "kid": kid})
+            .to_string()
+    };
+    let outer_jwk = oct(1, "outer");
+    let inner_jwk = oct(2, "inner");
+    let key = |text: &str| keys::load(text.as_bytes(), "k").unwrap().remove(0);
+    let kw = EncryptOptions { alg: "A128KW".into(), enc: "A128GCM".into(), ..EncryptOptions::default() };
+    let wrapped = encrypt(SAMPLES[0].1.trim().as_bytes(), Recipient::Key(&key(&inner_jwk)), &kw).unwrap();
+    let outer = encrypt(wrapped.as_bytes(), Recipient::Key(&key(&outer_jwk)), &kw).unwrap();
+    let setup = vec![Command::AddKeyText(outer_jwk), Command::AddKeyText(inner_jwk), Command::SetToken(outer)];
+    let mut h = decode_tab(setup, egui::vec2(1280.0, 2400.0));
+    h.run();
+    click(&mut h, "Decrypt with key #1");
+    let (opened, _) = h.state().state.decryption.opened.as_ref().expect("decrypted");
+    assert_eq!(opened.layers.len(), 1);
+    assert_eq!(opened.layers[0].key_index, 1, "the inner JWE with key #2");
+    assert_eq!(opened.inner.jws().map(|t| t.text.as_str()), Some(SAMPLES[0].1.trim()));
+    assert!(h.query_by_label("Its plaintext was a JWE too (A128KW): opened with key #2").is_some());
+
+    // The whole window: a paused clock asks for no frame, a decryption under way does.
+    let example = rfc7520("5_3.key_wrap_using_pbes2-aes-keywrap_with-aes-cbc-hmac-sha2.json");
+    let mut app = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(|_cc| TokenbenchApp::with_platform(Box::new(FakePlatform::default()), Settings::default()));
+    app.state_mut().apply(vec![
+        Command::Clock(ClockCommand::Pause),
+        Command::SetToken(example["output"]["compact"].as_str().unwrap().to_owned()),
+    ]);
+    assert!(app.try_run().is_ok());
+    assert_eq!(app.state().next_repaint(), None, "nothing under way");
+    let password = example["input"]["pwd"].as_str().unwrap().to_owned();
+    app.state_mut().apply(vec![Command::Decrypt(DecryptCommand::WithPassword(password))]);
+    assert!(app.state().next_repaint().is_some(), "a decryption under way asks for frames");
+}

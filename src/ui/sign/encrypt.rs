@@ -54,7 +54,9 @@ impl EncryptState {
         self.to = Some(index);
         let algs = keys.keys().get(index).map(jwe::encryption_algorithms).unwrap_or_default();
         if !algs.contains(&self.alg.as_str()) {
-            self.alg = algs.first().map_or_else(String::new, |a| (*a).to_owned());
+            // RSA-OAEP-256 over RSA-OAEP (SHA-256, what RFC 8725 and identity providers use).
+            let preferred = algs.iter().find(|a| **a == "RSA-OAEP-256").or_else(|| algs.first());
+            self.alg = preferred.map_or_else(String::new, |a| (*a).to_owned());
         }
     }
 
@@ -159,7 +161,7 @@ pub fn ui(ui: &mut Ui, state: &AppState, signed: &str, out: &mut Vec<Command>) {
     });
     match &e.output {
         Some((of, Ok(jwe))) if of == signed => {
-            ui.add(egui::Label::new(RichText::new(jwe).monospace()).wrap());
+            crate::ui::widgets::long_text(ui, jwe);
             ui.horizontal_wrapped(|ui| {
                 copy_button(ui, "Copy the JWE", jwe, out);
                 if ui.button("Save the JWE…").clicked() {

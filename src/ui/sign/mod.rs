@@ -408,7 +408,7 @@ pub fn ui(ui: &mut Ui, state: &AppState, out: &mut Vec<Command>) {
                     ui.label(RichText::new(&v.detail).color(p.on_fill));
                 });
             }
-            ui.add(egui::Label::new(RichText::new(token).monospace()).wrap());
+            crate::ui::widgets::long_text(ui, token);
             ui.horizontal_wrapped(|ui| {
                 copy_button(ui, "Copy token", token, out);
                 if ui.button("Save token…").clicked() {

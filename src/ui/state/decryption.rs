@@ -94,14 +94,19 @@ impl AppState {
                     return self.error(format!("there is no key #{}", index + 1));
                 };
                 let opener = key_words(index, &key);
-                self.start_decryption(opener, move |text| inner::open(&text, std::slice::from_ref(&key), None));
+                // The outer JWE with the key clicked; a JWE inside with every loaded key.
+                let all = self.keys.keys().to_vec();
+                self.start_decryption(opener, move |text| {
+                    inner::open_with(&text, std::slice::from_ref(&key), &all, None)
+                });
             }
             DecryptCommand::WithPassword(password) => {
                 if password.is_empty() {
                     return self.error("type the password first".to_owned());
                 }
+                let all = self.keys.keys().to_vec();
                 self.start_decryption("the password".to_owned(), move |text| {
-                    inner::open(&text, &[], Some(password.as_bytes()))
+                    inner::open_with(&text, &[], &all, Some(password.as_bytes()))
                 });
             }
             DecryptCommand::Finished { serial, opener, result } => {

@@ -85,6 +85,14 @@ impl AppState {
                 if let Some(jwe) = self.sign.encrypt.encrypted_of(&signed).map(str::to_owned) {
                     self.set_token(jwe);
                     self.tab = Tab::Decode;
+                    // Decrypted at once with the recipient's key when it is loaded private: the
+                    // button says "decrypt it"; a public recipient key leaves the offer as usual.
+                    let fits = |f: &crate::core::engine::jwe::Fitting, i: usize| f.keys.contains(&i);
+                    if let Some(to) = self.sign.encrypt.to
+                        && self.decryption.fitting.as_ref().is_some_and(|f| f.as_ref().is_ok_and(|f| fits(f, to)))
+                    {
+                        self.handle_decrypt(super::DecryptCommand::WithKey(to));
+                    }
                 }
             }
             EncryptCommand::Save => {

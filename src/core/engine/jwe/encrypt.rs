@@ -282,6 +282,9 @@ fn check_key(alg: &str, enc: Enc, key: &Key) -> Result<(), JweError> {
     if key.key_use.as_deref() == Some("sig") {
         return Err(bad("it is marked \"use\": \"sig\"; a signing key encrypts nothing".to_owned()));
     }
+    if let Some(why) = super::key_management::key_ops_refusal(key, super::key_management::JWE_KEY_OPS) {
+        return Err(bad(format!("it {why}")));
+    }
     if let Some(key_alg) = key.alg.as_deref()
         && key_alg != alg
         && !(alg == "dir" && key_alg == enc.name())

@@ -198,3 +198,23 @@ fn unsigned_claims_are_unverified_when_a_jwt_is_expected() {
     assert_eq!(opened.unverified(false), None, "plain data, nothing asked of it");
     assert!(opened.unverified(true).unwrap().contains("an issuer or audience was asked for"));
 }
+
+/// A key whose `key_ops` are only for signatures neither decrypts nor is encrypted to, as a
+/// key marked `"use": "sig"` is not.
+#[test]
+fn a_key_for_signatures_only_takes_no_part_in_a_jwe() {
+    let aes = json!({"kty": "oct", "k": encode_b64url(&[9; 16])});
+    let plain = keys::load(aes.to_string().as_bytes(), "aes").unwrap().remove(0);
+    let jwe = encrypt(b"x", Recipient::Key(&plain), &options("A128KW", "A128GCM")).unwrap();
+    let mut signing = aes.clone();
+    signing["key_ops"] = json!(["sign", "verify"]);
+    let signing = keys::load(signing.to_string().as_bytes(), "signing").unwrap().remove(0);
+    let err = decrypt(&jwe, std::slice::from_ref(&signing), None).unwrap_err().to_string();
+    assert!(err.contains("(not tried: key #1 has \"key_ops\" [\"sign\", \"verify\"]"), "{err}");
+    let err = encrypt(b"x", Recipient::Key(&signing), &options("A128KW", "A128GCM")).unwrap_err().to_string();
+    assert!(err.contains("\"key_ops\" [\"sign\", \"verify\"]"), "{err}");
+    let mut unwrapping = aes;
+    unwrapping["key_ops"] = json!(["unwrapKey"]);
+    let unwrapping = keys::load(unwrapping.to_string().as_bytes(), "unwrap").unwrap().remove(0);
+    assert_eq!(decrypt(&jwe, &[unwrapping], None).unwrap().plaintext, b"x");
+}

@@ -46,7 +46,16 @@ pub const MAX_LAYERS: usize = 3;
 /// As [`super::decrypt`], for the outer JWE; a JWE inside that these keys do not open is left
 /// as [`Inner::Jwe`].
 pub fn open(input: &str, keys: &[Key], password: Option<&[u8]>) -> Result<Opened, JweError> {
-    let mut decrypted = super::decrypt(input, keys, password)?;
+    open_with(input, keys, keys, password)
+}
+
+/// [`open`] with the outer JWE tried with `outer` only (the window's "Decrypt with key #N")
+/// and the JWEs inside with every one of `keys` and the password.
+///
+/// # Errors
+/// As [`super::decrypt`], for the outer JWE.
+pub fn open_with(input: &str, outer: &[Key], keys: &[Key], password: Option<&[u8]>) -> Result<Opened, JweError> {
+    let mut decrypted = super::decrypt(input, outer, password)?;
     let mut warnings = header_warnings(&decrypted.header, "");
     let mut layers = Vec::new();
     let mut inner = Inner::of(&decrypted.plaintext);
@@ -74,14 +83,10 @@ impl Opened {
         let innermost = self.layers.last().map_or(&self.decrypted.header, |l| &l.header);
         match &self.inner {
             Inner::Jws(_) => None,
-            Inner::Jwe(_) => Some(format!(
-                "the plaintext is another JWE, which these keys do not open{}",
-                if self.layers.len() >= MAX_LAYERS {
-                    format!(" (at most {MAX_LAYERS} are opened inside)")
-                } else {
-                    String::new()
-                }
+            Inner::Jwe(_) if self.layers.len() >= MAX_LAYERS => Some(format!(
+                "the plaintext is still a JWE after {MAX_LAYERS} JWEs inside were opened, the most opened"
             )),
+            Inner::Jwe(_) => Some("the plaintext is another JWE, which these keys do not open".to_owned()),
             other if is_cty_jwt(innermost) => Some(format!(
                 "the header says \"cty\": \"JWT\" but the plaintext is {}, not a signed JWT",
                 other.described()
@@ -120,9 +125,13 @@ impl Inner {
     /// Reads the plaintext: a token when it parses as one, claims when it is a JSON object.
     #[must_use]
     pub fn of(plaintext: &[u8]) -> Self {
+        // Text with control characters (NULs, escapes) is bytes to a reader, shown as base64url.
         let Ok(text) = std::str::from_utf8(plaintext) else {
             return Self::Binary;
         };
+        if text.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) {
+            return Self::Binary;
+        }
         if let Ok(token) = token::parse(text) {
             return match token.kind {
                 Kind::Jws => Self::Jws(Box::new(token)),
@@ -277,6 +286,8 @@ mod tests {
         assert!(warnings(&claims, &inner).iter().any(|w| w.contains("not signed")));
         let text = decrypted(serde_json::json!({"alg": "dir", "enc": "A128GCM"}), b"Live long and prosper.");
         assert_eq!(Inner::of(&text.plaintext).kind(), "text");
+        let nuls = decrypted(serde_json::json!({"alg": "dir", "enc": "A128GCM"}), b"a\0b\x01c");
+        assert_eq!(Inner::of(&nuls.plaintext).kind(), "binary", "control characters are bytes to a reader");
         let bytes = decrypted(serde_json::json!({"alg": "dir", "enc": "A128GCM"}), &[0xff, 0xfe, 0]);
         assert_eq!(Inner::of(&bytes.plaintext).kind(), "binary");
         let lying = decrypted(serde_json::json!({"alg": "dir", "enc": "A128GCM", "cty": "jwt"}), b"plain words");

@@ -83,6 +83,9 @@ pub(super) fn refusal(alg: &str, enc_name: &str, key: &Key) -> Option<String> {
     if key.key_use.as_deref() == Some("sig") {
         return Some("is marked \"use\": \"sig\"".to_owned());
     }
+    if let Some(ops) = key_ops_refusal(key, JWE_KEY_OPS) {
+        return Some(ops);
+    }
     if let KeyMaterial::Rsa { n, .. } = &key.material {
         let bits = bit_len(n);
         if !(RSA_DECRYPTION_BITS.0..=RSA_DECRYPTION_BITS.1).contains(&bits) {
@@ -126,6 +129,22 @@ pub(super) fn material_fits(alg: &str, enc: Enc, header: &JsonObject, key: &Key)
         }
         _ => false,
     }
+}
+
+/// The `key_ops` (RFC 7517 §4.3) of a key that takes part in a JWE, either way: a key
+/// published for these operations may encrypt or decrypt (a private key's list names its own
+/// side, its public half the other).
+pub(super) const JWE_KEY_OPS: &[&str] = &["encrypt", "decrypt", "wrapKey", "unwrapKey", "deriveKey", "deriveBits"];
+
+/// A key whose JWK `key_ops` (RFC 7517 §4.3) lists none of `allowed`: "is for \"sign\",
+/// \"verify\" only".
+pub(super) fn key_ops_refusal(key: &Key, allowed: &[&str]) -> Option<String> {
+    let ops = key.key_ops.as_ref()?;
+    if ops.iter().any(|op| allowed.contains(&op.as_str())) {
+        return None;
+    }
+    let listed: Vec<String> = ops.iter().map(|op| format!("{op:?}")).collect();
+    Some(format!("has \"key_ops\" [{}], none of {allowed:?}", listed.join(", ")))
 }
 
 /// An ECDH-ES recipient's `epk` (RFC 7518 §4.6.1.1): a JWK object naming a curve this engine

@@ -376,8 +376,12 @@ fn inflate_deflate(compressed: &[u8]) -> Result<Vec<u8>, JweError> {
         return Err(JweError::Malformed {
             at: "the plaintext".into(),
             reason: format!(
-                "\"zip\": \"DEF\" but {} bytes follow the end of the DEFLATE data",
-                compressed.len() as u64 - decoder.total_in()
+                "\"zip\": \"DEF\" but {} follow the end of the DEFLATE data",
+                crate::core::text::count(
+                    usize::try_from(compressed.len() as u64 - decoder.total_in()).unwrap_or(usize::MAX),
+                    "byte",
+                    "bytes"
+                )
             ),
         });
     }
