@@ -201,6 +201,11 @@ fn every_unusable_input_exits_2_naming_the_flag() {
             vec!["--secret-base64", "AAAA", "--alg", "dir", "--enc", "A256GCM", "x"],
             "--secret-base64: \"dir\" needs an oct key of 32 bytes (the key length of A256GCM); the key is an oct key of 3 bytes",
         ),
+        // The flag named once, though the secret's own error names it too.
+        (
+            vec!["--secret-base64", "!!!", "--alg", "A128KW", "--enc", "A128GCM", "x"],
+            "--secret-base64: not valid base64",
+        ),
         (vec!["--key", path(&missing), "--alg", "RSA-OAEP", "--enc", "A128GCM", "x"], "--key: cannot read"),
         (vec!["--key", path(&rsa), "--alg", "RSA-OAEP", "--enc", "A128GCM", &missing_at], "PLAINTEXT: cannot read"),
         (vec!["--key", path(&rsa), "--alg", "RSA-OAEP", "--enc", "A128GCM", path(&existing)], &file_named),
@@ -251,5 +256,6 @@ fn every_unusable_input_exits_2_naming_the_flag() {
         assert_eq!(code(&o), 2, "{args:?}: {}", stderr(&o));
         assert!(stdout(&o).is_empty(), "{args:?}: {}", stdout(&o));
         assert!(stderr(&o).contains(expected), "{args:?}: expected {expected:?} in {}", stderr(&o));
+        assert!(!stderr(&o).contains(&format!("{0}: {0}:", args[0])), "the flag named twice: {}", stderr(&o));
     }
 }

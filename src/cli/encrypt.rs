@@ -85,7 +85,9 @@ pub(super) fn encrypt_cmd(args: &EncryptArgs) -> u8 {
             key = match recipient_key(&args.keys, args.kid.as_deref(), &args.alg) {
                 Ok(k) => k,
                 Err(message) => {
-                    say(&format!("{flag}: {message}"));
+                    // A secret's own error already starts with its flag.
+                    let prefix = format!("{flag}: ");
+                    say(&if message.starts_with(&prefix) { message } else { format!("{prefix}{message}") });
                     return 2;
                 }
             };
