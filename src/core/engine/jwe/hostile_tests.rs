@@ -66,6 +66,10 @@ fn an_odd_epk_is_named_before_keys_are_matched() {
         (Some(json!(null)), "\"epk\" must be a JWK object"),
         (Some(json!("str")), "\"epk\" must be a JWK object"),
         (Some(json!({"kty": "EC", "x": "AA", "y": "AA"})), "\"epk\" has no string \"crv\""),
+        (
+            Some(json!({"kty": "EC", "crv": "P-384", "x": encode_b64url(&[1; 32]), "y": encode_b64url(&[1; 32])})),
+            "\"x\" must be 48 bytes",
+        ),
     ] {
         let mut header = json!({"alg": "ECDH-ES", "enc": "A128GCM"});
         if let Some(epk) = epk {

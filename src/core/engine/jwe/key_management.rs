@@ -155,7 +155,30 @@ pub(super) fn check_epk(header: &JsonObject, at: &str) -> Result<(), JweError> {
     match header.get("epk") {
         None => Err(malformed("header member \"epk\" is missing (RFC 7518 §4.6.1.1)")),
         Some(Value::Object(epk)) => match epk.get("crv") {
-            Some(Value::String(crv)) if ["P-256", "P-384", "P-521", "X25519"].contains(&crv.as_str()) => Ok(()),
+            Some(Value::String(crv)) if ["P-256", "P-384", "P-521", "X25519"].contains(&crv.as_str()) => {
+                // Each coordinate the curve's size, so a point of another curve is the JWE's
+                // fault whichever keys are loaded (the point itself is checked when agreeing).
+                let (size, coordinates): (usize, &[&str]) = match crv.as_str() {
+                    "P-256" => (32, &["x", "y"]),
+                    "P-384" => (48, &["x", "y"]),
+                    "P-521" => (66, &["x", "y"]),
+                    _ => (32, &["x"]),
+                };
+                for name in coordinates {
+                    let len =
+                        epk.get(*name).and_then(Value::as_str).and_then(|c| decode_b64url(c).ok()).map(|b| b.len());
+                    if len != Some(size) {
+                        return Err(JweError::Malformed {
+                            at: at.to_owned(),
+                            reason: format!(
+                                "the \"epk\" coordinate {name:?} must be {size} bytes of base64url on {crv} (RFC 7518 \
+                                 §6.2.1)"
+                            ),
+                        });
+                    }
+                }
+                Ok(())
+            }
             Some(Value::String(crv)) => {
                 Err(JweError::Unsupported { at: at.to_owned(), what: format!("the \"epk\" curve {crv:?}") })
             }
