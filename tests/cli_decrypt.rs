@@ -246,6 +246,8 @@ fn the_nested_sample_is_judged_alike_by_the_cli_and_the_window() {
     let cli = json_out(&o);
     assert_eq!(cli["plaintext_kind"], "jws");
     assert_eq!(cli["nested"]["valid"], true);
+    assert_eq!(cli["verified"], true);
+    assert!(cli.get("not_verified").is_none());
     assert_eq!(cli["nested"]["claims"]["name"], "Jane Doe");
     let text = stdout(&run(&["decrypt", "--at", at, "--key", &enc_key, "--key", &jwks, &nested]));
     assert!(text.contains("with key #1 kid \"rfc7516-a2-encryption\""), "{text}");
@@ -306,11 +308,15 @@ fn unsigned_or_unopened_content_is_never_a_pass() {
     let o = run(&["decrypt", "--key", &outer_path, &plain]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert!(stdout(&o).contains("encrypted but not signed"), "{}", stdout(&o));
+    // Exit 0 (decrypted, nothing asked of it), but never "verified": nobody signed it.
+    let v = json_out(&run(&["decrypt", "--json", "--key", &outer_path, &plain]));
+    assert_eq!(v["verified"], false);
+    assert!(v["not_verified"].as_str().unwrap().contains("a JSON object, not a signed JWT"), "{v}");
     // The same with --iss: nothing says who made them, exit 1.
     let o = run(&["decrypt", "--json", "--iss", "https://id.example.com/", "--key", &outer_path, &plain]);
     assert_eq!(code(&o), 1);
     let v = json_out(&o);
-    assert_eq!((v["decrypted"].as_bool(), v["valid"].as_bool()), (Some(true), Some(false)));
+    assert_eq!((v["decrypted"].as_bool(), v["verified"].as_bool()), (Some(true), Some(false)));
     assert!(v["not_verified"].as_str().unwrap().contains("an issuer or audience was asked for"), "{v}");
     // cty JWT over claims: exit 1 without being asked, and the text says why.
     let as_jwt = encrypt(claims, Recipient::Key(&key(&outer)), &dir_opts("A256GCM", Some("JWT"))).unwrap();

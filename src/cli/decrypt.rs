@@ -79,8 +79,13 @@ pub(super) fn decrypt_cmd(args: &DecryptArgs) -> Result<u8, Error> {
             let policy = Policy { issuer: args.iss.clone(), audience: args.aud.clone(), ..Policy::default() };
             let now = args.at.unwrap_or_else(system_now);
             let opts = TokenAuditOptions { keys: &keys, now, ..TokenAuditOptions::default() };
+            // With the JWE's own header findings (RSA1_5…); the JWE parsed as decode reads it.
+            let judged = match token::parse(&input) {
+                Ok(outer) => judgment::judge_nested(&outer, token, &policy, &opts),
+                Err(_) => judgment::judge(token, &policy, &opts),
+            };
             // Only a wordlist file can fail to be read, and decrypt gives none.
-            Some(judgment::judge(token, &policy, &opts).map_err(|e| Error::JweInput(e.to_string()))?)
+            Some(judged.map_err(|e| Error::JweInput(e.to_string()))?)
         }
         None => None,
     };
@@ -112,7 +117,7 @@ fn refused(e: &JweError, input: &str, keys: &[Key], password: bool, as_json: boo
         let _ = write!(message, ": tried {}", fit.tried(keys, password));
     }
     if as_json {
-        out_json(&json!({ "decrypted": false, "valid": false, "error": message }));
+        out_json(&json!({ "decrypted": false, "verified": false, "error": message }));
     }
     say(&message);
     code
@@ -151,9 +156,19 @@ impl Shown<'_> {
         let d = &self.opened.decrypted;
         let mut obj = serde_json::Map::new();
         obj.insert("decrypted".into(), json!(true));
-        // What the exit code says: decrypted, and a nested JWT (if any) valid.
-        obj.insert("valid".into(), json!(self.valid()));
-        if let Some(why) = self.unverified {
+        // True only when a signature inside was verified: a script reading it never takes
+        // content nobody signed for verified, whatever the exit code (0 for plain data).
+        let verified = self.nested.is_some_and(|j| j.verification.valid) && self.unverified.is_none();
+        obj.insert("verified".into(), json!(verified));
+        if !verified {
+            let why = match (self.unverified, self.nested) {
+                (Some(why), _) => why.to_owned(),
+                (None, Some(j)) => format!("the nested JWT is not valid: {}", j.title()),
+                (None, None) => format!(
+                    "the plaintext is {}, not a signed JWT: nothing in it says who made it",
+                    self.opened.inner.described()
+                ),
+            };
             obj.insert("not_verified".into(), json!(why));
         }
         obj.insert("header".into(), Value::Object(d.protected_header.clone()));

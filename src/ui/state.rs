@@ -790,7 +790,11 @@ impl AppState {
                 skip_wordlist: huge,
                 ..TokenAuditOptions::default()
             };
-            judgment::judge(t, &self.policy, &opts)
+            // A nested JWT is judged with its JWE's header findings (RSA1_5…), as decrypt does.
+            match (self.decryption.nested(), self.parsed()) {
+                (Some(inner), Some(outer)) => judgment::judge_nested(outer, inner, &self.policy, &opts),
+                _ => judgment::judge(t, &self.policy, &opts),
+            }
         });
         // Without a wordlist file the judgment cannot fail.
         self.judgment = judged.and_then(Result::ok);

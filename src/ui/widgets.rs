@@ -277,7 +277,9 @@ pub fn compact(v: &Value, max: usize) -> String {
 /// panel: egui's word wrap leaves a token's first run of letters on one line past the edge.
 pub fn long_text(ui: &mut Ui, text: &str) -> egui::Response {
     let font = egui::TextStyle::Monospace.resolve(ui.style());
-    let mut job = egui::text::LayoutJob::simple(text.to_owned(), font, ui.visuals().text_color(), ui.available_width());
+    // Less a scroll bar's width: in a scroll area the last character sat under the bar.
+    let width = (ui.available_width() - ui.spacing().scroll.allocated_width()).max(60.0);
+    let mut job = egui::text::LayoutJob::simple(text.to_owned(), font, ui.visuals().text_color(), width);
     job.wrap.break_anywhere = true;
     ui.label(job)
 }

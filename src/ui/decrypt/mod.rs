@@ -92,6 +92,12 @@ fn opened_ui(
     let several = d.fitting.as_ref().is_some_and(|f| f.as_ref().is_ok_and(|f| f.recipients.len() > 1));
     let whose = if several { format!(", for recipient #{}", opened.decrypted.recipient + 1) } else { String::new() };
     ui.label(RichText::new(format!("Decrypted with {who_opened}{whose}")).strong().color(p.good));
+    if several {
+        // The Header section shows recipient #1's; this one's is what applied.
+        egui::CollapsingHeader::new(format!("Header that applied (recipient #{})", opened.decrypted.recipient + 1))
+            .id_salt("applied-header")
+            .show(ui, |ui| json_tree(ui, "applied-header", &opened.decrypted.header, Vocabulary::Header, now, out));
+    }
     for layer in &opened.layers {
         let who = state
             .keys

@@ -24,6 +24,33 @@ pub fn audit_policy() -> Policy {
     Policy { allow_json_serialization: true, ..Policy::default() }
 }
 
+/// Judges the JWS found inside a decrypted JWE (`outer`), adding what the JWE's own header
+/// says (`RSA1_5`, its JSON serialization, duplicate or key-bearing members), each message
+/// marked as the JWE's: how the token travelled is part of the verdict on it, so a weakly
+/// encrypted nested JWT is "VALID, but", never plain green. `tokenbench decrypt` and the
+/// window both judge a nested JWT here.
+///
+/// # Errors
+/// When the given wordlist cannot be read.
+pub fn judge_nested(
+    outer: &Token,
+    inner: &Token,
+    policy: &Policy,
+    opts: &TokenAuditOptions<'_>,
+) -> Result<Judgment, CrackError> {
+    let mut judged = judge(inner, policy, opts)?;
+    // The JWE's header alone: its keys are judged with the inner token, not twice.
+    let header_only = TokenAuditOptions { keys: &[], now: opts.now, ..TokenAuditOptions::default() };
+    let mut around = audit::token_findings(outer, &header_only, None)?;
+    signature::signature_findings(outer, false, &verify::verify(outer, &[], policy, opts.now), &mut around);
+    for mut f in around.into_iter().filter(|f| f.id != "encrypted") {
+        f.message = format!("the JWE around it: {}", f.message);
+        judged.findings.push(f);
+    }
+    audit::sort(&mut judged.findings);
+    Ok(judged)
+}
+
 /// How many findings a caution title names before it counts the rest.
 const NAMED_IN_TITLE: usize = 2;
 

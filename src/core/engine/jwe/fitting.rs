@@ -139,6 +139,13 @@ fn recipient_fit(jwe: &serialization::Jwe, r: usize, keys: &[Key]) -> Result<Fit
     let enc_name = header_str(&header, "enc", &at)?;
     let enc = Enc::from_name(enc_name)
         .ok_or_else(|| JweError::Unsupported { at: at.clone(), what: format!("\"enc\" {enc_name:?}") })?;
+    // What decryption refuses before any key is applied, refused here too: no button is
+    // offered for a JWE that can only fail.
+    if !super::SUPPORTED_KEY_ALGORITHMS.contains(&alg) {
+        return Err(JweError::Unsupported { at, what: format!("\"alg\" {alg:?}") });
+    }
+    super::check_crit(&jwe.protected, &header, &at)?;
+    super::check_zip(&jwe.protected, &header, &at)?;
     if alg.starts_with("ECDH-ES") {
         key_management::check_epk(&header, &at)?;
     }

@@ -118,6 +118,21 @@ fn a_crit_of_numbers_is_malformed() {
     let jwe = with_header(&base, &json!({"alg": "dir", "enc": "A128GCM", "crit": [5]}));
     let err = decrypt(&jwe, std::slice::from_ref(&key), None).unwrap_err();
     assert!(err.to_string().contains("\"crit\" must be a non-empty array of strings"), "{err}");
+    // The window offers no button for a JWE that can only be refused: it says why instead.
+    assert_eq!(fitting(&jwe, std::slice::from_ref(&key)).unwrap_err(), err);
+    let understood = with_header(&base, &json!({"alg": "dir", "enc": "A128GCM", "crit": ["exp"], "exp": 1}));
+    let err = fitting(&understood, std::slice::from_ref(&key)).unwrap_err().to_string();
+    assert!(err.contains("the critical header member(s) [\"exp\"] is not supported"), "{err}");
+}
+
+/// One recipient's `p2c` over the cap is named as that, before the sum over recipients is.
+#[test]
+fn a_p2c_over_the_cap_is_named_as_such() {
+    let jwe = encrypt(b"x", Recipient::Password(b"pw"), &options("PBES2-HS256+A128KW", "A128GCM")).unwrap();
+    let mut header: Value = serde_json::from_slice(&decode_b64url(jwe.split('.').next().unwrap()).unwrap()).unwrap();
+    header["p2c"] = json!(4_000_000_000_u64);
+    let err = decrypt(&with_header(&jwe, &header), &[], Some(b"pw")).unwrap_err();
+    assert!(matches!(err, JweError::IterationsOverCap { p2c: 4_000_000_000, .. }), "{err}");
 }
 
 /// Keys ruled out by their metadata are numbered from 1, as everywhere else.
@@ -221,4 +236,40 @@ fn a_key_for_signatures_only_takes_no_part_in_a_jwe() {
     unwrapping["key_ops"] = json!(["unwrapKey"]);
     let unwrapping = keys::load(unwrapping.to_string().as_bytes(), "unwrap").unwrap().remove(0);
     assert_eq!(decrypt(&jwe, &[unwrapping], None).unwrap().plaintext, b"x");
+}
+
+/// The JWE's own header counts in the verdict on the JWT inside: a JWE that names a `jku`
+/// around a valid token makes it "VALID, but", marked as the JWE's, never plain green.
+#[test]
+fn the_jwe_header_counts_in_the_nested_verdict() {
+    use crate::core::engine::audit::TokenAuditOptions;
+    use crate::core::engine::judgment;
+    use crate::core::engine::token;
+    use crate::core::engine::verify::Policy;
+
+    let jws = include_str!("../../../../assets/samples/03-jwt-io-hs256.jwt").trim();
+    let secret =
+        keys::load_secret(b"a-string-secret-at-least-256-bits-long", keys::SecretEncoding::Utf8, "jwt.io").unwrap();
+    let header = json!({"alg": "dir", "enc": "A128GCM", "cty": "JWT", "jku": "https://attacker.example/keys"});
+    let protected = encode_b64url(header.to_string().as_bytes());
+    let sealed = super::content::encrypt(super::content::Enc::Gcm(16), &[5; 16], protected.as_bytes(), jws.as_bytes())
+        .unwrap_or_else(|_| panic!("sealed"));
+    let jwe = format!(
+        "{protected}..{}.{}.{}",
+        encode_b64url(&sealed.iv),
+        encode_b64url(&sealed.ciphertext),
+        encode_b64url(&sealed.tag)
+    );
+    let keys = [oct_key(&[5; 16], "aes"), secret];
+    let opened = inner::open(&jwe, &keys, None).unwrap();
+    let inner_token = opened.inner.jws().unwrap();
+    let opts = TokenAuditOptions { keys: &keys, now: 1_800_000_000.0, ..TokenAuditOptions::default() };
+    let alone = judgment::judge(inner_token, &Policy::default(), &opts).unwrap();
+    let nested = judgment::judge_nested(&token::parse(&jwe).unwrap(), inner_token, &Policy::default(), &opts).unwrap();
+    assert!(nested.verification.valid);
+    let around: Vec<_> = nested.findings.iter().filter(|f| f.message.starts_with("the JWE around it: ")).collect();
+    assert!(around.iter().any(|f| f.message.contains("jku")), "{:?}", nested.findings);
+    assert!(!nested.findings.iter().any(|f| f.id == "encrypted"), "the JWE's own encrypted note is not repeated");
+    assert_eq!(nested.findings.len(), alone.findings.len() + around.len());
+    assert!(nested.cautioned(), "{}", nested.title());
 }

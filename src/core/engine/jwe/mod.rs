@@ -267,6 +267,10 @@ fn try_recipient(
             // Each recipient's count is capped; so is their sum, or sixteen recipients at the
             // cap would cost sixteen times the work.
             let p2c = header.get("p2c").and_then(Value::as_u64).unwrap_or(0);
+            if p2c > u64::from(limits::MAX_PBES2_ITERATIONS) {
+                // Named as this recipient's own count over the cap, before the sum is.
+                return Err(JweError::IterationsOverCap { at, p2c, cap: limits::MAX_PBES2_ITERATIONS });
+            }
             if attempts.pbes2_iterations.saturating_add(p2c) > limits::MAX_PBES2_ITERATIONS_TOTAL {
                 attempts.pbes2_over = true;
                 return Ok(None);
@@ -321,7 +325,7 @@ pub(super) fn header_str<'a>(header: &'a JsonObject, name: &str, at: &str) -> Re
 
 /// `crit` (RFC 7516 §4.1.13, RFC 7515 §4.1.11): it must be in the protected header, and this
 /// engine understands no extension, so any member it lists is refused.
-fn check_crit(protected: &JsonObject, header: &JsonObject, at: &str) -> Result<(), JweError> {
+pub(super) fn check_crit(protected: &JsonObject, header: &JsonObject, at: &str) -> Result<(), JweError> {
     let Some(crit) = header.get("crit") else {
         return Ok(());
     };
@@ -346,7 +350,7 @@ fn check_crit(protected: &JsonObject, header: &JsonObject, at: &str) -> Result<(
 }
 
 /// `zip` (RFC 7516 §4.1.3): only `DEF`, and only in the protected header. True to inflate.
-fn check_zip(protected: &JsonObject, header: &JsonObject, at: &str) -> Result<bool, JweError> {
+pub(super) fn check_zip(protected: &JsonObject, header: &JsonObject, at: &str) -> Result<bool, JweError> {
     match header.get("zip") {
         None => Ok(false),
         Some(_) if !protected.contains_key("zip") => Err(JweError::Malformed {
