@@ -129,7 +129,7 @@ fn opener(decrypted: &Decrypted, keys: &[Key]) -> String {
         Some(key) => {
             // An oct key here is an AES key, whatever the key store calls it for JWS.
             let kind = match &key.material {
-                KeyMaterial::Oct { k } => format!("secret key, {} bits", k.len() * 8),
+                KeyMaterial::Oct { k } => format!("AES key ({} bits)", k.len() * 8),
                 other => other.describe(),
             };
             format!("key #{} {} ({kind})", decrypted.key_index + 1, key.label())

@@ -253,7 +253,7 @@ impl KeysPanel {
             let card = egui::Frame::group(ui.style()).show(ui, |ui| {
                 ui.set_width(ui.available_width());
                 ui.horizontal_wrapped(|ui| {
-                    ui.label(RichText::new(format!("#{} {}", i + 1, key.material.describe())).strong());
+                    ui.label(RichText::new(format!("#{} {}", i + 1, key.kind())).strong());
                     if key.private.is_some() {
                         ui.label("private").on_hover_text("Holds a private key (memory only)");
                     }

@@ -55,13 +55,13 @@ impl Decryption {
     }
 }
 
-/// Who a key is, for "Decrypt with key #N": its number, label and kind (an oct key is an AES
-/// key here, whatever the key store calls it for signing).
+/// Who a key is, for "Decrypt with key #N": its number, label and kind (an `oct` key opening
+/// a JWE is an AES key, whatever else it is called).
 #[must_use]
 pub fn key_words(index: usize, key: &crate::core::engine::keys::Key) -> String {
     let kind = match &key.material {
-        KeyMaterial::Oct { k } => format!("secret key, {} bits", k.len() * 8),
-        other => other.describe(),
+        KeyMaterial::Oct { k } => format!("AES key ({} bits)", k.len() * 8),
+        _ => key.kind(),
     };
     format!("key #{} {} ({kind})", index + 1, key.label())
 }

@@ -24,7 +24,19 @@ pub(super) fn metadata_warnings(key: &Key) -> Vec<String> {
                     ));
                 }
             }
-            None => w.push(format!("\"alg\": {alg:?} is not a JWS signature algorithm (RFC 7518 §3.1)")),
+            None => match jwe_kty(alg) {
+                Some(kty) if kty.contains(&key.material.kty()) => {}
+                Some(kty) => w.push(format!(
+                    "the key says \"alg\": {alg:?}, which needs a {} key, but this is a {} key",
+                    kty.join(" or "),
+                    key.material.kty()
+                )),
+                None => {
+                    w.push(format!(
+                        "\"alg\": {alg:?} is neither a JWS nor a JWE algorithm (RFC 7518 §3.1, §4.1, §5.1)"
+                    ));
+                }
+            },
         }
     }
     if let Some(u) = &key.key_use
@@ -44,6 +56,27 @@ pub(super) fn metadata_warnings(key: &Key) -> Vec<String> {
         }
     }
     w
+}
+
+/// The key types a JWE algorithm takes (a `dir` key may name its `enc`), or `None` when `alg`
+/// is no JWE algorithm.
+fn jwe_kty(alg: &str) -> Option<&'static [&'static str]> {
+    use crate::core::engine::jwe::{SUPPORTED_CONTENT_ALGORITHMS, SUPPORTED_KEY_ALGORITHMS};
+    if alg.starts_with("RSA") && SUPPORTED_KEY_ALGORITHMS.contains(&alg) {
+        Some(&["RSA"])
+    } else if alg.starts_with("ECDH-ES") && SUPPORTED_KEY_ALGORITHMS.contains(&alg) {
+        Some(&["EC", "OKP"])
+    } else if SUPPORTED_KEY_ALGORITHMS.contains(&alg) || SUPPORTED_CONTENT_ALGORITHMS.contains(&alg) {
+        Some(&["oct"])
+    } else {
+        None
+    }
+}
+
+/// True for a key published for encryption (`use: enc`, or a JWE `alg`): an `oct` one is an
+/// AES key, not an HMAC secret.
+pub(super) fn for_encryption(key: &Key) -> bool {
+    key.key_use.as_deref() == Some("enc") || key.alg.as_deref().is_some_and(|a| jwe_kty(a).is_some())
 }
 
 pub(super) fn intrinsic_warnings(material: &KeyMaterial) -> Vec<String> {
@@ -99,7 +132,8 @@ pub(super) fn lint_set(keys: &mut [Key]) {
     if keys.len() < 2 {
         return;
     }
-    let has_secret = keys.iter().any(|k| matches!(k.material, KeyMaterial::Oct { .. }));
+    // HMAC secrets, that is: an AES key of a JWE key set confuses no signature verifier.
+    let has_secret = keys.iter().any(|k| matches!(k.material, KeyMaterial::Oct { .. }) && !for_encryption(k));
     let has_asym = keys.iter().any(|k| !matches!(k.material, KeyMaterial::Oct { .. }));
     let has_private = keys.iter().any(|k| k.private.is_some());
     let has_public_only = keys.iter().any(|k| k.private.is_none() && !matches!(k.material, KeyMaterial::Oct { .. }));
@@ -171,5 +205,30 @@ mod tests {
         let k = one("rsa2048-spki.pem");
         let KeyMaterial::Rsa { n, .. } = &k.material else { panic!() };
         assert!(!is_roca_vulnerable(n));
+    }
+
+    /// A JWE key set (RFC 7520 §5.13's: RSA and EC keys and an AES key, all `use: enc`) is
+    /// linted as one: JWE algorithms are no strangers, the AES key is no HMAC secret, and a
+    /// JWE alg on the wrong key type is named.
+    #[test]
+    fn a_jwe_key_set_is_linted_as_one() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/vectors/rfc7520_cookbook/jwe/5_13.encrypting_to_multiple_recipients.json");
+        let example: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let keys = crate::core::engine::keys::load(example["input"]["key"].to_string().as_bytes(), "5_13").unwrap();
+        let all: Vec<&String> = keys.iter().flat_map(|k| &k.warnings).collect();
+        assert!(!all.iter().any(|w| w.contains("mixes HMAC secrets")), "{all:?}");
+        assert!(!all.iter().any(|w| w.contains("is not a JWS") || w.contains("neither a JWS")), "{all:?}");
+        assert_eq!(keys[2].kind(), "AES key (256 bits)");
+        let misfit = r#"{"kty":"oct","k":"AAAAAAAAAAAAAAAAAAAAAA","alg":"RSA-OAEP-256"}"#;
+        let key = crate::core::engine::keys::load(misfit.as_bytes(), "misfit").unwrap().remove(0);
+        assert!(
+            key.warnings.iter().any(|w| w.contains("which needs a RSA key, but this is a oct key")),
+            "{:?}",
+            key.warnings
+        );
+        let odd = r#"{"kty":"oct","k":"AAAAAAAAAAAAAAAAAAAAAA","alg":"XYZ"}"#;
+        let key = crate::core::engine::keys::load(odd.as_bytes(), "odd").unwrap().remove(0);
+        assert!(key.warnings.iter().any(|w| w.contains("neither a JWS nor a JWE algorithm")), "{:?}", key.warnings);
     }
 }

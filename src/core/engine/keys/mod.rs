@@ -182,6 +182,16 @@ impl Key {
         self.private.is_some() || matches!(self.material, KeyMaterial::Oct { .. })
     }
 
+    /// What the key is, in words: its material's description, but an `oct` key published for
+    /// encryption (`use: enc`, a JWE `alg`) is an AES key, not an HMAC secret.
+    #[must_use]
+    pub fn kind(&self) -> String {
+        match &self.material {
+            KeyMaterial::Oct { k } if lints::for_encryption(self) => format!("AES key ({} bits)", k.len() * 8),
+            other => other.describe(),
+        }
+    }
+
     /// It can sign and is meant to: a private or secret key not published for encryption only
     /// (`"use": "enc"`, RFC 7517 §4.2), which the window never offers or preselects to sign.
     #[must_use]
