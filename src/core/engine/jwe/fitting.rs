@@ -1,9 +1,8 @@
 //! Which loaded keys could open a JWE, decided from the header and the keys' type, size and
 //! curve alone, without applying any: the window offers "Decrypt with key #N" for these.
 
-use super::content::Enc;
 use super::serialization::{self, recipient_place};
-use super::{JweError, header_str, key_management};
+use super::{Checked, JweError, checked_recipient, key_management};
 use crate::core::engine::keys::Key;
 use crate::core::engine::limits;
 
@@ -133,22 +132,8 @@ struct Fit {
 
 /// Which keys fit recipient `r`, or what is wrong with its header.
 fn recipient_fit(jwe: &serialization::Jwe, r: usize, keys: &[Key]) -> Result<Fit, JweError> {
-    let header = jwe.merged_header(r)?;
-    let at = recipient_place(r);
-    let alg = header_str(&header, "alg", &at)?;
-    let enc_name = header_str(&header, "enc", &at)?;
-    let enc = Enc::from_name(enc_name)
-        .ok_or_else(|| JweError::Unsupported { at: at.clone(), what: format!("\"enc\" {enc_name:?}") })?;
-    // What decryption refuses before any key is applied, refused here too: no button is
-    // offered for a JWE that can only fail.
-    if !super::SUPPORTED_KEY_ALGORITHMS.contains(&alg) {
-        return Err(JweError::Unsupported { at, what: format!("\"alg\" {alg:?}") });
-    }
-    super::check_crit(&jwe.protected, &header, &at)?;
-    super::check_zip(&jwe.protected, &header, &at)?;
-    if alg.starts_with("ECDH-ES") {
-        key_management::check_epk(&header, &at)?;
-    }
+    let Checked { header, at, alg, enc_name, enc, .. } = checked_recipient(jwe, r)?;
+    let (alg, enc_name) = (alg.as_str(), enc_name.as_str());
     let kid = header.get("kid").and_then(serde_json::Value::as_str).map(str::to_owned);
     let fitting_keys = if alg.starts_with("PBES2") {
         Vec::new()

@@ -235,21 +235,8 @@ fn try_recipient(
     password: Option<&[u8]>,
     attempts: &mut Attempts,
 ) -> Result<Option<Opened>, JweError> {
-    let header = jwe.merged_header(r)?;
-    let at = recipient_place(r);
-    let alg = header_str(&header, "alg", &at)?;
-    let enc_name = header_str(&header, "enc", &at)?;
-    let enc = Enc::from_name(enc_name)
-        .ok_or_else(|| JweError::Unsupported { at: at.clone(), what: format!("\"enc\" {enc_name:?}") })?;
-    if !SUPPORTED_KEY_ALGORITHMS.contains(&alg) {
-        return Err(JweError::Unsupported { at, what: format!("\"alg\" {alg:?}") });
-    }
-    check_crit(&jwe.protected, &header, &at)?;
-    let inflate = check_zip(&jwe.protected, &header, &at)?;
-    if alg.starts_with("ECDH-ES") {
-        // Before any key is matched to its curve: a missing or odd `epk` is the JWE's fault.
-        key_management::check_epk(&header, &at)?;
-    }
+    let Checked { header, at, alg, enc_name, enc, inflate } = checked_recipient(jwe, r)?;
+    let (alg, enc_name) = (alg.as_str(), enc_name.as_str());
     let encrypted_key = &jwe.recipients[r].encrypted_key;
     // The CEK a key recovered opens the content, or the key simply did not fit this JWE.
     let open = |cek: Result<Vec<u8>, Unwrap>| match cek {
@@ -312,8 +299,47 @@ fn try_recipient(
     Ok(None)
 }
 
+/// A recipient's header, checked as far as it can be before any key is applied.
+struct Checked {
+    /// The header that applies to it (protected, shared and its own members).
+    header: JsonObject,
+    /// "recipient #N", for messages.
+    at: String,
+    /// Its key management algorithm, one this engine implements.
+    alg: String,
+    /// Its content encryption algorithm as named.
+    enc_name: String,
+    /// That content encryption algorithm.
+    enc: Enc,
+    /// The plaintext is to be inflated (`"zip": "DEF"`).
+    inflate: bool,
+}
+
+/// Recipient `r`'s header, refused for what no key can mend: an `alg` or `enc` not
+/// implemented, a `crit`, a `zip` outside the protected header, an ECDH-ES `epk` missing or
+/// odd (before any key is matched to its curve, so it is named as the JWE's fault).
+/// Decryption and the window's list of fitting keys both read recipients through this, so a
+/// JWE is never offered for a decryption that can only be refused.
+fn checked_recipient(jwe: &serialization::Jwe, r: usize) -> Result<Checked, JweError> {
+    let header = jwe.merged_header(r)?;
+    let at = recipient_place(r);
+    let alg = header_str(&header, "alg", &at)?.to_owned();
+    let enc_name = header_str(&header, "enc", &at)?.to_owned();
+    let enc = Enc::from_name(&enc_name)
+        .ok_or_else(|| JweError::Unsupported { at: at.clone(), what: format!("\"enc\" {enc_name:?}") })?;
+    if !SUPPORTED_KEY_ALGORITHMS.contains(&alg.as_str()) {
+        return Err(JweError::Unsupported { at, what: format!("\"alg\" {alg:?}") });
+    }
+    check_crit(&jwe.protected, &header, &at)?;
+    let inflate = check_zip(&jwe.protected, &header, &at)?;
+    if alg.starts_with("ECDH-ES") {
+        key_management::check_epk(&header, &at)?;
+    }
+    Ok(Checked { header, at, alg, enc_name, enc, inflate })
+}
+
 /// A string header member that must be there.
-pub(super) fn header_str<'a>(header: &'a JsonObject, name: &str, at: &str) -> Result<&'a str, JweError> {
+fn header_str<'a>(header: &'a JsonObject, name: &str, at: &str) -> Result<&'a str, JweError> {
     match header.get(name) {
         Some(Value::String(s)) => Ok(s),
         Some(_) => {
@@ -325,7 +351,7 @@ pub(super) fn header_str<'a>(header: &'a JsonObject, name: &str, at: &str) -> Re
 
 /// `crit` (RFC 7516 §4.1.13, RFC 7515 §4.1.11): it must be in the protected header, and this
 /// engine understands no extension, so any member it lists is refused.
-pub(super) fn check_crit(protected: &JsonObject, header: &JsonObject, at: &str) -> Result<(), JweError> {
+fn check_crit(protected: &JsonObject, header: &JsonObject, at: &str) -> Result<(), JweError> {
     let Some(crit) = header.get("crit") else {
         return Ok(());
     };
@@ -350,7 +376,7 @@ pub(super) fn check_crit(protected: &JsonObject, header: &JsonObject, at: &str) 
 }
 
 /// `zip` (RFC 7516 §4.1.3): only `DEF`, and only in the protected header. True to inflate.
-pub(super) fn check_zip(protected: &JsonObject, header: &JsonObject, at: &str) -> Result<bool, JweError> {
+fn check_zip(protected: &JsonObject, header: &JsonObject, at: &str) -> Result<bool, JweError> {
     match header.get("zip") {
         None => Ok(false),
         Some(_) if !protected.contains_key("zip") => Err(JweError::Malformed {
