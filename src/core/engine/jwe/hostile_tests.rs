@@ -27,6 +27,20 @@ fn with_header(compact: &str, header: &Value) -> String {
     format!("{}.{rest}", encode_b64url(header.to_string().as_bytes()))
 }
 
+/// A compact `dir` A128GCM JWE of `plaintext` under `header` as given (members `encrypt`
+/// would not write, or content it would not make), sealed with the 16-byte `key`.
+fn dir_jwe(header: &Value, key: &[u8; 16], plaintext: &[u8]) -> String {
+    let protected = encode_b64url(header.to_string().as_bytes());
+    let sealed = super::content::encrypt(super::content::Enc::Gcm(16), key, protected.as_bytes(), plaintext)
+        .unwrap_or_else(|_| panic!("sealed"));
+    format!(
+        "{protected}..{}.{}.{}",
+        encode_b64url(&sealed.iv),
+        encode_b64url(&sealed.ciphertext),
+        encode_b64url(&sealed.tag)
+    )
+}
+
 /// Three PBES2 recipients at the cap would cost three times the cap for one wrong password:
 /// the sum is bounded, and what is past it is said, not silently skipped.
 #[test]
@@ -97,15 +111,7 @@ fn bytes_after_the_deflate_stream_are_refused() {
     // and then more.
     plaintext.extend_from_slice(b"trailing");
     let header = json!({"alg": "dir", "enc": "A128GCM", "zip": "DEF"});
-    let protected = encode_b64url(header.to_string().as_bytes());
-    let sealed = super::content::encrypt(super::content::Enc::Gcm(16), &[7; 16], protected.as_bytes(), &plaintext)
-        .unwrap_or_else(|_| panic!("sealed"));
-    let jwe = format!(
-        "{protected}..{}.{}.{}",
-        encode_b64url(&sealed.iv),
-        encode_b64url(&sealed.ciphertext),
-        encode_b64url(&sealed.tag)
-    );
+    let jwe = dir_jwe(&header, &[7; 16], &plaintext);
     let err = decrypt(&jwe, std::slice::from_ref(&key), None).unwrap_err();
     assert!(err.to_string().contains("8 bytes follow the end of the DEFLATE data"), "{err}");
 }
@@ -251,15 +257,7 @@ fn the_jwe_header_counts_in_the_nested_verdict() {
     let secret =
         keys::load_secret(b"a-string-secret-at-least-256-bits-long", keys::SecretEncoding::Utf8, "jwt.io").unwrap();
     let header = json!({"alg": "dir", "enc": "A128GCM", "cty": "JWT", "jku": "https://attacker.example/keys"});
-    let protected = encode_b64url(header.to_string().as_bytes());
-    let sealed = super::content::encrypt(super::content::Enc::Gcm(16), &[5; 16], protected.as_bytes(), jws.as_bytes())
-        .unwrap_or_else(|_| panic!("sealed"));
-    let jwe = format!(
-        "{protected}..{}.{}.{}",
-        encode_b64url(&sealed.iv),
-        encode_b64url(&sealed.ciphertext),
-        encode_b64url(&sealed.tag)
-    );
+    let jwe = dir_jwe(&header, &[5; 16], jws.as_bytes());
     let keys = [oct_key(&[5; 16], "aes"), secret];
     let opened = inner::open(&jwe, &keys, None).unwrap();
     let inner_token = opened.inner.jws().unwrap();
