@@ -54,9 +54,9 @@ pub(super) fn decrypt_cmd(args: &DecryptArgs) -> Result<u8, Error> {
     let input = read_token_arg(&args.token)?;
     // As decode reads it: a `Bearer ` or `Authorization:` prefix, quotes and spaces go.
     let input = token::clean_input(&input).0.to_owned();
-    if let Ok(parsed) = token::parse(&input)
-        && parsed.kind == Kind::Jws
-    {
+    // Read once: a JWS is refused here, a JWE's header is judged with a nested JWT below.
+    let outer = token::parse(&input).ok();
+    if outer.as_ref().is_some_and(|t| t.kind == Kind::Jws) {
         return Err(Error::JweInput(
             "the token is a JWS (signed, not encrypted): nothing to decrypt; `tokenbench verify` checks it".into(),
         ));
@@ -79,10 +79,10 @@ pub(super) fn decrypt_cmd(args: &DecryptArgs) -> Result<u8, Error> {
             let policy = Policy { issuer: args.iss.clone(), audience: args.aud.clone(), ..Policy::default() };
             let now = args.at.unwrap_or_else(system_now);
             let opts = TokenAuditOptions { keys: &keys, now, ..TokenAuditOptions::default() };
-            // With the JWE's own header findings (RSA1_5…); the JWE parsed as decode reads it.
-            let judged = match token::parse(&input) {
-                Ok(outer) => judgment::judge_nested(&outer, token, &policy, &opts),
-                Err(_) => judgment::judge(token, &policy, &opts),
+            // With the JWE's own header findings (RSA1_5…).
+            let judged = match &outer {
+                Some(outer) => judgment::judge_nested(outer, token, &policy, &opts),
+                None => judgment::judge(token, &policy, &opts),
             };
             // Only a wordlist file can fail to be read, and decrypt gives none.
             Some(judged.map_err(|e| Error::JweInput(e.to_string()))?)

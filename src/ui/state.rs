@@ -382,10 +382,7 @@ impl AppState {
             | Command::KeysFetched { .. }
             | Command::GenerateKey(_)
             | Command::KeyGenerated { .. }
-            | Command::ExportKey { .. }) => {
-                self.handle_keys(key_command, platform);
-                self.refresh_fitting();
-            }
+            | Command::ExportKey { .. }) => self.handle_keys(key_command, platform),
             Command::JobDied(what) => {
                 // Whatever it was, it is no longer under way.
                 self.generating.clear();

@@ -140,6 +140,11 @@ fn no_fitting_key_is_named_and_a_new_token_drops_the_plaintext() {
     settle(&mut h);
     assert!(h.state().state.decryption.opened.is_none(), "the old token's plaintext is not shown");
     assert!(h.query_by_label_contains("Decrypt with key #1").is_some(), "the new token offers its key");
+    // Removing the key takes its button away.
+    h.state_mut().state.handle(Command::RemoveKey(0), &mut FakePlatform::default());
+    h.run();
+    assert!(h.query_by_label_contains("Decrypt with key #").is_none());
+    assert!(h.query_by_label_contains("No loaded key fits").is_some());
 }
 
 /// At 800x480 the Decrypt button is reached by scrolling the column, like the rest of it.

@@ -123,6 +123,7 @@ impl AppState {
         if self.keys.remove(i).is_some() {
             // Keep the signing choice pointing at the same key, or at none if it was removed.
             self.sign.key_removed(i);
+            self.refresh_fitting();
             self.reverify();
         }
     }
@@ -197,8 +198,8 @@ impl AppState {
                 } else {
                     self.info(format!("added {n} key{}{repeated}", plural(n)));
                 }
-                // Loaded through any command (a drop, the samples menu): the JWE's Decrypt
-                // section offers the new keys that fit.
+                // Loaded through any command (a drop, the samples menu, a fetch): the JWE's
+                // Decrypt section offers the new keys that fit.
                 self.refresh_fitting();
                 self.reverify();
             }
