@@ -182,6 +182,14 @@ fn every_alg_and_enc_pair_round_trips_through_decrypt() {
     assert_eq!(algs_seen.len(), ENCRYPTION_ALGORITHMS.len());
 }
 
+/// The two lists stay one: every `alg` decrypted is encrypted with, in the same order, but
+/// `RSA1_5` (decrypt only).
+#[test]
+fn every_decrypted_alg_but_rsa1_5_is_encrypted_with() {
+    let decrypted: Vec<&str> = super::SUPPORTED_KEY_ALGORITHMS.into_iter().filter(|alg| *alg != "RSA1_5").collect();
+    assert_eq!(ENCRYPTION_ALGORITHMS.to_vec(), decrypted);
+}
+
 #[test]
 fn the_ephemeral_key_is_fresh_on_the_recipients_curve() {
     for (curve, private, public) in agreement_keys() {
