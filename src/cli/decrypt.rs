@@ -18,7 +18,7 @@ use crate::core::engine::error::Error;
 use crate::core::engine::judgment::{self, Judgment};
 use crate::core::engine::jwe::inner::{self, Inner, Opened};
 use crate::core::engine::jwe::{self, Decrypted, JweError};
-use crate::core::engine::keys::{Key, KeyMaterial};
+use crate::core::engine::keys::Key;
 use crate::core::engine::token::{self, Kind, encode_b64url};
 use crate::core::engine::verify::Policy;
 use crate::core::engine::{audit::TokenAuditOptions, limits};
@@ -125,17 +125,8 @@ fn refused(e: &JweError, input: &str, keys: &[Key], password: bool, as_json: boo
 
 /// The label of the key (or the password) that opened it.
 fn opener(decrypted: &Decrypted, keys: &[Key]) -> String {
-    match keys.get(decrypted.key_index) {
-        Some(key) => {
-            // An oct key here is an AES key, whatever the key store calls it for JWS.
-            let kind = match &key.material {
-                KeyMaterial::Oct { k } => format!("AES key ({} bits)", k.len() * 8),
-                other => other.describe(),
-            };
-            format!("key #{} {} ({kind})", decrypted.key_index + 1, key.label())
-        }
-        None => "the --password".to_owned(),
-    }
+    keys.get(decrypted.key_index)
+        .map_or_else(|| "the --password".to_owned(), |key| inner::key_words(decrypted.key_index, key))
 }
 
 /// Everything `decrypt` reports about one opened JWE.

@@ -31,7 +31,7 @@ pub use crate::ui::history::HistoryEntry;
 use crate::ui::platform::Platform;
 pub use crate::ui::sign::SignState;
 pub use crate::ui::sign::encrypt::EncryptCommand;
-pub use decryption::{DecryptCommand, Decryption, key_words as decryption_key_words};
+pub use decryption::{DecryptCommand, Decryption};
 pub use tab::Tab;
 
 /// The sample tokens of the Samples menu: (title, token).

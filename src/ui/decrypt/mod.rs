@@ -7,10 +7,10 @@
 use egui::{RichText, Ui};
 
 use crate::core::engine::clock::UnixSeconds;
-use crate::core::engine::jwe::inner::{Inner, Opened};
+use crate::core::engine::jwe::inner::{self, Inner, Opened};
 use crate::core::engine::token::encode_b64url;
 use crate::core::text;
-use crate::ui::state::{AppState, Command, DecryptCommand, decryption_key_words};
+use crate::ui::state::{AppState, Command, DecryptCommand};
 use crate::ui::theme::palette;
 use crate::ui::widgets::{Vocabulary, copy_button, json_tree};
 
@@ -36,7 +36,7 @@ pub fn section_ui(ui: &mut Ui, state: &AppState, password: &mut String, now: Uni
             ui.horizontal_wrapped(|ui| {
                 for &i in &fit.keys {
                     let Some(key) = state.keys.keys().get(i) else { continue };
-                    let words = format!("{}\nfits {}", decryption_key_words(i, key), fit.recipients_of(i));
+                    let words = format!("{}\nfits {}", inner::key_words(i, key), fit.recipients_of(i));
                     let label = format!("Decrypt with key #{}", i + 1);
                     if ui.add_enabled(d.busy.is_none(), egui::Button::new(label)).on_hover_text(&words).clicked() {
                         out.push(Command::Decrypt(DecryptCommand::WithKey(i)));

@@ -7,7 +7,6 @@
 use super::{AppState, Command, ShownTimes};
 use crate::core::engine::jwe::inner::{self, Opened};
 use crate::core::engine::jwe::{self, Fitting, JweError};
-use crate::core::engine::keys::KeyMaterial;
 use crate::core::engine::token::{Kind, Token};
 use crate::core::jobs::{Delivered, Job};
 
@@ -55,17 +54,6 @@ impl Decryption {
     }
 }
 
-/// Who a key is, for "Decrypt with key #N": its number, label and kind (an `oct` key opening
-/// a JWE is an AES key, whatever else it is called).
-#[must_use]
-pub fn key_words(index: usize, key: &crate::core::engine::keys::Key) -> String {
-    let kind = match &key.material {
-        KeyMaterial::Oct { k } => format!("AES key ({} bits)", k.len() * 8),
-        _ => key.kind(),
-    };
-    format!("key #{} {} ({kind})", index + 1, key.label())
-}
-
 impl AppState {
     /// The token the verdict judges: the nested JWS once the JWE is decrypted, else the
     /// decoded token.
@@ -93,7 +81,7 @@ impl AppState {
                 let Some(key) = self.keys.keys().get(index).cloned() else {
                     return self.error(format!("there is no key #{}", index + 1));
                 };
-                let opener = key_words(index, &key);
+                let opener = inner::key_words(index, &key);
                 // The outer JWE with the key clicked; a JWE inside with every loaded key.
                 let all = self.keys.keys().to_vec();
                 self.start_decryption(opener, move |text| {

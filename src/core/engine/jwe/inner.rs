@@ -36,6 +36,18 @@ pub struct Layer {
     pub key_index: usize,
 }
 
+/// Who a key is when it opens a JWE, as the CLI and the window both name it: "key #2 kid
+/// \"enc\" (enc.jwk) (RSA 2048)" (`index` counts from 0, the words from 1); an `oct` key is an
+/// AES key here, whatever the key store calls it for signatures.
+#[must_use]
+pub fn key_words(index: usize, key: &Key) -> String {
+    let kind = match &key.material {
+        crate::core::engine::keys::KeyMaterial::Oct { k } => format!("AES key ({} bits)", k.len() * 8),
+        _ => key.kind(),
+    };
+    format!("key #{} {} ({kind})", index + 1, key.label())
+}
+
 /// How many JWEs inside a JWE are opened with the same keys.
 pub const MAX_LAYERS: usize = 3;
 
