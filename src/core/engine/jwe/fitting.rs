@@ -4,7 +4,6 @@
 use super::serialization::{self, recipient_place};
 use super::{Checked, JweError, checked_recipient, key_management};
 use crate::core::engine::keys::Key;
-use crate::core::engine::limits;
 
 /// Which loaded keys could open a JWE, without applying any: the window offers "Decrypt with
 /// key #N" for these, and a password field when a recipient is PBES2.
@@ -84,13 +83,7 @@ impl RecipientFit {
 /// What [`decrypt`] says about the JWE before any key is applied: malformed, unsupported,
 /// too many recipients.
 pub fn fitting(input: &str, keys: &[Key]) -> Result<Fitting, JweError> {
-    if input.len() > limits::MAX_INPUT_BYTES {
-        return Err(JweError::InputTooLarge { size: input.len(), limit: limits::MAX_INPUT_BYTES });
-    }
     let jwe = serialization::parse(input)?;
-    if jwe.recipients.len() > limits::MAX_RECIPIENTS {
-        return Err(JweError::TooManyRecipients { count: jwe.recipients.len(), limit: limits::MAX_RECIPIENTS });
-    }
     let mut fit = Fitting::default();
     let mut needs = Vec::new();
     let several = jwe.recipients.len() > 1;

@@ -87,8 +87,14 @@ pub(super) fn recipient_place(index: usize) -> String {
 /// Reads a JWE in any serialization: JSON when it starts with `{`, compact otherwise.
 ///
 /// # Errors
-/// [`JweError::Malformed`] naming the segment or member that is wrong.
+/// [`JweError::Malformed`] naming the segment or member that is wrong;
+/// [`JweError::InputTooLarge`] and [`JweError::TooManyRecipients`] past the limits.
 pub(super) fn parse(input: &str) -> Result<Jwe, JweError> {
+    // The bounds every reader of a JWE keeps, here once: its size, and (in `parse_json`) its
+    // recipients, refused before each is read.
+    if input.len() > limits::MAX_INPUT_BYTES {
+        return Err(JweError::InputTooLarge { size: input.len(), limit: limits::MAX_INPUT_BYTES });
+    }
     let text = input.trim();
     if text.starts_with('{') { parse_json(text) } else { parse_compact(text) }
 }
